@@ -1,0 +1,60 @@
+# gnos — see README.md. `make run` and `make test` set up everything they
+# need on a fresh machine (Debian packages, Go tools), idempotently.
+
+export PATH := /usr/local/go/bin:$(HOME)/go/bin:$(PATH)
+GO      ?= go
+BIN     := bin/gnos
+DATA    ?= .gnos-data
+PKGS    := ./...
+BENCHTIME ?= 1x
+
+.PHONY: all build run test unit lint generate check-generated yanglint bench deps fuzz clean
+
+all: build
+
+## build: compile bin/gnos
+build:
+	$(GO) build -o $(BIN) ./cmd/gnos
+
+## run: build and start gnos with every daemon embedded and the CLI attached
+run: build
+	./$(BIN) run --data $(DATA)
+
+## deps: install what the tests need (Debian packages), when missing
+deps:
+	@bash scripts/deps.sh
+
+## test: the whole suite (what CI runs)
+test: deps yanglint check-generated lint unit
+
+unit:
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+## yanglint: validate every YANG module with libyang's yanglint
+yanglint:
+	@bash scripts/yanglint.sh
+
+## generate: regenerate the ygot Go types from the YANG modules
+generate:
+	@bash scripts/generate.sh
+
+## check-generated: fail when yang/gen is stale
+check-generated:
+	@bash scripts/check-generated.sh
+
+## bench: measure the performance targets (see docs/performance.md)
+bench: build
+	@bash scripts/bench.sh
+
+## fuzz: run each fuzz target for FUZZTIME (default 10s)
+fuzz:
+	@bash scripts/fuzz.sh
+
+clean:
+	rm -rf bin $(DATA)

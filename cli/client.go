@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"google.golang.org/grpc"
+
+	"github.com/gnos/gnos/internal/ipc"
+)
+
+// Client is a front end's connection to a CLI session in the daemon.
+type Client struct {
+	st   ipc.Stream[Request, Response]
+	last *Response
+}
+
+// Dial opens a CLI session over cc.
+func Dial(ctx context.Context, cc *grpc.ClientConn, client string) (*Client, error) {
+	st, err := ipc.OpenStream[Request, Response](ctx, cc, SessionMethod)
+	if err != nil {
+		return nil, fmt.Errorf("cli: %w", err)
+	}
+	if err := st.Send(&Request{Open: &OpenRequest{Client: client}}); err != nil {
+		return nil, fmt.Errorf("cli: %w", err)
+	}
+	r, err := st.Recv()
+	if err != nil {
+		return nil, fmt.Errorf("cli: %w", err)
+	}
+	return &Client{st: st, last: r}, nil
+}
+
+// Prompt is the current prompt.
+func (c *Client) Prompt() string { return c.last.Prompt }
+
+// Banner is the current banner ([edit …] in configuration mode).
+func (c *Client) Banner() string { return c.last.Banner }
+
+// Exec runs one line.
+func (c *Client) Exec(line string) (*Response, error) {
+	if err := c.st.Send(&Request{Line: &line}); err != nil {
+		return nil, err
+	}
+	r, err := c.st.Recv()
+	if err != nil {
+		return nil, err
+	}
+	c.last = r
+	return r, nil
+}
+
+// Complete asks for completions of a partial line.
+func (c *Client) Complete(line string) ([]Completion, error) {
+	if err := c.st.Send(&Request{Complete: &line}); err != nil {
+		return nil, err
+	}
+	r, err := c.st.Recv()
+	if err != nil {
+		return nil, err
+	}
+	return r.Completions, nil
+}
+
+// Close ends the session.
+func (c *Client) Close() error { return c.st.CloseSend() }
+
+// caretLine marks position pos of a line printed after indent columns.
+func caretLine(indent, pos int) string {
+	return strings.Repeat(" ", indent+pos) + "^\n"
+}
+
+// RunScript runs one command per line of in (the script front end: stdin
+// not a terminal, or -c). Each line is echoed after the prompt, as a Junos
+// session log reads; questions take their default answer. It reports
+// whether any command failed.
+func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, err error) {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		prompt := c.Prompt()
+		if echo {
+			if b := c.Banner(); b != "" {
+				fmt.Fprintf(out, "\n%s\n", b)
+			}
+			fmt.Fprintf(out, "%s%s\n", prompt, line)
+		}
+		r, err := c.Exec(line)
+		if err != nil {
+			return true, err
+		}
+		if r.Question != "" {
+			fmt.Fprint(out, r.Question)
+			fmt.Fprintln(out)
+			if r, err = c.Exec(""); err != nil {
+				return true, err
+			}
+		}
+		if r.Caret >= 0 {
+			indent := len(prompt)
+			if !echo {
+				fmt.Fprintln(out, line)
+				indent = 0
+			}
+			fmt.Fprint(out, caretLine(indent, r.Caret))
+		}
+		fmt.Fprint(out, r.Output)
+		if r.Failed {
+			failed = true
+		}
+		if r.Exit {
+			return failed, nil
+		}
+	}
+	return failed, sc.Err()
+}

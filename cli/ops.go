@@ -1,0 +1,260 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/tree"
+)
+
+func configureMode(args []token) (configd.Mode, error) {
+	if len(args) == 0 {
+		return configd.Shared, nil
+	}
+	w, err := pick(args[0], []string{"private", "exclusive"})
+	if err != nil {
+		return 0, err
+	}
+	if w == "private" {
+		return configd.Private, nil
+	}
+	return configd.Exclusive, nil
+}
+
+// BaseCommands returns the operational commands of the management plane.
+// Services add theirs to the same table.
+func BaseCommands(t *Table) {
+	t.Describe("show", "Show system information")
+	t.Describe("show system", "Show system information")
+	t.Describe("clear", "Clear information in the system")
+	t.Describe("clear system", "Clear system information")
+	t.Describe("file", "Perform file operations")
+	t.Add(
+		&Command{Words: []string{"show", "version"}, RPC: "get-software-information",
+			Help: "Show software process revision levels", Run: showVersion, Text: textVersion},
+		&Command{Words: []string{"show", "configuration"}, RPC: "get-configuration",
+			Help: "Show current configuration",
+			Args: []Arg{{Name: "statement", Positional: true, Rest: true, Help: "Configuration path"}},
+			Run:  showConfiguration},
+		&Command{Words: []string{"show", "system", "commit"}, RPC: "get-commit-information",
+			Help: "Show pending commit and commit history", Run: showCommit, Text: textCommit},
+		&Command{Words: []string{"show", "system", "rollback"}, RPC: "get-rollback-information",
+			Help: "Show rolled back configuration",
+			Args: []Arg{{Name: "number", Positional: true, Help: "Rollback number (0..49)"},
+				{Name: "compare", Value: true, Help: "Compare with another rollback"}},
+			Run: showRollback},
+		&Command{Words: []string{"clear", "system", "commit"}, RPC: "clear-system-commit",
+			Help: "Clear pending commit operation", Run: clearCommit},
+		&Command{Words: []string{"file", "list"}, RPC: "file-list",
+			Help: "List file information", Args: []Arg{{Name: "path", Positional: true}},
+			Run: fileList, Text: textFileList},
+		&Command{Words: []string{"file", "show"}, RPC: "file-show",
+			Help: "Show file contents", Args: []Arg{{Name: "filename", Positional: true}},
+			Run: fileShow},
+	)
+}
+
+// Version is the software version shown by `show version`.
+var Version = "0.1.0"
+
+func showVersion(_ context.Context, s *Session, _ Args, _ *pipeline, _ io.Writer) (*Elem, error) {
+	return E("software-information",
+		T("host-name", s.eng.Hostname()),
+		T("product-model", "gnos"),
+		T("product-name", "gnos"),
+		T("junos-version", Version),
+		E("package-information", T("name", "gnos"),
+			T("comment", fmt.Sprintf("gnos Software Suite [%s] (%s %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH))),
+	), nil
+}
+
+func textVersion(w io.Writer, e *Elem) {
+	fmt.Fprintf(w, "Hostname: %s\nModel: %s\nJunos: %s\n", e.Val("host-name"), e.Val("product-model"), e.Val("junos-version"))
+	for _, p := range e.All("package-information") {
+		fmt.Fprintln(w, p.Val("comment"))
+	}
+}
+
+func showConfiguration(_ context.Context, s *Session, a Args, p *pipeline, w io.Writer) (*Elem, error) {
+	root := s.eng.Configd.Committed()
+	var path tree.Path
+	if st := a["statement"]; st != "" {
+		ts, err := lex(st)
+		if err != nil {
+			return nil, err
+		}
+		ps, err := tree.ParseTokens(root.S, words(ts), tree.ForRef)
+		if err != nil {
+			return nil, fmt.Errorf("syntax error: %v", err)
+		}
+		path = ps[0]
+	}
+	var b bytes.Buffer
+	if p.compare {
+		n := p.rollback
+		if n < 0 {
+			n = 1
+		}
+		old, _, err := s.eng.Configd.Revision(n)
+		if err != nil {
+			return nil, err
+		}
+		if err := format.WriteCompare(&b, only(old, path), only(root, path)); err != nil {
+			return nil, err
+		}
+	} else if err := renderConfig(&b, root, path, p.display); err != nil {
+		return nil, err
+	}
+	p.display = "" // rendered already
+	_, err := w.Write(b.Bytes())
+	return nil, err
+}
+
+func showCommit(_ context.Context, s *Session, _ Args, _ *pipeline, _ io.Writer) (*Elem, error) {
+	h, err := s.eng.Configd.History()
+	if err != nil {
+		return nil, err
+	}
+	e := E("commit-information")
+	if at, user, ok := s.eng.Configd.PendingCommitAt(); ok {
+		e.Add(E("commit-history", T("sequence-number", "pending"), T("user", user), T("client", "cli"),
+			T("date-time", at.UTC().Format("2006-01-02 15:04:05 MST"))))
+	}
+	for i, m := range h {
+		c := E("commit-history",
+			T("sequence-number", strconv.Itoa(i)),
+			T("user", m.User),
+			T("client", string(m.Client)),
+			T("date-time", m.Time.UTC().Format("2006-01-02 15:04:05 MST")))
+		if m.Comment != "" {
+			c.Add(T("log", m.Comment))
+		}
+		if i == 0 && !m.ConfirmDeadline.IsZero() {
+			if d, ok := s.eng.Configd.PendingConfirm(); ok {
+				mins := int(d.Sub(s.eng.Configd.Clock().Now()).Round(time.Minute) / time.Minute)
+				c.Add(T("comment", fmt.Sprintf("commit confirmed, rollback in %dmins", mins)))
+			}
+		}
+		e.Add(c)
+	}
+	return e, nil
+}
+
+func textCommit(w io.Writer, e *Elem) {
+	for _, c := range e.All("commit-history") {
+		extra := ""
+		if v := c.Val("comment"); v != "" {
+			extra = " " + v
+		}
+		seq := c.Val("sequence-number")
+		if seq == "pending" {
+			fmt.Fprintf(w, "commit requested by %s via %s at %s\n", c.Val("user"), c.Val("client"), c.Val("date-time"))
+			continue
+		}
+		fmt.Fprintf(w, "%-4s%s by %s via %s%s\n", seq, c.Val("date-time"), c.Val("user"), c.Val("client"), extra)
+		if l := c.Val("log"); l != "" {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+	}
+}
+
+func showRollback(_ context.Context, s *Session, a Args, p *pipeline, w io.Writer) (*Elem, error) {
+	n, err := strconv.Atoi(a["number"])
+	if err != nil || n < 0 || n > configd.MaxRollback {
+		return nil, fmt.Errorf("rollback number must be 0..49")
+	}
+	t, _, err := s.eng.Configd.Revision(n)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if cmp, ok := a["compare"]; ok {
+		m, err := strconv.Atoi(cmp)
+		if err != nil || m < 0 || m > configd.MaxRollback {
+			return nil, fmt.Errorf("rollback number must be 0..49")
+		}
+		other, _, err := s.eng.Configd.Revision(m)
+		if err != nil {
+			return nil, err
+		}
+		// Junos: changes from rollback M (base) to rollback N
+		if err := format.WriteCompare(&b, other, t); err != nil {
+			return nil, err
+		}
+	} else if err := renderConfig(&b, t, nil, p.display); err != nil {
+		return nil, err
+	}
+	p.display = ""
+	_, err = w.Write(b.Bytes())
+	return nil, err
+}
+
+func clearCommit(_ context.Context, s *Session, _ Args, _ *pipeline, _ io.Writer) (*Elem, error) {
+	if err := s.eng.Configd.ClearCommitAt(); err != nil {
+		return nil, err
+	}
+	return &Elem{Name: "clear-commit-information", Text: "Pending commit cleared"}, nil
+}
+
+func fileList(_ context.Context, s *Session, a Args, _ *pipeline, _ io.Writer) (*Elem, error) {
+	dir, err := s.eng.dataPath(a["path"] + "/.")
+	if err != nil {
+		return nil, err
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("could not list %s: %w", a["path"], err)
+	}
+	d := E("directory", T("directory-name", "/"+strings.TrimPrefix(a["path"], "/")))
+	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
+	for _, en := range ents {
+		f := E("file-information", T("file-name", en.Name()))
+		if info, err := en.Info(); err == nil {
+			f.Add(T("file-size", strconv.FormatInt(info.Size(), 10)),
+				T("file-date", info.ModTime().UTC().Format("Jan 2 15:04")))
+		}
+		if en.IsDir() {
+			f.Add(T("file-directory", ""))
+		}
+		d.Add(f)
+	}
+	return E("directory-list", d), nil
+}
+
+func textFileList(w io.Writer, e *Elem) {
+	for _, d := range e.All("directory") {
+		fmt.Fprintf(w, "%s:\n", d.Val("directory-name"))
+		for _, f := range d.All("file-information") {
+			name := f.Val("file-name")
+			if f.Get("file-directory") != nil {
+				name += "/"
+			}
+			fmt.Fprintln(w, name)
+		}
+	}
+}
+
+func fileShow(_ context.Context, s *Session, a Args, _ *pipeline, _ io.Writer) (*Elem, error) {
+	if a["filename"] == "" {
+		return nil, fmt.Errorf("missing argument: filename")
+	}
+	path, err := s.eng.dataPath(a["filename"])
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("could not read %s: %w", a["filename"], err)
+	}
+	return &Elem{Name: "file-content", Text: strings.TrimSuffix(string(b), "\n")}, nil
+}

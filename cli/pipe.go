@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// pipeline is the parsed `| …` part of a command line. display and
+// compare change how a command renders; the rest filter its text.
+type pipeline struct {
+	display string // "", "set", "xml", "json", "detail"
+	compare bool
+	rollback int // with compare: rollback N, -1 for the committed configuration
+	filters []func([]string) []string
+	save    string
+	noMore  bool
+}
+
+func parsePipes(pipes [][]token, lineLen int) (*pipeline, error) {
+	p := &pipeline{rollback: -1}
+	for _, seg := range pipes {
+		if len(seg) == 0 {
+			return nil, &lineError{pos: lineLen, msg: "syntax error, expecting <pipe command>."}
+		}
+		name, err := pick(seg[0], []string{"match", "except", "count", "last", "find", "no-more", "display", "compare", "save", "trim"})
+		if err != nil {
+			return nil, err
+		}
+		arg := func() (token, error) {
+			if len(seg) < 2 {
+				return token{}, &lineError{pos: lineLen, msg: "syntax error, expecting <argument>."}
+			}
+			return seg[1], nil
+		}
+		switch name {
+		case "match", "except", "find":
+			a, err := arg()
+			if err != nil {
+				return nil, err
+			}
+			pat := strings.Join(words(seg[1:]), " ")
+			re, err := regexp.Compile(junosRegexp(pat))
+			if err != nil {
+				return nil, &lineError{pos: a.pos, msg: "error: invalid regular expression: " + pat}
+			}
+			switch name {
+			case "match":
+				p.filters = append(p.filters, func(ls []string) []string { return keep(ls, re, true) })
+			case "except":
+				p.filters = append(p.filters, func(ls []string) []string { return keep(ls, re, false) })
+			case "find":
+				p.filters = append(p.filters, func(ls []string) []string {
+					for i, l := range ls {
+						if re.MatchString(l) {
+							return ls[i:]
+						}
+					}
+					return nil
+				})
+			}
+		case "count":
+			p.filters = append(p.filters, func(ls []string) []string {
+				return []string{fmt.Sprintf("Count: %d lines", len(ls))}
+			})
+		case "last":
+			n := 0
+			if len(seg) > 1 {
+				v, err := strconv.Atoi(seg[1].s)
+				if err != nil || v < 1 {
+					return nil, &lineError{pos: seg[1].pos, msg: "error: invalid number: " + seg[1].s}
+				}
+				n = v
+			}
+			p.filters = append(p.filters, func(ls []string) []string {
+				if n == 0 || n > len(ls) {
+					return ls
+				}
+				return ls[len(ls)-n:]
+			})
+		case "no-more":
+			p.noMore = true
+		case "display":
+			a, err := arg()
+			if err != nil {
+				return nil, err
+			}
+			d, err := pick(a, []string{"set", "xml", "json", "detail"})
+			if err != nil {
+				return nil, err
+			}
+			p.display = d
+		case "compare":
+			p.compare = true
+			if len(seg) > 1 {
+				if _, err := pick(seg[1], []string{"rollback"}); err != nil {
+					return nil, err
+				}
+				if len(seg) < 3 {
+					return nil, &lineError{pos: lineLen, msg: "syntax error, expecting <number>."}
+				}
+				n, err := strconv.Atoi(seg[2].s)
+				if err != nil || n < 0 || n > 49 {
+					return nil, &lineError{pos: seg[2].pos, msg: "error: rollback must be 0..49"}
+				}
+				p.rollback = n
+			}
+		case "save":
+			a, err := arg()
+			if err != nil {
+				return nil, err
+			}
+			p.save = a.s
+		case "trim":
+			a, err := arg()
+			if err != nil {
+				return nil, err
+			}
+			n, err := strconv.Atoi(a.s)
+			if err != nil || n < 0 {
+				return nil, &lineError{pos: a.pos, msg: "error: invalid number: " + a.s}
+			}
+			p.filters = append(p.filters, func(ls []string) []string {
+				out := make([]string, len(ls))
+				for i, l := range ls {
+					if len(l) > n {
+						out[i] = l[n:]
+					}
+				}
+				return out
+			})
+		}
+	}
+	return p, nil
+}
+
+// junosRegexp turns a Junos match pattern into RE2: Junos treats `|`
+// inside quotes as alternation already; nothing else differs for the
+// common cases.
+func junosRegexp(p string) string { return p }
+
+func keep(ls []string, re *regexp.Regexp, match bool) []string {
+	var out []string
+	for _, l := range ls {
+		if re.MatchString(l) == match {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// apply runs the text filters over in and writes to out (or saves).
+func (p *pipeline) apply(s *Session, in *bytes.Buffer, out io.Writer) error {
+	if len(p.filters) == 0 && p.save == "" {
+		_, err := out.Write(in.Bytes())
+		return err
+	}
+	text := strings.TrimSuffix(in.String(), "\n")
+	var lines []string
+	if text != "" {
+		lines = strings.Split(text, "\n")
+	}
+	for _, f := range p.filters {
+		lines = f(lines)
+	}
+	res := strings.Join(lines, "\n")
+	if len(lines) > 0 {
+		res += "\n"
+	}
+	if p.save != "" {
+		path, err := s.eng.dataPath(p.save)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(res), 0o600); err != nil {
+			return fmt.Errorf("could not save %s: %w", p.save, err)
+		}
+		fmt.Fprintf(out, "Wrote %d lines of output to '%s'\n", len(lines), p.save)
+		return nil
+	}
+	_, err := io.WriteString(out, res)
+	return err
+}
+
+// dataPath resolves a user-given file name inside the data directory,
+// refusing anything that would leave it.
+func (e *Engine) dataPath(name string) (string, error) {
+	if e.DataDir == "" {
+		return "", fmt.Errorf("file operations are not available")
+	}
+	clean := filepath.Clean("/" + name)
+	if name == "" || strings.Contains(name, "\x00") || filepath.IsAbs(name) && !strings.HasPrefix(filepath.Clean(name), filepath.Clean(e.DataDir)+"/") {
+		return "", fmt.Errorf("file %s: outside the data directory", name)
+	}
+	if filepath.IsAbs(name) {
+		return filepath.Clean(name), nil
+	}
+	if strings.HasPrefix(filepath.Clean(name), "..") {
+		return "", fmt.Errorf("file %s: outside the data directory", name)
+	}
+	return filepath.Join(e.DataDir, clean), nil
+}
+
+// pick resolves t against choices by unique prefix.
+func pick(t token, choices []string) (string, error) {
+	var m []string
+	for _, c := range choices {
+		if c == t.s {
+			return c, nil
+		}
+		if strings.HasPrefix(c, t.s) {
+			m = append(m, c)
+		}
+	}
+	switch len(m) {
+	case 1:
+		return m[0], nil
+	case 0:
+		return "", &lineError{pos: t.pos, msg: "syntax error, expecting " + expectList(choices) + "."}
+	}
+	return "", &lineError{pos: t.pos, msg: fmt.Sprintf("'%s' is ambiguous.\nPossible completions:\n%s", t.s, indentList(m))}
+}
+
+func expectList(cs []string) string {
+	if len(cs) == 1 {
+		return "<" + cs[0] + ">"
+	}
+	return "<command>"
+}
+
+func indentList(cs []string) string {
+	var b strings.Builder
+	for _, c := range cs {
+		fmt.Fprintf(&b, "  %s\n", c)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/user"
+	"strconv"
+
+	"google.golang.org/grpc"
+
+	"github.com/gnos/gnos/internal/ipc"
+)
+
+// Wire messages of the CLI service.
+type (
+	// Request is one message from a front end.
+	Request struct {
+		Open     *OpenRequest `json:"open,omitempty"`
+		Line     *string      `json:"line,omitempty"`
+		Complete *string      `json:"complete,omitempty"` // completion for this partial line
+	}
+	// OpenRequest starts the session.
+	OpenRequest struct {
+		Client string `json:"client"` // "cli", "ssh"
+	}
+	// Response answers a Request.
+	Response struct {
+		Result
+		Prompt      string       `json:"prompt"`
+		Banner      string       `json:"banner,omitempty"`
+		Completions []Completion `json:"completions,omitempty"`
+	}
+)
+
+// SessionMethod is the full name of the CLI stream.
+const SessionMethod = "/gnos.CLI/Session"
+
+// Register adds the CLI service to a gRPC server. The user of a session
+// is the owner of the connecting process (SO_PEERCRED on the Unix socket):
+// the socket itself is owner-only, so this names who is at the terminal.
+func (e *Engine) Register(s *grpc.Server) {
+	s.RegisterService(&grpc.ServiceDesc{
+		ServiceName: "gnos.CLI",
+		HandlerType: (*any)(nil),
+		Streams: []grpc.StreamDesc{{
+			StreamName: "Session", ClientStreams: true, ServerStreams: true,
+			Handler: func(_ any, st grpc.ServerStream) error { return e.serve(st) },
+		}},
+	}, nil)
+}
+
+func (e *Engine) serve(st grpc.ServerStream) error {
+	ctx := st.Context()
+	var req Request
+	if err := st.RecvMsg(&req); err != nil {
+		return err
+	}
+	if req.Open == nil {
+		return fmt.Errorf("cli: first message must open the session")
+	}
+	s := e.NewSession(peerUser(ctx), req.Open.Client)
+	defer s.Close()
+	if err := st.SendMsg(&Response{Result: Result{Caret: -1}, Prompt: s.Prompt(), Banner: s.Banner()}); err != nil {
+		return err
+	}
+	for {
+		var req Request
+		if err := st.RecvMsg(&req); err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+		var resp Response
+		switch {
+		case req.Line != nil:
+			resp.Result = s.Exec(ctx, *req.Line)
+		case req.Complete != nil:
+			resp.Result.Caret = -1
+			resp.Completions = s.Complete(*req.Complete)
+		}
+		resp.Prompt, resp.Banner = s.Prompt(), s.Banner()
+		if err := st.SendMsg(&resp); err != nil {
+			return err
+		}
+		if resp.Exit {
+			return nil
+		}
+	}
+}
+
+// peerUser names the user on the other end of the Unix socket.
+func peerUser(ctx context.Context) string {
+	if u, ok := ipc.Peer(ctx); ok && u.UID >= 0 {
+		if lu, err := user.LookupId(strconv.Itoa(u.UID)); err == nil {
+			return lu.Username
+		}
+		return strconv.Itoa(u.UID)
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "root"
+}

@@ -1,0 +1,178 @@
+// Package cli is gnos's command engine: operational mode (`user@host>`)
+// and configuration mode (`user@host#` under an `[edit …]` banner), driven
+// by the YANG schema for configuration statements and by a command table
+// for operational commands, each of which is an RPC returning structured
+// data (Elem) that is rendered as text, XML or JSON.
+//
+// The engine runs inside the management daemon, one Session per user
+// session, and is reached over IPC by every front end (the go-prompt
+// terminal, the SSH line editor, the plain script reader), as Junos' cli
+// talks to mgd. A front end sends lines and completion requests and shows
+// what comes back.
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/tree"
+)
+
+// Engine holds what sessions share.
+type Engine struct {
+	Configd *configd.Configd
+	Ops     *Table
+	DataDir string // file list/show/save stay inside it
+	Version string
+}
+
+// Session is one CLI session.
+type Session struct {
+	eng    *Engine
+	user   string
+	client string
+	cfg    *configd.Session // nil in operational mode
+	edit   tree.Path
+	// pending yes/no question: the next line answers it.
+	question func(answer string) (string, bool)
+}
+
+// Result is what one line produced.
+type Result struct {
+	Output   string
+	Failed   bool
+	Exit     bool
+	Caret    int    // position in the line to mark with ^, or -1
+	Question string // a yes/no question to ask; the next line answers it
+}
+
+// NewSession starts a session in operational mode.
+func (e *Engine) NewSession(user, client string) *Session {
+	return &Session{eng: e, user: user, client: client}
+}
+
+// Close ends the session, leaving configuration mode if needed.
+func (s *Session) Close() {
+	if s.cfg != nil {
+		s.cfg.Close()
+		s.cfg = nil
+	}
+}
+
+// Hostname is the configured host name, "gnos" by default.
+func (e *Engine) Hostname() string {
+	c := e.Configd.Committed()
+	if v, ok := c.ChildNamed("system", "").Leaf("host-name"); ok {
+		return v
+	}
+	return "gnos"
+}
+
+// InConfig reports whether the session is in configuration mode.
+func (s *Session) InConfig() bool { return s.cfg != nil }
+
+// Prompt is the prompt to show, e.g. "user@host> ".
+func (s *Session) Prompt() string {
+	if s.cfg != nil {
+		return fmt.Sprintf("%s@%s# ", s.user, s.eng.Hostname())
+	}
+	return fmt.Sprintf("%s@%s> ", s.user, s.eng.Hostname())
+}
+
+// Banner is printed above the prompt in configuration mode: any commit
+// confirmed reminder, then the [edit …] line.
+func (s *Session) Banner() string {
+	if s.cfg == nil {
+		return ""
+	}
+	var b strings.Builder
+	if d, ok := s.eng.Configd.PendingConfirm(); ok {
+		fmt.Fprintf(&b, "# commit confirmed will be automatically rolled back at %s\n", d.Format("2006-01-02 15:04:05 MST"))
+	}
+	b.WriteString(s.edit.Edit())
+	return b.String()
+}
+
+// Exec runs one line.
+func (s *Session) Exec(ctx context.Context, line string) Result {
+	if q := s.question; q != nil {
+		s.question = nil
+		out, exit := q(strings.TrimSpace(line))
+		return Result{Output: out, Exit: exit, Caret: -1}
+	}
+	var out bytes.Buffer
+	exit, err := s.exec(ctx, line, &out)
+	r := Result{Output: out.String(), Exit: exit, Caret: -1}
+	if s.question != nil && err == nil {
+		r.Question = r.Output
+		r.Output = ""
+		return r
+	}
+	if err != nil {
+		r.Failed = true
+		var le *lineError
+		if errors.As(err, &le) {
+			r.Caret = le.pos
+		}
+		r.Output += errorText(err)
+	}
+	return r
+}
+
+// errorText maps an error to what the CLI prints. Configd's sentinel kinds
+// map to Junos wording here, once.
+func errorText(err error) string {
+	var le *lineError
+	if errors.As(err, &le) {
+		return le.msg + "\n"
+	}
+	var ce *configd.CommitError
+	if errors.As(err, &ce) {
+		return ce.Error() + "\n"
+	}
+	msg := err.Error()
+	for _, k := range []error{configd.ErrNotFound, configd.ErrInvalid, configd.ErrLocked, configd.ErrConflict, configd.ErrLimit, configd.ErrPermission} {
+		msg = strings.TrimSuffix(msg, ": "+k.Error())
+	}
+	if errors.Is(err, configd.ErrNotFound) && strings.HasPrefix(msg, "statement not found") {
+		return "warning: statement not found\n"
+	}
+	if strings.HasPrefix(msg, "error: ") || strings.HasPrefix(msg, "warning: ") {
+		return msg + "\n"
+	}
+	return "error: " + msg + "\n"
+}
+
+func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, error) {
+	ts, err := lex(line)
+	if err != nil {
+		return false, err
+	}
+	cmd, pipes := splitPipes(ts)
+	if len(cmd) == 0 {
+		if len(pipes) > 0 {
+			return false, &lineError{pos: 0, msg: "syntax error."}
+		}
+		return false, nil
+	}
+	p, err := parsePipes(pipes, len(line))
+	if err != nil {
+		return false, err
+	}
+	var buf bytes.Buffer
+	var exit bool
+	if s.cfg != nil {
+		exit, err = s.configCommand(ctx, cmd, p, &buf, len(line))
+	} else {
+		exit, err = s.opCommand(ctx, cmd, p, &buf, len(line))
+	}
+	if ferr := p.apply(s, &buf, out); ferr != nil && err == nil {
+		err = ferr
+	}
+	return exit, err
+}

@@ -1,0 +1,68 @@
+// Command gnos is the one gnos binary: `gnos run` (all daemons plus the
+// CLI on this terminal), `gnos daemon` (all daemons, no CLI), `gnos cli`
+// (a CLI client of a running daemon).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+)
+
+const usage = `usage: gnos <command> [--data DIR] [flags]
+
+commands:
+  run       all daemons in one process plus the CLI on this terminal
+  daemon    all daemons in the foreground, no CLI
+  cli       CLI client of a running daemon (-c "cmd" runs one command;
+            stdin not a terminal runs one command per line)
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	cmd, args := os.Args[1], os.Args[2:]
+	fs := flag.NewFlagSet("gnos "+cmd, flag.ExitOnError)
+	data := fs.String("data", defaultDataDir(), "data directory (store, socket, files)")
+	command := fs.String("c", "", "cli: run this one command and exit")
+	echo := fs.Bool("echo", false, "cli: echo each script line after the prompt")
+	_ = fs.Parse(args)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	code := 0
+	switch cmd {
+	case "run":
+		code, err = run(ctx, *data)
+	case "daemon":
+		err = daemon(ctx, *data)
+	case "cli":
+		code, err = client(ctx, *data, *command, *echo)
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "gnos: unknown command %q\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gnos: %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+func defaultDataDir() string {
+	if d := os.Getenv("GNOS_DATA"); d != "" {
+		return d
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".gnos")
+	}
+	return ".gnos"
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/cli/term"
+	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/node"
+)
+
+// run starts every daemon in this process and attaches the CLI through
+// the management socket, exactly as `gnos cli` would.
+func run(ctx context.Context, data string) (int, error) {
+	n, err := node.Start(ctx, node.Options{DataDir: data})
+	if err != nil {
+		return 1, err
+	}
+	defer n.Close()
+	return client(ctx, data, "", false)
+}
+
+// daemon runs every daemon until interrupted.
+func daemon(ctx context.Context, data string) error {
+	n, err := node.Start(ctx, node.Options{DataDir: data})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "gnos: daemons running; management socket %s\n", node.SocketPath(data))
+	<-ctx.Done()
+	return n.Close()
+}
+
+// client runs a CLI front end against the daemon's socket: one command
+// (-c), a script (stdin not a terminal) or the interactive terminal.
+func client(ctx context.Context, data, command string, echo bool) (int, error) {
+	cc, err := ipc.DialUnix(node.SocketPath(data))
+	if err != nil {
+		return 1, err
+	}
+	defer cc.Close()
+	c, err := cli.Dial(ctx, cc, "cli")
+	if err != nil {
+		return 1, err
+	}
+	defer c.Close()
+	if command != "" {
+		failed, err := cli.RunScript(c, strings.NewReader(command), os.Stdout, echo)
+		return exitCode(failed), err
+	}
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
+		failed, err := cli.RunScript(c, os.Stdin, os.Stdout, echo)
+		return exitCode(failed), err
+	}
+	return 0, term.Interactive(c)
+}
+
+func exitCode(failed bool) int {
+	if failed {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,416 @@
+package configd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/configd/validate"
+	"github.com/gnos/gnos/db"
+)
+
+// Commit is what subscribers see of a commit. Old and New are whole
+// configurations (inactive statements included: skip them); Changes is the
+// diff between them, the work to do.
+type Commit struct {
+	Seq      uint64 // sequence number the commit will get (0 for commit check)
+	Check    bool   // commit check: validate only
+	Old, New *tree.Node
+	Changes  []tree.Change
+	Defaults *tree.Node // junos-defaults (predefined applications)
+}
+
+// Subscriber takes part in commits, in the phases of FRR's northbound:
+// Validate (no side effects) and Prepare (reserve what Apply needs) may
+// fail the commit; Abort undoes a Prepare; Apply makes the new
+// configuration current and cannot fail.
+type Subscriber interface {
+	Name() string
+	Validate(ctx context.Context, c *Commit) error
+	Prepare(ctx context.Context, c *Commit) error
+	Abort(ctx context.Context, c *Commit)
+	Apply(ctx context.Context, c *Commit)
+}
+
+// CommitOptions select a commit variant.
+type CommitOptions struct {
+	Check     bool          // commit check
+	Comment   string        // commit comment "…"
+	Confirmed time.Duration // commit confirmed [N]: roll back unless confirmed within this
+	At        time.Time     // commit at "TIME": schedule
+}
+
+// CommitResult tells the caller what happened.
+type CommitResult struct {
+	Seq      uint64
+	Deadline time.Time // for commit confirmed
+	At       time.Time // for commit at
+	Warnings []string
+}
+
+type pendingConfirm struct {
+	Deadline time.Time `json:"deadline"`
+	User     string    `json:"user"`
+	Seq      uint64    `json:"seq"`
+	timer    interface{ Stop() bool }
+}
+
+type pendingCommitAt struct {
+	At      time.Time         `json:"at"`
+	User    string            `json:"user"`
+	Client  string            `json:"client"`
+	Comment string            `json:"comment"`
+	Delta   map[string][]byte `json:"delta"` // candidate chunks relative to committed
+	timer   interface{ Stop() bool }
+}
+
+// Commit commits this session's candidate.
+func (s *Session) Commit(ctx context.Context, o CommitOptions) (*CommitResult, error) {
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.exclusive != nil && c.exclusive != s {
+		return nil, fmt.Errorf("configuration database locked by %s: %w", c.exclusive.user, ErrLocked)
+	}
+	next := s.candidateLocked()
+	if s.mode == Private {
+		merged, err := c.mergePrivate(s)
+		if err != nil {
+			return nil, err
+		}
+		next = merged
+	}
+	if c.commitAt != nil && !o.Check {
+		return nil, fmt.Errorf("commit at %s is pending; use 'clear system commit' first: %w",
+			c.commitAt.At.Format("2006-01-02 15:04:05 MST"), ErrLocked)
+	}
+	if !o.At.IsZero() {
+		return c.scheduleLocked(ctx, s, next, o)
+	}
+	res, err := c.commitLocked(ctx, next, s.user, s.client, o)
+	if err != nil {
+		return nil, err
+	}
+	if s.mode == Private && !o.Check {
+		s.base, s.cand = c.committed, c.committed
+	}
+	return res, nil
+}
+
+// mergePrivate replays a private session's changes onto the committed
+// configuration. A change to a statement that someone else changed since
+// the session took its copy is a conflict.
+func (c *Configd) mergePrivate(s *Session) (*tree.Node, error) {
+	if s.base == c.committed {
+		return s.cand, nil
+	}
+	changes := tree.Diff(s.base, s.cand)
+	e := tree.NewEditor(c.committed)
+	var conflicts []string
+	for _, ch := range changes {
+		if !tree.Equal(s.base.Get(ch.Path), c.committed.Get(ch.Path)) {
+			conflicts = append(conflicts, ch.Path.Edit())
+			continue
+		}
+		if ch.New == nil {
+			if err := e.Delete(ch.Path); err != nil && !errors.Is(err, tree.ErrNotFound) {
+				return nil, err
+			}
+			continue
+		}
+		if ch.Old == nil || ch.Moved || len(ch.New.Kids) == 0 {
+			if err := e.Put(ch.Path, ch.New); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		// Own attributes changed (value, flag, comment): keep committed children.
+		cur := e.Root().Get(ch.Path)
+		n := *ch.New
+		if cur != nil {
+			n.Kids = cur.Kids
+		}
+		if err := e.Put(ch.Path, &n); err != nil {
+			return nil, err
+		}
+	}
+	if len(conflicts) > 0 {
+		return nil, fmt.Errorf("configuration changed by another user since configure private; conflicting statements:\n  %s\nuse 'rollback' or 'update' and edit again: %w",
+			strings.Join(conflicts, "\n  "), ErrConflict)
+	}
+	return e.Freeze(), nil
+}
+
+// commitLocked runs the pipeline. c.mu is held.
+func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, client string, o CommitOptions) (*CommitResult, error) {
+	cm := &Commit{Check: o.Check, Old: c.committed, New: next, Defaults: c.defaults}
+	cm.Changes = tree.Diff(c.committed, next)
+	if errs := validate.Validate(next, validate.Options{Defaults: c.defaults, Changes: cm.Changes, Old: c.committed}); len(errs) > 0 {
+		ce := &CommitError{}
+		for _, e := range errs {
+			ce.Diagnostics = append(ce.Diagnostics, Diagnostic{Path: e.Path, Statement: e.Statement, Message: e.Message})
+		}
+		return nil, ce
+	}
+	for _, sub := range c.subs {
+		if err := sub.Validate(ctx, cm); err != nil {
+			return nil, asCommitError(sub, err)
+		}
+	}
+	if o.Check {
+		return &CommitResult{}, nil
+	}
+	var prepared []Subscriber
+	for _, sub := range c.subs {
+		if err := sub.Prepare(ctx, cm); err != nil {
+			for _, p := range prepared {
+				p.Abort(ctx, cm)
+			}
+			return nil, asCommitError(sub, err)
+		}
+		prepared = append(prepared, sub)
+	}
+	now := c.clock.Now()
+	meta := db.RevisionMeta{Time: now, User: user, Client: db.Client(client), Comment: o.Comment}
+	state := map[string][]byte{stateConfirm: nil}
+	var confirm *pendingConfirm
+	if o.Confirmed > 0 {
+		meta.ConfirmDeadline = now.Add(o.Confirmed)
+		confirm = &pendingConfirm{Deadline: meta.ConfirmDeadline, User: user}
+		state[stateConfirm] = marshalState(confirm)
+	}
+	delta := tree.ChunkDelta(c.committed, next)
+	seq, err := c.store.Commit(delta, meta, state)
+	if err != nil {
+		for _, p := range prepared {
+			p.Abort(ctx, cm)
+		}
+		return nil, &CommitError{Cause: fmt.Errorf("saving revision: %w", err)}
+	}
+	cm.Seq = seq
+	for k, v := range delta {
+		if v == nil {
+			delete(c.committedCk, k)
+		} else {
+			c.committedCk[k] = v
+		}
+	}
+	c.committed = next
+	c.candidate = next
+	for _, sub := range c.subs {
+		sub.Apply(ctx, cm)
+	}
+	if c.confirm != nil && c.confirm.timer != nil {
+		c.confirm.timer.Stop()
+	}
+	c.confirm = nil
+	res := &CommitResult{Seq: seq}
+	if confirm != nil {
+		confirm.Seq = seq
+		c.armConfirm(confirm)
+		res.Deadline = confirm.Deadline
+	}
+	c.log.Info("commit complete", "seq", seq, "user", user, "client", client, "changes", len(cm.Changes))
+	return res, nil
+}
+
+func asCommitError(sub Subscriber, err error) error {
+	var ce *CommitError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	return &CommitError{Cause: fmt.Errorf("%s: %w", sub.Name(), err)}
+}
+
+// armConfirm schedules the automatic rollback of a commit confirmed.
+func (c *Configd) armConfirm(p *pendingConfirm) {
+	c.confirm = p
+	d := p.Deadline.Sub(c.clock.Now())
+	p.timer = c.clock.AfterFunc(d, func() { c.confirmExpired(p) })
+}
+
+// confirmExpired rolls back to the revision before the unconfirmed one.
+func (c *Configd) confirmExpired(p *pendingConfirm) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.confirm != p {
+		return // confirmed or superseded meanwhile
+	}
+	c.rollbackUnconfirmedLocked(context.Background())
+}
+
+func (c *Configd) rollbackUnconfirmedLocked(ctx context.Context) {
+	prev, _, err := c.Revision(1)
+	if err != nil {
+		c.log.Error("commit confirmed: cannot load rollback 1", "err", err)
+		return
+	}
+	c.confirm = nil
+	if _, err := c.commitLocked(ctx, shareUnchangedTree(c.committed, prev), "root", string(db.ClientSystem),
+		CommitOptions{Comment: "commit confirmed rollback"}); err != nil {
+		c.log.Error("commit confirmed: automatic rollback failed", "err", err)
+		return
+	}
+	c.log.Warn("commit confirmed was not confirmed; rolled back to the previous revision")
+}
+
+func shareUnchangedTree(prev, next *tree.Node) *tree.Node { return shareUnchanged(prev, next) }
+
+// PendingConfirm returns the deadline of an unconfirmed commit confirmed.
+func (c *Configd) PendingConfirm() (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.confirm == nil {
+		return time.Time{}, false
+	}
+	return c.confirm.Deadline, true
+}
+
+// PendingCommitAt returns the scheduled time of a commit at.
+func (c *Configd) PendingCommitAt() (time.Time, string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.commitAt == nil {
+		return time.Time{}, "", false
+	}
+	return c.commitAt.At, c.commitAt.User, true
+}
+
+// scheduleLocked validates now and commits at o.At (`commit at`).
+func (c *Configd) scheduleLocked(ctx context.Context, s *Session, next *tree.Node, o CommitOptions) (*CommitResult, error) {
+	if !o.At.After(c.clock.Now()) {
+		return nil, fmt.Errorf("commit at: time %s is in the past: %w", o.At.Format(time.DateTime), ErrInvalid)
+	}
+	check := o
+	check.Check = true
+	if _, err := c.commitLocked(ctx, next, s.user, s.client, check); err != nil {
+		return nil, err
+	}
+	p := &pendingCommitAt{At: o.At, User: s.user, Client: s.client, Comment: o.Comment,
+		Delta: tree.ChunkDelta(c.committed, next)}
+	if err := c.store.PutState(stateCommitAt, marshalState(p)); err != nil {
+		return nil, fmt.Errorf("configd: %w", err)
+	}
+	c.armCommitAt(p)
+	return &CommitResult{At: o.At}, nil
+}
+
+func (c *Configd) armCommitAt(p *pendingCommitAt) {
+	c.commitAt = p
+	p.timer = c.clock.AfterFunc(p.At.Sub(c.clock.Now()), func() { c.commitAtDue(p) })
+}
+
+func (c *Configd) commitAtDue(p *pendingCommitAt) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.commitAt != p {
+		return
+	}
+	c.commitAt = nil
+	if err := c.store.PutState(stateCommitAt, nil); err != nil {
+		c.log.Error("commit at: clearing state", "err", err)
+	}
+	merged := make(map[string][]byte, len(c.committedCk))
+	for k, v := range c.committedCk {
+		merged[k] = v
+	}
+	for k, v := range p.Delta {
+		if v == nil {
+			delete(merged, k)
+		} else {
+			merged[k] = v
+		}
+	}
+	next, err := tree.Assemble(c.schema.Root, merged)
+	if err != nil {
+		c.log.Error("commit at: rebuilding configuration", "err", err)
+		return
+	}
+	if _, err := c.commitLocked(context.Background(), shareUnchanged(c.committed, next), p.User, p.Client,
+		CommitOptions{Comment: p.Comment}); err != nil {
+		c.log.Error("commit at failed", "err", err)
+	}
+}
+
+// ClearCommitAt cancels a pending commit at (`clear system commit`).
+func (c *Configd) ClearCommitAt() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.commitAt == nil {
+		return fmt.Errorf("no commit is pending: %w", ErrNotFound)
+	}
+	if c.commitAt.timer != nil {
+		c.commitAt.timer.Stop()
+	}
+	c.commitAt = nil
+	if err := c.store.PutState(stateCommitAt, nil); err != nil {
+		return fmt.Errorf("configd: %w", err)
+	}
+	return nil
+}
+
+// restorePending re-arms commit confirmed and commit at after a restart; a
+// deadline that passed while configd was down takes effect now.
+func (c *Configd) restorePending(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if b, err := c.store.State(stateConfirm); err != nil {
+		return fmt.Errorf("configd: %w", err)
+	} else if b != nil {
+		var p pendingConfirm
+		if err := json.Unmarshal(b, &p); err != nil {
+			return fmt.Errorf("configd: commit confirmed state: %w", err)
+		}
+		if !p.Deadline.After(c.clock.Now()) {
+			c.confirm = &p
+			c.rollbackUnconfirmedLocked(ctx)
+		} else {
+			c.armConfirm(&p)
+		}
+	}
+	if b, err := c.store.State(stateCommitAt); err != nil {
+		return fmt.Errorf("configd: %w", err)
+	} else if b != nil {
+		var p pendingCommitAt
+		if err := json.Unmarshal(b, &p); err != nil {
+			return fmt.Errorf("configd: commit at state: %w", err)
+		}
+		c.armCommitAt(&p)
+	}
+	return nil
+}
+
+// globMatch matches Junos wildcard patterns: * any run, ? one character,
+// [...] a class.
+func globMatch(pattern, s string) (bool, error) {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(pattern); i++ {
+		switch ch := pattern[i]; ch {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		case '[':
+			j := strings.IndexByte(pattern[i:], ']')
+			if j < 0 {
+				return false, fmt.Errorf("unterminated '[' in %q", pattern)
+			}
+			b.WriteString(pattern[i : i+j+1])
+			i += j
+		default:
+			b.WriteString(regexp.QuoteMeta(string(ch)))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return false, err
+	}
+	return re.MatchString(s), nil
+}

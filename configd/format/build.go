@@ -1,0 +1,154 @@
+package format
+
+import (
+	"sort"
+
+	"github.com/gnos/gnos/configd/schema"
+	"github.com/gnos/gnos/configd/tree"
+)
+
+// builder assembles a fresh tree for the parsers. Nodes are carved from a
+// slab (one allocation per slabSize nodes) and children are placed in
+// schema order, system-ordered list entries sorted by key, exactly as
+// tree.Editor keeps them, so a parsed tree compares equal to one built by
+// edits.
+type builder struct {
+	slab []tree.Node
+	flat map[*schema.Node]*schema.Node // container -> its flat list (or nil)
+}
+
+const slabSize = 256
+
+func (b *builder) node(s *schema.Node, key, value string) *tree.Node {
+	if len(b.slab) == 0 {
+		b.slab = make([]tree.Node, slabSize)
+	}
+	n := &b.slab[0]
+	b.slab = b.slab[1:]
+	n.S, n.Key, n.Value = s, key, value
+	return n
+}
+
+// flatList returns the list under container s whose keyword is hidden.
+func (b *builder) flatList(s *schema.Node) *schema.Node {
+	if b.flat == nil {
+		b.flat = map[*schema.Node]*schema.Node{}
+	}
+	fl, ok := b.flat[s]
+	if !ok {
+		for _, c := range s.Children {
+			if c.Kind == schema.List && c.Flat {
+				fl = c
+				break
+			}
+		}
+		b.flat[s] = fl
+	}
+	return fl
+}
+
+func isSorted(s *schema.Node) bool { return s.Kind == schema.List && !s.UserOrder }
+
+func id(n *tree.Node) string {
+	if n.S.Kind == schema.LeafList {
+		return n.Value
+	}
+	return n.Key
+}
+
+// locate returns the index of parent's child with schema s and identity
+// key, or the index where it belongs and false.
+func locate(parent *tree.Node, s *schema.Node, key string) (int, bool) {
+	kids := parent.Kids
+	n := len(kids)
+	// Fast path: input in display order appends at the end.
+	if n == 0 || kids[n-1].S.Index < s.Index {
+		return n, false
+	}
+	if kids[n-1].S == s && isSorted(s) {
+		if last := kids[n-1].Key; tree.KeyLess(last, key) {
+			return n, false
+		} else if last == key {
+			return n - 1, true
+		}
+	}
+	lo := sort.Search(n, func(i int) bool { return kids[i].S.Index >= s.Index })
+	switch {
+	case s.Kind == schema.Leaf || s.Kind == schema.Container:
+		return lo, lo < n && kids[lo].S == s
+	case isSorted(s):
+		hi := lo + sort.Search(n-lo, func(i int) bool { return kids[lo+i].S != s })
+		i := lo + sort.Search(hi-lo, func(i int) bool { return !tree.KeyLess(kids[lo+i].Key, key) })
+		return i, i < hi && kids[i].Key == key
+	default:
+		hi := lo
+		for hi < n && kids[hi].S == s {
+			hi++
+		}
+		for i := hi - 1; i >= lo; i-- {
+			if id(kids[i]) == key {
+				return i, true
+			}
+		}
+		return hi, false
+	}
+}
+
+// attach places n under parent and returns the node that now stands for
+// it: n itself, or the existing sibling with the same identity, into which
+// n has been merged (leaf values and annotations of n win, an inactive
+// flag sticks).
+func (b *builder) attach(parent, n *tree.Node) *tree.Node {
+	i, ok := locate(parent, n.S, id(n))
+	if ok {
+		old := parent.Kids[i]
+		merge(b, old, n)
+		return old
+	}
+	if n.S.Case != nil {
+		if clearOtherCases(parent, n.S) {
+			i, _ = locate(parent, n.S, id(n))
+		}
+	}
+	if i == len(parent.Kids) {
+		parent.Kids = append(parent.Kids, n)
+		return n
+	}
+	parent.Kids = append(parent.Kids, nil)
+	copy(parent.Kids[i+1:], parent.Kids[i:])
+	parent.Kids[i] = n
+	return n
+}
+
+func merge(b *builder, dst, src *tree.Node) {
+	if src.S.Kind == schema.Leaf {
+		dst.Value = src.Value
+	}
+	if src.Inactive {
+		dst.Inactive = true
+	}
+	if src.Comment != "" {
+		dst.Comment = src.Comment
+	}
+	for _, k := range src.Kids {
+		b.attach(dst, k)
+	}
+}
+
+// clearOtherCases removes parent's children that belong to another case of
+// s's choice (a later `then discard;` replaces an earlier `then accept;`).
+func clearOtherCases(parent *tree.Node, s *schema.Node) bool {
+	out := parent.Kids[:0]
+	for _, k := range parent.Kids {
+		if c := k.S.Case; c != nil && c.Choice == s.Case.Choice && c.Name != s.Case.Name {
+			continue
+		}
+		out = append(out, k)
+	}
+	changed := len(out) != len(parent.Kids)
+	for i := len(out); i < len(parent.Kids); i++ {
+		parent.Kids[i] = nil
+	}
+	parent.Kids = out
+	return changed
+}

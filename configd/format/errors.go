@@ -1,0 +1,57 @@
+package format
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gnos/gnos/configd/tree"
+)
+
+// Directive operations.
+const (
+	OpReplace  = "replace"  // delete the statement, then merge the new one
+	OpDelete   = "delete"   // delete the statement (NETCONF delete and remove)
+	OpCreate   = "create"   // NETCONF create: the statement must not exist yet
+	OpActive   = "active"   // activate the statement after merging
+	OpInactive = "inactive" // deactivate the statement after merging
+)
+
+// Directive is an instruction carried by loaded configuration that the
+// parsed tree cannot express: a Junos `replace:` / `delete:` / `active:` /
+// `inactive:` tag, or an XML / JSON operation. Path is from the parser's
+// root; a last step with All names every entry of a list or leaf-list.
+// Directives come in document order.
+type Directive struct {
+	Path tree.Path
+	Op   string
+}
+
+func (d Directive) String() string { return d.Op + " " + d.Path.String() }
+
+// ParseError is a syntax or type error in loaded configuration, located by
+// line and column (1-based; the column counts bytes).
+type ParseError struct {
+	Source string // "terminal" for text and set input, "xml", "json"; callers may set a file name
+	Line   int
+	Col    int
+	Msg    string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.Source, e.Line, e.Col, e.Msg)
+}
+
+// position converts a byte offset of src into a 1-based line and column.
+func position(src string, off int) (line, col int) {
+	if off > len(src) {
+		off = len(src)
+	}
+	line = 1 + strings.Count(src[:off], "\n")
+	col = off - strings.LastIndexByte(src[:off], '\n')
+	return line, col
+}
+
+func errorAt(source, src string, off int, format string, args ...any) *ParseError {
+	l, c := position(src, off)
+	return &ParseError{Source: source, Line: l, Col: c, Msg: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,371 @@
+package configd
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/tree"
+)
+
+// Mode is how a session edits the configuration.
+type Mode int
+
+// Session modes, as `configure`, `configure private`, `configure exclusive`.
+const (
+	Shared Mode = iota
+	Private
+	Exclusive
+)
+
+func (m Mode) String() string { return [...]string{"shared", "private", "exclusive"}[m] }
+
+// Session is one user's configuration-mode session. Edits of a shared or
+// exclusive session go to the shared candidate; a private session edits its
+// own copy, taken from the committed configuration, which is merged into the
+// committed configuration at commit (a conflict is an error, never a silent
+// overwrite).
+type Session struct {
+	c      *Configd
+	id     int
+	user   string
+	client string
+	mode   Mode
+	since  time.Time
+
+	// private sessions only (guarded by c.mu)
+	base *tree.Node // committed configuration the private copy was taken from
+	cand *tree.Node
+}
+
+// SessionInfo describes a session for `status`.
+type SessionInfo struct {
+	ID     int
+	User   string
+	Client string
+	Mode   Mode
+	Since  time.Time
+}
+
+func (s *Session) info() SessionInfo {
+	return SessionInfo{ID: s.id, User: s.user, Client: s.client, Mode: s.mode, Since: s.since}
+}
+
+// Open starts a configuration session. Private sessions need an unmodified
+// shared candidate (as in Junos); an exclusive session needs nobody else to
+// hold the lock and nobody else to have uncommitted shared changes.
+func (c *Configd) Open(user, client string, mode Mode) (*Session, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.exclusive != nil && mode != Private {
+		return nil, fmt.Errorf("configuration database locked by: %s (pid %d) exclusive: %w", c.exclusive.user, c.exclusive.id, ErrLocked)
+	}
+	switch mode {
+	case Private:
+		if !tree.Equal(c.candidate, c.committed) {
+			return nil, fmt.Errorf("shared configuration database modified; use 'configure' or commit first: %w", ErrConflict)
+		}
+	case Exclusive:
+		if !tree.Equal(c.candidate, c.committed) {
+			for _, o := range c.sessions {
+				if o.mode == Shared {
+					return nil, fmt.Errorf("configuration database modified by %s: %w", o.user, ErrLocked)
+				}
+			}
+		}
+	}
+	c.nextID++
+	s := &Session{c: c, id: c.nextID, user: user, client: client, mode: mode, since: c.clock.Now()}
+	if mode == Private {
+		s.base, s.cand = c.committed, c.committed
+	}
+	if mode == Exclusive {
+		c.exclusive = s
+	}
+	c.sessions[s.id] = s
+	return s, nil
+}
+
+// ID returns the session's id.
+func (s *Session) ID() int { return s.id }
+
+// User returns the session's user.
+func (s *Session) User() string { return s.user }
+
+// Mode returns the session's mode.
+func (s *Session) Mode() Mode { return s.mode }
+
+// Close ends the session. A private session's uncommitted changes are
+// discarded; an exclusive session's are discarded too (Junos rolls back on
+// exit from configure exclusive).
+func (s *Session) Close() {
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.exclusive == s {
+		c.exclusive = nil
+		if !tree.Equal(c.candidate, c.committed) {
+			prev := c.candidate
+			c.candidate = c.committed
+			if err := c.persistCandidate(prev, c.candidate); err != nil {
+				c.log.Error("discarding exclusive changes", "err", err)
+			}
+		}
+	}
+	delete(c.sessions, s.id)
+}
+
+// Others returns the other sessions in configuration mode.
+func (s *Session) Others() []SessionInfo {
+	var out []SessionInfo
+	for _, i := range s.c.Sessions() {
+		if i.ID != s.id {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Candidate returns the tree this session edits.
+func (s *Session) Candidate() *tree.Node {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	return s.candidateLocked()
+}
+
+func (s *Session) candidateLocked() *tree.Node {
+	if s.mode == Private {
+		return s.cand
+	}
+	return s.c.candidate
+}
+
+// Modified reports whether this session's candidate differs from the
+// committed configuration.
+func (s *Session) Modified() bool {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	if s.mode == Private {
+		return !tree.Equal(s.cand, s.base)
+	}
+	return !tree.Equal(s.c.candidate, s.c.committed)
+}
+
+// Edit runs fn against an Editor on this session's candidate and publishes
+// the result; the shared candidate is persisted. If fn fails nothing
+// changes.
+func (s *Session) Edit(fn func(e *tree.Editor) error) error {
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.exclusive != nil && c.exclusive != s && s.mode != Private {
+		return fmt.Errorf("configuration database locked by %s: %w", c.exclusive.user, ErrLocked)
+	}
+	prev := s.candidateLocked()
+	e := tree.NewEditor(prev)
+	if err := fn(e); err != nil {
+		if errors.Is(err, tree.ErrNotFound) {
+			return fmt.Errorf("statement not found: %w", ErrNotFound)
+		}
+		return err
+	}
+	next := e.Freeze()
+	if s.mode == Private {
+		s.cand = next
+		return nil
+	}
+	if err := c.persistCandidate(prev, next); err != nil {
+		return err
+	}
+	c.candidate = next
+	return nil
+}
+
+// Set applies `set` of each path.
+func (s *Session) Set(paths ...tree.Path) error {
+	return s.Edit(func(e *tree.Editor) error {
+		for _, p := range paths {
+			if err := e.Set(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Delete applies `delete`.
+func (s *Session) Delete(p tree.Path) error {
+	return s.Edit(func(e *tree.Editor) error { return e.Delete(p) })
+}
+
+// SetActive applies `activate` (active true) or `deactivate`.
+func (s *Session) SetActive(p tree.Path, active bool) error {
+	return s.Edit(func(e *tree.Editor) error { return e.SetInactive(p, !active) })
+}
+
+// Annotate applies `annotate` ("" removes the comment).
+func (s *Session) Annotate(p tree.Path, comment string) error {
+	return s.Edit(func(e *tree.Editor) error { return e.Annotate(p, comment) })
+}
+
+// Rename applies `rename … to …`.
+func (s *Session) Rename(p tree.Path, id string) error {
+	return s.Edit(func(e *tree.Editor) error { return e.Rename(p, id) })
+}
+
+// Copy applies `copy … to …`.
+func (s *Session) Copy(p tree.Path, id string) error {
+	return s.Edit(func(e *tree.Editor) error { return e.Copy(p, id) })
+}
+
+// Insert applies `insert … before|after …`.
+func (s *Session) Insert(p tree.Path, before bool, ref string) error {
+	return s.Edit(func(e *tree.Editor) error { return e.Insert(p, before, ref) })
+}
+
+// WildcardDelete deletes every entry of the list at p (a path ending in
+// the list step with All set) whose key matches the glob pattern, as
+// `wildcard delete interfaces ge-*`. It returns how many were deleted.
+func (s *Session) WildcardDelete(p tree.Path, pattern string) (int, error) {
+	n := 0
+	err := s.Edit(func(e *tree.Editor) error {
+		last := p[len(p)-1]
+		parent := e.Root().Get(p.Parent())
+		var keys []string
+		for _, k := range parent.All(last.S) {
+			if ok, _ := globMatch(pattern, k.ID()); ok {
+				keys = append(keys, k.ID())
+			}
+		}
+		if len(keys) == 0 {
+			return tree.ErrNotFound
+		}
+		for _, k := range keys {
+			st := tree.Step{S: last.S, Key: k, Value: k}
+			if err := e.Delete(p.Parent().Append(st)); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// LoadAction is how `load` combines a file with the candidate.
+type LoadAction string
+
+// Load actions, as Junos spells them.
+const (
+	LoadMerge    LoadAction = "merge"
+	LoadOverride LoadAction = "override"
+	LoadReplace  LoadAction = "replace"
+	LoadSet      LoadAction = "set"
+	LoadUpdate   LoadAction = "update"
+)
+
+// Format names a configuration syntax.
+type Format string
+
+// Formats.
+const (
+	FormatText Format = "text"
+	FormatSet  Format = "set"
+	FormatXML  Format = "xml"
+	FormatJSON Format = "json"
+)
+
+// Load applies configuration text to the candidate. For LoadSet the text is
+// set-form commands; otherwise it is parsed in format f and merged
+// (merge), merged after honouring replace:/delete: tags (replace), or
+// substituted for the whole candidate (override, update: update keeps
+// unchanged parts shared so only differences count as changes).
+func (s *Session) Load(action LoadAction, f Format, text string) error {
+	root := s.c.schema.Root
+	if action == LoadSet || f == FormatSet {
+		return s.Edit(func(e *tree.Editor) error { return format.ApplySet(e, root, text) })
+	}
+	var (
+		t    *tree.Node
+		dirs []format.Directive
+		err  error
+	)
+	switch f {
+	case FormatText:
+		t, dirs, err = format.ParseText(root, text)
+	case FormatXML:
+		t, dirs, err = format.ParseXML(root, strings.NewReader(text))
+	case FormatJSON:
+		t, dirs, err = format.ParseJSON(root, strings.NewReader(text))
+	default:
+		return fmt.Errorf("unknown format %q: %w", f, ErrInvalid)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, ErrInvalid)
+	}
+	return s.Edit(func(e *tree.Editor) error {
+		switch action {
+		case LoadOverride:
+			e.Put(nil, t)
+			return nil
+		case LoadUpdate:
+			e.Put(nil, shareUnchanged(e.Root(), t))
+			return nil
+		case LoadMerge, LoadReplace:
+			for _, d := range dirs {
+				if d.Op == "replace" || d.Op == "delete" {
+					if err := e.Delete(d.Path); err != nil && !errors.Is(err, tree.ErrNotFound) {
+						return err
+					}
+				}
+			}
+			e.Merge(t)
+			for _, d := range dirs {
+				var err error
+				switch d.Op {
+				case "active":
+					err = e.SetInactive(d.Path, false)
+				case "inactive":
+					err = e.SetInactive(d.Path, true)
+				}
+				if err != nil && !errors.Is(err, tree.ErrNotFound) {
+					return err
+				}
+			}
+			return nil
+		}
+		return fmt.Errorf("unknown load action %q: %w", action, ErrInvalid)
+	})
+}
+
+// shareUnchanged returns next with every subtree equal to one in prev
+// replaced by prev's pointer, so a `load update` of an unchanged file
+// costs (and reports) nothing.
+func shareUnchanged(prev, next *tree.Node) *tree.Node {
+	if prev == nil || next == nil {
+		return next
+	}
+	if tree.Equal(prev, next) {
+		return prev
+	}
+	out := *next
+	out.Kids = make([]*tree.Node, len(next.Kids))
+	for i, k := range next.Kids {
+		out.Kids[i] = shareUnchanged(prev.Child(k.S, k.ID()), k)
+	}
+	return &out
+}
+
+// Rollback loads revision n into this session's candidate (`rollback N`).
+func (s *Session) Rollback(n int) error {
+	t, _, err := s.c.Revision(n)
+	if err != nil {
+		return err
+	}
+	return s.Edit(func(e *tree.Editor) error {
+		e.Put(nil, shareUnchanged(e.Root(), t))
+		return nil
+	})
+}

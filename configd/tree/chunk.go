@@ -1,0 +1,292 @@
+package tree
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gnos/gnos/configd/schema"
+)
+
+// Chunks split a configuration for storage so that a commit rewrites only
+// what it changed. A chunk is either the first entry of a system-ordered
+// list met on the way down from the root through containers (one service
+// set, one firewall rule, one interface), or, keyed by the top-level
+// statement's name, everything of a top-level statement that is not in
+// such an entry. Entries of ordered-by-user lists stay inside the chunk
+// that holds them, so their order is kept.
+
+// ChunkSep separates the components of a chunk key.
+const ChunkSep = "\x00"
+
+func isBoundary(p Path) bool {
+	for i, st := range p {
+		if st.S.Kind == schema.List {
+			return i == len(p)-1 && !st.S.UserOrder
+		}
+		if st.S.Kind != schema.Container {
+			return false
+		}
+	}
+	return false
+}
+
+func chunkKey(p Path) string {
+	var b strings.Builder
+	for i, st := range p {
+		if i > 0 {
+			b.WriteString(ChunkSep)
+		}
+		b.WriteString(st.S.Name)
+		if st.S.Kind == schema.List {
+			b.WriteString(ChunkSep)
+			b.WriteString(st.Key)
+		}
+	}
+	return b.String()
+}
+
+// ChunkDelta returns the chunks that differ between a and b, encoded; a nil
+// value means the chunk no longer exists. Unchanged subtrees (same pointer)
+// are skipped.
+func ChunkDelta(a, b *Node) map[string][]byte {
+	out := map[string][]byte{}
+	restDirty := map[string]bool{}
+	var walk func(p Path, x, y *Node)
+	walk = func(p Path, x, y *Node) {
+		if x == y {
+			return
+		}
+		if len(p) > 0 && isBoundary(p) {
+			if y == nil {
+				out[chunkKey(p)] = nil
+			} else {
+				out[chunkKey(p)] = encodeEntry(p, y)
+			}
+			return
+		}
+		if len(p) > 0 && (x == nil || y == nil || ownDiffers(x, y) || p[len(p)-1].S.Kind != schema.Container) {
+			restDirty[p[0].S.Name] = true
+			if x == nil || y == nil {
+				// Whole subtree appears or disappears: visit its entries.
+				n := x
+				if n == nil {
+					n = y
+				}
+				forBoundaries(p, n, func(bp Path, e *Node) {
+					if y == nil {
+						out[chunkKey(bp)] = nil
+					} else {
+						out[chunkKey(bp)] = encodeEntry(bp, e)
+					}
+				})
+				return
+			}
+			if p[len(p)-1].S.Kind != schema.Container {
+				return // a leaf or an unsorted list entry: part of the rest chunk
+			}
+		}
+		var xk, yk []*Node
+		if x != nil {
+			xk = x.Kids
+		}
+		if y != nil {
+			yk = y.Kids
+		}
+		pairKids(xk, yk, func(c1, c2 *Node) {
+			c := c1
+			if c == nil {
+				c = c2
+			}
+			walk(p.Append(c.Step()), c1, c2)
+		})
+	}
+	walk(nil, a, b)
+	for top := range restDirty {
+		t := b.ChildNamed(top, "")
+		if t == nil {
+			out[top] = nil
+			continue
+		}
+		out[top] = encodeRest(t)
+	}
+	return out
+}
+
+// pairKids calls fn for each child of xs and ys, pairing equal identities.
+func pairKids(xs, ys []*Node, fn func(a, b *Node)) {
+	type id struct {
+		s  *schema.Node
+		id string
+	}
+	idx := make(map[id]*Node, len(xs))
+	for _, x := range xs {
+		idx[id{x.S, x.ID()}] = x
+	}
+	seen := make(map[id]bool, len(ys))
+	for _, y := range ys {
+		k := id{y.S, y.ID()}
+		seen[k] = true
+		fn(idx[k], y)
+	}
+	for _, x := range xs {
+		if !seen[id{x.S, x.ID()}] {
+			fn(x, nil)
+		}
+	}
+}
+
+// AllChunks encodes every chunk of root (a full save).
+func AllChunks(root *Node) map[string][]byte {
+	return ChunkDelta(New(root.S), root)
+}
+
+func forBoundaries(p Path, n *Node, fn func(Path, *Node)) {
+	if isBoundary(p) {
+		fn(p, n)
+		return
+	}
+	if n.S.Kind != schema.Container && len(p) > 0 {
+		return
+	}
+	for _, c := range n.Kids {
+		forBoundaries(p.Append(c.Step()), c, fn)
+	}
+}
+
+// Encoding: one line per node, "depth<TAB>flags<TAB>name<TAB>id<TAB>comment",
+// with \, TAB and newline escaped. Flag w marks a wrapper (an ancestor of a
+// chunk's entry: created if missing, its flags untouched); i marks inactive.
+
+func encodeEntry(p Path, n *Node) []byte {
+	var b bytes.Buffer
+	for d, st := range p[:len(p)-1] {
+		writeLine(&b, d, "w", st.S.Name, "", "")
+	}
+	encodeNode(&b, len(p)-1, n)
+	return b.Bytes()
+}
+
+func encodeRest(top *Node) []byte {
+	var b bytes.Buffer
+	var rec func(d int, n *Node, inContainers bool)
+	rec = func(d int, n *Node, inContainers bool) {
+		writeNode(&b, d, n, "")
+		for _, c := range n.Kids {
+			if inContainers && c.S.Kind == schema.List && !c.S.UserOrder {
+				continue
+			}
+			rec(d+1, c, inContainers && c.S.Kind == schema.Container)
+		}
+	}
+	rec(0, top, true)
+	return b.Bytes()
+}
+
+func encodeNode(b *bytes.Buffer, d int, n *Node) {
+	writeNode(b, d, n, "")
+	for _, c := range n.Kids {
+		encodeNode(b, d+1, c)
+	}
+}
+
+func writeNode(b *bytes.Buffer, d int, n *Node, flags string) {
+	if n.Inactive {
+		flags += "i"
+	}
+	id := n.Key
+	if n.S.Kind == schema.Leaf || n.S.Kind == schema.LeafList {
+		id = n.Value
+	}
+	writeLine(b, d, flags, n.S.Name, id, n.Comment)
+}
+
+var escaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`)
+var unescaper = strings.NewReplacer(`\\`, `\`, `\t`, "\t", `\n`, "\n")
+
+func writeLine(b *bytes.Buffer, d int, flags, name, id, comment string) {
+	b.WriteString(strconv.Itoa(d))
+	b.WriteByte('\t')
+	b.WriteString(flags)
+	b.WriteByte('\t')
+	b.WriteString(name)
+	b.WriteByte('\t')
+	b.WriteString(escaper.Replace(id))
+	b.WriteByte('\t')
+	b.WriteString(escaper.Replace(comment))
+	b.WriteByte('\n')
+}
+
+// Assemble rebuilds a tree from chunks (as stored). Entry chunks are applied
+// first and rest chunks last, so containers take their flags from the rest.
+func Assemble(root *schema.Node, chunks map[string][]byte) (*Node, error) {
+	e := NewEditor(New(root))
+	var rests []string
+	for k, v := range chunks {
+		if !strings.Contains(k, ChunkSep) {
+			rests = append(rests, k)
+			continue
+		}
+		if err := e.decode(root, v); err != nil {
+			return nil, fmt.Errorf("chunk %q: %w", strings.ReplaceAll(k, ChunkSep, " "), err)
+		}
+	}
+	for _, k := range rests {
+		if err := e.decode(root, chunks[k]); err != nil {
+			return nil, fmt.Errorf("chunk %q: %w", k, err)
+		}
+	}
+	return e.Freeze(), nil
+}
+
+// decode merges one encoded chunk into the edited tree.
+func (e *Editor) decode(root *schema.Node, data []byte) error {
+	e.root = e.own(e.root)
+	stack := []*Node{e.root}
+	for _, line := range bytes.Split(data, []byte{'\n'}) {
+		if len(line) == 0 {
+			continue
+		}
+		f := strings.SplitN(string(line), "\t", 5)
+		if len(f) != 5 {
+			return fmt.Errorf("malformed line %q", line)
+		}
+		d, err := strconv.Atoi(f[0])
+		if err != nil || d < 0 || d+1 > len(stack) {
+			return fmt.Errorf("bad depth in %q", line)
+		}
+		stack = stack[:d+1]
+		parent := stack[d]
+		s := parent.S.Child(f[2])
+		if s == nil {
+			return fmt.Errorf("unknown statement %q under %q", f[2], parent.S.Path())
+		}
+		id := unescaper.Replace(f[3])
+		st := Step{S: s}
+		switch s.Kind {
+		case schema.List:
+			st.Key = id
+		case schema.Leaf, schema.LeafList:
+			st.Value = id
+		}
+		i, ok := parent.find(s, st.id())
+		var n *Node
+		if ok {
+			n = e.own(parent.Kids[i])
+			parent.Kids[i] = n
+		} else {
+			n = &Node{S: s, Key: st.Key, Value: st.Value, owner: e.tok}
+			parent.insertAt(i, n)
+		}
+		if !strings.Contains(f[1], "w") {
+			if s.Kind == schema.Leaf {
+				n.Value = st.Value
+			}
+			n.Inactive = strings.Contains(f[1], "i")
+			n.Comment = unescaper.Replace(f[4])
+		}
+		stack = append(stack, n)
+	}
+	return nil
+}

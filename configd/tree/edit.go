@@ -1,0 +1,426 @@
+package tree
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gnos/gnos/configd/schema"
+)
+
+// ErrNotFound is returned when an edit names a statement that is not there.
+var ErrNotFound = errors.New("statement not found")
+
+type token struct{ _ byte }
+
+// Editor applies edits to a tree by path copying. Nodes the Editor created
+// are mutated in place by later edits of the same Editor, so a batch of
+// edits costs one copy per touched node. Root returns the current tree;
+// Freeze publishes it (later edits copy again).
+//
+// An Editor is not safe for concurrent use.
+type Editor struct {
+	root *Node
+	tok  *token
+}
+
+// NewEditor starts editing root (which is never modified).
+func NewEditor(root *Node) *Editor { return &Editor{root: root, tok: new(token)} }
+
+// Root returns the edited tree. It may still change under later edits of
+// this Editor; call Freeze to get a tree that will not.
+func (e *Editor) Root() *Node { return e.root }
+
+// Freeze returns the edited tree and makes it immutable: later edits copy.
+func (e *Editor) Freeze() *Node {
+	e.tok = new(token)
+	return e.root
+}
+
+func (e *Editor) own(n *Node) *Node {
+	if n.owner == e.tok {
+		return n
+	}
+	c := *n
+	c.Kids = append(make([]*Node, 0, len(n.Kids)+1), n.Kids...)
+	c.owner = e.tok
+	return &c
+}
+
+// chain returns owned nodes from the root to the end of p. With create,
+// missing nodes are created; otherwise a missing step yields ErrNotFound.
+func (e *Editor) chain(p Path, create bool) ([]*Node, error) {
+	e.root = e.own(e.root)
+	nodes := []*Node{e.root}
+	cur := e.root
+	for _, st := range p {
+		if st.All {
+			return nil, fmt.Errorf("%s: a single entry is needed", st.S.Name)
+		}
+		i, ok := cur.find(st.S, st.id())
+		var c *Node
+		if ok {
+			c = e.own(cur.Kids[i])
+			cur.Kids[i] = c
+		} else {
+			if !create {
+				return nil, ErrNotFound
+			}
+			c = &Node{S: st.S, Key: st.Key, Value: st.Value, owner: e.tok}
+			if st.S.Kind == schema.Leaf || st.S.Kind == schema.LeafList {
+				c.Value = st.Value
+			}
+			e.clearOtherCases(cur, st.S)
+			i, _ = cur.find(st.S, st.id()) // clearing cases may shift indexes
+			cur.insertAt(i, c)
+		}
+		nodes = append(nodes, c)
+		cur = c
+	}
+	return nodes, nil
+}
+
+func (n *Node) insertAt(i int, c *Node) {
+	n.Kids = append(n.Kids, nil)
+	copy(n.Kids[i+1:], n.Kids[i:])
+	n.Kids[i] = c
+}
+
+func (n *Node) removeAt(i, j int) {
+	n.Kids = append(n.Kids[:i], n.Kids[j:]...)
+}
+
+// clearOtherCases removes the children of parent that belong to another
+// case of the choice s is in: `set then accept` replaces `then discard`.
+func (e *Editor) clearOtherCases(parent *Node, s *schema.Node) {
+	if s.Case == nil {
+		return
+	}
+	out := parent.Kids[:0]
+	for _, k := range parent.Kids {
+		if c := k.S.Case; c != nil && c.Choice == s.Case.Choice && c.Name != s.Case.Name {
+			continue
+		}
+		out = append(out, k)
+	}
+	for i := len(out); i < len(parent.Kids); i++ {
+		parent.Kids[i] = nil
+	}
+	parent.Kids = out
+}
+
+// Set creates the statement at p (and its ancestors); for a leaf it sets the
+// value.
+func (e *Editor) Set(p Path) error {
+	nodes, err := e.chain(p, true)
+	if err != nil {
+		return err
+	}
+	if len(p) > 0 {
+		last := p[len(p)-1]
+		if last.S.Kind == schema.Leaf {
+			nodes[len(nodes)-1].Value = last.Value
+		}
+	}
+	return nil
+}
+
+// Delete removes the statement at p, or every entry when the last step is
+// All. Containers left empty (and not presence containers) are removed as
+// Junos does.
+func (e *Editor) Delete(p Path) error {
+	if len(p) == 0 {
+		e.root = &Node{S: e.root.S, owner: e.tok}
+		return nil
+	}
+	if e.root.Get(p.Parent()) == nil {
+		return ErrNotFound
+	}
+	nodes, err := e.chain(p.Parent(), false)
+	if err != nil {
+		return err
+	}
+	parent := nodes[len(nodes)-1]
+	last := p[len(p)-1]
+	if last.All {
+		lo, hi := parent.span(last.S)
+		if lo == hi {
+			return ErrNotFound
+		}
+		parent.removeAt(lo, hi)
+	} else {
+		i, ok := parent.find(last.S, last.id())
+		if !ok {
+			return ErrNotFound
+		}
+		parent.removeAt(i, i+1)
+	}
+	e.prune(nodes)
+	return nil
+}
+
+// prune removes empty non-presence containers at the end of a chain.
+func (e *Editor) prune(nodes []*Node) {
+	for i := len(nodes) - 1; i > 0; i-- {
+		n := nodes[i]
+		if n.S.Kind != schema.Container || n.S.Presence || len(n.Kids) > 0 || n.Inactive || n.Comment != "" {
+			return
+		}
+		parent := nodes[i-1]
+		if j, ok := parent.find(n.S, ""); ok {
+			parent.removeAt(j, j+1)
+		}
+	}
+}
+
+// SetInactive marks the statement at p inactive (deactivate) or active.
+func (e *Editor) SetInactive(p Path, inactive bool) error {
+	if len(p) == 0 || e.root.Get(p) == nil {
+		return ErrNotFound
+	}
+	nodes, err := e.chain(p, false)
+	if err != nil {
+		return err
+	}
+	nodes[len(nodes)-1].Inactive = inactive
+	return nil
+}
+
+// Annotate sets (or with "" removes) the comment of the statement at p.
+func (e *Editor) Annotate(p Path, comment string) error {
+	if len(p) == 0 || e.root.Get(p) == nil {
+		return ErrNotFound
+	}
+	nodes, err := e.chain(p, false)
+	if err != nil {
+		return err
+	}
+	nodes[len(nodes)-1].Comment = comment
+	return nil
+}
+
+// Put places subtree n at p, replacing what was there (n's schema must be
+// p's last step). The subtree is shared, not copied.
+func (e *Editor) Put(p Path, n *Node) error {
+	if len(p) == 0 {
+		e.root = n
+		return nil
+	}
+	nodes, err := e.chain(p.Parent(), true)
+	if err != nil {
+		return err
+	}
+	parent := nodes[len(nodes)-1]
+	last := p[len(p)-1]
+	i, ok := parent.find(last.S, last.id())
+	if ok {
+		parent.Kids[i] = n
+	} else {
+		e.clearOtherCases(parent, last.S)
+		i, _ = parent.find(last.S, last.id())
+		parent.insertAt(i, n)
+	}
+	return nil
+}
+
+// Rename changes the key of the list entry (or the value of the leaf-list
+// item) at p to id. The target must not exist.
+func (e *Editor) Rename(p Path, id string) error {
+	n := e.root.Get(p)
+	if n == nil {
+		return ErrNotFound
+	}
+	last := p[len(p)-1]
+	if last.S.Kind != schema.List && last.S.Kind != schema.LeafList {
+		return fmt.Errorf("%s is not a list entry", last.S.Name)
+	}
+	to := p.Parent().Append(withID(last, id))
+	if e.root.Get(to) != nil {
+		return fmt.Errorf("%s already exists", Path{withID(last, id)}.String())
+	}
+	c := *n
+	c.owner = nil
+	if last.S.Kind == schema.List {
+		c.Key = id
+		c.Kids = renameKeys(&c, id)
+	} else {
+		c.Value = id
+	}
+	pos := -1
+	if !sorted(last.S) {
+		parent := e.root.Get(p.Parent())
+		pos, _ = parent.find(last.S, last.id())
+	}
+	if err := e.Delete(p); err != nil {
+		return err
+	}
+	if err := e.Put(to, &c); err != nil {
+		return err
+	}
+	if pos >= 0 {
+		return e.moveTo(to, pos)
+	}
+	return nil
+}
+
+// renameKeys rewrites the key leaves of entry n for its new key.
+func renameKeys(n *Node, key string) []*Node {
+	kids := append([]*Node(nil), n.Kids...)
+	vals := splitKey(key, len(n.S.Keys))
+	for i, k := range kids {
+		if k.S.IsKey() {
+			for j, name := range n.S.Keys {
+				if name == k.S.Name {
+					c := *k
+					c.owner = nil
+					c.Value = vals[j]
+					kids[i] = &c
+				}
+			}
+		}
+	}
+	return kids
+}
+
+func splitKey(key string, n int) []string {
+	if n <= 1 {
+		return []string{key}
+	}
+	out := make([]string, n)
+	f := splitFields(key)
+	copy(out, f)
+	return out
+}
+
+func splitFields(s string) []string {
+	var out []string
+	cur := ""
+	for _, r := range s {
+		if r == ' ' {
+			if cur != "" {
+				out = append(out, cur)
+			}
+			cur = ""
+			continue
+		}
+		cur += string(r)
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
+}
+
+func withID(st Step, id string) Step {
+	if st.S.Kind == schema.List {
+		st.Key = id
+	} else {
+		st.Value = id
+	}
+	return st
+}
+
+// Copy duplicates the list entry at p under the new key id.
+func (e *Editor) Copy(p Path, id string) error {
+	n := e.root.Get(p)
+	if n == nil {
+		return ErrNotFound
+	}
+	last := p[len(p)-1]
+	if last.S.Kind != schema.List {
+		return fmt.Errorf("%s is not a list entry", last.S.Name)
+	}
+	to := p.Parent().Append(withID(last, id))
+	if e.root.Get(to) != nil {
+		return fmt.Errorf("%s already exists", Path{withID(last, id)}.String())
+	}
+	c := *n
+	c.owner = nil
+	c.Key = id
+	c.Kids = renameKeys(&c, id)
+	return e.Put(to, &c)
+}
+
+// Insert moves the entry at p of an ordered-by-user list or leaf-list
+// before or after the sibling ref (same list).
+func (e *Editor) Insert(p Path, before bool, ref string) error {
+	last := p[len(p)-1]
+	if !last.S.UserOrder {
+		return fmt.Errorf("%s is not an ordered-by-user list", last.S.Name)
+	}
+	parent := e.root.Get(p.Parent())
+	if parent == nil {
+		return ErrNotFound
+	}
+	ri, ok := parent.find(last.S, ref)
+	if !ok {
+		return fmt.Errorf("%s %s: %w", last.S.Name, ref, ErrNotFound)
+	}
+	if parent.Child(last.S, last.id()) == nil {
+		if err := e.Set(p); err != nil { // insert creates the entry, as in Junos
+			return err
+		}
+	}
+	parent = e.root.Get(p.Parent())
+	i, _ := parent.find(last.S, last.id())
+	ri, _ = parent.find(last.S, ref)
+	pos := ri
+	if !before {
+		pos = ri + 1
+	}
+	if i < pos {
+		pos--
+	}
+	return e.moveTo(p, pos)
+}
+
+// moveTo moves the (unsorted) child at p to index pos among its parent's kids.
+func (e *Editor) moveTo(p Path, pos int) error {
+	nodes, err := e.chain(p.Parent(), false)
+	if err != nil {
+		return err
+	}
+	parent := nodes[len(nodes)-1]
+	last := p[len(p)-1]
+	i, ok := parent.find(last.S, last.id())
+	if !ok {
+		return ErrNotFound
+	}
+	n := parent.Kids[i]
+	parent.removeAt(i, i+1)
+	parent.insertAt(pos, n)
+	return nil
+}
+
+// Merge merges src (a tree with the same root schema) into the edited tree:
+// leaves of src replace those of the tree, lists and containers merge
+// recursively, flags and comments of src win when set.
+func (e *Editor) Merge(src *Node) {
+	e.root = e.merge(e.root, src)
+}
+
+func (e *Editor) merge(dst, src *Node) *Node {
+	if dst == nil {
+		return src
+	}
+	d := e.own(dst)
+	if src.S.Kind == schema.Leaf {
+		d.Value = src.Value
+	}
+	if src.Inactive {
+		d.Inactive = true
+	}
+	if src.Comment != "" {
+		d.Comment = src.Comment
+	}
+	for _, sk := range src.Kids {
+		i, ok := d.find(sk.S, sk.ID())
+		if ok {
+			d.Kids[i] = e.merge(d.Kids[i], sk)
+			continue
+		}
+		e.clearOtherCases(d, sk.S)
+		i, _ = d.find(sk.S, sk.ID())
+		d.insertAt(i, sk)
+	}
+	return d
+}

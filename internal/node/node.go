@@ -1,0 +1,91 @@
+// Package node assembles a gnos system from its daemons: the store,
+// configd, the CLI engine behind the management socket, and (as they
+// arrive) servicesd, the PIC daemons and the NETCONF server. `gnos run` and
+// `gnos daemon` start one; integration tests start one on a temporary
+// directory with a fake clock, which makes it the in-process harness.
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+
+	"google.golang.org/grpc"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/db"
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/ipc"
+)
+
+// Options configure a node.
+type Options struct {
+	DataDir string
+	Clock   clock.Clock // default: real time
+	Log     *slog.Logger
+	NoSync  bool // store without fsync: tests and benchmarks only
+}
+
+// Node is a running gnos system.
+type Node struct {
+	Opts    Options
+	Store   *db.Store
+	Configd *configd.Configd
+	CLI     *cli.Engine
+	grpc    *grpc.Server
+	lis     net.Listener
+	done    chan error
+}
+
+// SocketPath is the management socket under a data directory.
+func SocketPath(dataDir string) string { return filepath.Join(dataDir, "gnos.sock") }
+
+// Start opens the store and starts the daemons and the management socket.
+func Start(ctx context.Context, o Options) (*Node, error) {
+	if o.DataDir == "" {
+		return nil, errors.New("node: a data directory is required")
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	if err := os.Chmod(o.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	st, err := db.Open(filepath.Join(o.DataDir, "gnos.db"), db.Options{NoSync: o.NoSync})
+	if err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	n := &Node{Opts: o, Store: st, done: make(chan error, 1)}
+	n.Configd, err = configd.New(ctx, configd.Options{Store: st, Clock: o.Clock, Log: o.Log})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	ops := cli.NewTable()
+	cli.BaseCommands(ops)
+	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version}
+	n.lis, err = ipc.ListenUnix(SocketPath(o.DataDir))
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	n.grpc = ipc.NewServer(ipc.PeerCredentials())
+	n.CLI.Register(n.grpc)
+	go func() { n.done <- n.grpc.Serve(n.lis) }()
+	return n, nil
+}
+
+// Close stops the daemons and closes the store.
+func (n *Node) Close() error {
+	n.grpc.Stop()
+	<-n.done
+	return n.Store.Close()
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Fail when the checked-in yang/gen differs from what scripts/generate.sh
+# produces from the current YANG modules (CI runs this).
+set -euo pipefail
+export LC_ALL=C
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+bash scripts/generate.sh "$tmp"
+
+stale=0
+for f in "$tmp"/*.go; do
+	name=$(basename "$f")
+	if [[ ! -f yang/gen/$name ]]; then
+		echo "check-generated: yang/gen/$name is missing" >&2
+		stale=1
+	elif ! cmp -s "$f" "yang/gen/$name"; then
+		echo "check-generated: yang/gen/$name differs from the YANG modules:" >&2
+		diff -u "yang/gen/$name" "$f" | head -n 40 >&2 || true
+		stale=1
+	fi
+done
+if ((stale)); then
+	echo "check-generated: yang/gen is stale; run 'make generate' (scripts/generate.sh) and commit the result" >&2
+	exit 1
+fi
+echo "check-generated: yang/gen is up to date"
