@@ -94,10 +94,31 @@ func locate(parent *tree.Node, s *schema.Node, key string) (int, bool) {
 	}
 }
 
-// attach places n under parent and returns the node that now stands for
-// it: n itself, or the existing sibling with the same identity, into which
-// n has been merged (leaf values and annotations of n win, an inactive
-// flag sticks).
+// child returns parent's child with schema s and identity key (a list
+// key) or value (a leaf-list item), creating it when missing. A leaf gets
+// value whether it existed or not (the last one given wins).
+func (b *builder) child(parent *tree.Node, s *schema.Node, key, value string) *tree.Node {
+	ident := key
+	if s.Kind == schema.LeafList {
+		ident = value
+	}
+	i, ok := locate(parent, s, ident)
+	if ok {
+		n := parent.Kids[i]
+		if s.Kind == schema.Leaf {
+			n.Value = value
+		}
+		return n
+	}
+	n := b.node(s, key, value)
+	insert(parent, i, n)
+	return n
+}
+
+// attach places the detached node n under parent and returns the node that
+// now stands for it: n itself, or the existing sibling with the same
+// identity, into which n has been merged (leaf values and annotations of n
+// win, an inactive flag sticks).
 func (b *builder) attach(parent, n *tree.Node) *tree.Node {
 	i, ok := locate(parent, n.S, id(n))
 	if ok {
@@ -105,19 +126,23 @@ func (b *builder) attach(parent, n *tree.Node) *tree.Node {
 		merge(b, old, n)
 		return old
 	}
-	if n.S.Case != nil {
-		if clearOtherCases(parent, n.S) {
-			i, _ = locate(parent, n.S, id(n))
-		}
+	insert(parent, i, n)
+	return n
+}
+
+// insert puts n at index i of parent's children (as found by locate),
+// first removing the children of other cases of n's choice.
+func insert(parent *tree.Node, i int, n *tree.Node) {
+	if n.S.Case != nil && clearOtherCases(parent, n.S) {
+		i, _ = locate(parent, n.S, id(n))
 	}
 	if i == len(parent.Kids) {
 		parent.Kids = append(parent.Kids, n)
-		return n
+		return
 	}
 	parent.Kids = append(parent.Kids, nil)
 	copy(parent.Kids[i+1:], parent.Kids[i:])
 	parent.Kids[i] = n
-	return n
 }
 
 func merge(b *builder, dst, src *tree.Node) {

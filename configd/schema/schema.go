@@ -147,8 +147,10 @@ func Compile(mods []yang.Module) (*Schema, error) {
 	}
 	root := &Node{Name: "", Kind: Container, byName: map[string]*Node{}}
 	var names []string
-	for name := range ms.Modules {
-		names = append(names, name)
+	for name, m := range ms.Modules {
+		if name == m.Name { // the map also holds name@revision aliases
+			names = append(names, name)
+		}
 	}
 	sort.Strings(names)
 	var tops []*goyang.Entry
@@ -165,6 +167,7 @@ func Compile(mods []yang.Module) (*Schema, error) {
 		}
 	}
 	sortEntries(tops)
+	sort.SliceStable(tops, func(i, j int) bool { return topRank(tops[i].Name) < topRank(tops[j].Name) })
 	for _, e := range tops {
 		if err := addChild(root, e, nil, ""); err != nil {
 			return nil, err
@@ -366,4 +369,18 @@ func (s *Schema) Find(path string) *Node {
 		}
 	}
 	return n
+}
+
+// junosTopOrder is the order Junos prints top-level statements in; modules
+// are separate files, so their own order cannot tell.
+var junosTopOrder = []string{"version", "groups", "system", "chassis", "services", "interfaces",
+	"snmp", "forwarding-options", "routing-options", "protocols", "policy-options", "firewall", "applications"}
+
+func topRank(name string) int {
+	for i, n := range junosTopOrder {
+		if n == name {
+			return i
+		}
+	}
+	return len(junosTopOrder)
 }

@@ -38,7 +38,7 @@ type Node struct {
 	Inactive bool
 	Comment  string // annotation text, without the /* */
 
-	owner *Editor // the Editor allowed to mutate this node in place
+	owner *token // the Editor allowed to mutate this node in place
 }
 
 // New returns an empty root for schema root s.

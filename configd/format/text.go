@@ -1,0 +1,206 @@
+package format
+
+import (
+	"bufio"
+	"io"
+	"strings"
+
+	"github.com/gnos/gnos/configd/schema"
+	"github.com/gnos/gnos/configd/tree"
+)
+
+// WriteText writes n's children in curly-brace form, laid out as Junos
+// `show configuration` does: four spaces a level, `name value;`, `name;`
+// for flags and empty containers, `name [ a b ];` for a leaf-list of
+// several values, `inactive: ` before inactive statements and annotations
+// as `/* text */` on the line before. n is the root for a whole
+// configuration, or any subtree (it prints what `show` prints at that
+// [edit] level).
+func WriteText(w io.Writer, n *tree.Node) error {
+	t := newTextWriter(w, "")
+	t.kids(n.Kids, 0)
+	return t.w.Flush()
+}
+
+// spaces is sliced for indentation without allocating.
+const spaces = "                                                                "
+
+type textWriter struct {
+	w      *bufio.Writer
+	prefix string // written at the start of every line (compare markers)
+	secret map[*schema.Node]bool
+}
+
+func newTextWriter(w io.Writer, prefix string) *textWriter {
+	bw, ok := w.(*bufio.Writer)
+	if !ok {
+		bw = bufio.NewWriterSize(w, 64<<10)
+	}
+	return &textWriter{w: bw, prefix: prefix}
+}
+
+func (t *textWriter) indent(n int) {
+	for n > 0 {
+		k := min(n, len(spaces))
+		t.w.WriteString(spaces[:k])
+		n -= k
+	}
+}
+
+func (t *textWriter) line(depth int) {
+	t.w.WriteString(t.prefix)
+	t.indent(4 * depth)
+}
+
+func (t *textWriter) kids(kids []*tree.Node, depth int) {
+	for i := 0; i < len(kids); {
+		c := kids[i]
+		if c.S.Kind == schema.LeafList {
+			j := i + 1
+			for j < len(kids) && kids[j].S == c.S {
+				j++
+			}
+			t.leafList(kids[i:j], depth)
+			i = j
+			continue
+		}
+		t.stmt(c, depth)
+		i++
+	}
+}
+
+// stmt writes one statement and its subtree.
+func (t *textWriter) stmt(n *tree.Node, depth int) {
+	t.comment(n.Comment, depth)
+	t.line(depth)
+	if n.Inactive {
+		t.w.WriteString("inactive: ")
+	}
+	t.head(n)
+	if len(n.Kids) == 0 {
+		t.w.WriteByte(';')
+		if n.S.Kind == schema.Leaf && t.isSecret(n.S) {
+			t.w.WriteString(" ## SECRET-DATA")
+		}
+		t.w.WriteByte('\n')
+		return
+	}
+	t.w.WriteString(" {\n")
+	t.kids(n.Kids, depth+1)
+	t.line(depth)
+	t.w.WriteString("}\n")
+}
+
+// head writes what names a statement: keyword, key or value.
+func (t *textWriter) head(n *tree.Node) {
+	s := n.S
+	switch s.Kind {
+	case schema.Container:
+		t.w.WriteString(s.Name)
+	case schema.Leaf:
+		t.w.WriteString(s.Name)
+		if !s.IsEmptyType() || n.Value != "" {
+			t.w.WriteByte(' ')
+			t.w.WriteString(tree.Quote(n.Value))
+		}
+	case schema.LeafList:
+		t.w.WriteString(s.Name)
+		t.w.WriteByte(' ')
+		t.w.WriteString(tree.Quote(n.Value))
+	case schema.List:
+		if !s.Flat {
+			t.w.WriteString(s.Name)
+			t.w.WriteByte(' ')
+		}
+		t.key(s, n.Key)
+	}
+}
+
+// key writes a list key, each part quoted (several keys are space-joined).
+func (t *textWriter) key(s *schema.Node, key string) {
+	if len(s.Keys) <= 1 {
+		t.w.WriteString(tree.Quote(key))
+		return
+	}
+	for i, k := range splitKey(key, len(s.Keys)) {
+		if i > 0 {
+			t.w.WriteByte(' ')
+		}
+		t.w.WriteString(tree.Quote(k))
+	}
+}
+
+// splitKey splits a multi-key list entry's key into its n parts.
+func splitKey(key string, n int) []string {
+	if n <= 1 {
+		return []string{key}
+	}
+	parts := strings.Fields(key)
+	if len(parts) == n {
+		return parts
+	}
+	out := make([]string, n)
+	copy(out, parts)
+	return out
+}
+
+// leafList writes the items of one leaf-list: `name [ a b c ];`, or one
+// statement per item when there is one item or an item carries a flag or an
+// annotation (order is kept either way).
+func (t *textWriter) leafList(items []*tree.Node, depth int) {
+	plain := len(items) > 1
+	for _, it := range items {
+		if it.Inactive || it.Comment != "" {
+			plain = false
+			break
+		}
+	}
+	if !plain {
+		for _, it := range items {
+			t.stmt(it, depth)
+		}
+		return
+	}
+	t.line(depth)
+	t.w.WriteString(items[0].S.Name)
+	t.w.WriteString(" [")
+	for _, it := range items {
+		t.w.WriteByte(' ')
+		t.w.WriteString(tree.Quote(it.Value))
+	}
+	t.w.WriteString(" ];\n")
+}
+
+func (t *textWriter) comment(c string, depth int) {
+	if c == "" {
+		return
+	}
+	t.line(depth)
+	t.w.WriteString("/* ")
+	if t.prefix != "" {
+		c = strings.ReplaceAll(c, "\n", "\n"+t.prefix)
+	}
+	t.w.WriteString(c)
+	t.w.WriteString(" */\n")
+}
+
+// isSecret reports whether leaf s carries the gnos-ext:secret extension
+// (its value is followed by `## SECRET-DATA`, as Junos prints).
+func (t *textWriter) isSecret(s *schema.Node) bool {
+	v, ok := t.secret[s]
+	if ok {
+		return v
+	}
+	if t.secret == nil {
+		t.secret = map[*schema.Node]bool{}
+	}
+	if s.Entry != nil {
+		for _, x := range s.Entry.Exts {
+			if strings.HasSuffix(x.Keyword, ":secret") {
+				v = true
+			}
+		}
+	}
+	t.secret[s] = v
+	return v
+}

@@ -1,0 +1,339 @@
+package format
+
+import (
+	"strings"
+
+	"github.com/gnos/gnos/configd/schema"
+	"github.com/gnos/gnos/configd/tree"
+)
+
+// ParseText parses curly-brace configuration relative to schema node root
+// (the schema root for a whole configuration). It accepts what WriteText
+// prints and what Junos accepts in `load merge` text: `/* */` comments
+// (kept as the annotation of the statement that follows), `#` comments to
+// the end of the line (dropped, so `## SECRET-DATA` is fine), the tags
+// `inactive:`, `active:`, `replace:` and `delete:` (the last three come
+// back as Directives; a `delete:` statement is not added to the tree), and
+// statements in any order (repeated containers and entries merge, a
+// repeated leaf keeps its last value). Errors are *ParseError with Source
+// "terminal".
+func ParseText(root *schema.Node, src string) (*tree.Node, []Directive, error) {
+	p := &textParser{lex: lexer{src: src}}
+	t := tree.New(root)
+	if err := p.parse(t); err != nil {
+		return nil, nil, err
+	}
+	return t, p.dirs, nil
+}
+
+type textParser struct {
+	lex     lexer
+	b       builder
+	stack   []*tree.Node // open statements, the root first
+	path    []tree.Step  // path of stack[1:] (for directives)
+	dirs    []Directive
+	comment string // pending annotation for the next statement
+	hasNote bool
+}
+
+func (p *textParser) errorf(off int, format string, args ...any) error {
+	return errorAt("terminal", p.lex.src, off, format, args...)
+}
+
+func (p *textParser) next() (token, error) {
+	tok, err := p.lex.next()
+	if err != nil {
+		return tok, p.errorf(tok.off, "%v", err)
+	}
+	return tok, nil
+}
+
+func (p *textParser) parse(root *tree.Node) error {
+	p.stack = append(p.stack, root)
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch tok.kind {
+		case tEOF:
+			if len(p.stack) > 1 {
+				return p.errorf(tok.off, "syntax error: missing '}'")
+			}
+			return nil
+		case tRBrace:
+			if len(p.stack) == 1 {
+				return p.errorf(tok.off, "syntax error: unexpected '}'")
+			}
+			p.stack = p.stack[:len(p.stack)-1]
+			p.path = p.path[:len(p.path)-1]
+			p.comment, p.hasNote = "", false // a comment closing a block has nothing to annotate
+		case tComment:
+			if p.hasNote {
+				p.comment += "\n" + tok.text
+			} else {
+				p.comment, p.hasNote = tok.text, true
+			}
+		case tWord, tString:
+			if err := p.statement(tok); err != nil {
+				return err
+			}
+		default:
+			return p.errorf(tok.off, "syntax error: unexpected '%s'", tok.text)
+		}
+	}
+}
+
+// tags are the Junos operators that may precede a statement.
+type tags struct{ inactive, active, replace, delete bool }
+
+func (p *textParser) statement(tok token) error {
+	var tg tags
+	for tok.kind == tWord {
+		switch tok.text {
+		case "inactive:":
+			tg.inactive = true
+		case "active:":
+			tg.active = true
+		case "replace:":
+			tg.replace = true
+		case "delete:":
+			tg.delete = true
+		default:
+			goto named
+		}
+		var err error
+		if tok, err = p.next(); err != nil {
+			return err
+		}
+	}
+	if tok.kind != tString {
+		return p.errorf(tok.off, "syntax error: expecting a statement")
+	}
+named:
+	parent := p.stack[len(p.stack)-1]
+	s, key, err := p.keyword(parent.S, tok)
+	if err != nil {
+		return err
+	}
+	st := tree.Step{S: s, Key: key}
+	var values []string // leaf-list values
+	switch s.Kind {
+	case schema.List:
+		if key == "" || len(s.Keys) > 1 {
+			if st, err = p.keys(st, tg.delete); err != nil {
+				return err
+			}
+		}
+	case schema.Leaf:
+		if !s.IsEmptyType() {
+			v, ok, err := p.value(s, tg.delete)
+			if err != nil {
+				return err
+			}
+			st.Value = v
+			st.All = !ok // delete: leaf without its value
+		}
+	case schema.LeafList:
+		if values, err = p.values(s, tg.delete); err != nil {
+			return err
+		}
+		st.All = values == nil
+	}
+	end, err := p.next()
+	if err != nil {
+		return err
+	}
+	block := end.kind == tLBrace && (s.Kind == schema.Container || s.Kind == schema.List) && !tg.delete
+	if end.kind != tSemi && !block {
+		if s.Kind == schema.Container || s.Kind == schema.List {
+			return p.errorf(end.off, "syntax error: expecting ';' or '{' after %s", s.Name)
+		}
+		return p.errorf(end.off, "syntax error: expecting ';' after %s", s.Name)
+	}
+	comment, hasNote := p.comment, p.hasNote
+	p.comment, p.hasNote = "", false
+	if tg.delete {
+		p.directives(st, values, OpDelete)
+		return nil
+	}
+	if s.Kind == schema.LeafList {
+		for _, v := range values {
+			it := p.b.child(parent, s, "", v)
+			p.flags(it, tg, comment, hasNote)
+		}
+		p.tagDirectives(st, values, tg)
+		return nil
+	}
+	if s.Kind == schema.Leaf && st.All {
+		st.All = false
+	}
+	n := p.b.child(parent, s, st.Key, st.Value)
+	p.flags(n, tg, comment, hasNote)
+	p.tagDirectives(st, nil, tg)
+	if block {
+		p.stack = append(p.stack, n)
+		p.path = append(p.path, st)
+	}
+	return nil
+}
+
+// keyword resolves the token naming a statement under schema node ps: a
+// child keyword, or the key of ps's flat list (`ge-0/0/0 {` under
+// interfaces).
+func (p *textParser) keyword(ps *schema.Node, tok token) (*schema.Node, string, error) {
+	if tok.kind == tWord {
+		if c := ps.Child(tok.text); c != nil && !c.IsKey() {
+			return c, "", nil
+		}
+	}
+	fl := p.b.flatList(ps)
+	if fl == nil {
+		return nil, "", p.errorf(tok.off, "syntax error: unknown statement '%s'", tok.text)
+	}
+	if err := p.checkKey(fl, 0, tok); err != nil {
+		return nil, "", err
+	}
+	return fl, tok.text, nil
+}
+
+// keys reads the remaining keys of a list entry (all of them, or all but
+// the first for a flat list). With del, a list named without keys stands
+// for all its entries.
+func (p *textParser) keys(st tree.Step, del bool) (tree.Step, error) {
+	parts := make([]string, 0, len(st.S.Keys))
+	if st.Key != "" {
+		parts = append(parts, st.Key)
+	}
+	for len(parts) < len(st.S.Keys) {
+		tok, err := p.peekValue()
+		if err != nil {
+			return st, err
+		}
+		if tok.kind != tWord && tok.kind != tString {
+			if del && len(parts) == 0 {
+				st.All = true
+				return st, nil
+			}
+			return st, p.errorf(tok.off, "syntax error: missing %s of %s", st.S.Keys[len(parts)], st.S.Name)
+		}
+		p.lex.pos = tok.end
+		if err := p.checkKey(st.S, len(parts), tok); err != nil {
+			return st, err
+		}
+		parts = append(parts, tok.text)
+	}
+	st.Key = strings.Join(parts, " ")
+	return st, nil
+}
+
+func (p *textParser) checkKey(list *schema.Node, i int, tok token) error {
+	k := list.Child(list.Keys[i])
+	if k == nil {
+		return nil
+	}
+	if err := k.CheckValue(tok.text); err != nil {
+		return p.errorf(tok.off, "%s %s: %v", list.Name, k.Name, err)
+	}
+	return nil
+}
+
+// peekValue returns the next token without consuming it (p.lex.pos is
+// moved to tok.end by the caller that takes it).
+func (p *textParser) peekValue() (token, error) {
+	save := p.lex.pos
+	tok, err := p.next()
+	p.lex.pos = save
+	return tok, err
+}
+
+// value reads a leaf's value; with del it may be missing (ok false).
+func (p *textParser) value(s *schema.Node, del bool) (string, bool, error) {
+	tok, err := p.peekValue()
+	if err != nil {
+		return "", false, err
+	}
+	if tok.kind != tWord && tok.kind != tString {
+		if del {
+			return "", false, nil
+		}
+		return "", false, p.errorf(tok.off, "syntax error: missing value of %s", s.Name)
+	}
+	p.lex.pos = tok.end
+	if err := s.CheckValue(tok.text); err != nil {
+		return "", false, p.errorf(tok.off, "%s: %v", s.Name, err)
+	}
+	return tok.text, true, nil
+}
+
+// values reads a leaf-list's value or `[ values ]`; with del the values may
+// be missing (nil: all of them).
+func (p *textParser) values(s *schema.Node, del bool) ([]string, error) {
+	tok, err := p.peekValue()
+	if err != nil {
+		return nil, err
+	}
+	if tok.kind != tLBrack {
+		v, ok, err := p.value(s, del)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return []string{v}, nil
+	}
+	p.lex.pos = tok.end
+	out := []string{}
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return nil, err
+		}
+		switch tok.kind {
+		case tRBrack:
+			if len(out) == 0 && !del {
+				return nil, p.errorf(tok.off, "syntax error: missing value of %s", s.Name)
+			}
+			return out, nil
+		case tWord, tString:
+			if err := s.CheckValue(tok.text); err != nil {
+				return nil, p.errorf(tok.off, "%s: %v", s.Name, err)
+			}
+			out = append(out, tok.text)
+		default:
+			return nil, p.errorf(tok.off, "syntax error: expecting ']'")
+		}
+	}
+}
+
+func (p *textParser) flags(n *tree.Node, tg tags, comment string, hasNote bool) {
+	if tg.inactive {
+		n.Inactive = true
+	}
+	if hasNote {
+		n.Comment = comment
+	}
+}
+
+func (p *textParser) tagDirectives(st tree.Step, values []string, tg tags) {
+	if tg.replace {
+		p.directives(st, values, OpReplace)
+	}
+	if tg.active {
+		p.directives(st, values, OpActive)
+	}
+	if tg.inactive {
+		p.directives(st, values, OpInactive)
+	}
+}
+
+// directives records op for the statement st under the open path (one per
+// leaf-list value when values are given).
+func (p *textParser) directives(st tree.Step, values []string, op string) {
+	if len(values) == 0 {
+		p.dirs = append(p.dirs, Directive{Path: tree.Path(p.path).Append(st), Op: op})
+		return
+	}
+	for _, v := range values {
+		st.Value, st.All = v, false
+		p.dirs = append(p.dirs, Directive{Path: tree.Path(p.path).Append(st), Op: op})
+	}
+}
