@@ -87,30 +87,34 @@ func (p *textParser) parse(root *tree.Node) error {
 // tags are the Junos operators that may precede a statement.
 type tags struct{ inactive, active, replace, delete bool }
 
+// set records tag word w and reports whether it is one.
+func (tg *tags) set(w string) bool {
+	switch w {
+	case "inactive:":
+		tg.inactive = true
+	case "active:":
+		tg.active = true
+	case "replace:":
+		tg.replace = true
+	case "delete:":
+		tg.delete = true
+	default:
+		return false
+	}
+	return true
+}
+
 func (p *textParser) statement(tok token) error {
 	var tg tags
-	for tok.kind == tWord {
-		switch tok.text {
-		case "inactive:":
-			tg.inactive = true
-		case "active:":
-			tg.active = true
-		case "replace:":
-			tg.replace = true
-		case "delete:":
-			tg.delete = true
-		default:
-			goto named
-		}
+	for tok.kind == tWord && tg.set(tok.text) {
 		var err error
 		if tok, err = p.next(); err != nil {
 			return err
 		}
 	}
-	if tok.kind != tString {
+	if tok.kind != tWord && tok.kind != tString {
 		return p.errorf(tok.off, "syntax error: expecting a statement")
 	}
-named:
 	parent := p.stack[len(p.stack)-1]
 	s, key, err := p.keyword(parent.S, tok)
 	if err != nil {
@@ -127,12 +131,11 @@ named:
 		}
 	case schema.Leaf:
 		if !s.IsEmptyType() {
-			v, ok, err := p.value(s, tg.delete)
+			v, _, err := p.value(s, tg.delete)
 			if err != nil {
 				return err
 			}
 			st.Value = v
-			st.All = !ok // delete: leaf without its value
 		}
 	case schema.LeafList:
 		if values, err = p.values(s, tg.delete); err != nil {
@@ -164,9 +167,6 @@ named:
 		}
 		p.tagDirectives(st, values, tg)
 		return nil
-	}
-	if s.Kind == schema.Leaf && st.All {
-		st.All = false
 	}
 	n := p.b.child(parent, s, st.Key, st.Value)
 	p.flags(n, tg, comment, hasNote)

@@ -146,6 +146,7 @@ func (u *union) eval(c *evalCtx, x *Node, pos, size int) (Value, error) {
 
 func (p *path) eval(c *evalCtx, x *Node, pos, size int) (Value, error) {
 	var set []Node
+	nested := false
 	switch {
 	case p.filter != nil:
 		v, err := p.filter.eval(c, x, pos, size)
@@ -155,7 +156,7 @@ func (p *path) eval(c *evalCtx, x *Node, pos, size int) (Value, error) {
 		if !v.isNodeSet() {
 			return Value{}, errors.New("a path step needs a node-set")
 		}
-		set = v.ns
+		set, nested = v.ns, len(v.ns) > 1
 		if len(p.preds) > 0 {
 			set = append([]Node(nil), set...)
 			if set, err = filter(c, set, p.preds); err != nil {
@@ -169,7 +170,7 @@ func (p *path) eval(c *evalCtx, x *Node, pos, size int) (Value, error) {
 	}
 	for _, st := range p.steps {
 		var err error
-		if set, err = st.apply(c, set); err != nil {
+		if set, nested, err = st.apply(c, set, nested); err != nil {
 			return Value{}, err
 		}
 		if len(set) == 0 {
@@ -180,8 +181,10 @@ func (p *path) eval(c *evalCtx, x *Node, pos, size int) (Value, error) {
 }
 
 // apply runs the step from every node of in and returns the resulting
-// node-set in document order.
-func (st *step) apply(c *evalCtx, in []Node) ([]Node, error) {
+// node-set in document order. nested says whether in may hold a node and
+// one of its descendants (then even child steps can come out of order);
+// the result says the same of out.
+func (st *step) apply(c *evalCtx, in []Node, nested bool) ([]Node, bool, error) {
 	var out []Node
 	var key Value
 	haveKey := false
@@ -194,7 +197,7 @@ func (st *step) apply(c *evalCtx, in []Node) ([]Node, error) {
 			if !haveKey {
 				v, err := st.keyEq.eval(c, x, 1, 1)
 				if err != nil {
-					return nil, err
+					return nil, false, err
 				}
 				key, haveKey = v, true
 			}
@@ -208,15 +211,27 @@ func (st *step) apply(c *evalCtx, in []Node) ([]Node, error) {
 		if len(preds) > 0 && len(out) > start {
 			kept, err := filter(c, out[start:], preds)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			out = out[:start+len(kept)]
 		}
 	}
-	if len(in) > 1 && st.axis != axChild && st.axis != axSelf || st.axis.reverse() {
+	switch st.axis {
+	case axChild, axSelf:
+		if nested && len(out) > 1 {
+			out = sortDoc(out) // no duplicates: each node has one parent
+		}
+		return out, nested, nil
+	case axParent:
+		if len(out) > 1 {
+			out = sortDoc(dedupe(out))
+		}
+		return out, nested, nil
+	}
+	if len(out) > 1 {
 		out = sortDoc(dedupe(out))
 	}
-	return out, nil
+	return out, true, nil
 }
 
 // keyList returns the list schema node the step can look up by key from x.
@@ -312,9 +327,7 @@ func (st *step) candidates(x *Node, out []Node) []Node {
 }
 
 func (st *step) descendants(x *Node, out []Node) []Node {
-	start := len(out)
 	kids := allChildren(x, nil)
-	_ = start
 	for i := range kids {
 		k := &kids[i]
 		if st.match(k) {
@@ -368,8 +381,9 @@ func filter(c *evalCtx, set []Node, preds []expr) ([]Node, error) {
 		kept := set[:0]
 		size := len(set)
 		for i := range set {
-			x := set[i]
-			v, err := p.eval(c, &x, i+1, size)
+			// Compaction only writes positions already evaluated, and
+			// what the predicate built from &set[i] is dropped with it.
+			v, err := p.eval(c, &set[i], i+1, size)
 			if err != nil {
 				return nil, err
 			}
@@ -380,7 +394,7 @@ func filter(c *evalCtx, set []Node, preds []expr) ([]Node, error) {
 				ok = v.Bool()
 			}
 			if ok {
-				kept = append(kept, x)
+				kept = append(kept, set[i])
 			}
 		}
 		set = kept

@@ -1,0 +1,57 @@
+// Package testconfig generates large, realistic configurations for
+// benchmarks and scale tests: N service-sets, each with its own
+// stateful-firewall rule of T terms, on next-hop service interfaces.
+package testconfig
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+)
+
+// Shape sizes a generated configuration.
+type Shape struct {
+	ServiceSets  int // one firewall rule each
+	TermsPerRule int
+}
+
+// Performance is the SPEC.md performance configuration: 10,000
+// service-sets and 50,000 firewall terms.
+var Performance = Shape{ServiceSets: 10000, TermsPerRule: 5}
+
+var apps = []string{"junos-http", "junos-https", "junos-ssh", "junos-dns-udp", "junos-icmp-all"}
+
+// WriteText writes the configuration in curly-brace text.
+func WriteText(w io.Writer, s Shape) error {
+	b := bufio.NewWriterSize(w, 1<<16)
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	p("system {\n    host-name scale;\n}\n")
+	p("chassis {\n    fpc 0 {\n        pic 0 {\n            adaptive-services {\n                service-package {\n                    extension-provider {\n")
+	p("                        control-cores 1;\n                        data-cores 2;\n                        object-cache-size 2048;\n                        policy-db-size 1024;\n")
+	p("                        package stateful-firewall;\n                        package nat;\n")
+	p("                    }\n                }\n            }\n        }\n    }\n}\n")
+	p("services {\n")
+	for i := 1; i <= s.ServiceSets; i++ {
+		p("    service-set ss%d {\n        stateful-firewall-rules r%d;\n", i, i)
+		p("        next-hop-service {\n            inside-service-interface ms-0/0/0.%d;\n            outside-service-interface ms-0/0/0.%d;\n        }\n    }\n", 2*i, 2*i+1)
+	}
+	p("    stateful-firewall {\n")
+	for i := 1; i <= s.ServiceSets; i++ {
+		p("        rule r%d {\n            match-direction input;\n", i)
+		for t := 1; t <= s.TermsPerRule; t++ {
+			p("            term t%d {\n                from {\n", t)
+			p("                    source-address 10.%d.%d.0/24;\n", (i>>8)&255, i&255)
+			p("                    applications %s;\n                }\n", apps[t%len(apps)])
+			if t == s.TermsPerRule {
+				p("                then {\n                    discard;\n                }\n")
+			} else {
+				p("                then {\n                    accept;\n                }\n")
+			}
+			p("            }\n")
+		}
+		p("        }\n")
+	}
+	p("    }\n}\n")
+	p("interfaces {\n    ms-0/0/0 {\n        unit 0 {\n            family inet;\n        }\n    }\n}\n")
+	return b.Flush()
+}
