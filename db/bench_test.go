@@ -107,3 +107,24 @@ func BenchmarkRollback(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCommitReplaceAll commits a delta that rewrites all 10,000 chunks
+// (a "load override" of the whole configuration), fsync on: the undo record
+// then holds a full copy of the previous configuration.
+func BenchmarkCommitReplaceAll(b *testing.B) {
+	s := benchStore(b, false)
+	deltas := make([]Delta, 2)
+	for j := range deltas {
+		deltas[j] = Delta{}
+		for i := range benchChunks {
+			deltas[j][benchKey(i)] = benchText(i, 2000+j)
+		}
+	}
+	j := 0
+	for b.Loop() {
+		if _, err := s.Commit(deltas[j%2], RevisionMeta{User: "bench"}, nil); err != nil {
+			b.Fatal(err)
+		}
+		j++
+	}
+}

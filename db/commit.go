@@ -58,51 +58,9 @@ func (s *Store) Commit(delta Delta, meta RevisionMeta, state map[string][]byte) 
 	}
 	var seq uint64
 	err := s.update("commit", func(tx *bolt.Tx) error {
-		committed, err := bucket(tx, bucketCommitted)
-		if err != nil {
-			return err
-		}
-		revs, err := bucket(tx, bucketRevisions)
-		if err != nil {
-			return err
-		}
-		undo, err := bucket(tx, bucketUndo)
-		if err != nil {
-			return err
-		}
-		last, err := lastSeq(revs)
-		if err != nil {
-			return err
-		}
-		seq = last + 1
-		meta.Seq = seq
-
-		rec, err := applyDelta(committed, delta)
-		if err != nil {
-			return err
-		}
-		if err := revs.Put(u64Key(seq), encodeMeta(nil, meta)); err != nil {
-			return err
-		}
-		// The first commit's undo would rebuild the empty configuration
-		// that came before revision history, which is no revision.
-		if seq > 1 {
-			if err := undo.Put(u64Key(seq), rec); err != nil {
-				return err
-			}
-		}
-		// Keep meta for revisions 0..49 (seq-49..seq) and the undo records
-		// that rebuild them (seq-48..seq).
-		if err := deleteUpTo(revs, seq, MaxRollback+1); err != nil {
-			return err
-		}
-		if err := deleteUpTo(undo, seq, MaxRollback); err != nil {
-			return err
-		}
-		if err := clearBucket(tx, bucketCandidate); err != nil {
-			return err
-		}
-		return putState(tx, state)
+		var err error
+		seq, err = commitTx(tx, delta, meta, state)
+		return err
 	})
 	if err != nil {
 		return 0, err
@@ -110,38 +68,98 @@ func (s *Store) Commit(delta Delta, meta RevisionMeta, state map[string][]byte) 
 	return seq, nil
 }
 
+func commitTx(tx *bolt.Tx, delta Delta, meta RevisionMeta, state map[string][]byte) (uint64, error) {
+	committed, err := bucket(tx, bucketCommitted)
+	if err != nil {
+		return 0, err
+	}
+	revs, err := bucket(tx, bucketRevisions)
+	if err != nil {
+		return 0, err
+	}
+	undo, err := bucket(tx, bucketUndo)
+	if err != nil {
+		return 0, err
+	}
+	last, err := lastSeq(revs)
+	if err != nil {
+		return 0, err
+	}
+	meta.Seq = last + 1
+	rec, err := applyDelta(committed, delta)
+	if err != nil {
+		return 0, err
+	}
+	if err := addRevision(revs, undo, meta, rec); err != nil {
+		return 0, err
+	}
+	if err := clearBucket(tx, bucketCandidate); err != nil {
+		return 0, err
+	}
+	return meta.Seq, putState(tx, state)
+}
+
+// addRevision stores the meta and undo record of revision meta.Seq, and
+// drops what no longer falls in rollback 0..49: it keeps the meta of
+// seq-49..seq and the undo records that rebuild them, seq-48..seq.
+func addRevision(revs, undo *bolt.Bucket, meta RevisionMeta, rec []byte) error {
+	seq := meta.Seq
+	if err := revs.Put(u64Key(seq), encodeMeta(nil, meta)); err != nil {
+		return err
+	}
+	// The first commit's undo record would rebuild the empty configuration
+	// from before the history began, which is no revision.
+	if seq > 1 {
+		if err := undo.Put(u64Key(seq), rec); err != nil {
+			return err
+		}
+	}
+	if err := deleteUpTo(revs, seq, MaxRollback+1); err != nil {
+		return err
+	}
+	return deleteUpTo(undo, seq, MaxRollback)
+}
+
 // applyDelta writes delta to the committed bucket in key order and returns
 // the encoded reverse delta: the previous text of each chunk that changed.
 func applyDelta(committed *bolt.Bucket, delta Delta) ([]byte, error) {
-	var (
-		body []byte
-		n    uint64
-	)
+	type change struct {
+		k             string
+		key, val, old []byte
+	}
+	// Read every previous text before the first write: until then the
+	// slices bbolt returns point into pages no write has moved, and the
+	// record can be sized exactly.
+	changes := make([]change, 0, len(delta))
+	size := 1 + binary.MaxVarintLen64
 	for _, k := range sortedKeys(delta) {
-		key, val := []byte(k), delta[k]
-		old := committed.Get(key)
-		if sameChunk(old, val) {
+		c := change{k: k, key: []byte(k), val: delta[k]}
+		c.old = committed.Get(c.key)
+		if sameChunk(c.old, c.val) {
 			continue
 		}
-		// Encode old now: it points into bbolt pages that the writes of
-		// this transaction may move.
-		body = appendString(body, k)
-		body = appendValue(body, old)
-		n++
+		changes = append(changes, c)
+		size += 2*binary.MaxVarintLen64 + len(c.key) + len(c.old)
+	}
+	rec := make([]byte, 0, size)
+	rec = append(rec, tagDelta)
+	rec = binary.AppendUvarint(rec, uint64(len(changes)))
+	for _, c := range changes {
+		rec = appendString(rec, c.k)
+		rec = appendValue(rec, c.old)
+	}
+	for _, c := range changes {
 		var err error
-		if val == nil {
-			err = committed.Delete(key)
+		if c.val == nil {
+			err = committed.Delete(c.key)
 		} else {
-			err = committed.Put(key, val)
+			err = committed.Put(c.key, c.val)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("chunk %q: %w", k, err)
+			return nil, fmt.Errorf("chunk %q: %w", c.k, err)
 		}
 	}
-	rec := make([]byte, 0, 1+10+len(body))
-	rec = append(rec, tagDelta)
-	rec = binary.AppendUvarint(rec, n)
-	return append(rec, body...), nil
+	return rec, nil
 }
 
 // Rollback returns every chunk of revision n (0 = committed, up to 49) and

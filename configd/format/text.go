@@ -111,9 +111,31 @@ func (t *textWriter) head(n *tree.Node) {
 		if !s.Flat {
 			t.w.WriteString(s.Name)
 			t.w.WriteByte(' ')
+			t.key(s, n.Key)
+			return
 		}
-		t.key(s, n.Key)
+		parts := splitKey(n.Key, len(s.Keys))
+		t.w.WriteString(quoteFlatKey(s, parts[0]))
+		for _, k := range parts[1:] {
+			t.w.WriteByte(' ')
+			t.w.WriteString(tree.Quote(k))
+		}
 	}
+}
+
+// quoteFlatKey quotes the key of a flat list entry, which starts a
+// statement, also when it would read as a keyword of the parent or a tag
+// such as `inactive:`.
+func quoteFlatKey(s *schema.Node, key string) string {
+	q := tree.Quote(key)
+	if q != key {
+		return q
+	}
+	var t tags
+	if (s.Parent != nil && s.Parent.Child(key) != nil) || t.set(key) {
+		return `"` + key + `"`
+	}
+	return key
 }
 
 // key writes a list key, each part quoted (several keys are space-joined).

@@ -30,9 +30,9 @@ const (
 	tLe
 	tGt
 	tGe
-	tStar     // a name test `*` or `prefix:*`
-	tMul      // the multiply operator
-	tAnd      // operator names
+	tStar // a name test `*` or `prefix:*`
+	tMul  // the multiply operator
+	tAnd  // operator names
 	tOr
 	tMod
 	tDiv

@@ -115,13 +115,13 @@ type Value struct {
 	ns   []Node
 }
 
-func boolValue(b bool) Value      { return Value{kind: Boolean, b: b} }
-func numValue(f float64) Value    { return Value{kind: Number, n: f} }
-func strValue(s string) Value     { return Value{kind: String, s: s} }
-func nodesValue(ns []Node) Value  { return Value{kind: NodeSet, ns: ns} }
-func (v Value) Kind() Kind        { return v.kind }
-func (v Value) Nodes() []Node     { return v.ns }
-func (v Value) isNodeSet() bool   { return v.kind == NodeSet }
+func boolValue(b bool) Value     { return Value{kind: Boolean, b: b} }
+func numValue(f float64) Value   { return Value{kind: Number, n: f} }
+func strValue(s string) Value    { return Value{kind: String, s: s} }
+func nodesValue(ns []Node) Value { return Value{kind: NodeSet, ns: ns} }
+func (v Value) Kind() Kind       { return v.kind }
+func (v Value) Nodes() []Node    { return v.ns }
+func (v Value) isNodeSet() bool  { return v.kind == NodeSet }
 func (v Value) firstString() string {
 	if len(v.ns) == 0 {
 		return ""

@@ -51,7 +51,8 @@ func loadDevice(t *testing.T, docs ...[]byte) *gen.Device {
 }
 
 // TestModulesResolve parses all modules together with goyang, as configd
-// and the generator do, and checks that every leafref points at a leaf.
+// and the generator do, and checks that every leafref points at a leaf and
+// that every node has the description the CLI shows in `?` help.
 func TestModulesResolve(t *testing.T) {
 	ms := yang.NewModules()
 	ms.AddPath("../modules")
@@ -66,6 +67,9 @@ func TestModulesResolve(t *testing.T) {
 	var refs int
 	var walk func(e *yang.Entry)
 	walk = func(e *yang.Entry) {
+		if e.Description == "" && !e.IsCase() && e.Parent != nil {
+			t.Errorf("%s: no description", e.Path())
+		}
 		if e.Type != nil && e.Type.Kind == yang.Yleafref {
 			refs++
 			target := e.Find(e.Type.Path)
@@ -320,6 +324,12 @@ func TestValidateRejects(t *testing.T) {
 			doc: `{"gnos-routing-options:routing-options": {"static": {"route": [{"name": "10.0.0.0/8",
 				"next-hop": ["10.0.0.256"]}]}}}`,
 			want: "10.0.0.256",
+		},
+		{
+			name: "two actions of one choice",
+			doc: `{"gnos-services:services": {"gnos-stateful-firewall:stateful-firewall": {"rule": [{"name": "r",
+				"match-direction": "input", "term": [{"name": "t", "then": {"accept": [null], "discard": [null]}}]}]}}}`,
+			want: "multiple cases",
 		},
 		{
 			name: "policy-db-size range",

@@ -1,0 +1,153 @@
+package cli_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/node"
+	_ "github.com/gnos/gnos/pic/plugins/all"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// startNode boots a node on a temporary directory with a fake clock.
+func startNode(t *testing.T) (*node.Node, *clock.Fake) {
+	t.Helper()
+	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	dir, err := os.MkdirTemp("", "gnos-cli-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	n, err := node.Start(context.Background(), node.Options{DataDir: dir, Clock: clk, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n, clk
+}
+
+// script runs lines through the same socket and front end as `gnos cli`
+// with stdin not a terminal, echoing each line after its prompt.
+func script(t *testing.T, n *node.Node, lines string) (string, bool) {
+	t.Helper()
+	cc, err := ipc.DialUnix(node.SocketPath(n.Opts.DataDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	c, err := cli.Dial(context.Background(), cc, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var out strings.Builder
+	failed, err := cli.RunScript(c, strings.NewReader(lines), &out, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), failed
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Fatalf("%s: output differs from golden file\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
+	}
+}
+
+func TestScriptedFirstSession(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+configure
+set system host-name r1
+set applications application web protocol tcp
+set applications application web destination-port 8080
+set services stateful-firewall rule allow-web match-direction input
+set services stateful-firewall rule allow-web term t1 from applications [ junos-http web ]
+set services stateful-firewall rule allow-web term t1 then accept
+set services stateful-firewall rule allow-web term t2 then discard
+set services service-set edge stateful-firewall-rules allow-web
+set services service-set edge interface-service service-interface ms-0/0/0
+show | compare
+commit comment "first service-set"
+exit
+show configuration
+show system commit
+configure
+set system host-name r2
+delete services stateful-firewall rule allow-web term t2
+commit
+exit
+show configuration | compare rollback 1
+show system rollback 1 compare 0
+show version
+`)
+	if failed {
+		t.Fatalf("a command failed:\n%s", out)
+	}
+	golden(t, "first-session.txt", out)
+}
+
+func TestScriptedErrors(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+configure
+set system host-nam r1
+set system host-name
+set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 999
+set services s
+set services service-set S1 stateful-firewall-rules nosuch
+set services service-set S1 interface-service service-interface ms-0/0/0
+commit
+show | display set
+frobnicate
+`)
+	if !failed {
+		t.Fatalf("errors were not reported as failures")
+	}
+	golden(t, "errors.txt", out)
+}
+
+func TestDisplayFormats(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+configure
+set system host-name r1
+set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24
+deactivate interfaces ge-0/0/0
+annotate system "lab router"
+commit
+exit
+show configuration
+show configuration | display set
+show configuration | display xml
+show configuration | display json
+show configuration system
+show configuration | match host
+show configuration | count
+`)
+	if failed {
+		t.Fatalf("a command failed:\n%s", out)
+	}
+	golden(t, "display.txt", out)
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/node"
+)
+
+// TestMain lets the test binary act as `gnos daemon` for the crash test.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("GNOS_CRASH_DAEMON"); dir != "" {
+		n, err := node.Start(context.Background(), node.Options{DataDir: dir})
+		if err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		fmt.Println("ready")
+		select {} // until killed
+		_ = n
+	}
+	os.Exit(m.Run())
+}
+
+func startDaemon(t *testing.T, dir string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GNOS_CRASH_DAEMON="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || strings.TrimSpace(line) != "ready" {
+		t.Fatalf("daemon did not start: %q %v", line, err)
+	}
+	return cmd
+}
+
+// TestCrashDuringCommits kills `gnos daemon` with SIGKILL at random moments
+// of a commit loop, over and over; after every restart the store opens and
+// holds the last acknowledged commit (or the one in flight when killed).
+func TestCrashDuringCommits(t *testing.T) {
+	rounds := 100
+	if testing.Short() {
+		rounds = 10
+	}
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(1, 2))
+	acked := 0
+	next := 1
+	for r := 0; r < rounds; r++ {
+		cmd := startDaemon(t, dir)
+		// The store must hold the last acknowledged commit, or the next one.
+		host := committedHost(t, dir)
+		if host != "h"+strconv.Itoa(acked) && host != "h"+strconv.Itoa(acked+1) && !(acked == 0 && host == "") {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("round %d: committed host-name %q, want h%d or h%d", r, host, acked, acked+1)
+		}
+		if host == "h"+strconv.Itoa(acked+1) {
+			acked++
+		}
+		next = acked + 1
+		kill := time.AfterFunc(time.Duration(5+rng.IntN(60))*time.Millisecond, func() {
+			cmd.Process.Signal(syscall.SIGKILL)
+		})
+		acked = commitLoop(dir, next, acked)
+		kill.Stop()
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+	}
+	t.Logf("%d kills, %d acknowledged commits", rounds, acked)
+	if acked < rounds/2 {
+		t.Fatalf("only %d commits acknowledged in %d rounds; the loop is not exercising commits", acked, rounds)
+	}
+}
+
+// committedHost asks the running daemon for its committed host-name.
+func committedHost(t *testing.T, dir string) string {
+	t.Helper()
+	cc, err := ipc.DialUnix(node.SocketPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	c, err := cli.Dial(context.Background(), cc, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r, err := c.Exec("show configuration system host-name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(strings.TrimSuffix(strings.TrimSpace(r.Output), ";"))
+	if len(f) == 2 {
+		return f[1]
+	}
+	return ""
+}
+
+// commitLoop commits host-names hN, hN+1, … until the daemon dies, and
+// returns the last acknowledged N.
+func commitLoop(dir string, n, acked int) int {
+	cc, err := ipc.DialUnix(node.SocketPath(dir))
+	if err != nil {
+		return acked
+	}
+	defer cc.Close()
+	c, err := cli.Dial(context.Background(), cc, "cli")
+	if err != nil {
+		return acked
+	}
+	if _, err := c.Exec("configure"); err != nil {
+		return acked
+	}
+	for ; ; n++ {
+		if _, err := c.Exec("set system host-name h" + strconv.Itoa(n)); err != nil {
+			return acked
+		}
+		r, err := c.Exec("commit")
+		if err != nil {
+			return acked
+		}
+		if strings.Contains(r.Output, "commit complete") {
+			acked = n
+		}
+	}
+}

@@ -1,0 +1,199 @@
+package xpath
+
+import "github.com/gnos/gnos/configd/schema"
+
+// sref is a schema node standing for all its instances during the static
+// analysis of Deps.
+type sref = *schema.Node
+
+// Dep is a schema node whose instances an expression reads.
+type Dep struct {
+	Node *schema.Node
+	// Values is set when the expression reads the instances' values
+	// (string-values: for a container, everything below it), not only
+	// whether they exist.
+	Values bool
+}
+
+// Deps describes what an expression reads, found by evaluating it on the
+// schema instead of on data.
+type Deps struct {
+	Reads []Dep
+	// Scope is the depth (0 = the root) of the highest ancestor of the
+	// context node the expression reaches: every node it reads is below
+	// the context node's ancestor at that depth.
+	Scope int
+}
+
+type analysis struct {
+	current sref
+	reads   map[sref]bool // → Values
+	order   []sref
+	scope   int
+}
+
+// Deps analyses e for a context node of schema s (the node carrying the
+// must or when, or the leafref leaf). Names that are not in the schema
+// select nothing, so they read nothing.
+func (e *Expr) Deps(s *schema.Node) Deps {
+	a := &analysis{current: s, reads: map[sref]bool{}, scope: depth(s)}
+	e.root.deps(a, []sref{s})
+	d := Deps{Scope: a.scope}
+	for _, n := range a.order {
+		d.Reads = append(d.Reads, Dep{Node: n, Values: a.reads[n]})
+	}
+	return d
+}
+
+func depth(s sref) int {
+	d := 0
+	for ; s.Parent != nil; s = s.Parent {
+		d++
+	}
+	return d
+}
+
+// reach records that the nodes of set are read (for their values when
+// values is set) and widens the scope.
+func (a *analysis) reach(set []sref, values bool) {
+	for _, s := range set {
+		if v, ok := a.reads[s]; !ok {
+			a.order = append(a.order, s)
+			a.reads[s] = values
+		} else if values && !v {
+			a.reads[s] = true
+		}
+		if d := depth(s); d < a.scope {
+			a.scope = d
+		}
+	}
+}
+
+func (literal) deps(*analysis, []sref) []sref { return nil }
+func (number) deps(*analysis, []sref) []sref  { return nil }
+
+func (n *negate) deps(a *analysis, ctx []sref) []sref {
+	a.reach(n.e.deps(a, ctx), true)
+	return nil
+}
+
+func (b *binary) deps(a *analysis, ctx []sref) []sref {
+	values := b.op != tAnd && b.op != tOr
+	a.reach(b.l.deps(a, ctx), values)
+	a.reach(b.r.deps(a, ctx), values)
+	return nil
+}
+
+func (u *union) deps(a *analysis, ctx []sref) []sref {
+	return addAll(u.l.deps(a, ctx), u.r.deps(a, ctx)...)
+}
+
+func (c *call) deps(a *analysis, ctx []sref) []sref {
+	switch c.fn.name {
+	case "current":
+		return []sref{a.current}
+	case "count", "boolean", "not":
+		for _, x := range c.args {
+			a.reach(x.deps(a, ctx), false)
+		}
+		return nil
+	}
+	if c.fn.implicit && len(c.args) == 0 {
+		a.reach(ctx, true)
+	}
+	for _, x := range c.args {
+		a.reach(x.deps(a, ctx), true)
+	}
+	return nil
+}
+
+func (p *path) deps(a *analysis, ctx []sref) []sref {
+	var set []sref
+	switch {
+	case p.filter != nil:
+		set = p.filter.deps(a, ctx)
+		for _, pr := range p.preds {
+			a.reach(pr.deps(a, set), false)
+		}
+	case p.abs:
+		root := a.current
+		for root.Parent != nil {
+			root = root.Parent
+		}
+		set = []sref{root}
+	default:
+		set = ctx
+	}
+	a.reach(set, false)
+	for _, st := range p.steps {
+		set = st.deps(a, set)
+		a.reach(set, false)
+		for _, pr := range st.preds {
+			a.reach(pr.deps(a, set), false)
+		}
+	}
+	return set
+}
+
+func (st *step) deps(a *analysis, in []sref) []sref {
+	var out []sref
+	for _, s := range in {
+		switch st.axis {
+		case axChild:
+			if st.name == "" {
+				out = addAll(out, s.Children...)
+			} else if c := s.Child(st.name); c != nil {
+				out = addAll(out, c)
+			}
+		case axSelf:
+			if st.matchSchema(s) {
+				out = addAll(out, s)
+			}
+		case axParent:
+			if s.Parent != nil && st.matchSchema(s.Parent) {
+				out = addAll(out, s.Parent)
+			}
+		case axAncestor, axAncestorOrSelf:
+			x := s
+			if st.axis == axAncestor {
+				x = s.Parent
+			}
+			for ; x != nil; x = x.Parent {
+				if st.matchSchema(x) {
+					out = addAll(out, x)
+				}
+			}
+		default:
+			if st.axis == axDescendantOrSelf && st.matchSchema(s) {
+				out = addAll(out, s)
+			}
+			for _, c := range s.Children {
+				c.Walk(func(d *schema.Node) {
+					if st.matchSchema(d) {
+						out = addAll(out, d)
+					}
+				})
+			}
+		}
+	}
+	return out
+}
+
+func (st *step) matchSchema(s sref) bool { return st.name == "" || s.Name == st.name }
+
+// addAll appends the nodes of add not already in set.
+func addAll(set []sref, add ...sref) []sref {
+	for _, s := range add {
+		dup := false
+		for _, t := range set {
+			if t == s {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			set = append(set, s)
+		}
+	}
+	return set
+}
