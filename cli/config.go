@@ -113,7 +113,7 @@ func (s *Session) paths(ts []token, mode tree.ParseMode, lineLen int) ([]tree.Pa
 	return ps, nil
 }
 
-func (s *Session) configCommand(ctx context.Context, ts []token, p *pipeline, out *bytes.Buffer, lineLen int) (bool, error) {
+func (s *Session) configCommand(ctx context.Context, ts []token, p *Pipeline, out *bytes.Buffer, lineLen int) (bool, error) {
 	verb, err := pick(ts[0], configNames())
 	if err != nil {
 		return false, err
@@ -322,7 +322,7 @@ func (s *Session) candidateAt() *tree.Node {
 	return n
 }
 
-func (s *Session) configShow(args []token, p *pipeline, out *bytes.Buffer, lineLen int) error {
+func (s *Session) configShow(args []token, p *Pipeline, out *bytes.Buffer, lineLen int) error {
 	path := s.edit
 	if len(args) > 0 {
 		ps, err := s.paths(args, tree.ForRef, lineLen)

@@ -67,7 +67,7 @@ func BaseCommands(t *Table) {
 // Version is the software version shown by `show version`.
 var Version = "0.1.0"
 
-func showVersion(_ context.Context, s *Session, _ Args, _ *pipeline, _ io.Writer) (*Elem, error) {
+func showVersion(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
 	return E("software-information",
 		T("host-name", s.eng.Hostname()),
 		T("product-model", "gnos"),
@@ -85,7 +85,7 @@ func textVersion(w io.Writer, e *Elem) {
 	}
 }
 
-func showConfiguration(_ context.Context, s *Session, a Args, p *pipeline, w io.Writer) (*Elem, error) {
+func showConfiguration(_ context.Context, s *Session, a Args, p *Pipeline, w io.Writer) (*Elem, error) {
 	root := s.eng.Configd.Committed()
 	var path tree.Path
 	if st := a["statement"]; st != "" {
@@ -120,7 +120,7 @@ func showConfiguration(_ context.Context, s *Session, a Args, p *pipeline, w io.
 	return nil, err
 }
 
-func showCommit(_ context.Context, s *Session, _ Args, _ *pipeline, _ io.Writer) (*Elem, error) {
+func showCommit(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
 	h, err := s.eng.Configd.History()
 	if err != nil {
 		return nil, err
@@ -168,7 +168,7 @@ func textCommit(w io.Writer, e *Elem) {
 	}
 }
 
-func showRollback(_ context.Context, s *Session, a Args, p *pipeline, w io.Writer) (*Elem, error) {
+func showRollback(_ context.Context, s *Session, a Args, p *Pipeline, w io.Writer) (*Elem, error) {
 	n, err := strconv.Atoi(a["number"])
 	if err != nil || n < 0 || n > configd.MaxRollback {
 		return nil, fmt.Errorf("rollback number must be 0..49")
@@ -199,14 +199,14 @@ func showRollback(_ context.Context, s *Session, a Args, p *pipeline, w io.Write
 	return nil, err
 }
 
-func clearCommit(_ context.Context, s *Session, _ Args, _ *pipeline, _ io.Writer) (*Elem, error) {
+func clearCommit(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
 	if err := s.eng.Configd.ClearCommitAt(); err != nil {
 		return nil, err
 	}
 	return &Elem{Name: "clear-commit-information", Text: "Pending commit cleared"}, nil
 }
 
-func fileList(_ context.Context, s *Session, a Args, _ *pipeline, _ io.Writer) (*Elem, error) {
+func fileList(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
 	dir, err := s.eng.dataPath(a["path"] + "/.")
 	if err != nil {
 		return nil, err
@@ -244,7 +244,7 @@ func textFileList(w io.Writer, e *Elem) {
 	}
 }
 
-func fileShow(_ context.Context, s *Session, a Args, _ *pipeline, _ io.Writer) (*Elem, error) {
+func fileShow(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
 	if a["filename"] == "" {
 		return nil, fmt.Errorf("missing argument: filename")
 	}

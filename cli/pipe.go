@@ -11,19 +11,19 @@ import (
 	"strings"
 )
 
-// pipeline is the parsed `| …` part of a command line. display and
+// Pipeline is the parsed `| …` part of a command line. display and
 // compare change how a command renders; the rest filter its text.
-type pipeline struct {
-	display string // "", "set", "xml", "json", "detail"
-	compare bool
+type Pipeline struct {
+	display  string // "", "set", "xml", "json", "detail"
+	compare  bool
 	rollback int // with compare: rollback N, -1 for the committed configuration
-	filters []func([]string) []string
-	save    string
-	noMore  bool
+	filters  []func([]string) []string
+	save     string
+	noMore   bool
 }
 
-func parsePipes(pipes [][]token, lineLen int) (*pipeline, error) {
-	p := &pipeline{rollback: -1}
+func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
+	p := &Pipeline{rollback: -1}
 	for _, seg := range pipes {
 		if len(seg) == 0 {
 			return nil, &lineError{pos: lineLen, msg: "syntax error, expecting <pipe command>."}
@@ -155,7 +155,7 @@ func keep(ls []string, re *regexp.Regexp, match bool) []string {
 }
 
 // apply runs the text filters over in and writes to out (or saves).
-func (p *pipeline) apply(s *Session, in *bytes.Buffer, out io.Writer) error {
+func (p *Pipeline) apply(s *Session, in *bytes.Buffer, out io.Writer) error {
 	if len(p.filters) == 0 && p.save == "" {
 		_, err := out.Write(in.Bytes())
 		return err
@@ -240,3 +240,10 @@ func indentList(cs []string) string {
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
+
+// Display is the `| display` format asked for ("" for text).
+func (p *Pipeline) Display() string { return p.display }
+
+// Rendered tells the pipeline that the command already rendered the
+// display format itself (as show configuration does).
+func (p *Pipeline) Rendered() { p.display = "" }

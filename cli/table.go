@@ -33,7 +33,7 @@ type Command struct {
 	Args  []Arg
 	// Run returns the reply. Raw commands (show configuration) may instead
 	// write their output to w themselves and return nil.
-	Run func(ctx context.Context, s *Session, a Args, p *pipeline, w io.Writer) (*Elem, error)
+	Run func(ctx context.Context, s *Session, a Args, p *Pipeline, w io.Writer) (*Elem, error)
 	// Text renders the reply for the terminal; nil prints Elem texts.
 	Text func(w io.Writer, e *Elem)
 }
@@ -209,7 +209,7 @@ func quoteWords(ts []token) []string {
 }
 
 // opCommand runs an operational command line.
-func (s *Session) opCommand(ctx context.Context, ts []token, p *pipeline, out *bytes.Buffer, lineLen int) (bool, error) {
+func (s *Session) opCommand(ctx context.Context, ts []token, p *Pipeline, out *bytes.Buffer, lineLen int) (bool, error) {
 	switch ts[0].s {
 	case "exit", "quit":
 		if len(ts) == 1 {
@@ -232,7 +232,7 @@ func (s *Session) opCommand(ctx context.Context, ts []token, p *pipeline, out *b
 	return false, s.runOp(ctx, ts, p, out, lineLen)
 }
 
-func (s *Session) runOp(ctx context.Context, ts []token, p *pipeline, out *bytes.Buffer, lineLen int) error {
+func (s *Session) runOp(ctx context.Context, ts []token, p *Pipeline, out *bytes.Buffer, lineLen int) error {
 	cmd, rest, err := s.eng.Ops.resolve(ts, lineLen)
 	if err != nil {
 		return err
@@ -248,7 +248,7 @@ func (s *Session) runOp(ctx context.Context, ts []token, p *pipeline, out *bytes
 	return render(out, cmd, e, p)
 }
 
-func render(out io.Writer, cmd *Command, e *Elem, p *pipeline) error {
+func render(out io.Writer, cmd *Command, e *Elem, p *Pipeline) error {
 	switch p.display {
 	case "xml":
 		fmt.Fprintln(out, `<rpc-reply xmlns:junos="http://xml.juniper.net/junos/*/junos">`)

@@ -245,7 +245,7 @@ func (c *Configd) confirmExpired(p *pendingConfirm) {
 }
 
 func (c *Configd) rollbackUnconfirmedLocked(ctx context.Context) {
-	prev, _, err := c.Revision(1)
+	prev, _, err := c.revisionLocked(1)
 	if err != nil {
 		c.log.Error("commit confirmed: cannot load rollback 1", "err", err)
 		return

@@ -170,14 +170,22 @@ func (c *Configd) History() ([]db.RevisionMeta, error) {
 
 // Revision returns rollback n (0 = committed).
 func (c *Configd) Revision(n int) (*tree.Node, db.RevisionMeta, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.revisionLocked(n)
+}
+
+// revisionLocked rebuilds rollback n from the committed tree and the
+// store's delta for it: the cost is the size of the changes since.
+func (c *Configd) revisionLocked(n int) (*tree.Node, db.RevisionMeta, error) {
 	if n < 0 || n > MaxRollback {
 		return nil, db.RevisionMeta{}, fmt.Errorf("rollback %d: %w", n, ErrNotFound)
 	}
-	chunks, meta, err := c.store.Rollback(n)
+	delta, meta, err := c.store.RollbackDelta(n)
 	if err != nil {
 		return nil, meta, fmt.Errorf("rollback %d: %w", n, ErrNotFound)
 	}
-	t, err := tree.Assemble(c.schema.Root, chunks)
+	t, err := tree.ApplyChunks(c.committed, delta)
 	return t, meta, err
 }
 

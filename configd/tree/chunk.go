@@ -290,3 +290,92 @@ func (e *Editor) decode(root *schema.Node, data []byte) error {
 	}
 	return nil
 }
+
+// ApplyChunks returns base with the given chunks replaced (nil: removed),
+// touching only those chunks: rebuilding a rollback from the committed tree
+// and a store delta costs what the delta holds.
+func ApplyChunks(base *Node, delta map[string][]byte) (*Node, error) {
+	e := NewEditor(base)
+	var rests []string
+	for k := range delta {
+		if !strings.Contains(k, ChunkSep) {
+			rests = append(rests, k)
+			continue
+		}
+		p, err := keyPath(base.S, k)
+		if err != nil {
+			return nil, err
+		}
+		if err := e.Delete(p); err != nil && err != ErrNotFound {
+			return nil, err
+		}
+		if v := delta[k]; v != nil {
+			if err := e.decode(base.S, v); err != nil {
+				return nil, fmt.Errorf("chunk %q: %w", strings.ReplaceAll(k, ChunkSep, " "), err)
+			}
+		}
+	}
+	for _, k := range rests {
+		s := base.S.Child(k)
+		if s == nil {
+			return nil, fmt.Errorf("chunk %q: unknown statement", k)
+		}
+		p := Path{{S: s}}
+		// keep the top statement's entries (their own chunks), drop the rest
+		if top := e.Root().Get(p); top != nil {
+			if err := e.Put(p, entriesOnly(top)); err != nil {
+				return nil, err
+			}
+			if entriesOnly(top).Empty() {
+				_ = e.Delete(p)
+			}
+		}
+		if v := delta[k]; v != nil {
+			if err := e.decode(base.S, v); err != nil {
+				return nil, fmt.Errorf("chunk %q: %w", k, err)
+			}
+		}
+	}
+	return e.Freeze(), nil
+}
+
+// entriesOnly returns container n keeping only the chunk-boundary entries
+// below it (and the containers leading to them), without flags.
+func entriesOnly(n *Node) *Node {
+	out := &Node{S: n.S}
+	for _, c := range n.Kids {
+		switch {
+		case c.S.Kind == schema.List && !c.S.UserOrder:
+			out.Kids = append(out.Kids, c)
+		case c.S.Kind == schema.Container:
+			if k := entriesOnly(c); !k.Empty() {
+				out.Kids = append(out.Kids, k)
+			}
+		}
+	}
+	return out
+}
+
+// keyPath turns an entry chunk key back into its path.
+func keyPath(root *schema.Node, key string) (Path, error) {
+	parts := strings.Split(key, ChunkSep)
+	var p Path
+	cur := root
+	for i := 0; i < len(parts); i++ {
+		s := cur.Child(parts[i])
+		if s == nil {
+			return nil, fmt.Errorf("chunk key %q: unknown statement %q", key, parts[i])
+		}
+		st := Step{S: s}
+		if s.Kind == schema.List {
+			if i+1 >= len(parts) {
+				return nil, fmt.Errorf("chunk key %q: missing key", key)
+			}
+			i++
+			st.Key = parts[i]
+		}
+		p = append(p, st)
+		cur = s
+	}
+	return p, nil
+}

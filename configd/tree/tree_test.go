@@ -212,3 +212,34 @@ func TestKeyLess(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyChunksRebuildsOldRevision(t *testing.T) {
+	r := root(t)
+	e := tree.NewEditor(tree.New(r))
+	set(t, e, "system host-name old")
+	set(t, e, "services service-set S1 interface-service service-interface ms-0/0/0")
+	set(t, e, "services service-set S2 interface-service service-interface ms-0/0/0")
+	a := e.Freeze()
+	e2 := tree.NewEditor(a)
+	set(t, e2, "system host-name new")
+	set(t, e2, "system domain-name example.net")
+	if err := e2.Delete(ref(t, r, "services service-set S1")); err != nil {
+		t.Fatal(err)
+	}
+	set(t, e2, "services service-set S3 interface-service service-interface ms-0/0/0")
+	b := e2.Freeze()
+	// the reverse delta: for each chunk that changed, a's text
+	fwd := tree.ChunkDelta(a, b)
+	old := tree.AllChunks(a)
+	undo := map[string][]byte{}
+	for k := range fwd {
+		undo[k] = old[k]
+	}
+	got, err := tree.ApplyChunks(b, undo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tree.Equal(got, a) {
+		t.Fatalf("ApplyChunks(b, undo) != a")
+	}
+}
