@@ -238,8 +238,8 @@ func (c *Configd) armConfirm(p *pendingConfirm) {
 func (c *Configd) confirmExpired(p *pendingConfirm) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.confirm != p {
-		return // confirmed or superseded meanwhile
+	if c.confirm != p || c.closed {
+		return // confirmed, superseded or shut down meanwhile
 	}
 	c.rollbackUnconfirmedLocked(context.Background())
 }
@@ -308,7 +308,7 @@ func (c *Configd) armCommitAt(p *pendingCommitAt) {
 func (c *Configd) commitAtDue(p *pendingCommitAt) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.commitAt != p {
+	if c.commitAt != p || c.closed {
 		return
 	}
 	c.commitAt = nil

@@ -69,6 +69,7 @@ type Configd struct {
 	confirm     *pendingConfirm
 	commitAt    *pendingCommitAt
 	started     time.Time
+	closed      bool
 }
 
 // New opens the datastores from the store: the committed configuration,
@@ -130,6 +131,21 @@ func New(ctx context.Context, o Options) (*Configd, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// Close stops configd's timers (commit confirmed, commit at). Their state
+// stays in the store: a new Configd on the same store re-arms them.
+func (c *Configd) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.confirm != nil && c.confirm.timer != nil {
+		c.confirm.timer.Stop()
+	}
+	if c.commitAt != nil && c.commitAt.timer != nil {
+		c.commitAt.timer.Stop()
+	}
+	c.confirm, c.commitAt = nil, nil
+	c.closed = true
 }
 
 // Schema returns the compiled schema.

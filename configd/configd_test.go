@@ -3,6 +3,8 @@ package configd_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -40,7 +42,8 @@ func (h *harness) open() {
 		h.t.Fatal(err)
 	}
 	h.store = st
-	h.c, err = configd.New(context.Background(), configd.Options{Store: st, Clock: h.clock})
+	h.c, err = configd.New(context.Background(), configd.Options{Store: st, Clock: h.clock,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -49,6 +52,7 @@ func (h *harness) open() {
 // restart simulates a configd restart on the same store file.
 func (h *harness) restart() {
 	h.t.Helper()
+	h.c.Close()
 	h.store.Close()
 	h.open()
 }
@@ -198,6 +202,7 @@ func TestCommitConfirmedExpiredWhileDown(t *testing.T) {
 	commit(t, s, configd.CommitOptions{})
 	set(t, s, h.c, "system host-name trial")
 	commit(t, s, configd.CommitOptions{Confirmed: time.Minute})
+	h.c.Close()
 	h.store.Close()
 	h.clock.Advance(10 * time.Minute) // configd is down while the deadline passes
 	h.open()
@@ -246,7 +251,7 @@ func TestInvalidCommitsChangeNothing(t *testing.T) {
 	}{
 		{"policy-db-size not below object-cache-size",
 			[]string{ep + "object-cache-size 512", ep + "policy-db-size 512"},
-			[]string{"[edit chassis fpc 0 pic 0 adaptive-services service-package extension-provider]", "policy-db-size"}},
+			[]string{"[edit chassis fpc 0 pic 0 adaptive-services service-package]", "'extension-provider'", "policy-db-size must be less than object-cache-size"}},
 		{"missing mandatory class",
 			[]string{"system login user bob uid 2001"},
 			[]string{"[edit system login user bob]", "class", "Missing mandatory statement"}},

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -191,9 +192,12 @@ func (j *jsonWriter) meta(n *tree.Node) {
 		j.member(metaInactive)
 		j.w.WriteString("true")
 	}
-	if n.Comment != "" {
+	if c := n.Comment; c != "" {
 		j.member(metaComment)
-		writeJSONString(j.w, n.Comment)
+		if len(c) >= 4 && strings.HasPrefix(c, "/*") && strings.HasSuffix(c, "*/") {
+			c = "/* " + c + " */" // the parser strips one pair of markers, as Junos writes them
+		}
+		writeJSONString(j.w, c)
 	}
 	j.close('}')
 }

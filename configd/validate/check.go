@@ -266,11 +266,9 @@ func caseSelected(n *tree.Node, cs *schema.Case) bool {
 
 func choiceSet(n *tree.Node, ch *choicePlan) bool {
 	for _, m := range ch.members {
-		if len(n.All(m)) > 0 {
-			for _, k := range n.All(m) {
-				if !k.Inactive {
-					return true
-				}
+		for _, k := range n.All(m) {
+			if !k.Inactive {
+				return true
 			}
 		}
 	}

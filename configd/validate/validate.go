@@ -116,8 +116,7 @@ func Validate(root *tree.Node, opts Options) []*Error {
 		v.push(root)
 		v.subtree()
 	} else {
-		inc := &incremental{validator: v, old: opts.Old, done: map[string]bool{}}
-		inc.run(changes)
+		newIncremental(v, opts.Old).run(changes)
 	}
 	return v.sorted()
 }

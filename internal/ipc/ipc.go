@@ -88,7 +88,7 @@ func Dial(target string) (*grpc.ClientConn, error) {
 }
 
 // Stream is a typed bidirectional stream.
-type Stream[Send, Recv any] struct{ grpc.Stream }
+type Stream[Send, Recv any] struct{ grpc.ClientStream }
 
 // Send sends one message.
 func (s Stream[Send, Recv]) Send(m *Send) error { return s.SendMsg(m) }

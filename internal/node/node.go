@@ -71,6 +71,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	ops := cli.NewTable()
 	cli.BaseCommands(ops)
+	cli.SystemCommands(ops)
 	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version}
 	n.lis, err = ipc.ListenUnix(SocketPath(o.DataDir))
 	if err != nil {
@@ -87,5 +88,6 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 func (n *Node) Close() error {
 	n.grpc.Stop()
 	<-n.done
+	n.Configd.Close()
 	return n.Store.Close()
 }
