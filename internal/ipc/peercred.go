@@ -65,6 +65,8 @@ func (peerCreds) ClientHandshake(context.Context, string, net.Conn) (net.Conn, c
 	return nil, nil, errors.New("ipc: peer credentials are server-side only")
 }
 
-func (peerCreds) Info() credentials.ProtocolInfo { return credentials.ProtocolInfo{SecurityProtocol: "peercred"} }
+func (peerCreds) Info() credentials.ProtocolInfo {
+	return credentials.ProtocolInfo{SecurityProtocol: "peercred"}
+}
 func (p peerCreds) Clone() credentials.TransportCredentials { return p }
-func (peerCreds) OverrideServerName(string) error { return nil }
+func (peerCreds) OverrideServerName(string) error           { return nil }
