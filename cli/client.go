@@ -112,6 +112,9 @@ func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, 
 			fmt.Fprint(out, caretLine(indent, r.Caret))
 		}
 		fmt.Fprint(out, r.Output)
+		if echo && c.Banner() == "" && !r.Exit {
+			fmt.Fprintln(out)
+		}
 		if r.Failed {
 			failed = true
 		}

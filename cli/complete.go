@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -303,4 +304,14 @@ func unionEnums(c *schema.Node) []string {
 		}
 	}
 	return out
+}
+
+// FormatHelp renders completions the way Junos answers `?`.
+func FormatHelp(cs []Completion) string {
+	var b strings.Builder
+	b.WriteString("Possible completions:\n")
+	for _, c := range cs {
+		fmt.Fprintf(&b, "  %-22s %s\n", c.Text, c.Help)
+	}
+	return b.String()
 }

@@ -116,6 +116,9 @@ func (s *Session) paths(ts []token, mode tree.ParseMode, lineLen int) ([]tree.Pa
 func (s *Session) configCommand(ctx context.Context, ts []token, p *Pipeline, out *bytes.Buffer, lineLen int) (bool, error) {
 	verb, err := pick(ts[0], configNames())
 	if err != nil {
+		if le, ok := err.(*lineError); ok && !strings.Contains(le.msg, "ambiguous") {
+			le.msg = "unknown command."
+		}
 		return false, err
 	}
 	args := ts[1:]

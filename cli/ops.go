@@ -187,8 +187,8 @@ func showRollback(_ context.Context, s *Session, a Args, p *Pipeline, w io.Write
 		if err != nil {
 			return nil, err
 		}
-		// Junos: changes from rollback M (base) to rollback N
-		if err := format.WriteCompare(&b, other, t); err != nil {
+		// changes from rollback N (the base) to rollback M
+		if err := format.WriteCompare(&b, t, other); err != nil {
 			return nil, err
 		}
 	} else if err := renderConfig(&b, t, nil, p.display); err != nil {

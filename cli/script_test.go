@@ -112,7 +112,8 @@ func TestScriptedErrors(t *testing.T) {
 	n, _ := startNode(t)
 	out, failed := script(t, n, `
 configure
-set system host-nam r1
+set system hostname r1
+set sys host-na r1
 set system host-name
 set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 999
 set services s

@@ -38,8 +38,12 @@ func Interactive(c *cli.Client) error {
 			exit = true
 			return
 		}
-		if b := c.Banner(); b != "" && r.Question == "" {
-			fmt.Printf("\n%s\n", b)
+		if r.Question == "" {
+			if b := c.Banner(); b != "" {
+				fmt.Printf("\n%s\n", b)
+			} else {
+				fmt.Println()
+			}
 		}
 	}
 	completer := func(d prompt.Document) []prompt.Suggest {
@@ -62,7 +66,9 @@ func Interactive(c *cli.Client) error {
 			b.Delete(len(b.Text()))
 		}}),
 		prompt.OptionCompletionOnDown(),
-		prompt.OptionShowCompletionAtStart(),
+		prompt.OptionAddASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: []byte{'?'}, Fn: func(b *prompt.Buffer) {
+			help(c, b.Document().TextBeforeCursor())
+		}}),
 	)
 	p.Run()
 	restoreTerminal()
@@ -76,4 +82,15 @@ func restoreTerminal() {
 		defer f.Close()
 		restore(int(f.Fd()))
 	}
+}
+
+// help prints Junos' `?` listing for the line so far; go-prompt redraws
+// the prompt and the line below it.
+func help(c *cli.Client, line string) {
+	cs, err := c.Complete(line)
+	if err != nil {
+		return
+	}
+	fmt.Print("\r\n")
+	fmt.Print(strings.ReplaceAll(cli.FormatHelp(cs), "\n", "\r\n"))
 }

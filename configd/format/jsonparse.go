@@ -101,12 +101,13 @@ func (p *jsonParser) document(t *tree.Node) error {
 // jsonFrame is an object (the root, a container or a list entry) whose
 // members are being read.
 type jsonFrame struct {
-	node  *tree.Node
-	top   bool
-	keys  []string // list entry key parts
-	self  jsonMeta // its "@" member
-	metas map[string]any
-	kids  map[string][]*tree.Node // leaves and leaf-list items, by member name
+	node    *tree.Node
+	top     bool
+	keys    []string // list entry key parts
+	self    jsonMeta // its "@" member
+	metas   map[string]any
+	kids    map[string][]*tree.Node // leaves and leaf-list items, by member name
+	members bool                    // a data member was read
 }
 
 // jsonMeta is one RFC 7952 metadata object.
@@ -152,6 +153,7 @@ func (p *jsonParser) members(f *jsonFrame, depth int) error {
 			}
 			f.metas[localName(name[1:])] = v
 		default:
+			f.members = true
 			if err := p.member(f, name, depth); err != nil {
 				return err
 			}
@@ -193,6 +195,9 @@ func (p *jsonParser) member(f *jsonFrame, name string, depth int) error {
 			return p.errorf("%v", err)
 		}
 		if s.IsKey() && f.keys != nil {
+			if err := keyPartCheck(f.node.S, v); err != nil {
+				return p.errorf("%v", err)
+			}
 			f.keys[keyIndex(f.node.S, local)] = v
 			return nil
 		}
@@ -275,6 +280,11 @@ func (p *jsonParser) object(f, nf *jsonFrame, depth int) error {
 		default:
 			n.Key = strings.Join(nf.keys, " ")
 		}
+	}
+	if nf.members && prunable(n) && !m.inactive && m.comment == nil {
+		// Its members were all deletions: add no empty container.
+		p.apply(n, m, all)
+		return nil
 	}
 	if !del {
 		n = p.b.attach(f.node, n)

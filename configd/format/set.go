@@ -24,7 +24,7 @@ func WriteSet(w io.Writer, n *tree.Node, prefix tree.Path) error {
 	}
 	sw := setWriter{w: bw}
 	for _, tok := range prefix.Tokens(false) {
-		sw.push(tree.Quote(tok))
+		sw.push(quote(tok))
 	}
 	sw.kids(n.Kids)
 	return bw.Flush()
@@ -57,7 +57,7 @@ func (sw *setWriter) kids(kids []*tree.Node) {
 		case c.S.Kind == schema.Leaf:
 			pathEnd := len(sw.path)
 			if !c.S.IsEmptyType() || c.Value != "" {
-				sw.push(tree.Quote(c.Value))
+				sw.push(quote(c.Value))
 			}
 			sw.emit("set")
 			if c.Inactive {
@@ -88,14 +88,24 @@ func (sw *setWriter) head(c *tree.Node) {
 			sw.push(s.Name)
 		}
 		for _, k := range splitKey(c.Key, len(s.Keys)) {
-			sw.push(tree.Quote(k))
+			sw.push(quote(k))
 		}
 	case schema.LeafList:
 		sw.push(s.Name)
-		sw.push(tree.Quote(c.Value))
+		sw.push(quote(c.Value))
 	default:
 		sw.push(s.Name)
 	}
+}
+
+// quote quotes a token for a set line: as tree.Quote does, and also when
+// it holds a `|`, which Tokenize splits off.
+func quote(s string) string {
+	q := tree.Quote(s)
+	if q == s && strings.IndexByte(s, '|') >= 0 {
+		return `"` + s + `"`
+	}
+	return q
 }
 
 // ParseSet builds a configuration from set-form commands (see ApplySet),

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/gnos/gnos/configd/schema"
@@ -65,8 +66,12 @@ func (p *textParser) parse(root *tree.Node) error {
 			if len(p.stack) == 1 {
 				return p.errorf(tok.off, "syntax error: unexpected '}'")
 			}
+			n := p.stack[len(p.stack)-1]
 			p.stack = p.stack[:len(p.stack)-1]
 			p.path = p.path[:len(p.path)-1]
+			if prunable(n) { // `services { delete: x; }` leaves no empty services
+				removeKid(p.stack[len(p.stack)-1], n)
+			}
 			p.comment, p.hasNote = "", false // a comment closing a block has nothing to annotate
 		case tComment:
 			if p.hasNote {
@@ -205,6 +210,11 @@ func (p *textParser) keys(st tree.Step, del bool) (tree.Step, error) {
 	if st.Key != "" {
 		parts = append(parts, st.Key)
 	}
+	if len(st.S.Keys) > 1 && len(parts) == 1 {
+		if err := keyPartCheck(st.S, parts[0]); err != nil {
+			return st, p.errorf(p.lex.pos, "%v", err)
+		}
+	}
 	for len(parts) < len(st.S.Keys) {
 		tok, err := p.peekValue()
 		if err != nil {
@@ -220,6 +230,9 @@ func (p *textParser) keys(st tree.Step, del bool) (tree.Step, error) {
 		p.lex.pos = tok.end
 		if err := p.checkKey(st.S, len(parts), tok); err != nil {
 			return st, err
+		}
+		if err := keyPartCheck(st.S, tok.text); err != nil {
+			return st, p.errorf(tok.off, "%v", err)
 		}
 		parts = append(parts, tok.text)
 	}
@@ -336,4 +349,20 @@ func (p *textParser) directives(st tree.Step, values []string, op string) {
 		st.Value, st.All = v, false
 		p.dirs = append(p.dirs, Directive{Path: tree.Path(p.path).Append(st), Op: op})
 	}
+}
+
+// prunable reports whether n is an empty non-presence container without
+// flags, which a parser drops when a block or element left it empty (as
+// tree.Editor does after a delete).
+func prunable(n *tree.Node) bool {
+	return n.S.Kind == schema.Container && !n.S.Presence && len(n.Kids) == 0 && !n.Inactive && n.Comment == ""
+}
+
+// keyPartCheck rejects a blank inside one key of a list with several keys:
+// the tree joins the keys with a space.
+func keyPartCheck(list *schema.Node, part string) error {
+	if len(list.Keys) > 1 && strings.ContainsAny(part, " \t\n\r") {
+		return fmt.Errorf("%s: a key of a list with several keys cannot contain blanks", list.Name)
+	}
+	return nil
 }

@@ -105,10 +105,11 @@ func (p *xmlParser) document(t *tree.Node) error {
 
 // xmlFrame is a statement whose child elements are being read.
 type xmlFrame struct {
-	node    *tree.Node
-	keys    []string // list entry key parts, in key order
-	comment string   // pending <junos:comment> for the next element
-	noted   bool
+	node     *tree.Node
+	keys     []string // list entry key parts, in key order
+	comment  string   // pending <junos:comment> for the next element
+	noted    bool
+	elements bool // a child element was read
 }
 
 // children reads the child elements of f's statement up to its end tag.
@@ -131,6 +132,7 @@ func (p *xmlParser) children(f *xmlFrame, depth int) error {
 				f.comment, f.noted = stripComment(text), true
 				continue
 			}
+			f.elements = true
 			if err := p.element(f, tok, depth+1); err != nil {
 				return err
 			}
@@ -237,6 +239,9 @@ func (p *xmlParser) element(f *xmlFrame, se xml.StartElement, depth int) error {
 		if err := s.CheckValue(v); err != nil {
 			return p.errorf("%v", err)
 		}
+		if err := keyPartCheck(parent.S, v); err != nil {
+			return p.errorf("%v", err)
+		}
 		f.keys[keyIndex(parent.S, name)] = v
 		return nil
 	}
@@ -265,11 +270,17 @@ func (p *xmlParser) element(f *xmlFrame, se xml.StartElement, depth int) error {
 		}
 	case schema.Container:
 		n = p.b.node(s, "", "")
+		nf := &xmlFrame{node: n}
+		if err := p.nested(nf, depth); err != nil {
+			return err
+		}
+		if nf.elements && prunable(n) && !ops.inactive && !noted {
+			// Its children were all deletions: add no empty container.
+			p.record(n, false, ops)
+			return nil
+		}
 		if !del {
 			n = p.b.attach(parent, n)
-		}
-		if err := p.nested(&xmlFrame{node: n}, depth); err != nil {
-			return err
 		}
 	case schema.List:
 		n = p.b.node(s, "", "")

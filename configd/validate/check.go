@@ -110,6 +110,7 @@ func (v *validator) own() {
 }
 
 func (v *validator) checkValue(s *schema.Node, val string) error {
+	s = v.p.nodes[s].check
 	k := valueKey{s, val}
 	if err, ok := v.values[k]; ok {
 		return err

@@ -31,6 +31,10 @@ type nodePlan struct {
 	when    *xpath.Expr
 	whenErr error
 	ref     *refPlan // leafref leaves and leaf-lists
+	// check is the node whose type values are checked against: the node
+	// itself, or a leafref's final target (schema.Node.CheckValue would
+	// resolve the leafref path on every call).
+	check *schema.Node
 	// required lists the children that need checking when the node
 	// exists: mandatory leaves, lists and leaf-lists with min- or
 	// max-elements, and non-presence containers that themselves have
@@ -109,7 +113,14 @@ func buildPlan(root *schema.Node) *plan {
 }
 
 func (p *plan) nodePlan(s *schema.Node) *nodePlan {
-	np := &nodePlan{s: s}
+	np := &nodePlan{s: s, check: s}
+	for i := 0; i < 8 && np.check.Type != nil && np.check.Type.Kind == goyang.Yleafref; i++ {
+		t := np.check.Target()
+		if t == nil || t.Type == nil {
+			break
+		}
+		np.check = t
+	}
 	for _, m := range s.Must {
 		mp := mustPlan{src: m.Expr, msg: m.Message}
 		mp.expr, mp.err = xpath.Compile(m.Expr)

@@ -2,9 +2,16 @@ package xpath
 
 import "github.com/gnos/gnos/configd/schema"
 
-// sref is a schema node standing for all its instances during the static
-// analysis of Deps.
-type sref = *schema.Node
+// sref is a schema node standing for its instances during the static
+// analysis of Deps. self marks the context node itself and its
+// descendants reached from it without going up: the caller re-checks the
+// expression whenever that instance or anything below it changes, so they
+// are not reported (which keeps `current()` and `./x` from looking like
+// reads of every instance).
+type sref struct {
+	s    *schema.Node
+	self bool
+}
 
 // Dep is a schema node whose instances an expression reads.
 type Dep struct {
@@ -26,9 +33,9 @@ type Deps struct {
 }
 
 type analysis struct {
-	current sref
-	reads   map[sref]bool // → Values
-	order   []sref
+	current *schema.Node
+	reads   map[*schema.Node]bool // → Values
+	order   []*schema.Node
 	scope   int
 }
 
@@ -36,8 +43,8 @@ type analysis struct {
 // must or when, or the leafref leaf). Names that are not in the schema
 // select nothing, so they read nothing.
 func (e *Expr) Deps(s *schema.Node) Deps {
-	a := &analysis{current: s, reads: map[sref]bool{}, scope: depth(s)}
-	e.root.deps(a, []sref{s})
+	a := &analysis{current: s, reads: map[*schema.Node]bool{}, scope: depth(s)}
+	e.root.deps(a, []sref{{s, true}})
 	d := Deps{Scope: a.scope}
 	for _, n := range a.order {
 		d.Reads = append(d.Reads, Dep{Node: n, Values: a.reads[n]})
@@ -45,7 +52,7 @@ func (e *Expr) Deps(s *schema.Node) Deps {
 	return d
 }
 
-func depth(s sref) int {
+func depth(s *schema.Node) int {
 	d := 0
 	for ; s.Parent != nil; s = s.Parent {
 		d++
@@ -56,7 +63,11 @@ func depth(s sref) int {
 // reach records that the nodes of set are read (for their values when
 // values is set) and widens the scope.
 func (a *analysis) reach(set []sref, values bool) {
-	for _, s := range set {
+	for _, x := range set {
+		if x.self {
+			continue
+		}
+		s := x.s
 		if v, ok := a.reads[s]; !ok {
 			a.order = append(a.order, s)
 			a.reads[s] = values
@@ -91,7 +102,7 @@ func (u *union) deps(a *analysis, ctx []sref) []sref {
 func (c *call) deps(a *analysis, ctx []sref) []sref {
 	switch c.fn.name {
 	case "current":
-		return []sref{a.current}
+		return []sref{{a.current, true}}
 	case "count", "boolean", "not":
 		for _, x := range c.args {
 			a.reach(x.deps(a, ctx), false)
@@ -120,7 +131,7 @@ func (p *path) deps(a *analysis, ctx []sref) []sref {
 		for root.Parent != nil {
 			root = root.Parent
 		}
-		set = []sref{root}
+		set = []sref{{root, false}}
 	default:
 		set = ctx
 	}
@@ -137,40 +148,42 @@ func (p *path) deps(a *analysis, ctx []sref) []sref {
 
 func (st *step) deps(a *analysis, in []sref) []sref {
 	var out []sref
-	for _, s := range in {
+	for _, x := range in {
+		s := x.s
 		switch st.axis {
 		case axChild:
 			if st.name == "" {
-				out = addAll(out, s.Children...)
+				for _, c := range s.Children {
+					out = addAll(out, sref{c, x.self})
+				}
 			} else if c := s.Child(st.name); c != nil {
-				out = addAll(out, c)
+				out = addAll(out, sref{c, x.self})
 			}
 		case axSelf:
 			if st.matchSchema(s) {
-				out = addAll(out, s)
+				out = addAll(out, x)
 			}
 		case axParent:
 			if s.Parent != nil && st.matchSchema(s.Parent) {
-				out = addAll(out, s.Parent)
+				out = addAll(out, sref{s.Parent, false})
 			}
 		case axAncestor, axAncestorOrSelf:
-			x := s
-			if st.axis == axAncestor {
-				x = s.Parent
+			if st.axis == axAncestorOrSelf && st.matchSchema(s) {
+				out = addAll(out, x)
 			}
-			for ; x != nil; x = x.Parent {
-				if st.matchSchema(x) {
-					out = addAll(out, x)
+			for p := s.Parent; p != nil; p = p.Parent {
+				if st.matchSchema(p) {
+					out = addAll(out, sref{p, false})
 				}
 			}
 		default:
 			if st.axis == axDescendantOrSelf && st.matchSchema(s) {
-				out = addAll(out, s)
+				out = addAll(out, x)
 			}
 			for _, c := range s.Children {
 				c.Walk(func(d *schema.Node) {
 					if st.matchSchema(d) {
-						out = addAll(out, d)
+						out = addAll(out, sref{d, x.self})
 					}
 				})
 			}
@@ -179,7 +192,7 @@ func (st *step) deps(a *analysis, in []sref) []sref {
 	return out
 }
 
-func (st *step) matchSchema(s sref) bool { return st.name == "" || s.Name == st.name }
+func (st *step) matchSchema(s *schema.Node) bool { return st.name == "" || s.Name == st.name }
 
 // addAll appends the nodes of add not already in set.
 func addAll(set []sref, add ...sref) []sref {

@@ -1,0 +1,86 @@
+package format
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gnos/gnos/configd/schema"
+	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/yang"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+var (
+	testOnce   sync.Once
+	testSchema *schema.Schema
+	testErr    error
+)
+
+// testRoot compiles the small test model (testdata/fmt-test*.yang plus the
+// gnos extensions module).
+func testRoot(tb testing.TB) *schema.Node {
+	tb.Helper()
+	testOnce.Do(func() {
+		var mods []yang.Module
+		for _, m := range yang.Modules() {
+			if m.Name == "gnos-extensions" {
+				mods = append(mods, m)
+			}
+		}
+		for _, name := range []string{"fmt-test", "fmt-test-aug"} {
+			src, err := os.ReadFile(filepath.Join("testdata", name+".yang"))
+			if err != nil {
+				testErr = err
+				return
+			}
+			mods = append(mods, yang.Module{Name: name, Source: string(src)})
+		}
+		testSchema, testErr = schema.Compile(mods)
+	})
+	if testErr != nil {
+		tb.Fatalf("compile test schema: %v", testErr)
+	}
+	return testSchema.Root
+}
+
+func parseText(tb testing.TB, root *schema.Node, src string) *tree.Node {
+	tb.Helper()
+	t, _, err := ParseText(root, src)
+	if err != nil {
+		tb.Fatalf("ParseText: %v\n%s", err, src)
+	}
+	return t
+}
+
+func textOf(tb testing.TB, n *tree.Node) string {
+	tb.Helper()
+	var b strings.Builder
+	if err := WriteText(&b, n); err != nil {
+		tb.Fatal(err)
+	}
+	return b.String()
+}
+
+// golden compares got with testdata/name, rewriting it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n got:\n%s\nwant:\n%s", name, got, want)
+	}
+}

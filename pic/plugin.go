@@ -1,0 +1,173 @@
+package pic
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+
+	"github.com/gnos/gnos/configd/tree"
+)
+
+// Mode says how a plugin sees traffic.
+type Mode int
+
+// Plugin modes.
+const (
+	SessionBased Mode = iota // events per session (first packet, open, close, …)
+	PacketBased              // every packet, no session state
+)
+
+func (m Mode) String() string {
+	if m == PacketBased {
+		return "packet-based"
+	}
+	return "session-based"
+}
+
+// MaxPlugins bounds the number of registered plugins: the policy DB keeps
+// one slot per (service-set, plugin).
+const MaxPlugins = 16
+
+// Plugin is a registered service plugin. Register it from the plugin
+// package's init; the order of service chains comes from configuration,
+// never from registration order.
+type Plugin struct {
+	Name    string // name in service-order and package lists
+	Mode    Mode
+	Restart bool // the control handler may be restarted after a panic
+	// Compile turns a service-set's configuration into this plugin's
+	// policy (runs in servicesd). It returns the policy bytes shipped to the
+	// PIC and the configuration paths it read (see Dep), so servicesd
+	// recompiles only the service-sets a commit touched.
+	Compile func(in *CompileInput) (policy []byte, deps []string, err error)
+	// Control returns a new control handler (one per PIC, and a new one
+	// after a restart).
+	Control func() ControlHandler
+	// Data returns a data handler; nil until the plugin handles packets.
+	Data func() DataHandler
+
+	id int // index in the registry, set by Register
+}
+
+// ID is the plugin's index (its slot in the policy DB).
+func (p *Plugin) ID() int { return p.id }
+
+// CompileInput is what a policy compiler sees: the service-set node and the
+// whole active configuration (to resolve rules, pools, applications) plus
+// the predefined junos-* defaults.
+type CompileInput struct {
+	Name       string
+	ServiceSet *tree.Node
+	Root       *tree.Node
+	Defaults   *tree.Node
+}
+
+// Dep names a configuration statement a policy depends on, spelled as
+// schema names with list keys: Dep("services", "stateful-firewall", "rule",
+// "r1") is "services stateful-firewall rule r1". servicesd maps every
+// changed path to these keys.
+func Dep(parts ...string) string {
+	s := ""
+	for i, p := range parts {
+		if i > 0 {
+			s += " "
+		}
+		s += p
+	}
+	return s
+}
+
+// ControlKind is the kind of a control event.
+type ControlKind int
+
+// Control events.
+const (
+	EvInit ControlKind = iota
+	EvPolicyAdd
+	EvPolicyChange
+	EvPolicyDelete
+	EvHAState
+)
+
+var kindNames = [...]string{"init", "policy-add", "policy-change", "policy-delete", "ha-state"}
+
+func (k ControlKind) String() string { return kindNames[k] }
+
+// ControlEvent is one control event. For EvInit, DB, Cache and Log are set;
+// for policy events ServiceSet, Name, Gen and Policy; for EvHAState, Blob.
+type ControlEvent struct {
+	Kind       ControlKind
+	Plugin     int
+	ServiceSet uint32
+	Name       string // service-set name
+	Gen        uint64
+	Policy     []byte // the compiled policy (policy add/change)
+	Blob       []byte // HA state
+	DB         *PolicyDB
+	Cache      *ObjectCache
+	Log        *slog.Logger
+}
+
+// ControlHandler receives a plugin's control events on the PIC's control
+// core, one at a time. An error rejects the event (the update is
+// acknowledged with it); a panic is recovered and restarts the plugin (or
+// the PIC, see Plugin.Restart).
+type ControlHandler interface {
+	Control(ctx context.Context, ev *ControlEvent) error
+}
+
+// ControlFunc adapts a function to ControlHandler.
+type ControlFunc func(ctx context.Context, ev *ControlEvent) error
+
+// Control calls f.
+func (f ControlFunc) Control(ctx context.Context, ev *ControlEvent) error { return f(ctx, ev) }
+
+// DataHandler is a plugin's data-path side. The data path (data cores,
+// sessions, packets) defines its events; until then a plugin may leave it
+// nil.
+type DataHandler interface{}
+
+var registry struct {
+	mu      sync.RWMutex // guards the fields below
+	byName  map[string]*Plugin
+	ordered []*Plugin
+}
+
+// Register adds a plugin. It panics on a duplicate or invalid plugin: a
+// programming error caught at start-up.
+func Register(p *Plugin) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	if registry.byName == nil {
+		registry.byName = map[string]*Plugin{}
+	}
+	switch {
+	case p.Name == "" || p.Control == nil || p.Compile == nil:
+		panic(fmt.Sprintf("pic: plugin %q needs a name, a compiler and a control handler", p.Name))
+	case registry.byName[p.Name] != nil:
+		panic(fmt.Sprintf("pic: plugin %q registered twice", p.Name))
+	case len(registry.ordered) >= MaxPlugins:
+		panic(fmt.Sprintf("pic: more than %d plugins", MaxPlugins))
+	}
+	p.id = len(registry.ordered)
+	registry.byName[p.Name] = p
+	registry.ordered = append(registry.ordered, p)
+}
+
+// Lookup returns the plugin registered as name, or nil.
+func Lookup(name string) *Plugin {
+	registry.mu.RLock()
+	defer registry.mu.RUnlock()
+	return registry.byName[name]
+}
+
+// Plugins returns the registered plugins sorted by name.
+func Plugins() []*Plugin {
+	registry.mu.RLock()
+	out := append([]*Plugin(nil), registry.ordered...)
+	registry.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
