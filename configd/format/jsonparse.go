@@ -53,7 +53,7 @@ func (p *jsonParser) errorf(format string, args ...any) error {
 func (p *jsonParser) errorAt(off int, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	if len(p.names) > 0 {
-		msg = strings.Join(p.names, "/") + ": " + msg
+		msg = elementPath(p.names) + ": " + msg
 	}
 	line, col := position(string(p.src), off)
 	return &ParseError{Source: "json", Line: line, Col: col, Msg: msg}
@@ -318,10 +318,6 @@ func (p *jsonParser) apply(n *tree.Node, m jsonMeta, all bool) {
 func (p *jsonParser) memberMetas(f *jsonFrame) error {
 	if len(f.metas) == 0 {
 		return nil
-	}
-	if !f.top {
-		p.chain = append(p.chain, f.node)
-		defer func() { p.chain = p.chain[:len(p.chain)-1] }()
 	}
 	for name, v := range f.metas {
 		nodes := f.kids[name]

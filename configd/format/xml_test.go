@@ -137,17 +137,17 @@ func TestParseXML(t *testing.T) {
 
 func TestParseXMLErrors(t *testing.T) {
 	root := testRoot(t)
-	deep := strings.Repeat("<system>", 70) + strings.Repeat("</system>", 70)
+	deep := strings.Repeat("<configuration>", 70) + strings.Repeat("</configuration>", 70)
 	tests := []struct {
 		name, in, want string
 	}{
 		{"unknown element", "<system>\n<foo/></system>", "xml:2:7: system/foo: unknown element <foo>"},
-		{"bad value", "<interfaces><interface><name>ge-0/0/0</name><mtu>1</mtu></interface></interfaces>", "xml:1:58: interfaces/interface/mtu: value 1 is not within range (256..9192)"},
-		{"missing key", "<services><service-set><max-flows>5</max-flows></service-set></services>", "xml:1:63: services/service-set: missing key <name>"},
+		{"bad value", "<interfaces><interface><name>ge-0/0/0</name><mtu>1</mtu></interface></interfaces>", "xml:1:57: interfaces/interface/mtu: value 1 is not within range (256..9192)"},
+		{"missing key", "<services><service-set><max-flows>5</max-flows></service-set></services>", "xml:1:62: services/service-set: missing key <name>"},
 		{"entity bomb", `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><system><host-name>&lol2;</host-name></system>`, "xml:1:86: DOCTYPE and entity declarations are not allowed"},
-		{"undefined entity", "<system><host-name>&lol;</host-name></system>", "xml:1:1: syntax error: invalid character entity &lol;"},
-		{"too deep", deep, "xml:1:41: system/system/system: unknown element <system>"},
-		{"element in leaf", "<system><host-name><x/></host-name></system>", "xml:1:23: system/host-name: unexpected element <x> in a leaf"},
+		{"undefined entity", "<system><host-name>&lol;</host-name></system>", "xml:1:25: syntax error: invalid character entity &lol;"},
+		{"too deep", deep, "xml:1:976: .../configuration/configuration/configuration/configuration/configuration/configuration/configuration/configuration: nesting deeper than 64 elements"},
+		{"element in leaf", "<system><host-name><x/></host-name></system>", "xml:1:24: system/host-name: unexpected element <x> in a leaf"},
 		{"text in container", "<system>oops</system>", "xml:1:13: system: unexpected text \"oops\""},
 		{"bad operation", `<system operation="frob"/>`, "xml:1:27: system: invalid operation \"frob\""},
 		{"truncated", "<system><host-name>r1</host-name>", "xml:1:34: syntax error: unexpected EOF"},

@@ -48,7 +48,7 @@ func (p *xmlParser) errorf(format string, args ...any) error {
 	line, col := p.d.InputPos()
 	msg := fmt.Sprintf(format, args...)
 	if len(p.names) > 0 {
-		msg = strings.Join(p.names, "/") + ": " + msg
+		msg = elementPath(p.names) + ": " + msg
 	}
 	return &ParseError{Source: "xml", Line: line, Col: col, Msg: msg}
 }
@@ -62,7 +62,8 @@ func (p *xmlParser) token() (xml.Token, error) {
 		}
 		var se *xml.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &ParseError{Source: "xml", Line: se.Line, Col: 1, Msg: "syntax error: " + se.Msg}
+			line, col := p.d.InputPos()
+			return nil, &ParseError{Source: "xml", Line: line, Col: col, Msg: "syntax error: " + se.Msg}
 		}
 		return nil, p.errorf("%v", err)
 	}
@@ -73,34 +74,20 @@ func (p *xmlParser) token() (xml.Token, error) {
 }
 
 func (p *xmlParser) document(t *tree.Node) error {
-	for {
-		tok, err := p.token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			name := tok.Name.Local
-			if (name == "configuration" || name == "config") && t.S.Child(name) == nil {
-				p.names = append(p.names, name)
-				if err := p.children(&xmlFrame{node: t}, 1); err != nil {
-					return err
-				}
-				p.names = p.names[:len(p.names)-1]
-				continue
-			}
-			if err := p.element(&xmlFrame{node: t}, tok, 1); err != nil {
-				return err
-			}
-		case xml.CharData:
-			if !isBlankText(tok) {
-				return p.errorf("unexpected text %q", truncate(string(tok)))
-			}
-		}
+	err := p.children(&xmlFrame{node: t}, 0)
+	if err == io.EOF {
+		return nil
 	}
+	if err == nil {
+		return p.errorf("syntax error: unexpected end tag")
+	}
+	return err
+}
+
+// wrapper reports whether element name at the root is a <configuration>
+// or NETCONF <config> wrapper rather than a statement.
+func wrapper(root *tree.Node, name string) bool {
+	return root.S.Parent == nil && (name == "configuration" || name == "config") && root.S.Child(name) == nil
 }
 
 // xmlFrame is a statement whose child elements are being read.
@@ -113,17 +100,32 @@ type xmlFrame struct {
 }
 
 // children reads the child elements of f's statement up to its end tag.
+// At depth 0 (the document) it returns io.EOF at the end of the input.
 func (p *xmlParser) children(f *xmlFrame, depth int) error {
 	for {
 		tok, err := p.token()
 		if err == io.EOF {
-			return p.errorf("unexpected end of input")
+			if depth == 0 {
+				return io.EOF
+			}
+			return p.errorf("syntax error: unexpected end of input")
 		}
 		if err != nil {
 			return err
 		}
 		switch tok := tok.(type) {
 		case xml.StartElement:
+			if wrapper(f.node, tok.Name.Local) {
+				p.names = append(p.names, tok.Name.Local)
+				if depth+1 > maxDepth {
+					return p.errorf("nesting deeper than %d elements", maxDepth)
+				}
+				if err := p.children(f, depth+1); err != nil {
+					return err
+				}
+				p.names = p.names[:len(p.names)-1]
+				continue
+			}
 			if isJunosComment(tok.Name) {
 				text, err := p.text(depth + 1)
 				if err != nil {
@@ -334,6 +336,15 @@ func (p *xmlParser) record(n *tree.Node, all bool, o xmlOps) {
 	if o.active && o.op != OpDelete {
 		p.pend.add(p.chain, n, false, OpActive)
 	}
+}
+
+// elementPath joins the names of the open elements (or JSON members) for
+// an error message, keeping the last eight.
+func elementPath(names []string) string {
+	if len(names) > 8 {
+		return ".../" + strings.Join(names[len(names)-8:], "/")
+	}
+	return strings.Join(names, "/")
 }
 
 func keyIndex(list *schema.Node, name string) int {

@@ -60,6 +60,7 @@ type Node struct {
 	Index       int     // position in Parent.Children
 	Keys        []string
 	Flat        bool // list keyword hidden in CLI/text/set (interfaces NAME)
+	Compact     bool // container printed with its child on one line (family inet)
 	Presence    bool
 	Mandatory   bool
 	UserOrder   bool // ordered-by user
@@ -299,8 +300,11 @@ func addChild(parent *Node, e *goyang.Entry, cs *Case, choicePath string) error 
 			}
 		}
 		for _, x := range e.Exts {
-			if strings.HasSuffix(x.Keyword, ":flat") {
+			switch {
+			case strings.HasSuffix(x.Keyword, ":flat"):
 				n.Flat = true
+			case strings.HasSuffix(x.Keyword, ":compact"):
+				n.Compact = true
 			}
 		}
 	}

@@ -248,6 +248,33 @@ func (v *validator) count(n *tree.Node, c *schema.Node) {
 	}
 }
 
+// all returns n's children with schema s, like n.All(s) but scanning
+// small nodes instead of binary-searching them (cheaper below ~16
+// children, which is most nodes).
+func all(n *tree.Node, s *schema.Node) []*tree.Node {
+	if len(n.Kids) > 16 {
+		return n.All(s)
+	}
+	for i, k := range n.Kids {
+		if k.S == s {
+			j := i + 1
+			for j < len(n.Kids) && n.Kids[j].S == s {
+				j++
+			}
+			return n.Kids[i:j]
+		}
+	}
+	return nil
+}
+
+// child returns n's active child with schema s, for containers and leaves.
+func child(n *tree.Node, s *schema.Node) *tree.Node {
+	if k := all(n, s); len(k) > 0 && !k[0].Inactive {
+		return k[0]
+	}
+	return nil
+}
+
 func active(n *tree.Node) *tree.Node {
 	if n == nil || n.Inactive {
 		return nil

@@ -16,7 +16,18 @@ type incremental struct {
 	old      *tree.Node
 	doneAnc  map[string]bool
 	doneUniq map[uniqKey]bool
-	doneTrig map[trigKey]bool
+	fired    map[trigKey]*firing
+	order    []*firing
+}
+
+// firing is a trigger to run under one anchor once all changes are seen.
+// For a leafref, values narrows the instances to re-check to those whose
+// value was removed (a deleted entry's key), unless any is set.
+type firing struct {
+	t      *trigger
+	anchor []*tree.Node
+	any    bool
+	values map[string]bool
 }
 
 type uniqKey struct {
@@ -35,13 +46,17 @@ func newIncremental(v *validator, old *tree.Node) *incremental {
 		old:       old,
 		doneAnc:   map[string]bool{},
 		doneUniq:  map[uniqKey]bool{},
-		doneTrig:  map[trigKey]bool{},
+		fired:     map[trigKey]*firing{},
 	}
 }
 
 func (in *incremental) run(changes []tree.Change) {
 	for i := range changes {
 		in.change(&changes[i])
+	}
+	for _, f := range in.order {
+		in.stack = append(in.stack[:0], f.anchor...)
+		in.each(f, f.down())
 	}
 }
 
@@ -72,7 +87,11 @@ func (in *incremental) change(c *tree.Change) {
 	}
 	keys := pathKeys(in.stack)
 	in.ancestors(c.Path, keys)
-	in.triggers(c.Path, keys, oldActive && (!newActive || valueChanged))
+	if oldActive && (!newActive || valueChanged) {
+		in.triggers(c, keys, c.Old)
+	} else {
+		in.triggers(c, keys, nil)
+	}
 }
 
 // chain returns the nodes from root along p, root first, and whether they
@@ -135,70 +154,108 @@ func (in *incremental) ancestors(p tree.Path, keys []string) {
 	in.stack = stack
 }
 
-// triggers re-runs the expressions elsewhere that read what changed at p.
-func (in *incremental) triggers(p tree.Path, keys []string, removal bool) {
-	m := p[len(p)-1].S
+// triggers schedules the expressions elsewhere that read what changed at
+// c.Path. removed is the old node when the change removed it (or its old
+// value).
+func (in *incremental) triggers(c *tree.Change, keys []string, removed *tree.Node) {
+	m := c.Path[len(c.Path)-1].S
 	for _, t := range in.p.below[m] {
-		in.fire(t, p, keys, removal)
+		in.schedule(t, c.Path, keys, removed)
 	}
 	for a := m.Parent; a != nil; a = a.Parent {
 		for _, t := range in.p.valuesAt[a] {
-			in.fire(t, p, keys, removal)
+			in.schedule(t, c.Path, keys, removed)
 		}
 	}
 }
 
-// fire runs trigger t on the instances of its node under the ancestor of
-// the change at its scope depth. When that ancestor is the changed node
-// or below it, the instances are inside the changed subtree: checked
-// already when added, gone when removed.
-func (in *incremental) fire(t *trigger, p tree.Path, keys []string, removal bool) {
-	if t.removalOnly && !removal || t.scope >= len(p) {
+// schedule records that trigger t must run on the instances of its node
+// under the ancestor of the change at its scope depth. When that ancestor
+// is the changed node or below it, the instances are inside the changed
+// subtree: checked already when added, gone when removed.
+func (in *incremental) schedule(t *trigger, p tree.Path, keys []string, removed *tree.Node) {
+	if t.removalOnly && removed == nil || t.scope >= len(p) {
 		return
 	}
-	k := trigKey{t, keys[t.scope]}
-	if in.doneTrig[k] {
-		return
-	}
-	in.doneTrig[k] = true
-	var down []*schema.Node
-	for s := t.node; depth(s) > t.scope; s = s.Parent {
-		down = append(down, s)
-	}
-	anchor := in.stack[t.scope]
-	if len(down) > 0 && down[len(down)-1].Parent != anchor.S || len(down) == 0 && t.node != anchor.S {
+	if in.stack[t.scope].S != ancestorAt(t.node, t.scope) {
 		return // not on the changed path's line (cannot happen: defensive)
 	}
-	saved := in.stack
-	in.stack = append(make([]*tree.Node, 0, len(saved)+len(down)), saved[:t.scope+1]...)
-	in.each(t, down)
-	in.stack = saved
+	k := trigKey{t, keys[t.scope]}
+	f := in.fired[k]
+	if f == nil {
+		f = &firing{t: t, anchor: append([]*tree.Node(nil), in.stack[:t.scope+1]...)}
+		in.fired[k] = f
+		in.order = append(in.order, f)
+	}
+	if f.any {
+		return
+	}
+	if t.kind != unitLeafref {
+		f.any = true
+		return
+	}
+	// A leafref can only break where its value was removed: a deleted
+	// entry of the target's list (its key), or a target leaf or item
+	// deleted or changed (its old value).
+	tg := in.p.nodes[t.node].ref.target
+	switch m := removed.S; {
+	case m == tg.Parent && tg.IsKey() && len(m.Keys) == 1:
+		f.add(removed.Key)
+	case m == tg:
+		f.add(removed.Value)
+	default:
+		f.any = true
+	}
 }
 
-// each walks down (in reverse: the last element is the first step) to
-// every active instance of t's node and runs t there.
-func (in *incremental) each(t *trigger, down []*schema.Node) {
+func (f *firing) add(v string) {
+	if f.values == nil {
+		f.values = map[string]bool{}
+	}
+	f.values[v] = true
+}
+
+// down lists the schema nodes from below the anchor to the trigger's node,
+// the last element first.
+func (f *firing) down() []*schema.Node {
+	var out []*schema.Node
+	for s := f.t.node; depth(s) > f.t.scope; s = s.Parent {
+		out = append(out, s)
+	}
+	return out
+}
+
+func ancestorAt(s *schema.Node, d int) *schema.Node {
+	for n := depth(s); n > d; n-- {
+		s = s.Parent
+	}
+	return s
+}
+
+// each walks down (the last element of down is the next step) to every
+// active instance of f's node and runs its check there.
+func (in *incremental) each(f *firing, down []*schema.Node) {
 	if len(down) == 0 {
-		in.unit(t, nil)
+		in.unit(f, nil)
 		return
 	}
 	s := down[len(down)-1]
 	n := in.top()
 	switch {
 	case s.IsKey() && n.S == s.Parent:
-		in.unit(t, s)
+		in.unit(f, s)
 	case s.Kind == schema.List || s.Kind == schema.LeafList:
-		for _, e := range n.All(s) {
+		for _, e := range all(n, s) {
 			if !e.Inactive {
 				in.push(e)
-				in.each(t, down[:len(down)-1])
+				in.each(f, down[:len(down)-1])
 				in.pop()
 			}
 		}
 	default:
-		if c := active(n.Child(s, "")); c != nil {
+		if c := child(n, s); c != nil {
 			in.push(c)
-			in.each(t, down[:len(down)-1])
+			in.each(f, down[:len(down)-1])
 			in.pop()
 		}
 	}
@@ -206,7 +263,8 @@ func (in *incremental) each(t *trigger, down []*schema.Node) {
 
 // unit runs one check on the instance on top of the stack (or on its key
 // leaf virt).
-func (in *incremental) unit(t *trigger, virt *schema.Node) {
+func (in *incremental) unit(f *firing, virt *schema.Node) {
+	t := f.t
 	np := in.p.nodes[t.node]
 	switch t.kind {
 	case unitMust:
@@ -218,7 +276,9 @@ func (in *incremental) unit(t *trigger, virt *schema.Node) {
 	case unitRequire:
 		in.require(t.node, in.top())
 	case unitLeafref:
-		if virt == nil && in.checkValue(t.node, in.top().Value) == nil {
+		// The value itself did not change (that is checked with the
+		// change): only whether its target still exists.
+		if v := in.top().Value; virt == nil && (f.any || f.values[v]) {
 			in.leafref(np.ref)
 		}
 	}

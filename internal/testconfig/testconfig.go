@@ -19,6 +19,10 @@ type Shape struct {
 // service-sets and 50,000 firewall terms.
 var Performance = Shape{ServiceSets: 10000, TermsPerRule: 5}
 
+// unitsPerIFD service-sets share one ms- interface (two units each;
+// units stop at 16385).
+const unitsPerIFD = 4000
+
 var apps = []string{"junos-http", "junos-https", "junos-ssh", "junos-dns-udp", "junos-icmp-all"}
 
 // WriteText writes the configuration in curly-brace text.
@@ -33,7 +37,8 @@ func WriteText(w io.Writer, s Shape) error {
 	p("services {\n")
 	for i := 1; i <= s.ServiceSets; i++ {
 		p("    service-set ss%d {\n        stateful-firewall-rules r%d;\n", i, i)
-		p("        next-hop-service {\n            inside-service-interface ms-0/0/0.%d;\n            outside-service-interface ms-0/0/0.%d;\n        }\n    }\n", 2*i, 2*i+1)
+		ifd, unit := (i-1)/unitsPerIFD, (i-1)%unitsPerIFD
+		p("        next-hop-service {\n            inside-service-interface ms-0/0/%d.%d;\n            outside-service-interface ms-0/0/%d.%d;\n        }\n    }\n", ifd, 2*unit+1, ifd, 2*unit+2)
 	}
 	p("    stateful-firewall {\n")
 	for i := 1; i <= s.ServiceSets; i++ {
@@ -52,6 +57,10 @@ func WriteText(w io.Writer, s Shape) error {
 		p("        }\n")
 	}
 	p("    }\n}\n")
-	p("interfaces {\n    ms-0/0/0 {\n        unit 0 {\n            family inet;\n        }\n    }\n}\n")
+	p("interfaces {\n")
+	for ifd := 0; ifd <= (s.ServiceSets-1)/unitsPerIFD; ifd++ {
+		p("    ms-0/0/%d {\n        unit 0 {\n            family inet;\n        }\n    }\n", ifd)
+	}
+	p("}\n")
 	return b.Flush()
 }
