@@ -46,17 +46,9 @@ func Interactive(c *cli.Client) error {
 			}
 		}
 	}
-	completer := func(d prompt.Document) []prompt.Suggest {
-		cs, err := c.Complete(d.TextBeforeCursor())
-		if err != nil {
-			return nil
-		}
-		out := make([]prompt.Suggest, 0, len(cs))
-		for _, x := range cs {
-			out = append(out, prompt.Suggest{Text: x.Text, Description: x.Help})
-		}
-		return out
-	}
+	// Junos completes on TAB and space and lists on ?; go-prompt's
+	// drop-down menu is not used.
+	completer := func(prompt.Document) []prompt.Suggest { return nil }
 	p := prompt.New(executor, completer,
 		prompt.OptionLivePrefix(func() (string, bool) { return c.Prompt(), true }),
 		prompt.OptionTitle("gnos"),
@@ -65,10 +57,16 @@ func Interactive(c *cli.Client) error {
 			b.DeleteBeforeCursor(len(b.Text()))
 			b.Delete(len(b.Text()))
 		}}),
-		prompt.OptionCompletionOnDown(),
-		prompt.OptionAddASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: []byte{'?'}, Fn: func(b *prompt.Buffer) {
-			help(c, b.Document().TextBeforeCursor())
-		}}),
+		prompt.OptionAddKeyBind(prompt.KeyBind{Key: prompt.Tab, Fn: func(b *prompt.Buffer) { complete(c, b, true) }}),
+		prompt.OptionAddASCIICodeBind(
+			prompt.ASCIICodeBind{ASCIICode: []byte{'?'}, Fn: func(b *prompt.Buffer) {
+				help(c, b.Document().TextBeforeCursor())
+			}},
+			prompt.ASCIICodeBind{ASCIICode: []byte{' '}, Fn: func(b *prompt.Buffer) {
+				if !complete(c, b, false) {
+					b.InsertText(" ", false, true)
+				}
+			}}),
 	)
 	p.Run()
 	restoreTerminal()
@@ -93,4 +91,61 @@ func help(c *cli.Client, line string) {
 	}
 	fmt.Print("\r\n")
 	fmt.Print(strings.ReplaceAll(cli.FormatHelp(cs), "\n", "\r\n"))
+}
+
+// complete extends the word before the cursor: a unique keyword is
+// completed with a trailing space; several candidates are extended to
+// their common prefix and, on TAB, listed. It reports whether it inserted
+// anything.
+func complete(c *cli.Client, b *prompt.Buffer, tab bool) bool {
+	line := b.Document().TextBeforeCursor()
+	if strings.Count(line, `"`)%2 == 1 {
+		return false // inside a quoted string
+	}
+	word := ""
+	if !strings.HasSuffix(line, " ") {
+		if f := strings.Fields(line); len(f) > 0 {
+			word = f[len(f)-1]
+		}
+	}
+	if word == "" && !tab {
+		return false
+	}
+	cs, err := c.Complete(line)
+	if err != nil {
+		return false
+	}
+	var real []string
+	for _, x := range cs {
+		if !strings.HasPrefix(x.Text, "<") && x.Text != "|" {
+			real = append(real, x.Text)
+		}
+	}
+	switch {
+	case len(real) == 1 && real[0] != word:
+		b.InsertText(real[0][len(word):]+" ", false, true)
+		return true
+	case len(real) == 1 && !tab:
+		return false
+	case len(real) > 1:
+		p := commonPrefix(real)
+		if len(p) > len(word) {
+			b.InsertText(p[len(word):], false, true)
+			return true
+		}
+		if tab {
+			help(c, line)
+		}
+	}
+	return false
+}
+
+func commonPrefix(ss []string) string {
+	p := ss[0]
+	for _, s := range ss[1:] {
+		for !strings.HasPrefix(s, p) {
+			p = p[:len(p)-1]
+		}
+	}
+	return p
 }

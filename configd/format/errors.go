@@ -20,7 +20,9 @@ const (
 // parsed tree cannot express: a Junos `replace:` / `delete:` / `active:` /
 // `inactive:` tag, or an XML / JSON operation. Path is from the parser's
 // root; a last step with All names every entry of a list or leaf-list.
-// Directives come in document order.
+// Apply delete, replace and create before merging the parsed tree and
+// active and inactive after it; their order within each group does not
+// matter (XML and JSON report a statement's directives where it ends).
 type Directive struct {
 	Path tree.Path
 	Op   string

@@ -121,47 +121,21 @@ func (p *textParser) statement(tok token) error {
 		return p.errorf(tok.off, "syntax error: expecting a statement")
 	}
 	parent := p.stack[len(p.stack)-1]
-	s, key, err := p.keyword(parent.S, tok)
+	st, values, err := p.head(parent.S, tok, tg.delete)
 	if err != nil {
 		return err
 	}
-	st := tree.Step{S: s, Key: key}
-	var values []string // leaf-list values
-	switch s.Kind {
-	case schema.List:
-		if key == "" || len(s.Keys) > 1 {
-			if st, err = p.keys(st, tg.delete); err != nil {
-				return err
-			}
-		}
-	case schema.Leaf:
-		if !s.IsEmptyType() {
-			v, _, err := p.value(s, tg.delete)
-			if err != nil {
-				return err
-			}
-			st.Value = v
-		}
-	case schema.LeafList:
-		if values, err = p.values(s, tg.delete); err != nil {
-			return err
-		}
-		st.All = values == nil
-	}
+	s := st.S
 	end, err := p.next()
 	if err != nil {
 		return err
 	}
-	block := end.kind == tLBrace && (s.Kind == schema.Container || s.Kind == schema.List) && !tg.delete
-	if end.kind != tSemi && !block {
-		if s.Kind == schema.Container || s.Kind == schema.List {
-			return p.errorf(end.off, "syntax error: expecting ';' or '{' after %s", s.Name)
-		}
-		return p.errorf(end.off, "syntax error: expecting ';' after %s", s.Name)
-	}
 	comment, hasNote := p.comment, p.hasNote
 	p.comment, p.hasNote = "", false
 	if tg.delete {
+		if end.kind != tSemi {
+			return p.errorf(end.off, "syntax error: expecting ';' after %s", s.Name)
+		}
 		p.directives(st, values, OpDelete)
 		return nil
 	}
@@ -171,16 +145,90 @@ func (p *textParser) statement(tok token) error {
 			p.flags(it, tg, comment, hasNote)
 		}
 		p.tagDirectives(st, values, tg)
-		return nil
+		return p.terminator(end, s, false)
 	}
 	n := p.b.child(parent, s, st.Key, st.Value)
 	p.flags(n, tg, comment, hasNote)
 	p.tagDirectives(st, nil, tg)
-	if block {
+	// A one-liner: `route 0.0.0.0/0 next-hop 192.0.2.1;` sets statements
+	// of the entry on the same line, as Junos prints some lists.
+	cur := n
+	for (end.kind == tWord || end.kind == tString) && (cur.S.Kind == schema.Container || cur.S.Kind == schema.List) {
+		cst, cvalues, err := p.head(cur.S, end, false)
+		if err != nil {
+			return err
+		}
+		if cst.S.Kind == schema.LeafList {
+			for _, v := range cvalues {
+				p.b.child(cur, cst.S, "", v)
+			}
+		} else {
+			c := p.b.child(cur, cst.S, cst.Key, cst.Value)
+			if c.S.Kind == schema.Container || c.S.Kind == schema.List {
+				cur = c
+			}
+		}
+		if end, err = p.next(); err != nil {
+			return err
+		}
+	}
+	if err := p.terminator(end, cur.S, cur != n); err != nil {
+		return err
+	}
+	if end.kind == tLBrace {
 		p.stack = append(p.stack, n)
 		p.path = append(p.path, st)
 	}
 	return nil
+}
+
+// terminator checks what ends a statement of schema s: `;`, or `{` for a
+// container or list entry (not inside a one-liner).
+func (p *textParser) terminator(end token, s *schema.Node, inline bool) error {
+	switch {
+	case end.kind == tSemi:
+		return nil
+	case end.kind == tLBrace && (s.Kind == schema.Container || s.Kind == schema.List) && !inline:
+		return nil
+	case (s.Kind == schema.Container || s.Kind == schema.List) && !inline:
+		return p.errorf(end.off, "syntax error: expecting ';' or '{' after %s", s.Name)
+	}
+	return p.errorf(end.off, "syntax error: expecting ';' after %s", s.Name)
+}
+
+// head reads what names a statement under schema node ps, starting at tok:
+// its keyword (or a flat list's key) and then its key(s) or value(s).
+// With del, keys and values may be left out (the step has All set for a
+// list or leaf-list). Leaf-list values come back apart from the step.
+func (p *textParser) head(ps *schema.Node, tok token, del bool) (tree.Step, []string, error) {
+	s, key, err := p.keyword(ps, tok)
+	if err != nil {
+		return tree.Step{}, nil, err
+	}
+	st := tree.Step{S: s, Key: key}
+	var values []string
+	switch s.Kind {
+	case schema.List:
+		if key == "" || len(s.Keys) > 1 {
+			if st, err = p.keys(st, del); err != nil {
+				return st, nil, err
+			}
+		}
+	case schema.Leaf:
+		if !s.IsEmptyType() {
+			v, _, err := p.value(s, del)
+			if err != nil {
+				return st, nil, err
+			}
+			st.Value = v
+		}
+	case schema.LeafList:
+		if values, err = p.values(s, del); err != nil {
+			return st, nil, err
+		}
+		st.All = values == nil
+	}
+	return st, values, nil
 }
 
 // keyword resolves the token naming a statement under schema node ps: a

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strings"
 
 	"github.com/gnos/gnos/configd/schema"
@@ -18,12 +19,22 @@ type validator struct {
 	defaults *tree.Node
 	stack    []*tree.Node
 	errs     []*Error
-	values   map[valueKey]error // CheckValue results of this run
+	memo     *valueMemo // full mode: CheckValue results of patterned types
 }
 
-type valueKey struct {
-	s *schema.Node
-	v string
+// valueMemo is a direct-mapped cache of CheckValue results for types
+// with patterns (regular expressions dominate full validation, and
+// values such as application names repeat). It never allocates: a
+// collision just replaces the slot.
+type valueMemo struct {
+	seed  maphash.Seed
+	slots [4096]memoSlot
+}
+
+type memoSlot struct {
+	s   *schema.Node
+	v   string
+	err error
 }
 
 func (v *validator) push(n *tree.Node) { v.stack = append(v.stack, n) }
@@ -109,16 +120,18 @@ func (v *validator) own() {
 	}
 }
 
+// checkValue checks val against the type of s.
 func (v *validator) checkValue(s *schema.Node, val string) error {
-	s = v.p.nodes[s].check
-	k := valueKey{s, val}
-	if err, ok := v.values[k]; ok {
-		return err
+	np := v.p.nodes[s]
+	if v.memo == nil || !np.patterned {
+		return np.check.CheckValue(val)
 	}
-	err := s.CheckValue(val)
-	if v.values != nil {
-		v.values[k] = err
+	slot := &v.memo.slots[maphash.String(v.memo.seed, val)%uint64(len(v.memo.slots))]
+	if slot.s == np.check && slot.v == val {
+		return slot.err
 	}
+	err := np.check.CheckValue(val)
+	*slot = memoSlot{np.check, val, err}
 	return err
 }
 

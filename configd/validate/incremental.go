@@ -138,7 +138,7 @@ func pathKeys(stack []*tree.Node) []string {
 func (in *incremental) ancestors(p tree.Path, keys []string) {
 	stack := in.stack
 	for d := range stack {
-		in.stack = stack[:d+1]
+		in.stack = stack[: d+1 : d+1] // checks push: never over stack[d+1]
 		if !in.doneAnc[keys[d]] {
 			in.doneAnc[keys[d]] = true
 			in.own()

@@ -34,7 +34,8 @@ type nodePlan struct {
 	// check is the node whose type values are checked against: the node
 	// itself, or a leafref's final target (schema.Node.CheckValue would
 	// resolve the leafref path on every call).
-	check *schema.Node
+	check     *schema.Node
+	patterned bool // check's type has patterns: worth memoising
 	// required lists the children that need checking when the node
 	// exists: mandatory leaves, lists and leaf-lists with min- or
 	// max-elements, and non-presence containers that themselves have
@@ -121,6 +122,7 @@ func (p *plan) nodePlan(s *schema.Node) *nodePlan {
 		}
 		np.check = t
 	}
+	np.patterned = np.check.Type != nil && hasPattern(np.check.Type)
 	for _, m := range s.Must {
 		mp := mustPlan{src: m.Expr, msg: m.Message}
 		mp.expr, mp.err = xpath.Compile(m.Expr)
@@ -363,4 +365,16 @@ func newRefPlan(s *schema.Node) *refPlan {
 		rp.downs = nil
 	}
 	return rp
+}
+
+func hasPattern(t *goyang.YangType) bool {
+	if len(t.Pattern) > 0 {
+		return true
+	}
+	for _, u := range t.Type {
+		if hasPattern(u) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,7 +8,7 @@
 // Validation runs on every commit of configurations of ~300,000 lines,
 // so it has two modes with the same answers. Full mode walks the active
 // configuration once (one pass, a map lookup of the per-schema plan per
-// node, CheckValue results memoised for the run). Incremental mode takes
+// node, pattern checks memoised in a small fixed cache). Incremental mode takes
 // the changes of the commit (tree.Diff, which costs what changed) and
 // checks only what they can affect:
 //
@@ -45,6 +45,7 @@ package validate
 
 import (
 	"fmt"
+	"hash/maphash"
 	"sort"
 	"strings"
 
@@ -112,7 +113,7 @@ func Validate(root *tree.Node, opts Options) []*Error {
 		}
 	}
 	if changes == nil {
-		v.values = make(map[valueKey]error)
+		v.memo = &valueMemo{seed: maphash.MakeSeed()}
 		v.push(root)
 		v.subtree()
 	} else {

@@ -1,0 +1,133 @@
+package term_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/cli/term"
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/internal/ptytest"
+	_ "github.com/gnos/gnos/pic/plugins/all"
+)
+
+// TestMain lets the test binary act as `gnos cli` on a terminal.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("GNOS_TERM_CLIENT"); dir != "" {
+		cc, err := ipc.DialUnix(node.SocketPath(dir))
+		if err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		c, err := cli.Dial(context.Background(), cc, "cli")
+		if err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		if err := term.Interactive(c); err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+const wait = 10 * time.Second // bound on a hang, not a delay
+
+// typist types into the terminal like a person: a word, then (once the
+// screen shows it) the control key.
+type typist struct {
+	t    *testing.T
+	term *ptytest.Term
+}
+
+func (ty typist) typeAndSee(keys, want string) {
+	ty.t.Helper()
+	m := ty.term.Mark()
+	if err := ty.term.Type(keys); err != nil {
+		ty.t.Fatal(err)
+	}
+	if err := ty.term.Expect(m, want, wait); err != nil {
+		ty.t.Fatal(err)
+	}
+}
+
+func (ty typist) line(text, want string) {
+	ty.t.Helper()
+	ty.typeAndSee(text, text)
+	ty.typeAndSee("\r", want)
+}
+
+func TestInteractiveTerminal(t *testing.T) {
+	if _, err := os.Stat("/dev/ptmx"); err != nil {
+		t.Skip("no pseudo-terminals here")
+	}
+	dir := t.TempDir()
+	n, err := node.Start(context.Background(), node.Options{DataDir: dir, NoSync: true,
+		Clock: clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GNOS_TERM_CLIENT="+dir, "TERM=xterm")
+	tm, err := ptytest.Start(cmd, 40, 120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tm.Close()
+	ty := typist{t, tm}
+	if err := tm.Expect(0, "> ", wait); err != nil {
+		t.Fatal(err)
+	}
+	// abbreviation and configuration mode
+	ty.line("conf", "[edit]")
+	// TAB completes a unique keyword
+	ty.typeAndSee("set sys", "set sys")
+	ty.typeAndSee("\t", "system")
+	ty.typeAndSee(" host-name lab1", "lab1")
+	ty.typeAndSee("\r", "[edit]")
+	// ? lists possible completions with help
+	ty.typeAndSee("set system ", "set system ")
+	ty.typeAndSee("?", "Possible completions:")
+	if err := tm.Expect(0, "host-name", wait); err != nil {
+		t.Fatal(err)
+	}
+	// Ctrl-C cancels the line: the next command runs alone
+	ty.typeAndSee("\x03", "# ")
+	ty.line("show", "host-name lab1;")
+	// an error shows a caret under the offending word
+	ty.line("set system bogus 1", "syntax error.")
+	ty.line("commit", "commit complete")
+	// the prompt takes the new host name
+	ty.line("exit", "@lab1> ")
+	// history: arrow up recalls the previous command
+	ty.typeAndSee("\x1b[A", "exit")
+	ty.typeAndSee("\x15", "> ") // Ctrl-U clears it again
+	// Ctrl-D at an empty prompt exits, and the terminal is given back
+	m := tm.Mark()
+	if err := tm.Type("\x04"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- tm.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("cli exit: %v\n%s", err, tm.Text()[m:])
+		}
+	case <-time.After(wait):
+		t.Fatalf("Ctrl-D did not exit; screen:\n%s", tm.Text())
+	}
+	if !strings.Contains(tm.Text(), "Entering configuration mode") {
+		t.Fatalf("screen lacks the configure banner:\n%s", tm.Text())
+	}
+}

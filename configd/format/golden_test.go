@@ -1,0 +1,158 @@
+package format_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/schema"
+	"github.com/gnos/gnos/configd/tree"
+	_ "github.com/gnos/gnos/pic/plugins/all" // the sfw and nat modules
+	"github.com/gnos/gnos/yang"
+)
+
+// The golden files show every format of one realistic configuration
+// (testdata/config.conf) against the real gnos schema; go test -update
+// rewrites them.
+
+func goldenFile(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n got:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+func realConfig(t *testing.T) (*schema.Node, *tree.Node) {
+	t.Helper()
+	s, err := schema.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join("testdata", "config.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := format.ParseText(s.Root, string(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Root, c
+}
+
+func TestGolden(t *testing.T) {
+	root, c := realConfig(t)
+	var text, set, xml, js bytes.Buffer
+	if err := format.WriteText(&text, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := format.WriteSet(&set, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := format.WriteXML(&xml, c, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := format.WriteJSON(&js, c, true); err != nil {
+		t.Fatal(err)
+	}
+	goldenFile(t, "config.text.golden", text.String())
+	goldenFile(t, "config.set.golden", set.String())
+	goldenFile(t, "config.xml.golden", xml.String())
+	goldenFile(t, "config.json.golden", js.String())
+
+	t.Run("text", func(t *testing.T) {
+		back, _, err := format.ParseText(root, text.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tree.Equal(back, c) {
+			t.Error("ParseText(WriteText(c)) != c")
+		}
+	})
+	t.Run("set", func(t *testing.T) {
+		back, err := format.ParseSet(root, set.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tree.Equal(back, stripComments(c)) {
+			t.Error("ParseSet(WriteSet(c)) != c without annotations")
+		}
+	})
+	t.Run("xml", func(t *testing.T) {
+		doc := `<configuration xmlns:junos="http://xml.juniper.net/junos/*/junos">` + xml.String() + `</configuration>`
+		back, _, err := format.ParseXML(root, strings.NewReader(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tree.Equal(back, c) {
+			t.Error("ParseXML(WriteXML(c)) != c")
+		}
+	})
+	t.Run("json", func(t *testing.T) {
+		back, _, err := format.ParseJSON(root, strings.NewReader(js.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tree.Equal(back, c) {
+			t.Error("ParseJSON(WriteJSON(c)) != c")
+		}
+	})
+}
+
+func stripComments(n *tree.Node) *tree.Node {
+	c := *n
+	c.Comment = ""
+	c.Kids = make([]*tree.Node, len(n.Kids))
+	for i, k := range n.Kids {
+		c.Kids[i] = stripComments(k)
+	}
+	return &c
+}
+
+func TestGoldenCompare(t *testing.T) {
+	root, c := realConfig(t)
+	ed := tree.NewEditor(c)
+	err := format.ApplySet(ed, root, `set system host-name gw2
+delete system login user bob
+activate services service-set SS-NH
+deactivate interfaces ge-0/0/1
+set services stateful-firewall rule SFW-IN term allow-web from applications junos-dns-udp
+insert services stateful-firewall rule SFW-IN term deny-rest before term allow-web
+set interfaces ge-0/0/3 unit 0 family inet address 192.168.1.1/24
+annotate routing-options "static only"
+set services service-set SS-INSIDE max-flows 200000
+delete applications application-set web application app-web-8080
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := format.WriteCompare(&out, c, ed.Freeze()); err != nil {
+		t.Fatal(err)
+	}
+	goldenFile(t, "config.compare.golden", out.String())
+}
+
+func TestDefaultsParse(t *testing.T) {
+	s, err := schema.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := format.ParseText(s.Root, yang.Defaults()); err != nil {
+		t.Fatalf("junos-defaults.conf: %v", err)
+	}
+}

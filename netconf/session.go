@@ -1,0 +1,243 @@
+package netconf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/configd"
+)
+
+// Namespaces and capabilities.
+const (
+	nsBase    = "urn:ietf:params:xml:ns:netconf:base:1.0"
+	nsJunos   = "http://xml.juniper.net/junos/*/junos"
+	capBase10 = "urn:ietf:params:netconf:base:1.0"
+	capBase11 = "urn:ietf:params:netconf:base:1.1"
+)
+
+// capabilities advertised in the server's hello.
+var capabilities = []string{
+	capBase10,
+	capBase11,
+	"urn:ietf:params:netconf:capability:candidate:1.0",
+	"urn:ietf:params:netconf:capability:confirmed-commit:1.0",
+	"urn:ietf:params:netconf:capability:confirmed-commit:1.1",
+	"urn:ietf:params:netconf:capability:validate:1.0",
+	"urn:ietf:params:netconf:capability:validate:1.1",
+	"urn:ietf:params:netconf:capability:rollback-on-error:1.0",
+	"urn:ietf:params:xml:ns:netconf:base:1.0",
+	"urn:ietf:params:xml:ns:netconf:capability:candidate:1.0",
+	"urn:ietf:params:xml:ns:netconf:capability:confirmed-commit:1.0",
+	"urn:ietf:params:xml:ns:netconf:capability:validate:1.0",
+	"http://xml.juniper.net/netconf/junos/1.0",
+	"http://xml.juniper.net/dmi/system/1.0",
+}
+
+// Session is one NETCONF session: the hello exchange, then one RPC at a
+// time, in order, on the goroutine that runs Serve. Only kill (from
+// another session's kill-session or the server's Close) comes from
+// elsewhere; it closes the transport, which ends Serve.
+type Session struct {
+	srv   *Server
+	id    int
+	user  string
+	level Level
+	r     *Reader
+	w     *Writer
+	conn  io.Closer
+
+	// Owned by the Serve goroutine.
+	cfg    *configd.Session // open configuration session, nil if none
+	locked bool             // cfg is the exclusive lock (<lock>, <lock-configuration>)
+	cli    *cli.Session     // for <command>, made on first use
+	closed bool             // <close-session> received
+
+	killOnce sync.Once
+}
+
+// ID is the session-id sent in the hello.
+func (s *Session) ID() int { return s.id }
+
+// User is the authenticated user.
+func (s *Session) User() string { return s.user }
+
+func (s *Session) kill() {
+	s.killOnce.Do(func() { s.conn.Close() })
+}
+
+// serve runs the session until the peer closes it, <close-session>, a
+// framing error or kill. It always releases what the session held.
+func (s *Session) serve(ctx context.Context) error {
+	defer s.release()
+	if err := s.w.Write(s.hello()); err != nil {
+		return err
+	}
+	msg, err := s.r.Read()
+	if err != nil {
+		return fmt.Errorf("netconf: reading hello: %w", err)
+	}
+	hello, err := Parse(msg)
+	if err != nil || hello.Name.Local != "hello" {
+		return fmt.Errorf("netconf: expected <hello> from the client")
+	}
+	if hello.Has("session-id") {
+		return fmt.Errorf("netconf: client hello must not carry a session-id")
+	}
+	base11 := false
+	for _, c := range hello.Child("capabilities").Kids {
+		if c.Text == capBase11 {
+			base11 = true
+		}
+	}
+	if base11 {
+		s.r.Chunked()
+		s.w.Chunked()
+	}
+	for !s.closed {
+		msg, err := s.r.Read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if errors.Is(err, ErrTooBig) || errors.Is(err, ErrFraming) {
+				// The stream cannot be resynchronised: say why, then close.
+				s.writeReply(nil, "", errorList{{Type: "rpc", Tag: "too-big", Message: err.Error()}})
+			}
+			return err
+		}
+		if err := s.handle(ctx, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hello is the server's hello message.
+func (s *Session) hello() []byte {
+	var b strings.Builder
+	b.WriteString(`<hello xmlns="` + nsBase + `">` + "\n<capabilities>\n")
+	for _, c := range capabilities {
+		fmt.Fprintf(&b, "<capability>%s</capability>\n", c)
+	}
+	fmt.Fprintf(&b, "</capabilities>\n<session-id>%d</session-id>\n</hello>\n", s.id)
+	return []byte(b.String())
+}
+
+// handle answers one message. Only transport failures are returned; every
+// other problem becomes an rpc-error and the session carries on.
+func (s *Session) handle(ctx context.Context, msg []byte) error {
+	root, err := Parse(msg)
+	if err != nil {
+		return s.writeReply(nil, "", errorList{{Type: "rpc", Tag: "malformed-message", Message: err.Error()}})
+	}
+	if root.Name.Local != "rpc" {
+		return s.writeReply(root, "", errorList{{Type: "rpc", Tag: "unknown-element",
+			Message: fmt.Sprintf("syntax error, expecting <rpc>, got <%s>", root.Name.Local), BadElement: root.Name.Local}})
+	}
+	var op *Node
+	for _, k := range root.Kids {
+		if op != nil {
+			return s.writeReply(root, "", errorList{{Type: "rpc", Tag: "operation-not-supported",
+				Message: "more than one operation in <rpc>", BadElement: k.Name.Local}})
+		}
+		op = k
+	}
+	if op == nil {
+		return s.writeReply(root, "", errorList{{Type: "rpc", Tag: "missing-element", Message: "<rpc> without an operation", BadElement: "rpc"}})
+	}
+	var body strings.Builder
+	err = s.dispatch(ctx, op, &body)
+	if err != nil {
+		return s.writeReply(root, body.String(), toRPCErrors(err))
+	}
+	return s.writeReply(root, body.String(), nil)
+}
+
+// writeReply sends <rpc-reply> with rpc's attributes (message-id …), the
+// body (or <ok/> when empty and there are no errors) and the errors.
+func (s *Session) writeReply(rpc *Node, body string, errs errorList) error {
+	var b strings.Builder
+	b.Grow(len(body) + 256)
+	b.WriteString(`<rpc-reply xmlns="` + nsBase + `" xmlns:junos="` + nsJunos + `"`)
+	if rpc != nil {
+		for _, a := range rpc.Attrs {
+			if a.Name.Space != "" || a.Name.Local == "xmlns" {
+				continue
+			}
+			fmt.Fprintf(&b, ` %s="%s"`, a.Name.Local, xmlEscape(a.Value))
+		}
+	}
+	b.WriteString(">\n")
+	errs.write(&b)
+	b.WriteString(body)
+	if body == "" && len(errs) == 0 {
+		b.WriteString("<ok/>\n")
+	}
+	b.WriteString("</rpc-reply>\n")
+	return s.w.Write([]byte(b.String()))
+}
+
+// release closes the configuration session (which drops a lock and, for
+// a private or exclusive session, its uncommitted changes) and the CLI
+// session, and unregisters the session.
+func (s *Session) release() {
+	s.closeConfig()
+	if s.cli != nil {
+		s.cli.Close()
+		s.cli = nil
+	}
+	s.srv.unregister(s)
+}
+
+func (s *Session) closeConfig() {
+	if s.cfg != nil {
+		s.cfg.Close()
+		s.cfg, s.locked = nil, false
+	}
+}
+
+// config returns the session's configuration session, opening a shared
+// one on first use (NETCONF edits go to the shared candidate unless the
+// session locked it or opened a private one).
+func (s *Session) config() (*configd.Session, error) {
+	if s.cfg != nil {
+		return s.cfg, nil
+	}
+	c, err := s.srv.cfg.Configd.Open(s.user, "netconf", configd.Shared)
+	if err != nil {
+		return nil, err
+	}
+	s.cfg = c
+	return c, nil
+}
+
+// readConfig runs fn on a configuration session without keeping one open
+// when the session has none (a read must not leave the user listed in
+// configuration mode).
+func (s *Session) readConfig(fn func(c *configd.Session) error) error {
+	if s.cfg != nil {
+		return fn(s.cfg)
+	}
+	c, err := s.srv.cfg.Configd.Open(s.user, "netconf", configd.Shared)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return fn(c)
+}
+
+// cliSession returns the session's CLI session for <command>.
+func (s *Session) cliSession() *cli.Session {
+	if s.cli == nil {
+		s.cli = s.srv.cfg.CLI.NewSession(s.user, "netconf")
+	}
+	return s.cli
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -1,0 +1,332 @@
+package pic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"reflect"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/ipc"
+)
+
+// Heartbeat timing: each side sends a heartbeat every HeartbeatInterval
+// and drops the stream after DeadAfter intervals without hearing anything.
+const (
+	HeartbeatInterval = time.Second
+	DeadAfter         = 3
+)
+
+// Backoff bounds for reconnecting to servicesd.
+const (
+	MinBackoff = 50 * time.Millisecond
+	MaxBackoff = 5 * time.Second
+)
+
+// ErrSuperseded ends Run: another picd said hello for the same slot.
+var ErrSuperseded = errors.New("pic: superseded by another picd for this slot")
+
+// Options configure a picd.
+type Options struct {
+	Slot Slot
+	// Dial connects to servicesd (ipc.DialUnix of its socket).
+	Dial  func() (*grpc.ClientConn, error)
+	Clock clock.Clock
+	Log   *slog.Logger
+}
+
+// Daemon is one picd. Run drives it; Status may be called from any
+// goroutine.
+//
+// Locking: mu guards rt, state and restarts, which the control loop writes
+// and Status reads. The loop is the only writer.
+type Daemon struct {
+	o Options
+
+	mu          sync.Mutex
+	rt          *Runtime
+	cfg         Config
+	state       string
+	incarnation uint64
+	restarts    uint64
+	connected   bool
+}
+
+// New returns a picd.
+func New(o Options) *Daemon {
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	o.Log = o.Log.With("pic", o.Slot.String())
+	return &Daemon{o: o, state: "offline"}
+}
+
+// Run connects to servicesd and serves until ctx ends or another picd
+// takes the slot (ErrSuperseded). A lost connection is retried with
+// exponential backoff on the injected clock.
+func (d *Daemon) Run(ctx context.Context) error {
+	backoff := MinBackoff
+	for {
+		ready, err := d.session(ctx)
+		if errors.Is(err, ErrSuperseded) {
+			d.o.Log.Warn("pic: another picd took this slot; stopping")
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if ready {
+			backoff = MinBackoff
+		}
+		d.o.Log.Info("pic: connection to servicesd lost; reconnecting", "err", err, "backoff", backoff)
+		wake := make(chan struct{})
+		t := d.o.Clock.AfterFunc(backoff, func() { close(wake) })
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-wake:
+		}
+		backoff = min(2*backoff, MaxBackoff)
+	}
+}
+
+// event is what the control loop waits on.
+type event struct {
+	msg  *ToPIC
+	err  error
+	tick bool
+}
+
+// session runs one connection: hello, then messages until it breaks. It
+// reports whether the PIC got as far as READY.
+func (d *Daemon) session(ctx context.Context) (ready bool, err error) {
+	cc, err := d.o.Dial()
+	if err != nil {
+		return false, err
+	}
+	defer cc.Close()
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	st, err := ipc.OpenStream[FromPIC, ToPIC](sctx, cc, StreamMethod)
+	if err != nil {
+		return false, fmt.Errorf("pic: open stream: %w", err)
+	}
+	if err := st.Send(&FromPIC{Hello: d.hello()}); err != nil {
+		return false, fmt.Errorf("pic: hello: %w", err)
+	}
+	d.setConnected(true)
+	defer d.setConnected(false)
+	events := make(chan event, 64)
+	go func() {
+		for {
+			m, err := st.Recv()
+			select {
+			case events <- event{msg: m, err: err}:
+			case <-sctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var tick func()
+	tick = func() {
+		select {
+		case events <- event{tick: true}:
+		case <-sctx.Done():
+		}
+	}
+	timer := d.o.Clock.AfterFunc(HeartbeatInterval, tick)
+	defer func() { timer.Stop() }()
+	last := d.o.Clock.Now()
+	for {
+		var ev event
+		select {
+		case <-ctx.Done():
+			return ready, ctx.Err()
+		case ev = <-events:
+		}
+		switch {
+		case ev.tick:
+			if d.o.Clock.Now().Sub(last) >= DeadAfter*HeartbeatInterval {
+				return ready, errors.New("pic: servicesd heartbeat timed out")
+			}
+			if err := st.Send(&FromPIC{Heartbeat: true}); err != nil {
+				return ready, err
+			}
+			timer = d.o.Clock.AfterFunc(HeartbeatInterval, tick)
+			continue
+		case ev.err != nil:
+			return ready, ev.err
+		}
+		last = d.o.Clock.Now()
+		out, err := d.handle(ctx, ev.msg)
+		if err != nil {
+			return ready, err
+		}
+		for _, m := range out {
+			if m.Ready != nil {
+				ready = true
+			}
+			if err := st.Send(m); err != nil {
+				return ready, err
+			}
+		}
+	}
+}
+
+func (d *Daemon) hello() *Hello {
+	h := &Hello{Slot: d.o.Slot, PID: os.Getpid()}
+	for _, p := range Plugins() {
+		h.Capabilities = append(h.Capabilities, Capability{Plugin: p.Name, Mode: p.Mode.String(), Restart: p.Restart})
+	}
+	return h
+}
+
+func (d *Daemon) setConnected(v bool) {
+	d.mu.Lock()
+	d.connected = v
+	d.mu.Unlock()
+}
+
+// handle processes one message from servicesd and returns the replies.
+func (d *Daemon) handle(ctx context.Context, m *ToPIC) ([]*FromPIC, error) {
+	switch {
+	case m.Superseded:
+		return nil, ErrSuperseded
+	case m.Heartbeat:
+		return nil, nil
+	case m.Config != nil:
+		return d.configure(ctx, *m.Config)
+	case m.StatusReq != 0:
+		s := d.Status()
+		s.Req = m.StatusReq
+		return []*FromPIC{{Status: &s}}, nil
+	}
+	out, err := d.withRuntime(ctx, m)
+	var rp *errRestartPIC
+	if err == nil || !asRestart(err, &rp) {
+		return out, err
+	}
+	d.o.Log.Error("pic: restarting the PIC", "reason", rp.Error())
+	return d.restart(ctx, rp.Error())
+}
+
+// withRuntime applies a resync marker or an update to the runtime, under
+// mu so Status sees a consistent runtime.
+func (d *Daemon) withRuntime(ctx context.Context, m *ToPIC) ([]*FromPIC, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	rt := d.rt
+	switch {
+	case rt == nil && m.Update != nil: // offline: nothing is held
+		return []*FromPIC{{Ack: &Ack{ID: m.Update.ID, Gen: m.Update.Gen, Op: m.Update.Op, Error: "PIC is offline"}}}, nil
+	case rt == nil:
+		return nil, nil
+	case m.Resync != nil && m.Resync.Begin:
+		rt.BeginResync()
+		return nil, nil
+	case m.Resync != nil && m.Resync.End:
+		return nil, rt.EndResync(ctx)
+	case m.Update != nil:
+		ack, err := rt.Apply(ctx, m.Update)
+		if err != nil {
+			return nil, err
+		}
+		return []*FromPIC{{Ack: &ack}}, nil
+	}
+	return nil, nil
+}
+
+// configure applies the chassis shape and admin state: a changed shape
+// restarts the runtime cleanly; every Config is answered with READY (the
+// first Config of a connection asks for the resync).
+func (d *Daemon) configure(ctx context.Context, cfg Config) ([]*FromPIC, error) {
+	d.mu.Lock()
+	same := d.rt != nil && reflect.DeepEqual(d.cfg, cfg)
+	d.cfg = cfg
+	d.mu.Unlock()
+	if !cfg.Configured || !cfg.Online {
+		d.stop(map[bool]string{true: "offline", false: "not configured"}[cfg.Configured])
+		return nil, nil
+	}
+	if same {
+		d.mu.Lock()
+		inc := d.incarnation
+		d.mu.Unlock()
+		return []*FromPIC{{Ready: &Ready{Incarnation: inc}}}, nil
+	}
+	return d.start(ctx, "")
+}
+
+// stop drops the runtime.
+func (d *Daemon) stop(state string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.rt != nil {
+		d.o.Log.Info("pic: going offline", "state", state)
+	}
+	d.rt, d.state = nil, "offline"
+}
+
+// start builds a new runtime from the current config and reports READY.
+func (d *Daemon) start(ctx context.Context, event string) ([]*FromPIC, error) {
+	d.mu.Lock()
+	cfg := d.cfg
+	d.incarnation++
+	inc := d.incarnation
+	d.rt, d.state = nil, "restarting"
+	d.mu.Unlock()
+	rt, err := newRuntime(ctx, cfg, inc, d.o.Log)
+	if err != nil {
+		var rp *errRestartPIC
+		if asRestart(err, &rp) {
+			d.stop("failed")
+			d.o.Log.Error("pic: a plugin panicked at init; PIC stays offline", "err", err)
+			return nil, nil
+		}
+		return nil, err
+	}
+	rt.lastEvent = event
+	d.mu.Lock()
+	d.rt, d.state = rt, "online"
+	d.mu.Unlock()
+	d.o.Log.Info("pic: online", "incarnation", inc, "data-cores", cfg.DataCores, "packages", cfg.Packages)
+	return []*FromPIC{{Ready: &Ready{Incarnation: inc}}}, nil
+}
+
+// restart restarts the PIC runtime after a fatal plugin failure.
+func (d *Daemon) restart(ctx context.Context, why string) ([]*FromPIC, error) {
+	d.mu.Lock()
+	d.restarts++
+	d.mu.Unlock()
+	return d.start(ctx, why)
+}
+
+// Status returns the PIC's state for show commands.
+func (d *Daemon) Status() Status {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := Status{State: d.state, Incarnation: d.incarnation, Restarts: d.restarts, PID: os.Getpid(),
+		DataCores: d.cfg.DataCores, ControlCores: d.cfg.ControlCores}
+	if rt := d.rt; rt != nil {
+		s.SSRBs = rt.Held()
+		s.Counters = rt.counters
+		s.Plugins = rt.pluginStatus()
+		s.PolicyDB = rt.DB.Stats()
+		s.ObjectCache = rt.Cache.Stats()
+		s.LastEvent = rt.lastEvent
+	}
+	return s
+}

@@ -1,0 +1,324 @@
+package pic
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sort"
+	"strings"
+)
+
+// Runtime is a PIC's running state for one incarnation: the shape from its
+// Config, the policy DB, the object cache, the loaded plugins and the SSRBs
+// it holds. It is owned by the picd's control loop (one goroutine, the
+// control core): nothing in it is locked except what data cores share (the
+// policy DB and the object cache, which lock themselves).
+type Runtime struct {
+	cfg         Config
+	incarnation uint64
+	log         *slog.Logger
+	DB          *PolicyDB
+	Cache       *ObjectCache
+	plugins     map[string]*loaded
+	ssrbs       map[uint32]*SSRB
+	seen        map[uint32]bool // during a resync: ids mentioned
+	counters    Counters
+	lastEvent   string
+}
+
+// loaded is a plugin instance on this PIC.
+type loaded struct {
+	p         *Plugin
+	h         ControlHandler
+	state     string
+	restarts  uint64
+	lastPanic string
+}
+
+// errRestartPIC asks the daemon to restart the whole PIC runtime: a plugin
+// without restart support panicked.
+type errRestartPIC struct{ plugin, msg string }
+
+func (e *errRestartPIC) Error() string {
+	return fmt.Sprintf("pic: plugin %s panicked (%s); it does not support restart: restarting the PIC", e.plugin, e.msg)
+}
+
+// newRuntime builds a runtime from cfg and sends every loaded plugin its
+// init event.
+func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.Logger) (*Runtime, error) {
+	r := &Runtime{cfg: cfg, incarnation: incarnation, log: log,
+		DB:      NewPolicyDB(int64(cfg.PolicyDBMB)<<20, max(cfg.DataCores, 1)),
+		Cache:   NewObjectCache(int64(cfg.ObjectCacheMB) << 20),
+		plugins: map[string]*loaded{}, ssrbs: map[uint32]*SSRB{}}
+	for _, name := range cfg.Packages {
+		p := Lookup(name)
+		if p == nil {
+			log.Warn("pic: package is not a known plugin; not loaded", "package", name)
+			continue
+		}
+		l := &loaded{p: p, state: "running"}
+		r.plugins[name] = l
+		if err := r.initPlugin(ctx, l); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (r *Runtime) initPlugin(ctx context.Context, l *loaded) error {
+	l.h = l.p.Control()
+	_, err := r.control(ctx, l, &ControlEvent{Kind: EvInit, Plugin: l.p.id, DB: r.DB, Cache: r.Cache,
+		Log: r.log.With("plugin", l.p.Name)})
+	return err
+}
+
+// control delivers one event under recover. A panic in a plugin that
+// supports restart restarts it and replays its policies; otherwise it
+// returns *errRestartPIC.
+func (r *Runtime) control(ctx context.Context, l *loaded, ev *ControlEvent) (panicked bool, err error) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		panicked = true
+		msg := fmt.Sprint(v)
+		l.lastPanic = msg
+		r.log.Error("pic: plugin control handler panicked", "plugin", l.p.Name, "event", ev.Kind.String(),
+			"service-set", ev.Name, "panic", msg, "stack", string(debug.Stack()))
+		if !l.p.Restart {
+			l.state = "failed"
+			err = &errRestartPIC{plugin: l.p.Name, msg: msg}
+			return
+		}
+		err = r.restartPlugin(ctx, l)
+	}()
+	return false, l.h.Control(ctx, ev)
+}
+
+// restartPlugin gives l a new control handler and replays every policy the
+// PIC holds for it, under recover: a second panic fails the plugin.
+func (r *Runtime) restartPlugin(ctx context.Context, l *loaded) (err error) {
+	l.restarts++
+	l.state = "restarted"
+	r.lastEvent = fmt.Sprintf("plugin %s restarted after a panic in its control handler", l.p.Name)
+	r.log.Warn("pic: restarting plugin and resyncing its policies", "plugin", l.p.Name, "restarts", l.restarts)
+	defer func() {
+		if v := recover(); v != nil {
+			l.state = "failed"
+			l.lastPanic = fmt.Sprint(v)
+			err = fmt.Errorf("pic: plugin %s panicked again while resyncing: %v", l.p.Name, v)
+			r.log.Error("pic: plugin failed", "plugin", l.p.Name, "panic", l.lastPanic)
+		}
+	}()
+	for _, s := range r.ssrbs {
+		for _, pol := range s.Policies {
+			if pol.Plugin == l.p.Name {
+				r.DB.Delete(s.ID, l.p.id)
+			}
+		}
+	}
+	l.h = l.p.Control()
+	if err := l.h.Control(ctx, &ControlEvent{Kind: EvInit, Plugin: l.p.id, DB: r.DB, Cache: r.Cache,
+		Log: r.log.With("plugin", l.p.Name)}); err != nil {
+		return err
+	}
+	for _, id := range r.sortedIDs() {
+		s := r.ssrbs[id]
+		for _, pol := range s.Policies {
+			if pol.Plugin != l.p.Name {
+				continue
+			}
+			if err := l.h.Control(ctx, &ControlEvent{Kind: EvPolicyAdd, Plugin: l.p.id, ServiceSet: s.ID,
+				Name: s.Name, Gen: s.Gen, Policy: pol.Data}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Runtime) sortedIDs() []uint32 {
+	ids := make([]uint32, 0, len(r.ssrbs))
+	for id := range r.ssrbs {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// BeginResync starts a full resync.
+func (r *Runtime) BeginResync() {
+	r.seen = map[uint32]bool{}
+	r.counters.Resyncs++
+}
+
+// EndResync drops the SSRBs the resync did not mention.
+func (r *Runtime) EndResync(ctx context.Context) error {
+	seen := r.seen
+	r.seen = nil
+	for _, id := range r.sortedIDs() {
+		if seen[id] {
+			continue
+		}
+		s := r.ssrbs[id]
+		if _, err := r.apply(ctx, &Update{Op: OpDelete, ID: id, Name: s.Name, Gen: s.Gen}); err != nil {
+			return err
+		}
+		r.counters.Swept++
+	}
+	return nil
+}
+
+// Apply applies one update and returns its acknowledgement. A non-nil
+// error is *errRestartPIC: the PIC must restart.
+func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
+	ack := Ack{ID: u.ID, Gen: u.Gen, Op: u.Op}
+	held := r.ssrbs[u.ID]
+	resync := r.seen != nil
+	if resync {
+		r.seen[u.ID] = true
+		r.counters.Resynced++
+	}
+	switch {
+	case held != nil && u.Gen < held.Gen:
+		r.counters.Stale++
+		ack.Stale = true
+		return ack, nil
+	case held != nil && u.Gen == held.Gen && u.Op != OpDelete:
+		return ack, nil // already held (a resync of an unchanged service-set)
+	}
+	if !resync {
+		switch u.Op {
+		case OpAdd:
+			r.counters.Adds++
+		case OpChange:
+			r.counters.Changes++
+		case OpDelete:
+			r.counters.Deletes++
+		}
+	}
+	if msg, err := r.apply(ctx, u); err != nil {
+		return ack, err
+	} else if msg != "" {
+		r.counters.Errors++
+		ack.Error = msg
+	}
+	return ack, nil
+}
+
+// apply runs the control events that take the PIC from what it holds of
+// u.ID to u. It returns a plugin's refusal as a message.
+func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
+	old := r.ssrbs[u.ID]
+	var next *SSRB
+	if u.Op != OpDelete {
+		next = u.SSRB
+		if next == nil {
+			return "update without an SSRB", nil
+		}
+	}
+	var errs []string
+	fail := func(l *loaded, err error) error {
+		var rp *errRestartPIC
+		if asRestart(err, &rp) {
+			return err
+		}
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", l.p.Name, err))
+		}
+		return nil
+	}
+	if next != nil {
+		for _, pol := range next.Policies {
+			l := r.plugins[pol.Plugin]
+			if l == nil {
+				errs = append(errs, fmt.Sprintf("plugin %s is not loaded on this PIC", pol.Plugin))
+				continue
+			}
+			kind := EvPolicyAdd
+			if op := policyOf(old, pol.Plugin); op != nil {
+				if bytes.Equal(op.Data, pol.Data) && old.Name == next.Name {
+					continue
+				}
+				kind = EvPolicyChange
+			}
+			_, err := r.control(ctx, l, &ControlEvent{Kind: kind, Plugin: l.p.id, ServiceSet: u.ID,
+				Name: next.Name, Gen: u.Gen, Policy: pol.Data})
+			if err := fail(l, err); err != nil {
+				return "", err
+			}
+		}
+	}
+	if old != nil {
+		for _, pol := range old.Policies {
+			l := r.plugins[pol.Plugin]
+			if l == nil || policyOf(next, pol.Plugin) != nil {
+				continue
+			}
+			_, err := r.control(ctx, l, &ControlEvent{Kind: EvPolicyDelete, Plugin: l.p.id, ServiceSet: u.ID,
+				Name: old.Name, Gen: u.Gen})
+			if err := fail(l, err); err != nil {
+				return "", err
+			}
+		}
+	}
+	if next == nil {
+		delete(r.ssrbs, u.ID)
+	} else {
+		r.ssrbs[u.ID] = next
+	}
+	return strings.Join(errs, "; "), nil
+}
+
+func asRestart(err error, target **errRestartPIC) bool {
+	rp, ok := err.(*errRestartPIC)
+	if ok {
+		*target = rp
+	}
+	return ok
+}
+
+func policyOf(s *SSRB, plugin string) *Policy {
+	if s == nil {
+		return nil
+	}
+	for i := range s.Policies {
+		if s.Policies[i].Plugin == plugin {
+			return &s.Policies[i]
+		}
+	}
+	return nil
+}
+
+// Held returns what the PIC holds, by id.
+func (r *Runtime) Held() []HeldSSRB {
+	out := make([]HeldSSRB, 0, len(r.ssrbs))
+	for _, id := range r.sortedIDs() {
+		s := r.ssrbs[id]
+		out = append(out, HeldSSRB{ID: s.ID, Name: s.Name, Gen: s.Gen})
+	}
+	return out
+}
+
+// Counters returns the update counters.
+func (r *Runtime) Counters() Counters { return r.counters }
+
+// pluginStatus lists the loaded plugins.
+func (r *Runtime) pluginStatus() []PluginStatus {
+	var out []PluginStatus
+	for _, l := range r.plugins {
+		n := 0
+		for _, s := range r.ssrbs {
+			if policyOf(s, l.p.Name) != nil {
+				n++
+			}
+		}
+		out = append(out, PluginStatus{Name: l.p.Name, ID: l.p.id, Mode: l.p.Mode.String(), Restart: l.p.Restart,
+			State: l.state, Restarts: l.restarts, Policies: n, LastPanic: l.lastPanic})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
