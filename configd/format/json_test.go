@@ -147,7 +147,7 @@ func TestParseJSON(t *testing.T) {
 	root := testRoot(t)
 	tests := []struct {
 		name, in, text string
-		dirs         []string
+		dirs           []string
 	}{
 		{"unqualified and junos wrapper", `{"configuration": {"system": {"host-name": "r1", "port": "22"}}}`,
 			"system {\n    host-name r1;\n    port 22;\n}\n", nil},

@@ -92,7 +92,7 @@ func TestParseXML(t *testing.T) {
 	root := testRoot(t)
 	tests := []struct {
 		name, in, text string
-		dirs         []string
+		dirs           []string
 	}{
 		{"bare elements", "<system><host-name>r1</host-name></system><system><port>22</port></system>",
 			"system {\n    host-name r1;\n    port 22;\n}\n", nil},

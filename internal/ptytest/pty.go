@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -107,8 +108,21 @@ func (t *Term) Mark() int {
 	return t.out.Len()
 }
 
+// containsSeq reports whether s contains the parts of want (separated by
+// "\x00") in order.
+func containsSeq(s, want string) bool {
+	for _, part := range strings.Split(want, "\x00") {
+		i := strings.Index(s, part)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(part):]
+	}
+	return true
+}
+
 // Expect waits until the output after mark, with escape sequences removed,
-// contains want; it fails after timeout (a bound on a hang, not a
+// contains want (parts separated by \x00 must appear in order); it fails after timeout (a bound on a hang, not a
 // synchronisation delay).
 func (t *Term) Expect(mark int, want string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
@@ -125,7 +139,7 @@ func (t *Term) Expect(mark int, want string, timeout time.Duration) error {
 		if mark > len(b) {
 			mark = len(b)
 		}
-		if bytes.Contains([]byte(ansi.ReplaceAllString(string(b[mark:]), "")), []byte(want)) {
+		if containsSeq(ansi.ReplaceAllString(string(b[mark:]), ""), want) {
 			return nil
 		}
 		if t.done || time.Now().After(deadline) {

@@ -1,0 +1,280 @@
+package netconf
+
+import (
+	"context"
+	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/schema"
+	"github.com/gnos/gnos/configd/tree"
+)
+
+// datastore names the configuration a <source>/<target> or a Junos
+// database="…" attribute selects: "running" (committed) or "candidate".
+func datastore(n *Node) (string, error) {
+	if n == nil {
+		return "", &RPCError{Type: "protocol", Tag: "missing-element", Message: "missing datastore", BadElement: "source"}
+	}
+	for _, k := range n.Kids {
+		switch k.Name.Local {
+		case "running", "candidate":
+			return k.Name.Local, nil
+		case "startup", "url":
+			return "", &RPCError{Type: "protocol", Tag: "operation-not-supported",
+				Message: "datastore <" + k.Name.Local + "> is not supported", BadElement: k.Name.Local}
+		}
+	}
+	return "", &RPCError{Type: "protocol", Tag: "missing-element", Message: "missing datastore", BadElement: n.Name.Local}
+}
+
+// tree returns the committed configuration or this session's candidate.
+func (s *Session) tree(store string) (*tree.Node, error) {
+	if store == "running" || store == "committed" {
+		return s.srv.cfg.Configd.Committed(), nil
+	}
+	var t *tree.Node
+	err := s.readConfig(func(c *configd.Session) error { t = c.Candidate(); return nil })
+	if err != nil {
+		// Another session holds the exclusive lock: its edits are not
+		// visible here; show the committed configuration.
+		return s.srv.cfg.Configd.Committed(), nil
+	}
+	return t, nil
+}
+
+// writeConfigXML writes t as a Junos <configuration> element.
+func writeConfigXML(b *strings.Builder, t *tree.Node) error {
+	b.WriteString("<configuration>\n")
+	if err := format.WriteXML(b, t, true); err != nil {
+		return err
+	}
+	b.WriteString("</configuration>\n")
+	return nil
+}
+
+// writeConfig writes t in a Junos reply format: xml (default), text, set
+// or json.
+func writeConfig(b *strings.Builder, t *tree.Node, f string) error {
+	var buf bytes.Buffer
+	var wrap string
+	switch f {
+	case "", "xml":
+		return writeConfigXML(b, t)
+	case "text":
+		wrap = "configuration-text"
+		if err := format.WriteText(&buf, t); err != nil {
+			return err
+		}
+	case "set":
+		wrap = "configuration-set"
+		if err := format.WriteSet(&buf, t, nil); err != nil {
+			return err
+		}
+	case "json":
+		if err := format.WriteJSON(&buf, t, true); err != nil {
+			return err
+		}
+		b.WriteString(xmlEscape(buf.String()))
+		return nil
+	default:
+		return &RPCError{Type: "protocol", Tag: "invalid-value", Message: "unknown format " + f, BadElement: "format"}
+	}
+	fmt.Fprintf(b, "<%s>\n%s</%s>\n", wrap, xmlEscape(buf.String()), wrap)
+	return nil
+}
+
+// selectTree returns the part of t that the subtree filter sel (the
+// element standing for t, e.g. <configuration>) selects, RFC 6241 section
+// 6: an element without children selects the whole statement; an element
+// with text (a list key or a leaf value) is a content match; other
+// elements select within. The result shares t's nodes and is only read.
+func selectTree(t *tree.Node, sel *Node) *tree.Node {
+	out := &tree.Node{S: t.S, Key: t.Key, Value: t.Value, Inactive: t.Inactive, Comment: t.Comment}
+	for _, k := range t.Kids {
+		for _, f := range sel.Kids {
+			if f.Name.Local != k.Name() {
+				continue
+			}
+			if n := selectNode(k, f); n != nil {
+				out.Kids = append(out.Kids, n)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func selectNode(k *tree.Node, f *Node) *tree.Node {
+	if len(f.Kids) == 0 {
+		if f.Text != "" && k.S.Kind == schema.LeafList && k.Value != f.Text {
+			return nil
+		}
+		return k
+	}
+	var inner []*Node
+	var keyParts []string
+	for _, c := range f.Kids {
+		if len(c.Kids) > 0 || c.Text == "" {
+			inner = append(inner, c)
+			continue
+		}
+		if i := slices.Index(k.S.Keys, c.Name.Local); i >= 0 {
+			parts := strings.Fields(k.Key)
+			if len(k.S.Keys) == 1 {
+				parts = []string{k.Key}
+			}
+			if i >= len(parts) || parts[i] != c.Text {
+				return nil
+			}
+			keyParts = append(keyParts, c.Name.Local)
+			continue
+		}
+		if v, ok := k.Leaf(c.Name.Local); !ok || v != c.Text {
+			return nil
+		}
+	}
+	if len(inner) == 0 {
+		return k
+	}
+	return selectTree(k, &Node{Kids: inner})
+}
+
+// filtered applies an optional subtree filter: filter is a <filter> or
+// the Junos <configuration> child of get-configuration.
+func filtered(t *tree.Node, filter *Node) *tree.Node {
+	if filter == nil {
+		return t
+	}
+	if filter.Name.Local == "filter" {
+		if typ, ok := filter.Attr("type"); ok && typ != "subtree" {
+			return t
+		}
+		filter = filter.Child("configuration")
+		if filter == nil {
+			return tree.New(t.S)
+		}
+	}
+	if len(filter.Kids) == 0 {
+		return t
+	}
+	return selectTree(t, filter)
+}
+
+func opGet(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
+	t := filtered(s.srv.cfg.Configd.Committed(), op.Child("filter"))
+	b.WriteString("<data>\n")
+	if err := writeConfigXML(b, t); err != nil {
+		return err
+	}
+	b.WriteString("</data>\n")
+	return nil
+}
+
+func opGetConfig(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
+	store, err := datastore(op.Child("source"))
+	if err != nil {
+		return err
+	}
+	t, err := s.tree(store)
+	if err != nil {
+		return err
+	}
+	b.WriteString("<data>\n")
+	if err := writeConfigXML(b, filtered(t, op.Child("filter"))); err != nil {
+		return err
+	}
+	b.WriteString("</data>\n")
+	return nil
+}
+
+// opGetConfiguration is Junos' <get-configuration database=… format=…
+// compare="rollback" rollback=N> with an optional <configuration> filter.
+func opGetConfiguration(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
+	db, _ := op.Attr("database")
+	store := "candidate"
+	if db == "committed" {
+		store = "running"
+	}
+	t, err := s.tree(store)
+	if err != nil {
+		return err
+	}
+	f, _ := op.Attr("format")
+	if cmp, _ := op.Attr("compare"); cmp == "rollback" {
+		n := 0
+		if r, ok := op.Attr("rollback"); ok {
+			if n, err = rollbackNumber(r); err != nil {
+				return err
+			}
+		}
+		old, _, err := s.srv.cfg.Configd.Revision(n)
+		if err != nil {
+			return err
+		}
+		sel := op.Child("configuration")
+		var buf bytes.Buffer
+		if err := format.WriteCompare(&buf, filtered(old, sel), filtered(t, sel)); err != nil {
+			return err
+		}
+		out := buf.String()
+		if out == "" {
+			out = "\n"
+		}
+		fmt.Fprintf(b, "<configuration-information>\n<configuration-output>%s</configuration-output>\n</configuration-information>\n", xmlEscape(out))
+		return nil
+	}
+	return writeConfig(b, filtered(t, op.Child("configuration")), f)
+}
+
+func rollbackNumber(v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 || n > configd.MaxRollback {
+		return 0, &RPCError{Type: "protocol", Tag: "invalid-value", Message: "invalid rollback number " + v, BadElement: "rollback"}
+	}
+	return n, nil
+}
+
+// opGetRollback is <get-rollback-information><rollback>N</rollback>
+// [<compare>M</compare>] [<format>text|xml</format>].
+func opGetRollback(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
+	n, err := rollbackNumber(op.Value("rollback"))
+	if err != nil {
+		return err
+	}
+	t, meta, err := s.srv.cfg.Configd.Revision(n)
+	if err != nil {
+		return err
+	}
+	b.WriteString("<rollback-information>\n<ok/>\n")
+	if cmp := op.Value("compare"); cmp != "" {
+		m, err := rollbackNumber(cmp)
+		if err != nil {
+			return err
+		}
+		other, _, err := s.srv.cfg.Configd.Revision(m)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := format.WriteCompare(&buf, other, t); err != nil {
+			return err
+		}
+		fmt.Fprintf(b, "<configuration-information>\n<configuration-output>%s</configuration-output>\n</configuration-information>\n", xmlEscape(buf.String()))
+	} else if f := op.Value("format"); f == "text" {
+		var buf bytes.Buffer
+		if err := format.WriteText(&buf, t); err != nil {
+			return err
+		}
+		fmt.Fprintf(b, "<configuration-information>\n<configuration-output>%s</configuration-output>\n</configuration-information>\n", xmlEscape(buf.String()))
+	} else if err := writeConfigXML(b, t); err != nil {
+		return err
+	}
+	_ = meta
+	b.WriteString("</rollback-information>\n")
+	return nil
+}
