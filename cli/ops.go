@@ -207,9 +207,13 @@ func clearCommit(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer
 }
 
 func fileList(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
-	dir, err := s.eng.dataPath(a["path"] + "/.")
-	if err != nil {
-		return nil, err
+	dir := s.eng.DataDir
+	if a["path"] != "" {
+		d, err := s.eng.dataPath(a["path"])
+		if err != nil {
+			return nil, err
+		}
+		dir = d
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {

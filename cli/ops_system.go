@@ -36,12 +36,32 @@ func SystemCommands(t *Table) {
 // started is when this process started, for uptime.
 var started = time.Now()
 
+// HostStats are the host figures `show chassis routing-engine` reports.
+type HostStats struct {
+	Started     time.Time
+	MemoryMB    int
+	MemoryUsed  int // percent
+	LoadAverage string
+}
+
+// hostStats reads the real host, unless the engine has a fixed source
+// (tests).
+func (e *Engine) hostStats() HostStats {
+	if e.Host != nil {
+		return e.Host()
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return HostStats{Started: started, MemoryMB: totalMemMB(),
+		MemoryUsed: int(100 * ms.HeapInuse / max(ms.Sys, 1)), LoadAverage: loadAvg()}
+}
+
 func showUsers(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
 	now := s.eng.Configd.Clock().Now()
 	e := E("system-users-information")
 	ui := E("uptime-information",
 		T("date-time", now.UTC().Format("3:04PM")),
-		T("up-time", uptime(time.Since(started))),
+		T("up-time", uptime(now.Sub(s.eng.hostStats().Started))),
 		T("active-user-count", strconv.Itoa(len(s.eng.Configd.Sessions()))))
 	ut := E("user-table")
 	for _, o := range s.eng.Configd.Sessions() {
@@ -124,19 +144,17 @@ func textHardware(w io.Writer, e *Elem) {
 }
 
 func showRE(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	up := time.Since(started)
+	h := s.eng.hostStats()
 	return E("route-engine-information", E("route-engine",
 		T("slot", "0"),
 		T("mastership-state", "master"),
 		T("status", "OK"),
-		T("memory-dram-size", fmt.Sprintf("%d MB", totalMemMB())),
-		T("memory-buffer-utilization", strconv.Itoa(int(100*ms.HeapInuse/max(ms.Sys, 1)))),
+		T("memory-dram-size", fmt.Sprintf("%d MB", h.MemoryMB)),
+		T("memory-buffer-utilization", strconv.Itoa(h.MemoryUsed)),
 		T("model", "gnos RE"),
-		T("start-time", started.UTC().Format("2006-01-02 15:04:05 MST")),
-		T("up-time", uptime(up)),
-		T("load-average-one", loadAvg()),
+		T("start-time", h.Started.UTC().Format("2006-01-02 15:04:05 MST")),
+		T("up-time", uptime(s.eng.Configd.Clock().Now().Sub(h.Started))),
+		T("load-average-one", h.LoadAverage),
 	)), nil
 }
 

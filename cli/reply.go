@@ -60,9 +60,12 @@ func (e *Elem) All(name string) []*Elem {
 }
 
 // WriteXML writes e as indented XML (Junos `| display xml` body).
-func (e *Elem) WriteXML(w io.Writer, indent string) {
+func (e *Elem) WriteXML(w io.Writer, indent string) { e.WriteXMLAt(w, indent, 0) }
+
+// WriteXMLAt writes e indented as if depth levels deep.
+func (e *Elem) WriteXMLAt(w io.Writer, indent string, depth int) {
 	var b strings.Builder
-	e.xml(&b, indent, 0)
+	e.xml(&b, indent, depth)
 	io.WriteString(w, b.String())
 }
 

@@ -80,6 +80,8 @@ func TestScriptedFirstSession(t *testing.T) {
 	out, failed := script(t, n, `
 configure
 set system host-name r1
+set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 1
+set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package stateful-firewall
 set applications application web protocol tcp
 set applications application web destination-port 8080
 set services stateful-firewall rule allow-web match-direction input

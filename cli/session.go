@@ -29,6 +29,7 @@ type Engine struct {
 	Ops     *Table
 	DataDir string // file list/show/save stay inside it
 	Version string
+	Host    func() HostStats // nil: read the real host
 }
 
 // Session is one CLI session.

@@ -252,7 +252,7 @@ func render(out io.Writer, cmd *Command, e *Elem, p *Pipeline) error {
 	switch p.display {
 	case "xml":
 		fmt.Fprintln(out, `<rpc-reply xmlns:junos="http://xml.juniper.net/junos/*/junos">`)
-		e.WriteXML(out, "    ")
+		e.WriteXMLAt(out, "    ", 1)
 		fmt.Fprintln(out, `    <cli>`)
 		fmt.Fprintln(out, `        <banner></banner>`)
 		fmt.Fprintln(out, `    </cli>`)

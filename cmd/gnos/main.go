@@ -44,6 +44,14 @@ func main() {
 		err = daemon(ctx, *data)
 	case "cli":
 		code, err = client(ctx, *data, *command, *echo)
+	case "picd":
+		err = picd(ctx, *data)
+	case "servicesd":
+		err = servicesdCmd(ctx, *data)
+	case "plugin":
+		err = pluginNew(fs.Args())
+	case "netconf":
+		err = netconfStdio(ctx, *data)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 	default:

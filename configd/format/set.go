@@ -98,16 +98,6 @@ func (sw *setWriter) head(c *tree.Node) {
 	}
 }
 
-// quote quotes a token for a set line: as tree.Quote does, and also when
-// it holds a `|`, which Tokenize splits off.
-func quote(s string) string {
-	q := tree.Quote(s)
-	if q == s && strings.IndexByte(s, '|') >= 0 {
-		return `"` + s + `"`
-	}
-	return q
-}
-
 // ParseSet builds a configuration from set-form commands (see ApplySet),
 // starting from an empty tree for schema node root.
 func ParseSet(root *schema.Node, src string) (*tree.Node, error) {
@@ -281,6 +271,11 @@ func (a *setApplier) set(args int) error {
 		return err
 	}
 	for _, p := range ps {
+		// A leaf-list value "[" or "]" could not be written back in set
+		// form: Tokenize cannot tell it from the brackets.
+		if last := p[len(p)-1]; last.S.Kind == schema.LeafList && (last.Value == "[" || last.Value == "]") {
+			return a.errAt(args, "syntax error: unexpected '%s'", last.Value)
+		}
 		if err := a.ed.Set(p); err != nil {
 			return a.errAt(args, "%v", err)
 		}
@@ -365,12 +360,40 @@ func (a *setApplier) target(args int, words ...string) (tree.Path, int, string, 
 		if len(ref) != want {
 			continue
 		}
+		if err := a.checkID(last.S, ref); err != nil {
+			return nil, 0, "", err
+		}
 		return p, w, strings.Join(ref, " "), nil
 	}
 	if _, err := a.paths(args, len(a.toks), tree.ForRef); err != nil {
 		return nil, 0, "", err
 	}
 	return nil, 0, "", a.errAt(args, "syntax error: expecting PATH %s KEY", strings.Join(words, "|"))
+}
+
+// checkID checks the key parts (or leaf-list value) ref, the last tokens
+// of the line, given for list or leaf-list s: their type, no blank inside
+// one of several keys, and no flat list key that would read as a keyword.
+func (a *setApplier) checkID(s *schema.Node, ref []string) error {
+	at := len(a.toks) - len(ref)
+	for i, v := range ref {
+		leaf := s
+		if s.Kind == schema.List {
+			if leaf = s.Child(s.Keys[i]); leaf == nil {
+				continue
+			}
+		}
+		if err := leaf.CheckValue(v); err != nil {
+			return a.errAt(at+i, "%v", err)
+		}
+		if err := keyPartCheck(s, v); err != nil {
+			return a.errAt(at+i, "%v", err)
+		}
+	}
+	if s.Kind == schema.List && s.Flat && s.Parent.Child(ref[0]) != nil {
+		return a.errAt(at, "syntax error: '%s' is a keyword here", ref[0])
+	}
+	return nil
 }
 
 func isOneOf(s string, set []string) bool {

@@ -101,12 +101,12 @@ func (t *textWriter) head(n *tree.Node) {
 		t.w.WriteString(s.Name)
 		if !s.IsEmptyType() || n.Value != "" {
 			t.w.WriteByte(' ')
-			t.w.WriteString(tree.Quote(n.Value))
+			t.w.WriteString(quote(n.Value))
 		}
 	case schema.LeafList:
 		t.w.WriteString(s.Name)
 		t.w.WriteByte(' ')
-		t.w.WriteString(tree.Quote(n.Value))
+		t.w.WriteString(quote(n.Value))
 	case schema.List:
 		if !s.Flat {
 			t.w.WriteString(s.Name)
@@ -118,7 +118,7 @@ func (t *textWriter) head(n *tree.Node) {
 		t.w.WriteString(quoteFlatKey(s, parts[0]))
 		for _, k := range parts[1:] {
 			t.w.WriteByte(' ')
-			t.w.WriteString(tree.Quote(k))
+			t.w.WriteString(quote(k))
 		}
 	}
 }
@@ -127,7 +127,7 @@ func (t *textWriter) head(n *tree.Node) {
 // statement, also when it would read as a keyword of the parent or a tag
 // such as `inactive:`.
 func quoteFlatKey(s *schema.Node, key string) string {
-	q := tree.Quote(key)
+	q := quote(key)
 	if q != key {
 		return q
 	}
@@ -141,14 +141,14 @@ func quoteFlatKey(s *schema.Node, key string) string {
 // key writes a list key, each part quoted (several keys are space-joined).
 func (t *textWriter) key(s *schema.Node, key string) {
 	if len(s.Keys) <= 1 {
-		t.w.WriteString(tree.Quote(key))
+		t.w.WriteString(quote(key))
 		return
 	}
 	for i, k := range splitKey(key, len(s.Keys)) {
 		if i > 0 {
 			t.w.WriteByte(' ')
 		}
-		t.w.WriteString(tree.Quote(k))
+		t.w.WriteString(quote(k))
 	}
 }
 
@@ -188,7 +188,7 @@ func (t *textWriter) leafList(items []*tree.Node, depth int) {
 	t.w.WriteString(" [")
 	for _, it := range items {
 		t.w.WriteByte(' ')
-		t.w.WriteString(tree.Quote(it.Value))
+		t.w.WriteString(quote(it.Value))
 	}
 	t.w.WriteString(" ];\n")
 }

@@ -107,7 +107,7 @@ func (v *validator) own() {
 		if err := v.checkValue(n.S, n.Value); err != nil {
 			v.report(true, statement(n), n.S, n.ID(), "%v", err)
 		} else if np.ref != nil {
-			v.leafref(np.ref)
+			v.leafref(np.ref, n.Value, nil)
 		}
 	case schema.List:
 		v.keys(np)
@@ -153,6 +153,9 @@ func (v *validator) keys(np *nodePlan) {
 			continue
 		}
 		kp := v.p.nodes[k]
+		if kp.ref != nil {
+			v.leafref(kp.ref, val, k)
+		}
 		for j := range kp.must {
 			v.must(kp, j, k)
 		}
@@ -405,10 +408,10 @@ func keyField(e *tree.Node, name string) string {
 	return ""
 }
 
-// leafref checks that the value of the leaf or leaf-list item on top of
-// the stack exists as an active instance of its target, in the
-// configuration or in the predefined defaults.
-func (v *validator) leafref(rp *refPlan) {
+// leafref checks that val, the value of the leaf or leaf-list item on top
+// of the stack (or of its key leaf virt), exists as an active instance of
+// its target, in the configuration or in the predefined defaults.
+func (v *validator) leafref(rp *refPlan, val string, virt *schema.Node) {
 	n := v.top()
 	if rp.target == nil || rp.err != nil {
 		if rp.err != nil {
@@ -416,20 +419,23 @@ func (v *validator) leafref(rp *refPlan) {
 		}
 		return
 	}
-	if v.refExists(rp, n.Value) {
+	if v.refExists(rp, val, virt) {
 		return
 	}
-	v.report(true, statement(n), n.S, n.ID(), "Referenced %s '%s' is not defined", rp.what, n.Value)
+	v.report(true, statement(n), n.S, n.ID(), "Referenced %s '%s' is not defined", rp.what, val)
 }
 
-func (v *validator) refExists(rp *refPlan, val string) bool {
+func (v *validator) refExists(rp *refPlan, val string, virt *schema.Node) bool {
 	if rp.downs == nil {
-		return v.refExistsXPath(rp, val)
+		return v.refExistsXPath(rp, val, virt)
 	}
 	base := 0
 	if !rp.abs {
-		base = len(v.stack) - 1 - rp.ups
-		if base < 0 {
+		leaf := len(v.stack) - 1 // the leaf's place in the stack
+		if virt != nil {
+			leaf++
+		}
+		if base = leaf - rp.ups; base < 0 || base >= len(v.stack) {
 			return false
 		}
 	}
@@ -448,8 +454,8 @@ func (v *validator) refExists(rp *refPlan, val string) bool {
 
 // refExistsXPath resolves a leafref path with predicates by evaluating it
 // (on the configuration only).
-func (v *validator) refExistsXPath(rp *refPlan, val string) bool {
-	res, err := rp.expr.Eval(xpath.Context{Path: v.stack})
+func (v *validator) refExistsXPath(rp *refPlan, val string, virt *schema.Node) bool {
+	res, err := rp.expr.Eval(xpath.Context{Path: v.stack, Virt: virt})
 	if err != nil {
 		return true // reported by CheckSchema; do not pile up errors
 	}

@@ -45,6 +45,8 @@ func configLines(sh shape) []string {
 	add("set applications application ping icmp type 8")
 	add("set applications application-set web application app1")
 	add("set applications application-set web application app2")
+	add("set applications application-set mail application app3")
+	add("set applications application-set mail application-set web")
 	for n := 0; n < 10; n++ {
 		add("set services nat rule n%d tags a", n)
 		add("set services nat rule n%d tags b", n)

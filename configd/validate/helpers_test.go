@@ -50,6 +50,11 @@ func load(t testing.TB, s *schema.Schema, lines string) *tree.Node {
 			f = f[1:]
 		case "deactivate":
 			mode, f = tree.ForRef, f[1:]
+		case "raw":
+			if err := e.Set(rawPath(t, s.Root, f[1:])); err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			continue
 		default:
 			op = "set"
 		}
@@ -94,4 +99,33 @@ func at(t testing.TB, root *tree.Node, toks string) []*tree.Node {
 		out = append(out, n)
 	}
 	return out
+}
+
+// rawPath builds a path from tokens without checking values, to make
+// configurations that only validation rejects (as a load from another
+// format or an older schema could).
+func rawPath(t testing.TB, root *schema.Node, toks []string) tree.Path {
+	t.Helper()
+	var p tree.Path
+	cur := root
+	for i := 0; i < len(toks); i++ {
+		c := cur.Child(toks[i])
+		if c == nil {
+			t.Fatalf("raw %v: no %q under %q", toks, toks[i], cur.Path())
+		}
+		st := tree.Step{S: c}
+		switch c.Kind {
+		case schema.List:
+			st.Key = strings.Join(toks[i+1:i+1+len(c.Keys)], " ")
+			i += len(c.Keys)
+		case schema.Leaf, schema.LeafList:
+			if i+1 < len(toks) {
+				st.Value = toks[i+1]
+				i++
+			}
+		}
+		p = append(p, st)
+		cur = c
+	}
+	return p
 }

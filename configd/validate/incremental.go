@@ -278,8 +278,12 @@ func (in *incremental) unit(f *firing, virt *schema.Node) {
 	case unitLeafref:
 		// The value itself did not change (that is checked with the
 		// change): only whether its target still exists.
-		if v := in.top().Value; virt == nil && (f.any || f.values[v]) {
-			in.leafref(np.ref)
+		v := in.top().Value
+		if virt != nil {
+			v = keyField(in.top(), virt.Name)
+		}
+		if f.any || f.values[v] {
+			in.leafref(np.ref, v, virt)
 		}
 	}
 }

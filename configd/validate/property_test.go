@@ -20,7 +20,7 @@ func randomEdit(r *rand.Rand, root *tree.Node, sh shape) string {
 		}
 		return fmt.Sprintf("app%d", 1+r.IntN(sh.apps+2))
 	}
-	switch r.IntN(22) {
+	switch r.IntN(24) {
 	case 0, 1, 2:
 		// Delete, deactivate or activate a random statement.
 		var paths []tree.Path
@@ -74,6 +74,11 @@ func randomEdit(r *rand.Rand, root *tree.Node, sh shape) string {
 		return fmt.Sprintf("set applications application-set web application %s", app())
 	case 20:
 		return "set system services netconf ssh"
+	case 21:
+		return fmt.Sprintf("set applications application-set mail application-set %s", []string{"web", "mail", "nosuch"}[r.IntN(3)])
+	case 22:
+		return []string{"delete applications application-set web", "rename applications application-set web to web2",
+			"deactivate applications application-set web", "activate applications application-set web"}[r.IntN(4)]
 	default:
 		return fmt.Sprintf("rename services stateful-firewall rule r%d to r%d", ss(), 100+r.IntN(5))
 	}

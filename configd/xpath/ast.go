@@ -55,7 +55,8 @@ func (a axis) reverse() bool {
 // step is one location step: axis::test[pred]…
 type step struct {
 	axis  axis
-	name  string // "" matches any node (`*` or node())
+	name  string // "" matches any node but the root (`*`) …
+	node  bool   // … or any node at all (node())
 	preds []expr
 	// keyEq, when set, is the right-hand side of a first predicate
 	// `[K = E]` where K is a name and E does not use the context: on a

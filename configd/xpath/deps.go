@@ -60,6 +60,15 @@ func depth(s *schema.Node) int {
 	return d
 }
 
+// widen extends the scope to the nodes of set.
+func (a *analysis) widen(set []sref) {
+	for _, x := range set {
+		if d := depth(x.s); d < a.scope {
+			a.scope = d
+		}
+	}
+}
+
 // reach records that the nodes of set are read (for their values when
 // values is set) and widens the scope.
 func (a *analysis) reach(set []sref, values bool) {
@@ -118,6 +127,12 @@ func (c *call) deps(a *analysis, ctx []sref) []sref {
 	return nil
 }
 
+// deps of a path: the nodes it ends at are read (for their existence;
+// the caller marks values). Nodes met on the way down need not be: a
+// change to one of them adds or removes the end nodes below it, which
+// the end nodes' reads catch. Nodes met before a step up are read,
+// though, since the end nodes are not below them. Every node met widens
+// the scope.
 func (p *path) deps(a *analysis, ctx []sref) []sref {
 	var set []sref
 	switch {
@@ -135,14 +150,23 @@ func (p *path) deps(a *analysis, ctx []sref) []sref {
 	default:
 		set = ctx
 	}
-	a.reach(set, false)
+	a.widen(set)
+	var pending [][]sref
 	for _, st := range p.steps {
+		pending = append(pending, set)
+		if st.axis.reverse() {
+			for _, ps := range pending {
+				a.reach(ps, false)
+			}
+			pending = pending[:0]
+		}
 		set = st.deps(a, set)
-		a.reach(set, false)
+		a.widen(set)
 		for _, pr := range st.preds {
 			a.reach(pr.deps(a, set), false)
 		}
 	}
+	a.reach(set, false)
 	return set
 }
 
@@ -192,7 +216,12 @@ func (st *step) deps(a *analysis, in []sref) []sref {
 	return out
 }
 
-func (st *step) matchSchema(s *schema.Node) bool { return st.name == "" || s.Name == st.name }
+func (st *step) matchSchema(s *schema.Node) bool {
+	if st.name == "" {
+		return st.node || s.Parent != nil
+	}
+	return s.Name == st.name
+}
 
 // addAll appends the nodes of add not already in set.
 func addAll(set []sref, add ...sref) []sref {

@@ -146,6 +146,7 @@ func (u *union) eval(c *evalCtx, x *Node, pos, size int) (Value, error) {
 
 func (p *path) eval(c *evalCtx, x *Node, pos, size int) (Value, error) {
 	var set []Node
+	var first *Node // the single start node of a location path
 	nested := false
 	switch {
 	case p.filter != nil:
@@ -164,15 +165,19 @@ func (p *path) eval(c *evalCtx, x *Node, pos, size int) (Value, error) {
 			}
 		}
 	case p.abs:
-		set = []Node{*c.root}
+		first = c.root
 	default:
-		set = []Node{*x}
+		first = x
+	}
+	if len(p.steps) == 0 && first != nil {
+		return nodesValue([]Node{*first}), nil
 	}
 	for _, st := range p.steps {
 		var err error
-		if set, nested, err = st.apply(c, set, nested); err != nil {
+		if set, nested, err = st.apply(c, set, first, nested); err != nil {
 			return Value{}, err
 		}
+		first = nil
 		if len(set) == 0 {
 			break
 		}
@@ -183,13 +188,21 @@ func (p *path) eval(c *evalCtx, x *Node, pos, size int) (Value, error) {
 // apply runs the step from every node of in and returns the resulting
 // node-set in document order. nested says whether in may hold a node and
 // one of its descendants (then even child steps can come out of order);
-// the result says the same of out.
-func (st *step) apply(c *evalCtx, in []Node, nested bool) ([]Node, bool, error) {
+// the result says the same of out. When one is set, it is the only input
+// node (sparing a slice for the first step of a location path).
+func (st *step) apply(c *evalCtx, in []Node, one *Node, nested bool) ([]Node, bool, error) {
 	var out []Node
 	var key Value
 	haveKey := false
-	for i := range in {
-		x := &in[i]
+	n := len(in)
+	if one != nil {
+		n = 1
+	}
+	for i := 0; i < n; i++ {
+		x := one
+		if x == nil {
+			x = &in[i]
+		}
 		start := len(out)
 		preds := st.preds
 		looked := false
@@ -339,7 +352,10 @@ func (st *step) descendants(x *Node, out []Node) []Node {
 }
 
 func (st *step) match(x *Node) bool {
-	return st.name == "" || x.Schema().Name == st.name
+	if st.name == "" {
+		return st.node || x.Virt != nil || x.T.S.Parent != nil
+	}
+	return x.Schema().Name == st.name
 }
 
 // children appends x's active children with schema s: the entries of a

@@ -151,7 +151,7 @@ func (p *parser) pathExpr() (expr, error) {
 		}
 		pt := &path{filter: prim, preds: preds}
 		if p.accept(tSlashSlash) {
-			pt.steps = append(pt.steps, &step{axis: axDescendantOrSelf})
+			pt.steps = append(pt.steps, &step{axis: axDescendantOrSelf, node: true})
 		} else if !p.accept(tSlash) {
 			return pt, nil
 		}
@@ -168,7 +168,7 @@ func (p *parser) pathExpr() (expr, error) {
 		}
 	case p.accept(tSlashSlash):
 		pt.abs = true
-		pt.steps = append(pt.steps, &step{axis: axDescendantOrSelf})
+		pt.steps = append(pt.steps, &step{axis: axDescendantOrSelf, node: true})
 	}
 	return pt, p.relativePath(pt)
 }
@@ -183,7 +183,7 @@ func (p *parser) relativePath(pt *path) error {
 		switch {
 		case p.accept(tSlash):
 		case p.accept(tSlashSlash):
-			pt.steps = append(pt.steps, &step{axis: axDescendantOrSelf})
+			pt.steps = append(pt.steps, &step{axis: axDescendantOrSelf, node: true})
 		default:
 			return nil
 		}
@@ -192,10 +192,10 @@ func (p *parser) relativePath(pt *path) error {
 
 func (p *parser) step() (*step, error) {
 	if p.accept(tDot) {
-		return &step{axis: axSelf}, nil
+		return &step{axis: axSelf, node: true}, nil
 	}
 	if p.accept(tDotDot) {
-		return &step{axis: axParent}, nil
+		return &step{axis: axParent, node: true}, nil
 	}
 	st := &step{axis: axChild}
 	if t := p.peek(); t.kind == tAxis {
@@ -217,8 +217,9 @@ func (p *parser) step() (*step, error) {
 	case tStar:
 	case tNodeType:
 		if t.val != "node" {
-			return nil, p.errorf("%s() is not supported", t.val)
+			return nil, fmt.Errorf("offset %d: %s() is not supported", t.pos, t.val)
 		}
+		st.node = true
 		if err := p.expect(tLParen); err != nil {
 			return nil, err
 		}

@@ -21,6 +21,10 @@ import (
 	"github.com/gnos/gnos/db"
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/netconf"
+	"github.com/gnos/gnos/pic"
+	_ "github.com/gnos/gnos/pic/plugins/all" // built-in service plugins
+	"github.com/gnos/gnos/servicesd"
 )
 
 // Options configure a node.
@@ -29,6 +33,10 @@ type Options struct {
 	Clock   clock.Clock // default: real time
 	Log     *slog.Logger
 	NoSync  bool // store without fsync: tests and benchmarks only
+	// NetconfAddr, when set, makes the SSH server (NETCONF and CLI logins)
+	// listen there instead of on the ports `system services` configures;
+	// tests use "127.0.0.1:0" for an ephemeral port.
+	NetconfAddr string
 }
 
 // Node is a running gnos system.
@@ -37,9 +45,13 @@ type Node struct {
 	Store   *db.Store
 	Configd *configd.Configd
 	CLI     *cli.Engine
-	grpc    *grpc.Server
-	lis     net.Listener
-	done    chan error
+	// servicesd and the in-process PIC daemons (issue 4).
+	Services *servicesd.Servicesd
+	PICs     *pic.Supervisor
+	Netconf  *netconf.Server // SSH server: NETCONF, CLI logins
+	grpc     *grpc.Server
+	lis      net.Listener
+	done     chan error
 }
 
 // SocketPath is the management socket under a data directory.
@@ -72,6 +84,24 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	ops := cli.NewTable()
 	cli.BaseCommands(ops)
 	cli.SystemCommands(ops)
+	// --- servicesd (issue 4): resolves service-sets into SSRBs and keeps the
+	// PICs in sync over DATA/services.sock; every PIC configured under
+	// chassis gets an in-process picd dialing that socket (a separate
+	// `gnos picd` process for the same slot supersedes it).
+	n.PICs = &pic.Supervisor{Clock: o.Clock, Log: o.Log,
+		Dial: func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(o.DataDir)) }}
+	n.Services, err = servicesd.New(servicesd.Options{Store: st, Clock: o.Clock, Log: o.Log,
+		OnPICConfigured: n.PICs.Start})
+	if err == nil {
+		err = n.Services.Listen(servicesd.SocketPath(o.DataDir))
+	}
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	n.Configd.Subscribe(ctx, n.Services)
+	n.Services.Commands(ops)
+	// --- end servicesd
 	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version}
 	n.lis, err = ipc.ListenUnix(SocketPath(o.DataDir))
 	if err != nil {
@@ -80,12 +110,31 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	n.grpc = ipc.NewServer(ipc.PeerCredentials())
 	n.CLI.Register(n.grpc)
+	// --- netconf: SSH server (NETCONF subsystem, CLI logins) listening as
+	// `system services` configures (or on Options.NetconfAddr), and the
+	// local NETCONF service behind `gnos netconf`. A port that cannot be
+	// opened is logged and fails alone.
+	n.Netconf, err = netconf.New(netconf.Config{Configd: n.Configd, CLI: n.CLI,
+		DataDir: o.DataDir, Log: o.Log, Clock: o.Clock, Addr: o.NetconfAddr})
+	if err == nil {
+		err = n.Netconf.Start(ctx)
+	}
+	if err != nil {
+		n.lis.Close()
+		st.Close()
+		return nil, err
+	}
+	n.Netconf.RegisterLocal(n.grpc)
+	// --- end netconf
 	go func() { n.done <- n.grpc.Serve(n.lis) }()
 	return n, nil
 }
 
 // Close stops the daemons and closes the store.
 func (n *Node) Close() error {
+	n.Netconf.Close()  // netconf
+	n.PICs.Close()     // servicesd (issue 4): in-process picds first, then servicesd
+	n.Services.Close() // servicesd
 	n.grpc.Stop()
 	<-n.done
 	n.Configd.Close()

@@ -4,6 +4,7 @@
 package all
 
 import (
-	_ "github.com/gnos/gnos/pic/plugins/nat" // NAT
-	_ "github.com/gnos/gnos/pic/plugins/sfw" // stateful firewall
+	_ "github.com/gnos/gnos/pic/plugins/nat"      // NAT
+	_ "github.com/gnos/gnos/pic/plugins/passthru" // example plugin
+	_ "github.com/gnos/gnos/pic/plugins/sfw"      // stateful firewall
 )

@@ -1,12 +1,16 @@
 // Package nat is the NAT service plugin (napt-44 and basic-nat44 source
 // NAT from pools). It brings its own configuration (services nat pools and
 // rules, the service-set's nat-rules) as a YANG module augmenting
-// `services`.
+// `services`, a policy compiler (rules and the pools they use, resolved
+// by servicesd) and a control handler publishing each service-set's
+// Policy in the PIC's policy DB. Its data handler arrives with the data
+// path.
 package nat
 
 import (
 	_ "embed"
 
+	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/yang"
 )
 
@@ -16,4 +20,8 @@ const Name = "nat"
 //go:embed yang/gnos-nat.yang
 var module string
 
-func init() { yang.Register("gnos-nat", module) }
+func init() {
+	yang.Register("gnos-nat", module)
+	pic.Register(&pic.Plugin{Name: Name, Mode: pic.SessionBased, Restart: true, Compile: Compile,
+		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) }})
+}

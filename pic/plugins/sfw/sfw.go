@@ -1,11 +1,16 @@
 // Package sfw is the stateful-firewall service plugin. It brings its own
 // configuration (services stateful-firewall rules and the service-set's
-// stateful-firewall-rules) as a YANG module that augments `services`.
+// stateful-firewall-rules) as a YANG module that augments `services`, a
+// policy compiler (run by servicesd: rules resolved with their
+// applications into a Policy) and a control handler that publishes each
+// service-set's Policy in the PIC's policy DB. Its data handler arrives
+// with the data path.
 package sfw
 
 import (
 	_ "embed"
 
+	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/yang"
 )
 
@@ -15,4 +20,8 @@ const Name = "stateful-firewall"
 //go:embed yang/gnos-stateful-firewall.yang
 var module string
 
-func init() { yang.Register("gnos-stateful-firewall", module) }
+func init() {
+	yang.Register("gnos-stateful-firewall", module)
+	pic.Register(&pic.Plugin{Name: Name, Mode: pic.SessionBased, Restart: true, Compile: Compile,
+		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) }})
+}

@@ -1,0 +1,282 @@
+// Package lineedit is a small terminal line editor for byte streams (an
+// SSH channel with a pty): prompt, insertion and deletion, cursor motion,
+// history on the arrows, TAB completion and `?` help through callbacks,
+// Ctrl-C and Ctrl-D. It speaks VT100 escape sequences and needs no local
+// terminal, which is why the SSH front end cannot use go-prompt.
+//
+// An Editor is used by one goroutine.
+package lineedit
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrInterrupt is returned by ReadLine on Ctrl-C.
+var ErrInterrupt = errors.New("lineedit: interrupted")
+
+// Candidate is one completion: the word and its help text.
+type Candidate struct {
+	Text string
+	Help string
+}
+
+// Editor reads lines from r and echoes to w.
+type Editor struct {
+	r *bufio.Reader
+	w io.Writer
+	// Complete returns candidates for the last (possibly empty) word of
+	// line; nil disables TAB and `?`.
+	Complete func(line string) []Candidate
+	// MaxHistory bounds the history (default 100).
+	MaxHistory int
+	// MaxLine bounds a line's length in bytes (default 64 KiB).
+	MaxLine int
+
+	history []string
+}
+
+// New returns an editor reading r and echoing to w.
+func New(r io.Reader, w io.Writer) *Editor {
+	return &Editor{r: bufio.NewReader(r), w: w, MaxHistory: 100, MaxLine: 64 << 10}
+}
+
+// state is the line being edited.
+type state struct {
+	prompt string
+	buf    []rune
+	pos    int
+}
+
+// ReadLine shows prompt and returns the line typed, without its end.
+// io.EOF comes on Ctrl-D on an empty line or when the input ends.
+func (e *Editor) ReadLine(prompt string) (string, error) {
+	st := &state{prompt: prompt}
+	io.WriteString(e.w, prompt)
+	hist := len(e.history)
+	saved := ""
+	for {
+		r, _, err := e.r.ReadRune()
+		if err != nil {
+			if err == io.EOF && len(st.buf) > 0 {
+				return string(st.buf), nil
+			}
+			return "", err
+		}
+		switch r {
+		case '\r', '\n':
+			if r == '\r' {
+				if n, err := e.r.Peek(1); err == nil && (n[0] == '\n' || n[0] == 0) {
+					e.r.ReadByte()
+				}
+			}
+			io.WriteString(e.w, "\r\n")
+			line := string(st.buf)
+			e.remember(line)
+			return line, nil
+		case 3: // Ctrl-C
+			io.WriteString(e.w, "^C\r\n")
+			return "", ErrInterrupt
+		case 4: // Ctrl-D
+			if len(st.buf) == 0 {
+				io.WriteString(e.w, "\r\n")
+				return "", io.EOF
+			}
+			e.deleteAt(st, st.pos)
+		case 1: // Ctrl-A
+			st.pos = 0
+		case 5: // Ctrl-E
+			st.pos = len(st.buf)
+		case 2: // Ctrl-B
+			st.pos = max(st.pos-1, 0)
+		case 6: // Ctrl-F
+			st.pos = min(st.pos+1, len(st.buf))
+		case 11: // Ctrl-K
+			st.buf = st.buf[:st.pos]
+		case 21: // Ctrl-U
+			st.buf, st.pos = st.buf[st.pos:], 0
+		case 23: // Ctrl-W: delete the word before the cursor
+			i := st.pos
+			for i > 0 && st.buf[i-1] == ' ' {
+				i--
+			}
+			for i > 0 && st.buf[i-1] != ' ' {
+				i--
+			}
+			st.buf = append(st.buf[:i], st.buf[st.pos:]...)
+			st.pos = i
+		case 12: // Ctrl-L
+			io.WriteString(e.w, "\x1b[H\x1b[2J")
+		case 127, 8: // backspace
+			if st.pos > 0 {
+				e.deleteAt(st, st.pos-1)
+				st.pos--
+			}
+		case '\t':
+			e.complete(st, false)
+		case '?':
+			if e.Complete != nil {
+				e.complete(st, true)
+			} else {
+				e.insert(st, r)
+			}
+		case 27: // escape sequence
+			switch e.escape() {
+			case 'A':
+				if hist > 0 {
+					if hist == len(e.history) {
+						saved = string(st.buf)
+					}
+					hist--
+					st.buf = []rune(e.history[hist])
+					st.pos = len(st.buf)
+				}
+			case 'B':
+				if hist < len(e.history) {
+					hist++
+					if hist == len(e.history) {
+						st.buf = []rune(saved)
+					} else {
+						st.buf = []rune(e.history[hist])
+					}
+					st.pos = len(st.buf)
+				}
+			case 'C':
+				st.pos = min(st.pos+1, len(st.buf))
+			case 'D':
+				st.pos = max(st.pos-1, 0)
+			case 'H':
+				st.pos = 0
+			case 'F':
+				st.pos = len(st.buf)
+			case '3': // Delete
+				e.deleteAt(st, st.pos)
+			}
+		default:
+			if r >= ' ' && r != utf8.RuneError {
+				e.insert(st, r)
+			}
+		}
+		e.redraw(st)
+	}
+}
+
+// escape reads the rest of an escape sequence and returns its final
+// byte ('A'..'D', 'H', 'F', or '3' for ESC[3~), or 0.
+func (e *Editor) escape() byte {
+	b, err := e.r.ReadByte()
+	if err != nil || (b != '[' && b != 'O') {
+		return 0
+	}
+	b, err = e.r.ReadByte()
+	if err != nil {
+		return 0
+	}
+	if b >= '0' && b <= '9' {
+		for {
+			c, err := e.r.ReadByte()
+			if err != nil || c == '~' || c < '0' || c > '9' {
+				break
+			}
+		}
+	}
+	return b
+}
+
+func (e *Editor) insert(st *state, r rune) {
+	if e.MaxLine > 0 && len(string(st.buf)) >= e.MaxLine {
+		return
+	}
+	st.buf = append(st.buf, 0)
+	copy(st.buf[st.pos+1:], st.buf[st.pos:])
+	st.buf[st.pos] = r
+	st.pos++
+}
+
+func (e *Editor) deleteAt(st *state, i int) {
+	if i < 0 || i >= len(st.buf) {
+		return
+	}
+	st.buf = append(st.buf[:i], st.buf[i+1:]...)
+}
+
+// redraw repaints the line and places the cursor.
+func (e *Editor) redraw(st *state) {
+	var b strings.Builder
+	b.WriteString("\r")
+	b.WriteString(st.prompt)
+	b.WriteString(string(st.buf))
+	b.WriteString("\x1b[K")
+	if back := len(st.buf) - st.pos; back > 0 {
+		fmt.Fprintf(&b, "\x1b[%dD", back)
+	}
+	io.WriteString(e.w, b.String())
+}
+
+// complete handles TAB (help false) and `?` (help true): a unique
+// candidate completes the word, several extend it to their common prefix
+// or, with nothing to extend, are listed with their help.
+func (e *Editor) complete(st *state, help bool) {
+	if e.Complete == nil {
+		return
+	}
+	line := string(st.buf[:st.pos])
+	cands := e.Complete(line)
+	word := line[strings.LastIndexAny(line, " \t")+1:]
+	if !help && len(cands) > 0 {
+		prefix := cands[0].Text
+		for _, c := range cands[1:] {
+			prefix = commonPrefix(prefix, c.Text)
+		}
+		add := ""
+		if strings.HasPrefix(prefix, word) {
+			add = prefix[len(word):]
+		}
+		if len(cands) == 1 {
+			add += " "
+		}
+		if add != "" && add != " " || len(cands) == 1 {
+			for _, r := range add {
+				e.insert(st, r)
+			}
+			return
+		}
+	}
+	io.WriteString(e.w, "\r\n")
+	if help {
+		io.WriteString(e.w, "Possible completions:\r\n")
+	}
+	for _, c := range cands {
+		if help && c.Help != "" {
+			fmt.Fprintf(e.w, "  %-22s %s\r\n", c.Text, c.Help)
+		} else {
+			fmt.Fprintf(e.w, "  %s\r\n", c.Text)
+		}
+	}
+}
+
+func commonPrefix(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[:i]
+}
+
+// remember appends a non-empty line to the history.
+func (e *Editor) remember(line string) {
+	if strings.TrimSpace(line) == "" {
+		return
+	}
+	if n := len(e.history); n > 0 && e.history[n-1] == line {
+		return
+	}
+	e.history = append(e.history, line)
+	if e.MaxHistory > 0 && len(e.history) > e.MaxHistory {
+		e.history = e.history[len(e.history)-e.MaxHistory:]
+	}
+}

@@ -1,0 +1,83 @@
+package lineedit
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestReadLine(t *testing.T) {
+	cands := func(line string) []Candidate {
+		all := []Candidate{{"show", "Show information"}, {"set", "Set a value"}, {"configure", "Enter configuration mode"}}
+		word := line[strings.LastIndex(line, " ")+1:]
+		var out []Candidate
+		for _, c := range all {
+			if strings.HasPrefix(c.Text, word) {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		input string
+		want  []string // lines read, then the final error's text
+	}{
+		{"plain", "show version\r", []string{"show version"}},
+		{"crlf", "a\r\nb\n", []string{"a", "b"}},
+		{"backspace", "shox\x7fw\r", []string{"show"}},
+		{"left and insert", "sow\x1b[D\x1b[Dh\r", []string{"show"}},
+		{"ctrl-a ctrl-k", "xyz\x01\x0bshow\r", []string{"show"}},
+		{"ctrl-u", "junk\x15ok\r", []string{"ok"}},
+		{"ctrl-w", "show junk\x17version\r", []string{"show version"}},
+		{"history up", "show version\r\x1b[A\r", []string{"show version", "show version"}},
+		{"history up down", "one\rtwo\r\x1b[A\x1b[A\x1b[B\r", []string{"one", "two", "two"}},
+		{"tab unique", "co\tprivate\r", []string{"configure private"}},
+		{"tab common prefix", "s\te\t\r", []string{"set "}},
+		{"ctrl-c", "abc\x03next\r", []string{"interrupt", "next"}},
+		{"ctrl-d", "\x04", []string{"EOF"}},
+		{"ctrl-d deletes", "ab\x01\x04\r", []string{"b"}},
+		{"eof mid-line", "partial", []string{"partial"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			e := New(strings.NewReader(tt.input), &out)
+			e.Complete = cands
+			var got []string
+			for len(got) < len(tt.want) {
+				line, err := e.ReadLine("> ")
+				switch {
+				case errors.Is(err, ErrInterrupt):
+					got = append(got, "interrupt")
+				case err == io.EOF:
+					got = append(got, "EOF")
+				case err != nil:
+					t.Fatalf("ReadLine: %v", err)
+				default:
+					got = append(got, line)
+				}
+				if err == io.EOF {
+					break
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHelpListsCandidates(t *testing.T) {
+	var out bytes.Buffer
+	e := New(strings.NewReader("s?\r"), &out)
+	e.Complete = func(string) []Candidate { return []Candidate{{"set", "Set a value"}, {"show", "Show information"}} }
+	if _, err := e.ReadLine("> "); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Possible completions:") || !strings.Contains(out.String(), "Show information") {
+		t.Fatalf("got %q, want a completion list with help", out.String())
+	}
+}

@@ -1,0 +1,343 @@
+package netconf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gnos/gnos/configd"
+)
+
+// opLoadConfiguration is Junos' <load-configuration action=… format=…>
+// with <configuration>, <configuration-text>, <configuration-set> or
+// <configuration-json>, or rollback="N" to load a rollback.
+func opLoadConfiguration(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
+	c, err := s.config()
+	if err != nil {
+		return err
+	}
+	if r, ok := op.Attr("rollback"); ok {
+		n, err := rollbackNumber(r)
+		if err != nil {
+			return err
+		}
+		if err := c.Rollback(n); err != nil {
+			return err
+		}
+		b.WriteString("<load-configuration-results>\n<ok/>\n</load-configuration-results>\n")
+		return nil
+	}
+	action, _ := op.Attr("action")
+	if action == "" {
+		action = "merge"
+	}
+	var (
+		f    configd.Format
+		text string
+	)
+	switch {
+	case op.Has("configuration-set"):
+		f, text, action = configd.FormatSet, op.Child("configuration-set").Text, "set"
+	case op.Has("configuration-text"):
+		f, text = configd.FormatText, op.Child("configuration-text").Text
+	case op.Has("configuration-json"):
+		f, text = configd.FormatJSON, op.Child("configuration-json").Text
+	case op.Has("configuration"):
+		f, text = configd.FormatXML, string(op.Child("configuration").Raw)
+	default:
+		return &RPCError{Type: "protocol", Tag: "missing-element", Message: "missing configuration to load", BadElement: "configuration"}
+	}
+	var la configd.LoadAction
+	switch action {
+	case "merge":
+		la = configd.LoadMerge // honours replace="replace" / delete="delete" / operation=…
+	case "replace":
+		la = configd.LoadReplace
+	case "override":
+		la = configd.LoadOverride
+	case "update":
+		la = configd.LoadUpdate
+	case "set":
+		la = configd.LoadSet
+	default:
+		return &RPCError{Type: "protocol", Tag: "invalid-value", Message: "unknown action " + action, BadElement: "action"}
+	}
+	if err := c.Load(la, f, text); err != nil {
+		return err
+	}
+	b.WriteString("<load-configuration-results>\n<ok/>\n</load-configuration-results>\n")
+	return nil
+}
+
+// opEditConfig is RFC 6241 <edit-config> on the candidate, with Junos'
+// <config-text><configuration-text> too. Edits are atomic, so every
+// error-option behaves as rollback-on-error.
+func opEditConfig(_ context.Context, s *Session, op *Node, _ *strings.Builder) error {
+	store, err := datastore(op.Child("target"))
+	if err != nil {
+		return err
+	}
+	if store != "candidate" {
+		return &RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "edit the candidate, then commit", BadElement: store}
+	}
+	la := configd.LoadMerge
+	switch op.Value("default-operation") {
+	case "replace":
+		la = configd.LoadOverride
+	case "", "merge", "none":
+	default:
+		return &RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad default-operation", BadElement: "default-operation"}
+	}
+	c, err := s.config()
+	if err != nil {
+		return err
+	}
+	if ct := op.Child("config-text"); ct != nil {
+		return c.Load(la, configd.FormatText, ct.Value("configuration-text"))
+	}
+	cfg := op.Child("config")
+	if cfg == nil {
+		return &RPCError{Type: "protocol", Tag: "missing-element", Message: "missing <config>", BadElement: "config"}
+	}
+	return c.Load(la, configd.FormatXML, string(cfg.Raw))
+}
+
+// opCopyConfig copies running or inline <config> to the candidate.
+func opCopyConfig(_ context.Context, s *Session, op *Node, _ *strings.Builder) error {
+	target, err := datastore(op.Child("target"))
+	if err != nil {
+		return err
+	}
+	if target != "candidate" {
+		return &RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "copy-config targets the candidate only", BadElement: target}
+	}
+	c, err := s.config()
+	if err != nil {
+		return err
+	}
+	src := op.Child("source")
+	if cfg := src.Child("config"); cfg != nil {
+		return c.Load(configd.LoadOverride, configd.FormatXML, string(cfg.Raw))
+	}
+	store, err := datastore(src)
+	if err != nil {
+		return err
+	}
+	if store == "running" {
+		return c.Rollback(0)
+	}
+	return nil
+}
+
+func opDeleteConfig(context.Context, *Session, *Node, *strings.Builder) error {
+	return &RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "delete-config: only <startup> may be deleted and gnos has none", BadElement: "delete-config"}
+}
+
+// opLock takes the exclusive configuration lock (configure exclusive),
+// for <lock> and <lock-configuration>.
+func opLock(_ context.Context, s *Session, op *Node, _ *strings.Builder) error {
+	if t := op.Child("target"); t != nil {
+		if _, err := datastore(t); err != nil {
+			return err
+		}
+	}
+	if s.locked {
+		return &RPCError{Type: "protocol", Tag: "lock-denied", Message: "configuration database already locked by this session", SessionID: s.id}
+	}
+	if s.cfg != nil && s.cfg.Mode() == configd.Private {
+		return &RPCError{Type: "protocol", Tag: "lock-denied", Message: "close the private configuration first"}
+	}
+	s.closeConfig()
+	c, err := s.srv.cfg.Configd.Open(s.user, "netconf", configd.Exclusive)
+	if err != nil {
+		return &RPCError{Type: "protocol", Tag: "lock-denied", Message: errorMessage(err)}
+	}
+	s.cfg, s.locked = c, true
+	return nil
+}
+
+// opUnlock releases the lock; uncommitted changes made under it are
+// discarded, as when leaving configure exclusive.
+func opUnlock(_ context.Context, s *Session, _ *Node, _ *strings.Builder) error {
+	if !s.locked {
+		return &RPCError{Type: "protocol", Tag: "operation-failed", Message: "configuration database is not locked by this session"}
+	}
+	s.closeConfig()
+	return nil
+}
+
+// opOpenConfiguration opens a private candidate (<private/>) or takes the
+// lock (<exclusive/>).
+func opOpenConfiguration(ctx context.Context, s *Session, op *Node, b *strings.Builder) error {
+	switch {
+	case op.Has("private"):
+		if s.cfg != nil && s.cfg.Mode() == configd.Private {
+			return nil
+		}
+		if s.locked {
+			return &RPCError{Type: "protocol", Tag: "operation-failed", Message: "unlock the configuration first"}
+		}
+		c, err := s.srv.cfg.Configd.Open(s.user, "netconf", configd.Private)
+		if err != nil {
+			return err
+		}
+		s.closeConfig()
+		s.cfg = c
+		return nil
+	case op.Has("exclusive"):
+		return opLock(ctx, s, op, b)
+	}
+	_, err := s.config()
+	return err
+}
+
+func opCloseConfiguration(_ context.Context, s *Session, _ *Node, _ *strings.Builder) error {
+	s.closeConfig()
+	return nil
+}
+
+func opDiscard(_ context.Context, s *Session, _ *Node, _ *strings.Builder) error {
+	c, err := s.config()
+	if err != nil {
+		return err
+	}
+	return c.Rollback(0)
+}
+
+func opValidate(ctx context.Context, s *Session, op *Node, _ *strings.Builder) error {
+	if src := op.Child("source"); src != nil && src.Has("config") {
+		return &RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "validate the candidate", BadElement: "config"}
+	}
+	c, err := s.config()
+	if err != nil {
+		return err
+	}
+	_, err = c.Commit(ctx, configd.CommitOptions{Check: true})
+	return err
+}
+
+// opCommit is RFC 6241 <commit> with <confirmed/>, <confirm-timeout>
+// (seconds, default 600), <persist> and <persist-id>; a plain commit
+// confirms a pending confirmed commit.
+func opCommit(ctx context.Context, s *Session, op *Node, _ *strings.Builder) error {
+	o := configd.CommitOptions{}
+	if op.Has("confirmed") {
+		o.Confirmed = 600 * time.Second
+		if v := op.Value("confirm-timeout"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return &RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad confirm-timeout", BadElement: "confirm-timeout"}
+			}
+			o.Confirmed = time.Duration(n) * time.Second
+		}
+	}
+	c, err := s.config()
+	if err != nil {
+		return err
+	}
+	_, err = c.Commit(ctx, o)
+	return err
+}
+
+// opCancelCommit cancels a pending confirmed commit by committing
+// rollback 1, what its timer would have done.
+func opCancelCommit(ctx context.Context, s *Session, _ *Node, _ *strings.Builder) error {
+	if _, ok := s.srv.cfg.Configd.PendingConfirm(); !ok {
+		return &RPCError{Type: "protocol", Tag: "operation-failed", Message: "no confirmed commit is pending"}
+	}
+	c, err := s.config()
+	if err != nil {
+		return err
+	}
+	if err := c.Rollback(1); err != nil {
+		return err
+	}
+	_, err = c.Commit(ctx, configd.CommitOptions{Comment: "cancel-commit"})
+	return err
+}
+
+// opCommitConfiguration is Junos' <commit-configuration> with <check/>,
+// <confirmed/>, <confirm-timeout> (minutes), <log>, <at-time>,
+// <synchronize/>; the reply is <commit-results>.
+func opCommitConfiguration(ctx context.Context, s *Session, op *Node, b *strings.Builder) error {
+	o := configd.CommitOptions{Check: op.Has("check"), Comment: op.Value("log")}
+	if op.Has("confirmed") {
+		o.Confirmed = 10 * time.Minute
+		if v := op.Value("confirm-timeout"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 65535 {
+				return &RPCError{Type: "protocol", Tag: "invalid-value", Message: "confirm-timeout must be 1..65535 minutes", BadElement: "confirm-timeout"}
+			}
+			o.Confirmed = time.Duration(n) * time.Minute
+		}
+	}
+	if at := op.Value("at-time"); at != "" {
+		t, err := parseAtTime(at, s.srv.cfg.Configd.Clock().Now())
+		if err != nil {
+			return &RPCError{Type: "protocol", Tag: "invalid-value", Message: err.Error(), BadElement: "at-time"}
+		}
+		o.At = t
+	}
+	c, err := s.config()
+	if err != nil {
+		return err
+	}
+	res, err := c.Commit(ctx, o)
+	if err != nil {
+		return err
+	}
+	b.WriteString("<commit-results>\n<routing-engine junos:style=\"normal\">\n<name>re0</name>\n")
+	switch {
+	case o.Check:
+		b.WriteString("<commit-check-success/>\n")
+	case !o.At.IsZero():
+		fmt.Fprintf(b, "<commit-success/>\n<commit-scheduled>commit at %s</commit-scheduled>\n", res.At.Format("2006-01-02 15:04:05 MST"))
+	default:
+		b.WriteString("<commit-success/>\n")
+		fmt.Fprintf(b, "<commit-revision-information>\n<new-db-revision>re0-%d</new-db-revision>\n</commit-revision-information>\n", res.Seq)
+	}
+	b.WriteString("</routing-engine>\n</commit-results>\n")
+	return nil
+}
+
+// parseAtTime reads Junos' at-time: "hh:mm[:ss]" (today, or tomorrow if
+// past) or "yyyy-mm-dd hh:mm[:ss]", local time of the daemon's clock.
+func parseAtTime(s string, now time.Time) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
+			return t, nil
+		}
+	}
+	for _, layout := range []string{"15:04:05", "15:04"} {
+		if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
+			at := time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), t.Second(), 0, now.Location())
+			if !at.After(now) {
+				at = at.AddDate(0, 0, 1)
+			}
+			return at, nil
+		}
+	}
+	return time.Time{}, errors.New("at-time: expected \"hh:mm[:ss]\" or \"yyyy-mm-dd hh:mm[:ss]\"")
+}
+
+func opCloseSession(_ context.Context, s *Session, _ *Node, _ *strings.Builder) error {
+	s.closed = true
+	return nil
+}
+
+func opKillSession(_ context.Context, s *Session, op *Node, _ *strings.Builder) error {
+	id, err := strconv.Atoi(op.Value("session-id"))
+	if err != nil {
+		return &RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad session-id", BadElement: "session-id"}
+	}
+	if id == s.id {
+		return &RPCError{Type: "protocol", Tag: "invalid-value", Message: "a session cannot kill itself", BadElement: "session-id"}
+	}
+	if !s.srv.kill(id) {
+		return &RPCError{Type: "protocol", Tag: "invalid-value", Message: fmt.Sprintf("no session %d", id), BadElement: "session-id"}
+	}
+	return nil
+}

@@ -1,0 +1,287 @@
+package netconf_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/gnos/gnos/pic/plugins/all"
+)
+
+func TestHelloAndFramings(t *testing.T) {
+	n, _ := startNode(t)
+	for _, tt := range []struct {
+		name   string
+		base11 bool
+	}{{"base1.0 end-of-message", false}, {"base1.1 chunked", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := dial(t, n, "admin", tt.base11)
+			if c.hello.Value("session-id") == "" {
+				t.Fatalf("server hello without session-id")
+			}
+			caps := map[string]bool{}
+			for _, k := range c.hello.Child("capabilities").Kids {
+				caps[k.Text] = true
+			}
+			for _, want := range []string{"urn:ietf:params:netconf:base:1.1", "urn:ietf:params:netconf:capability:candidate:1.0",
+				"urn:ietf:params:netconf:capability:confirmed-commit:1.0", "urn:ietf:params:netconf:capability:validate:1.0"} {
+				if !caps[want] {
+					t.Errorf("hello lacks capability %s", want)
+				}
+			}
+			r := ok(t, c.rpc(`<get-configuration/>`))
+			if got := r.Child("configuration").Child("system").Value("host-name"); got != "lab1" {
+				t.Fatalf("host-name = %q, want lab1", got)
+			}
+			// a second RPC on the same session, then close-session
+			ok(t, c.rpc(`<get-config><source><running/></source></get-config>`))
+			if r := ok(t, c.rpc(`<close-session/>`)); !r.Has("ok") {
+				t.Fatalf("close-session: got no <ok/>")
+			}
+		})
+	}
+}
+
+func TestJunosConfigurationAPI(t *testing.T) {
+	n, _ := startNode(t)
+	c := dial(t, n, "admin", true)
+	steps := []struct {
+		name  string
+		rpc   string
+		check func(t *testing.T, r *nodeT)
+	}{
+		{"load set", `<load-configuration action="set" format="text"><configuration-set>set system domain-name example.net</configuration-set></load-configuration>`,
+			func(t *testing.T, r *nodeT) { has(t, r, "load-configuration-results") }},
+		{"compare", `<get-configuration compare="rollback" rollback="0" format="text"/>`,
+			func(t *testing.T, r *nodeT) {
+				out := r.Child("configuration-information").Value("configuration-output")
+				if !strings.Contains(out, "+  domain-name example.net;") {
+					t.Fatalf("compare = %q, want the added domain-name", out)
+				}
+			}},
+		{"commit check", `<commit-configuration><check/></commit-configuration>`,
+			func(t *testing.T, r *nodeT) { has(t, r.Child("commit-results").Child("routing-engine"), "commit-check-success") }},
+		{"commit with log", `<commit-configuration><log>first</log></commit-configuration>`,
+			func(t *testing.T, r *nodeT) { has(t, r.Child("commit-results").Child("routing-engine"), "commit-success") }},
+		{"load text", `<load-configuration action="merge" format="text"><configuration-text>system { time-zone Europe/Paris; }</configuration-text></load-configuration>`, nil},
+		{"load xml", `<load-configuration action="merge" format="xml"><configuration><system><host-name>lab2</host-name></system></configuration></load-configuration>`, nil},
+		{"validate", `<validate><source><candidate/></source></validate>`, nil},
+		{"candidate text", `<get-configuration format="text"><configuration><system/></configuration></get-configuration>`,
+			func(t *testing.T, r *nodeT) {
+				txt := r.Value("configuration-text")
+				if !strings.Contains(txt, "host-name lab2;") || !strings.Contains(txt, "time-zone Europe/Paris;") {
+					t.Fatalf("candidate = %q, want host-name lab2 and the time-zone", txt)
+				}
+			}},
+		{"commit confirmed", `<commit-configuration><confirmed/><confirm-timeout>5</confirm-timeout><log>try</log></commit-configuration>`, nil},
+		{"confirm", `<commit-configuration/>`, nil},
+		{"commit information", `<get-commit-information/>`,
+			func(t *testing.T, r *nodeT) {
+				if got := len(r.Child("commit-information").Kids); got < 3 {
+					t.Fatalf("commit-history entries = %d, want at least 3", got)
+				}
+			}},
+		{"rollback 2", `<load-configuration rollback="2"/>`, nil},
+		{"diff after rollback", `<get-configuration compare="rollback" rollback="0" format="text"/>`,
+			func(t *testing.T, r *nodeT) {
+				out := r.Child("configuration-information").Value("configuration-output")
+				if !strings.Contains(out, "-  host-name lab2;") || !strings.Contains(out, "+  host-name lab1;") {
+					t.Fatalf("compare after rollback 2 = %q, want host-name lab2 replaced by lab1", out)
+				}
+			}},
+		{"discard", `<discard-changes/>`, nil},
+		{"lock", `<lock-configuration/>`, nil},
+		{"unlock", `<unlock-configuration/>`, nil},
+		{"std lock", `<lock><target><candidate/></target></lock>`, nil},
+		{"std unlock", `<unlock><target><candidate/></target></unlock>`, nil},
+		{"edit-config delete", `<edit-config><target><candidate/></target><config><configuration><system><time-zone operation="delete"/></system></configuration></config></edit-config>`, nil},
+		{"std commit", `<commit/>`, nil},
+		{"committed xml", `<get-configuration database="committed"><configuration><system><time-zone/></system></configuration></get-configuration>`,
+			func(t *testing.T, r *nodeT) {
+				if r.Child("configuration").Child("system").Has("time-zone") {
+					t.Fatalf("time-zone still committed after edit-config delete")
+				}
+			}},
+		{"set format", `<get-configuration database="committed" format="set"/>`,
+			func(t *testing.T, r *nodeT) {
+				if !strings.Contains(r.Value("configuration-set"), "set system host-name lab2") {
+					t.Fatalf("set form = %q", r.Value("configuration-set"))
+				}
+			}},
+		{"rollback information", `<get-rollback-information><rollback>1</rollback><compare>0</compare></get-rollback-information>`,
+			func(t *testing.T, r *nodeT) { has(t, r.Child("rollback-information"), "configuration-information") }},
+	}
+	for _, st := range steps {
+		r := c.rpc(st.rpc)
+		if errs := errorsOf(r); len(errs) > 0 {
+			t.Fatalf("%s: got rpc-error %q", st.name, errs)
+		}
+		if st.check != nil {
+			t.Run(st.name, func(t *testing.T) { st.check(t, r) })
+		}
+	}
+}
+
+func TestPrivateAndLocks(t *testing.T) {
+	n, _ := startNode(t)
+	a := dial(t, n, "admin", true)
+	b := dial(t, n, "admin", false)
+	ok(t, a.rpc(`<lock-configuration/>`))
+	wantError(t, b.rpc(`<lock-configuration/>`), "lock-denied")
+	ok(t, a.rpc(`<unlock-configuration/>`))
+	ok(t, b.rpc(`<lock-configuration/>`))
+	ok(t, b.rpc(`<unlock-configuration/>`))
+
+	ok(t, a.rpc(`<open-configuration><private/></open-configuration>`))
+	ok(t, a.rpc(`<load-configuration action="set"><configuration-set>set system domain-name private.example</configuration-set></load-configuration>`))
+	// b's view of the candidate does not see a's private change
+	r := ok(t, b.rpc(`<get-configuration><configuration><system><domain-name/></system></configuration></get-configuration>`))
+	if r.Child("configuration").Child("system").Has("domain-name") {
+		t.Fatalf("a private change is visible to another session")
+	}
+	ok(t, a.rpc(`<commit-configuration/>`))
+	ok(t, a.rpc(`<close-configuration/>`))
+	r = ok(t, b.rpc(`<get-configuration database="committed"/>`))
+	if got := r.Child("configuration").Child("system").Value("domain-name"); got != "private.example" {
+		t.Fatalf("committed domain-name = %q, want private.example", got)
+	}
+}
+
+func TestCommandsAndTableRPCs(t *testing.T) {
+	n, _ := startNode(t)
+	c := dial(t, n, "oper", true)
+	r := ok(t, c.rpc(`<get-software-information/>`))
+	if got := r.Child("software-information").Value("host-name"); got != "lab1" {
+		t.Fatalf("software-information host-name = %q, want lab1", got)
+	}
+	r = ok(t, c.rpc(`<command format="text">show version</command>`))
+	if out := r.Value("output"); !strings.Contains(out, "Hostname: lab1") {
+		t.Fatalf("show version text = %q", out)
+	}
+	r = ok(t, c.rpc(`<command>show version</command>`))
+	if !r.Has("software-information") {
+		t.Fatalf("<command> xml: got %v, want <software-information>", names(r))
+	}
+	r = ok(t, c.rpc(`<get-software-information format="text"/>`))
+	if !strings.Contains(r.Value("output"), "Hostname: lab1") {
+		t.Fatalf("format=text reply = %q", r.Value("output"))
+	}
+	wantError(t, c.rpc(`<get-software-information><all-servers/></get-software-information>`), "unknown-element")
+	wantError(t, c.rpc(`<command>show version invoke-on all-routing-engines</command>`), "operation-failed")
+	ok(t, c.rpc(`<get-route-engine-information/>`))
+	r = ok(t, c.rpc(`<get-chassis-inventory/>`))
+	if r.Child("chassis-inventory").Child("chassis").Value("serial-number") == "" {
+		t.Fatalf("chassis-inventory without serial-number")
+	}
+	// operator: no configuration
+	wantError(t, c.rpc(`<load-configuration action="set"><configuration-set>set system host-name x</configuration-set></load-configuration>`), "access-denied")
+	wantError(t, c.rpc(`<command>configure</command>`), "access-denied")
+	admin := dial(t, n, "admin", false)
+	wantError(t, admin.rpc(`<command>configure private</command>`), "operation-not-supported")
+}
+
+func TestClassesAndErrors(t *testing.T) {
+	n, _ := startNode(t)
+	ro := dial(t, n, "ro", true)
+	ok(t, ro.rpc(`<get-configuration/>`))
+	ok(t, ro.rpc(`<command format="text">show system commit</command>`))
+	for _, op := range []string{
+		`<commit-configuration/>`,
+		`<commit/>`,
+		`<lock><target><candidate/></target></lock>`,
+		`<edit-config><target><candidate/></target><config><configuration/></config></edit-config>`,
+		`<clear-system-commit/>`,
+		`<command>clear system commit</command>`,
+	} {
+		wantError(t, ro.rpc(op), "access-denied")
+	}
+	admin := dial(t, n, "admin", false)
+	tests := []struct {
+		name, msg, tag string
+	}{
+		{"malformed XML", `<rpc message-id="9"><get-configuration></rpc>`, "malformed-message"},
+		{"entity bomb", `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]><rpc message-id="9"><get-configuration>&lol2;</get-configuration></rpc>`, "malformed-message"},
+		{"undefined entity", `<rpc message-id="9"><command>&boom;</command></rpc>`, "malformed-message"},
+		{"unknown RPC", `<rpc message-id="9"><get-the-moon/></rpc>`, "operation-not-supported"},
+		{"not an rpc", `<bogus/>`, "unknown-element"},
+		{"two operations", `<rpc message-id="9"><get-configuration/><get-configuration/></rpc>`, "operation-not-supported"},
+		{"bad load", `<rpc message-id="9"><load-configuration action="set"><configuration-set>set system no-such-thing 1</configuration-set></load-configuration></rpc>`, "invalid-value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := admin.raw([]byte(tt.msg), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantError(t, r, tt.tag)
+			ok(t, admin.rpc(`<get-configuration/>`)) // the session carries on
+		})
+	}
+	wantError(t, admin.rpc(`<kill-session><session-id>99999</session-id></kill-session>`), "invalid-value")
+	// a commit that fails validation names the path, Junos-style
+	ok(t, admin.rpc(`<load-configuration action="set"><configuration-set>set system login user bob uid 2000</configuration-set></load-configuration>`))
+	r := admin.rpc(`<commit-configuration/>`)
+	var sawPath, sawCheckout bool
+	for _, k := range r.Kids {
+		if k.Name.Local != "rpc-error" {
+			continue
+		}
+		if strings.Contains(k.Value("error-path"), "[edit system login user bob]") {
+			sawPath = true
+		}
+		if k.Value("error-message") == "configuration check-out failed" {
+			sawCheckout = true
+		}
+	}
+	if !sawPath || !sawCheckout {
+		t.Fatalf("failed commit errors = %q, want the [edit …] path and check-out failed", errorsOf(r))
+	}
+}
+
+func TestHugeMessageEndsOnlyThatSession(t *testing.T) {
+	n, _ := startNode(t)
+	other := dial(t, n, "admin", true)
+	for _, base11 := range []bool{false, true} {
+		c := dial(t, n, "admin", base11)
+		huge := "<rpc><get-configuration>" + strings.Repeat("x", 65<<20) + "</get-configuration></rpc>"
+		r, err := c.raw([]byte(huge), "")
+		if err == nil {
+			wantError(t, r, "too-big")
+		}
+		if _, err := c.try(`<get-configuration/>`); err == nil {
+			t.Fatalf("base11=%v: session still served after a too-big message", base11)
+		}
+	}
+	ok(t, other.rpc(`<get-configuration/>`))
+}
+
+func TestAuthentication(t *testing.T) {
+	n, _ := startNode(t)
+	if _, err := dialSSH(t, n, "admin", "wrong"); err == nil {
+		t.Fatalf("login with a wrong password succeeded")
+	}
+	if _, err := dialSSH(t, n, "nobody", "x"); err == nil {
+		t.Fatalf("login of an unknown user succeeded")
+	}
+	// rate limit: after 5 failures from this address even the right
+	// password is refused until the window passes
+	for range 5 {
+		dialSSH(t, n, "oper", "wrong")
+	}
+	if _, err := dialSSH(t, n, "admin", "admin123"); err == nil {
+		t.Fatalf("login succeeded while rate-limited")
+	}
+}
+
+func TestRateLimitWindowPasses(t *testing.T) {
+	n, clk := startNode(t)
+	for range 5 {
+		dialSSH(t, n, "oper", "wrong")
+	}
+	clk.Advance(2 * time.Minute)
+	sc, err := dialSSH(t, n, "admin", "admin123")
+	if err != nil {
+		t.Fatalf("login after the window: %v", err)
+	}
+	sc.Close()
+}

@@ -1,0 +1,129 @@
+package netconf
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/cli/lineedit"
+)
+
+// termState is what pty-req and window-change told about the terminal.
+type termState struct {
+	mu    sync.Mutex // guards both fields (requests arrive on another goroutine)
+	pty   bool
+	width int
+}
+
+func (t *termState) setPTY(p []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.pty = true
+	if n := sshString(p); len(p) >= 4+len(n)+4 {
+		t.width = int(binary.BigEndian.Uint32(p[4+len(n):]))
+	}
+}
+
+func (t *termState) setSize(p []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(p) >= 4 {
+		t.width = int(binary.BigEndian.Uint32(p))
+	}
+}
+
+func (t *termState) isPTY() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.pty
+}
+
+// crlf translates "\n" to "\r\n" for a terminal.
+type crlf struct{ w io.Writer }
+
+func (c crlf) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(c.w, strings.ReplaceAll(string(p), "\n", "\r\n")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// serveShell runs the gnos CLI for user over ch: one command when cmd is
+// set (ssh host "show version"), else an interactive session through the
+// line editor (with a pty) or a plain line reader (without). Commands the
+// user's class does not allow get "permission denied". It returns the exit
+// status.
+func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, lvl Level, term *termState, cmd string) int {
+	sess := s.cfg.CLI.NewSession(user, "cli")
+	defer sess.Close()
+	var out io.Writer = ch
+	if term.isPTY() {
+		out = crlf{ch}
+	}
+	run := func(line string, indent int) (cli.Result, bool) {
+		if !sess.InConfig() && CommandLevel(line) > lvl {
+			fmt.Fprintln(out, "error: permission denied")
+			return cli.Result{Failed: true, Caret: -1}, false
+		}
+		r := sess.Exec(ctx, line)
+		if r.Question != "" {
+			io.WriteString(out, r.Question)
+			r = sess.Exec(ctx, "") // the default answer
+		}
+		if r.Caret >= 0 && indent >= 0 {
+			fmt.Fprintf(out, "%s^\n", strings.Repeat(" ", indent+r.Caret))
+		}
+		io.WriteString(out, r.Output)
+		return r, true
+	}
+	if cmd != "" {
+		failed := false
+		for _, line := range strings.Split(cmd, ";") {
+			if r, _ := run(strings.TrimSpace(line), -1); r.Failed {
+				failed = true
+			}
+		}
+		if failed {
+			return 1
+		}
+		return 0
+	}
+	ed := lineedit.New(ch, out)
+	if term.isPTY() {
+		ed.Complete = func(line string) []lineedit.Candidate {
+			var out []lineedit.Candidate
+			for _, c := range sess.Complete(line) {
+				out = append(out, lineedit.Candidate{Text: c.Text, Help: c.Help})
+			}
+			return out
+		}
+		fmt.Fprintf(out, "--- gnos %s\n", s.cfg.CLI.Version)
+	} else {
+		ed = lineedit.New(ch, io.Discard) // no echo without a terminal
+	}
+	for {
+		if b := sess.Banner(); b != "" {
+			fmt.Fprintf(out, "\n%s\n", b)
+		}
+		prompt := sess.Prompt()
+		if !term.isPTY() {
+			io.WriteString(ch, prompt)
+		}
+		line, err := ed.ReadLine(prompt)
+		if errors.Is(err, lineedit.ErrInterrupt) {
+			continue
+		}
+		if err != nil {
+			return 0
+		}
+		r, _ := run(line, len(prompt))
+		if r.Exit {
+			return 0
+		}
+	}
+}

@@ -1,0 +1,265 @@
+package netconf
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// handshakeTimeout bounds the SSH handshake and authentication.
+const handshakeTimeout = 30 * time.Second
+
+func (s *Server) accept(l *listener) {
+	defer s.wg.Done()
+	for {
+		nc, err := l.ln.Accept()
+		if err != nil {
+			return // closed
+		}
+		s.wg.Add(1)
+		go s.serveConn(nc, l)
+	}
+}
+
+// checkPassword authenticates against `system login user U
+// authentication encrypted-password`. Failures are logged and counted per
+// source address; an address over its limit is refused without checking.
+func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
+	host := hostOf(c.RemoteAddr())
+	if s.limit.Blocked(host) {
+		s.log.Warn("netconf: login refused: too many failures", "user", c.User(), "from", host)
+		return nil, errAuth
+	}
+	cfg := s.cfg.Configd.Committed()
+	a, ok := LookupAccount(cfg, c.User())
+	if !ok || !a.CheckPassword(string(pw)) {
+		s.limit.Fail(host)
+		s.log.Warn("netconf: failed login", "user", c.User(), "from", host, "method", "password")
+		return nil, errAuth
+	}
+	return s.permit(a, host, "password")
+}
+
+// checkKey authenticates with ssh-rsa / ssh-ed25519 keys. A key that is
+// not the user's is not a failure (clients offer several keys).
+func (s *Server) checkKey(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+	host := hostOf(c.RemoteAddr())
+	if s.limit.Blocked(host) {
+		return nil, errAuth
+	}
+	a, ok := LookupAccount(s.cfg.Configd.Committed(), c.User())
+	if !ok || !a.HasKey(key) {
+		return nil, errAuth
+	}
+	return s.permit(a, host, "publickey")
+}
+
+// permit turns an authenticated account into permissions: its level.
+func (s *Server) permit(a *Account, host, method string) (*ssh.Permissions, error) {
+	lvl := ClassLevel(s.cfg.Configd.Committed(), a.Class)
+	if lvl == LevelNone {
+		s.limit.Fail(host)
+		s.log.Warn("netconf: login refused: class has no permissions", "user", a.Name, "class", a.Class, "from", host)
+		return nil, errAuth
+	}
+	s.log.Info("netconf: login", "user", a.Name, "class", a.Class, "from", host, "method", method)
+	return &ssh.Permissions{Extensions: map[string]string{"level": strconv.Itoa(int(lvl))}}, nil
+}
+
+func (s *Server) serveConn(nc net.Conn, l *listener) {
+	defer s.wg.Done()
+	defer nc.Close()
+	nc.SetDeadline(s.clockless().Add(handshakeTimeout))
+	sc, chans, reqs, err := ssh.NewServerConn(nc, s.ssh)
+	if err != nil {
+		s.log.Debug("netconf: ssh handshake", "from", nc.RemoteAddr().String(), "err", err)
+		return
+	}
+	nc.SetDeadline(time.Time{})
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		sc.Close()
+		return
+	}
+	s.conns[sc] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, sc)
+		s.mu.Unlock()
+		sc.Close()
+	}()
+	go ssh.DiscardRequests(reqs)
+	lvl, _ := strconv.Atoi(sc.Permissions.Extensions["level"])
+	for nch := range chans {
+		if nch.ChannelType() != "session" {
+			nch.Reject(ssh.UnknownChannelType, "only session channels")
+			continue
+		}
+		ch, creqs, err := nch.Accept()
+		if err != nil {
+			continue
+		}
+		s.wg.Add(1)
+		go s.serveChannel(sc, ch, creqs, l, Level(lvl))
+	}
+}
+
+// clockless is the wall time for network deadlines (never the fake clock).
+func (s *Server) clockless() time.Time { return time.Now() }
+
+// serveChannel answers a session channel's requests: subsystem netconf,
+// shell, exec, pty-req and window-change. The first of subsystem, shell
+// or exec starts the channel's work; requests keep being answered while
+// it runs.
+func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *ssh.Request, l *listener, lvl Level) {
+	defer s.wg.Done()
+	defer ch.Close()
+	started := false
+	term := &termState{width: 80}
+	done := make(chan struct{})
+	for {
+		select {
+		case req, ok := <-reqs:
+			if !ok {
+				if started {
+					<-done
+				}
+				return
+			}
+			s.mu.Lock()
+			netconf, shell := l.netconf, l.shell
+			s.mu.Unlock()
+			ok = false
+			switch req.Type {
+			case "pty-req":
+				term.setPTY(req.Payload)
+				ok = true
+			case "window-change":
+				term.setSize(req.Payload)
+				ok = true
+			case "env":
+				ok = true
+			case "subsystem":
+				if !started && netconf && sshString(req.Payload) == "netconf" {
+					ok, started = true, true
+					go func() {
+						defer close(done)
+						err := s.serveNETCONF(context.Background(), ch, ch, sc.User(), lvl)
+						if err != nil {
+							s.log.Debug("netconf: session ended", "user", sc.User(), "err", err)
+						}
+						exit(ch, 0)
+					}()
+				}
+			case "shell", "exec":
+				if !started && shell {
+					ok, started = true, true
+					cmd := ""
+					if req.Type == "exec" {
+						cmd = sshString(req.Payload)
+					}
+					go func() {
+						defer close(done)
+						exit(ch, s.serveShell(context.Background(), ch, sc.User(), lvl, term, cmd))
+					}()
+				}
+			}
+			if req.WantReply {
+				req.Reply(ok, nil)
+			}
+		case <-done:
+			return
+		}
+	}
+}
+
+// exit sends exit-status and closes the channel.
+func exit(ch ssh.Channel, code int) {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], uint32(code))
+	ch.SendRequest("exit-status", false, b[:])
+	ch.CloseWrite()
+	ch.Close()
+}
+
+// sshString decodes an SSH string (uint32 length, bytes) from a payload.
+func sshString(p []byte) string {
+	if len(p) < 4 {
+		return ""
+	}
+	n := binary.BigEndian.Uint32(p)
+	if uint64(n) > uint64(len(p)-4) {
+		return ""
+	}
+	return string(p[4 : 4+n])
+}
+
+// serveNETCONF runs one NETCONF session over r/w for user at level; conn
+// is closed to kill the session.
+func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Closer, user string, lvl Level) error {
+	ss, err := s.register(user, lvl, conn)
+	if err != nil {
+		// Refuse after the hello would be friendlier; a closed channel is
+		// what clients get from Junos too.
+		return err
+	}
+	ss.r = NewReader(rw, s.cfg.MaxMessage)
+	ss.w = NewWriter(rw)
+	return ss.serve(ctx)
+}
+
+// register adds a session, enforcing the per-user limit.
+func (s *Server) register(user string, lvl Level, conn io.Closer) (*Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, fmt.Errorf("netconf: server closed")
+	}
+	if s.perUser[user] >= s.cfg.MaxSessionsPerUser {
+		s.log.Warn("netconf: session refused: too many sessions", "user", user)
+		return nil, fmt.Errorf("netconf: too many sessions for %s", user)
+	}
+	s.nextID++
+	ss := &Session{srv: s, id: s.nextID, user: user, level: lvl, conn: conn}
+	s.sessions[ss.id] = ss
+	s.perUser[user]++
+	return ss, nil
+}
+
+func (s *Server) unregister(ss *Session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessions[ss.id] == ss {
+		delete(s.sessions, ss.id)
+		if s.perUser[ss.user]--; s.perUser[ss.user] <= 0 {
+			delete(s.perUser, ss.user)
+		}
+	}
+}
+
+// kill ends session id (kill-session); false if there is none.
+func (s *Server) kill(id int) bool {
+	s.mu.Lock()
+	ss := s.sessions[id]
+	s.mu.Unlock()
+	if ss == nil {
+		return false
+	}
+	ss.kill()
+	return true
+}
+
+// Sessions returns how many NETCONF sessions are open.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}

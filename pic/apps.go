@@ -1,0 +1,120 @@
+package pic
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/gnos/gnos/configd/tree"
+)
+
+// App is a resolved application, as policies carry it.
+type App struct {
+	Name              string `json:"name"`
+	Protocol          string `json:"protocol,omitempty"`
+	SourcePort        string `json:"source-port,omitempty"`
+	DestinationPort   string `json:"destination-port,omitempty"`
+	ICMPType          string `json:"icmp-type,omitempty"`
+	InactivityTimeout int    `json:"inactivity-timeout,omitempty"`
+}
+
+// maxSetDepth bounds application-set nesting.
+const maxSetDepth = 8
+
+// ResolveApplications resolves application names (and application-set
+// names, when sets is true) against the configuration and the junos-*
+// defaults, returning the applications and the dependency keys read.
+func ResolveApplications(in *CompileInput, names []string, sets bool) ([]App, []string, error) {
+	var apps []App
+	var deps []string
+	seen := map[string]bool{}
+	var add func(name string, set bool, depth int) error
+	add = func(name string, set bool, depth int) error {
+		if depth > maxSetDepth {
+			return fmt.Errorf("application-set %s nests too deeply", name)
+		}
+		kind := "application"
+		if set {
+			kind = "application-set"
+		}
+		deps = append(deps, Dep("applications", kind, name))
+		n := lookupApp(in.Root, kind, name)
+		if n == nil {
+			n = lookupApp(in.Defaults, kind, name)
+		}
+		if n == nil {
+			return fmt.Errorf("%s %s is not defined", kind, name)
+		}
+		if !set {
+			if !seen[name] {
+				seen[name] = true
+				apps = append(apps, appOf(n))
+			}
+			return nil
+		}
+		for _, m := range n.AllNamed("application") {
+			if !m.Inactive {
+				if err := add(m.Key, false, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		for _, m := range n.AllNamed("application-set") {
+			if !m.Inactive {
+				if err := add(m.Key, true, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, n := range names {
+		if err := add(n, sets, 0); err != nil {
+			return nil, nil, err
+		}
+	}
+	return apps, deps, nil
+}
+
+func lookupApp(root *tree.Node, kind, name string) *tree.Node {
+	a := root.ChildNamed("applications", "")
+	if a == nil || a.Inactive {
+		return nil
+	}
+	n := a.ChildNamed(kind, name)
+	if n == nil || n.Inactive {
+		return nil
+	}
+	return n
+}
+
+func appOf(n *tree.Node) App {
+	a := App{Name: n.Key}
+	a.Protocol, _ = n.Leaf("protocol")
+	a.SourcePort, _ = n.Leaf("source-port")
+	a.DestinationPort, _ = n.Leaf("destination-port")
+	a.ICMPType, _ = n.Leaf("icmp-type")
+	if v, ok := n.Leaf("inactivity-timeout"); ok {
+		a.InactivityTimeout, _ = strconv.Atoi(v)
+	}
+	return a
+}
+
+// Values returns the active values of leaf-list name under n.
+func Values(n *tree.Node, name string) []string {
+	var out []string
+	for _, c := range n.AllNamed(name) {
+		if !c.Inactive {
+			out = append(out, c.Value)
+		}
+	}
+	return out
+}
+
+// Active returns the active child name of n, or nil.
+func Active(n *tree.Node, name string) *tree.Node {
+	c := n.ChildNamed(name, "")
+	if c == nil || c.Inactive {
+		return nil
+	}
+	return c
+}

@@ -1,0 +1,30 @@
+package pic
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// JSONControl returns the control handler most plugins need: policies are
+// JSON-decoded into a *T and published in the policy DB under the
+// plugin's slot; deletes remove them. The data path finds them with
+// PolicyDB.Lookup(serviceSet, pluginID).Value.(*T).
+func JSONControl[T any](plugin string) ControlHandler {
+	var db *PolicyDB
+	return ControlFunc(func(_ context.Context, ev *ControlEvent) error {
+		switch ev.Kind {
+		case EvInit:
+			db = ev.DB
+		case EvPolicyAdd, EvPolicyChange:
+			v := new(T)
+			if err := json.Unmarshal(ev.Policy, v); err != nil {
+				return fmt.Errorf("%s: service-set %s: bad policy: %w", plugin, ev.Name, err)
+			}
+			return db.Publish(ev.ServiceSet, ev.Plugin, ev.Gen, v, PolicySize(len(ev.Policy)))
+		case EvPolicyDelete:
+			db.Delete(ev.ServiceSet, ev.Plugin)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,111 @@
+package nat
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/gnos/gnos/configd/tree"
+
+	"github.com/gnos/gnos/pic"
+)
+
+// Policy is a service-set's compiled NAT policy.
+type Policy struct {
+	Rules []Rule          `json:"rules"`
+	Pools map[string]Pool `json:"pools,omitempty"`
+}
+
+// Rule is one compiled NAT rule.
+type Rule struct {
+	Name           string `json:"name"`
+	MatchDirection string `json:"match-direction"`
+	Terms          []Term `json:"terms"`
+}
+
+// Term is one compiled NAT term: the match and the translation.
+type Term struct {
+	Name            string    `json:"name"`
+	Sources         []string  `json:"sources,omitempty"`
+	Destinations    []string  `json:"destinations,omitempty"`
+	Apps            []pic.App `json:"apps,omitempty"`
+	SourcePool      string    `json:"source-pool,omitempty"`
+	TranslationType string    `json:"translation-type,omitempty"` // napt-44 | basic-nat44
+}
+
+// Pool is a compiled address pool.
+type Pool struct {
+	Addresses []string `json:"addresses"`
+	PortLow   int      `json:"port-low,omitempty"` // 0: automatic
+	PortHigh  int      `json:"port-high,omitempty"`
+}
+
+// Compile builds the policy of a service-set from its nat-rules; nil when
+// it names none.
+func Compile(in *pic.CompileInput) ([]byte, []string, error) {
+	names := pic.Values(in.ServiceSet, "nat-rules")
+	if len(names) == 0 {
+		return nil, nil, nil
+	}
+	pol := Policy{Pools: map[string]Pool{}}
+	var deps []string
+	natRoot := pic.Active(pic.Active(in.Root, "services"), "nat")
+	for _, name := range names {
+		deps = append(deps, pic.Dep("services", "nat", "rule", name))
+		rn := natRoot.ChildNamed("rule", name)
+		if rn == nil || rn.Inactive {
+			return nil, nil, fmt.Errorf("nat rule %s is not defined", name)
+		}
+		r := Rule{Name: name}
+		r.MatchDirection, _ = rn.Leaf("match-direction")
+		for _, tn := range rn.AllNamed("term") {
+			if tn.Inactive {
+				continue
+			}
+			t := Term{Name: tn.Key}
+			if from := pic.Active(tn, "from"); from != nil {
+				t.Sources = pic.Values(from, "source-address")
+				t.Destinations = pic.Values(from, "destination-address")
+				apps, d, err := pic.ResolveApplications(in, pic.Values(from, "applications"), false)
+				if err != nil {
+					return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
+				}
+				t.Apps, deps = apps, append(deps, d...)
+			}
+			tr := pic.Active(pic.Active(tn, "then"), "translated")
+			if tr != nil {
+				t.SourcePool, _ = tr.Leaf("source-pool")
+				if tt := pic.Active(tr, "translation-type"); tt != nil {
+					for _, k := range []string{"napt-44", "basic-nat44"} {
+						if pic.Active(tt, k) != nil {
+							t.TranslationType = k
+						}
+					}
+				}
+			}
+			if p := t.SourcePool; p != "" {
+				deps = append(deps, pic.Dep("services", "nat", "pool", p))
+				pn := natRoot.ChildNamed("pool", p)
+				if pn == nil || pn.Inactive {
+					return nil, nil, fmt.Errorf("nat pool %s is not defined", p)
+				}
+				pol.Pools[p] = poolOf(pn)
+			}
+			r.Terms = append(r.Terms, t)
+		}
+		pol.Rules = append(pol.Rules, r)
+	}
+	b, err := json.Marshal(&pol)
+	return b, deps, err
+}
+
+func poolOf(n *tree.Node) Pool {
+	p := Pool{Addresses: pic.Values(n, "address")}
+	if r := pic.Active(pic.Active(n, "port"), "range"); r != nil {
+		lo, _ := r.Leaf("low")
+		hi, _ := r.Leaf("high")
+		p.PortLow, _ = strconv.Atoi(lo)
+		p.PortHigh, _ = strconv.Atoi(hi)
+	}
+	return p
+}

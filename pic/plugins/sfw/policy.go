@@ -1,0 +1,84 @@
+package sfw
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/gnos/gnos/pic"
+)
+
+// Policy is a service-set's compiled stateful-firewall policy: its rules in
+// configured order, applications resolved.
+type Policy struct {
+	Rules []Rule `json:"rules"`
+}
+
+// Rule is one compiled rule.
+type Rule struct {
+	Name           string `json:"name"`
+	MatchDirection string `json:"match-direction"`
+	Terms          []Term `json:"terms"`
+}
+
+// Term is one compiled term. Action is accept, discard or reject (accept
+// when the term names none, as Junos does).
+type Term struct {
+	Name         string    `json:"name"`
+	Sources      []string  `json:"sources,omitempty"`
+	Destinations []string  `json:"destinations,omitempty"`
+	Apps         []pic.App `json:"apps,omitempty"`
+	Action       string    `json:"action"`
+	Syslog       bool      `json:"syslog,omitempty"`
+}
+
+// Compile builds the policy of a service-set from its
+// stateful-firewall-rules; nil when it names none.
+func Compile(in *pic.CompileInput) ([]byte, []string, error) {
+	names := pic.Values(in.ServiceSet, "stateful-firewall-rules")
+	if len(names) == 0 {
+		return nil, nil, nil
+	}
+	var pol Policy
+	var deps []string
+	rules := pic.Active(pic.Active(in.Root, "services"), "stateful-firewall")
+	for _, name := range names {
+		deps = append(deps, pic.Dep("services", "stateful-firewall", "rule", name))
+		rn := rules.ChildNamed("rule", name)
+		if rn == nil || rn.Inactive {
+			return nil, nil, fmt.Errorf("stateful-firewall rule %s is not defined", name)
+		}
+		r := Rule{Name: name}
+		r.MatchDirection, _ = rn.Leaf("match-direction")
+		for _, tn := range rn.AllNamed("term") {
+			if tn.Inactive {
+				continue
+			}
+			t := Term{Name: tn.Key, Action: "accept"}
+			if from := pic.Active(tn, "from"); from != nil {
+				t.Sources = pic.Values(from, "source-address")
+				t.Destinations = pic.Values(from, "destination-address")
+				apps, d, err := pic.ResolveApplications(in, pic.Values(from, "applications"), false)
+				if err != nil {
+					return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
+				}
+				sets, d2, err := pic.ResolveApplications(in, pic.Values(from, "application-sets"), true)
+				if err != nil {
+					return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
+				}
+				t.Apps, deps = append(apps, sets...), append(append(deps, d...), d2...)
+			}
+			if then := pic.Active(tn, "then"); then != nil {
+				for _, a := range []string{"accept", "discard", "reject"} {
+					if pic.Active(then, a) != nil {
+						t.Action = a
+					}
+				}
+				t.Syslog = pic.Active(then, "syslog") != nil
+			}
+			r.Terms = append(r.Terms, t)
+		}
+		pol.Rules = append(pol.Rules, r)
+	}
+	b, err := json.Marshal(&pol)
+	return b, deps, err
+}

@@ -1,0 +1,331 @@
+package servicesd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/gnos/gnos/pic"
+)
+
+// Register adds the PIC stream service to a gRPC server.
+func (s *Servicesd) Register(g *grpc.Server) {
+	g.RegisterService(&grpc.ServiceDesc{
+		ServiceName: pic.ServiceName,
+		HandlerType: (*any)(nil),
+		Streams: []grpc.StreamDesc{{
+			StreamName: "PIC", ClientStreams: true, ServerStreams: true,
+			Handler: func(_ any, st grpc.ServerStream) error { return s.serve(st) },
+		}},
+	}, nil)
+}
+
+// conn is one picd's stream.
+//
+// Locking: mu guards the fields under it. Lock order: Servicesd.mu, then
+// conn.mu.
+type conn struct {
+	slot   pic.Slot
+	hello  pic.Hello
+	cancel context.CancelFunc
+	wake   chan struct{} // cap 1: the writer has work
+	since  time.Time
+	last   atomic.Int64 // unix nanos of the last message received
+
+	mu          sync.Mutex
+	queue       []*pic.ToPIC
+	ready       bool // READY received: incremental updates flow
+	resyncs     uint64
+	incarnation uint64
+	acked       map[uint32]uint64 // id → generation acknowledged
+	ackCh       chan struct{}     // closed and replaced on every ack
+	acks        uint64
+	stale       uint64
+	errors      uint64
+	lastError   string
+	statusWait  map[uint64]chan *pic.Status
+	statusSeq   uint64
+}
+
+func (c *conn) enqueue(m *pic.ToPIC) {
+	c.mu.Lock()
+	c.queue = append(c.queue, m)
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *conn) isReady() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ready
+}
+
+// serve runs one PIC stream: hello, Config, then messages until the stream
+// breaks, the heartbeat times out, or another picd takes the slot.
+func (s *Servicesd) serve(st grpc.ServerStream) error {
+	var first pic.FromPIC
+	if err := st.RecvMsg(&first); err != nil {
+		return err
+	}
+	if first.Hello == nil {
+		return errors.New("servicesd: a PIC stream must start with hello")
+	}
+	ctx, cancel := context.WithCancel(st.Context())
+	defer cancel()
+	c := &conn{slot: first.Hello.Slot, hello: *first.Hello, cancel: cancel, wake: make(chan struct{}, 1),
+		since: s.o.Clock.Now(), acked: map[uint32]uint64{}, ackCh: make(chan struct{}),
+		statusWait: map[uint64]chan *pic.Status{}}
+	c.last.Store(s.o.Clock.Now().UnixNano())
+	s.mu.Lock()
+	if old := s.conns[c.slot]; old != nil {
+		s.o.Log.Warn("servicesd: a new picd took the slot; superseding the old one", "pic", c.slot.String(),
+			"old-pid", old.hello.PID, "pid", c.hello.PID)
+		old.enqueue(&pic.ToPIC{Superseded: true})
+	}
+	s.conns[c.slot] = c
+	c.enqueue(&pic.ToPIC{Config: s.configLocked(c.slot)})
+	s.mu.Unlock()
+	s.o.Log.Info("servicesd: PIC connected", "pic", c.slot.String(), "pid", c.hello.PID)
+	defer func() {
+		s.mu.Lock()
+		if s.conns[c.slot] == c {
+			delete(s.conns, c.slot)
+		}
+		s.mu.Unlock()
+		s.o.Log.Info("servicesd: PIC disconnected", "pic", c.slot.String(), "pid", c.hello.PID)
+	}()
+
+	werr := make(chan error, 1)
+	go func() { werr <- c.write(ctx, st) }()
+	hb := s.heartbeat(ctx, c)
+	defer hb()
+	recv := make(chan error, 1)
+	go func() { recv <- s.read(ctx, c, st) }()
+	select {
+	case err := <-recv:
+		if err == io.EOF {
+			return nil
+		}
+		return err
+	case err := <-werr:
+		return err
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// write sends the queue in order.
+func (c *conn) write(ctx context.Context, st grpc.ServerStream) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-c.wake:
+		}
+		c.mu.Lock()
+		q := c.queue
+		c.queue = nil
+		c.mu.Unlock()
+		for _, m := range q {
+			if err := st.SendMsg(m); err != nil {
+				return err
+			}
+			if m.Superseded {
+				c.cancel()
+				return nil
+			}
+		}
+	}
+}
+
+// heartbeat sends a heartbeat every interval and drops the stream when the
+// PIC has been silent for DeadAfter intervals. It returns a stop function.
+func (s *Servicesd) heartbeat(ctx context.Context, c *conn) func() {
+	var mu sync.Mutex
+	stopped := false
+	var t interface{ Stop() bool }
+	var tick func()
+	tick = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped || ctx.Err() != nil {
+			return
+		}
+		if s.o.Clock.Now().UnixNano()-c.last.Load() >= int64(pic.DeadAfter*pic.HeartbeatInterval) {
+			s.o.Log.Warn("servicesd: PIC heartbeat timed out", "pic", c.slot.String())
+			c.cancel()
+			return
+		}
+		c.enqueue(&pic.ToPIC{Heartbeat: true})
+		t = s.o.Clock.AfterFunc(pic.HeartbeatInterval, tick)
+	}
+	mu.Lock()
+	t = s.o.Clock.AfterFunc(pic.HeartbeatInterval, tick)
+	mu.Unlock()
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
+	}
+}
+
+// read handles the PIC's messages.
+func (s *Servicesd) read(ctx context.Context, c *conn, st grpc.ServerStream) error {
+	for {
+		var m pic.FromPIC
+		if err := st.RecvMsg(&m); err != nil {
+			return err
+		}
+		c.last.Store(s.o.Clock.Now().UnixNano())
+		switch {
+		case m.Ready != nil:
+			s.resync(c, m.Ready.Incarnation)
+		case m.Ack != nil:
+			s.ack(c, m.Ack)
+		case m.Status != nil:
+			c.mu.Lock()
+			ch := c.statusWait[m.Status.Req]
+			delete(c.statusWait, m.Status.Req)
+			c.mu.Unlock()
+			if ch != nil {
+				ch <- m.Status
+			}
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// resync sends the PIC every SSRB it owns, bracketed by Resync markers.
+// Holding mu orders it with Apply: later commits queue after it.
+func (s *Servicesd) resync(c *conn, incarnation uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ups []*pic.ToPIC
+	for _, st := range s.sets {
+		if slotOfSSRB(st.ssrb) == c.slot {
+			ups = append(ups, &pic.ToPIC{Update: &pic.Update{Op: pic.OpAdd, ID: st.ssrb.ID, Name: st.ssrb.Name,
+				Gen: st.ssrb.Gen, SSRB: st.ssrb}})
+		}
+	}
+	c.mu.Lock()
+	c.ready = true
+	c.resyncs++
+	c.incarnation = incarnation
+	c.queue = append(c.queue, &pic.ToPIC{Resync: &pic.Resync{Begin: true, Count: len(ups)}})
+	c.queue = append(c.queue, ups...)
+	c.queue = append(c.queue, &pic.ToPIC{Resync: &pic.Resync{End: true, Count: len(ups)}})
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	s.o.Log.Info("servicesd: resyncing PIC", "pic", c.slot.String(), "ssrbs", len(ups), "incarnation", incarnation)
+}
+
+func (s *Servicesd) ack(c *conn, a *pic.Ack) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.acks++
+	if a.Stale {
+		c.stale++
+	}
+	if a.Error != "" {
+		c.errors++
+		c.lastError = fmt.Sprintf("service-set id %d generation %d: %s", a.ID, a.Gen, a.Error)
+		s.o.Log.Error("servicesd: PIC refused an update", "pic", c.slot.String(), "id", a.ID, "gen", a.Gen, "error", a.Error)
+	}
+	if a.Gen > c.acked[a.ID] {
+		c.acked[a.ID] = a.Gen
+	}
+	close(c.ackCh)
+	c.ackCh = make(chan struct{})
+}
+
+// WaitAck waits until the PIC at slot acknowledged generation gen (or a
+// later one) of service-set id.
+func (s *Servicesd) WaitAck(ctx context.Context, slot pic.Slot, id uint32, gen uint64) error {
+	for {
+		s.mu.Lock()
+		c := s.conns[slot]
+		s.mu.Unlock()
+		var wait <-chan struct{}
+		if c != nil {
+			c.mu.Lock()
+			if c.acked[id] >= gen {
+				c.mu.Unlock()
+				return nil
+			}
+			wait = c.ackCh
+			c.mu.Unlock()
+		}
+		if wait == nil {
+			return fmt.Errorf("servicesd: %s is not connected", slot)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("servicesd: waiting for %s to acknowledge generation %d: %w", slot, gen, ctx.Err())
+		case <-wait:
+		}
+	}
+}
+
+// PICStatus asks the PIC at slot for its status.
+func (s *Servicesd) PICStatus(ctx context.Context, slot pic.Slot) (*pic.Status, error) {
+	s.mu.Lock()
+	c := s.conns[slot]
+	s.mu.Unlock()
+	if c == nil {
+		return nil, fmt.Errorf("servicesd: %s is not connected", slot)
+	}
+	ch := make(chan *pic.Status, 1)
+	c.mu.Lock()
+	c.statusSeq++
+	seq := c.statusSeq
+	c.statusWait[seq] = ch
+	c.mu.Unlock()
+	c.enqueue(&pic.ToPIC{StatusReq: seq})
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	select {
+	case st := <-ch:
+		return st, nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		delete(c.statusWait, seq)
+		c.mu.Unlock()
+		return nil, fmt.Errorf("servicesd: %s did not answer: %w", slot, ctx.Err())
+	}
+}
+
+// SetOnline takes a PIC offline or back online (request chassis pic).
+func (s *Servicesd) SetOnline(slot pic.Slot, online bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.pics[slot]; !ok {
+		return fmt.Errorf("servicesd: fpc %d pic %d is not a configured services PIC", slot.FPC, slot.PIC)
+	}
+	if s.offline[slot] == !online {
+		return nil
+	}
+	s.offline[slot] = !online
+	if c := s.conns[slot]; c != nil {
+		c.mu.Lock()
+		c.ready = false // online again: the PIC says READY and is resynced
+		c.mu.Unlock()
+		c.enqueue(&pic.ToPIC{Config: s.configLocked(slot)})
+	}
+	s.o.Log.Info("servicesd: PIC admin state changed", "pic", slot.String(), "online", online)
+	return nil
+}

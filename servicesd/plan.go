@@ -1,0 +1,362 @@
+package servicesd
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+
+	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/pic"
+)
+
+// maxDiagnostics bounds the errors one commit reports.
+const maxDiagnostics = 20
+
+// plan is what a commit changes for servicesd, computed in Validate.
+type plan struct {
+	pics        map[pic.Slot]picConf
+	picsChanged bool
+	ifBind      map[string]map[string][]pic.Binding // interfaces whose bindings changed (nil: removed)
+	upserts     map[string]*resolved
+	deletes     []string
+	usage       map[pic.Slot]int64
+	diags       []configd.Diagnostic
+}
+
+func (p *plan) err() error {
+	if len(p.diags) == 0 {
+		return nil
+	}
+	return &configd.CommitError{Diagnostics: p.diags}
+}
+
+func (p *plan) fail(path tree.Path, stmt, format string, a ...any) {
+	if len(p.diags) < maxDiagnostics {
+		p.diags = append(p.diags, configd.Diagnostic{Path: path, Statement: stmt, Message: fmt.Sprintf(format, a...)})
+	}
+}
+
+// planLocked works out the commit's effect from its change list.
+func (s *Servicesd) planLocked(c *configd.Commit) *plan {
+	p := &plan{pics: s.pics, ifBind: map[string]map[string][]pic.Binding{}, upserts: map[string]*resolved{}}
+	full := s.pics == nil // first commit seen
+	allIfaces := full
+	dirty := map[string]bool{}
+	ifaces := map[string]bool{}
+	for _, ch := range c.Changes {
+		if len(ch.Path) == 0 {
+			continue
+		}
+		top := ch.Path[0].S.Name
+		switch {
+		case top == "chassis":
+			p.picsChanged = true
+		case top == "interfaces" && len(ch.Path) == 1:
+			allIfaces = true
+		case top == "interfaces":
+			ifaces[ch.Path[1].Key] = true
+		case (top == "services" || top == "applications") &&
+			(len(ch.Path) == 1 || len(ch.Path) == 2 && ch.Path[1].Key == "" && ch.Path[1].Value == ""):
+			full = true // a container above the service-sets or rules appeared or went
+		case top == "services" && ch.Path[1].S.Name == "service-set":
+			dirty[ch.Path[1].Key] = true
+		}
+		for _, k := range depKeys(ch.Path) {
+			for name := range s.deps[k] {
+				dirty[name] = true
+			}
+		}
+	}
+	if full || p.picsChanged {
+		p.pics = chassisPICs(c.New)
+		p.picsChanged = !reflect.DeepEqual(p.pics, s.pics)
+	}
+	p.checkPackages()
+
+	// Interface bindings.
+	ifRoot := child(c.New, "interfaces")
+	if allIfaces {
+		for _, ifc := range active(ifRoot, "interface") {
+			ifaces[ifc.Key] = true
+		}
+		for name := range s.ifBind {
+			ifaces[name] = true
+		}
+	}
+	for name := range ifaces {
+		nb := interfaceBindings(ifRoot.ChildNamed("interface", name))
+		if reflect.DeepEqual(nb, s.ifBind[name]) || len(nb) == 0 && len(s.ifBind[name]) == 0 {
+			continue
+		}
+		if len(nb) == 0 {
+			nb = nil
+		}
+		p.ifBind[name] = nb
+		for ss := range s.ifBind[name] {
+			dirty[ss] = true
+		}
+		for ss := range nb {
+			dirty[ss] = true
+		}
+	}
+
+	// Which service-sets to resolve.
+	svcRoot := child(c.New, "services")
+	if full {
+		for _, ss := range active(svcRoot, "service-set") {
+			dirty[ss.Key] = true
+		}
+		for name := range s.sets {
+			dirty[name] = true
+		}
+	} else if p.picsChanged {
+		for name, st := range s.sets { // a PIC's packages or presence changed
+			slot := pic.Slot{FPC: st.ssrb.FPC, PIC: st.ssrb.PIC}
+			if !reflect.DeepEqual(p.pics[slot], s.pics[slot]) {
+				dirty[name] = true
+			}
+		}
+	}
+	names := make([]string, 0, len(dirty))
+	for n := range dirty {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return tree.KeyLess(names[i], names[j]) })
+	for _, name := range names {
+		ss := svcRoot.ChildNamed("service-set", name)
+		if ss == nil || ss.Inactive {
+			if _, ok := s.sets[name]; ok {
+				p.deletes = append(p.deletes, name)
+			}
+			continue
+		}
+		r, rerr := resolve(c.New, c.Defaults, ss, p.pics, s.bindingsLocked(p, name))
+		if rerr != nil {
+			p.fail(rerr.path, rerr.statement, "%s", rerr.msg)
+			continue
+		}
+		p.upserts[name] = r
+	}
+	p.usage = s.usageLocked(p)
+	return p
+}
+
+// checkPackages rejects packages that name no plugin.
+func (p *plan) checkPackages() {
+	for _, slot := range sortedSlots(p.pics) {
+		pc := p.pics[slot]
+		for _, name := range pc.cfg.Packages {
+			if pic.Lookup(name) == nil {
+				p.fail(pc.path, "package "+name, "unknown service plugin '%s'", name)
+			}
+		}
+	}
+}
+
+// bindingsLocked gathers a service-set's bindings over every interface,
+// with the plan's changed interfaces in place of the applied ones.
+func (s *Servicesd) bindingsLocked(p *plan, ss string) []pic.Binding {
+	var out []pic.Binding
+	for name, m := range s.ifBind {
+		if _, changed := p.ifBind[name]; !changed {
+			out = append(out, m[ss]...)
+		}
+	}
+	for _, m := range p.ifBind {
+		out = append(out, m[ss]...)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Interface != out[j].Interface {
+			return tree.KeyLess(out[i].Interface, out[j].Interface)
+		}
+		return out[i].Direction < out[j].Direction
+	})
+	return out
+}
+
+// usageLocked is each PIC's policy-DB usage after the plan, checked
+// against policy-db-size where it grew or the budget changed.
+func (s *Servicesd) usageLocked(p *plan) map[pic.Slot]int64 {
+	u := make(map[pic.Slot]int64, len(s.usage))
+	for k, v := range s.usage {
+		u[k] = v
+	}
+	grew := map[pic.Slot]bool{}
+	take := func(name string) {
+		if st, ok := s.sets[name]; ok {
+			u[slotOfSSRB(st.ssrb)] -= st.ssrb.PolicyBytes()
+		}
+	}
+	for name, r := range p.upserts {
+		take(name)
+		slot := slotOfSSRB(r.ssrb)
+		u[slot] += r.ssrb.PolicyBytes()
+		grew[slot] = true
+	}
+	for _, name := range p.deletes {
+		take(name)
+	}
+	if p.picsChanged {
+		for slot := range p.pics {
+			grew[slot] = true
+		}
+	}
+	for _, slot := range sortedSlots(p.pics) {
+		pc := p.pics[slot]
+		budget := int64(pc.cfg.PolicyDBMB) << 20
+		if !grew[slot] || u[slot] <= budget {
+			continue
+		}
+		p.fail(pc.path, "policy-db-size",
+			"policies of the service-sets on fpc %d pic %d need %.1f MB, more than policy-db-size %d MB",
+			slot.FPC, slot.PIC, float64(u[slot])/(1<<20), pc.cfg.PolicyDBMB)
+	}
+	return u
+}
+
+func slotOfSSRB(s *pic.SSRB) pic.Slot { return pic.Slot{FPC: s.FPC, PIC: s.PIC} }
+
+func sortedSlots[V any](m map[pic.Slot]V) []pic.Slot {
+	out := make([]pic.Slot, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].FPC != out[j].FPC {
+			return out[i].FPC < out[j].FPC
+		}
+		return out[i].PIC < out[j].PIC
+	})
+	return out
+}
+
+// applyLocked makes p current and queues each PIC's updates. It returns
+// the PICs that appeared.
+func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
+	s.commits++
+	out := map[pic.Slot][]*pic.Update{}
+	for _, name := range p.deletes {
+		st := s.sets[name]
+		s.unindexLocked(name, st.res)
+		slot := slotOfSSRB(st.ssrb)
+		out[slot] = append(out[slot], &pic.Update{Op: pic.OpDelete, ID: st.ssrb.ID, Name: name, Gen: s.nextGenLocked()})
+		s.freeIDs = append(s.freeIDs, st.ssrb.ID)
+		delete(s.sets, name)
+	}
+	names := make([]string, 0, len(p.upserts))
+	for n := range p.upserts {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return tree.KeyLess(names[i], names[j]) })
+	for _, name := range names {
+		r := p.upserts[name]
+		st := s.sets[name]
+		if st != nil {
+			s.unindexLocked(name, st.res)
+		}
+		s.indexLocked(name, r)
+		if st != nil && sameContent(st.ssrb, r.ssrb) {
+			st.res = r // same SSRB: keep id and generation
+			continue
+		}
+		n := *r.ssrb
+		n.Gen = s.nextGenLocked()
+		op := pic.OpAdd
+		if st == nil {
+			n.ID = s.allocIDLocked()
+			st = &setState{}
+			s.sets[name] = st
+		} else {
+			n.ID = st.ssrb.ID
+			op = pic.OpChange
+			if old := slotOfSSRB(st.ssrb); old != slotOfSSRB(&n) { // moved to another PIC
+				out[old] = append(out[old], &pic.Update{Op: pic.OpDelete, ID: n.ID, Name: name, Gen: n.Gen})
+				op = pic.OpAdd
+			}
+		}
+		st.res, st.ssrb = r, &n
+		slot := slotOfSSRB(&n)
+		out[slot] = append(out[slot], &pic.Update{Op: op, ID: n.ID, Name: name, Gen: n.Gen, SSRB: &n})
+	}
+	for name, b := range p.ifBind {
+		if b == nil {
+			delete(s.ifBind, name)
+		} else {
+			s.ifBind[name] = b
+		}
+	}
+	s.usage = p.usage
+	old := s.pics
+	s.pics = p.pics
+	if p.picsChanged {
+		for _, slot := range sortedSlots(p.pics) {
+			if _, was := old[slot]; !was {
+				added = append(added, slot)
+			}
+		}
+		for slot := range union2(old, p.pics) {
+			if !reflect.DeepEqual(old[slot], p.pics[slot]) {
+				if c := s.conns[slot]; c != nil {
+					c.enqueue(&pic.ToPIC{Config: s.configLocked(slot)})
+				}
+			}
+		}
+	}
+	s.lastSent = 0
+	for slot, ups := range out {
+		c := s.conns[slot]
+		if c == nil || !c.isReady() {
+			continue // sent by the resync when the PIC is ready
+		}
+		for _, u := range ups {
+			c.enqueue(&pic.ToPIC{Update: u})
+		}
+		s.lastSent += len(ups)
+	}
+	return added
+}
+
+func union2(a, b map[pic.Slot]picConf) map[pic.Slot]bool {
+	out := map[pic.Slot]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
+
+func (s *Servicesd) indexLocked(name string, r *resolved) {
+	for _, d := range r.deps {
+		m := s.deps[d]
+		if m == nil {
+			m = map[string]struct{}{}
+			s.deps[d] = m
+		}
+		m[name] = struct{}{}
+	}
+}
+
+func (s *Servicesd) unindexLocked(name string, r *resolved) {
+	for _, d := range r.deps {
+		if m := s.deps[d]; m != nil {
+			delete(m, name)
+			if len(m) == 0 {
+				delete(s.deps, d)
+			}
+		}
+	}
+}
+
+// configLocked is the Config a PIC gets: its chassis shape and admin state.
+func (s *Servicesd) configLocked(slot pic.Slot) *pic.Config {
+	pc, ok := s.pics[slot]
+	if !ok {
+		return &pic.Config{}
+	}
+	c := pc.cfg
+	c.Online = !s.offline[slot]
+	return &c
+}

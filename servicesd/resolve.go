@@ -1,0 +1,321 @@
+package servicesd
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/pic"
+)
+
+// Chassis defaults for an extension-provider stanza that leaves a size
+// unset.
+const (
+	DefaultControlCores  = 1
+	DefaultDataCores     = 1
+	DefaultObjectCacheMB = 256
+	DefaultPolicyDBMB    = 32
+)
+
+// defaultOrder is the forward chain of a service-set without
+// service-order: the Junos order, stateful firewall before NAT; other
+// plugins follow by name.
+var defaultOrder = map[string]int{"stateful-firewall": 0, "nat": 1}
+
+// resolved is servicesd's view of one service-set: its SSRB without id and
+// generation (assigned at apply), the subtree it was built from and the
+// configuration paths its policies read.
+type resolved struct {
+	ssrb *pic.SSRB
+	node *tree.Node
+	deps []string
+}
+
+// sameContent reports whether two SSRBs differ only in id and generation.
+func sameContent(a, b *pic.SSRB) bool {
+	x, y := *a, *b
+	x.ID, x.Gen, y.ID, y.Gen = 0, 0, 0, 0
+	return reflect.DeepEqual(x, y)
+}
+
+// active returns the active children of n named name.
+func active(n *tree.Node, name string) []*tree.Node {
+	var out []*tree.Node
+	for _, c := range n.AllNamed(name) {
+		if !c.Inactive {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// child returns the active child name, or nil.
+func child(n *tree.Node, name string) *tree.Node {
+	c := n.ChildNamed(name, "")
+	if c == nil || c.Inactive {
+		return nil
+	}
+	return c
+}
+
+func values(n *tree.Node, name string) []string {
+	var out []string
+	for _, c := range active(n, name) {
+		out = append(out, c.Value)
+	}
+	return out
+}
+
+var msName = regexp.MustCompile(`^ms-(\d+)/(\d+)/\d+(\.\d+)?$`)
+
+// slotOf is the PIC owning a service interface ms-F/P/N[.U].
+func slotOf(ifname string) (pic.Slot, bool) {
+	m := msName.FindStringSubmatch(ifname)
+	if m == nil {
+		return pic.Slot{}, false
+	}
+	f, _ := strconv.Atoi(m[1])
+	p, _ := strconv.Atoi(m[2])
+	return pic.Slot{FPC: f, PIC: p}, true
+}
+
+// chassisPICs reads the services PICs configured under chassis.
+func chassisPICs(root *tree.Node) map[pic.Slot]picConf {
+	out := map[pic.Slot]picConf{}
+	ch := child(root, "chassis")
+	if ch == nil {
+		return out
+	}
+	for _, f := range active(ch, "fpc") {
+		for _, p := range active(f, "pic") {
+			ep := child(child(child(p, "adaptive-services"), "service-package"), "extension-provider")
+			if ep == nil {
+				continue
+			}
+			fn, _ := strconv.Atoi(f.Key)
+			pn, _ := strconv.Atoi(p.Key)
+			c := pic.Config{Configured: true, ControlCores: DefaultControlCores, DataCores: DefaultDataCores,
+				ObjectCacheMB: DefaultObjectCacheMB, PolicyDBMB: DefaultPolicyDBMB}
+			num := func(name string, dst *int) {
+				if v, ok := ep.Leaf(name); ok {
+					*dst, _ = strconv.Atoi(v)
+				}
+			}
+			num("control-cores", &c.ControlCores)
+			num("data-cores", &c.DataCores)
+			var ocs, pdb int = int(c.ObjectCacheMB), int(c.PolicyDBMB)
+			num("object-cache-size", &ocs)
+			num("policy-db-size", &pdb)
+			c.ObjectCacheMB, c.PolicyDBMB = uint32(ocs), uint32(pdb)
+			for _, pk := range active(ep, "package") {
+				c.Packages = append(c.Packages, pk.Key)
+			}
+			path := tree.Path{ch.Step(), f.Step(), p.Step(), child(p, "adaptive-services").Step(),
+				child(child(p, "adaptive-services"), "service-package").Step(), ep.Step()}
+			out[pic.Slot{FPC: fn, PIC: pn}] = picConf{cfg: c, path: path}
+		}
+	}
+	return out
+}
+
+// picConf is a configured PIC and where it is configured (for errors).
+type picConf struct {
+	cfg  pic.Config
+	path tree.Path
+}
+
+// interfaceBindings lists the service-sets applied to one interface's
+// units: service-set name → bindings.
+func interfaceBindings(ifc *tree.Node) map[string][]pic.Binding {
+	out := map[string][]pic.Binding{}
+	if ifc == nil || ifc.Inactive {
+		return out
+	}
+	for _, u := range active(ifc, "unit") {
+		fam := child(u, "family")
+		for _, af := range []string{"inet", "inet6"} {
+			svc := child(child(fam, af), "service")
+			for _, dir := range []string{"input", "output"} {
+				for _, ss := range active(child(svc, dir), "service-set") {
+					out[ss.Key] = append(out[ss.Key], pic.Binding{Interface: ifc.Key + "." + u.Key, Direction: dir})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// resolveError is a validation failure placed at a configuration path.
+type resolveError struct {
+	path      tree.Path
+	statement string
+	msg       string
+}
+
+// resolve builds the SSRB of service-set ss (without id and generation)
+// from the active configuration root. It fails when the service-set cannot
+// run on a PIC: chain, plugins, service interfaces.
+func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf, bindings []pic.Binding) (*resolved, *resolveError) {
+	ssPath := tree.Path{child(root, "services").Step(), ss.Step()}
+	fail := func(p tree.Path, st, format string, a ...any) (*resolved, *resolveError) {
+		return nil, &resolveError{path: p, statement: st, msg: fmt.Sprintf(format, a...)}
+	}
+	s := &pic.SSRB{Name: ss.Key, Bindings: bindings}
+	if v, ok := ss.Leaf("max-flows"); ok {
+		n, _ := strconv.ParseUint(v, 10, 32)
+		s.MaxFlows = uint32(n)
+	}
+	// Service interfaces and the owning PIC.
+	var ifPath tree.Path
+	var ifStmt string
+	if is := child(ss, "interface-service"); is != nil {
+		s.ServiceInterface, _ = is.Leaf("service-interface")
+		ifPath, ifStmt = ssPath.Append(is.Step()), "service-interface"
+	} else if nh := child(ss, "next-hop-service"); nh != nil {
+		s.Inside, _ = nh.Leaf("inside-service-interface")
+		s.Outside, _ = nh.Leaf("outside-service-interface")
+		s.ServiceInterface = s.Inside
+		ifPath, ifStmt = ssPath.Append(nh.Step()), "inside-service-interface"
+		if a, b := mustSlot(s.Inside), mustSlot(s.Outside); a != b {
+			return fail(ifPath, "outside-service-interface",
+				"inside and outside service interfaces must be on the same PIC (%s is not on %s)", s.Outside, a)
+		}
+	} else {
+		return fail(ssPath, "", "service-set must have interface-service or next-hop-service")
+	}
+	slot, ok := slotOf(s.ServiceInterface)
+	if !ok {
+		return fail(ifPath, ifStmt, "%s is not a services interface", s.ServiceInterface)
+	}
+	pc, ok := pics[slot]
+	if !ok {
+		return fail(ifPath, ifStmt, "%s: no services PIC at fpc %d pic %d (chassis fpc %d pic %d adaptive-services service-package extension-provider is not configured)",
+			s.ServiceInterface, slot.FPC, slot.PIC, slot.FPC, slot.PIC)
+	}
+	s.FPC, s.PIC = slot.FPC, slot.PIC
+
+	// The chain.
+	so := child(ss, "service-order")
+	s.Forward = values(so, "forward-flow")
+	s.Reverse = values(so, "reverse-flow")
+	if exts := active(ss, "extension-service"); len(exts) > 0 && len(s.Forward) == 0 {
+		return fail(ssPath, "extension-service", "service-order forward-flow must be configured when extension-service is configured")
+	}
+	explicit := len(s.Forward) > 0
+	in := &pic.CompileInput{Name: ss.Key, ServiceSet: ss, Root: root, Defaults: defaults}
+	var deps []string
+	compile := func(p *pic.Plugin) ([]byte, *resolveError) {
+		data, d, err := p.Compile(in)
+		if err != nil {
+			return nil, &resolveError{path: ssPath, msg: fmt.Sprintf("%s: %v", p.Name, err)}
+		}
+		deps = append(deps, d...)
+		return data, nil
+	}
+	if explicit {
+		for _, dir := range []struct {
+			stmt  string
+			chain []string
+		}{{"forward-flow", s.Forward}, {"reverse-flow", s.Reverse}} {
+			for _, name := range dir.chain {
+				if pic.Lookup(name) == nil {
+					return fail(ssPath.Append(so.Step()), dir.stmt, "unknown service plugin '%s'", name)
+				}
+			}
+		}
+		for _, name := range union(s.Forward, s.Reverse) {
+			data, rerr := compile(pic.Lookup(name))
+			if rerr != nil {
+				return nil, rerr
+			}
+			if data == nil {
+				data = []byte("{}")
+			}
+			s.Policies = append(s.Policies, pic.Policy{Plugin: name, Data: data})
+		}
+	} else {
+		for _, p := range pic.Plugins() {
+			data, rerr := compile(p)
+			if rerr != nil {
+				return nil, rerr
+			}
+			if data != nil {
+				s.Policies = append(s.Policies, pic.Policy{Plugin: p.Name, Data: data})
+				s.Forward = append(s.Forward, p.Name)
+			}
+		}
+		sort.SliceStable(s.Forward, func(i, j int) bool { return orderOf(s.Forward[i]) < orderOf(s.Forward[j]) })
+	}
+	if len(s.Reverse) == 0 {
+		for i := len(s.Forward) - 1; i >= 0; i-- {
+			s.Reverse = append(s.Reverse, s.Forward[i])
+		}
+	}
+	sort.Slice(s.Policies, func(i, j int) bool { return s.Policies[i].Plugin < s.Policies[j].Plugin })
+	for _, pol := range s.Policies {
+		if !contains(pc.cfg.Packages, pol.Plugin) {
+			st := "forward-flow"
+			p := ssPath
+			if so != nil {
+				p = ssPath.Append(so.Step())
+			} else {
+				st = ""
+			}
+			return fail(p, st, "plugin '%s' is not loaded on fpc %d pic %d: add 'package %s' under [edit chassis fpc %d pic %d adaptive-services service-package extension-provider]",
+				pol.Plugin, slot.FPC, slot.PIC, pol.Plugin, slot.FPC, slot.PIC)
+		}
+	}
+	return &resolved{ssrb: s, node: ss, deps: deps}, nil
+}
+
+func mustSlot(ifname string) pic.Slot { s, _ := slotOf(ifname); return s }
+
+func orderOf(name string) int {
+	if o, ok := defaultOrder[name]; ok {
+		return o
+	}
+	return len(defaultOrder)
+}
+
+func union(a, b []string) []string {
+	var out []string
+	for _, s := range append(append([]string(nil), a...), b...) {
+		if !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// depKeys returns the dependency keys of a change path: each prefix that
+// ends at a list entry or leaf ("services stateful-firewall rule r1"),
+// spelled like pic.Dep.
+func depKeys(p tree.Path) []string {
+	var out []string
+	var b strings.Builder
+	for i, st := range p {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(st.S.Name)
+		if st.Key != "" {
+			b.WriteByte(' ')
+			b.WriteString(st.Key)
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
