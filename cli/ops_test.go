@@ -18,8 +18,18 @@ func TestEveryCommandGolden(t *testing.T) {
 	n.CLI.Host = func() cli.HostStats {
 		return cli.HostStats{Started: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), MemoryMB: 2048, MemoryUsed: 12, LoadAverage: "0.05"}
 	}
-	if err := os.WriteFile(filepath.Join(n.Opts.DataDir, "notes.txt"), []byte("hello\n"), 0o600); err != nil {
+	if err := os.Mkdir(filepath.Join(n.Opts.DataDir, "logs"), 0o700); err != nil {
 		t.Fatal(err)
+	}
+	stamp := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	for _, f := range []string{"notes.txt", "logs/messages"} {
+		p := filepath.Join(n.Opts.DataDir, f)
+		if err := os.WriteFile(p, []byte("hello\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, stamp, stamp); err != nil {
+			t.Fatal(err)
+		}
 	}
 	setup, failed := script(t, n, `
 configure
@@ -38,6 +48,7 @@ exit
 	args := map[string]string{
 		"show system rollback": "0",
 		"file show":            "notes.txt",
+		"file list":            "logs",
 		"show interfaces":      "",
 		"show chassis pic":     "fpc-slot 0 pic-slot 0",
 	}

@@ -41,6 +41,7 @@ type Session struct {
 	edit   tree.Path
 	// pending yes/no question: the next line answers it.
 	question func(answer string) (string, bool)
+	noMore   bool // the current line asked for | no-more
 }
 
 // Result is what one line produced.
@@ -50,6 +51,7 @@ type Result struct {
 	Exit     bool
 	Caret    int    // position in the line to mark with ^, or -1
 	Question string // a yes/no question to ask; the next line answers it
+	NoMore   bool   // `| no-more`: a terminal front end must not page
 }
 
 // NewSession starts a session in operational mode.
@@ -107,8 +109,9 @@ func (s *Session) Exec(ctx context.Context, line string) Result {
 		return Result{Output: out, Exit: exit, Caret: -1}
 	}
 	var out bytes.Buffer
+	s.noMore = false
 	exit, err := s.exec(ctx, line, &out)
-	r := Result{Output: out.String(), Exit: exit, Caret: -1}
+	r := Result{Output: out.String(), Exit: exit, Caret: -1, NoMore: s.noMore}
 	if s.question != nil && err == nil {
 		r.Question = r.Output
 		r.Output = ""
@@ -167,6 +170,7 @@ func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, e
 	}
 	var buf bytes.Buffer
 	var exit bool
+	s.noMore = p.noMore
 	if s.cfg != nil {
 		exit, err = s.configCommand(ctx, cmd, p, &buf, len(line))
 	} else {

@@ -93,7 +93,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		}
 		return 0
 	}
-	ed := lineedit.New(ch, out)
+	ed := lineedit.New(ch, ch) // the editor writes CR LF itself
 	if term.isPTY() {
 		ed.Complete = func(line string) []lineedit.Candidate {
 			var out []lineedit.Candidate

@@ -119,6 +119,7 @@ type FromPIC struct {
 	Ack       *Ack    `json:"ack,omitempty"`
 	Status    *Status `json:"status,omitempty"`
 	Heartbeat bool    `json:"heartbeat,omitempty"`
+	Synced    *Resync `json:"synced,omitempty"` // a resync's End was applied
 }
 
 // Hello opens a PIC's stream.

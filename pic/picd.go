@@ -220,7 +220,16 @@ func (d *Daemon) handle(ctx context.Context, m *ToPIC) ([]*FromPIC, error) {
 		return out, err
 	}
 	d.o.Log.Error("pic: restarting the PIC", "reason", rp.Error())
-	return d.restart(ctx, rp.Error())
+	// Answer the message that failed, so servicesd's bookkeeping stays
+	// exact, then report READY for the resync.
+	switch {
+	case m.Update != nil:
+		out = append(out, &FromPIC{Ack: &Ack{ID: m.Update.ID, Gen: m.Update.Gen, Op: m.Update.Op, Error: rp.Error()}})
+	case m.Resync != nil:
+		out = append(out, &FromPIC{Synced: m.Resync})
+	}
+	ready, err := d.restart(ctx, rp.Error())
+	return append(out, ready...), err
 }
 
 // withRuntime applies a resync marker or an update to the runtime, under
@@ -232,13 +241,18 @@ func (d *Daemon) withRuntime(ctx context.Context, m *ToPIC) ([]*FromPIC, error) 
 	switch {
 	case rt == nil && m.Update != nil: // offline: nothing is held
 		return []*FromPIC{{Ack: &Ack{ID: m.Update.ID, Gen: m.Update.Gen, Op: m.Update.Op, Error: "PIC is offline"}}}, nil
+	case rt == nil && m.Resync != nil && m.Resync.End:
+		return []*FromPIC{{Synced: m.Resync}}, nil
 	case rt == nil:
 		return nil, nil
 	case m.Resync != nil && m.Resync.Begin:
 		rt.BeginResync()
 		return nil, nil
 	case m.Resync != nil && m.Resync.End:
-		return nil, rt.EndResync(ctx)
+		if err := rt.EndResync(ctx); err != nil {
+			return nil, err
+		}
+		return []*FromPIC{{Synced: m.Resync}}, nil
 	case m.Update != nil:
 		ack, err := rt.Apply(ctx, m.Update)
 		if err != nil {
@@ -329,4 +343,13 @@ func (d *Daemon) Status() Status {
 		s.LastEvent = rt.lastEvent
 	}
 	return s
+}
+
+// Runtime returns the current runtime (nil when offline), for in-process
+// tests and the data path. Its policy DB and object cache are safe to use
+// concurrently; the rest belongs to the control loop.
+func (d *Daemon) Runtime() *Runtime {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.rt
 }

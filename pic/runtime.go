@@ -158,6 +158,9 @@ func (r *Runtime) BeginResync() {
 // EndResync drops the SSRBs the resync did not mention.
 func (r *Runtime) EndResync(ctx context.Context) error {
 	seen := r.seen
+	if seen == nil {
+		return nil // the runtime restarted during the resync: a new one follows
+	}
 	r.seen = nil
 	for _, id := range r.sortedIDs() {
 		if seen[id] {
@@ -245,8 +248,14 @@ func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 				}
 				kind = EvPolicyChange
 			}
-			_, err := r.control(ctx, l, &ControlEvent{Kind: kind, Plugin: l.p.id, ServiceSet: u.ID,
-				Name: next.Name, Gen: u.Gen, Policy: pol.Data})
+			ev := &ControlEvent{Kind: kind, Plugin: l.p.id, ServiceSet: u.ID, Name: next.Name, Gen: u.Gen, Policy: pol.Data}
+			panicked, err := r.control(ctx, l, ev)
+			if panicked && err == nil { // restarted: deliver the event to the new handler, once
+				ev.Kind = EvPolicyAdd
+				if panicked, err = r.control(ctx, l, ev); panicked && err == nil {
+					err = fmt.Errorf("control handler panicked twice on this policy")
+				}
+			}
 			if err := fail(l, err); err != nil {
 				return "", err
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,11 +41,12 @@ type conn struct {
 
 	mu          sync.Mutex
 	queue       []*pic.ToPIC
-	ready       bool // READY received: incremental updates flow
-	resyncs     uint64
+	ready       bool   // READY received: incremental updates flow
+	resyncs     uint64 // resyncs started
+	synced      uint64 // resyncs the PIC finished
+	outstanding int    // updates sent and not yet acknowledged
 	incarnation uint64
 	acked       map[uint32]uint64 // id → generation acknowledged
-	ackCh       chan struct{}     // closed and replaced on every ack
 	acks        uint64
 	stale       uint64
 	errors      uint64
@@ -56,6 +58,9 @@ type conn struct {
 func (c *conn) enqueue(m *pic.ToPIC) {
 	c.mu.Lock()
 	c.queue = append(c.queue, m)
+	if m.Update != nil {
+		c.outstanding++
+	}
 	c.mu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
@@ -82,7 +87,7 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 	ctx, cancel := context.WithCancel(st.Context())
 	defer cancel()
 	c := &conn{slot: first.Hello.Slot, hello: *first.Hello, cancel: cancel, wake: make(chan struct{}, 1),
-		since: s.o.Clock.Now(), acked: map[uint32]uint64{}, ackCh: make(chan struct{}),
+		since: s.o.Clock.Now(), acked: map[uint32]uint64{},
 		statusWait: map[uint64]chan *pic.Status{}}
 	c.last.Store(s.o.Clock.Now().UnixNano())
 	s.mu.Lock()
@@ -94,6 +99,7 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 	s.conns[c.slot] = c
 	c.enqueue(&pic.ToPIC{Config: s.configLocked(c.slot)})
 	s.mu.Unlock()
+	s.broadcast()
 	s.o.Log.Info("servicesd: PIC connected", "pic", c.slot.String(), "pid", c.hello.PID)
 	defer func() {
 		s.mu.Lock()
@@ -192,6 +198,11 @@ func (s *Servicesd) read(ctx context.Context, c *conn, st grpc.ServerStream) err
 			s.resync(c, m.Ready.Incarnation)
 		case m.Ack != nil:
 			s.ack(c, m.Ack)
+		case m.Synced != nil:
+			c.mu.Lock()
+			c.synced++
+			c.mu.Unlock()
+			s.broadcast()
 		case m.Status != nil:
 			c.mu.Lock()
 			ch := c.statusWait[m.Status.Req]
@@ -219,12 +230,14 @@ func (s *Servicesd) resync(c *conn, incarnation uint64) {
 				Gen: st.ssrb.Gen, SSRB: st.ssrb}})
 		}
 	}
+	sort.Slice(ups, func(i, j int) bool { return ups[i].Update.ID < ups[j].Update.ID })
 	c.mu.Lock()
 	c.ready = true
 	c.resyncs++
 	c.incarnation = incarnation
 	c.queue = append(c.queue, &pic.ToPIC{Resync: &pic.Resync{Begin: true, Count: len(ups)}})
 	c.queue = append(c.queue, ups...)
+	c.outstanding += len(ups)
 	c.queue = append(c.queue, &pic.ToPIC{Resync: &pic.Resync{End: true, Count: len(ups)}})
 	c.mu.Unlock()
 	select {
@@ -238,6 +251,7 @@ func (s *Servicesd) ack(c *conn, a *pic.Ack) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.acks++
+	c.outstanding--
 	if a.Stale {
 		c.stale++
 	}
@@ -249,35 +263,73 @@ func (s *Servicesd) ack(c *conn, a *pic.Ack) {
 	if a.Gen > c.acked[a.ID] {
 		c.acked[a.ID] = a.Gen
 	}
-	close(c.ackCh)
-	c.ackCh = make(chan struct{})
+	s.broadcast()
 }
 
 // WaitAck waits until the PIC at slot acknowledged generation gen (or a
-// later one) of service-set id.
+// later one) of service-set id, waiting for the PIC to connect if needed.
 func (s *Servicesd) WaitAck(ctx context.Context, slot pic.Slot, id uint32, gen uint64) error {
 	for {
+		wait := s.signal()
 		s.mu.Lock()
 		c := s.conns[slot]
 		s.mu.Unlock()
-		var wait <-chan struct{}
 		if c != nil {
 			c.mu.Lock()
-			if c.acked[id] >= gen {
-				c.mu.Unlock()
+			done := c.acked[id] >= gen
+			c.mu.Unlock()
+			if done {
 				return nil
 			}
-			wait = c.ackCh
-			c.mu.Unlock()
-		}
-		if wait == nil {
-			return fmt.Errorf("servicesd: %s is not connected", slot)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("servicesd: waiting for %s to acknowledge generation %d: %w", slot, gen, ctx.Err())
+			return fmt.Errorf("servicesd: waiting for %s to acknowledge generation %d of service-set id %d: %w", slot, gen, id, ctx.Err())
 		case <-wait:
 		}
+	}
+}
+
+// WaitSynced waits until the PIC at slot is connected, READY, has
+// finished every resync and acknowledged every update sent to it.
+func (s *Servicesd) WaitSynced(ctx context.Context, slot pic.Slot) error {
+	for {
+		wait := s.signal()
+		s.mu.Lock()
+		c := s.conns[slot]
+		s.mu.Unlock()
+		if c != nil {
+			c.mu.Lock()
+			done := c.ready && c.synced == c.resyncs && c.outstanding == 0
+			c.mu.Unlock()
+			if done {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("servicesd: waiting for %s to be in sync: %w", slot, ctx.Err())
+		case <-wait:
+		}
+	}
+}
+
+// signal returns a channel closed at the next connection or ack.
+func (s *Servicesd) signal() <-chan struct{} {
+	s.bmu.Lock()
+	defer s.bmu.Unlock()
+	if s.bcast == nil {
+		s.bcast = make(chan struct{})
+	}
+	return s.bcast
+}
+
+func (s *Servicesd) broadcast() {
+	s.bmu.Lock()
+	defer s.bmu.Unlock()
+	if s.bcast != nil {
+		close(s.bcast)
+		s.bcast = nil
 	}
 }
 

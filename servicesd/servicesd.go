@@ -75,6 +75,9 @@ type Servicesd struct {
 	lastSent int // updates sent by the last commit
 	srv      *grpc.Server
 	lis      net.Listener
+
+	bmu   sync.Mutex    // guards bcast; a leaf lock
+	bcast chan struct{} // closed on every PIC connection and acknowledgement
 }
 
 // setState is one service-set as applied.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/pic"
 )
 
@@ -21,7 +23,9 @@ func (s *Servicesd) Commands(t *cli.Table) {
 		{Name: "pic-slot", Value: true, Help: "PIC slot number"}}
 	t.Add(
 		&cli.Command{Words: []string{"show", "chassis", "pic"}, RPC: "get-pic-detail",
-			Help: "Show Physical Interface Card information", Args: slotArgs, Run: s.showPIC, Text: textPIC},
+			Help: "Show Physical Interface Card information",
+			Args: append(append([]cli.Arg(nil), slotArgs...), cli.Arg{Name: "extensive", Help: "Display each service-set's generation"}),
+			Run:  s.showPIC, Text: textPIC},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "summary"},
 			RPC: "get-service-set-summary-information", Help: "Show service sets summary",
 			Run: s.showSummary, Text: textSummary},
@@ -67,6 +71,7 @@ type picView struct {
 	errors    uint64
 	lastError string
 	status    *pic.Status
+	gens      map[string]*pic.SSRB // the SSRBs servicesd holds for the PIC
 }
 
 func (s *Servicesd) view(ctx context.Context, slot pic.Slot) (*picView, bool) {
@@ -76,10 +81,11 @@ func (s *Servicesd) view(ctx context.Context, slot pic.Slot) (*picView, bool) {
 		s.mu.Unlock()
 		return nil, false
 	}
-	v := &picView{slot: slot, cfg: *s.configLocked(slot), policy: s.usage[slot]}
-	for _, st := range s.sets {
+	v := &picView{slot: slot, cfg: *s.configLocked(slot), policy: s.usage[slot], gens: map[string]*pic.SSRB{}}
+	for name, st := range s.sets {
 		if slotOfSSRB(st.ssrb) == slot {
 			v.sets++
+			v.gens[name] = st.ssrb
 		}
 	}
 	c := s.conns[slot]
@@ -151,8 +157,32 @@ func (s *Servicesd) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *
 		for _, p := range st.Plugins {
 			e.Add(pluginElem(p))
 		}
+		if a.Has("extensive") {
+			held := map[string]pic.HeldSSRB{}
+			for _, h := range st.SSRBs {
+				held[h.Name] = h
+			}
+			for _, name := range sortedNames(v.gens) {
+				x := v.gens[name]
+				pg := "-"
+				if h, ok := held[name]; ok {
+					pg = strconv.FormatUint(h.Gen, 10)
+				}
+				e.Add(cli.E("service-set", cli.T("name", name), cli.T("id", strconv.FormatUint(uint64(x.ID), 10)),
+					cli.T("generation", strconv.FormatUint(x.Gen, 10)), cli.T("pic-generation", pg)))
+			}
+		}
 	}
 	return e, nil
+}
+
+func sortedNames(m map[string]*pic.SSRB) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return tree.KeyLess(out[i], out[j]) })
+	return out
 }
 
 func pluginElem(p pic.PluginStatus) *cli.Elem {
@@ -191,6 +221,12 @@ func textPIC(w io.Writer, e *cli.Elem) {
 				fmt.Fprintf(w, " (last panic: %s)", lp)
 			}
 			fmt.Fprintln(w)
+		}
+	}
+	if ss := e.All("service-set"); len(ss) > 0 {
+		fmt.Fprintf(w, "  Service sets:\n    %-20s %-8s %-22s %s\n", "Name", "ID", "Generation", "Generation on PIC")
+		for _, x := range ss {
+			fmt.Fprintf(w, "    %-20s %-8s %-22s %s\n", x.Val("name"), x.Val("id"), x.Val("generation"), x.Val("pic-generation"))
 		}
 	}
 }

@@ -38,6 +38,7 @@ type Editor struct {
 	MaxLine int
 
 	history []string
+	lastCR  bool // the previous byte was CR: a LF or NUL next is part of the line end
 }
 
 // New returns an editor reading r and echoing to w.
@@ -67,13 +68,13 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 			}
 			return "", err
 		}
+		afterCR := e.lastCR
+		e.lastCR = r == '\r'
+		if afterCR && (r == '\n' || r == 0) {
+			continue // the rest of a CR LF or CR NUL line end
+		}
 		switch r {
 		case '\r', '\n':
-			if r == '\r' {
-				if n, err := e.r.Peek(1); err == nil && (n[0] == '\n' || n[0] == 0) {
-					e.r.ReadByte()
-				}
-			}
 			io.WriteString(e.w, "\r\n")
 			line := string(st.buf)
 			e.remember(line)
@@ -159,6 +160,10 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 		default:
 			if r >= ' ' && r != utf8.RuneError {
 				e.insert(st, r)
+				if st.pos == len(st.buf) { // typing at the end: echo only
+					io.WriteString(e.w, string(r))
+					continue
+				}
 			}
 		}
 		e.redraw(st)

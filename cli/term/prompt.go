@@ -30,7 +30,7 @@ func Interactive(c *cli.Client) error {
 		if r.Caret >= 0 {
 			fmt.Print(strings.Repeat(" ", len(c.Prompt())+r.Caret) + "^\n")
 		}
-		fmt.Print(r.Output)
+		page(r.Output, r.NoMore)
 		if r.Question != "" {
 			fmt.Print(r.Question)
 		}

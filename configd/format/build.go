@@ -13,11 +13,63 @@ import (
 // tree.Editor keeps them, so a parsed tree compares equal to one built by
 // edits.
 type builder struct {
-	slab []tree.Node
-	flat map[*schema.Node]*schema.Node // container -> its flat list (or nil)
+	slab  []tree.Node
+	kids  []*tree.Node                  // arena for children slices
+	flat  map[*schema.Node]*schema.Node // container -> its flat list (or nil)
+	valid map[checkKey]struct{}         // values that passed CheckValue
 }
 
-const slabSize = 256
+type checkKey struct {
+	s *schema.Node
+	v string
+}
+
+const (
+	slabSize   = 256
+	arenaSize  = 4096
+	validLimit = 1 << 16
+)
+
+// check is s.CheckValue(v), remembering the values that passed: a large
+// configuration repeats the same application names, directions and
+// addresses many times, and a pattern or leafref check costs far more
+// than a map lookup.
+func (b *builder) check(s *schema.Node, v string) error {
+	k := checkKey{s, v}
+	if _, ok := b.valid[k]; ok {
+		return nil
+	}
+	if err := s.CheckValue(v); err != nil {
+		return err
+	}
+	if b.valid == nil {
+		b.valid = make(map[checkKey]struct{})
+	}
+	if len(b.valid) < validLimit {
+		b.valid[k] = struct{}{}
+	}
+	return nil
+}
+
+// grow returns kids with room for one more child. Children slices are
+// carved from an arena with their capacity capped, so an Editor that later
+// appends to a copy never writes into a neighbour's slice.
+func (b *builder) grow(kids []*tree.Node) []*tree.Node {
+	if len(kids) < cap(kids) {
+		return kids
+	}
+	n := max(2, 2*cap(kids))
+	if n > arenaSize/4 {
+		return append(kids, nil)[:len(kids)]
+	}
+	if len(b.kids) < n {
+		b.kids = make([]*tree.Node, arenaSize)
+	}
+	out := b.kids[:len(kids):n]
+	b.kids = b.kids[n:]
+	copy(out, kids)
+	return out
+}
 
 func (b *builder) node(s *schema.Node, key, value string) *tree.Node {
 	if len(b.slab) == 0 {
@@ -111,7 +163,7 @@ func (b *builder) child(parent *tree.Node, s *schema.Node, key, value string) *t
 		return n
 	}
 	n := b.node(s, key, value)
-	insert(parent, i, n)
+	b.insert(parent, i, n)
 	return n
 }
 
@@ -126,16 +178,17 @@ func (b *builder) attach(parent, n *tree.Node) *tree.Node {
 		merge(b, old, n)
 		return old
 	}
-	insert(parent, i, n)
+	b.insert(parent, i, n)
 	return n
 }
 
 // insert puts n at index i of parent's children (as found by locate),
 // first removing the children of other cases of n's choice.
-func insert(parent *tree.Node, i int, n *tree.Node) {
+func (b *builder) insert(parent *tree.Node, i int, n *tree.Node) {
 	if n.S.Case != nil && clearOtherCases(parent, n.S) {
 		i, _ = locate(parent, n.S, id(n))
 	}
+	parent.Kids = b.grow(parent.Kids)
 	if i == len(parent.Kids) {
 		parent.Kids = append(parent.Kids, n)
 		return

@@ -50,6 +50,8 @@ type jsonWriter struct {
 	indent bool
 	depth  int
 	first  bool // nothing written yet in the innermost object or array
+
+	qualified map[*schema.Node]string // "module:name" member names
 }
 
 func (j *jsonWriter) newline() {
@@ -109,11 +111,11 @@ func (j *jsonWriter) object(n *tree.Node, top bool) {
 	}
 	mod := moduleOf(n.S)
 	if n.S.Kind == schema.List && !top {
-		for i, k := range splitKey(n.Key, len(n.S.Keys)) {
+		keyParts(n.S, n.Key, func(i int, k string) {
 			ks := n.S.Child(n.S.Keys[i])
 			j.member(j.name(ks, mod, false))
 			j.scalar(ks, k)
-		}
+		})
 	}
 	kids := n.Kids
 	for i := 0; i < len(kids); {
@@ -131,7 +133,15 @@ func (j *jsonWriter) object(n *tree.Node, top bool) {
 func (j *jsonWriter) name(s *schema.Node, parentMod string, top bool) string {
 	m := moduleOf(s)
 	if m != "" && (top || m != parentMod) {
-		return m + ":" + s.Name
+		q, ok := j.qualified[s]
+		if !ok {
+			q = m + ":" + s.Name
+			if j.qualified == nil {
+				j.qualified = map[*schema.Node]string{}
+			}
+			j.qualified[s] = q
+		}
+		return q
 	}
 	return s.Name
 }
@@ -239,7 +249,7 @@ func jsonKind(s *schema.Node, t *goyang.YangType, v string, hops int) int {
 			return jsonRaw
 		}
 	case goyang.Yleafref:
-		if tg := s.Target(); tg != nil && hops < 8 {
+		if tg := targetOf(s); tg != nil && hops < 8 {
 			return jsonKind(tg, tg.Type, v, hops+1)
 		}
 	case goyang.Yunion:
@@ -335,7 +345,20 @@ func writeJSONString(w *bufio.Writer, s string) {
 	w.WriteByte('"')
 }
 
-var moduleCache sync.Map // *schema.Node -> string
+var (
+	moduleCache sync.Map // *schema.Node -> string
+	targetCache sync.Map // *schema.Node -> *schema.Node
+)
+
+// targetOf is s.Target() (the leaf a leafref points at), remembered.
+func targetOf(s *schema.Node) *schema.Node {
+	if v, ok := targetCache.Load(s); ok {
+		return v.(*schema.Node)
+	}
+	t := s.Target()
+	targetCache.Store(s, t)
+	return t
+}
 
 // moduleOf returns the name of the module that defines (instantiates)
 // schema node s: its RFC 7951 prefix. It falls back on goyang when the

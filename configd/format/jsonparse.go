@@ -191,7 +191,7 @@ func (p *jsonParser) member(f *jsonFrame, name string, depth int) error {
 		if err != nil {
 			return err
 		}
-		if err := s.CheckValue(v); err != nil {
+		if err := p.b.check(s, v); err != nil {
 			return p.errorf("%v", err)
 		}
 		if s.IsKey() && f.keys != nil {
@@ -211,7 +211,7 @@ func (p *jsonParser) member(f *jsonFrame, name string, depth int) error {
 			if err != nil {
 				return err
 			}
-			if err := s.CheckValue(v); err != nil {
+			if err := p.b.check(s, v); err != nil {
 				return p.errorf("%v", err)
 			}
 			f.addKid(local, p.b.child(f.node, s, "", v))

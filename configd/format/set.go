@@ -87,9 +87,7 @@ func (sw *setWriter) head(c *tree.Node) {
 		if !s.Flat {
 			sw.push(s.Name)
 		}
-		for _, k := range splitKey(c.Key, len(s.Keys)) {
-			sw.push(quote(k))
-		}
+		keyParts(s, c.Key, func(_ int, k string) { sw.push(quote(k)) })
 	case schema.LeafList:
 		sw.push(s.Name)
 		sw.push(quote(c.Value))
@@ -170,7 +168,7 @@ func (a *setApplier) run(line string) error {
 	if trimmed == "" || trimmed[0] == '#' {
 		return nil
 	}
-	toks, offs, err := tokenize(line)
+	toks, offs, err := tokenize(line, a.toks[:0], a.offs[:0])
 	if err != nil {
 		var te *tokenizeError
 		errors.As(err, &te)
@@ -237,8 +235,10 @@ func (a *setApplier) paths(from, to int, mode tree.ParseMode) ([]tree.Path, erro
 		}
 		return nil, a.errAt(from, "%v", err)
 	}
-	for i, p := range ps {
-		ps[i] = a.cur.Append(p...)
+	if len(a.cur) > 0 {
+		for i, p := range ps {
+			ps[i] = a.cur.Append(p...)
+		}
 	}
 	return ps, nil
 }

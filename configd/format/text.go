@@ -114,12 +114,14 @@ func (t *textWriter) head(n *tree.Node) {
 			t.key(s, n.Key)
 			return
 		}
-		parts := splitKey(n.Key, len(s.Keys))
-		t.w.WriteString(quoteFlatKey(s, parts[0]))
-		for _, k := range parts[1:] {
+		keyParts(s, n.Key, func(i int, k string) {
+			if i == 0 {
+				t.w.WriteString(quoteFlatKey(s, k))
+				return
+			}
 			t.w.WriteByte(' ')
 			t.w.WriteString(quote(k))
-		}
+		})
 	}
 }
 
@@ -140,23 +142,16 @@ func quoteFlatKey(s *schema.Node, key string) string {
 
 // key writes a list key, each part quoted (several keys are space-joined).
 func (t *textWriter) key(s *schema.Node, key string) {
-	if len(s.Keys) <= 1 {
-		t.w.WriteString(quote(key))
-		return
-	}
-	for i, k := range splitKey(key, len(s.Keys)) {
+	keyParts(s, key, func(i int, k string) {
 		if i > 0 {
 			t.w.WriteByte(' ')
 		}
 		t.w.WriteString(quote(k))
-	}
+	})
 }
 
 // splitKey splits a multi-key list entry's key into its n parts.
 func splitKey(key string, n int) []string {
-	if n <= 1 {
-		return []string{key}
-	}
 	parts := strings.Fields(key)
 	if len(parts) == n {
 		return parts
@@ -164,6 +159,18 @@ func splitKey(key string, n int) []string {
 	out := make([]string, n)
 	copy(out, parts)
 	return out
+}
+
+// keyParts calls fn for each part of list s's entry key, without
+// allocating for the usual single key.
+func keyParts(s *schema.Node, key string, fn func(i int, part string)) {
+	if len(s.Keys) <= 1 {
+		fn(0, key)
+		return
+	}
+	for i, k := range splitKey(key, len(s.Keys)) {
+		fn(i, k)
+	}
 }
 
 // leafList writes the items of one leaf-list: `name [ a b c ];`, or one
@@ -199,6 +206,9 @@ func (t *textWriter) comment(c string, depth int) {
 	}
 	t.line(depth)
 	t.w.WriteString("/* ")
+	if strings.Contains(c, "*/") {
+		c = strings.ReplaceAll(c, "*/", "* /") // would end the comment early
+	}
 	if t.prefix != "" {
 		c = strings.ReplaceAll(c, "\n", "\n"+t.prefix)
 	}

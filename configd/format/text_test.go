@@ -113,6 +113,8 @@ func TestParseTextNormalizes(t *testing.T) {
 		{"leaf-list items accumulate", "system { servers a; servers b; servers a; }", "system {\n    servers [ a b ];\n}\n"},
 		{"multi key", `routing-options { route 10.0.0.0/8 main { next-hop 1.1.1.1; } }`,
 			"routing-options {\n    route 10.0.0.0/8 main {\n        next-hop 1.1.1.1;\n    }\n}\n"},
+		{"one-liner", "routing-options { route 10.0.0.0/8 main next-hop 1.1.1.1; }",
+			"routing-options {\n    route 10.0.0.0/8 main {\n        next-hop 1.1.1.1;\n    }\n}\n"},
 		{"empty block dropped", "system { services { } host-name r1; }", "system {\n    host-name r1;\n}\n"},
 		{"empty statement kept", "system { services; }", "system {\n    services;\n}\n"},
 		{"quoted escapes", `system { host-name "a \"b\" \\ c"; }`, "system {\n    host-name \"a \\\"b\\\" \\\\ c\";\n}\n"},
@@ -150,6 +152,7 @@ func TestParseTextErrors(t *testing.T) {
 		{"key leaf as statement", "services { service-set S1 { name S2; } }", "terminal:1:29: syntax error: unknown statement 'name'"},
 		{"missing key", "services { service-set; }", "terminal:1:23: syntax error: missing name of service-set"},
 		{"blank in multi key", `routing-options { route 10.0.0.0/8 "main table"; }`, "terminal:1:36: route: a key of a list with several keys cannot contain blanks"},
+		{"one-liner unknown", "routing-options { route 10.0.0.0/8 main via x; }", "terminal:1:41: syntax error: unknown statement 'via'"},
 		{"stray semicolon", "system { ; }", "terminal:1:10: syntax error: unexpected ';'"},
 		{"empty leaf with value", "system { services { telnet yes; } }", "terminal:1:28: syntax error: expecting ';' after telnet"},
 	}
@@ -215,6 +218,18 @@ services {
 	}
 	if last := dirs[len(dirs)-1].Path; !last[len(last)-1].All {
 		t.Errorf("delete: service-set; got a path without All, want All")
+	}
+}
+
+func TestWriteTextCommentEnd(t *testing.T) {
+	root := testRoot(t)
+	ed := tree.NewEditor(parseText(t, root, "system { host-name r1; }"))
+	if err := ApplySet(ed, root, `annotate system "a */ b"`); err != nil {
+		t.Fatal(err)
+	}
+	want := "/* a * / b */\nsystem {\n    host-name r1;\n}\n"
+	if got := textOf(t, ed.Root()); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
 

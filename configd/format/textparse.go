@@ -10,14 +10,19 @@ import (
 
 // ParseText parses curly-brace configuration relative to schema node root
 // (the schema root for a whole configuration). It accepts what WriteText
-// prints and what Junos accepts in `load merge` text: `/* */` comments
-// (kept as the annotation of the statement that follows), `#` comments to
-// the end of the line (dropped, so `## SECRET-DATA` is fine), the tags
-// `inactive:`, `active:`, `replace:` and `delete:` (the last three come
-// back as Directives; a `delete:` statement is not added to the tree), and
-// statements in any order (repeated containers and entries merge, a
-// repeated leaf keeps its last value). Errors are *ParseError with Source
-// "terminal".
+// prints and what Junos accepts in `load merge` text:
+//   - `/* */` comments, kept as the annotation of the statement that
+//     follows; `#` comments to the end of the line, dropped (so
+//     `## SECRET-DATA` is fine);
+//   - the tags `inactive:` (the statement is inactive), `active:`,
+//     `replace:` and `delete:` (a deleted statement is not added to the
+//     tree); each tag also comes back as a Directive;
+//   - one-liners such as `route 0.0.0.0/0 next-hop 192.0.2.1;`;
+//   - statements in any order: repeated containers and entries merge, a
+//     repeated leaf keeps its last value, a block left empty adds nothing.
+//
+// Errors are *ParseError with Source "terminal", located at the offending
+// token.
 func ParseText(root *schema.Node, src string) (*tree.Node, []Directive, error) {
 	p := &textParser{lex: lexer{src: src}}
 	t := tree.New(root)
@@ -35,6 +40,7 @@ type textParser struct {
 	dirs    []Directive
 	comment string // pending annotation for the next statement
 	hasNote bool
+	vals    []string // scratch for leaf-list values
 }
 
 func (p *textParser) errorf(off int, format string, args ...any) error {
@@ -293,7 +299,7 @@ func (p *textParser) checkKey(list *schema.Node, i int, tok token) error {
 	if k == nil {
 		return nil
 	}
-	if err := k.CheckValue(tok.text); err != nil {
+	if err := p.b.check(k, tok.text); err != nil {
 		return p.errorf(tok.off, "%s %s: %v", list.Name, k.Name, err)
 	}
 	return nil
@@ -321,7 +327,7 @@ func (p *textParser) value(s *schema.Node, del bool) (string, bool, error) {
 		return "", false, p.errorf(tok.off, "syntax error: missing value of %s", s.Name)
 	}
 	p.lex.pos = tok.end
-	if err := s.CheckValue(tok.text); err != nil {
+	if err := p.b.check(s, tok.text); err != nil {
 		return "", false, p.errorf(tok.off, "%s: %v", s.Name, err)
 	}
 	return tok.text, true, nil
@@ -342,7 +348,10 @@ func (p *textParser) values(s *schema.Node, del bool) ([]string, error) {
 		return []string{v}, nil
 	}
 	p.lex.pos = tok.end
-	out := []string{}
+	out := p.vals[:0]
+	if out == nil {
+		out = make([]string, 0, 8)
+	}
 	for {
 		tok, err := p.next()
 		if err != nil {
@@ -353,9 +362,10 @@ func (p *textParser) values(s *schema.Node, del bool) ([]string, error) {
 			if len(out) == 0 && !del {
 				return nil, p.errorf(tok.off, "syntax error: missing value of %s", s.Name)
 			}
+			p.vals = out // reused by the next statement: callers consume values at once
 			return out, nil
 		case tWord, tString:
-			if err := s.CheckValue(tok.text); err != nil {
+			if err := p.b.check(s, tok.text); err != nil {
 				return nil, p.errorf(tok.off, "%s: %v", s.Name, err)
 			}
 			out = append(out, tok.text)

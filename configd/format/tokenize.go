@@ -13,7 +13,7 @@ import (
 // tokens of their own unless quoted. A quoted empty string is an empty
 // token. The CLI uses it too, so `set`, `load set` and the prompt agree.
 func Tokenize(line string) ([]string, error) {
-	toks, _, err := tokenize(line)
+	toks, _, err := tokenize(line, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -27,8 +27,9 @@ func (e *tokenizeError) Error() string {
 	return fmt.Sprintf("unterminated quoted string at column %d", e.off+1)
 }
 
-// tokenize is Tokenize returning each token's byte offset as well.
-func tokenize(line string) (toks []string, offs []int, err error) {
+// tokenize is Tokenize appending to toks and offs (each token's byte
+// offset), so a caller can reuse them line after line.
+func tokenize(line string, toks []string, offs []int) ([]string, []int, error) {
 	i := 0
 	for {
 		for i < len(line) && isBlank(line[i]) {

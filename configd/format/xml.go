@@ -99,7 +99,7 @@ func (x *xmlWriter) elem(n *tree.Node, depth int) {
 	x.w.WriteByte('>')
 	x.end()
 	if s.Kind == schema.List {
-		for i, k := range splitKey(n.Key, len(s.Keys)) {
+		keyParts(s, n.Key, func(i int, k string) {
 			x.start(depth + 1)
 			x.w.WriteByte('<')
 			x.w.WriteString(s.Keys[i])
@@ -109,7 +109,7 @@ func (x *xmlWriter) elem(n *tree.Node, depth int) {
 			x.w.WriteString(s.Keys[i])
 			x.w.WriteByte('>')
 			x.end()
-		}
+		})
 	}
 	for _, c := range n.Kids {
 		x.elem(c, depth+1)

@@ -238,7 +238,7 @@ func (p *xmlParser) element(f *xmlFrame, se xml.StartElement, depth int) error {
 		if err != nil {
 			return err
 		}
-		if err := s.CheckValue(v); err != nil {
+		if err := p.b.check(s, v); err != nil {
 			return p.errorf("%v", err)
 		}
 		if err := keyPartCheck(parent.S, v); err != nil {
@@ -261,7 +261,7 @@ func (p *xmlParser) element(f *xmlFrame, se xml.StartElement, depth int) error {
 		if del && v == "" && s.Kind == schema.LeafList {
 			all = true
 		} else if !del || v != "" {
-			if err := s.CheckValue(v); err != nil {
+			if err := p.b.check(s, v); err != nil {
 				return p.errorf("%v", err)
 			}
 		}

@@ -51,8 +51,9 @@ func (v *validator) path(n int) tree.Path {
 	return p
 }
 
-// report records an error about statement st (a child of the node on top
-// of the stack, or that node's own statement when self is set).
+// report records an error about statement stmt (schema s, id the key or
+// leaf-list value): a child of the node on top of the stack, or, when
+// self is set, that node's own statement.
 func (v *validator) report(self bool, stmt string, s *schema.Node, id, format string, args ...any) {
 	n := len(v.stack)
 	if self {
@@ -136,7 +137,7 @@ func (v *validator) checkValue(s *schema.Node, val string) error {
 }
 
 // keys checks the key values of the list entry on top of the stack, and
-// the musts and whens of its key leaves (which the tree does not hold).
+// the leafrefs and musts of its key leaves (which the tree does not hold).
 func (v *validator) keys(np *nodePlan) {
 	n := v.top()
 	fields := []string{n.Key}

@@ -156,8 +156,7 @@ func (p *plan) nodePlan(s *schema.Node) *nodePlan {
 	return np
 }
 
-// requirements fills in required and choices of s (children first is not
-// needed: hasRequirements recurses).
+// requirements fills in required and choices of container or list s.
 func (p *plan) requirements(s *schema.Node) {
 	np := p.nodes[s]
 	if s.Kind != schema.Container && s.Kind != schema.List {

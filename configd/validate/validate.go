@@ -7,8 +7,8 @@
 //
 // Validation runs on every commit of configurations of ~300,000 lines,
 // so it has two modes with the same answers. Full mode walks the active
-// configuration once (one pass, a map lookup of the per-schema plan per
-// node, pattern checks memoised in a small fixed cache). Incremental mode takes
+// configuration once: a map lookup of the per-schema plan per node, with
+// pattern checks memoised in a small fixed cache. Incremental mode takes
 // the changes of the commit (tree.Diff, which costs what changed) and
 // checks only what they can affect:
 //
@@ -28,8 +28,8 @@
 //     referring instances, and leafrefs are only re-checked on removals.
 //
 // The trade-offs: incremental mode needs the schema analysis to be
-// conservative, so expressions it cannot follow precisely (`//`, `*`)
-// are re-run on any change below the node they start from; a unique
+// conservative, so an expression reading `*` or a container's
+// string-value is re-run on any change below those nodes; a unique
 // statement re-checks its whole list when one entry changes; and a
 // configuration that was already invalid keeps errors incremental mode
 // does not see (commits only ever start from a valid one).
@@ -37,6 +37,16 @@
 // Inactive statements, and everything below them, are not part of the
 // active configuration: validation ignores them, and activating or
 // deactivating a statement counts as adding or deleting it.
+//
+// Not checked, because the compiled schema does not carry them: when
+// statements on choices, cases, augments and uses; leafrefs inside
+// unions. A leafref whose path has predicates is resolved by XPath, in
+// the configuration and, for an absolute path, in the defaults. In XPath
+// a leaf's default value is visible only for leaves outside choices, and
+// `unique` counts defaults the same way.
+//
+// Validate is safe for concurrent use: trees are immutable and the plan
+// is built once per schema.
 //
 // Messages follow Junos' wording where Junos has one ("Missing mandatory
 // statement: 'class'", "Referenced application 'x' is not defined"), and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
@@ -25,17 +26,37 @@ type Context struct {
 type evalCtx struct {
 	root    *Node
 	current *Node
+	args    []Value // a stack of function arguments, reused by every call
 }
 
 // frame holds the per-evaluation state in one allocation for the common
 // depths.
 type frame struct {
-	c   evalCtx
-	buf [12]Node
+	c       evalCtx
+	buf     [12]Node
+	argsBuf [8]Value
 }
+
+// frames recycles the frames of EvalBool, whose result holds no node.
+var frames = sync.Pool{New: func() any { return new(frame) }}
 
 // Eval evaluates e.
 func (e *Expr) Eval(ctx Context) (Value, error) {
+	return e.evalIn(new(frame), ctx)
+}
+
+// EvalBool evaluates e and converts the result with boolean(), as YANG
+// does for must and when.
+func (e *Expr) EvalBool(ctx Context) (bool, error) {
+	f := frames.Get().(*frame)
+	v, err := e.evalIn(f, ctx)
+	ok := v.Bool()
+	*f = frame{} // drop the references to the tree
+	frames.Put(f)
+	return ok, err
+}
+
+func (e *Expr) evalIn(f *frame, ctx Context) (Value, error) {
 	if len(ctx.Path) == 0 {
 		return Value{}, errors.New("xpath: empty context")
 	}
@@ -43,7 +64,6 @@ func (e *Expr) Eval(ctx Context) (Value, error) {
 	if ctx.Virt != nil {
 		n++
 	}
-	f := new(frame)
 	chain := f.buf[:0]
 	if n > len(f.buf) {
 		chain = make([]Node, 0, n)
@@ -60,21 +80,12 @@ func (e *Expr) Eval(ctx Context) (Value, error) {
 	}
 	f.c.root = &chain[0]
 	f.c.current = &chain[n-1]
+	f.c.args = f.argsBuf[:0]
 	v, err := e.root.eval(&f.c, f.c.current, 1, 1)
 	if err != nil {
 		return Value{}, fmt.Errorf("xpath: %s: %w", e.src, err)
 	}
 	return v, nil
-}
-
-// EvalBool evaluates e and converts the result with boolean(), as YANG
-// does for must and when.
-func (e *Expr) EvalBool(ctx Context) (bool, error) {
-	v, err := e.Eval(ctx)
-	if err != nil {
-		return false, err
-	}
-	return v.Bool(), nil
 }
 
 func (l *literal) eval(*evalCtx, *Node, int, int) (Value, error) { return strValue(l.s), nil }

@@ -72,22 +72,24 @@ func init() {
 	}
 }
 
-// callArgs evaluates the arguments; a function with an implicit argument
-// and none given gets the context node.
+// eval evaluates the arguments onto the context's argument stack (calls
+// nested in arguments push above them and pop before) and calls the
+// function; one with an implicit argument and none given gets the
+// context node. Functions must not keep their args slice.
 func (f *call) eval(c *evalCtx, x *Node, pos, size int) (Value, error) {
-	var buf [3]Value
-	args := buf[:0]
+	base := len(c.args)
+	defer func() { c.args = c.args[:base] }()
 	for _, a := range f.args {
 		v, err := a.eval(c, x, pos, size)
 		if err != nil {
 			return Value{}, err
 		}
-		args = append(args, v)
+		c.args = append(c.args, v)
 	}
-	if f.fn.implicit && len(args) == 0 {
-		args = append(args, nodesValue([]Node{*x}))
+	if f.fn.implicit && len(f.args) == 0 {
+		c.args = append(c.args, nodesValue([]Node{*x}))
 	}
-	return f.fn.call(c, x, pos, size, args)
+	return f.fn.call(c, x, pos, size, c.args[base:])
 }
 
 var errNotNodeSet = errors.New("argument is not a node-set")

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gnos/gnos/configd/schema"
+)
+
+// WriteReference writes the CLI reference (docs/cli.md) from the command
+// table and the schema, so the documentation cannot drift from the code.
+func WriteReference(w io.Writer, t *Table, root *schema.Node) {
+	p := func(f string, a ...any) { fmt.Fprintf(w, f, a...) }
+	p("# gnos CLI reference\n\n")
+	p("Generated from the operational command table and the YANG schema by\n")
+	p("`go test ./cli -run TestReference -update`; do not edit by hand.\n\n")
+	p("Every word may be abbreviated to a unique prefix (`sh conf sys`). TAB and\n")
+	p("space complete, `?` lists what may come next with help, `|` pipes output.\n\n")
+	p("## Operational mode (`user@host>`)\n\n")
+	p("| command | RPC | arguments | description |\n|---|---|---|---|\n")
+	p("| `configure [private\\|exclusive]` | | | Enter configuration mode |\n")
+	for _, c := range t.Commands() {
+		var args []string
+		for _, a := range c.Args {
+			switch {
+			case a.Positional:
+				args = append(args, "<"+a.Name+">")
+			case a.Value:
+				args = append(args, a.Name+" <value>")
+			default:
+				args = append(args, a.Name)
+			}
+		}
+		p("| `%s` | `%s` | %s | %s |\n", strings.Join(c.Words, " "), c.RPC, strings.Join(args, ", "), c.Help)
+	}
+	p("| `exit`, `quit` | | | Leave the CLI |\n")
+	p("\n## Configuration mode (`user@host#`)\n\n| command | description |\n|---|---|\n")
+	for _, c := range configCommands {
+		p("| `%s` | %s |\n", c.name, c.help)
+	}
+	p("\nCommit variants: `commit`, `commit check`, `commit confirmed [MINUTES]`, `commit comment \"…\"`,\n")
+	p("`commit and-quit`, `commit at \"yyyy-mm-dd hh:mm[:ss]\"|\"hh:mm[:ss]\"` (cancel with\n")
+	p("`clear system commit`), `commit synchronize`. `load merge|override|replace|set|update FILE`\n")
+	p("reads curly-brace text, set commands, XML or JSON (detected) from the data directory.\n")
+	p("\n## Pipes\n\n| pipe | description |\n|---|---|\n")
+	for _, c := range pipeCompletions(nil) {
+		p("| `| %s` | %s |\n", c.Text, c.Help)
+	}
+	p("| `| display set\\|xml\\|json\\|detail` | Render configuration or reply data in another format |\n")
+	p("\n## Configuration hierarchy\n\n")
+	p("Top-level statements and their children (the full tree: `?` at any level).\n\n")
+	for _, c := range root.Children {
+		p("- `%s`: %s\n", c.Name, c.Description)
+		for _, k := range c.Children {
+			name := k.Name
+			if k.Flat {
+				name = "<" + k.Keys[0] + ">"
+			} else if k.Kind == schema.List {
+				name += " <" + k.Keys[0] + ">"
+			}
+			p("  - `%s`: %s\n", name, k.Description)
+		}
+	}
+}

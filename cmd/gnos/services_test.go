@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/node"
+)
+
+// buildGnos builds the gnos binary into a temporary directory.
+func buildGnos(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "gnos")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startProc starts bin with args and waits for a stderr line containing
+// ready; the rest of stderr goes to the test log.
+func startProc(t *testing.T, bin, ready string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	errp, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	sc := bufio.NewScanner(errp)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), ready) {
+			go func() {
+				for sc.Scan() {
+				}
+			}()
+			return cmd
+		}
+	}
+	t.Fatalf("%s %v did not print %q", bin, args, ready)
+	return nil
+}
+
+type cliConn struct {
+	t *testing.T
+	c *cli.Client
+}
+
+func dialCLI(t *testing.T, dir string) *cliConn {
+	cc, err := ipc.DialUnix(node.SocketPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cc.Close() })
+	c, err := cli.Dial(context.Background(), cc, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &cliConn{t: t, c: c}
+}
+
+func (c *cliConn) run(lines ...string) string {
+	c.t.Helper()
+	var b strings.Builder
+	for _, l := range lines {
+		r, err := c.c.Exec(l)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		if r.Failed {
+			c.t.Fatalf("%s: %s", l, r.Output)
+		}
+		b.WriteString(r.Output)
+	}
+	return b.String()
+}
+
+var genLine = regexp.MustCompile(`(?m)^\s+(ss\d+)\s+(\d+)\s+(\d+)\s+(\S+)$`)
+
+// picState is what `show chassis pic … extensive` says.
+type picState struct {
+	out  string
+	pid  int
+	gens map[string][2]string // name → servicesd generation, PIC generation
+}
+
+func (c *cliConn) pic() picState {
+	out := c.run("show chassis pic fpc-slot 0 pic-slot 0 extensive")
+	st := picState{out: out, gens: map[string][2]string{}}
+	if m := regexp.MustCompile(`picd PID\s+(\d+)`).FindStringSubmatch(out); m != nil {
+		st.pid, _ = strconv.Atoi(m[1])
+	}
+	for _, m := range genLine.FindAllStringSubmatch(out, -1) {
+		st.gens[m[1]] = [2]string{m[3], m[4]}
+	}
+	return st
+}
+
+// waitPIC polls the show command until cond holds.
+func (c *cliConn) waitPIC(what string, cond func(picState) bool) picState {
+	c.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		st := c.pic()
+		if cond(st) {
+			return st
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("timed out waiting for %s; last output:\n%s", what, st.out)
+		}
+		<-time.After(20 * time.Millisecond)
+	}
+}
+
+func inSync(st picState, n int) bool {
+	if len(st.gens) != n {
+		return false
+	}
+	for _, g := range st.gens {
+		if g[0] != g[1] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestPicdProcessKillRestart runs `gnos daemon` and a separate `gnos picd`
+// process: the picd takes the slot from the in-process one and holds the
+// committed SSRBs; killed with SIGKILL and restarted, it reconnects and
+// holds exactly the committed SSRBs, with their current generations,
+// including a change committed while it was down.
+func TestPicdProcessKillRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs several processes")
+	}
+	bin := buildGnos(t)
+	dir := t.TempDir()
+	startProc(t, bin, "daemons running", "daemon", "--data", dir)
+	c := dialCLI(t, dir)
+	lines := []string{"configure",
+		"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 2",
+		"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package stateful-firewall",
+		"set services stateful-firewall rule r1 match-direction input",
+		"set services stateful-firewall rule r1 term t1 from applications junos-http",
+		"set services stateful-firewall rule r1 term t1 then accept"}
+	for i := 1; i <= 3; i++ {
+		lines = append(lines,
+			fmt.Sprintf("set services service-set ss%d stateful-firewall-rules r1", i),
+			fmt.Sprintf("set services service-set ss%d interface-service service-interface ms-0/0/0.%d", i, i))
+	}
+	c.run(append(lines, "commit", "exit")...)
+	inproc := c.waitPIC("the in-process picd", func(st picState) bool { return inSync(st, 3) })
+	if inproc.pid == 0 {
+		t.Fatalf("no picd PID shown:\n%s", inproc.out)
+	}
+
+	picArgs := []string{"picd", "--fpc", "0", "--pic", "0", "--data", dir}
+	ext := startProc(t, bin, "connecting", picArgs...)
+	first := c.waitPIC("the picd process", func(st picState) bool { return st.pid == ext.Process.Pid && inSync(st, 3) })
+
+	ext.Process.Signal(syscall.SIGKILL)
+	ext.Wait()
+	c.waitPIC("the PIC to go away", func(st picState) bool { return strings.Contains(st.out, "picd not connected") })
+	c.run("configure", "set services service-set ss2 max-flows 100", "commit", "exit")
+
+	ext2 := startProc(t, bin, "connecting", picArgs...)
+	again := c.waitPIC("the restarted picd", func(st picState) bool { return st.pid == ext2.Process.Pid && inSync(st, 3) })
+	for name, g := range again.gens {
+		old, _ := strconv.ParseUint(first.gens[name][0], 10, 64)
+		now, _ := strconv.ParseUint(g[0], 10, 64)
+		if name == "ss2" && now <= old || name != "ss2" && now != old {
+			t.Errorf("%s: generation %d after restart, was %d (want %s)", name, now, old,
+				map[bool]string{true: "greater", false: "unchanged"}[name == "ss2"])
+		}
+	}
+	if !strings.Contains(again.out, "Resyncs") {
+		t.Errorf("show chassis pic lacks resync count:\n%s", again.out)
+	}
+	t.Logf("after restart:\n%s", again.out)
+}

@@ -1,0 +1,155 @@
+package netconf_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"google.golang.org/grpc"
+
+	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/netconf"
+)
+
+// syncBuffer collects a session's output for polling.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor polls until out contains want (real time: network I/O).
+func waitFor(t *testing.T, out *syncBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("output %q never contained %q", out.String(), want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func shell(t *testing.T, n *node.Node, user string) (io.Writer, *syncBuffer) {
+	t.Helper()
+	sc, err := dialSSH(t, n, user, password(user))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sc.Close() })
+	sess, err := sc.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm", 24, 80, ssh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := sess.StdinPipe()
+	out := &syncBuffer{}
+	sess.Stdout = out
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return in, out
+}
+
+func TestShellLogin(t *testing.T) {
+	n, _ := startNode(t)
+	in, out := shell(t, n, "admin")
+	waitFor(t, out, "admin@lab1> ")
+	io.WriteString(in, "show ver\t\r")
+	waitFor(t, out, "Hostname: lab1\r\n")
+	io.WriteString(in, "configure\r")
+	waitFor(t, out, "admin@lab1# ")
+	io.WriteString(in, "set system domain-name shell.example\rcommit and-quit\r")
+	waitFor(t, out, "commit complete")
+	if v, _ := n.Configd.Committed().ChildNamed("system", "").Leaf("domain-name"); v != "shell.example" {
+		t.Fatalf("committed domain-name = %q, want shell.example", v)
+	}
+}
+
+func TestShellClasses(t *testing.T) {
+	n, _ := startNode(t)
+	in, out := shell(t, n, "ro")
+	waitFor(t, out, "ro@lab1> ")
+	io.WriteString(in, "configure\r")
+	waitFor(t, out, "error: permission denied")
+	io.WriteString(in, "clear system commit\r")
+	waitFor(t, out, "clear system commit\r\nerror: permission denied")
+	io.WriteString(in, "show system commit\r")
+	waitFor(t, out, "test accounts")
+}
+
+func TestShellExec(t *testing.T) {
+	n, _ := startNode(t)
+	sc, err := dialSSH(t, n, "oper", "oper123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	sess, _ := sc.NewSession()
+	got, err := sess.Output("show version")
+	if err != nil || !strings.Contains(string(got), "Hostname: lab1") {
+		t.Fatalf("exec show version = %q, %v", got, err)
+	}
+}
+
+// TestLocalNETCONF speaks NETCONF through the management socket, the path
+// of `gnos netconf`.
+func TestLocalNETCONF(t *testing.T) {
+	n, _ := startNode(t)
+	cc, err := ipc.DialUnix(node.SocketPath(n.Opts.DataDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	st, err := cc.NewStream(context.Background(), &grpc.StreamDesc{StreamName: "Session", ClientStreams: true, ServerStreams: true}, netconf.LocalMethod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		for {
+			var c netconf.Chunk
+			if err := st.RecvMsg(&c); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			pw.Write(c.Data)
+		}
+	}()
+	w := writerFunc(func(p []byte) (int, error) {
+		return len(p), st.SendMsg(&netconf.Chunk{Data: append([]byte(nil), p...)})
+	})
+	c, err := handshake(t, w, pr, true, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ok(t, c.rpc(`<get-configuration database="committed" format="text"/>`))
+	if !strings.Contains(r.Value("configuration-text"), "host-name lab1;") {
+		t.Fatalf("local get-configuration = %q", r.Value("configuration-text"))
+	}
+	ok(t, c.rpc(`<load-configuration action="set"><configuration-set>set system domain-name local.example</configuration-set></load-configuration>`))
+	ok(t, c.rpc(`<commit-configuration/>`))
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -1,0 +1,126 @@
+package pic
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"testing"
+)
+
+// recorder is a test plugin that records its control events.
+var recorded []string
+
+func init() {
+	Register(&Plugin{Name: "test-recorder", Restart: true,
+		Compile: func(*CompileInput) ([]byte, []string, error) { return nil, nil, nil },
+		Control: func() ControlHandler {
+			inner := JSONControl[map[string]string]("test-recorder")
+			return ControlFunc(func(ctx context.Context, ev *ControlEvent) error {
+				recorded = append(recorded, ev.Kind.String()+" "+ev.Name)
+				return inner.Control(ctx, ev)
+			})
+		}})
+}
+
+func ssrb(id uint32, name string, gen uint64, data string) *Update {
+	s := &SSRB{ID: id, Name: name, Gen: gen, Forward: []string{"test-recorder"},
+		Policies: []Policy{{Plugin: "test-recorder", Data: json.RawMessage(data)}}}
+	return &Update{Op: OpAdd, ID: id, Name: name, Gen: gen, SSRB: s}
+}
+
+func TestRuntimeUpdates(t *testing.T) {
+	type step struct {
+		u         *Update
+		resync    string // "begin" | "end" before/instead of u
+		wantAck   Ack
+		wantEvent string // control event recorded, "" for none
+	}
+	del := func(id uint32, name string, gen uint64) *Update {
+		return &Update{Op: OpDelete, ID: id, Name: name, Gen: gen}
+	}
+	chg := func(u *Update) *Update { u.Op = OpChange; return u }
+	tests := []struct {
+		name      string
+		steps     []step
+		wantHeld  []HeldSSRB
+		wantCount Counters
+	}{
+		{"add change delete", []step{
+			{u: ssrb(1, "a", 10, `{"v":"1"}`), wantAck: Ack{ID: 1, Gen: 10, Op: OpAdd}, wantEvent: "policy-add a"},
+			{u: chg(ssrb(1, "a", 11, `{"v":"2"}`)), wantAck: Ack{ID: 1, Gen: 11, Op: OpChange}, wantEvent: "policy-change a"},
+			{u: del(1, "a", 12), wantAck: Ack{ID: 1, Gen: 12, Op: OpDelete}, wantEvent: "policy-delete a"},
+		}, nil, Counters{Adds: 1, Changes: 1, Deletes: 1}},
+		{"stale generation rejected", []step{
+			{u: ssrb(1, "a", 10, `{}`), wantAck: Ack{ID: 1, Gen: 10, Op: OpAdd}, wantEvent: "policy-add a"},
+			{u: chg(ssrb(1, "a", 9, `{"old":"x"}`)), wantAck: Ack{ID: 1, Gen: 9, Op: OpChange, Stale: true}},
+			{u: del(1, "a", 8), wantAck: Ack{ID: 1, Gen: 8, Op: OpDelete, Stale: true}},
+		}, []HeldSSRB{{ID: 1, Name: "a", Gen: 10}}, Counters{Adds: 1, Stale: 2}},
+		{"resync keeps unchanged, sweeps unmentioned", []step{
+			{u: ssrb(1, "a", 10, `{}`), wantAck: Ack{ID: 1, Gen: 10, Op: OpAdd}, wantEvent: "policy-add a"},
+			{u: ssrb(2, "b", 11, `{}`), wantAck: Ack{ID: 2, Gen: 11, Op: OpAdd}, wantEvent: "policy-add b"},
+			{resync: "begin"},
+			{u: ssrb(1, "a", 10, `{}`), wantAck: Ack{ID: 1, Gen: 10, Op: OpAdd}},
+			{u: ssrb(3, "c", 12, `{}`), wantAck: Ack{ID: 3, Gen: 12, Op: OpAdd}, wantEvent: "policy-add c"},
+			{resync: "end", wantEvent: "policy-delete b"},
+		}, []HeldSSRB{{ID: 1, Name: "a", Gen: 10}, {ID: 3, Name: "c", Gen: 12}},
+			Counters{Adds: 2, Resyncs: 1, Resynced: 2, Swept: 1}},
+		{"unloaded plugin refused", []step{
+			{u: &Update{Op: OpAdd, ID: 4, Name: "d", Gen: 1, SSRB: &SSRB{ID: 4, Name: "d", Gen: 1,
+				Policies: []Policy{{Plugin: "nope", Data: json.RawMessage(`{}`)}}}},
+				wantAck: Ack{ID: 4, Gen: 1, Op: OpAdd, Error: "plugin nope is not loaded on this PIC"}},
+		}, []HeldSSRB{{ID: 4, Name: "d", Gen: 1}}, Counters{Adds: 1, Errors: 1}},
+	}
+	ctx := context.Background()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rt, err := newRuntime(ctx, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
+				ObjectCacheMB: 2, Packages: []string{"test-recorder"}}, 1, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, st := range tc.steps {
+				recorded = nil
+				switch st.resync {
+				case "begin":
+					rt.BeginResync()
+					continue
+				case "end":
+					if err := rt.EndResync(ctx); err != nil {
+						t.Fatal(err)
+					}
+				default:
+					ack, err := rt.Apply(ctx, st.u)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ack != st.wantAck {
+						t.Errorf("step %d: got ack %+v, want %+v", i, ack, st.wantAck)
+					}
+				}
+				got := ""
+				if len(recorded) > 0 {
+					got = recorded[0]
+				}
+				if got != st.wantEvent || len(recorded) > 1 {
+					t.Errorf("step %d: got events %q, want %q", i, recorded, st.wantEvent)
+				}
+			}
+			held := rt.Held()
+			if len(held) != len(tc.wantHeld) {
+				t.Fatalf("held: got %+v, want %+v", held, tc.wantHeld)
+			}
+			for i := range held {
+				if held[i] != tc.wantHeld[i] {
+					t.Errorf("held[%d]: got %+v, want %+v", i, held[i], tc.wantHeld[i])
+				}
+			}
+			if got := rt.Counters(); got != tc.wantCount {
+				t.Errorf("counters: got %+v, want %+v", got, tc.wantCount)
+			}
+			if got, want := rt.DB.Stats().Entries, len(tc.wantHeld); tc.name != "unloaded plugin refused" && got != want {
+				t.Errorf("policy DB entries: got %d, want %d", got, want)
+			}
+		})
+	}
+}

@@ -1,0 +1,198 @@
+package servicesd_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/internal/testconfig"
+	"github.com/gnos/gnos/pic"
+)
+
+var slot00 = pic.Slot{FPC: 0, PIC: 0}
+
+// harness is a node on a temporary directory with a fake clock (no
+// heartbeat fires unless a test advances it) and a configuration session.
+type harness struct {
+	log *logBuffer
+	t   *testing.T
+	n   *node.Node
+	clk *clock.Fake
+	s   *configd.Session
+}
+
+func start(t testing.TB) *harness {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "gnos-svc-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	log := &logBuffer{}
+	n, err := node.Start(context.Background(), node.Options{DataDir: dir, Clock: clk, NoSync: true,
+		Log: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelInfo}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	s, err := n.Configd.Open("root", "cli", configd.Shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t.(*testing.T), n: n, clk: clk, s: s, log: log}
+}
+
+func (h *harness) shape(sets int) string {
+	var b strings.Builder
+	if err := testconfig.WriteText(&b, testconfig.Shape{ServiceSets: sets, TermsPerRule: 5}); err != nil {
+		h.t.Fatal(err)
+	}
+	return b.String()
+}
+
+// loadCommit loads a whole configuration and commits it.
+func (h *harness) loadCommit(text string) {
+	h.t.Helper()
+	if err := h.s.Load(configd.LoadOverride, configd.FormatText, text); err != nil {
+		h.t.Fatalf("load: %v", err)
+	}
+	if _, err := h.s.Commit(context.Background(), configd.CommitOptions{}); err != nil {
+		h.t.Fatalf("commit: %v", err)
+	}
+}
+
+// set applies set-form lines to the candidate.
+func (h *harness) set(lines ...string) {
+	h.t.Helper()
+	if err := h.s.Load(configd.LoadSet, configd.FormatSet, strings.Join(lines, "\n")+"\n"); err != nil {
+		h.t.Fatalf("set: %v", err)
+	}
+}
+
+func (h *harness) commit(check bool) error {
+	_, err := h.s.Commit(context.Background(), configd.CommitOptions{Check: check})
+	return err
+}
+
+// waitSynced waits until the PIC acknowledged the current generation of
+// every named service-set.
+func (h *harness) waitSynced(names ...string) {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, name := range names {
+		s, ok := h.n.Services.SSRB(name)
+		if !ok {
+			h.t.Fatalf("servicesd has no SSRB for %s", name)
+		}
+		if err := h.n.Services.WaitAck(ctx, slot00, s.ID, s.Gen); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+}
+
+// waitAll waits until the PIC is in sync and acknowledged ss1..ssN.
+func (h *harness) waitAll(n int) {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := h.n.Services.WaitSynced(ctx, slot00); err != nil {
+		h.t.Fatal(err)
+	}
+	names := make([]string, n)
+	for i := range names {
+		names[i] = "ss" + strconv.Itoa(i+1)
+	}
+	h.waitSynced(names...)
+}
+
+// picd returns the in-process picd of fpc 0 pic 0.
+func (h *harness) picd() *pic.Daemon {
+	h.t.Helper()
+	d := h.n.PICs.Daemon(slot00)
+	if d == nil {
+		h.t.Fatal("no in-process picd for fpc 0 pic 0")
+	}
+	return d
+}
+
+// cli runs operational commands through the management socket.
+func (h *harness) cli(lines ...string) string {
+	h.t.Helper()
+	cc, err := ipc.DialUnix(node.SocketPath(h.n.Opts.DataDir))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer cc.Close()
+	c, err := cli.Dial(context.Background(), cc, "cli")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer c.Close()
+	var out strings.Builder
+	for _, l := range lines {
+		r, err := c.Exec(l)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		out.WriteString(r.Output)
+	}
+	return out.String()
+}
+
+// waitState waits for the in-process picd to reach state.
+func (h *harness) waitState(state string) {
+	h.t.Helper()
+	h.poll(func() bool { return h.picd().Status().State == state }, "PIC state "+state)
+}
+
+// waitIncarnation waits for the picd's runtime incarnation to reach n and
+// its resync to be under way.
+func (h *harness) waitIncarnation(n uint64) {
+	h.t.Helper()
+	h.poll(func() bool { return h.picd().Status().Incarnation >= n }, "PIC incarnation")
+}
+
+// poll waits for cond, checking at every PIC connection or
+// acknowledgement, and at most every 10ms of real time.
+func (h *harness) poll(cond func() bool, what string) {
+	h.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s", what)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+		<-ctx.Done()
+		cancel()
+	}
+}
+
+// logBuffer collects the node's log lines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

@@ -1,0 +1,83 @@
+"""PyEZ (jnpr.junos) against gnos, unmodified."""
+import re
+import unittest
+import warnings
+
+from jnpr.junos import Device
+from jnpr.junos.exception import CommitError, ConfigLoadError, RpcError
+from jnpr.junos.utils.config import Config
+
+from gnostest import ADMIN, HOST, OPER, PORT, RO, need_server
+
+
+def device(user=ADMIN):
+    return Device(host=HOST, port=PORT, user=user[0], passwd=user[1],
+                  gather_facts=True, normalize=True)
+
+
+@need_server
+class PyEZ(unittest.TestCase):
+    def test_facts_and_rpcs(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with device() as dev:
+                self.assertTrue(dev.facts["serialnumber"])
+                self.assertEqual(dev.facts["RE0"]["status"], "OK")
+                sw = dev.rpc.get_software_information()
+                self.assertEqual(sw.findtext("host-name"), "lab1")
+                self.assertIn("Hostname: lab1", dev.cli("show version", warning=False))
+                cfg = dev.rpc.get_config(options={"format": "text"})
+                self.assertIn("host-name lab1;", cfg.text)
+                with self.assertRaises(RpcError):
+                    dev.rpc.get_the_moon()
+                if not re.match(r"^\d+\.\d+[RBIXSF-]", sw.findtext("junos-version")):
+                    # PyEZ's version_info needs Junos' form (23.4R1.9): its
+                    # software facts fail on anything else.
+                    self.skipTest("junos-version %r is not in Junos form" % sw.findtext("junos-version"))
+                self.assertEqual(dev.facts["hostname"], "lab1")
+                self.assertEqual(dev.facts["model"], "GNOS")
+                self.assertTrue(dev.facts["version"])
+
+    def test_config_load_diff_commit_rollback(self):
+        with device() as dev:
+            with Config(dev) as cu:
+                cu.lock()
+                cu.load("set system domain-name pyez.example", format="set")
+                cu.load("system { time-zone UTC; }", format="text")
+                cu.load("<system><host-name>pyez1</host-name></system>", format="xml")
+                diff = " ".join(cu.diff().split())  # normalize=True folds whitespace
+                self.assertIn("+ host-name pyez1;", diff)
+                self.assertTrue(cu.commit_check())
+                self.assertTrue(cu.commit(comment="from pyez", confirm=2))
+                self.assertTrue(cu.commit(comment="confirm"))
+                self.assertIsNone(cu.diff())
+                cu.rollback(2)
+                self.assertIn("- host-name pyez1;", " ".join(cu.diff().split()))
+                self.assertTrue(cu.commit(comment="rolled back"))
+                cu.unlock()
+            self.assertEqual(dev.rpc.get_software_information().findtext("host-name"), "lab1")
+            with self.assertRaises(ConfigLoadError):
+                Config(dev).load("set system no-such-statement 1", format="set")
+            Config(dev).rollback(0)
+
+    def test_private_mode(self):
+        with device() as dev:
+            with Config(dev, mode="private") as cu:
+                cu.load("set system domain-name private.example", format="set")
+                self.assertIn("domain-name private.example", cu.diff())
+                cu.commit(comment="private")
+            cfg = dev.rpc.get_config(options={"database": "committed", "format": "text"})
+            self.assertIn("domain-name private.example;", cfg.text)
+
+    def test_read_only_cannot_commit(self):
+        with device(RO) as dev:
+            self.assertIn("Hostname", dev.cli("show version", warning=False))
+            with self.assertRaises((CommitError, RpcError)):
+                Config(dev).commit()
+        with device(OPER) as dev:
+            with self.assertRaises((ConfigLoadError, RpcError)):
+                Config(dev).load("set system host-name x", format="set")
+
+
+if __name__ == "__main__":
+    unittest.main()
