@@ -3,6 +3,9 @@ package configd_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,12 +29,13 @@ func perfText(b *testing.B) string {
 
 func benchConfigd(b *testing.B) (*configd.Configd, *db.Store) {
 	b.Helper()
-	st, err := db.Open(filepath.Join(b.TempDir(), "gnos.db"), db.Options{})
+	st, err := db.Open(filepath.Join(b.TempDir(), "gnos.db"), db.Options{NoSync: os.Getenv("GNOS_BENCH_NOSYNC") != ""})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	c, err := configd.New(context.Background(), configd.Options{Store: st, Clock: clock.NewFake(t0)})
+	c, err := configd.New(context.Background(), configd.Options{Store: st, Clock: clock.NewFake(t0),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}

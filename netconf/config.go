@@ -1,8 +1,8 @@
 package netconf
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"strconv"

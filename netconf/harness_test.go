@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -35,7 +36,8 @@ func startNode(t testing.TB) (*node.Node, *clock.Fake) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	n, err := node.Start(context.Background(), node.Options{DataDir: dir, Clock: clk, NoSync: true, NetconfAddr: "127.0.0.1:0"})
+	n, err := node.Start(context.Background(), node.Options{DataDir: dir, Clock: clk, NoSync: true, NetconfAddr: "127.0.0.1:0",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

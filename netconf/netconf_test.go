@@ -60,9 +60,13 @@ func TestJunosConfigurationAPI(t *testing.T) {
 				}
 			}},
 		{"commit check", `<commit-configuration><check/></commit-configuration>`,
-			func(t *testing.T, r *nodeT) { has(t, r.Child("commit-results").Child("routing-engine"), "commit-check-success") }},
+			func(t *testing.T, r *nodeT) {
+				has(t, r.Child("commit-results").Child("routing-engine"), "commit-check-success")
+			}},
 		{"commit with log", `<commit-configuration><log>first</log></commit-configuration>`,
-			func(t *testing.T, r *nodeT) { has(t, r.Child("commit-results").Child("routing-engine"), "commit-success") }},
+			func(t *testing.T, r *nodeT) {
+				has(t, r.Child("commit-results").Child("routing-engine"), "commit-success")
+			}},
 		{"load text", `<load-configuration action="merge" format="text"><configuration-text>system { time-zone Europe/Paris; }</configuration-text></load-configuration>`, nil},
 		{"load xml", `<load-configuration action="merge" format="xml"><configuration><system><host-name>lab2</host-name></system></configuration></load-configuration>`, nil},
 		{"validate", `<validate><source><candidate/></source></validate>`, nil},

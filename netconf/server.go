@@ -212,7 +212,7 @@ func (s *Server) Close() error {
 // Name, Validate, Prepare, Abort and Apply make the server a configd
 // subscriber. Only Apply does anything: it reconciles the listeners with
 // `system services`.
-func (s *Server) Name() string                                   { return "netconf" }
+func (s *Server) Name() string                                    { return "netconf" }
 func (s *Server) Validate(context.Context, *configd.Commit) error { return nil }
 func (s *Server) Prepare(context.Context, *configd.Commit) error  { return nil }
 func (s *Server) Abort(context.Context, *configd.Commit)          {}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits on a parsed message, beyond its size (bounded by the framing).
@@ -130,9 +131,43 @@ func Parse(msg []byte) (*Node, error) {
 	return root, nil
 }
 
-// xmlEscape escapes s for element content and attribute values.
+// xmlEscape escapes s for element content and attribute values: &, <,
+// >, " and CR as references, newlines kept as they are (Junos sends
+// multi-line text literally), and characters XML 1.0 cannot carry (other
+// control characters, invalid UTF-8) replaced by U+FFFD so the reply
+// always parses.
 func xmlEscape(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '&' || c == '<' || c == '>' || c == '"' || c < 0x20 || c >= 0x80 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
 	var b strings.Builder
-	xml.EscapeText(&b, []byte(s))
+	b.Grow(len(s) + 16)
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '"':
+			b.WriteString("&quot;")
+		case r == '\r':
+			b.WriteString("&#xD;")
+		case r == '\n', r == '\t':
+			b.WriteRune(r)
+		case r < 0x20, r == utf8.RuneError, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
+			b.WriteRune(utf8.RuneError)
+		default:
+			b.WriteRune(r)
+		}
+	}
 	return b.String()
 }

@@ -84,3 +84,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestXMLEscape(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"a\nb\tc", "a\nb\tc"},
+		{`<a & "b">`, "&lt;a &amp; &quot;b&quot;&gt;"},
+		{"cr\r", "cr&#xD;"},
+		{"bell\x07", "bell\uFFFD"},
+		{"bad\xffutf8", "bad\uFFFDutf8"},
+		{"é", "é"},
+	}
+	for _, tt := range tests {
+		if got := xmlEscape(tt.in); got != tt.want {
+			t.Errorf("xmlEscape(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if _, err := Parse([]byte("<a>" + xmlEscape(tt.in) + "</a>")); err != nil {
+			t.Errorf("escaped %q does not parse: %v", tt.in, err)
+		}
+	}
+}

@@ -353,3 +353,10 @@ func (d *Daemon) Runtime() *Runtime {
 	defer d.mu.Unlock()
 	return d.rt
 }
+
+// Connected reports whether the picd has a stream to servicesd.
+func (d *Daemon) Connected() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.connected
+}

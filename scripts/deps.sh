@@ -5,6 +5,10 @@ set -euo pipefail
 need=()
 command -v yanglint >/dev/null 2>&1 || need+=(libyang-tools)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# NETCONF client tests (netconf/python_test.go runs tests/python with
+# Debian's interpreter, where these packages install).
+/usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 || need+=(python3-ncclient)
+/usr/bin/python3 -c 'import jnpr.junos' >/dev/null 2>&1 || need+=(python3-junos-eznc)
 if [ ${#need[@]} -gt 0 ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"

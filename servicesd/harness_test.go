@@ -25,7 +25,7 @@ var slot00 = pic.Slot{FPC: 0, PIC: 0}
 // heartbeat fires unless a test advances it) and a configuration session.
 type harness struct {
 	log *logBuffer
-	t   *testing.T
+	t   testing.TB
 	n   *node.Node
 	clk *clock.Fake
 	s   *configd.Session
@@ -50,7 +50,7 @@ func start(t testing.TB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t.(*testing.T), n: n, clk: clk, s: s, log: log}
+	return &harness{t: t, n: n, clk: clk, s: s, log: log}
 }
 
 func (h *harness) shape(sets int) string {
@@ -196,3 +196,12 @@ func (l *logBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// editCLI runs configuration-mode lines (activate, deactivate, …) on the
+// shared candidate through the CLI, without committing.
+func (h *harness) editCLI(lines ...string) {
+	h.t.Helper()
+	h.cli(append(append([]string{"configure"}, lines...), "exit configuration-mode")...)
+}
+
+func (h *harness) picdConnected() bool { return h.picd().Connected() }

@@ -17,6 +17,8 @@ type builder struct {
 	kids  []*tree.Node                  // arena for children slices
 	flat  map[*schema.Node]*schema.Node // container -> its flat list (or nil)
 	valid map[checkKey]struct{}         // values that passed CheckValue
+
+	slabLen, arenaLen int // current chunk sizes
 }
 
 type checkKey struct {
@@ -63,7 +65,8 @@ func (b *builder) grow(kids []*tree.Node) []*tree.Node {
 		return append(kids, nil)[:len(kids)]
 	}
 	if len(b.kids) < n {
-		b.kids = make([]*tree.Node, arenaSize)
+		b.arenaLen = min(max(64, 2*b.arenaLen, 4*n), arenaSize)
+		b.kids = make([]*tree.Node, b.arenaLen)
 	}
 	out := b.kids[:len(kids):n]
 	b.kids = b.kids[n:]
@@ -73,7 +76,9 @@ func (b *builder) grow(kids []*tree.Node) []*tree.Node {
 
 func (b *builder) node(s *schema.Node, key, value string) *tree.Node {
 	if len(b.slab) == 0 {
-		b.slab = make([]tree.Node, slabSize)
+		// Start small (a one-line load stays cheap) and double.
+		b.slabLen = min(max(16, 2*b.slabLen), slabSize)
+		b.slab = make([]tree.Node, b.slabLen)
 	}
 	n := &b.slab[0]
 	b.slab = b.slab[1:]

@@ -30,7 +30,7 @@ func WriteCompare(w io.Writer, a, b *tree.Node) error {
 func WriteCompareAt(w io.Writer, a, b *tree.Node, prefix tree.Path) error {
 	bw, ok := w.(*bufio.Writer)
 	if !ok {
-		bw = bufio.NewWriterSize(w, 64<<10)
+		bw = bufio.NewWriterSize(w, writeBuffer)
 	}
 	c := comparer{t: newTextWriter(bw, ""), a: a, b: b, prefix: prefix}
 	changes := tree.Diff(a, b)

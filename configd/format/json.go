@@ -35,7 +35,7 @@ const (
 func WriteJSON(w io.Writer, n *tree.Node, indent bool) error {
 	bw, ok := w.(*bufio.Writer)
 	if !ok {
-		bw = bufio.NewWriterSize(w, 64<<10)
+		bw = bufio.NewWriterSize(w, writeBuffer)
 	}
 	j := jsonWriter{w: bw, indent: indent}
 	j.object(n, true)

@@ -20,7 +20,7 @@ import (
 func WriteSet(w io.Writer, n *tree.Node, prefix tree.Path) error {
 	bw, ok := w.(*bufio.Writer)
 	if !ok {
-		bw = bufio.NewWriterSize(w, 64<<10)
+		bw = bufio.NewWriterSize(w, writeBuffer)
 	}
 	sw := setWriter{w: bw}
 	for _, tok := range prefix.Tokens(false) {
@@ -119,6 +119,7 @@ func ParseSet(root *schema.Node, src string) (*tree.Node, error) {
 // them).
 func ApplySet(ed *tree.Editor, root *schema.Node, src string) error {
 	a := setApplier{ed: ed, root: root}
+	src = strings.TrimPrefix(src, bom)
 	for ln := 1; src != ""; ln++ {
 		line := src
 		if i := strings.IndexByte(src, '\n'); i >= 0 {
@@ -234,6 +235,13 @@ func (a *setApplier) paths(from, to int, mode tree.ParseMode) ([]tree.Path, erro
 			return nil, a.pathError(from, to, pe)
 		}
 		return nil, a.errAt(from, "%v", err)
+	}
+	for _, p := range ps {
+		for _, st := range p {
+			if len(st.S.Keys) > 1 && !st.All && strings.Count(st.Key, " ") != len(st.S.Keys)-1 {
+				return nil, a.errAt(from, "%s: a key of a list with several keys cannot contain a space", st.S.Name)
+			}
+		}
 	}
 	if len(a.cur) > 0 {
 		for i, p := range ps {

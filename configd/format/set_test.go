@@ -187,6 +187,7 @@ func TestApplySetErrors(t *testing.T) {
 		{"edit leaf", "edit system host-name", "terminal:1:6: syntax error: host-name is not a container or list entry"},
 		{"bad up", "up x", "terminal:1:4: syntax error: expecting a number of levels"},
 		{"annotate without comment", "annotate system", "terminal:1:16: syntax error: expecting a statement and a comment"},
+		{"space in multi key", `set routing-options route "a b" t next-hop x`, "terminal:1:5: route: a key of a list with several keys cannot contain a space"},
 		{"rename without to", "set services rule r\nrename services rule r", "terminal:2:8: syntax error: expecting PATH to KEY"},
 	}
 	for _, tt := range tests {

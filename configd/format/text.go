@@ -22,6 +22,9 @@ func WriteText(w io.Writer, n *tree.Node) error {
 	return t.w.Flush()
 }
 
+// writeBuffer is the size of the buffer writers put in front of w.
+const writeBuffer = 16 << 10
+
 // spaces is sliced for indentation without allocating.
 const spaces = "                                                                "
 
@@ -34,7 +37,7 @@ type textWriter struct {
 func newTextWriter(w io.Writer, prefix string) *textWriter {
 	bw, ok := w.(*bufio.Writer)
 	if !ok {
-		bw = bufio.NewWriterSize(w, 64<<10)
+		bw = bufio.NewWriterSize(w, writeBuffer)
 	}
 	return &textWriter{w: bw, prefix: prefix}
 }
@@ -150,15 +153,14 @@ func (t *textWriter) key(s *schema.Node, key string) {
 	})
 }
 
-// splitKey splits a multi-key list entry's key into its n parts.
+// splitKey splits a multi-key list entry's key into its n parts (the tree
+// joins them with one space).
 func splitKey(key string, n int) []string {
-	parts := strings.Fields(key)
-	if len(parts) == n {
-		return parts
+	parts := strings.SplitN(key, " ", n)
+	for len(parts) < n {
+		parts = append(parts, "")
 	}
-	out := make([]string, n)
-	copy(out, parts)
-	return out
+	return parts
 }
 
 // keyParts calls fn for each part of list s's entry key, without

@@ -2,6 +2,7 @@ package format
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -113,6 +114,7 @@ func TestParseTextNormalizes(t *testing.T) {
 		{"leaf-list items accumulate", "system { servers a; servers b; servers a; }", "system {\n    servers [ a b ];\n}\n"},
 		{"multi key", `routing-options { route 10.0.0.0/8 main { next-hop 1.1.1.1; } }`,
 			"routing-options {\n    route 10.0.0.0/8 main {\n        next-hop 1.1.1.1;\n    }\n}\n"},
+		{"byte order mark and CRLF", "\ufeffsystem {\r\n    host-name r1;\r\n}\r\n", "system {\n    host-name r1;\n}\n"},
 		{"one-liner", "routing-options { route 10.0.0.0/8 main next-hop 1.1.1.1; }",
 			"routing-options {\n    route 10.0.0.0/8 main {\n        next-hop 1.1.1.1;\n    }\n}\n"},
 		{"empty block dropped", "system { services { } host-name r1; }", "system {\n    host-name r1;\n}\n"},
@@ -151,7 +153,7 @@ func TestParseTextErrors(t *testing.T) {
 		{"unterminated comment", "system { /* x }", "terminal:1:10: syntax error: unterminated comment"},
 		{"key leaf as statement", "services { service-set S1 { name S2; } }", "terminal:1:29: syntax error: unknown statement 'name'"},
 		{"missing key", "services { service-set; }", "terminal:1:23: syntax error: missing name of service-set"},
-		{"blank in multi key", `routing-options { route 10.0.0.0/8 "main table"; }`, "terminal:1:36: route: a key of a list with several keys cannot contain blanks"},
+		{"blank in multi key", `routing-options { route 10.0.0.0/8 "main table"; }`, "terminal:1:36: route: a key of a list with several keys cannot contain a space"},
 		{"one-liner unknown", "routing-options { route 10.0.0.0/8 main via x; }", "terminal:1:41: syntax error: unknown statement 'via'"},
 		{"stray semicolon", "system { ; }", "terminal:1:10: syntax error: unexpected ';'"},
 		{"empty leaf with value", "system { services { telnet yes; } }", "terminal:1:28: syntax error: expecting ';' after telnet"},
@@ -249,5 +251,32 @@ func TestWriteTextSubtree(t *testing.T) {
 	want2 := ed.Root().ChildNamed("services", "").ChildNamed("service-set", "S1")
 	if !tree.Equal(ss, want2) {
 		t.Errorf("parsed subtree differs from the one built by edits:\n%s\n%s", textOf(t, ss), textOf(t, want2))
+	}
+}
+
+func TestParseTextManyEntries(t *testing.T) {
+	root := testRoot(t)
+	for _, n := range []int{1, 63, 64, 65, 300, 1500} {
+		var b strings.Builder
+		b.WriteString("services {\n")
+		for i := n - 1; i >= 0; i-- { // reverse order: every insert is at the front
+			fmt.Fprintf(&b, "service-set S%d { max-flows %d; }\nrule r { term t%d; }\n", i, i, i)
+		}
+		b.WriteString("}\n")
+		tr := parseText(t, root, b.String())
+		svc := tr.ChildNamed("services", "")
+		sets := svc.AllNamed("service-set")
+		if len(sets) != n {
+			t.Fatalf("n=%d: got %d service-sets, want %d", n, len(sets), n)
+		}
+		for i, s := range sets {
+			if want := fmt.Sprintf("S%d", i); s.Key != want {
+				t.Fatalf("n=%d: entry %d is %s, want %s", n, i, s.Key, want)
+			}
+		}
+		terms := svc.ChildNamed("rule", "r").AllNamed("term")
+		if len(terms) != n || terms[0].Key != fmt.Sprintf("t%d", n-1) {
+			t.Fatalf("n=%d: got %d terms starting with %s, want %d in input order", n, len(terms), terms[0].Key, n)
+		}
 	}
 }

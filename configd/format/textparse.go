@@ -25,12 +25,19 @@ import (
 // token.
 func ParseText(root *schema.Node, src string) (*tree.Node, []Directive, error) {
 	p := &textParser{lex: lexer{src: src}}
+	if strings.HasPrefix(src, bom) {
+		p.lex.pos = len(bom)
+	}
 	t := tree.New(root)
 	if err := p.parse(t); err != nil {
 		return nil, nil, err
 	}
 	return t, p.dirs, nil
 }
+
+// bom is a UTF-8 byte order mark, which editors may put at the start of a
+// file; parsers skip it.
+const bom = "\ufeff"
 
 type textParser struct {
 	lex     lexer
@@ -416,11 +423,11 @@ func prunable(n *tree.Node) bool {
 	return n.S.Kind == schema.Container && !n.S.Presence && len(n.Kids) == 0 && !n.Inactive && n.Comment == ""
 }
 
-// keyPartCheck rejects a blank inside one key of a list with several keys:
-// the tree joins the keys with a space.
+// keyPartCheck rejects a space inside one key of a list with several
+// keys: the tree joins the keys with a space.
 func keyPartCheck(list *schema.Node, part string) error {
-	if len(list.Keys) > 1 && strings.ContainsAny(part, " \t\n\r") {
-		return fmt.Errorf("%s: a key of a list with several keys cannot contain blanks", list.Name)
+	if len(list.Keys) > 1 && strings.Contains(part, " ") {
+		return fmt.Errorf("%s: a key of a list with several keys cannot contain a space", list.Name)
 	}
 	return nil
 }

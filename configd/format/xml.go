@@ -21,7 +21,7 @@ import (
 func WriteXML(w io.Writer, n *tree.Node, indent bool) error {
 	bw, ok := w.(*bufio.Writer)
 	if !ok {
-		bw = bufio.NewWriterSize(w, 64<<10)
+		bw = bufio.NewWriterSize(w, writeBuffer)
 	}
 	x := xmlWriter{w: bw, indent: indent}
 	for _, c := range n.Kids {

@@ -94,6 +94,9 @@ func ChunkDelta(a, b *Node) map[string][]byte {
 		if y != nil {
 			yk = y.Kids
 		}
+		if len(p) > 0 && userOrderChanged(xk, yk) {
+			restDirty[p[0].S.Name] = true
+		}
 		pairKids(xk, yk, func(c1, c2 *Node) {
 			c := c1
 			if c == nil {
@@ -114,25 +117,121 @@ func ChunkDelta(a, b *Node) map[string][]byte {
 	return out
 }
 
-// pairKids calls fn for each child of xs and ys, pairing equal identities.
-func pairKids(xs, ys []*Node, fn func(a, b *Node)) {
+// userOrderChanged reports whether entries common to xs and ys of an
+// ordered-by-user list or leaf-list appear in a different order.
+func userOrderChanged(xs, ys []*Node) bool {
 	type id struct {
 		s  *schema.Node
 		id string
 	}
-	idx := make(map[id]*Node, len(xs))
-	for _, x := range xs {
-		idx[id{x.S, x.ID()}] = x
-	}
-	seen := make(map[id]bool, len(ys))
+	var inY map[id]bool
 	for _, y := range ys {
-		k := id{y.S, y.ID()}
-		seen[k] = true
-		fn(idx[k], y)
+		if y.S.UserOrder || y.S.Kind == schema.LeafList {
+			if inY == nil {
+				inY = map[id]bool{}
+			}
+			inY[id{y.S, y.ID()}] = true
+		}
 	}
+	if inY == nil {
+		return false
+	}
+	var order []id
 	for _, x := range xs {
-		if !seen[id{x.S, x.ID()}] {
-			fn(x, nil)
+		if k := (id{x.S, x.ID()}); inY[k] {
+			order = append(order, k)
+		}
+	}
+	k := 0
+	for _, y := range ys {
+		if !(y.S.UserOrder || y.S.Kind == schema.LeafList) {
+			continue
+		}
+		if k < len(order) && order[k] == (id{y.S, y.ID()}) {
+			k++
+			continue
+		}
+		if inXY(order[k:], id{y.S, y.ID()}) {
+			return true
+		}
+	}
+	return false
+}
+
+func inXY[T comparable](s []T, v T) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// pairKids calls fn for each child of xs and ys, pairing equal
+// identities. Both are in tree order, so system-ordered spans merge by key
+// without allocating; equal pointers are skipped (nothing changed there).
+func pairKids(xs, ys []*Node, fn func(a, b *Node)) {
+	i, j := 0, 0
+	for i < len(xs) || j < len(ys) {
+		var s *schema.Node
+		switch {
+		case i >= len(xs):
+			s = ys[j].S
+		case j >= len(ys):
+			s = xs[i].S
+		case xs[i].S.Index <= ys[j].S.Index:
+			s = xs[i].S
+		default:
+			s = ys[j].S
+		}
+		ai := i
+		for ai < len(xs) && xs[ai].S == s {
+			ai++
+		}
+		bj := j
+		for bj < len(ys) && ys[bj].S == s {
+			bj++
+		}
+		pairSpan(s, xs[i:ai], ys[j:bj], fn)
+		i, j = ai, bj
+	}
+}
+
+func pairSpan(s *schema.Node, as, bs []*Node, fn func(a, b *Node)) {
+	if sorted(s) || s.Kind == schema.Leaf || s.Kind == schema.Container {
+		i, j := 0, 0
+		for i < len(as) || j < len(bs) {
+			switch {
+			case j >= len(bs) || (i < len(as) && KeyLess(as[i].Key, bs[j].Key)):
+				fn(as[i], nil)
+				i++
+			case i >= len(as) || KeyLess(bs[j].Key, as[i].Key):
+				fn(nil, bs[j])
+				j++
+			default:
+				if as[i] != bs[j] {
+					fn(as[i], bs[j])
+				}
+				i++
+				j++
+			}
+		}
+		return
+	}
+	idx := make(map[string]*Node, len(as))
+	for _, a := range as {
+		idx[a.ID()] = a
+	}
+	seen := make(map[string]bool, len(bs))
+	for _, b := range bs {
+		seen[b.ID()] = true
+		if a := idx[b.ID()]; a != b {
+			fn(a, b)
+		}
+	}
+	for _, a := range as {
+		if !seen[a.ID()] {
+			fn(a, nil)
 		}
 	}
 }

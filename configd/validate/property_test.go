@@ -125,7 +125,7 @@ func TestIncrementalMatchesFull(t *testing.T) {
 	if errs := Validate(base, Options{Defaults: defs}); len(errs) > 0 {
 		t.Fatalf("base configuration: got errors, want none:\n%s", String(errs))
 	}
-	trials := 3000
+	trials := 2000
 	if testing.Short() {
 		trials = 300
 	}

@@ -23,7 +23,14 @@ type Dep struct {
 }
 
 // Deps describes what an expression reads, found by evaluating it on the
-// schema instead of on data.
+// schema instead of on data. It is conservative: whatever can change the
+// expression's value is a change at, below or above (for Values) a node of
+// Reads, except changes to the context node itself or below it, reached
+// without going up (current(), `x/y`): those are left out, and the caller
+// re-evaluates the expression whenever its context node's subtree
+// changes. Nodes a path passes on its way down are left out too (a
+// change there adds or removes the nodes the path ends at, which are
+// read).
 type Deps struct {
 	Reads []Dep
 	// Scope is the depth (0 = the root) of the highest ancestor of the

@@ -1,0 +1,65 @@
+package netconf_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+)
+
+const smallGet = `<get-configuration database="committed"><configuration><system><host-name/></system></configuration></get-configuration>`
+
+// BenchmarkGetConfiguration: small get-configuration RPCs on one session,
+// over SSH with base:1.1 framing (target: ≥ 1,000 RPCs/s).
+func BenchmarkGetConfiguration(b *testing.B) {
+	n, _ := startNode(b)
+	c := dial(b, n, "admin", true)
+	b.ResetTimer()
+	for b.Loop() {
+		r := c.rpc(smallGet)
+		if r.Child("configuration") == nil {
+			b.Fatal("no configuration in reply")
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rpcs/s")
+}
+
+// BenchmarkGetConfiguration100Sessions: the same RPC from 100 concurrent
+// sessions (each its own SSH connection); b.N RPCs in all.
+func BenchmarkGetConfiguration100Sessions(b *testing.B) {
+	n, _ := startNode(b)
+	sessions := benchSessions
+	cs := make([]*client, sessions)
+	for i := range cs {
+		cs[i] = dial(b, n, "admin", true)
+	}
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	errs := make(chan error, sessions)
+	for i, c := range cs {
+		count := b.N / sessions
+		if i < b.N%sessions {
+			count++
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range count {
+				r, err := c.try(smallGet)
+				if err != nil || r.Child("configuration") == nil {
+					errs <- fmt.Errorf("rpc: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rpcs/s")
+	b.ReportMetric(float64(sessions), "sessions")
+}
+
+var benchSessions = 100
