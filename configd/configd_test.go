@@ -351,3 +351,27 @@ func TestSharedCandidateSurvivesRestart(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestDeletingAReferencedRuleFails(t *testing.T) {
+	h := newHarness(t)
+	s := h.session(configd.Shared)
+	set(t, s, h.c,
+		"chassis fpc 0 pic 0 adaptive-services service-package extension-provider package stateful-firewall",
+		"services stateful-firewall rule R1 match-direction input",
+		"services stateful-firewall rule R1 term T1 then accept",
+		"services service-set S1 stateful-firewall-rules R1",
+		"services service-set S1 interface-service service-interface ms-0/0/0")
+	commit(t, s, configd.CommitOptions{})
+	if err := s.Delete(paths(t, h.c, "services stateful-firewall rule R1", tree.ForRef)[0]); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Commit(context.Background(), configd.CommitOptions{})
+	if err == nil || !strings.Contains(err.Error(), "[edit services service-set S1]") || !strings.Contains(err.Error(), "R1") {
+		t.Fatalf("commit after deleting a referenced rule: got %v, want a leafref error on service-set S1", err)
+	}
+	// deactivating the referring service-set makes it valid again
+	if err := s.SetActive(paths(t, h.c, "services service-set S1", tree.ForRef)[0], false); err != nil {
+		t.Fatal(err)
+	}
+	commit(t, s, configd.CommitOptions{})
+}

@@ -79,7 +79,8 @@ type Node struct {
 	MaxElements int // 0 = unbounded
 
 	byName   map[string]*Node
-	patterns []*regexp.Regexp
+	patterns map[string]*regexp.Regexp
+	target   *Node // resolved leafref target
 }
 
 // Child returns the data child named name, or nil.
@@ -174,6 +175,7 @@ func Compile(mods []yang.Module) (*Schema, error) {
 			return nil, err
 		}
 	}
+	root.Walk(func(n *Node) { n.target = n.Target() })
 	return &Schema{Root: root, Modules: mods}, nil
 }
 

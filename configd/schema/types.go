@@ -18,7 +18,10 @@ func (n *Node) compilePatterns(t *goyang.YangType) error {
 		if err != nil {
 			return fmt.Errorf("pattern %q: %w", p, err)
 		}
-		n.patterns = append(n.patterns, re)
+		if n.patterns == nil {
+			n.patterns = map[string]*regexp.Regexp{}
+		}
+		n.patterns[p] = re
 	}
 	for _, u := range t.Type {
 		if err := n.compilePatterns(u); err != nil {
@@ -28,8 +31,12 @@ func (n *Node) compilePatterns(t *goyang.YangType) error {
 	return nil
 }
 
-// Target returns the leaf a leafref's path points at, or nil.
+// Target returns the leaf a leafref's path points at, or nil. It is
+// resolved once, after the whole schema is compiled.
 func (n *Node) Target() *Node {
+	if n.target != nil {
+		return n.target
+	}
 	if n.Type == nil || n.Type.Kind != goyang.Yleafref {
 		return nil
 	}
@@ -262,12 +269,4 @@ func (n *Node) checkPatterns(t *goyang.YangType, v string) error {
 	return nil
 }
 
-func (n *Node) pattern(src string) *regexp.Regexp {
-	want := "^(?:" + src + ")$"
-	for _, re := range n.patterns {
-		if re.String() == want {
-			return re
-		}
-	}
-	return nil
-}
+func (n *Node) pattern(src string) *regexp.Regexp { return n.patterns[src] }

@@ -72,7 +72,9 @@ func diffSpan(p Path, s *schema.Node, as, bs []*Node, out *[]Change) {
 				*out = append(*out, Change{Path: childPath(p, bs[j]), New: bs[j]})
 				j++
 			default:
-				diff(childPath(p, bs[j]), as[i], bs[j], out)
+				if as[i] != bs[j] {
+					diff(childPath(p, bs[j]), as[i], bs[j], out)
+				}
 				i++
 				j++
 			}
@@ -112,6 +114,8 @@ func diffSpan(p Path, s *schema.Node, as, bs []*Node, out *[]Change) {
 		} else {
 			k++
 		}
-		diff(childPath(p, n), old, n, out)
+		if old != n {
+			diff(childPath(p, n), old, n, out)
+		}
 	}
 }

@@ -15,6 +15,10 @@ type Step struct {
 	All   bool   // a list or leaf-list named without key or value: all entries
 }
 
+// ID is what identifies the step's node among its siblings: the key of a
+// list entry, the value of a leaf-list item, "" otherwise.
+func (st Step) ID() string { return st.id() }
+
 func (st Step) id() string {
 	switch st.S.Kind {
 	case schema.List:
