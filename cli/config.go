@@ -355,7 +355,10 @@ func (s *Session) configShow(args []token, p *Pipeline, out *bytes.Buffer, lineL
 func renderConfig(out *bytes.Buffer, root *tree.Node, path tree.Path, display string) error {
 	n := root.Get(path)
 	if n == nil {
-		n = tree.New(tree.SchemaOf(root.S, path))
+		if len(path) > 0 {
+			return nil // nothing configured there: Junos prints nothing
+		}
+		n = root
 	}
 	switch display {
 	case "set":

@@ -91,6 +91,7 @@ type client struct {
 	sess  *ssh.Session
 	r     *netconf.Reader
 	w     *netconf.Writer
+	in    io.Writer // unframed
 	hello *netconf.Node
 	id    int
 }
@@ -130,7 +131,7 @@ func openNETCONF(t testing.TB, sc *ssh.Client, base11 bool) (*client, error) {
 }
 
 func handshake(t testing.TB, in io.Writer, out io.Reader, base11 bool, sc *ssh.Client, sess *ssh.Session) (*client, error) {
-	c := &client{t: t, ssh: sc, sess: sess, r: netconf.NewReader(out, 256<<20), w: netconf.NewWriter(in)}
+	c := &client{t: t, ssh: sc, sess: sess, r: netconf.NewReader(out, 256<<20), w: netconf.NewWriter(in), in: in}
 	msg, err := c.r.Read()
 	if err != nil {
 		return nil, fmt.Errorf("reading hello: %w", err)

@@ -59,22 +59,26 @@ type Servicesd struct {
 	o     Options
 	epoch uint64
 
-	mu       sync.Mutex
-	sets     map[string]*setState
-	deps     map[string]map[string]struct{} // dependency key → service-set names
-	ifBind   map[string]map[string][]pic.Binding
-	pics     map[pic.Slot]picConf
-	usage    map[pic.Slot]int64
-	offline  map[pic.Slot]bool // request chassis pic … offline
-	conns    map[pic.Slot]*conn
-	pending  map[*configd.Commit]*plan
-	seq      uint64 // generation sequence within the epoch
-	nextID   uint32
-	freeIDs  []uint32
-	commits  uint64
-	lastSent int // updates sent by the last commit
-	srv      *grpc.Server
-	lis      net.Listener
+	mu      sync.Mutex
+	sets    map[string]*setState
+	deps    map[string]map[string]struct{} // dependency key → service-set names
+	ifBind  map[string]map[string][]pic.Binding
+	pics    map[pic.Slot]picConf
+	usage   map[pic.Slot]int64
+	offline map[pic.Slot]bool // request chassis pic … offline
+	conns   map[pic.Slot]*conn
+	// The plan of the commit in flight. configd serialises commits, so
+	// there is at most one; a commit failed by another subscriber's
+	// Validate never reaches Abort, and the next Validate replaces it.
+	pendingCommit *configd.Commit
+	pendingPlan   *plan
+	seq           uint64 // generation sequence within the epoch
+	nextID        uint32
+	freeIDs       []uint32
+	commits       uint64
+	lastSent      int // updates sent by the last commit
+	srv           *grpc.Server
+	lis           net.Listener
 
 	bmu   sync.Mutex    // guards bcast; a leaf lock
 	bcast chan struct{} // closed on every PIC connection and acknowledgement
@@ -96,7 +100,7 @@ func New(o Options) (*Servicesd, error) {
 	}
 	s := &Servicesd{o: o, epoch: 1, sets: map[string]*setState{}, deps: map[string]map[string]struct{}{},
 		ifBind: map[string]map[string][]pic.Binding{}, usage: map[pic.Slot]int64{},
-		offline: map[pic.Slot]bool{}, conns: map[pic.Slot]*conn{}, pending: map[*configd.Commit]*plan{}, nextID: 1}
+		offline: map[pic.Slot]bool{}, conns: map[pic.Slot]*conn{}, nextID: 1}
 	if o.Store != nil {
 		e, err := o.Store.NextCounter("servicesd-generation-epoch")
 		if err != nil {
@@ -119,8 +123,9 @@ func (s *Servicesd) Validate(_ context.Context, c *configd.Commit) error {
 	if err := p.err(); err != nil {
 		return err
 	}
+	s.pendingCommit, s.pendingPlan = nil, nil
 	if !c.Check {
-		s.pending[c] = p
+		s.pendingCommit, s.pendingPlan = c, p
 	}
 	return nil
 }
@@ -129,12 +134,12 @@ func (s *Servicesd) Validate(_ context.Context, c *configd.Commit) error {
 func (s *Servicesd) Prepare(_ context.Context, c *configd.Commit) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.pending[c] == nil {
+	if s.pendingCommit != c {
 		p := s.planLocked(c)
 		if err := p.err(); err != nil {
 			return err
 		}
-		s.pending[c] = p
+		s.pendingCommit, s.pendingPlan = c, p
 	}
 	return nil
 }
@@ -143,7 +148,9 @@ func (s *Servicesd) Prepare(_ context.Context, c *configd.Commit) error {
 func (s *Servicesd) Abort(_ context.Context, c *configd.Commit) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.pending, c)
+	if s.pendingCommit == c {
+		s.pendingCommit, s.pendingPlan = nil, nil
+	}
 }
 
 // Apply makes the plan current and sends the PICs their updates. It
@@ -151,8 +158,11 @@ func (s *Servicesd) Abort(_ context.Context, c *configd.Commit) {
 // that servicesd would now reject applies what resolves and logs the rest.
 func (s *Servicesd) Apply(_ context.Context, c *configd.Commit) {
 	s.mu.Lock()
-	p := s.pending[c]
-	delete(s.pending, c)
+	var p *plan
+	if s.pendingCommit == c {
+		p = s.pendingPlan
+	}
+	s.pendingCommit, s.pendingPlan = nil, nil
 	if p == nil {
 		p = s.planLocked(c)
 		for _, d := range p.diags {

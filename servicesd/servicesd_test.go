@@ -82,7 +82,7 @@ func TestCommitCheckRejects(t *testing.T) {
 			[]string{"[edit services service-set ss3 next-hop-service]", "'inside-service-interface'", "no services PIC at fpc 1 pic 0"}},
 		{"extension-service without service-order", 3,
 			[]string{"set services service-set ss1 extension-service passthru"},
-			[]string{"[edit services service-set ss1]", "service-order forward-flow must be configured when extension-service is configured"}},
+			[]string{"service-set ss1", "service-order forward-flow must be configured when extension-service is configured"}},
 		{"unknown package", 3,
 			[]string{"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package frobnicator"},
 			[]string{"[edit chassis fpc 0 pic 0 adaptive-services service-package extension-provider]", "unknown service plugin 'frobnicator'"}},

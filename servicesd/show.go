@@ -264,8 +264,8 @@ func (s *Servicesd) showSummary(ctx context.Context, _ *cli.Session, _ cli.Args,
 }
 
 func textSummary(w io.Writer, e *cli.Elem) {
-	fmt.Fprintf(w, "%-13s %12s %12s %18s %8s\n", "", "Service sets", "Service sets", "Policy bytes", "Policy")
-	fmt.Fprintf(w, "%-13s %12s %12s %18s %8s %s\n", "Interface", "configured", "on PIC", "used", "(%)", "State")
+	fmt.Fprintf(w, "%-13s %-12s %-12s %-18s %-8s %s\n", "", "Service sets", "Service sets", "", "Policy", "")
+	fmt.Fprintf(w, "%-13s %-12s %-12s %-18s %-8s %s\n", "Interface", "configured", "on PIC", "Policy bytes used", "(%)", "State")
 	for _, r := range e.All("service-set-summary-information-entry") {
 		fmt.Fprintf(w, "%-13s %12s %12s %18s %8s %s\n", r.Val("interface-name"), r.Val("service-sets-configured"),
 			r.Val("service-sets-held"), r.Val("policy-bytes-used"), r.Val("policy-bytes-percent"), r.Val("pic-state"))

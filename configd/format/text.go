@@ -74,6 +74,24 @@ func (t *textWriter) kids(kids []*tree.Node, depth int) {
 
 // stmt writes one statement and its subtree.
 func (t *textWriter) stmt(n *tree.Node, depth int) {
+	if n.S.Compact && !n.Inactive && n.Comment == "" && len(n.Kids) > 0 && plainContainers(n.Kids) {
+		// Junos prints `family inet { … }`: the container's children on its line
+		for _, c := range n.Kids {
+			t.line(depth)
+			t.w.WriteString(n.S.Name)
+			t.w.WriteByte(' ')
+			t.head(c)
+			if len(c.Kids) == 0 {
+				t.w.WriteString(";\n")
+				continue
+			}
+			t.w.WriteString(" {\n")
+			t.kids(c.Kids, depth+1)
+			t.line(depth)
+			t.w.WriteString("}\n")
+		}
+		return
+	}
 	t.comment(n.Comment, depth)
 	t.line(depth)
 	if n.Inactive {
@@ -237,4 +255,15 @@ func (t *textWriter) isSecret(s *schema.Node) bool {
 	}
 	t.secret[s] = v
 	return v
+}
+
+// plainContainers reports whether ns are containers without flags or
+// annotations (those print in block form, where the tag has a place).
+func plainContainers(ns []*tree.Node) bool {
+	for _, n := range ns {
+		if n.S.Kind != schema.Container || n.Inactive || n.Comment != "" {
+			return false
+		}
+	}
+	return true
 }

@@ -48,6 +48,7 @@ type textParser struct {
 	comment string // pending annotation for the next statement
 	hasNote bool
 	vals    []string // scratch for leaf-list values
+	pops    []int    // per open brace, how many stack frames it opened (2 for `family inet {`)
 }
 
 func (p *textParser) errorf(off int, format string, args ...any) error {
@@ -79,11 +80,15 @@ func (p *textParser) parse(root *tree.Node) error {
 			if len(p.stack) == 1 {
 				return p.errorf(tok.off, "syntax error: unexpected '}'")
 			}
-			n := p.stack[len(p.stack)-1]
-			p.stack = p.stack[:len(p.stack)-1]
-			p.path = p.path[:len(p.path)-1]
-			if prunable(n) { // `services { delete: x; }` leaves no empty services
-				removeKid(p.stack[len(p.stack)-1], n)
+			k := p.pops[len(p.pops)-1]
+			p.pops = p.pops[:len(p.pops)-1]
+			for ; k > 0; k-- {
+				n := p.stack[len(p.stack)-1]
+				p.stack = p.stack[:len(p.stack)-1]
+				p.path = p.path[:len(p.path)-1]
+				if prunable(n) { // `services { delete: x; }` leaves no empty services
+					removeKid(p.stack[len(p.stack)-1], n)
+				}
 			}
 			p.comment, p.hasNote = "", false // a comment closing a block has nothing to annotate
 		case tComment:
@@ -166,8 +171,19 @@ func (p *textParser) statement(tok token) error {
 	// A one-liner: `route 0.0.0.0/0 next-hop 192.0.2.1;` sets statements
 	// of the entry on the same line, as Junos prints some lists.
 	cur := n
+	var compactStep *tree.Step // `family inet {`: a compact container's child opens the block
 	for (end.kind == tWord || end.kind == tString) && (cur.S.Kind == schema.Container || cur.S.Kind == schema.List) {
 		cst, cvalues, err := p.head(cur.S, end, false)
+		if cur == n && n.S.Compact && cst.S.Kind == schema.Container {
+			c := p.b.child(cur, cst.S, "", "")
+			cs := cst
+			compactStep = &cs
+			cur = c
+			if end, err = p.next(); err != nil {
+				return err
+			}
+			break
+		}
 		if err != nil {
 			return err
 		}
@@ -185,12 +201,19 @@ func (p *textParser) statement(tok token) error {
 			return err
 		}
 	}
-	if err := p.terminator(end, cur.S, cur != n); err != nil {
+	if err := p.terminator(end, cur.S, cur != n && compactStep == nil); err != nil {
 		return err
 	}
 	if end.kind == tLBrace {
 		p.stack = append(p.stack, n)
 		p.path = append(p.path, st)
+		pops := 1
+		if compactStep != nil {
+			p.stack = append(p.stack, cur)
+			p.path = append(p.path, *compactStep)
+			pops = 2
+		}
+		p.pops = append(p.pops, pops)
 	}
 	return nil
 }

@@ -253,10 +253,10 @@ func addChild(parent *Node, e *goyang.Entry, cs *Case, choicePath string) error 
 		Mandatory:   e.Mandatory == goyang.TSTrue,
 		Default:     e.DefaultValues(),
 	}
-	if m := e.Modules(); m != nil {
-		if mod := m.FindModule(e.Node); mod != nil {
-			n.Module = mod.Name
-			if mod.Namespace != nil {
+	if name, err := e.InstantiatingModule(); err == nil {
+		n.Module = name
+		if m := e.Modules(); m != nil {
+			if mod, ok := m.Modules[name]; ok && mod.Namespace != nil {
 				n.Namespace = mod.Namespace.Name
 			}
 		}

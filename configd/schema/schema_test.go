@@ -76,3 +76,18 @@ func TestCheckValue(t *testing.T) {
 		})
 	}
 }
+
+func TestModuleNames(t *testing.T) {
+	s := schema.MustDefault()
+	tests := []struct{ path, module string }{
+		{"/system/host-name", "gnos-system"},
+		{"/services/service-set", "gnos-services"},
+		{"/services/stateful-firewall", "gnos-stateful-firewall"},
+		{"/services/service-set/nat-rules", "gnos-nat"},
+	}
+	for _, tc := range tests {
+		if got := s.Find(tc.path).Module; got != tc.module {
+			t.Errorf("%s: got module %q, want %q", tc.path, got, tc.module)
+		}
+	}
+}
