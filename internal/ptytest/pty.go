@@ -67,7 +67,6 @@ func Start(cmd *exec.Cmd, rows, cols int) (*Term, error) {
 	return t, nil
 }
 
-
 func (t *Term) read() {
 	buf := make([]byte, 4096)
 	for {
