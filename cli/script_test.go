@@ -154,3 +154,50 @@ show configuration | count
 	}
 	golden(t, "display.txt", out)
 }
+
+func TestScriptedEditOperations(t *testing.T) {
+	n, _ := startNode(t)
+	if err := os.WriteFile(filepath.Join(n.Opts.DataDir, "extra.set"), []byte(
+		"set interfaces ge-0/0/5 description from-file\nset interfaces ge-0/0/6 description also\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(n.Opts.DataDir, "extra.xml"), []byte(
+		"<configuration><system><domain-name>example.net</domain-name></system></configuration>\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, failed := script(t, n, `
+configure
+edit services stateful-firewall rule r1
+set match-direction input
+set term a then accept
+set term b then discard
+set term c then reject
+insert term c before term a
+show
+up
+copy rule r1 to rule r2
+rename rule r2 to rule r3
+top
+annotate services "edge policy"
+deactivate services stateful-firewall rule r3
+show services
+activate services stateful-firewall rule r3
+set interfaces ge-0/0/1 description one
+set interfaces ge-0/0/2 description two
+set interfaces xe-0/0/1 description ten
+wildcard delete interfaces ge-*
+load merge extra.set
+load merge extra.xml
+show interfaces
+show system
+save saved.conf
+rollback 0
+show | compare
+exit
+file show saved.conf
+`)
+	if failed {
+		t.Fatalf("a command failed:\n%s", out)
+	}
+	golden(t, "edit-ops.txt", out)
+}

@@ -24,6 +24,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -195,11 +196,14 @@ func (c *Configd) Revision(n int) (*tree.Node, db.RevisionMeta, error) {
 // store's delta for it: the cost is the size of the changes since.
 func (c *Configd) revisionLocked(n int) (*tree.Node, db.RevisionMeta, error) {
 	if n < 0 || n > MaxRollback {
-		return nil, db.RevisionMeta{}, fmt.Errorf("rollback %d: %w", n, ErrNotFound)
+		return nil, db.RevisionMeta{}, fmt.Errorf("cannot find rollback %d: %w", n, ErrNotFound)
 	}
 	delta, meta, err := c.store.RollbackDelta(n)
+	if n == 0 && errors.Is(err, db.ErrNotFound) {
+		return c.committed, meta, nil // nothing committed yet: the empty configuration
+	}
 	if err != nil {
-		return nil, meta, fmt.Errorf("rollback %d: %w", n, ErrNotFound)
+		return nil, meta, fmt.Errorf("cannot find rollback %d: %w", n, ErrNotFound)
 	}
 	t, err := tree.ApplyChunks(c.committed, delta)
 	return t, meta, err

@@ -155,6 +155,25 @@ func TestPrivateAndLocks(t *testing.T) {
 	if got := r.Child("configuration").Child("system").Value("domain-name"); got != "private.example" {
 		t.Fatalf("committed domain-name = %q, want private.example", got)
 	}
+
+	// kill-session ends a session and releases its lock
+	ok(t, a.rpc(`<lock><target><candidate/></target></lock>`))
+	wantError(t, b.rpc(`<lock><target><candidate/></target></lock>`), "lock-denied")
+	ok(t, b.rpc(`<kill-session><session-id>`+a.hello.Value("session-id")+`</session-id></kill-session>`))
+	if _, err := a.try(`<get-configuration/>`); err == nil {
+		t.Fatalf("killed session still answers")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r := b.rpc(`<lock><target><candidate/></target></lock>`)
+		if len(errorsOf(r)) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("lock still held after kill-session: %q", errorsOf(r))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func TestCommandsAndTableRPCs(t *testing.T) {
