@@ -35,8 +35,8 @@ type Config struct {
 	Clock   clock.Clock // default: real time
 	// MaxMessage bounds one NETCONF message (default 64 MiB).
 	MaxMessage int
-	// MaxSessionsPerUser bounds concurrent NETCONF and CLI sessions of one
-	// user (default 256).
+	// MaxSessionsPerUser bounds the concurrent NETCONF sessions of one
+	// user, over SSH and local (default 256).
 	MaxSessionsPerUser int
 	// Addr, when set, makes the server listen there only, serving both
 	// NETCONF and the CLI whatever `system services` says (tests and

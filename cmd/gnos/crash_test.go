@@ -27,8 +27,8 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		fmt.Println("ready")
+		defer n.Close()
 		select {} // until killed
-		_ = n
 	}
 	os.Exit(m.Run())
 }

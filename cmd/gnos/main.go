@@ -16,10 +16,14 @@ import (
 const usage = `usage: gnos <command> [--data DIR] [flags]
 
 commands:
-  run       all daemons in one process plus the CLI on this terminal
-  daemon    all daemons in the foreground, no CLI
-  cli       CLI client of a running daemon (-c "cmd" runs one command;
-            stdin not a terminal runs one command per line)
+  run                   all daemons in one process plus the CLI on this terminal
+  daemon                all daemons in the foreground, no CLI
+  cli [-c "cmd"]        CLI client of a running daemon (-c runs one command;
+                        stdin not a terminal runs one command per line)
+  netconf               NETCONF over stdin/stdout to a running daemon
+  picd --fpc F --pic P  one services PIC daemon, connecting to servicesd
+  servicesd             (not yet separable: runs inside gnos daemon)
+  plugin new NAME       scaffold pic/plugins/NAME
 `
 
 func main() {
@@ -32,6 +36,8 @@ func main() {
 	data := fs.String("data", defaultDataDir(), "data directory (store, socket, files)")
 	command := fs.String("c", "", "cli: run this one command and exit")
 	echo := fs.Bool("echo", false, "cli: echo each script line after the prompt")
+	fpc := fs.Int("fpc", -1, "picd: FPC slot")
+	picSlot := fs.Int("pic", -1, "picd: PIC slot")
 	_ = fs.Parse(args)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -45,7 +51,7 @@ func main() {
 	case "cli":
 		code, err = client(ctx, *data, *command, *echo)
 	case "picd":
-		err = picd(ctx, *data)
+		err = picd(ctx, *data, *fpc, *picSlot)
 	case "servicesd":
 		err = servicesdCmd(ctx, *data)
 	case "plugin":
