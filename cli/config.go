@@ -362,7 +362,7 @@ func renderConfig(out *bytes.Buffer, root *tree.Node, path tree.Path, display st
 	}
 	switch display {
 	case "set":
-		return format.WriteSet(out, n, path)
+		return format.WriteSet(out, only(root, path), nil)
 	case "xml":
 		fmt.Fprintln(out, `<rpc-reply xmlns:junos="http://xml.juniper.net/junos/*/junos">`)
 		fmt.Fprintln(out, `    <configuration>`)

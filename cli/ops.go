@@ -65,7 +65,7 @@ func BaseCommands(t *Table) {
 }
 
 // Version is the software version shown by `show version`.
-var Version = "0.1.0"
+var Version = "0.1R1"
 
 func showVersion(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
 	return E("software-information",

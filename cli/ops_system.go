@@ -74,6 +74,7 @@ func showUsers(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) 
 }
 
 func uptime(d time.Duration) string {
+	d = max(d, 0)
 	days := int(d.Hours()) / 24
 	h := int(d.Hours()) % 24
 	m := int(d.Minutes()) % 60

@@ -246,7 +246,7 @@ func opGetRollback(_ context.Context, s *Session, op *Node, b *strings.Builder) 
 	if err != nil {
 		return err
 	}
-	t, meta, err := s.srv.cfg.Configd.Revision(n)
+	t, _, err := s.srv.cfg.Configd.Revision(n)
 	if err != nil {
 		return err
 	}
@@ -274,7 +274,6 @@ func opGetRollback(_ context.Context, s *Session, op *Node, b *strings.Builder) 
 	} else if err := writeConfigXML(b, t); err != nil {
 		return err
 	}
-	_ = meta
 	b.WriteString("</rollback-information>\n")
 	return nil
 }

@@ -220,8 +220,9 @@ func opValidate(ctx context.Context, s *Session, op *Node, _ *strings.Builder) e
 }
 
 // opCommit is RFC 6241 <commit> with <confirmed/>, <confirm-timeout>
-// (seconds, default 600), <persist> and <persist-id>; a plain commit
-// confirms a pending confirmed commit.
+// (seconds, default 600); a plain commit confirms a pending confirmed
+// commit. <persist> and <persist-id> are accepted and ignored: as on
+// Junos, a confirmed commit outlives the session that made it.
 func opCommit(ctx context.Context, s *Session, op *Node, _ *strings.Builder) error {
 	o := configd.CommitOptions{}
 	if op.Has("confirmed") {

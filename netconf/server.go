@@ -247,8 +247,12 @@ func (s *Server) Apply(_ context.Context, c *configd.Commit) {
 		ln, err := net.Listen("tcp", ":"+strconv.Itoa(port))
 		if err != nil {
 			if port < 1024 && os.Geteuid() != 0 {
-				s.log.Error("netconf: cannot listen on a privileged port without root (or CAP_NET_BIND_SERVICE); "+
-					"configure a port above 1023 with `set system services netconf ssh port N`", "port", port, "err", err)
+				hint := "configure a port above 1023 with `set system services netconf ssh port N`"
+				if port == 22 {
+					hint = "`system services ssh` uses port 22; use NETCONF's own port for scripts"
+				}
+				s.log.Error("netconf: cannot listen on a privileged port without root (or CAP_NET_BIND_SERVICE); "+hint,
+					"port", port, "err", err)
 			} else {
 				s.log.Error("netconf: cannot listen", "port", port, "err", err)
 			}

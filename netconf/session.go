@@ -1,7 +1,6 @@
 package netconf
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -59,6 +58,7 @@ type Session struct {
 	closed bool             // <close-session> received
 
 	killOnce sync.Once
+	done     chan struct{} // closed when release has run
 }
 
 // ID is the session-id sent in the hello.
@@ -170,7 +170,7 @@ func (s *Session) writeReply(rpc *Node, body string, errs errorList) error {
 			if a.Name.Space != "" || a.Name.Local == "xmlns" {
 				continue
 			}
-			fmt.Fprintf(&b, ` %s="%s"`, a.Name.Local, xmlEscape(a.Value))
+			fmt.Fprintf(&b, ` %s="%s"`, a.Name.Local, attrEscape(a.Value))
 		}
 	}
 	b.WriteString(">\n")
@@ -193,6 +193,7 @@ func (s *Session) release() {
 		s.cli = nil
 	}
 	s.srv.unregister(s)
+	close(s.done)
 }
 
 func (s *Session) closeConfig() {
@@ -239,5 +240,3 @@ func (s *Session) cliSession() *cli.Session {
 	}
 	return s.cli
 }
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

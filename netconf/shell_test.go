@@ -17,15 +17,22 @@ import (
 	"github.com/gnos/gnos/netconf"
 )
 
-// syncBuffer collects a session's output for polling.
+// syncBuffer collects a session's output; every write signals changed.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // capacity 1: a pending "something arrived"
 }
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{changed: make(chan struct{}, 1)} }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
 	return s.b.Write(p)
 }
 
@@ -35,15 +42,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// waitFor polls until out contains want (real time: network I/O).
+// waitFor blocks until out contains want, failing after 10 s.
 func waitFor(t *testing.T, out *syncBuffer, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	timeout := time.After(10 * time.Second)
 	for !strings.Contains(out.String(), want) {
-		if time.Now().After(deadline) {
+		select {
+		case <-out.changed:
+		case <-timeout:
 			t.Fatalf("output %q never contained %q", out.String(), want)
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -62,7 +70,7 @@ func shell(t *testing.T, n *node.Node, user string) (io.Writer, *syncBuffer) {
 		t.Fatal(err)
 	}
 	in, _ := sess.StdinPipe()
-	out := &syncBuffer{}
+	out := newSyncBuffer()
 	sess.Stdout = out
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)

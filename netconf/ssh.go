@@ -228,7 +228,7 @@ func (s *Server) register(user string, lvl Level, conn io.Closer) (*Session, err
 		return nil, fmt.Errorf("netconf: too many sessions for %s", user)
 	}
 	s.nextID++
-	ss := &Session{srv: s, id: s.nextID, user: user, level: lvl, conn: conn}
+	ss := &Session{srv: s, id: s.nextID, user: user, level: lvl, conn: conn, done: make(chan struct{})}
 	s.sessions[ss.id] = ss
 	s.perUser[user]++
 	return ss, nil
@@ -245,7 +245,13 @@ func (s *Server) unregister(ss *Session) {
 	}
 }
 
-// kill ends session id (kill-session); false if there is none.
+// killWait bounds how long kill-session waits for its victim to release
+// what it holds (two sessions killing each other wait for each other).
+const killWait = 5 * time.Second
+
+// kill ends session id (kill-session) and waits until it has released
+// its locks and configuration sessions, so the caller can take them at
+// once; false if there is no such session.
 func (s *Server) kill(id int) bool {
 	s.mu.Lock()
 	ss := s.sessions[id]
@@ -254,6 +260,11 @@ func (s *Server) kill(id int) bool {
 		return false
 	}
 	ss.kill()
+	select {
+	case <-ss.done:
+	case <-time.After(killWait):
+		s.log.Warn("netconf: killed session has not ended yet", "session", id)
+	}
 	return true
 }
 

@@ -131,12 +131,16 @@ func Parse(msg []byte) (*Node, error) {
 	return root, nil
 }
 
-// xmlEscape escapes s for element content and attribute values: &, <,
-// >, " and CR as references, newlines kept as they are (Junos sends
+// xmlEscape escapes s for element content: &, < , > and CR as references, newlines kept as they are (Junos sends
 // multi-line text literally), and characters XML 1.0 cannot carry (other
 // control characters, invalid UTF-8) replaced by U+FFFD so the reply
 // always parses.
-func xmlEscape(s string) string {
+func xmlEscape(s string) string { return escape(s, false) }
+
+// attrEscape escapes s for a double-quoted attribute value.
+func attrEscape(s string) string { return escape(s, true) }
+
+func escape(s string, attr bool) string {
 	clean := true
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c == '&' || c == '<' || c == '>' || c == '"' || c < 0x20 || c >= 0x80 {
@@ -157,7 +161,7 @@ func xmlEscape(s string) string {
 			b.WriteString("&lt;")
 		case r == '>':
 			b.WriteString("&gt;")
-		case r == '"':
+		case r == '"' && attr:
 			b.WriteString("&quot;")
 		case r == '\r':
 			b.WriteString("&#xD;")

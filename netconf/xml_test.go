@@ -89,7 +89,7 @@ func TestXMLEscape(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
 		{"a\nb\tc", "a\nb\tc"},
-		{`<a & "b">`, "&lt;a &amp; &quot;b&quot;&gt;"},
+		{`<a & "b">`, `&lt;a &amp; "b"&gt;`},
 		{"cr\r", "cr&#xD;"},
 		{"bell\x07", "bell\uFFFD"},
 		{"bad\xffutf8", "bad\uFFFDutf8"},
@@ -99,7 +99,10 @@ func TestXMLEscape(t *testing.T) {
 		if got := xmlEscape(tt.in); got != tt.want {
 			t.Errorf("xmlEscape(%q) = %q, want %q", tt.in, got, tt.want)
 		}
-		if _, err := Parse([]byte("<a>" + xmlEscape(tt.in) + "</a>")); err != nil {
+		if got, want := attrEscape(`"`), "&quot;"; got != want {
+			t.Errorf("attrEscape(\") = %q, want %q", got, want)
+		}
+		if _, err := Parse([]byte(`<a b="` + attrEscape(tt.in) + `">` + xmlEscape(tt.in) + "</a>")); err != nil {
 			t.Errorf("escaped %q does not parse: %v", tt.in, err)
 		}
 	}

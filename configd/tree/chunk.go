@@ -2,6 +2,7 @@ package tree
 
 import (
 	"bytes"
+	"sort"
 	"fmt"
 	"strconv"
 	"strings"
@@ -321,12 +322,19 @@ func writeLine(b *bytes.Buffer, d int, flags, name, id, comment string) {
 // first and rest chunks last, so containers take their flags from the rest.
 func Assemble(root *schema.Node, chunks map[string][]byte) (*Node, error) {
 	e := NewEditor(New(root))
-	var rests []string
-	for k, v := range chunks {
+	var rests, entries []string
+	for k := range chunks {
 		if !strings.Contains(k, ChunkSep) {
 			rests = append(rests, k)
-			continue
+		} else {
+			entries = append(entries, k)
 		}
+	}
+	// In natural key order each entry lands at the end of its list: no
+	// insertion in the middle of a 10,000-entry slice.
+	sort.Slice(entries, func(i, j int) bool { return KeyLess(entries[i], entries[j]) })
+	for _, k := range entries {
+		v := chunks[k]
 		if err := e.decode(root, v); err != nil {
 			return nil, fmt.Errorf("chunk %q: %w", strings.ReplaceAll(k, ChunkSep, " "), err)
 		}

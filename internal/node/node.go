@@ -121,6 +121,9 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	if err != nil {
 		n.lis.Close()
+		n.PICs.Close()
+		n.Services.Close()
+		n.Configd.Close()
 		st.Close()
 		return nil, err
 	}
