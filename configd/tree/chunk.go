@@ -2,8 +2,8 @@ package tree
 
 import (
 	"bytes"
-	"sort"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
