@@ -351,25 +351,37 @@ func Assemble(root *schema.Node, chunks map[string][]byte) (*Node, error) {
 func (e *Editor) decode(root *schema.Node, data []byte) error {
 	e.root = e.own(e.root)
 	stack := []*Node{e.root}
-	for _, line := range bytes.Split(data, []byte{'\n'}) {
+	var f [5][]byte
+	for len(data) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			line, data = data, nil
+		}
 		if len(line) == 0 {
 			continue
 		}
-		f := strings.SplitN(string(line), "\t", 5)
-		if len(f) != 5 {
-			return fmt.Errorf("malformed line %q", line)
+		rest := line
+		for k := 0; k < 4; k++ {
+			i := bytes.IndexByte(rest, '\t')
+			if i < 0 {
+				return fmt.Errorf("malformed line %q", line)
+			}
+			f[k], rest = rest[:i], rest[i+1:]
 		}
-		d, err := strconv.Atoi(f[0])
+		f[4] = rest
+		d, err := strconv.Atoi(string(f[0]))
 		if err != nil || d < 0 || d+1 > len(stack) {
 			return fmt.Errorf("bad depth in %q", line)
 		}
 		stack = stack[:d+1]
 		parent := stack[d]
-		s := parent.S.Child(f[2])
+		s := parent.S.Child(string(f[2])) // no allocation: map lookup by converted key
 		if s == nil {
 			return fmt.Errorf("unknown statement %q under %q", f[2], parent.S.Path())
 		}
-		id := unescaper.Replace(f[3])
+		id := unescape(f[3])
 		st := Step{S: s}
 		switch s.Kind {
 		case schema.List:
@@ -384,18 +396,30 @@ func (e *Editor) decode(root *schema.Node, data []byte) error {
 			parent.Kids[i] = n
 		} else {
 			n = &Node{S: s, Key: st.Key, Value: st.Value, owner: e.tok}
-			parent.insertAt(i, n)
+			if i == len(parent.Kids) {
+				parent.Kids = append(parent.Kids, n)
+			} else {
+				parent.insertAt(i, n)
+			}
 		}
-		if !strings.Contains(f[1], "w") {
+		if bytes.IndexByte(f[1], 'w') < 0 {
 			if s.Kind == schema.Leaf {
 				n.Value = st.Value
 			}
-			n.Inactive = strings.Contains(f[1], "i")
-			n.Comment = unescaper.Replace(f[4])
+			n.Inactive = bytes.IndexByte(f[1], 'i') >= 0
+			n.Comment = unescape(f[4])
 		}
 		stack = append(stack, n)
 	}
 	return nil
+}
+
+// unescape reverses the encoding's escapes, allocating only the string.
+func unescape(b []byte) string {
+	if bytes.IndexByte(b, '\\') < 0 {
+		return string(b)
+	}
+	return unescaper.Replace(string(b))
 }
 
 // ApplyChunks returns base with the given chunks replaced (nil: removed),
