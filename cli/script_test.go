@@ -19,7 +19,7 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // startNode boots a node on a temporary directory with a fake clock.
-func startNode(t *testing.T) (*node.Node, *clock.Fake) {
+func startNode(t testing.TB) (*node.Node, *clock.Fake) {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 	dir, err := os.MkdirTemp("", "gnos-cli-")
