@@ -198,10 +198,16 @@ func (s *Session) configCommand(ctx context.Context, ts []token, p *Pipeline, ou
 		s.up(n)
 		return false, nil
 	case "top":
-		s.edit = nil
-		if len(args) > 0 { // `top set …`, `top show …`
-			return s.configCommand(ctx, args, p, out, lineLen)
+		if len(args) > 0 { // `top set …`, `top show …`: run at the top, stay here
+			saved := s.edit
+			s.edit = nil
+			exit, err := s.configCommand(ctx, args, p, out, lineLen)
+			if s.cfg != nil {
+				s.edit = saved
+			}
+			return exit, err
 		}
+		s.edit = nil
 		return false, nil
 	case "exit", "quit":
 		if len(args) > 0 {
@@ -255,7 +261,7 @@ func (s *Session) configCommand(ctx context.Context, ts []token, p *Pipeline, ou
 		if err := format.WriteText(&b, s.candidateAt()); err != nil {
 			return false, err
 		}
-		if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		if err := writeFile(path, b.Bytes()); err != nil {
 			return false, fmt.Errorf("could not write %s: %w", args[0].s, err)
 		}
 		fmt.Fprintf(out, "Wrote %d lines of configuration to '%s'\n", strings.Count(b.String(), "\n"), args[0].s)
@@ -516,7 +522,7 @@ func (s *Session) load(args []token, out io.Writer, lineLen int) error {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("could not read %s: %w", args[1].s, err)
+		return fmt.Errorf("could not read %s: %w", args[1].s, plainFileErr(err))
 	}
 	f := detectFormat(string(b))
 	if action == "set" {

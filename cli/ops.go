@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"sort"
@@ -64,15 +66,20 @@ func BaseCommands(t *Table) {
 	)
 }
 
-// Version is the software version shown by `show version`.
-var Version = "0.1R1"
+// Version is the gnos release. JunosVersion is the Junos release whose
+// XML API gnos answers like: automation (PyEZ) reads junos-version to pick
+// features, e.g. native JSON from 14.2 on.
+var (
+	Version      = "0.1"
+	JunosVersion = "24.2R1"
+)
 
 func showVersion(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
 	return E("software-information",
 		T("host-name", s.eng.Hostname()),
 		T("product-model", "gnos"),
 		T("product-name", "gnos"),
-		T("junos-version", Version),
+		T("junos-version", JunosVersion),
 		E("package-information", T("name", "gnos"),
 			T("comment", fmt.Sprintf("gnos Software Suite [%s] (%s %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH))),
 	), nil
@@ -95,7 +102,7 @@ func showConfiguration(_ context.Context, s *Session, a Args, p *Pipeline, w io.
 		}
 		ps, err := tree.ParseTokens(root.S, words(ts), tree.ForRef)
 		if err != nil {
-			return nil, fmt.Errorf("syntax error: %v", err)
+			return nil, fmt.Errorf("%v", strings.TrimSuffix(err.Error(), "."))
 		}
 		path = ps[0]
 	}
@@ -207,7 +214,10 @@ func clearCommit(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer
 }
 
 func fileList(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
-	dir := s.eng.DataDir
+	dir, err := s.eng.dataPath(".")
+	if err != nil {
+		return nil, err
+	}
 	if a["path"] != "" {
 		d, err := s.eng.dataPath(a["path"])
 		if err != nil {
@@ -217,7 +227,7 @@ func fileList(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("could not list %s: %w", a["path"], err)
+		return nil, fmt.Errorf("could not list %s: %w", a["path"], plainFileErr(err))
 	}
 	d := E("directory", T("directory-name", "/"+strings.TrimPrefix(a["path"], "/")))
 	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
@@ -258,7 +268,17 @@ func fileShow(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("could not read %s: %w", a["filename"], err)
+		return nil, fmt.Errorf("could not read %s: %w", a["filename"], plainFileErr(err))
 	}
 	return &Elem{Name: "file-content", Text: strings.TrimSuffix(string(b), "\n")}, nil
+}
+
+// plainFileErr drops the absolute path from a file error: users name
+// files relative to the file area.
+func plainFileErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

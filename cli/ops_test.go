@@ -18,12 +18,12 @@ func TestEveryCommandGolden(t *testing.T) {
 	n.CLI.Host = func() cli.HostStats {
 		return cli.HostStats{Started: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), MemoryMB: 2048, MemoryUsed: 12, LoadAverage: "0.05"}
 	}
-	if err := os.Mkdir(filepath.Join(n.Opts.DataDir, "logs"), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Join(n.CLI.FilesDir(), "logs"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	stamp := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
 	for _, f := range []string{"notes.txt", "logs/messages"} {
-		p := filepath.Join(n.Opts.DataDir, f)
+		p := filepath.Join(n.CLI.FilesDir(), f)
 		if err := os.WriteFile(p, []byte("hello\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}

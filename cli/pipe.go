@@ -177,7 +177,7 @@ func (p *Pipeline) apply(s *Session, in *bytes.Buffer, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(path, []byte(res), 0o600); err != nil {
+		if err := writeFile(path, []byte(res)); err != nil {
 			return fmt.Errorf("could not save %s: %w", p.save, err)
 		}
 		fmt.Fprintf(out, "Wrote %d lines of output to '%s'\n", len(lines), p.save)
@@ -187,23 +187,52 @@ func (p *Pipeline) apply(s *Session, in *bytes.Buffer, out io.Writer) error {
 	return err
 }
 
-// dataPath resolves a user-given file name inside the data directory,
-// refusing anything that would leave it.
+// FilesDir is the folder under the data directory that `save`, `load`,
+// `| save` and `file list|show` work in. The store, the sockets and the
+// SSH host key live beside it, out of reach of file commands.
+func (e *Engine) FilesDir() string { return filepath.Join(e.DataDir, "files") }
+
+// dataPath resolves a user-given file name inside FilesDir, refusing
+// anything that would leave it (.., absolute paths elsewhere, NULs).
 func (e *Engine) dataPath(name string) (string, error) {
 	if e.DataDir == "" {
 		return "", fmt.Errorf("file operations are not available")
 	}
-	clean := filepath.Clean("/" + name)
-	if name == "" || strings.Contains(name, "\x00") || filepath.IsAbs(name) && !strings.HasPrefix(filepath.Clean(name), filepath.Clean(e.DataDir)+"/") {
-		return "", fmt.Errorf("file %s: outside the data directory", name)
+	base := e.FilesDir()
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		return "", fmt.Errorf("file area: %w", err)
 	}
-	if filepath.IsAbs(name) {
-		return filepath.Clean(name), nil
+	if name == "" || strings.Contains(name, "\x00") {
+		return "", fmt.Errorf("invalid file name %q", name)
 	}
-	if strings.HasPrefix(filepath.Clean(name), "..") {
-		return "", fmt.Errorf("file %s: outside the data directory", name)
+	p := name
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(base, p)
 	}
-	return filepath.Join(e.DataDir, clean), nil
+	p = filepath.Clean(p)
+	if p != base && !strings.HasPrefix(p, base+string(filepath.Separator)) {
+		return "", fmt.Errorf("file %s: outside the file area", name)
+	}
+	return p, nil
+}
+
+// writeFile replaces a file atomically (temporary file, then rename), so
+// a failed write never leaves half a file.
+func writeFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".save-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // pick resolves t against choices by unique prefix.

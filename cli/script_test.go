@@ -157,11 +157,14 @@ show configuration | count
 
 func TestScriptedEditOperations(t *testing.T) {
 	n, _ := startNode(t)
-	if err := os.WriteFile(filepath.Join(n.Opts.DataDir, "extra.set"), []byte(
+	if err := os.MkdirAll(n.CLI.FilesDir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(n.CLI.FilesDir(), "extra.set"), []byte(
 		"set interfaces ge-0/0/5 description from-file\nset interfaces ge-0/0/6 description also\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(n.Opts.DataDir, "extra.xml"), []byte(
+	if err := os.WriteFile(filepath.Join(n.CLI.FilesDir(), "extra.xml"), []byte(
 		"<configuration><system><domain-name>example.net</domain-name></system></configuration>\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -285,7 +285,12 @@ const (
 func (s *Session) Load(action LoadAction, f Format, text string) error {
 	root := s.c.schema.Root
 	if action == LoadSet || f == FormatSet {
-		return s.Edit(func(e *tree.Editor) error { return format.ApplySet(e, root, text) })
+		return s.Edit(func(e *tree.Editor) error {
+			if action == LoadOverride {
+				e.Put(nil, tree.New(root)) // override: the set lines are the whole configuration
+			}
+			return format.ApplySet(e, root, text)
+		})
 	}
 	var (
 		t    *tree.Node

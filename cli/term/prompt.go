@@ -15,9 +15,8 @@ import (
 )
 
 // Interactive runs the local terminal front end until the user exits.
-func Interactive(c *cli.Client) error {
+func Interactive(c *cli.Client) (runErr error) {
 	exit := false
-	var runErr error
 	if b := c.Banner(); b != "" {
 		fmt.Println(b)
 	}
@@ -50,6 +49,7 @@ func Interactive(c *cli.Client) error {
 	// drop-down menu is not used.
 	completer := func(prompt.Document) []prompt.Suggest { return nil }
 	p := prompt.New(executor, completer,
+		prompt.OptionParser(newLineParser()),
 		prompt.OptionLivePrefix(func() (string, bool) { return c.Prompt(), true }),
 		prompt.OptionTitle("gnos"),
 		prompt.OptionSetExitCheckerOnInput(func(string, bool) bool { return exit }),
@@ -68,8 +68,13 @@ func Interactive(c *cli.Client) error {
 				}
 			}}),
 	)
+	defer restoreTerminal()
+	defer func() {
+		if r := recover(); r != nil {
+			runErr = fmt.Errorf("terminal front end: %v", r)
+		}
+	}()
 	p.Run()
-	restoreTerminal()
 	return runErr
 }
 

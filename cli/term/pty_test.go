@@ -107,8 +107,10 @@ func TestInteractiveTerminal(t *testing.T) {
 	ty.line("commit", "commit complete")
 	// the prompt takes the new host name
 	ty.line("exit", "@lab1> ")
+	// a paste of two lines runs both, one after the other
+	ty.typeAndSee("show version\rshow system commit\r", "Hostname: lab1\x00via cli")
 	// history: arrow up recalls the previous command
-	ty.typeAndSee("\x1b[A", "exit")
+	ty.typeAndSee("\x1b[A", "show system commit")
 	ty.typeAndSee("\x15", "> ") // Ctrl-U clears it again
 	// Ctrl-D at an empty prompt exits, and the terminal is given back
 	m := tm.Mark()
@@ -128,4 +130,31 @@ func TestInteractiveTerminal(t *testing.T) {
 	if !strings.Contains(tm.Text(), "Entering configuration mode") {
 		t.Fatalf("screen lacks the configure banner:\n%s", tm.Text())
 	}
+}
+
+// TestTerminalWithoutSize: a terminal that reports 0×0 (some serial
+// consoles and pipes through script(1)) must not crash the front end.
+func TestTerminalWithoutSize(t *testing.T) {
+	if _, err := os.Stat("/dev/ptmx"); err != nil {
+		t.Skip("no pseudo-terminals here")
+	}
+	dir := t.TempDir()
+	n, err := node.Start(context.Background(), node.Options{DataDir: dir, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GNOS_TERM_CLIENT="+dir, "TERM=xterm")
+	tm, err := ptytest.Start(cmd, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tm.Close()
+	ty := typist{t, tm}
+	if err := tm.Expect(0, "> ", wait); err != nil {
+		t.Fatal(err)
+	}
+	ty.line("show version", "Hostname:")
+	ty.typeAndSee("\r", "> ")
 }
