@@ -72,7 +72,7 @@ func (s *Session) enterConfig(mode configd.Mode, out io.Writer) error {
 	if modified && mode != configd.Private {
 		fmt.Fprintln(out, "The configuration has been changed but not committed")
 	}
-	if mode == configd.Private {
+	if mode == configd.Private || mode == configd.Exclusive {
 		fmt.Fprintln(out, "warning: uncommitted changes will be discarded on exit")
 	}
 	return nil

@@ -204,3 +204,11 @@ file show saved.conf
 	}
 	golden(t, "edit-ops.txt", out)
 }
+
+func TestAmbiguousOperationalWord(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, "c\n")
+	if !failed || !strings.Contains(out, "'c' is ambiguous.") || !strings.Contains(out, "configure") || !strings.Contains(out, "clear") {
+		t.Fatalf("got %q, want 'c' is ambiguous with clear and configure", out)
+	}
+}

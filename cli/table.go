@@ -210,19 +210,27 @@ func quoteWords(ts []token) []string {
 
 // opCommand runs an operational command line.
 func (s *Session) opCommand(ctx context.Context, ts []token, p *Pipeline, out *bytes.Buffer, lineLen int) (bool, error) {
-	switch ts[0].s {
+	// The first word picks among the table's verbs and the mode commands,
+	// so `c` is ambiguous between clear and configure, as in Junos.
+	first := []string{"configure", "exit", "quit"}
+	for w := range s.eng.Ops.next(nil) {
+		first = append(first, w)
+	}
+	sort.Strings(first)
+	w, err := pick(ts[0], first)
+	if err != nil {
+		if le, ok := err.(*lineError); ok && !strings.Contains(le.msg, "ambiguous") {
+			le.msg = "unknown command."
+		}
+		return false, err
+	}
+	switch w {
 	case "exit", "quit":
 		if len(ts) == 1 {
 			return true, nil
 		}
+		return false, errAt(ts, 1, lineLen, "syntax error.")
 	case "configure":
-		mode, err := configureMode(ts[1:])
-		if err != nil {
-			return false, err
-		}
-		return false, s.enterConfig(mode, out)
-	}
-	if w, err := pick(ts[0], []string{"configure"}); err == nil && w == "configure" && ts[0].s != "c" {
 		mode, err := configureMode(ts[1:])
 		if err != nil {
 			return false, err

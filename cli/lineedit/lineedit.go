@@ -119,6 +119,10 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 			}
 		case '\t':
 			e.complete(st, false)
+		case ' ':
+			if !e.completeWord(st) {
+				e.insert(st, r)
+			}
 		case '?':
 			if e.Complete != nil {
 				e.complete(st, true)
@@ -262,6 +266,39 @@ func (e *Editor) complete(st *state, help bool) {
 			fmt.Fprintf(e.w, "  %s\r\n", c.Text)
 		}
 	}
+}
+
+// completeWord is space completion, as Junos does it: when the word
+// before the cursor is a prefix of exactly one keyword, the keyword is
+// completed (with its space). It reports whether it did.
+func (e *Editor) completeWord(st *state) bool {
+	if e.Complete == nil || st.pos != len(st.buf) {
+		return false
+	}
+	line := string(st.buf)
+	if strings.Count(line, `"`)%2 == 1 {
+		return false
+	}
+	word := line[strings.LastIndexAny(line, " \t")+1:]
+	if word == "" {
+		return false
+	}
+	var only string
+	n := 0
+	for _, c := range e.Complete(line) {
+		if strings.HasPrefix(c.Text, "<") || c.Text == "|" {
+			continue
+		}
+		only = c.Text
+		n++
+	}
+	if n != 1 || only == word || !strings.HasPrefix(only, word) {
+		return false
+	}
+	for _, r := range only[len(word):] + " " {
+		e.insert(st, r)
+	}
+	return true
 }
 
 func commonPrefix(a, b string) string {

@@ -35,6 +35,8 @@ func TestReadLine(t *testing.T) {
 		{"history up", "show version\r\x1b[A\r", []string{"show version", "show version"}},
 		{"history up down", "one\rtwo\r\x1b[A\x1b[A\x1b[B\r", []string{"one", "two", "two"}},
 		{"tab unique", "co\tprivate\r", []string{"configure private"}},
+		{"space completes a unique keyword", "sh version\r", []string{"show version"}},
+		{"space after an ambiguous word is a space", "s x\r", []string{"s x"}},
 		{"tab common prefix", "s\te\t\r", []string{"set "}},
 		{"ctrl-c", "abc\x03next\r", []string{"interrupt", "next"}},
 		{"ctrl-d", "\x04", []string{"EOF"}},
