@@ -128,6 +128,9 @@ func (s *Session) configCommand(ctx context.Context, ts []token, p *Pipeline, ou
 		if len(args) == 0 {
 			return false, errAt(ts, 1, lineLen, "missing argument.")
 		}
+		if handled, err := s.plainTextPassword(args, out, lineLen); handled {
+			return false, err
+		}
 		ps, err := s.paths(args, tree.ForSet, lineLen)
 		if err != nil {
 			return false, err

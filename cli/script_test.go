@@ -212,3 +212,38 @@ func TestAmbiguousOperationalWord(t *testing.T) {
 		t.Fatalf("got %q, want 'c' is ambiguous with clear and configure", out)
 	}
 }
+
+func TestPlainTextPasswordStoredHashed(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+configure
+set system login user ops class super-user
+set system login user ops authentication plain-text-password-value "s3cret-pw"
+set system login user bad class super-user
+set system login user bad authentication plain-text-password-value "short"
+`)
+	if !failed || !strings.Contains(out, "minimum password length is 6") {
+		t.Fatalf("short password: got\n%s\nwant a minimum length error", out)
+	}
+	s := n.CLI.NewSession("root", "cli")
+	defer s.Close()
+	s.Exec(context.Background(), "configure")
+	// interactive form: asked twice
+	r := s.Exec(context.Background(), "set system login user ops2 authentication plain-text-password")
+	if r.Question != "New password: " {
+		t.Fatalf("got question %q, want New password:", r.Question)
+	}
+	if r = s.Exec(context.Background(), "an0ther-pw"); r.Question != "Retype new password: " {
+		t.Fatalf("got %+v, want the retype question", r)
+	}
+	s.Exec(context.Background(), "an0ther-pw")
+	r = s.Exec(context.Background(), "show system login | display set")
+	for _, user := range []string{"ops", "ops2"} {
+		if !strings.Contains(r.Output, "user "+user+" authentication encrypted-password \"$6$") {
+			t.Fatalf("user %s: got\n%s\nwant a $6$ encrypted-password", user, r.Output)
+		}
+	}
+	if strings.Contains(r.Output, "s3cret-pw") || strings.Contains(r.Output, "an0ther-pw") {
+		t.Fatalf("plain-text password kept in the configuration:\n%s", r.Output)
+	}
+}

@@ -106,6 +106,9 @@ func (s *Session) Exec(ctx context.Context, line string) Result {
 	if q := s.question; q != nil {
 		s.question = nil
 		out, exit := q(strings.TrimSpace(line))
+		if s.question != nil { // a follow-up question (retype the password)
+			return Result{Question: out, Caret: -1}
+		}
 		return Result{Output: out, Exit: exit, Caret: -1}
 	}
 	var out bytes.Buffer

@@ -12,7 +12,7 @@ import (
 const sampleText = `system {
     host-name r1;
     /* the secret */
-    secret $6$abc; ## SECRET-DATA
+    secret "$6$abc"; ## SECRET-DATA
     port 22;
     servers [ a b c ];
     services {

@@ -97,7 +97,7 @@ func Quote(s string) string {
 	if s == "" {
 		return `""`
 	}
-	if strings.ContainsAny(s, " \t\r\n\"';{}[]#|\\") || strings.HasPrefix(s, "/*") {
+	if strings.ContainsAny(s, " \t\r\n\"';{}[]#|$\\") || strings.HasPrefix(s, "/*") {
 		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
 	}
 	return s
