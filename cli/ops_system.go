@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/xml"
 	"context"
 	"fmt"
 	"io"
@@ -198,6 +199,9 @@ func loadAvg() string {
 func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
 	root := s.eng.Configd.Committed()
 	e := E("interface-information")
+	if a.Has("terse") {
+		e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: "terse"}}
+	}
 	name := a["interface-name"]
 	for _, ifd := range root.ChildNamed("interfaces", "").AllNamed("interface") {
 		if ifd.Inactive || (name != "" && ifd.Key != name && !strings.HasPrefix(name, ifd.Key+".")) {
@@ -244,6 +248,10 @@ func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Wri
 }
 
 func textInterfaces(w io.Writer, e *Elem) {
+	if len(e.Attrs) == 0 || e.Attrs[0].Value != "terse" {
+		textInterfacesDetail(w, e)
+		return
+	}
 	fmt.Fprintf(w, "%-24s%-6s%-5s%-6s%-23s%s\n", "Interface", "Admin", "Link", "Proto", "Local", "Remote")
 	for _, p := range e.All("physical-interface") {
 		fmt.Fprintf(w, "%-24s%-6s%-5s\n", p.Val("name"), p.Val("admin-status"), p.Val("oper-status"))
@@ -268,4 +276,38 @@ func textInterfaces(w io.Writer, e *Elem) {
 			}
 		}
 	}
+}
+
+// textInterfacesDetail is the default (non-terse) layout.
+func textInterfacesDetail(w io.Writer, e *Elem) {
+	for _, p := range e.All("physical-interface") {
+		state := "Enabled"
+		if p.Val("admin-status") == "down" {
+			state = "Administratively down"
+		}
+		fmt.Fprintf(w, "Physical interface: %s, %s, Physical link is %s\n", p.Val("name"), state, titleCase(p.Val("oper-status")))
+		if d := p.Val("description"); d != "" {
+			fmt.Fprintf(w, "  Description: %s\n", d)
+		}
+		if m := p.Val("mtu"); m != "" {
+			fmt.Fprintf(w, "  MTU: %s\n", m)
+		}
+		for _, l := range p.All("logical-interface") {
+			fmt.Fprintf(w, "\n  Logical interface %s\n", l.Val("name"))
+			for _, af := range l.All("address-family") {
+				fmt.Fprintf(w, "    Protocol %s\n", af.Val("address-family-name"))
+				for _, a := range af.All("interface-address") {
+					fmt.Fprintf(w, "      Addresses, Local: %s\n", a.Val("ifa-local"))
+				}
+			}
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

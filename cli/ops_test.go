@@ -49,7 +49,7 @@ exit
 		"show system rollback": "0",
 		"file show":            "notes.txt",
 		"file list":            "logs",
-		"show interfaces":      "",
+		"show interfaces":      "terse",
 		"show chassis pic":     "fpc-slot 0 pic-slot 0",
 	}
 	for _, c := range n.CLI.Ops.Commands() {

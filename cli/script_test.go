@@ -247,3 +247,22 @@ set system login user bad authentication plain-text-password-value "short"
 		t.Fatalf("plain-text password kept in the configuration:\n%s", r.Output)
 	}
 }
+
+func TestShowInterfacesLayouts(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+configure
+set interfaces ge-0/0/0 description uplink
+set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24
+set interfaces ge-0/0/1 disable
+commit
+exit
+show interfaces
+show interfaces ge-0/0/1
+show interfaces terse
+`)
+	if failed {
+		t.Fatalf("a command failed:\n%s", out)
+	}
+	golden(t, "interfaces.txt", out)
+}
