@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"encoding/xml"
 	"context"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
