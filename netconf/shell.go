@@ -65,15 +65,22 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 	if term.isPTY() {
 		out = crlf{ch}
 	}
+	// ask answers a question (yes/no, a password); nil takes the default.
+	var ask func(q string) string
 	run := func(line string, indent int) (cli.Result, bool) {
 		if !sess.InConfig() && CommandLevel(line) > lvl {
 			fmt.Fprintln(out, "error: permission denied")
 			return cli.Result{Failed: true, Caret: -1}, false
 		}
 		r := sess.Exec(ctx, line)
-		if r.Question != "" {
-			io.WriteString(out, r.Question)
-			r = sess.Exec(ctx, "") // the default answer
+		for r.Question != "" {
+			answer := ""
+			if ask != nil {
+				answer = ask(r.Question)
+			} else {
+				io.WriteString(out, r.Question)
+			}
+			r = sess.Exec(ctx, answer)
 		}
 		if r.Caret >= 0 && indent >= 0 {
 			fmt.Fprintf(out, "%s^\n", strings.Repeat(" ", indent+r.Caret))
@@ -94,6 +101,18 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		return 0
 	}
 	ed := lineedit.New(ch, ch) // the editor writes CR LF itself
+	ask = func(q string) string {
+		// the question is the prompt: its last line, after any text above it
+		if i := strings.LastIndexByte(q, '\n'); i >= 0 {
+			io.WriteString(out, q[:i+1])
+			q = q[i+1:]
+		}
+		a, err := ed.ReadLine(q)
+		if err != nil {
+			return ""
+		}
+		return a
+	}
 	if term.isPTY() {
 		ed.Complete = func(line string) []lineedit.Candidate {
 			var out []lineedit.Candidate

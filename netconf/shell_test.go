@@ -14,6 +14,7 @@ import (
 
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/internal/ptytest"
 	"github.com/gnos/gnos/netconf"
 )
 
@@ -162,3 +163,17 @@ func TestLocalNETCONF(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// waitForAfter is waitFor on the output written after mark, as a
+// terminal renders it.
+func waitForAfter(t *testing.T, out *syncBuffer, mark int, want string) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for !strings.Contains(ptytest.Screen(out.String()[mark:], 0), strings.TrimRight(want, " ")) {
+		select {
+		case <-out.changed:
+		case <-timeout:
+			t.Fatalf("output after %d %q never contained %q", mark, out.String()[mark:], want)
+		}
+	}
+}

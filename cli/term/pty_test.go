@@ -2,9 +2,11 @@ package term_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +43,8 @@ func TestMain(m *testing.M) {
 }
 
 const wait = 10 * time.Second // bound on a hang, not a delay
+
+var update = flag.Bool("update", false, "rewrite the golden screen transcripts")
 
 // typist types into the terminal like a person: a word, then (once the
 // screen shows it) the control key.
@@ -129,6 +133,26 @@ func TestInteractiveTerminal(t *testing.T) {
 	}
 	if !strings.Contains(tm.Text(), "Entering configuration mode") {
 		t.Fatalf("screen lacks the configure banner:\n%s", tm.Text())
+	}
+	// What the person saw, rendered as a terminal shows it, against the
+	// golden transcript (go test ./cli/term -update rewrites it).
+	screen := ptytest.Screen(strings.ReplaceAll(tm.Raw(), runtime.Version(), "goX.Y.Z"), 120)
+	const path = "testdata/interactive.screen"
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(screen), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if screen != string(want) {
+		t.Fatalf("screen differs from %s\n--- got ---\n%s\n--- want ---\n%s", path, screen, want)
 	}
 }
 

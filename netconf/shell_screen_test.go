@@ -1,0 +1,57 @@
+package netconf_test
+
+import (
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/gnos/gnos/internal/ptytest"
+)
+
+// TestShellScreen types at the SSH login shell (the line-editor front
+// end) the way a person does — space and TAB completion, ?, Ctrl-C, an
+// error with its caret, history — and compares the rendered screen with a
+// golden transcript (go test ./netconf -args -update rewrites it).
+func TestShellScreen(t *testing.T) {
+	n, _ := startNode(t)
+	in, out := shell(t, n, "admin")
+	steps := []struct{ keys, want string }{
+		{"", "admin@lab1> "},
+		{"sh ver\r", "Hostname: lab1"},
+		{"configure\r", "admin@lab1# "},
+		{"set sys", "set sys"},
+		{"\t", "set system "},
+		{"?", "Possible completions:"},
+		{"\x03", "admin@lab1# "},
+		{"set system bogus 1\r", "syntax error."},
+		{"set system host-name screen\r", "[edit]"},
+		{"show\r", "host-name screen;"},
+		{"\x1b[A\x1b[A\x1b[A\r", "syntax error."},
+		{"exit\r", "The configuration has been changed but not committed"},
+		{"no\r", "admin@lab1# "},
+		{"rollback 0\r", "load complete"},
+		{"exit\r", "Exiting configuration mode"},
+	}
+	for _, st := range steps {
+		mark := len(out.String())
+		io.WriteString(in, st.keys)
+		waitForAfter(t, out, mark, st.want)
+	}
+	screen := ptytest.Screen(strings.ReplaceAll(out.String(), runtime.Version(), "goX.Y.Z"), 80)
+	const path = "testdata/shell.screen"
+	if *update {
+		if err := os.WriteFile(path, []byte(screen), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if screen != string(want) {
+		t.Fatalf("screen differs from %s\n--- got ---\n%s\n--- want ---\n%s", path, screen, want)
+	}
+}
