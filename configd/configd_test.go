@@ -375,3 +375,45 @@ func TestDeletingAReferencedRuleFails(t *testing.T) {
 	}
 	commit(t, s, configd.CommitOptions{})
 }
+
+// TestCommitRejectsBadValues: values are checked when typed, but the
+// commit checks them again whatever their way in (an edit that bypassed
+// the parser, a store written by an older schema): the commit fails with
+// the Junos-style path and nothing changes.
+func TestCommitRejectsBadValues(t *testing.T) {
+	const ep = "chassis fpc 0 pic 0 adaptive-services service-package extension-provider"
+	tests := []struct {
+		name, path, leaf, value, want string
+	}{
+		{"bad IPv4 prefix", "interfaces ge-0/0/0 unit 0 family inet address 10.0.0.1/24", "", "10.0.0.300/24", "10.0.0.300/24"},
+		{"data-cores out of range", ep, "data-cores", "999", "999"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			s := h.session(configd.Shared)
+			set(t, s, h.c, "system host-name base")
+			commit(t, s, configd.CommitOptions{})
+			var p tree.Path
+			if tc.leaf == "" { // the list key itself: rewrite the last step
+				p = paths(t, h.c, tc.path, tree.ForRef)[0]
+				p[len(p)-1].Key = tc.value
+			} else {
+				p = paths(t, h.c, tc.path, tree.ForRef)[0]
+				p = p.Append(tree.Step{S: p[len(p)-1].S.Child(tc.leaf), Value: tc.value})
+			}
+			if err := s.Edit(func(e *tree.Editor) error { return e.Set(p) }); err != nil {
+				t.Fatal(err)
+			}
+			before := s.Candidate()
+			_, err := s.Commit(context.Background(), configd.CommitOptions{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "[edit ") ||
+				!strings.Contains(err.Error(), "configuration check-out failed") {
+				t.Fatalf("commit: got %v, want a Junos-style error naming %s", err, tc.want)
+			}
+			if !tree.Equal(s.Candidate(), before) || hostname(h.c.Committed()) != "base" {
+				t.Fatalf("a failed commit changed candidate or committed configuration")
+			}
+		})
+	}
+}
