@@ -263,6 +263,9 @@ func (n *Node) checkPatterns(t *goyang.YangType, v string) error {
 	for _, p := range t.Pattern {
 		re := n.pattern(p)
 		if re != nil && !re.MatchString(v) {
+			if strings.Contains(t.Name, "prefix") || strings.Contains(t.Name, "address") || strings.Contains(t.Name, "interface-name") {
+				return fmt.Errorf("invalid value '%s': not a valid %s", v, t.Name)
+			}
 			return fmt.Errorf("invalid value '%s': must match '%s'", v, p)
 		}
 	}
