@@ -65,8 +65,8 @@ func (s *Session) enterConfig(mode configd.Mode, out io.Writer) error {
 	if len(others) > 0 {
 		fmt.Fprintln(out, "Users currently editing the configuration:")
 		for _, o := range others {
-			fmt.Fprintf(out, "  %s terminal %s (pid %d) on since %s, idle\n      [edit]%s\n", o.User, o.Client, o.ID,
-				o.Since.UTC().Format("2006-01-02 15:04:05 MST"), privateNote(o.Mode))
+			fmt.Fprintf(out, "  %s terminal %s (pid %d) on since %s, idle\n      %s%s\n", o.User, o.Client, o.ID,
+				o.Since.UTC().Format("2006-01-02 15:04:05 MST"), o.Edit, privateNote(o.Mode))
 		}
 	}
 	if modified && mode != configd.Private {
@@ -415,8 +415,8 @@ func only(root *tree.Node, path tree.Path) *tree.Node {
 func (s *Session) status(out io.Writer) {
 	fmt.Fprintln(out, "Users currently editing the configuration:")
 	for _, o := range s.eng.Configd.Sessions() {
-		fmt.Fprintf(out, "  %s terminal %s (pid %d) on since %s\n      [edit]%s\n", o.User, o.Client, o.ID,
-			o.Since.UTC().Format("2006-01-02 15:04:05 MST"), privateNote(o.Mode))
+		fmt.Fprintf(out, "  %s terminal %s (pid %d) on since %s\n      %s%s\n", o.User, o.Client, o.ID,
+			o.Since.UTC().Format("2006-01-02 15:04:05 MST"), o.Edit, privateNote(o.Mode))
 	}
 }
 

@@ -268,3 +268,15 @@ show interfaces terse
 	}
 	golden(t, "interfaces.txt", out)
 }
+
+func TestStatusShowsWhereOthersEdit(t *testing.T) {
+	n, _ := startNode(t)
+	other := n.CLI.NewSession("bob", "cli")
+	defer other.Close()
+	other.Exec(context.Background(), "configure")
+	other.Exec(context.Background(), "edit services stateful-firewall")
+	out, failed := script(t, n, "configure\nstatus\n")
+	if failed || !strings.Contains(out, "bob terminal cli") || !strings.Contains(out, "[edit services stateful-firewall]") {
+		t.Fatalf("got\n%s\nwant bob at [edit services stateful-firewall]", out)
+	}
+}

@@ -179,6 +179,9 @@ func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, e
 	} else {
 		exit, err = s.opCommand(ctx, cmd, p, &buf, len(line))
 	}
+	if s.cfg != nil {
+		s.cfg.SetEdit(s.edit.Edit())
+	}
 	if ferr := p.apply(s, &buf, out); ferr != nil && err == nil {
 		err = ferr
 	}

@@ -35,9 +35,10 @@ type Session struct {
 	mode   Mode
 	since  time.Time
 
-	// private sessions only (guarded by c.mu)
-	base *tree.Node // committed configuration the private copy was taken from
-	cand *tree.Node
+	// guarded by c.mu
+	base *tree.Node // private: committed configuration the private copy was taken from
+	cand *tree.Node // private: the private candidate
+	edit string     // where the user is, "[edit …]", for status
 }
 
 // SessionInfo describes a session for `status`.
@@ -47,10 +48,23 @@ type SessionInfo struct {
 	Client string
 	Mode   Mode
 	Since  time.Time
+	Edit   string // "[edit …]"
 }
 
 func (s *Session) info() SessionInfo {
-	return SessionInfo{ID: s.id, User: s.user, Client: s.client, Mode: s.mode, Since: s.since}
+	edit := s.edit
+	if edit == "" {
+		edit = "[edit]"
+	}
+	return SessionInfo{ID: s.id, User: s.user, Client: s.client, Mode: s.mode, Since: s.since, Edit: edit}
+}
+
+// SetEdit records the session's edit level ("[edit services]"), which
+// `status` and other users' configure banners show.
+func (s *Session) SetEdit(edit string) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	s.edit = edit
 }
 
 // Open starts a configuration session. Private sessions need an unmodified
