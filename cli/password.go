@@ -58,6 +58,7 @@ func (s *Session) plainTextPassword(args []token, out io.Writer, lineLen int) (b
 		return true, errAt(args, at+1, lineLen, "syntax error.")
 	}
 	fmt.Fprint(out, "New password: ")
+	s.secret = true
 	s.question = func(first string) (string, bool) {
 		s.question = func(second string) (string, bool) {
 			if first != second {

@@ -41,6 +41,7 @@ type Session struct {
 	edit   tree.Path
 	// pending yes/no question: the next line answers it.
 	question func(answer string) (string, bool)
+	secret   bool // the pending question asks for a password
 	noMore   bool // the current line asked for | no-more
 }
 
@@ -52,6 +53,7 @@ type Result struct {
 	Caret    int    // position in the line to mark with ^, or -1
 	Question string // a yes/no question to ask; the next line answers it
 	NoMore   bool   // `| no-more`: a terminal front end must not page
+	Secret   bool   // the answer to Question must not be echoed (a password)
 }
 
 // NewSession starts a session in operational mode.
@@ -107,8 +109,9 @@ func (s *Session) Exec(ctx context.Context, line string) Result {
 		s.question = nil
 		out, exit := q(strings.TrimSpace(line))
 		if s.question != nil { // a follow-up question (retype the password)
-			return Result{Question: out, Caret: -1}
+			return Result{Question: out, Caret: -1, Secret: s.secret}
 		}
+		s.secret = false
 		return Result{Output: out, Exit: exit, Caret: -1}
 	}
 	var out bytes.Buffer
@@ -118,6 +121,7 @@ func (s *Session) Exec(ctx context.Context, line string) Result {
 	if s.question != nil && err == nil {
 		r.Question = r.Output
 		r.Output = ""
+		r.Secret = s.secret
 		return r
 	}
 	if err != nil {

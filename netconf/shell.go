@@ -66,7 +66,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		out = crlf{ch}
 	}
 	// ask answers a question (yes/no, a password); nil takes the default.
-	var ask func(q string) string
+	var ask func(q string, secret bool) string
 	run := func(line string, indent int) (cli.Result, bool) {
 		if !sess.InConfig() && CommandLevel(line) > lvl {
 			fmt.Fprintln(out, "error: permission denied")
@@ -76,7 +76,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		for r.Question != "" {
 			answer := ""
 			if ask != nil {
-				answer = ask(r.Question)
+				answer = ask(r.Question, r.Secret)
 			} else {
 				io.WriteString(out, r.Question)
 			}
@@ -101,11 +101,20 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		return 0
 	}
 	ed := lineedit.New(ch, ch) // the editor writes CR LF itself
-	ask = func(q string) string {
+	ask = func(q string, secret bool) string {
 		// the question is the prompt: its last line, after any text above it
 		if i := strings.LastIndexByte(q, '\n'); i >= 0 {
 			io.WriteString(out, q[:i+1])
 			q = q[i+1:]
+		}
+		if secret { // a password: no echo, no history
+			io.WriteString(out, q)
+			a, err := lineedit.New(ch, io.Discard).ReadLine("")
+			io.WriteString(out, "\n")
+			if err != nil {
+				return ""
+			}
+			return a
 		}
 		a, err := ed.ReadLine(q)
 		if err != nil {

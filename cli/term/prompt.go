@@ -30,6 +30,20 @@ func Interactive(c *cli.Client) (runErr error) {
 			fmt.Print(strings.Repeat(" ", len(c.Prompt())+r.Caret) + "^\n")
 		}
 		page(r.Output, r.NoMore)
+		for r.Question != "" && r.Secret {
+			// a password: read it here without echo, not through go-prompt
+			fmt.Print(r.Question)
+			pw, err := readSecret()
+			fmt.Println()
+			if err != nil {
+				pw = ""
+			}
+			if r, err = c.Exec(pw); err != nil {
+				runErr, exit = err, true
+				return
+			}
+			fmt.Print(r.Output)
+		}
 		if r.Question != "" {
 			fmt.Print(r.Question)
 		}

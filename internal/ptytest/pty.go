@@ -148,9 +148,14 @@ func (t *Term) Expect(mark int, want string, timeout time.Duration) error {
 	}
 }
 
-// Wait waits for the program to exit.
+// Wait waits for the program to exit and for its last output to be read.
 func (t *Term) Wait() error {
 	err := t.cmd.Wait()
+	t.mu.Lock()
+	for !t.done {
+		t.cond.Wait()
+	}
+	t.mu.Unlock()
 	return err
 }
 
