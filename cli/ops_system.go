@@ -87,7 +87,11 @@ func uptime(d time.Duration) string {
 
 func textUsers(w io.Writer, e *Elem) {
 	ui := e.Get("uptime-information")
-	fmt.Fprintf(w, " %s  up %s, %s users\n", ui.Val("date-time"), ui.Val("up-time"), ui.Val("active-user-count"))
+	users := "users"
+	if ui.Val("active-user-count") == "1" {
+		users = "user"
+	}
+	fmt.Fprintf(w, " %s  up %s, %s %s\n", ui.Val("date-time"), ui.Val("up-time"), ui.Val("active-user-count"), users)
 	fmt.Fprintf(w, "%-8s %-8s %-8s %s\n", "USER", "TTY", "LOGIN@", "WHAT")
 	if ut := ui.Get("user-table"); ut != nil {
 		for _, u := range ut.All("user-entry") {
