@@ -6,6 +6,11 @@ import (
 	"fmt"
 )
 
+// Preparer is implemented by policy types that build their data-path form
+// (parsed prefixes, port ranges, allocators) once decoded, on the control
+// core, before the policy is published.
+type Preparer interface{ Prepare() error }
+
 // JSONControl returns the control handler most plugins need: policies are
 // JSON-decoded into a *T and published in the policy DB under the
 // plugin's slot; deletes remove them. The data path finds them with
@@ -20,6 +25,11 @@ func JSONControl[T any](plugin string) ControlHandler {
 			v := new(T)
 			if err := json.Unmarshal(ev.Policy, v); err != nil {
 				return fmt.Errorf("%s: service-set %s: bad policy: %w", plugin, ev.Name, err)
+			}
+			if p, ok := any(v).(Preparer); ok {
+				if err := p.Prepare(); err != nil {
+					return fmt.Errorf("%s: service-set %s: %w", plugin, ev.Name, err)
+				}
 			}
 			return db.Publish(ev.ServiceSet, ev.Plugin, ev.Gen, v, PolicySize(len(ev.Policy)))
 		case EvPolicyDelete:

@@ -12,7 +12,13 @@
 // After any (re)connect servicesd resends everything (a full resync); the
 // PIC sweeps what the resync did not mention.
 //
-// The pieces the data path (next to come) builds on live here too:
+// The data path lives here too: data cores (goroutines) each owning a
+// session-table shard, a timer wheel and object-cache magazines; packets
+// steered by a symmetric hash of protocol and ports so a session's two
+// directions meet on one core; vectors of packets processed in passes
+// (parse and hash, look up, run chains) with no lock and no allocation per
+// packet; plugin data events with forward/reverse chaining (dataplane.go,
+// core.go, session.go, packet.go). Its foundations:
 //
 //   - the plugin registry (Register from init, by name; a control handler,
 //     a data handler, a session- or packet-based mode, restart support);

@@ -78,6 +78,7 @@ type ToPIC struct {
 	Resync     *Resync `json:"resync,omitempty"`
 	Update     *Update `json:"update,omitempty"`
 	StatusReq  uint64  `json:"status-req,omitempty"`
+	Query      *Query  `json:"query,omitempty"` // with StatusReq: what else the status should carry
 	Heartbeat  bool    `json:"heartbeat,omitempty"`
 	Superseded bool    `json:"superseded,omitempty"` // another picd took this slot
 }
@@ -168,6 +169,23 @@ type Status struct {
 	PolicyDB     DBStats        `json:"policy-db"`
 	ObjectCache  CacheStats     `json:"object-cache"`
 	LastEvent    string         `json:"last-event,omitempty"`
+	DataPath     *DataStats     `json:"data-path,omitempty"`
+	Sessions     []SessionInfo  `json:"sessions,omitempty"` // when a Query asked for them
+	Rows         []ShowRow      `json:"rows,omitempty"`     // a plugin command's reply
+}
+
+// Query asks a PIC's status for its sessions (show services sessions).
+type Query struct {
+	Sessions   bool   `json:"sessions,omitempty"`
+	ServiceSet string `json:"service-set,omitempty"`
+	Source     string `json:"source-prefix,omitempty"`
+	Dest       string `json:"destination-prefix,omitempty"`
+	Proto      uint8  `json:"protocol,omitempty"`
+	Extensive  bool   `json:"extensive,omitempty"`
+	Limit      int    `json:"limit,omitempty"`
+	Clear      bool   `json:"clear,omitempty"`   // clear services sessions
+	Plugin     string `json:"plugin,omitempty"`  // a plugin command: the plugin
+	Command    string `json:"command,omitempty"` // and its RPC name
 }
 
 // HeldSSRB is what the PIC holds of one service-set.

@@ -74,6 +74,12 @@ func New(o Options) *Daemon {
 // takes the slot (ErrSuperseded). A lost connection is retried with
 // exponential backoff on the injected clock.
 func (d *Daemon) Run(ctx context.Context) error {
+	defer func() { // stop the data cores with the daemon
+		d.mu.Lock()
+		rt := d.rt
+		d.mu.Unlock()
+		rt.Close()
+	}()
 	backoff := MinBackoff
 	for {
 		ready, err := d.session(ctx)
@@ -212,6 +218,9 @@ func (d *Daemon) handle(ctx context.Context, m *ToPIC) ([]*FromPIC, error) {
 	case m.StatusReq != 0:
 		s := d.Status()
 		s.Req = m.StatusReq
+		if rt := d.Runtime(); rt != nil && rt.DP != nil {
+			rt.query(m.Query, &s)
+		}
 		return []*FromPIC{{Status: &s}}, nil
 	}
 	out, err := d.withRuntime(ctx, m)
@@ -290,6 +299,7 @@ func (d *Daemon) stop(state string) {
 	defer d.mu.Unlock()
 	if d.rt != nil {
 		d.o.Log.Info("pic: going offline", "state", state)
+		d.rt.Close()
 	}
 	d.rt, d.state = nil, "offline"
 }
@@ -300,9 +310,11 @@ func (d *Daemon) start(ctx context.Context, event string) ([]*FromPIC, error) {
 	cfg := d.cfg
 	d.incarnation++
 	inc := d.incarnation
+	old := d.rt
 	d.rt, d.state = nil, "restarting"
 	d.mu.Unlock()
-	rt, err := newRuntime(ctx, cfg, inc, d.o.Log)
+	old.Close()
+	rt, err := newRuntime(ctx, cfg, inc, d.o.Log, d.o.Clock)
 	if err != nil {
 		var rp *errRestartPIC
 		if asRestart(err, &rp) {

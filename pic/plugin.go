@@ -45,10 +45,47 @@ type Plugin struct {
 	// Control returns a new control handler (one per PIC, and a new one
 	// after a restart).
 	Control func() ControlHandler
-	// Data returns a data handler; nil until the plugin handles packets.
+	// Data returns the plugin's data handler (one per PIC, called from
+	// every data core); nil for a plugin without a data path.
 	Data func() DataHandler
+	// Commands are the plugin's own show commands; servicesd adds them to
+	// the CLI table and the PIC answers them through the data handler
+	// (which must implement Shower).
+	Commands []PluginCommand
 
 	id int // index in the registry, set by Register
+}
+
+// PluginCommand is a plugin's operational command: Words (after "show"),
+// its RPC name and help. The reply is the rows of the data handler's Show.
+type PluginCommand struct {
+	Words []string
+	RPC   string
+	Help  string
+}
+
+// Shower is implemented by data handlers that answer their plugin's
+// commands. It runs on the control core and must only read what is safe
+// to read concurrently with the data cores (atomics, the policies given).
+type Shower interface {
+	Show(command string, sets []ShowSet) []ShowRow
+}
+
+// ShowSet is a service-set as Show sees it: its policy for the plugin.
+type ShowSet struct {
+	ID     uint32
+	Name   string
+	Policy any
+}
+
+// ShowRow is one row of a plugin command's reply: ordered name/value
+// pairs (element names in XML).
+type ShowRow []ShowField
+
+// ShowField is one value of a row.
+type ShowField struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 // ID is the plugin's index (its slot in the policy DB).
@@ -123,11 +160,6 @@ type ControlFunc func(ctx context.Context, ev *ControlEvent) error
 
 // Control calls f.
 func (f ControlFunc) Control(ctx context.Context, ev *ControlEvent) error { return f(ctx, ev) }
-
-// DataHandler is a plugin's data-path side. The data path (data cores,
-// sessions, packets) defines its events; until then a plugin may leave it
-// nil.
-type DataHandler interface{}
 
 var registry struct {
 	mu      sync.RWMutex // guards the fields below

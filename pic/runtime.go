@@ -5,9 +5,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/gnos/gnos/internal/clock"
 )
 
 // Runtime is a PIC's running state for one incarnation: the shape from its
@@ -21,11 +24,15 @@ type Runtime struct {
 	log         *slog.Logger
 	DB          *PolicyDB
 	Cache       *ObjectCache
-	plugins     map[string]*loaded
-	ssrbs       map[uint32]*SSRB
-	seen        map[uint32]bool // during a resync: ids mentioned
-	counters    Counters
-	lastEvent   string
+	// DP is the data path: data cores running the service-sets held;
+	// Port is its in-process packet port (inject, capture).
+	DP        *Dataplane
+	Port      *Port
+	plugins   map[string]*loaded
+	ssrbs     map[uint32]*SSRB
+	seen      map[uint32]bool // during a resync: ids mentioned
+	counters  Counters
+	lastEvent string
 }
 
 // loaded is a plugin instance on this PIC.
@@ -47,7 +54,7 @@ func (e *errRestartPIC) Error() string {
 
 // newRuntime builds a runtime from cfg and sends every loaded plugin its
 // init event.
-func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.Logger) (*Runtime, error) {
+func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.Logger, clk clock.Clock) (*Runtime, error) {
 	r := &Runtime{cfg: cfg, incarnation: incarnation, log: log,
 		DB:      NewPolicyDB(int64(cfg.PolicyDBMB)<<20, max(cfg.DataCores, 1)),
 		Cache:   NewObjectCache(int64(cfg.ObjectCacheMB) << 20),
@@ -64,7 +71,29 @@ func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.L
 			return nil, err
 		}
 	}
+	var plugins []*Plugin
+	for _, name := range cfg.Packages {
+		if l := r.plugins[name]; l != nil {
+			plugins = append(plugins, l.p)
+		}
+	}
+	r.Port = &Port{}
+	dp, err := NewDataplane(DataplaneOptions{Cores: cfg.DataCores, DB: r.DB, Cache: r.Cache, Clock: clk,
+		Plugins: plugins, Tx: r.Port.Tx, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	r.DP = dp
+	r.Port.Attach(dp)
+	dp.Start(context.WithoutCancel(ctx))
 	return r, nil
+}
+
+// Close stops the runtime's data cores.
+func (r *Runtime) Close() {
+	if r != nil && r.DP != nil {
+		r.DP.Stop()
+	}
 }
 
 func (r *Runtime) initPlugin(ctx context.Context, l *loaded) error {
@@ -276,8 +305,16 @@ func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 	}
 	if next == nil {
 		delete(r.ssrbs, u.ID)
+		if r.DP != nil {
+			r.DP.DeleteServiceSet(u.ID)
+		}
 	} else {
 		r.ssrbs[u.ID] = next
+		if r.DP != nil {
+			if err := r.DP.SetServiceSet(next); err != nil {
+				errs = append(errs, err.Error())
+			}
+		}
 	}
 	return strings.Join(errs, "; "), nil
 }
@@ -330,4 +367,55 @@ func (r *Runtime) pluginStatus() []PluginStatus {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// query adds the data path's figures to a status, and the sessions (or
+// clears them) when q asks. Runs on the control loop.
+func (r *Runtime) query(q *Query, s *Status) {
+	if q != nil && q.Plugin != "" {
+		l := r.plugins[q.Plugin]
+		if l == nil {
+			return
+		}
+		sh, ok := r.DP.handlers[l.p.id].(Shower)
+		if !ok {
+			return
+		}
+		var sets []ShowSet
+		for _, id := range r.sortedIDs() {
+			if e := r.DB.Lookup(id, l.p.id); e != nil {
+				sets = append(sets, ShowSet{ID: id, Name: r.ssrbs[id].Name, Policy: e.Value})
+			}
+		}
+		s.Rows = sh.Show(q.Command, sets)
+		return
+	}
+	if q == nil || (!q.Sessions && !q.Clear) {
+		st := r.DP.Stats()
+		s.DataPath = &st
+		return
+	}
+	var f SessionFilter
+	if q.ServiceSet != "" {
+		for _, ss := range r.ssrbs {
+			if ss.Name == q.ServiceSet {
+				f.ServiceSet = ss.ID
+			}
+		}
+		if f.ServiceSet == 0 {
+			st := r.DP.Stats()
+			s.DataPath = &st
+			return // no such service-set on this PIC: nothing to show
+		}
+	}
+	if q.Clear {
+		r.DP.ClearSessions(f.ServiceSet, f.ServiceSet == 0)
+	} else {
+		f.Source, _ = netip.ParsePrefix(q.Source)
+		f.Dest, _ = netip.ParsePrefix(q.Dest)
+		f.Proto, f.Extensive, f.Limit = q.Proto, q.Extensive, q.Limit
+		s.Sessions = r.DP.Sessions(f)
+	}
+	st := r.DP.Stats()
+	s.DataPath = &st
 }

@@ -1,6 +1,8 @@
 package pic
 
 import (
+	"github.com/gnos/gnos/internal/clock"
+
 	"context"
 	"encoding/json"
 	"io"
@@ -75,10 +77,11 @@ func TestRuntimeUpdates(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rt, err := newRuntime(ctx, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
-				ObjectCacheMB: 2, Packages: []string{"test-recorder"}}, 1, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				ObjectCacheMB: 2, Packages: []string{"test-recorder"}}, 1, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Real{})
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer rt.Close()
 			for i, st := range tc.steps {
 				recorded = nil
 				switch st.resync {

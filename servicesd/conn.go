@@ -335,6 +335,12 @@ func (s *Servicesd) broadcast() {
 
 // PICStatus asks the PIC at slot for its status.
 func (s *Servicesd) PICStatus(ctx context.Context, slot pic.Slot) (*pic.Status, error) {
+	return s.PICQuery(ctx, slot, nil)
+}
+
+// PICQuery asks the PIC at slot for its status and what q asks for
+// (sessions, or clearing them).
+func (s *Servicesd) PICQuery(ctx context.Context, slot pic.Slot, q *pic.Query) (*pic.Status, error) {
 	s.mu.Lock()
 	c := s.conns[slot]
 	s.mu.Unlock()
@@ -347,7 +353,7 @@ func (s *Servicesd) PICStatus(ctx context.Context, slot pic.Slot) (*pic.Status, 
 	seq := c.statusSeq
 	c.statusWait[seq] = ch
 	c.mu.Unlock()
-	c.enqueue(&pic.ToPIC{StatusReq: seq})
+	c.enqueue(&pic.ToPIC{StatusReq: seq, Query: q})
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	select {

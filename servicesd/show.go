@@ -41,6 +41,8 @@ func (s *Servicesd) Commands(t *cli.Table) {
 				cli.Arg{Name: "online", Help: "Bring PIC online"}),
 			Run: s.requestPIC},
 	)
+	s.sessionCommands(t)
+	s.pluginCommands(t)
 }
 
 func parseSlot(a cli.Args) (pic.Slot, error) {

@@ -3,8 +3,8 @@
 // rules, the service-set's nat-rules) as a YANG module augmenting
 // `services`, a policy compiler (rules and the pools they use, resolved
 // by servicesd) and a control handler publishing each service-set's
-// Policy in the PIC's policy DB. Its data handler arrives with the data
-// path.
+// Policy in the PIC's policy DB, and a data handler (data.go) that
+// translates sessions.
 package nat
 
 import (
@@ -23,5 +23,8 @@ var module string
 func init() {
 	yang.Register("gnos-nat", module)
 	pic.Register(&pic.Plugin{Name: Name, Mode: pic.SessionBased, Restart: true, Compile: Compile,
-		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) }})
+		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) },
+		Data:    func() pic.DataHandler { return &Data{} },
+		Commands: []pic.PluginCommand{{Words: []string{"services", "nat", "pool"}, RPC: PoolRPC,
+			Help: "Show NAT pools"}}})
 }

@@ -14,6 +14,8 @@ import (
 type Policy struct {
 	Rules []Rule          `json:"rules"`
 	Pools map[string]Pool `json:"pools,omitempty"`
+
+	pools map[string]*pool // data-path form (Prepare)
 }
 
 // Rule is one compiled NAT rule.
@@ -31,6 +33,9 @@ type Term struct {
 	Apps            []pic.App `json:"apps,omitempty"`
 	SourcePool      string    `json:"source-pool,omitempty"`
 	TranslationType string    `json:"translation-type,omitempty"` // napt-44 | basic-nat44
+
+	match pic.Match // data-path form (Prepare)
+	pool  *pool
 }
 
 // Pool is a compiled address pool.

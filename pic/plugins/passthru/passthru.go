@@ -1,6 +1,7 @@
 // Package passthru is the example service plugin: session-based, it
-// passes every packet and (with the data path) stores a per-session
-// description. It has no configuration of its own: a service-set runs it
+// passes every packet and stores a per-session description (an extension
+// handle allocated from the object cache on the first packet, shown by
+// show services sessions extensive, freed on session destroy). It has no configuration of its own: a service-set runs it
 // by naming it in extension-service and service-order. Its policy is the
 // description its sessions get.
 package passthru
@@ -35,5 +36,45 @@ func Compile(in *pic.CompileInput) ([]byte, []string, error) {
 
 func init() {
 	pic.Register(&pic.Plugin{Name: Name, Mode: pic.SessionBased, Restart: true, Compile: Compile,
-		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) }})
+		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) },
+		Data:    func() pic.DataHandler { return &Data{} }})
+}
+
+// note is the per-session state: the description the session got.
+type note struct{ description string }
+
+// Data is passthru's data handler.
+type Data struct{ notes *pic.Class[note] }
+
+// Data handles the data events: every packet is forwarded.
+func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
+	switch ev {
+	case pic.EvSessionManagerInit: // one object class, carved per core
+		d.notes = pic.NewClass[note](c.Cache, Name, c.Cores, 256)
+	case pic.EvFirstPacket:
+		pol, _ := c.Policy.(*Policy)
+		if pol == nil {
+			return pic.ResultForward
+		}
+		n, ok := d.notes.Local(c.Core).Alloc()
+		if !ok {
+			return pic.Drop // object cache full (a memlimit drop)
+		}
+		n.description = pol.Description
+		pic.SetExt(c, pic.Forward, n)
+	case pic.EvSessionDestroy:
+		if n := pic.Ext[note](c, pic.Forward); n != nil {
+			d.notes.Local(c.Core).Free(n)
+			pic.SetExt[note](c, pic.Forward, nil)
+		}
+	}
+	return pic.ResultForward
+}
+
+// Describe returns the session's description.
+func (d *Data) Describe(c *pic.DataCtx) string {
+	if n := pic.Ext[note](c, pic.Forward); n != nil {
+		return n.description
+	}
+	return ""
 }

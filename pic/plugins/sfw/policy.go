@@ -29,6 +29,9 @@ type Term struct {
 	Apps         []pic.App `json:"apps,omitempty"`
 	Action       string    `json:"action"`
 	Syslog       bool      `json:"syslog,omitempty"`
+
+	match  pic.Match  // data-path form (Prepare)
+	action pic.Result // data-path form (Prepare)
 }
 
 // Compile builds the policy of a service-set from its

@@ -3,8 +3,8 @@
 // stateful-firewall-rules) as a YANG module that augments `services`, a
 // policy compiler (run by servicesd: rules resolved with their
 // applications into a Policy) and a control handler that publishes each
-// service-set's Policy in the PIC's policy DB. Its data handler arrives
-// with the data path.
+// service-set's Policy in the PIC's policy DB, and a data handler (data.go)
+// that decides each session on its first packet.
 package sfw
 
 import (
@@ -23,5 +23,8 @@ var module string
 func init() {
 	yang.Register("gnos-stateful-firewall", module)
 	pic.Register(&pic.Plugin{Name: Name, Mode: pic.SessionBased, Restart: true, Compile: Compile,
-		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) }})
+		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) },
+		Data:    func() pic.DataHandler { return &Data{} },
+		Commands: []pic.PluginCommand{{Words: []string{"services", "stateful-firewall", "statistics"},
+			RPC: StatisticsRPC, Help: "Show stateful firewall statistics"}}})
 }

@@ -1,0 +1,298 @@
+package pic
+
+import (
+	"context"
+	"sync/atomic"
+)
+
+// Core is one data core: its session-table shard, timer wheel, object
+// cache magazines and counters. Everything but the counters belongs to the
+// core's goroutine (or to whoever calls Process when the data plane is not
+// started); nothing on the fast path takes a lock or allocates.
+type Core struct {
+	id    int
+	dp    *Dataplane
+	tab   table
+	wh    wheel
+	local *Local[Session]
+	ctx   DataCtx
+	now   int64
+	in    chan coreItem
+	st    CoreStats
+
+	// Per-vector scratch.
+	keys   [BatchSize]FlowKey
+	hashes [BatchSize]uint64
+	sess   [BatchSize]*Session
+	dirs   [BatchSize]Dir
+	out    []*Packet
+	gen    []Packet // generated replies (rejects), reused per vector
+	ngen   int
+	dead   []*Session // closed during the vector, freed at its end
+	fresh  bool       // a session was created during this vector
+}
+
+// CoreStats are a data core's counters. The core writes them (plain
+// stores of atomics: one writer); show commands read them.
+type CoreStats struct {
+	Rx, Tx, RxBytes               atomic.Uint64
+	Created, Closed, Expired      atomic.Uint64
+	Cleared                       atomic.Uint64
+	Rejects                       atomic.Uint64
+	DropParse, DropNoSet, DropPol atomic.Uint64
+	DropMaxFlows, DropMemlimit    atomic.Uint64
+	PluginPanics                  atomic.Uint64
+	Sessions                      atomic.Int64
+	_                             [64]byte
+}
+
+func inc(c *atomic.Uint64) { c.Store(c.Load() + 1) }
+
+// ID returns the core's index.
+func (c *Core) ID() int { return c.id }
+
+func (c *Core) run(ctx context.Context) {
+	db := c.dp.o.DB
+	db.Online(c.id)
+	for {
+		var it coreItem
+		select {
+		case it = <-c.in:
+		default:
+			db.Offline(c.id)
+			select {
+			case it = <-c.in:
+			case <-ctx.Done():
+				return
+			}
+			db.Online(c.id)
+		}
+		switch {
+		case it.pkts != nil:
+			c.Process(it.pkts)
+		case it.fn != nil:
+			c.now = c.dp.now()
+			it.fn(c)
+			c.finish()
+			it.done <- struct{}{}
+		default: // tick
+			c.now = c.dp.now()
+			c.runWheel()
+			c.finish()
+		}
+		db.Quiesce(c.id)
+	}
+}
+
+// Process runs a vector of packets through the core: parse and hash all,
+// look all up, then run each through its session's chain. Forwarded
+// packets and generated replies go to Tx; the caller gets its packets
+// back when Process returns. The caller must own the core (the data
+// plane not started, or the core's goroutine) and announce quiescence
+// (PolicyDB.Quiesce) between calls when it holds the core online.
+func (c *Core) Process(pkts []*Packet) {
+	for len(pkts) > BatchSize {
+		c.Process(pkts[:BatchSize])
+		pkts = pkts[BatchSize:]
+	}
+	c.now = c.dp.now()
+	c.runWheel()
+	n := len(pkts)
+	var bytes uint64
+	for i, p := range pkts {
+		bytes += uint64(len(p.Data))
+		if !p.parsed && p.Parse() != nil {
+			c.hashes[i] = 0
+			continue
+		}
+		c.keys[i] = p.Key()
+		c.hashes[i] = c.keys[i].hash(p.ServiceSet)
+	}
+	for i := 0; i < n; i++ {
+		if c.hashes[i] != 0 {
+			c.sess[i], c.dirs[i] = c.tab.lookup(c.hashes[i], &c.keys[i], pkts[i].ServiceSet)
+		}
+	}
+	c.st.Rx.Store(c.st.Rx.Load() + uint64(n))
+	c.st.RxBytes.Store(c.st.RxBytes.Load() + bytes)
+	for i, p := range pkts {
+		if c.hashes[i] == 0 {
+			inc(&c.st.DropParse)
+			continue
+		}
+		s, d := c.sess[i], c.dirs[i]
+		if c.fresh || (s != nil && s.flags&sessClosed != 0) { // the table changed during this vector
+			s, d = c.tab.lookup(c.hashes[i], &c.keys[i], p.ServiceSet)
+		}
+		if s == nil {
+			c.first(p, c.hashes[i], &c.keys[i])
+		} else {
+			c.packet(p, s, d)
+		}
+		c.sess[i] = nil
+	}
+	c.finish()
+}
+
+// finish hands the output vector to Tx and frees what closed.
+func (c *Core) finish() {
+	if len(c.out) > 0 {
+		c.st.Tx.Store(c.st.Tx.Load() + uint64(len(c.out)))
+		c.dp.o.Tx(c.id, c.out)
+		clear(c.out)
+		c.out = c.out[:0]
+	}
+	c.ngen = 0
+	for i, s := range c.dead {
+		c.local.Free(s)
+		c.dead[i] = nil
+	}
+	c.dead = c.dead[:0]
+	c.fresh = false
+}
+
+func (c *Core) setCtx(s *Session, si *setInfo, slot int, p *Packet, d Dir) DataHandler {
+	sp := &si.plugins[slot]
+	c.ctx = DataCtx{Core: c.id, Cores: len(c.dp.cores), Packet: p, Session: s, Dir: d, ServiceSet: si.id,
+		Plugin: sp.id, Now: c.now, slot: slot}
+	if e := c.dp.o.DB.Lookup(si.id, sp.id); e != nil {
+		c.ctx.Policy, c.ctx.Gen = e.Value, e.Gen
+	}
+	return sp.h
+}
+
+// first handles a packet without a session: the forward chain's first
+// packet events decide whether a session opens.
+func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
+	si := c.dp.set(p.ServiceSet)
+	if si == nil {
+		inc(&c.st.DropNoSet)
+		return
+	}
+	if si.maxFlows > 0 && si.ctr.flows.Add(1) > si.maxFlows {
+		si.ctr.flows.Add(-1)
+		inc(&c.st.DropMaxFlows)
+		return
+	} else if si.maxFlows == 0 {
+		si.ctr.flows.Add(1)
+	}
+	s, ok := c.local.Alloc()
+	if !ok {
+		si.ctr.flows.Add(-1)
+		inc(&c.st.DropMemlimit)
+		return
+	}
+	s.Key[Forward], s.Key[Reverse] = *k, k.Reverse()
+	s.set, s.ServiceSet, s.Side = si, si.id, p.Side
+	s.startSec, s.last, s.wslot = uint32(c.now/1e9), c.now, -1
+	s.idle = DefaultTimeout
+	if p.Proto == ProtoTCP {
+		s.idle = TCPTimeout
+	}
+	s.Timeout = s.idle
+	s.Pkts[Forward], s.Bytes[Forward] = 1, uint64(len(p.Data))
+	if p.Proto == ProtoTCP {
+		s.trackTCP(Forward, p.TCPFlags)
+	}
+	chain := si.chain[Forward]
+	for i, slot := range chain {
+		hd := c.setCtx(s, si, slot, p, Forward)
+		if r := c.call(hd, EvFirstPacket); r == Drop || r == Reject {
+			for _, done := range chain[:i+1] { // let those that ran free their state
+				c.call(c.setCtx(s, si, done, nil, Forward), EvSessionDestroy)
+			}
+			si.ctr.flows.Add(-1)
+			c.local.Free(s)
+			c.refuse(p, r)
+			return
+		}
+	}
+	s.flags |= sessInTable
+	c.tab.insert(h, s, Forward)
+	c.tab.insert(s.Key[Reverse].hash(si.id), s, Reverse)
+	c.wh.add(s, s.deadline())
+	c.fresh = true
+	inc(&c.st.Created)
+	c.st.Sessions.Store(c.st.Sessions.Load() + 1)
+	for _, slot := range si.chain[Forward] {
+		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionOpen)
+	}
+	p.Out = p.Side.Other()
+	c.out = append(c.out, p)
+}
+
+// refuse counts a dropped packet and answers it when rejected.
+func (c *Core) refuse(p *Packet, r Result) {
+	inc(&c.st.DropPol)
+	if r == Reject {
+		if g := c.reject(p); g != nil {
+			inc(&c.st.Rejects)
+			c.out = append(c.out, g)
+		}
+	}
+}
+
+// packet handles a packet of an open session in direction d.
+func (c *Core) packet(p *Packet, s *Session, d Dir) {
+	s.Pkts[d]++
+	s.Bytes[d] += uint64(len(p.Data))
+	s.last = c.now
+	if p.Proto == ProtoTCP && p.L4 != 0 {
+		old := s.Timeout
+		s.trackTCP(d, p.TCPFlags)
+		if s.Timeout < old { // an earlier deadline than the wheel holds
+			c.wh.remove(s)
+			c.wh.add(s, s.deadline())
+		}
+	}
+	si := s.set
+	for _, slot := range si.chain[d] {
+		if r := c.call(c.setCtx(s, si, slot, p, d), EvPacket); r == Drop || r == Reject {
+			c.refuse(p, r)
+			return
+		}
+	}
+	if d == Forward {
+		p.Out = s.Side.Other()
+	} else {
+		p.Out = s.Side
+	}
+	c.out = append(c.out, p)
+}
+
+// deadline is the second at which the session expires if idle.
+func (s *Session) deadline() int64 { return (s.last+int64(s.Timeout)*1e9-1)/1e9 + 1 }
+
+// runWheel expires the sessions whose inactivity timeout passed.
+func (c *Core) runWheel() {
+	c.wh.advance(c.now/1e9, (*Session).deadline, func(s *Session) {
+		if s.TCP == TCPClosed {
+			c.close(s, &c.st.Closed)
+		} else {
+			c.close(s, &c.st.Expired)
+		}
+	})
+}
+
+// close ends a session: close events, out of the table and the wheel,
+// destroy events; the object is freed at the end of the vector.
+func (c *Core) close(s *Session, why *atomic.Uint64) {
+	if s.flags&sessClosed != 0 {
+		return
+	}
+	si := s.set
+	for _, slot := range si.chain[Forward] {
+		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionClose)
+	}
+	c.tab.remove(s.Key[Forward].hash(si.id), s, Forward)
+	c.tab.remove(s.Key[Reverse].hash(si.id), s, Reverse)
+	c.wh.remove(s)
+	for _, slot := range si.chain[Forward] {
+		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)
+	}
+	s.flags = s.flags&^sessInTable | sessClosed
+	si.ctr.flows.Add(-1)
+	inc(why)
+	c.st.Sessions.Store(c.st.Sessions.Load() - 1)
+	c.dead = append(c.dead, s)
+}

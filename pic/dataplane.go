@@ -1,0 +1,421 @@
+package pic
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gnos/gnos/internal/clock"
+)
+
+// DataEvent is the kind of a data event.
+type DataEvent uint8
+
+// Data events, in the order a session meets them.
+const (
+	EvSessionManagerInit DataEvent = iota // once per data plane, before any core runs: create object classes
+	EvCoreInit                            // once per data core, on that core's behalf
+	EvFirstPacket                         // the first packet of a would-be session (forward chain)
+	EvPacket                              // every later packet, in its direction's chain
+	EvSessionOpen                         // the session entered the table
+	EvSessionClose                        // the session ends (TCP close, timeout, clear)
+	EvSessionDestroy                      // free the plugin's session state
+)
+
+var dataEventNames = [...]string{"session-manager-init", "core-init", "first-packet", "packet",
+	"session-open", "session-close", "session-destroy"}
+
+func (e DataEvent) String() string { return dataEventNames[e] }
+
+// Result is what a data handler decides.
+type Result uint8
+
+// Results. Forward and OK both let the packet go on down the chain (OK is
+// the answer to events that carry no packet); Drop stops the chain and
+// discards the packet (on a first packet: no session); Reject does the
+// same and answers the sender (TCP RST, else ICMP unreachable).
+const (
+	OK Result = iota
+	ResultForward
+	Drop
+	Reject
+)
+
+// DataHandler is a plugin's data-path side. Data is called on data cores,
+// concurrently from several cores but for one session always from the
+// same core; it must not block and should not allocate. The context (and
+// the packet and session it points to) is valid only during the call.
+type DataHandler interface {
+	Data(ev DataEvent, c *DataCtx) Result
+}
+
+// SessionDescriber is implemented by data handlers that show their
+// per-session state (show services sessions extensive). Called on the
+// session's core.
+type SessionDescriber interface {
+	Describe(c *DataCtx) string
+}
+
+// DataCtx is a data event's context.
+type DataCtx struct {
+	Core       int          // data core
+	Cores      int          // number of data cores
+	Cache      *ObjectCache // for EvSessionManagerInit (NewClass)
+	Packet     *Packet      // first packet, packet
+	Session    *Session     // session events
+	Dir        Dir
+	ServiceSet uint32
+	Gen        uint64 // generation of the plugin's policy
+	Plugin     int    // plugin id
+	Policy     any    // the plugin's policy for the service-set (policy DB value), or nil
+	Now        int64  // core time, ns
+	slot       int    // the plugin's position in the service-set (extension handles)
+}
+
+// BatchSize is the vector size a data core processes at once.
+const BatchSize = 64
+
+// DataplaneOptions shape a data plane.
+type DataplaneOptions struct {
+	Cores   int
+	DB      *PolicyDB
+	Cache   *ObjectCache
+	Clock   clock.Clock
+	Plugins []*Plugin // loaded plugins; those with a Data constructor get a handler
+	// Tx receives what leaves a core (forwarded packets and generated
+	// rejects), on that core's goroutine; packets are valid only during
+	// the call.
+	Tx  func(core int, pkts []*Packet)
+	Log *slog.Logger
+}
+
+// Dataplane is a PIC's data path: N data cores, each owning a session
+// table shard, a timer wheel and its object-cache magazines; the service
+// sets they serve, published copy-on-write by the control core.
+type Dataplane struct {
+	o        DataplaneOptions
+	epoch    time.Time
+	handlers [MaxPlugins]DataHandler
+	sessions *Class[Session]
+	cores    []*Core
+	sets     atomic.Pointer[setTable]
+
+	mu      sync.Mutex // guards the fields below (control side)
+	started bool
+	stop    func()
+	wg      sync.WaitGroup
+	tick    clock.Timer
+	counts  map[uint32]*setCounters // per service-set id, shared by its generations
+	names   map[uint32]string
+}
+
+// setTable maps service-set ids to what cores need of them.
+type setTable struct{ byID []*setInfo }
+
+// setInfo is one generation of a service-set as the data path runs it.
+type setInfo struct {
+	id       uint32
+	name     string
+	gen      uint64
+	plugins  []setPlugin // in forward order; a plugin's index is its extension slot
+	chain    [2][]int    // slots, forward-flow and reverse-flow order
+	maxFlows int64
+	ctr      *setCounters
+}
+
+type setPlugin struct {
+	id   int
+	name string
+	h    DataHandler
+}
+
+type setCounters struct {
+	flows atomic.Int64
+}
+
+// NewDataplane builds a data plane and sends its plugins' handlers the
+// session-manager and per-core init events. Cores run after Start, or are
+// driven directly with Core.Process.
+func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
+	o.Cores = max(o.Cores, 1)
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Tx == nil {
+		o.Tx = func(int, []*Packet) {}
+	}
+	dp := &Dataplane{o: o, epoch: o.Clock.Now(), counts: map[uint32]*setCounters{}, names: map[uint32]string{}}
+	dp.sets.Store(&setTable{})
+	dp.sessions = NewClass[Session](o.Cache, "session", o.Cores, 256)
+	for _, p := range o.Plugins {
+		if p.Data == nil {
+			continue
+		}
+		h := p.Data()
+		dp.handlers[p.id] = h
+		c := &DataCtx{Cores: o.Cores, Cache: o.Cache, Plugin: p.id}
+		if r := h.Data(EvSessionManagerInit, c); r == Drop || r == Reject {
+			return nil, fmt.Errorf("pic: plugin %s refused session-manager init", p.Name)
+		}
+	}
+	for i := 0; i < o.Cores; i++ {
+		c := &Core{id: i, dp: dp, tab: newTable(1024), local: dp.sessions.Local(i)}
+		c.gen = make([]Packet, BatchSize)
+		c.in = make(chan coreItem, 64)
+		dp.cores = append(dp.cores, c)
+		for _, p := range o.Plugins {
+			if h := dp.handlers[p.id]; h != nil {
+				if r := h.Data(EvCoreInit, &DataCtx{Core: i, Cores: o.Cores, Cache: o.Cache, Plugin: p.id}); r == Drop || r == Reject {
+					return nil, fmt.Errorf("pic: plugin %s refused core %d init", p.Name, i)
+				}
+			}
+		}
+	}
+	return dp, nil
+}
+
+// Cores returns the number of data cores.
+func (dp *Dataplane) Cores() int { return len(dp.cores) }
+
+// Core returns data core i, for driving it directly (benchmarks, tests
+// that do not Start the data plane).
+func (dp *Dataplane) Core(i int) *Core { return dp.cores[i] }
+
+// SetServiceSet publishes (or replaces) the service-set of an SSRB: its
+// chains and max-flows. Its plugins' policies go through the policy DB
+// (the control events). Sessions keep the chains they started with.
+// Control core only.
+func (dp *Dataplane) SetServiceSet(s *SSRB) error {
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	ctr := dp.counts[s.ID]
+	if ctr == nil {
+		ctr = &setCounters{}
+		dp.counts[s.ID] = ctr
+	}
+	si := &setInfo{id: s.ID, name: s.Name, gen: s.Gen, maxFlows: int64(s.MaxFlows), ctr: ctr}
+	slotOf := map[string]int{}
+	add := func(name string) (int, error) {
+		if i, ok := slotOf[name]; ok {
+			return i, nil
+		}
+		p := Lookup(name)
+		if p == nil {
+			return 0, fmt.Errorf("pic: service-set %s: unknown plugin %s", s.Name, name)
+		}
+		if len(si.plugins) == MaxChain {
+			return 0, fmt.Errorf("pic: service-set %s: more than %d services", s.Name, MaxChain)
+		}
+		si.plugins = append(si.plugins, setPlugin{id: p.id, name: name, h: dp.handlers[p.id]})
+		slotOf[name] = len(si.plugins) - 1
+		return len(si.plugins) - 1, nil
+	}
+	for d, names := range [2][]string{s.Forward, s.Reverse} {
+		for _, n := range names {
+			i, err := add(n)
+			if err != nil {
+				return err
+			}
+			if si.plugins[i].h != nil {
+				si.chain[d] = append(si.chain[d], i)
+			}
+		}
+	}
+	dp.names[s.ID] = s.Name
+	old := dp.sets.Load()
+	nt := &setTable{byID: append([]*setInfo(nil), old.byID...)}
+	for int(s.ID) >= len(nt.byID) {
+		nt.byID = append(nt.byID, nil)
+	}
+	nt.byID[s.ID] = si
+	dp.sets.Store(nt)
+	return nil
+}
+
+// DeleteServiceSet stops new sessions of service-set id and clears its
+// sessions. Control core only.
+func (dp *Dataplane) DeleteServiceSet(id uint32) {
+	dp.mu.Lock()
+	old := dp.sets.Load()
+	if int(id) < len(old.byID) && old.byID[id] != nil {
+		nt := &setTable{byID: append([]*setInfo(nil), old.byID...)}
+		nt.byID[id] = nil
+		dp.sets.Store(nt)
+	}
+	delete(dp.names, id)
+	dp.mu.Unlock()
+	dp.ClearSessions(id, true)
+}
+
+func (dp *Dataplane) set(id uint32) *setInfo {
+	t := dp.sets.Load()
+	if int(id) < len(t.byID) {
+		return t.byID[id]
+	}
+	return nil
+}
+
+// now returns core time: nanoseconds since the data plane started.
+func (dp *Dataplane) now() int64 { return int64(dp.o.Clock.Now().Sub(dp.epoch)) }
+
+// coreItem is what a running core receives: a vector of packets, or a
+// function to run between vectors (show, clear, sync), or a tick.
+type coreItem struct {
+	pkts []*Packet
+	fn   func(*Core)
+	done chan struct{}
+}
+
+// Start runs the data cores until ctx ends (or Stop). A clock tick each
+// second runs the timer wheels of idle cores.
+func (dp *Dataplane) Start(ctx context.Context) {
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	if dp.started {
+		return
+	}
+	dp.started = true
+	ctx, cancel := context.WithCancel(ctx)
+	dp.stop = cancel
+	for _, c := range dp.cores {
+		dp.wg.Add(1)
+		go func() {
+			defer dp.wg.Done()
+			c.run(ctx)
+		}()
+	}
+	var tick func()
+	tick = func() {
+		for _, c := range dp.cores {
+			select {
+			case c.in <- coreItem{}:
+			default: // busy: it runs its wheel on its next vector anyway
+			}
+		}
+		dp.mu.Lock()
+		if dp.started {
+			dp.tick = dp.o.Clock.AfterFunc(time.Second, tick)
+		}
+		dp.mu.Unlock()
+	}
+	dp.tick = dp.o.Clock.AfterFunc(time.Second, tick)
+}
+
+// Stop stops the data cores and waits for them.
+func (dp *Dataplane) Stop() {
+	dp.mu.Lock()
+	if !dp.started {
+		dp.mu.Unlock()
+		return
+	}
+	dp.started = false
+	dp.stop()
+	if dp.tick != nil {
+		dp.tick.Stop()
+	}
+	dp.mu.Unlock()
+	dp.wg.Wait()
+	for _, c := range dp.cores {
+		dp.o.DB.Offline(c.id)
+	}
+}
+
+// Inject steers packets to their data cores (parsing them) and queues
+// them; it takes ownership of the packets until they come out of Tx or
+// are dropped. Packets that do not parse go to core 0, which drops them.
+// Blocks while a core's queue is full.
+func (dp *Dataplane) Inject(pkts []*Packet) {
+	n := len(dp.cores)
+	var vecs [][]*Packet
+	if n > 1 {
+		vecs = make([][]*Packet, n)
+	}
+	for _, p := range pkts {
+		core := 0
+		if p.Parse() == nil {
+			core = SteerCore(p.Proto, p.SPort, p.DPort, n)
+		}
+		if n == 1 {
+			continue
+		}
+		vecs[core] = append(vecs[core], p)
+	}
+	if n == 1 {
+		vecs = [][]*Packet{pkts}
+	}
+	for i, v := range vecs {
+		for len(v) > 0 {
+			k := min(len(v), BatchSize)
+			dp.cores[i].in <- coreItem{pkts: v[:k:k]}
+			v = v[k:]
+		}
+	}
+}
+
+// Do runs fn on every core between vectors (or directly when the cores are
+// not started) and waits. It is how the control side reads and clears
+// sessions without locking the fast path.
+func (dp *Dataplane) Do(fn func(*Core)) {
+	dp.mu.Lock()
+	started := dp.started
+	dp.mu.Unlock()
+	if !started {
+		for _, c := range dp.cores {
+			c.now = dp.now()
+			fn(c)
+			c.finish()
+		}
+		return
+	}
+	done := make(chan struct{}, len(dp.cores))
+	for _, c := range dp.cores {
+		c.in <- coreItem{fn: fn, done: done}
+	}
+	for range dp.cores {
+		<-done
+	}
+}
+
+// Sync waits until every core has processed what was injected before,
+// and has run its timer wheel to the clock's current time.
+func (dp *Dataplane) Sync() { dp.Do(func(c *Core) { c.runWheel() }) }
+
+// ClearSessions closes the sessions of service-set id (all when all).
+func (dp *Dataplane) ClearSessions(id uint32, all bool) int {
+	var n atomic.Int64
+	dp.Do(func(c *Core) {
+		var victims []*Session
+		for i := range c.tab.slots {
+			sl := &c.tab.slots[i]
+			if sl.h != 0 && sl.dir == Forward && (all || sl.s.ServiceSet == id) && sl.s.flags&sessClosed == 0 {
+				victims = append(victims, sl.s)
+			}
+		}
+		for _, s := range victims {
+			c.close(s, &c.st.Cleared)
+		}
+		n.Add(int64(len(victims)))
+	})
+	return int(n.Load())
+}
+
+// call delivers a data event under recover: a panicking handler drops
+// the packet (and is logged) instead of killing the core.
+func (c *Core) call(h DataHandler, ev DataEvent) (r Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.st.PluginPanics.Add(1)
+			c.dp.o.Log.Error("pic: plugin data handler panicked", "event", ev.String(), "panic", fmt.Sprint(v),
+				"stack", string(debug.Stack()))
+			r = Drop
+		}
+	}()
+	return h.Data(ev, &c.ctx)
+}

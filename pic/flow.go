@@ -1,0 +1,75 @@
+package pic
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// FlowKey is one direction of a session: the 5-tuple as packets carry it
+// on the wire. IPv4 addresses are stored IPv4-mapped.
+type FlowKey struct {
+	Src, Dst     [16]byte
+	SPort, DPort uint16
+	Proto        uint8
+	V6           bool
+}
+
+// Reverse returns the key of the answering direction.
+func (k FlowKey) Reverse() FlowKey {
+	return FlowKey{Src: k.Dst, Dst: k.Src, SPort: k.DPort, DPort: k.SPort, Proto: k.Proto, V6: k.V6}
+}
+
+// Src4 returns the IPv4 source address.
+func (k *FlowKey) Src4() [4]byte { return [4]byte(k.Src[12:]) }
+
+// Dst4 returns the IPv4 destination address.
+func (k *FlowKey) Dst4() [4]byte { return [4]byte(k.Dst[12:]) }
+
+const (
+	mixK1 = 0x9e3779b97f4a7c15
+	mixK2 = 0xbf58476d1ce4e5b9
+	mixK3 = 0x94d049bb133111eb
+)
+
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= mixK2
+	x ^= x >> 27
+	x *= mixK3
+	x ^= x >> 31
+	return x
+}
+
+// hash is the session-table hash of (service-set, key). It is not
+// symmetric: the table holds each direction under its own key.
+func (k *FlowKey) hash(serviceSet uint32) uint64 {
+	a := binary.LittleEndian.Uint64(k.Src[:8]) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(k.Src[8:]), 17)
+	b := binary.LittleEndian.Uint64(k.Dst[:8]) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(k.Dst[8:]), 29)
+	c := uint64(k.SPort) | uint64(k.DPort)<<16 | uint64(k.Proto)<<32 | uint64(serviceSet)<<40
+	h := mix64(a*mixK1^b) ^ mix64(c+mixK2)
+	h |= 1 // 0 marks an empty slot
+	return h
+}
+
+// SteerHash is the symmetric hash that picks a session's data core. It
+// reads only the protocol and the ports (ICMP echo identifiers), combined
+// commutatively, so both directions of a session land on one core, and
+// an address-only translation (basic-nat44) keeps a session on its core.
+// A port translation (napt-44) picks its new port so that the translated
+// flow steers to the same core (see SteersTo). Traffic without ports
+// (other protocols, non-first fragments) steers by protocol alone.
+func SteerHash(proto uint8, sport, dport uint16) uint64 {
+	x := sport ^ dport
+	if sport == dport { // ICMP echo: the identifier both ways
+		x = sport
+	}
+	return mix64(uint64(x) | uint64(proto)<<16 | 1<<32)
+}
+
+// SteerCore returns the data core (of n) of a flow.
+func SteerCore(proto uint8, sport, dport uint16, n int) int {
+	if n <= 1 {
+		return 0
+	}
+	return int(SteerHash(proto, sport, dport) % uint64(n))
+}

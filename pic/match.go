@@ -1,0 +1,193 @@
+package pic
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// Match is the data-path form of a term's from clause: source and
+// destination prefixes and applications. An empty list matches anything.
+// Built on the control core (see Preparer), read by data cores.
+type Match struct {
+	Src, Dst []netip.Prefix
+	Apps     []AppMatch
+}
+
+// AppMatch is the data-path form of an application.
+type AppMatch struct {
+	Proto          uint8 // 0: any
+	SLo, SHi       uint16
+	DLo, DHi       uint16
+	ICMPType       int // -1: any
+	Timeout        uint32
+	HasSrc, HasDst bool
+}
+
+var protoNumbers = map[string]uint8{"icmp": ProtoICMP, "tcp": ProtoTCP, "udp": ProtoUDP, "icmp6": ProtoICMPv6,
+	"ipv6-icmp": ProtoICMPv6, "gre": 47, "esp": 50, "ah": 51, "sctp": 132, "ospf": 89}
+
+// wellKnownPorts resolves the port names Junos accepts.
+var wellKnownPorts = map[string]uint16{"http": 80, "https": 443, "ssh": 22, "telnet": 23, "ftp": 21,
+	"smtp": 25, "domain": 53, "ntp": 123, "snmp": 161, "bgp": 179, "ldap": 389, "syslog": 514}
+
+func parsePort(s string) (uint16, error) {
+	if p, ok := wellKnownPorts[s]; ok {
+		return p, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 16)
+	return uint16(n), err
+}
+
+// portRange parses "80", "1024-65535" or a port name.
+func portRange(s string) (lo, hi uint16, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	if lo, err = parsePort(a); err != nil {
+		return 0, 0, fmt.Errorf("bad port %q", s)
+	}
+	hi = lo
+	if ok {
+		if hi, err = parsePort(b); err != nil || hi < lo {
+			return 0, 0, fmt.Errorf("bad port range %q", s)
+		}
+	}
+	return lo, hi, nil
+}
+
+// ParsePrefix accepts a prefix or an address (a host prefix); "any" is nil.
+func ParsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// CompileMatch builds a Match from a term's addresses and applications.
+func CompileMatch(src, dst []string, apps []App) (Match, error) {
+	var m Match
+	for i, list := range [2][]string{src, dst} {
+		for _, s := range list {
+			if s == "any" {
+				continue
+			}
+			p, err := ParsePrefix(s)
+			if err != nil {
+				return m, fmt.Errorf("bad address %q", s)
+			}
+			if i == 0 {
+				m.Src = append(m.Src, p)
+			} else {
+				m.Dst = append(m.Dst, p)
+			}
+		}
+	}
+	for _, a := range apps {
+		am := AppMatch{ICMPType: -1, Timeout: uint32(a.InactivityTimeout)}
+		if a.Protocol != "" {
+			n, ok := protoNumbers[a.Protocol]
+			if !ok {
+				v, err := strconv.ParseUint(a.Protocol, 10, 8)
+				if err != nil {
+					return m, fmt.Errorf("application %s: unknown protocol %q", a.Name, a.Protocol)
+				}
+				n = uint8(v)
+			}
+			am.Proto = n
+		}
+		var err error
+		if a.SourcePort != "" {
+			am.HasSrc = true
+			if am.SLo, am.SHi, err = portRange(a.SourcePort); err != nil {
+				return m, fmt.Errorf("application %s: %w", a.Name, err)
+			}
+		}
+		if a.DestinationPort != "" {
+			am.HasDst = true
+			if am.DLo, am.DHi, err = portRange(a.DestinationPort); err != nil {
+				return m, fmt.Errorf("application %s: %w", a.Name, err)
+			}
+		}
+		if a.ICMPType != "" {
+			t, err := icmpType(a.ICMPType)
+			if err != nil {
+				return m, fmt.Errorf("application %s: %w", a.Name, err)
+			}
+			am.ICMPType = t
+		}
+		m.Apps = append(m.Apps, am)
+	}
+	return m, nil
+}
+
+func icmpType(s string) (int, error) {
+	switch s {
+	case "echo-request":
+		return 8, nil
+	case "echo-reply":
+		return 0, nil
+	case "unreachable":
+		return 3, nil
+	case "time-exceeded":
+		return 11, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 8)
+	if err != nil {
+		return 0, fmt.Errorf("bad icmp-type %q", s)
+	}
+	return int(n), nil
+}
+
+func inPrefixes(ps []netip.Prefix, a [16]byte, v6 bool) bool {
+	if len(ps) == 0 {
+		return true
+	}
+	addr := addrOf(a, v6)
+	for _, p := range ps {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// Matches reports whether a session's forward flow (and its first packet's
+// ICMP type) matches, and the application that matched (nil when the term
+// names none).
+func (m *Match) Matches(k *FlowKey, icmp uint8) (bool, *AppMatch) {
+	if !inPrefixes(m.Src, k.Src, k.V6) || !inPrefixes(m.Dst, k.Dst, k.V6) {
+		return false, nil
+	}
+	if len(m.Apps) == 0 {
+		return true, nil
+	}
+	for i := range m.Apps {
+		a := &m.Apps[i]
+		switch {
+		case a.Proto != 0 && a.Proto != k.Proto && !(a.Proto == ProtoICMP && k.Proto == ProtoICMPv6),
+			a.HasDst && (k.DPort < a.DLo || k.DPort > a.DHi),
+			a.HasSrc && (k.SPort < a.SLo || k.SPort > a.SHi),
+			a.ICMPType >= 0 && int(icmp) != a.ICMPType:
+			continue
+		}
+		return true, a
+	}
+	return false, nil
+}
+
+// MatchesSide reports whether a rule's match-direction (input, output,
+// input-output) applies to a session whose first packet came on side.
+func MatchesSide(matchDirection string, side Side) bool {
+	switch matchDirection {
+	case "input-output":
+		return true
+	case "output":
+		return side == Output
+	}
+	return side == Input
+}

@@ -1,0 +1,328 @@
+package pic
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// MaxPacket is the largest packet a Packet holds (an MTU of 1500 plus room
+// for generated replies that quote it).
+const MaxPacket = 2048
+
+// IP protocol numbers the data path knows.
+const (
+	ProtoICMP   = 1
+	ProtoTCP    = 6
+	ProtoUDP    = 17
+	ProtoICMPv6 = 58
+)
+
+// TCP flags.
+const (
+	TCPFin = 0x01
+	TCPSyn = 0x02
+	TCPRst = 0x04
+	TCPPsh = 0x08
+	TCPAck = 0x10
+)
+
+// Side is where a packet meets the service-set: arriving on the input of
+// the bound interface (inside, for next-hop style) or leaving by its output
+// (outside). A rule's match-direction is compared with the side of the
+// session's first packet.
+type Side uint8
+
+// Sides.
+const (
+	Input Side = iota
+	Output
+)
+
+func (s Side) String() string {
+	if s == Output {
+		return "output"
+	}
+	return "input"
+}
+
+// Other returns the opposite side.
+func (s Side) Other() Side { return s ^ 1 }
+
+// Packet is one raw IP packet (no link-layer header, as on a TUN service
+// interface) with its parsed header fields. Packets are owned by whoever
+// handed them to the data path until the data path hands them on (Tx):
+// plugins may rewrite Data in place but never keep a *Packet past the
+// event that passed it.
+type Packet struct {
+	buf  [MaxPacket]byte
+	Data []byte // the packet, a prefix of buf
+
+	ServiceSet uint32 // the service-set the port steers it to
+	Side       Side   // where it arrived
+	Out        Side   // where it leaves when forwarded (set by the data path)
+
+	// Parsed by Parse.
+	parsed   bool
+	V6       bool
+	Proto    uint8
+	L4       int // offset of the transport header; 0 when absent (fragment)
+	Src, Dst [16]byte
+	SPort    uint16 // TCP/UDP source port; ICMP echo identifier
+	DPort    uint16 // TCP/UDP destination port; ICMP echo identifier
+	TCPFlags uint8
+	ICMPType uint8
+}
+
+// SetData copies b into the packet's buffer and clears parsed state.
+func (p *Packet) SetData(b []byte) {
+	n := copy(p.buf[:], b)
+	p.Data = p.buf[:n]
+	p.parsed = false
+}
+
+// Buffer returns the packet's whole buffer, for building packets in place
+// (then call Resize).
+func (p *Packet) Buffer() []byte { return p.buf[:] }
+
+// Resize sets the packet length to n bytes of the buffer.
+func (p *Packet) Resize(n int) {
+	p.Data = p.buf[:n]
+	p.parsed = false
+}
+
+// Errors of Parse.
+var (
+	ErrShort   = errors.New("pic: packet truncated")
+	ErrVersion = errors.New("pic: not an IPv4 or IPv6 packet")
+)
+
+// v4prefix is the IPv4-mapped IPv6 prefix addresses are stored under.
+var v4prefix = [12]byte{10: 0xff, 11: 0xff}
+
+// Parse reads the IP and transport headers. It allocates nothing and
+// never panics on malformed input (see FuzzParse).
+func (p *Packet) Parse() error {
+	p.parsed = false
+	p.L4, p.SPort, p.DPort, p.TCPFlags, p.ICMPType = 0, 0, 0, 0, 0
+	d := p.Data
+	if len(d) < 1 {
+		return ErrShort
+	}
+	switch d[0] >> 4 {
+	case 4:
+		if len(d) < 20 {
+			return ErrShort
+		}
+		ihl := int(d[0]&0x0f) * 4
+		tot := int(binary.BigEndian.Uint16(d[2:]))
+		if ihl < 20 || tot < ihl || tot > len(d) {
+			return ErrShort
+		}
+		p.V6 = false
+		p.Proto = d[9]
+		copy(p.Src[:12], v4prefix[:])
+		copy(p.Src[12:], d[12:16])
+		copy(p.Dst[:12], v4prefix[:])
+		copy(p.Dst[12:], d[16:20])
+		if binary.BigEndian.Uint16(d[6:])&0x1fff == 0 { // first or only fragment
+			p.L4 = ihl
+		}
+		p.Data = d[:tot]
+	case 6:
+		if len(d) < 40 {
+			return ErrShort
+		}
+		plen := int(binary.BigEndian.Uint16(d[4:]))
+		if 40+plen > len(d) {
+			return ErrShort
+		}
+		p.Data = d[:40+plen]
+		d = p.Data
+		p.V6 = true
+		copy(p.Src[:], d[8:24])
+		copy(p.Dst[:], d[24:40])
+		nh, off := d[6], 40
+	ext:
+		for i := 0; i < 8; i++ { // extension headers, bounded
+			switch nh {
+			case 0, 43, 60: // hop-by-hop, routing, destination options
+				if off+8 > len(d) {
+					return ErrShort
+				}
+				nh, off = d[off], off+8*(int(d[off+1])+1)
+				continue
+			case 44: // fragment
+				if off+8 > len(d) {
+					return ErrShort
+				}
+				first := binary.BigEndian.Uint16(d[off+2:])&0xfff8 == 0
+				nh, off = d[off], off+8
+				if !first {
+					p.Proto, p.L4 = nh, 0
+					p.parsed = true
+					return nil
+				}
+				continue
+			}
+			break ext
+		}
+		if off > len(d) {
+			return ErrShort
+		}
+		p.Proto, p.L4 = nh, off
+	default:
+		return ErrVersion
+	}
+	if p.L4 != 0 {
+		if err := p.parseL4(); err != nil {
+			return err
+		}
+	}
+	p.parsed = true
+	return nil
+}
+
+func (p *Packet) parseL4() error {
+	l4 := p.Data[p.L4:]
+	switch p.Proto {
+	case ProtoTCP:
+		if len(l4) < 20 || int(l4[12]>>4)*4 < 20 || int(l4[12]>>4)*4 > len(l4) {
+			return ErrShort
+		}
+		p.SPort, p.DPort = binary.BigEndian.Uint16(l4), binary.BigEndian.Uint16(l4[2:])
+		p.TCPFlags = l4[13]
+	case ProtoUDP:
+		if len(l4) < 8 {
+			return ErrShort
+		}
+		p.SPort, p.DPort = binary.BigEndian.Uint16(l4), binary.BigEndian.Uint16(l4[2:])
+	case ProtoICMP, ProtoICMPv6:
+		if len(l4) < 8 {
+			return ErrShort
+		}
+		p.ICMPType = l4[0]
+		if isEcho(p.Proto, p.ICMPType) { // queries: the identifier keys both ways
+			id := binary.BigEndian.Uint16(l4[4:])
+			p.SPort, p.DPort = id, id
+		}
+	}
+	return nil
+}
+
+// isEcho reports echo requests and replies (ICMP and ICMPv6).
+func isEcho(proto, typ uint8) bool {
+	if proto == ProtoICMP {
+		return typ == 8 || typ == 0
+	}
+	return typ == 128 || typ == 129
+}
+
+// Parsed reports whether Parse succeeded since the data last changed.
+func (p *Packet) Parsed() bool { return p.parsed }
+
+// Key returns the packet's flow key.
+func (p *Packet) Key() FlowKey {
+	return FlowKey{Src: p.Src, Dst: p.Dst, SPort: p.SPort, DPort: p.DPort, Proto: p.Proto, V6: p.V6}
+}
+
+// Checksum returns the Internet checksum of b folded onto initial.
+func Checksum(b []byte, initial uint32) uint16 {
+	s := initial
+	for len(b) >= 2 {
+		s += uint32(b[0])<<8 | uint32(b[1])
+		b = b[2:]
+	}
+	if len(b) == 1 {
+		s += uint32(b[0]) << 8
+	}
+	for s > 0xffff {
+		s = s>>16 + s&0xffff
+	}
+	return ^uint16(s)
+}
+
+// csumUpdate16 updates checksum c for a 16-bit field changing from old to
+// new (RFC 1624, eqn. 3).
+func csumUpdate16(c, old, new uint16) uint16 {
+	s := uint32(^c) + uint32(^old) + uint32(new)
+	s = s>>16 + s&0xffff
+	s = s>>16 + s&0xffff
+	return ^uint16(s)
+}
+
+// l4CsumOff returns the offset of the transport checksum, or -1.
+func (p *Packet) l4CsumOff() int {
+	if p.L4 == 0 {
+		return -1
+	}
+	switch p.Proto {
+	case ProtoTCP:
+		return p.L4 + 16
+	case ProtoUDP:
+		if binary.BigEndian.Uint16(p.Data[p.L4+6:]) == 0 {
+			return -1 // UDP over IPv4 without checksum
+		}
+		return p.L4 + 6
+	}
+	return -1
+}
+
+// RewriteAddr4 rewrites the IPv4 source (src true) or destination address
+// and, when port is non-zero and the packet has ports (TCP, UDP) or an
+// ICMP echo identifier, the port/identifier on the same side, updating the
+// IP, TCP, UDP and ICMP checksums incrementally. It allocates nothing.
+func (p *Packet) RewriteAddr4(src bool, addr [4]byte, port uint16) {
+	d := p.Data
+	aoff, poff := 16, 2
+	if src {
+		aoff, poff = 12, 0
+	}
+	ipc := binary.BigEndian.Uint16(d[10:])
+	l4c := p.l4CsumOff()
+	var l4sum uint16
+	if l4c >= 0 {
+		l4sum = binary.BigEndian.Uint16(d[l4c:])
+	}
+	for i := 0; i < 4; i += 2 {
+		o := binary.BigEndian.Uint16(d[aoff+i:])
+		n := uint16(addr[i])<<8 | uint16(addr[i+1])
+		ipc = csumUpdate16(ipc, o, n)
+		if l4c >= 0 { // pseudo-header
+			l4sum = csumUpdate16(l4sum, o, n)
+		}
+	}
+	copy(d[aoff:aoff+4], addr[:])
+	binary.BigEndian.PutUint16(d[10:], ipc)
+	if src {
+		copy(p.Src[12:], addr[:])
+	} else {
+		copy(p.Dst[12:], addr[:])
+	}
+	if port != 0 && p.L4 != 0 {
+		switch {
+		case p.Proto == ProtoTCP || p.Proto == ProtoUDP:
+			o := binary.BigEndian.Uint16(d[p.L4+poff:])
+			binary.BigEndian.PutUint16(d[p.L4+poff:], port)
+			if l4c >= 0 {
+				l4sum = csumUpdate16(l4sum, o, port)
+			}
+			if src {
+				p.SPort = port
+			} else {
+				p.DPort = port
+			}
+		case p.Proto == ProtoICMP && isEcho(p.Proto, p.ICMPType):
+			o := binary.BigEndian.Uint16(d[p.L4+4:])
+			binary.BigEndian.PutUint16(d[p.L4+4:], port)
+			c := binary.BigEndian.Uint16(d[p.L4+2:])
+			binary.BigEndian.PutUint16(d[p.L4+2:], csumUpdate16(c, o, port))
+			p.SPort, p.DPort = port, port
+		}
+	}
+	if l4c >= 0 {
+		if p.Proto == ProtoUDP && l4sum == 0 {
+			l4sum = 0xffff
+		}
+		binary.BigEndian.PutUint16(d[l4c:], l4sum)
+	}
+}

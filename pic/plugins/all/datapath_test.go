@@ -1,0 +1,290 @@
+package all_test
+
+import (
+	"context"
+	"encoding/binary"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/schema"
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/plugins/nat"
+	"github.com/gnos/gnos/pic/plugins/sfw"
+	"github.com/gnos/gnos/yang"
+)
+
+const conf = `
+applications {
+    application myudp { protocol udp; destination-port 5000; inactivity-timeout 10; }
+}
+services {
+    service-set ss1 { stateful-firewall-rules fw; nat-rules nr; }
+    stateful-firewall {
+        rule fw {
+            match-direction input;
+            term web { from { applications [ junos-http junos-icmp-all junos-dns-udp ]; } then accept; }
+            term telnet { from { applications junos-telnet; } then reject; }
+            term u { from { applications myudp; } then reject; }
+            term slow { from { destination-address 192.0.2.99/32; } then accept; }
+        }
+    }
+    nat {
+        pool p1 { address 203.0.113.1/32; port { range { low 20000; high 20100; } } }
+        rule nr {
+            match-direction input;
+            term t1 {
+                from { source-address 10.0.0.0/8; }
+                then { translated { source-pool p1; translation-type { napt-44; } } }
+            }
+        }
+    }
+}
+`
+
+// rig is a data plane with stateful-firewall -> nat on service-set 1,
+// policies compiled from conf and published by the plugins' own control
+// handlers, on a fake clock, capturing what leaves.
+type rig struct {
+	t   testing.TB
+	clk *clock.Fake
+	db  *pic.PolicyDB
+	oc  *pic.ObjectCache
+	dp  *pic.Dataplane
+	mu  sync.Mutex
+	out []out
+}
+
+type out struct {
+	side pic.Side
+	p    *pic.Packet
+}
+
+func newRig(t testing.TB, cores int, cache int64) *rig {
+	return newRigConf(t, cores, cache, conf, true)
+}
+
+// newRigConf builds a rig from a configuration; capture false discards
+// what leaves (benchmarks).
+func newRigConf(t testing.TB, cores int, cache int64, conf string, capture bool) *rig {
+	t.Helper()
+	s, err := schema.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _, err := format.ParseText(s.Root, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults, _, err := format.ParseText(s.Root, yang.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rig{t: t, clk: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
+		db: pic.NewPolicyDB(1<<20, cores), oc: pic.NewObjectCache(cache)}
+	in := &pic.CompileInput{Name: "ss1", Root: root, Defaults: defaults,
+		ServiceSet: root.ChildNamed("services", "").ChildNamed("service-set", "ss1")}
+	ssrb := &pic.SSRB{ID: 1, Name: "ss1", Gen: 1, Forward: []string{sfw.Name, nat.Name}, Reverse: []string{nat.Name, sfw.Name}}
+	var plugins []*pic.Plugin
+	for _, name := range ssrb.Forward {
+		p := pic.Lookup(name)
+		plugins = append(plugins, p)
+		data, _, err := p.Compile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := p.Control()
+		ctx := context.Background()
+		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.ID(), DB: r.db, Cache: r.oc}); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.ID(), ServiceSet: 1, Name: "ss1",
+			Gen: 1, Policy: data}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.dp, err = pic.NewDataplane(pic.DataplaneOptions{Cores: cores, DB: r.db, Cache: r.oc, Clock: r.clk,
+		Plugins: plugins, Tx: func(_ int, pkts []*pic.Packet) {
+			if !capture {
+				return
+			}
+			r.mu.Lock()
+			for _, p := range pkts {
+				c := &pic.Packet{}
+				c.SetData(p.Data)
+				if err := c.Parse(); err != nil {
+					t.Errorf("a packet out does not parse: %v", err)
+				}
+				r.out = append(r.out, out{p.Out, c})
+			}
+			r.mu.Unlock()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.dp.SetServiceSet(ssrb); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func (r *rig) send(side pic.Side, s pic.PacketSpec) {
+	r.t.Helper()
+	p := &pic.Packet{ServiceSet: 1, Side: side}
+	if err := p.Build(s); err != nil {
+		r.t.Fatal(err)
+	}
+	c := r.dp.Core(pic.SteerCore(p.Proto, p.SPort, p.DPort, r.dp.Cores()))
+	r.db.Online(c.ID())
+	c.Process([]*pic.Packet{p})
+	r.db.Quiesce(c.ID())
+}
+
+func (r *rig) take() []out {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	o := r.out
+	r.out = nil
+	return o
+}
+
+var (
+	client = netip.MustParseAddr("10.0.0.1")
+	server = netip.MustParseAddr("192.0.2.10")
+	public = netip.MustParseAddr("203.0.113.1")
+)
+
+func addrPort(a [16]byte, port uint16) netip.AddrPort {
+	return netip.AddrPortFrom(netip.AddrFrom16(a).Unmap(), port)
+}
+
+// checksumsOK recomputes every checksum from scratch.
+func checksumsOK(p *pic.Packet) bool {
+	d := p.Data
+	if pic.Checksum(d[:20], 0) != 0 {
+		return false
+	}
+	l4 := d[p.L4:]
+	switch p.Proto {
+	case pic.ProtoTCP, pic.ProtoUDP:
+		var s uint32
+		for i := 12; i < 20; i += 2 {
+			s += uint32(binary.BigEndian.Uint16(d[i:]))
+		}
+		s += uint32(p.Proto) + uint32(len(l4))
+		return pic.Checksum(l4, s) == 0
+	case pic.ProtoICMP:
+		return pic.Checksum(l4, 0) == 0
+	}
+	return true
+}
+
+func TestFirewallThenNAT(t *testing.T) {
+	for _, cores := range []int{1, 3} {
+		t.Run(map[int]string{1: "one core", 3: "three cores"}[cores], func(t *testing.T) {
+			testFirewallThenNAT(t, newRig(t, cores, 16<<20))
+		})
+	}
+}
+
+func testFirewallThenNAT(t *testing.T, r *rig) {
+	// A TCP handshake, data and teardown to port 80.
+	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPSyn, Seq: 1})
+	o := r.take()
+	if len(o) != 1 || o[0].side != pic.Output {
+		t.Fatalf("got %d packets out for the SYN, want 1 leaving by output", len(o))
+	}
+	syn := o[0].p
+	src := addrPort(syn.Src, syn.SPort)
+	if src.Addr() != public || src.Port() < 20000 || src.Port() > 20100 || addrPort(syn.Dst, syn.DPort) != netip.AddrPortFrom(server, 80) {
+		t.Fatalf("got SYN %v -> %v, want from %v:20000-20100 to %v:80", src, addrPort(syn.Dst, syn.DPort), public, server)
+	}
+	if !checksumsOK(syn) {
+		t.Errorf("translated SYN has bad checksums")
+	}
+	r.send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoTCP, SPort: 80, DPort: src.Port(), Flags: pic.TCPSyn | pic.TCPAck, Seq: 9, Ack: 2})
+	o = r.take()
+	if len(o) != 1 || o[0].side != pic.Input {
+		t.Fatalf("got %d packets out for the SYN-ACK, want 1 leaving by input", len(o))
+	}
+	if got := addrPort(o[0].p.Dst, o[0].p.DPort); got != netip.AddrPortFrom(client, 40000) || !checksumsOK(o[0].p) {
+		t.Errorf("got SYN-ACK to %v (checksums ok %v), want to %v:40000 with valid checksums", got, checksumsOK(o[0].p), client)
+	}
+	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPAck, Seq: 2, Ack: 10, Payload: 100})
+
+	// UDP DNS and an ICMP echo pass and are translated; their answers come back.
+	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 5353, DPort: 53, Payload: 30})
+	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoICMP, SPort: 77, Seq: 1})
+	o = r.take()
+	if len(o) != 3 {
+		t.Fatalf("got %d packets out, want 3 (ACK, DNS, echo)", len(o))
+	}
+	for _, x := range o {
+		if netip.AddrFrom16(x.p.Src).Unmap() != public || !checksumsOK(x.p) {
+			t.Errorf("proto %d left from %v (checksums ok %v), want from %v", x.p.Proto, netip.AddrFrom16(x.p.Src).Unmap(), checksumsOK(x.p), public)
+		}
+	}
+	dns, echo := o[1].p, o[2].p
+	r.send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoUDP, SPort: 53, DPort: dns.SPort, Payload: 60})
+	r.send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoICMP, SPort: echo.SPort, ICMPType: pic.EchoReply, Seq: 1})
+	o = r.take()
+	if len(o) != 2 || addrPort(o[0].p.Dst, o[0].p.DPort) != netip.AddrPortFrom(client, 5353) ||
+		netip.AddrFrom16(o[1].p.Dst).Unmap() != client || o[1].p.SPort != 77 || !checksumsOK(o[0].p) || !checksumsOK(o[1].p) {
+		t.Fatalf("answers not translated back: %+v", o)
+	}
+
+	// Rejected TCP is answered with an RST, rejected UDP with ICMP unreachable;
+	// a TCP session that does not start with SYN and unmatched traffic are discarded.
+	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40001, DPort: 23, Flags: pic.TCPSyn, Seq: 1000})
+	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 40002, DPort: 5000})
+	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40003, DPort: 80, Flags: pic.TCPAck})
+	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 40004, DPort: 9999})
+	o = r.take()
+	if len(o) != 2 {
+		t.Fatalf("got %d packets out, want 2 (RST, ICMP unreachable)", len(o))
+	}
+	rst, unr := o[0].p, o[1].p
+	if rst.Proto != pic.ProtoTCP || rst.TCPFlags != pic.TCPRst|pic.TCPAck || addrPort(rst.Src, rst.SPort) != netip.AddrPortFrom(server, 23) ||
+		addrPort(rst.Dst, rst.DPort) != netip.AddrPortFrom(client, 40001) || o[0].side != pic.Input || !checksumsOK(rst) ||
+		binary.BigEndian.Uint32(rst.Data[rst.L4+8:]) != 1001 {
+		t.Errorf("got %+v leaving %v, want an RST|ACK (ack 1001) from %v:23 to %v:40001 back to the input", rst.Key(), o[0].side, server, client)
+	}
+	if unr.Proto != pic.ProtoICMP || unr.ICMPType != 3 || netip.AddrFrom16(unr.Dst).Unmap() != client || !checksumsOK(unr) {
+		t.Errorf("got %+v type %d, want an ICMP unreachable to the client", unr.Key(), unr.ICMPType)
+	}
+
+	// show services sessions lists the three sessions, NAT in extensive.
+	ss := r.dp.Sessions(pic.SessionFilter{Extensive: true})
+	if len(ss) != 3 {
+		t.Fatalf("got %d sessions, want 3: %+v", len(ss), ss)
+	}
+	var tcpS *pic.SessionInfo
+	for i := range ss {
+		if ss[i].Proto == pic.ProtoTCP {
+			tcpS = &ss[i]
+		}
+	}
+	if tcpS == nil || tcpS.TCP != "ESTABLISHED" || tcpS.Flows[0].Packets != 2 || tcpS.Flows[1].Packets != 1 ||
+		len(tcpS.Plugins) != 2 || !strings.Contains(tcpS.Plugins[0].Text, "rule fw term web") ||
+		!strings.Contains(tcpS.Plugins[1].Text, "napt-44 source 10.0.0.1:40000 -> 203.0.113.1:") {
+		t.Errorf("got TCP session %+v, want ESTABLISHED, 2/1 packets, sfw and nat descriptions", tcpS)
+	}
+	if st := r.dp.Stats(); st.Rejects != 2 || st.DropPolicy != 4 {
+		t.Errorf("got %d rejects, %d policy drops, want 2 and 4", st.Rejects, st.DropPolicy)
+	}
+
+	// Timeouts free the NAT ports: after the UDP/ICMP default and the TCP
+	// timeout every session is gone and the pool is empty again.
+	r.clk.Advance(pic.TCPTimeout * time.Second)
+	r.dp.Sync()
+	if n := len(r.dp.Sessions(pic.SessionFilter{})); n != 0 {
+		t.Errorf("got %d sessions after the timeouts, want 0", n)
+	}
+	if u := r.oc.Stats(); u.Classes[0].InUse+u.Classes[1].InUse+u.Classes[2].InUse != 0 {
+		t.Errorf("object cache still holds %+v", u.Classes)
+	}
+}

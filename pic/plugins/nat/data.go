@@ -1,0 +1,351 @@
+package nat
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gnos/gnos/pic"
+)
+
+// maxPoolAddresses bounds the addresses a pool expands to (each napt-44
+// address carries an 8 KB port bitmap).
+const maxPoolAddresses = 1024
+
+// pool is a pool's data-path form: its addresses and a port allocator
+// shared by the data cores (atomic bitmaps, no locks), and the address
+// mappings of basic-nat44 (a mutex, taken only when a session opens or
+// ends).
+type pool struct {
+	name   string
+	addrs  [][4]byte
+	lo, hi uint16
+	ports  [][]atomic.Uint64 // per address: bit per port
+	inUse  atomic.Int64      // ports (napt-44) or addresses (basic-nat44) taken
+	fails  atomic.Uint64     // allocations that found nothing
+
+	mu     sync.Mutex           // guards the fields below
+	bymap  map[[4]byte]*mapping // basic-nat44: private -> public
+	taken  map[[4]byte]bool     // basic-nat44: public addresses in use
+	cursor int
+}
+
+type mapping struct {
+	pub  [4]byte
+	refs int
+}
+
+// Prepare builds the pools and matches of the policy.
+func (p *Policy) Prepare() error {
+	p.pools = map[string]*pool{}
+	for name, pd := range p.Pools {
+		pl := &pool{name: name, lo: uint16(pd.PortLow), hi: uint16(pd.PortHigh),
+			bymap: map[[4]byte]*mapping{}, taken: map[[4]byte]bool{}}
+		if pd.PortLow == 0 {
+			pl.lo, pl.hi = 1024, 65535
+		}
+		for _, a := range pd.Addresses {
+			pf, err := pic.ParsePrefix(a)
+			if err != nil || !pf.Addr().Is4() {
+				return fmt.Errorf("pool %s: bad IPv4 address %q", name, a)
+			}
+			for ad := pf.Addr(); pf.Contains(ad) && len(pl.addrs) < maxPoolAddresses; ad = ad.Next() {
+				pl.addrs = append(pl.addrs, ad.As4())
+			}
+		}
+		if len(pl.addrs) == 0 {
+			return fmt.Errorf("pool %s has no address", name)
+		}
+		pl.ports = make([][]atomic.Uint64, len(pl.addrs))
+		for i := range pl.ports {
+			pl.ports[i] = make([]atomic.Uint64, 1024)
+		}
+		p.pools[name] = pl
+	}
+	for i := range p.Rules {
+		r := &p.Rules[i]
+		for j := range r.Terms {
+			t := &r.Terms[j]
+			m, err := pic.CompileMatch(t.Sources, t.Destinations, t.Apps)
+			if err != nil {
+				return fmt.Errorf("rule %s term %s: %w", r.Name, t.Name, err)
+			}
+			t.match = m
+			if t.SourcePool != "" {
+				t.pool = p.pools[t.SourcePool]
+				if t.pool == nil {
+					return fmt.Errorf("rule %s term %s: pool %s is not defined", r.Name, t.Name, t.SourcePool)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// allocPort takes a free (address, port) whose translated flow steers to
+// core, starting from the core's cursor. Lock-free: a CAS per bit.
+func (pl *pool) allocPort(cursor *uint32, proto uint8, dport uint16, echo bool, core, cores int) (int, uint16, bool) {
+	span := uint32(pl.hi) - uint32(pl.lo) + 1
+	total := uint32(len(pl.addrs)) * span
+	for tries := uint32(0); tries < total && tries < 1<<20; tries++ {
+		n := *cursor % total
+		*cursor++
+		ai, port := int(n/span), pl.lo+uint16(n%span)
+		dp := dport
+		if echo {
+			dp = port
+		}
+		if cores > 1 && pic.SteerCore(proto, port, dp, cores) != core {
+			continue
+		}
+		w := &pl.ports[ai][port>>6]
+		bit := uint64(1) << (port & 63)
+		for {
+			old := w.Load()
+			if old&bit != 0 {
+				break
+			}
+			if w.CompareAndSwap(old, old|bit) {
+				pl.inUse.Add(1)
+				return ai, port, true
+			}
+		}
+	}
+	pl.fails.Add(1)
+	return 0, 0, false
+}
+
+func (pl *pool) freePort(ai int, port uint16) {
+	w := &pl.ports[ai][port>>6]
+	bit := uint64(1) << (port & 63)
+	for {
+		old := w.Load()
+		if w.CompareAndSwap(old, old&^bit) {
+			pl.inUse.Add(-1)
+			return
+		}
+	}
+}
+
+// mapAddr returns the public address of priv (basic-nat44), taking one.
+func (pl *pool) mapAddr(priv [4]byte) ([4]byte, bool) {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	if m := pl.bymap[priv]; m != nil {
+		m.refs++
+		return m.pub, true
+	}
+	for range pl.addrs {
+		a := pl.addrs[pl.cursor%len(pl.addrs)]
+		pl.cursor++
+		if !pl.taken[a] {
+			pl.taken[a] = true
+			pl.bymap[priv] = &mapping{pub: a, refs: 1}
+			pl.inUse.Add(1)
+			return a, true
+		}
+	}
+	pl.fails.Add(1)
+	return [4]byte{}, false
+}
+
+func (pl *pool) unmapAddr(priv [4]byte) {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	if m := pl.bymap[priv]; m != nil {
+		if m.refs--; m.refs == 0 {
+			delete(pl.bymap, priv)
+			delete(pl.taken, m.pub)
+			pl.inUse.Add(-1)
+		}
+	}
+}
+
+// xlate is a session's translation: its extension handle (object cache).
+type xlate struct {
+	pool              *pool
+	orig, pub         [4]byte
+	origPort, pubPort uint16
+	ai                int32 // address index (napt-44); -1 for basic-nat44
+}
+
+// Counters are NAT's per-core counters.
+type Counters struct {
+	Translated, Exhausted, NoMatch atomic.Uint64
+	_                              [40]byte
+}
+
+// Data is NAT's data handler: on a session's first packet (in the
+// direction its rules match) it picks a translation from the term's pool,
+// rewrites the packet's source and the session's reverse key (so answers
+// find the session); later forward packets get the source rewritten and
+// reverse packets the destination restored, checksums updated
+// incrementally. napt-44 picks ports whose translated flow steers to the
+// same data core, so a session never moves.
+type Data struct {
+	xlates   *pic.Class[xlate]
+	counters []Counters
+	cursors  []cursor
+}
+
+type cursor struct {
+	n uint32
+	_ [60]byte
+}
+
+// Data handles the data events.
+func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
+	switch ev {
+	case pic.EvSessionManagerInit:
+		d.xlates = pic.NewClass[xlate](c.Cache, "nat", c.Cores, 256)
+		d.counters = make([]Counters, c.Cores)
+		d.cursors = make([]cursor, c.Cores)
+	case pic.EvCoreInit:
+		d.cursors[c.Core].n = uint32(c.Core) * 7919
+	case pic.EvFirstPacket:
+		return d.first(c)
+	case pic.EvPacket:
+		x := pic.Ext[xlate](c, pic.Forward)
+		if x == nil {
+			return pic.ResultForward
+		}
+		if c.Dir == pic.Forward {
+			c.Packet.RewriteAddr4(true, x.pub, x.pubPort)
+		} else {
+			c.Packet.RewriteAddr4(false, x.orig, x.origPort)
+		}
+		return pic.ResultForward
+	case pic.EvSessionDestroy:
+		if x := pic.Ext[xlate](c, pic.Forward); x != nil {
+			if x.ai >= 0 {
+				x.pool.freePort(int(x.ai), x.pubPort)
+			} else {
+				x.pool.unmapAddr(x.orig)
+			}
+			d.xlates.Local(c.Core).Free(x)
+			pic.SetExt[xlate](c, pic.Forward, nil)
+		}
+	}
+	return pic.OK
+}
+
+func (d *Data) first(c *pic.DataCtx) pic.Result {
+	pol, _ := c.Policy.(*Policy)
+	p, s := c.Packet, c.Session
+	if pol == nil || p.V6 {
+		return pic.ResultForward
+	}
+	cnt := &d.counters[c.Core]
+	for ri := range pol.Rules {
+		r := &pol.Rules[ri]
+		if !pic.MatchesSide(r.MatchDirection, s.Side) {
+			continue
+		}
+		for ti := range r.Terms {
+			t := &r.Terms[ti]
+			if ok, _ := t.match.Matches(&s.Key[pic.Forward], p.ICMPType); !ok {
+				continue
+			}
+			if t.pool == nil { // no translation
+				return pic.ResultForward
+			}
+			return d.translate(c, t, cnt)
+		}
+	}
+	inc(&cnt.NoMatch)
+	return pic.ResultForward
+}
+
+func inc(c *atomic.Uint64) { c.Store(c.Load() + 1) }
+
+func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
+	p, s := c.Packet, c.Session
+	k := &s.Key[pic.Forward]
+	x, ok := d.xlates.Local(c.Core).Alloc()
+	if !ok {
+		return pic.Drop // memlimit, counted by the cache
+	}
+	x.pool, x.orig, x.origPort = t.pool, k.Src4(), k.SPort
+	hasPorts := p.Proto == pic.ProtoTCP || p.Proto == pic.ProtoUDP || (p.Proto == pic.ProtoICMP && p.SPort == p.DPort && p.L4 != 0)
+	if t.TranslationType == "basic-nat44" || !hasPorts {
+		pub, ok := t.pool.mapAddr(x.orig)
+		if !ok {
+			d.xlates.Local(c.Core).Free(x)
+			inc(&cnt.Exhausted)
+			return pic.Drop
+		}
+		x.pub, x.pubPort, x.ai = pub, 0, -1
+	} else {
+		echo := p.Proto == pic.ProtoICMP
+		ai, port, ok := t.pool.allocPort(&d.cursors[c.Core].n, p.Proto, k.DPort, echo, c.Core, c.Cores)
+		if !ok {
+			d.xlates.Local(c.Core).Free(x)
+			inc(&cnt.Exhausted)
+			return pic.Drop
+		}
+		x.pub, x.pubPort, x.ai = t.pool.addrs[ai], port, int32(ai)
+	}
+	pic.SetExt(c, pic.Forward, x)
+	p.RewriteAddr4(true, x.pub, x.pubPort)
+	rk := &s.Key[pic.Reverse]
+	copy(rk.Dst[12:], x.pub[:])
+	if x.pubPort != 0 {
+		rk.DPort = x.pubPort
+		if p.Proto == pic.ProtoICMP {
+			rk.SPort = x.pubPort
+		}
+	}
+	inc(&cnt.Translated)
+	return pic.ResultForward
+}
+
+// Describe shows the session's translation.
+func (d *Data) Describe(c *pic.DataCtx) string {
+	x := pic.Ext[xlate](c, pic.Forward)
+	if x == nil {
+		return "no translation"
+	}
+	from := netip.AddrPortFrom(netip.AddrFrom4(x.orig), x.origPort)
+	to := netip.AddrPortFrom(netip.AddrFrom4(x.pub), x.pubPort)
+	kind := "napt-44"
+	if x.ai < 0 {
+		kind = "basic-nat44"
+	}
+	return fmt.Sprintf("%s source %s -> %s (pool %s)", kind, from, to, x.pool.name)
+}
+
+// PoolRPC is the RPC of show services nat pool.
+const PoolRPC = "get-service-nat-pool-information"
+
+// Show answers show services nat pool: each service-set's pools, their
+// addresses, port range and use.
+func (d *Data) Show(command string, sets []pic.ShowSet) []pic.ShowRow {
+	if command != PoolRPC {
+		return nil
+	}
+	var rows []pic.ShowRow
+	for _, ss := range sets {
+		pol, _ := ss.Policy.(*Policy)
+		if pol == nil {
+			continue
+		}
+		names := make([]string, 0, len(pol.pools))
+		for n := range pol.pools {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			pl := pol.pools[n]
+			first, last := netip.AddrFrom4(pl.addrs[0]), netip.AddrFrom4(pl.addrs[len(pl.addrs)-1])
+			rows = append(rows, pic.ShowRow{{Name: "pool-name", Value: n}, {Name: "service-set-name", Value: ss.Name},
+				{Name: "pool-address-range", Value: first.String() + "-" + last.String()},
+				{Name: "source-port-range", Value: fmt.Sprintf("%d-%d", pl.lo, pl.hi)},
+				{Name: "translations-in-use", Value: strconv.FormatInt(pl.inUse.Load(), 10)},
+				{Name: "allocation-failures", Value: strconv.FormatUint(pl.fails.Load(), 10)}})
+		}
+	}
+	return rows
+}

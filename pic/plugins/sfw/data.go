@@ -1,0 +1,160 @@
+package sfw
+
+import (
+	"fmt"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/gnos/gnos/pic"
+)
+
+// Prepare builds the data-path form of the policy (on the control core,
+// before it is published).
+func (p *Policy) Prepare() error {
+	for i := range p.Rules {
+		r := &p.Rules[i]
+		for j := range r.Terms {
+			t := &r.Terms[j]
+			m, err := pic.CompileMatch(t.Sources, t.Destinations, t.Apps)
+			if err != nil {
+				return fmt.Errorf("rule %s term %s: %w", r.Name, t.Name, err)
+			}
+			t.match = m
+			t.action = actions[t.Action]
+		}
+	}
+	return nil
+}
+
+var actions = map[string]pic.Result{"accept": pic.ResultForward, "discard": pic.Drop, "reject": pic.Reject}
+
+// verdict is what the firewall decided for a session: the extension
+// handle it keeps (4 bytes of object cache per session).
+type verdict struct {
+	rule, term int16 // -1: no rule matched
+}
+
+// Counters are the stateful firewall's per-core counters.
+type Counters struct {
+	Accepted, Discarded, Rejected, NoMatch, NonSYN atomic.Uint64
+	_                                              [24]byte
+}
+
+// Data is the stateful firewall's data handler. The first packet of a
+// session is matched against the service-set's rules in order (rules whose
+// match-direction fits the side the session started on), terms in order;
+// the first matching term decides: accept opens the session, discard
+// drops, reject drops and answers (TCP RST / ICMP unreachable). A session
+// no term matches is discarded, and a TCP session must begin with a SYN.
+// Later packets of an accepted session pass without a lookup: that is the
+// state in stateful.
+type Data struct {
+	verdicts *pic.Class[verdict]
+	counters []Counters
+}
+
+// Totals returns the per-core counters summed.
+func (d *Data) Totals() (accepted, discarded, rejected, nomatch, nonsyn uint64) {
+	for i := range d.counters {
+		c := &d.counters[i]
+		accepted += c.Accepted.Load()
+		discarded += c.Discarded.Load()
+		rejected += c.Rejected.Load()
+		nomatch += c.NoMatch.Load()
+		nonsyn += c.NonSYN.Load()
+	}
+	return
+}
+
+func inc(c *atomic.Uint64) { c.Store(c.Load() + 1) }
+
+// Data handles the data events.
+func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
+	switch ev {
+	case pic.EvSessionManagerInit:
+		d.verdicts = pic.NewClass[verdict](c.Cache, "stateful-firewall", c.Cores, 256)
+		d.counters = make([]Counters, c.Cores)
+	case pic.EvFirstPacket:
+		return d.first(c)
+	case pic.EvSessionDestroy:
+		if v := pic.Ext[verdict](c, pic.Forward); v != nil {
+			d.verdicts.Local(c.Core).Free(v)
+			pic.SetExt[verdict](c, pic.Forward, nil)
+		}
+	}
+	return pic.OK
+}
+
+func (d *Data) first(c *pic.DataCtx) pic.Result {
+	pol, _ := c.Policy.(*Policy)
+	cnt := &d.counters[c.Core]
+	if pol == nil {
+		return pic.ResultForward
+	}
+	p, s := c.Packet, c.Session
+	if p.Proto == pic.ProtoTCP && p.TCPFlags&(pic.TCPSyn|pic.TCPAck|pic.TCPRst) != pic.TCPSyn {
+		inc(&cnt.NonSYN)
+		return pic.Drop
+	}
+	for ri := range pol.Rules {
+		r := &pol.Rules[ri]
+		if !pic.MatchesSide(r.MatchDirection, s.Side) {
+			continue
+		}
+		for ti := range r.Terms {
+			t := &r.Terms[ti]
+			ok, app := t.match.Matches(&s.Key[pic.Forward], p.ICMPType)
+			if !ok {
+				continue
+			}
+			switch t.action {
+			case pic.Drop:
+				inc(&cnt.Discarded)
+				return pic.Drop
+			case pic.Reject:
+				inc(&cnt.Rejected)
+				return pic.Reject
+			}
+			v, ok := d.verdicts.Local(c.Core).Alloc()
+			if !ok {
+				return pic.Drop // object cache full: counted as a memlimit drop by the cache
+			}
+			v.rule, v.term = int16(ri), int16(ti)
+			pic.SetExt(c, pic.Forward, v)
+			if app != nil {
+				s.SetTimeout(app.Timeout)
+			}
+			inc(&cnt.Accepted)
+			return pic.ResultForward
+		}
+	}
+	inc(&cnt.NoMatch)
+	return pic.Drop
+}
+
+// Describe shows the rule and term that accepted the session.
+func (d *Data) Describe(c *pic.DataCtx) string {
+	pol, _ := c.Policy.(*Policy)
+	v := pic.Ext[verdict](c, pic.Forward)
+	if v == nil || pol == nil || int(v.rule) >= len(pol.Rules) || int(v.term) >= len(pol.Rules[v.rule].Terms) {
+		return "accepted"
+	}
+	r := &pol.Rules[v.rule]
+	return fmt.Sprintf("accepted by rule %s term %s", r.Name, r.Terms[v.term].Name)
+}
+
+// StatisticsRPC is the RPC of show services stateful-firewall statistics.
+const StatisticsRPC = "get-service-sfw-statistics-information"
+
+// Show answers show services stateful-firewall statistics: the session
+// decisions of the PIC's data cores.
+func (d *Data) Show(command string, _ []pic.ShowSet) []pic.ShowRow {
+	if command != StatisticsRPC {
+		return nil
+	}
+	a, di, r, nm, ns := d.Totals()
+	u := func(v uint64) string { return strconv.FormatUint(v, 10) }
+	return []pic.ShowRow{{{Name: "sessions-accepted", Value: u(a)}, {Name: "sessions-discarded", Value: u(di)},
+		{Name: "sessions-rejected", Value: u(r)}, {Name: "no-rule-matched", Value: u(nm)},
+		{Name: "tcp-non-syn-drops", Value: u(ns)}}}
+}

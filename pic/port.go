@@ -1,0 +1,200 @@
+package pic
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gnos/gnos/internal/clock"
+)
+
+// Port is an in-process packet port on a data plane, in the spirit of a
+// channel link endpoint: Inject puts raw IP packets in (steered to their
+// data cores), and what leaves the data plane is captured (copied) with
+// the side it leaves by. Give Port.Tx to DataplaneOptions.Tx, then Attach
+// the data plane. Safe for concurrent use.
+type Port struct {
+	dp       *Dataplane
+	Limit    int // captured packets kept (0: 1<<16); the rest are only counted
+	captured atomic.Uint64
+
+	mu  sync.Mutex // guards cap
+	cap []Captured
+}
+
+// Captured is a packet that left the data plane.
+type Captured struct {
+	Side Side
+	Data []byte
+}
+
+// Attach connects the port to its data plane.
+func (pt *Port) Attach(dp *Dataplane) { pt.dp = dp }
+
+// Tx is the data plane's output: it copies what leaves.
+func (pt *Port) Tx(_ int, pkts []*Packet) {
+	pt.captured.Add(uint64(len(pkts)))
+	limit := pt.Limit
+	if limit == 0 {
+		limit = 1 << 16
+	}
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	for _, p := range pkts {
+		if len(pt.cap) < limit {
+			pt.cap = append(pt.cap, Captured{Side: p.Out, Data: append([]byte(nil), p.Data...)})
+		}
+	}
+}
+
+// Inject sends raw packets into service-set ss from side, and waits until
+// the data cores took them.
+func (pt *Port) Inject(ss uint32, side Side, raw ...[]byte) {
+	pkts := make([]*Packet, len(raw))
+	for i, b := range raw {
+		p := &Packet{ServiceSet: ss, Side: side}
+		p.SetData(b)
+		pkts[i] = p
+	}
+	pt.dp.Inject(pkts)
+}
+
+// Take returns and forgets what was captured.
+func (pt *Port) Take() []Captured {
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	c := pt.cap
+	pt.cap = nil
+	return c
+}
+
+// Count is the number of packets that left so far.
+func (pt *Port) Count() uint64 { return pt.captured.Load() }
+
+// TrafficSpec describes generated traffic: Flows flows of Packets packets
+// each, 5-tuples from patterns (addresses walk their prefixes, the source
+// port counts up per flow), protocols mixed flow by flow.
+type TrafficSpec struct {
+	ServiceSet uint32
+	Side       Side
+	Flows      int
+	Packets    int // per flow
+	Src, Dst   netip.Prefix
+	SPort      uint16 // first source port (default 1024)
+	DPort      uint16
+	Protos     []uint8 // default TCP
+	Payload    int
+	Rate       int // packets per second; 0: as fast as possible
+}
+
+// FlowSpec returns the PacketSpec of flow i's packet j: TCP flows start
+// with a SYN, carry ACKs and end with a FIN.
+func (s *TrafficSpec) FlowSpec(i, j int) PacketSpec {
+	proto := uint8(ProtoTCP)
+	if len(s.Protos) > 0 {
+		proto = s.Protos[i%len(s.Protos)]
+	}
+	sport := s.SPort
+	if sport == 0 {
+		sport = 1024
+	}
+	ps := PacketSpec{Src: nth(s.Src, i), Dst: nth(s.Dst, i), Proto: proto, SPort: sport + uint16(i%(65536-int(sport))),
+		DPort: s.DPort, Seq: uint32(j), Payload: s.Payload}
+	if proto == ProtoTCP {
+		switch {
+		case j == 0:
+			ps.Flags, ps.Payload = TCPSyn, 0
+		case j == s.Packets-1 && j > 1:
+			ps.Flags = TCPFin | TCPAck
+		default:
+			ps.Flags = TCPAck
+		}
+	}
+	return ps
+}
+
+// nth returns the i-th address of p, wrapping.
+func nth(p netip.Prefix, i int) netip.Addr {
+	a := p.Addr()
+	bits := a.BitLen() - p.Bits()
+	if bits > 24 {
+		bits = 24
+	}
+	n := i % (1 << bits)
+	b := a.As16()
+	for k := 15; k >= 0 && n > 0; k-- {
+		v := int(b[k]) + n&0xff
+		b[k], n = byte(v), n>>8+v>>8
+	}
+	if a.Is4() {
+		return netip.AddrFrom16(b).Unmap()
+	}
+	return netip.AddrFrom16(b)
+}
+
+// Generator runs a TrafficSpec through a port; Sent shows progress.
+type Generator struct {
+	Spec  TrafficSpec
+	Clock clock.Clock
+	sent  atomic.Uint64
+}
+
+// Sent is the number of packets injected so far.
+func (g *Generator) Sent() uint64 { return g.sent.Load() }
+
+// Total is the number of packets the spec asks for.
+func (g *Generator) Total() uint64 { return uint64(g.Spec.Flows * g.Spec.Packets) }
+
+// Run injects the traffic, packet j of every flow before packet j+1 of
+// any, paced by Rate on the clock, until done or ctx ends.
+func (g *Generator) Run(ctx context.Context, pt *Port) error {
+	s := &g.Spec
+	if s.Flows <= 0 || s.Packets <= 0 || !s.Src.IsValid() || !s.Dst.IsValid() {
+		return errors.New("pic: traffic: flows, packets, source and destination are required")
+	}
+	clk := g.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	start := clk.Now()
+	batch := make([]*Packet, 0, BatchSize)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if s.Rate > 0 { // this vector's turn comes when the ones before it had their time
+			due := start.Add(time.Duration(float64(g.sent.Load()) / float64(s.Rate) * float64(time.Second)))
+			if d := due.Sub(clk.Now()); d > 0 {
+				wake := make(chan struct{})
+				t := clk.AfterFunc(d, func() { close(wake) })
+				select {
+				case <-wake:
+				case <-ctx.Done():
+					t.Stop()
+					return ctx.Err()
+				}
+			}
+		}
+		pt.dp.Inject(batch)
+		g.sent.Add(uint64(len(batch)))
+		batch = make([]*Packet, 0, BatchSize) // the data plane owns the last vector now
+		return ctx.Err()
+	}
+	for j := 0; j < s.Packets; j++ {
+		for i := 0; i < s.Flows; i++ {
+			p := &Packet{ServiceSet: s.ServiceSet, Side: s.Side}
+			if err := p.Build(s.FlowSpec(i, j)); err != nil {
+				return err
+			}
+			if batch = append(batch, p); len(batch) == BatchSize {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
+}

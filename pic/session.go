@@ -1,0 +1,324 @@
+package pic
+
+import (
+	"time"
+	"unsafe"
+)
+
+// Dir is a packet's direction within its session.
+type Dir uint8
+
+// Directions.
+const (
+	Forward Dir = iota // the direction of the session's first packet
+	Reverse
+)
+
+func (d Dir) String() string {
+	if d == Reverse {
+		return "reverse"
+	}
+	return "forward"
+}
+
+// MaxChain bounds the services of one service-set's chain (each has a
+// pair of session extension handles).
+const MaxChain = 3
+
+// TCPState is a session's TCP tracking state.
+type TCPState uint8
+
+// TCP states, as tracked from both directions.
+const (
+	TCPNone        TCPState = iota // not TCP
+	TCPSynSent                     // forward SYN seen
+	TCPSynReceived                 // reverse SYN-ACK seen
+	TCPEstablished                 // handshake completed (or mid-stream ACKs both ways)
+	TCPClosing                     // a FIN seen
+	TCPClosed                      // FINs both ways, or RST: removed after a short linger
+)
+
+var tcpNames = [...]string{"", "SYN-SENT", "SYN-RCVD", "ESTABLISHED", "CLOSING", "CLOSED"}
+
+func (s TCPState) String() string { return tcpNames[s] }
+
+// Session is one session: both flow keys, counters, TCP state, expiry and
+// the plugins' extension handles. Sessions live in the object cache (one
+// class per PIC, carved per data core) and belong to one data core: only
+// it reads or writes them, so nothing here is locked.
+type Session struct {
+	// Key[Forward] is the first packet's 5-tuple; Key[Reverse] is what
+	// answers look like on the wire. A first-packet handler that
+	// translates (NAT) rewrites Key[Reverse]; the data core enters both
+	// keys in its table once the first packet's chain has accepted.
+	Key   [2]FlowKey
+	set   *setInfo
+	Pkts  [2]uint64
+	Bytes [2]uint64
+	last  int64 // core time (ns) of the last packet
+	ext   [MaxChain][2]unsafe.Pointer
+	prev  *Session // timer wheel list
+	next  *Session
+	// Timeout is the inactivity timeout in seconds.
+	Timeout    uint32
+	idle       uint32 // the timeout once established (application or protocol default)
+	ServiceSet uint32
+	wslot      int32  // wheel slot, -1 when not on the wheel
+	startSec   uint32 // core time (s) of the first packet
+	Side       Side   // side of the first packet
+	TCP        TCPState
+	finSeen    uint8 // bit per direction
+	flags      uint8
+}
+
+const (
+	sessInTable uint8 = 1 << iota
+	sessClosed
+)
+
+// SessionSize is the bytes of object cache one session takes (its own
+// object; plugins' extension objects come on top).
+const SessionSize = int64(unsafe.Sizeof(Session{}))
+
+// Default inactivity timeouts (seconds), used when no application sets one.
+const (
+	DefaultTimeout   = 30   // UDP, ICMP, other protocols; as Junos' default
+	TCPTimeout       = 1800 // established TCP
+	TCPOpenTimeout   = 4    // TCP handshake not completed
+	TCPClosedLinger  = 2    // after FINs both ways or RST
+	MaxSessionTimout = 86400
+)
+
+// age returns how long the session has been open at core time now.
+func (s *Session) age(now int64) time.Duration {
+	return time.Duration(now - int64(s.startSec)*int64(time.Second)).Truncate(time.Second)
+}
+
+// trackTCP advances the TCP state with a packet's flags in direction d and
+// sets the timeout the state calls for.
+func (s *Session) trackTCP(d Dir, flags uint8) {
+	switch {
+	case s.TCP == TCPClosed:
+		return
+	case flags&TCPRst != 0:
+		s.TCP, s.Timeout = TCPClosed, TCPClosedLinger
+		return
+	case flags&TCPFin != 0:
+		s.finSeen |= 1 << d
+		if s.finSeen == 3 {
+			s.TCP, s.Timeout = TCPClosed, TCPClosedLinger
+			return
+		}
+		s.TCP = TCPClosing
+		return
+	}
+	switch s.TCP {
+	case TCPNone:
+		if flags&TCPSyn != 0 {
+			s.TCP, s.Timeout = TCPSynSent, min(TCPOpenTimeout, s.idle)
+			return
+		}
+		s.TCP = TCPEstablished // picked up mid-stream
+	case TCPSynSent:
+		if d == Reverse && flags&(TCPSyn|TCPAck) == TCPSyn|TCPAck {
+			s.TCP = TCPSynReceived
+		}
+	case TCPSynReceived:
+		if d == Forward && flags&TCPAck != 0 {
+			s.TCP, s.Timeout = TCPEstablished, s.idle
+		}
+	}
+}
+
+// SetTimeout sets the session's inactivity timeout (seconds), e.g. from
+// the application a rule matched. It takes effect now unless the TCP
+// handshake or close is in progress (their own short timeouts rule).
+func (s *Session) SetTimeout(sec uint32) {
+	if sec == 0 {
+		return
+	}
+	s.idle = min(sec, MaxSessionTimout)
+	if s.TCP == TCPNone || s.TCP == TCPEstablished || s.TCP == TCPClosing {
+		s.Timeout = s.idle
+	}
+}
+
+// Ext returns the extension handle a plugin stored for direction d, as
+// its type. slot is the plugin's position in the service-set (DataCtx
+// passes it); the plugin stored a *T there with SetExt.
+func Ext[T any](c *DataCtx, d Dir) *T { return (*T)(c.Session.ext[c.slot][d]) }
+
+// SetExt stores a plugin's extension handle for direction d. The object
+// should come from the object cache (NewClass, Local.Alloc) so it counts
+// against object-cache-size; the plugin frees it on session destroy.
+func SetExt[T any](c *DataCtx, d Dir, v *T) { c.Session.ext[c.slot][d] = unsafe.Pointer(v) }
+
+// table is a data core's session table: open addressing with linear
+// probing over (hash, session, direction) slots, both directions of a
+// session entered under their own keys. Deletion shifts back (no
+// tombstones). It grows at half load by rehashing (the only allocation,
+// amortised over new sessions; never on the established fast path).
+type table struct {
+	slots []tslot
+	mask  uint64
+	n     int
+}
+
+type tslot struct {
+	h   uint64 // 0: empty
+	s   *Session
+	dir Dir
+}
+
+func newTable(capacity int) table {
+	n := 64
+	for n < 2*capacity {
+		n *= 2
+	}
+	return table{slots: make([]tslot, n), mask: uint64(n - 1)}
+}
+
+// lookup finds the session of key k (hash h) in service-set ss.
+func (t *table) lookup(h uint64, k *FlowKey, ss uint32) (*Session, Dir) {
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		if sl.h == 0 {
+			return nil, 0
+		}
+		if sl.h == h && sl.s.ServiceSet == ss && sl.s.Key[sl.dir] == *k {
+			return sl.s, sl.dir
+		}
+	}
+}
+
+func (t *table) insert(h uint64, s *Session, d Dir) {
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
+	i := h & t.mask
+	for t.slots[i].h != 0 {
+		i = (i + 1) & t.mask
+	}
+	t.slots[i] = tslot{h: h, s: s, dir: d}
+	t.n++
+}
+
+func (t *table) grow() {
+	old := t.slots
+	t.slots = make([]tslot, 2*len(old))
+	t.mask = uint64(len(t.slots) - 1)
+	for _, sl := range old {
+		if sl.h == 0 {
+			continue
+		}
+		i := sl.h & t.mask
+		for t.slots[i].h != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = sl
+	}
+}
+
+// remove deletes the entry of session s in direction d (hash h).
+func (t *table) remove(h uint64, s *Session, d Dir) {
+	i := h & t.mask
+	for {
+		sl := &t.slots[i]
+		if sl.h == 0 {
+			return
+		}
+		if sl.s == s && sl.dir == d {
+			break
+		}
+		i = (i + 1) & t.mask
+	}
+	// Backward-shift deletion.
+	j := i
+	for {
+		j = (j + 1) & t.mask
+		if t.slots[j].h == 0 {
+			break
+		}
+		k := t.slots[j].h & t.mask
+		if (i <= j && i < k && k <= j) || (i > j && (i < k || k <= j)) {
+			continue // j's home lies in (i, j]: it stays
+		}
+		t.slots[i] = t.slots[j]
+		i = j
+	}
+	t.slots[i] = tslot{}
+	t.n--
+}
+
+// wheel is a data core's timer wheel: one slot per second, sessions in
+// doubly linked lists. A packet only refreshes the session's last-seen
+// time; when its slot comes round, a session that is not due yet is moved
+// to the slot of its new deadline (lazy re-arming, so the fast path never
+// touches the wheel).
+type wheel struct {
+	slots [wheelSlots]*Session
+	cur   int64 // second up to which the wheel has run
+	n     int
+}
+
+const wheelSlots = 4096
+
+func (w *wheel) add(s *Session, deadline int64) {
+	if deadline <= w.cur {
+		deadline = w.cur + 1
+	}
+	i := int32(deadline % wheelSlots)
+	s.wslot = i
+	s.prev = nil
+	s.next = w.slots[i]
+	if s.next != nil {
+		s.next.prev = s
+	}
+	w.slots[i] = s
+	w.n++
+}
+
+func (w *wheel) remove(s *Session) {
+	if s.wslot < 0 {
+		return
+	}
+	if s.prev != nil {
+		s.prev.next = s.next
+	} else {
+		w.slots[s.wslot] = s.next
+	}
+	if s.next != nil {
+		s.next.prev = s.prev
+	}
+	s.prev, s.next, s.wslot = nil, nil, -1
+	w.n--
+}
+
+// advance runs the wheel to second now, calling expire for every session
+// whose deadline (deadline(s)) has passed and re-arming the others.
+func (w *wheel) advance(now int64, deadline func(*Session) int64, expire func(*Session)) {
+	if now <= w.cur {
+		return
+	}
+	from := w.cur + 1
+	if now-w.cur > wheelSlots {
+		from = now - wheelSlots + 1
+	}
+	w.cur = now
+	for sec := from; sec <= now; sec++ {
+		i := sec % wheelSlots
+		s := w.slots[i]
+		w.slots[i] = nil
+		for s != nil {
+			next := s.next
+			s.prev, s.next, s.wslot = nil, nil, -1
+			w.n--
+			if dl := deadline(s); dl <= now {
+				expire(s)
+			} else {
+				w.add(s, dl)
+			}
+			s = next
+		}
+	}
+}

@@ -1,0 +1,167 @@
+package pic
+
+import (
+	"net/netip"
+	"sort"
+	"time"
+)
+
+// SessionInfo is one session as show commands see it.
+type SessionInfo struct {
+	Core       int           `json:"core"`
+	ServiceSet string        `json:"service-set"`
+	ID         uint32        `json:"service-set-id"`
+	Proto      uint8         `json:"protocol"`
+	Flows      [2]FlowInfo   `json:"flows"` // forward, reverse
+	TCP        string        `json:"tcp-state,omitempty"`
+	Side       string        `json:"side"`
+	Timeout    uint32        `json:"timeout"`
+	Idle       time.Duration `json:"idle"`
+	Age        time.Duration `json:"age"`
+	Plugins    []PluginInfo  `json:"plugins,omitempty"` // extensive: each plugin's description
+}
+
+// FlowInfo is one direction of a session.
+type FlowInfo struct {
+	Src     netip.AddrPort `json:"source"`
+	Dst     netip.AddrPort `json:"destination"`
+	Packets uint64         `json:"packets"`
+	Bytes   uint64         `json:"bytes"`
+}
+
+// PluginInfo is a plugin's description of its session state.
+type PluginInfo struct {
+	Plugin string `json:"plugin"`
+	Text   string `json:"text"`
+}
+
+// SessionFilter selects sessions; zero fields match everything.
+type SessionFilter struct {
+	ServiceSet uint32 // 0: all
+	Source     netip.Prefix
+	Dest       netip.Prefix
+	Proto      uint8
+	Extensive  bool
+	Limit      int
+}
+
+func addrOf(b [16]byte, v6 bool) netip.Addr {
+	a := netip.AddrFrom16(b)
+	if !v6 {
+		a = a.Unmap()
+	}
+	return a
+}
+
+func (f *SessionFilter) match(s *Session) bool {
+	k := &s.Key[Forward]
+	switch {
+	case f.ServiceSet != 0 && s.ServiceSet != f.ServiceSet,
+		f.Proto != 0 && k.Proto != f.Proto,
+		f.Source.IsValid() && !f.Source.Contains(addrOf(k.Src, k.V6)),
+		f.Dest.IsValid() && !f.Dest.Contains(addrOf(k.Dst, k.V6)):
+		return false
+	}
+	return true
+}
+
+// Sessions lists the sessions f selects, sorted by service-set and
+// forward flow. It runs on the cores between vectors.
+func (dp *Dataplane) Sessions(f SessionFilter) []SessionInfo {
+	per := make([][]SessionInfo, len(dp.cores))
+	dp.Do(func(c *Core) {
+		for i := range c.tab.slots {
+			sl := &c.tab.slots[i]
+			if sl.h == 0 || sl.dir != Forward || !f.match(sl.s) {
+				continue
+			}
+			per[c.id] = append(per[c.id], c.info(sl.s, f.Extensive))
+		}
+	})
+	var out []SessionInfo
+	for _, p := range per {
+		out = append(out, p...)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		if c := a.Flows[0].Src.Compare(b.Flows[0].Src); c != 0 {
+			return c < 0
+		}
+		return a.Flows[0].Dst.Compare(b.Flows[0].Dst) < 0
+	})
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out
+}
+
+func (c *Core) info(s *Session, extensive bool) SessionInfo {
+	si := s.set
+	in := SessionInfo{Core: c.id, ServiceSet: si.name, ID: s.ServiceSet, Proto: s.Key[Forward].Proto,
+		Side: s.Side.String(), Timeout: s.Timeout, Idle: time.Duration(c.now - s.last), Age: s.age(c.now)}
+	if s.TCP != TCPNone {
+		in.TCP = s.TCP.String()
+	}
+	for d := range 2 {
+		k := &s.Key[d]
+		in.Flows[d] = FlowInfo{Src: netip.AddrPortFrom(addrOf(k.Src, k.V6), k.SPort),
+			Dst: netip.AddrPortFrom(addrOf(k.Dst, k.V6), k.DPort), Packets: s.Pkts[d], Bytes: s.Bytes[d]}
+	}
+	if extensive {
+		for slot := range si.plugins {
+			h := c.setCtx(s, si, slot, nil, Forward)
+			if d, ok := h.(SessionDescriber); ok {
+				in.Plugins = append(in.Plugins, PluginInfo{Plugin: si.plugins[slot].name, Text: d.Describe(&c.ctx)})
+			}
+		}
+	}
+	return in
+}
+
+// DataStats sums the data cores' counters.
+type DataStats struct {
+	Cores        int    `json:"cores"`
+	Sessions     int64  `json:"sessions"`
+	Rx           uint64 `json:"rx-packets"`
+	RxBytes      uint64 `json:"rx-bytes"`
+	Tx           uint64 `json:"tx-packets"`
+	Created      uint64 `json:"sessions-created"`
+	Closed       uint64 `json:"sessions-closed"`
+	Expired      uint64 `json:"sessions-expired"`
+	Cleared      uint64 `json:"sessions-cleared"`
+	Rejects      uint64 `json:"rejects"`
+	DropParse    uint64 `json:"drops-malformed"`
+	DropNoSet    uint64 `json:"drops-no-service-set"`
+	DropPolicy   uint64 `json:"drops-policy"`
+	DropMaxFlows uint64 `json:"drops-max-flows"`
+	DropMemlimit uint64 `json:"drops-memlimit"`
+	PluginPanics uint64 `json:"plugin-panics"`
+	SessionBytes int64  `json:"session-object-size"`
+}
+
+// Stats returns the summed counters; safe from any goroutine.
+func (dp *Dataplane) Stats() DataStats {
+	s := DataStats{Cores: len(dp.cores), SessionBytes: SessionSize}
+	for _, c := range dp.cores {
+		st := &c.st
+		s.Sessions += st.Sessions.Load()
+		s.Rx += st.Rx.Load()
+		s.RxBytes += st.RxBytes.Load()
+		s.Tx += st.Tx.Load()
+		s.Created += st.Created.Load()
+		s.Closed += st.Closed.Load()
+		s.Expired += st.Expired.Load()
+		s.Cleared += st.Cleared.Load()
+		s.Rejects += st.Rejects.Load()
+		s.DropParse += st.DropParse.Load()
+		s.DropNoSet += st.DropNoSet.Load()
+		s.DropPolicy += st.DropPol.Load()
+		s.DropMaxFlows += st.DropMaxFlows.Load()
+		s.DropMemlimit += st.DropMemlimit.Load()
+		s.PluginPanics += st.PluginPanics.Load()
+	}
+	return s
+}

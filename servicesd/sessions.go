@@ -1,0 +1,196 @@
+package servicesd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/pic"
+)
+
+// sessionCommands adds the data-path commands: show/clear services
+// sessions and the service-sets' packet-drop statistics. The sessions
+// live on the PICs' data cores; each command asks every connected PIC.
+func (s *Servicesd) sessionCommands(t *cli.Table) {
+	t.Describe("clear services", "Clear services information")
+	t.Describe("show services service-sets statistics", "Show service-set statistics")
+	t.Add(
+		&cli.Command{Words: []string{"show", "services", "sessions"}, RPC: "get-service-sessions-information",
+			Help: "Show services sessions",
+			Args: []cli.Arg{{Name: "service-set", Value: true, Help: "Name of service set"},
+				{Name: "source-prefix", Value: true, Help: "Source prefix"},
+				{Name: "destination-prefix", Value: true, Help: "Destination prefix"},
+				{Name: "application-protocol", Value: true, Help: "Protocol (tcp, udp, icmp, icmp6)"},
+				{Name: "count", Help: "Show the number of sessions only"},
+				{Name: "brief", Help: "Display brief output (default)"},
+				{Name: "extensive", Help: "Display each plug-in's session state"}},
+			Run: s.showSessions, Text: textSessions},
+		&cli.Command{Words: []string{"clear", "services", "sessions"}, RPC: "clear-service-sessions",
+			Help: "Clear services sessions",
+			Args: []cli.Arg{{Name: "service-set", Value: true, Help: "Name of service set"}},
+			Run:  s.clearSessions},
+		&cli.Command{Words: []string{"show", "services", "service-sets", "statistics", "packet-drops"},
+			RPC: "get-service-set-packet-drop-information", Help: "Show service-set packet drops",
+			Run: s.showDrops, Text: textDrops},
+	)
+}
+
+var protoByName = map[string]uint8{"tcp": pic.ProtoTCP, "udp": pic.ProtoUDP, "icmp": pic.ProtoICMP, "icmp6": pic.ProtoICMPv6}
+
+var protoNames = map[uint8]string{pic.ProtoTCP: "TCP", pic.ProtoUDP: "UDP", pic.ProtoICMP: "ICMP", pic.ProtoICMPv6: "ICMPV6"}
+
+func (s *Servicesd) showSessions(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+	q := &pic.Query{Sessions: true, ServiceSet: a["service-set"], Source: a["source-prefix"],
+		Dest: a["destination-prefix"], Extensive: a.Has("extensive")}
+	if p := a["application-protocol"]; p != "" {
+		n, ok := protoByName[p]
+		if !ok {
+			return nil, fmt.Errorf("syntax error, expecting tcp, udp, icmp or icmp6: %s", p)
+		}
+		q.Proto = n
+	}
+	e := cli.E("service-sessions-information")
+	for _, slot := range s.Slots() {
+		st, err := s.PICQuery(ctx, slot, q)
+		if err != nil {
+			continue // not connected: nothing to show
+		}
+		pe := cli.E("service-sessions-pic", cli.T("interface-name", ifname(slot)),
+			cli.T("session-count", strconv.Itoa(len(st.Sessions))))
+		if !a.Has("count") {
+			for _, ss := range st.Sessions {
+				pe.Add(sessionElem(&ss))
+			}
+		}
+		e.Add(pe)
+	}
+	return e, nil
+}
+
+func sessionElem(ss *pic.SessionInfo) *cli.Elem {
+	proto := protoNames[ss.Proto]
+	if proto == "" {
+		proto = strconv.Itoa(int(ss.Proto))
+	}
+	e := cli.E("service-session", cli.T("service-set-name", ss.ServiceSet),
+		cli.T("protocol", proto), cli.T("data-core", strconv.Itoa(ss.Core)),
+		cli.T("session-state", ss.TCP), cli.T("inactivity-timeout", strconv.Itoa(int(ss.Timeout))),
+		cli.T("idle-seconds", strconv.Itoa(int(ss.Idle.Seconds()))))
+	for i, f := range ss.Flows {
+		e.Add(cli.E("flow", cli.T("direction", [2]string{"Forward", "Reverse"}[i]),
+			cli.T("source-address", f.Src.String()), cli.T("destination-address", f.Dst.String()),
+			cli.T("packets", strconv.FormatUint(f.Packets, 10)), cli.T("bytes", strconv.FormatUint(f.Bytes, 10))))
+	}
+	for _, p := range ss.Plugins {
+		e.Add(cli.E("plugin-state", cli.T("plugin-name", p.Plugin), cli.T("description", p.Text)))
+	}
+	return e
+}
+
+func textSessions(w io.Writer, e *cli.Elem) {
+	for _, pe := range e.All("service-sessions-pic") {
+		fmt.Fprintln(w, pe.Val("interface-name"))
+		sessions := pe.All("service-session")
+		if len(sessions) == 0 {
+			fmt.Fprintf(w, "Number of sessions: %s\n", pe.Val("session-count"))
+			continue
+		}
+		for _, ss := range sessions {
+			state := ""
+			if st := ss.Val("session-state"); st != "" {
+				state = ", State: " + st
+			}
+			fmt.Fprintf(w, "Service Set: %s, Core: %s%s, Timeout: %s, Idle: %ss\n", ss.Val("service-set-name"),
+				ss.Val("data-core"), state, ss.Val("inactivity-timeout"), ss.Val("idle-seconds"))
+			for _, f := range ss.All("flow") {
+				fmt.Fprintf(w, "%-6s %28s -> %-28s %-8s %10s %12s\n", ss.Val("protocol"), f.Val("source-address"),
+					f.Val("destination-address"), f.Val("direction"), f.Val("packets"), f.Val("bytes"))
+			}
+			for _, p := range ss.All("plugin-state") {
+				fmt.Fprintf(w, "  %s: %s\n", p.Val("plugin-name"), p.Val("description"))
+			}
+		}
+	}
+}
+
+func (s *Servicesd) clearSessions(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+	for _, slot := range s.Slots() {
+		_, _ = s.PICQuery(ctx, slot, &pic.Query{Clear: true, ServiceSet: a["service-set"]})
+	}
+	return nil, nil
+}
+
+func (s *Servicesd) showDrops(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+	e := cli.E("service-set-packet-drop-information")
+	for _, slot := range s.Slots() {
+		st, err := s.PICStatus(ctx, slot)
+		if err != nil || st.DataPath == nil {
+			continue
+		}
+		d := st.DataPath
+		u := func(v uint64) string { return strconv.FormatUint(v, 10) }
+		e.Add(cli.E("service-set-packet-drops", cli.T("interface-name", ifname(slot)),
+			cli.T("sessions", strconv.FormatInt(d.Sessions, 10)), cli.T("input-packets", u(d.Rx)),
+			cli.T("output-packets", u(d.Tx)), cli.T("policy-drops", u(d.DropPolicy)),
+			cli.T("memlimit-drops", u(d.DropMemlimit)), cli.T("max-flows-drops", u(d.DropMaxFlows)),
+			cli.T("malformed-drops", u(d.DropParse)), cli.T("no-service-set-drops", u(d.DropNoSet)),
+			cli.T("rejects", u(d.Rejects))))
+	}
+	return e, nil
+}
+
+func textDrops(w io.Writer, e *cli.Elem) {
+	for _, d := range e.All("service-set-packet-drops") {
+		fmt.Fprintf(w, "Interface: %s\n", d.Val("interface-name"))
+		for _, k := range []string{"sessions", "input-packets", "output-packets", "policy-drops", "memlimit-drops",
+			"max-flows-drops", "malformed-drops", "no-service-set-drops", "rejects"} {
+			fmt.Fprintf(w, "  %-22s %s\n", strings.ReplaceAll(k, "-", " ")+":", d.Val(k))
+		}
+	}
+}
+
+// pluginCommands adds every registered plugin's own show commands: each
+// asks the PICs, whose plugin data handler answers with rows.
+func (s *Servicesd) pluginCommands(t *cli.Table) {
+	for _, p := range pic.Plugins() {
+		for _, c := range p.Commands {
+			name, rpc := p.Name, c.RPC
+			t.Add(&cli.Command{Words: append([]string{"show"}, c.Words...), RPC: rpc, Help: c.Help,
+				Run: func(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+					e := cli.E(strings.TrimPrefix(rpc, "get-"))
+					for _, slot := range s.Slots() {
+						st, err := s.PICQuery(ctx, slot, &pic.Query{Plugin: name, Command: rpc})
+						if err != nil {
+							continue
+						}
+						pe := cli.E("pic", cli.T("interface-name", ifname(slot)))
+						for _, row := range st.Rows {
+							re := cli.E("entry")
+							for _, f := range row {
+								re.Add(cli.T(f.Name, f.Value))
+							}
+							pe.Add(re)
+						}
+						e.Add(pe)
+					}
+					return e, nil
+				}, Text: textRows})
+		}
+	}
+}
+
+// textRows renders a plugin command's rows: one block per row.
+func textRows(w io.Writer, e *cli.Elem) {
+	for _, pe := range e.All("pic") {
+		fmt.Fprintf(w, "Interface: %s\n", pe.Val("interface-name"))
+		for _, re := range pe.All("entry") {
+			for _, f := range re.Kids {
+				fmt.Fprintf(w, "  %-24s %s\n", strings.ReplaceAll(f.Name, "-", " ")+":", f.Text)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+}
