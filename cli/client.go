@@ -80,8 +80,33 @@ func caretLine(indent, pos int) string {
 func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, err error) {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	collecting := false
+	defer func() {
+		if collecting && err == nil { // the script ended inside load … terminal: that is its ^D
+			r, e := c.Exec(EndOfInput)
+			if e != nil {
+				err = e
+				return
+			}
+			fmt.Fprint(out, r.Output)
+			failed = failed || r.Failed
+		}
+	}()
 	for sc.Scan() {
 		line := sc.Text()
+		if collecting {
+			if echo {
+				fmt.Fprintln(out, line)
+			}
+			r, err := c.Exec(line)
+			if err != nil {
+				return true, err
+			}
+			collecting = r.Collecting
+			fmt.Fprint(out, r.Output)
+			failed = failed || r.Failed
+			continue
+		}
 		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
@@ -96,6 +121,7 @@ func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, 
 		if err != nil {
 			return true, err
 		}
+		collecting = r.Collecting
 		if r.Question != "" {
 			fmt.Fprint(out, r.Question)
 			fmt.Fprintln(out)

@@ -519,6 +519,10 @@ func (s *Session) load(args []token, out io.Writer, lineLen int) error {
 	if action == "patch" {
 		return fmt.Errorf("load patch: not supported; use load merge or load replace")
 	}
+	if args[1].s == "terminal" && !args[1].quoted {
+		fmt.Fprint(out, s.startCollect(action))
+		return nil
+	}
 	path, err := s.eng.dataPath(args[1].s)
 	if err != nil {
 		return err

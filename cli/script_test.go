@@ -280,3 +280,29 @@ func TestStatusShowsWhereOthersEdit(t *testing.T) {
 		t.Fatalf("got\n%s\nwant bob at [edit services stateful-firewall]", out)
 	}
 }
+
+func TestLoadTerminal(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+configure
+load merge terminal
+system {
+    host-name pasted;
+}
+^D
+show system
+load set terminal
+set system domain-name example.net
+delete system host-name
+`)
+	if failed {
+		t.Fatalf("a command failed:\n%s", out)
+	}
+	golden(t, "load-terminal.txt", out)
+	s := n.CLI.NewSession("root", "cli")
+	defer s.Close()
+	s.Exec(context.Background(), "configure")
+	if r := s.Exec(context.Background(), "show system"); !strings.Contains(r.Output, "domain-name example.net;") || strings.Contains(r.Output, "host-name") {
+		t.Fatalf("after load set terminal ended by the script's end: got\n%s", r.Output)
+	}
+}

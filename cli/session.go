@@ -42,6 +42,7 @@ type Session struct {
 	// pending yes/no question: the next line answers it.
 	question func(answer string) (string, bool)
 	secret   bool // the pending question asks for a password
+	collect  *collector
 	noMore   bool // the current line asked for | no-more
 }
 
@@ -54,7 +55,14 @@ type Result struct {
 	Question string // a yes/no question to ask; the next line answers it
 	NoMore   bool   // `| no-more`: a terminal front end must not page
 	Secret   bool   // the answer to Question must not be echoed (a password)
+	// Collecting: `load … terminal` is reading configuration text; lines
+	// go to it until EndOfInput (a front end sends it for Ctrl-D or EOF).
+	Collecting bool
 }
+
+// EndOfInput ends `load … terminal` input (Ctrl-D at a new line); "^D"
+// typed as text does the same, for scripts.
+const EndOfInput = "\x04"
 
 // NewSession starts a session in operational mode.
 func (e *Engine) NewSession(user, client string) *Session {
@@ -81,8 +89,12 @@ func (e *Engine) Hostname() string {
 // InConfig reports whether the session is in configuration mode.
 func (s *Session) InConfig() bool { return s.cfg != nil }
 
-// Prompt is the prompt to show, e.g. "user@host> ".
+// Prompt is the prompt to show, e.g. "user@host> " ("" while `load …
+// terminal` reads input).
 func (s *Session) Prompt() string {
+	if s.collect != nil {
+		return ""
+	}
 	if s.cfg != nil {
 		return fmt.Sprintf("%s@%s# ", s.user, s.eng.Hostname())
 	}
@@ -105,6 +117,9 @@ func (s *Session) Banner() string {
 
 // Exec runs one line.
 func (s *Session) Exec(ctx context.Context, line string) Result {
+	if s.collect != nil {
+		return s.collectLine(line)
+	}
 	if q := s.question; q != nil {
 		s.question = nil
 		out, exit := q(strings.TrimSpace(line))
@@ -117,7 +132,7 @@ func (s *Session) Exec(ctx context.Context, line string) Result {
 	var out bytes.Buffer
 	s.noMore = false
 	exit, err := s.exec(ctx, line, &out)
-	r := Result{Output: out.String(), Exit: exit, Caret: -1, NoMore: s.noMore}
+	r := Result{Output: out.String(), Exit: exit, Caret: -1, NoMore: s.noMore, Collecting: s.collect != nil}
 	if s.question != nil && err == nil {
 		r.Question = r.Output
 		r.Output = ""

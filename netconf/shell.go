@@ -134,8 +134,9 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 	} else {
 		ed = lineedit.New(ch, io.Discard) // no echo without a terminal
 	}
+	collecting := false // load … terminal is reading input
 	for {
-		if b := sess.Banner(); b != "" {
+		if b := sess.Banner(); b != "" && !collecting {
 			fmt.Fprintf(out, "\n%s\n", b)
 		}
 		prompt := sess.Prompt()
@@ -146,10 +147,14 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		if errors.Is(err, lineedit.ErrInterrupt) {
 			continue
 		}
-		if err != nil {
+		if err != nil && !collecting {
 			return 0
 		}
+		if err != nil { // Ctrl-D (or the end) ends load … terminal input
+			line = cli.EndOfInput
+		}
 		r, _ := run(line, len(prompt))
+		collecting = r.Collecting
 		if r.Exit {
 			return 0
 		}

@@ -1,6 +1,8 @@
 package term
 
 import (
+	"strings"
+
 	prompt "github.com/c-bata/go-prompt"
 )
 
@@ -12,7 +14,8 @@ import (
 // which makes go-prompt divide by zero) is taken as 80×24.
 type lineParser struct {
 	prompt.ConsoleParser
-	pending []byte
+	pending    []byte
+	collecting *bool // load … terminal is reading: Ctrl-D ends the input
 }
 
 func newLineParser() *lineParser { return &lineParser{ConsoleParser: prompt.NewStandardInputParser()} }
@@ -22,6 +25,10 @@ func (p *lineParser) Read() ([]byte, error) {
 		b, err := p.ConsoleParser.Read()
 		if err != nil || len(b) == 0 {
 			return b, err
+		}
+		if p.collecting != nil && *p.collecting {
+			// Ctrl-D would make go-prompt exit: send "^D" and Enter instead
+			b = []byte(strings.ReplaceAll(string(b), "\x04", "^D\r"))
 		}
 		p.pending = append(p.pending[:0], b...)
 	}

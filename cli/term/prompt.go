@@ -17,6 +17,9 @@ import (
 // Interactive runs the local terminal front end until the user exits.
 func Interactive(c *cli.Client) (runErr error) {
 	exit := false
+	collecting := false
+	parser := newLineParser()
+	parser.collecting = &collecting
 	if b := c.Banner(); b != "" {
 		fmt.Println(b)
 	}
@@ -24,6 +27,11 @@ func Interactive(c *cli.Client) (runErr error) {
 		r, err := c.Exec(line)
 		if err != nil {
 			runErr, exit = err, true
+			return
+		}
+		collecting = r.Collecting
+		if collecting {
+			fmt.Print(r.Output)
 			return
 		}
 		if r.Caret >= 0 {
@@ -63,7 +71,7 @@ func Interactive(c *cli.Client) (runErr error) {
 	// drop-down menu is not used.
 	completer := func(prompt.Document) []prompt.Suggest { return nil }
 	p := prompt.New(executor, completer,
-		prompt.OptionParser(newLineParser()),
+		prompt.OptionParser(parser),
 		prompt.OptionLivePrefix(func() (string, bool) { return c.Prompt(), true }),
 		prompt.OptionTitle("gnos"),
 		prompt.OptionSetExitCheckerOnInput(func(string, bool) bool { return exit }),

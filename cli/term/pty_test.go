@@ -108,6 +108,10 @@ func TestInteractiveTerminal(t *testing.T) {
 	ty.line("show", "host-name lab1;")
 	// an error shows a caret under the offending word
 	ty.line("set system bogus 1", "syntax error.")
+	// load merge terminal: a pasted block, ended with Ctrl-D
+	ty.line("load merge terminal", "[Type ^D at a new line to end input]")
+	ty.typeAndSee("system {\r    domain-name paste.example;\r}\r", "}")
+	ty.typeAndSee("\x04", "load complete")
 	ty.line("commit", "commit complete")
 	// the prompt takes the new host name
 	ty.line("exit", "@lab1> ")

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gnos/gnos/configd"
+)
+
+// collector gathers the text of `load ACTION terminal` until Ctrl-D.
+type collector struct {
+	action configd.LoadAction
+	lines  []string
+	size   int
+}
+
+// maxTerminalLoad bounds what one `load … terminal` may collect.
+const maxTerminalLoad = 64 << 20
+
+func (s *Session) startCollect(action string) string {
+	s.collect = &collector{action: configd.LoadAction(action)}
+	return "[Type ^D at a new line to end input]\n"
+}
+
+// collectLine takes one line of `load … terminal` input; at EndOfInput
+// (or a line "^D") it loads what was collected.
+func (s *Session) collectLine(line string) Result {
+	c := s.collect
+	if line != EndOfInput && strings.TrimSpace(line) != "^D" {
+		c.size += len(line) + 1
+		if c.size > maxTerminalLoad {
+			s.collect = nil
+			return Result{Output: fmt.Sprintf("error: load terminal: more than %d bytes\n", maxTerminalLoad), Failed: true, Caret: -1}
+		}
+		c.lines = append(c.lines, line)
+		return Result{Caret: -1, Collecting: true}
+	}
+	s.collect = nil
+	text := strings.Join(c.lines, "\n") + "\n"
+	f := detectFormat(text)
+	if c.action == configd.LoadSet {
+		f = configd.FormatSet
+	}
+	if s.cfg == nil {
+		return Result{Output: "error: not in configuration mode\n", Failed: true, Caret: -1}
+	}
+	if err := s.cfg.Load(c.action, f, text); err != nil {
+		return Result{Output: errorText(err), Failed: true, Caret: -1}
+	}
+	return Result{Output: "load complete\n", Caret: -1}
+}
