@@ -417,3 +417,20 @@ func TestCommitRejectsBadValues(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadCreateRefusesExisting(t *testing.T) {
+	h := newHarness(t)
+	s := h.session(configd.Shared)
+	set(t, s, h.c, "system host-name base")
+	xml := `<configuration><system operation="create"><host-name>other</host-name></system></configuration>`
+	if err := s.Load(configd.LoadMerge, configd.FormatXML, xml); !errors.Is(err, configd.ErrConflict) {
+		t.Fatalf("create over an existing statement: got %v, want ErrConflict", err)
+	}
+	if got := hostname(s.Candidate()); got != "base" {
+		t.Fatalf("candidate changed by a refused create: got %s", got)
+	}
+	if err := s.Load(configd.LoadMerge, configd.FormatXML,
+		`<configuration><routing-options operation="create"><static><route><name>0.0.0.0/0</name><discard/></route></static></routing-options></configuration>`); err != nil {
+		t.Fatalf("create of a new statement: %v", err)
+	}
+}

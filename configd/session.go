@@ -333,6 +333,11 @@ func (s *Session) Load(action LoadAction, f Format, text string) error {
 			e.Put(nil, shareUnchanged(e.Root(), t))
 			return nil
 		case LoadMerge, LoadReplace:
+			for _, d := range dirs { // NETCONF create: the statement must not exist yet
+				if d.Op == format.OpCreate && e.Root().Get(d.Path) != nil {
+					return fmt.Errorf("%s: statement already exists (data-exists): %w", d.Path.Edit(), ErrConflict)
+				}
+			}
 			for _, d := range dirs {
 				if d.Op == "replace" || d.Op == "delete" {
 					if err := e.Delete(d.Path); err != nil && !errors.Is(err, tree.ErrNotFound) {
