@@ -3,6 +3,7 @@ package pic
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"sort"
 	"sync"
@@ -62,6 +63,57 @@ type PluginCommand struct {
 	Words []string
 	RPC   string
 	Help  string
+	// Verb is the command's first word: "show" (the default) or "clear".
+	// A clear command closes the sessions of every service-set the plugin
+	// holds a policy for (clear services stateful-firewall flows).
+	Verb string
+	// Sessions: the reply lists sessions; the data handler (a
+	// SessionShower) answers for each session on its data core.
+	Sessions bool
+	// Args are the command's arguments; each filters the reply's rows.
+	Args []PluginArg
+	// Text renders the rows of one PIC (interface) for the terminal;
+	// nil prints each row as a block of "name: value" lines.
+	Text func(w io.Writer, iface string, rows []ShowRow)
+}
+
+// PluginArg is an argument of a plugin command. Given, it keeps the rows
+// whose field Field equals its value.
+type PluginArg struct {
+	Name       string // keyword, or the value's name when Positional
+	Help       string
+	Positional bool // a bare value (show services nat pool NAME)
+	Field      string
+}
+
+// SessionShower is implemented by data handlers whose commands list
+// sessions (Sessions set): ShowSession runs on the session's data core,
+// between vectors, for every session of a service-set the plugin has a
+// policy for, with the plugin's context (its extension handles, its
+// policy) and the session as show services sessions sees it. It returns
+// the session's rows, none to leave it out.
+type SessionShower interface {
+	ShowSession(command string, c *DataCtx, s *SessionInfo) []ShowRow
+}
+
+// Field returns the value of the row's field name ("" when absent).
+func (r ShowRow) Field(name string) string {
+	for _, f := range r {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// Command returns the plugin's command with that RPC name, nil if none.
+func (p *Plugin) Command(rpc string) *PluginCommand {
+	for i := range p.Commands {
+		if p.Commands[i].RPC == rpc {
+			return &p.Commands[i]
+		}
+	}
+	return nil
 }
 
 // Shower is implemented by data handlers that answer their plugin's

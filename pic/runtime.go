@@ -377,17 +377,25 @@ func (r *Runtime) query(q *Query, s *Status) {
 		if l == nil {
 			return
 		}
-		sh, ok := r.DP.handlers[l.p.id].(Shower)
-		if !ok {
-			return
-		}
 		var sets []ShowSet
 		for _, id := range r.sortedIDs() {
 			if e := r.DB.Lookup(id, l.p.id); e != nil {
 				sets = append(sets, ShowSet{ID: id, Name: r.ssrbs[id].Name, Policy: e.Value})
 			}
 		}
-		s.Rows = sh.Show(q.Command, sets)
+		cmd := l.p.Command(q.Command)
+		switch {
+		case cmd != nil && cmd.Verb == "clear":
+			for _, ss := range sets {
+				r.DP.ClearSessions(ss.ID, false)
+			}
+		case cmd != nil && cmd.Sessions:
+			s.Rows = r.DP.PluginRows(l.p.id, q.Command)
+		default:
+			if sh, ok := r.DP.handlers[l.p.id].(Shower); ok {
+				s.Rows = sh.Show(q.Command, sets)
+			}
+		}
 		return
 	}
 	if q == nil || (!q.Sessions && !q.Clear) {

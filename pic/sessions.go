@@ -3,6 +3,7 @@ package pic
 import (
 	"net/netip"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -82,18 +83,61 @@ func (dp *Dataplane) Sessions(f SessionFilter) []SessionInfo {
 	for _, p := range per {
 		out = append(out, p...)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
-		if a.ID != b.ID {
-			return a.ID < b.ID
-		}
-		if c := a.Flows[0].Src.Compare(b.Flows[0].Src); c != 0 {
-			return c < 0
-		}
-		return a.Flows[0].Dst.Compare(b.Flows[0].Dst) < 0
-	})
+	sort.Slice(out, func(i, j int) bool { return sessionLess(&out[i], &out[j]) })
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = out[:f.Limit]
+	}
+	return out
+}
+
+func sessionLess(a, b *SessionInfo) bool {
+	if a.ID != b.ID {
+		return a.ID < b.ID
+	}
+	if c := a.Flows[0].Src.Compare(b.Flows[0].Src); c != 0 {
+		return c < 0
+	}
+	return a.Flows[0].Dst.Compare(b.Flows[0].Dst) < 0
+}
+
+// PluginRows answers a plugin's session command: for every session of a
+// service-set with plugin in its chain, the plugin's SessionShower runs on
+// the session's core. Rows come in the order of Sessions.
+func (dp *Dataplane) PluginRows(plugin int, command string) []ShowRow {
+	type item struct {
+		in   SessionInfo
+		rows []ShowRow
+	}
+	per := make([][]item, len(dp.cores))
+	dp.Do(func(c *Core) {
+		for i := range c.tab.slots {
+			sl := &c.tab.slots[i]
+			if sl.h == 0 || sl.dir != Forward || sl.s.flags&sessClosed != 0 {
+				continue
+			}
+			s, si := sl.s, sl.s.set
+			for slot := range si.plugins {
+				if si.plugins[slot].id != plugin {
+					continue
+				}
+				in := c.info(s, false)
+				h := c.setCtx(s, si, slot, nil, Forward)
+				if sh, ok := h.(SessionShower); ok && c.ctx.Policy != nil {
+					if rows := sh.ShowSession(command, &c.ctx, &in); len(rows) > 0 {
+						per[c.id] = append(per[c.id], item{in, rows})
+					}
+				}
+			}
+		}
+	})
+	var all []item
+	for _, p := range per {
+		all = append(all, p...)
+	}
+	sort.Slice(all, func(i, j int) bool { return sessionLess(&all[i].in, &all[j].in) })
+	var out []ShowRow
+	for _, it := range all {
+		out = append(out, it.rows...)
 	}
 	return out
 }
@@ -164,4 +208,20 @@ func (dp *Dataplane) Stats() DataStats {
 		s.PluginPanics += st.PluginPanics.Load()
 	}
 	return s
+}
+
+// ProtoName is the name shows give a protocol number (TCP, UDP, ICMP,
+// ICMPV6; else the number).
+func ProtoName(p uint8) string {
+	switch p {
+	case ProtoTCP:
+		return "TCP"
+	case ProtoUDP:
+		return "UDP"
+	case ProtoICMP:
+		return "ICMP"
+	case ProtoICMPv6:
+		return "ICMPV6"
+	}
+	return strconv.Itoa(int(p))
 }

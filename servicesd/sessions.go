@@ -152,32 +152,75 @@ func textDrops(w io.Writer, e *cli.Elem) {
 	}
 }
 
-// pluginCommands adds every registered plugin's own show commands: each
-// asks the PICs, whose plugin data handler answers with rows.
+// pluginCommands adds every registered plugin's own commands: each asks
+// the PICs, whose plugin data handler answers with rows (or, for a clear
+// command, clears the sessions the plugin holds state for).
 func (s *Servicesd) pluginCommands(t *cli.Table) {
 	for _, p := range pic.Plugins() {
 		for _, c := range p.Commands {
-			name, rpc := p.Name, c.RPC
-			t.Add(&cli.Command{Words: append([]string{"show"}, c.Words...), RPC: rpc, Help: c.Help,
-				Run: func(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-					e := cli.E(strings.TrimPrefix(rpc, "get-"))
+			name, c := p.Name, c
+			verb := c.Verb
+			if verb == "" {
+				verb = "show"
+			}
+			var args []cli.Arg
+			for _, a := range c.Args {
+				args = append(args, cli.Arg{Name: a.Name, Help: a.Help, Value: !a.Positional, Positional: a.Positional})
+			}
+			cmd := &cli.Command{Words: append([]string{verb}, c.Words...), RPC: c.RPC, Help: c.Help, Args: args}
+			if verb == "clear" {
+				cmd.Run = func(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 					for _, slot := range s.Slots() {
-						st, err := s.PICQuery(ctx, slot, &pic.Query{Plugin: name, Command: rpc})
-						if err != nil {
-							continue
-						}
-						pe := cli.E("pic", cli.T("interface-name", ifname(slot)))
-						for _, row := range st.Rows {
-							re := cli.E("entry")
-							for _, f := range row {
-								re.Add(cli.T(f.Name, f.Value))
-							}
-							pe.Add(re)
-						}
-						e.Add(pe)
+						_, _ = s.PICQuery(ctx, slot, &pic.Query{Plugin: name, Command: c.RPC})
 					}
-					return e, nil
-				}, Text: textRows})
+					return nil, nil
+				}
+				t.Add(cmd)
+				continue
+			}
+			cmd.Run = func(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+				e := cli.E(strings.TrimPrefix(c.RPC, "get-"))
+				for _, slot := range s.Slots() {
+					st, err := s.PICQuery(ctx, slot, &pic.Query{Plugin: name, Command: c.RPC})
+					if err != nil {
+						continue
+					}
+					pe := cli.E("pic", cli.T("interface-name", ifname(slot)))
+				rows:
+					for _, row := range st.Rows {
+						for _, pa := range c.Args {
+							if v, ok := a[pa.Name]; ok && row.Field(pa.Field) != v {
+								continue rows
+							}
+						}
+						re := cli.E("entry")
+						for _, f := range row {
+							re.Add(cli.T(f.Name, f.Value))
+						}
+						pe.Add(re)
+					}
+					e.Add(pe)
+				}
+				return e, nil
+			}
+			cmd.Text = textRows
+			if c.Text != nil {
+				text := c.Text
+				cmd.Text = func(w io.Writer, e *cli.Elem) {
+					for _, pe := range e.All("pic") {
+						var rows []pic.ShowRow
+						for _, re := range pe.All("entry") {
+							row := make(pic.ShowRow, 0, len(re.Kids))
+							for _, f := range re.Kids {
+								row = append(row, pic.ShowField{Name: f.Name, Value: f.Text})
+							}
+							rows = append(rows, row)
+						}
+						text(w, pe.Val("interface-name"), rows)
+					}
+				}
+			}
+			t.Add(cmd)
 		}
 	}
 }

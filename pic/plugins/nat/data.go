@@ -2,6 +2,7 @@ package nat
 
 import (
 	"fmt"
+	"io"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -308,13 +309,19 @@ func (d *Data) Describe(c *pic.DataCtx) string {
 	if x == nil {
 		return "no translation"
 	}
-	from := netip.AddrPortFrom(netip.AddrFrom4(x.orig), x.origPort)
-	to := netip.AddrPortFrom(netip.AddrFrom4(x.pub), x.pubPort)
-	kind := "napt-44"
-	if x.ai < 0 {
-		kind = "basic-nat44"
-	}
+	kind, from, to := x.describe()
 	return fmt.Sprintf("%s source %s -> %s (pool %s)", kind, from, to, x.pool.name)
+}
+
+// describe returns the translation's type and its private and public
+// sides: address and port for napt-44, the address for basic-nat44
+// (which keeps ports).
+func (x *xlate) describe() (kind, from, to string) {
+	if x.ai < 0 {
+		return "basic-nat44", netip.AddrFrom4(x.orig).String(), netip.AddrFrom4(x.pub).String()
+	}
+	return "napt-44", netip.AddrPortFrom(netip.AddrFrom4(x.orig), x.origPort).String(),
+		netip.AddrPortFrom(netip.AddrFrom4(x.pub), x.pubPort).String()
 }
 
 // PoolRPC is the RPC of show services nat pool.
@@ -348,4 +355,42 @@ func (d *Data) Show(command string, sets []pic.ShowSet) []pic.ShowRow {
 		}
 	}
 	return rows
+}
+
+// MappingsRPC is the RPC of show services nat mappings.
+const MappingsRPC = "get-service-nat-mapping-information"
+
+// ShowSession answers show services nat mappings: the translation of
+// every translated session, private address and port to public.
+func (d *Data) ShowSession(command string, c *pic.DataCtx, s *pic.SessionInfo) []pic.ShowRow {
+	x := pic.Ext[xlate](c, pic.Forward)
+	if command != MappingsRPC || x == nil {
+		return nil
+	}
+	kind, from, to := x.describe()
+	return []pic.ShowRow{{{Name: "service-set-name", Value: s.ServiceSet}, {Name: "pool-name", Value: x.pool.name},
+		{Name: "protocol", Value: pic.ProtoName(s.Proto)}, {Name: "translation-type", Value: kind},
+		{Name: "private-address", Value: from}, {Name: "public-address", Value: to}}}
+}
+
+// TextMappings renders show services nat mappings in the Junos layout: a
+// header per service-set and pool, then each mapping.
+func TextMappings(w io.Writer, iface string, rows []pic.ShowRow) {
+	set, pool := "", ""
+	for _, r := range rows {
+		if ss := r.Field("service-set-name"); ss != set || set == "" {
+			set, pool = ss, ""
+			fmt.Fprintf(w, "Interface: %s, Service set: %s\n", iface, ss)
+		}
+		if p := r.Field("pool-name"); p != pool {
+			pool = p
+			fmt.Fprintf(w, "NAT pool: %s\n", p)
+		}
+		fmt.Fprintf(w, "  Mapping          : %-21s --> %s\n", r.Field("private-address"), r.Field("public-address"))
+		fmt.Fprintf(w, "  Protocol         : %s\n", r.Field("protocol"))
+		fmt.Fprintf(w, "  Translation type : %s\n", r.Field("translation-type"))
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(w, "Interface: %s\nNumber of mappings: 0\n", iface)
+	}
 }

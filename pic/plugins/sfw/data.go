@@ -2,6 +2,7 @@ package sfw
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"sync/atomic"
 
@@ -157,4 +158,51 @@ func (d *Data) Show(command string, _ []pic.ShowSet) []pic.ShowRow {
 	return []pic.ShowRow{{{Name: "sessions-accepted", Value: u(a)}, {Name: "sessions-discarded", Value: u(di)},
 		{Name: "sessions-rejected", Value: u(r)}, {Name: "no-rule-matched", Value: u(nm)},
 		{Name: "tcp-non-syn-drops", Value: u(ns)}}}
+}
+
+// FlowsRPC and ClearFlowsRPC are the RPCs of show and clear services
+// stateful-firewall flows.
+const (
+	FlowsRPC      = "get-service-sfw-flow-information"
+	ClearFlowsRPC = "clear-service-sfw-flow-table"
+)
+
+// ShowSession answers show services stateful-firewall flows: the two flows
+// of every session the firewall accepted, with the side each arrives by
+// (I: input, O: output) and its frame count.
+func (d *Data) ShowSession(command string, c *pic.DataCtx, s *pic.SessionInfo) []pic.ShowRow {
+	if command != FlowsRPC || pic.Ext[verdict](c, pic.Forward) == nil {
+		return nil
+	}
+	dirs := [2]string{"I", "O"}
+	if s.Side == pic.Output.String() {
+		dirs = [2]string{"O", "I"}
+	}
+	rows := make([]pic.ShowRow, 0, 2)
+	for i, f := range s.Flows {
+		rows = append(rows, pic.ShowRow{{Name: "service-set-name", Value: s.ServiceSet},
+			{Name: "protocol", Value: pic.ProtoName(s.Proto)},
+			{Name: "source-address", Value: f.Src.String()}, {Name: "destination-address", Value: f.Dst.String()},
+			{Name: "flow-state", Value: "Forward"}, {Name: "direction", Value: dirs[i]},
+			{Name: "frame-count", Value: strconv.FormatUint(f.Packets, 10)}})
+	}
+	return rows
+}
+
+// TextFlows renders show services stateful-firewall flows as Junos does:
+// a header per service-set, then one line per flow.
+func TextFlows(w io.Writer, iface string, rows []pic.ShowRow) {
+	set := ""
+	for _, r := range rows {
+		if ss := r.Field("service-set-name"); ss != set || set == "" {
+			set = ss
+			fmt.Fprintf(w, "Interface: %s, Service set: %s\n", iface, ss)
+			fmt.Fprintf(w, "%-52s %-8s %-4s %10s\n", "Flow", "State", "Dir", "Frm count")
+		}
+		flow := fmt.Sprintf("%-6s %21s -> %-21s", r.Field("protocol"), r.Field("source-address"), r.Field("destination-address"))
+		fmt.Fprintf(w, "%-52s %-8s %-4s %10s\n", flow, r.Field("flow-state"), r.Field("direction"), r.Field("frame-count"))
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(w, "Interface: %s\nNumber of flows: 0\n", iface)
+	}
 }

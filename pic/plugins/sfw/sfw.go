@@ -26,5 +26,9 @@ func init() {
 		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) },
 		Data:    func() pic.DataHandler { return &Data{} },
 		Commands: []pic.PluginCommand{{Words: []string{"services", "stateful-firewall", "statistics"},
-			RPC: StatisticsRPC, Help: "Show stateful firewall statistics"}}})
+			RPC: StatisticsRPC, Help: "Show stateful firewall statistics"},
+			{Words: []string{"services", "stateful-firewall", "flows"}, RPC: FlowsRPC, Sessions: true,
+				Help: "Show stateful firewall flow table", Text: TextFlows},
+			{Verb: "clear", Words: []string{"services", "stateful-firewall", "flows"}, RPC: ClearFlowsRPC,
+				Help: "Clear stateful firewall flow table"}}})
 }
