@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/c-bata/go-prompt v0.2.6
+	github.com/gopacket/gopacket v1.7.7
 	github.com/openconfig/goyang v1.6.3
 	github.com/openconfig/ygot v0.36.0
 	go.etcd.io/bbolt v1.5.0

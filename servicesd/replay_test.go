@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -95,8 +97,49 @@ func csum16(b []byte, sum uint32) uint16 {
 }
 
 // validChecksums verifies an IPv4 packet's header checksum and its TCP,
-// UDP or ICMP checksum from scratch.
+// UDP or ICMP checksum twice: from scratch here, and with gopacket.
 func validChecksums(b []byte) bool {
+	return ownChecksums(b) && gopacketChecksums(b)
+}
+
+// gopacketChecksums decodes b with gopacket, serialises the decoded
+// layers again with checksums computed by gopacket, and compares: equal
+// bytes mean every checksum in b was right.
+func gopacketChecksums(b []byte) bool {
+	pkt := gopacket.NewPacket(b, layers.LayerTypeIPv4, gopacket.Default)
+	if pkt.ErrorLayer() != nil {
+		return false
+	}
+	ip, _ := pkt.Layer(layers.LayerTypeIPv4).(*layers.IPv4)
+	if ip == nil {
+		return false
+	}
+	var ls []gopacket.SerializableLayer
+	ls = append(ls, ip)
+	switch l4 := pkt.TransportLayer().(type) {
+	case *layers.TCP:
+		_ = l4.SetNetworkLayerForChecksum(ip)
+		ls = append(ls, l4, gopacket.Payload(l4.Payload))
+	case *layers.UDP:
+		_ = l4.SetNetworkLayerForChecksum(ip)
+		ls = append(ls, l4, gopacket.Payload(l4.Payload))
+	default:
+		ic, _ := pkt.Layer(layers.LayerTypeICMPv4).(*layers.ICMPv4)
+		if ic == nil {
+			return false
+		}
+		ls = append(ls, ic, gopacket.Payload(ic.Payload))
+	}
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{ComputeChecksums: true}, ls...); err != nil {
+		return false
+	}
+	return bytes.Equal(buf.Bytes(), b)
+}
+
+// ownChecksums verifies the checksums from scratch, independently of
+// both the data path and gopacket.
+func ownChecksums(b []byte) bool {
 	if len(b) < 20 || b[0]>>4 != 4 {
 		return false
 	}
