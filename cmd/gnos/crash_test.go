@@ -143,3 +143,32 @@ func commitLoop(dir string, n, acked int) int {
 		}
 	}
 }
+
+// TestRelativeDataDir: `make run` passes --data .gnos-data; a relative
+// data directory must work for the daemon and its clients.
+func TestRelativeDataDir(t *testing.T) {
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	n, err := node.Start(context.Background(), node.Options{DataDir: "rel-data", NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	cc, err := ipc.DialUnix(node.SocketPath("rel-data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	c, err := cli.Dial(context.Background(), cc, "cli")
+	if err != nil {
+		t.Fatalf("dial with a relative data directory: %v", err)
+	}
+	defer c.Close()
+	if r, err := c.Exec("show version"); err != nil || !strings.Contains(r.Output, "Hostname:") {
+		t.Fatalf("show version: %v %+v", err, r)
+	}
+}

@@ -39,6 +39,9 @@ func main() {
 	fpc := fs.Int("fpc", -1, "picd: FPC slot")
 	picSlot := fs.Int("pic", -1, "picd: PIC slot")
 	_ = fs.Parse(args)
+	if abs, err := filepath.Abs(*data); err == nil {
+		*data = abs // sockets and files are named from it; relative names confuse dialers
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error

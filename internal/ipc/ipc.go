@@ -72,7 +72,11 @@ func DialUnix(path string) (*grpc.ClientConn, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("ipc: no daemon at %s (is `gnos daemon` running?): %w", path, err)
 	}
-	return Dial("unix://" + path)
+	abs, err := filepath.Abs(path) // gRPC reads "unix://relative/..." as an authority
+	if err != nil {
+		return nil, fmt.Errorf("ipc: %w", err)
+	}
+	return Dial("unix://" + abs)
 }
 
 // Dial connects to a gRPC target ("unix:///path" or "host:port").
