@@ -209,7 +209,7 @@ func (s *Session) schemaCompletions(n *tree.Node, ws []string) []Completion {
 			}
 		}
 		if c == nil {
-			if fl := flat(sn); fl != nil { // interfaces NAME
+			if fl := sn.FlatList(); fl != nil { // interfaces NAME
 				n = n.Child(fl, ws[i])
 				sn = fl
 				i++
@@ -238,7 +238,7 @@ func (s *Session) schemaCompletions(n *tree.Node, ws []string) []Completion {
 		}
 	}
 	var out []Completion
-	if fl := flat(sn); fl != nil {
+	if fl := sn.FlatList(); fl != nil {
 		out = append(out, keyCompletions(n, fl)...)
 	}
 	for _, c := range sn.Children {
@@ -248,15 +248,6 @@ func (s *Session) schemaCompletions(n *tree.Node, ws []string) []Completion {
 		out = append(out, Completion{c.Name, c.Description})
 	}
 	return out
-}
-
-func flat(sn *schema.Node) *schema.Node {
-	for _, c := range sn.Children {
-		if c.Kind == schema.List && c.Flat {
-			return c
-		}
-	}
-	return nil
 }
 
 func uniquePrefix(sn *schema.Node, w string) *schema.Node {

@@ -623,12 +623,7 @@ func (s *Session) wildcard(ts []token, out io.Writer, lineLen int) error {
 	p := s.edit.Append(ps[0]...)
 	last := tree.SchemaOf(s.eng.Configd.Schema().Root, p)
 	if len(p) == 0 || !p[len(p)-1].All {
-		var fl *schema.Node
-		for _, c := range last.Children {
-			if c.Kind == schema.List && c.Flat {
-				fl = c
-			}
-		}
+		fl := last.FlatList()
 		if fl == nil {
 			return errAt(ts, len(ts)-1, lineLen, "syntax error, expecting a list.")
 		}

@@ -45,7 +45,7 @@ func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
 				return nil, err
 			}
 			pat := strings.Join(words(seg[1:]), " ")
-			re, err := regexp.Compile(junosRegexp(pat))
+			re, err := regexp.Compile(pat)
 			if err != nil {
 				return nil, &lineError{pos: a.pos, msg: "error: invalid regular expression: " + pat}
 			}
@@ -138,11 +138,6 @@ func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
 	}
 	return p, nil
 }
-
-// junosRegexp turns a Junos match pattern into RE2: Junos treats `|`
-// inside quotes as alternation already; nothing else differs for the
-// common cases.
-func junosRegexp(p string) string { return p }
 
 func keep(ls []string, re *regexp.Regexp, match bool) []string {
 	var out []string

@@ -251,15 +251,13 @@ func (c *Configd) rollbackUnconfirmedLocked(ctx context.Context) {
 		return
 	}
 	c.confirm = nil
-	if _, err := c.commitLocked(ctx, shareUnchangedTree(c.committed, prev), "root", string(db.ClientSystem),
+	if _, err := c.commitLocked(ctx, prev, "root", string(db.ClientSystem),
 		CommitOptions{Comment: "commit confirmed rollback"}); err != nil {
 		c.log.Error("commit confirmed: automatic rollback failed", "err", err)
 		return
 	}
 	c.log.Warn("commit confirmed was not confirmed; rolled back to the previous revision")
 }
-
-func shareUnchangedTree(prev, next *tree.Node) *tree.Node { return shareUnchanged(prev, next) }
 
 // PendingConfirm returns the deadline of an unconfirmed commit confirmed.
 func (c *Configd) PendingConfirm() (time.Time, bool) {

@@ -14,9 +14,8 @@ import (
 // edits.
 type builder struct {
 	slab  []tree.Node
-	kids  []*tree.Node                  // arena for children slices
-	flat  map[*schema.Node]*schema.Node // container -> its flat list (or nil)
-	valid map[checkKey]struct{}         // values that passed CheckValue
+	kids  []*tree.Node          // arena for children slices
+	valid map[checkKey]struct{} // values that passed CheckValue
 
 	slabLen, arenaLen int // current chunk sizes
 }
@@ -84,24 +83,6 @@ func (b *builder) node(s *schema.Node, key, value string) *tree.Node {
 	b.slab = b.slab[1:]
 	n.S, n.Key, n.Value = s, key, value
 	return n
-}
-
-// flatList returns the list under container s whose keyword is hidden.
-func (b *builder) flatList(s *schema.Node) *schema.Node {
-	if b.flat == nil {
-		b.flat = map[*schema.Node]*schema.Node{}
-	}
-	fl, ok := b.flat[s]
-	if !ok {
-		for _, c := range s.Children {
-			if c.Kind == schema.List && c.Flat {
-				fl = c
-				break
-			}
-		}
-		b.flat[s] = fl
-	}
-	return fl
 }
 
 func isSorted(s *schema.Node) bool { return s.Kind == schema.List && !s.UserOrder }

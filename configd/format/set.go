@@ -24,7 +24,7 @@ func WriteSet(w io.Writer, n *tree.Node, prefix tree.Path) error {
 	}
 	sw := setWriter{w: bw}
 	for _, tok := range prefix.Tokens(false) {
-		sw.push(quote(tok))
+		sw.push(tree.Quote(tok))
 	}
 	sw.kids(n.Kids)
 	return bw.Flush()
@@ -57,7 +57,7 @@ func (sw *setWriter) kids(kids []*tree.Node) {
 		case c.S.Kind == schema.Leaf:
 			pathEnd := len(sw.path)
 			if !c.S.IsEmptyType() || c.Value != "" {
-				sw.push(quote(c.Value))
+				sw.push(tree.Quote(c.Value))
 			}
 			sw.emit("set")
 			if c.Inactive {
@@ -87,10 +87,10 @@ func (sw *setWriter) head(c *tree.Node) {
 		if !s.Flat {
 			sw.push(s.Name)
 		}
-		keyParts(s, c.Key, func(_ int, k string) { sw.push(quote(k)) })
+		keyParts(s, c.Key, func(_ int, k string) { sw.push(tree.Quote(k)) })
 	case schema.LeafList:
 		sw.push(s.Name)
-		sw.push(quote(c.Value))
+		sw.push(tree.Quote(c.Value))
 	default:
 		sw.push(s.Name)
 	}

@@ -44,7 +44,7 @@ func TestTokenize(t *testing.T) {
 
 func TestTokenizeQuoteRoundTrip(t *testing.T) {
 	for _, s := range []string{"a b", `a"b`, `a\b`, "a\nb", "", "[x]", "a;b", "x|y", `\n`, "#x"} {
-		toks, err := Tokenize("x " + quote(s))
+		toks, err := Tokenize("x " + tree.Quote(s))
 		if err != nil || len(toks) != 2 || toks[1] != s {
 			t.Errorf("Tokenize(quote(%q)) = %q, %v; want [x %q]", s, toks, err, s)
 		}

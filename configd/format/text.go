@@ -122,12 +122,12 @@ func (t *textWriter) head(n *tree.Node) {
 		t.w.WriteString(s.Name)
 		if !s.IsEmptyType() || n.Value != "" {
 			t.w.WriteByte(' ')
-			t.w.WriteString(quote(n.Value))
+			t.w.WriteString(tree.Quote(n.Value))
 		}
 	case schema.LeafList:
 		t.w.WriteString(s.Name)
 		t.w.WriteByte(' ')
-		t.w.WriteString(quote(n.Value))
+		t.w.WriteString(tree.Quote(n.Value))
 	case schema.List:
 		if !s.Flat {
 			t.w.WriteString(s.Name)
@@ -141,7 +141,7 @@ func (t *textWriter) head(n *tree.Node) {
 				return
 			}
 			t.w.WriteByte(' ')
-			t.w.WriteString(quote(k))
+			t.w.WriteString(tree.Quote(k))
 		})
 	}
 }
@@ -150,7 +150,7 @@ func (t *textWriter) head(n *tree.Node) {
 // statement, also when it would read as a keyword of the parent or a tag
 // such as `inactive:`.
 func quoteFlatKey(s *schema.Node, key string) string {
-	q := quote(key)
+	q := tree.Quote(key)
 	if q != key {
 		return q
 	}
@@ -167,7 +167,7 @@ func (t *textWriter) key(s *schema.Node, key string) {
 		if i > 0 {
 			t.w.WriteByte(' ')
 		}
-		t.w.WriteString(quote(k))
+		t.w.WriteString(tree.Quote(k))
 	})
 }
 
@@ -215,7 +215,7 @@ func (t *textWriter) leafList(items []*tree.Node, depth int) {
 	t.w.WriteString(" [")
 	for _, it := range items {
 		t.w.WriteByte(' ')
-		t.w.WriteString(quote(it.Value))
+		t.w.WriteString(tree.Quote(it.Value))
 	}
 	t.w.WriteString(" ];\n")
 }

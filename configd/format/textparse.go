@@ -276,7 +276,7 @@ func (p *textParser) keyword(ps *schema.Node, tok token) (*schema.Node, string, 
 			return c, "", nil
 		}
 	}
-	fl := p.b.flatList(ps)
+	fl := ps.FlatList()
 	if fl == nil {
 		return nil, "", p.errorf(tok.off, "syntax error: unknown statement '%s'", tok.text)
 	}

@@ -3,8 +3,6 @@ package format
 import (
 	"fmt"
 	"strings"
-
-	"github.com/gnos/gnos/configd/tree"
 )
 
 // Tokenize splits a CLI line the way Junos does: tokens are separated by
@@ -108,15 +106,4 @@ func unquote(b *strings.Builder, s string, i int) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// quote quotes a value or key the way the CLI and curly-brace text need:
-// as tree.Quote does, and also when it holds a `|` (Tokenize splits it
-// off) or a carriage return (a blank to the text scanner).
-func quote(s string) string {
-	q := tree.Quote(s)
-	if q == s && strings.ContainsAny(s, "|\r") {
-		return `"` + s + `"`
-	}
-	return q
 }

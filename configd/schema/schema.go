@@ -79,12 +79,17 @@ type Node struct {
 	MaxElements int // 0 = unbounded
 
 	byName   map[string]*Node
+	flatList *Node // the child list whose keyword is hidden, if any
 	patterns map[string]*regexp.Regexp
 	target   *Node // resolved leafref target
 }
 
 // Child returns the data child named name, or nil.
 func (n *Node) Child(name string) *Node { return n.byName[name] }
+
+// FlatList returns the child list whose keyword is hidden (`interfaces
+// ge-0/0/0`: the interface list under interfaces), or nil.
+func (n *Node) FlatList() *Node { return n.flatList }
 
 // IsKey reports whether leaf n is a key of its parent list.
 func (n *Node) IsKey() bool {
@@ -175,7 +180,12 @@ func Compile(mods []yang.Module) (*Schema, error) {
 			return nil, err
 		}
 	}
-	root.Walk(func(n *Node) { n.target = n.Target() })
+	root.Walk(func(n *Node) {
+		n.target = n.Target()
+		if n.Flat && n.Parent != nil {
+			n.Parent.flatList = n
+		}
+	})
 	return &Schema{Root: root, Modules: mods}, nil
 }
 

@@ -3,6 +3,7 @@ package tree
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/gnos/gnos/configd/schema"
 )
@@ -240,8 +241,8 @@ func (e *Editor) Rename(p Path, id string) error {
 	c := *n
 	c.owner = nil
 	if last.S.Kind == schema.List {
-		c.Key = id
-		c.Kids = renameKeys(&c, id)
+		c.Key = id // key leaves are not kids: the key is all there is to change
+		c.Kids = slices.Clone(n.Kids)
 	} else {
 		c.Value = id
 	}
@@ -260,54 +261,6 @@ func (e *Editor) Rename(p Path, id string) error {
 		return e.moveTo(to, pos)
 	}
 	return nil
-}
-
-// renameKeys rewrites the key leaves of entry n for its new key.
-func renameKeys(n *Node, key string) []*Node {
-	kids := append([]*Node(nil), n.Kids...)
-	vals := splitKey(key, len(n.S.Keys))
-	for i, k := range kids {
-		if k.S.IsKey() {
-			for j, name := range n.S.Keys {
-				if name == k.S.Name {
-					c := *k
-					c.owner = nil
-					c.Value = vals[j]
-					kids[i] = &c
-				}
-			}
-		}
-	}
-	return kids
-}
-
-func splitKey(key string, n int) []string {
-	if n <= 1 {
-		return []string{key}
-	}
-	out := make([]string, n)
-	f := splitFields(key)
-	copy(out, f)
-	return out
-}
-
-func splitFields(s string) []string {
-	var out []string
-	cur := ""
-	for _, r := range s {
-		if r == ' ' {
-			if cur != "" {
-				out = append(out, cur)
-			}
-			cur = ""
-			continue
-		}
-		cur += string(r)
-	}
-	if cur != "" {
-		out = append(out, cur)
-	}
-	return out
 }
 
 func withID(st Step, id string) Step {
@@ -336,7 +289,7 @@ func (e *Editor) Copy(p Path, id string) error {
 	c := *n
 	c.owner = nil
 	c.Key = id
-	c.Kids = renameKeys(&c, id)
+	c.Kids = slices.Clone(n.Kids) // n may still be edited in place: share no backing array
 	return e.Put(to, &c)
 }
 

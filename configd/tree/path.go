@@ -142,7 +142,7 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 			return nil, err
 		}
 		if c == nil || c.IsKey() {
-			if fl := flatList(cur); fl != nil && c == nil {
+			if fl := cur.FlatList(); fl != nil && c == nil {
 				if err := keyCheck(fl, tok, i); err != nil {
 					return nil, err
 				}
@@ -238,16 +238,6 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 	return []Path{p}, nil
 }
 
-// flatList returns the list under container n whose keyword is hidden.
-func flatList(n *schema.Node) *schema.Node {
-	for _, c := range n.Children {
-		if c.Kind == schema.List && c.Flat {
-			return c
-		}
-	}
-	return nil
-}
-
 func keyCheck(list *schema.Node, v string, tok int) error {
 	return keyCheckNamed(list, list.Keys[0], v, tok)
 }
@@ -309,7 +299,7 @@ func childByPrefix(n *schema.Node, tok string, i int) (*schema.Node, error) {
 	switch {
 	case len(match) == 1:
 		return match[0], nil
-	case len(match) > 1 && flatList(n) == nil:
+	case len(match) > 1 && n.FlatList() == nil:
 		names := make([]string, len(match))
 		for j, m := range match {
 			names[j] = m.Name
