@@ -184,7 +184,7 @@ func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, clien
 		confirm = &pendingConfirm{Deadline: meta.ConfirmDeadline, User: user}
 		state[stateConfirm] = marshalState(confirm)
 	}
-	delta := tree.ChunkDelta(c.committed, next)
+	delta := tree.ChangedChunks(next, cm.Changes)
 	seq, err := c.store.Commit(delta, meta, state)
 	if err != nil {
 		for _, p := range prepared {
@@ -313,23 +313,12 @@ func (c *Configd) commitAtDue(p *pendingCommitAt) {
 	if err := c.store.PutState(stateCommitAt, nil); err != nil {
 		c.log.Error("commit at: clearing state", "err", err)
 	}
-	merged := make(map[string][]byte, len(c.committedCk))
-	for k, v := range c.committedCk {
-		merged[k] = v
-	}
-	for k, v := range p.Delta {
-		if v == nil {
-			delete(merged, k)
-		} else {
-			merged[k] = v
-		}
-	}
-	next, err := tree.Assemble(c.schema.Root, merged)
+	next, err := tree.ApplyChunks(c.committed, p.Delta) // shares all it does not replace
 	if err != nil {
 		c.log.Error("commit at: rebuilding configuration", "err", err)
 		return
 	}
-	if _, err := c.commitLocked(context.Background(), shareUnchanged(c.committed, next), p.User, p.Client,
+	if _, err := c.commitLocked(context.Background(), next, p.User, p.Client,
 		CommitOptions{Comment: p.Comment}); err != nil {
 		c.log.Error("commit at failed", "err", err)
 	}

@@ -110,23 +110,10 @@ func New(ctx context.Context, o Options) (*Configd, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configd: %w", err)
 	}
-	if len(delta) == 0 {
-		c.candidate = c.committed
-	} else {
-		merged := make(map[string][]byte, len(chunks))
-		for k, v := range chunks {
-			merged[k] = v
-		}
-		for k, v := range delta {
-			if v == nil {
-				delete(merged, k)
-			} else {
-				merged[k] = v
-			}
-		}
-		if c.candidate, err = tree.Assemble(o.Schema.Root, merged); err != nil {
-			return nil, fmt.Errorf("configd: candidate configuration: %w", err)
-		}
+	// The candidate is the committed tree with its own chunks applied:
+	// everything else is shared, as it was before the restart.
+	if c.candidate, err = tree.ApplyChunks(c.committed, delta); err != nil {
+		return nil, fmt.Errorf("configd: candidate configuration: %w", err)
 	}
 	if err := c.restorePending(ctx); err != nil {
 		return nil, err

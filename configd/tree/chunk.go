@@ -51,190 +51,63 @@ func chunkKey(p Path) string {
 // ChunkDelta returns the chunks that differ between a and b, encoded; a nil
 // value means the chunk no longer exists. Unchanged subtrees (same pointer)
 // are skipped.
-func ChunkDelta(a, b *Node) map[string][]byte {
+func ChunkDelta(a, b *Node) map[string][]byte { return ChangedChunks(b, Diff(a, b)) }
+
+// ChangedChunks returns the chunks of b touched by changes (b's diff from
+// some earlier tree), encoded; nil values are chunks that no longer exist.
+// The commit path already has the diff, so storage costs no second walk.
+func ChangedChunks(b *Node, changes []Change) map[string][]byte {
 	out := map[string][]byte{}
 	restDirty := map[string]bool{}
-	var walk func(p Path, x, y *Node)
-	walk = func(p Path, x, y *Node) {
-		if x == y {
-			return
-		}
-		if len(p) > 0 && isBoundary(p) {
-			if y == nil {
-				out[chunkKey(p)] = nil
+	for _, ch := range changes {
+		if k := boundaryLen(ch.Path); k > 0 { // inside (or at) one entry: that chunk
+			bp := ch.Path[:k]
+			if e := b.Get(bp); e != nil {
+				out[chunkKey(bp)] = encodeEntry(bp, e)
 			} else {
-				out[chunkKey(p)] = encodeEntry(p, y)
+				out[chunkKey(bp)] = nil
 			}
-			return
-		}
-		if len(p) > 0 && (x == nil || y == nil || ownDiffers(x, y) || p[len(p)-1].S.Kind != schema.Container) {
-			restDirty[p[0].S.Name] = true
-			if x == nil || y == nil {
-				// Whole subtree appears or disappears: visit its entries.
-				n := x
-				if n == nil {
-					n = y
-				}
-				forBoundaries(p, n, func(bp Path, e *Node) {
-					if y == nil {
-						out[chunkKey(bp)] = nil
-					} else {
-						out[chunkKey(bp)] = encodeEntry(bp, e)
-					}
-				})
-				return
-			}
-			if p[len(p)-1].S.Kind != schema.Container {
-				return // a leaf or an unsorted list entry: part of the rest chunk
-			}
-		}
-		var xk, yk []*Node
-		if x != nil {
-			xk = x.Kids
-		}
-		if y != nil {
-			yk = y.Kids
-		}
-		if len(p) > 0 && userOrderChanged(xk, yk) {
-			restDirty[p[0].S.Name] = true
-		}
-		pairKids(xk, yk, func(c1, c2 *Node) {
-			c := c1
-			if c == nil {
-				c = c2
-			}
-			walk(p.Append(c.Step()), c1, c2)
-		})
-	}
-	walk(nil, a, b)
-	for top := range restDirty {
-		t := b.ChildNamed(top, "")
-		if t == nil {
-			out[top] = nil
 			continue
 		}
-		out[top] = encodeRest(t)
+		// Above the entries: the top statement's rest chunk, plus every entry
+		// of a subtree that appeared or disappeared as a whole.
+		restDirty[ch.Path[0].S.Name] = true
+		if ch.Old == nil || ch.New == nil {
+			n := ch.New
+			if n == nil {
+				n = ch.Old
+			}
+			forBoundaries(ch.Path, n, func(bp Path, e *Node) {
+				if ch.New == nil {
+					out[chunkKey(bp)] = nil
+				} else {
+					out[chunkKey(bp)] = encodeEntry(bp, e)
+				}
+			})
+		}
+	}
+	for top := range restDirty {
+		if t := b.ChildNamed(top, ""); t != nil {
+			out[top] = encodeRest(t)
+		} else {
+			out[top] = nil
+		}
 	}
 	return out
 }
 
-// userOrderChanged reports whether entries common to xs and ys of an
-// ordered-by-user list or leaf-list appear in a different order.
-func userOrderChanged(xs, ys []*Node) bool {
-	type id struct {
-		s  *schema.Node
-		id string
-	}
-	var inY map[id]bool
-	for _, y := range ys {
-		if y.S.UserOrder || y.S.Kind == schema.LeafList {
-			if inY == nil {
-				inY = map[id]bool{}
-			}
-			inY[id{y.S, y.ID()}] = true
+// boundaryLen returns the length of the prefix of p that names a chunk
+// entry, or 0 when p does not reach one.
+func boundaryLen(p Path) int {
+	for i := range p {
+		if isBoundary(p[:i+1]) {
+			return i + 1
+		}
+		if p[i].S.Kind != schema.Container {
+			return 0
 		}
 	}
-	if inY == nil {
-		return false
-	}
-	var order []id
-	for _, x := range xs {
-		if k := (id{x.S, x.ID()}); inY[k] {
-			order = append(order, k)
-		}
-	}
-	k := 0
-	for _, y := range ys {
-		if !(y.S.UserOrder || y.S.Kind == schema.LeafList) {
-			continue
-		}
-		if k < len(order) && order[k] == (id{y.S, y.ID()}) {
-			k++
-			continue
-		}
-		if inXY(order[k:], id{y.S, y.ID()}) {
-			return true
-		}
-	}
-	return false
-}
-
-func inXY[T comparable](s []T, v T) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-// pairKids calls fn for each child of xs and ys, pairing equal
-// identities. Both are in tree order, so system-ordered spans merge by key
-// without allocating; equal pointers are skipped (nothing changed there).
-func pairKids(xs, ys []*Node, fn func(a, b *Node)) {
-	i, j := 0, 0
-	for i < len(xs) || j < len(ys) {
-		var s *schema.Node
-		switch {
-		case i >= len(xs):
-			s = ys[j].S
-		case j >= len(ys):
-			s = xs[i].S
-		case xs[i].S.Index <= ys[j].S.Index:
-			s = xs[i].S
-		default:
-			s = ys[j].S
-		}
-		ai := i
-		for ai < len(xs) && xs[ai].S == s {
-			ai++
-		}
-		bj := j
-		for bj < len(ys) && ys[bj].S == s {
-			bj++
-		}
-		pairSpan(s, xs[i:ai], ys[j:bj], fn)
-		i, j = ai, bj
-	}
-}
-
-func pairSpan(s *schema.Node, as, bs []*Node, fn func(a, b *Node)) {
-	if sorted(s) || s.Kind == schema.Leaf || s.Kind == schema.Container {
-		i, j := 0, 0
-		for i < len(as) || j < len(bs) {
-			switch {
-			case j >= len(bs) || (i < len(as) && KeyLess(as[i].Key, bs[j].Key)):
-				fn(as[i], nil)
-				i++
-			case i >= len(as) || KeyLess(bs[j].Key, as[i].Key):
-				fn(nil, bs[j])
-				j++
-			default:
-				if as[i] != bs[j] {
-					fn(as[i], bs[j])
-				}
-				i++
-				j++
-			}
-		}
-		return
-	}
-	idx := make(map[string]*Node, len(as))
-	for _, a := range as {
-		idx[a.ID()] = a
-	}
-	seen := make(map[string]bool, len(bs))
-	for _, b := range bs {
-		seen[b.ID()] = true
-		if a := idx[b.ID()]; a != b {
-			fn(a, b)
-		}
-	}
-	for _, a := range as {
-		if !seen[a.ID()] {
-			fn(a, nil)
-		}
-	}
+	return 0
 }
 
 // AllChunks encodes every chunk of root (a full save).
