@@ -70,28 +70,36 @@ func (ty typist) line(text, want string) {
 	ty.typeAndSee("\r", want)
 }
 
-func TestInteractiveTerminal(t *testing.T) {
-	if _, err := os.Stat("/dev/ptmx"); err != nil {
-		t.Skip("no pseudo-terminals here")
-	}
+// startTerminal boots a node (fake clock) and runs the terminal front end
+// against it on a rows×cols pty, returning once the first prompt shows.
+func startTerminal(t *testing.T, rows, cols int) *ptytest.Term {
+	t.Helper()
 	dir := t.TempDir()
 	n, err := node.Start(context.Background(), node.Options{DataDir: dir, NoSync: true,
 		Clock: clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer n.Close()
+	t.Cleanup(func() { n.Close() })
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "GNOS_TERM_CLIENT="+dir, "TERM=xterm")
-	tm, err := ptytest.Start(cmd, 40, 120)
+	tm, err := ptytest.Start(cmd, rows, cols)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tm.Close()
-	ty := typist{t, tm}
+	t.Cleanup(tm.Close)
 	if err := tm.Expect(0, "> ", wait); err != nil {
 		t.Fatal(err)
 	}
+	return tm
+}
+
+func TestInteractiveTerminal(t *testing.T) {
+	if _, err := os.Stat("/dev/ptmx"); err != nil {
+		t.Skip("no pseudo-terminals here")
+	}
+	tm := startTerminal(t, 40, 120)
+	ty := typist{t, tm}
 	// abbreviation and configuration mode
 	ty.line("conf", "[edit]")
 	// TAB completes a unique keyword
@@ -166,23 +174,7 @@ func TestTerminalWithoutSize(t *testing.T) {
 	if _, err := os.Stat("/dev/ptmx"); err != nil {
 		t.Skip("no pseudo-terminals here")
 	}
-	dir := t.TempDir()
-	n, err := node.Start(context.Background(), node.Options{DataDir: dir, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "GNOS_TERM_CLIENT="+dir, "TERM=xterm")
-	tm, err := ptytest.Start(cmd, 0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tm.Close()
-	ty := typist{t, tm}
-	if err := tm.Expect(0, "> ", wait); err != nil {
-		t.Fatal(err)
-	}
+	ty := typist{t, startTerminal(t, 0, 0)}
 	ty.line("show version", "Hostname:")
 	ty.typeAndSee("\r", "> ")
 }
