@@ -118,3 +118,35 @@ func Active(n *tree.Node, name string) *tree.Node {
 	}
 	return c
 }
+
+// From is a compiled `from` clause of a rule term, as the rule-based
+// plugins (stateful-firewall, nat) share it: addresses and the
+// applications and application-sets resolved against the configuration
+// and the junos-defaults.
+type From struct {
+	Sources, Destinations []string
+	Apps                  []App
+	Deps                  []string // configuration paths the clause read
+}
+
+// CompileFrom compiles the active `from` node of a term (nil: matches
+// everything). Schemas without application-sets simply have none.
+func CompileFrom(in *CompileInput, from *tree.Node) (From, error) {
+	var f From
+	if from == nil {
+		return f, nil
+	}
+	f.Sources = Values(from, "source-address")
+	f.Destinations = Values(from, "destination-address")
+	apps, d, err := ResolveApplications(in, Values(from, "applications"), false)
+	if err != nil {
+		return f, err
+	}
+	sets, d2, err := ResolveApplications(in, Values(from, "application-sets"), true)
+	if err != nil {
+		return f, err
+	}
+	f.Apps = append(apps, sets...)
+	f.Deps = append(d, d2...)
+	return f, nil
+}

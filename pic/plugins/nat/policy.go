@@ -68,15 +68,12 @@ func Compile(in *pic.CompileInput) ([]byte, []string, error) {
 				continue
 			}
 			t := Term{Name: tn.Key}
-			if from := pic.Active(tn, "from"); from != nil {
-				t.Sources = pic.Values(from, "source-address")
-				t.Destinations = pic.Values(from, "destination-address")
-				apps, d, err := pic.ResolveApplications(in, pic.Values(from, "applications"), false)
-				if err != nil {
-					return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
-				}
-				t.Apps, deps = apps, append(deps, d...)
+			from, err := pic.CompileFrom(in, pic.Active(tn, "from"))
+			if err != nil {
+				return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
 			}
+			t.Sources, t.Destinations, t.Apps = from.Sources, from.Destinations, from.Apps
+			deps = append(deps, from.Deps...)
 			tr := pic.Active(pic.Active(tn, "then"), "translated")
 			if tr != nil {
 				t.SourcePool, _ = tr.Leaf("source-pool")

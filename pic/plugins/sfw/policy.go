@@ -57,19 +57,12 @@ func Compile(in *pic.CompileInput) ([]byte, []string, error) {
 				continue
 			}
 			t := Term{Name: tn.Key, Action: "accept"}
-			if from := pic.Active(tn, "from"); from != nil {
-				t.Sources = pic.Values(from, "source-address")
-				t.Destinations = pic.Values(from, "destination-address")
-				apps, d, err := pic.ResolveApplications(in, pic.Values(from, "applications"), false)
-				if err != nil {
-					return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
-				}
-				sets, d2, err := pic.ResolveApplications(in, pic.Values(from, "application-sets"), true)
-				if err != nil {
-					return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
-				}
-				t.Apps, deps = append(apps, sets...), append(append(deps, d...), d2...)
+			from, err := pic.CompileFrom(in, pic.Active(tn, "from"))
+			if err != nil {
+				return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
 			}
+			t.Sources, t.Destinations, t.Apps = from.Sources, from.Destinations, from.Apps
+			deps = append(deps, from.Deps...)
 			if then := pic.Active(tn, "then"); then != nil {
 				for _, a := range []string{"accept", "discard", "reject"} {
 					if pic.Active(then, a) != nil {
