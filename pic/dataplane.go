@@ -103,6 +103,7 @@ type Dataplane struct {
 	sessions *Class[Session]
 	cores    []*Core
 	sets     atomic.Pointer[setTable]
+	steer    atomic.Pointer[steerTable]
 
 	mu      sync.Mutex // guards the fields below (control side)
 	started bool
@@ -111,6 +112,8 @@ type Dataplane struct {
 	tick    clock.Timer
 	counts  map[uint32]*setCounters // per service-set id, shared by its generations
 	names   map[uint32]string
+	steerBy map[uint32]map[steerKey]steerVal // per service-set: its steering entries
+	svcIf   map[uint32]string                // per service-set: its service interface
 }
 
 // setTable maps service-set ids to what cores need of them.
@@ -151,7 +154,8 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 	if o.Tx == nil {
 		o.Tx = func(int, []*Packet) {}
 	}
-	dp := &Dataplane{o: o, epoch: o.Clock.Now(), counts: map[uint32]*setCounters{}, names: map[uint32]string{}}
+	dp := &Dataplane{o: o, epoch: o.Clock.Now(), counts: map[uint32]*setCounters{}, names: map[uint32]string{},
+		steerBy: map[uint32]map[steerKey]steerVal{}, svcIf: map[uint32]string{}}
 	dp.sets.Store(&setTable{})
 	dp.sessions = NewClass[Session](o.Cache, "session", o.Cores, 256)
 	for _, p := range o.Plugins {
@@ -236,6 +240,9 @@ func (dp *Dataplane) SetServiceSet(s *SSRB) error {
 	}
 	nt.byID[s.ID] = si
 	dp.sets.Store(nt)
+	dp.steerBy[s.ID] = steerRules(s) // after the set: a steered packet finds it
+	dp.svcIf[s.ID] = s.ServiceInterface
+	dp.rebuildSteer()
 	return nil
 }
 
@@ -250,6 +257,9 @@ func (dp *Dataplane) DeleteServiceSet(id uint32) {
 		dp.sets.Store(nt)
 	}
 	delete(dp.names, id)
+	delete(dp.steerBy, id)
+	delete(dp.svcIf, id)
+	dp.rebuildSteer()
 	dp.mu.Unlock()
 	dp.ClearSessions(id, true)
 }

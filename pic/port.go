@@ -62,6 +62,26 @@ func (pt *Port) Inject(ss uint32, side Side, raw ...[]byte) {
 	pt.dp.Inject(pkts)
 }
 
+// InjectOn sends raw packets met on a logical interface (dir: arriving on
+// it, or about to leave by it) into the service-set applied there
+// (Dataplane.Steer), and waits until the data cores took them. Packets no
+// service-set serves cross unserviced: they are captured as they are.
+// It returns how many were serviced.
+func (pt *Port) InjectOn(ifname string, dir Side, raw ...[]byte) int {
+	ss, side, ok := pt.dp.Steer(ifname, dir)
+	if !ok {
+		pkts := make([]*Packet, len(raw))
+		for i, b := range raw {
+			pkts[i] = &Packet{Out: dir}
+			pkts[i].SetData(b)
+		}
+		pt.Tx(-1, pkts)
+		return 0
+	}
+	pt.Inject(ss, side, raw...)
+	return len(raw)
+}
+
 // Take returns and forgets what was captured.
 func (pt *Port) Take() []Captured {
 	pt.mu.Lock()
