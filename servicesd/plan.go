@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
@@ -34,6 +35,28 @@ func (p *plan) err() error {
 func (p *plan) fail(path tree.Path, stmt, format string, a ...any) {
 	if len(p.diags) < maxDiagnostics {
 		p.diags = append(p.diags, configd.Diagnostic{Path: path, Statement: stmt, Message: fmt.Sprintf(format, a...)})
+	}
+}
+
+// checkBindings refuses two service-sets applied to one logical
+// interface in one direction: a packet must meet exactly one.
+func (p *plan) checkBindings(ifRoot, ifc *tree.Node, nb map[string][]pic.Binding) {
+	owner := map[pic.Binding]string{}
+	names := make([]string, 0, len(nb))
+	for ss := range nb {
+		names = append(names, ss)
+	}
+	sort.Strings(names)
+	for _, ss := range names {
+		for _, b := range nb[ss] {
+			if o, ok := owner[b]; ok && o != ss {
+				unit := ifc.ChildNamed("unit", strings.TrimPrefix(b.Interface, ifc.Key+"."))
+				p.fail(tree.Path{ifRoot.Step(), ifc.Step(), unit.Step()}, "service",
+					"service-sets %s and %s are both applied to %s %s: one service-set per interface and direction", o, ss, b.Interface, b.Direction)
+				continue
+			}
+			owner[b] = ss
+		}
 	}
 }
 
@@ -85,7 +108,9 @@ func (s *Servicesd) planLocked(c *configd.Commit) *plan {
 		}
 	}
 	for name := range ifaces {
-		nb := interfaceBindings(ifRoot.ChildNamed("interface", name))
+		ifc := ifRoot.ChildNamed("interface", name)
+		nb := interfaceBindings(ifc)
+		p.checkBindings(ifRoot, ifc, nb)
 		if reflect.DeepEqual(nb, s.ifBind[name]) || len(nb) == 0 && len(s.ifBind[name]) == 0 {
 			continue
 		}
