@@ -23,6 +23,8 @@ require (
 	github.com/mattn/go-tty v0.0.3 // indirect
 	github.com/openconfig/gnmi v0.14.1 // indirect
 	github.com/pkg/term v1.2.0-beta.2 // indirect
+	github.com/vishvananda/netlink v1.3.1 // indirect
+	github.com/vishvananda/netns v0.0.5 // indirect
 	golang.org/x/exp v0.0.0-20251009144603-d2f985daa21b // indirect
 	golang.org/x/net v0.60.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
