@@ -1,0 +1,329 @@
+package ifmgr
+
+import (
+	"fmt"
+	"hash/fnv"
+	"net/netip"
+	"sort"
+	"strings"
+
+	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/internal/ifname"
+)
+
+// Routing tables and rule priorities gnos owns. Rules sit between the
+// kernel's local (0) and main (32766) rules; every rule with a priority in
+// [PrefFromService, PrefServiceRoutes] belongs to gnos.
+const (
+	// ServiceTable holds the static routes whose next hop is a service
+	// interface (next-hop-style service-sets).
+	ServiceTable = 200
+	// PrefFromService: packets written back by picd (iif a service
+	// interface) are routed by the main table, which holds no route into
+	// a service interface: no loop.
+	PrefFromService = 1000
+	// PrefInputBinding: interface-style input bindings (iif the bound
+	// link) look up their service interface's steering table.
+	PrefInputBinding = 1100
+	// PrefOutputBinding: interface-style output bindings (to the
+	// prefixes reached by the bound link).
+	PrefOutputBinding = 1200
+	// PrefServiceRoutes: everything else looks up ServiceTable first.
+	PrefServiceRoutes = 1300
+	// RouteProtocol marks the routes gnos installs (rtnetlink protocol).
+	RouteProtocol = 77
+)
+
+// desired is what the configuration asks of Linux.
+type desired struct {
+	links  map[string]*link // by Linux name
+	routes map[string]route // by key
+	rules  map[string]rule  // by key
+}
+
+// link is one Linux link gnos manages: a real port (or sub-interface)
+// that must exist, or a service interface unit gnos creates as a TUN.
+type link struct {
+	linux string
+	junos string    // the Junos interface (physical) it comes from
+	path  tree.Path // [edit interfaces NAME] for diagnostics
+	tun   bool
+	down  bool // disable
+	mtu   int  // 0: leave as is
+	addrs map[netip.Prefix]bool
+}
+
+// route is a route gnos installs.
+type route struct {
+	dst       netip.Prefix
+	gws       []netip.Addr
+	dev       string // Linux link (interface next hop)
+	table     int
+	blackhole bool
+}
+
+func (r route) key() string {
+	return fmt.Sprintf("%d %s via %v dev %s bh %v", r.table, r.dst, r.gws, r.dev, r.blackhole)
+}
+
+// rule is a policy-routing rule gnos installs.
+type rule struct {
+	pref  int
+	iif   string
+	dst   netip.Prefix // valid for output bindings
+	v6    bool
+	table int
+}
+
+func (r rule) key() string {
+	return fmt.Sprintf("%d iif %s to %v v6 %v table %d", r.pref, r.iif, r.dst, r.v6, r.table)
+}
+
+// steerTable is the routing table that sends everything into a service
+// interface (interface-style steering): a stable number per Linux name.
+func steerTable(linux string) int {
+	h := fnv.New32a()
+	h.Write([]byte(linux))
+	return 0x1000 + int(h.Sum32()%0xe000)
+}
+
+func active(n *tree.Node, name string) []*tree.Node {
+	var out []*tree.Node
+	for _, c := range n.AllNamed(name) {
+		if !c.Inactive {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func child(n *tree.Node, name string) *tree.Node {
+	c := n.ChildNamed(name, "")
+	if c == nil || c.Inactive {
+		return nil
+	}
+	return c
+}
+
+// build computes what root asks of Linux. It fails (with a Junos path)
+// on what cannot be spelled for Linux.
+func build(root *tree.Node, names *ifname.Map) (*desired, error) {
+	d := &desired{links: map[string]*link{}, routes: map[string]route{}, rules: map[string]rule{}}
+	ifs := child(root, "interfaces")
+	linuxOf := map[string]string{} // Junos logical name → Linux name
+	for _, ifd := range active(ifs, "interface") {
+		p := tree.Path{ifs.Step(), ifd.Step()}
+		_, disable := ifd.Leaf("disable")
+		mtu := 0
+		if v, ok := ifd.Leaf("mtu"); ok {
+			fmt.Sscan(v, &mtu)
+		}
+		tun := strings.HasPrefix(ifd.Key, "ms-")
+		add := func(logical string) (*link, error) {
+			ln, err := names.Linux(logical)
+			if err != nil {
+				return nil, configd.PathDiagnostic(p, "", "%v", err)
+			}
+			l := d.links[ln]
+			if l == nil {
+				l = &link{linux: ln, junos: ifd.Key, path: p, tun: tun, down: disable, addrs: map[netip.Prefix]bool{}}
+				d.links[ln] = l
+			} else if l.junos != ifd.Key {
+				return nil, configd.PathDiagnostic(p, "", "%s and %s both map to Linux link %s", l.junos, ifd.Key, ln)
+			}
+			linuxOf[ifname.Logical(logical)] = ln
+			return l, nil
+		}
+		units := active(ifd, "unit")
+		if !tun || len(units) == 0 {
+			l, err := add(ifd.Key)
+			if err != nil {
+				return nil, err
+			}
+			l.mtu = mtu
+		}
+		for _, u := range units {
+			l, err := add(ifd.Key + "." + u.Key)
+			if err != nil {
+				return nil, err
+			}
+			if u.Key == "0" || tun {
+				l.mtu = mtu
+			}
+			fam := child(u, "family")
+			for _, f := range []string{"inet", "inet6"} {
+				for _, a := range active(child(fam, f), "address") {
+					pfx, err := netip.ParsePrefix(a.Key)
+					if err != nil {
+						return nil, configd.PathDiagnostic(p, "", "address %s: %v", a.Key, err)
+					}
+					l.addrs[pfx] = true
+				}
+			}
+		}
+	}
+	if err := d.services(root, names, linuxOf); err != nil {
+		return nil, err
+	}
+	if err := d.static(root, names, linuxOf); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// services adds the TUN devices service-sets name, and the
+// interface-style steering rules.
+func (d *desired) services(root *tree.Node, names *ifname.Map, linuxOf map[string]string) error {
+	svc := child(root, "services")
+	tunOf := func(p tree.Path, junos string) (string, error) {
+		logical := ifname.Logical(junos)
+		if ln, ok := linuxOf[logical]; ok {
+			return ln, nil
+		}
+		ln, err := names.Linux(logical)
+		if err != nil {
+			return "", configd.PathDiagnostic(p, "", "%v", err)
+		}
+		ifd, _, _ := ifname.Split(junos)
+		d.links[ln] = &link{linux: ln, junos: ifd, path: p, tun: true, addrs: map[netip.Prefix]bool{}}
+		linuxOf[logical] = ln
+		return ln, nil
+	}
+	bindings := interfaceBindings(root)
+	for _, ss := range active(svc, "service-set") {
+		p := tree.Path{svc.Step(), ss.Step()}
+		if nh := child(ss, "next-hop-service"); nh != nil {
+			for _, leaf := range []string{"inside-service-interface", "outside-service-interface"} {
+				if v, ok := nh.Leaf(leaf); ok {
+					if _, err := tunOf(p, v); err != nil {
+						return err
+					}
+				}
+			}
+			continue
+		}
+		is := child(ss, "interface-service")
+		if is == nil {
+			continue
+		}
+		v, ok := is.Leaf("service-interface")
+		if !ok {
+			continue
+		}
+		tunName, err := tunOf(p, v)
+		if err != nil {
+			return err
+		}
+		table := steerTable(tunName)
+		d.routes[route{dst: netip.MustParsePrefix("0.0.0.0/0"), dev: tunName, table: table}.key()] =
+			route{dst: netip.MustParsePrefix("0.0.0.0/0"), dev: tunName, table: table}
+		d.routes[route{dst: netip.MustParsePrefix("::/0"), dev: tunName, table: table}.key()] =
+			route{dst: netip.MustParsePrefix("::/0"), dev: tunName, table: table}
+		for _, b := range bindings[ss.Key] {
+			ln, ok := linuxOf[ifname.Logical(b.ifname)]
+			if !ok {
+				continue
+			}
+			if b.dir == "input" {
+				for _, v6 := range []bool{false, true} {
+					r := rule{pref: PrefInputBinding, iif: ln, v6: v6, table: table}
+					d.rules[r.key()] = r
+				}
+				continue
+			}
+			for pfx := range d.links[ln].addrs { // output: what leaves by the link's subnets
+				r := rule{pref: PrefOutputBinding, dst: pfx.Masked(), v6: pfx.Addr().Is6(), table: table}
+				d.rules[r.key()] = r
+			}
+		}
+	}
+	return nil
+}
+
+type binding struct{ ifname, dir string }
+
+// interfaceBindings lists, per service-set, the logical interfaces it is
+// applied to (unit N family inet|inet6 service input|output).
+func interfaceBindings(root *tree.Node) map[string][]binding {
+	out := map[string][]binding{}
+	for _, ifd := range active(child(root, "interfaces"), "interface") {
+		for _, u := range active(ifd, "unit") {
+			fam := child(u, "family")
+			for _, f := range []string{"inet", "inet6"} {
+				sv := child(child(fam, f), "service")
+				for _, dir := range []string{"input", "output"} {
+					for _, s := range active(child(sv, dir), "service-set") {
+						out[s.Key] = append(out[s.Key], binding{ifd.Key + "." + u.Key, dir})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// static adds the static routes, and the rules that make packets coming
+// back from service interfaces skip the service routes.
+func (d *desired) static(root *tree.Node, names *ifname.Map, linuxOf map[string]string) error {
+	ro := child(root, "routing-options")
+	st := child(ro, "static")
+	for _, r := range active(st, "route") {
+		p := tree.Path{ro.Step(), st.Step(), r.Step()}
+		dst, err := netip.ParsePrefix(r.Key)
+		if err != nil {
+			return configd.PathDiagnostic(p, "", "%v", err)
+		}
+		rt := route{dst: dst.Masked(), table: 254}
+		if _, ok := r.Leaf("discard"); ok {
+			rt.blackhole = true
+		}
+		for _, nh := range active(r, "next-hop") {
+			if a, err := netip.ParseAddr(nh.Value); err == nil {
+				rt.gws = append(rt.gws, a)
+				continue
+			}
+			ln, ok := linuxOf[ifname.Logical(nh.Value)]
+			if !ok {
+				if ln, err = names.Linux(nh.Value); err != nil {
+					return configd.PathDiagnostic(p, "next-hop", "%v", err)
+				}
+			}
+			if rt.dev != "" {
+				return configd.PathDiagnostic(p, "next-hop", "gnos supports one interface next hop per route")
+			}
+			rt.dev = ln
+			if l := d.links[ln]; l != nil && l.tun {
+				rt.table = ServiceTable
+			}
+		}
+		if rt.dev != "" && len(rt.gws) > 0 {
+			return configd.PathDiagnostic(p, "next-hop", "mix of address and interface next hops")
+		}
+		if !rt.blackhole && rt.dev == "" && len(rt.gws) == 0 {
+			continue
+		}
+		sort.Slice(rt.gws, func(i, j int) bool { return rt.gws[i].Less(rt.gws[j]) })
+		d.routes[rt.key()] = rt
+	}
+	hasSvc := false
+	for _, rt := range d.routes {
+		hasSvc = hasSvc || rt.table == ServiceTable
+	}
+	for _, l := range d.links {
+		if !l.tun {
+			continue
+		}
+		for _, v6 := range []bool{false, true} {
+			r := rule{pref: PrefFromService, iif: l.linux, v6: v6, table: 254}
+			d.rules[r.key()] = r
+		}
+	}
+	if hasSvc {
+		for _, v6 := range []bool{false, true} {
+			r := rule{pref: PrefServiceRoutes, v6: v6, table: ServiceTable}
+			d.rules[r.key()] = r
+		}
+	}
+	return nil
+}

@@ -1,0 +1,185 @@
+package ifmgr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+
+	"github.com/vishvananda/netns"
+
+	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/internal/ifname"
+	"github.com/gnos/gnos/internal/tun"
+)
+
+// Options configure the interface manager.
+type Options struct {
+	// NetNS is the network namespace to manage; not open (netns.None()):
+	// the namespace gnos runs in.
+	NetNS netns.NsHandle
+	// Names maps Junos names to Linux names (nil: the default rule).
+	Names *ifname.Map
+	Log   *slog.Logger
+}
+
+// Manager is the interface manager, a configd subscriber.
+//
+// Locking: mu guards the fields below it; configd's lock (held while it
+// calls the subscriber) comes first. Linux is only touched on the worker
+// thread.
+type Manager struct {
+	o Options
+	w *worker
+
+	mu      sync.Mutex
+	applied *desired        // what Linux was last programmed with
+	pending *configd.Commit // the commit Prepare programmed
+	next    *desired        // its desired state
+	j       journal         // and how to take it back
+}
+
+// ErrNotPermitted is returned by New without CAP_NET_ADMIN.
+var ErrNotPermitted = errors.New("ifmgr: managing Linux interfaces needs root (CAP_NET_ADMIN)")
+
+// Permitted reports whether this process may program Linux networking.
+func Permitted() bool { return os.Geteuid() == 0 }
+
+// New starts an interface manager for o.NetNS. It fails without root:
+// callers then run without one (inert).
+func New(o Options) (*Manager, error) {
+	if !Permitted() {
+		return nil, ErrNotPermitted
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Names == nil {
+		o.Names = &ifname.Map{}
+	}
+	w, err := startWorker(o.NetNS)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manager{o: o, w: w, applied: &desired{links: map[string]*link{}, routes: map[string]route{}, rules: map[string]rule{}}}
+	if err := w.do(enableForwarding); err != nil {
+		w.stop()
+		return nil, err
+	}
+	return m, nil
+}
+
+// Close stops the worker thread. Linux keeps its configuration.
+func (m *Manager) Close() { m.w.stop() }
+
+// Name is the subscriber name.
+func (m *Manager) Name() string { return "ifmgr" }
+
+// Names returns the name mapping in use.
+func (m *Manager) Names() *ifname.Map { return m.o.Names }
+
+// Validate checks the configuration can be spelled for Linux and that
+// every link it names exists.
+func (m *Manager) Validate(_ context.Context, c *configd.Commit) error {
+	d, err := build(c.New, m.o.Names)
+	if err != nil {
+		return err
+	}
+	return m.w.do(func() error { return check(d) })
+}
+
+// Prepare programs Linux with the new configuration, keeping a journal:
+// a failure halfway undoes what was done and fails the commit; Abort
+// undoes it all when a later step fails.
+func (m *Manager) Prepare(_ context.Context, c *configd.Commit) error {
+	d, err := build(c.New, m.o.Names)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var j journal
+	err = m.w.do(func() error {
+		if err := check(d); err != nil {
+			return err
+		}
+		var err error
+		j, err = run(plan(m.applied, d), false, m.warn)
+		return err
+	})
+	if err != nil {
+		var ce *configd.CommitError
+		if errors.As(err, &ce) {
+			return err
+		}
+		return fmt.Errorf("programming Linux: %w", err)
+	}
+	m.pending, m.next, m.j = c, d, j
+	return nil
+}
+
+// Abort takes back what Prepare did.
+func (m *Manager) Abort(_ context.Context, c *configd.Commit) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.pending != c {
+		return
+	}
+	j := m.j
+	m.pending, m.next, m.j = nil, nil, nil
+	_ = m.w.do(func() error { j.undo(m.warn); return nil })
+}
+
+// Apply makes the prepared state current. For the initial Apply (at
+// start, no Prepare) it programs what it can and logs the rest.
+func (m *Manager) Apply(_ context.Context, c *configd.Commit) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.pending == c {
+		m.applied = m.next
+		m.pending, m.next, m.j = nil, nil, nil
+		return
+	}
+	d, err := build(c.New, m.o.Names)
+	if err != nil {
+		m.o.Log.Error("ifmgr: configuration not applied to Linux", "err", err)
+		return
+	}
+	_ = m.w.do(func() error {
+		_, err := run(plan(m.applied, d), true, m.warn)
+		return err
+	})
+	m.applied = d
+}
+
+func (m *Manager) warn(err error) { m.o.Log.Warn("ifmgr: Linux change failed", "err", err) }
+
+// OpenQueues attaches n queues to the service interface junos (a Junos
+// logical name, ms-0/0/0.1), in the managed namespace. picd reads and
+// writes them.
+func (m *Manager) OpenQueues(junos string, n int) ([]*os.File, error) {
+	ln, err := m.o.Names.Linux(junos)
+	if err != nil {
+		return nil, err
+	}
+	var files []*os.File
+	err = m.w.do(func() error {
+		for i := 0; i < n; i++ {
+			f, err := tun.Open(ln)
+			if err != nil {
+				return err
+			}
+			files = append(files, f)
+		}
+		return nil
+	})
+	if err != nil {
+		for _, f := range files {
+			f.Close()
+		}
+		return nil, err
+	}
+	return files, nil
+}

@@ -1,0 +1,383 @@
+package ifmgr
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"sort"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/internal/tun"
+)
+
+// step is one change to Linux and how to take it back.
+type step struct {
+	what string
+	do   func() error
+	undo func() error // nil: nothing to undo (the change was a no-op)
+}
+
+// journal is the steps a commit made, in order; undone in reverse.
+type journal []step
+
+// check verifies, without changing anything, that d can be programmed:
+// every real link exists.
+func check(d *desired) error {
+	for _, name := range sortedLinks(d) {
+		l := d.links[name]
+		if l.tun {
+			continue
+		}
+		if _, err := netlink.LinkByName(l.linux); err != nil {
+			return configd.PathDiagnostic(l.path, "", "Linux link %s (for %s) does not exist", l.linux, l.junos)
+		}
+	}
+	return nil
+}
+
+func sortedLinks(d *desired) []string {
+	out := make([]string, 0, len(d.links))
+	for n := range d.links {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// plan lists the steps from old to next. Reads of the current state
+// happen while planning; each step's undo restores what it found.
+func plan(old, next *desired) []step {
+	var steps []step
+	add := func(s step) { steps = append(steps, s) }
+	// Links: create TUNs, then state and addresses.
+	for _, name := range sortedLinks(next) {
+		l := next.links[name]
+		o := old.links[name]
+		if l.tun && (o == nil || !o.tun) {
+			add(createTUN(l.linux))
+		}
+		add(linkState(l))
+		for pfx := range l.addrs {
+			if o == nil || !o.addrs[pfx] {
+				add(addrStep(l.linux, pfx, true))
+			}
+		}
+		if o != nil {
+			for pfx := range o.addrs {
+				if !l.addrs[pfx] {
+					add(addrStep(l.linux, pfx, false))
+				}
+			}
+		}
+	}
+	for _, k := range sortedKeys(old.rules) {
+		if _, ok := next.rules[k]; !ok {
+			add(ruleStep(old.rules[k], false))
+		}
+	}
+	for _, k := range sortedKeys(old.routes) {
+		if _, ok := next.routes[k]; !ok {
+			add(routeStep(old.routes[k], false))
+		}
+	}
+	for _, k := range sortedKeys(next.routes) {
+		if _, ok := old.routes[k]; !ok {
+			add(routeStep(next.routes[k], true))
+		}
+	}
+	for _, k := range sortedKeys(next.rules) {
+		if _, ok := old.rules[k]; !ok {
+			add(ruleStep(next.rules[k], true))
+		}
+	}
+	// Links that left the configuration: their addresses go; service
+	// interfaces go entirely.
+	for _, name := range sortedLinks(old) {
+		o := old.links[name]
+		l := next.links[name]
+		if l != nil && (l.tun || !o.tun) {
+			continue
+		}
+		if o.tun {
+			add(deleteTUN(o.linux))
+			continue
+		}
+		for pfx := range o.addrs {
+			add(addrStep(o.linux, pfx, false))
+		}
+	}
+	return steps
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// run executes steps; on a failure it undoes what it did and returns the
+// error. With bestEffort it logs (through warn) and goes on instead.
+func run(steps []step, bestEffort bool, warn func(error)) (journal, error) {
+	var j journal
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			err = fmt.Errorf("%s: %w", s.what, err)
+			if bestEffort {
+				warn(err)
+				continue
+			}
+			j.undo(warn)
+			return nil, err
+		}
+		if s.undo != nil {
+			j = append(j, s)
+		}
+	}
+	return j, nil
+}
+
+// undo takes the journal back, newest first.
+func (j journal) undo(warn func(error)) {
+	for i := len(j) - 1; i >= 0; i-- {
+		if err := j[i].undo(); err != nil {
+			warn(fmt.Errorf("undo %s: %w", j[i].what, err))
+		}
+	}
+}
+
+func createTUN(name string) step {
+	created := false
+	return step{what: "create service interface " + name,
+		do: func() error {
+			_, err := netlink.LinkByName(name)
+			created = err != nil
+			if err := tun.Create(name); err != nil { // exists: checks it is our kind
+				return err
+			}
+			// Packets picd writes back carry sources from anywhere.
+			return sysctl("ipv4/conf/"+name+"/rp_filter", "0")
+		},
+		undo: func() error {
+			if !created {
+				return nil
+			}
+			return delLink(name)
+		}}
+}
+
+func deleteTUN(name string) step {
+	return step{what: "delete service interface " + name,
+		do:   func() error { return delLink(name) },
+		undo: func() error { return tun.Create(name) }}
+}
+
+func delLink(name string) error {
+	l, err := netlink.LinkByName(name)
+	if err != nil {
+		return nil
+	}
+	return netlink.LinkDel(l)
+}
+
+// linkState sets admin state and MTU; its undo restores what it found.
+func linkState(l *link) step {
+	s := step{what: "set " + l.linux}
+	var prevUp bool
+	var prevMTU int
+	s.do = func() error {
+		nl, err := netlink.LinkByName(l.linux)
+		if err != nil {
+			return err
+		}
+		a := nl.Attrs()
+		prevUp, prevMTU = a.Flags&net.FlagUp != 0, a.MTU
+		if l.mtu > 0 && a.MTU != l.mtu {
+			if err := netlink.LinkSetMTU(nl, l.mtu); err != nil {
+				return fmt.Errorf("mtu %d: %w", l.mtu, err)
+			}
+		}
+		if l.down && prevUp {
+			return netlink.LinkSetDown(nl)
+		}
+		if !l.down && !prevUp {
+			return netlink.LinkSetUp(nl)
+		}
+		return nil
+	}
+	s.undo = func() error {
+		nl, err := netlink.LinkByName(l.linux)
+		if err != nil {
+			return nil // gone (a TUN whose creation is undone next)
+		}
+		if nl.Attrs().MTU != prevMTU {
+			if err := netlink.LinkSetMTU(nl, prevMTU); err != nil {
+				return err
+			}
+		}
+		if prevUp {
+			return netlink.LinkSetUp(nl)
+		}
+		return netlink.LinkSetDown(nl)
+	}
+	return s
+}
+
+func ipNet(p netip.Prefix) *net.IPNet {
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+}
+
+// addrStep adds or removes an address; adding one that is there (or
+// removing one that is not) changes nothing and has nothing to undo.
+func addrStep(dev string, p netip.Prefix, add bool) step {
+	verb := map[bool]string{true: "add", false: "delete"}[add]
+	s := step{what: fmt.Sprintf("%s address %s on %s", verb, p, dev)}
+	changed := false
+	apply := func(add bool) error {
+		l, err := netlink.LinkByName(dev)
+		if err != nil {
+			return err
+		}
+		a := &netlink.Addr{IPNet: ipNet(p)}
+		if add {
+			err = netlink.AddrAdd(l, a)
+			if errors.Is(err, unix.EEXIST) {
+				return nil
+			}
+			changed = err == nil
+			return err
+		}
+		err = netlink.AddrDel(l, a)
+		if errors.Is(err, unix.EADDRNOTAVAIL) || errors.Is(err, unix.ENODEV) {
+			return nil
+		}
+		changed = err == nil
+		return err
+	}
+	s.do = func() error { return apply(add) }
+	s.undo = func() error {
+		if !changed {
+			return nil
+		}
+		return apply(!add)
+	}
+	return s
+}
+
+func (r route) netlink() (*netlink.Route, error) {
+	nr := &netlink.Route{Dst: ipNet(r.dst), Table: r.table, Protocol: RouteProtocol}
+	if r.dst.Addr().Is4() {
+		nr.Family = netlink.FAMILY_V4
+	} else {
+		nr.Family = netlink.FAMILY_V6
+	}
+	switch {
+	case r.blackhole:
+		nr.Type = unix.RTN_BLACKHOLE
+	case r.dev != "":
+		l, err := netlink.LinkByName(r.dev)
+		if err != nil {
+			return nil, err
+		}
+		nr.LinkIndex, nr.Scope = l.Attrs().Index, netlink.SCOPE_LINK
+	case len(r.gws) == 1:
+		nr.Gw = r.gws[0].AsSlice()
+	default:
+		for _, g := range r.gws {
+			nr.MultiPath = append(nr.MultiPath, &netlink.NexthopInfo{Gw: g.AsSlice()})
+		}
+	}
+	return nr, nil
+}
+
+func routeStep(r route, add bool) step {
+	verb := map[bool]string{true: "add", false: "delete"}[add]
+	s := step{what: fmt.Sprintf("%s route %s", verb, r.key())}
+	changed := false
+	apply := func(add bool) error {
+		nr, err := r.netlink()
+		if err != nil {
+			if !add {
+				return nil // its link is gone, and the route with it
+			}
+			return err
+		}
+		if add {
+			err = netlink.RouteAdd(nr)
+			if errors.Is(err, unix.EEXIST) {
+				return nil
+			}
+		} else if err = netlink.RouteDel(nr); errors.Is(err, unix.ESRCH) || errors.Is(err, unix.ENOENT) {
+			return nil
+		}
+		changed = err == nil
+		return err
+	}
+	s.do = func() error { return apply(add) }
+	s.undo = func() error {
+		if !changed {
+			return nil
+		}
+		return apply(!add)
+	}
+	return s
+}
+
+func (r rule) netlink() *netlink.Rule {
+	nr := netlink.NewRule()
+	nr.Priority, nr.Table, nr.IifName = r.pref, r.table, r.iif
+	nr.Family = netlink.FAMILY_V4
+	if r.v6 {
+		nr.Family = netlink.FAMILY_V6
+	}
+	if r.dst.IsValid() {
+		nr.Dst = ipNet(r.dst)
+	}
+	return nr
+}
+
+func ruleStep(r rule, add bool) step {
+	verb := map[bool]string{true: "add", false: "delete"}[add]
+	s := step{what: fmt.Sprintf("%s rule %s", verb, r.key())}
+	changed := false
+	apply := func(add bool) error {
+		var err error
+		if add {
+			if err = netlink.RuleAdd(r.netlink()); errors.Is(err, unix.EEXIST) {
+				return nil
+			}
+		} else if err = netlink.RuleDel(r.netlink()); errors.Is(err, unix.ENOENT) {
+			return nil
+		}
+		changed = err == nil
+		return err
+	}
+	s.do = func() error { return apply(add) }
+	s.undo = func() error {
+		if !changed {
+			return nil
+		}
+		return apply(!add)
+	}
+	return s
+}
+
+// enableForwarding turns on IPv4 and IPv6 forwarding: a router forwards.
+func enableForwarding() error {
+	for _, p := range []string{"ipv4/ip_forward", "ipv6/conf/all/forwarding"} {
+		if err := sysctl(p, "1"); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	for _, p := range []string{"ipv4/conf/all/rp_filter", "ipv4/conf/default/rp_filter"} {
+		_ = sysctl(p, "0")
+	}
+	return nil
+}

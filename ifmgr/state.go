@@ -1,0 +1,65 @@
+package ifmgr
+
+import (
+	"net"
+
+	"github.com/vishvananda/netlink"
+)
+
+// LinkState is a Linux link as `show interfaces` reports it.
+type LinkState struct {
+	Linux     string
+	Index     int
+	Kind      string // veth, tun, …
+	AdminUp   bool
+	OperUp    bool
+	MTU       int
+	MAC       string
+	Addrs     []string // with prefix length
+	RxPackets uint64
+	TxPackets uint64
+	RxBytes   uint64
+	TxBytes   uint64
+	RxErrors  uint64
+	TxErrors  uint64
+	RxDropped uint64
+	TxDropped uint64
+}
+
+// Link returns the state of the Linux link behind a Junos interface
+// (physical or logical); ok is false when the name does not map or the
+// link does not exist.
+func (m *Manager) Link(junos string) (st LinkState, ok bool) {
+	ln, err := m.o.Names.Linux(junos)
+	if err != nil {
+		return st, false
+	}
+	err = m.w.do(func() error {
+		l, err := netlink.LinkByName(ln)
+		if err != nil {
+			return err
+		}
+		a := l.Attrs()
+		st = LinkState{Linux: a.Name, Index: a.Index, Kind: l.Type(), AdminUp: a.Flags&net.FlagUp != 0,
+			OperUp: a.Flags&net.FlagRunning != 0 && a.Flags&net.FlagUp != 0, MTU: a.MTU}
+		if len(a.HardwareAddr) > 0 {
+			st.MAC = a.HardwareAddr.String()
+		}
+		if s := a.Statistics; s != nil {
+			st.RxPackets, st.TxPackets, st.RxBytes, st.TxBytes = s.RxPackets, s.TxPackets, s.RxBytes, s.TxBytes
+			st.RxErrors, st.TxErrors, st.RxDropped, st.TxDropped = s.RxErrors, s.TxErrors, s.RxDropped, s.TxDropped
+		}
+		addrs, err := netlink.AddrList(l, netlink.FAMILY_ALL)
+		if err != nil {
+			return err
+		}
+		for _, ad := range addrs {
+			if ad.IP.IsLinkLocalUnicast() {
+				continue
+			}
+			st.Addrs = append(st.Addrs, ad.IPNet.String())
+		}
+		return nil
+	})
+	return st, err == nil
+}

@@ -1,0 +1,169 @@
+// Package ifname maps Junos interface names to Linux link names.
+//
+// Linux link names cannot hold '/' and are at most 15 bytes, so gnos
+// spells a Junos name for Linux by one rule:
+//
+//   - a physical interface replaces '/' with '-': ge-0/0/0 → ge-0-0-0,
+//     ms-0/1/2 → ms-0-1-2; lo0 → lo; fxp0 and em0 keep their names;
+//   - unit 0 of an interface is the link itself: ge-0/0/0.0 → ge-0-0-0;
+//   - any other unit N is the link's sub-interface named the way Linux
+//     names VLAN sub-interfaces: ge-0/0/0.5 → ge-0-0-0.5, ms-0/0/0.1 →
+//     ms-0-0-0.1 (gnos creates service interface units as TUN devices; a
+//     sub-interface of a real port must exist already).
+//
+// The rule is overridable per host by a mapping file (Map): the wiring
+// of a box (which NIC is ge-0/0/1) is a fact about the host, not about
+// the configuration, so it does not belong in the configuration where
+// rollback and load override would move it. Lines hold a Junos name and
+// a Linux name; a physical mapping also renames its units (ge-0/0/1 eth1
+// makes ge-0/0/1.5 eth1.5), a logical mapping overrides one unit.
+package ifname
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// MaxLen is the longest Linux link name (IFNAMSIZ - 1).
+const MaxLen = 15
+
+// FileName is the mapping file's name inside a gnos data directory.
+const FileName = "interfaces.map"
+
+// Map holds overrides of the default rule. The zero Map (or nil) applies
+// the rule alone. A Map is immutable once loaded.
+type Map struct {
+	m map[string]string // Junos name (physical, or logical with unit) → Linux name
+}
+
+// Split returns the physical interface and unit of a Junos name; a name
+// without a unit is unit 0.
+func Split(junos string) (ifd string, unit int, err error) {
+	ifd, u, found := strings.Cut(junos, ".")
+	if !found {
+		return ifd, 0, nil
+	}
+	unit, err = strconv.Atoi(u)
+	if err != nil || unit < 0 {
+		return "", 0, fmt.Errorf("ifname: %q: bad unit", junos)
+	}
+	return ifd, unit, nil
+}
+
+// Logical spells a Junos name with its unit: ge-0/0/0 is ge-0/0/0.0.
+func Logical(junos string) string {
+	if ifd, unit, err := Split(junos); err == nil {
+		return ifd + "." + strconv.Itoa(unit)
+	}
+	return junos
+}
+
+// Linux returns the Linux link name of a Junos physical or logical
+// interface, or an error when the result is not a valid Linux name.
+func (m *Map) Linux(junos string) (string, error) {
+	ifd, unit, err := Split(junos)
+	if err != nil {
+		return "", err
+	}
+	if m != nil {
+		if n, ok := m.m[ifd+"."+strconv.Itoa(unit)]; ok {
+			return n, nil
+		}
+	}
+	base := ""
+	if m != nil {
+		base = m.m[ifd]
+	}
+	if base == "" {
+		switch ifd {
+		case "lo0":
+			base = "lo"
+		default:
+			base = strings.ReplaceAll(ifd, "/", "-")
+		}
+	}
+	name := base
+	if unit != 0 {
+		name += "." + strconv.Itoa(unit)
+	}
+	if err := Valid(name); err != nil {
+		return "", fmt.Errorf("ifname: %s maps to %w; add a line to %s", junos, err, FileName)
+	}
+	return name, nil
+}
+
+// Valid checks a Linux link name.
+func Valid(name string) error {
+	switch {
+	case name == "" || name == "." || name == "..":
+		return fmt.Errorf("invalid Linux name %q", name)
+	case len(name) > MaxLen:
+		return fmt.Errorf("Linux name %q, longer than %d characters", name, MaxLen)
+	case strings.ContainsAny(name, "/ \t\n:"):
+		return fmt.Errorf("invalid Linux name %q", name)
+	}
+	return nil
+}
+
+// Parse reads a mapping: one "JUNOS-NAME LINUX-NAME" per line, '#'
+// comments, blank lines ignored.
+func Parse(b []byte) (*Map, error) {
+	m := &Map{m: map[string]string{}}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for ln := 1; sc.Scan(); ln++ {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) != 2 {
+			return nil, fmt.Errorf("ifname: line %d: want JUNOS-NAME LINUX-NAME", ln)
+		}
+		if _, _, err := Split(f[0]); err != nil {
+			return nil, fmt.Errorf("ifname: line %d: %w", ln, err)
+		}
+		if err := Valid(f[1]); err != nil {
+			return nil, fmt.Errorf("ifname: line %d: %w", ln, err)
+		}
+		if _, dup := m.m[f[0]]; dup {
+			return nil, fmt.Errorf("ifname: line %d: %s mapped twice", ln, f[0])
+		}
+		m.m[f[0]] = f[1]
+	}
+	return m, sc.Err()
+}
+
+// Load reads a mapping file; a missing file is the default rule alone.
+func Load(path string) (*Map, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return &Map{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ifname: %w", err)
+	}
+	return Parse(b)
+}
+
+// String renders the overrides, sorted, in the file's syntax.
+func (m *Map) String() string {
+	if m == nil {
+		return ""
+	}
+	keys := make([]string, 0, len(m.m))
+	for k := range m.m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s %s\n", k, m.m[k])
+	}
+	return b.String()
+}
