@@ -1,0 +1,321 @@
+// Command gnos-bench is `make bench`: it measures every performance target
+// of SPEC.md and writes docs/performance.md's generated section and the
+// plots under docs/perf/.
+//
+// It runs the suites of internal/bench (each `go test -run '^$' -bench P
+// -benchtime Nx -count N -benchmem PKG`, raw output kept in
+// docs/bench-out/), times start-up itself (bin/gnos daemon on a temporary
+// data directory, empty and with the performance configuration committed,
+// until `gnos cli -c 'show version'` answers), runs the live forwarding
+// benchmark (gnos beside nftables) when a `func BenchmarkLive` exists in
+// the tree, and hands the results to internal/bench for the table, the
+// ratios and the plots. Fixed -benchtime counts keep expensive set-ups
+// (the 10,000-service-set configuration, a million sessions) to a few per
+// run, so a full run fits in about 15 minutes on two cores.
+//
+//	make bench                     # full run; rewrites docs/performance.md and docs/perf/*.svg
+//	make bench PROFILE=1           # plus CPU profiles of the data and commit paths, hot spots in the report
+//	make bench BENCH_QUICK=1       # one short run of each: checks the harness, prints, writes nothing
+//	go run ./cmd/gnos-bench -only 'datapath|live' -doc docs/performance.md
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gnos/gnos/internal/bench"
+)
+
+type options struct {
+	quick, profile, noStartup bool
+	only                      string
+	count                     int
+	doc, raw, plots, bin      string
+	startupRuns               int
+}
+
+func main() {
+	var o options
+	flag.BoolVar(&o.quick, "quick", os.Getenv("BENCH_QUICK") != "", "one short run of each benchmark (env BENCH_QUICK)")
+	flag.BoolVar(&o.profile, "profile", os.Getenv("PROFILE") != "", "CPU profiles of the profiled suites, hot spots in the report (env PROFILE)")
+	flag.StringVar(&o.only, "only", os.Getenv("BENCH"), "run only the suites whose name matches this regexp (env BENCH); startup is a suite name too")
+	flag.IntVar(&o.count, "count", 0, "runs per benchmark (default: each suite's own)")
+	flag.StringVar(&o.doc, "doc", "", "report to rewrite (default docs/performance.md on a full run of every suite, none otherwise)")
+	flag.StringVar(&o.raw, "raw", "docs/bench-out", "directory for raw output and profiles")
+	flag.StringVar(&o.plots, "plots", "docs/perf", "directory for the SVG plots (written with the report)")
+	flag.StringVar(&o.bin, "bin", "bin/gnos", "the gnos binary timed for start-up (make bench builds it)")
+	flag.IntVar(&o.startupRuns, "startup-runs", 5, "start-ups timed per data directory")
+	flag.BoolVar(&o.noStartup, "no-startup", false, "skip the start-up timing")
+	flag.Parse()
+	if o.doc == "" && !o.quick && o.only == "" {
+		o.doc = "docs/performance.md"
+	}
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "gnos-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	if err := os.Chdir(root); err != nil {
+		return err
+	}
+	only, err := regexp.Compile(o.only)
+	if err != nil {
+		return fmt.Errorf("-only: %w", err)
+	}
+	if err := os.MkdirAll(o.raw, 0o755); err != nil {
+		return err
+	}
+	started := time.Now()
+	m := machine()
+	var load []float64
+	sample := func() { load = append(load, loadAvg()) }
+	sample()
+
+	suites := append([]bench.Suite(nil), bench.Suites...)
+	var notes []string
+	if pkg := findLive(root); pkg != "" {
+		suites = append(suites, bench.LiveSuite(pkg))
+	} else {
+		notes = append(notes, "Live forwarding: not measured — no `func BenchmarkLive` in the tree yet.")
+	}
+
+	res := bench.Results{}
+	var commands []string
+	var profiles []bench.Profile
+	for _, s := range suites {
+		if !only.MatchString(s.Name) {
+			continue
+		}
+		args := goTestArgs(s, o)
+		var prof string
+		if o.profile && s.Profile {
+			prof = filepath.Join(o.raw, s.Name+".cpu.pprof")
+			args = append(args, "-cpuprofile", abs(prof), "-o", abs(filepath.Join(o.raw, s.Name+".test")))
+		}
+		commands = append(commands, "go "+quoteArgs(args))
+		fmt.Printf("== %s: go %s\n", s.Name, quoteArgs(args))
+		r, err := goTest(args, filepath.Join(o.raw, s.Name+".txt"))
+		res.Merge(r)
+		if err != nil {
+			msg := fmt.Sprintf("Suite %s failed (%v): see %s/%s.txt; its figures are from the runs that completed.", s.Name, err, o.raw, s.Name)
+			if s.Optional && len(r) == 0 {
+				msg = fmt.Sprintf("Suite %s did not run (%v): its figures are not measured.", s.Name, err)
+			}
+			fmt.Println("  " + msg)
+			notes = append(notes, msg)
+		}
+		if prof != "" {
+			if top, err := hotSpots(filepath.Join(o.raw, s.Name+".test"), prof); err == nil {
+				profiles = append(profiles, bench.Profile{Suite: s.Name, File: prof, Top: top})
+			} else {
+				notes = append(notes, fmt.Sprintf("Profile of %s: %v", s.Name, err))
+			}
+		}
+		sample()
+	}
+
+	if !o.noStartup && only.MatchString("startup") {
+		runs := o.startupRuns
+		if o.quick {
+			runs = 1
+		}
+		if o.count > 0 {
+			runs = o.count
+		}
+		cmds, err := startup(o.bin, runs, res)
+		commands = append(commands, cmds...)
+		if err != nil {
+			fmt.Println("  start-up:", err)
+			notes = append(notes, fmt.Sprintf("Start-up timing failed: %v.", err))
+		}
+		sample()
+	}
+
+	m.LoadStart, m.LoadEnd = load[0], load[len(load)-1]
+	for _, l := range load {
+		m.LoadMax = max(m.LoadMax, l)
+	}
+	rows := bench.Evaluate(bench.Figures, res)
+	fmt.Printf("\n%s (%s, load average %.2f → %.2f, max %.2f), in %s:\n", m.Date, m.CPU, m.LoadStart, m.LoadEnd, m.LoadMax, time.Since(started).Round(time.Second))
+	bench.Text(os.Stdout, rows)
+	for _, p := range profiles {
+		fmt.Printf("\nhot spots, %s (%s):\n", p.Suite, p.File)
+		for _, h := range p.Top {
+			fmt.Printf("  %7s %7s  %s\n", h.Flat, h.Cum, h.Func)
+		}
+	}
+	if o.doc == "" {
+		fmt.Println("\n(no report written: quick or partial run; -doc FILE writes one)")
+		return nil
+	}
+
+	rep := bench.Report{Machine: m, Quick: o.quick, Rows: rows, Commands: commands, Profiles: profiles, Notes: notes}
+	caption := fmt.Sprintf("make bench, %s, %s, load %.1f-%.1f; medians, bars min-max", m.Date, m.Commit, m.LoadStart, m.LoadMax)
+	if err := os.MkdirAll(o.plots, 0o755); err != nil {
+		return err
+	}
+	docDir := filepath.Dir(o.doc)
+	for _, p := range bench.Plots {
+		var buf bytes.Buffer
+		if err := p.WriteSVG(&buf, res, caption); err != nil {
+			return err
+		}
+		path := filepath.Join(o.plots, p.File)
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		if rel, err := filepath.Rel(docDir, path); err == nil {
+			rep.Plots = append(rep.Plots, filepath.ToSlash(rel))
+		}
+	}
+	old, err := os.ReadFile(o.doc)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	var sec bytes.Buffer
+	rep.Markdown(&sec)
+	if err := os.WriteFile(o.doc, []byte(bench.Splice(string(old), sec.String())), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nwrote %s and %s/*.svg\n", o.doc, o.plots)
+	return nil
+}
+
+// goTestArgs is the `go test` command line of a suite (without "go").
+func goTestArgs(s bench.Suite, o options) []string {
+	bt, count := s.Benchtime, s.Count
+	if o.quick {
+		bt, count = s.Quick, 1
+	}
+	if o.count > 0 {
+		count = o.count
+	}
+	return []string{"test", "-run", "^$", "-bench", s.Pattern, "-benchtime", bt, "-count", fmt.Sprint(count),
+		"-benchmem", "-timeout", "30m", s.Pkg}
+}
+
+// goTest runs go with args, keeps the whole output in raw, echoes the
+// benchmark result lines, and parses them.
+func goTest(args []string, raw string) (bench.Results, error) {
+	f, err := os.Create(raw)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	cmd := exec.Command("go", args...)
+	w := io.MultiWriter(f, &buf, &echo{})
+	cmd.Stdout, cmd.Stderr = w, w
+	runErr := cmd.Run()
+	res, _, err := bench.Parse(&buf)
+	if err != nil {
+		return res, err
+	}
+	return res, runErr
+}
+
+// echo prints the lines a reader of the terminal wants while a suite runs.
+type echo struct{ partial []byte }
+
+func (e *echo) Write(p []byte) (int, error) {
+	e.partial = append(e.partial, p...)
+	for {
+		i := bytes.IndexByte(e.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := string(e.partial[:i])
+		e.partial = e.partial[i+1:]
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "Benchmark") && strings.Contains(t, "/op") || strings.HasPrefix(t, "--- ") ||
+			strings.HasPrefix(t, "FAIL") || strings.HasPrefix(t, "ok ") || strings.HasPrefix(t, "panic:") {
+			fmt.Println("  " + t)
+		}
+	}
+}
+
+func hotSpots(bin, prof string) ([]bench.HotSpot, error) {
+	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=12", bin, prof).CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("pprof: %v: %s", err, firstLine(string(out)))
+	}
+	return bench.ParseTop(string(out), 12), nil
+}
+
+// findLive returns the package holding `func BenchmarkLive`, or "".
+func findLive(root string) string {
+	pkg := ""
+	_ = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if pkg != "" {
+			return filepath.SkipAll
+		}
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if n := d.Name(); path != root && (strings.HasPrefix(n, ".") || n == "testdata" || n == "vendor" || n == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err == nil && bytes.Contains(b, []byte("\nfunc BenchmarkLive")) {
+			rel, _ := filepath.Rel(root, filepath.Dir(path))
+			pkg = "./" + filepath.ToSlash(rel)
+		}
+		return nil
+	})
+	return pkg
+}
+
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", fmt.Errorf("not inside the gnos module")
+	}
+	return filepath.Dir(mod), nil
+}
+
+func abs(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " ^$|*()[]'\"\\?") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		q[i] = a
+	}
+	return strings.Join(q, " ")
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}

@@ -1,0 +1,177 @@
+package bench
+
+import "fmt"
+
+// A Suite is one `go test -run '^$' -bench Pattern -benchtime Benchtime
+// -count Count -benchmem Pkg` invocation. Every benchmark it prints lands
+// in Results; Figures pick what they show.
+type Suite struct {
+	Name      string // short key: raw output docs/bench-out/<Name>.txt, -only
+	Pkg       string // ./configd
+	Pattern   string // -bench regexp
+	Benchtime string // -benchtime of a full run ("3x": fixed counts keep set-ups few)
+	Quick     string // -benchtime of a quick run
+	Count     int    // runs in a full run (a quick run does one)
+	Profile   bool   // -cpuprofile with -profile
+	Optional  bool   // may be absent (the live benchmark): its figures say "not measured"
+}
+
+// Suites are the benchmark runs of `make bench`. The live benchmark's suite
+// is added by the harness when it finds `func BenchmarkLive` in the tree.
+var Suites = []Suite{
+	{Name: "datapath", Pkg: "./pic/plugins/all", Pattern: "^BenchmarkDataPath", Benchtime: "2000000x", Quick: "20000x", Count: 3, Profile: true},
+	{Name: "commit-load", Pkg: "./configd", Pattern: "^Benchmark(LoadCommitPerf|CommitSize)$", Benchtime: "3x", Quick: "1x", Count: 3, Profile: true},
+	{Name: "commit-leaf", Pkg: "./configd", Pattern: "^Benchmark(OneLeafCommitPerf|ComparePerf)$", Benchtime: "50x", Quick: "2x", Count: 3, Profile: true},
+	{Name: "pic-ack", Pkg: "./servicesd", Pattern: "^BenchmarkOneLeafCommitToAck$", Benchtime: "20x", Quick: "2x", Count: 3, Profile: true},
+	{Name: "pic-sync", Pkg: "./servicesd", Pattern: "^BenchmarkLoadCommitToPICSynced$", Benchtime: "1x", Quick: "1x", Count: 3},
+	{Name: "cli", Pkg: "./cli", Pattern: "^BenchmarkCompletePerf$", Benchtime: "100x", Quick: "2x", Count: 3},
+	{Name: "netconf", Pkg: "./netconf", Pattern: "^BenchmarkGetConfiguration", Benchtime: "5000x", Quick: "200x", Count: 3},
+}
+
+// LiveSuite is the run of the live data plane benchmark (gnos beside
+// nftables + conntrack between the same namespaces) found in pkg.
+func LiveSuite(pkg string) Suite {
+	return Suite{Name: "live", Pkg: pkg, Pattern: "^BenchmarkLive", Benchtime: "1x", Quick: "1x", Count: 3, Optional: true}
+}
+
+// Target is a SPEC.md target: the figure (or, with OnRatio, its ratio to
+// the reference) must be ≥ Value (AtLeast) or ≤ Value.
+type Target struct {
+	Text    string // as printed: "≥ 5 Mpps"
+	AtLeast bool
+	Value   float64
+	OnRatio bool
+}
+
+// Met says whether v meets the target.
+func (t Target) Met(v float64) bool {
+	if t.AtLeast {
+		return v >= t.Value
+	}
+	return v <= t.Value
+}
+
+// Ref is the reference a figure is set beside: another benchmark of the
+// same run, in the same units. The ratio printed is figure ÷ reference.
+type Ref struct {
+	Label  string // "bare loop"
+	Bench  string
+	Metric string
+}
+
+// Figure is one row of the report: one metric of one benchmark, scaled to
+// the unit shown. A Bench ending in "*" stands for every benchmark whose
+// name starts with the rest (a row each, the rest of the name in brackets);
+// the reference's Bench then gets the same rest appended when it also ends
+// in "*".
+type Figure struct {
+	Group  string
+	Name   string
+	Bench  string
+	Metric string
+	Scale  float64 // shown = measured × Scale (0 means 1)
+	Unit   string
+	Target *Target
+	Ref    *Ref
+	Note   string
+}
+
+func ge(v float64, text string) *Target { return &Target{Text: text, AtLeast: true, Value: v} }
+func le(v float64, text string) *Target { return &Target{Text: text, Value: v} }
+
+// Groups, in report order.
+const (
+	GroupDataPath = "Data path (one data core, sfw → nat)"
+	GroupCommit   = "Commit path (10,000 service-sets, 50,000 terms)"
+	GroupCLI      = "CLI and start-up"
+	GroupNetconf  = "NETCONF"
+	GroupLive     = "Live forwarding (gnos beside nftables + conntrack)"
+)
+
+// established is the data-path row at n concurrent sessions, beside the
+// bare loop (the memory limit) at the same size.
+func established(n int, label string) Figure {
+	return Figure{Group: GroupDataPath, Name: "established, " + label + " sessions",
+		Bench: fmt.Sprintf("DataPathEstablished/sessions=%d", n), Metric: "Mpps", Unit: "Mpps", Target: ge(5, "≥ 5 Mpps"),
+		Ref: &Ref{Label: "bare loop", Bench: fmt.Sprintf("DataPathBareLoop/sessions=%d", n), Metric: "Mpps"}}
+}
+
+func completion(sub, line string) Figure {
+	return Figure{Group: GroupCLI, Name: "completion of `" + line + "`", Bench: "CompletePerf/" + sub,
+		Metric: "ns/op", Scale: 1e-6, Unit: "ms", Target: le(10, "≤ 10 ms")}
+}
+
+// Figures are the rows of the report; adding a figure is adding a line.
+var Figures = []Figure{
+	established(1_000, "1 K"),
+	established(100_000, "100 K"),
+	established(1_000_000, "1 M"),
+	{Group: GroupDataPath, Name: "new sessions (first packets)", Bench: "DataPathNewSessions", Metric: "Msessions/s", Unit: "M/s", Target: ge(1, "≥ 1 M/s")},
+	{Group: GroupDataPath, Name: "object cache per session (flow + plugin state)", Bench: "DataPathEstablished/sessions=1000000", Metric: "cache-B/session", Unit: "B", Target: le(256, "≤ 256 B")},
+	{Group: GroupDataPath, Name: "object cache for 10 M sessions (projected from B/session)", Bench: "DataPathEstablished/sessions=1000000", Metric: "cache-B/session", Scale: 1e7 / (1 << 30), Unit: "GiB", Target: le(4, "≤ 4 GiB"),
+		Note: "bytes per session × 10 M; the session table adds 48-96 B per session"},
+	{Group: GroupDataPath, Name: "allocations per packet, established (1 M)", Bench: "DataPathEstablished/sessions=1000000", Metric: "allocs/op", Unit: "", Target: le(0, "0")},
+	{Group: GroupDataPath, Name: "allocations per packet, new sessions", Bench: "DataPathNewSessions", Metric: "allocs/op", Unit: "", Target: le(0, "0")},
+	{Group: GroupDataPath, Name: "scaling: 2 data cores, aggregate (100 K sessions each)", Bench: "DataPathScaling/cores=2", Metric: "Mpps", Unit: "Mpps",
+		Target: &Target{Text: "near-linear: ≥ 1.8× one core", AtLeast: true, Value: 1.8, OnRatio: true},
+		Ref:    &Ref{Label: "1 core", Bench: "DataPathScaling/cores=1", Metric: "Mpps"}},
+	{Group: GroupDataPath, Name: "scaling: 4 data cores, aggregate", Bench: "DataPathScaling/cores=4", Metric: "Mpps", Unit: "Mpps",
+		Ref: &Ref{Label: "1 core", Bench: "DataPathScaling/cores=1", Metric: "Mpps"}, Note: "more cores than the machine has"},
+
+	{Group: GroupCommit, Name: "load override + commit (configd, store with fsync)", Bench: "LoadCommitPerf", Metric: "ns/op", Scale: 1e-9, Unit: "s", Target: le(2, "≤ 2 s")},
+	{Group: GroupCommit, Name: "load + commit through the node, until the PIC holds every SSRB", Bench: "LoadCommitToPICSynced", Metric: "median-ms/to-PIC-synced", Scale: 1e-3, Unit: "s",
+		Note: "includes servicesd and the PIC resync; SPEC's 2 s is for load + commit"},
+	{Group: GroupCommit, Name: "one-leaf change: set + commit (configd)", Bench: "OneLeafCommitPerf", Metric: "ns/op", Scale: 1e-6, Unit: "ms", Target: le(50, "≤ 50 ms")},
+	{Group: GroupCommit, Name: "one-leaf change: commit → PIC acknowledgement (median)", Bench: "OneLeafCommitToAck", Metric: "median-ms/commit-to-ack", Unit: "ms", Target: le(50, "≤ 50 ms")},
+	{Group: GroupCommit, Name: "`show | compare` of a one-leaf change", Bench: "ComparePerf", Metric: "ns/op", Scale: 1e-6, Unit: "ms", Target: le(100, "≤ 100 ms")},
+	{Group: GroupCommit, Name: "one-leaf commit at 10,000 beside 1,000 service-sets", Bench: "CommitSize/service-sets=10000/one-leaf", Metric: "ns/op", Scale: 1e-6, Unit: "ms",
+		Target: &Target{Text: "proportional to the change: ≤ 2× at 10× the size", Value: 2, OnRatio: true},
+		Ref:    &Ref{Label: "1,000 service-sets", Bench: "CommitSize/service-sets=1000/one-leaf", Metric: "ns/op"}},
+
+	completion("keyword", "set services serv"),
+	completion("service-set_keys", "set services service-set ss99"),
+	completion("all_service-set_keys", "set services service-set "),
+	completion("deep", "set services stateful-firewall rule r5000 term t1 from "),
+	{Group: GroupCLI, Name: "start-up to `show version`, empty data directory", Bench: "Startup/empty", Metric: "s", Unit: "s", Target: le(1, "≤ 1 s")},
+	{Group: GroupCLI, Name: "start-up to `show version`, performance configuration committed", Bench: "Startup/performance", Metric: "s", Unit: "s", Target: le(1, "≤ 1 s")},
+
+	{Group: GroupNetconf, Name: "small get-configuration RPCs, one session", Bench: "GetConfiguration", Metric: "rpcs/s", Unit: "RPCs/s", Target: ge(1000, "≥ 1,000 RPCs/s")},
+	{Group: GroupNetconf, Name: "concurrent sessions", Bench: "GetConfiguration100Sessions", Metric: "sessions", Unit: "", Target: ge(100, "100")},
+	{Group: GroupNetconf, Name: "RPCs/s over 100 concurrent sessions, aggregate", Bench: "GetConfiguration100Sessions", Metric: "rpcs/s", Unit: "RPCs/s"},
+
+	{Group: GroupLive, Name: "forwarding", Bench: "Live*", Metric: "gnos-pps", Scale: 1e-6, Unit: "Mpps",
+		Ref: &Ref{Label: "nftables", Bench: "Live*", Metric: "nft-pps"}},
+	{Group: GroupLive, Name: "new connections", Bench: "Live*", Metric: "gnos-conn/s", Unit: "conn/s",
+		Ref: &Ref{Label: "nftables", Bench: "Live*", Metric: "nft-conn/s"}},
+}
+
+// Plot is a figure of cost against work size: one line per series, x
+// taken from the benchmark name.
+type Plot struct {
+	File, Title, XLabel, YLabel string
+	LogX, LogY                  bool
+	Series                      []Series
+}
+
+// Series is one line of a plot: every benchmark whose name matches Match
+// (one capture group: the x value), metric × Scale as y.
+type Series struct {
+	Label  string
+	Match  string
+	Metric string
+	Scale  float64
+}
+
+// Plots are written under docs/perf/.
+var Plots = []Plot{
+	{File: "commit-vs-size.svg", Title: "Commit time against configuration size", XLabel: "service-sets (5 firewall terms each)", YLabel: "ms (log)", LogY: true,
+		Series: []Series{
+			{Label: "load override + commit", Match: `^CommitSize/service-sets=(\d+)/load\+commit$`, Metric: "ns/op", Scale: 1e-6},
+			{Label: "one-leaf set + commit", Match: `^CommitSize/service-sets=(\d+)/one-leaf$`, Metric: "ns/op", Scale: 1e-6},
+		}},
+	{File: "pps-vs-sessions.svg", Title: "Data-path throughput against concurrent sessions (one core)", XLabel: "concurrent sessions (log)", YLabel: "Mpps (log)", LogX: true, LogY: true,
+		Series: []Series{
+			{Label: "gnos sfw → nat, established", Match: `^DataPathEstablished/sessions=(\d+)$`, Metric: "Mpps", Scale: 1},
+			{Label: "bare loop (memory limit)", Match: `^DataPathBareLoop/sessions=(\d+)$`, Metric: "Mpps", Scale: 1},
+		}},
+}
