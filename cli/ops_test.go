@@ -57,7 +57,8 @@ exit
 		if a, ok := args[cmd]; ok && a != "" {
 			cmd += " " + a
 		}
-		if c.RPC == "clear-system-commit" || c.Words[0] == "request" || c.RPC == "get-pic-detail" /* shows the picd pid */ {
+		if c.RPC == "clear-system-commit" || c.Words[0] == "request" || c.RPC == "get-pic-detail" /* shows the picd pid */ ||
+			c.RPC == "get-service-set-cpu-statistics" /* real time: servicesd/traffic_test.go */ {
 			continue // changes state; covered by configd tests
 		}
 		for _, display := range []string{"", " | display xml", " | display json"} {

@@ -211,6 +211,14 @@ func (e *Engine) dataPath(name string) (string, error) {
 	return p, nil
 }
 
+// FilePath resolves a file name given to a command inside the file area
+// (FilesDir), refusing anything outside it. Commands registered by other
+// daemons (traffic replay and capture) use it for their files.
+func (s *Session) FilePath(name string) (string, error) { return s.eng.dataPath(name) }
+
+// WriteFile replaces a file atomically: a failed write leaves no half file.
+func WriteFile(path string, data []byte) error { return writeFile(path, data) }
+
 // writeFile replaces a file atomically (temporary file, then rename), so
 // a failed write never leaves half a file.
 func writeFile(path string, data []byte) error {

@@ -30,6 +30,7 @@ type Core struct {
 	ngen   int
 	dead   []*Session // closed during the vector, freed at its end
 	fresh  bool       // a session was created during this vector
+	cpu    coreCPU    // time spent, for cpu-usage (running cores only)
 }
 
 // CoreStats are a data core's counters. The core writes them (plain
@@ -67,9 +68,15 @@ func (c *Core) run(ctx context.Context) {
 			}
 			db.Online(c.id)
 		}
+		t0 := mono()
 		switch {
 		case it.pkts != nil:
+			n := min(len(it.pkts), BatchSize)
+			for i, p := range it.pkts[:n] {
+				c.cpu.sets[i] = p.ServiceSet
+			}
 			c.Process(it.pkts)
+			c.cpu.account(n, mono()-t0)
 		case it.fn != nil:
 			c.now = c.dp.now()
 			it.fn(c)
@@ -79,6 +86,9 @@ func (c *Core) run(ctx context.Context) {
 			c.now = c.dp.now()
 			c.runWheel()
 			c.finish()
+		}
+		if it.pkts == nil {
+			c.cpu.account(0, mono()-t0) // system time
 		}
 		db.Quiesce(c.id)
 	}

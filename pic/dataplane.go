@@ -97,13 +97,14 @@ type DataplaneOptions struct {
 // table shard, a timer wheel and its object-cache magazines; the service
 // sets they serve, published copy-on-write by the control core.
 type Dataplane struct {
-	o        DataplaneOptions
-	epoch    time.Time
-	handlers [MaxPlugins]DataHandler
-	sessions *Class[Session]
-	cores    []*Core
-	sets     atomic.Pointer[setTable]
-	steer    atomic.Pointer[steerTable]
+	o         DataplaneOptions
+	epoch     time.Time
+	handlers  [MaxPlugins]DataHandler
+	sessions  *Class[Session]
+	cores     []*Core
+	sets      atomic.Pointer[setTable]
+	steer     steerTable
+	startMono int64 // mono() at Start, for cpu-usage
 
 	mu      sync.Mutex // guards the fields below (control side)
 	started bool
@@ -240,9 +241,8 @@ func (dp *Dataplane) SetServiceSet(s *SSRB) error {
 	}
 	nt.byID[s.ID] = si
 	dp.sets.Store(nt)
-	dp.steerBy[s.ID] = steerRules(s) // after the set: a steered packet finds it
+	dp.setSteer(s.ID, steerRules(s)) // after the set: a steered packet finds it
 	dp.svcIf[s.ID] = s.ServiceInterface
-	dp.rebuildSteer()
 	return nil
 }
 
@@ -257,9 +257,8 @@ func (dp *Dataplane) DeleteServiceSet(id uint32) {
 		dp.sets.Store(nt)
 	}
 	delete(dp.names, id)
-	delete(dp.steerBy, id)
+	dp.setSteer(id, nil)
 	delete(dp.svcIf, id)
-	dp.rebuildSteer()
 	dp.mu.Unlock()
 	dp.ClearSessions(id, true)
 }
@@ -292,6 +291,7 @@ func (dp *Dataplane) Start(ctx context.Context) {
 		return
 	}
 	dp.started = true
+	dp.startMono = mono()
 	ctx, cancel := context.WithCancel(ctx)
 	dp.stop = cancel
 	for _, c := range dp.cores {

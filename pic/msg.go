@@ -172,20 +172,25 @@ type Status struct {
 	DataPath     *DataStats     `json:"data-path,omitempty"`
 	Sessions     []SessionInfo  `json:"sessions,omitempty"` // when a Query asked for them
 	Rows         []ShowRow      `json:"rows,omitempty"`     // a plugin command's reply
+	Traffic      *TrafficStatus `json:"traffic,omitempty"`  // a traffic request's reply
+	CPU          []CPUUsage     `json:"cpu,omitempty"`      // cpu-usage: per service-set, then system and idle
 }
 
 // Query asks a PIC's status for its sessions (show services sessions).
 type Query struct {
-	Sessions   bool   `json:"sessions,omitempty"`
-	ServiceSet string `json:"service-set,omitempty"`
-	Source     string `json:"source-prefix,omitempty"`
-	Dest       string `json:"destination-prefix,omitempty"`
-	Proto      uint8  `json:"protocol,omitempty"`
-	Extensive  bool   `json:"extensive,omitempty"`
-	Limit      int    `json:"limit,omitempty"`
-	Clear      bool   `json:"clear,omitempty"`   // clear services sessions
-	Plugin     string `json:"plugin,omitempty"`  // a plugin command: the plugin
-	Command    string `json:"command,omitempty"` // and its RPC name
+	Sessions   bool        `json:"sessions,omitempty"`
+	ServiceSet string      `json:"service-set,omitempty"`
+	Source     string      `json:"source-prefix,omitempty"`
+	Dest       string      `json:"destination-prefix,omitempty"`
+	Proto      uint8       `json:"protocol,omitempty"`
+	Extensive  bool        `json:"extensive,omitempty"`
+	Limit      int         `json:"limit,omitempty"`
+	Clear      bool        `json:"clear,omitempty"`     // clear services sessions
+	Plugin     string      `json:"plugin,omitempty"`    // a plugin command: the plugin
+	Command    string      `json:"command,omitempty"`   // and its RPC name
+	Interface  string      `json:"interface,omitempty"` // sessions of the service-sets applied there
+	Traffic    *TrafficReq `json:"traffic,omitempty"`   // request services traffic …
+	CPU        bool        `json:"cpu,omitempty"`       // show services service-sets cpu-usage
 }
 
 // HeldSSRB is what the PIC holds of one service-set.

@@ -13,17 +13,25 @@ import (
 
 // Port is an in-process packet port on a data plane, in the spirit of a
 // channel link endpoint: Inject puts raw IP packets in (steered to their
-// data cores), and what leaves the data plane is captured (copied) with
-// the side it leaves by. Give Port.Tx to DataplaneOptions.Tx, then Attach
-// the data plane. Safe for concurrent use.
+// data cores), and what leaves the data plane is counted and, while a
+// capture is armed, copied with the side it leaves by. A zero Port is
+// armed with the default limit (tests read what left with Take); a PIC's
+// runtime disarms its port until `request services traffic capture` or a
+// replay asks. Give Port.Tx to DataplaneOptions.Tx, then Attach the data
+// plane. Safe for concurrent use.
 type Port struct {
 	dp       *Dataplane
-	Limit    int // captured packets kept (0: 1<<16); the rest are only counted
 	captured atomic.Uint64
+	off      atomic.Bool // capture disarmed
 
-	mu  sync.Mutex // guards cap
-	cap []Captured
+	mu      sync.Mutex // guards the fields below
+	limit   int
+	cap     []Captured
+	dropped uint64 // left while armed but past the limit
 }
+
+// DefaultCaptureLimit is the number of packets a capture keeps unless told.
+const DefaultCaptureLimit = 1 << 16
 
 // Captured is a packet that left the data plane.
 type Captured struct {
@@ -34,18 +42,47 @@ type Captured struct {
 // Attach connects the port to its data plane.
 func (pt *Port) Attach(dp *Dataplane) { pt.dp = dp }
 
-// Tx is the data plane's output: it copies what leaves.
+// Arm starts a new capture keeping up to limit packets (0: the default),
+// forgetting what an earlier one kept.
+func (pt *Port) Arm(limit int) {
+	pt.mu.Lock()
+	pt.limit, pt.cap, pt.dropped = limit, nil, 0
+	pt.mu.Unlock()
+	pt.off.Store(false)
+}
+
+// Disarm stops capturing and returns what the capture kept, and how many
+// more packets left past its limit.
+func (pt *Port) Disarm() ([]Captured, uint64) {
+	pt.off.Store(true)
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	c, d := pt.cap, pt.dropped
+	pt.cap, pt.dropped = nil, 0
+	return c, d
+}
+
+// Armed reports whether a capture is running.
+func (pt *Port) Armed() bool { return !pt.off.Load() }
+
+// Tx is the data plane's output: it counts what leaves and copies it
+// while a capture is armed.
 func (pt *Port) Tx(_ int, pkts []*Packet) {
 	pt.captured.Add(uint64(len(pkts)))
-	limit := pt.Limit
-	if limit == 0 {
-		limit = 1 << 16
+	if pt.off.Load() {
+		return
 	}
 	pt.mu.Lock()
 	defer pt.mu.Unlock()
+	limit := pt.limit
+	if limit == 0 {
+		limit = DefaultCaptureLimit
+	}
 	for _, p := range pkts {
 		if len(pt.cap) < limit {
 			pt.cap = append(pt.cap, Captured{Side: p.Out, Data: append([]byte(nil), p.Data...)})
+		} else {
+			pt.dropped++
 		}
 	}
 }

@@ -33,6 +33,8 @@ type Runtime struct {
 	seen      map[uint32]bool // during a resync: ids mentioned
 	counters  Counters
 	lastEvent string
+	tr        trafficState // generators started from the CLI
+	cpu       cpuSample    // the last cpu-usage sample
 }
 
 // loaded is a plugin instance on this PIC.
@@ -78,6 +80,7 @@ func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.L
 		}
 	}
 	r.Port = &Port{}
+	r.Port.Disarm() // captures run when the CLI asks
 	dp, err := NewDataplane(DataplaneOptions{Cores: cfg.DataCores, DB: r.DB, Cache: r.Cache, Clock: clk,
 		Plugins: plugins, Tx: r.Port.Tx, Log: log})
 	if err != nil {
@@ -92,6 +95,7 @@ func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.L
 // Close stops the runtime's data cores.
 func (r *Runtime) Close() {
 	if r != nil && r.DP != nil {
+		r.stopTraffic()
 		r.DP.Stop()
 	}
 }
@@ -372,6 +376,14 @@ func (r *Runtime) pluginStatus() []PluginStatus {
 // query adds the data path's figures to a status, and the sessions (or
 // clears them) when q asks. Runs on the control loop.
 func (r *Runtime) query(q *Query, s *Status) {
+	if q != nil && q.Traffic != nil {
+		s.Traffic = r.traffic(q.Traffic)
+		return
+	}
+	if q != nil && q.CPU {
+		s.CPU = r.cpuUsage()
+		return
+	}
 	if q != nil && q.Plugin != "" {
 		l := r.plugins[q.Plugin]
 		if l == nil {
@@ -414,6 +426,15 @@ func (r *Runtime) query(q *Query, s *Status) {
 			st := r.DP.Stats()
 			s.DataPath = &st
 			return // no such service-set on this PIC: nothing to show
+		}
+	}
+	if q.Interface != "" {
+		f.Sets = []bool{}
+		for id := range r.ssrbs {
+			if r.DP.ServesInterface(id, q.Interface) {
+				f.Sets = append(f.Sets, make([]bool, max(0, int(id)+1-len(f.Sets)))...)
+				f.Sets[id] = true
+			}
 		}
 	}
 	if q.Clear {

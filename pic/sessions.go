@@ -39,6 +39,7 @@ type PluginInfo struct {
 // SessionFilter selects sessions; zero fields match everything.
 type SessionFilter struct {
 	ServiceSet uint32 // 0: all
+	Sets       []bool // when set: only service-sets whose id is true here
 	Source     netip.Prefix
 	Dest       netip.Prefix
 	Proto      uint8
@@ -58,6 +59,7 @@ func (f *SessionFilter) match(s *Session) bool {
 	k := &s.Key[Forward]
 	switch {
 	case f.ServiceSet != 0 && s.ServiceSet != f.ServiceSet,
+		f.Sets != nil && (int(s.ServiceSet) >= len(f.Sets) || !f.Sets[s.ServiceSet]),
 		f.Proto != 0 && k.Proto != f.Proto,
 		f.Source.IsValid() && !f.Source.Contains(addrOf(k.Src, k.V6)),
 		f.Dest.IsValid() && !f.Dest.Contains(addrOf(k.Dst, k.V6)):

@@ -1,8 +1,8 @@
 package pic
 
 import (
-	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // Steering: which service-set serves a packet met on an interface.
@@ -15,8 +15,9 @@ import (
 // inside unit (ms-0/0/0.1) meets the input side, what is routed into the
 // outside unit the output side.
 //
-// The table is rebuilt by the control core whenever a service-set is
-// published or deleted, and swapped in whole (copy-on-write): packet
+// The table is updated by the control core whenever a service-set is
+// published or deleted, copy-on-write by shard (a commit touching one
+// service-set of 10,000 copies one small shard, not the table): packet
 // sources (the TUN queues of the live data plane, replay into an
 // interface) read it without locks.
 
@@ -32,9 +33,52 @@ type steerVal struct {
 	side Side
 }
 
-// steerTable maps interfaces to service-sets.
+// steerShards is the number of copy-on-write shards of the table.
+const steerShards = 256
+
+// steerTable maps interfaces to service-sets, in shards published
+// whole.
 type steerTable struct {
-	m map[steerKey]steerVal
+	shards [steerShards]atomic.Pointer[map[steerKey]steerVal]
+}
+
+func (k steerKey) shard() int {
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(k.ifname); i++ {
+		h = (h ^ uint32(k.ifname[i])) * 16777619
+	}
+	return int((h ^ uint32(k.dir)) % steerShards)
+}
+
+// update removes the entries in del that still point at service-set id
+// and adds those in add, copying each shard touched once.
+func (t *steerTable) update(id uint32, del, add map[steerKey]steerVal) {
+	touched := map[int]map[steerKey]steerVal{}
+	shard := func(k steerKey) map[steerKey]steerVal {
+		i := k.shard()
+		m, ok := touched[i]
+		if !ok {
+			m = map[steerKey]steerVal{}
+			if old := t.shards[i].Load(); old != nil {
+				for k, v := range *old {
+					m[k] = v
+				}
+			}
+			touched[i] = m
+		}
+		return m
+	}
+	for k := range del {
+		if m := shard(k); m[k].ss == id {
+			delete(m, k)
+		}
+	}
+	for k, v := range add {
+		shard(k)[k] = v
+	}
+	for i, m := range touched {
+		t.shards[i].Store(&m)
+	}
 }
 
 // steerRules returns the steering entries of one SSRB.
@@ -66,23 +110,17 @@ func unitName(ifname string) string {
 	return ifname
 }
 
-// rebuildSteer recomputes the steering table from the service-sets held.
-// Two service-sets claiming one interface and direction (servicesd
-// refuses such a commit) resolve to the lower id. Control side, dp.mu
+// setSteer replaces service-set id's steering entries (nil: none). Two
+// service-sets claiming one interface and direction (servicesd refuses
+// such a commit) resolve to the one published last. Control side, dp.mu
 // held.
-func (dp *Dataplane) rebuildSteer() {
-	ids := make([]uint32, 0, len(dp.steerBy))
-	for id := range dp.steerBy {
-		ids = append(ids, id)
+func (dp *Dataplane) setSteer(id uint32, rules map[steerKey]steerVal) {
+	dp.steer.update(id, dp.steerBy[id], rules)
+	if rules == nil {
+		delete(dp.steerBy, id)
+	} else {
+		dp.steerBy[id] = rules
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
-	t := &steerTable{m: map[steerKey]steerVal{}}
-	for _, id := range ids { // lower ids last: they win
-		for k, v := range dp.steerBy[id] {
-			t.m[k] = v
-		}
-	}
-	dp.steer.Store(t)
 }
 
 // Steer returns the service-set serving a packet met on ifname (a
@@ -92,11 +130,12 @@ func (dp *Dataplane) rebuildSteer() {
 // service-set is applied there: the packet is not serviced. Lock-free;
 // safe on any goroutine.
 func (dp *Dataplane) Steer(ifname string, dir Side) (ss uint32, side Side, ok bool) {
-	t := dp.steer.Load()
-	if t == nil {
+	k := steerKey{unitName(ifname), dir}
+	m := dp.steer.shards[k.shard()].Load()
+	if m == nil {
 		return 0, 0, false
 	}
-	v, ok := t.m[steerKey{unitName(ifname), dir}]
+	v, ok := (*m)[k]
 	return v.ss, v.side, ok
 }
 

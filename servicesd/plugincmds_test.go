@@ -53,6 +53,7 @@ func TestPluginSessionCommands(t *testing.T) {
 	h.waitSynced("ss1")
 	ssrb, _ := h.n.Services.SSRB("ss1")
 	rt := h.picd().Runtime()
+	rt.Port.Arm(0) // capture what leaves
 	var raw [][]byte
 	for _, src := range []string{"10.0.0.1", "172.16.0.5"} {
 		var p pic.Packet

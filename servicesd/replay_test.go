@@ -203,6 +203,7 @@ func testPcapReplay(t *testing.T, kind string) {
 	h.waitSynced("ss1")
 	ssrb, _ := h.n.Services.SSRB("ss1")
 	rt := h.picd().Runtime()
+	rt.Port.Arm(0) // capture what leaves
 	napt := kind == "napt-44"
 
 	tcp := func(src, dst netip.Addr, sp, dp uint16, flags uint8, seq, ack uint32, n int) pic.PacketSpec {

@@ -21,6 +21,7 @@ func (s *Servicesd) sessionCommands(t *cli.Table) {
 		&cli.Command{Words: []string{"show", "services", "sessions"}, RPC: "get-service-sessions-information",
 			Help: "Show services sessions",
 			Args: []cli.Arg{{Name: "service-set", Value: true, Help: "Name of service set"},
+				{Name: "interface", Value: true, Help: "Service interface or bound interface (ms-0/0/0, ge-0/0/0.0)"},
 				{Name: "source-prefix", Value: true, Help: "Source prefix"},
 				{Name: "destination-prefix", Value: true, Help: "Destination prefix"},
 				{Name: "application-protocol", Value: true, Help: "Protocol (tcp, udp, icmp, icmp6)"},
@@ -32,6 +33,9 @@ func (s *Servicesd) sessionCommands(t *cli.Table) {
 			Help: "Clear services sessions",
 			Args: []cli.Arg{{Name: "service-set", Value: true, Help: "Name of service set"}},
 			Run:  s.clearSessions},
+		&cli.Command{Words: []string{"show", "services", "service-sets", "cpu-usage"},
+			RPC: "get-service-set-cpu-statistics", Help: "Show service-set CPU usage (since the previous show)",
+			Run: s.showCPU, Text: textCPU},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "statistics", "packet-drops"},
 			RPC: "get-service-set-packet-drop-information", Help: "Show service-set packet drops",
 			Run: s.showDrops, Text: textDrops},
@@ -43,7 +47,7 @@ var protoByName = map[string]uint8{"tcp": pic.ProtoTCP, "udp": pic.ProtoUDP, "ic
 var protoNames = map[uint8]string{pic.ProtoTCP: "TCP", pic.ProtoUDP: "UDP", pic.ProtoICMP: "ICMP", pic.ProtoICMPv6: "ICMPV6"}
 
 func (s *Servicesd) showSessions(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	q := &pic.Query{Sessions: true, ServiceSet: a["service-set"], Source: a["source-prefix"],
+	q := &pic.Query{Sessions: true, ServiceSet: a["service-set"], Interface: a["interface"], Source: a["source-prefix"],
 		Dest: a["destination-prefix"], Extensive: a.Has("extensive")}
 	if p := a["application-protocol"]; p != "" {
 		n, ok := protoByName[p]
@@ -140,6 +144,28 @@ func (s *Servicesd) showDrops(ctx context.Context, _ *cli.Session, _ cli.Args, _
 			cli.T("rejects", u(d.Rejects))))
 	}
 	return e, nil
+}
+
+func (s *Servicesd) showCPU(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+	e := cli.E("service-set-cpu-statistics-information")
+	for _, slot := range s.Slots() {
+		st, err := s.PICQuery(ctx, slot, &pic.Query{CPU: true})
+		if err != nil {
+			continue
+		}
+		for _, u := range st.CPU {
+			e.Add(cli.E("service-set-cpu-statistics", cli.T("interface-name", ifname(slot)),
+				cli.T("service-set-name", u.Name), cli.T("cpu-utilization-percent", fmt.Sprintf("%.2f", u.Percent))))
+		}
+	}
+	return e, nil
+}
+
+func textCPU(w io.Writer, e *cli.Elem) {
+	fmt.Fprintf(w, "%-14s %-32s %s\n", "Interface", "Service Set", "CPU Utilization %")
+	for _, c := range e.All("service-set-cpu-statistics") {
+		fmt.Fprintf(w, "%-14s %-32s %17s\n", c.Val("interface-name"), c.Val("service-set-name"), c.Val("cpu-utilization-percent"))
+	}
 }
 
 func textDrops(w io.Writer, e *cli.Elem) {

@@ -47,6 +47,7 @@ func TestShowSessions(t *testing.T) {
 	h.waitSynced("ss1")
 	ssrb, _ := h.n.Services.SSRB("ss1")
 	rt := h.picd().Runtime()
+	rt.Port.Arm(0) // capture what leaves
 	var raw [][]byte
 	for i, dport := range []uint16{80, 80, 80, 23} { // three web sessions, one discarded
 		var p pic.Packet

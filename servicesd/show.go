@@ -42,6 +42,7 @@ func (s *Servicesd) Commands(t *cli.Table) {
 			Run: s.requestPIC},
 	)
 	s.sessionCommands(t)
+	s.trafficCommands(t)
 	s.pluginCommands(t)
 }
 
