@@ -267,6 +267,7 @@ func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 		slot := slotOfSSRB(st.ssrb)
 		out[slot] = append(out[slot], &pic.Update{Op: pic.OpDelete, ID: st.ssrb.ID, Name: name, Gen: s.nextGenLocked()})
 		s.freeIDs = append(s.freeIDs, st.ssrb.ID)
+		s.idsDirty = true
 		delete(s.sets, name)
 	}
 	names := make([]string, 0, len(p.upserts))
@@ -289,7 +290,7 @@ func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 		n.Gen = s.nextGenLocked()
 		op := pic.OpAdd
 		if st == nil {
-			n.ID = s.allocIDLocked()
+			n.ID = s.idForLocked(name)
 			st = &setState{}
 			s.sets[name] = st
 		} else {
@@ -328,6 +329,7 @@ func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 			}
 		}
 	}
+	s.saveIDsLocked()
 	s.lastSent = 0
 	for slot, ups := range out {
 		c := s.conns[slot]

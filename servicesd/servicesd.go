@@ -75,6 +75,8 @@ type Servicesd struct {
 	seq           uint64 // generation sequence within the epoch
 	nextID        uint32
 	freeIDs       []uint32
+	savedIDs      map[string]uint32 // name → id as last saved (ids.go)
+	idsDirty      bool              // an id was assigned or freed since
 	commits       uint64
 	lastSent      int // updates sent by the last commit
 	srv           *grpc.Server
@@ -107,6 +109,9 @@ func New(o Options) (*Servicesd, error) {
 			return nil, fmt.Errorf("servicesd: generation epoch: %w", err)
 		}
 		s.epoch = e
+	}
+	if err := s.loadIDsLocked(); err != nil {
+		return nil, fmt.Errorf("servicesd: service-set ids: %w", err)
 	}
 	return s, nil
 }
