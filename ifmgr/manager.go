@@ -17,7 +17,7 @@ import (
 
 // Options configure the interface manager.
 type Options struct {
-	// NetNS is the network namespace to manage; not open (netns.None()):
+	// NetNS is the network namespace to manage; zero or netns.None():
 	// the namespace gnos runs in.
 	NetNS netns.NsHandle
 	// Names maps Junos names to Linux names (nil: the default rule).

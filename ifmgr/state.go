@@ -2,6 +2,7 @@ package ifmgr
 
 import (
 	"net"
+	"net/netip"
 
 	"github.com/vishvananda/netlink"
 )
@@ -62,4 +63,24 @@ func (m *Manager) Link(junos string) (st LinkState, ok bool) {
 		return nil
 	})
 	return st, err == nil
+}
+
+// Prefixes returns the subnets configured on a logical interface (as
+// last applied), for picd's interface-style output steering.
+func (m *Manager) Prefixes(junos string) []netip.Prefix {
+	ln, err := m.o.Names.Linux(junos)
+	if err != nil {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l := m.applied.links[ln]
+	if l == nil {
+		return nil
+	}
+	var out []netip.Prefix
+	for p := range l.addrs {
+		out = append(out, p.Masked())
+	}
+	return out
 }

@@ -29,7 +29,7 @@ func startWorker(ns netns.NsHandle) (*worker, error) {
 		runtime.LockOSThread()
 		// Never unlocked: a thread moved to another namespace dies with
 		// this goroutine instead of going back to the scheduler.
-		if ns.IsOpen() {
+		if int(ns) > 0 {
 			if err := netns.Set(ns); err != nil {
 				errc <- fmt.Errorf("ifmgr: enter network namespace: %w", err)
 				return

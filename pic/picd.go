@@ -39,6 +39,9 @@ type Options struct {
 	Dial  func() (*grpc.ClientConn, error)
 	Clock clock.Clock
 	Log   *slog.Logger
+	// Live, when set, runs the live data plane: the PIC attaches to the
+	// TUN queues of the service interfaces its service-sets use.
+	Live LiveNet
 }
 
 // Daemon is one picd. Run drives it; Status may be called from any
@@ -78,6 +81,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.mu.Lock()
 		rt := d.rt
 		d.mu.Unlock()
+		rt.closeLive()
 		rt.Close()
 	}()
 	backoff := MinBackoff
@@ -261,12 +265,14 @@ func (d *Daemon) withRuntime(ctx context.Context, m *ToPIC) ([]*FromPIC, error) 
 		if err := rt.EndResync(ctx); err != nil {
 			return nil, err
 		}
+		rt.syncLive()
 		return []*FromPIC{{Synced: m.Resync}}, nil
 	case m.Update != nil:
 		ack, err := rt.Apply(ctx, m.Update)
 		if err != nil {
 			return nil, err
 		}
+		rt.syncLive()
 		return []*FromPIC{{Ack: &ack}}, nil
 	}
 	return nil, nil
@@ -299,6 +305,7 @@ func (d *Daemon) stop(state string) {
 	defer d.mu.Unlock()
 	if d.rt != nil {
 		d.o.Log.Info("pic: going offline", "state", state)
+		d.rt.closeLive()
 		d.rt.Close()
 	}
 	d.rt, d.state = nil, "offline"
@@ -313,6 +320,7 @@ func (d *Daemon) start(ctx context.Context, event string) ([]*FromPIC, error) {
 	old := d.rt
 	d.rt, d.state = nil, "restarting"
 	d.mu.Unlock()
+	old.closeLive()
 	old.Close()
 	rt, err := newRuntime(ctx, cfg, inc, d.o.Log, d.o.Clock)
 	if err != nil {
@@ -325,6 +333,7 @@ func (d *Daemon) start(ctx context.Context, event string) ([]*FromPIC, error) {
 		return nil, err
 	}
 	rt.lastEvent = event
+	rt.attachLive(d.o.Live)
 	d.mu.Lock()
 	d.rt, d.state = rt, "online"
 	d.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gnos/gnos/internal/clock"
 )
@@ -33,8 +34,9 @@ type Runtime struct {
 	seen      map[uint32]bool // during a resync: ids mentioned
 	counters  Counters
 	lastEvent string
-	tr        trafficState // generators started from the CLI
-	cpu       cpuSample    // the last cpu-usage sample
+	live      atomic.Pointer[liveIO] // TUN queues of the live data plane, or nil
+	tr        trafficState           // generators started from the CLI
+	cpu       cpuSample              // the last cpu-usage sample
 }
 
 // loaded is a plugin instance on this PIC.
@@ -82,7 +84,7 @@ func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.L
 	r.Port = &Port{}
 	r.Port.Disarm() // captures run when the CLI asks
 	dp, err := NewDataplane(DataplaneOptions{Cores: cfg.DataCores, DB: r.DB, Cache: r.Cache, Clock: clk,
-		Plugins: plugins, Tx: r.Port.Tx, Log: log})
+		Plugins: plugins, Tx: r.tx, Log: log})
 	if err != nil {
 		return nil, err
 	}

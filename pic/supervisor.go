@@ -20,6 +20,7 @@ type Supervisor struct {
 	Dial  func() (*grpc.ClientConn, error)
 	Clock clock.Clock
 	Log   *slog.Logger
+	Live  LiveNet // the live data plane, or nil
 
 	mu      sync.Mutex
 	running map[Slot]*supervised
@@ -43,7 +44,7 @@ func (s *Supervisor) Start(slot Slot) {
 		s.running = map[Slot]*supervised{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	sv := &supervised{d: New(Options{Slot: slot, Dial: s.Dial, Clock: s.Clock, Log: s.Log}), cancel: cancel}
+	sv := &supervised{d: New(Options{Slot: slot, Dial: s.Dial, Clock: s.Clock, Log: s.Log, Live: s.Live}), cancel: cancel}
 	s.running[slot] = sv
 	s.wg.Add(1)
 	go func() {

@@ -14,11 +14,13 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/vishvananda/netns"
 	"google.golang.org/grpc"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/db"
+	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/netconf"
@@ -37,6 +39,18 @@ type Options struct {
 	// listen there instead of on the ports `system services` configures;
 	// tests use "127.0.0.1:0" for an ephemeral port.
 	NetconfAddr string
+	// Live, when set, runs the live data plane (needs root): the
+	// interface manager programs Linux from the configuration and the
+	// in-process picds service real traffic through TUN service
+	// interfaces. Unset, gnos touches no Linux interface.
+	Live *Live
+}
+
+// Live configures the live data plane.
+type Live struct {
+	// NetNS is the network namespace gnos manages; zero or
+	// (netns.None()): the one it runs in.
+	NetNS netns.NsHandle
 }
 
 // Node is a running gnos system.
@@ -48,6 +62,7 @@ type Node struct {
 	// servicesd and the in-process PIC daemons (issue 4).
 	Services *servicesd.Servicesd
 	PICs     *pic.Supervisor
+	Ifmgr    *ifmgr.Manager  // the live data plane's interface manager, or nil
 	Netconf  *netconf.Server // SSH server: NETCONF, CLI logins
 	grpc     *grpc.Server
 	lis      net.Listener
@@ -90,6 +105,18 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	// `gnos picd` process for the same slot supersedes it).
 	n.PICs = &pic.Supervisor{Clock: o.Clock, Log: o.Log,
 		Dial: func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(o.DataDir)) }}
+	// --- live data plane (issue 7): the interface manager subscribes
+	// before servicesd, so service interfaces exist before any PIC hears
+	// of a service-set using them, and a servicesd failure in Prepare
+	// undoes what it programmed.
+	if o.Live != nil {
+		if err := n.startLive(ctx); err != nil {
+			n.Configd.Close()
+			st.Close()
+			return nil, err
+		}
+	}
+	// --- end live data plane
 	n.Services, err = servicesd.New(servicesd.Options{Store: st, Clock: o.Clock, Log: o.Log,
 		OnPICConfigured: n.PICs.Start})
 	if err == nil {
@@ -138,6 +165,9 @@ func (n *Node) Close() error {
 	n.Netconf.Close()  // netconf
 	n.PICs.Close()     // servicesd (issue 4): in-process picds first, then servicesd
 	n.Services.Close() // servicesd
+	if n.Ifmgr != nil {
+		n.Ifmgr.Close() // live data plane
+	}
 	n.grpc.Stop()
 	<-n.done
 	n.Configd.Close()

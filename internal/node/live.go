@@ -1,0 +1,28 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/gnos/gnos/ifmgr"
+	"github.com/gnos/gnos/internal/ifname"
+)
+
+// startLive starts the interface manager on the namespace o.Live names,
+// with the data directory's interfaces.map, subscribes it to commits and
+// hands it to the in-process picds.
+func (n *Node) startLive(ctx context.Context) error {
+	names, err := ifname.Load(filepath.Join(n.Opts.DataDir, ifname.FileName))
+	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	m, err := ifmgr.New(ifmgr.Options{NetNS: n.Opts.Live.NetNS, Names: names, Log: n.Opts.Log})
+	if err != nil {
+		return fmt.Errorf("node: live data plane: %w", err)
+	}
+	n.Ifmgr = m
+	n.PICs.Live = m
+	n.Configd.Subscribe(ctx, m)
+	return nil
+}

@@ -1,0 +1,344 @@
+package pic
+
+import (
+	"errors"
+	"log/slog"
+	"net/netip"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+)
+
+// The live data plane: service interface units are multi-queue TUN
+// devices (created by the interface manager), and a picd attaches one
+// queue per data core to each unit its service-sets use.
+//
+// Receive: one reader goroutine per queue drains up to BatchSize packets
+// per wake-up (non-blocking reads until EAGAIN), marks them with the
+// service-set and side Steer gives for the unit they came from, and
+// hands the vector to Dataplane.Inject. Transmit: Tx, on data core i,
+// writes what leaves into queue i of the unit on the side the packet
+// leaves by (the outside unit for Output, the inside unit for Input; the
+// one service interface for interface-style service-sets); the kernel
+// then routes it like any packet arriving on that link, and its policy
+// rules send packets arriving from a service interface to the main
+// table, which never leads back into one.
+//
+// Interface-style service-sets share one service interface between
+// their bindings; the unit alone does not say which binding steered a
+// packet into it, so the reader tells them apart the way the kernel's
+// rules steered them: a packet whose destination is in the subnets of an
+// output-bound interface met that binding (Output), anything else the
+// input binding.
+
+// LiveNet is what a picd needs of the host for the live data plane.
+type LiveNet interface {
+	// OpenQueues attaches n queues to the TUN device of a service
+	// interface unit (a Junos logical name, ms-0/0/0.1).
+	OpenQueues(junos string, n int) ([]*os.File, error)
+	// Prefixes returns the subnets configured on a logical interface
+	// (ge-0/0/0.0), which output-bound interface-style steering routes
+	// into its service interface.
+	Prefixes(junos string) []netip.Prefix
+}
+
+// liveIO is one runtime's TUN queues.
+//
+// Locking: mu guards units (control side); the data side reads the
+// copy-on-write tables (out) and each unit's classifier without locks.
+type liveIO struct {
+	net   LiveNet
+	dp    *Dataplane
+	cores int
+	log   *slog.Logger
+
+	mu    sync.Mutex
+	units map[string]*liveUnit // by Junos logical name
+	out   atomic.Pointer[map[uint32][2]*liveUnit]
+	wg    sync.WaitGroup
+}
+
+// liveUnit is one service interface unit's queues.
+type liveUnit struct {
+	name     string
+	q        []*os.File
+	classify atomic.Pointer[classifier]
+	rx, tx   atomic.Uint64
+	drops    atomic.Uint64 // read but steered to no service-set
+	txErrors atomic.Uint64
+}
+
+// classifier picks the (interface, direction) a packet read from a unit
+// was steered from.
+type classifier struct {
+	outputs []steerPrefixes // interface-style output bindings
+	input   string          // interface-style input binding, or the unit itself (next-hop)
+}
+
+type steerPrefixes struct {
+	ifname string
+	pfx    []netip.Prefix
+}
+
+// LiveStats is a service interface unit's traffic, for show commands.
+type LiveStats struct {
+	Interface string `json:"interface"`
+	Queues    int    `json:"queues"`
+	Rx        uint64 `json:"rx"`
+	Tx        uint64 `json:"tx"`
+	Drops     uint64 `json:"drops"`
+	TxErrors  uint64 `json:"tx-errors"`
+}
+
+func newLiveIO(n LiveNet, dp *Dataplane, log *slog.Logger) *liveIO {
+	l := &liveIO{net: n, dp: dp, cores: dp.Cores(), log: log, units: map[string]*liveUnit{}}
+	l.out.Store(&map[uint32][2]*liveUnit{})
+	return l
+}
+
+// sync opens the units the SSRBs use and closes the others; it rebuilds
+// the transmit table and the classifiers. Control side.
+func (l *liveIO) sync(ssrbs map[uint32]*SSRB) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	want := map[string]*classifier{}
+	out := map[uint32][2]*liveUnit{}
+	for _, s := range ssrbs {
+		if s.Outside != "" {
+			want[unitName(s.Inside)] = &classifier{input: unitName(s.Inside)}
+			want[unitName(s.Outside)] = &classifier{input: unitName(s.Outside)}
+			continue
+		}
+		if s.ServiceInterface == "" {
+			continue
+		}
+		c := want[unitName(s.ServiceInterface)]
+		if c == nil {
+			c = &classifier{}
+			want[unitName(s.ServiceInterface)] = c
+		}
+		for _, b := range s.Bindings {
+			if b.Direction == "output" {
+				c.outputs = append(c.outputs, steerPrefixes{unitName(b.Interface), l.net.Prefixes(unitName(b.Interface))})
+			} else if c.input == "" {
+				c.input = unitName(b.Interface)
+			}
+		}
+	}
+	for name, u := range l.units {
+		if want[name] == nil {
+			l.closeUnit(u)
+			delete(l.units, name)
+		}
+	}
+	for name, c := range want {
+		u := l.units[name]
+		if u == nil {
+			q, err := l.net.OpenQueues(name, l.cores)
+			if err != nil {
+				l.log.Error("pic: cannot attach to service interface", "interface", name, "err", err)
+				continue
+			}
+			u = &liveUnit{name: name, q: q}
+			l.units[name] = u
+			for _, f := range q {
+				l.wg.Add(1)
+				go func() {
+					defer l.wg.Done()
+					l.read(u, f)
+				}()
+			}
+		}
+		u.classify.Store(c)
+	}
+	for _, s := range ssrbs {
+		if s.Outside != "" {
+			out[s.ID] = [2]*liveUnit{l.units[unitName(s.Inside)], l.units[unitName(s.Outside)]}
+		} else if u := l.units[unitName(s.ServiceInterface)]; u != nil {
+			out[s.ID] = [2]*liveUnit{u, u}
+		}
+	}
+	l.out.Store(&out)
+}
+
+func (l *liveIO) closeUnit(u *liveUnit) {
+	for _, f := range u.q {
+		f.Close()
+	}
+}
+
+// close stops the readers; Tx writes after it fail harmlessly.
+func (l *liveIO) close() {
+	l.mu.Lock()
+	for _, u := range l.units {
+		l.closeUnit(u)
+	}
+	l.units = map[string]*liveUnit{}
+	l.mu.Unlock()
+	l.out.Store(&map[uint32][2]*liveUnit{})
+	l.wg.Wait()
+}
+
+// stats returns the units' counters, by name.
+func (l *liveIO) stats() []LiveStats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []LiveStats
+	for _, u := range l.units {
+		out = append(out, LiveStats{Interface: u.name, Queues: len(u.q), Rx: u.rx.Load(), Tx: u.tx.Load(),
+			Drops: u.drops.Load(), TxErrors: u.txErrors.Load()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Interface < out[j].Interface })
+	return out
+}
+
+// read serves one queue until it is closed.
+func (l *liveIO) read(u *liveUnit, f *os.File) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	for {
+		batch := make([]*Packet, 0, BatchSize)
+		var rerr error
+		err := rc.Read(func(fd uintptr) bool {
+			for len(batch) < BatchSize {
+				p := new(Packet)
+				n, err := unix.Read(int(fd), p.buf[:])
+				if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
+					return len(batch) > 0
+				}
+				if err != nil {
+					rerr = err
+					return true
+				}
+				p.Data = p.buf[:n]
+				batch = append(batch, p)
+			}
+			return true
+		})
+		if err != nil || (rerr != nil && len(batch) == 0) {
+			return // closed, or the device went away
+		}
+		u.rx.Add(uint64(len(batch)))
+		c := u.classify.Load()
+		kept := batch[:0]
+		for _, p := range batch {
+			if ss, side, ok := l.steer(c, p); ok {
+				p.ServiceSet, p.Side = ss, side
+				kept = append(kept, p)
+			} else {
+				u.drops.Add(1)
+			}
+		}
+		if len(kept) > 0 {
+			l.dp.Inject(kept)
+		}
+	}
+}
+
+// steer returns the service-set and side of a packet read from a unit.
+func (l *liveIO) steer(c *classifier, p *Packet) (uint32, Side, bool) {
+	if c == nil {
+		return 0, 0, false
+	}
+	if len(c.outputs) > 0 {
+		if dst, ok := dstAddr(p.Data); ok {
+			for _, o := range c.outputs {
+				for _, pfx := range o.pfx {
+					if pfx.Contains(dst) {
+						return l.dp.Steer(o.ifname, Output)
+					}
+				}
+			}
+		}
+	}
+	if c.input == "" {
+		return 0, 0, false
+	}
+	return l.dp.Steer(c.input, Input)
+}
+
+func dstAddr(b []byte) (netip.Addr, bool) {
+	switch {
+	case len(b) >= 20 && b[0]>>4 == 4:
+		return netip.AddrFrom4([4]byte(b[16:20])), true
+	case len(b) >= 40 && b[0]>>4 == 6:
+		return netip.AddrFrom16([16]byte(b[24:40])), true
+	}
+	return netip.Addr{}, false
+}
+
+// tx writes what leaves data core core into that core's queue of the unit
+// on the side each packet leaves by. Called on the core's goroutine.
+func (l *liveIO) tx(core int, pkts []*Packet) {
+	out := *l.out.Load()
+	for _, p := range pkts {
+		units, ok := out[p.ServiceSet]
+		if !ok {
+			continue
+		}
+		u := units[p.Out&1]
+		if u == nil {
+			continue
+		}
+		if _, err := u.q[core%len(u.q)].Write(p.Data); err != nil {
+			u.txErrors.Add(1)
+			continue
+		}
+		u.tx.Add(1)
+	}
+}
+
+// tx is the runtime's data plane output: the in-process port (counters,
+// captures) and, when the live data plane runs, the TUN queues. Called
+// on the core's goroutine.
+func (r *Runtime) tx(core int, pkts []*Packet) {
+	r.Port.Tx(core, pkts)
+	if l := r.live.Load(); l != nil {
+		l.tx(core, pkts)
+	}
+}
+
+// attachLive starts the live data plane of the runtime (control side).
+func (r *Runtime) attachLive(n LiveNet) {
+	if n == nil || r == nil || r.DP == nil {
+		return
+	}
+	r.live.Store(newLiveIO(n, r.DP, r.log))
+	r.syncLive()
+}
+
+// syncLive follows the SSRBs held: attach to the service interfaces they
+// use, detach from the others (control side).
+func (r *Runtime) syncLive() {
+	if r == nil {
+		return
+	}
+	if l := r.live.Load(); l != nil {
+		l.sync(r.ssrbs)
+	}
+}
+
+// closeLive stops the live data plane's readers (before the cores stop:
+// a reader may be waiting for a core to take its vector).
+func (r *Runtime) closeLive() {
+	if r == nil {
+		return
+	}
+	if l := r.live.Swap(nil); l != nil {
+		l.close()
+	}
+}
+
+// LiveStats returns the service interfaces' traffic (empty without the
+// live data plane).
+func (r *Runtime) LiveStats() []LiveStats {
+	if l := r.live.Load(); l != nil {
+		return l.stats()
+	}
+	return nil
+}
