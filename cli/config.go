@@ -527,6 +527,11 @@ func (s *Session) load(args []token, out io.Writer, lineLen int) error {
 	if err != nil {
 		return err
 	}
+	if fi, err := os.Stat(path); err == nil {
+		if err := s.cfg.CheckLoadSize(fi.Size()); err != nil { // before reading it
+			return fmt.Errorf("%s: %w", args[1].s, err)
+		}
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("could not read %s: %w", args[1].s, plainFileErr(err))

@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/gnos/gnos/internal/ipc"
 )
@@ -59,7 +61,13 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 	if req.Open == nil {
 		return fmt.Errorf("cli: first message must open the session")
 	}
-	s := e.NewSession(peerUser(ctx), req.Open.Client)
+	user := peerUser(ctx)
+	release, err := e.Acquire(user)
+	if err != nil {
+		return status.Error(codes.ResourceExhausted, err.Error())
+	}
+	defer release()
+	s := e.NewSession(user, req.Open.Client)
 	defer s.Close()
 	if err := st.SendMsg(&Response{Result: Result{Caret: -1}, Prompt: s.Prompt(), Banner: s.Banner()}); err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
@@ -30,6 +31,12 @@ type Engine struct {
 	DataDir string // file list/show/save stay inside it
 	Version string
 	Host    func() HostStats // nil: read the real host
+	// MaxSessionsPerUser bounds one user's concurrent sessions on the
+	// management socket and over SSH (default DefaultMaxSessionsPerUser).
+	MaxSessionsPerUser int
+
+	limitMu sync.Mutex // guards limits
+	limits  sessionLimit
 }
 
 // Session is one CLI session.

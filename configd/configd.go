@@ -48,6 +48,9 @@ type Options struct {
 	Schema *schema.Schema // default: schema.Default()
 	Clock  clock.Clock    // default: clock.Real
 	Log    *slog.Logger
+	// MaxLoad bounds the configuration text one load takes (default
+	// DefaultMaxLoad); see limits.go.
+	MaxLoad int
 }
 
 // Configd is the configuration daemon.
@@ -58,6 +61,7 @@ type Configd struct {
 	log    *slog.Logger
 
 	defaults *tree.Node // junos-defaults (predefined applications); immutable
+	maxLoad  int        // Options.MaxLoad; immutable
 
 	mu          sync.Mutex // guards everything below; held for a whole commit
 	committed   *tree.Node
@@ -91,7 +95,10 @@ func New(ctx context.Context, o Options) (*Configd, error) {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	c := &Configd{store: o.Store, schema: o.Schema, clock: o.Clock, log: o.Log,
+	if o.MaxLoad <= 0 {
+		o.MaxLoad = DefaultMaxLoad
+	}
+	c := &Configd{store: o.Store, schema: o.Schema, clock: o.Clock, log: o.Log, maxLoad: o.MaxLoad,
 		sessions: map[int]*Session{}, started: o.Clock.Now()}
 	def, _, err := format.ParseText(o.Schema.Root, yang.Defaults())
 	if err != nil {

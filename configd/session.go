@@ -297,6 +297,9 @@ const (
 // substituted for the whole candidate (override, update: update keeps
 // unchanged parts shared so only differences count as changes).
 func (s *Session) Load(action LoadAction, f Format, text string) error {
+	if err := s.c.checkLoadSize(int64(len(text))); err != nil {
+		return err
+	}
 	root := s.c.schema.Root
 	if action == LoadSet || f == FormatSet {
 		return s.Edit(func(e *tree.Editor) error {

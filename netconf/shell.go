@@ -59,6 +59,12 @@ func (c crlf) Write(p []byte) (int, error) {
 // user's class does not allow get "permission denied". It returns the exit
 // status.
 func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, lvl Level, term *termState, cmd string) int {
+	release, err := s.cfg.CLI.Acquire(user)
+	if err != nil {
+		fmt.Fprintf(ch, "error: %v\r\n", err)
+		return 1
+	}
+	defer release()
 	sess := s.cfg.CLI.NewSession(user, "cli")
 	defer sess.Close()
 	var out io.Writer = ch

@@ -225,7 +225,7 @@ func (s *Server) register(user string, lvl Level, conn io.Closer) (*Session, err
 	}
 	if s.perUser[user] >= s.cfg.MaxSessionsPerUser {
 		s.log.Warn("netconf: session refused: too many sessions", "user", user)
-		return nil, fmt.Errorf("netconf: too many sessions for %s", user)
+		return nil, fmt.Errorf("netconf: too many sessions for %s (limit %d)", user, s.cfg.MaxSessionsPerUser)
 	}
 	s.nextID++
 	ss := &Session{srv: s, id: s.nextID, user: user, level: lvl, conn: conn, done: make(chan struct{})}
