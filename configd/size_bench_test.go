@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime/pprof"
 	"strings"
 	"testing"
 
@@ -43,19 +44,24 @@ func BenchmarkCommitSize(b *testing.B) {
 				vals := []string{"input", "output"}
 				rule := fmt.Sprintf("r%d", n/2)
 				i := 0
+				// the label lets `make bench PROFILE=1` keep this loop's
+				// samples and drop the set-up's (pprof -tagfocus)
+				labels := pprof.Labels("gnos-bench", "one-leaf")
 				for b.Loop() {
 					i++
-					ps, err := tree.ParseTokens(c.Schema().Root,
-						strings.Fields("services stateful-firewall rule "+rule+" match-direction "+vals[i%2]), tree.ForSet)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := s.Set(ps...); err != nil {
-						b.Fatal(err)
-					}
-					if _, err := s.Commit(context.Background(), configd.CommitOptions{}); err != nil {
-						b.Fatal(err)
-					}
+					pprof.Do(context.Background(), labels, func(ctx context.Context) {
+						ps, err := tree.ParseTokens(c.Schema().Root,
+							strings.Fields("services stateful-firewall rule "+rule+" match-direction "+vals[i%2]), tree.ForSet)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if err := s.Set(ps...); err != nil {
+							b.Fatal(err)
+						}
+						if _, err := s.Commit(ctx, configd.CommitOptions{}); err != nil {
+							b.Fatal(err)
+						}
+					})
 				}
 			})
 		})

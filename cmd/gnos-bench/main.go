@@ -100,12 +100,7 @@ func run(o options) error {
 		if !only.MatchString(s.Name) {
 			continue
 		}
-		args := goTestArgs(s, o)
-		var prof string
-		if o.profile && s.Profile {
-			prof = filepath.Join(o.raw, s.Name+".cpu.pprof")
-			args = append(args, "-cpuprofile", abs(prof), "-o", abs(filepath.Join(o.raw, s.Name+".test")))
-		}
+		args := append(goTestArgs(s, o), s.Pkg)
 		commands = append(commands, "go "+quoteArgs(args))
 		fmt.Printf("== %s: go %s\n", s.Name, quoteArgs(args))
 		r, err := goTest(args, filepath.Join(o.raw, s.Name+".txt"))
@@ -118,14 +113,24 @@ func run(o options) error {
 			fmt.Println("  " + msg)
 			notes = append(notes, msg)
 		}
-		if prof != "" {
-			if top, err := hotSpots(filepath.Join(o.raw, s.Name+".test"), prof); err == nil {
-				profiles = append(profiles, bench.Profile{Suite: s.Name, File: prof, Top: top})
-			} else {
-				notes = append(notes, fmt.Sprintf("Profile of %s: %v", s.Name, err))
-			}
-		}
 		sample()
+	}
+
+	if o.profile {
+		for _, p := range bench.ProfileRuns {
+			if !only.MatchString(p.Name) && !only.MatchString(strings.SplitN(p.Name, "-", 2)[0]) {
+				continue
+			}
+			prof, err := profile(p, o)
+			if err != nil {
+				fmt.Println("  profile:", err)
+				notes = append(notes, fmt.Sprintf("Profile %s: %v.", p.Name, err))
+				continue
+			}
+			commands = append(commands, prof.Command)
+			profiles = append(profiles, prof)
+			sample()
+		}
 	}
 
 	if !o.noStartup && only.MatchString("startup") {
@@ -153,7 +158,7 @@ func run(o options) error {
 	fmt.Printf("\n%s (%s, load average %.2f → %.2f, max %.2f), in %s:\n", m.Date, m.CPU, m.LoadStart, m.LoadEnd, m.LoadMax, time.Since(started).Round(time.Second))
 	bench.Text(os.Stdout, rows)
 	for _, p := range profiles {
-		fmt.Printf("\nhot spots, %s (%s):\n", p.Suite, p.File)
+		fmt.Printf("\nhot spots, %s (%s):\n", p.Name, p.About)
 		for _, h := range p.Top {
 			fmt.Printf("  %7s %7s  %s\n", h.Flat, h.Cum, h.Func)
 		}
@@ -195,7 +200,8 @@ func run(o options) error {
 	return nil
 }
 
-// goTestArgs is the `go test` command line of a suite (without "go").
+// goTestArgs is the `go test` command line of a suite, without "go"
+// and without the package.
 func goTestArgs(s bench.Suite, o options) []string {
 	bt, count := s.Benchtime, s.Count
 	if o.quick {
@@ -205,7 +211,7 @@ func goTestArgs(s bench.Suite, o options) []string {
 		count = o.count
 	}
 	return []string{"test", "-run", "^$", "-bench", s.Pattern, "-benchtime", bt, "-count", fmt.Sprint(count),
-		"-benchmem", "-timeout", "30m", s.Pkg}
+		"-benchmem", "-timeout", "30m"}
 }
 
 // goTest runs go with args, keeps the whole output in raw, echoes the
@@ -248,12 +254,43 @@ func (e *echo) Write(p []byte) (int, error) {
 	}
 }
 
-func hotSpots(bin, prof string) ([]bench.HotSpot, error) {
-	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=12", bin, prof).CombinedOutput()
-	if err != nil {
-		return nil, fmt.Errorf("pprof: %v: %s", err, firstLine(string(out)))
+// profile takes a CPU profile of one benchmark and reads its hot spots.
+func profile(p bench.ProfileRun, o options) (bench.Profile, error) {
+	bt := p.Benchtime
+	if o.quick {
+		bt = "10x"
 	}
-	return bench.ParseTop(string(out), 12), nil
+	prof, bin := abs(filepath.Join(o.raw, p.Name+".cpu.pprof")), abs(filepath.Join(o.raw, p.Name+".test"))
+	args := []string{"test", "-run", "^$", "-bench", p.Pattern, "-benchtime", bt, "-count", "1", "-timeout", "30m",
+		"-cpuprofile", prof, "-o", bin, p.Pkg}
+	fmt.Printf("== profile %s: go %s\n", p.Name, quoteArgs(args))
+	if _, err := goTest(args, filepath.Join(o.raw, p.Name+".profile.txt")); err != nil {
+		return bench.Profile{}, err
+	}
+	top := []string{"tool", "pprof", "-top", "-nodecount=12"}
+	if p.Focus != "" || p.TagFocus != "" {
+		top = append(top, "-relative_percentages")
+	}
+	if p.Focus != "" {
+		top = append(top, "-focus="+p.Focus)
+	}
+	if p.TagFocus != "" {
+		top = append(top, "-tagfocus="+p.TagFocus)
+	}
+	top = append(top, bin, prof)
+	out, err := exec.Command("go", top...).CombinedOutput()
+	if err != nil {
+		return bench.Profile{}, fmt.Errorf("pprof: %v: %s", err, firstLine(string(out)))
+	}
+	rel := func(s string) string {
+		if r, err := filepath.Rel(".", s); err == nil {
+			return r
+		}
+		return s
+	}
+	cmd := "go " + quoteArgs(args[:len(args)-5]) + " -cpuprofile " + rel(prof) + " -o " + rel(bin) + " " + p.Pkg +
+		" && go " + quoteArgs(append(top[:len(top)-2], rel(bin), rel(prof)))
+	return bench.Profile{Name: p.Name, About: p.About, Command: cmd, Top: bench.ParseTop(string(out), 12)}, nil
 }
 
 // findLive returns the package holding `func BenchmarkLive`, or "".

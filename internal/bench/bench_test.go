@@ -103,6 +103,7 @@ func TestEvaluate(t *testing.T) {
 		{"load override + commit (configd, store with fsync)", "pass", "0.56", ""},
 		{"one-leaf change: commit → PIC acknowledgement (median)", "pass", "4.90", ""},
 		{"one-leaf commit at 10,000 beside 1,000 service-sets", "pass", "6.23", "1.08"},
+		{"one-leaf commit, bytes allocated, at 10,000 beside 1,000 service-sets", "MISS", "382", "6.32"},
 		{"completion of `set services service-set `", "pass", "3.10", ""},
 		{"start-up to `show version`, empty data directory", "", "not measured", ""},
 		{"concurrent sessions", "pass", "100", ""},
@@ -141,7 +142,7 @@ func TestMarkdownAndSplice(t *testing.T) {
 	res := canned(t)
 	rep := Report{Machine: Machine{Date: "2026-11-23 14:50 UTC", CPU: "Test CPU", Cores: 2, MemoryGiB: 23.4, Kernel: "6.1", Go: "go1.26", Commit: "abc1234", LoadStart: 1, LoadEnd: 3, LoadMax: 4},
 		Rows: Evaluate(Figures, res), Commands: []string{"go test -run '^$' -bench . ./configd"}, Plots: []string{"perf/commit-vs-size.svg"},
-		Profiles: []Profile{{Suite: "datapath", File: "docs/bench-out/datapath.cpu.pprof", Top: []HotSpot{{"30.00%", "40.00%", "github.com/gnos/gnos/pic.(*Core).Process"}}}}}
+		Profiles: []Profile{{Name: "datapath", About: "established", Command: "go tool pprof -top x", Top: []HotSpot{{"30.00%", "40.00%", "github.com/gnos/gnos/pic.(*Core).Process"}}}}}
 	var sec bytes.Buffer
 	rep.Markdown(&sec)
 	out := sec.String()

@@ -28,8 +28,8 @@ type HotSpot struct {
 
 // Profile is a suite's CPU profile and its hottest functions.
 type Profile struct {
-	Suite, File string
-	Top         []HotSpot
+	Name, About, Command string
+	Top                  []HotSpot
 }
 
 // Report is everything the generated section shows.
@@ -78,7 +78,7 @@ func (r Report) Markdown(w io.Writer) {
 		fmt.Fprintln(w, "\nNo profiles in this run: `make bench PROFILE=1` takes CPU profiles of the data path and the commit path.")
 	}
 	for _, p := range r.Profiles {
-		fmt.Fprintf(w, "\n`%s` (`go tool pprof -top %s`), top by flat CPU:\n\n", p.Suite, p.File)
+		fmt.Fprintf(w, "\n**%s**: %s. Top by flat CPU (`%s`):\n\n", p.Name, p.About, p.Command)
 		fmt.Fprintln(w, "| flat | cum | function |")
 		fmt.Fprintln(w, "|---|---|---|")
 		for _, h := range p.Top {

@@ -152,7 +152,11 @@ func Text(w io.Writer, rows []Row) {
 		if r.Target != nil {
 			target = r.Target.Text
 		}
-		line := fmt.Sprintf("  %-62.62s %-28s %-4s %s", r.Name, strings.TrimSpace(r.Value.String()+" "+r.Unit), r.Status, target)
+		measured := r.Value.String()
+		if r.Value.N > 0 {
+			measured = strings.TrimSpace(measured + " " + r.Unit)
+		}
+		line := fmt.Sprintf("  %-70.70s %-30s %-4s %s", r.Name, measured, r.Status, target)
 		if r.Ref != nil && r.Ratio.N > 0 {
 			line += fmt.Sprintf("  | %s %s %s, ratio %s×", r.Ref.Label, r.RefValue.String(), r.Unit, r.Ratio.String())
 		}

@@ -12,20 +12,40 @@ type Suite struct {
 	Benchtime string // -benchtime of a full run ("3x": fixed counts keep set-ups few)
 	Quick     string // -benchtime of a quick run
 	Count     int    // runs in a full run (a quick run does one)
-	Profile   bool   // -cpuprofile with -profile
 	Optional  bool   // may be absent (the live benchmark): its figures say "not measured"
 }
 
 // Suites are the benchmark runs of `make bench`. The live benchmark's suite
 // is added by the harness when it finds `func BenchmarkLive` in the tree.
 var Suites = []Suite{
-	{Name: "datapath", Pkg: "./pic/plugins/all", Pattern: "^BenchmarkDataPath", Benchtime: "2000000x", Quick: "20000x", Count: 3, Profile: true},
-	{Name: "commit-load", Pkg: "./configd", Pattern: "^Benchmark(LoadCommitPerf|CommitSize)$", Benchtime: "3x", Quick: "1x", Count: 3, Profile: true},
-	{Name: "commit-leaf", Pkg: "./configd", Pattern: "^Benchmark(OneLeafCommitPerf|ComparePerf)$", Benchtime: "50x", Quick: "2x", Count: 3, Profile: true},
-	{Name: "pic-ack", Pkg: "./servicesd", Pattern: "^BenchmarkOneLeafCommitToAck$", Benchtime: "20x", Quick: "2x", Count: 3, Profile: true},
+	{Name: "datapath", Pkg: "./pic/plugins/all", Pattern: "^BenchmarkDataPath", Benchtime: "2000000x", Quick: "20000x", Count: 3},
+	{Name: "commit-load", Pkg: "./configd", Pattern: "^Benchmark(LoadCommitPerf|CommitSize)$", Benchtime: "3x", Quick: "1x", Count: 3},
+	{Name: "commit-leaf", Pkg: "./configd", Pattern: "^Benchmark(OneLeafCommitPerf|ComparePerf)$", Benchtime: "50x", Quick: "2x", Count: 3},
+	{Name: "pic-ack", Pkg: "./servicesd", Pattern: "^BenchmarkOneLeafCommitToAck$", Benchtime: "20x", Quick: "2x", Count: 3},
 	{Name: "pic-sync", Pkg: "./servicesd", Pattern: "^BenchmarkLoadCommitToPICSynced$", Benchtime: "1x", Quick: "1x", Count: 3},
 	{Name: "cli", Pkg: "./cli", Pattern: "^BenchmarkCompletePerf$", Benchtime: "100x", Quick: "2x", Count: 3},
 	{Name: "netconf", Pkg: "./netconf", Pattern: "^BenchmarkGetConfiguration", Benchtime: "5000x", Quick: "200x", Count: 3},
+}
+
+// ProfileRun is a `go test -cpuprofile` run taken with -profile: one
+// benchmark with enough iterations that its measured loop outweighs its
+// set-up, apart from the suites so profiling does not slow their figures.
+// Focus and TagFocus (pprof -focus, -tagfocus) keep the samples of the work
+// measured and drop the set-up's.
+type ProfileRun struct {
+	Name, Pkg, Pattern, Benchtime string
+	Focus, TagFocus               string
+	About                         string // what the profile shows, for the report
+}
+
+// ProfileRuns are the profiles of the data path and the commit path.
+var ProfileRuns = []ProfileRun{
+	{Name: "datapath", Pkg: "./pic/plugins/all", Pattern: "^BenchmarkDataPathEstablished$/^sessions=1000000$", Benchtime: "10000000x",
+		Focus: `pic\.\(\*Core\)\.Process`, About: "established packets at 1 M sessions through sfw → nat (samples under Core.Process; opening the sessions first is about a tenth of them)"},
+	{Name: "commit-load", Pkg: "./configd", Pattern: "^BenchmarkLoadCommitPerf$", Benchtime: "5x",
+		Focus: `configd\.\(\*Session\)\.(Load|Commit)$`, About: "load override + commit of the performance configuration"},
+	{Name: "commit-one-leaf", Pkg: "./configd", Pattern: "^BenchmarkCommitSize$/^service-sets=10000$/^one-leaf$", Benchtime: "300x",
+		TagFocus: "gnos-bench=one-leaf", About: "one-leaf set + commit on the performance configuration (the measured loop only, by pprof label)"},
 }
 
 // LiveSuite is the run of the live data plane benchmark (gnos beside
@@ -127,6 +147,9 @@ var Figures = []Figure{
 	{Group: GroupCommit, Name: "one-leaf commit at 10,000 beside 1,000 service-sets", Bench: "CommitSize/service-sets=10000/one-leaf", Metric: "ns/op", Scale: 1e-6, Unit: "ms",
 		Target: &Target{Text: "proportional to the change: ≤ 2× at 10× the size", Value: 2, OnRatio: true},
 		Ref:    &Ref{Label: "1,000 service-sets", Bench: "CommitSize/service-sets=1000/one-leaf", Metric: "ns/op"}},
+	{Group: GroupCommit, Name: "one-leaf commit, bytes allocated, at 10,000 beside 1,000 service-sets", Bench: "CommitSize/service-sets=10000/one-leaf", Metric: "B/op", Scale: 1e-3, Unit: "kB",
+		Target: &Target{Text: "proportional to the change: ≤ 2× at 10× the size", Value: 2, OnRatio: true},
+		Ref:    &Ref{Label: "1,000 service-sets", Bench: "CommitSize/service-sets=1000/one-leaf", Metric: "B/op"}},
 
 	completion("keyword", "set services serv"),
 	completion("service-set_keys", "set services service-set ss99"),

@@ -48,14 +48,14 @@ func (s Summary) String() string {
 	return fmt.Sprintf("%s [%s – %s]", Num(s.Median), Num(s.Min), Num(s.Max))
 }
 
-// Num formats a figure with three significant digits, without exponent,
-// and with thousands separators above 9,999.
+// Num formats a figure with three significant digits (all the digits of
+// the integer part above 100), without exponent, with thousands separators.
 func Num(v float64) string {
 	a := math.Abs(v)
 	switch {
 	case v == 0:
 		return "0"
-	case a >= 10000:
+	case a >= 1000:
 		return group(fmt.Sprintf("%.0f", v))
 	case a >= 100:
 		return fmt.Sprintf("%.0f", v)
