@@ -5,6 +5,10 @@ set -euo pipefail
 need=()
 command -v yanglint >/dev/null 2>&1 || need+=(libyang-tools)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# Live data plane tests and benchmarks (lab/): ping between namespaces,
+# nftables for the Linux forwarding baseline.
+command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
+command -v nft >/dev/null 2>&1 || need+=(nftables)
 # NETCONF client tests (netconf/python_test.go runs tests/python with
 # Debian's interpreter, where these packages install).
 /usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 || need+=(python3-ncclient)

@@ -1,0 +1,251 @@
+package lab_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/lab"
+	"github.com/gnos/gnos/pic"
+)
+
+// router is a gnos node managing a lab's router namespace.
+type router struct {
+	t   testing.TB
+	lab *lab.Lab
+	n   *node.Node
+	c   *cli.Client
+	log *strings.Builder
+}
+
+func startLab(t testing.TB, name string) *router {
+	t.Helper()
+	if !lab.Permitted() {
+		t.Skip("needs root to build network namespaces")
+	}
+	l := lab.New(fmt.Sprintf("gnos-%s%d", name, os.Getpid()%100000))
+	if err := l.Up(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Down() })
+	ns, err := lab.Handle(l.Router)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ns.Close() })
+	n, err := node.Start(context.Background(), node.Options{DataDir: t.TempDir(), NoSync: true,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		NetconfAddr: "127.0.0.1:0", Live: &node.Live{NetNS: ns}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	cc, err := ipc.DialUnix(node.SocketPath(n.Opts.DataDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cc.Close() })
+	c, err := cli.Dial(context.Background(), cc, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &router{t: t, lab: l, n: n, c: c}
+}
+
+// cli runs lines through the CLI engine and returns the output.
+func (r *router) cli(lines ...string) string {
+	r.t.Helper()
+	var b strings.Builder
+	for _, l := range lines {
+		res, err := r.c.Exec(l)
+		if err != nil {
+			r.t.Fatalf("%s: %v", l, err)
+		}
+		b.WriteString(res.Output)
+	}
+	return b.String()
+}
+
+// configure runs configuration lines, commits, and waits until the PIC
+// holds every service-set of the new configuration.
+func (r *router) configure(lines ...string) {
+	r.t.Helper()
+	out := r.cli(append(append([]string{"configure"}, lines...), "commit", "exit configuration-mode")...)
+	if !strings.Contains(out, "commit complete") {
+		r.t.Fatalf("commit failed:\n%s", out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	slot := pic.Slot{}
+	for _, s := range []string{"fw", "nat"} {
+		if ss, ok := r.n.Services.SSRB(s); ok {
+			if err := r.n.Services.WaitAck(ctx, slot, ss.ID, ss.Gen); err != nil {
+				r.t.Fatalf("PIC never acknowledged %s: %v", s, err)
+			}
+		}
+	}
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t testing.TB, what string, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %v", what, err)
+		}
+		// ping and the dialers below wait on the network themselves:
+		// no extra sleep between attempts.
+	}
+}
+
+var baseConfig = []string{
+	"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 2",
+	"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider object-cache-size 64",
+	"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider policy-db-size 16",
+	"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package stateful-firewall",
+	"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package nat",
+	"set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24",
+	"set interfaces ge-0/0/1 unit 0 family inet address 10.0.2.1/24",
+}
+
+// nextHop puts a service-set between client and server, next-hop style:
+// traffic to the server net is routed into the inside unit, traffic back
+// (to the client net, or to the NAT pool) into the outside unit.
+var nextHop = []string{
+	"set interfaces ms-0/0/0 unit 1 family inet",
+	"set interfaces ms-0/0/0 unit 1 service-domain inside",
+	"set interfaces ms-0/0/0 unit 2 family inet",
+	"set interfaces ms-0/0/0 unit 2 service-domain outside",
+	"set routing-options static route 10.0.2.0/24 next-hop ms-0/0/0.1",
+	"set routing-options static route 10.0.1.0/24 next-hop ms-0/0/0.2",
+}
+
+var firewall = []string{
+	"set applications application tcp-any protocol tcp",
+	"set services stateful-firewall rule fw match-direction input",
+	"set services stateful-firewall rule fw term web from applications junos-http",
+	"set services stateful-firewall rule fw term web then accept",
+	"set services stateful-firewall rule fw term other-tcp from applications tcp-any",
+	"set services stateful-firewall rule fw term other-tcp then reject",
+	"set services service-set fw stateful-firewall-rules fw",
+	"set services service-set fw next-hop-service inside-service-interface ms-0/0/0.1",
+	"set services service-set fw next-hop-service outside-service-interface ms-0/0/0.2",
+}
+
+var nat = []string{
+	"set services nat pool p1 address 203.0.113.1/32",
+	"set services nat pool p1 port range low 20000 high 20999",
+	"set services nat rule nr match-direction input",
+	"set services nat rule nr term t1 from source-address 10.0.1.0/24",
+	"set services nat rule nr term t1 then translated source-pool p1",
+	"set services nat rule nr term t1 then translated translation-type napt-44",
+	"set services service-set nat nat-rules nr",
+	"set services service-set nat next-hop-service inside-service-interface ms-0/0/0.1",
+	"set services service-set nat next-hop-service outside-service-interface ms-0/0/0.2",
+	"set routing-options static route 203.0.113.1/32 next-hop ms-0/0/0.2",
+}
+
+const (
+	web   = lab.ServerAddr + ":80"
+	other = lab.ServerAddr + ":81"
+	echo  = lab.ServerAddr + ":7"
+)
+
+// plain checks ping, TCP and UDP pass and the server sees the client.
+func plain(t *testing.T, r *router) {
+	t.Helper()
+	eventually(t, "ping client -> server", func() error { return lab.Ping(r.lab.Client, lab.ServerAddr) })
+	for _, addr := range []string{web, other} {
+		seen, err := lab.TCPExchange(r.lab.Client, addr, 3*time.Second)
+		if err != nil || seen != lab.ClientAddr {
+			t.Errorf("TCP to %s: server saw %q, %v; want %s", addr, seen, err, lab.ClientAddr)
+		}
+	}
+	if _, err := lab.UDPExchange(r.lab.Client, echo, 3, 100, 3*time.Second); err != nil {
+		t.Errorf("UDP exchange: %v", err)
+	}
+}
+
+func TestLiveDataPlane(t *testing.T) {
+	r := startLab(t, "live")
+	srv, err := lab.Serve(r.lab.Server, 80, 81)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+
+	t.Log("plain forwarding, no service-set")
+	r.configure(baseConfig...)
+	plain(t, r)
+
+	t.Log("next-hop stateful firewall: only TCP/80")
+	r.configure(append(append([]string{}, nextHop...), firewall...)...)
+	eventually(t, "TCP/80 through the firewall", func() error {
+		seen, err := lab.TCPExchange(r.lab.Client, web, 2*time.Second)
+		if err == nil && seen != lab.ClientAddr {
+			return fmt.Errorf("server saw %s, want %s", seen, lab.ClientAddr)
+		}
+		return err
+	})
+	if _, err := lab.TCPExchange(r.lab.Client, other, 2*time.Second); !lab.IsRefused(err) {
+		t.Errorf("TCP/81 through the firewall: got %v, want connection refused (RST)", err)
+	}
+	if _, err := lab.UDPExchange(r.lab.Client, echo, 1, 100, time.Second); !lab.IsTimeout(err) {
+		t.Errorf("UDP through the firewall: got %v, want no answer (dropped)", err)
+	}
+	if err := lab.Ping(r.lab.Client, lab.ServerAddr); err == nil {
+		t.Errorf("ping through the firewall: got an answer, want none (dropped)")
+	}
+	out := r.cli("show services sessions")
+	if !regexp.MustCompile(`Service Set: fw.*\n.*TCP\s+10\.0\.1\.2:\d+ -> 10\.0\.2\.2:80\s+Forward\s+\d+`).MatchString(out) {
+		t.Errorf("show services sessions lacks the TCP/80 session:\n%s", out)
+	}
+	if strings.Contains(out, ":81 ") || strings.Contains(out, "UDP") {
+		t.Errorf("show services sessions shows refused or dropped traffic:\n%s", out)
+	}
+
+	t.Log("next-hop NAT")
+	r.configure(append([]string{"delete services service-set fw"}, nat...)...)
+	eventually(t, "TCP through NAT", func() error {
+		seen, err := lab.TCPExchange(r.lab.Client, web, 2*time.Second)
+		if err == nil && seen != "203.0.113.1" {
+			return fmt.Errorf("server saw %s, want the pool address 203.0.113.1", seen)
+		}
+		return err
+	})
+	local, err := lab.UDPExchange(r.lab.Client, echo, 3, 100, 3*time.Second)
+	if err != nil {
+		t.Fatalf("UDP through NAT: %v", err)
+	}
+	if got := srv.UDPPeer(); got != "203.0.113.1" {
+		t.Errorf("UDP through NAT: server saw %s, want 203.0.113.1", got)
+	}
+	// 3 datagrams each way, 20 + 8 + 100 bytes each.
+	udp := regexp.MustCompile(`Service Set: nat.*\n` +
+		`UDP\s+` + regexp.QuoteMeta(local) + ` -> 10\.0\.2\.2:7\s+Forward\s+3\s+384\n` +
+		`UDP\s+10\.0\.2\.2:7 -> 203\.0\.113\.1:\d+\s+Reverse\s+3\s+384\n`)
+	if out := r.cli("show services sessions"); !udp.MatchString(out) {
+		t.Errorf("show services sessions: want the UDP session of %s with 3 packets / 384 bytes each way, got:\n%s", local, out)
+	}
+
+	t.Log("delete the service-set: plain forwarding again")
+	r.configure("delete services", "delete applications", "delete interfaces ms-0/0/0", "delete routing-options")
+	plain(t, r)
+	if out := r.cli("show services sessions"); strings.Contains(out, "Service Set:") {
+		t.Errorf("sessions remain after the service-sets were deleted:\n%s", out)
+	}
+}
