@@ -42,7 +42,7 @@ func startLab(t testing.TB, name string) *router {
 	}
 	t.Cleanup(func() { ns.Close() })
 	n, err := node.Start(context.Background(), node.Options{DataDir: t.TempDir(), NoSync: true,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Log:         slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		NetconfAddr: "127.0.0.1:0", Live: &node.Live{NetNS: ns}})
 	if err != nil {
 		t.Fatal(err)
