@@ -167,6 +167,7 @@ type table struct {
 type tslot struct {
 	h   uint64 // 0: empty
 	s   *Session
+	ss  uint32 // the session's service-set: compared without touching the session
 	dir Dir
 }
 
@@ -185,7 +186,7 @@ func (t *table) lookup(h uint64, k *FlowKey, ss uint32) (*Session, Dir) {
 		if sl.h == 0 {
 			return nil, 0
 		}
-		if sl.h == h && sl.s.ServiceSet == ss && sl.s.Key[sl.dir] == *k {
+		if sl.h == h && sl.ss == ss && sl.s.Key[sl.dir] == *k {
 			return sl.s, sl.dir
 		}
 	}
@@ -199,7 +200,7 @@ func (t *table) insert(h uint64, s *Session, d Dir) {
 	for t.slots[i].h != 0 {
 		i = (i + 1) & t.mask
 	}
-	t.slots[i] = tslot{h: h, s: s, dir: d}
+	t.slots[i] = tslot{h: h, s: s, ss: s.ServiceSet, dir: d}
 	t.n++
 }
 
