@@ -94,7 +94,7 @@ func run(o options) error {
 	}
 
 	res := bench.Results{}
-	var commands []string
+	commands := []string{"# " + invocation() + ", which runs:"}
 	var profiles []bench.Profile
 	for _, s := range suites {
 		if !only.MatchString(s.Name) {
@@ -103,8 +103,10 @@ func run(o options) error {
 		args := append(goTestArgs(s, o), s.Pkg)
 		commands = append(commands, "go "+quoteArgs(args))
 		fmt.Printf("== %s: go %s\n", s.Name, quoteArgs(args))
+		t0 := time.Now()
 		r, err := goTest(args, filepath.Join(o.raw, s.Name+".txt"))
 		res.Merge(r)
+		fmt.Printf("  (%s, load average %.2f)\n", time.Since(t0).Round(time.Second), loadAvg())
 		if err != nil {
 			msg := fmt.Sprintf("Suite %s failed (%v): see %s/%s.txt; its figures are from the runs that completed.", s.Name, err, o.raw, s.Name)
 			if s.Optional && len(r) == 0 {
@@ -150,6 +152,7 @@ func run(o options) error {
 		sample()
 	}
 
+	m.Elapsed = time.Since(started).Round(time.Second).String()
 	m.LoadStart, m.LoadEnd = load[0], load[len(load)-1]
 	for _, l := range load {
 		m.LoadMax = max(m.LoadMax, l)
@@ -198,6 +201,25 @@ func run(o options) error {
 	}
 	fmt.Printf("\nwrote %s and %s/*.svg\n", o.doc, o.plots)
 	return nil
+}
+
+// invocation is the make command line equivalent to this run.
+func invocation() string {
+	cmd := "make bench"
+	for _, a := range os.Args[1:] {
+		switch {
+		case a == "-profile" || a == "--profile":
+			cmd += " PROFILE=1"
+		case a == "-quick" || a == "--quick":
+			cmd += " BENCH_QUICK=1"
+		default:
+			return "./bin/gnos-bench " + quoteArgs(os.Args[1:])
+		}
+	}
+	if os.Getenv("PROFILE") != "" && !strings.Contains(cmd, "PROFILE") {
+		cmd += " PROFILE=1"
+	}
+	return cmd
 }
 
 // goTestArgs is the `go test` command line of a suite, without "go"

@@ -15,6 +15,7 @@ const (
 // Machine describes where and when the run happened.
 type Machine struct {
 	Date, CPU, Kernel, Go, Commit string
+	Elapsed                       string // how long the run took
 	Cores                         int
 	MemoryGiB                     float64
 	LoadStart, LoadEnd, LoadMax   float64 // one-minute load average
@@ -54,6 +55,9 @@ func (r Report) Markdown(w io.Writer) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "%s, commit %s. %s, %d cores, %.1f GiB of memory, Linux %s, %s.\n", m.Date, m.Commit, m.CPU, m.Cores, m.MemoryGiB, m.Kernel, m.Go)
+	if m.Elapsed != "" {
+		fmt.Fprintf(w, "The run took %s. ", m.Elapsed)
+	}
 	fmt.Fprintf(w, "Load average (1 min) %.2f at the start, %.2f at the end, %.2f at most between suites", m.LoadStart, m.LoadEnd, m.LoadMax)
 	if m.LoadMax >= float64(m.Cores)/2 {
 		fmt.Fprint(w, ": the machine was shared with other work during the run, so absolute figures are pessimistic; the ratios to same-run references are the more telling")
