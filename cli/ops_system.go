@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
@@ -29,6 +28,7 @@ func SystemCommands(t *Table) {
 		&Command{Words: []string{"show", "interfaces"}, RPC: "get-interface-information",
 			Help: "Show interface information",
 			Args: []Arg{{Name: "terse", Help: "Display terse output"},
+				{Name: "extensive", Help: "Display extensive output"},
 				{Name: "interface-name", Positional: true, Help: "Name of physical or logical interface"}},
 			Run: showInterfaces, Text: textInterfaces},
 	)
@@ -196,117 +196,6 @@ func loadAvg() string {
 		return "0.00"
 	}
 	return strings.Fields(string(b))[0]
-}
-
-// showInterfaces reports the configured interfaces. Until the interface
-// manager programs Linux links, state comes from the configuration.
-func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
-	root := s.eng.Configd.Committed()
-	e := E("interface-information")
-	if a.Has("terse") {
-		e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: "terse"}}
-	}
-	name := a["interface-name"]
-	for _, ifd := range root.ChildNamed("interfaces", "").AllNamed("interface") {
-		if ifd.Inactive || (name != "" && ifd.Key != name && !strings.HasPrefix(name, ifd.Key+".")) {
-			continue
-		}
-		admin := "up"
-		if _, ok := ifd.Leaf("disable"); ok {
-			admin = "down"
-		}
-		phy := E("physical-interface", T("name", ifd.Key), T("admin-status", admin), T("oper-status", admin))
-		if d, ok := ifd.Leaf("description"); ok {
-			phy.Add(T("description", d))
-		}
-		if m, ok := ifd.Leaf("mtu"); ok {
-			phy.Add(T("mtu", m))
-		}
-		for _, u := range ifd.AllNamed("unit") {
-			if u.Inactive || (strings.Contains(name, ".") && name != ifd.Key+"."+u.Key) {
-				continue
-			}
-			l := E("logical-interface", T("name", ifd.Key+"."+u.Key), T("admin-status", admin), T("oper-status", admin))
-			fam := u.ChildNamed("family", "")
-			for _, f := range []string{"inet", "inet6"} {
-				fn := fam.ChildNamed(f, "")
-				if fn == nil || fn.Inactive {
-					continue
-				}
-				af := E("address-family", T("address-family-name", f))
-				for _, ad := range fn.AllNamed("address") {
-					if !ad.Inactive {
-						af.Add(E("interface-address", T("ifa-local", ad.Key)))
-					}
-				}
-				l.Add(af)
-			}
-			phy.Add(l)
-		}
-		e.Add(phy)
-	}
-	if name != "" && len(e.Kids) == 0 {
-		return nil, fmt.Errorf("device %s not found", name)
-	}
-	return e, nil
-}
-
-func textInterfaces(w io.Writer, e *Elem) {
-	if len(e.Attrs) == 0 || e.Attrs[0].Value != "terse" {
-		textInterfacesDetail(w, e)
-		return
-	}
-	fmt.Fprintf(w, "%-24s%-6s%-5s%-6s%-23s%s\n", "Interface", "Admin", "Link", "Proto", "Local", "Remote")
-	for _, p := range e.All("physical-interface") {
-		fmt.Fprintf(w, "%-24s%-6s%-5s\n", p.Val("name"), p.Val("admin-status"), p.Val("oper-status"))
-		for _, l := range p.All("logical-interface") {
-			first := true
-			for _, af := range l.All("address-family") {
-				addrs := af.All("interface-address")
-				if len(addrs) == 0 {
-					addrs = []*Elem{T("interface-address", "")}
-				}
-				for _, a := range addrs {
-					if first {
-						fmt.Fprintf(w, "%-24s%-6s%-5s%-6s%s\n", l.Val("name"), l.Val("admin-status"), l.Val("oper-status"), af.Val("address-family-name"), a.Val("ifa-local"))
-						first = false
-					} else {
-						fmt.Fprintf(w, "%-24s%-6s%-5s%-6s%s\n", "", "", "", af.Val("address-family-name"), a.Val("ifa-local"))
-					}
-				}
-			}
-			if first {
-				fmt.Fprintf(w, "%-24s%-6s%-5s\n", l.Val("name"), l.Val("admin-status"), l.Val("oper-status"))
-			}
-		}
-	}
-}
-
-// textInterfacesDetail is the default (non-terse) layout.
-func textInterfacesDetail(w io.Writer, e *Elem) {
-	for _, p := range e.All("physical-interface") {
-		state := "Enabled"
-		if p.Val("admin-status") == "down" {
-			state = "Administratively down"
-		}
-		fmt.Fprintf(w, "Physical interface: %s, %s, Physical link is %s\n", p.Val("name"), state, titleCase(p.Val("oper-status")))
-		if d := p.Val("description"); d != "" {
-			fmt.Fprintf(w, "  Description: %s\n", d)
-		}
-		if m := p.Val("mtu"); m != "" {
-			fmt.Fprintf(w, "  MTU: %s\n", m)
-		}
-		for _, l := range p.All("logical-interface") {
-			fmt.Fprintf(w, "\n  Logical interface %s\n", l.Val("name"))
-			for _, af := range l.All("address-family") {
-				fmt.Fprintf(w, "    Protocol %s\n", af.Val("address-family-name"))
-				for _, a := range af.All("interface-address") {
-					fmt.Fprintf(w, "      Addresses, Local: %s\n", a.Val("ifa-local"))
-				}
-			}
-		}
-		fmt.Fprintln(w)
-	}
 }
 
 func titleCase(s string) string {

@@ -31,6 +31,9 @@ type Engine struct {
 	DataDir string // file list/show/save stay inside it
 	Version string
 	Host    func() HostStats // nil: read the real host
+	// Links returns the live state of the Linux link behind a Junos
+	// interface (the interface manager); nil without the live data plane.
+	Links func(junos string) (LinkState, bool)
 	// MaxSessionsPerUser bounds one user's concurrent sessions on the
 	// management socket and over SSH (default DefaultMaxSessionsPerUser).
 	MaxSessionsPerUser int

@@ -192,6 +192,8 @@ func TestLiveDataPlane(t *testing.T) {
 	r.configure(baseConfig...)
 	plain(t, r)
 
+	showInterfaces(t, r)
+
 	t.Log("next-hop stateful firewall: only TCP/80")
 	r.configure(append(append([]string{}, nextHop...), firewall...)...)
 	eventually(t, "TCP/80 through the firewall", func() error {
@@ -247,5 +249,28 @@ func TestLiveDataPlane(t *testing.T) {
 	plain(t, r)
 	if out := r.cli("show services sessions"); strings.Contains(out, "Service Set:") {
 		t.Errorf("sessions remain after the service-sets were deleted:\n%s", out)
+	}
+}
+
+// showInterfaces checks show interfaces reports netlink's state and
+// counters: the links are up and have carried the traffic just sent.
+func showInterfaces(t *testing.T, r *router) {
+	t.Helper()
+	out := r.cli("show interfaces extensive ge-0/0/0")
+	for _, re := range []string{
+		`Physical interface: ge-0/0/0, Enabled, Physical link is Up\n`,
+		`Interface index: \d+, Linux name: ge-0-0-0\n`,
+		`Link-level type: Ethernet, MTU: 1500\n`,
+		`Input  packets:\s+[1-9]\d*\n`,
+		`Output packets:\s+[1-9]\d*\n`,
+		`Logical interface ge-0/0/0.0\n`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("show interfaces extensive ge-0/0/0 lacks %s:\n%s", re, out)
+		}
+	}
+	out = r.cli("show interfaces terse")
+	if !regexp.MustCompile(`ge-0/0/1.0\s+up\s+up\s+inet\s+10.0.2.1/24`).MatchString(out) {
+		t.Errorf("show interfaces terse: got\n%s\nwant ge-0/0/1.0 up up with 10.0.2.1/24", out)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/ifname"
 )
@@ -25,4 +26,13 @@ func (n *Node) startLive(ctx context.Context) error {
 	n.PICs.Live = m
 	n.Configd.Subscribe(ctx, m)
 	return nil
+}
+
+// linkState is the CLI's view of a Linux link (show interfaces).
+func (n *Node) linkState(junos string) (cli.LinkState, bool) {
+	st, ok := n.Ifmgr.Link(junos)
+	return cli.LinkState{Linux: st.Linux, Index: st.Index, Kind: st.Kind, AdminUp: st.AdminUp, OperUp: st.OperUp,
+		MTU: st.MTU, MAC: st.MAC, RxPackets: st.RxPackets, TxPackets: st.TxPackets, RxBytes: st.RxBytes,
+		TxBytes: st.TxBytes, RxErrors: st.RxErrors, TxErrors: st.TxErrors, RxDropped: st.RxDropped,
+		TxDropped: st.TxDropped}, ok
 }
