@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 )
@@ -21,7 +22,13 @@ import (
 // TestMain lets the test binary act as `gnos daemon` for the crash test.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("GNOS_CRASH_DAEMON"); dir != "" {
-		n, err := node.Start(context.Background(), node.Options{DataDir: dir})
+		// GNOS_CRASH_CLOCK_OFFSET runs the daemon's clock ahead of the
+		// wall clock, as if that much time had passed while it was down.
+		var clk clock.Clock = clock.Real{}
+		if d, err := time.ParseDuration(os.Getenv("GNOS_CRASH_CLOCK_OFFSET")); err == nil {
+			clk = offsetClock{d}
+		}
+		n, err := node.Start(context.Background(), node.Options{DataDir: dir, Clock: clk})
 		if err != nil {
 			fmt.Println("error:", err)
 			os.Exit(1)
@@ -33,10 +40,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func startDaemon(t *testing.T, dir string) *exec.Cmd {
+func startDaemon(t *testing.T, dir string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "GNOS_CRASH_DAEMON="+dir)
+	cmd.Env = append(append(os.Environ(), "GNOS_CRASH_DAEMON="+dir), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
