@@ -17,10 +17,12 @@
 //	make bench PROFILE=1           # plus CPU profiles of the data and commit paths, hot spots in the report
 //	make bench BENCH_QUICK=1       # one short run of each: checks the harness, prints, writes nothing
 //	go run ./cmd/gnos-bench -only 'datapath|live' -doc docs/performance.md
+//	go run ./cmd/gnos-bench -rerender  # the report again from docs/bench-out/last-run.json, measuring nothing
 package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -36,6 +38,7 @@ import (
 
 type options struct {
 	quick, profile, noStartup bool
+	rerender                  bool
 	only                      string
 	count                     int
 	doc, raw, plots, bin      string
@@ -54,11 +57,16 @@ func main() {
 	flag.StringVar(&o.bin, "bin", "bin/gnos", "the gnos binary timed for start-up (make bench builds it)")
 	flag.IntVar(&o.startupRuns, "startup-runs", 5, "start-ups timed per data directory")
 	flag.BoolVar(&o.noStartup, "no-startup", false, "skip the start-up timing")
+	flag.BoolVar(&o.rerender, "rerender", false, "measure nothing: rebuild the report and plots from the last run's "+lastRun+" in -raw")
 	flag.Parse()
 	if o.doc == "" && !o.quick && o.only == "" {
 		o.doc = "docs/performance.md"
 	}
-	if err := run(o); err != nil {
+	do := run
+	if o.rerender {
+		do = rerender
+	}
+	if err := do(o); err != nil {
 		fmt.Fprintln(os.Stderr, "gnos-bench:", err)
 		os.Exit(1)
 	}
@@ -157,10 +165,48 @@ func run(o options) error {
 	for _, l := range load {
 		m.LoadMax = max(m.LoadMax, l)
 	}
-	rows := bench.Evaluate(bench.Figures, res)
-	fmt.Printf("\n%s (%s, load average %.2f → %.2f, max %.2f), in %s:\n", m.Date, m.CPU, m.LoadStart, m.LoadEnd, m.LoadMax, time.Since(started).Round(time.Second))
-	bench.Text(os.Stdout, rows)
-	for _, p := range profiles {
+	rep := bench.Report{Machine: m, Quick: o.quick, Results: res, Commands: commands, Profiles: profiles, Notes: notes}
+	if b, err := json.MarshalIndent(rep, "", "\t"); err == nil {
+		_ = os.WriteFile(filepath.Join(o.raw, lastRun), b, 0o644)
+	}
+	return render(rep, o)
+}
+
+// lastRun, in the raw directory, keeps what a run measured so -rerender
+// can rebuild the report (after a change to the figures or the layout)
+// without measuring again.
+const lastRun = "last-run.json"
+
+func rerender(o options) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	if err := os.Chdir(root); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(filepath.Join(o.raw, lastRun))
+	if err != nil {
+		return err
+	}
+	var rep bench.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return fmt.Errorf("%s: %w", lastRun, err)
+	}
+	if o.doc == "" {
+		o.doc = "docs/performance.md"
+	}
+	return render(rep, o)
+}
+
+// render prints the table and hot spots and, with o.doc, writes the report
+// and the plots.
+func render(rep bench.Report, o options) error {
+	m, res := rep.Machine, rep.Results
+	rep.Rows = bench.Evaluate(bench.Figures, res)
+	fmt.Printf("\n%s (%s, load average %.2f → %.2f, max %.2f), in %s:\n", m.Date, m.CPU, m.LoadStart, m.LoadEnd, m.LoadMax, m.Elapsed)
+	bench.Text(os.Stdout, rep.Rows)
+	for _, p := range rep.Profiles {
 		fmt.Printf("\nhot spots, %s (%s):\n", p.Name, p.About)
 		for _, h := range p.Top {
 			fmt.Printf("  %7s %7s  %s\n", h.Flat, h.Cum, h.Func)
@@ -171,12 +217,12 @@ func run(o options) error {
 		return nil
 	}
 
-	rep := bench.Report{Machine: m, Quick: o.quick, Rows: rows, Commands: commands, Profiles: profiles, Notes: notes}
 	caption := fmt.Sprintf("make bench, %s, %s, load %.1f-%.1f; medians, bars min-max", m.Date, m.Commit, m.LoadStart, m.LoadMax)
 	if err := os.MkdirAll(o.plots, 0o755); err != nil {
 		return err
 	}
 	docDir := filepath.Dir(o.doc)
+	rep.Plots = nil
 	for _, p := range bench.Plots {
 		var buf bytes.Buffer
 		if err := p.WriteSVG(&buf, res, caption); err != nil {

@@ -37,7 +37,8 @@ type Profile struct {
 type Report struct {
 	Machine  Machine
 	Quick    bool
-	Rows     []Row
+	Results  Results
+	Rows     []Row `json:"-"` // Evaluate(Figures, Results)
 	Commands []string
 	Plots    []string // paths relative to docs/
 	Profiles []Profile

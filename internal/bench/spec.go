@@ -197,4 +197,8 @@ var Plots = []Plot{
 			{Label: "gnos sfw → nat, established", Match: `^DataPathEstablished/sessions=(\d+)$`, Metric: "Mpps", Scale: 1},
 			{Label: "bare loop (memory limit)", Match: `^DataPathBareLoop/sessions=(\d+)$`, Metric: "Mpps", Scale: 1},
 		}},
+	{File: "pps-vs-cores.svg", Title: "Data-path aggregate throughput against data cores (100 K sessions each)", XLabel: "data cores", YLabel: "Mpps",
+		Series: []Series{
+			{Label: "gnos sfw → nat, established", Match: `^DataPathScaling/cores=(\d+)$`, Metric: "Mpps", Scale: 1},
+		}},
 }
