@@ -126,6 +126,7 @@ var Figures = []Figure{
 	established(1_000, "1 K"),
 	established(100_000, "100 K"),
 	established(1_000_000, "1 M"),
+	established(10_000_000, "10 M"), // "not measured" until benchSizes in pic/plugins/all has 10 M
 	{Group: GroupDataPath, Name: "new sessions (first packets)", Bench: "DataPathNewSessions", Metric: "Msessions/s", Unit: "M/s", Target: ge(1, "≥ 1 M/s")},
 	{Group: GroupDataPath, Name: "object cache per session (flow + plugin state)", Bench: "DataPathEstablished/sessions=1000000", Metric: "cache-B/session", Unit: "B", Target: le(256, "≤ 256 B")},
 	{Group: GroupDataPath, Name: "object cache for 10 M sessions (projected from B/session)", Bench: "DataPathEstablished/sessions=1000000", Metric: "cache-B/session", Scale: 1e7 / (1 << 30), Unit: "GiB", Target: le(4, "≤ 4 GiB"),
