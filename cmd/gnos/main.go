@@ -16,14 +16,17 @@ import (
 const usage = `usage: gnos <command> [--data DIR] [flags]
 
 commands:
-  run                   all daemons in one process plus the CLI on this terminal
-  daemon                all daemons in the foreground, no CLI
+  run [--live]          all daemons in one process plus the CLI on this terminal
+  daemon [--live]       all daemons in the foreground, no CLI (--live: program
+                        Linux interfaces and service real traffic; needs root)
   cli [-c "cmd"]        CLI client of a running daemon (-c runs one command;
                         stdin not a terminal runs one command per line)
   netconf               NETCONF over stdin/stdout to a running daemon
   picd --fpc F --pic P  one services PIC daemon, connecting to servicesd
   servicesd             (not yet separable: runs inside gnos daemon)
   plugin new NAME       scaffold pic/plugins/NAME
+  lab up|down|status    client/router/server network namespaces with gnos
+                        --live in the router (root; see README)
 `
 
 func main() {
@@ -38,6 +41,7 @@ func main() {
 	echo := fs.Bool("echo", false, "cli: echo each script line after the prompt")
 	fpc := fs.Int("fpc", -1, "picd: FPC slot")
 	picSlot := fs.Int("pic", -1, "picd: PIC slot")
+	live := fs.Bool("live", false, "run, daemon: live data plane (program Linux, TUN service interfaces; root)")
 	_ = fs.Parse(args)
 	if abs, err := filepath.Abs(*data); err == nil {
 		*data = abs // sockets and files are named from it; relative names confuse dialers
@@ -48,9 +52,9 @@ func main() {
 	code := 0
 	switch cmd {
 	case "run":
-		code, err = run(ctx, *data)
+		code, err = run(ctx, *data, *live)
 	case "daemon":
-		err = daemon(ctx, *data)
+		err = daemon(ctx, *data, *live)
 	case "cli":
 		code, err = client(ctx, *data, *command, *echo)
 	case "picd":
@@ -59,6 +63,8 @@ func main() {
 		err = servicesdCmd(ctx, *data)
 	case "plugin":
 		err = pluginNew(fs.Args())
+	case "lab":
+		err = labCmd(ctx, *data, fs.Args())
 	case "netconf":
 		err = netconfStdio(ctx, *data)
 	case "-h", "--help", "help":

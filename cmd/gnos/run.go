@@ -14,8 +14,8 @@ import (
 
 // run starts every daemon in this process and attaches the CLI through
 // the management socket, exactly as `gnos cli` would.
-func run(ctx context.Context, data string) (int, error) {
-	n, err := node.Start(ctx, node.Options{DataDir: data})
+func run(ctx context.Context, data string, live bool) (int, error) {
+	n, err := node.Start(ctx, nodeOptions(data, live))
 	if err != nil {
 		return 1, err
 	}
@@ -24,8 +24,8 @@ func run(ctx context.Context, data string) (int, error) {
 }
 
 // daemon runs every daemon until interrupted.
-func daemon(ctx context.Context, data string) error {
-	n, err := node.Start(ctx, node.Options{DataDir: data})
+func daemon(ctx context.Context, data string, live bool) error {
+	n, err := node.Start(ctx, nodeOptions(data, live))
 	if err != nil {
 		return err
 	}
