@@ -72,6 +72,23 @@ func main() {
 	}
 }
 
+// runner accumulates one run: results, the commands behind them, notes
+// for the reader, profiles and the load average between steps.
+type runner struct {
+	o    options
+	only *regexp.Regexp
+	rep  bench.Report
+	load []float64
+}
+
+func (r *runner) note(format string, a ...any) {
+	msg := fmt.Sprintf(format, a...)
+	fmt.Println("  " + msg)
+	r.rep.Notes = append(r.rep.Notes, msg)
+}
+
+func (r *runner) sample() { r.load = append(r.load, loadAvg()) }
+
 func run(o options) error {
 	root, err := moduleRoot()
 	if err != nil {
@@ -88,88 +105,90 @@ func run(o options) error {
 		return err
 	}
 	started := time.Now()
-	m := machine()
-	var load []float64
-	sample := func() { load = append(load, loadAvg()) }
-	sample()
+	r := &runner{o: o, only: only, rep: bench.Report{Machine: machine(), Quick: o.quick, Results: bench.Results{}}}
+	r.rep.Commands = []string{"# " + invocation() + ", which runs:"}
+	r.sample()
 
 	suites := append([]bench.Suite(nil), bench.Suites...)
-	var notes []string
 	if pkg := findLive(root); pkg != "" {
 		suites = append(suites, bench.LiveSuite(pkg))
 	} else {
-		notes = append(notes, "Live forwarding: not measured — no `func BenchmarkLive` in the tree yet.")
+		r.rep.Notes = append(r.rep.Notes, "Live forwarding: not measured — no `func BenchmarkLive` in the tree yet.")
 	}
-
-	res := bench.Results{}
-	commands := []string{"# " + invocation() + ", which runs:"}
-	var profiles []bench.Profile
 	for _, s := range suites {
-		if !only.MatchString(s.Name) {
-			continue
+		if only.MatchString(s.Name) {
+			r.suite(s)
 		}
-		args := append(goTestArgs(s, o), s.Pkg)
-		commands = append(commands, "go "+quoteArgs(args))
-		fmt.Printf("== %s: go %s\n", s.Name, quoteArgs(args))
-		t0 := time.Now()
-		r, err := goTest(args, filepath.Join(o.raw, s.Name+".txt"))
-		res.Merge(r)
-		fmt.Printf("  (%s, load average %.2f)\n", time.Since(t0).Round(time.Second), loadAvg())
-		if err != nil {
-			msg := fmt.Sprintf("Suite %s failed (%v): see %s/%s.txt; its figures are from the runs that completed.", s.Name, err, o.raw, s.Name)
-			if s.Optional && len(r) == 0 {
-				msg = fmt.Sprintf("Suite %s did not run (%v): its figures are not measured.", s.Name, err)
-			}
-			fmt.Println("  " + msg)
-			notes = append(notes, msg)
-		}
-		sample()
 	}
-
 	if o.profile {
 		for _, p := range bench.ProfileRuns {
-			if !only.MatchString(p.Name) && !only.MatchString(strings.SplitN(p.Name, "-", 2)[0]) {
-				continue
+			if only.MatchString(p.Name) || only.MatchString(strings.SplitN(p.Name, "-", 2)[0]) {
+				r.profile(p)
 			}
-			prof, err := profile(p, o)
-			if err != nil {
-				fmt.Println("  profile:", err)
-				notes = append(notes, fmt.Sprintf("Profile %s: %v.", p.Name, err))
-				continue
-			}
-			commands = append(commands, prof.Command)
-			profiles = append(profiles, prof)
-			sample()
 		}
 	}
-
 	if !o.noStartup && only.MatchString("startup") {
-		runs := o.startupRuns
-		if o.quick {
-			runs = 1
-		}
-		if o.count > 0 {
-			runs = o.count
-		}
-		cmds, err := startup(o.bin, runs, res)
-		commands = append(commands, cmds...)
-		if err != nil {
-			fmt.Println("  start-up:", err)
-			notes = append(notes, fmt.Sprintf("Start-up timing failed: %v.", err))
-		}
-		sample()
+		r.startup()
 	}
 
+	m := &r.rep.Machine
 	m.Elapsed = time.Since(started).Round(time.Second).String()
-	m.LoadStart, m.LoadEnd = load[0], load[len(load)-1]
-	for _, l := range load {
+	m.LoadStart, m.LoadEnd = r.load[0], r.load[len(r.load)-1]
+	for _, l := range r.load {
 		m.LoadMax = max(m.LoadMax, l)
 	}
-	rep := bench.Report{Machine: m, Quick: o.quick, Results: res, Commands: commands, Profiles: profiles, Notes: notes}
-	if b, err := json.MarshalIndent(rep, "", "\t"); err == nil {
+	if b, err := json.MarshalIndent(r.rep, "", "\t"); err == nil {
 		_ = os.WriteFile(filepath.Join(o.raw, lastRun), b, 0o644)
 	}
-	return render(rep, o)
+	return render(r.rep, o)
+}
+
+// suite runs one suite and keeps what it printed, even when it failed
+// part way.
+func (r *runner) suite(s bench.Suite) {
+	args := append(goTestArgs(s, r.o), s.Pkg)
+	r.rep.Commands = append(r.rep.Commands, "go "+quoteArgs(args))
+	fmt.Printf("== %s: go %s\n", s.Name, quoteArgs(args))
+	t0 := time.Now()
+	res, err := goTest(args, filepath.Join(r.o.raw, s.Name+".txt"))
+	r.rep.Results.Merge(res)
+	fmt.Printf("  (%s, load average %.2f)\n", time.Since(t0).Round(time.Second), loadAvg())
+	switch {
+	case err != nil && s.Optional && len(res) == 0:
+		r.note("Suite %s did not run (%v): see %s/%s.txt; its figures are not measured.", s.Name, err, r.o.raw, s.Name)
+	case err != nil:
+		r.note("Suite %s failed (%v): see %s/%s.txt; its figures are from the runs that completed.", s.Name, err, r.o.raw, s.Name)
+	case len(res) == 0:
+		r.note("Suite %s reported no figures (skipped? it may need root): see %s/%s.txt.", s.Name, r.o.raw, s.Name)
+	}
+	r.sample()
+}
+
+func (r *runner) profile(p bench.ProfileRun) {
+	prof, err := profile(p, r.o)
+	if err != nil {
+		r.note("Profile %s: %v.", p.Name, err)
+		return
+	}
+	r.rep.Commands = append(r.rep.Commands, prof.Command)
+	r.rep.Profiles = append(r.rep.Profiles, prof)
+	r.sample()
+}
+
+func (r *runner) startup() {
+	runs := r.o.startupRuns
+	if r.o.quick {
+		runs = 1
+	}
+	if r.o.count > 0 {
+		runs = r.o.count
+	}
+	cmds, err := startup(r.o.bin, runs, r.rep.Results)
+	r.rep.Commands = append(r.rep.Commands, cmds...)
+	if err != nil {
+		r.note("Start-up timing failed: %v.", err)
+	}
+	r.sample()
 }
 
 // lastRun, in the raw directory, keeps what a run measured so -rerender
