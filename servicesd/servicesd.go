@@ -161,6 +161,11 @@ func (s *Servicesd) Abort(_ context.Context, c *configd.Commit) {
 // Apply makes the plan current and sends the PICs their updates. It
 // cannot fail: the initial Apply of an already committed configuration
 // that servicesd would now reject applies what resolves and logs the rest.
+//
+// That initial Apply (from Subscribe, at start-up) resolves in the
+// background while holding servicesd's lock: the daemon answers at once,
+// and the first commit, show command or PIC connection waits until the
+// service-sets are resolved.
 func (s *Servicesd) Apply(_ context.Context, c *configd.Commit) {
 	s.mu.Lock()
 	var p *plan
@@ -168,12 +173,22 @@ func (s *Servicesd) Apply(_ context.Context, c *configd.Commit) {
 		p = s.pendingPlan
 	}
 	s.pendingCommit, s.pendingPlan = nil, nil
-	if p == nil {
-		p = s.planLocked(c)
+	if p != nil {
+		s.applyPlan(p)
+		return
+	}
+	go func() {
+		p := s.planLocked(c)
 		for _, d := range p.diags {
 			s.o.Log.Error("servicesd: service-set not applied", "path", d.Path.Edit(), "statement", d.Statement, "error", d.Message)
 		}
-	}
+		s.applyPlan(p)
+	}()
+}
+
+// applyPlan applies p with s.mu held, releases it, and starts the PICs
+// the plan configured.
+func (s *Servicesd) applyPlan(p *plan) {
 	added := s.applyLocked(p)
 	s.mu.Unlock()
 	if s.o.OnPICConfigured != nil {
