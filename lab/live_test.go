@@ -23,7 +23,6 @@ type router struct {
 	lab *lab.Lab
 	n   *node.Node
 	c   *cli.Client
-	log *strings.Builder
 }
 
 func startLab(t testing.TB, name string) *router {
@@ -272,5 +271,51 @@ func showInterfaces(t *testing.T, r *router) {
 	out = r.cli("show interfaces terse")
 	if !regexp.MustCompile(`ge-0/0/1.0\s+up\s+up\s+inet\s+10.0.2.1/24`).MatchString(out) {
 		t.Errorf("show interfaces terse: got\n%s\nwant ge-0/0/1.0 up up with 10.0.2.1/24", out)
+	}
+}
+
+// Interface-style: the firewall is applied to the client-facing
+// interface, input and output; policy routing steers what arrives on it
+// and what is about to leave by it into the service interface.
+func TestLiveInterfaceStyle(t *testing.T) {
+	r := startLab(t, "ifs")
+	srv, err := lab.Serve(r.lab.Server, 80, 81)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	r.configure(baseConfig...)
+	plain(t, r)
+
+	r.configure(append(append([]string{}, firewall[:6]...),
+		"set services service-set fw stateful-firewall-rules fw",
+		"set services service-set fw interface-service service-interface ms-0/0/0",
+		"set interfaces ge-0/0/0 unit 0 family inet service input service-set fw",
+		"set interfaces ge-0/0/0 unit 0 family inet service output service-set fw")...)
+	eventually(t, "TCP/80 through the interface-style firewall", func() error {
+		seen, err := lab.TCPExchange(r.lab.Client, web, 2*time.Second)
+		if err == nil && seen != lab.ClientAddr {
+			return fmt.Errorf("server saw %s, want %s", seen, lab.ClientAddr)
+		}
+		return err
+	})
+	if _, err := lab.TCPExchange(r.lab.Client, other, 2*time.Second); !lab.IsRefused(err) {
+		t.Errorf("TCP/81 through the firewall: got %v, want connection refused (RST)", err)
+	}
+	if _, err := lab.UDPExchange(r.lab.Client, echo, 1, 100, time.Second); !lab.IsTimeout(err) {
+		t.Errorf("UDP through the firewall: got %v, want no answer (dropped)", err)
+	}
+	out := r.cli("show services sessions")
+	if !regexp.MustCompile(`Service Set: fw.*\n.*TCP\s+10\.0\.1\.2:\d+ -> 10\.0\.2\.2:80\s+Forward\s+[1-9]\d*\s+\d+\n.*TCP\s+10\.0\.2\.2:80 -> 10\.0\.1\.2:\d+\s+Reverse\s+[1-9]`).MatchString(out) {
+		t.Errorf("show services sessions lacks the TCP/80 session, both ways:\n%s", out)
+	}
+	if got, _ := lab.Exec(r.lab.Router, "ip", "rule"); !strings.Contains(got, "iif ge-0-0-0 lookup") || !strings.Contains(got, "to 10.0.1.0/24 lookup") {
+		t.Errorf("steering rules: got\n%s\nwant iif ge-0-0-0 (input) and to 10.0.1.0/24 (output)", got)
+	}
+
+	r.configure("delete services", "delete applications", "delete interfaces ge-0/0/0 unit 0 family inet service")
+	plain(t, r)
+	if got, _ := lab.Exec(r.lab.Router, "ip", "rule"); strings.Contains(got, "ge-0-0-0") {
+		t.Errorf("steering rules left after the service-set went:\n%s", got)
 	}
 }
