@@ -61,3 +61,8 @@ fuzz:
 
 clean:
 	rm -rf bin $(DATA)
+
+## soak: fault injection (SIGKILL of daemon and picd under commits and traffic) and the 100+20 session load test, longer than in `make test` (SOAK_ROUNDS, LOAD_TIME; docs/reliability.md)
+.PHONY: soak
+soak:
+	@bash scripts/soak.sh
