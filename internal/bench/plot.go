@@ -41,8 +41,8 @@ func (s Series) Points(res Results) []Point {
 
 // SVG geometry.
 const (
-	svgW, svgH                 = 720, 440
-	padL, padR, padT, padB     = 70, 20, 40, 110
+	svgW, svgH                 = 720, 460
+	padL, padR, padT, padB     = 70, 20, 40, 130
 	plotW, plotH               = svgW - padL - padR, svgH - padT - padB
 	tickLen                    = 5
 	markerR                    = 3.5
@@ -154,6 +154,11 @@ func (p Plot) WriteSVG(w io.Writer, res Results, caption string) error {
 	var xs, ys []float64
 	for i, s := range p.Series {
 		pts[i] = s.Points(res)
+	}
+	for i, s := range p.Series {
+		if s.LinearFrom != nil && *s.LinearFrom < i {
+			pts[i] = linear(pts[*s.LinearFrom])
+		}
 		for _, pt := range pts[i] {
 			xs = append(xs, pt.X)
 			ys = append(ys, pt.Y.Min, pt.Y.Max)
@@ -195,14 +200,20 @@ func (p Plot) WriteSVG(w io.Writer, res Results, caption string) error {
 				fmt.Fprintf(&b, `<path d="M%.1f %.1fV%.1fM%.1f %.1fh%dM%.1f %.1fh%d" stroke="%s" fill="none"/>`+"\n",
 					x, y0, y1, x-errBarHalfW, y0, 2*errBarHalfW, x-errBarHalfW, y1, 2*errBarHalfW, col)
 			}
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s"><title>%s: %s at %s</title></circle>`+"\n",
-				x, y, markerR, col, xmlEsc(s.Label), pt.Y.String(), tickLabel(pt.X))
+			if s.LinearFrom == nil {
+				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s"><title>%s: %s at %s</title></circle>`+"\n",
+					x, y, markerR, col, xmlEsc(s.Label), pt.Y.String(), tickLabel(pt.X))
+			}
+		}
+		dash := ""
+		if s.LinearFrom != nil {
+			dash = ` stroke-dasharray="6 4"`
 		}
 		if len(path) > 1 {
-			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", strings.Join(path, " "), col)
+			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"%s/>`+"\n", strings.Join(path, " "), col, dash)
 		}
 		ly := legendTop + i*legendLineH
-		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/>`+"\n", padL, ly-4, padL+24, ly-4, col)
+		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>`+"\n", padL, ly-4, padL+24, ly-4, col, dash)
 		fmt.Fprintf(&b, `<text x="%d" y="%d" %s>%s</text>`+"\n", padL+32, ly, fontAttrs, xmlEsc(s.Label))
 	}
 	if caption != "" {
@@ -211,6 +222,21 @@ func (p Plot) WriteSVG(w io.Writer, res Results, caption string) error {
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// linear is the proportional line through the origin and the first of
+// pts, at the x of every point.
+func linear(pts []Point) []Point {
+	if len(pts) == 0 || pts[0].X == 0 {
+		return nil
+	}
+	k := pts[0].Y.Median / pts[0].X
+	out := make([]Point, len(pts))
+	for i, pt := range pts {
+		v := k * pt.X
+		out[i] = Point{X: pt.X, Y: Summary{Median: v, Min: v, Max: v, N: 1}}
+	}
+	return out
 }
 
 func xmlEsc(s string) string {

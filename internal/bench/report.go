@@ -109,7 +109,7 @@ func Table(w io.Writer, rows []Row) {
 	}
 	for _, g := range groups {
 		fmt.Fprintf(w, "\n#### %s\n\n", g)
-		fmt.Fprintln(w, "| figure | measured: median [min – max] | target | | reference, same run | ratio |")
+		fmt.Fprintln(w, "| figure | measured: median [min – max] | target | result | reference, same run | ratio |")
 		fmt.Fprintln(w, "|---|---|---|---|---|---|")
 		for _, r := range by[g] {
 			measured := r.Value.String()

@@ -178,13 +178,19 @@ type Plot struct {
 }
 
 // Series is one line of a plot: every benchmark whose name matches Match
-// (one capture group: the x value), metric × Scale as y.
+// (one capture group: the x value), metric × Scale as y. A series with
+// LinearFrom set is not measured: it is the line through the origin and
+// the first point of series number LinearFrom (proportional growth, drawn
+// dashed), for the eye to compare with.
 type Series struct {
-	Label  string
-	Match  string
-	Metric string
-	Scale  float64
+	Label      string
+	Match      string
+	Metric     string
+	Scale      float64
+	LinearFrom *int
 }
+
+func series(i int) *int { return &i }
 
 // Plots are written under docs/perf/.
 var Plots = []Plot{
@@ -192,6 +198,7 @@ var Plots = []Plot{
 		Series: []Series{
 			{Label: "load override + commit", Match: `^CommitSize/service-sets=(\d+)/load\+commit$`, Metric: "ns/op", Scale: 1e-6},
 			{Label: "one-leaf set + commit", Match: `^CommitSize/service-sets=(\d+)/one-leaf$`, Metric: "ns/op", Scale: 1e-6},
+			{Label: "load + commit growing in proportion to the size", LinearFrom: series(0)},
 		}},
 	{File: "pps-vs-sessions.svg", Title: "Data-path throughput against concurrent sessions (one core)", XLabel: "concurrent sessions (log)", YLabel: "Mpps (log)", LogX: true, LogY: true,
 		Series: []Series{
@@ -201,5 +208,6 @@ var Plots = []Plot{
 	{File: "pps-vs-cores.svg", Title: "Data-path aggregate throughput against data cores (100 K sessions each)", XLabel: "data cores", YLabel: "Mpps",
 		Series: []Series{
 			{Label: "gnos sfw → nat, established", Match: `^DataPathScaling/cores=(\d+)$`, Metric: "Mpps", Scale: 1},
+			{Label: "linear scaling", LinearFrom: series(0)},
 		}},
 }
