@@ -9,6 +9,7 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 # nftables for the Linux forwarding baseline.
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
+command -v sysctl >/dev/null 2>&1 || need+=(procps)
 # NETCONF client tests (netconf/python_test.go runs tests/python with
 # Debian's interpreter, where these packages install).
 /usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 || need+=(python3-ncclient)
