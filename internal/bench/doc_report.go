@@ -67,6 +67,8 @@ func (r Report) Markdown(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Each figure is the median of its runs with [min – max]; a ratio is figure ÷ reference, run by run (for a rate, below 1 means slower than the reference).")
 	fmt.Fprintln(w, "pass/miss compares the median with SPEC.md's target. \"not measured\": the benchmark did not run here (see below).")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, Verdict(r.Rows))
 	Table(w, r.Rows)
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "\n%s\n", n)
@@ -97,6 +99,31 @@ func (r Report) Markdown(w io.Writer) {
 	}
 	fmt.Fprintln(w, "```")
 	fmt.Fprintln(w, EndMarker)
+}
+
+// Verdict is one sentence: how many targets were met, which were missed,
+// how many figures were not measured.
+func Verdict(rows []Row) string {
+	pass, unmeasured := 0, 0
+	var miss []string
+	for _, r := range rows {
+		switch {
+		case r.Status == "pass":
+			pass++
+		case r.Status == "MISS":
+			miss = append(miss, r.Name)
+		case r.Value.N == 0:
+			unmeasured++
+		}
+	}
+	s := fmt.Sprintf("**%d of %d targets met**", pass, pass+len(miss))
+	if len(miss) > 0 {
+		s += "; missed: " + strings.Join(miss, "; ")
+	}
+	if unmeasured > 0 {
+		s += fmt.Sprintf("; %d figures not measured", unmeasured)
+	}
+	return esc(s) + "."
 }
 
 // Splice returns doc with the generated section replaced by section; a doc
