@@ -225,6 +225,7 @@ func render(rep bench.Report, o options) error {
 	rep.Rows = bench.Evaluate(bench.Figures, res)
 	fmt.Printf("\n%s (%s, load average %.2f → %.2f, max %.2f), in %s:\n", m.Date, m.CPU, m.LoadStart, m.LoadEnd, m.LoadMax, m.Elapsed)
 	bench.Text(os.Stdout, rep.Rows)
+	fmt.Println("\n" + strings.NewReplacer("**", "", `\|`, "|").Replace(bench.Verdict(rep.Rows)))
 	for _, p := range rep.Profiles {
 		fmt.Printf("\nhot spots, %s (%s):\n", p.Name, p.About)
 		for _, h := range p.Top {
