@@ -107,8 +107,8 @@ func TestEvaluate(t *testing.T) {
 		{"completion of `set services service-set `", "pass", "3.10", ""},
 		{"start-up to `show version`, empty data directory", "", "not measured", ""},
 		{"concurrent sessions", "pass", "100", ""},
-		{"forwarding (udp)", "", "1.50", "1.50"},
-		{"new connections (udp)", "", "200,000", "0.8"},
+		{"UDP forwarding, 64-byte payloads (udp)", "", "1,500,000", "1.50"},
+		{"TCP connections (open, exchange, close) (udp)", "", "200,000", "0.8"},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
 			r := rowNamed(t, rows, tc.row)
@@ -132,7 +132,7 @@ func TestEvaluate(t *testing.T) {
 func TestEvaluateLiveAbsent(t *testing.T) {
 	res := canned(t)
 	delete(res, "Live/udp")
-	r := rowNamed(t, Evaluate(Figures, res), "forwarding")
+	r := rowNamed(t, Evaluate(Figures, res), "UDP forwarding, 64-byte payloads")
 	if r.Value.N != 0 || r.Value.String() != "not measured" {
 		t.Errorf("got %q, want not measured", r.Value.String())
 	}

@@ -163,9 +163,10 @@ var Figures = []Figure{
 	{Group: GroupNetconf, Name: "concurrent sessions", Bench: "GetConfiguration100Sessions", Metric: "sessions", Unit: "", Target: ge(100, "100")},
 	{Group: GroupNetconf, Name: "RPCs/s over 100 concurrent sessions, aggregate", Bench: "GetConfiguration100Sessions", Metric: "rpcs/s", Unit: "RPCs/s"},
 
-	{Group: GroupLive, Name: "forwarding", Bench: "Live*", Metric: "gnos-pps", Scale: 1e-6, Unit: "Mpps",
+	{Group: GroupLive, Name: "UDP forwarding, 64-byte payloads", Bench: "Live*", Metric: "gnos-pps", Unit: "packets/s",
+		Note: "lab/: gnos next-hop sfw + napt-44 through TUN service interfaces and picd, beside nftables + conntrack doing the same job between the same namespaces",
 		Ref: &Ref{Label: "nftables", Bench: "Live*", Metric: "nft-pps"}},
-	{Group: GroupLive, Name: "new connections", Bench: "Live*", Metric: "gnos-conn/s", Unit: "conn/s",
+	{Group: GroupLive, Name: "TCP connections (open, exchange, close)", Bench: "Live*", Metric: "gnos-conn/s", Unit: "conn/s",
 		Ref: &Ref{Label: "nftables", Bench: "Live*", Metric: "nft-conn/s"}},
 }
 
