@@ -165,7 +165,7 @@ var Figures = []Figure{
 
 	{Group: GroupLive, Name: "UDP forwarding, 64-byte payloads", Bench: "Live*", Metric: "gnos-pps", Unit: "packets/s",
 		Note: "lab/: gnos next-hop sfw + napt-44 through TUN service interfaces and picd, beside nftables + conntrack doing the same job between the same namespaces",
-		Ref: &Ref{Label: "nftables", Bench: "Live*", Metric: "nft-pps"}},
+		Ref:  &Ref{Label: "nftables", Bench: "Live*", Metric: "nft-pps"}},
 	{Group: GroupLive, Name: "TCP connections (open, exchange, close)", Bench: "Live*", Metric: "gnos-conn/s", Unit: "conn/s",
 		Ref: &Ref{Label: "nftables", Bench: "Live*", Metric: "nft-conn/s"}},
 }
