@@ -15,6 +15,10 @@ import (
 	"github.com/gnos/gnos/internal/tun"
 )
 
+// TUNQueueLen is the transmit queue length of service interfaces (the
+// kernel's side of each TUN queue; Linux's default is 500).
+const TUNQueueLen = 4096
+
 // step is one change to Linux and how to take it back.
 type step struct {
 	what string
@@ -161,6 +165,13 @@ func createTUN(name string) step {
 			created = err != nil
 			if err := tun.Create(name); err != nil { // exists: checks it is our kind
 				return err
+			}
+			// A deep queue between the kernel and picd's readers absorbs
+			// bursts while a reader waits for a CPU.
+			if l, err := netlink.LinkByName(name); err == nil && l.Attrs().TxQLen < TUNQueueLen {
+				if err := netlink.LinkSetTxQLen(l, TUNQueueLen); err != nil {
+					return err
+				}
 			}
 			// Packets picd writes back carry sources from anywhere.
 			return sysctl("ipv4/conf/"+name+"/rp_filter", "0")

@@ -98,6 +98,8 @@ func (r *router) configure(lines ...string) {
 func eventually(t testing.TB, what string, cond func() error) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		err := cond()
 		if err == nil {
@@ -106,8 +108,7 @@ func eventually(t testing.TB, what string, cond func() error) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: %v", what, err)
 		}
-		// ping and the dialers below wait on the network themselves:
-		// no extra sleep between attempts.
+		<-tick.C // the next attempt
 	}
 }
 
@@ -193,6 +194,18 @@ func TestLiveDataPlane(t *testing.T) {
 
 	showInterfaces(t, r)
 
+	t.Log("a commit naming a link Linux does not have fails and changes nothing")
+	before, _ := lab.Exec(r.lab.Router, "ip", "addr")
+	out := r.cli("configure", "set interfaces ge-0/0/0 unit 0 family inet address 10.0.9.1/24",
+		"set interfaces ge-0/0/7 unit 0 family inet address 10.0.7.1/24", "commit")
+	if !strings.Contains(out, "Linux link ge-0-0-7 (for ge-0/0/7) does not exist") || strings.Contains(out, "commit complete") {
+		t.Errorf("commit naming ge-0/0/7: got\n%s\nwant it refused", out)
+	}
+	r.cli("rollback 0", "exit configuration-mode")
+	if after, _ := lab.Exec(r.lab.Router, "ip", "addr"); after != before {
+		t.Errorf("the failed commit changed Linux:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+
 	t.Log("next-hop stateful firewall: only TCP/80")
 	r.configure(append(append([]string{}, nextHop...), firewall...)...)
 	eventually(t, "TCP/80 through the firewall", func() error {
@@ -211,7 +224,7 @@ func TestLiveDataPlane(t *testing.T) {
 	if err := lab.Ping(r.lab.Client, lab.ServerAddr); err == nil {
 		t.Errorf("ping through the firewall: got an answer, want none (dropped)")
 	}
-	out := r.cli("show services sessions")
+	out = r.cli("show services sessions")
 	if !regexp.MustCompile(`Service Set: fw.*\n.*TCP\s+10\.0\.1\.2:\d+ -> 10\.0\.2\.2:80\s+Forward\s+\d+`).MatchString(out) {
 		t.Errorf("show services sessions lacks the TCP/80 session:\n%s", out)
 	}

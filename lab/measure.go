@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"net"
+	"os"
+	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -56,62 +59,91 @@ func (s *Sink) Close() {
 	s.wg.Wait()
 }
 
-// MeasurePPS sends size-byte UDP datagrams from namespace ns to
-// addr:DiscardPort as fast as flows senders can for d, and returns the
-// packets per second the sink received.
+// floodEnv carries a flood's parameters to the sender process.
+const floodEnv = "GNOS_LAB_FLOOD"
+
+// MeasurePPS sends size-byte UDP datagrams to addr:DiscardPort from
+// namespace ns, as fast as flows senders can for d, and returns the
+// packets per second the sink received. The senders run in their own
+// process (this executable again, which must call FloodIfAsked first
+// thing, as lab's TestMain does): in the measuring process they would
+// take the Go scheduler from whatever they measure.
 func MeasurePPS(ns, addr string, sink *Sink, flows, size int, d time.Duration) (float64, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	cmd := exec.Command("ip", "netns", "exec", ns, self, "-test.run=^$")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %d %s", floodEnv, addr, flows, size, d))
+	before := sink.Count()
+	t0 := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("lab: flood: %v: %s", err, out)
+	}
+	// Let what is in flight land: wait until the count settles.
+	for last := sink.Count(); ; last = sink.Count() {
+		time.Sleep(50 * time.Millisecond) // polling a counter: nothing signals its end
+		if sink.Count() == last {
+			break
+		}
+	}
+	return float64(sink.Count()-before) / time.Since(t0).Seconds(), nil
+}
+
+// FloodIfAsked is the sender process of MeasurePPS: when this process was
+// started as one, it floods and exits.
+func FloodIfAsked() {
+	v := os.Getenv(floodEnv)
+	if v == "" {
+		return
+	}
+	f := strings.Fields(v)
+	var flows, size int
+	var d time.Duration
+	var err error
+	if len(f) == 4 {
+		flows, _ = strconv.Atoi(f[1])
+		size, _ = strconv.Atoi(f[2])
+		d, err = time.ParseDuration(f[3])
+	}
+	if len(f) != 4 || err != nil || flows <= 0 {
+		fmt.Fprintf(os.Stderr, "lab: flood: bad %s=%q\n", floodEnv, v)
+		os.Exit(2)
+	}
+	addr := f[0]
+	if err := flood(addr, flows, size, d); err != nil {
+		fmt.Fprintln(os.Stderr, "lab: flood:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// flood sends from flows sockets for d.
+func flood(addr string, flows, size int, d time.Duration) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, flows)
-	stop := make(chan struct{})
+	deadline := time.Now().Add(d)
 	msg := make([]byte, size)
-	start := make(chan struct{})
 	for i := 0; i < flows; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- In(ns, func() error {
-				c, err := net.Dial("udp4", net.JoinHostPort(addr, strconv.Itoa(DiscardPort)))
-				if err != nil {
-					return err
+			c, err := net.Dial("udp4", net.JoinHostPort(addr, strconv.Itoa(DiscardPort)))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			for time.Now().Before(deadline) {
+				for k := 0; k < 64; k++ {
+					c.Write(msg) // a full queue drops: that is the measure
 				}
-				defer c.Close()
-				<-start
-				for {
-					select {
-					case <-stop:
-						return nil
-					default:
-					}
-					for k := 0; k < 64; k++ {
-						c.Write(msg) // a full queue drops: that is the measure
-					}
-				}
-			})
+			}
 		}()
 	}
-	before := sink.Count()
-	t0 := time.Now()
-	close(start)
-	time.Sleep(d) // the measurement window
-	close(stop)
 	wg.Wait()
-	// Let what is in flight land: wait until the count settles.
-	for last := sink.Count(); ; {
-		time.Sleep(50 * time.Millisecond)
-		now := sink.Count()
-		if now == last {
-			break
-		}
-		last = now
-	}
-	el := time.Since(t0)
 	close(errs)
-	for err := range errs {
-		if err != nil {
-			return 0, err
-		}
-	}
-	return float64(sink.Count()-before) / el.Seconds(), nil
+	return <-errs
 }
 
 // MeasureCPS opens TCP connections from namespace ns to addr (the lab
