@@ -139,7 +139,7 @@ func upDown(up bool) string {
 
 func linkType(kind string) string {
 	switch kind {
-	case "tun":
+	case "tun", "tuntap":
 		return "Services (TUN)"
 	case "", "device", "veth", "bridge", "macvlan", "vlan":
 		return "Ethernet"

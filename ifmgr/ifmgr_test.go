@@ -40,6 +40,10 @@ func (f *failer) Abort(context.Context, *configd.Commit) {}
 func (f *failer) Apply(context.Context, *configd.Commit) {}
 
 func setup(t *testing.T) *env {
+	return manage(t, newLab(t))
+}
+
+func newLab(t *testing.T) *lab.Lab {
 	if !lab.Permitted() {
 		t.Skip("needs root to build network namespaces")
 	}
@@ -48,6 +52,11 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Down() })
+	return l
+}
+
+// manage starts an interface manager on l's router and a configd.
+func manage(t *testing.T, l *lab.Lab) *env {
 	ns, err := lab.Handle(l.Router)
 	if err != nil {
 		t.Fatal(err)
@@ -194,5 +203,37 @@ func TestLaterFailureUndoes(t *testing.T) {
 	if got := e.router("rule"); !strings.Contains(got, "1000:\tfrom all iif ms-0-0-0.1 lookup main") ||
 		!strings.Contains(got, "1300:\tfrom all lookup 200") {
 		t.Errorf("rules: got %q, want iif ms-0-0-0.1 → main and all → 200", got)
+	}
+}
+
+// A restarted gnos removes what an earlier run left that the committed
+// configuration does not want.
+func TestStartSweepsLeftovers(t *testing.T) {
+	l := newLab(t)
+	for _, args := range [][]string{
+		{"tuntap", "add", "dev", "ms-9-9-9.1", "mode", "tun", "multi_queue"},
+		{"link", "set", "ms-9-9-9.1", "up"},
+		{"rule", "add", "pref", "1250", "to", "192.0.2.0/24", "lookup", "4444"},
+		{"route", "add", "blackhole", "198.18.0.0/15", "proto", "77"},
+		{"route", "add", "blackhole", "198.19.0.0/16", "proto", "static"}, // not gnos's
+	} {
+		if _, err := lab.Exec(l.Router, "ip", args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := manage(t, l)
+	if err := e.commit(base...); err != nil {
+		t.Fatal(err)
+	}
+	snap := e.snapshot()
+	for _, gone := range []string{"ms-9-9-9.1", "lookup 4444", "198.18.0.0/15"} {
+		if strings.Contains(snap, gone) {
+			t.Errorf("leftover %q survived the start:\n%s", gone, snap)
+		}
+	}
+	for _, kept := range []string{"198.19.0.0/16", "192.0.2.0/24 via 10.0.2.2"} {
+		if !strings.Contains(snap, kept) {
+			t.Errorf("%q missing after the start:\n%s", kept, snap)
+		}
 	}
 }

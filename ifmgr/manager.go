@@ -39,6 +39,7 @@ type Manager struct {
 	pending *configd.Commit // the commit Prepare programmed
 	next    *desired        // its desired state
 	j       journal         // and how to take it back
+	swept   bool            // leftovers of an earlier run removed
 }
 
 // ErrNotPermitted is returned by New without CAP_NET_ADMIN.
@@ -148,6 +149,10 @@ func (m *Manager) Apply(_ context.Context, c *configd.Commit) {
 		return
 	}
 	_ = m.w.do(func() error {
+		if !m.swept {
+			sweep(d, m.warn)
+			m.swept = true
+		}
 		_, err := run(plan(m.applied, d), true, m.warn)
 		return err
 	})

@@ -163,18 +163,7 @@ func createTUN(name string) step {
 		do: func() error {
 			_, err := netlink.LinkByName(name)
 			created = err != nil
-			if err := tun.Create(name); err != nil { // exists: checks it is our kind
-				return err
-			}
-			// A deep queue between the kernel and picd's readers absorbs
-			// bursts while a reader waits for a CPU.
-			if l, err := netlink.LinkByName(name); err == nil && l.Attrs().TxQLen < TUNQueueLen {
-				if err := netlink.LinkSetTxQLen(l, TUNQueueLen); err != nil {
-					return err
-				}
-			}
-			// Packets picd writes back carry sources from anywhere.
-			return sysctl("ipv4/conf/"+name+"/rp_filter", "0")
+			return makeTUN(name)
 		},
 		undo: func() error {
 			if !created {
@@ -184,10 +173,33 @@ func createTUN(name string) step {
 		}}
 }
 
+// makeTUN creates (or adopts) a service interface and brings it up.
+func makeTUN(name string) error {
+	if err := tun.Create(name); err != nil { // exists: checks it is our kind
+		return err
+	}
+	l, err := netlink.LinkByName(name)
+	if err != nil {
+		return err
+	}
+	// A deep queue between the kernel and picd's readers absorbs bursts
+	// while a reader waits for a CPU.
+	if l.Attrs().TxQLen < TUNQueueLen {
+		if err := netlink.LinkSetTxQLen(l, TUNQueueLen); err != nil {
+			return err
+		}
+	}
+	// Packets picd writes back carry sources from anywhere.
+	if err := sysctl("ipv4/conf/"+name+"/rp_filter", "0"); err != nil {
+		return err
+	}
+	return netlink.LinkSetUp(l)
+}
+
 func deleteTUN(name string) step {
 	return step{what: "delete service interface " + name,
 		do:   func() error { return delLink(name) },
-		undo: func() error { return tun.Create(name) }}
+		undo: func() error { return makeTUN(name) }}
 }
 
 func delLink(name string) error {
