@@ -96,6 +96,8 @@ func TestEvaluate(t *testing.T) {
 		{"established, 1 K sessions", "pass", "10.7 [10.0 – 11.1]", "0.167 [0.157 – 0.2]"},
 		{"established, 1 M sessions", "MISS", "1.52 [1.43 – 1.67]", "0.0714 [0.0622 – 0.075]"},
 		{"established, 100 K sessions", "", "not measured", ""},
+		{"established, 10 M sessions", "MISS", "0.651", "0.0408"},
+		{"object cache held by 10 M sessions", "pass", "2.33", ""},
 		{"new sessions (first packets)", "MISS", "0.694", ""},
 		{"object cache per session (flow + plugin state)", "pass", "244", ""},
 		{"allocations per packet, new sessions", "pass", "0", ""},
@@ -146,7 +148,7 @@ func TestMarkdownAndSplice(t *testing.T) {
 	var sec bytes.Buffer
 	rep.Markdown(&sec)
 	out := sec.String()
-	for _, want := range []string{BeginMarker, EndMarker, "Test CPU, 2 cores", "the machine was shared", "targets met**; missed: established, 1 M sessions; new sessions",
+	for _, want := range []string{BeginMarker, EndMarker, "Test CPU, 2 cores", "the machine was shared", "targets met**; missed: established, 1 M sessions; established, 10 M sessions; new sessions",
 		"| established, 1 K sessions | 10.7 [10.0 – 11.1] Mpps | ≥ 5 Mpps | pass | bare loop: 66.7 [50.0 – 68.0] Mpps | 0.167 [0.157 – 0.2]× |",
 		"`show \\| compare`", "**miss**", "![commit-vs-size](perf/commit-vs-size.svg)", "`github.com/gnos/gnos/pic.(*Core).Process`", "go test -run"} {
 		if !strings.Contains(out, want) {
@@ -187,10 +189,8 @@ func TestPlotsAreSVG(t *testing.T) {
 					circles++
 				}
 			}
-			want := map[string]int{"pps-vs-cores.svg": 2}[p.File]
-			if want == 0 {
-				want = 4 // two series, two sizes each in the canned output
-			}
+			// measured points in the canned output (proportional lines have none)
+			want := map[string]int{"pps-vs-cores.svg": 2, "commit-vs-size.svg": 4, "pps-vs-sessions.svg": 6}[p.File]
 			if circles != want {
 				t.Errorf("got %d points, want %d", circles, want)
 			}

@@ -29,14 +29,34 @@ func (s Series) Points(res Results) []Point {
 		if sub == nil || len(m[s.Metric]) == 0 {
 			continue
 		}
-		x, err := strconv.ParseFloat(sub[1], 64)
-		if err != nil {
+		x, ok := xValue(sub[1:])
+		if !ok {
 			continue
 		}
 		pts = append(pts, Point{X: x, Y: Summarize(m[s.Metric]).Scale(k)})
 	}
 	sort.Slice(pts, func(i, j int) bool { return pts[i].X < pts[j].X })
 	return pts
+}
+
+// xValue reads the first non-empty capture: a number, maybe with a K or M
+// suffix.
+func xValue(groups []string) (float64, bool) {
+	for _, g := range groups {
+		if g == "" {
+			continue
+		}
+		k := 1.0
+		switch {
+		case strings.HasSuffix(g, "K"):
+			g, k = strings.TrimSuffix(g, "K"), 1e3
+		case strings.HasSuffix(g, "M"):
+			g, k = strings.TrimSuffix(g, "M"), 1e6
+		}
+		v, err := strconv.ParseFloat(g, 64)
+		return v * k, err == nil
+	}
+	return 0, false
 }
 
 // SVG geometry.
