@@ -99,7 +99,7 @@ func TestEvaluate(t *testing.T) {
 		{"established, 10 M sessions", "MISS", "0.651", "0.0408"},
 		{"object cache held by 10 M sessions", "pass", "2.33", ""},
 		{"new sessions (first packets)", "MISS", "0.694", ""},
-		{"object cache per session (flow + plugin state)", "pass", "244", ""},
+		{"object cache per session: objects (flow + plugin state)", "pass", "244", ""},
 		{"allocations per packet, new sessions", "pass", "0", ""},
 		{"scaling: 2 data cores, aggregate (100 K sessions each)", "MISS", "1.64", "0.872"},
 		{"load override + commit (configd, store with fsync)", "pass", "0.56", ""},
