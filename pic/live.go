@@ -226,6 +226,17 @@ func (l *liveIO) read(u *liveUnit, f *os.File) {
 		u.rx.Add(uint64(len(batch)))
 		c := u.classify.Load()
 		kept := batch[:0]
+		if c != nil && len(c.outputs) == 0 { // one answer for the whole vector
+			if ss, side, ok := l.dp.Steer(c.input, Input); ok {
+				for _, p := range batch {
+					p.ServiceSet, p.Side = ss, side
+				}
+				kept = batch
+			} else {
+				u.drops.Add(uint64(len(batch)))
+			}
+			batch = nil
+		}
 		for _, p := range batch {
 			if ss, side, ok := l.steer(c, p); ok {
 				p.ServiceSet, p.Side = ss, side
