@@ -370,15 +370,9 @@ func profile(p bench.ProfileRun, o options) (bench.Profile, error) {
 	if err != nil {
 		return bench.Profile{}, fmt.Errorf("pprof: %v: %s", err, firstLine(string(out)))
 	}
-	rel := func(s string) string {
-		if r, err := filepath.Rel(".", s); err == nil {
-			return r
-		}
-		return s
-	}
 	cmd := "go " + quoteArgs(args[:len(args)-5]) + " -cpuprofile " + rel(prof) + " -o " + rel(bin) + " " + p.Pkg +
 		" && go " + quoteArgs(append(top[:len(top)-2], rel(bin), rel(prof)))
-	return bench.Profile{Name: p.Name, About: p.About, Command: cmd, Top: bench.ParseTop(string(out), 12)}, nil
+	return bench.Profile{Name: p.Name, About: p.About, File: rel(prof), Command: cmd, Top: bench.ParseTop(string(out), 12)}, nil
 }
 
 // findLive returns the package holding `func BenchmarkLive`, or "".
@@ -420,6 +414,17 @@ func moduleRoot() (string, error) {
 		return "", fmt.Errorf("not inside the gnos module")
 	}
 	return filepath.Dir(mod), nil
+}
+
+// rel is p relative to the working directory (the module root), for
+// commands a reader can paste.
+func rel(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "..") {
+			return r
+		}
+	}
+	return p
 }
 
 func abs(p string) string {

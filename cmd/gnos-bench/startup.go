@@ -29,7 +29,7 @@ func startup(bin string, runs int, res bench.Results) ([]string, error) {
 	}
 	bin = abs(bin)
 	cmds := []string{
-		fmt.Sprintf("# start-up, %d runs each: %s daemon --data DIR, then %s cli --data DIR -c 'show version' until it answers", runs, bin, bin),
+		fmt.Sprintf("# start-up, %d runs each: %s daemon --data DIR, then %s cli --data DIR -c 'show version' until it answers", runs, rel(bin), rel(bin)),
 		"#   DIR empty, then DIR with `load override` of the performance configuration (go run ./scripts/genconfig) committed",
 	}
 	for _, c := range []struct {

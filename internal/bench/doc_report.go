@@ -29,8 +29,8 @@ type HotSpot struct {
 
 // Profile is a suite's CPU profile and its hottest functions.
 type Profile struct {
-	Name, About, Command string
-	Top                  []HotSpot
+	Name, About, File, Command string
+	Top                        []HotSpot
 }
 
 // Report is everything the generated section shows.
@@ -85,7 +85,7 @@ func (r Report) Markdown(w io.Writer) {
 		fmt.Fprintln(w, "\nNo profiles in this run: `make bench PROFILE=1` takes CPU profiles of the data path and the commit path.")
 	}
 	for _, p := range r.Profiles {
-		fmt.Fprintf(w, "\n**%s**: %s. Top by flat CPU (`%s`):\n\n", p.Name, p.About, p.Command)
+		fmt.Fprintf(w, "\n**%s**: %s. Top by flat CPU (%s; the command is under Commands):\n\n", p.Name, p.About, p.File)
 		fmt.Fprintln(w, "| flat | cum | function |")
 		fmt.Fprintln(w, "|---|---|---|")
 		for _, h := range p.Top {
