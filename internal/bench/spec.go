@@ -24,8 +24,8 @@ var Suites = []Suite{
 	{Name: "datapath-10m", Pkg: "./pic/plugins/all", Pattern: "^BenchmarkDataPath(BareLoop)?10M$", Benchtime: "3000000x", Quick: "20000x", Count: 1},
 	{Name: "commit-load", Pkg: "./configd", Pattern: "^Benchmark(LoadCommitPerf|CommitSize)$", Benchtime: "3x", Quick: "1x", Count: 5},
 	{Name: "commit-leaf", Pkg: "./configd", Pattern: "^Benchmark(OneLeafCommitPerf|ComparePerf)$", Benchtime: "100x", Quick: "2x", Count: 5},
-	{Name: "pic-ack", Pkg: "./servicesd", Pattern: "^BenchmarkOneLeafCommitToAck$", Benchtime: "50x", Quick: "2x", Count: 5},
-	{Name: "pic-sync", Pkg: "./servicesd", Pattern: "^BenchmarkLoadCommitToPICSynced$", Benchtime: "1x", Quick: "1x", Count: 5},
+	{Name: "pic-ack", Pkg: "./servicesd", Pattern: "^BenchmarkOneLeafCommitToAck$", Benchtime: "100x", Quick: "2x", Count: 3},
+	{Name: "pic-sync", Pkg: "./servicesd", Pattern: "^BenchmarkLoadCommitToPICSynced$", Benchtime: "1x", Quick: "1x", Count: 3},
 	{Name: "cli", Pkg: "./cli", Pattern: "^BenchmarkCompletePerf$", Benchtime: "200x", Quick: "2x", Count: 5},
 	{Name: "netconf", Pkg: "./netconf", Pattern: "^BenchmarkGetConfiguration", Benchtime: "5000x", Quick: "200x", Count: 5},
 }
