@@ -68,6 +68,9 @@ func (l *Lab) Up() (err error) {
 			l.Down()
 		}
 	}()
+	if err := l.Down(); err != nil { // what a killed run of the same name left
+		return err
+	}
 	for _, ns := range []string{l.Client, l.Router, l.Server} {
 		if err := ip("netns", "add", ns); err != nil {
 			return err
