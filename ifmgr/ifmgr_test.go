@@ -13,6 +13,7 @@ import (
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/db"
 	"github.com/gnos/gnos/ifmgr"
+	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/lab"
 )
 
@@ -40,7 +41,7 @@ func (f *failer) Abort(context.Context, *configd.Commit) {}
 func (f *failer) Apply(context.Context, *configd.Commit) {}
 
 func setup(t *testing.T) *env {
-	return manage(t, newLab(t))
+	return manage(t, newLab(t), nil)
 }
 
 func newLab(t *testing.T) *lab.Lab {
@@ -56,13 +57,13 @@ func newLab(t *testing.T) *lab.Lab {
 }
 
 // manage starts an interface manager on l's router and a configd.
-func manage(t *testing.T, l *lab.Lab) *env {
+func manage(t *testing.T, l *lab.Lab, names *ifname.Map) *env {
 	ns, err := lab.Handle(l.Router)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ns.Close() })
-	m, err := ifmgr.New(ifmgr.Options{NetNS: ns})
+	m, err := ifmgr.New(ifmgr.Options{NetNS: ns, Names: names})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ func TestStartSweepsLeftovers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	e := manage(t, l)
+	e := manage(t, l, nil)
 	if err := e.commit(base...); err != nil {
 		t.Fatal(err)
 	}
@@ -235,5 +236,23 @@ func TestStartSweepsLeftovers(t *testing.T) {
 		if !strings.Contains(snap, kept) {
 			t.Errorf("%q missing after the start:\n%s", kept, snap)
 		}
+	}
+}
+
+// The mapping file overrides the naming rule.
+func TestNameMapping(t *testing.T) {
+	names, err := ifname.Parse([]byte("ge-1/0/0 ge-0-0-1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := manage(t, newLab(t), names)
+	if err := e.commit("set interfaces ge-1/0/0 unit 0 family inet address 10.0.5.1/24"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.router("-br", "addr", "show", "dev", "ge-0-0-1"); !strings.Contains(got, "10.0.5.1/24") {
+		t.Errorf("ge-1/0/0 mapped to ge-0-0-1: got %q, want 10.0.5.1/24 there", got)
+	}
+	if st, ok := e.m.Link("ge-1/0/0.0"); !ok || st.Linux != "ge-0-0-1" || !st.AdminUp {
+		t.Errorf("Link(ge-1/0/0.0): got %+v, %v; want ge-0-0-1, up", st, ok)
 	}
 }
