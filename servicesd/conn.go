@@ -91,6 +91,11 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 		statusWait: map[uint64]chan *pic.Status{}}
 	c.last.Store(s.o.Clock.Now().UnixNano())
 	s.mu.Lock()
+	if standsDown(c.hello, s.conns[c.slot]) {
+		s.mu.Unlock()
+		s.o.Log.Info("servicesd: a picd process holds the slot; the in-process picd stands down", "pic", c.slot.String())
+		return st.SendMsg(&pic.ToPIC{Superseded: true})
+	}
 	if old := s.conns[c.slot]; old != nil {
 		s.o.Log.Warn("servicesd: a new picd took the slot; superseding the old one", "pic", c.slot.String(),
 			"old-pid", old.hello.PID, "pid", c.hello.PID)
