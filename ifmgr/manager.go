@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/ifname"
@@ -45,8 +48,24 @@ type Manager struct {
 // ErrNotPermitted is returned by New without CAP_NET_ADMIN.
 var ErrNotPermitted = errors.New("ifmgr: managing Linux interfaces needs root (CAP_NET_ADMIN)")
 
-// Permitted reports whether this process may program Linux networking.
-func Permitted() bool { return os.Geteuid() == 0 }
+// Permitted reports whether this process may program Linux networking:
+// root, or CAP_NET_ADMIN in its effective set.
+func Permitted() bool {
+	if os.Geteuid() == 0 {
+		return true
+	}
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "CapEff:"); ok {
+			caps, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return err == nil && caps&(1<<unix.CAP_NET_ADMIN) != 0
+		}
+	}
+	return false
+}
 
 // New starts an interface manager for o.NetNS. It fails without root:
 // callers then run without one (inert).

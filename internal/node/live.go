@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -10,7 +11,8 @@ import (
 	"github.com/gnos/gnos/internal/ifname"
 )
 
-// startLive starts the interface manager on the namespace o.Live names,
+// startLive starts the interface manager on the namespace o.Live names
+// (without root or CAP_NET_ADMIN it logs a warning and starts nothing),
 // with the data directory's interfaces.map, subscribes it to commits and
 // hands it to the in-process picds.
 func (n *Node) startLive(ctx context.Context) error {
@@ -19,6 +21,11 @@ func (n *Node) startLive(ctx context.Context) error {
 		return fmt.Errorf("node: %w", err)
 	}
 	m, err := ifmgr.New(ifmgr.Options{NetNS: n.Opts.Live.NetNS, Names: names, Log: n.Opts.Log})
+	if errors.Is(err, ifmgr.ErrNotPermitted) {
+		// Inert without the privilege: gnos runs, touching no interface.
+		n.Opts.Log.Warn("live data plane not started: needs root or CAP_NET_ADMIN")
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("node: live data plane: %w", err)
 	}
