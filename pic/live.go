@@ -57,6 +57,7 @@ type liveIO struct {
 
 	mu    sync.Mutex
 	units map[string]*liveUnit // by Junos logical name
+	sigs  map[uint32]string    // per service-set: what of it sync used
 	out   atomic.Pointer[map[uint32][2]*liveUnit]
 	wg    sync.WaitGroup
 }
@@ -94,7 +95,7 @@ type LiveStats struct {
 }
 
 func newLiveIO(n LiveNet, dp *Dataplane, log *slog.Logger) *liveIO {
-	l := &liveIO{net: n, dp: dp, cores: dp.Cores(), log: log, units: map[string]*liveUnit{}}
+	l := &liveIO{net: n, dp: dp, cores: dp.Cores(), log: log, units: map[string]*liveUnit{}, sigs: map[uint32]string{}}
 	l.out.Store(&map[uint32][2]*liveUnit{})
 	return l
 }
@@ -106,7 +107,9 @@ func (l *liveIO) sync(ssrbs map[uint32]*SSRB) {
 	defer l.mu.Unlock()
 	want := map[string]*classifier{}
 	out := map[uint32][2]*liveUnit{}
+	l.sigs = make(map[uint32]string, len(ssrbs))
 	for _, s := range ssrbs {
+		l.sigs[s.ID] = liveSig(s)
 		if s.Outside != "" {
 			want[unitName(s.Inside)] = &classifier{input: unitName(s.Inside)}
 			want[unitName(s.Outside)] = &classifier{input: unitName(s.Outside)}
@@ -321,6 +324,40 @@ func (r *Runtime) attachLive(n LiveNet) {
 	}
 	r.live.Store(newLiveIO(n, r.DP, r.log))
 	r.syncLive()
+}
+
+// liveSig is what the live data plane uses of an SSRB.
+func liveSig(s *SSRB) string {
+	if s == nil {
+		return ""
+	}
+	b := []byte(s.Inside + "|" + s.Outside + "|" + s.ServiceInterface)
+	for _, bd := range s.Bindings {
+		b = append(b, "|"+bd.Interface+" "+bd.Direction...)
+	}
+	return string(b)
+}
+
+// changed reports whether service-set id's use of the live data plane
+// differs from what the last sync saw.
+func (l *liveIO) changed(id uint32, s *SSRB) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	old, had := l.sigs[id]
+	return had != (s != nil) || old != liveSig(s)
+}
+
+// syncLiveUpdate follows one update: a resync waits for its end, and an
+// update that does not change what the service-set uses of the live data
+// plane (its rules, say) costs nothing. Control side.
+func (r *Runtime) syncLiveUpdate(u *Update) {
+	l := r.live.Load()
+	if l == nil || r.seen != nil {
+		return
+	}
+	if l.changed(u.ID, r.ssrbs[u.ID]) {
+		l.sync(r.ssrbs)
+	}
 }
 
 // syncLive follows the SSRBs held: attach to the service interfaces they

@@ -272,7 +272,7 @@ func (d *Daemon) withRuntime(ctx context.Context, m *ToPIC) ([]*FromPIC, error) 
 		if err != nil {
 			return nil, err
 		}
-		rt.syncLive()
+		rt.syncLiveUpdate(m.Update)
 		return []*FromPIC{{Ack: &ack}}, nil
 	}
 	return nil, nil
