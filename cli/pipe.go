@@ -187,13 +187,20 @@ func (p *Pipeline) apply(s *Session, in *bytes.Buffer, out io.Writer) error {
 // SSH host key live beside it, out of reach of file commands.
 func (e *Engine) FilesDir() string { return filepath.Join(e.DataDir, "files") }
 
-// dataPath resolves a user-given file name inside FilesDir, refusing
-// anything that would leave it (.., absolute paths elsewhere, NULs).
+// dataPath resolves a user-given file name inside FilesDir.
 func (e *Engine) dataPath(name string) (string, error) {
 	if e.DataDir == "" {
 		return "", fmt.Errorf("file operations are not available")
 	}
-	base := e.FilesDir()
+	return FilePath(e.DataDir, name)
+}
+
+// FilePath resolves a file name given to a command inside the file area
+// of dataDir (DATA/files), refusing anything that would leave it (..,
+// absolute paths elsewhere, NULs). Commands of other daemons (traffic
+// replay and capture in servicesd) use it too.
+func FilePath(dataDir, name string) (string, error) {
+	base := filepath.Join(dataDir, "files")
 	if err := os.MkdirAll(base, 0o700); err != nil {
 		return "", fmt.Errorf("file area: %w", err)
 	}
@@ -210,11 +217,6 @@ func (e *Engine) dataPath(name string) (string, error) {
 	}
 	return p, nil
 }
-
-// FilePath resolves a file name given to a command inside the file area
-// (FilesDir), refusing anything outside it. Commands registered by other
-// daemons (traffic replay and capture) use it for their files.
-func (s *Session) FilePath(name string) (string, error) { return s.eng.dataPath(name) }
 
 // WriteFile replaces a file atomically: a failed write leaves no half file.
 func WriteFile(path string, data []byte) error { return writeFile(path, data) }

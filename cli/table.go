@@ -63,6 +63,27 @@ func (t *Table) Describe(words, help string) {
 	t.help[words] = help
 }
 
+// Merge adds from's commands, each passed through wrap, and its help of
+// intermediate words: how a daemon in another process contributes its
+// commands (same words, help and renderers; a Run that forwards).
+func (t *Table) Merge(from *Table, wrap func(*Command) *Command) {
+	from.mu.RLock()
+	cmds := append([]*Command(nil), from.cmds...)
+	help := make(map[string]string, len(from.help))
+	for k, v := range from.help {
+		help[k] = v
+	}
+	from.mu.RUnlock()
+	for k, v := range help {
+		if _, ok := t.help[k]; !ok {
+			t.Describe(k, v)
+		}
+	}
+	for _, c := range cmds {
+		t.Add(wrap(c))
+	}
+}
+
 // Commands returns all commands sorted by words.
 func (t *Table) Commands() []*Command {
 	t.mu.RLock()

@@ -152,9 +152,6 @@ func (r *remoteSub) msg(c *Commit, phase string) *SubMsg {
 		r.id++
 		m.Chunks = tree.ChangedChunks(c.New, c.Changes)
 		m.Full = c.Old.Empty()
-		if m.Chunks == nil {
-			m.Chunks = map[string][]byte{}
-		}
 	}
 	m.ID = r.id
 	return m

@@ -39,7 +39,9 @@ func (r *remoteRec) Prepare(_ context.Context, c *configd.Commit) error {
 	return nil
 }
 
-func (r *remoteRec) Abort(_ context.Context, c *configd.Commit) { r.events <- "abort " + hostname(c.New) }
+func (r *remoteRec) Abort(_ context.Context, c *configd.Commit) {
+	r.events <- "abort " + hostname(c.New)
+}
 
 func (r *remoteRec) Apply(_ context.Context, c *configd.Commit) {
 	r.last.Store(c)

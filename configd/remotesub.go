@@ -42,7 +42,7 @@ func RunRemote(ctx context.Context, cc *grpc.ClientConn, sch *schema.Schema, sub
 		if err != nil {
 			return err
 		}
-		if m.Chunks != nil {
+		if m.ID != curID { // a new commit: its chunks come with its first phase
 			base := applied
 			if m.Full {
 				base = tree.New(sch.Root)
@@ -58,7 +58,7 @@ func RunRemote(ctx context.Context, cc *grpc.ClientConn, sch *schema.Schema, sub
 			cur = &Commit{Check: m.Check, Old: base, New: next, Changes: tree.Diff(base, next), Defaults: defaults}
 			curID = m.ID
 		}
-		if cur == nil || curID != m.ID {
+		if cur == nil {
 			if m.Phase == PhaseValidate || m.Phase == PhasePrepare {
 				if err := st.Send(&SubReply{ID: m.ID, Error: sub.Name() + ": commit not received"}); err != nil {
 					return err

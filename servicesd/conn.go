@@ -17,6 +17,7 @@ import (
 
 // Register adds the PIC stream service to a gRPC server.
 func (s *Servicesd) Register(g *grpc.Server) {
+	s.registerCommands(g)
 	g.RegisterService(&grpc.ServiceDesc{
 		ServiceName: pic.ServiceName,
 		HandlerType: (*any)(nil),

@@ -89,7 +89,7 @@ func (h *harness) commit(check bool) error {
 // every named service-set.
 func (h *harness) waitSynced(names ...string) {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // generous: -race on a loaded machine
 	defer cancel()
 	for _, name := range names {
 		s, ok := h.n.Services.SSRB(name)
@@ -105,7 +105,7 @@ func (h *harness) waitSynced(names ...string) {
 // waitAll waits until the PIC is in sync and acknowledged ss1..ssN.
 func (h *harness) waitAll(n int) {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // generous: -race on a loaded machine
 	defer cancel()
 	if err := h.n.Services.WaitSynced(ctx, slot00); err != nil {
 		h.t.Fatal(err)

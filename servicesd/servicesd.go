@@ -52,12 +52,16 @@ type Options struct {
 	// configuration, to start its picd in-process; nil when picds are
 	// started separately.
 	OnPICConfigured func(pic.Slot)
+	// DataDir holds the file area traffic replay and capture read and
+	// write (DATA/files, as the CLI's file commands).
+	DataDir string
 }
 
 // Servicesd is the services daemon.
 type Servicesd struct {
-	o     Options
-	epoch uint64
+	cmdTable // its commands, when they are forwarded from another process
+	o        Options
+	epoch    uint64
 
 	mu      sync.Mutex
 	sets    map[string]*setState

@@ -259,18 +259,18 @@ func textTraffic(w io.Writer, e *cli.Elem) {
 	}
 }
 
-func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+func (s *Servicesd) trafficReplay(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	name, ok := a["file"]
 	if !ok {
 		return nil, fmt.Errorf("syntax error, expecting file <name>")
 	}
-	path, err := sess.FilePath(name)
+	path, err := s.filePath(name)
 	if err != nil {
 		return nil, err
 	}
 	var out string
 	if v, ok := a["capture-file"]; ok {
-		if out, err = sess.FilePath(v); err != nil {
+		if out, err = s.filePath(v); err != nil {
 			return nil, err
 		}
 	}
@@ -325,7 +325,7 @@ func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.
 	return e, nil
 }
 
-func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+func (s *Servicesd) trafficCapture(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	switch {
 	case a.Has("start") == a.Has("stop"):
 		return nil, fmt.Errorf("syntax error, expecting start or stop")
@@ -353,7 +353,7 @@ func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli
 	if !ok {
 		return nil, fmt.Errorf("syntax error, expecting file <name>")
 	}
-	path, err := sess.FilePath(name)
+	path, err := s.filePath(name)
 	if err != nil {
 		return nil, err
 	}
@@ -376,6 +376,14 @@ func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli
 	}
 	return cli.E("services-traffic-capture", cli.T("state", "stopped"), cli.T("capture-file", name),
 		cli.T("packets-captured", strconv.Itoa(len(all))), cli.T("packets-missed", strconv.FormatUint(missed, 10))), nil
+}
+
+// filePath resolves a file name in the file area.
+func (s *Servicesd) filePath(name string) (string, error) {
+	if s.o.DataDir == "" {
+		return "", fmt.Errorf("file operations are not available")
+	}
+	return cli.FilePath(s.o.DataDir, name)
 }
 
 // writeCapture writes captured packets as a pcap file.

@@ -23,7 +23,8 @@ commands:
                         stdin not a terminal runs one command per line)
   netconf               NETCONF over stdin/stdout to a running daemon
   picd --fpc F --pic P  one services PIC daemon, connecting to servicesd
-  servicesd             (not yet separable: runs inside gnos daemon)
+  configd [--live]      configd, CLI engine and NETCONF without servicesd
+  servicesd             servicesd as its own process, subscribed to configd
   plugin new NAME       scaffold pic/plugins/NAME
   lab up|down|status    client/router/server network namespaces with gnos
                         --live in the router (root; see README)
@@ -59,6 +60,8 @@ func main() {
 		code, err = client(ctx, *data, *command, *echo)
 	case "picd":
 		err = picd(ctx, *data, *fpc, *picSlot)
+	case "configd":
+		err = configdCmd(ctx, *data, *live)
 	case "servicesd":
 		err = servicesdCmd(ctx, *data)
 	case "plugin":

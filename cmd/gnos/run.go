@@ -34,6 +34,22 @@ func daemon(ctx context.Context, data string, live bool) error {
 	return n.Close()
 }
 
+// configdCmd runs configd with the CLI engine, the management socket and
+// NETCONF, without servicesd: `gnos servicesd` runs it as its own process
+// and subscribes over the management socket.
+func configdCmd(ctx context.Context, data string, live bool) error {
+	o := nodeOptions(data, live)
+	o.ServicesApart = true
+	n, err := node.Start(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "gnos: configd running (servicesd apart: start `gnos servicesd`); management socket %s\n",
+		node.SocketPath(data))
+	<-ctx.Done()
+	return n.Close()
+}
+
 // client runs a CLI front end against the daemon's socket: one command
 // (-c), a script (stdin not a terminal) or the interactive terminal.
 func client(ctx context.Context, data, command string, echo bool) (int, error) {

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/pic"
 	_ "github.com/gnos/gnos/pic/plugins/all" // the plugins a picd can load
 	"github.com/gnos/gnos/servicesd"
@@ -35,10 +36,19 @@ func picd(ctx context.Context, data string, fpc, picSlot int) error {
 	return err
 }
 
-// servicesdCmd would run servicesd as its own process. servicesd is a
-// commit subscriber of configd, and configd offers subscriptions only
-// in-process so far, so it runs inside `gnos daemon`.
-func servicesdCmd(context.Context, string) error {
-	return errors.New("servicesd: runs inside `gnos daemon` until configd serves commit subscriptions over IPC; " +
-		"PIC daemons can run as their own processes with `gnos picd --fpc F --pic P`")
+// servicesdCmd runs servicesd as its own process beside `gnos configd`:
+// its own store (DATA/servicesd.db), the PIC socket, in-process picds
+// (superseded by any `gnos picd` for the same slot), and a commit
+// subscription to configd over the management socket, renewed whenever
+// configd comes back.
+func servicesdCmd(ctx context.Context, data string) error {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	sv, err := node.StartServices(ctx, node.Options{DataDir: data, Log: log})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "gnos: servicesd (pid %d) serving %s, subscribing to configd at %s\n", os.Getpid(),
+		servicesd.SocketPath(data), node.SocketPath(data))
+	<-ctx.Done()
+	return sv.Close()
 }

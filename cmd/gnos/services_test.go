@@ -236,3 +236,49 @@ func TestPluginNewRejectsBadNames(t *testing.T) {
 		}
 	}
 }
+
+// TestServicesdProcessKillRestart runs configd and servicesd as their own
+// processes (`gnos configd`, `gnos servicesd`): servicesd subscribes over
+// the management socket and its commands answer through the one CLI;
+// killed with SIGKILL, commits go on without it; restarted, it catches up
+// with what was committed meanwhile and the PIC is resynced.
+func TestServicesdProcessKillRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs several processes")
+	}
+	bin := buildGnos(t)
+	dir := t.TempDir()
+	startProc(t, bin, "configd running", "configd", "--data", dir)
+	svc := startProc(t, bin, "servicesd (pid", "servicesd", "--data", dir)
+	c := dialCLI(t, dir)
+	lines := []string{"configure",
+		"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 1",
+		"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package stateful-firewall",
+		"set services stateful-firewall rule r1 match-direction input",
+		"set services stateful-firewall rule r1 term t1 from applications junos-http",
+		"set services stateful-firewall rule r1 term t1 then accept"}
+	for i := 1; i <= 3; i++ {
+		lines = append(lines,
+			fmt.Sprintf("set services service-set ss%d stateful-firewall-rules r1", i),
+			fmt.Sprintf("set services service-set ss%d interface-service service-interface ms-0/0/0.%d", i, i))
+	}
+	c.run(append(lines, "commit", "exit")...)
+	c.waitPIC("the PIC of the servicesd process", func(st picState) bool { return inSync(st, 3) })
+
+	svc.Process.Signal(syscall.SIGKILL)
+	svc.Wait()
+	out := c.run("configure", "delete services service-set ss3", "commit", "exit")
+	if !strings.Contains(out, "commit complete") {
+		t.Fatalf("commit with servicesd down: %s", out)
+	}
+	r, err := c.c.Exec("show chassis pic fpc-slot 0 pic-slot 0")
+	if err != nil || !r.Failed || !strings.Contains(r.Output, "servicesd is not reachable") {
+		t.Errorf("show with servicesd down: %+v %v", r, err)
+	}
+
+	startProc(t, bin, "servicesd (pid", "servicesd", "--data", dir)
+	st := c.waitPIC("the restarted servicesd's PIC", func(st picState) bool { return inSync(st, 2) })
+	if _, ok := st.gens["ss3"]; ok {
+		t.Errorf("ss3, deleted while servicesd was down, is still held:\n%s", st.out)
+	}
+}

@@ -44,6 +44,11 @@ type Options struct {
 	// in-process picds service real traffic through TUN service
 	// interfaces. Unset, gnos touches no Linux interface.
 	Live *Live
+	// ServicesApart: servicesd runs as its own process (`gnos servicesd`,
+	// StartServices). This node serves configd's commit subscriptions
+	// to it and forwards servicesd's commands to its socket; it starts
+	// neither servicesd nor PIC daemons.
+	ServicesApart bool
 }
 
 // Live configures the live data plane.
@@ -66,7 +71,9 @@ type Node struct {
 	Netconf  *netconf.Server // SSH server: NETCONF, CLI logins
 	grpc     *grpc.Server
 	lis      net.Listener
-	done     chan error
+	// servicesRemote forwards servicesd's commands when it runs apart.
+	servicesRemote *servicesd.Remote
+	done           chan error
 }
 
 // SocketPath is the management socket under a data directory.
@@ -78,7 +85,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 		return nil, errors.New("node: a data directory is required")
 	}
 	if o.Log == nil {
-		o.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		o.Log = defaultLog()
 	}
 	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("node: %w", err)
@@ -117,17 +124,23 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 		}
 	}
 	// --- end live data plane
-	n.Services, err = servicesd.New(servicesd.Options{Store: st, Clock: o.Clock, Log: o.Log,
-		OnPICConfigured: n.PICs.Start})
-	if err == nil {
-		err = n.Services.Listen(servicesd.SocketPath(o.DataDir))
+	if o.ServicesApart {
+		n.servicesRemote = servicesd.RemoteCommands(ops, func() (*grpc.ClientConn, error) {
+			return ipc.DialUnix(servicesd.SocketPath(o.DataDir))
+		})
+	} else {
+		n.Services, err = servicesd.New(servicesd.Options{Store: st, Clock: o.Clock, Log: o.Log,
+			OnPICConfigured: n.PICs.Start, DataDir: o.DataDir})
+		if err == nil {
+			err = n.Services.Listen(servicesd.SocketPath(o.DataDir))
+		}
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		n.Configd.Subscribe(ctx, n.Services)
+		n.Services.Commands(ops)
 	}
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	n.Configd.Subscribe(ctx, n.Services)
-	n.Services.Commands(ops)
 	// --- end servicesd
 	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version}
 	if n.Ifmgr != nil {
@@ -140,6 +153,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	n.grpc = ipc.NewServer(ipc.PeerCredentials())
 	n.CLI.Register(n.grpc)
+	n.Configd.RegisterRemote(n.grpc) // commit subscriptions of daemons in other processes
 	// --- netconf: SSH server (NETCONF subsystem, CLI logins) listening as
 	// `system services` configures (or on Options.NetconfAddr), and the
 	// local NETCONF service behind `gnos netconf`. A port that cannot be
@@ -151,8 +165,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	if err != nil {
 		n.lis.Close()
-		n.PICs.Close()
-		n.Services.Close()
+		n.closeServices()
 		n.Configd.Close()
 		st.Close()
 		return nil, err
@@ -165,9 +178,8 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 
 // Close stops the daemons and closes the store.
 func (n *Node) Close() error {
-	n.Netconf.Close()  // netconf
-	n.PICs.Close()     // servicesd (issue 4): in-process picds first, then servicesd
-	n.Services.Close() // servicesd
+	n.Netconf.Close() // netconf
+	n.closeServices()
 	if n.Ifmgr != nil {
 		n.Ifmgr.Close() // live data plane
 	}
@@ -175,4 +187,20 @@ func (n *Node) Close() error {
 	<-n.done
 	n.Configd.Close()
 	return n.Store.Close()
+}
+
+// closeServices stops the in-process picds, then servicesd (or drops the
+// connection to the one running apart).
+func (n *Node) closeServices() {
+	if n.servicesRemote != nil {
+		n.servicesRemote.Close()
+		return
+	}
+	n.PICs.Close()
+	n.Services.Close()
+}
+
+// defaultLog logs warnings and errors to standard error.
+func defaultLog() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
