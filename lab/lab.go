@@ -2,6 +2,7 @@
 // demonstrated in:
 //
 //	client (10.0.1.2/24) eth0 ==veth== ge-0-0-0  router  ge-0-0-1 ==veth== eth0 server (10.0.2.2/24)
+//	       (2001:db8:1::2/64)                                                   (2001:db8:2::2/64)
 //
 // The router namespace gets the two links only: gnos, started inside it,
 // gives them addresses from `interfaces` (ge-0/0/0 unit 0 family inet
@@ -31,6 +32,9 @@ const (
 	ServerAddr    = "10.0.2.2"
 	RouterInside  = "10.0.1.1"
 	RouterOutside = "10.0.2.1"
+	// IPv6: the router's are 2001:db8:1::1/64 and 2001:db8:2::1/64.
+	ClientAddr6 = "2001:db8:1::2"
+	ServerAddr6 = "2001:db8:2::2"
 )
 
 // Lab is one three-namespace topology.
@@ -79,15 +83,17 @@ func (l *Lab) Up() (err error) {
 			return err
 		}
 	}
-	for _, side := range []struct{ ns, port, addr, gw string }{
-		{l.Client, "ge-0-0-0", ClientAddr + "/24", RouterInside},
-		{l.Server, "ge-0-0-1", ServerAddr + "/24", RouterOutside},
+	for _, side := range []struct{ ns, port, addr, gw, addr6, gw6 string }{
+		{l.Client, "ge-0-0-0", ClientAddr + "/24", RouterInside, ClientAddr6 + "/64", "2001:db8:1::1"},
+		{l.Server, "ge-0-0-1", ServerAddr + "/24", RouterOutside, ServerAddr6 + "/64", "2001:db8:2::1"},
 	} {
 		steps := [][]string{
 			{"-n", l.Router, "link", "add", side.port, "type", "veth", "peer", "name", "eth0", "netns", side.ns},
 			{"-n", side.ns, "addr", "add", side.addr, "dev", "eth0"},
+			{"-n", side.ns, "addr", "add", side.addr6, "dev", "eth0", "nodad"},
 			{"-n", side.ns, "link", "set", "eth0", "up"},
 			{"-n", side.ns, "route", "add", "default", "via", side.gw},
+			{"-n", side.ns, "-6", "route", "add", "default", "via", side.gw6},
 		}
 		for _, s := range steps {
 			if err := ip(s...); err != nil {

@@ -120,6 +120,8 @@ var baseConfig = []string{
 	"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package nat",
 	"set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24",
 	"set interfaces ge-0/0/1 unit 0 family inet address 10.0.2.1/24",
+	"set interfaces ge-0/0/0 unit 0 family inet6 address 2001:db8:1::1/64",
+	"set interfaces ge-0/0/1 unit 0 family inet6 address 2001:db8:2::1/64",
 }
 
 // nextHop puts a service-set between client and server, next-hop style:
@@ -160,9 +162,11 @@ var nat = []string{
 }
 
 const (
-	web   = lab.ServerAddr + ":80"
-	other = lab.ServerAddr + ":81"
-	echo  = lab.ServerAddr + ":7"
+	web    = lab.ServerAddr + ":80"
+	other  = lab.ServerAddr + ":81"
+	echo   = lab.ServerAddr + ":7"
+	web6   = "[" + lab.ServerAddr6 + "]:80"
+	other6 = "[" + lab.ServerAddr6 + "]:81"
 )
 
 // plain checks ping, TCP and UDP pass and the server sees the client.
@@ -178,6 +182,13 @@ func plain(t *testing.T, r *router) {
 	if _, err := lab.UDPExchange(r.lab.Client, echo, 3, 100, 3*time.Second); err != nil {
 		t.Errorf("UDP exchange: %v", err)
 	}
+	eventually(t, "TCP over IPv6 (the router's addresses pass duplicate address detection first)", func() error {
+		seen, err := lab.TCPExchange(r.lab.Client, web6, 2*time.Second)
+		if err == nil && seen != lab.ClientAddr6 {
+			return fmt.Errorf("server saw %s, want %s", seen, lab.ClientAddr6)
+		}
+		return err
+	})
 }
 
 func TestLiveDataPlane(t *testing.T) {
@@ -318,9 +329,19 @@ func TestLiveInterfaceStyle(t *testing.T) {
 	if _, err := lab.UDPExchange(r.lab.Client, echo, 1, 100, time.Second); !lab.IsTimeout(err) {
 		t.Errorf("UDP through the firewall: got %v, want no answer (dropped)", err)
 	}
+	seen, err := lab.TCPExchange(r.lab.Client, web6, 2*time.Second)
+	if err != nil || seen != lab.ClientAddr6 {
+		t.Errorf("TCP/80 over IPv6 through the firewall: server saw %q, %v; want %s", seen, err, lab.ClientAddr6)
+	}
+	if _, err := lab.TCPExchange(r.lab.Client, other6, 2*time.Second); !lab.IsRefused(err) {
+		t.Errorf("TCP/81 over IPv6 through the firewall: got %v, want connection refused (RST)", err)
+	}
 	out := r.cli("show services sessions")
 	if !regexp.MustCompile(`Service Set: fw.*\n.*TCP\s+10\.0\.1\.2:\d+ -> 10\.0\.2\.2:80\s+Forward\s+[1-9]\d*\s+\d+\n.*TCP\s+10\.0\.2\.2:80 -> 10\.0\.1\.2:\d+\s+Reverse\s+[1-9]`).MatchString(out) {
 		t.Errorf("show services sessions lacks the TCP/80 session, both ways:\n%s", out)
+	}
+	if got, _ := lab.Exec(r.lab.Router, "ip", "-6", "rule"); !strings.Contains(got, "to 2001:db8:1::/64 lookup") {
+		t.Errorf("IPv6 steering rules: got\n%s\nwant to 2001:db8:1::/64 (output)", got)
 	}
 	if got, _ := lab.Exec(r.lab.Router, "ip", "rule"); !strings.Contains(got, "iif ge-0-0-0 lookup") || !strings.Contains(got, "to 10.0.1.0/24 lookup") {
 		t.Errorf("steering rules: got\n%s\nwant iif ge-0-0-0 (input) and to 10.0.1.0/24 (output)", got)

@@ -31,7 +31,7 @@ func Serve(ns string, tcpPorts ...int) (*Server, error) {
 	s := &Server{}
 	err := In(ns, func() error {
 		for _, p := range tcpPorts {
-			ln, err := net.Listen("tcp4", fmt.Sprintf(":%d", p))
+			ln, err := net.Listen("tcp", fmt.Sprintf(":%d", p)) // IPv4 and IPv6
 			if err != nil {
 				return err
 			}
@@ -107,7 +107,7 @@ func TCPExchange(ns, addr string, timeout time.Duration) (seen string, err error
 	var c net.Conn
 	if err := In(ns, func() error {
 		var err error
-		c, err = net.DialTimeout("tcp4", addr, timeout)
+		c, err = net.DialTimeout("tcp", addr, timeout)
 		return err
 	}); err != nil {
 		return "", err

@@ -29,6 +29,8 @@ set chassis fpc 0 pic 0 adaptive-services service-package extension-provider pac
 set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package nat
 set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24
 set interfaces ge-0/0/1 unit 0 family inet address 10.0.2.1/24
+set interfaces ge-0/0/0 unit 0 family inet6 address 2001:db8:1::1/64
+set interfaces ge-0/0/1 unit 0 family inet6 address 2001:db8:2::1/64
 commit and-quit
 CONF
     ;;
