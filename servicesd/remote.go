@@ -59,6 +59,11 @@ func (s *Servicesd) runCommand(ctx context.Context, req *CommandReq) *CommandRes
 		s.cmds = cli.NewTable()
 		s.Commands(s.cmds)
 	})
+	select { // a servicesd that just started answers once it has the configuration
+	case <-s.applied:
+	case <-ctx.Done():
+		return &CommandResp{Error: "servicesd is starting: " + ctx.Err().Error()}
+	}
 	c := s.cmds.ByRPC(req.RPC)
 	if c == nil {
 		return &CommandResp{Error: fmt.Sprintf("servicesd has no command %s", req.RPC)}

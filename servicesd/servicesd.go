@@ -60,8 +60,12 @@ type Options struct {
 // Servicesd is the services daemon.
 type Servicesd struct {
 	cmdTable // its commands, when they are forwarded from another process
-	o        Options
-	epoch    uint64
+	// applied is closed once a configuration was applied: until then
+	// servicesd knows no PIC and forwarded commands wait.
+	applied     chan struct{}
+	appliedOnce sync.Once
+	o           Options
+	epoch       uint64
 
 	mu      sync.Mutex
 	sets    map[string]*setState
@@ -106,7 +110,8 @@ func New(o Options) (*Servicesd, error) {
 	}
 	s := &Servicesd{o: o, epoch: 1, sets: map[string]*setState{}, deps: map[string]map[string]struct{}{},
 		ifBind: map[string]map[string][]pic.Binding{}, usage: map[pic.Slot]int64{},
-		offline: map[pic.Slot]bool{}, conns: map[pic.Slot]*conn{}, nextID: 1}
+		offline: map[pic.Slot]bool{}, conns: map[pic.Slot]*conn{}, nextID: 1,
+		applied: make(chan struct{})}
 	if o.Store != nil {
 		e, err := o.Store.NextCounter("servicesd-generation-epoch")
 		if err != nil {
@@ -194,6 +199,7 @@ func (s *Servicesd) Apply(_ context.Context, c *configd.Commit) {
 // the plan configured.
 func (s *Servicesd) applyPlan(p *plan) {
 	added := s.applyLocked(p)
+	s.appliedOnce.Do(func() { close(s.applied) })
 	s.mu.Unlock()
 	if s.o.OnPICConfigured != nil {
 		for _, slot := range added {
