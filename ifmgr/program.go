@@ -193,6 +193,11 @@ func makeTUN(name string) error {
 	if err := sysctl("ipv4/conf/"+name+"/rp_filter", "0"); err != nil {
 		return err
 	}
+	// No IPv6 link-local address: the kernel would send its own MLD
+	// reports into the service interface, and picd would service them.
+	if l.Attrs().Flags&net.FlagUp == 0 {
+		_ = sysctl("ipv6/conf/"+name+"/addr_gen_mode", "1")
+	}
 	return netlink.LinkSetUp(l)
 }
 

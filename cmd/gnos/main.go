@@ -23,8 +23,9 @@ commands:
                         stdin not a terminal runs one command per line)
   netconf               NETCONF over stdin/stdout to a running daemon
   picd --fpc F --pic P  one services PIC daemon, connecting to servicesd
+       [--live]         (--live: attach to the service interfaces here)
   configd [--live]      configd, CLI engine and NETCONF without servicesd
-  servicesd             servicesd as its own process, subscribed to configd
+  servicesd [--live]    servicesd as its own process, subscribed to configd
   plugin new NAME       scaffold pic/plugins/NAME
   lab up|down|status    client/router/server network namespaces with gnos
                         --live in the router (root; see README)
@@ -59,11 +60,11 @@ func main() {
 	case "cli":
 		code, err = client(ctx, *data, *command, *echo)
 	case "picd":
-		err = picd(ctx, *data, *fpc, *picSlot)
+		err = picd(ctx, *data, *fpc, *picSlot, *live)
 	case "configd":
 		err = configdCmd(ctx, *data, *live)
 	case "servicesd":
-		err = servicesdCmd(ctx, *data)
+		err = servicesdCmd(ctx, *data, *live)
 	case "plugin":
 		err = pluginNew(fs.Args())
 	case "lab":

@@ -19,14 +19,21 @@ import (
 // picd runs one PIC daemon against the servicesd of a data directory
 // until interrupted, reconnecting (with backoff) whenever servicesd goes
 // away: `gnos picd --fpc F --pic P [--data DIR]`.
-func picd(ctx context.Context, data string, fpc, picSlot int) error {
+func picd(ctx context.Context, data string, fpc, picSlot int, live bool) error {
 	if fpc < 0 || picSlot < 0 {
 		return errors.New("picd: --fpc F and --pic P are required")
 	}
 	slot := pic.Slot{FPC: fpc, PIC: picSlot}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	d := pic.New(pic.Options{Slot: slot, Log: log,
-		Dial: func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(data)) }})
+	o := pic.Options{Slot: slot, Log: log,
+		Dial: func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(data)) }}
+	if live { // attach to the service interfaces of this namespace
+		var err error
+		if o.Live, err = node.HostNet(data); err != nil {
+			return err
+		}
+	}
+	d := pic.New(o)
 	fmt.Fprintf(os.Stderr, "gnos: picd %s (pid %d) connecting to %s\n", slot, os.Getpid(), servicesd.SocketPath(data))
 	err := d.Run(ctx)
 	if errors.Is(err, pic.ErrSuperseded) {
@@ -41,9 +48,11 @@ func picd(ctx context.Context, data string, fpc, picSlot int) error {
 // (superseded by any `gnos picd` for the same slot), and a commit
 // subscription to configd over the management socket, renewed whenever
 // configd comes back.
-func servicesdCmd(ctx context.Context, data string) error {
+func servicesdCmd(ctx context.Context, data string, live bool) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	sv, err := node.StartServices(ctx, node.Options{DataDir: data, Log: log})
+	o := nodeOptions(data, live)
+	o.Log = log
+	sv, err := node.StartServices(ctx, o)
 	if err != nil {
 		return err
 	}

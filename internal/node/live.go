@@ -9,6 +9,7 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/ifname"
+	"github.com/gnos/gnos/pic"
 )
 
 // startLive starts the interface manager on the namespace o.Live names
@@ -42,4 +43,20 @@ func (n *Node) linkState(junos string) (cli.LinkState, bool) {
 		MTU: st.MTU, MAC: st.MAC, RxPackets: st.RxPackets, TxPackets: st.TxPackets, RxBytes: st.RxBytes,
 		TxBytes: st.TxBytes, RxErrors: st.RxErrors, TxErrors: st.TxErrors, RxDropped: st.RxDropped,
 		TxDropped: st.TxDropped}, ok
+}
+
+// HostNet is the live data plane of a picd running apart from the
+// interface manager (in the namespace it manages), with the data
+// directory's name mapping; nil without root or CAP_NET_ADMIN.
+func HostNet(dataDir string) (pic.LiveNet, error) { return hostNet(dataDir) }
+
+func hostNet(dataDir string) (pic.LiveNet, error) {
+	if !ifmgr.Permitted() {
+		return nil, nil
+	}
+	names, err := ifname.Load(filepath.Join(dataDir, ifname.FileName))
+	if err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	return ifmgr.HostNet{Names: names}, nil
 }
