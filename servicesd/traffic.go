@@ -260,11 +260,7 @@ func textTraffic(w io.Writer, e *cli.Elem) {
 }
 
 func (s *Servicesd) trafficReplay(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	name, ok := a["file"]
-	if !ok {
-		return nil, fmt.Errorf("syntax error, expecting file <name>")
-	}
-	path, err := s.filePath(name)
+	name, path, err := s.fileArg(a)
 	if err != nil {
 		return nil, err
 	}
@@ -349,11 +345,7 @@ func (s *Servicesd) trafficCapture(ctx context.Context, _ *cli.Session, a cli.Ar
 		}
 		return cli.E("services-traffic-capture", cli.T("state", "started"), cli.T("pics", strconv.Itoa(n))), nil
 	}
-	name, ok := a["file"]
-	if !ok {
-		return nil, fmt.Errorf("syntax error, expecting file <name>")
-	}
-	path, err := s.filePath(name)
+	name, path, err := s.fileArg(a)
 	if err != nil {
 		return nil, err
 	}
@@ -376,6 +368,16 @@ func (s *Servicesd) trafficCapture(ctx context.Context, _ *cli.Session, a cli.Ar
 	}
 	return cli.E("services-traffic-capture", cli.T("state", "stopped"), cli.T("capture-file", name),
 		cli.T("packets-captured", strconv.Itoa(len(all))), cli.T("packets-missed", strconv.FormatUint(missed, 10))), nil
+}
+
+// fileArg resolves the file argument in the file area.
+func (s *Servicesd) fileArg(a cli.Args) (name, path string, err error) {
+	name, ok := a["file"]
+	if !ok {
+		return "", "", fmt.Errorf("syntax error, expecting file <name>")
+	}
+	path, err = s.filePath(name)
+	return name, path, err
 }
 
 // filePath resolves a file name in the file area.

@@ -141,6 +141,23 @@ func inSync(st picState, n int) bool {
 	return true
 }
 
+// threeServiceSets is the configuration session committing a PIC with
+// the given data cores and service-sets ss1..ss3 on it.
+func threeServiceSets(cores int) []string {
+	lines := []string{"configure",
+		fmt.Sprintf("set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores %d", cores),
+		"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package stateful-firewall",
+		"set services stateful-firewall rule r1 match-direction input",
+		"set services stateful-firewall rule r1 term t1 from applications junos-http",
+		"set services stateful-firewall rule r1 term t1 then accept"}
+	for i := 1; i <= 3; i++ {
+		lines = append(lines,
+			fmt.Sprintf("set services service-set ss%d stateful-firewall-rules r1", i),
+			fmt.Sprintf("set services service-set ss%d interface-service service-interface ms-0/0/0.%d", i, i))
+	}
+	return append(lines, "commit", "exit")
+}
+
 // TestPicdProcessKillRestart runs `gnos daemon` and a separate `gnos picd`
 // process: the picd takes the slot from the in-process one and holds the
 // committed SSRBs; killed with SIGKILL and restarted, it reconnects and
@@ -154,18 +171,7 @@ func TestPicdProcessKillRestart(t *testing.T) {
 	dir := t.TempDir()
 	startProc(t, bin, "daemons running", "daemon", "--data", dir)
 	c := dialCLI(t, dir)
-	lines := []string{"configure",
-		"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 2",
-		"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package stateful-firewall",
-		"set services stateful-firewall rule r1 match-direction input",
-		"set services stateful-firewall rule r1 term t1 from applications junos-http",
-		"set services stateful-firewall rule r1 term t1 then accept"}
-	for i := 1; i <= 3; i++ {
-		lines = append(lines,
-			fmt.Sprintf("set services service-set ss%d stateful-firewall-rules r1", i),
-			fmt.Sprintf("set services service-set ss%d interface-service service-interface ms-0/0/0.%d", i, i))
-	}
-	c.run(append(lines, "commit", "exit")...)
+	c.run(threeServiceSets(2)...)
 	inproc := c.waitPIC("the in-process picd", func(st picState) bool { return inSync(st, 3) })
 	if inproc.pid == 0 {
 		t.Fatalf("no picd PID shown:\n%s", inproc.out)
@@ -251,18 +257,7 @@ func TestServicesdProcessKillRestart(t *testing.T) {
 	startProc(t, bin, "configd running", "configd", "--data", dir)
 	svc := startProc(t, bin, "servicesd (pid", "servicesd", "--data", dir)
 	c := dialCLI(t, dir)
-	lines := []string{"configure",
-		"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 1",
-		"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package stateful-firewall",
-		"set services stateful-firewall rule r1 match-direction input",
-		"set services stateful-firewall rule r1 term t1 from applications junos-http",
-		"set services stateful-firewall rule r1 term t1 then accept"}
-	for i := 1; i <= 3; i++ {
-		lines = append(lines,
-			fmt.Sprintf("set services service-set ss%d stateful-firewall-rules r1", i),
-			fmt.Sprintf("set services service-set ss%d interface-service service-interface ms-0/0/0.%d", i, i))
-	}
-	c.run(append(lines, "commit", "exit")...)
+	c.run(threeServiceSets(1)...)
 	c.waitPIC("the PIC of the servicesd process", func(st picState) bool { return inSync(st, 3) })
 
 	svc.Process.Signal(syscall.SIGKILL)
