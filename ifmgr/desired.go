@@ -267,9 +267,25 @@ func interfaceBindings(root *tree.Node) map[string][]binding {
 // back from service interfaces skip the service routes.
 func (d *desired) static(root *tree.Node, names *ifname.Map, linuxOf map[string]string) error {
 	ro := child(root, "routing-options")
-	st := child(ro, "static")
-	for _, r := range active(st, "route") {
-		p := tree.Path{ro.Step(), st.Step(), r.Step()}
+	type staticRoute struct {
+		p tree.Path
+		r *tree.Node
+	}
+	var routes []staticRoute
+	if st := child(ro, "static"); st != nil {
+		for _, r := range active(st, "route") {
+			routes = append(routes, staticRoute{tree.Path{ro.Step(), st.Step(), r.Step()}, r})
+		}
+	}
+	for _, rib := range active(ro, "rib") { // rib inet6.0 static route …
+		if st := child(rib, "static"); st != nil {
+			for _, r := range active(st, "route") {
+				routes = append(routes, staticRoute{tree.Path{ro.Step(), rib.Step(), st.Step(), r.Step()}, r})
+			}
+		}
+	}
+	for _, sr := range routes {
+		p, r := sr.p, sr.r
 		dst, err := netip.ParsePrefix(r.Key)
 		if err != nil {
 			return configd.PathDiagnostic(p, "", "%v", err)

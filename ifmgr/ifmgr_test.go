@@ -119,6 +119,8 @@ var base = []string{
 	"set interfaces ge-0/0/1 unit 0 family inet address 10.0.2.1/24",
 	"set routing-options static route 192.0.2.0/24 next-hop 10.0.2.2",
 	"set routing-options static route 198.51.100.0/24 discard",
+	"set interfaces ge-0/0/1 unit 0 family inet6 address 2001:db8:2::1/64",
+	"set routing-options rib inet6.0 static route 2001:db8:9::/48 next-hop 2001:db8:2::2",
 }
 
 func TestProgramsLinux(t *testing.T) {
@@ -133,6 +135,7 @@ func TestProgramsLinux(t *testing.T) {
 		{"link show dev ge-0-0-0", "state UP"},
 		{"route show 192.0.2.0/24", "via 10.0.2.2 dev ge-0-0-1 proto 77"},
 		{"route show 198.51.100.0/24", "blackhole 198.51.100.0/24 proto 77"},
+		{"-6 route show 2001:db8:9::/48", "2001:db8:9::/48 via 2001:db8:2::2 dev ge-0-0-1 proto 77"},
 	} {
 		if got := e.router(strings.Fields(tc.args)...); !strings.Contains(got, tc.want) {
 			t.Errorf("ip %s: got %q, want it to contain %q", tc.args, got, tc.want)

@@ -314,7 +314,10 @@ func (r route) netlink() (*netlink.Route, error) {
 		if err != nil {
 			return nil, err
 		}
-		nr.LinkIndex, nr.Scope = l.Attrs().Index, netlink.SCOPE_LINK
+		nr.LinkIndex = l.Attrs().Index
+		if r.dst.Addr().Is4() {
+			nr.Scope = netlink.SCOPE_LINK
+		}
 	case len(r.gws) == 1:
 		nr.Gw = r.gws[0].AsSlice()
 	default:

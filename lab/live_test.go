@@ -134,6 +134,8 @@ var nextHop = []string{
 	"set interfaces ms-0/0/0 unit 2 service-domain outside",
 	"set routing-options static route 10.0.2.0/24 next-hop ms-0/0/0.1",
 	"set routing-options static route 10.0.1.0/24 next-hop ms-0/0/0.2",
+	"set routing-options rib inet6.0 static route 2001:db8:2::/64 next-hop ms-0/0/0.1",
+	"set routing-options rib inet6.0 static route 2001:db8:1::/64 next-hop ms-0/0/0.2",
 }
 
 var firewall = []string{
@@ -232,12 +234,21 @@ func TestLiveDataPlane(t *testing.T) {
 	if _, err := lab.UDPExchange(r.lab.Client, echo, 1, 100, time.Second); !lab.IsTimeout(err) {
 		t.Errorf("UDP through the firewall: got %v, want no answer (dropped)", err)
 	}
+	if seen, err := lab.TCPExchange(r.lab.Client, web6, 2*time.Second); err != nil || seen != lab.ClientAddr6 {
+		t.Errorf("TCP/80 over IPv6 through the firewall: server saw %q, %v; want %s", seen, err, lab.ClientAddr6)
+	}
+	if _, err := lab.TCPExchange(r.lab.Client, other6, 2*time.Second); !lab.IsRefused(err) {
+		t.Errorf("TCP/81 over IPv6 through the firewall: got %v, want connection refused (RST)", err)
+	}
 	if err := lab.Ping(r.lab.Client, lab.ServerAddr); err == nil {
 		t.Errorf("ping through the firewall: got an answer, want none (dropped)")
 	}
 	out = r.cli("show services sessions")
 	if !regexp.MustCompile(`Service Set: fw.*\n.*TCP\s+10\.0\.1\.2:\d+ -> 10\.0\.2\.2:80\s+Forward\s+\d+`).MatchString(out) {
 		t.Errorf("show services sessions lacks the TCP/80 session:\n%s", out)
+	}
+	if !regexp.MustCompile(`TCP\s+\[2001:db8:1::2\]:\d+ -> \[2001:db8:2::2\]:80\s+Forward\s+[1-9]`).MatchString(out) {
+		t.Errorf("show services sessions lacks the IPv6 TCP/80 session:\n%s", out)
 	}
 	if strings.Contains(out, ":81 ") || strings.Contains(out, "UDP") || strings.Contains(out, "ICMPV6") {
 		t.Errorf("show services sessions shows refused or dropped traffic, or the router's own:\n%s", out)
