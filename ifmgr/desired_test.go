@@ -1,0 +1,149 @@
+package ifmgr
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/db"
+	"github.com/gnos/gnos/internal/ifname"
+	_ "github.com/gnos/gnos/pic/plugins/all" // the services YANG of the plugins
+)
+
+// committed commits set lines on a fresh configd and returns the tree.
+func committed(t *testing.T, lines ...string) *tree.Node {
+	t.Helper()
+	st, err := db.Open(filepath.Join(t.TempDir(), "gnos.db"), db.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	c, err := configd.New(context.Background(), configd.Options{Store: st, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	s, err := c.Open("root", "cli", configd.Shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(configd.LoadSet, configd.FormatSet, strings.Join(lines, "\n")+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(context.Background(), configd.CommitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return c.Committed()
+}
+
+func keys[V any](m map[string]V) string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}
+
+// The desired state of a configuration: what runs without root.
+func TestBuild(t *testing.T) {
+	root := committed(t,
+		"set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24",
+		"set interfaces ge-0/0/0 unit 0 family inet6 address 2001:db8:1::1/64",
+		"set interfaces ge-0/0/1 disable",
+		"set interfaces ge-0/0/1 mtu 9000",
+		"set interfaces ge-0/0/1 unit 0 family inet address 10.0.2.1/24",
+		"set interfaces ms-0/0/0 unit 1 family inet",
+		"set routing-options static route 10.9.0.0/16 next-hop 10.0.2.2",
+		"set routing-options static route 10.0.2.0/24 next-hop ms-0/0/0.1",
+		"set routing-options rib inet6.0 static route 2001:db8:9::/48 discard",
+		"set services stateful-firewall rule fw match-direction input",
+		"set services stateful-firewall rule fw term t then accept",
+		"set services service-set nh stateful-firewall-rules fw",
+		"set services service-set nh next-hop-service inside-service-interface ms-0/0/0.1",
+		"set services service-set nh next-hop-service outside-service-interface ms-0/0/0.2",
+		"set services service-set is stateful-firewall-rules fw",
+		"set services service-set is interface-service service-interface ms-0/0/1",
+		"set interfaces ge-0/0/0 unit 0 family inet service input service-set is",
+		"set interfaces ge-0/0/0 unit 0 family inet service output service-set is",
+	)
+	d, err := build(root, &ifname.Map{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []string
+	for _, n := range sortedLinks(d) {
+		l := d.links[n]
+		links = append(links, strings.Join([]string{n, l.junos, map[bool]string{true: "tun", false: "port"}[l.tun],
+			map[bool]string{true: "down", false: "up"}[l.down]}, " "))
+	}
+	if got, want := strings.Join(links, "\n"), strings.Join([]string{
+		"ge-0-0-0 ge-0/0/0 port up", "ge-0-0-1 ge-0/0/1 port down",
+		"ms-0-0-0.1 ms-0/0/0 tun up", "ms-0-0-0.2 ms-0/0/0 tun up", "ms-0-0-1 ms-0/0/1 tun up"}, "\n"); got != want {
+		t.Errorf("links:\ngot\n%s\nwant\n%s", got, want)
+	}
+	if d.links["ge-0-0-1"].mtu != 9000 || len(d.links["ge-0-0-0"].addrs) != 2 {
+		t.Errorf("ge-0-0-1 mtu %d, ge-0-0-0 %d addresses; want 9000 and 2", d.links["ge-0-0-1"].mtu, len(d.links["ge-0-0-0"].addrs))
+	}
+	steer := steerTable("ms-0-0-1")
+	wantRoutes := []string{
+		route{dst: mustPrefix("10.9.0.0/16"), gws: []netipAddr{mustAddr("10.0.2.2")}, table: 254}.key(),
+		route{dst: mustPrefix("10.0.2.0/24"), dev: "ms-0-0-0.1", table: ServiceTable}.key(),
+		route{dst: mustPrefix("2001:db8:9::/48"), blackhole: true, table: 254}.key(),
+		route{dst: mustPrefix("0.0.0.0/0"), dev: "ms-0-0-1", table: steer}.key(),
+		route{dst: mustPrefix("::/0"), dev: "ms-0-0-1", table: steer}.key(),
+	}
+	sort.Strings(wantRoutes)
+	if got := keys(d.routes); got != strings.Join(wantRoutes, "\n") {
+		t.Errorf("routes:\ngot\n%s\nwant\n%s", got, strings.Join(wantRoutes, "\n"))
+	}
+	var wantRules []string
+	for _, v6 := range []bool{false, true} {
+		for _, tun := range []string{"ms-0-0-0.1", "ms-0-0-0.2", "ms-0-0-1"} {
+			wantRules = append(wantRules, rule{pref: PrefFromService, iif: tun, v6: v6, table: 254}.key())
+		}
+		wantRules = append(wantRules, rule{pref: PrefInputBinding, iif: "ge-0-0-0", v6: v6, table: steer}.key(),
+			rule{pref: PrefServiceRoutes, v6: v6, table: ServiceTable}.key())
+	}
+	wantRules = append(wantRules, rule{pref: PrefOutputBinding, dst: mustPrefix("10.0.1.0/24"), table: steer}.key(),
+		rule{pref: PrefOutputBinding, dst: mustPrefix("2001:db8:1::/64"), v6: true, table: steer}.key())
+	sort.Strings(wantRules)
+	if got := keys(d.rules); got != strings.Join(wantRules, "\n") {
+		t.Errorf("rules:\ngot\n%s\nwant\n%s", got, strings.Join(wantRules, "\n"))
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	for name, tc := range map[string]struct {
+		lines []string
+		names string
+		want  string
+	}{
+		"name too long": {[]string{"set interfaces ms-11/3/999 unit 16385 family inet"}, "",
+			"longer than 15 characters"},
+		"two names, one link": {[]string{"set interfaces ge-0/0/0 unit 0 family inet", "set interfaces ge-0/0/1 unit 0 family inet"},
+			"ge-0/0/1 ge-0-0-0\n", "ge-0/0/0 and ge-0/0/1 both map to Linux link ge-0-0-0"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m, err := ifname.Parse([]byte(tc.names))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = build(committed(t, tc.lines...), m)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+type netipAddr = netip.Addr
+
+func mustPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+func mustAddr(s string) netip.Addr     { return netip.MustParseAddr(s) }
