@@ -129,13 +129,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		return a
 	}
 	if term.isPTY() {
-		ed.Complete = func(line string) []lineedit.Candidate {
-			var out []lineedit.Candidate
-			for _, c := range sess.Complete(line) {
-				out = append(out, lineedit.Candidate{Text: c.Text, Help: c.Help})
-			}
-			return out
-		}
+		ed.Complete = sess.Complete
 		fmt.Fprintf(out, "--- gnos %s\n", s.cfg.CLI.Version)
 	} else {
 		ed = lineedit.New(ch, io.Discard) // no echo without a terminal

@@ -14,16 +14,12 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gnos/gnos/cli"
 )
 
 // ErrInterrupt is returned by ReadLine on Ctrl-C.
 var ErrInterrupt = errors.New("lineedit: interrupted")
-
-// Candidate is one completion: the word and its help text.
-type Candidate struct {
-	Text string
-	Help string
-}
 
 // Editor reads lines from r and echoes to w.
 type Editor struct {
@@ -31,7 +27,7 @@ type Editor struct {
 	w io.Writer
 	// Complete returns candidates for the last (possibly empty) word of
 	// line; nil disables TAB and `?`.
-	Complete func(line string) []Candidate
+	Complete func(line string) []cli.Completion
 	// MaxHistory bounds the history (default 100).
 	MaxHistory int
 	// MaxLine bounds a line's length in bytes (default 64 KiB).
@@ -226,32 +222,21 @@ func (e *Editor) redraw(st *state) {
 	io.WriteString(e.w, b.String())
 }
 
-// complete handles TAB (help false) and `?` (help true): a unique
-// candidate completes the word, several extend it to their common prefix
-// or, with nothing to extend, are listed with their help.
+// complete handles TAB (help false) and `?` (help true): TAB follows
+// cli.WordCompletion (complete, extend, or list); `?` lists the
+// candidates with their help.
 func (e *Editor) complete(st *state, help bool) {
 	if e.Complete == nil {
 		return
 	}
 	line := string(st.buf[:st.pos])
 	cands := e.Complete(line)
-	word := line[strings.LastIndexAny(line, " \t")+1:]
-	if !help && len(cands) > 0 {
-		prefix := cands[0].Text
-		for _, c := range cands[1:] {
-			prefix = commonPrefix(prefix, c.Text)
+	if !help {
+		insert, list := cli.WordCompletion(line, cands, true)
+		for _, r := range insert {
+			e.insert(st, r)
 		}
-		add := ""
-		if strings.HasPrefix(prefix, word) {
-			add = prefix[len(word):]
-		}
-		if len(cands) == 1 {
-			add += " "
-		}
-		if add != "" && add != " " || len(cands) == 1 {
-			for _, r := range add {
-				e.insert(st, r)
-			}
+		if !list {
 			return
 		}
 	}
@@ -268,45 +253,25 @@ func (e *Editor) complete(st *state, help bool) {
 	}
 }
 
-// completeWord is space completion, as Junos does it: when the word
+// completeWord is space completion (cli.WordCompletion): when the word
 // before the cursor is a prefix of exactly one keyword, the keyword is
-// completed (with its space). It reports whether it did.
+// completed with its space. It reports whether it did.
 func (e *Editor) completeWord(st *state) bool {
 	if e.Complete == nil || st.pos != len(st.buf) {
 		return false
 	}
 	line := string(st.buf)
-	if strings.Count(line, `"`)%2 == 1 {
+	if line == "" || strings.HasSuffix(line, " ") {
 		return false
 	}
-	word := line[strings.LastIndexAny(line, " \t")+1:]
-	if word == "" {
+	insert, _ := cli.WordCompletion(line, e.Complete(line), false)
+	if insert == "" {
 		return false
 	}
-	var only string
-	n := 0
-	for _, c := range e.Complete(line) {
-		if strings.HasPrefix(c.Text, "<") || c.Text == "|" {
-			continue
-		}
-		only = c.Text
-		n++
-	}
-	if n != 1 || only == word || !strings.HasPrefix(only, word) {
-		return false
-	}
-	for _, r := range only[len(word):] + " " {
+	for _, r := range insert {
 		e.insert(st, r)
 	}
 	return true
-}
-
-func commonPrefix(a, b string) string {
-	i := 0
-	for i < len(a) && i < len(b) && a[i] == b[i] {
-		i++
-	}
-	return a[:i]
 }
 
 // remember appends a non-empty line to the history.

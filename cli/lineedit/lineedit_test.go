@@ -6,13 +6,15 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/gnos/gnos/cli"
 )
 
 func TestReadLine(t *testing.T) {
-	cands := func(line string) []Candidate {
-		all := []Candidate{{"show", "Show information"}, {"set", "Set a value"}, {"configure", "Enter configuration mode"}}
+	cands := func(line string) []cli.Completion {
+		all := []cli.Completion{{Text: "show", Help: "Show information"}, {Text: "set", Help: "Set a value"}, {Text: "configure", Help: "Enter configuration mode"}}
 		word := line[strings.LastIndex(line, " ")+1:]
-		var out []Candidate
+		var out []cli.Completion
 		for _, c := range all {
 			if strings.HasPrefix(c.Text, word) {
 				out = append(out, c)
@@ -75,7 +77,9 @@ func TestReadLine(t *testing.T) {
 func TestHelpListsCandidates(t *testing.T) {
 	var out bytes.Buffer
 	e := New(strings.NewReader("s?\r"), &out)
-	e.Complete = func(string) []Candidate { return []Candidate{{"set", "Set a value"}, {"show", "Show information"}} }
+	e.Complete = func(string) []cli.Completion {
+		return []cli.Completion{{Text: "set", Help: "Set a value"}, {Text: "show", Help: "Show information"}}
+	}
 	if _, err := e.ReadLine("> "); err != nil {
 		t.Fatal(err)
 	}

@@ -120,59 +120,25 @@ func help(c *cli.Client, line string) {
 	fmt.Print(strings.ReplaceAll(cli.FormatHelp(cs), "\n", "\r\n"))
 }
 
-// complete extends the word before the cursor: a unique keyword is
-// completed with a trailing space; several candidates are extended to
-// their common prefix and, on TAB, listed. It reports whether it inserted
-// anything.
+// complete applies TAB or space completion (cli.WordCompletion) to the
+// word before the cursor, listing the candidates when it says so. It
+// reports whether it inserted anything.
 func complete(c *cli.Client, b *prompt.Buffer, tab bool) bool {
 	line := b.Document().TextBeforeCursor()
-	if strings.Count(line, `"`)%2 == 1 {
-		return false // inside a quoted string
-	}
-	word := ""
-	if !strings.HasSuffix(line, " ") {
-		if f := strings.Fields(line); len(f) > 0 {
-			word = f[len(f)-1]
-		}
-	}
-	if word == "" && !tab {
+	if !tab && (strings.HasSuffix(line, " ") || line == "") {
 		return false
 	}
 	cs, err := c.Complete(line)
 	if err != nil {
 		return false
 	}
-	var real []string
-	for _, x := range cs {
-		if !strings.HasPrefix(x.Text, "<") && x.Text != "|" {
-			real = append(real, x.Text)
-		}
-	}
-	switch {
-	case len(real) == 1 && real[0] != word:
-		b.InsertText(real[0][len(word):]+" ", false, true)
+	insert, list := cli.WordCompletion(line, cs, tab)
+	if insert != "" {
+		b.InsertText(insert, false, true)
 		return true
-	case len(real) == 1 && !tab:
-		return false
-	case len(real) > 1:
-		p := commonPrefix(real)
-		if len(p) > len(word) {
-			b.InsertText(p[len(word):], false, true)
-			return true
-		}
-		if tab {
-			help(c, line)
-		}
+	}
+	if list {
+		help(c, line)
 	}
 	return false
-}
-
-func commonPrefix(ss []string) string {
-	p := ss[0]
-	for _, s := range ss[1:] {
-		for !strings.HasPrefix(s, p) {
-			p = p[:len(p)-1]
-		}
-	}
-	return p
 }
