@@ -84,7 +84,7 @@ type steerPrefixes struct {
 	pfx    []netip.Prefix
 }
 
-// LiveStats is a service interface unit's traffic, for show commands.
+// LiveStats is a service interface unit's traffic as picd counts it.
 type LiveStats struct {
 	Interface string `json:"interface"`
 	Queues    int    `json:"queues"`
@@ -380,13 +380,4 @@ func (r *Runtime) closeLive() {
 	if l := r.live.Swap(nil); l != nil {
 		l.close()
 	}
-}
-
-// LiveStats returns the service interfaces' traffic (empty without the
-// live data plane).
-func (r *Runtime) LiveStats() []LiveStats {
-	if l := r.live.Load(); l != nil {
-		return l.stats()
-	}
-	return nil
 }
