@@ -1,97 +1,17 @@
 package xpath
 
 import (
-	"os"
-	"strings"
-	"sync"
 	"testing"
 
+	"github.com/gnos/gnos/configd/internal/testtree"
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
-	"github.com/gnos/gnos/yang"
 )
 
-var (
-	schemaOnce sync.Once
-	testSch    *schema.Schema
-	schemaErr  error
-)
+// The shared test support (configd/internal/testtree), by the short names
+// these tests use.
+func testSchema(t testing.TB) *schema.Schema { return testtree.Schema(t) }
 
-// testSchema compiles the test module shared with package validate.
-func testSchema(t testing.TB) *schema.Schema {
-	t.Helper()
-	schemaOnce.Do(func() {
-		src, err := os.ReadFile("../validate/testdata/gnos-test.yang")
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		testSch, schemaErr = schema.Compile([]yang.Module{{Name: "gnos-test", Source: string(src)}})
-	})
-	if schemaErr != nil {
-		t.Fatal(schemaErr)
-	}
-	return testSch
-}
+func load(t testing.TB, s *schema.Schema, lines string) *tree.Node { return testtree.Load(t, s, lines) }
 
-// load builds a tree from set commands, one a line ("set" optional;
-// "deactivate PATH" marks a statement inactive).
-func load(t testing.TB, s *schema.Schema, lines string) *tree.Node {
-	t.Helper()
-	e := tree.NewEditor(tree.New(s.Root))
-	for _, line := range strings.Split(lines, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 {
-			continue
-		}
-		mode, op := tree.ForSet, f[0]
-		switch op {
-		case "set":
-			f = f[1:]
-		case "deactivate":
-			mode, f = tree.ForRef, f[1:]
-		default:
-			op = "set"
-		}
-		ps, err := tree.ParseTokens(s.Root, f, mode)
-		if err != nil {
-			t.Fatalf("%s: %v", line, err)
-		}
-		for _, p := range ps {
-			if op == "deactivate" {
-				err = e.SetInactive(p, true)
-			} else {
-				err = e.Set(p)
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", line, err)
-			}
-		}
-	}
-	return e.Freeze()
-}
-
-// at returns the ancestor chain of the node at the set-style path toks.
-func at(t testing.TB, root *tree.Node, toks string) []*tree.Node {
-	t.Helper()
-	out := []*tree.Node{root}
-	if toks == "" {
-		return out
-	}
-	ps, err := tree.ParseTokens(root.S, strings.Fields(toks), tree.ForRef)
-	if err != nil {
-		t.Fatalf("%s: %v", toks, err)
-	}
-	n := root
-	for _, st := range ps[0] {
-		id := st.Key
-		if st.S.Kind == schema.LeafList {
-			id = st.Value
-		}
-		if n = n.Child(st.S, id); n == nil {
-			t.Fatalf("%s: no such node", toks)
-		}
-		out = append(out, n)
-	}
-	return out
-}
+func at(t testing.TB, root *tree.Node, toks string) []*tree.Node { return testtree.At(t, root, toks) }
