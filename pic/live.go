@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -66,6 +67,7 @@ type liveIO struct {
 type liveUnit struct {
 	name     string
 	q        []*os.File
+	w        []*txQueue // per queue, its writer (queue i is written by data core i only)
 	classify atomic.Pointer[classifier]
 	rx, tx   atomic.Uint64
 	drops    atomic.Uint64 // read but steered to no service-set
@@ -146,6 +148,13 @@ func (l *liveIO) sync(ssrbs map[uint32]*SSRB) {
 				continue
 			}
 			u = &liveUnit{name: name, q: q}
+			for _, f := range q {
+				w, err := newTxQueue(f)
+				if err != nil {
+					l.log.Error("pic: service interface queue", "interface", name, "err", err)
+				}
+				u.w = append(u.w, w)
+			}
 			l.units[name] = u
 			for _, f := range q {
 				l.wg.Add(1)
@@ -290,21 +299,71 @@ func dstAddr(b []byte) (netip.Addr, bool) {
 // on the side each packet leaves by. Called on the core's goroutine.
 func (l *liveIO) tx(core int, pkts []*Packet) {
 	out := *l.out.Load()
-	for _, p := range pkts {
-		units, ok := out[p.ServiceSet]
-		if !ok {
-			continue
+	unitOf := func(p *Packet) *liveUnit {
+		if units, ok := out[p.ServiceSet]; ok {
+			return units[p.Out&1]
 		}
-		u := units[p.Out&1]
-		if u == nil {
-			continue
-		}
-		if _, err := u.q[core%len(u.q)].Write(p.Data); err != nil {
-			u.txErrors.Add(1)
-			continue
-		}
-		u.tx.Add(1)
+		return nil
 	}
+	for i := 0; i < len(pkts); {
+		u := unitOf(pkts[i])
+		j := i + 1
+		for j < len(pkts) && unitOf(pkts[j]) == u {
+			j++
+		}
+		if u != nil {
+			ok := u.w[core%len(u.w)].write(pkts[i:j])
+			u.tx.Add(uint64(ok))
+			u.txErrors.Add(uint64(j - i - ok))
+		}
+		i = j
+	}
+}
+
+// txQueue writes runs of packets into one TUN queue: one trip through
+// the poller per run, one write per packet (a TUN queue takes one packet
+// per write). Used by one data core only; its fields are that core's.
+type txQueue struct {
+	rc   syscall.RawConn
+	fn   func(fd uintptr) bool // q.writeFD, bound once: no allocation per run
+	pkts []*Packet
+	n    int // next packet to write
+	ok   int // written
+}
+
+func newTxQueue(f *os.File) (*txQueue, error) {
+	q := &txQueue{}
+	q.fn = q.writeFD
+	rc, err := f.SyscallConn()
+	q.rc = rc
+	return q, err
+}
+
+// write writes pkts and returns how many went out.
+func (q *txQueue) write(pkts []*Packet) int {
+	if q == nil || q.rc == nil {
+		return 0
+	}
+	q.pkts, q.n, q.ok = pkts, 0, 0
+	_ = q.rc.Write(q.fn) // a closed queue (unit detached) loses the run
+	q.pkts = nil
+	return q.ok
+}
+
+func (q *txQueue) writeFD(fd uintptr) bool {
+	for q.n < len(q.pkts) {
+		_, err := unix.Write(int(fd), q.pkts[q.n].Data)
+		switch {
+		case errors.Is(err, unix.EAGAIN):
+			return false // wait until the queue takes more
+		case errors.Is(err, unix.EINTR):
+			continue
+		case err == nil:
+			q.ok++
+		}
+		q.n++
+	}
+	return true
 }
 
 // tx is the runtime's data plane output: the in-process port (counters,
