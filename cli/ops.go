@@ -93,7 +93,7 @@ func textVersion(w io.Writer, e *Elem) {
 }
 
 func showConfiguration(_ context.Context, s *Session, a Args, p *Pipeline, w io.Writer) (*Elem, error) {
-	root := s.eng.Configd.Committed()
+	root := s.visible(s.eng.Configd.Committed())
 	var path tree.Path
 	if st := a["statement"]; st != "" {
 		ts, err := lex(st)
@@ -116,6 +116,7 @@ func showConfiguration(_ context.Context, s *Session, a Args, p *Pipeline, w io.
 		if err != nil {
 			return nil, err
 		}
+		old = s.visible(old)
 		if err := format.WriteCompare(&b, only(old, path), only(root, path)); err != nil {
 			return nil, err
 		}
@@ -184,6 +185,7 @@ func showRollback(_ context.Context, s *Session, a Args, p *Pipeline, w io.Write
 	if err != nil {
 		return nil, err
 	}
+	t = s.visible(t)
 	var b bytes.Buffer
 	if cmp, ok := a["compare"]; ok {
 		m, err := strconv.Atoi(cmp)
@@ -194,6 +196,7 @@ func showRollback(_ context.Context, s *Session, a Args, p *Pipeline, w io.Write
 		if err != nil {
 			return nil, err
 		}
+		other = s.visible(other)
 		// changes from rollback N (the base) to rollback M
 		if err := format.WriteCompare(&b, t, other); err != nil {
 			return nil, err

@@ -54,6 +54,23 @@ type Session struct {
 	secret   bool // the pending question asks for a password
 	collect  *collector
 	noMore   bool // the current line asked for | no-more
+	// hideSecrets: the session's login class may not configure, so the
+	// configuration it reads shows secrets as SECRET-DATA (HideSecrets).
+	hideSecrets bool
+}
+
+// HideSecrets makes the configuration this session reads show every
+// secret (password hashes) as /* SECRET-DATA */, as Junos does for login
+// classes without the secret permission. Front ends call it for such
+// users.
+func (s *Session) HideSecrets() { s.hideSecrets = true }
+
+// visible is the configuration t as this session may see it.
+func (s *Session) visible(t *tree.Node) *tree.Node {
+	if s.hideSecrets && t != nil {
+		return tree.MaskSecrets(t)
+	}
+	return t
 }
 
 // Result is what one line produced.

@@ -35,16 +35,25 @@ func datastore(n *Node) (string, error) {
 // tree returns the committed configuration or this session's candidate.
 func (s *Session) tree(store string) (*tree.Node, error) {
 	if store == "running" || store == "committed" {
-		return s.srv.cfg.Configd.Committed(), nil
+		return s.visible(s.srv.cfg.Configd.Committed()), nil
 	}
 	var t *tree.Node
 	err := s.readConfig(func(c *configd.Session) error { t = c.Candidate(); return nil })
 	if err != nil {
 		// Another session holds the exclusive lock: its edits are not
 		// visible here; show the committed configuration.
-		return s.srv.cfg.Configd.Committed(), nil
+		return s.visible(s.srv.cfg.Configd.Committed()), nil
 	}
-	return t, nil
+	return s.visible(t), nil
+}
+
+// visible is configuration t as this session's login class may see it:
+// classes that may not configure see secrets as /* SECRET-DATA */.
+func (s *Session) visible(t *tree.Node) *tree.Node {
+	if s.level < LevelConfigure {
+		return tree.MaskSecrets(t)
+	}
+	return t
 }
 
 // writeConfigXML writes t as a Junos <configuration> element.
@@ -166,7 +175,7 @@ func filtered(t *tree.Node, filter *Node) *tree.Node {
 }
 
 func opGet(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
-	t := filtered(s.srv.cfg.Configd.Committed(), op.Child("filter"))
+	t := filtered(s.visible(s.srv.cfg.Configd.Committed()), op.Child("filter"))
 	b.WriteString("<data>\n")
 	if err := writeConfigXML(b, t); err != nil {
 		return err
@@ -216,6 +225,7 @@ func opGetConfiguration(_ context.Context, s *Session, op *Node, b *strings.Buil
 		if err != nil {
 			return err
 		}
+		old = s.visible(old)
 		sel := op.Child("configuration")
 		var buf bytes.Buffer
 		if err := format.WriteCompare(&buf, filtered(old, sel), filtered(t, sel)); err != nil {
@@ -250,6 +260,7 @@ func opGetRollback(_ context.Context, s *Session, op *Node, b *strings.Builder) 
 	if err != nil {
 		return err
 	}
+	t = s.visible(t)
 	b.WriteString("<rollback-information>\n<ok/>\n")
 	if cmp := op.Value("compare"); cmp != "" {
 		m, err := rollbackNumber(cmp)
@@ -260,6 +271,7 @@ func opGetRollback(_ context.Context, s *Session, op *Node, b *strings.Builder) 
 		if err != nil {
 			return err
 		}
+		other = s.visible(other)
 		var buf bytes.Buffer
 		if err := format.WriteCompare(&buf, other, t); err != nil {
 			return err

@@ -237,6 +237,9 @@ func (s *Session) readConfig(fn func(c *configd.Session) error) error {
 func (s *Session) cliSession() *cli.Session {
 	if s.cli == nil {
 		s.cli = s.srv.cfg.CLI.NewSession(s.user, "netconf")
+		if s.level < LevelConfigure {
+			s.cli.HideSecrets()
+		}
 	}
 	return s.cli
 }

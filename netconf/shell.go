@@ -67,6 +67,9 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 	defer release()
 	sess := s.cfg.CLI.NewSession(user, "cli")
 	defer sess.Close()
+	if lvl < LevelConfigure {
+		sess.HideSecrets()
+	}
 	var out io.Writer = ch
 	if term.isPTY() {
 		out = crlf{ch}

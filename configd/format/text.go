@@ -31,7 +31,6 @@ const spaces = "                                                                
 type textWriter struct {
 	w      *bufio.Writer
 	prefix string // written at the start of every line (compare markers)
-	secret map[*schema.Node]bool
 }
 
 func newTextWriter(w io.Writer, prefix string) *textWriter {
@@ -100,7 +99,7 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 	t.head(n)
 	if len(n.Kids) == 0 {
 		t.w.WriteByte(';')
-		if n.S.Kind == schema.Leaf && t.isSecret(n.S) {
+		if n.S.Kind == schema.Leaf && n.S.Secret { // as Junos prints a secret
 			t.w.WriteString(" ## SECRET-DATA")
 		}
 		t.w.WriteByte('\n')
@@ -234,27 +233,6 @@ func (t *textWriter) comment(c string, depth int) {
 	}
 	t.w.WriteString(c)
 	t.w.WriteString(" */\n")
-}
-
-// isSecret reports whether leaf s carries the gnos-ext:secret extension
-// (its value is followed by `## SECRET-DATA`, as Junos prints).
-func (t *textWriter) isSecret(s *schema.Node) bool {
-	v, ok := t.secret[s]
-	if ok {
-		return v
-	}
-	if t.secret == nil {
-		t.secret = map[*schema.Node]bool{}
-	}
-	if s.Entry != nil {
-		for _, x := range s.Entry.Exts {
-			if strings.HasSuffix(x.Keyword, ":secret") {
-				v = true
-			}
-		}
-	}
-	t.secret[s] = v
-	return v
 }
 
 // plainContainers reports whether ns are containers without flags or

@@ -61,6 +61,8 @@ type Node struct {
 	Keys        []string
 	Flat        bool // list keyword hidden in CLI/text/set (interfaces NAME)
 	Compact     bool // container printed with its child on one line (family inet)
+	Secret      bool // a secret (password hash): shown only to classes that may configure
+	SecretBelow bool // some descendant is Secret
 	Presence    bool
 	Mandatory   bool
 	UserOrder   bool // ordered-by user
@@ -184,6 +186,11 @@ func Compile(mods []yang.Module) (*Schema, error) {
 		n.target = n.Target()
 		if n.Flat && n.Parent != nil {
 			n.Parent.flatList = n
+		}
+		if n.Secret {
+			for a := n.Parent; a != nil && !a.SecretBelow; a = a.Parent {
+				a.SecretBelow = true
+			}
 		}
 	})
 	return &Schema{Root: root, Modules: mods}, nil
@@ -317,6 +324,8 @@ func addChild(parent *Node, e *goyang.Entry, cs *Case, choicePath string) error 
 				n.Flat = true
 			case strings.HasSuffix(x.Keyword, ":compact"):
 				n.Compact = true
+			case strings.HasSuffix(x.Keyword, ":secret"):
+				n.Secret = true
 			}
 		}
 	}

@@ -97,6 +97,9 @@ func Quote(s string) string {
 	if s == "" {
 		return `""`
 	}
+	if s == SecretMask {
+		return s
+	}
 	if strings.ContainsAny(s, " \t\r\n\"';{}[]#|$\\") || strings.HasPrefix(s, "/*") {
 		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
 	}
