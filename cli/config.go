@@ -516,9 +516,6 @@ func (s *Session) load(args []token, out io.Writer, lineLen int) error {
 	if err != nil {
 		return err
 	}
-	if action == "patch" {
-		return fmt.Errorf("load patch: not supported; use load merge or load replace")
-	}
 	if args[1].s == "terminal" && !args[1].quoted {
 		fmt.Fprint(out, s.startCollect(action))
 		return nil
@@ -537,8 +534,11 @@ func (s *Session) load(args []token, out io.Writer, lineLen int) error {
 		return fmt.Errorf("could not read %s: %w", args[1].s, plainFileErr(err))
 	}
 	f := detectFormat(string(b))
-	if action == "set" {
+	switch action {
+	case "set":
 		f = configd.FormatSet
+	case "patch":
+		f = configd.FormatText
 	}
 	if err := s.cfg.Load(configd.LoadAction(action), f, string(b)); err != nil {
 		return err

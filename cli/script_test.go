@@ -306,3 +306,40 @@ delete system host-name
 		t.Fatalf("after load set terminal ended by the script's end: got\n%s", r.Output)
 	}
 }
+
+// TestLoadPatchTerminal: what `show | compare` printed in one session, pasted into
+// `load patch terminal` in another place, makes the same change.
+func TestLoadPatchTerminal(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+configure
+set system host-name r1
+set system domain-name example.net
+commit
+set system host-name r2
+delete system domain-name
+set system time-zone UTC
+show | compare
+rollback
+load patch terminal
+[edit system]
+-  host-name r1;
++  host-name r2;
+-  domain-name example.net;
++  time-zone UTC;
+^D
+show | compare
+`)
+	if failed {
+		t.Fatalf("a command failed:\n%s", out)
+	}
+	i := strings.Index(out, "load complete")
+	if i < 0 {
+		t.Fatalf("no load complete:\n%s", out)
+	}
+	for _, want := range []string{"-  host-name r1;", "+  host-name r2;", "-  domain-name example.net;", "+  time-zone UTC;"} {
+		if !strings.Contains(out[i:], want) {
+			t.Errorf("show | compare after load patch lacks %q:\n%s", want, out[i:])
+		}
+	}
+}

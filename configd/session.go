@@ -278,6 +278,7 @@ const (
 	LoadReplace  LoadAction = "replace"
 	LoadSet      LoadAction = "set"
 	LoadUpdate   LoadAction = "update"
+	LoadPatch    LoadAction = "patch" // text is `show | compare` output (format.ParsePatch)
 )
 
 // Format names a configuration syntax.
@@ -301,6 +302,9 @@ func (s *Session) Load(action LoadAction, f Format, text string) error {
 		return err
 	}
 	root := s.c.schema.Root
+	if action == LoadPatch {
+		return s.loadPatch(text)
+	}
 	if action == LoadSet || f == FormatSet {
 		return s.Edit(func(e *tree.Editor) error {
 			if action == LoadOverride {
@@ -365,6 +369,46 @@ func (s *Session) Load(action LoadAction, f Format, text string) error {
 		}
 		return fmt.Errorf("unknown load action %q: %w", action, ErrInvalid)
 	})
+}
+
+// loadPatch applies a patch (`show | compare` output): each section's
+// deletions, then its additions, then its inactive marks, all or nothing.
+func (s *Session) loadPatch(text string) error {
+	secs, err := format.ParsePatch(s.c.schema.Root, text)
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, ErrInvalid)
+	}
+	return s.Edit(func(e *tree.Editor) error {
+		for _, sec := range secs {
+			for _, p := range sec.Delete {
+				if err := e.Delete(p); err != nil {
+					return patchError("delete", p, err)
+				}
+			}
+			if sec.Add != nil {
+				e.Merge(sec.Add)
+			}
+			for _, p := range sec.Inactive {
+				if err := e.SetInactive(p, true); err != nil {
+					return patchError("deactivate", p, err)
+				}
+			}
+			for _, p := range sec.Active {
+				if err := e.SetInactive(p, false); err != nil {
+					return patchError("activate", p, err)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// patchError names the statement a patch could not change.
+func patchError(verb string, p tree.Path, err error) error {
+	if errors.Is(err, tree.ErrNotFound) {
+		return fmt.Errorf("patch: %s %s: statement not found: %w", verb, p.String(), ErrNotFound)
+	}
+	return fmt.Errorf("patch: %s %s: %w", verb, p.String(), err)
 }
 
 // shareUnchanged returns next with every subtree equal to one in prev
