@@ -69,6 +69,7 @@ set services stateful-firewall rule r1 term t1 then accept
 set services service-set ss2 stateful-firewall-rules r1
 set services service-set ss2 interface-service service-interface ms-0/0/0.2
 set services service-set ss2 max-flows 1000
+set system host-name h0
 commit
 set services service-set ss1 stateful-firewall-rules r1
 set services service-set ss1 interface-service service-interface ms-0/0/0.1
@@ -191,6 +192,9 @@ func TestSoak(t *testing.T) {
 	start := time.Now()
 	for r := 0; r < rounds; r++ {
 		fault := []string{"daemon", "picd", "both"}[rng.IntN(3)]
+		if r == 0 {
+			fault = "daemon" // every run checks the untouched service-set at least once
+		}
 		delay := time.Duration(5+rng.IntN(150)) * time.Millisecond
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
