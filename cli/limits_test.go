@@ -154,3 +154,19 @@ func TestFileCommandsStayInFileArea(t *testing.T) {
 
 // waitTick paces a poll loop (the condition polled is what synchronises).
 func waitTick() { <-time.After(10 * time.Millisecond) }
+
+// TestManagementSocketsOwnerOnly: the sockets that need no login (the CLI
+// and NETCONF behind `gnos cli` / `gnos netconf`, and servicesd's PIC
+// socket) are owner-only files.
+func TestManagementSocketsOwnerOnly(t *testing.T) {
+	n, _ := startNode(t)
+	for _, name := range []string{"gnos.sock", "services.sock"} {
+		fi, err := os.Stat(filepath.Join(n.Opts.DataDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want an owner-only (0600) socket", name, fi.Mode())
+		}
+	}
+}
