@@ -145,6 +145,9 @@ func (c *Core) Process(pkts []*Packet) {
 		c.sess[i] = nil
 	}
 	c.finish()
+	for _, p := range pkts { // Tx has written what left: pooled packets go home
+		p.release()
+	}
 }
 
 // touchSlots reads each packet's home slot before the lookups, and

@@ -56,6 +56,8 @@ type liveIO struct {
 	cores int
 	log   *slog.Logger
 
+	pool PacketPool // the readers' packets, put back by the data cores
+
 	mu    sync.Mutex
 	units map[string]*liveUnit // by Junos logical name
 	sigs  map[uint32]string    // per service-set: what of it sync used
@@ -218,16 +220,17 @@ func (l *liveIO) read(u *liveUnit, f *os.File) {
 		var rerr error
 		err := rc.Read(func(fd uintptr) bool {
 			for len(batch) < BatchSize {
-				p := new(Packet)
+				p := l.pool.Get()
 				n, err := unix.Read(int(fd), p.buf[:])
-				if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
-					return len(batch) > 0
-				}
 				if err != nil {
+					l.pool.Put(p)
+					if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
+						return len(batch) > 0
+					}
 					rerr = err
 					return true
 				}
-				p.Data = p.buf[:n]
+				p.Resize(n)
 				batch = append(batch, p)
 			}
 			return true
@@ -246,6 +249,9 @@ func (l *liveIO) read(u *liveUnit, f *os.File) {
 				kept = batch
 			} else {
 				u.drops.Add(uint64(len(batch)))
+				for _, p := range batch {
+					l.pool.Put(p)
+				}
 			}
 			batch = nil
 		}
@@ -255,6 +261,7 @@ func (l *liveIO) read(u *liveUnit, f *os.File) {
 				kept = append(kept, p)
 			} else {
 				u.drops.Add(1)
+				l.pool.Put(p)
 			}
 		}
 		if len(kept) > 0 {

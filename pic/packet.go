@@ -3,6 +3,7 @@ package pic
 import (
 	"encoding/binary"
 	"errors"
+	"sync"
 )
 
 // MaxPacket is the largest packet a Packet holds (an MTU of 1500 plus room
@@ -57,6 +58,8 @@ type Packet struct {
 	buf  [MaxPacket]byte
 	Data []byte // the packet, a prefix of buf
 
+	pool *PacketPool // the source's pool, when it recycles its packets
+
 	ServiceSet uint32 // the service-set the port steers it to
 	Side       Side   // where it arrived
 	Out        Side   // where it leaves when forwarded (set by the data path)
@@ -71,6 +74,35 @@ type Packet struct {
 	DPort    uint16 // TCP/UDP destination port; ICMP echo identifier
 	TCPFlags uint8
 	ICMPType uint8
+}
+
+// PacketPool recycles the packets of a packet source (the live TUN
+// readers): a data core puts every pooled packet it was given back once
+// it is done with it, after Tx or when it dropped it, so a steady flow
+// of packets allocates nothing. Safe for concurrent use.
+type PacketPool struct{ p sync.Pool }
+
+// Get returns a packet of the pool (new when the pool is empty).
+func (pp *PacketPool) Get() *Packet {
+	p, _ := pp.p.Get().(*Packet)
+	if p == nil {
+		p = new(Packet)
+	}
+	p.pool = pp
+	return p
+}
+
+// Put returns a packet to its pool.
+func (pp *PacketPool) Put(p *Packet) {
+	p.pool = nil
+	pp.p.Put(p)
+}
+
+// release returns a pooled packet to its pool; others are left alone.
+func (p *Packet) release() {
+	if p.pool != nil {
+		p.pool.Put(p)
+	}
 }
 
 // SetData copies b into the packet's buffer and clears parsed state.
