@@ -120,12 +120,18 @@ func (c *Core) Process(pkts []*Packet) {
 		c.hashes[i] = c.keys[i].hash(p.ServiceSet)
 	}
 	c.touchSlots(n)
-	for i := 0; i < n; i++ {
+	for i := 0; i < n; i++ { // candidates: the slot whose hash and service-set match, no session read
+		c.sess[i] = nil
 		if c.hashes[i] != 0 {
-			c.sess[i], c.dirs[i] = c.tab.lookup(c.hashes[i], &c.keys[i], pkts[i].ServiceSet)
+			c.sess[i], c.dirs[i] = c.tab.candidate(c.hashes[i], pkts[i].ServiceSet)
 		}
 	}
 	c.touchSessions(n)
+	for i := 0; i < n; i++ { // confirm each candidate's key (now in cache), else search on
+		if s := c.sess[i]; s != nil && s.Key[c.dirs[i]] != c.keys[i] {
+			c.sess[i], c.dirs[i] = c.tab.lookup(c.hashes[i], &c.keys[i], pkts[i].ServiceSet)
+		}
+	}
 	c.st.Rx.Store(c.st.Rx.Load() + uint64(n))
 	c.st.RxBytes.Store(c.st.RxBytes.Load() + bytes)
 	for i, p := range pkts {
@@ -151,9 +157,9 @@ func (c *Core) Process(pkts []*Packet) {
 }
 
 // touchSlots reads each packet's home slot before the lookups, and
-// touchSessions what the chains will read of each session found (the
-// line of its counters, its extension handles, then the plugins'
-// extension objects): the cache misses of a vector then overlap, pass by pass,
+// touchSessions what the key check and the chains will read of each
+// candidate session (its key, the line of its counters, its extension
+// handles, then the plugins' extension objects): the cache misses of a vector then overlap, pass by pass,
 // instead of following one another packet by packet. Go has no prefetch
 // instruction; independent loads whose results feed a sink do the same.
 func (c *Core) touchSlots(n int) {
@@ -168,7 +174,7 @@ func (c *Core) touchSessions(n int) {
 	var sink uint64
 	for i := 0; i < n; i++ {
 		if s := c.sess[i]; s != nil {
-			sink += s.Pkts[0] + uint64(uintptr(s.ext[0][0]))
+			sink += uint64(s.Key[c.dirs[i]].SPort) + s.Pkts[0] + uint64(uintptr(s.ext[0][0]))
 		}
 	}
 	for i := 0; i < n; i++ {

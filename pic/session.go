@@ -192,6 +192,21 @@ func (t *table) lookup(h uint64, k *FlowKey, ss uint32) (*Session, Dir) {
 	}
 }
 
+// candidate returns the first entry with hash h in service-set ss without
+// reading its session: almost always the session, which the caller then
+// confirms by its key.
+func (t *table) candidate(h uint64, ss uint32) (*Session, Dir) {
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		if sl.h == 0 {
+			return nil, 0
+		}
+		if sl.h == h && sl.ss == ss {
+			return sl.s, sl.dir
+		}
+	}
+}
+
 func (t *table) insert(h uint64, s *Session, d Dir) {
 	if 2*(t.n+1) > len(t.slots) {
 		t.grow()
