@@ -13,7 +13,8 @@ package main
 //     generation servicesd has;
 //   - after a daemon kill, the sessions of the service-set no commit
 //     touches survive in the picd (no flush, same service-set), and the
-//     same flows keep matching them (replaying them creates no session);
+//     same flows keep matching them: one more packet per flow creates no
+//     session and adds exactly one packet to each session's counters;
 //   - commit confirmed rolls back on time after a kill
 //     (TestCommitConfirmedAfterKill).
 //
@@ -109,6 +110,23 @@ func (c *cliConn) waitSessions(set string, want int) {
 		}
 		<-time.After(20 * time.Millisecond)
 	}
+}
+
+// forwardPackets sums the forward packets of set's sessions, as `show
+// services sessions` lists them.
+func (c *cliConn) forwardPackets(set string) int {
+	sum := 0
+	for _, line := range strings.Split(c.run("show services sessions service-set "+set), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 7 && f[2] == "->" && f[4] == "Forward" {
+			n, err := strconv.Atoi(f[5])
+			if err != nil {
+				c.t.Fatalf("packets in %q: %v", line, err)
+			}
+			sum += n
+		}
+	}
+	return sum
 }
 
 // soakCommits commits hN with max-flows 1000+N, N = n, n+1, …, until the
@@ -251,10 +269,15 @@ func TestSoak(t *testing.T) {
 				t.Fatalf("round %d: ss1 has %d sessions after a daemon restart, want %d (untouched service-set flushed)\n%s", r, got, keepFlows, st.out)
 			}
 			done := strings.Count(c.run("show services traffic"), "100/100 (100%)")
+			before := c.forwardPackets("ss1")
 			c.run(keepTraffic)
 			c.waitPICTraffic(done + 1)
 			if got := c.sessions("ss1"); got != keepFlows {
 				t.Fatalf("round %d: replaying ss1's flows gave %d sessions, want %d (they no longer match)", r, got, keepFlows)
+			}
+			if after := c.forwardPackets("ss1"); after != before+keepFlows {
+				t.Fatalf("round %d: ss1's sessions counted %d forward packets, then %d after one more packet per flow; want %d",
+					r, before, after, before+keepFlows)
 			}
 			fig.keepChecks++
 		} else {
