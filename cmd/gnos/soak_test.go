@@ -1,26 +1,28 @@
 package main
 
-// Fault injection (docs/reliability.md): SIGKILL of `gnos daemon`
-// (configd + servicesd + CLI + NETCONF in one process: servicesd cannot
-// run as a process of its own yet) and of a `gnos picd` process at random
-// moments under a loop of commits and generated traffic. After every
-// fault the test checks what a user would notice:
+// Fault injection (docs/reliability.md): SIGKILL at random moments, under
+// a loop of commits and generated traffic, of the daemons in both
+// deployments: `gnos daemon` (configd + servicesd + CLI + NETCONF in one
+// process) beside a `gnos picd` process (TestSoak), and `gnos configd`,
+// `gnos servicesd` and `gnos picd` as three processes (TestSoakApart).
+// After every fault the test checks what a user would notice:
 //
 //   - the committed configuration is the last acknowledged commit or the
 //     one in flight, never a mix: host-name hN and max-flows 1000+N are
 //     written by the same commit and must agree;
 //   - the PIC is resynced: the picd process holds every SSRB at the
 //     generation servicesd has;
-//   - after a daemon kill, the sessions of the service-set no commit
-//     touches survive in the picd (no flush, same service-set), and the
-//     same flows keep matching them: one more packet per flow creates no
-//     session and adds exactly one packet to each session's counters;
+//   - when the picd outlived the fault (servicesd restarted under it),
+//     the sessions of the service-set no commit touches survive (no flush,
+//     same service-set), and the same flows keep matching them: one more
+//     packet per flow creates no session and adds exactly one packet to
+//     each session's counters;
 //   - commit confirmed rolls back on time after a kill
 //     (TestCommitConfirmedAfterKill).
 //
-// The default budget is small (GNOS_SOAK_ROUNDS=8 faults); `make soak`
-// runs more. The random seed is printed and can be replayed with
-// GNOS_SOAK_SEED.
+// The default budget is small (GNOS_SOAK_ROUNDS=8 faults per test);
+// `make soak` runs more. The random seed is printed and can be replayed
+// with GNOS_SOAK_SEED.
 
 import (
 	"context"
@@ -184,34 +186,79 @@ func (c *cliConn) committed() (host, flows int) {
 	return host, flows
 }
 
-type soakFigures struct {
-	daemonKills, picdKills, commits, keepChecks int
+// soakRig runs the processes of one deployment and kills and restarts
+// them by name: "daemon", or "configd" and "servicesd"; and "picd".
+type soakRig struct {
+	t     *testing.T
+	bin   string
+	dir   string
+	procs map[string]*exec.Cmd
+	kills map[string]int
 }
 
+func (r *soakRig) start(name string) {
+	ready, args := map[string][2]string{
+		"daemon":    {"daemons running", "daemon"},
+		"configd":   {"configd running", "configd"},
+		"servicesd": {"servicesd (pid", "servicesd"},
+		"picd":      {"connecting", "picd"},
+	}[name][0], []string{name, "--data", r.dir}
+	if name == "picd" {
+		args = append(args, "--fpc", "0", "--pic", "0")
+	}
+	r.procs[name] = startProc(r.t, r.bin, ready, args...)
+}
+
+func (r *soakRig) kill(name string) {
+	cmd := r.procs[name]
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	r.kills[name]++
+}
+
+// TestSoak: `gnos daemon` and a `gnos picd` process.
 func TestSoak(t *testing.T) {
+	soak(t, []string{"daemon"}, [][]string{{"daemon"}, {"picd"}, {"daemon", "picd"}})
+}
+
+// TestSoakApart: `gnos configd`, `gnos servicesd` and `gnos picd`, each
+// killed alone or all three at once.
+func TestSoakApart(t *testing.T) {
+	soak(t, []string{"configd", "servicesd"}, [][]string{{"servicesd"}, {"configd"}, {"picd"}, {"configd", "servicesd", "picd"}})
+}
+
+// soak runs the fault rounds. daemons are started in order (the first
+// serves the CLI); faults lists the sets of processes killed together,
+// the first of which is always the first round's.
+func soak(t *testing.T, daemons []string, faults [][]string) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills processes")
 	}
 	rounds := envInt("GNOS_SOAK_ROUNDS", 8)
 	rng := rand.New(rand.NewPCG(soakSeed(t), 1))
-	bin := buildGnos(t)
-	dir := t.TempDir()
-	picArgs := []string{"picd", "--fpc", "0", "--pic", "0", "--data", dir}
-	daemon := startProc(t, bin, "daemons running", "daemon", "--data", dir)
+	r := &soakRig{t: t, bin: buildGnos(t), dir: t.TempDir(), procs: map[string]*exec.Cmd{}, kills: map[string]int{}}
+	dir := r.dir
+	for _, d := range daemons {
+		r.start(d)
+	}
 	c := dialCLI(t, dir)
 	c.run(strings.Split(soakConf, "\n")...)
-	picd := startProc(t, bin, "connecting", picArgs...)
-	c.waitPIC("the picd process", func(st picState) bool { return st.pid == picd.Process.Pid && inSync(st, 2) })
+	r.start("picd")
+	c.waitPICOK("the picd process", func(st picState) bool { return st.pid == r.procs["picd"].Process.Pid && inSync(st, 2) })
 	c.run(keepTraffic, churnTraffic)
 	c.waitSessions("ss1", keepFlows)
 
-	var fig soakFigures
+	commits, keepChecks := 0, 0
 	acked := 0
 	start := time.Now()
-	for r := 0; r < rounds; r++ {
-		fault := []string{"daemon", "picd", "both"}[rng.IntN(3)]
-		if r == 0 {
-			fault = "daemon" // every run checks the untouched service-set at least once
+	for round := 0; round < rounds; round++ {
+		fault := faults[rng.IntN(len(faults))]
+		if round == 0 {
+			fault = faults[0] // every run checks the untouched service-set at least once
+		}
+		killed := map[string]bool{}
+		for _, name := range fault {
+			killed[name] = true
 		}
 		delay := time.Duration(5+rng.IntN(150)) * time.Millisecond
 		stop := make(chan struct{})
@@ -223,73 +270,90 @@ func TestSoak(t *testing.T) {
 			got = soakCommits(dir, from, from-1, stop)
 		}(acked + 1)
 		<-time.After(delay) // the fault's random moment in the commit loop
-		kill := func(cmd *exec.Cmd) {
-			cmd.Process.Signal(syscall.SIGKILL)
-			cmd.Wait()
+		for _, name := range fault {
+			r.kill(name)
 		}
-		if fault != "picd" {
-			kill(daemon)
-			fig.daemonKills++
-		}
-		if fault != "daemon" {
-			kill(picd)
-			fig.picdKills++
-		}
-		if fault == "picd" { // commits go on while the PIC is away
-			c.waitPIC("servicesd to notice the picd gone", func(st picState) bool { return strings.Contains(st.out, "picd not connected") })
-			<-time.After(delay)
+		if !killed[daemons[0]] {
+			<-time.After(delay) // commits go on while the others are away
 		}
 		close(stop)
 		wg.Wait()
 		if got > acked {
-			fig.commits += got - acked
+			commits += got - acked
 		}
 		inFlight := got + 1
 		acked = max(acked, got)
-		if fault != "picd" {
-			daemon = startProc(t, bin, "daemons running", "daemon", "--data", dir)
+		for _, d := range daemons {
+			if killed[d] {
+				r.start(d)
+			}
+		}
+		if killed[daemons[0]] {
 			c = dialCLI(t, dir)
 		}
 		host, flows := c.committed()
 		if host != flows {
-			t.Fatalf("round %d (%s): host-name h%d but max-flows %d: a commit half applied", r, fault, host, 1000+flows)
+			t.Fatalf("round %d (%v): host-name h%d but max-flows %d: a commit half applied", round, fault, host, 1000+flows)
 		}
 		if host != acked && host != inFlight {
-			t.Fatalf("round %d (%s): committed h%d, want h%d (last acknowledged) or h%d (in flight)", r, fault, host, acked, inFlight)
+			t.Fatalf("round %d (%v): committed h%d, want h%d (last acknowledged) or h%d (in flight)", round, fault, host, acked, inFlight)
 		}
 		acked = max(acked, host)
-		if fault != "daemon" {
-			picd = startProc(t, bin, "connecting", picArgs...)
+		if killed["picd"] {
+			r.start("picd")
 		}
-		st := c.waitPIC("the picd to resync", func(st picState) bool { return st.pid == picd.Process.Pid && inSync(st, 2) })
-		if fault == "daemon" {
-			// The picd outlived the daemon: ss1's sessions are still there
-			// and the same flows still match them.
-			if got := c.sessions("ss1"); got != keepFlows {
-				t.Fatalf("round %d: ss1 has %d sessions after a daemon restart, want %d (untouched service-set flushed)\n%s", r, got, keepFlows, st.out)
-			}
-			done := strings.Count(c.run("show services traffic"), "100/100 (100%)")
-			before := c.forwardPackets("ss1")
-			c.run(keepTraffic)
-			c.waitPICTraffic(done + 1)
-			if got := c.sessions("ss1"); got != keepFlows {
-				t.Fatalf("round %d: replaying ss1's flows gave %d sessions, want %d (they no longer match)", r, got, keepFlows)
-			}
-			if after := c.forwardPackets("ss1"); after != before+keepFlows {
-				t.Fatalf("round %d: ss1's sessions counted %d forward packets, then %d after one more packet per flow; want %d",
-					r, before, after, before+keepFlows)
-			}
-			fig.keepChecks++
-		} else {
-			// A new picd starts empty: bring the traffic back.
+		st := c.waitPICOK("the picd to resync", func(st picState) bool {
+			return st.pid == r.procs["picd"].Process.Pid && inSync(st, 2)
+		})
+		if killed["picd"] { // a new picd starts empty: bring the traffic back
 			c.run(keepTraffic, churnTraffic)
 			c.waitSessions("ss1", keepFlows)
+			continue
 		}
+		// The picd outlived the fault: ss1's sessions are still there and
+		// the same flows still match them.
+		if got := c.sessions("ss1"); got != keepFlows {
+			t.Fatalf("round %d (%v): ss1 has %d sessions after the restart, want %d (untouched service-set flushed)\n%s", round, fault, got, keepFlows, st.out)
+		}
+		done := strings.Count(c.run("show services traffic"), "100/100 (100%)")
+		before := c.forwardPackets("ss1")
+		c.run(keepTraffic)
+		c.waitPICTraffic(done + 1)
+		if got := c.sessions("ss1"); got != keepFlows {
+			t.Fatalf("round %d (%v): replaying ss1's flows gave %d sessions, want %d (they no longer match)", round, fault, got, keepFlows)
+		}
+		if after := c.forwardPackets("ss1"); after != before+keepFlows {
+			t.Fatalf("round %d (%v): ss1's sessions counted %d forward packets, then %d after one more packet per flow; want %d",
+				round, fault, before, after, before+keepFlows)
+		}
+		keepChecks++
 	}
-	t.Logf("soak: %d rounds in %v: %d daemon kills, %d picd kills, %d commits acknowledged (all present), %d untouched-session checks passed",
-		rounds, time.Since(start).Round(time.Millisecond), fig.daemonKills, fig.picdKills, fig.commits, fig.keepChecks)
-	if fig.commits == 0 {
+	t.Logf("soak: %d rounds in %v: SIGKILLs %v, %d commits acknowledged (all present), %d untouched-session checks passed",
+		rounds, time.Since(start).Round(time.Millisecond), r.kills, commits, keepChecks)
+	if commits == 0 {
 		t.Fatal("no commit acknowledged: the loop is not exercising commits")
+	}
+}
+
+// waitPICOK is waitPIC that takes a failed show (servicesd not reachable
+// yet) as "not yet".
+func (c *cliConn) waitPICOK(what string, cond func(picState) bool) picState {
+	c.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r, err := c.c.Exec("show chassis pic fpc-slot 0 pic-slot 0 extensive")
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		if !r.Failed {
+			if st := parsePIC(r.Output); cond(st) {
+				return st
+			}
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("timed out waiting for %s; last output:\n%s", what, r.Output)
+		}
+		<-time.After(20 * time.Millisecond)
 	}
 }
 
@@ -308,4 +372,18 @@ func (c *cliConn) waitPICTraffic(n int) {
 		}
 		<-time.After(20 * time.Millisecond)
 	}
+}
+
+var picdPID = regexp.MustCompile(`picd PID\s+(\d+)`)
+
+// parsePIC reads `show chassis pic … extensive` as cliConn.pic does.
+func parsePIC(out string) picState {
+	st := picState{out: out, gens: map[string][2]string{}}
+	if m := picdPID.FindStringSubmatch(out); m != nil {
+		st.pid, _ = strconv.Atoi(m[1])
+	}
+	for _, m := range genLine.FindAllStringSubmatch(out, -1) {
+		st.gens[m[1]] = [2]string{m[3], m[4]}
+	}
+	return st
 }
