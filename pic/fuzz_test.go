@@ -65,9 +65,10 @@ func FuzzControlStream(f *testing.F) {
 }
 
 // boundTrusted clamps what servicesd validates before sending (the
-// chassis shape's ranges, service-set ids it allocates densely from 1), so
-// the fuzzer explores the picd's handling rather than allocating what a
-// configuration can never ask for.
+// chassis shape's ranges), and keeps service-set ids small so the fuzzer
+// explores the picd's handling rather than allocating tables of a million
+// service-sets (the picd refuses ids past MaxServiceSetID and an SSRB
+// whose id is not its update's: left to the fuzzer).
 func boundTrusted(m *ToPIC) {
 	if c := m.Config; c != nil {
 		c.DataCores = min(max(c.DataCores, 0), 2)
@@ -77,8 +78,8 @@ func boundTrusted(m *ToPIC) {
 	}
 	if u := m.Update; u != nil {
 		u.ID %= 4096
-		if u.SSRB != nil {
-			u.SSRB.ID = u.ID
+		if u.SSRB != nil && u.SSRB.ID > 4096 {
+			u.SSRB.ID = u.ID + 1 // mismatched: refused
 		}
 	}
 	if q := m.Query; q != nil {

@@ -12,6 +12,11 @@ const (
 	StreamMethod = "/gnos.Services/PIC"
 )
 
+// MaxServiceSetID bounds service-set ids: servicesd numbers service-sets
+// densely from 1 (reusing freed ids), and the data path indexes tables by
+// id, so a PIC refuses an update with an id past this.
+const MaxServiceSetID = 1 << 20
+
 // SSRB is a Service Set Resolution Blob: everything a PIC needs to run a
 // service-set, resolved by servicesd from the configuration.
 type SSRB struct {

@@ -214,6 +214,11 @@ func (r *Runtime) EndResync(ctx context.Context) error {
 // error is *errRestartPIC: the PIC must restart.
 func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 	ack := Ack{ID: u.ID, Gen: u.Gen, Op: u.Op}
+	if u.ID == 0 || u.ID > MaxServiceSetID || (u.SSRB != nil && u.SSRB.ID != u.ID) {
+		r.counters.Errors++ // the data path indexes tables by id: never trust one blindly
+		ack.Error = fmt.Sprintf("bad service-set id %d (1..%d, and the SSRB's own)", u.ID, MaxServiceSetID)
+		return ack, nil
+	}
 	held := r.ssrbs[u.ID]
 	resync := r.seen != nil
 	if resync {

@@ -67,6 +67,13 @@ func TestRuntimeUpdates(t *testing.T) {
 			{resync: "end", wantEvent: "policy-delete b"},
 		}, []HeldSSRB{{ID: 1, Name: "a", Gen: 10}, {ID: 3, Name: "c", Gen: 12}},
 			Counters{Adds: 2, Resyncs: 1, Resynced: 2, Swept: 1}},
+		{"bad ids refused", []step{
+			{u: ssrb(0, "zero", 10, `{}`), wantAck: Ack{ID: 0, Gen: 10, Op: OpAdd, Error: "bad service-set id 0 (1..1048576, and the SSRB's own)"}},
+			{u: ssrb(MaxServiceSetID+1, "huge", 10, `{}`), wantAck: Ack{ID: MaxServiceSetID + 1, Gen: 10, Op: OpAdd,
+				Error: "bad service-set id 1048577 (1..1048576, and the SSRB's own)"}},
+			{u: func() *Update { u := ssrb(2, "two", 10, `{}`); u.SSRB.ID = 3; return u }(),
+				wantAck: Ack{ID: 2, Gen: 10, Op: OpAdd, Error: "bad service-set id 2 (1..1048576, and the SSRB's own)"}},
+		}, nil, Counters{Errors: 3}},
 		{"unloaded plugin refused", []step{
 			{u: &Update{Op: OpAdd, ID: 4, Name: "d", Gen: 1, SSRB: &SSRB{ID: 4, Name: "d", Gen: 1,
 				Policies: []Policy{{Plugin: "nope", Data: json.RawMessage(`{}`)}}}},
