@@ -146,6 +146,23 @@ func TestFileCommandsStayInFileArea(t *testing.T) {
 	if _, err := os.Stat(outside); !os.IsNotExist(err) {
 		t.Errorf("%s was created (%v)", outside, err)
 	}
+	// Symbolic links planted in the file area do not lead out of it.
+	files := filepath.Join(n.Opts.DataDir, "files")
+	for name, target := range map[string]string{"etc": "/etc", "db": filepath.Join(n.Opts.DataDir, "gnos.db"), "up": ".."} {
+		if err := os.Symlink(target, filepath.Join(files, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, line := range []string{"file show etc/passwd", "file show db", "show version | save up/escaped.conf",
+		"configure\nload merge db\nexit", "file list up"} {
+		out, failed := script(t, n, line+"\n")
+		if !failed || !strings.Contains(out, "outside the file area (through a symbolic link)") {
+			t.Errorf("%q: got\n%s\nwant a refusal of the link", line, out)
+		}
+	}
+	if _, err := os.Stat(outside); !os.IsNotExist(err) {
+		t.Errorf("%s was created through a link (%v)", outside, err)
+	}
 	out, _ := script(t, n, "show configuration system\n")
 	if strings.Contains(out, "root:") {
 		t.Errorf("something was loaded:\n%s", out)

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -212,10 +214,31 @@ func FilePath(dataDir, name string) (string, error) {
 		p = filepath.Join(base, p)
 	}
 	p = filepath.Clean(p)
-	if p != base && !strings.HasPrefix(p, base+string(filepath.Separator)) {
+	if !within(base, p) {
 		return "", fmt.Errorf("file %s: outside the file area", name)
 	}
+	// A symbolic link inside the area must not lead out of it: resolve
+	// what exists of the path (the file, or its folder for a new one).
+	realBase, err := filepath.EvalSymlinks(base)
+	if err != nil {
+		return "", fmt.Errorf("file area: %w", err)
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		var dir string
+		if dir, err = filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+			real = filepath.Join(dir, filepath.Base(p))
+		}
+	}
+	if err == nil && !within(realBase, real) {
+		return "", fmt.Errorf("file %s: outside the file area (through a symbolic link)", name)
+	}
 	return p, nil
+}
+
+// within reports whether p is base or below it.
+func within(base, p string) bool {
+	return p == base || strings.HasPrefix(p, base+string(filepath.Separator))
 }
 
 // WriteFile replaces a file atomically: a failed write leaves no half file.
