@@ -266,7 +266,7 @@ func (s *Servicesd) ack(c *conn, a *pic.Ack) {
 		c.lastError = fmt.Sprintf("service-set id %d generation %d: %s", a.ID, a.Gen, a.Error)
 		s.o.Log.Error("servicesd: PIC refused an update", "pic", c.slot.String(), "id", a.ID, "gen", a.Gen, "error", a.Error)
 	}
-	if a.Gen > c.acked[a.ID] {
+	if a.Gen > c.acked[a.ID] && a.ID != 0 && a.ID <= pic.MaxServiceSetID { // a confused picd cannot grow the map without bound
 		c.acked[a.ID] = a.Gen
 	}
 	s.broadcast()
