@@ -362,6 +362,9 @@ func profile(p bench.ProfileRun, o options) (bench.Profile, error) {
 	if p.Focus != "" {
 		top = append(top, "-focus="+p.Focus)
 	}
+	if p.Ignore != "" {
+		top = append(top, "-ignore="+p.Ignore)
+	}
 	if p.TagFocus != "" {
 		top = append(top, "-tagfocus="+p.TagFocus)
 	}
