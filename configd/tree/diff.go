@@ -65,6 +65,9 @@ func diffSpan(p Path, s *schema.Node, as, bs []*Node, out *[]Change) {
 		i, j := 0, 0
 		for i < len(as) || j < len(bs) {
 			switch {
+			case i < len(as) && j < len(bs) && as[i] == bs[j]: // shared: no key to compare
+				i++
+				j++
 			case j >= len(bs) || (i < len(as) && KeyLess(as[i].Key, bs[j].Key)):
 				*out = append(*out, Change{Path: childPath(p, as[i]), Old: as[i]})
 				i++
