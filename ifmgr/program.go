@@ -265,38 +265,46 @@ func ipNet(p netip.Prefix) *net.IPNet {
 // addrStep adds or removes an address; adding one that is there (or
 // removing one that is not) changes nothing and has nothing to undo.
 func addrStep(dev string, p netip.Prefix, add bool) step {
-	verb := map[bool]string{true: "add", false: "delete"}[add]
-	s := step{what: fmt.Sprintf("%s address %s on %s", verb, p, dev)}
-	changed := false
-	apply := func(add bool) error {
+	return reversible(fmt.Sprintf("%s address %s on %s", verb(add), p, dev), add, func(add bool) (bool, error) {
 		l, err := netlink.LinkByName(dev)
 		if err != nil {
-			return err
+			return false, err
 		}
 		a := &netlink.Addr{IPNet: ipNet(p)}
 		if add {
-			err = netlink.AddrAdd(l, a)
-			if errors.Is(err, unix.EEXIST) {
+			if err = netlink.AddrAdd(l, a); errors.Is(err, unix.EEXIST) {
+				return false, nil
+			}
+		} else if err = netlink.AddrDel(l, a); errors.Is(err, unix.EADDRNOTAVAIL) || errors.Is(err, unix.ENODEV) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+}
+
+// reversible makes a step of apply(add), which reports whether it changed
+// anything: the undo reverses only a change the step itself made.
+func reversible(what string, add bool, apply func(add bool) (bool, error)) step {
+	changed := false
+	return step{what: what,
+		do: func() (err error) {
+			changed, err = apply(add)
+			return err
+		},
+		undo: func() error {
+			if !changed {
 				return nil
 			}
-			changed = err == nil
+			_, err := apply(!add)
 			return err
-		}
-		err = netlink.AddrDel(l, a)
-		if errors.Is(err, unix.EADDRNOTAVAIL) || errors.Is(err, unix.ENODEV) {
-			return nil
-		}
-		changed = err == nil
-		return err
+		}}
+}
+
+func verb(add bool) string {
+	if add {
+		return "add"
 	}
-	s.do = func() error { return apply(add) }
-	s.undo = func() error {
-		if !changed {
-			return nil
-		}
-		return apply(!add)
-	}
-	return s
+	return "delete"
 }
 
 func (r route) netlink() (*netlink.Route, error) {
@@ -329,36 +337,23 @@ func (r route) netlink() (*netlink.Route, error) {
 }
 
 func routeStep(r route, add bool) step {
-	verb := map[bool]string{true: "add", false: "delete"}[add]
-	s := step{what: fmt.Sprintf("%s route %s", verb, r.key())}
-	changed := false
-	apply := func(add bool) error {
+	return reversible(fmt.Sprintf("%s route %s", verb(add), r.key()), add, func(add bool) (bool, error) {
 		nr, err := r.netlink()
 		if err != nil {
 			if !add {
-				return nil // its link is gone, and the route with it
+				return false, nil // its link is gone, and the route with it
 			}
-			return err
+			return false, err
 		}
 		if add {
-			err = netlink.RouteAdd(nr)
-			if errors.Is(err, unix.EEXIST) {
-				return nil
+			if err = netlink.RouteAdd(nr); errors.Is(err, unix.EEXIST) {
+				return false, nil
 			}
 		} else if err = netlink.RouteDel(nr); errors.Is(err, unix.ESRCH) || errors.Is(err, unix.ENOENT) {
-			return nil
+			return false, nil
 		}
-		changed = err == nil
-		return err
-	}
-	s.do = func() error { return apply(add) }
-	s.undo = func() error {
-		if !changed {
-			return nil
-		}
-		return apply(!add)
-	}
-	return s
+		return err == nil, err
+	})
 }
 
 func (r rule) netlink() *netlink.Rule {
@@ -375,29 +370,17 @@ func (r rule) netlink() *netlink.Rule {
 }
 
 func ruleStep(r rule, add bool) step {
-	verb := map[bool]string{true: "add", false: "delete"}[add]
-	s := step{what: fmt.Sprintf("%s rule %s", verb, r.key())}
-	changed := false
-	apply := func(add bool) error {
+	return reversible(fmt.Sprintf("%s rule %s", verb(add), r.key()), add, func(add bool) (bool, error) {
 		var err error
 		if add {
 			if err = netlink.RuleAdd(r.netlink()); errors.Is(err, unix.EEXIST) {
-				return nil
+				return false, nil
 			}
 		} else if err = netlink.RuleDel(r.netlink()); errors.Is(err, unix.ENOENT) {
-			return nil
+			return false, nil
 		}
-		changed = err == nil
-		return err
-	}
-	s.do = func() error { return apply(add) }
-	s.undo = func() error {
-		if !changed {
-			return nil
-		}
-		return apply(!add)
-	}
-	return s
+		return err == nil, err
+	})
 }
 
 // enableForwarding turns on IPv4 and IPv6 forwarding: a router forwards.
