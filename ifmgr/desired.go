@@ -88,23 +88,11 @@ func steerTable(linux string) int {
 	return 0x1000 + int(h.Sum32()%0xe000)
 }
 
-func active(n *tree.Node, name string) []*tree.Node {
-	var out []*tree.Node
-	for _, c := range n.AllNamed(name) {
-		if !c.Inactive {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+// active and child read the active configuration (tree.Node.ActiveNamed,
+// ActiveChild) under the short names this package uses.
+func active(n *tree.Node, name string) []*tree.Node { return n.ActiveNamed(name) }
 
-func child(n *tree.Node, name string) *tree.Node {
-	c := n.ChildNamed(name, "")
-	if c == nil || c.Inactive {
-		return nil
-	}
-	return c
-}
+func child(n *tree.Node, name string) *tree.Node { return n.ActiveChild(name) }
 
 // build computes what root asks of Linux. It fails (with a Junos path)
 // on what cannot be spelled for Linux.

@@ -42,25 +42,11 @@ func sameContent(a, b *pic.SSRB) bool {
 	return reflect.DeepEqual(x, y)
 }
 
-// active returns the active children of n named name.
-func active(n *tree.Node, name string) []*tree.Node {
-	var out []*tree.Node
-	for _, c := range n.AllNamed(name) {
-		if !c.Inactive {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+// active and child read the active configuration (tree.Node.ActiveNamed,
+// ActiveChild) under the short names this package uses.
+func active(n *tree.Node, name string) []*tree.Node { return n.ActiveNamed(name) }
 
-// child returns the active child name, or nil.
-func child(n *tree.Node, name string) *tree.Node {
-	c := n.ChildNamed(name, "")
-	if c == nil || c.Inactive {
-		return nil
-	}
-	return c
-}
+func child(n *tree.Node, name string) *tree.Node { return n.ActiveChild(name) }
 
 func values(n *tree.Node, name string) []string {
 	var out []string

@@ -141,6 +141,29 @@ func (n *Node) AllNamed(name string) []*Node {
 	return n.All(s)
 }
 
+// ActiveNamed returns the active (not deactivated) children named name:
+// what consumers of the active configuration (servicesd, the interface
+// manager) read. Nil-safe.
+func (n *Node) ActiveNamed(name string) []*Node {
+	var out []*Node
+	for _, c := range n.AllNamed(name) {
+		if !c.Inactive {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ActiveChild returns the child named name (a container or leaf) unless
+// it is absent or deactivated. Nil-safe.
+func (n *Node) ActiveChild(name string) *Node {
+	c := n.ChildNamed(name, "")
+	if c == nil || c.Inactive {
+		return nil
+	}
+	return c
+}
+
 // Leaf returns the value of the active leaf child name and whether it is set.
 func (n *Node) Leaf(name string) (string, bool) {
 	c := n.ChildNamed(name, "")
