@@ -16,6 +16,23 @@ import (
 type Client struct {
 	st   ipc.Stream[Request, Response]
 	last *Response
+	cc   *grpc.ClientConn // owned (DialSocket): closed with the client
+}
+
+// DialSocket connects to the management socket at path and opens a CLI
+// session; Close closes both.
+func DialSocket(ctx context.Context, path, client string) (*Client, error) {
+	cc, err := ipc.DialUnix(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := Dial(ctx, cc, client)
+	if err != nil {
+		cc.Close()
+		return nil, err
+	}
+	c.cc = cc
+	return c, nil
 }
 
 // Dial opens a CLI session over cc.
@@ -53,6 +70,21 @@ func (c *Client) Exec(line string) (*Response, error) {
 	return r, nil
 }
 
+// RunLines runs lines one after the other and returns their output
+// together, and whether any of them failed; err is a broken connection.
+func (c *Client) RunLines(lines ...string) (out string, failed bool, err error) {
+	var b strings.Builder
+	for _, l := range lines {
+		r, err := c.Exec(l)
+		if err != nil {
+			return b.String(), true, err
+		}
+		b.WriteString(r.Output)
+		failed = failed || r.Failed
+	}
+	return b.String(), failed, nil
+}
+
 // Complete asks for completions of a partial line.
 func (c *Client) Complete(line string) ([]Completion, error) {
 	if err := c.st.Send(&Request{Complete: &line}); err != nil {
@@ -66,7 +98,13 @@ func (c *Client) Complete(line string) ([]Completion, error) {
 }
 
 // Close ends the session.
-func (c *Client) Close() error { return c.st.CloseSend() }
+func (c *Client) Close() error {
+	err := c.st.CloseSend()
+	if c.cc != nil {
+		c.cc.Close()
+	}
+	return err
+}
 
 // caretLine marks position pos of a line printed after indent columns.
 func caretLine(indent, pos int) string {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/lab"
 	"github.com/gnos/gnos/pic"
@@ -47,12 +46,7 @@ func startLab(t testing.TB, name string) *router {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { n.Close() })
-	cc, err := ipc.DialUnix(node.SocketPath(n.Opts.DataDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cc.Close() })
-	c, err := cli.Dial(context.Background(), cc, "cli")
+	c, err := cli.DialSocket(context.Background(), node.SocketPath(n.Opts.DataDir), "cli")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/internal/testconfig"
 	"github.com/gnos/gnos/pic"
@@ -130,25 +129,16 @@ func (h *harness) picd() *pic.Daemon {
 // cli runs operational commands through the management socket.
 func (h *harness) cli(lines ...string) string {
 	h.t.Helper()
-	cc, err := ipc.DialUnix(node.SocketPath(h.n.Opts.DataDir))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer cc.Close()
-	c, err := cli.Dial(context.Background(), cc, "cli")
+	c, err := cli.DialSocket(context.Background(), node.SocketPath(h.n.Opts.DataDir), "cli")
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	defer c.Close()
-	var out strings.Builder
-	for _, l := range lines {
-		r, err := c.Exec(l)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		out.WriteString(r.Output)
+	out, _, err := c.RunLines(lines...)
+	if err != nil {
+		h.t.Fatal(err)
 	}
-	return out.String()
+	return out
 }
 
 // waitState waits for the in-process picd to reach state.

@@ -101,12 +101,7 @@ func TestCrashDuringCommits(t *testing.T) {
 // committedHost asks the running daemon for its committed host-name.
 func committedHost(t *testing.T, dir string) string {
 	t.Helper()
-	cc, err := ipc.DialUnix(node.SocketPath(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cc.Close()
-	c, err := cli.Dial(context.Background(), cc, "cli")
+	c, err := cli.DialSocket(context.Background(), node.SocketPath(dir), "cli")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/cli/term"
-	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 )
 
@@ -53,12 +52,7 @@ func configdCmd(ctx context.Context, data string, live bool) error {
 // client runs a CLI front end against the daemon's socket: one command
 // (-c), a script (stdin not a terminal) or the interactive terminal.
 func client(ctx context.Context, data, command string, echo bool) (int, error) {
-	cc, err := ipc.DialUnix(node.SocketPath(data))
-	if err != nil {
-		return 1, err
-	}
-	defer cc.Close()
-	c, err := cli.Dial(ctx, cc, "cli")
+	c, err := cli.DialSocket(ctx, node.SocketPath(data), "cli")
 	if err != nil {
 		return 1, err
 	}

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 )
 
@@ -64,15 +63,11 @@ type cliConn struct {
 }
 
 func dialCLI(t *testing.T, dir string) *cliConn {
-	cc, err := ipc.DialUnix(node.SocketPath(dir))
+	c, err := cli.DialSocket(context.Background(), node.SocketPath(dir), "cli")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cc.Close() })
-	c, err := cli.Dial(context.Background(), cc, "cli")
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(func() { c.Close() })
 	return &cliConn{t: t, c: c}
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 )
 
@@ -26,25 +25,16 @@ set services service-set ss1 interface-service service-interface ms-0/0/0
 // exec runs CLI lines through the management socket, as `gnos cli` does.
 func exec(t *testing.T, dir string, lines ...string) string {
 	t.Helper()
-	cc, err := ipc.DialUnix(node.SocketPath(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cc.Close()
-	c, err := cli.Dial(context.Background(), cc, "cli")
+	c, err := cli.DialSocket(context.Background(), node.SocketPath(dir), "cli")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	var b strings.Builder
-	for _, l := range lines {
-		r, err := c.Exec(l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.WriteString(r.Output)
+	out, _, err := c.RunLines(lines...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return b.String()
+	return out
 }
 
 // poll waits for cond, checking every 10 ms of real time, for 30 s at most.
