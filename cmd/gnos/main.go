@@ -1,6 +1,9 @@
 // Command gnos is the one gnos binary: `gnos run` (all daemons plus the
 // CLI on this terminal), `gnos daemon` (all daemons, no CLI), `gnos cli`
-// (a CLI client of a running daemon).
+// (a CLI client of a running daemon), `gnos netconf` (NETCONF over stdio),
+// each daemon as its own process (`gnos configd`, `gnos servicesd`,
+// `gnos picd`), `gnos lab` (the live data plane's namespaces) and
+// `gnos plugin new`.
 package main
 
 import (
