@@ -182,9 +182,11 @@ func (c *Core) touchSessions(n int) {
 		if s == nil {
 			continue
 		}
-		for j := range s.ext {
-			if p := s.ext[j][c.dirs[i]]; p != nil {
-				sink += uint64(*(*byte)(p))
+		for j := range s.ext { // both directions: a plugin may keep one object for the two
+			for _, p := range s.ext[j] {
+				if p != nil {
+					sink += uint64(*(*byte)(p))
+				}
 			}
 		}
 	}
@@ -240,7 +242,7 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		return
 	}
 	s.Key[Forward], s.Key[Reverse] = *k, k.Reverse()
-	s.set, s.ServiceSet, s.Side = si, si.id, p.Side
+	s.set, s.Side = si, p.Side
 	s.startSec, s.last, s.wslot = uint32(c.now/1e9), c.now, -1
 	s.idle = DefaultTimeout
 	if p.Proto == ProtoTCP {

@@ -404,7 +404,7 @@ func (dp *Dataplane) ClearSessions(id uint32, all bool) int {
 		var victims []*Session
 		for i := range c.tab.slots {
 			sl := &c.tab.slots[i]
-			if sl.h != 0 && sl.dir == Forward && (all || sl.s.ServiceSet == id) && sl.s.flags&sessClosed == 0 {
+			if sl.h != 0 && sl.dir == Forward && (all || sl.ss == id) && sl.s.flags&sessClosed == 0 {
 				victims = append(victims, sl.s)
 			}
 		}

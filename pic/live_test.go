@@ -140,7 +140,7 @@ func TestLiveQueues(t *testing.T) {
 	var sides []Side
 	dp.Do(func(c *Core) {
 		for i := range c.tab.slots {
-			if sl := &c.tab.slots[i]; sl.h != 0 && sl.dir == Forward && sl.s.ServiceSet == 2 {
+			if sl := &c.tab.slots[i]; sl.h != 0 && sl.dir == Forward && sl.ss == 2 {
 				sides = append(sides, sl.s.Side)
 			}
 		}

@@ -60,15 +60,15 @@ type Session struct {
 	prev  *Session // timer wheel list
 	next  *Session
 	// Timeout is the inactivity timeout in seconds.
-	Timeout    uint32
-	idle       uint32 // the timeout once established (application or protocol default)
-	ServiceSet uint32
-	wslot      int32  // wheel slot, -1 when not on the wheel
-	startSec   uint32 // core time (s) of the first packet
-	Side       Side   // side of the first packet
-	TCP        TCPState
-	finSeen    uint8 // bit per direction
-	flags      uint8
+	Timeout  uint32
+	idle     uint32           // the timeout once established (application or protocol default)
+	wslot    int32            // wheel slot, -1 when not on the wheel
+	startSec uint32           // core time (s) of the first packet
+	words    [MaxChain]uint32 // one word of inline state per plugin (SetWord)
+	Side     Side             // side of the first packet
+	TCP      TCPState
+	finSeen  uint8 // bit per direction
+	flags    uint8
 }
 
 const (
@@ -148,6 +148,18 @@ func (s *Session) SetTimeout(sec uint32) {
 // passes it); the plugin stored a *T there with SetExt.
 func Ext[T any](c *DataCtx, d Dir) *T { return (*T)(c.Session.ext[c.slot][d]) }
 
+// ServiceSetID is the id of the session's service-set.
+func (s *Session) ServiceSetID() uint32 { return s.set.id }
+
+// Word returns the plugin's inline session word (0 until SetWord).
+func Word(c *DataCtx) uint32 { return c.Session.words[c.slot] }
+
+// SetWord stores one word of the plugin's session state inside the
+// session object itself: no allocation, no cache line of its own. For
+// small state (the firewall's rule and term); larger state goes in an
+// extension object (SetExt).
+func SetWord(c *DataCtx, v uint32) { c.Session.words[c.slot] = v }
+
 // SetExt stores a plugin's extension handle for direction d. The object
 // should come from the object cache (NewClass, Local.Alloc) so it counts
 // against object-cache-size; the plugin frees it on session destroy.
@@ -215,7 +227,7 @@ func (t *table) insert(h uint64, s *Session, d Dir) {
 	for t.slots[i].h != 0 {
 		i = (i + 1) & t.mask
 	}
-	t.slots[i] = tslot{h: h, s: s, ss: s.ServiceSet, dir: d}
+	t.slots[i] = tslot{h: h, s: s, ss: s.set.id, dir: d}
 	t.n++
 }
 

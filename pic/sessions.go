@@ -58,8 +58,8 @@ func addrOf(b [16]byte, v6 bool) netip.Addr {
 func (f *SessionFilter) match(s *Session) bool {
 	k := &s.Key[Forward]
 	switch {
-	case f.ServiceSet != 0 && s.ServiceSet != f.ServiceSet,
-		f.Sets != nil && (int(s.ServiceSet) >= len(f.Sets) || !f.Sets[s.ServiceSet]),
+	case f.ServiceSet != 0 && s.set.id != f.ServiceSet,
+		f.Sets != nil && (int(s.set.id) >= len(f.Sets) || !f.Sets[s.set.id]),
 		f.Proto != 0 && k.Proto != f.Proto,
 		f.Source.IsValid() && !f.Source.Contains(addrOf(k.Src, k.V6)),
 		f.Dest.IsValid() && !f.Dest.Contains(addrOf(k.Dst, k.V6)):
@@ -146,7 +146,7 @@ func (dp *Dataplane) PluginRows(plugin int, command string) []ShowRow {
 
 func (c *Core) info(s *Session, extensive bool) SessionInfo {
 	si := s.set
-	in := SessionInfo{Core: c.id, ServiceSet: si.name, ID: s.ServiceSet, Proto: s.Key[Forward].Proto,
+	in := SessionInfo{Core: c.id, ServiceSet: si.name, ID: s.set.id, Proto: s.Key[Forward].Proto,
 		Side: s.Side.String(), Timeout: s.Timeout, Idle: time.Duration(c.now - s.last), Age: s.age(c.now)}
 	if s.TCP != TCPNone {
 		in.TCP = s.TCP.String()

@@ -284,7 +284,9 @@ func testFirewallThenNAT(t *testing.T, r *rig) {
 	if n := len(r.dp.Sessions(pic.SessionFilter{})); n != 0 {
 		t.Errorf("got %d sessions after the timeouts, want 0", n)
 	}
-	if u := r.oc.Stats(); u.Classes[0].InUse+u.Classes[1].InUse+u.Classes[2].InUse != 0 {
-		t.Errorf("object cache still holds %+v", u.Classes)
+	for _, c := range r.oc.Stats().Classes { // sessions and nat translations (the firewall keeps a word in the session)
+		if c.InUse != 0 {
+			t.Errorf("object cache still holds %+v", r.oc.Stats().Classes)
+		}
 	}
 }

@@ -29,11 +29,12 @@ func (p *Policy) Prepare() error {
 
 var actions = map[string]pic.Result{"accept": pic.ResultForward, "discard": pic.Drop, "reject": pic.Reject}
 
-// verdict is what the firewall decided for a session: the extension
-// handle it keeps (4 bytes of object cache per session).
-type verdict struct {
-	rule, term int16 // -1: no rule matched
-}
+// The firewall's decision for a session is one word kept inside the
+// session (pic.SetWord: no object, no cache line of its own): the rule
+// and term that accepted it, (rule+1)<<16 | term; 0 until then.
+func verdict(rule, term int) uint32 { return uint32(rule+1)<<16 | uint32(term) }
+
+func decode(w uint32) (rule, term int, ok bool) { return int(w>>16) - 1, int(w & 0xffff), w != 0 }
 
 // Counters are the stateful firewall's per-core counters.
 type Counters struct {
@@ -50,7 +51,6 @@ type Counters struct {
 // Later packets of an accepted session pass without a lookup: that is the
 // state in stateful.
 type Data struct {
-	verdicts *pic.Class[verdict]
 	counters []Counters
 }
 
@@ -73,15 +73,9 @@ func inc(c *atomic.Uint64) { c.Store(c.Load() + 1) }
 func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	switch ev {
 	case pic.EvSessionManagerInit:
-		d.verdicts = pic.NewClass[verdict](c.Cache, "stateful-firewall", c.Cores, 256)
 		d.counters = make([]Counters, c.Cores)
 	case pic.EvFirstPacket:
 		return d.first(c)
-	case pic.EvSessionDestroy:
-		if v := pic.Ext[verdict](c, pic.Forward); v != nil {
-			d.verdicts.Local(c.Core).Free(v)
-			pic.SetExt[verdict](c, pic.Forward, nil)
-		}
 	}
 	return pic.OK
 }
@@ -116,12 +110,7 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 				inc(&cnt.Rejected)
 				return pic.Reject
 			}
-			v, ok := d.verdicts.Local(c.Core).Alloc()
-			if !ok {
-				return pic.Drop // object cache full: counted as a memlimit drop by the cache
-			}
-			v.rule, v.term = int16(ri), int16(ti)
-			pic.SetExt(c, pic.Forward, v)
+			pic.SetWord(c, verdict(ri, ti))
 			if app != nil {
 				s.SetTimeout(app.Timeout)
 			}
@@ -136,12 +125,12 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 // Describe shows the rule and term that accepted the session.
 func (d *Data) Describe(c *pic.DataCtx) string {
 	pol, _ := c.Policy.(*Policy)
-	v := pic.Ext[verdict](c, pic.Forward)
-	if v == nil || pol == nil || int(v.rule) >= len(pol.Rules) || int(v.term) >= len(pol.Rules[v.rule].Terms) {
+	ri, ti, ok := decode(pic.Word(c))
+	if !ok || pol == nil || ri >= len(pol.Rules) || ti >= len(pol.Rules[ri].Terms) {
 		return "accepted"
 	}
-	r := &pol.Rules[v.rule]
-	return fmt.Sprintf("accepted by rule %s term %s", r.Name, r.Terms[v.term].Name)
+	r := &pol.Rules[ri]
+	return fmt.Sprintf("accepted by rule %s term %s", r.Name, r.Terms[ti].Name)
 }
 
 // StatisticsRPC is the RPC of show services stateful-firewall statistics.
@@ -171,7 +160,7 @@ const (
 // of every session the firewall accepted, with the side each arrives by
 // (I: input, O: output) and its frame count.
 func (d *Data) ShowSession(command string, c *pic.DataCtx, s *pic.SessionInfo) []pic.ShowRow {
-	if command != FlowsRPC || pic.Ext[verdict](c, pic.Forward) == nil {
+	if _, _, ok := decode(pic.Word(c)); command != FlowsRPC || !ok {
 		return nil
 	}
 	dirs := [2]string{"I", "O"}

@@ -34,6 +34,10 @@ type Term struct {
 	action pic.Result // data-path form (Prepare)
 }
 
+// maxIndex bounds rules per service-set and terms per rule: a session
+// records the accepting rule and term in one word (data.go).
+const maxIndex = 1<<16 - 2
+
 // Compile builds the policy of a service-set from its
 // stateful-firewall-rules; nil when it names none.
 func Compile(in *pic.CompileInput) ([]byte, []string, error) {
@@ -72,6 +76,9 @@ func Compile(in *pic.CompileInput) ([]byte, []string, error) {
 				t.Syslog = pic.Active(then, "syslog") != nil
 			}
 			r.Terms = append(r.Terms, t)
+		}
+		if len(r.Terms) > maxIndex || len(pol.Rules) >= maxIndex { // a session keeps rule and term in 16 bits each
+			return nil, nil, fmt.Errorf("rule %s: more than %d rules in a service-set or terms in a rule", name, maxIndex)
 		}
 		pol.Rules = append(pol.Rules, r)
 	}
