@@ -63,6 +63,22 @@ type route struct {
 	blackhole bool
 }
 
+func newDesired() *desired {
+	return &desired{links: map[string]*link{}, routes: map[string]route{}, rules: map[string]rule{}}
+}
+
+func (d *desired) addRoute(r route) { d.routes[r.key()] = r }
+
+func (d *desired) addRule(r rule) { d.rules[r.key()] = r }
+
+// addRules adds r for IPv4 and for IPv6.
+func (d *desired) addRules(r rule) {
+	for _, v6 := range []bool{false, true} {
+		r.v6 = v6
+		d.addRule(r)
+	}
+}
+
 func (r route) key() string {
 	return fmt.Sprintf("%d %s via %v dev %s bh %v", r.table, r.dst, r.gws, r.dev, r.blackhole)
 }
@@ -88,19 +104,13 @@ func steerTable(linux string) int {
 	return 0x1000 + int(h.Sum32()%0xe000)
 }
 
-// active and child read the active configuration (tree.Node.ActiveNamed,
-// ActiveChild) under the short names this package uses.
-func active(n *tree.Node, name string) []*tree.Node { return n.ActiveNamed(name) }
-
-func child(n *tree.Node, name string) *tree.Node { return n.ActiveChild(name) }
-
 // build computes what root asks of Linux. It fails (with a Junos path)
 // on what cannot be spelled for Linux.
 func build(root *tree.Node, names *ifname.Map) (*desired, error) {
-	d := &desired{links: map[string]*link{}, routes: map[string]route{}, rules: map[string]rule{}}
-	ifs := child(root, "interfaces")
+	d := newDesired()
+	ifs := root.ActiveChild("interfaces")
 	linuxOf := map[string]string{} // Junos logical name → Linux name
-	for _, ifd := range active(ifs, "interface") {
+	for _, ifd := range ifs.ActiveNamed("interface") {
 		p := tree.Path{ifs.Step(), ifd.Step()}
 		_, disable := ifd.Leaf("disable")
 		mtu := 0
@@ -123,7 +133,7 @@ func build(root *tree.Node, names *ifname.Map) (*desired, error) {
 			linuxOf[ifname.Logical(logical)] = ln
 			return l, nil
 		}
-		units := active(ifd, "unit")
+		units := ifd.ActiveNamed("unit")
 		if !tun || len(units) == 0 {
 			l, err := add(ifd.Key)
 			if err != nil {
@@ -139,9 +149,9 @@ func build(root *tree.Node, names *ifname.Map) (*desired, error) {
 			if u.Key == "0" || tun {
 				l.mtu = mtu
 			}
-			fam := child(u, "family")
+			fam := u.ActiveChild("family")
 			for _, f := range []string{"inet", "inet6"} {
-				for _, a := range active(child(fam, f), "address") {
+				for _, a := range fam.ActiveChild(f).ActiveNamed("address") {
 					pfx, err := netip.ParsePrefix(a.Key)
 					if err != nil {
 						return nil, configd.PathDiagnostic(p, "", "address %s: %v", a.Key, err)
@@ -163,7 +173,7 @@ func build(root *tree.Node, names *ifname.Map) (*desired, error) {
 // services adds the TUN devices service-sets name, and the
 // interface-style steering rules.
 func (d *desired) services(root *tree.Node, names *ifname.Map, linuxOf map[string]string) error {
-	svc := child(root, "services")
+	svc := root.ActiveChild("services")
 	tunOf := func(p tree.Path, junos string) (string, error) {
 		logical := ifname.Logical(junos)
 		if ln, ok := linuxOf[logical]; ok {
@@ -179,9 +189,9 @@ func (d *desired) services(root *tree.Node, names *ifname.Map, linuxOf map[strin
 		return ln, nil
 	}
 	bindings := interfaceBindings(root)
-	for _, ss := range active(svc, "service-set") {
+	for _, ss := range svc.ActiveNamed("service-set") {
 		p := tree.Path{svc.Step(), ss.Step()}
-		if nh := child(ss, "next-hop-service"); nh != nil {
+		if nh := ss.ActiveChild("next-hop-service"); nh != nil {
 			for _, leaf := range []string{"inside-service-interface", "outside-service-interface"} {
 				if v, ok := nh.Leaf(leaf); ok {
 					if _, err := tunOf(p, v); err != nil {
@@ -191,7 +201,7 @@ func (d *desired) services(root *tree.Node, names *ifname.Map, linuxOf map[strin
 			}
 			continue
 		}
-		is := child(ss, "interface-service")
+		is := ss.ActiveChild("interface-service")
 		if is == nil {
 			continue
 		}
@@ -204,25 +214,20 @@ func (d *desired) services(root *tree.Node, names *ifname.Map, linuxOf map[strin
 			return err
 		}
 		table := steerTable(tunName)
-		d.routes[route{dst: netip.MustParsePrefix("0.0.0.0/0"), dev: tunName, table: table}.key()] =
-			route{dst: netip.MustParsePrefix("0.0.0.0/0"), dev: tunName, table: table}
-		d.routes[route{dst: netip.MustParsePrefix("::/0"), dev: tunName, table: table}.key()] =
-			route{dst: netip.MustParsePrefix("::/0"), dev: tunName, table: table}
+		for _, dst := range []string{"0.0.0.0/0", "::/0"} {
+			d.addRoute(route{dst: netip.MustParsePrefix(dst), dev: tunName, table: table})
+		}
 		for _, b := range bindings[ss.Key] {
 			ln, ok := linuxOf[ifname.Logical(b.ifname)]
 			if !ok {
 				continue
 			}
 			if b.dir == "input" {
-				for _, v6 := range []bool{false, true} {
-					r := rule{pref: PrefInputBinding, iif: ln, v6: v6, table: table}
-					d.rules[r.key()] = r
-				}
+				d.addRules(rule{pref: PrefInputBinding, iif: ln, table: table})
 				continue
 			}
 			for pfx := range d.links[ln].addrs { // output: what leaves by the link's subnets
-				r := rule{pref: PrefOutputBinding, dst: pfx.Masked(), v6: pfx.Addr().Is6(), table: table}
-				d.rules[r.key()] = r
+				d.addRule(rule{pref: PrefOutputBinding, dst: pfx.Masked(), v6: pfx.Addr().Is6(), table: table})
 			}
 		}
 	}
@@ -235,13 +240,13 @@ type binding struct{ ifname, dir string }
 // applied to (unit N family inet|inet6 service input|output).
 func interfaceBindings(root *tree.Node) map[string][]binding {
 	out := map[string][]binding{}
-	for _, ifd := range active(child(root, "interfaces"), "interface") {
-		for _, u := range active(ifd, "unit") {
-			fam := child(u, "family")
+	for _, ifd := range root.ActiveChild("interfaces").ActiveNamed("interface") {
+		for _, u := range ifd.ActiveNamed("unit") {
+			fam := u.ActiveChild("family")
 			for _, f := range []string{"inet", "inet6"} {
-				sv := child(child(fam, f), "service")
+				sv := fam.ActiveChild(f).ActiveChild("service")
 				for _, dir := range []string{"input", "output"} {
-					for _, s := range active(child(sv, dir), "service-set") {
+					for _, s := range sv.ActiveChild(dir).ActiveNamed("service-set") {
 						out[s.Key] = append(out[s.Key], binding{ifd.Key + "." + u.Key, dir})
 					}
 				}
@@ -254,20 +259,20 @@ func interfaceBindings(root *tree.Node) map[string][]binding {
 // static adds the static routes, and the rules that make packets coming
 // back from service interfaces skip the service routes.
 func (d *desired) static(root *tree.Node, names *ifname.Map, linuxOf map[string]string) error {
-	ro := child(root, "routing-options")
+	ro := root.ActiveChild("routing-options")
 	type staticRoute struct {
 		p tree.Path
 		r *tree.Node
 	}
 	var routes []staticRoute
-	if st := child(ro, "static"); st != nil {
-		for _, r := range active(st, "route") {
+	if st := ro.ActiveChild("static"); st != nil {
+		for _, r := range st.ActiveNamed("route") {
 			routes = append(routes, staticRoute{tree.Path{ro.Step(), st.Step(), r.Step()}, r})
 		}
 	}
-	for _, rib := range active(ro, "rib") { // rib inet6.0 static route …
-		if st := child(rib, "static"); st != nil {
-			for _, r := range active(st, "route") {
+	for _, rib := range ro.ActiveNamed("rib") { // rib inet6.0 static route …
+		if st := rib.ActiveChild("static"); st != nil {
+			for _, r := range st.ActiveNamed("route") {
 				routes = append(routes, staticRoute{tree.Path{ro.Step(), rib.Step(), st.Step(), r.Step()}, r})
 			}
 		}
@@ -282,7 +287,7 @@ func (d *desired) static(root *tree.Node, names *ifname.Map, linuxOf map[string]
 		if _, ok := r.Leaf("discard"); ok {
 			rt.blackhole = true
 		}
-		for _, nh := range active(r, "next-hop") {
+		for _, nh := range r.ActiveNamed("next-hop") {
 			if a, err := netip.ParseAddr(nh.Value); err == nil {
 				rt.gws = append(rt.gws, a)
 				continue
@@ -308,26 +313,19 @@ func (d *desired) static(root *tree.Node, names *ifname.Map, linuxOf map[string]
 			continue
 		}
 		sort.Slice(rt.gws, func(i, j int) bool { return rt.gws[i].Less(rt.gws[j]) })
-		d.routes[rt.key()] = rt
+		d.addRoute(rt)
 	}
 	hasSvc := false
 	for _, rt := range d.routes {
 		hasSvc = hasSvc || rt.table == ServiceTable
 	}
 	for _, l := range d.links {
-		if !l.tun {
-			continue
-		}
-		for _, v6 := range []bool{false, true} {
-			r := rule{pref: PrefFromService, iif: l.linux, v6: v6, table: 254}
-			d.rules[r.key()] = r
+		if l.tun {
+			d.addRules(rule{pref: PrefFromService, iif: l.linux, table: 254})
 		}
 	}
 	if hasSvc {
-		for _, v6 := range []bool{false, true} {
-			r := rule{pref: PrefServiceRoutes, v6: v6, table: ServiceTable}
-			d.rules[r.key()] = r
-		}
+		d.addRules(rule{pref: PrefServiceRoutes, table: ServiceTable})
 	}
 	return nil
 }

@@ -83,7 +83,7 @@ func New(o Options) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Manager{o: o, w: w, applied: &desired{links: map[string]*link{}, routes: map[string]route{}, rules: map[string]rule{}}}
+	m := &Manager{o: o, w: w, applied: newDesired()}
 	if err := w.do(enableForwarding); err != nil {
 		w.stop()
 		return nil, err
