@@ -101,7 +101,7 @@ func chain(root *tree.Node, p tree.Path) ([]*tree.Node, bool) {
 	out[0] = root
 	n := root
 	for _, st := range p {
-		if n = n.Child(st.S, stepID(st)); n == nil || n.Inactive {
+		if n = n.Child(st.S, st.ID()); n == nil || n.Inactive {
 			return nil, false
 		}
 		out = append(out, n)

@@ -199,7 +199,7 @@ func positions(root *tree.Node, e *Error) []int {
 	out := make([]int, 0, len(e.Path)+1)
 	n := root
 	for _, st := range e.Path {
-		i, c := position(n, st.S, stepID(st))
+		i, c := position(n, st.S, st.ID())
 		out = append(out, i)
 		n = c
 	}
@@ -208,16 +208,6 @@ func positions(root *tree.Node, e *Error) []int {
 		out = append(out, i)
 	}
 	return out
-}
-
-func stepID(st tree.Step) string {
-	switch st.S.Kind {
-	case schema.List:
-		return st.Key
-	case schema.LeafList:
-		return st.Value
-	}
-	return ""
 }
 
 // position returns twice the index of n's child with schema s and id (odd:
