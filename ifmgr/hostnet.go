@@ -25,9 +25,15 @@ func (h HostNet) OpenQueues(junos string, n int) ([]*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openQueues(ln, n)
+}
+
+// openQueues attaches n queues to the TUN device linux (in the calling
+// thread's namespace), all or none.
+func openQueues(linux string, n int) ([]*os.File, error) {
 	var files []*os.File
 	for i := 0; i < n; i++ {
-		f, err := tun.Open(ln)
+		f, err := tun.Open(linux)
 		if err != nil {
 			for _, f := range files {
 				f.Close()

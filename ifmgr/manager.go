@@ -15,7 +15,6 @@ import (
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/ifname"
-	"github.com/gnos/gnos/internal/tun"
 )
 
 // Options configure the interface manager.
@@ -189,21 +188,9 @@ func (m *Manager) OpenQueues(junos string, n int) ([]*os.File, error) {
 		return nil, err
 	}
 	var files []*os.File
-	err = m.w.do(func() error {
-		for i := 0; i < n; i++ {
-			f, err := tun.Open(ln)
-			if err != nil {
-				return err
-			}
-			files = append(files, f)
-		}
-		return nil
+	err = m.w.do(func() (err error) {
+		files, err = openQueues(ln, n)
+		return err
 	})
-	if err != nil {
-		for _, f := range files {
-			f.Close()
-		}
-		return nil, err
-	}
-	return files, nil
+	return files, err
 }
