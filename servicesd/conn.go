@@ -275,30 +275,26 @@ func (s *Servicesd) ack(c *conn, a *pic.Ack) {
 // WaitAck waits until the PIC at slot acknowledged generation gen (or a
 // later one) of service-set id, waiting for the PIC to connect if needed.
 func (s *Servicesd) WaitAck(ctx context.Context, slot pic.Slot, id uint32, gen uint64) error {
-	for {
-		wait := s.signal()
-		s.mu.Lock()
-		c := s.conns[slot]
-		s.mu.Unlock()
-		if c != nil {
-			c.mu.Lock()
-			done := c.acked[id] >= gen
-			c.mu.Unlock()
-			if done {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("servicesd: waiting for %s to acknowledge generation %d of service-set id %d: %w", slot, gen, id, ctx.Err())
-		case <-wait:
-		}
+	if err := s.waitConn(ctx, slot, func(c *conn) bool { return c.acked[id] >= gen }); err != nil {
+		return fmt.Errorf("servicesd: waiting for %s to acknowledge generation %d of service-set id %d: %w", slot, gen, id, err)
 	}
+	return nil
 }
 
 // WaitSynced waits until the PIC at slot is connected, READY, has
 // finished every resync and acknowledged every update sent to it.
 func (s *Servicesd) WaitSynced(ctx context.Context, slot pic.Slot) error {
+	if err := s.waitConn(ctx, slot, func(c *conn) bool {
+		return c.ready && c.synced == c.resyncs && c.outstanding == 0
+	}); err != nil {
+		return fmt.Errorf("servicesd: waiting for %s to be in sync: %w", slot, err)
+	}
+	return nil
+}
+
+// waitConn waits until the PIC at slot is connected and done (called with
+// the connection's lock held) holds, or ctx ends (its error).
+func (s *Servicesd) waitConn(ctx context.Context, slot pic.Slot, done func(*conn) bool) error {
 	for {
 		wait := s.signal()
 		s.mu.Lock()
@@ -306,15 +302,15 @@ func (s *Servicesd) WaitSynced(ctx context.Context, slot pic.Slot) error {
 		s.mu.Unlock()
 		if c != nil {
 			c.mu.Lock()
-			done := c.ready && c.synced == c.resyncs && c.outstanding == 0
+			ok := done(c)
 			c.mu.Unlock()
-			if done {
+			if ok {
 				return nil
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("servicesd: waiting for %s to be in sync: %w", slot, ctx.Err())
+			return ctx.Err()
 		case <-wait:
 		}
 	}
