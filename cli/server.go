@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os/user"
-	"strconv"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -61,7 +58,7 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 	if req.Open == nil {
 		return fmt.Errorf("cli: first message must open the session")
 	}
-	user := peerUser(ctx)
+	user := ipc.PeerUser(ctx)
 	release, err := e.Acquire(user)
 	if err != nil {
 		return status.Error(codes.ResourceExhausted, err.Error())
@@ -96,18 +93,4 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 			return nil
 		}
 	}
-}
-
-// peerUser names the user on the other end of the Unix socket.
-func peerUser(ctx context.Context) string {
-	if u, ok := ipc.Peer(ctx); ok && u.UID >= 0 {
-		if lu, err := user.LookupId(strconv.Itoa(u.UID)); err == nil {
-			return lu.Username
-		}
-		return strconv.Itoa(u.UID)
-	}
-	if u, err := user.Current(); err == nil {
-		return u.Username
-	}
-	return "root"
 }

@@ -1,10 +1,7 @@
 package netconf
 
 import (
-	"context"
 	"io"
-	"os/user"
-	"strconv"
 	"sync"
 
 	"google.golang.org/grpc"
@@ -73,25 +70,11 @@ func (s *streamRW) Close() error {
 func (s *Server) serveLocal(st grpc.ServerStream) error {
 	rw := &streamRW{st: st, done: make(chan struct{})}
 	ended := make(chan error, 1)
-	go func() { ended <- s.serveNETCONF(st.Context(), rw, rw, localUser(st.Context()), LevelConfigure) }()
+	go func() { ended <- s.serveNETCONF(st.Context(), rw, rw, ipc.PeerUser(st.Context()), LevelConfigure) }()
 	select {
 	case err := <-ended:
 		return err
 	case <-rw.done: // killed
 		return nil
 	}
-}
-
-// localUser names the user at the other end of the management socket.
-func localUser(ctx context.Context) string {
-	if u, ok := ipc.Peer(ctx); ok && u.UID >= 0 {
-		if lu, err := user.LookupId(strconv.Itoa(u.UID)); err == nil {
-			return lu.Username
-		}
-		return strconv.Itoa(u.UID)
-	}
-	if u, err := user.Current(); err == nil {
-		return u.Username
-	}
-	return "root"
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os/user"
+	"strconv"
 	"syscall"
 
 	"google.golang.org/grpc"
@@ -36,6 +38,22 @@ func Peer(ctx context.Context) (Ucred, bool) {
 	}
 	u, ok := p.AuthInfo.(Ucred)
 	return u, ok
+}
+
+// PeerUser names the user at the other end of a Unix socket: the peer's
+// login name, else its numeric uid; without peer credentials, the user
+// this process runs as, else "root".
+func PeerUser(ctx context.Context) string {
+	if u, ok := Peer(ctx); ok && u.UID >= 0 {
+		if lu, err := user.LookupId(strconv.Itoa(u.UID)); err == nil {
+			return lu.Username
+		}
+		return strconv.Itoa(u.UID)
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "root"
 }
 
 func (peerCreds) ServerHandshake(c net.Conn) (net.Conn, credentials.AuthInfo, error) {
