@@ -23,6 +23,18 @@ type Commit struct {
 	Old, New *tree.Node
 	Changes  []tree.Change
 	Defaults *tree.Node // junos-defaults (predefined applications)
+
+	chunks map[string][]byte // changedChunks, once computed
+}
+
+// changedChunks returns the storage chunks of New that Changes touch
+// (tree.ChangedChunks), computed once per commit: the store, commit at and
+// every remote subscriber share them. Commits run under Configd.mu.
+func (c *Commit) changedChunks() map[string][]byte {
+	if c.chunks == nil {
+		c.chunks = tree.ChangedChunks(c.New, c.Changes)
+	}
+	return c.chunks
 }
 
 // Subscriber takes part in commits, in the phases of FRR's northbound:
@@ -146,21 +158,35 @@ func (c *Configd) mergePrivate(s *Session) (*tree.Node, error) {
 	return e.Freeze(), nil
 }
 
-// commitLocked runs the pipeline. c.mu is held.
-func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, client string, o CommitOptions) (*CommitResult, error) {
-	cm := &Commit{Check: o.Check, Old: c.committed, New: next, Defaults: c.defaults}
-	cm.Changes = tree.Diff(c.committed, next)
-	if errs := validate.Validate(next, validate.Options{Defaults: c.defaults, Changes: cm.Changes, Old: c.committed}); len(errs) > 0 {
+// newCommit describes committing next over the committed configuration.
+func (c *Configd) newCommit(next *tree.Node, check bool) *Commit {
+	return &Commit{Check: check, Old: c.committed, New: next,
+		Changes: tree.Diff(c.committed, next), Defaults: c.defaults}
+}
+
+// checkLocked runs the commit's validation phase: the schema's rules, then
+// every subscriber's Validate. c.mu is held.
+func (c *Configd) checkLocked(ctx context.Context, cm *Commit) error {
+	if errs := validate.Validate(cm.New, validate.Options{Defaults: c.defaults, Changes: cm.Changes, Old: cm.Old}); len(errs) > 0 {
 		ce := &CommitError{}
 		for _, e := range errs {
 			ce.Diagnostics = append(ce.Diagnostics, Diagnostic{Path: e.Path, Statement: e.Statement, Message: e.Message})
 		}
-		return nil, ce
+		return ce
 	}
 	for _, sub := range c.subs {
 		if err := sub.Validate(ctx, cm); err != nil {
-			return nil, asCommitError(sub, err)
+			return asCommitError(sub, err)
 		}
+	}
+	return nil
+}
+
+// commitLocked runs the pipeline. c.mu is held.
+func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, client string, o CommitOptions) (*CommitResult, error) {
+	cm := c.newCommit(next, o.Check)
+	if err := c.checkLocked(ctx, cm); err != nil {
+		return nil, err
 	}
 	if o.Check {
 		return &CommitResult{}, nil
@@ -184,7 +210,7 @@ func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, clien
 		confirm = &pendingConfirm{Deadline: meta.ConfirmDeadline, User: user}
 		state[stateConfirm] = marshalState(confirm)
 	}
-	delta := tree.ChangedChunks(next, cm.Changes)
+	delta := cm.changedChunks()
 	seq, err := c.store.Commit(delta, meta, state)
 	if err != nil {
 		for _, p := range prepared {
@@ -284,13 +310,12 @@ func (c *Configd) scheduleLocked(ctx context.Context, s *Session, next *tree.Nod
 	if !o.At.After(c.clock.Now()) {
 		return nil, fmt.Errorf("commit at: time %s is in the past: %w", o.At.Format(time.DateTime), ErrInvalid)
 	}
-	check := o
-	check.Check = true
-	if _, err := c.commitLocked(ctx, next, s.user, s.client, check); err != nil {
+	cm := c.newCommit(next, true)
+	if err := c.checkLocked(ctx, cm); err != nil {
 		return nil, err
 	}
 	p := &pendingCommitAt{At: o.At, User: s.user, Client: s.client, Comment: o.Comment,
-		Delta: tree.ChunkDelta(c.committed, next)}
+		Delta: cm.changedChunks()}
 	if err := c.store.PutState(stateCommitAt, marshalState(p)); err != nil {
 		return nil, fmt.Errorf("configd: %w", err)
 	}

@@ -17,10 +17,11 @@ import (
 // in-process Subscriber does. It opens the Subscribe stream and says its
 // name; configd registers a proxy Subscriber for it. The proxy sends each
 // commit phase (validate, prepare, abort, apply) with the commit's changed
-// storage chunks the first time the commit is seen (tree.ChangedChunks:
-// the cost of the change, not of the configuration), and waits for the
-// answer to validate and prepare. The subscriber keeps its own copy of the
-// committed tree and applies the chunks to it (RunRemote). On subscribing
+// storage chunks the first time the commit is seen (Commit.changedChunks,
+// the ones the store writes: the cost of the change, not of the
+// configuration), and waits for the answer to validate and prepare. The
+// subscriber keeps its own copy of the committed tree and applies the
+// chunks to it (RunRemote). On subscribing
 // it gets the whole committed configuration as an initial apply, so a
 // restarted subscriber starts in sync. A subscriber that goes away is
 // unsubscribed: commits go on without it.
@@ -150,7 +151,7 @@ func (r *remoteSub) msg(c *Commit, phase string) *SubMsg {
 	if r.cur != c {
 		r.cur = c
 		r.id++
-		m.Chunks = tree.ChangedChunks(c.New, c.Changes)
+		m.Chunks = c.changedChunks()
 		m.Full = c.Old.Empty()
 	}
 	m.ID = r.id
