@@ -121,9 +121,8 @@ func (s *Session) Close() {
 	if c.exclusive == s {
 		c.exclusive = nil
 		if !tree.Equal(c.candidate, c.committed) {
-			prev := c.candidate
 			c.candidate = c.committed
-			if err := c.persistCandidate(prev, c.candidate); err != nil {
+			if err := c.store.ClearCandidate(); err != nil {
 				c.log.Error("discarding exclusive changes", "err", err)
 			}
 		}
