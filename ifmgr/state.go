@@ -7,7 +7,9 @@ import (
 	"github.com/vishvananda/netlink"
 )
 
-// LinkState is a Linux link as `show interfaces` reports it.
+// LinkState is a Linux link as `show interfaces` reports it. Its fields
+// are cli.LinkState's, in the same order: internal/node converts one to
+// the other (cli does not import ifmgr, nor ifmgr cli).
 type LinkState struct {
 	Linux     string
 	Index     int
@@ -16,7 +18,6 @@ type LinkState struct {
 	OperUp    bool
 	MTU       int
 	MAC       string
-	Addrs     []string // with prefix length
 	RxPackets uint64
 	TxPackets uint64
 	RxBytes   uint64
@@ -49,16 +50,6 @@ func (m *Manager) Link(junos string) (st LinkState, ok bool) {
 		if s := a.Statistics; s != nil {
 			st.RxPackets, st.TxPackets, st.RxBytes, st.TxBytes = s.RxPackets, s.TxPackets, s.RxBytes, s.TxBytes
 			st.RxErrors, st.TxErrors, st.RxDropped, st.TxDropped = s.RxErrors, s.TxErrors, s.RxDropped, s.TxDropped
-		}
-		addrs, err := netlink.AddrList(l, netlink.FAMILY_ALL)
-		if err != nil {
-			return err
-		}
-		for _, ad := range addrs {
-			if ad.IP.IsLinkLocalUnicast() {
-				continue
-			}
-			st.Addrs = append(st.Addrs, ad.IPNet.String())
 		}
 		return nil
 	})

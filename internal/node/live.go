@@ -39,10 +39,7 @@ func (n *Node) startLive(ctx context.Context) error {
 // linkState is the CLI's view of a Linux link (show interfaces).
 func (n *Node) linkState(junos string) (cli.LinkState, bool) {
 	st, ok := n.Ifmgr.Link(junos)
-	return cli.LinkState{Linux: st.Linux, Index: st.Index, Kind: st.Kind, AdminUp: st.AdminUp, OperUp: st.OperUp,
-		MTU: st.MTU, MAC: st.MAC, RxPackets: st.RxPackets, TxPackets: st.TxPackets, RxBytes: st.RxBytes,
-		TxBytes: st.TxBytes, RxErrors: st.RxErrors, TxErrors: st.TxErrors, RxDropped: st.RxDropped,
-		TxDropped: st.TxDropped}, ok
+	return cli.LinkState(st), ok
 }
 
 // HostNet is the live data plane of a picd running apart from the
