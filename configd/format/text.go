@@ -80,14 +80,7 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 			t.w.WriteString(n.S.Name)
 			t.w.WriteByte(' ')
 			t.head(c)
-			if len(c.Kids) == 0 {
-				t.w.WriteString(";\n")
-				continue
-			}
-			t.w.WriteString(" {\n")
-			t.kids(c.Kids, depth+1)
-			t.line(depth)
-			t.w.WriteString("}\n")
+			t.body(c, depth)
 		}
 		return
 	}
@@ -97,6 +90,12 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 		t.w.WriteString("inactive: ")
 	}
 	t.head(n)
+	t.body(n, depth)
+}
+
+// body ends a statement's line after its head: `;`, or its children in
+// braces.
+func (t *textWriter) body(n *tree.Node, depth int) {
 	if len(n.Kids) == 0 {
 		t.w.WriteByte(';')
 		if n.S.Kind == schema.Leaf && n.S.Secret { // as Junos prints a secret
