@@ -228,12 +228,10 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		inc(&c.st.DropNoSet)
 		return
 	}
-	if si.maxFlows > 0 && si.ctr.flows.Add(1) > si.maxFlows {
+	if n := si.ctr.flows.Add(1); si.maxFlows > 0 && n > si.maxFlows {
 		si.ctr.flows.Add(-1)
 		inc(&c.st.DropMaxFlows)
 		return
-	} else if si.maxFlows == 0 {
-		si.ctr.flows.Add(1)
 	}
 	s, ok := c.local.Alloc()
 	if !ok {
@@ -244,13 +242,10 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 	s.Key[Forward], s.Key[Reverse] = *k, k.Reverse()
 	s.set, s.Side = si, p.Side
 	s.startSec, s.last, s.wslot = uint32(c.now/1e9), c.now, -1
-	s.idle = DefaultTimeout
-	if p.Proto == ProtoTCP {
-		s.idle = TCPTimeout
-	}
-	s.Timeout = s.idle
+	s.idle, s.Timeout = DefaultTimeout, DefaultTimeout
 	s.Pkts[Forward], s.Bytes[Forward] = 1, uint64(len(p.Data))
 	if p.Proto == ProtoTCP {
+		s.idle, s.Timeout = TCPTimeout, TCPTimeout
 		s.trackTCP(Forward, p.TCPFlags)
 	}
 	chain := si.chain[Forward]
@@ -266,7 +261,6 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 			return
 		}
 	}
-	s.flags |= sessInTable
 	c.tab.insert(h, s, Forward)
 	c.tab.insert(s.Key[Reverse].hash(si.id), s, Reverse)
 	c.wh.add(s, s.deadline())
@@ -349,7 +343,7 @@ func (c *Core) close(s *Session, why *atomic.Uint64) {
 	for _, slot := range si.chain[Forward] {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)
 	}
-	s.flags = s.flags&^sessInTable | sessClosed
+	s.flags |= sessClosed
 	si.ctr.flows.Add(-1)
 	inc(why)
 	c.st.Sessions.Store(c.st.Sessions.Load() - 1)

@@ -71,10 +71,8 @@ type Session struct {
 	flags    uint8
 }
 
-const (
-	sessInTable uint8 = 1 << iota
-	sessClosed
-)
+// flags
+const sessClosed uint8 = 1 // closed: out of the table and the wheel, freed at the end of the vector
 
 // SessionSize is the bytes of object cache one session takes (its own
 // object; plugins' extension objects come on top).
