@@ -272,22 +272,17 @@ func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
 	x.pool, x.orig, x.origPort = t.pool, k.Src4(), k.SPort
 	hasPorts := p.Proto == pic.ProtoTCP || p.Proto == pic.ProtoUDP || (p.Proto == pic.ProtoICMP && p.SPort == p.DPort && p.L4 != 0)
 	if t.TranslationType == "basic-nat44" || !hasPorts {
-		pub, ok := t.pool.mapAddr(x.orig)
-		if !ok {
-			d.xlates.Local(c.Core).Free(x)
-			inc(&cnt.Exhausted)
-			return pic.Drop
-		}
-		x.pub, x.pubPort, x.ai = pub, 0, -1
+		x.pub, ok = t.pool.mapAddr(x.orig)
+		x.pubPort, x.ai = 0, -1
 	} else {
-		echo := p.Proto == pic.ProtoICMP
-		ai, port, ok := t.pool.allocPort(&d.cursors[c.Core].n, p.Proto, k.DPort, echo, c.Core, c.Cores)
-		if !ok {
-			d.xlates.Local(c.Core).Free(x)
-			inc(&cnt.Exhausted)
-			return pic.Drop
-		}
-		x.pub, x.pubPort, x.ai = t.pool.addrs[ai], port, int32(ai)
+		var ai int
+		ai, x.pubPort, ok = t.pool.allocPort(&d.cursors[c.Core].n, p.Proto, k.DPort, p.Proto == pic.ProtoICMP, c.Core, c.Cores)
+		x.pub, x.ai = t.pool.addrs[ai], int32(ai)
+	}
+	if !ok {
+		d.xlates.Local(c.Core).Free(x)
+		inc(&cnt.Exhausted)
+		return pic.Drop
 	}
 	pic.SetExt(c, pic.Forward, x)
 	p.RewriteAddr4(true, x.pub, x.pubPort)
