@@ -16,6 +16,22 @@ const (
 	OpInactive = "inactive" // deactivate the statement after merging
 )
 
+// netconfOp maps a NETCONF operation attribute (XML operation="…", JSON
+// "@": {"operation": …}) to its Directive op: "" for merge, the default.
+func netconfOp(v string) (op string, ok bool) {
+	switch v {
+	case "merge":
+		return "", true
+	case "replace":
+		return OpReplace, true
+	case "create":
+		return OpCreate, true
+	case "delete", "remove":
+		return OpDelete, true
+	}
+	return "", false
+}
+
 // Directive is an instruction carried by loaded configuration that the
 // parsed tree cannot express: a Junos `replace:` / `delete:` / `active:` /
 // `inactive:` tag, or an XML / JSON operation. Path is from the parser's

@@ -467,16 +467,13 @@ func (p *jsonParser) metaMembers(depth int) (jsonMeta, error) {
 			s = stripComment(s)
 			m.comment = &s
 		case "operation":
-			switch tok {
-			case "merge":
-			case "replace":
-				m.op = OpReplace
-			case "create":
-				m.op = OpCreate
-			case "delete", "remove":
-				m.op = OpDelete
-			default:
+			v, _ := tok.(string)
+			op, ok := netconfOp(v)
+			if !ok {
 				return m, p.errorf("invalid operation %v", tok)
+			}
+			if op != "" { // merge keeps what an earlier operation said
+				m.op = op
 			}
 		default:
 			if err := p.skip(tok, depth+1); err != nil {

@@ -185,16 +185,12 @@ func (p *xmlParser) attrs(se xml.StartElement) (xmlOps, error) {
 	for _, a := range se.Attr {
 		switch a.Name.Local {
 		case "operation":
-			switch a.Value {
-			case "merge":
-			case "replace":
-				o.op = OpReplace
-			case "create":
-				o.op = OpCreate
-			case "delete", "remove":
-				o.op = OpDelete
-			default:
+			op, ok := netconfOp(a.Value)
+			if !ok {
 				return o, p.errorf("invalid operation %q", a.Value)
+			}
+			if op != "" { // merge keeps what an earlier operation said
+				o.op = op
 			}
 		case "delete":
 			if a.Value == "delete" {
