@@ -57,15 +57,11 @@ func startLab(t testing.TB, name string) *router {
 // cli runs lines through the CLI engine and returns the output.
 func (r *router) cli(lines ...string) string {
 	r.t.Helper()
-	var b strings.Builder
-	for _, l := range lines {
-		res, err := r.c.Exec(l)
-		if err != nil {
-			r.t.Fatalf("%s: %v", l, err)
-		}
-		b.WriteString(res.Output)
+	out, _, err := r.c.RunLines(lines...)
+	if err != nil {
+		r.t.Fatalf("%q: %v", lines, err)
 	}
-	return b.String()
+	return out
 }
 
 // configure runs configuration lines, commits, and waits until the PIC
@@ -215,25 +211,7 @@ func TestLiveDataPlane(t *testing.T) {
 
 	t.Log("next-hop stateful firewall: only TCP/80")
 	r.configure(append(append([]string{}, nextHop...), firewall...)...)
-	eventually(t, "TCP/80 through the firewall", func() error {
-		seen, err := lab.TCPExchange(r.lab.Client, web, 2*time.Second)
-		if err == nil && seen != lab.ClientAddr {
-			return fmt.Errorf("server saw %s, want %s", seen, lab.ClientAddr)
-		}
-		return err
-	})
-	if _, err := lab.TCPExchange(r.lab.Client, other, 2*time.Second); !lab.IsRefused(err) {
-		t.Errorf("TCP/81 through the firewall: got %v, want connection refused (RST)", err)
-	}
-	if _, err := lab.UDPExchange(r.lab.Client, echo, 1, 100, time.Second); !lab.IsTimeout(err) {
-		t.Errorf("UDP through the firewall: got %v, want no answer (dropped)", err)
-	}
-	if seen, err := lab.TCPExchange(r.lab.Client, web6, 2*time.Second); err != nil || seen != lab.ClientAddr6 {
-		t.Errorf("TCP/80 over IPv6 through the firewall: server saw %q, %v; want %s", seen, err, lab.ClientAddr6)
-	}
-	if _, err := lab.TCPExchange(r.lab.Client, other6, 2*time.Second); !lab.IsRefused(err) {
-		t.Errorf("TCP/81 over IPv6 through the firewall: got %v, want connection refused (RST)", err)
-	}
+	firewalled(t, r, "the firewall")
 	if err := lab.Ping(r.lab.Client, lab.ServerAddr); err == nil {
 		t.Errorf("ping through the firewall: got an answer, want none (dropped)")
 	}
@@ -280,6 +258,32 @@ func TestLiveDataPlane(t *testing.T) {
 	}
 }
 
+// firewalled checks the firewall rules of firewall hold, over IPv4 and
+// IPv6: TCP/80 passes (once the commit took effect), TCP/81 is refused,
+// UDP dropped.
+func firewalled(t *testing.T, r *router, what string) {
+	t.Helper()
+	eventually(t, "TCP/80 through "+what, func() error {
+		seen, err := lab.TCPExchange(r.lab.Client, web, 2*time.Second)
+		if err == nil && seen != lab.ClientAddr {
+			return fmt.Errorf("server saw %s, want %s", seen, lab.ClientAddr)
+		}
+		return err
+	})
+	if _, err := lab.TCPExchange(r.lab.Client, other, 2*time.Second); !lab.IsRefused(err) {
+		t.Errorf("TCP/81 through the firewall: got %v, want connection refused (RST)", err)
+	}
+	if _, err := lab.UDPExchange(r.lab.Client, echo, 1, 100, time.Second); !lab.IsTimeout(err) {
+		t.Errorf("UDP through the firewall: got %v, want no answer (dropped)", err)
+	}
+	if seen, err := lab.TCPExchange(r.lab.Client, web6, 2*time.Second); err != nil || seen != lab.ClientAddr6 {
+		t.Errorf("TCP/80 over IPv6 through the firewall: server saw %q, %v; want %s", seen, err, lab.ClientAddr6)
+	}
+	if _, err := lab.TCPExchange(r.lab.Client, other6, 2*time.Second); !lab.IsRefused(err) {
+		t.Errorf("TCP/81 over IPv6 through the firewall: got %v, want connection refused (RST)", err)
+	}
+}
+
 // showInterfaces checks show interfaces reports netlink's state and
 // counters: the links are up and have carried the traffic just sent.
 func showInterfaces(t *testing.T, r *router) {
@@ -321,26 +325,7 @@ func TestLiveInterfaceStyle(t *testing.T) {
 		"set services service-set fw interface-service service-interface ms-0/0/0",
 		"set interfaces ge-0/0/0 unit 0 family inet service input service-set fw",
 		"set interfaces ge-0/0/0 unit 0 family inet service output service-set fw")...)
-	eventually(t, "TCP/80 through the interface-style firewall", func() error {
-		seen, err := lab.TCPExchange(r.lab.Client, web, 2*time.Second)
-		if err == nil && seen != lab.ClientAddr {
-			return fmt.Errorf("server saw %s, want %s", seen, lab.ClientAddr)
-		}
-		return err
-	})
-	if _, err := lab.TCPExchange(r.lab.Client, other, 2*time.Second); !lab.IsRefused(err) {
-		t.Errorf("TCP/81 through the firewall: got %v, want connection refused (RST)", err)
-	}
-	if _, err := lab.UDPExchange(r.lab.Client, echo, 1, 100, time.Second); !lab.IsTimeout(err) {
-		t.Errorf("UDP through the firewall: got %v, want no answer (dropped)", err)
-	}
-	seen, err := lab.TCPExchange(r.lab.Client, web6, 2*time.Second)
-	if err != nil || seen != lab.ClientAddr6 {
-		t.Errorf("TCP/80 over IPv6 through the firewall: server saw %q, %v; want %s", seen, err, lab.ClientAddr6)
-	}
-	if _, err := lab.TCPExchange(r.lab.Client, other6, 2*time.Second); !lab.IsRefused(err) {
-		t.Errorf("TCP/81 over IPv6 through the firewall: got %v, want connection refused (RST)", err)
-	}
+	firewalled(t, r, "the interface-style firewall")
 	out := r.cli("show services sessions")
 	if !regexp.MustCompile(`Service Set: fw.*\n.*TCP\s+10\.0\.1\.2:\d+ -> 10\.0\.2\.2:80\s+Forward\s+[1-9]\d*\s+\d+\n.*TCP\s+10\.0\.2\.2:80 -> 10\.0\.1\.2:\d+\s+Reverse\s+[1-9]`).MatchString(out) {
 		t.Errorf("show services sessions lacks the TCP/80 session, both ways:\n%s", out)
