@@ -36,12 +36,14 @@ type Manager struct {
 	o Options
 	w *worker
 
-	mu      sync.Mutex
-	applied *desired        // what Linux was last programmed with
-	pending *configd.Commit // the commit Prepare programmed
-	next    *desired        // its desired state
-	j       journal         // and how to take it back
-	swept   bool            // leftovers of an earlier run removed
+	mu        sync.Mutex
+	validated *configd.Commit // the commit Validate last built
+	built     *desired        // its desired state, for Prepare
+	applied   *desired        // what Linux was last programmed with
+	pending   *configd.Commit // the commit Prepare programmed
+	next      *desired        // its desired state
+	j         journal         // and how to take it back
+	swept     bool            // leftovers of an earlier run removed
 }
 
 // ErrNotPermitted is returned by New without CAP_NET_ADMIN.
@@ -106,19 +108,37 @@ func (m *Manager) Validate(_ context.Context, c *configd.Commit) error {
 	if err != nil {
 		return err
 	}
+	m.mu.Lock()
+	m.validated, m.built = c, d
+	m.mu.Unlock()
 	return m.w.do(func() error { return check(d) })
+}
+
+// desiredFor returns what c asks of Linux, built once: by Validate,
+// which configd runs on the same commit just before Prepare. m.mu is
+// held.
+func (m *Manager) desiredFor(c *configd.Commit) (*desired, error) {
+	d := m.built
+	if m.validated != c {
+		var err error
+		if d, err = build(c.New, m.o.Names); err != nil {
+			return nil, err
+		}
+	}
+	m.validated, m.built = nil, nil
+	return d, nil
 }
 
 // Prepare programs Linux with the new configuration, keeping a journal:
 // a failure halfway undoes what was done and fails the commit; Abort
 // undoes it all when a later step fails.
 func (m *Manager) Prepare(_ context.Context, c *configd.Commit) error {
-	d, err := build(c.New, m.o.Names)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, err := m.desiredFor(c)
 	if err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	var j journal
 	err = m.w.do(func() error {
 		if err := check(d); err != nil {
@@ -161,7 +181,7 @@ func (m *Manager) Apply(_ context.Context, c *configd.Commit) {
 		m.pending, m.next, m.j = nil, nil, nil
 		return
 	}
-	d, err := build(c.New, m.o.Names)
+	d, err := m.desiredFor(c)
 	if err != nil {
 		m.o.Log.Error("ifmgr: configuration not applied to Linux", "err", err)
 		return
