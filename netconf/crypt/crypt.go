@@ -67,7 +67,7 @@ func Crypt(password, setting string) (string, error) {
 	return "", ErrFormat
 }
 
-// sha512Order and sha256Order list the digest bytes in the order their
+// sha512Order, sha256Order and md5Order list the digest bytes in the order their
 // encoding takes them, three at a time (the last group is shorter).
 var (
 	sha512Order = []int{0, 21, 42, 22, 43, 1, 44, 2, 23, 3, 24, 45, 25, 46, 4, 47, 5, 26,
@@ -76,6 +76,7 @@ var (
 		19, 62, 20, 41, -1, -1, 63}
 	sha256Order = []int{0, 10, 20, 21, 1, 11, 12, 22, 2, 3, 13, 23, 24, 4, 14, 15, 25, 5,
 		6, 16, 26, 27, 7, 17, 18, 28, 8, 9, 19, 29, -1, 31, 30}
+	md5Order = []int{0, 6, 12, 1, 7, 13, 2, 8, 14, 3, 9, 15, 4, 10, 5, -1, -1, 11}
 )
 
 func shaCrypt(newHash func() hash.Hash, magic string, order []int, password, rest string) (string, error) {
@@ -92,13 +93,7 @@ func shaCrypt(newHash func() hash.Hash, magic string, order []int, password, res
 		rounds, custom = int(min(max(n, minRounds), maxRounds)), true
 		rest = rest[i+1:]
 	}
-	salt := rest
-	if i := strings.IndexByte(salt, '$'); i >= 0 {
-		salt = salt[:i]
-	}
-	if len(salt) > 16 {
-		salt = salt[:16]
-	}
+	salt := saltOf(rest, 16)
 	pw, s := []byte(password), []byte(salt)
 
 	h := newHash()
@@ -137,26 +132,7 @@ func shaCrypt(newHash func() hash.Hash, magic string, order []int, password, res
 	}
 	ss := repeatTo(h.Sum(nil), len(s))
 
-	for i := range rounds {
-		h.Reset()
-		if i&1 != 0 {
-			h.Write(p)
-		} else {
-			h.Write(a)
-		}
-		if i%3 != 0 {
-			h.Write(ss)
-		}
-		if i%7 != 0 {
-			h.Write(p)
-		}
-		if i&1 != 0 {
-			h.Write(a)
-		} else {
-			h.Write(p)
-		}
-		a = h.Sum(a[:0])
-	}
+	a = stretch(h, a, p, ss, rounds)
 
 	var out strings.Builder
 	out.WriteString(magic)
@@ -165,6 +141,52 @@ func shaCrypt(newHash func() hash.Hash, magic string, order []int, password, res
 	}
 	out.WriteString(salt)
 	out.WriteByte('$')
+	encodeDigest(&out, a, order)
+	return out.String(), nil
+}
+
+// saltOf returns the salt at the start of rest (up to a '$'), cut to n
+// characters.
+func saltOf(rest string, n int) string {
+	if i := strings.IndexByte(rest, '$'); i >= 0 {
+		rest = rest[:i]
+	}
+	if len(rest) > n {
+		rest = rest[:n]
+	}
+	return rest
+}
+
+// stretch runs the rounds md5-crypt and sha-crypt share: each hashes the
+// previous digest with the password p and salt s, in an order set by the
+// round number. It returns the last digest.
+func stretch(h hash.Hash, digest, p, s []byte, rounds int) []byte {
+	for i := range rounds {
+		h.Reset()
+		if i&1 != 0 {
+			h.Write(p)
+		} else {
+			h.Write(digest)
+		}
+		if i%3 != 0 {
+			h.Write(s)
+		}
+		if i%7 != 0 {
+			h.Write(p)
+		}
+		if i&1 != 0 {
+			h.Write(digest)
+		} else {
+			h.Write(p)
+		}
+		digest = h.Sum(digest[:0])
+	}
+	return digest
+}
+
+// encodeDigest writes the digest bytes d in order, three at a time, as
+// four base-64 characters per group (fewer for a group with -1 entries).
+func encodeDigest(out *strings.Builder, d []byte, order []int) {
 	for i := 0; i+3 <= len(order); i += 3 {
 		var w uint32
 		chars := 4
@@ -173,11 +195,10 @@ func shaCrypt(newHash func() hash.Hash, magic string, order []int, password, res
 				chars--
 				continue
 			}
-			w |= uint32(a[idx]) << (8 * (2 - j))
+			w |= uint32(d[idx]) << (8 * (2 - j))
 		}
-		encode64(&out, w, chars)
+		encode64(out, w, chars)
 	}
-	return out.String(), nil
 }
 
 // repeatTo returns length bytes of d repeated.
@@ -197,13 +218,7 @@ func encode64(b *strings.Builder, w uint32, n int) {
 }
 
 func md5Crypt(password, rest string) string {
-	salt := rest
-	if i := strings.IndexByte(salt, '$'); i >= 0 {
-		salt = salt[:i]
-	}
-	if len(salt) > 8 {
-		salt = salt[:8]
-	}
+	salt := saltOf(rest, 8)
 	pw, s := []byte(password), []byte(salt)
 	h := md5.New()
 	h.Write(pw)
@@ -225,32 +240,9 @@ func md5Crypt(password, rest string) string {
 			h.Write(pw[:1])
 		}
 	}
-	f := h.Sum(nil)
-	for i := range 1000 {
-		h.Reset()
-		if i&1 != 0 {
-			h.Write(pw)
-		} else {
-			h.Write(f)
-		}
-		if i%3 != 0 {
-			h.Write(s)
-		}
-		if i%7 != 0 {
-			h.Write(pw)
-		}
-		if i&1 != 0 {
-			h.Write(f)
-		} else {
-			h.Write(pw)
-		}
-		f = h.Sum(f[:0])
-	}
+	f := stretch(h, h.Sum(nil), pw, s, 1000)
 	var out strings.Builder
 	out.WriteString("$1$" + salt + "$")
-	for _, g := range [][3]int{{0, 6, 12}, {1, 7, 13}, {2, 8, 14}, {3, 9, 15}, {4, 10, 5}} {
-		encode64(&out, uint32(f[g[0]])<<16|uint32(f[g[1]])<<8|uint32(f[g[2]]), 4)
-	}
-	encode64(&out, uint32(f[11]), 2)
+	encodeDigest(&out, f, md5Order)
 	return out.String()
 }
