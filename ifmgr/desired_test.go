@@ -16,8 +16,8 @@ import (
 	_ "github.com/gnos/gnos/pic/plugins/all" // the services YANG of the plugins
 )
 
-// committed commits set lines on a fresh configd and returns the tree.
-func committed(t *testing.T, lines ...string) *tree.Node {
+// newConfigd starts a configd on a fresh store, both closed when t ends.
+func newConfigd(t *testing.T) *configd.Configd {
 	t.Helper()
 	st, err := db.Open(filepath.Join(t.TempDir(), "gnos.db"), db.Options{NoSync: true})
 	if err != nil {
@@ -29,6 +29,16 @@ func committed(t *testing.T, lines ...string) *tree.Node {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// NewConfigd is newConfigd for the external tests (ifmgr_test).
+var NewConfigd = newConfigd
+
+// committed commits set lines on a fresh configd and returns the tree.
+func committed(t *testing.T, lines ...string) *tree.Node {
+	t.Helper()
+	c := newConfigd(t)
 	s, err := c.Open("root", "cli", configd.Shared)
 	if err != nil {
 		t.Fatal(err)

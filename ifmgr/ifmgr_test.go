@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gnos/gnos/configd"
-	"github.com/gnos/gnos/db"
 	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/lab"
@@ -68,17 +65,7 @@ func manage(t *testing.T, l *lab.Lab, names *ifname.Map) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(m.Close)
-	dir := t.TempDir()
-	st, err := db.Open(filepath.Join(dir, "gnos.db"), db.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	c, err := configd.New(context.Background(), configd.Options{Store: st, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	c := ifmgr.NewConfigd(t)
 	f := &failer{}
 	c.Subscribe(context.Background(), m)
 	c.Subscribe(context.Background(), f)
