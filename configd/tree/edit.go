@@ -226,26 +226,11 @@ func (e *Editor) Put(p Path, n *Node) error {
 // Rename changes the key of the list entry (or the value of the leaf-list
 // item) at p to id. The target must not exist.
 func (e *Editor) Rename(p Path, id string) error {
-	n := e.root.Get(p)
-	if n == nil {
-		return ErrNotFound
+	to, c, err := e.withNewID(p, id, true)
+	if err != nil {
+		return err
 	}
 	last := p[len(p)-1]
-	if last.S.Kind != schema.List && last.S.Kind != schema.LeafList {
-		return fmt.Errorf("%s is not a list entry", last.S.Name)
-	}
-	to := p.Parent().Append(withID(last, id))
-	if e.root.Get(to) != nil {
-		return fmt.Errorf("%s already exists", Path{withID(last, id)}.String())
-	}
-	c := *n
-	c.owner = nil
-	if last.S.Kind == schema.List {
-		c.Key = id // key leaves are not kids: the key is all there is to change
-		c.Kids = slices.Clone(n.Kids)
-	} else {
-		c.Value = id
-	}
 	pos := -1
 	if !sorted(last.S) {
 		parent := e.root.Get(p.Parent())
@@ -254,7 +239,7 @@ func (e *Editor) Rename(p Path, id string) error {
 	if err := e.Delete(p); err != nil {
 		return err
 	}
-	if err := e.Put(to, &c); err != nil {
+	if err := e.Put(to, c); err != nil {
 		return err
 	}
 	if pos >= 0 {
@@ -263,34 +248,41 @@ func (e *Editor) Rename(p Path, id string) error {
 	return nil
 }
 
-func withID(st Step, id string) Step {
-	if st.S.Kind == schema.List {
-		st.Key = id
-	} else {
-		st.Value = id
+// withNewID returns the path of the list entry at p under the new key id
+// (or, with leafList, of the leaf-list item at p under the new value id) and
+// a copy of the entry to put there. The entry must exist and the target
+// must not.
+func (e *Editor) withNewID(p Path, id string, leafList bool) (Path, *Node, error) {
+	n := e.root.Get(p)
+	if n == nil {
+		return nil, nil, ErrNotFound
 	}
-	return st
+	last := p[len(p)-1]
+	if last.S.Kind != schema.List && !(leafList && last.S.Kind == schema.LeafList) {
+		return nil, nil, fmt.Errorf("%s is not a list entry", last.S.Name)
+	}
+	st, c := last, *n
+	if last.S.Kind == schema.List {
+		st.Key, c.Key = id, id // key leaves are not kids: the key is all there is to change
+	} else {
+		st.Value, c.Value = id, id
+	}
+	to := p.Parent().Append(st)
+	if e.root.Get(to) != nil {
+		return nil, nil, fmt.Errorf("%s already exists", Path{st}.String())
+	}
+	c.owner = nil
+	c.Kids = slices.Clone(n.Kids) // n may still be edited in place: share no backing array
+	return to, &c, nil
 }
 
 // Copy duplicates the list entry at p under the new key id.
 func (e *Editor) Copy(p Path, id string) error {
-	n := e.root.Get(p)
-	if n == nil {
-		return ErrNotFound
+	to, c, err := e.withNewID(p, id, false)
+	if err != nil {
+		return err
 	}
-	last := p[len(p)-1]
-	if last.S.Kind != schema.List {
-		return fmt.Errorf("%s is not a list entry", last.S.Name)
-	}
-	to := p.Parent().Append(withID(last, id))
-	if e.root.Get(to) != nil {
-		return fmt.Errorf("%s already exists", Path{withID(last, id)}.String())
-	}
-	c := *n
-	c.owner = nil
-	c.Key = id
-	c.Kids = slices.Clone(n.Kids) // n may still be edited in place: share no backing array
-	return e.Put(to, &c)
+	return e.Put(to, c)
 }
 
 // Insert moves the entry at p of an ordered-by-user list or leaf-list
