@@ -337,28 +337,21 @@ func (dp *Dataplane) Stop() {
 	}
 }
 
-// Inject steers packets to their data cores (parsing them) and queues
-// them; it takes ownership of the packets until they come out of Tx or
-// are dropped. Packets that do not parse go to core 0, which drops them.
+// Inject steers packets to their data cores (parsing them when there are
+// several; a lone core parses its own) and queues them; it takes
+// ownership of the packets until they come out of Tx or are dropped. Packets that do not parse go to core 0, which drops them.
 // Blocks while a core's queue is full.
 func (dp *Dataplane) Inject(pkts []*Packet) {
-	n := len(dp.cores)
-	var vecs [][]*Packet
-	if n > 1 {
+	vecs := [][]*Packet{pkts} // one core: it parses them itself
+	if n := len(dp.cores); n > 1 {
 		vecs = make([][]*Packet, n)
-	}
-	for _, p := range pkts {
-		core := 0
-		if p.Parse() == nil {
-			core = SteerCore(p.Proto, p.SPort, p.DPort, n)
+		for _, p := range pkts {
+			core := 0
+			if p.Parse() == nil {
+				core = SteerCore(p.Proto, p.SPort, p.DPort, n)
+			}
+			vecs[core] = append(vecs[core], p)
 		}
-		if n == 1 {
-			continue
-		}
-		vecs[core] = append(vecs[core], p)
-	}
-	if n == 1 {
-		vecs = [][]*Packet{pkts}
 	}
 	for i, v := range vecs {
 		for len(v) > 0 {
