@@ -95,11 +95,7 @@ func At(t testing.TB, root *tree.Node, toks string) []*tree.Node {
 	}
 	n := root
 	for _, st := range ps[0] {
-		id := st.Key
-		if st.S.Kind == schema.LeafList {
-			id = st.Value
-		}
-		if n = n.Child(st.S, id); n == nil {
+		if n = n.Child(st.S, st.ID()); n == nil {
 			t.Fatalf("%s: no such node", toks)
 		}
 		out = append(out, n)
