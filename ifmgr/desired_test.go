@@ -3,8 +3,10 @@ package ifmgr
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -88,7 +90,7 @@ func TestBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	var links []string
-	for _, n := range sortedLinks(d) {
+	for _, n := range slices.Sorted(maps.Keys(d.links)) {
 		l := d.links[n]
 		links = append(links, strings.Join([]string{n, l.junos, map[bool]string{true: "tun", false: "port"}[l.tun],
 			map[bool]string{true: "down", false: "up"}[l.down]}, " "))

@@ -3,10 +3,11 @@ package ifmgr
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 	"os"
-	"sort"
+	"slices"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -32,7 +33,7 @@ type journal []step
 // check verifies, without changing anything, that d can be programmed:
 // every real link exists.
 func check(d *desired) error {
-	for _, name := range sortedLinks(d) {
+	for _, name := range slices.Sorted(maps.Keys(d.links)) {
 		l := d.links[name]
 		if l.tun {
 			continue
@@ -44,22 +45,13 @@ func check(d *desired) error {
 	return nil
 }
 
-func sortedLinks(d *desired) []string {
-	out := make([]string, 0, len(d.links))
-	for n := range d.links {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // plan lists the steps from old to next. Reads of the current state
 // happen while planning; each step's undo restores what it found.
 func plan(old, next *desired) []step {
 	var steps []step
 	add := func(s step) { steps = append(steps, s) }
 	// Links: create TUNs, then state and addresses.
-	for _, name := range sortedLinks(next) {
+	for _, name := range slices.Sorted(maps.Keys(next.links)) {
 		l := next.links[name]
 		o := old.links[name]
 		if l.tun && (o == nil || !o.tun) {
@@ -79,29 +71,21 @@ func plan(old, next *desired) []step {
 			}
 		}
 	}
-	for _, k := range sortedKeys(old.rules) {
-		if _, ok := next.rules[k]; !ok {
-			add(ruleStep(old.rules[k], false))
-		}
+	for _, r := range missing(old.rules, next.rules) {
+		add(ruleStep(r, false))
 	}
-	for _, k := range sortedKeys(old.routes) {
-		if _, ok := next.routes[k]; !ok {
-			add(routeStep(old.routes[k], false))
-		}
+	for _, r := range missing(old.routes, next.routes) {
+		add(routeStep(r, false))
 	}
-	for _, k := range sortedKeys(next.routes) {
-		if _, ok := old.routes[k]; !ok {
-			add(routeStep(next.routes[k], true))
-		}
+	for _, r := range missing(next.routes, old.routes) {
+		add(routeStep(r, true))
 	}
-	for _, k := range sortedKeys(next.rules) {
-		if _, ok := old.rules[k]; !ok {
-			add(ruleStep(next.rules[k], true))
-		}
+	for _, r := range missing(next.rules, old.rules) {
+		add(ruleStep(r, true))
 	}
 	// Links that left the configuration: their addresses go; service
 	// interfaces go entirely.
-	for _, name := range sortedLinks(old) {
+	for _, name := range slices.Sorted(maps.Keys(old.links)) {
 		o := old.links[name]
 		l := next.links[name]
 		if l != nil && (l.tun || !o.tun) {
@@ -118,12 +102,14 @@ func plan(old, next *desired) []step {
 	return steps
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// missing returns the values of m whose keys other lacks, in key order.
+func missing[V any](m, other map[string]V) []V {
+	var out []V
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if _, ok := other[k]; !ok {
+			out = append(out, m[k])
+		}
 	}
-	sort.Strings(out)
 	return out
 }
 
