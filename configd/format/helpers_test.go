@@ -2,6 +2,7 @@ package format
 
 import (
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,13 +58,38 @@ func parseText(tb testing.TB, root *schema.Node, src string) *tree.Node {
 	return t
 }
 
-func textOf(tb testing.TB, n *tree.Node) string {
+// written returns what write writes, failing the test on an error.
+func written(tb testing.TB, write func(io.Writer) error) string {
 	tb.Helper()
 	var b strings.Builder
-	if err := WriteText(&b, n); err != nil {
+	if err := write(&b); err != nil {
 		tb.Fatal(err)
 	}
 	return b.String()
+}
+
+func textOf(tb testing.TB, n *tree.Node) string {
+	tb.Helper()
+	return written(tb, func(w io.Writer) error { return WriteText(w, n) })
+}
+
+// checkParsed checks a parser's result: the tree, as text, and its
+// directives, in order.
+func checkParsed(t *testing.T, tr *tree.Node, dirs []Directive, err error, wantText string, wantDirs []string) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := textOf(t, tr); got != wantText {
+		t.Errorf("tree: got:\n%s\nwant:\n%s", got, wantText)
+	}
+	var got []string
+	for _, d := range dirs {
+		got = append(got, d.String())
+	}
+	if strings.Join(got, "\n") != strings.Join(wantDirs, "\n") {
+		t.Errorf("directives: got %q, want %q", got, wantDirs)
+	}
 }
 
 // golden compares got with testdata/name, rewriting it with -update.

@@ -3,6 +3,7 @@ package format
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -11,11 +12,7 @@ import (
 
 func jsonOf(tb testing.TB, n *tree.Node, indent bool) string {
 	tb.Helper()
-	var b strings.Builder
-	if err := WriteJSON(&b, n, indent); err != nil {
-		tb.Fatal(err)
-	}
-	return b.String()
+	return written(tb, func(w io.Writer) error { return WriteJSON(w, n, indent) })
 }
 
 func TestWriteJSON(t *testing.T) {
@@ -169,19 +166,7 @@ func TestParseJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, dirs, err := ParseJSON(root, strings.NewReader(tt.in))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := textOf(t, tr); got != tt.text {
-				t.Errorf("tree: got:\n%s\nwant:\n%s", got, tt.text)
-			}
-			var got []string
-			for _, d := range dirs {
-				got = append(got, d.String())
-			}
-			if strings.Join(got, "\n") != strings.Join(tt.dirs, "\n") {
-				t.Errorf("directives: got %q, want %q", got, tt.dirs)
-			}
+			checkParsed(t, tr, dirs, err, tt.text, tt.dirs)
 		})
 	}
 }

@@ -2,8 +2,8 @@ package format
 
 import (
 	"errors"
+	"io"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/gnos/gnos/configd/tree"
@@ -53,11 +53,7 @@ func TestTokenizeQuoteRoundTrip(t *testing.T) {
 
 func setOf(tb testing.TB, n *tree.Node, prefix tree.Path) string {
 	tb.Helper()
-	var b strings.Builder
-	if err := WriteSet(&b, n, prefix); err != nil {
-		tb.Fatal(err)
-	}
-	return b.String()
+	return written(tb, func(w io.Writer) error { return WriteSet(w, n, prefix) })
 }
 
 func TestWriteSet(t *testing.T) {
