@@ -90,11 +90,8 @@ func (r *runner) note(format string, a ...any) {
 func (r *runner) sample() { r.load = append(r.load, loadAvg()) }
 
 func run(o options) error {
-	root, err := moduleRoot()
+	root, err := chdirModuleRoot()
 	if err != nil {
-		return err
-	}
-	if err := os.Chdir(root); err != nil {
 		return err
 	}
 	only, err := regexp.Compile(o.only)
@@ -197,11 +194,7 @@ func (r *runner) startup() {
 const lastRun = "last-run.json"
 
 func rerender(o options) error {
-	root, err := moduleRoot()
-	if err != nil {
-		return err
-	}
-	if err := os.Chdir(root); err != nil {
+	if _, err := chdirModuleRoot(); err != nil {
 		return err
 	}
 	b, err := os.ReadFile(filepath.Join(o.raw, lastRun))
@@ -407,7 +400,9 @@ func findLive(root string) string {
 	return pkg
 }
 
-func moduleRoot() (string, error) {
+// chdirModuleRoot makes the module root the working directory (paths
+// in options are relative to it) and returns it.
+func chdirModuleRoot() (string, error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
 		return "", fmt.Errorf("go env GOMOD: %w", err)
@@ -416,7 +411,8 @@ func moduleRoot() (string, error) {
 	if mod == "" || mod == os.DevNull {
 		return "", fmt.Errorf("not inside the gnos module")
 	}
-	return filepath.Dir(mod), nil
+	root := filepath.Dir(mod)
+	return root, os.Chdir(root)
 }
 
 // rel is p relative to the working directory (the module root), for
