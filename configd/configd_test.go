@@ -66,6 +66,16 @@ func (h *harness) session(mode configd.Mode) *configd.Session {
 	return s
 }
 
+// baseCommitted opens a shared session and commits `system host-name base`
+// with it (revision 1).
+func (h *harness) baseCommitted() *configd.Session {
+	h.t.Helper()
+	s := h.session(configd.Shared)
+	set(h.t, s, h.c, "system host-name base")
+	commit(h.t, s, configd.CommitOptions{})
+	return s
+}
+
 func paths(t *testing.T, c *configd.Configd, line string, mode tree.ParseMode) []tree.Path {
 	t.Helper()
 	ps, err := tree.ParseTokens(c.Schema().Root, strings.Fields(line), mode)
@@ -163,9 +173,7 @@ func TestCommitConfirmed(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
-			s := h.session(configd.Shared)
-			set(t, s, h.c, "system host-name base")
-			commit(t, s, configd.CommitOptions{})
+			s := h.baseCommitted()
 			set(t, s, h.c, "system host-name trial")
 			r := commit(t, s, configd.CommitOptions{Confirmed: 5 * time.Minute})
 			if want := t0.Add(5 * time.Minute); !r.Deadline.Equal(want) {
@@ -197,9 +205,7 @@ func TestCommitConfirmed(t *testing.T) {
 
 func TestCommitConfirmedExpiredWhileDown(t *testing.T) {
 	h := newHarness(t)
-	s := h.session(configd.Shared)
-	set(t, s, h.c, "system host-name base")
-	commit(t, s, configd.CommitOptions{})
+	s := h.baseCommitted()
 	set(t, s, h.c, "system host-name trial")
 	commit(t, s, configd.CommitOptions{Confirmed: time.Minute})
 	h.c.Close()
@@ -262,9 +268,7 @@ func TestInvalidCommitsChangeNothing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
-			s := h.session(configd.Shared)
-			set(t, s, h.c, "system host-name base")
-			commit(t, s, configd.CommitOptions{})
+			s := h.baseCommitted()
 			set(t, s, h.c, tc.lines...)
 			before := s.Candidate()
 			_, err := s.Commit(context.Background(), configd.CommitOptions{})
@@ -391,9 +395,7 @@ func TestCommitRejectsBadValues(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
-			s := h.session(configd.Shared)
-			set(t, s, h.c, "system host-name base")
-			commit(t, s, configd.CommitOptions{})
+			s := h.baseCommitted()
 			var p tree.Path
 			if tc.leaf == "" { // the list key itself: rewrite the last step
 				p = paths(t, h.c, tc.path, tree.ForRef)[0]
