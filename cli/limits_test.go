@@ -21,12 +21,11 @@ import (
 
 func dialCLI(t *testing.T, n *node.Node) (*cli.Client, error) {
 	t.Helper()
-	cc, err := ipc.DialUnix(node.SocketPath(n.Opts.DataDir))
-	if err != nil {
-		t.Fatal(err)
+	c, err := cli.DialSocket(context.Background(), node.SocketPath(n.Opts.DataDir), "cli")
+	if err == nil {
+		t.Cleanup(func() { c.Close() })
 	}
-	t.Cleanup(func() { cc.Close() })
-	return cli.Dial(context.Background(), cc, "cli")
+	return c, err
 }
 
 func TestCLISessionsPerUser(t *testing.T) {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 	_ "github.com/gnos/gnos/pic/plugins/all"
 )
@@ -40,12 +39,7 @@ func startNode(t testing.TB) (*node.Node, *clock.Fake) {
 // with stdin not a terminal, echoing each line after its prompt.
 func script(t *testing.T, n *node.Node, lines string) (string, bool) {
 	t.Helper()
-	cc, err := ipc.DialUnix(node.SocketPath(n.Opts.DataDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cc.Close()
-	c, err := cli.Dial(context.Background(), cc, "cli")
+	c, err := cli.DialSocket(context.Background(), node.SocketPath(n.Opts.DataDir), "cli")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,6 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/netconf"
 )
@@ -123,14 +122,12 @@ func TestConcurrentLoad(t *testing.T) {
 	}
 	clis := make([]*cli.Client, cliSessions)
 	for i := range clis {
-		cc, err := ipc.DialUnix(node.SocketPath(n.Opts.DataDir))
+		c, err := cli.DialSocket(context.Background(), node.SocketPath(n.Opts.DataDir), "cli")
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { cc.Close() })
-		if clis[i], err = cli.Dial(context.Background(), cc, "cli"); err != nil {
-			t.Fatal(err)
-		}
+		t.Cleanup(func() { c.Close() })
+		clis[i] = c
 	}
 	wg.Wait()
 	dialErr.Range(func(k, v any) bool { t.Fatalf("session %v: %v", k, v); return false })

@@ -14,7 +14,6 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/cli/term"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/internal/ptytest"
 	_ "github.com/gnos/gnos/pic/plugins/all"
@@ -23,12 +22,7 @@ import (
 // TestMain lets the test binary act as `gnos cli` on a terminal.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("GNOS_TERM_CLIENT"); dir != "" {
-		cc, err := ipc.DialUnix(node.SocketPath(dir))
-		if err != nil {
-			fmt.Println(err)
-			os.Exit(1)
-		}
-		c, err := cli.Dial(context.Background(), cc, "cli")
+		c, err := cli.DialSocket(context.Background(), node.SocketPath(dir), "cli")
 		if err != nil {
 			fmt.Println(err)
 			os.Exit(1)

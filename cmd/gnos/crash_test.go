@@ -15,7 +15,6 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 )
 
@@ -120,21 +119,33 @@ func committedHost(t *testing.T, dir string) string {
 // commitLoop commits host-names hN, hN+1, … until the daemon dies, and
 // returns the last acknowledged N.
 func commitLoop(dir string, n, acked int) int {
-	cc, err := ipc.DialUnix(node.SocketPath(dir))
+	return commitUntilDead(dir, "cli", n, acked, nil, func(n int) []string {
+		return []string{"set system host-name h" + strconv.Itoa(n)}
+	})
+}
+
+// commitUntilDead opens a CLI session to the daemon in dir and, for N = n,
+// n+1, …, sets lines(N) and commits, until the daemon dies or stop is
+// closed (nil: never); it returns the last acknowledged N.
+func commitUntilDead(dir, client string, n, acked int, stop <-chan struct{}, lines func(n int) []string) int {
+	c, err := cli.DialSocket(context.Background(), node.SocketPath(dir), client)
 	if err != nil {
 		return acked
 	}
-	defer cc.Close()
-	c, err := cli.Dial(context.Background(), cc, "cli")
-	if err != nil {
-		return acked
-	}
+	defer c.Close()
 	if _, err := c.Exec("configure"); err != nil {
 		return acked
 	}
 	for ; ; n++ {
-		if _, err := c.Exec("set system host-name h" + strconv.Itoa(n)); err != nil {
+		select {
+		case <-stop:
 			return acked
+		default:
+		}
+		for _, l := range lines(n) {
+			if _, err := c.Exec(l); err != nil {
+				return acked
+			}
 		}
 		r, err := c.Exec("commit")
 		if err != nil {
@@ -160,12 +171,7 @@ func TestRelativeDataDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer n.Close()
-	cc, err := ipc.DialUnix(node.SocketPath("rel-data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cc.Close()
-	c, err := cli.Dial(context.Background(), cc, "cli")
+	c, err := cli.DialSocket(context.Background(), node.SocketPath("rel-data"), "cli")
 	if err != nil {
 		t.Fatalf("dial with a relative data directory: %v", err)
 	}

@@ -25,7 +25,6 @@ package main
 // with GNOS_SOAK_SEED.
 
 import (
-	"context"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -36,10 +35,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/internal/ipc"
-	"github.com/gnos/gnos/internal/node"
 )
 
 // envInt reads a positive integer from the environment.
@@ -134,39 +129,10 @@ func (c *cliConn) forwardPackets(set string) int {
 // soakCommits commits hN with max-flows 1000+N, N = n, n+1, …, until the
 // daemon dies or stop is closed; it returns the last acknowledged N.
 func soakCommits(dir string, n, acked int, stop <-chan struct{}) int {
-	cc, err := ipc.DialUnix(node.SocketPath(dir))
-	if err != nil {
-		return acked
-	}
-	defer cc.Close()
-	c, err := cli.Dial(context.Background(), cc, "soak")
-	if err != nil {
-		return acked
-	}
-	defer c.Close()
-	if _, err := c.Exec("configure"); err != nil {
-		return acked
-	}
-	for ; ; n++ {
-		select {
-		case <-stop:
-			return acked
-		default:
-		}
-		for _, l := range []string{"set system host-name h" + strconv.Itoa(n),
-			"set services service-set ss2 max-flows " + strconv.Itoa(1000+n)} {
-			if _, err := c.Exec(l); err != nil {
-				return acked
-			}
-		}
-		r, err := c.Exec("commit")
-		if err != nil {
-			return acked
-		}
-		if strings.Contains(r.Output, "commit complete") {
-			acked = n
-		}
-	}
+	return commitUntilDead(dir, "soak", n, acked, stop, func(n int) []string {
+		return []string{"set system host-name h" + strconv.Itoa(n),
+			"set services service-set ss2 max-flows " + strconv.Itoa(1000+n)}
+	})
 }
 
 var hostLine = regexp.MustCompile(`host-name h(\d+);`)
