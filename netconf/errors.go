@@ -73,29 +73,34 @@ func toRPCErrors(err error) errorList {
 		return errorList{{Type: "protocol", Tag: "invalid-value", Message: "syntax error: " + pe.Error()}}
 	}
 	tag := "operation-failed"
-	switch {
-	case errors.Is(err, configd.ErrNotFound):
-		tag = "data-missing"
-	case errors.Is(err, configd.ErrInvalid):
-		tag = "invalid-value"
-	case errors.Is(err, configd.ErrLocked):
-		tag = "lock-denied"
-	case errors.Is(err, configd.ErrConflict):
-		tag = "data-exists"
-	case errors.Is(err, configd.ErrLimit):
-		tag = "resource-denied"
-	case errors.Is(err, configd.ErrPermission):
-		tag = "access-denied"
+	for _, k := range sentinelTags {
+		if errors.Is(err, k.err) {
+			tag = k.tag
+			break
+		}
 	}
 	return errorList{{Type: "application", Tag: tag, Message: errorMessage(err)}}
+}
+
+// sentinelTags maps configd's sentinel kinds to rpc-error tags, first
+// match wins.
+var sentinelTags = []struct {
+	err error
+	tag string
+}{
+	{configd.ErrNotFound, "data-missing"},
+	{configd.ErrInvalid, "invalid-value"},
+	{configd.ErrLocked, "lock-denied"},
+	{configd.ErrConflict, "data-exists"},
+	{configd.ErrLimit, "resource-denied"},
+	{configd.ErrPermission, "access-denied"},
 }
 
 // errorMessage strips the sentinel suffix configd appends (": locked").
 func errorMessage(err error) string {
 	msg := err.Error()
-	for _, k := range []error{configd.ErrNotFound, configd.ErrInvalid, configd.ErrLocked,
-		configd.ErrConflict, configd.ErrLimit, configd.ErrPermission} {
-		msg = strings.TrimSuffix(msg, ": "+k.Error())
+	for _, k := range sentinelTags {
+		msg = strings.TrimSuffix(msg, ": "+k.err.Error())
 	}
 	return msg
 }
