@@ -71,15 +71,14 @@ func (m *Map) Linux(junos string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	var over map[string]string // nil: the rule alone
 	if m != nil {
-		if n, ok := m.m[ifd+"."+strconv.Itoa(unit)]; ok {
-			return n, nil
-		}
+		over = m.m
 	}
-	base := ""
-	if m != nil {
-		base = m.m[ifd]
+	if n, ok := over[ifd+"."+strconv.Itoa(unit)]; ok {
+		return n, nil
 	}
+	base := over[ifd]
 	if base == "" {
 		switch ifd {
 		case "lo0":
