@@ -105,7 +105,7 @@ func TestBuild(t *testing.T) {
 	}
 	steer := steerTable("ms-0-0-1")
 	wantRoutes := []string{
-		route{dst: mustPrefix("10.9.0.0/16"), gws: []netipAddr{mustAddr("10.0.2.2")}, table: 254}.key(),
+		route{dst: mustPrefix("10.9.0.0/16"), gws: []netip.Addr{mustAddr("10.0.2.2")}, table: 254}.key(),
 		route{dst: mustPrefix("10.0.2.0/24"), dev: "ms-0-0-0.1", table: ServiceTable}.key(),
 		route{dst: mustPrefix("2001:db8:9::/48"), blackhole: true, table: 254}.key(),
 		route{dst: mustPrefix("0.0.0.0/0"), dev: "ms-0-0-1", table: steer}.key(),
@@ -154,8 +154,6 @@ func TestBuildErrors(t *testing.T) {
 		})
 	}
 }
-
-type netipAddr = netip.Addr
 
 func mustPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 func mustAddr(s string) netip.Addr     { return netip.MustParseAddr(s) }
