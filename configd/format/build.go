@@ -87,13 +87,6 @@ func (b *builder) node(s *schema.Node, key, value string) *tree.Node {
 
 func isSorted(s *schema.Node) bool { return s.Kind == schema.List && !s.UserOrder }
 
-func id(n *tree.Node) string {
-	if n.S.Kind == schema.LeafList {
-		return n.Value
-	}
-	return n.Key
-}
-
 // locate returns the index of parent's child with schema s and identity
 // key, or the index where it belongs and false.
 func locate(parent *tree.Node, s *schema.Node, key string) (int, bool) {
@@ -124,7 +117,7 @@ func locate(parent *tree.Node, s *schema.Node, key string) (int, bool) {
 			hi++
 		}
 		for i := hi - 1; i >= lo; i-- {
-			if id(kids[i]) == key {
+			if kids[i].ID() == key {
 				return i, true
 			}
 		}
@@ -158,7 +151,7 @@ func (b *builder) child(parent *tree.Node, s *schema.Node, key, value string) *t
 // identity, into which n has been merged (leaf values and annotations of n
 // win, an inactive flag sticks).
 func (b *builder) attach(parent, n *tree.Node) *tree.Node {
-	i, ok := locate(parent, n.S, id(n))
+	i, ok := locate(parent, n.S, n.ID())
 	if ok {
 		old := parent.Kids[i]
 		merge(b, old, n)
@@ -172,7 +165,7 @@ func (b *builder) attach(parent, n *tree.Node) *tree.Node {
 // first removing the children of other cases of n's choice.
 func (b *builder) insert(parent *tree.Node, i int, n *tree.Node) {
 	if n.S.Case != nil && clearOtherCases(parent, n.S) {
-		i, _ = locate(parent, n.S, id(n))
+		i, _ = locate(parent, n.S, n.ID())
 	}
 	parent.Kids = b.grow(parent.Kids)
 	if i == len(parent.Kids) {
