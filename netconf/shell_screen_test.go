@@ -2,9 +2,6 @@ package netconf_test
 
 import (
 	"io"
-	"os"
-	"runtime"
-	"strings"
 	"testing"
 
 	"github.com/gnos/gnos/internal/ptytest"
@@ -42,19 +39,5 @@ func TestShellScreen(t *testing.T) {
 		io.WriteString(in, st.keys)
 		waitForAfter(t, out, mark, st.want)
 	}
-	screen := ptytest.Screen(strings.ReplaceAll(out.String(), runtime.Version(), "goX.Y.Z"), 80)
-	const path = "testdata/shell.screen"
-	if *update {
-		if err := os.WriteFile(path, []byte(screen), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if screen != string(want) {
-		t.Fatalf("screen differs from %s\n--- got ---\n%s\n--- want ---\n%s", path, screen, want)
-	}
+	ptytest.Golden(t, "testdata/shell.screen", out.String(), 80, *update)
 }

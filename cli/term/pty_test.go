@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -142,24 +141,7 @@ func TestInteractiveTerminal(t *testing.T) {
 	}
 	// What the person saw, rendered as a terminal shows it, against the
 	// golden transcript (go test ./cli/term -update rewrites it).
-	screen := ptytest.Screen(strings.ReplaceAll(tm.Raw(), runtime.Version(), "goX.Y.Z"), 120)
-	const path = "testdata/interactive.screen"
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(screen), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if screen != string(want) {
-		t.Fatalf("screen differs from %s\n--- got ---\n%s\n--- want ---\n%s", path, screen, want)
-	}
+	ptytest.Golden(t, "testdata/interactive.screen", tm.Raw(), 120, *update)
 }
 
 // TestTerminalWithoutSize: a terminal that reports 0×0 (some serial

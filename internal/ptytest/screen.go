@@ -1,8 +1,12 @@
 package ptytest
 
 import (
+	"os"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"testing"
 )
 
 // Screen renders terminal output the way a VT100-style terminal would show
@@ -117,4 +121,28 @@ func (t *Term) Raw() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.out.String()
+}
+
+// Golden renders out as Screen does, cols wide, with the Go version
+// written goX.Y.Z (goldens outlive a Go upgrade), and compares it with the
+// transcript at path; with update set it rewrites the file instead.
+func Golden(t testing.TB, path, out string, cols int, update bool) {
+	t.Helper()
+	screen := Screen(strings.ReplaceAll(out, runtime.Version(), "goX.Y.Z"), cols)
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(screen), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if screen != string(want) {
+		t.Fatalf("screen differs from %s\n--- got ---\n%s\n--- want ---\n%s", path, screen, want)
+	}
 }
