@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"bufio"
 	"fmt"
 	"net"
 	"os"
@@ -192,10 +191,6 @@ func exchange(addr string) error {
 		return err
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(2 * time.Second))
-	if _, err := c.Write([]byte("hello\n")); err != nil {
-		return err
-	}
-	_, err = bufio.NewReader(c).ReadString('\n')
+	_, err = hello(c, 2*time.Second)
 	return err
 }

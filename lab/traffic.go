@@ -113,15 +113,21 @@ func TCPExchange(ns, addr string, timeout time.Duration) (seen string, err error
 		return "", err
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(timeout))
-	if _, err := fmt.Fprintf(c, "hello\n"); err != nil {
-		return "", err
-	}
-	line, err := bufio.NewReader(c).ReadString('\n')
+	line, err := hello(c, timeout)
 	if err != nil {
 		return "", err
 	}
 	return strings.TrimPrefix(strings.TrimSpace(line), "seen "), nil
+}
+
+// hello is one exchange of the server's TCP line protocol on c: send a
+// line, read the answer ("seen ADDR\n"), all within timeout.
+func hello(c net.Conn, timeout time.Duration) (string, error) {
+	c.SetDeadline(time.Now().Add(timeout))
+	if _, err := c.Write([]byte("hello\n")); err != nil {
+		return "", err
+	}
+	return bufio.NewReader(c).ReadString('\n')
 }
 
 // IsRefused reports whether err is a connection refused (a TCP RST).
