@@ -137,18 +137,13 @@ func (s *Servicesd) planLocked(c *configd.Commit) *plan {
 		}
 	} else if p.picsChanged {
 		for name, st := range s.sets { // a PIC's packages or presence changed
-			slot := pic.Slot{FPC: st.ssrb.FPC, PIC: st.ssrb.PIC}
+			slot := slotOfSSRB(st.ssrb)
 			if !reflect.DeepEqual(p.pics[slot], s.pics[slot]) {
 				dirty[name] = true
 			}
 		}
 	}
-	names := make([]string, 0, len(dirty))
-	for n := range dirty {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool { return tree.KeyLess(names[i], names[j]) })
-	for _, name := range names {
+	for _, name := range sortedNames(dirty) {
 		ss := svcRoot.ChildNamed("service-set", name)
 		if ss == nil || ss.Inactive {
 			if _, ok := s.sets[name]; ok {
@@ -270,12 +265,7 @@ func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 		s.idsDirty = true
 		delete(s.sets, name)
 	}
-	names := make([]string, 0, len(p.upserts))
-	for n := range p.upserts {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool { return tree.KeyLess(names[i], names[j]) })
-	for _, name := range names {
+	for _, name := range sortedNames(p.upserts) {
 		r := p.upserts[name]
 		st := s.sets[name]
 		if st != nil {

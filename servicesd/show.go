@@ -179,7 +179,8 @@ func (s *Servicesd) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *
 	return e, nil
 }
 
-func sortedNames(m map[string]*pic.SSRB) []string {
+// sortedNames returns m's keys in configuration order (tree.KeyLess).
+func sortedNames[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
