@@ -44,7 +44,7 @@ func WriteCompareAt(w io.Writer, a, b *tree.Node, prefix tree.Path) error {
 		if s.Kind == schema.LeafList {
 			j := i + 1
 			for j < len(changes) && len(changes[j].Path) == len(ch.Path) &&
-				changes[j].Path[len(ch.Path)-1].S == s && samePath(changes[j].Path.Parent(), parent) {
+				changes[j].Path[len(ch.Path)-1].S == s && changes[j].Path.Parent().Equal(parent) {
 				j++
 			}
 			c.leafList(parent, s)
@@ -62,18 +62,6 @@ type comparer struct {
 	prefix tree.Path
 	header string
 	margin string // the blanks after the marker for the current statement
-}
-
-func samePath(p, q tree.Path) bool {
-	if len(p) != len(q) {
-		return false
-	}
-	for i := range p {
-		if p[i].S != q[i].S || p[i].Key != q[i].Key || p[i].Value != q[i].Value {
-			return false
-		}
-	}
-	return true
 }
 
 // begin prints the header for a change of a statement under parent (a

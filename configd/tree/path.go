@@ -86,6 +86,21 @@ func (p Path) Parent() Path {
 	return p[:len(p)-1]
 }
 
+// Equal reports whether p and q name the same statements: the same schema
+// nodes, keys and values step by step (All, a way of naming, is not
+// compared).
+func (p Path) Equal(q Path) bool {
+	if len(p) != len(q) {
+		return false
+	}
+	for i := range p {
+		if p[i].S != q[i].S || p[i].Key != q[i].Key || p[i].Value != q[i].Value {
+			return false
+		}
+	}
+	return true
+}
+
 // Append returns a new path (never aliasing p) with steps added.
 func (p Path) Append(st ...Step) Path {
 	out := make(Path, 0, len(p)+len(st))

@@ -172,25 +172,13 @@ func (v *validator) sorted() []*Error {
 	for i, k := range ks {
 		if i > 0 {
 			p := out[len(out)-1]
-			if p.Message == k.e.Message && p.Statement == k.e.Statement && samePath(p.Path, k.e.Path) {
+			if p.Message == k.e.Message && p.Statement == k.e.Statement && p.Path.Equal(k.e.Path) {
 				continue
 			}
 		}
 		out = append(out, k.e)
 	}
 	return out
-}
-
-func samePath(a, b tree.Path) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].S != b[i].S || a[i].Key != b[i].Key || a[i].Value != b[i].Value {
-			return false
-		}
-	}
-	return true
 }
 
 // positions is e's sort key: the display position of each step of its
