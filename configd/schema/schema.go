@@ -114,6 +114,15 @@ func (n *Node) Path() string {
 	return n.Parent.Path() + "/" + n.Name
 }
 
+// Depth returns how many steps n is below the root (0 for the root).
+func (n *Node) Depth() int {
+	d := 0
+	for ; n.Parent != nil; n = n.Parent {
+		d++
+	}
+	return d
+}
+
 // Schema is a compiled set of modules.
 type Schema struct {
 	Root    *Node

@@ -219,14 +219,14 @@ func (f *firing) add(v string) {
 // the last element first.
 func (f *firing) down() []*schema.Node {
 	var out []*schema.Node
-	for s := f.t.node; depth(s) > f.t.scope; s = s.Parent {
+	for s := f.t.node; s.Depth() > f.t.scope; s = s.Parent {
 		out = append(out, s)
 	}
 	return out
 }
 
 func ancestorAt(s *schema.Node, d int) *schema.Node {
-	for n := depth(s); n > d; n-- {
+	for n := s.Depth(); n > d; n-- {
 		s = s.Parent
 	}
 	return s

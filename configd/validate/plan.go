@@ -275,7 +275,7 @@ func (p *plan) index(s *schema.Node) {
 
 func (p *plan) register(d xpath.Deps, t *trigger) {
 	t.scope = d.Scope
-	if nd := depth(t.node); t.scope > nd {
+	if nd := t.node.Depth(); t.scope > nd {
 		t.scope = nd
 	}
 	for _, r := range d.Reads {
@@ -295,14 +295,6 @@ func appendTrigger(ts []*trigger, t *trigger) []*trigger {
 		}
 	}
 	return append(ts, t)
-}
-
-func depth(s *schema.Node) int {
-	d := 0
-	for ; s.Parent != nil; s = s.Parent {
-		d++
-	}
-	return d
 }
 
 // refPlan is a leafref's path, split for direct resolution when it has no

@@ -50,7 +50,7 @@ type analysis struct {
 // must or when, or the leafref leaf). Names that are not in the schema
 // select nothing, so they read nothing.
 func (e *Expr) Deps(s *schema.Node) Deps {
-	a := &analysis{current: s, reads: map[*schema.Node]bool{}, scope: depth(s)}
+	a := &analysis{current: s, reads: map[*schema.Node]bool{}, scope: s.Depth()}
 	e.root.deps(a, []sref{{s, true}})
 	d := Deps{Scope: a.scope}
 	for _, n := range a.order {
@@ -59,18 +59,10 @@ func (e *Expr) Deps(s *schema.Node) Deps {
 	return d
 }
 
-func depth(s *schema.Node) int {
-	d := 0
-	for ; s.Parent != nil; s = s.Parent {
-		d++
-	}
-	return d
-}
-
 // widen extends the scope to the nodes of set.
 func (a *analysis) widen(set []sref) {
 	for _, x := range set {
-		if d := depth(x.s); d < a.scope {
+		if d := x.s.Depth(); d < a.scope {
 			a.scope = d
 		}
 	}
@@ -90,7 +82,7 @@ func (a *analysis) reach(set []sref, values bool) {
 		} else if values && !v {
 			a.reads[s] = true
 		}
-		if d := depth(s); d < a.scope {
+		if d := s.Depth(); d < a.scope {
 			a.scope = d
 		}
 	}
