@@ -3,8 +3,6 @@ package ifmgr_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/lab"
+	"github.com/gnos/gnos/lab/labtest"
 )
 
 // env is a lab whose router namespace an interface manager programs,
@@ -41,17 +40,7 @@ func setup(t *testing.T) *env {
 	return manage(t, newLab(t), nil)
 }
 
-func newLab(t *testing.T) *lab.Lab {
-	if !lab.Permitted() {
-		t.Skip("needs root to build network namespaces")
-	}
-	l := lab.New(fmt.Sprintf("gnos-ifm%d", os.Getpid()%100000))
-	if err := l.Up(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Down() })
-	return l
-}
+func newLab(t *testing.T) *lab.Lab { return labtest.Up(t, "ifm") }
 
 // manage starts an interface manager on l's router and a configd.
 func manage(t *testing.T, l *lab.Lab, names *ifname.Map) *env {

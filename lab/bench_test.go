@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/lab"
+	"github.com/gnos/gnos/lab/labtest"
 )
 
 // benchJob is the benchmark's firewall and NAT job for gnos, next-hop
@@ -86,17 +87,10 @@ func measure(b *testing.B, l *lab.Lab) (pps, cps float64) {
 // topology: UDP packets per second delivered to the server, and TCP
 // connections (connect, one line each way, close) per second.
 func BenchmarkLive(b *testing.B) {
-	if !lab.Permitted() {
-		b.Skip("needs root to build network namespaces")
-	}
 	r := startLab(b, "bg")
 	r.configure(append(append([]string{}, baseConfig...), benchJob...)...)
 	gnosPPS, gnosCPS := measure(b, r.lab)
-	l := lab.New(fmt.Sprintf("gnos-bn%d", os.Getpid()%100000))
-	if err := l.Up(); err != nil {
-		b.Fatal(err)
-	}
-	defer l.Down()
+	l := labtest.Up(b, "bn")
 	if err := l.LinuxRouter(lab.NftRuleset); err != nil {
 		b.Fatal(err)
 	}

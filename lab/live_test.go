@@ -13,6 +13,7 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/lab"
+	"github.com/gnos/gnos/lab/labtest"
 	"github.com/gnos/gnos/pic"
 )
 
@@ -26,14 +27,7 @@ type router struct {
 
 func startLab(t testing.TB, name string) *router {
 	t.Helper()
-	if !lab.Permitted() {
-		t.Skip("needs root to build network namespaces")
-	}
-	l := lab.New(fmt.Sprintf("gnos-%s%d", name, os.Getpid()%100000))
-	if err := l.Up(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Down() })
+	l := labtest.Up(t, name)
 	ns, err := lab.Handle(l.Router)
 	if err != nil {
 		t.Fatal(err)
