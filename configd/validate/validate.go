@@ -56,6 +56,7 @@ package validate
 import (
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"sort"
 	"strings"
 
@@ -155,13 +156,8 @@ func (v *validator) sorted() []*Error {
 	}
 	sort.SliceStable(ks, func(i, j int) bool {
 		a, b := ks[i], ks[j]
-		for k := 0; k < len(a.pos) && k < len(b.pos); k++ {
-			if a.pos[k] != b.pos[k] {
-				return a.pos[k] < b.pos[k]
-			}
-		}
-		if len(a.pos) != len(b.pos) {
-			return len(a.pos) < len(b.pos)
+		if c := slices.Compare(a.pos, b.pos); c != 0 {
+			return c < 0
 		}
 		if a.e.Statement != b.e.Statement {
 			return a.e.Statement < b.e.Statement
