@@ -176,8 +176,9 @@ func textCommit(w io.Writer, e *Elem) {
 	}
 }
 
-func showRollback(_ context.Context, s *Session, a Args, p *Pipeline, w io.Writer) (*Elem, error) {
-	n, err := strconv.Atoi(a["number"])
+// rollbackTree is what the session may see of rollback number arg.
+func (s *Session) rollbackTree(arg string) (*tree.Node, error) {
+	n, err := strconv.Atoi(arg)
 	if err != nil || n < 0 || n > configd.MaxRollback {
 		return nil, fmt.Errorf("rollback number must be 0..49")
 	}
@@ -185,18 +186,20 @@ func showRollback(_ context.Context, s *Session, a Args, p *Pipeline, w io.Write
 	if err != nil {
 		return nil, err
 	}
-	t = s.visible(t)
+	return s.visible(t), nil
+}
+
+func showRollback(_ context.Context, s *Session, a Args, p *Pipeline, w io.Writer) (*Elem, error) {
+	t, err := s.rollbackTree(a["number"])
+	if err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
 	if cmp, ok := a["compare"]; ok {
-		m, err := strconv.Atoi(cmp)
-		if err != nil || m < 0 || m > configd.MaxRollback {
-			return nil, fmt.Errorf("rollback number must be 0..49")
-		}
-		other, _, err := s.eng.Configd.Revision(m)
+		other, err := s.rollbackTree(cmp)
 		if err != nil {
 			return nil, err
 		}
-		other = s.visible(other)
 		// changes from rollback N (the base) to rollback M
 		if err := format.WriteCompare(&b, t, other); err != nil {
 			return nil, err
