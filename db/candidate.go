@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -87,7 +88,7 @@ func (s *Store) State(key string) ([]byte, error) {
 		if err != nil {
 			return err
 		}
-		out = cloneValue(st.Get([]byte(key)))
+		out = bytes.Clone(st.Get([]byte(key)))
 		return nil
 	})
 	if err != nil {

@@ -291,7 +291,7 @@ func rollbackOverlay(tx *bolt.Tx, n int) (Delta, RevisionMeta, error) {
 		}
 		err := eachDeltaEntry(v, func(key, val []byte) error {
 			if _, ok := overlay[string(key)]; !ok {
-				overlay[string(key)] = cloneValue(val)
+				overlay[string(key)] = bytes.Clone(val)
 			}
 			return nil
 		})
@@ -395,7 +395,7 @@ func (a *arena) copy(v []byte) []byte {
 	case len(v) == 0:
 		return []byte{}
 	case len(v) > arenaLarge:
-		return cloneValue(v)
+		return bytes.Clone(v)
 	case len(v) > cap(a.buf)-len(a.buf):
 		a.buf = make([]byte, 0, arenaBlock)
 	}

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -117,7 +118,7 @@ func eachDeltaEntry(b []byte, fn func(key, val []byte) error) error {
 func decodeDelta(b []byte) (Delta, error) {
 	out := Delta{}
 	err := eachDeltaEntry(b, func(key, val []byte) error {
-		out[string(key)] = cloneValue(val)
+		out[string(key)] = bytes.Clone(val)
 		return nil
 	})
 	if err != nil {
@@ -143,7 +144,7 @@ func decodeCandidate(b []byte) ([]byte, error) {
 	case len(b) == 1 && b[0] == 0:
 		return nil, nil
 	case len(b) >= 1 && b[0] == 1:
-		return cloneValue(b[1:]), nil
+		return bytes.Clone(b[1:]), nil
 	}
 	return nil, fmt.Errorf("%w: candidate chunk of %d bytes", ErrCorrupt, len(b))
 }
@@ -277,17 +278,6 @@ func (d *decoder) finish() error {
 		return fmt.Errorf("%d trailing bytes", len(d.b))
 	}
 	return nil
-}
-
-// cloneValue copies v out of bbolt or record memory, keeping nil as nil and
-// empty as empty (non-nil).
-func cloneValue(v []byte) []byte {
-	if v == nil {
-		return nil
-	}
-	c := make([]byte, len(v))
-	copy(c, v)
-	return c
 }
 
 func sortedKeys[V any](m map[string]V) []string {
