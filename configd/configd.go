@@ -166,8 +166,8 @@ func (c *Configd) Subscribe(ctx context.Context, s Subscriber) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.subs = append(c.subs, s)
-	s.Apply(ctx, &Commit{Old: tree.New(c.schema.Root), New: c.committed,
-		Changes: tree.Diff(tree.New(c.schema.Root), c.committed), Defaults: c.defaults})
+	empty := tree.New(c.schema.Root)
+	s.Apply(ctx, &Commit{Old: empty, New: c.committed, Changes: tree.Diff(empty, c.committed), Defaults: c.defaults})
 }
 
 // History returns revision metadata, newest (rollback 0) first.
