@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gnos/gnos/configd/internal/testtree"
 	"github.com/gnos/gnos/configd/tree"
 )
 
@@ -54,7 +55,7 @@ func FuzzApplySet(f *testing.F) {
 		if err != nil {
 			t.Fatalf("printed set form does not parse: %v\n%s", err, printed)
 		}
-		if want := withoutComments(tr); !tree.Equal(back, want) {
+		if want := testtree.WithoutComments(tr); !tree.Equal(back, want) {
 			t.Fatalf("round trip differs:\n%s\n---\n%s", printed, setOf(t, back, nil))
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/internal/testtree"
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
 	_ "github.com/gnos/gnos/pic/plugins/all" // the sfw and nat modules
@@ -88,7 +89,7 @@ func TestGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !tree.Equal(back, stripComments(c)) {
+		if !tree.Equal(back, testtree.WithoutComments(c)) {
 			t.Error("ParseSet(WriteSet(c)) != c without annotations")
 		}
 	})
@@ -111,16 +112,6 @@ func TestGolden(t *testing.T) {
 			t.Error("ParseJSON(WriteJSON(c)) != c")
 		}
 	})
-}
-
-func stripComments(n *tree.Node) *tree.Node {
-	c := *n
-	c.Comment = ""
-	c.Kids = make([]*tree.Node, len(n.Kids))
-	for i, k := range n.Kids {
-		c.Kids[i] = stripComments(k)
-	}
-	return &c
 }
 
 func TestGoldenCompare(t *testing.T) {

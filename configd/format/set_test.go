@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/gnos/gnos/configd/internal/testtree"
 	"github.com/gnos/gnos/configd/tree"
 )
 
@@ -116,20 +117,9 @@ func TestSetRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := withoutComments(tr); !tree.Equal(back, want) {
+	if want := testtree.WithoutComments(tr); !tree.Equal(back, want) {
 		t.Errorf("set form round trip differs:\n got:\n%s\nwant:\n%s", textOf(t, back), textOf(t, want))
 	}
-}
-
-// withoutComments returns a copy of n without annotations.
-func withoutComments(n *tree.Node) *tree.Node {
-	c := *n
-	c.Comment = ""
-	c.Kids = make([]*tree.Node, len(n.Kids))
-	for i, k := range n.Kids {
-		c.Kids[i] = withoutComments(k)
-	}
-	return &c
 }
 
 func TestApplySet(t *testing.T) {

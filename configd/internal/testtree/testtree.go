@@ -1,6 +1,6 @@
 // Package testtree is the test support of configd's packages: the test
 // YANG module (configd/validate/testdata/gnos-test.yang) compiled once,
-// and configuration trees built from set lines.
+// configuration trees built from set lines, and helpers on trees.
 package testtree
 
 import (
@@ -130,4 +130,16 @@ func RawPath(t testing.TB, root *schema.Node, toks []string) tree.Path {
 		cur = c
 	}
 	return p
+}
+
+// WithoutComments returns a copy of n without annotations (what a format
+// that cannot carry them gives back).
+func WithoutComments(n *tree.Node) *tree.Node {
+	c := *n
+	c.Comment = ""
+	c.Kids = make([]*tree.Node, len(n.Kids))
+	for i, k := range n.Kids {
+		c.Kids[i] = WithoutComments(k)
+	}
+	return &c
 }
