@@ -102,22 +102,14 @@ func appOf(n *tree.Node) App {
 // Values returns the active values of leaf-list name under n.
 func Values(n *tree.Node, name string) []string {
 	var out []string
-	for _, c := range n.AllNamed(name) {
-		if !c.Inactive {
-			out = append(out, c.Value)
-		}
+	for _, c := range n.ActiveNamed(name) {
+		out = append(out, c.Value)
 	}
 	return out
 }
 
-// Active returns the active child name of n, or nil.
-func Active(n *tree.Node, name string) *tree.Node {
-	c := n.ChildNamed(name, "")
-	if c == nil || c.Inactive {
-		return nil
-	}
-	return c
-}
+// Active returns the active child name of n, or nil (tree.Node.ActiveChild).
+func Active(n *tree.Node, name string) *tree.Node { return n.ActiveChild(name) }
 
 // From is a compiled `from` clause of a rule term, as the rule-based
 // plugins (stateful-firewall, nat) share it: addresses and the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,14 +48,6 @@ func sameContent(a, b *pic.SSRB) bool {
 func active(n *tree.Node, name string) []*tree.Node { return n.ActiveNamed(name) }
 
 func child(n *tree.Node, name string) *tree.Node { return n.ActiveChild(name) }
-
-func values(n *tree.Node, name string) []string {
-	var out []string
-	for _, c := range active(n, name) {
-		out = append(out, c.Value)
-	}
-	return out
-}
 
 var msName = regexp.MustCompile(`^ms-(\d+)/(\d+)/\d+(\.\d+)?$`)
 
@@ -186,8 +179,8 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 
 	// The chain.
 	so := child(ss, "service-order")
-	s.Forward = values(so, "forward-flow")
-	s.Reverse = values(so, "reverse-flow")
+	s.Forward = pic.Values(so, "forward-flow")
+	s.Reverse = pic.Values(so, "reverse-flow")
 	if exts := active(ss, "extension-service"); len(exts) > 0 && len(s.Forward) == 0 {
 		return fail(ssPath, "extension-service", "service-order forward-flow must be configured when extension-service is configured")
 	}
@@ -243,7 +236,7 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 	}
 	sort.Slice(s.Policies, func(i, j int) bool { return s.Policies[i].Plugin < s.Policies[j].Plugin })
 	for _, pol := range s.Policies {
-		if !contains(pc.cfg.Packages, pol.Plugin) {
+		if !slices.Contains(pc.cfg.Packages, pol.Plugin) {
 			st := "forward-flow"
 			p := ssPath
 			if so != nil {
@@ -267,23 +260,15 @@ func orderOf(name string) int {
 	return len(defaultOrder)
 }
 
+// union is a then the names of b not in a, each once.
 func union(a, b []string) []string {
 	var out []string
-	for _, s := range append(append([]string(nil), a...), b...) {
-		if !contains(out, s) {
+	for _, s := range slices.Concat(a, b) {
+		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // depKeys returns the dependency keys of a change path: each prefix that
