@@ -7,9 +7,6 @@ import (
 	"log/slog"
 	"os"
 
-	"google.golang.org/grpc"
-
-	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/pic"
 	_ "github.com/gnos/gnos/pic/plugins/all" // the plugins a picd can load
@@ -26,7 +23,7 @@ func picd(ctx context.Context, data string, fpc, picSlot int, live bool) error {
 	slot := pic.Slot{FPC: fpc, PIC: picSlot}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	o := pic.Options{Slot: slot, Log: log,
-		Dial: func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(data)) }}
+		Dial: node.DialServicesd(data)}
 	if live { // attach to the service interfaces of this namespace
 		var err error
 		if o.Live, err = node.HostNet(data); err != nil {

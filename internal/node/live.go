@@ -45,9 +45,7 @@ func (n *Node) linkState(junos string) (cli.LinkState, bool) {
 // HostNet is the live data plane of a picd running apart from the
 // interface manager (in the namespace it manages), with the data
 // directory's name mapping; nil without root or CAP_NET_ADMIN.
-func HostNet(dataDir string) (pic.LiveNet, error) { return hostNet(dataDir) }
-
-func hostNet(dataDir string) (pic.LiveNet, error) {
+func HostNet(dataDir string) (pic.LiveNet, error) {
 	if !ifmgr.Permitted() {
 		return nil, nil
 	}

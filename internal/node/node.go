@@ -79,6 +79,13 @@ type Node struct {
 // SocketPath is the management socket under a data directory.
 func SocketPath(dataDir string) string { return filepath.Join(dataDir, "gnos.sock") }
 
+// DialServicesd returns a dialer of servicesd's socket under a data
+// directory: how picds and the commands forwarded to a servicesd apart
+// reach it.
+func DialServicesd(dataDir string) func() (*grpc.ClientConn, error) {
+	return func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(dataDir)) }
+}
+
 // Start opens the store and starts the daemons and the management socket.
 func Start(ctx context.Context, o Options) (*Node, error) {
 	if o.DataDir == "" {
@@ -111,7 +118,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	// chassis gets an in-process picd dialing that socket (a separate
 	// `gnos picd` process for the same slot supersedes it).
 	n.PICs = &pic.Supervisor{Clock: o.Clock, Log: o.Log,
-		Dial: func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(o.DataDir)) }}
+		Dial: DialServicesd(o.DataDir)}
 	// --- live data plane (issue 7): the interface manager subscribes
 	// before servicesd, so service interfaces exist before any PIC hears
 	// of a service-set using them, and a servicesd failure in Prepare
@@ -125,9 +132,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	// --- end live data plane
 	if o.ServicesApart {
-		n.servicesRemote = servicesd.RemoteCommands(ops, func() (*grpc.ClientConn, error) {
-			return ipc.DialUnix(servicesd.SocketPath(o.DataDir))
-		})
+		n.servicesRemote = servicesd.RemoteCommands(ops, DialServicesd(o.DataDir))
 	} else {
 		n.Services, err = servicesd.New(servicesd.Options{Store: st, Clock: o.Clock, Log: o.Log,
 			OnPICConfigured: n.PICs.Start, DataDir: o.DataDir})

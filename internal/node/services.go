@@ -68,9 +68,9 @@ func StartServices(ctx context.Context, o Options) (*Services, error) {
 	}
 	sv := &Services{Store: st, done: make(chan struct{}), ready: make(chan struct{})}
 	sv.PICs = &pic.Supervisor{Clock: o.Clock, Log: o.Log,
-		Dial: func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(o.DataDir)) }}
+		Dial: DialServicesd(o.DataDir)}
 	if o.Live != nil { // live data plane: the picds attach to the service interfaces of this namespace
-		if sv.PICs.Live, err = hostNet(o.DataDir); err != nil {
+		if sv.PICs.Live, err = HostNet(o.DataDir); err != nil {
 			st.Close()
 			return nil, err
 		}
