@@ -47,6 +47,15 @@ func (s *Session) tree(store string) (*tree.Node, error) {
 	return s.visible(t), nil
 }
 
+// revision is rollback n as this session may see it.
+func (s *Session) revision(n int) (*tree.Node, error) {
+	t, _, err := s.srv.cfg.Configd.Revision(n)
+	if err != nil {
+		return nil, err
+	}
+	return s.visible(t), nil
+}
+
 // visible is configuration t as this session's login class may see it:
 // classes that may not configure see secrets as /* SECRET-DATA */.
 func (s *Session) visible(t *tree.Node) *tree.Node {
@@ -221,11 +230,10 @@ func opGetConfiguration(_ context.Context, s *Session, op *Node, b *strings.Buil
 				return err
 			}
 		}
-		old, _, err := s.srv.cfg.Configd.Revision(n)
+		old, err := s.revision(n)
 		if err != nil {
 			return err
 		}
-		old = s.visible(old)
 		sel := op.Child("configuration")
 		var buf bytes.Buffer
 		if err := format.WriteCompare(&buf, filtered(old, sel), filtered(t, sel)); err != nil {
@@ -256,22 +264,20 @@ func opGetRollback(_ context.Context, s *Session, op *Node, b *strings.Builder) 
 	if err != nil {
 		return err
 	}
-	t, _, err := s.srv.cfg.Configd.Revision(n)
+	t, err := s.revision(n)
 	if err != nil {
 		return err
 	}
-	t = s.visible(t)
 	b.WriteString("<rollback-information>\n<ok/>\n")
 	if cmp := op.Value("compare"); cmp != "" {
 		m, err := rollbackNumber(cmp)
 		if err != nil {
 			return err
 		}
-		other, _, err := s.srv.cfg.Configd.Revision(m)
+		other, err := s.revision(m)
 		if err != nil {
 			return err
 		}
-		other = s.visible(other)
 		var buf bytes.Buffer
 		if err := format.WriteCompare(&buf, other, t); err != nil {
 			return err
