@@ -138,14 +138,7 @@ func realPerfConfig(tb testing.TB) (*tree.Node, *tree.Node) {
 
 func BenchmarkRealFull(b *testing.B) {
 	root, defs := realPerfConfig(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if errs := Validate(root, Options{Defaults: defs}); len(errs) > 0 {
-			b.Fatal(String(errs))
-		}
-	}
-	b.ReportMetric(float64(root.Count()), "nodes")
+	benchFull(b, root, defs)
 }
 
 func benchReal(b *testing.B, lines string, wantErrs int) {
