@@ -33,15 +33,9 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/internal/testconfig"
 	"github.com/gnos/gnos/netconf"
 )
-
-func loadEnv(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
 
 // ledger is what the workers report, merged under mu.
 type ledger struct {
@@ -83,11 +77,11 @@ func refusalKind(msgs []string) string {
 }
 
 func TestConcurrentLoad(t *testing.T) {
-	dur := time.Duration(loadEnv("GNOS_LOAD_TIME", 6)) * time.Second
+	dur := time.Duration(testconfig.EnvInt("GNOS_LOAD_TIME", 6)) * time.Second
 	if testing.Short() {
 		dur = 2 * time.Second
 	}
-	ncSessions, cliSessions := loadEnv("GNOS_LOAD_NETCONF", 100), loadEnv("GNOS_LOAD_CLI", 20)
+	ncSessions, cliSessions := testconfig.EnvInt("GNOS_LOAD_NETCONF", 100), testconfig.EnvInt("GNOS_LOAD_CLI", 20)
 	seed, err := strconv.ParseUint(os.Getenv("GNOS_LOAD_SEED"), 10, 64)
 	if err != nil {
 		seed = uint64(time.Now().UnixNano())

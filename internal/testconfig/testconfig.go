@@ -7,6 +7,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 )
 
 // Shape sizes a generated configuration.
@@ -63,4 +65,13 @@ func WriteText(w io.Writer, s Shape) error {
 	}
 	p("}\n")
 	return b.Flush()
+}
+
+// EnvInt reads a scale knob from the environment (GNOS_SOAK_ROUNDS,
+// GNOS_LOAD_TIME, …): a positive integer, else def.
+func EnvInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
 }
