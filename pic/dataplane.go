@@ -395,9 +395,8 @@ func (dp *Dataplane) ClearSessions(id uint32, all bool) int {
 	var n atomic.Int64
 	dp.Do(func(c *Core) {
 		var victims []*Session
-		for i := range c.tab.slots {
-			sl := &c.tab.slots[i]
-			if sl.h != 0 && sl.dir == Forward && (all || sl.ss == id) && sl.s.flags&sessClosed == 0 {
+		for sl := range c.tab.forward() {
+			if all || sl.ss == id {
 				victims = append(victims, sl.s)
 			}
 		}

@@ -139,8 +139,8 @@ func TestLiveQueues(t *testing.T) {
 	fn.recv("ms-0/0/1.0")
 	var sides []Side
 	dp.Do(func(c *Core) {
-		for i := range c.tab.slots {
-			if sl := &c.tab.slots[i]; sl.h != 0 && sl.dir == Forward && sl.ss == 2 {
+		for sl := range c.tab.forward() {
+			if sl.ss == 2 {
 				sides = append(sides, sl.s.Side)
 			}
 		}

@@ -1,6 +1,7 @@
 package pic
 
 import (
+	"iter"
 	"time"
 	"unsafe"
 )
@@ -187,6 +188,19 @@ func newTable(capacity int) table {
 		n *= 2
 	}
 	return table{slots: make([]tslot, n), mask: uint64(n - 1)}
+}
+
+// forward yields the forward entry of every session in the table: each
+// session once. A closed session is never in the table (close removes
+// both its entries).
+func (t *table) forward() iter.Seq[*tslot] {
+	return func(yield func(*tslot) bool) {
+		for i := range t.slots {
+			if sl := &t.slots[i]; sl.h != 0 && sl.dir == Forward && !yield(sl) {
+				return
+			}
+		}
+	}
 }
 
 // lookup finds the session of key k (hash h) in service-set ss.

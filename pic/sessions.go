@@ -73,12 +73,10 @@ func (f *SessionFilter) match(s *Session) bool {
 func (dp *Dataplane) Sessions(f SessionFilter) []SessionInfo {
 	per := make([][]SessionInfo, len(dp.cores))
 	dp.Do(func(c *Core) {
-		for i := range c.tab.slots {
-			sl := &c.tab.slots[i]
-			if sl.h == 0 || sl.dir != Forward || !f.match(sl.s) {
-				continue
+		for sl := range c.tab.forward() {
+			if f.match(sl.s) {
+				per[c.id] = append(per[c.id], c.info(sl.s, f.Extensive))
 			}
-			per[c.id] = append(per[c.id], c.info(sl.s, f.Extensive))
 		}
 	})
 	var out []SessionInfo
@@ -112,11 +110,7 @@ func (dp *Dataplane) PluginRows(plugin int, command string) []ShowRow {
 	}
 	per := make([][]item, len(dp.cores))
 	dp.Do(func(c *Core) {
-		for i := range c.tab.slots {
-			sl := &c.tab.slots[i]
-			if sl.h == 0 || sl.dir != Forward || sl.s.flags&sessClosed != 0 {
-				continue
-			}
+		for sl := range c.tab.forward() {
 			s, si := sl.s, sl.s.set
 			for slot := range si.plugins {
 				if si.plugins[slot].id != plugin {
