@@ -85,8 +85,6 @@ func (b *builder) node(s *schema.Node, key, value string) *tree.Node {
 	return n
 }
 
-func isSorted(s *schema.Node) bool { return s.Kind == schema.List && !s.UserOrder }
-
 // locate returns the index of parent's child with schema s and identity
 // key, or the index where it belongs and false.
 func locate(parent *tree.Node, s *schema.Node, key string) (int, bool) {
@@ -96,7 +94,7 @@ func locate(parent *tree.Node, s *schema.Node, key string) (int, bool) {
 	if n == 0 || kids[n-1].S.Index < s.Index {
 		return n, false
 	}
-	if kids[n-1].S == s && isSorted(s) {
+	if kids[n-1].S == s && s.KeyOrdered() {
 		if last := kids[n-1].Key; tree.KeyLess(last, key) {
 			return n, false
 		} else if last == key {
@@ -107,7 +105,7 @@ func locate(parent *tree.Node, s *schema.Node, key string) (int, bool) {
 	switch {
 	case s.Kind == schema.Leaf || s.Kind == schema.Container:
 		return lo, lo < n && kids[lo].S == s
-	case isSorted(s):
+	case s.KeyOrdered():
 		hi := lo + sort.Search(n-lo, func(i int) bool { return kids[lo+i].S != s })
 		i := lo + sort.Search(hi-lo, func(i int) bool { return !tree.KeyLess(kids[lo+i].Key, key) })
 		return i, i < hi && kids[i].Key == key

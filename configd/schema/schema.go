@@ -93,6 +93,10 @@ func (n *Node) Child(name string) *Node { return n.byName[name] }
 // ge-0/0/0`: the interface list under interfaces), or nil.
 func (n *Node) FlatList() *Node { return n.flatList }
 
+// KeyOrdered reports whether n is a list whose entries are kept in key
+// order (system-ordered: not ordered-by user).
+func (n *Node) KeyOrdered() bool { return n.Kind == List && !n.UserOrder }
+
 // IsKey reports whether leaf n is a key of its parent list.
 func (n *Node) IsKey() bool {
 	if n.Parent == nil || n.Parent.Kind != List {

@@ -147,7 +147,7 @@ func encodeRest(top *Node) []byte {
 	rec = func(d int, n *Node, inContainers bool) {
 		writeNode(&b, d, n, "")
 		for _, c := range n.Kids {
-			if inContainers && c.S.Kind == schema.List && !c.S.UserOrder {
+			if inContainers && c.S.KeyOrdered() {
 				continue
 			}
 			rec(d+1, c, inContainers && c.S.Kind == schema.Container)
@@ -349,7 +349,7 @@ func entriesOnly(n *Node) *Node {
 	out := &Node{S: n.S}
 	for _, c := range n.Kids {
 		switch {
-		case c.S.Kind == schema.List && !c.S.UserOrder:
+		case c.S.KeyOrdered():
 			out.Kids = append(out.Kids, c)
 		case c.S.Kind == schema.Container:
 			if k := entriesOnly(c); !k.Empty() {

@@ -61,7 +61,7 @@ func diff(p Path, a, b *Node, out *[]Change) {
 func childPath(p Path, n *Node) Path { return p.Append(n.Step()) }
 
 func diffSpan(p Path, s *schema.Node, as, bs []*Node, out *[]Change) {
-	if sorted(s) || s.Kind == schema.Leaf || s.Kind == schema.Container {
+	if s.KeyOrdered() || s.Kind == schema.Leaf || s.Kind == schema.Container {
 		i, j := 0, 0
 		for i < len(as) || j < len(bs) {
 			switch {

@@ -232,7 +232,7 @@ func (e *Editor) Rename(p Path, id string) error {
 	}
 	last := p[len(p)-1]
 	pos := -1
-	if !sorted(last.S) {
+	if !last.S.KeyOrdered() {
 		parent := e.root.Get(p.Parent())
 		pos, _ = parent.find(last.S, last.id())
 	}

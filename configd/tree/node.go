@@ -59,14 +59,11 @@ func (n *Node) ID() string {
 // Empty reports whether n has no children.
 func (n *Node) Empty() bool { return len(n.Kids) == 0 }
 
-// sorted reports whether entries of s are kept in key order.
-func sorted(s *schema.Node) bool { return s.Kind == schema.List && !s.UserOrder }
-
 // span returns the half-open index range of n's children with schema s.
 func (n *Node) span(s *schema.Node) (int, int) {
 	lo := sort.Search(len(n.Kids), func(i int) bool { return n.Kids[i].S.Index >= s.Index })
 	hi := lo
-	if sorted(s) {
+	if s.KeyOrdered() {
 		hi = lo + sort.Search(len(n.Kids)-lo, func(i int) bool { return n.Kids[lo+i].S.Index > s.Index })
 	} else {
 		for hi < len(n.Kids) && n.Kids[hi].S.Index == s.Index {
@@ -83,7 +80,7 @@ func (n *Node) find(s *schema.Node, id string) (int, bool) {
 	switch {
 	case s.Kind == schema.Leaf || s.Kind == schema.Container:
 		return lo, lo < hi
-	case sorted(s):
+	case s.KeyOrdered():
 		i := lo + sort.Search(hi-lo, func(i int) bool { return !KeyLess(n.Kids[lo+i].Key, id) })
 		return i, i < hi && n.Kids[i].Key == id
 	default:

@@ -205,7 +205,7 @@ func position(n *tree.Node, s *schema.Node, id string) (int, *tree.Node) {
 	}
 	lo := sort.Search(len(n.Kids), func(i int) bool { return n.Kids[i].S.Index >= s.Index })
 	hi := sort.Search(len(n.Kids), func(i int) bool { return n.Kids[i].S.Index > s.Index })
-	if s.Kind == schema.List && !s.UserOrder {
+	if s.KeyOrdered() {
 		i := lo + sort.Search(hi-lo, func(i int) bool { return !tree.KeyLess(n.Kids[lo+i].Key, id) })
 		if i < hi && n.Kids[i].Key == id {
 			return 2 * i, n.Kids[i]
