@@ -2,7 +2,6 @@ package validate
 
 import (
 	"bytes"
-	"strings"
 	"sync"
 	"testing"
 
@@ -100,15 +99,7 @@ func TestRealSchema(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			old := load(t, s, realBase)
-			next := edit(t, old, tt.config)
-			got := errText(Validate(next, Options{Defaults: defs}))
-			if want := strings.TrimSpace(tt.want); got != want {
-				t.Errorf("got:\n%s\nwant:\n%s", got, want)
-			}
-			inc := errText(Validate(next, Options{Defaults: defs, Old: old}))
-			if inc != got {
-				t.Errorf("incremental: got:\n%s\nwant (full):\n%s", inc, got)
-			}
+			checkFullAndIncremental(t, edit(t, old, tt.config), old, defs, tt.want)
 		})
 	}
 }

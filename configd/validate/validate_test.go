@@ -27,6 +27,19 @@ func errText(errs []*Error) string {
 	return strings.TrimSpace(String(errs))
 }
 
+// checkFullAndIncremental checks that full validation of next reports
+// want, and that incremental validation from old reports the same.
+func checkFullAndIncremental(t *testing.T, next, old, defs *tree.Node, want string) {
+	t.Helper()
+	got := errText(Validate(next, Options{Defaults: defs}))
+	if want := strings.TrimSpace(want); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if inc := errText(Validate(next, Options{Defaults: defs, Old: old})); inc != got {
+		t.Errorf("incremental: got:\n%s\nwant (full):\n%s", inc, got)
+	}
+}
+
 func TestValidate(t *testing.T) {
 	s := testSchema(t)
 	defs := load(t, s, defaultsLines)
@@ -194,20 +207,13 @@ func TestValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := load(t, s, base+tt.config)
-			opts := Options{Defaults: defs}
+			d := defs
 			if tt.nodefs {
-				opts.Defaults = nil
-			}
-			got := errText(Validate(root, opts))
-			if want := strings.TrimSpace(tt.want); got != want {
-				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+				d = nil
 			}
 			// Incremental mode from an empty configuration checks
 			// everything too, and must agree.
-			inc := errText(Validate(root, Options{Defaults: opts.Defaults, Old: tree.New(s.Root)}))
-			if inc != got {
-				t.Errorf("incremental from empty: got:\n%s\nwant (full):\n%s", inc, got)
-			}
+			checkFullAndIncremental(t, root, tree.New(s.Root), d, tt.want)
 		})
 	}
 }
