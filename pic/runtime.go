@@ -417,11 +417,15 @@ func (r *Runtime) query(q *Query, s *Status) {
 		}
 		return
 	}
-	if q == nil || (!q.Sessions && !q.Clear) {
-		st := r.DP.Stats()
-		s.DataPath = &st
-		return
+	if q != nil && (q.Sessions || q.Clear) {
+		r.sessions(q, s)
 	}
+	st := r.DP.Stats()
+	s.DataPath = &st
+}
+
+// sessions shows (or clears) the sessions q selects.
+func (r *Runtime) sessions(q *Query, s *Status) {
 	var f SessionFilter
 	if q.ServiceSet != "" {
 		for _, ss := range r.ssrbs {
@@ -430,8 +434,6 @@ func (r *Runtime) query(q *Query, s *Status) {
 			}
 		}
 		if f.ServiceSet == 0 {
-			st := r.DP.Stats()
-			s.DataPath = &st
 			return // no such service-set on this PIC: nothing to show
 		}
 	}
@@ -452,6 +454,4 @@ func (r *Runtime) query(q *Query, s *Status) {
 		f.Proto, f.Extensive, f.Limit = q.Proto, q.Extensive, q.Limit
 		s.Sessions = r.DP.Sessions(f)
 	}
-	st := r.DP.Stats()
-	s.DataPath = &st
 }
