@@ -191,15 +191,11 @@ func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, clien
 	if o.Check {
 		return &CommitResult{}, nil
 	}
-	var prepared []Subscriber
-	for _, sub := range c.subs {
+	for i, sub := range c.subs {
 		if err := sub.Prepare(ctx, cm); err != nil {
-			for _, p := range prepared {
-				p.Abort(ctx, cm)
-			}
+			abort(ctx, cm, c.subs[:i]) // those prepared so far
 			return nil, asCommitError(sub, err)
 		}
-		prepared = append(prepared, sub)
 	}
 	now := c.clock.Now()
 	meta := db.RevisionMeta{Time: now, User: user, Client: db.Client(client), Comment: o.Comment}
@@ -213,9 +209,7 @@ func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, clien
 	delta := cm.changedChunks()
 	seq, err := c.store.Commit(delta, meta, state)
 	if err != nil {
-		for _, p := range prepared {
-			p.Abort(ctx, cm)
-		}
+		abort(ctx, cm, c.subs)
 		return nil, &CommitError{Cause: fmt.Errorf("saving revision: %w", err)}
 	}
 	cm.Seq = seq
@@ -243,6 +237,13 @@ func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, clien
 	}
 	c.log.Info("commit complete", "seq", seq, "user", user, "client", client, "changes", len(cm.Changes))
 	return res, nil
+}
+
+// abort tells prepared subscribers that the commit will not happen.
+func abort(ctx context.Context, cm *Commit, prepared []Subscriber) {
+	for _, p := range prepared {
+		p.Abort(ctx, cm)
+	}
 }
 
 func asCommitError(sub Subscriber, err error) error {
