@@ -125,6 +125,17 @@ func newHarness(t *testing.T, cores int, cacheBytes int64) *dpHarness {
 	return h
 }
 
+// start runs the data cores until the test ends.
+func (h *dpHarness) start() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	h.dp.Start(ctx)
+	h.t.Cleanup(func() {
+		h.dp.Stop()
+		cancel()
+	})
+	return ctx
+}
+
 func (h *dpHarness) policy(plugin string, p *dpTestPolicy) {
 	h.t.Helper()
 	if err := h.db.Publish(1, Lookup(plugin).ID(), 2, p, 100); err != nil {
@@ -359,10 +370,7 @@ func TestMemlimitAndMaxFlows(t *testing.T) {
 
 func TestSymmetricSteeringAcrossCores(t *testing.T) {
 	h := newHarness(t, 4, 8<<20)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	h.dp.Start(ctx)
-	defer h.dp.Stop()
+	h.start()
 	const flows = 500
 	var fwd, rev []*Packet
 	for i := range flows {
@@ -402,10 +410,7 @@ func TestSymmetricSteeringAcrossCores(t *testing.T) {
 // replaced policy is freed only once every core has moved past it.
 func TestPolicyChangeDuringTraffic(t *testing.T) {
 	h := newHarness(t, 2, 8<<20)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	h.dp.Start(ctx)
-	defer h.dp.Stop()
+	h.start()
 	var pkts []*Packet
 	for i := range 256 {
 		p := &Packet{ServiceSet: 1, Side: Input}

@@ -60,10 +60,7 @@ func TestGeneratorRate(t *testing.T) {
 	h := newHarness(t, 1, 1<<20)
 	pt := &Port{}
 	pt.Attach(h.dp)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	h.dp.Start(ctx)
-	defer h.dp.Stop()
+	ctx := h.start()
 	g := &Generator{Clock: h.clk, Spec: TrafficSpec{ServiceSet: 1, Flows: 256, Packets: 1, Rate: 64,
 		Src: netip.MustParsePrefix("10.1.0.0/16"), Dst: netip.MustParsePrefix("192.0.2.1/32"), DPort: 80, Protos: []uint8{ProtoUDP}}}
 	errc := make(chan error, 1)
