@@ -2,46 +2,15 @@ package netconf
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/cli/lineedit"
 )
-
-// termState is what pty-req and window-change told about the terminal.
-type termState struct {
-	mu    sync.Mutex // guards both fields (requests arrive on another goroutine)
-	pty   bool
-	width int
-}
-
-func (t *termState) setPTY(p []byte) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.pty = true
-	if n := sshString(p); len(p) >= 4+len(n)+4 {
-		t.width = int(binary.BigEndian.Uint32(p[4+len(n):]))
-	}
-}
-
-func (t *termState) setSize(p []byte) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(p) >= 4 {
-		t.width = int(binary.BigEndian.Uint32(p))
-	}
-}
-
-func (t *termState) isPTY() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.pty
-}
 
 // crlf translates "\n" to "\r\n" for a terminal.
 type crlf struct{ w io.Writer }
@@ -55,10 +24,11 @@ func (c crlf) Write(p []byte) (int, error) {
 
 // serveShell runs the gnos CLI for user over ch: one command when cmd is
 // set (ssh host "show version"), else an interactive session through the
-// line editor (with a pty) or a plain line reader (without). Commands the
+// line editor (with a pty: the client sent pty-req) or a plain line reader
+// (without). Commands the
 // user's class does not allow get "permission denied". It returns the exit
 // status.
-func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, lvl Level, term *termState, cmd string) int {
+func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, lvl Level, pty *atomic.Bool, cmd string) int {
 	release, err := s.cfg.CLI.Acquire(user)
 	if err != nil {
 		fmt.Fprintf(ch, "error: %v\r\n", err)
@@ -71,7 +41,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		sess.HideSecrets()
 	}
 	var out io.Writer = ch
-	if term.isPTY() {
+	if pty.Load() {
 		out = crlf{ch}
 	}
 	// ask answers a question (yes/no, a password); nil takes the default.
@@ -131,7 +101,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		}
 		return a
 	}
-	if term.isPTY() {
+	if pty.Load() {
 		ed.Complete = sess.Complete
 		fmt.Fprintf(out, "--- gnos %s\n", s.cfg.CLI.Version)
 	} else {
@@ -143,7 +113,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 			fmt.Fprintf(out, "\n%s\n", b)
 		}
 		prompt := sess.Prompt()
-		if !term.isPTY() {
+		if !pty.Load() {
 			io.WriteString(ch, prompt)
 		}
 		line, err := ed.ReadLine(prompt)

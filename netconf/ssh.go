@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -123,7 +124,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 	defer s.wg.Done()
 	defer ch.Close()
 	started := false
-	term := &termState{width: 80}
+	var pty atomic.Bool // pty-req arrives on this goroutine, the shell reads it on its own
 	done := make(chan struct{})
 	for {
 		select {
@@ -140,12 +141,9 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 			ok = false
 			switch req.Type {
 			case "pty-req":
-				term.setPTY(req.Payload)
+				pty.Store(true)
 				ok = true
-			case "window-change":
-				term.setSize(req.Payload)
-				ok = true
-			case "env":
+			case "window-change", "env":
 				ok = true
 			case "subsystem":
 				if !started && netconf && sshString(req.Payload) == "netconf" {
@@ -168,7 +166,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 					}
 					go func() {
 						defer close(done)
-						exit(ch, s.serveShell(context.Background(), ch, sc.User(), lvl, term, cmd))
+						exit(ch, s.serveShell(context.Background(), ch, sc.User(), lvl, &pty, cmd))
 					}()
 				}
 			}
