@@ -106,8 +106,9 @@ func (c *Client) Close() error {
 	return err
 }
 
-// caretLine marks position pos of a line printed after indent columns.
-func caretLine(indent, pos int) string {
+// CaretLine marks position pos (a Result's Caret) of a line printed after
+// indent columns (the prompt's width, or 0).
+func CaretLine(indent, pos int) string {
 	return strings.Repeat(" ", indent+pos) + "^\n"
 }
 
@@ -173,7 +174,7 @@ func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, 
 				fmt.Fprintln(out, line)
 				indent = 0
 			}
-			fmt.Fprint(out, caretLine(indent, r.Caret))
+			fmt.Fprint(out, CaretLine(indent, r.Caret))
 		}
 		fmt.Fprint(out, r.Output)
 		if echo && c.Banner() == "" && !r.Exit {

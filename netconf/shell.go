@@ -62,7 +62,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 			r = sess.Exec(ctx, answer)
 		}
 		if r.Caret >= 0 && indent >= 0 {
-			fmt.Fprintf(out, "%s^\n", strings.Repeat(" ", indent+r.Caret))
+			io.WriteString(out, cli.CaretLine(indent, r.Caret))
 		}
 		io.WriteString(out, r.Output)
 		return r, true

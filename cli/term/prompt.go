@@ -35,7 +35,7 @@ func Interactive(c *cli.Client) (runErr error) {
 			return
 		}
 		if r.Caret >= 0 {
-			fmt.Print(strings.Repeat(" ", len(c.Prompt())+r.Caret) + "^\n")
+			fmt.Print(cli.CaretLine(len(c.Prompt()), r.Caret))
 		}
 		page(r.Output, r.NoMore)
 		for r.Question != "" && r.Secret {
