@@ -24,13 +24,7 @@ func run(ctx context.Context, data string, live bool) (int, error) {
 
 // daemon runs every daemon until interrupted.
 func daemon(ctx context.Context, data string, live bool) error {
-	n, err := node.Start(ctx, nodeOptions(data, live))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "gnos: daemons running; management socket %s\n", node.SocketPath(data))
-	<-ctx.Done()
-	return n.Close()
+	return serve(ctx, nodeOptions(data, live), "daemons running")
 }
 
 // configdCmd runs configd with the CLI engine, the management socket and
@@ -39,12 +33,17 @@ func daemon(ctx context.Context, data string, live bool) error {
 func configdCmd(ctx context.Context, data string, live bool) error {
 	o := nodeOptions(data, live)
 	o.ServicesApart = true
+	return serve(ctx, o, "configd running (servicesd apart: start `gnos servicesd`)")
+}
+
+// serve runs a node until interrupted, once started saying what runs
+// (tests wait for it) and where its management socket is.
+func serve(ctx context.Context, o node.Options, running string) error {
 	n, err := node.Start(ctx, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "gnos: configd running (servicesd apart: start `gnos servicesd`); management socket %s\n",
-		node.SocketPath(data))
+	fmt.Fprintf(os.Stderr, "gnos: %s; management socket %s\n", running, node.SocketPath(o.DataDir))
 	<-ctx.Done()
 	return n.Close()
 }
