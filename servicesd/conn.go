@@ -369,6 +369,18 @@ func (s *Servicesd) PICQuery(ctx context.Context, slot pic.Slot, q *pic.Query) (
 	}
 }
 
+// reconfigureLocked sends a connected PIC its new shape or admin state.
+// The PIC answers with READY (after restarting its runtime when the shape
+// changed) and is resynced: until then it is not ready, so updates wait
+// for the resync and nobody sees it in sync on the old runtime's acks.
+// s.mu held.
+func (s *Servicesd) reconfigureLocked(c *conn) {
+	c.mu.Lock()
+	c.ready = false
+	c.mu.Unlock()
+	c.enqueue(&pic.ToPIC{Config: s.configLocked(c.slot)})
+}
+
 // SetOnline takes a PIC offline or back online (request chassis pic).
 func (s *Servicesd) SetOnline(slot pic.Slot, online bool) error {
 	s.mu.Lock()
@@ -381,10 +393,7 @@ func (s *Servicesd) SetOnline(slot pic.Slot, online bool) error {
 	}
 	s.offline[slot] = !online
 	if c := s.conns[slot]; c != nil {
-		c.mu.Lock()
-		c.ready = false // online again: the PIC says READY and is resynced
-		c.mu.Unlock()
-		c.enqueue(&pic.ToPIC{Config: s.configLocked(slot)})
+		s.reconfigureLocked(c)
 	}
 	s.o.Log.Info("servicesd: PIC admin state changed", "pic", slot.String(), "online", online)
 	return nil

@@ -314,7 +314,7 @@ func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 		for slot := range union2(old, p.pics) {
 			if !reflect.DeepEqual(old[slot], p.pics[slot]) {
 				if c := s.conns[slot]; c != nil {
-					c.enqueue(&pic.ToPIC{Config: s.configLocked(slot)})
+					s.reconfigureLocked(c)
 				}
 			}
 		}
