@@ -260,7 +260,7 @@ func (dp *Dataplane) DeleteServiceSet(id uint32) {
 	dp.setSteer(id, nil)
 	delete(dp.svcIf, id)
 	dp.mu.Unlock()
-	dp.ClearSessions(id, true)
+	dp.ClearSessions(id, false)
 }
 
 func (dp *Dataplane) set(id uint32) *setInfo {

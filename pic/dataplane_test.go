@@ -146,8 +146,14 @@ func (h *dpHarness) policy(plugin string, p *dpTestPolicy) {
 // send builds and processes packets on the right cores, synchronously.
 func (h *dpHarness) send(side Side, specs ...PacketSpec) {
 	h.t.Helper()
+	h.sendTo(1, side, specs...)
+}
+
+// sendTo is send into service-set ss.
+func (h *dpHarness) sendTo(ss uint32, side Side, specs ...PacketSpec) {
+	h.t.Helper()
 	for _, s := range specs {
-		p := &Packet{ServiceSet: 1, Side: side}
+		p := &Packet{ServiceSet: ss, Side: side}
 		if err := p.Build(s); err != nil {
 			h.t.Fatal(err)
 		}
@@ -453,6 +459,33 @@ func TestPolicyChangeDuringTraffic(t *testing.T) {
 	}
 	if pols[len(pols)-1].freed.Load() {
 		t.Fatal("the live policy was freed")
+	}
+	dpEvents()
+}
+
+// TestDeleteServiceSetKeepsOthers: deleting a service-set closes its own
+// sessions and no other's.
+func TestDeleteServiceSetKeepsOthers(t *testing.T) {
+	h := newHarness(t, 2, 1<<20)
+	if err := h.dp.SetServiceSet(&SSRB{ID: 2, Name: "ss2", Gen: 1, Forward: []string{"test-dp-a"}, Reverse: []string{"test-dp-a"}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := uint16(0); i < 4; i++ {
+		h.sendTo(1, Input, tcp(cli4, srv4, 40000+i, 80, TCPSyn, 1, 0))
+		h.sendTo(2, Input, tcp(cli4, srv4, 41000+i, 80, TCPSyn, 1, 0))
+	}
+	if n := len(h.dp.Sessions(SessionFilter{})); n != 8 {
+		t.Fatalf("got %d sessions, want 8", n)
+	}
+	h.dp.DeleteServiceSet(2)
+	ss := h.dp.Sessions(SessionFilter{})
+	if len(ss) != 4 {
+		t.Fatalf("after deleting ss2: %d sessions, want ss1's 4", len(ss))
+	}
+	for _, s := range ss {
+		if s.ServiceSet != "ss1" {
+			t.Errorf("session of %s left after its deletion", s.ServiceSet)
+		}
 	}
 	dpEvents()
 }
