@@ -47,8 +47,14 @@ var protoByName = map[string]uint8{"tcp": pic.ProtoTCP, "udp": pic.ProtoUDP, "ic
 var protoNames = map[uint8]string{pic.ProtoTCP: "TCP", pic.ProtoUDP: "UDP", pic.ProtoICMP: "ICMP", pic.ProtoICMPv6: "ICMPV6"}
 
 func (s *Servicesd) showSessions(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	q := &pic.Query{Sessions: true, ServiceSet: a["service-set"], Interface: a["interface"], Source: a["source-prefix"],
-		Dest: a["destination-prefix"], Extensive: a.Has("extensive")}
+	q := &pic.Query{Sessions: true, ServiceSet: a["service-set"], Interface: a["interface"], Extensive: a.Has("extensive")}
+	var err error
+	if q.Source, err = prefixArg(a, "source-prefix"); err != nil {
+		return nil, err
+	}
+	if q.Dest, err = prefixArg(a, "destination-prefix"); err != nil {
+		return nil, err
+	}
 	if p := a["application-protocol"]; p != "" {
 		n, ok := protoByName[p]
 		if !ok {

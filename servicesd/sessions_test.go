@@ -76,6 +76,12 @@ func TestShowSessions(t *testing.T) {
 	if out := h.cli("show services sessions source-prefix 10.0.0.2/32 | display xml"); strings.Count(out, "<service-session>") != 1 {
 		t.Errorf("got %q, want the one session from 10.0.0.2", out)
 	}
+	if out := h.cli("show services sessions source-prefix 10.0.0.2 | display xml"); strings.Count(out, "<service-session>") != 1 {
+		t.Errorf("bare address: got %q, want the one session from 10.0.0.2", out)
+	}
+	if out := h.cli("show services sessions destination-prefix 192.0.2"); !strings.Contains(out, `invalid value for destination-prefix: "192.0.2"`) {
+		t.Errorf("bad prefix: got %q, want an error", out)
+	}
 	if out := h.cli("show services service-sets statistics packet-drops"); !strings.Contains(out, "policy drops:          1") {
 		t.Errorf("got %q, want one policy drop", out)
 	}

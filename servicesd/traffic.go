@@ -144,12 +144,10 @@ func (s *Servicesd) trafficGenerate(ctx context.Context, _ *cli.Session, a cli.A
 		}
 	}
 	for name, dst := range map[string]*string{"source-prefix": &g.Src, "destination-prefix": &g.Dst} {
-		if v, ok := a[name]; ok {
-			p, err := parsePrefix(v)
-			if err != nil {
-				return nil, fmt.Errorf("invalid value for %s: %q", name, v)
-			}
-			*dst = p.String()
+		if v, err := prefixArg(a, name); err != nil {
+			return nil, err
+		} else if v != "" {
+			*dst = v
 		}
 	}
 	if v, ok := a["protocol"]; ok {
@@ -175,6 +173,20 @@ func (s *Servicesd) trafficGenerate(ctx context.Context, _ *cli.Session, a cli.A
 		return nil, err
 	}
 	return trafficElem([]pic.Slot{slot}, []*pic.TrafficStatus{ts}), nil
+}
+
+// prefixArg reads a prefix argument, "" when absent; a bare address is
+// a /32 or /128.
+func prefixArg(a cli.Args, name string) (string, error) {
+	v, ok := a[name]
+	if !ok {
+		return "", nil
+	}
+	p, err := parsePrefix(v)
+	if err != nil {
+		return "", fmt.Errorf("invalid value for %s: %q", name, v)
+	}
+	return p.String(), nil
 }
 
 // parsePrefix takes a prefix or a bare address (a /32 or /128).
