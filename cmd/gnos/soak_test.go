@@ -35,15 +35,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// envInt reads a positive integer from the environment.
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
+	"github.com/gnos/gnos/internal/testconfig"
+)
 
 // soakSeed returns GNOS_SOAK_SEED or a fresh seed, logged either way.
 func soakSeed(t *testing.T) uint64 {
@@ -200,7 +194,7 @@ func soak(t *testing.T, daemons []string, faults [][]string) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills processes")
 	}
-	rounds := envInt("GNOS_SOAK_ROUNDS", 8)
+	rounds := testconfig.EnvInt("GNOS_SOAK_ROUNDS", 8)
 	rng := rand.New(rand.NewPCG(soakSeed(t), 1))
 	r := &soakRig{t: t, bin: buildGnos(t), dir: t.TempDir(), procs: map[string]*exec.Cmd{}, kills: map[string]int{}}
 	dir := r.dir
