@@ -107,8 +107,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	n := &Node{Opts: o, Store: st, done: make(chan error, 1)}
 	n.Configd, err = configd.New(ctx, configd.Options{Store: st, Clock: o.Clock, Log: o.Log})
 	if err != nil {
-		st.Close()
-		return nil, err
+		return n.abort(err)
 	}
 	ops := cli.NewTable()
 	cli.BaseCommands(ops)
@@ -125,9 +124,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	// undoes what it programmed.
 	if o.Live != nil {
 		if err := n.startLive(ctx); err != nil {
-			n.Configd.Close()
-			st.Close()
-			return nil, err
+			return n.abort(err)
 		}
 	}
 	// --- end live data plane
@@ -140,8 +137,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 			err = n.Services.Listen(servicesd.SocketPath(o.DataDir))
 		}
 		if err != nil {
-			st.Close()
-			return nil, err
+			return n.abort(err)
 		}
 		n.Configd.Subscribe(ctx, n.Services)
 		n.Services.Commands(ops)
@@ -153,8 +149,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	n.lis, err = ipc.ListenUnix(SocketPath(o.DataDir))
 	if err != nil {
-		st.Close()
-		return nil, err
+		return n.abort(err)
 	}
 	n.grpc = ipc.NewServer(ipc.PeerCredentials())
 	n.CLI.Register(n.grpc)
@@ -169,11 +164,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 		err = n.Netconf.Start(ctx)
 	}
 	if err != nil {
-		n.lis.Close()
-		n.closeServices()
-		n.Configd.Close()
-		st.Close()
-		return nil, err
+		return n.abort(err)
 	}
 	n.Netconf.RegisterLocal(n.grpc)
 	// --- end netconf
@@ -194,15 +185,35 @@ func (n *Node) Close() error {
 	return n.Store.Close()
 }
 
+// abort undoes a Start that failed with err: whatever was started is
+// stopped, in the reverse order.
+func (n *Node) abort(err error) (*Node, error) {
+	if n.lis != nil {
+		n.lis.Close()
+	}
+	n.closeServices()
+	if n.Ifmgr != nil {
+		n.Ifmgr.Close()
+	}
+	if n.Configd != nil {
+		n.Configd.Close()
+	}
+	n.Store.Close()
+	return nil, err
+}
+
 // closeServices stops the in-process picds, then servicesd (or drops the
-// connection to the one running apart).
+// connection to the one running apart); what was never started is skipped.
 func (n *Node) closeServices() {
 	if n.servicesRemote != nil {
 		n.servicesRemote.Close()
-		return
 	}
-	n.PICs.Close()
-	n.Services.Close()
+	if n.PICs != nil {
+		n.PICs.Close()
+	}
+	if n.Services != nil {
+		n.Services.Close()
+	}
 }
 
 // defaultLog logs warnings and errors to standard error.
