@@ -355,6 +355,7 @@ func (s *Session) configShow(args []token, p *Pipeline, out *bytes.Buffer, lineL
 		} else {
 			base = s.eng.Configd.Committed()
 		}
+		out.WriteString(configd.ConflictWarning(s.cfg.Conflicts()))
 		return format.WriteCompare(out, only(base, path), only(cand, path))
 	}
 	return renderConfig(out, cand, path, p.display)

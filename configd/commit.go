@@ -89,6 +89,9 @@ func (s *Session) Commit(ctx context.Context, o CommitOptions) (*CommitResult, e
 	if c.exclusive != nil && c.exclusive != s {
 		return nil, fmt.Errorf("configuration database locked by %s: %w", c.exclusive.user, ErrLocked)
 	}
+	if s.mode != Private && len(c.conflicts) > 0 {
+		return nil, conflictError(c.conflicts)
+	}
 	next := s.candidateLocked()
 	if s.mode == Private {
 		merged, err := c.mergePrivate(s)
@@ -121,41 +124,19 @@ func (c *Configd) mergePrivate(s *Session) (*tree.Node, error) {
 	if s.base == c.committed {
 		return s.cand, nil
 	}
-	changes := tree.Diff(s.base, s.cand)
-	e := tree.NewEditor(c.committed)
-	var conflicts []string
-	for _, ch := range changes {
-		if !tree.Equal(s.base.Get(ch.Path), c.committed.Get(ch.Path)) {
-			conflicts = append(conflicts, ch.Path.Edit())
-			continue
-		}
-		if ch.New == nil {
-			if err := e.Delete(ch.Path); err != nil && !errors.Is(err, tree.ErrNotFound) {
-				return nil, err
-			}
-			continue
-		}
-		if ch.Old == nil || ch.Moved || len(ch.New.Kids) == 0 {
-			if err := e.Put(ch.Path, ch.New); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		// Own attributes changed (value, flag, comment): keep committed children.
-		cur := e.Root().Get(ch.Path)
-		n := *ch.New
-		if cur != nil {
-			n.Kids = cur.Kids
-		}
-		if err := e.Put(ch.Path, &n); err != nil {
-			return nil, err
-		}
+	merged, conflicts, err := replay(s.base, s.cand, c.committed, false)
+	if err != nil {
+		return nil, err
 	}
 	if len(conflicts) > 0 {
+		names := make([]string, len(conflicts))
+		for i, p := range conflicts {
+			names[i] = p.Edit()
+		}
 		return nil, fmt.Errorf("configuration changed by another user since configure private; conflicting statements:\n  %s\nuse 'rollback' or 'update' and edit again: %w",
-			strings.Join(conflicts, "\n  "), ErrConflict)
+			strings.Join(names, "\n  "), ErrConflict)
 	}
-	return e.Freeze(), nil
+	return merged, nil
 }
 
 // newCommit describes committing next over the committed configuration.
@@ -207,7 +188,21 @@ func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, clien
 		state[stateConfirm] = marshalState(confirm)
 	}
 	delta := cm.changedChunks()
-	seq, err := c.store.Commit(delta, meta, state)
+	// A commit that is not of the shared candidate keeps the candidate's
+	// own changes, now relative to next, in the same store transaction.
+	cand, conflicts, candDelta := next, []Conflict(nil), db.Delta(nil)
+	if next != c.candidate {
+		var err error
+		if cand, conflicts, err = c.rebaseCandidateLocked(c.committed, next, user, now); err != nil {
+			abort(ctx, cm, c.subs)
+			return nil, &CommitError{Cause: err}
+		}
+		candDelta = candidateDelta(next, cand, c.committedCk, delta)
+	}
+	if len(conflicts) > 0 || len(c.conflicts) > 0 {
+		state[stateConflicts] = marshalConflicts(conflicts)
+	}
+	seq, err := c.store.CommitKeepingCandidate(delta, meta, state, candDelta)
 	if err != nil {
 		abort(ctx, cm, c.subs)
 		return nil, &CommitError{Cause: fmt.Errorf("saving revision: %w", err)}
@@ -221,7 +216,11 @@ func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, clien
 		}
 	}
 	c.committed = next
-	c.candidate = next
+	c.candidate, c.conflicts = cand, conflicts
+	if len(conflicts) > 0 {
+		c.log.Warn("commit overrode statements edited in the shared candidate; its commit refuses until they are edited again",
+			"seq", seq, "user", user, "conflicts", len(conflicts))
+	}
 	for _, sub := range c.subs {
 		sub.Apply(ctx, cm)
 	}

@@ -67,6 +67,7 @@ type Configd struct {
 	committed   *tree.Node
 	committedCk map[string][]byte // encoded chunks of committed, to persist the candidate as a delta
 	candidate   *tree.Node        // the shared candidate
+	conflicts   []Conflict        // the shared candidate's, after a commit from outside it (rebase.go)
 	subs        []Subscriber
 	sessions    map[int]*Session
 	nextID      int
@@ -121,6 +122,9 @@ func New(ctx context.Context, o Options) (*Configd, error) {
 	// everything else is shared, as it was before the restart.
 	if c.candidate, err = tree.ApplyChunks(c.committed, delta); err != nil {
 		return nil, fmt.Errorf("configd: candidate configuration: %w", err)
+	}
+	if err := c.loadConflicts(); err != nil {
+		return nil, fmt.Errorf("configd: %w", err)
 	}
 	if err := c.restorePending(ctx); err != nil {
 		return nil, err

@@ -50,6 +50,7 @@ func (d Diagnostic) Format() string {
 type CommitError struct {
 	Diagnostics []Diagnostic
 	Cause       error // a subscriber or store failure without a path
+	Kind        error // the sentinel it wraps; nil means ErrInvalid
 }
 
 func (e *CommitError) Error() string {
@@ -64,8 +65,13 @@ func (e *CommitError) Error() string {
 	return b.String()
 }
 
-// Unwrap makes errors.Is(err, ErrInvalid) hold.
-func (e *CommitError) Unwrap() error { return ErrInvalid }
+// Unwrap makes errors.Is(err, ErrInvalid) hold (or Kind's sentinel).
+func (e *CommitError) Unwrap() error {
+	if e.Kind != nil {
+		return e.Kind
+	}
+	return ErrInvalid
+}
 
 // PathDiagnostic lets a subscriber fail validation with a Junos-style path.
 func PathDiagnostic(p tree.Path, statement, format string, args ...any) error {

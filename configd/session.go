@@ -121,8 +121,11 @@ func (s *Session) Close() {
 	if c.exclusive == s {
 		c.exclusive = nil
 		if !tree.Equal(c.candidate, c.committed) {
-			c.candidate = c.committed
+			c.candidate, c.conflicts = c.committed, nil
 			if err := c.store.ClearCandidate(); err != nil {
+				c.log.Error("discarding exclusive changes", "err", err)
+			}
+			if err := c.store.PutState(stateConflicts, nil); err != nil {
 				c.log.Error("discarding exclusive changes", "err", err)
 			}
 		}
@@ -169,7 +172,13 @@ func (s *Session) Modified() bool {
 // Edit runs fn against an Editor on this session's candidate and publishes
 // the result; the shared candidate is persisted. If fn fails nothing
 // changes.
-func (s *Session) Edit(fn func(e *tree.Editor) error) error {
+func (s *Session) Edit(fn func(e *tree.Editor) error) error { return s.editTouching(nil, fn) }
+
+// editTouching is Edit for a command that names the statements it addresses
+// (touched): editing a statement in conflict (rebase.go) resolves the
+// conflict even when the edit changes nothing, and deleting one the
+// candidate already deletes confirms that deletion.
+func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) error) error {
 	c := s.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -180,6 +189,10 @@ func (s *Session) Edit(fn func(e *tree.Editor) error) error {
 	e := tree.NewEditor(prev)
 	if err := fn(e); err != nil {
 		if errors.Is(err, tree.ErrNotFound) {
+			if s.mode != Private && c.resolveLocked(prev, prev, touched...) {
+				c.saveConflictsLocked()
+				return nil
+			}
 			return fmt.Errorf("statement not found: %w", ErrNotFound)
 		}
 		return err
@@ -193,12 +206,37 @@ func (s *Session) Edit(fn func(e *tree.Editor) error) error {
 		return err
 	}
 	c.candidate = next
+	if c.resolveLocked(prev, next, touched...) {
+		c.saveConflictsLocked()
+	}
 	return nil
+}
+
+// Conflicts returns the statements of this session's candidate that a
+// commit from outside it changed after they were edited here (rebase.go):
+// `commit` refuses until each is edited again. Private sessions report
+// theirs at commit instead, and have none here.
+func (s *Session) Conflicts() []Conflict {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	if s.mode == Private {
+		return nil
+	}
+	return append([]Conflict(nil), s.c.conflicts...)
+}
+
+// saveConflictsLocked persists the conflict list after an edit resolved
+// some. A failure only logs: the list in memory is the truth until the
+// next commit rewrites it.
+func (c *Configd) saveConflictsLocked() {
+	if err := c.store.PutState(stateConflicts, marshalConflicts(c.conflicts)); err != nil {
+		c.log.Error("saving candidate conflicts", "err", err)
+	}
 }
 
 // Set applies `set` of each path.
 func (s *Session) Set(paths ...tree.Path) error {
-	return s.Edit(func(e *tree.Editor) error {
+	return s.editTouching(paths, func(e *tree.Editor) error {
 		for _, p := range paths {
 			if err := e.Set(p); err != nil {
 				return err
@@ -210,17 +248,17 @@ func (s *Session) Set(paths ...tree.Path) error {
 
 // Delete applies `delete`.
 func (s *Session) Delete(p tree.Path) error {
-	return s.Edit(func(e *tree.Editor) error { return e.Delete(p) })
+	return s.editTouching([]tree.Path{p}, func(e *tree.Editor) error { return e.Delete(p) })
 }
 
 // SetActive applies `activate` (active true) or `deactivate`.
 func (s *Session) SetActive(p tree.Path, active bool) error {
-	return s.Edit(func(e *tree.Editor) error { return e.SetInactive(p, !active) })
+	return s.editTouching([]tree.Path{p}, func(e *tree.Editor) error { return e.SetInactive(p, !active) })
 }
 
 // Annotate applies `annotate` ("" removes the comment).
 func (s *Session) Annotate(p tree.Path, comment string) error {
-	return s.Edit(func(e *tree.Editor) error { return e.Annotate(p, comment) })
+	return s.editTouching([]tree.Path{p}, func(e *tree.Editor) error { return e.Annotate(p, comment) })
 }
 
 // Rename applies `rename … to …`.

@@ -50,6 +50,17 @@ func (s *Store) Committed() (map[string][]byte, RevisionMeta, error) {
 // meta.Time is stored as given (the caller owns the clock). Commit keeps no
 // reference to delta or state after it returns.
 func (s *Store) Commit(delta Delta, meta RevisionMeta, state map[string][]byte) (uint64, error) {
+	return s.CommitKeepingCandidate(delta, meta, state, nil)
+}
+
+// CommitKeepingCandidate is Commit for a commit that is not of the shared
+// candidate (a private session's, an automatic rollback): in the same
+// transaction the candidate becomes candidate, its delta against the new
+// committed configuration, instead of empty.
+func (s *Store) CommitKeepingCandidate(delta Delta, meta RevisionMeta, state map[string][]byte, candidate Delta) (uint64, error) {
+	if err := checkKeys("chunk", candidate); err != nil {
+		return 0, fmt.Errorf("db: commit: candidate: %w", err)
+	}
 	if err := checkKeys("chunk", delta); err != nil {
 		return 0, fmt.Errorf("db: commit: %w", err)
 	}
@@ -59,8 +70,22 @@ func (s *Store) Commit(delta Delta, meta RevisionMeta, state map[string][]byte) 
 	var seq uint64
 	err := s.update("commit", func(tx *bolt.Tx) error {
 		var err error
-		seq, err = commitTx(tx, delta, meta, state)
-		return err
+		if seq, err = commitTx(tx, delta, meta, state); err != nil {
+			return err
+		}
+		if len(candidate) == 0 {
+			return nil
+		}
+		cand, err := bucket(tx, bucketCandidate)
+		if err != nil {
+			return err
+		}
+		for _, k := range sortedKeys(candidate) {
+			if err := cand.Put([]byte(k), encodeCandidate(candidate[k])); err != nil {
+				return fmt.Errorf("candidate chunk %q: %w", k, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, err

@@ -240,6 +240,9 @@ func opGetConfiguration(_ context.Context, s *Session, op *Node, b *strings.Buil
 			return err
 		}
 		out := buf.String()
+		if store == "candidate" {
+			out = s.conflictWarning() + out
+		}
 		if out == "" {
 			out = "\n"
 		}
@@ -294,4 +297,13 @@ func opGetRollback(_ context.Context, s *Session, op *Node, b *strings.Builder) 
 	}
 	b.WriteString("</rollback-information>\n")
 	return nil
+}
+
+// conflictWarning is the warning `show | compare` prints when the shared
+// candidate holds statements another commit changed since they were
+// edited ("" otherwise, and for a private candidate).
+func (s *Session) conflictWarning() string {
+	var w string
+	_ = s.readConfig(func(c *configd.Session) error { w = configd.ConflictWarning(c.Conflicts()); return nil })
+	return w
 }
