@@ -50,7 +50,11 @@ func (cf Conflict) Statement() string {
 func replay(base, edited, onto *tree.Node, keep bool) (*tree.Node, []tree.Path, error) {
 	e := tree.NewEditor(onto)
 	var conflicts []tree.Path
+	var changes []tree.Change
 	for _, ch := range tree.Diff(base, edited) {
+		changes = splitAddition(changes, base, onto, ch)
+	}
+	for _, ch := range changes {
 		if conflicting(base, onto, ch) {
 			conflicts = append(conflicts, ch.Path)
 			if !keep {
@@ -62,6 +66,24 @@ func replay(base, edited, onto *tree.Node, keep bool) (*tree.Node, []tree.Path, 
 		}
 	}
 	return e.Freeze(), conflicts, nil
+}
+
+// splitAddition appends ch to out, or, when ch adds a container or list
+// entry that onto added too (two users each adding the first application
+// under a new `applications`), the additions of its children one by one,
+// so that only statements both added conflict.
+func splitAddition(out []tree.Change, base, onto *tree.Node, ch tree.Change) []tree.Change {
+	if ch.Old != nil || ch.New == nil || ch.Moved || len(ch.New.Kids) == 0 || base.Get(ch.Path) != nil {
+		return append(out, ch)
+	}
+	o := onto.Get(ch.Path)
+	if o == nil || len(o.Kids) == 0 || ownDiffers(ch.New, o) {
+		return append(out, ch)
+	}
+	for _, k := range ch.New.Kids {
+		out = splitAddition(out, base, onto, tree.Change{Path: ch.Path.Append(k.Step()), New: k})
+	}
+	return out
 }
 
 // conflicting reports whether onto changed the statement of ch (or took

@@ -175,3 +175,23 @@ func TestConfirmedRollbackKeepsSharedEdits(t *testing.T) {
 		t.Fatalf("candidate host-name %q, want base", got)
 	}
 }
+
+// Two sessions each adding the first entry under a new container do not
+// conflict: only statements both added would.
+func TestFirstEntriesUnderANewContainerMerge(t *testing.T) {
+	h := newHarness(t)
+	h.baseCommitted()
+	b := h.session(configd.Private)
+	a := h.session(configd.Shared)
+	set(t, a, h.c, "applications application from-a protocol udp")
+	set(t, b, h.c, "applications application from-b protocol tcp")
+	commit(t, b, configd.CommitOptions{})
+	if cfs := a.Conflicts(); len(cfs) != 0 {
+		t.Fatalf("conflicts: %+v", a.Conflicts())
+	}
+	commit(t, a, configd.CommitOptions{})
+	apps := h.c.Committed().ChildNamed("applications", "")
+	if apps.ChildNamed("application", "from-a") == nil || apps.ChildNamed("application", "from-b") == nil {
+		t.Fatalf("committed applications lack an entry")
+	}
+}
