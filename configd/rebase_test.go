@@ -195,3 +195,19 @@ func TestFirstEntriesUnderANewContainerMerge(t *testing.T) {
 		t.Fatalf("committed applications lack an entry")
 	}
 }
+
+// configure exclusive discards the candidate's changes on exit, so it does
+// not start over another user's uncommitted edits.
+func TestExclusiveRefusesAModifiedCandidate(t *testing.T) {
+	h := newHarness(t)
+	h.baseCommitted()
+	a := h.session(configd.Shared)
+	set(t, a, h.c, "system domain-name a.example")
+	a.Close() // left uncommitted, as Junos keeps it
+	if _, err := h.c.Open("bob", "cli", configd.Exclusive); !errors.Is(err, configd.ErrLocked) {
+		t.Fatalf("configure exclusive over uncommitted changes: got %v, want ErrLocked", err)
+	}
+	if !h.c.Modified() {
+		t.Fatalf("the uncommitted edit is gone")
+	}
+}

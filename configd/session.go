@@ -69,7 +69,7 @@ func (s *Session) SetEdit(edit string) {
 
 // Open starts a configuration session. Private sessions need an unmodified
 // shared candidate (as in Junos); an exclusive session needs nobody else to
-// hold the lock and nobody else to have uncommitted shared changes.
+// hold the lock and an unmodified shared candidate.
 func (c *Configd) Open(user, client string, mode Mode) (*Session, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -82,12 +82,16 @@ func (c *Configd) Open(user, client string, mode Mode) (*Session, error) {
 			return nil, fmt.Errorf("shared configuration database modified; use 'configure' or commit first: %w", ErrConflict)
 		}
 	case Exclusive:
+		// Leaving configure exclusive discards the candidate's changes, so
+		// it may only start from an unmodified one: otherwise it would
+		// discard other users' uncommitted edits.
 		if !tree.Equal(c.candidate, c.committed) {
 			for _, o := range c.sessions {
 				if o.mode == Shared {
 					return nil, fmt.Errorf("configuration database modified by %s: %w", o.user, ErrLocked)
 				}
 			}
+			return nil, fmt.Errorf("configuration database modified; use 'configure' to commit or roll back the uncommitted changes first: %w", ErrLocked)
 		}
 	}
 	c.nextID++
