@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/compose"
 )
 
 // Two users at the CLI: B commits from configure private while A has a
@@ -15,7 +15,7 @@ import (
 func TestPrivateCommitUnderASharedEditor(t *testing.T) {
 	n, _ := startNode(t)
 	dial := func() *cli.Client {
-		c, err := cli.DialSocket(context.Background(), node.SocketPath(n.Opts.DataDir), "cli")
+		c, err := cli.DialSocket(context.Background(), compose.SocketPath(n.Opts.DataDir), "cli")
 		if err != nil {
 			t.Fatal(err)
 		}

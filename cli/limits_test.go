@@ -14,14 +14,14 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/ipc"
-	"github.com/gnos/gnos/internal/node"
 )
 
-func dialCLI(t *testing.T, n *node.Node) (*cli.Client, error) {
+func dialCLI(t *testing.T, n *compose.Node) (*cli.Client, error) {
 	t.Helper()
-	c, err := cli.DialSocket(context.Background(), node.SocketPath(n.Opts.DataDir), "cli")
+	c, err := cli.DialSocket(context.Background(), compose.SocketPath(n.Opts.DataDir), "cli")
 	if err == nil {
 		t.Cleanup(func() { c.Close() })
 	}

@@ -11,15 +11,15 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/internal/node"
 	_ "github.com/gnos/gnos/pic/plugins/all"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // startNode boots a node on a temporary directory with a fake clock.
-func startNode(t testing.TB) (*node.Node, *clock.Fake) {
+func startNode(t testing.TB) (*compose.Node, *clock.Fake) {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 	dir, err := os.MkdirTemp("", "gnos-cli-")
@@ -27,7 +27,7 @@ func startNode(t testing.TB) (*node.Node, *clock.Fake) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	n, err := node.Start(context.Background(), node.Options{DataDir: dir, Clock: clk, NoSync: true})
+	n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, Clock: clk, NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,9 +37,9 @@ func startNode(t testing.TB) (*node.Node, *clock.Fake) {
 
 // script runs lines through the same socket and front end as `gnos cli`
 // with stdin not a terminal, echoing each line after its prompt.
-func script(t *testing.T, n *node.Node, lines string) (string, bool) {
+func script(t *testing.T, n *compose.Node, lines string) (string, bool) {
 	t.Helper()
-	c, err := cli.DialSocket(context.Background(), node.SocketPath(n.Opts.DataDir), "cli")
+	c, err := cli.DialSocket(context.Background(), compose.SocketPath(n.Opts.DataDir), "cli")
 	if err != nil {
 		t.Fatal(err)
 	}

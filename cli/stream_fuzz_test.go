@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/ipc"
-	"github.com/gnos/gnos/internal/node"
 )
 
 func FuzzCLIStream(f *testing.F) {
@@ -31,7 +31,7 @@ func FuzzCLIStream(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	n, _ := startNode(f)
-	sock := node.SocketPath(n.Opts.DataDir)
+	sock := compose.SocketPath(n.Opts.DataDir)
 	f.Fuzz(func(t *testing.T, stream []byte) {
 		cc, err := ipc.DialUnix(sock)
 		if err != nil {

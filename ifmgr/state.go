@@ -8,7 +8,7 @@ import (
 )
 
 // LinkState is a Linux link as `show interfaces` reports it. Its fields
-// are cli.LinkState's, in the same order: internal/node converts one to
+// are cli.LinkState's, in the same order: compose converts one to
 // the other (cli does not import ifmgr, nor ifmgr cli).
 type LinkState struct {
 	Linux     string

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/lab"
 	"github.com/gnos/gnos/lab/labtest"
 	"github.com/gnos/gnos/pic"
@@ -21,7 +21,7 @@ import (
 type router struct {
 	t   testing.TB
 	lab *lab.Lab
-	n   *node.Node
+	n   *compose.Node
 	c   *cli.Client
 }
 
@@ -33,14 +33,14 @@ func startLab(t testing.TB, name string) *router {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ns.Close() })
-	n, err := node.Start(context.Background(), node.Options{DataDir: t.TempDir(), NoSync: true,
+	n, err := compose.Start(context.Background(), compose.Options{DataDir: t.TempDir(), NoSync: true,
 		Log:         slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		NetconfAddr: "127.0.0.1:0", Live: &node.Live{NetNS: ns}})
+		NetconfAddr: "127.0.0.1:0", Live: &compose.Live{NetNS: ns}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { n.Close() })
-	c, err := cli.DialSocket(context.Background(), node.SocketPath(n.Opts.DataDir), "cli")
+	c, err := cli.DialSocket(context.Background(), compose.SocketPath(n.Opts.DataDir), "cli")
 	if err != nil {
 		t.Fatal(err)
 	}

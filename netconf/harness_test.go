@@ -12,9 +12,9 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/netconf"
 	"github.com/gnos/gnos/netconf/crypt"
 )
@@ -28,7 +28,7 @@ var accounts = []struct{ user, class, password string }{
 
 // startNode boots a node on a temporary directory with a fake clock, its
 // SSH server on an ephemeral port, and the test accounts committed.
-func startNode(t testing.TB) (*node.Node, *clock.Fake) {
+func startNode(t testing.TB) (*compose.Node, *clock.Fake) {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 	dir, err := os.MkdirTemp("", "gnos-netconf-")
@@ -36,7 +36,7 @@ func startNode(t testing.TB) (*node.Node, *clock.Fake) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	n, err := node.Start(context.Background(), node.Options{DataDir: dir, Clock: clk, NoSync: true, NetconfAddr: "127.0.0.1:0",
+	n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, Clock: clk, NoSync: true, NetconfAddr: "127.0.0.1:0",
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func password(user string) string {
 }
 
 // dialSSH logs in with a password.
-func dialSSH(t testing.TB, n *node.Node, user, pw string) (*ssh.Client, error) {
+func dialSSH(t testing.TB, n *compose.Node, user, pw string) (*ssh.Client, error) {
 	t.Helper()
 	return ssh.Dial("tcp", n.Netconf.Addr().String(), &ssh.ClientConfig{
 		User: user, Auth: []ssh.AuthMethod{ssh.Password(pw)},
@@ -97,7 +97,7 @@ type client struct {
 }
 
 // dial opens a NETCONF session as user; base11 offers base:1.1 framing.
-func dial(t testing.TB, n *node.Node, user string, base11 bool) *client {
+func dial(t testing.TB, n *compose.Node, user string, base11 bool) *client {
 	t.Helper()
 	sc, err := dialSSH(t, n, user, password(user))
 	if err != nil {

@@ -32,7 +32,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/testconfig"
 	"github.com/gnos/gnos/netconf"
 )
@@ -116,7 +116,7 @@ func TestConcurrentLoad(t *testing.T) {
 	}
 	clis := make([]*cli.Client, cliSessions)
 	for i := range clis {
-		c, err := cli.DialSocket(context.Background(), node.SocketPath(n.Opts.DataDir), "cli")
+		c, err := cli.DialSocket(context.Background(), compose.SocketPath(n.Opts.DataDir), "cli")
 		if err != nil {
 			t.Fatal(err)
 		}

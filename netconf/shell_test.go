@@ -12,8 +12,8 @@ import (
 	"golang.org/x/crypto/ssh"
 	"google.golang.org/grpc"
 
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/ipc"
-	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/internal/ptytest"
 	"github.com/gnos/gnos/netconf"
 )
@@ -56,7 +56,7 @@ func waitFor(t *testing.T, out *syncBuffer, want string) {
 	}
 }
 
-func shell(t *testing.T, n *node.Node, user string) (io.Writer, *syncBuffer) {
+func shell(t *testing.T, n *compose.Node, user string) (io.Writer, *syncBuffer) {
 	t.Helper()
 	sc, err := dialSSH(t, n, user, password(user))
 	if err != nil {
@@ -125,7 +125,7 @@ func TestShellExec(t *testing.T) {
 // of `gnos netconf`.
 func TestLocalNETCONF(t *testing.T) {
 	n, _ := startNode(t)
-	cc, err := ipc.DialUnix(node.SocketPath(n.Opts.DataDir))
+	cc, err := ipc.DialUnix(compose.SocketPath(n.Opts.DataDir))
 	if err != nil {
 		t.Fatal(err)
 	}

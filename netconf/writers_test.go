@@ -35,9 +35,9 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
-	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/internal/testconfig"
 )
 
@@ -102,7 +102,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 				c := dial(t, n, "admin", i%2 == 0)
 				run = append(run, func() { netconfWriter(c, w, rng, end) })
 			} else {
-				c, err := cli.DialSocket(context.Background(), node.SocketPath(n.Opts.DataDir), "cli")
+				c, err := cli.DialSocket(context.Background(), compose.SocketPath(n.Opts.DataDir), "cli")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -199,7 +199,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 	}
 }
 
-func lastSeq(t *testing.T, n *node.Node) uint64 {
+func lastSeq(t *testing.T, n *compose.Node) uint64 {
 	t.Helper()
 	h, err := n.Configd.History()
 	if err != nil || len(h) == 0 {

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/internal/testconfig"
 	"github.com/gnos/gnos/pic"
 )
@@ -25,7 +25,7 @@ var slot00 = pic.Slot{FPC: 0, PIC: 0}
 type harness struct {
 	log *logBuffer
 	t   testing.TB
-	n   *node.Node
+	n   *compose.Node
 	clk *clock.Fake
 	s   *configd.Session
 }
@@ -39,7 +39,7 @@ func start(t testing.TB) *harness {
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 	log := &logBuffer{}
-	n, err := node.Start(context.Background(), node.Options{DataDir: dir, Clock: clk, NoSync: true,
+	n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, Clock: clk, NoSync: true,
 		Log: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func (h *harness) picd() *pic.Daemon {
 // cli runs operational commands through the management socket.
 func (h *harness) cli(lines ...string) string {
 	h.t.Helper()
-	c, err := cli.DialSocket(context.Background(), node.SocketPath(h.n.Opts.DataDir), "cli")
+	c, err := cli.DialSocket(context.Background(), compose.SocketPath(h.n.Opts.DataDir), "cli")
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/internal/node"
 )
 
 // TestIDsStableAcrossRestart: a restarted servicesd gives every
@@ -21,15 +21,15 @@ import (
 func TestIDsStableAcrossRestart(t *testing.T) {
 	dir := t.TempDir()
 	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
-	boot := func() *node.Node {
-		n, err := node.Start(context.Background(), node.Options{DataDir: dir, Clock: clk, NoSync: true,
+	boot := func() *compose.Node {
+		n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, Clock: clk, NoSync: true,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return n
 	}
-	commit := func(n *node.Node, lines ...string) {
+	commit := func(n *compose.Node, lines ...string) {
 		t.Helper()
 		s, err := n.Configd.Open("root", "test", configd.Shared)
 		if err != nil {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/cli/term"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/internal/ptytest"
 	_ "github.com/gnos/gnos/pic/plugins/all"
 )
@@ -21,7 +21,7 @@ import (
 // TestMain lets the test binary act as `gnos cli` on a terminal.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("GNOS_TERM_CLIENT"); dir != "" {
-		c, err := cli.DialSocket(context.Background(), node.SocketPath(dir), "cli")
+		c, err := cli.DialSocket(context.Background(), compose.SocketPath(dir), "cli")
 		if err != nil {
 			fmt.Println(err)
 			os.Exit(1)
@@ -68,7 +68,7 @@ func (ty typist) line(text, want string) {
 func startTerminal(t *testing.T, rows, cols int) *ptytest.Term {
 	t.Helper()
 	dir := t.TempDir()
-	n, err := node.Start(context.Background(), node.Options{DataDir: dir, NoSync: true,
+	n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, NoSync: true,
 		Clock: clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))})
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gnos/gnos/internal/bench"
+	"github.com/gnos/gnos/cmd/gnos-bench/bench"
 )
 
 // machine describes this machine from /proc, go and git.

@@ -2,13 +2,13 @@
 // of SPEC.md and writes docs/performance.md's generated section and the
 // plots under docs/perf/.
 //
-// It runs the suites of internal/bench (each `go test -run '^$' -bench P
+// It runs the suites of cmd/gnos-bench/bench (each `go test -run '^$' -bench P
 // -benchtime Nx -count N -benchmem PKG`, raw output kept in
 // docs/bench-out/), times start-up itself (bin/gnos daemon on a temporary
 // data directory, empty and with the performance configuration committed,
 // until `gnos cli -c 'show version'` answers), runs the live forwarding
 // benchmark (gnos beside nftables) when a `func BenchmarkLive` exists in
-// the tree, and hands the results to internal/bench for the table, the
+// the tree, and hands the results to cmd/gnos-bench/bench for the table, the
 // ratios and the plots. Fixed -benchtime counts keep expensive set-ups
 // (the 10,000-service-set configuration, a million sessions) to a few per
 // run, so a full run fits in about 15 minutes on two cores.
@@ -33,7 +33,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gnos/gnos/internal/bench"
+	"github.com/gnos/gnos/cmd/gnos-bench/bench"
 )
 
 type options struct {

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gnos/gnos/internal/bench"
+	"github.com/gnos/gnos/cmd/gnos-bench/bench"
 	"github.com/gnos/gnos/internal/testconfig"
 )
 

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/internal/node"
 )
 
 // TestMain lets the test binary act as `gnos daemon` for the crash test.
@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 		if d, err := time.ParseDuration(os.Getenv("GNOS_CRASH_CLOCK_OFFSET")); err == nil {
 			clk = offsetClock{d}
 		}
-		n, err := node.Start(context.Background(), node.Options{DataDir: dir, Clock: clk})
+		n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, Clock: clk})
 		if err != nil {
 			fmt.Println("error:", err)
 			os.Exit(1)
@@ -100,7 +100,7 @@ func TestCrashDuringCommits(t *testing.T) {
 // committedHost asks the running daemon for its committed host-name.
 func committedHost(t *testing.T, dir string) string {
 	t.Helper()
-	c, err := cli.DialSocket(context.Background(), node.SocketPath(dir), "cli")
+	c, err := cli.DialSocket(context.Background(), compose.SocketPath(dir), "cli")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func commitLoop(dir string, n, acked int) int {
 // n+1, …, sets lines(N) and commits, until the daemon dies or stop is
 // closed (nil: never); it returns the last acknowledged N.
 func commitUntilDead(dir, client string, n, acked int, stop <-chan struct{}, lines func(n int) []string) int {
-	c, err := cli.DialSocket(context.Background(), node.SocketPath(dir), client)
+	c, err := cli.DialSocket(context.Background(), compose.SocketPath(dir), client)
 	if err != nil {
 		return acked
 	}
@@ -166,12 +166,12 @@ func TestRelativeDataDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.Chdir(wd)
-	n, err := node.Start(context.Background(), node.Options{DataDir: "rel-data", NoSync: true})
+	n, err := compose.Start(context.Background(), compose.Options{DataDir: "rel-data", NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer n.Close()
-	c, err := cli.DialSocket(context.Background(), node.SocketPath("rel-data"), "cli")
+	c, err := cli.DialSocket(context.Background(), compose.SocketPath("rel-data"), "cli")
 	if err != nil {
 		t.Fatalf("dial with a relative data directory: %v", err)
 	}

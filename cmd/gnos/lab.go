@@ -11,15 +11,15 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/lab"
 )
 
 // nodeOptions are the options of `gnos run` and `gnos daemon`.
-func nodeOptions(data string, live bool) node.Options {
-	o := node.Options{DataDir: data}
+func nodeOptions(data string, live bool) compose.Options {
+	o := compose.Options{DataDir: data}
 	if live {
-		o.Live = &node.Live{} // the namespace gnos runs in
+		o.Live = &compose.Live{} // the namespace gnos runs in
 	}
 	return o
 }
@@ -104,7 +104,7 @@ func labStart(ctx context.Context, l *lab.Lab, data, pidFile string) error {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	sock := node.SocketPath(data)
+	sock := compose.SocketPath(data)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	deadline := time.After(15 * time.Second)

@@ -9,8 +9,8 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/ipc"
-	"github.com/gnos/gnos/internal/node"
 	"github.com/gnos/gnos/netconf"
 )
 
@@ -19,7 +19,7 @@ import (
 // through the management socket, and the session runs as the user who
 // owns it.
 func netconfStdio(ctx context.Context, data string) error {
-	cc, err := ipc.DialUnix(node.SocketPath(data))
+	cc, err := ipc.DialUnix(compose.SocketPath(data))
 	if err != nil {
 		return err
 	}

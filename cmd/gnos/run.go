@@ -8,13 +8,13 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/cli/term"
-	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/compose"
 )
 
 // run starts every daemon in this process and attaches the CLI through
 // the management socket, exactly as `gnos cli` would.
 func run(ctx context.Context, data string, live bool) (int, error) {
-	n, err := node.Start(ctx, nodeOptions(data, live))
+	n, err := compose.Start(ctx, nodeOptions(data, live))
 	if err != nil {
 		return 1, err
 	}
@@ -38,12 +38,12 @@ func configdCmd(ctx context.Context, data string, live bool) error {
 
 // serve runs a node until interrupted, once started saying what runs
 // (tests wait for it) and where its management socket is.
-func serve(ctx context.Context, o node.Options, running string) error {
-	n, err := node.Start(ctx, o)
+func serve(ctx context.Context, o compose.Options, running string) error {
+	n, err := compose.Start(ctx, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "gnos: %s; management socket %s\n", running, node.SocketPath(o.DataDir))
+	fmt.Fprintf(os.Stderr, "gnos: %s; management socket %s\n", running, compose.SocketPath(o.DataDir))
 	<-ctx.Done()
 	return n.Close()
 }
@@ -51,7 +51,7 @@ func serve(ctx context.Context, o node.Options, running string) error {
 // client runs a CLI front end against the daemon's socket: one command
 // (-c), a script (stdin not a terminal) or the interactive terminal.
 func client(ctx context.Context, data, command string, echo bool) (int, error) {
-	c, err := cli.DialSocket(ctx, node.SocketPath(data), "cli")
+	c, err := cli.DialSocket(ctx, compose.SocketPath(data), "cli")
 	if err != nil {
 		return 1, err
 	}

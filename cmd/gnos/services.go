@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/pic"
 	_ "github.com/gnos/gnos/pic/plugins/all" // the plugins a picd can load
 	"github.com/gnos/gnos/servicesd"
@@ -23,10 +23,10 @@ func picd(ctx context.Context, data string, fpc, picSlot int, live bool) error {
 	slot := pic.Slot{FPC: fpc, PIC: picSlot}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	o := pic.Options{Slot: slot, Log: log,
-		Dial: node.DialServicesd(data)}
+		Dial: compose.DialServicesd(data)}
 	if live { // attach to the service interfaces of this namespace
 		var err error
-		if o.Live, err = node.HostNet(data); err != nil {
+		if o.Live, err = compose.HostNet(data); err != nil {
 			return err
 		}
 	}
@@ -49,12 +49,12 @@ func servicesdCmd(ctx context.Context, data string, live bool) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	o := nodeOptions(data, live)
 	o.Log = log
-	sv, err := node.StartServices(ctx, o)
+	sv, err := compose.StartServices(ctx, o)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "gnos: servicesd (pid %d) serving %s, subscribing to configd at %s\n", os.Getpid(),
-		servicesd.SocketPath(data), node.SocketPath(data))
+		servicesd.SocketPath(data), compose.SocketPath(data))
 	<-ctx.Done()
 	return sv.Close()
 }

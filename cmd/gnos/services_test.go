@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/compose"
 )
 
 // buildGnos builds the gnos binary into a temporary directory.
@@ -63,7 +63,7 @@ type cliConn struct {
 }
 
 func dialCLI(t *testing.T, dir string) *cliConn {
-	c, err := cli.DialSocket(context.Background(), node.SocketPath(dir), "cli")
+	c, err := cli.DialSocket(context.Background(), compose.SocketPath(dir), "cli")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,12 @@
-// Package node assembles a gnos system from its daemons: the store,
-// configd, the CLI engine behind the management socket, and (as they
-// arrive) servicesd, the PIC daemons and the NETCONF server. `gnos run` and
+// Package compose is gnos' composition root: the one package that knows
+// every component and wires them into a running system — the store,
+// configd, the CLI engine behind the management socket, servicesd, the PIC
+// daemons, the interface manager and the NETCONF server. Nothing imports
+// it but the commands (cmd/gnos) and integration tests; the components it
+// composes never import each other through it. `gnos run` and
 // `gnos daemon` start one; integration tests start one on a temporary
 // directory with a fake clock, which makes it the in-process harness.
-package node
+package compose
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package node_test
+package compose_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/internal/node"
+	"github.com/gnos/gnos/compose"
 )
 
 const apartConf = `
@@ -25,7 +25,7 @@ set services service-set ss1 interface-service service-interface ms-0/0/0
 // exec runs CLI lines through the management socket, as `gnos cli` does.
 func exec(t *testing.T, dir string, lines ...string) string {
 	t.Helper()
-	c, err := cli.DialSocket(context.Background(), node.SocketPath(dir), "cli")
+	c, err := cli.DialSocket(context.Background(), compose.SocketPath(dir), "cli")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,14 +58,14 @@ func poll(t *testing.T, what string, cond func() bool) {
 func TestServicesApart(t *testing.T) {
 	dir := t.TempDir()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	n, err := node.Start(context.Background(), node.Options{DataDir: dir, NoSync: true, Log: log, ServicesApart: true,
+	n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, NoSync: true, Log: log, ServicesApart: true,
 		NetconfAddr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer n.Close()
-	start := func() *node.Services {
-		sv, err := node.StartServices(context.Background(), node.Options{DataDir: dir, NoSync: true, Log: log})
+	start := func() *compose.Services {
+		sv, err := compose.StartServices(context.Background(), compose.Options{DataDir: dir, NoSync: true, Log: log})
 		if err != nil {
 			t.Fatal(err)
 		}
