@@ -42,11 +42,15 @@ type Config struct {
 	// NETCONF and the CLI whatever `system services` says (tests and
 	// unprivileged runs: "127.0.0.1:0" for an ephemeral port).
 	Addr string
-	// LoginFailures failed logins from one address within LoginWindow
-	// block further attempts from it until the window passes (defaults
-	// 5 and one minute).
-	LoginFailures int
-	LoginWindow   time.Duration
+	// LoginDelay is the wait before answering a failed password; it
+	// doubles with each recent failure of the same user from the same
+	// address, up to LoginMaxDelay (defaults 250 ms and 8 s). A correct
+	// password is never delayed nor refused (throttle.go).
+	LoginDelay, LoginMaxDelay time.Duration
+	// MaxUnauthenticated bounds the connections one address may hold
+	// open before authenticating (default 100, where sshd's default
+	// MaxStartups 10:30:100 refuses every new one).
+	MaxUnauthenticated int
 }
 
 // HostKeyFile is the SSH host key's file name in the data directory.
@@ -65,7 +69,8 @@ type Server struct {
 	log     *slog.Logger
 	clock   clock.Clock
 	ssh     *ssh.ServerConfig
-	limit   *limiter
+	throttle *throttle
+	quit     chan struct{} // closed by Close: ends login delays
 	started time.Time
 	serial  string
 
@@ -102,11 +107,14 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxSessionsPerUser <= 0 {
 		cfg.MaxSessionsPerUser = 256
 	}
-	if cfg.LoginFailures <= 0 {
-		cfg.LoginFailures = 5
+	if cfg.LoginDelay <= 0 {
+		cfg.LoginDelay = 250 * time.Millisecond
 	}
-	if cfg.LoginWindow <= 0 {
-		cfg.LoginWindow = time.Minute
+	if cfg.LoginMaxDelay < cfg.LoginDelay {
+		cfg.LoginMaxDelay = max(8*time.Second, cfg.LoginDelay)
+	}
+	if cfg.MaxUnauthenticated <= 0 {
+		cfg.MaxUnauthenticated = 100
 	}
 	key, err := hostKey(cfg.DataDir)
 	if err != nil {
@@ -115,10 +123,12 @@ func New(cfg Config) (*Server, error) {
 	sum := sha256.Sum256(key.PublicKey().Marshal())
 	s := &Server{cfg: cfg, log: cfg.Log, clock: cfg.Clock, started: cfg.Clock.Now(),
 		serial:   "GN" + strings.ToUpper(hex.EncodeToString(sum[:5])),
-		limit:    newLimiter(cfg.Clock, cfg.LoginFailures, cfg.LoginWindow),
+		throttle: newThrottle(cfg.Clock, cfg.LoginDelay, cfg.LoginMaxDelay, cfg.MaxUnauthenticated),
+		quit:     make(chan struct{}),
 		sessions: map[int]*Session{}, perUser: map[string]int{},
 		listeners: map[int]*listener{}, conns: map[*ssh.ServerConn]struct{}{}}
 	s.ssh = &ssh.ServerConfig{
+		Config:            sshConfig(),
 		PasswordCallback:  s.checkPassword,
 		PublicKeyCallback: s.checkKey,
 		MaxAuthTries:      3,
@@ -193,6 +203,9 @@ func (s *Server) Addr() net.Addr {
 // Close stops listening, ends every session and connection, and waits.
 func (s *Server) Close() error {
 	s.mu.Lock()
+	if !s.closed {
+		close(s.quit)
+	}
 	s.closed = true
 	for p, l := range s.listeners {
 		l.ln.Close()

@@ -29,19 +29,17 @@ func (s *Server) accept(l *listener) {
 }
 
 // checkPassword authenticates against `system login user U
-// authentication encrypted-password`. Failures are logged and counted per
-// source address; an address over its limit is refused without checking.
+// authentication encrypted-password`. A failure is logged and answered
+// after the throttle's growing delay for that user and address; a correct
+// password is answered at once, whatever failed before.
 func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 	host := hostOf(c.RemoteAddr())
-	if s.limit.Blocked(host) {
-		s.log.Warn("netconf: login refused: too many failures", "user", c.User(), "from", host)
-		return nil, errAuth
-	}
 	cfg := s.cfg.Configd.Committed()
 	a, ok := LookupAccount(cfg, c.User())
 	if !ok || !a.CheckPassword(string(pw)) {
-		s.limit.Fail(host)
-		s.log.Warn("netconf: failed login", "user", c.User(), "from", host, "method", "password")
+		d := s.throttle.Fail(c.User(), host)
+		s.log.Warn("netconf: failed login", "user", c.User(), "from", host, "method", "password", "delay", d)
+		wait(s.clock, d, s.quit)
 		return nil, errAuth
 	}
 	return s.permit(a, host, "password")
@@ -51,9 +49,6 @@ func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions,
 // not the user's is not a failure (clients offer several keys).
 func (s *Server) checkKey(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 	host := hostOf(c.RemoteAddr())
-	if s.limit.Blocked(host) {
-		return nil, errAuth
-	}
 	a, ok := LookupAccount(s.cfg.Configd.Committed(), c.User())
 	if !ok || !a.HasKey(key) {
 		return nil, errAuth
@@ -65,7 +60,6 @@ func (s *Server) checkKey(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissio
 func (s *Server) permit(a *Account, host, method string) (*ssh.Permissions, error) {
 	lvl := ClassLevel(s.cfg.Configd.Committed(), a.Class)
 	if lvl == LevelNone {
-		s.limit.Fail(host)
 		s.log.Warn("netconf: login refused: class has no permissions", "user", a.Name, "class", a.Class, "from", host)
 		return nil, errAuth
 	}
@@ -76,8 +70,14 @@ func (s *Server) permit(a *Account, host, method string) (*ssh.Permissions, erro
 func (s *Server) serveConn(nc net.Conn, l *listener) {
 	defer s.wg.Done()
 	defer nc.Close()
+	host := hostOf(nc.RemoteAddr())
+	if !s.throttle.Admit(host) {
+		s.log.Warn("netconf: connection refused: too many unauthenticated connections", "from", host)
+		return
+	}
 	nc.SetDeadline(s.clockless().Add(handshakeTimeout))
 	sc, chans, reqs, err := ssh.NewServerConn(nc, s.ssh)
+	s.throttle.Release(host)
 	if err != nil {
 		s.log.Debug("netconf: ssh handshake", "from", nc.RemoteAddr().String(), "err", err)
 		return

@@ -38,6 +38,7 @@ type Fake struct {
 	mu     sync.Mutex // guards now and timers
 	now    time.Time
 	timers []*fakeTimer
+	added  *sync.Cond // broadcast on every AfterFunc (BlockUntil); on mu
 }
 
 type fakeTimer struct {
@@ -48,7 +49,11 @@ type fakeTimer struct {
 }
 
 // NewFake returns a fake clock set to t.
-func NewFake(t time.Time) *Fake { return &Fake{now: t} }
+func NewFake(t time.Time) *Fake {
+	c := &Fake{now: t}
+	c.added = sync.NewCond(&c.mu)
+	return c
+}
 
 // Now returns the fake time.
 func (c *Fake) Now() time.Time {
@@ -63,13 +68,45 @@ func (c *Fake) AfterFunc(d time.Duration, f func()) Timer {
 	defer c.mu.Unlock()
 	t := &fakeTimer{c: c, at: c.now.Add(d), f: f}
 	c.timers = append(c.timers, t)
+	c.added.Broadcast()
 	return t
+}
+
+// BlockUntil waits until at least n timers are pending: a test's way to
+// know that code under test has started waiting on the clock.
+func (c *Fake) BlockUntil(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for c.pendingLocked() < n {
+		c.added.Wait()
+	}
+}
+
+// Next returns how far the earliest pending timer is from now (false
+// when none is pending).
+func (c *Fake) Next() (time.Duration, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var first *fakeTimer
+	for _, t := range c.timers {
+		if !t.stopped && (first == nil || t.at.Before(first.at)) {
+			first = t
+		}
+	}
+	if first == nil {
+		return 0, false
+	}
+	return first.at.Sub(c.now), true
 }
 
 // Pending returns the number of timers not yet fired or stopped.
 func (c *Fake) Pending() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.pendingLocked()
+}
+
+func (c *Fake) pendingLocked() int {
 	n := 0
 	for _, t := range c.timers {
 		if !t.stopped {
