@@ -94,19 +94,19 @@ func (s *Store) CommitKeepingCandidate(delta Delta, meta RevisionMeta, state map
 }
 
 func commitTx(tx *bolt.Tx, delta Delta, meta RevisionMeta, state map[string][]byte) (uint64, error) {
-	committed, err := bucket(tx, bucketCommitted)
+	committed, err := summedBucket(tx, bucketCommitted, bucketCommittedSum)
 	if err != nil {
 		return 0, err
 	}
-	revs, err := bucket(tx, bucketRevisions)
+	revs, err := summedBucket(tx, bucketRevisions, bucketRevisionsSum)
 	if err != nil {
 		return 0, err
 	}
-	undo, err := bucket(tx, bucketUndo)
+	undo, err := summedBucket(tx, bucketUndo, bucketUndoSum)
 	if err != nil {
 		return 0, err
 	}
-	last, err := lastSeq(revs)
+	last, err := lastSeq(revs.Bucket)
 	if err != nil {
 		return 0, err
 	}
@@ -127,7 +127,7 @@ func commitTx(tx *bolt.Tx, delta Delta, meta RevisionMeta, state map[string][]by
 // addRevision stores the meta and undo record of revision meta.Seq, and
 // drops what no longer falls in rollback 0..49: it keeps the meta of
 // seq-49..seq and the undo records that rebuild them, seq-48..seq.
-func addRevision(revs, undo *bolt.Bucket, meta RevisionMeta, rec []byte) error {
+func addRevision(revs, undo *summed, meta RevisionMeta, rec []byte) error {
 	seq := meta.Seq
 	if err := revs.Put(u64Key(seq), encodeMeta(nil, meta)); err != nil {
 		return err
@@ -147,7 +147,7 @@ func addRevision(revs, undo *bolt.Bucket, meta RevisionMeta, rec []byte) error {
 
 // applyDelta writes delta to the committed bucket in key order and returns
 // the encoded reverse delta: the previous text of each chunk that changed.
-func applyDelta(committed *bolt.Bucket, delta Delta) ([]byte, error) {
+func applyDelta(committed *summed, delta Delta) ([]byte, error) {
 	type change struct {
 		k             string
 		key, val, old []byte
@@ -382,7 +382,7 @@ func decodeRevision(k, v []byte) (RevisionMeta, error) {
 // deleteUpTo deletes the entries of a sequence-keyed bucket that are more
 // than keep behind seq. Commit drops one per call; the loop also mends a
 // file that kept more.
-func deleteUpTo(b *bolt.Bucket, seq, keep uint64) error {
+func deleteUpTo(b *summed, seq, keep uint64) error {
 	if seq <= keep {
 		return nil
 	}

@@ -18,6 +18,7 @@ type migration struct {
 // shipped, because files in the field hold the versions they produced.
 var migrations = []migration{
 	{"create buckets", migrateCreateBuckets},
+	{"checksums", migrateChecksums},
 }
 
 // keySchema holds the schema version, 8 bytes big-endian, in bucketMeta.

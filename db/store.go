@@ -128,10 +128,12 @@ func Open(path string, opts Options) (*Store, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+	if fi, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
 		if err := create(path, opts); err != nil {
 			return nil, fmt.Errorf("db: create %s: %w", path, err)
 		}
+	} else if err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		return nil, fmt.Errorf("db: open %s: %w: %w", path, ErrCorrupt, errEmptyFile)
 	}
 	bdb, err := openBolt(path, timeout, opts.NoSync)
 	switch {
@@ -152,6 +154,10 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	if err := verify(bdb); err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("db: open %s: the store is damaged: %w", path, err)
 	}
 	removeStaleTemps(path)
 	return &Store{bolt: bdb, version: version}, nil
