@@ -9,24 +9,31 @@ import (
 )
 
 // Every value of the buckets that hold the configuration and its history
-// (committed chunks, revision metas, undo records) has a CRC-32C in a
-// sibling bucket under the same key, written in the same transaction.
+// (committed chunks, revision metas, undo records) has a CRC-32C in the
+// sums bucket, under its key prefixed with a byte naming the bucket,
+// written in the same transaction (one bucket for all three: a commit
+// dirties one more bucket's pages, not three).
 // bbolt checks its pages' structure but not the bytes of values, so
 // without these a flipped byte in a chunk's text would start as a quietly
 // different configuration; with them, Open refuses the store and names
 // the damaged record (verify).
-var (
-	bucketCommittedSum = []byte("committed.sum")
-	bucketRevisionsSum = []byte("revisions.sum")
-	bucketUndoSum      = []byte("undo.sum")
-)
+var bucketSums = []byte("sums")
 
-// summedBuckets pairs each checked bucket with its checksums.
-var summedBuckets = [][2][]byte{
-	{bucketCommitted, bucketCommittedSum},
-	{bucketRevisions, bucketRevisionsSum},
-	{bucketUndo, bucketUndoSum},
+// summedBuckets are the checked buckets with their key prefixes in sums.
+var summedBuckets = []struct {
+	name   []byte
+	prefix byte
+}{
+	{bucketCommitted, 'c'},
+	{bucketRevisions, 'r'},
+	{bucketUndo, 'u'},
 }
+
+// maxSummedKey is the longest key the summed buckets take: bbolt's limit
+// less the prefix byte.
+const maxSummedKey = bolt.MaxKeySize - 1
+
+func sumKey(prefix byte, k []byte) []byte { return append([]byte{prefix}, k...) }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -34,22 +41,28 @@ func checksum(v []byte) []byte {
 	return binary.BigEndian.AppendUint32(nil, crc32.Checksum(v, castagnoli))
 }
 
-// summed is a bucket whose writes keep its checksum bucket in step.
+// summed is a bucket whose writes keep its checksums in step.
 type summed struct {
 	*bolt.Bucket
-	sums *bolt.Bucket
+	sums   *bolt.Bucket
+	prefix byte
 }
 
-func summedBucket(tx *bolt.Tx, name, sumName []byte) (*summed, error) {
+func summedBucket(tx *bolt.Tx, name []byte) (*summed, error) {
 	b, err := bucket(tx, name)
 	if err != nil {
 		return nil, err
 	}
-	s, err := bucket(tx, sumName)
+	s, err := bucket(tx, bucketSums)
 	if err != nil {
 		return nil, err
 	}
-	return &summed{Bucket: b, sums: s}, nil
+	for _, sb := range summedBuckets {
+		if string(sb.name) == string(name) {
+			return &summed{Bucket: b, sums: s, prefix: sb.prefix}, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: bucket %s has no checksums", ErrInvalid, name)
 }
 
 // Put stores v under k with its checksum.
@@ -57,7 +70,7 @@ func (s *summed) Put(k, v []byte) error {
 	if err := s.Bucket.Put(k, v); err != nil {
 		return err
 	}
-	return s.sums.Put(k, checksum(v))
+	return s.sums.Put(sumKey(s.prefix, k), checksum(v))
 }
 
 // Delete removes k and its checksum.
@@ -65,23 +78,23 @@ func (s *summed) Delete(k []byte) error {
 	if err := s.Bucket.Delete(k); err != nil {
 		return err
 	}
-	return s.sums.Delete(k)
+	return s.sums.Delete(sumKey(s.prefix, k))
 }
 
 // migrateChecksums is version 1 -> 2: the checksum buckets, filled from
 // what the file holds (trusted as it stands: nothing older checked it).
 func migrateChecksums(tx *bolt.Tx) error {
-	for _, p := range summedBuckets {
-		sums, err := tx.CreateBucketIfNotExists(p[1])
-		if err != nil {
-			return fmt.Errorf("create bucket %s: %w", p[1], err)
-		}
-		b, err := bucket(tx, p[0])
+	sums, err := tx.CreateBucketIfNotExists(bucketSums)
+	if err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketSums, err)
+	}
+	for _, sb := range summedBuckets {
+		b, err := bucket(tx, sb.name)
 		if err != nil {
 			return err
 		}
-		if err := b.ForEach(func(k, v []byte) error { return sums.Put(k, checksum(v)) }); err != nil {
-			return fmt.Errorf("checksums of %s: %w", p[0], err)
+		if err := b.ForEach(func(k, v []byte) error { return sums.Put(sumKey(sb.prefix, k), checksum(v)) }); err != nil {
+			return fmt.Errorf("checksums of %s: %w", sb.name, err)
 		}
 	}
 	return nil
@@ -90,18 +103,18 @@ func migrateChecksums(tx *bolt.Tx) error {
 // verifySums checks every value of the summed buckets against its
 // checksum, and that no checksum lacks its value.
 func verifySums(tx *bolt.Tx) error {
-	for _, p := range summedBuckets {
-		b, err := bucket(tx, p[0])
+	sums, err := bucket(tx, bucketSums)
+	if err != nil {
+		return err
+	}
+	for _, sb := range summedBuckets {
+		b, err := bucket(tx, sb.name)
 		if err != nil {
 			return err
 		}
-		sums, err := bucket(tx, p[1])
-		if err != nil {
-			return err
-		}
-		what := describe(p[0])
+		what := describe(sb.name)
 		if err := b.ForEach(func(k, v []byte) error {
-			want := sums.Get(k)
+			want := sums.Get(sumKey(sb.prefix, k))
 			if want == nil {
 				return fmt.Errorf("%w: %s has no checksum", ErrCorrupt, what(k))
 			}
@@ -112,16 +125,22 @@ func verifySums(tx *bolt.Tx) error {
 		}); err != nil {
 			return err
 		}
-		if err := sums.ForEach(func(k, _ []byte) error {
-			if b.Get(k) == nil {
-				return fmt.Errorf("%w: %s is missing (its checksum remains)", ErrCorrupt, what(k))
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
 	}
-	return nil
+	return sums.ForEach(func(k, _ []byte) error {
+		for _, sb := range summedBuckets {
+			if len(k) > 0 && k[0] == sb.prefix {
+				b, err := bucket(tx, sb.name)
+				if err != nil {
+					return err
+				}
+				if b.Get(k[1:]) == nil {
+					return fmt.Errorf("%w: %s is missing (its checksum remains)", ErrCorrupt, describe(sb.name)(k[1:]))
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("%w: checksum %q of no known bucket", ErrCorrupt, k)
+	})
 }
 
 // describe names a record of bucket name for an error message.

@@ -94,15 +94,15 @@ func (s *Store) CommitKeepingCandidate(delta Delta, meta RevisionMeta, state map
 }
 
 func commitTx(tx *bolt.Tx, delta Delta, meta RevisionMeta, state map[string][]byte) (uint64, error) {
-	committed, err := summedBucket(tx, bucketCommitted, bucketCommittedSum)
+	committed, err := summedBucket(tx, bucketCommitted)
 	if err != nil {
 		return 0, err
 	}
-	revs, err := summedBucket(tx, bucketRevisions, bucketRevisionsSum)
+	revs, err := summedBucket(tx, bucketRevisions)
 	if err != nil {
 		return 0, err
 	}
-	undo, err := summedBucket(tx, bucketUndo, bucketUndoSum)
+	undo, err := summedBucket(tx, bucketUndo)
 	if err != nil {
 		return 0, err
 	}

@@ -280,8 +280,8 @@ func checkKey(what, key string) error {
 	switch {
 	case key == "":
 		return fmt.Errorf("%w: empty %s key", ErrInvalid, what)
-	case len(key) > bolt.MaxKeySize:
-		return fmt.Errorf("%w: %s key of %d bytes (limit %d)", ErrInvalid, what, len(key), bolt.MaxKeySize)
+	case len(key) > maxSummedKey:
+		return fmt.Errorf("%w: %s key of %d bytes (limit %d)", ErrInvalid, what, len(key), maxSummedKey)
 	}
 	return nil
 }
