@@ -50,6 +50,21 @@ func init() {
 }
 
 // dispatch runs op after checking the session's login class.
+// need returns the level operation name requires (known false for an
+// operation dispatch does not know: it reports that itself).
+func (s *Session) need(name string) (Level, bool) {
+	if o, ok := ops[name]; ok {
+		return o.need, true
+	}
+	if cmd := s.srv.cfg.CLI.Ops.ByRPC(name); cmd != nil {
+		return RPCLevel(cmd.Words), true
+	}
+	if _, ok := builtinRPCs[name]; ok {
+		return LevelView, true
+	}
+	return 0, false
+}
+
 func (s *Session) dispatch(ctx context.Context, op *Node, b *strings.Builder) error {
 	name := op.Name.Local
 	if o, ok := ops[name]; ok {

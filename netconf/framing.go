@@ -29,6 +29,8 @@ type Reader struct {
 	r       *bufio.Reader
 	max     int
 	chunked bool
+	budget  *budget // shared by all sessions' readers; nil: unbounded
+	held    int64   // taken from budget for the current message
 }
 
 // NewReader reads messages of at most max bytes from r.
@@ -39,8 +41,29 @@ func NewReader(r io.Reader, max int) *Reader {
 // Chunked switches to base:1.1 chunked framing.
 func (r *Reader) Chunked() { r.chunked = true }
 
+// Release gives back what the last message took from the budget: call it
+// once the message has been answered.
+func (r *Reader) Release() {
+	r.budget.give(r.held)
+	r.held = 0
+}
+
+// reserve makes sure the budget covers n bytes of the current message.
+func (r *Reader) reserve(n int) bool {
+	for int64(n) > r.held {
+		if !r.budget.take(budgetStep) {
+			return false
+		}
+		r.held += budgetStep
+	}
+	return true
+}
+
 // Read returns the next message, without its framing. io.EOF means the
 // peer closed between messages; io.ErrUnexpectedEOF in the middle of one.
+// ErrBusy means the budget shared by all sessions could not hold it: the
+// message was read to its end and dropped, and the returned bytes are only
+// its beginning (enough to name the rpc).
 func (r *Reader) Read() ([]byte, error) {
 	if r.chunked {
 		return r.readChunked()
@@ -52,6 +75,9 @@ func (r *Reader) readEOM() ([]byte, error) {
 	var msg []byte
 	for {
 		part, err := r.r.ReadSlice('>')
+		if !r.reserve(len(msg) + len(part)) {
+			return r.discardEOM(msg, part, err)
+		}
 		msg = append(msg, part...)
 		switch {
 		case err == bufio.ErrBufferFull:
@@ -66,6 +92,38 @@ func (r *Reader) readEOM() ([]byte, error) {
 			return nil, ErrTooBig
 		}
 	}
+}
+
+// discardEOM reads the rest of a message the budget refused, keeping only
+// what was stored so far (prefix) and the last bytes to find the marker.
+func (r *Reader) discardEOM(prefix, part []byte, err error) ([]byte, error) {
+	tail := append(bytes.Clone(prefix[max(0, len(prefix)-len(eom)):]), part...)
+	prefix = keepPrefix(prefix, part)
+	for {
+		switch {
+		case err == bufio.ErrBufferFull:
+		case err != nil:
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		case bytes.HasSuffix(tail, []byte(eom)):
+			return prefix, ErrBusy
+		}
+		tail = tail[max(0, len(tail)-len(eom)):]
+		part, err = r.r.ReadSlice('>')
+		tail = append(tail, part...)
+	}
+}
+
+// peekSize is how much of a refused message is kept to name its rpc.
+const peekSize = 4 << 10
+
+func keepPrefix(prefix, part []byte) []byte {
+	if n := peekSize - len(prefix); n > 0 {
+		return append(prefix, part[:min(n, len(part))]...)
+	}
+	return prefix
 }
 
 // readChunked reads chunks "\n#SIZE\n" DATA … up to the end-of-chunks
@@ -92,6 +150,9 @@ func (r *Reader) readChunked() ([]byte, error) {
 		if len(msg)+size > r.max {
 			return nil, ErrTooBig
 		}
+		if !r.reserve(len(msg) + size) {
+			return r.discardChunks(msg, size)
+		}
 		start := len(msg)
 		msg = append(msg, make([]byte, size)...)
 		if _, err := io.ReadFull(r.r, msg[start:]); err != nil {
@@ -100,6 +161,35 @@ func (r *Reader) readChunked() ([]byte, error) {
 			}
 			return nil, err
 		}
+	}
+}
+
+// discardChunks skips the rest of a chunked message the budget refused,
+// starting with a chunk of size bytes whose header was read.
+func (r *Reader) discardChunks(prefix []byte, size int) ([]byte, error) {
+	if len(prefix) < peekSize {
+		head := make([]byte, min(size, peekSize-len(prefix)))
+		if _, err := io.ReadFull(r.r, head); err != nil {
+			return nil, io.ErrUnexpectedEOF
+		}
+		prefix = append(prefix, head...)
+		size -= len(head)
+	}
+	for {
+		if _, err := io.CopyN(io.Discard, r.r, int64(size)); err != nil {
+			return nil, io.ErrUnexpectedEOF
+		}
+		n, end, err := r.chunkHeader()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		if end {
+			return prefix, ErrBusy
+		}
+		size = n
 	}
 }
 

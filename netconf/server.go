@@ -35,6 +35,10 @@ type Config struct {
 	Clock   clock.Clock // default: real time
 	// MaxMessage bounds one NETCONF message (default 64 MiB).
 	MaxMessage int
+	// MaxInFlight bounds the message bytes held across all sessions at
+	// once (default 4 × MaxMessage); past it a message is answered with
+	// resource-denied (budget.go).
+	MaxInFlight int64
 	// MaxSessionsPerUser bounds the concurrent NETCONF sessions of one
 	// user, over SSH and local (default 256).
 	MaxSessionsPerUser int
@@ -71,6 +75,7 @@ type Server struct {
 	ssh     *ssh.ServerConfig
 	throttle *throttle
 	quit     chan struct{} // closed by Close: ends login delays
+	budget   *budget       // message bytes in flight, all sessions
 	started time.Time
 	serial  string
 
@@ -104,6 +109,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxMessage <= 0 {
 		cfg.MaxMessage = 64 << 20
 	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = 4 * int64(cfg.MaxMessage)
+	}
 	if cfg.MaxSessionsPerUser <= 0 {
 		cfg.MaxSessionsPerUser = 256
 	}
@@ -125,6 +133,7 @@ func New(cfg Config) (*Server, error) {
 		serial:   "GN" + strings.ToUpper(hex.EncodeToString(sum[:5])),
 		throttle: newThrottle(cfg.Clock, cfg.LoginDelay, cfg.LoginMaxDelay, cfg.MaxUnauthenticated),
 		quit:     make(chan struct{}),
+		budget:   newBudget(cfg.MaxInFlight),
 		sessions: map[int]*Session{}, perUser: map[string]int{},
 		listeners: map[int]*listener{}, conns: map[*ssh.ServerConn]struct{}{}}
 	s.ssh = &ssh.ServerConfig{

@@ -101,7 +101,7 @@ func (s *Session) serve(ctx context.Context) error {
 	}
 	for !s.closed {
 		msg, err := s.r.Read()
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrBusy) {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
@@ -111,7 +111,18 @@ func (s *Session) serve(ctx context.Context) error {
 			}
 			return err
 		}
-		if err := s.handle(ctx, msg); err != nil {
+		if errors.Is(err, ErrBusy) {
+			rpc, _, _ := peekOperation(msg)
+			err = s.writeReply(rpc, "", errorList{{Type: "application", Tag: "resource-denied", Message: err.Error() + "; retry later"}})
+			s.r.Release()
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		err = s.handle(ctx, msg)
+		s.r.Release()
+		if err != nil {
 			return err
 		}
 	}
@@ -132,6 +143,13 @@ func (s *Session) hello() []byte {
 // handle answers one message. Only transport failures are returned; every
 // other problem becomes an rpc-error and the session carries on.
 func (s *Session) handle(ctx context.Context, msg []byte) error {
+	// Refuse what the user may not do before parsing the whole message: a
+	// read-only user's 50 MB edit costs no tree.
+	if rpc, op, ok := peekOperation(msg); ok {
+		if need, known := s.need(op); known && s.level < need {
+			return s.writeReply(rpc, "", toRPCErrors(errPermission(op)))
+		}
+	}
 	root, err := Parse(msg)
 	if err != nil {
 		return s.writeReply(nil, "", errorList{{Type: "rpc", Tag: "malformed-message", Message: err.Error()}})

@@ -3,10 +3,12 @@ package netconf
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -154,7 +156,11 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 						if err != nil {
 							s.log.Debug("netconf: session ended", "user", sc.User(), "err", err)
 						}
-						exit(ch, 0)
+						code := 0
+						if errors.Is(err, errTooManySessions) {
+							code = 1
+						}
+						exit(ch, code)
 					}()
 				}
 			case "shell", "exec":
@@ -205,14 +211,25 @@ func sshString(p []byte) string {
 func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Closer, user string, lvl Level) error {
 	ss, err := s.register(user, lvl, conn)
 	if err != nil {
-		// Refuse after the hello would be friendlier; a closed channel is
-		// what clients get from Junos too.
+		// Say why before closing: an rpc-error in place of the hello (a
+		// client logs what it could not parse as a hello) and, over SSH,
+		// a line on the channel's stderr.
+		var b strings.Builder
+		errorList{{Type: "application", Tag: "resource-denied", Message: err.Error()}}.write(&b)
+		NewWriter(rw).Write([]byte(`<rpc-reply xmlns="` + nsBase + `">` + "\n" + b.String() + "</rpc-reply>\n"))
+		if ch, ok := rw.(interface{ Stderr() io.ReadWriter }); ok {
+			fmt.Fprintf(ch.Stderr(), "error: %v\n", err)
+		}
 		return err
 	}
 	ss.r = NewReader(rw, s.cfg.MaxMessage)
+	ss.r.budget = s.budget
 	ss.w = NewWriter(rw)
 	return ss.serve(ctx)
 }
+
+// errTooManySessions refuses a session over the per-user limit.
+var errTooManySessions = errors.New("netconf: too many sessions")
 
 // register adds a session, enforcing the per-user limit.
 func (s *Server) register(user string, lvl Level, conn io.Closer) (*Session, error) {
@@ -223,7 +240,7 @@ func (s *Server) register(user string, lvl Level, conn io.Closer) (*Session, err
 	}
 	if s.perUser[user] >= s.cfg.MaxSessionsPerUser {
 		s.log.Warn("netconf: session refused: too many sessions", "user", user)
-		return nil, fmt.Errorf("netconf: too many sessions for %s (limit %d)", user, s.cfg.MaxSessionsPerUser)
+		return nil, fmt.Errorf("%w for %s (limit %d)", errTooManySessions, user, s.cfg.MaxSessionsPerUser)
 	}
 	s.nextID++
 	ss := &Session{srv: s, id: s.nextID, user: user, level: lvl, conn: conn, done: make(chan struct{})}
