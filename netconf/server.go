@@ -69,15 +69,15 @@ const HostKeyFile = "ssh_host_ed25519_key"
 // never held while calling configd (Apply is called with configd's lock
 // held and only touches listeners), nor during I/O.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	clock   clock.Clock
-	ssh     *ssh.ServerConfig
+	cfg      Config
+	log      *slog.Logger
+	clock    clock.Clock
+	ssh      *ssh.ServerConfig
 	throttle *throttle
 	quit     chan struct{} // closed by Close: ends login delays
 	budget   *budget       // message bytes in flight, all sessions
-	started time.Time
-	serial  string
+	started  time.Time
+	serial   string
 
 	mu        sync.Mutex
 	sessions  map[int]*Session
