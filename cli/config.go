@@ -256,7 +256,7 @@ func (s *Session) configCommand(ctx context.Context, ts []token, p *Pipeline, ou
 		if len(args) == 0 {
 			return false, errAt(ts, 1, lineLen, "missing argument.")
 		}
-		path, err := s.eng.dataPath(args[0].s)
+		path, err := s.filePath(args[0].s, true)
 		if err != nil {
 			return false, err
 		}
@@ -521,7 +521,7 @@ func (s *Session) load(args []token, out io.Writer, lineLen int) error {
 		fmt.Fprint(out, s.startCollect(action))
 		return nil
 	}
-	path, err := s.eng.dataPath(args[1].s)
+	path, err := s.filePath(args[1].s, false)
 	if err != nil {
 		return err
 	}

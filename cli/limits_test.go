@@ -98,7 +98,7 @@ func TestManagementSocketMessageLimit(t *testing.T) {
 // the candidate is unchanged.
 func TestLoadFileOverLimit(t *testing.T) {
 	n, _ := startNode(t)
-	files := filepath.Join(n.Opts.DataDir, "files")
+	files := n.CLI.HomeDir(socketUser(t))
 	if err := os.MkdirAll(files, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -121,19 +121,19 @@ func TestLoadFileOverLimit(t *testing.T) {
 // TestFileCommandsStayInFileArea: save, load, file show, file list and
 // `| save` refuse names outside DATA/files (relative escapes, absolute
 // paths, the store beside it) and create nothing outside it. `file show
-// ../../etc/passwd` is also in the op-errors golden transcript, and the
+// ../../../../etc/passwd` is also in the op-errors golden transcript, and the
 // traffic replay refusal in servicesd's TestTrafficCommands.
 func TestFileCommandsStayInFileArea(t *testing.T) {
 	n, _ := startNode(t)
 	outside := filepath.Join(n.Opts.DataDir, "escaped.conf")
 	for _, line := range []string{
-		"file show ../gnos.db",
+		"file show ../../../gnos.db",
 		"file show /etc/passwd",
-		"show version | save ../escaped.conf",
+		"show version | save ../../../escaped.conf",
 		"show version | save " + outside,
-		"configure\nsave ../escaped.conf\nexit",
+		"configure\nsave ../../../escaped.conf\nexit",
 		"configure\nsave " + outside + "\nexit",
-		"configure\nload merge ../gnos.db\nexit",
+		"configure\nload merge ../../../gnos.db\nexit",
 		"configure\nload merge /etc/passwd\nexit",
 		"configure\nload override ../../../../etc/hostname\nexit",
 	} {
@@ -146,8 +146,8 @@ func TestFileCommandsStayInFileArea(t *testing.T) {
 		t.Errorf("%s was created (%v)", outside, err)
 	}
 	// Symbolic links planted in the file area do not lead out of it.
-	files := filepath.Join(n.Opts.DataDir, "files")
-	for name, target := range map[string]string{"etc": "/etc", "db": filepath.Join(n.Opts.DataDir, "gnos.db"), "up": ".."} {
+	files := n.CLI.HomeDir(socketUser(t))
+	for name, target := range map[string]string{"etc": "/etc", "db": filepath.Join(n.Opts.DataDir, "gnos.db"), "up": "../../.."} {
 		if err := os.Symlink(target, filepath.Join(files, name)); err != nil {
 			t.Fatal(err)
 		}

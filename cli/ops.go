@@ -220,12 +220,12 @@ func clearCommit(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer
 }
 
 func fileList(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
-	dir, err := s.eng.dataPath(".")
+	dir, err := s.filePath(".", false)
 	if err != nil {
 		return nil, err
 	}
 	if a["path"] != "" {
-		d, err := s.eng.dataPath(a["path"])
+		d, err := s.filePath(a["path"], false)
 		if err != nil {
 			return nil, err
 		}
@@ -268,7 +268,7 @@ func fileShow(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (
 	if a["filename"] == "" {
 		return nil, fmt.Errorf("missing argument: filename")
 	}
-	path, err := s.eng.dataPath(a["filename"])
+	path, err := s.filePath(a["filename"], false)
 	if err != nil {
 		return nil, err
 	}

@@ -18,12 +18,13 @@ func TestEveryCommandGolden(t *testing.T) {
 	n.CLI.Host = func() cli.HostStats {
 		return cli.HostStats{Started: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), MemoryMB: 2048, MemoryUsed: 12, LoadAverage: "0.05"}
 	}
-	if err := os.MkdirAll(filepath.Join(n.CLI.FilesDir(), "logs"), 0o700); err != nil {
+	home := n.CLI.HomeDir(socketUser(t))
+	if err := os.MkdirAll(filepath.Join(home, "logs"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	stamp := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
 	for _, f := range []string{"notes.txt", "logs/messages"} {
-		p := filepath.Join(n.CLI.FilesDir(), f)
+		p := filepath.Join(home, f)
 		if err := os.WriteFile(p, []byte("hello\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +89,7 @@ show foo
 sh
 show system rollback 99
 show interfaces ge-9/9/9
-file show ../../etc/passwd
+file show ../../../../etc/passwd
 show configuration | display bogus
 s version
 `)

@@ -170,7 +170,7 @@ func (p *Pipeline) apply(s *Session, in *bytes.Buffer, out io.Writer) error {
 		res += "\n"
 	}
 	if p.save != "" {
-		path, err := s.eng.dataPath(p.save)
+		path, err := s.filePath(p.save, true)
 		if err != nil {
 			return err
 		}
@@ -188,14 +188,6 @@ func (p *Pipeline) apply(s *Session, in *bytes.Buffer, out io.Writer) error {
 // `| save` and `file list|show` work in. The store, the sockets and the
 // SSH host key live beside it, out of reach of file commands.
 func (e *Engine) FilesDir() string { return filepath.Join(e.DataDir, "files") }
-
-// dataPath resolves a user-given file name inside FilesDir.
-func (e *Engine) dataPath(name string) (string, error) {
-	if e.DataDir == "" {
-		return "", fmt.Errorf("file operations are not available")
-	}
-	return FilePath(e.DataDir, name)
-}
 
 // FilePath resolves a file name given to a command inside the file area
 // of dataDir (DATA/files), refusing anything that would leave it (..,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"os/user"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -50,6 +51,17 @@ func script(t *testing.T, n *compose.Node, lines string) (string, bool) {
 		t.Fatal(err)
 	}
 	return out.String(), failed
+}
+
+// socketUser is the user the management socket logs a test in as: the
+// owner of this process.
+func socketUser(t testing.TB) string {
+	t.Helper()
+	u, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Username
 }
 
 func golden(t *testing.T, name, got string) {
@@ -153,14 +165,15 @@ show configuration | count
 
 func TestScriptedEditOperations(t *testing.T) {
 	n, _ := startNode(t)
-	if err := os.MkdirAll(n.CLI.FilesDir(), 0o700); err != nil {
+	home := n.CLI.HomeDir(socketUser(t))
+	if err := os.MkdirAll(home, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(n.CLI.FilesDir(), "extra.set"), []byte(
+	if err := os.WriteFile(filepath.Join(home, "extra.set"), []byte(
 		"set interfaces ge-0/0/5 description from-file\nset interfaces ge-0/0/6 description also\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(n.CLI.FilesDir(), "extra.xml"), []byte(
+	if err := os.WriteFile(filepath.Join(home, "extra.xml"), []byte(
 		"<configuration><system><domain-name>example.net</domain-name></system></configuration>\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}

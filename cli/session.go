@@ -57,6 +57,8 @@ type Session struct {
 	// hideSecrets: the session's login class may not configure, so the
 	// configuration it reads shows secrets as SECRET-DATA (HideSecrets).
 	hideSecrets bool
+	// ownFilesOnly: writes stay in the user's home (files.go).
+	ownFilesOnly bool
 }
 
 // HideSecrets makes the configuration this session reads show every
@@ -227,6 +229,12 @@ func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, e
 	}
 	if s.cfg != nil {
 		s.cfg.SetEdit(s.edit.Edit())
+	}
+	if err != nil && p.save != "" {
+		// A failed command saves nothing: `| save` of an error must not
+		// replace a good file with an empty one.
+		out.Write(buf.Bytes())
+		return exit, err
 	}
 	if ferr := p.apply(s, &buf, out); ferr != nil && err == nil {
 		err = ferr

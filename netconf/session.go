@@ -257,6 +257,7 @@ func (s *Session) cliSession() *cli.Session {
 		s.cli = s.srv.cfg.CLI.NewSession(s.user, "netconf")
 		if s.level < LevelConfigure {
 			s.cli.HideSecrets()
+			s.cli.RestrictFiles()
 		}
 	}
 	return s.cli

@@ -39,6 +39,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 	defer sess.Close()
 	if lvl < LevelConfigure {
 		sess.HideSecrets()
+		sess.RestrictFiles() // only the super-user class writes outside its home
 	}
 	var out io.Writer = ch
 	if pty.Load() {

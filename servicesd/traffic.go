@@ -271,14 +271,14 @@ func textTraffic(w io.Writer, e *cli.Elem) {
 	}
 }
 
-func (s *Servicesd) trafficReplay(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	name, path, err := s.fileArg(a)
+func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+	name, path, err := s.fileArg(sess, a)
 	if err != nil {
 		return nil, err
 	}
 	var out string
 	if v, ok := a["capture-file"]; ok {
-		if out, err = s.filePath(v); err != nil {
+		if out, err = s.filePath(sess, v, true); err != nil {
 			return nil, err
 		}
 	}
@@ -333,7 +333,7 @@ func (s *Servicesd) trafficReplay(ctx context.Context, _ *cli.Session, a cli.Arg
 	return e, nil
 }
 
-func (s *Servicesd) trafficCapture(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	switch {
 	case a.Has("start") == a.Has("stop"):
 		return nil, fmt.Errorf("syntax error, expecting start or stop")
@@ -357,7 +357,11 @@ func (s *Servicesd) trafficCapture(ctx context.Context, _ *cli.Session, a cli.Ar
 		}
 		return cli.E("services-traffic-capture", cli.T("state", "started"), cli.T("pics", strconv.Itoa(n))), nil
 	}
-	name, path, err := s.fileArg(a)
+	name, ok := a["file"]
+	if !ok {
+		return nil, fmt.Errorf("syntax error, expecting file <name>")
+	}
+	path, err := s.filePath(sess, name, true)
 	if err != nil {
 		return nil, err
 	}
@@ -382,22 +386,24 @@ func (s *Servicesd) trafficCapture(ctx context.Context, _ *cli.Session, a cli.Ar
 		cli.T("packets-captured", strconv.Itoa(len(all))), cli.T("packets-missed", strconv.FormatUint(missed, 10))), nil
 }
 
-// fileArg resolves the file argument in the file area.
-func (s *Servicesd) fileArg(a cli.Args) (name, path string, err error) {
+// fileArg resolves the file argument (to read) in the file area.
+func (s *Servicesd) fileArg(sess *cli.Session, a cli.Args) (name, path string, err error) {
 	name, ok := a["file"]
 	if !ok {
 		return "", "", fmt.Errorf("syntax error, expecting file <name>")
 	}
-	path, err = s.filePath(name)
+	path, err = s.filePath(sess, name, false)
 	return name, path, err
 }
 
-// filePath resolves a file name in the file area.
-func (s *Servicesd) filePath(name string) (string, error) {
+// filePath resolves a file name of the session's user in the file area:
+// relative names in their home, writes confined to it for restricted
+// classes (cli.UserFilePath).
+func (s *Servicesd) filePath(sess *cli.Session, name string, write bool) (string, error) {
 	if s.o.DataDir == "" {
 		return "", fmt.Errorf("file operations are not available")
 	}
-	return cli.FilePath(s.o.DataDir, name)
+	return cli.UserFilePath(s.o.DataDir, sess.User(), sess.FilesRestricted(), name, write)
 }
 
 // writeCapture writes captured packets as a pcap file.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/netip"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -58,7 +59,11 @@ func TestTrafficCommands(t *testing.T) {
 	// Replay a pcap into the interface, capturing what leaves: the web
 	// SYN leaves translated to the pool address, the telnet SYN does not
 	// leave (no rule accepts it).
-	files := filepath.Join(h.n.Opts.DataDir, "files")
+	me, err := user.Current() // the management socket's user: files are in their home
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := h.n.CLI.HomeDir(me.Username)
 	if err := os.MkdirAll(files, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +124,7 @@ func TestTrafficCommands(t *testing.T) {
 		"request services traffic generate service-set ss1 flows many":                  `invalid value for flows: "many"`,
 		"request services traffic generate service-set ss1 protocol gre":                `invalid value for protocol: "gre"`,
 		"request services traffic generate service-set ss1 direction sideways":          "direction must be input or output",
-		"request services traffic replay file ../gnos.db service-set ss1":               "outside the file area",
+		"request services traffic replay file ../../../gnos.db service-set ss1":               "outside the file area",
 		"request services traffic replay file missing.pcap service-set ss1":             "could not read missing.pcap",
 		"request services traffic replay file cap.pcap":                                 "expecting service-set <name> or interface <name>",
 		"request services traffic capture stop file x.pcap":                             "no capture is running",
