@@ -124,7 +124,7 @@ func TestTrafficCommands(t *testing.T) {
 		"request services traffic generate service-set ss1 flows many":                  `invalid value for flows: "many"`,
 		"request services traffic generate service-set ss1 protocol gre":                `invalid value for protocol: "gre"`,
 		"request services traffic generate service-set ss1 direction sideways":          "direction must be input or output",
-		"request services traffic replay file ../../../gnos.db service-set ss1":               "outside the file area",
+		"request services traffic replay file ../../../gnos.db service-set ss1":         "outside the file area",
 		"request services traffic replay file missing.pcap service-set ss1":             "could not read missing.pcap",
 		"request services traffic replay file cap.pcap":                                 "expecting service-set <name> or interface <name>",
 		"request services traffic capture stop file x.pcap":                             "no capture is running",
