@@ -198,7 +198,7 @@ func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) erro
 				c.saveConflictsLocked()
 				return nil
 			}
-			return errkind.Errorf(ErrNotFound, "statement not found")
+			return tree.ErrNotFound // of kind NotFound; the CLI words it as Junos' warning
 		}
 		return err
 	}
