@@ -22,6 +22,7 @@ import (
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // Engine holds what sessions share.
@@ -179,8 +180,16 @@ func (s *Session) Exec(ctx context.Context, line string) Result {
 	return r
 }
 
-// errorText maps an error to what the CLI prints. Configd's sentinel kinds
-// map to Junos wording here, once.
+// errorText is the one rendering of an error for the terminal, in Junos'
+// layout. Messages carry no kind suffix (package errkind keeps the kind
+// out of the text), so the kind only picks the wording:
+//
+//   - a line error (syntax, with a caret) and a failed commit print as
+//     they are, the latter in Junos' [edit …] diagnostic layout;
+//   - deleting a statement that is not there is Junos' "warning:
+//     statement not found", not an error;
+//   - corruption says the store is damaged, whatever wrapped it;
+//   - every other error is "error: " and its message.
 func errorText(err error) string {
 	var le *lineError
 	if errors.As(err, &le) {
@@ -191,11 +200,11 @@ func errorText(err error) string {
 		return ce.Error() + "\n"
 	}
 	msg := err.Error()
-	for _, k := range []error{configd.ErrNotFound, configd.ErrInvalid, configd.ErrLocked, configd.ErrConflict, configd.ErrLimit, configd.ErrPermission} {
-		msg = strings.TrimSuffix(msg, ": "+k.Error())
-	}
-	if errors.Is(err, configd.ErrNotFound) && strings.HasPrefix(msg, "statement not found") {
-		return "warning: statement not found\n"
+	switch k := errkind.Of(err); {
+	case k == errkind.NotFound && errors.Is(err, tree.ErrNotFound):
+		return "warning: " + msg + "\n"
+	case k == errkind.Corrupt && !strings.Contains(msg, "damaged"):
+		msg += " (the configuration store is damaged)"
 	}
 	if strings.HasPrefix(msg, "error: ") || strings.HasPrefix(msg, "warning: ") {
 		return msg + "\n"

@@ -12,6 +12,7 @@ import (
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/configd/validate"
 	"github.com/gnos/gnos/db"
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // Commit is what subscribers see of a commit. Old and New are whole
@@ -87,7 +88,7 @@ func (s *Session) Commit(ctx context.Context, o CommitOptions) (*CommitResult, e
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.exclusive != nil && c.exclusive != s {
-		return nil, fmt.Errorf("configuration database locked by %s: %w", c.exclusive.user, ErrLocked)
+		return nil, errkind.Errorf(ErrLocked, "configuration database locked by %s", c.exclusive.user)
 	}
 	if s.mode != Private && len(c.conflicts) > 0 {
 		return nil, conflictError(c.conflicts)
@@ -101,8 +102,8 @@ func (s *Session) Commit(ctx context.Context, o CommitOptions) (*CommitResult, e
 		next = merged
 	}
 	if c.commitAt != nil && !o.Check {
-		return nil, fmt.Errorf("commit at %s is pending; use 'clear system commit' first: %w",
-			c.commitAt.At.Format("2006-01-02 15:04:05 MST"), ErrLocked)
+		return nil, errkind.Errorf(ErrLocked, "commit at %s is pending; use 'clear system commit' first",
+			c.commitAt.At.Format("2006-01-02 15:04:05 MST"))
 	}
 	if !o.At.IsZero() {
 		return c.scheduleLocked(ctx, s, next, o)
@@ -133,8 +134,8 @@ func (c *Configd) mergePrivate(s *Session) (*tree.Node, error) {
 		for i, p := range conflicts {
 			names[i] = p.Edit()
 		}
-		return nil, fmt.Errorf("configuration changed by another user since configure private; conflicting statements:\n  %s\nuse 'rollback' or 'update' and edit again: %w",
-			strings.Join(names, "\n  "), ErrConflict)
+		return nil, errkind.Errorf(ErrConflict, "configuration changed by another user since configure private; conflicting statements:\n  %s\nuse 'rollback' or 'update' and edit again",
+			strings.Join(names, "\n  "))
 	}
 	return merged, nil
 }
@@ -308,7 +309,7 @@ func (c *Configd) PendingCommitAt() (time.Time, string, bool) {
 // scheduleLocked validates now and commits at o.At (`commit at`).
 func (c *Configd) scheduleLocked(ctx context.Context, s *Session, next *tree.Node, o CommitOptions) (*CommitResult, error) {
 	if !o.At.After(c.clock.Now()) {
-		return nil, fmt.Errorf("commit at: time %s is in the past: %w", o.At.Format(time.DateTime), ErrInvalid)
+		return nil, errkind.Errorf(ErrInvalid, "commit at: time %s is in the past", o.At.Format(time.DateTime))
 	}
 	cm := c.newCommit(next, true)
 	if err := c.checkLocked(ctx, cm); err != nil {
@@ -354,7 +355,7 @@ func (c *Configd) ClearCommitAt() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.commitAt == nil {
-		return fmt.Errorf("no commit is pending: %w", ErrNotFound)
+		return errkind.Errorf(ErrNotFound, "no commit is pending")
 	}
 	if c.commitAt.timer != nil {
 		c.commitAt.timer.Stop()

@@ -36,6 +36,7 @@ import (
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/db"
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/yang"
 )
 
@@ -111,7 +112,7 @@ func New(ctx context.Context, o Options) (*Configd, error) {
 		return nil, fmt.Errorf("configd: %w", err)
 	}
 	if c.committed, err = tree.Assemble(o.Schema.Root, chunks); err != nil {
-		return nil, fmt.Errorf("configd: committed configuration: %w", err)
+		return nil, errkind.Errorf(ErrCorrupt, "configd: the committed configuration is damaged: %w", err)
 	}
 	c.committedCk = chunks
 	delta, err := o.Store.Candidate()
@@ -121,7 +122,7 @@ func New(ctx context.Context, o Options) (*Configd, error) {
 	// The candidate is the committed tree with its own chunks applied:
 	// everything else is shared, as it was before the restart.
 	if c.candidate, err = tree.ApplyChunks(c.committed, delta); err != nil {
-		return nil, fmt.Errorf("configd: candidate configuration: %w", err)
+		return nil, errkind.Errorf(ErrCorrupt, "configd: the candidate configuration is damaged: %w", err)
 	}
 	if err := c.loadConflicts(); err != nil {
 		return nil, fmt.Errorf("configd: %w", err)
@@ -194,17 +195,25 @@ func (c *Configd) Revision(n int) (*tree.Node, db.RevisionMeta, error) {
 // store's delta for it: the cost is the size of the changes since.
 func (c *Configd) revisionLocked(n int) (*tree.Node, db.RevisionMeta, error) {
 	if n < 0 || n > MaxRollback {
-		return nil, db.RevisionMeta{}, fmt.Errorf("cannot find rollback %d: %w", n, ErrNotFound)
+		return nil, db.RevisionMeta{}, errkind.Errorf(ErrNotFound, "cannot find rollback %d", n)
 	}
 	delta, meta, err := c.store.RollbackDelta(n)
 	if n == 0 && errors.Is(err, db.ErrNotFound) {
 		return c.committed, meta, nil // nothing committed yet: the empty configuration
 	}
-	if err != nil {
-		return nil, meta, fmt.Errorf("cannot find rollback %d: %w", n, ErrNotFound)
+	switch {
+	case errors.Is(err, ErrCorrupt):
+		return nil, meta, errkind.Errorf(ErrCorrupt, "rollback %d is damaged: %w", n, err)
+	case errors.Is(err, ErrNotFound):
+		return nil, meta, errkind.Errorf(ErrNotFound, "cannot find rollback %d", n)
+	case err != nil:
+		return nil, meta, fmt.Errorf("configd: rollback %d: %w", n, err)
 	}
 	t, err := tree.ApplyChunks(c.committed, delta)
-	return t, meta, err
+	if err != nil { // the store kept text the schema cannot read back
+		return nil, meta, errkind.Errorf(ErrCorrupt, "rollback %d is damaged: %w", n, err)
+	}
+	return t, meta, nil
 }
 
 // persistCandidate records the shared candidate as a delta against the

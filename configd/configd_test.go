@@ -425,8 +425,8 @@ func TestLoadCreateRefusesExisting(t *testing.T) {
 	s := h.session(configd.Shared)
 	set(t, s, h.c, "system host-name base")
 	xml := `<configuration><system operation="create"><host-name>other</host-name></system></configuration>`
-	if err := s.Load(configd.LoadMerge, configd.FormatXML, xml); !errors.Is(err, configd.ErrConflict) {
-		t.Fatalf("create over an existing statement: got %v, want ErrConflict", err)
+	if err := s.Load(configd.LoadMerge, configd.FormatXML, xml); !errors.Is(err, configd.ErrExists) {
+		t.Fatalf("create over an existing statement: got %v, want ErrExists", err)
 	}
 	if got := hostname(s.Candidate()); got != "base" {
 		t.Fatalf("candidate changed by a refused create: got %s", got)

@@ -1,23 +1,26 @@
 package configd
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/internal/errkind"
 )
 
-// Sentinel kinds of failure. Every error configd returns wraps one of
-// them; the CLI and the NETCONF server map them once (to text and to
-// rpc-error tags).
+// Kinds of failure. Every error configd returns wraps one of gnos's error
+// kinds (package errkind); the CLI and the NETCONF server map them once
+// (to text and to rpc-error tags). These names are the shared values,
+// kept so call sites read as configd's, not a second set.
 var (
-	ErrNotFound   = errors.New("not found")
-	ErrInvalid    = errors.New("invalid")
-	ErrLocked     = errors.New("locked")
-	ErrConflict   = errors.New("conflict")
-	ErrLimit      = errors.New("limit exceeded")
-	ErrPermission = errors.New("permission denied")
+	ErrNotFound   = errkind.NotFound
+	ErrInvalid    = errkind.Invalid
+	ErrExists     = errkind.Exists
+	ErrLocked     = errkind.Locked
+	ErrConflict   = errkind.Conflict
+	ErrLimit      = errkind.Limit
+	ErrCorrupt    = errkind.Corrupt
+	ErrPermission = errkind.Permission
 )
 
 // Diagnostic is one problem found in a configuration, placed the way Junos
@@ -49,8 +52,8 @@ func (d Diagnostic) Format() string {
 // CommitError is a failed commit or commit check: nothing was changed.
 type CommitError struct {
 	Diagnostics []Diagnostic
-	Cause       error // a subscriber or store failure without a path
-	Kind        error // the sentinel it wraps; nil means ErrInvalid
+	Cause       error         // a subscriber or store failure without a path
+	Kind        *errkind.Kind // nil: Cause's kind, or else ErrInvalid
 }
 
 func (e *CommitError) Error() string {
@@ -65,12 +68,21 @@ func (e *CommitError) Error() string {
 	return b.String()
 }
 
-// Unwrap makes errors.Is(err, ErrInvalid) hold (or Kind's sentinel).
-func (e *CommitError) Unwrap() error {
-	if e.Kind != nil {
-		return e.Kind
+// Unwrap makes errors.Is(err, ErrInvalid) hold (or that of Kind, or of
+// Cause's kind: a commit that failed on a damaged store is corruption),
+// and reaches Cause.
+func (e *CommitError) Unwrap() []error {
+	k := e.Kind
+	if k == nil {
+		k = errkind.Of(e.Cause)
 	}
-	return ErrInvalid
+	if k == nil {
+		k = ErrInvalid
+	}
+	if e.Cause == nil {
+		return []error{k}
+	}
+	return []error{k, e.Cause}
 }
 
 // PathDiagnostic lets a subscriber fail validation with a Junos-style path.

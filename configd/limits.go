@@ -1,6 +1,6 @@
 package configd
 
-import "fmt"
+import "github.com/gnos/gnos/internal/errkind"
 
 // Limits on what a client hands configd. A configuration load is parsed
 // into a tree before anything is checked, so its text is bounded up
@@ -22,7 +22,7 @@ func (c *Configd) MaxLoad() int { return c.maxLoad }
 // checkLoadSize refuses a load of n bytes over the limit, naming it.
 func (c *Configd) checkLoadSize(n int64) error {
 	if n > int64(c.maxLoad) {
-		return fmt.Errorf("load: configuration of %d bytes exceeds the limit of %d bytes: %w", n, c.maxLoad, ErrLimit)
+		return errkind.Errorf(ErrLimit, "load: configuration of %d bytes exceeds the limit of %d bytes", n, c.maxLoad)
 	}
 	return nil
 }

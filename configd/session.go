@@ -8,6 +8,7 @@ import (
 
 	"github.com/gnos/gnos/configd/format"
 	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // Mode is how a session edits the configuration.
@@ -74,12 +75,12 @@ func (c *Configd) Open(user, client string, mode Mode) (*Session, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.exclusive != nil && mode != Private {
-		return nil, fmt.Errorf("configuration database locked by: %s (pid %d) exclusive: %w", c.exclusive.user, c.exclusive.id, ErrLocked)
+		return nil, errkind.Errorf(ErrLocked, "configuration database locked by: %s (pid %d) exclusive", c.exclusive.user, c.exclusive.id)
 	}
 	switch mode {
 	case Private:
 		if !tree.Equal(c.candidate, c.committed) {
-			return nil, fmt.Errorf("shared configuration database modified; use 'configure' or commit first: %w", ErrConflict)
+			return nil, errkind.Errorf(ErrConflict, "shared configuration database modified; use 'configure' or commit first")
 		}
 	case Exclusive:
 		// Leaving configure exclusive discards the candidate's changes, so
@@ -88,10 +89,10 @@ func (c *Configd) Open(user, client string, mode Mode) (*Session, error) {
 		if !tree.Equal(c.candidate, c.committed) {
 			for _, o := range c.sessions {
 				if o.mode == Shared {
-					return nil, fmt.Errorf("configuration database modified by %s: %w", o.user, ErrLocked)
+					return nil, errkind.Errorf(ErrLocked, "configuration database modified by %s", o.user)
 				}
 			}
-			return nil, fmt.Errorf("configuration database modified; use 'configure' to commit or roll back the uncommitted changes first: %w", ErrLocked)
+			return nil, errkind.Errorf(ErrLocked, "configuration database modified; use 'configure' to commit or roll back the uncommitted changes first")
 		}
 	}
 	c.nextID++
@@ -187,7 +188,7 @@ func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) erro
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.exclusive != nil && c.exclusive != s && s.mode != Private {
-		return fmt.Errorf("configuration database locked by %s: %w", c.exclusive.user, ErrLocked)
+		return errkind.Errorf(ErrLocked, "configuration database locked by %s", c.exclusive.user)
 	}
 	prev := s.candidateLocked()
 	e := tree.NewEditor(prev)
@@ -197,7 +198,7 @@ func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) erro
 				c.saveConflictsLocked()
 				return nil
 			}
-			return fmt.Errorf("statement not found: %w", ErrNotFound)
+			return tree.ErrNotFound // of kind NotFound; the CLI words it as Junos' warning
 		}
 		return err
 	}
@@ -367,10 +368,10 @@ func (s *Session) Load(action LoadAction, f Format, text string) error {
 	case FormatJSON:
 		t, dirs, err = format.ParseJSON(root, strings.NewReader(text))
 	default:
-		return fmt.Errorf("unknown format %q: %w", f, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "unknown format %q", f)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %w", err, ErrInvalid)
+		return errkind.Wrap(ErrInvalid, err)
 	}
 	return s.Edit(func(e *tree.Editor) error {
 		switch action {
@@ -383,7 +384,7 @@ func (s *Session) Load(action LoadAction, f Format, text string) error {
 		case LoadMerge, LoadReplace:
 			for _, d := range dirs { // NETCONF create: the statement must not exist yet
 				if d.Op == format.OpCreate && e.Root().Get(d.Path) != nil {
-					return fmt.Errorf("%s: statement already exists (data-exists): %w", d.Path.Edit(), ErrConflict)
+					return errkind.Errorf(ErrExists, "%s: statement already exists (data-exists)", d.Path.Edit())
 				}
 			}
 			for _, d := range dirs {
@@ -408,7 +409,7 @@ func (s *Session) Load(action LoadAction, f Format, text string) error {
 			}
 			return nil
 		}
-		return fmt.Errorf("unknown load action %q: %w", action, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "unknown load action %q", action)
 	})
 }
 
@@ -417,7 +418,7 @@ func (s *Session) Load(action LoadAction, f Format, text string) error {
 func (s *Session) loadPatch(text string) error {
 	secs, err := format.ParsePatch(s.c.schema.Root, text)
 	if err != nil {
-		return fmt.Errorf("%w: %w", err, ErrInvalid)
+		return errkind.Wrap(ErrInvalid, err)
 	}
 	return s.Edit(func(e *tree.Editor) error {
 		for _, sec := range secs {
@@ -447,7 +448,7 @@ func (s *Session) loadPatch(text string) error {
 // patchError names the statement a patch could not change.
 func patchError(verb string, p tree.Path, err error) error {
 	if errors.Is(err, tree.ErrNotFound) {
-		return fmt.Errorf("patch: %s %s: statement not found: %w", verb, p.String(), ErrNotFound)
+		return errkind.Errorf(ErrNotFound, "patch: %s %s: statement not found", verb, p.String())
 	}
 	return fmt.Errorf("patch: %s %s: %w", verb, p.String(), err)
 }

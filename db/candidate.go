@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // Candidate returns the persisted shared candidate as a delta against the
@@ -46,7 +48,7 @@ func (s *Store) UpdateCandidate(set Delta, reset []string) error {
 			return fmt.Errorf("db: update candidate: %w", err)
 		}
 		if _, ok := set[k]; ok {
-			return fmt.Errorf("db: update candidate: %w: key %q both set and reset", ErrInvalid, k)
+			return errkind.Errorf(errkind.Invalid, "db: update candidate: key %q both set and reset", k)
 		}
 	}
 	return s.update("update candidate", func(tx *bolt.Tx) error {

@@ -6,6 +6,8 @@ import (
 	"hash/crc32"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // Every value of the buckets that hold the configuration and its history
@@ -62,7 +64,7 @@ func summedBucket(tx *bolt.Tx, name []byte) (*summed, error) {
 			return &summed{Bucket: b, sums: s, prefix: sb.prefix}, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: bucket %s has no checksums", ErrInvalid, name)
+	return nil, errkind.Errorf(errkind.Invalid, "bucket %s has no checksums", name)
 }
 
 // Put stores v under k with its checksum.
@@ -116,10 +118,10 @@ func verifySums(tx *bolt.Tx) error {
 		if err := b.ForEach(func(k, v []byte) error {
 			want := sums.Get(sumKey(sb.prefix, k))
 			if want == nil {
-				return fmt.Errorf("%w: %s has no checksum", ErrCorrupt, what(k))
+				return errkind.Errorf(errkind.Corrupt, "%s has no checksum", what(k))
 			}
 			if got := checksum(v); string(got) != string(want) {
-				return fmt.Errorf("%w: %s fails its checksum (stored %x, computed %x)", ErrCorrupt, what(k), want, got)
+				return errkind.Errorf(errkind.Corrupt, "%s fails its checksum (stored %x, computed %x)", what(k), want, got)
 			}
 			return nil
 		}); err != nil {
@@ -134,12 +136,12 @@ func verifySums(tx *bolt.Tx) error {
 					return err
 				}
 				if b.Get(k[1:]) == nil {
-					return fmt.Errorf("%w: %s is missing (its checksum remains)", ErrCorrupt, describe(sb.name)(k[1:]))
+					return errkind.Errorf(errkind.Corrupt, "%s is missing (its checksum remains)", describe(sb.name)(k[1:]))
 				}
 				return nil
 			}
 		}
-		return fmt.Errorf("%w: checksum %q of no known bucket", ErrCorrupt, k)
+		return errkind.Errorf(errkind.Corrupt, "checksum %q of no known bucket", k)
 	})
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // Committed returns every chunk of the committed configuration (revision 0)
@@ -283,7 +285,7 @@ func (s *Store) History() ([]RevisionMeta, error) {
 // back.
 func rollbackOverlay(tx *bolt.Tx, n int) (Delta, RevisionMeta, error) {
 	if n < 0 || n > MaxRollback {
-		return nil, RevisionMeta{}, fmt.Errorf("%w: rollback range is 0..%d", ErrNotFound, MaxRollback)
+		return nil, RevisionMeta{}, errkind.Errorf(errkind.NotFound, "the rollback range is 0..%d", MaxRollback)
 	}
 	revs, err := bucket(tx, bucketRevisions)
 	if err != nil {
@@ -298,7 +300,7 @@ func rollbackOverlay(tx *bolt.Tx, n int) (Delta, RevisionMeta, error) {
 		return nil, RevisionMeta{}, err
 	}
 	if uint64(n) >= last {
-		return nil, RevisionMeta{}, fmt.Errorf("%w: history holds %d revisions", ErrNotFound, min(last, MaxRollback+1))
+		return nil, RevisionMeta{}, errkind.Errorf(errkind.NotFound, "the history holds %d revisions", min(last, MaxRollback+1))
 	}
 	target := last - uint64(n)
 	meta, err := revisionMeta(revs, target)
@@ -312,7 +314,7 @@ func rollbackOverlay(tx *bolt.Tx, n int) (Delta, RevisionMeta, error) {
 	want := target + 1
 	for k, v := c.Seek(u64Key(want)); want <= last; k, v = c.Next() {
 		if got, err := parseU64("undo key", k); k == nil || err != nil || got != want {
-			return nil, RevisionMeta{}, fmt.Errorf("%w: undo record %d missing", ErrCorrupt, want)
+			return nil, RevisionMeta{}, errkind.Errorf(errkind.Corrupt, "undo record %d missing", want)
 		}
 		err := eachDeltaEntry(v, func(key, val []byte) error {
 			if _, ok := overlay[string(key)]; !ok {
@@ -357,7 +359,7 @@ func revisionMeta(revs *bolt.Bucket, seq uint64) (RevisionMeta, error) {
 	k := u64Key(seq)
 	v := revs.Get(k)
 	if v == nil {
-		return RevisionMeta{}, fmt.Errorf("%w: meta of revision %d missing", ErrCorrupt, seq)
+		return RevisionMeta{}, errkind.Errorf(errkind.Corrupt, "meta of revision %d missing", seq)
 	}
 	return decodeRevision(k, v)
 }
@@ -374,7 +376,7 @@ func decodeRevision(k, v []byte) (RevisionMeta, error) {
 		return RevisionMeta{}, fmt.Errorf("revision %d: %w", seq, err)
 	}
 	if m.Seq != seq {
-		return RevisionMeta{}, fmt.Errorf("%w: revision %d holds the meta of %d", ErrCorrupt, seq, m.Seq)
+		return RevisionMeta{}, errkind.Errorf(errkind.Corrupt, "revision %d holds the meta of %d", seq, m.Seq)
 	}
 	return m, nil
 }

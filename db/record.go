@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // Record formats. Each record starts with a one-byte tag naming its format,
@@ -51,7 +53,7 @@ func decodeMeta(b []byte) (RevisionMeta, error) {
 	var m RevisionMeta
 	d := decoder{b: b}
 	if tag := d.byte(); d.err == nil && tag != tagMeta {
-		return m, fmt.Errorf("%w: meta record has tag %#x", ErrCorrupt, tag)
+		return m, errkind.Errorf(errkind.Corrupt, "meta record has tag %#x", tag)
 	}
 	m.Seq = d.uvarint()
 	m.Time = d.time()
@@ -60,7 +62,7 @@ func decodeMeta(b []byte) (RevisionMeta, error) {
 	m.Comment = string(d.bytes())
 	m.ConfirmDeadline = d.time()
 	if err := d.finish(); err != nil {
-		return RevisionMeta{}, fmt.Errorf("%w: meta record: %w", ErrCorrupt, err)
+		return RevisionMeta{}, errkind.Errorf(errkind.Corrupt, "meta record: %w", err)
 	}
 	return m, nil
 }
@@ -82,13 +84,13 @@ func encodeDelta(b []byte, d Delta) []byte {
 func eachDeltaEntry(b []byte, fn func(key, val []byte) error) error {
 	d := decoder{b: b}
 	if tag := d.byte(); d.err == nil && tag != tagDelta {
-		return fmt.Errorf("%w: delta record has tag %#x", ErrCorrupt, tag)
+		return errkind.Errorf(errkind.Corrupt, "delta record has tag %#x", tag)
 	}
 	n := d.uvarint()
 	// Each entry takes at least two bytes; refuse counts the record cannot
 	// hold before anything trusts them.
 	if d.err == nil && n > uint64(len(d.b))/2 {
-		return fmt.Errorf("%w: delta record: %d entries in %d bytes", ErrCorrupt, n, len(d.b))
+		return errkind.Errorf(errkind.Corrupt, "delta record: %d entries in %d bytes", n, len(d.b))
 	}
 	var prev []byte
 	for i := uint64(0); i < n && d.err == nil; i++ {
@@ -98,10 +100,10 @@ func eachDeltaEntry(b []byte, fn func(key, val []byte) error) error {
 			break
 		}
 		if len(key) == 0 {
-			return fmt.Errorf("%w: delta record: entry %d has an empty key", ErrCorrupt, i)
+			return errkind.Errorf(errkind.Corrupt, "delta record: entry %d has an empty key", i)
 		}
 		if i > 0 && string(key) <= string(prev) {
-			return fmt.Errorf("%w: delta record: key %q out of order", ErrCorrupt, key)
+			return errkind.Errorf(errkind.Corrupt, "delta record: key %q out of order", key)
 		}
 		prev = key
 		if err := fn(key, val); err != nil {
@@ -109,7 +111,7 @@ func eachDeltaEntry(b []byte, fn func(key, val []byte) error) error {
 		}
 	}
 	if err := d.finish(); err != nil {
-		return fmt.Errorf("%w: delta record: %w", ErrCorrupt, err)
+		return errkind.Errorf(errkind.Corrupt, "delta record: %w", err)
 	}
 	return nil
 }
@@ -146,7 +148,7 @@ func decodeCandidate(b []byte) ([]byte, error) {
 	case len(b) >= 1 && b[0] == 1:
 		return bytes.Clone(b[1:]), nil
 	}
-	return nil, fmt.Errorf("%w: candidate chunk of %d bytes", ErrCorrupt, len(b))
+	return nil, errkind.Errorf(errkind.Corrupt, "candidate chunk of %d bytes", len(b))
 }
 
 func appendString(b []byte, s string) []byte {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // A migration upgrades the file by one schema version inside the caller's
@@ -63,7 +65,7 @@ func schemaVersion(tx *bolt.Tx) (int, error) {
 	}
 	raw := meta.Get(keySchema)
 	if raw == nil {
-		return 0, fmt.Errorf("%w: meta bucket without a schema version", ErrCorrupt)
+		return 0, errkind.Errorf(errkind.Corrupt, "meta bucket without a schema version")
 	}
 	v, err := parseU64("schema version", raw)
 	if err != nil {

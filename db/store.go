@@ -55,6 +55,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // MaxRollback is the oldest revision kept: rollback 0 (committed) through
@@ -133,15 +135,15 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("db: create %s: %w", path, err)
 		}
 	} else if err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
-		return nil, fmt.Errorf("db: open %s: %w: %w", path, ErrCorrupt, errEmptyFile)
+		return nil, errkind.Errorf(errkind.Corrupt, "db: open %s: %w", path, errEmptyFile)
 	}
 	bdb, err := openBolt(path, timeout, opts.NoSync)
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return nil, fmt.Errorf("db: open %s: %w (waited %v)", path, ErrLocked, timeout)
+		return nil, errkind.Errorf(errkind.Locked, "db: open %s: the file is locked by another process (waited %v)", path, timeout)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
 		errors.Is(err, berrors.ErrVersionMismatch):
-		return nil, fmt.Errorf("db: open %s: %w: %w", path, ErrCorrupt, err)
+		return nil, errkind.Errorf(errkind.Corrupt, "db: open %s: the store is damaged: %w", path, err)
 	case err != nil:
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
@@ -279,9 +281,9 @@ func (s *Store) view(op string, fn func(tx *bolt.Tx) error) error {
 func checkKey(what, key string) error {
 	switch {
 	case key == "":
-		return fmt.Errorf("%w: empty %s key", ErrInvalid, what)
+		return errkind.Errorf(errkind.Invalid, "empty %s key", what)
 	case len(key) > maxSummedKey:
-		return fmt.Errorf("%w: %s key of %d bytes (limit %d)", ErrInvalid, what, len(key), maxSummedKey)
+		return errkind.Errorf(errkind.Invalid, "%s key of %d bytes (limit %d)", what, len(key), maxSummedKey)
 	}
 	return nil
 }
@@ -299,7 +301,7 @@ func checkKeys[V any](what string, m map[string]V) error {
 func bucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	b := tx.Bucket(name)
 	if b == nil {
-		return nil, fmt.Errorf("%w: bucket %q missing", ErrCorrupt, name)
+		return nil, errkind.Errorf(errkind.Corrupt, "bucket %q missing", name)
 	}
 	return b, nil
 }
@@ -308,7 +310,7 @@ func u64Key(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
 
 func parseU64(what string, b []byte) (uint64, error) {
 	if len(b) != 8 {
-		return 0, fmt.Errorf("%w: %s of %d bytes, want 8", ErrCorrupt, what, len(b))
+		return 0, errkind.Errorf(errkind.Corrupt, "%s of %d bytes, want 8", what, len(b))
 	}
 	return binary.BigEndian.Uint64(b), nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // verify checks a store at open so that damage is found at start-up, not
@@ -22,7 +24,7 @@ func verify(bdb *bolt.DB) error {
 			}
 		}
 		if len(problems) > 0 {
-			return fmt.Errorf("%w: page structure: %s", ErrCorrupt, strings.Join(problems, "; "))
+			return errkind.Errorf(errkind.Corrupt, "page structure: %s", strings.Join(problems, "; "))
 		}
 		if err := verifySums(tx); err != nil {
 			return err
@@ -45,7 +47,7 @@ func verify(bdb *bolt.DB) error {
 				return fmt.Errorf("revision %x: %w", k, err)
 			}
 			if len(k) != 8 || m.Seq != beU64(k) {
-				return fmt.Errorf("%w: revision key %x holds the meta of revision %d", ErrCorrupt, k, m.Seq)
+				return errkind.Errorf(errkind.Corrupt, "revision key %x holds the meta of revision %d", k, m.Seq)
 			}
 			return nil
 		}); err != nil {

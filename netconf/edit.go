@@ -153,7 +153,7 @@ func opLock(_ context.Context, s *Session, op *Node, _ *strings.Builder) error {
 	s.closeConfig()
 	c, err := s.srv.cfg.Configd.Open(s.user, "netconf", configd.Exclusive)
 	if err != nil {
-		return &RPCError{Type: "protocol", Tag: "lock-denied", Message: errorMessage(err)}
+		return &RPCError{Type: "protocol", Tag: "lock-denied", Message: err.Error()}
 	}
 	s.cfg, s.locked = c, true
 	return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/internal/errkind"
 )
 
 // RPCError is one <rpc-error>, shaped like Junos': error-type, error-tag,
@@ -43,10 +44,10 @@ func errPermission(rpc string) *RPCError {
 	return &RPCError{Type: "protocol", Tag: "access-denied", Message: "permission denied", BadElement: rpc}
 }
 
-// toRPCErrors maps any error to rpc-errors. This is the one place where
-// configd's sentinel kinds become rpc-error tags (CONVENTIONS: mapped once
-// at the API edge); *configd.CommitError becomes one rpc-error per
-// diagnostic, then "configuration check-out failed", as Junos replies.
+// toRPCErrors maps any error to rpc-errors. Error kinds become tags in
+// kindError, the one place (CONVENTIONS: mapped once at the API edge);
+// *configd.CommitError becomes one rpc-error per diagnostic, then
+// "configuration check-out failed", as Junos replies.
 func toRPCErrors(err error) errorList {
 	var (
 		re *RPCError
@@ -66,43 +67,42 @@ func toRPCErrors(err error) errorList {
 				Path: d.Path.Edit(), BadElement: d.Statement, Message: d.Message})
 		}
 		if ce.Cause != nil {
-			out = append(out, &RPCError{Type: "application", Tag: "operation-failed", Message: ce.Cause.Error()})
+			out = append(out, kindError(ce.Cause)) // a damaged store says so
 		}
 		return append(out, &RPCError{Type: "protocol", Tag: "operation-failed", Message: "configuration check-out failed"})
 	case errors.As(err, &pe):
 		return errorList{{Type: "protocol", Tag: "invalid-value", Message: "syntax error: " + pe.Error()}}
 	}
-	tag := "operation-failed"
-	for _, k := range sentinelTags {
-		if errors.Is(err, k.err) {
-			tag = k.tag
-			break
+	return errorList{kindError(err)}
+}
+
+// kindError is the one mapping of gnos's error kinds (package errkind) to
+// rpc-error tags, RFC 6241 appendix A. An error of no kind is
+// operation-failed. Messages carry no kind suffix, so they go out as they
+// are, except corruption, whose message says the store is damaged.
+func kindError(err error) *RPCError {
+	e := &RPCError{Type: "application", Tag: "operation-failed", Message: err.Error()}
+	switch errkind.Of(err) {
+	case errkind.NotFound:
+		e.Tag = "data-missing"
+	case errkind.Invalid:
+		e.Tag = "invalid-value"
+	case errkind.Exists:
+		e.Tag = "data-exists"
+	case errkind.Locked:
+		e.Tag = "lock-denied"
+	case errkind.Conflict:
+		e.Tag = "in-use" // another session's changes hold what the request needs
+	case errkind.Limit:
+		e.Tag = "resource-denied"
+	case errkind.Permission:
+		e.Tag = "access-denied"
+	case errkind.Corrupt:
+		if !strings.Contains(e.Message, "damaged") {
+			e.Message = "the configuration store is damaged: " + e.Message
 		}
 	}
-	return errorList{{Type: "application", Tag: tag, Message: errorMessage(err)}}
-}
-
-// sentinelTags maps configd's sentinel kinds to rpc-error tags, first
-// match wins.
-var sentinelTags = []struct {
-	err error
-	tag string
-}{
-	{configd.ErrNotFound, "data-missing"},
-	{configd.ErrInvalid, "invalid-value"},
-	{configd.ErrLocked, "lock-denied"},
-	{configd.ErrConflict, "data-exists"},
-	{configd.ErrLimit, "resource-denied"},
-	{configd.ErrPermission, "access-denied"},
-}
-
-// errorMessage strips the sentinel suffix configd appends (": locked").
-func errorMessage(err error) string {
-	msg := err.Error()
-	for _, k := range sentinelTags {
-		msg = strings.TrimSuffix(msg, ": "+k.err.Error())
-	}
-	return msg
+	return e
 }
 
 // write appends the rpc-error elements to b.

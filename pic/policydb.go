@@ -1,15 +1,17 @@
 package pic
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"sync"
 	"sync/atomic"
+
+	"github.com/gnos/gnos/internal/errkind"
 )
 
-// ErrLimit is returned when a budget (policy DB, object cache) is exhausted.
-var ErrLimit = errors.New("limit exceeded")
+// ErrLimit is returned when a budget (policy DB, object cache) is
+// exhausted. It is gnos's error kind Limit (package errkind), not a
+// sentinel of its own.
+var ErrLimit = errkind.Limit
 
 // PolicyOverhead is the bytes accounted per policy on top of its compiled
 // size (entry, slot, bookkeeping). servicesd uses the same figure when it
@@ -122,7 +124,7 @@ func (d *PolicyDB) Quiesce(core int) { d.cores[core].observed.Store(d.epoch.Load
 // the new entry in place of the old.
 func (d *PolicyDB) Publish(serviceSet uint32, plugin int, gen uint64, value any, size int64) error {
 	if plugin < 0 || plugin >= MaxPlugins {
-		return fmt.Errorf("pic: policy db: plugin id %d out of range", plugin)
+		return errkind.Errorf(errkind.Invalid, "pic: policy db: plugin id %d out of range", plugin)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -133,8 +135,8 @@ func (d *PolicyDB) Publish(serviceSet uint32, plugin int, gen uint64, value any,
 		oldSize = old.Size
 	}
 	if d.live-oldSize+size > d.budget {
-		return fmt.Errorf("pic: policy db: service-set %d needs %d bytes, %d of %d in use: %w",
-			serviceSet, size, d.live, d.budget, ErrLimit)
+		return errkind.Errorf(ErrLimit, "pic: policy db: service-set %d needs %d bytes, %d of %d in use",
+			serviceSet, size, d.live, d.budget)
 	}
 	slot.Store(&Entry{ServiceSet: serviceSet, Plugin: plugin, Gen: gen, Size: size, Value: value})
 	d.live += size - oldSize

@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/pic"
 )
 
@@ -386,7 +387,7 @@ func (s *Servicesd) SetOnline(slot pic.Slot, online bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.pics[slot]; !ok {
-		return fmt.Errorf("servicesd: fpc %d pic %d is not a configured services PIC", slot.FPC, slot.PIC)
+		return errkind.Errorf(errkind.NotFound, "servicesd: fpc %d pic %d is not a configured services PIC", slot.FPC, slot.PIC)
 	}
 	if s.offline[slot] == !online {
 		return nil

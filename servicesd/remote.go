@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/internal/ipc"
 )
 
@@ -29,10 +30,12 @@ type CommandReq struct {
 	Args cli.Args `json:"args,omitempty"`
 }
 
-// CommandResp is its reply.
+// CommandResp is its reply. Kind names the error's kind (errkind.Name),
+// so the CLI renders a forwarded failure as it would a local one.
 type CommandResp struct {
 	Elem  *cli.Elem `json:"elem,omitempty"`
 	Error string    `json:"error,omitempty"`
+	Kind  string    `json:"kind,omitempty"`
 }
 
 // registerCommands serves CommandMethod on g.
@@ -70,7 +73,7 @@ func (s *Servicesd) runCommand(ctx context.Context, req *CommandReq) *CommandRes
 	}
 	e, err := c.Run(ctx, nil, req.Args, nil, io.Discard)
 	if err != nil {
-		return &CommandResp{Error: err.Error()}
+		return &CommandResp{Error: err.Error(), Kind: errkind.Name(err)}
 	}
 	return &CommandResp{Elem: e}
 }
@@ -123,6 +126,9 @@ func (r *Remote) call(ctx context.Context, req *CommandReq) (*cli.Elem, error) {
 		return nil, fmt.Errorf("servicesd is not reachable: %w", err)
 	}
 	if resp.Error != "" {
+		if k := errkind.Parse(resp.Kind); k != nil {
+			return nil, errkind.Errorf(k, "%s", resp.Error)
+		}
 		return nil, errors.New(resp.Error)
 	}
 	return resp.Elem, nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/pic"
 )
 
@@ -58,7 +59,7 @@ func (s *Servicesd) showSessions(ctx context.Context, _ *cli.Session, a cli.Args
 	if p := a["application-protocol"]; p != "" {
 		n, ok := protoByName[p]
 		if !ok {
-			return nil, fmt.Errorf("syntax error, expecting tcp, udp, icmp or icmp6: %s", p)
+			return nil, errkind.Errorf(errkind.Invalid, "syntax error, expecting tcp, udp, icmp or icmp6: %s", p)
 		}
 		q.Proto = n
 	}

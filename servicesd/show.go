@@ -10,6 +10,7 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/pic"
 )
 
@@ -50,7 +51,7 @@ func parseSlot(a cli.Args) (pic.Slot, error) {
 	f, err1 := strconv.Atoi(a["fpc-slot"])
 	p, err2 := strconv.Atoi(a["pic-slot"])
 	if !a.Has("fpc-slot") || !a.Has("pic-slot") || err1 != nil || err2 != nil {
-		return pic.Slot{}, fmt.Errorf("syntax error, expecting fpc-slot <number> pic-slot <number>")
+		return pic.Slot{}, errkind.Errorf(errkind.Invalid, "syntax error, expecting fpc-slot <number> pic-slot <number>")
 	}
 	return pic.Slot{FPC: f, PIC: p}, nil
 }
@@ -126,7 +127,7 @@ func (s *Servicesd) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *
 	}
 	v, ok := s.view(ctx, slot)
 	if !ok {
-		return nil, fmt.Errorf("FPC %d PIC %d is not a configured services PIC", slot.FPC, slot.PIC)
+		return nil, errkind.Errorf(errkind.NotFound, "FPC %d PIC %d is not a configured services PIC", slot.FPC, slot.PIC)
 	}
 	e := cli.E("pic-detail",
 		cli.T("slot", strconv.Itoa(slot.FPC)), cli.T("pic-slot", strconv.Itoa(slot.PIC)),
@@ -347,7 +348,7 @@ func (s *Servicesd) requestPIC(_ context.Context, _ *cli.Session, a cli.Args, _ 
 		return nil, err
 	}
 	if a.Has("offline") == a.Has("online") {
-		return nil, fmt.Errorf("syntax error, expecting offline or online")
+		return nil, errkind.Errorf(errkind.Invalid, "syntax error, expecting offline or online")
 	}
 	online := a.Has("online")
 	if err := s.SetOnline(slot, online); err != nil {

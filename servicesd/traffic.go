@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/pic"
 )
 
@@ -81,20 +82,20 @@ func (s *Servicesd) trafficTarget(a cli.Args, q *pic.TrafficReq) ([]pic.Slot, er
 	name, hasSet := a["service-set"]
 	switch {
 	case hasSet && a.Has("interface"):
-		return nil, fmt.Errorf("syntax error: give service-set or interface, not both")
+		return nil, errkind.Errorf(errkind.Invalid, "syntax error: give service-set or interface, not both")
 	case hasSet:
 		s.mu.Lock()
 		st := s.sets[name]
 		s.mu.Unlock()
 		if st == nil {
-			return nil, fmt.Errorf("service-set %s is not configured", name)
+			return nil, errkind.Errorf(errkind.NotFound, "service-set %s is not configured", name)
 		}
 		q.ServiceSet, q.Name = st.ssrb.ID, name
 		return []pic.Slot{{FPC: st.ssrb.FPC, PIC: st.ssrb.PIC}}, nil
 	case a.Has("interface"):
 		return s.Slots(), nil
 	}
-	return nil, fmt.Errorf("syntax error, expecting service-set <name> or interface <name>")
+	return nil, errkind.Errorf(errkind.Invalid, "syntax error, expecting service-set <name> or interface <name>")
 }
 
 // trafficAsk sends a request to the target's PICs and returns the first
@@ -129,7 +130,7 @@ func (s *Servicesd) trafficGenerate(ctx context.Context, _ *cli.Session, a cli.A
 		if v, ok := a[n.name]; ok {
 			i, err := strconv.Atoi(v)
 			if err != nil || i < 0 || i > n.max {
-				return nil, fmt.Errorf("invalid value for %s: %q (expecting 0..%d)", n.name, v, n.max)
+				return nil, errkind.Errorf(errkind.Invalid, "invalid value for %s: %q (expecting 0..%d)", n.name, v, n.max)
 			}
 			*n.dst = i
 		}
@@ -138,7 +139,7 @@ func (s *Servicesd) trafficGenerate(ctx context.Context, _ *cli.Session, a cli.A
 		if v, ok := a[name]; ok {
 			i, err := strconv.ParseUint(v, 10, 16)
 			if err != nil {
-				return nil, fmt.Errorf("invalid value for %s: %q (expecting 0..65535)", name, v)
+				return nil, errkind.Errorf(errkind.Invalid, "invalid value for %s: %q (expecting 0..65535)", name, v)
 			}
 			*dst = uint16(i)
 		}
@@ -158,7 +159,7 @@ func (s *Servicesd) trafficGenerate(ctx context.Context, _ *cli.Session, a cli.A
 			}
 			p, ok := protoByName[name]
 			if !ok {
-				return nil, fmt.Errorf("invalid value for protocol: %q (expecting tcp, udp, icmp or mix)", name)
+				return nil, errkind.Errorf(errkind.Invalid, "invalid value for protocol: %q (expecting tcp, udp, icmp or mix)", name)
 			}
 			g.Protos = append(g.Protos, p)
 		}
@@ -184,7 +185,7 @@ func prefixArg(a cli.Args, name string) (string, error) {
 	}
 	p, err := parsePrefix(v)
 	if err != nil {
-		return "", fmt.Errorf("invalid value for %s: %q", name, v)
+		return "", errkind.Errorf(errkind.Invalid, "invalid value for %s: %q", name, v)
 	}
 	return p.String(), nil
 }
@@ -202,7 +203,7 @@ func (s *Servicesd) trafficStop(ctx context.Context, _ *cli.Session, a cli.Args,
 	if v, ok := a["id"]; ok {
 		id, err := strconv.Atoi(v)
 		if err != nil || id <= 0 {
-			return nil, fmt.Errorf("invalid value for id: %q", v)
+			return nil, errkind.Errorf(errkind.Invalid, "invalid value for id: %q", v)
 		}
 		q.ID = id
 	}
@@ -296,7 +297,7 @@ func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.
 		size += len(p)
 	}
 	if len(pkts) > MaxReplayPackets || size > MaxReplayBytes {
-		return nil, fmt.Errorf("%s: %d packets, %d bytes: more than a replay takes (%d packets, %d bytes)",
+		return nil, errkind.Errorf(errkind.Limit, "%s: %d packets, %d bytes: more than a replay takes (%d packets, %d bytes)",
 			name, len(pkts), size, MaxReplayPackets, MaxReplayBytes)
 	}
 	q := &pic.TrafficReq{Op: pic.TrafficReplay, Packets: pkts}
@@ -336,13 +337,13 @@ func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.
 func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	switch {
 	case a.Has("start") == a.Has("stop"):
-		return nil, fmt.Errorf("syntax error, expecting start or stop")
+		return nil, errkind.Errorf(errkind.Invalid, "syntax error, expecting start or stop")
 	case a.Has("start"):
 		q := &pic.TrafficReq{Op: pic.TrafficCaptureStart}
 		if v, ok := a["packets"]; ok {
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 || n > 1<<20 {
-				return nil, fmt.Errorf("invalid value for packets: %q (expecting 1..%d)", v, 1<<20)
+				return nil, errkind.Errorf(errkind.Invalid, "invalid value for packets: %q (expecting 1..%d)", v, 1<<20)
 			}
 			q.Limit = n
 		}
@@ -390,7 +391,7 @@ func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli
 func (s *Servicesd) fileArg(sess *cli.Session, a cli.Args) (name, path string, err error) {
 	name, ok := a["file"]
 	if !ok {
-		return "", "", fmt.Errorf("syntax error, expecting file <name>")
+		return "", "", errkind.Errorf(errkind.Invalid, "syntax error, expecting file <name>")
 	}
 	path, err = s.filePath(sess, name, false)
 	return name, path, err

@@ -1,15 +1,16 @@
 package tree
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/gnos/gnos/configd/schema"
+	"github.com/gnos/gnos/internal/errkind"
 )
 
-// ErrNotFound is returned when an edit names a statement that is not there.
-var ErrNotFound = errors.New("statement not found")
+// ErrNotFound is returned when an edit names a statement that is not
+// there. It is of gnos's kind NotFound (package errkind).
+var ErrNotFound = errkind.Errorf(errkind.NotFound, "statement not found")
 
 type token struct{ _ byte }
 
