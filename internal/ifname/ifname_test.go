@@ -161,3 +161,16 @@ func FuzzServiceSlot(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLogical measures the per-packet spelling the data path's
+// steering lookup does (pic.Dataplane.Steer).
+func BenchmarkLogical(b *testing.B) {
+	b.ReportAllocs()
+	for _, name := range []string{"ge-0/0/0.0", "ms-0/0/0.16385"} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				_ = Logical(name)
+			}
+		})
+	}
+}
