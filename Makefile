@@ -30,11 +30,13 @@ test: deps yanglint check-generated lint unit
 unit:
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
-## lint: gofmt and go vet
+## lint: gofmt, a tidy go.mod, go vet and staticcheck (a Go tool pinned in go.mod)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum untidy: run go mod tidy"; exit 1; }
 	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
 
 ## yanglint: validate every YANG module with libyang's yanglint
 yanglint:

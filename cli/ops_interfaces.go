@@ -6,30 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/internal/ifname"
 )
-
-// LinkState is the live state of the Linux link behind an interface, as
-// the interface manager reads it through netlink.
-type LinkState struct {
-	Linux     string
-	Index     int
-	Kind      string // veth, tun, …
-	AdminUp   bool
-	OperUp    bool
-	MTU       int
-	MAC       string
-	RxPackets uint64
-	TxPackets uint64
-	RxBytes   uint64
-	TxBytes   uint64
-	RxErrors  uint64
-	TxErrors  uint64
-	RxDropped uint64
-	TxDropped uint64
-}
 
 // showInterfaces reports the configured interfaces with the state and
 // counters of their Linux links (Engine.Links). Without the live data
@@ -50,7 +30,7 @@ func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Wri
 	}
 	name := a["interface-name"]
 	for _, ifd := range root.ChildNamed("interfaces", "").AllNamed("interface") {
-		if ifd.Inactive || (name != "" && ifd.Key != name && !strings.HasPrefix(name, ifd.Key+".")) {
+		if ifd.Inactive || (name != "" && !ifname.Within(name, ifd.Key)) {
 			continue
 		}
 		e.Add(s.eng.physical(ifd, name, style))
@@ -62,9 +42,9 @@ func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Wri
 }
 
 // link returns the live state of a Junos interface's link.
-func (e *Engine) link(junos string) (LinkState, bool) {
+func (e *Engine) link(junos string) (ifname.LinkState, bool) {
 	if e.Links == nil {
-		return LinkState{}, false
+		return ifname.LinkState{}, false
 	}
 	return e.Links(junos)
 }
@@ -91,10 +71,10 @@ func (e *Engine) physical(ifd *tree.Node, name, style string) *Elem {
 		phy.Add(T("mtu", m))
 	}
 	for _, u := range ifd.AllNamed("unit") {
-		if u.Inactive || (strings.Contains(name, ".") && name != ifd.Key+"."+u.Key) {
+		if u.Inactive || (ifname.HasUnit(name) && name != ifname.Unit(ifd.Key, u.Key)) {
 			continue
 		}
-		lname := ifd.Key + "." + u.Key
+		lname := ifname.Unit(ifd.Key, u.Key)
 		ladmin, loper := admin, oper
 		lst, llive := e.link(lname)
 		if llive {
@@ -148,7 +128,7 @@ func linkType(kind string) string {
 }
 
 // stats renders a link's counters; extensive adds bytes and errors.
-func stats(st LinkState, style string) *Elem {
+func stats(st ifname.LinkState, style string) *Elem {
 	u := func(v uint64) string { return strconv.FormatUint(v, 10) }
 	ts := E("traffic-statistics", T("input-packets", u(st.RxPackets)), T("output-packets", u(st.TxPackets)))
 	if style != "extensive" {

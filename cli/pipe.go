@@ -289,10 +289,3 @@ func indentList(cs []string) string {
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
-
-// Display is the `| display` format asked for ("" for text).
-func (p *Pipeline) Display() string { return p.display }
-
-// Rendered tells the pipeline that the command already rendered the
-// display format itself (as show configuration does).
-func (p *Pipeline) Rendered() { p.display = "" }

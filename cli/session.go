@@ -23,6 +23,7 @@ import (
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/errkind"
+	"github.com/gnos/gnos/internal/ifname"
 )
 
 // Engine holds what sessions share.
@@ -34,7 +35,7 @@ type Engine struct {
 	Host    func() HostStats // nil: read the real host
 	// Links returns the live state of the Linux link behind a Junos
 	// interface (the interface manager); nil without the live data plane.
-	Links func(junos string) (LinkState, bool)
+	Links func(junos string) (ifname.LinkState, bool)
 	// MaxSessionsPerUser bounds one user's concurrent sessions on the
 	// management socket and over SSH (default DefaultMaxSessionsPerUser).
 	MaxSessionsPerUser int

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/pic"
@@ -34,12 +33,6 @@ func (n *Node) startLive(ctx context.Context) error {
 	n.PICs.Live = m
 	n.Configd.Subscribe(ctx, m)
 	return nil
-}
-
-// linkState is the CLI's view of a Linux link (show interfaces).
-func (n *Node) linkState(junos string) (cli.LinkState, bool) {
-	st, ok := n.Ifmgr.Link(junos)
-	return cli.LinkState(st), ok
 }
 
 // HostNet is the live data plane of a picd running apart from the

@@ -148,7 +148,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	// --- end servicesd
 	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version}
 	if n.Ifmgr != nil {
-		n.CLI.Links = n.linkState // live data plane: show interfaces reads netlink
+		n.CLI.Links = n.Ifmgr.Link // live data plane: show interfaces reads netlink
 	}
 	n.lis, err = ipc.ListenUnix(SocketPath(o.DataDir))
 	if err != nil {

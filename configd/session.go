@@ -138,17 +138,6 @@ func (s *Session) Close() {
 	delete(c.sessions, s.id)
 }
 
-// Others returns the other sessions in configuration mode.
-func (s *Session) Others() []SessionInfo {
-	var out []SessionInfo
-	for _, i := range s.c.Sessions() {
-		if i.ID != s.id {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
 // Candidate returns the tree this session edits.
 func (s *Session) Candidate() *tree.Node {
 	s.c.mu.Lock()

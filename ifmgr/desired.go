@@ -5,7 +5,6 @@ import (
 	"hash/fnv"
 	"net/netip"
 	"sort"
-	"strings"
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
@@ -117,7 +116,7 @@ func build(root *tree.Node, names *ifname.Map) (*desired, error) {
 		if v, ok := ifd.Leaf("mtu"); ok {
 			fmt.Sscan(v, &mtu)
 		}
-		tun := strings.HasPrefix(ifd.Key, "ms-")
+		tun := ifname.IsService(ifd.Key)
 		add := func(logical string) (*link, error) {
 			ln, err := names.Linux(logical)
 			if err != nil {
@@ -142,7 +141,7 @@ func build(root *tree.Node, names *ifname.Map) (*desired, error) {
 			l.mtu = mtu
 		}
 		for _, u := range units {
-			l, err := add(ifd.Key + "." + u.Key)
+			l, err := add(ifname.Unit(ifd.Key, u.Key))
 			if err != nil {
 				return nil, err
 			}
@@ -247,7 +246,7 @@ func interfaceBindings(root *tree.Node) map[string][]binding {
 				sv := fam.ActiveChild(f).ActiveChild("service")
 				for _, dir := range []string{"input", "output"} {
 					for _, s := range sv.ActiveChild(dir).ActiveNamed("service-set") {
-						out[s.Key] = append(out[s.Key], binding{ifd.Key + "." + u.Key, dir})
+						out[s.Key] = append(out[s.Key], binding{ifname.Unit(ifd.Key, u.Key), dir})
 					}
 				}
 			}

@@ -5,33 +5,14 @@ import (
 	"net/netip"
 
 	"github.com/vishvananda/netlink"
-)
 
-// LinkState is a Linux link as `show interfaces` reports it. Its fields
-// are cli.LinkState's, in the same order: compose converts one to
-// the other (cli does not import ifmgr, nor ifmgr cli).
-type LinkState struct {
-	Linux     string
-	Index     int
-	Kind      string // veth, tun, …
-	AdminUp   bool
-	OperUp    bool
-	MTU       int
-	MAC       string
-	RxPackets uint64
-	TxPackets uint64
-	RxBytes   uint64
-	TxBytes   uint64
-	RxErrors  uint64
-	TxErrors  uint64
-	RxDropped uint64
-	TxDropped uint64
-}
+	"github.com/gnos/gnos/internal/ifname"
+)
 
 // Link returns the state of the Linux link behind a Junos interface
 // (physical or logical); ok is false when the name does not map or the
 // link does not exist.
-func (m *Manager) Link(junos string) (st LinkState, ok bool) {
+func (m *Manager) Link(junos string) (st ifname.LinkState, ok bool) {
 	ln, err := m.o.Names.Linux(junos)
 	if err != nil {
 		return st, false
@@ -42,7 +23,7 @@ func (m *Manager) Link(junos string) (st LinkState, ok bool) {
 			return err
 		}
 		a := l.Attrs()
-		st = LinkState{Linux: a.Name, Index: a.Index, Kind: l.Type(), AdminUp: a.Flags&net.FlagUp != 0,
+		st = ifname.LinkState{Linux: a.Name, Index: a.Index, Kind: l.Type(), AdminUp: a.Flags&net.FlagUp != 0,
 			OperUp: a.Flags&net.FlagRunning != 0 && a.Flags&net.FlagUp != 0, MTU: a.MTU}
 		if len(a.HardwareAddr) > 0 {
 			st.MAC = a.HardwareAddr.String()

@@ -7,6 +7,8 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/gnos/gnos/internal/ifname"
 )
 
 // sweep removes what an earlier gnos left in Linux that d does not want:
@@ -42,7 +44,7 @@ func sweep(d *desired, warn func(error)) {
 	}
 	for _, l := range links {
 		a := l.Attrs()
-		if _, isTun := l.(*netlink.Tuntap); isTun && strings.HasPrefix(a.Name, "ms-") && d.links[a.Name] == nil {
+		if _, isTun := l.(*netlink.Tuntap); isTun && ifname.IsServiceLink(a.Name) && d.links[a.Name] == nil {
 			if err := netlink.LinkDel(l); err != nil {
 				warn(err)
 			}

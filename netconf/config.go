@@ -135,7 +135,6 @@ func selectNode(k *tree.Node, f *Node) *tree.Node {
 		return k
 	}
 	var inner []*Node
-	var keyParts []string
 	for _, c := range f.Kids {
 		if len(c.Kids) > 0 || c.Text == "" {
 			inner = append(inner, c)
@@ -149,7 +148,6 @@ func selectNode(k *tree.Node, f *Node) *tree.Node {
 			if i >= len(parts) || parts[i] != c.Text {
 				return nil
 			}
-			keyParts = append(keyParts, c.Name.Local)
 			continue
 		}
 		if v, ok := k.Leaf(c.Name.Local); !ok || v != c.Text {

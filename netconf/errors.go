@@ -35,10 +35,6 @@ func (l errorList) Error() string {
 	return strings.Join(ms, "; ")
 }
 
-func rpcErr(typ, tag, format string, args ...any) *RPCError {
-	return &RPCError{Type: typ, Tag: tag, Message: fmt.Sprintf(format, args...)}
-}
-
 // errPermission is what a login class refuses, in Junos' words.
 func errPermission(rpc string) *RPCError {
 	return &RPCError{Type: "protocol", Tag: "access-denied", Message: "permission denied", BadElement: rpc}

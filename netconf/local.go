@@ -36,7 +36,7 @@ func (s *Server) RegisterLocal(g *grpc.Server) {
 // streamRW adapts a gRPC stream of Chunks to an io.ReadWriteCloser.
 // Close makes the handler return, which ends the stream.
 type streamRW struct {
-	st   grpc.Stream
+	st   grpc.ServerStream
 	buf  []byte
 	done chan struct{}
 	once sync.Once

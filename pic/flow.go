@@ -22,9 +22,6 @@ func (k FlowKey) Reverse() FlowKey {
 // Src4 returns the IPv4 source address.
 func (k *FlowKey) Src4() [4]byte { return [4]byte(k.Src[12:]) }
 
-// Dst4 returns the IPv4 destination address.
-func (k *FlowKey) Dst4() [4]byte { return [4]byte(k.Dst[12:]) }
-
 const (
 	mixK1 = 0x9e3779b97f4a7c15
 	mixK2 = 0xbf58476d1ce4e5b9

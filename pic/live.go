@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/gnos/gnos/internal/ifname"
 )
 
 // The live data plane: service interface units are multi-queue TUN
@@ -115,23 +117,23 @@ func (l *liveIO) sync(ssrbs map[uint32]*SSRB) {
 	for _, s := range ssrbs {
 		l.sigs[s.ID] = liveSig(s)
 		if s.Outside != "" {
-			want[unitName(s.Inside)] = &classifier{input: unitName(s.Inside)}
-			want[unitName(s.Outside)] = &classifier{input: unitName(s.Outside)}
+			want[ifname.Logical(s.Inside)] = &classifier{input: ifname.Logical(s.Inside)}
+			want[ifname.Logical(s.Outside)] = &classifier{input: ifname.Logical(s.Outside)}
 			continue
 		}
 		if s.ServiceInterface == "" {
 			continue
 		}
-		c := want[unitName(s.ServiceInterface)]
+		c := want[ifname.Logical(s.ServiceInterface)]
 		if c == nil {
 			c = &classifier{}
-			want[unitName(s.ServiceInterface)] = c
+			want[ifname.Logical(s.ServiceInterface)] = c
 		}
 		for _, b := range s.Bindings {
 			if b.Direction == "output" {
-				c.outputs = append(c.outputs, steerPrefixes{unitName(b.Interface), l.net.Prefixes(unitName(b.Interface))})
+				c.outputs = append(c.outputs, steerPrefixes{ifname.Logical(b.Interface), l.net.Prefixes(ifname.Logical(b.Interface))})
 			} else if c.input == "" {
-				c.input = unitName(b.Interface)
+				c.input = ifname.Logical(b.Interface)
 			}
 		}
 	}
@@ -170,8 +172,8 @@ func (l *liveIO) sync(ssrbs map[uint32]*SSRB) {
 	}
 	for _, s := range ssrbs {
 		if s.Outside != "" {
-			out[s.ID] = [2]*liveUnit{l.units[unitName(s.Inside)], l.units[unitName(s.Outside)]}
-		} else if u := l.units[unitName(s.ServiceInterface)]; u != nil {
+			out[s.ID] = [2]*liveUnit{l.units[ifname.Logical(s.Inside)], l.units[ifname.Logical(s.Outside)]}
+		} else if u := l.units[ifname.Logical(s.ServiceInterface)]; u != nil {
 			out[s.ID] = [2]*liveUnit{u, u}
 		}
 	}

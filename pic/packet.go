@@ -249,9 +249,6 @@ func isEcho(proto, typ uint8) bool {
 	return typ == 128 || typ == 129
 }
 
-// Parsed reports whether Parse succeeded since the data last changed.
-func (p *Packet) Parsed() bool { return p.parsed }
-
 // Key returns the packet's flow key.
 func (p *Packet) Key() FlowKey {
 	return FlowKey{Src: p.Src, Dst: p.Dst, SPort: p.SPort, DPort: p.DPort, Proto: p.Proto, V6: p.V6}

@@ -150,8 +150,7 @@ func (d *Daemon) session(ctx context.Context) (ready bool, err error) {
 			}
 		}
 	}()
-	var tick func()
-	tick = func() {
+	tick := func() {
 		select {
 		case events <- event{tick: true}:
 		case <-sctx.Done():

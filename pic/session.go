@@ -147,9 +147,6 @@ func (s *Session) SetTimeout(sec uint32) {
 // passes it); the plugin stored a *T there with SetExt.
 func Ext[T any](c *DataCtx, d Dir) *T { return (*T)(c.Session.ext[c.slot][d]) }
 
-// ServiceSetID is the id of the session's service-set.
-func (s *Session) ServiceSetID() uint32 { return s.set.id }
-
 // Word returns the plugin's inline session word (0 until SetWord).
 func Word(c *DataCtx) uint32 { return c.Session.words[c.slot] }
 

@@ -1,8 +1,9 @@
 package pic
 
 import (
-	"strings"
 	"sync/atomic"
+
+	"github.com/gnos/gnos/internal/ifname"
 )
 
 // Steering: which service-set serves a packet met on an interface.
@@ -86,8 +87,8 @@ func steerRules(s *SSRB) map[steerKey]steerVal {
 	out := map[steerKey]steerVal{}
 	if s.Outside != "" { // next-hop style: the direction of travel does not matter
 		for _, d := range []Side{Input, Output} {
-			out[steerKey{unitName(s.Inside), d}] = steerVal{s.ID, Input}
-			out[steerKey{unitName(s.Outside), d}] = steerVal{s.ID, Output}
+			out[steerKey{ifname.Logical(s.Inside), d}] = steerVal{s.ID, Input}
+			out[steerKey{ifname.Logical(s.Outside), d}] = steerVal{s.ID, Output}
 		}
 		return out
 	}
@@ -96,18 +97,9 @@ func steerRules(s *SSRB) map[steerKey]steerVal {
 		if b.Direction == "output" {
 			d = Output
 		}
-		out[steerKey{unitName(b.Interface), d}] = steerVal{s.ID, d}
+		out[steerKey{ifname.Logical(b.Interface), d}] = steerVal{s.ID, d}
 	}
 	return out
-}
-
-// unitName spells a logical interface with its unit: ge-0/0/0 is
-// ge-0/0/0.0.
-func unitName(ifname string) string {
-	if ifname != "" && !strings.Contains(ifname, ".") {
-		return ifname + ".0"
-	}
-	return ifname
 }
 
 // setSteer replaces service-set id's steering entries (nil: none). Two
@@ -123,14 +115,14 @@ func (dp *Dataplane) setSteer(id uint32, rules map[steerKey]steerVal) {
 	}
 }
 
-// Steer returns the service-set serving a packet met on ifname (a
+// Steer returns the service-set serving a packet met on name (a
 // logical interface, "ge-0/0/0.0"; a bare "ge-0/0/0" means unit 0) in
 // direction dir (Input: arriving on it; Output: about to leave by it),
 // and the side of the service-set the packet meets. ok is false when no
 // service-set is applied there: the packet is not serviced. Lock-free;
 // safe on any goroutine.
-func (dp *Dataplane) Steer(ifname string, dir Side) (ss uint32, side Side, ok bool) {
-	k := steerKey{unitName(ifname), dir}
+func (dp *Dataplane) Steer(name string, dir Side) (ss uint32, side Side, ok bool) {
+	k := steerKey{ifname.Logical(name), dir}
 	m := dp.steer.shards[k.shard()].Load()
 	if m == nil {
 		return 0, 0, false
@@ -139,14 +131,14 @@ func (dp *Dataplane) Steer(ifname string, dir Side) (ss uint32, side Side, ok bo
 	return v.ss, v.side, ok
 }
 
-// ServesInterface reports whether service-set id is applied to ifname
+// ServesInterface reports whether service-set id is applied to name
 // (as a bound interface, or as its service interface; a bare name
 // matches all its units). Control side (show filters).
-func (dp *Dataplane) ServesInterface(id uint32, ifname string) bool {
+func (dp *Dataplane) ServesInterface(id uint32, name string) bool {
 	dp.mu.Lock()
 	defer dp.mu.Unlock()
 	match := func(n string) bool {
-		return n == ifname || unitName(n) == ifname || strings.HasPrefix(n, ifname+".")
+		return ifname.Within(n, name) || ifname.Logical(n) == name
 	}
 	for k := range dp.steerBy[id] {
 		if match(k.ifname) {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/gnos/gnos/internal/ifname"
 )
 
 // Traffic from the CLI: `request services traffic …` reaches the PIC as a
@@ -129,9 +131,9 @@ func (r *Runtime) target(q *TrafficReq) (ss uint32, side Side, desc string, err 
 	if q.Interface != "" {
 		ss, side, ok := r.DP.Steer(q.Interface, dir)
 		if !ok {
-			return 0, 0, "", fmt.Errorf("no service-set is applied to %s %s on this PIC", unitName(q.Interface), dir)
+			return 0, 0, "", fmt.Errorf("no service-set is applied to %s %s on this PIC", ifname.Logical(q.Interface), dir)
 		}
-		return ss, side, unitName(q.Interface) + " " + dir.String(), nil
+		return ss, side, ifname.Logical(q.Interface) + " " + dir.String(), nil
 	}
 	if s := r.ssrbs[q.ServiceSet]; s == nil || q.ServiceSet == 0 {
 		return 0, 0, "", fmt.Errorf("service-set %s is not on this PIC", q.Name)

@@ -3,13 +3,13 @@ package servicesd
 import (
 	"fmt"
 	"reflect"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/pic"
 )
 
@@ -49,16 +49,12 @@ func active(n *tree.Node, name string) []*tree.Node { return n.ActiveNamed(name)
 
 func child(n *tree.Node, name string) *tree.Node { return n.ActiveChild(name) }
 
-var msName = regexp.MustCompile(`^ms-(\d+)/(\d+)/\d+(\.\d+)?$`)
-
 // slotOf is the PIC owning a service interface ms-F/P/N[.U].
-func slotOf(ifname string) (pic.Slot, bool) {
-	m := msName.FindStringSubmatch(ifname)
-	if m == nil {
+func slotOf(name string) (pic.Slot, bool) {
+	f, p, ok := ifname.ServiceSlot(name)
+	if !ok {
 		return pic.Slot{}, false
 	}
-	f, _ := strconv.Atoi(m[1])
-	p, _ := strconv.Atoi(m[2])
 	return pic.Slot{FPC: f, PIC: p}, true
 }
 
@@ -120,7 +116,7 @@ func interfaceBindings(ifc *tree.Node) map[string][]pic.Binding {
 			svc := child(child(fam, af), "service")
 			for _, dir := range []string{"input", "output"} {
 				for _, ss := range active(child(svc, dir), "service-set") {
-					out[ss.Key] = append(out[ss.Key], pic.Binding{Interface: ifc.Key + "." + u.Key, Direction: dir})
+					out[ss.Key] = append(out[ss.Key], pic.Binding{Interface: ifname.Unit(ifc.Key, u.Key), Direction: dir})
 				}
 			}
 		}
@@ -251,7 +247,7 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 	return &resolved{ssrb: s, node: ss, deps: deps}, nil
 }
 
-func mustSlot(ifname string) pic.Slot { s, _ := slotOf(ifname); return s }
+func mustSlot(name string) pic.Slot { s, _ := slotOf(name); return s }
 
 func orderOf(name string) int {
 	if o, ok := defaultOrder[name]; ok {

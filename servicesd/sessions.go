@@ -69,7 +69,7 @@ func (s *Servicesd) showSessions(ctx context.Context, _ *cli.Session, a cli.Args
 		if err != nil {
 			continue // not connected: nothing to show
 		}
-		pe := cli.E("service-sessions-pic", cli.T("interface-name", ifname(slot)),
+		pe := cli.E("service-sessions-pic", cli.T("interface-name", serviceIf(slot)),
 			cli.T("session-count", strconv.Itoa(len(st.Sessions))))
 		if !a.Has("count") {
 			for _, ss := range st.Sessions {
@@ -143,7 +143,7 @@ func (s *Servicesd) showDrops(ctx context.Context, _ *cli.Session, _ cli.Args, _
 		}
 		d := st.DataPath
 		u := func(v uint64) string { return strconv.FormatUint(v, 10) }
-		e.Add(cli.E("service-set-packet-drops", cli.T("interface-name", ifname(slot)),
+		e.Add(cli.E("service-set-packet-drops", cli.T("interface-name", serviceIf(slot)),
 			cli.T("sessions", strconv.FormatInt(d.Sessions, 10)), cli.T("input-packets", u(d.Rx)),
 			cli.T("output-packets", u(d.Tx)), cli.T("policy-drops", u(d.DropPolicy)),
 			cli.T("memlimit-drops", u(d.DropMemlimit)), cli.T("max-flows-drops", u(d.DropMaxFlows)),
@@ -161,7 +161,7 @@ func (s *Servicesd) showCPU(ctx context.Context, _ *cli.Session, _ cli.Args, _ *
 			continue
 		}
 		for _, u := range st.CPU {
-			e.Add(cli.E("service-set-cpu-statistics", cli.T("interface-name", ifname(slot)),
+			e.Add(cli.E("service-set-cpu-statistics", cli.T("interface-name", serviceIf(slot)),
 				cli.T("service-set-name", u.Name), cli.T("cpu-utilization-percent", fmt.Sprintf("%.2f", u.Percent))))
 		}
 	}
@@ -218,7 +218,7 @@ func (s *Servicesd) pluginCommands(t *cli.Table) {
 					if err != nil {
 						continue
 					}
-					pe := cli.E("pic", cli.T("interface-name", ifname(slot)))
+					pe := cli.E("pic", cli.T("interface-name", serviceIf(slot)))
 				rows:
 					for _, row := range st.Rows {
 						for _, pa := range c.Args {

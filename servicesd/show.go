@@ -11,6 +11,7 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/errkind"
+	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/pic"
 )
 
@@ -56,9 +57,9 @@ func parseSlot(a cli.Args) (pic.Slot, error) {
 	return pic.Slot{FPC: f, PIC: p}, nil
 }
 
-// ifname is the PIC's services interface, as Junos names PICs in
+// serviceIf is the PIC's services interface, as Junos names PICs in
 // services output.
-func ifname(slot pic.Slot) string { return fmt.Sprintf("ms-%d/%d/0", slot.FPC, slot.PIC) }
+func serviceIf(slot pic.Slot) string { return ifname.Service(slot.FPC, slot.PIC) }
 
 // picView is what servicesd knows of one PIC, plus its status when
 // connected.
@@ -258,7 +259,7 @@ func (s *Servicesd) showSummary(ctx context.Context, _ *cli.Session, _ cli.Args,
 			pct = 100 * float64(v.policy) / float64(int64(v.cfg.PolicyDBMB)<<20)
 		}
 		e.Add(cli.E("service-set-summary-information-entry",
-			cli.T("interface-name", ifname(v.slot)),
+			cli.T("interface-name", serviceIf(v.slot)),
 			cli.T("service-sets-configured", strconv.Itoa(v.sets)),
 			cli.T("service-sets-held", held),
 			cli.T("policy-bytes-used", strconv.FormatInt(v.policy, 10)),
@@ -280,7 +281,7 @@ func textSummary(w io.Writer, e *cli.Elem) {
 func (s *Servicesd) showPlugins(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	e := cli.E("service-set-plugin-information")
 	for _, v := range s.views(ctx) {
-		pe := cli.E("service-set-plugin-pic", cli.T("interface-name", ifname(v.slot)), cli.T("pic-state", v.state()))
+		pe := cli.E("service-set-plugin-pic", cli.T("interface-name", serviceIf(v.slot)), cli.T("pic-state", v.state()))
 		if v.status != nil {
 			for _, p := range v.status.Plugins {
 				pe.Add(pluginElem(p))
@@ -309,7 +310,7 @@ func textPlugins(w io.Writer, e *cli.Elem) {
 func (s *Servicesd) showMemory(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	e := cli.E("service-set-memory-usage-information")
 	for _, v := range s.views(ctx) {
-		m := cli.E("service-set-memory-usage-entry", cli.T("interface-name", ifname(v.slot)),
+		m := cli.E("service-set-memory-usage-entry", cli.T("interface-name", serviceIf(v.slot)),
 			cli.T("policy-db-budget", strconv.FormatInt(int64(v.cfg.PolicyDBMB)<<20, 10)),
 			cli.T("object-cache-budget", strconv.FormatInt(int64(v.cfg.ObjectCacheMB)<<20, 10)))
 		if st := v.status; st != nil {

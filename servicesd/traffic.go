@@ -110,7 +110,7 @@ func (s *Servicesd) trafficAsk(ctx context.Context, slots []pic.Slot, q *pic.Tra
 		case st.Traffic == nil:
 			err = fmt.Errorf("%s does not support traffic requests", slot)
 		case st.Traffic.Error != "":
-			err = fmt.Errorf("%s: %s", ifname(slot), st.Traffic.Error)
+			err = fmt.Errorf("%s: %s", serviceIf(slot), st.Traffic.Error)
 		default:
 			return slot, st.Traffic, nil
 		}
@@ -226,7 +226,7 @@ func (s *Servicesd) trafficAll(ctx context.Context, q *pic.TrafficReq) (*cli.Ele
 func trafficElem(slots []pic.Slot, sts []*pic.TrafficStatus) *cli.Elem {
 	e := cli.E("services-traffic-information")
 	for i, st := range sts {
-		pe := cli.E("traffic-pic", cli.T("interface-name", ifname(slots[i])))
+		pe := cli.E("traffic-pic", cli.T("interface-name", serviceIf(slots[i])))
 		for _, g := range st.Generators {
 			ge := cli.E("traffic-generator", cli.T("generator-id", strconv.Itoa(g.ID)), cli.T("target", g.Target),
 				cli.T("service-set-name", g.ServiceSet), cli.T("state", g.State),
@@ -323,7 +323,7 @@ func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("services-traffic-replay", cli.T("file", name), cli.T("interface-name", ifname(slot)),
+	e := cli.E("services-traffic-replay", cli.T("file", name), cli.T("interface-name", serviceIf(slot)),
 		cli.T("packets-replayed", strconv.Itoa(ts.Injected)), cli.T("packets-out", strconv.FormatUint(ts.Left, 10)))
 	if out != "" {
 		if err := writeCapture(out, s.o.Clock.Now(), captured); err != nil {

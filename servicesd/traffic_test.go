@@ -53,7 +53,9 @@ func TestTrafficCommands(t *testing.T) {
 	if out := h.cli("show services traffic"); !strings.Contains(out, "running") {
 		t.Fatalf("got\n%s\nwant a running generator", out)
 	}
-	out = h.cli("request services traffic stop id 2")
+	if out := h.cli("request services traffic stop id 2"); !strings.Contains(out, "\n  2 ") {
+		t.Errorf("stop id 2: got\n%s\nwant generator 2 listed", out)
+	}
 	h.poll(func() bool { return strings.Contains(h.cli("show services traffic"), "stopped") }, "the generator to stop")
 
 	// Replay a pcap into the interface, capturing what leaves: the web

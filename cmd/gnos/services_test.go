@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,7 +22,7 @@ import (
 func buildGnos(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "gnos")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	cmd := exec.Command("go", "build", "-o", bin, ".") // go test puts its GOROOT/bin first in PATH
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -217,7 +216,7 @@ func TestPluginNewBuildsAndPasses(t *testing.T) {
 		t.Error("scaffolding over an existing plugin: got nil error, want one")
 	}
 	for _, args := range [][]string{{"test", "-count=1", "."}, {"vet", "."}} {
-		cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), args...)
+		cmd := exec.Command("go", args...)
 		cmd.Dir = dir
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go %v in the generated plugin: %v\n%s", args, err, out)

@@ -20,10 +20,12 @@ import (
 // (testdata/config.conf) against the real gnos schema; go test -update
 // rewrites them.
 
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
 func goldenFile(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package format
 
 import (
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,8 +12,6 @@ import (
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/yang"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 var (
 	testOnce   sync.Once
@@ -89,24 +86,5 @@ func checkParsed(t *testing.T, tr *tree.Node, dirs []Directive, err error, wantT
 	}
 	if strings.Join(got, "\n") != strings.Join(wantDirs, "\n") {
 		t.Errorf("directives: got %q, want %q", got, wantDirs)
-	}
-}
-
-// golden compares got with testdata/name, rewriting it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n got:\n%s\nwant:\n%s", name, got, want)
 	}
 }

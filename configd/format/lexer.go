@@ -131,11 +131,5 @@ func (l *lexer) comment(start int) (token, error) {
 // trimComment removes the blank WriteText puts on each side of an
 // annotation's text.
 func trimComment(s string) string {
-	if strings.HasPrefix(s, " ") {
-		s = s[1:]
-	}
-	if strings.HasSuffix(s, " ") {
-		s = s[:len(s)-1]
-	}
-	return s
+	return strings.TrimSuffix(strings.TrimPrefix(s, " "), " ")
 }

@@ -297,8 +297,7 @@ func (e *Editor) Insert(p Path, before bool, ref string) error {
 	if parent == nil {
 		return ErrNotFound
 	}
-	ri, ok := parent.find(last.S, ref)
-	if !ok {
+	if _, ok := parent.find(last.S, ref); !ok {
 		return fmt.Errorf("%s %s: %w", last.S.Name, ref, ErrNotFound)
 	}
 	if parent.Child(last.S, last.id()) == nil {
@@ -308,7 +307,7 @@ func (e *Editor) Insert(p Path, before bool, ref string) error {
 	}
 	parent = e.root.Get(p.Parent())
 	i, _ := parent.find(last.S, last.id())
-	ri, _ = parent.find(last.S, ref)
+	ri, _ := parent.find(last.S, ref) // again: Set may have moved it
 	pos := ri
 	if !before {
 		pos = ri + 1

@@ -13,5 +13,3 @@ import (
 func testSchema(t testing.TB) *schema.Schema { return testtree.Schema(t) }
 
 func load(t testing.TB, s *schema.Schema, lines string) *tree.Node { return testtree.Load(t, s, lines) }
-
-func at(t testing.TB, root *tree.Node, toks string) []*tree.Node { return testtree.At(t, root, toks) }

@@ -1,4 +1,11 @@
-// Package ifname maps Junos interface names to Linux link names.
+// Package ifname owns every rule about Junos interface names: how a
+// physical interface (ge-0/0/0) and its logical units (ge-0/0/0.0) are
+// spelled, which names are service interfaces (ms-F/P/N, the TUN-backed
+// interfaces of a services PIC in slot F/P), and how a Junos name maps to
+// a Linux link name. Callers never take names apart themselves; a rule
+// changes here or nowhere. It also holds LinkState, the live state of the
+// link behind a name, as the one type the interface manager reports and
+// the CLI renders (a leaf both import).
 //
 // Linux link names cannot hold '/' and are at most 15 bytes, so gnos
 // spells a Junos name for Linux by one rule:
@@ -56,12 +63,102 @@ func Split(junos string) (ifd string, unit int, err error) {
 	return ifd, unit, nil
 }
 
-// Logical spells a Junos name with its unit: ge-0/0/0 is ge-0/0/0.0.
+// Unit spells unit of physical interface ifd: Unit("ge-0/0/0", "5") is
+// ge-0/0/0.5.
+func Unit(ifd, unit string) string { return ifd + "." + unit }
+
+// Logical spells a Junos name with its unit: ge-0/0/0 is ge-0/0/0.0, a
+// unit written with leading zeros is normalised (ge-0/0/0.05 is
+// ge-0/0/0.5); "" and names with a bad unit are returned as they are. It
+// does not allocate for a name already spelled with its unit (the data
+// path calls it per packet).
 func Logical(junos string) string {
+	if junos == "" {
+		return ""
+	}
+	i := strings.IndexByte(junos, '.')
+	if i < 0 {
+		return junos + ".0"
+	}
+	if canonicalUnit(junos[i+1:]) {
+		return junos
+	}
 	if ifd, unit, err := Split(junos); err == nil {
-		return ifd + "." + strconv.Itoa(unit)
+		return Unit(ifd, strconv.Itoa(unit))
 	}
 	return junos
+}
+
+// canonicalUnit reports whether u is a unit number as Logical spells it:
+// decimal digits without a leading zero (or "0").
+func canonicalUnit(u string) bool {
+	return digits(u) && (u[0] != '0' || len(u) == 1)
+}
+
+// Within reports whether name is physical interface ifd or one of its
+// units: ge-0/0/0 and ge-0/0/0.5 are within ge-0/0/0, ge-0/0/00 is not.
+func Within(name, ifd string) bool {
+	return name == ifd || strings.HasPrefix(name, ifd+".")
+}
+
+// HasUnit reports whether name is spelled with a unit (ge-0/0/0.0).
+func HasUnit(name string) bool { return strings.Contains(name, ".") }
+
+// servicePrefix starts the name of every service interface, in Junos and
+// (by the default rule) in Linux.
+const servicePrefix = "ms-"
+
+// IsService reports whether a Junos interface (physical or logical) is a
+// service interface, ms-F/P/N[.U], which gnos creates as TUN devices.
+func IsService(junos string) bool { return strings.HasPrefix(junos, servicePrefix) }
+
+// IsServiceLink reports whether a Linux link name is one the default rule
+// gives a service interface (ms-0-0-0, ms-0-0-0.1): what an earlier gnos
+// may have left behind.
+func IsServiceLink(linux string) bool { return strings.HasPrefix(linux, servicePrefix) }
+
+// Service is the services interface of the PIC in slot fpc/pic, as Junos
+// names PICs in services output: ms-F/P/0.
+func Service(fpc, pic int) string {
+	return servicePrefix + strconv.Itoa(fpc) + "/" + strconv.Itoa(pic) + "/0"
+}
+
+// ServiceSlot returns the FPC and PIC slot owning a service interface
+// ms-F/P/N[.U]; ok is false for any other name.
+func ServiceSlot(junos string) (fpc, pic int, ok bool) {
+	rest, found := strings.CutPrefix(junos, servicePrefix)
+	if !found {
+		return 0, 0, false
+	}
+	if ifd, u, hasUnit := strings.Cut(rest, "."); hasUnit {
+		if !digits(u) {
+			return 0, 0, false
+		}
+		rest = ifd
+	}
+	f := strings.Split(rest, "/")
+	if len(f) != 3 || !digits(f[0]) || !digits(f[1]) || !digits(f[2]) {
+		return 0, 0, false
+	}
+	fpc, err1 := strconv.Atoi(f[0])
+	pic, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil {
+		return 0, 0, false
+	}
+	return fpc, pic, true
+}
+
+// digits reports whether s is one or more decimal digits.
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Linux returns the Linux link name of a Junos physical or logical

@@ -8,6 +8,8 @@ import (
 	"google.golang.org/grpc/mem"
 )
 
+// jsonV2 is the JSON codec every server and client here forces (the
+// messages are plain Go structs); it is not registered by name.
 type jsonV2 struct{}
 
 func codecV2() encoding.CodecV2 { return jsonV2{} }

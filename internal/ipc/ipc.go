@@ -7,7 +7,6 @@ package ipc
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -15,22 +14,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/encoding"
 )
-
-// Codec marshals messages as JSON.
-type Codec struct{}
-
-// Marshal encodes v.
-func (Codec) Marshal(v any) ([]byte, error) { return json.Marshal(v) }
-
-// Unmarshal decodes b into v.
-func (Codec) Unmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
-// Name is the codec's content-subtype.
-func (Codec) Name() string { return "json" }
-
-func init() { encoding.RegisterCodec(Codec{}) }
 
 // MaxMessage bounds any message a peer may send (4 MiB is gRPC's default;
 // configuration loads travel as files, not messages).
