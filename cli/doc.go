@@ -9,7 +9,7 @@ import (
 )
 
 // WriteReference writes the CLI reference (docs/cli.md) from the command
-// table and the schema, so the documentation cannot drift from the code.
+// tables (operational commands, configuration verbs) and the schema, so the documentation cannot drift from the code.
 func WriteReference(w io.Writer, t *Table, root *schema.Node) {
 	p := func(f string, a ...any) { fmt.Fprintf(w, f, a...) }
 	p("# gnos CLI reference\n\n")
@@ -36,8 +36,8 @@ func WriteReference(w io.Writer, t *Table, root *schema.Node) {
 	}
 	p("| `exit`, `quit` | | | Leave the CLI |\n")
 	p("\n## Configuration mode (`user@host#`)\n\n| command | description |\n|---|---|\n")
-	for _, c := range configCommands {
-		p("| `%s` | %s |\n", c.name, c.help)
+	for _, v := range configVerbs {
+		p("| `%s` | %s |\n", v.name, v.help)
 	}
 	p("\nCommit variants: `commit`, `commit check`, `commit confirmed [MINUTES]`, `commit comment \"…\"`,\n")
 	p("`commit and-quit`, `commit at \"yyyy-mm-dd hh:mm[:ss]\"|\"hh:mm[:ss]\"` (cancel with\n")

@@ -232,7 +232,7 @@ func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, e
 	var exit bool
 	s.noMore = p.noMore
 	if s.cfg != nil {
-		exit, err = s.configCommand(ctx, cmd, p, &buf, len(line))
+		err = s.configCommand(ctx, cmd, p, &buf, len(line))
 	} else {
 		exit, err = s.opCommand(ctx, cmd, p, &buf, len(line))
 	}
