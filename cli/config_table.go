@@ -19,9 +19,10 @@ type configVerb struct {
 	complete func(s *Session, ws []string) []Completion
 }
 
-// verbFunc runs a configuration-mode line: ts[0] is the verb as typed, ts[1:]
-// its arguments. Errors locate themselves in the line (lineLen long) as
-// *lineError; output goes to out and through p.
+// verbFunc runs a configuration-mode line: ts[0] is the verb as typed,
+// ts[1:] its arguments. An error about the line itself is a *lineError at
+// a position in it (lineLen is its length, for "at the end"); output goes
+// to out, which the pipeline p then filters.
 type verbFunc func(ctx context.Context, s *Session, ts []token, p *Pipeline, out *bytes.Buffer, lineLen int) error
 
 // configVerbs are configuration mode's verbs in help order. init fills the
