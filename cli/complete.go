@@ -153,46 +153,15 @@ func argCompletions(c *Command) []Completion {
 	return out
 }
 
-func (s *Session) configCompletions(ws []string) []Completion {
-	if len(ws) == 0 {
-		var out []Completion
-		for _, c := range configCommands {
-			out = append(out, Completion{c.name, c.help})
-		}
-		return out
-	}
-	verb, err := pick(token{s: ws[0]}, configNames())
-	if err != nil {
-		return nil
-	}
-	switch verb {
-	case "set", "delete", "edit", "show", "activate", "deactivate", "annotate", "copy", "rename", "insert":
-		cand := s.cfg.Candidate().Get(s.edit)
-		if cand == nil {
-			cand = tree.New(s.schemaAt())
-		}
-		out := s.schemaCompletions(cand, ws[1:])
-		if verb == "show" {
-			out = append(out, Completion{"|", "Pipe through a command"})
-		}
-		return out
-	case "commit":
-		return []Completion{{"and-quit", "Quit configuration mode if commit succeeds"}, {"at", "Time at which to activate configuration changes"},
-			{"check", "Check correctness of syntax; do not apply changes"}, {"comment", "Message to write to commit log"},
-			{"confirmed", "Automatically rollback if not confirmed"}, {"synchronize", "Synchronize commit on both Routing Engines"}}
-	case "load":
-		if len(ws) == 1 {
-			return []Completion{{"merge", "Merge contents with existing configuration"}, {"override", "Override existing configuration"},
-				{"replace", "Replace configuration data"}, {"set", "Execute set of commands on existing configuration"},
-				{"update", "Update existing configuration"}}
-		}
-		return []Completion{{"<filename>", "Filename (inside the data directory)"}}
-	case "rollback":
-		return []Completion{{"<number>", "Numeric argument (0..49)"}}
-	case "run":
-		return s.opCompletions(ws[1:])
-	}
-	return nil
+// completeStatement offers what may follow a statement path typed from
+// the edit level: the candidate's keywords, list keys and values.
+func completeStatement(s *Session, ws []string) []Completion {
+	return s.schemaCompletions(s.candidateAt(), ws)
+}
+
+// completeShow is completeStatement and a pipe.
+func completeShow(s *Session, ws []string) []Completion {
+	return append(completeStatement(s, ws), Completion{"|", "Pipe through a command"})
 }
 
 // schemaCompletions walks complete words ws from data node n (whose

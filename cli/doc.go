@@ -9,11 +9,13 @@ import (
 )
 
 // WriteReference writes the CLI reference (docs/cli.md) from the command
-// table and the schema, so the documentation cannot drift from the code.
+// tables (operational commands, configuration verbs) and the schema, so
+// the documentation cannot drift from the code.
 func WriteReference(w io.Writer, t *Table, root *schema.Node) {
 	p := func(f string, a ...any) { fmt.Fprintf(w, f, a...) }
 	p("# gnos CLI reference\n\n")
-	p("Generated from the operational command table and the YANG schema by\n")
+	p("Generated from the operational command table, the configuration verb\n")
+	p("table and the YANG schema by\n")
 	p("`go test ./cli -run TestReference -update`; do not edit by hand.\n\n")
 	p("Every word may be abbreviated to a unique prefix (`sh conf sys`). TAB and\n")
 	p("space complete, `?` lists what may come next with help, `|` pipes output.\n\n")
@@ -36,8 +38,8 @@ func WriteReference(w io.Writer, t *Table, root *schema.Node) {
 	}
 	p("| `exit`, `quit` | | | Leave the CLI |\n")
 	p("\n## Configuration mode (`user@host#`)\n\n| command | description |\n|---|---|\n")
-	for _, c := range configCommands {
-		p("| `%s` | %s |\n", c.name, c.help)
+	for _, v := range configVerbs {
+		p("| `%s` | %s |\n", v.name, v.help)
 	}
 	p("\nCommit variants: `commit`, `commit check`, `commit confirmed [MINUTES]`, `commit comment \"…\"`,\n")
 	p("`commit and-quit`, `commit at \"yyyy-mm-dd hh:mm[:ss]\"|\"hh:mm[:ss]\"` (cancel with\n")

@@ -1,8 +1,15 @@
 // Package cli is gnos's command engine: operational mode (`user@host>`)
 // and configuration mode (`user@host#` under an `[edit …]` banner), driven
-// by the YANG schema for configuration statements and by a command table
-// for operational commands, each of which is an RPC returning structured
-// data (Elem) that is rendered as text, XML or JSON.
+// by the YANG schema for configuration statements and by command tables.
+//
+// Both modes dispatch through a table whose entries carry a command's
+// words, its help and its handler, so that dispatch, `?`, completion,
+// `help` and docs/cli.md read one list. Operational commands are a Table
+// (table.go) shared with the NETCONF server and extended by services: each
+// is an RPC returning structured data (Elem) rendered as text, XML or JSON.
+// Configuration verbs (set, edit, commit, …) are a fixed table of their own
+// (config_table.go): they act on the session's candidate rather than
+// answer an RPC, and nothing outside the package adds to them.
 //
 // The engine runs inside the management daemon, one Session per user
 // session, and is reached over IPC by every front end (the go-prompt
@@ -233,7 +240,7 @@ func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, e
 	var exit bool
 	s.noMore = p.noMore
 	if s.cfg != nil {
-		exit, err = s.configCommand(ctx, cmd, p, &buf, len(line))
+		err = s.configCommand(ctx, cmd, p, &buf, len(line))
 	} else {
 		exit, err = s.opCommand(ctx, cmd, p, &buf, len(line))
 	}
