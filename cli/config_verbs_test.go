@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/testkit"
 )
 
 // TestConfigVerbsGolden records what configuration mode's verbs answer to
@@ -43,7 +44,7 @@ func TestConfigVerbsGolden(t *testing.T) {
 		"commit c", "commit co", "commit check", "rollback 99", "up x", "exit foo", "quit configuration-mode"} {
 		run(line)
 	}
-	golden(t, "config-verbs.txt", b.String())
+	testkit.Golden(t, "config-verbs.txt", b.String())
 }
 
 // TestConfigHelpMatchesCompletion: `help` and `?` on an empty line list the

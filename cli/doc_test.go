@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/testkit"
 )
 
 // TestReference keeps docs/cli.md in step with the command table and the
@@ -15,7 +16,7 @@ func TestReference(t *testing.T) {
 	var b bytes.Buffer
 	cli.WriteReference(&b, n.CLI.Ops, n.Configd.Schema().Root)
 	const path = "../docs/cli.md"
-	if *update {
+	if *testkit.Update {
 		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}

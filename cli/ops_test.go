@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/testkit"
 )
 
 // TestEveryCommandGolden runs each operational command of the table in
@@ -77,7 +78,7 @@ exit
 				t.Errorf("%s%s failed:\n%s", cmd, display, out)
 				continue
 			}
-			golden(t, filepath.Join("ops", name), out)
+			testkit.Golden(t, filepath.Join("ops", name), out)
 		}
 	}
 }
@@ -96,5 +97,5 @@ s version
 	if !failed {
 		t.Fatalf("errors not reported as failures:\n%s", out)
 	}
-	golden(t, "op-errors.txt", out)
+	testkit.Golden(t, "op-errors.txt", out)
 }

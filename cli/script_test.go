@@ -2,38 +2,24 @@ package cli_test
 
 import (
 	"context"
-	"flag"
 	"os"
 	"os/user"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/testkit"
+	"github.com/gnos/gnos/internal/testkit/nodekit"
 	_ "github.com/gnos/gnos/pic/plugins/all"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // startNode boots a node on a temporary directory with a fake clock.
 func startNode(t testing.TB) (*compose.Node, *clock.Fake) {
 	t.Helper()
-	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
-	dir, err := os.MkdirTemp("", "gnos-cli-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, Clock: clk, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
-	return n, clk
+	return nodekit.Start(t, compose.Options{})
 }
 
 // script runs lines through the same socket and front end as `gnos cli`
@@ -62,25 +48,6 @@ func socketUser(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return u.Username
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	got = strings.ReplaceAll(got, runtime.Version(), "goX.Y.Z") // goldens outlive a Go upgrade
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Fatalf("%s: output differs from golden file\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
 }
 
 func TestScriptedFirstSession(t *testing.T) {
@@ -115,7 +82,7 @@ show version
 	if failed {
 		t.Fatalf("a command failed:\n%s", out)
 	}
-	golden(t, "first-session.txt", out)
+	testkit.Golden(t, "first-session.txt", out)
 }
 
 func TestScriptedErrors(t *testing.T) {
@@ -136,7 +103,7 @@ frobnicate
 	if !failed {
 		t.Fatalf("errors were not reported as failures")
 	}
-	golden(t, "errors.txt", out)
+	testkit.Golden(t, "errors.txt", out)
 }
 
 func TestDisplayFormats(t *testing.T) {
@@ -160,7 +127,7 @@ show configuration | count
 	if failed {
 		t.Fatalf("a command failed:\n%s", out)
 	}
-	golden(t, "display.txt", out)
+	testkit.Golden(t, "display.txt", out)
 }
 
 func TestScriptedEditOperations(t *testing.T) {
@@ -211,7 +178,7 @@ file show saved.conf
 	if failed {
 		t.Fatalf("a command failed:\n%s", out)
 	}
-	golden(t, "edit-ops.txt", out)
+	testkit.Golden(t, "edit-ops.txt", out)
 }
 
 func TestAmbiguousOperationalWord(t *testing.T) {
@@ -273,7 +240,7 @@ show interfaces terse
 	if failed {
 		t.Fatalf("a command failed:\n%s", out)
 	}
-	golden(t, "interfaces.txt", out)
+	testkit.Golden(t, "interfaces.txt", out)
 }
 
 func TestStatusShowsWhereOthersEdit(t *testing.T) {
@@ -305,7 +272,7 @@ delete system host-name
 	if failed {
 		t.Fatalf("a command failed:\n%s", out)
 	}
-	golden(t, "load-terminal.txt", out)
+	testkit.Golden(t, "load-terminal.txt", out)
 	s := n.CLI.NewSession("root", "cli")
 	defer s.Close()
 	s.Exec(context.Background(), "configure")

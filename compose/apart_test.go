@@ -10,6 +10,7 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/compose"
+	"github.com/gnos/gnos/internal/testkit"
 )
 
 const apartConf = `
@@ -37,16 +38,10 @@ func exec(t *testing.T, dir string, lines ...string) string {
 	return out
 }
 
-// poll waits for cond, checking every 10 ms of real time, for 30 s at most.
+// poll waits for cond (testkit.Until).
 func poll(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		<-time.After(10 * time.Millisecond)
-	}
+	testkit.Until(t, what, cond)
 }
 
 // TestServicesApart: servicesd in its own "process" (its own store and

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/compose"
+	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/lab"
 	"github.com/gnos/gnos/lab/labtest"
 	"github.com/gnos/gnos/pic"
@@ -78,22 +79,10 @@ func (r *router) configure(lines ...string) {
 	}
 }
 
-// eventually polls cond until it holds or the deadline passes.
+// eventually waits for cond (testkit.Eventually).
 func eventually(t testing.TB, what string, cond func() error) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		<-tick.C // the next attempt
-	}
+	testkit.Eventually(t, what, cond)
 }
 
 var baseConfig = []string{

@@ -1,15 +1,14 @@
 package netconf_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/gnos/gnos/internal/testkit"
+)
 
 // TestGoldenReplies keeps the exact bytes of representative replies under
 // testdata/replies.golden (refresh with -update, review in the diff).
@@ -46,7 +45,7 @@ func TestGoldenReplies(t *testing.T) {
 	// the Go version in show version's package comment changes with the toolchain
 	got = regexpGo.ReplaceAllString(got, "(goX.Y.Z")
 	path := filepath.Join("testdata", "replies.golden")
-	if *update {
+	if *testkit.Update {
 		os.MkdirAll("testdata", 0o755)
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)

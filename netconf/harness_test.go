@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/testkit/nodekit"
 	"github.com/gnos/gnos/netconf"
 	"github.com/gnos/gnos/netconf/crypt"
 )
@@ -30,18 +29,7 @@ var accounts = []struct{ user, class, password string }{
 // SSH server on an ephemeral port, and the test accounts committed.
 func startNode(t testing.TB) (*compose.Node, *clock.Fake) {
 	t.Helper()
-	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
-	dir, err := os.MkdirTemp("", "gnos-netconf-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, Clock: clk, NoSync: true, NetconfAddr: "127.0.0.1:0",
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
+	n, clk := nodekit.Start(t, compose.Options{NetconfAddr: "127.0.0.1:0"})
 	var set strings.Builder
 	set.WriteString("set system host-name lab1\n")
 	for _, a := range accounts {

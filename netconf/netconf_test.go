@@ -14,6 +14,7 @@ import (
 
 	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/netconf"
 	_ "github.com/gnos/gnos/pic/plugins/all"
 )
@@ -408,17 +409,13 @@ func TestUnauthenticatedConnectionsCapped(t *testing.T) {
 	}
 	// Once they are gone, a login works again (the server notices each close
 	// when its handshake read fails; retry until it has).
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testkit.Eventually(t, "a login after the held connections closed", func() error {
 		sc, err := dialSSH(t, n, "admin", password("admin"))
 		if err == nil {
 			sc.Close()
-			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("login after the held connections closed: %v", err)
-		}
-	}
+		return err
+	})
 }
 
 func readBanner(t *testing.T, c net.Conn) {

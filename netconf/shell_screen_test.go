@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/internal/ptytest"
+	"github.com/gnos/gnos/internal/testkit"
 )
 
 // TestShellScreen types at the SSH login shell (the line-editor front
@@ -39,5 +40,5 @@ func TestShellScreen(t *testing.T) {
 		io.WriteString(in, st.keys)
 		waitForAfter(t, out, mark, st.want)
 	}
-	ptytest.Golden(t, "testdata/shell.screen", out.String(), 80, *update)
+	ptytest.Golden(t, "testdata/shell.screen", out.String(), 80, *testkit.Update)
 }

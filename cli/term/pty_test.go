@@ -2,7 +2,6 @@ package term_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,8 +12,9 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/cli/term"
 	"github.com/gnos/gnos/compose"
-	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ptytest"
+	"github.com/gnos/gnos/internal/testkit"
+	"github.com/gnos/gnos/internal/testkit/nodekit"
 	_ "github.com/gnos/gnos/pic/plugins/all"
 )
 
@@ -36,8 +36,6 @@ func TestMain(m *testing.M) {
 }
 
 const wait = 10 * time.Second // bound on a hang, not a delay
-
-var update = flag.Bool("update", false, "rewrite the golden screen transcripts")
 
 // typist types into the terminal like a person: a word, then (once the
 // screen shows it) the control key.
@@ -67,13 +65,8 @@ func (ty typist) line(text, want string) {
 // against it on a rows×cols pty, returning once the first prompt shows.
 func startTerminal(t *testing.T, rows, cols int) *ptytest.Term {
 	t.Helper()
-	dir := t.TempDir()
-	n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, NoSync: true,
-		Clock: clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
+	n, _ := nodekit.Start(t, compose.Options{})
+	dir := n.Opts.DataDir
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "GNOS_TERM_CLIENT="+dir, "TERM=xterm")
 	tm, err := ptytest.Start(cmd, rows, cols)
@@ -141,7 +134,7 @@ func TestInteractiveTerminal(t *testing.T) {
 	}
 	// What the person saw, rendered as a terminal shows it, against the
 	// golden transcript (go test ./cli/term -update rewrites it).
-	ptytest.Golden(t, "testdata/interactive.screen", tm.Raw(), 120, *update)
+	ptytest.Golden(t, "testdata/interactive.screen", tm.Raw(), 120, *testkit.Update)
 }
 
 // TestTerminalWithoutSize: a terminal that reports 0×0 (some serial

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/compose"
+	"github.com/gnos/gnos/internal/testkit"
 )
 
 // buildGnos builds the gnos binary into a temporary directory.
@@ -107,20 +107,17 @@ func (c *cliConn) pic() picState {
 	return st
 }
 
-// waitPIC polls the show command until cond holds.
+// waitPIC waits until the show command's state satisfies cond.
 func (c *cliConn) waitPIC(what string, cond func(picState) bool) picState {
 	c.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		st := c.pic()
-		if cond(st) {
-			return st
+	var st picState
+	testkit.Eventually(c.t, what, func() error {
+		if st = c.pic(); !cond(st) {
+			return fmt.Errorf("last output:\n%s", st.out)
 		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("timed out waiting for %s; last output:\n%s", what, st.out)
-		}
-		<-time.After(20 * time.Millisecond)
-	}
+		return nil
+	})
+	return st
 }
 
 func inSync(st picState, n int) bool {

@@ -25,6 +25,7 @@ package main
 // with GNOS_SOAK_SEED.
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -37,6 +38,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/testconfig"
+	"github.com/gnos/gnos/internal/testkit"
 )
 
 // soakSeed returns GNOS_SOAK_SEED or a fresh seed, logged either way.
@@ -87,20 +89,15 @@ func (c *cliConn) sessions(set string) int {
 	return n
 }
 
-// waitSessions polls until service-set set has want sessions.
+// waitSessions waits until service-set set has want sessions.
 func (c *cliConn) waitSessions(set string, want int) {
 	c.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		got := c.sessions(set)
-		if got == want {
-			return
+	testkit.Eventually(c.t, set+" sessions", func() error {
+		if got := c.sessions(set); got != want {
+			return fmt.Errorf("%d sessions, want %d", got, want)
 		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("%s: %d sessions, want %d", set, got, want)
-		}
-		<-time.After(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // forwardPackets sums the forward packets of set's sessions, as `show
@@ -299,39 +296,33 @@ func soak(t *testing.T, daemons []string, faults [][]string) {
 // yet) as "not yet".
 func (c *cliConn) waitPICOK(what string, cond func(picState) bool) picState {
 	c.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	var st picState
+	testkit.Eventually(c.t, what, func() error {
 		r, err := c.c.Exec("show chassis pic fpc-slot 0 pic-slot 0 extensive")
 		if err != nil {
 			c.t.Fatal(err)
 		}
-		if !r.Failed {
-			if st := parsePIC(r.Output); cond(st) {
-				return st
-			}
+		if r.Failed {
+			return fmt.Errorf("show failed:\n%s", r.Output)
 		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("timed out waiting for %s; last output:\n%s", what, r.Output)
+		if st = parsePIC(r.Output); !cond(st) {
+			return fmt.Errorf("last output:\n%s", r.Output)
 		}
-		<-time.After(20 * time.Millisecond)
-	}
+		return nil
+	})
+	return st
 }
 
 // waitPICTraffic waits until n generators of ss1's flows have sent all
 // their packets.
 func (c *cliConn) waitPICTraffic(n int) {
 	c.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		out := c.run("show services traffic")
-		if strings.Count(out, "100/100 (100%)") >= n {
-			return
+	testkit.Eventually(c.t, "the generators to finish", func() error {
+		if out := c.run("show services traffic"); strings.Count(out, "100/100 (100%)") < n {
+			return fmt.Errorf("last output:\n%s", out)
 		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("generators did not finish:\n%s", out)
-		}
-		<-time.After(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 var picdPID = regexp.MustCompile(`picd PID\s+(\d+)`)

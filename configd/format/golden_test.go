@@ -2,7 +2,6 @@ package format_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/gnos/gnos/configd/internal/testtree"
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/internal/testkit"
 	_ "github.com/gnos/gnos/pic/plugins/all" // the sfw and nat modules
 	"github.com/gnos/gnos/yang"
 )
@@ -20,24 +20,9 @@ import (
 // (testdata/config.conf) against the real gnos schema; go test -update
 // rewrites them.
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
 func goldenFile(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n got:\n%s\nwant:\n%s", path, got, want)
-	}
+	testkit.Golden(t, name, got)
 }
 
 func realConfig(t *testing.T) (*schema.Node, *tree.Node) {
