@@ -138,7 +138,7 @@ func (h *dpHarness) start() context.Context {
 
 func (h *dpHarness) policy(plugin string, p *dpTestPolicy) {
 	h.t.Helper()
-	if err := h.db.Publish(1, Lookup(plugin).ID(), 2, p, 100); err != nil {
+	if err := h.db.Publish(1, Lookup(plugin).Slot(), 2, p, 100); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -432,7 +432,7 @@ func TestPolicyChangeDuringTraffic(t *testing.T) {
 		for i := range 200 {
 			p := &dpTestPolicy{}
 			pols = append(pols, p)
-			if err := h.db.Publish(1, Lookup("test-dp-a").ID(), uint64(i+2), p, 100); err != nil {
+			if err := h.db.Publish(1, Lookup("test-dp-a").Slot(), uint64(i+2), p, 100); err != nil {
 				t.Error(err)
 				return
 			}

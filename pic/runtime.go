@@ -104,7 +104,7 @@ func (r *Runtime) Close() {
 
 func (r *Runtime) initPlugin(ctx context.Context, l *loaded) error {
 	l.h = l.p.Control()
-	_, err := r.control(ctx, l, &ControlEvent{Kind: EvInit, Plugin: l.p.id, DB: r.DB, Cache: r.Cache,
+	_, err := r.control(ctx, l, &ControlEvent{Kind: EvInit, Plugin: l.p.slot, DB: r.DB, Cache: r.Cache,
 		Log: r.log.With("plugin", l.p.Name)})
 	return err
 }
@@ -151,12 +151,12 @@ func (r *Runtime) restartPlugin(ctx context.Context, l *loaded) (err error) {
 	for _, s := range r.ssrbs {
 		for _, pol := range s.Policies {
 			if pol.Plugin == l.p.Name {
-				r.DB.Delete(s.ID, l.p.id)
+				r.DB.Delete(s.ID, l.p.slot)
 			}
 		}
 	}
 	l.h = l.p.Control()
-	if err := l.h.Control(ctx, &ControlEvent{Kind: EvInit, Plugin: l.p.id, DB: r.DB, Cache: r.Cache,
+	if err := l.h.Control(ctx, &ControlEvent{Kind: EvInit, Plugin: l.p.slot, DB: r.DB, Cache: r.Cache,
 		Log: r.log.With("plugin", l.p.Name)}); err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func (r *Runtime) restartPlugin(ctx context.Context, l *loaded) (err error) {
 			if pol.Plugin != l.p.Name {
 				continue
 			}
-			if err := l.h.Control(ctx, &ControlEvent{Kind: EvPolicyAdd, Plugin: l.p.id, ServiceSet: s.ID,
+			if err := l.h.Control(ctx, &ControlEvent{Kind: EvPolicyAdd, Plugin: l.p.slot, ServiceSet: s.ID,
 				Name: s.Name, Gen: s.Gen, Policy: pol.Data}); err != nil {
 				return err
 			}
@@ -288,7 +288,7 @@ func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 				}
 				kind = EvPolicyChange
 			}
-			ev := &ControlEvent{Kind: kind, Plugin: l.p.id, ServiceSet: u.ID, Name: next.Name, Gen: u.Gen, Policy: pol.Data}
+			ev := &ControlEvent{Kind: kind, Plugin: l.p.slot, ServiceSet: u.ID, Name: next.Name, Gen: u.Gen, Policy: pol.Data}
 			panicked, err := r.control(ctx, l, ev)
 			if panicked && err == nil { // restarted: deliver the event to the new handler, once
 				ev.Kind = EvPolicyAdd
@@ -307,7 +307,7 @@ func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 			if l == nil || policyOf(next, pol.Plugin) != nil {
 				continue
 			}
-			_, err := r.control(ctx, l, &ControlEvent{Kind: EvPolicyDelete, Plugin: l.p.id, ServiceSet: u.ID,
+			_, err := r.control(ctx, l, &ControlEvent{Kind: EvPolicyDelete, Plugin: l.p.slot, ServiceSet: u.ID,
 				Name: old.Name, Gen: u.Gen})
 			if err := fail(l, err); err != nil {
 				return "", err
@@ -373,7 +373,7 @@ func (r *Runtime) pluginStatus() []PluginStatus {
 				n++
 			}
 		}
-		out = append(out, PluginStatus{Name: l.p.Name, ID: l.p.id, Mode: l.p.Mode.String(), Restart: l.p.Restart,
+		out = append(out, PluginStatus{Name: l.p.Name, ID: l.p.ID(), Mode: l.p.Mode.String(), Restart: l.p.Restart,
 			State: l.state, Restarts: l.restarts, Policies: n, LastPanic: l.lastPanic})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -398,7 +398,7 @@ func (r *Runtime) query(q *Query, s *Status) {
 		}
 		var sets []ShowSet
 		for _, id := range r.sortedIDs() {
-			if e := r.DB.Lookup(id, l.p.id); e != nil {
+			if e := r.DB.Lookup(id, l.p.slot); e != nil {
 				sets = append(sets, ShowSet{ID: id, Name: r.ssrbs[id].Name, Policy: e.Value})
 			}
 		}
@@ -409,9 +409,9 @@ func (r *Runtime) query(q *Query, s *Status) {
 				r.DP.ClearSessions(ss.ID, false)
 			}
 		case cmd != nil && cmd.Sessions:
-			s.Rows = r.DP.PluginRows(l.p.id, q.Command)
+			s.Rows = r.DP.PluginRows(l.p.slot, q.Command)
 		default:
-			if sh, ok := r.DP.handlers[l.p.id].(Shower); ok {
+			if sh, ok := r.DP.handlers[l.p.slot].(Shower); ok {
 				s.Rows = sh.Show(q.Command, sets)
 			}
 		}

@@ -121,7 +121,7 @@ func (h *harness) picdPolicy(id uint32, plugin string) *pic.Entry {
 	if rt == nil {
 		return nil
 	}
-	return rt.DB.Lookup(id, pic.Lookup(plugin).ID())
+	return rt.DB.Lookup(id, pic.Lookup(plugin).Slot())
 }
 
 // TestPICOfflineOnline: request chassis pic offline empties the PIC;

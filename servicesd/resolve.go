@@ -2,6 +2,7 @@ package servicesd
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"regexp"
 	"slices"
@@ -21,11 +22,6 @@ const (
 	DefaultObjectCacheMB = 256
 	DefaultPolicyDBMB    = 32
 )
-
-// defaultOrder is the forward chain of a service-set without
-// service-order: the Junos order, stateful firewall before NAT; other
-// plugins follow by name.
-var defaultOrder = map[string]int{"stateful-firewall": 0, "nat": 1}
 
 // resolved is servicesd's view of one service-set: its SSRB without id and
 // generation (assigned at apply), the subtree it was built from and the
@@ -253,11 +249,14 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 
 func mustSlot(ifname string) pic.Slot { s, _ := slotOf(ifname); return s }
 
+// orderOf is a plugin's place in the forward chain of a service-set
+// without service-order: its registered ChainOrder, those without one
+// last.
 func orderOf(name string) int {
-	if o, ok := defaultOrder[name]; ok {
-		return o
+	if p := pic.Lookup(name); p != nil && p.ChainOrder > 0 {
+		return p.ChainOrder
 	}
-	return len(defaultOrder)
+	return math.MaxInt
 }
 
 // union is a then the names of b not in a, each once.

@@ -293,9 +293,9 @@ func (s *Servicesd) showPlugins(ctx context.Context, _ *cli.Session, _ cli.Args,
 func textPlugins(w io.Writer, e *cli.Elem) {
 	for _, pe := range e.All("service-set-plugin-pic") {
 		fmt.Fprintf(w, "Interface: %s, State: %s\n", pe.Val("interface-name"), pe.Val("pic-state"))
-		fmt.Fprintf(w, "  %-24s %-4s %-14s %-8s %-10s %-9s %s\n", "Plug-in name", "ID", "Mode", "Restart", "State", "Restarts", "Policies")
+		fmt.Fprintf(w, "  %-24s %-5s %-14s %-8s %-10s %-9s %s\n", "Plug-in name", "ID", "Mode", "Restart", "State", "Restarts", "Policies")
 		for _, p := range pe.All("plugin") {
-			fmt.Fprintf(w, "  %-24s %-4s %-14s %-8s %-10s %-9s %s\n", p.Val("plugin-name"), p.Val("plugin-id"),
+			fmt.Fprintf(w, "  %-24s %-5s %-14s %-8s %-10s %-9s %s\n", p.Val("plugin-name"), p.Val("plugin-id"),
 				p.Val("plugin-mode"), map[string]string{"true": "yes", "false": "no"}[p.Val("plugin-restart")],
 				p.Val("plugin-state"), p.Val("plugin-restarts"), p.Val("plugin-policies"))
 			if lp := p.Val("plugin-last-panic"); lp != "" {

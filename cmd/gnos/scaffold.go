@@ -140,15 +140,15 @@ func TestControlPublishesPolicy(t *testing.T) {
 	db := pic.NewPolicyDB(1<<20, 1)
 	h := p.Control()
 	ctx := context.Background()
-	if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.ID(), DB: db}); err != nil {
+	if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.Slot(), DB: db}); err != nil {
 		t.Fatal(err)
 	}
-	ev := &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.ID(), ServiceSet: 1, Name: "ss1", Gen: 1,
+	ev := &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.Slot(), ServiceSet: 1, Name: "ss1", Gen: 1,
 		Policy: []byte(` + "`" + `{"service-set":"ss1"}` + "`" + `)}
 	if err := h.Control(ctx, ev); err != nil {
 		t.Fatal(err)
 	}
-	e := db.Lookup(1, p.ID())
+	e := db.Lookup(1, p.Slot())
 	if e == nil {
 		t.Fatal("policy not published")
 	}
@@ -159,7 +159,7 @@ func TestControlPublishesPolicy(t *testing.T) {
 	if err := h.Control(ctx, ev); err != nil {
 		t.Fatal(err)
 	}
-	if e := db.Lookup(1, p.ID()); e != nil {
+	if e := db.Lookup(1, p.Slot()); e != nil {
 		t.Fatalf("after delete: got %+v, want nil", e)
 	}
 }

@@ -99,10 +99,10 @@ func newRigConf(t testing.TB, cores int, cache int64, conf string, capture bool)
 		}
 		h := p.Control()
 		ctx := context.Background()
-		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.ID(), DB: r.db, Cache: r.oc}); err != nil {
+		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.Slot(), DB: r.db, Cache: r.oc}); err != nil {
 			t.Fatal(err)
 		}
-		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.ID(), ServiceSet: 1, Name: "ss1",
+		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.Slot(), ServiceSet: 1, Name: "ss1",
 			Gen: 1, Policy: data}); err != nil {
 			t.Fatal(err)
 		}
