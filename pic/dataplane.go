@@ -421,3 +421,10 @@ func (c *Core) call(h DataHandler, ev DataEvent) (r Result) {
 	}()
 	return h.Data(ev, &c.ctx)
 }
+
+// Handler returns the data handler of the plugin in registry slot
+// (Plugin.Slot), nil when it has none.
+func (dp *Dataplane) Handler(slot int) DataHandler { return dp.handlers[slot] }
+
+// Clock returns the data plane's clock.
+func (dp *Dataplane) Clock() clock.Clock { return dp.o.Clock }

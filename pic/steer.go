@@ -86,8 +86,8 @@ func steerRules(s *SSRB) map[steerKey]steerVal {
 	out := map[steerKey]steerVal{}
 	if s.Outside != "" { // next-hop style: the direction of travel does not matter
 		for _, d := range []Side{Input, Output} {
-			out[steerKey{unitName(s.Inside), d}] = steerVal{s.ID, Input}
-			out[steerKey{unitName(s.Outside), d}] = steerVal{s.ID, Output}
+			out[steerKey{UnitName(s.Inside), d}] = steerVal{s.ID, Input}
+			out[steerKey{UnitName(s.Outside), d}] = steerVal{s.ID, Output}
 		}
 		return out
 	}
@@ -96,14 +96,14 @@ func steerRules(s *SSRB) map[steerKey]steerVal {
 		if b.Direction == "output" {
 			d = Output
 		}
-		out[steerKey{unitName(b.Interface), d}] = steerVal{s.ID, d}
+		out[steerKey{UnitName(b.Interface), d}] = steerVal{s.ID, d}
 	}
 	return out
 }
 
-// unitName spells a logical interface with its unit: ge-0/0/0 is
+// UnitName spells a logical interface with its unit: ge-0/0/0 is
 // ge-0/0/0.0.
-func unitName(ifname string) string {
+func UnitName(ifname string) string {
 	if ifname != "" && !strings.Contains(ifname, ".") {
 		return ifname + ".0"
 	}
@@ -130,7 +130,7 @@ func (dp *Dataplane) setSteer(id uint32, rules map[steerKey]steerVal) {
 // service-set is applied there: the packet is not serviced. Lock-free;
 // safe on any goroutine.
 func (dp *Dataplane) Steer(ifname string, dir Side) (ss uint32, side Side, ok bool) {
-	k := steerKey{unitName(ifname), dir}
+	k := steerKey{UnitName(ifname), dir}
 	m := dp.steer.shards[k.shard()].Load()
 	if m == nil {
 		return 0, 0, false
@@ -146,7 +146,7 @@ func (dp *Dataplane) ServesInterface(id uint32, ifname string) bool {
 	dp.mu.Lock()
 	defer dp.mu.Unlock()
 	match := func(n string) bool {
-		return n == ifname || unitName(n) == ifname || strings.HasPrefix(n, ifname+".")
+		return n == ifname || UnitName(n) == ifname || strings.HasPrefix(n, ifname+".")
 	}
 	for k := range dp.steerBy[id] {
 		if match(k.ifname) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 )
 
 // Chassis defaults for an extension-provider stanza that leaves a size
@@ -73,7 +74,7 @@ func chassisPICs(root *tree.Node) map[pic.Slot]picConf {
 			}
 			fn, _ := strconv.Atoi(f.Key)
 			pn, _ := strconv.Atoi(p.Key)
-			c := pic.Config{Configured: true, ControlCores: DefaultControlCores, DataCores: DefaultDataCores,
+			c := picd.Config{Configured: true, ControlCores: DefaultControlCores, DataCores: DefaultDataCores,
 				ObjectCacheMB: DefaultObjectCacheMB, PolicyDBMB: DefaultPolicyDBMB}
 			num := func(name string, dst *int) {
 				if v, ok := ep.Leaf(name); ok {
@@ -99,7 +100,7 @@ func chassisPICs(root *tree.Node) map[pic.Slot]picConf {
 
 // picConf is a configured PIC and where it is configured (for errors).
 type picConf struct {
-	cfg  pic.Config
+	cfg  picd.Config
 	path tree.Path
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 )
 
 // Commands adds servicesd's operational commands to the CLI table.
@@ -63,7 +64,7 @@ func ifname(slot pic.Slot) string { return fmt.Sprintf("ms-%d/%d/0", slot.FPC, s
 // connected.
 type picView struct {
 	slot      pic.Slot
-	cfg       pic.Config
+	cfg       picd.Config
 	sets      int
 	policy    int64
 	connected bool
@@ -73,7 +74,7 @@ type picView struct {
 	stale     uint64
 	errors    uint64
 	lastError string
-	status    *pic.Status
+	status    *picd.Status
 	gens      map[string]*pic.SSRB // the SSRBs servicesd holds for the PIC
 }
 
@@ -161,7 +162,7 @@ func (s *Servicesd) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *
 			e.Add(pluginElem(p))
 		}
 		if a.Has("extensive") {
-			held := map[string]pic.HeldSSRB{}
+			held := map[string]picd.HeldSSRB{}
 			for _, h := range st.SSRBs {
 				held[h.Name] = h
 			}
@@ -189,7 +190,7 @@ func sortedNames[V any](m map[string]V) []string {
 	return out
 }
 
-func pluginElem(p pic.PluginStatus) *cli.Elem {
+func pluginElem(p picd.PluginStatus) *cli.Elem {
 	e := cli.E("plugin", cli.T("plugin-name", p.Name), cli.T("plugin-id", strconv.Itoa(p.ID)),
 		cli.T("plugin-mode", p.Mode), cli.T("plugin-restart", strconv.FormatBool(p.Restart)),
 		cli.T("plugin-state", p.State), cli.T("plugin-restarts", strconv.FormatUint(p.Restarts, 10)),

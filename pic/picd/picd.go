@@ -1,6 +1,8 @@
-package pic
+package picd
 
 import (
+	"github.com/gnos/gnos/pic"
+
 	"context"
 	"errors"
 	"fmt"
@@ -34,7 +36,7 @@ var ErrSuperseded = errors.New("pic: superseded by another picd for this slot")
 
 // Options configure a picd.
 type Options struct {
-	Slot Slot
+	Slot pic.Slot
 	// Dial connects to servicesd (ipc.DialUnix of its socket).
 	Dial  func() (*grpc.ClientConn, error)
 	Clock clock.Clock
@@ -198,7 +200,7 @@ func (d *Daemon) session(ctx context.Context) (ready bool, err error) {
 
 func (d *Daemon) hello() *Hello {
 	h := &Hello{Slot: d.o.Slot, PID: os.Getpid()}
-	for _, p := range Plugins() {
+	for _, p := range pic.Plugins() {
 		h.Capabilities = append(h.Capabilities, Capability{Plugin: p.Name, Mode: p.Mode.String(), Restart: p.Restart})
 	}
 	return h
