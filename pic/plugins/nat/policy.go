@@ -19,11 +19,7 @@ type Policy struct {
 }
 
 // Rule is one compiled NAT rule.
-type Rule struct {
-	Name           string `json:"name"`
-	MatchDirection string `json:"match-direction"`
-	Terms          []Term `json:"terms"`
-}
+type Rule = pic.Rule[Term]
 
 // Term is one compiled NAT term: the match and the translation.
 type Term struct {

@@ -14,11 +14,7 @@ type Policy struct {
 }
 
 // Rule is one compiled rule.
-type Rule struct {
-	Name           string `json:"name"`
-	MatchDirection string `json:"match-direction"`
-	Terms          []Term `json:"terms"`
-}
+type Rule = pic.Rule[Term]
 
 // Term is one compiled term. Action is accept, discard or reject (accept
 // when the term names none, as Junos does).
