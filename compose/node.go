@@ -17,9 +17,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/vishvananda/netns"
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/db"
@@ -30,6 +27,8 @@ import (
 	"github.com/gnos/gnos/pic/picd"
 	_ "github.com/gnos/gnos/pic/plugins/all" // built-in service plugins
 	"github.com/gnos/gnos/servicesd"
+	"github.com/vishvananda/netns"
+	"google.golang.org/grpc"
 )
 
 // Options configure a node.

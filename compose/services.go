@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/db"
@@ -18,6 +16,7 @@ import (
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
+	"google.golang.org/grpc"
 )
 
 // Services is servicesd running as its own process (`gnos servicesd`):

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // dpTestPolicy steers the test data plugins.
@@ -66,7 +67,7 @@ func (r *dpRecorder) Describe(c *DataCtx) string { return "recorder " + r.name }
 
 func init() {
 	for name, r := range dpRec {
-		Register(&Plugin{Name: name, Compile: func(*CompileInput) ([]byte, []string, error) { return nil, nil, nil },
+		Register(&Plugin{Name: name, Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
 			Control: func() ControlHandler { return ControlFunc(func(context.Context, *ControlEvent) error { return nil }) },
 			Data:    func() DataHandler { return r }})
 	}

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // Mode says how a plugin sees traffic.
@@ -48,7 +48,7 @@ type Plugin struct {
 	// policy (runs in servicesd). It returns the policy bytes shipped to the
 	// PIC and the configuration paths it read (see Dep), so servicesd
 	// recompiles only the service-sets a commit touched.
-	Compile func(in *CompileInput) (policy []byte, deps []string, err error)
+	Compile func(in *compile.Input) (policy []byte, deps []string, err error)
 	// Control returns a new control handler (one per PIC, and a new one
 	// after a restart).
 	Control func() ControlHandler
@@ -166,31 +166,6 @@ func PluginID(name string) int {
 		h = (h ^ uint32(name[i])) * 16777619
 	}
 	return int(h>>16 ^ h&0xffff)
-}
-
-// CompileInput is what a policy compiler sees: the service-set node and the
-// whole active configuration (to resolve rules, pools, applications) plus
-// the predefined junos-* defaults.
-type CompileInput struct {
-	Name       string
-	ServiceSet *tree.Node
-	Root       *tree.Node
-	Defaults   *tree.Node
-}
-
-// Dep names a configuration statement a policy depends on, spelled as
-// schema names with list keys: Dep("services", "stateful-firewall", "rule",
-// "r1") is "services stateful-firewall rule r1". servicesd maps every
-// changed path to these keys.
-func Dep(parts ...string) string {
-	s := ""
-	for i, p := range parts {
-		if i > 0 {
-			s += " "
-		}
-		s += p
-	}
-	return s
 }
 
 // ControlKind is the kind of a control event.

@@ -10,10 +10,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/picd"
+	"google.golang.org/grpc"
 )
 
 // Register adds the PIC stream service to a gRPC server.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // Test plugins whose control handler panics once when armed: one supports
@@ -19,7 +20,7 @@ var (
 
 func panicky(name string, arm *atomic.Bool, restart bool) *pic.Plugin {
 	return &pic.Plugin{Name: name, Restart: restart,
-		Compile: func(in *pic.CompileInput) ([]byte, []string, error) {
+		Compile: func(in *compile.Input) ([]byte, []string, error) {
 			if in.ServiceSet.ChildNamed("extension-service", name) == nil {
 				return nil, nil, nil
 			}

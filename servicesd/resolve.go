@@ -12,6 +12,7 @@ import (
 
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 	"github.com/gnos/gnos/pic/picd"
 )
 
@@ -176,13 +177,13 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 
 	// The chain.
 	so := child(ss, "service-order")
-	s.Forward = pic.Values(so, "forward-flow")
-	s.Reverse = pic.Values(so, "reverse-flow")
+	s.Forward = compile.Values(so, "forward-flow")
+	s.Reverse = compile.Values(so, "reverse-flow")
 	if exts := active(ss, "extension-service"); len(exts) > 0 && len(s.Forward) == 0 {
 		return fail(ssPath, "extension-service", "service-order forward-flow must be configured when extension-service is configured")
 	}
 	explicit := len(s.Forward) > 0
-	in := &pic.CompileInput{Name: ss.Key, ServiceSet: ss, Root: root, Defaults: defaults}
+	in := &compile.Input{Name: ss.Key, ServiceSet: ss, Root: root, Defaults: defaults}
 	var deps []string
 	compile := func(p *pic.Plugin) ([]byte, *resolveError) {
 		data, d, err := p.Compile(in)
@@ -273,7 +274,7 @@ func union(a, b []string) []string {
 
 // depKeys returns the dependency keys of a change path: each prefix that
 // ends at a list entry or leaf ("services stateful-firewall rule r1"),
-// spelled like pic.Dep.
+// spelled like compile.Dep.
 func depKeys(p tree.Path) []string {
 	var out []string
 	var b strings.Builder

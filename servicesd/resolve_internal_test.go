@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 func TestSlotOf(t *testing.T) {
@@ -46,7 +47,7 @@ func TestGenerationsGrowAcrossEpochs(t *testing.T) {
 func TestDefaultOrderFromRegistration(t *testing.T) {
 	noop := func(name string, order int) *pic.Plugin {
 		return &pic.Plugin{Name: name, ChainOrder: order,
-			Compile: func(*pic.CompileInput) ([]byte, []string, error) { return nil, nil, nil },
+			Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
 			Control: func() pic.ControlHandler { return pic.JSONControl[struct{}](name) }}
 	}
 	pic.Register(noop("test-order-first", 10))

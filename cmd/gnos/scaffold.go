@@ -92,6 +92,7 @@ import (
 	"encoding/json"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // Name is the plugin name used in service-order and package lists.
@@ -104,11 +105,11 @@ type Policy struct {
 
 // Compile returns the policy when the service-set names the plugin in
 // extension-service or service-order forward-flow; nil otherwise. Return
-// the configuration paths you read (pic.Dep) so servicesd recompiles on
+// the configuration paths you read (compile.Dep) so servicesd recompiles on
 // their changes.
-func Compile(in *pic.CompileInput) ([]byte, []string, error) {
+func Compile(in *compile.Input) ([]byte, []string, error) {
 	used := in.ServiceSet.ChildNamed("extension-service", Name) != nil
-	for _, f := range pic.Values(pic.Active(in.ServiceSet, "service-order"), "forward-flow") {
+	for _, f := range compile.Values(compile.Active(in.ServiceSet, "service-order"), "forward-flow") {
 		used = used || f == Name
 	}
 	if !used {
@@ -130,6 +131,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 func TestControlPublishesPolicy(t *testing.T) {
@@ -165,7 +167,7 @@ func TestControlPublishesPolicy(t *testing.T) {
 }
 
 func TestCompileUnusedIsNil(t *testing.T) {
-	got, _, err := Compile(&pic.CompileInput{Name: "ss1"})
+	got, _, err := Compile(&compile.Input{Name: "ss1"})
 	if err != nil || got != nil {
 		t.Fatalf("got %q, %v; want nil, nil", got, err)
 	}

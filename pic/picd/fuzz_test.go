@@ -8,8 +8,6 @@ package picd
 // Status exactly the SSRBs its runtime holds.
 
 import (
-	"github.com/gnos/gnos/pic"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -19,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
 )
 
 func FuzzControlStream(f *testing.F) {

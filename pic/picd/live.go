@@ -1,8 +1,6 @@
 package picd
 
 import (
-	"github.com/gnos/gnos/pic"
-
 	"errors"
 	"log/slog"
 	"net/netip"
@@ -12,6 +10,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/gnos/gnos/pic"
 	"golang.org/x/sys/unix"
 )
 

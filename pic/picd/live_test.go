@@ -1,9 +1,6 @@
 package picd
 
 import (
-	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/pic"
-
 	"context"
 	"log/slog"
 	"net/netip"
@@ -12,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 	"golang.org/x/sys/unix"
 )
 
@@ -22,7 +22,7 @@ func (liveForward) Data(pic.DataEvent, *pic.DataCtx) pic.Result { return pic.Res
 
 func init() {
 	pic.Register(&pic.Plugin{Name: "test-live",
-		Compile: func(*pic.CompileInput) ([]byte, []string, error) { return nil, nil, nil },
+		Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
 		Control: func() pic.ControlHandler {
 			return pic.ControlFunc(func(context.Context, *pic.ControlEvent) error { return nil })
 		},

@@ -1,8 +1,6 @@
 package picd
 
 import (
-	"github.com/gnos/gnos/pic"
-
 	"context"
 	"errors"
 	"fmt"
@@ -12,10 +10,10 @@ import (
 	"sync"
 	"time"
 
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/pic"
+	"google.golang.org/grpc"
 )
 
 // Heartbeat timing: each side sends a heartbeat every HeartbeatInterval

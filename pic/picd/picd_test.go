@@ -1,8 +1,6 @@
 package picd
 
 import (
-	"github.com/gnos/gnos/pic"
-
 	"context"
 	"io"
 	"log/slog"
@@ -10,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/pic"
+	"google.golang.org/grpc"
 )
 
 // fakeServicesd accepts PIC streams, reports each hello and then stays

@@ -1,8 +1,6 @@
 package picd
 
 import (
-	"github.com/gnos/gnos/pic"
-
 	"bytes"
 	"context"
 	"fmt"
@@ -14,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
 )
 
 // Runtime is a PIC's running state for one incarnation: the shape from its

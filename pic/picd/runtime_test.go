@@ -1,15 +1,15 @@
 package picd
 
 import (
-	"github.com/gnos/gnos/pic"
-
-	"github.com/gnos/gnos/internal/clock"
-
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"testing"
+
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // recorder is a test plugin that records its control events.
@@ -17,7 +17,7 @@ var recorded []string
 
 func init() {
 	pic.Register(&pic.Plugin{Name: "test-recorder", Restart: true,
-		Compile: func(*pic.CompileInput) ([]byte, []string, error) { return nil, nil, nil },
+		Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
 		Control: func() pic.ControlHandler {
 			inner := pic.JSONControl[map[string]string]("test-recorder")
 			return pic.ControlFunc(func(ctx context.Context, ev *pic.ControlEvent) error {

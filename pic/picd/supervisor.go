@@ -1,15 +1,13 @@
 package picd
 
 import (
-	"github.com/gnos/gnos/pic"
-
 	"context"
 	"log/slog"
 	"sync"
 
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
+	"google.golang.org/grpc"
 )
 
 // Supervisor runs in-process picds, one per slot, the way `gnos run` and

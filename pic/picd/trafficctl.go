@@ -1,14 +1,14 @@
 package picd
 
 import (
-	"github.com/gnos/gnos/pic"
-
 	"context"
 	"fmt"
 	"net/netip"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/gnos/gnos/pic"
 )
 
 // Traffic from the CLI: `request services traffic …` reaches the PIC as a

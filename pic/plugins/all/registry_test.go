@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 	"github.com/gnos/gnos/pic/plugins/nat"
 	"github.com/gnos/gnos/pic/plugins/sfw"
 )
@@ -26,7 +27,7 @@ func TestPluginIDsFromNames(t *testing.T) {
 	}
 	check("built-ins only")
 	extra := &pic.Plugin{Name: "aaa-extra", ChainOrder: 1,
-		Compile: func(*pic.CompileInput) ([]byte, []string, error) { return nil, nil, nil },
+		Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
 		Control: func() pic.ControlHandler { return pic.JSONControl[struct{}]("aaa-extra") }}
 	pic.Register(extra)
 	check("with aaa-extra linked")
