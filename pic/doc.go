@@ -1,7 +1,9 @@
 // Package pic is the services PIC's SDK and data path: what a service
 // plugin is written against, and the data cores that run it. The daemon
 // around it (the servicesd stream, the control-core runtime, supervision)
-// is package picd; gRPC is linked only there.
+// is package picd (gRPC is linked only there), the compiler side of the
+// SDK package pic/compile, in-process ports, traffic and pcap package
+// packetio.
 //
 // The data path: data cores (goroutines) each owning a session-table
 // shard, a timer wheel and object-cache magazines; packets steered by a

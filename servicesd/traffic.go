@@ -13,6 +13,7 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/packetio"
 	"github.com/gnos/gnos/pic/picd"
 )
 
@@ -287,7 +288,7 @@ func (s *Servicesd) trafficReplay(ctx context.Context, _ *cli.Session, a cli.Arg
 	if err != nil {
 		return nil, fmt.Errorf("could not read %s: %w", name, err)
 	}
-	pkts, err := pic.ReadCapture(f)
+	pkts, err := packetio.ReadCapture(f)
 	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -311,7 +312,7 @@ func (s *Servicesd) trafficReplay(ctx context.Context, _ *cli.Session, a cli.Arg
 		}
 	}
 	slot, ts, err := s.trafficAsk(ctx, slots, q)
-	var captured []pic.Captured
+	var captured []packetio.Captured
 	if out != "" {
 		for _, sl := range slots {
 			if st, qerr := s.PICQuery(ctx, sl, &picd.Query{Traffic: &picd.TrafficReq{Op: picd.TrafficCaptureStop}}); qerr == nil &&
@@ -362,7 +363,7 @@ func (s *Servicesd) trafficCapture(ctx context.Context, _ *cli.Session, a cli.Ar
 	if err != nil {
 		return nil, err
 	}
-	var all []pic.Captured
+	var all []packetio.Captured
 	var missed uint64
 	var errs []string
 	for _, slot := range s.Slots() {
@@ -402,13 +403,13 @@ func (s *Servicesd) filePath(name string) (string, error) {
 }
 
 // writeCapture writes captured packets as a pcap file.
-func writeCapture(path string, t0 time.Time, c []pic.Captured) error {
+func writeCapture(path string, t0 time.Time, c []packetio.Captured) error {
 	raw := make([][]byte, len(c))
 	for i := range c {
 		raw[i] = c[i].Data
 	}
 	var buf bytes.Buffer
-	if err := pic.WritePcap(&buf, t0, raw); err != nil {
+	if err := packetio.WritePcap(&buf, t0, raw); err != nil {
 		return err
 	}
 	return cli.WriteFile(path, buf.Bytes())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/packetio"
 )
 
 // Runtime is a PIC's running state for one incarnation: the shape from its
@@ -29,7 +30,7 @@ type Runtime struct {
 	// DP is the data path: data cores running the service-sets held;
 	// Port is its in-process packet port (inject, capture).
 	DP        *pic.Dataplane
-	Port      *pic.Port
+	Port      *packetio.Port
 	plugins   map[string]*loaded
 	ssrbs     map[uint32]*pic.SSRB
 	seen      map[uint32]bool // during a resync: ids mentioned
@@ -82,7 +83,7 @@ func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.L
 			plugins = append(plugins, l.p)
 		}
 	}
-	r.Port = &pic.Port{}
+	r.Port = &packetio.Port{}
 	r.Port.Disarm() // captures run when the CLI asks
 	dp, err := pic.NewDataplane(pic.DataplaneOptions{Cores: cfg.DataCores, DB: r.DB, Cache: r.Cache, Clock: clk,
 		Plugins: plugins, Tx: r.tx, Log: log})
