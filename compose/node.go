@@ -17,9 +17,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/vishvananda/netns"
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/db"
@@ -27,9 +24,11 @@ import (
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/netconf"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 	_ "github.com/gnos/gnos/pic/plugins/all" // built-in service plugins
 	"github.com/gnos/gnos/servicesd"
+	"github.com/vishvananda/netns"
+	"google.golang.org/grpc"
 )
 
 // Options configure a node.
@@ -69,7 +68,7 @@ type Node struct {
 	CLI     *cli.Engine
 	// servicesd and the in-process PIC daemons (issue 4).
 	Services *servicesd.Servicesd
-	PICs     *pic.Supervisor
+	PICs     *picd.Supervisor
 	Ifmgr    *ifmgr.Manager  // the live data plane's interface manager, or nil
 	Netconf  *netconf.Server // SSH server: NETCONF, CLI logins
 	grpc     *grpc.Server
@@ -119,7 +118,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	// PICs in sync over DATA/services.sock; every PIC configured under
 	// chassis gets an in-process picd dialing that socket (a separate
 	// `gnos picd` process for the same slot supersedes it).
-	n.PICs = &pic.Supervisor{Clock: o.Clock, Log: o.Log,
+	n.PICs = &picd.Supervisor{Clock: o.Clock, Log: o.Log,
 		Dial: DialServicesd(o.DataDir)}
 	// --- live data plane (issue 7): the interface manager subscribes
 	// before servicesd, so service interfaces exist before any PIC hears

@@ -9,15 +9,14 @@ import (
 	"sync"
 	"time"
 
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/db"
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
+	"google.golang.org/grpc"
 )
 
 // Services is servicesd running as its own process (`gnos servicesd`):
@@ -31,7 +30,7 @@ import (
 type Services struct {
 	Store    *db.Store
 	Services *servicesd.Servicesd
-	PICs     *pic.Supervisor
+	PICs     *picd.Supervisor
 	cc       *grpc.ClientConn
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -67,7 +66,7 @@ func StartServices(ctx context.Context, o Options) (*Services, error) {
 		return nil, fmt.Errorf("servicesd: %w", err)
 	}
 	sv := &Services{Store: st, done: make(chan struct{}), ready: make(chan struct{})}
-	sv.PICs = &pic.Supervisor{Clock: o.Clock, Log: o.Log,
+	sv.PICs = &picd.Supervisor{Clock: o.Clock, Log: o.Log,
 		Dial: DialServicesd(o.DataDir)}
 	if o.Live != nil { // live data plane: the picds attach to the service interfaces of this namespace
 		if sv.PICs.Live, err = HostNet(o.DataDir); err != nil {

@@ -1,7 +1,6 @@
 package pic
 
 import (
-	"sort"
 	"time"
 )
 
@@ -44,62 +43,30 @@ func (c *coreCPU) account(n int, dt int64) {
 	}
 }
 
-// CPUUsage is one line of cpu-usage: a service-set, "System" or "Idle",
-// as a percentage of the data cores' capacity.
-type CPUUsage struct {
-	Name    string  `json:"name"`
-	Percent float64 `json:"percent"`
+// CPUTime is what one data core has spent since the data plane started,
+// in nanoseconds of the Mono clock: busy in all, and per service-set id.
+type CPUTime struct {
+	Busy  int64
+	BySet map[uint32]int64
 }
 
-// cpuSample is what the control side saw last.
-type cpuSample struct {
-	at    int64
-	busy  int64
-	bySet map[uint32]int64
-}
-
-// cpuUsage samples the cores and reports usage since the last sample.
-// Control loop.
-func (r *Runtime) cpuUsage() []CPUUsage {
-	cores := r.DP.Cores()
-	now := cpuSample{bySet: map[uint32]int64{}}
-	per := make([]cpuSample, cores)
-	r.DP.Do(func(c *Core) {
-		p := cpuSample{busy: c.cpu.busy, bySet: map[uint32]int64{}}
+// CPUTimes samples every data core, between vectors. Control side.
+func (dp *Dataplane) CPUTimes() []CPUTime {
+	per := make([]CPUTime, len(dp.cores))
+	dp.Do(func(c *Core) {
+		p := CPUTime{Busy: c.cpu.busy, BySet: map[uint32]int64{}}
 		for id, ns := range c.cpu.bySet {
 			if ns != 0 {
-				p.bySet[uint32(id)] = ns
+				p.BySet[uint32(id)] = ns
 			}
 		}
 		per[c.id] = p
 	})
-	for _, p := range per {
-		now.busy += p.busy
-		for id, ns := range p.bySet {
-			now.bySet[id] += ns
-		}
-	}
-	now.at = mono()
-	prev := r.cpu
-	if prev.bySet == nil {
-		prev = cpuSample{at: r.DP.startMono, bySet: map[uint32]int64{}}
-	}
-	r.cpu = now
-	capacity := float64(now.at-prev.at) * float64(cores)
-	if capacity <= 0 {
-		capacity = 1
-	}
-	pct := func(ns int64) float64 { return min(max(float64(ns)/capacity*100, 0), 100) }
-	var out []CPUUsage
-	var sets int64
-	for _, id := range r.sortedIDs() {
-		d := now.bySet[id] - prev.bySet[id]
-		sets += d
-		out = append(out, CPUUsage{Name: r.ssrbs[id].Name, Percent: pct(d)})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	busy := now.busy - prev.busy
-	out = append(out, CPUUsage{Name: "System", Percent: pct(busy - sets)},
-		CPUUsage{Name: "Idle", Percent: pct(int64(capacity) - busy)})
-	return out
+	return per
 }
+
+// StartMono is the Mono time at which Start ran the cores.
+func (dp *Dataplane) StartMono() int64 { return dp.startMono }
+
+// Mono is the monotonic clock CPU accounting uses (ns).
+func Mono() int64 { return mono() }

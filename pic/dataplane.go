@@ -164,8 +164,8 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 			continue
 		}
 		h := p.Data()
-		dp.handlers[p.id] = h
-		c := &DataCtx{Cores: o.Cores, Cache: o.Cache, Plugin: p.id}
+		dp.handlers[p.slot] = h
+		c := &DataCtx{Cores: o.Cores, Cache: o.Cache, Plugin: p.slot}
 		if r := h.Data(EvSessionManagerInit, c); r == Drop || r == Reject {
 			return nil, fmt.Errorf("pic: plugin %s refused session-manager init", p.Name)
 		}
@@ -176,8 +176,8 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 		c.in = make(chan coreItem, 64)
 		dp.cores = append(dp.cores, c)
 		for _, p := range o.Plugins {
-			if h := dp.handlers[p.id]; h != nil {
-				if r := h.Data(EvCoreInit, &DataCtx{Core: i, Cores: o.Cores, Cache: o.Cache, Plugin: p.id}); r == Drop || r == Reject {
+			if h := dp.handlers[p.slot]; h != nil {
+				if r := h.Data(EvCoreInit, &DataCtx{Core: i, Cores: o.Cores, Cache: o.Cache, Plugin: p.slot}); r == Drop || r == Reject {
 					return nil, fmt.Errorf("pic: plugin %s refused core %d init", p.Name, i)
 				}
 			}
@@ -218,7 +218,7 @@ func (dp *Dataplane) SetServiceSet(s *SSRB) error {
 		if len(si.plugins) == MaxChain {
 			return 0, fmt.Errorf("pic: service-set %s: more than %d services", s.Name, MaxChain)
 		}
-		si.plugins = append(si.plugins, setPlugin{id: p.id, name: name, h: dp.handlers[p.id]})
+		si.plugins = append(si.plugins, setPlugin{id: p.slot, name: name, h: dp.handlers[p.slot]})
 		slotOf[name] = len(si.plugins) - 1
 		return len(si.plugins) - 1, nil
 	}
@@ -421,3 +421,10 @@ func (c *Core) call(h DataHandler, ev DataEvent) (r Result) {
 	}()
 	return h.Data(ev, &c.ctx)
 }
+
+// Handler returns the data handler of the plugin in registry slot
+// (Plugin.Slot), nil when it has none.
+func (dp *Dataplane) Handler(slot int) DataHandler { return dp.handlers[slot] }
+
+// Clock returns the data plane's clock.
+func (dp *Dataplane) Clock() clock.Clock { return dp.o.Clock }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // dpTestPolicy steers the test data plugins.
@@ -66,7 +67,7 @@ func (r *dpRecorder) Describe(c *DataCtx) string { return "recorder " + r.name }
 
 func init() {
 	for name, r := range dpRec {
-		Register(&Plugin{Name: name, Compile: func(*CompileInput) ([]byte, []string, error) { return nil, nil, nil },
+		Register(&Plugin{Name: name, Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
 			Control: func() ControlHandler { return ControlFunc(func(context.Context, *ControlEvent) error { return nil }) },
 			Data:    func() DataHandler { return r }})
 	}
@@ -138,7 +139,7 @@ func (h *dpHarness) start() context.Context {
 
 func (h *dpHarness) policy(plugin string, p *dpTestPolicy) {
 	h.t.Helper()
-	if err := h.db.Publish(1, Lookup(plugin).ID(), 2, p, 100); err != nil {
+	if err := h.db.Publish(1, Lookup(plugin).Slot(), 2, p, 100); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -432,7 +433,7 @@ func TestPolicyChangeDuringTraffic(t *testing.T) {
 		for i := range 200 {
 			p := &dpTestPolicy{}
 			pols = append(pols, p)
-			if err := h.db.Publish(1, Lookup("test-dp-a").ID(), uint64(i+2), p, 100); err != nil {
+			if err := h.db.Publish(1, Lookup("test-dp-a").Slot(), uint64(i+2), p, 100); err != nil {
 				t.Error(err)
 				return
 			}

@@ -1,27 +1,22 @@
-// Package pic is the services PIC daemon (picd) and the SDK its plugins are
-// written against.
+// Package pic is the services PIC's SDK and data path: what a service
+// plugin is written against, and the data cores that run it. The daemon
+// around it (the servicesd stream, the control-core runtime, supervision)
+// is package picd (gRPC is linked only there), the compiler side of the
+// SDK package pic/compile, in-process ports, traffic and pcap package
+// packetio.
 //
-// One picd runs per configured PIC (chassis fpc F pic P). It connects to
-// servicesd over the IPC socket (the same code path in-process and as its
-// own `gnos picd` process), says hello with its slot and capabilities,
-// takes its shape from the chassis stanza servicesd sends (data-cores,
-// control-cores, object-cache-size, policy-db-size, packages), reports
-// READY, and then holds the Service Set Resolution Blobs (SSRBs) servicesd
-// resolves for it: every update carries a generation number, is
-// acknowledged with it, and is rejected when older than what the PIC holds.
-// After any (re)connect servicesd resends everything (a full resync); the
-// PIC sweeps what the resync did not mention.
+// The data path: data cores (goroutines) each owning a session-table
+// shard, a timer wheel and object-cache magazines; packets steered by a
+// symmetric hash of protocol and ports so a session's two directions meet
+// on one core; vectors of packets processed in passes (parse and hash,
+// look up, run chains) with no lock and no allocation per packet; plugin
+// data events with forward/reverse chaining (dataplane.go, core.go,
+// session.go, packet.go). Its foundations:
 //
-// The data path lives here too: data cores (goroutines) each owning a
-// session-table shard, a timer wheel and object-cache magazines; packets
-// steered by a symmetric hash of protocol and ports so a session's two
-// directions meet on one core; vectors of packets processed in passes
-// (parse and hash, look up, run chains) with no lock and no allocation per
-// packet; plugin data events with forward/reverse chaining (dataplane.go,
-// core.go, session.go, packet.go). Its foundations:
-//
-//   - the plugin registry (Register from init, by name; a control handler,
-//     a data handler, a session- or packet-based mode, restart support);
+//   - the plugin registry (Register from init, by name; the ID derives
+//     from the name and the default chain place from ChainOrder, never
+//     from import order; a control handler, a data handler, a session- or
+//     packet-based mode, restart support);
 //   - the policy DB: budgeted, published copy-on-write per (service-set,
 //     plugin) slot, read by data cores without locks, with quiescent-state
 //     reclamation: data cores announce the epoch they observed and an old
@@ -30,8 +25,18 @@
 //     magazines of fixed-size objects, so the fast path allocates without
 //     locks and a full cache drops (and counts) instead of crashing.
 //
-// Plugin control handlers run under recover: a panic restarts the plugin
-// and replays its policies when it supports restart, otherwise the whole
-// PIC runtime restarts and asks servicesd for a resync. Both are logged and
-// shown by `show chassis pic` and `show services service-sets plug-ins`.
+// Rules of the road for a plugin author:
+//
+//   - Import this package (and configd/tree and yang for the compiler),
+//     never picd, servicesd or gRPC.
+//   - Data handlers run on data cores: never block, never allocate per
+//     packet, never keep the DataCtx, packet or session after returning.
+//     One session is always handled on the same core; state shared across
+//     cores needs atomics.
+//   - Per-session state comes from an object class (NewClass) so it
+//     counts against object-cache-size; a failed Alloc is a drop, not a
+//     crash; free it on EvSessionDestroy. One word of state needs no
+//     object (SetWord).
+//   - Control handlers run on the control core, one event at a time; build
+//     data-path forms (prefixes, ranges, allocators) there (Preparer).
 package pic

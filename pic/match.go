@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // Match is the data-path form of a term's from clause: source and
@@ -69,7 +71,7 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 }
 
 // CompileMatch builds a Match from a term's addresses and applications.
-func CompileMatch(src, dst []string, apps []App) (Match, error) {
+func CompileMatch(src, dst []string, apps []compile.App) (Match, error) {
 	var m Match
 	for i, list := range [2][]string{src, dst} {
 		for _, s := range list {

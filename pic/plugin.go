@@ -8,7 +8,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // Mode says how a plugin sees traffic.
@@ -32,17 +32,23 @@ func (m Mode) String() string {
 const MaxPlugins = 16
 
 // Plugin is a registered service plugin. Register it from the plugin
-// package's init; the order of service chains comes from configuration,
-// never from registration order.
+// package's init. Nothing about a plugin depends on registration (import)
+// order: its ID derives from its name, and its place in a default service
+// chain comes from ChainOrder.
 type Plugin struct {
 	Name    string // name in service-order and package lists
 	Mode    Mode
 	Restart bool // the control handler may be restarted after a panic
+	// ChainOrder places the plugin in the forward chain of a service-set
+	// without service-order: lower runs first (stateful-firewall 100
+	// before nat 200, the Junos order); 0 places it after every plugin
+	// that sets one. Ties keep the configured order.
+	ChainOrder int
 	// Compile turns a service-set's configuration into this plugin's
 	// policy (runs in servicesd). It returns the policy bytes shipped to the
 	// PIC and the configuration paths it read (see Dep), so servicesd
 	// recompiles only the service-sets a commit touched.
-	Compile func(in *CompileInput) (policy []byte, deps []string, err error)
+	Compile func(in *compile.Input) (policy []byte, deps []string, err error)
 	// Control returns a new control handler (one per PIC, and a new one
 	// after a restart).
 	Control func() ControlHandler
@@ -54,7 +60,8 @@ type Plugin struct {
 	// (which must implement Shower).
 	Commands []PluginCommand
 
-	id int // index in the registry, set by Register
+	id   int // derived from Name, set by Register
+	slot int // dense index in this process's registry, set by Register
 }
 
 // PluginCommand is a plugin's operational command: Words (after "show"),
@@ -140,32 +147,25 @@ type ShowField struct {
 	Value string `json:"value"`
 }
 
-// ID is the plugin's index (its slot in the policy DB).
+// ID is the plugin's numeric identifier, shown by show services
+// service-sets plug-ins: derived from its name alone (PluginID), so it is
+// the same in every build and whatever other plugins are linked in.
 func (p *Plugin) ID() int { return p.id }
 
-// CompileInput is what a policy compiler sees: the service-set node and the
-// whole active configuration (to resolve rules, pools, applications) plus
-// the predefined junos-* defaults.
-type CompileInput struct {
-	Name       string
-	ServiceSet *tree.Node
-	Root       *tree.Node
-	Defaults   *tree.Node
-}
+// Slot is the plugin's dense index in this process's registry: its slot
+// in the policy DB and in the data path's handler table (ControlEvent and
+// DataCtx carry it as Plugin). It depends on what is linked in, so it
+// never leaves the process.
+func (p *Plugin) Slot() int { return p.slot }
 
-// Dep names a configuration statement a policy depends on, spelled as
-// schema names with list keys: Dep("services", "stateful-firewall", "rule",
-// "r1") is "services stateful-firewall rule r1". servicesd maps every
-// changed path to these keys.
-func Dep(parts ...string) string {
-	s := ""
-	for i, p := range parts {
-		if i > 0 {
-			s += " "
-		}
-		s += p
+// PluginID derives a plugin's ID from its name: FNV-1a, folded to 16 bits.
+// Register refuses two names with the same ID.
+func PluginID(name string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(name); i++ {
+		h = (h ^ uint32(name[i])) * 16777619
 	}
-	return s
+	return int(h>>16 ^ h&0xffff)
 }
 
 // ControlKind is the kind of a control event.
@@ -216,6 +216,7 @@ func (f ControlFunc) Control(ctx context.Context, ev *ControlEvent) error { retu
 var registry struct {
 	mu      sync.RWMutex // guards the fields below
 	byName  map[string]*Plugin
+	byID    map[int]*Plugin
 	ordered []*Plugin
 }
 
@@ -225,18 +226,22 @@ func Register(p *Plugin) {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	if registry.byName == nil {
-		registry.byName = map[string]*Plugin{}
+		registry.byName, registry.byID = map[string]*Plugin{}, map[int]*Plugin{}
 	}
+	id := PluginID(p.Name)
 	switch {
 	case p.Name == "" || p.Control == nil || p.Compile == nil:
 		panic(fmt.Sprintf("pic: plugin %q needs a name, a compiler and a control handler", p.Name))
 	case registry.byName[p.Name] != nil:
 		panic(fmt.Sprintf("pic: plugin %q registered twice", p.Name))
+	case registry.byID[id] != nil:
+		panic(fmt.Sprintf("pic: plugins %q and %q have the same id %d: rename one", p.Name, registry.byID[id].Name, id))
 	case len(registry.ordered) >= MaxPlugins:
 		panic(fmt.Sprintf("pic: more than %d plugins", MaxPlugins))
 	}
-	p.id = len(registry.ordered)
+	p.id, p.slot = id, len(registry.ordered)
 	registry.byName[p.Name] = p
+	registry.byID[id] = p
 	registry.ordered = append(registry.ordered, p)
 }
 

@@ -14,13 +14,14 @@ import (
 
 	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 )
 
 // Register adds the PIC stream service to a gRPC server.
 func (s *Servicesd) Register(g *grpc.Server) {
 	s.registerCommands(g)
 	g.RegisterService(&grpc.ServiceDesc{
-		ServiceName: pic.ServiceName,
+		ServiceName: picd.ServiceName,
 		HandlerType: (*any)(nil),
 		Streams: []grpc.StreamDesc{{
 			StreamName: "PIC", ClientStreams: true, ServerStreams: true,
@@ -35,14 +36,14 @@ func (s *Servicesd) Register(g *grpc.Server) {
 // conn.mu.
 type conn struct {
 	slot   pic.Slot
-	hello  pic.Hello
+	hello  picd.Hello
 	cancel context.CancelFunc
 	wake   chan struct{} // cap 1: the writer has work
 	since  time.Time
 	last   atomic.Int64 // unix nanos of the last message received
 
 	mu          sync.Mutex
-	queue       []*pic.ToPIC
+	queue       []*picd.ToPIC
 	ready       bool   // READY received: incremental updates flow
 	resyncs     uint64 // resyncs started
 	synced      uint64 // resyncs the PIC finished
@@ -53,11 +54,11 @@ type conn struct {
 	stale       uint64
 	errors      uint64
 	lastError   string
-	statusWait  map[uint64]chan *pic.Status
+	statusWait  map[uint64]chan *picd.Status
 	statusSeq   uint64
 }
 
-func (c *conn) enqueue(m *pic.ToPIC) {
+func (c *conn) enqueue(m *picd.ToPIC) {
 	c.mu.Lock()
 	c.queue = append(c.queue, m)
 	if m.Update != nil {
@@ -79,7 +80,7 @@ func (c *conn) isReady() bool {
 // serve runs one PIC stream: hello, Config, then messages until the stream
 // breaks, the heartbeat times out, or another picd takes the slot.
 func (s *Servicesd) serve(st grpc.ServerStream) error {
-	var first pic.FromPIC
+	var first picd.FromPIC
 	if err := st.RecvMsg(&first); err != nil {
 		return err
 	}
@@ -90,21 +91,21 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 	defer cancel()
 	c := &conn{slot: first.Hello.Slot, hello: *first.Hello, cancel: cancel, wake: make(chan struct{}, 1),
 		since: s.o.Clock.Now(), acked: map[uint32]uint64{},
-		statusWait: map[uint64]chan *pic.Status{}}
+		statusWait: map[uint64]chan *picd.Status{}}
 	c.last.Store(s.o.Clock.Now().UnixNano())
 	s.mu.Lock()
 	if standsDown(c.hello, s.conns[c.slot]) {
 		s.mu.Unlock()
 		s.o.Log.Info("servicesd: a picd process holds the slot; the in-process picd stands down", "pic", c.slot.String())
-		return st.SendMsg(&pic.ToPIC{Superseded: true})
+		return st.SendMsg(&picd.ToPIC{Superseded: true})
 	}
 	if old := s.conns[c.slot]; old != nil {
 		s.o.Log.Warn("servicesd: a new picd took the slot; superseding the old one", "pic", c.slot.String(),
 			"old-pid", old.hello.PID, "pid", c.hello.PID)
-		old.enqueue(&pic.ToPIC{Superseded: true})
+		old.enqueue(&picd.ToPIC{Superseded: true})
 	}
 	s.conns[c.slot] = c
-	c.enqueue(&pic.ToPIC{Config: s.configLocked(c.slot)})
+	c.enqueue(&picd.ToPIC{Config: s.configLocked(c.slot)})
 	s.mu.Unlock()
 	s.broadcast()
 	s.o.Log.Info("servicesd: PIC connected", "pic", c.slot.String(), "pid", c.hello.PID)
@@ -173,16 +174,16 @@ func (s *Servicesd) heartbeat(ctx context.Context, c *conn) func() {
 		if stopped || ctx.Err() != nil {
 			return
 		}
-		if s.o.Clock.Now().UnixNano()-c.last.Load() >= int64(pic.DeadAfter*pic.HeartbeatInterval) {
+		if s.o.Clock.Now().UnixNano()-c.last.Load() >= int64(picd.DeadAfter*picd.HeartbeatInterval) {
 			s.o.Log.Warn("servicesd: PIC heartbeat timed out", "pic", c.slot.String())
 			c.cancel()
 			return
 		}
-		c.enqueue(&pic.ToPIC{Heartbeat: true})
-		t = s.o.Clock.AfterFunc(pic.HeartbeatInterval, tick)
+		c.enqueue(&picd.ToPIC{Heartbeat: true})
+		t = s.o.Clock.AfterFunc(picd.HeartbeatInterval, tick)
 	}
 	mu.Lock()
-	t = s.o.Clock.AfterFunc(pic.HeartbeatInterval, tick)
+	t = s.o.Clock.AfterFunc(picd.HeartbeatInterval, tick)
 	mu.Unlock()
 	return func() {
 		mu.Lock()
@@ -195,7 +196,7 @@ func (s *Servicesd) heartbeat(ctx context.Context, c *conn) func() {
 // read handles the PIC's messages.
 func (s *Servicesd) read(ctx context.Context, c *conn, st grpc.ServerStream) error {
 	for {
-		var m pic.FromPIC
+		var m picd.FromPIC
 		if err := st.RecvMsg(&m); err != nil {
 			return err
 		}
@@ -230,10 +231,10 @@ func (s *Servicesd) read(ctx context.Context, c *conn, st grpc.ServerStream) err
 func (s *Servicesd) resync(c *conn, incarnation uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var ups []*pic.ToPIC
+	var ups []*picd.ToPIC
 	for _, st := range s.sets {
 		if slotOfSSRB(st.ssrb) == c.slot {
-			ups = append(ups, &pic.ToPIC{Update: &pic.Update{Op: pic.OpAdd, ID: st.ssrb.ID, Name: st.ssrb.Name,
+			ups = append(ups, &picd.ToPIC{Update: &picd.Update{Op: picd.OpAdd, ID: st.ssrb.ID, Name: st.ssrb.Name,
 				Gen: st.ssrb.Gen, SSRB: st.ssrb}})
 		}
 	}
@@ -242,10 +243,10 @@ func (s *Servicesd) resync(c *conn, incarnation uint64) {
 	c.ready = true
 	c.resyncs++
 	c.incarnation = incarnation
-	c.queue = append(c.queue, &pic.ToPIC{Resync: &pic.Resync{Begin: true, Count: len(ups)}})
+	c.queue = append(c.queue, &picd.ToPIC{Resync: &picd.Resync{Begin: true, Count: len(ups)}})
 	c.queue = append(c.queue, ups...)
 	c.outstanding += len(ups)
-	c.queue = append(c.queue, &pic.ToPIC{Resync: &pic.Resync{End: true, Count: len(ups)}})
+	c.queue = append(c.queue, &picd.ToPIC{Resync: &picd.Resync{End: true, Count: len(ups)}})
 	c.mu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
@@ -254,7 +255,7 @@ func (s *Servicesd) resync(c *conn, incarnation uint64) {
 	s.o.Log.Info("servicesd: resyncing PIC", "pic", c.slot.String(), "ssrbs", len(ups), "incarnation", incarnation)
 }
 
-func (s *Servicesd) ack(c *conn, a *pic.Ack) {
+func (s *Servicesd) ack(c *conn, a *picd.Ack) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.acks++
@@ -337,26 +338,26 @@ func (s *Servicesd) broadcast() {
 }
 
 // PICStatus asks the PIC at slot for its status.
-func (s *Servicesd) PICStatus(ctx context.Context, slot pic.Slot) (*pic.Status, error) {
+func (s *Servicesd) PICStatus(ctx context.Context, slot pic.Slot) (*picd.Status, error) {
 	return s.PICQuery(ctx, slot, nil)
 }
 
 // PICQuery asks the PIC at slot for its status and what q asks for
 // (sessions, or clearing them).
-func (s *Servicesd) PICQuery(ctx context.Context, slot pic.Slot, q *pic.Query) (*pic.Status, error) {
+func (s *Servicesd) PICQuery(ctx context.Context, slot pic.Slot, q *picd.Query) (*picd.Status, error) {
 	s.mu.Lock()
 	c := s.conns[slot]
 	s.mu.Unlock()
 	if c == nil {
 		return nil, fmt.Errorf("servicesd: %s is not connected", slot)
 	}
-	ch := make(chan *pic.Status, 1)
+	ch := make(chan *picd.Status, 1)
 	c.mu.Lock()
 	c.statusSeq++
 	seq := c.statusSeq
 	c.statusWait[seq] = ch
 	c.mu.Unlock()
-	c.enqueue(&pic.ToPIC{StatusReq: seq, Query: q})
+	c.enqueue(&picd.ToPIC{StatusReq: seq, Query: q})
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	select {
@@ -379,7 +380,7 @@ func (s *Servicesd) reconfigureLocked(c *conn) {
 	c.mu.Lock()
 	c.ready = false
 	c.mu.Unlock()
-	c.enqueue(&pic.ToPIC{Config: s.configLocked(c.slot)})
+	c.enqueue(&picd.ToPIC{Config: s.configLocked(c.slot)})
 }
 
 // SetOnline takes a PIC offline or back online (request chassis pic).

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
 )
 
@@ -23,20 +24,20 @@ func TestSilentPICIsDropped(t *testing.T) {
 	defer cc.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	st, err := ipc.OpenStream[pic.FromPIC, pic.ToPIC](ctx, cc, pic.StreamMethod)
+	st, err := ipc.OpenStream[picd.FromPIC, picd.ToPIC](ctx, cc, picd.StreamMethod)
 	if err != nil {
 		t.Fatal(err)
 	}
 	slot := pic.Slot{FPC: 0, PIC: 3} // not configured: nobody else wants it
-	if err := st.Send(&pic.FromPIC{Hello: &pic.Hello{Slot: slot}}); err != nil {
+	if err := st.Send(&picd.FromPIC{Hello: &picd.Hello{Slot: slot}}); err != nil {
 		t.Fatal(err)
 	}
 	m, err := st.Recv()
 	if err != nil || m.Config == nil || m.Config.Configured {
 		t.Fatalf("got %+v, %v; want an unconfigured Config", m, err)
 	}
-	for i := 0; i < pic.DeadAfter; i++ {
-		h.clk.Advance(pic.HeartbeatInterval)
+	for i := 0; i < picd.DeadAfter; i++ {
+		h.clk.Advance(picd.HeartbeatInterval)
 	}
 	for {
 		m, err := st.Recv()
@@ -68,7 +69,7 @@ func TestReconnectWithBackoff(t *testing.T) {
 	go func() { done <- h.n.Services.WaitSynced(ctx, slot00) }()
 	// Each advance fires the pending backoff timer (and heartbeats); the
 	// picd doubles its backoff after every failed attempt.
-	for d := pic.MinBackoff; ; d = min(2*d, pic.MaxBackoff) {
+	for d := picd.MinBackoff; ; d = min(2*d, picd.MaxBackoff) {
 		select {
 		case err := <-done:
 			if err != nil {

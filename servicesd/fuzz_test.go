@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/ipc"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
 )
 
@@ -40,11 +40,11 @@ func FuzzPICStream(f *testing.F) {
 		defer cc.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		st, err := ipc.OpenStream[pic.FromPIC, pic.ToPIC](ctx, cc, pic.StreamMethod)
+		st, err := ipc.OpenStream[picd.FromPIC, picd.ToPIC](ctx, cc, picd.StreamMethod)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Send(&pic.FromPIC{Hello: &pic.Hello{Slot: slot00, PID: 1}}); err != nil {
+		if err := st.Send(&picd.FromPIC{Hello: &picd.Hello{Slot: slot00, PID: 1}}); err != nil {
 			t.Fatal(err)
 		}
 		first, err := st.Recv()
@@ -55,7 +55,7 @@ func FuzzPICStream(f *testing.F) {
 			t.Fatalf("after hello: got %+v, want the PIC's Config", first)
 		}
 		for _, line := range bytes.Split(stream, []byte("\n")) {
-			var m pic.FromPIC
+			var m picd.FromPIC
 			if json.Unmarshal(line, &m) != nil {
 				continue
 			}

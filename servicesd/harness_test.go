@@ -16,6 +16,7 @@ import (
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/testconfig"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 )
 
 var slot00 = pic.Slot{FPC: 0, PIC: 0}
@@ -117,7 +118,7 @@ func (h *harness) waitAll(n int) {
 }
 
 // picd returns the in-process picd of fpc 0 pic 0.
-func (h *harness) picd() *pic.Daemon {
+func (h *harness) picd() *picd.Daemon {
 	h.t.Helper()
 	d := h.n.PICs.Daemon(slot00)
 	if d == nil {

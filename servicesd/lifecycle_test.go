@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // Test plugins whose control handler panics once when armed: one supports
@@ -19,7 +20,7 @@ var (
 
 func panicky(name string, arm *atomic.Bool, restart bool) *pic.Plugin {
 	return &pic.Plugin{Name: name, Restart: restart,
-		Compile: func(in *pic.CompileInput) ([]byte, []string, error) {
+		Compile: func(in *compile.Input) ([]byte, []string, error) {
 			if in.ServiceSet.ChildNamed("extension-service", name) == nil {
 				return nil, nil, nil
 			}
@@ -121,7 +122,7 @@ func (h *harness) picdPolicy(id uint32, plugin string) *pic.Entry {
 	if rt == nil {
 		return nil
 	}
-	return rt.DB.Lookup(id, pic.Lookup(plugin).ID())
+	return rt.DB.Lookup(id, pic.Lookup(plugin).Slot())
 }
 
 // TestPICOfflineOnline: request chassis pic offline empties the PIC;

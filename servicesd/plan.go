@@ -9,6 +9,7 @@ import (
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 )
 
 // maxDiagnostics bounds the errors one commit reports.
@@ -255,12 +256,12 @@ func sortedSlots[V any](m map[pic.Slot]V) []pic.Slot {
 // the PICs that appeared.
 func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 	s.commits++
-	out := map[pic.Slot][]*pic.Update{}
+	out := map[pic.Slot][]*picd.Update{}
 	for _, name := range p.deletes {
 		st := s.sets[name]
 		s.unindexLocked(name, st.res)
 		slot := slotOfSSRB(st.ssrb)
-		out[slot] = append(out[slot], &pic.Update{Op: pic.OpDelete, ID: st.ssrb.ID, Name: name, Gen: s.nextGenLocked()})
+		out[slot] = append(out[slot], &picd.Update{Op: picd.OpDelete, ID: st.ssrb.ID, Name: name, Gen: s.nextGenLocked()})
 		s.freeIDs = append(s.freeIDs, st.ssrb.ID)
 		s.idsDirty = true
 		delete(s.sets, name)
@@ -278,22 +279,22 @@ func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 		}
 		n := *r.ssrb
 		n.Gen = s.nextGenLocked()
-		op := pic.OpAdd
+		op := picd.OpAdd
 		if st == nil {
 			n.ID = s.idForLocked(name)
 			st = &setState{}
 			s.sets[name] = st
 		} else {
 			n.ID = st.ssrb.ID
-			op = pic.OpChange
+			op = picd.OpChange
 			if old := slotOfSSRB(st.ssrb); old != slotOfSSRB(&n) { // moved to another PIC
-				out[old] = append(out[old], &pic.Update{Op: pic.OpDelete, ID: n.ID, Name: name, Gen: n.Gen})
-				op = pic.OpAdd
+				out[old] = append(out[old], &picd.Update{Op: picd.OpDelete, ID: n.ID, Name: name, Gen: n.Gen})
+				op = picd.OpAdd
 			}
 		}
 		st.res, st.ssrb = r, &n
 		slot := slotOfSSRB(&n)
-		out[slot] = append(out[slot], &pic.Update{Op: op, ID: n.ID, Name: name, Gen: n.Gen, SSRB: &n})
+		out[slot] = append(out[slot], &picd.Update{Op: op, ID: n.ID, Name: name, Gen: n.Gen, SSRB: &n})
 	}
 	for name, b := range p.ifBind {
 		if b == nil {
@@ -327,7 +328,7 @@ func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 			continue // sent by the resync when the PIC is ready
 		}
 		for _, u := range ups {
-			c.enqueue(&pic.ToPIC{Update: u})
+			c.enqueue(&picd.ToPIC{Update: u})
 		}
 		s.lastSent += len(ups)
 	}
@@ -368,10 +369,10 @@ func (s *Servicesd) unindexLocked(name string, r *resolved) {
 }
 
 // configLocked is the Config a PIC gets: its chassis shape and admin state.
-func (s *Servicesd) configLocked(slot pic.Slot) *pic.Config {
+func (s *Servicesd) configLocked(slot pic.Slot) *picd.Config {
 	pc, ok := s.pics[slot]
 	if !ok {
-		return &pic.Config{}
+		return &picd.Config{}
 	}
 	c := pc.cfg
 	c.Online = !s.offline[slot]

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -13,6 +11,9 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/packetio"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 )
 
 const replayConf = `
@@ -66,7 +67,7 @@ func buildPcap(t *testing.T, specs []pic.PacketSpec) []byte {
 		raw = append(raw, build(t, s))
 	}
 	var buf bytes.Buffer
-	if err := pic.WritePcap(&buf, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), raw); err != nil {
+	if err := packetio.WritePcap(&buf, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), raw); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -227,7 +228,7 @@ func testPcapReplay(t *testing.T, kind string) {
 		tcp(C, S, 40001, 23, syn, 1000, 0, 0),
 	}
 	capture := buildPcap(t, in)
-	pkts, err := pic.ReadCapture(bytes.NewReader(capture))
+	pkts, err := packetio.ReadCapture(bytes.NewReader(capture))
 	if err != nil || len(pkts) != len(in) {
 		t.Fatalf("reading the pcap back: %d packets, %v", len(pkts), err)
 	}
@@ -241,7 +242,7 @@ func testPcapReplay(t *testing.T, kind string) {
 		port  uint16
 	}
 	public := map[flow]uint16{} // client port -> public port
-	var got []pic.Captured
+	var got []packetio.Captured
 	for i, p := range pkts {
 		s := in[i]
 		side, f := pic.Output, flow{s.Proto, s.DPort}
@@ -315,10 +316,10 @@ func testPcapReplay(t *testing.T, kind string) {
 		outRaw = append(outRaw, g.Data)
 	}
 	var outBuf bytes.Buffer
-	if err := pic.WritePcap(&outBuf, time.Unix(0, 0), outRaw); err != nil {
+	if err := packetio.WritePcap(&outBuf, time.Unix(0, 0), outRaw); err != nil {
 		t.Fatal(err)
 	}
-	if back, err := pic.ReadCapture(&outBuf); err != nil || len(back) != len(got) {
+	if back, err := packetio.ReadCapture(&outBuf); err != nil || len(back) != len(got) {
 		t.Errorf("captured pcap reads back %d packets, %v", len(back), err)
 	}
 

@@ -2,6 +2,7 @@ package servicesd
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"sort"
@@ -11,6 +12,8 @@ import (
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
+	"github.com/gnos/gnos/pic/picd"
 )
 
 // Chassis defaults for an extension-provider stanza that leaves a size
@@ -21,11 +24,6 @@ const (
 	DefaultObjectCacheMB = 256
 	DefaultPolicyDBMB    = 32
 )
-
-// defaultOrder is the forward chain of a service-set without
-// service-order: the Junos order, stateful firewall before NAT; other
-// plugins follow by name.
-var defaultOrder = map[string]int{"stateful-firewall": 0, "nat": 1}
 
 // resolved is servicesd's view of one service-set: its SSRB without id and
 // generation (assigned at apply), the subtree it was built from and the
@@ -73,7 +71,7 @@ func chassisPICs(root *tree.Node) map[pic.Slot]picConf {
 			}
 			fn, _ := strconv.Atoi(f.Key)
 			pn, _ := strconv.Atoi(p.Key)
-			c := pic.Config{Configured: true, ControlCores: DefaultControlCores, DataCores: DefaultDataCores,
+			c := picd.Config{Configured: true, ControlCores: DefaultControlCores, DataCores: DefaultDataCores,
 				ObjectCacheMB: DefaultObjectCacheMB, PolicyDBMB: DefaultPolicyDBMB}
 			num := func(name string, dst *int) {
 				if v, ok := ep.Leaf(name); ok {
@@ -99,7 +97,7 @@ func chassisPICs(root *tree.Node) map[pic.Slot]picConf {
 
 // picConf is a configured PIC and where it is configured (for errors).
 type picConf struct {
-	cfg  pic.Config
+	cfg  picd.Config
 	path tree.Path
 }
 
@@ -175,13 +173,13 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 
 	// The chain.
 	so := child(ss, "service-order")
-	s.Forward = pic.Values(so, "forward-flow")
-	s.Reverse = pic.Values(so, "reverse-flow")
+	s.Forward = compile.Values(so, "forward-flow")
+	s.Reverse = compile.Values(so, "reverse-flow")
 	if exts := active(ss, "extension-service"); len(exts) > 0 && len(s.Forward) == 0 {
 		return fail(ssPath, "extension-service", "service-order forward-flow must be configured when extension-service is configured")
 	}
 	explicit := len(s.Forward) > 0
-	in := &pic.CompileInput{Name: ss.Key, ServiceSet: ss, Root: root, Defaults: defaults}
+	in := &compile.Input{Name: ss.Key, ServiceSet: ss, Root: root, Defaults: defaults}
 	var deps []string
 	compile := func(p *pic.Plugin) ([]byte, *resolveError) {
 		data, d, err := p.Compile(in)
@@ -249,11 +247,14 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 
 func mustSlot(name string) pic.Slot { s, _ := slotOf(name); return s }
 
+// orderOf is a plugin's place in the forward chain of a service-set
+// without service-order: its registered ChainOrder, those without one
+// last.
 func orderOf(name string) int {
-	if o, ok := defaultOrder[name]; ok {
-		return o
+	if p := pic.Lookup(name); p != nil && p.ChainOrder > 0 {
+		return p.ChainOrder
 	}
-	return len(defaultOrder)
+	return math.MaxInt
 }
 
 // union is a then the names of b not in a, each once.
@@ -269,7 +270,7 @@ func union(a, b []string) []string {
 
 // depKeys returns the dependency keys of a change path: each prefix that
 // ends at a list entry or leaf ("services stateful-firewall rule r1"),
-// spelled like pic.Dep.
+// spelled like compile.Dep.
 func depKeys(p tree.Path) []string {
 	var out []string
 	var b strings.Builder

@@ -1,9 +1,12 @@
 package servicesd
 
 import (
+	"slices"
+	"sort"
 	"testing"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 func TestSlotOf(t *testing.T) {
@@ -35,5 +38,25 @@ func TestGenerationsGrowAcrossEpochs(t *testing.T) {
 	}
 	if first := b.nextGenLocked(); first <= last {
 		t.Fatalf("generation after restart %d, want > %d", first, last)
+	}
+}
+
+// TestDefaultOrderFromRegistration: a service-set without service-order
+// runs its plugins in their registered ChainOrder, those without one last;
+// servicesd keeps no list of its own.
+func TestDefaultOrderFromRegistration(t *testing.T) {
+	noop := func(name string, order int) *pic.Plugin {
+		return &pic.Plugin{Name: name, ChainOrder: order,
+			Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
+			Control: func() pic.ControlHandler { return pic.JSONControl[struct{}](name) }}
+	}
+	pic.Register(noop("test-order-first", 10))
+	pic.Register(noop("test-order-between", 150))
+	pic.Register(noop("test-order-none", 0))
+	chain := []string{"test-order-none", "nat", "test-order-between", "stateful-firewall", "test-order-first"}
+	sort.SliceStable(chain, func(i, j int) bool { return orderOf(chain[i]) < orderOf(chain[j]) })
+	want := []string{"test-order-first", "stateful-firewall", "test-order-between", "nat", "test-order-none"}
+	if !slices.Equal(chain, want) {
+		t.Errorf("default chain: got %v, want %v", chain, want)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 )
 
 // sessionCommands adds the data-path commands: show/clear services
@@ -48,7 +49,7 @@ var protoByName = map[string]uint8{"tcp": pic.ProtoTCP, "udp": pic.ProtoUDP, "ic
 var protoNames = map[uint8]string{pic.ProtoTCP: "TCP", pic.ProtoUDP: "UDP", pic.ProtoICMP: "ICMP", pic.ProtoICMPv6: "ICMPV6"}
 
 func (s *Servicesd) showSessions(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	q := &pic.Query{Sessions: true, ServiceSet: a["service-set"], Interface: a["interface"], Extensive: a.Has("extensive")}
+	q := &picd.Query{Sessions: true, ServiceSet: a["service-set"], Interface: a["interface"], Extensive: a.Has("extensive")}
 	var err error
 	if q.Source, err = prefixArg(a, "source-prefix"); err != nil {
 		return nil, err
@@ -129,7 +130,7 @@ func textSessions(w io.Writer, e *cli.Elem) {
 
 func (s *Servicesd) clearSessions(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	for _, slot := range s.Slots() {
-		_, _ = s.PICQuery(ctx, slot, &pic.Query{Clear: true, ServiceSet: a["service-set"]})
+		_, _ = s.PICQuery(ctx, slot, &picd.Query{Clear: true, ServiceSet: a["service-set"]})
 	}
 	return nil, nil
 }
@@ -156,7 +157,7 @@ func (s *Servicesd) showDrops(ctx context.Context, _ *cli.Session, _ cli.Args, _
 func (s *Servicesd) showCPU(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	e := cli.E("service-set-cpu-statistics-information")
 	for _, slot := range s.Slots() {
-		st, err := s.PICQuery(ctx, slot, &pic.Query{CPU: true})
+		st, err := s.PICQuery(ctx, slot, &picd.Query{CPU: true})
 		if err != nil {
 			continue
 		}
@@ -204,7 +205,7 @@ func (s *Servicesd) pluginCommands(t *cli.Table) {
 			if verb == "clear" {
 				cmd.Run = func(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 					for _, slot := range s.Slots() {
-						_, _ = s.PICQuery(ctx, slot, &pic.Query{Plugin: name, Command: c.RPC})
+						_, _ = s.PICQuery(ctx, slot, &picd.Query{Plugin: name, Command: c.RPC})
 					}
 					return nil, nil
 				}
@@ -214,7 +215,7 @@ func (s *Servicesd) pluginCommands(t *cli.Table) {
 			cmd.Run = func(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 				e := cli.E(strings.TrimPrefix(c.RPC, "get-"))
 				for _, slot := range s.Slots() {
-					st, err := s.PICQuery(ctx, slot, &pic.Query{Plugin: name, Command: c.RPC})
+					st, err := s.PICQuery(ctx, slot, &picd.Query{Plugin: name, Command: c.RPC})
 					if err != nil {
 						continue
 					}

@@ -13,6 +13,7 @@ import (
 	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 )
 
 // Commands adds servicesd's operational commands to the CLI table.
@@ -65,7 +66,7 @@ func serviceIf(slot pic.Slot) string { return ifname.Service(slot.FPC, slot.PIC)
 // connected.
 type picView struct {
 	slot      pic.Slot
-	cfg       pic.Config
+	cfg       picd.Config
 	sets      int
 	policy    int64
 	connected bool
@@ -75,7 +76,7 @@ type picView struct {
 	stale     uint64
 	errors    uint64
 	lastError string
-	status    *pic.Status
+	status    *picd.Status
 	gens      map[string]*pic.SSRB // the SSRBs servicesd holds for the PIC
 }
 
@@ -163,7 +164,7 @@ func (s *Servicesd) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *
 			e.Add(pluginElem(p))
 		}
 		if a.Has("extensive") {
-			held := map[string]pic.HeldSSRB{}
+			held := map[string]picd.HeldSSRB{}
 			for _, h := range st.SSRBs {
 				held[h.Name] = h
 			}
@@ -191,7 +192,7 @@ func sortedNames[V any](m map[string]V) []string {
 	return out
 }
 
-func pluginElem(p pic.PluginStatus) *cli.Elem {
+func pluginElem(p picd.PluginStatus) *cli.Elem {
 	e := cli.E("plugin", cli.T("plugin-name", p.Name), cli.T("plugin-id", strconv.Itoa(p.ID)),
 		cli.T("plugin-mode", p.Mode), cli.T("plugin-restart", strconv.FormatBool(p.Restart)),
 		cli.T("plugin-state", p.State), cli.T("plugin-restarts", strconv.FormatUint(p.Restarts, 10)),
@@ -295,9 +296,9 @@ func (s *Servicesd) showPlugins(ctx context.Context, _ *cli.Session, _ cli.Args,
 func textPlugins(w io.Writer, e *cli.Elem) {
 	for _, pe := range e.All("service-set-plugin-pic") {
 		fmt.Fprintf(w, "Interface: %s, State: %s\n", pe.Val("interface-name"), pe.Val("pic-state"))
-		fmt.Fprintf(w, "  %-24s %-4s %-14s %-8s %-10s %-9s %s\n", "Plug-in name", "ID", "Mode", "Restart", "State", "Restarts", "Policies")
+		fmt.Fprintf(w, "  %-24s %-5s %-14s %-8s %-10s %-9s %s\n", "Plug-in name", "ID", "Mode", "Restart", "State", "Restarts", "Policies")
 		for _, p := range pe.All("plugin") {
-			fmt.Fprintf(w, "  %-24s %-4s %-14s %-8s %-10s %-9s %s\n", p.Val("plugin-name"), p.Val("plugin-id"),
+			fmt.Fprintf(w, "  %-24s %-5s %-14s %-8s %-10s %-9s %s\n", p.Val("plugin-name"), p.Val("plugin-id"),
 				p.Val("plugin-mode"), map[string]string{"true": "yes", "false": "no"}[p.Val("plugin-restart")],
 				p.Val("plugin-state"), p.Val("plugin-restarts"), p.Val("plugin-policies"))
 			if lp := p.Val("plugin-last-panic"); lp != "" {

@@ -3,7 +3,7 @@ package servicesd
 import (
 	"os"
 
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 )
 
 // Who holds a PIC slot. The last picd to say hello takes the slot (the
@@ -16,10 +16,10 @@ import (
 // the sessions it holds) by a few milliseconds' chance.
 
 // embedded reports whether a hello comes from a picd inside this process.
-func embedded(h pic.Hello) bool { return h.PID == os.Getpid() }
+func embedded(h picd.Hello) bool { return h.PID == os.Getpid() }
 
 // standsDown reports whether the picd saying hello must not take the
 // slot from the one holding it.
-func standsDown(hello pic.Hello, holder *conn) bool {
+func standsDown(hello picd.Hello, holder *conn) bool {
 	return holder != nil && embedded(hello) && !embedded(holder.hello)
 }

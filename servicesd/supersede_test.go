@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/ipc"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
 )
 
@@ -37,11 +37,11 @@ func TestEmbeddedPicdStandsDown(t *testing.T) {
 	defer cc.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := ipc.OpenStream[pic.FromPIC, pic.ToPIC](ctx, cc, pic.StreamMethod)
+	st, err := ipc.OpenStream[picd.FromPIC, picd.ToPIC](ctx, cc, picd.StreamMethod)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Send(&pic.FromPIC{Hello: &pic.Hello{Slot: slot00, PID: 1 << 30}}); err != nil {
+	if err := st.Send(&picd.FromPIC{Hello: &picd.Hello{Slot: slot00, PID: 1 << 30}}); err != nil {
 		t.Fatal(err)
 	}
 	if m, err := st.Recv(); err != nil || m.Config == nil {
@@ -53,7 +53,7 @@ func TestEmbeddedPicdStandsDown(t *testing.T) {
 	waitGone("after it came back while the process holds the slot")
 
 	// The process still holds the slot: READY gets it the resync.
-	if err := st.Send(&pic.FromPIC{Ready: &pic.Ready{Incarnation: 1}}); err != nil {
+	if err := st.Send(&picd.FromPIC{Ready: &picd.Ready{Incarnation: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	for {

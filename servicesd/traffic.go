@@ -14,6 +14,8 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/packetio"
+	"github.com/gnos/gnos/pic/picd"
 )
 
 // Traffic commands: the PICs' in-process packet sources driven from the
@@ -57,7 +59,7 @@ func (s *Servicesd) trafficCommands(t *cli.Table) {
 		&cli.Command{Words: []string{"show", "services", "traffic"}, RPC: "get-services-traffic-information",
 			Help: "Show traffic generators and their progress",
 			Run: func(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-				return s.trafficAll(ctx, &pic.TrafficReq{Op: pic.TrafficShow})
+				return s.trafficAll(ctx, &picd.TrafficReq{Op: picd.TrafficShow})
 			},
 			Text: textTraffic},
 		&cli.Command{Words: []string{"request", "services", "traffic", "replay"}, RPC: "request-services-traffic-replay",
@@ -77,7 +79,7 @@ func (s *Servicesd) trafficCommands(t *cli.Table) {
 
 // trafficTarget finds the PIC a request goes to and fills in the target.
 // An interface is asked of every PIC: the one steering it answers.
-func (s *Servicesd) trafficTarget(a cli.Args, q *pic.TrafficReq) ([]pic.Slot, error) {
+func (s *Servicesd) trafficTarget(a cli.Args, q *picd.TrafficReq) ([]pic.Slot, error) {
 	q.Interface, q.Direction = a["interface"], a["direction"]
 	name, hasSet := a["service-set"]
 	switch {
@@ -100,10 +102,10 @@ func (s *Servicesd) trafficTarget(a cli.Args, q *pic.TrafficReq) ([]pic.Slot, er
 
 // trafficAsk sends a request to the target's PICs and returns the first
 // answer without an error (or the last error).
-func (s *Servicesd) trafficAsk(ctx context.Context, slots []pic.Slot, q *pic.TrafficReq) (pic.Slot, *pic.TrafficStatus, error) {
+func (s *Servicesd) trafficAsk(ctx context.Context, slots []pic.Slot, q *picd.TrafficReq) (pic.Slot, *picd.TrafficStatus, error) {
 	err := fmt.Errorf("no services PIC is connected")
 	for _, slot := range slots {
-		st, qerr := s.PICQuery(ctx, slot, &pic.Query{Traffic: q})
+		st, qerr := s.PICQuery(ctx, slot, &picd.Query{Traffic: q})
 		switch {
 		case qerr != nil:
 			err = qerr
@@ -119,7 +121,7 @@ func (s *Servicesd) trafficAsk(ctx context.Context, slots []pic.Slot, q *pic.Tra
 }
 
 func (s *Servicesd) trafficGenerate(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	g := &pic.GenSpec{Flows: 100, Packets: 10, Src: "10.0.0.0/16", Dst: "192.0.2.0/24", DPort: 80}
+	g := &picd.GenSpec{Flows: 100, Packets: 10, Src: "10.0.0.0/16", Dst: "192.0.2.0/24", DPort: 80}
 	ints := []struct {
 		name string
 		dst  *int
@@ -164,7 +166,7 @@ func (s *Servicesd) trafficGenerate(ctx context.Context, _ *cli.Session, a cli.A
 			g.Protos = append(g.Protos, p)
 		}
 	}
-	q := &pic.TrafficReq{Op: pic.TrafficGenerate, Spec: g}
+	q := &picd.TrafficReq{Op: picd.TrafficGenerate, Spec: g}
 	slots, err := s.trafficTarget(a, q)
 	if err != nil {
 		return nil, err
@@ -173,7 +175,7 @@ func (s *Servicesd) trafficGenerate(ctx context.Context, _ *cli.Session, a cli.A
 	if err != nil {
 		return nil, err
 	}
-	return trafficElem([]pic.Slot{slot}, []*pic.TrafficStatus{ts}), nil
+	return trafficElem([]pic.Slot{slot}, []*picd.TrafficStatus{ts}), nil
 }
 
 // prefixArg reads a prefix argument, "" when absent; a bare address is
@@ -199,7 +201,7 @@ func parsePrefix(v string) (netip.Prefix, error) {
 }
 
 func (s *Servicesd) trafficStop(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	q := &pic.TrafficReq{Op: pic.TrafficStop}
+	q := &picd.TrafficReq{Op: picd.TrafficStop}
 	if v, ok := a["id"]; ok {
 		id, err := strconv.Atoi(v)
 		if err != nil || id <= 0 {
@@ -212,18 +214,18 @@ func (s *Servicesd) trafficStop(ctx context.Context, _ *cli.Session, a cli.Args,
 
 // trafficAll sends a request to every connected PIC and lists their
 // generators.
-func (s *Servicesd) trafficAll(ctx context.Context, q *pic.TrafficReq) (*cli.Elem, error) {
+func (s *Servicesd) trafficAll(ctx context.Context, q *picd.TrafficReq) (*cli.Elem, error) {
 	var slots []pic.Slot
-	var sts []*pic.TrafficStatus
+	var sts []*picd.TrafficStatus
 	for _, slot := range s.Slots() {
-		if st, err := s.PICQuery(ctx, slot, &pic.Query{Traffic: q}); err == nil && st.Traffic != nil {
+		if st, err := s.PICQuery(ctx, slot, &picd.Query{Traffic: q}); err == nil && st.Traffic != nil {
 			slots, sts = append(slots, slot), append(sts, st.Traffic)
 		}
 	}
 	return trafficElem(slots, sts), nil
 }
 
-func trafficElem(slots []pic.Slot, sts []*pic.TrafficStatus) *cli.Elem {
+func trafficElem(slots []pic.Slot, sts []*picd.TrafficStatus) *cli.Elem {
 	e := cli.E("services-traffic-information")
 	for i, st := range sts {
 		pe := cli.E("traffic-pic", cli.T("interface-name", serviceIf(slots[i])))
@@ -287,7 +289,7 @@ func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.
 	if err != nil {
 		return nil, fmt.Errorf("could not read %s: %w", name, err)
 	}
-	pkts, err := pic.ReadCapture(f)
+	pkts, err := packetio.ReadCapture(f)
 	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -300,21 +302,21 @@ func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.
 		return nil, errkind.Errorf(errkind.Limit, "%s: %d packets, %d bytes: more than a replay takes (%d packets, %d bytes)",
 			name, len(pkts), size, MaxReplayPackets, MaxReplayBytes)
 	}
-	q := &pic.TrafficReq{Op: pic.TrafficReplay, Packets: pkts}
+	q := &picd.TrafficReq{Op: picd.TrafficReplay, Packets: pkts}
 	slots, err := s.trafficTarget(a, q)
 	if err != nil {
 		return nil, err
 	}
 	if out != "" { // capture on the PIC that will answer: arm where the target is
 		for _, slot := range slots {
-			_, _ = s.PICQuery(ctx, slot, &pic.Query{Traffic: &pic.TrafficReq{Op: pic.TrafficCaptureStart}})
+			_, _ = s.PICQuery(ctx, slot, &picd.Query{Traffic: &picd.TrafficReq{Op: picd.TrafficCaptureStart}})
 		}
 	}
 	slot, ts, err := s.trafficAsk(ctx, slots, q)
-	var captured []pic.Captured
+	var captured []packetio.Captured
 	if out != "" {
 		for _, sl := range slots {
-			if st, qerr := s.PICQuery(ctx, sl, &pic.Query{Traffic: &pic.TrafficReq{Op: pic.TrafficCaptureStop}}); qerr == nil &&
+			if st, qerr := s.PICQuery(ctx, sl, &picd.Query{Traffic: &picd.TrafficReq{Op: picd.TrafficCaptureStop}}); qerr == nil &&
 				st.Traffic != nil && sl == slot {
 				captured = st.Traffic.Captured
 			}
@@ -339,7 +341,7 @@ func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli
 	case a.Has("start") == a.Has("stop"):
 		return nil, errkind.Errorf(errkind.Invalid, "syntax error, expecting start or stop")
 	case a.Has("start"):
-		q := &pic.TrafficReq{Op: pic.TrafficCaptureStart}
+		q := &picd.TrafficReq{Op: picd.TrafficCaptureStart}
 		if v, ok := a["packets"]; ok {
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 || n > 1<<20 {
@@ -349,7 +351,7 @@ func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli
 		}
 		n := 0
 		for _, slot := range s.Slots() {
-			if _, err := s.PICQuery(ctx, slot, &pic.Query{Traffic: q}); err == nil {
+			if _, err := s.PICQuery(ctx, slot, &picd.Query{Traffic: q}); err == nil {
 				n++
 			}
 		}
@@ -366,11 +368,11 @@ func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli
 	if err != nil {
 		return nil, err
 	}
-	var all []pic.Captured
+	var all []packetio.Captured
 	var missed uint64
 	var errs []string
 	for _, slot := range s.Slots() {
-		_, ts, err := s.trafficAsk(ctx, []pic.Slot{slot}, &pic.TrafficReq{Op: pic.TrafficCaptureStop})
+		_, ts, err := s.trafficAsk(ctx, []pic.Slot{slot}, &picd.TrafficReq{Op: picd.TrafficCaptureStop})
 		if err != nil {
 			errs = append(errs, err.Error())
 			continue
@@ -408,13 +410,13 @@ func (s *Servicesd) filePath(sess *cli.Session, name string, write bool) (string
 }
 
 // writeCapture writes captured packets as a pcap file.
-func writeCapture(path string, t0 time.Time, c []pic.Captured) error {
+func writeCapture(path string, t0 time.Time, c []packetio.Captured) error {
 	raw := make([][]byte, len(c))
 	for i := range c {
 		raw[i] = c[i].Data
 	}
 	var buf bytes.Buffer
-	if err := pic.WritePcap(&buf, t0, raw); err != nil {
+	if err := packetio.WritePcap(&buf, t0, raw); err != nil {
 		return err
 	}
 	return cli.WriteFile(path, buf.Bytes())

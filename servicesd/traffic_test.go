@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/packetio"
 )
 
 // trafficConf is sessionsConf's service-set applied interface-style to
@@ -79,7 +80,7 @@ func TestTrafficCommands(t *testing.T) {
 		in = append(in, append([]byte(nil), p.Data...))
 	}
 	var buf bytes.Buffer
-	if err := pic.WritePcap(&buf, h.clk.Now(), in); err != nil {
+	if err := packetio.WritePcap(&buf, h.clk.Now(), in); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(files, "in.pcap"), buf.Bytes(), 0o600); err != nil {
@@ -94,7 +95,7 @@ func TestTrafficCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := pic.ReadCapture(f)
+	got, err := packetio.ReadCapture(f)
 	f.Close()
 	if err != nil || len(got) != 1 {
 		t.Fatalf("out.pcap: %d packets (%v), want 1", len(got), err)

@@ -63,7 +63,7 @@ func main() {
 	case "cli":
 		code, err = client(ctx, *data, *command, *echo)
 	case "picd":
-		err = picd(ctx, *data, *fpc, *picSlot, *live)
+		err = runPicd(ctx, *data, *fpc, *picSlot, *live)
 	case "configd":
 		err = configdCmd(ctx, *data, *live)
 	case "servicesd":

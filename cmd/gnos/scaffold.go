@@ -92,6 +92,7 @@ import (
 	"encoding/json"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // Name is the plugin name used in service-order and package lists.
@@ -104,11 +105,11 @@ type Policy struct {
 
 // Compile returns the policy when the service-set names the plugin in
 // extension-service or service-order forward-flow; nil otherwise. Return
-// the configuration paths you read (pic.Dep) so servicesd recompiles on
+// the configuration paths you read (compile.Dep) so servicesd recompiles on
 // their changes.
-func Compile(in *pic.CompileInput) ([]byte, []string, error) {
+func Compile(in *compile.Input) ([]byte, []string, error) {
 	used := in.ServiceSet.ChildNamed("extension-service", Name) != nil
-	for _, f := range pic.Values(pic.Active(in.ServiceSet, "service-order"), "forward-flow") {
+	for _, f := range compile.Values(compile.Active(in.ServiceSet, "service-order"), "forward-flow") {
 		used = used || f == Name
 	}
 	if !used {
@@ -130,6 +131,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 func TestControlPublishesPolicy(t *testing.T) {
@@ -140,15 +142,15 @@ func TestControlPublishesPolicy(t *testing.T) {
 	db := pic.NewPolicyDB(1<<20, 1)
 	h := p.Control()
 	ctx := context.Background()
-	if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.ID(), DB: db}); err != nil {
+	if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.Slot(), DB: db}); err != nil {
 		t.Fatal(err)
 	}
-	ev := &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.ID(), ServiceSet: 1, Name: "ss1", Gen: 1,
+	ev := &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.Slot(), ServiceSet: 1, Name: "ss1", Gen: 1,
 		Policy: []byte(` + "`" + `{"service-set":"ss1"}` + "`" + `)}
 	if err := h.Control(ctx, ev); err != nil {
 		t.Fatal(err)
 	}
-	e := db.Lookup(1, p.ID())
+	e := db.Lookup(1, p.Slot())
 	if e == nil {
 		t.Fatal("policy not published")
 	}
@@ -159,13 +161,13 @@ func TestControlPublishesPolicy(t *testing.T) {
 	if err := h.Control(ctx, ev); err != nil {
 		t.Fatal(err)
 	}
-	if e := db.Lookup(1, p.ID()); e != nil {
+	if e := db.Lookup(1, p.Slot()); e != nil {
 		t.Fatalf("after delete: got %+v, want nil", e)
 	}
 }
 
 func TestCompileUnusedIsNil(t *testing.T) {
-	got, _, err := Compile(&pic.CompileInput{Name: "ss1"})
+	got, _, err := Compile(&compile.Input{Name: "ss1"})
 	if err != nil || got != nil {
 		t.Fatalf("got %q, %v; want nil, nil", got, err)
 	}

@@ -9,20 +9,21 @@ import (
 
 	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
 	_ "github.com/gnos/gnos/pic/plugins/all" // the plugins a picd can load
 	"github.com/gnos/gnos/servicesd"
 )
 
-// picd runs one PIC daemon against the servicesd of a data directory
+// runPicd runs one PIC daemon against the servicesd of a data directory
 // until interrupted, reconnecting (with backoff) whenever servicesd goes
 // away: `gnos picd --fpc F --pic P [--data DIR]`.
-func picd(ctx context.Context, data string, fpc, picSlot int, live bool) error {
+func runPicd(ctx context.Context, data string, fpc, picSlot int, live bool) error {
 	if fpc < 0 || picSlot < 0 {
 		return errors.New("picd: --fpc F and --pic P are required")
 	}
 	slot := pic.Slot{FPC: fpc, PIC: picSlot}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	o := pic.Options{Slot: slot, Log: log,
+	o := picd.Options{Slot: slot, Log: log,
 		Dial: compose.DialServicesd(data)}
 	if live { // attach to the service interfaces of this namespace
 		var err error
@@ -30,10 +31,10 @@ func picd(ctx context.Context, data string, fpc, picSlot int, live bool) error {
 			return err
 		}
 	}
-	d := pic.New(o)
+	d := picd.New(o)
 	fmt.Fprintf(os.Stderr, "gnos: picd %s (pid %d) connecting to %s\n", slot, os.Getpid(), servicesd.SocketPath(data))
 	err := d.Run(ctx)
-	if errors.Is(err, pic.ErrSuperseded) {
+	if errors.Is(err, picd.ErrSuperseded) {
 		fmt.Fprintf(os.Stderr, "gnos: %v\n", err)
 		return nil
 	}

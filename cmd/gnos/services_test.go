@@ -15,7 +15,6 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/compose"
-	"github.com/gnos/gnos/internal/testkit"
 )
 
 // buildGnos builds the gnos binary into a temporary directory.
@@ -107,17 +106,12 @@ func (c *cliConn) pic() picState {
 	return st
 }
 
-// waitPIC waits until the show command's state satisfies cond.
+// waitPIC waits until the show command's state satisfies cond. A failed
+// show (servicesd has not applied the commit yet, or is not reachable
+// yet) is "not yet" (waitPICOK).
 func (c *cliConn) waitPIC(what string, cond func(picState) bool) picState {
 	c.t.Helper()
-	var st picState
-	testkit.Eventually(c.t, what, func() error {
-		if st = c.pic(); !cond(st) {
-			return fmt.Errorf("last output:\n%s", st.out)
-		}
-		return nil
-	})
-	return st
+	return c.waitPICOK(what, cond)
 }
 
 func inSync(st picState, n int) bool {

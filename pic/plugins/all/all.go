@@ -1,6 +1,8 @@
 // Package all links every built-in service plugin into the binary: import
 // it for its side effects. The order of service chains comes from the
-// configuration (service-order), never from import order.
+// configuration (service-order) or, without it, from each plugin's
+// registered ChainOrder; plugin IDs derive from names. Never from import
+// order.
 package all
 
 import (

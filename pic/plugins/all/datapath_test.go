@@ -13,6 +13,7 @@ import (
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 	"github.com/gnos/gnos/pic/plugins/nat"
 	"github.com/gnos/gnos/pic/plugins/sfw"
 	"github.com/gnos/gnos/yang"
@@ -86,7 +87,7 @@ func newRigConf(t testing.TB, cores int, cache int64, conf string, capture bool)
 	}
 	r := &rig{t: t, clk: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
 		db: pic.NewPolicyDB(1<<20, cores), oc: pic.NewObjectCache(cache)}
-	in := &pic.CompileInput{Name: "ss1", Root: root, Defaults: defaults,
+	in := &compile.Input{Name: "ss1", Root: root, Defaults: defaults,
 		ServiceSet: root.ChildNamed("services", "").ChildNamed("service-set", "ss1")}
 	ssrb := &pic.SSRB{ID: 1, Name: "ss1", Gen: 1, Forward: []string{sfw.Name, nat.Name}, Reverse: []string{nat.Name, sfw.Name}}
 	var plugins []*pic.Plugin
@@ -99,10 +100,10 @@ func newRigConf(t testing.TB, cores int, cache int64, conf string, capture bool)
 		}
 		h := p.Control()
 		ctx := context.Background()
-		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.ID(), DB: r.db, Cache: r.oc}); err != nil {
+		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.Slot(), DB: r.db, Cache: r.oc}); err != nil {
 			t.Fatal(err)
 		}
-		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.ID(), ServiceSet: 1, Name: "ss1",
+		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.Slot(), ServiceSet: 1, Name: "ss1",
 			Gen: 1, Policy: data}); err != nil {
 			t.Fatal(err)
 		}

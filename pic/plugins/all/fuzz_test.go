@@ -57,7 +57,7 @@ func FuzzSSRB(f *testing.F) {
 				continue
 			}
 			h := p.Control()
-			if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.ID(), DB: db, Cache: oc}); err != nil {
+			if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.Slot(), DB: db, Cache: oc}); err != nil {
 				t.Fatal(err)
 			}
 			plugins = append(plugins, p)
@@ -68,7 +68,7 @@ func FuzzSSRB(f *testing.F) {
 			if h == nil {
 				continue
 			}
-			_ = h.Control(ctx, &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.ID(), ServiceSet: s.ID,
+			_ = h.Control(ctx, &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.Slot(), ServiceSet: s.ID,
 				Name: s.Name, Gen: s.Gen, Policy: pol.Data}) // a refusal is an error, not a crash
 		}
 		dp, err := pic.NewDataplane(pic.DataplaneOptions{Cores: 1, DB: db, Cache: oc,

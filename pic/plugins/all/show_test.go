@@ -23,7 +23,7 @@ func TestSessionShowers(t *testing.T) {
 	if len(o) != 3 {
 		t.Fatalf("got %d packets out, want 3", len(o))
 	}
-	flows := r.dp.PluginRows(pic.Lookup(sfw.Name).ID(), sfw.FlowsRPC)
+	flows := r.dp.PluginRows(pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)
 	if len(flows) != 4 {
 		t.Fatalf("got %d flows, want 4 (two sessions, two directions): %v", len(flows), flows)
 	}
@@ -38,11 +38,11 @@ func TestSessionShowers(t *testing.T) {
 			t.Errorf("flows lack %s:\n%s", re, buf.String())
 		}
 	}
-	if got := r.dp.PluginRows(pic.Lookup(sfw.Name).ID(), "no-such-command"); len(got) != 0 {
+	if got := r.dp.PluginRows(pic.Lookup(sfw.Name).Slot(), "no-such-command"); len(got) != 0 {
 		t.Errorf("an unknown command got %v", got)
 	}
 
-	maps := r.dp.PluginRows(pic.Lookup(nat.Name).ID(), nat.MappingsRPC)
+	maps := r.dp.PluginRows(pic.Lookup(nat.Name).Slot(), nat.MappingsRPC)
 	if len(maps) != 2 {
 		t.Fatalf("got %d mappings, want 2: %v", len(maps), maps)
 	}
@@ -59,7 +59,7 @@ func TestSessionShowers(t *testing.T) {
 	}
 
 	r.dp.ClearSessions(1, false)
-	if n := len(r.dp.PluginRows(pic.Lookup(sfw.Name).ID(), sfw.FlowsRPC)); n != 0 {
+	if n := len(r.dp.PluginRows(pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)); n != 0 {
 		t.Errorf("got %d flows after clearing, want 0", n)
 	}
 }

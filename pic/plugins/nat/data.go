@@ -242,7 +242,7 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 	cnt := &d.counters[c.Core]
 	for ri := range pol.Rules {
 		r := &pol.Rules[ri]
-		if !pic.MatchesSide(r.MatchDirection, s.Side) {
+		if !r.Applies(s.Side) {
 			continue
 		}
 		for ti := range r.Terms {

@@ -6,8 +6,8 @@ import (
 	"strconv"
 
 	"github.com/gnos/gnos/configd/tree"
-
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // Policy is a service-set's compiled NAT policy.
@@ -19,20 +19,16 @@ type Policy struct {
 }
 
 // Rule is one compiled NAT rule.
-type Rule struct {
-	Name           string `json:"name"`
-	MatchDirection string `json:"match-direction"`
-	Terms          []Term `json:"terms"`
-}
+type Rule = pic.Rule[Term]
 
 // Term is one compiled NAT term: the match and the translation.
 type Term struct {
-	Name            string    `json:"name"`
-	Sources         []string  `json:"sources,omitempty"`
-	Destinations    []string  `json:"destinations,omitempty"`
-	Apps            []pic.App `json:"apps,omitempty"`
-	SourcePool      string    `json:"source-pool,omitempty"`
-	TranslationType string    `json:"translation-type,omitempty"` // napt-44 | basic-nat44
+	Name            string        `json:"name"`
+	Sources         []string      `json:"sources,omitempty"`
+	Destinations    []string      `json:"destinations,omitempty"`
+	Apps            []compile.App `json:"apps,omitempty"`
+	SourcePool      string        `json:"source-pool,omitempty"`
+	TranslationType string        `json:"translation-type,omitempty"` // napt-44 | basic-nat44
 
 	match pic.Match // data-path form (Prepare)
 	pool  *pool
@@ -47,16 +43,16 @@ type Pool struct {
 
 // Compile builds the policy of a service-set from its nat-rules; nil when
 // it names none.
-func Compile(in *pic.CompileInput) ([]byte, []string, error) {
-	names := pic.Values(in.ServiceSet, "nat-rules")
+func Compile(in *compile.Input) ([]byte, []string, error) {
+	names := compile.Values(in.ServiceSet, "nat-rules")
 	if len(names) == 0 {
 		return nil, nil, nil
 	}
 	pol := Policy{Pools: map[string]Pool{}}
 	var deps []string
-	natRoot := pic.Active(pic.Active(in.Root, "services"), "nat")
+	natRoot := compile.Active(compile.Active(in.Root, "services"), "nat")
 	for _, name := range names {
-		deps = append(deps, pic.Dep("services", "nat", "rule", name))
+		deps = append(deps, compile.Dep("services", "nat", "rule", name))
 		rn := natRoot.ChildNamed("rule", name)
 		if rn == nil || rn.Inactive {
 			return nil, nil, fmt.Errorf("nat rule %s is not defined", name)
@@ -68,25 +64,25 @@ func Compile(in *pic.CompileInput) ([]byte, []string, error) {
 				continue
 			}
 			t := Term{Name: tn.Key}
-			from, err := pic.CompileFrom(in, pic.Active(tn, "from"))
+			from, err := compile.CompileFrom(in, compile.Active(tn, "from"))
 			if err != nil {
 				return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
 			}
 			t.Sources, t.Destinations, t.Apps = from.Sources, from.Destinations, from.Apps
 			deps = append(deps, from.Deps...)
-			tr := pic.Active(pic.Active(tn, "then"), "translated")
+			tr := compile.Active(compile.Active(tn, "then"), "translated")
 			if tr != nil {
 				t.SourcePool, _ = tr.Leaf("source-pool")
-				if tt := pic.Active(tr, "translation-type"); tt != nil {
+				if tt := compile.Active(tr, "translation-type"); tt != nil {
 					for _, k := range []string{"napt-44", "basic-nat44"} {
-						if pic.Active(tt, k) != nil {
+						if compile.Active(tt, k) != nil {
 							t.TranslationType = k
 						}
 					}
 				}
 			}
 			if p := t.SourcePool; p != "" {
-				deps = append(deps, pic.Dep("services", "nat", "pool", p))
+				deps = append(deps, compile.Dep("services", "nat", "pool", p))
 				pn := natRoot.ChildNamed("pool", p)
 				if pn == nil || pn.Inactive {
 					return nil, nil, fmt.Errorf("nat pool %s is not defined", p)
@@ -102,8 +98,8 @@ func Compile(in *pic.CompileInput) ([]byte, []string, error) {
 }
 
 func poolOf(n *tree.Node) Pool {
-	p := Pool{Addresses: pic.Values(n, "address")}
-	if r := pic.Active(pic.Active(n, "port"), "range"); r != nil {
+	p := Pool{Addresses: compile.Values(n, "address")}
+	if r := compile.Active(compile.Active(n, "port"), "range"); r != nil {
 		lo, _ := r.Leaf("low")
 		hi, _ := r.Leaf("high")
 		p.PortLow, _ = strconv.Atoi(lo)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gnos/gnos/configd/format"
 	"github.com/gnos/gnos/configd/schema"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 	"github.com/gnos/gnos/pic/plugins/nat"
 )
 
@@ -43,8 +43,8 @@ func TestCompile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := func(name string) *pic.CompileInput {
-		return &pic.CompileInput{Name: name, Root: root,
+	in := func(name string) *compile.Input {
+		return &compile.Input{Name: name, Root: root,
 			ServiceSet: root.ChildNamed("services", "").ChildNamed("service-set", name)}
 	}
 	tests := []struct {

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // Name is the plugin name used in service-order and package lists.
@@ -22,9 +23,9 @@ type Policy struct {
 
 // Compile returns the policy when the service-set names passthru in
 // extension-service or service-order; nil otherwise.
-func Compile(in *pic.CompileInput) ([]byte, []string, error) {
+func Compile(in *compile.Input) ([]byte, []string, error) {
 	used := in.ServiceSet.ChildNamed("extension-service", Name) != nil
-	for _, f := range pic.Values(pic.Active(in.ServiceSet, "service-order"), "forward-flow") {
+	for _, f := range compile.Values(compile.Active(in.ServiceSet, "service-order"), "forward-flow") {
 		used = used || f == Name
 	}
 	if !used {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gnos/gnos/configd/format"
 	"github.com/gnos/gnos/configd/schema"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 	"github.com/gnos/gnos/pic/plugins/passthru"
 )
 
@@ -26,7 +26,7 @@ func TestCompile(t *testing.T) {
 		{"b", ""},
 	}
 	for _, tc := range tests {
-		got, _, err := passthru.Compile(&pic.CompileInput{Name: tc.ss, Root: root,
+		got, _, err := passthru.Compile(&compile.Input{Name: tc.ss, Root: root,
 			ServiceSet: root.ChildNamed("services", "").ChildNamed("service-set", tc.ss)})
 		if err != nil || string(got) != tc.want {
 			t.Errorf("%s: got %s, %v; want %s", tc.ss, got, err, tc.want)

@@ -93,7 +93,7 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 	}
 	for ri := range pol.Rules {
 		r := &pol.Rules[ri]
-		if !pic.MatchesSide(r.MatchDirection, s.Side) {
+		if !r.Applies(s.Side) {
 			continue
 		}
 		for ti := range r.Terms {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // Policy is a service-set's compiled stateful-firewall policy: its rules in
@@ -14,21 +15,17 @@ type Policy struct {
 }
 
 // Rule is one compiled rule.
-type Rule struct {
-	Name           string `json:"name"`
-	MatchDirection string `json:"match-direction"`
-	Terms          []Term `json:"terms"`
-}
+type Rule = pic.Rule[Term]
 
 // Term is one compiled term. Action is accept, discard or reject (accept
 // when the term names none, as Junos does).
 type Term struct {
-	Name         string    `json:"name"`
-	Sources      []string  `json:"sources,omitempty"`
-	Destinations []string  `json:"destinations,omitempty"`
-	Apps         []pic.App `json:"apps,omitempty"`
-	Action       string    `json:"action"`
-	Syslog       bool      `json:"syslog,omitempty"`
+	Name         string        `json:"name"`
+	Sources      []string      `json:"sources,omitempty"`
+	Destinations []string      `json:"destinations,omitempty"`
+	Apps         []compile.App `json:"apps,omitempty"`
+	Action       string        `json:"action"`
+	Syslog       bool          `json:"syslog,omitempty"`
 
 	match  pic.Match  // data-path form (Prepare)
 	action pic.Result // data-path form (Prepare)
@@ -40,16 +37,16 @@ const maxIndex = 1<<16 - 2
 
 // Compile builds the policy of a service-set from its
 // stateful-firewall-rules; nil when it names none.
-func Compile(in *pic.CompileInput) ([]byte, []string, error) {
-	names := pic.Values(in.ServiceSet, "stateful-firewall-rules")
+func Compile(in *compile.Input) ([]byte, []string, error) {
+	names := compile.Values(in.ServiceSet, "stateful-firewall-rules")
 	if len(names) == 0 {
 		return nil, nil, nil
 	}
 	var pol Policy
 	var deps []string
-	rules := pic.Active(pic.Active(in.Root, "services"), "stateful-firewall")
+	rules := compile.Active(compile.Active(in.Root, "services"), "stateful-firewall")
 	for _, name := range names {
-		deps = append(deps, pic.Dep("services", "stateful-firewall", "rule", name))
+		deps = append(deps, compile.Dep("services", "stateful-firewall", "rule", name))
 		rn := rules.ChildNamed("rule", name)
 		if rn == nil || rn.Inactive {
 			return nil, nil, fmt.Errorf("stateful-firewall rule %s is not defined", name)
@@ -61,19 +58,19 @@ func Compile(in *pic.CompileInput) ([]byte, []string, error) {
 				continue
 			}
 			t := Term{Name: tn.Key, Action: "accept"}
-			from, err := pic.CompileFrom(in, pic.Active(tn, "from"))
+			from, err := compile.CompileFrom(in, compile.Active(tn, "from"))
 			if err != nil {
 				return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
 			}
 			t.Sources, t.Destinations, t.Apps = from.Sources, from.Destinations, from.Apps
 			deps = append(deps, from.Deps...)
-			if then := pic.Active(tn, "then"); then != nil {
+			if then := compile.Active(tn, "then"); then != nil {
 				for _, a := range []string{"accept", "discard", "reject"} {
-					if pic.Active(then, a) != nil {
+					if compile.Active(then, a) != nil {
 						t.Action = a
 					}
 				}
-				t.Syslog = pic.Active(then, "syslog") != nil
+				t.Syslog = compile.Active(then, "syslog") != nil
 			}
 			r.Terms = append(r.Terms, t)
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/gnos/gnos/configd/format"
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 	"github.com/gnos/gnos/pic/plugins/sfw"
 	"github.com/gnos/gnos/yang"
 )
@@ -51,22 +51,22 @@ func parse(t *testing.T, text string) *tree.Node {
 func TestCompile(t *testing.T) {
 	root := parse(t, conf)
 	defaults := parse(t, yang.Defaults())
-	ss := func(name string) *pic.CompileInput {
-		return &pic.CompileInput{Name: name, Root: root, Defaults: defaults,
+	ss := func(name string) *compile.Input {
+		return &compile.Input{Name: name, Root: root, Defaults: defaults,
 			ServiceSet: root.ChildNamed("services", "").ChildNamed("service-set", name)}
 	}
-	http := pic.App{Name: "junos-http", Protocol: "tcp", DestinationPort: "80"}
+	http := compile.App{Name: "junos-http", Protocol: "tcp", DestinationPort: "80"}
 	tests := []struct {
 		name     string
-		in       *pic.CompileInput
+		in       *compile.Input
 		want     *sfw.Policy
 		wantDeps []string
 		wantErr  string
 	}{
 		{"rules in order, inactive term skipped, sets expanded", ss("s1"), &sfw.Policy{Rules: []sfw.Rule{
 			{Name: "r1", MatchDirection: "input", Terms: []sfw.Term{
-				{Name: "t1", Sources: []string{"10.0.0.0/8"}, Apps: []pic.App{http}, Action: "accept"},
-				{Name: "t3", Apps: []pic.App{{Name: "junos-https", Protocol: "tcp", DestinationPort: "443"},
+				{Name: "t1", Sources: []string{"10.0.0.0/8"}, Apps: []compile.App{http}, Action: "accept"},
+				{Name: "t3", Apps: []compile.App{{Name: "junos-https", Protocol: "tcp", DestinationPort: "443"},
 					{Name: "web8080", Protocol: "tcp", DestinationPort: "8080"}}, Action: "reject", Syslog: true},
 			}},
 			{Name: "r2", MatchDirection: "output", Terms: []sfw.Term{{Name: "t1", Action: "discard"}}},

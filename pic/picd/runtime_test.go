@@ -1,24 +1,26 @@
-package pic
+package picd
 
 import (
-	"github.com/gnos/gnos/internal/clock"
-
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"testing"
+
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // recorder is a test plugin that records its control events.
 var recorded []string
 
 func init() {
-	Register(&Plugin{Name: "test-recorder", Restart: true,
-		Compile: func(*CompileInput) ([]byte, []string, error) { return nil, nil, nil },
-		Control: func() ControlHandler {
-			inner := JSONControl[map[string]string]("test-recorder")
-			return ControlFunc(func(ctx context.Context, ev *ControlEvent) error {
+	pic.Register(&pic.Plugin{Name: "test-recorder", Restart: true,
+		Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
+		Control: func() pic.ControlHandler {
+			inner := pic.JSONControl[map[string]string]("test-recorder")
+			return pic.ControlFunc(func(ctx context.Context, ev *pic.ControlEvent) error {
 				recorded = append(recorded, ev.Kind.String()+" "+ev.Name)
 				return inner.Control(ctx, ev)
 			})
@@ -26,8 +28,8 @@ func init() {
 }
 
 func ssrb(id uint32, name string, gen uint64, data string) *Update {
-	s := &SSRB{ID: id, Name: name, Gen: gen, Forward: []string{"test-recorder"},
-		Policies: []Policy{{Plugin: "test-recorder", Data: json.RawMessage(data)}}}
+	s := &pic.SSRB{ID: id, Name: name, Gen: gen, Forward: []string{"test-recorder"},
+		Policies: []pic.Policy{{Plugin: "test-recorder", Data: json.RawMessage(data)}}}
 	return &Update{Op: OpAdd, ID: id, Name: name, Gen: gen, SSRB: s}
 }
 
@@ -69,14 +71,14 @@ func TestRuntimeUpdates(t *testing.T) {
 			Counters{Adds: 2, Resyncs: 1, Resynced: 2, Swept: 1}},
 		{"bad ids refused", []step{
 			{u: ssrb(0, "zero", 10, `{}`), wantAck: Ack{ID: 0, Gen: 10, Op: OpAdd, Error: "bad service-set id 0 (1..1048576, and the SSRB's own)"}},
-			{u: ssrb(MaxServiceSetID+1, "huge", 10, `{}`), wantAck: Ack{ID: MaxServiceSetID + 1, Gen: 10, Op: OpAdd,
+			{u: ssrb(pic.MaxServiceSetID+1, "huge", 10, `{}`), wantAck: Ack{ID: pic.MaxServiceSetID + 1, Gen: 10, Op: OpAdd,
 				Error: "bad service-set id 1048577 (1..1048576, and the SSRB's own)"}},
 			{u: func() *Update { u := ssrb(2, "two", 10, `{}`); u.SSRB.ID = 3; return u }(),
 				wantAck: Ack{ID: 2, Gen: 10, Op: OpAdd, Error: "bad service-set id 2 (1..1048576, and the SSRB's own)"}},
 		}, nil, Counters{Errors: 3}},
 		{"unloaded plugin refused", []step{
-			{u: &Update{Op: OpAdd, ID: 4, Name: "d", Gen: 1, SSRB: &SSRB{ID: 4, Name: "d", Gen: 1,
-				Policies: []Policy{{Plugin: "nope", Data: json.RawMessage(`{}`)}}}},
+			{u: &Update{Op: OpAdd, ID: 4, Name: "d", Gen: 1, SSRB: &pic.SSRB{ID: 4, Name: "d", Gen: 1,
+				Policies: []pic.Policy{{Plugin: "nope", Data: json.RawMessage(`{}`)}}}},
 				wantAck: Ack{ID: 4, Gen: 1, Op: OpAdd, Error: "plugin nope is not loaded on this PIC"}},
 		}, []HeldSSRB{{ID: 4, Name: "d", Gen: 1}}, Counters{Adds: 1, Errors: 1}},
 	}

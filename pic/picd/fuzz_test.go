@@ -1,4 +1,4 @@
-package pic
+package picd
 
 // FuzzControlStream feeds a picd arbitrary streams of servicesd messages
 // (ToPIC, JSON as on the wire, one per line): configs, resync brackets in
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
 )
 
 func FuzzControlStream(f *testing.F) {
@@ -30,7 +31,7 @@ func FuzzControlStream(f *testing.F) {
 	f.Add([]byte(`{"resync":{"end":true}}` + "\n" + add + "\n" + `{"heartbeat":true}` + "\n" + `{"superseded":true}`))
 	f.Fuzz(func(t *testing.T, stream []byte) {
 		recorded = nil
-		d := New(Options{Slot: Slot{FPC: 0, PIC: 0}, Clock: clock.NewFake(time.Unix(0, 0)),
+		d := New(Options{Slot: pic.Slot{FPC: 0, PIC: 0}, Clock: clock.NewFake(time.Unix(0, 0)),
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		defer d.stop("test over")
 		ctx := context.Background()

@@ -1,8 +1,7 @@
-package pic
+package picd
 
 import (
-	"encoding/json"
-	"fmt"
+	"github.com/gnos/gnos/pic"
 )
 
 // ServiceName and StreamMethod name the servicesd <-> picd stream. picd
@@ -11,61 +10,6 @@ const (
 	ServiceName  = "gnos.Services"
 	StreamMethod = "/gnos.Services/PIC"
 )
-
-// MaxServiceSetID bounds service-set ids: servicesd numbers service-sets
-// densely from 1 (reusing freed ids), and the data path indexes tables by
-// id, so a PIC refuses an update with an id past this.
-const MaxServiceSetID = 1 << 20
-
-// SSRB is a Service Set Resolution Blob: everything a PIC needs to run a
-// service-set, resolved by servicesd from the configuration.
-type SSRB struct {
-	ID       uint32    `json:"id"`   // stable while the service-set exists
-	Name     string    `json:"name"` // service-set name
-	Gen      uint64    `json:"gen"`  // new whenever the service-set is created or changes
-	FPC      int       `json:"fpc"`
-	PIC      int       `json:"pic"`
-	Forward  []string  `json:"forward"` // forward-flow chain (plugin names)
-	Reverse  []string  `json:"reverse"` // reverse-flow chain
-	Policies []Policy  `json:"policies"`
-	Bindings []Binding `json:"bindings,omitempty"`
-	// Service interfaces: one for interface-style service-sets, inside
-	// and outside for next-hop style.
-	ServiceInterface string `json:"service-interface,omitempty"`
-	Inside           string `json:"inside,omitempty"`
-	Outside          string `json:"outside,omitempty"`
-	MaxFlows         uint32 `json:"max-flows,omitempty"`
-}
-
-// Policy is one service's compiled policy inside an SSRB.
-type Policy struct {
-	Plugin string          `json:"plugin"`
-	Data   json.RawMessage `json:"data"`
-}
-
-// Binding is an interface a service-set is applied to, and in which
-// direction (input or output).
-type Binding struct {
-	Interface string `json:"interface"` // ge-0/0/0.0
-	Direction string `json:"direction"` // input | output
-}
-
-// PolicyBytes is the policy-DB budget the SSRB's policies take.
-func (s *SSRB) PolicyBytes() int64 {
-	var n int64
-	for _, p := range s.Policies {
-		n += PolicySize(len(p.Data))
-	}
-	return n
-}
-
-// Slot names a PIC: "fpc 0 pic 0".
-type Slot struct {
-	FPC int `json:"fpc"`
-	PIC int `json:"pic"`
-}
-
-func (s Slot) String() string { return fmt.Sprintf("fpc %d pic %d", s.FPC, s.PIC) }
 
 // Op is an update's operation.
 type Op string
@@ -111,11 +55,11 @@ type Resync struct {
 
 // Update adds, changes or deletes one SSRB.
 type Update struct {
-	Op   Op     `json:"op"`
-	ID   uint32 `json:"id"`
-	Name string `json:"name"`
-	Gen  uint64 `json:"gen"`
-	SSRB *SSRB  `json:"ssrb,omitempty"` // add and change
+	Op   Op        `json:"op"`
+	ID   uint32    `json:"id"`
+	Name string    `json:"name"`
+	Gen  uint64    `json:"gen"`
+	SSRB *pic.SSRB `json:"ssrb,omitempty"` // add and change
 }
 
 // FromPIC is a message from a picd to servicesd (one field set).
@@ -130,7 +74,7 @@ type FromPIC struct {
 
 // Hello opens a PIC's stream.
 type Hello struct {
-	Slot         Slot         `json:"slot"`
+	Slot         pic.Slot     `json:"slot"`
 	PID          int          `json:"pid"`
 	Capabilities []Capability `json:"capabilities"`
 }
@@ -161,24 +105,24 @@ type Ack struct {
 
 // Status is the PIC's state for show commands, sent on request.
 type Status struct {
-	Req          uint64         `json:"req"`
-	State        string         `json:"state"` // online | offline | restarting
-	Incarnation  uint64         `json:"incarnation"`
-	Restarts     uint64         `json:"restarts"`
-	PID          int            `json:"pid"`
-	DataCores    int            `json:"data-cores"`
-	ControlCores int            `json:"control-cores"`
-	SSRBs        []HeldSSRB     `json:"ssrbs,omitempty"`
-	Counters     Counters       `json:"counters"`
-	Plugins      []PluginStatus `json:"plugins"`
-	PolicyDB     DBStats        `json:"policy-db"`
-	ObjectCache  CacheStats     `json:"object-cache"`
-	LastEvent    string         `json:"last-event,omitempty"`
-	DataPath     *DataStats     `json:"data-path,omitempty"`
-	Sessions     []SessionInfo  `json:"sessions,omitempty"` // when a Query asked for them
-	Rows         []ShowRow      `json:"rows,omitempty"`     // a plugin command's reply
-	Traffic      *TrafficStatus `json:"traffic,omitempty"`  // a traffic request's reply
-	CPU          []CPUUsage     `json:"cpu,omitempty"`      // cpu-usage: per service-set, then system and idle
+	Req          uint64            `json:"req"`
+	State        string            `json:"state"` // online | offline | restarting
+	Incarnation  uint64            `json:"incarnation"`
+	Restarts     uint64            `json:"restarts"`
+	PID          int               `json:"pid"`
+	DataCores    int               `json:"data-cores"`
+	ControlCores int               `json:"control-cores"`
+	SSRBs        []HeldSSRB        `json:"ssrbs,omitempty"`
+	Counters     Counters          `json:"counters"`
+	Plugins      []PluginStatus    `json:"plugins"`
+	PolicyDB     pic.DBStats       `json:"policy-db"`
+	ObjectCache  pic.CacheStats    `json:"object-cache"`
+	LastEvent    string            `json:"last-event,omitempty"`
+	DataPath     *pic.DataStats    `json:"data-path,omitempty"`
+	Sessions     []pic.SessionInfo `json:"sessions,omitempty"` // when a Query asked for them
+	Rows         []pic.ShowRow     `json:"rows,omitempty"`     // a plugin command's reply
+	Traffic      *TrafficStatus    `json:"traffic,omitempty"`  // a traffic request's reply
+	CPU          []CPUUsage        `json:"cpu,omitempty"`      // cpu-usage: per service-set, then system and idle
 }
 
 // Query asks a PIC's status for its sessions (show services sessions).

@@ -1,4 +1,4 @@
-package pic
+package compile
 
 import (
 	"fmt"
@@ -6,6 +6,31 @@ import (
 
 	"github.com/gnos/gnos/configd/tree"
 )
+
+// Input is what a policy compiler sees: the service-set node and the
+// whole active configuration (to resolve rules, pools, applications) plus
+// the predefined junos-* defaults.
+type Input struct {
+	Name       string
+	ServiceSet *tree.Node
+	Root       *tree.Node
+	Defaults   *tree.Node
+}
+
+// Dep names a configuration statement a policy depends on, spelled as
+// schema names with list keys: Dep("services", "stateful-firewall", "rule",
+// "r1") is "services stateful-firewall rule r1". servicesd maps every
+// changed path to these keys.
+func Dep(parts ...string) string {
+	s := ""
+	for i, p := range parts {
+		if i > 0 {
+			s += " "
+		}
+		s += p
+	}
+	return s
+}
 
 // App is a resolved application, as policies carry it.
 type App struct {
@@ -23,7 +48,7 @@ const maxSetDepth = 8
 // ResolveApplications resolves application names (and application-set
 // names, when sets is true) against the configuration and the junos-*
 // defaults, returning the applications and the dependency keys read.
-func ResolveApplications(in *CompileInput, names []string, sets bool) ([]App, []string, error) {
+func ResolveApplications(in *Input, names []string, sets bool) ([]App, []string, error) {
 	var apps []App
 	var deps []string
 	seen := map[string]bool{}
@@ -123,7 +148,7 @@ type From struct {
 
 // CompileFrom compiles the active `from` node of a term (nil: matches
 // everything). Schemas without application-sets simply have none.
-func CompileFrom(in *CompileInput, from *tree.Node) (From, error) {
+func CompileFrom(in *Input, from *tree.Node) (From, error) {
 	var f From
 	if from == nil {
 		return f, nil

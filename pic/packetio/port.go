@@ -1,4 +1,4 @@
-package pic
+package packetio
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
 )
 
 // Port is an in-process packet port on a data plane, in the spirit of a
@@ -20,7 +21,7 @@ import (
 // replay asks. Give Port.Tx to DataplaneOptions.Tx, then Attach the data
 // plane. Safe for concurrent use.
 type Port struct {
-	dp       *Dataplane
+	dp       *pic.Dataplane
 	captured atomic.Uint64
 	off      atomic.Bool // capture disarmed
 
@@ -35,12 +36,12 @@ const DefaultCaptureLimit = 1 << 16
 
 // Captured is a packet that left the data plane.
 type Captured struct {
-	Side Side
+	Side pic.Side
 	Data []byte
 }
 
 // Attach connects the port to its data plane.
-func (pt *Port) Attach(dp *Dataplane) { pt.dp = dp }
+func (pt *Port) Attach(dp *pic.Dataplane) { pt.dp = dp }
 
 // Arm starts a new capture keeping up to limit packets (0: the default),
 // forgetting what an earlier one kept.
@@ -67,7 +68,7 @@ func (pt *Port) Armed() bool { return !pt.off.Load() }
 
 // Tx is the data plane's output: it counts what leaves and copies it
 // while a capture is armed.
-func (pt *Port) Tx(_ int, pkts []*Packet) {
+func (pt *Port) Tx(_ int, pkts []*pic.Packet) {
 	pt.captured.Add(uint64(len(pkts)))
 	if pt.off.Load() {
 		return
@@ -89,10 +90,10 @@ func (pt *Port) Tx(_ int, pkts []*Packet) {
 
 // Inject sends raw packets into service-set ss from side, and waits until
 // the data cores took them.
-func (pt *Port) Inject(ss uint32, side Side, raw ...[]byte) {
-	pkts := make([]*Packet, len(raw))
+func (pt *Port) Inject(ss uint32, side pic.Side, raw ...[]byte) {
+	pkts := make([]*pic.Packet, len(raw))
 	for i, b := range raw {
-		p := &Packet{ServiceSet: ss, Side: side}
+		p := &pic.Packet{ServiceSet: ss, Side: side}
 		p.SetData(b)
 		pkts[i] = p
 	}
@@ -104,12 +105,12 @@ func (pt *Port) Inject(ss uint32, side Side, raw ...[]byte) {
 // (Dataplane.Steer), and waits until the data cores took them. Packets no
 // service-set serves cross unserviced: they are captured as they are.
 // It returns how many were serviced.
-func (pt *Port) InjectOn(ifname string, dir Side, raw ...[]byte) int {
+func (pt *Port) InjectOn(ifname string, dir pic.Side, raw ...[]byte) int {
 	ss, side, ok := pt.dp.Steer(ifname, dir)
 	if !ok {
-		pkts := make([]*Packet, len(raw))
+		pkts := make([]*pic.Packet, len(raw))
 		for i, b := range raw {
-			pkts[i] = &Packet{Out: dir}
+			pkts[i] = &pic.Packet{Out: dir}
 			pkts[i].SetData(b)
 		}
 		pt.Tx(-1, pkts)
@@ -136,7 +137,7 @@ func (pt *Port) Count() uint64 { return pt.captured.Load() }
 // port counts up per flow), protocols mixed flow by flow.
 type TrafficSpec struct {
 	ServiceSet uint32
-	Side       Side
+	Side       pic.Side
 	Flows      int
 	Packets    int // per flow
 	Src, Dst   netip.Prefix
@@ -149,8 +150,8 @@ type TrafficSpec struct {
 
 // FlowSpec returns the PacketSpec of flow i's packet j: TCP flows start
 // with a SYN, carry ACKs and end with a FIN.
-func (s *TrafficSpec) FlowSpec(i, j int) PacketSpec {
-	proto := uint8(ProtoTCP)
+func (s *TrafficSpec) FlowSpec(i, j int) pic.PacketSpec {
+	proto := uint8(pic.ProtoTCP)
 	if len(s.Protos) > 0 {
 		proto = s.Protos[i%len(s.Protos)]
 	}
@@ -158,16 +159,16 @@ func (s *TrafficSpec) FlowSpec(i, j int) PacketSpec {
 	if sport == 0 {
 		sport = 1024
 	}
-	ps := PacketSpec{Src: nth(s.Src, i), Dst: nth(s.Dst, i), Proto: proto, SPort: sport + uint16(i%(65536-int(sport))),
+	ps := pic.PacketSpec{Src: nth(s.Src, i), Dst: nth(s.Dst, i), Proto: proto, SPort: sport + uint16(i%(65536-int(sport))),
 		DPort: s.DPort, Seq: uint32(j), Payload: s.Payload}
-	if proto == ProtoTCP {
+	if proto == pic.ProtoTCP {
 		switch {
 		case j == 0:
-			ps.Flags, ps.Payload = TCPSyn, 0
+			ps.Flags, ps.Payload = pic.TCPSyn, 0
 		case j == s.Packets-1 && j > 1:
-			ps.Flags = TCPFin | TCPAck
+			ps.Flags = pic.TCPFin | pic.TCPAck
 		default:
-			ps.Flags = TCPAck
+			ps.Flags = pic.TCPAck
 		}
 	}
 	return ps
@@ -217,7 +218,7 @@ func (g *Generator) Run(ctx context.Context, pt *Port) error {
 		clk = clock.Real{}
 	}
 	start := clk.Now()
-	batch := make([]*Packet, 0, BatchSize)
+	batch := make([]*pic.Packet, 0, pic.BatchSize)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -237,16 +238,16 @@ func (g *Generator) Run(ctx context.Context, pt *Port) error {
 		}
 		pt.dp.Inject(batch)
 		g.sent.Add(uint64(len(batch)))
-		batch = make([]*Packet, 0, BatchSize) // the data plane owns the last vector now
+		batch = make([]*pic.Packet, 0, pic.BatchSize) // the data plane owns the last vector now
 		return ctx.Err()
 	}
 	for j := 0; j < s.Packets; j++ {
 		for i := 0; i < s.Flows; i++ {
-			p := &Packet{ServiceSet: s.ServiceSet, Side: s.Side}
+			p := &pic.Packet{ServiceSet: s.ServiceSet, Side: s.Side}
 			if err := p.Build(s.FlowSpec(i, j)); err != nil {
 				return err
 			}
-			if batch = append(batch, p); len(batch) == BatchSize {
+			if batch = append(batch, p); len(batch) == pic.BatchSize {
 				if err := flush(); err != nil {
 					return err
 				}

@@ -1,4 +1,4 @@
-package pic
+package picd
 
 import (
 	"context"
@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/pic"
+	"google.golang.org/grpc"
 )
 
 // fakeServicesd accepts PIC streams, reports each hello and then stays
@@ -49,7 +49,7 @@ func fakeServicesd(t *testing.T) (dial func() (*grpc.ClientConn, error), hellos 
 func TestPicdDropsSilentServicesdAndReconnects(t *testing.T) {
 	dial, hellos := fakeServicesd(t)
 	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
-	d := New(Options{Slot: Slot{FPC: 1, PIC: 2}, Dial: dial, Clock: clk,
+	d := New(Options{Slot: pic.Slot{FPC: 1, PIC: 2}, Dial: dial, Clock: clk,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -61,7 +61,7 @@ func TestPicdDropsSilentServicesdAndReconnects(t *testing.T) {
 		}
 	}()
 	h := <-hellos
-	if h.Slot != (Slot{FPC: 1, PIC: 2}) || len(h.Capabilities) == 0 {
+	if h.Slot != (pic.Slot{FPC: 1, PIC: 2}) || len(h.Capabilities) == 0 {
 		t.Fatalf("hello: got %+v, want slot fpc 1 pic 2 with capabilities", h)
 	}
 	// Advance until the picd gives up on the silent peer and, after its
@@ -70,7 +70,7 @@ func TestPicdDropsSilentServicesdAndReconnects(t *testing.T) {
 	for {
 		select {
 		case h := <-hellos:
-			if h.Slot != (Slot{FPC: 1, PIC: 2}) {
+			if h.Slot != (pic.Slot{FPC: 1, PIC: 2}) {
 				t.Fatalf("second hello: got %+v", h)
 			}
 			if got := d.Status().State; got != "offline" {

@@ -1,4 +1,4 @@
-package pic
+package picd
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"sync"
 	"time"
 
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/pic"
+	"google.golang.org/grpc"
 )
 
 // Heartbeat timing: each side sends a heartbeat every HeartbeatInterval
@@ -34,7 +34,7 @@ var ErrSuperseded = errors.New("pic: superseded by another picd for this slot")
 
 // Options configure a picd.
 type Options struct {
-	Slot Slot
+	Slot pic.Slot
 	// Dial connects to servicesd (ipc.DialUnix of its socket).
 	Dial  func() (*grpc.ClientConn, error)
 	Clock clock.Clock
@@ -197,7 +197,7 @@ func (d *Daemon) session(ctx context.Context) (ready bool, err error) {
 
 func (d *Daemon) hello() *Hello {
 	h := &Hello{Slot: d.o.Slot, PID: os.Getpid()}
-	for _, p := range Plugins() {
+	for _, p := range pic.Plugins() {
 		h.Capabilities = append(h.Capabilities, Capability{Plugin: p.Name, Mode: p.Mode.String(), Restart: p.Restart})
 	}
 	return h

@@ -1,4 +1,4 @@
-package pic
+package picd
 
 import (
 	"errors"
@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/gnos/gnos/pic"
 
 	"github.com/gnos/gnos/internal/ifname"
 )
@@ -54,11 +56,11 @@ type LiveNet interface {
 // copy-on-write tables (out) and each unit's classifier without locks.
 type liveIO struct {
 	net   LiveNet
-	dp    *Dataplane
+	dp    *pic.Dataplane
 	cores int
 	log   *slog.Logger
 
-	pool PacketPool // the readers' packets, put back by the data cores
+	pool pic.PacketPool // the readers' packets, put back by the data cores
 
 	mu    sync.Mutex
 	units map[string]*liveUnit // by Junos logical name
@@ -100,7 +102,7 @@ type LiveStats struct {
 	TxErrors  uint64 `json:"tx-errors"`
 }
 
-func newLiveIO(n LiveNet, dp *Dataplane, log *slog.Logger) *liveIO {
+func newLiveIO(n LiveNet, dp *pic.Dataplane, log *slog.Logger) *liveIO {
 	l := &liveIO{net: n, dp: dp, cores: dp.Cores(), log: log, units: map[string]*liveUnit{}, sigs: map[uint32]string{}}
 	l.out.Store(&map[uint32][2]*liveUnit{})
 	return l
@@ -108,7 +110,7 @@ func newLiveIO(n LiveNet, dp *Dataplane, log *slog.Logger) *liveIO {
 
 // sync opens the units the SSRBs use and closes the others; it rebuilds
 // the transmit table and the classifiers. Control side.
-func (l *liveIO) sync(ssrbs map[uint32]*SSRB) {
+func (l *liveIO) sync(ssrbs map[uint32]*pic.SSRB) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	want := map[string]*classifier{}
@@ -218,12 +220,12 @@ func (l *liveIO) read(u *liveUnit, f *os.File) {
 		return
 	}
 	for {
-		batch := make([]*Packet, 0, BatchSize)
+		batch := make([]*pic.Packet, 0, pic.BatchSize)
 		var rerr error
 		err := rc.Read(func(fd uintptr) bool {
-			for len(batch) < BatchSize {
+			for len(batch) < pic.BatchSize {
 				p := l.pool.Get()
-				n, err := unix.Read(int(fd), p.buf[:])
+				n, err := unix.Read(int(fd), p.Buffer())
 				if err != nil {
 					l.pool.Put(p)
 					if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
@@ -244,7 +246,7 @@ func (l *liveIO) read(u *liveUnit, f *os.File) {
 		c := u.classify.Load()
 		kept := batch[:0]
 		if c != nil && len(c.outputs) == 0 { // one answer for the whole vector
-			if ss, side, ok := l.dp.Steer(c.input, Input); ok {
+			if ss, side, ok := l.dp.Steer(c.input, pic.Input); ok {
 				for _, p := range batch {
 					p.ServiceSet, p.Side = ss, side
 				}
@@ -273,7 +275,7 @@ func (l *liveIO) read(u *liveUnit, f *os.File) {
 }
 
 // steer returns the service-set and side of a packet read from a unit.
-func (l *liveIO) steer(c *classifier, p *Packet) (uint32, Side, bool) {
+func (l *liveIO) steer(c *classifier, p *pic.Packet) (uint32, pic.Side, bool) {
 	if c == nil {
 		return 0, 0, false
 	}
@@ -282,7 +284,7 @@ func (l *liveIO) steer(c *classifier, p *Packet) (uint32, Side, bool) {
 			for _, o := range c.outputs {
 				for _, pfx := range o.pfx {
 					if pfx.Contains(dst) {
-						return l.dp.Steer(o.ifname, Output)
+						return l.dp.Steer(o.ifname, pic.Output)
 					}
 				}
 			}
@@ -291,7 +293,7 @@ func (l *liveIO) steer(c *classifier, p *Packet) (uint32, Side, bool) {
 	if c.input == "" {
 		return 0, 0, false
 	}
-	return l.dp.Steer(c.input, Input)
+	return l.dp.Steer(c.input, pic.Input)
 }
 
 func dstAddr(b []byte) (netip.Addr, bool) {
@@ -306,9 +308,9 @@ func dstAddr(b []byte) (netip.Addr, bool) {
 
 // tx writes what leaves data core core into that core's queue of the unit
 // on the side each packet leaves by. Called on the core's goroutine.
-func (l *liveIO) tx(core int, pkts []*Packet) {
+func (l *liveIO) tx(core int, pkts []*pic.Packet) {
 	out := *l.out.Load()
-	unitOf := func(p *Packet) *liveUnit {
+	unitOf := func(p *pic.Packet) *liveUnit {
 		if units, ok := out[p.ServiceSet]; ok {
 			return units[p.Out&1]
 		}
@@ -335,7 +337,7 @@ func (l *liveIO) tx(core int, pkts []*Packet) {
 type txQueue struct {
 	rc   syscall.RawConn
 	fn   func(fd uintptr) bool // q.writeFD, bound once: no allocation per run
-	pkts []*Packet
+	pkts []*pic.Packet
 	n    int // next packet to write
 	ok   int // written
 }
@@ -349,7 +351,7 @@ func newTxQueue(f *os.File) (*txQueue, error) {
 }
 
 // write writes pkts and returns how many went out.
-func (q *txQueue) write(pkts []*Packet) int {
+func (q *txQueue) write(pkts []*pic.Packet) int {
 	if q == nil || q.rc == nil {
 		return 0
 	}
@@ -378,7 +380,7 @@ func (q *txQueue) writeFD(fd uintptr) bool {
 // tx is the runtime's data plane output: the in-process port (counters,
 // captures) and, when the live data plane runs, the TUN queues. Called
 // on the core's goroutine.
-func (r *Runtime) tx(core int, pkts []*Packet) {
+func (r *Runtime) tx(core int, pkts []*pic.Packet) {
 	r.Port.Tx(core, pkts)
 	if l := r.live.Load(); l != nil {
 		l.tx(core, pkts)
@@ -395,7 +397,7 @@ func (r *Runtime) attachLive(n LiveNet) {
 }
 
 // liveSig is what the live data plane uses of an SSRB.
-func liveSig(s *SSRB) string {
+func liveSig(s *pic.SSRB) string {
 	if s == nil {
 		return ""
 	}
@@ -408,7 +410,7 @@ func liveSig(s *SSRB) string {
 
 // changed reports whether service-set id's use of the live data plane
 // differs from what the last sync saw.
-func (l *liveIO) changed(id uint32, s *SSRB) bool {
+func (l *liveIO) changed(id uint32, s *pic.SSRB) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	old, had := l.sigs[id]

@@ -1,4 +1,4 @@
-package pic
+package packetio
 
 import (
 	"encoding/binary"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/gnos/gnos/pic"
 )
 
 // Link types of the captures the data path reads and writes.
@@ -23,7 +25,7 @@ func WritePcap(w io.Writer, t0 time.Time, pkts [][]byte) error {
 	binary.LittleEndian.PutUint32(h[0:], 0xa1b2c3d4)
 	binary.LittleEndian.PutUint16(h[4:], 2)
 	binary.LittleEndian.PutUint16(h[6:], 4)
-	binary.LittleEndian.PutUint32(h[16:], MaxPacket)
+	binary.LittleEndian.PutUint32(h[16:], pic.MaxPacket)
 	binary.LittleEndian.PutUint32(h[20:], LinkRaw)
 	if _, err := w.Write(h); err != nil {
 		return err
@@ -140,7 +142,7 @@ func frame(link uint32, f []byte) []byte {
 	default:
 		return nil
 	}
-	if len(f) == 0 || len(f) > MaxPacket {
+	if len(f) == 0 || len(f) > pic.MaxPacket {
 		return nil
 	}
 	return append([]byte(nil), f...)

@@ -1,13 +1,13 @@
-package pic
+package picd
 
 import (
 	"context"
 	"log/slog"
 	"sync"
 
-	"google.golang.org/grpc"
-
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
+	"google.golang.org/grpc"
 )
 
 // Supervisor runs in-process picds, one per slot, the way `gnos run` and
@@ -23,7 +23,7 @@ type Supervisor struct {
 	Live  LiveNet // the live data plane, or nil
 
 	mu      sync.Mutex
-	running map[Slot]*supervised
+	running map[pic.Slot]*supervised
 	wg      sync.WaitGroup
 	closed  bool
 }
@@ -34,14 +34,14 @@ type supervised struct {
 }
 
 // Start runs a picd for slot unless one runs already.
-func (s *Supervisor) Start(slot Slot) {
+func (s *Supervisor) Start(slot pic.Slot) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed || s.running[slot] != nil {
 		return
 	}
 	if s.running == nil {
-		s.running = map[Slot]*supervised{}
+		s.running = map[pic.Slot]*supervised{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sv := &supervised{d: New(Options{Slot: slot, Dial: s.Dial, Clock: s.Clock, Log: s.Log, Live: s.Live}), cancel: cancel}
@@ -59,7 +59,7 @@ func (s *Supervisor) Start(slot Slot) {
 }
 
 // Daemon returns the in-process picd of slot, or nil.
-func (s *Supervisor) Daemon(slot Slot) *Daemon {
+func (s *Supervisor) Daemon(slot pic.Slot) *Daemon {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if sv := s.running[slot]; sv != nil {

@@ -1,4 +1,4 @@
-package pic
+package picd
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/ifname"
+	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/packetio"
 )
 
 // Traffic from the CLI: `request services traffic …` reaches the PIC as a
@@ -61,13 +63,13 @@ type GenSpec struct {
 
 // TrafficStatus answers a TrafficReq.
 type TrafficStatus struct {
-	Error      string     `json:"error,omitempty"`
-	Generators []GenInfo  `json:"generators,omitempty"`
-	Serviced   int        `json:"serviced,omitempty"` // replay: packets that met a service-set
-	Injected   int        `json:"injected,omitempty"` // replay: packets injected
-	Left       uint64     `json:"left,omitempty"`     // replay: packets that left the data plane meanwhile
-	Captured   []Captured `json:"captured,omitempty"` // capture-stop, replay: what left
-	Missed     uint64     `json:"missed,omitempty"`   // left past the capture's limit
+	Error      string              `json:"error,omitempty"`
+	Generators []GenInfo           `json:"generators,omitempty"`
+	Serviced   int                 `json:"serviced,omitempty"` // replay: packets that met a service-set
+	Injected   int                 `json:"injected,omitempty"` // replay: packets injected
+	Left       uint64              `json:"left,omitempty"`     // replay: packets that left the data plane meanwhile
+	Captured   []packetio.Captured `json:"captured,omitempty"` // capture-stop, replay: what left
+	Missed     uint64              `json:"missed,omitempty"`   // left past the capture's limit
 }
 
 // GenInfo is one generator's progress.
@@ -89,7 +91,7 @@ type genRun struct {
 	id     int
 	target string
 	set    string
-	g      *Generator
+	g      *packetio.Generator
 	cancel context.CancelFunc
 	start  time.Time
 
@@ -119,12 +121,12 @@ type trafficState struct {
 }
 
 // target works out which service-set and side a request's packets meet.
-func (r *Runtime) target(q *TrafficReq) (ss uint32, side Side, desc string, err error) {
-	dir := Input
+func (r *Runtime) target(q *TrafficReq) (ss uint32, side pic.Side, desc string, err error) {
+	dir := pic.Input
 	switch q.Direction {
 	case "", "input":
 	case "output":
-		dir = Output
+		dir = pic.Output
 	default:
 		return 0, 0, "", fmt.Errorf("direction must be input or output: %s", q.Direction)
 	}
@@ -145,7 +147,7 @@ func (r *Runtime) target(q *TrafficReq) (ss uint32, side Side, desc string, err 
 func (r *Runtime) traffic(q *TrafficReq) *TrafficStatus {
 	ts := &TrafficStatus{}
 	fail := func(err error) *TrafficStatus { ts.Error = err.Error(); return ts }
-	now := r.DP.o.Clock.Now()
+	now := r.DP.Clock().Now()
 	switch q.Op {
 	case TrafficShow:
 	case TrafficStop:
@@ -197,33 +199,33 @@ func (r *Runtime) traffic(q *TrafficReq) *TrafficStatus {
 }
 
 // traffic converts the wire spec, checking it.
-func (g *GenSpec) traffic(ss uint32, side Side) (TrafficSpec, error) {
+func (g *GenSpec) traffic(ss uint32, side pic.Side) (packetio.TrafficSpec, error) {
 	if g == nil {
-		return TrafficSpec{}, fmt.Errorf("no traffic described")
+		return packetio.TrafficSpec{}, fmt.Errorf("no traffic described")
 	}
 	src, err := netip.ParsePrefix(g.Src)
 	if err != nil {
-		return TrafficSpec{}, fmt.Errorf("source-prefix: %v", err)
+		return packetio.TrafficSpec{}, fmt.Errorf("source-prefix: %v", err)
 	}
 	dst, err := netip.ParsePrefix(g.Dst)
 	if err != nil {
-		return TrafficSpec{}, fmt.Errorf("destination-prefix: %v", err)
+		return packetio.TrafficSpec{}, fmt.Errorf("destination-prefix: %v", err)
 	}
 	if src.Addr().Is4() != dst.Addr().Is4() {
-		return TrafficSpec{}, fmt.Errorf("source and destination prefixes must be of one address family")
+		return packetio.TrafficSpec{}, fmt.Errorf("source and destination prefixes must be of one address family")
 	}
 	if g.Flows <= 0 || g.Packets <= 0 {
-		return TrafficSpec{}, fmt.Errorf("flows and packets must be at least 1")
+		return packetio.TrafficSpec{}, fmt.Errorf("flows and packets must be at least 1")
 	}
-	if g.Payload < 0 || g.Payload > MaxPacket-60 {
-		return TrafficSpec{}, fmt.Errorf("payload-size must be between 0 and %d", MaxPacket-60)
+	if g.Payload < 0 || g.Payload > pic.MaxPacket-60 {
+		return packetio.TrafficSpec{}, fmt.Errorf("payload-size must be between 0 and %d", pic.MaxPacket-60)
 	}
-	return TrafficSpec{ServiceSet: ss, Side: side, Flows: g.Flows, Packets: g.Packets, Src: src.Masked(), Dst: dst.Masked(),
+	return packetio.TrafficSpec{ServiceSet: ss, Side: side, Flows: g.Flows, Packets: g.Packets, Src: src.Masked(), Dst: dst.Masked(),
 		SPort: g.SPort, DPort: g.DPort, Protos: g.Protos, Payload: g.Payload, Rate: g.Rate}, nil
 }
 
 // startGenerator runs a generator in its own goroutine.
-func (r *Runtime) startGenerator(spec TrafficSpec, target, set string, now time.Time) error {
+func (r *Runtime) startGenerator(spec packetio.TrafficSpec, target, set string, now time.Time) error {
 	r.tr.mu.Lock()
 	defer r.tr.mu.Unlock()
 	if len(r.tr.gens) >= MaxGenerators { // forget the oldest finished one
@@ -235,7 +237,7 @@ func (r *Runtime) startGenerator(spec TrafficSpec, target, set string, now time.
 	}
 	r.tr.next++
 	ctx, cancel := context.WithCancel(context.Background())
-	gr := &genRun{id: r.tr.next, target: target, set: set, g: &Generator{Spec: spec, Clock: r.DP.o.Clock},
+	gr := &genRun{id: r.tr.next, target: target, set: set, g: &packetio.Generator{Spec: spec, Clock: r.DP.Clock()},
 		cancel: cancel, start: now, state: "running"}
 	r.tr.gens = append(r.tr.gens, gr)
 	r.tr.wg.Add(1)
@@ -244,7 +246,7 @@ func (r *Runtime) startGenerator(spec TrafficSpec, target, set string, now time.
 		err := gr.g.Run(ctx, r.Port)
 		gr.mu.Lock()
 		defer gr.mu.Unlock()
-		gr.end = r.DP.o.Clock.Now()
+		gr.end = r.DP.Clock().Now()
 		switch {
 		case err == nil:
 			gr.state = "done"

@@ -1,4 +1,4 @@
-package pic
+package picd
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/packetio"
 )
 
 // Runtime is a PIC's running state for one incarnation: the shape from its
@@ -23,14 +25,14 @@ type Runtime struct {
 	cfg         Config
 	incarnation uint64
 	log         *slog.Logger
-	DB          *PolicyDB
-	Cache       *ObjectCache
+	DB          *pic.PolicyDB
+	Cache       *pic.ObjectCache
 	// DP is the data path: data cores running the service-sets held;
 	// Port is its in-process packet port (inject, capture).
-	DP        *Dataplane
-	Port      *Port
+	DP        *pic.Dataplane
+	Port      *packetio.Port
 	plugins   map[string]*loaded
-	ssrbs     map[uint32]*SSRB
+	ssrbs     map[uint32]*pic.SSRB
 	seen      map[uint32]bool // during a resync: ids mentioned
 	counters  Counters
 	lastEvent string
@@ -41,8 +43,8 @@ type Runtime struct {
 
 // loaded is a plugin instance on this PIC.
 type loaded struct {
-	p         *Plugin
-	h         ControlHandler
+	p         *pic.Plugin
+	h         pic.ControlHandler
 	state     string
 	restarts  uint64
 	lastPanic string
@@ -60,11 +62,11 @@ func (e *errRestartPIC) Error() string {
 // init event.
 func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.Logger, clk clock.Clock) (*Runtime, error) {
 	r := &Runtime{cfg: cfg, incarnation: incarnation, log: log,
-		DB:      NewPolicyDB(int64(cfg.PolicyDBMB)<<20, max(cfg.DataCores, 1)),
-		Cache:   NewObjectCache(int64(cfg.ObjectCacheMB) << 20),
-		plugins: map[string]*loaded{}, ssrbs: map[uint32]*SSRB{}}
+		DB:      pic.NewPolicyDB(int64(cfg.PolicyDBMB)<<20, max(cfg.DataCores, 1)),
+		Cache:   pic.NewObjectCache(int64(cfg.ObjectCacheMB) << 20),
+		plugins: map[string]*loaded{}, ssrbs: map[uint32]*pic.SSRB{}}
 	for _, name := range cfg.Packages {
-		p := Lookup(name)
+		p := pic.Lookup(name)
 		if p == nil {
 			log.Warn("pic: package is not a known plugin; not loaded", "package", name)
 			continue
@@ -75,15 +77,15 @@ func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.L
 			return nil, err
 		}
 	}
-	var plugins []*Plugin
+	var plugins []*pic.Plugin
 	for _, name := range cfg.Packages {
 		if l := r.plugins[name]; l != nil {
 			plugins = append(plugins, l.p)
 		}
 	}
-	r.Port = &Port{}
+	r.Port = &packetio.Port{}
 	r.Port.Disarm() // captures run when the CLI asks
-	dp, err := NewDataplane(DataplaneOptions{Cores: cfg.DataCores, DB: r.DB, Cache: r.Cache, Clock: clk,
+	dp, err := pic.NewDataplane(pic.DataplaneOptions{Cores: cfg.DataCores, DB: r.DB, Cache: r.Cache, Clock: clk,
 		Plugins: plugins, Tx: r.tx, Log: log})
 	if err != nil {
 		return nil, err
@@ -104,7 +106,7 @@ func (r *Runtime) Close() {
 
 func (r *Runtime) initPlugin(ctx context.Context, l *loaded) error {
 	l.h = l.p.Control()
-	_, err := r.control(ctx, l, &ControlEvent{Kind: EvInit, Plugin: l.p.id, DB: r.DB, Cache: r.Cache,
+	_, err := r.control(ctx, l, &pic.ControlEvent{Kind: pic.EvInit, Plugin: l.p.Slot(), DB: r.DB, Cache: r.Cache,
 		Log: r.log.With("plugin", l.p.Name)})
 	return err
 }
@@ -112,7 +114,7 @@ func (r *Runtime) initPlugin(ctx context.Context, l *loaded) error {
 // control delivers one event under recover. A panic in a plugin that
 // supports restart restarts it and replays its policies; otherwise it
 // returns *errRestartPIC.
-func (r *Runtime) control(ctx context.Context, l *loaded, ev *ControlEvent) (panicked bool, err error) {
+func (r *Runtime) control(ctx context.Context, l *loaded, ev *pic.ControlEvent) (panicked bool, err error) {
 	defer func() {
 		v := recover()
 		if v == nil {
@@ -151,12 +153,12 @@ func (r *Runtime) restartPlugin(ctx context.Context, l *loaded) (err error) {
 	for _, s := range r.ssrbs {
 		for _, pol := range s.Policies {
 			if pol.Plugin == l.p.Name {
-				r.DB.Delete(s.ID, l.p.id)
+				r.DB.Delete(s.ID, l.p.Slot())
 			}
 		}
 	}
 	l.h = l.p.Control()
-	if err := l.h.Control(ctx, &ControlEvent{Kind: EvInit, Plugin: l.p.id, DB: r.DB, Cache: r.Cache,
+	if err := l.h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: l.p.Slot(), DB: r.DB, Cache: r.Cache,
 		Log: r.log.With("plugin", l.p.Name)}); err != nil {
 		return err
 	}
@@ -166,7 +168,7 @@ func (r *Runtime) restartPlugin(ctx context.Context, l *loaded) (err error) {
 			if pol.Plugin != l.p.Name {
 				continue
 			}
-			if err := l.h.Control(ctx, &ControlEvent{Kind: EvPolicyAdd, Plugin: l.p.id, ServiceSet: s.ID,
+			if err := l.h.Control(ctx, &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: l.p.Slot(), ServiceSet: s.ID,
 				Name: s.Name, Gen: s.Gen, Policy: pol.Data}); err != nil {
 				return err
 			}
@@ -214,9 +216,9 @@ func (r *Runtime) EndResync(ctx context.Context) error {
 // error is *errRestartPIC: the PIC must restart.
 func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 	ack := Ack{ID: u.ID, Gen: u.Gen, Op: u.Op}
-	if u.ID == 0 || u.ID > MaxServiceSetID || (u.SSRB != nil && u.SSRB.ID != u.ID) {
+	if u.ID == 0 || u.ID > pic.MaxServiceSetID || (u.SSRB != nil && u.SSRB.ID != u.ID) {
 		r.counters.Errors++ // the data path indexes tables by id: never trust one blindly
-		ack.Error = fmt.Sprintf("bad service-set id %d (1..%d, and the SSRB's own)", u.ID, MaxServiceSetID)
+		ack.Error = fmt.Sprintf("bad service-set id %d (1..%d, and the SSRB's own)", u.ID, pic.MaxServiceSetID)
 		return ack, nil
 	}
 	held := r.ssrbs[u.ID]
@@ -256,7 +258,7 @@ func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 // u.ID to u. It returns a plugin's refusal as a message.
 func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 	old := r.ssrbs[u.ID]
-	var next *SSRB
+	var next *pic.SSRB
 	if u.Op != OpDelete {
 		next = u.SSRB
 		if next == nil {
@@ -281,17 +283,17 @@ func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 				errs = append(errs, fmt.Sprintf("plugin %s is not loaded on this PIC", pol.Plugin))
 				continue
 			}
-			kind := EvPolicyAdd
+			kind := pic.EvPolicyAdd
 			if op := policyOf(old, pol.Plugin); op != nil {
 				if bytes.Equal(op.Data, pol.Data) && old.Name == next.Name {
 					continue
 				}
-				kind = EvPolicyChange
+				kind = pic.EvPolicyChange
 			}
-			ev := &ControlEvent{Kind: kind, Plugin: l.p.id, ServiceSet: u.ID, Name: next.Name, Gen: u.Gen, Policy: pol.Data}
+			ev := &pic.ControlEvent{Kind: kind, Plugin: l.p.Slot(), ServiceSet: u.ID, Name: next.Name, Gen: u.Gen, Policy: pol.Data}
 			panicked, err := r.control(ctx, l, ev)
 			if panicked && err == nil { // restarted: deliver the event to the new handler, once
-				ev.Kind = EvPolicyAdd
+				ev.Kind = pic.EvPolicyAdd
 				if panicked, err = r.control(ctx, l, ev); panicked && err == nil {
 					err = fmt.Errorf("control handler panicked twice on this policy")
 				}
@@ -307,7 +309,7 @@ func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 			if l == nil || policyOf(next, pol.Plugin) != nil {
 				continue
 			}
-			_, err := r.control(ctx, l, &ControlEvent{Kind: EvPolicyDelete, Plugin: l.p.id, ServiceSet: u.ID,
+			_, err := r.control(ctx, l, &pic.ControlEvent{Kind: pic.EvPolicyDelete, Plugin: l.p.Slot(), ServiceSet: u.ID,
 				Name: old.Name, Gen: u.Gen})
 			if err := fail(l, err); err != nil {
 				return "", err
@@ -338,7 +340,7 @@ func asRestart(err error, target **errRestartPIC) bool {
 	return ok
 }
 
-func policyOf(s *SSRB, plugin string) *Policy {
+func policyOf(s *pic.SSRB, plugin string) *pic.Policy {
 	if s == nil {
 		return nil
 	}
@@ -373,7 +375,7 @@ func (r *Runtime) pluginStatus() []PluginStatus {
 				n++
 			}
 		}
-		out = append(out, PluginStatus{Name: l.p.Name, ID: l.p.id, Mode: l.p.Mode.String(), Restart: l.p.Restart,
+		out = append(out, PluginStatus{Name: l.p.Name, ID: l.p.ID(), Mode: l.p.Mode.String(), Restart: l.p.Restart,
 			State: l.state, Restarts: l.restarts, Policies: n, LastPanic: l.lastPanic})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -396,10 +398,10 @@ func (r *Runtime) query(q *Query, s *Status) {
 		if l == nil {
 			return
 		}
-		var sets []ShowSet
+		var sets []pic.ShowSet
 		for _, id := range r.sortedIDs() {
-			if e := r.DB.Lookup(id, l.p.id); e != nil {
-				sets = append(sets, ShowSet{ID: id, Name: r.ssrbs[id].Name, Policy: e.Value})
+			if e := r.DB.Lookup(id, l.p.Slot()); e != nil {
+				sets = append(sets, pic.ShowSet{ID: id, Name: r.ssrbs[id].Name, Policy: e.Value})
 			}
 		}
 		cmd := l.p.Command(q.Command)
@@ -409,9 +411,9 @@ func (r *Runtime) query(q *Query, s *Status) {
 				r.DP.ClearSessions(ss.ID, false)
 			}
 		case cmd != nil && cmd.Sessions:
-			s.Rows = r.DP.PluginRows(l.p.id, q.Command)
+			s.Rows = r.DP.PluginRows(l.p.Slot(), q.Command)
 		default:
-			if sh, ok := r.DP.handlers[l.p.id].(Shower); ok {
+			if sh, ok := r.DP.Handler(l.p.Slot()).(pic.Shower); ok {
 				s.Rows = sh.Show(q.Command, sets)
 			}
 		}
@@ -426,7 +428,7 @@ func (r *Runtime) query(q *Query, s *Status) {
 
 // sessions shows (or clears) the sessions q selects.
 func (r *Runtime) sessions(q *Query, s *Status) {
-	var f SessionFilter
+	var f pic.SessionFilter
 	if q.ServiceSet != "" {
 		for _, ss := range r.ssrbs {
 			if ss.Name == q.ServiceSet {

@@ -1,4 +1,4 @@
-package pic
+package picd
 
 import (
 	"context"
@@ -9,8 +9,36 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/compile"
 	"golang.org/x/sys/unix"
 )
+
+// liveForward is a test plugin whose data handler lets every packet on.
+type liveForward struct{}
+
+func (liveForward) Data(pic.DataEvent, *pic.DataCtx) pic.Result { return pic.ResultForward }
+
+func init() {
+	pic.Register(&pic.Plugin{Name: "test-live",
+		Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
+		Control: func() pic.ControlHandler {
+			return pic.ControlFunc(func(context.Context, *pic.ControlEvent) error { return nil })
+		},
+		Data: func() pic.DataHandler { return liveForward{} }})
+}
+
+type liveHarness struct {
+	clk *clock.Fake
+	db  *pic.PolicyDB
+	oc  *pic.ObjectCache
+}
+
+func newLiveHarness(cores int, cacheBytes int64) *liveHarness {
+	return &liveHarness{clk: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
+		db: pic.NewPolicyDB(1<<20, cores), oc: pic.NewObjectCache(cacheBytes)}
+}
 
 // fakeNet stands in for TUN devices with SOCK_SEQPACKET socket pairs
 // (datagram boundaries kept, like TUN queues): picd gets one end of each
@@ -73,8 +101,8 @@ func (f *fakeNet) send(unit string, b []byte) {
 
 func udp(t *testing.T, src, dst string, sport, dport uint16) []byte {
 	t.Helper()
-	var p Packet
-	if err := p.Build(PacketSpec{Src: netip.MustParseAddr(src), Dst: netip.MustParseAddr(dst), Proto: ProtoUDP,
+	var p pic.Packet
+	if err := p.Build(pic.PacketSpec{Src: netip.MustParseAddr(src), Dst: netip.MustParseAddr(dst), Proto: pic.ProtoUDP,
 		SPort: sport, DPort: dport, Payload: 10}); err != nil {
 		t.Fatal(err)
 	}
@@ -82,18 +110,18 @@ func udp(t *testing.T, src, dst string, sport, dport uint16) []byte {
 }
 
 func TestLiveQueues(t *testing.T) {
-	h := newHarness(t, 2, 16<<20)
+	h := newLiveHarness(2, 16<<20)
 	var live *liveIO
-	dp, err := NewDataplane(DataplaneOptions{Cores: 2, DB: h.db, Cache: h.oc, Clock: h.clk,
-		Plugins: []*Plugin{Lookup("test-dp-a")}, Tx: func(core int, pkts []*Packet) { live.tx(core, pkts) }})
+	dp, err := pic.NewDataplane(pic.DataplaneOptions{Cores: 2, DB: h.db, Cache: h.oc, Clock: h.clk,
+		Plugins: []*pic.Plugin{pic.Lookup("test-live")}, Tx: func(core int, pkts []*pic.Packet) { live.tx(core, pkts) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	nh := &SSRB{ID: 1, Name: "nh", Gen: 1, Forward: []string{"test-dp-a"}, Reverse: []string{"test-dp-a"},
+	nh := &pic.SSRB{ID: 1, Name: "nh", Gen: 1, Forward: []string{"test-live"}, Reverse: []string{"test-live"},
 		ServiceInterface: "ms-0/0/0.1", Inside: "ms-0/0/0.1", Outside: "ms-0/0/0.2"}
-	is := &SSRB{ID: 2, Name: "is", Gen: 1, Forward: []string{"test-dp-a"}, Reverse: []string{"test-dp-a"},
-		ServiceInterface: "ms-0/0/1", Bindings: []Binding{{"ge-0/0/0.0", "input"}, {"ge-0/0/0.0", "output"}}}
-	for _, s := range []*SSRB{nh, is} {
+	is := &pic.SSRB{ID: 2, Name: "is", Gen: 1, Forward: []string{"test-live"}, Reverse: []string{"test-live"},
+		ServiceInterface: "ms-0/0/1", Bindings: []pic.Binding{{Interface: "ge-0/0/0.0", Direction: "input"}, {Interface: "ge-0/0/0.0", Direction: "output"}}}
+	for _, s := range []*pic.SSRB{nh, is} {
 		if err := dp.SetServiceSet(s); err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +133,7 @@ func TestLiveQueues(t *testing.T) {
 	defer cancel()
 	dp.Start(ctx)
 	defer dp.Stop()
-	live.sync(map[uint32]*SSRB{1: nh, 2: is})
+	live.sync(map[uint32]*pic.SSRB{1: nh, 2: is})
 	defer live.close()
 	if got := len(fn.kernel["ms-0/0/0.1"]); got != 2 {
 		t.Fatalf("queues on ms-0/0/0.1: got %d, want one per data core (2)", got)
@@ -137,20 +165,16 @@ func TestLiveQueues(t *testing.T) {
 	}
 	fn.send("ms-0/0/1.0", udp(t, "192.0.2.1", "10.0.1.3", 53, 5000))
 	fn.recv("ms-0/0/1.0")
-	var sides []Side
-	dp.Do(func(c *Core) {
-		for sl := range c.tab.forward() {
-			if sl.ss == 2 {
-				sides = append(sides, sl.s.Side)
-			}
-		}
-	})
-	if len(sides) != 1 || sides[0] != Input {
+	var sides []string
+	for _, si := range dp.Sessions(pic.SessionFilter{ServiceSet: 2}) {
+		sides = append(sides, si.Side)
+	}
+	if len(sides) != 1 || sides[0] != pic.Input.String() {
 		t.Errorf("interface-style sessions: got sides %v, want one session started on the input side", sides)
 	}
 
 	// A unit no service-set uses any more is detached.
-	live.sync(map[uint32]*SSRB{2: is})
+	live.sync(map[uint32]*pic.SSRB{2: is})
 	if st := live.stats(); len(st) != 1 || st[0].Interface != "ms-0/0/1.0" || st[0].Rx != 2 || st[0].Tx != 2 {
 		t.Errorf("units after the next-hop set went: got %+v, want ms-0/0/1.0 alone with 2 in, 2 out", st)
 	}

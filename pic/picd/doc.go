@@ -1,0 +1,24 @@
+// Package picd is the services PIC daemon: one per configured PIC
+// (chassis fpc F pic P), built on the SDK and data path of package pic.
+//
+// A Daemon connects to servicesd over the IPC socket (gRPC stream, the
+// same code path in-process and as its own `gnos picd` process), says
+// hello with its slot and capabilities, takes its shape from the chassis
+// stanza servicesd sends (data-cores, control-cores, object-cache-size,
+// policy-db-size, packages), reports READY, and then holds the Service Set
+// Resolution Blobs (SSRBs) servicesd resolves for it: every update carries
+// a generation number, is acknowledged with it, and is rejected when older
+// than what the PIC holds. After any (re)connect servicesd resends
+// everything (a full resync); the PIC sweeps what the resync did not
+// mention. The messages of that protocol are in msg.go.
+//
+// The Runtime is the PIC's control core: it feeds plugin control handlers
+// (under recover: a panic restarts the plugin and replays its policies
+// when it supports restart, otherwise the whole runtime restarts and asks
+// for a resync), publishes service-sets to the data plane, answers
+// queries with data (the CLI side renders text), drives the traffic
+// generator and, with --live, the TUN queues (live.go). A Supervisor runs
+// the embedded picds of a node.
+//
+// Only this package links gRPC: plugins and the data path do not.
+package picd
