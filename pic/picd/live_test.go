@@ -2,6 +2,7 @@ package picd
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/netip"
 	"os"
@@ -9,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/compile"
-	"golang.org/x/sys/unix"
 )
 
 // liveForward is a test plugin whose data handler lets every packet on.
@@ -75,18 +78,19 @@ func (f *fakeNet) recv(unit string) []byte {
 	f.mu.Lock()
 	qs := f.kernel[unit]
 	f.mu.Unlock()
-	deadline := time.Now().Add(5 * time.Second)
 	buf := make([]byte, 4096)
-	for time.Now().Before(deadline) {
+	var got []byte
+	testkit.Eventually(f.t, "a packet out of "+unit, func() error {
 		for _, q := range qs {
-			q.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+			q.SetReadDeadline(time.Now().Add(10 * time.Millisecond)) // a read that may find nothing
 			if n, err := q.Read(buf); err == nil {
-				return buf[:n]
+				got = buf[:n]
+				return nil
 			}
 		}
-	}
-	f.t.Fatalf("nothing came out of %s", unit)
-	return nil
+		return errors.New("nothing yet")
+	})
+	return got
 }
 
 func (f *fakeNet) send(unit string, b []byte) {

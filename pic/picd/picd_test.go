@@ -2,16 +2,19 @@ package picd
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"google.golang.org/grpc"
+
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/pic"
-	"google.golang.org/grpc"
 )
 
 // fakeServicesd accepts PIC streams, reports each hello and then stays
@@ -66,8 +69,7 @@ func TestPicdDropsSilentServicesdAndReconnects(t *testing.T) {
 	}
 	// Advance until the picd gives up on the silent peer and, after its
 	// backoff, says hello on a new stream.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testkit.Eventually(t, "the picd to reconnect", func() error {
 		select {
 		case h := <-hellos:
 			if h.Slot != (pic.Slot{FPC: 1, PIC: 2}) {
@@ -76,12 +78,10 @@ func TestPicdDropsSilentServicesdAndReconnects(t *testing.T) {
 			if got := d.Status().State; got != "offline" {
 				t.Errorf("state without a Config: got %s, want offline", got)
 			}
-			return
-		case <-time.After(10 * time.Millisecond):
-			if time.Now().After(deadline) {
-				t.Fatal("the picd never reconnected")
-			}
+			return nil
+		default:
 			clk.Advance(HeartbeatInterval)
+			return errors.New("no second hello yet")
 		}
-	}
+	})
 }
