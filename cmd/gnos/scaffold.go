@@ -2,21 +2,27 @@ package main
 
 import (
 	"bytes"
+	"embed"
 	"errors"
 	"fmt"
+	"go/format"
+	"go/token"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"text/template"
+	"time"
 )
 
 var pluginName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
 
-// pluginNew scaffolds pic/plugins/NAME in the gnos source tree holding the
-// current directory: registration, control handler, policy compiler, a
-// test and a README, which build and pass as generated (`gnos plugin new
-// NAME`).
+// pluginNew scaffolds pic/plugins/NAME (dashes dropped) in the gnos source
+// tree holding the current directory (`gnos plugin new NAME`):
+// registration, policy compiler, control and data handlers, a YANG module
+// augmenting services, a test that pushes packets through it and a
+// README, which build and pass as generated.
 func pluginNew(args []string) error {
 	if len(args) != 2 || args[0] != "new" {
 		return errors.New("plugin: usage: gnos plugin new NAME")
@@ -29,8 +35,9 @@ func pluginNew(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("created %s\nlink it in with an import in pic/plugins/all/all.go, then: go test ./%s\n",
-		dir, strings.TrimPrefix(dir, root+string(filepath.Separator)))
+	rel := filepath.ToSlash(strings.TrimPrefix(dir, root+string(filepath.Separator)))
+	fmt.Printf("created %s (see its README.md)\nlink it in with an import of github.com/gnos/gnos/%s in pic/plugins/all/all.go, then: go test ./%s\n",
+		dir, rel, rel)
 	return nil
 }
 
@@ -53,145 +60,84 @@ func moduleRoot() (string, error) {
 	}
 }
 
-// scaffoldPlugin writes the plugin's files under root and returns its
-// directory.
-func scaffoldPlugin(root, name string) (string, error) {
-	if !pluginName.MatchString(name) {
-		return "", fmt.Errorf("plugin: %q: a plugin name is lower-case letters, digits and dashes", name)
+// templates is the plugin skeleton, one template per generated file:
+// paths end in .tmpl (so the go tool does not build them here) and spell
+// PKG and NAME where the package and plugin names go.
+//
+//go:embed plugintmpl
+var templates embed.FS
+
+// scaffold is what the templates see.
+type scaffold struct {
+	Name       string // plugin name, e.g. "rate-limit"
+	Pkg        string // Go package and directory, e.g. "ratelimit"
+	Module     string // YANG module, e.g. "gnos-rate-limit"
+	Prefix     string // YANG prefix
+	Date       string // YANG revision
+	ChainOrder int
+}
+
+// scaffoldPlugin writes the plugin's files under root/pic/plugins/PKG and
+// returns that directory. It writes nothing when the directory exists
+// and removes what it wrote when a file fails.
+func scaffoldPlugin(root, name string) (dir string, err error) {
+	pkg := strings.ReplaceAll(name, "-", "")
+	if !pluginName.MatchString(name) || token.IsKeyword(pkg) {
+		return "", fmt.Errorf("plugin: %q: a plugin name is lower-case letters, digits and dashes, starting with a letter (and not a Go keyword)", name)
 	}
-	dir := filepath.Join(root, "pic", "plugins", name)
+	data := scaffold{Name: name, Pkg: pkg, Module: "gnos-" + name, Prefix: pkg,
+		Date: time.Now().Format(time.DateOnly), ChainOrder: 300}
+	dir = filepath.Join(root, "pic", "plugins", pkg)
 	if _, err := os.Stat(dir); err == nil {
 		return "", fmt.Errorf("plugin: %s exists", dir)
 	}
-	data := struct{ Name, Pkg, Type string }{name, strings.ReplaceAll(name, "-", ""), "Policy"}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("plugin: %w", err)
 	}
-	for file, text := range scaffoldFiles {
-		var b bytes.Buffer
-		if err := template.Must(template.New(file).Parse(text)).Execute(&b, data); err != nil {
-			return "", fmt.Errorf("plugin: %w", err)
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
 		}
-		path := filepath.Join(dir, strings.ReplaceAll(file, "NAME", data.Pkg))
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			return "", fmt.Errorf("plugin: %w", err)
+	}()
+	err = fs.WalkDir(templates, "plugintmpl", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
+		rel := strings.TrimSuffix(strings.TrimPrefix(p, "plugintmpl/"), ".tmpl")
+		rel = strings.NewReplacer("PKG", pkg, "NAME", name).Replace(rel)
+		b, err := render(p, rel, data)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	})
+	if err != nil {
+		return "", fmt.Errorf("plugin: %w", err)
 	}
 	return dir, nil
 }
 
-var scaffoldFiles = map[string]string{
-	"NAME.go": `// Package {{.Pkg}} is the {{.Name}} service plugin.
-//
-// It registers itself from init: servicesd compiles a service-set's policy
-// for it with Compile, and the PIC's control core hands the policy to its
-// control handler, which publishes it in the policy DB for the data cores.
-package {{.Pkg}}
-
-import (
-	"encoding/json"
-
-	"github.com/gnos/gnos/pic"
-	"github.com/gnos/gnos/pic/compile"
-)
-
-// Name is the plugin name used in service-order and package lists.
-const Name = "{{.Name}}"
-
-// Policy is what a service-set tells this plugin.
-type Policy struct {
-	ServiceSet string ` + "`json:\"service-set\"`" + `
-}
-
-// Compile returns the policy when the service-set names the plugin in
-// extension-service or service-order forward-flow; nil otherwise. Return
-// the configuration paths you read (compile.Dep) so servicesd recompiles on
-// their changes.
-func Compile(in *compile.Input) ([]byte, []string, error) {
-	used := in.ServiceSet.ChildNamed("extension-service", Name) != nil
-	for _, f := range compile.Values(compile.Active(in.ServiceSet, "service-order"), "forward-flow") {
-		used = used || f == Name
+// render executes template file tmpl for the generated file rel; Go
+// source comes out gofmt'ed whatever length the names substituted have.
+func render(tmpl, rel string, data scaffold) ([]byte, error) {
+	t, err := template.ParseFS(templates, tmpl)
+	if err != nil {
+		return nil, err
 	}
-	if !used {
-		return nil, nil, nil
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return nil, err
 	}
-	b, err := json.Marshal(Policy{ServiceSet: in.Name})
-	return b, nil, err
-}
-
-func init() {
-	pic.Register(&pic.Plugin{Name: Name, Mode: pic.SessionBased, Restart: true, Compile: Compile,
-		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) }})
-}
-`,
-	"NAME_test.go": `package {{.Pkg}}
-
-import (
-	"context"
-	"testing"
-
-	"github.com/gnos/gnos/pic"
-	"github.com/gnos/gnos/pic/compile"
-)
-
-func TestControlPublishesPolicy(t *testing.T) {
-	p := pic.Lookup(Name)
-	if p == nil {
-		t.Fatalf("plugin %s is not registered", Name)
+	if !strings.HasSuffix(rel, ".go") {
+		return b.Bytes(), nil
 	}
-	db := pic.NewPolicyDB(1<<20, 1)
-	h := p.Control()
-	ctx := context.Background()
-	if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.Slot(), DB: db}); err != nil {
-		t.Fatal(err)
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
 	}
-	ev := &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.Slot(), ServiceSet: 1, Name: "ss1", Gen: 1,
-		Policy: []byte(` + "`" + `{"service-set":"ss1"}` + "`" + `)}
-	if err := h.Control(ctx, ev); err != nil {
-		t.Fatal(err)
-	}
-	e := db.Lookup(1, p.Slot())
-	if e == nil {
-		t.Fatal("policy not published")
-	}
-	if got, want := e.Value.(*Policy).ServiceSet, "ss1"; got != want {
-		t.Fatalf("got service-set %q, want %q", got, want)
-	}
-	ev.Kind = pic.EvPolicyDelete
-	if err := h.Control(ctx, ev); err != nil {
-		t.Fatal(err)
-	}
-	if e := db.Lookup(1, p.Slot()); e != nil {
-		t.Fatalf("after delete: got %+v, want nil", e)
-	}
-}
-
-func TestCompileUnusedIsNil(t *testing.T) {
-	got, _, err := Compile(&compile.Input{Name: "ss1"})
-	if err != nil || got != nil {
-		t.Fatalf("got %q, %v; want nil, nil", got, err)
-	}
-}
-`,
-	"README.md": `# {{.Name}}
-
-A gnos service plugin (generated by ` + "`gnos plugin new {{.Name}}`" + `).
-
-## Configuration
-
-Run it on a service-set by naming it, and load it on the PIC:
-
-    set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package {{.Name}}
-    set services service-set S extension-service {{.Name}}
-    set services service-set S service-order forward-flow {{.Name}}
-
-## Policy
-
-Compile turns the service-set into a Policy (JSON) in servicesd; the
-control handler publishes it in the PIC's policy DB under the plugin's id.
-
-## Counters and show output
-
-None yet.
-`,
+	return src, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -173,47 +172,6 @@ func TestPicdProcessKillRestart(t *testing.T) {
 		t.Errorf("show chassis pic lacks resync count:\n%s", again.out)
 	}
 	t.Logf("after restart:\n%s", again.out)
-}
-
-// TestPluginNewBuildsAndPasses scaffolds a plugin in the source tree, as
-// `gnos plugin new` does, and runs its generated test and go vet.
-func TestPluginNewBuildsAndPasses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("compiles a generated package")
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := fmt.Sprintf("scaffold-test-%d", os.Getpid())
-	dir, err := scaffoldPlugin(root, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if _, err := scaffoldPlugin(root, name); err == nil {
-		t.Error("scaffolding over an existing plugin: got nil error, want one")
-	}
-	for _, args := range [][]string{{"test", "-count=1", "."}, {"vet", "."}} {
-		cmd := exec.Command("go", args...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go %v in the generated plugin: %v\n%s", args, err, out)
-		}
-	}
-	for _, f := range []string{"README.md", strings.ReplaceAll(name, "-", "") + ".go"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-			t.Errorf("generated plugin lacks %s: %v", f, err)
-		}
-	}
-}
-
-func TestPluginNewRejectsBadNames(t *testing.T) {
-	for _, name := range []string{"", "Upper", "1digit", "with/slash", "../escape"} {
-		if _, err := scaffoldPlugin(t.TempDir(), name); err == nil {
-			t.Errorf("%q: got nil error, want one", name)
-		}
-	}
 }
 
 // TestServicesdProcessKillRestart runs configd and servicesd as their own
