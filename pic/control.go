@@ -11,6 +11,21 @@ import (
 // core, before the policy is published.
 type Preparer interface{ Prepare() error }
 
+// JSONCheck returns the Plugin.Check of a JSONControl plugin: the policy
+// must decode into a *T and, when T is a Preparer, prepare.
+func JSONCheck[T any]() func(policy []byte) error {
+	return func(policy []byte) error {
+		v := new(T)
+		if err := json.Unmarshal(policy, v); err != nil {
+			return fmt.Errorf("bad policy: %w", err)
+		}
+		if p, ok := any(v).(Preparer); ok {
+			return p.Prepare()
+		}
+		return nil
+	}
+}
+
 // JSONControl returns the control handler most plugins need: policies are
 // JSON-decoded into a *T and published in the policy DB under the
 // plugin's slot; deletes remove them. The data path finds them with

@@ -49,6 +49,12 @@ type Plugin struct {
 	// PIC and the configuration paths it read (see Dep), so servicesd
 	// recompiles only the service-sets a commit touched.
 	Compile func(in *compile.Input) (policy []byte, deps []string, err error)
+	// Check runs the plugin's own checks of a compiled policy without side
+	// effects (JSONCheck for JSONControl plugins). servicesd runs it in
+	// the commit's validate phase, so `commit check` and `commit` refuse a
+	// policy the PIC would refuse, with the service-set's path; the PIC
+	// repeats the checks when it installs the policy. nil: none.
+	Check func(policy []byte) error
 	// Control returns a new control handler (one per PIC, and a new one
 	// after a restart).
 	Control func() ControlHandler

@@ -183,6 +183,9 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 	var deps []string
 	compile := func(p *pic.Plugin) ([]byte, *resolveError) {
 		data, d, err := p.Compile(in)
+		if err == nil && data != nil && p.Check != nil {
+			err = p.Check(data) // what the PIC would refuse, refused in the commit
+		}
 		if err != nil {
 			return nil, &resolveError{path: ssPath, msg: fmt.Sprintf("%s: %v", p.Name, err)}
 		}
