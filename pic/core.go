@@ -251,7 +251,7 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 	chain := si.chain[Forward]
 	for i, slot := range chain {
 		hd := c.setCtx(s, si, slot, p, Forward)
-		if r := c.call(hd, EvFirstPacket); r == Drop || r == Reject {
+		if r := c.call(hd, EvFirstPacket); r.stops() {
 			for _, done := range chain[:i+1] { // let those that ran free their state
 				c.call(c.setCtx(s, si, done, nil, Forward), EvSessionDestroy)
 			}
@@ -274,8 +274,13 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 	c.out = append(c.out, p)
 }
 
-// refuse counts a dropped packet and answers it when rejected.
+// refuse counts a dropped packet under its one cause and answers it when
+// rejected.
 func (c *Core) refuse(p *Packet, r Result) {
+	if r == DropMemlimit {
+		inc(&c.st.DropMemlimit)
+		return
+	}
 	inc(&c.st.DropPol)
 	if r == Reject {
 		if g := c.reject(p); g != nil {
@@ -300,7 +305,7 @@ func (c *Core) packet(p *Packet, s *Session, d Dir) {
 	}
 	si := s.set
 	for _, slot := range si.chain[d] {
-		if r := c.call(c.setCtx(s, si, slot, p, d), EvPacket); r == Drop || r == Reject {
+		if r := c.call(c.setCtx(s, si, slot, p, d), EvPacket); r.stops() {
 			c.refuse(p, r)
 			return
 		}

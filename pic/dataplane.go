@@ -36,14 +36,21 @@ type Result uint8
 
 // Results. Forward and OK both let the packet go on down the chain (OK is
 // the answer to events that carry no packet); Drop stops the chain and
-// discards the packet (on a first packet: no session); Reject does the
-// same and answers the sender (TCP RST, else ICMP unreachable).
+// discards the packet (on a first packet: no session), counted as a
+// policy drop; Reject does the same and answers the sender (TCP RST, else
+// ICMP unreachable); DropMemlimit discards it because an object-cache
+// allocation failed, counted as a memlimit drop (never also as a policy
+// drop: each drop has one cause).
 const (
 	OK Result = iota
 	ResultForward
 	Drop
 	Reject
+	DropMemlimit
 )
+
+// stops reports whether r ends the chain and discards the packet.
+func (r Result) stops() bool { return r == Drop || r == Reject || r == DropMemlimit }
 
 // DataHandler is a plugin's data-path side. Data is called on data cores,
 // concurrently from several cores but for one session always from the
@@ -166,7 +173,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 		h := p.Data()
 		dp.handlers[p.slot] = h
 		c := &DataCtx{Cores: o.Cores, Cache: o.Cache, Plugin: p.slot}
-		if r := h.Data(EvSessionManagerInit, c); r == Drop || r == Reject {
+		if r := h.Data(EvSessionManagerInit, c); r.stops() {
 			return nil, fmt.Errorf("pic: plugin %s refused session-manager init", p.Name)
 		}
 	}
@@ -177,7 +184,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 		dp.cores = append(dp.cores, c)
 		for _, p := range o.Plugins {
 			if h := dp.handlers[p.slot]; h != nil {
-				if r := h.Data(EvCoreInit, &DataCtx{Core: i, Cores: o.Cores, Cache: o.Cache, Plugin: p.slot}); r == Drop || r == Reject {
+				if r := h.Data(EvCoreInit, &DataCtx{Core: i, Cores: o.Cores, Cache: o.Cache, Plugin: p.slot}); r.stops() {
 					return nil, fmt.Errorf("pic: plugin %s refused core %d init", p.Name, i)
 				}
 			}

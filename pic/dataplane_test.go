@@ -17,6 +17,7 @@ import (
 // dpTestPolicy steers the test data plugins.
 type dpTestPolicy struct {
 	dropFirst, rejectFirst, dropPacket bool
+	memlimitFirst                      bool // as a plugin whose allocation failed
 	timeout                            uint32
 	freed                              atomic.Bool
 }
@@ -55,6 +56,8 @@ func (r *dpRecorder) Data(ev DataEvent, c *DataCtx) Result {
 		return Drop
 	case ev == EvFirstPacket && pol.rejectFirst:
 		return Reject
+	case ev == EvFirstPacket && pol.memlimitFirst:
+		return DropMemlimit
 	case ev == EvFirstPacket && pol.timeout != 0:
 		c.Session.SetTimeout(pol.timeout)
 	case ev == EvPacket && pol.dropPacket:
@@ -340,6 +343,17 @@ func TestPacketDropInReverseChain(t *testing.T) {
 	}
 	if st := h.dp.Stats(); st.DropPolicy != 1 || st.Tx != 1 {
 		t.Errorf("got %+v, want 1 policy drop and only the SYN out", st)
+	}
+}
+
+// A plugin's failed allocation is a memlimit drop, counted once: not also
+// as a policy drop (memory-usage and packet-drops used to disagree).
+func TestPluginMemlimitDropCountedOnce(t *testing.T) {
+	h := newHarness(t, 1, 1<<20)
+	h.policy("test-dp-a", &dpTestPolicy{memlimitFirst: true})
+	h.send(Input, tcp(cli4, srv4, 1000, 80, TCPSyn, 1, 0))
+	if st := h.dp.Stats(); st.DropMemlimit != 1 || st.DropPolicy != 0 || st.Sessions != 0 {
+		t.Fatalf("got %d memlimit and %d policy drops, %d sessions; want 1, 0, 0", st.DropMemlimit, st.DropPolicy, st.Sessions)
 	}
 }
 

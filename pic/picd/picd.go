@@ -360,6 +360,10 @@ func (d *Daemon) Status() Status {
 		s.Plugins = rt.pluginStatus()
 		s.PolicyDB = rt.DB.Stats()
 		s.ObjectCache = rt.Cache.Stats()
+		// memory-usage and packet-drops read one counter: packets the data
+		// path dropped for memlimit (an allocation that fails without a
+		// drop is not one).
+		s.ObjectCache.MemlimitDrops = rt.DP.Stats().DropMemlimit
 		s.LastEvent = rt.lastEvent
 	}
 	return s

@@ -267,7 +267,7 @@ func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
 	k := &s.Key[pic.Forward]
 	x, ok := d.xlates.Local(c.Core).Alloc()
 	if !ok {
-		return pic.Drop // memlimit, counted by the cache
+		return pic.DropMemlimit
 	}
 	x.pool, x.orig, x.origPort = t.pool, k.Src4(), k.SPort
 	hasPorts := p.Proto == pic.ProtoTCP || p.Proto == pic.ProtoUDP || (p.Proto == pic.ProtoICMP && p.SPort == p.DPort && p.L4 != 0)

@@ -59,7 +59,7 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 		}
 		n, ok := d.notes.Local(c.Core).Alloc()
 		if !ok {
-			return pic.Drop // object cache full (a memlimit drop)
+			return pic.DropMemlimit // object cache full
 		}
 		n.description = pol.Description
 		pic.SetExt(c, pic.Forward, n)
