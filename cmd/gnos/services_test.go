@@ -94,18 +94,6 @@ type picState struct {
 	gens map[string][2]string // name → servicesd generation, PIC generation
 }
 
-func (c *cliConn) pic() picState {
-	out := c.run("show chassis pic fpc-slot 0 pic-slot 0 extensive")
-	st := picState{out: out, gens: map[string][2]string{}}
-	if m := regexp.MustCompile(`picd PID\s+(\d+)`).FindStringSubmatch(out); m != nil {
-		st.pid, _ = strconv.Atoi(m[1])
-	}
-	for _, m := range genLine.FindAllStringSubmatch(out, -1) {
-		st.gens[m[1]] = [2]string{m[3], m[4]}
-	}
-	return st
-}
-
 // waitPIC waits until the show command's state satisfies cond. A failed
 // show (servicesd has not applied the commit yet, or is not reachable
 // yet) is "not yet" (waitPICOK).
