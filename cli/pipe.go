@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gnos/gnos/internal/atomicfile"
 )
 
 // Pipeline is the parsed `| …` part of a command line. display and
@@ -233,27 +235,9 @@ func within(base, p string) bool {
 	return p == base || strings.HasPrefix(p, base+string(filepath.Separator))
 }
 
-// WriteFile replaces a file atomically: a failed write leaves no half file.
-func WriteFile(path string, data []byte) error { return writeFile(path, data) }
-
-// writeFile replaces a file atomically (temporary file, then rename), so
-// a failed write never leaves half a file.
-func writeFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".save-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+// writeFile replaces a file atomically: a failed write leaves no half
+// file.
+func writeFile(path string, data []byte) error { return atomicfile.Write(path, data) }
 
 // pick resolves t against choices by unique prefix.
 func pick(t token, choices []string) (string, error) {

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/cli/services"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/db"
 	"github.com/gnos/gnos/ifmgr"
@@ -48,7 +49,7 @@ type Options struct {
 	Live *Live
 	// ServicesApart: servicesd runs as its own process (`gnos servicesd`,
 	// StartServices). This node serves configd's commit subscriptions
-	// to it and forwards servicesd's commands to its socket; it starts
+	// to it and answers servicesd's commands through its socket; it starts
 	// neither servicesd nor PIC daemons.
 	ServicesApart bool
 }
@@ -73,8 +74,8 @@ type Node struct {
 	Netconf  *netconf.Server // SSH server: NETCONF, CLI logins
 	grpc     *grpc.Server
 	lis      net.Listener
-	// servicesRemote forwards servicesd's commands when it runs apart.
-	servicesRemote *servicesd.Remote
+	// servicesClient answers servicesd's commands when it runs apart.
+	servicesClient *servicesd.Client
 	done           chan error
 }
 
@@ -82,7 +83,7 @@ type Node struct {
 func SocketPath(dataDir string) string { return filepath.Join(dataDir, "gnos.sock") }
 
 // DialServicesd returns a dialer of servicesd's socket under a data
-// directory: how picds and the commands forwarded to a servicesd apart
+// directory: how picds and the CLI side of a servicesd apart
 // reach it.
 func DialServicesd(dataDir string) func() (*grpc.ClientConn, error) {
 	return func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(dataDir)) }
@@ -131,10 +132,11 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	// --- end live data plane
 	if o.ServicesApart {
-		n.servicesRemote = servicesd.RemoteCommands(ops, DialServicesd(o.DataDir))
+		n.servicesClient = servicesd.NewClient(DialServicesd(o.DataDir))
+		services.Commands(ops, n.servicesClient, o.DataDir)
 	} else {
 		n.Services, err = servicesd.New(servicesd.Options{Store: st, Clock: o.Clock, Log: o.Log,
-			OnPICConfigured: n.PICs.Start, DataDir: o.DataDir})
+			OnPICConfigured: n.PICs.Start})
 		if err == nil {
 			err = n.Services.Listen(servicesd.SocketPath(o.DataDir))
 		}
@@ -142,7 +144,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 			return n.abort(err)
 		}
 		n.Configd.Subscribe(ctx, n.Services)
-		n.Services.Commands(ops)
+		services.Commands(ops, n.Services, o.DataDir)
 	}
 	// --- end servicesd
 	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version}
@@ -207,8 +209,8 @@ func (n *Node) abort(err error) (*Node, error) {
 // closeServices stops the in-process picds, then servicesd (or drops the
 // connection to the one running apart); what was never started is skipped.
 func (n *Node) closeServices() {
-	if n.servicesRemote != nil {
-		n.servicesRemote.Close()
+	if n.servicesClient != nil {
+		n.servicesClient.Close()
 	}
 	if n.PICs != nil {
 		n.PICs.Close()

@@ -75,7 +75,7 @@ func StartServices(ctx context.Context, o Options) (*Services, error) {
 		}
 	}
 	sv.Services, err = servicesd.New(servicesd.Options{Store: st, Clock: o.Clock, Log: o.Log,
-		OnPICConfigured: sv.PICs.Start, DataDir: o.DataDir})
+		OnPICConfigured: sv.PICs.Start})
 	if err == nil {
 		err = sv.Services.Listen(servicesd.SocketPath(o.DataDir))
 	}

@@ -61,7 +61,7 @@ type Plugin struct {
 	// Data returns the plugin's data handler (one per PIC, called from
 	// every data core); nil for a plugin without a data path.
 	Data func() DataHandler
-	// Commands are the plugin's own show commands; servicesd adds them to
+	// Commands are the plugin's own show commands; cli/services adds them to
 	// the CLI table and the PIC answers them through the data handler
 	// (which must implement Shower).
 	Commands []PluginCommand

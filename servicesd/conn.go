@@ -19,7 +19,7 @@ import (
 
 // Register adds the PIC stream service to a gRPC server.
 func (s *Servicesd) Register(g *grpc.Server) {
-	s.registerCommands(g)
+	s.registerAPI(g)
 	g.RegisterService(&grpc.ServiceDesc{
 		ServiceName: picd.ServiceName,
 		HandlerType: (*any)(nil),
@@ -384,7 +384,7 @@ func (s *Servicesd) reconfigureLocked(c *conn) {
 }
 
 // SetOnline takes a PIC offline or back online (request chassis pic).
-func (s *Servicesd) SetOnline(slot pic.Slot, online bool) error {
+func (s *Servicesd) SetOnline(_ context.Context, slot pic.Slot, online bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.pics[slot]; !ok {

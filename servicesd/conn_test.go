@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
@@ -59,7 +60,7 @@ func TestReconnectWithBackoff(t *testing.T) {
 	h.waitAll(4)
 	before := h.picd().Status()
 	h.n.Services.Close()
-	h.poll(func() bool { return h.clk.Pending() > 0 && !h.picdConnected() }, "the picd to notice")
+	testkit.Until(t, "the picd to notice", func() bool { return h.clk.Pending() > 0 && !h.picdConnected() })
 	if err := h.n.Services.Listen(servicesd.SocketPath(h.n.Opts.DataDir)); err != nil {
 		t.Fatal(err)
 	}
@@ -69,27 +70,31 @@ func TestReconnectWithBackoff(t *testing.T) {
 	go func() { done <- h.n.Services.WaitSynced(ctx, slot00) }()
 	// Each advance fires the pending backoff timer (and heartbeats); the
 	// picd doubles its backoff after every failed attempt.
-	for d := picd.MinBackoff; ; d = min(2*d, picd.MaxBackoff) {
+	d := picd.MinBackoff
+	var err error
+	testkit.Until(t, "the picd to reconnect and be resynced", func() bool {
 		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatal(err)
-			}
-			after := h.picd().Status()
-			if after.Counters.Resyncs != before.Counters.Resyncs+1 || len(after.SSRBs) != 4 {
-				t.Fatalf("got %d resyncs and %d SSRBs, want %d and 4", after.Counters.Resyncs, len(after.SSRBs), before.Counters.Resyncs+1)
-			}
-			for i := range after.SSRBs {
-				if after.SSRBs[i] != before.SSRBs[i] {
-					t.Errorf("SSRB %d: got %+v, want %+v", i, after.SSRBs[i], before.SSRBs[i])
-				}
-			}
-			if after.Counters.Updates() != before.Counters.Updates() {
-				t.Errorf("the resync of unchanged SSRBs counted as updates: %+v", after.Counters)
-			}
-			return
-		case <-time.After(20 * time.Millisecond):
+		case err = <-done:
+			return true
+		default:
 			h.clk.Advance(d)
+			d = min(2*d, picd.MaxBackoff)
+			return false
 		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := h.picd().Status()
+	if after.Counters.Resyncs != before.Counters.Resyncs+1 || len(after.SSRBs) != 4 {
+		t.Fatalf("got %d resyncs and %d SSRBs, want %d and 4", after.Counters.Resyncs, len(after.SSRBs), before.Counters.Resyncs+1)
+	}
+	for i := range after.SSRBs {
+		if after.SSRBs[i] != before.SSRBs[i] {
+			t.Errorf("SSRB %d: got %+v, want %+v", i, after.SSRBs[i], before.SSRBs[i])
+		}
+	}
+	if after.Counters.Updates() != before.Counters.Updates() {
+		t.Errorf("the resync of unchanged SSRBs counted as updates: %+v", after.Counters)
 	}
 }

@@ -2,16 +2,12 @@ package servicesd_test
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 
+	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/pic"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const depsConf = `
 chassis {
@@ -154,19 +150,7 @@ func TestSSRBGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", "ssrbs.json")
-	if *update {
-		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(got)+"\n" != string(want) {
-		t.Fatalf("SSRBs differ from %s\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
+	testkit.Golden(t, "ssrbs.json", string(got)+"\n")
 }
 
 // TestDependencies: a change to something a policy reads (an application,
@@ -244,17 +228,5 @@ func TestShowGolden(t *testing.T) {
 	h.waitSynced(depsSets...)
 	got := h.cli("show services service-sets summary", "show services service-sets plug-ins",
 		"show services service-sets memory-usage", "show services service-sets summary | display xml")
-	path := filepath.Join("testdata", "show.txt")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Fatalf("output differs from %s\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
+	testkit.Golden(t, "show.txt", got)
 }

@@ -3,7 +3,6 @@ package servicesd_test
 import (
 	"context"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,14 +14,17 @@ import (
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/testconfig"
+	"github.com/gnos/gnos/internal/testkit"
+	"github.com/gnos/gnos/internal/testkit/nodekit"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/picd"
 )
 
 var slot00 = pic.Slot{FPC: 0, PIC: 0}
 
-// harness is a node on a temporary directory with a fake clock (no
-// heartbeat fires unless a test advances it) and a configuration session.
+// harness is a node (nodekit.Start: a temporary directory, a fake clock
+// on which no heartbeat fires unless a test advances it) with its log
+// kept and a configuration session.
 type harness struct {
 	log *logBuffer
 	t   testing.TB
@@ -33,19 +35,9 @@ type harness struct {
 
 func start(t testing.TB) *harness {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "gnos-svc-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 	log := &logBuffer{}
-	n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, Clock: clk, NoSync: true,
+	n, clk := nodekit.Start(t, compose.Options{
 		Log: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelInfo}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
 	s, err := n.Configd.Open("root", "cli", configd.Shared)
 	if err != nil {
 		t.Fatal(err)
@@ -145,29 +137,14 @@ func (h *harness) cli(lines ...string) string {
 // waitState waits for the in-process picd to reach state.
 func (h *harness) waitState(state string) {
 	h.t.Helper()
-	h.poll(func() bool { return h.picd().Status().State == state }, "PIC state "+state)
+	testkit.Until(h.t, "PIC state "+state, func() bool { return h.picd().Status().State == state })
 }
 
 // waitIncarnation waits for the picd's runtime incarnation to reach n and
 // its resync to be under way.
 func (h *harness) waitIncarnation(n uint64) {
 	h.t.Helper()
-	h.poll(func() bool { return h.picd().Status().Incarnation >= n }, "PIC incarnation")
-}
-
-// poll waits for cond, checking at every PIC connection or
-// acknowledgement, and at most every 10ms of real time.
-func (h *harness) poll(cond func() bool, what string) {
-	h.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			h.t.Fatalf("timed out waiting for %s", what)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
-		<-ctx.Done()
-		cancel()
-	}
+	testkit.Until(h.t, "PIC incarnation", func() bool { return h.picd().Status().Incarnation >= n })
 }
 
 // logBuffer collects the node's log lines.

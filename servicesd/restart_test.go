@@ -5,11 +5,10 @@ import (
 	"io"
 	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/configd"
-	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/testkit"
 )
 
 // TestIDsStableAcrossRestart: a restarted servicesd gives every
@@ -20,7 +19,7 @@ import (
 // (new epoch), never backward, so the PIC never takes them as stale.
 func TestIDsStableAcrossRestart(t *testing.T) {
 	dir := t.TempDir()
-	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	clk := testkit.Clock() // shared by both boots (nodekit.Start would close each node at the end)
 	boot := func() *compose.Node {
 		n, err := compose.Start(context.Background(), compose.Options{DataDir: dir, Clock: clk, NoSync: true,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})

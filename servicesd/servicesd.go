@@ -52,16 +52,12 @@ type Options struct {
 	// configuration, to start its picd in-process; nil when picds are
 	// started separately.
 	OnPICConfigured func(pic.Slot)
-	// DataDir holds the file area traffic replay and capture read and
-	// write (DATA/files, as the CLI's file commands).
-	DataDir string
 }
 
 // Servicesd is the services daemon.
 type Servicesd struct {
-	cmdTable // its commands, when they are forwarded from another process
 	// applied is closed once a configuration was applied: until then
-	// servicesd knows no PIC and forwarded commands wait.
+	// servicesd knows no PIC and remote API calls wait.
 	applied     chan struct{}
 	appliedOnce sync.Once
 	o           Options

@@ -3,9 +3,9 @@ package servicesd_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/gnos/gnos/internal/ipc"
+	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
 )
@@ -21,13 +21,7 @@ func TestEmbeddedPicdStandsDown(t *testing.T) {
 	h.waitAll(2)
 	waitGone := func(what string) {
 		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for h.n.PICs.Daemon(slot00) != nil {
-			if time.Now().After(deadline) {
-				t.Fatalf("the embedded picd is still running: %s", what)
-			}
-			<-time.After(10 * time.Millisecond)
-		}
+		testkit.Until(t, "the embedded picd to stop "+what, func() bool { return h.n.PICs.Daemon(slot00) == nil })
 	}
 
 	cc, err := ipc.DialUnix(servicesd.SocketPath(h.n.Opts.DataDir))

@@ -4,27 +4,25 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"net/netip"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/atomicfile"
 	"github.com/gnos/gnos/internal/errkind"
+	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/packetio"
 	"github.com/gnos/gnos/pic/picd"
 )
 
-// Traffic commands: the PICs' in-process packet sources driven from the
-// CLI. `request services traffic generate` starts a generator on the PIC
-// serving the target (a service-set, or an interface and direction,
-// steered like live packets) and returns at once; `show services traffic`
-// shows progress; `… stop` stops. `… replay` injects a pcap or pcapng file
-// from the file area and can capture what leaves into another; `… capture
-// start|stop` captures what leaves every PIC meanwhile.
+// Traffic requests: the PICs' in-process packet sources. A generator
+// starts on the PIC serving the target (a service-set, or an interface
+// and direction, steered like live packets) and runs on; Traffic shows
+// or stops generators; a replay injects a pcap or pcapng file and can
+// capture what leaves into another; a capture records what leaves every
+// PIC meanwhile. Files are absolute paths (the CLI resolves the user's
+// names); their names as the user gave them appear in the messages.
 
 // Replay bounds: what one replay sends a PIC in one message.
 const (
@@ -32,69 +30,86 @@ const (
 	MaxReplayBytes   = 32 << 20
 )
 
-func (s *Servicesd) trafficCommands(t *cli.Table) {
-	t.Describe("request services", "Services requests")
-	t.Describe("request services traffic", "Generate, replay and capture traffic on the services PICs")
-	target := []cli.Arg{{Name: "service-set", Value: true, Help: "Name of service set the packets enter"},
-		{Name: "interface", Value: true, Help: "Logical interface the packets meet (steered to its service-set)"},
-		{Name: "direction", Value: true, Help: "input (arriving, default) or output (leaving)"}}
-	t.Add(
-		&cli.Command{Words: []string{"request", "services", "traffic", "generate"}, RPC: "request-services-traffic-generate",
-			Help: "Start a traffic generator",
-			Args: append(append([]cli.Arg(nil), target...),
-				cli.Arg{Name: "flows", Value: true, Help: "Number of flows (default 100)"},
-				cli.Arg{Name: "packets", Value: true, Help: "Packets per flow (default 10)"},
-				cli.Arg{Name: "source-prefix", Value: true, Help: "Source addresses, walked flow by flow (default 10.0.0.0/16)"},
-				cli.Arg{Name: "destination-prefix", Value: true, Help: "Destination addresses (default 192.0.2.0/24)"},
-				cli.Arg{Name: "source-port", Value: true, Help: "First source port, counted up per flow (default 1024)"},
-				cli.Arg{Name: "destination-port", Value: true, Help: "Destination port (default 80)"},
-				cli.Arg{Name: "protocol", Value: true, Help: "tcp, udp, icmp, or a comma-separated mix (default tcp)"},
-				cli.Arg{Name: "rate", Value: true, Help: "Packets per second (default: as fast as possible)"},
-				cli.Arg{Name: "payload-size", Value: true, Help: "Payload bytes per packet (default 0)"}),
-			Run: s.trafficGenerate, Text: textTraffic},
-		&cli.Command{Words: []string{"request", "services", "traffic", "stop"}, RPC: "request-services-traffic-stop",
-			Help: "Stop traffic generators",
-			Args: []cli.Arg{{Name: "id", Value: true, Help: "Generator to stop (default: all)"}},
-			Run:  s.trafficStop, Text: textTraffic},
-		&cli.Command{Words: []string{"show", "services", "traffic"}, RPC: "get-services-traffic-information",
-			Help: "Show traffic generators and their progress",
-			Run: func(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-				return s.trafficAll(ctx, &picd.TrafficReq{Op: picd.TrafficShow})
-			},
-			Text: textTraffic},
-		&cli.Command{Words: []string{"request", "services", "traffic", "replay"}, RPC: "request-services-traffic-replay",
-			Help: "Replay a pcap or pcapng file into a service-set or an interface",
-			Args: append([]cli.Arg{{Name: "file", Value: true, Help: "Capture file to replay (in the file area)"}},
-				append(target, cli.Arg{Name: "capture-file", Value: true, Help: "Write what leaves to this pcap file"})...),
-			Run: s.trafficReplay, Text: textReplay},
-		&cli.Command{Words: []string{"request", "services", "traffic", "capture"}, RPC: "request-services-traffic-capture",
-			Help: "Capture what leaves the services PICs",
-			Args: []cli.Arg{{Name: "start", Help: "Start capturing"},
-				{Name: "stop", Help: "Stop capturing and write the file"},
-				{Name: "packets", Value: true, Help: "Packets to keep per PIC (default 65536)"},
-				{Name: "file", Value: true, Help: "pcap file to write (with stop)"}},
-			Run: s.trafficCapture, Text: textReplay},
-	)
+// Target is where traffic enters: a service-set, or a logical interface
+// and a direction (input, the default, or output).
+type Target struct {
+	ServiceSet string
+	Interface  string
+	Direction  string
+}
+
+// TrafficPIC is one PIC's answer to a traffic request.
+type TrafficPIC struct {
+	Slot   pic.Slot
+	Status *picd.TrafficStatus
+}
+
+// ReplayReq replays File (Path) into Target; with CapturePath, what left
+// the PIC meanwhile is written there.
+type ReplayReq struct {
+	Target      Target
+	File, Path  string
+	CaptureFile string
+	CapturePath string
+}
+
+// ReplayResult is what a replay did.
+type ReplayResult struct {
+	Slot     pic.Slot
+	Injected int    // packets replayed
+	Left     uint64 // packets that left the PIC meanwhile
+	Captured int    // packets written to the capture file
+}
+
+// CaptureResult is what a stopped capture wrote.
+type CaptureResult struct {
+	Packets int
+	Missed  uint64 // left past the capture's limit
+}
+
+// TrafficGenerate starts a generator on the PIC serving t.
+func (s *Servicesd) TrafficGenerate(ctx context.Context, t Target, spec picd.GenSpec) (*TrafficPIC, error) {
+	q := &picd.TrafficReq{Op: picd.TrafficGenerate, Spec: &spec}
+	slots, err := s.trafficTarget(t, q)
+	if err != nil {
+		return nil, err
+	}
+	slot, ts, err := s.trafficAsk(ctx, slots, q)
+	if err != nil {
+		return nil, err
+	}
+	return &TrafficPIC{Slot: slot, Status: ts}, nil
+}
+
+// Traffic sends q (show, or stop) to every connected PIC and returns
+// their generators.
+func (s *Servicesd) Traffic(ctx context.Context, q picd.TrafficReq) ([]TrafficPIC, error) {
+	var out []TrafficPIC
+	for _, slot := range s.Slots() {
+		if st, err := s.PICQuery(ctx, slot, &picd.Query{Traffic: &q}); err == nil && st.Traffic != nil {
+			out = append(out, TrafficPIC{Slot: slot, Status: st.Traffic})
+		}
+	}
+	return out, nil
 }
 
 // trafficTarget finds the PIC a request goes to and fills in the target.
 // An interface is asked of every PIC: the one steering it answers.
-func (s *Servicesd) trafficTarget(a cli.Args, q *picd.TrafficReq) ([]pic.Slot, error) {
-	q.Interface, q.Direction = a["interface"], a["direction"]
-	name, hasSet := a["service-set"]
+func (s *Servicesd) trafficTarget(t Target, q *picd.TrafficReq) ([]pic.Slot, error) {
+	q.Interface, q.Direction = t.Interface, t.Direction
 	switch {
-	case hasSet && a.Has("interface"):
+	case t.ServiceSet != "" && t.Interface != "":
 		return nil, errkind.Errorf(errkind.Invalid, "syntax error: give service-set or interface, not both")
-	case hasSet:
+	case t.ServiceSet != "":
 		s.mu.Lock()
-		st := s.sets[name]
+		st := s.sets[t.ServiceSet]
 		s.mu.Unlock()
 		if st == nil {
-			return nil, errkind.Errorf(errkind.NotFound, "service-set %s is not configured", name)
+			return nil, errkind.Errorf(errkind.NotFound, "service-set %s is not configured", t.ServiceSet)
 		}
-		q.ServiceSet, q.Name = st.ssrb.ID, name
+		q.ServiceSet, q.Name = st.ssrb.ID, t.ServiceSet
 		return []pic.Slot{{FPC: st.ssrb.FPC, PIC: st.ssrb.PIC}}, nil
-	case a.Has("interface"):
+	case t.Interface != "":
 		return s.Slots(), nil
 	}
 	return nil, errkind.Errorf(errkind.Invalid, "syntax error, expecting service-set <name> or interface <name>")
@@ -112,7 +127,7 @@ func (s *Servicesd) trafficAsk(ctx context.Context, slots []pic.Slot, q *picd.Tr
 		case st.Traffic == nil:
 			err = fmt.Errorf("%s does not support traffic requests", slot)
 		case st.Traffic.Error != "":
-			err = fmt.Errorf("%s: %s", serviceIf(slot), st.Traffic.Error)
+			err = fmt.Errorf("%s: %s", ifname.Service(slot.FPC, slot.PIC), st.Traffic.Error)
 		default:
 			return slot, st.Traffic, nil
 		}
@@ -120,179 +135,16 @@ func (s *Servicesd) trafficAsk(ctx context.Context, slots []pic.Slot, q *picd.Tr
 	return pic.Slot{}, nil, err
 }
 
-func (s *Servicesd) trafficGenerate(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	g := &picd.GenSpec{Flows: 100, Packets: 10, Src: "10.0.0.0/16", Dst: "192.0.2.0/24", DPort: 80}
-	ints := []struct {
-		name string
-		dst  *int
-		max  int
-	}{{"flows", &g.Flows, 1 << 24}, {"packets", &g.Packets, 1 << 30}, {"rate", &g.Rate, 1 << 30},
-		{"payload-size", &g.Payload, pic.MaxPacket - 60}}
-	for _, n := range ints {
-		if v, ok := a[n.name]; ok {
-			i, err := strconv.Atoi(v)
-			if err != nil || i < 0 || i > n.max {
-				return nil, errkind.Errorf(errkind.Invalid, "invalid value for %s: %q (expecting 0..%d)", n.name, v, n.max)
-			}
-			*n.dst = i
-		}
-	}
-	for name, dst := range map[string]*uint16{"source-port": &g.SPort, "destination-port": &g.DPort} {
-		if v, ok := a[name]; ok {
-			i, err := strconv.ParseUint(v, 10, 16)
-			if err != nil {
-				return nil, errkind.Errorf(errkind.Invalid, "invalid value for %s: %q (expecting 0..65535)", name, v)
-			}
-			*dst = uint16(i)
-		}
-	}
-	for name, dst := range map[string]*string{"source-prefix": &g.Src, "destination-prefix": &g.Dst} {
-		if v, err := prefixArg(a, name); err != nil {
-			return nil, err
-		} else if v != "" {
-			*dst = v
-		}
-	}
-	if v, ok := a["protocol"]; ok {
-		for _, name := range strings.Split(v, ",") {
-			if name == "mix" {
-				g.Protos = append(g.Protos, pic.ProtoTCP, pic.ProtoUDP, pic.ProtoICMP)
-				continue
-			}
-			p, ok := protoByName[name]
-			if !ok {
-				return nil, errkind.Errorf(errkind.Invalid, "invalid value for protocol: %q (expecting tcp, udp, icmp or mix)", name)
-			}
-			g.Protos = append(g.Protos, p)
-		}
-	}
-	q := &picd.TrafficReq{Op: picd.TrafficGenerate, Spec: g}
-	slots, err := s.trafficTarget(a, q)
+// TrafficReplay replays a capture file into the target's PIC.
+func (s *Servicesd) TrafficReplay(ctx context.Context, r ReplayReq) (*ReplayResult, error) {
+	f, err := os.Open(r.Path)
 	if err != nil {
-		return nil, err
-	}
-	slot, ts, err := s.trafficAsk(ctx, slots, q)
-	if err != nil {
-		return nil, err
-	}
-	return trafficElem([]pic.Slot{slot}, []*picd.TrafficStatus{ts}), nil
-}
-
-// prefixArg reads a prefix argument, "" when absent; a bare address is
-// a /32 or /128.
-func prefixArg(a cli.Args, name string) (string, error) {
-	v, ok := a[name]
-	if !ok {
-		return "", nil
-	}
-	p, err := parsePrefix(v)
-	if err != nil {
-		return "", errkind.Errorf(errkind.Invalid, "invalid value for %s: %q", name, v)
-	}
-	return p.String(), nil
-}
-
-// parsePrefix takes a prefix or a bare address (a /32 or /128).
-func parsePrefix(v string) (netip.Prefix, error) {
-	if a, err := netip.ParseAddr(v); err == nil {
-		return netip.PrefixFrom(a, a.BitLen()), nil
-	}
-	return netip.ParsePrefix(v)
-}
-
-func (s *Servicesd) trafficStop(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	q := &picd.TrafficReq{Op: picd.TrafficStop}
-	if v, ok := a["id"]; ok {
-		id, err := strconv.Atoi(v)
-		if err != nil || id <= 0 {
-			return nil, errkind.Errorf(errkind.Invalid, "invalid value for id: %q", v)
-		}
-		q.ID = id
-	}
-	return s.trafficAll(ctx, q)
-}
-
-// trafficAll sends a request to every connected PIC and lists their
-// generators.
-func (s *Servicesd) trafficAll(ctx context.Context, q *picd.TrafficReq) (*cli.Elem, error) {
-	var slots []pic.Slot
-	var sts []*picd.TrafficStatus
-	for _, slot := range s.Slots() {
-		if st, err := s.PICQuery(ctx, slot, &picd.Query{Traffic: q}); err == nil && st.Traffic != nil {
-			slots, sts = append(slots, slot), append(sts, st.Traffic)
-		}
-	}
-	return trafficElem(slots, sts), nil
-}
-
-func trafficElem(slots []pic.Slot, sts []*picd.TrafficStatus) *cli.Elem {
-	e := cli.E("services-traffic-information")
-	for i, st := range sts {
-		pe := cli.E("traffic-pic", cli.T("interface-name", serviceIf(slots[i])))
-		for _, g := range st.Generators {
-			ge := cli.E("traffic-generator", cli.T("generator-id", strconv.Itoa(g.ID)), cli.T("target", g.Target),
-				cli.T("service-set-name", g.ServiceSet), cli.T("state", g.State),
-				cli.T("packets-sent", strconv.FormatUint(g.Sent, 10)), cli.T("packets-total", strconv.FormatUint(g.Total, 10)),
-				cli.T("flows", strconv.Itoa(g.Flows)), cli.T("rate", strconv.Itoa(g.Rate)),
-				cli.T("elapsed", fmt.Sprintf("%.3f", g.Elapsed.Seconds())))
-			if g.Error != "" {
-				ge.Add(cli.T("error", g.Error))
-			}
-			pe.Add(ge)
-		}
-		e.Add(pe)
-	}
-	return e
-}
-
-func textTraffic(w io.Writer, e *cli.Elem) {
-	for _, pe := range e.All("traffic-pic") {
-		fmt.Fprintf(w, "Interface: %s\n", pe.Val("interface-name"))
-		gens := pe.All("traffic-generator")
-		if len(gens) == 0 {
-			fmt.Fprintln(w, "  No traffic generators")
-			continue
-		}
-		fmt.Fprintf(w, "  %-3s %-30s %-8s %-24s %-10s %s\n", "ID", "Target", "State", "Packets sent", "Rate", "Elapsed")
-		for _, g := range gens {
-			sent, _ := strconv.ParseFloat(g.Val("packets-sent"), 64)
-			total, _ := strconv.ParseFloat(g.Val("packets-total"), 64)
-			pct := 0.0
-			if total > 0 {
-				pct = sent / total * 100
-			}
-			rate := g.Val("rate")
-			if rate == "0" {
-				rate = "max"
-			}
-			fmt.Fprintf(w, "  %-3s %-30s %-8s %-24s %-10s %ss\n", g.Val("generator-id"), g.Val("target"), g.Val("state"),
-				fmt.Sprintf("%s/%s (%.0f%%)", g.Val("packets-sent"), g.Val("packets-total"), pct), rate, g.Val("elapsed"))
-			if msg := g.Val("error"); msg != "" {
-				fmt.Fprintf(w, "      error: %s\n", msg)
-			}
-		}
-	}
-}
-
-func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	name, path, err := s.fileArg(sess, a)
-	if err != nil {
-		return nil, err
-	}
-	var out string
-	if v, ok := a["capture-file"]; ok {
-		if out, err = s.filePath(sess, v, true); err != nil {
-			return nil, err
-		}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("could not read %s: %w", name, err)
+		return nil, fmt.Errorf("could not read %s: %w", r.File, err)
 	}
 	pkts, err := packetio.ReadCapture(f)
 	f.Close()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", r.File, err)
 	}
 	size := 0
 	for _, p := range pkts {
@@ -300,21 +152,22 @@ func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.
 	}
 	if len(pkts) > MaxReplayPackets || size > MaxReplayBytes {
 		return nil, errkind.Errorf(errkind.Limit, "%s: %d packets, %d bytes: more than a replay takes (%d packets, %d bytes)",
-			name, len(pkts), size, MaxReplayPackets, MaxReplayBytes)
+			r.File, len(pkts), size, MaxReplayPackets, MaxReplayBytes)
 	}
 	q := &picd.TrafficReq{Op: picd.TrafficReplay, Packets: pkts}
-	slots, err := s.trafficTarget(a, q)
+	slots, err := s.trafficTarget(r.Target, q)
 	if err != nil {
 		return nil, err
 	}
-	if out != "" { // capture on the PIC that will answer: arm where the target is
+	capture := r.CapturePath != ""
+	if capture { // capture on the PIC that will answer: arm where the target is
 		for _, slot := range slots {
 			_, _ = s.PICQuery(ctx, slot, &picd.Query{Traffic: &picd.TrafficReq{Op: picd.TrafficCaptureStart}})
 		}
 	}
 	slot, ts, err := s.trafficAsk(ctx, slots, q)
 	var captured []packetio.Captured
-	if out != "" {
+	if capture {
 		for _, sl := range slots {
 			if st, qerr := s.PICQuery(ctx, sl, &picd.Query{Traffic: &picd.TrafficReq{Op: picd.TrafficCaptureStop}}); qerr == nil &&
 				st.Traffic != nil && sl == slot {
@@ -325,49 +178,36 @@ func (s *Servicesd) trafficReplay(ctx context.Context, sess *cli.Session, a cli.
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("services-traffic-replay", cli.T("file", name), cli.T("interface-name", serviceIf(slot)),
-		cli.T("packets-replayed", strconv.Itoa(ts.Injected)), cli.T("packets-out", strconv.FormatUint(ts.Left, 10)))
-	if out != "" {
-		if err := writeCapture(out, s.o.Clock.Now(), captured); err != nil {
-			return nil, fmt.Errorf("could not write %s: %w", a["capture-file"], err)
+	res := &ReplayResult{Slot: slot, Injected: ts.Injected, Left: ts.Left}
+	if capture {
+		if err := writeCapture(r.CapturePath, s.o.Clock.Now(), captured); err != nil {
+			return nil, fmt.Errorf("could not write %s: %w", r.CaptureFile, err)
 		}
-		e.Add(cli.T("capture-file", a["capture-file"]), cli.T("packets-captured", strconv.Itoa(len(captured))))
+		res.Captured = len(captured)
 	}
-	return e, nil
+	return res, nil
 }
 
-func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-	switch {
-	case a.Has("start") == a.Has("stop"):
-		return nil, errkind.Errorf(errkind.Invalid, "syntax error, expecting start or stop")
-	case a.Has("start"):
-		q := &picd.TrafficReq{Op: picd.TrafficCaptureStart}
-		if v, ok := a["packets"]; ok {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 || n > 1<<20 {
-				return nil, errkind.Errorf(errkind.Invalid, "invalid value for packets: %q (expecting 1..%d)", v, 1<<20)
-			}
-			q.Limit = n
+// CaptureStart starts capturing what leaves every connected PIC (limit:
+// packets kept per PIC, 0 for the PIC's default) and says how many PICs
+// capture.
+func (s *Servicesd) CaptureStart(ctx context.Context, limit int) (int, error) {
+	q := &picd.TrafficReq{Op: picd.TrafficCaptureStart, Limit: limit}
+	n := 0
+	for _, slot := range s.Slots() {
+		if _, err := s.PICQuery(ctx, slot, &picd.Query{Traffic: q}); err == nil {
+			n++
 		}
-		n := 0
-		for _, slot := range s.Slots() {
-			if _, err := s.PICQuery(ctx, slot, &picd.Query{Traffic: q}); err == nil {
-				n++
-			}
-		}
-		if n == 0 {
-			return nil, fmt.Errorf("no services PIC is connected")
-		}
-		return cli.E("services-traffic-capture", cli.T("state", "started"), cli.T("pics", strconv.Itoa(n))), nil
 	}
-	name, ok := a["file"]
-	if !ok {
-		return nil, fmt.Errorf("syntax error, expecting file <name>")
+	if n == 0 {
+		return 0, fmt.Errorf("no services PIC is connected")
 	}
-	path, err := s.filePath(sess, name, true)
-	if err != nil {
-		return nil, err
-	}
+	return n, nil
+}
+
+// CaptureStop stops capturing on every PIC and writes what they captured
+// to path (file: its name as the user gave it).
+func (s *Servicesd) CaptureStop(ctx context.Context, file, path string) (*CaptureResult, error) {
 	var all []packetio.Captured
 	var missed uint64
 	var errs []string
@@ -383,30 +223,9 @@ func (s *Servicesd) trafficCapture(ctx context.Context, sess *cli.Session, a cli
 		return nil, fmt.Errorf("%s", strings.Join(errs, "; "))
 	}
 	if err := writeCapture(path, s.o.Clock.Now(), all); err != nil {
-		return nil, fmt.Errorf("could not write %s: %w", name, err)
+		return nil, fmt.Errorf("could not write %s: %w", file, err)
 	}
-	return cli.E("services-traffic-capture", cli.T("state", "stopped"), cli.T("capture-file", name),
-		cli.T("packets-captured", strconv.Itoa(len(all))), cli.T("packets-missed", strconv.FormatUint(missed, 10))), nil
-}
-
-// fileArg resolves the file argument (to read) in the file area.
-func (s *Servicesd) fileArg(sess *cli.Session, a cli.Args) (name, path string, err error) {
-	name, ok := a["file"]
-	if !ok {
-		return "", "", errkind.Errorf(errkind.Invalid, "syntax error, expecting file <name>")
-	}
-	path, err = s.filePath(sess, name, false)
-	return name, path, err
-}
-
-// filePath resolves a file name of the session's user in the file area:
-// relative names in their home, writes confined to it for restricted
-// classes (cli.UserFilePath).
-func (s *Servicesd) filePath(sess *cli.Session, name string, write bool) (string, error) {
-	if s.o.DataDir == "" {
-		return "", fmt.Errorf("file operations are not available")
-	}
-	return cli.UserFilePath(s.o.DataDir, sess.User(), sess.FilesRestricted(), name, write)
+	return &CaptureResult{Packets: len(all), Missed: missed}, nil
 }
 
 // writeCapture writes captured packets as a pcap file.
@@ -419,25 +238,5 @@ func writeCapture(path string, t0 time.Time, c []packetio.Captured) error {
 	if err := packetio.WritePcap(&buf, t0, raw); err != nil {
 		return err
 	}
-	return cli.WriteFile(path, buf.Bytes())
-}
-
-func textReplay(w io.Writer, e *cli.Elem) {
-	if e.Name == "services-traffic-capture" {
-		if e.Val("state") == "started" {
-			fmt.Fprintf(w, "Capture started on %s PIC(s)\n", e.Val("pics"))
-			return
-		}
-		fmt.Fprintf(w, "Capture stopped: %s packets written to %s", e.Val("packets-captured"), e.Val("capture-file"))
-		if m := e.Val("packets-missed"); m != "0" {
-			fmt.Fprintf(w, " (%s more left past the limit)", m)
-		}
-		fmt.Fprintln(w)
-		return
-	}
-	fmt.Fprintf(w, "Replayed %s packets from %s on %s; %s packets left the PIC\n", e.Val("packets-replayed"),
-		e.Val("file"), e.Val("interface-name"), e.Val("packets-out"))
-	if f := e.Val("capture-file"); f != "" {
-		fmt.Fprintf(w, "Wrote %s packets to %s\n", e.Val("packets-captured"), f)
-	}
+	return atomicfile.Write(path, buf.Bytes())
 }

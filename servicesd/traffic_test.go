@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/packetio"
 )
@@ -39,7 +40,7 @@ func TestTrafficCommands(t *testing.T) {
 	if !strings.Contains(out, "ge-0/0/0.0 input") {
 		t.Fatalf("generate: got\n%s\nwant the generator's target", out)
 	}
-	h.poll(func() bool { return strings.Contains(h.cli("show services traffic"), "done") }, "the generator to finish")
+	testkit.Until(t, "the generator to finish", func() bool { return strings.Contains(h.cli("show services traffic"), "done") })
 	if out := h.cli("show services traffic"); !strings.Contains(out, "200/200 (100%)") {
 		t.Errorf("show services traffic: got\n%s\nwant 200/200 packets sent", out)
 	}
@@ -57,7 +58,7 @@ func TestTrafficCommands(t *testing.T) {
 	if out := h.cli("request services traffic stop id 2"); !strings.Contains(out, "\n  2 ") {
 		t.Errorf("stop id 2: got\n%s\nwant generator 2 listed", out)
 	}
-	h.poll(func() bool { return strings.Contains(h.cli("show services traffic"), "stopped") }, "the generator to stop")
+	testkit.Until(t, "the generator to stop", func() bool { return strings.Contains(h.cli("show services traffic"), "stopped") })
 
 	// Replay a pcap into the interface, capturing what leaves: the web
 	// SYN leaves translated to the pool address, the telnet SYN does not
@@ -109,7 +110,7 @@ func TestTrafficCommands(t *testing.T) {
 	// A capture records what generated traffic leaves.
 	h.cli("request services traffic capture start packets 3")
 	h.cli("request services traffic generate service-set ss1 flows 5 packets 1 source-prefix 10.2.0.0/24")
-	h.poll(func() bool { return strings.Count(h.cli("show services traffic"), "done") == 2 }, "the third generator to finish")
+	testkit.Until(t, "the third generator to finish", func() bool { return strings.Count(h.cli("show services traffic"), "done") == 2 })
 	out = h.cli("request services traffic capture stop file cap.pcap")
 	if !strings.Contains(out, "Capture stopped: 3 packets written to cap.pcap (2 more left past the limit)") {
 		t.Errorf("capture stop: got %q", out)
