@@ -35,13 +35,7 @@ type Conflict struct {
 
 // Statement names the conflicting statement as the CLI does, without a
 // leaf's value: `system host-name`.
-func (cf Conflict) Statement() string {
-	t := cf.Path.Tokens(false)
-	for i, s := range t {
-		t[i] = tree.Quote(s)
-	}
-	return strings.Join(t, " ")
-}
+func (cf Conflict) Statement() string { return cf.Path.Statement() }
 
 // replay applies the changes that lead from base to edited onto onto and
 // returns the result and the paths where onto changed the same statement
@@ -77,7 +71,7 @@ func splitAddition(out []tree.Change, base, onto *tree.Node, ch tree.Change) []t
 		return append(out, ch)
 	}
 	o := onto.Get(ch.Path)
-	if o == nil || len(o.Kids) == 0 || ownDiffers(ch.New, o) {
+	if o == nil || len(o.Kids) == 0 || tree.OwnDiffers(ch.New, o) {
 		return append(out, ch)
 	}
 	for _, k := range ch.New.Kids {
@@ -104,13 +98,9 @@ func conflicting(base, onto *tree.Node, ch tree.Change) bool {
 		if o == nil {
 			return true
 		}
-		return ownDiffers(b, o)
+		return tree.OwnDiffers(b, o)
 	}
 	return !tree.Equal(b, o)
-}
-
-func ownDiffers(a, b *tree.Node) bool {
-	return a.Value != b.Value || a.Inactive != b.Inactive || a.Comment != b.Comment
 }
 
 // applyChange makes the statement of ch in e what the change made it.
@@ -162,7 +152,7 @@ func (c *Configd) rebaseCandidateLocked(old, next *tree.Node, user string, at ti
 // the same statement replaces the older).
 func conflictCovered(p tree.Path, paths []tree.Path) bool {
 	for _, q := range paths {
-		if sameStatement(p, q) {
+		if p.SameStatement(q) {
 			return true
 		}
 	}
@@ -222,21 +212,7 @@ func overlaps(a, b tree.Path) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	return sameStatement(a, b[:len(a)])
-}
-
-// sameStatement compares paths as statements: a leaf's value is not part
-// of its identity (tree.Path.Equal compares it).
-func sameStatement(a, b tree.Path) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].S != b[i].S || a[i].ID() != b[i].ID() {
-			return false
-		}
-	}
-	return true
+	return a.SameStatement(b[:len(a)])
 }
 
 // conflictError is the refusal to commit a shared candidate with
@@ -245,8 +221,7 @@ func conflictError(cfs []Conflict) error {
 	ce := &CommitError{Kind: ErrConflict}
 	for _, cf := range cfs {
 		p := cf.Path
-		last := Conflict{Path: p[len(p)-1:]}
-		ce.Diagnostics = append(ce.Diagnostics, Diagnostic{Path: p.Parent(), Statement: last.Statement(),
+		ce.Diagnostics = append(ce.Diagnostics, Diagnostic{Path: p.Parent(), Statement: p[len(p)-1:].Statement(),
 			Message: fmt.Sprintf("changed by %s's commit at %s after you edited it; edit it again to keep your version, or 'rollback 0' (see 'show | compare')",
 				cf.By, cf.At.UTC().Format("2006-01-02 15:04:05 UTC"))})
 	}

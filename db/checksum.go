@@ -149,9 +149,17 @@ func verifySums(tx *bolt.Tx) error {
 func describe(name []byte) func(k []byte) string {
 	switch string(name) {
 	case string(bucketRevisions):
-		return func(k []byte) string { return fmt.Sprintf("the meta record of revision %d", beU64(k)) }
+		return func(k []byte) string { return "the meta record of revision " + revisionName(k) }
 	case string(bucketUndo):
-		return func(k []byte) string { return fmt.Sprintf("the undo record of revision %d", beU64(k)) }
+		return func(k []byte) string { return "the undo record of revision " + revisionName(k) }
 	}
 	return func(k []byte) string { return fmt.Sprintf("committed chunk %q", k) }
+}
+
+// revisionName is a revision key as a number, or in hex when damaged.
+func revisionName(k []byte) string {
+	if seq, err := parseU64("revision key", k); err == nil {
+		return fmt.Sprint(seq)
+	}
+	return fmt.Sprintf("key %x", k)
 }

@@ -46,7 +46,9 @@ func verify(bdb *bolt.DB) error {
 			if err != nil {
 				return fmt.Errorf("revision %x: %w", k, err)
 			}
-			if len(k) != 8 || m.Seq != beU64(k) {
+			if seq, err := parseU64("revision key", k); err != nil {
+				return err
+			} else if m.Seq != seq {
 				return errkind.Errorf(errkind.Corrupt, "revision key %x holds the meta of revision %d", k, m.Seq)
 			}
 			return nil
@@ -68,14 +70,6 @@ func verify(bdb *bolt.DB) error {
 			return nil
 		})
 	})
-}
-
-func beU64(b []byte) uint64 {
-	var v uint64
-	for _, c := range b {
-		v = v<<8 | uint64(c)
-	}
-	return v
 }
 
 // errEmptyFile is the refusal of a store file of 0 bytes. Store files are

@@ -21,7 +21,9 @@ func Diff(a, b *Node) []Change {
 	return out
 }
 
-func ownDiffers(a, b *Node) bool {
+// OwnDiffers reports whether a and b differ in their own value, inactive
+// flag or comment (children are not compared).
+func OwnDiffers(a, b *Node) bool {
 	return a.Value != b.Value || a.Inactive != b.Inactive || a.Comment != b.Comment
 }
 
@@ -29,7 +31,7 @@ func diff(p Path, a, b *Node, out *[]Change) {
 	if a == b {
 		return
 	}
-	if len(p) > 0 && ownDiffers(a, b) {
+	if len(p) > 0 && OwnDiffers(a, b) {
 		*out = append(*out, Change{Path: p, Old: a, New: b})
 	}
 	i, j := 0, 0

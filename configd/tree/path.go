@@ -68,14 +68,10 @@ func (p Path) String() string {
 // Edit is the path as Junos prints it in an `[edit …]` banner: leaves'
 // values left out.
 func (p Path) Edit() string {
-	t := p.Tokens(false)
-	for i, s := range t {
-		t[i] = Quote(s)
-	}
-	if len(t) == 0 {
+	if len(p) == 0 {
 		return "[edit]"
 	}
-	return "[edit " + strings.Join(t, " ") + "]"
+	return "[edit " + p.Statement() + "]"
 }
 
 // Parent returns p without its last step.
@@ -99,6 +95,32 @@ func (p Path) Equal(q Path) bool {
 		}
 	}
 	return true
+}
+
+// SameStatement reports whether p and q name the same statement: the
+// same schema nodes and keys; unlike Equal, a leaf's value is not part
+// of its identity (`system host-name a` and `system host-name b` are one
+// statement).
+func (p Path) SameStatement(q Path) bool {
+	if len(p) != len(q) {
+		return false
+	}
+	for i := range p {
+		if p[i].S != q[i].S || p[i].id() != q[i].id() {
+			return false
+		}
+	}
+	return true
+}
+
+// Statement is the path in CLI form without a leaf's value, as error
+// messages name a statement: `system host-name`.
+func (p Path) Statement() string {
+	t := p.Tokens(false)
+	for i, s := range t {
+		t[i] = Quote(s)
+	}
+	return strings.Join(t, " ")
 }
 
 // Append returns a new path (never aliasing p) with steps added.
