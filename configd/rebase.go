@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -136,7 +137,7 @@ func (c *Configd) rebaseCandidateLocked(old, next *tree.Node, user string, at ti
 	}
 	out := make([]Conflict, 0, len(c.conflicts)+len(paths))
 	for _, cf := range c.conflicts {
-		if !conflictCovered(cf.Path, paths) {
+		if !slices.ContainsFunc(paths, cf.Path.SameStatement) { // a newer conflict replaces it
 			out = append(out, cf)
 		}
 	}
@@ -146,17 +147,6 @@ func (c *Configd) rebaseCandidateLocked(old, next *tree.Node, user string, at ti
 	out = liveConflicts(out, cand, next)
 	sortConflicts(out)
 	return cand, out, nil
-}
-
-// conflictCovered reports whether p is one of paths (a newer conflict on
-// the same statement replaces the older).
-func conflictCovered(p tree.Path, paths []tree.Path) bool {
-	for _, q := range paths {
-		if p.SameStatement(q) {
-			return true
-		}
-	}
-	return false
 }
 
 // liveConflicts drops conflicts that no longer override anything: the

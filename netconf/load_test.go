@@ -66,7 +66,7 @@ var counterRe = regexp.MustCompile(`c(\d+)\.example\.net`)
 func refusalKind(msgs []string) string {
 	s := strings.Join(msgs, " ")
 	switch {
-	case strings.Contains(s, "changed by another user"):
+	case strings.Contains(s, "changed by"): // a private commit's conflict, or a shared candidate's
 		return "conflict"
 	case strings.Contains(s, "locked"), strings.Contains(s, "lock-denied"), strings.Contains(s, "in-use"):
 		return "locked"

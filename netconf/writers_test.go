@@ -208,19 +208,6 @@ func lastSeq(t *testing.T, n *compose.Node) uint64 {
 	return h[0].Seq
 }
 
-// refusal classifies what a writer was told when refused.
-func refusal(msg string) string {
-	switch {
-	case strings.Contains(msg, "changed by"), strings.Contains(msg, "conflict"):
-		return "conflict"
-	case strings.Contains(msg, "modified"):
-		return "shared candidate modified"
-	case strings.Contains(msg, "locked"), strings.Contains(msg, "lock-denied"), strings.Contains(msg, "in-use"):
-		return "locked"
-	}
-	return msg
-}
-
 func netconfWriter(c *client, w *writer, rng *rand.Rand, end time.Time) {
 	rpc := func(body string) ([]string, bool) {
 		r, err := c.try(body)
@@ -253,7 +240,7 @@ func netconfWriter(c *client, w *writer, rng *rand.Rand, end time.Time) {
 				return
 			}
 			if len(errs) > 0 {
-				w.tell(refusal(strings.Join(errs, " ")))
+				w.tell(refusalKind(errs))
 				continue
 			}
 		}
@@ -263,7 +250,7 @@ func netconfWriter(c *client, w *writer, rng *rand.Rand, end time.Time) {
 			return
 		}
 		if len(errs) > 0 {
-			w.tell(refusal(strings.Join(errs, " ")))
+			w.tell(refusalKind(errs))
 		} else {
 			w.lastSet = next
 			errs, ok = rpc(`<commit-configuration/>`)
@@ -271,7 +258,7 @@ func netconfWriter(c *client, w *writer, rng *rand.Rand, end time.Time) {
 				return
 			}
 			if len(errs) > 0 {
-				w.tell(refusal(strings.Join(errs, " ")))
+				w.tell(refusalKind(errs))
 			} else {
 				w.acked++
 				w.lastAcked = next
@@ -316,7 +303,7 @@ func cliWriter(c *cli.Client, w *writer, rng *rand.Rand, end time.Time) {
 			return
 		}
 		if r.Failed {
-			w.tell(refusal(r.Output))
+			w.tell(refusalKind([]string{r.Output}))
 			continue
 		}
 		next := w.lastSet + 1 + rng.IntN(3)
@@ -328,7 +315,7 @@ func cliWriter(c *cli.Client, w *writer, rng *rand.Rand, end time.Time) {
 			return
 		}
 		if r.Failed {
-			w.tell(refusal(r.Output))
+			w.tell(refusalKind([]string{r.Output}))
 		} else {
 			w.lastSet = next
 			if r, ok = exec("commit"); !ok {
@@ -346,7 +333,7 @@ func cliWriter(c *cli.Client, w *writer, rng *rand.Rand, end time.Time) {
 					w.lose("commit of port %d acknowledged, committed configuration read right after has %d", next, got)
 				}
 			case r.Failed:
-				w.tell(refusal(r.Output))
+				w.tell(refusalKind([]string{r.Output}))
 			default:
 				w.lose("commit: neither complete nor failed: %q", r.Output)
 				return
