@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 
 	"github.com/gnos/gnos/internal/ifname"
 )
@@ -56,11 +57,11 @@ type LiveNet interface {
 // copy-on-write tables (out) and each unit's classifier without locks.
 type liveIO struct {
 	net   LiveNet
-	dp    *pic.Dataplane
+	dp    *dataplane.Dataplane
 	cores int
 	log   *slog.Logger
 
-	pool pic.PacketPool // the readers' packets, put back by the data cores
+	pool dataplane.PacketPool // the readers' packets, put back by the data cores
 
 	mu    sync.Mutex
 	units map[string]*liveUnit // by Junos logical name
@@ -102,7 +103,7 @@ type LiveStats struct {
 	TxErrors  uint64 `json:"tx-errors"`
 }
 
-func newLiveIO(n LiveNet, dp *pic.Dataplane, log *slog.Logger) *liveIO {
+func newLiveIO(n LiveNet, dp *dataplane.Dataplane, log *slog.Logger) *liveIO {
 	l := &liveIO{net: n, dp: dp, cores: dp.Cores(), log: log, units: map[string]*liveUnit{}, sigs: map[uint32]string{}}
 	l.out.Store(&map[uint32][2]*liveUnit{})
 	return l
@@ -110,7 +111,7 @@ func newLiveIO(n LiveNet, dp *pic.Dataplane, log *slog.Logger) *liveIO {
 
 // sync opens the units the SSRBs use and closes the others; it rebuilds
 // the transmit table and the classifiers. Control side.
-func (l *liveIO) sync(ssrbs map[uint32]*pic.SSRB) {
+func (l *liveIO) sync(ssrbs map[uint32]*dataplane.SSRB) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	want := map[string]*classifier{}
@@ -220,10 +221,10 @@ func (l *liveIO) read(u *liveUnit, f *os.File) {
 		return
 	}
 	for {
-		batch := make([]*pic.Packet, 0, pic.BatchSize)
+		batch := make([]*pic.Packet, 0, dataplane.BatchSize)
 		var rerr error
 		err := rc.Read(func(fd uintptr) bool {
-			for len(batch) < pic.BatchSize {
+			for len(batch) < dataplane.BatchSize {
 				p := l.pool.Get()
 				n, err := unix.Read(int(fd), p.Buffer())
 				if err != nil {
@@ -397,7 +398,7 @@ func (r *Runtime) attachLive(n LiveNet) {
 }
 
 // liveSig is what the live data plane uses of an SSRB.
-func liveSig(s *pic.SSRB) string {
+func liveSig(s *dataplane.SSRB) string {
 	if s == nil {
 		return ""
 	}
@@ -410,7 +411,7 @@ func liveSig(s *pic.SSRB) string {
 
 // changed reports whether service-set id's use of the live data plane
 // differs from what the last sync saw.
-func (l *liveIO) changed(id uint32, s *pic.SSRB) bool {
+func (l *liveIO) changed(id uint32, s *dataplane.SSRB) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	old, had := l.sigs[id]

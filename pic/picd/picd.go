@@ -10,10 +10,12 @@ import (
 	"sync"
 	"time"
 
+	"google.golang.org/grpc"
+
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/pic"
-	"google.golang.org/grpc"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // Heartbeat timing: each side sends a heartbeat every HeartbeatInterval
@@ -34,7 +36,7 @@ var ErrSuperseded = errors.New("pic: superseded by another picd for this slot")
 
 // Options configure a picd.
 type Options struct {
-	Slot pic.Slot
+	Slot dataplane.Slot
 	// Dial connects to servicesd (ipc.DialUnix of its socket).
 	Dial  func() (*grpc.ClientConn, error)
 	Clock clock.Clock

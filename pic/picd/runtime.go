@@ -13,6 +13,7 @@ import (
 
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/packetio"
 )
 
@@ -29,10 +30,10 @@ type Runtime struct {
 	Cache       *pic.ObjectCache
 	// DP is the data path: data cores running the service-sets held;
 	// Port is its in-process packet port (inject, capture).
-	DP        *pic.Dataplane
+	DP        *dataplane.Dataplane
 	Port      *packetio.Port
 	plugins   map[string]*loaded
-	ssrbs     map[uint32]*pic.SSRB
+	ssrbs     map[uint32]*dataplane.SSRB
 	seen      map[uint32]bool // during a resync: ids mentioned
 	counters  Counters
 	lastEvent string
@@ -62,9 +63,9 @@ func (e *errRestartPIC) Error() string {
 // init event.
 func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.Logger, clk clock.Clock) (*Runtime, error) {
 	r := &Runtime{cfg: cfg, incarnation: incarnation, log: log,
-		DB:      pic.NewPolicyDB(int64(cfg.PolicyDBMB)<<20, max(cfg.DataCores, 1)),
-		Cache:   pic.NewObjectCache(int64(cfg.ObjectCacheMB) << 20),
-		plugins: map[string]*loaded{}, ssrbs: map[uint32]*pic.SSRB{}}
+		DB:      dataplane.NewPolicyDB(int64(cfg.PolicyDBMB)<<20, max(cfg.DataCores, 1)),
+		Cache:   dataplane.NewObjectCache(int64(cfg.ObjectCacheMB) << 20),
+		plugins: map[string]*loaded{}, ssrbs: map[uint32]*dataplane.SSRB{}}
 	for _, name := range cfg.Packages {
 		p := pic.Lookup(name)
 		if p == nil {
@@ -85,8 +86,8 @@ func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.L
 	}
 	r.Port = &packetio.Port{}
 	r.Port.Disarm() // captures run when the CLI asks
-	dp, err := pic.NewDataplane(pic.DataplaneOptions{Cores: cfg.DataCores, DB: r.DB, Cache: r.Cache, Clock: clk,
-		Plugins: plugins, Tx: r.tx, Log: log})
+	dp, err := dataplane.NewDataplane(dataplane.DataplaneOptions{Cores: cfg.DataCores, DB: r.DB, Cache: r.Cache, Clock: clk,
+		Plugins: pic.DataPlugins(plugins), Tx: r.tx, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -216,9 +217,9 @@ func (r *Runtime) EndResync(ctx context.Context) error {
 // error is *errRestartPIC: the PIC must restart.
 func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 	ack := Ack{ID: u.ID, Gen: u.Gen, Op: u.Op}
-	if u.ID == 0 || u.ID > pic.MaxServiceSetID || (u.SSRB != nil && u.SSRB.ID != u.ID) {
+	if u.ID == 0 || u.ID > dataplane.MaxServiceSetID || (u.SSRB != nil && u.SSRB.ID != u.ID) {
 		r.counters.Errors++ // the data path indexes tables by id: never trust one blindly
-		ack.Error = fmt.Sprintf("bad service-set id %d (1..%d, and the SSRB's own)", u.ID, pic.MaxServiceSetID)
+		ack.Error = fmt.Sprintf("bad service-set id %d (1..%d, and the SSRB's own)", u.ID, dataplane.MaxServiceSetID)
 		return ack, nil
 	}
 	held := r.ssrbs[u.ID]
@@ -258,7 +259,7 @@ func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 // u.ID to u. It returns a plugin's refusal as a message.
 func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 	old := r.ssrbs[u.ID]
-	var next *pic.SSRB
+	var next *dataplane.SSRB
 	if u.Op != OpDelete {
 		next = u.SSRB
 		if next == nil {
@@ -340,7 +341,7 @@ func asRestart(err error, target **errRestartPIC) bool {
 	return ok
 }
 
-func policyOf(s *pic.SSRB, plugin string) *pic.Policy {
+func policyOf(s *dataplane.SSRB, plugin string) *dataplane.Policy {
 	if s == nil {
 		return nil
 	}
@@ -428,7 +429,7 @@ func (r *Runtime) query(q *Query, s *Status) {
 
 // sessions shows (or clears) the sessions q selects.
 func (r *Runtime) sessions(q *Query, s *Status) {
-	var f pic.SessionFilter
+	var f dataplane.SessionFilter
 	if q.ServiceSet != "" {
 		for _, ss := range r.ssrbs {
 			if ss.Name == q.ServiceSet {
