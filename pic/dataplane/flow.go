@@ -1,9 +1,9 @@
 package dataplane
 
 import (
-	"net/netip"
 	"encoding/binary"
 	"math/bits"
+	"net/netip"
 )
 
 // FlowKey is one direction of a session: the 5-tuple as packets carry it

@@ -29,4 +29,3 @@ type ShowField struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
-
