@@ -4,5 +4,7 @@
 // Generator makes flows x packets traffic on an injected clock, and
 // WritePcap / ReadCapture turn captures into pcap and read pcap or pcapng
 // back for replay. Tests and `request services traffic` use the same
-// code. The live TUN queues are picd's (they follow its SSRBs).
+// code. Live (live.go) is the live data plane's packet I/O: the
+multi-queue TUN devices of service interface units, one queue per data
+core, following the SSRBs picd holds.
 package packetio

@@ -16,6 +16,7 @@ import (
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/dataplane"
+	"github.com/gnos/gnos/pic/packetio"
 )
 
 // Heartbeat timing: each side sends a heartbeat every HeartbeatInterval
@@ -43,7 +44,7 @@ type Options struct {
 	Log   *slog.Logger
 	// Live, when set, runs the live data plane: the PIC attaches to the
 	// TUN queues of the service interfaces its service-sets use.
-	Live LiveNet
+	Live packetio.LiveNet
 }
 
 // Daemon is one picd. Run drives it; Status may be called from any

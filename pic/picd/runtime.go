@@ -37,9 +37,9 @@ type Runtime struct {
 	seen      map[uint32]bool // during a resync: ids mentioned
 	counters  Counters
 	lastEvent string
-	live      atomic.Pointer[liveIO] // TUN queues of the live data plane, or nil
-	tr        trafficState           // generators started from the CLI
-	cpu       cpuSample              // the last cpu-usage sample
+	live      atomic.Pointer[packetio.Live] // TUN queues of the live data plane, or nil
+	tr        trafficState                  // generators started from the CLI
+	cpu       cpuSample                     // the last cpu-usage sample
 }
 
 // loaded is a plugin instance on this PIC.

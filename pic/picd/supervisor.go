@@ -9,6 +9,7 @@ import (
 
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic/dataplane"
+	"github.com/gnos/gnos/pic/packetio"
 )
 
 // Supervisor runs in-process picds, one per slot, the way `gnos run` and
@@ -21,7 +22,7 @@ type Supervisor struct {
 	Dial  func() (*grpc.ClientConn, error)
 	Clock clock.Clock
 	Log   *slog.Logger
-	Live  LiveNet // the live data plane, or nil
+	Live  packetio.LiveNet // the live data plane, or nil
 
 	mu      sync.Mutex
 	running map[dataplane.Slot]*supervised

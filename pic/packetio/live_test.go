@@ -1,4 +1,4 @@
-package picd
+package packetio
 
 import (
 	"context"
@@ -116,9 +116,9 @@ func udp(t *testing.T, src, dst string, sport, dport uint16) []byte {
 
 func TestLiveQueues(t *testing.T) {
 	h := newLiveHarness(2, 16<<20)
-	var live *liveIO
+	var live *Live
 	dp, err := dataplane.NewDataplane(dataplane.DataplaneOptions{Cores: 2, DB: h.db, Cache: h.oc, Clock: h.clk,
-		Plugins: []dataplane.DataPlugin{pic.Lookup("test-live").DataPlugin()}, Tx: func(core int, pkts []*pic.Packet) { live.tx(core, pkts) }})
+		Plugins: []dataplane.DataPlugin{pic.Lookup("test-live").DataPlugin()}, Tx: func(core int, pkts []*pic.Packet) { live.Tx(core, pkts) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,13 +133,13 @@ func TestLiveQueues(t *testing.T) {
 	}
 	fn := &fakeNet{t: t, kernel: map[string][]*os.File{},
 		pfx: map[string][]netip.Prefix{"ge-0/0/0.0": {netip.MustParsePrefix("10.0.1.0/24")}}}
-	live = newLiveIO(fn, dp, slog.New(slog.DiscardHandler))
+	live = NewLive(fn, dp, slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dp.Start(ctx)
 	defer dp.Stop()
-	live.sync(map[uint32]*dataplane.SSRB{1: nh, 2: is})
-	defer live.close()
+	live.Sync(map[uint32]*dataplane.SSRB{1: nh, 2: is})
+	defer live.Close()
 	if got := len(fn.kernel["ms-0/0/0.1"]); got != 2 {
 		t.Fatalf("queues on ms-0/0/0.1: got %d, want one per data core (2)", got)
 	}
@@ -179,8 +179,8 @@ func TestLiveQueues(t *testing.T) {
 	}
 
 	// A unit no service-set uses any more is detached.
-	live.sync(map[uint32]*dataplane.SSRB{2: is})
-	if st := live.stats(); len(st) != 1 || st[0].Interface != "ms-0/0/1.0" || st[0].Rx != 2 || st[0].Tx != 2 {
+	live.Sync(map[uint32]*dataplane.SSRB{2: is})
+	if st := live.Stats(); len(st) != 1 || st[0].Interface != "ms-0/0/1.0" || st[0].Rx != 2 || st[0].Tx != 2 {
 		t.Errorf("units after the next-hop set went: got %+v, want ms-0/0/1.0 alone with 2 in, 2 out", st)
 	}
 }
