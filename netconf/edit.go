@@ -13,11 +13,19 @@ import (
 
 // opLoadConfiguration is Junos' <load-configuration action=… format=…>
 // with <configuration>, <configuration-text>, <configuration-set> or
-// <configuration-json>, or rollback="N" to load a rollback.
+// <configuration-json>, or rollback="N" to load a rollback, or
+// rescue="rescue" the rescue configuration (PyEZ Config.rescue("reload")).
 func opLoadConfiguration(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
 	c, err := s.config()
 	if err != nil {
 		return err
+	}
+	if _, ok := op.Attr("rescue"); ok {
+		if err := c.RollbackRescue(); err != nil {
+			return err
+		}
+		b.WriteString("<load-configuration-results>\n<ok/>\n</load-configuration-results>\n")
+		return nil
 	}
 	if r, ok := op.Attr("rollback"); ok {
 		n, err := rollbackNumber(r)
