@@ -47,11 +47,42 @@ func configLoad(_ context.Context, s *Session, ts []token, _ *Pipeline, out *byt
 	case "patch":
 		f = configd.FormatText
 	}
-	if err := s.cfg.Load(configd.LoadAction(action), f, string(b)); err != nil {
+	errs, err := s.cfg.LoadAll(configd.LoadAction(action), f, string(b), args[1].s)
+	if err != nil {
 		return err
+	}
+	if len(errs) > 0 {
+		return newLoadReport(errs)
 	}
 	fmt.Fprintln(out, "load complete")
 	return nil
+}
+
+// loadReport is a load that went on past errors: each refused statement
+// as Junos reports it, then `load complete (N errors)`. The command
+// failed (scripts see it), although the rest loaded.
+type loadReport struct{ text string }
+
+func (r *loadReport) Error() string { return r.text }
+
+func newLoadReport(errs format.ParseErrors) *loadReport {
+	var b strings.Builder
+	for _, e := range errs {
+		fmt.Fprintf(&b, "%s:%d:(%d) %s\n", e.Source, e.Line, e.Col, e.Msg)
+		if e.Edit != "" {
+			fmt.Fprintf(&b, "  %s\n", e.Edit)
+		}
+		if e.Statement != "" {
+			fmt.Fprintf(&b, "    '%s'\n", e.Statement)
+			kind, _, _ := strings.Cut(e.Msg, ":")
+			if !strings.HasPrefix(kind, "syntax error") {
+				kind = e.Msg
+			}
+			fmt.Fprintf(&b, "      %s\n", kind)
+		}
+	}
+	fmt.Fprintf(&b, "load complete (%d errors)\n", len(errs))
+	return &loadReport{b.String()}
 }
 
 // completeLoad offers the actions (patch is accepted but not offered),

@@ -44,7 +44,11 @@ func (s *Session) collectLine(line string) Result {
 	if s.cfg == nil {
 		return Result{Output: "error: not in configuration mode\n", Failed: true, Caret: -1}
 	}
-	if err := s.cfg.Load(c.action, f, text); err != nil {
+	errs, err := s.cfg.LoadAll(c.action, f, text, "terminal")
+	if err == nil && len(errs) > 0 {
+		err = newLoadReport(errs)
+	}
+	if err != nil {
 		return Result{Output: errorText(err), Failed: true, Caret: -1}
 	}
 	return Result{Output: "load complete\n", Caret: -1}

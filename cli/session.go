@@ -207,6 +207,10 @@ func errorText(err error) string {
 	if errors.As(err, &ce) {
 		return ce.Error() + "\n"
 	}
+	var lr *loadReport
+	if errors.As(err, &lr) {
+		return lr.text
+	}
 	msg := err.Error()
 	switch k := errkind.Of(err); {
 	case k == errkind.NotFound && errors.Is(err, tree.ErrNotFound):

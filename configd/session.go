@@ -341,40 +341,69 @@ const (
 // substituted for the whole candidate (override, update: update keeps
 // unchanged parts shared so only differences count as changes).
 func (s *Session) Load(action LoadAction, f Format, text string) error {
+	errs, err := s.load(action, f, text, false)
+	if err == nil && len(errs) > 0 {
+		err = errkind.Wrap(ErrInvalid, errs[0])
+	}
+	return err
+}
+
+// LoadAll is Load as the CLI's load runs it: text and set input go on
+// past errors (each refused statement changes nothing and comes back in
+// errs, named by source, a file name or "terminal") and the rest loads.
+// XML, JSON and patches load whole or not at all (err).
+func (s *Session) LoadAll(action LoadAction, f Format, text, source string) (errs format.ParseErrors, err error) {
+	errs, err = s.load(action, f, text, true)
+	errs.SetSource(source)
+	return errs, err
+}
+
+func (s *Session) load(action LoadAction, f Format, text string, all bool) (format.ParseErrors, error) {
 	if err := s.c.checkLoadSize(int64(len(text))); err != nil {
-		return err
+		return nil, err
 	}
 	root := s.c.schema.Root
 	if action == LoadPatch {
-		return s.loadPatch(text)
+		return nil, s.loadPatch(text)
 	}
 	if action == LoadSet || f == FormatSet {
-		return s.Edit(func(e *tree.Editor) error {
+		var errs format.ParseErrors
+		err := s.Edit(func(e *tree.Editor) error {
 			if action == LoadOverride {
 				e.Put(nil, tree.New(root)) // override: the set lines are the whole configuration
 			}
+			if all {
+				errs = format.ApplySetAll(e, root, text)
+				return nil
+			}
 			return format.ApplySet(e, root, text)
 		})
+		return errs, err
 	}
 	var (
 		t    *tree.Node
 		dirs []format.Directive
+		errs format.ParseErrors
 		err  error
 	)
 	switch f {
 	case FormatText:
-		t, dirs, err = format.ParseText(root, text)
+		if all {
+			t, dirs, errs = format.ParseTextAll(root, text)
+		} else {
+			t, dirs, err = format.ParseText(root, text)
+		}
 	case FormatXML:
 		t, dirs, err = format.ParseXML(root, strings.NewReader(text))
 	case FormatJSON:
 		t, dirs, err = format.ParseJSON(root, strings.NewReader(text))
 	default:
-		return errkind.Errorf(ErrInvalid, "unknown format %q", f)
+		return nil, errkind.Errorf(ErrInvalid, "unknown format %q", f)
 	}
 	if err != nil {
-		return errkind.Wrap(ErrInvalid, err)
+		return nil, errkind.Wrap(ErrInvalid, err)
 	}
-	return s.Edit(func(e *tree.Editor) error {
+	return errs, s.Edit(func(e *tree.Editor) error {
 		switch action {
 		case LoadOverride:
 			e.Put(nil, t)

@@ -53,10 +53,34 @@ type ParseError struct {
 	Line   int
 	Col    int
 	Msg    string
+	// Where a load that goes on past errors (ParseTextAll, ApplySetAll)
+	// met it: the [edit …] banner and the statement's text.
+	Edit      string
+	Statement string
+
+	fatal bool // the lexer cannot go on (unterminated string or comment)
 }
 
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.Source, e.Line, e.Col, e.Msg)
+}
+
+// ParseErrors are the errors of a load that went on past them.
+type ParseErrors []*ParseError
+
+func (es ParseErrors) Error() string {
+	if len(es) == 1 {
+		return es[0].Error()
+	}
+	return fmt.Sprintf("%s (and %d more errors)", es[0].Error(), len(es)-1)
+}
+
+// SetSource names the input in every error (a file's name when loading
+// a file).
+func (es ParseErrors) SetSource(name string) {
+	for _, e := range es {
+		e.Source = name
+	}
 }
 
 // position converts a byte offset of src into a 1-based line and column.

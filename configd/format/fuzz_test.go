@@ -19,6 +19,12 @@ func FuzzParseText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
+		// Recovering from errors always ends, and what it keeps prints
+		// and parses again cleanly.
+		all, _, _ := ParseTextAll(root, src)
+		if _, _, err := ParseText(root, textOf(t, all)); err != nil {
+			t.Fatalf("what ParseTextAll kept does not print as valid text: %v\n%s", err, textOf(t, all))
+		}
 		tr, _, err := ParseText(root, src)
 		if err != nil {
 			return

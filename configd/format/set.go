@@ -118,8 +118,23 @@ func ParseSet(root *schema.Node, src string) (*tree.Node, error) {
 // edits of earlier lines stay applied to ed (discard the Editor to drop
 // them).
 func ApplySet(ed *tree.Editor, root *schema.Node, src string) error {
+	if errs := applySet(ed, root, src, false); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// ApplySetAll is ApplySet that goes on past errors, as Junos' load does:
+// a line with an error changes nothing and is reported (with its edit
+// level and text); the other lines apply.
+func ApplySetAll(ed *tree.Editor, root *schema.Node, src string) ParseErrors {
+	return applySet(ed, root, src, true)
+}
+
+func applySet(ed *tree.Editor, root *schema.Node, src string, all bool) ParseErrors {
 	a := setApplier{ed: ed, root: root}
 	src = strings.TrimPrefix(src, bom)
+	var errs ParseErrors
 	for ln := 1; src != ""; ln++ {
 		line := src
 		if i := strings.IndexByte(src, '\n'); i >= 0 {
@@ -129,14 +144,18 @@ func ApplySet(ed *tree.Editor, root *schema.Node, src string) error {
 		}
 		line = strings.TrimSuffix(line, "\r")
 		if err := a.run(line); err != nil {
+			pe := &ParseError{Source: "terminal", Line: ln, Col: 1, Msg: err.Error()}
 			var le *lineError
 			if errors.As(err, &le) {
-				return &ParseError{Source: "terminal", Line: ln, Col: le.off + 1, Msg: le.msg}
+				pe.Col, pe.Msg = le.off+1, le.msg
 			}
-			return &ParseError{Source: "terminal", Line: ln, Col: 1, Msg: err.Error()}
+			pe.Edit, pe.Statement = a.cur.Edit(), strings.TrimSpace(line)
+			if errs = append(errs, pe); !all {
+				return errs
+			}
 		}
 	}
-	return nil
+	return errs
 }
 
 // lineError is an error at a byte offset of the current line.

@@ -2,6 +2,7 @@ package format
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gnos/gnos/configd/schema"
@@ -35,6 +36,23 @@ func ParseText(root *schema.Node, src string) (*tree.Node, []Directive, error) {
 	return t, p.dirs, nil
 }
 
+// ParseTextAll is ParseText that goes on past errors, as Junos' load
+// does: a statement with an error is skipped whole (with its block) and
+// reported, with its edit path and text; the rest is parsed. Only an
+// error the lexer cannot get past (an unterminated string or comment)
+// ends the parse, reported last.
+func ParseTextAll(root *schema.Node, src string) (*tree.Node, []Directive, ParseErrors) {
+	p := &textParser{lex: lexer{src: src}, recover: true}
+	if strings.HasPrefix(src, bom) {
+		p.lex.pos = len(bom)
+	}
+	t := tree.New(root)
+	if err := p.parse(t); err != nil {
+		p.report(err, -1)
+	}
+	return t, p.dirs, p.errs
+}
+
 // bom is a UTF-8 byte order mark, which editors may put at the start of a
 // file; parsers skip it.
 const bom = "\ufeff"
@@ -49,6 +67,10 @@ type textParser struct {
 	hasNote bool
 	vals    []string // scratch for leaf-list values
 	pops    []int    // per open brace, how many stack frames it opened (2 for `family inet {`)
+
+	recover bool        // ParseTextAll: report a bad statement, skip it, go on
+	errs    ParseErrors // what recover reported
+	last    token       // the last token consumed
 }
 
 func (p *textParser) errorf(off int, format string, args ...any) error {
@@ -58,9 +80,97 @@ func (p *textParser) errorf(off int, format string, args ...any) error {
 func (p *textParser) next() (token, error) {
 	tok, err := p.lex.next()
 	if err != nil {
-		return tok, p.errorf(tok.off, "%v", err)
+		e := errorAt("terminal", p.lex.src, tok.off, "%v", err)
+		e.fatal = true
+		return tok, e
 	}
+	p.last = tok
 	return tok, nil
+}
+
+// take consumes a token peekValue returned.
+func (p *textParser) take(tok token) {
+	p.lex.pos = tok.end
+	p.last = tok
+}
+
+// fail ends the parse with err, or (recovering) reports it, skips the
+// statement that began at start and goes on.
+func (p *textParser) fail(err error, start int) error {
+	if !p.recover {
+		return err
+	}
+	if pe, ok := err.(*ParseError); ok && pe.fatal {
+		return err
+	}
+	p.report(err, start)
+	return p.skip()
+}
+
+// report records a recovered error with the edit path it occurred at and
+// the text of the statement that began at start (-1: none).
+func (p *textParser) report(err error, start int) {
+	pe, ok := err.(*ParseError)
+	if !ok {
+		pe = errorAt("terminal", p.lex.src, p.lex.pos, "%v", err)
+	}
+	pe.Edit = tree.Path(p.path).Edit()
+	if start >= 0 {
+		pe.Statement = statementText(p.lex.src[start:])
+	}
+	p.errs = append(p.errs, pe)
+	p.comment, p.hasNote = "", false
+}
+
+// skip passes the rest of a statement that failed: up to its ';', or past
+// its block; a '}' closing the enclosing block (or the end) is left for
+// parse.
+func (p *textParser) skip() error {
+	depth := 0
+	switch p.last.kind {
+	case tSemi:
+		return nil
+	case tLBrace:
+		depth = 1
+	case tRBrace, tEOF:
+		p.lex.pos = p.last.off
+		return nil
+	}
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch tok.kind {
+		case tEOF:
+			p.lex.pos = tok.off
+			return nil
+		case tSemi:
+			if depth == 0 {
+				return nil
+			}
+		case tLBrace:
+			depth++
+		case tRBrace:
+			if depth == 0 {
+				p.lex.pos = tok.off
+				return nil
+			}
+			if depth--; depth == 0 {
+				return nil
+			}
+		}
+	}
+}
+
+// statementText is the statement at the start of src as an error quotes
+// it: its first line, up to and including its ';' or '{'.
+func statementText(src string) string {
+	line, _, _ := strings.Cut(src, "\n")
+	if i := strings.IndexAny(line, ";{"); i >= 0 {
+		line = line[:i+1]
+	}
+	return strings.TrimSpace(line)
 }
 
 func (p *textParser) parse(root *tree.Node) error {
@@ -78,7 +188,12 @@ func (p *textParser) parse(root *tree.Node) error {
 			return nil
 		case tRBrace:
 			if len(p.stack) == 1 {
-				return p.errorf(tok.off, "syntax error: unexpected '}'")
+				err := p.errorf(tok.off, "syntax error: unexpected '}'")
+				if !p.recover {
+					return err
+				}
+				p.report(err, -1) // nothing to skip: the '}' is consumed
+				continue
 			}
 			k := p.pops[len(p.pops)-1]
 			p.pops = p.pops[:len(p.pops)-1]
@@ -99,10 +214,14 @@ func (p *textParser) parse(root *tree.Node) error {
 			}
 		case tWord, tString:
 			if err := p.statement(tok); err != nil {
-				return err
+				if err := p.fail(err, tok.off); err != nil {
+					return err
+				}
 			}
 		default:
-			return p.errorf(tok.off, "syntax error: unexpected '%s'", tok.text)
+			if err := p.fail(p.errorf(tok.off, "syntax error: unexpected '%s'", tok.text), tok.off); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -158,51 +277,68 @@ func (p *textParser) statement(tok token) error {
 		return nil
 	}
 	if s.Kind == schema.LeafList {
+		if err := p.terminator(end, s, false); err != nil {
+			return err
+		}
 		for _, v := range values {
 			it := p.b.child(parent, s, "", v)
 			p.flags(it, tg, comment, hasNote)
 		}
 		p.tagDirectives(st, values, tg)
-		return p.terminator(end, s, false)
+		return nil
 	}
-	n := p.b.child(parent, s, st.Key, st.Value)
-	p.flags(n, tg, comment, hasNote)
-	p.tagDirectives(st, nil, tg)
 	// A one-liner: `route 0.0.0.0/0 next-hop 192.0.2.1;` sets statements
-	// of the entry on the same line, as Junos prints some lists.
-	cur := n
-	var compactStep *tree.Step // `family inet {`: a compact container's child opens the block
-	for (end.kind == tWord || end.kind == tString) && (cur.S.Kind == schema.Container || cur.S.Kind == schema.List) {
-		cst, cvalues, err := p.head(cur.S, end, false)
-		if cur == n && n.S.Compact && cst.S.Kind == schema.Container {
-			c := p.b.child(cur, cst.S, "", "")
-			cs := cst
-			compactStep = &cs
-			cur = c
+	// of the entry on the same line, as Junos prints some lists. The whole
+	// line is read before anything is built: a statement with an error
+	// leaves nothing behind (load reports it and goes on).
+	type part struct {
+		st     tree.Step
+		values []string
+	}
+	var chain []part
+	curS, compact := s, false
+	for (end.kind == tWord || end.kind == tString) && (curS.Kind == schema.Container || curS.Kind == schema.List) {
+		cst, cvalues, err := p.head(curS, end, false)
+		if err != nil {
+			return err
+		}
+		if len(chain) == 0 && s.Compact && cst.S.Kind == schema.Container {
+			// `family inet {`: a compact container's child opens the block
+			chain, curS, compact = append(chain, part{st: cst}), cst.S, true
 			if end, err = p.next(); err != nil {
 				return err
 			}
 			break
 		}
-		if err != nil {
-			return err
-		}
-		if cst.S.Kind == schema.LeafList {
-			for _, v := range cvalues {
-				p.b.child(cur, cst.S, "", v)
-			}
-		} else {
-			c := p.b.child(cur, cst.S, cst.Key, cst.Value)
-			if c.S.Kind == schema.Container || c.S.Kind == schema.List {
-				cur = c
-			}
+		chain = append(chain, part{cst, slices.Clone(cvalues)})
+		if cst.S.Kind == schema.Container || cst.S.Kind == schema.List {
+			curS = cst.S
 		}
 		if end, err = p.next(); err != nil {
 			return err
 		}
 	}
-	if err := p.terminator(end, cur.S, cur != n && compactStep == nil); err != nil {
+	if err := p.terminator(end, curS, curS != s && !compact); err != nil {
 		return err
+	}
+	n := p.b.child(parent, s, st.Key, st.Value)
+	p.flags(n, tg, comment, hasNote)
+	p.tagDirectives(st, nil, tg)
+	cur := n
+	for _, c := range chain {
+		if c.st.S.Kind == schema.LeafList {
+			for _, v := range c.values {
+				p.b.child(cur, c.st.S, "", v)
+			}
+			continue
+		}
+		if k := p.b.child(cur, c.st.S, c.st.Key, c.st.Value); k.S.Kind == schema.Container || k.S.Kind == schema.List {
+			cur = k
+		}
+	}
+	var compactStep *tree.Step
+	if compact {
+		compactStep = &chain[0].st
 	}
 	if end.kind == tLBrace {
 		p.stack = append(p.stack, n)
@@ -311,7 +447,7 @@ func (p *textParser) keys(st tree.Step, del bool) (tree.Step, error) {
 			}
 			return st, p.errorf(tok.off, "syntax error: missing %s of %s", st.S.Keys[len(parts)], st.S.Name)
 		}
-		p.lex.pos = tok.end
+		p.take(tok)
 		if err := p.checkKey(st.S, len(parts), tok); err != nil {
 			return st, err
 		}
@@ -338,9 +474,9 @@ func (p *textParser) checkKey(list *schema.Node, i int, tok token) error {
 // peekValue returns the next token without consuming it (p.lex.pos is
 // moved to tok.end by the caller that takes it).
 func (p *textParser) peekValue() (token, error) {
-	save := p.lex.pos
+	save, last := p.lex.pos, p.last
 	tok, err := p.next()
-	p.lex.pos = save
+	p.lex.pos, p.last = save, last
 	return tok, err
 }
 
@@ -356,7 +492,7 @@ func (p *textParser) value(s *schema.Node, del bool) (string, bool, error) {
 		}
 		return "", false, p.errorf(tok.off, "syntax error: missing value of %s", s.Name)
 	}
-	p.lex.pos = tok.end
+	p.take(tok)
 	if err := p.b.check(s, tok.text); err != nil {
 		return "", false, p.errorf(tok.off, "%s: %v", s.Name, err)
 	}
@@ -377,7 +513,7 @@ func (p *textParser) values(s *schema.Node, del bool) ([]string, error) {
 		}
 		return []string{v}, nil
 	}
-	p.lex.pos = tok.end
+	p.take(tok)
 	out := p.vals[:0]
 	if out == nil {
 		out = make([]string, 0, 8)
