@@ -120,8 +120,16 @@ func showConfiguration(_ context.Context, s *Session, a Args, p *Pipeline, w io.
 		if err := format.WriteCompare(&b, only(old, path), only(root, path)); err != nil {
 			return nil, err
 		}
-	} else if err := renderConfig(&b, root, path, p.display); err != nil {
-		return nil, err
+	} else {
+		v := configView{display: p.display, relative: p.relative, whole: true}
+		if h, err := s.eng.Configd.History(); err == nil && len(h) > 0 {
+			v.header, v.xmlAttrs = commitHeader(h[0].Time, h[0].User), commitAttrs(h[0].Time, h[0].User)
+		} else {
+			v.header = commitHeader(time.Time{}, "")
+		}
+		if err := renderConfig(&b, root, path, v); err != nil {
+			return nil, err
+		}
 	}
 	p.display = "" // rendered already
 	_, err := w.Write(b.Bytes())
@@ -204,7 +212,7 @@ func showRollback(_ context.Context, s *Session, a Args, p *Pipeline, w io.Write
 		if err := format.WriteCompare(&b, t, other); err != nil {
 			return nil, err
 		}
-	} else if err := renderConfig(&b, t, nil, p.display); err != nil {
+	} else if err := renderConfig(&b, t, nil, configView{display: p.display}); err != nil {
 		return nil, err
 	}
 	p.display = ""

@@ -38,7 +38,7 @@ func showRescue(_ context.Context, s *Session, _ Args, p *Pipeline, w io.Writer)
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := renderConfig(&b, s.visible(t), nil, p.display); err != nil {
+	if err := renderConfig(&b, s.visible(t), nil, configView{display: p.display}); err != nil {
 		return nil, err
 	}
 	p.display = ""

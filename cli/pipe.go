@@ -19,6 +19,7 @@ import (
 // compare change how a command renders; the rest filter its text.
 type Pipeline struct {
 	display  string // "", "set", "xml", "json", "detail"
+	relative bool   // display set relative
 	compare  bool
 	rollback int // with compare: rollback N, -1 for the committed configuration
 	filters  []func([]string) []string
@@ -99,6 +100,12 @@ func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
 				return nil, err
 			}
 			p.display = d
+			if d == "set" && len(seg) > 2 {
+				if _, err := pick(seg[2], []string{"relative"}); err != nil {
+					return nil, err
+				}
+				p.relative = true
+			}
 		case "compare":
 			p.compare = true
 			if len(seg) > 1 {

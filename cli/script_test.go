@@ -123,11 +123,48 @@ show configuration | display json
 show configuration system
 show configuration | match host
 show configuration | count
+configure
+edit interfaces ge-0/0/0
+show | display set relative
+show | display set
+top
+show
 `)
 	if failed {
 		t.Fatalf("a command failed:\n%s", out)
 	}
 	testkit.Golden(t, "display.txt", out)
+}
+
+// What `show configuration` prints (with its ## Last commit and version
+// lines) loads back unchanged, as an exported Junos configuration does.
+func TestShowConfigurationLoadsBack(t *testing.T) {
+	n, _ := startNode(t)
+	s := n.CLI.NewSession("root", "cli")
+	defer s.Close()
+	ctx := context.Background()
+	for _, line := range []string{"configure", "set system host-name r1", "annotate system \"lab\"",
+		"set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24", "commit", "exit"} {
+		if r := s.Exec(ctx, line); r.Failed {
+			t.Fatalf("%s: %s", line, r.Output)
+		}
+	}
+	shown := s.Exec(ctx, "show configuration").Output
+	if !strings.HasPrefix(shown, "## Last commit: ") || !strings.Contains(shown, "\nversion "+cli.JunosVersion+";\n") {
+		t.Fatalf("show configuration does not start as Junos':\n%s", shown)
+	}
+	s.Exec(ctx, "configure")
+	s.Exec(ctx, "load override terminal")
+	for _, l := range strings.Split(shown, "\n") {
+		s.Exec(ctx, l)
+	}
+	if r := s.Exec(ctx, cli.EndOfInput); r.Failed || !strings.Contains(r.Output, "load complete") {
+		t.Fatalf("loading show configuration back: %s", r.Output)
+	}
+	// only the version statement, which the file has and the store did not
+	if r := s.Exec(ctx, "show | compare"); strings.Join(strings.Fields(r.Output), " ") != "[edit] + version "+cli.JunosVersion+";" {
+		t.Errorf("show | compare after loading it back:\n%s", r.Output)
+	}
 }
 
 func TestScriptedEditOperations(t *testing.T) {

@@ -72,6 +72,7 @@ type Configd struct {
 	committed   *tree.Node
 	committedCk map[string][]byte // encoded chunks of committed, to persist the candidate as a delta
 	candidate   *tree.Node        // the shared candidate
+	changed     time.Time         // when the shared candidate was last edited (this run)
 	conflicts   []Conflict        // the shared candidate's, after a commit from outside it (rebase.go)
 	subs        []Subscriber
 	sessions    map[int]*Session

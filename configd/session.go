@@ -37,9 +37,10 @@ type Session struct {
 	since  time.Time
 
 	// guarded by c.mu
-	base *tree.Node // private: committed configuration the private copy was taken from
-	cand *tree.Node // private: the private candidate
-	edit string     // where the user is, "[edit …]", for status
+	base    *tree.Node // private: committed configuration the private copy was taken from
+	cand    *tree.Node // private: the private candidate
+	changed time.Time  // private: when cand was last edited
+	edit    string     // where the user is, "[edit …]", for status
 }
 
 // SessionInfo describes a session for `status`.
@@ -152,6 +153,23 @@ func (s *Session) candidateLocked() *tree.Node {
 	return s.c.candidate
 }
 
+// LastChanged is when this session's candidate was last edited (Junos'
+// `## Last changed:`): the last commit's time when it has not been edited
+// since, or when the edit happened before a restart; zero before any
+// commit.
+func (s *Session) LastChanged() time.Time {
+	s.c.mu.Lock()
+	changed := s.c.changed
+	if s.mode == Private {
+		changed = s.changed
+	}
+	s.c.mu.Unlock()
+	if h, err := s.c.History(); err == nil && len(h) > 0 && h[0].Time.After(changed) {
+		return h[0].Time
+	}
+	return changed
+}
+
 // Modified reports whether this session's candidate differs from the
 // committed configuration.
 func (s *Session) Modified() bool {
@@ -193,13 +211,13 @@ func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) erro
 	}
 	next := e.Freeze()
 	if s.mode == Private {
-		s.cand = next
+		s.cand, s.changed = next, c.clock.Now()
 		return nil
 	}
 	if err := c.persistCandidate(prev, next); err != nil {
 		return err
 	}
-	c.candidate = next
+	c.candidate, c.changed = next, c.clock.Now()
 	if c.resolveLocked(prev, next, touched...) {
 		c.saveConflictsLocked()
 	}
