@@ -165,7 +165,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 	dp := &Dataplane{o: o, epoch: o.Clock.Now(), counts: map[uint32]*setCounters{}, names: map[uint32]string{},
 		steerBy: map[uint32]map[steerKey]steerVal{}, svcIf: map[uint32]string{}}
 	dp.sets.Store(&setTable{})
-	dp.sessions = NewClass[Session](o.Cache, "session", o.Cores, 256)
+	dp.sessions = newSessionClass(o.Cache, o.Cores)
 	for _, p := range o.Plugins {
 		if p.Data == nil {
 			continue
