@@ -160,6 +160,12 @@ func (s *Servicesd) planLocked(c *configd.Commit) *plan {
 		p.upserts[name] = r
 	}
 	p.usage = s.usageLocked(p)
+	if p.picsChanged {
+		s.checkObjectCaches(p)
+	}
+	if len(p.upserts) > 0 {
+		s.checkIDs(p, svcRoot)
+	}
 	return p
 }
 
@@ -224,16 +230,50 @@ func (s *Servicesd) usageLocked(p *plan) map[pic.Slot]int64 {
 		}
 	}
 	for _, slot := range sortedSlots(p.pics) {
-		pc := p.pics[slot]
-		budget := int64(pc.cfg.PolicyDBMB) << 20
-		if !grew[slot] || u[slot] <= budget {
+		if !grew[slot] {
 			continue
 		}
-		p.fail(pc.path, "policy-db-size",
-			"policies of the service-sets on fpc %d pic %d need %.1f MB, more than policy-db-size %d MB",
-			slot.FPC, slot.PIC, float64(u[slot])/(1<<20), pc.cfg.PolicyDBMB)
+		if err := pic.CheckPolicyDB(u[slot], p.pics[slot].cfg.PolicyDBMB, slot); err != nil {
+			p.fail(p.pics[slot].path, "policy-db-size", "%v", err)
+		}
 	}
 	return u
+}
+
+// checkObjectCaches refuses a PIC whose object cache cannot hold the data
+// path's working set (pic.CacheMinimumFor: a batch of every object class
+// on every data core), for the PICs whose stanza the plan changes.
+func (s *Servicesd) checkObjectCaches(p *plan) {
+	for _, slot := range sortedSlots(p.pics) {
+		pc := p.pics[slot]
+		if old, ok := s.pics[slot]; ok && reflect.DeepEqual(old, pc) {
+			continue
+		}
+		var plugins []*pic.Plugin
+		for _, name := range pc.cfg.Packages {
+			if pl := pic.Lookup(name); pl != nil {
+				plugins = append(plugins, pl)
+			}
+		}
+		need := pic.CacheMinimumFor(plugins, pc.cfg.DataCores)
+		if err := pic.CheckObjectCache(need, pc.cfg.ObjectCacheMB, pc.cfg.DataCores, slot); err != nil {
+			p.fail(pc.path, "object-cache-size", "%v", err)
+		}
+	}
+}
+
+// checkIDs refuses more service-sets than a PIC can number: ids are
+// dense from 1, and a PIC refuses one past pic.MaxServiceSetID.
+func (s *Servicesd) checkIDs(p *plan, svcRoot *tree.Node) {
+	n := len(s.sets) - len(p.deletes)
+	for name := range p.upserts {
+		if _, ok := s.sets[name]; !ok {
+			n++
+		}
+	}
+	if n > pic.MaxServiceSetID {
+		p.fail(tree.Path{svcRoot.Step()}, "service-set", "%d service-sets, more than a PIC numbers (%d)", n, pic.MaxServiceSetID)
+	}
 }
 
 func slotOfSSRB(s *pic.SSRB) pic.Slot { return pic.Slot{FPC: s.FPC, PIC: s.PIC} }
@@ -257,6 +297,7 @@ func sortedSlots[V any](m map[pic.Slot]V) []pic.Slot {
 func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 	s.commits++
 	out := map[pic.Slot][]*picd.Update{}
+	grows := map[*picd.Update]bool{}
 	for _, name := range p.deletes {
 		st := s.sets[name]
 		s.unindexLocked(name, st.res)
@@ -292,9 +333,31 @@ func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 				op = picd.OpAdd
 			}
 		}
+		var was int64 // what the PIC frees by taking this update in place of what it holds
+		if op == picd.OpChange {
+			was = st.ssrb.PolicyBytes()
+		}
 		st.res, st.ssrb = r, &n
 		slot := slotOfSSRB(&n)
-		out[slot] = append(out[slot], &picd.Update{Op: op, ID: n.ID, Name: name, Gen: n.Gen, SSRB: &n})
+		up := &picd.Update{Op: op, ID: n.ID, Name: name, Gen: n.Gen, SSRB: &n}
+		grows[up] = n.PolicyBytes() > was
+		out[slot] = append(out[slot], up)
+	}
+	// Each PIC takes its deletes, then the updates that do not grow its
+	// policy DB, then those that do: its usage never passes the plan's,
+	// which fits policy-db-size, so it never refuses a validated commit
+	// for a budget another update would have freed.
+	for _, ups := range out {
+		rank := func(u *picd.Update) int {
+			switch {
+			case u.Op == picd.OpDelete:
+				return 0
+			case !grows[u]:
+				return 1
+			}
+			return 2
+		}
+		sort.SliceStable(ups, func(i, j int) bool { return rank(ups[i]) < rank(ups[j]) })
 	}
 	for name, b := range p.ifBind {
 		if b == nil {
