@@ -373,6 +373,14 @@ func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 		for _, slot := range sortedSlots(p.pics) {
 			if _, was := old[slot]; !was {
 				added = append(added, slot)
+				if s.conns[slot] == nil {
+					s.picDownLocked(slot, "picd not connected", true)
+				}
+			}
+		}
+		for slot := range s.down {
+			if _, ok := p.pics[slot]; !ok {
+				delete(s.down, slot)
 			}
 		}
 		for slot := range union2(old, p.pics) {

@@ -69,7 +69,8 @@ type Servicesd struct {
 	ifBind  map[string]map[string][]pic.Binding
 	pics    map[pic.Slot]picConf
 	usage   map[pic.Slot]int64
-	offline map[pic.Slot]bool // request chassis pic … offline
+	offline map[pic.Slot]bool      // request chassis pic … offline
+	down    map[pic.Slot]downState // configured PICs without a picd connected (alarms.go)
 	conns   map[pic.Slot]*conn
 	// The plan of the commit in flight. configd serialises commits, so
 	// there is at most one; a commit failed by another subscriber's
@@ -106,7 +107,7 @@ func New(o Options) (*Servicesd, error) {
 	}
 	s := &Servicesd{o: o, epoch: 1, sets: map[string]*setState{}, deps: map[string]map[string]struct{}{},
 		ifBind: map[string]map[string][]pic.Binding{}, usage: map[pic.Slot]int64{},
-		offline: map[pic.Slot]bool{}, conns: map[pic.Slot]*conn{}, nextID: 1,
+		offline: map[pic.Slot]bool{}, down: map[pic.Slot]downState{}, conns: map[pic.Slot]*conn{}, nextID: 1,
 		applied: make(chan struct{})}
 	if o.Store != nil {
 		e, err := o.Store.NextCounter("servicesd-generation-epoch")
