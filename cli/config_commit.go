@@ -127,10 +127,17 @@ func parseCommitTime(v string, now time.Time) (time.Time, error) {
 // configRollback handles `rollback [N]`: the candidate becomes revision N.
 func configRollback(_ context.Context, s *Session, ts []token, _ *Pipeline, out *bytes.Buffer, lineLen int) error {
 	n := 0
+	if len(ts) > 1 && ts[1].s == "rescue" {
+		if err := s.cfg.RollbackRescue(); err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "load complete")
+		return nil
+	}
 	if len(ts) > 1 {
 		v, err := strconv.Atoi(ts[1].s)
 		if err != nil || v < 0 || v > configd.MaxRollback {
-			return errAt(ts, 1, lineLen, "syntax error, expecting <number> (0..49).")
+			return errAt(ts, 1, lineLen, "syntax error, expecting <number> (0..49) or rescue.")
 		}
 		n = v
 	}
@@ -142,5 +149,5 @@ func configRollback(_ context.Context, s *Session, ts []token, _ *Pipeline, out 
 }
 
 func completeRollback(*Session, []string) []Completion {
-	return []Completion{{"<number>", "Numeric argument (0..49)"}}
+	return []Completion{{"<number>", "Numeric argument (0..49)"}, {"rescue", "Roll back to the rescue configuration"}}
 }

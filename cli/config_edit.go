@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/gnos/gnos/configd/tree"
 )
@@ -157,10 +159,74 @@ func configWildcard(_ context.Context, s *Session, ts []token, _ *Pipeline, out 
 		}
 		p = p.Append(tree.Step{S: fl, All: true})
 	}
-	n, err := s.cfg.WildcardDelete(p, pat)
+	keys, err := s.cfg.WildcardMatches(p, pat)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "  matched: %d\n", n)
+	for _, k := range keys {
+		fmt.Fprintf(out, "  matched: %s\n", k)
+	}
+	cs := s.cfg
+	s.question = func(a string) (string, bool) {
+		if yes(a, false) {
+			if err := cs.DeleteEntries(p, keys); err != nil {
+				return errorText(err), false
+			}
+		}
+		return "", false
+	}
+	fmt.Fprintf(out, "Delete %d objects? [yes,no] (no) ", len(keys))
+	return nil
+}
+
+// configReplace handles `replace pattern PATTERN with REPLACEMENT [upto N]`
+// at the edit level.
+func configReplace(_ context.Context, s *Session, ts []token, _ *Pipeline, out *bytes.Buffer, lineLen int) error {
+	if len(ts) < 2 {
+		return errAt(ts, 1, lineLen, "syntax error, expecting 'pattern'.")
+	}
+	if _, err := pick(ts[1], []string{"pattern"}); err != nil {
+		return err
+	}
+	if len(ts) < 3 {
+		return errAt(ts, 2, lineLen, "syntax error, expecting <pattern>.")
+	}
+	if len(ts) < 4 || ts[3].s != "with" {
+		return errAt(ts, 3, lineLen, "syntax error, expecting 'with'.")
+	}
+	if len(ts) < 5 {
+		return errAt(ts, 4, lineLen, "syntax error, expecting <replacement>.")
+	}
+	upto := 0
+	switch {
+	case len(ts) == 5:
+	case len(ts) == 7 && ts[5].s == "upto":
+		n, err := strconv.Atoi(ts[6].s)
+		if err != nil || n < 1 || n > math.MaxInt32 {
+			return errAt(ts, 6, lineLen, "syntax error, expecting <number>.")
+		}
+		upto = n
+	default:
+		return errAt(ts, 5, lineLen, "syntax error, expecting 'upto'.")
+	}
+	_, err := s.cfg.ReplacePattern(s.edit, ts[2].s, ts[4].s, upto)
+	return err
+}
+
+func completeReplace(_ *Session, ws []string) []Completion {
+	switch len(ws) {
+	case 0:
+		return []Completion{{"pattern", "Pattern to replace"}}
+	case 1:
+		return []Completion{{"<pattern>", "Regular expression to replace (POSIX)"}}
+	case 2:
+		return []Completion{{"with", "Replacement"}}
+	case 3:
+		return []Completion{{"<replacement>", "Replacement string (\\1..\\9 and & refer to the match)"}}
+	case 4:
+		return []Completion{{"upto", "Number of objects to replace"}}
+	case 5:
+		return []Completion{{"<number>", "Number of objects to replace"}}
+	}
 	return nil
 }

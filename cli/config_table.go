@@ -45,6 +45,7 @@ func init() {
 		{"load", "Load configuration from ASCII file", configLoad, completeLoad},
 		{"quit", "Quit from this level", configExit, nil},
 		{"rename", "Rename a statement", configRename, completeStatement},
+		{"replace", "Replace character string in configuration", configReplace, completeReplace},
 		{"rollback", "Roll back to previous committed configuration", configRollback, completeRollback},
 		{"run", "Run an operational-mode command", configRun, completeRun},
 		{"save", "Save configuration to ASCII file", configSave, nil},

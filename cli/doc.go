@@ -45,6 +45,10 @@ func WriteReference(w io.Writer, t *Table, root *schema.Node) {
 	p("`commit and-quit`, `commit at \"yyyy-mm-dd hh:mm[:ss]\"|\"hh:mm[:ss]\"` (cancel with\n")
 	p("`clear system commit`), `commit synchronize`. `load merge|override|replace|set|update FILE`\n")
 	p("reads curly-brace text, set commands, XML or JSON (detected) from the data directory.\n")
+	p("\nThe rescue configuration: `request system configuration rescue save` keeps the committed\n")
+	p("configuration as the rescue configuration (DATA/rescue.conf, outside the store, so it\n")
+	p("survives a damaged store), `rollback rescue` loads it into the candidate, `show system\n")
+	p("configuration rescue` shows it, `request system configuration rescue delete` removes it.\n")
 	p("\n## Pipes\n\n| pipe | description |\n|---|---|\n")
 	for _, c := range pipeCompletions(nil) {
 		p("| `| %s` | %s |\n", c.Text, c.Help)

@@ -43,6 +43,7 @@ set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24
 set interfaces lo0 unit 0 family inet address 10.255.0.1/32
 commit comment setup
 exit
+request system configuration rescue save
 `)
 	if failed {
 		t.Fatalf("setup failed:\n%s", setup)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/ifname"
-	"github.com/gnos/gnos/pic/picd"
+	"github.com/gnos/gnos/pic/packetio"
 )
 
 // startLive starts the interface manager on the namespace o.Live names
@@ -38,7 +38,7 @@ func (n *Node) startLive(ctx context.Context) error {
 // HostNet is the live data plane of a picd running apart from the
 // interface manager (in the namespace it manages), with the data
 // directory's name mapping; nil without root or CAP_NET_ADMIN.
-func HostNet(dataDir string) (picd.LiveNet, error) {
+func HostNet(dataDir string) (packetio.LiveNet, error) {
 	if !ifmgr.Permitted() {
 		return nil, nil
 	}

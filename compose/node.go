@@ -108,13 +108,15 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 		return nil, fmt.Errorf("node: %w", err)
 	}
 	n := &Node{Opts: o, Store: st, done: make(chan error, 1)}
-	n.Configd, err = configd.New(ctx, configd.Options{Store: st, Clock: o.Clock, Log: o.Log})
+	n.Configd, err = configd.New(ctx, configd.Options{Store: st, Clock: o.Clock, Log: o.Log,
+		RescueFile: filepath.Join(o.DataDir, "rescue.conf")})
 	if err != nil {
 		return n.abort(err)
 	}
 	ops := cli.NewTable()
 	cli.BaseCommands(ops)
 	cli.SystemCommands(ops)
+	cli.RescueCommands(ops)
 	// --- servicesd (issue 4): resolves service-sets into SSRBs and keeps the
 	// PICs in sync over DATA/services.sock; every PIC configured under
 	// chassis gets an in-process picd dialing that socket (a separate

@@ -52,6 +52,9 @@ type Options struct {
 	// MaxLoad bounds the configuration text one load takes (default
 	// DefaultMaxLoad); see limits.go.
 	MaxLoad int
+	// RescueFile is where the rescue configuration is kept (rescue.go);
+	// empty: the system has none.
+	RescueFile string
 }
 
 // Configd is the configuration daemon.
@@ -61,8 +64,9 @@ type Configd struct {
 	clock  clock.Clock
 	log    *slog.Logger
 
-	defaults *tree.Node // junos-defaults (predefined applications); immutable
-	maxLoad  int        // Options.MaxLoad; immutable
+	defaults   *tree.Node // junos-defaults (predefined applications); immutable
+	maxLoad    int        // Options.MaxLoad; immutable
+	rescueFile string     // Options.RescueFile; immutable
 
 	mu          sync.Mutex // guards everything below; held for a whole commit
 	committed   *tree.Node
@@ -101,7 +105,7 @@ func New(ctx context.Context, o Options) (*Configd, error) {
 		o.MaxLoad = DefaultMaxLoad
 	}
 	c := &Configd{store: o.Store, schema: o.Schema, clock: o.Clock, log: o.Log, maxLoad: o.MaxLoad,
-		sessions: map[int]*Session{}, started: o.Clock.Now()}
+		rescueFile: o.RescueFile, sessions: map[int]*Session{}, started: o.Clock.Now()}
 	def, _, err := format.ParseText(o.Schema.Root, yang.Defaults())
 	if err != nil {
 		return nil, fmt.Errorf("configd: junos-defaults: %w", err)

@@ -270,33 +270,45 @@ func (s *Session) Insert(p tree.Path, before bool, ref string) error {
 	return s.Edit(func(e *tree.Editor) error { return e.Insert(p, before, ref) })
 }
 
-// WildcardDelete deletes every entry of the list at p (a path ending in
-// the list step with All set) whose key matches the glob pattern, as
-// `wildcard delete interfaces ge-*`. It returns how many were deleted.
-func (s *Session) WildcardDelete(p tree.Path, pattern string) (int, error) {
-	n := 0
-	err := s.Edit(func(e *tree.Editor) error {
-		last := p[len(p)-1]
-		parent := e.Root().Get(p.Parent())
-		var keys []string
-		for _, k := range parent.All(last.S) {
+// WildcardMatches lists, in order, the entries of the list p names (its
+// last step) in the session's candidate whose key matches the Junos
+// wildcard pattern (globMatch). None is ErrNotFound; a bad pattern
+// ErrInvalid.
+func (s *Session) WildcardMatches(p tree.Path, pattern string) ([]string, error) {
+	if _, err := globMatch(pattern, ""); err != nil {
+		return nil, errkind.Errorf(ErrInvalid, "invalid wildcard pattern: %v", err)
+	}
+	parent := s.Candidate().Get(p.Parent())
+	var keys []string
+	if parent != nil {
+		for _, k := range parent.All(p[len(p)-1].S) {
 			if ok, _ := globMatch(pattern, k.ID()); ok {
 				keys = append(keys, k.ID())
 			}
 		}
-		if len(keys) == 0 {
-			return tree.ErrNotFound
-		}
-		for _, k := range keys {
-			st := tree.Step{S: last.S, Key: k, Value: k}
-			if err := e.Delete(p.Parent().Append(st)); err != nil {
+	}
+	if len(keys) == 0 {
+		return nil, errkind.Errorf(ErrNotFound, "no matches for %s", pattern)
+	}
+	return keys, nil
+}
+
+// DeleteEntries deletes the entries keys of the list p names (its last
+// step) in one edit: all of them, or none when one is gone.
+func (s *Session) DeleteEntries(p tree.Path, keys []string) error {
+	last := p[len(p)-1]
+	var touched []tree.Path
+	for _, k := range keys {
+		touched = append(touched, p.Parent().Append(tree.Step{S: last.S, Key: k, Value: k}))
+	}
+	return s.editTouching(touched, func(e *tree.Editor) error {
+		for _, q := range touched {
+			if err := e.Delete(q); err != nil {
 				return err
 			}
-			n++
 		}
 		return nil
 	})
-	return n, err
 }
 
 // LoadAction is how `load` combines a file with the candidate.

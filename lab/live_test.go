@@ -15,7 +15,7 @@ import (
 	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/lab"
 	"github.com/gnos/gnos/lab/labtest"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // router is a gnos node managing a lab's router namespace.
@@ -69,7 +69,7 @@ func (r *router) configure(lines ...string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	slot := pic.Slot{}
+	slot := dataplane.Slot{}
 	for _, s := range []string{"fw", "nat"} {
 		if ss, ok := r.n.Services.SSRB(s); ok {
 			if err := r.n.Services.WaitAck(ctx, slot, ss.ID, ss.Gen); err != nil {

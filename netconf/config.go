@@ -297,6 +297,28 @@ func opGetRollback(_ context.Context, s *Session, op *Node, b *strings.Builder) 
 	return nil
 }
 
+// opGetRescue is <get-rescue-information> [<format>text|xml</format>]:
+// the rescue configuration in rescue-information, as Junos answers it.
+func opGetRescue(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
+	t, _, err := s.srv.cfg.Configd.Rescue()
+	if err != nil {
+		return err
+	}
+	t = s.visible(t)
+	b.WriteString("<rescue-information>\n<ok/>\n")
+	if op.Value("format") == "text" {
+		var buf bytes.Buffer
+		if err := format.WriteText(&buf, t); err != nil {
+			return err
+		}
+		fmt.Fprintf(b, "<configuration-information>\n<configuration-output>%s</configuration-output>\n</configuration-information>\n", xmlEscape(buf.String()))
+	} else if err := writeConfigXML(b, t); err != nil {
+		return err
+	}
+	b.WriteString("</rescue-information>\n")
+	return nil
+}
+
 // conflictWarning is the warning `show | compare` prints when the shared
 // candidate holds statements another commit changed since they were
 // edited ("" otherwise, and for a private candidate).

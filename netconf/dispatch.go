@@ -45,6 +45,7 @@ func init() {
 		"lock-configuration":       {LevelConfigure, opLock},
 		"unlock-configuration":     {LevelConfigure, opUnlock},
 		"get-rollback-information": {LevelView, opGetRollback},
+		"get-rescue-information":   {LevelView, opGetRescue},
 		"command":                  {LevelView, opCommand}, // the command's own level is checked too
 	}
 }

@@ -13,11 +13,24 @@ import (
 
 // opLoadConfiguration is Junos' <load-configuration action=… format=…>
 // with <configuration>, <configuration-text>, <configuration-set> or
-// <configuration-json>, or rollback="N" to load a rollback.
+// <configuration-json>, or rollback="N" to load a rollback, or
+// rescue="rescue" the rescue configuration (PyEZ Config.rescue("reload")).
 func opLoadConfiguration(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
 	c, err := s.config()
 	if err != nil {
 		return err
+	}
+	if _, ok := op.Attr("rescue"); ok {
+		if err := c.RollbackRescue(); err != nil {
+			return err
+		}
+		b.WriteString("<load-configuration-results>\n<ok/>\n</load-configuration-results>\n")
+		return nil
+	}
+	if cfg := op.Child("configuration"); cfg != nil {
+		if pat, ok := cfg.Attr("replace-pattern"); ok {
+			return loadReplacePattern(c, cfg, pat, b)
+		}
 	}
 	if r, ok := op.Attr("rollback"); ok {
 		n, err := rollbackNumber(r)
@@ -340,5 +353,26 @@ func opKillSession(_ context.Context, s *Session, op *Node, _ *strings.Builder) 
 	if !s.srv.kill(id) {
 		return &RPCError{Type: "protocol", Tag: "invalid-value", Message: fmt.Sprintf("no session %d", id), BadElement: "session-id"}
 	}
+	return nil
+}
+
+// loadReplacePattern is <load-configuration><configuration
+// replace-pattern="P" with="R" [upto="N"]/>: replace pattern over the
+// whole configuration (the attribute on a deeper element, which Junos
+// also takes, is not supported).
+func loadReplacePattern(c *configd.Session, cfg *Node, pat string, b *strings.Builder) error {
+	with, _ := cfg.Attr("with")
+	upto := 0
+	if u, ok := cfg.Attr("upto"); ok {
+		n, err := strconv.Atoi(u)
+		if err != nil || n < 0 {
+			return &RPCError{Type: "protocol", Tag: "invalid-value", Message: "invalid upto " + u, BadElement: "configuration"}
+		}
+		upto = n
+	}
+	if _, err := c.ReplacePattern(nil, pat, with, upto); err != nil {
+		return err
+	}
+	b.WriteString("<load-configuration-results>\n<ok/>\n</load-configuration-results>\n")
 	return nil
 }

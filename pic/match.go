@@ -145,11 +145,10 @@ func icmpType(s string) (int, error) {
 	return int(n), nil
 }
 
-func inPrefixes(ps []netip.Prefix, a [16]byte, v6 bool) bool {
+func inPrefixes(ps []netip.Prefix, addr netip.Addr) bool {
 	if len(ps) == 0 {
 		return true
 	}
-	addr := addrOf(a, v6)
 	for _, p := range ps {
 		if p.Contains(addr) {
 			return true
@@ -162,7 +161,7 @@ func inPrefixes(ps []netip.Prefix, a [16]byte, v6 bool) bool {
 // ICMP type) matches, and the application that matched (nil when the term
 // names none).
 func (m *Match) Matches(k *FlowKey, icmp uint8) (bool, *AppMatch) {
-	if !inPrefixes(m.Src, k.Src, k.V6) || !inPrefixes(m.Dst, k.Dst, k.V6) {
+	if !inPrefixes(m.Src, k.SrcAddr()) || !inPrefixes(m.Dst, k.DstAddr()) {
 		return false, nil
 	}
 	if len(m.Apps) == 0 {

@@ -27,10 +27,6 @@ func (m Mode) String() string {
 	return "session-based"
 }
 
-// MaxPlugins bounds the number of registered plugins: the policy DB keeps
-// one slot per (service-set, plugin).
-const MaxPlugins = 16
-
 // Plugin is a registered service plugin. Register it from the plugin
 // package's init. Nothing about a plugin depends on registration (import)
 // order: its ID derives from its name, and its place in a default service
@@ -99,26 +95,6 @@ type PluginArg struct {
 	Field      string
 }
 
-// SessionShower is implemented by data handlers whose commands list
-// sessions (Sessions set): ShowSession runs on the session's data core,
-// between vectors, for every session of a service-set the plugin has a
-// policy for, with the plugin's context (its extension handles, its
-// policy) and the session as show services sessions sees it. It returns
-// the session's rows, none to leave it out.
-type SessionShower interface {
-	ShowSession(command string, c *DataCtx, s *SessionInfo) []ShowRow
-}
-
-// Field returns the value of the row's field name ("" when absent).
-func (r ShowRow) Field(name string) string {
-	for _, f := range r {
-		if f.Name == name {
-			return f.Value
-		}
-	}
-	return ""
-}
-
 // Command returns the plugin's command with that RPC name, nil if none.
 func (p *Plugin) Command(rpc string) *PluginCommand {
 	for i := range p.Commands {
@@ -141,16 +117,6 @@ type ShowSet struct {
 	ID     uint32
 	Name   string
 	Policy any
-}
-
-// ShowRow is one row of a plugin command's reply: ordered name/value
-// pairs (element names in XML).
-type ShowRow []ShowField
-
-// ShowField is one value of a row.
-type ShowField struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
 }
 
 // ID is the plugin's numeric identifier, shown by show services

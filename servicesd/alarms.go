@@ -7,15 +7,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 )
 
 // Chassis alarms: what can still go wrong after `commit complete` is a
 // fault of a PIC itself, since everything a PIC would refuse of a
-// configuration is refused at commit (resolve.go, plan.go, pic's budget
-// functions). servicesd raises an alarm for a configured, online PIC
-// that
+// configuration is refused at commit (resolve.go, plan.go, the data
+// path's budget functions). servicesd raises an alarm for a configured,
+// online PIC that
 //
 //   - has no picd connected: it died, its heartbeat timed out, or it did
 //     not come up within BootGrace of being configured;
@@ -40,12 +40,12 @@ const (
 
 // Alarm is an active chassis alarm.
 type Alarm struct {
-	Time        time.Time `json:"time"`
-	Class       string    `json:"class"`       // Major | Minor
-	Description string    `json:"description"` // FPC 0 PIC 0 failed to apply configuration
-	Short       string    `json:"short"`       // FPC 0 PIC 0 cfg fail
-	Slot        pic.Slot  `json:"slot"`
-	Reason      string    `json:"reason,omitempty"` // the fault in detail (show chassis pic)
+	Time        time.Time      `json:"time"`
+	Class       string         `json:"class"`       // Major | Minor
+	Description string         `json:"description"` // FPC 0 PIC 0 failed to apply configuration
+	Short       string         `json:"short"`       // FPC 0 PIC 0 cfg fail
+	Slot        dataplane.Slot `json:"slot"`
+	Reason      string         `json:"reason,omitempty"` // the fault in detail (show chassis pic)
 }
 
 // downState is why a configured PIC has no picd connected, and since when.
@@ -75,7 +75,7 @@ func (s *Servicesd) Alarms(_ context.Context) ([]Alarm, error) {
 }
 
 // alarmsLocked returns the alarms of one configured PIC. s.mu held.
-func (s *Servicesd) alarmsLocked(slot pic.Slot) []Alarm {
+func (s *Servicesd) alarmsLocked(slot dataplane.Slot) []Alarm {
 	if s.offline[slot] {
 		return nil // taken offline on request: not a fault
 	}
@@ -140,7 +140,7 @@ func (s *Servicesd) setName(id uint32) string {
 
 // picDownLocked records that the configured PIC at slot has no picd, since
 // now. s.mu held.
-func (s *Servicesd) picDownLocked(slot pic.Slot, reason string, booting bool) {
+func (s *Servicesd) picDownLocked(slot dataplane.Slot, reason string, booting bool) {
 	s.down[slot] = downState{since: s.o.Clock.Now(), reason: reason, booting: booting}
 }
 

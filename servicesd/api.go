@@ -6,7 +6,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gnos/gnos/internal/errkind"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 )
 
@@ -23,7 +23,7 @@ const APIService = "gnos.ServicesAPI"
 // The requests of the methods whose arguments are not one value.
 type (
 	onlineReq struct {
-		Slot   pic.Slot
+		Slot   dataplane.Slot
 		Online bool
 	}
 	generateReq struct {

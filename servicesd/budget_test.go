@@ -8,6 +8,7 @@ import (
 
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/compile"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // test-sized is a plugin whose policy is as many bytes as its
@@ -70,7 +71,7 @@ func TestPolicyDBSwapIsNotRefused(t *testing.T) {
 }
 
 // TestCacheMinimumAgrees: the object-cache figure servicesd checks at
-// commit (pic.CacheMinimumFor) is what the PIC's data path needs.
+// commit (dataplane.CacheMinimumFor) is what the PIC's data path needs.
 func TestCacheMinimumAgrees(t *testing.T) {
 	h := start(t)
 	h.set(ep+"data-cores 3", ep+"package stateful-firewall", ep+"package nat", ep+"package passthru")
@@ -79,7 +80,7 @@ func TestCacheMinimumAgrees(t *testing.T) {
 	}
 	h.waitState("online")
 	got := h.picd().Runtime().Cache.Minimum()
-	want := pic.CacheMinimumFor([]*pic.Plugin{pic.Lookup("stateful-firewall"), pic.Lookup("nat"), pic.Lookup("passthru")}, 3)
+	want := dataplane.CacheMinimumFor(pic.DataPlugins([]*pic.Plugin{pic.Lookup("stateful-firewall"), pic.Lookup("nat"), pic.Lookup("passthru")}), 3)
 	if got != want || got == 0 {
 		t.Errorf("the PIC's object classes need %d bytes, servicesd computes %d", got, want)
 	}

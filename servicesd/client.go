@@ -10,7 +10,7 @@ import (
 
 	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/internal/ipc"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 )
 
@@ -28,8 +28,8 @@ type Client struct {
 func NewClient(dial func() (*grpc.ClientConn, error)) *Client { return &Client{dial: dial} }
 
 // PIC is (*Servicesd).PIC.
-func (c *Client) PIC(ctx context.Context, slot pic.Slot) (*PICInfo, error) {
-	return call[pic.Slot, *PICInfo](ctx, c, "PIC", slot)
+func (c *Client) PIC(ctx context.Context, slot dataplane.Slot) (*PICInfo, error) {
+	return call[dataplane.Slot, *PICInfo](ctx, c, "PIC", slot)
 }
 
 // PICs is (*Servicesd).PICs.
@@ -43,7 +43,7 @@ func (c *Client) Alarms(ctx context.Context) ([]Alarm, error) {
 }
 
 // SetOnline is (*Servicesd).SetOnline.
-func (c *Client) SetOnline(ctx context.Context, slot pic.Slot, online bool) error {
+func (c *Client) SetOnline(ctx context.Context, slot dataplane.Slot, online bool) error {
 	_, err := call[onlineReq, struct{}](ctx, c, "SetOnline", onlineReq{Slot: slot, Online: online})
 	return err
 }

@@ -15,7 +15,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gnos/gnos/internal/errkind"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 )
 
@@ -37,7 +37,7 @@ func (s *Servicesd) Register(g *grpc.Server) {
 // Locking: mu guards the fields under it. Lock order: Servicesd.mu, then
 // conn.mu.
 type conn struct {
-	slot   pic.Slot
+	slot   dataplane.Slot
 	hello  picd.Hello
 	cancel context.CancelFunc
 	wake   chan struct{} // cap 1: the writer has work
@@ -310,10 +310,10 @@ func (s *Servicesd) ack(c *conn, a *picd.Ack) {
 		c.lastError = fmt.Sprintf("service-set id %d generation %d: %s", a.ID, a.Gen, a.Error)
 		s.o.Log.Error("servicesd: PIC refused an update", "pic", c.slot.String(), "id", a.ID, "gen", a.Gen, "error", a.Error)
 	}
-	if a.ID != 0 && a.ID <= pic.MaxServiceSetID {
+	if a.ID != 0 && a.ID <= dataplane.MaxServiceSetID {
 		c.noteAck(a, s.o.Clock.Now())
 	}
-	if a.Gen > c.acked[a.ID] && a.ID != 0 && a.ID <= pic.MaxServiceSetID { // a confused picd cannot grow the map without bound
+	if a.Gen > c.acked[a.ID] && a.ID != 0 && a.ID <= dataplane.MaxServiceSetID { // a confused picd cannot grow the map without bound
 		c.acked[a.ID] = a.Gen
 	}
 	s.broadcast()
@@ -321,7 +321,7 @@ func (s *Servicesd) ack(c *conn, a *picd.Ack) {
 
 // WaitAck waits until the PIC at slot acknowledged generation gen (or a
 // later one) of service-set id, waiting for the PIC to connect if needed.
-func (s *Servicesd) WaitAck(ctx context.Context, slot pic.Slot, id uint32, gen uint64) error {
+func (s *Servicesd) WaitAck(ctx context.Context, slot dataplane.Slot, id uint32, gen uint64) error {
 	if err := s.waitConn(ctx, slot, func(c *conn) bool { return c.acked[id] >= gen }); err != nil {
 		return fmt.Errorf("servicesd: waiting for %s to acknowledge generation %d of service-set id %d: %w", slot, gen, id, err)
 	}
@@ -330,7 +330,7 @@ func (s *Servicesd) WaitAck(ctx context.Context, slot pic.Slot, id uint32, gen u
 
 // WaitSynced waits until the PIC at slot is connected, READY, has
 // finished every resync and acknowledged every update sent to it.
-func (s *Servicesd) WaitSynced(ctx context.Context, slot pic.Slot) error {
+func (s *Servicesd) WaitSynced(ctx context.Context, slot dataplane.Slot) error {
 	if err := s.waitConn(ctx, slot, func(c *conn) bool {
 		return c.ready && c.synced == c.resyncs && c.outstanding == 0
 	}); err != nil {
@@ -341,7 +341,7 @@ func (s *Servicesd) WaitSynced(ctx context.Context, slot pic.Slot) error {
 
 // waitConn waits until the PIC at slot is connected and done (called with
 // the connection's lock held) holds, or ctx ends (its error).
-func (s *Servicesd) waitConn(ctx context.Context, slot pic.Slot, done func(*conn) bool) error {
+func (s *Servicesd) waitConn(ctx context.Context, slot dataplane.Slot, done func(*conn) bool) error {
 	for {
 		wait := s.signal()
 		s.mu.Lock()
@@ -383,13 +383,13 @@ func (s *Servicesd) broadcast() {
 }
 
 // PICStatus asks the PIC at slot for its status.
-func (s *Servicesd) PICStatus(ctx context.Context, slot pic.Slot) (*picd.Status, error) {
+func (s *Servicesd) PICStatus(ctx context.Context, slot dataplane.Slot) (*picd.Status, error) {
 	return s.PICQuery(ctx, slot, nil)
 }
 
 // PICQuery asks the PIC at slot for its status and what q asks for
 // (sessions, or clearing them).
-func (s *Servicesd) PICQuery(ctx context.Context, slot pic.Slot, q *picd.Query) (*picd.Status, error) {
+func (s *Servicesd) PICQuery(ctx context.Context, slot dataplane.Slot, q *picd.Query) (*picd.Status, error) {
 	s.mu.Lock()
 	c := s.conns[slot]
 	s.mu.Unlock()
@@ -429,7 +429,7 @@ func (s *Servicesd) reconfigureLocked(c *conn) {
 }
 
 // SetOnline takes a PIC offline or back online (request chassis pic).
-func (s *Servicesd) SetOnline(_ context.Context, slot pic.Slot, online bool) error {
+func (s *Servicesd) SetOnline(_ context.Context, slot dataplane.Slot, online bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.pics[slot]; !ok {

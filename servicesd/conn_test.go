@@ -7,7 +7,7 @@ import (
 
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/testkit"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
 )
@@ -29,7 +29,7 @@ func TestSilentPICIsDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slot := pic.Slot{FPC: 0, PIC: 3} // not configured: nobody else wants it
+	slot := dataplane.Slot{FPC: 0, PIC: 3} // not configured: nobody else wants it
 	if err := st.Send(&picd.FromPIC{Hello: &picd.Hello{Slot: slot}}); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/internal/testkit"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 const depsConf = `
@@ -138,7 +138,7 @@ func (h *harness) gens() map[string]uint64 {
 func TestSSRBGolden(t *testing.T) {
 	h := start(t)
 	h.loadCommit(depsConf)
-	var all []*pic.SSRB
+	var all []*dataplane.SSRB
 	for _, n := range depsSets {
 		s, ok := h.n.Services.SSRB(n)
 		if !ok {

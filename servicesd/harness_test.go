@@ -16,11 +16,11 @@ import (
 	"github.com/gnos/gnos/internal/testconfig"
 	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/internal/testkit/nodekit"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 )
 
-var slot00 = pic.Slot{FPC: 0, PIC: 0}
+var slot00 = dataplane.Slot{FPC: 0, PIC: 0}
 
 // harness is a node (nodekit.Start: a temporary directory, a fake clock
 // on which no heartbeat fires unless a test advances it) with its log

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/compile"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // Test plugins whose control handler panics once when armed: one supports
@@ -117,7 +118,7 @@ func TestPluginPanic(t *testing.T) {
 }
 
 // picdPolicy reads the PIC's policy DB.
-func (h *harness) picdPolicy(id uint32, plugin string) *pic.Entry {
+func (h *harness) picdPolicy(id uint32, plugin string) *dataplane.Entry {
 	rt := h.picd().Runtime()
 	if rt == nil {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 )
 
@@ -17,12 +18,12 @@ const maxDiagnostics = 20
 
 // plan is what a commit changes for servicesd, computed in Validate.
 type plan struct {
-	pics        map[pic.Slot]picConf
+	pics        map[dataplane.Slot]picConf
 	picsChanged bool
-	ifBind      map[string]map[string][]pic.Binding // interfaces whose bindings changed (nil: removed)
+	ifBind      map[string]map[string][]dataplane.Binding // interfaces whose bindings changed (nil: removed)
 	upserts     map[string]*resolved
 	deletes     []string
-	usage       map[pic.Slot]int64
+	usage       map[dataplane.Slot]int64
 	diags       []configd.Diagnostic
 }
 
@@ -41,8 +42,8 @@ func (p *plan) fail(path tree.Path, stmt, format string, a ...any) {
 
 // checkBindings refuses two service-sets applied to one logical
 // interface in one direction: a packet must meet exactly one.
-func (p *plan) checkBindings(ifRoot, ifc *tree.Node, nb map[string][]pic.Binding) {
-	owner := map[pic.Binding]string{}
+func (p *plan) checkBindings(ifRoot, ifc *tree.Node, nb map[string][]dataplane.Binding) {
+	owner := map[dataplane.Binding]string{}
 	names := make([]string, 0, len(nb))
 	for ss := range nb {
 		names = append(names, ss)
@@ -63,7 +64,7 @@ func (p *plan) checkBindings(ifRoot, ifc *tree.Node, nb map[string][]pic.Binding
 
 // planLocked works out the commit's effect from its change list.
 func (s *Servicesd) planLocked(c *configd.Commit) *plan {
-	p := &plan{pics: s.pics, ifBind: map[string]map[string][]pic.Binding{}, upserts: map[string]*resolved{}}
+	p := &plan{pics: s.pics, ifBind: map[string]map[string][]dataplane.Binding{}, upserts: map[string]*resolved{}}
 	full := s.pics == nil // first commit seen
 	allIfaces := full
 	dirty := map[string]bool{}
@@ -183,8 +184,8 @@ func (p *plan) checkPackages() {
 
 // bindingsLocked gathers a service-set's bindings over every interface,
 // with the plan's changed interfaces in place of the applied ones.
-func (s *Servicesd) bindingsLocked(p *plan, ss string) []pic.Binding {
-	var out []pic.Binding
+func (s *Servicesd) bindingsLocked(p *plan, ss string) []dataplane.Binding {
+	var out []dataplane.Binding
 	for name, m := range s.ifBind {
 		if _, changed := p.ifBind[name]; !changed {
 			out = append(out, m[ss]...)
@@ -204,12 +205,12 @@ func (s *Servicesd) bindingsLocked(p *plan, ss string) []pic.Binding {
 
 // usageLocked is each PIC's policy-DB usage after the plan, checked
 // against policy-db-size where it grew or the budget changed.
-func (s *Servicesd) usageLocked(p *plan) map[pic.Slot]int64 {
-	u := make(map[pic.Slot]int64, len(s.usage))
+func (s *Servicesd) usageLocked(p *plan) map[dataplane.Slot]int64 {
+	u := make(map[dataplane.Slot]int64, len(s.usage))
 	for k, v := range s.usage {
 		u[k] = v
 	}
-	grew := map[pic.Slot]bool{}
+	grew := map[dataplane.Slot]bool{}
 	take := func(name string) {
 		if st, ok := s.sets[name]; ok {
 			u[slotOfSSRB(st.ssrb)] -= st.ssrb.PolicyBytes()
@@ -233,7 +234,7 @@ func (s *Servicesd) usageLocked(p *plan) map[pic.Slot]int64 {
 		if !grew[slot] {
 			continue
 		}
-		if err := pic.CheckPolicyDB(u[slot], p.pics[slot].cfg.PolicyDBMB, slot); err != nil {
+		if err := dataplane.CheckPolicyDB(u[slot], p.pics[slot].cfg.PolicyDBMB, slot); err != nil {
 			p.fail(p.pics[slot].path, "policy-db-size", "%v", err)
 		}
 	}
@@ -241,7 +242,7 @@ func (s *Servicesd) usageLocked(p *plan) map[pic.Slot]int64 {
 }
 
 // checkObjectCaches refuses a PIC whose object cache cannot hold the data
-// path's working set (pic.CacheMinimumFor: a batch of every object class
+// path's working set (dataplane.CacheMinimumFor: a batch of every object class
 // on every data core), for the PICs whose stanza the plan changes.
 func (s *Servicesd) checkObjectCaches(p *plan) {
 	for _, slot := range sortedSlots(p.pics) {
@@ -255,15 +256,15 @@ func (s *Servicesd) checkObjectCaches(p *plan) {
 				plugins = append(plugins, pl)
 			}
 		}
-		need := pic.CacheMinimumFor(plugins, pc.cfg.DataCores)
-		if err := pic.CheckObjectCache(need, pc.cfg.ObjectCacheMB, pc.cfg.DataCores, slot); err != nil {
+		need := dataplane.CacheMinimumFor(pic.DataPlugins(plugins), pc.cfg.DataCores)
+		if err := dataplane.CheckObjectCache(need, pc.cfg.ObjectCacheMB, pc.cfg.DataCores, slot); err != nil {
 			p.fail(pc.path, "object-cache-size", "%v", err)
 		}
 	}
 }
 
 // checkIDs refuses more service-sets than a PIC can number: ids are
-// dense from 1, and a PIC refuses one past pic.MaxServiceSetID.
+// dense from 1, and a PIC refuses one past dataplane.MaxServiceSetID.
 func (s *Servicesd) checkIDs(p *plan, svcRoot *tree.Node) {
 	n := len(s.sets) - len(p.deletes)
 	for name := range p.upserts {
@@ -271,15 +272,15 @@ func (s *Servicesd) checkIDs(p *plan, svcRoot *tree.Node) {
 			n++
 		}
 	}
-	if n > pic.MaxServiceSetID {
-		p.fail(tree.Path{svcRoot.Step()}, "service-set", "%d service-sets, more than a PIC numbers (%d)", n, pic.MaxServiceSetID)
+	if n > dataplane.MaxServiceSetID {
+		p.fail(tree.Path{svcRoot.Step()}, "service-set", "%d service-sets, more than a PIC numbers (%d)", n, dataplane.MaxServiceSetID)
 	}
 }
 
-func slotOfSSRB(s *pic.SSRB) pic.Slot { return pic.Slot{FPC: s.FPC, PIC: s.PIC} }
+func slotOfSSRB(s *dataplane.SSRB) dataplane.Slot { return dataplane.Slot{FPC: s.FPC, PIC: s.PIC} }
 
-func sortedSlots[V any](m map[pic.Slot]V) []pic.Slot {
-	out := make([]pic.Slot, 0, len(m))
+func sortedSlots[V any](m map[dataplane.Slot]V) []dataplane.Slot {
+	out := make([]dataplane.Slot, 0, len(m))
 	for k := range m {
 		out = append(out, k)
 	}
@@ -294,9 +295,9 @@ func sortedSlots[V any](m map[pic.Slot]V) []pic.Slot {
 
 // applyLocked makes p current and queues each PIC's updates. It returns
 // the PICs that appeared.
-func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
+func (s *Servicesd) applyLocked(p *plan) (added []dataplane.Slot) {
 	s.commits++
-	out := map[pic.Slot][]*picd.Update{}
+	out := map[dataplane.Slot][]*picd.Update{}
 	grows := map[*picd.Update]bool{}
 	for _, name := range p.deletes {
 		st := s.sets[name]
@@ -406,8 +407,8 @@ func (s *Servicesd) applyLocked(p *plan) (added []pic.Slot) {
 	return added
 }
 
-func union2(a, b map[pic.Slot]picConf) map[pic.Slot]bool {
-	out := map[pic.Slot]bool{}
+func union2(a, b map[dataplane.Slot]picConf) map[dataplane.Slot]bool {
+	out := map[dataplane.Slot]bool{}
 	for k := range a {
 		out[k] = true
 	}
@@ -440,7 +441,7 @@ func (s *Servicesd) unindexLocked(name string, r *resolved) {
 }
 
 // configLocked is the Config a PIC gets: its chassis shape and admin state.
-func (s *Servicesd) configLocked(slot pic.Slot) *picd.Config {
+func (s *Servicesd) configLocked(slot dataplane.Slot) *picd.Config {
 	pc, ok := s.pics[slot]
 	if !ok {
 		return &picd.Config{}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/errkind"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 )
 
@@ -19,7 +19,7 @@ import (
 // PICInfo is what servicesd knows of one configured services PIC, with
 // the PIC's own status when it is connected and answered.
 type PICInfo struct {
-	Slot        pic.Slot
+	Slot        dataplane.Slot
 	Config      picd.Config
 	ServiceSets []SetGen // servicesd's SSRBs for the PIC, in configuration order
 	PolicyBytes int64    // policy-DB bytes its service-sets' policies take
@@ -43,13 +43,13 @@ type SetGen struct {
 
 // PICReply is one PIC's answer to a query.
 type PICReply struct {
-	Slot   pic.Slot
+	Slot   dataplane.Slot
 	Status *picd.Status
 }
 
 // PIC reports on the PIC at slot; a PIC that is not configured is a
 // not-found error.
-func (s *Servicesd) PIC(ctx context.Context, slot pic.Slot) (*PICInfo, error) {
+func (s *Servicesd) PIC(ctx context.Context, slot dataplane.Slot) (*PICInfo, error) {
 	v, ok := s.picInfo(ctx, slot)
 	if !ok {
 		return nil, errkind.Errorf(errkind.NotFound, "FPC %d PIC %d is not a configured services PIC", slot.FPC, slot.PIC)
@@ -81,14 +81,14 @@ func (s *Servicesd) QueryPICs(ctx context.Context, q *picd.Query) ([]PICReply, e
 	return out, nil
 }
 
-func (s *Servicesd) picInfo(ctx context.Context, slot pic.Slot) (*PICInfo, bool) {
+func (s *Servicesd) picInfo(ctx context.Context, slot dataplane.Slot) (*PICInfo, bool) {
 	s.mu.Lock()
 	if _, ok := s.pics[slot]; !ok {
 		s.mu.Unlock()
 		return nil, false
 	}
 	v := &PICInfo{Slot: slot, Config: *s.configLocked(slot), PolicyBytes: s.usage[slot], Alarms: s.alarmsLocked(slot)}
-	mine := map[string]*pic.SSRB{}
+	mine := map[string]*dataplane.SSRB{}
 	for name, st := range s.sets {
 		if slotOfSSRB(st.ssrb) == slot {
 			mine[name] = st.ssrb

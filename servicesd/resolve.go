@@ -13,6 +13,7 @@ import (
 	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/compile"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 )
 
@@ -29,13 +30,13 @@ const (
 // generation (assigned at apply), the subtree it was built from and the
 // configuration paths its policies read.
 type resolved struct {
-	ssrb *pic.SSRB
+	ssrb *dataplane.SSRB
 	node *tree.Node
 	deps []string
 }
 
 // sameContent reports whether two SSRBs differ only in id and generation.
-func sameContent(a, b *pic.SSRB) bool {
+func sameContent(a, b *dataplane.SSRB) bool {
 	x, y := *a, *b
 	x.ID, x.Gen, y.ID, y.Gen = 0, 0, 0, 0
 	return reflect.DeepEqual(x, y)
@@ -48,17 +49,17 @@ func active(n *tree.Node, name string) []*tree.Node { return n.ActiveNamed(name)
 func child(n *tree.Node, name string) *tree.Node { return n.ActiveChild(name) }
 
 // slotOf is the PIC owning a service interface ms-F/P/N[.U].
-func slotOf(name string) (pic.Slot, bool) {
+func slotOf(name string) (dataplane.Slot, bool) {
 	f, p, ok := ifname.ServiceSlot(name)
 	if !ok {
-		return pic.Slot{}, false
+		return dataplane.Slot{}, false
 	}
-	return pic.Slot{FPC: f, PIC: p}, true
+	return dataplane.Slot{FPC: f, PIC: p}, true
 }
 
 // chassisPICs reads the services PICs configured under chassis.
-func chassisPICs(root *tree.Node) map[pic.Slot]picConf {
-	out := map[pic.Slot]picConf{}
+func chassisPICs(root *tree.Node) map[dataplane.Slot]picConf {
+	out := map[dataplane.Slot]picConf{}
 	ch := child(root, "chassis")
 	if ch == nil {
 		return out
@@ -89,7 +90,7 @@ func chassisPICs(root *tree.Node) map[pic.Slot]picConf {
 			}
 			path := tree.Path{ch.Step(), f.Step(), p.Step(), child(p, "adaptive-services").Step(),
 				child(child(p, "adaptive-services"), "service-package").Step(), ep.Step()}
-			out[pic.Slot{FPC: fn, PIC: pn}] = picConf{cfg: c, path: path}
+			out[dataplane.Slot{FPC: fn, PIC: pn}] = picConf{cfg: c, path: path}
 		}
 	}
 	return out
@@ -103,8 +104,8 @@ type picConf struct {
 
 // interfaceBindings lists the service-sets applied to one interface's
 // units: service-set name → bindings.
-func interfaceBindings(ifc *tree.Node) map[string][]pic.Binding {
-	out := map[string][]pic.Binding{}
+func interfaceBindings(ifc *tree.Node) map[string][]dataplane.Binding {
+	out := map[string][]dataplane.Binding{}
 	if ifc == nil || ifc.Inactive {
 		return out
 	}
@@ -114,7 +115,7 @@ func interfaceBindings(ifc *tree.Node) map[string][]pic.Binding {
 			svc := child(child(fam, af), "service")
 			for _, dir := range []string{"input", "output"} {
 				for _, ss := range active(child(svc, dir), "service-set") {
-					out[ss.Key] = append(out[ss.Key], pic.Binding{Interface: ifname.Unit(ifc.Key, u.Key), Direction: dir})
+					out[ss.Key] = append(out[ss.Key], dataplane.Binding{Interface: ifname.Unit(ifc.Key, u.Key), Direction: dir})
 				}
 			}
 		}
@@ -132,12 +133,12 @@ type resolveError struct {
 // resolve builds the SSRB of service-set ss (without id and generation)
 // from the active configuration root. It fails when the service-set cannot
 // run on a PIC: chain, plugins, service interfaces.
-func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf, bindings []pic.Binding) (*resolved, *resolveError) {
+func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[dataplane.Slot]picConf, bindings []dataplane.Binding) (*resolved, *resolveError) {
 	ssPath := tree.Path{child(root, "services").Step(), ss.Step()}
 	fail := func(p tree.Path, st, format string, a ...any) (*resolved, *resolveError) {
 		return nil, &resolveError{path: p, statement: st, msg: fmt.Sprintf(format, a...)}
 	}
-	s := &pic.SSRB{Name: ss.Key, Bindings: bindings}
+	s := &dataplane.SSRB{Name: ss.Key, Bindings: bindings}
 	if v, ok := ss.Leaf("max-flows"); ok {
 		n, _ := strconv.ParseUint(v, 10, 32)
 		s.MaxFlows = uint32(n)
@@ -211,7 +212,7 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 			if data == nil {
 				data = []byte("{}")
 			}
-			s.Policies = append(s.Policies, pic.Policy{Plugin: name, Data: data})
+			s.Policies = append(s.Policies, dataplane.Policy{Plugin: name, Data: data})
 		}
 	} else {
 		for _, p := range pic.Plugins() {
@@ -220,7 +221,7 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 				return nil, rerr
 			}
 			if data != nil {
-				s.Policies = append(s.Policies, pic.Policy{Plugin: p.Name, Data: data})
+				s.Policies = append(s.Policies, dataplane.Policy{Plugin: p.Name, Data: data})
 				s.Forward = append(s.Forward, p.Name)
 			}
 		}
@@ -232,7 +233,7 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 		}
 	}
 	sort.Slice(s.Policies, func(i, j int) bool { return s.Policies[i].Plugin < s.Policies[j].Plugin })
-	if err := pic.CheckChain(s); err != nil {
+	if err := dataplane.CheckChain(s); err != nil {
 		if so != nil {
 			return fail(ssPath.Append(so.Step()), "forward-flow", "%v", err)
 		}
@@ -254,7 +255,7 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[pic.Slot]picConf
 	return &resolved{ssrb: s, node: ss, deps: deps}, nil
 }
 
-func mustSlot(name string) pic.Slot { s, _ := slotOf(name); return s }
+func mustSlot(name string) dataplane.Slot { s, _ := slotOf(name); return s }
 
 // orderOf is a plugin's place in the forward chain of a service-set
 // without service-order: its registered ChainOrder, those without one

@@ -7,19 +7,20 @@ import (
 
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/compile"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 func TestSlotOf(t *testing.T) {
 	tests := []struct {
 		in   string
-		want pic.Slot
+		want dataplane.Slot
 		ok   bool
 	}{
-		{"ms-0/0/0", pic.Slot{}, true},
-		{"ms-0/0/0.12", pic.Slot{}, true},
-		{"ms-11/3/7.1", pic.Slot{FPC: 11, PIC: 3}, true},
-		{"ge-0/0/0", pic.Slot{}, false},
-		{"ms-0/0", pic.Slot{}, false},
+		{"ms-0/0/0", dataplane.Slot{}, true},
+		{"ms-0/0/0.12", dataplane.Slot{}, true},
+		{"ms-11/3/7.1", dataplane.Slot{FPC: 11, PIC: 3}, true},
+		{"ge-0/0/0", dataplane.Slot{}, false},
+		{"ms-0/0", dataplane.Slot{}, false},
 	}
 	for _, tc := range tests {
 		got, ok := slotOf(tc.in)

@@ -40,7 +40,7 @@ import (
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/db"
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // Options configure servicesd.
@@ -51,7 +51,7 @@ type Options struct {
 	// OnPICConfigured is called (without locks) when a PIC appears in the
 	// configuration, to start its picd in-process; nil when picds are
 	// started separately.
-	OnPICConfigured func(pic.Slot)
+	OnPICConfigured func(dataplane.Slot)
 }
 
 // Servicesd is the services daemon.
@@ -66,12 +66,12 @@ type Servicesd struct {
 	mu      sync.Mutex
 	sets    map[string]*setState
 	deps    map[string]map[string]struct{} // dependency key → service-set names
-	ifBind  map[string]map[string][]pic.Binding
-	pics    map[pic.Slot]picConf
-	usage   map[pic.Slot]int64
-	offline map[pic.Slot]bool      // request chassis pic … offline
-	down    map[pic.Slot]downState // configured PICs without a picd connected (alarms.go)
-	conns   map[pic.Slot]*conn
+	ifBind  map[string]map[string][]dataplane.Binding
+	pics    map[dataplane.Slot]picConf
+	usage   map[dataplane.Slot]int64
+	offline map[dataplane.Slot]bool      // request chassis pic … offline
+	down    map[dataplane.Slot]downState // configured PICs without a picd connected (alarms.go)
+	conns   map[dataplane.Slot]*conn
 	// The plan of the commit in flight. configd serialises commits, so
 	// there is at most one; a commit failed by another subscriber's
 	// Validate never reaches Abort, and the next Validate replaces it.
@@ -94,7 +94,7 @@ type Servicesd struct {
 // setState is one service-set as applied.
 type setState struct {
 	res  *resolved
-	ssrb *pic.SSRB // with id and generation
+	ssrb *dataplane.SSRB // with id and generation
 }
 
 // New returns servicesd. It takes its generation epoch from the store.
@@ -106,8 +106,8 @@ func New(o Options) (*Servicesd, error) {
 		o.Log = slog.Default()
 	}
 	s := &Servicesd{o: o, epoch: 1, sets: map[string]*setState{}, deps: map[string]map[string]struct{}{},
-		ifBind: map[string]map[string][]pic.Binding{}, usage: map[pic.Slot]int64{},
-		offline: map[pic.Slot]bool{}, down: map[pic.Slot]downState{}, conns: map[pic.Slot]*conn{}, nextID: 1,
+		ifBind: map[string]map[string][]dataplane.Binding{}, usage: map[dataplane.Slot]int64{},
+		offline: map[dataplane.Slot]bool{}, down: map[dataplane.Slot]downState{}, conns: map[dataplane.Slot]*conn{}, nextID: 1,
 		applied: make(chan struct{})}
 	if o.Store != nil {
 		e, err := o.Store.NextCounter("servicesd-generation-epoch")
@@ -222,7 +222,7 @@ func (s *Servicesd) allocIDLocked() uint32 {
 }
 
 // SSRB returns the current SSRB of a service-set (with id and generation).
-func (s *Servicesd) SSRB(name string) (*pic.SSRB, bool) {
+func (s *Servicesd) SSRB(name string) (*dataplane.SSRB, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.sets[name]
@@ -233,7 +233,7 @@ func (s *Servicesd) SSRB(name string) (*pic.SSRB, bool) {
 }
 
 // Slots returns the configured PICs.
-func (s *Servicesd) Slots() []pic.Slot {
+func (s *Servicesd) Slots() []dataplane.Slot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return sortedSlots(s.pics)

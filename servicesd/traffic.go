@@ -11,7 +11,7 @@ import (
 	"github.com/gnos/gnos/internal/atomicfile"
 	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/internal/ifname"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/packetio"
 	"github.com/gnos/gnos/pic/picd"
 )
@@ -40,7 +40,7 @@ type Target struct {
 
 // TrafficPIC is one PIC's answer to a traffic request.
 type TrafficPIC struct {
-	Slot   pic.Slot
+	Slot   dataplane.Slot
 	Status *picd.TrafficStatus
 }
 
@@ -55,7 +55,7 @@ type ReplayReq struct {
 
 // ReplayResult is what a replay did.
 type ReplayResult struct {
-	Slot     pic.Slot
+	Slot     dataplane.Slot
 	Injected int    // packets replayed
 	Left     uint64 // packets that left the PIC meanwhile
 	Captured int    // packets written to the capture file
@@ -95,7 +95,7 @@ func (s *Servicesd) Traffic(ctx context.Context, q picd.TrafficReq) ([]TrafficPI
 
 // trafficTarget finds the PIC a request goes to and fills in the target.
 // An interface is asked of every PIC: the one steering it answers.
-func (s *Servicesd) trafficTarget(t Target, q *picd.TrafficReq) ([]pic.Slot, error) {
+func (s *Servicesd) trafficTarget(t Target, q *picd.TrafficReq) ([]dataplane.Slot, error) {
 	q.Interface, q.Direction = t.Interface, t.Direction
 	switch {
 	case t.ServiceSet != "" && t.Interface != "":
@@ -108,7 +108,7 @@ func (s *Servicesd) trafficTarget(t Target, q *picd.TrafficReq) ([]pic.Slot, err
 			return nil, errkind.Errorf(errkind.NotFound, "service-set %s is not configured", t.ServiceSet)
 		}
 		q.ServiceSet, q.Name = st.ssrb.ID, t.ServiceSet
-		return []pic.Slot{{FPC: st.ssrb.FPC, PIC: st.ssrb.PIC}}, nil
+		return []dataplane.Slot{{FPC: st.ssrb.FPC, PIC: st.ssrb.PIC}}, nil
 	case t.Interface != "":
 		return s.Slots(), nil
 	}
@@ -117,7 +117,7 @@ func (s *Servicesd) trafficTarget(t Target, q *picd.TrafficReq) ([]pic.Slot, err
 
 // trafficAsk sends a request to the target's PICs and returns the first
 // answer without an error (or the last error).
-func (s *Servicesd) trafficAsk(ctx context.Context, slots []pic.Slot, q *picd.TrafficReq) (pic.Slot, *picd.TrafficStatus, error) {
+func (s *Servicesd) trafficAsk(ctx context.Context, slots []dataplane.Slot, q *picd.TrafficReq) (dataplane.Slot, *picd.TrafficStatus, error) {
 	err := fmt.Errorf("no services PIC is connected")
 	for _, slot := range slots {
 		st, qerr := s.PICQuery(ctx, slot, &picd.Query{Traffic: q})
@@ -132,7 +132,7 @@ func (s *Servicesd) trafficAsk(ctx context.Context, slots []pic.Slot, q *picd.Tr
 			return slot, st.Traffic, nil
 		}
 	}
-	return pic.Slot{}, nil, err
+	return dataplane.Slot{}, nil, err
 }
 
 // TrafficReplay replays a capture file into the target's PIC.
@@ -212,7 +212,7 @@ func (s *Servicesd) CaptureStop(ctx context.Context, file, path string) (*Captur
 	var missed uint64
 	var errs []string
 	for _, slot := range s.Slots() {
-		_, ts, err := s.trafficAsk(ctx, []pic.Slot{slot}, &picd.TrafficReq{Op: picd.TrafficCaptureStop})
+		_, ts, err := s.trafficAsk(ctx, []dataplane.Slot{slot}, &picd.TrafficReq{Op: picd.TrafficCaptureStop})
 		if err != nil {
 			errs = append(errs, err.Error())
 			continue

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/errkind"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
 )
@@ -46,13 +46,13 @@ func (c *commands) picCommands(t *cli.Table) {
 	)
 }
 
-func parseSlot(a cli.Args) (pic.Slot, error) {
+func parseSlot(a cli.Args) (dataplane.Slot, error) {
 	f, err1 := strconv.Atoi(a["fpc-slot"])
 	p, err2 := strconv.Atoi(a["pic-slot"])
 	if !a.Has("fpc-slot") || !a.Has("pic-slot") || err1 != nil || err2 != nil {
-		return pic.Slot{}, errkind.Errorf(errkind.Invalid, "syntax error, expecting fpc-slot <number> pic-slot <number>")
+		return dataplane.Slot{}, errkind.Errorf(errkind.Invalid, "syntax error, expecting fpc-slot <number> pic-slot <number>")
 	}
-	return pic.Slot{FPC: f, PIC: p}, nil
+	return dataplane.Slot{FPC: f, PIC: p}, nil
 }
 
 // picState is a PIC's state as the show commands word it.

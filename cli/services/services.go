@@ -15,17 +15,17 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/ifname"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
 )
 
 // Backend is servicesd's query API (see servicesd/query.go).
 type Backend interface {
-	PIC(ctx context.Context, slot pic.Slot) (*servicesd.PICInfo, error)
+	PIC(ctx context.Context, slot dataplane.Slot) (*servicesd.PICInfo, error)
 	PICs(ctx context.Context) ([]*servicesd.PICInfo, error)
 	Alarms(ctx context.Context) ([]servicesd.Alarm, error)
-	SetOnline(ctx context.Context, slot pic.Slot, online bool) error
+	SetOnline(ctx context.Context, slot dataplane.Slot, online bool) error
 	QueryPICs(ctx context.Context, q *picd.Query) ([]servicesd.PICReply, error)
 	TrafficGenerate(ctx context.Context, t servicesd.Target, spec picd.GenSpec) (*servicesd.TrafficPIC, error)
 	Traffic(ctx context.Context, q picd.TrafficReq) ([]servicesd.TrafficPIC, error)
@@ -59,4 +59,4 @@ func Commands(t *cli.Table, b Backend, dataDir string) {
 
 // serviceIf is the PIC's services interface, as Junos names PICs in
 // services output.
-func serviceIf(slot pic.Slot) string { return ifname.Service(slot.FPC, slot.PIC) }
+func serviceIf(slot dataplane.Slot) string { return ifname.Service(slot.FPC, slot.PIC) }

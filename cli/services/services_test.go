@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
 )
@@ -24,7 +24,7 @@ func (f *fakeBackend) PICs(context.Context) ([]*servicesd.PICInfo, error) { retu
 
 func (f *fakeBackend) Alarms(context.Context) ([]servicesd.Alarm, error) { return f.alarms, nil }
 
-func (f *fakeBackend) SetOnline(context.Context, pic.Slot, bool) error {
+func (f *fakeBackend) SetOnline(context.Context, dataplane.Slot, bool) error {
 	return errors.New("servicesd is not reachable")
 }
 
@@ -32,9 +32,9 @@ func (f *fakeBackend) SetOnline(context.Context, pic.Slot, bool) error {
 // servicesd reports, whichever backend answers.
 func TestSummaryStates(t *testing.T) {
 	b := &fakeBackend{pics: []*servicesd.PICInfo{
-		{Slot: pic.Slot{FPC: 0, PIC: 0}, Config: picd.Config{Online: false, PolicyDBMB: 1}},
-		{Slot: pic.Slot{FPC: 1, PIC: 0}, Config: picd.Config{Online: true, PolicyDBMB: 1}},
-		{Slot: pic.Slot{FPC: 2, PIC: 0}, Config: picd.Config{Online: true, PolicyDBMB: 1}, Connected: true,
+		{Slot: dataplane.Slot{FPC: 0, PIC: 0}, Config: picd.Config{Online: false, PolicyDBMB: 1}},
+		{Slot: dataplane.Slot{FPC: 1, PIC: 0}, Config: picd.Config{Online: true, PolicyDBMB: 1}},
+		{Slot: dataplane.Slot{FPC: 2, PIC: 0}, Config: picd.Config{Online: true, PolicyDBMB: 1}, Connected: true,
 			PolicyBytes: 1 << 19, ServiceSets: []servicesd.SetGen{{Name: "ss1"}},
 			Status: &picd.Status{State: "restarting", SSRBs: []picd.HeldSSRB{{Name: "ss1"}}}},
 	}}

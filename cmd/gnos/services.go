@@ -8,7 +8,7 @@ import (
 	"os"
 
 	"github.com/gnos/gnos/compose"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 	_ "github.com/gnos/gnos/pic/plugins/all" // the plugins a picd can load
 	"github.com/gnos/gnos/servicesd"
@@ -21,7 +21,7 @@ func runPicd(ctx context.Context, data string, fpc, picSlot int, live bool) erro
 	if fpc < 0 || picSlot < 0 {
 		return errors.New("picd: --fpc F and --pic P are required")
 	}
-	slot := pic.Slot{FPC: fpc, PIC: picSlot}
+	slot := dataplane.Slot{FPC: fpc, PIC: picSlot}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	o := picd.Options{Slot: slot, Log: log,
 		Dial: compose.DialServicesd(data)}

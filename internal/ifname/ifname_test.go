@@ -163,7 +163,7 @@ func FuzzServiceSlot(f *testing.F) {
 }
 
 // BenchmarkLogical measures the per-packet spelling the data path's
-// steering lookup does (pic.Dataplane.Steer).
+// steering lookup does (dataplane.Dataplane.Steer).
 func BenchmarkLogical(b *testing.B) {
 	b.ReportAllocs()
 	for _, name := range []string{"ge-0/0/0.0", "ms-0/0/0.16385"} {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // Port is an in-process packet port on a data plane, in the spirit of a
@@ -21,7 +22,7 @@ import (
 // replay asks. Give Port.Tx to DataplaneOptions.Tx, then Attach the data
 // plane. Safe for concurrent use.
 type Port struct {
-	dp       *pic.Dataplane
+	dp       *dataplane.Dataplane
 	captured atomic.Uint64
 	off      atomic.Bool // capture disarmed
 
@@ -41,7 +42,7 @@ type Captured struct {
 }
 
 // Attach connects the port to its data plane.
-func (pt *Port) Attach(dp *pic.Dataplane) { pt.dp = dp }
+func (pt *Port) Attach(dp *dataplane.Dataplane) { pt.dp = dp }
 
 // Arm starts a new capture keeping up to limit packets (0: the default),
 // forgetting what an earlier one kept.
@@ -218,7 +219,7 @@ func (g *Generator) Run(ctx context.Context, pt *Port) error {
 		clk = clock.Real{}
 	}
 	start := clk.Now()
-	batch := make([]*pic.Packet, 0, pic.BatchSize)
+	batch := make([]*pic.Packet, 0, dataplane.BatchSize)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -238,7 +239,7 @@ func (g *Generator) Run(ctx context.Context, pt *Port) error {
 		}
 		pt.dp.Inject(batch)
 		g.sent.Add(uint64(len(batch)))
-		batch = make([]*pic.Packet, 0, pic.BatchSize) // the data plane owns the last vector now
+		batch = make([]*pic.Packet, 0, dataplane.BatchSize) // the data plane owns the last vector now
 		return ctx.Err()
 	}
 	for j := 0; j < s.Packets; j++ {
@@ -247,7 +248,7 @@ func (g *Generator) Run(ctx context.Context, pt *Port) error {
 			if err := p.Build(s.FlowSpec(i, j)); err != nil {
 				return err
 			}
-			if batch = append(batch, p); len(batch) == pic.BatchSize {
+			if batch = append(batch, p); len(batch) == dataplane.BatchSize {
 				if err := flush(); err != nil {
 					return err
 				}

@@ -12,18 +12,19 @@ import (
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/compile"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 func TestGeneratorThroughPort(t *testing.T) {
 	h := newHarness(t, 2, 16<<20)
 	pt := &Port{}
-	dp, err := pic.NewDataplane(pic.DataplaneOptions{Cores: 2, DB: h.db, Cache: h.oc, Clock: h.clk,
-		Plugins: []*pic.Plugin{pic.Lookup("test-port")}, Tx: pt.Tx})
+	dp, err := dataplane.NewDataplane(dataplane.DataplaneOptions{Cores: 2, DB: h.db, Cache: h.oc, Clock: h.clk,
+		Plugins: []dataplane.DataPlugin{pic.Lookup("test-port").DataPlugin()}, Tx: pt.Tx})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pt.Attach(dp)
-	if err := dp.SetServiceSet(&pic.SSRB{ID: 1, Name: "ss1", Gen: 1, Forward: []string{"test-port"}, Reverse: []string{"test-port"}}); err != nil {
+	if err := dp.SetServiceSet(&dataplane.SSRB{ID: 1, Name: "ss1", Gen: 1, Forward: []string{"test-port"}, Reverse: []string{"test-port"}}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -64,8 +65,8 @@ func TestGeneratorThroughPort(t *testing.T) {
 func TestInjectOn(t *testing.T) {
 	h := newHarness(t, 2, 1<<20)
 	dp := h.dp
-	if err := dp.SetServiceSet(&pic.SSRB{ID: 1, Name: "ss1", Gen: 3, Forward: []string{"test-port"}, Reverse: []string{"test-port"},
-		ServiceInterface: "ms-0/0/0", Bindings: []pic.Binding{{Interface: "ge-0/0/3.0", Direction: "input"}}}); err != nil {
+	if err := dp.SetServiceSet(&dataplane.SSRB{ID: 1, Name: "ss1", Gen: 3, Forward: []string{"test-port"}, Reverse: []string{"test-port"},
+		ServiceInterface: "ms-0/0/0", Bindings: []dataplane.Binding{{Interface: "ge-0/0/3.0", Direction: "input"}}}); err != nil {
 		t.Fatal(err)
 	}
 	pt := h.pt
@@ -85,7 +86,7 @@ func TestInjectOn(t *testing.T) {
 		t.Errorf("InjectOn ge-0/0/3 serviced %d packets, want 1", n)
 	}
 	dp.Sync()
-	if ss := dp.Sessions(pic.SessionFilter{}); len(ss) != 1 || ss[0].ServiceSet != "ss1" {
+	if ss := dp.Sessions(dataplane.SessionFilter{}); len(ss) != 1 || ss[0].ServiceSet != "ss1" {
 		t.Errorf("got sessions %+v, want one of ss1", ss)
 	}
 	if got := pt.Count(); got != 2 {
@@ -188,22 +189,22 @@ type harness struct {
 	clk *clock.Fake
 	db  *pic.PolicyDB
 	oc  *pic.ObjectCache
-	dp  *pic.Dataplane
+	dp  *dataplane.Dataplane
 	pt  *Port
 }
 
 func newHarness(t *testing.T, cores int, cacheBytes int64) *harness {
 	t.Helper()
 	h := &harness{t: t, clk: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
-		db: pic.NewPolicyDB(1<<20, cores), oc: pic.NewObjectCache(cacheBytes), pt: &Port{}}
-	dp, err := pic.NewDataplane(pic.DataplaneOptions{Cores: cores, DB: h.db, Cache: h.oc, Clock: h.clk,
-		Plugins: []*pic.Plugin{pic.Lookup("test-port")}, Tx: h.pt.Tx})
+		db: dataplane.NewPolicyDB(1<<20, cores), oc: dataplane.NewObjectCache(cacheBytes), pt: &Port{}}
+	dp, err := dataplane.NewDataplane(dataplane.DataplaneOptions{Cores: cores, DB: h.db, Cache: h.oc, Clock: h.clk,
+		Plugins: []dataplane.DataPlugin{pic.Lookup("test-port").DataPlugin()}, Tx: h.pt.Tx})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.dp = dp
 	h.pt.Attach(dp)
-	if err := dp.SetServiceSet(&pic.SSRB{ID: 1, Name: "ss1", Gen: 1, Forward: []string{"test-port"}, Reverse: []string{"test-port"}}); err != nil {
+	if err := dp.SetServiceSet(&dataplane.SSRB{ID: 1, Name: "ss1", Gen: 1, Forward: []string{"test-port"}, Reverse: []string{"test-port"}}); err != nil {
 		t.Fatal(err)
 	}
 	return h

@@ -3,7 +3,7 @@ package picd
 import (
 	"sort"
 
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // CPUUsage is one line of cpu-usage: a service-set, "System" or "Idle",
@@ -32,7 +32,7 @@ func (r *Runtime) cpuUsage() []CPUUsage {
 			now.bySet[id] += ns
 		}
 	}
-	now.at = pic.Mono()
+	now.at = dataplane.Mono()
 	prev := r.cpu
 	if prev.bySet == nil {
 		prev = cpuSample{at: r.DP.StartMono(), bySet: map[uint32]int64{}}

@@ -1,5 +1,6 @@
 // Package picd is the services PIC daemon: one per configured PIC
-// (chassis fpc F pic P), built on the SDK and data path of package pic.
+// (chassis fpc F pic P), built on the SDK (package pic), the data path (pic/dataplane) and
+// packet I/O (pic/packetio).
 //
 // A Daemon connects to servicesd over the IPC socket (gRPC stream, the
 // same code path in-process and as its own `gnos picd` process), says
@@ -17,7 +18,8 @@
 // when it supports restart, otherwise the whole runtime restarts and asks
 // for a resync), publishes service-sets to the data plane, answers
 // queries with data (the CLI side renders text), drives the traffic
-// generator and, with --live, the TUN queues (live.go). A Supervisor runs
+// generator and, with --live, the TUN queues (packetio.Live, attached in
+// live.go). A Supervisor runs
 // the embedded picds of a node.
 //
 // Only this package links gRPC: plugins and the data path do not.

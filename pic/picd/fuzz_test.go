@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 func FuzzControlStream(f *testing.F) {
@@ -33,7 +33,7 @@ func FuzzControlStream(f *testing.F) {
 	f.Add([]byte(`{"resync":{"end":true}}` + "\n" + add + "\n" + `{"heartbeat":true}` + "\n" + `{"superseded":true}`))
 	f.Fuzz(func(t *testing.T, stream []byte) {
 		recorded = nil
-		d := New(Options{Slot: pic.Slot{FPC: 0, PIC: 0}, Clock: clock.NewFake(time.Unix(0, 0)),
+		d := New(Options{Slot: dataplane.Slot{FPC: 0, PIC: 0}, Clock: clock.NewFake(time.Unix(0, 0)),
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		defer d.stop("test over")
 		ctx := context.Background()

@@ -2,6 +2,7 @@ package picd
 
 import (
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // ServiceName and StreamMethod name the servicesd <-> picd stream. picd
@@ -55,11 +56,11 @@ type Resync struct {
 
 // Update adds, changes or deletes one SSRB.
 type Update struct {
-	Op   Op        `json:"op"`
-	ID   uint32    `json:"id"`
-	Name string    `json:"name"`
-	Gen  uint64    `json:"gen"`
-	SSRB *pic.SSRB `json:"ssrb,omitempty"` // add and change
+	Op   Op              `json:"op"`
+	ID   uint32          `json:"id"`
+	Name string          `json:"name"`
+	Gen  uint64          `json:"gen"`
+	SSRB *dataplane.SSRB `json:"ssrb,omitempty"` // add and change
 }
 
 // FromPIC is a message from a picd to servicesd (one field set).
@@ -78,9 +79,9 @@ type FromPIC struct {
 
 // Hello opens a PIC's stream.
 type Hello struct {
-	Slot         pic.Slot     `json:"slot"`
-	PID          int          `json:"pid"`
-	Capabilities []Capability `json:"capabilities"`
+	Slot         dataplane.Slot `json:"slot"`
+	PID          int            `json:"pid"`
+	Capabilities []Capability   `json:"capabilities"`
 }
 
 // Capability is a plugin the picd can load.
@@ -109,25 +110,25 @@ type Ack struct {
 
 // Status is the PIC's state for show commands, sent on request.
 type Status struct {
-	Req          uint64            `json:"req"`
-	State        string            `json:"state"`           // online | offline | restarting | failed
-	Fault        string            `json:"fault,omitempty"` // state failed: why
-	Incarnation  uint64            `json:"incarnation"`
-	Restarts     uint64            `json:"restarts"`
-	PID          int               `json:"pid"`
-	DataCores    int               `json:"data-cores"`
-	ControlCores int               `json:"control-cores"`
-	SSRBs        []HeldSSRB        `json:"ssrbs,omitempty"`
-	Counters     Counters          `json:"counters"`
-	Plugins      []PluginStatus    `json:"plugins"`
-	PolicyDB     pic.DBStats       `json:"policy-db"`
-	ObjectCache  pic.CacheStats    `json:"object-cache"`
-	LastEvent    string            `json:"last-event,omitempty"`
-	DataPath     *pic.DataStats    `json:"data-path,omitempty"`
-	Sessions     []pic.SessionInfo `json:"sessions,omitempty"` // when a Query asked for them
-	Rows         []pic.ShowRow     `json:"rows,omitempty"`     // a plugin command's reply
-	Traffic      *TrafficStatus    `json:"traffic,omitempty"`  // a traffic request's reply
-	CPU          []CPUUsage        `json:"cpu,omitempty"`      // cpu-usage: per service-set, then system and idle
+	Req          uint64               `json:"req"`
+	State        string               `json:"state"`           // online | offline | restarting | failed
+	Fault        string               `json:"fault,omitempty"` // state failed: why
+	Incarnation  uint64               `json:"incarnation"`
+	Restarts     uint64               `json:"restarts"`
+	PID          int                  `json:"pid"`
+	DataCores    int                  `json:"data-cores"`
+	ControlCores int                  `json:"control-cores"`
+	SSRBs        []HeldSSRB           `json:"ssrbs,omitempty"`
+	Counters     Counters             `json:"counters"`
+	Plugins      []PluginStatus       `json:"plugins"`
+	PolicyDB     dataplane.DBStats    `json:"policy-db"`
+	ObjectCache  dataplane.CacheStats `json:"object-cache"`
+	LastEvent    string               `json:"last-event,omitempty"`
+	DataPath     *dataplane.DataStats `json:"data-path,omitempty"`
+	Sessions     []pic.SessionInfo    `json:"sessions,omitempty"` // when a Query asked for them
+	Rows         []pic.ShowRow        `json:"rows,omitempty"`     // a plugin command's reply
+	Traffic      *TrafficStatus       `json:"traffic,omitempty"`  // a traffic request's reply
+	CPU          []CPUUsage           `json:"cpu,omitempty"`      // cpu-usage: per service-set, then system and idle
 }
 
 // Query asks a PIC's status for its sessions (show services sessions).

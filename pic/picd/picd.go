@@ -10,10 +10,13 @@ import (
 	"sync"
 	"time"
 
+	"google.golang.org/grpc"
+
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/pic"
-	"google.golang.org/grpc"
+	"github.com/gnos/gnos/pic/dataplane"
+	"github.com/gnos/gnos/pic/packetio"
 )
 
 // Heartbeat timing: each side sends a heartbeat every HeartbeatInterval
@@ -34,14 +37,14 @@ var ErrSuperseded = errors.New("pic: superseded by another picd for this slot")
 
 // Options configure a picd.
 type Options struct {
-	Slot pic.Slot
+	Slot dataplane.Slot
 	// Dial connects to servicesd (ipc.DialUnix of its socket).
 	Dial  func() (*grpc.ClientConn, error)
 	Clock clock.Clock
 	Log   *slog.Logger
 	// Live, when set, runs the live data plane: the PIC attaches to the
 	// TUN queues of the service interfaces its service-sets use.
-	Live LiveNet
+	Live packetio.LiveNet
 }
 
 // Daemon is one picd. Run drives it; Status may be called from any

@@ -14,7 +14,7 @@ import (
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/internal/testkit"
-	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // fakeServicesd accepts PIC streams, reports each hello and then stays
@@ -52,7 +52,7 @@ func fakeServicesd(t *testing.T) (dial func() (*grpc.ClientConn, error), hellos 
 func TestPicdDropsSilentServicesdAndReconnects(t *testing.T) {
 	dial, hellos := fakeServicesd(t)
 	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
-	d := New(Options{Slot: pic.Slot{FPC: 1, PIC: 2}, Dial: dial, Clock: clk,
+	d := New(Options{Slot: dataplane.Slot{FPC: 1, PIC: 2}, Dial: dial, Clock: clk,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -64,7 +64,7 @@ func TestPicdDropsSilentServicesdAndReconnects(t *testing.T) {
 		}
 	}()
 	h := <-hellos
-	if h.Slot != (pic.Slot{FPC: 1, PIC: 2}) || len(h.Capabilities) == 0 {
+	if h.Slot != (dataplane.Slot{FPC: 1, PIC: 2}) || len(h.Capabilities) == 0 {
 		t.Fatalf("hello: got %+v, want slot fpc 1 pic 2 with capabilities", h)
 	}
 	// Advance until the picd gives up on the silent peer and, after its
@@ -72,7 +72,7 @@ func TestPicdDropsSilentServicesdAndReconnects(t *testing.T) {
 	testkit.Eventually(t, "the picd to reconnect", func() error {
 		select {
 		case h := <-hellos:
-			if h.Slot != (pic.Slot{FPC: 1, PIC: 2}) {
+			if h.Slot != (dataplane.Slot{FPC: 1, PIC: 2}) {
 				t.Fatalf("second hello: got %+v", h)
 			}
 			if got := d.Status().State; got != "offline" {

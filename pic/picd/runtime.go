@@ -14,6 +14,7 @@ import (
 
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/packetio"
 )
 
@@ -30,20 +31,20 @@ type Runtime struct {
 	Cache       *pic.ObjectCache
 	// DP is the data path: data cores running the service-sets held;
 	// Port is its in-process packet port (inject, capture).
-	DP        *pic.Dataplane
+	DP        *dataplane.Dataplane
 	Port      *packetio.Port
-	slot      pic.Slot // for budget messages
+	slot      dataplane.Slot // for budget messages
 	plugins   map[string]*loaded
-	ssrbs     map[uint32]*pic.SSRB
-	used      int64           // policy-DB bytes of the SSRBs held (pic.SSRB.PolicyBytes)
+	ssrbs     map[uint32]*dataplane.SSRB
+	used      int64           // policy-DB bytes of the SSRBs held (dataplane.SSRB.PolicyBytes)
 	failed    map[uint32]bool // held, but a plugin refused it: applied again when resent
 	seen      map[uint32]bool // during a resync: ids mentioned
 	deferred  []*Update       // during a resync: updates that fit once the sweep is done
 	counters  Counters
 	lastEvent string
-	live      atomic.Pointer[liveIO] // TUN queues of the live data plane, or nil
-	tr        trafficState           // generators started from the CLI
-	cpu       cpuSample              // the last cpu-usage sample
+	live      atomic.Pointer[packetio.Live] // TUN queues of the live data plane, or nil
+	tr        trafficState                  // generators started from the CLI
+	cpu       cpuSample                     // the last cpu-usage sample
 }
 
 // loaded is a plugin instance on this PIC.
@@ -65,11 +66,11 @@ func (e *errRestartPIC) Error() string {
 
 // newRuntime builds a runtime from cfg and sends every loaded plugin its
 // init event.
-func newRuntime(ctx context.Context, slot pic.Slot, cfg Config, incarnation uint64, log *slog.Logger, clk clock.Clock) (*Runtime, error) {
+func newRuntime(ctx context.Context, slot dataplane.Slot, cfg Config, incarnation uint64, log *slog.Logger, clk clock.Clock) (*Runtime, error) {
 	r := &Runtime{cfg: cfg, slot: slot, incarnation: incarnation, log: log,
-		DB:      pic.NewPolicyDB(int64(cfg.PolicyDBMB)<<20, max(cfg.DataCores, 1)),
-		Cache:   pic.NewObjectCache(int64(cfg.ObjectCacheMB) << 20),
-		plugins: map[string]*loaded{}, ssrbs: map[uint32]*pic.SSRB{}, failed: map[uint32]bool{}}
+		DB:      dataplane.NewPolicyDB(int64(cfg.PolicyDBMB)<<20, max(cfg.DataCores, 1)),
+		Cache:   dataplane.NewObjectCache(int64(cfg.ObjectCacheMB) << 20),
+		plugins: map[string]*loaded{}, ssrbs: map[uint32]*dataplane.SSRB{}, failed: map[uint32]bool{}}
 	for _, name := range cfg.Packages {
 		p := pic.Lookup(name)
 		if p == nil {
@@ -90,15 +91,15 @@ func newRuntime(ctx context.Context, slot pic.Slot, cfg Config, incarnation uint
 	}
 	r.Port = &packetio.Port{}
 	r.Port.Disarm() // captures run when the CLI asks
-	dp, err := pic.NewDataplane(pic.DataplaneOptions{Cores: cfg.DataCores, DB: r.DB, Cache: r.Cache, Clock: clk,
-		Plugins: plugins, Tx: r.tx, Log: log})
+	dp, err := dataplane.NewDataplane(dataplane.DataplaneOptions{Cores: cfg.DataCores, DB: r.DB, Cache: r.Cache, Clock: clk,
+		Plugins: pic.DataPlugins(plugins), Tx: r.tx, Log: log})
 	if err != nil {
 		return nil, err
 	}
 	r.DP = dp
 	// The object cache must hold a batch of every class on every core
 	// (servicesd refuses a commit asking less, with the same figure).
-	if err := pic.CheckObjectCache(r.Cache.Minimum(), cfg.ObjectCacheMB, cfg.DataCores, r.slot); err != nil {
+	if err := dataplane.CheckObjectCache(r.Cache.Minimum(), cfg.ObjectCacheMB, cfg.DataCores, r.slot); err != nil {
 		return nil, fmt.Errorf("pic: %w", err)
 	}
 	r.Port.Attach(dp)
@@ -268,13 +269,13 @@ var errDeferred = errors.New("pic: update deferred to the end of the resync")
 //
 // Before any control event, the SSRB is checked against the PIC's
 // budgets and limits with the functions servicesd checks a commit with
-// (pic.CheckPolicyDB, pic.CheckChain) and against the plugins loaded: a
+// (dataplane.CheckPolicyDB, dataplane.CheckChain) and against the plugins loaded: a
 // refusal there leaves what the PIC held untouched.
 func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 	ack := Ack{ID: u.ID, Gen: u.Gen, Op: u.Op}
-	if u.ID == 0 || u.ID > pic.MaxServiceSetID || (u.SSRB != nil && u.SSRB.ID != u.ID) {
+	if u.ID == 0 || u.ID > dataplane.MaxServiceSetID || (u.SSRB != nil && u.SSRB.ID != u.ID) {
 		r.counters.Errors++ // the data path indexes tables by id: never trust one blindly
-		ack.Error = fmt.Sprintf("bad service-set id %d (1..%d, and the SSRB's own)", u.ID, pic.MaxServiceSetID)
+		ack.Error = fmt.Sprintf("bad service-set id %d (1..%d, and the SSRB's own)", u.ID, dataplane.MaxServiceSetID)
 		return ack, nil
 	}
 	held := r.ssrbs[u.ID]
@@ -292,7 +293,7 @@ func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 		return ack, nil // already held (a resync of an unchanged service-set)
 	}
 	if resync {
-		if err := r.fits(u, held); errors.Is(err, pic.ErrLimit) {
+		if err := r.fits(u, held); errors.Is(err, dataplane.ErrLimit) {
 			r.deferred = append(r.deferred, u) // what the sweep frees may make room
 			return ack, errDeferred
 		}
@@ -327,7 +328,7 @@ func (r *Runtime) install(ctx context.Context, u *Update, ack Ack) (Ack, error) 
 
 // fits checks an add or change against the budgets, the chain limit and
 // the plugins loaded, held being what the PIC holds of its id.
-func (r *Runtime) fits(u *Update, held *pic.SSRB) error {
+func (r *Runtime) fits(u *Update, held *dataplane.SSRB) error {
 	next := u.SSRB
 	if u.Op == OpDelete || next == nil {
 		return nil
@@ -337,21 +338,21 @@ func (r *Runtime) fits(u *Update, held *pic.SSRB) error {
 			return fmt.Errorf("plugin %s is not loaded on this PIC", pol.Plugin)
 		}
 	}
-	if err := pic.CheckChain(next); err != nil {
+	if err := dataplane.CheckChain(next); err != nil {
 		return fmt.Errorf("service-set %s: %w", next.Name, err)
 	}
 	used := r.used + next.PolicyBytes()
 	if held != nil {
 		used -= held.PolicyBytes()
 	}
-	return pic.CheckPolicyDB(used, r.cfg.PolicyDBMB, r.slot)
+	return dataplane.CheckPolicyDB(used, r.cfg.PolicyDBMB, r.slot)
 }
 
 // apply runs the control events that take the PIC from what it holds of
 // u.ID to u. It returns a plugin's refusal as a message.
 func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 	old := r.ssrbs[u.ID]
-	var next *pic.SSRB
+	var next *dataplane.SSRB
 	if u.Op != OpDelete {
 		next = u.SSRB
 		if next == nil {
@@ -447,7 +448,7 @@ func asRestart(err error, target **errRestartPIC) bool {
 	return ok
 }
 
-func policyOf(s *pic.SSRB, plugin string) *pic.Policy {
+func policyOf(s *dataplane.SSRB, plugin string) *dataplane.Policy {
 	if s == nil {
 		return nil
 	}
@@ -535,7 +536,7 @@ func (r *Runtime) query(q *Query, s *Status) {
 
 // sessions shows (or clears) the sessions q selects.
 func (r *Runtime) sessions(q *Query, s *Status) {
-	var f pic.SessionFilter
+	var f dataplane.SessionFilter
 	if q.ServiceSet != "" {
 		for _, ss := range r.ssrbs {
 			if ss.Name == q.ServiceSet {

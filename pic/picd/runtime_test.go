@@ -12,6 +12,7 @@ import (
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/compile"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // recorder is a test plugin that records its control events.
@@ -30,8 +31,8 @@ func init() {
 }
 
 func ssrb(id uint32, name string, gen uint64, data string) *Update {
-	s := &pic.SSRB{ID: id, Name: name, Gen: gen, Forward: []string{"test-recorder"},
-		Policies: []pic.Policy{{Plugin: "test-recorder", Data: json.RawMessage(data)}}}
+	s := &dataplane.SSRB{ID: id, Name: name, Gen: gen, Forward: []string{"test-recorder"},
+		Policies: []dataplane.Policy{{Plugin: "test-recorder", Data: json.RawMessage(data)}}}
 	return &Update{Op: OpAdd, ID: id, Name: name, Gen: gen, SSRB: s}
 }
 
@@ -73,21 +74,21 @@ func TestRuntimeUpdates(t *testing.T) {
 			Counters{Adds: 2, Resyncs: 1, Resynced: 2, Swept: 1}},
 		{"bad ids refused", []step{
 			{u: ssrb(0, "zero", 10, `{}`), wantAck: Ack{ID: 0, Gen: 10, Op: OpAdd, Error: "bad service-set id 0 (1..1048576, and the SSRB's own)"}},
-			{u: ssrb(pic.MaxServiceSetID+1, "huge", 10, `{}`), wantAck: Ack{ID: pic.MaxServiceSetID + 1, Gen: 10, Op: OpAdd,
+			{u: ssrb(dataplane.MaxServiceSetID+1, "huge", 10, `{}`), wantAck: Ack{ID: dataplane.MaxServiceSetID + 1, Gen: 10, Op: OpAdd,
 				Error: "bad service-set id 1048577 (1..1048576, and the SSRB's own)"}},
 			{u: func() *Update { u := ssrb(2, "two", 10, `{}`); u.SSRB.ID = 3; return u }(),
 				wantAck: Ack{ID: 2, Gen: 10, Op: OpAdd, Error: "bad service-set id 2 (1..1048576, and the SSRB's own)"}},
 		}, nil, Counters{Errors: 3}},
 		{"unloaded plugin refused", []step{
-			{u: &Update{Op: OpAdd, ID: 4, Name: "d", Gen: 1, SSRB: &pic.SSRB{ID: 4, Name: "d", Gen: 1,
-				Policies: []pic.Policy{{Plugin: "nope", Data: json.RawMessage(`{}`)}}}},
+			{u: &Update{Op: OpAdd, ID: 4, Name: "d", Gen: 1, SSRB: &dataplane.SSRB{ID: 4, Name: "d", Gen: 1,
+				Policies: []dataplane.Policy{{Plugin: "nope", Data: json.RawMessage(`{}`)}}}},
 				wantAck: Ack{ID: 4, Gen: 1, Op: OpAdd, Error: "plugin nope is not loaded on this PIC"}},
 		}, nil, Counters{Adds: 1, Errors: 1}},
 	}
 	ctx := context.Background()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rt, err := newRuntime(ctx, pic.Slot{}, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
+			rt, err := newRuntime(ctx, dataplane.Slot{}, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
 				ObjectCacheMB: 2, Packages: []string{"test-recorder"}}, 1, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Real{})
 			if err != nil {
 				t.Fatal(err)
@@ -152,7 +153,7 @@ func TestRuntimeBudget(t *testing.T) {
 		return ssrb(id, name, gen, `{"v":"`+strings.Repeat("x", 600_000)+`"}`)
 	}
 	newRT := func(t *testing.T) *Runtime {
-		rt, err := newRuntime(ctx, pic.Slot{FPC: 1}, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
+		rt, err := newRuntime(ctx, dataplane.Slot{FPC: 1}, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
 			ObjectCacheMB: 2, Packages: []string{"test-recorder"}}, 1, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Real{})
 		if err != nil {
 			t.Fatal(err)

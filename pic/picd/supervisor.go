@@ -5,9 +5,11 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/pic"
 	"google.golang.org/grpc"
+
+	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/pic/dataplane"
+	"github.com/gnos/gnos/pic/packetio"
 )
 
 // Supervisor runs in-process picds, one per slot, the way `gnos run` and
@@ -20,10 +22,10 @@ type Supervisor struct {
 	Dial  func() (*grpc.ClientConn, error)
 	Clock clock.Clock
 	Log   *slog.Logger
-	Live  LiveNet // the live data plane, or nil
+	Live  packetio.LiveNet // the live data plane, or nil
 
 	mu      sync.Mutex
-	running map[pic.Slot]*supervised
+	running map[dataplane.Slot]*supervised
 	wg      sync.WaitGroup
 	closed  bool
 }
@@ -34,14 +36,14 @@ type supervised struct {
 }
 
 // Start runs a picd for slot unless one runs already.
-func (s *Supervisor) Start(slot pic.Slot) {
+func (s *Supervisor) Start(slot dataplane.Slot) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed || s.running[slot] != nil {
 		return
 	}
 	if s.running == nil {
-		s.running = map[pic.Slot]*supervised{}
+		s.running = map[dataplane.Slot]*supervised{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sv := &supervised{d: New(Options{Slot: slot, Dial: s.Dial, Clock: s.Clock, Log: s.Log, Live: s.Live}), cancel: cancel}
@@ -59,7 +61,7 @@ func (s *Supervisor) Start(slot pic.Slot) {
 }
 
 // Daemon returns the in-process picd of slot, or nil.
-func (s *Supervisor) Daemon(slot pic.Slot) *Daemon {
+func (s *Supervisor) Daemon(slot dataplane.Slot) *Daemon {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if sv := s.running[slot]; sv != nil {

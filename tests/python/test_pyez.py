@@ -78,6 +78,22 @@ class PyEZ(unittest.TestCase):
             with self.assertRaises((ConfigLoadError, RpcError)):
                 Config(dev).load("set system host-name x", format="set")
 
+    def test_rescue(self):
+        with device() as dev:
+            cu = Config(dev)
+            self.assertTrue(cu.rescue("delete"))
+            self.assertIsNone(cu.rescue("get"))
+            self.assertFalse(cu.rescue("reload"))
+            self.assertTrue(cu.rescue("save"))
+            self.assertIn("host-name lab1;", cu.rescue("get"))
+            xml = cu.rescue("get", format="xml")
+            self.assertEqual(xml.findtext("configuration/system/host-name"), "lab1")
+            cu.load("set system host-name not-rescue", format="set")
+            self.assertIsNot(cu.rescue("reload"), False)  # the load reply
+            self.assertIsNone(cu.diff())  # the rescue configuration is the committed one
+            cu.rollback(0)
+            self.assertTrue(cu.rescue("delete"))
+
 
 if __name__ == "__main__":
     unittest.main()

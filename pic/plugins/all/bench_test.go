@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // benchConf: every UDP/53 session from 10/8 is accepted by the firewall
@@ -99,21 +100,21 @@ func benchEstablished(b *testing.B, sessions int, cache int64) {
 	}
 	r := newRigConf(b, 1, cache, benchConf, false)
 	g := newFlowGen(b)
-	core := r.dp.Core(0)
-	vec := make([]*pic.Packet, pic.BatchSize)
+	core := r.DP.Core(0)
+	vec := make([]*pic.Packet, dataplane.BatchSize)
 	for i := range vec {
 		vec[i] = &pic.Packet{ServiceSet: 1, Side: pic.Input}
 	}
-	r.db.Online(0)
-	for i := 0; i < sessions; i += pic.BatchSize { // open every session
-		n := min(pic.BatchSize, sessions-i)
+	r.DB.Online(0)
+	for i := 0; i < sessions; i += dataplane.BatchSize { // open every session
+		n := min(dataplane.BatchSize, sessions-i)
 		for j := range n {
 			g.fill(vec[j], i+j)
 		}
 		core.Process(vec[:n])
-		r.db.Quiesce(0)
+		r.DB.Quiesce(0)
 	}
-	if st := r.dp.Stats(); st.Sessions != int64(sessions) {
+	if st := r.DP.Stats(); st.Sessions != int64(sessions) {
 		b.Fatalf("got %d sessions, want %d (%+v)", st.Sessions, sessions, st)
 	}
 	order := make([]int32, 1<<20)
@@ -124,24 +125,24 @@ func benchEstablished(b *testing.B, sessions int, cache int64) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	k := 0
-	for i := 0; i < b.N; i += pic.BatchSize {
+	for i := 0; i < b.N; i += dataplane.BatchSize {
 		for j := range vec {
 			g.fill(vec[j], int(order[k&(len(order)-1)]))
 			k++
 		}
 		core.Process(vec)
-		r.db.Quiesce(0)
+		r.DB.Quiesce(0)
 	}
 	b.StopTimer()
 	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(1e3/ns, "Mpps")
 	var per int64
-	for _, c := range r.oc.Stats().Classes {
+	for _, c := range r.Cache.Stats().Classes {
 		per += c.ObjectSize
 	}
 	b.ReportMetric(float64(per), "cache-B/session")
-	b.ReportMetric(float64(r.oc.Stats().Reserved)/float64(sessions), "cache-reserved-B/session")
-	if st := r.dp.Stats(); st.DropPolicy+st.DropMemlimit+st.Created-uint64(sessions) != 0 {
+	b.ReportMetric(float64(r.Cache.Stats().Reserved)/float64(sessions), "cache-reserved-B/session")
+	if st := r.DP.Stats(); st.DropPolicy+st.DropMemlimit+st.Created-uint64(sessions) != 0 {
 		b.Fatalf("unexpected drops or new sessions: %+v", st)
 	}
 }
@@ -220,25 +221,25 @@ func BenchmarkDataPathBareLoop(b *testing.B) {
 func BenchmarkDataPathNewSessions(b *testing.B) {
 	const per = 1 << 20
 	g := newFlowGen(b)
-	vec := make([]*pic.Packet, pic.BatchSize)
+	vec := make([]*pic.Packet, dataplane.BatchSize)
 	for i := range vec {
 		vec[i] = &pic.Packet{ServiceSet: 1, Side: pic.Input}
 	}
 	var r *rig
 	b.ReportAllocs()
 	b.ResetTimer()
-	for i := 0; i < b.N; i += pic.BatchSize {
+	for i := 0; i < b.N; i += dataplane.BatchSize {
 		if i%per == 0 {
 			b.StopTimer()
 			r = newRigConf(b, 1, per*512, benchConf, false)
-			r.db.Online(0)
+			r.DB.Online(0)
 			b.StartTimer()
 		}
 		for j := range vec {
 			g.fill(vec[j], (i+j)%per)
 		}
-		r.dp.Core(0).Process(vec)
-		r.db.Quiesce(0)
+		r.DP.Core(0).Process(vec)
+		r.DB.Quiesce(0)
 	}
 	b.StopTimer()
 	b.ReportMetric(1e3/(float64(b.Elapsed().Nanoseconds())/float64(b.N)), "Msessions/s")
@@ -256,25 +257,25 @@ func BenchmarkDataPathNewSessionsSteady(b *testing.B) {
 	const live = 100_000
 	r := newRigConf(b, 1, 4*live*512+64<<20, benchConf, false)
 	g := newFlowGen(b)
-	vec := make([]*pic.Packet, pic.BatchSize)
+	vec := make([]*pic.Packet, dataplane.BatchSize)
 	for i := range vec {
 		vec[i] = &pic.Packet{ServiceSet: 1, Side: pic.Input}
 	}
-	core := r.dp.Core(0)
-	r.db.Online(0)
+	core := r.DP.Core(0)
+	r.DB.Online(0)
 	// Each vector opens 64 sessions and moves the clock by 30 s * 64 /
 	// live (100,000): with a 10 s timeout a third of live stays open.
-	step := time.Duration(pic.DefaultTimeout) * time.Second * pic.BatchSize / live
+	step := time.Duration(pic.DefaultTimeout) * time.Second * dataplane.BatchSize / live
 	j := 0
 	run := func(n int) {
-		for i := 0; i < n; i += pic.BatchSize {
+		for i := 0; i < n; i += dataplane.BatchSize {
 			for k := range vec {
 				g.fill(vec[k], j%(1<<24))
 				j++
 			}
-			r.clk.Advance(step)
+			r.Clock.Advance(step)
 			core.Process(vec)
-			r.db.Quiesce(0)
+			r.DB.Quiesce(0)
 		}
 	}
 	run(3 * live) // fill, then turn over once: slabs, magazines and table at their working size
@@ -282,7 +283,7 @@ func BenchmarkDataPathNewSessionsSteady(b *testing.B) {
 	b.ResetTimer()
 	run(b.N)
 	b.StopTimer()
-	st := r.dp.Stats()
+	st := r.DP.Stats()
 	if st.Sessions < live/4 || st.Sessions > live || st.Expired == 0 || st.DropMemlimit+st.DropPolicy != 0 {
 		b.Fatalf("%d sessions open, want about %d, and expiries without drops (%+v)", st.Sessions, live/3, st)
 	}
@@ -301,18 +302,18 @@ func BenchmarkDataPathScaling(b *testing.B) {
 			flows := make([][]int32, cores) // the flows that steer to each core
 			for j := 0; len(flows[cores-1]) < perCore || len(flows[0]) < perCore; j++ {
 				sp := flowSpec(j)
-				if c := pic.SteerCore(pic.ProtoUDP, sp.SPort, sp.DPort, cores); len(flows[c]) < perCore {
+				if c := dataplane.SteerCore(pic.ProtoUDP, sp.SPort, sp.DPort, cores); len(flows[c]) < perCore {
 					flows[c] = append(flows[c], int32(j))
 				}
 			}
 			run := func(c, n int, open bool) {
-				vec := make([]*pic.Packet, pic.BatchSize)
+				vec := make([]*pic.Packet, dataplane.BatchSize)
 				for i := range vec {
 					vec[i] = &pic.Packet{ServiceSet: 1, Side: pic.Input}
 				}
-				core, fl := r.dp.Core(c), flows[c]
+				core, fl := r.DP.Core(c), flows[c]
 				rng := rand.New(rand.NewPCG(uint64(c), 2))
-				for i := 0; i < n; i += pic.BatchSize {
+				for i := 0; i < n; i += dataplane.BatchSize {
 					for j := range vec {
 						if open {
 							g.fill(vec[j], int(fl[(i+j)%len(fl)]))
@@ -321,11 +322,11 @@ func BenchmarkDataPathScaling(b *testing.B) {
 						}
 					}
 					core.Process(vec)
-					r.db.Quiesce(c)
+					r.DB.Quiesce(c)
 				}
 			}
 			for c := range cores {
-				r.db.Online(c)
+				r.DB.Online(c)
 				run(c, len(flows[c]), true)
 			}
 			b.ReportAllocs()

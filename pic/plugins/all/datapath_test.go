@@ -1,22 +1,17 @@
 package all_test
 
 import (
-	"context"
 	"encoding/binary"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/gnos/gnos/configd/format"
-	"github.com/gnos/gnos/configd/schema"
-	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
-	"github.com/gnos/gnos/pic/compile"
+	"github.com/gnos/gnos/pic/dataplane"
+	"github.com/gnos/gnos/pic/pictest"
 	"github.com/gnos/gnos/pic/plugins/nat"
 	"github.com/gnos/gnos/pic/plugins/sfw"
-	"github.com/gnos/gnos/yang"
 )
 
 const conf = `
@@ -50,20 +45,7 @@ services {
 // rig is a data plane with stateful-firewall -> nat on service-set 1,
 // policies compiled from conf and published by the plugins' own control
 // handlers, on a fake clock, capturing what leaves.
-type rig struct {
-	t   testing.TB
-	clk *clock.Fake
-	db  *pic.PolicyDB
-	oc  *pic.ObjectCache
-	dp  *pic.Dataplane
-	mu  sync.Mutex
-	out []out
-}
-
-type out struct {
-	side pic.Side
-	p    *pic.Packet
-}
+type rig = pictest.Rig
 
 func newRig(t testing.TB, cores int, cache int64) *rig {
 	return newRigConf(t, cores, cache, conf, true)
@@ -73,84 +55,8 @@ func newRig(t testing.TB, cores int, cache int64) *rig {
 // what leaves (benchmarks).
 func newRigConf(t testing.TB, cores int, cache int64, conf string, capture bool) *rig {
 	t.Helper()
-	s, err := schema.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, _, err := format.ParseText(s.Root, conf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defaults, _, err := format.ParseText(s.Root, yang.Defaults())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &rig{t: t, clk: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
-		db: pic.NewPolicyDB(1<<20, cores), oc: pic.NewObjectCache(cache)}
-	in := &compile.Input{Name: "ss1", Root: root, Defaults: defaults,
-		ServiceSet: root.ChildNamed("services", "").ChildNamed("service-set", "ss1")}
-	ssrb := &pic.SSRB{ID: 1, Name: "ss1", Gen: 1, Forward: []string{sfw.Name, nat.Name}, Reverse: []string{nat.Name, sfw.Name}}
-	var plugins []*pic.Plugin
-	for _, name := range ssrb.Forward {
-		p := pic.Lookup(name)
-		plugins = append(plugins, p)
-		data, _, err := p.Compile(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h := p.Control()
-		ctx := context.Background()
-		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvInit, Plugin: p.Slot(), DB: r.db, Cache: r.oc}); err != nil {
-			t.Fatal(err)
-		}
-		if err := h.Control(ctx, &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.Slot(), ServiceSet: 1, Name: "ss1",
-			Gen: 1, Policy: data}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r.dp, err = pic.NewDataplane(pic.DataplaneOptions{Cores: cores, DB: r.db, Cache: r.oc, Clock: r.clk,
-		Plugins: plugins, Tx: func(_ int, pkts []*pic.Packet) {
-			if !capture {
-				return
-			}
-			r.mu.Lock()
-			for _, p := range pkts {
-				c := &pic.Packet{}
-				c.SetData(p.Data)
-				if err := c.Parse(); err != nil {
-					t.Errorf("a packet out does not parse: %v", err)
-				}
-				r.out = append(r.out, out{p.Out, c})
-			}
-			r.mu.Unlock()
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.dp.SetServiceSet(ssrb); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func (r *rig) send(side pic.Side, s pic.PacketSpec) {
-	r.t.Helper()
-	p := &pic.Packet{ServiceSet: 1, Side: side}
-	if err := p.Build(s); err != nil {
-		r.t.Fatal(err)
-	}
-	c := r.dp.Core(pic.SteerCore(p.Proto, p.SPort, p.DPort, r.dp.Cores()))
-	r.db.Online(c.ID())
-	c.Process([]*pic.Packet{p})
-	r.db.Quiesce(c.ID())
-}
-
-func (r *rig) take() []out {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	o := r.out
-	r.out = nil
-	return o
+	return pictest.New(t, pictest.Options{Config: conf, Plugins: []string{sfw.Name, nat.Name},
+		Cores: cores, Cache: cache, Discard: !capture})
 }
 
 var (
@@ -194,12 +100,12 @@ func TestFirewallThenNAT(t *testing.T) {
 
 func testFirewallThenNAT(t *testing.T, r *rig) {
 	// A TCP handshake, data and teardown to port 80.
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPSyn, Seq: 1})
-	o := r.take()
-	if len(o) != 1 || o[0].side != pic.Output {
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPSyn, Seq: 1})
+	o := r.Take()
+	if len(o) != 1 || o[0].Side != pic.Output {
 		t.Fatalf("got %d packets out for the SYN, want 1 leaving by output", len(o))
 	}
-	syn := o[0].p
+	syn := o[0].Packet
 	src := addrPort(syn.Src, syn.SPort)
 	if src.Addr() != public || src.Port() < 20000 || src.Port() > 20100 || addrPort(syn.Dst, syn.DPort) != netip.AddrPortFrom(server, 80) {
 		t.Fatalf("got SYN %v -> %v, want from %v:20000-20100 to %v:80", src, addrPort(syn.Dst, syn.DPort), public, server)
@@ -207,59 +113,59 @@ func testFirewallThenNAT(t *testing.T, r *rig) {
 	if !checksumsOK(syn) {
 		t.Errorf("translated SYN has bad checksums")
 	}
-	r.send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoTCP, SPort: 80, DPort: src.Port(), Flags: pic.TCPSyn | pic.TCPAck, Seq: 9, Ack: 2})
-	o = r.take()
-	if len(o) != 1 || o[0].side != pic.Input {
+	r.Send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoTCP, SPort: 80, DPort: src.Port(), Flags: pic.TCPSyn | pic.TCPAck, Seq: 9, Ack: 2})
+	o = r.Take()
+	if len(o) != 1 || o[0].Side != pic.Input {
 		t.Fatalf("got %d packets out for the SYN-ACK, want 1 leaving by input", len(o))
 	}
-	if got := addrPort(o[0].p.Dst, o[0].p.DPort); got != netip.AddrPortFrom(client, 40000) || !checksumsOK(o[0].p) {
-		t.Errorf("got SYN-ACK to %v (checksums ok %v), want to %v:40000 with valid checksums", got, checksumsOK(o[0].p), client)
+	if got := addrPort(o[0].Packet.Dst, o[0].Packet.DPort); got != netip.AddrPortFrom(client, 40000) || !checksumsOK(o[0].Packet) {
+		t.Errorf("got SYN-ACK to %v (checksums ok %v), want to %v:40000 with valid checksums", got, checksumsOK(o[0].Packet), client)
 	}
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPAck, Seq: 2, Ack: 10, Payload: 100})
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPAck, Seq: 2, Ack: 10, Payload: 100})
 
 	// UDP DNS and an ICMP echo pass and are translated; their answers come back.
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 5353, DPort: 53, Payload: 30})
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoICMP, SPort: 77, Seq: 1})
-	o = r.take()
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 5353, DPort: 53, Payload: 30})
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoICMP, SPort: 77, Seq: 1})
+	o = r.Take()
 	if len(o) != 3 {
 		t.Fatalf("got %d packets out, want 3 (ACK, DNS, echo)", len(o))
 	}
 	for _, x := range o {
-		if netip.AddrFrom16(x.p.Src).Unmap() != public || !checksumsOK(x.p) {
-			t.Errorf("proto %d left from %v (checksums ok %v), want from %v", x.p.Proto, netip.AddrFrom16(x.p.Src).Unmap(), checksumsOK(x.p), public)
+		if netip.AddrFrom16(x.Packet.Src).Unmap() != public || !checksumsOK(x.Packet) {
+			t.Errorf("proto %d left from %v (checksums ok %v), want from %v", x.Packet.Proto, netip.AddrFrom16(x.Packet.Src).Unmap(), checksumsOK(x.Packet), public)
 		}
 	}
-	dns, echo := o[1].p, o[2].p
-	r.send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoUDP, SPort: 53, DPort: dns.SPort, Payload: 60})
-	r.send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoICMP, SPort: echo.SPort, ICMPType: pic.EchoReply, Seq: 1})
-	o = r.take()
-	if len(o) != 2 || addrPort(o[0].p.Dst, o[0].p.DPort) != netip.AddrPortFrom(client, 5353) ||
-		netip.AddrFrom16(o[1].p.Dst).Unmap() != client || o[1].p.SPort != 77 || !checksumsOK(o[0].p) || !checksumsOK(o[1].p) {
+	dns, echo := o[1].Packet, o[2].Packet
+	r.Send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoUDP, SPort: 53, DPort: dns.SPort, Payload: 60})
+	r.Send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoICMP, SPort: echo.SPort, ICMPType: pic.EchoReply, Seq: 1})
+	o = r.Take()
+	if len(o) != 2 || addrPort(o[0].Packet.Dst, o[0].Packet.DPort) != netip.AddrPortFrom(client, 5353) ||
+		netip.AddrFrom16(o[1].Packet.Dst).Unmap() != client || o[1].Packet.SPort != 77 || !checksumsOK(o[0].Packet) || !checksumsOK(o[1].Packet) {
 		t.Fatalf("answers not translated back: %+v", o)
 	}
 
 	// Rejected TCP is answered with an RST, rejected UDP with ICMP unreachable;
 	// a TCP session that does not start with SYN and unmatched traffic are discarded.
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40001, DPort: 23, Flags: pic.TCPSyn, Seq: 1000})
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 40002, DPort: 5000})
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40003, DPort: 80, Flags: pic.TCPAck})
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 40004, DPort: 9999})
-	o = r.take()
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40001, DPort: 23, Flags: pic.TCPSyn, Seq: 1000})
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 40002, DPort: 5000})
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40003, DPort: 80, Flags: pic.TCPAck})
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 40004, DPort: 9999})
+	o = r.Take()
 	if len(o) != 2 {
 		t.Fatalf("got %d packets out, want 2 (RST, ICMP unreachable)", len(o))
 	}
-	rst, unr := o[0].p, o[1].p
+	rst, unr := o[0].Packet, o[1].Packet
 	if rst.Proto != pic.ProtoTCP || rst.TCPFlags != pic.TCPRst|pic.TCPAck || addrPort(rst.Src, rst.SPort) != netip.AddrPortFrom(server, 23) ||
-		addrPort(rst.Dst, rst.DPort) != netip.AddrPortFrom(client, 40001) || o[0].side != pic.Input || !checksumsOK(rst) ||
+		addrPort(rst.Dst, rst.DPort) != netip.AddrPortFrom(client, 40001) || o[0].Side != pic.Input || !checksumsOK(rst) ||
 		binary.BigEndian.Uint32(rst.Data[rst.L4+8:]) != 1001 {
-		t.Errorf("got %+v leaving %v, want an RST|ACK (ack 1001) from %v:23 to %v:40001 back to the input", rst.Key(), o[0].side, server, client)
+		t.Errorf("got %+v leaving %v, want an RST|ACK (ack 1001) from %v:23 to %v:40001 back to the input", rst.Key(), o[0].Side, server, client)
 	}
 	if unr.Proto != pic.ProtoICMP || unr.ICMPType != 3 || netip.AddrFrom16(unr.Dst).Unmap() != client || !checksumsOK(unr) {
 		t.Errorf("got %+v type %d, want an ICMP unreachable to the client", unr.Key(), unr.ICMPType)
 	}
 
 	// show services sessions lists the three sessions, NAT in extensive.
-	ss := r.dp.Sessions(pic.SessionFilter{Extensive: true})
+	ss := r.DP.Sessions(dataplane.SessionFilter{Extensive: true})
 	if len(ss) != 3 {
 		t.Fatalf("got %d sessions, want 3: %+v", len(ss), ss)
 	}
@@ -274,20 +180,20 @@ func testFirewallThenNAT(t *testing.T, r *rig) {
 		!strings.Contains(tcpS.Plugins[1].Text, "napt-44 source 10.0.0.1:40000 -> 203.0.113.1:") {
 		t.Errorf("got TCP session %+v, want ESTABLISHED, 2/1 packets, sfw and nat descriptions", tcpS)
 	}
-	if st := r.dp.Stats(); st.Rejects != 2 || st.DropPolicy != 4 {
+	if st := r.DP.Stats(); st.Rejects != 2 || st.DropPolicy != 4 {
 		t.Errorf("got %d rejects, %d policy drops, want 2 and 4", st.Rejects, st.DropPolicy)
 	}
 
 	// Timeouts free the NAT ports: after the UDP/ICMP default and the TCP
 	// timeout every session is gone and the pool is empty again.
-	r.clk.Advance(pic.TCPTimeout * time.Second)
-	r.dp.Sync()
-	if n := len(r.dp.Sessions(pic.SessionFilter{})); n != 0 {
+	r.Clock.Advance(pic.TCPTimeout * time.Second)
+	r.DP.Sync()
+	if n := len(r.DP.Sessions(dataplane.SessionFilter{})); n != 0 {
 		t.Errorf("got %d sessions after the timeouts, want 0", n)
 	}
-	for _, c := range r.oc.Stats().Classes { // sessions and nat translations (the firewall keeps a word in the session)
+	for _, c := range r.Cache.Stats().Classes { // sessions and nat translations (the firewall keeps a word in the session)
 		if c.InUse != 0 {
-			t.Errorf("object cache still holds %+v", r.oc.Stats().Classes)
+			t.Errorf("object cache still holds %+v", r.Cache.Stats().Classes)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/plugins/nat"
 	"github.com/gnos/gnos/pic/plugins/sfw"
 )
@@ -41,13 +42,13 @@ func FuzzSSRB(f *testing.F) {
 	f.Add([]byte(`{"id":1,"name":"x","forward":["nat"],"reverse":["nat"],"policies":[{"plugin":"nat","data":{"pools":[{"name":"p","addresses":[]}],"rules":[{"name":"r","terms":[{"name":"t","source-pool":"p","translation-type":"napt-44"}]}]}}]}`), append([]byte(nil), udp.Data...))
 	f.Add([]byte(`{"id":1,"forward":["stateful-firewall","stateful-firewall"],"policies":[{"plugin":"stateful-firewall","data":{"rules":[{"terms":[{"apps":[{"protocol":"tcp","destination-port":"99999"}]}]}]}}]}`), append([]byte(nil), syn.Data...))
 	f.Fuzz(func(t *testing.T, ssrbJSON, packet []byte) {
-		var s pic.SSRB
+		var s dataplane.SSRB
 		if json.Unmarshal(ssrbJSON, &s) != nil {
 			return
 		}
 		s.ID = 1 // servicesd allocates ids densely from 1
-		db := pic.NewPolicyDB(1<<20, 1)
-		oc := pic.NewObjectCache(1 << 20)
+		db := dataplane.NewPolicyDB(1<<20, 1)
+		oc := dataplane.NewObjectCache(1 << 20)
 		ctx := context.Background()
 		var plugins []*pic.Plugin
 		handlers := map[string]pic.ControlHandler{}
@@ -71,8 +72,8 @@ func FuzzSSRB(f *testing.F) {
 			_ = h.Control(ctx, &pic.ControlEvent{Kind: pic.EvPolicyAdd, Plugin: p.Slot(), ServiceSet: s.ID,
 				Name: s.Name, Gen: s.Gen, Policy: pol.Data}) // a refusal is an error, not a crash
 		}
-		dp, err := pic.NewDataplane(pic.DataplaneOptions{Cores: 1, DB: db, Cache: oc,
-			Clock: clock.NewFake(time.Unix(0, 0)), Plugins: plugins, Tx: func(int, []*pic.Packet) {}})
+		dp, err := dataplane.NewDataplane(dataplane.DataplaneOptions{Cores: 1, DB: db, Cache: oc,
+			Clock: clock.NewFake(time.Unix(0, 0)), Plugins: pic.DataPlugins(plugins), Tx: func(int, []*pic.Packet) {}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,14 +16,14 @@ import (
 // accepted sessions, NAT the translations; rejected traffic lists nowhere.
 func TestSessionShowers(t *testing.T) {
 	r := newRig(t, 3, 16<<20)
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPSyn, Seq: 1})
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 5353, DPort: 53, Payload: 30})
-	r.send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40001, DPort: 23, Flags: pic.TCPSyn, Seq: 1})
-	o := r.take()
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPSyn, Seq: 1})
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 5353, DPort: 53, Payload: 30})
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40001, DPort: 23, Flags: pic.TCPSyn, Seq: 1})
+	o := r.Take()
 	if len(o) != 3 {
 		t.Fatalf("got %d packets out, want 3", len(o))
 	}
-	flows := r.dp.PluginRows(pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)
+	flows := r.DP.PluginRows(pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)
 	if len(flows) != 4 {
 		t.Fatalf("got %d flows, want 4 (two sessions, two directions): %v", len(flows), flows)
 	}
@@ -38,11 +38,11 @@ func TestSessionShowers(t *testing.T) {
 			t.Errorf("flows lack %s:\n%s", re, buf.String())
 		}
 	}
-	if got := r.dp.PluginRows(pic.Lookup(sfw.Name).Slot(), "no-such-command"); len(got) != 0 {
+	if got := r.DP.PluginRows(pic.Lookup(sfw.Name).Slot(), "no-such-command"); len(got) != 0 {
 		t.Errorf("an unknown command got %v", got)
 	}
 
-	maps := r.dp.PluginRows(pic.Lookup(nat.Name).Slot(), nat.MappingsRPC)
+	maps := r.DP.PluginRows(pic.Lookup(nat.Name).Slot(), nat.MappingsRPC)
 	if len(maps) != 2 {
 		t.Fatalf("got %d mappings, want 2: %v", len(maps), maps)
 	}
@@ -58,8 +58,8 @@ func TestSessionShowers(t *testing.T) {
 		t.Errorf("mappings text:\n%s", s)
 	}
 
-	r.dp.ClearSessions(1, false)
-	if n := len(r.dp.PluginRows(pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)); n != 0 {
+	r.DP.ClearSessions(1, false)
+	if n := len(r.DP.PluginRows(pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)); n != 0 {
 		t.Errorf("got %d flows after clearing, want 0", n)
 	}
 }

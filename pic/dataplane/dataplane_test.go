@@ -1,4 +1,4 @@
-package pic
+package dataplane
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/internal/clock"
-	"github.com/gnos/gnos/pic/compile"
 )
 
 // dpTestPolicy steers the test data plugins.
@@ -68,12 +67,20 @@ func (r *dpRecorder) Data(ev DataEvent, c *DataCtx) Result {
 
 func (r *dpRecorder) Describe(c *DataCtx) string { return "recorder " + r.name }
 
-func init() {
-	for name, r := range dpRec {
-		Register(&Plugin{Name: name, Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
-			Control: func() ControlHandler { return ControlFunc(func(context.Context, *ControlEvent) error { return nil }) },
-			Data:    func() DataHandler { return r }})
+// dpPlugins are the test plugins as the PIC daemon loads them.
+var dpPlugins = []DataPlugin{
+	{Name: "test-dp-a", Slot: 0, Data: func() DataHandler { return dpRec["test-dp-a"] }},
+	{Name: "test-dp-b", Slot: 1, Data: func() DataHandler { return dpRec["test-dp-b"] }},
+}
+
+// slotOf is a test plugin's slot.
+func slotOf(name string) int {
+	for _, p := range dpPlugins {
+		if p.Name == name {
+			return p.Slot
+		}
 	}
+	panic("no test plugin " + name)
 }
 
 func dpEvents() []string {
@@ -109,7 +116,7 @@ func newHarness(t *testing.T, cores int, cacheBytes int64) *dpHarness {
 	h := &dpHarness{t: t, clk: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
 		db: NewPolicyDB(1<<20, cores), oc: NewObjectCache(cacheBytes)}
 	dp, err := NewDataplane(DataplaneOptions{Cores: cores, DB: h.db, Cache: h.oc, Clock: h.clk,
-		Plugins: []*Plugin{Lookup("test-dp-a"), Lookup("test-dp-b")},
+		Plugins: dpPlugins,
 		Tx: func(_ int, pkts []*Packet) {
 			h.mu.Lock()
 			for _, p := range pkts {
@@ -142,7 +149,7 @@ func (h *dpHarness) start() context.Context {
 
 func (h *dpHarness) policy(plugin string, p *dpTestPolicy) {
 	h.t.Helper()
-	if err := h.db.Publish(1, Lookup(plugin).Slot(), 2, p, 100); err != nil {
+	if err := h.db.Publish(1, slotOf(plugin), 2, p, 100); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -447,7 +454,7 @@ func TestPolicyChangeDuringTraffic(t *testing.T) {
 		for i := range 200 {
 			p := &dpTestPolicy{}
 			pols = append(pols, p)
-			if err := h.db.Publish(1, Lookup("test-dp-a").Slot(), uint64(i+2), p, 100); err != nil {
+			if err := h.db.Publish(1, slotOf("test-dp-a"), uint64(i+2), p, 100); err != nil {
 				t.Error(err)
 				return
 			}

@@ -1,4 +1,4 @@
-package picd
+package packetio
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/compile"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // liveForward is a test plugin whose data handler lets every packet on.
@@ -40,7 +41,7 @@ type liveHarness struct {
 
 func newLiveHarness(cores int, cacheBytes int64) *liveHarness {
 	return &liveHarness{clk: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
-		db: pic.NewPolicyDB(1<<20, cores), oc: pic.NewObjectCache(cacheBytes)}
+		db: dataplane.NewPolicyDB(1<<20, cores), oc: dataplane.NewObjectCache(cacheBytes)}
 }
 
 // fakeNet stands in for TUN devices with SOCK_SEQPACKET socket pairs
@@ -115,30 +116,30 @@ func udp(t *testing.T, src, dst string, sport, dport uint16) []byte {
 
 func TestLiveQueues(t *testing.T) {
 	h := newLiveHarness(2, 16<<20)
-	var live *liveIO
-	dp, err := pic.NewDataplane(pic.DataplaneOptions{Cores: 2, DB: h.db, Cache: h.oc, Clock: h.clk,
-		Plugins: []*pic.Plugin{pic.Lookup("test-live")}, Tx: func(core int, pkts []*pic.Packet) { live.tx(core, pkts) }})
+	var live *Live
+	dp, err := dataplane.NewDataplane(dataplane.DataplaneOptions{Cores: 2, DB: h.db, Cache: h.oc, Clock: h.clk,
+		Plugins: []dataplane.DataPlugin{pic.Lookup("test-live").DataPlugin()}, Tx: func(core int, pkts []*pic.Packet) { live.Tx(core, pkts) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	nh := &pic.SSRB{ID: 1, Name: "nh", Gen: 1, Forward: []string{"test-live"}, Reverse: []string{"test-live"},
+	nh := &dataplane.SSRB{ID: 1, Name: "nh", Gen: 1, Forward: []string{"test-live"}, Reverse: []string{"test-live"},
 		ServiceInterface: "ms-0/0/0.1", Inside: "ms-0/0/0.1", Outside: "ms-0/0/0.2"}
-	is := &pic.SSRB{ID: 2, Name: "is", Gen: 1, Forward: []string{"test-live"}, Reverse: []string{"test-live"},
-		ServiceInterface: "ms-0/0/1", Bindings: []pic.Binding{{Interface: "ge-0/0/0.0", Direction: "input"}, {Interface: "ge-0/0/0.0", Direction: "output"}}}
-	for _, s := range []*pic.SSRB{nh, is} {
+	is := &dataplane.SSRB{ID: 2, Name: "is", Gen: 1, Forward: []string{"test-live"}, Reverse: []string{"test-live"},
+		ServiceInterface: "ms-0/0/1", Bindings: []dataplane.Binding{{Interface: "ge-0/0/0.0", Direction: "input"}, {Interface: "ge-0/0/0.0", Direction: "output"}}}
+	for _, s := range []*dataplane.SSRB{nh, is} {
 		if err := dp.SetServiceSet(s); err != nil {
 			t.Fatal(err)
 		}
 	}
 	fn := &fakeNet{t: t, kernel: map[string][]*os.File{},
 		pfx: map[string][]netip.Prefix{"ge-0/0/0.0": {netip.MustParsePrefix("10.0.1.0/24")}}}
-	live = newLiveIO(fn, dp, slog.New(slog.DiscardHandler))
+	live = NewLive(fn, dp, slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dp.Start(ctx)
 	defer dp.Stop()
-	live.sync(map[uint32]*pic.SSRB{1: nh, 2: is})
-	defer live.close()
+	live.Sync(map[uint32]*dataplane.SSRB{1: nh, 2: is})
+	defer live.Close()
 	if got := len(fn.kernel["ms-0/0/0.1"]); got != 2 {
 		t.Fatalf("queues on ms-0/0/0.1: got %d, want one per data core (2)", got)
 	}
@@ -170,7 +171,7 @@ func TestLiveQueues(t *testing.T) {
 	fn.send("ms-0/0/1.0", udp(t, "192.0.2.1", "10.0.1.3", 53, 5000))
 	fn.recv("ms-0/0/1.0")
 	var sides []string
-	for _, si := range dp.Sessions(pic.SessionFilter{ServiceSet: 2}) {
+	for _, si := range dp.Sessions(dataplane.SessionFilter{ServiceSet: 2}) {
 		sides = append(sides, si.Side)
 	}
 	if len(sides) != 1 || sides[0] != pic.Input.String() {
@@ -178,8 +179,8 @@ func TestLiveQueues(t *testing.T) {
 	}
 
 	// A unit no service-set uses any more is detached.
-	live.sync(map[uint32]*pic.SSRB{2: is})
-	if st := live.stats(); len(st) != 1 || st[0].Interface != "ms-0/0/1.0" || st[0].Rx != 2 || st[0].Tx != 2 {
+	live.Sync(map[uint32]*dataplane.SSRB{2: is})
+	if st := live.Stats(); len(st) != 1 || st[0].Interface != "ms-0/0/1.0" || st[0].Rx != 2 || st[0].Tx != 2 {
 		t.Errorf("units after the next-hop set went: got %+v, want ms-0/0/1.0 alone with 2 in, 2 out", st)
 	}
 }

@@ -1,4 +1,4 @@
-package pic
+package dataplane
 
 import (
 	"fmt"
@@ -80,7 +80,7 @@ func (cl *Class[T]) minimum() int64 { return cl.size * int64(cl.batch) * int64(l
 // session-manager init on a cache that reserves nothing. (A plugin's
 // session-manager init creates its object classes and nothing else with
 // effects: servicesd runs it this way at commit.)
-func CacheMinimumFor(plugins []*Plugin, cores int) int64 {
+func CacheMinimumFor(plugins []DataPlugin, cores int) int64 {
 	cores = max(cores, 1)
 	c := NewObjectCache(0)
 	newSessionClass(c, cores)
@@ -88,7 +88,7 @@ func CacheMinimumFor(plugins []*Plugin, cores int) int64 {
 		if p.Data == nil {
 			continue
 		}
-		p.Data().Data(EvSessionManagerInit, &DataCtx{Cores: cores, Cache: c, Plugin: p.slot})
+		p.Data().Data(EvSessionManagerInit, &DataCtx{Cores: cores, Cache: c, Plugin: p.Slot})
 	}
 	return c.Minimum()
 }

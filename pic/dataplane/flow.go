@@ -1,8 +1,9 @@
-package pic
+package dataplane
 
 import (
 	"encoding/binary"
 	"math/bits"
+	"net/netip"
 )
 
 // FlowKey is one direction of a session: the 5-tuple as packets carry it
@@ -18,6 +19,12 @@ type FlowKey struct {
 func (k FlowKey) Reverse() FlowKey {
 	return FlowKey{Src: k.Dst, Dst: k.Src, SPort: k.DPort, DPort: k.SPort, Proto: k.Proto, V6: k.V6}
 }
+
+// SrcAddr is the source address (IPv4 unmapped).
+func (k *FlowKey) SrcAddr() netip.Addr { return addrOf(k.Src, k.V6) }
+
+// DstAddr is the destination address (IPv4 unmapped).
+func (k *FlowKey) DstAddr() netip.Addr { return addrOf(k.Dst, k.V6) }
 
 // Src4 returns the IPv4 source address.
 func (k *FlowKey) Src4() [4]byte { return [4]byte(k.Src[12:]) }

@@ -1,4 +1,4 @@
-package pic
+package dataplane
 
 import (
 	"time"

@@ -1,4 +1,4 @@
-package pic
+package dataplane
 
 import (
 	"net/netip"
@@ -61,8 +61,8 @@ func (f *SessionFilter) match(s *Session) bool {
 	case f.ServiceSet != 0 && s.set.id != f.ServiceSet,
 		f.Sets != nil && (int(s.set.id) >= len(f.Sets) || !f.Sets[s.set.id]),
 		f.Proto != 0 && k.Proto != f.Proto,
-		f.Source.IsValid() && !f.Source.Contains(addrOf(k.Src, k.V6)),
-		f.Dest.IsValid() && !f.Dest.Contains(addrOf(k.Dst, k.V6)):
+		f.Source.IsValid() && !f.Source.Contains(k.SrcAddr()),
+		f.Dest.IsValid() && !f.Dest.Contains(k.DstAddr()):
 		return false
 	}
 	return true
@@ -147,8 +147,8 @@ func (c *Core) info(s *Session, extensive bool) SessionInfo {
 	}
 	for d := range 2 {
 		k := &s.Key[d]
-		in.Flows[d] = FlowInfo{Src: netip.AddrPortFrom(addrOf(k.Src, k.V6), k.SPort),
-			Dst: netip.AddrPortFrom(addrOf(k.Dst, k.V6), k.DPort), Packets: s.Pkts[d], Bytes: s.Bytes[d]}
+		in.Flows[d] = FlowInfo{Src: netip.AddrPortFrom(k.SrcAddr(), k.SPort),
+			Dst: netip.AddrPortFrom(k.DstAddr(), k.DPort), Packets: s.Pkts[d], Bytes: s.Bytes[d]}
 	}
 	if extensive {
 		for slot := range si.plugins {

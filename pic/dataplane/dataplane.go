@@ -1,4 +1,4 @@
-package pic
+package dataplane
 
 import (
 	"context"
@@ -92,12 +92,24 @@ type DataplaneOptions struct {
 	DB      *PolicyDB
 	Cache   *ObjectCache
 	Clock   clock.Clock
-	Plugins []*Plugin // loaded plugins; those with a Data constructor get a handler
+	Plugins []DataPlugin // loaded plugins; those with a Data constructor get a handler
 	// Tx receives what leaves a core (forwarded packets and generated
 	// rejects), on that core's goroutine; packets are valid only during
 	// the call.
 	Tx  func(core int, pkts []*Packet)
 	Log *slog.Logger
+}
+
+// MaxPlugins bounds the number of plugins a PIC loads: the policy DB keeps
+// one slot per (service-set, plugin).
+const MaxPlugins = 16
+
+// DataPlugin is what the data path needs of a loaded plugin (the SDK's
+// registry entry, pic.Plugin, gives it with DataPlugin).
+type DataPlugin struct {
+	Name string
+	Slot int                // the plugin's dense index: its policy DB and handler slot
+	Data func() DataHandler // nil for a plugin without a data path
 }
 
 // Dataplane is a PIC's data path: N data cores, each owning a session
@@ -107,6 +119,7 @@ type Dataplane struct {
 	o         DataplaneOptions
 	epoch     time.Time
 	handlers  [MaxPlugins]DataHandler
+	slotOf    map[string]int // plugin name → slot, of the loaded plugins
 	sessions  *Class[Session]
 	cores     []*Core
 	sets      atomic.Pointer[setTable]
@@ -163,16 +176,20 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 		o.Tx = func(int, []*Packet) {}
 	}
 	dp := &Dataplane{o: o, epoch: o.Clock.Now(), counts: map[uint32]*setCounters{}, names: map[uint32]string{},
-		steerBy: map[uint32]map[steerKey]steerVal{}, svcIf: map[uint32]string{}}
+		steerBy: map[uint32]map[steerKey]steerVal{}, svcIf: map[uint32]string{}, slotOf: map[string]int{}}
 	dp.sets.Store(&setTable{})
 	dp.sessions = newSessionClass(o.Cache, o.Cores)
 	for _, p := range o.Plugins {
+		if p.Slot < 0 || p.Slot >= MaxPlugins {
+			return nil, fmt.Errorf("pic: plugin %s: slot %d out of range", p.Name, p.Slot)
+		}
+		dp.slotOf[p.Name] = p.Slot
 		if p.Data == nil {
 			continue
 		}
 		h := p.Data()
-		dp.handlers[p.slot] = h
-		c := &DataCtx{Cores: o.Cores, Cache: o.Cache, Plugin: p.slot}
+		dp.handlers[p.Slot] = h
+		c := &DataCtx{Cores: o.Cores, Cache: o.Cache, Plugin: p.Slot}
 		if r := h.Data(EvSessionManagerInit, c); r.stops() {
 			return nil, fmt.Errorf("pic: plugin %s refused session-manager init", p.Name)
 		}
@@ -183,8 +200,8 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 		c.in = make(chan coreItem, 64)
 		dp.cores = append(dp.cores, c)
 		for _, p := range o.Plugins {
-			if h := dp.handlers[p.slot]; h != nil {
-				if r := h.Data(EvCoreInit, &DataCtx{Core: i, Cores: o.Cores, Cache: o.Cache, Plugin: p.slot}); r.stops() {
+			if h := dp.handlers[p.Slot]; h != nil {
+				if r := h.Data(EvCoreInit, &DataCtx{Core: i, Cores: o.Cores, Cache: o.Cache, Plugin: p.Slot}); r.stops() {
 					return nil, fmt.Errorf("pic: plugin %s refused core %d init", p.Name, i)
 				}
 			}
@@ -218,14 +235,14 @@ func (dp *Dataplane) SetServiceSet(s *SSRB) error {
 		if i, ok := slotOf[name]; ok {
 			return i, nil
 		}
-		p := Lookup(name)
-		if p == nil {
+		slot, ok := dp.slotOf[name]
+		if !ok {
 			return 0, fmt.Errorf("pic: service-set %s: unknown plugin %s", s.Name, name)
 		}
 		if len(si.plugins) == MaxChain {
 			return 0, fmt.Errorf("pic: service-set %s: more than %d services", s.Name, MaxChain)
 		}
-		si.plugins = append(si.plugins, setPlugin{id: p.slot, name: name, h: dp.handlers[p.slot]})
+		si.plugins = append(si.plugins, setPlugin{id: slot, name: name, h: dp.handlers[slot]})
 		slotOf[name] = len(si.plugins) - 1
 		return len(si.plugins) - 1, nil
 	}

@@ -1,0 +1,23 @@
+// Package dataplane is a services PIC's data path: data cores
+// (goroutines) each owning a session-table shard, a timer wheel and
+// object-cache magazines; packets steered by a symmetric hash of protocol
+// and ports so a session's two directions meet on one core; vectors of
+// packets processed in passes (parse and hash, look up, run chains) with
+// no lock and no allocation per packet; plugin data events with
+// forward/reverse chaining (dataplane.go, core.go, session.go, packet.go).
+// Its foundations:
+//
+//   - the policy DB: budgeted, published copy-on-write per (service-set,
+//     plugin) slot, read by data cores without locks, with quiescent-state
+//     reclamation: data cores announce the epoch they observed and an old
+//     policy is freed only after every core moved past it;
+//   - the object cache: a hard memory budget carved into per-core
+//     magazines of fixed-size objects, so the fast path allocates without
+//     locks and a full cache drops (and counts) instead of crashing;
+//   - the SSRB (ssrb.go): the service-set as servicesd resolved it, what
+//     the control core publishes to the cores.
+//
+// It knows plugins only as DataPlugin (name, slot, data handler): the
+// registry is the SDK's (package pic), which names this package's types a
+// plugin sees. It links no configuration tree and no gRPC.
+package dataplane
