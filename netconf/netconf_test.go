@@ -197,6 +197,10 @@ func TestCommandsAndTableRPCs(t *testing.T) {
 	wantError(t, c.rpc(`<get-software-information><all-servers/></get-software-information>`), "unknown-element")
 	wantError(t, c.rpc(`<command>show version invoke-on all-routing-engines</command>`), "operation-failed")
 	ok(t, c.rpc(`<get-route-engine-information/>`))
+	r = ok(t, c.rpc(`<get-alarm-information/>`)) // servicesd's PIC alarms: the CLI table's RPC
+	if !r.Child("alarm-information").Child("alarm-summary").Has("no-active-alarms") {
+		t.Fatalf("get-alarm-information: got %v, want alarm-summary/no-active-alarms", names(r.Child("alarm-information")))
+	}
 	r = ok(t, c.rpc(`<get-chassis-inventory/>`))
 	if r.Child("chassis-inventory").Child("chassis").Value("serial-number") == "" {
 		t.Fatalf("chassis-inventory without serial-number")

@@ -49,6 +49,7 @@ func (s *Servicesd) registerAPI(g *grpc.Server) {
 		Methods: []grpc.MethodDesc{
 			method(s, "PIC", s.PIC),
 			method(s, "PICs", func(ctx context.Context, _ struct{}) ([]*PICInfo, error) { return s.PICs(ctx) }),
+			method(s, "Alarms", func(ctx context.Context, _ struct{}) ([]Alarm, error) { return s.Alarms(ctx) }),
 			method(s, "SetOnline", func(ctx context.Context, r onlineReq) (struct{}, error) {
 				return struct{}{}, s.SetOnline(ctx, r.Slot, r.Online)
 			}),

@@ -37,6 +37,11 @@ func (c *Client) PICs(ctx context.Context) ([]*PICInfo, error) {
 	return call[struct{}, []*PICInfo](ctx, c, "PICs", struct{}{})
 }
 
+// Alarms is (*Servicesd).Alarms.
+func (c *Client) Alarms(ctx context.Context) ([]Alarm, error) {
+	return call[struct{}, []Alarm](ctx, c, "Alarms", struct{}{})
+}
+
 // SetOnline is (*Servicesd).SetOnline.
 func (c *Client) SetOnline(ctx context.Context, slot dataplane.Slot, online bool) error {
 	_, err := call[onlineReq, struct{}](ctx, c, "SetOnline", onlineReq{Slot: slot, Online: online})

@@ -1,10 +1,12 @@
 package servicesd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -56,6 +58,10 @@ type conn struct {
 	lastError   string
 	statusWait  map[uint64]chan *picd.Status
 	statusSeq   uint64
+	refused     map[uint32]refusal // service-sets the PIC refused and has not taken since (alarms.go)
+	fault       string             // the PIC could not start its runtime (picd's Fault), until READY
+	faultAt     time.Time
+	endReason   string // why servicesd dropped the stream, for the alarm
 }
 
 func (c *conn) enqueue(m *picd.ToPIC) {
@@ -90,7 +96,7 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 	ctx, cancel := context.WithCancel(st.Context())
 	defer cancel()
 	c := &conn{slot: first.Hello.Slot, hello: *first.Hello, cancel: cancel, wake: make(chan struct{}, 1),
-		since: s.o.Clock.Now(), acked: map[uint32]uint64{},
+		since: s.o.Clock.Now(), acked: map[uint32]uint64{}, refused: map[uint32]refusal{},
 		statusWait: map[uint64]chan *picd.Status{}}
 	c.last.Store(s.o.Clock.Now().UnixNano())
 	s.mu.Lock()
@@ -105,6 +111,9 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 		old.enqueue(&picd.ToPIC{Superseded: true})
 	}
 	s.conns[c.slot] = c
+	if s.down[c.slot].booting {
+		delete(s.down, c.slot) // it came up; one that went down stays alarmed until in sync
+	}
 	c.enqueue(&picd.ToPIC{Config: s.configLocked(c.slot)})
 	s.mu.Unlock()
 	s.broadcast()
@@ -113,6 +122,15 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 		s.mu.Lock()
 		if s.conns[c.slot] == c {
 			delete(s.conns, c.slot)
+			if _, configured := s.pics[c.slot]; configured {
+				c.mu.Lock()
+				reason := c.endReason
+				c.mu.Unlock()
+				if reason == "" {
+					reason = "connection to picd lost"
+				}
+				s.picDownLocked(c.slot, reason, false)
+			}
 		}
 		s.mu.Unlock()
 		s.o.Log.Info("servicesd: PIC disconnected", "pic", c.slot.String(), "pid", c.hello.PID)
@@ -176,6 +194,9 @@ func (s *Servicesd) heartbeat(ctx context.Context, c *conn) func() {
 		}
 		if s.o.Clock.Now().UnixNano()-c.last.Load() >= int64(picd.DeadAfter*picd.HeartbeatInterval) {
 			s.o.Log.Warn("servicesd: PIC heartbeat timed out", "pic", c.slot.String())
+			c.mu.Lock()
+			c.endReason = "heartbeat timed out"
+			c.mu.Unlock()
 			c.cancel()
 			return
 		}
@@ -209,7 +230,22 @@ func (s *Servicesd) read(ctx context.Context, c *conn, st grpc.ServerStream) err
 		case m.Synced != nil:
 			c.mu.Lock()
 			c.synced++
+			inSync := c.ready && c.synced == c.resyncs
 			c.mu.Unlock()
+			if inSync {
+				s.picUp(c)
+			}
+			s.broadcast()
+		case m.Fault != "":
+			c.mu.Lock()
+			if c.fault == "" {
+				c.faultAt = s.o.Clock.Now()
+			}
+			c.fault = m.Fault
+			clear(c.refused) // the PIC holds nothing: the fault is the alarm
+			c.mu.Unlock()
+			s.picUp(c) // it answers: not "not responding"
+			s.o.Log.Error("servicesd: PIC failed to start", "pic", c.slot.String(), "error", m.Fault)
 			s.broadcast()
 		case m.Status != nil:
 			c.mu.Lock()
@@ -243,6 +279,12 @@ func (s *Servicesd) resync(c *conn, incarnation uint64) {
 	c.ready = true
 	c.resyncs++
 	c.incarnation = incarnation
+	c.fault = ""
+	for id := range c.refused { // the resync answers for those it re-sends
+		if _, ok := slices.BinarySearchFunc(ups, id, func(m *picd.ToPIC, id uint32) int { return cmp.Compare(m.Update.ID, id) }); !ok {
+			delete(c.refused, id)
+		}
+	}
 	c.queue = append(c.queue, &picd.ToPIC{Resync: &picd.Resync{Begin: true, Count: len(ups)}})
 	c.queue = append(c.queue, ups...)
 	c.outstanding += len(ups)
@@ -267,6 +309,9 @@ func (s *Servicesd) ack(c *conn, a *picd.Ack) {
 		c.errors++
 		c.lastError = fmt.Sprintf("service-set id %d generation %d: %s", a.ID, a.Gen, a.Error)
 		s.o.Log.Error("servicesd: PIC refused an update", "pic", c.slot.String(), "id", a.ID, "gen", a.Gen, "error", a.Error)
+	}
+	if a.ID != 0 && a.ID <= dataplane.MaxServiceSetID {
+		c.noteAck(a, s.o.Clock.Now())
 	}
 	if a.Gen > c.acked[a.ID] && a.ID != 0 && a.ID <= dataplane.MaxServiceSetID { // a confused picd cannot grow the map without bound
 		c.acked[a.ID] = a.Gen
@@ -396,6 +441,8 @@ func (s *Servicesd) SetOnline(_ context.Context, slot dataplane.Slot, online boo
 	s.offline[slot] = !online
 	if c := s.conns[slot]; c != nil {
 		s.reconfigureLocked(c)
+	} else if online {
+		s.picDownLocked(slot, "picd not connected", true)
 	}
 	s.o.Log.Info("servicesd: PIC admin state changed", "pic", slot.String(), "online", online)
 	return nil

@@ -161,6 +161,12 @@ func (s *Servicesd) planLocked(c *configd.Commit) *plan {
 		p.upserts[name] = r
 	}
 	p.usage = s.usageLocked(p)
+	if p.picsChanged {
+		s.checkObjectCaches(p)
+	}
+	if len(p.upserts) > 0 {
+		s.checkIDs(p, svcRoot)
+	}
 	return p
 }
 
@@ -225,16 +231,50 @@ func (s *Servicesd) usageLocked(p *plan) map[dataplane.Slot]int64 {
 		}
 	}
 	for _, slot := range sortedSlots(p.pics) {
-		pc := p.pics[slot]
-		budget := int64(pc.cfg.PolicyDBMB) << 20
-		if !grew[slot] || u[slot] <= budget {
+		if !grew[slot] {
 			continue
 		}
-		p.fail(pc.path, "policy-db-size",
-			"policies of the service-sets on fpc %d pic %d need %.1f MB, more than policy-db-size %d MB",
-			slot.FPC, slot.PIC, float64(u[slot])/(1<<20), pc.cfg.PolicyDBMB)
+		if err := dataplane.CheckPolicyDB(u[slot], p.pics[slot].cfg.PolicyDBMB, slot); err != nil {
+			p.fail(p.pics[slot].path, "policy-db-size", "%v", err)
+		}
 	}
 	return u
+}
+
+// checkObjectCaches refuses a PIC whose object cache cannot hold the data
+// path's working set (dataplane.CacheMinimumFor: a batch of every object class
+// on every data core), for the PICs whose stanza the plan changes.
+func (s *Servicesd) checkObjectCaches(p *plan) {
+	for _, slot := range sortedSlots(p.pics) {
+		pc := p.pics[slot]
+		if old, ok := s.pics[slot]; ok && reflect.DeepEqual(old, pc) {
+			continue
+		}
+		var plugins []*pic.Plugin
+		for _, name := range pc.cfg.Packages {
+			if pl := pic.Lookup(name); pl != nil {
+				plugins = append(plugins, pl)
+			}
+		}
+		need := dataplane.CacheMinimumFor(pic.DataPlugins(plugins), pc.cfg.DataCores)
+		if err := dataplane.CheckObjectCache(need, pc.cfg.ObjectCacheMB, pc.cfg.DataCores, slot); err != nil {
+			p.fail(pc.path, "object-cache-size", "%v", err)
+		}
+	}
+}
+
+// checkIDs refuses more service-sets than a PIC can number: ids are
+// dense from 1, and a PIC refuses one past dataplane.MaxServiceSetID.
+func (s *Servicesd) checkIDs(p *plan, svcRoot *tree.Node) {
+	n := len(s.sets) - len(p.deletes)
+	for name := range p.upserts {
+		if _, ok := s.sets[name]; !ok {
+			n++
+		}
+	}
+	if n > dataplane.MaxServiceSetID {
+		p.fail(tree.Path{svcRoot.Step()}, "service-set", "%d service-sets, more than a PIC numbers (%d)", n, dataplane.MaxServiceSetID)
+	}
 }
 
 func slotOfSSRB(s *dataplane.SSRB) dataplane.Slot { return dataplane.Slot{FPC: s.FPC, PIC: s.PIC} }
@@ -258,6 +298,7 @@ func sortedSlots[V any](m map[dataplane.Slot]V) []dataplane.Slot {
 func (s *Servicesd) applyLocked(p *plan) (added []dataplane.Slot) {
 	s.commits++
 	out := map[dataplane.Slot][]*picd.Update{}
+	grows := map[*picd.Update]bool{}
 	for _, name := range p.deletes {
 		st := s.sets[name]
 		s.unindexLocked(name, st.res)
@@ -293,9 +334,31 @@ func (s *Servicesd) applyLocked(p *plan) (added []dataplane.Slot) {
 				op = picd.OpAdd
 			}
 		}
+		var was int64 // what the PIC frees by taking this update in place of what it holds
+		if op == picd.OpChange {
+			was = st.ssrb.PolicyBytes()
+		}
 		st.res, st.ssrb = r, &n
 		slot := slotOfSSRB(&n)
-		out[slot] = append(out[slot], &picd.Update{Op: op, ID: n.ID, Name: name, Gen: n.Gen, SSRB: &n})
+		up := &picd.Update{Op: op, ID: n.ID, Name: name, Gen: n.Gen, SSRB: &n}
+		grows[up] = n.PolicyBytes() > was
+		out[slot] = append(out[slot], up)
+	}
+	// Each PIC takes its deletes, then the updates that do not grow its
+	// policy DB, then those that do: its usage never passes the plan's,
+	// which fits policy-db-size, so it never refuses a validated commit
+	// for a budget another update would have freed.
+	for _, ups := range out {
+		rank := func(u *picd.Update) int {
+			switch {
+			case u.Op == picd.OpDelete:
+				return 0
+			case !grows[u]:
+				return 1
+			}
+			return 2
+		}
+		sort.SliceStable(ups, func(i, j int) bool { return rank(ups[i]) < rank(ups[j]) })
 	}
 	for name, b := range p.ifBind {
 		if b == nil {
@@ -311,6 +374,14 @@ func (s *Servicesd) applyLocked(p *plan) (added []dataplane.Slot) {
 		for _, slot := range sortedSlots(p.pics) {
 			if _, was := old[slot]; !was {
 				added = append(added, slot)
+				if s.conns[slot] == nil {
+					s.picDownLocked(slot, "picd not connected", true)
+				}
+			}
+		}
+		for slot := range s.down {
+			if _, ok := p.pics[slot]; !ok {
+				delete(s.down, slot)
 			}
 		}
 		for slot := range union2(old, p.pics) {

@@ -30,6 +30,7 @@ type PICInfo struct {
 	Stale       uint64 // acknowledgements of stale updates
 	Refused     uint64 // updates a plugin refused
 	LastRefusal string
+	Alarms      []Alarm      // the PIC's active alarms (Alarms)
 	Status      *picd.Status // nil: not connected, or it did not answer
 }
 
@@ -86,7 +87,7 @@ func (s *Servicesd) picInfo(ctx context.Context, slot dataplane.Slot) (*PICInfo,
 		s.mu.Unlock()
 		return nil, false
 	}
-	v := &PICInfo{Slot: slot, Config: *s.configLocked(slot), PolicyBytes: s.usage[slot]}
+	v := &PICInfo{Slot: slot, Config: *s.configLocked(slot), PolicyBytes: s.usage[slot], Alarms: s.alarmsLocked(slot)}
 	mine := map[string]*dataplane.SSRB{}
 	for name, st := range s.sets {
 		if slotOfSSRB(st.ssrb) == slot {

@@ -233,6 +233,12 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[dataplane.Slot]p
 		}
 	}
 	sort.Slice(s.Policies, func(i, j int) bool { return s.Policies[i].Plugin < s.Policies[j].Plugin })
+	if err := dataplane.CheckChain(s); err != nil {
+		if so != nil {
+			return fail(ssPath.Append(so.Step()), "forward-flow", "%v", err)
+		}
+		return fail(ssPath, "", "%v", err)
+	}
 	for _, pol := range s.Policies {
 		if !slices.Contains(pc.cfg.Packages, pol.Plugin) {
 			st := "forward-flow"

@@ -69,7 +69,8 @@ type Servicesd struct {
 	ifBind  map[string]map[string][]dataplane.Binding
 	pics    map[dataplane.Slot]picConf
 	usage   map[dataplane.Slot]int64
-	offline map[dataplane.Slot]bool // request chassis pic … offline
+	offline map[dataplane.Slot]bool      // request chassis pic … offline
+	down    map[dataplane.Slot]downState // configured PICs without a picd connected (alarms.go)
 	conns   map[dataplane.Slot]*conn
 	// The plan of the commit in flight. configd serialises commits, so
 	// there is at most one; a commit failed by another subscriber's
@@ -106,7 +107,7 @@ func New(o Options) (*Servicesd, error) {
 	}
 	s := &Servicesd{o: o, epoch: 1, sets: map[string]*setState{}, deps: map[string]map[string]struct{}{},
 		ifBind: map[string]map[string][]dataplane.Binding{}, usage: map[dataplane.Slot]int64{},
-		offline: map[dataplane.Slot]bool{}, conns: map[dataplane.Slot]*conn{}, nextID: 1,
+		offline: map[dataplane.Slot]bool{}, down: map[dataplane.Slot]downState{}, conns: map[dataplane.Slot]*conn{}, nextID: 1,
 		applied: make(chan struct{})}
 	if o.Store != nil {
 		e, err := o.Store.NextCounter("servicesd-generation-epoch")

@@ -87,6 +87,13 @@ func (c *commands) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *c
 		cli.T("policy-db-size", strconv.Itoa(int(v.Config.PolicyDBMB))),
 		cli.T("packages", strings.Join(v.Config.Packages, " ")),
 		cli.T("service-sets-configured", strconv.Itoa(len(v.ServiceSets))))
+	for _, al := range v.Alarms {
+		ae := alarmElem(al)
+		if al.Reason != "" {
+			ae.Add(cli.T("alarm-reason", al.Reason))
+		}
+		e.Add(ae)
+	}
 	if v.Connected {
 		e.Add(cli.T("picd-pid", strconv.Itoa(v.PID)), cli.T("resyncs", strconv.FormatUint(v.Resyncs, 10)),
 			cli.T("acks", strconv.FormatUint(v.Acks, 10)), cli.T("stale-acks", strconv.FormatUint(v.Stale, 10)),
@@ -107,6 +114,9 @@ func (c *commands) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *c
 			cli.T("updates", strconv.FormatUint(st.Counters.Updates(), 10)))
 		if st.LastEvent != "" {
 			e.Add(cli.T("last-event", st.LastEvent))
+		}
+		if st.Fault != "" {
+			e.Add(cli.T("fault", st.Fault))
 		}
 		for _, p := range st.Plugins {
 			e.Add(pluginElem(p))

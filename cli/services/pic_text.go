@@ -19,11 +19,20 @@ func textPIC(w io.Writer, e *cli.Elem) {
 		{"Max generation", "max-generation"}, {"picd PID", "picd-pid"}, {"Incarnation", "incarnation"},
 		{"PIC restarts", "pic-restarts"}, {"Resyncs", "resyncs"}, {"Updates", "updates"},
 		{"Acknowledgements", "acks"}, {"Stale updates", "stale-acks"}, {"Refused updates", "refused-updates"},
-		{"Last refusal", "last-refusal"}, {"Last event", "last-event"},
+		{"Last refusal", "last-refusal"}, {"Last event", "last-event"}, {"Fault", "fault"},
 	}
 	for _, r := range rows {
 		if e.Get(r.key) != nil {
 			fmt.Fprintf(w, "  %-32s %s\n", r.label, e.Val(r.key))
+		}
+	}
+	if as := e.All("alarm-detail"); len(as) > 0 {
+		fmt.Fprintln(w, "  Alarms:")
+		for _, a := range as {
+			fmt.Fprintf(w, "    %-24s %-6s %s\n", a.Val("alarm-time"), a.Val("alarm-class"), a.Val("alarm-description"))
+			if r := a.Val("alarm-reason"); r != "" {
+				fmt.Fprintf(w, "      %s\n", r)
+			}
 		}
 	}
 	if ps := e.All("plugin"); len(ps) > 0 {

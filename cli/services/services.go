@@ -24,6 +24,7 @@ import (
 type Backend interface {
 	PIC(ctx context.Context, slot dataplane.Slot) (*servicesd.PICInfo, error)
 	PICs(ctx context.Context) ([]*servicesd.PICInfo, error)
+	Alarms(ctx context.Context) ([]servicesd.Alarm, error)
 	SetOnline(ctx context.Context, slot dataplane.Slot, online bool) error
 	QueryPICs(ctx context.Context, q *picd.Query) ([]servicesd.PICReply, error)
 	TrafficGenerate(ctx context.Context, t servicesd.Target, spec picd.GenSpec) (*servicesd.TrafficPIC, error)
@@ -50,6 +51,7 @@ type commands struct {
 func Commands(t *cli.Table, b Backend, dataDir string) {
 	c := &commands{b: b, dataDir: dataDir}
 	c.picCommands(t)
+	c.alarmCommands(t)
 	c.sessionCommands(t)
 	c.trafficCommands(t)
 	c.pluginCommands(t)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/pic/dataplane"
@@ -16,9 +17,12 @@ import (
 type fakeBackend struct {
 	servicesd.Client // the rest of Backend, never called here
 	pics             []*servicesd.PICInfo
+	alarms           []servicesd.Alarm
 }
 
 func (f *fakeBackend) PICs(context.Context) ([]*servicesd.PICInfo, error) { return f.pics, nil }
+
+func (f *fakeBackend) Alarms(context.Context) ([]servicesd.Alarm, error) { return f.alarms, nil }
 
 func (f *fakeBackend) SetOnline(context.Context, dataplane.Slot, bool) error {
 	return errors.New("servicesd is not reachable")
@@ -55,5 +59,52 @@ func TestSummaryStates(t *testing.T) {
 	if _, err := tab.ByRPC("request-chassis-pic").Run(context.Background(), nil,
 		cli.Args{"fpc-slot": "0", "pic-slot": "0", "online": ""}, nil, nil); err == nil || err.Error() != "servicesd is not reachable" {
 		t.Errorf("request chassis pic: got %v, want the backend's error", err)
+	}
+}
+
+// TestAlarmsLayout: show chassis alarms in Junos' layout and element
+// names, with and without alarms.
+func TestAlarmsLayout(t *testing.T) {
+	at := time.Date(2026, 12, 2, 18, 30, 1, 0, time.UTC)
+	tests := []struct {
+		name    string
+		alarms  []servicesd.Alarm
+		text    string
+		summary string
+	}{
+		{"none", nil, "No alarms currently active\n", "<alarm-summary>\n    <no-active-alarms/>\n  </alarm-summary>"},
+		{"two", []servicesd.Alarm{
+			{Time: at, Class: "Major", Description: "FPC 0 PIC 0 failed to apply configuration", Short: "FPC 0 PIC 0 cfg fail"},
+			{Time: at.Add(-time.Hour), Class: "Major", Description: "FPC 1 PIC 0 not responding", Short: "FPC 1 PIC 0 down"}},
+			"2 alarms currently active\n" +
+				"Alarm time               Class  Description\n" +
+				"2026-12-02 18:30:01 UTC  Major  FPC 0 PIC 0 failed to apply configuration\n" +
+				"2026-12-02 17:30:01 UTC  Major  FPC 1 PIC 0 not responding\n",
+			"<alarm-summary>\n    <active-alarm-count>2</active-alarm-count>\n  </alarm-summary>\n  <alarm-detail>\n" +
+				"    <alarm-time junos:seconds=\"1796236201\">2026-12-02 18:30:01 UTC</alarm-time>\n" +
+				"    <alarm-class>Major</alarm-class>\n" +
+				"    <alarm-description>FPC 0 PIC 0 failed to apply configuration</alarm-description>\n" +
+				"    <alarm-short-description>FPC 0 PIC 0 cfg fail</alarm-short-description>\n" +
+				"    <alarm-type>Chassis</alarm-type>\n  </alarm-detail>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tab := cli.NewTable()
+			Commands(tab, &fakeBackend{alarms: tc.alarms}, "")
+			c := tab.ByRPC("get-alarm-information")
+			e, err := c.Run(context.Background(), nil, cli.Args{}, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var text, xml strings.Builder
+			c.Text(&text, e)
+			if text.String() != tc.text {
+				t.Errorf("text: got\n%s\nwant\n%s", text.String(), tc.text)
+			}
+			e.WriteXML(&xml, "  ")
+			if !strings.Contains(xml.String(), tc.summary) {
+				t.Errorf("xml: got\n%s\nwant it to contain\n%s", xml.String(), tc.summary)
+			}
+		})
 	}
 }

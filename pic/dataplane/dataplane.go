@@ -178,7 +178,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 	dp := &Dataplane{o: o, epoch: o.Clock.Now(), counts: map[uint32]*setCounters{}, names: map[uint32]string{},
 		steerBy: map[uint32]map[steerKey]steerVal{}, svcIf: map[uint32]string{}, slotOf: map[string]int{}}
 	dp.sets.Store(&setTable{})
-	dp.sessions = NewClass[Session](o.Cache, "session", o.Cores, 256)
+	dp.sessions = newSessionClass(o.Cache, o.Cores)
 	for _, p := range o.Plugins {
 		if p.Slot < 0 || p.Slot >= MaxPlugins {
 			return nil, fmt.Errorf("pic: plugin %s: slot %d out of range", p.Name, p.Slot)

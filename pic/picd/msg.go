@@ -71,6 +71,10 @@ type FromPIC struct {
 	Status    *Status `json:"status,omitempty"`
 	Heartbeat bool    `json:"heartbeat,omitempty"`
 	Synced    *Resync `json:"synced,omitempty"` // a resync's End was applied
+	// Fault answers a Config the PIC could not start a runtime for (a
+	// plugin's init failed, the object cache cannot hold the data path):
+	// the PIC stays down until the next Config.
+	Fault string `json:"fault,omitempty"`
 }
 
 // Hello opens a PIC's stream.
@@ -107,7 +111,8 @@ type Ack struct {
 // Status is the PIC's state for show commands, sent on request.
 type Status struct {
 	Req          uint64               `json:"req"`
-	State        string               `json:"state"` // online | offline | restarting
+	State        string               `json:"state"`           // online | offline | restarting | failed
+	Fault        string               `json:"fault,omitempty"` // state failed: why
 	Incarnation  uint64               `json:"incarnation"`
 	Restarts     uint64               `json:"restarts"`
 	PID          int                  `json:"pid"`

@@ -62,6 +62,7 @@ type Daemon struct {
 	incarnation uint64
 	restarts    uint64
 	connected   bool
+	fault       string // why the runtime failed to start (state "failed")
 }
 
 // New returns a picd.
@@ -264,13 +265,21 @@ func (d *Daemon) withRuntime(ctx context.Context, m *ToPIC) ([]*FromPIC, error) 
 		rt.BeginResync()
 		return nil, nil
 	case m.Resync != nil && m.Resync.End:
-		if err := rt.EndResync(ctx); err != nil {
-			return nil, err
+		acks, err := rt.EndResync(ctx)
+		var out []*FromPIC
+		for i := range acks {
+			out = append(out, &FromPIC{Ack: &acks[i]})
+		}
+		if err != nil {
+			return out, err
 		}
 		rt.syncLive()
-		return []*FromPIC{{Synced: m.Resync}}, nil
+		return append(out, &FromPIC{Synced: m.Resync}), nil
 	case m.Update != nil:
 		ack, err := rt.Apply(ctx, m.Update)
+		if errors.Is(err, errDeferred) {
+			return nil, nil // acknowledged at the resync's end
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -289,8 +298,7 @@ func (d *Daemon) configure(ctx context.Context, cfg Config) ([]*FromPIC, error) 
 	d.cfg = cfg
 	d.mu.Unlock()
 	if !cfg.Configured || !cfg.Online {
-		d.stop(map[bool]string{true: "offline", false: "not configured"}[cfg.Configured])
-		return nil, nil
+		return d.stop(map[bool]string{true: "offline", false: "not configured"}[cfg.Configured]), nil
 	}
 	if same {
 		d.mu.Lock()
@@ -302,15 +310,18 @@ func (d *Daemon) configure(ctx context.Context, cfg Config) ([]*FromPIC, error) 
 }
 
 // stop drops the runtime.
-func (d *Daemon) stop(state string) {
+func (d *Daemon) stop(state string) []*FromPIC {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	var out []*FromPIC
 	if d.rt != nil {
 		d.o.Log.Info("pic: going offline", "state", state)
+		out = d.rt.dropDeferred()
 		d.rt.closeLive()
 		d.rt.Close()
 	}
-	d.rt, d.state = nil, "offline"
+	d.rt, d.state, d.fault = nil, "offline", ""
+	return out
 }
 
 // start builds a new runtime from the current config and reports READY.
@@ -322,25 +333,27 @@ func (d *Daemon) start(ctx context.Context, event string) ([]*FromPIC, error) {
 	old := d.rt
 	d.rt, d.state = nil, "restarting"
 	d.mu.Unlock()
+	dropped := old.dropDeferred()
 	old.closeLive()
 	old.Close()
-	rt, err := newRuntime(ctx, cfg, inc, d.o.Log, d.o.Clock)
+	rt, err := newRuntime(ctx, d.o.Slot, cfg, inc, d.o.Log, d.o.Clock)
 	if err != nil {
-		var rp *errRestartPIC
-		if asRestart(err, &rp) {
-			d.stop("failed")
-			d.o.Log.Error("pic: a plugin panicked at init; PIC stays offline", "err", err)
-			return nil, nil
-		}
-		return nil, err
+		// A plugin that panicked or refused its init, or a shape the data
+		// path cannot run: the PIC stays down, says why, and tries again
+		// at the next Config.
+		d.o.Log.Error("pic: the PIC runtime failed to start; PIC stays offline", "err", err)
+		d.mu.Lock()
+		d.state, d.fault = "failed", err.Error()
+		d.mu.Unlock()
+		return append(dropped, &FromPIC{Fault: err.Error()}), nil
 	}
 	rt.lastEvent = event
 	rt.attachLive(d.o.Live)
 	d.mu.Lock()
-	d.rt, d.state = rt, "online"
+	d.rt, d.state, d.fault = rt, "online", ""
 	d.mu.Unlock()
 	d.o.Log.Info("pic: online", "incarnation", inc, "data-cores", cfg.DataCores, "packages", cfg.Packages)
-	return []*FromPIC{{Ready: &Ready{Incarnation: inc}}}, nil
+	return append(dropped, &FromPIC{Ready: &Ready{Incarnation: inc}}), nil
 }
 
 // restart restarts the PIC runtime after a fatal plugin failure.
@@ -356,7 +369,7 @@ func (d *Daemon) Status() Status {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s := Status{State: d.state, Incarnation: d.incarnation, Restarts: d.restarts, PID: os.Getpid(),
-		DataCores: d.cfg.DataCores, ControlCores: d.cfg.ControlCores}
+		DataCores: d.cfg.DataCores, ControlCores: d.cfg.ControlCores, Fault: d.fault}
 	if rt := d.rt; rt != nil {
 		s.SSRBs = rt.Held()
 		s.Counters = rt.counters

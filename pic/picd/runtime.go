@@ -3,6 +3,7 @@ package picd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -32,9 +33,13 @@ type Runtime struct {
 	// Port is its in-process packet port (inject, capture).
 	DP        *dataplane.Dataplane
 	Port      *packetio.Port
+	slot      dataplane.Slot // for budget messages
 	plugins   map[string]*loaded
 	ssrbs     map[uint32]*dataplane.SSRB
+	used      int64           // policy-DB bytes of the SSRBs held (dataplane.SSRB.PolicyBytes)
+	failed    map[uint32]bool // held, but a plugin refused it: applied again when resent
 	seen      map[uint32]bool // during a resync: ids mentioned
+	deferred  []*Update       // during a resync: updates that fit once the sweep is done
 	counters  Counters
 	lastEvent string
 	live      atomic.Pointer[packetio.Live] // TUN queues of the live data plane, or nil
@@ -61,11 +66,11 @@ func (e *errRestartPIC) Error() string {
 
 // newRuntime builds a runtime from cfg and sends every loaded plugin its
 // init event.
-func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.Logger, clk clock.Clock) (*Runtime, error) {
-	r := &Runtime{cfg: cfg, incarnation: incarnation, log: log,
+func newRuntime(ctx context.Context, slot dataplane.Slot, cfg Config, incarnation uint64, log *slog.Logger, clk clock.Clock) (*Runtime, error) {
+	r := &Runtime{cfg: cfg, slot: slot, incarnation: incarnation, log: log,
 		DB:      dataplane.NewPolicyDB(int64(cfg.PolicyDBMB)<<20, max(cfg.DataCores, 1)),
 		Cache:   dataplane.NewObjectCache(int64(cfg.ObjectCacheMB) << 20),
-		plugins: map[string]*loaded{}, ssrbs: map[uint32]*dataplane.SSRB{}}
+		plugins: map[string]*loaded{}, ssrbs: map[uint32]*dataplane.SSRB{}, failed: map[uint32]bool{}}
 	for _, name := range cfg.Packages {
 		p := pic.Lookup(name)
 		if p == nil {
@@ -92,6 +97,11 @@ func newRuntime(ctx context.Context, cfg Config, incarnation uint64, log *slog.L
 		return nil, err
 	}
 	r.DP = dp
+	// The object cache must hold a batch of every class on every core
+	// (servicesd refuses a commit asking less, with the same figure).
+	if err := dataplane.CheckObjectCache(r.Cache.Minimum(), cfg.ObjectCacheMB, cfg.DataCores, r.slot); err != nil {
+		return nil, fmt.Errorf("pic: %w", err)
+	}
 	r.Port.Attach(dp)
 	dp.Start(context.WithoutCancel(ctx))
 	return r, nil
@@ -193,28 +203,74 @@ func (r *Runtime) BeginResync() {
 	r.counters.Resyncs++
 }
 
-// EndResync drops the SSRBs the resync did not mention.
-func (r *Runtime) EndResync(ctx context.Context) error {
+// EndResync drops the SSRBs the resync did not mention, then applies the
+// updates deferred until they fit, and returns their acknowledgements.
+// A non-nil error is *errRestartPIC (the deferred updates not applied are
+// acknowledged with it).
+func (r *Runtime) EndResync(ctx context.Context) ([]Ack, error) {
 	seen := r.seen
 	if seen == nil {
-		return nil // the runtime restarted during the resync: a new one follows
+		return nil, nil // the runtime restarted during the resync: a new one follows
 	}
 	r.seen = nil
+	deferred := r.deferred
+	r.deferred = nil
+	var acks []Ack
+	// unanswered acknowledges the deferred updates from i on when the PIC
+	// must restart: servicesd counts every update it sent.
+	unanswered := func(i int, err error) ([]Ack, error) {
+		for _, u := range deferred[i:] {
+			acks = append(acks, Ack{ID: u.ID, Gen: u.Gen, Op: u.Op, Error: err.Error()})
+		}
+		return acks, err
+	}
 	for _, id := range r.sortedIDs() {
 		if seen[id] {
 			continue
 		}
 		s := r.ssrbs[id]
 		if _, err := r.apply(ctx, &Update{Op: OpDelete, ID: id, Name: s.Name, Gen: s.Gen}); err != nil {
-			return err
+			return unanswered(0, err)
 		}
 		r.counters.Swept++
 	}
-	return nil
+	for i, u := range deferred {
+		ack, err := r.install(ctx, u, Ack{ID: u.ID, Gen: u.Gen, Op: u.Op})
+		if err != nil {
+			return unanswered(i, err)
+		}
+		acks = append(acks, ack)
+	}
+	return acks, nil
 }
 
+// dropDeferred acknowledges, as not applied, the updates deferred by a
+// resync the runtime will not finish (it is being replaced or stopped):
+// servicesd counts every update it sent. nil-safe.
+func (r *Runtime) dropDeferred() []*FromPIC {
+	if r == nil {
+		return nil
+	}
+	var out []*FromPIC
+	for _, u := range r.deferred {
+		out = append(out, &FromPIC{Ack: &Ack{ID: u.ID, Gen: u.Gen, Op: u.Op, Error: "PIC runtime restarted during the resync"}})
+	}
+	r.deferred = nil
+	return out
+}
+
+// errDeferred is Apply's answer to a resync update that does not fit the
+// budgets while the PIC still holds what the resync will sweep: EndResync
+// applies and acknowledges it.
+var errDeferred = errors.New("pic: update deferred to the end of the resync")
+
 // Apply applies one update and returns its acknowledgement. A non-nil
-// error is *errRestartPIC: the PIC must restart.
+// error is *errRestartPIC (the PIC must restart) or errDeferred.
+//
+// Before any control event, the SSRB is checked against the PIC's
+// budgets and limits with the functions servicesd checks a commit with
+// (dataplane.CheckPolicyDB, dataplane.CheckChain) and against the plugins loaded: a
+// refusal there leaves what the PIC held untouched.
 func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 	ack := Ack{ID: u.ID, Gen: u.Gen, Op: u.Op}
 	if u.ID == 0 || u.ID > dataplane.MaxServiceSetID || (u.SSRB != nil && u.SSRB.ID != u.ID) {
@@ -233,10 +289,15 @@ func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 		r.counters.Stale++
 		ack.Stale = true
 		return ack, nil
-	case held != nil && u.Gen == held.Gen && u.Op != OpDelete:
+	case held != nil && u.Gen == held.Gen && u.Op != OpDelete && !r.failed[u.ID]:
 		return ack, nil // already held (a resync of an unchanged service-set)
 	}
-	if !resync {
+	if resync {
+		if err := r.fits(u, held); errors.Is(err, dataplane.ErrLimit) {
+			r.deferred = append(r.deferred, u) // what the sweep frees may make room
+			return ack, errDeferred
+		}
+	} else {
 		switch u.Op {
 		case OpAdd:
 			r.counters.Adds++
@@ -246,6 +307,16 @@ func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 			r.counters.Deletes++
 		}
 	}
+	return r.install(ctx, u, ack)
+}
+
+// install checks u (fits) and applies it, completing its ack.
+func (r *Runtime) install(ctx context.Context, u *Update, ack Ack) (Ack, error) {
+	if err := r.fits(u, r.ssrbs[u.ID]); err != nil {
+		r.counters.Errors++
+		ack.Error = err.Error()
+		return ack, nil
+	}
 	if msg, err := r.apply(ctx, u); err != nil {
 		return ack, err
 	} else if msg != "" {
@@ -253,6 +324,28 @@ func (r *Runtime) Apply(ctx context.Context, u *Update) (Ack, error) {
 		ack.Error = msg
 	}
 	return ack, nil
+}
+
+// fits checks an add or change against the budgets, the chain limit and
+// the plugins loaded, held being what the PIC holds of its id.
+func (r *Runtime) fits(u *Update, held *dataplane.SSRB) error {
+	next := u.SSRB
+	if u.Op == OpDelete || next == nil {
+		return nil
+	}
+	for _, pol := range next.Policies {
+		if r.plugins[pol.Plugin] == nil {
+			return fmt.Errorf("plugin %s is not loaded on this PIC", pol.Plugin)
+		}
+	}
+	if err := dataplane.CheckChain(next); err != nil {
+		return fmt.Errorf("service-set %s: %w", next.Name, err)
+	}
+	used := r.used + next.PolicyBytes()
+	if held != nil {
+		used -= held.PolicyBytes()
+	}
+	return dataplane.CheckPolicyDB(used, r.cfg.PolicyDBMB, r.slot)
 }
 
 // apply runs the control events that take the PIC from what it holds of
@@ -277,6 +370,21 @@ func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 		}
 		return nil
 	}
+	// The policies the SSRB no longer has go first, so the policy DB never
+	// holds more than the larger of the old and the new SSRB.
+	if old != nil {
+		for _, pol := range old.Policies {
+			l := r.plugins[pol.Plugin]
+			if l == nil || policyOf(next, pol.Plugin) != nil {
+				continue
+			}
+			_, err := r.control(ctx, l, &pic.ControlEvent{Kind: pic.EvPolicyDelete, Plugin: l.p.Slot(), ServiceSet: u.ID,
+				Name: old.Name, Gen: u.Gen})
+			if err := fail(l, err); err != nil {
+				return "", err
+			}
+		}
+	}
 	if next != nil {
 		for _, pol := range next.Policies {
 			l := r.plugins[pol.Plugin]
@@ -286,8 +394,8 @@ func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 			}
 			kind := pic.EvPolicyAdd
 			if op := policyOf(old, pol.Plugin); op != nil {
-				if bytes.Equal(op.Data, pol.Data) && old.Name == next.Name {
-					continue
+				if bytes.Equal(op.Data, pol.Data) && old.Name == next.Name && !r.failed[u.ID] {
+					continue // unchanged (a refused SSRB gets every policy again)
 				}
 				kind = pic.EvPolicyChange
 			}
@@ -305,30 +413,29 @@ func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 		}
 	}
 	if old != nil {
-		for _, pol := range old.Policies {
-			l := r.plugins[pol.Plugin]
-			if l == nil || policyOf(next, pol.Plugin) != nil {
-				continue
-			}
-			_, err := r.control(ctx, l, &pic.ControlEvent{Kind: pic.EvPolicyDelete, Plugin: l.p.Slot(), ServiceSet: u.ID,
-				Name: old.Name, Gen: u.Gen})
-			if err := fail(l, err); err != nil {
-				return "", err
-			}
-		}
+		r.used -= old.PolicyBytes()
 	}
 	if next == nil {
 		delete(r.ssrbs, u.ID)
+		delete(r.failed, u.ID)
 		if r.DP != nil {
 			r.DP.DeleteServiceSet(u.ID)
 		}
 	} else {
 		r.ssrbs[u.ID] = next
+		r.used += next.PolicyBytes()
 		if r.DP != nil {
 			if err := r.DP.SetServiceSet(next); err != nil {
 				errs = append(errs, err.Error())
 			}
 		}
+	}
+	// A refused SSRB is held (some of its policies may be in place) but
+	// marked, so that sending it again applies it again.
+	if len(errs) > 0 && next != nil {
+		r.failed[u.ID] = true
+	} else {
+		delete(r.failed, u.ID)
 	}
 	return strings.Join(errs, "; "), nil
 }

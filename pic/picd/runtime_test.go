@@ -3,8 +3,10 @@ package picd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/gnos/gnos/internal/clock"
@@ -81,12 +83,12 @@ func TestRuntimeUpdates(t *testing.T) {
 			{u: &Update{Op: OpAdd, ID: 4, Name: "d", Gen: 1, SSRB: &dataplane.SSRB{ID: 4, Name: "d", Gen: 1,
 				Policies: []dataplane.Policy{{Plugin: "nope", Data: json.RawMessage(`{}`)}}}},
 				wantAck: Ack{ID: 4, Gen: 1, Op: OpAdd, Error: "plugin nope is not loaded on this PIC"}},
-		}, []HeldSSRB{{ID: 4, Name: "d", Gen: 1}}, Counters{Adds: 1, Errors: 1}},
+		}, nil, Counters{Adds: 1, Errors: 1}},
 	}
 	ctx := context.Background()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rt, err := newRuntime(ctx, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
+			rt, err := newRuntime(ctx, dataplane.Slot{}, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
 				ObjectCacheMB: 2, Packages: []string{"test-recorder"}}, 1, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Real{})
 			if err != nil {
 				t.Fatal(err)
@@ -99,7 +101,7 @@ func TestRuntimeUpdates(t *testing.T) {
 					rt.BeginResync()
 					continue
 				case "end":
-					if err := rt.EndResync(ctx); err != nil {
+					if _, err := rt.EndResync(ctx); err != nil {
 						t.Fatal(err)
 					}
 				default:
@@ -136,4 +138,74 @@ func TestRuntimeUpdates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRuntimeBudget: the PIC checks an update against policy-db-size with
+// servicesd's figure before any control event. Outside a resync, one
+// that does not fit is refused whole (the PIC keeps what it held); inside
+// a resync it waits for the sweep, which frees what servicesd no longer
+// has, and is then applied and acknowledged. Before, the first was
+// half-applied (held at its new generation with its old policy) and the
+// second refused although it fits once the resync is over.
+func TestRuntimeBudget(t *testing.T) {
+	ctx := context.Background()
+	big := func(id uint32, name string, gen uint64) *Update {
+		return ssrb(id, name, gen, `{"v":"`+strings.Repeat("x", 600_000)+`"}`)
+	}
+	newRT := func(t *testing.T) *Runtime {
+		rt, err := newRuntime(ctx, dataplane.Slot{FPC: 1}, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
+			ObjectCacheMB: 2, Packages: []string{"test-recorder"}}, 1, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Real{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(rt.Close)
+		return rt
+	}
+	t.Run("refused whole", func(t *testing.T) {
+		rt := newRT(t)
+		for _, u := range []*Update{big(1, "a", 1), ssrb(2, "b", 2, `{}`)} {
+			if ack, err := rt.Apply(ctx, u); err != nil || ack.Error != "" {
+				t.Fatalf("add %s: %+v, %v", u.Name, ack, err)
+			}
+		}
+		recorded = nil
+		u := big(2, "b", 3)
+		u.Op = OpChange
+		ack, err := rt.Apply(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "policies of the service-sets on fpc 1 pic 0 need 1.1 MB, more than policy-db-size 1 MB"; ack.Error != want {
+			t.Errorf("ack error: got %q, want %q", ack.Error, want)
+		}
+		if len(recorded) != 0 {
+			t.Errorf("control events %q for a refused update, want none", recorded)
+		}
+		if held := rt.Held(); len(held) != 2 || held[1].Gen != 2 {
+			t.Errorf("held: got %+v, want b still at generation 2", held)
+		}
+	})
+	t.Run("resync waits for the sweep", func(t *testing.T) {
+		rt := newRT(t)
+		if ack, err := rt.Apply(ctx, big(1, "a", 1)); err != nil || ack.Error != "" {
+			t.Fatalf("add a: %+v, %v", ack, err)
+		}
+		rt.BeginResync() // servicesd deleted a and added c while the PIC was away
+		if _, err := rt.Apply(ctx, big(3, "c", 5)); !errors.Is(err, errDeferred) {
+			t.Fatalf("c during the resync: got %v, want it deferred", err)
+		}
+		acks, err := rt.EndResync(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(acks) != 1 || acks[0] != (Ack{ID: 3, Gen: 5, Op: OpAdd}) {
+			t.Errorf("acks at the resync's end: got %+v, want c's without error", acks)
+		}
+		if held := rt.Held(); len(held) != 1 || held[0] != (HeldSSRB{ID: 3, Name: "c", Gen: 5}) {
+			t.Errorf("held: got %+v, want c alone", held)
+		}
+		if e := rt.DB.Lookup(3, pic.Lookup("test-recorder").Slot()); e == nil || e.Gen != 5 {
+			t.Errorf("policy DB: got %+v, want c's policy", e)
+		}
+	})
 }
