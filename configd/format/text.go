@@ -90,7 +90,33 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 		t.w.WriteString("inactive: ")
 	}
 	t.head(n)
+	if n.S.Oneliner && oneStatement(n.Kids) {
+		// Junos prints `route 0.0.0.0/0 next-hop 192.0.2.254;`
+		t.w.WriteByte(' ')
+		if c := n.Kids[0]; c.S.Kind == schema.LeafList {
+			t.leafListHead(n.Kids)
+		} else {
+			t.head(c)
+		}
+		t.w.WriteString(";\n")
+		return
+	}
 	t.body(n, depth)
+}
+
+// oneStatement reports whether kids are one plain statement: a leaf, or
+// the items of one leaf-list, without flags or annotations.
+func oneStatement(kids []*tree.Node) bool {
+	if len(kids) == 0 {
+		return false
+	}
+	for _, c := range kids {
+		if c.S != kids[0].S || c.Inactive || c.Comment != "" || len(c.Kids) > 0 ||
+			(c.S.Kind != schema.Leaf && c.S.Kind != schema.LeafList) || c.S.Secret {
+			return false
+		}
+	}
+	return kids[0].S.Kind == schema.LeafList || len(kids) == 1
 }
 
 // body ends a statement's line after its head: `;`, or its children in
@@ -209,13 +235,25 @@ func (t *textWriter) leafList(items []*tree.Node, depth int) {
 		return
 	}
 	t.line(depth)
+	t.leafListHead(items)
+	t.w.WriteString(";\n")
+}
+
+// leafListHead writes a leaf-list's statement without its `;`:
+// `name value`, or `name [ a b ]` for several values.
+func (t *textWriter) leafListHead(items []*tree.Node) {
 	t.w.WriteString(items[0].S.Name)
+	if len(items) == 1 {
+		t.w.WriteByte(' ')
+		t.w.WriteString(tree.Quote(items[0].Value))
+		return
+	}
 	t.w.WriteString(" [")
 	for _, it := range items {
 		t.w.WriteByte(' ')
 		t.w.WriteString(tree.Quote(it.Value))
 	}
-	t.w.WriteString(" ];\n")
+	t.w.WriteString(" ]")
 }
 
 func (t *textWriter) comment(c string, depth int) {

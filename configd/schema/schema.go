@@ -61,6 +61,7 @@ type Node struct {
 	Keys        []string
 	Flat        bool // list keyword hidden in CLI/text/set (interfaces NAME)
 	Compact     bool // container printed with its child on one line (family inet)
+	Oneliner    bool // list entry with one statement printed on its line (route P next-hop H;)
 	Secret      bool // a secret (password hash): shown only to classes that may configure
 	SecretBelow bool // some descendant is Secret
 	Presence    bool
@@ -337,6 +338,8 @@ func addChild(parent *Node, e *goyang.Entry, cs *Case, choicePath string) error 
 				n.Flat = true
 			case strings.HasSuffix(x.Keyword, ":compact"):
 				n.Compact = true
+			case strings.HasSuffix(x.Keyword, ":oneliner"):
+				n.Oneliner = true
 			case strings.HasSuffix(x.Keyword, ":secret"):
 				n.Secret = true
 			}
