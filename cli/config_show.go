@@ -3,10 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/format"
@@ -41,12 +39,8 @@ func configShow(_ context.Context, s *Session, ts []token, p *Pipeline, out *byt
 		out.WriteString(configd.ConflictWarning(s.cfg.Conflicts()))
 		return format.WriteCompare(out, only(base, path), only(cand, path))
 	}
-	v := configView{display: p.display, relative: p.relative, edit: s.edit, whole: true}
-	if len(path) == 0 {
-		changed := s.cfg.LastChanged()
-		v.header = lastChangedHeader(changed)
-		v.xmlAttrs = changedAttrs(changed)
-	}
+	v := configView{display: p.display, relative: p.relative, edit: s.edit,
+		header: &format.Header{Time: s.cfg.LastChanged(), Version: JunosVersion}}
 	return renderConfig(out, cand, path, v)
 }
 
@@ -55,67 +49,16 @@ type configView struct {
 	display  string    // "", "set", "xml", "json"
 	relative bool      // display set relative: lines relative to edit
 	edit     tree.Path // the edit level (configuration mode)
-	// Of the whole configuration only (no path): the comment line text
-	// starts with (the version statement follows it: the configured
-	// one, else the running version), and the attributes of XML's
-	// <configuration>.
-	header   string
-	whole    bool
-	xmlAttrs string
-}
-
-// junosTime is how Junos prints times in configuration headers.
-const junosTime = "2006-01-02 15:04:05 MST"
-
-// commitHeader is the comment `show configuration` starts with, as
-// Junos: `## Last commit: … by USER` (the version statement follows).
-func commitHeader(t time.Time, user string) string {
-	if t.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("## Last commit: %s by %s\n", t.UTC().Format(junosTime), user)
-}
-
-// lastChangedHeader is the comment `show` at the top of configuration
-// mode starts with.
-func lastChangedHeader(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("## Last changed: %s\n", t.UTC().Format(junosTime))
-}
-
-// commitAttrs are the junos:commit-* attributes of <configuration>.
-func commitAttrs(t time.Time, user string) string {
-	if t.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf(` junos:commit-seconds="%d" junos:commit-localtime="%s" junos:commit-user="%s"`,
-		t.Unix(), t.UTC().Format(junosTime), xmlAttrEscape(user))
-}
-
-// changedAttrs are the junos:changed-* attributes of a candidate's
-// <configuration>.
-func changedAttrs(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf(` junos:changed-seconds="%d" junos:changed-localtime="%s"`, t.Unix(), t.UTC().Format(junosTime))
-}
-
-func xmlAttrEscape(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s))
-	return strings.ReplaceAll(b.String(), `"`, "&quot;")
+	// header of the whole configuration (no path), or nil
+	header *format.Header
 }
 
 // renderConfig prints the subtree at path in the display format.
 func renderConfig(out *bytes.Buffer, root *tree.Node, path tree.Path, v configView) error {
 	display := v.display
-	if len(path) > 0 || !v.whole {
-		v.header, v.xmlAttrs = "", ""
-	} else if root.ChildNamed("version", "") == nil {
-		v.header += "version " + JunosVersion + ";\n"
+	var header, xmlAttrs string
+	if v.header != nil && len(path) == 0 {
+		header, xmlAttrs = v.header.Text(root), v.header.XMLAttrs()
 	}
 	n := root.Get(path)
 	if n == nil {
@@ -133,7 +76,7 @@ func renderConfig(out *bytes.Buffer, root *tree.Node, path tree.Path, v configVi
 		return format.WriteSet(out, only(root, path), nil)
 	case "xml":
 		fmt.Fprintln(out, `<rpc-reply xmlns:junos="http://xml.juniper.net/junos/*/junos">`)
-		fmt.Fprintf(out, "    <configuration%s>\n", v.xmlAttrs)
+		fmt.Fprintf(out, "    <configuration%s>\n", xmlAttrs)
 		var b bytes.Buffer
 		if err := format.WriteXML(&b, only(root, path), true); err != nil {
 			return err
@@ -155,7 +98,7 @@ func renderConfig(out *bytes.Buffer, root *tree.Node, path tree.Path, v configVi
 		_ = wrap.Put(tree.Path{n.Step()}, n)
 		return format.WriteText(out, wrap.Freeze())
 	}
-	out.WriteString(v.header)
+	out.WriteString(header)
 	return format.WriteText(out, n)
 }
 

@@ -121,12 +121,7 @@ func showConfiguration(_ context.Context, s *Session, a Args, p *Pipeline, w io.
 			return nil, err
 		}
 	} else {
-		v := configView{display: p.display, relative: p.relative, whole: true}
-		if h, err := s.eng.Configd.History(); err == nil && len(h) > 0 {
-			v.header, v.xmlAttrs = commitHeader(h[0].Time, h[0].User), commitAttrs(h[0].Time, h[0].User)
-		} else {
-			v.header = commitHeader(time.Time{}, "")
-		}
+		v := configView{display: p.display, relative: p.relative, header: s.commitHeader()}
 		if err := renderConfig(&b, root, path, v); err != nil {
 			return nil, err
 		}
@@ -134,6 +129,15 @@ func showConfiguration(_ context.Context, s *Session, a Args, p *Pipeline, w io.
 	p.display = "" // rendered already
 	_, err := w.Write(b.Bytes())
 	return nil, err
+}
+
+// commitHeader is the header of the committed configuration.
+func (s *Session) commitHeader() *format.Header {
+	h := &format.Header{Committed: true, Version: JunosVersion}
+	if hist, err := s.eng.Configd.History(); err == nil && len(hist) > 0 {
+		h.Time, h.User = hist[0].Time, hist[0].User
+	}
+	return h
 }
 
 func showCommit(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) (*Elem, error) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/format"
 	"github.com/gnos/gnos/configd/schema"
@@ -66,8 +67,16 @@ func (s *Session) visible(t *tree.Node) *tree.Node {
 }
 
 // writeConfigXML writes t as a Junos <configuration> element.
-func writeConfigXML(b *strings.Builder, t *tree.Node) error {
-	b.WriteString("<configuration>\n")
+func writeConfigXML(b *strings.Builder, t *tree.Node) error { return writeConfigXMLHeader(b, t, nil) }
+
+// writeConfigXMLHeader is writeConfigXML with the header's attributes on
+// <configuration> (none when h is nil).
+func writeConfigXMLHeader(b *strings.Builder, t *tree.Node, h *format.Header) error {
+	b.WriteString("<configuration")
+	if h != nil {
+		b.WriteString(h.XMLAttrs())
+	}
+	b.WriteString(">\n")
 	if err := format.WriteXML(b, t, true); err != nil {
 		return err
 	}
@@ -77,14 +86,17 @@ func writeConfigXML(b *strings.Builder, t *tree.Node) error {
 
 // writeConfig writes t in a Junos reply format: xml (default), text, set
 // or json.
-func writeConfig(b *strings.Builder, t *tree.Node, f string) error {
+func writeConfig(b *strings.Builder, t *tree.Node, f string, h *format.Header) error {
 	var buf bytes.Buffer
 	var wrap string
 	switch f {
 	case "", "xml":
-		return writeConfigXML(b, t)
+		return writeConfigXMLHeader(b, t, h)
 	case "text":
 		wrap = "configuration-text"
+		if h != nil {
+			buf.WriteString(h.Text(t))
+		}
 		if err := format.WriteText(&buf, t); err != nil {
 			return err
 		}
@@ -247,7 +259,24 @@ func opGetConfiguration(_ context.Context, s *Session, op *Node, b *strings.Buil
 		fmt.Fprintf(b, "<configuration-information>\n<configuration-output>%s</configuration-output>\n</configuration-information>\n", xmlEscape(out))
 		return nil
 	}
-	return writeConfig(b, filtered(t, op.Child("configuration")), f)
+	var h *format.Header
+	if sel := op.Child("configuration"); sel == nil || len(sel.Kids) == 0 { // the whole configuration
+		h = s.header(store)
+	}
+	return writeConfig(b, filtered(t, op.Child("configuration")), f, h)
+}
+
+// header is the Junos header of a whole configuration of store.
+func (s *Session) header(store string) *format.Header {
+	h := &format.Header{Committed: store == "running", Version: cli.JunosVersion}
+	if h.Committed {
+		if hist, err := s.srv.cfg.Configd.History(); err == nil && len(hist) > 0 {
+			h.Time, h.User = hist[0].Time, hist[0].User
+		}
+	} else if c, err := s.config(); err == nil {
+		h.Time = c.LastChanged()
+	}
+	return h
 }
 
 func rollbackNumber(v string) (int, error) {
