@@ -114,13 +114,22 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 				st.pos--
 			}
 		case '\t':
-			e.complete(st, false)
+			atEnd, n := st.pos == len(st.buf), len(st.buf)
+			if !e.complete(st, false) && atEnd {
+				e.echoAdded(st, n) // completion writes only the text it adds
+				continue
+			}
 		case ' ':
+			atEnd, n := st.pos == len(st.buf), len(st.buf)
 			if !e.completeWord(st) {
 				e.insert(st, r)
 			}
+			if atEnd {
+				e.echoAdded(st, n)
+				continue
+			}
 		case '?':
-			if e.Complete != nil {
+			if e.Complete != nil && !inQuotes(st.buf[:st.pos]) {
 				e.complete(st, true)
 			} else {
 				e.insert(st, r)
@@ -222,12 +231,34 @@ func (e *Editor) redraw(st *state) {
 	io.WriteString(e.w, b.String())
 }
 
+// echoAdded writes what was appended to the line since it was n runes
+// long: typing and completing at the end of a line repaint nothing, so a
+// screen scraper sees the command once, as typed.
+func (e *Editor) echoAdded(st *state, n int) {
+	if len(st.buf) > n {
+		io.WriteString(e.w, string(st.buf[n:]))
+	}
+}
+
+// inQuotes reports whether the text before the cursor is inside a quoted
+// string (where `?` is literal).
+func inQuotes(before []rune) bool {
+	in := false
+	for i, r := range before {
+		if r == '"' && (i == 0 || before[i-1] != '\\') {
+			in = !in
+		}
+	}
+	return in
+}
+
 // complete handles TAB (help false) and `?` (help true): TAB follows
 // cli.WordCompletion (complete, extend, or list); `?` lists the
-// candidates with their help.
-func (e *Editor) complete(st *state, help bool) {
+// candidates with their help. It reports whether it listed (the line is
+// then drawn again below the list).
+func (e *Editor) complete(st *state, help bool) bool {
 	if e.Complete == nil {
-		return
+		return false
 	}
 	line := string(st.buf[:st.pos])
 	cands := e.Complete(line)
@@ -237,7 +268,7 @@ func (e *Editor) complete(st *state, help bool) {
 			e.insert(st, r)
 		}
 		if !list {
-			return
+			return false
 		}
 	}
 	io.WriteString(e.w, "\r\n")
@@ -251,6 +282,7 @@ func (e *Editor) complete(st *state, help bool) {
 			fmt.Fprintf(e.w, "  %s\r\n", c.Text)
 		}
 	}
+	return true
 }
 
 // completeWord is space completion (cli.WordCompletion): when the word

@@ -87,3 +87,43 @@ func TestHelpListsCandidates(t *testing.T) {
 		t.Fatalf("got %q, want a completion list with help", out.String())
 	}
 }
+
+// TestCompletionEchoesOnlyWhatItAdds: a scraper (netmiko, scrapli) reads
+// the echo of what it typed; completing at the end of the line must not
+// repaint the prompt and the line.
+func TestCompletionEchoesOnlyWhatItAdds(t *testing.T) {
+	var out bytes.Buffer
+	e := New(strings.NewReader("sh ver\tx\r"), &out)
+	e.Complete = func(line string) []cli.Completion {
+		word := line[strings.LastIndex(line, " ")+1:]
+		for _, c := range []string{"show", "version"} {
+			if strings.HasPrefix(c, word) {
+				return []cli.Completion{{Text: c}}
+			}
+		}
+		return nil
+	}
+	line, err := e.ReadLine("> ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if line != "show version x" {
+		t.Fatalf("line %q, want %q", line, "show version x")
+	}
+	if got, want := out.String(), "> show version x\r\n"; got != want {
+		t.Fatalf("echo %q, want %q", got, want)
+	}
+}
+
+func TestQuestionMarkInsideQuotesIsLiteral(t *testing.T) {
+	var out bytes.Buffer
+	e := New(strings.NewReader("set description \"why?\"\r"), &out)
+	e.Complete = func(string) []cli.Completion { return []cli.Completion{{Text: "x", Help: "help"}} }
+	line, err := e.ReadLine("> ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if line != `set description "why?"` || strings.Contains(out.String(), "Possible completions") {
+		t.Fatalf("line %q, output %q", line, out.String())
+	}
+}
