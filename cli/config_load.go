@@ -12,8 +12,8 @@ import (
 )
 
 // configLoad handles `load merge|override|replace|set|update|patch FILE`
-// and `load … terminal`. The file's syntax is detected unless the action
-// fixes it.
+// and `load … terminal`, each with an optional `json`. The file's syntax
+// is detected unless the action or `json` fixes it.
 func configLoad(_ context.Context, s *Session, ts []token, _ *Pipeline, out *bytes.Buffer, lineLen int) error {
 	args := ts[1:]
 	if len(args) < 2 {
@@ -23,8 +23,16 @@ func configLoad(_ context.Context, s *Session, ts []token, _ *Pipeline, out *byt
 	if err != nil {
 		return err
 	}
+	// `json` after the file says its syntax, as on Junos (else detected)
+	var forced configd.Format
+	for _, a := range args[2:] {
+		if _, err := pick(a, []string{"json"}); err != nil {
+			return err
+		}
+		forced = configd.FormatJSON
+	}
 	if args[1].s == "terminal" && !args[1].quoted {
-		fmt.Fprint(out, s.startCollect(action))
+		fmt.Fprint(out, s.startCollect(action, forced))
 		return nil
 	}
 	path, err := s.filePath(args[1].s, false)
@@ -41,10 +49,12 @@ func configLoad(_ context.Context, s *Session, ts []token, _ *Pipeline, out *byt
 		return fmt.Errorf("could not read %s: %w", args[1].s, plainFileErr(err))
 	}
 	f := detectFormat(string(b))
-	switch action {
-	case "set":
+	switch {
+	case forced != "":
+		f = forced
+	case action == "set":
 		f = configd.FormatSet
-	case "patch":
+	case action == "patch":
 		f = configd.FormatText
 	}
 	errs, err := s.cfg.LoadAll(configd.LoadAction(action), f, string(b), args[1].s)
@@ -93,7 +103,10 @@ func completeLoad(_ *Session, ws []string) []Completion {
 			{"replace", "Replace configuration data"}, {"set", "Execute set of commands on existing configuration"},
 			{"update", "Update existing configuration"}}
 	}
-	return []Completion{{"<filename>", "Filename (inside the data directory)"}}
+	if len(ws) == 1 {
+		return []Completion{{"<filename>", "Filename (inside the data directory)"}, {"terminal", "Use login terminal"}}
+	}
+	return []Completion{{"json", "The input is Junos JSON"}}
 }
 
 // detectFormat guesses a file's syntax from its first significant

@@ -90,7 +90,13 @@ func renderConfig(out *bytes.Buffer, root *tree.Node, path tree.Path, v configVi
 		fmt.Fprintln(out, `</rpc-reply>`)
 		return nil
 	case "json":
-		return format.WriteJSON(out, only(root, path), true)
+		h := v.header
+		if h != nil && len(path) > 0 {
+			c := *h
+			c.Version = "" // a part of the configuration: no version statement
+			h = &c
+		}
+		return format.WriteJunosJSON(out, only(root, path), h, false)
 	}
 	if n.S.Kind == schema.Leaf || n.S.Kind == schema.LeafList {
 		// `show system host-name` prints the statement itself

@@ -44,7 +44,8 @@ func WriteReference(w io.Writer, t *Table, root *schema.Node) {
 	p("\nCommit variants: `commit`, `commit check`, `commit confirmed [MINUTES]`, `commit comment \"…\"`,\n")
 	p("`commit and-quit`, `commit at \"yyyy-mm-dd hh:mm[:ss]\"|\"hh:mm[:ss]\"` (cancel with\n")
 	p("`clear system commit`), `commit synchronize`. `load merge|override|replace|set|update FILE`\n")
-	p("reads curly-brace text, set commands, XML or JSON (detected) from the data directory.\n")
+	p("reads curly-brace text, set commands, XML or Junos JSON (detected; `load … FILE json` or\n")
+	p("`load … terminal json` says it is JSON) from the data directory or the terminal.\n")
 	p("Text and set loads go on past errors as Junos' do: each refused statement is reported\n")
 	p("(`FILE:LINE:(COL) message`, its `[edit …]` level and text), changes nothing, and the\n")
 	p("rest loads; the load ends with `load complete (N errors)`. XML and JSON load whole or not at all.\n")
@@ -56,7 +57,7 @@ func WriteReference(w io.Writer, t *Table, root *schema.Node) {
 	for _, c := range pipeCompletions(nil) {
 		p("| `| %s` | %s |\n", c.Text, c.Help)
 	}
-	p("| `| display set\\|xml\\|json\\|detail` | Render configuration or reply data in another format |\n")
+	p("| `| display set\\|xml\\|json\\|detail` | Render configuration or reply data in another format; configuration JSON is Junos' (`{\"configuration\" : {…}}`, the `junos:commit-*` header in `\"@\"`, `[null]` for empty leaves, `\"@\"`/`\"@name\"` metadata for inactive statements and comments) |\n")
 	p("\n## Configuration hierarchy\n\n")
 	p("Top-level statements and their children (the full tree: `?` at any level).\n\n")
 	for _, c := range root.Children {

@@ -10,6 +10,7 @@ import (
 // collector gathers the text of `load ACTION terminal` until Ctrl-D.
 type collector struct {
 	action configd.LoadAction
+	format configd.Format // "json" given; else detected
 	lines  []string
 	size   int
 }
@@ -17,8 +18,8 @@ type collector struct {
 // maxTerminalLoad bounds what one `load … terminal` may collect.
 const maxTerminalLoad = 64 << 20
 
-func (s *Session) startCollect(action string) string {
-	s.collect = &collector{action: configd.LoadAction(action)}
+func (s *Session) startCollect(action string, f configd.Format) string {
+	s.collect = &collector{action: configd.LoadAction(action), format: f}
 	return "[Type ^D at a new line to end input]\n"
 }
 
@@ -38,7 +39,10 @@ func (s *Session) collectLine(line string) Result {
 	s.collect = nil
 	text := strings.Join(c.lines, "\n") + "\n"
 	f := detectFormat(text)
-	if c.action == configd.LoadSet {
+	switch {
+	case c.format != "":
+		f = c.format
+	case c.action == configd.LoadSet:
 		f = configd.FormatSet
 	}
 	if s.cfg == nil {

@@ -167,6 +167,47 @@ func TestShowConfigurationLoadsBack(t *testing.T) {
 	}
 }
 
+// What `show configuration | display json` prints loads back with `load
+// override terminal json` (and detected without `json`), unchanged.
+func TestDisplayJSONLoadsBack(t *testing.T) {
+	n, _ := startNode(t)
+	s := n.CLI.NewSession("root", "cli")
+	defer s.Close()
+	ctx := context.Background()
+	for _, line := range []string{"configure", "set system host-name r1", "annotate system \"lab\"",
+		"set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24", "deactivate interfaces ge-0/0/0",
+		"set version " + cli.JunosVersion, "commit", "exit"} {
+		if r := s.Exec(ctx, line); r.Failed {
+			t.Fatalf("%s: %s", line, r.Output)
+		}
+	}
+	shown := s.Exec(ctx, "show configuration | display json").Output
+	if !strings.HasPrefix(shown, "{\n    \"configuration\" : {\n        \"@\" : {\n            \"junos:commit-seconds\" : \"") {
+		t.Fatalf("display json does not start as Junos':\n%s", shown)
+	}
+	for _, load := range []string{"load override terminal json", "load override terminal"} {
+		s.Exec(ctx, "configure")
+		s.Exec(ctx, "delete system host-name")
+		s.Exec(ctx, load)
+		for _, l := range strings.Split(shown, "\n") {
+			s.Exec(ctx, l)
+		}
+		if r := s.Exec(ctx, cli.EndOfInput); r.Failed || !strings.Contains(r.Output, "load complete") {
+			t.Fatalf("%s: %s", load, r.Output)
+		}
+		if r := s.Exec(ctx, "show | compare"); strings.TrimSpace(r.Output) != "" {
+			t.Errorf("show | compare after %s:\n%s", load, r.Output)
+		}
+		s.Exec(ctx, "exit")
+	}
+	s.Exec(ctx, "configure")
+	s.Exec(ctx, "load merge terminal json")
+	s.Exec(ctx, "system { host-name x; }")
+	if r := s.Exec(ctx, cli.EndOfInput); !r.Failed || !strings.Contains(r.Output, "json") {
+		t.Errorf("curly-brace text loaded as json: %s", r.Output)
+	}
+}
+
 func TestScriptedEditOperations(t *testing.T) {
 	n, _ := startNode(t)
 	home := n.CLI.HomeDir(socketUser(t))

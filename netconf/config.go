@@ -84,8 +84,8 @@ func writeConfigXMLHeader(b *strings.Builder, t *tree.Node, h *format.Header) er
 	return nil
 }
 
-// writeConfig writes t in a Junos reply format: xml (default), text, set
-// or json.
+// writeConfig writes t in a Junos reply format: xml (default), text, set,
+// json or json-minified (Junos JSON, bare in the reply as Junos sends it).
 func writeConfig(b *strings.Builder, t *tree.Node, f string, h *format.Header) error {
 	var buf bytes.Buffer
 	var wrap string
@@ -105,8 +105,8 @@ func writeConfig(b *strings.Builder, t *tree.Node, f string, h *format.Header) e
 		if err := format.WriteSet(&buf, t, nil); err != nil {
 			return err
 		}
-	case "json":
-		if err := format.WriteJSON(&buf, t, true); err != nil {
+	case "json", "json-minified":
+		if err := format.WriteJunosJSON(&buf, t, h, f == "json-minified"); err != nil {
 			return err
 		}
 		b.WriteString(xmlEscape(buf.String()))

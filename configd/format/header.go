@@ -42,14 +42,11 @@ func (h Header) Text(root *tree.Node) string {
 
 // XMLAttrs are the attributes of <configuration> (with a leading space).
 func (h Header) XMLAttrs() string {
-	switch {
-	case h.Time.IsZero():
-		return ""
-	case h.Committed:
-		return fmt.Sprintf(` junos:commit-seconds="%d" junos:commit-localtime="%s" junos:commit-user="%s"`,
-			h.Time.Unix(), h.Time.UTC().Format(headerTime), attrEscape(h.User))
+	var b strings.Builder
+	for _, a := range h.attrs() {
+		fmt.Fprintf(&b, ` %s="%s"`, a[0], attrEscape(a[1]))
 	}
-	return fmt.Sprintf(` junos:changed-seconds="%d" junos:changed-localtime="%s"`, h.Time.Unix(), h.Time.UTC().Format(headerTime))
+	return b.String()
 }
 
 func attrEscape(s string) string {

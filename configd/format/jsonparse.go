@@ -138,7 +138,11 @@ func (p *jsonParser) members(f *jsonFrame, depth int) error {
 			}
 		case name == "@":
 			if f.node.S.Parent == nil {
-				return p.errorf("metadata for the root")
+				// Junos' header (junos:commit-seconds …): nothing to load.
+				if _, err := p.meta(depth + 1); err != nil {
+					return err
+				}
+				continue
 			}
 			if f.self, err = p.meta(depth + 1); err != nil {
 				return err

@@ -1,4 +1,5 @@
 """PyEZ (jnpr.junos) against gnos, unmodified."""
+import json
 import re
 import unittest
 import warnings
@@ -59,6 +60,25 @@ class PyEZ(unittest.TestCase):
             with self.assertRaises(ConfigLoadError):
                 Config(dev).load("set system no-such-statement 1", format="set")
             Config(dev).rollback(0)
+
+    def test_json(self):
+        # Junos JSON both ways, as PyEZ scripts use it: get_config returns
+        # a dict, Config.load(format="json") takes what it printed.
+        with device() as dev:
+            cfg = dev.rpc.get_config(options={"format": "json"})
+            self.assertIsInstance(cfg, dict)
+            self.assertEqual(cfg["configuration"]["system"]["host-name"], "lab1")
+            self.assertIn("junos:changed-seconds", cfg["configuration"]["@"])  # the candidate
+            with Config(dev) as cu:
+                cu.load('{"configuration": {"system": {"domain-name": "json.example"}}}', format="json")
+                self.assertIn("+ domain-name json.example;", " ".join(cu.diff().split()))
+                cu.rollback(0)
+                text = json.dumps(cfg)
+                cu.load(text, format="json", overwrite=True)
+                # only the version statement, which the printed
+                # configuration carries and the store did not
+                self.assertEqual(" ".join((cu.diff() or "").split()), "[edit] + version %s;" % cfg["configuration"]["version"])
+                cu.rollback(0)
 
     def test_private_mode(self):
         with device() as dev:
