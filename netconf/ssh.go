@@ -128,6 +128,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 	started := false
 	var pty atomic.Bool // pty-req arrives on this goroutine, the shell reads it on its own
 	done := make(chan struct{})
+	var start func() // the channel's work, started after its request's reply
 	for {
 		select {
 		case req, ok := <-reqs:
@@ -150,7 +151,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 			case "subsystem":
 				if !started && netconf && sshString(req.Payload) == "netconf" {
 					ok, started = true, true
-					go func() {
+					start = func() {
 						defer close(done)
 						err := s.serveNETCONF(context.Background(), ch, ch, sc.User(), lvl)
 						if err != nil {
@@ -161,7 +162,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 							code = 1
 						}
 						exit(ch, code)
-					}()
+					}
 				}
 			case "shell", "exec":
 				if !started && shell {
@@ -170,14 +171,20 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 					if req.Type == "exec" {
 						cmd = sshString(req.Payload)
 					}
-					go func() {
+					start = func() {
 						defer close(done)
 						exit(ch, s.serveShell(context.Background(), ch, sc.User(), lvl, &pty, cmd))
-					}()
+					}
 				}
 			}
 			if req.WantReply {
 				req.Reply(ok, nil)
+			}
+			if start != nil {
+				// only once the request is answered: a command that ends
+				// at once must not close the channel before the reply
+				go start()
+				start = nil
 			}
 		case <-done:
 			return
