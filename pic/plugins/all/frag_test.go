@@ -110,7 +110,9 @@ func TestFragmentsNAT(t *testing.T) {
 // TestFragmentsIPv6: IPv6 fragments (fragment header) follow their first
 // fragment, out of order, on one and three cores; they pass unchanged.
 func TestFragmentsIPv6(t *testing.T) {
-	gen := func(t testing.TB) [][]byte { return pick(bigUDP(t, client6, server6, 6000, 53, 0x44444444, 'd'), 1, 0, 2) }
+	gen := func(t testing.TB) [][]byte {
+		return pick(bigUDP(t, client6, server6, 6000, 53, 0x44444444, 'd'), 1, 0, 2)
+	}
 	pkts := capture(t, "frag-v6-reorder.pcapng", gen)
 	for _, cores := range []int{1, 3} {
 		r := newRig(t, cores, 16<<20)
