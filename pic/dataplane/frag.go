@@ -112,10 +112,17 @@ type fragTracker struct {
 	st   FragStats
 }
 
+// The tracker's object classes: per datagram being tracked, not per
+// session (a session's footprint leaves them out).
+const (
+	FragClass       = "fragments"
+	FragBufferClass = "fragment-buffers"
+)
+
 // newFragClasses creates the tracker's object classes (NewDataplane and
 // CacheMinimumFor both call it): one pool each, used under the mutex.
 func newFragClasses(c *ObjectCache) (*Class[fragEntry], *Class[heldFrag]) {
-	return NewClass[fragEntry](c, "fragments", 1, fragBatch), NewClass[heldFrag](c, "fragment-buffers", 1, fragHeldBatch)
+	return NewClass[fragEntry](c, FragClass, 1, fragBatch), NewClass[heldFrag](c, FragBufferClass, 1, fragHeldBatch)
 }
 
 func (ft *fragTracker) lookup(h uint64, k *fragKey) *fragEntry {
