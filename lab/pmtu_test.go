@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/lab"
+	"github.com/gnos/gnos/lab/labtest"
 )
 
 // TestLivePathMTU: with the router's client-side link at MTU 1400, a
@@ -54,6 +55,26 @@ func TestLivePathMTU(t *testing.T) {
 		}
 		t.Logf("download from %s through gnos, client-side MTU 1400: %d bytes in %v", addr, n, took.Round(time.Millisecond))
 	}
+	// The reference, same job and same MTU: Linux forwarding with
+	// nftables and conntrack (IPv4 only: LinuxRouter sets up IPv4).
+	l := labtest.Up(t, "pmtun")
+	if err := l.LinuxRouter(lab.NftRuleset); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.Exec(l.Router, "ip", "link", "set", "ge-0-0-0", "mtu", "1400"); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := lab.ServeBulk(l.Server, 80, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ref.Close()
+	n, sum, took, err := lab.Download(l.Client, web, 30*time.Second)
+	if err != nil || n != int64(len(body)) || sum != want {
+		t.Errorf("reference download through nftables: %d bytes, sha256 %x, %v", n, sum[:8], err)
+	}
+	t.Logf("download from %s through nftables+conntrack, client-side MTU 1400: %d bytes in %v", web, n, took.Round(time.Millisecond))
+
 	out := r.cli("show services service-sets statistics packet-drops")
 	if !regexp.MustCompile(`icmp unrelated drops:\s+0\n`).MatchString(out) {
 		t.Errorf("show services service-sets statistics packet-drops: want no unrelated ICMP errors dropped, got\n%s", out)
