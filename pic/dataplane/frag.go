@@ -12,8 +12,9 @@ import (
 // tracker, where packets are steered to their data cores (Inject, Route),
 // remembers each fragmented datagram by (service-set, source,
 // destination, protocol, IP identification) from its first fragment: the
-// ports and the data core of its session. Later fragments get those ports
-// stamped on them (Packet.SPort, DPort; L4 stays 0) and go to that core,
+// session key and the data core of its session. Later fragments get that
+// key (Packet.Key; their SPort and DPort are its ports, L4 stays 0) and
+// go to that core,
 // where they find the session like any packet of it and run its chain (a
 // translating plugin rewrites their addresses; ports and the transport
 // checksum live in the first fragment only). A later fragment that comes
@@ -68,15 +69,15 @@ func (k *fragKey) hash() uint64 {
 
 // fragEntry is one datagram being tracked.
 type fragEntry struct {
-	key          fragKey
-	h            uint64
-	deadline     int64 // core time (ns)
-	core         int32 // the session's data core; -1 until the first fragment came
-	sport, dport uint16
-	seen, total  int // datagram bytes seen; total once the last fragment came, else -1
-	held         *heldFrag
-	nheld        int
-	prev, next   *fragEntry // expiry list, oldest first
+	key         fragKey
+	h           uint64
+	deadline    int64   // core time (ns)
+	core        int32   // the session's data core; -1 until the first fragment came
+	flow        FlowKey // the first fragment's session key
+	seen, total int     // datagram bytes seen; total once the last fragment came, else -1
+	held        *heldFrag
+	nheld       int
+	prev, next  *fragEntry // expiry list, oldest first
 }
 
 // heldFrag is a later fragment held until its first fragment comes.
@@ -249,13 +250,13 @@ func (ft *fragTracker) route(now int64, p *Packet, vecs [][]*Packet) {
 		if e.core >= 0 { // a duplicate first fragment
 			return
 		}
-		e.core, e.sport, e.dport = int32(core), p.SPort, p.DPort
+		e.core, e.flow = int32(core), p.Key()
 		for hf := e.held; hf != nil; {
 			q := ft.pool.Get()
 			q.SetData(hf.p.Data)
 			q.ServiceSet, q.Side = hf.p.ServiceSet, hf.p.Side
 			if q.Parse() == nil {
-				q.SPort, q.DPort = e.sport, e.dport
+				q.follow(&e.flow)
 			}
 			vecs[core] = append(vecs[core], q)
 			next := hf.next
@@ -273,7 +274,7 @@ func (ft *fragTracker) route(now int64, p *Packet, vecs [][]*Packet) {
 		}
 	}
 	if e.core >= 0 { // its first fragment passed: follow it
-		p.SPort, p.DPort = e.sport, e.dport
+		p.follow(&e.flow)
 		vecs[e.core] = append(vecs[e.core], p)
 		ft.account(e, p)
 		return
@@ -300,6 +301,11 @@ func (ft *fragTracker) route(now int64, p *Packet, vecs [][]*Packet) {
 	ft.st.Held.Add(1)
 	ft.account(e, p)
 	p.release()
+}
+
+// follow gives a later fragment its datagram's session key.
+func (p *Packet) follow(k *FlowKey) {
+	p.rel, p.relKey, p.SPort, p.DPort = *k, true, k.SPort, k.DPort
 }
 
 // tick expires what is due at core time now.

@@ -28,7 +28,7 @@ func isICMPError(proto, typ uint8) bool {
 // checked against it; its first 8 transport bytes must be there (RFC 792
 // quotes at least that much). It allocates nothing.
 func (p *Packet) parseQuote() {
-	p.ICMPError, p.quote, p.quoteL4 = true, p.L4+8, 0
+	p.ICMPError, p.relKey, p.quote, p.quoteL4 = true, true, p.L4+8, 0
 	p.rel = FlowKey{}
 	q := p.Data[p.quote:]
 	var k FlowKey

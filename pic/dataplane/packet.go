@@ -85,7 +85,8 @@ type Packet struct {
 	ICMPError bool
 	quote     int     // offset of the quoted IP header (ICMPError)
 	quoteL4   int     // offset of the quoted transport header; 0 when absent
-	rel       FlowKey // the session key of an ICMP error
+	rel       FlowKey // the session key when relKey: an ICMP error's, or a later fragment's (its first fragment's)
+	relKey    bool
 
 	// Fragments (Parse): Frag marks any fragment of a fragmented
 	// datagram, first or later; later fragments (FragOff > 0) carry no
@@ -158,7 +159,7 @@ var v4prefix = [12]byte{10: 0xff, 11: 0xff}
 func (p *Packet) Parse() error {
 	p.parsed = false
 	p.L4, p.SPort, p.DPort, p.TCPFlags, p.ICMPType = 0, 0, 0, 0, 0
-	p.ICMPError, p.Frag, p.MoreFrags, p.FragID, p.FragOff, p.fragLen = false, false, false, 0, 0, 0
+	p.ICMPError, p.relKey, p.Frag, p.MoreFrags, p.FragID, p.FragOff, p.fragLen = false, false, false, false, 0, 0, 0
 	d := p.Data
 	if len(d) < 1 {
 		return ErrShort
@@ -282,10 +283,11 @@ func isEcho(proto, typ uint8) bool {
 	return typ == 128 || typ == 129
 }
 
-// Key returns the packet's flow key: its 5-tuple, or for an ICMP error
-// the reversed flow of the packet it quotes.
+// Key returns the packet's flow key: its 5-tuple; for an ICMP error the
+// reversed flow of the packet it quotes; for a later fragment the key of
+// its datagram's first fragment (once the fragment tracker gave it).
 func (p *Packet) Key() FlowKey {
-	if p.ICMPError {
+	if p.relKey {
 		return p.rel
 	}
 	return FlowKey{Src: p.Src, Dst: p.Dst, SPort: p.SPort, DPort: p.DPort, Proto: p.Proto, V6: p.V6}
@@ -294,7 +296,7 @@ func (p *Packet) Key() FlowKey {
 // SteerCore returns the data core (of n) that serves the packet's
 // session (SteerCore of its key's protocol and ports).
 func (p *Packet) SteerCore(n int) int {
-	if p.ICMPError {
+	if p.relKey {
 		return SteerCore(p.rel.Proto, p.rel.SPort, p.rel.DPort, n)
 	}
 	return SteerCore(p.Proto, p.SPort, p.DPort, n)

@@ -146,3 +146,24 @@ func TestICMPErrorDiscardedSession(t *testing.T) {
 		t.Errorf("got %d sessions, want none", n)
 	}
 }
+
+// TestFragmentedICMPError: an error too big for one packet (quoting a
+// 1,400-byte datagram, sent over a 1,000-byte MTU) is related by its first
+// fragment; its later fragment follows it to the session, and both leave
+// translated: reassembled, they are the error as the client must see it.
+func TestFragmentedICMPError(t *testing.T) {
+	gen := func(t testing.TB) [][]byte {
+		query := udpPkt(t, client, server, 5353, 53, 64, payload(1372, 'q'))
+		quote := udpPkt(t, public, server, pubUDP, 53, 63, payload(1372, 'q'))
+		return append([][]byte{query}, fragment(t, icmpErr4(t, server, public, unreach, portUnreach, 0, quote), 1000, 0x0bad)...)
+	}
+	pkts := capture(t, "icmp-error-fragmented.pcapng", gen)
+	r := newRig(t, 1, 16<<20)
+	query := udpPkt(t, client, server, 5353, 53, 64, payload(1372, 'q'))
+	want := fragment(t, icmpErr4(t, server, client, unreach, portUnreach, 0, withTTL(t, query, 63)), 1000, 0x0bad)
+	replay(t, r, pkts, []sent{{pic.Input, [][]byte{udpPkt(t, public, server, pubUDP, 53, 64, payload(1372, 'q'))}},
+		{pic.Output, want[0:1]}, {pic.Output, want[1:2]}})
+	if st := r.DP.Stats(); st.DropICMPUnrelated+st.DropFragOrphan != 0 || st.FragTracked != 0 {
+		t.Errorf("got %+v, want no drops, nothing left tracked", st)
+	}
+}
