@@ -13,9 +13,9 @@ import (
 // remembers each fragmented datagram by (service-set, source,
 // destination, protocol, IP identification) from its first fragment: the
 // session key and the data core of its session. Later fragments get that
-// key (Packet.Key; their SPort and DPort are its ports, L4 stays 0) and
-// go to that core,
-// where they find the session like any packet of it and run its chain (a
+// key (Packet.Key; their SPort and DPort are its ports, L4 stays 0) and go
+// to that core, where they find the session like any packet of it (an
+// ICMP error's too) and run its chain (a
 // translating plugin rewrites their addresses; ports and the transport
 // checksum live in the first fragment only). A later fragment that comes
 // before its first is held, copied into an object-cache buffer, until the
