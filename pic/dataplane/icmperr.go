@@ -23,10 +23,11 @@ func isICMPError(proto, typ uint8) bool {
 }
 
 // parseQuote reads the packet an ICMP error quotes (at L4+8): IP header,
-// protocol, addresses and ports (TCP, UDP) or echo identifier. The quote
-// is a prefix of the original packet, so its length fields are not
-// checked against it; its first 8 transport bytes must be there (RFC 792
-// quotes at least that much). It allocates nothing.
+// protocol, addresses and ports (TCP, UDP) or echo identifier; other
+// protocols key without ports, as their sessions do. The quote is a
+// prefix of the original packet, so its length fields are not checked
+// against it; for TCP, UDP and echo its first 8 transport bytes must be
+// there (RFC 792 quotes at least that much). It allocates nothing.
 func (p *Packet) parseQuote() {
 	p.ICMPError, p.relKey, p.quote, p.quoteL4 = true, true, p.L4+8, 0
 	p.rel = FlowKey{}
@@ -70,21 +71,24 @@ func (p *Packet) parseQuote() {
 	default:
 		return
 	}
-	if l4+8 > len(q) {
-		return
-	}
-	t := q[l4:]
 	switch k.Proto {
 	case ProtoTCP, ProtoUDP:
-		k.SPort, k.DPort = binary.BigEndian.Uint16(t), binary.BigEndian.Uint16(t[2:])
+		if l4+8 > len(q) {
+			return
+		}
+		k.SPort, k.DPort = binary.BigEndian.Uint16(q[l4:]), binary.BigEndian.Uint16(q[l4+2:])
 	case ProtoICMP, ProtoICMPv6:
-		if (k.Proto == ProtoICMP) == k.V6 || !isEcho(k.Proto, t[0]) {
+		if l4+8 > len(q) || (k.Proto == ProtoICMP) == k.V6 || !isEcho(k.Proto, q[l4]) {
 			return // errors about errors are never related
 		}
-		id := binary.BigEndian.Uint16(t[4:])
+		id := binary.BigEndian.Uint16(q[l4+4:])
 		k.SPort, k.DPort = id, id
 	default:
-		return
+		// Other protocols' sessions are keyed without ports (Parse
+		// reads none): so is the quote.
+		if l4 > len(q) {
+			return
+		}
 	}
 	p.quoteL4 = p.quote + l4
 	p.rel = k.Reverse()

@@ -57,6 +57,7 @@ func TestParseICMPError(t *testing.T) {
 	later := append([]byte(nil), udp.Data...)
 	binary.BigEndian.PutUint16(later[6:], 185) // a fragment offset: no ports
 	errAboutErr := icmpError(t, srv4, cli4, 3, udp.Data[:28]).Data
+	gre := gre(t)
 	tests := []struct {
 		name    string
 		p       *Packet
@@ -73,6 +74,7 @@ func TestParseICMPError(t *testing.T) {
 		{"quote of a later fragment", icmpError(t, srv4, cli4, 3, later[:28]), nil},
 		{"an error about an error", icmpError(t, srv4, cli4, 3, errAboutErr[:28]), nil},
 		{"IPv6 quoted in ICMPv4", icmpError(t, srv4, cli4, 3, udp6.Data[:48]), nil},
+		{"about GRE, keyed without ports", icmpError(t, router4, cli4, 3, gre.Data[:24]), gre},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -107,6 +109,7 @@ func TestRewriteQuoted4(t *testing.T) {
 		built(t, PacketSpec{Src: cli4, Dst: srv4, Proto: ProtoUDP, SPort: 5353, DPort: 53, Payload: 21}),
 		built(t, tcp(cli4, srv4, 40000, 80, TCPAck, 1, 2)),
 		built(t, PacketSpec{Src: cli4, Dst: srv4, Proto: ProtoICMP, SPort: 77, Payload: 9}),
+		gre(t),
 	} {
 		p := icmpError(t, srv4, cli4, 3, q.Data)
 		p.RewriteQuoted4(true, pub, 20001)
@@ -157,4 +160,20 @@ func TestParseFragments(t *testing.T) {
 	if err := p.Parse(); err != nil || !p.Frag || p.MoreFrags || p.FragOff != 1448 || p.L4 != 0 || p.Proto != ProtoUDP {
 		t.Errorf("IPv6 last fragment: got frag %v more %v off %d L4 %d proto %d (%v)", p.Frag, p.MoreFrags, p.FragOff, p.L4, p.Proto, err)
 	}
+}
+
+// gre is a GRE packet: a protocol without ports.
+func gre(t testing.TB) *Packet {
+	t.Helper()
+	p := &Packet{}
+	b := p.Buffer()
+	s, d := cli4.As16(), srv4.As16()
+	hl := ipHeader(b, false, &s, &d, 47, 4)
+	clear(b[hl : hl+4])
+	b[hl+2], b[hl+3] = 0x08, 0x00 // carrying IPv4
+	p.Resize(hl + 4)
+	if err := p.Parse(); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

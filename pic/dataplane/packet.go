@@ -84,7 +84,7 @@ type Packet struct {
 	// names no flow keeps a zero key and matches no session.
 	ICMPError bool
 	quote     int     // offset of the quoted IP header (ICMPError)
-	quoteL4   int     // offset of the quoted transport header; 0 when absent
+	quoteL4   int     // offset of the quoted transport header; 0 when the quote names no flow
 	rel       FlowKey // the session key when relKey: an ICMP error's, or a later fragment's (its first fragment's)
 	relKey    bool
 
