@@ -400,3 +400,34 @@ show | compare
 		}
 	}
 }
+
+// TestSystemLog: system syslog file messages takes gnos' own events:
+// the commit that configured it (UI_COMMIT, with its comment), shown with
+// show log, filtered with | match, emptied with clear log.
+func TestSystemLog(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+configure
+set system syslog file messages any notice
+set system syslog file messages authorization info
+commit comment "syslog on"
+exit
+show log
+show log messages | match UI_COMMIT
+clear log messages
+show log messages
+show log ../gnos.db
+`)
+	if !failed {
+		t.Fatalf("show log ../gnos.db did not fail:\n%s", out)
+	}
+	for _, want := range []string{"\nmessages\n", "UI_COMMIT: User 'root' requested 'commit' operation (comment: syslog on)",
+		`error: invalid log file name "../gnos.db"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %q in:\n%s", want, out)
+		}
+	}
+	if strings.Count(out, ": UI_COMMIT: ") != 1 {
+		t.Errorf("clear log messages left the commit in the file:\n%s", out)
+	}
+}

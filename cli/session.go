@@ -46,6 +46,8 @@ type Engine struct {
 	// Firewall reads the counters of the filters the live data plane
 	// enforces; nil without it.
 	Firewall Firewall
+	// Logs is the system log's files; nil: none.
+	Logs Logs
 	// MaxSessionsPerUser bounds one user's concurrent sessions on the
 	// management socket and over SSH (default DefaultMaxSessionsPerUser).
 	MaxSessionsPerUser int

@@ -21,6 +21,7 @@ import (
 	"github.com/gnos/gnos/cli/services"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/db"
+	"github.com/gnos/gnos/eventlog"
 	"github.com/gnos/gnos/firewall"
 	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/clock"
@@ -73,6 +74,7 @@ type Node struct {
 	PICs     *picd.Supervisor
 	Ifmgr    *ifmgr.Manager    // the live data plane's interface manager, or nil
 	Firewall *firewall.Manager // the live data plane's firewall filters (nftables), or nil
+	Events   *eventlog.Log     // the system log (system syslog)
 	Netconf  *netconf.Server   // SSH server: NETCONF, CLI logins
 	grpc     *grpc.Server
 	lis      net.Listener
@@ -105,21 +107,27 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	if err := os.Chmod(o.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("node: %w", err)
 	}
+	// The system log (system syslog): every daemon's records also go to
+	// the destinations the committed configuration names.
+	events := eventlog.New(eventlog.Options{Dir: LogDir(o.DataDir), Clock: o.Clock})
+	o.Log = slog.New(events.Handler(o.Log.Handler()))
 	st, err := db.Open(filepath.Join(o.DataDir, "gnos.db"), db.Options{NoSync: o.NoSync})
 	if err != nil {
 		return nil, fmt.Errorf("node: %w", err)
 	}
-	n := &Node{Opts: o, Store: st, done: make(chan error, 1)}
+	n := &Node{Opts: o, Store: st, Events: events, done: make(chan error, 1)}
 	n.Configd, err = configd.New(ctx, configd.Options{Store: st, Clock: o.Clock, Log: o.Log,
 		RescueFile: filepath.Join(o.DataDir, "rescue.conf")})
 	if err != nil {
 		return n.abort(err)
 	}
+	n.Configd.Subscribe(ctx, events)
 	ops := cli.NewTable()
 	cli.BaseCommands(ops)
 	cli.SystemCommands(ops)
 	cli.RescueCommands(ops)
 	cli.FirewallCommands(ops)
+	cli.LogCommands(ops)
 	// --- servicesd (issue 4): resolves service-sets into SSRBs and keeps the
 	// PICs in sync over DATA/services.sock; every PIC configured under
 	// chassis gets an in-process picd dialing that socket (a separate
@@ -152,7 +160,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 		services.Commands(ops, n.Services, o.DataDir)
 	}
 	// --- end servicesd
-	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version}
+	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version, Logs: events}
 	if n.Ifmgr != nil {
 		n.CLI.Links = n.Ifmgr.Link // live data plane: show interfaces reads netlink
 	}
@@ -232,3 +240,6 @@ func (n *Node) closeServices() {
 func defaultLog() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
+
+// LogDir is where the system log's files are (show log FILE).
+func LogDir(dataDir string) string { return filepath.Join(dataDir, "log") }

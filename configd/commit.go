@@ -235,7 +235,13 @@ func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, clien
 		c.armConfirm(confirm)
 		res.Deadline = confirm.Deadline
 	}
-	c.log.Info("commit complete", "seq", seq, "user", user, "client", client, "changes", len(cm.Changes))
+	comment := o.Comment
+	if comment == "" {
+		comment = "none"
+	}
+	c.log.Info(fmt.Sprintf("User '%s' requested 'commit' operation (comment: %s)", user, comment),
+		"tag", "UI_COMMIT", "facility", "interactive-commands", "severity", "notice", "process", "mgd",
+		"seq", seq, "client", client, "changes", len(cm.Changes))
 	return res, nil
 }
 

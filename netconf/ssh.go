@@ -43,7 +43,9 @@ func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions,
 	}
 	if !ok || !a.CheckPassword(string(pw)) {
 		d := s.throttle.Fail(c.User(), host)
-		s.log.Warn("netconf: failed login", "user", c.User(), "from", host, "method", "password", "delay", d)
+		s.log.Warn(fmt.Sprintf("Login failed for user '%s' from host '%s'", c.User(), host),
+			"tag", "SSHD_LOGIN_FAILED", "facility", "authorization", "process", "sshd",
+			"user", c.User(), "from", host, "method", "password", "delay", d)
 		wait(s.clock, d, s.quit)
 		return nil, errAuth
 	}
@@ -72,7 +74,8 @@ func (s *Server) permit(a *Account, host, method string) (*ssh.Permissions, erro
 		s.log.Warn("netconf: login refused: class has no permissions", "user", a.Name, "class", a.Class, "from", host)
 		return nil, errAuth
 	}
-	s.log.Info("netconf: login", "user", a.Name, "class", a.Class, "from", host, "method", method)
+	s.log.Info(fmt.Sprintf("User '%s' login, class '%s', ssh-connection '%s', method '%s'", a.Name, a.Class, host, method),
+		"tag", "UI_LOGIN_EVENT", "facility", "authorization", "process", "sshd")
 	return &ssh.Permissions{Extensions: map[string]string{"level": strconv.Itoa(int(lvl))}}, nil
 }
 
