@@ -128,6 +128,12 @@ var gnosOnly = map[string]string{
 	"/chassis/fpc/pic/adaptive-services/service-package/extension-provider/policy-db-size":    "JUNOS SDK, not in the published model",
 }
 
+// knownDiffs are differences gnos keeps on purpose.
+var knownDiffs = map[string]string{
+	"/services/stateful-firewall/rule/match-direction: mandatory in gnos, optional in Junos": "a rule applies only with one",
+	"/services/nat/rule/match-direction: mandatory in gnos, optional in Junos":               "a rule applies only with one",
+}
+
 // TestJunosShapes compares every node gnos models with Juniper's published
 // model (the tree printouts under shared/reference/junos-yang, found by
 // $GNOS_JUNOS_YANG): kind (container, list, leaf, leaf-list), list keys,
@@ -160,7 +166,9 @@ func TestJunosShapes(t *testing.T) {
 			return
 		}
 		for _, d := range shapeDiffs(n, j) {
-			t.Errorf("%s: %s", p, d)
+			if msg := p + ": " + d; knownDiffs[msg] == "" {
+				t.Error(msg)
+			}
 		}
 	})
 }
