@@ -3,14 +3,18 @@ package configd_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/db"
 	"github.com/gnos/gnos/internal/clock"
 )
@@ -163,12 +167,20 @@ services {
     }
 }
 `,
-	// revision 0: basic-nat44 and reject
+	// revision 0: basic-nat44 and reject; allow-web changes (its undo
+	// record holds revision 1's addresses in the order entered)
 	`system {
     host-name old-3;
 }
 services {
     stateful-firewall {
+        rule allow-web {
+            term t1 {
+                then {
+                    syslog;
+                }
+            }
+        }
         rule deny-rest {
             term t1 {
                 then {
@@ -198,6 +210,9 @@ services {
 // oldCandidate is the uncommitted change left in the shared candidate.
 const oldCandidate = `services {
     nat {
+        pool p1 {
+            address 203.0.113.32/28;
+        }
         pool p2 {
             address 203.0.113.128/28;
             port {
@@ -257,4 +272,110 @@ func TestGenOldStore(t *testing.T) {
 	if err := os.WriteFile(oldStore, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+var updateOldStore = flag.Bool("update-old-store", false, "rewrite "+oldStore+".golden")
+
+// TestOldStoreMigrates opens a copy of the store main wrote in the old
+// shapes: the migration to schema version 3 runs, and the committed
+// configuration, both rollbacks and the shared candidate come back in the
+// Junos shapes (printed as Junos prints them, golden file), with entries
+// of the lists that became key-ordered stored in key order.
+func TestOldStoreMigrates(t *testing.T) {
+	b, err := os.ReadFile(oldStore)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "gnos.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.Open(path, db.Options{NoSync: true})
+	if err != nil {
+		t.Fatalf("open the old store: %v", err)
+	}
+	defer st.Close()
+	if got := st.SchemaVersion(); got != 3 {
+		t.Errorf("schema version after open: got %d, want 3", got)
+	}
+	chunks, _, err := st.Committed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// main kept source-address in the order entered; the list is key-ordered now
+	sorted := "5\t\tsource-address\t10.0.0.0/8\t\n5\ti\tsource-address\t172.16.0.0/12\t\n5\t\tsource-address\t192.0.2.0/24\t\n"
+	if got := string(chunks["services\x00stateful-firewall\x00rule\x00allow-web"]); !strings.Contains(got, sorted) {
+		t.Errorf("stored rule allow-web chunk:\ngot  %q\nwant it to hold %q", got, sorted)
+	}
+	undo, _, err := st.RollbackDelta(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(undo["services\x00stateful-firewall\x00rule\x00allow-web"]); !strings.Contains(got, sorted) {
+		t.Errorf("rollback 1's rule allow-web chunk:\ngot  %q\nwant it to hold %q", got, sorted)
+	}
+	cand, err := st.Candidate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := "3\t\taddress\t203.0.113.0/28\t\n3\t\taddress\t203.0.113.32/28\t\n3\t\taddress\t203.0.113.64/28\t\n"
+	if got := string(cand["services\x00nat\x00pool\x00p1"]); !strings.Contains(got, pool) {
+		t.Errorf("candidate's pool p1 chunk:\ngot  %q\nwant it to hold %q", got, pool)
+	}
+	c, err := configd.New(context.Background(), configd.Options{Store: st, Clock: clock.NewFake(t0),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatalf("configd on the migrated store: %v", err)
+	}
+	defer c.Close()
+	var out strings.Builder
+	for n := 0; n <= 2; n++ {
+		rev, meta, err := c.Revision(n)
+		if err != nil {
+			t.Fatalf("rollback %d: %v", n, err)
+		}
+		fmt.Fprintf(&out, "## rollback %d (%s)\n", n, meta.Comment)
+		if err := format.WriteText(&out, rev); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, err := format.ParseText(c.Schema().Root, textOf(t, rev)); err != nil {
+			t.Errorf("rollback %d: its text does not parse back: %v", n, err)
+		} else if d := tree.Diff(rev, got); len(d) != 0 {
+			t.Errorf("rollback %d: text round trip differs: %v", n, d)
+		}
+	}
+	s, err := c.Open("bob", "cli", configd.Shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	out.WriteString("## shared candidate\n")
+	if err := format.WriteText(&out, s.Candidate()); err != nil {
+		t.Fatal(err)
+	}
+	golden := oldStore + ".golden"
+	if *updateOldStore {
+		if err := os.WriteFile(golden, []byte(out.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != string(want) {
+		t.Errorf("migrated store differs from %s (-update-old-store rewrites it):\n%s", golden, out.String())
+	}
+	// The migrated configuration commits as it stands.
+	set(t, s, c, "system host-name migrated")
+	commit(t, s, configd.CommitOptions{})
+}
+
+func textOf(t *testing.T, n *tree.Node) string {
+	t.Helper()
+	var b strings.Builder
+	if err := format.WriteText(&b, n); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

@@ -207,4 +207,3 @@ func yesno(b bool) string {
 	}
 	return "no"
 }
-
