@@ -126,3 +126,37 @@ func TestAddressListForms(t *testing.T) {
 		})
 	}
 }
+
+// TestCompareAddressList: show | compare shows an added or deleted entry
+// of an address list in the block the configuration shows it in.
+func TestCompareAddressList(t *testing.T) {
+	s, err := schema.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := "services { stateful-firewall { rule r { match-direction input; term t { from { %s } } } } }"
+	parse := func(from string) *tree.Node {
+		n, _, err := format.ParseText(s.Root, strings.Replace(at, "%s", from, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	a := parse("source-address { 10.0.0.0/8; 192.0.2.0/24; }")
+	b := parse("source-address { 10.0.0.0/8; 10.1.0.0/16 except; }")
+	var out strings.Builder
+	if err := format.WriteCompare(&out, a, b); err != nil {
+		t.Fatal(err)
+	}
+	want := `[edit services stateful-firewall rule r term t from]
++      source-address {
++          10.1.0.0/16 except;
++      }
+-      source-address {
+-          192.0.2.0/24;
+-      }
+`
+	if out.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
