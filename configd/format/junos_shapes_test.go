@@ -160,3 +160,75 @@ func TestCompareAddressList(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
 	}
 }
+
+// TestJSONOldShapes: JSON gnos printed before the statements took their
+// Junos shapes (a list of keys as an array of strings, [null] for what is
+// now a presence container) still loads, to the same tree as today's.
+func TestJSONOldShapes(t *testing.T) {
+	s, err := schema.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := `{"configuration": {"gnos-services:services": {
+  "service-set": [{"name": "edge", "gnos-stateful-firewall:stateful-firewall-rules": ["deny-rest", "allow-web"]}],
+  "gnos-stateful-firewall:stateful-firewall": {"rule": [{"name": "deny-rest", "match-direction": "input",
+    "term": [{"name": "t1", "from": {"source-address": ["10.0.0.0/8", "192.0.2.0/24"]}, "then": {"discard": [null]}}]}]}}}}`
+	now := `{"configuration": {"gnos-services:services": {
+  "service-set": [{"name": "edge", "gnos-stateful-firewall:stateful-firewall-rules": [{"name": "deny-rest"}, {"name": "allow-web"}]}],
+  "gnos-stateful-firewall:stateful-firewall": {"rule": [{"name": "deny-rest", "match-direction": "input",
+    "term": [{"name": "t1", "from": {"source-address": [{"name": "192.0.2.0/24"}, {"name": "10.0.0.0/8"}]}, "then": {"discard": {}}}]}]}}}}`
+	a, _, err := format.ParseJSON(s.Root, strings.NewReader(old))
+	if err != nil {
+		t.Fatalf("old shapes: %v", err)
+	}
+	b, _, err := format.ParseJSON(s.Root, strings.NewReader(now))
+	if err != nil {
+		t.Fatalf("Junos shapes: %v", err)
+	}
+	if d := tree.Diff(a, b); len(d) != 0 {
+		t.Errorf("old and Junos shapes differ: %v", d)
+	}
+	for _, bad := range []string{
+		`{"configuration": {"gnos-services:services": {"service-set": [{"name": "edge", "gnos-stateful-firewall:stateful-firewall-rules": ["bad rule"]}]}}}`,
+		`{"configuration": {"system": {"services": [1]}}}`,
+	} {
+		if _, _, err := format.ParseJSON(s.Root, strings.NewReader(bad)); err == nil {
+			t.Errorf("%s: got no error, want one", bad)
+		}
+	}
+}
+
+// TestXMLOldShapes: XML gnos printed before the lists of keys took their
+// Junos shape (<stateful-firewall-rules>R</stateful-firewall-rules>)
+// still loads, to the same tree as the Junos shape; text beside key
+// elements is refused.
+func TestXMLOldShapes(t *testing.T) {
+	s, err := schema.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := `<configuration><services><service-set><name>edge</name><stateful-firewall-rules>deny-rest</stateful-firewall-rules>` +
+		`<stateful-firewall-rules>allow-web</stateful-firewall-rules></service-set></services></configuration>`
+	now := `<configuration><services><service-set><name>edge</name><stateful-firewall-rules><name>deny-rest</name></stateful-firewall-rules>` +
+		`<stateful-firewall-rules><name>allow-web</name></stateful-firewall-rules></service-set></services></configuration>`
+	a, _, err := format.ParseXML(s.Root, strings.NewReader(old))
+	if err != nil {
+		t.Fatalf("old shape: %v", err)
+	}
+	b, _, err := format.ParseXML(s.Root, strings.NewReader(now))
+	if err != nil {
+		t.Fatalf("Junos shape: %v", err)
+	}
+	if !tree.Equal(a, b) {
+		t.Errorf("old and Junos shapes differ: %v", tree.Diff(a, b))
+	}
+	for _, bad := range []string{
+		`<configuration><services><service-set><name>edge</name><stateful-firewall-rules>x<name>y</name></stateful-firewall-rules></service-set></services></configuration>`,
+		`<configuration><services><service-set><name>edge</name><stateful-firewall-rules>bad rule</stateful-firewall-rules></service-set></services></configuration>`,
+		`<configuration><system>text</system></configuration>`,
+	} {
+		if _, _, err := format.ParseXML(s.Root, strings.NewReader(bad)); err == nil {
+			t.Errorf("%s: got no error, want one", bad)
+		}
+	}
+}
