@@ -135,15 +135,19 @@ var knownDiffs = map[string]string{
 }
 
 // TestJunosShapes compares every node gnos models with Juniper's published
-// model (the tree printouts under shared/reference/junos-yang, found by
-// $GNOS_JUNOS_YANG): kind (container, list, leaf, leaf-list), list keys,
+// model (the tree printouts under shared/reference/junos-yang: found by
+// $GNOS_JUNOS_YANG, else beside the repository as in the shared workspace,
+// else the test is skipped): kind (container, list, leaf, leaf-list), list keys,
 // presence containers, empty leaves, and leaves gnos makes mandatory where
 // Junos has them optional. gnos may type leaves more strictly, so value
 // types other than `empty` are not compared.
 func TestJunosShapes(t *testing.T) {
 	dir := os.Getenv("GNOS_JUNOS_YANG")
 	if dir == "" {
-		t.Skip("set GNOS_JUNOS_YANG to the directory of the Junos tree printouts (shared/reference/junos-yang)")
+		dir = filepath.Join("..", "..", "..", "shared", "reference", "junos-yang")
+		if _, err := os.Stat(dir); err != nil {
+			t.Skip("set GNOS_JUNOS_YANG to the directory of the Junos tree printouts (shared/reference/junos-yang)")
+		}
 	}
 	ref, covered := readJunos(t, dir)
 	s, err := schema.Default()
@@ -171,6 +175,37 @@ func TestJunosShapes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// junosUserOrdered are the lists and leaf-lists Junos' .yang marks
+// ordered-by user (the tree printouts do not show it).
+var junosUserOrdered = []string{
+	"/services/service-set/stateful-firewall-rules",
+	"/services/service-set/nat-rules",
+	"/services/service-set/service-order/forward-flow",
+	"/services/service-set/service-order/reverse-flow",
+	"/services/stateful-firewall/rule/term",
+	"/services/nat/rule/term",
+	"/interfaces/interface/unit/family/inet/service/input/service-set",
+	"/interfaces/interface/unit/family/inet/service/output/service-set",
+	"/interfaces/interface/unit/family/inet6/service/input/service-set",
+	"/interfaces/interface/unit/family/inet6/service/output/service-set",
+}
+
+func TestJunosUserOrdered(t *testing.T) {
+	s, err := schema.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range junosUserOrdered {
+		n := s.Find(p)
+		switch {
+		case n == nil:
+			t.Errorf("%s: missing", p)
+		case !n.UserOrder:
+			t.Errorf("%s: got system order, want ordered-by user as in Junos", p)
+		}
+	}
 }
 
 func shapeDiffs(n *schema.Node, j junosNode) []string {
