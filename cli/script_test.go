@@ -431,3 +431,38 @@ show log ../gnos.db
 		t.Errorf("clear log messages left the commit in the file:\n%s", out)
 	}
 }
+
+// TestJunosShapesSession: the statements that took their Junos shapes,
+// typed as on Junos: rule references one per line and moved with insert,
+// an address list with except shown as Junos shows it (a block), presence
+// containers set alone, service-package layer-3, and the same
+// configuration in set and XML form.
+func TestJunosShapesSession(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+configure
+set chassis fpc 0 pic 0 adaptive-services service-package layer-3
+set interfaces ms-0/0/0 unit 0 family inet
+set services stateful-firewall rule allow-web match-direction input
+set services stateful-firewall rule allow-web term t1 from source-address 10.0.0.0/8
+set services stateful-firewall rule allow-web term t1 from source-address 10.1.0.0/16 except
+set services stateful-firewall rule allow-web term t1 from applications junos-http
+set services stateful-firewall rule allow-web term t1 then accept
+set services stateful-firewall rule deny-rest match-direction input
+set services stateful-firewall rule deny-rest term t1 then discard
+set services service-set edge stateful-firewall-rules allow-web
+set services service-set edge stateful-firewall-rules deny-rest
+insert services service-set edge stateful-firewall-rules deny-rest before stateful-firewall-rules allow-web
+set services service-set edge interface-service service-interface ms-0/0/0
+set interfaces ge-0/0/0 unit 0 family inet service input service-set edge
+show services
+show services | display set
+show services service-set edge | display xml
+commit
+run show chassis pic fpc-slot 0 pic-slot 0 | match Packages
+`)
+	if failed {
+		t.Fatalf("a command failed:\n%s", out)
+	}
+	testkit.Golden(t, "junos-shapes.txt", out)
+}

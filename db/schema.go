@@ -21,6 +21,7 @@ type migration struct {
 var migrations = []migration{
 	{"create buckets", migrateCreateBuckets},
 	{"checksums", migrateChecksums},
+	{"junos shapes", migrateJunosShapes},
 }
 
 // keySchema holds the schema version, 8 bytes big-endian, in bucketMeta.

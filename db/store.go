@@ -3,7 +3,9 @@
 // 1..49) with each revision's metadata, the shared candidate (which survives
 // a restart, as in Junos), and small named state blobs and counters.
 //
-// The store does not know configuration syntax. configd cuts the tree into
+// The store does not know configuration syntax, except in the migrations
+// that follow a change of the statements' shapes (shapes.go, which uses
+// configd/tree's chunk encoding). configd cuts the tree into
 // chunks, each a key (e.g. "services\x00service-set\x00S1") holding opaque
 // text, and everything here is stored per chunk so that a commit costs what
 // it changed, not the size of the configuration (10,000 service-sets, 300,000

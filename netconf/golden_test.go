@@ -25,7 +25,7 @@ func TestGoldenReplies(t *testing.T) {
 		`<get-software-information/>`,
 		`<command format="text">show version</command>`,
 		`<get-the-moon/>`,
-		`<load-configuration action="set"><configuration-set>set system login user bob uid 2000</configuration-set></load-configuration>`,
+		`<load-configuration action="set"><configuration-set>set services stateful-firewall rule R1 term t1 then accept</configuration-set></load-configuration>`,
 		`<commit-configuration><check/></commit-configuration>`,
 		`<discard-changes/>`,
 		`<commit-configuration><check/></commit-configuration>`,

@@ -251,14 +251,14 @@ func TestClassesAndErrors(t *testing.T) {
 	}
 	wantError(t, admin.rpc(`<kill-session><session-id>99999</session-id></kill-session>`), "invalid-value")
 	// a commit that fails validation names the path, Junos-style
-	ok(t, admin.rpc(`<load-configuration action="set"><configuration-set>set system login user bob uid 2000</configuration-set></load-configuration>`))
+	ok(t, admin.rpc(`<load-configuration action="set"><configuration-set>set services stateful-firewall rule R1 term t1 then accept</configuration-set></load-configuration>`))
 	r := admin.rpc(`<commit-configuration/>`)
 	var sawPath, sawCheckout bool
 	for _, k := range r.Kids {
 		if k.Name.Local != "rpc-error" {
 			continue
 		}
-		if strings.Contains(k.Value("error-path"), "[edit system login user bob]") {
+		if strings.Contains(k.Value("error-path"), "[edit services stateful-firewall rule R1]") {
 			sawPath = true
 		}
 		if k.Value("error-message") == "configuration check-out failed" {

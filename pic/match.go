@@ -10,11 +10,21 @@ import (
 )
 
 // Match is the data-path form of a term's from clause: source and
-// destination prefixes and applications. An empty list matches anything.
-// Built on the control core (see Preparer), read by data cores.
+// destination prefixes and applications. An address list matches an
+// address when the longest of its prefixes holding the address is not an
+// except one (as Junos reads `source-address { 0.0.0.0/0; 10.0.0.0/8
+// except; }`); an empty list matches anything. Built on the control core
+// (see Preparer), read by data cores.
 type Match struct {
-	Src, Dst []netip.Prefix
-	Apps     []AppMatch
+	Src, Dst             []netip.Prefix
+	SrcExcept, DstExcept []netip.Prefix
+	Apps                 []AppMatch
+}
+
+// Addresses are a term's address lists as its policy carries them:
+// prefixes (or "any"), and the prefixes listed with except.
+type Addresses struct {
+	Src, SrcExcept, Dst, DstExcept []string
 }
 
 // AppMatch is the data-path form of an application.
@@ -71,22 +81,22 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 }
 
 // CompileMatch builds a Match from a term's addresses and applications.
-func CompileMatch(src, dst []string, apps []compile.App) (Match, error) {
+func CompileMatch(addrs Addresses, apps []compile.App) (Match, error) {
 	var m Match
-	for i, list := range [2][]string{src, dst} {
-		for _, s := range list {
-			if s == "any" {
+	for _, l := range []struct {
+		in  []string
+		out *[]netip.Prefix
+	}{{addrs.Src, &m.Src}, {addrs.SrcExcept, &m.SrcExcept}, {addrs.Dst, &m.Dst}, {addrs.DstExcept, &m.DstExcept}} {
+		for _, s := range l.in {
+			if s == "any" { // both families
+				*l.out = append(*l.out, netip.PrefixFrom(netip.IPv4Unspecified(), 0), netip.PrefixFrom(netip.IPv6Unspecified(), 0))
 				continue
 			}
 			p, err := ParsePrefix(s)
 			if err != nil {
 				return m, fmt.Errorf("bad address %q", s)
 			}
-			if i == 0 {
-				m.Src = append(m.Src, p)
-			} else {
-				m.Dst = append(m.Dst, p)
-			}
+			*l.out = append(*l.out, p)
 		}
 	}
 	for _, a := range apps {
@@ -145,23 +155,37 @@ func icmpType(s string) (int, error) {
 	return int(n), nil
 }
 
-func inPrefixes(ps []netip.Prefix, addr netip.Addr) bool {
-	if len(ps) == 0 {
+// inPrefixes reports whether addr matches an address list: its longest
+// prefix holding addr is in ps, not in except. A list with no prefixes
+// matches anything.
+func inPrefixes(ps, except []netip.Prefix, addr netip.Addr) bool {
+	if len(ps) == 0 && len(except) == 0 {
 		return true
 	}
+	plain := longest(ps, addr)
+	if plain < 0 {
+		return false
+	}
+	return plain > longest(except, addr)
+}
+
+// longest returns the length of the longest prefix in ps holding addr, or
+// -1.
+func longest(ps []netip.Prefix, addr netip.Addr) int {
+	best := -1
 	for _, p := range ps {
-		if p.Contains(addr) {
-			return true
+		if p.Bits() > best && p.Contains(addr) {
+			best = p.Bits()
 		}
 	}
-	return false
+	return best
 }
 
 // Matches reports whether a session's forward flow (and its first packet's
 // ICMP type) matches, and the application that matched (nil when the term
 // names none).
 func (m *Match) Matches(k *FlowKey, icmp uint8) (bool, *AppMatch) {
-	if !inPrefixes(m.Src, k.SrcAddr()) || !inPrefixes(m.Dst, k.DstAddr()) {
+	if !inPrefixes(m.Src, m.SrcExcept, k.SrcAddr()) || !inPrefixes(m.Dst, m.DstExcept, k.DstAddr()) {
 		return false, nil
 	}
 	if len(m.Apps) == 0 {

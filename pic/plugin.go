@@ -40,6 +40,12 @@ type Plugin struct {
 	// before nat 200, the Junos order); 0 places it after every plugin
 	// that sets one. Ties keep the configured order.
 	ChainOrder int
+	// Layer3 makes the plugin one of the built-in services of the layer-3
+	// service package: a PIC configured `service-package layer-3` (or
+	// layer-2-3) loads it without a package line, as an MS-PIC runs
+	// stateful firewall and NAT. extension-provider PICs load only the
+	// packages they name.
+	Layer3 bool
 	// Compile turns a service-set's configuration into this plugin's
 	// policy (runs in servicesd). It returns the policy bytes shipped to the
 	// PIC and the configuration paths it read (see Dep), so servicesd
@@ -222,6 +228,18 @@ func Lookup(name string) *Plugin {
 	registry.mu.RLock()
 	defer registry.mu.RUnlock()
 	return registry.byName[name]
+}
+
+// Layer3Packages returns the names of the layer-3 service package's
+// plugins (Plugin.Layer3), sorted by name.
+func Layer3Packages() []string {
+	var out []string
+	for _, p := range Plugins() {
+		if p.Layer3 {
+			out = append(out, p.Name)
+		}
+	}
+	return out
 }
 
 // Plugins returns the registered plugins sorted by name.

@@ -66,14 +66,25 @@ func chassisPICs(root *tree.Node) map[dataplane.Slot]picConf {
 	}
 	for _, f := range active(ch, "fpc") {
 		for _, p := range active(f, "pic") {
-			ep := child(child(child(p, "adaptive-services"), "service-package"), "extension-provider")
-			if ep == nil {
+			as := child(p, "adaptive-services")
+			sp := child(as, "service-package")
+			pkg := servicePackage(sp)
+			if pkg == nil {
 				continue
 			}
 			fn, _ := strconv.Atoi(f.Key)
 			pn, _ := strconv.Atoi(p.Key)
 			c := picd.Config{Configured: true, ControlCores: DefaultControlCores, DataCores: DefaultDataCores,
 				ObjectCacheMB: DefaultObjectCacheMB, PolicyDBMB: DefaultPolicyDBMB}
+			path := tree.Path{ch.Step(), f.Step(), p.Step(), as.Step(), sp.Step(), pkg.Step()}
+			if pkg.S.Name != "extension-provider" {
+				if pkg.S.Name != "layer-2" { // layer-3, layer-2-3: the built-in services
+					c.Packages = pic.Layer3Packages()
+				}
+				out[dataplane.Slot{FPC: fn, PIC: pn}] = picConf{cfg: c, path: path, pkg: pkg.S.Name}
+				continue
+			}
+			ep := pkg
 			num := func(name string, dst *int) {
 				if v, ok := ep.Leaf(name); ok {
 					*dst, _ = strconv.Atoi(v)
@@ -88,18 +99,29 @@ func chassisPICs(root *tree.Node) map[dataplane.Slot]picConf {
 			for _, pk := range active(ep, "package") {
 				c.Packages = append(c.Packages, pk.Key)
 			}
-			path := tree.Path{ch.Step(), f.Step(), p.Step(), child(p, "adaptive-services").Step(),
-				child(child(p, "adaptive-services"), "service-package").Step(), ep.Step()}
-			out[dataplane.Slot{FPC: fn, PIC: pn}] = picConf{cfg: c, path: path}
+			out[dataplane.Slot{FPC: fn, PIC: pn}] = picConf{cfg: c, path: path, pkg: pkg.S.Name}
 		}
 	}
 	return out
+}
+
+// servicePackage returns the active case of a PIC's service-package
+// (extension-provider, layer-3, layer-2-3, layer-2), or nil when none is
+// configured.
+func servicePackage(sp *tree.Node) *tree.Node {
+	for _, name := range []string{"extension-provider", "layer-3", "layer-2-3", "layer-2"} {
+		if n := child(sp, name); n != nil {
+			return n
+		}
+	}
+	return nil
 }
 
 // picConf is a configured PIC and where it is configured (for errors).
 type picConf struct {
 	cfg  picd.Config
 	path tree.Path
+	pkg  string // the service-package: extension-provider, layer-3, layer-2-3, layer-2
 }
 
 // interfaceBindings lists the service-sets applied to one interface's
@@ -167,7 +189,7 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[dataplane.Slot]p
 	}
 	pc, ok := pics[slot]
 	if !ok {
-		return fail(ifPath, ifStmt, "%s: no services PIC at fpc %d pic %d (chassis fpc %d pic %d adaptive-services service-package extension-provider is not configured)",
+		return fail(ifPath, ifStmt, "%s: no services PIC at fpc %d pic %d (chassis fpc %d pic %d adaptive-services service-package is not configured)",
 			s.ServiceInterface, slot.FPC, slot.PIC, slot.FPC, slot.PIC)
 	}
 	s.FPC, s.PIC = slot.FPC, slot.PIC
@@ -247,6 +269,10 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[dataplane.Slot]p
 				p = ssPath.Append(so.Step())
 			} else {
 				st = ""
+			}
+			if pc.pkg != "extension-provider" {
+				return fail(p, st, "plugin '%s' is not part of service-package %s on fpc %d pic %d: configure service-package extension-provider with 'package %s' under [edit chassis fpc %d pic %d adaptive-services]",
+					pol.Plugin, pc.pkg, slot.FPC, slot.PIC, pol.Plugin, slot.FPC, slot.PIC)
 			}
 			return fail(p, st, "plugin '%s' is not loaded on fpc %d pic %d: add 'package %s' under [edit chassis fpc %d pic %d adaptive-services service-package extension-provider]",
 				pol.Plugin, slot.FPC, slot.PIC, pol.Plugin, slot.FPC, slot.PIC)

@@ -102,10 +102,10 @@ func (c *comparer) change(ch tree.Change) {
 	switch {
 	case ch.Old == nil:
 		c.marker('+')
-		c.t.stmt(ch.New, 0)
+		c.added(ch.New)
 	case ch.New == nil:
 		c.marker('-')
-		c.t.stmt(ch.Old, 0)
+		c.added(ch.Old)
 	case ch.Moved:
 		c.moved(parent, ch.New)
 	case ch.Old.Value != ch.New.Value:
@@ -133,6 +133,17 @@ func (c *comparer) change(ch tree.Change) {
 			c.summary(' ', "", ch.New)
 		}
 	}
+}
+
+// added prints an added or deleted statement in curly-brace form; an entry
+// of a grouped list in its block, as the configuration shows it
+// (`source-address {`, `10.1.0.0/16 except;`, `}`).
+func (c *comparer) added(n *tree.Node) {
+	if n.S.Grouped {
+		c.t.group([]*tree.Node{n}, 0)
+		return
+	}
+	c.t.stmt(n, 0)
 }
 
 // summary prints a one-line form of n: `name key { ... }` or `name value;`.

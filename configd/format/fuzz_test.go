@@ -15,7 +15,8 @@ func FuzzParseText(f *testing.F) {
 	root := testRoot(f)
 	for _, s := range []string{sampleText, compareBase, "system { host-name \"a\\\"b\"; }",
 		"interfaces { inactive: ge-0/0/0 { /* c */ mtu 1500; } }", "services { delete: rule r; replace: service-set S { max-flows 1; } }",
-		"routing-options { route 1/8 t next-hop x; }", "system { servers [ a b ]; /* x */ servers c; }"} {
+		"routing-options { route 1/8 t next-hop x; }", "system { servers [ a b ]; /* x */ servers c; }",
+		"services { rule r { term t { from { destination-address { a; b except; /* c */ inactive: \"d e\" { note x; except; } } destination-address f; } } } }"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {

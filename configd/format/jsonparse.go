@@ -223,8 +223,27 @@ func (p *jsonParser) member(f *jsonFrame, name string, depth int) error {
 		_, err := p.token()
 		return err
 	case schema.Container:
-		if err := p.expect('{', "an object"); err != nil {
+		tok, err := p.token()
+		if err != nil {
 			return err
+		}
+		if tok == json.Delim('[') && s.Presence {
+			// [null]: an empty presence container, as gnos printed the
+			// empty leaves that became presence containers (discard, napt-44)
+			if tok, err = p.token(); err != nil {
+				return err
+			}
+			if tok != nil {
+				return p.errorf("expecting an object or [null]")
+			}
+			if err := p.expect(']', "[null]"); err != nil {
+				return err
+			}
+			p.b.child(f.node, s, "", "")
+			return nil
+		}
+		if tok != json.Delim('{') {
+			return p.errorf("expecting an object")
 		}
 		return p.object(f, &jsonFrame{node: p.b.node(s, "", "")}, depth+1)
 	case schema.List:
@@ -235,8 +254,21 @@ func (p *jsonParser) member(f *jsonFrame, name string, depth int) error {
 			return p.errorf("nesting deeper than %d levels", maxDepth)
 		}
 		for p.d.More() {
-			if err := p.expect('{', "an object for each list entry"); err != nil {
+			tok, err := p.token()
+			if err != nil {
 				return err
+			}
+			if k, ok := tok.(string); ok && len(s.Keys) == 1 {
+				// a bare key: a list of keys as gnos printed it when it was a
+				// leaf-list (stateful-firewall-rules, source-address)
+				if err := p.b.check(s.Child(s.Keys[0]), k); err != nil {
+					return p.errorf("%v", err)
+				}
+				p.b.child(f.node, s, k, "")
+				continue
+			}
+			if tok != json.Delim('{') {
+				return p.errorf("expecting an object for each list entry")
 			}
 			e := &jsonFrame{node: p.b.node(s, "", ""), keys: make([]string, len(s.Keys))}
 			if err := p.object(f, e, depth+2); err != nil {

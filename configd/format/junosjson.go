@@ -20,7 +20,7 @@ import (
 // member names without module prefixes, lists as arrays of objects
 // (entries at the indentation of their member, as Junos lays them out),
 // leaf-lists as arrays on one line, integers as numbers, an empty leaf
-// as [null], and Junos metadata ("inactive", "comment" with its /* */
+// (and an empty container) as [null], and Junos metadata ("inactive", "comment" with its /* */
 // markers) in "@" (containers and list entries) or "@name" (leaves)
 // members. Indented output uses four spaces a level and `"name" : value`;
 // minified output (json-minified) has no white space at all. h may be
@@ -178,6 +178,11 @@ func (j *junosJSON) group(g []*tree.Node) {
 			j.meta(g[0])
 		}
 	case schema.Container:
+		if len(g[0].Kids) == 0 && !g[0].Inactive && g[0].Comment == "" {
+			// an empty element in Junos' XML, [null] in its JSON
+			j.w.WriteString("[null]")
+			return
+		}
 		j.object(g[0])
 	case schema.List:
 		// Junos puts the entries' braces at the member's own indentation.

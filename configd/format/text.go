@@ -66,6 +66,15 @@ func (t *textWriter) kids(kids []*tree.Node, depth int) {
 			i = j
 			continue
 		}
+		if c.S.Grouped {
+			j := i + 1
+			for j < len(kids) && kids[j].S == c.S {
+				j++
+			}
+			t.group(kids[i:j], depth)
+			i = j
+			continue
+		}
 		t.stmt(c, depth)
 		i++
 	}
@@ -102,6 +111,32 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 		return
 	}
 	t.body(n, depth)
+}
+
+// group writes the entries of a grouped list as Junos prints address
+// lists: `source-address {`, one entry a line by its key (`10.0.0.0/8
+// except;`), `}`.
+func (t *textWriter) group(entries []*tree.Node, depth int) {
+	t.line(depth)
+	t.w.WriteString(entries[0].S.Name)
+	t.w.WriteString(" {\n")
+	for _, e := range entries {
+		t.comment(e.Comment, depth+1)
+		t.line(depth + 1)
+		if e.Inactive {
+			t.w.WriteString("inactive: ")
+		}
+		t.key(e.S, e.Key)
+		if oneStatement(e.Kids) && len(e.Kids) == 1 {
+			t.w.WriteByte(' ')
+			t.head(e.Kids[0])
+			t.w.WriteString(";\n")
+			continue
+		}
+		t.body(e, depth+1)
+	}
+	t.line(depth)
+	t.w.WriteString("}\n")
 }
 
 // oneStatement reports whether kids are one plain statement: a leaf, or

@@ -19,6 +19,9 @@ import (
 //     `replace:` and `delete:` (a deleted statement is not added to the
 //     tree); each tag also comes back as a Directive;
 //   - one-liners such as `route 0.0.0.0/0 next-hop 192.0.2.1;`;
+//   - the entries of a list of one key as one block, as Junos prints
+//     address lists: `source-address { 10.0.0.0/8; 10.1.0.0/16 except; }`
+//     is `source-address 10.0.0.0/8; source-address 10.1.0.0/16 except;`;
 //   - statements in any order: repeated containers and entries merge, a
 //     repeated leaf keeps its last value, a block left empty adds nothing.
 //
@@ -65,8 +68,9 @@ type textParser struct {
 	dirs    []Directive
 	comment string // pending annotation for the next statement
 	hasNote bool
-	vals    []string // scratch for leaf-list values
-	pops    []int    // per open brace, how many stack frames it opened (2 for `family inet {`)
+	vals    []string       // scratch for leaf-list values
+	pops    []int          // per open brace, how many stack frames it opened (2 for `family inet {`)
+	groups  []*schema.Node // per open brace, the list whose entries it holds (`source-address {`), else nil
 
 	recover bool        // ParseTextAll: report a bad statement, skip it, go on
 	errs    ParseErrors // what recover reported
@@ -182,12 +186,12 @@ func (p *textParser) parse(root *tree.Node) error {
 		}
 		switch tok.kind {
 		case tEOF:
-			if len(p.stack) > 1 {
+			if len(p.pops) > 0 {
 				return p.errorf(tok.off, "syntax error: missing '}'")
 			}
 			return nil
 		case tRBrace:
-			if len(p.stack) == 1 {
+			if len(p.pops) == 0 {
 				err := p.errorf(tok.off, "syntax error: unexpected '}'")
 				if !p.recover {
 					return err
@@ -197,6 +201,7 @@ func (p *textParser) parse(root *tree.Node) error {
 			}
 			k := p.pops[len(p.pops)-1]
 			p.pops = p.pops[:len(p.pops)-1]
+			p.groups = p.groups[:len(p.groups)-1]
 			for ; k > 0; k-- {
 				n := p.stack[len(p.stack)-1]
 				p.stack = p.stack[:len(p.stack)-1]
@@ -258,6 +263,9 @@ func (p *textParser) statement(tok token) error {
 		return p.errorf(tok.off, "syntax error: expecting a statement")
 	}
 	parent := p.stack[len(p.stack)-1]
+	if g, err := p.group(parent.S, tok, tg); g || err != nil {
+		return err
+	}
 	st, values, err := p.head(parent.S, tok, tg.delete)
 	if err != nil {
 		return err
@@ -350,8 +358,82 @@ func (p *textParser) statement(tok token) error {
 			pops = 2
 		}
 		p.pops = append(p.pops, pops)
+		p.groups = append(p.groups, nil)
 	}
 	return nil
+}
+
+// group opens a block of list entries (`source-address {`) when tok names
+// a list of one key under ps and a '{' follows it; it reports whether it
+// did. The entries become children of the open statement: the block opens
+// no stack frame.
+func (p *textParser) group(ps *schema.Node, tok token, tg tags) (bool, error) {
+	if tok.kind != tWord || p.openGroup() != nil {
+		return false, nil
+	}
+	s := ps.Child(tok.text)
+	if s == nil || s.Kind != schema.List || s.Flat || len(s.Keys) != 1 {
+		return false, nil
+	}
+	next, err := p.peekValue()
+	if err != nil {
+		return false, err
+	}
+	if next.kind == tLBrack {
+		return true, p.bracketKeys(s, tg)
+	}
+	if next.kind != tLBrace {
+		return false, nil
+	}
+	p.take(next)
+	if tg != (tags{}) {
+		return true, p.errorf(tok.off, "syntax error: put inactive:, replace: or delete: on the entries inside %s { … }", s.Name)
+	}
+	p.pops = append(p.pops, 0)
+	p.groups = append(p.groups, s)
+	return true, nil
+}
+
+// bracketKeys reads `name [ k1 k2 ];` for a list of one key: the form
+// gnos printed for rule references and addresses before they took Junos'
+// shape of lists, accepted so that text saved then still loads. Each key
+// becomes an entry.
+func (p *textParser) bracketKeys(s *schema.Node, tg tags) error {
+	keys, err := p.values(s.Child(s.Keys[0]), false)
+	if err != nil {
+		return err
+	}
+	keys = slices.Clone(keys)
+	end, err := p.next()
+	if err != nil {
+		return err
+	}
+	if end.kind != tSemi {
+		return p.errorf(end.off, "syntax error: expecting ';' after %s", s.Name)
+	}
+	parent := p.stack[len(p.stack)-1]
+	comment, hasNote := p.comment, p.hasNote
+	p.comment, p.hasNote = "", false
+	for _, k := range keys {
+		st := tree.Step{S: s, Key: k}
+		if tg.delete {
+			p.directives(st, nil, OpDelete)
+			continue
+		}
+		n := p.b.child(parent, s, k, "")
+		p.flags(n, tg, comment, hasNote)
+		p.tagDirectives(st, nil, tg)
+	}
+	return nil
+}
+
+// openGroup returns the list whose entry block is the innermost open
+// brace, or nil.
+func (p *textParser) openGroup() *schema.Node {
+	if len(p.groups) == 0 {
+		return nil
+	}
+	return p.groups[len(p.groups)-1]
 }
 
 // terminator checks what ends a statement of schema s: `;`, or `{` for a
@@ -407,6 +489,13 @@ func (p *textParser) head(ps *schema.Node, tok token, del bool) (tree.Step, []st
 // child keyword, or the key of ps's flat list (`ge-0/0/0 {` under
 // interfaces).
 func (p *textParser) keyword(ps *schema.Node, tok token) (*schema.Node, string, error) {
+	if g := p.openGroup(); g != nil && g.Parent == ps {
+		// inside `source-address {`: each statement starts with an entry's key
+		if err := p.checkKey(g, 0, tok); err != nil {
+			return nil, "", err
+		}
+		return g, tok.text, nil
+	}
 	if tok.kind == tWord {
 		if c := ps.Child(tok.text); c != nil && !c.IsKey() {
 			return c, "", nil

@@ -96,7 +96,8 @@ type xmlFrame struct {
 	keys     []string // list entry key parts, in key order
 	comment  string   // pending <junos:comment> for the next element
 	noted    bool
-	elements bool // a child element was read
+	elements bool   // a child element was read
+	text     []byte // character data of a list entry of one key (old gnos XML: <stateful-firewall-rules>R</…>)
 }
 
 // children reads the child elements of f's statement up to its end tag.
@@ -141,9 +142,14 @@ func (p *xmlParser) children(f *xmlFrame, depth int) error {
 		case xml.EndElement:
 			return nil
 		case xml.CharData:
-			if !isBlankText(tok) {
-				return p.errorf("unexpected text %q", truncate(string(tok)))
+			if isBlankText(tok) {
+				continue
 			}
+			if len(f.keys) == 1 && f.node.S.Kind == schema.List {
+				f.text = append(f.text, tok...)
+				continue
+			}
+			return p.errorf("unexpected text %q", truncate(string(tok)))
 		}
 	}
 }
@@ -285,6 +291,18 @@ func (p *xmlParser) element(f *xmlFrame, se xml.StartElement, depth int) error {
 		nf := &xmlFrame{node: n, keys: make([]string, len(s.Keys))}
 		if err := p.nested(nf, depth); err != nil {
 			return err
+		}
+		if len(nf.text) > 0 {
+			// <stateful-firewall-rules>R</stateful-firewall-rules>: a list of
+			// keys as gnos printed it when it was a leaf-list
+			k := strings.TrimSpace(string(nf.text))
+			if nf.elements || nf.keys[0] != "" {
+				return p.errorf("unexpected text %q beside the elements of <%s>", truncate(k), s.Name)
+			}
+			if err := p.b.check(s.Child(s.Keys[0]), k); err != nil {
+				return p.errorf("%v", err)
+			}
+			nf.keys[0] = k
 		}
 		missing := ""
 		for i, k := range nf.keys {

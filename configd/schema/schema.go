@@ -62,6 +62,7 @@ type Node struct {
 	Flat        bool // list keyword hidden in CLI/text/set (interfaces NAME)
 	Compact     bool // container printed with its child on one line (family inet)
 	Oneliner    bool // list entry with one statement printed on its line (route P next-hop H;)
+	Grouped     bool // list of keys printed as one block (source-address { P; Q except; })
 	Secret      bool // a secret (password hash): shown only to classes that may configure
 	SecretBelow bool // some descendant is Secret
 	Presence    bool
@@ -340,6 +341,8 @@ func addChild(parent *Node, e *goyang.Entry, cs *Case, choicePath string) error 
 				n.Compact = true
 			case strings.HasSuffix(x.Keyword, ":oneliner"):
 				n.Oneliner = true
+			case strings.HasSuffix(x.Keyword, ":grouped"):
+				n.Grouped = true
 			case strings.HasSuffix(x.Keyword, ":secret"):
 				n.Secret = true
 			}

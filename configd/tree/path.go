@@ -205,6 +205,12 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 				}
 				return nil, &PathError{Token: i, Msg: "missing argument.", Expect: []string{"<" + c.Keys[0] + ">"}}
 			}
+			if toks[i] == "[" && len(c.Keys) == 1 {
+				// `stateful-firewall-rules [ r1 r2 ]`: several entries of a
+				// list of one key, as gnos took them when such lists were
+				// leaf-lists
+				return bracketEntries(p, c, toks, i)
+			}
 			var keys []string
 			for _, k := range c.Keys {
 				if i >= len(toks) {
@@ -276,6 +282,28 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 		}
 	}
 	return []Path{p}, nil
+}
+
+// bracketEntries returns one path per key of `[ k1 k2 ]` at toks[i], the
+// last tokens of the command, for list c under p.
+func bracketEntries(p Path, c *schema.Node, toks []string, i int) ([]Path, error) {
+	j := i + 1
+	var out []Path
+	for ; j < len(toks) && toks[j] != "]"; j++ {
+		if err := keyCheck(c, toks[j], j); err != nil {
+			return nil, err
+		}
+		out = append(out, p.Append(Step{S: c, Key: toks[j]}))
+	}
+	switch {
+	case j >= len(toks):
+		return nil, &PathError{Token: j, Msg: "syntax error, expecting ']'."}
+	case len(out) == 0:
+		return nil, &PathError{Token: j, Msg: "missing argument.", Expect: []string{"<" + c.Keys[0] + ">"}}
+	case j+1 < len(toks):
+		return nil, &PathError{Token: j + 1, Msg: "syntax error."}
+	}
+	return out, nil
 }
 
 func keyCheck(list *schema.Node, v string, tok int) error {

@@ -52,6 +52,10 @@ func TestParseTokensErrors(t *testing.T) {
 		{"out of range", "chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 999", 9, "not within range"},
 		{"ambiguous prefix", "services s", 1, "is ambiguous"},
 		{"bad prefix", "interfaces ge-0/0/0 unit 0 family inet address 10.0.0.300/24", 7, "invalid"},
+		{"bracket entries unclosed", "services service-set S stateful-firewall-rules [ r1 r2", 7, "expecting ']'"},
+		{"bracket entries empty", "services service-set S stateful-firewall-rules [ ]", 5, "missing argument."},
+		{"bracket entries then more", "services stateful-firewall rule r term t from source-address [ 10.0.0.0/8 ] except", 11, "syntax error."},
+		{"bracket entries bad key", "services stateful-firewall rule r term t from source-address [ 10.0.0.0/8 nope ]", 10, "not a valid"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,6 +68,24 @@ func TestParseTokensErrors(t *testing.T) {
 				t.Fatalf("got token %d %q, want token %d containing %q", pe.Token, pe.Msg, tc.tok, tc.msg)
 			}
 		})
+	}
+}
+
+// TestBracketEntries: `name [ k1 k2 ]`, which gnos took when rule
+// references and addresses were leaf-lists, still sets one entry per key
+// of those lists, in order.
+func TestBracketEntries(t *testing.T) {
+	ps, err := tree.ParseTokens(root(t), strings.Fields("services service-set S stateful-firewall-rules [ r2 r1 ]"), tree.ForSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.String())
+	}
+	want := []string{"services service-set S stateful-firewall-rules r2", "services service-set S stateful-firewall-rules r1"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
 

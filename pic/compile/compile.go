@@ -124,6 +124,16 @@ func appOf(n *tree.Node) App {
 	return a
 }
 
+// Keys returns the keys of the active entries of list name under n, in
+// their order (configured order for an ordered-by-user list).
+func Keys(n *tree.Node, name string) []string {
+	var out []string
+	for _, c := range n.ActiveNamed(name) {
+		out = append(out, c.Key)
+	}
+	return out
+}
+
 // Values returns the active values of leaf-list name under n.
 func Values(n *tree.Node, name string) []string {
 	var out []string
@@ -142,8 +152,26 @@ func Active(n *tree.Node, name string) *tree.Node { return n.ActiveChild(name) }
 // and the junos-defaults.
 type From struct {
 	Sources, Destinations []string
-	Apps                  []App
-	Deps                  []string // configuration paths the clause read
+	// SourcesExcept and DestinationsExcept are the prefixes listed with
+	// `except`: an address whose longest listed prefix is one of them does
+	// not match.
+	SourcesExcept, DestinationsExcept []string
+	Apps                              []App
+	Deps                              []string // configuration paths the clause read
+}
+
+// addresses splits the active entries of address list name under from
+// (`source-address P;`, `source-address P except;`) into plain and except
+// prefixes.
+func addresses(from *tree.Node, name string) (plain, except []string) {
+	for _, c := range from.ActiveNamed(name) {
+		if c.ActiveChild("except") != nil {
+			except = append(except, c.Key)
+		} else {
+			plain = append(plain, c.Key)
+		}
+	}
+	return plain, except
 }
 
 // CompileFrom compiles the active `from` node of a term (nil: matches
@@ -153,13 +181,13 @@ func CompileFrom(in *Input, from *tree.Node) (From, error) {
 	if from == nil {
 		return f, nil
 	}
-	f.Sources = Values(from, "source-address")
-	f.Destinations = Values(from, "destination-address")
+	f.Sources, f.SourcesExcept = addresses(from, "source-address")
+	f.Destinations, f.DestinationsExcept = addresses(from, "destination-address")
 	apps, d, err := ResolveApplications(in, Values(from, "applications"), false)
 	if err != nil {
 		return f, err
 	}
-	sets, d2, err := ResolveApplications(in, Values(from, "application-sets"), true)
+	sets, d2, err := ResolveApplications(in, Keys(from, "application-sets"), true)
 	if err != nil {
 		return f, err
 	}

@@ -121,18 +121,22 @@ func TestBuildDevice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	term.GetOrCreateFrom().SetSourceAddress([]string{"10.0.0.0/8"})
+	term.GetOrCreateFrom().GetOrCreateSourceAddress("10.0.0.0/8")
 	term.GetOrCreateThen().Accept = true
 
 	ss := svc.GetOrCreateServiceSet("sset1")
-	ss.SetStatefulFirewallRules([]string{"allow-ssh"})
+	if _, err := ss.AppendNewStatefulFirewallRules("allow-ssh"); err != nil {
+		t.Fatal(err)
+	}
 	ss.GetOrCreateInterfaceService().SetServiceInterface("ms-0/0/0")
 	ss.GetOrCreateServiceOrder().SetForwardFlow([]string{"stateful-firewall"})
 
 	ifc := d.GetOrCreateInterfaces().GetOrCreateInterface("ge-0/0/0")
 	inet := ifc.GetOrCreateUnit(0).GetOrCreateFamily().GetOrCreateInet()
 	inet.GetOrCreateAddress("192.0.2.1/24")
-	inet.GetOrCreateService().GetOrCreateInput().GetOrCreateServiceSet("sset1")
+	if _, err := inet.GetOrCreateService().GetOrCreateInput().AppendNewServiceSet("sset1"); err != nil {
+		t.Fatal(err)
+	}
 
 	if err := d.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
@@ -151,7 +155,7 @@ func TestBuildDevice(t *testing.T) {
 		`"gnos-system:system"`,
 		`"gnos-stateful-firewall:stateful-firewall"`,
 		`"gnos-stateful-firewall:stateful-firewall-rules"`,
-		`"service-set-name": "sset1"`,
+		`"name": "allow-ssh"`,
 	} {
 		if !strings.Contains(js, want) {
 			t.Errorf("RFC 7951 JSON lacks %s:\n%s", want, js)
@@ -198,7 +202,7 @@ func TestUnmarshalDevice(t *testing.T) {
 	if got := ss.GetInterfaceService().GetServiceInterface(); got != "ms-0/0/0" {
 		t.Errorf("sset1 service-interface: got %q, want ms-0/0/0", got)
 	}
-	if got := ss.GetStatefulFirewallRules(); len(got) != 1 || got[0] != "allow-web" {
+	if got := ss.StatefulFirewallRules.Keys(); len(got) != 1 || got[0] != "allow-web" {
 		t.Errorf("sset1 stateful-firewall-rules: got %v, want [allow-web]", got)
 	}
 	if got := d.GetServices().GetServiceSet("sset2").GetNextHopService().GetInsideServiceInterface(); got != "ms-0/0/0.1" {
@@ -211,7 +215,7 @@ func TestUnmarshalDevice(t *testing.T) {
 		t.Errorf("term order: got %v, want [web rest]", got)
 	}
 	then := rule.GetTerm("web").GetThen()
-	if !then.Accept || !then.Syslog || then.Discard {
+	if !then.Accept || !then.Syslog || then.Discard != nil {
 		t.Errorf("term web then: got %+v, want accept and syslog", *then)
 	}
 
@@ -287,13 +291,13 @@ func TestValidateRejects(t *testing.T) {
 		{
 			name: "stateful-firewall-rules leafref",
 			doc: `{"gnos-services:services": {"service-set": [{"name": "s",
-				"gnos-stateful-firewall:stateful-firewall-rules": ["nope"]}]}}`,
+				"gnos-stateful-firewall:stateful-firewall-rules": [{"name": "nope"}]}]}}`,
 			want: "nope",
 		},
 		{
 			name: "interface service-set leafref",
 			doc: `{"gnos-interfaces:interfaces": {"interface": [{"name": "ge-0/0/0", "unit": [{"name": 0,
-				"family": {"inet": {"service": {"input": {"service-set": [{"service-set-name": "ghost"}]}}}}}]}]}}`,
+				"family": {"inet": {"service": {"input": {"service-set": [{"name": "ghost"}]}}}}}]}]}}`,
 			want: "ghost",
 		},
 		{
@@ -329,7 +333,7 @@ func TestValidateRejects(t *testing.T) {
 		{
 			name: "two actions of one choice",
 			doc: `{"gnos-services:services": {"gnos-stateful-firewall:stateful-firewall": {"rule": [{"name": "r",
-				"match-direction": "input", "term": [{"name": "t", "then": {"accept": [null], "discard": [null]}}]}]}}}`,
+				"match-direction": "input", "term": [{"name": "t", "then": {"accept": [null], "discard": {}}}]}]}}}`,
 			want: "multiple cases",
 		},
 		{

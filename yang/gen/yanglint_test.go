@@ -69,11 +69,10 @@ func TestYanglintSemantics(t *testing.T) {
 			want: `Unique data leaf(s) "uid" not satisfied`,
 		},
 		{
-			name: "user without class",
+			name: "user without class is valid, as in Junos",
 			mutate: func(d map[string]any) {
 				delete(at(d, sys, "login", "user", 1), "class")
 			},
-			want: `Mandatory node "class"`,
 		},
 		{
 			name: "rule without match-direction",
@@ -83,11 +82,25 @@ func TestYanglintSemantics(t *testing.T) {
 			want: `Mandatory node "match-direction"`,
 		},
 		{
-			name: "interface-service without service-interface",
+			name: "next-hop-service without outside-service-interface",
 			mutate: func(d map[string]any) {
-				at(d, svc, "service-set", 0)["interface-service"] = map[string]any{}
+				delete(at(d, svc, "service-set", 1, "next-hop-service"), "outside-service-interface")
 			},
-			want: `Mandatory node "service-interface"`,
+			want: "next-hop-service needs inside-service-interface and outside-service-interface",
+		},
+		{
+			name: "port range without high",
+			mutate: func(d map[string]any) {
+				at(d, svc, "gnos-nat:nat", "pool", 0, "port")["range"] = map[string]any{"low": 2000}
+			},
+			want: "port range needs low and high",
+		},
+		{
+			name: "two translation types",
+			mutate: func(d map[string]any) {
+				at(d, svc, "gnos-nat:nat", "rule", 0, "term", 0, "then", "translated", "translation-type")["basic-nat44"] = map[string]any{}
+			},
+			want: "only one translation-type may be configured",
 		},
 		{
 			name: "interface-service and next-hop-service",

@@ -23,12 +23,14 @@ type Rule = pic.Rule[Term]
 
 // Term is one compiled NAT term: the match and the translation.
 type Term struct {
-	Name            string        `json:"name"`
-	Sources         []string      `json:"sources,omitempty"`
-	Destinations    []string      `json:"destinations,omitempty"`
-	Apps            []compile.App `json:"apps,omitempty"`
-	SourcePool      string        `json:"source-pool,omitempty"`
-	TranslationType string        `json:"translation-type,omitempty"` // napt-44 | basic-nat44
+	Name               string        `json:"name"`
+	Sources            []string      `json:"sources,omitempty"`
+	SourcesExcept      []string      `json:"sources-except,omitempty"`
+	Destinations       []string      `json:"destinations,omitempty"`
+	DestinationsExcept []string      `json:"destinations-except,omitempty"`
+	Apps               []compile.App `json:"apps,omitempty"`
+	SourcePool         string        `json:"source-pool,omitempty"`
+	TranslationType    string        `json:"translation-type,omitempty"` // napt-44 | basic-nat44
 
 	match pic.Match // data-path form (Prepare)
 	pool  *pool
@@ -44,7 +46,7 @@ type Pool struct {
 // Compile builds the policy of a service-set from its nat-rules; nil when
 // it names none.
 func Compile(in *compile.Input) ([]byte, []string, error) {
-	names := compile.Values(in.ServiceSet, "nat-rules")
+	names := compile.Keys(in.ServiceSet, "nat-rules")
 	if len(names) == 0 {
 		return nil, nil, nil
 	}
@@ -69,6 +71,7 @@ func Compile(in *compile.Input) ([]byte, []string, error) {
 				return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
 			}
 			t.Sources, t.Destinations, t.Apps = from.Sources, from.Destinations, from.Apps
+			t.SourcesExcept, t.DestinationsExcept = from.SourcesExcept, from.DestinationsExcept
 			deps = append(deps, from.Deps...)
 			tr := compile.Active(compile.Active(tn, "then"), "translated")
 			if tr != nil {
@@ -98,7 +101,7 @@ func Compile(in *compile.Input) ([]byte, []string, error) {
 }
 
 func poolOf(n *tree.Node) Pool {
-	p := Pool{Addresses: compile.Values(n, "address")}
+	p := Pool{Addresses: compile.Keys(n, "address")}
 	if r := compile.Active(compile.Active(n, "port"), "range"); r != nil {
 		lo, _ := r.Leaf("low")
 		hi, _ := r.Leaf("high")

@@ -18,7 +18,7 @@ services {
     service-set s2 { }
     service-set s3 { nat-rules n2; }
     nat {
-        pool p1 { address [ 203.0.113.0/25 203.0.113.128/25 ]; port { range { low 1024; high 65535; } } }
+        pool p1 { address 203.0.113.0/25; address 203.0.113.128/25; port { range { low 1024; high 65535; } } }
         rule n1 {
             match-direction input;
             term t1 {

@@ -16,7 +16,8 @@ func (p *Policy) Prepare() error {
 		r := &p.Rules[i]
 		for j := range r.Terms {
 			t := &r.Terms[j]
-			m, err := pic.CompileMatch(t.Sources, t.Destinations, t.Apps)
+			m, err := pic.CompileMatch(pic.Addresses{Src: t.Sources, SrcExcept: t.SourcesExcept,
+				Dst: t.Destinations, DstExcept: t.DestinationsExcept}, t.Apps)
 			if err != nil {
 				return fmt.Errorf("rule %s term %s: %w", r.Name, t.Name, err)
 			}

@@ -20,12 +20,14 @@ type Rule = pic.Rule[Term]
 // Term is one compiled term. Action is accept, discard or reject (accept
 // when the term names none, as Junos does).
 type Term struct {
-	Name         string        `json:"name"`
-	Sources      []string      `json:"sources,omitempty"`
-	Destinations []string      `json:"destinations,omitempty"`
-	Apps         []compile.App `json:"apps,omitempty"`
-	Action       string        `json:"action"`
-	Syslog       bool          `json:"syslog,omitempty"`
+	Name               string        `json:"name"`
+	Sources            []string      `json:"sources,omitempty"`
+	SourcesExcept      []string      `json:"sources-except,omitempty"`
+	Destinations       []string      `json:"destinations,omitempty"`
+	DestinationsExcept []string      `json:"destinations-except,omitempty"`
+	Apps               []compile.App `json:"apps,omitempty"`
+	Action             string        `json:"action"`
+	Syslog             bool          `json:"syslog,omitempty"`
 
 	match  pic.Match  // data-path form (Prepare)
 	action pic.Result // data-path form (Prepare)
@@ -38,7 +40,7 @@ const maxIndex = 1<<16 - 2
 // Compile builds the policy of a service-set from its
 // stateful-firewall-rules; nil when it names none.
 func Compile(in *compile.Input) ([]byte, []string, error) {
-	names := compile.Values(in.ServiceSet, "stateful-firewall-rules")
+	names := compile.Keys(in.ServiceSet, "stateful-firewall-rules")
 	if len(names) == 0 {
 		return nil, nil, nil
 	}
@@ -63,6 +65,7 @@ func Compile(in *compile.Input) ([]byte, []string, error) {
 				return nil, nil, fmt.Errorf("rule %s term %s: %w", name, tn.Key, err)
 			}
 			t.Sources, t.Destinations, t.Apps = from.Sources, from.Destinations, from.Apps
+			t.SourcesExcept, t.DestinationsExcept = from.SourcesExcept, from.DestinationsExcept
 			deps = append(deps, from.Deps...)
 			if then := compile.Active(tn, "then"); then != nil {
 				for _, a := range []string{"accept", "discard", "reject"} {

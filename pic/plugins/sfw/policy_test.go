@@ -20,13 +20,13 @@ applications {
     application-set webs { application web8080; application junos-https; }
 }
 services {
-    service-set s1 { stateful-firewall-rules [ r1 r2 ]; }
+    service-set s1 { stateful-firewall-rules r1; stateful-firewall-rules r2; }
     service-set s2 { }
     service-set s3 { stateful-firewall-rules missing; }
     stateful-firewall {
         rule r1 {
             match-direction input;
-            term t1 { from { source-address 10.0.0.0/8; applications junos-http; } then accept; }
+            term t1 { from { source-address { 10.0.0.0/8; 10.1.0.0/16 except; } destination-address 192.0.2.0/24 except; applications junos-http; } then accept; }
             inactive: term t2 { then discard; }
             term t3 { from { application-sets webs; } then { reject; syslog; } }
         }
@@ -65,7 +65,8 @@ func TestCompile(t *testing.T) {
 	}{
 		{"rules in order, inactive term skipped, sets expanded", ss("s1"), &sfw.Policy{Rules: []sfw.Rule{
 			{Name: "r1", MatchDirection: "input", Terms: []sfw.Term{
-				{Name: "t1", Sources: []string{"10.0.0.0/8"}, Apps: []compile.App{http}, Action: "accept"},
+				{Name: "t1", Sources: []string{"10.0.0.0/8"}, SourcesExcept: []string{"10.1.0.0/16"},
+					DestinationsExcept: []string{"192.0.2.0/24"}, Apps: []compile.App{http}, Action: "accept"},
 				{Name: "t3", Apps: []compile.App{{Name: "junos-https", Protocol: "tcp", DestinationPort: "443"},
 					{Name: "web8080", Protocol: "tcp", DestinationPort: "8080"}}, Action: "reject", Syslog: true},
 			}},
