@@ -31,6 +31,7 @@ import (
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/internal/ifname"
+	"github.com/gnos/gnos/rib"
 )
 
 // Engine holds what sessions share.
@@ -43,12 +44,16 @@ type Engine struct {
 	// Links returns the live state of the Linux link behind a Junos
 	// interface (the interface manager); nil without the live data plane.
 	Links func(junos string) (ifname.LinkState, bool)
+	// Net is the host's network stack in live mode (routes, neighbours,
+	// ping); nil without the live data plane.
+	Net Net
 	// MaxSessionsPerUser bounds one user's concurrent sessions on the
 	// management socket and over SSH (default DefaultMaxSessionsPerUser).
 	MaxSessionsPerUser int
 
 	limitMu sync.Mutex // guards limits
 	limits  sessionLimit
+	ribAges rib.Ages // when show route first saw each route
 }
 
 // Session is one CLI session.

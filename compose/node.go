@@ -117,6 +117,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	cli.BaseCommands(ops)
 	cli.SystemCommands(ops)
 	cli.RescueCommands(ops)
+	cli.NetworkCommands(ops) // show route, arp, neighbours, ping
 	// --- servicesd (issue 4): resolves service-sets into SSRBs and keeps the
 	// PICs in sync over DATA/services.sock; every PIC configured under
 	// chassis gets an in-process picd dialing that socket (a separate

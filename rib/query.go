@@ -29,8 +29,16 @@ type Query struct {
 	Hidden   bool   // select hidden routes instead of visible ones
 }
 
-// ParseDest reads a destination: an address (a host prefix) or a prefix.
+// ParseDest reads a destination: an address (a host prefix) or a prefix;
+// IPv4 prefixes may leave out trailing zero octets, as in Junos (10/8,
+// 0/0).
 func ParseDest(s string) (netip.Prefix, error) {
+	if addr, bits, ok := strings.Cut(s, "/"); ok && !strings.Contains(addr, ":") && addr != "" {
+		for strings.Count(addr, ".") < 3 {
+			addr += ".0"
+		}
+		s = addr + "/" + bits
+	}
 	if a, err := netip.ParseAddr(s); err == nil {
 		return netip.PrefixFrom(a, a.BitLen()), nil
 	}

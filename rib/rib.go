@@ -130,20 +130,50 @@ type Ages struct {
 	seen map[string]time.Time
 }
 
-// Stamp sets each route's Learned: the time it was first seen, or
-// learned (config routes: the last commit) or now (kernel routes) for a
-// new one. Routes no longer present are forgotten.
-func (a *Ages) Stamp(routes []Route, commit, now time.Time) {
+// Past returns the configuration routes of rollback revision n (0 is
+// the committed configuration) and the time of that commit; ok is false
+// past the history.
+type Past func(n int) (routes []Route, at time.Time, ok bool)
+
+// Stamp sets each route's Learned. A route seen before keeps its time. A
+// new configuration route was learned at the oldest commit of the
+// unbroken run of revisions, back from the committed one, that all hold
+// it; a new kernel route (or one without history) is learned now. Routes
+// no longer present are forgotten.
+func (a *Ages) Stamp(routes []Route, now time.Time, past Past) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var revs []map[string]bool // revision n's route keys, read on demand
+	var times []time.Time
+	has := func(n int, k string) (time.Time, bool) {
+		for len(revs) <= n {
+			rs, at, ok := past(len(revs))
+			if !ok {
+				return time.Time{}, false
+			}
+			m := make(map[string]bool, len(rs))
+			for i := range rs {
+				m[rs[i].key()] = true
+			}
+			revs, times = append(revs, m), append(times, at)
+		}
+		return times[n], revs[n][k]
+	}
 	next := make(map[string]time.Time, len(routes))
 	for i := range routes {
 		r := &routes[i]
 		k := r.key()
 		t, ok := a.seen[k]
 		if !ok {
-			t = commit
-			if r.Protocol == Kernel || t.IsZero() || t.After(now) {
+			t = now
+			for n := 0; r.Protocol != Kernel && past != nil; n++ {
+				at, in := has(n, k)
+				if !in {
+					break
+				}
+				t = at
+			}
+			if t.After(now) {
 				t = now
 			}
 		}

@@ -125,6 +125,7 @@ set routing-options static route 10.1.0.0/16 next-hop 192.0.2.254
 		{name: "best match of an address", dest: "10.1.2.3", want: "10.1.0.0/16"},
 		{name: "best match falls back to default", dest: "172.16.0.1", want: "0.0.0.0/0"},
 		{name: "exact", dest: "10.0.0.0/8", match: rib.Exact, want: "10.0.0.0/8"},
+		{name: "abbreviated prefix", dest: "10/8", match: rib.Exact, want: "10.0.0.0/8"},
 		{name: "exact misses", dest: "10.0.0.0/9", match: rib.Exact, want: ""},
 		{name: "longer", dest: "10.0.0.0/8", match: rib.Longer, want: "10.0.0.0/8 10.1.0.0/16"},
 		{name: "protocol", proto: "direct", want: "192.0.2.0/24"},
@@ -155,25 +156,40 @@ set routing-options static route 10.1.0.0/16 next-hop 192.0.2.254
 }
 
 func TestAges(t *testing.T) {
-	commit := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
-	now := commit.Add(time.Hour)
-	root := config(t, "set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24")
-	var ages rib.Ages
-	routes := rib.Merge(rib.FromConfig(root), []rib.Route{{Table: "inet.0", Prefix: mustPrefix("198.51.100.0/24")}})
-	ages.Stamp(routes, commit, now)
-	for _, r := range routes {
-		want := commit
-		if r.Protocol == rib.Kernel {
-			want = now
+	t0 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	rev1 := rib.FromConfig(config(t, "set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24"))
+	rev0 := rib.FromConfig(config(t, `
+set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24
+set interfaces ge-0/0/1 unit 0 family inet address 198.51.100.1/24`))
+	past := func(n int) ([]rib.Route, time.Time, bool) {
+		switch n {
+		case 0:
+			return rev0, t0.Add(time.Hour), true
+		case 1:
+			return rev1, t0, true
 		}
-		if !r.Learned.Equal(want) {
-			t.Errorf("%s %s learned %v, want %v", r.Protocol, r.Prefix, r.Learned, want)
+		return nil, time.Time{}, false
+	}
+	now := t0.Add(2 * time.Hour)
+	routes := rib.Merge(rev0, []rib.Route{{Table: "inet.0", Prefix: mustPrefix("203.0.113.0/24")}})
+	var ages rib.Ages
+	ages.Stamp(routes, now, past)
+	want := map[string]time.Time{
+		"192.0.2.0/24": t0, "192.0.2.1/32": t0, // in both revisions
+		"198.51.100.0/24": t0.Add(time.Hour), "198.51.100.1/32": t0.Add(time.Hour), // new in revision 0
+		"203.0.113.0/24": now, // the kernel's
+	}
+	for _, r := range routes {
+		if w := want[r.Prefix.String()]; !r.Learned.Equal(w) {
+			t.Errorf("%s %s learned %v, want %v", r.Protocol, r.Prefix, r.Learned, w)
 		}
 	}
-	// a later commit does not make existing routes younger
-	ages.Stamp(routes, now, now.Add(time.Minute))
-	if !routes[0].Learned.Equal(commit) {
-		t.Errorf("route got younger: %v", routes[0].Learned)
+	// seen routes keep their time, even when history no longer holds them
+	ages.Stamp(routes, now.Add(time.Minute), func(int) ([]rib.Route, time.Time, bool) { return nil, time.Time{}, false })
+	for _, r := range routes {
+		if w := want[r.Prefix.String()]; !r.Learned.Equal(w) {
+			t.Errorf("second stamp: %s learned %v, want %v", r.Prefix, r.Learned, w)
+		}
 	}
 }
 
