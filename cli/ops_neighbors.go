@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"strconv"
+
+	"github.com/gnos/gnos/rib"
 )
 
 // The neighbour tables: ARP and IPv6 neighbour discovery entries come
@@ -36,7 +38,7 @@ func neighborCommands(t *Table) []*Command {
 
 // neighbors reads the kernel's neighbours of one family, sorted by
 // interface then address, restricted to one interface when asked.
-func (e *Engine) neighbors(ctx context.Context, v6 bool, ifname string) ([]Neighbor, error) {
+func (e *Engine) neighbors(ctx context.Context, v6 bool, ifname string) ([]rib.Neighbor, error) {
 	if e.Net == nil {
 		return nil, nil
 	}

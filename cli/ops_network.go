@@ -16,16 +16,7 @@ type Net interface {
 	// main table, with Table set (inet.0, inet6.0).
 	Routes(ctx context.Context) ([]rib.Route, error)
 	// Neighbors returns the kernel's neighbour (ARP, NDP) entries.
-	Neighbors(ctx context.Context, v6 bool) ([]Neighbor, error)
-}
-
-// Neighbor is one entry of the kernel's neighbour table.
-type Neighbor struct {
-	IP        string
-	MAC       string
-	Interface string
-	State     string // reachable, stale, delay, probe, incomplete, permanent, failed, noarp
-	Router    bool   // IPv6: the neighbour is a router
+	Neighbors(ctx context.Context, v6 bool) ([]rib.Neighbor, error)
 }
 
 // NetworkCommands adds the routing, neighbour and reachability commands:

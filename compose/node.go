@@ -153,6 +153,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version}
 	if n.Ifmgr != nil {
 		n.CLI.Links = n.Ifmgr.Link // live data plane: show interfaces reads netlink
+		n.CLI.Net = n.Ifmgr        // show route, arp, neighbours, ping
 	}
 	n.lis, err = ipc.ListenUnix(SocketPath(o.DataDir))
 	if err != nil {

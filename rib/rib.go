@@ -182,3 +182,13 @@ func (a *Ages) Stamp(routes []Route, now time.Time, past Past) {
 	}
 	a.seen = next
 }
+
+// Neighbor is one entry of an adjacency table (ARP, IPv6 neighbour
+// discovery), as the live data plane reads it from the kernel.
+type Neighbor struct {
+	IP        string
+	MAC       string // "" while unresolved
+	Interface string
+	State     string // reachable, stale, delay, probe, incomplete, permanent, failed
+	Router    bool   // IPv6: the neighbour says it is a router
+}
