@@ -17,6 +17,10 @@ type Net interface {
 	Routes(ctx context.Context) ([]rib.Route, error)
 	// Neighbors returns the kernel's neighbour (ARP, NDP) entries.
 	Neighbors(ctx context.Context, v6 bool) ([]rib.Neighbor, error)
+	// InNamespace runs f on a thread inside the router's network
+	// namespace, for f to open sockets there (ping, traceroute); f must
+	// not block.
+	InNamespace(f func() error) error
 }
 
 // NetworkCommands adds the routing, neighbour and reachability commands:
@@ -26,6 +30,7 @@ func NetworkCommands(t *Table) {
 	t.Describe("show route", "Show routing table information")
 	t.Add(routeCommands()...)
 	t.Add(neighborCommands(t)...)
+	t.Add(pingCommands()...)
 }
 
 // errNotLive is what commands that need the live data plane say

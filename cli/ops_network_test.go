@@ -83,7 +83,8 @@ func TestRouteAge(t *testing.T) {
 }
 
 // TestNeighborsWithoutLive: without the live data plane the neighbour
-// tables are empty, in Junos' layout.
+// tables are empty, in Junos' layout, and ping and traceroute say they
+// are not available; bad arguments get their own errors first.
 func TestNeighborsWithoutLive(t *testing.T) {
 	n, _ := startNode(t)
 	out, failed := script(t, n, `
@@ -93,9 +94,19 @@ show ipv6 neighbors
 show lldp neighbors
 show arp no-resolve | display xml
 show lldp neighbors | display xml
+ping 192.0.2.1 count 3
+traceroute 192.0.2.1
+ping
+ping 192.0.2.1 count 0
+ping 192.0.2.1 size 70000
+ping 192.0.2.1 interval x
+ping 192.0.2.1 inet6
+ping ::1 inet
+ping 192.0.2.1 source 2001:db8::1
+ping 192.0.2.1 routing-instance blue
 `)
-	if failed {
-		t.Fatalf("failed:\n%s", out)
+	if !failed {
+		t.Errorf("ping without the live data plane did not fail:\n%s", out)
 	}
 	testkit.Golden(t, "neighbors.txt", out)
 }

@@ -162,3 +162,7 @@ func junosName(linux string, junos map[string]string) string {
 	}
 	return linux
 }
+
+// InNamespace runs f on the worker thread, inside the managed namespace:
+// sockets f opens belong to it (ping, traceroute).
+func (m *Manager) InNamespace(f func() error) error { return m.w.do(f) }
