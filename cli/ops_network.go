@@ -23,7 +23,8 @@ type Net interface {
 	InNamespace(f func() error) error
 }
 
-// NetworkCommands adds the routing, neighbour and reachability commands:
+// NetworkCommands adds the interface, routing, neighbour and
+// reachability commands: show interfaces, clear interfaces statistics,
 // show route, show arp, show ipv6 neighbors, show lldp neighbors, ping
 // and traceroute.
 func NetworkCommands(t *Table) {
@@ -31,6 +32,9 @@ func NetworkCommands(t *Table) {
 	t.Add(routeCommands()...)
 	t.Add(neighborCommands(t)...)
 	t.Add(pingCommands()...)
+	t.Describe("clear interfaces", "Clear interface information")
+	t.Add(interfacesCommand())
+	t.Add(clearInterfacesCommands()...)
 }
 
 // errNotLive is what commands that need the live data plane say

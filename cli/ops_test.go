@@ -49,11 +49,12 @@ request system configuration rescue save
 		t.Fatalf("setup failed:\n%s", setup)
 	}
 	args := map[string]string{
-		"show system rollback": "0",
-		"file show":            "notes.txt",
-		"file list":            "logs",
-		"show interfaces":      "terse",
-		"show chassis pic":     "fpc-slot 0 pic-slot 0",
+		"show system rollback":        "0",
+		"file show":                   "notes.txt",
+		"file list":                   "logs",
+		"show interfaces":             "terse",
+		"clear interfaces statistics": "ge-0/0/0",
+		"show chassis pic":            "fpc-slot 0 pic-slot 0",
 	}
 	for _, c := range n.CLI.Ops.Commands() {
 		cmd := strings.Join(c.Words, " ")

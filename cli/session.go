@@ -54,6 +54,7 @@ type Engine struct {
 	limitMu sync.Mutex // guards limits
 	limits  sessionLimit
 	ribAges rib.Ages // when show route first saw each route
+	ifBook  ifBook   // interface counter baselines and rate samples
 }
 
 // Session is one CLI session.
