@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"google.golang.org/grpc"
 
@@ -14,9 +15,10 @@ import (
 
 // Client is a front end's connection to a CLI session in the daemon.
 type Client struct {
-	st   ipc.Stream[Request, Response]
-	last *Response
-	cc   *grpc.ClientConn // owned (DialSocket): closed with the client
+	sendMu sync.Mutex // Interrupt may send while Exec waits
+	st     ipc.Stream[Request, Response]
+	last   *Response
+	cc     *grpc.ClientConn // owned (DialSocket): closed with the client
 }
 
 // DialSocket connects to the management socket at path and opens a CLI
@@ -59,7 +61,7 @@ func (c *Client) Banner() string { return c.last.Banner }
 
 // Exec runs one line.
 func (c *Client) Exec(line string) (*Response, error) {
-	if err := c.st.Send(&Request{Line: &line}); err != nil {
+	if err := c.send(&Request{Line: &line}); err != nil {
 		return nil, err
 	}
 	r, err := c.st.Recv()
@@ -85,9 +87,20 @@ func (c *Client) RunLines(lines ...string) (out string, failed bool, err error) 
 	return b.String(), failed, nil
 }
 
+func (c *Client) send(r *Request) error {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	return c.st.Send(r)
+}
+
+// Interrupt stops the line an Exec in another goroutine is running
+// (Ctrl-C): the command's context ends and Exec returns what it
+// produced. Between lines it does nothing.
+func (c *Client) Interrupt() error { return c.send(&Request{Interrupt: true}) }
+
 // Complete asks for completions of a partial line.
 func (c *Client) Complete(line string) ([]Completion, error) {
-	if err := c.st.Send(&Request{Complete: &line}); err != nil {
+	if err := c.send(&Request{Complete: &line}); err != nil {
 		return nil, err
 	}
 	r, err := c.st.Recv()
