@@ -162,3 +162,48 @@ class Tables(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+LIVE = os.environ.get("GNOS_LIVE") == "1"
+
+
+@need_server
+@unittest.skipUnless(LIVE, "GNOS_LIVE not set (run through `go test ./lab`, as root)")
+class LiveTables(unittest.TestCase):
+    """The tables against a router in the lab (lab/pyez_live_test.go):
+    the kernel's neighbours and routes, learned by pinging through PyEZ."""
+
+    @classmethod
+    def setUpClass(cls):
+        warnings.simplefilter("ignore")
+        cls.dev = Device(host=HOST, port=PORT, user=ADMIN[0], passwd=ADMIN[1], gather_facts=False)
+        cls.dev.open()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dev.close()
+
+    def test_ping_then_neighbors(self):
+        for host in (os.environ["GNOS_SERVER"], os.environ["GNOS_SERVER6"]):
+            reply = self.dev.rpc.ping(host=host, count="2", rapid=True)
+            self.assertEqual(reply.findtext("probe-results-summary/responses-received").strip(), "2", host)
+            self.assertIsNotNone(reply.find("ping-success"), host)
+        arp = ArpTable(self.dev).get()
+        text = self.dev.cli("show arp no-resolve", warning=False)
+        cli_rows = re.findall(r"^([0-9a-f:]{17}) +(\S+) +(\S+) +\S+$", text, re.M)
+        rows = sorted((r.mac_address, r.ip_address, r.interface_name) for r in arp)
+        self.assertEqual(rows, sorted(cli_rows))
+        self.assertIn(os.environ["GNOS_SERVER"], [r[1] for r in rows])
+        nd = NdTable(self.dev).get()
+        text6 = self.dev.cli("show ipv6 neighbors", warning=False)
+        cli6 = re.findall(r"^(\S+) +([0-9a-f:]{17}) +\S+ +\S+ +(yes|no) +\S+ +(\S+)$", text6, re.M)
+        rows6 = sorted((r.ip_address, r.mac_address, r.router, r.interface_name) for r in nd)
+        self.assertEqual(rows6, sorted(cli6))
+        self.assertIn(os.environ["GNOS_SERVER6"], [r[0] for r in rows6])
+
+    def test_routes_with_kernel_routes(self):
+        routes = RouteTable(self.dev).get()
+        kernel = routes["203.0.113.0/24"]
+        self.assertEqual((kernel.protocol, kernel.nexthop, kernel.via), ("Kernel", os.environ["GNOS_SERVER"], "ge-0/0/1.0"))
+        cli_dests = re.findall(r"^(\S+/\d+)\s+[*+ -]?\[", self.dev.cli("show route", warning=False), re.M)
+        self.assertEqual(sorted(set(routes.keys())), sorted(set(cli_dests)))
