@@ -15,6 +15,10 @@ import (
 
 // Client is a front end's connection to a CLI session in the daemon.
 type Client struct {
+	// OnPartial, when set, gets the output of a streaming command (ping)
+	// as it comes; unset, Exec returns it with the rest of the output.
+	OnPartial func(chunk string)
+
 	sendMu sync.Mutex // Interrupt may send while Exec waits
 	st     ipc.Stream[Request, Response]
 	last   *Response
@@ -43,7 +47,7 @@ func Dial(ctx context.Context, cc *grpc.ClientConn, client string) (*Client, err
 	if err != nil {
 		return nil, fmt.Errorf("cli: %w", err)
 	}
-	if err := st.Send(&Request{Open: &OpenRequest{Client: client}}); err != nil {
+	if err := st.Send(&Request{Open: &OpenRequest{Client: client, Stream: true}}); err != nil {
 		return nil, fmt.Errorf("cli: %w", err)
 	}
 	r, err := st.Recv()
@@ -64,12 +68,24 @@ func (c *Client) Exec(line string) (*Response, error) {
 	if err := c.send(&Request{Line: &line}); err != nil {
 		return nil, err
 	}
-	r, err := c.st.Recv()
-	if err != nil {
-		return nil, err
+	var partial strings.Builder
+	for {
+		r, err := c.st.Recv()
+		if err != nil {
+			return nil, err
+		}
+		if r.Partial {
+			if c.OnPartial != nil {
+				c.OnPartial(r.Output)
+			} else {
+				partial.WriteString(r.Output)
+			}
+			continue
+		}
+		r.Output = partial.String() + r.Output
+		c.last = r
+		return r, nil
 	}
-	c.last = r
-	return r, nil
 }
 
 // RunLines runs lines one after the other and returns their output

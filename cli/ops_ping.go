@@ -179,7 +179,7 @@ func routeSource(dst netip.Addr) netip.Addr {
 	return c.LocalAddr().(*net.UDPAddr).AddrPort().Addr().Unmap()
 }
 
-func runPing(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
+func runPing(ctx context.Context, s *Session, a Args, pl *Pipeline, _ io.Writer) (*Elem, error) {
 	dst, err := target(ctx, a)
 	if err != nil {
 		return nil, err
@@ -223,6 +223,10 @@ func runPing(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) 
 	if a.Has("rapid") {
 		e.Add(T("rapid", ""))
 	}
+	live := pl.progress // a terminal shows each reply as it comes
+	if live != nil {
+		pingHeader(live, e)
+	}
 	var rtts []time.Duration
 	sent := 0
 	err = c.Ping(ctx, o, func(p probe.Echo) {
@@ -244,6 +248,9 @@ func runPing(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) 
 			r.Add(T("sequence-number", strconv.Itoa(p.Seq)), T("probe-timeout", ""))
 		}
 		e.Add(r)
+		if live != nil {
+			pingProbe(live, e, r)
+		}
 	})
 	if err != nil {
 		return nil, err
@@ -258,6 +265,10 @@ func runPing(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) 
 	e.Add(sum)
 	if len(rtts) > 0 {
 		e.Add(T("ping-success", ""))
+	}
+	if live != nil {
+		pingSummary(live, e)
+		return nil, nil // shown already
 	}
 	return e, nil
 }
@@ -291,38 +302,51 @@ func ms(us string) string {
 
 // textPing is BSD ping's layout, which Junos prints (ping6's for IPv6).
 func textPing(w io.Writer, e *Elem) {
+	pingHeader(w, e)
+	for _, r := range e.All("probe-result") {
+		pingProbe(w, e, r)
+	}
+	pingSummary(w, e)
+}
+
+func pingHeader(w io.Writer, e *Elem) {
 	dst := e.Val("target-ip")
-	v6 := strings.Contains(dst, ":")
-	host := e.Val("target-host")
 	size, _ := strconv.Atoi(e.Val("packet-size"))
-	if v6 {
+	if strings.Contains(dst, ":") {
 		fmt.Fprintf(w, "PING6(%d=40+8+%d bytes) %s --> %s\n", 48+size, size, e.Val("source-ip"), dst)
 	} else {
-		fmt.Fprintf(w, "PING %s (%s): %d data bytes\n", host, dst, size)
+		fmt.Fprintf(w, "PING %s (%s): %d data bytes\n", e.Val("target-host"), dst, size)
 	}
-	rapid := e.Get("rapid") != nil
-	for _, r := range e.All("probe-result") {
-		ok, seq := r.Get("probe-success") != nil, r.Val("sequence-number")
-		switch {
-		case rapid && ok:
-			fmt.Fprint(w, "!")
-		case rapid:
-			fmt.Fprint(w, ".")
-		case ok && v6:
-			fmt.Fprintf(w, "%s bytes from %s, icmp_seq=%s hlim=%s time=%s ms\n", r.Val("response-size"), r.Val("ip-address"), seq, r.Val("time-to-live"), ms(r.Val("rtt")))
-		case ok:
-			fmt.Fprintf(w, "%s bytes from %s: icmp_seq=%s ttl=%s time=%s ms\n", r.Val("response-size"), r.Val("ip-address"), seq, r.Val("time-to-live"), ms(r.Val("rtt")))
-		case r.Val("probe-failure") != "" && r.Val("ip-address") != "":
-			fmt.Fprintf(w, "From %s icmp_seq=%s %s\n", r.Val("ip-address"), seq, r.Val("probe-failure"))
-		case r.Val("probe-failure") != "":
-			fmt.Fprintf(w, "ping: %s\n", capitalize(r.Val("probe-failure")))
-		default:
-			fmt.Fprintf(w, "Request timeout for icmp_seq %s\n", seq)
-		}
+}
+
+// pingProbe is one probe's line (rapid: its mark).
+func pingProbe(w io.Writer, e, r *Elem) {
+	v6 := strings.Contains(e.Val("target-ip"), ":")
+	ok, seq := r.Get("probe-success") != nil, r.Val("sequence-number")
+	switch {
+	case e.Get("rapid") != nil && ok:
+		fmt.Fprint(w, "!")
+	case e.Get("rapid") != nil:
+		fmt.Fprint(w, ".")
+	case ok && v6:
+		fmt.Fprintf(w, "%s bytes from %s, icmp_seq=%s hlim=%s time=%s ms\n", r.Val("response-size"), r.Val("ip-address"), seq, r.Val("time-to-live"), ms(r.Val("rtt")))
+	case ok:
+		fmt.Fprintf(w, "%s bytes from %s: icmp_seq=%s ttl=%s time=%s ms\n", r.Val("response-size"), r.Val("ip-address"), seq, r.Val("time-to-live"), ms(r.Val("rtt")))
+	case r.Val("probe-failure") != "" && r.Val("ip-address") != "":
+		fmt.Fprintf(w, "From %s icmp_seq=%s %s\n", r.Val("ip-address"), seq, r.Val("probe-failure"))
+	case r.Val("probe-failure") != "":
+		fmt.Fprintf(w, "ping: %s\n", capitalize(r.Val("probe-failure")))
+	default:
+		fmt.Fprintf(w, "Request timeout for icmp_seq %s\n", seq)
 	}
-	if rapid {
+}
+
+func pingSummary(w io.Writer, e *Elem) {
+	if e.Get("rapid") != nil {
 		fmt.Fprintln(w)
 	}
+	v6 := strings.Contains(e.Val("target-ip"), ":")
+	host := e.Val("target-host")
 	sum := e.Get("probe-results-summary")
 	if v6 {
 		fmt.Fprintf(w, "\n--- %s ping6 statistics ---\n", host)

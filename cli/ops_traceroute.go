@@ -18,7 +18,7 @@ const (
 	traceData   = 12 // UDP payload bytes: 40-byte IPv4 packets
 )
 
-func runTraceroute(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
+func runTraceroute(ctx context.Context, s *Session, a Args, pl *Pipeline, _ io.Writer) (*Elem, error) {
 	dst, err := target(ctx, a)
 	if err != nil {
 		return nil, err
@@ -51,9 +51,16 @@ func runTraceroute(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Wr
 	if a.Has("no-resolve") {
 		e.Add(T("no-resolve", ""))
 	}
+	live := pl.progress // a terminal shows each probe as it comes
+	if live != nil {
+		traceHeader(live, e)
+	}
 	var hop *Elem
 	err = c.Trace(ctx, o, func(h probe.Hop) {
 		if hop == nil || hop.Val("ttl-value") != strconv.Itoa(h.TTL) {
+			if hop != nil && live != nil {
+				fmt.Fprintln(live)
+			}
 			hop = E("hop", T("ttl-value", strconv.Itoa(h.TTL)))
 			e.Add(hop)
 		}
@@ -67,9 +74,18 @@ func runTraceroute(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Wr
 			r.Add(T("probe-timeout", ""))
 		}
 		hop.Add(r)
+		if live != nil {
+			traceProbe(live, e, hop, len(hop.All("probe-result"))-1, r)
+		}
 	})
+	if live != nil && hop != nil {
+		fmt.Fprintln(live)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if live != nil {
+		return nil, nil // shown already
 	}
 	return e, nil
 }
@@ -79,6 +95,16 @@ func runTraceroute(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Wr
 // does not resolve names (a show command must not hang on DNS), so an
 // address is printed as traceroute prints one it cannot resolve.
 func textTraceroute(w io.Writer, e *Elem) {
+	traceHeader(w, e)
+	for _, h := range e.All("hop") {
+		for i, r := range h.All("probe-result") {
+			traceProbe(w, e, h, i, r)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func traceHeader(w io.Writer, e *Elem) {
 	dst := e.Val("target-ip")
 	if strings.Contains(dst, ":") {
 		fmt.Fprintf(w, "traceroute6 to %s (%s) from %s, %s hops max, %s byte packets\n", e.Val("target-host"), dst,
@@ -86,29 +112,36 @@ func textTraceroute(w io.Writer, e *Elem) {
 	} else {
 		fmt.Fprintf(w, "traceroute to %s (%s), %s hops max, %s byte packets\n", e.Val("target-host"), dst, e.Val("max-hops"), e.Val("packet-size"))
 	}
-	noResolve := e.Get("no-resolve") != nil
-	for _, h := range e.All("hop") {
+}
+
+// traceProbe prints probe i of hop h: the hop number first, the address
+// when it differs from the previous probe's.
+func traceProbe(w io.Writer, e, h *Elem, i int, r *Elem) {
+	probes := h.All("probe-result")
+	if i == 0 {
 		ttl, _ := strconv.Atoi(h.Val("ttl-value"))
 		fmt.Fprintf(w, "%2d ", ttl)
-		last := ""
-		for _, r := range h.All("probe-result") {
-			if r.Get("probe-timeout") != nil {
-				fmt.Fprint(w, " *")
-				continue
-			}
-			if ip := r.Val("ip-address"); ip != last {
-				if noResolve {
-					fmt.Fprintf(w, " %s", ip)
-				} else {
-					fmt.Fprintf(w, " %s (%s)", ip, ip)
-				}
-				last = ip
-			}
-			fmt.Fprintf(w, "  %s ms", ms(r.Val("rtt")))
-			if n := r.Val("probe-failure"); n != "" {
-				fmt.Fprintf(w, " %s", n)
-			}
+	}
+	if r.Get("probe-timeout") != nil {
+		fmt.Fprint(w, " *")
+		return
+	}
+	last := ""
+	for j := i - 1; j >= 0; j-- {
+		if ip := probes[j].Val("ip-address"); ip != "" {
+			last = ip
+			break
 		}
-		fmt.Fprintln(w)
+	}
+	if ip := r.Val("ip-address"); ip != last {
+		if e.Get("no-resolve") != nil {
+			fmt.Fprintf(w, " %s", ip)
+		} else {
+			fmt.Fprintf(w, " %s (%s)", ip, ip)
+		}
+	}
+	fmt.Fprintf(w, "  %s ms", ms(r.Val("rtt")))
+	if n := r.Val("probe-failure"); n != "" {
+		fmt.Fprintf(w, " %s", n)
 	}
 }

@@ -27,6 +27,9 @@ type (
 	// OpenRequest starts the session.
 	OpenRequest struct {
 		Client string `json:"client"` // "cli", "ssh"
+		// Stream: send the output of streaming commands (ping) in
+		// Partial responses as it comes (stream.go).
+		Stream bool `json:"stream,omitempty"`
 	}
 	// Response answers a Request.
 	Response struct {
@@ -34,6 +37,9 @@ type (
 		Prompt      string       `json:"prompt"`
 		Banner      string       `json:"banner,omitempty"`
 		Completions []Completion `json:"completions,omitempty"`
+		// Partial: output of the line still running; the line's own
+		// response follows.
+		Partial bool `json:"partial,omitempty"`
 	}
 )
 
@@ -71,6 +77,13 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 	defer release()
 	s := e.NewSession(user, req.Open.Client)
 	defer s.Close()
+	if req.Open.Stream {
+		// from the goroutine running the line, while the loop below
+		// waits for it: one sender at a time
+		s.Stream(func(chunk string) {
+			st.SendMsg(&Response{Result: Result{Output: chunk, Caret: -1}, Partial: true})
+		})
+	}
 	if err := st.SendMsg(&Response{Result: Result{Caret: -1}, Prompt: s.Prompt(), Banner: s.Banner()}); err != nil {
 		return err
 	}

@@ -74,6 +74,9 @@ type Session struct {
 	hideSecrets bool
 	// ownFilesOnly: writes stay in the user's home (files.go).
 	ownFilesOnly bool
+	// stream takes the output of long commands as it comes (stream.go);
+	// nil: everything comes in the Result.
+	stream func(chunk string)
 }
 
 // HideSecrets makes the configuration this session reads show every
@@ -246,6 +249,7 @@ func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, e
 	if err != nil {
 		return false, err
 	}
+	s.progressFor(p)
 	var buf bytes.Buffer
 	var exit bool
 	s.noMore = p.noMore

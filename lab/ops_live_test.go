@@ -78,6 +78,18 @@ func TestLiveOperational(t *testing.T) {
 			}
 		}
 	}
+	// a front end that shows partial output gets each reply as it comes
+	var chunks []string
+	r.c.OnPartial = func(c string) { chunks = append(chunks, c) }
+	res, err := r.c.Exec("ping " + lab.ServerAddr + " count 2 interval 0.1")
+	r.c.OnPartial = nil
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) < 4 || !strings.HasPrefix(chunks[0], "PING ") || !strings.HasPrefix(chunks[1], "64 bytes from") ||
+		!strings.HasPrefix(chunks[2], "64 bytes from") || !strings.Contains(strings.Join(chunks[3:], ""), "2 packets transmitted") || res.Output != "" {
+		t.Errorf("streamed ping: got chunks %q and output %q, want header, two replies, statistics, then nothing", chunks, res.Output)
+	}
 	if out := r.cli("ping 10.0.2.2 routing-instance nope"); !strings.Contains(out, "routing instance nope does not exist") {
 		t.Errorf("ping in an unknown routing instance: %s", out)
 	}

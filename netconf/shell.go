@@ -87,7 +87,8 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		return 0
 	}
 	in = newKeys(ch)
-	ed := lineedit.New(in, ch) // the editor writes CR LF itself
+	sess.Stream(func(chunk string) { io.WriteString(out, chunk) }) // ping's replies as they come
+	ed := lineedit.New(in, ch)                                     // the editor writes CR LF itself
 	ask = func(q string, secret bool) string {
 		// the question is the prompt: its last line, after any text above it
 		if i := strings.LastIndexByte(q, '\n'); i >= 0 {

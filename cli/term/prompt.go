@@ -19,6 +19,7 @@ import (
 func Interactive(c *cli.Client) (runErr error) {
 	exit := false
 	collecting := false
+	c.OnPartial = func(chunk string) { fmt.Print(chunk) } // ping's replies as they come
 	parser := newLineParser()
 	parser.collecting = &collecting
 	if b := c.Banner(); b != "" {
