@@ -20,9 +20,10 @@ import (
 // routes reach. Without the live data plane gnos has no network of its
 // own and says so.
 //
-// Junos pings until Ctrl-C; a gnos CLI command returns its output when
-// it ends, so ping sends DefaultPingCount probes unless told a count.
-// A command stops early when its session's context ends.
+// Junos pings until Ctrl-C; gnos sends DefaultPingCount probes unless
+// told a count, so that scripts and RPCs cannot hang. On a terminal the
+// replies show as they come (Pipeline.progress) and Ctrl-C ends the
+// line's context, which stops the probes.
 
 // DefaultPingCount is how many probes ping sends without count.
 const DefaultPingCount = 5
