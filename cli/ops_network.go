@@ -35,6 +35,7 @@ func NetworkCommands(t *Table) {
 	t.Describe("clear interfaces", "Clear interface information")
 	t.Add(interfacesCommand())
 	t.Add(clearInterfacesCommands()...)
+	t.Add(monitorCommands(t)...)
 }
 
 // errNotLive is what commands that need the live data plane say

@@ -63,7 +63,8 @@ request system configuration rescue save
 		}
 		if c.RPC == "clear-system-commit" || c.Words[0] == "request" || c.RPC == "get-pic-detail" /* shows the picd pid */ ||
 			c.RPC == "get-service-set-cpu-statistics" /* real time: servicesd/traffic_test.go */ ||
-			c.RPC == "ping" || c.RPC == "traceroute" /* live mode: lab/ops_live_test.go */ {
+			c.RPC == "ping" || c.RPC == "traceroute" /* live mode: lab/ops_live_test.go */ ||
+			c.RPC == "monitor-interface" /* runs until interrupted: TestMonitorInterface */ {
 			continue // changes state; covered by configd tests
 		}
 		for _, display := range []string{"", " | display xml", " | display json"} {
