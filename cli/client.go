@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"google.golang.org/grpc"
 
@@ -14,9 +15,14 @@ import (
 
 // Client is a front end's connection to a CLI session in the daemon.
 type Client struct {
-	st   ipc.Stream[Request, Response]
-	last *Response
-	cc   *grpc.ClientConn // owned (DialSocket): closed with the client
+	// OnPartial, when set, gets the output of a streaming command (ping)
+	// as it comes; unset, Exec returns it with the rest of the output.
+	OnPartial func(chunk string)
+
+	sendMu sync.Mutex // Interrupt may send while Exec waits
+	st     ipc.Stream[Request, Response]
+	last   *Response
+	cc     *grpc.ClientConn // owned (DialSocket): closed with the client
 }
 
 // DialSocket connects to the management socket at path and opens a CLI
@@ -41,7 +47,7 @@ func Dial(ctx context.Context, cc *grpc.ClientConn, client string) (*Client, err
 	if err != nil {
 		return nil, fmt.Errorf("cli: %w", err)
 	}
-	if err := st.Send(&Request{Open: &OpenRequest{Client: client}}); err != nil {
+	if err := st.Send(&Request{Open: &OpenRequest{Client: client, Stream: true}}); err != nil {
 		return nil, fmt.Errorf("cli: %w", err)
 	}
 	r, err := st.Recv()
@@ -59,15 +65,27 @@ func (c *Client) Banner() string { return c.last.Banner }
 
 // Exec runs one line.
 func (c *Client) Exec(line string) (*Response, error) {
-	if err := c.st.Send(&Request{Line: &line}); err != nil {
+	if err := c.send(&Request{Line: &line}); err != nil {
 		return nil, err
 	}
-	r, err := c.st.Recv()
-	if err != nil {
-		return nil, err
+	var partial strings.Builder
+	for {
+		r, err := c.st.Recv()
+		if err != nil {
+			return nil, err
+		}
+		if r.Partial {
+			if c.OnPartial != nil {
+				c.OnPartial(r.Output)
+			} else {
+				partial.WriteString(r.Output)
+			}
+			continue
+		}
+		r.Output = partial.String() + r.Output
+		c.last = r
+		return r, nil
 	}
-	c.last = r
-	return r, nil
 }
 
 // RunLines runs lines one after the other and returns their output
@@ -85,9 +103,20 @@ func (c *Client) RunLines(lines ...string) (out string, failed bool, err error) 
 	return b.String(), failed, nil
 }
 
+func (c *Client) send(r *Request) error {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	return c.st.Send(r)
+}
+
+// Interrupt stops the line an Exec in another goroutine is running
+// (Ctrl-C): the command's context ends and Exec returns what it
+// produced. Between lines it does nothing.
+func (c *Client) Interrupt() error { return c.send(&Request{Interrupt: true}) }
+
 // Complete asks for completions of a partial line.
 func (c *Client) Complete(line string) ([]Completion, error) {
-	if err := c.st.Send(&Request{Complete: &line}); err != nil {
+	if err := c.send(&Request{Complete: &line}); err != nil {
 		return nil, err
 	}
 	r, err := c.st.Recv()

@@ -5,40 +5,137 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/netip"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/ifname"
 )
 
-// showInterfaces reports the configured interfaces with the state and
-// counters of their Linux links (Engine.Links). Without the live data
-// plane, or when a link does not exist, an interface shows its
-// configuration and a link that is down.
+// show interfaces reports the configured interfaces, and lo0 always, with
+// the state and counters of their Linux links (Engine.Links) in live
+// mode. Without the live data plane, or when a link does not exist, an
+// interface shows its configuration and a link that is down (lo0 is
+// always up). The reply carries Junos' element names at every level;
+// the level asked for (junos:style) decides how much the text shows and
+// which optional parts (bytes, errors, MAC statistics) the XML holds.
+
+// interfaceStyles are show interfaces' output levels.
+var interfaceStyles = []string{"terse", "brief", "detail", "extensive", "media", "descriptions", "statistics"}
+
+func interfacesCommand() *Command {
+	args := []Arg{{Name: "interface-name", Positional: true, Help: "Name of physical or logical interface (wildcards: ge-*)"}}
+	for _, s := range interfaceStyles {
+		args = append(args, Arg{Name: s, Help: "Display " + s + " output"})
+	}
+	return &Command{Words: []string{"show", "interfaces"}, RPC: "get-interface-information",
+		Help: "Show interface information", Args: args, Run: showInterfaces, Text: textInterfaces}
+}
+
+func interfaceStyle(a Args) (string, error) {
+	style := ""
+	for _, s := range interfaceStyles {
+		if a.Has(s) {
+			if style != "" {
+				return "", fmt.Errorf("%s and %s are mutually exclusive", style, s)
+			}
+			style = s
+		}
+	}
+	return style, nil
+}
+
 func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
+	style, err := interfaceStyle(a)
+	if err != nil {
+		return nil, err
+	}
+	match, err := interfaceMatcher(a["interface-name"])
+	if err != nil {
+		return nil, err
+	}
 	root := s.eng.Configd.Committed()
 	e := E("interface-information")
-	style := ""
-	switch {
-	case a.Has("terse"):
-		style = "terse"
-	case a.Has("extensive"):
-		style = "extensive"
-	}
 	if style != "" {
 		e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: style}}
 	}
-	name := a["interface-name"]
-	for _, ifd := range root.ChildNamed("interfaces", "").AllNamed("interface") {
-		if ifd.Inactive || (name != "" && !ifname.Within(name, ifd.Key)) {
-			continue
-		}
-		e.Add(s.eng.physical(ifd, name, style))
+	ifds := root.ActiveChild("interfaces").ActiveNamed("interface")
+	hasLo := false
+	for _, ifd := range ifds {
+		hasLo = hasLo || ifd.Key == "lo0"
 	}
-	if name != "" && len(e.Kids) == 0 {
-		return nil, fmt.Errorf("device %s not found", name)
+	if sc := root.S.Child("interfaces"); !hasLo && sc != nil {
+		ifds = append(ifds, &tree.Node{S: sc.Child("interface"), Key: "lo0"}) // lo0 exists unconfigured
+	}
+	for _, ifd := range ifds {
+		if phy := s.eng.physical(ifd, match, style); phy != nil {
+			e.Add(phy)
+		}
+	}
+	if a["interface-name"] != "" && len(e.Kids) == 0 {
+		return nil, fmt.Errorf("device %s not found", a["interface-name"])
 	}
 	return e, nil
+}
+
+// matcher selects interfaces by name: physical (and its units), logical
+// (that unit alone) or a wildcard as PyEZ tables send ('[afgxe][et]-*').
+type matcher struct {
+	name string
+	re   *regexp.Regexp
+}
+
+func interfaceMatcher(name string) (*matcher, error) {
+	m := &matcher{name: name}
+	if strings.ContainsAny(name, "*?[") {
+		var b strings.Builder
+		b.WriteString("^")
+		for i := 0; i < len(name); i++ {
+			switch c := name[i]; c {
+			case '*':
+				b.WriteString(".*")
+			case '?':
+				b.WriteString(".")
+			case '[':
+				j := strings.IndexByte(name[i:], ']')
+				if j < 0 {
+					return nil, fmt.Errorf("invalid interface name %q: unterminated [", name)
+				}
+				b.WriteString(name[i : i+j+1])
+				i += j
+			default:
+				b.WriteString(regexp.QuoteMeta(string(c)))
+			}
+		}
+		b.WriteString("$")
+		re, err := regexp.Compile(b.String())
+		if err != nil {
+			return nil, fmt.Errorf("invalid interface name %q", name)
+		}
+		m.re = re
+	}
+	return m, nil
+}
+
+// physical reports whether the physical interface ifd is selected, and
+// which of its units.
+func (m *matcher) physical(ifd string) bool {
+	switch {
+	case m.name == "":
+		return true
+	case m.re != nil:
+		return m.re.MatchString(ifd)
+	}
+	return ifname.Within(m.name, ifd)
+}
+
+func (m *matcher) unit(logical string) bool {
+	if m.re != nil || !ifname.HasUnit(m.name) {
+		return true
+	}
+	return ifname.Logical(m.name) == logical
 }
 
 // link returns the live state of a Junos interface's link.
@@ -49,65 +146,197 @@ func (e *Engine) link(junos string) (ifname.LinkState, bool) {
 	return e.Links(junos)
 }
 
-func (e *Engine) physical(ifd *tree.Node, name, style string) *Elem {
+func (e *Engine) physical(ifd *tree.Node, m *matcher, style string) *Elem {
+	if !m.physical(ifd.Key) {
+		return nil
+	}
 	_, disabled := ifd.Leaf("disable")
 	admin, oper := upDown(!disabled), "down"
+	if ifd.Key == "lo0" {
+		oper = upDown(!disabled)
+	}
 	st, live := e.link(ifd.Key)
 	if live {
 		admin, oper = upDown(st.AdminUp), upDown(st.OperUp)
 	}
 	phy := E("physical-interface", T("name", ifd.Key), T("admin-status", admin), T("oper-status", oper))
+	if live {
+		phy.Add(T("local-index", strconv.Itoa(st.Index)), T("snmp-index", strconv.Itoa(st.Index)), T("linux-name", st.Linux))
+	}
 	if d, ok := ifd.Leaf("description"); ok {
 		phy.Add(T("description", d))
 	}
-	if live {
-		phy.Add(T("local-index", strconv.Itoa(st.Index)), T("linux-name", st.Linux),
-			T("link-level-type", linkType(st.Kind)), T("mtu", strconv.Itoa(st.MTU)))
-		if st.MAC != "" {
-			phy.Add(T("current-physical-address", st.MAC))
-		}
-		phy.Add(stats(st, style))
-	} else if m, ok := ifd.Leaf("mtu"); ok {
-		phy.Add(T("mtu", m))
+	lt := "Ethernet"
+	switch {
+	case ifd.Key == "lo0":
+		lt = "Unspecified"
+	case ifname.IsService(ifd.Key):
+		lt = "Services"
+	case live:
+		lt = linkType(st.Kind)
 	}
-	for _, u := range ifd.AllNamed("unit") {
-		if u.Inactive || (ifname.HasUnit(name) && name != ifname.Unit(ifd.Key, u.Key)) {
+	phy.Add(T("link-level-type", lt), T("mtu", physicalMTU(ifd, st, live, lt)), T("speed", "Unspecified"))
+	if lt == "Ethernet" {
+		phy.Add(T("link-mode", "Full-duplex"))
+	}
+	flags := E("if-device-flags", T("ifdf-present", ""))
+	if oper == "up" {
+		flags.Add(T("ifdf-running", ""))
+	}
+	if ifd.Key == "lo0" {
+		flags.Add(T("ifdf-loopback", ""))
+	}
+	phy.Add(flags, E("if-config-flags", T("iff-snmp-traps", "")))
+	if live && st.MAC != "" {
+		phy.Add(T("current-physical-address", st.MAC), T("hardware-physical-address", st.MAC))
+	}
+	flapped := T("interface-flapped", "Never")
+	flapped.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "seconds"}, Value: "0"}}
+	phy.Add(flapped)
+	cnt := e.counters(ifd.Key, st, live)
+	if style != "terse" && style != "descriptions" {
+		phy.Add(T("statistics-cleared", cnt.cleared))
+		phy.Add(trafficStats(cnt, style, true))
+		if style == "extensive" || style == "statistics" || style == "detail" {
+			phy.Add(errorLists(cnt)...)
+		}
+		if style == "extensive" || style == "media" {
+			phy.Add(E("ethernet-mac-statistics", T("input-bytes", u64(cnt.RxBytes)), T("output-bytes", u64(cnt.TxBytes)),
+				T("input-packets", u64(cnt.RxPackets)), T("output-packets", u64(cnt.TxPackets))))
+		}
+	}
+	for _, u := range ifd.ActiveNamed("unit") {
+		lname := ifname.Unit(ifd.Key, u.Key)
+		if !m.unit(ifname.Logical(lname)) {
 			continue
 		}
-		lname := ifname.Unit(ifd.Key, u.Key)
-		ladmin, loper := admin, oper
-		lst, llive := e.link(lname)
-		if llive {
-			ladmin, loper = upDown(lst.AdminUp && !disabled), upDown(lst.OperUp)
-		} else if live {
-			loper = "down" // a unit whose link does not exist
-		}
-		l := E("logical-interface", T("name", lname), T("admin-status", ladmin), T("oper-status", loper))
-		if llive {
-			l.Add(stats(lst, ""))
-		}
-		fam := u.ChildNamed("family", "")
-		for _, f := range []string{"inet", "inet6"} {
-			fn := fam.ChildNamed(f, "")
-			if fn == nil || fn.Inactive {
-				continue
+		phy.Add(e.logical(u, lname, admin, oper, disabled, live, style))
+		if !live && lname != "" {
+			if lst, ok := e.link(lname); ok && lst.OperUp {
+				// A service interface is its units (one TUN each): it is
+				// up when a unit is.
+				phy.Get("oper-status").Text = "up"
 			}
-			af := E("address-family", T("address-family-name", f))
-			for _, ad := range fn.AllNamed("address") {
-				if !ad.Inactive {
-					af.Add(E("interface-address", T("ifa-local", ad.Key)))
-				}
-			}
-			l.Add(af)
-		}
-		phy.Add(l)
-		if !live && llive && lst.OperUp {
-			// A service interface is its units (one TUN each): it is up
-			// when a unit is.
-			phy.Get("oper-status").Text = "up"
 		}
 	}
 	return phy
+}
+
+// physicalMTU is Junos' physical MTU: the Ethernet frame (the Linux MTU
+// plus the 14-byte header), or what the configuration says.
+func physicalMTU(ifd *tree.Node, st ifname.LinkState, live bool, lt string) string {
+	switch {
+	case live && lt == "Ethernet":
+		return strconv.Itoa(st.MTU + 14)
+	case live:
+		return strconv.Itoa(st.MTU)
+	}
+	if m, ok := ifd.Leaf("mtu"); ok {
+		return m
+	}
+	if ifd.Key == "lo0" {
+		return "Unlimited"
+	}
+	return "1514"
+}
+
+func (e *Engine) logical(u *tree.Node, lname, admin, oper string, disabled, live bool, style string) *Elem {
+	ladmin, loper := admin, oper
+	lst, llive := e.link(lname)
+	if llive {
+		ladmin, loper = upDown(lst.AdminUp && !disabled), upDown(lst.OperUp)
+	} else if live {
+		loper = "down" // a unit whose link does not exist
+	}
+	l := E("logical-interface", T("name", lname))
+	if llive {
+		l.Add(T("local-index", strconv.Itoa(lst.Index)), T("snmp-index", strconv.Itoa(lst.Index)))
+	}
+	if d, ok := u.Leaf("description"); ok {
+		l.Add(T("description", d))
+	}
+	l.Add(T("admin-status", ladmin), T("oper-status", loper))
+	cf := E("if-config-flags")
+	switch {
+	case oper != "up":
+		cf.Add(T("iff-device-down", ""))
+	case loper == "up":
+		cf.Add(T("iff-up", ""))
+	}
+	encap := "ENET2"
+	if strings.HasPrefix(lname, "lo0.") {
+		encap = "Unspecified"
+	}
+	l.Add(cf.Add(T("iff-snmp-traps", "")), T("encapsulation", encap))
+	if style != "terse" && style != "descriptions" {
+		l.Add(trafficStats(e.counters(lname, lst, llive), "", false))
+	}
+	mtu := 1500
+	if llive {
+		mtu = lst.MTU
+	}
+	fam := u.ActiveChild("family")
+	for _, f := range []string{"inet", "inet6"} {
+		fn := fam.ActiveChild(f)
+		if fn == nil {
+			continue
+		}
+		af := E("address-family", T("address-family-name", f), T("mtu", strconv.Itoa(mtu)))
+		if f == "inet" {
+			af.Add(E("address-family-flags", T("ifff-sendbcast-pkt-to-re", "")))
+		}
+		for i, ad := range fn.ActiveNamed("address") {
+			af.Add(interfaceAddress(ad.Key, i == 0, style == "terse"))
+		}
+		l.Add(af)
+	}
+	return l
+}
+
+// interfaceAddress is one address: in terse, the address with its length;
+// otherwise Junos' Destination (the subnet, IPv4 octets left out when
+// zero: 192.0.2/24), Local and, for IPv4, Broadcast.
+func interfaceAddress(addr string, primary, terse bool) *Elem {
+	ia := E("interface-address")
+	if primary {
+		ia.Add(E("ifa-flags", T("ifaf-current-preferred", ""), T("ifaf-current-primary", "")))
+	} else {
+		ia.Add(E("ifa-flags", T("ifaf-current-preferred", "")))
+	}
+	p, err := netip.ParsePrefix(addr)
+	if terse || err != nil {
+		return ia.Add(T("ifa-local", addr))
+	}
+	if p.Bits() < p.Addr().BitLen() {
+		ia.Add(T("ifa-destination", junosSubnet(p.Masked())))
+	}
+	ia.Add(T("ifa-local", p.Addr().String()))
+	if p.Addr().Is4() && p.Bits() < 31 {
+		ia.Add(T("ifa-broadcast", broadcast(p).String()))
+	}
+	return ia
+}
+
+// junosSubnet spells an IPv4 subnet as Junos does, trailing zero octets
+// beyond the length left out: 192.0.2.0/24 is 192.0.2/24.
+func junosSubnet(p netip.Prefix) string {
+	if !p.Addr().Is4() {
+		return p.String()
+	}
+	b := p.Addr().As4()
+	n := max(1, (p.Bits()+7)/8)
+	var parts []string
+	for i := 0; i < n; i++ {
+		parts = append(parts, strconv.Itoa(int(b[i])))
+	}
+	return strings.Join(parts, ".") + "/" + strconv.Itoa(p.Bits())
+}
+
+func broadcast(p netip.Prefix) netip.Addr {
+	b := p.Masked().Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) | host
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
 func upDown(up bool) string {
@@ -120,112 +349,31 @@ func upDown(up bool) string {
 func linkType(kind string) string {
 	switch kind {
 	case "tun", "tuntap":
-		return "Services (TUN)"
+		return "Services"
 	case "", "device", "veth", "bridge", "macvlan", "vlan":
 		return "Ethernet"
 	}
 	return kind
 }
 
-// stats renders a link's counters; extensive adds bytes and errors.
-func stats(st ifname.LinkState, style string) *Elem {
-	u := func(v uint64) string { return strconv.FormatUint(v, 10) }
-	ts := E("traffic-statistics", T("input-packets", u(st.RxPackets)), T("output-packets", u(st.TxPackets)))
-	if style != "extensive" {
-		return ts
+func u64(v uint64) string { return strconv.FormatUint(v, 10) }
+
+// trafficStats renders counters and rates; detail and extensive add
+// bytes.
+func trafficStats(c ifCounters, style string, rates bool) *Elem {
+	ts := E("traffic-statistics")
+	if style == "detail" || style == "extensive" || style == "statistics" {
+		ts.Add(T("input-bytes", u64(c.RxBytes)), T("output-bytes", u64(c.TxBytes)))
 	}
-	ts.Add(T("input-bytes", u(st.RxBytes)), T("output-bytes", u(st.TxBytes)),
-		E("input-error-list", T("input-errors", u(st.RxErrors)), T("input-drops", u(st.RxDropped))),
-		E("output-error-list", T("output-errors", u(st.TxErrors)), T("output-drops", u(st.TxDropped))))
-	return ts
+	if rates {
+		ts.Add(T("input-bps", u64(c.inBps)), T("input-pps", u64(c.inPps)), T("output-bps", u64(c.outBps)), T("output-pps", u64(c.outPps)))
+	}
+	return ts.Add(T("input-packets", u64(c.RxPackets)), T("output-packets", u64(c.TxPackets)))
 }
 
-func textInterfaces(w io.Writer, e *Elem) {
-	if len(e.Attrs) == 0 || e.Attrs[0].Value != "terse" {
-		textInterfacesDetail(w, e)
-		return
-	}
-	fmt.Fprintf(w, "%-24s%-6s%-5s%-6s%-23s%s\n", "Interface", "Admin", "Link", "Proto", "Local", "Remote")
-	for _, p := range e.All("physical-interface") {
-		fmt.Fprintf(w, "%-24s%-6s%-5s\n", p.Val("name"), p.Val("admin-status"), p.Val("oper-status"))
-		for _, l := range p.All("logical-interface") {
-			first := true
-			for _, af := range l.All("address-family") {
-				addrs := af.All("interface-address")
-				if len(addrs) == 0 {
-					addrs = []*Elem{T("interface-address", "")}
-				}
-				for _, a := range addrs {
-					if first {
-						fmt.Fprintf(w, "%-24s%-6s%-5s%-6s%s\n", l.Val("name"), l.Val("admin-status"), l.Val("oper-status"), af.Val("address-family-name"), a.Val("ifa-local"))
-						first = false
-					} else {
-						fmt.Fprintf(w, "%-24s%-6s%-5s%-6s%s\n", "", "", "", af.Val("address-family-name"), a.Val("ifa-local"))
-					}
-				}
-			}
-			if first {
-				fmt.Fprintf(w, "%-24s%-6s%-5s\n", l.Val("name"), l.Val("admin-status"), l.Val("oper-status"))
-			}
-		}
-	}
-}
-
-// textInterfacesDetail is the default and the extensive layout.
-func textInterfacesDetail(w io.Writer, e *Elem) {
-	for _, p := range e.All("physical-interface") {
-		state := "Enabled"
-		if p.Val("admin-status") == "down" {
-			state = "Administratively down"
-		}
-		fmt.Fprintf(w, "Physical interface: %s, %s, Physical link is %s\n", p.Val("name"), state, titleCase(p.Val("oper-status")))
-		if idx := p.Val("local-index"); idx != "" {
-			fmt.Fprintf(w, "  Interface index: %s, Linux name: %s\n", idx, p.Val("linux-name"))
-		}
-		if d := p.Val("description"); d != "" {
-			fmt.Fprintf(w, "  Description: %s\n", d)
-		}
-		switch lt, m := p.Val("link-level-type"), p.Val("mtu"); {
-		case lt != "":
-			fmt.Fprintf(w, "  Link-level type: %s, MTU: %s\n", lt, m)
-		case m != "":
-			fmt.Fprintf(w, "  MTU: %s\n", m)
-		}
-		if mac := p.Val("current-physical-address"); mac != "" {
-			fmt.Fprintf(w, "  Current address: %s\n", mac)
-		}
-		textStats(w, "  ", p.Get("traffic-statistics"))
-		for _, l := range p.All("logical-interface") {
-			fmt.Fprintf(w, "\n  Logical interface %s\n", l.Val("name"))
-			textStats(w, "    ", l.Get("traffic-statistics"))
-			for _, af := range l.All("address-family") {
-				fmt.Fprintf(w, "    Protocol %s\n", af.Val("address-family-name"))
-				for _, a := range af.All("interface-address") {
-					fmt.Fprintf(w, "      Addresses, Local: %s\n", a.Val("ifa-local"))
-				}
-			}
-		}
-		fmt.Fprintln(w)
-	}
-}
-
-func textStats(w io.Writer, indent string, ts *Elem) {
-	if ts == nil {
-		return
-	}
-	if ts.Val("input-bytes") == "" {
-		fmt.Fprintf(w, "%sInput packets : %s\n%sOutput packets: %s\n", indent, ts.Val("input-packets"), indent, ts.Val("output-packets"))
-		return
-	}
-	fmt.Fprintf(w, "%sTraffic statistics:\n", indent)
-	for _, r := range [][2]string{{"Input  bytes  ", "input-bytes"}, {"Output bytes  ", "output-bytes"},
-		{"Input  packets", "input-packets"}, {"Output packets", "output-packets"}} {
-		fmt.Fprintf(w, "%s %s: %20s\n", indent, r[0], ts.Val(r[1]))
-	}
-	if in := ts.Get("input-error-list"); in != nil {
-		fmt.Fprintf(w, "%sInput errors:\n%s  Errors: %s, Drops: %s\n", indent, indent, in.Val("input-errors"), in.Val("input-drops"))
-	}
-	if out := ts.Get("output-error-list"); out != nil {
-		fmt.Fprintf(w, "%sOutput errors:\n%s  Errors: %s, Drops: %s\n", indent, indent, out.Val("output-errors"), out.Val("output-drops"))
+func errorLists(c ifCounters) []*Elem {
+	return []*Elem{
+		E("input-error-list", T("input-errors", u64(c.RxErrors)), T("input-drops", u64(c.RxDropped))),
+		E("output-error-list", T("output-errors", u64(c.TxErrors)), T("output-drops", u64(c.TxDropped))),
 	}
 }

@@ -25,12 +25,6 @@ func SystemCommands(t *Table) {
 			Help: "Show installed hardware components", Run: showHardware, Text: textHardware},
 		&Command{Words: []string{"show", "chassis", "routing-engine"}, RPC: "get-route-engine-information",
 			Help: "Show Routing Engine status", Run: showRE, Text: textRE},
-		&Command{Words: []string{"show", "interfaces"}, RPC: "get-interface-information",
-			Help: "Show interface information",
-			Args: []Arg{{Name: "terse", Help: "Display terse output"},
-				{Name: "extensive", Help: "Display extensive output"},
-				{Name: "interface-name", Positional: true, Help: "Name of physical or logical interface"}},
-			Run: showInterfaces, Text: textInterfaces},
 	)
 }
 

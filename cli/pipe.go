@@ -25,6 +25,10 @@ type Pipeline struct {
 	filters  []func([]string) []string
 	save     string
 	noMore   bool
+	// progress, when set, takes a command's text as it is produced (ping's
+	// replies): the session streams it to a front end that asked for it
+	// (Session.Stream), for a line without pipes.
+	progress io.Writer
 }
 
 func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {

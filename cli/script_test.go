@@ -324,6 +324,7 @@ show interfaces terse
 		t.Fatalf("a command failed:\n%s", out)
 	}
 	testkit.Golden(t, "interfaces.txt", out)
+	// every level, wildcards and logical names: cli/ops_interfaces_test.go
 }
 
 func TestStatusShowsWhereOthersEdit(t *testing.T) {

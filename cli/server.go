@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -18,10 +19,17 @@ type (
 		Open     *OpenRequest `json:"open,omitempty"`
 		Line     *string      `json:"line,omitempty"`
 		Complete *string      `json:"complete,omitempty"` // completion for this partial line
+		// Interrupt stops the line running (Ctrl-C): its context ends.
+		// It gets no response of its own; one arriving between lines is
+		// ignored.
+		Interrupt bool `json:"interrupt,omitempty"`
 	}
 	// OpenRequest starts the session.
 	OpenRequest struct {
 		Client string `json:"client"` // "cli", "ssh"
+		// Stream: send the output of streaming commands (ping) in
+		// Partial responses as it comes (stream.go).
+		Stream bool `json:"stream,omitempty"`
 	}
 	// Response answers a Request.
 	Response struct {
@@ -29,6 +37,9 @@ type (
 		Prompt      string       `json:"prompt"`
 		Banner      string       `json:"banner,omitempty"`
 		Completions []Completion `json:"completions,omitempty"`
+		// Partial: output of the line still running; the line's own
+		// response follows.
+		Partial bool `json:"partial,omitempty"`
 	}
 )
 
@@ -66,12 +77,22 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 	defer release()
 	s := e.NewSession(user, req.Open.Client)
 	defer s.Close()
+	if req.Open.Stream {
+		// from the goroutine running the line, while the loop below
+		// waits for it: one sender at a time
+		s.Stream(func(chunk string) {
+			st.SendMsg(&Response{Result: Result{Output: chunk, Caret: -1}, Partial: true})
+		})
+	}
 	if err := st.SendMsg(&Response{Result: Result{Caret: -1}, Prompt: s.Prompt(), Banner: s.Banner()}); err != nil {
 		return err
 	}
+	reqs, errc := receive(st)
 	for {
 		var req Request
-		if err := st.RecvMsg(&req); err != nil {
+		select {
+		case req = <-reqs:
+		case err := <-errc:
 			if err == io.EOF {
 				return nil
 			}
@@ -80,10 +101,19 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 		var resp Response
 		switch {
 		case req.Line != nil:
-			resp.Result = s.Exec(ctx, *req.Line)
+			r, err := execInterruptible(ctx, s, *req.Line, reqs, errc)
+			if err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
+			}
+			resp.Result = r
 		case req.Complete != nil:
 			resp.Result.Caret = -1
 			resp.Completions = s.Complete(*req.Complete)
+		default:
+			continue // an interrupt after its line ended
 		}
 		resp.Prompt, resp.Banner = s.Prompt(), s.Banner()
 		if err := st.SendMsg(&resp); err != nil {
@@ -91,6 +121,52 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 		}
 		if resp.Exit {
 			return nil
+		}
+	}
+}
+
+// receive reads the stream's requests in a goroutine, so that a running
+// line can hear an interrupt. It ends with the stream.
+func receive(st grpc.ServerStream) (<-chan Request, <-chan error) {
+	reqs, errc := make(chan Request), make(chan error, 1)
+	go func() {
+		for {
+			var req Request
+			if err := st.RecvMsg(&req); err != nil {
+				errc <- err
+				return
+			}
+			select {
+			case reqs <- req:
+			case <-st.Context().Done():
+				return
+			}
+		}
+	}()
+	return reqs, errc
+}
+
+// execInterruptible runs line; an Interrupt request meanwhile cancels its
+// context. A front end sends nothing else while a line runs; the stream's
+// end is returned once the line has ended.
+func execInterruptible(ctx context.Context, s *Session, line string, reqs <-chan Request, errc <-chan error) (Result, error) {
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan Result, 1)
+	go func() { done <- s.Exec(lctx, line) }()
+	var streamErr error
+	for {
+		select {
+		case r := <-done:
+			return r, streamErr
+		case req := <-reqs:
+			if req.Interrupt {
+				cancel()
+			}
+		case err := <-errc:
+			streamErr = err
+			errc = nil
+			cancel()
 		}
 	}
 }

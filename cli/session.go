@@ -31,6 +31,7 @@ import (
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/internal/ifname"
+	"github.com/gnos/gnos/rib"
 )
 
 // Engine holds what sessions share.
@@ -48,12 +49,17 @@ type Engine struct {
 	Firewall Firewall
 	// Logs is the system log's files; nil: none.
 	Logs Logs
+	// Net is the host's network stack in live mode (routes, neighbours,
+	// ping); nil without the live data plane.
+	Net Net
 	// MaxSessionsPerUser bounds one user's concurrent sessions on the
 	// management socket and over SSH (default DefaultMaxSessionsPerUser).
 	MaxSessionsPerUser int
 
 	limitMu sync.Mutex // guards limits
 	limits  sessionLimit
+	ribAges rib.Ages // when show route first saw each route
+	ifBook  ifBook   // interface counter baselines and rate samples
 }
 
 // Session is one CLI session.
@@ -73,6 +79,9 @@ type Session struct {
 	hideSecrets bool
 	// ownFilesOnly: writes stay in the user's home (files.go).
 	ownFilesOnly bool
+	// stream takes the output of long commands as it comes (stream.go);
+	// nil: everything comes in the Result.
+	stream func(chunk string)
 }
 
 // HideSecrets makes the configuration this session reads show every
@@ -245,6 +254,7 @@ func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, e
 	if err != nil {
 		return false, err
 	}
+	s.progressFor(p)
 	var buf bytes.Buffer
 	var exit bool
 	s.noMore = p.noMore

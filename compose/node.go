@@ -128,6 +128,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	cli.RescueCommands(ops)
 	cli.FirewallCommands(ops)
 	cli.LogCommands(ops)
+	cli.NetworkCommands(ops) // show route, arp, neighbours, ping
 	// --- servicesd (issue 4): resolves service-sets into SSRBs and keeps the
 	// PICs in sync over DATA/services.sock; every PIC configured under
 	// chassis gets an in-process picd dialing that socket (a separate
@@ -163,6 +164,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version, Logs: events}
 	if n.Ifmgr != nil {
 		n.CLI.Links = n.Ifmgr.Link // live data plane: show interfaces reads netlink
+		n.CLI.Net = n.Ifmgr        // show route, arp, neighbours, ping
 	}
 	if n.Firewall != nil {
 		n.CLI.Firewall = n.Firewall // show firewall reads the kernel's counters

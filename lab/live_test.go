@@ -274,11 +274,12 @@ func showInterfaces(t *testing.T, r *router) {
 	out := r.cli("show interfaces extensive ge-0/0/0")
 	for _, re := range []string{
 		`Physical interface: ge-0/0/0, Enabled, Physical link is Up\n`,
-		`Interface index: \d+, Linux name: ge-0-0-0\n`,
-		`Link-level type: Ethernet, MTU: 1500\n`,
+		`Interface index: \d+, SNMP ifIndex: \d+, Linux name: ge-0-0-0\n`,
+		`Link-level type: Ethernet, MTU: 1514, Link-mode: Full-duplex, Speed: Unspecified\n`,
+		`Current address: [0-9a-f:]{17}, Hardware address: [0-9a-f:]{17}\n`,
 		`Input  packets:\s+[1-9]\d*\n`,
 		`Output packets:\s+[1-9]\d*\n`,
-		`Logical interface ge-0/0/0.0\n`,
+		`Logical interface ge-0/0/0.0 \(Index \d+\) \(SNMP ifIndex \d+\)\n`,
 	} {
 		if !regexp.MustCompile(re).MatchString(out) {
 			t.Errorf("show interfaces extensive ge-0/0/0 lacks %s:\n%s", re, out)

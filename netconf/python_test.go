@@ -35,6 +35,7 @@ func TestPython(t *testing.T) {
 	for _, tt := range []struct{ name, module, file string }{
 		{"ncclient", "ncclient", "test_ncclient"},
 		{"pyez", "jnpr.junos", "test_pyez"},
+		{"pyez-tables", "jnpr.junos", "test_pyez_tables"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			py := python(t, tt.module)

@@ -47,12 +47,18 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 	}
 	// ask answers a question (yes/no, a password); nil takes the default.
 	var ask func(q string, secret bool) string
+	var in *keys // interactive sessions: Ctrl-C stops a running command
 	run := func(line string, indent int) (cli.Result, bool) {
 		if !sess.InConfig() && CommandLevel(line) > lvl {
 			fmt.Fprintln(out, "error: permission denied")
 			return cli.Result{Failed: true, Caret: -1}, false
 		}
-		r := sess.Exec(ctx, line)
+		var r cli.Result
+		if in != nil {
+			r = in.exec(ctx, sess, line, out)
+		} else {
+			r = sess.Exec(ctx, line)
+		}
 		for r.Question != "" {
 			answer := ""
 			if ask != nil {
@@ -80,7 +86,9 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		}
 		return 0
 	}
-	ed := lineedit.New(ch, ch) // the editor writes CR LF itself
+	in = newKeys(ch)
+	sess.Stream(func(chunk string) { io.WriteString(out, chunk) }) // ping's replies as they come
+	ed := lineedit.New(in, ch)                                     // the editor writes CR LF itself
 	ask = func(q string, secret bool) string {
 		// the question is the prompt: its last line, after any text above it
 		if i := strings.LastIndexByte(q, '\n'); i >= 0 {
@@ -89,7 +97,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		}
 		if secret { // a password: no echo, no history
 			io.WriteString(out, q)
-			a, err := lineedit.New(ch, io.Discard).ReadLine("")
+			a, err := lineedit.New(in, io.Discard).ReadLine("")
 			io.WriteString(out, "\n")
 			if err != nil {
 				return ""
@@ -107,7 +115,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		fmt.Fprintf(out, "--- gnos %s\n", s.cfg.CLI.Version)
 		io.WriteString(out, LoginAnnouncement(s.cfg.Configd.Committed()))
 	} else {
-		ed = lineedit.New(ch, io.Discard) // no echo without a terminal
+		ed = lineedit.New(in, io.Discard) // no echo without a terminal
 	}
 	collecting := false // load … terminal is reading input
 	for {

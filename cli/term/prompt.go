@@ -7,6 +7,7 @@ package term
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
 
 	prompt "github.com/c-bata/go-prompt"
@@ -18,13 +19,14 @@ import (
 func Interactive(c *cli.Client) (runErr error) {
 	exit := false
 	collecting := false
+	c.OnPartial = func(chunk string) { fmt.Print(chunk) } // ping's replies as they come
 	parser := newLineParser()
 	parser.collecting = &collecting
 	if b := c.Banner(); b != "" {
 		fmt.Println(b)
 	}
 	executor := func(line string) {
-		r, err := c.Exec(line)
+		r, err := execInterruptible(c, line)
 		if err != nil {
 			runErr, exit = err, true
 			return
@@ -141,4 +143,27 @@ func complete(c *cli.Client, b *prompt.Buffer, tab bool) bool {
 		help(c, line)
 	}
 	return false
+}
+
+// execInterruptible runs line; Ctrl-C meanwhile (SIGINT: go-prompt gives
+// the terminal back in cooked mode while a command runs) stops it, as
+// Ctrl-C stops ping on Junos.
+func execInterruptible(c *cli.Client, line string) (*cli.Response, error) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	defer signal.Stop(sig)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-sig:
+				fmt.Println("^C")
+				c.Interrupt()
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return c.Exec(line)
 }
