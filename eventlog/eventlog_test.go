@@ -58,7 +58,7 @@ func TestFilesByFacilityAndLevel(t *testing.T) {
 		"facility", "interactive-commands", "severity", "notice", "process", "mgd", "seq", 3)
 	log.Warn("Login failed for user 'x' from host '192.0.2.7'", "tag", "SSHD_LOGIN_FAILED", "facility", "authorization", "process", "sshd")
 	log.Info("servicesd: PIC connected", "pic", "fpc0/pic0") // daemon info: below messages' notice
-	log.Debug("chatter", "facility", "interactive-commands")  // any: even debug
+	log.Debug("chatter", "facility", "interactive-commands") // any: even debug
 	msgs := read(t, dir, "messages")
 	want := "Dec  3 09:42:01  r1 mgd[" // Junos' layout: two spaces before the host
 	if !strings.HasPrefix(msgs, want) || !strings.Contains(msgs, ": UI_COMMIT: User 'root' requested 'commit' operation (comment: none)\n") {

@@ -84,7 +84,7 @@ func TestLoginMessageAndAnnouncement(t *testing.T) {
 	c, err := ssh.Dial("tcp", n.Netconf.Addr().String(), &ssh.ClientConfig{User: "admin",
 		Auth:            []ssh.AuthMethod{ssh.Password(password("admin"))},
 		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
-		BannerCallback:  func(m string) error { banner = m; return nil }})
+		BannerCallback: func(m string) error { banner = m; return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
