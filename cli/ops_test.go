@@ -19,6 +19,9 @@ func TestEveryCommandGolden(t *testing.T) {
 	n.CLI.Host = func() cli.HostStats {
 		return cli.HostStats{Started: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), MemoryMB: 2048, MemoryUsed: 12, LoadAverage: "0.05"}
 	}
+	n.CLI.Statfs = func() (cli.FSStats, error) {
+		return cli.FSStats{Total: 20 << 30, Free: 15 << 30, Avail: 14 << 30}, nil
+	}
 	home := n.CLI.HomeDir(socketUser(t))
 	if err := os.MkdirAll(filepath.Join(home, "logs"), 0o700); err != nil {
 		t.Fatal(err)
@@ -60,7 +63,8 @@ request system configuration rescue save
 		if a, ok := args[cmd]; ok && a != "" {
 			cmd += " " + a
 		}
-		if c.RPC == "clear-system-commit" || c.Words[0] == "request" || c.RPC == "get-pic-detail" /* shows the picd pid */ ||
+		if c.RPC == "clear-system-commit" || c.Words[0] == "request" || c.Words[0] == "set" ||
+			c.RPC == "file-copy" || c.RPC == "file-delete" || c.RPC == "file-rename" /* ops_files_test.go */ || c.RPC == "get-pic-detail" /* shows the picd pid */ ||
 			c.RPC == "get-service-set-cpu-statistics" /* real time: servicesd/traffic_test.go */ {
 			continue // changes state; covered by configd tests
 		}

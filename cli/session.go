@@ -40,6 +40,11 @@ type Engine struct {
 	DataDir string // file list/show/save stay inside it
 	Version string
 	Host    func() HostStats // nil: read the real host
+	// ChassisSerial is the serial number the chassis reports
+	// (DefaultSerial when empty).
+	ChassisSerial string
+	// Statfs reports the data directory's file system (nil: statfs).
+	Statfs func() (FSStats, error)
 	// Links returns the live state of the Linux link behind a Junos
 	// interface (the interface manager); nil without the live data plane.
 	Links func(junos string) (ifname.LinkState, bool)
@@ -63,11 +68,14 @@ type Session struct {
 	secret   bool // the pending question asks for a password
 	collect  *collector
 	noMore   bool // the current line asked for | no-more
+	hold     bool // the current line asked for | hold
 	// hideSecrets: the session's login class may not configure, so the
 	// configuration it reads shows secrets as SECRET-DATA (HideSecrets).
 	hideSecrets bool
 	// ownFilesOnly: writes stay in the user's home (files.go).
 	ownFilesOnly bool
+	cwd          string      // working directory in the file area ("" = home; ops_files.go)
+	settings     cliSettings // set cli … (ops_clisettings.go)
 }
 
 // HideSecrets makes the configuration this session reads show every
@@ -92,7 +100,12 @@ type Result struct {
 	Caret    int    // position in the line to mark with ^, or -1
 	Question string // a yes/no question to ask; the next line answers it
 	NoMore   bool   // `| no-more`: a terminal front end must not page
-	Secret   bool   // the answer to Question must not be echoed (a password)
+	// ScreenLength is the session's set cli screen-length when it is
+	// positive; 0 when not set (page by the terminal's size). A length
+	// set to 0 sets NoMore instead.
+	ScreenLength int
+	Hold         bool // `| hold`: keep the ---(more)--- prompt after the last page
+	Secret       bool // the answer to Question must not be echoed (a password)
 	// Collecting: `load … terminal` is reading configuration text; lines
 	// go to it until EndOfInput (a front end sends it for Ctrl-D or EOF).
 	Collecting bool
@@ -168,9 +181,19 @@ func (s *Session) Exec(ctx context.Context, line string) Result {
 		return Result{Output: out, Exit: exit, Caret: -1}
 	}
 	var out bytes.Buffer
-	s.noMore = false
+	s.noMore, s.hold = false, false
+	if s.cfg == nil {
+		s.remember(line)
+		if strings.TrimSpace(line) != "" {
+			out.WriteString(s.stamp())
+		}
+	}
 	exit, err := s.exec(ctx, line, &out)
-	r := Result{Output: out.String(), Exit: exit, Caret: -1, NoMore: s.noMore, Collecting: s.collect != nil}
+	r := Result{Output: out.String(), Exit: exit, Caret: -1, NoMore: s.noMore, Collecting: s.collect != nil,
+		ScreenLength: max(s.ScreenLength(), 0), Hold: s.hold}
+	if s.ScreenLength() == 0 {
+		r.NoMore = true
+	}
 	if s.question != nil && err == nil {
 		r.Question = r.Output
 		r.Output = ""
@@ -242,7 +265,7 @@ func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, e
 	}
 	var buf bytes.Buffer
 	var exit bool
-	s.noMore = p.noMore
+	s.noMore, s.hold = p.noMore, p.hold
 	if s.cfg != nil {
 		err = s.configCommand(ctx, cmd, p, &buf, len(line))
 	} else {
