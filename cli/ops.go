@@ -37,7 +37,7 @@ func BaseCommands(t *Table) {
 	t.Describe("show system", "Show system information")
 	t.Describe("clear", "Clear information in the system")
 	t.Describe("clear system", "Clear system information")
-	
+
 	t.Add(
 		&Command{Words: []string{"show", "configuration"}, RPC: "get-configuration",
 			Help: "Show current configuration",
