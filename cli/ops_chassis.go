@@ -65,7 +65,7 @@ func (e *Engine) Serial() string {
 func packages() [][2]string {
 	v := fmt.Sprintf("[%s]", Version)
 	return [][2]string{
-		{"os-kernel", "gnos OS Kernel (Go " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ") " + v},
+		{"os-kernel", "gnos OS Kernel " + v + " (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ")"},
 		{"mgd", "gnos management daemon (configd, cli, netconf) " + v},
 		{"servicesd", "gnos services daemon " + v},
 		{"picd", "gnos services PIC daemon " + v},

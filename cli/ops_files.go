@@ -103,6 +103,7 @@ func (s *Session) resolve(name string, write bool) (string, string, error) {
 	if _, err := UserFilePath(s.eng.DataDir, s.user, false, ".", false); err != nil {
 		return "", "", err // makes the home
 	}
+	s.eng.packagesOnce.Do(s.eng.writePackages)
 	base := s.eng.FilesDir()
 	outside := fmt.Errorf("file %s: outside the file area", name)
 	if filepath.IsAbs(name) && within(base, filepath.Clean(name)) {
@@ -127,6 +128,21 @@ func (s *Session) resolve(name string, write bool) (string, string, error) {
 		return "", "", fmt.Errorf("%s: permission denied: you may write only in your home directory (%s)", name, s.home())
 	}
 	return real, v, nil
+}
+
+// writePackages puts the installed software's description in
+// /packages/junos, where Junos keeps its install packages (PyEZ's SW
+// inventory lists that folder).
+func (e *Engine) writePackages() {
+	dir := filepath.Join(e.FilesDir(), "packages")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	text := fmt.Sprintf("gnos %s (Junos XML API %s)\n", Version, JunosVersion)
+	for _, p := range packages() {
+		text += p[0] + ": " + p[1] + "\n"
+	}
+	_ = writeFile(filepath.Join(dir, "junos"), []byte(text))
 }
 
 // systemFile returns the content of a synthesised system file.

@@ -29,8 +29,15 @@ func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Wri
 		e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: style}}
 	}
 	name := a["interface-name"]
+	if ri, ok := a["routing-instance"]; ok && ri == PrivateInstance {
+		return e.Add(privateInterfaces()...), nil // ops_chassis_internal.go
+	}
+	inInstance, err := instanceFilter(root, a)
+	if err != nil {
+		return nil, err
+	}
 	for _, ifd := range root.ChildNamed("interfaces", "").AllNamed("interface") {
-		if ifd.Inactive || (name != "" && !ifname.Within(name, ifd.Key)) {
+		if ifd.Inactive || (name != "" && !ifname.Within(name, ifd.Key)) || !inInstance(ifd.Key) {
 			continue
 		}
 		e.Add(s.eng.physical(ifd, name, style))

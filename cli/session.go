@@ -52,6 +52,8 @@ type Engine struct {
 	// management socket and over SSH (default DefaultMaxSessionsPerUser).
 	MaxSessionsPerUser int
 
+	packagesOnce sync.Once // /packages/junos written (ops_files.go)
+
 	limitMu sync.Mutex // guards limits
 	limits  sessionLimit
 }

@@ -35,6 +35,7 @@ func TestPython(t *testing.T) {
 	for _, tt := range []struct{ name, module, file string }{
 		{"ncclient", "ncclient", "test_ncclient"},
 		{"pyez", "jnpr.junos", "test_pyez"},
+		{"pyez-ops", "jnpr.junos", "test_pyez_ops"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			py := python(t, tt.module)
