@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/testkit"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // TestEveryCommandGolden runs each operational command of the table in
@@ -50,6 +52,11 @@ request system configuration rescue save
 `)
 	if failed {
 		t.Fatalf("setup failed:\n%s", setup)
+	}
+	// show chassis fpc reports the PIC's state: wait until its picd is in
+	// sync, so the golden says Online whatever the scheduling.
+	if err := n.Services.WaitSynced(context.Background(), dataplane.Slot{FPC: 0, PIC: 0}); err != nil {
+		t.Fatal(err)
 	}
 	args := map[string]string{
 		"show system rollback": "0",
