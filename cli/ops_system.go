@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"context"
-	"fmt"
-	"io"
 	"os"
 	"runtime"
 	"strconv"
@@ -23,8 +20,6 @@ func SystemCommands(t *Table) {
 	CLISettingsCommands(t)
 	SystemInfoCommands(t)
 	t.Add(
-		&Command{Words: []string{"show", "system", "users"}, RPC: "get-system-users-information",
-			Help: "Show user activity information", Run: showUsers, Text: textUsers},
 		&Command{Words: []string{"show", "interfaces"}, RPC: "get-interface-information",
 			Help: "Show interface information",
 			Args: []Arg{{Name: "terse", Help: "Display terse output"},
@@ -60,49 +55,6 @@ func (e *Engine) hostStats() HostStats {
 		MemoryUsed: int(100 * ms.HeapInuse / max(ms.Sys, 1))}
 	h.LoadAverage, h.Load5, h.Load15 = loadAvgs()
 	return h
-}
-
-func showUsers(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
-	now := s.eng.Configd.Clock().Now()
-	e := E("system-users-information")
-	ui := E("uptime-information",
-		T("date-time", now.UTC().Format("3:04PM")),
-		T("up-time", uptime(now.Sub(s.eng.hostStats().Started))),
-		T("active-user-count", strconv.Itoa(len(s.eng.Configd.Sessions()))))
-	ut := E("user-table")
-	for _, o := range s.eng.Configd.Sessions() {
-		ut.Add(E("user-entry",
-			T("user", o.User), T("tty", o.Client),
-			T("login-time", o.Since.UTC().Format("3:04PM")),
-			T("command", "cli (configure "+o.Mode.String()+")")))
-	}
-	return e.Add(ui.Add(ut)), nil
-}
-
-func uptime(d time.Duration) string {
-	d = max(d, 0)
-	days := int(d.Hours()) / 24
-	h := int(d.Hours()) % 24
-	m := int(d.Minutes()) % 60
-	if days > 0 {
-		return fmt.Sprintf("%d days, %d:%02d", days, h, m)
-	}
-	return fmt.Sprintf("%d:%02d", h, m)
-}
-
-func textUsers(w io.Writer, e *Elem) {
-	ui := e.Get("uptime-information")
-	users := "users"
-	if ui.Val("active-user-count") == "1" {
-		users = "user"
-	}
-	fmt.Fprintf(w, " %s  up %s, %s %s\n", ui.Val("date-time"), ui.Val("up-time"), ui.Val("active-user-count"), users)
-	fmt.Fprintf(w, "%-8s %-8s %-8s %s\n", "USER", "TTY", "LOGIN@", "WHAT")
-	if ut := ui.Get("user-table"); ut != nil {
-		for _, u := range ut.All("user-entry") {
-			fmt.Fprintf(w, "%-8s %-8s %-8s %s\n", u.Val("user"), u.Val("tty"), u.Val("login-time"), u.Val("command"))
-		}
-	}
 }
 
 // pics lists the configured fpc/pic slots with their extension-provider.

@@ -4,6 +4,7 @@ package cli
 // the management plane: uptime, storage, memory, processes and the
 // configuration database.
 func SystemInfoCommands(t *Table) {
+	usersCommands(t)
 	t.Add(
 		&Command{Words: []string{"show", "system", "storage"}, RPC: "get-system-storage",
 			Help: "Show local storage data", Run: showStorage, Text: textStorage},

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"sync"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -66,16 +67,40 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 	defer release()
 	s := e.NewSession(user, req.Open.Client)
 	defer s.Close()
+	// request system logout ends the session: the receive loop runs
+	// apart, so a kill is seen while the client is idle.
+	killed := make(chan struct{})
+	var once sync.Once
+	s.login.SetOrigin("", func() { once.Do(func() { close(killed) }) })
 	if err := st.SendMsg(&Response{Result: Result{Caret: -1}, Prompt: s.Prompt(), Banner: s.Banner()}); err != nil {
 		return err
 	}
+	reqs, errc := make(chan Request), make(chan error, 1)
+	go func() {
+		for {
+			var req Request
+			if err := st.RecvMsg(&req); err != nil {
+				errc <- err
+				return
+			}
+			select {
+			case reqs <- req:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	for {
 		var req Request
-		if err := st.RecvMsg(&req); err != nil {
+		select {
+		case <-killed:
+			return st.SendMsg(&Response{Result: Result{Output: "\nSession terminated by request system logout\n", Exit: true, Caret: -1}})
+		case err := <-errc:
 			if err == io.EOF {
 				return nil
 			}
 			return err
+		case req = <-reqs:
 		}
 		var resp Response
 		switch {

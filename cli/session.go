@@ -52,7 +52,8 @@ type Engine struct {
 	// management socket and over SSH (default DefaultMaxSessionsPerUser).
 	MaxSessionsPerUser int
 
-	packagesOnce sync.Once // /packages/junos written (ops_files.go)
+	packagesOnce sync.Once  // /packages/junos written (ops_files.go)
+	logins       loginTable // sessions for show system users (logins.go)
 
 	limitMu sync.Mutex // guards limits
 	limits  sessionLimit
@@ -76,6 +77,7 @@ type Session struct {
 	hideSecrets bool
 	// ownFilesOnly: writes stay in the user's home (files.go).
 	ownFilesOnly bool
+	login        *Login      // nil: counted by its NETCONF session
 	cwd          string      // working directory in the file area ("" = home; ops_files.go)
 	settings     cliSettings // set cli … (ops_clisettings.go)
 }
@@ -117,13 +119,26 @@ type Result struct {
 // typed as text does the same, for scripts.
 const EndOfInput = "\x04"
 
-// NewSession starts a session in operational mode.
+// NewSession starts a session in operational mode. A CLI session counts
+// as a login (show system users); a NETCONF session's CLI session does
+// not, its NETCONF session does (Engine.Login).
 func (e *Engine) NewSession(user, client string) *Session {
-	return &Session{eng: e, user: user, client: client}
+	s := &Session{eng: e, user: user, client: client}
+	if client != "netconf" {
+		s.login = e.Login(user, "cli", "", nil)
+	}
+	return s
 }
+
+// Login is the session's entry in show system users (nil for the CLI
+// session of a NETCONF session).
+func (s *Session) Login() *Login { return s.login }
 
 // Close ends the session, leaving configuration mode if needed.
 func (s *Session) Close() {
+	if s.login != nil {
+		s.login.Logout()
+	}
 	if s.cfg != nil {
 		s.cfg.Close()
 		s.cfg = nil
@@ -184,6 +199,9 @@ func (s *Session) Exec(ctx context.Context, line string) Result {
 	}
 	var out bytes.Buffer
 	s.noMore, s.hold = false, false
+	if s.login != nil {
+		s.login.Touch(s.what(line))
+	}
 	if s.cfg == nil {
 		s.remember(line)
 		if strings.TrimSpace(line) != "" {

@@ -28,7 +28,7 @@ func (c crlf) Write(p []byte) (int, error) {
 // (without). Commands the
 // user's class does not allow get "permission denied". It returns the exit
 // status.
-func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, lvl Level, pty *atomic.Bool, cmd string) int {
+func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from string, kill func(), lvl Level, pty *atomic.Bool, cmd string) int {
 	release, err := s.cfg.CLI.Acquire(user)
 	if err != nil {
 		fmt.Fprintf(ch, "error: %v\r\n", err)
@@ -37,6 +37,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 	defer release()
 	sess := s.cfg.CLI.NewSession(user, "cli")
 	defer sess.Close()
+	sess.Login().SetOrigin(from, kill) // request system logout closes the channel
 	if lvl < LevelConfigure {
 		sess.HideSecrets()
 		sess.RestrictFiles() // only the super-user class writes outside its home
