@@ -2,6 +2,7 @@ package cli
 
 import (
 	"io/fs"
+	"os/user"
 	"syscall"
 )
 
@@ -14,4 +15,13 @@ func sysStat(fi fs.FileInfo) (statInfo, bool) {
 		return statInfo{}, false
 	}
 	return statInfo{uid: int(st.Uid), links: int(st.Nlink)}, true
+}
+
+// lookupUID names a numeric user id.
+func lookupUID(uid string) (string, error) {
+	u, err := user.LookupId(uid)
+	if err != nil {
+		return "", err
+	}
+	return u.Username, nil
 }

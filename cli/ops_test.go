@@ -24,6 +24,7 @@ func TestEveryCommandGolden(t *testing.T) {
 	n.CLI.Statfs = func() (cli.FSStats, error) {
 		return cli.FSStats{Total: 20 << 30, Free: 15 << 30, Avail: 14 << 30}, nil
 	}
+	n.CLI.ProcFS, _ = filepath.Abs("testdata/proc")
 	home := n.CLI.HomeDir(socketUser(t))
 	if err := os.MkdirAll(filepath.Join(home, "logs"), 0o700); err != nil {
 		t.Fatal(err)
@@ -59,11 +60,12 @@ request system configuration rescue save
 		t.Fatal(err)
 	}
 	args := map[string]string{
-		"show system rollback": "0",
-		"file show":            "notes.txt",
-		"file list":            "logs",
-		"show interfaces":      "terse",
-		"show chassis pic":     "fpc-slot 0 pic-slot 0",
+		"show system rollback":  "0",
+		"file show":             "notes.txt",
+		"file list":             "logs",
+		"show interfaces":       "terse",
+		"show chassis pic":      "fpc-slot 0 pic-slot 0",
+		"show system processes": "extensive",
 	}
 	for _, c := range n.CLI.Ops.Commands() {
 		cmd := strings.Join(c.Words, " ")

@@ -43,6 +43,11 @@ type Engine struct {
 	// ChassisSerial is the serial number the chassis reports
 	// (DefaultSerial when empty).
 	ChassisSerial string
+	// ProcFS is the /proc to read host figures from ("" = /proc).
+	ProcFS string
+	// Daemons lists gnos' daemon processes beside this one (picds that
+	// run apart); nil lists this process alone.
+	Daemons func(ctx context.Context) []Daemon
 	// Statfs reports the data directory's file system (nil: statfs).
 	Statfs func() (FSStats, error)
 	// Links returns the live state of the Linux link behind a Junos

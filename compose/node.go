@@ -153,6 +153,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	if n.Ifmgr != nil {
 		n.CLI.Links = n.Ifmgr.Link // live data plane: show interfaces reads netlink
 	}
+	n.CLI.Daemons = n.daemons // show system processes
 	n.lis, err = ipc.ListenUnix(SocketPath(o.DataDir))
 	if err != nil {
 		return n.abort(err)
