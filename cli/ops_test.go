@@ -74,6 +74,7 @@ request system configuration rescue save
 		}
 		if c.RPC == "clear-system-commit" || c.Words[0] == "request" || c.Words[0] == "set" ||
 			c.RPC == "get-system-users-information" || c.RPC == "get-system-uptime-information" /* ops_users_test.go */ ||
+			c.RPC == "get-configuration-database-usage-information" /* the store's pages: ops_users_test.go */ ||
 			c.RPC == "file-copy" || c.RPC == "file-delete" || c.RPC == "file-rename" /* ops_files_test.go */ || c.RPC == "get-pic-detail" /* shows the picd pid */ ||
 			c.RPC == "get-service-set-cpu-statistics" /* real time: servicesd/traffic_test.go */ {
 			continue // changes state; covered by configd tests
