@@ -24,6 +24,8 @@ func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Wri
 		style = "terse"
 	case a.Has("extensive"):
 		style = "extensive"
+	case a.Has("detail"):
+		style = "detail" // Ansible's junos_facts interfaces subset asks for it
 	}
 	if style != "" {
 		e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: style}}

@@ -24,6 +24,7 @@ func SystemCommands(t *Table) {
 			Help: "Show interface information",
 			Args: []Arg{{Name: "terse", Help: "Display terse output"},
 				{Name: "extensive", Help: "Display extensive output"},
+				{Name: "detail", Help: "Display detailed output"},
 				{Name: "routing-instance", Value: true, Help: "Name of routing instance"},
 				{Name: "interface-name", Positional: true, Help: "Name of physical or logical interface"}},
 			Run: showInterfaces, Text: textInterfaces},
