@@ -61,14 +61,16 @@ func (e *Engine) Serial() string {
 }
 
 // packages are the software packages show version lists: gnos' own
-// components, each with the gnos release.
+// components, each with the gnos release. Each line reads "JUNOS …
+// [release]" as Junos' package lines do, which is what scrapers of show
+// version (TextFSM templates) expect of every line after the header.
 func packages() [][2]string {
 	v := fmt.Sprintf("[%s]", Version)
 	return [][2]string{
-		{"os-kernel", "gnos OS Kernel " + v + " (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ")"},
-		{"mgd", "gnos management daemon (configd, cli, netconf) " + v},
-		{"servicesd", "gnos services daemon " + v},
-		{"picd", "gnos services PIC daemon " + v},
+		{"os-kernel", "JUNOS gnos OS Kernel (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ") " + v},
+		{"mgd", "JUNOS gnos Management Daemon (configd, cli, netconf) " + v},
+		{"servicesd", "JUNOS gnos Services Daemon " + v},
+		{"picd", "JUNOS gnos Services PIC Daemon " + v},
 	}
 }
 
