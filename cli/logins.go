@@ -101,7 +101,9 @@ func (l *Login) Touch(what string) {
 func (l *Login) Logout() {
 	l.eng.logins.mu.Lock()
 	defer l.eng.logins.mu.Unlock()
-	delete(l.eng.logins.m, l.ID)
+	if l.eng.logins.m[l.ID] == l { // its number may be someone else's by now
+		delete(l.eng.logins.m, l.ID)
+	}
 }
 
 func (l *Login) info() LoginInfo {
@@ -138,6 +140,7 @@ func (e *Engine) logout(self *Login, match func(LoginInfo) bool) int {
 		l.mu.Lock()
 		if l.kill != nil {
 			kills = append(kills, l.kill)
+			delete(e.logins.m, l.ID) // gone now, whenever its front end notices
 		}
 		l.mu.Unlock()
 	}

@@ -161,9 +161,12 @@ func showProcesses(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Wr
 			names[key] = append(names[key], d.Name)
 		}
 	}
-	style := "brief"
-	if a.Has("extensive") {
-		style = "extensive"
+	style := "standard" // ps(1)'s table
+	switch {
+	case a.Has("extensive"):
+		style = "extensive" // top(1)'s header and table
+	case a.Has("brief"):
+		style = "brief" // top(1)'s header
 	}
 	e := E("system-process-information")
 	e.Attrs = []xml.Attr{junosAttr("style", style)}
@@ -193,7 +196,8 @@ func showProcesses(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Wr
 		procs = append(procs, E("process", T("pid", strconv.Itoa(p.pid)), T("username", user),
 			T("threads", strconv.Itoa(p.threads)), T("priority", strconv.Itoa(p.prio)), T("nice", strconv.Itoa(p.nice)),
 			T("size", humanKB(p.vszKB)), T("resident", humanKB(p.rssKB)), T("state", st),
-			T("cpu-time", cpuTime(p.cpu)), T("command", cmd)))
+			T("cpu-time", cpuTime(p.cpu)), T("cpu-time-precise", fmt.Sprintf("%d:%05.2f", int(p.cpu.Minutes()), (p.cpu%time.Minute).Seconds())),
+			T("stat", p.state), T("command", cmd)))
 	}
 	sort.SliceStable(procs, func(i, j int) bool {
 		a, _ := strconv.Atoi(procs[i].Val("pid"))
@@ -208,8 +212,10 @@ func showProcesses(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.Wr
 			T("memory-buffer", humanKB(m["Buffers"])), T("memory-free", humanKB(m["MemFree"])),
 			T("swap-total", humanKB(m["SwapTotal"])), T("swap-free", humanKB(m["SwapFree"])))
 	}
-	e.Add(hdr)
-	if style == "extensive" {
+	if style != "standard" {
+		e.Add(hdr)
+	}
+	if style != "brief" {
 		e.Add(procs...)
 	}
 	return e, nil
@@ -237,6 +243,13 @@ func topUptime(d time.Duration) string {
 }
 
 func textProcesses(w io.Writer, e *Elem) {
+	if attr(e, "style") == "standard" {
+		fmt.Fprintln(w, "  PID  TT  STAT      TIME COMMAND")
+		for _, p := range e.All("process") {
+			fmt.Fprintf(w, "%5s  ??  %-4s %10s %s\n", p.Val("pid"), p.Val("stat"), p.Val("cpu-time-precise"), p.Val("command"))
+		}
+		return
+	}
 	h := e.Get("process-summary")
 	fmt.Fprintf(w, "load averages:  %s,  %s,  %s  up %s\n", h.Val("load-average-1"), h.Val("load-average-5"), h.Val("load-average-15"), h.Val("up-time"))
 	fmt.Fprintf(w, "%s processes\n", h.Val("process-count"))

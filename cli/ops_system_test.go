@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -100,4 +101,22 @@ func TestSystemAlarms(t *testing.T) {
 		out.WriteString("> " + line + "\n" + r.Output)
 	}
 	testkit.Golden(t, "system-alarms.txt", out.String())
+}
+
+// show system processes in its three forms: ps' table, top's header
+// (brief), both (extensive), from a fixture /proc.
+func TestProcessStyles(t *testing.T) {
+	n, clk := startNode(t)
+	n.CLI.ProcFS, _ = filepath.Abs("testdata/proc")
+	n.CLI.Host = func() cli.HostStats {
+		return cli.HostStats{Started: clk.Now().Add(-26 * time.Hour), LoadAverage: "0.50", Load5: "0.40", Load15: "0.30"}
+	}
+	s := n.CLI.NewSession("admin", "cli")
+	defer s.Close()
+	var out strings.Builder
+	for _, line := range []string{"show system processes", "show system processes brief", "show system processes extensive | display xml"} {
+		r := s.Exec(context.Background(), line)
+		out.WriteString("> " + line + "\n" + r.Output)
+	}
+	testkit.Golden(t, "system-processes.txt", out.String())
 }

@@ -65,7 +65,7 @@ request system configuration rescue save
 		"file list":             "logs",
 		"show interfaces":       "terse",
 		"show chassis pic":      "fpc-slot 0 pic-slot 0",
-		"show system processes": "extensive",
+		"show system processes": "extensive", // the others: TestProcessStyles
 	}
 	for _, c := range n.CLI.Ops.Commands() {
 		cmd := strings.Join(c.Words, " ")

@@ -145,6 +145,38 @@ class PyEZOps(unittest.TestCase):
                 cu.load("delete chassis", format="set")
                 cu.commit(comment="no FPC")
 
+    def test_system_rpcs(self):
+        other = device()
+        other.open()
+        with device() as dev:
+            users = dev.rpc.get_system_users_information()
+            entries = users.findall(".//user-entry")
+            mine = [e for e in entries if e.findtext("user") == "admin" and e.findtext("from") == "127.0.0.1"]
+            self.assertEqual(len(mine), 2)  # both NETCONF sessions
+            self.assertIn("netconf", mine[0].findtext("command"))
+            self.assertEqual(users.findtext(".//active-user-count"), str(len(entries)))
+            up = dev.rpc.get_system_uptime_information()
+            self.assertTrue(up.findtext("current-time/date-time"))
+            self.assertTrue(up.find("system-booted-time/time-length").get("seconds").isdigit())
+            mem = dev.rpc.get_system_memory_information()
+            self.assertGreater(int(mem.findtext(".//system-memory-total")), 0)
+            alarms = dev.rpc.get_system_alarm_information()
+            self.assertIn("Rescue configuration is not set",
+                          [a.findtext("alarm-description") for a in alarms.findall("alarm-detail")])
+            procs = dev.rpc.get_system_process_information(extensive=True)
+            self.assertIn("configd", procs.findtext(".//process/command"))
+            self.assertTrue(dev.rpc.get_configuration_database_usage_information().findtext("database-current-size"))
+            # other logged in first, so it has the lower session number
+            first = min(int(e.findtext("session-id")) for e in mine)
+            dev.rpc.request_logout_user(session=str(first))
+            with self.assertRaises(Exception):
+                other.rpc.get_software_information()
+            self.assertEqual(len(dev.rpc.get_system_users_information().findall(".//user-entry")), len(entries) - 1)
+        try:
+            other.close()
+        except Exception:
+            pass
+
     def test_display_xml_rpc(self):
         with device() as dev:
             rpc = dev.display_xml_rpc("show interfaces terse ge-0/0/0")
