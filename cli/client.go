@@ -59,9 +59,9 @@ func (c *Client) Banner() string { return c.last.Banner }
 
 // Exec runs one line.
 func (c *Client) Exec(line string) (*Response, error) {
-	if err := c.st.Send(&Request{Line: &line}); err != nil {
+	if err := c.st.Send(&Request{Line: &line}); err != nil && err != io.EOF {
 		return nil, err
-	}
+	} // io.EOF: the server ended the session; Recv has its last word
 	r, err := c.st.Recv()
 	if err != nil {
 		return nil, err

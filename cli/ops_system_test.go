@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/testkit"
 )
 
@@ -119,4 +120,30 @@ func TestProcessStyles(t *testing.T) {
 		out.WriteString("> " + line + "\n" + r.Output)
 	}
 	testkit.Golden(t, "system-processes.txt", out.String())
+}
+
+// A session on the management socket (gnos cli) logged out by another
+// user hears so at once and ends, even while idle.
+func TestLogoutSocketSession(t *testing.T) {
+	n, _ := startNode(t)
+	c, err := cli.DialSocket(context.Background(), compose.SocketPath(n.Opts.DataDir), "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Exec("show cli"); err != nil { // the session is up and registered
+		t.Fatal(err)
+	}
+	admin := n.CLI.NewSession("admin", "cli")
+	defer admin.Close()
+	if r := admin.Exec(context.Background(), "request system logout user "+socketUser(t)); r.Failed {
+		t.Fatalf("logout: %s", r.Output)
+	}
+	r, err := c.Exec("show version")
+	if err != nil {
+		t.Fatalf("the logged-out client got %v, want the termination notice", err)
+	}
+	if !r.Exit || !strings.Contains(r.Output, "Session terminated") || strings.Contains(r.Output, "Hostname") {
+		t.Errorf("logged-out session: exit %v, output %q; want the termination notice and the end", r.Exit, r.Output)
+	}
 }
