@@ -123,7 +123,7 @@ func (s *Session) opCompletions(ws []string) []Completion {
 	if len(prefix) == 0 {
 		// exit is accepted but, as in Junos, not listed
 		out = append(out, Completion{"configure", "Manipulate software configuration information"},
-			Completion{"quit", "Exit the management session"})
+			Completion{"help", "Provide help information"}, Completion{"quit", "Exit the management session"})
 	}
 	for w, h := range t.next(prefix) {
 		out = append(out, Completion{w, h})
@@ -137,6 +137,9 @@ func (s *Session) opCompletions(ws []string) []Completion {
 			}
 			out = append(out, Completion{"|", "Pipe through a command"})
 		}
+	}
+	if len(ws) == 1 && strings.HasPrefix("help", ws[0]) && len(ws[0]) > 0 && len(prefix) == 0 {
+		return []Completion{{"apropos", "Find help information about a topic"}}
 	}
 	if len(prefix) == 1 && prefix[0] == "configure" {
 		out = append(out, Completion{"exclusive", "Obtain exclusive lock (other users cannot make changes)"},

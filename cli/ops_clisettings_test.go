@@ -81,3 +81,21 @@ func TestFileCommands(t *testing.T) {
 		t.Errorf("file delete c.txt: the file is still there (%v)", err)
 	}
 }
+
+// The top level lists what gnos has with Junos' help, `s` is ambiguous
+// between set and show as on Junos, and help apropos searches the table.
+func TestTopLevelHelp(t *testing.T) {
+	n, _ := startNode(t)
+	s := n.CLI.NewSession("admin", "cli")
+	defer s.Close()
+	var out strings.Builder
+	for _, line := range []string{"help", "s", "help apropos logout", "configure", "run help apropos uptime", "exit", "help apropos zzzz", "he ap storage"} {
+		r := s.Exec(context.Background(), line)
+		out.WriteString("> " + line + "\n" + r.Output)
+	}
+	out.WriteString("> ?\n")
+	for _, c := range s.Complete("") {
+		out.WriteString("  " + c.Text + "\n")
+	}
+	testkit.Golden(t, "top-level-help.txt", out.String())
+}

@@ -238,7 +238,7 @@ func quoteWords(ts []token) []string {
 func (s *Session) opCommand(ctx context.Context, ts []token, p *Pipeline, out *bytes.Buffer, lineLen int) (bool, error) {
 	// The first word picks among the table's verbs and the mode commands,
 	// so `c` is ambiguous between clear and configure, as in Junos.
-	first := []string{"configure", "exit", "quit"}
+	first := []string{"configure", "exit", "help", "quit"}
 	help := map[string]string{}
 	for _, c := range s.opCompletions(nil) {
 		help[c.Text] = c.Help
@@ -260,6 +260,8 @@ func (s *Session) opCommand(ctx context.Context, ts []token, p *Pipeline, out *b
 			return true, nil
 		}
 		return false, errAt(ts, 1, lineLen, "syntax error.")
+	case "help":
+		return false, s.opHelp(ts, out, lineLen)
 	case "configure":
 		mode, err := configureMode(ts[1:])
 		if err != nil {
