@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -146,4 +147,44 @@ func TestLogoutSocketSession(t *testing.T) {
 	if !r.Exit || !strings.Contains(r.Output, "Session terminated") || strings.Contains(r.Output, "Hostname") {
 		t.Errorf("logged-out session: exit %v, output %q; want the termination notice and the end", r.Exit, r.Output)
 	}
+}
+
+// The other forms of the chassis and version commands, and file list
+// detail, against fixed host figures.
+func TestCommandVariants(t *testing.T) {
+	n, _ := startNode(t)
+	n.CLI.Host = func() cli.HostStats {
+		return cli.HostStats{Started: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), MemoryMB: 2048}
+	}
+	n.CLI.Statfs = func() (cli.FSStats, error) { return cli.FSStats{Total: 20 << 30, Free: 15 << 30, Avail: 14 << 30}, nil }
+	s := n.CLI.NewSession("admin", "cli")
+	defer s.Close()
+	home := n.CLI.HomeDir("admin")
+	if err := os.MkdirAll(filepath.Join(home, "logs"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	stamp := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	p := filepath.Join(home, "notes.txt")
+	if err := os.WriteFile(p, []byte("hello\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{p, filepath.Join(home, "logs")} {
+		if err := os.Chtimes(f, stamp, stamp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(filepath.Join(home, "logs"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, line := range []string{"configure",
+		"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider data-cores 1",
+		"set chassis fpc 1 pic 1 adaptive-services service-package extension-provider data-cores 1",
+		"commit", "exit",
+		"show chassis hardware detail", "show version brief", "show version detail", "show chassis fpc pic-status | count",
+		"show chassis fpc 7", "file list detail | except total.blocks | except logs", "file list notes.txt | display xml", "file list nothing"} {
+		r := s.Exec(context.Background(), line)
+		out.WriteString("> " + line + "\n" + r.Output)
+	}
+	testkit.Golden(t, "command-variants.txt", out.String())
 }
