@@ -99,3 +99,22 @@ func TestTopLevelHelp(t *testing.T) {
 	}
 	testkit.Golden(t, "top-level-help.txt", out.String())
 }
+
+// | display detail prints each statement's help from the schema above
+// it, as Junos does.
+func TestDisplayDetail(t *testing.T) {
+	n, _ := startNode(t)
+	s := n.CLI.NewSession("admin", "cli")
+	defer s.Close()
+	ctx := context.Background()
+	for _, l := range []string{"configure", "set system host-name detailed", "set system domain-name example.net", "commit", "exit"} {
+		if r := s.Exec(ctx, l); r.Failed {
+			t.Fatalf("%s: %s", l, r.Output)
+		}
+	}
+	r := s.Exec(ctx, "show configuration system | display detail")
+	testkit.Golden(t, "display-detail.txt", r.Output)
+	if !strings.Contains(r.Output, "##\n") || !strings.Contains(r.Output, "host-name detailed;") {
+		t.Errorf("display detail: got %q, want ## help blocks and the statements", r.Output)
+	}
+}
