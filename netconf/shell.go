@@ -48,6 +48,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from st
 	}
 	// ask answers a question (yes/no, a password); nil takes the default.
 	var ask func(q string, secret bool) string
+	var ed *lineedit.Editor // the interactive line editor, nil for a command
 	run := func(line string, indent int) (cli.Result, bool) {
 		if !sess.InConfig() && CommandLevel(line) > lvl {
 			fmt.Fprintln(out, "error: permission denied")
@@ -66,7 +67,11 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from st
 		if r.Caret >= 0 && indent >= 0 {
 			io.WriteString(out, cli.CaretLine(indent, r.Caret))
 		}
-		io.WriteString(out, r.Output)
+		if ed != nil && pty.Load() && r.ScreenLength > 0 && !r.NoMore {
+			page(out, ed, r.Output, r.ScreenLength, r.Hold) // set cli screen-length N
+		} else {
+			io.WriteString(out, r.Output)
+		}
 		return r, true
 	}
 	if cmd != "" {
@@ -81,7 +86,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from st
 		}
 		return 0
 	}
-	ed := lineedit.New(ch, ch) // the editor writes CR LF itself
+	ed = lineedit.New(ch, ch) // the editor writes CR LF itself
 	ask = func(q string, secret bool) string {
 		// the question is the prompt: its last line, after any text above it
 		if i := strings.LastIndexByte(q, '\n'); i >= 0 {
