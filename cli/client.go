@@ -65,9 +65,9 @@ func (c *Client) Banner() string { return c.last.Banner }
 
 // Exec runs one line.
 func (c *Client) Exec(line string) (*Response, error) {
-	if err := c.send(&Request{Line: &line}); err != nil {
+	if err := c.send(&Request{Line: &line}); err != nil && err != io.EOF {
 		return nil, err
-	}
+	} // io.EOF: the server ended the session; Recv has its last word
 	var partial strings.Builder
 	for {
 		r, err := c.st.Recv()

@@ -76,12 +76,15 @@ func pipeCompletions(seg []token) []Completion {
 			{"compare", "Compare configuration changes with prior version"},
 			{"count", "Count occurrences"},
 			{"display", "Show additional kinds of information"},
+			{"append", "Append output text to file"},
 			{"except", "Show only text that does not match a pattern"},
 			{"find", "Search for first occurrence of pattern"},
+			{"hold", "Hold text without exiting the --More-- prompt"},
 			{"last", "Display end of output only"},
 			{"match", "Show only text that matches a pattern"},
 			{"no-more", "Don't paginate output"},
 			{"save", "Save output text to file"},
+			{"tee", "Write to standard output and file"},
 			{"trim", "Trim specified number of columns from start of line"},
 		}
 	}
@@ -118,8 +121,9 @@ func (s *Session) opCompletions(ws []string) []Completion {
 	}
 	var out []Completion
 	if len(prefix) == 0 {
+		// exit is accepted but, as in Junos, not listed
 		out = append(out, Completion{"configure", "Manipulate software configuration information"},
-			Completion{"exit", "Exit the management session"}, Completion{"quit", "Exit the management session"})
+			Completion{"help", "Provide help information"}, Completion{"quit", "Exit the management session"})
 	}
 	for w, h := range t.next(prefix) {
 		out = append(out, Completion{w, h})
@@ -133,6 +137,9 @@ func (s *Session) opCompletions(ws []string) []Completion {
 			}
 			out = append(out, Completion{"|", "Pipe through a command"})
 		}
+	}
+	if len(ws) == 1 && strings.HasPrefix("help", ws[0]) && len(ws[0]) > 0 && len(prefix) == 0 {
+		return []Completion{{"apropos", "Find help information about a topic"}}
 	}
 	if len(prefix) == 1 && prefix[0] == "configure" {
 		out = append(out, Completion{"exclusive", "Obtain exclusive lock (other users cannot make changes)"},

@@ -107,7 +107,7 @@ func (s *Session) paths(ts []token, mode tree.ParseMode, lineLen int) ([]tree.Pa
 		if errors.As(err, &pe) {
 			msg := pe.Msg
 			if strings.HasSuffix(msg, "ambiguous.") && len(pe.Expect) > 0 {
-				msg += "\nPossible completions:\n" + indentList(pe.Expect)
+				msg += "\nPossible completions:\n" + indentList(pe.Expect, nil)
 			}
 			return nil, errAt(ts, pe.Token, lineLen, "%s", msg)
 		}

@@ -98,14 +98,18 @@ func renderConfig(out *bytes.Buffer, root *tree.Node, path tree.Path, v configVi
 		}
 		return format.WriteJunosJSON(out, only(root, path), h, false)
 	}
+	write := format.WriteText
+	if display == "detail" { // each statement's help above it
+		write = format.WriteTextDetail
+	}
 	if n.S.Kind == schema.Leaf || n.S.Kind == schema.LeafList {
 		// `show system host-name` prints the statement itself
 		wrap := tree.NewEditor(tree.New(n.S.Parent))
 		_ = wrap.Put(tree.Path{n.Step()}, n)
-		return format.WriteText(out, wrap.Freeze())
+		return write(out, wrap.Freeze())
 	}
 	out.WriteString(header)
-	return format.WriteText(out, n)
+	return write(out, n)
 }
 
 // only returns root pruned to the subtree at path (ancestors kept), for

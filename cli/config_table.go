@@ -120,6 +120,9 @@ func configRun(ctx context.Context, s *Session, ts []token, p *Pipeline, out *by
 	if len(ts) < 2 {
 		return errAt(ts, 1, lineLen, "missing argument.")
 	}
+	if len(ts[1].s) >= 2 && strings.HasPrefix("help", ts[1].s) {
+		return s.opHelp(ts[1:], out, lineLen)
+	}
 	return s.runOp(ctx, ts[1:], p, out, lineLen)
 }
 

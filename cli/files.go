@@ -33,12 +33,11 @@ func (s *Session) RestrictFiles() { s.ownFilesOnly = true }
 func (s *Session) FilesRestricted() bool { return s.ownFilesOnly }
 
 // filePath resolves a file name of this session's user (write: for
-// writing). See UserFilePath.
+// writing) in the file tree, relative to the working directory (see
+// Session.resolve in ops_files.go).
 func (s *Session) filePath(name string, write bool) (string, error) {
-	if s.eng.DataDir == "" {
-		return "", fmt.Errorf("file operations are not available")
-	}
-	return UserFilePath(s.eng.DataDir, s.user, s.ownFilesOnly, name, write)
+	p, _, err := s.resolve(name, write)
+	return p, err
 }
 
 // UserFilePath resolves name for user in the file area of dataDir:

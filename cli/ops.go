@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -40,10 +37,8 @@ func BaseCommands(t *Table) {
 	t.Describe("show system", "Show system information")
 	t.Describe("clear", "Clear information in the system")
 	t.Describe("clear system", "Clear system information")
-	t.Describe("file", "Perform file operations")
+
 	t.Add(
-		&Command{Words: []string{"show", "version"}, RPC: "get-software-information",
-			Help: "Show software process revision levels", Run: showVersion, Text: textVersion},
 		&Command{Words: []string{"show", "configuration"}, RPC: "get-configuration",
 			Help: "Show current configuration",
 			Args: []Arg{{Name: "statement", Positional: true, Rest: true, Help: "Configuration path"}},
@@ -57,12 +52,6 @@ func BaseCommands(t *Table) {
 			Run: showRollback},
 		&Command{Words: []string{"clear", "system", "commit"}, RPC: "clear-system-commit",
 			Help: "Clear pending commit operation", Run: clearCommit},
-		&Command{Words: []string{"file", "list"}, RPC: "file-list",
-			Help: "List file information", Args: []Arg{{Name: "path", Positional: true}},
-			Run: fileList, Text: textFileList},
-		&Command{Words: []string{"file", "show"}, RPC: "file-show",
-			Help: "Show file contents", Args: []Arg{{Name: "filename", Positional: true}},
-			Run: fileShow},
 	)
 }
 
@@ -73,24 +62,6 @@ var (
 	Version      = "0.1"
 	JunosVersion = "24.2R1"
 )
-
-func showVersion(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
-	return E("software-information",
-		T("host-name", s.eng.Hostname()),
-		T("product-model", "gnos"),
-		T("product-name", "gnos"),
-		T("junos-version", JunosVersion),
-		E("package-information", T("name", "gnos"),
-			T("comment", fmt.Sprintf("gnos Software Suite [%s] (%s %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH))),
-	), nil
-}
-
-func textVersion(w io.Writer, e *Elem) {
-	fmt.Fprintf(w, "Hostname: %s\nModel: %s\nJunos: %s\n", e.Val("host-name"), e.Val("product-model"), e.Val("junos-version"))
-	for _, p := range e.All("package-information") {
-		fmt.Fprintln(w, p.Val("comment"))
-	}
-}
 
 func showConfiguration(_ context.Context, s *Session, a Args, p *Pipeline, w io.Writer) (*Elem, error) {
 	root := s.visible(s.eng.Configd.Committed())
@@ -229,66 +200,6 @@ func clearCommit(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer
 		return nil, err
 	}
 	return &Elem{Name: "clear-commit-information", Text: "Pending commit cleared"}, nil
-}
-
-func fileList(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
-	dir, err := s.filePath(".", false)
-	if err != nil {
-		return nil, err
-	}
-	if a["path"] != "" {
-		d, err := s.filePath(a["path"], false)
-		if err != nil {
-			return nil, err
-		}
-		dir = d
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("could not list %s: %w", a["path"], plainFileErr(err))
-	}
-	d := E("directory", T("directory-name", "/"+strings.TrimPrefix(a["path"], "/")))
-	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
-	for _, en := range ents {
-		f := E("file-information", T("file-name", en.Name()))
-		if info, err := en.Info(); err == nil {
-			f.Add(T("file-size", strconv.FormatInt(info.Size(), 10)),
-				T("file-date", info.ModTime().UTC().Format("Jan 2 15:04")))
-		}
-		if en.IsDir() {
-			f.Add(T("file-directory", ""))
-		}
-		d.Add(f)
-	}
-	return E("directory-list", d), nil
-}
-
-func textFileList(w io.Writer, e *Elem) {
-	for _, d := range e.All("directory") {
-		fmt.Fprintf(w, "%s:\n", d.Val("directory-name"))
-		for _, f := range d.All("file-information") {
-			name := f.Val("file-name")
-			if f.Get("file-directory") != nil {
-				name += "/"
-			}
-			fmt.Fprintln(w, name)
-		}
-	}
-}
-
-func fileShow(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
-	if a["filename"] == "" {
-		return nil, fmt.Errorf("missing argument: filename")
-	}
-	path, err := s.filePath(a["filename"], false)
-	if err != nil {
-		return nil, err
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("could not read %s: %w", a["filename"], plainFileErr(err))
-	}
-	return &Elem{Name: "file-content", Text: strings.TrimSuffix(string(b), "\n")}, nil
 }
 
 // plainFileErr drops the absolute path from a file error: users name

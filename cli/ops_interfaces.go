@@ -26,7 +26,8 @@ import (
 var interfaceStyles = []string{"terse", "brief", "detail", "extensive", "media", "descriptions", "statistics"}
 
 func interfacesCommand() *Command {
-	args := []Arg{{Name: "interface-name", Positional: true, Help: "Name of physical or logical interface (wildcards: ge-*)"}}
+	args := []Arg{{Name: "interface-name", Positional: true, Help: "Name of physical or logical interface (wildcards: ge-*)"},
+		{Name: "routing-instance", Value: true, Help: "Name of routing instance"}}
 	for _, s := range interfaceStyles {
 		args = append(args, Arg{Name: s, Help: "Display " + s + " output"})
 	}
@@ -61,6 +62,13 @@ func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Wri
 	if style != "" {
 		e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: style}}
 	}
+	if ri, ok := a["routing-instance"]; ok && ri == PrivateInstance {
+		return e.Add(privateInterfaces()...), nil // ops_chassis_internal.go
+	}
+	inInstance, err := instanceFilter(root, a)
+	if err != nil {
+		return nil, err
+	}
 	ifds := root.ActiveChild("interfaces").ActiveNamed("interface")
 	hasLo := false
 	for _, ifd := range ifds {
@@ -70,6 +78,9 @@ func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Wri
 		ifds = append(ifds, &tree.Node{S: sc.Child("interface"), Key: "lo0"}) // lo0 exists unconfigured
 	}
 	for _, ifd := range ifds {
+		if !inInstance(ifd.Key) {
+			continue
+		}
 		if phy := s.eng.physical(ifd, match, style); phy != nil {
 			e.Add(phy)
 		}

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/firewall"
 	"github.com/gnos/gnos/internal/testkit"
+	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // TestEveryCommandGolden runs each operational command of the table in
@@ -20,6 +22,10 @@ func TestEveryCommandGolden(t *testing.T) {
 	n.CLI.Host = func() cli.HostStats {
 		return cli.HostStats{Started: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), MemoryMB: 2048, MemoryUsed: 12, LoadAverage: "0.05"}
 	}
+	n.CLI.Statfs = func() (cli.FSStats, error) {
+		return cli.FSStats{Total: 20 << 30, Free: 15 << 30, Avail: 14 << 30}, nil
+	}
+	n.CLI.ProcFS, _ = filepath.Abs("testdata/proc")
 	home := n.CLI.HomeDir(socketUser(t))
 	if err := os.MkdirAll(filepath.Join(home, "logs"), 0o700); err != nil {
 		t.Fatal(err)
@@ -49,6 +55,11 @@ request system configuration rescue save
 	if failed {
 		t.Fatalf("setup failed:\n%s", setup)
 	}
+	// show chassis fpc reports the PIC's state: wait until its picd is in
+	// sync, so the golden says Online whatever the scheduling.
+	if err := n.Services.WaitSynced(context.Background(), dataplane.Slot{FPC: 0, PIC: 0}); err != nil {
+		t.Fatal(err)
+	}
 	args := map[string]string{
 		"show system rollback":        "0",
 		"file show":                   "notes.txt",
@@ -57,6 +68,7 @@ request system configuration rescue save
 		"clear interfaces statistics": "ge-0/0/0",
 		"show chassis pic":            "fpc-slot 0 pic-slot 0",
 		"clear firewall filter":       "protect",
+		"show system processes":       "extensive", // the others: TestProcessStyles
 	}
 	// the live data plane's counters, as the kernel would report them
 	n.CLI.Firewall = fakeFirewall{{Family: firewall.Inet, Name: "protect", Counters: []firewall.Counter{
@@ -66,7 +78,10 @@ request system configuration rescue save
 		if a, ok := args[cmd]; ok && a != "" {
 			cmd += " " + a
 		}
-		if c.RPC == "clear-system-commit" || c.Words[0] == "request" || c.RPC == "get-pic-detail" /* shows the picd pid */ ||
+		if c.RPC == "clear-system-commit" || c.Words[0] == "request" || c.Words[0] == "set" || c.RPC == "get-pic-detail" /* shows the picd pid */ ||
+			c.RPC == "get-system-users-information" || c.RPC == "get-system-uptime-information" /* ops_users_test.go */ ||
+			c.RPC == "get-configuration-database-usage-information" /* the store's pages: ops_users_test.go */ ||
+			c.RPC == "file-copy" || c.RPC == "file-delete" || c.RPC == "file-rename" /* ops_files_test.go */ ||
 			c.RPC == "get-service-set-cpu-statistics" /* real time: servicesd/traffic_test.go */ ||
 			c.RPC == "clear-log" /* TestSystemLog */ ||
 			c.RPC == "ping" || c.RPC == "traceroute" /* live mode: lab/ops_live_test.go */ ||

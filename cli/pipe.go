@@ -24,11 +24,14 @@ type Pipeline struct {
 	rollback int // with compare: rollback N, -1 for the committed configuration
 	filters  []func([]string) []string
 	save     string
+	appendTo bool // save appends (| append); with tee the output is shown too
+	tee      bool
 	noMore   bool
 	// progress, when set, takes a command's text as it is produced (ping's
 	// replies): the session streams it to a front end that asked for it
 	// (Session.Stream), for a line without pipes.
 	progress io.Writer
+	hold     bool
 }
 
 func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
@@ -37,7 +40,7 @@ func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
 		if len(seg) == 0 {
 			return nil, &lineError{pos: lineLen, msg: "syntax error, expecting <pipe command>."}
 		}
-		name, err := pick(seg[0], []string{"match", "except", "count", "last", "find", "no-more", "display", "compare", "save", "trim"})
+		name, err := pick(seg[0], []string{"match", "except", "count", "last", "find", "no-more", "display", "compare", "save", "trim", "hold", "append", "tee"})
 		if err != nil {
 			return nil, err
 		}
@@ -94,6 +97,14 @@ func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
 			})
 		case "no-more":
 			p.noMore = true
+		case "hold":
+			p.hold = true
+		case "append", "tee":
+			a, err := arg()
+			if err != nil {
+				return nil, err
+			}
+			p.save, p.appendTo, p.tee = a.s, name == "append", name == "tee"
 		case "display":
 			a, err := arg()
 			if err != nil {
@@ -102,6 +113,15 @@ func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
 			d, err := pick(a, []string{"set", "xml", "json", "detail"})
 			if err != nil {
 				return nil, err
+			}
+			switch {
+			case d == "xml" && len(seg) > 2:
+				if _, err := pick(seg[2], []string{"rpc"}); err != nil {
+					return nil, err
+				}
+				d = "xml-rpc"
+			case d == "xml" && p.display == "xml-rpc":
+				d = "xml-rpc" // NETCONF's <command> adds | display xml
 			}
 			p.display = d
 			if d == "set" && len(seg) > 2 {
@@ -187,14 +207,34 @@ func (p *Pipeline) apply(s *Session, in *bytes.Buffer, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFile(path, []byte(res)); err != nil {
+		if err := p.write(path, res); err != nil {
 			return fmt.Errorf("could not save %s: %w", p.save, err)
+		}
+		if p.tee {
+			_, err := io.WriteString(out, res)
+			return err
 		}
 		fmt.Fprintf(out, "Wrote %d lines of output to '%s'\n", len(lines), p.save)
 		return nil
 	}
 	_, err := io.WriteString(out, res)
 	return err
+}
+
+// write saves res to path, or appends it for | append.
+func (p *Pipeline) write(path, res string) error {
+	if !p.appendTo {
+		return writeFile(path, []byte(res))
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(res); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // FilesDir is the folder under the data directory that `save`, `load`,
@@ -251,7 +291,11 @@ func within(base, p string) bool {
 func writeFile(path string, data []byte) error { return atomicfile.Write(path, data) }
 
 // pick resolves t against choices by unique prefix.
-func pick(t token, choices []string) (string, error) {
+func pick(t token, choices []string) (string, error) { return pickHelp(t, choices, nil) }
+
+// pickHelp is pick whose ambiguity error lists each possible completion
+// with its help, as Junos does.
+func pickHelp(t token, choices []string, help map[string]string) (string, error) {
 	var m []string
 	for _, c := range choices {
 		if c == t.s {
@@ -267,7 +311,7 @@ func pick(t token, choices []string) (string, error) {
 	case 0:
 		return "", &lineError{pos: t.pos, msg: "syntax error, expecting " + expectList(choices) + "."}
 	}
-	return "", &lineError{pos: t.pos, msg: fmt.Sprintf("'%s' is ambiguous.\nPossible completions:\n%s", t.s, indentList(m))}
+	return "", &lineError{pos: t.pos, msg: fmt.Sprintf("'%s' is ambiguous.\nPossible completions:\n%s", t.s, indentList(m, help))}
 }
 
 func expectList(cs []string) string {
@@ -277,10 +321,14 @@ func expectList(cs []string) string {
 	return "<command>"
 }
 
-func indentList(cs []string) string {
+func indentList(cs []string, help map[string]string) string {
 	var b strings.Builder
 	for _, c := range cs {
-		fmt.Fprintf(&b, "  %s\n", c)
+		if h := help[c]; h != "" {
+			fmt.Fprintf(&b, "  %-20s %s\n", c, h)
+		} else {
+			fmt.Fprintf(&b, "  %s\n", c)
+		}
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

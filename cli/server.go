@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -84,6 +85,11 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 			st.SendMsg(&Response{Result: Result{Output: chunk, Caret: -1}, Partial: true})
 		})
 	}
+	// request system logout ends the session: the receive loop runs
+	// apart, so a kill is seen while the client is idle.
+	killed := make(chan struct{})
+	var once sync.Once
+	s.login.SetOrigin("", func() { once.Do(func() { close(killed) }) })
 	if err := st.SendMsg(&Response{Result: Result{Caret: -1}, Prompt: s.Prompt(), Banner: s.Banner()}); err != nil {
 		return err
 	}
@@ -91,12 +97,15 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 	for {
 		var req Request
 		select {
+		case <-killed:
+			return st.SendMsg(&Response{Result: Result{Output: "\nSession terminated by request system logout\n", Exit: true, Caret: -1}})
 		case req = <-reqs:
 		case err := <-errc:
 			if err == io.EOF {
 				return nil
 			}
 			return err
+		case req = <-reqs:
 		}
 		var resp Response
 		switch {

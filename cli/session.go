@@ -41,6 +41,16 @@ type Engine struct {
 	DataDir string // file list/show/save stay inside it
 	Version string
 	Host    func() HostStats // nil: read the real host
+	// ChassisSerial is the serial number the chassis reports
+	// (DefaultSerial when empty).
+	ChassisSerial string
+	// ProcFS is the /proc to read host figures from ("" = /proc).
+	ProcFS string
+	// Daemons lists gnos' daemon processes beside this one (picds that
+	// run apart); nil lists this process alone.
+	Daemons func(ctx context.Context) []Daemon
+	// Statfs reports the data directory's file system (nil: statfs).
+	Statfs func() (FSStats, error)
 	// Links returns the live state of the Linux link behind a Junos
 	// interface (the interface manager); nil without the live data plane.
 	Links func(junos string) (ifname.LinkState, bool)
@@ -55,6 +65,9 @@ type Engine struct {
 	// MaxSessionsPerUser bounds one user's concurrent sessions on the
 	// management socket and over SSH (default DefaultMaxSessionsPerUser).
 	MaxSessionsPerUser int
+
+	packagesOnce sync.Once  // /packages/junos written (ops_files.go)
+	logins       loginTable // sessions for show system users (logins.go)
 
 	limitMu sync.Mutex // guards limits
 	limits  sessionLimit
@@ -74,6 +87,7 @@ type Session struct {
 	secret   bool // the pending question asks for a password
 	collect  *collector
 	noMore   bool // the current line asked for | no-more
+	hold     bool // the current line asked for | hold
 	// hideSecrets: the session's login class may not configure, so the
 	// configuration it reads shows secrets as SECRET-DATA (HideSecrets).
 	hideSecrets bool
@@ -81,7 +95,10 @@ type Session struct {
 	ownFilesOnly bool
 	// stream takes the output of long commands as it comes (stream.go);
 	// nil: everything comes in the Result.
-	stream func(chunk string)
+	stream   func(chunk string)
+	login    *Login      // nil: counted by its NETCONF session
+	cwd      string      // working directory in the file area ("" = home; ops_files.go)
+	settings cliSettings // set cli … (ops_clisettings.go)
 }
 
 // HideSecrets makes the configuration this session reads show every
@@ -106,7 +123,12 @@ type Result struct {
 	Caret    int    // position in the line to mark with ^, or -1
 	Question string // a yes/no question to ask; the next line answers it
 	NoMore   bool   // `| no-more`: a terminal front end must not page
-	Secret   bool   // the answer to Question must not be echoed (a password)
+	// ScreenLength is the session's set cli screen-length when it is
+	// positive; 0 when not set (page by the terminal's size). A length
+	// set to 0 sets NoMore instead.
+	ScreenLength int
+	Hold         bool // `| hold`: keep the ---(more)--- prompt after the last page
+	Secret       bool // the answer to Question must not be echoed (a password)
 	// Collecting: `load … terminal` is reading configuration text; lines
 	// go to it until EndOfInput (a front end sends it for Ctrl-D or EOF).
 	Collecting bool
@@ -116,13 +138,26 @@ type Result struct {
 // typed as text does the same, for scripts.
 const EndOfInput = "\x04"
 
-// NewSession starts a session in operational mode.
+// NewSession starts a session in operational mode. A CLI session counts
+// as a login (show system users); a NETCONF session's CLI session does
+// not, its NETCONF session does (Engine.Login).
 func (e *Engine) NewSession(user, client string) *Session {
-	return &Session{eng: e, user: user, client: client}
+	s := &Session{eng: e, user: user, client: client}
+	if client != "netconf" {
+		s.login = e.Login(user, "cli", "", nil)
+	}
+	return s
 }
+
+// Login is the session's entry in show system users (nil for the CLI
+// session of a NETCONF session).
+func (s *Session) Login() *Login { return s.login }
 
 // Close ends the session, leaving configuration mode if needed.
 func (s *Session) Close() {
+	if s.login != nil {
+		s.login.Logout()
+	}
 	if s.cfg != nil {
 		s.cfg.Close()
 		s.cfg = nil
@@ -182,9 +217,22 @@ func (s *Session) Exec(ctx context.Context, line string) Result {
 		return Result{Output: out, Exit: exit, Caret: -1}
 	}
 	var out bytes.Buffer
-	s.noMore = false
+	s.noMore, s.hold = false, false
+	if s.login != nil {
+		s.login.Touch(s.what(line))
+	}
+	if s.cfg == nil {
+		s.remember(line)
+		if strings.TrimSpace(line) != "" {
+			out.WriteString(s.stamp())
+		}
+	}
 	exit, err := s.exec(ctx, line, &out)
-	r := Result{Output: out.String(), Exit: exit, Caret: -1, NoMore: s.noMore, Collecting: s.collect != nil}
+	r := Result{Output: out.String(), Exit: exit, Caret: -1, NoMore: s.noMore, Collecting: s.collect != nil,
+		ScreenLength: max(s.ScreenLength(), 0), Hold: s.hold}
+	if s.ScreenLength() == 0 {
+		r.NoMore = true
+	}
 	if s.question != nil && err == nil {
 		r.Question = r.Output
 		r.Output = ""
@@ -257,7 +305,7 @@ func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, e
 	s.progressFor(p)
 	var buf bytes.Buffer
 	var exit bool
-	s.noMore = p.noMore
+	s.noMore, s.hold = p.noMore, p.hold
 	if s.cfg != nil {
 		err = s.configCommand(ctx, cmd, p, &buf, len(line))
 	} else {

@@ -155,9 +155,9 @@ func (t *Table) resolve(ts []token, lineLen int) (*Command, []token, error) {
 			names = append(names, w)
 		}
 		sort.Strings(names)
-		w, err := pick(ts[i], names)
+		w, err := pickHelp(ts[i], names, nx)
 		if err != nil {
-			if cmd != nil { // extra words are the command's arguments
+			if cmd != nil && !ambiguous(err) { // extra words are the command's arguments
 				return cmd, ts[i:], nil
 			}
 			if len(words) == 0 {
@@ -168,6 +168,11 @@ func (t *Table) resolve(ts []token, lineLen int) (*Command, []token, error) {
 		words = append(words, w)
 		i++
 	}
+}
+
+func ambiguous(err error) bool {
+	le, ok := err.(*lineError)
+	return ok && strings.Contains(le.msg, "is ambiguous")
 }
 
 // parseArgs matches tokens against the command's argument list.
@@ -233,12 +238,16 @@ func quoteWords(ts []token) []string {
 func (s *Session) opCommand(ctx context.Context, ts []token, p *Pipeline, out *bytes.Buffer, lineLen int) (bool, error) {
 	// The first word picks among the table's verbs and the mode commands,
 	// so `c` is ambiguous between clear and configure, as in Junos.
-	first := []string{"configure", "exit", "quit"}
+	first := []string{"configure", "exit", "help", "quit"}
+	help := map[string]string{}
+	for _, c := range s.opCompletions(nil) {
+		help[c.Text] = c.Help
+	}
 	for w := range s.eng.Ops.next(nil) {
 		first = append(first, w)
 	}
 	sort.Strings(first)
-	w, err := pick(ts[0], first)
+	w, err := pickHelp(ts[0], first, help)
 	if err != nil {
 		if le, ok := err.(*lineError); ok && !strings.Contains(le.msg, "ambiguous") {
 			le.msg = "unknown command."
@@ -251,6 +260,8 @@ func (s *Session) opCommand(ctx context.Context, ts []token, p *Pipeline, out *b
 			return true, nil
 		}
 		return false, errAt(ts, 1, lineLen, "syntax error.")
+	case "help":
+		return false, s.opHelp(ts, out, lineLen)
 	case "configure":
 		mode, err := configureMode(ts[1:])
 		if err != nil {
@@ -270,11 +281,34 @@ func (s *Session) runOp(ctx context.Context, ts []token, p *Pipeline, out *bytes
 	if err != nil {
 		return err
 	}
+	if p.display == "xml-rpc" {
+		writeRPC(out, cmd, a)
+		return nil
+	}
 	e, err := cmd.Run(ctx, s, a, p, out)
 	if err != nil || e == nil {
 		return err
 	}
 	return render(out, cmd, e, p)
+}
+
+// writeRPC is `| display xml rpc`: the RPC the command line sends, each
+// argument an element (a flag empty), in the command's argument order.
+func writeRPC(out io.Writer, cmd *Command, a Args) {
+	req := E(cmd.RPC)
+	for _, arg := range cmd.Args {
+		if v, ok := a[arg.Name]; ok {
+			req.Add(T(arg.Name, v))
+		}
+	}
+	fmt.Fprintln(out, `<rpc-reply xmlns:junos="http://xml.juniper.net/junos/`+JunosVersion+`/junos">`)
+	fmt.Fprintln(out, `    <rpc>`)
+	req.WriteXMLAt(out, "    ", 2)
+	fmt.Fprintln(out, `    </rpc>`)
+	fmt.Fprintln(out, `    <cli>`)
+	fmt.Fprintln(out, `        <banner></banner>`)
+	fmt.Fprintln(out, `    </cli>`)
+	fmt.Fprintln(out, `</rpc-reply>`)
 }
 
 func render(out io.Writer, cmd *Command, e *Elem, p *Pipeline) error {

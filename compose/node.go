@@ -169,6 +169,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	if n.Firewall != nil {
 		n.CLI.Firewall = n.Firewall // show firewall reads the kernel's counters
 	}
+	n.CLI.Daemons = n.daemons // show system processes
 	n.lis, err = ipc.ListenUnix(SocketPath(o.DataDir))
 	if err != nil {
 		return n.abort(err)

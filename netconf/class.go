@@ -82,6 +82,8 @@ func CommandLevel(line string) Level {
 	case len(w) >= 2 && strings.HasPrefix("file", w) && len(f) > 1 &&
 		(strings.HasPrefix("list", f[1]) || strings.HasPrefix("show", f[1])):
 		return LevelView
+	case len(w) >= 2 && strings.HasPrefix("set", w) && len(f) > 1 && strings.HasPrefix("cli", f[1]):
+		return LevelView // session settings
 	case len(w) >= 2 && strings.HasPrefix("configure", w):
 		return LevelConfigure
 	}

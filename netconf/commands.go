@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/gnos/gnos/cli"
 )
@@ -42,6 +41,11 @@ func (s *Session) tableRPC(ctx context.Context, cmd *cli.Command, op *Node, b *s
 	}
 	f, _ := op.Attr("format")
 	switch {
+	case e == nil && out.Len() == 0:
+		// nothing to say (file delete, copy, rename): Junos' empty reply,
+		// which PyEZ reads as success (True); a blank body is not
+		// replaced by <ok/> (writeReply)
+		b.WriteString("\n")
 	case e == nil:
 		writeOutput(b, out.String())
 	case f == "text" || f == "ascii":
@@ -91,19 +95,19 @@ func opCommand(ctx context.Context, s *Session, op *Node, b *strings.Builder) er
 	case "text", "ascii":
 		r := c.Exec(ctx, line)
 		if r.Failed {
-			return commandError(line, r.Output)
+			return commandError(line, r)
 		}
 		writeOutput(b, r.Output)
 	case "json":
 		r := c.Exec(ctx, line+" | display json")
 		if r.Failed {
-			return commandError(line, r.Output)
+			return commandError(line, r)
 		}
 		b.WriteString(xmlEscape(r.Output))
 	default:
 		r := c.Exec(ctx, line+" | display xml")
 		if r.Failed {
-			return commandError(line, r.Output)
+			return commandError(line, r)
 		}
 		root, err := Parse([]byte(r.Output))
 		if err != nil || root.Name.Local != "rpc-reply" {
@@ -111,7 +115,7 @@ func opCommand(ctx context.Context, s *Session, op *Node, b *strings.Builder) er
 			return nil
 		}
 		for _, k := range root.Kids {
-			if k.Name.Local != "cli" {
+			if !isBanner(k) {
 				b.Write(k.Raw)
 				b.WriteString("\n")
 			}
@@ -120,32 +124,26 @@ func opCommand(ctx context.Context, s *Session, op *Node, b *strings.Builder) er
 	return nil
 }
 
-func commandError(line, out string) error {
-	msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(out), "error:"))
+// isBanner reports whether k is the <cli><banner/></cli> trailer of a
+// CLI reply (a <cli> with other content, show cli directory's, is data).
+func isBanner(k *Node) bool {
+	return k.Name.Local == "cli" && len(k.Kids) == 1 && k.Kids[0].Name.Local == "banner"
+}
+
+// commandError is a failed <command>: Junos names the word the CLI
+// stopped at as the bad element (PyEZ's switch_style fact reads
+// bad_element "bridge" of `show bridge mac-table count`), the whole line
+// when there is no such word.
+func commandError(line string, r cli.Result) error {
+	msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.Output), "error:"))
 	if msg == "" {
 		msg = "syntax error"
 	}
-	return &RPCError{Type: "protocol", Tag: "operation-failed", Message: msg, BadElement: line}
-}
-
-// builtinRPCs answer informational RPCs that PyEZ's facts ask for and
-// that the CLI table does not (yet) provide; a table entry with the same
-// RPC name takes precedence.
-var builtinRPCs = map[string]func(s *Session, op *Node, b *strings.Builder) error{
-	"get-route-engine-information": func(s *Session, _ *Node, b *strings.Builder) error {
-		up := s.srv.clock.Now().Sub(s.srv.started).Truncate(time.Second)
-		fmt.Fprintf(b, "<route-engine-information>\n<route-engine>\n<slot>0</slot>\n<mastership-state>master</mastership-state>\n"+
-			"<mastership-priority>master (default)</mastership-priority>\n<status>OK</status>\n<model>GNOS-RE</model>\n"+
-			"<start-time>%s</start-time>\n<up-time>%s</up-time>\n<last-reboot-reason>Router rebooted after a normal shutdown.</last-reboot-reason>\n"+
-			"</route-engine>\n</route-engine-information>\n",
-			s.srv.started.UTC().Format("2006-01-02 15:04:05 MST"), up)
-		return nil
-	},
-	"get-chassis-inventory": func(s *Session, _ *Node, b *strings.Builder) error {
-		fmt.Fprintf(b, "<chassis-inventory>\n<chassis junos:style=\"inventory\">\n<name>Chassis</name>\n"+
-			"<serial-number>%s</serial-number>\n<description>GNOS</description>\n"+
-			"<chassis-module>\n<name>Routing Engine 0</name>\n<description>gnos routing engine</description>\n</chassis-module>\n"+
-			"</chassis>\n</chassis-inventory>\n", xmlEscape(s.srv.serial))
-		return nil
-	},
+	bad := line
+	if r.Caret >= 0 && r.Caret < len(line) {
+		if f := strings.Fields(line[r.Caret:]); len(f) > 0 {
+			bad = f[0]
+		}
+	}
+	return &RPCError{Type: "protocol", Tag: "operation-failed", Message: msg, BadElement: bad}
 }

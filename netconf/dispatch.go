@@ -60,9 +60,6 @@ func (s *Session) need(name string) (Level, bool) {
 	if cmd := s.srv.cfg.CLI.Ops.ByRPC(name); cmd != nil {
 		return RPCLevel(cmd.Words), true
 	}
-	if _, ok := builtinRPCs[name]; ok {
-		return LevelView, true
-	}
 	return 0, false
 }
 
@@ -79,12 +76,6 @@ func (s *Session) dispatch(ctx context.Context, op *Node, b *strings.Builder) er
 			return errPermission(name)
 		}
 		return s.tableRPC(ctx, cmd, op, b)
-	}
-	if f, ok := builtinRPCs[name]; ok {
-		if s.level < LevelView {
-			return errPermission(name)
-		}
-		return f(s, op, b)
 	}
 	return &RPCError{Type: "protocol", Tag: "operation-not-supported",
 		Message: "syntax error, expecting <rpc> content: unknown RPC <" + name + ">", BadElement: name}

@@ -36,6 +36,7 @@ func TestPython(t *testing.T) {
 		{"ncclient", "ncclient", "test_ncclient"},
 		{"pyez", "jnpr.junos", "test_pyez"},
 		{"pyez-tables", "jnpr.junos", "test_pyez_tables"},
+		{"pyez-ops", "jnpr.junos", "test_pyez_ops"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			py := python(t, tt.module)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -14,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -77,7 +74,6 @@ type Server struct {
 	quit     chan struct{} // closed by Close: ends login delays
 	budget   *budget       // message bytes in flight, all sessions
 	started  time.Time
-	serial   string
 
 	mu        sync.Mutex
 	sessions  map[int]*Session
@@ -128,9 +124,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(key.PublicKey().Marshal())
 	s := &Server{cfg: cfg, log: cfg.Log, clock: cfg.Clock, started: cfg.Clock.Now(),
-		serial:   "GN" + strings.ToUpper(hex.EncodeToString(sum[:5])),
 		throttle: newThrottle(cfg.Clock, cfg.LoginDelay, cfg.LoginMaxDelay, cfg.MaxUnauthenticated),
 		quit:     make(chan struct{}),
 		budget:   newBudget(cfg.MaxInFlight),

@@ -28,7 +28,7 @@ func (c crlf) Write(p []byte) (int, error) {
 // (without). Commands the
 // user's class does not allow get "permission denied". It returns the exit
 // status.
-func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, lvl Level, pty *atomic.Bool, cmd string) int {
+func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from string, kill func(), lvl Level, pty *atomic.Bool, cmd string) int {
 	release, err := s.cfg.CLI.Acquire(user)
 	if err != nil {
 		fmt.Fprintf(ch, "error: %v\r\n", err)
@@ -37,6 +37,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 	defer release()
 	sess := s.cfg.CLI.NewSession(user, "cli")
 	defer sess.Close()
+	sess.Login().SetOrigin(from, kill) // request system logout closes the channel
 	if lvl < LevelConfigure {
 		sess.HideSecrets()
 		sess.RestrictFiles() // only the super-user class writes outside its home
@@ -47,7 +48,8 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 	}
 	// ask answers a question (yes/no, a password); nil takes the default.
 	var ask func(q string, secret bool) string
-	var in *keys // interactive sessions: Ctrl-C stops a running command
+	var in *keys            // interactive sessions: Ctrl-C stops a running command
+	var ed *lineedit.Editor // the interactive line editor, nil for a command
 	run := func(line string, indent int) (cli.Result, bool) {
 		if !sess.InConfig() && CommandLevel(line) > lvl {
 			fmt.Fprintln(out, "error: permission denied")
@@ -71,7 +73,11 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		if r.Caret >= 0 && indent >= 0 {
 			io.WriteString(out, cli.CaretLine(indent, r.Caret))
 		}
-		io.WriteString(out, r.Output)
+		if ed != nil && pty.Load() && r.ScreenLength > 0 && !r.NoMore {
+			page(out, ed, r.Output, r.ScreenLength, r.Hold) // set cli screen-length N
+		} else {
+			io.WriteString(out, r.Output)
+		}
 		return r, true
 	}
 	if cmd != "" {
@@ -88,7 +94,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 	}
 	in = newKeys(ch)
 	sess.Stream(func(chunk string) { io.WriteString(out, chunk) }) // ping's replies as they come
-	ed := lineedit.New(in, ch)                                     // the editor writes CR LF itself
+	ed = lineedit.New(in, ch)                                      // the editor writes CR LF itself
 	ask = func(q string, secret bool) string {
 		// the question is the prompt: its last line, after any text above it
 		if i := strings.LastIndexByte(q, '\n'); i >= 0 {

@@ -163,7 +163,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 					ok, started = true, true
 					start = func() {
 						defer close(done)
-						err := s.serveNETCONF(context.Background(), ch, ch, sc.User(), lvl)
+						err := s.serveNETCONF(context.Background(), ch, ch, sc.User(), hostOf(sc.RemoteAddr()), lvl)
 						if err != nil {
 							s.log.Debug("netconf: session ended", "user", sc.User(), "err", err)
 						}
@@ -183,7 +183,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 					}
 					start = func() {
 						defer close(done)
-						exit(ch, s.serveShell(context.Background(), ch, sc.User(), lvl, &pty, cmd))
+						exit(ch, s.serveShell(context.Background(), ch, sc.User(), hostOf(sc.RemoteAddr()), func() { ch.Close() }, lvl, &pty, cmd))
 					}
 				}
 			}
@@ -223,9 +223,10 @@ func sshString(p []byte) string {
 	return string(p[4 : 4+n])
 }
 
-// serveNETCONF runs one NETCONF session over r/w for user at level; conn
-// is closed to kill the session.
-func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Closer, user string, lvl Level) error {
+// serveNETCONF runs one NETCONF session over r/w for user (from the
+// remote host from, "" when local) at level; conn is closed to kill the
+// session.
+func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Closer, user, from string, lvl Level) error {
 	ss, err := s.register(user, lvl, conn)
 	if err != nil {
 		// Say why before closing: an rpc-error in place of the hello (a
@@ -238,6 +239,10 @@ func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Clo
 			fmt.Fprintf(ch.Stderr(), "error: %v\n", err)
 		}
 		return err
+	}
+	if s.cfg.CLI != nil {
+		login := s.cfg.CLI.Login(user, "netconf", from, ss.kill) // show system users
+		defer login.Logout()
 	}
 	ss.r = NewReader(rw, s.cfg.MaxMessage)
 	ss.r.budget = s.budget

@@ -14,6 +14,9 @@ command -v sysctl >/dev/null 2>&1 || need+=(procps)
 # Debian's interpreter, where these packages install).
 /usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 || need+=(python3-ncclient)
 /usr/bin/python3 -c 'import jnpr.junos' >/dev/null 2>&1 || need+=(python3-junos-eznc)
+# Ansible tests (netconf/ansible_test.go runs tests/ansible): ansible
+# with the junipernetworks.junos and ansible.netcommon collections.
+command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 if [ ${#need[@]} -gt 0 ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"

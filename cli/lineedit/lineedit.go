@@ -319,3 +319,20 @@ func (e *Editor) remember(line string) {
 		e.history = e.history[len(e.history)-e.MaxHistory:]
 	}
 }
+
+// ReadKey reads one key press (a pager's answer); a CR LF pair counts as
+// one key.
+func (e *Editor) ReadKey() (rune, error) {
+	for {
+		r, _, err := e.r.ReadRune()
+		if err != nil {
+			return 0, err
+		}
+		afterCR := e.lastCR
+		e.lastCR = r == '\r'
+		if afterCR && (r == '\n' || r == 0) {
+			continue
+		}
+		return r, nil
+	}
+}

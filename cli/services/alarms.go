@@ -2,9 +2,9 @@ package services
 
 import (
 	"context"
-	"encoding/xml"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 
 	"github.com/gnos/gnos/cli"
@@ -16,7 +16,32 @@ import (
 // element names.
 func (c *commands) alarmCommands(t *cli.Table) {
 	t.Add(&cli.Command{Words: []string{"show", "chassis", "alarms"}, RPC: "get-alarm-information",
-		Help: "Show alarm status", Run: c.showAlarms, Text: textAlarms})
+		Help: "Show alarm status", Run: c.showAlarms, Text: textAlarms},
+		&cli.Command{Words: []string{"show", "system", "alarms"}, RPC: "get-system-alarm-information",
+			Help: "Show system alarm status", Run: c.showSystemAlarms, Text: textAlarms})
+}
+
+// showSystemAlarms is show system alarms: the chassis alarms and the
+// management plane's (cli.Session.SystemAlarms), one list, newest first.
+func (c *commands) showSystemAlarms(ctx context.Context, s *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+	as, err := c.b.Alarms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var all []*cli.Elem
+	for _, a := range as {
+		all = append(all, alarmElem(a))
+	}
+	all = append(all, s.SystemAlarms()...)
+	sort.SliceStable(all, func(i, j int) bool {
+		return all[i].Val("alarm-time") > all[j].Val("alarm-time")
+	})
+	e := cli.E("alarm-information")
+	if len(all) == 0 {
+		return e.Add(cli.E("alarm-summary", cli.T("no-active-alarms", ""))), nil
+	}
+	e.Add(cli.E("alarm-summary", cli.T("active-alarm-count", strconv.Itoa(len(all)))))
+	return e.Add(all...), nil
 }
 
 func (c *commands) showAlarms(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
@@ -37,13 +62,8 @@ func (c *commands) showAlarms(ctx context.Context, _ *cli.Session, _ cli.Args, _
 
 // alarmElem is one alarm as Junos' alarm-detail.
 func alarmElem(a servicesd.Alarm) *cli.Elem {
-	t := cli.T("alarm-time", alarmTime(a))
-	t.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "seconds"}, Value: strconv.FormatInt(a.Time.Unix(), 10)}}
-	return cli.E("alarm-detail", t, cli.T("alarm-class", a.Class), cli.T("alarm-description", a.Description),
-		cli.T("alarm-short-description", a.Short), cli.T("alarm-type", "Chassis"))
+	return cli.AlarmElem(a.Time, a.Class, a.Description, a.Short, "Chassis")
 }
-
-func alarmTime(a servicesd.Alarm) string { return a.Time.UTC().Format("2006-01-02 15:04:05 MST") }
 
 // textAlarms renders Junos' layout:
 //

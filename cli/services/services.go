@@ -52,6 +52,7 @@ func Commands(t *cli.Table, b Backend, dataDir string) {
 	c := &commands{b: b, dataDir: dataDir}
 	c.picCommands(t)
 	c.alarmCommands(t)
+	c.fpcCommands(t)
 	c.sessionCommands(t)
 	c.trafficCommands(t)
 	c.pluginCommands(t)

@@ -5,13 +5,18 @@ import (
 	"os"
 	"strings"
 
+	"github.com/gnos/gnos/cli"
+
 	"golang.org/x/sys/unix"
 )
 
 // page prints output a screenful at a time with Junos' ---(more)---
 // prompt: space shows the next screen, enter the next line, q stops.
-// noMore (| no-more) or output that fits prints everything at once.
-func page(out string, noMore bool) {
+// noMore (| no-more, set cli screen-length 0) or output that fits prints
+// everything at once. The screen is the terminal's, or the session's set
+// cli screen-length; hold (| hold) keeps the prompt after the last page.
+func page(out string, r cli.Result) {
+	noMore := r.NoMore
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
 		fmt.Print(out)
@@ -23,8 +28,11 @@ func page(out string, noMore bool) {
 	if err == nil {
 		rows = int(ws.Row) - 1
 	}
+	if r.ScreenLength > 0 {
+		rows = r.ScreenLength - 1
+	}
 	lines := strings.SplitAfter(out, "\n")
-	if noMore || rows < 2 || len(lines) <= rows {
+	if noMore || rows < 2 || (len(lines) <= rows && !r.Hold) {
 		fmt.Print(out)
 		return
 	}
@@ -43,7 +51,7 @@ func page(out string, noMore bool) {
 		n := min(show, len(lines))
 		fmt.Print(strings.Join(lines[:n], ""))
 		lines = lines[n:]
-		if len(lines) == 0 {
+		if len(lines) == 0 && !r.Hold {
 			return
 		}
 		fmt.Print("---(more)---")
@@ -52,6 +60,9 @@ func page(out string, noMore bool) {
 			return
 		}
 		fmt.Print("\r            \r")
+		if len(lines) == 0 {
+			return // held after the last page
+		}
 		switch k[0] {
 		case 'q', 'Q', 3:
 			return

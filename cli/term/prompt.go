@@ -39,7 +39,7 @@ func Interactive(c *cli.Client) (runErr error) {
 		if r.Caret >= 0 {
 			fmt.Print(cli.CaretLine(len(c.Prompt()), r.Caret))
 		}
-		page(r.Output, r.NoMore)
+		page(r.Output, r.Result)
 		for r.Question != "" && r.Secret {
 			// a password: read it here without echo, not through go-prompt
 			fmt.Print(r.Question)

@@ -31,6 +31,7 @@ const spaces = "                                                                
 type textWriter struct {
 	w      *bufio.Writer
 	prefix string // written at the start of every line (compare markers)
+	detail bool   // | display detail: each statement's schema help above it (text_detail.go)
 }
 
 func newTextWriter(w io.Writer, prefix string) *textWriter {
@@ -93,6 +94,7 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 		}
 		return
 	}
+	t.describe(n.S, depth)
 	t.comment(n.Comment, depth)
 	t.line(depth)
 	if n.Inactive {
@@ -269,6 +271,7 @@ func (t *textWriter) leafList(items []*tree.Node, depth int) {
 		}
 		return
 	}
+	t.describe(items[0].S, depth)
 	t.line(depth)
 	t.leafListHead(items)
 	t.w.WriteString(";\n")

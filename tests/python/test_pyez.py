@@ -36,7 +36,7 @@ class PyEZ(unittest.TestCase):
                     # software facts fail on anything else.
                     self.skipTest("junos-version %r is not in Junos form" % sw.findtext("junos-version"))
                 self.assertEqual(dev.facts["hostname"], "lab1")
-                self.assertEqual(dev.facts["model"], "GNOS")
+                self.assertEqual(dev.facts["model"], "VMX")
                 self.assertTrue(dev.facts["version"])
 
     def test_config_load_diff_commit_rollback(self):
