@@ -203,8 +203,31 @@ func opOpenConfiguration(ctx context.Context, s *Session, op *Node, b *strings.B
 	case op.Has("exclusive"):
 		return opLock(ctx, s, op, b)
 	}
+	for _, k := range op.Kids {
+		if k.Name.Local != "batch" { // batch commits land in the normal configuration: the shared candidate
+			return unsupportedDatabase(k.Name.Local)
+		}
+	}
 	_, err := s.config()
 	return err
+}
+
+// unsupportedDatabase refuses a Junos configuration database gnos does
+// not have (ephemeral, ephemeral-instance, dynamic): opening the
+// shared candidate in its place would put the client's changes into the
+// normal configuration, which is what the client asked to avoid.
+func unsupportedDatabase(name string) error {
+	what := map[string]string{
+		"ephemeral":          "the ephemeral database",
+		"ephemeral-instance": "ephemeral database instances",
+		"dynamic":            "the dynamic database",
+	}[name]
+	if what == "" {
+		return &RPCError{Type: "protocol", Tag: "unknown-element", Message: "open-configuration: unknown element <" + name + ">", BadElement: name}
+	}
+	return &RPCError{Type: "protocol", Tag: "operation-not-supported",
+		Message: "open-configuration: gnos does not support " + what + "; nothing was opened (use <private/>, <exclusive/> or the shared candidate)",
+		BadElement: name}
 }
 
 func opCloseConfiguration(_ context.Context, s *Session, _ *Node, _ *strings.Builder) error {
