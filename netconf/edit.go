@@ -226,7 +226,7 @@ func unsupportedDatabase(name string) error {
 		return &RPCError{Type: "protocol", Tag: "unknown-element", Message: "open-configuration: unknown element <" + name + ">", BadElement: name}
 	}
 	return &RPCError{Type: "protocol", Tag: "operation-not-supported",
-		Message: "open-configuration: gnos does not support " + what + "; nothing was opened (use <private/>, <exclusive/> or the shared candidate)",
+		Message:    "open-configuration: gnos does not support " + what + "; nothing was opened (use <private/>, <exclusive/> or the shared candidate)",
 		BadElement: name}
 }
 
