@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/tree"
 )
 
 // opLoadConfiguration is Junos' <load-configuration action=… format=…>
@@ -85,37 +86,99 @@ func opLoadConfiguration(_ context.Context, s *Session, op *Node, b *strings.Bui
 	return nil
 }
 
-// opEditConfig is RFC 6241 <edit-config> on the candidate, with Junos'
-// <config-text><configuration-text> too. Edits are atomic, so every
-// error-option behaves as rollback-on-error.
-func opEditConfig(_ context.Context, s *Session, op *Node, _ *strings.Builder) error {
+// opEditConfig is RFC 6241 <edit-config> on the candidate (editconfig.go
+// applies <config>), with Junos' <config-text><configuration-text> too.
+// test-option: test-then-set (default) checks the edit itself — schema,
+// types, keys, create and delete against the candidate — before setting
+// anything, while the candidate's constraints (mandatory, must, leafref)
+// wait for validate or commit as RFC 7950 section 8.3.3 allows for a
+// candidate; set does the same; test-only applies nothing and also
+// checks the result as <validate> would.
+func opEditConfig(ctx context.Context, s *Session, op *Node, _ *strings.Builder) error {
 	store, err := datastore(op.Child("target"))
 	if err != nil {
 		return err
 	}
 	if store != "candidate" {
-		return &RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "edit the candidate, then commit", BadElement: store}
+		return at(&RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "edit the candidate, then commit", BadElement: store}, op.Child("target").Child(store))
 	}
-	la := configd.LoadMerge
-	switch op.Value("default-operation") {
-	case "replace":
-		la = configd.LoadOverride
-	case "", "merge", "none":
-	default:
-		return &RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad default-operation", BadElement: "default-operation"}
+	def := opMerge
+	if d := op.Child("default-operation"); d != nil {
+		switch d.Text {
+		case "merge":
+		case "replace":
+			def = opReplace
+		case "none":
+			def = opNone
+		default:
+			return at(&RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad default-operation " + d.Text + ": expected merge, replace or none", BadElement: "default-operation"}, d)
+		}
+	}
+	testOnly := false
+	if t := op.Child("test-option"); t != nil {
+		switch t.Text {
+		case "test-then-set", "set":
+		case "test-only":
+			testOnly = true
+		default:
+			return at(&RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad test-option " + t.Text + ": expected test-then-set, set or test-only", BadElement: "test-option"}, t)
+		}
+	}
+	cont := false
+	if e := op.Child("error-option"); e != nil {
+		switch e.Text {
+		case "stop-on-error", "rollback-on-error":
+		case "continue-on-error":
+			cont = true
+		default:
+			return at(&RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad error-option " + e.Text + ": expected stop-on-error, continue-on-error or rollback-on-error", BadElement: "error-option"}, e)
+		}
+	}
+	if u := op.Child("url"); u != nil {
+		return at(&RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "edit-config from a <url> is not supported (:url is not advertised)", BadElement: "url"}, u)
 	}
 	c, err := s.config()
 	if err != nil {
 		return err
 	}
 	if ct := op.Child("config-text"); ct != nil {
-		return c.Load(la, configd.FormatText, ct.Value("configuration-text"))
+		// Junos text: its replace:/delete: tags are its operations.
+		switch {
+		case def == opNone:
+			return at(&RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "default-operation none needs <config> (text carries no operation attributes)", BadElement: "default-operation"}, op.Child("default-operation"))
+		case testOnly:
+			return at(&RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "test-option test-only needs <config>; use <validate> after loading text", BadElement: "test-option"}, op.Child("test-option"))
+		case def == opReplace:
+			return c.Load(configd.LoadOverride, configd.FormatText, ct.Value("configuration-text"))
+		}
+		return c.Load(configd.LoadMerge, configd.FormatText, ct.Value("configuration-text"))
 	}
 	cfg := op.Child("config")
 	if cfg == nil {
-		return &RPCError{Type: "protocol", Tag: "missing-element", Message: "missing <config>", BadElement: "config"}
+		return at(&RPCError{Type: "protocol", Tag: "missing-element", Message: "edit-config needs <config>", BadElement: "config"}, op)
 	}
-	return c.Load(la, configd.FormatXML, string(cfg.Raw))
+	root := s.srv.cfg.Configd.Schema().Root
+	r := &editRun{cont: cont}
+	fn := func(e *tree.Editor) error {
+		r.e = e
+		if err := r.applyConfig(cfg, def, root); err != nil {
+			return err
+		}
+		if testOnly && len(r.errs) > 0 {
+			return r.errs
+		}
+		return nil
+	}
+	if testOnly {
+		return c.TestEdit(ctx, fn)
+	}
+	if err := c.Edit(fn); err != nil {
+		return err
+	}
+	if len(r.errs) > 0 {
+		return r.errs
+	}
+	return nil
 }
 
 // opCopyConfig copies running or inline <config> to the candidate.

@@ -3,6 +3,8 @@ package netconf
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/gnos/gnos/configd"
@@ -10,18 +12,26 @@ import (
 	"github.com/gnos/gnos/internal/errkind"
 )
 
-// RPCError is one <rpc-error>, shaped like Junos': error-type, error-tag,
-// error-severity, error-path, error-message, error-info/bad-element.
+// RPCError is one <rpc-error> (RFC 6241 section 4.3, shaped like
+// Junos'): error-type, error-tag, error-severity, error-app-tag,
+// error-path, error-message and error-info with the elements appendix A
+// lists for the tag.
 type RPCError struct {
-	Type       string // transport, rpc, protocol, application
-	Tag        string // RFC 6241 appendix A
-	Severity   string // error (default) or warning
-	Path       string // Junos: "[edit system services]"
-	Message    string
-	BadElement string
-	SessionID  int // error-info/session-id (lock-denied)
+	Type     string // transport, rpc, protocol, application
+	Tag      string // RFC 6241 appendix A
+	Severity string // error (default) or warning
+	AppTag   string // error-app-tag, where a data model defines one
+	// Path is the error-path: an XPath of the request's offending node
+	// (xpath.go), with PathNS declaring its prefixes, or for a commit
+	// diagnostic Junos' "[edit system services]".
+	Path         string
+	PathNS       map[string]string // prefix → namespace URI
+	Message      string
+	BadElement   string
+	BadAttribute string
+	BadNamespace string
+	SessionID    int // error-info/session-id: lock-denied (0: held outside NETCONF), in-use
 }
-
 func (e *RPCError) Error() string { return e.Message }
 
 // errorList is a reply carrying several rpc-errors (a failed commit).
@@ -111,16 +121,30 @@ func (l errorList) write(b *strings.Builder) {
 		b.WriteString("<rpc-error>\n")
 		fmt.Fprintf(b, "<error-type>%s</error-type>\n<error-tag>%s</error-tag>\n<error-severity>%s</error-severity>\n",
 			e.Type, e.Tag, sev)
+		if e.AppTag != "" {
+			fmt.Fprintf(b, "<error-app-tag>%s</error-app-tag>\n", xmlEscape(e.AppTag))
+		}
 		if e.Path != "" {
-			fmt.Fprintf(b, "<error-path>%s</error-path>\n", xmlEscape(e.Path))
+			b.WriteString("<error-path")
+			for _, p := range slices.Sorted(maps.Keys(e.PathNS)) {
+				fmt.Fprintf(b, ` xmlns:%s="%s"`, p, attrEscape(e.PathNS[p]))
+			}
+			fmt.Fprintf(b, ">%s</error-path>\n", xmlEscape(e.Path))
 		}
 		fmt.Fprintf(b, "<error-message>%s</error-message>\n", xmlEscape(e.Message))
-		if e.BadElement != "" || e.SessionID != 0 {
+		sid := e.Tag == "lock-denied" || (e.Tag == "in-use" && e.SessionID != 0)
+		if e.BadElement != "" || e.BadAttribute != "" || e.BadNamespace != "" || sid {
 			b.WriteString("<error-info>\n")
+			if e.BadAttribute != "" {
+				fmt.Fprintf(b, "<bad-attribute>%s</bad-attribute>\n", xmlEscape(e.BadAttribute))
+			}
 			if e.BadElement != "" {
 				fmt.Fprintf(b, "<bad-element>%s</bad-element>\n", xmlEscape(e.BadElement))
 			}
-			if e.SessionID != 0 {
+			if e.BadNamespace != "" {
+				fmt.Fprintf(b, "<bad-namespace>%s</bad-namespace>\n", xmlEscape(e.BadNamespace))
+			}
+			if sid {
 				fmt.Fprintf(b, "<session-id>%d</session-id>\n", e.SessionID)
 			}
 			b.WriteString("</error-info>\n")
