@@ -50,11 +50,11 @@ var editOps = map[string]editOp{"merge": opMerge, "replace": opReplace, "create"
 
 // editRun is one edit-config's walk over <config>.
 type editRun struct {
-	e    *tree.Editor
+	e        *tree.Editor
 	orig     *tree.Node // the candidate before the edit
 	replaced bool       // default-operation replace: e started empty
-	cont bool       // continue-on-error
-	errs errorList  // recorded under continue-on-error
+	cont     bool       // continue-on-error
+	errs     errorList  // recorded under continue-on-error
 }
 
 // applyConfig walks the children of <config> with default operation def.

@@ -58,7 +58,7 @@ func TestEditConfigOperations(t *testing.T) {
 			cfg: `<interfaces>` + ge1 + `<description operation="delete"/></interface></interfaces>`,
 			tag: "data-missing", want: []string{"mtu 9000;"}},
 		{name: "delete",
-			cfg: `<interfaces>` + ge0 + `<description operation="delete"/></interface><interface operation="delete"><name>ge-0/0/1</name></interface></interfaces>`,
+			cfg:  `<interfaces>` + ge0 + `<description operation="delete"/></interface><interface operation="delete"><name>ge-0/0/1</name></interface></interfaces>`,
 			want: []string{"mtu 1500;"}, not: []string{"uplink", "ge-0/0/1"}},
 		{name: "remove a missing entry is fine",
 			cfg:  `<interfaces><interface operation="remove"><name>ge-0/0/7</name></interface>` + ge0 + `<mtu operation="remove"/></interface></interfaces>`,

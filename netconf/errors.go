@@ -32,6 +32,7 @@ type RPCError struct {
 	BadNamespace string
 	SessionID    int // error-info/session-id: lock-denied (0: held outside NETCONF), in-use
 }
+
 func (e *RPCError) Error() string { return e.Message }
 
 // errorList is a reply carrying several rpc-errors (a failed commit).

@@ -92,4 +92,6 @@ func predicate(name, value string) string {
 }
 
 // isXMLNS reports whether a is a namespace declaration.
-func isXMLNS(a xml.Attr) bool { return a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") }
+func isXMLNS(a xml.Attr) bool {
+	return a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns")
+}
