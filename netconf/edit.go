@@ -232,6 +232,7 @@ func opLock(_ context.Context, s *Session, op *Node, _ *strings.Builder) error {
 		return &RPCError{Type: "protocol", Tag: "lock-denied", Message: err.Error()}
 	}
 	s.cfg, s.locked = c, true
+	s.srv.setLockHolder(c.ID(), s.id)
 	return nil
 }
 

@@ -18,6 +18,7 @@ const (
 	nsJunos   = "http://xml.juniper.net/junos/*/junos"
 	capBase10 = "urn:ietf:params:netconf:base:1.0"
 	capBase11 = "urn:ietf:params:netconf:base:1.1"
+	xmlURI    = "http://www.w3.org/XML/1998/namespace"
 )
 
 // capabilities advertised in the server's hello.
@@ -89,11 +90,18 @@ func (s *Session) serve(ctx context.Context) error {
 	if hello.Has("session-id") {
 		return fmt.Errorf("netconf: client hello must not carry a session-id")
 	}
-	base11 := false
+	base10, base11 := false, false
 	for _, c := range hello.Child("capabilities").Kids {
-		if c.Text == capBase11 {
+		switch c.Text {
+		case capBase10:
+			base10 = true
+		case capBase11:
 			base11 = true
 		}
+	}
+	if !base10 && !base11 {
+		// RFC 6241 section 8.1: no base protocol in common, no session.
+		return fmt.Errorf("netconf: client hello offers neither %s nor %s: closing the session", capBase10, capBase11)
 	}
 	if base11 {
 		s.r.Chunked()
@@ -172,7 +180,13 @@ func (s *Session) handle(ctx context.Context, msg []byte) error {
 	var body strings.Builder
 	err = s.dispatch(ctx, op, &body)
 	if err != nil {
-		return s.writeReply(root, body.String(), toRPCErrors(err))
+		errs := toRPCErrors(err)
+		for _, e := range errs {
+			if e.Tag == "lock-denied" && e.SessionID == 0 {
+				e.SessionID = s.srv.lockHolder()
+			}
+		}
+		return s.writeReply(root, body.String(), errs)
 	}
 	return s.writeReply(root, body.String(), nil)
 }
@@ -184,12 +198,7 @@ func (s *Session) writeReply(rpc *Node, body string, errs errorList) error {
 	b.Grow(len(body) + 256)
 	b.WriteString(`<rpc-reply xmlns="` + nsBase + `" xmlns:junos="` + nsJunos + `"`)
 	if rpc != nil {
-		for _, a := range rpc.Attrs {
-			if a.Name.Space != "" || a.Name.Local == "xmlns" {
-				continue
-			}
-			fmt.Fprintf(&b, ` %s="%s"`, a.Name.Local, attrEscape(a.Value))
-		}
+		echoAttrs(&b, rpc)
 	}
 	b.WriteString(">\n")
 	errs.write(&b)
@@ -199,6 +208,47 @@ func (s *Session) writeReply(rpc *Node, body string, errs errorList) error {
 	}
 	b.WriteString("</rpc-reply>\n")
 	return s.w.Write([]byte(b.String()))
+}
+
+// echoAttrs writes every attribute of <rpc> (message-id and any other,
+// RFC 6241 section 4.2), those in a namespace with their prefix declared
+// again on <rpc-reply>. rpc comes from Parse (an attribute's Space is its
+// namespace) or from peekOperation (Space is the prefix as written).
+func echoAttrs(b *strings.Builder, rpc *Node) {
+	declared := map[string]bool{"junos": true}
+	for _, a := range rpc.Attrs {
+		if isXMLNS(a) {
+			continue
+		}
+		if a.Name.Space == "" {
+			fmt.Fprintf(b, ` %s="%s"`, a.Name.Local, attrEscape(a.Value))
+			continue
+		}
+		if a.Name.Space == "xml" || a.Name.Space == xmlURI {
+			fmt.Fprintf(b, ` xml:%s="%s"`, a.Name.Local, attrEscape(a.Value))
+			continue
+		}
+		prefix, uri := a.Name.Space, ""
+		for _, d := range rpc.Attrs {
+			if d.Name.Space == "xmlns" && d.Name.Local == prefix {
+				uri = d.Value // as written (peekOperation)
+			}
+		}
+		if uri == "" { // Parse resolved the prefix to its namespace
+			uri, prefix = a.Name.Space, declaredPrefix(rpc, a.Name.Space)
+		}
+		if prefix == "" || uri == "" {
+			continue // cannot happen in a well-formed message
+		}
+		if prefix == "junos" && uri != nsJunos {
+			prefix = "junos1" // the reply's junos prefix names Junos' namespace
+		}
+		if !declared[prefix] {
+			fmt.Fprintf(b, ` xmlns:%s="%s"`, prefix, attrEscape(uri))
+			declared[prefix] = true
+		}
+		fmt.Fprintf(b, ` %s:%s="%s"`, prefix, a.Name.Local, attrEscape(a.Value))
+	}
 }
 
 // release closes the configuration session (which drops a lock and, for
@@ -216,6 +266,9 @@ func (s *Session) release() {
 
 func (s *Session) closeConfig() {
 	if s.cfg != nil {
+		if s.locked {
+			s.srv.setLockHolder(s.cfg.ID(), 0)
+		}
 		s.cfg.Close()
 		s.cfg, s.locked = nil, false
 	}
