@@ -78,7 +78,17 @@ func toRPCErrors(err error) errorList {
 		}
 		return append(out, &RPCError{Type: "protocol", Tag: "operation-failed", Message: "configuration check-out failed"})
 	case errors.As(err, &pe):
-		return errorList{{Type: "protocol", Tag: "invalid-value", Message: "syntax error: " + pe.Error()}}
+		e := &RPCError{Type: "protocol", Tag: "invalid-value", Message: "syntax error: " + pe.Error()}
+		if i := strings.Index(pe.Msg, "unknown element <"); i >= 0 {
+			name := pe.Msg[i+len("unknown element <"):]
+			if j := strings.IndexByte(name, '>'); j > 0 {
+				e.Tag, e.BadElement = "unknown-element", name[:j]
+			}
+			if where := strings.TrimSuffix(pe.Msg[:i], ": "); where != "" && !strings.HasPrefix(where, "...") && !strings.ContainsAny(where, " :") {
+				e.Path = "/" + where // the elements' path as the parser saw them (no key predicates)
+			}
+		}
+		return errorList{e}
 	}
 	return errorList{kindError(err)}
 }

@@ -95,3 +95,20 @@ func predicate(name, value string) string {
 func isXMLNS(a xml.Attr) bool {
 	return a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns")
 }
+
+// findElement is the element named name among op and its parameters (a
+// child, or a grandchild as in <target><running/></target>), or nil.
+func findElement(op *Node, name string) *Node {
+	if op.Name.Local == name {
+		return op
+	}
+	if c := op.Child(name); c != nil {
+		return c
+	}
+	for _, k := range op.Kids {
+		if c := k.Child(name); c != nil {
+			return c
+		}
+	}
+	return nil
+}

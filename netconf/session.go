@@ -185,6 +185,9 @@ func (s *Session) handle(ctx context.Context, msg []byte) error {
 			if e.Tag == "lock-denied" && e.SessionID == 0 {
 				e.SessionID = s.srv.lockHolder()
 			}
+			if e.Path == "" && e.BadElement != "" {
+				at(e, findElement(op, e.BadElement)) // a parameter of the operation, or the operation
+			}
 		}
 		return s.writeReply(root, body.String(), errs)
 	}
