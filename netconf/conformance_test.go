@@ -131,6 +131,8 @@ func TestErrorPathAndInfo(t *testing.T) {
 			tag: "data-missing", path: "/j:configuration/j:system/j:domain-name", ns: "http://xml.juniper.net/xnm/1.1/xnm"},
 		{name: "bad attribute", op: editRPC("", `<system><host-name operation="upsert">x</host-name></system>`),
 			tag: "bad-attribute", path: "/configuration/system/host-name", elem: "host-name", attr: "operation"},
+		{name: "load-configuration unknown element", op: `<load-configuration><configuration><interfaces>` + ge0 + `<speed>1</speed></interface></interfaces></configuration></load-configuration>`,
+			tag: "unknown-element", path: "/configuration/interfaces/interface/speed", elem: "speed"},
 		{name: "parameter", op: editRPC(`<error-option>ignore-error</error-option>`, ``),
 			tag: "invalid-value", path: "/nc:rpc/edit-config/error-option", ns: "urn:ietf:params:xml:ns:netconf:base:1.0", elem: "error-option"},
 	} {
