@@ -34,6 +34,7 @@ func TestPython(t *testing.T) {
 	}
 	for _, tt := range []struct{ name, module, file string }{
 		{"ncclient", "ncclient", "test_ncclient"},
+		{"conformance", "ncclient", "test_conformance"},
 		{"pyez", "jnpr.junos", "test_pyez"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
