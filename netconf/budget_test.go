@@ -35,7 +35,7 @@ func TestPermissionBeforeParse(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "ro", LevelView); err != nil {
+	if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "ro", LevelView, ""); err != nil {
 		t.Fatal(err)
 	}
 	runtime.ReadMemStats(&after)
@@ -64,7 +64,7 @@ func TestInFlightBudget(t *testing.T) {
 	big := `<rpc message-id="7"><get-configuration>` + strings.Repeat("<x/>", 1<<19) + `</get-configuration></rpc>]]>]]>`
 	in := helloMsg + big + `<rpc message-id="8"><get-configuration/></rpc>]]>]]>`
 	conn := &pipeConn{Reader: strings.NewReader(in)}
-	if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "admin", LevelConfigure); err != nil {
+	if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "admin", LevelConfigure, ""); err != nil {
 		t.Fatal(err)
 	}
 	out := conn.out.String()
@@ -91,7 +91,7 @@ func TestInFlightBudgetChunked(t *testing.T) {
 	in := hello11 + chunk(`<rpc message-id="7"><get-configuration>`) + chunk(body) + chunk(`</get-configuration></rpc>`) + "\n##\n" +
 		chunk(`<rpc message-id="8"><get-configuration/></rpc>`) + "\n##\n"
 	conn := &pipeConn{Reader: strings.NewReader(in)}
-	if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "admin", LevelConfigure); err != nil {
+	if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "admin", LevelConfigure, ""); err != nil {
 		t.Fatal(err)
 	}
 	out := conn.out.String()
@@ -109,7 +109,7 @@ func TestSessionOverLimitIsTold(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn := &pipeConn{Reader: strings.NewReader(helloMsg)}
-	if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "u", LevelView); err == nil {
+	if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "u", LevelView, ""); err == nil {
 		t.Fatal("second session accepted")
 	}
 	if out := conn.out.String(); !strings.Contains(out, "resource-denied") || !strings.Contains(out, "too many sessions for u (limit 1)") {

@@ -116,14 +116,49 @@ func writeConfig(b *strings.Builder, t *tree.Node, f string, h *format.Header) e
 	return nil
 }
 
+// opGet is <get>: the committed configuration and the state of
+// ietf-netconf-monitoring (monitoring.go). A subtree filter picks among
+// both (<configuration>, <netconf-state>); an xpath filter evaluates on
+// the configuration only.
 func opGet(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
-	t, err := filtered(s.visible(s.srv.cfg.Configd.Committed()), op.Child("filter"))
-	if err != nil {
-		return err
+	filter := op.Child("filter")
+	wantConfig, state := true, (*Node)(nil)
+	if filter == nil {
+		state = s.srv.state()
+	} else if typ, _ := filter.Attr("type"); typ == "" || typ == "subtree" {
+		full := (*Node)(nil)
+		hasConfig, hasState := false, false
+		for _, f := range filter.Kids {
+			switch {
+			case f.Name.Local == "configuration":
+				hasConfig = true
+			case f.Name.Local == "netconf-state" && (f.Name.Space == nsMonitoring || f.Name.Space == ""):
+				hasState = true
+				if full == nil {
+					full = s.srv.state()
+				}
+				if n := selectDOM(full, f); n != nil {
+					state = domUnion(state, n)
+				}
+			}
+		}
+		wantConfig = hasConfig || !hasState
+	} else if sel, _ := filter.Attr("select"); strings.Contains(sel, "netconf-state") {
+		return at(&RPCError{Type: "application", Tag: "operation-not-supported",
+			Message: "xpath filters evaluate on the configuration only; select netconf-state with a subtree filter", BadAttribute: "select", BadElement: "filter"}, filter)
 	}
 	b.WriteString("<data>\n")
-	if err := writeConfigXML(b, t); err != nil {
-		return err
+	if wantConfig {
+		t, err := filtered(s.visible(s.srv.cfg.Configd.Committed()), filter)
+		if err != nil {
+			return err
+		}
+		if err := writeConfigXML(b, t); err != nil {
+			return err
+		}
+	}
+	if state != nil {
+		writeDOM(b, state, true)
 	}
 	b.WriteString("</data>\n")
 	return nil

@@ -70,7 +70,7 @@ func (s *streamRW) Close() error {
 func (s *Server) serveLocal(st grpc.ServerStream) error {
 	rw := &streamRW{st: st, done: make(chan struct{})}
 	ended := make(chan error, 1)
-	go func() { ended <- s.serveNETCONF(st.Context(), rw, rw, ipc.PeerUser(st.Context()), LevelConfigure) }()
+	go func() { ended <- s.serveNETCONF(st.Context(), rw, rw, ipc.PeerUser(st.Context()), LevelConfigure, "") }()
 	select {
 	case err := <-ended:
 		return err

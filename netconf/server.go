@@ -78,7 +78,11 @@ type Server struct {
 	quit     chan struct{} // closed by Close: ends login delays
 	budget   *budget       // message bytes in flight, all sessions
 	started  time.Time
-	serial   string
+	stats    stats // ietf-netconf-monitoring statistics (monitoring.go)
+
+	schemaOnce sync.Once
+	schemaList []schemaInfo // the modules, read once (schemas)
+	serial     string
 
 	mu        sync.Mutex
 	sessions  map[int]*Session

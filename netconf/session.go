@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd"
@@ -61,6 +63,19 @@ type Session struct {
 
 	killOnce sync.Once
 	done     chan struct{} // closed when release has run
+
+	// For ietf-netconf-monitoring (monitoring.go): set before serve,
+	// counters written by the Serve goroutine and read by any.
+	from                         string    // client address, "" for the local service
+	since                        time.Time // login time
+	inRPCs, inBadRPCs, outErrors atomic.Uint64
+	killedByRPC                  atomic.Bool // kill-session, which is no dropped session
+}
+
+// countBad counts a message that is not a correct <rpc>.
+func (s *Session) countBad() {
+	s.inBadRPCs.Add(1)
+	s.srv.stats.inBadRPCs.Add(1)
 }
 
 // ID is the session-id sent in the hello.
@@ -80,30 +95,17 @@ func (s *Session) serve(ctx context.Context) error {
 	if err := s.w.Write(s.hello()); err != nil {
 		return err
 	}
-	msg, err := s.r.Read()
+	base11, err := s.readHello()
 	if err != nil {
-		return fmt.Errorf("netconf: reading hello: %w", err)
+		s.srv.stats.inBadHellos.Add(1)
+		return err
 	}
-	hello, err := Parse(msg)
-	if err != nil || hello.Name.Local != "hello" {
-		return fmt.Errorf("netconf: expected <hello> from the client")
-	}
-	if hello.Has("session-id") {
-		return fmt.Errorf("netconf: client hello must not carry a session-id")
-	}
-	base10, base11 := false, false
-	for _, c := range hello.Child("capabilities").Kids {
-		switch c.Text {
-		case capBase10:
-			base10 = true
-		case capBase11:
-			base11 = true
+	s.srv.stats.inSessions.Add(1)
+	defer func() {
+		if !s.closed && !s.killedByRPC.Load() {
+			s.srv.stats.droppedSessions.Add(1)
 		}
-	}
-	if !base10 && !base11 {
-		// RFC 6241 section 8.1: no base protocol in common, no session.
-		return fmt.Errorf("netconf: client hello offers neither %s nor %s: closing the session", capBase10, capBase11)
-	}
+	}()
 	if base11 {
 		s.r.Chunked()
 		s.w.Chunked()
@@ -138,11 +140,42 @@ func (s *Session) serve(ctx context.Context) error {
 	return nil
 }
 
+// readHello reads the client's hello and reports whether it offers
+// base:1.1 (chunked framing).
+func (s *Session) readHello() (base11 bool, err error) {
+	msg, err := s.r.Read()
+	if err != nil {
+		return false, fmt.Errorf("netconf: reading hello: %w", err)
+	}
+	defer s.r.Release()
+	hello, err := Parse(msg)
+	if err != nil || hello.Name.Local != "hello" {
+		return false, fmt.Errorf("netconf: expected <hello> from the client")
+	}
+	if hello.Has("session-id") {
+		return false, fmt.Errorf("netconf: client hello must not carry a session-id")
+	}
+	base10 := false
+	for _, c := range hello.Child("capabilities").Kids {
+		switch c.Text {
+		case capBase10:
+			base10 = true
+		case capBase11:
+			base11 = true
+		}
+	}
+	if !base10 && !base11 {
+		// RFC 6241 section 8.1: no base protocol in common, no session.
+		return false, fmt.Errorf("netconf: client hello offers neither %s nor %s: closing the session", capBase10, capBase11)
+	}
+	return base11, nil
+}
+
 // hello is the server's hello message.
 func (s *Session) hello() []byte {
 	var b strings.Builder
 	b.WriteString(`<hello xmlns="` + nsBase + `">` + "\n<capabilities>\n")
-	for _, c := range capabilities {
+	for _, c := range s.srv.capabilities() {
 		fmt.Fprintf(&b, "<capability>%s</capability>\n", c)
 	}
 	fmt.Fprintf(&b, "</capabilities>\n<session-id>%d</session-id>\n</hello>\n", s.id)
@@ -161,9 +194,11 @@ func (s *Session) handle(ctx context.Context, msg []byte) error {
 	}
 	root, err := Parse(msg)
 	if err != nil {
+		s.countBad()
 		return s.writeReply(nil, "", errorList{{Type: "rpc", Tag: "malformed-message", Message: err.Error()}})
 	}
 	if root.Name.Local != "rpc" {
+		s.countBad()
 		return s.writeReply(root, "", errorList{{Type: "rpc", Tag: "unknown-element",
 			Message: fmt.Sprintf("syntax error, expecting <rpc>, got <%s>", root.Name.Local), BadElement: root.Name.Local}})
 	}
@@ -176,8 +211,11 @@ func (s *Session) handle(ctx context.Context, msg []byte) error {
 		op = k
 	}
 	if op == nil {
+		s.countBad()
 		return s.writeReply(root, "", errorList{{Type: "rpc", Tag: "missing-element", Message: "<rpc> without an operation", BadElement: "rpc"}})
 	}
+	s.inRPCs.Add(1)
+	s.srv.stats.inRPCs.Add(1)
 	var body strings.Builder
 	err = s.dispatch(ctx, op, &body)
 	if err != nil {
@@ -198,6 +236,10 @@ func (s *Session) handle(ctx context.Context, msg []byte) error {
 // writeReply sends <rpc-reply> with rpc's attributes (message-id …), the
 // body (or <ok/> when empty and there are no errors) and the errors.
 func (s *Session) writeReply(rpc *Node, body string, errs errorList) error {
+	if len(errs) > 0 {
+		s.outErrors.Add(1)
+		s.srv.stats.outRPCErrors.Add(1)
+	}
 	var b strings.Builder
 	b.Grow(len(body) + 256)
 	b.WriteString(`<rpc-reply xmlns="` + nsBase + `" xmlns:junos="` + nsJunos + `"`)

@@ -26,7 +26,7 @@ func TestEOMTooBig(t *testing.T) {
 		"<rpc>" + strings.Repeat("x", 5000) + "</rpc>]]>]]>" +
 		`<rpc message-id="3"><get-configuration/></rpc>]]>]]>`
 	conn := &pipeConn{Reader: strings.NewReader(in)}
-	err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "admin", LevelConfigure)
+	err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "admin", LevelConfigure, "")
 	if err == nil || !strings.Contains(err.Error(), "too big") {
 		t.Fatalf("session ended with %v, want a too-big error", err)
 	}
@@ -52,7 +52,7 @@ func TestHelloErrors(t *testing.T) {
 		`not xml]]>]]>`,
 	} {
 		conn := &pipeConn{Reader: strings.NewReader(in)}
-		if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "admin", LevelConfigure); err == nil {
+		if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "admin", LevelConfigure, ""); err == nil {
 			t.Errorf("input %q: session accepted, want an error", in)
 		}
 	}

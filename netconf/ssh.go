@@ -153,7 +153,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 					ok, started = true, true
 					start = func() {
 						defer close(done)
-						err := s.serveNETCONF(context.Background(), ch, ch, sc.User(), lvl)
+						err := s.serveNETCONF(context.Background(), ch, ch, sc.User(), lvl, hostOf(sc.RemoteAddr()))
 						if err != nil {
 							s.log.Debug("netconf: session ended", "user", sc.User(), "err", err)
 						}
@@ -214,8 +214,9 @@ func sshString(p []byte) string {
 }
 
 // serveNETCONF runs one NETCONF session over r/w for user at level; conn
-// is closed to kill the session.
-func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Closer, user string, lvl Level) error {
+// is closed to kill the session. from is the client's address ("" for the
+// local service).
+func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Closer, user string, lvl Level, from string) error {
 	ss, err := s.register(user, lvl, conn)
 	if err != nil {
 		// Say why before closing: an rpc-error in place of the hello (a
@@ -229,6 +230,7 @@ func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Clo
 		}
 		return err
 	}
+	ss.from, ss.since = from, s.clock.Now()
 	ss.r = NewReader(rw, s.cfg.MaxMessage)
 	ss.r.budget = s.budget
 	ss.w = NewWriter(rw)
@@ -281,6 +283,7 @@ func (s *Server) kill(id int) bool {
 	if ss == nil {
 		return false
 	}
+	ss.killedByRPC.Store(true)
 	ss.kill()
 	select {
 	case <-ss.done:
