@@ -22,7 +22,7 @@ func TestGetSchema(t *testing.T) {
 		}
 	}
 	for _, m := range n.Configd.Schema().Modules {
-		r := ok(t, c.rpc(`<get-schema ` + nsMon + `><identifier>` + m.Name + `</identifier><format>yang</format></get-schema>`))
+		r := ok(t, c.rpc(`<get-schema `+nsMon+`><identifier>`+m.Name+`</identifier><format>yang</format></get-schema>`))
 		if got := r.Value("data"); got != strings.TrimSpace(m.Source) {
 			t.Errorf("get-schema %s: got %d bytes, want the module's source (%d bytes)", m.Name, len(got), len(m.Source))
 		}
@@ -40,7 +40,7 @@ func TestNetconfState(t *testing.T) {
 	a, b := dial(t, n, "admin", false), dial(t, n, "ro", false)
 	ok(t, a.rpc(`<lock><target><candidate/></target></lock>`))
 	b.rpc(`<no-such-rpc/>`) // an rpc-error for b's counters
-	r := ok(t, b.rpc(`<get><filter type="subtree"><netconf-state ` + nsMon + `><sessions/><datastores/></netconf-state></filter></get>`))
+	r := ok(t, b.rpc(`<get><filter type="subtree"><netconf-state `+nsMon+`><sessions/><datastores/></netconf-state></filter></get>`))
 	data := r.Child("data")
 	if data.Has("configuration") {
 		t.Errorf("a filter on netconf-state only returned the configuration too")
@@ -76,7 +76,7 @@ func TestNetconfState(t *testing.T) {
 	}
 
 	// A content match picks one session; statistics count.
-	r = ok(t, b.rpc(`<get><filter><netconf-state ` + nsMon + `><sessions><session><session-id>` + a.hello.Value("session-id") + `</session-id><username/></session></sessions><statistics/><schemas><schema><identifier>gnos-system</identifier><version/></schema></schemas></netconf-state></filter></get>`))
+	r = ok(t, b.rpc(`<get><filter><netconf-state `+nsMon+`><sessions><session><session-id>`+a.hello.Value("session-id")+`</session-id><username/></session></sessions><statistics/><schemas><schema><identifier>gnos-system</identifier><version/></schema></schemas></netconf-state></filter></get>`))
 	st = r.Child("data").Child("netconf-state")
 	if got := len(st.Child("sessions").Kids); got != 1 {
 		t.Errorf("content match on session-id: %d sessions, want 1", got)
