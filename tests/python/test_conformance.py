@@ -120,6 +120,21 @@ class Conformance(unittest.TestCase):
             finally:
                 a.unlock(target="candidate")
 
+    def test_monitoring(self):
+        mon = "urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"
+        with connect(device="default") as m:
+            self.assertTrue(any(c.startswith(mon) for c in m.server_capabilities))
+            self.assertIn("module gnos-system", m.get_schema("gnos-system").data)
+            with self.assertRaises(RPCError) as cm:
+                m.get_schema("no-such-module")
+            self.assertEqual(cm.exception.tag, "invalid-value")
+            r = m.get(filter=("subtree", '<netconf-state xmlns="%s"><sessions/><schemas/></netconf-state>' % mon))
+            sessions = r.data_ele.findall(".//{%s}session" % mon)
+            self.assertIn(str(m.session_id), [s.findtext("{%s}session-id" % mon) for s in sessions])
+            ids = [s.findtext("{%s}identifier" % mon) for s in r.data_ele.iter("{%s}schema" % mon)]
+            self.assertIn("gnos-interfaces", ids)
+            self.assertEqual(list(r.data_ele.iter("{*}configuration")), [])
+
 
 if __name__ == "__main__":
     unittest.main()
