@@ -149,8 +149,11 @@ func opGet(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
 	}
 	b.WriteString("<data>\n")
 	if wantConfig {
-		t, err := filtered(s.visible(s.srv.cfg.Configd.Committed()), filter)
+		t, err := withDefaults(s.visible(s.srv.cfg.Configd.Committed()), op)
 		if err != nil {
+			return err
+		}
+		if t, err = filtered(t, filter); err != nil {
 			return err
 		}
 		if err := writeConfigXML(b, t); err != nil {
@@ -171,6 +174,9 @@ func opGetConfig(_ context.Context, s *Session, op *Node, b *strings.Builder) er
 	}
 	t, err := s.tree(store)
 	if err != nil {
+		return err
+	}
+	if t, err = withDefaults(t, op); err != nil {
 		return err
 	}
 	if t, err = filtered(t, op.Child("filter")); err != nil {

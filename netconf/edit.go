@@ -196,16 +196,26 @@ func opCopyConfig(_ context.Context, s *Session, op *Node, _ *strings.Builder) e
 	}
 	src := op.Child("source")
 	if cfg := src.Child("config"); cfg != nil {
+		if op.Has("with-defaults") {
+			return at(&RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "with-defaults applies to a datastore source, not inline <config>", BadElement: "with-defaults"}, op.Child("with-defaults"))
+		}
 		return c.Load(configd.LoadOverride, configd.FormatXML, string(cfg.Raw))
 	}
 	store, err := datastore(src)
 	if err != nil {
 		return err
 	}
-	if store == "running" {
+	if store != "running" {
+		return nil // the candidate onto itself
+	}
+	if !op.Has("with-defaults") {
 		return c.Rollback(0)
 	}
-	return nil
+	t, err := withDefaults(s.srv.cfg.Configd.Committed(), op) // RFC 6243: the source as that mode reports it
+	if err != nil {
+		return err
+	}
+	return c.Edit(func(e *tree.Editor) error { return e.Put(nil, t) })
 }
 
 func opDeleteConfig(context.Context, *Session, *Node, *strings.Builder) error {

@@ -34,6 +34,7 @@ var capabilities = []string{
 	"urn:ietf:params:netconf:capability:validate:1.1",
 	"urn:ietf:params:netconf:capability:rollback-on-error:1.0",
 	"urn:ietf:params:netconf:capability:xpath:1.0",
+	capWithDefaults,
 	"urn:ietf:params:xml:ns:netconf:base:1.0",
 	"urn:ietf:params:xml:ns:netconf:capability:candidate:1.0",
 	"urn:ietf:params:xml:ns:netconf:capability:confirmed-commit:1.0",
