@@ -29,7 +29,7 @@ func TestWithDefaults(t *testing.T) {
 		if op == "get-config" {
 			src = `<source><running/></source>`
 		}
-		r := ok(t, c.rpc(`<` + op + `>` + src + filter + wd + `</` + op + `>`))
+		r := ok(t, c.rpc(`<`+op+`>`+src+filter+wd+`</`+op+`>`))
 		var out []string
 		if cfg := r.Child("data").Child("configuration"); cfg != nil {
 			flatten(cfg, "", &out)
