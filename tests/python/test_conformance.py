@@ -135,6 +135,18 @@ class Conformance(unittest.TestCase):
             self.assertIn("gnos-interfaces", ids)
             self.assertEqual(list(r.data_ele.iter("{*}configuration")), [])
 
+    def test_with_defaults(self):
+        with connect(device="default") as m:
+            m.edit_config(target="candidate", config=config("<system><services><netconf><ssh/></netconf></services></system>"))
+            m.commit()
+            f = ("subtree", "<configuration><system><services/></system></configuration>")
+            ports = lambda mode: [e.text for e in m.get_config(source="running", filter=f, with_defaults=mode).data_ele.iter("{*}port")]
+            self.assertEqual(ports("explicit"), [])
+            self.assertEqual(ports("report-all"), ["830"])
+            self.assertEqual(ports("trim"), [])
+            m.edit_config(target="candidate", config=config('<system><services nc:operation="remove"/></system>'))
+            m.commit()
+
 
 if __name__ == "__main__":
     unittest.main()
