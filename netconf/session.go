@@ -157,7 +157,11 @@ func (s *Session) readHello() (base11 bool, err error) {
 		return false, fmt.Errorf("netconf: client hello must not carry a session-id")
 	}
 	base10 := false
-	for _, c := range hello.Child("capabilities").Kids {
+	caps := hello.Child("capabilities")
+	if caps == nil {
+		return false, fmt.Errorf("netconf: client hello without <capabilities>")
+	}
+	for _, c := range caps.Kids {
 		switch c.Text {
 		case capBase10:
 			base10 = true
