@@ -163,3 +163,37 @@ func TestErrorPathAndInfo(t *testing.T) {
 		})
 	}
 }
+
+// TestBrokenChunkedFraming: over the raw SSH subsystem, a base:1.1
+// session whose chunk header is not RFC 6242's (\n#<size>\n) gets an
+// rpc-error and is closed, since the stream cannot be resynchronised;
+// a session ending its messages with ]]>]]> after base:1.1 was agreed
+// is broken framing too.
+func TestBrokenChunkedFraming(t *testing.T) {
+	n, _ := startNode(t)
+	for _, tt := range []struct{ name, raw string }{
+		{"bad size", "\n#abc\n<rpc/>\n##\n"},
+		{"zero size", "\n#0\n\n##\n"},
+		{"end-of-message framing", `<rpc message-id="1"><get/></rpc>]]>]]>`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := dial(t, n, "admin", true)
+			if _, err := c.in.Write([]byte(tt.raw)); err != nil {
+				t.Fatal(err)
+			}
+			b, err := c.r.Read()
+			if err != nil {
+				t.Fatalf("got %v, want an rpc-error first", err)
+			}
+			r, err := netconf.Parse(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantError(t, r, "too-big")
+			c.r.Release()
+			if b, err := c.r.Read(); err == nil {
+				t.Fatalf("got %q, want the session closed", b)
+			}
+		})
+	}
+}
