@@ -197,3 +197,50 @@ func TestBrokenChunkedFraming(t *testing.T) {
 		})
 	}
 }
+
+// TestUnadvertisedFeaturesRefused: what gnos does not advertise (:startup,
+// :url, :writable-running) is an rpc-error naming the element.
+func TestUnadvertisedFeaturesRefused(t *testing.T) {
+	n, _ := startNode(t)
+	c := dial(t, n, "admin", false)
+	for _, tt := range []struct{ name, op, elem string }{
+		{"delete-config", `<delete-config><target><startup/></target></delete-config>`, "delete-config"},
+		{"startup source", `<get-config><source><startup/></source></get-config>`, "startup"},
+		{"url target", `<copy-config><target><url>file:///tmp/x</url></target><source><running/></source></copy-config>`, "url"},
+		{"edit running", `<edit-config><target><running/></target><config/></edit-config>`, "running"},
+		{"edit from url", `<edit-config><target><candidate/></target><url>file:///tmp/x</url></edit-config>`, "url"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.rpc(tt.op)
+			wantError(t, r, "operation-not-supported")
+			if got := r.Child("rpc-error").Child("error-info").Value("bad-element"); got != tt.elem {
+				t.Errorf("bad-element %q, want %q", got, tt.elem)
+			}
+		})
+	}
+	for _, k := range c.hello.Child("capabilities").Kids {
+		for _, no := range []string{":startup:", ":url:", ":writable-running:", ":notification:"} {
+			if strings.Contains(k.Text, no) {
+				t.Errorf("hello advertises %s", k.Text)
+			}
+		}
+	}
+}
+
+// TestCancelCommit: RFC 6241 section 8.4.4.1, cancel-commit reverts a
+// pending confirmed commit at once; without one it is an error.
+func TestCancelCommit(t *testing.T) {
+	n, _ := startNode(t)
+	c := dial(t, n, "admin", false)
+	wantError(t, c.rpc(`<cancel-commit/>`), "operation-failed")
+	ok(t, c.rpc(editRPC("", `<system><domain-name>cancel.example</domain-name></system>`)))
+	ok(t, c.rpc(`<commit><confirmed/><confirm-timeout>120</confirm-timeout></commit>`))
+	if _, pending := n.Configd.PendingConfirm(); !pending {
+		t.Fatal("no confirmed commit pending")
+	}
+	ok(t, c.rpc(`<cancel-commit/>`))
+	got, _ := getConfig(t, c, `<filter><configuration><system><domain-name/></system></configuration></filter>`)
+	if len(got) != 0 {
+		t.Errorf("after cancel-commit running has %v, want no domain-name", got)
+	}
+}
