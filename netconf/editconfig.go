@@ -209,7 +209,8 @@ func (r *editRun) element(el *Node, p tree.Path, ps *schema.Node, inh editOp, px
 		}
 	case opReplace:
 		if exists {
-			if err := r.e.Delete(path); err != nil {
+			// In place, so an entry of an ordered-by-user list keeps its position.
+			if err := r.e.Put(path, &tree.Node{S: s, Key: st.Key, Value: st.Value}); err != nil {
 				return r.fail(dataError("operation-failed", path, xp, ns, err.Error()))
 			}
 		}
