@@ -122,13 +122,17 @@ func TestErrorPathAndInfo(t *testing.T) {
 	n, _ := startNode(t)
 	c := dial(t, n, "admin", false)
 	for _, tt := range []struct {
-		name, op                  string
-		tag, path, ns, elem, attr string
+		name, op                       string
+		tag, path, ns, elem, attr, bns string
 	}{
 		{name: "unknown element", op: editRPC("", `<interfaces>`+ge0+`<speed>1</speed></interface></interfaces>`),
 			tag: "unknown-element", path: "/configuration/interfaces/interface[name='ge-0/0/0']/speed", elem: "speed"},
 		{name: "namespaced", op: `<edit-config><target><candidate/></target><config><j:configuration xmlns:j="http://xml.juniper.net/xnm/1.1/xnm"><j:system><j:domain-name operation="delete"/></j:system></j:configuration></config></edit-config>`,
 			tag: "data-missing", path: "/j:configuration/j:system/j:domain-name", ns: "http://xml.juniper.net/xnm/1.1/xnm"},
+		{name: "unknown namespace", op: editRPC("", `<system><host-name xmlns="urn:example:other">x</host-name></system>`),
+			tag: "unknown-namespace", path: "/configuration/system/ns1:host-name", ns: "urn:example:other", elem: "host-name", bns: "urn:example:other"},
+		{name: "module namespace", op: editRPC("", `<system xmlns="urn:gnos:yang:system"><domain-name operation="delete"/></system>`),
+			tag: "data-missing", path: "/configuration/ns1:system/ns1:domain-name", ns: "urn:gnos:yang:system"},
 		{name: "bad attribute", op: editRPC("", `<system><host-name operation="upsert">x</host-name></system>`),
 			tag: "bad-attribute", path: "/configuration/system/host-name", elem: "host-name", attr: "operation"},
 		{name: "load-configuration unknown element", op: `<load-configuration><configuration><interfaces>` + ge0 + `<speed>1</speed></interface></interfaces></configuration></load-configuration>`,
@@ -159,6 +163,9 @@ func TestErrorPathAndInfo(t *testing.T) {
 			}
 			if got := ei.Value("bad-attribute"); got != tt.attr {
 				t.Errorf("bad-attribute %q, want %q", got, tt.attr)
+			}
+			if got := ei.Value("bad-namespace"); got != tt.bns {
+				t.Errorf("bad-namespace %q, want %q", got, tt.bns)
 			}
 		})
 	}

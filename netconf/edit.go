@@ -158,7 +158,10 @@ func opEditConfig(ctx context.Context, s *Session, op *Node, _ *strings.Builder)
 		return at(&RPCError{Type: "protocol", Tag: "missing-element", Message: "edit-config needs <config>", BadElement: "config"}, op)
 	}
 	root := s.srv.cfg.Configd.Schema().Root
-	r := &editRun{cont: cont}
+	r := &editRun{cont: cont, modules: map[string]bool{}}
+	for _, si := range s.srv.schemas() {
+		r.modules[si.namespace] = true
+	}
 	fn := func(e *tree.Editor) error {
 		r.e = e
 		if err := r.applyConfig(cfg, def, root); err != nil {

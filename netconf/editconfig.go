@@ -33,6 +33,8 @@ import (
 // applies every statement that has no error and reports all of them.
 // Attributes in other namespaces (junos:, yang:) are metadata and
 // ignored; an unknown attribute without a namespace is unknown-attribute.
+// Elements may be in no namespace, NETCONF's base (inherited from <rpc>),
+// Junos' or their YANG module's; another is unknown-namespace.
 
 // editOp is an RFC 6241 operation.
 type editOp int
@@ -53,8 +55,9 @@ type editRun struct {
 	e        *tree.Editor
 	orig     *tree.Node // the candidate before the edit
 	replaced bool       // default-operation replace: e started empty
-	cont     bool       // continue-on-error
-	errs     errorList  // recorded under continue-on-error
+	cont     bool            // continue-on-error
+	errs     errorList       // recorded under continue-on-error
+	modules  map[string]bool // the YANG modules' namespaces, which configuration elements may use
 }
 
 // applyConfig walks the children of <config> with default operation def.
@@ -170,6 +173,10 @@ func dataError(tag string, p tree.Path, xp string, ns xpathNS, msg string) *RPCE
 // element processes one statement element under the statement at p
 // (schema ps). comment, when not nil, is the <junos:comment> before it.
 func (r *editRun) element(el *Node, p tree.Path, ps *schema.Node, inh editOp, pxp string, ns xpathNS, comment *string) error {
+	if uri := el.Name.Space; uri != "" && uri != nsBase && !strings.Contains(uri, "juniper.net") && !r.modules[uri] {
+		return r.fail(&RPCError{Type: "application", Tag: "unknown-namespace", Path: pxp + "/" + ns.step(el), PathNS: ns,
+			Message: fmt.Sprintf("%s <%s> is in namespace %s, which is not gnos's configuration", p.Edit(), el.Name.Local, uri), BadElement: el.Name.Local, BadNamespace: uri})
+	}
 	s := ps.Child(el.Name.Local)
 	if s == nil {
 		return r.fail(&RPCError{Type: "application", Tag: "unknown-element", Path: pxp + "/" + ns.step(el), PathNS: ns,
