@@ -53,8 +53,8 @@ var editOps = map[string]editOp{"merge": opMerge, "replace": opReplace, "create"
 // editRun is one edit-config's walk over <config>.
 type editRun struct {
 	e        *tree.Editor
-	orig     *tree.Node // the candidate before the edit
-	replaced bool       // default-operation replace: e started empty
+	orig     *tree.Node      // the candidate before the edit
+	replaced bool            // default-operation replace: e started empty
 	cont     bool            // continue-on-error
 	errs     errorList       // recorded under continue-on-error
 	modules  map[string]bool // the YANG modules' namespaces, which configuration elements may use
