@@ -129,24 +129,30 @@ func (s *Server) writeState(b *strings.Builder) {
 			xmlEscape(si.name), xmlEscape(si.revision), xmlEscape(si.namespace))
 	}
 	b.WriteString("</schemas>\n<sessions>\n")
+	type row struct {
+		ss    *Session
+		from  string
+		since time.Time
+	}
 	s.mu.Lock()
-	sessions := make([]*Session, 0, len(s.sessions))
+	rows := make([]row, 0, len(s.sessions))
 	for _, ss := range s.sessions {
-		sessions = append(sessions, ss)
+		rows = append(rows, row{ss, ss.from, ss.since})
 	}
 	s.mu.Unlock()
-	sort.Slice(sessions, func(i, j int) bool { return sessions[i].id < sessions[j].id })
-	for _, ss := range sessions {
+	sort.Slice(rows, func(i, j int) bool { return rows[i].ss.id < rows[j].ss.id })
+	for _, r := range rows {
+		ss := r.ss
 		transport := "netconf-ssh"
-		if ss.from == "" {
+		if r.from == "" {
 			transport = "gnos-local" // the local service behind `gnos netconf`
 		}
 		fmt.Fprintf(b, "<session>\n<session-id>%d</session-id>\n<transport>%s</transport>\n<username>%s</username>\n", ss.id, transport, xmlEscape(ss.user))
-		if ss.from != "" {
-			fmt.Fprintf(b, "<source-host>%s</source-host>\n", xmlEscape(ss.from))
+		if r.from != "" {
+			fmt.Fprintf(b, "<source-host>%s</source-host>\n", xmlEscape(r.from))
 		}
 		fmt.Fprintf(b, "<login-time>%s</login-time>\n<in-rpcs>%d</in-rpcs>\n<in-bad-rpcs>%d</in-bad-rpcs>\n<out-rpc-errors>%d</out-rpc-errors>\n<out-notifications>0</out-notifications>\n</session>\n",
-			ts(ss.since), ss.inRPCs.Load(), ss.inBadRPCs.Load(), ss.outErrors.Load())
+			ts(r.since), ss.inRPCs.Load(), ss.inBadRPCs.Load(), ss.outErrors.Load())
 	}
 	st := &s.stats
 	fmt.Fprintf(b, "</sessions>\n<statistics>\n<netconf-start-time>%s</netconf-start-time>\n<in-bad-hellos>%d</in-bad-hellos>\n<in-sessions>%d</in-sessions>\n<dropped-sessions>%d</dropped-sessions>\n<in-rpcs>%d</in-rpcs>\n<in-bad-rpcs>%d</in-bad-rpcs>\n<out-rpc-errors>%d</out-rpc-errors>\n<out-notifications>0</out-notifications>\n</statistics>\n</netconf-state>\n",

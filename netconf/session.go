@@ -65,8 +65,9 @@ type Session struct {
 	killOnce sync.Once
 	done     chan struct{} // closed when release has run
 
-	// For ietf-netconf-monitoring (monitoring.go): set before serve,
-	// counters written by the Serve goroutine and read by any.
+	// For ietf-netconf-monitoring (monitoring.go): from and since are
+	// set once, under srv.mu, before serve; the counters are written by
+	// the Serve goroutine and read by any.
 	from                         string    // client address, "" for the local service
 	since                        time.Time // login time
 	inRPCs, inBadRPCs, outErrors atomic.Uint64

@@ -230,7 +230,9 @@ func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Clo
 		}
 		return err
 	}
+	s.mu.Lock() // writeState reads them under mu
 	ss.from, ss.since = from, s.clock.Now()
+	s.mu.Unlock()
 	ss.r = NewReader(rw, s.cfg.MaxMessage)
 	ss.r.budget = s.budget
 	ss.w = NewWriter(rw)
