@@ -95,6 +95,23 @@ func (r *editRun) children(el *Node, p tree.Path, s *schema.Node, inh editOp, xp
 				}
 				continue
 			}
+			// The wrapper stands for the whole configuration: replace
+			// starts it empty, delete and remove empty it.
+			switch op {
+			case opReplace, opDelete, opRemove:
+				if op == opDelete && len(r.e.Root().Kids) == 0 {
+					if err := r.fail(dataError("data-missing", nil, xp+"/"+ns.step(k), ns, "the configuration is empty: nothing to delete")); err != nil {
+						return err
+					}
+					continue
+				}
+				r.e.Put(nil, tree.New(s))
+				r.replaced = true
+				if op != opReplace {
+					continue
+				}
+				op = opMerge
+			}
 			if err := r.children(k, p, s, op, xp+"/"+ns.step(k), ns); err != nil {
 				return err
 			}

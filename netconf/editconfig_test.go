@@ -121,3 +121,25 @@ func TestEditConfigOperations(t *testing.T) {
 		})
 	}
 }
+
+// TestEditConfigOnConfiguration: an operation on <configuration> acts on
+// the whole configuration.
+func TestEditConfigOnConfiguration(t *testing.T) {
+	n, _ := startNode(t)
+	c := dial(t, n, "admin", false)
+	edit := func(cfg string) *nodeT {
+		return c.rpc(`<edit-config><target><candidate/></target><config>` + cfg + `</config></edit-config>`)
+	}
+	ok(t, edit(`<configuration operation="replace"><system><host-name>only</host-name></system></configuration>`))
+	r := ok(t, c.rpc(`<get-configuration format="set"/>`))
+	if got := strings.TrimSpace(r.Value("configuration-set")); got != "set system host-name only" {
+		t.Errorf("after replace on configuration: %q, want only the host-name", got)
+	}
+	ok(t, edit(`<configuration operation="delete"/>`))
+	r = ok(t, c.rpc(`<get-configuration format="set"/>`))
+	if got := strings.TrimSpace(r.Value("configuration-set")); got != "" {
+		t.Errorf("after delete on configuration: %q, want nothing", got)
+	}
+	wantError(t, edit(`<configuration operation="delete"/>`), "data-missing")
+	ok(t, edit(`<configuration operation="remove"/>`))
+}
