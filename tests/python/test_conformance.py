@@ -31,6 +31,12 @@ def candidate_mtu(m):
     return mtu[0].text if mtu else None
 
 
+def mtus(m, source):
+    """ge-0/0/3's mtu in source, through a standard get-config."""
+    r = m.get_config(source=source, filter=("xpath", "/configuration/interfaces/interface[name='ge-0/0/3']/mtu"))
+    return [e.text for e in r.data_ele.iter("{*}mtu")]
+
+
 @need_server
 class Conformance(unittest.TestCase):
     def setUp(self):
@@ -146,6 +152,22 @@ class Conformance(unittest.TestCase):
             self.assertEqual(ports("trim"), [])
             m.edit_config(target="candidate", config=config('<system><services nc:operation="remove"/></system>'))
             m.commit()
+
+    def test_commit_cancel_copy_discard(self):
+        with connect(device="default") as m:
+            with self.assertRaises(RPCError):
+                m.cancel_commit()  # nothing pending
+            m.edit_config(target="candidate", config=config("<interfaces>" + GE0 + "<mtu>1800</mtu></interface></interfaces>"))
+            m.validate(source="candidate")
+            m.commit(confirmed=True, timeout="120")
+            m.cancel_commit()
+            self.assertEqual(mtus(m, "running"), ["1500"])
+            m.edit_config(target="candidate", config=config("<interfaces>" + GE0 + "<mtu>1900</mtu></interface></interfaces>"))
+            m.copy_config(source="running", target="candidate")
+            self.assertEqual(mtus(m, "candidate"), ["1500"])
+            m.edit_config(target="candidate", config=config("<interfaces>" + GE0 + "<mtu>1900</mtu></interface></interfaces>"))
+            m.discard_changes()
+            self.assertEqual(mtus(m, "candidate"), ["1500"])
 
 
 if __name__ == "__main__":
