@@ -251,3 +251,21 @@ func TestCancelCommit(t *testing.T) {
 		t.Errorf("after cancel-commit running has %v, want no domain-name", got)
 	}
 }
+
+// TestValidationErrorAppTag: a violation RFC 7950 section 15 names
+// carries its error-app-tag and error-tag (here unique: data-not-unique,
+// operation-failed), with Junos' [edit …] error-path.
+func TestValidationErrorAppTag(t *testing.T) {
+	n, _ := startNode(t)
+	c := dial(t, n, "admin", false)
+	r := c.rpc(editRPC(`<test-option>test-only</test-option>`,
+		`<system><login><user><name>admin</name><uid>2000</uid></user><user><name>oper</name><uid>2000</uid></user></login></system>`))
+	wantError(t, r, "operation-failed")
+	e := r.Child("rpc-error")
+	if got := e.Value("error-app-tag"); got != "data-not-unique" {
+		t.Errorf("error-app-tag %q, want data-not-unique", got)
+	}
+	if got := e.Value("error-path"); !strings.HasPrefix(got, "[edit system login") {
+		t.Errorf("error-path %q, want Junos' [edit system login …]", got)
+	}
+}

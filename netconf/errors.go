@@ -9,6 +9,7 @@ import (
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/validate"
 	"github.com/gnos/gnos/internal/errkind"
 )
 
@@ -70,8 +71,8 @@ func toRPCErrors(err error) errorList {
 	case errors.As(err, &ce):
 		var out errorList
 		for _, d := range ce.Diagnostics {
-			out = append(out, &RPCError{Type: "application", Tag: "invalid-value",
-				Path: d.Path.Edit(), BadElement: d.Statement, Message: d.Message})
+			out = append(out, &RPCError{Type: "application", Tag: appTagError[d.AppTag],
+				AppTag: d.AppTag, Path: d.Path.Edit(), BadElement: d.Statement, Message: d.Message})
 		}
 		if ce.Cause != nil {
 			out = append(out, kindError(ce.Cause)) // a damaged store says so
@@ -91,6 +92,18 @@ func toRPCErrors(err error) errorList {
 		return errorList{e}
 	}
 	return errorList{kindError(err)}
+}
+
+// appTagError is the error-tag RFC 7950 section 15 gives each
+// error-app-tag; a diagnostic without one is invalid-value.
+var appTagError = map[string]string{
+	"":                           "invalid-value",
+	validate.AppTooManyElements:  "operation-failed",
+	validate.AppTooFewElements:   "operation-failed",
+	validate.AppDataNotUnique:    "operation-failed",
+	validate.AppMustViolation:    "operation-failed",
+	validate.AppMissingChoice:    "data-missing",
+	validate.AppInstanceRequired: "data-missing",
 }
 
 // kindError is the one mapping of gnos's error kinds (package errkind) to
