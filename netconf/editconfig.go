@@ -122,7 +122,7 @@ func (r *editRun) children(el *Node, p tree.Path, s *schema.Node, inh editOp, xp
 			continue
 		}
 		if cs := s.Child(k.Name.Local); cs != nil && cs.IsKey() {
-			continue // a key names its entry (entry)
+			continue // a key names its entry: step reads it
 		}
 		var err error
 		if noted {
