@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/firewall"
 	"github.com/gnos/gnos/internal/testkit"
 )
 
@@ -49,12 +50,16 @@ request system configuration rescue save
 		t.Fatalf("setup failed:\n%s", setup)
 	}
 	args := map[string]string{
-		"show system rollback": "0",
-		"file show":            "notes.txt",
-		"file list":            "logs",
-		"show interfaces":      "terse",
-		"show chassis pic":     "fpc-slot 0 pic-slot 0",
+		"show system rollback":  "0",
+		"file show":             "notes.txt",
+		"file list":             "logs",
+		"show interfaces":       "terse",
+		"show chassis pic":      "fpc-slot 0 pic-slot 0",
+		"clear firewall filter": "protect",
 	}
+	// the live data plane's counters, as the kernel would report them
+	n.CLI.Firewall = fakeFirewall{{Family: firewall.Inet, Name: "protect", Counters: []firewall.Counter{
+		{Name: "icmp", Bytes: 168, Packets: 2}, {Name: "ssh-denied", Bytes: 60, Packets: 1}}}}
 	for _, c := range n.CLI.Ops.Commands() {
 		cmd := strings.Join(c.Words, " ")
 		if a, ok := args[cmd]; ok && a != "" {
@@ -99,4 +104,17 @@ s version
 		t.Fatalf("errors not reported as failures:\n%s", out)
 	}
 	testkit.Golden(t, "op-errors.txt", out)
+}
+
+// fakeFirewall is a live data plane's filter counters.
+type fakeFirewall []firewall.FilterCounters
+
+func (f fakeFirewall) Counters(filter string, _ bool) ([]firewall.FilterCounters, error) {
+	var out []firewall.FilterCounters
+	for _, x := range f {
+		if filter == "" || x.Name == filter {
+			out = append(out, x)
+		}
+	}
+	return out, nil
 }

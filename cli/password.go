@@ -34,7 +34,7 @@ func (s *Session) plainTextPassword(args []token, out io.Writer, lineLen int) (b
 		return true, err
 	}
 	auth := ps[0]
-	if last := auth[len(auth)-1]; last.S.Name != "authentication" || last.S.Kind != schema.Container {
+	if last := auth[len(auth)-1]; (last.S.Name != "authentication" && last.S.Name != "root-authentication") || last.S.Kind != schema.Container {
 		return true, errAt(args, at, lineLen, "syntax error.")
 	}
 	enc := auth[len(auth)-1].S.Child("encrypted-password")

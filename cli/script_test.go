@@ -300,6 +300,11 @@ set system login user bad authentication plain-text-password-value "short"
 	if strings.Contains(r.Output, "s3cret-pw") || strings.Contains(r.Output, "an0ther-pw") {
 		t.Fatalf("plain-text password kept in the configuration:\n%s", r.Output)
 	}
+	// the root login's password, the same way
+	s.Exec(context.Background(), `set system root-authentication plain-text-password-value "r00t-pw"`)
+	if r = s.Exec(context.Background(), "show system root-authentication"); !strings.Contains(r.Output, `encrypted-password "$6$`) {
+		t.Fatalf("root-authentication: got\n%s\nwant a $6$ encrypted-password", r.Output)
+	}
 }
 
 func TestShowInterfacesLayouts(t *testing.T) {

@@ -43,6 +43,9 @@ type Engine struct {
 	// Links returns the live state of the Linux link behind a Junos
 	// interface (the interface manager); nil without the live data plane.
 	Links func(junos string) (ifname.LinkState, bool)
+	// Firewall reads the counters of the filters the live data plane
+	// enforces; nil without it.
+	Firewall Firewall
 	// MaxSessionsPerUser bounds one user's concurrent sessions on the
 	// management socket and over SSH (default DefaultMaxSessionsPerUser).
 	MaxSessionsPerUser int

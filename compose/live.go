@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/gnos/gnos/firewall"
 	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/pic/packetio"
@@ -32,6 +33,13 @@ func (n *Node) startLive(ctx context.Context) error {
 	n.Ifmgr = m
 	n.PICs.Live = m
 	n.Configd.Subscribe(ctx, m)
+	// Firewall filters: nftables in the same namespace, by the same names.
+	fd := int(n.Opts.Live.NetNS)
+	if fd <= 0 {
+		fd = -1 // zero or netns.None(): the namespace gnos runs in
+	}
+	n.Firewall = firewall.NewManager(firewall.Options{NetNSFd: fd, Names: names, Log: n.Opts.Log})
+	n.Configd.Subscribe(ctx, n.Firewall)
 	return nil
 }
 

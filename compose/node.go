@@ -21,6 +21,7 @@ import (
 	"github.com/gnos/gnos/cli/services"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/db"
+	"github.com/gnos/gnos/firewall"
 	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
@@ -70,8 +71,9 @@ type Node struct {
 	// servicesd and the in-process PIC daemons (issue 4).
 	Services *servicesd.Servicesd
 	PICs     *picd.Supervisor
-	Ifmgr    *ifmgr.Manager  // the live data plane's interface manager, or nil
-	Netconf  *netconf.Server // SSH server: NETCONF, CLI logins
+	Ifmgr    *ifmgr.Manager    // the live data plane's interface manager, or nil
+	Firewall *firewall.Manager // the live data plane's firewall filters (nftables), or nil
+	Netconf  *netconf.Server   // SSH server: NETCONF, CLI logins
 	grpc     *grpc.Server
 	lis      net.Listener
 	// servicesClient answers servicesd's commands when it runs apart.
@@ -117,6 +119,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	cli.BaseCommands(ops)
 	cli.SystemCommands(ops)
 	cli.RescueCommands(ops)
+	cli.FirewallCommands(ops)
 	// --- servicesd (issue 4): resolves service-sets into SSRBs and keeps the
 	// PICs in sync over DATA/services.sock; every PIC configured under
 	// chassis gets an in-process picd dialing that socket (a separate
@@ -152,6 +155,9 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version}
 	if n.Ifmgr != nil {
 		n.CLI.Links = n.Ifmgr.Link // live data plane: show interfaces reads netlink
+	}
+	if n.Firewall != nil {
+		n.CLI.Firewall = n.Firewall // show firewall reads the kernel's counters
 	}
 	n.lis, err = ipc.ListenUnix(SocketPath(o.DataDir))
 	if err != nil {

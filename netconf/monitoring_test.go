@@ -22,6 +22,13 @@ func TestGetSchema(t *testing.T) {
 		}
 	}
 	for _, m := range n.Configd.Schema().Modules {
+		found := false
+		for _, k := range c.hello.Child("capabilities").Kids {
+			found = found || strings.Contains(k.Text, "?module="+m.Name+"&")
+		}
+		if !found {
+			t.Errorf("hello has no capability for module %s", m.Name)
+		}
 		r := ok(t, c.rpc(`<get-schema `+nsMon+`><identifier>`+m.Name+`</identifier><format>yang</format></get-schema>`))
 		if got := r.Value("data"); got != strings.TrimSpace(m.Source) {
 			t.Errorf("get-schema %s: got %d bytes, want the module's source (%d bytes)", m.Name, len(got), len(m.Source))

@@ -105,6 +105,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 	if pty.Load() {
 		ed.Complete = sess.Complete
 		fmt.Fprintf(out, "--- gnos %s\n", s.cfg.CLI.Version)
+		io.WriteString(out, LoginAnnouncement(s.cfg.Configd.Committed()))
 	} else {
 		ed = lineedit.New(ch, io.Discard) // no echo without a terminal
 	}

@@ -38,6 +38,9 @@ func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions,
 	host := hostOf(c.RemoteAddr())
 	cfg := s.cfg.Configd.Committed()
 	a, ok := LookupAccount(cfg, c.User())
+	if ok && a.Name == "root" && RootLogin(cfg) != "allow" {
+		ok = false // root-login deny or deny-password: no password for root
+	}
 	if !ok || !a.CheckPassword(string(pw)) {
 		d := s.throttle.Fail(c.User(), host)
 		s.log.Warn("netconf: failed login", "user", c.User(), "from", host, "method", "password", "delay", d)
@@ -51,7 +54,11 @@ func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions,
 // not the user's is not a failure (clients offer several keys).
 func (s *Server) checkKey(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 	host := hostOf(c.RemoteAddr())
-	a, ok := LookupAccount(s.cfg.Configd.Committed(), c.User())
+	cfg := s.cfg.Configd.Committed()
+	a, ok := LookupAccount(cfg, c.User())
+	if ok && a.Name == "root" && RootLogin(cfg) == "deny" {
+		ok = false
+	}
 	if !ok || !a.HasKey(key) {
 		return nil, errAuth
 	}

@@ -93,6 +93,19 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 	if first.Hello == nil {
 		return errors.New("servicesd: a PIC stream must start with hello")
 	}
+	// A servicesd that just started knows no service-set until its first
+	// Apply: a PIC resynced before it would be told to hold nothing and
+	// sweep the service-sets (and sessions) it kept across the restart.
+	select {
+	case <-s.applied:
+	default:
+		s.o.Log.Info("servicesd: PIC waits for the configuration to be applied", "pic", first.Hello.Slot.String())
+		select {
+		case <-s.applied:
+		case <-st.Context().Done():
+			return st.Context().Err()
+		}
+	}
 	ctx, cancel := context.WithCancel(st.Context())
 	defer cancel()
 	c := &conn{slot: first.Hello.Slot, hello: *first.Hello, cancel: cancel, wake: make(chan struct{}, 1),

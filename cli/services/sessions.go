@@ -124,7 +124,10 @@ func (c *commands) showDrops(ctx context.Context, _ *cli.Session, _ cli.Args, _ 
 			cli.T("output-packets", u(d.Tx)), cli.T("policy-drops", u(d.DropPolicy)),
 			cli.T("memlimit-drops", u(d.DropMemlimit)), cli.T("max-flows-drops", u(d.DropMaxFlows)),
 			cli.T("malformed-drops", u(d.DropParse)), cli.T("no-service-set-drops", u(d.DropNoSet)),
-			cli.T("rejects", u(d.Rejects))))
+			cli.T("rejects", u(d.Rejects)), cli.T("icmp-unrelated-drops", u(d.DropICMPUnrelated)),
+			cli.T("fragmented-datagrams", u(d.FragDatagrams)), cli.T("fragments-held", u(d.FragHeld)),
+			cli.T("frag-no-session-drops", u(d.DropFragOrphan)), cli.T("frag-timeout-drops", u(d.DropFragTimeout)),
+			cli.T("frag-memlimit-drops", u(d.DropFragMemlimit)), cli.T("frag-limit-drops", u(d.DropFragLimit))))
 	}
 	return e, nil
 }

@@ -47,7 +47,9 @@ func textDrops(w io.Writer, e *cli.Elem) {
 	for _, d := range e.All("service-set-packet-drops") {
 		fmt.Fprintf(w, "Interface: %s\n", d.Val("interface-name"))
 		for _, k := range []string{"sessions", "input-packets", "output-packets", "policy-drops", "memlimit-drops",
-			"max-flows-drops", "malformed-drops", "no-service-set-drops", "rejects"} {
+			"max-flows-drops", "malformed-drops", "no-service-set-drops", "rejects", "icmp-unrelated-drops",
+			"fragmented-datagrams", "fragments-held", "frag-no-session-drops", "frag-timeout-drops",
+			"frag-memlimit-drops", "frag-limit-drops"} {
 			fmt.Fprintf(w, "  %-22s %s\n", strings.ReplaceAll(k, "-", " ")+":", d.Val(k))
 		}
 	}

@@ -84,6 +84,7 @@ func CacheMinimumFor(plugins []DataPlugin, cores int) int64 {
 	cores = max(cores, 1)
 	c := NewObjectCache(0)
 	newSessionClass(c, cores)
+	newFragClasses(c)
 	for _, p := range plugins {
 		if p.Data == nil {
 			continue

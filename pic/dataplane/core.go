@@ -43,6 +43,8 @@ type CoreStats struct {
 	Rejects                       atomic.Uint64
 	DropParse, DropNoSet, DropPol atomic.Uint64
 	DropMaxFlows, DropMemlimit    atomic.Uint64
+	DropICMPUnrelated             atomic.Uint64 // ICMP errors quoting no session's packet
+	DropFragOrphan                atomic.Uint64 // later fragments whose datagram has no session
 	PluginPanics                  atomic.Uint64
 	Sessions                      atomic.Int64
 	_                             [64]byte
@@ -143,10 +145,15 @@ func (c *Core) Process(pkts []*Packet) {
 		if c.fresh || (s != nil && s.flags&sessClosed != 0) { // the table changed during this vector
 			s, d = c.tab.lookup(c.hashes[i], &c.keys[i], p.ServiceSet)
 		}
-		if s == nil {
-			c.first(p, c.hashes[i], &c.keys[i])
-		} else {
+		switch {
+		case s != nil:
 			c.packet(p, s, d)
+		case p.ICMPError: // errors never open a session: related or dropped
+			inc(&c.st.DropICMPUnrelated)
+		case p.L4 == 0 && p.Frag: // its first fragment opened no session (refused, or never seen)
+			inc(&c.st.DropFragOrphan)
+		default:
+			c.first(p, c.hashes[i], &c.keys[i])
 		}
 		c.sess[i] = nil
 	}
@@ -294,7 +301,9 @@ func (c *Core) refuse(p *Packet, r Result) {
 func (c *Core) packet(p *Packet, s *Session, d Dir) {
 	s.Pkts[d]++
 	s.Bytes[d] += uint64(len(p.Data))
-	s.last = c.now
+	if !p.ICMPError { // an error does not keep its session alive
+		s.last = c.now
+	}
 	if p.Proto == ProtoTCP && p.L4 != 0 {
 		old := s.Timeout
 		s.trackTCP(d, p.TCPFlags)

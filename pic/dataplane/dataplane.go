@@ -121,6 +121,7 @@ type Dataplane struct {
 	handlers  [MaxPlugins]DataHandler
 	slotOf    map[string]int // plugin name → slot, of the loaded plugins
 	sessions  *Class[Session]
+	frags     fragTracker
 	cores     []*Core
 	sets      atomic.Pointer[setTable]
 	steer     steerTable
@@ -179,6 +180,8 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 		steerBy: map[uint32]map[steerKey]steerVal{}, svcIf: map[uint32]string{}, slotOf: map[string]int{}}
 	dp.sets.Store(&setTable{})
 	dp.sessions = newSessionClass(o.Cache, o.Cores)
+	fe, fb := newFragClasses(o.Cache)
+	dp.frags.entries, dp.frags.bufs = fe.Local(0), fb.Local(0)
 	for _, p := range o.Plugins {
 		if p.Slot < 0 || p.Slot >= MaxPlugins {
 			return nil, fmt.Errorf("pic: plugin %s: slot %d out of range", p.Name, p.Slot)
@@ -327,6 +330,7 @@ func (dp *Dataplane) Start(ctx context.Context) {
 	}
 	var tick func()
 	tick = func() {
+		dp.frags.tick(dp.now())
 		for _, c := range dp.cores {
 			select {
 			case c.in <- coreItem{}:
@@ -361,21 +365,14 @@ func (dp *Dataplane) Stop() {
 	}
 }
 
-// Inject steers packets to their data cores (parsing them when there are
-// several; a lone core parses its own) and queues them; it takes
-// ownership of the packets until they come out of Tx or are dropped. Packets that do not parse go to core 0, which drops them.
-// Blocks while a core's queue is full.
+// Inject steers packets to their data cores (Route) and queues them; it
+// takes ownership of the packets until they come out of Tx or are
+// dropped. Blocks while a core's queue is full.
 func (dp *Dataplane) Inject(pkts []*Packet) {
-	vecs := [][]*Packet{pkts} // one core: it parses them itself
-	if n := len(dp.cores); n > 1 {
+	vecs := [][]*Packet{pkts} // one core and no fragment: as they are
+	if n := len(dp.cores); n > 1 || hasFragment(pkts) {
 		vecs = make([][]*Packet, n)
-		for _, p := range pkts {
-			core := 0
-			if p.Parse() == nil {
-				core = SteerCore(p.Proto, p.SPort, p.DPort, n)
-			}
-			vecs[core] = append(vecs[core], p)
-		}
+		dp.Route(pkts, vecs)
 	}
 	for i, v := range vecs {
 		for len(v) > 0 {
@@ -384,6 +381,17 @@ func (dp *Dataplane) Inject(pkts []*Packet) {
 			v = v[k:]
 		}
 	}
+}
+
+// hasFragment parses pkts (the core then parses no more) and reports
+// whether one is a fragment.
+func hasFragment(pkts []*Packet) bool {
+	for _, p := range pkts {
+		if (p.parsed || p.Parse() == nil) && p.Frag {
+			return true
+		}
+	}
+	return false
 }
 
 // Do runs fn on every core between vectors (or directly when the cores are
@@ -411,8 +419,12 @@ func (dp *Dataplane) Do(fn func(*Core)) {
 }
 
 // Sync waits until every core has processed what was injected before,
-// and has run its timer wheel to the clock's current time.
-func (dp *Dataplane) Sync() { dp.Do(func(c *Core) { c.runWheel() }) }
+// and has run its timer wheel (and the fragment tracker's expiry) to the
+// clock's current time.
+func (dp *Dataplane) Sync() {
+	dp.frags.tick(dp.now())
+	dp.Do(func(c *Core) { c.runWheel() })
+}
 
 // ClearSessions closes the sessions of service-set id (all when all).
 func (dp *Dataplane) ClearSessions(id uint32, all bool) int {

@@ -15,7 +15,11 @@
 //     magazines of fixed-size objects, so the fast path allocates without
 //     locks and a full cache drops (and counts) instead of crashing;
 //   - the SSRB (ssrb.go): the service-set as servicesd resolved it, what
-//     the control core publishes to the cores.
+//     the control core publishes to the cores;
+//   - related packets: ICMP errors keyed by the flow they quote, so they
+//     meet that flow's session or are dropped (icmperr.go), and a fragment
+//     tracker where packets are steered, giving later fragments their first
+//     fragment's session and holding early ones briefly (frag.go).
 //
 // It knows plugins only as DataPlugin (name, slot, data handler): the
 // registry is the SDK's (package pic), which names this package's types a

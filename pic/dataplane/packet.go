@@ -74,6 +74,29 @@ type Packet struct {
 	DPort    uint16 // TCP/UDP destination port; ICMP echo identifier
 	TCPFlags uint8
 	ICMPType uint8
+
+	// ICMPError marks an ICMP or ICMPv6 error (destination unreachable,
+	// fragmentation needed / packet too big, time exceeded, parameter
+	// problem). It belongs to the session of the packet it quotes: Key
+	// is that packet's flow reversed (the error travels back to the
+	// quoted packet's sender), and a plugin that translates rewrites
+	// the quoted header too (RewriteQuoted4). An error whose quote
+	// names no flow keeps a zero key and matches no session.
+	ICMPError bool
+	quote     int     // offset of the quoted IP header (ICMPError)
+	quoteL4   int     // offset of the quoted transport header; 0 when the quote names no flow
+	rel       FlowKey // the session key when relKey: an ICMP error's, or a later fragment's (its first fragment's)
+	relKey    bool
+
+	// Fragments (Parse): Frag marks any fragment of a fragmented
+	// datagram, first or later; later fragments (FragOff > 0) carry no
+	// transport header (L4 == 0) and take the ports of their datagram's
+	// first fragment from the data plane's fragment tracker.
+	Frag      bool
+	MoreFrags bool
+	FragID    uint32 // IPv4: the 16-bit identification; IPv6: the fragment header's
+	FragOff   int    // byte offset of the fragment's data in the datagram
+	fragLen   int    // bytes of datagram data in this fragment
 }
 
 // PacketPool recycles the packets of a packet source (the live TUN
@@ -136,6 +159,7 @@ var v4prefix = [12]byte{10: 0xff, 11: 0xff}
 func (p *Packet) Parse() error {
 	p.parsed = false
 	p.L4, p.SPort, p.DPort, p.TCPFlags, p.ICMPType = 0, 0, 0, 0, 0
+	p.ICMPError, p.relKey, p.Frag, p.MoreFrags, p.FragID, p.FragOff, p.fragLen = false, false, false, false, 0, 0, 0
 	d := p.Data
 	if len(d) < 1 {
 		return ErrShort
@@ -156,8 +180,13 @@ func (p *Packet) Parse() error {
 		copy(p.Src[12:], d[12:16])
 		copy(p.Dst[:12], v4prefix[:])
 		copy(p.Dst[12:], d[16:20])
-		if binary.BigEndian.Uint16(d[6:])&0x1fff == 0 { // first or only fragment
+		ff := binary.BigEndian.Uint16(d[6:])
+		if ff&0x1fff == 0 { // first or only fragment
 			p.L4 = ihl
+		}
+		if ff&0x3fff != 0 { // more fragments, or an offset: a fragment
+			p.Frag, p.MoreFrags = true, ff&0x2000 != 0
+			p.FragID, p.FragOff, p.fragLen = uint32(binary.BigEndian.Uint16(d[4:])), int(ff&0x1fff)*8, tot-ihl
 		}
 		p.Data = d[:tot]
 	case 6:
@@ -187,7 +216,10 @@ func (p *Packet) Parse() error {
 				if off+8 > len(d) {
 					return ErrShort
 				}
-				first := binary.BigEndian.Uint16(d[off+2:])&0xfff8 == 0
+				fo := binary.BigEndian.Uint16(d[off+2:])
+				p.Frag, p.MoreFrags, p.FragOff = true, fo&1 != 0, int(fo&0xfff8)
+				p.FragID, p.fragLen = binary.BigEndian.Uint32(d[off+4:]), len(d)-off-8
+				first := p.FragOff == 0
 				nh, off = d[off], off+8
 				if !first {
 					p.Proto, p.L4 = nh, 0
@@ -236,6 +268,8 @@ func (p *Packet) parseL4() error {
 		if isEcho(p.Proto, p.ICMPType) { // queries: the identifier keys both ways
 			id := binary.BigEndian.Uint16(l4[4:])
 			p.SPort, p.DPort = id, id
+		} else if isICMPError(p.Proto, p.ICMPType) {
+			p.parseQuote()
 		}
 	}
 	return nil
@@ -249,9 +283,23 @@ func isEcho(proto, typ uint8) bool {
 	return typ == 128 || typ == 129
 }
 
-// Key returns the packet's flow key.
+// Key returns the packet's flow key: its 5-tuple; for an ICMP error the
+// reversed flow of the packet it quotes; for a later fragment the key of
+// its datagram's first fragment (once the fragment tracker gave it).
 func (p *Packet) Key() FlowKey {
+	if p.relKey {
+		return p.rel
+	}
 	return FlowKey{Src: p.Src, Dst: p.Dst, SPort: p.SPort, DPort: p.DPort, Proto: p.Proto, V6: p.V6}
+}
+
+// SteerCore returns the data core (of n) that serves the packet's
+// session (SteerCore of its key's protocol and ports).
+func (p *Packet) SteerCore(n int) int {
+	if p.relKey {
+		return SteerCore(p.rel.Proto, p.rel.SPort, p.rel.DPort, n)
+	}
+	return SteerCore(p.Proto, p.SPort, p.DPort, n)
 }
 
 // Checksum returns the Internet checksum of b folded onto initial.

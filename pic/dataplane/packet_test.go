@@ -93,6 +93,15 @@ func FuzzParse(f *testing.F) {
 	ext[6] = 0 // hop-by-hop, then UDP
 	ext[40] = ProtoUDP
 	f.Add(ext)
+	// ICMP errors quoting a packet (the quote is parsed too), and a fragment.
+	var q, e Packet
+	_ = q.Build(PacketSpec{Src: cli4, Dst: srv4, Proto: ProtoUDP, SPort: 1, DPort: 2, Payload: 4})
+	f.Add(append([]byte(nil), icmpError(f, srv4, cli4, 3, q.Data).Data...))
+	_ = e.Build(PacketSpec{Src: cli6, Dst: srv6, Proto: ProtoUDP, SPort: 1, DPort: 2})
+	f.Add(append([]byte(nil), icmpError(f, srv6, cli6, 2, e.Data).Data...))
+	frag := append([]byte(nil), q.Data...)
+	frag[6] = 0x20
+	f.Add(frag)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var p Packet
 		p.SetData(b)
@@ -107,5 +116,12 @@ func FuzzParse(f *testing.F) {
 		c.gen = make([]Packet, 1)
 		c.reject(&p)
 		_ = netip.AddrFrom16(p.Src)
+		// What NAT does to an error of a session never reads or writes
+		// past the packet.
+		_ = p.Key()
+		if p.ICMPError && !p.V6 {
+			p.RewriteQuoted4(true, [4]byte{203, 0, 113, 1}, 20000)
+			p.RewriteQuoted4(false, [4]byte{203, 0, 113, 1}, 0)
+		}
 	})
 }

@@ -180,6 +180,16 @@ type DataStats struct {
 	DropMemlimit uint64 `json:"drops-memlimit"`
 	PluginPanics uint64 `json:"plugin-panics"`
 	SessionBytes int64  `json:"session-object-size"`
+
+	// ICMP errors and fragments.
+	DropICMPUnrelated uint64 `json:"drops-icmp-unrelated"`      // errors quoting no session's packet
+	FragDatagrams     uint64 `json:"fragmented-datagrams"`      // datagrams the fragment tracker followed
+	FragTracked       int64  `json:"fragmented-datagrams-open"` // followed now
+	FragHeld          uint64 `json:"fragments-held"`            // later fragments held until their first came
+	DropFragOrphan    uint64 `json:"drops-fragment-no-session"` // later fragments of a datagram whose first opened no session
+	DropFragTimeout   uint64 `json:"drops-fragment-timeout"`    // held fragments whose first never came
+	DropFragMemlimit  uint64 `json:"drops-fragment-memlimit"`   // the object cache had no room to track or hold
+	DropFragLimit     uint64 `json:"drops-fragment-limit"`      // too many held for a datagram, or datagrams tracked
 }
 
 // Stats returns the summed counters; safe from any goroutine.
@@ -202,7 +212,12 @@ func (dp *Dataplane) Stats() DataStats {
 		s.DropMaxFlows += st.DropMaxFlows.Load()
 		s.DropMemlimit += st.DropMemlimit.Load()
 		s.PluginPanics += st.PluginPanics.Load()
+		s.DropICMPUnrelated += st.DropICMPUnrelated.Load()
+		s.DropFragOrphan += st.DropFragOrphan.Load()
 	}
+	f := &dp.frags.st
+	s.FragDatagrams, s.FragTracked, s.FragHeld = f.Datagrams.Load(), f.inProgress.Load(), f.Held.Load()
+	s.DropFragTimeout, s.DropFragMemlimit, s.DropFragLimit = f.DropTime.Load(), f.DropMem.Load(), f.DropLimit.Load()
 	return s
 }
 

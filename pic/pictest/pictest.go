@@ -147,14 +147,26 @@ func (r *Rig) Send(side pic.Side, s pic.PacketSpec) {
 	r.Process(p)
 }
 
-// Process runs built packets through the data cores the steering picks
-// for each, in order, as one vector per packet.
+// Process runs built packets through the data cores, in order, one
+// packet at a time, each steered as the data plane's packet sources steer
+// it (Dataplane.Route: the session's core; fragments through the fragment
+// tracker, which may hold one or bring held ones along).
 func (r *Rig) Process(pkts ...*pic.Packet) {
+	vecs := make([][]*pic.Packet, r.DP.Cores())
 	for _, p := range pkts {
-		c := r.DP.Core(pic.SteerCore(p.Proto, p.SPort, p.DPort, r.DP.Cores()))
-		r.DB.Online(c.ID())
-		c.Process([]*pic.Packet{p})
-		r.DB.Quiesce(c.ID())
+		for i := range vecs {
+			vecs[i] = vecs[i][:0]
+		}
+		r.DP.Route([]*pic.Packet{p}, vecs)
+		for i, v := range vecs {
+			if len(v) == 0 {
+				continue
+			}
+			c := r.DP.Core(i)
+			r.DB.Online(c.ID())
+			c.Process(v)
+			r.DB.Quiesce(c.ID())
+		}
 	}
 }
 

@@ -11,9 +11,12 @@ using the following YANG input files:
   - yang/modules/gnos-applications.yang
   - yang/modules/gnos-chassis.yang
   - yang/modules/gnos-extensions.yang
+  - yang/modules/gnos-firewall.yang
   - yang/modules/gnos-interfaces.yang
+  - yang/modules/gnos-policy-options.yang
   - yang/modules/gnos-routing-options.yang
   - yang/modules/gnos-services.yang
+  - yang/modules/gnos-snmp.yang
   - yang/modules/gnos-system.yang
   - yang/modules/gnos-types.yang
   - pic/plugins/nat/yang/gnos-nat.yang
@@ -145,9 +148,12 @@ func Unmarshal(data []byte, destStruct ygot.GoStruct, opts ...ytypes.UnmarshalOp
 type Device struct {
 	Applications   *GnosApplications_Applications     `path:"applications" module:"gnos-applications"`
 	Chassis        *GnosChassis_Chassis               `path:"chassis" module:"gnos-chassis"`
+	Firewall       *GnosFirewall_Firewall             `path:"firewall" module:"gnos-firewall"`
 	Interfaces     *GnosInterfaces_Interfaces         `path:"interfaces" module:"gnos-interfaces"`
+	PolicyOptions  *GnosPolicyOptions_PolicyOptions   `path:"policy-options" module:"gnos-policy-options"`
 	RoutingOptions *GnosRoutingOptions_RoutingOptions `path:"routing-options" module:"gnos-routing-options"`
 	Services       *GnosServices_Services             `path:"services" module:"gnos-services"`
+	Snmp           *GnosSnmp_Snmp                     `path:"snmp" module:"gnos-snmp"`
 	System         *GnosSystem_System                 `path:"system" module:"gnos-system"`
 	Version        *string                            `path:"version" module:"gnos-system"`
 }
@@ -177,6 +183,16 @@ func (t *Device) GetOrCreateChassis() *GnosChassis_Chassis {
 	return t.Chassis
 }
 
+// GetOrCreateFirewall retrieves the value of the Firewall field
+// or returns the existing field if it already exists.
+func (t *Device) GetOrCreateFirewall() *GnosFirewall_Firewall {
+	if t.Firewall != nil {
+		return t.Firewall
+	}
+	t.Firewall = &GnosFirewall_Firewall{}
+	return t.Firewall
+}
+
 // GetOrCreateInterfaces retrieves the value of the Interfaces field
 // or returns the existing field if it already exists.
 func (t *Device) GetOrCreateInterfaces() *GnosInterfaces_Interfaces {
@@ -185,6 +201,16 @@ func (t *Device) GetOrCreateInterfaces() *GnosInterfaces_Interfaces {
 	}
 	t.Interfaces = &GnosInterfaces_Interfaces{}
 	return t.Interfaces
+}
+
+// GetOrCreatePolicyOptions retrieves the value of the PolicyOptions field
+// or returns the existing field if it already exists.
+func (t *Device) GetOrCreatePolicyOptions() *GnosPolicyOptions_PolicyOptions {
+	if t.PolicyOptions != nil {
+		return t.PolicyOptions
+	}
+	t.PolicyOptions = &GnosPolicyOptions_PolicyOptions{}
+	return t.PolicyOptions
 }
 
 // GetOrCreateRoutingOptions retrieves the value of the RoutingOptions field
@@ -205,6 +231,16 @@ func (t *Device) GetOrCreateServices() *GnosServices_Services {
 	}
 	t.Services = &GnosServices_Services{}
 	return t.Services
+}
+
+// GetOrCreateSnmp retrieves the value of the Snmp field
+// or returns the existing field if it already exists.
+func (t *Device) GetOrCreateSnmp() *GnosSnmp_Snmp {
+	if t.Snmp != nil {
+		return t.Snmp
+	}
+	t.Snmp = &GnosSnmp_Snmp{}
+	return t.Snmp
 }
 
 // GetOrCreateSystem retrieves the value of the System field
@@ -237,12 +273,32 @@ func (t *Device) GetChassis() *GnosChassis_Chassis {
 	return nil
 }
 
+// GetFirewall returns the value of the Firewall struct pointer
+// from Device. If the receiver or the field Firewall is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *Device) GetFirewall() *GnosFirewall_Firewall {
+	if t != nil && t.Firewall != nil {
+		return t.Firewall
+	}
+	return nil
+}
+
 // GetInterfaces returns the value of the Interfaces struct pointer
 // from Device. If the receiver or the field Interfaces is nil, nil
 // is returned such that the Get* methods can be safely chained.
 func (t *Device) GetInterfaces() *GnosInterfaces_Interfaces {
 	if t != nil && t.Interfaces != nil {
 		return t.Interfaces
+	}
+	return nil
+}
+
+// GetPolicyOptions returns the value of the PolicyOptions struct pointer
+// from Device. If the receiver or the field PolicyOptions is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *Device) GetPolicyOptions() *GnosPolicyOptions_PolicyOptions {
+	if t != nil && t.PolicyOptions != nil {
+		return t.PolicyOptions
 	}
 	return nil
 }
@@ -263,6 +319,16 @@ func (t *Device) GetRoutingOptions() *GnosRoutingOptions_RoutingOptions {
 func (t *Device) GetServices() *GnosServices_Services {
 	if t != nil && t.Services != nil {
 		return t.Services
+	}
+	return nil
+}
+
+// GetSnmp returns the value of the Snmp struct pointer
+// from Device. If the receiver or the field Snmp is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *Device) GetSnmp() *GnosSnmp_Snmp {
+	if t != nil && t.Snmp != nil {
+		return t.Snmp
 	}
 	return nil
 }
@@ -309,9 +375,12 @@ func (t *Device) PopulateDefaults() {
 	ygot.BuildEmptyTree(t)
 	t.Applications.PopulateDefaults()
 	t.Chassis.PopulateDefaults()
+	t.Firewall.PopulateDefaults()
 	t.Interfaces.PopulateDefaults()
+	t.PolicyOptions.PopulateDefaults()
 	t.RoutingOptions.PopulateDefaults()
 	t.Services.PopulateDefaults()
+	t.Snmp.PopulateDefaults()
 	t.System.PopulateDefaults()
 }
 
@@ -2450,6 +2519,6228 @@ func (*GnosChassis_Chassis_Fpc_Pic_AdaptiveServices_ServicePackage_ExtensionProv
 	return "gnos-chassis"
 }
 
+// GnosFirewall_Firewall represents the /gnos-firewall/firewall YANG schema element.
+type GnosFirewall_Firewall struct {
+	Family *GnosFirewall_Firewall_Family `path:"family" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall) IsYANGGoStruct() {}
+
+// GetOrCreateFamily retrieves the value of the Family field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall) GetOrCreateFamily() *GnosFirewall_Firewall_Family {
+	if t.Family != nil {
+		return t.Family
+	}
+	t.Family = &GnosFirewall_Firewall_Family{}
+	return t.Family
+}
+
+// GetFamily returns the value of the Family struct pointer
+// from GnosFirewall_Firewall. If the receiver or the field Family is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall) GetFamily() *GnosFirewall_Firewall_Family {
+	if t != nil && t.Family != nil {
+		return t.Family
+	}
+	return nil
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	t.Family.PopulateDefaults()
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall) ΛEnumTypeMap() map[string][]reflect.Type { return ΛEnumTypes }
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall.
+func (*GnosFirewall_Firewall) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family represents the /gnos-firewall/firewall/family YANG schema element.
+type GnosFirewall_Firewall_Family struct {
+	Inet  *GnosFirewall_Firewall_Family_Inet  `path:"inet" module:"gnos-firewall"`
+	Inet6 *GnosFirewall_Firewall_Family_Inet6 `path:"inet6" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family) IsYANGGoStruct() {}
+
+// GetOrCreateInet retrieves the value of the Inet field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall_Family) GetOrCreateInet() *GnosFirewall_Firewall_Family_Inet {
+	if t.Inet != nil {
+		return t.Inet
+	}
+	t.Inet = &GnosFirewall_Firewall_Family_Inet{}
+	return t.Inet
+}
+
+// GetOrCreateInet6 retrieves the value of the Inet6 field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall_Family) GetOrCreateInet6() *GnosFirewall_Firewall_Family_Inet6 {
+	if t.Inet6 != nil {
+		return t.Inet6
+	}
+	t.Inet6 = &GnosFirewall_Firewall_Family_Inet6{}
+	return t.Inet6
+}
+
+// GetInet returns the value of the Inet struct pointer
+// from GnosFirewall_Firewall_Family. If the receiver or the field Inet is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall_Family) GetInet() *GnosFirewall_Firewall_Family_Inet {
+	if t != nil && t.Inet != nil {
+		return t.Inet
+	}
+	return nil
+}
+
+// GetInet6 returns the value of the Inet6 struct pointer
+// from GnosFirewall_Firewall_Family. If the receiver or the field Inet6 is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall_Family) GetInet6() *GnosFirewall_Firewall_Family_Inet6 {
+	if t != nil && t.Inet6 != nil {
+		return t.Inet6
+	}
+	return nil
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	t.Inet.PopulateDefaults()
+	t.Inet6.PopulateDefaults()
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family) ΛEnumTypeMap() map[string][]reflect.Type { return ΛEnumTypes }
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family.
+func (*GnosFirewall_Firewall_Family) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet represents the /gnos-firewall/firewall/family/inet YANG schema element.
+type GnosFirewall_Firewall_Family_Inet struct {
+	Filter map[string]*GnosFirewall_Firewall_Family_Inet_Filter `path:"filter" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet) IsYANGGoStruct() {}
+
+// NewFilter creates a new entry in the Filter list of the
+// GnosFirewall_Firewall_Family_Inet struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet) NewFilter(Name string) (*GnosFirewall_Firewall_Family_Inet_Filter, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Filter == nil {
+		t.Filter = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.Filter[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list Filter", key)
+	}
+
+	t.Filter[key] = &GnosFirewall_Firewall_Family_Inet_Filter{
+		Name: &Name,
+	}
+
+	return t.Filter[key], nil
+}
+
+// RenameFilter renames an entry in the list Filter within
+// the GnosFirewall_Firewall_Family_Inet struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet) RenameFilter(oldK, newK string) error {
+	if _, ok := t.Filter[newK]; ok {
+		return fmt.Errorf("key %v already exists in Filter", newK)
+	}
+
+	e, ok := t.Filter[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in Filter", oldK)
+	}
+	e.Name = &newK
+
+	t.Filter[newK] = e
+	delete(t.Filter, oldK)
+	return nil
+}
+
+// GetOrCreateFilterMap returns the list (map) from GnosFirewall_Firewall_Family_Inet.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet) GetOrCreateFilterMap() map[string]*GnosFirewall_Firewall_Family_Inet_Filter {
+	if t.Filter == nil {
+		t.Filter = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter)
+	}
+	return t.Filter
+}
+
+// GetOrCreateFilter retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet) GetOrCreateFilter(Name string) *GnosFirewall_Firewall_Family_Inet_Filter {
+
+	key := Name
+
+	if v, ok := t.Filter[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewFilter(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateFilter got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetFilter retrieves the value with the specified key from
+// the Filter map field of GnosFirewall_Firewall_Family_Inet. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet) GetFilter(Name string) *GnosFirewall_Firewall_Family_Inet_Filter {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.Filter[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteFilter deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet) DeleteFilter(Name string) {
+	key := Name
+
+	delete(t.Filter, key)
+}
+
+// AppendFilter appends the supplied GnosFirewall_Firewall_Family_Inet_Filter struct to the
+// list Filter of GnosFirewall_Firewall_Family_Inet. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet_Filter already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet) AppendFilter(v *GnosFirewall_Firewall_Family_Inet_Filter) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Filter == nil {
+		t.Filter = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter)
+	}
+
+	if _, ok := t.Filter[key]; ok {
+		return fmt.Errorf("duplicate key for list Filter %v", key)
+	}
+
+	t.Filter[key] = v
+	return nil
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.Filter {
+		e.PopulateDefaults()
+	}
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet.
+func (*GnosFirewall_Firewall_Family_Inet) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6 represents the /gnos-firewall/firewall/family/inet6 YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6 struct {
+	Filter map[string]*GnosFirewall_Firewall_Family_Inet6_Filter `path:"filter" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6 implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6) IsYANGGoStruct() {}
+
+// NewFilter creates a new entry in the Filter list of the
+// GnosFirewall_Firewall_Family_Inet6 struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet6) NewFilter(Name string) (*GnosFirewall_Firewall_Family_Inet6_Filter, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Filter == nil {
+		t.Filter = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.Filter[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list Filter", key)
+	}
+
+	t.Filter[key] = &GnosFirewall_Firewall_Family_Inet6_Filter{
+		Name: &Name,
+	}
+
+	return t.Filter[key], nil
+}
+
+// RenameFilter renames an entry in the list Filter within
+// the GnosFirewall_Firewall_Family_Inet6 struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet6) RenameFilter(oldK, newK string) error {
+	if _, ok := t.Filter[newK]; ok {
+		return fmt.Errorf("key %v already exists in Filter", newK)
+	}
+
+	e, ok := t.Filter[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in Filter", oldK)
+	}
+	e.Name = &newK
+
+	t.Filter[newK] = e
+	delete(t.Filter, oldK)
+	return nil
+}
+
+// GetOrCreateFilterMap returns the list (map) from GnosFirewall_Firewall_Family_Inet6.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet6) GetOrCreateFilterMap() map[string]*GnosFirewall_Firewall_Family_Inet6_Filter {
+	if t.Filter == nil {
+		t.Filter = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter)
+	}
+	return t.Filter
+}
+
+// GetOrCreateFilter retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet6) GetOrCreateFilter(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter {
+
+	key := Name
+
+	if v, ok := t.Filter[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewFilter(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateFilter got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetFilter retrieves the value with the specified key from
+// the Filter map field of GnosFirewall_Firewall_Family_Inet6. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6) GetFilter(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.Filter[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteFilter deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet6) DeleteFilter(Name string) {
+	key := Name
+
+	delete(t.Filter, key)
+}
+
+// AppendFilter appends the supplied GnosFirewall_Firewall_Family_Inet6_Filter struct to the
+// list Filter of GnosFirewall_Firewall_Family_Inet6. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet6_Filter already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet6) AppendFilter(v *GnosFirewall_Firewall_Family_Inet6_Filter) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Filter == nil {
+		t.Filter = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter)
+	}
+
+	if _, ok := t.Filter[key]; ok {
+		return fmt.Errorf("duplicate key for list Filter %v", key)
+	}
+
+	t.Filter[key] = v
+	return nil
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.Filter {
+		e.PopulateDefaults()
+	}
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6.
+func (*GnosFirewall_Firewall_Family_Inet6) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter represents the /gnos-firewall/firewall/family/inet6/filter YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter struct {
+	Name *string                                                    `path:"name" module:"gnos-firewall"`
+	Term *GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap `path:"term" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter) IsYANGGoStruct() {}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet6_Filter
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet6_Filter
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter) SetName(v string) {
+	t.Name = &v
+}
+
+// GetOrCreateTermMap returns the ordered map field
+// Term from GnosFirewall_Firewall_Family_Inet6_Filter.
+//
+// It initializes the field if not already initialized.
+func (s *GnosFirewall_Firewall_Family_Inet6_Filter) GetOrCreateTermMap() *GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap {
+	if s.Term == nil {
+		s.Term = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap{}
+	}
+	return s.Term
+}
+
+// AppendNewTerm creates a new entry in the Term
+// ordered map of the GnosFirewall_Firewall_Family_Inet6_Filter struct. The keys of the list are
+// populated from the input arguments.
+func (s *GnosFirewall_Firewall_Family_Inet6_Filter) AppendNewTerm(Name string) (*GnosFirewall_Firewall_Family_Inet6_Filter_Term, error) {
+	if s.Term == nil {
+		s.Term = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap{}
+	}
+	return s.Term.AppendNew(Name)
+}
+
+// AppendTerm appends the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term struct
+// to the list Term of GnosFirewall_Firewall_Family_Inet6_Filter. If the key value(s)
+// specified in the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term already exist in the list, an
+// error is returned.
+func (s *GnosFirewall_Firewall_Family_Inet6_Filter) AppendTerm(v *GnosFirewall_Firewall_Family_Inet6_Filter_Term) error {
+	if s.Term == nil {
+		s.Term = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap{}
+	}
+	return s.Term.Append(v)
+}
+
+// GetTerm retrieves the value with the specified key from the
+// Term map field of GnosFirewall_Firewall_Family_Inet6_Filter. If the receiver
+// is nil, or the specified key is not present in the list, nil is returned
+// such that Get* methods may be safely chained.
+func (s *GnosFirewall_Firewall_Family_Inet6_Filter) GetTerm(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term {
+	if s == nil {
+		return nil
+	}
+	key := Name
+	return s.Term.Get(key)
+}
+
+// DeleteTerm deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter. If there is no such element, the
+// function is a no-op.
+func (s *GnosFirewall_Firewall_Family_Inet6_Filter) DeleteTerm(Name string) bool {
+	key := Name
+	return s.Term.Delete(key)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap is an ordered map that represents the "ordered-by user"
+// list elements at /gnos-firewall/firewall/family/inet6/filter/term.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap struct {
+	keys     []string
+	valueMap map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term
+}
+
+// IsYANGOrderedList ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap implements the
+// ygot.GoOrderedMap interface.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap) IsYANGOrderedList() {}
+
+// init initializes any uninitialized values.
+func (o *GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap) init() {
+	if o == nil {
+		return
+	}
+	if o.valueMap == nil {
+		o.valueMap = map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term{}
+	}
+}
+
+// Keys returns a copy of the list's keys.
+func (o *GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap) Keys() []string {
+	if o == nil {
+		return nil
+	}
+	return append([]string{}, o.keys...)
+}
+
+// Values returns the current set of the list's values in order.
+func (o *GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap) Values() []*GnosFirewall_Firewall_Family_Inet6_Filter_Term {
+	if o == nil {
+		return nil
+	}
+	var values []*GnosFirewall_Firewall_Family_Inet6_Filter_Term
+	for _, key := range o.keys {
+		values = append(values, o.valueMap[key])
+	}
+	return values
+}
+
+// Len returns a size of GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap
+func (o *GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap) Len() int {
+	if o == nil {
+		return 0
+	}
+	return len(o.keys)
+}
+
+// Get returns the value corresponding to the key. If the key is not found, nil
+// is returned.
+func (o *GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap) Get(key string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term {
+	if o == nil {
+		return nil
+	}
+	val, _ := o.valueMap[key]
+	return val
+}
+
+// Delete deletes an element.
+func (o *GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap) Delete(key string) bool {
+	if o == nil {
+		return false
+	}
+	if _, ok := o.valueMap[key]; !ok {
+		return false
+	}
+	for i, k := range o.keys {
+		if k == key {
+			o.keys = append(o.keys[:i], o.keys[i+1:]...)
+			delete(o.valueMap, key)
+			return true
+		}
+	}
+	return false
+}
+
+// Append appends a GnosFirewall_Firewall_Family_Inet6_Filter_Term, returning an error if the key
+// already exists in the ordered list or if the key is unspecified.
+func (o *GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap) Append(v *GnosFirewall_Firewall_Family_Inet6_Filter_Term) error {
+	if o == nil {
+		return fmt.Errorf("nil ordered map, cannot append GnosFirewall_Firewall_Family_Inet6_Filter_Term")
+	}
+	if v == nil {
+		return fmt.Errorf("nil GnosFirewall_Firewall_Family_Inet6_Filter_Term")
+	}
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	if _, ok := o.valueMap[key]; ok {
+		return fmt.Errorf("duplicate key for list Statement %v", key)
+	}
+	o.keys = append(o.keys, key)
+	o.init()
+	o.valueMap[key] = v
+	return nil
+}
+
+// AppendNew creates and appends a new GnosFirewall_Firewall_Family_Inet6_Filter_Term, returning the
+// newly-initialized v. It returns an error if the v already exists.
+func (o *GnosFirewall_Firewall_Family_Inet6_Filter_Term_OrderedMap) AppendNew(Name string) (*GnosFirewall_Firewall_Family_Inet6_Filter_Term, error) {
+	if o == nil {
+		return nil, fmt.Errorf("nil ordered map, cannot append GnosFirewall_Firewall_Family_Inet6_Filter_Term")
+	}
+	key := Name
+
+	if _, ok := o.valueMap[key]; ok {
+		return nil, fmt.Errorf("duplicate key for list Statement %v", key)
+	}
+	o.keys = append(o.keys, key)
+	newElement := &GnosFirewall_Firewall_Family_Inet6_Filter_Term{
+		Name: &Name,
+	}
+	o.init()
+	o.valueMap[key] = newElement
+	return newElement, nil
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.Term.Values() {
+		e.PopulateDefaults()
+	}
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet6_Filter struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term represents the /gnos-firewall/firewall/family/inet6/filter/term YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term struct {
+	From *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From `path:"from" module:"gnos-firewall"`
+	Name *string                                              `path:"name" module:"gnos-firewall"`
+	Then *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then `path:"then" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term) IsYANGGoStruct() {}
+
+// GetOrCreateFrom retrieves the value of the From field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) GetOrCreateFrom() *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From {
+	if t.From != nil {
+		return t.From
+	}
+	t.From = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_From{}
+	return t.From
+}
+
+// GetOrCreateThen retrieves the value of the Then field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) GetOrCreateThen() *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then {
+	if t.Then != nil {
+		return t.Then
+	}
+	t.Then = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then{}
+	return t.Then
+}
+
+// GetFrom returns the value of the From struct pointer
+// from GnosFirewall_Firewall_Family_Inet6_Filter_Term. If the receiver or the field From is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) GetFrom() *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From {
+	if t != nil && t.From != nil {
+		return t.From
+	}
+	return nil
+}
+
+// GetThen returns the value of the Then struct pointer
+// from GnosFirewall_Firewall_Family_Inet6_Filter_Term. If the receiver or the field Then is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) GetThen() *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then {
+	if t != nil && t.Then != nil {
+		return t.Then
+	}
+	return nil
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet6_Filter_Term
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet6_Filter_Term
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	t.From.PopulateDefaults()
+	t.Then.PopulateDefaults()
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet6_Filter_Term struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From represents the /gnos-firewall/firewall/family/inet6/filter/term/from YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct {
+	Address               map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address               `path:"address" module:"gnos-firewall"`
+	DestinationAddress    map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress    `path:"destination-address" module:"gnos-firewall"`
+	DestinationPort       []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union           `path:"destination-port" module:"gnos-firewall"`
+	DestinationPortExcept []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union     `path:"destination-port-except" module:"gnos-firewall"`
+	DestinationPrefixList map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList `path:"destination-prefix-list" module:"gnos-firewall"`
+	IcmpCode              []uint8                                                                               `path:"icmp-code" module:"gnos-firewall"`
+	IcmpType              []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union                  `path:"icmp-type" module:"gnos-firewall"`
+	IcmpTypeExcept        []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union            `path:"icmp-type-except" module:"gnos-firewall"`
+	NextHeader            []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union                `path:"next-header" module:"gnos-firewall"`
+	NextHeaderExcept      []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union          `path:"next-header-except" module:"gnos-firewall"`
+	Port                  []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union                      `path:"port" module:"gnos-firewall"`
+	PortExcept            []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union                `path:"port-except" module:"gnos-firewall"`
+	PrefixList            map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList            `path:"prefix-list" module:"gnos-firewall"`
+	SourceAddress         map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress         `path:"source-address" module:"gnos-firewall"`
+	SourcePort            []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union                `path:"source-port" module:"gnos-firewall"`
+	SourcePortExcept      []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union          `path:"source-port-except" module:"gnos-firewall"`
+	SourcePrefixList      map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList      `path:"source-prefix-list" module:"gnos-firewall"`
+	TcpEstablished        YANGEmpty                                                                             `path:"tcp-established" module:"gnos-firewall"`
+	TcpInitial            YANGEmpty                                                                             `path:"tcp-initial" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) IsYANGGoStruct() {}
+
+// NewAddress creates a new entry in the Address list of the
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) NewAddress(Name string) (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Address == nil {
+		t.Address = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.Address[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list Address", key)
+	}
+
+	t.Address[key] = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address{
+		Name: &Name,
+	}
+
+	return t.Address[key], nil
+}
+
+// RenameAddress renames an entry in the list Address within
+// the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) RenameAddress(oldK, newK string) error {
+	if _, ok := t.Address[newK]; ok {
+		return fmt.Errorf("key %v already exists in Address", newK)
+	}
+
+	e, ok := t.Address[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in Address", oldK)
+	}
+	e.Name = &newK
+
+	t.Address[newK] = e
+	delete(t.Address, oldK)
+	return nil
+}
+
+// GetOrCreateAddressMap returns the list (map) from GnosFirewall_Firewall_Family_Inet6_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreateAddressMap() map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address {
+	if t.Address == nil {
+		t.Address = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address)
+	}
+	return t.Address
+}
+
+// GetOrCreateAddress retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreateAddress(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address {
+
+	key := Name
+
+	if v, ok := t.Address[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewAddress(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateAddress got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetAddress retrieves the value with the specified key from
+// the Address map field of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetAddress(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.Address[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteAddress deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) DeleteAddress(Name string) {
+	key := Name
+
+	delete(t.Address, key)
+}
+
+// AppendAddress appends the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address struct to the
+// list Address of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) AppendAddress(v *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Address == nil {
+		t.Address = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address)
+	}
+
+	if _, ok := t.Address[key]; ok {
+		return fmt.Errorf("duplicate key for list Address %v", key)
+	}
+
+	t.Address[key] = v
+	return nil
+}
+
+// NewDestinationAddress creates a new entry in the DestinationAddress list of the
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) NewDestinationAddress(Name string) (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.DestinationAddress == nil {
+		t.DestinationAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.DestinationAddress[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list DestinationAddress", key)
+	}
+
+	t.DestinationAddress[key] = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress{
+		Name: &Name,
+	}
+
+	return t.DestinationAddress[key], nil
+}
+
+// RenameDestinationAddress renames an entry in the list DestinationAddress within
+// the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) RenameDestinationAddress(oldK, newK string) error {
+	if _, ok := t.DestinationAddress[newK]; ok {
+		return fmt.Errorf("key %v already exists in DestinationAddress", newK)
+	}
+
+	e, ok := t.DestinationAddress[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in DestinationAddress", oldK)
+	}
+	e.Name = &newK
+
+	t.DestinationAddress[newK] = e
+	delete(t.DestinationAddress, oldK)
+	return nil
+}
+
+// GetOrCreateDestinationAddressMap returns the list (map) from GnosFirewall_Firewall_Family_Inet6_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreateDestinationAddressMap() map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress {
+	if t.DestinationAddress == nil {
+		t.DestinationAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress)
+	}
+	return t.DestinationAddress
+}
+
+// GetOrCreateDestinationAddress retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreateDestinationAddress(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress {
+
+	key := Name
+
+	if v, ok := t.DestinationAddress[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewDestinationAddress(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateDestinationAddress got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetDestinationAddress retrieves the value with the specified key from
+// the DestinationAddress map field of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetDestinationAddress(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.DestinationAddress[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteDestinationAddress deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) DeleteDestinationAddress(Name string) {
+	key := Name
+
+	delete(t.DestinationAddress, key)
+}
+
+// AppendDestinationAddress appends the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress struct to the
+// list DestinationAddress of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) AppendDestinationAddress(v *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.DestinationAddress == nil {
+		t.DestinationAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress)
+	}
+
+	if _, ok := t.DestinationAddress[key]; ok {
+		return fmt.Errorf("duplicate key for list DestinationAddress %v", key)
+	}
+
+	t.DestinationAddress[key] = v
+	return nil
+}
+
+// NewDestinationPrefixList creates a new entry in the DestinationPrefixList list of the
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) NewDestinationPrefixList(Name string) (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.DestinationPrefixList == nil {
+		t.DestinationPrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.DestinationPrefixList[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list DestinationPrefixList", key)
+	}
+
+	t.DestinationPrefixList[key] = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList{
+		Name: &Name,
+	}
+
+	return t.DestinationPrefixList[key], nil
+}
+
+// RenameDestinationPrefixList renames an entry in the list DestinationPrefixList within
+// the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) RenameDestinationPrefixList(oldK, newK string) error {
+	if _, ok := t.DestinationPrefixList[newK]; ok {
+		return fmt.Errorf("key %v already exists in DestinationPrefixList", newK)
+	}
+
+	e, ok := t.DestinationPrefixList[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in DestinationPrefixList", oldK)
+	}
+	e.Name = &newK
+
+	t.DestinationPrefixList[newK] = e
+	delete(t.DestinationPrefixList, oldK)
+	return nil
+}
+
+// GetOrCreateDestinationPrefixListMap returns the list (map) from GnosFirewall_Firewall_Family_Inet6_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreateDestinationPrefixListMap() map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList {
+	if t.DestinationPrefixList == nil {
+		t.DestinationPrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList)
+	}
+	return t.DestinationPrefixList
+}
+
+// GetOrCreateDestinationPrefixList retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreateDestinationPrefixList(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList {
+
+	key := Name
+
+	if v, ok := t.DestinationPrefixList[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewDestinationPrefixList(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateDestinationPrefixList got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetDestinationPrefixList retrieves the value with the specified key from
+// the DestinationPrefixList map field of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetDestinationPrefixList(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.DestinationPrefixList[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteDestinationPrefixList deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) DeleteDestinationPrefixList(Name string) {
+	key := Name
+
+	delete(t.DestinationPrefixList, key)
+}
+
+// AppendDestinationPrefixList appends the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList struct to the
+// list DestinationPrefixList of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) AppendDestinationPrefixList(v *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.DestinationPrefixList == nil {
+		t.DestinationPrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList)
+	}
+
+	if _, ok := t.DestinationPrefixList[key]; ok {
+		return fmt.Errorf("duplicate key for list DestinationPrefixList %v", key)
+	}
+
+	t.DestinationPrefixList[key] = v
+	return nil
+}
+
+// NewPrefixList creates a new entry in the PrefixList list of the
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) NewPrefixList(Name string) (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.PrefixList == nil {
+		t.PrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.PrefixList[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list PrefixList", key)
+	}
+
+	t.PrefixList[key] = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList{
+		Name: &Name,
+	}
+
+	return t.PrefixList[key], nil
+}
+
+// RenamePrefixList renames an entry in the list PrefixList within
+// the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) RenamePrefixList(oldK, newK string) error {
+	if _, ok := t.PrefixList[newK]; ok {
+		return fmt.Errorf("key %v already exists in PrefixList", newK)
+	}
+
+	e, ok := t.PrefixList[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in PrefixList", oldK)
+	}
+	e.Name = &newK
+
+	t.PrefixList[newK] = e
+	delete(t.PrefixList, oldK)
+	return nil
+}
+
+// GetOrCreatePrefixListMap returns the list (map) from GnosFirewall_Firewall_Family_Inet6_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreatePrefixListMap() map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList {
+	if t.PrefixList == nil {
+		t.PrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList)
+	}
+	return t.PrefixList
+}
+
+// GetOrCreatePrefixList retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreatePrefixList(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList {
+
+	key := Name
+
+	if v, ok := t.PrefixList[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewPrefixList(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreatePrefixList got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetPrefixList retrieves the value with the specified key from
+// the PrefixList map field of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetPrefixList(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.PrefixList[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeletePrefixList deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) DeletePrefixList(Name string) {
+	key := Name
+
+	delete(t.PrefixList, key)
+}
+
+// AppendPrefixList appends the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList struct to the
+// list PrefixList of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) AppendPrefixList(v *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.PrefixList == nil {
+		t.PrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList)
+	}
+
+	if _, ok := t.PrefixList[key]; ok {
+		return fmt.Errorf("duplicate key for list PrefixList %v", key)
+	}
+
+	t.PrefixList[key] = v
+	return nil
+}
+
+// NewSourceAddress creates a new entry in the SourceAddress list of the
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) NewSourceAddress(Name string) (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SourceAddress == nil {
+		t.SourceAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.SourceAddress[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list SourceAddress", key)
+	}
+
+	t.SourceAddress[key] = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress{
+		Name: &Name,
+	}
+
+	return t.SourceAddress[key], nil
+}
+
+// RenameSourceAddress renames an entry in the list SourceAddress within
+// the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) RenameSourceAddress(oldK, newK string) error {
+	if _, ok := t.SourceAddress[newK]; ok {
+		return fmt.Errorf("key %v already exists in SourceAddress", newK)
+	}
+
+	e, ok := t.SourceAddress[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in SourceAddress", oldK)
+	}
+	e.Name = &newK
+
+	t.SourceAddress[newK] = e
+	delete(t.SourceAddress, oldK)
+	return nil
+}
+
+// GetOrCreateSourceAddressMap returns the list (map) from GnosFirewall_Firewall_Family_Inet6_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreateSourceAddressMap() map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress {
+	if t.SourceAddress == nil {
+		t.SourceAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress)
+	}
+	return t.SourceAddress
+}
+
+// GetOrCreateSourceAddress retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreateSourceAddress(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress {
+
+	key := Name
+
+	if v, ok := t.SourceAddress[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewSourceAddress(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateSourceAddress got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetSourceAddress retrieves the value with the specified key from
+// the SourceAddress map field of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetSourceAddress(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.SourceAddress[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteSourceAddress deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) DeleteSourceAddress(Name string) {
+	key := Name
+
+	delete(t.SourceAddress, key)
+}
+
+// AppendSourceAddress appends the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress struct to the
+// list SourceAddress of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) AppendSourceAddress(v *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SourceAddress == nil {
+		t.SourceAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress)
+	}
+
+	if _, ok := t.SourceAddress[key]; ok {
+		return fmt.Errorf("duplicate key for list SourceAddress %v", key)
+	}
+
+	t.SourceAddress[key] = v
+	return nil
+}
+
+// NewSourcePrefixList creates a new entry in the SourcePrefixList list of the
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) NewSourcePrefixList(Name string) (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SourcePrefixList == nil {
+		t.SourcePrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.SourcePrefixList[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list SourcePrefixList", key)
+	}
+
+	t.SourcePrefixList[key] = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList{
+		Name: &Name,
+	}
+
+	return t.SourcePrefixList[key], nil
+}
+
+// RenameSourcePrefixList renames an entry in the list SourcePrefixList within
+// the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) RenameSourcePrefixList(oldK, newK string) error {
+	if _, ok := t.SourcePrefixList[newK]; ok {
+		return fmt.Errorf("key %v already exists in SourcePrefixList", newK)
+	}
+
+	e, ok := t.SourcePrefixList[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in SourcePrefixList", oldK)
+	}
+	e.Name = &newK
+
+	t.SourcePrefixList[newK] = e
+	delete(t.SourcePrefixList, oldK)
+	return nil
+}
+
+// GetOrCreateSourcePrefixListMap returns the list (map) from GnosFirewall_Firewall_Family_Inet6_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreateSourcePrefixListMap() map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList {
+	if t.SourcePrefixList == nil {
+		t.SourcePrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList)
+	}
+	return t.SourcePrefixList
+}
+
+// GetOrCreateSourcePrefixList retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetOrCreateSourcePrefixList(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList {
+
+	key := Name
+
+	if v, ok := t.SourcePrefixList[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewSourcePrefixList(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateSourcePrefixList got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetSourcePrefixList retrieves the value with the specified key from
+// the SourcePrefixList map field of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetSourcePrefixList(Name string) *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.SourcePrefixList[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteSourcePrefixList deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) DeleteSourcePrefixList(Name string) {
+	key := Name
+
+	delete(t.SourcePrefixList, key)
+}
+
+// AppendSourcePrefixList appends the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList struct to the
+// list SourcePrefixList of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) AppendSourcePrefixList(v *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SourcePrefixList == nil {
+		t.SourcePrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList)
+	}
+
+	if _, ok := t.SourcePrefixList[key]; ok {
+		return fmt.Errorf("duplicate key for list SourcePrefixList %v", key)
+	}
+
+	t.SourcePrefixList[key] = v
+	return nil
+}
+
+// GetDestinationPort retrieves the value of the leaf DestinationPort from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if DestinationPort is set, it can
+// safely use t.GetDestinationPort() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.DestinationPort == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetDestinationPort() []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union {
+	if t == nil || t.DestinationPort == nil {
+		return nil
+	}
+	return t.DestinationPort
+}
+
+// GetDestinationPortExcept retrieves the value of the leaf DestinationPortExcept from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if DestinationPortExcept is set, it can
+// safely use t.GetDestinationPortExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.DestinationPortExcept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetDestinationPortExcept() []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union {
+	if t == nil || t.DestinationPortExcept == nil {
+		return nil
+	}
+	return t.DestinationPortExcept
+}
+
+// GetIcmpCode retrieves the value of the leaf IcmpCode from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if IcmpCode is set, it can
+// safely use t.GetIcmpCode() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.IcmpCode == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetIcmpCode() []uint8 {
+	if t == nil || t.IcmpCode == nil {
+		return nil
+	}
+	return t.IcmpCode
+}
+
+// GetIcmpType retrieves the value of the leaf IcmpType from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if IcmpType is set, it can
+// safely use t.GetIcmpType() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.IcmpType == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetIcmpType() []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union {
+	if t == nil || t.IcmpType == nil {
+		return nil
+	}
+	return t.IcmpType
+}
+
+// GetIcmpTypeExcept retrieves the value of the leaf IcmpTypeExcept from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if IcmpTypeExcept is set, it can
+// safely use t.GetIcmpTypeExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.IcmpTypeExcept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetIcmpTypeExcept() []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union {
+	if t == nil || t.IcmpTypeExcept == nil {
+		return nil
+	}
+	return t.IcmpTypeExcept
+}
+
+// GetNextHeader retrieves the value of the leaf NextHeader from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if NextHeader is set, it can
+// safely use t.GetNextHeader() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.NextHeader == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetNextHeader() []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union {
+	if t == nil || t.NextHeader == nil {
+		return nil
+	}
+	return t.NextHeader
+}
+
+// GetNextHeaderExcept retrieves the value of the leaf NextHeaderExcept from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if NextHeaderExcept is set, it can
+// safely use t.GetNextHeaderExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.NextHeaderExcept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetNextHeaderExcept() []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union {
+	if t == nil || t.NextHeaderExcept == nil {
+		return nil
+	}
+	return t.NextHeaderExcept
+}
+
+// GetPort retrieves the value of the leaf Port from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Port is set, it can
+// safely use t.GetPort() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Port == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetPort() []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union {
+	if t == nil || t.Port == nil {
+		return nil
+	}
+	return t.Port
+}
+
+// GetPortExcept retrieves the value of the leaf PortExcept from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if PortExcept is set, it can
+// safely use t.GetPortExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.PortExcept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetPortExcept() []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union {
+	if t == nil || t.PortExcept == nil {
+		return nil
+	}
+	return t.PortExcept
+}
+
+// GetSourcePort retrieves the value of the leaf SourcePort from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if SourcePort is set, it can
+// safely use t.GetSourcePort() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.SourcePort == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetSourcePort() []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union {
+	if t == nil || t.SourcePort == nil {
+		return nil
+	}
+	return t.SourcePort
+}
+
+// GetSourcePortExcept retrieves the value of the leaf SourcePortExcept from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if SourcePortExcept is set, it can
+// safely use t.GetSourcePortExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.SourcePortExcept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetSourcePortExcept() []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union {
+	if t == nil || t.SourcePortExcept == nil {
+		return nil
+	}
+	return t.SourcePortExcept
+}
+
+// GetTcpEstablished retrieves the value of the leaf TcpEstablished from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if TcpEstablished is set, it can
+// safely use t.GetTcpEstablished() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.TcpEstablished == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetTcpEstablished() YANGEmpty {
+	if t == nil || t.TcpEstablished == false {
+		return false
+	}
+	return t.TcpEstablished
+}
+
+// GetTcpInitial retrieves the value of the leaf TcpInitial from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if TcpInitial is set, it can
+// safely use t.GetTcpInitial() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.TcpInitial == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) GetTcpInitial() YANGEmpty {
+	if t == nil || t.TcpInitial == false {
+		return false
+	}
+	return t.TcpInitial
+}
+
+// SetDestinationPort sets the value of the leaf DestinationPort in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetDestinationPort(v []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union) {
+	t.DestinationPort = v
+}
+
+// SetDestinationPortExcept sets the value of the leaf DestinationPortExcept in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetDestinationPortExcept(v []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union) {
+	t.DestinationPortExcept = v
+}
+
+// SetIcmpCode sets the value of the leaf IcmpCode in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetIcmpCode(v []uint8) {
+	t.IcmpCode = v
+}
+
+// SetIcmpType sets the value of the leaf IcmpType in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetIcmpType(v []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union) {
+	t.IcmpType = v
+}
+
+// SetIcmpTypeExcept sets the value of the leaf IcmpTypeExcept in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetIcmpTypeExcept(v []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union) {
+	t.IcmpTypeExcept = v
+}
+
+// SetNextHeader sets the value of the leaf NextHeader in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetNextHeader(v []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union) {
+	t.NextHeader = v
+}
+
+// SetNextHeaderExcept sets the value of the leaf NextHeaderExcept in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetNextHeaderExcept(v []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union) {
+	t.NextHeaderExcept = v
+}
+
+// SetPort sets the value of the leaf Port in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetPort(v []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union) {
+	t.Port = v
+}
+
+// SetPortExcept sets the value of the leaf PortExcept in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetPortExcept(v []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union) {
+	t.PortExcept = v
+}
+
+// SetSourcePort sets the value of the leaf SourcePort in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetSourcePort(v []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union) {
+	t.SourcePort = v
+}
+
+// SetSourcePortExcept sets the value of the leaf SourcePortExcept in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetSourcePortExcept(v []GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union) {
+	t.SourcePortExcept = v
+}
+
+// SetTcpEstablished sets the value of the leaf TcpEstablished in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetTcpEstablished(v YANGEmpty) {
+	t.TcpEstablished = v
+}
+
+// SetTcpInitial sets the value of the leaf TcpInitial in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) SetTcpInitial(v YANGEmpty) {
+	t.TcpInitial = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.Address {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.DestinationAddress {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.DestinationPrefixList {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.PrefixList {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.SourceAddress {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.SourcePrefixList {
+		e.PopulateDefaults()
+	}
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term_From"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet6/filter/term/from/destination-port within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort, UnionString].
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPort_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet6/filter/term/from/destination-port-except within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept, UnionString].
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPortExcept_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet6/filter/term/from/icmp-type within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType, UnionUint8].
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType, UnionUint8]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union ensures that E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union ensures that UnionUint8
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union interface.
+func (UnionUint8) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case uint8:
+		return UnionUint8(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType, uint8]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet6/filter/term/from/icmp-type-except within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept, UnionUint8].
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept, UnionUint8]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union ensures that E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union ensures that UnionUint8
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union interface.
+func (UnionUint8) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case uint8:
+		return UnionUint8(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept, uint8]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet6/filter/term/from/next-header within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader, UnionUint8].
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader, UnionUint8]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union ensures that E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union ensures that UnionUint8
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union interface.
+func (UnionUint8) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case uint8:
+		return UnionUint8(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader, uint8]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet6/filter/term/from/next-header-except within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept, UnionUint8].
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept, UnionUint8]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union ensures that E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union ensures that UnionUint8
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union interface.
+func (UnionUint8) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case uint8:
+		return UnionUint8(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept, uint8]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet6/filter/term/from/port within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port, UnionString].
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Port_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet6/filter/term/from/port-except within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept, UnionString].
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PortExcept_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet6/filter/term/from/source-port within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort, UnionString].
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePort_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet6/filter/term/from/source-port-except within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept, UnionString].
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePortExcept_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address represents the /gnos-firewall/firewall/family/inet6/filter/term/from/address YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_Address) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress represents the /gnos-firewall/firewall/family/inet6/filter/term/from/destination-address YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationAddress) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList represents the /gnos-firewall/firewall/family/inet6/filter/term/from/destination-prefix-list YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_DestinationPrefixList) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList represents the /gnos-firewall/firewall/family/inet6/filter/term/from/prefix-list YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_PrefixList) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress represents the /gnos-firewall/firewall/family/inet6/filter/term/from/source-address YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourceAddress) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList represents the /gnos-firewall/firewall/family/inet6/filter/term/from/source-prefix-list YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_SourcePrefixList) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then represents the /gnos-firewall/firewall/family/inet6/filter/term/then YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then struct {
+	Accept  YANGEmpty                                                    `path:"accept" module:"gnos-firewall"`
+	Count   *string                                                      `path:"count" module:"gnos-firewall"`
+	Discard *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard `path:"discard" module:"gnos-firewall" yangPresence:"true"`
+	Log     YANGEmpty                                                    `path:"log" module:"gnos-firewall"`
+	Next    E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next    `path:"next" module:"gnos-firewall"`
+	Reject  *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject  `path:"reject" module:"gnos-firewall" yangPresence:"true"`
+	Syslog  YANGEmpty                                                    `path:"syslog" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) IsYANGGoStruct() {}
+
+// GetOrCreateDiscard retrieves the value of the Discard field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) GetOrCreateDiscard() *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard {
+	if t.Discard != nil {
+		return t.Discard
+	}
+	t.Discard = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard{}
+	return t.Discard
+}
+
+// GetOrCreateReject retrieves the value of the Reject field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) GetOrCreateReject() *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject {
+	if t.Reject != nil {
+		return t.Reject
+	}
+	t.Reject = &GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject{}
+	return t.Reject
+}
+
+// GetDiscard returns the value of the Discard struct pointer
+// from GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then. If the receiver or the field Discard is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) GetDiscard() *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard {
+	if t != nil && t.Discard != nil {
+		return t.Discard
+	}
+	return nil
+}
+
+// GetReject returns the value of the Reject struct pointer
+// from GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then. If the receiver or the field Reject is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) GetReject() *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject {
+	if t != nil && t.Reject != nil {
+		return t.Reject
+	}
+	return nil
+}
+
+// GetAccept retrieves the value of the leaf Accept from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Accept is set, it can
+// safely use t.GetAccept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Accept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) GetAccept() YANGEmpty {
+	if t == nil || t.Accept == false {
+		return false
+	}
+	return t.Accept
+}
+
+// GetCount retrieves the value of the leaf Count from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Count is set, it can
+// safely use t.GetCount() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Count == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) GetCount() string {
+	if t == nil || t.Count == nil {
+		return ""
+	}
+	return *t.Count
+}
+
+// GetLog retrieves the value of the leaf Log from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Log is set, it can
+// safely use t.GetLog() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Log == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) GetLog() YANGEmpty {
+	if t == nil || t.Log == false {
+		return false
+	}
+	return t.Log
+}
+
+// GetNext retrieves the value of the leaf Next from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Next is set, it can
+// safely use t.GetNext() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Next == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) GetNext() E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next {
+	if t == nil || t.Next == 0 {
+		return 0
+	}
+	return t.Next
+}
+
+// GetSyslog retrieves the value of the leaf Syslog from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Syslog is set, it can
+// safely use t.GetSyslog() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Syslog == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) GetSyslog() YANGEmpty {
+	if t == nil || t.Syslog == false {
+		return false
+	}
+	return t.Syslog
+}
+
+// SetAccept sets the value of the leaf Accept in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) SetAccept(v YANGEmpty) {
+	t.Accept = v
+}
+
+// SetCount sets the value of the leaf Count in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) SetCount(v string) {
+	t.Count = &v
+}
+
+// SetLog sets the value of the leaf Log in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) SetLog(v YANGEmpty) {
+	t.Log = v
+}
+
+// SetNext sets the value of the leaf Next in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) SetNext(v E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next) {
+	t.Next = v
+}
+
+// SetSyslog sets the value of the leaf Syslog in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) SetSyslog(v YANGEmpty) {
+	t.Syslog = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	t.Discard.PopulateDefaults()
+	t.Reject.PopulateDefaults()
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard represents the /gnos-firewall/firewall/family/inet6/filter/term/then/discard YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard struct {
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard) IsYANGGoStruct() {}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Discard) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject represents the /gnos-firewall/firewall/family/inet6/filter/term/then/reject YANG schema element.
+type GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject struct {
+	AdministrativelyProhibited YANGEmpty `path:"administratively-prohibited" module:"gnos-firewall"`
+	HostUnreachable            YANGEmpty `path:"host-unreachable" module:"gnos-firewall"`
+	NetworkUnreachable         YANGEmpty `path:"network-unreachable" module:"gnos-firewall"`
+	PortUnreachable            YANGEmpty `path:"port-unreachable" module:"gnos-firewall"`
+	ProtocolUnreachable        YANGEmpty `path:"protocol-unreachable" module:"gnos-firewall"`
+	TcpReset                   YANGEmpty `path:"tcp-reset" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) IsYANGGoStruct() {}
+
+// GetAdministrativelyProhibited retrieves the value of the leaf AdministrativelyProhibited from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if AdministrativelyProhibited is set, it can
+// safely use t.GetAdministrativelyProhibited() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.AdministrativelyProhibited == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) GetAdministrativelyProhibited() YANGEmpty {
+	if t == nil || t.AdministrativelyProhibited == false {
+		return false
+	}
+	return t.AdministrativelyProhibited
+}
+
+// GetHostUnreachable retrieves the value of the leaf HostUnreachable from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if HostUnreachable is set, it can
+// safely use t.GetHostUnreachable() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.HostUnreachable == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) GetHostUnreachable() YANGEmpty {
+	if t == nil || t.HostUnreachable == false {
+		return false
+	}
+	return t.HostUnreachable
+}
+
+// GetNetworkUnreachable retrieves the value of the leaf NetworkUnreachable from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if NetworkUnreachable is set, it can
+// safely use t.GetNetworkUnreachable() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.NetworkUnreachable == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) GetNetworkUnreachable() YANGEmpty {
+	if t == nil || t.NetworkUnreachable == false {
+		return false
+	}
+	return t.NetworkUnreachable
+}
+
+// GetPortUnreachable retrieves the value of the leaf PortUnreachable from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if PortUnreachable is set, it can
+// safely use t.GetPortUnreachable() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.PortUnreachable == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) GetPortUnreachable() YANGEmpty {
+	if t == nil || t.PortUnreachable == false {
+		return false
+	}
+	return t.PortUnreachable
+}
+
+// GetProtocolUnreachable retrieves the value of the leaf ProtocolUnreachable from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if ProtocolUnreachable is set, it can
+// safely use t.GetProtocolUnreachable() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.ProtocolUnreachable == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) GetProtocolUnreachable() YANGEmpty {
+	if t == nil || t.ProtocolUnreachable == false {
+		return false
+	}
+	return t.ProtocolUnreachable
+}
+
+// GetTcpReset retrieves the value of the leaf TcpReset from the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if TcpReset is set, it can
+// safely use t.GetTcpReset() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.TcpReset == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) GetTcpReset() YANGEmpty {
+	if t == nil || t.TcpReset == false {
+		return false
+	}
+	return t.TcpReset
+}
+
+// SetAdministrativelyProhibited sets the value of the leaf AdministrativelyProhibited in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) SetAdministrativelyProhibited(v YANGEmpty) {
+	t.AdministrativelyProhibited = v
+}
+
+// SetHostUnreachable sets the value of the leaf HostUnreachable in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) SetHostUnreachable(v YANGEmpty) {
+	t.HostUnreachable = v
+}
+
+// SetNetworkUnreachable sets the value of the leaf NetworkUnreachable in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) SetNetworkUnreachable(v YANGEmpty) {
+	t.NetworkUnreachable = v
+}
+
+// SetPortUnreachable sets the value of the leaf PortUnreachable in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) SetPortUnreachable(v YANGEmpty) {
+	t.PortUnreachable = v
+}
+
+// SetProtocolUnreachable sets the value of the leaf ProtocolUnreachable in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) SetProtocolUnreachable(v YANGEmpty) {
+	t.ProtocolUnreachable = v
+}
+
+// SetTcpReset sets the value of the leaf TcpReset in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) SetTcpReset(v YANGEmpty) {
+	t.TcpReset = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject.
+func (*GnosFirewall_Firewall_Family_Inet6_Filter_Term_Then_Reject) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter represents the /gnos-firewall/firewall/family/inet/filter YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter struct {
+	Name *string                                                   `path:"name" module:"gnos-firewall"`
+	Term *GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap `path:"term" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter) IsYANGGoStruct() {}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet_Filter
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet_Filter
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter) SetName(v string) {
+	t.Name = &v
+}
+
+// GetOrCreateTermMap returns the ordered map field
+// Term from GnosFirewall_Firewall_Family_Inet_Filter.
+//
+// It initializes the field if not already initialized.
+func (s *GnosFirewall_Firewall_Family_Inet_Filter) GetOrCreateTermMap() *GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap {
+	if s.Term == nil {
+		s.Term = &GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap{}
+	}
+	return s.Term
+}
+
+// AppendNewTerm creates a new entry in the Term
+// ordered map of the GnosFirewall_Firewall_Family_Inet_Filter struct. The keys of the list are
+// populated from the input arguments.
+func (s *GnosFirewall_Firewall_Family_Inet_Filter) AppendNewTerm(Name string) (*GnosFirewall_Firewall_Family_Inet_Filter_Term, error) {
+	if s.Term == nil {
+		s.Term = &GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap{}
+	}
+	return s.Term.AppendNew(Name)
+}
+
+// AppendTerm appends the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term struct
+// to the list Term of GnosFirewall_Firewall_Family_Inet_Filter. If the key value(s)
+// specified in the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term already exist in the list, an
+// error is returned.
+func (s *GnosFirewall_Firewall_Family_Inet_Filter) AppendTerm(v *GnosFirewall_Firewall_Family_Inet_Filter_Term) error {
+	if s.Term == nil {
+		s.Term = &GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap{}
+	}
+	return s.Term.Append(v)
+}
+
+// GetTerm retrieves the value with the specified key from the
+// Term map field of GnosFirewall_Firewall_Family_Inet_Filter. If the receiver
+// is nil, or the specified key is not present in the list, nil is returned
+// such that Get* methods may be safely chained.
+func (s *GnosFirewall_Firewall_Family_Inet_Filter) GetTerm(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term {
+	if s == nil {
+		return nil
+	}
+	key := Name
+	return s.Term.Get(key)
+}
+
+// DeleteTerm deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter. If there is no such element, the
+// function is a no-op.
+func (s *GnosFirewall_Firewall_Family_Inet_Filter) DeleteTerm(Name string) bool {
+	key := Name
+	return s.Term.Delete(key)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap is an ordered map that represents the "ordered-by user"
+// list elements at /gnos-firewall/firewall/family/inet/filter/term.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap struct {
+	keys     []string
+	valueMap map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term
+}
+
+// IsYANGOrderedList ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap implements the
+// ygot.GoOrderedMap interface.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap) IsYANGOrderedList() {}
+
+// init initializes any uninitialized values.
+func (o *GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap) init() {
+	if o == nil {
+		return
+	}
+	if o.valueMap == nil {
+		o.valueMap = map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term{}
+	}
+}
+
+// Keys returns a copy of the list's keys.
+func (o *GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap) Keys() []string {
+	if o == nil {
+		return nil
+	}
+	return append([]string{}, o.keys...)
+}
+
+// Values returns the current set of the list's values in order.
+func (o *GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap) Values() []*GnosFirewall_Firewall_Family_Inet_Filter_Term {
+	if o == nil {
+		return nil
+	}
+	var values []*GnosFirewall_Firewall_Family_Inet_Filter_Term
+	for _, key := range o.keys {
+		values = append(values, o.valueMap[key])
+	}
+	return values
+}
+
+// Len returns a size of GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap
+func (o *GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap) Len() int {
+	if o == nil {
+		return 0
+	}
+	return len(o.keys)
+}
+
+// Get returns the value corresponding to the key. If the key is not found, nil
+// is returned.
+func (o *GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap) Get(key string) *GnosFirewall_Firewall_Family_Inet_Filter_Term {
+	if o == nil {
+		return nil
+	}
+	val, _ := o.valueMap[key]
+	return val
+}
+
+// Delete deletes an element.
+func (o *GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap) Delete(key string) bool {
+	if o == nil {
+		return false
+	}
+	if _, ok := o.valueMap[key]; !ok {
+		return false
+	}
+	for i, k := range o.keys {
+		if k == key {
+			o.keys = append(o.keys[:i], o.keys[i+1:]...)
+			delete(o.valueMap, key)
+			return true
+		}
+	}
+	return false
+}
+
+// Append appends a GnosFirewall_Firewall_Family_Inet_Filter_Term, returning an error if the key
+// already exists in the ordered list or if the key is unspecified.
+func (o *GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap) Append(v *GnosFirewall_Firewall_Family_Inet_Filter_Term) error {
+	if o == nil {
+		return fmt.Errorf("nil ordered map, cannot append GnosFirewall_Firewall_Family_Inet_Filter_Term")
+	}
+	if v == nil {
+		return fmt.Errorf("nil GnosFirewall_Firewall_Family_Inet_Filter_Term")
+	}
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	if _, ok := o.valueMap[key]; ok {
+		return fmt.Errorf("duplicate key for list Statement %v", key)
+	}
+	o.keys = append(o.keys, key)
+	o.init()
+	o.valueMap[key] = v
+	return nil
+}
+
+// AppendNew creates and appends a new GnosFirewall_Firewall_Family_Inet_Filter_Term, returning the
+// newly-initialized v. It returns an error if the v already exists.
+func (o *GnosFirewall_Firewall_Family_Inet_Filter_Term_OrderedMap) AppendNew(Name string) (*GnosFirewall_Firewall_Family_Inet_Filter_Term, error) {
+	if o == nil {
+		return nil, fmt.Errorf("nil ordered map, cannot append GnosFirewall_Firewall_Family_Inet_Filter_Term")
+	}
+	key := Name
+
+	if _, ok := o.valueMap[key]; ok {
+		return nil, fmt.Errorf("duplicate key for list Statement %v", key)
+	}
+	o.keys = append(o.keys, key)
+	newElement := &GnosFirewall_Firewall_Family_Inet_Filter_Term{
+		Name: &Name,
+	}
+	o.init()
+	o.valueMap[key] = newElement
+	return newElement, nil
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.Term.Values() {
+		e.PopulateDefaults()
+	}
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet_Filter struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter.
+func (*GnosFirewall_Firewall_Family_Inet_Filter) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term represents the /gnos-firewall/firewall/family/inet/filter/term YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term struct {
+	From *GnosFirewall_Firewall_Family_Inet_Filter_Term_From `path:"from" module:"gnos-firewall"`
+	Name *string                                             `path:"name" module:"gnos-firewall"`
+	Then *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then `path:"then" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term) IsYANGGoStruct() {}
+
+// GetOrCreateFrom retrieves the value of the From field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) GetOrCreateFrom() *GnosFirewall_Firewall_Family_Inet_Filter_Term_From {
+	if t.From != nil {
+		return t.From
+	}
+	t.From = &GnosFirewall_Firewall_Family_Inet_Filter_Term_From{}
+	return t.From
+}
+
+// GetOrCreateThen retrieves the value of the Then field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) GetOrCreateThen() *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then {
+	if t.Then != nil {
+		return t.Then
+	}
+	t.Then = &GnosFirewall_Firewall_Family_Inet_Filter_Term_Then{}
+	return t.Then
+}
+
+// GetFrom returns the value of the From struct pointer
+// from GnosFirewall_Firewall_Family_Inet_Filter_Term. If the receiver or the field From is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) GetFrom() *GnosFirewall_Firewall_Family_Inet_Filter_Term_From {
+	if t != nil && t.From != nil {
+		return t.From
+	}
+	return nil
+}
+
+// GetThen returns the value of the Then struct pointer
+// from GnosFirewall_Firewall_Family_Inet_Filter_Term. If the receiver or the field Then is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) GetThen() *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then {
+	if t != nil && t.Then != nil {
+		return t.Then
+	}
+	return nil
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet_Filter_Term
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet_Filter_Term
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	t.From.PopulateDefaults()
+	t.Then.PopulateDefaults()
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet_Filter_Term struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From represents the /gnos-firewall/firewall/family/inet/filter/term/from YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct {
+	Address               map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address               `path:"address" module:"gnos-firewall"`
+	DestinationAddress    map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress    `path:"destination-address" module:"gnos-firewall"`
+	DestinationPort       []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union           `path:"destination-port" module:"gnos-firewall"`
+	DestinationPortExcept []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union     `path:"destination-port-except" module:"gnos-firewall"`
+	DestinationPrefixList map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList `path:"destination-prefix-list" module:"gnos-firewall"`
+	IcmpCode              []uint8                                                                              `path:"icmp-code" module:"gnos-firewall"`
+	IcmpType              []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union                  `path:"icmp-type" module:"gnos-firewall"`
+	IcmpTypeExcept        []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union            `path:"icmp-type-except" module:"gnos-firewall"`
+	Port                  []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union                      `path:"port" module:"gnos-firewall"`
+	PortExcept            []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union                `path:"port-except" module:"gnos-firewall"`
+	PrefixList            map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList            `path:"prefix-list" module:"gnos-firewall"`
+	Protocol              []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union                  `path:"protocol" module:"gnos-firewall"`
+	ProtocolExcept        []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union            `path:"protocol-except" module:"gnos-firewall"`
+	SourceAddress         map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress         `path:"source-address" module:"gnos-firewall"`
+	SourcePort            []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union                `path:"source-port" module:"gnos-firewall"`
+	SourcePortExcept      []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union          `path:"source-port-except" module:"gnos-firewall"`
+	SourcePrefixList      map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList      `path:"source-prefix-list" module:"gnos-firewall"`
+	TcpEstablished        YANGEmpty                                                                            `path:"tcp-established" module:"gnos-firewall"`
+	TcpInitial            YANGEmpty                                                                            `path:"tcp-initial" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From) IsYANGGoStruct() {}
+
+// NewAddress creates a new entry in the Address list of the
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) NewAddress(Name string) (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Address == nil {
+		t.Address = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.Address[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list Address", key)
+	}
+
+	t.Address[key] = &GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address{
+		Name: &Name,
+	}
+
+	return t.Address[key], nil
+}
+
+// RenameAddress renames an entry in the list Address within
+// the GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) RenameAddress(oldK, newK string) error {
+	if _, ok := t.Address[newK]; ok {
+		return fmt.Errorf("key %v already exists in Address", newK)
+	}
+
+	e, ok := t.Address[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in Address", oldK)
+	}
+	e.Name = &newK
+
+	t.Address[newK] = e
+	delete(t.Address, oldK)
+	return nil
+}
+
+// GetOrCreateAddressMap returns the list (map) from GnosFirewall_Firewall_Family_Inet_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreateAddressMap() map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address {
+	if t.Address == nil {
+		t.Address = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address)
+	}
+	return t.Address
+}
+
+// GetOrCreateAddress retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreateAddress(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address {
+
+	key := Name
+
+	if v, ok := t.Address[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewAddress(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateAddress got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetAddress retrieves the value with the specified key from
+// the Address map field of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetAddress(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.Address[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteAddress deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) DeleteAddress(Name string) {
+	key := Name
+
+	delete(t.Address, key)
+}
+
+// AppendAddress appends the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address struct to the
+// list Address of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) AppendAddress(v *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Address == nil {
+		t.Address = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address)
+	}
+
+	if _, ok := t.Address[key]; ok {
+		return fmt.Errorf("duplicate key for list Address %v", key)
+	}
+
+	t.Address[key] = v
+	return nil
+}
+
+// NewDestinationAddress creates a new entry in the DestinationAddress list of the
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) NewDestinationAddress(Name string) (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.DestinationAddress == nil {
+		t.DestinationAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.DestinationAddress[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list DestinationAddress", key)
+	}
+
+	t.DestinationAddress[key] = &GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress{
+		Name: &Name,
+	}
+
+	return t.DestinationAddress[key], nil
+}
+
+// RenameDestinationAddress renames an entry in the list DestinationAddress within
+// the GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) RenameDestinationAddress(oldK, newK string) error {
+	if _, ok := t.DestinationAddress[newK]; ok {
+		return fmt.Errorf("key %v already exists in DestinationAddress", newK)
+	}
+
+	e, ok := t.DestinationAddress[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in DestinationAddress", oldK)
+	}
+	e.Name = &newK
+
+	t.DestinationAddress[newK] = e
+	delete(t.DestinationAddress, oldK)
+	return nil
+}
+
+// GetOrCreateDestinationAddressMap returns the list (map) from GnosFirewall_Firewall_Family_Inet_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreateDestinationAddressMap() map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress {
+	if t.DestinationAddress == nil {
+		t.DestinationAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress)
+	}
+	return t.DestinationAddress
+}
+
+// GetOrCreateDestinationAddress retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreateDestinationAddress(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress {
+
+	key := Name
+
+	if v, ok := t.DestinationAddress[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewDestinationAddress(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateDestinationAddress got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetDestinationAddress retrieves the value with the specified key from
+// the DestinationAddress map field of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetDestinationAddress(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.DestinationAddress[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteDestinationAddress deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) DeleteDestinationAddress(Name string) {
+	key := Name
+
+	delete(t.DestinationAddress, key)
+}
+
+// AppendDestinationAddress appends the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress struct to the
+// list DestinationAddress of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) AppendDestinationAddress(v *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.DestinationAddress == nil {
+		t.DestinationAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress)
+	}
+
+	if _, ok := t.DestinationAddress[key]; ok {
+		return fmt.Errorf("duplicate key for list DestinationAddress %v", key)
+	}
+
+	t.DestinationAddress[key] = v
+	return nil
+}
+
+// NewDestinationPrefixList creates a new entry in the DestinationPrefixList list of the
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) NewDestinationPrefixList(Name string) (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.DestinationPrefixList == nil {
+		t.DestinationPrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.DestinationPrefixList[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list DestinationPrefixList", key)
+	}
+
+	t.DestinationPrefixList[key] = &GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList{
+		Name: &Name,
+	}
+
+	return t.DestinationPrefixList[key], nil
+}
+
+// RenameDestinationPrefixList renames an entry in the list DestinationPrefixList within
+// the GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) RenameDestinationPrefixList(oldK, newK string) error {
+	if _, ok := t.DestinationPrefixList[newK]; ok {
+		return fmt.Errorf("key %v already exists in DestinationPrefixList", newK)
+	}
+
+	e, ok := t.DestinationPrefixList[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in DestinationPrefixList", oldK)
+	}
+	e.Name = &newK
+
+	t.DestinationPrefixList[newK] = e
+	delete(t.DestinationPrefixList, oldK)
+	return nil
+}
+
+// GetOrCreateDestinationPrefixListMap returns the list (map) from GnosFirewall_Firewall_Family_Inet_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreateDestinationPrefixListMap() map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList {
+	if t.DestinationPrefixList == nil {
+		t.DestinationPrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList)
+	}
+	return t.DestinationPrefixList
+}
+
+// GetOrCreateDestinationPrefixList retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreateDestinationPrefixList(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList {
+
+	key := Name
+
+	if v, ok := t.DestinationPrefixList[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewDestinationPrefixList(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateDestinationPrefixList got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetDestinationPrefixList retrieves the value with the specified key from
+// the DestinationPrefixList map field of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetDestinationPrefixList(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.DestinationPrefixList[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteDestinationPrefixList deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) DeleteDestinationPrefixList(Name string) {
+	key := Name
+
+	delete(t.DestinationPrefixList, key)
+}
+
+// AppendDestinationPrefixList appends the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList struct to the
+// list DestinationPrefixList of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) AppendDestinationPrefixList(v *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.DestinationPrefixList == nil {
+		t.DestinationPrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList)
+	}
+
+	if _, ok := t.DestinationPrefixList[key]; ok {
+		return fmt.Errorf("duplicate key for list DestinationPrefixList %v", key)
+	}
+
+	t.DestinationPrefixList[key] = v
+	return nil
+}
+
+// NewPrefixList creates a new entry in the PrefixList list of the
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) NewPrefixList(Name string) (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.PrefixList == nil {
+		t.PrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.PrefixList[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list PrefixList", key)
+	}
+
+	t.PrefixList[key] = &GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList{
+		Name: &Name,
+	}
+
+	return t.PrefixList[key], nil
+}
+
+// RenamePrefixList renames an entry in the list PrefixList within
+// the GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) RenamePrefixList(oldK, newK string) error {
+	if _, ok := t.PrefixList[newK]; ok {
+		return fmt.Errorf("key %v already exists in PrefixList", newK)
+	}
+
+	e, ok := t.PrefixList[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in PrefixList", oldK)
+	}
+	e.Name = &newK
+
+	t.PrefixList[newK] = e
+	delete(t.PrefixList, oldK)
+	return nil
+}
+
+// GetOrCreatePrefixListMap returns the list (map) from GnosFirewall_Firewall_Family_Inet_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreatePrefixListMap() map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList {
+	if t.PrefixList == nil {
+		t.PrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList)
+	}
+	return t.PrefixList
+}
+
+// GetOrCreatePrefixList retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreatePrefixList(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList {
+
+	key := Name
+
+	if v, ok := t.PrefixList[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewPrefixList(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreatePrefixList got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetPrefixList retrieves the value with the specified key from
+// the PrefixList map field of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetPrefixList(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.PrefixList[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeletePrefixList deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) DeletePrefixList(Name string) {
+	key := Name
+
+	delete(t.PrefixList, key)
+}
+
+// AppendPrefixList appends the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList struct to the
+// list PrefixList of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) AppendPrefixList(v *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.PrefixList == nil {
+		t.PrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList)
+	}
+
+	if _, ok := t.PrefixList[key]; ok {
+		return fmt.Errorf("duplicate key for list PrefixList %v", key)
+	}
+
+	t.PrefixList[key] = v
+	return nil
+}
+
+// NewSourceAddress creates a new entry in the SourceAddress list of the
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) NewSourceAddress(Name string) (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SourceAddress == nil {
+		t.SourceAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.SourceAddress[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list SourceAddress", key)
+	}
+
+	t.SourceAddress[key] = &GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress{
+		Name: &Name,
+	}
+
+	return t.SourceAddress[key], nil
+}
+
+// RenameSourceAddress renames an entry in the list SourceAddress within
+// the GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) RenameSourceAddress(oldK, newK string) error {
+	if _, ok := t.SourceAddress[newK]; ok {
+		return fmt.Errorf("key %v already exists in SourceAddress", newK)
+	}
+
+	e, ok := t.SourceAddress[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in SourceAddress", oldK)
+	}
+	e.Name = &newK
+
+	t.SourceAddress[newK] = e
+	delete(t.SourceAddress, oldK)
+	return nil
+}
+
+// GetOrCreateSourceAddressMap returns the list (map) from GnosFirewall_Firewall_Family_Inet_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreateSourceAddressMap() map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress {
+	if t.SourceAddress == nil {
+		t.SourceAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress)
+	}
+	return t.SourceAddress
+}
+
+// GetOrCreateSourceAddress retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreateSourceAddress(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress {
+
+	key := Name
+
+	if v, ok := t.SourceAddress[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewSourceAddress(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateSourceAddress got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetSourceAddress retrieves the value with the specified key from
+// the SourceAddress map field of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetSourceAddress(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.SourceAddress[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteSourceAddress deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) DeleteSourceAddress(Name string) {
+	key := Name
+
+	delete(t.SourceAddress, key)
+}
+
+// AppendSourceAddress appends the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress struct to the
+// list SourceAddress of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) AppendSourceAddress(v *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SourceAddress == nil {
+		t.SourceAddress = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress)
+	}
+
+	if _, ok := t.SourceAddress[key]; ok {
+		return fmt.Errorf("duplicate key for list SourceAddress %v", key)
+	}
+
+	t.SourceAddress[key] = v
+	return nil
+}
+
+// NewSourcePrefixList creates a new entry in the SourcePrefixList list of the
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) NewSourcePrefixList(Name string) (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SourcePrefixList == nil {
+		t.SourcePrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.SourcePrefixList[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list SourcePrefixList", key)
+	}
+
+	t.SourcePrefixList[key] = &GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList{
+		Name: &Name,
+	}
+
+	return t.SourcePrefixList[key], nil
+}
+
+// RenameSourcePrefixList renames an entry in the list SourcePrefixList within
+// the GnosFirewall_Firewall_Family_Inet_Filter_Term_From struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) RenameSourcePrefixList(oldK, newK string) error {
+	if _, ok := t.SourcePrefixList[newK]; ok {
+		return fmt.Errorf("key %v already exists in SourcePrefixList", newK)
+	}
+
+	e, ok := t.SourcePrefixList[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in SourcePrefixList", oldK)
+	}
+	e.Name = &newK
+
+	t.SourcePrefixList[newK] = e
+	delete(t.SourcePrefixList, oldK)
+	return nil
+}
+
+// GetOrCreateSourcePrefixListMap returns the list (map) from GnosFirewall_Firewall_Family_Inet_Filter_Term_From.
+//
+// It initializes the field if not already initialized.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreateSourcePrefixListMap() map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList {
+	if t.SourcePrefixList == nil {
+		t.SourcePrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList)
+	}
+	return t.SourcePrefixList
+}
+
+// GetOrCreateSourcePrefixList retrieves the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetOrCreateSourcePrefixList(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList {
+
+	key := Name
+
+	if v, ok := t.SourcePrefixList[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewSourcePrefixList(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateSourcePrefixList got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetSourcePrefixList retrieves the value with the specified key from
+// the SourcePrefixList map field of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetSourcePrefixList(Name string) *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.SourcePrefixList[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteSourcePrefixList deletes the value with the specified keys from
+// the receiver GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If there is no such element, the function
+// is a no-op.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) DeleteSourcePrefixList(Name string) {
+	key := Name
+
+	delete(t.SourcePrefixList, key)
+}
+
+// AppendSourcePrefixList appends the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList struct to the
+// list SourcePrefixList of GnosFirewall_Firewall_Family_Inet_Filter_Term_From. If the key value(s) specified in
+// the supplied GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList already exist in the list, an error is
+// returned.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) AppendSourcePrefixList(v *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SourcePrefixList == nil {
+		t.SourcePrefixList = make(map[string]*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList)
+	}
+
+	if _, ok := t.SourcePrefixList[key]; ok {
+		return fmt.Errorf("duplicate key for list SourcePrefixList %v", key)
+	}
+
+	t.SourcePrefixList[key] = v
+	return nil
+}
+
+// GetDestinationPort retrieves the value of the leaf DestinationPort from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if DestinationPort is set, it can
+// safely use t.GetDestinationPort() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.DestinationPort == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetDestinationPort() []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union {
+	if t == nil || t.DestinationPort == nil {
+		return nil
+	}
+	return t.DestinationPort
+}
+
+// GetDestinationPortExcept retrieves the value of the leaf DestinationPortExcept from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if DestinationPortExcept is set, it can
+// safely use t.GetDestinationPortExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.DestinationPortExcept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetDestinationPortExcept() []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union {
+	if t == nil || t.DestinationPortExcept == nil {
+		return nil
+	}
+	return t.DestinationPortExcept
+}
+
+// GetIcmpCode retrieves the value of the leaf IcmpCode from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if IcmpCode is set, it can
+// safely use t.GetIcmpCode() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.IcmpCode == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetIcmpCode() []uint8 {
+	if t == nil || t.IcmpCode == nil {
+		return nil
+	}
+	return t.IcmpCode
+}
+
+// GetIcmpType retrieves the value of the leaf IcmpType from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if IcmpType is set, it can
+// safely use t.GetIcmpType() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.IcmpType == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetIcmpType() []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union {
+	if t == nil || t.IcmpType == nil {
+		return nil
+	}
+	return t.IcmpType
+}
+
+// GetIcmpTypeExcept retrieves the value of the leaf IcmpTypeExcept from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if IcmpTypeExcept is set, it can
+// safely use t.GetIcmpTypeExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.IcmpTypeExcept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetIcmpTypeExcept() []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union {
+	if t == nil || t.IcmpTypeExcept == nil {
+		return nil
+	}
+	return t.IcmpTypeExcept
+}
+
+// GetPort retrieves the value of the leaf Port from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Port is set, it can
+// safely use t.GetPort() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Port == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetPort() []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union {
+	if t == nil || t.Port == nil {
+		return nil
+	}
+	return t.Port
+}
+
+// GetPortExcept retrieves the value of the leaf PortExcept from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if PortExcept is set, it can
+// safely use t.GetPortExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.PortExcept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetPortExcept() []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union {
+	if t == nil || t.PortExcept == nil {
+		return nil
+	}
+	return t.PortExcept
+}
+
+// GetProtocol retrieves the value of the leaf Protocol from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Protocol is set, it can
+// safely use t.GetProtocol() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Protocol == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetProtocol() []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union {
+	if t == nil || t.Protocol == nil {
+		return nil
+	}
+	return t.Protocol
+}
+
+// GetProtocolExcept retrieves the value of the leaf ProtocolExcept from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if ProtocolExcept is set, it can
+// safely use t.GetProtocolExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.ProtocolExcept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetProtocolExcept() []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union {
+	if t == nil || t.ProtocolExcept == nil {
+		return nil
+	}
+	return t.ProtocolExcept
+}
+
+// GetSourcePort retrieves the value of the leaf SourcePort from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if SourcePort is set, it can
+// safely use t.GetSourcePort() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.SourcePort == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetSourcePort() []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union {
+	if t == nil || t.SourcePort == nil {
+		return nil
+	}
+	return t.SourcePort
+}
+
+// GetSourcePortExcept retrieves the value of the leaf SourcePortExcept from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if SourcePortExcept is set, it can
+// safely use t.GetSourcePortExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.SourcePortExcept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetSourcePortExcept() []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union {
+	if t == nil || t.SourcePortExcept == nil {
+		return nil
+	}
+	return t.SourcePortExcept
+}
+
+// GetTcpEstablished retrieves the value of the leaf TcpEstablished from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if TcpEstablished is set, it can
+// safely use t.GetTcpEstablished() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.TcpEstablished == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetTcpEstablished() YANGEmpty {
+	if t == nil || t.TcpEstablished == false {
+		return false
+	}
+	return t.TcpEstablished
+}
+
+// GetTcpInitial retrieves the value of the leaf TcpInitial from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if TcpInitial is set, it can
+// safely use t.GetTcpInitial() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.TcpInitial == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) GetTcpInitial() YANGEmpty {
+	if t == nil || t.TcpInitial == false {
+		return false
+	}
+	return t.TcpInitial
+}
+
+// SetDestinationPort sets the value of the leaf DestinationPort in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetDestinationPort(v []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union) {
+	t.DestinationPort = v
+}
+
+// SetDestinationPortExcept sets the value of the leaf DestinationPortExcept in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetDestinationPortExcept(v []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union) {
+	t.DestinationPortExcept = v
+}
+
+// SetIcmpCode sets the value of the leaf IcmpCode in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetIcmpCode(v []uint8) {
+	t.IcmpCode = v
+}
+
+// SetIcmpType sets the value of the leaf IcmpType in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetIcmpType(v []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union) {
+	t.IcmpType = v
+}
+
+// SetIcmpTypeExcept sets the value of the leaf IcmpTypeExcept in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetIcmpTypeExcept(v []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union) {
+	t.IcmpTypeExcept = v
+}
+
+// SetPort sets the value of the leaf Port in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetPort(v []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union) {
+	t.Port = v
+}
+
+// SetPortExcept sets the value of the leaf PortExcept in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetPortExcept(v []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union) {
+	t.PortExcept = v
+}
+
+// SetProtocol sets the value of the leaf Protocol in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetProtocol(v []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union) {
+	t.Protocol = v
+}
+
+// SetProtocolExcept sets the value of the leaf ProtocolExcept in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetProtocolExcept(v []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union) {
+	t.ProtocolExcept = v
+}
+
+// SetSourcePort sets the value of the leaf SourcePort in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetSourcePort(v []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union) {
+	t.SourcePort = v
+}
+
+// SetSourcePortExcept sets the value of the leaf SourcePortExcept in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetSourcePortExcept(v []GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union) {
+	t.SourcePortExcept = v
+}
+
+// SetTcpEstablished sets the value of the leaf TcpEstablished in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetTcpEstablished(v YANGEmpty) {
+	t.TcpEstablished = v
+}
+
+// SetTcpInitial sets the value of the leaf TcpInitial in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) SetTcpInitial(v YANGEmpty) {
+	t.TcpInitial = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.Address {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.DestinationAddress {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.DestinationPrefixList {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.PrefixList {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.SourceAddress {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.SourcePrefixList {
+		e.PopulateDefaults()
+	}
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term_From"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term_From.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet/filter/term/from/destination-port within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort, UnionString].
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet/filter/term/from/destination-port-except within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept, UnionString].
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet/filter/term/from/icmp-type within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType, UnionUint8].
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType, UnionUint8]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union ensures that UnionUint8
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union interface.
+func (UnionUint8) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case uint8:
+		return UnionUint8(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType, uint8]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet/filter/term/from/icmp-type-except within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept, UnionUint8].
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept, UnionUint8]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union ensures that UnionUint8
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union interface.
+func (UnionUint8) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case uint8:
+		return UnionUint8(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept, uint8]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet/filter/term/from/port within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port, UnionString].
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet/filter/term/from/port-except within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept, UnionString].
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet/filter/term/from/protocol within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol, UnionUint8].
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol, UnionUint8]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union ensures that UnionUint8
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union interface.
+func (UnionUint8) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case uint8:
+		return UnionUint8(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol, uint8]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet/filter/term/from/protocol-except within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept, UnionUint8].
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept, UnionUint8]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union ensures that UnionUint8
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union interface.
+func (UnionUint8) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case uint8:
+		return UnionUint8(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept, uint8]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet/filter/term/from/source-port within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort, UnionString].
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union is an interface that is implemented by valid types for the union
+// for the leaf /gnos-firewall/firewall/family/inet/filter/term/from/source-port-except within the YANG schema.
+// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept, UnionString].
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union interface {
+	// Union type can be one of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept, UnionString]
+	Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union()
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union ensures that E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union interface.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union() {
+}
+
+// Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union ensures that UnionString
+// implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union interface.
+func (UnionString) Documentation_for_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union() {
+}
+
+// To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union takes an input interface{} and attempts to convert it to a struct
+// which implements the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union union. It returns an error if the interface{} supplied
+// cannot be converted to a type within the union.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From) To_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union(i interface{}) (GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union, error) {
+	if v, ok := i.(GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union); ok {
+		return v, nil
+	}
+	switch v := i.(type) {
+	case string:
+		return UnionString(v), nil
+	}
+	return nil, fmt.Errorf("cannot convert %v to GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_Union, unknown union type, got: %T, want any of [E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept, string]", i, i)
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address represents the /gnos-firewall/firewall/family/inet/filter/term/from/address YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Address) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress represents the /gnos-firewall/firewall/family/inet/filter/term/from/destination-address YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationAddress) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList represents the /gnos-firewall/firewall/family/inet/filter/term/from/destination-prefix-list YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPrefixList) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList represents the /gnos-firewall/firewall/family/inet/filter/term/from/prefix-list YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PrefixList) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress represents the /gnos-firewall/firewall/family/inet/filter/term/from/source-address YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourceAddress) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList represents the /gnos-firewall/firewall/family/inet/filter/term/from/source-prefix-list YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList struct {
+	Except YANGEmpty `path:"except" module:"gnos-firewall"`
+	Name   *string   `path:"name" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) IsYANGGoStruct() {}
+
+// GetExcept retrieves the value of the leaf Except from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Except is set, it can
+// safely use t.GetExcept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Except == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) GetExcept() YANGEmpty {
+	if t == nil || t.Except == false {
+		return false
+	}
+	return t.Except
+}
+
+// GetName retrieves the value of the leaf Name from the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetExcept sets the value of the leaf Except in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) SetExcept(v YANGEmpty) {
+	t.Except = v
+}
+
+// SetName sets the value of the leaf Name in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList struct, which is a YANG list entry.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePrefixList) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_Then represents the /gnos-firewall/firewall/family/inet/filter/term/then YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_Then struct {
+	Accept  YANGEmpty                                                   `path:"accept" module:"gnos-firewall"`
+	Count   *string                                                     `path:"count" module:"gnos-firewall"`
+	Discard *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard `path:"discard" module:"gnos-firewall" yangPresence:"true"`
+	Log     YANGEmpty                                                   `path:"log" module:"gnos-firewall"`
+	Next    E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next   `path:"next" module:"gnos-firewall"`
+	Reject  *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject  `path:"reject" module:"gnos-firewall" yangPresence:"true"`
+	Syslog  YANGEmpty                                                   `path:"syslog" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_Then implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) IsYANGGoStruct() {}
+
+// GetOrCreateDiscard retrieves the value of the Discard field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) GetOrCreateDiscard() *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard {
+	if t.Discard != nil {
+		return t.Discard
+	}
+	t.Discard = &GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard{}
+	return t.Discard
+}
+
+// GetOrCreateReject retrieves the value of the Reject field
+// or returns the existing field if it already exists.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) GetOrCreateReject() *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject {
+	if t.Reject != nil {
+		return t.Reject
+	}
+	t.Reject = &GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject{}
+	return t.Reject
+}
+
+// GetDiscard returns the value of the Discard struct pointer
+// from GnosFirewall_Firewall_Family_Inet_Filter_Term_Then. If the receiver or the field Discard is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) GetDiscard() *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard {
+	if t != nil && t.Discard != nil {
+		return t.Discard
+	}
+	return nil
+}
+
+// GetReject returns the value of the Reject struct pointer
+// from GnosFirewall_Firewall_Family_Inet_Filter_Term_Then. If the receiver or the field Reject is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) GetReject() *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject {
+	if t != nil && t.Reject != nil {
+		return t.Reject
+	}
+	return nil
+}
+
+// GetAccept retrieves the value of the leaf Accept from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Accept is set, it can
+// safely use t.GetAccept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Accept == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) GetAccept() YANGEmpty {
+	if t == nil || t.Accept == false {
+		return false
+	}
+	return t.Accept
+}
+
+// GetCount retrieves the value of the leaf Count from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Count is set, it can
+// safely use t.GetCount() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Count == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) GetCount() string {
+	if t == nil || t.Count == nil {
+		return ""
+	}
+	return *t.Count
+}
+
+// GetLog retrieves the value of the leaf Log from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Log is set, it can
+// safely use t.GetLog() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Log == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) GetLog() YANGEmpty {
+	if t == nil || t.Log == false {
+		return false
+	}
+	return t.Log
+}
+
+// GetNext retrieves the value of the leaf Next from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Next is set, it can
+// safely use t.GetNext() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Next == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) GetNext() E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next {
+	if t == nil || t.Next == 0 {
+		return 0
+	}
+	return t.Next
+}
+
+// GetSyslog retrieves the value of the leaf Syslog from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Syslog is set, it can
+// safely use t.GetSyslog() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Syslog == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) GetSyslog() YANGEmpty {
+	if t == nil || t.Syslog == false {
+		return false
+	}
+	return t.Syslog
+}
+
+// SetAccept sets the value of the leaf Accept in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) SetAccept(v YANGEmpty) {
+	t.Accept = v
+}
+
+// SetCount sets the value of the leaf Count in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) SetCount(v string) {
+	t.Count = &v
+}
+
+// SetLog sets the value of the leaf Log in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) SetLog(v YANGEmpty) {
+	t.Log = v
+}
+
+// SetNext sets the value of the leaf Next in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) SetNext(v E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next) {
+	t.Next = v
+}
+
+// SetSyslog sets the value of the leaf Syslog in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) SetSyslog(v YANGEmpty) {
+	t.Syslog = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	t.Discard.PopulateDefaults()
+	t.Reject.PopulateDefaults()
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term_Then"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term_Then.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_Then) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard represents the /gnos-firewall/firewall/family/inet/filter/term/then/discard YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard struct {
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard) IsYANGGoStruct() {}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Discard) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject represents the /gnos-firewall/firewall/family/inet/filter/term/then/reject YANG schema element.
+type GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject struct {
+	AdministrativelyProhibited YANGEmpty `path:"administratively-prohibited" module:"gnos-firewall"`
+	HostUnreachable            YANGEmpty `path:"host-unreachable" module:"gnos-firewall"`
+	NetworkUnreachable         YANGEmpty `path:"network-unreachable" module:"gnos-firewall"`
+	PortUnreachable            YANGEmpty `path:"port-unreachable" module:"gnos-firewall"`
+	ProtocolUnreachable        YANGEmpty `path:"protocol-unreachable" module:"gnos-firewall"`
+	TcpReset                   YANGEmpty `path:"tcp-reset" module:"gnos-firewall"`
+}
+
+// IsYANGGoStruct ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) IsYANGGoStruct() {}
+
+// GetAdministrativelyProhibited retrieves the value of the leaf AdministrativelyProhibited from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if AdministrativelyProhibited is set, it can
+// safely use t.GetAdministrativelyProhibited() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.AdministrativelyProhibited == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) GetAdministrativelyProhibited() YANGEmpty {
+	if t == nil || t.AdministrativelyProhibited == false {
+		return false
+	}
+	return t.AdministrativelyProhibited
+}
+
+// GetHostUnreachable retrieves the value of the leaf HostUnreachable from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if HostUnreachable is set, it can
+// safely use t.GetHostUnreachable() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.HostUnreachable == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) GetHostUnreachable() YANGEmpty {
+	if t == nil || t.HostUnreachable == false {
+		return false
+	}
+	return t.HostUnreachable
+}
+
+// GetNetworkUnreachable retrieves the value of the leaf NetworkUnreachable from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if NetworkUnreachable is set, it can
+// safely use t.GetNetworkUnreachable() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.NetworkUnreachable == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) GetNetworkUnreachable() YANGEmpty {
+	if t == nil || t.NetworkUnreachable == false {
+		return false
+	}
+	return t.NetworkUnreachable
+}
+
+// GetPortUnreachable retrieves the value of the leaf PortUnreachable from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if PortUnreachable is set, it can
+// safely use t.GetPortUnreachable() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.PortUnreachable == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) GetPortUnreachable() YANGEmpty {
+	if t == nil || t.PortUnreachable == false {
+		return false
+	}
+	return t.PortUnreachable
+}
+
+// GetProtocolUnreachable retrieves the value of the leaf ProtocolUnreachable from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if ProtocolUnreachable is set, it can
+// safely use t.GetProtocolUnreachable() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.ProtocolUnreachable == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) GetProtocolUnreachable() YANGEmpty {
+	if t == nil || t.ProtocolUnreachable == false {
+		return false
+	}
+	return t.ProtocolUnreachable
+}
+
+// GetTcpReset retrieves the value of the leaf TcpReset from the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if TcpReset is set, it can
+// safely use t.GetTcpReset() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.TcpReset == nil' before retrieving the leaf's value.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) GetTcpReset() YANGEmpty {
+	if t == nil || t.TcpReset == false {
+		return false
+	}
+	return t.TcpReset
+}
+
+// SetAdministrativelyProhibited sets the value of the leaf AdministrativelyProhibited in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) SetAdministrativelyProhibited(v YANGEmpty) {
+	t.AdministrativelyProhibited = v
+}
+
+// SetHostUnreachable sets the value of the leaf HostUnreachable in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) SetHostUnreachable(v YANGEmpty) {
+	t.HostUnreachable = v
+}
+
+// SetNetworkUnreachable sets the value of the leaf NetworkUnreachable in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) SetNetworkUnreachable(v YANGEmpty) {
+	t.NetworkUnreachable = v
+}
+
+// SetPortUnreachable sets the value of the leaf PortUnreachable in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) SetPortUnreachable(v YANGEmpty) {
+	t.PortUnreachable = v
+}
+
+// SetProtocolUnreachable sets the value of the leaf ProtocolUnreachable in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) SetProtocolUnreachable(v YANGEmpty) {
+	t.ProtocolUnreachable = v
+}
+
+// SetTcpReset sets the value of the leaf TcpReset in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// struct.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) SetTcpReset(v YANGEmpty) {
+	t.TcpReset = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject.
+func (*GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Reject) ΛBelongingModule() string {
+	return "gnos-firewall"
+}
+
 // GnosInterfaces_Interfaces represents the /gnos-interfaces/interfaces YANG schema element.
 type GnosInterfaces_Interfaces struct {
 	Interface map[string]*GnosInterfaces_Interfaces_Interface `path:"interface" module:"gnos-interfaces"`
@@ -3138,6 +9429,7 @@ func (*GnosInterfaces_Interfaces_Interface_Unit_Family) ΛBelongingModule() stri
 // GnosInterfaces_Interfaces_Interface_Unit_Family_Inet represents the /gnos-interfaces/interfaces/interface/unit/family/inet YANG schema element.
 type GnosInterfaces_Interfaces_Interface_Unit_Family_Inet struct {
 	Address map[string]*GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Address `path:"address" module:"gnos-interfaces"`
+	Filter  *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter             `path:"filter" module:"gnos-interfaces"`
 	Service *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Service            `path:"service" module:"gnos-interfaces"`
 }
 
@@ -3273,6 +9565,16 @@ func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet) AppendAddress(v *
 	return nil
 }
 
+// GetOrCreateFilter retrieves the value of the Filter field
+// or returns the existing field if it already exists.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet) GetOrCreateFilter() *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter {
+	if t.Filter != nil {
+		return t.Filter
+	}
+	t.Filter = &GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter{}
+	return t.Filter
+}
+
 // GetOrCreateService retrieves the value of the Service field
 // or returns the existing field if it already exists.
 func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet) GetOrCreateService() *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Service {
@@ -3281,6 +9583,16 @@ func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet) GetOrCreateServic
 	}
 	t.Service = &GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Service{}
 	return t.Service
+}
+
+// GetFilter returns the value of the Filter struct pointer
+// from GnosInterfaces_Interfaces_Interface_Unit_Family_Inet. If the receiver or the field Filter is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet) GetFilter() *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter {
+	if t != nil && t.Filter != nil {
+		return t.Filter
+	}
+	return nil
 }
 
 // GetService returns the value of the Service struct pointer
@@ -3301,6 +9613,7 @@ func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet) PopulateDefaults(
 		return
 	}
 	ygot.BuildEmptyTree(t)
+	t.Filter.PopulateDefaults()
 	t.Service.PopulateDefaults()
 	for _, e := range t.Address {
 		e.PopulateDefaults()
@@ -3335,6 +9648,7 @@ func (*GnosInterfaces_Interfaces_Interface_Unit_Family_Inet) ΛBelongingModule()
 // GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6 represents the /gnos-interfaces/interfaces/interface/unit/family/inet6 YANG schema element.
 type GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6 struct {
 	Address map[string]*GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Address `path:"address" module:"gnos-interfaces"`
+	Filter  *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter             `path:"filter" module:"gnos-interfaces"`
 	Service *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Service            `path:"service" module:"gnos-interfaces"`
 }
 
@@ -3470,6 +9784,16 @@ func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6) AppendAddress(v 
 	return nil
 }
 
+// GetOrCreateFilter retrieves the value of the Filter field
+// or returns the existing field if it already exists.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6) GetOrCreateFilter() *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter {
+	if t.Filter != nil {
+		return t.Filter
+	}
+	t.Filter = &GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter{}
+	return t.Filter
+}
+
 // GetOrCreateService retrieves the value of the Service field
 // or returns the existing field if it already exists.
 func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6) GetOrCreateService() *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Service {
@@ -3478,6 +9802,16 @@ func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6) GetOrCreateServi
 	}
 	t.Service = &GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Service{}
 	return t.Service
+}
+
+// GetFilter returns the value of the Filter struct pointer
+// from GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6. If the receiver or the field Filter is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6) GetFilter() *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter {
+	if t != nil && t.Filter != nil {
+		return t.Filter
+	}
+	return nil
 }
 
 // GetService returns the value of the Service struct pointer
@@ -3498,6 +9832,7 @@ func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6) PopulateDefaults
 		return
 	}
 	ygot.BuildEmptyTree(t)
+	t.Filter.PopulateDefaults()
 	t.Service.PopulateDefaults()
 	for _, e := range t.Address {
 		e.PopulateDefaults()
@@ -3604,6 +9939,96 @@ func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Address) ΛEnumTy
 // ΛBelongingModule returns the name of the module that defines the namespace
 // of GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Address.
 func (*GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Address) ΛBelongingModule() string {
+	return "gnos-interfaces"
+}
+
+// GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter represents the /gnos-interfaces/interfaces/interface/unit/family/inet6/filter YANG schema element.
+type GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter struct {
+	Input  *string `path:"input" module:"gnos-interfaces"`
+	Output *string `path:"output" module:"gnos-interfaces"`
+}
+
+// IsYANGGoStruct ensures that GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter) IsYANGGoStruct() {}
+
+// GetInput retrieves the value of the leaf Input from the GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Input is set, it can
+// safely use t.GetInput() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Input == nil' before retrieving the leaf's value.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter) GetInput() string {
+	if t == nil || t.Input == nil {
+		return ""
+	}
+	return *t.Input
+}
+
+// GetOutput retrieves the value of the leaf Output from the GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Output is set, it can
+// safely use t.GetOutput() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Output == nil' before retrieving the leaf's value.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter) GetOutput() string {
+	if t == nil || t.Output == nil {
+		return ""
+	}
+	return *t.Output
+}
+
+// SetInput sets the value of the leaf Input in the GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter
+// struct.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter) SetInput(v string) {
+	t.Input = &v
+}
+
+// SetOutput sets the value of the leaf Output in the GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter
+// struct.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter) SetOutput(v string) {
+	t.Output = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter.
+func (*GnosInterfaces_Interfaces_Interface_Unit_Family_Inet6_Filter) ΛBelongingModule() string {
 	return "gnos-interfaces"
 }
 
@@ -4281,6 +10706,96 @@ func (*GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Address) ΛBelonging
 	return "gnos-interfaces"
 }
 
+// GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter represents the /gnos-interfaces/interfaces/interface/unit/family/inet/filter YANG schema element.
+type GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter struct {
+	Input  *string `path:"input" module:"gnos-interfaces"`
+	Output *string `path:"output" module:"gnos-interfaces"`
+}
+
+// IsYANGGoStruct ensures that GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter) IsYANGGoStruct() {}
+
+// GetInput retrieves the value of the leaf Input from the GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Input is set, it can
+// safely use t.GetInput() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Input == nil' before retrieving the leaf's value.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter) GetInput() string {
+	if t == nil || t.Input == nil {
+		return ""
+	}
+	return *t.Input
+}
+
+// GetOutput retrieves the value of the leaf Output from the GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Output is set, it can
+// safely use t.GetOutput() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Output == nil' before retrieving the leaf's value.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter) GetOutput() string {
+	if t == nil || t.Output == nil {
+		return ""
+	}
+	return *t.Output
+}
+
+// SetInput sets the value of the leaf Input in the GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter
+// struct.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter) SetInput(v string) {
+	t.Input = &v
+}
+
+// SetOutput sets the value of the leaf Output in the GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter
+// struct.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter) SetOutput(v string) {
+	t.Output = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter.
+func (*GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Filter) ΛBelongingModule() string {
+	return "gnos-interfaces"
+}
+
 // GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Service represents the /gnos-interfaces/interfaces/interface/unit/family/inet/service YANG schema element.
 type GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Service struct {
 	Input  *GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Service_Input  `path:"input" module:"gnos-interfaces"`
@@ -4877,10 +11392,1274 @@ func (*GnosInterfaces_Interfaces_Interface_Unit_Family_Inet_Service_Output_Servi
 	return "gnos-interfaces"
 }
 
+// GnosPolicyOptions_PolicyOptions represents the /gnos-policy-options/policy-options YANG schema element.
+type GnosPolicyOptions_PolicyOptions struct {
+	PolicyStatement map[string]*GnosPolicyOptions_PolicyOptions_PolicyStatement `path:"policy-statement" module:"gnos-policy-options"`
+	PrefixList      map[string]*GnosPolicyOptions_PolicyOptions_PrefixList      `path:"prefix-list" module:"gnos-policy-options"`
+}
+
+// IsYANGGoStruct ensures that GnosPolicyOptions_PolicyOptions implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosPolicyOptions_PolicyOptions) IsYANGGoStruct() {}
+
+// NewPolicyStatement creates a new entry in the PolicyStatement list of the
+// GnosPolicyOptions_PolicyOptions struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosPolicyOptions_PolicyOptions) NewPolicyStatement(Name string) (*GnosPolicyOptions_PolicyOptions_PolicyStatement, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.PolicyStatement == nil {
+		t.PolicyStatement = make(map[string]*GnosPolicyOptions_PolicyOptions_PolicyStatement)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.PolicyStatement[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list PolicyStatement", key)
+	}
+
+	t.PolicyStatement[key] = &GnosPolicyOptions_PolicyOptions_PolicyStatement{
+		Name: &Name,
+	}
+
+	return t.PolicyStatement[key], nil
+}
+
+// RenamePolicyStatement renames an entry in the list PolicyStatement within
+// the GnosPolicyOptions_PolicyOptions struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosPolicyOptions_PolicyOptions) RenamePolicyStatement(oldK, newK string) error {
+	if _, ok := t.PolicyStatement[newK]; ok {
+		return fmt.Errorf("key %v already exists in PolicyStatement", newK)
+	}
+
+	e, ok := t.PolicyStatement[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in PolicyStatement", oldK)
+	}
+	e.Name = &newK
+
+	t.PolicyStatement[newK] = e
+	delete(t.PolicyStatement, oldK)
+	return nil
+}
+
+// GetOrCreatePolicyStatementMap returns the list (map) from GnosPolicyOptions_PolicyOptions.
+//
+// It initializes the field if not already initialized.
+func (t *GnosPolicyOptions_PolicyOptions) GetOrCreatePolicyStatementMap() map[string]*GnosPolicyOptions_PolicyOptions_PolicyStatement {
+	if t.PolicyStatement == nil {
+		t.PolicyStatement = make(map[string]*GnosPolicyOptions_PolicyOptions_PolicyStatement)
+	}
+	return t.PolicyStatement
+}
+
+// GetOrCreatePolicyStatement retrieves the value with the specified keys from
+// the receiver GnosPolicyOptions_PolicyOptions. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosPolicyOptions_PolicyOptions) GetOrCreatePolicyStatement(Name string) *GnosPolicyOptions_PolicyOptions_PolicyStatement {
+
+	key := Name
+
+	if v, ok := t.PolicyStatement[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewPolicyStatement(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreatePolicyStatement got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetPolicyStatement retrieves the value with the specified key from
+// the PolicyStatement map field of GnosPolicyOptions_PolicyOptions. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosPolicyOptions_PolicyOptions) GetPolicyStatement(Name string) *GnosPolicyOptions_PolicyOptions_PolicyStatement {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.PolicyStatement[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeletePolicyStatement deletes the value with the specified keys from
+// the receiver GnosPolicyOptions_PolicyOptions. If there is no such element, the function
+// is a no-op.
+func (t *GnosPolicyOptions_PolicyOptions) DeletePolicyStatement(Name string) {
+	key := Name
+
+	delete(t.PolicyStatement, key)
+}
+
+// AppendPolicyStatement appends the supplied GnosPolicyOptions_PolicyOptions_PolicyStatement struct to the
+// list PolicyStatement of GnosPolicyOptions_PolicyOptions. If the key value(s) specified in
+// the supplied GnosPolicyOptions_PolicyOptions_PolicyStatement already exist in the list, an error is
+// returned.
+func (t *GnosPolicyOptions_PolicyOptions) AppendPolicyStatement(v *GnosPolicyOptions_PolicyOptions_PolicyStatement) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.PolicyStatement == nil {
+		t.PolicyStatement = make(map[string]*GnosPolicyOptions_PolicyOptions_PolicyStatement)
+	}
+
+	if _, ok := t.PolicyStatement[key]; ok {
+		return fmt.Errorf("duplicate key for list PolicyStatement %v", key)
+	}
+
+	t.PolicyStatement[key] = v
+	return nil
+}
+
+// NewPrefixList creates a new entry in the PrefixList list of the
+// GnosPolicyOptions_PolicyOptions struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosPolicyOptions_PolicyOptions) NewPrefixList(Name string) (*GnosPolicyOptions_PolicyOptions_PrefixList, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.PrefixList == nil {
+		t.PrefixList = make(map[string]*GnosPolicyOptions_PolicyOptions_PrefixList)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.PrefixList[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list PrefixList", key)
+	}
+
+	t.PrefixList[key] = &GnosPolicyOptions_PolicyOptions_PrefixList{
+		Name: &Name,
+	}
+
+	return t.PrefixList[key], nil
+}
+
+// RenamePrefixList renames an entry in the list PrefixList within
+// the GnosPolicyOptions_PolicyOptions struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosPolicyOptions_PolicyOptions) RenamePrefixList(oldK, newK string) error {
+	if _, ok := t.PrefixList[newK]; ok {
+		return fmt.Errorf("key %v already exists in PrefixList", newK)
+	}
+
+	e, ok := t.PrefixList[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in PrefixList", oldK)
+	}
+	e.Name = &newK
+
+	t.PrefixList[newK] = e
+	delete(t.PrefixList, oldK)
+	return nil
+}
+
+// GetOrCreatePrefixListMap returns the list (map) from GnosPolicyOptions_PolicyOptions.
+//
+// It initializes the field if not already initialized.
+func (t *GnosPolicyOptions_PolicyOptions) GetOrCreatePrefixListMap() map[string]*GnosPolicyOptions_PolicyOptions_PrefixList {
+	if t.PrefixList == nil {
+		t.PrefixList = make(map[string]*GnosPolicyOptions_PolicyOptions_PrefixList)
+	}
+	return t.PrefixList
+}
+
+// GetOrCreatePrefixList retrieves the value with the specified keys from
+// the receiver GnosPolicyOptions_PolicyOptions. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosPolicyOptions_PolicyOptions) GetOrCreatePrefixList(Name string) *GnosPolicyOptions_PolicyOptions_PrefixList {
+
+	key := Name
+
+	if v, ok := t.PrefixList[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewPrefixList(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreatePrefixList got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetPrefixList retrieves the value with the specified key from
+// the PrefixList map field of GnosPolicyOptions_PolicyOptions. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosPolicyOptions_PolicyOptions) GetPrefixList(Name string) *GnosPolicyOptions_PolicyOptions_PrefixList {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.PrefixList[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeletePrefixList deletes the value with the specified keys from
+// the receiver GnosPolicyOptions_PolicyOptions. If there is no such element, the function
+// is a no-op.
+func (t *GnosPolicyOptions_PolicyOptions) DeletePrefixList(Name string) {
+	key := Name
+
+	delete(t.PrefixList, key)
+}
+
+// AppendPrefixList appends the supplied GnosPolicyOptions_PolicyOptions_PrefixList struct to the
+// list PrefixList of GnosPolicyOptions_PolicyOptions. If the key value(s) specified in
+// the supplied GnosPolicyOptions_PolicyOptions_PrefixList already exist in the list, an error is
+// returned.
+func (t *GnosPolicyOptions_PolicyOptions) AppendPrefixList(v *GnosPolicyOptions_PolicyOptions_PrefixList) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.PrefixList == nil {
+		t.PrefixList = make(map[string]*GnosPolicyOptions_PolicyOptions_PrefixList)
+	}
+
+	if _, ok := t.PrefixList[key]; ok {
+		return fmt.Errorf("duplicate key for list PrefixList %v", key)
+	}
+
+	t.PrefixList[key] = v
+	return nil
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosPolicyOptions_PolicyOptions
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosPolicyOptions_PolicyOptions) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.PolicyStatement {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.PrefixList {
+		e.PopulateDefaults()
+	}
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosPolicyOptions_PolicyOptions"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosPolicyOptions_PolicyOptions) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosPolicyOptions_PolicyOptions.
+func (*GnosPolicyOptions_PolicyOptions) ΛBelongingModule() string {
+	return "gnos-policy-options"
+}
+
+// GnosPolicyOptions_PolicyOptions_PolicyStatement represents the /gnos-policy-options/policy-options/policy-statement YANG schema element.
+type GnosPolicyOptions_PolicyOptions_PolicyStatement struct {
+	Name *string                                                          `path:"name" module:"gnos-policy-options"`
+	Term *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap `path:"term" module:"gnos-policy-options"`
+	Then *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then            `path:"then" module:"gnos-policy-options"`
+}
+
+// IsYANGGoStruct ensures that GnosPolicyOptions_PolicyOptions_PolicyStatement implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement) IsYANGGoStruct() {}
+
+// GetOrCreateThen retrieves the value of the Then field
+// or returns the existing field if it already exists.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement) GetOrCreateThen() *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then {
+	if t.Then != nil {
+		return t.Then
+	}
+	t.Then = &GnosPolicyOptions_PolicyOptions_PolicyStatement_Then{}
+	return t.Then
+}
+
+// GetThen returns the value of the Then struct pointer
+// from GnosPolicyOptions_PolicyOptions_PolicyStatement. If the receiver or the field Then is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement) GetThen() *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then {
+	if t != nil && t.Then != nil {
+		return t.Then
+	}
+	return nil
+}
+
+// GetName retrieves the value of the leaf Name from the GnosPolicyOptions_PolicyOptions_PolicyStatement
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosPolicyOptions_PolicyOptions_PolicyStatement
+// struct.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement) SetName(v string) {
+	t.Name = &v
+}
+
+// GetOrCreateTermMap returns the ordered map field
+// Term from GnosPolicyOptions_PolicyOptions_PolicyStatement.
+//
+// It initializes the field if not already initialized.
+func (s *GnosPolicyOptions_PolicyOptions_PolicyStatement) GetOrCreateTermMap() *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap {
+	if s.Term == nil {
+		s.Term = &GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap{}
+	}
+	return s.Term
+}
+
+// AppendNewTerm creates a new entry in the Term
+// ordered map of the GnosPolicyOptions_PolicyOptions_PolicyStatement struct. The keys of the list are
+// populated from the input arguments.
+func (s *GnosPolicyOptions_PolicyOptions_PolicyStatement) AppendNewTerm(Name string) (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term, error) {
+	if s.Term == nil {
+		s.Term = &GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap{}
+	}
+	return s.Term.AppendNew(Name)
+}
+
+// AppendTerm appends the supplied GnosPolicyOptions_PolicyOptions_PolicyStatement_Term struct
+// to the list Term of GnosPolicyOptions_PolicyOptions_PolicyStatement. If the key value(s)
+// specified in the supplied GnosPolicyOptions_PolicyOptions_PolicyStatement_Term already exist in the list, an
+// error is returned.
+func (s *GnosPolicyOptions_PolicyOptions_PolicyStatement) AppendTerm(v *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) error {
+	if s.Term == nil {
+		s.Term = &GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap{}
+	}
+	return s.Term.Append(v)
+}
+
+// GetTerm retrieves the value with the specified key from the
+// Term map field of GnosPolicyOptions_PolicyOptions_PolicyStatement. If the receiver
+// is nil, or the specified key is not present in the list, nil is returned
+// such that Get* methods may be safely chained.
+func (s *GnosPolicyOptions_PolicyOptions_PolicyStatement) GetTerm(Name string) *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term {
+	if s == nil {
+		return nil
+	}
+	key := Name
+	return s.Term.Get(key)
+}
+
+// DeleteTerm deletes the value with the specified keys from
+// the receiver GnosPolicyOptions_PolicyOptions_PolicyStatement. If there is no such element, the
+// function is a no-op.
+func (s *GnosPolicyOptions_PolicyOptions_PolicyStatement) DeleteTerm(Name string) bool {
+	key := Name
+	return s.Term.Delete(key)
+}
+
+// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap is an ordered map that represents the "ordered-by user"
+// list elements at /gnos-policy-options/policy-options/policy-statement/term.
+type GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap struct {
+	keys     []string
+	valueMap map[string]*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term
+}
+
+// IsYANGOrderedList ensures that GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap implements the
+// ygot.GoOrderedMap interface.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap) IsYANGOrderedList() {}
+
+// init initializes any uninitialized values.
+func (o *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap) init() {
+	if o == nil {
+		return
+	}
+	if o.valueMap == nil {
+		o.valueMap = map[string]*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term{}
+	}
+}
+
+// Keys returns a copy of the list's keys.
+func (o *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap) Keys() []string {
+	if o == nil {
+		return nil
+	}
+	return append([]string{}, o.keys...)
+}
+
+// Values returns the current set of the list's values in order.
+func (o *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap) Values() []*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term {
+	if o == nil {
+		return nil
+	}
+	var values []*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term
+	for _, key := range o.keys {
+		values = append(values, o.valueMap[key])
+	}
+	return values
+}
+
+// Len returns a size of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap
+func (o *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap) Len() int {
+	if o == nil {
+		return 0
+	}
+	return len(o.keys)
+}
+
+// Get returns the value corresponding to the key. If the key is not found, nil
+// is returned.
+func (o *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap) Get(key string) *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term {
+	if o == nil {
+		return nil
+	}
+	val, _ := o.valueMap[key]
+	return val
+}
+
+// Delete deletes an element.
+func (o *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap) Delete(key string) bool {
+	if o == nil {
+		return false
+	}
+	if _, ok := o.valueMap[key]; !ok {
+		return false
+	}
+	for i, k := range o.keys {
+		if k == key {
+			o.keys = append(o.keys[:i], o.keys[i+1:]...)
+			delete(o.valueMap, key)
+			return true
+		}
+	}
+	return false
+}
+
+// Append appends a GnosPolicyOptions_PolicyOptions_PolicyStatement_Term, returning an error if the key
+// already exists in the ordered list or if the key is unspecified.
+func (o *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap) Append(v *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) error {
+	if o == nil {
+		return fmt.Errorf("nil ordered map, cannot append GnosPolicyOptions_PolicyOptions_PolicyStatement_Term")
+	}
+	if v == nil {
+		return fmt.Errorf("nil GnosPolicyOptions_PolicyOptions_PolicyStatement_Term")
+	}
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	if _, ok := o.valueMap[key]; ok {
+		return fmt.Errorf("duplicate key for list Statement %v", key)
+	}
+	o.keys = append(o.keys, key)
+	o.init()
+	o.valueMap[key] = v
+	return nil
+}
+
+// AppendNew creates and appends a new GnosPolicyOptions_PolicyOptions_PolicyStatement_Term, returning the
+// newly-initialized v. It returns an error if the v already exists.
+func (o *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_OrderedMap) AppendNew(Name string) (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term, error) {
+	if o == nil {
+		return nil, fmt.Errorf("nil ordered map, cannot append GnosPolicyOptions_PolicyOptions_PolicyStatement_Term")
+	}
+	key := Name
+
+	if _, ok := o.valueMap[key]; ok {
+		return nil, fmt.Errorf("duplicate key for list Statement %v", key)
+	}
+	o.keys = append(o.keys, key)
+	newElement := &GnosPolicyOptions_PolicyOptions_PolicyStatement_Term{
+		Name: &Name,
+	}
+	o.init()
+	o.valueMap[key] = newElement
+	return newElement, nil
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosPolicyOptions_PolicyOptions_PolicyStatement
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	t.Then.PopulateDefaults()
+	for _, e := range t.Term.Values() {
+		e.PopulateDefaults()
+	}
+}
+
+// ΛListKeyMap returns the keys of the GnosPolicyOptions_PolicyOptions_PolicyStatement struct, which is a YANG list entry.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosPolicyOptions_PolicyOptions_PolicyStatement"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosPolicyOptions_PolicyOptions_PolicyStatement.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement) ΛBelongingModule() string {
+	return "gnos-policy-options"
+}
+
+// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term represents the /gnos-policy-options/policy-options/policy-statement/term YANG schema element.
+type GnosPolicyOptions_PolicyOptions_PolicyStatement_Term struct {
+	From *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From `path:"from" module:"gnos-policy-options"`
+	Name *string                                                    `path:"name" module:"gnos-policy-options"`
+	Then *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then `path:"then" module:"gnos-policy-options"`
+}
+
+// IsYANGGoStruct ensures that GnosPolicyOptions_PolicyOptions_PolicyStatement_Term implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) IsYANGGoStruct() {}
+
+// GetOrCreateFrom retrieves the value of the From field
+// or returns the existing field if it already exists.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) GetOrCreateFrom() *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From {
+	if t.From != nil {
+		return t.From
+	}
+	t.From = &GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From{}
+	return t.From
+}
+
+// GetOrCreateThen retrieves the value of the Then field
+// or returns the existing field if it already exists.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) GetOrCreateThen() *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then {
+	if t.Then != nil {
+		return t.Then
+	}
+	t.Then = &GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then{}
+	return t.Then
+}
+
+// GetFrom returns the value of the From struct pointer
+// from GnosPolicyOptions_PolicyOptions_PolicyStatement_Term. If the receiver or the field From is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) GetFrom() *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From {
+	if t != nil && t.From != nil {
+		return t.From
+	}
+	return nil
+}
+
+// GetThen returns the value of the Then struct pointer
+// from GnosPolicyOptions_PolicyOptions_PolicyStatement_Term. If the receiver or the field Then is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) GetThen() *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then {
+	if t != nil && t.Then != nil {
+		return t.Then
+	}
+	return nil
+}
+
+// GetName retrieves the value of the leaf Name from the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term
+// struct.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	t.From.PopulateDefaults()
+	t.Then.PopulateDefaults()
+}
+
+// ΛListKeyMap returns the keys of the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term struct, which is a YANG list entry.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosPolicyOptions_PolicyOptions_PolicyStatement_Term"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term) ΛBelongingModule() string {
+	return "gnos-policy-options"
+}
+
+// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From represents the /gnos-policy-options/policy-options/policy-statement/term/from YANG schema element.
+type GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From struct {
+	PrefixList []string                                                               `path:"prefix-list" module:"gnos-policy-options"`
+	Protocol   []E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol `path:"protocol" module:"gnos-policy-options"`
+}
+
+// IsYANGGoStruct ensures that GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From) IsYANGGoStruct() {}
+
+// GetPrefixList retrieves the value of the leaf PrefixList from the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if PrefixList is set, it can
+// safely use t.GetPrefixList() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.PrefixList == nil' before retrieving the leaf's value.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From) GetPrefixList() []string {
+	if t == nil || t.PrefixList == nil {
+		return nil
+	}
+	return t.PrefixList
+}
+
+// GetProtocol retrieves the value of the leaf Protocol from the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Protocol is set, it can
+// safely use t.GetProtocol() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Protocol == nil' before retrieving the leaf's value.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From) GetProtocol() []E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol {
+	if t == nil || t.Protocol == nil {
+		return nil
+	}
+	return t.Protocol
+}
+
+// SetPrefixList sets the value of the leaf PrefixList in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From
+// struct.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From) SetPrefixList(v []string) {
+	t.PrefixList = v
+}
+
+// SetProtocol sets the value of the leaf Protocol in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From
+// struct.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From) SetProtocol(v []E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol) {
+	t.Protocol = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From) ΛBelongingModule() string {
+	return "gnos-policy-options"
+}
+
+// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then represents the /gnos-policy-options/policy-options/policy-statement/term/then YANG schema element.
+type GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then struct {
+	Accept YANGEmpty `path:"accept" module:"gnos-policy-options"`
+	Reject YANGEmpty `path:"reject" module:"gnos-policy-options"`
+}
+
+// IsYANGGoStruct ensures that GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then) IsYANGGoStruct() {}
+
+// GetAccept retrieves the value of the leaf Accept from the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Accept is set, it can
+// safely use t.GetAccept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Accept == nil' before retrieving the leaf's value.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then) GetAccept() YANGEmpty {
+	if t == nil || t.Accept == false {
+		return false
+	}
+	return t.Accept
+}
+
+// GetReject retrieves the value of the leaf Reject from the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Reject is set, it can
+// safely use t.GetReject() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Reject == nil' before retrieving the leaf's value.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then) GetReject() YANGEmpty {
+	if t == nil || t.Reject == false {
+		return false
+	}
+	return t.Reject
+}
+
+// SetAccept sets the value of the leaf Accept in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then
+// struct.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then) SetAccept(v YANGEmpty) {
+	t.Accept = v
+}
+
+// SetReject sets the value of the leaf Reject in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then
+// struct.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then) SetReject(v YANGEmpty) {
+	t.Reject = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_Then) ΛBelongingModule() string {
+	return "gnos-policy-options"
+}
+
+// GnosPolicyOptions_PolicyOptions_PolicyStatement_Then represents the /gnos-policy-options/policy-options/policy-statement/then YANG schema element.
+type GnosPolicyOptions_PolicyOptions_PolicyStatement_Then struct {
+	Accept YANGEmpty `path:"accept" module:"gnos-policy-options"`
+	Reject YANGEmpty `path:"reject" module:"gnos-policy-options"`
+}
+
+// IsYANGGoStruct ensures that GnosPolicyOptions_PolicyOptions_PolicyStatement_Then implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Then) IsYANGGoStruct() {}
+
+// GetAccept retrieves the value of the leaf Accept from the GnosPolicyOptions_PolicyOptions_PolicyStatement_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Accept is set, it can
+// safely use t.GetAccept() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Accept == nil' before retrieving the leaf's value.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then) GetAccept() YANGEmpty {
+	if t == nil || t.Accept == false {
+		return false
+	}
+	return t.Accept
+}
+
+// GetReject retrieves the value of the leaf Reject from the GnosPolicyOptions_PolicyOptions_PolicyStatement_Then
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Reject is set, it can
+// safely use t.GetReject() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Reject == nil' before retrieving the leaf's value.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then) GetReject() YANGEmpty {
+	if t == nil || t.Reject == false {
+		return false
+	}
+	return t.Reject
+}
+
+// SetAccept sets the value of the leaf Accept in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Then
+// struct.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then) SetAccept(v YANGEmpty) {
+	t.Accept = v
+}
+
+// SetReject sets the value of the leaf Reject in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Then
+// struct.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then) SetReject(v YANGEmpty) {
+	t.Reject = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosPolicyOptions_PolicyOptions_PolicyStatement_Then
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosPolicyOptions_PolicyOptions_PolicyStatement_Then"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosPolicyOptions_PolicyOptions_PolicyStatement_Then) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosPolicyOptions_PolicyOptions_PolicyStatement_Then.
+func (*GnosPolicyOptions_PolicyOptions_PolicyStatement_Then) ΛBelongingModule() string {
+	return "gnos-policy-options"
+}
+
+// GnosPolicyOptions_PolicyOptions_PrefixList represents the /gnos-policy-options/policy-options/prefix-list YANG schema element.
+type GnosPolicyOptions_PolicyOptions_PrefixList struct {
+	Name           *string                                                               `path:"name" module:"gnos-policy-options"`
+	PrefixListItem map[string]*GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem `path:"prefix-list-item" module:"gnos-policy-options"`
+}
+
+// IsYANGGoStruct ensures that GnosPolicyOptions_PolicyOptions_PrefixList implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosPolicyOptions_PolicyOptions_PrefixList) IsYANGGoStruct() {}
+
+// NewPrefixListItem creates a new entry in the PrefixListItem list of the
+// GnosPolicyOptions_PolicyOptions_PrefixList struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) NewPrefixListItem(Name string) (*GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.PrefixListItem == nil {
+		t.PrefixListItem = make(map[string]*GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.PrefixListItem[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list PrefixListItem", key)
+	}
+
+	t.PrefixListItem[key] = &GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem{
+		Name: &Name,
+	}
+
+	return t.PrefixListItem[key], nil
+}
+
+// RenamePrefixListItem renames an entry in the list PrefixListItem within
+// the GnosPolicyOptions_PolicyOptions_PrefixList struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) RenamePrefixListItem(oldK, newK string) error {
+	if _, ok := t.PrefixListItem[newK]; ok {
+		return fmt.Errorf("key %v already exists in PrefixListItem", newK)
+	}
+
+	e, ok := t.PrefixListItem[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in PrefixListItem", oldK)
+	}
+	e.Name = &newK
+
+	t.PrefixListItem[newK] = e
+	delete(t.PrefixListItem, oldK)
+	return nil
+}
+
+// GetOrCreatePrefixListItemMap returns the list (map) from GnosPolicyOptions_PolicyOptions_PrefixList.
+//
+// It initializes the field if not already initialized.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) GetOrCreatePrefixListItemMap() map[string]*GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem {
+	if t.PrefixListItem == nil {
+		t.PrefixListItem = make(map[string]*GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem)
+	}
+	return t.PrefixListItem
+}
+
+// GetOrCreatePrefixListItem retrieves the value with the specified keys from
+// the receiver GnosPolicyOptions_PolicyOptions_PrefixList. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) GetOrCreatePrefixListItem(Name string) *GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem {
+
+	key := Name
+
+	if v, ok := t.PrefixListItem[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewPrefixListItem(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreatePrefixListItem got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetPrefixListItem retrieves the value with the specified key from
+// the PrefixListItem map field of GnosPolicyOptions_PolicyOptions_PrefixList. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) GetPrefixListItem(Name string) *GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.PrefixListItem[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeletePrefixListItem deletes the value with the specified keys from
+// the receiver GnosPolicyOptions_PolicyOptions_PrefixList. If there is no such element, the function
+// is a no-op.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) DeletePrefixListItem(Name string) {
+	key := Name
+
+	delete(t.PrefixListItem, key)
+}
+
+// AppendPrefixListItem appends the supplied GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem struct to the
+// list PrefixListItem of GnosPolicyOptions_PolicyOptions_PrefixList. If the key value(s) specified in
+// the supplied GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem already exist in the list, an error is
+// returned.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) AppendPrefixListItem(v *GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.PrefixListItem == nil {
+		t.PrefixListItem = make(map[string]*GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem)
+	}
+
+	if _, ok := t.PrefixListItem[key]; ok {
+		return fmt.Errorf("duplicate key for list PrefixListItem %v", key)
+	}
+
+	t.PrefixListItem[key] = v
+	return nil
+}
+
+// GetName retrieves the value of the leaf Name from the GnosPolicyOptions_PolicyOptions_PrefixList
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosPolicyOptions_PolicyOptions_PrefixList
+// struct.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosPolicyOptions_PolicyOptions_PrefixList
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.PrefixListItem {
+		e.PopulateDefaults()
+	}
+}
+
+// ΛListKeyMap returns the keys of the GnosPolicyOptions_PolicyOptions_PrefixList struct, which is a YANG list entry.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosPolicyOptions_PolicyOptions_PrefixList"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosPolicyOptions_PolicyOptions_PrefixList.
+func (*GnosPolicyOptions_PolicyOptions_PrefixList) ΛBelongingModule() string {
+	return "gnos-policy-options"
+}
+
+// GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem represents the /gnos-policy-options/policy-options/prefix-list/prefix-list-item YANG schema element.
+type GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem struct {
+	Name *string `path:"name" module:"gnos-policy-options"`
+}
+
+// IsYANGGoStruct ensures that GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem) IsYANGGoStruct() {}
+
+// GetName retrieves the value of the leaf Name from the GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem
+// struct.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem struct, which is a YANG list entry.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem.
+func (*GnosPolicyOptions_PolicyOptions_PrefixList_PrefixListItem) ΛBelongingModule() string {
+	return "gnos-policy-options"
+}
+
 // GnosRoutingOptions_RoutingOptions represents the /gnos-routing-options/routing-options YANG schema element.
 type GnosRoutingOptions_RoutingOptions struct {
-	Rib    map[E_GnosRoutingOptions_RoutingOptions_Rib_Name]*GnosRoutingOptions_RoutingOptions_Rib `path:"rib" module:"gnos-routing-options"`
-	Static *GnosRoutingOptions_RoutingOptions_Static                                               `path:"static" module:"gnos-routing-options"`
+	AutonomousSystem *string                                                                                 `path:"autonomous-system" module:"gnos-routing-options"`
+	Rib              map[E_GnosRoutingOptions_RoutingOptions_Rib_Name]*GnosRoutingOptions_RoutingOptions_Rib `path:"rib" module:"gnos-routing-options"`
+	RouterId         *string                                                                                 `path:"router-id" module:"gnos-routing-options"`
+	Static           *GnosRoutingOptions_RoutingOptions_Static                                               `path:"static" module:"gnos-routing-options"`
 }
 
 // IsYANGGoStruct ensures that GnosRoutingOptions_RoutingOptions implements the yang.GoStruct
@@ -5029,6 +12808,50 @@ func (t *GnosRoutingOptions_RoutingOptions) GetStatic() *GnosRoutingOptions_Rout
 		return t.Static
 	}
 	return nil
+}
+
+// GetAutonomousSystem retrieves the value of the leaf AutonomousSystem from the GnosRoutingOptions_RoutingOptions
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if AutonomousSystem is set, it can
+// safely use t.GetAutonomousSystem() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.AutonomousSystem == nil' before retrieving the leaf's value.
+func (t *GnosRoutingOptions_RoutingOptions) GetAutonomousSystem() string {
+	if t == nil || t.AutonomousSystem == nil {
+		return ""
+	}
+	return *t.AutonomousSystem
+}
+
+// GetRouterId retrieves the value of the leaf RouterId from the GnosRoutingOptions_RoutingOptions
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if RouterId is set, it can
+// safely use t.GetRouterId() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.RouterId == nil' before retrieving the leaf's value.
+func (t *GnosRoutingOptions_RoutingOptions) GetRouterId() string {
+	if t == nil || t.RouterId == nil {
+		return ""
+	}
+	return *t.RouterId
+}
+
+// SetAutonomousSystem sets the value of the leaf AutonomousSystem in the GnosRoutingOptions_RoutingOptions
+// struct.
+func (t *GnosRoutingOptions_RoutingOptions) SetAutonomousSystem(v string) {
+	t.AutonomousSystem = &v
+}
+
+// SetRouterId sets the value of the leaf RouterId in the GnosRoutingOptions_RoutingOptions
+// struct.
+func (t *GnosRoutingOptions_RoutingOptions) SetRouterId(v string) {
+	t.RouterId = &v
 }
 
 // PopulateDefaults recursively populates unset leaf fields in the GnosRoutingOptions_RoutingOptions
@@ -8862,19 +16685,1046 @@ func (*GnosServices_Services_StatefulFirewall_Rule_Term_Then) ΛBelongingModule(
 	return "gnos-stateful-firewall"
 }
 
+// GnosSnmp_Snmp represents the /gnos-snmp/snmp YANG schema element.
+type GnosSnmp_Snmp struct {
+	Community   map[string]*GnosSnmp_Snmp_Community `path:"community" module:"gnos-snmp"`
+	Contact     *string                             `path:"contact" module:"gnos-snmp"`
+	Description *string                             `path:"description" module:"gnos-snmp"`
+	Location    *string                             `path:"location" module:"gnos-snmp"`
+	TrapGroup   map[string]*GnosSnmp_Snmp_TrapGroup `path:"trap-group" module:"gnos-snmp"`
+}
+
+// IsYANGGoStruct ensures that GnosSnmp_Snmp implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSnmp_Snmp) IsYANGGoStruct() {}
+
+// NewCommunity creates a new entry in the Community list of the
+// GnosSnmp_Snmp struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosSnmp_Snmp) NewCommunity(Name string) (*GnosSnmp_Snmp_Community, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Community == nil {
+		t.Community = make(map[string]*GnosSnmp_Snmp_Community)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.Community[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list Community", key)
+	}
+
+	t.Community[key] = &GnosSnmp_Snmp_Community{
+		Name: &Name,
+	}
+
+	return t.Community[key], nil
+}
+
+// RenameCommunity renames an entry in the list Community within
+// the GnosSnmp_Snmp struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosSnmp_Snmp) RenameCommunity(oldK, newK string) error {
+	if _, ok := t.Community[newK]; ok {
+		return fmt.Errorf("key %v already exists in Community", newK)
+	}
+
+	e, ok := t.Community[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in Community", oldK)
+	}
+	e.Name = &newK
+
+	t.Community[newK] = e
+	delete(t.Community, oldK)
+	return nil
+}
+
+// GetOrCreateCommunityMap returns the list (map) from GnosSnmp_Snmp.
+//
+// It initializes the field if not already initialized.
+func (t *GnosSnmp_Snmp) GetOrCreateCommunityMap() map[string]*GnosSnmp_Snmp_Community {
+	if t.Community == nil {
+		t.Community = make(map[string]*GnosSnmp_Snmp_Community)
+	}
+	return t.Community
+}
+
+// GetOrCreateCommunity retrieves the value with the specified keys from
+// the receiver GnosSnmp_Snmp. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosSnmp_Snmp) GetOrCreateCommunity(Name string) *GnosSnmp_Snmp_Community {
+
+	key := Name
+
+	if v, ok := t.Community[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewCommunity(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateCommunity got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetCommunity retrieves the value with the specified key from
+// the Community map field of GnosSnmp_Snmp. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosSnmp_Snmp) GetCommunity(Name string) *GnosSnmp_Snmp_Community {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.Community[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteCommunity deletes the value with the specified keys from
+// the receiver GnosSnmp_Snmp. If there is no such element, the function
+// is a no-op.
+func (t *GnosSnmp_Snmp) DeleteCommunity(Name string) {
+	key := Name
+
+	delete(t.Community, key)
+}
+
+// AppendCommunity appends the supplied GnosSnmp_Snmp_Community struct to the
+// list Community of GnosSnmp_Snmp. If the key value(s) specified in
+// the supplied GnosSnmp_Snmp_Community already exist in the list, an error is
+// returned.
+func (t *GnosSnmp_Snmp) AppendCommunity(v *GnosSnmp_Snmp_Community) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Community == nil {
+		t.Community = make(map[string]*GnosSnmp_Snmp_Community)
+	}
+
+	if _, ok := t.Community[key]; ok {
+		return fmt.Errorf("duplicate key for list Community %v", key)
+	}
+
+	t.Community[key] = v
+	return nil
+}
+
+// NewTrapGroup creates a new entry in the TrapGroup list of the
+// GnosSnmp_Snmp struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosSnmp_Snmp) NewTrapGroup(Name string) (*GnosSnmp_Snmp_TrapGroup, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.TrapGroup == nil {
+		t.TrapGroup = make(map[string]*GnosSnmp_Snmp_TrapGroup)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.TrapGroup[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list TrapGroup", key)
+	}
+
+	t.TrapGroup[key] = &GnosSnmp_Snmp_TrapGroup{
+		Name: &Name,
+	}
+
+	return t.TrapGroup[key], nil
+}
+
+// RenameTrapGroup renames an entry in the list TrapGroup within
+// the GnosSnmp_Snmp struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosSnmp_Snmp) RenameTrapGroup(oldK, newK string) error {
+	if _, ok := t.TrapGroup[newK]; ok {
+		return fmt.Errorf("key %v already exists in TrapGroup", newK)
+	}
+
+	e, ok := t.TrapGroup[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in TrapGroup", oldK)
+	}
+	e.Name = &newK
+
+	t.TrapGroup[newK] = e
+	delete(t.TrapGroup, oldK)
+	return nil
+}
+
+// GetOrCreateTrapGroupMap returns the list (map) from GnosSnmp_Snmp.
+//
+// It initializes the field if not already initialized.
+func (t *GnosSnmp_Snmp) GetOrCreateTrapGroupMap() map[string]*GnosSnmp_Snmp_TrapGroup {
+	if t.TrapGroup == nil {
+		t.TrapGroup = make(map[string]*GnosSnmp_Snmp_TrapGroup)
+	}
+	return t.TrapGroup
+}
+
+// GetOrCreateTrapGroup retrieves the value with the specified keys from
+// the receiver GnosSnmp_Snmp. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosSnmp_Snmp) GetOrCreateTrapGroup(Name string) *GnosSnmp_Snmp_TrapGroup {
+
+	key := Name
+
+	if v, ok := t.TrapGroup[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewTrapGroup(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateTrapGroup got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetTrapGroup retrieves the value with the specified key from
+// the TrapGroup map field of GnosSnmp_Snmp. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosSnmp_Snmp) GetTrapGroup(Name string) *GnosSnmp_Snmp_TrapGroup {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.TrapGroup[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteTrapGroup deletes the value with the specified keys from
+// the receiver GnosSnmp_Snmp. If there is no such element, the function
+// is a no-op.
+func (t *GnosSnmp_Snmp) DeleteTrapGroup(Name string) {
+	key := Name
+
+	delete(t.TrapGroup, key)
+}
+
+// AppendTrapGroup appends the supplied GnosSnmp_Snmp_TrapGroup struct to the
+// list TrapGroup of GnosSnmp_Snmp. If the key value(s) specified in
+// the supplied GnosSnmp_Snmp_TrapGroup already exist in the list, an error is
+// returned.
+func (t *GnosSnmp_Snmp) AppendTrapGroup(v *GnosSnmp_Snmp_TrapGroup) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.TrapGroup == nil {
+		t.TrapGroup = make(map[string]*GnosSnmp_Snmp_TrapGroup)
+	}
+
+	if _, ok := t.TrapGroup[key]; ok {
+		return fmt.Errorf("duplicate key for list TrapGroup %v", key)
+	}
+
+	t.TrapGroup[key] = v
+	return nil
+}
+
+// GetContact retrieves the value of the leaf Contact from the GnosSnmp_Snmp
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Contact is set, it can
+// safely use t.GetContact() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Contact == nil' before retrieving the leaf's value.
+func (t *GnosSnmp_Snmp) GetContact() string {
+	if t == nil || t.Contact == nil {
+		return ""
+	}
+	return *t.Contact
+}
+
+// GetDescription retrieves the value of the leaf Description from the GnosSnmp_Snmp
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Description is set, it can
+// safely use t.GetDescription() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Description == nil' before retrieving the leaf's value.
+func (t *GnosSnmp_Snmp) GetDescription() string {
+	if t == nil || t.Description == nil {
+		return ""
+	}
+	return *t.Description
+}
+
+// GetLocation retrieves the value of the leaf Location from the GnosSnmp_Snmp
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Location is set, it can
+// safely use t.GetLocation() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Location == nil' before retrieving the leaf's value.
+func (t *GnosSnmp_Snmp) GetLocation() string {
+	if t == nil || t.Location == nil {
+		return ""
+	}
+	return *t.Location
+}
+
+// SetContact sets the value of the leaf Contact in the GnosSnmp_Snmp
+// struct.
+func (t *GnosSnmp_Snmp) SetContact(v string) {
+	t.Contact = &v
+}
+
+// SetDescription sets the value of the leaf Description in the GnosSnmp_Snmp
+// struct.
+func (t *GnosSnmp_Snmp) SetDescription(v string) {
+	t.Description = &v
+}
+
+// SetLocation sets the value of the leaf Location in the GnosSnmp_Snmp
+// struct.
+func (t *GnosSnmp_Snmp) SetLocation(v string) {
+	t.Location = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSnmp_Snmp
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSnmp_Snmp) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.Community {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.TrapGroup {
+		e.PopulateDefaults()
+	}
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSnmp_Snmp) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSnmp_Snmp"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSnmp_Snmp) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSnmp_Snmp) ΛEnumTypeMap() map[string][]reflect.Type { return ΛEnumTypes }
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSnmp_Snmp.
+func (*GnosSnmp_Snmp) ΛBelongingModule() string {
+	return "gnos-snmp"
+}
+
+// GnosSnmp_Snmp_Community represents the /gnos-snmp/snmp/community YANG schema element.
+type GnosSnmp_Snmp_Community struct {
+	Authorization E_GnosSnmp_Snmp_Community_Authorization     `path:"authorization" module:"gnos-snmp"`
+	Clients       map[string]*GnosSnmp_Snmp_Community_Clients `path:"clients" module:"gnos-snmp"`
+	Name          *string                                     `path:"name" module:"gnos-snmp"`
+}
+
+// IsYANGGoStruct ensures that GnosSnmp_Snmp_Community implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSnmp_Snmp_Community) IsYANGGoStruct() {}
+
+// NewClients creates a new entry in the Clients list of the
+// GnosSnmp_Snmp_Community struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosSnmp_Snmp_Community) NewClients(Name string) (*GnosSnmp_Snmp_Community_Clients, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Clients == nil {
+		t.Clients = make(map[string]*GnosSnmp_Snmp_Community_Clients)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.Clients[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list Clients", key)
+	}
+
+	t.Clients[key] = &GnosSnmp_Snmp_Community_Clients{
+		Name: &Name,
+	}
+
+	return t.Clients[key], nil
+}
+
+// RenameClients renames an entry in the list Clients within
+// the GnosSnmp_Snmp_Community struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosSnmp_Snmp_Community) RenameClients(oldK, newK string) error {
+	if _, ok := t.Clients[newK]; ok {
+		return fmt.Errorf("key %v already exists in Clients", newK)
+	}
+
+	e, ok := t.Clients[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in Clients", oldK)
+	}
+	e.Name = &newK
+
+	t.Clients[newK] = e
+	delete(t.Clients, oldK)
+	return nil
+}
+
+// GetOrCreateClientsMap returns the list (map) from GnosSnmp_Snmp_Community.
+//
+// It initializes the field if not already initialized.
+func (t *GnosSnmp_Snmp_Community) GetOrCreateClientsMap() map[string]*GnosSnmp_Snmp_Community_Clients {
+	if t.Clients == nil {
+		t.Clients = make(map[string]*GnosSnmp_Snmp_Community_Clients)
+	}
+	return t.Clients
+}
+
+// GetOrCreateClients retrieves the value with the specified keys from
+// the receiver GnosSnmp_Snmp_Community. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosSnmp_Snmp_Community) GetOrCreateClients(Name string) *GnosSnmp_Snmp_Community_Clients {
+
+	key := Name
+
+	if v, ok := t.Clients[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewClients(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateClients got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetClients retrieves the value with the specified key from
+// the Clients map field of GnosSnmp_Snmp_Community. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosSnmp_Snmp_Community) GetClients(Name string) *GnosSnmp_Snmp_Community_Clients {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.Clients[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteClients deletes the value with the specified keys from
+// the receiver GnosSnmp_Snmp_Community. If there is no such element, the function
+// is a no-op.
+func (t *GnosSnmp_Snmp_Community) DeleteClients(Name string) {
+	key := Name
+
+	delete(t.Clients, key)
+}
+
+// AppendClients appends the supplied GnosSnmp_Snmp_Community_Clients struct to the
+// list Clients of GnosSnmp_Snmp_Community. If the key value(s) specified in
+// the supplied GnosSnmp_Snmp_Community_Clients already exist in the list, an error is
+// returned.
+func (t *GnosSnmp_Snmp_Community) AppendClients(v *GnosSnmp_Snmp_Community_Clients) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Clients == nil {
+		t.Clients = make(map[string]*GnosSnmp_Snmp_Community_Clients)
+	}
+
+	if _, ok := t.Clients[key]; ok {
+		return fmt.Errorf("duplicate key for list Clients %v", key)
+	}
+
+	t.Clients[key] = v
+	return nil
+}
+
+// GetAuthorization retrieves the value of the leaf Authorization from the GnosSnmp_Snmp_Community
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Authorization is set, it can
+// safely use t.GetAuthorization() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Authorization == nil' before retrieving the leaf's value.
+func (t *GnosSnmp_Snmp_Community) GetAuthorization() E_GnosSnmp_Snmp_Community_Authorization {
+	if t == nil || t.Authorization == 0 {
+		return 0
+	}
+	return t.Authorization
+}
+
+// GetName retrieves the value of the leaf Name from the GnosSnmp_Snmp_Community
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosSnmp_Snmp_Community) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetAuthorization sets the value of the leaf Authorization in the GnosSnmp_Snmp_Community
+// struct.
+func (t *GnosSnmp_Snmp_Community) SetAuthorization(v E_GnosSnmp_Snmp_Community_Authorization) {
+	t.Authorization = v
+}
+
+// SetName sets the value of the leaf Name in the GnosSnmp_Snmp_Community
+// struct.
+func (t *GnosSnmp_Snmp_Community) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSnmp_Snmp_Community
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSnmp_Snmp_Community) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.Clients {
+		e.PopulateDefaults()
+	}
+}
+
+// ΛListKeyMap returns the keys of the GnosSnmp_Snmp_Community struct, which is a YANG list entry.
+func (t *GnosSnmp_Snmp_Community) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSnmp_Snmp_Community) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSnmp_Snmp_Community"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSnmp_Snmp_Community) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSnmp_Snmp_Community) ΛEnumTypeMap() map[string][]reflect.Type { return ΛEnumTypes }
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSnmp_Snmp_Community.
+func (*GnosSnmp_Snmp_Community) ΛBelongingModule() string {
+	return "gnos-snmp"
+}
+
+// GnosSnmp_Snmp_Community_Clients represents the /gnos-snmp/snmp/community/clients YANG schema element.
+type GnosSnmp_Snmp_Community_Clients struct {
+	Name     *string   `path:"name" module:"gnos-snmp"`
+	Restrict YANGEmpty `path:"restrict" module:"gnos-snmp"`
+}
+
+// IsYANGGoStruct ensures that GnosSnmp_Snmp_Community_Clients implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSnmp_Snmp_Community_Clients) IsYANGGoStruct() {}
+
+// GetName retrieves the value of the leaf Name from the GnosSnmp_Snmp_Community_Clients
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosSnmp_Snmp_Community_Clients) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// GetRestrict retrieves the value of the leaf Restrict from the GnosSnmp_Snmp_Community_Clients
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Restrict is set, it can
+// safely use t.GetRestrict() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Restrict == nil' before retrieving the leaf's value.
+func (t *GnosSnmp_Snmp_Community_Clients) GetRestrict() YANGEmpty {
+	if t == nil || t.Restrict == false {
+		return false
+	}
+	return t.Restrict
+}
+
+// SetName sets the value of the leaf Name in the GnosSnmp_Snmp_Community_Clients
+// struct.
+func (t *GnosSnmp_Snmp_Community_Clients) SetName(v string) {
+	t.Name = &v
+}
+
+// SetRestrict sets the value of the leaf Restrict in the GnosSnmp_Snmp_Community_Clients
+// struct.
+func (t *GnosSnmp_Snmp_Community_Clients) SetRestrict(v YANGEmpty) {
+	t.Restrict = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSnmp_Snmp_Community_Clients
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSnmp_Snmp_Community_Clients) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosSnmp_Snmp_Community_Clients struct, which is a YANG list entry.
+func (t *GnosSnmp_Snmp_Community_Clients) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSnmp_Snmp_Community_Clients) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSnmp_Snmp_Community_Clients"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSnmp_Snmp_Community_Clients) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSnmp_Snmp_Community_Clients) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSnmp_Snmp_Community_Clients.
+func (*GnosSnmp_Snmp_Community_Clients) ΛBelongingModule() string {
+	return "gnos-snmp"
+}
+
+// GnosSnmp_Snmp_TrapGroup represents the /gnos-snmp/snmp/trap-group YANG schema element.
+type GnosSnmp_Snmp_TrapGroup struct {
+	Name    *string                                     `path:"name" module:"gnos-snmp"`
+	Targets map[string]*GnosSnmp_Snmp_TrapGroup_Targets `path:"targets" module:"gnos-snmp"`
+	Version E_GnosSnmp_Snmp_TrapGroup_Version           `path:"version" module:"gnos-snmp"`
+}
+
+// IsYANGGoStruct ensures that GnosSnmp_Snmp_TrapGroup implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSnmp_Snmp_TrapGroup) IsYANGGoStruct() {}
+
+// NewTargets creates a new entry in the Targets list of the
+// GnosSnmp_Snmp_TrapGroup struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosSnmp_Snmp_TrapGroup) NewTargets(Name string) (*GnosSnmp_Snmp_TrapGroup_Targets, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Targets == nil {
+		t.Targets = make(map[string]*GnosSnmp_Snmp_TrapGroup_Targets)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.Targets[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list Targets", key)
+	}
+
+	t.Targets[key] = &GnosSnmp_Snmp_TrapGroup_Targets{
+		Name: &Name,
+	}
+
+	return t.Targets[key], nil
+}
+
+// RenameTargets renames an entry in the list Targets within
+// the GnosSnmp_Snmp_TrapGroup struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosSnmp_Snmp_TrapGroup) RenameTargets(oldK, newK string) error {
+	if _, ok := t.Targets[newK]; ok {
+		return fmt.Errorf("key %v already exists in Targets", newK)
+	}
+
+	e, ok := t.Targets[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in Targets", oldK)
+	}
+	e.Name = &newK
+
+	t.Targets[newK] = e
+	delete(t.Targets, oldK)
+	return nil
+}
+
+// GetOrCreateTargetsMap returns the list (map) from GnosSnmp_Snmp_TrapGroup.
+//
+// It initializes the field if not already initialized.
+func (t *GnosSnmp_Snmp_TrapGroup) GetOrCreateTargetsMap() map[string]*GnosSnmp_Snmp_TrapGroup_Targets {
+	if t.Targets == nil {
+		t.Targets = make(map[string]*GnosSnmp_Snmp_TrapGroup_Targets)
+	}
+	return t.Targets
+}
+
+// GetOrCreateTargets retrieves the value with the specified keys from
+// the receiver GnosSnmp_Snmp_TrapGroup. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosSnmp_Snmp_TrapGroup) GetOrCreateTargets(Name string) *GnosSnmp_Snmp_TrapGroup_Targets {
+
+	key := Name
+
+	if v, ok := t.Targets[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewTargets(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateTargets got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetTargets retrieves the value with the specified key from
+// the Targets map field of GnosSnmp_Snmp_TrapGroup. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosSnmp_Snmp_TrapGroup) GetTargets(Name string) *GnosSnmp_Snmp_TrapGroup_Targets {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.Targets[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteTargets deletes the value with the specified keys from
+// the receiver GnosSnmp_Snmp_TrapGroup. If there is no such element, the function
+// is a no-op.
+func (t *GnosSnmp_Snmp_TrapGroup) DeleteTargets(Name string) {
+	key := Name
+
+	delete(t.Targets, key)
+}
+
+// AppendTargets appends the supplied GnosSnmp_Snmp_TrapGroup_Targets struct to the
+// list Targets of GnosSnmp_Snmp_TrapGroup. If the key value(s) specified in
+// the supplied GnosSnmp_Snmp_TrapGroup_Targets already exist in the list, an error is
+// returned.
+func (t *GnosSnmp_Snmp_TrapGroup) AppendTargets(v *GnosSnmp_Snmp_TrapGroup_Targets) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Targets == nil {
+		t.Targets = make(map[string]*GnosSnmp_Snmp_TrapGroup_Targets)
+	}
+
+	if _, ok := t.Targets[key]; ok {
+		return fmt.Errorf("duplicate key for list Targets %v", key)
+	}
+
+	t.Targets[key] = v
+	return nil
+}
+
+// GetName retrieves the value of the leaf Name from the GnosSnmp_Snmp_TrapGroup
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosSnmp_Snmp_TrapGroup) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// GetVersion retrieves the value of the leaf Version from the GnosSnmp_Snmp_TrapGroup
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Version is set, it can
+// safely use t.GetVersion() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Version == nil' before retrieving the leaf's value.
+func (t *GnosSnmp_Snmp_TrapGroup) GetVersion() E_GnosSnmp_Snmp_TrapGroup_Version {
+	if t == nil || t.Version == 0 {
+		return 0
+	}
+	return t.Version
+}
+
+// SetName sets the value of the leaf Name in the GnosSnmp_Snmp_TrapGroup
+// struct.
+func (t *GnosSnmp_Snmp_TrapGroup) SetName(v string) {
+	t.Name = &v
+}
+
+// SetVersion sets the value of the leaf Version in the GnosSnmp_Snmp_TrapGroup
+// struct.
+func (t *GnosSnmp_Snmp_TrapGroup) SetVersion(v E_GnosSnmp_Snmp_TrapGroup_Version) {
+	t.Version = v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSnmp_Snmp_TrapGroup
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSnmp_Snmp_TrapGroup) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.Targets {
+		e.PopulateDefaults()
+	}
+}
+
+// ΛListKeyMap returns the keys of the GnosSnmp_Snmp_TrapGroup struct, which is a YANG list entry.
+func (t *GnosSnmp_Snmp_TrapGroup) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSnmp_Snmp_TrapGroup) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSnmp_Snmp_TrapGroup"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSnmp_Snmp_TrapGroup) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSnmp_Snmp_TrapGroup) ΛEnumTypeMap() map[string][]reflect.Type { return ΛEnumTypes }
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSnmp_Snmp_TrapGroup.
+func (*GnosSnmp_Snmp_TrapGroup) ΛBelongingModule() string {
+	return "gnos-snmp"
+}
+
+// GnosSnmp_Snmp_TrapGroup_Targets represents the /gnos-snmp/snmp/trap-group/targets YANG schema element.
+type GnosSnmp_Snmp_TrapGroup_Targets struct {
+	Name *string `path:"name" module:"gnos-snmp"`
+}
+
+// IsYANGGoStruct ensures that GnosSnmp_Snmp_TrapGroup_Targets implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSnmp_Snmp_TrapGroup_Targets) IsYANGGoStruct() {}
+
+// GetName retrieves the value of the leaf Name from the GnosSnmp_Snmp_TrapGroup_Targets
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosSnmp_Snmp_TrapGroup_Targets) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosSnmp_Snmp_TrapGroup_Targets
+// struct.
+func (t *GnosSnmp_Snmp_TrapGroup_Targets) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSnmp_Snmp_TrapGroup_Targets
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSnmp_Snmp_TrapGroup_Targets) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosSnmp_Snmp_TrapGroup_Targets struct, which is a YANG list entry.
+func (t *GnosSnmp_Snmp_TrapGroup_Targets) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSnmp_Snmp_TrapGroup_Targets) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSnmp_Snmp_TrapGroup_Targets"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSnmp_Snmp_TrapGroup_Targets) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSnmp_Snmp_TrapGroup_Targets) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSnmp_Snmp_TrapGroup_Targets.
+func (*GnosSnmp_Snmp_TrapGroup_Targets) ΛBelongingModule() string {
+	return "gnos-snmp"
+}
+
 // GnosSystem_System represents the /gnos-system/system YANG schema element.
 type GnosSystem_System struct {
-	DomainName *string                     `path:"domain-name" module:"gnos-system"`
-	HostName   *string                     `path:"host-name" module:"gnos-system"`
-	Login      *GnosSystem_System_Login    `path:"login" module:"gnos-system"`
-	Services   *GnosSystem_System_Services `path:"services" module:"gnos-system"`
-	TimeZone   *string                     `path:"time-zone" module:"gnos-system"`
+	DomainName         *string                                  `path:"domain-name" module:"gnos-system"`
+	DomainSearch       []string                                 `path:"domain-search" module:"gnos-system"`
+	HostName           *string                                  `path:"host-name" module:"gnos-system"`
+	Location           *GnosSystem_System_Location              `path:"location" module:"gnos-system"`
+	Login              *GnosSystem_System_Login                 `path:"login" module:"gnos-system"`
+	NameServer         *GnosSystem_System_NameServer_OrderedMap `path:"name-server" module:"gnos-system"`
+	Ntp                *GnosSystem_System_Ntp                   `path:"ntp" module:"gnos-system"`
+	RootAuthentication *GnosSystem_System_RootAuthentication    `path:"root-authentication" module:"gnos-system"`
+	Services           *GnosSystem_System_Services              `path:"services" module:"gnos-system"`
+	TimeZone           *string                                  `path:"time-zone" module:"gnos-system"`
 }
 
 // IsYANGGoStruct ensures that GnosSystem_System implements the yang.GoStruct
 // interface. This allows functions that need to handle this struct to
 // identify it as being generated by ygen.
 func (*GnosSystem_System) IsYANGGoStruct() {}
+
+// GetOrCreateLocation retrieves the value of the Location field
+// or returns the existing field if it already exists.
+func (t *GnosSystem_System) GetOrCreateLocation() *GnosSystem_System_Location {
+	if t.Location != nil {
+		return t.Location
+	}
+	t.Location = &GnosSystem_System_Location{}
+	return t.Location
+}
 
 // GetOrCreateLogin retrieves the value of the Login field
 // or returns the existing field if it already exists.
@@ -8884,6 +17734,26 @@ func (t *GnosSystem_System) GetOrCreateLogin() *GnosSystem_System_Login {
 	}
 	t.Login = &GnosSystem_System_Login{}
 	return t.Login
+}
+
+// GetOrCreateNtp retrieves the value of the Ntp field
+// or returns the existing field if it already exists.
+func (t *GnosSystem_System) GetOrCreateNtp() *GnosSystem_System_Ntp {
+	if t.Ntp != nil {
+		return t.Ntp
+	}
+	t.Ntp = &GnosSystem_System_Ntp{}
+	return t.Ntp
+}
+
+// GetOrCreateRootAuthentication retrieves the value of the RootAuthentication field
+// or returns the existing field if it already exists.
+func (t *GnosSystem_System) GetOrCreateRootAuthentication() *GnosSystem_System_RootAuthentication {
+	if t.RootAuthentication != nil {
+		return t.RootAuthentication
+	}
+	t.RootAuthentication = &GnosSystem_System_RootAuthentication{}
+	return t.RootAuthentication
 }
 
 // GetOrCreateServices retrieves the value of the Services field
@@ -8896,12 +17766,42 @@ func (t *GnosSystem_System) GetOrCreateServices() *GnosSystem_System_Services {
 	return t.Services
 }
 
+// GetLocation returns the value of the Location struct pointer
+// from GnosSystem_System. If the receiver or the field Location is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosSystem_System) GetLocation() *GnosSystem_System_Location {
+	if t != nil && t.Location != nil {
+		return t.Location
+	}
+	return nil
+}
+
 // GetLogin returns the value of the Login struct pointer
 // from GnosSystem_System. If the receiver or the field Login is nil, nil
 // is returned such that the Get* methods can be safely chained.
 func (t *GnosSystem_System) GetLogin() *GnosSystem_System_Login {
 	if t != nil && t.Login != nil {
 		return t.Login
+	}
+	return nil
+}
+
+// GetNtp returns the value of the Ntp struct pointer
+// from GnosSystem_System. If the receiver or the field Ntp is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosSystem_System) GetNtp() *GnosSystem_System_Ntp {
+	if t != nil && t.Ntp != nil {
+		return t.Ntp
+	}
+	return nil
+}
+
+// GetRootAuthentication returns the value of the RootAuthentication struct pointer
+// from GnosSystem_System. If the receiver or the field RootAuthentication is nil, nil
+// is returned such that the Get* methods can be safely chained.
+func (t *GnosSystem_System) GetRootAuthentication() *GnosSystem_System_RootAuthentication {
+	if t != nil && t.RootAuthentication != nil {
+		return t.RootAuthentication
 	}
 	return nil
 }
@@ -8930,6 +17830,22 @@ func (t *GnosSystem_System) GetDomainName() string {
 		return ""
 	}
 	return *t.DomainName
+}
+
+// GetDomainSearch retrieves the value of the leaf DomainSearch from the GnosSystem_System
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if DomainSearch is set, it can
+// safely use t.GetDomainSearch() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.DomainSearch == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System) GetDomainSearch() []string {
+	if t == nil || t.DomainSearch == nil {
+		return nil
+	}
+	return t.DomainSearch
 }
 
 // GetHostName retrieves the value of the leaf HostName from the GnosSystem_System
@@ -8970,6 +17886,12 @@ func (t *GnosSystem_System) SetDomainName(v string) {
 	t.DomainName = &v
 }
 
+// SetDomainSearch sets the value of the leaf DomainSearch in the GnosSystem_System
+// struct.
+func (t *GnosSystem_System) SetDomainSearch(v []string) {
+	t.DomainSearch = v
+}
+
 // SetHostName sets the value of the leaf HostName in the GnosSystem_System
 // struct.
 func (t *GnosSystem_System) SetHostName(v string) {
@@ -8982,6 +17904,179 @@ func (t *GnosSystem_System) SetTimeZone(v string) {
 	t.TimeZone = &v
 }
 
+// GetOrCreateNameServerMap returns the ordered map field
+// NameServer from GnosSystem_System.
+//
+// It initializes the field if not already initialized.
+func (s *GnosSystem_System) GetOrCreateNameServerMap() *GnosSystem_System_NameServer_OrderedMap {
+	if s.NameServer == nil {
+		s.NameServer = &GnosSystem_System_NameServer_OrderedMap{}
+	}
+	return s.NameServer
+}
+
+// AppendNewNameServer creates a new entry in the NameServer
+// ordered map of the GnosSystem_System struct. The keys of the list are
+// populated from the input arguments.
+func (s *GnosSystem_System) AppendNewNameServer(Name string) (*GnosSystem_System_NameServer, error) {
+	if s.NameServer == nil {
+		s.NameServer = &GnosSystem_System_NameServer_OrderedMap{}
+	}
+	return s.NameServer.AppendNew(Name)
+}
+
+// AppendNameServer appends the supplied GnosSystem_System_NameServer struct
+// to the list NameServer of GnosSystem_System. If the key value(s)
+// specified in the supplied GnosSystem_System_NameServer already exist in the list, an
+// error is returned.
+func (s *GnosSystem_System) AppendNameServer(v *GnosSystem_System_NameServer) error {
+	if s.NameServer == nil {
+		s.NameServer = &GnosSystem_System_NameServer_OrderedMap{}
+	}
+	return s.NameServer.Append(v)
+}
+
+// GetNameServer retrieves the value with the specified key from the
+// NameServer map field of GnosSystem_System. If the receiver
+// is nil, or the specified key is not present in the list, nil is returned
+// such that Get* methods may be safely chained.
+func (s *GnosSystem_System) GetNameServer(Name string) *GnosSystem_System_NameServer {
+	if s == nil {
+		return nil
+	}
+	key := Name
+	return s.NameServer.Get(key)
+}
+
+// DeleteNameServer deletes the value with the specified keys from
+// the receiver GnosSystem_System. If there is no such element, the
+// function is a no-op.
+func (s *GnosSystem_System) DeleteNameServer(Name string) bool {
+	key := Name
+	return s.NameServer.Delete(key)
+}
+
+// GnosSystem_System_NameServer_OrderedMap is an ordered map that represents the "ordered-by user"
+// list elements at /gnos-system/system/name-server.
+type GnosSystem_System_NameServer_OrderedMap struct {
+	keys     []string
+	valueMap map[string]*GnosSystem_System_NameServer
+}
+
+// IsYANGOrderedList ensures that GnosSystem_System_NameServer_OrderedMap implements the
+// ygot.GoOrderedMap interface.
+func (*GnosSystem_System_NameServer_OrderedMap) IsYANGOrderedList() {}
+
+// init initializes any uninitialized values.
+func (o *GnosSystem_System_NameServer_OrderedMap) init() {
+	if o == nil {
+		return
+	}
+	if o.valueMap == nil {
+		o.valueMap = map[string]*GnosSystem_System_NameServer{}
+	}
+}
+
+// Keys returns a copy of the list's keys.
+func (o *GnosSystem_System_NameServer_OrderedMap) Keys() []string {
+	if o == nil {
+		return nil
+	}
+	return append([]string{}, o.keys...)
+}
+
+// Values returns the current set of the list's values in order.
+func (o *GnosSystem_System_NameServer_OrderedMap) Values() []*GnosSystem_System_NameServer {
+	if o == nil {
+		return nil
+	}
+	var values []*GnosSystem_System_NameServer
+	for _, key := range o.keys {
+		values = append(values, o.valueMap[key])
+	}
+	return values
+}
+
+// Len returns a size of GnosSystem_System_NameServer_OrderedMap
+func (o *GnosSystem_System_NameServer_OrderedMap) Len() int {
+	if o == nil {
+		return 0
+	}
+	return len(o.keys)
+}
+
+// Get returns the value corresponding to the key. If the key is not found, nil
+// is returned.
+func (o *GnosSystem_System_NameServer_OrderedMap) Get(key string) *GnosSystem_System_NameServer {
+	if o == nil {
+		return nil
+	}
+	val, _ := o.valueMap[key]
+	return val
+}
+
+// Delete deletes an element.
+func (o *GnosSystem_System_NameServer_OrderedMap) Delete(key string) bool {
+	if o == nil {
+		return false
+	}
+	if _, ok := o.valueMap[key]; !ok {
+		return false
+	}
+	for i, k := range o.keys {
+		if k == key {
+			o.keys = append(o.keys[:i], o.keys[i+1:]...)
+			delete(o.valueMap, key)
+			return true
+		}
+	}
+	return false
+}
+
+// Append appends a GnosSystem_System_NameServer, returning an error if the key
+// already exists in the ordered list or if the key is unspecified.
+func (o *GnosSystem_System_NameServer_OrderedMap) Append(v *GnosSystem_System_NameServer) error {
+	if o == nil {
+		return fmt.Errorf("nil ordered map, cannot append GnosSystem_System_NameServer")
+	}
+	if v == nil {
+		return fmt.Errorf("nil GnosSystem_System_NameServer")
+	}
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	if _, ok := o.valueMap[key]; ok {
+		return fmt.Errorf("duplicate key for list Statement %v", key)
+	}
+	o.keys = append(o.keys, key)
+	o.init()
+	o.valueMap[key] = v
+	return nil
+}
+
+// AppendNew creates and appends a new GnosSystem_System_NameServer, returning the
+// newly-initialized v. It returns an error if the v already exists.
+func (o *GnosSystem_System_NameServer_OrderedMap) AppendNew(Name string) (*GnosSystem_System_NameServer, error) {
+	if o == nil {
+		return nil, fmt.Errorf("nil ordered map, cannot append GnosSystem_System_NameServer")
+	}
+	key := Name
+
+	if _, ok := o.valueMap[key]; ok {
+		return nil, fmt.Errorf("duplicate key for list Statement %v", key)
+	}
+	o.keys = append(o.keys, key)
+	newElement := &GnosSystem_System_NameServer{
+		Name: &Name,
+	}
+	o.init()
+	o.valueMap[key] = newElement
+	return newElement, nil
+}
+
 // PopulateDefaults recursively populates unset leaf fields in the GnosSystem_System
 // with default values as specified in the YANG schema, instantiating any nil
 // container fields.
@@ -8990,8 +18085,14 @@ func (t *GnosSystem_System) PopulateDefaults() {
 		return
 	}
 	ygot.BuildEmptyTree(t)
+	t.Location.PopulateDefaults()
 	t.Login.PopulateDefaults()
+	t.Ntp.PopulateDefaults()
+	t.RootAuthentication.PopulateDefaults()
 	t.Services.PopulateDefaults()
+	for _, e := range t.NameServer.Values() {
+		e.PopulateDefaults()
+	}
 }
 
 // Validate validates s against the YANG schema corresponding to its type.
@@ -9017,10 +18118,170 @@ func (*GnosSystem_System) ΛBelongingModule() string {
 	return "gnos-system"
 }
 
+// GnosSystem_System_Location represents the /gnos-system/system/location YANG schema element.
+type GnosSystem_System_Location struct {
+	Building    *string `path:"building" module:"gnos-system"`
+	CountryCode *string `path:"country-code" module:"gnos-system"`
+	Floor       *uint32 `path:"floor" module:"gnos-system"`
+	PostalCode  *string `path:"postal-code" module:"gnos-system"`
+	Rack        *uint32 `path:"rack" module:"gnos-system"`
+}
+
+// IsYANGGoStruct ensures that GnosSystem_System_Location implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSystem_System_Location) IsYANGGoStruct() {}
+
+// GetBuilding retrieves the value of the leaf Building from the GnosSystem_System_Location
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Building is set, it can
+// safely use t.GetBuilding() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Building == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Location) GetBuilding() string {
+	if t == nil || t.Building == nil {
+		return ""
+	}
+	return *t.Building
+}
+
+// GetCountryCode retrieves the value of the leaf CountryCode from the GnosSystem_System_Location
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if CountryCode is set, it can
+// safely use t.GetCountryCode() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.CountryCode == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Location) GetCountryCode() string {
+	if t == nil || t.CountryCode == nil {
+		return ""
+	}
+	return *t.CountryCode
+}
+
+// GetFloor retrieves the value of the leaf Floor from the GnosSystem_System_Location
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Floor is set, it can
+// safely use t.GetFloor() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Floor == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Location) GetFloor() uint32 {
+	if t == nil || t.Floor == nil {
+		return 0
+	}
+	return *t.Floor
+}
+
+// GetPostalCode retrieves the value of the leaf PostalCode from the GnosSystem_System_Location
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if PostalCode is set, it can
+// safely use t.GetPostalCode() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.PostalCode == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Location) GetPostalCode() string {
+	if t == nil || t.PostalCode == nil {
+		return ""
+	}
+	return *t.PostalCode
+}
+
+// GetRack retrieves the value of the leaf Rack from the GnosSystem_System_Location
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Rack is set, it can
+// safely use t.GetRack() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Rack == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Location) GetRack() uint32 {
+	if t == nil || t.Rack == nil {
+		return 0
+	}
+	return *t.Rack
+}
+
+// SetBuilding sets the value of the leaf Building in the GnosSystem_System_Location
+// struct.
+func (t *GnosSystem_System_Location) SetBuilding(v string) {
+	t.Building = &v
+}
+
+// SetCountryCode sets the value of the leaf CountryCode in the GnosSystem_System_Location
+// struct.
+func (t *GnosSystem_System_Location) SetCountryCode(v string) {
+	t.CountryCode = &v
+}
+
+// SetFloor sets the value of the leaf Floor in the GnosSystem_System_Location
+// struct.
+func (t *GnosSystem_System_Location) SetFloor(v uint32) {
+	t.Floor = &v
+}
+
+// SetPostalCode sets the value of the leaf PostalCode in the GnosSystem_System_Location
+// struct.
+func (t *GnosSystem_System_Location) SetPostalCode(v string) {
+	t.PostalCode = &v
+}
+
+// SetRack sets the value of the leaf Rack in the GnosSystem_System_Location
+// struct.
+func (t *GnosSystem_System_Location) SetRack(v uint32) {
+	t.Rack = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSystem_System_Location
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSystem_System_Location) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_Location) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSystem_System_Location"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_Location) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSystem_System_Location) ΛEnumTypeMap() map[string][]reflect.Type { return ΛEnumTypes }
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSystem_System_Location.
+func (*GnosSystem_System_Location) ΛBelongingModule() string {
+	return "gnos-system"
+}
+
 // GnosSystem_System_Login represents the /gnos-system/system/login YANG schema element.
 type GnosSystem_System_Login struct {
-	Class map[string]*GnosSystem_System_Login_Class `path:"class" module:"gnos-system"`
-	User  map[string]*GnosSystem_System_Login_User  `path:"user" module:"gnos-system"`
+	Announcement *string                                   `path:"announcement" module:"gnos-system"`
+	Class        map[string]*GnosSystem_System_Login_Class `path:"class" module:"gnos-system"`
+	IdleTimeout  *uint32                                   `path:"idle-timeout" module:"gnos-system"`
+	Message      *string                                   `path:"message" module:"gnos-system"`
+	User         map[string]*GnosSystem_System_Login_User  `path:"user" module:"gnos-system"`
 }
 
 // IsYANGGoStruct ensures that GnosSystem_System_Login implements the yang.GoStruct
@@ -9280,6 +18541,72 @@ func (t *GnosSystem_System_Login) AppendUser(v *GnosSystem_System_Login_User) er
 
 	t.User[key] = v
 	return nil
+}
+
+// GetAnnouncement retrieves the value of the leaf Announcement from the GnosSystem_System_Login
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Announcement is set, it can
+// safely use t.GetAnnouncement() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Announcement == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Login) GetAnnouncement() string {
+	if t == nil || t.Announcement == nil {
+		return ""
+	}
+	return *t.Announcement
+}
+
+// GetIdleTimeout retrieves the value of the leaf IdleTimeout from the GnosSystem_System_Login
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if IdleTimeout is set, it can
+// safely use t.GetIdleTimeout() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.IdleTimeout == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Login) GetIdleTimeout() uint32 {
+	if t == nil || t.IdleTimeout == nil {
+		return 0
+	}
+	return *t.IdleTimeout
+}
+
+// GetMessage retrieves the value of the leaf Message from the GnosSystem_System_Login
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Message is set, it can
+// safely use t.GetMessage() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Message == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Login) GetMessage() string {
+	if t == nil || t.Message == nil {
+		return ""
+	}
+	return *t.Message
+}
+
+// SetAnnouncement sets the value of the leaf Announcement in the GnosSystem_System_Login
+// struct.
+func (t *GnosSystem_System_Login) SetAnnouncement(v string) {
+	t.Announcement = &v
+}
+
+// SetIdleTimeout sets the value of the leaf IdleTimeout in the GnosSystem_System_Login
+// struct.
+func (t *GnosSystem_System_Login) SetIdleTimeout(v uint32) {
+	t.IdleTimeout = &v
+}
+
+// SetMessage sets the value of the leaf Message in the GnosSystem_System_Login
+// struct.
+func (t *GnosSystem_System_Login) SetMessage(v string) {
+	t.Message = &v
 }
 
 // PopulateDefaults recursively populates unset leaf fields in the GnosSystem_System_Login
@@ -10072,6 +19399,954 @@ func (*GnosSystem_System_Login_User_Authentication_SshRsa) ΛBelongingModule() s
 	return "gnos-system"
 }
 
+// GnosSystem_System_NameServer represents the /gnos-system/system/name-server YANG schema element.
+type GnosSystem_System_NameServer struct {
+	Name          *string `path:"name" module:"gnos-system"`
+	SourceAddress *string `path:"source-address" module:"gnos-system"`
+}
+
+// IsYANGGoStruct ensures that GnosSystem_System_NameServer implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSystem_System_NameServer) IsYANGGoStruct() {}
+
+// GetName retrieves the value of the leaf Name from the GnosSystem_System_NameServer
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_NameServer) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// GetSourceAddress retrieves the value of the leaf SourceAddress from the GnosSystem_System_NameServer
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if SourceAddress is set, it can
+// safely use t.GetSourceAddress() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.SourceAddress == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_NameServer) GetSourceAddress() string {
+	if t == nil || t.SourceAddress == nil {
+		return ""
+	}
+	return *t.SourceAddress
+}
+
+// SetName sets the value of the leaf Name in the GnosSystem_System_NameServer
+// struct.
+func (t *GnosSystem_System_NameServer) SetName(v string) {
+	t.Name = &v
+}
+
+// SetSourceAddress sets the value of the leaf SourceAddress in the GnosSystem_System_NameServer
+// struct.
+func (t *GnosSystem_System_NameServer) SetSourceAddress(v string) {
+	t.SourceAddress = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSystem_System_NameServer
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSystem_System_NameServer) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosSystem_System_NameServer struct, which is a YANG list entry.
+func (t *GnosSystem_System_NameServer) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_NameServer) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSystem_System_NameServer"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_NameServer) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSystem_System_NameServer) ΛEnumTypeMap() map[string][]reflect.Type { return ΛEnumTypes }
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSystem_System_NameServer.
+func (*GnosSystem_System_NameServer) ΛBelongingModule() string {
+	return "gnos-system"
+}
+
+// GnosSystem_System_Ntp represents the /gnos-system/system/ntp YANG schema element.
+type GnosSystem_System_Ntp struct {
+	BootServer *string                                  `path:"boot-server" module:"gnos-system"`
+	Server     map[string]*GnosSystem_System_Ntp_Server `path:"server" module:"gnos-system"`
+}
+
+// IsYANGGoStruct ensures that GnosSystem_System_Ntp implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSystem_System_Ntp) IsYANGGoStruct() {}
+
+// NewServer creates a new entry in the Server list of the
+// GnosSystem_System_Ntp struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosSystem_System_Ntp) NewServer(Name string) (*GnosSystem_System_Ntp_Server, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Server == nil {
+		t.Server = make(map[string]*GnosSystem_System_Ntp_Server)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.Server[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list Server", key)
+	}
+
+	t.Server[key] = &GnosSystem_System_Ntp_Server{
+		Name: &Name,
+	}
+
+	return t.Server[key], nil
+}
+
+// RenameServer renames an entry in the list Server within
+// the GnosSystem_System_Ntp struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosSystem_System_Ntp) RenameServer(oldK, newK string) error {
+	if _, ok := t.Server[newK]; ok {
+		return fmt.Errorf("key %v already exists in Server", newK)
+	}
+
+	e, ok := t.Server[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in Server", oldK)
+	}
+	e.Name = &newK
+
+	t.Server[newK] = e
+	delete(t.Server, oldK)
+	return nil
+}
+
+// GetOrCreateServerMap returns the list (map) from GnosSystem_System_Ntp.
+//
+// It initializes the field if not already initialized.
+func (t *GnosSystem_System_Ntp) GetOrCreateServerMap() map[string]*GnosSystem_System_Ntp_Server {
+	if t.Server == nil {
+		t.Server = make(map[string]*GnosSystem_System_Ntp_Server)
+	}
+	return t.Server
+}
+
+// GetOrCreateServer retrieves the value with the specified keys from
+// the receiver GnosSystem_System_Ntp. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosSystem_System_Ntp) GetOrCreateServer(Name string) *GnosSystem_System_Ntp_Server {
+
+	key := Name
+
+	if v, ok := t.Server[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewServer(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateServer got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetServer retrieves the value with the specified key from
+// the Server map field of GnosSystem_System_Ntp. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosSystem_System_Ntp) GetServer(Name string) *GnosSystem_System_Ntp_Server {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.Server[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteServer deletes the value with the specified keys from
+// the receiver GnosSystem_System_Ntp. If there is no such element, the function
+// is a no-op.
+func (t *GnosSystem_System_Ntp) DeleteServer(Name string) {
+	key := Name
+
+	delete(t.Server, key)
+}
+
+// AppendServer appends the supplied GnosSystem_System_Ntp_Server struct to the
+// list Server of GnosSystem_System_Ntp. If the key value(s) specified in
+// the supplied GnosSystem_System_Ntp_Server already exist in the list, an error is
+// returned.
+func (t *GnosSystem_System_Ntp) AppendServer(v *GnosSystem_System_Ntp_Server) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.Server == nil {
+		t.Server = make(map[string]*GnosSystem_System_Ntp_Server)
+	}
+
+	if _, ok := t.Server[key]; ok {
+		return fmt.Errorf("duplicate key for list Server %v", key)
+	}
+
+	t.Server[key] = v
+	return nil
+}
+
+// GetBootServer retrieves the value of the leaf BootServer from the GnosSystem_System_Ntp
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if BootServer is set, it can
+// safely use t.GetBootServer() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.BootServer == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Ntp) GetBootServer() string {
+	if t == nil || t.BootServer == nil {
+		return ""
+	}
+	return *t.BootServer
+}
+
+// SetBootServer sets the value of the leaf BootServer in the GnosSystem_System_Ntp
+// struct.
+func (t *GnosSystem_System_Ntp) SetBootServer(v string) {
+	t.BootServer = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSystem_System_Ntp
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSystem_System_Ntp) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.Server {
+		e.PopulateDefaults()
+	}
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_Ntp) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSystem_System_Ntp"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_Ntp) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSystem_System_Ntp) ΛEnumTypeMap() map[string][]reflect.Type { return ΛEnumTypes }
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSystem_System_Ntp.
+func (*GnosSystem_System_Ntp) ΛBelongingModule() string {
+	return "gnos-system"
+}
+
+// GnosSystem_System_Ntp_Server represents the /gnos-system/system/ntp/server YANG schema element.
+type GnosSystem_System_Ntp_Server struct {
+	Key             *uint32   `path:"key" module:"gnos-system"`
+	Name            *string   `path:"name" module:"gnos-system"`
+	Prefer          YANGEmpty `path:"prefer" module:"gnos-system"`
+	RoutingInstance *string   `path:"routing-instance" module:"gnos-system"`
+	Version         *uint8    `path:"version" module:"gnos-system"`
+}
+
+// IsYANGGoStruct ensures that GnosSystem_System_Ntp_Server implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSystem_System_Ntp_Server) IsYANGGoStruct() {}
+
+// GetKey retrieves the value of the leaf Key from the GnosSystem_System_Ntp_Server
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Key is set, it can
+// safely use t.GetKey() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Key == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Ntp_Server) GetKey() uint32 {
+	if t == nil || t.Key == nil {
+		return 0
+	}
+	return *t.Key
+}
+
+// GetName retrieves the value of the leaf Name from the GnosSystem_System_Ntp_Server
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Ntp_Server) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// GetPrefer retrieves the value of the leaf Prefer from the GnosSystem_System_Ntp_Server
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Prefer is set, it can
+// safely use t.GetPrefer() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Prefer == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Ntp_Server) GetPrefer() YANGEmpty {
+	if t == nil || t.Prefer == false {
+		return false
+	}
+	return t.Prefer
+}
+
+// GetRoutingInstance retrieves the value of the leaf RoutingInstance from the GnosSystem_System_Ntp_Server
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if RoutingInstance is set, it can
+// safely use t.GetRoutingInstance() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.RoutingInstance == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Ntp_Server) GetRoutingInstance() string {
+	if t == nil || t.RoutingInstance == nil {
+		return ""
+	}
+	return *t.RoutingInstance
+}
+
+// GetVersion retrieves the value of the leaf Version from the GnosSystem_System_Ntp_Server
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Version is set, it can
+// safely use t.GetVersion() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Version == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Ntp_Server) GetVersion() uint8 {
+	if t == nil || t.Version == nil {
+		return 0
+	}
+	return *t.Version
+}
+
+// SetKey sets the value of the leaf Key in the GnosSystem_System_Ntp_Server
+// struct.
+func (t *GnosSystem_System_Ntp_Server) SetKey(v uint32) {
+	t.Key = &v
+}
+
+// SetName sets the value of the leaf Name in the GnosSystem_System_Ntp_Server
+// struct.
+func (t *GnosSystem_System_Ntp_Server) SetName(v string) {
+	t.Name = &v
+}
+
+// SetPrefer sets the value of the leaf Prefer in the GnosSystem_System_Ntp_Server
+// struct.
+func (t *GnosSystem_System_Ntp_Server) SetPrefer(v YANGEmpty) {
+	t.Prefer = v
+}
+
+// SetRoutingInstance sets the value of the leaf RoutingInstance in the GnosSystem_System_Ntp_Server
+// struct.
+func (t *GnosSystem_System_Ntp_Server) SetRoutingInstance(v string) {
+	t.RoutingInstance = &v
+}
+
+// SetVersion sets the value of the leaf Version in the GnosSystem_System_Ntp_Server
+// struct.
+func (t *GnosSystem_System_Ntp_Server) SetVersion(v uint8) {
+	t.Version = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSystem_System_Ntp_Server
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSystem_System_Ntp_Server) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosSystem_System_Ntp_Server struct, which is a YANG list entry.
+func (t *GnosSystem_System_Ntp_Server) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_Ntp_Server) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSystem_System_Ntp_Server"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_Ntp_Server) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSystem_System_Ntp_Server) ΛEnumTypeMap() map[string][]reflect.Type { return ΛEnumTypes }
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSystem_System_Ntp_Server.
+func (*GnosSystem_System_Ntp_Server) ΛBelongingModule() string {
+	return "gnos-system"
+}
+
+// GnosSystem_System_RootAuthentication represents the /gnos-system/system/root-authentication YANG schema element.
+type GnosSystem_System_RootAuthentication struct {
+	EncryptedPassword *string                                                     `path:"encrypted-password" module:"gnos-system"`
+	SshEd25519        map[string]*GnosSystem_System_RootAuthentication_SshEd25519 `path:"ssh-ed25519" module:"gnos-system"`
+	SshRsa            map[string]*GnosSystem_System_RootAuthentication_SshRsa     `path:"ssh-rsa" module:"gnos-system"`
+}
+
+// IsYANGGoStruct ensures that GnosSystem_System_RootAuthentication implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSystem_System_RootAuthentication) IsYANGGoStruct() {}
+
+// NewSshEd25519 creates a new entry in the SshEd25519 list of the
+// GnosSystem_System_RootAuthentication struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosSystem_System_RootAuthentication) NewSshEd25519(Name string) (*GnosSystem_System_RootAuthentication_SshEd25519, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SshEd25519 == nil {
+		t.SshEd25519 = make(map[string]*GnosSystem_System_RootAuthentication_SshEd25519)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.SshEd25519[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list SshEd25519", key)
+	}
+
+	t.SshEd25519[key] = &GnosSystem_System_RootAuthentication_SshEd25519{
+		Name: &Name,
+	}
+
+	return t.SshEd25519[key], nil
+}
+
+// RenameSshEd25519 renames an entry in the list SshEd25519 within
+// the GnosSystem_System_RootAuthentication struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosSystem_System_RootAuthentication) RenameSshEd25519(oldK, newK string) error {
+	if _, ok := t.SshEd25519[newK]; ok {
+		return fmt.Errorf("key %v already exists in SshEd25519", newK)
+	}
+
+	e, ok := t.SshEd25519[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in SshEd25519", oldK)
+	}
+	e.Name = &newK
+
+	t.SshEd25519[newK] = e
+	delete(t.SshEd25519, oldK)
+	return nil
+}
+
+// GetOrCreateSshEd25519Map returns the list (map) from GnosSystem_System_RootAuthentication.
+//
+// It initializes the field if not already initialized.
+func (t *GnosSystem_System_RootAuthentication) GetOrCreateSshEd25519Map() map[string]*GnosSystem_System_RootAuthentication_SshEd25519 {
+	if t.SshEd25519 == nil {
+		t.SshEd25519 = make(map[string]*GnosSystem_System_RootAuthentication_SshEd25519)
+	}
+	return t.SshEd25519
+}
+
+// GetOrCreateSshEd25519 retrieves the value with the specified keys from
+// the receiver GnosSystem_System_RootAuthentication. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosSystem_System_RootAuthentication) GetOrCreateSshEd25519(Name string) *GnosSystem_System_RootAuthentication_SshEd25519 {
+
+	key := Name
+
+	if v, ok := t.SshEd25519[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewSshEd25519(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateSshEd25519 got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetSshEd25519 retrieves the value with the specified key from
+// the SshEd25519 map field of GnosSystem_System_RootAuthentication. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosSystem_System_RootAuthentication) GetSshEd25519(Name string) *GnosSystem_System_RootAuthentication_SshEd25519 {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.SshEd25519[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteSshEd25519 deletes the value with the specified keys from
+// the receiver GnosSystem_System_RootAuthentication. If there is no such element, the function
+// is a no-op.
+func (t *GnosSystem_System_RootAuthentication) DeleteSshEd25519(Name string) {
+	key := Name
+
+	delete(t.SshEd25519, key)
+}
+
+// AppendSshEd25519 appends the supplied GnosSystem_System_RootAuthentication_SshEd25519 struct to the
+// list SshEd25519 of GnosSystem_System_RootAuthentication. If the key value(s) specified in
+// the supplied GnosSystem_System_RootAuthentication_SshEd25519 already exist in the list, an error is
+// returned.
+func (t *GnosSystem_System_RootAuthentication) AppendSshEd25519(v *GnosSystem_System_RootAuthentication_SshEd25519) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SshEd25519 == nil {
+		t.SshEd25519 = make(map[string]*GnosSystem_System_RootAuthentication_SshEd25519)
+	}
+
+	if _, ok := t.SshEd25519[key]; ok {
+		return fmt.Errorf("duplicate key for list SshEd25519 %v", key)
+	}
+
+	t.SshEd25519[key] = v
+	return nil
+}
+
+// NewSshRsa creates a new entry in the SshRsa list of the
+// GnosSystem_System_RootAuthentication struct. The keys of the list are populated from the input
+// arguments.
+func (t *GnosSystem_System_RootAuthentication) NewSshRsa(Name string) (*GnosSystem_System_RootAuthentication_SshRsa, error) {
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SshRsa == nil {
+		t.SshRsa = make(map[string]*GnosSystem_System_RootAuthentication_SshRsa)
+	}
+
+	key := Name
+
+	// Ensure that this key has not already been used in the
+	// list. Keyed YANG lists do not allow duplicate keys to
+	// be created.
+	if _, ok := t.SshRsa[key]; ok {
+		return nil, fmt.Errorf("duplicate key %v for list SshRsa", key)
+	}
+
+	t.SshRsa[key] = &GnosSystem_System_RootAuthentication_SshRsa{
+		Name: &Name,
+	}
+
+	return t.SshRsa[key], nil
+}
+
+// RenameSshRsa renames an entry in the list SshRsa within
+// the GnosSystem_System_RootAuthentication struct. The entry with key oldK is renamed to newK updating
+// the key within the value.
+func (t *GnosSystem_System_RootAuthentication) RenameSshRsa(oldK, newK string) error {
+	if _, ok := t.SshRsa[newK]; ok {
+		return fmt.Errorf("key %v already exists in SshRsa", newK)
+	}
+
+	e, ok := t.SshRsa[oldK]
+	if !ok {
+		return fmt.Errorf("key %v not found in SshRsa", oldK)
+	}
+	e.Name = &newK
+
+	t.SshRsa[newK] = e
+	delete(t.SshRsa, oldK)
+	return nil
+}
+
+// GetOrCreateSshRsaMap returns the list (map) from GnosSystem_System_RootAuthentication.
+//
+// It initializes the field if not already initialized.
+func (t *GnosSystem_System_RootAuthentication) GetOrCreateSshRsaMap() map[string]*GnosSystem_System_RootAuthentication_SshRsa {
+	if t.SshRsa == nil {
+		t.SshRsa = make(map[string]*GnosSystem_System_RootAuthentication_SshRsa)
+	}
+	return t.SshRsa
+}
+
+// GetOrCreateSshRsa retrieves the value with the specified keys from
+// the receiver GnosSystem_System_RootAuthentication. If the entry does not exist, then it is created.
+// It returns the existing or new list member.
+func (t *GnosSystem_System_RootAuthentication) GetOrCreateSshRsa(Name string) *GnosSystem_System_RootAuthentication_SshRsa {
+
+	key := Name
+
+	if v, ok := t.SshRsa[key]; ok {
+		return v
+	}
+	// Panic if we receive an error, since we should have retrieved an existing
+	// list member. This allows chaining of GetOrCreate methods.
+	v, err := t.NewSshRsa(Name)
+	if err != nil {
+		panic(fmt.Sprintf("GetOrCreateSshRsa got unexpected error: %v", err))
+	}
+	return v
+}
+
+// GetSshRsa retrieves the value with the specified key from
+// the SshRsa map field of GnosSystem_System_RootAuthentication. If the receiver is nil, or
+// the specified key is not present in the list, nil is returned such that Get*
+// methods may be safely chained.
+func (t *GnosSystem_System_RootAuthentication) GetSshRsa(Name string) *GnosSystem_System_RootAuthentication_SshRsa {
+
+	if t == nil {
+		return nil
+	}
+
+	key := Name
+
+	if lm, ok := t.SshRsa[key]; ok {
+		return lm
+	}
+	return nil
+}
+
+// DeleteSshRsa deletes the value with the specified keys from
+// the receiver GnosSystem_System_RootAuthentication. If there is no such element, the function
+// is a no-op.
+func (t *GnosSystem_System_RootAuthentication) DeleteSshRsa(Name string) {
+	key := Name
+
+	delete(t.SshRsa, key)
+}
+
+// AppendSshRsa appends the supplied GnosSystem_System_RootAuthentication_SshRsa struct to the
+// list SshRsa of GnosSystem_System_RootAuthentication. If the key value(s) specified in
+// the supplied GnosSystem_System_RootAuthentication_SshRsa already exist in the list, an error is
+// returned.
+func (t *GnosSystem_System_RootAuthentication) AppendSshRsa(v *GnosSystem_System_RootAuthentication_SshRsa) error {
+	if v.Name == nil {
+		return fmt.Errorf("invalid nil key received for Name")
+	}
+
+	key := *v.Name
+
+	// Initialise the list within the receiver struct if it has not already been
+	// created.
+	if t.SshRsa == nil {
+		t.SshRsa = make(map[string]*GnosSystem_System_RootAuthentication_SshRsa)
+	}
+
+	if _, ok := t.SshRsa[key]; ok {
+		return fmt.Errorf("duplicate key for list SshRsa %v", key)
+	}
+
+	t.SshRsa[key] = v
+	return nil
+}
+
+// GetEncryptedPassword retrieves the value of the leaf EncryptedPassword from the GnosSystem_System_RootAuthentication
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if EncryptedPassword is set, it can
+// safely use t.GetEncryptedPassword() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.EncryptedPassword == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_RootAuthentication) GetEncryptedPassword() string {
+	if t == nil || t.EncryptedPassword == nil {
+		return ""
+	}
+	return *t.EncryptedPassword
+}
+
+// SetEncryptedPassword sets the value of the leaf EncryptedPassword in the GnosSystem_System_RootAuthentication
+// struct.
+func (t *GnosSystem_System_RootAuthentication) SetEncryptedPassword(v string) {
+	t.EncryptedPassword = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSystem_System_RootAuthentication
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSystem_System_RootAuthentication) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+	for _, e := range t.SshEd25519 {
+		e.PopulateDefaults()
+	}
+	for _, e := range t.SshRsa {
+		e.PopulateDefaults()
+	}
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_RootAuthentication) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSystem_System_RootAuthentication"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_RootAuthentication) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSystem_System_RootAuthentication) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSystem_System_RootAuthentication.
+func (*GnosSystem_System_RootAuthentication) ΛBelongingModule() string {
+	return "gnos-system"
+}
+
+// GnosSystem_System_RootAuthentication_SshEd25519 represents the /gnos-system/system/root-authentication/ssh-ed25519 YANG schema element.
+type GnosSystem_System_RootAuthentication_SshEd25519 struct {
+	Name *string `path:"name" module:"gnos-system"`
+}
+
+// IsYANGGoStruct ensures that GnosSystem_System_RootAuthentication_SshEd25519 implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSystem_System_RootAuthentication_SshEd25519) IsYANGGoStruct() {}
+
+// GetName retrieves the value of the leaf Name from the GnosSystem_System_RootAuthentication_SshEd25519
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_RootAuthentication_SshEd25519) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosSystem_System_RootAuthentication_SshEd25519
+// struct.
+func (t *GnosSystem_System_RootAuthentication_SshEd25519) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSystem_System_RootAuthentication_SshEd25519
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSystem_System_RootAuthentication_SshEd25519) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosSystem_System_RootAuthentication_SshEd25519 struct, which is a YANG list entry.
+func (t *GnosSystem_System_RootAuthentication_SshEd25519) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_RootAuthentication_SshEd25519) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSystem_System_RootAuthentication_SshEd25519"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_RootAuthentication_SshEd25519) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSystem_System_RootAuthentication_SshEd25519) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSystem_System_RootAuthentication_SshEd25519.
+func (*GnosSystem_System_RootAuthentication_SshEd25519) ΛBelongingModule() string {
+	return "gnos-system"
+}
+
+// GnosSystem_System_RootAuthentication_SshRsa represents the /gnos-system/system/root-authentication/ssh-rsa YANG schema element.
+type GnosSystem_System_RootAuthentication_SshRsa struct {
+	Name *string `path:"name" module:"gnos-system"`
+}
+
+// IsYANGGoStruct ensures that GnosSystem_System_RootAuthentication_SshRsa implements the yang.GoStruct
+// interface. This allows functions that need to handle this struct to
+// identify it as being generated by ygen.
+func (*GnosSystem_System_RootAuthentication_SshRsa) IsYANGGoStruct() {}
+
+// GetName retrieves the value of the leaf Name from the GnosSystem_System_RootAuthentication_SshRsa
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if Name is set, it can
+// safely use t.GetName() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.Name == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_RootAuthentication_SshRsa) GetName() string {
+	if t == nil || t.Name == nil {
+		return ""
+	}
+	return *t.Name
+}
+
+// SetName sets the value of the leaf Name in the GnosSystem_System_RootAuthentication_SshRsa
+// struct.
+func (t *GnosSystem_System_RootAuthentication_SshRsa) SetName(v string) {
+	t.Name = &v
+}
+
+// PopulateDefaults recursively populates unset leaf fields in the GnosSystem_System_RootAuthentication_SshRsa
+// with default values as specified in the YANG schema, instantiating any nil
+// container fields.
+func (t *GnosSystem_System_RootAuthentication_SshRsa) PopulateDefaults() {
+	if t == nil {
+		return
+	}
+	ygot.BuildEmptyTree(t)
+}
+
+// ΛListKeyMap returns the keys of the GnosSystem_System_RootAuthentication_SshRsa struct, which is a YANG list entry.
+func (t *GnosSystem_System_RootAuthentication_SshRsa) ΛListKeyMap() (map[string]interface{}, error) {
+	if t.Name == nil {
+		return nil, fmt.Errorf("nil value for key Name")
+	}
+
+	return map[string]interface{}{
+		"name": *t.Name,
+	}, nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_RootAuthentication_SshRsa) ΛValidate(opts ...ygot.ValidationOption) error {
+	if err := ytypes.Validate(SchemaTree["GnosSystem_System_RootAuthentication_SshRsa"], t, opts...); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Validate validates s against the YANG schema corresponding to its type.
+func (t *GnosSystem_System_RootAuthentication_SshRsa) Validate(opts ...ygot.ValidationOption) error {
+	return t.ΛValidate(opts...)
+}
+
+// ΛEnumTypeMap returns a map, keyed by YANG schema path, of the enumerated types
+// that are included in the generated code.
+func (t *GnosSystem_System_RootAuthentication_SshRsa) ΛEnumTypeMap() map[string][]reflect.Type {
+	return ΛEnumTypes
+}
+
+// ΛBelongingModule returns the name of the module that defines the namespace
+// of GnosSystem_System_RootAuthentication_SshRsa.
+func (*GnosSystem_System_RootAuthentication_SshRsa) ΛBelongingModule() string {
+	return "gnos-system"
+}
+
 // GnosSystem_System_Services represents the /gnos-system/system/services YANG schema element.
 type GnosSystem_System_Services struct {
 	Netconf *GnosSystem_System_Services_Netconf `path:"netconf" module:"gnos-system"`
@@ -10297,12 +20572,35 @@ func (*GnosSystem_System_Services_Netconf_Ssh) ΛBelongingModule() string {
 
 // GnosSystem_System_Services_Ssh represents the /gnos-system/system/services/ssh YANG schema element.
 type GnosSystem_System_Services_Ssh struct {
+	RootLogin E_GnosSystem_System_Services_Ssh_RootLogin `path:"root-login" module:"gnos-system"`
 }
 
 // IsYANGGoStruct ensures that GnosSystem_System_Services_Ssh implements the yang.GoStruct
 // interface. This allows functions that need to handle this struct to
 // identify it as being generated by ygen.
 func (*GnosSystem_System_Services_Ssh) IsYANGGoStruct() {}
+
+// GetRootLogin retrieves the value of the leaf RootLogin from the GnosSystem_System_Services_Ssh
+// struct. If the field is unset but has a default value in the YANG schema,
+// then the default value will be returned.
+// Caution should be exercised whilst using this method since when without a
+// default value, it will return the Go zero value if the field is explicitly
+// unset. If the caller explicitly does not care if RootLogin is set, it can
+// safely use t.GetRootLogin() to retrieve the value. In the case that the
+// caller has different actions based on whether the leaf is set or unset, it
+// should use 'if t.RootLogin == nil' before retrieving the leaf's value.
+func (t *GnosSystem_System_Services_Ssh) GetRootLogin() E_GnosSystem_System_Services_Ssh_RootLogin {
+	if t == nil || t.RootLogin == 0 {
+		return GnosSystem_System_Services_Ssh_RootLogin_deny_password
+	}
+	return t.RootLogin
+}
+
+// SetRootLogin sets the value of the leaf RootLogin in the GnosSystem_System_Services_Ssh
+// struct.
+func (t *GnosSystem_System_Services_Ssh) SetRootLogin(v E_GnosSystem_System_Services_Ssh_RootLogin) {
+	t.RootLogin = v
+}
 
 // PopulateDefaults recursively populates unset leaf fields in the GnosSystem_System_Services_Ssh
 // with default values as specified in the YANG schema, instantiating any nil
@@ -10312,6 +20610,9 @@ func (t *GnosSystem_System_Services_Ssh) PopulateDefaults() {
 		return
 	}
 	ygot.BuildEmptyTree(t)
+	if t.RootLogin == 0 {
+		t.RootLogin = GnosSystem_System_Services_Ssh_RootLogin_deny_password
+	}
 }
 
 // Validate validates s against the YANG schema corresponding to its type.
@@ -10488,6 +20789,805 @@ const (
 	GnosApplications_Applications_Application_Protocol_sctp E_GnosApplications_Applications_Application_Protocol = 133
 )
 
+// E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType. An additional value named
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType.
+func (e E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_UNSET E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 0
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_destination_unreachable corresponds to the value destination_unreachable of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_destination_unreachable E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 2
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_packet_too_big corresponds to the value packet_too_big of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_packet_too_big E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 3
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_time_exceeded corresponds to the value time_exceeded of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_time_exceeded E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 4
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_parameter_problem corresponds to the value parameter_problem of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_parameter_problem E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 5
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_echo_request corresponds to the value echo_request of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_echo_request E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 129
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_echo_reply corresponds to the value echo_reply of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_echo_reply E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 130
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_router_solicit corresponds to the value router_solicit of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_router_solicit E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 134
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_router_advertisement corresponds to the value router_advertisement of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_router_advertisement E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 135
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_neighbor_solicit corresponds to the value neighbor_solicit of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_neighbor_solicit E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 136
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_neighbor_advertisement corresponds to the value neighbor_advertisement of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_neighbor_advertisement E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 137
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_redirect corresponds to the value redirect of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType_redirect E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType = 138
+)
+
+// E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept. An additional value named
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept.
+func (e E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_UNSET E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 0
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_destination_unreachable corresponds to the value destination_unreachable of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_destination_unreachable E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 2
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_packet_too_big corresponds to the value packet_too_big of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_packet_too_big E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 3
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_time_exceeded corresponds to the value time_exceeded of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_time_exceeded E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 4
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_parameter_problem corresponds to the value parameter_problem of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_parameter_problem E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 5
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_echo_request corresponds to the value echo_request of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_echo_request E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 129
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_echo_reply corresponds to the value echo_reply of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_echo_reply E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 130
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_router_solicit corresponds to the value router_solicit of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_router_solicit E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 134
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_router_advertisement corresponds to the value router_advertisement of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_router_advertisement E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 135
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_neighbor_solicit corresponds to the value neighbor_solicit of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_neighbor_solicit E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 136
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_neighbor_advertisement corresponds to the value neighbor_advertisement of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_neighbor_advertisement E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 137
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_redirect corresponds to the value redirect of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept_redirect E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept = 138
+)
+
+// E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader. An additional value named
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader.
+func (e E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_UNSET E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader = 0
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_icmp corresponds to the value icmp of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_icmp E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader = 2
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_tcp corresponds to the value tcp of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_tcp E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader = 7
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_udp corresponds to the value udp of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_udp E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader = 18
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_gre corresponds to the value gre of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_gre E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader = 48
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_esp corresponds to the value esp of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_esp E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader = 51
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_ah corresponds to the value ah of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_ah E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader = 52
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_icmp6 corresponds to the value icmp6 of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_icmp6 E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader = 59
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_sctp corresponds to the value sctp of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader_sctp E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader = 133
+)
+
+// E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept. An additional value named
+// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept.
+func (E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept.
+func (e E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_UNSET E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept = 0
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_icmp corresponds to the value icmp of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_icmp E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept = 2
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_tcp corresponds to the value tcp of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_tcp E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept = 7
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_udp corresponds to the value udp of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_udp E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept = 18
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_gre corresponds to the value gre of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_gre E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept = 48
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_esp corresponds to the value esp of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_esp E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept = 51
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_ah corresponds to the value ah of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_ah E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept = 52
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_icmp6 corresponds to the value icmp6 of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_icmp6 E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept = 59
+	// GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_sctp corresponds to the value sctp of GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept
+	GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept_sctp E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept = 133
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_ftp_data corresponds to the value ftp_data of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_ftp_data E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 21
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_ftp corresponds to the value ftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_ftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 22
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_ssh corresponds to the value ssh of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_ssh E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 23
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_telnet corresponds to the value telnet of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_telnet E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 24
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_smtp corresponds to the value smtp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_smtp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 26
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_domain corresponds to the value domain of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_domain E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 54
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_bootps corresponds to the value bootps of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_bootps E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 68
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_bootpc corresponds to the value bootpc of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_bootpc E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 69
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_tftp corresponds to the value tftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_tftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 70
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_http corresponds to the value http of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_http E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 81
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_pop3 corresponds to the value pop3 of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_pop3 E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 111
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_ntp corresponds to the value ntp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_ntp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 124
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_imap corresponds to the value imap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_imap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 144
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_snmp corresponds to the value snmp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_snmp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 162
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_snmptrap corresponds to the value snmptrap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_snmptrap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 163
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_bgp corresponds to the value bgp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_bgp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 180
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_ldap corresponds to the value ldap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_ldap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 390
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_https corresponds to the value https of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_https E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 444
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_syslog corresponds to the value syslog of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_syslog E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 515
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_netconf corresponds to the value netconf of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort_netconf E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort = 831
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_ftp_data corresponds to the value ftp_data of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_ftp_data E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 21
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_ftp corresponds to the value ftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_ftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 22
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_ssh corresponds to the value ssh of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_ssh E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 23
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_telnet corresponds to the value telnet of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_telnet E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 24
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_smtp corresponds to the value smtp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_smtp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 26
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_domain corresponds to the value domain of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_domain E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 54
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_bootps corresponds to the value bootps of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_bootps E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 68
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_bootpc corresponds to the value bootpc of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_bootpc E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 69
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_tftp corresponds to the value tftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_tftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 70
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_http corresponds to the value http of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_http E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 81
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_pop3 corresponds to the value pop3 of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_pop3 E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 111
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_ntp corresponds to the value ntp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_ntp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 124
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_imap corresponds to the value imap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_imap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 144
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_snmp corresponds to the value snmp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_snmp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 162
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_snmptrap corresponds to the value snmptrap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_snmptrap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 163
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_bgp corresponds to the value bgp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_bgp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 180
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_ldap corresponds to the value ldap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_ldap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 390
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_https corresponds to the value https of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_https E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 444
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_syslog corresponds to the value syslog of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_syslog E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 515
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_netconf corresponds to the value netconf of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept_netconf E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept = 831
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_echo_reply corresponds to the value echo_reply of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_echo_reply E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 1
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_unreachable corresponds to the value unreachable of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_unreachable E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 4
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_source_quench corresponds to the value source_quench of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_source_quench E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 5
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_redirect corresponds to the value redirect of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_redirect E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 6
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_echo_request corresponds to the value echo_request of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_echo_request E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 9
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_router_advertisement corresponds to the value router_advertisement of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_router_advertisement E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 10
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_router_solicit corresponds to the value router_solicit of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_router_solicit E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 11
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_time_exceeded corresponds to the value time_exceeded of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_time_exceeded E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 12
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_parameter_problem corresponds to the value parameter_problem of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_parameter_problem E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 13
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_timestamp corresponds to the value timestamp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_timestamp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 14
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_timestamp_reply corresponds to the value timestamp_reply of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType_timestamp_reply E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType = 15
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_echo_reply corresponds to the value echo_reply of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_echo_reply E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 1
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_unreachable corresponds to the value unreachable of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_unreachable E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 4
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_source_quench corresponds to the value source_quench of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_source_quench E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 5
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_redirect corresponds to the value redirect of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_redirect E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 6
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_echo_request corresponds to the value echo_request of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_echo_request E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 9
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_router_advertisement corresponds to the value router_advertisement of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_router_advertisement E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 10
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_router_solicit corresponds to the value router_solicit of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_router_solicit E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 11
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_time_exceeded corresponds to the value time_exceeded of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_time_exceeded E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 12
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_parameter_problem corresponds to the value parameter_problem of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_parameter_problem E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 13
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_timestamp corresponds to the value timestamp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_timestamp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 14
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_timestamp_reply corresponds to the value timestamp_reply of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept_timestamp_reply E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept = 15
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_ftp_data corresponds to the value ftp_data of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_ftp_data E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 21
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_ftp corresponds to the value ftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_ftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 22
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_ssh corresponds to the value ssh of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_ssh E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 23
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_telnet corresponds to the value telnet of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_telnet E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 24
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_smtp corresponds to the value smtp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_smtp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 26
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_domain corresponds to the value domain of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_domain E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 54
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_bootps corresponds to the value bootps of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_bootps E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 68
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_bootpc corresponds to the value bootpc of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_bootpc E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 69
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_tftp corresponds to the value tftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_tftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 70
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_http corresponds to the value http of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_http E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 81
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_pop3 corresponds to the value pop3 of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_pop3 E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 111
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_ntp corresponds to the value ntp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_ntp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 124
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_imap corresponds to the value imap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_imap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 144
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_snmp corresponds to the value snmp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_snmp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 162
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_snmptrap corresponds to the value snmptrap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_snmptrap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 163
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_bgp corresponds to the value bgp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_bgp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 180
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_ldap corresponds to the value ldap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_ldap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 390
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_https corresponds to the value https of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_https E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 444
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_syslog corresponds to the value syslog of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_syslog E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 515
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_netconf corresponds to the value netconf of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port_netconf E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port = 831
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_ftp_data corresponds to the value ftp_data of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_ftp_data E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 21
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_ftp corresponds to the value ftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_ftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 22
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_ssh corresponds to the value ssh of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_ssh E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 23
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_telnet corresponds to the value telnet of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_telnet E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 24
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_smtp corresponds to the value smtp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_smtp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 26
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_domain corresponds to the value domain of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_domain E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 54
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_bootps corresponds to the value bootps of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_bootps E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 68
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_bootpc corresponds to the value bootpc of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_bootpc E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 69
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_tftp corresponds to the value tftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_tftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 70
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_http corresponds to the value http of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_http E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 81
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_pop3 corresponds to the value pop3 of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_pop3 E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 111
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_ntp corresponds to the value ntp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_ntp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 124
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_imap corresponds to the value imap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_imap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 144
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_snmp corresponds to the value snmp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_snmp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 162
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_snmptrap corresponds to the value snmptrap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_snmptrap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 163
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_bgp corresponds to the value bgp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_bgp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 180
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_ldap corresponds to the value ldap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_ldap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 390
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_https corresponds to the value https of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_https E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 444
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_syslog corresponds to the value syslog of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_syslog E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 515
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_netconf corresponds to the value netconf of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept_netconf E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept = 831
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_icmp corresponds to the value icmp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_icmp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol = 2
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_tcp corresponds to the value tcp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_tcp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol = 7
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_udp corresponds to the value udp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_udp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol = 18
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_gre corresponds to the value gre of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_gre E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol = 48
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_esp corresponds to the value esp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_esp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol = 51
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_ah corresponds to the value ah of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_ah E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol = 52
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_icmp6 corresponds to the value icmp6 of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_icmp6 E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol = 59
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_sctp corresponds to the value sctp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol_sctp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol = 133
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_icmp corresponds to the value icmp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_icmp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept = 2
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_tcp corresponds to the value tcp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_tcp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept = 7
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_udp corresponds to the value udp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_udp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept = 18
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_gre corresponds to the value gre of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_gre E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept = 48
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_esp corresponds to the value esp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_esp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept = 51
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_ah corresponds to the value ah of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_ah E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept = 52
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_icmp6 corresponds to the value icmp6 of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_icmp6 E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept = 59
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_sctp corresponds to the value sctp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept_sctp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept = 133
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_ftp_data corresponds to the value ftp_data of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_ftp_data E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 21
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_ftp corresponds to the value ftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_ftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 22
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_ssh corresponds to the value ssh of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_ssh E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 23
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_telnet corresponds to the value telnet of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_telnet E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 24
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_smtp corresponds to the value smtp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_smtp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 26
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_domain corresponds to the value domain of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_domain E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 54
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_bootps corresponds to the value bootps of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_bootps E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 68
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_bootpc corresponds to the value bootpc of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_bootpc E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 69
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_tftp corresponds to the value tftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_tftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 70
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_http corresponds to the value http of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_http E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 81
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_pop3 corresponds to the value pop3 of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_pop3 E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 111
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_ntp corresponds to the value ntp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_ntp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 124
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_imap corresponds to the value imap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_imap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 144
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_snmp corresponds to the value snmp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_snmp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 162
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_snmptrap corresponds to the value snmptrap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_snmptrap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 163
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_bgp corresponds to the value bgp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_bgp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 180
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_ldap corresponds to the value ldap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_ldap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 390
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_https corresponds to the value https of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_https E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 444
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_syslog corresponds to the value syslog of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_syslog E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 515
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_netconf corresponds to the value netconf of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort_netconf E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort = 831
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_ftp_data corresponds to the value ftp_data of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_ftp_data E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 21
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_ftp corresponds to the value ftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_ftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 22
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_ssh corresponds to the value ssh of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_ssh E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 23
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_telnet corresponds to the value telnet of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_telnet E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 24
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_smtp corresponds to the value smtp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_smtp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 26
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_domain corresponds to the value domain of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_domain E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 54
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_bootps corresponds to the value bootps of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_bootps E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 68
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_bootpc corresponds to the value bootpc of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_bootpc E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 69
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_tftp corresponds to the value tftp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_tftp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 70
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_http corresponds to the value http of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_http E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 81
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_pop3 corresponds to the value pop3 of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_pop3 E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 111
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_ntp corresponds to the value ntp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_ntp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 124
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_imap corresponds to the value imap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_imap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 144
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_snmp corresponds to the value snmp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_snmp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 162
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_snmptrap corresponds to the value snmptrap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_snmptrap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 163
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_bgp corresponds to the value bgp of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_bgp E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 180
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_ldap corresponds to the value ldap of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_ldap E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 390
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_https corresponds to the value https of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_https E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 444
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_syslog corresponds to the value syslog of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_syslog E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 515
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_netconf corresponds to the value netconf of GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept_netconf E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept = 831
+)
+
+// E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next is a derived int64 type which is used to represent
+// the enumerated node GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next. An additional value named
+// GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next int64
+
+// IsYANGGoEnum ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next implements the yang.GoEnum
+// interface. This ensures that GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next.
+func (E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next.
+func (e E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next")
+}
+
+const (
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next_UNSET corresponds to the value UNSET of GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next_UNSET E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next = 0
+	// GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next_term corresponds to the value term of GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next
+	GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next_term E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next = 1
+)
+
 // E_GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain is a derived int64 type which is used to represent
 // the enumerated node GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain. An additional value named
 // GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain_UNSET is added to the enumeration which is used as
@@ -10517,6 +21617,45 @@ const (
 	GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain_inside E_GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain = 1
 	// GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain_outside corresponds to the value outside of GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain
 	GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain_outside E_GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain = 2
+)
+
+// E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol is a derived int64 type which is used to represent
+// the enumerated node GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol. An additional value named
+// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol int64
+
+// IsYANGGoEnum ensures that GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol implements the yang.GoEnum
+// interface. This ensures that GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol.
+func (E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol.
+func (e E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol")
+}
+
+const (
+	// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_UNSET corresponds to the value UNSET of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol
+	GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_UNSET E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol = 0
+	// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_direct corresponds to the value direct of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol
+	GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_direct E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol = 1
+	// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_local corresponds to the value local of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol
+	GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_local E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol = 2
+	// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_static corresponds to the value static of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol
+	GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_static E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol = 3
+	// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_aggregate corresponds to the value aggregate of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol
+	GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_aggregate E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol = 4
+	// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_bgp corresponds to the value bgp of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol
+	GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_bgp E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol = 5
+	// GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_ospf corresponds to the value ospf of GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol
+	GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol_ospf E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol = 6
 )
 
 // E_GnosRoutingOptions_RoutingOptions_Rib_Name is a derived int64 type which is used to represent
@@ -10614,6 +21753,70 @@ const (
 	GnosServices_Services_StatefulFirewall_Rule_MatchDirection_input_output E_GnosServices_Services_StatefulFirewall_Rule_MatchDirection = 3
 )
 
+// E_GnosSnmp_Snmp_Community_Authorization is a derived int64 type which is used to represent
+// the enumerated node GnosSnmp_Snmp_Community_Authorization. An additional value named
+// GnosSnmp_Snmp_Community_Authorization_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosSnmp_Snmp_Community_Authorization int64
+
+// IsYANGGoEnum ensures that GnosSnmp_Snmp_Community_Authorization implements the yang.GoEnum
+// interface. This ensures that GnosSnmp_Snmp_Community_Authorization can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosSnmp_Snmp_Community_Authorization) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosSnmp_Snmp_Community_Authorization.
+func (E_GnosSnmp_Snmp_Community_Authorization) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosSnmp_Snmp_Community_Authorization.
+func (e E_GnosSnmp_Snmp_Community_Authorization) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosSnmp_Snmp_Community_Authorization")
+}
+
+const (
+	// GnosSnmp_Snmp_Community_Authorization_UNSET corresponds to the value UNSET of GnosSnmp_Snmp_Community_Authorization
+	GnosSnmp_Snmp_Community_Authorization_UNSET E_GnosSnmp_Snmp_Community_Authorization = 0
+	// GnosSnmp_Snmp_Community_Authorization_read_only corresponds to the value read_only of GnosSnmp_Snmp_Community_Authorization
+	GnosSnmp_Snmp_Community_Authorization_read_only E_GnosSnmp_Snmp_Community_Authorization = 1
+	// GnosSnmp_Snmp_Community_Authorization_read_write corresponds to the value read_write of GnosSnmp_Snmp_Community_Authorization
+	GnosSnmp_Snmp_Community_Authorization_read_write E_GnosSnmp_Snmp_Community_Authorization = 2
+)
+
+// E_GnosSnmp_Snmp_TrapGroup_Version is a derived int64 type which is used to represent
+// the enumerated node GnosSnmp_Snmp_TrapGroup_Version. An additional value named
+// GnosSnmp_Snmp_TrapGroup_Version_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosSnmp_Snmp_TrapGroup_Version int64
+
+// IsYANGGoEnum ensures that GnosSnmp_Snmp_TrapGroup_Version implements the yang.GoEnum
+// interface. This ensures that GnosSnmp_Snmp_TrapGroup_Version can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosSnmp_Snmp_TrapGroup_Version) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosSnmp_Snmp_TrapGroup_Version.
+func (E_GnosSnmp_Snmp_TrapGroup_Version) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosSnmp_Snmp_TrapGroup_Version.
+func (e E_GnosSnmp_Snmp_TrapGroup_Version) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosSnmp_Snmp_TrapGroup_Version")
+}
+
+const (
+	// GnosSnmp_Snmp_TrapGroup_Version_UNSET corresponds to the value UNSET of GnosSnmp_Snmp_TrapGroup_Version
+	GnosSnmp_Snmp_TrapGroup_Version_UNSET E_GnosSnmp_Snmp_TrapGroup_Version = 0
+	// GnosSnmp_Snmp_TrapGroup_Version_v1 corresponds to the value v1 of GnosSnmp_Snmp_TrapGroup_Version
+	GnosSnmp_Snmp_TrapGroup_Version_v1 E_GnosSnmp_Snmp_TrapGroup_Version = 1
+	// GnosSnmp_Snmp_TrapGroup_Version_v2 corresponds to the value v2 of GnosSnmp_Snmp_TrapGroup_Version
+	GnosSnmp_Snmp_TrapGroup_Version_v2 E_GnosSnmp_Snmp_TrapGroup_Version = 2
+	// GnosSnmp_Snmp_TrapGroup_Version_all corresponds to the value all of GnosSnmp_Snmp_TrapGroup_Version
+	GnosSnmp_Snmp_TrapGroup_Version_all E_GnosSnmp_Snmp_TrapGroup_Version = 3
+)
+
 // E_GnosSystem_System_Login_Class_Permissions is a derived int64 type which is used to represent
 // the enumerated node GnosSystem_System_Login_Class_Permissions. An additional value named
 // GnosSystem_System_Login_Class_Permissions_UNSET is added to the enumeration which is used as
@@ -10691,6 +21894,39 @@ const (
 	GnosSystem_System_Login_Class_Permissions_view_configuration E_GnosSystem_System_Login_Class_Permissions = 25
 )
 
+// E_GnosSystem_System_Services_Ssh_RootLogin is a derived int64 type which is used to represent
+// the enumerated node GnosSystem_System_Services_Ssh_RootLogin. An additional value named
+// GnosSystem_System_Services_Ssh_RootLogin_UNSET is added to the enumeration which is used as
+// the nil value, indicating that the enumeration was not explicitly set by
+// the program importing the generated structures.
+type E_GnosSystem_System_Services_Ssh_RootLogin int64
+
+// IsYANGGoEnum ensures that GnosSystem_System_Services_Ssh_RootLogin implements the yang.GoEnum
+// interface. This ensures that GnosSystem_System_Services_Ssh_RootLogin can be identified as a
+// mapped type for a YANG enumeration.
+func (E_GnosSystem_System_Services_Ssh_RootLogin) IsYANGGoEnum() {}
+
+// ΛMap returns the value lookup map associated with  GnosSystem_System_Services_Ssh_RootLogin.
+func (E_GnosSystem_System_Services_Ssh_RootLogin) ΛMap() map[string]map[int64]ygot.EnumDefinition {
+	return ΛEnum
+}
+
+// String returns a logging-friendly string for E_GnosSystem_System_Services_Ssh_RootLogin.
+func (e E_GnosSystem_System_Services_Ssh_RootLogin) String() string {
+	return ygot.EnumLogString(e, int64(e), "E_GnosSystem_System_Services_Ssh_RootLogin")
+}
+
+const (
+	// GnosSystem_System_Services_Ssh_RootLogin_UNSET corresponds to the value UNSET of GnosSystem_System_Services_Ssh_RootLogin
+	GnosSystem_System_Services_Ssh_RootLogin_UNSET E_GnosSystem_System_Services_Ssh_RootLogin = 0
+	// GnosSystem_System_Services_Ssh_RootLogin_allow corresponds to the value allow of GnosSystem_System_Services_Ssh_RootLogin
+	GnosSystem_System_Services_Ssh_RootLogin_allow E_GnosSystem_System_Services_Ssh_RootLogin = 1
+	// GnosSystem_System_Services_Ssh_RootLogin_deny corresponds to the value deny of GnosSystem_System_Services_Ssh_RootLogin
+	GnosSystem_System_Services_Ssh_RootLogin_deny E_GnosSystem_System_Services_Ssh_RootLogin = 2
+	// GnosSystem_System_Services_Ssh_RootLogin_deny_password corresponds to the value deny_password of GnosSystem_System_Services_Ssh_RootLogin
+	GnosSystem_System_Services_Ssh_RootLogin_deny_password E_GnosSystem_System_Services_Ssh_RootLogin = 3
+)
+
 // ΛEnum is a map, keyed by the name of the type defined for each enum in the
 // generated Go code, which provides a mapping between the constant int64 value
 // of each value of the enumeration, and the string that is used to represent it
@@ -10737,9 +21973,244 @@ var ΛEnum = map[string]map[int64]ygot.EnumDefinition{
 		59:  {Name: "icmp6"},
 		133: {Name: "sctp"},
 	},
+	"E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType": {
+		2:   {Name: "destination-unreachable"},
+		3:   {Name: "packet-too-big"},
+		4:   {Name: "time-exceeded"},
+		5:   {Name: "parameter-problem"},
+		129: {Name: "echo-request"},
+		130: {Name: "echo-reply"},
+		134: {Name: "router-solicit"},
+		135: {Name: "router-advertisement"},
+		136: {Name: "neighbor-solicit"},
+		137: {Name: "neighbor-advertisement"},
+		138: {Name: "redirect"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept": {
+		2:   {Name: "destination-unreachable"},
+		3:   {Name: "packet-too-big"},
+		4:   {Name: "time-exceeded"},
+		5:   {Name: "parameter-problem"},
+		129: {Name: "echo-request"},
+		130: {Name: "echo-reply"},
+		134: {Name: "router-solicit"},
+		135: {Name: "router-advertisement"},
+		136: {Name: "neighbor-solicit"},
+		137: {Name: "neighbor-advertisement"},
+		138: {Name: "redirect"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader": {
+		2:   {Name: "icmp"},
+		7:   {Name: "tcp"},
+		18:  {Name: "udp"},
+		48:  {Name: "gre"},
+		51:  {Name: "esp"},
+		52:  {Name: "ah"},
+		59:  {Name: "icmp6"},
+		133: {Name: "sctp"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept": {
+		2:   {Name: "icmp"},
+		7:   {Name: "tcp"},
+		18:  {Name: "udp"},
+		48:  {Name: "gre"},
+		51:  {Name: "esp"},
+		52:  {Name: "ah"},
+		59:  {Name: "icmp6"},
+		133: {Name: "sctp"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort": {
+		21:  {Name: "ftp-data"},
+		22:  {Name: "ftp"},
+		23:  {Name: "ssh"},
+		24:  {Name: "telnet"},
+		26:  {Name: "smtp"},
+		54:  {Name: "domain"},
+		68:  {Name: "bootps"},
+		69:  {Name: "bootpc"},
+		70:  {Name: "tftp"},
+		81:  {Name: "http"},
+		111: {Name: "pop3"},
+		124: {Name: "ntp"},
+		144: {Name: "imap"},
+		162: {Name: "snmp"},
+		163: {Name: "snmptrap"},
+		180: {Name: "bgp"},
+		390: {Name: "ldap"},
+		444: {Name: "https"},
+		515: {Name: "syslog"},
+		831: {Name: "netconf"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept": {
+		21:  {Name: "ftp-data"},
+		22:  {Name: "ftp"},
+		23:  {Name: "ssh"},
+		24:  {Name: "telnet"},
+		26:  {Name: "smtp"},
+		54:  {Name: "domain"},
+		68:  {Name: "bootps"},
+		69:  {Name: "bootpc"},
+		70:  {Name: "tftp"},
+		81:  {Name: "http"},
+		111: {Name: "pop3"},
+		124: {Name: "ntp"},
+		144: {Name: "imap"},
+		162: {Name: "snmp"},
+		163: {Name: "snmptrap"},
+		180: {Name: "bgp"},
+		390: {Name: "ldap"},
+		444: {Name: "https"},
+		515: {Name: "syslog"},
+		831: {Name: "netconf"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType": {
+		1:  {Name: "echo-reply"},
+		4:  {Name: "unreachable"},
+		5:  {Name: "source-quench"},
+		6:  {Name: "redirect"},
+		9:  {Name: "echo-request"},
+		10: {Name: "router-advertisement"},
+		11: {Name: "router-solicit"},
+		12: {Name: "time-exceeded"},
+		13: {Name: "parameter-problem"},
+		14: {Name: "timestamp"},
+		15: {Name: "timestamp-reply"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept": {
+		1:  {Name: "echo-reply"},
+		4:  {Name: "unreachable"},
+		5:  {Name: "source-quench"},
+		6:  {Name: "redirect"},
+		9:  {Name: "echo-request"},
+		10: {Name: "router-advertisement"},
+		11: {Name: "router-solicit"},
+		12: {Name: "time-exceeded"},
+		13: {Name: "parameter-problem"},
+		14: {Name: "timestamp"},
+		15: {Name: "timestamp-reply"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port": {
+		21:  {Name: "ftp-data"},
+		22:  {Name: "ftp"},
+		23:  {Name: "ssh"},
+		24:  {Name: "telnet"},
+		26:  {Name: "smtp"},
+		54:  {Name: "domain"},
+		68:  {Name: "bootps"},
+		69:  {Name: "bootpc"},
+		70:  {Name: "tftp"},
+		81:  {Name: "http"},
+		111: {Name: "pop3"},
+		124: {Name: "ntp"},
+		144: {Name: "imap"},
+		162: {Name: "snmp"},
+		163: {Name: "snmptrap"},
+		180: {Name: "bgp"},
+		390: {Name: "ldap"},
+		444: {Name: "https"},
+		515: {Name: "syslog"},
+		831: {Name: "netconf"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept": {
+		21:  {Name: "ftp-data"},
+		22:  {Name: "ftp"},
+		23:  {Name: "ssh"},
+		24:  {Name: "telnet"},
+		26:  {Name: "smtp"},
+		54:  {Name: "domain"},
+		68:  {Name: "bootps"},
+		69:  {Name: "bootpc"},
+		70:  {Name: "tftp"},
+		81:  {Name: "http"},
+		111: {Name: "pop3"},
+		124: {Name: "ntp"},
+		144: {Name: "imap"},
+		162: {Name: "snmp"},
+		163: {Name: "snmptrap"},
+		180: {Name: "bgp"},
+		390: {Name: "ldap"},
+		444: {Name: "https"},
+		515: {Name: "syslog"},
+		831: {Name: "netconf"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol": {
+		2:   {Name: "icmp"},
+		7:   {Name: "tcp"},
+		18:  {Name: "udp"},
+		48:  {Name: "gre"},
+		51:  {Name: "esp"},
+		52:  {Name: "ah"},
+		59:  {Name: "icmp6"},
+		133: {Name: "sctp"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept": {
+		2:   {Name: "icmp"},
+		7:   {Name: "tcp"},
+		18:  {Name: "udp"},
+		48:  {Name: "gre"},
+		51:  {Name: "esp"},
+		52:  {Name: "ah"},
+		59:  {Name: "icmp6"},
+		133: {Name: "sctp"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort": {
+		21:  {Name: "ftp-data"},
+		22:  {Name: "ftp"},
+		23:  {Name: "ssh"},
+		24:  {Name: "telnet"},
+		26:  {Name: "smtp"},
+		54:  {Name: "domain"},
+		68:  {Name: "bootps"},
+		69:  {Name: "bootpc"},
+		70:  {Name: "tftp"},
+		81:  {Name: "http"},
+		111: {Name: "pop3"},
+		124: {Name: "ntp"},
+		144: {Name: "imap"},
+		162: {Name: "snmp"},
+		163: {Name: "snmptrap"},
+		180: {Name: "bgp"},
+		390: {Name: "ldap"},
+		444: {Name: "https"},
+		515: {Name: "syslog"},
+		831: {Name: "netconf"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept": {
+		21:  {Name: "ftp-data"},
+		22:  {Name: "ftp"},
+		23:  {Name: "ssh"},
+		24:  {Name: "telnet"},
+		26:  {Name: "smtp"},
+		54:  {Name: "domain"},
+		68:  {Name: "bootps"},
+		69:  {Name: "bootpc"},
+		70:  {Name: "tftp"},
+		81:  {Name: "http"},
+		111: {Name: "pop3"},
+		124: {Name: "ntp"},
+		144: {Name: "imap"},
+		162: {Name: "snmp"},
+		163: {Name: "snmptrap"},
+		180: {Name: "bgp"},
+		390: {Name: "ldap"},
+		444: {Name: "https"},
+		515: {Name: "syslog"},
+		831: {Name: "netconf"},
+	},
+	"E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next": {
+		1: {Name: "term"},
+	},
 	"E_GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain": {
 		1: {Name: "inside"},
 		2: {Name: "outside"},
+	},
+	"E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol": {
+		1: {Name: "direct"},
+		2: {Name: "local"},
+		3: {Name: "static"},
+		4: {Name: "aggregate"},
+		5: {Name: "bgp"},
+		6: {Name: "ospf"},
 	},
 	"E_GnosRoutingOptions_RoutingOptions_Rib_Name": {
 		1: {Name: "inet6.0"},
@@ -10753,6 +22224,15 @@ var ΛEnum = map[string]map[int64]ygot.EnumDefinition{
 		1: {Name: "input"},
 		2: {Name: "output"},
 		3: {Name: "input-output"},
+	},
+	"E_GnosSnmp_Snmp_Community_Authorization": {
+		1: {Name: "read-only"},
+		2: {Name: "read-write"},
+	},
+	"E_GnosSnmp_Snmp_TrapGroup_Version": {
+		1: {Name: "v1"},
+		2: {Name: "v2"},
+		3: {Name: "all"},
 	},
 	"E_GnosSystem_System_Login_Class_Permissions": {
 		1:  {Name: "admin"},
@@ -10781,6 +22261,11 @@ var ΛEnum = map[string]map[int64]ygot.EnumDefinition{
 		24: {Name: "view"},
 		25: {Name: "view-configuration"},
 	},
+	"E_GnosSystem_System_Services_Ssh_RootLogin": {
+		1: {Name: "allow"},
+		2: {Name: "deny"},
+		3: {Name: "deny-password"},
+	},
 }
 
 var (
@@ -10791,801 +22276,1671 @@ var (
 	// contents of a goyang yang.Entry struct, which defines the schema for the
 	// fields within the struct.
 	ySchema = []byte{
-		0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xec, 0xbd, 0x5d, 0x73, 0xdb, 0x38,
-		0xb2, 0x3f, 0x7c, 0xef, 0x4f, 0x81, 0xe2, 0xcd, 0x4a, 0x19, 0xd3, 0x7a, 0x97, 0x6d, 0x55, 0x9d,
-		0x4a, 0xe5, 0x99, 0x49, 0x9e, 0x4d, 0x9d, 0x4d, 0x36, 0x15, 0xfb, 0xec, 0xc5, 0x71, 0x74, 0x5c,
-		0x34, 0x05, 0xdb, 0xdc, 0x91, 0x48, 0x2d, 0x49, 0x39, 0xf6, 0xc4, 0xfe, 0xee, 0xff, 0x22, 0x45,
-		0x51, 0x94, 0x44, 0x89, 0x40, 0xa3, 0x41, 0x51, 0x76, 0xcf, 0xc5, 0x44, 0x92, 0x09, 0x90, 0x04,
-		0xfa, 0xe5, 0xd7, 0x2f, 0xe8, 0xfe, 0x75, 0xc4, 0x18, 0x63, 0xc6, 0x57, 0x6b, 0xc2, 0x8d, 0x01,
-		0x33, 0x46, 0xfc, 0xc1, 0xb1, 0xb9, 0x71, 0x3c, 0xff, 0xf5, 0xbf, 0x1d, 0x77, 0x64, 0x0c, 0x58,
-		0x2b, 0xf9, 0xfa, 0xbb, 0xe7, 0xde, 0x3a, 0x77, 0xc6, 0x80, 0x35, 0x93, 0x1f, 0xfe, 0x70, 0x7c,
-		0x63, 0xc0, 0xe6, 0x53, 0xc4, 0x3f, 0x58, 0xd3, 0xe9, 0xd8, 0xb1, 0xad, 0xd0, 0xf1, 0xdc, 0x60,
-		0xe5, 0x2f, 0x2b, 0x37, 0x59, 0xb9, 0xea, 0x78, 0xf5, 0x9a, 0xd5, 0x5b, 0xa6, 0x3f, 0xaf, 0xdf,
-		0x3a, 0xfd, 0xc3, 0x37, 0x9f, 0xdf, 0x3a, 0x8f, 0x1b, 0xf7, 0x5a, 0xbf, 0xdf, 0xfa, 0x7d, 0xe2,
-		0xbf, 0x5f, 0x78, 0x33, 0xdf, 0xe6, 0xb9, 0x63, 0xe7, 0xcf, 0xc2, 0x9f, 0x7e, 0x7a, 0x7e, 0xf4,
-		0x38, 0xc6, 0x74, 0x7e, 0x9b, 0xe3, 0xfc, 0x0b, 0xff, 0x6e, 0x05, 0x1f, 0xfc, 0xbb, 0xd9, 0x84,
-		0xbb, 0xa1, 0x31, 0x60, 0xa1, 0x3f, 0xe3, 0x5b, 0x2e, 0xcc, 0x5c, 0x35, 0x7f, 0xaa, 0x8d, 0xcb,
-		0x5e, 0x56, 0x7e, 0x79, 0x59, 0x7b, 0xdb, 0xf5, 0x05, 0xcf, 0x5b, 0xf8, 0xed, 0xef, 0x93, 0xb3,
-		0xfe, 0xdb, 0xde, 0x28, 0x7f, 0x1b, 0x0a, 0xb7, 0x43, 0x64, 0x5b, 0x44, 0xb7, 0x47, 0x74, 0x9b,
-		0xa4, 0xb7, 0x4b, 0x7a, 0xdb, 0x24, 0xb6, 0x2f, 0x7f, 0x1b, 0xb7, 0x6c, 0x67, 0xe1, 0xb6, 0xa6,
-		0x17, 0x8c, 0x78, 0x10, 0x3a, 0x6e, 0xbc, 0x63, 0xe6, 0xd4, 0xf3, 0xc3, 0xe2, 0xc5, 0x58, 0x32,
-		0xf4, 0xda, 0xc8, 0x82, 0x57, 0x4c, 0x36, 0xbe, 0x59, 0x70, 0x59, 0x11, 0x01, 0xc8, 0x10, 0x82,
-		0x2c, 0x41, 0xc8, 0x12, 0x06, 0x98, 0x40, 0xc0, 0x84, 0x02, 0x20, 0x98, 0xdd, 0x84, 0x53, 0x40,
-		0x40, 0xe9, 0xfd, 0x2e, 0x9f, 0xa6, 0x5c, 0x6e, 0xad, 0x23, 0x9a, 0x30, 0x7d, 0xcb, 0xbd, 0xe3,
-		0x22, 0x2b, 0xbe, 0x10, 0x0b, 0x67, 0x02, 0xd7, 0x7e, 0xb3, 0xc2, 0x90, 0xfb, 0x91, 0x38, 0xba,
-		0x12, 0x5b, 0xac, 0x5a, 0xf3, 0xf9, 0xaa, 0x65, 0x9e, 0x0f, 0xaf, 0x9a, 0xe6, 0xf9, 0xf0, 0x57,
-		0xf3, 0xb8, 0xf3, 0x12, 0x7d, 0xef, 0x25, 0xdf, 0xbb, 0x2f, 0xcf, 0xfd, 0xab, 0xa6, 0xd9, 0x4d,
-		0xbe, 0x76, 0x5e, 0x9e, 0xfb, 0xbd, 0xcc, 0xf7, 0x76, 0xf4, 0x3d, 0xfa, 0xa1, 0x3d, 0xff, 0x21,
-		0xfa, 0xd6, 0xb9, 0x6a, 0x9a, 0xbd, 0x61, 0xbd, 0x66, 0xea, 0x9a, 0xb9, 0xfe, 0xbe, 0x78, 0x43,
-		0x87, 0x4a, 0x1b, 0xca, 0x1f, 0x43, 0xdf, 0x32, 0x67, 0x6e, 0x10, 0x5a, 0x37, 0x63, 0xc1, 0xad,
-		0xfd, 0x79, 0xcf, 0xc5, 0x57, 0x5d, 0x8c, 0x75, 0x56, 0x48, 0xe6, 0xe4, 0xa4, 0x31, 0xf5, 0xbd,
-		0xd0, 0xb3, 0xbd, 0x31, 0xfb, 0x2f, 0xf6, 0xb7, 0xd0, 0x9e, 0xfe, 0x8d, 0x79, 0x3e, 0x5b, 0xfb,
-		0x79, 0x36, 0xca, 0xfd, 0x39, 0xb0, 0xc3, 0xdc, 0xdf, 0xfb, 0x79, 0x3f, 0xb6, 0x4e, 0x73, 0x7f,
-		0xed, 0xb4, 0xff, 0x26, 0xc8, 0xb9, 0x10, 0x31, 0x91, 0x27, 0x2e, 0xe2, 0x25, 0x3d, 0x96, 0x1b,
-		0x0e, 0x15, 0x1a, 0xb9, 0xc2, 0xa3, 0x12, 0x6b, 0x2e, 0xfc, 0xf8, 0x2f, 0x47, 0x38, 0x57, 0x15,
-		0xf0, 0xce, 0x11, 0x80, 0xab, 0x0c, 0xc7, 0x9e, 0x4c, 0x4d, 0xdb, 0x1b, 0x71, 0x71, 0x1d, 0xba,
-		0x1c, 0x42, 0xca, 0x93, 0x94, 0x67, 0x66, 0xad, 0x67, 0x8e, 0x1b, 0x9e, 0x49, 0xe8, 0xcd, 0x9e,
-		0xc0, 0xa5, 0xdf, 0x63, 0x5d, 0xac, 0x41, 0x7c, 0x7f, 0x71, 0x5c, 0x79, 0x19, 0xf8, 0x2f, 0x6b,
-		0x3c, 0xe3, 0xc5, 0x94, 0xba, 0x31, 0xee, 0x93, 0x6f, 0xd9, 0x11, 0xe6, 0xfc, 0xc3, 0xb9, 0x73,
-		0xc2, 0x00, 0x30, 0xc1, 0x57, 0x7e, 0x67, 0x85, 0xce, 0x43, 0x74, 0xef, 0x5b, 0x6b, 0x1c, 0x70,
-		0x71, 0xd9, 0x23, 0xa1, 0x19, 0xbe, 0x58, 0x8f, 0xf0, 0x25, 0x69, 0xf7, 0x7a, 0x87, 0xb3, 0x28,
-		0xe5, 0x08, 0xe4, 0xc3, 0x07, 0x33, 0x91, 0xa8, 0xcf, 0xd5, 0x7f, 0x6f, 0x1d, 0x71, 0xec, 0x58,
-		0x98, 0xd7, 0x03, 0x0b, 0x42, 0x11, 0x0d, 0xb0, 0x0a, 0x0b, 0xe2, 0x21, 0x04, 0x0b, 0x08, 0x16,
-		0x00, 0x08, 0x63, 0xc5, 0xa4, 0x3e, 0x17, 0xb8, 0x36, 0x79, 0x14, 0x6d, 0xc2, 0x90, 0xbb, 0xb3,
-		0x09, 0xf7, 0x77, 0x39, 0x06, 0x77, 0xbe, 0x42, 0x57, 0x62, 0xcc, 0x47, 0x77, 0x36, 0x91, 0x17,
-		0x90, 0x97, 0xde, 0x45, 0xe8, 0x3b, 0xee, 0x9d, 0xf4, 0xc8, 0x78, 0x74, 0x33, 0x7e, 0x47, 0xfb,
-		0xde, 0x33, 0x7d, 0x3e, 0x1d, 0x3f, 0x49, 0x8a, 0xd7, 0x78, 0x8a, 0x56, 0x3c, 0x87, 0xef, 0xcd,
-		0x42, 0xee, 0x9b, 0x81, 0x37, 0x76, 0x6c, 0x27, 0x04, 0xcd, 0xd3, 0x8a, 0xe6, 0x09, 0x9d, 0x09,
-		0x37, 0xf9, 0xa3, 0xcd, 0xf9, 0x88, 0x8f, 0x40, 0xd3, 0xb4, 0x63, 0xc6, 0xb3, 0x7c, 0x6b, 0xc2,
-		0xa3, 0x27, 0x9a, 0xfa, 0xde, 0xcd, 0x98, 0x4f, 0x40, 0x53, 0x75, 0x16, 0x4f, 0x14, 0x84, 0xd6,
-		0x64, 0x0a, 0x9a, 0xa2, 0xbb, 0x32, 0x85, 0xc2, 0x2a, 0xf7, 0x62, 0x36, 0x72, 0x6f, 0xa3, 0x9d,
-		0xfa, 0xcf, 0x8c, 0x07, 0xb0, 0x35, 0xee, 0x67, 0x66, 0x81, 0x3e, 0xc9, 0x69, 0x34, 0xc7, 0xc4,
-		0x0a, 0xfe, 0x54, 0x7a, 0x92, 0xb3, 0xcc, 0x2c, 0xc0, 0x27, 0x89, 0xb7, 0x67, 0xe6, 0xfa, 0xdc,
-		0xb2, 0xef, 0x63, 0xf8, 0x04, 0x98, 0x23, 0xde, 0x9f, 0x20, 0x96, 0xf0, 0xe6, 0x7f, 0x66, 0xdc,
-		0xb5, 0xef, 0x21, 0xb3, 0xc4, 0x9b, 0xe3, 0xf3, 0x91, 0xe3, 0x73, 0x1b, 0xb4, 0x1c, 0x67, 0x19,
-		0x3e, 0x04, 0xaf, 0xe9, 0x79, 0x86, 0x11, 0xad, 0xd1, 0x03, 0xf7, 0x43, 0x27, 0xe0, 0xb1, 0x5e,
-		0x90, 0x9a, 0xeb, 0xe5, 0x58, 0x56, 0x02, 0x7d, 0x76, 0x43, 0x98, 0xf8, 0xc9, 0x48, 0x1e, 0x69,
-		0xe8, 0x9f, 0x9d, 0x60, 0xbe, 0x64, 0x03, 0x76, 0x06, 0x98, 0x22, 0xc3, 0x0d, 0x03, 0xd6, 0xea,
-		0xc3, 0x67, 0x58, 0x3c, 0x44, 0xab, 0x07, 0x98, 0x23, 0xc3, 0x09, 0x62, 0xce, 0xe4, 0x6d, 0x33,
-		0xa4, 0x4f, 0x71, 0x0a, 0x98, 0x63, 0x53, 0x6c, 0x0e, 0x58, 0xab, 0x0d, 0x98, 0x28, 0xe5, 0x05,
-		0x21, 0x0b, 0x7f, 0x73, 0x78, 0x1e, 0x11, 0x0f, 0xd8, 0x39, 0x7c, 0xaa, 0x85, 0x62, 0x1a, 0xb0,
-		0x16, 0x84, 0xce, 0x56, 0x25, 0xc4, 0x80, 0x75, 0x01, 0x73, 0xac, 0xaa, 0xb6, 0x01, 0x6b, 0xb5,
-		0x80, 0x93, 0xcc, 0xb5, 0xd1, 0x80, 0xb5, 0x3a, 0x2a, 0x13, 0x2c, 0xa9, 0x0d, 0xf2, 0x32, 0x59,
-		0xb1, 0x3b, 0x60, 0x1d, 0x39, 0x01, 0x83, 0x6d, 0x1e, 0x1d, 0xeb, 0x42, 0x7f, 0xa2, 0xde, 0x2c,
-		0x80, 0x57, 0x0b, 0xe8, 0xdd, 0x92, 0x7f, 0x19, 0x25, 0x6f, 0x97, 0xaa, 0xd7, 0x0b, 0xcd, 0xd1,
-		0xa3, 0xee, 0xf0, 0x01, 0xaa, 0x37, 0xb0, 0x57, 0x4c, 0xdd, 0x3b, 0x56, 0xc5, 0xc5, 0xd3, 0xc4,
-		0xe8, 0x43, 0xf2, 0xc6, 0x91, 0x37, 0x8e, 0xbc, 0x71, 0x05, 0xde, 0xb8, 0x3e, 0x20, 0x4a, 0xd7,
-		0xa7, 0x30, 0x1d, 0xf9, 0xe3, 0xc0, 0xc0, 0x86, 0xc2, 0x74, 0x14, 0xa6, 0xa3, 0x30, 0xdd, 0xa1,
-		0x00, 0x83, 0xdc, 0xec, 0x95, 0xde, 0x19, 0x41, 0x83, 0x1d, 0x4b, 0xf3, 0x8a, 0xc0, 0x81, 0x7c,
-		0xac, 0xae, 0x4f, 0xc1, 0x3a, 0x02, 0x07, 0x70, 0xca, 0x60, 0x14, 0xad, 0x2b, 0x35, 0x5a, 0xd7,
-		0x5a, 0x4f, 0x5f, 0x57, 0x0c, 0x7e, 0xb4, 0xda, 0x28, 0x71, 0x87, 0x56, 0xfb, 0x1c, 0x21, 0x8c,
-		0xd8, 0xe9, 0x20, 0xc5, 0x11, 0x3b, 0xdd, 0xad, 0x71, 0x10, 0xd0, 0x74, 0x71, 0x70, 0xc7, 0xe5,
-		0xce, 0xdd, 0xfd, 0x8d, 0xa7, 0xf8, 0x64, 0xfd, 0x95, 0xa9, 0x10, 0x9e, 0xed, 0x54, 0x35, 0xf0,
-		0x94, 0x44, 0x4b, 0xed, 0x3f, 0x79, 0x68, 0x86, 0x9e, 0x67, 0xde, 0x38, 0x77, 0xe0, 0x50, 0x9c,
-		0x72, 0xec, 0xb6, 0x9b, 0x1f, 0xba, 0xad, 0x6a, 0xf4, 0x6a, 0x1b, 0x27, 0x6e, 0x3d, 0x24, 0xb4,
-		0x1b, 0x63, 0x66, 0x63, 0x61, 0xad, 0xf6, 0xb9, 0x7a, 0x34, 0xac, 0xd5, 0x86, 0xc4, 0x91, 0xb6,
-		0x90, 0xe7, 0x80, 0xb5, 0x3a, 0x7d, 0x95, 0xe9, 0x32, 0x11, 0x98, 0x4e, 0x0f, 0x14, 0x9b, 0x5a,
-		0x21, 0xd2, 0x01, 0x6b, 0x23, 0x05, 0xb8, 0xba, 0x6a, 0xf1, 0xad, 0x56, 0xe7, 0x14, 0x2f, 0xc2,
-		0xd5, 0xea, 0x74, 0x51, 0x62, 0x5c, 0x9d, 0x0e, 0x42, 0x80, 0x8a, 0xa2, 0x3a, 0xd2, 0x4e, 0x10,
-		0xa0, 0x33, 0x44, 0xfe, 0x65, 0x94, 0x9c, 0x23, 0xaa, 0x4e, 0x12, 0x34, 0xbf, 0x80, 0xba, 0x7f,
-		0x00, 0x28, 0xf6, 0x19, 0x45, 0x75, 0x40, 0xac, 0xcb, 0x28, 0xaa, 0x43, 0xce, 0x1b, 0x72, 0xde,
-		0xe0, 0x3a, 0x6f, 0xdc, 0x48, 0x0e, 0x3c, 0x38, 0xe1, 0x93, 0x19, 0x69, 0x60, 0x6f, 0x26, 0x71,
-		0x96, 0x39, 0x67, 0x2c, 0x39, 0x73, 0xc8, 0x99, 0xb3, 0x06, 0x76, 0x3a, 0x6d, 0x09, 0x47, 0xce,
-		0xe9, 0xc1, 0x86, 0x7a, 0xba, 0x14, 0xea, 0x59, 0x5f, 0x92, 0xb3, 0x7e, 0xb7, 0xd9, 0xa4, 0x60,
-		0x0f, 0x82, 0x94, 0x76, 0xe7, 0xfc, 0x24, 0x28, 0x97, 0xe3, 0xab, 0x49, 0x12, 0x93, 0x24, 0xce,
-		0xac, 0xb5, 0x77, 0xf3, 0x6f, 0x6e, 0x87, 0xa6, 0x00, 0x69, 0x30, 0xd9, 0xc2, 0x12, 0xff, 0xe0,
-		0xee, 0x5d, 0x78, 0x5f, 0x39, 0x81, 0xdc, 0x22, 0x81, 0xbc, 0xbe, 0x24, 0xfd, 0xce, 0xdb, 0x93,
-		0xc6, 0x3a, 0x2a, 0xa3, 0x5c, 0x7d, 0x30, 0xff, 0xd7, 0x32, 0xff, 0x6a, 0x9a, 0xe7, 0xc3, 0xe5,
-		0xc7, 0x6b, 0x73, 0xf8, 0xce, 0xd8, 0x8b, 0x76, 0x58, 0x18, 0x26, 0xe2, 0x1a, 0x22, 0x1d, 0x41,
-		0x5a, 0x82, 0xb4, 0x44, 0xd6, 0xa2, 0x9b, 0x9a, 0x82, 0xa4, 0xc1, 0x28, 0xfa, 0x5a, 0x7e, 0xf4,
-		0xd5, 0xb1, 0x81, 0x07, 0x01, 0x3b, 0x71, 0xa4, 0x2d, 0xb0, 0xc3, 0x29, 0xfc, 0xd0, 0xdd, 0x6c,
-		0x04, 0x1a, 0xdc, 0x8d, 0x07, 0xdf, 0xf9, 0xa0, 0x18, 0x71, 0x6f, 0x7e, 0x44, 0x34, 0x00, 0xdd,
-		0xb9, 0x17, 0xaf, 0x99, 0x05, 0x3b, 0x53, 0x77, 0x96, 0xe6, 0x22, 0x40, 0x86, 0xc7, 0xa1, 0xd6,
-		0xd0, 0x9e, 0x56, 0x36, 0x7a, 0x68, 0x45, 0x78, 0xad, 0x07, 0x8a, 0x14, 0x06, 0xd3, 0x68, 0x28,
-		0xe4, 0x1c, 0x53, 0x44, 0x04, 0x03, 0xd6, 0x85, 0x44, 0xac, 0x62, 0xca, 0x87, 0x85, 0x36, 0xe7,
-		0x9b, 0x38, 0x60, 0x3d, 0x48, 0x3c, 0x32, 0x66, 0x99, 0x01, 0x6b, 0x75, 0x20, 0xf1, 0xbe, 0x88,
-		0x00, 0x06, 0x0c, 0x12, 0xb7, 0x8c, 0x78, 0x6d, 0xc0, 0x5a, 0xa7, 0x14, 0x03, 0x5b, 0x91, 0xd2,
-		0x14, 0x03, 0xc3, 0x06, 0xe8, 0xea, 0x40, 0x1d, 0x28, 0xbc, 0x18, 0xc5, 0xc0, 0x40, 0xac, 0xcb,
-		0xaa, 0x18, 0x03, 0x03, 0x59, 0x2d, 0xc9, 0xa9, 0x56, 0xb9, 0xf2, 0xa9, 0xd9, 0x41, 0x64, 0xbb,
-		0x90, 0xed, 0x42, 0x95, 0x53, 0xa9, 0x72, 0x2a, 0x1c, 0x87, 0x50, 0xe5, 0x54, 0xad, 0x42, 0x23,
-		0x57, 0x78, 0x50, 0xe5, 0x54, 0x29, 0x05, 0x2a, 0x55, 0xb7, 0xfc, 0xbf, 0xf9, 0x53, 0x41, 0xfc,
-		0xc7, 0xf8, 0x87, 0x13, 0x84, 0x1f, 0xc2, 0xb0, 0xa0, 0xbe, 0xf9, 0x17, 0xc7, 0xfd, 0x38, 0x8e,
-		0xd3, 0x02, 0x0b, 0x60, 0x51, 0x04, 0xe1, 0x32, 0x57, 0xb6, 0xce, 0xba, 0xdd, 0xfe, 0x69, 0xb7,
-		0xdb, 0x3c, 0xed, 0x9c, 0x36, 0xcf, 0x7b, 0xbd, 0x56, 0x7f, 0x57, 0x3d, 0x12, 0xe3, 0x9f, 0xfe,
-		0x88, 0xfb, 0x7c, 0xf4, 0xff, 0x45, 0x4f, 0xed, 0xce, 0xc6, 0x63, 0x91, 0x4b, 0xff, 0x27, 0xe0,
-		0xfe, 0x4e, 0x9c, 0xb5, 0x6d, 0x71, 0x3e, 0xb8, 0xae, 0x17, 0xee, 0xae, 0xc8, 0x9f, 0x98, 0x7c,
-		0xf7, 0x7c, 0x62, 0x4d, 0xad, 0x38, 0xa4, 0x61, 0x34, 0xee, 0x5c, 0x2f, 0x30, 0xb3, 0x1d, 0x12,
-		0x1a, 0xdb, 0xbe, 0xec, 0xaa, 0x99, 0x1f, 0x84, 0xfe, 0xcc, 0x0e, 0x93, 0x30, 0x9e, 0xf1, 0xff,
-		0xbb, 0x5e, 0xf0, 0x21, 0x33, 0xcb, 0xf5, 0xb6, 0x2f, 0xf9, 0x84, 0xba, 0x49, 0x14, 0x39, 0xef,
-		0x9c, 0xed, 0x2a, 0x60, 0x06, 0x3c, 0x94, 0x6a, 0x43, 0x10, 0x0f, 0xa0, 0x56, 0x04, 0x87, 0xd0,
-		0x8a, 0x40, 0xa4, 0xd3, 0xc4, 0xae, 0xad, 0x16, 0x84, 0xd1, 0x2d, 0x82, 0xd1, 0x87, 0x08, 0xa3,
-		0x8b, 0xc8, 0x27, 0xbd, 0x50, 0x28, 0xc3, 0x60, 0x63, 0x63, 0x04, 0xc3, 0xc9, 0x12, 0xf6, 0x98,
-		0x34, 0x41, 0x41, 0x08, 0x0b, 0x4a, 0x60, 0x98, 0x40, 0x4c, 0x8a, 0xe0, 0xf4, 0x40, 0x31, 0x31,
-		0x02, 0xd4, 0xe2, 0x34, 0x14, 0xb7, 0xef, 0x36, 0xf6, 0x6a, 0xcc, 0xad, 0x5b, 0x9f, 0xdf, 0x42,
-		0x82, 0x3c, 0x12, 0x9e, 0xe7, 0xc8, 0xe8, 0x9b, 0x03, 0x80, 0x68, 0x95, 0x06, 0xeb, 0x3a, 0x7f,
-		0xe5, 0x97, 0xf9, 0x0f, 0x31, 0x2f, 0x20, 0xc1, 0x45, 0x35, 0xa6, 0x2f, 0x86, 0x81, 0x72, 0x70,
-		0x50, 0x1e, 0x16, 0xa2, 0xc0, 0x43, 0x00, 0x4c, 0x04, 0xc0, 0x45, 0xd1, 0x45, 0x15, 0x84, 0x8f,
-		0xea, 0x30, 0x32, 0xc2, 0x5e, 0x0d, 0x71, 0x05, 0xad, 0x02, 0x2f, 0x2f, 0x78, 0x58, 0x8c, 0x36,
-		0xd5, 0xbc, 0x7c, 0xa2, 0x28, 0x14, 0x88, 0x46, 0x09, 0xa6, 0x10, 0x4c, 0x21, 0x98, 0x42, 0x30,
-		0x85, 0x60, 0x4a, 0x31, 0x4c, 0x59, 0x28, 0x16, 0x82, 0x2a, 0x04, 0x55, 0xf4, 0x40, 0x15, 0x01,
-		0x45, 0x8d, 0x08, 0x57, 0x2e, 0x78, 0x68, 0x50, 0xae, 0x3d, 0x61, 0x13, 0xca, 0xb5, 0xc7, 0x88,
-		0x89, 0x51, 0xae, 0x7d, 0x9e, 0x46, 0xa0, 0x5c, 0x7b, 0x89, 0xab, 0x5e, 0x4d, 0xae, 0x3d, 0x05,
-		0xdd, 0x64, 0xa1, 0xc9, 0xde, 0x82, 0x6e, 0x05, 0x90, 0x43, 0x01, 0x6a, 0x08, 0xc7, 0xde, 0x76,
-		0x76, 0x08, 0x2f, 0x58, 0x00, 0xb9, 0x17, 0xcf, 0x6b, 0x9a, 0x2e, 0xf1, 0x82, 0xab, 0x6f, 0xb4,
-		0x7c, 0xee, 0xcc, 0x33, 0x1b, 0xf6, 0xbd, 0x15, 0x04, 0xce, 0x8e, 0x66, 0xf1, 0x8b, 0x0b, 0x4a,
-		0xe8, 0x13, 0x1f, 0xdd, 0xaa, 0x7a, 0x7d, 0xe2, 0xe3, 0xa7, 0xc2, 0xea, 0x13, 0x7f, 0x3b, 0xb5,
-		0x8b, 0x03, 0xb3, 0xd1, 0x45, 0x15, 0x08, 0xc6, 0x6e, 0xd9, 0x0e, 0x59, 0xe8, 0x58, 0x72, 0x30,
-		0x36, 0x7f, 0xbb, 0x60, 0xa2, 0xbe, 0x30, 0x18, 0xfb, 0x3a, 0x6d, 0x87, 0x82, 0x8d, 0x3f, 0x50,
-		0xdb, 0x61, 0x37, 0x61, 0xec, 0xcb, 0x76, 0xa0, 0xda, 0xd8, 0x6f, 0xd8, 0x66, 0x68, 0xb5, 0xa8,
-		0x5a, 0x02, 0x82, 0x07, 0x67, 0xea, 0xd8, 0x12, 0x47, 0x61, 0x1d, 0xfb, 0x10, 0x62, 0x4b, 0x24,
-		0x83, 0xb5, 0xc7, 0x96, 0xac, 0x91, 0x35, 0x8d, 0x78, 0xc1, 0x0c, 0xb8, 0xff, 0xe0, 0xd8, 0x3c,
-		0x90, 0x0f, 0x34, 0x6d, 0x4e, 0x21, 0x17, 0x75, 0x6a, 0x55, 0x31, 0xea, 0x24, 0x48, 0x7a, 0xaf,
-		0x2c, 0xea, 0x24, 0x46, 0x9a, 0x7a, 0xa2, 0x4e, 0xa2, 0x24, 0xbb, 0x34, 0x02, 0xe7, 0xe4, 0x66,
-		0x4e, 0x2d, 0xfb, 0x4f, 0xeb, 0x0e, 0xb0, 0xf6, 0xe9, 0xf9, 0x9a, 0xb5, 0x89, 0x24, 0x17, 0x50,
-		0x8e, 0x8c, 0xc1, 0xe4, 0xac, 0x42, 0xd6, 0xaa, 0xe4, 0xad, 0x4a, 0xe6, 0x68, 0xe4, 0x8e, 0x46,
-		0xf6, 0x08, 0xe4, 0x2f, 0xc7, 0x06, 0x00, 0x5c, 0x05, 0x62, 0x8b, 0x74, 0x20, 0x7f, 0x0c, 0xb9,
-		0x1b, 0x38, 0x9e, 0x6b, 0x4e, 0x7d, 0xef, 0xc1, 0x19, 0x71, 0x1f, 0xbe, 0x6d, 0x69, 0xbd, 0x81,
-		0xcd, 0x39, 0x81, 0xcb, 0x0e, 0x63, 0x1a, 0x65, 0xe6, 0xc1, 0x60, 0x22, 0x2c, 0x66, 0xc2, 0x62,
-		0x2a, 0x74, 0xe6, 0x42, 0x67, 0x32, 0x44, 0x66, 0x83, 0x31, 0x1d, 0x90, 0xf9, 0x94, 0x99, 0x70,
-		0xe9, 0x61, 0xf4, 0xdc, 0xd0, 0xf7, 0xc6, 0xa6, 0xed, 0xf9, 0x12, 0x10, 0xab, 0x98, 0xf2, 0x56,
-		0xa6, 0x55, 0xdc, 0x1c, 0xb9, 0x24, 0x20, 0x6d, 0xac, 0x89, 0xc9, 0xa2, 0xd8, 0xac, 0x8a, 0xcd,
-		0xb2, 0xda, 0x58, 0x57, 0x1b, 0x0b, 0x6b, 0x60, 0x65, 0x35, 0x96, 0x56, 0x64, 0x6d, 0x79, 0xaf,
-		0x15, 0xba, 0x57, 0x0b, 0xd1, 0xeb, 0x85, 0xec, 0x15, 0xc3, 0xf3, 0x9a, 0x69, 0xf1, 0xaa, 0x89,
-		0xbb, 0x98, 0x8e, 0x71, 0xe7, 0xc5, 0xaa, 0xa1, 0x80, 0xef, 0xa1, 0xd2, 0xcc, 0x25, 0xca, 0x5e,
-		0x3f, 0xf1, 0x2d, 0xeb, 0xd3, 0x9e, 0xa1, 0xc8, 0x45, 0xbc, 0x59, 0x86, 0x47, 0xfb, 0xb9, 0xbf,
-		0x02, 0xcd, 0x1a, 0x23, 0x2b, 0xb4, 0xb0, 0x41, 0x57, 0x66, 0x4e, 0x42, 0x5c, 0x84, 0xb8, 0x08,
-		0x71, 0x11, 0xe2, 0x22, 0xc4, 0x45, 0x88, 0xeb, 0xd0, 0x11, 0x57, 0xbf, 0x4b, 0x7b, 0x46, 0x88,
-		0x4b, 0x19, 0x71, 0x25, 0x79, 0xe0, 0xb6, 0x65, 0xdf, 0x73, 0x33, 0x70, 0xfe, 0xe2, 0x78, 0xc0,
-		0x6b, 0x73, 0x6a, 0xc2, 0x5f, 0x84, 0xbf, 0x08, 0x7f, 0x55, 0x0a, 0x7f, 0x09, 0x75, 0xbe, 0x11,
-		0xe5, 0xcc, 0x53, 0x02, 0x60, 0x04, 0xc0, 0xde, 0x8c, 0xcb, 0xab, 0xd9, 0x3d, 0xeb, 0x9d, 0x92,
-		0xdf, 0x8b, 0x50, 0x98, 0x3a, 0x0a, 0x83, 0xe6, 0xc4, 0x6c, 0x15, 0xed, 0xb0, 0xdc, 0x98, 0x6d,
-		0x72, 0xbd, 0x45, 0x88, 0x8b, 0x10, 0xd7, 0xdb, 0x43, 0x5c, 0xaa, 0x69, 0x04, 0xe9, 0x44, 0x52,
-		0x15, 0x41, 0x84, 0x09, 0x57, 0xa2, 0x62, 0x48, 0x49, 0xa6, 0x15, 0x3a, 0xc3, 0xeb, 0x60, 0x7c,
-		0x5d, 0x02, 0x40, 0x97, 0x20, 0xd0, 0x2e, 0x10, 0xb4, 0x0b, 0x06, 0x8d, 0x02, 0x02, 0x19, 0x7c,
-		0x20, 0x51, 0x2b, 0x9a, 0xa9, 0xb6, 0xa9, 0xd7, 0xc7, 0xb3, 0x3b, 0xc7, 0x35, 0x11, 0x59, 0x9f,
-		0x49, 0x1e, 0xef, 0x17, 0x9e, 0x53, 0xb2, 0x0c, 0x40, 0xf9, 0x16, 0x9d, 0x56, 0xcb, 0x4e, 0xb7,
-		0x85, 0x57, 0x9a, 0xc1, 0xa0, 0xdf, 0x70, 0xd0, 0x60, 0xf9, 0x69, 0xb5, 0x00, 0x37, 0xb6, 0x56,
-		0xb6, 0x8c, 0xc2, 0x5b, 0xdc, 0xdb, 0xa3, 0x6a, 0xce, 0x36, 0x44, 0x14, 0x78, 0xb2, 0x65, 0x23,
-		0x84, 0x27, 0xbe, 0xb2, 0xcc, 0xbf, 0x86, 0x57, 0xf3, 0xaa, 0x12, 0x42, 0x45, 0x25, 0xca, 0x31,
-		0x95, 0xf1, 0x76, 0x63, 0xbf, 0x30, 0x5f, 0xbc, 0xbe, 0x57, 0xb1, 0xce, 0x93, 0xa9, 0xff, 0x25,
-		0xa2, 0x97, 0xe4, 0xea, 0x83, 0x89, 0x88, 0x43, 0xe5, 0xfa, 0x61, 0x85, 0x37, 0x91, 0xaf, 0x2f,
-		0x26, 0x3e, 0xa5, 0x70, 0xfd, 0x31, 0xdd, 0x44, 0x23, 0x59, 0xbf, 0xac, 0x70, 0xbe, 0xbc, 0x1a,
-		0x1b, 0x49, 0x19, 0x8b, 0xc6, 0xe2, 0xdf, 0xdb, 0xa9, 0xdd, 0x98, 0x3a, 0x76, 0x63, 0xe3, 0x04,
-		0x5f, 0x63, 0xed, 0x48, 0x54, 0x63, 0xf3, 0xe0, 0x47, 0x03, 0xc7, 0x23, 0xc4, 0xf2, 0xcb, 0x79,
-		0xfc, 0x3e, 0x7f, 0xc2, 0xeb, 0xc5, 0xbf, 0x9f, 0xa6, 0xf6, 0xf5, 0x37, 0xc7, 0xbe, 0xfe, 0x90,
-		0x3c, 0xe9, 0x45, 0xf2, 0xa0, 0xd7, 0xc9, 0x87, 0x6f, 0xf3, 0x87, 0xb9, 0xfe, 0xb8, 0x78, 0xce,
-		0x6f, 0xc9, 0x63, 0x5e, 0x27, 0x7f, 0x31, 0x0e, 0xd1, 0x89, 0xe7, 0x8d, 0x1d, 0xfb, 0xc9, 0x1c,
-		0xdd, 0x20, 0xc7, 0x51, 0xd7, 0xe6, 0xa5, 0x20, 0x2a, 0xb9, 0xf4, 0xc8, 0xa5, 0xb7, 0x6f, 0xcb,
-		0x9c, 0x82, 0xa8, 0x95, 0x31, 0xb5, 0x29, 0x88, 0xaa, 0xd3, 0x94, 0xa6, 0x20, 0x6a, 0xa9, 0x1b,
-		0xf7, 0xd6, 0x83, 0xa8, 0xa5, 0x9e, 0x13, 0x05, 0xf4, 0xfb, 0xdb, 0x3a, 0xd7, 0x64, 0x16, 0x84,
-		0xca, 0x12, 0x17, 0x51, 0x2f, 0xb9, 0x5e, 0x58, 0x5b, 0x45, 0x8e, 0xcc, 0x72, 0x47, 0x6c, 0x23,
-		0x29, 0xaf, 0xce, 0x3c, 0x9f, 0xad, 0x5d, 0xf8, 0x63, 0xd6, 0x6c, 0x76, 0x6c, 0x86, 0x9d, 0xc0,
-		0x17, 0x3f, 0xdf, 0x1f, 0x3c, 0xb0, 0x7d, 0x67, 0x8a, 0x66, 0x39, 0xad, 0xbc, 0xf4, 0xe5, 0x3d,
-		0x4f, 0xde, 0x85, 0x8d, 0xac, 0xd0, 0xba, 0xb1, 0x02, 0xce, 0x9c, 0x80, 0xd9, 0x96, 0xff, 0xc0,
-		0x47, 0xcc, 0x9b, 0x85, 0xcc, 0xbb, 0x65, 0xe1, 0x3d, 0x4f, 0x5e, 0x8d, 0xc5, 0xaf, 0x76, 0x82,
-		0x85, 0xc2, 0x34, 0x04, 0x7e, 0xb2, 0x90, 0x71, 0x94, 0x59, 0x39, 0x44, 0xf9, 0xae, 0x33, 0xea,
-		0xb3, 0x82, 0x1f, 0x81, 0x9b, 0x53, 0x15, 0x1f, 0x15, 0x02, 0xed, 0x7f, 0xf4, 0x7d, 0xcf, 0xff,
-		0xc2, 0x83, 0x00, 0x23, 0xd7, 0xa3, 0xc0, 0x4e, 0x64, 0x91, 0x40, 0x62, 0x37, 0x9c, 0x8d, 0x79,
-		0x10, 0xb0, 0xf0, 0xde, 0x72, 0xb5, 0xf0, 0x73, 0x19, 0x84, 0xcf, 0xa3, 0x65, 0x33, 0x27, 0xc9,
-		0xba, 0x1d, 0x22, 0xe9, 0x03, 0xb6, 0xe6, 0x75, 0xb8, 0x66, 0x8f, 0xca, 0x05, 0x20, 0x50, 0x20,
-		0x80, 0xe4, 0xcd, 0xd3, 0xee, 0xc5, 0x53, 0x29, 0x5b, 0xa2, 0xd1, 0x6b, 0x07, 0x23, 0xd6, 0x97,
-		0x8a, 0x95, 0xee, 0x51, 0x24, 0x02, 0xdc, 0xcd, 0x87, 0x54, 0x7b, 0x42, 0xdb, 0x61, 0x43, 0x53,
-		0xab, 0x7f, 0xdc, 0x0a, 0x64, 0xc0, 0xfd, 0x52, 0xdb, 0x27, 0x99, 0x22, 0x73, 0xf0, 0xfd, 0x40,
-		0x6b, 0x7c, 0x73, 0x4c, 0xed, 0xaa, 0x50, 0x5d, 0xc5, 0x54, 0x38, 0x50, 0x99, 0x6d, 0xe1, 0xed,
-		0xaa, 0x64, 0xcf, 0x0b, 0x03, 0xce, 0x05, 0x03, 0x3d, 0xa7, 0x00, 0x6d, 0xa1, 0xe2, 0x09, 0x85,
-		0xd6, 0x27, 0x46, 0x77, 0x90, 0xa9, 0x3b, 0xc2, 0x00, 0x88, 0x4d, 0xc9, 0x23, 0x99, 0x2e, 0x5d,
-		0xe7, 0xf0, 0x97, 0x4e, 0x93, 0x96, 0x1e, 0x52, 0xd7, 0xb5, 0x0d, 0x7a, 0xa3, 0xae, 0x6b, 0x45,
-		0x50, 0x09, 0xd6, 0x53, 0x6d, 0x0b, 0x20, 0x32, 0xa8, 0x2b, 0x8e, 0x12, 0x09, 0xed, 0xb9, 0x2b,
-		0x4e, 0x0e, 0x89, 0xc8, 0xf5, 0xbf, 0xc9, 0x21, 0x8b, 0xfd, 0xb5, 0xba, 0x59, 0x7b, 0x1b, 0xb1,
-		0x06, 0x37, 0x6b, 0x6f, 0x20, 0xd2, 0xd6, 0xc6, 0x71, 0x43, 0xee, 0xdf, 0x5a, 0x79, 0x45, 0xbd,
-		0x53, 0x08, 0x94, 0xb9, 0xa6, 0x84, 0xe6, 0x36, 0xce, 0x6d, 0xf5, 0x5a, 0xdb, 0x38, 0xb7, 0x68,
-		0x8d, 0x6d, 0xd2, 0xc5, 0x2c, 0x6e, 0x6f, 0xb3, 0xbc, 0xb4, 0x02, 0x4d, 0x6e, 0x9c, 0xdb, 0xc3,
-		0x6b, 0x71, 0x93, 0xb7, 0x6d, 0x30, 0xa9, 0x5d, 0xd8, 0xe0, 0x66, 0x24, 0x11, 0x61, 0x5a, 0x56,
-		0x09, 0x13, 0x0e, 0xae, 0x54, 0xa2, 0xdd, 0x8d, 0x73, 0xfb, 0xfa, 0x1a, 0x2d, 0xec, 0x22, 0x11,
-		0x1c, 0x4c, 0x29, 0xdf, 0xea, 0x26, 0x08, 0x7d, 0xc7, 0xbd, 0xa3, 0x0e, 0x99, 0x5a, 0x4c, 0xa1,
-		0x03, 0xe8, 0x76, 0x73, 0xde, 0x6c, 0x52, 0xbb, 0x1b, 0x51, 0xf0, 0xbd, 0x43, 0x29, 0x8d, 0x9c,
-		0x40, 0x28, 0xc5, 0x62, 0x29, 0x8f, 0x93, 0x01, 0x24, 0x8b, 0x49, 0x16, 0x2f, 0xba, 0x19, 0x4c,
-		0xa6, 0xe1, 0x93, 0x8c, 0x28, 0xee, 0x68, 0x20, 0xe4, 0x49, 0x38, 0x13, 0x27, 0xe2, 0xe8, 0x62,
-		0x22, 0x60, 0x22, 0xe0, 0x8c, 0xff, 0xba, 0xd5, 0x97, 0xa0, 0xe0, 0xfe, 0xc1, 0x36, 0xce, 0x6b,
-		0xf7, 0xfa, 0x04, 0x26, 0x36, 0xc0, 0x44, 0xeb, 0xbc, 0x4d, 0x68, 0x02, 0x41, 0x08, 0xbf, 0xce,
-		0x16, 0xa6, 0x24, 0x86, 0xcb, 0x11, 0xc3, 0xa9, 0x2f, 0x47, 0xb4, 0x8c, 0x82, 0x94, 0x6d, 0x27,
-		0xdd, 0x3c, 0xbe, 0x56, 0xbb, 0xe3, 0xcf, 0x8f, 0xfc, 0x99, 0x87, 0xcf, 0x93, 0xa0, 0x6e, 0xd6,
-		0x9a, 0xcf, 0x57, 0x2d, 0xf3, 0x7c, 0xf8, 0xdc, 0xba, 0x6a, 0xb6, 0x86, 0xf5, 0xc6, 0x55, 0xd3,
-		0xec, 0x0c, 0x1b, 0x8b, 0x5f, 0xaf, 0x9a, 0xe6, 0xf9, 0xf0, 0x57, 0xf3, 0xb8, 0xfd, 0x52, 0xaf,
-		0x3f, 0x8f, 0xbd, 0xe6, 0xf3, 0xed, 0xe3, 0xb4, 0xf9, 0xcc, 0x27, 0x4d, 0x63, 0x2f, 0x8c, 0x38,
-		0x73, 0x9d, 0x50, 0x9c, 0x11, 0xe3, 0xab, 0x0f, 0xa0, 0x8f, 0x25, 0x31, 0x22, 0x84, 0x11, 0x85,
-		0x7b, 0x58, 0x8e, 0x00, 0x19, 0xe0, 0x00, 0x3f, 0x9d, 0xa4, 0x6c, 0x97, 0x26, 0x2d, 0x08, 0x89,
-		0xc1, 0x48, 0x0d, 0x4a, 0x72, 0xca, 0xa4, 0xa7, 0x4c, 0x82, 0x60, 0x52, 0x94, 0x44, 0x21, 0xda,
-		0x53, 0x4f, 0x84, 0xfd, 0x80, 0x10, 0x9d, 0x01, 0xf5, 0x0b, 0xca, 0x83, 0x7a, 0x25, 0x70, 0xaf,
-		0xea, 0x2f, 0x44, 0x03, 0xb5, 0xea, 0xe0, 0x16, 0x00, 0xfd, 0x95, 0x4c, 0x00, 0x75, 0xbf, 0x62,
-		0x15, 0x17, 0xaf, 0xea, 0xf9, 0x27, 0x02, 0x4a, 0xfc, 0xd6, 0x9a, 0x38, 0xe3, 0x27, 0x79, 0x35,
-		0x94, 0x8c, 0x7b, 0x05, 0x9d, 0x93, 0x49, 0x03, 0x95, 0xa9, 0x81, 0xa4, 0xbb, 0x26, 0x3b, 0x2e,
-		0x0f, 0xe1, 0xad, 0x92, 0xe3, 0xd1, 0x6f, 0xa0, 0x3f, 0xb2, 0x14, 0x11, 0xab, 0x12, 0x33, 0x1a,
-		0x51, 0xa3, 0x11, 0xb7, 0x32, 0x91, 0x03, 0x45, 0x7a, 0x59, 0xbd, 0x91, 0xad, 0xd1, 0xc8, 0xe7,
-		0x41, 0xa0, 0xde, 0x10, 0x79, 0x31, 0x11, 0x75, 0x41, 0x86, 0xb1, 0x0c, 0x16, 0xeb, 0xa0, 0xb3,
-		0x10, 0x3a, 0x2b, 0xa1, 0xb1, 0x14, 0x8c, 0xb5, 0x14, 0x00, 0x2a, 0x43, 0xe9, 0x80, 0x8c, 0x52,
-		0xb2, 0x18, 0xb3, 0x54, 0xf1, 0x9b, 0x28, 0x5c, 0xa4, 0xc4, 0x94, 0xd8, 0xcc, 0xa9, 0x8d, 0x49,
-		0xb5, 0x31, 0x2b, 0x3a, 0xd3, 0xaa, 0x31, 0xaf, 0x22, 0x13, 0xc3, 0xdd, 0x16, 0xc5, 0x74, 0x36,
-		0x7d, 0xe8, 0x9a, 0x68, 0x7b, 0x89, 0x59, 0x3e, 0x18, 0xbd, 0x8a, 0xa6, 0x51, 0xab, 0xc5, 0x4e,
-		0xf3, 0x8c, 0xff, 0xfc, 0xb9, 0x15, 0xff, 0x33, 0xff, 0xdc, 0xbe, 0x6a, 0x9a, 0xdd, 0xc5, 0xe7,
-		0xde, 0x55, 0xd3, 0xec, 0x0d, 0xeb, 0x3f, 0x7e, 0x9c, 0xd4, 0x7f, 0x75, 0x5e, 0xe4, 0x07, 0x36,
-		0x92, 0x9b, 0xd5, 0x9f, 0x6b, 0x57, 0x2d, 0xb3, 0x3d, 0x5c, 0x7c, 0xe9, 0x5c, 0x35, 0xcd, 0xf6,
-		0xb0, 0x5e, 0x37, 0xa8, 0x30, 0x8b, 0xa8, 0xc4, 0x51, 0x54, 0x1b, 0x38, 0xa5, 0x38, 0xf1, 0x4a,
-		0x70, 0x6a, 0x2d, 0xbd, 0x89, 0x58, 0x72, 0x13, 0xb1, 0xd4, 0x66, 0x15, 0x0f, 0xe3, 0x2f, 0xf3,
-		0xe7, 0x1b, 0x79, 0x1f, 0x1b, 0x33, 0xd7, 0x09, 0x1b, 0x73, 0xe7, 0x4e, 0x23, 0x32, 0x9e, 0x1b,
-		0x6a, 0x16, 0x03, 0xcb, 0x3f, 0x1c, 0xf0, 0x39, 0xbd, 0xf5, 0x75, 0xde, 0xc7, 0xeb, 0xff, 0x71,
-		0x9d, 0xf0, 0xfa, 0x53, 0xfc, 0x14, 0xd7, 0x9f, 0x5d, 0x1e, 0x5e, 0x7f, 0x48, 0x9e, 0xa2, 0xac,
-		0x73, 0xf6, 0x90, 0xc3, 0xe7, 0xf3, 0xa3, 0xcb, 0xea, 0x36, 0xda, 0x62, 0x22, 0xb2, 0xd1, 0xc8,
-		0x46, 0x23, 0x1b, 0x6d, 0xb7, 0x6f, 0x70, 0x3a, 0x0b, 0xf1, 0x8c, 0xb4, 0xf9, 0x74, 0xd4, 0x31,
-		0x8a, 0xac, 0x34, 0xb2, 0xd2, 0xf6, 0xc0, 0xce, 0xeb, 0x9a, 0xd4, 0x0c, 0x78, 0x88, 0x5f, 0x24,
-		0x2c, 0x3b, 0x39, 0x6e, 0xef, 0xa8, 0xd6, 0x5b, 0xec, 0x1d, 0x85, 0x22, 0x0a, 0x74, 0x89, 0x04,
-		0xed, 0xa2, 0x41, 0xbb, 0x88, 0xd0, 0x26, 0x2a, 0x70, 0x44, 0x06, 0x92, 0xe8, 0x40, 0x17, 0x21,
-		0x79, 0xa2, 0xc4, 0x44, 0x6d, 0x42, 0xb7, 0x4b, 0xae, 0x60, 0x77, 0xa7, 0x62, 0xf8, 0x0d, 0xea,
-		0xb4, 0x09, 0x1b, 0x9d, 0x42, 0x47, 0xaf, 0xf0, 0xd1, 0x2d, 0x84, 0x4a, 0x13, 0x46, 0xa5, 0x09,
-		0x25, 0xed, 0xc2, 0x09, 0x57, 0x48, 0x21, 0x0b, 0xab, 0xf4, 0xed, 0xd1, 0x9b, 0xdd, 0x6d, 0xd0,
-		0xf9, 0x98, 0x5b, 0xb7, 0x3e, 0xd7, 0x42, 0xec, 0x0b, 0xec, 0x72, 0xaa, 0x61, 0xee, 0x6f, 0x0b,
-		0xcf, 0x53, 0xf0, 0x60, 0x0f, 0x96, 0x75, 0xfe, 0x96, 0x5f, 0x22, 0x61, 0x19, 0x7f, 0x8f, 0x05,
-		0x66, 0x45, 0x3b, 0x64, 0x55, 0x4b, 0x43, 0x26, 0x8e, 0x61, 0x4d, 0xda, 0x06, 0xb7, 0x7f, 0x53,
-		0x3a, 0x2b, 0x7a, 0x1f, 0xa7, 0xe5, 0xcc, 0x25, 0xf4, 0x73, 0x4a, 0x6f, 0x86, 0xdf, 0xd7, 0x69,
-		0x73, 0x6a, 0xb4, 0xfe, 0x4e, 0xd8, 0x84, 0x87, 0xdc, 0xef, 0x69, 0x89, 0xd0, 0x30, 0x9c, 0xd4,
-		0x09, 0x3b, 0x34, 0x62, 0x0f, 0x4e, 0x03, 0xdf, 0xc4, 0x63, 0x48, 0x6e, 0xec, 0xa4, 0xbc, 0xe5,
-		0xf5, 0xe7, 0xe8, 0x39, 0x17, 0xdf, 0x2e, 0x78, 0x68, 0x50, 0x1f, 0xba, 0x92, 0x5a, 0x8a, 0xa9,
-		0x91, 0x96, 0x9e, 0xe6, 0x61, 0x6a, 0x64, 0x74, 0x88, 0x9d, 0xc2, 0xbc, 0x59, 0x88, 0xea, 0xb9,
-		0x4d, 0xe6, 0x23, 0xd7, 0x6d, 0x39, 0x26, 0x13, 0xb9, 0x6e, 0xc9, 0x75, 0x5b, 0xe8, 0x6f, 0x21,
-		0xd7, 0x6d, 0x35, 0xbd, 0x28, 0xe4, 0xba, 0x2d, 0xd7, 0x4b, 0x42, 0xae, 0x5b, 0x65, 0x51, 0x42,
-		0xae, 0xdb, 0x32, 0x84, 0x8d, 0x4e, 0xa1, 0xa3, 0x57, 0xf8, 0xe8, 0x16, 0x42, 0xa5, 0x09, 0xa3,
-		0xd2, 0x84, 0x92, 0x76, 0xe1, 0x84, 0xef, 0x87, 0x63, 0xe4, 0xba, 0xcd, 0xc7, 0x2e, 0xe4, 0xba,
-		0x3d, 0x0c, 0x0d, 0x49, 0xae, 0xdb, 0xd5, 0x99, 0xc9, 0x75, 0x5b, 0x12, 0xe1, 0x1d, 0x84, 0xeb,
-		0x76, 0xee, 0xc2, 0x39, 0x00, 0xdf, 0xed, 0x3f, 0xe3, 0x07, 0x25, 0xe7, 0xad, 0x5e, 0x22, 0xd3,
-		0x41, 0x5c, 0x15, 0xf3, 0xde, 0xce, 0x09, 0xc9, 0x78, 0x13, 0xe7, 0x59, 0x2a, 0x75, 0xa4, 0x41,
-		0x2d, 0xc1, 0x1e, 0x99, 0x0c, 0x5e, 0x47, 0xeb, 0x40, 0x84, 0x46, 0xd2, 0x91, 0x45, 0x15, 0x70,
-		0xd7, 0x86, 0xb7, 0xed, 0x47, 0x38, 0x70, 0xf0, 0xd1, 0x8d, 0x9e, 0x3f, 0x60, 0x9f, 0xbf, 0x3d,
-		0x74, 0x99, 0xe7, 0xc6, 0xdd, 0x78, 0xc7, 0xde, 0x9d, 0x63, 0x5b, 0x63, 0x56, 0xd4, 0x02, 0xa1,
-		0x4c, 0x0b, 0x75, 0xcd, 0x12, 0x9d, 0xaf, 0x5b, 0x95, 0x4f, 0x25, 0x88, 0x2d, 0x6c, 0xd9, 0xd2,
-		0x4c, 0x7a, 0xd4, 0xf0, 0xe0, 0x1a, 0x70, 0xca, 0x4a, 0x47, 0x9c, 0xbe, 0x9b, 0xb2, 0xd2, 0x50,
-		0x5b, 0xc3, 0xcd, 0x63, 0xb9, 0x4a, 0x33, 0x7d, 0xb5, 0x52, 0x33, 0x7d, 0xaa, 0x35, 0xa3, 0x49,
-		0xf0, 0x51, 0xad, 0x19, 0xaa, 0x35, 0x53, 0x0a, 0x8b, 0x60, 0xb0, 0x0a, 0x0e, 0xcb, 0x68, 0xc6,
-		0x0c, 0x74, 0x8e, 0x11, 0xcb, 0xb8, 0xa1, 0x5a, 0x33, 0xba, 0x98, 0x10, 0x93, 0x19, 0x71, 0x99,
-		0x12, 0x9b, 0x39, 0xb5, 0x31, 0xa9, 0x36, 0x66, 0x45, 0x67, 0xda, 0x6a, 0xf8, 0xb1, 0xb4, 0xd4,
-		0x9a, 0xe9, 0xbf, 0x9d, 0x5a, 0x33, 0x83, 0xe7, 0xab, 0xa6, 0x79, 0x6e, 0x99, 0xb7, 0x1f, 0xcc,
-		0x4f, 0xc3, 0x5f, 0xcd, 0xe3, 0xee, 0x4b, 0x7d, 0x50, 0xaf, 0xad, 0xff, 0x36, 0xa8, 0xff, 0x6a,
-		0x1e, 0xf7, 0x5e, 0x6a, 0xb5, 0x9c, 0xbf, 0xbc, 0xcf, 0x9b, 0xa3, 0xfe, 0x5c, 0xab, 0xd5, 0x92,
-		0x2a, 0x33, 0x2b, 0x95, 0x67, 0xae, 0x9a, 0xad, 0xe1, 0xfb, 0xf8, 0xe3, 0xfc, 0xff, 0x69, 0xed,
-		0x1a, 0xa1, 0x8b, 0xeb, 0xf5, 0x5a, 0xb6, 0x64, 0x4d, 0x5c, 0x5c, 0xbe, 0xfd, 0x52, 0x7f, 0xae,
-		0xb5, 0xae, 0x9a, 0x66, 0x2b, 0x2d, 0x5f, 0xd3, 0x8a, 0x26, 0x39, 0x8b, 0x2e, 0xc7, 0xe2, 0xc6,
-		0x5a, 0xed, 0xea, 0xff, 0x06, 0xc3, 0xdf, 0x06, 0xf5, 0x5f, 0xfd, 0x97, 0xc5, 0xe7, 0xf8, 0xff,
-		0xf5, 0xe7, 0xda, 0xc9, 0xbb, 0x1f, 0x3f, 0x4e, 0x4e, 0xde, 0xd5, 0xe7, 0x2f, 0x9d, 0x5c, 0xf7,
-		0x6e, 0xfe, 0xd7, 0xf7, 0x83, 0xc1, 0xc6, 0x4f, 0xf5, 0x5a, 0xe3, 0xe4, 0x37, 0x2a, 0xad, 0x23,
-		0x2e, 0x60, 0xa9, 0xb4, 0x8e, 0xc4, 0xe4, 0x54, 0x5a, 0x47, 0x93, 0xa7, 0xa5, 0x5f, 0x8d, 0xda,
-		0x3a, 0x7d, 0x2a, 0xae, 0x43, 0x46, 0x29, 0x19, 0xa5, 0x64, 0x94, 0x6e, 0xb8, 0x43, 0xa9, 0xb8,
-		0x0e, 0x99, 0xa5, 0x64, 0x96, 0x56, 0xc3, 0x2c, 0xa5, 0x13, 0x1a, 0x74, 0x42, 0xa3, 0x5a, 0x22,
-		0x41, 0xbb, 0x68, 0xd0, 0x2e, 0x22, 0xb4, 0x89, 0x0a, 0x1c, 0x91, 0x81, 0x24, 0x3a, 0xd0, 0x45,
-		0x48, 0x9e, 0x28, 0xa1, 0x13, 0x1a, 0x65, 0x08, 0x1b, 0x9d, 0x42, 0x47, 0xaf, 0xf0, 0xd1, 0x2d,
-		0x84, 0x4a, 0x13, 0x46, 0xa5, 0x09, 0x25, 0xed, 0xc2, 0x09, 0x57, 0x48, 0x21, 0x0b, 0xab, 0xf4,
-		0xed, 0xe9, 0x84, 0xc6, 0x36, 0x11, 0x40, 0x27, 0x34, 0xd0, 0x35, 0x24, 0x9d, 0xd0, 0x58, 0x9d,
-		0x99, 0x4e, 0x68, 0x94, 0x44, 0x78, 0x55, 0x3e, 0xa1, 0xd1, 0x3f, 0x94, 0xea, 0x3a, 0x7d, 0x2a,
-		0xaf, 0x53, 0x26, 0x91, 0xe9, 0x20, 0xae, 0x6a, 0x9c, 0xd0, 0xe8, 0x53, 0x81, 0x9d, 0x75, 0x90,
-		0x44, 0x05, 0x76, 0x4a, 0x35, 0x9b, 0xc8, 0x7d, 0x4b, 0xee, 0xdb, 0x42, 0x9f, 0x0b, 0xb9, 0x6f,
-		0xab, 0xe9, 0x49, 0x21, 0xf7, 0x6d, 0xb9, 0x9e, 0x12, 0x72, 0xdf, 0x2a, 0x8b, 0x12, 0x72, 0xdf,
-		0x96, 0x21, 0x6c, 0x74, 0x0a, 0x1d, 0xbd, 0xc2, 0x47, 0xb7, 0x10, 0x2a, 0x4d, 0x18, 0x95, 0x26,
-		0x94, 0xb4, 0x0b, 0x27, 0x7c, 0x5f, 0x1c, 0x23, 0xf7, 0x6d, 0x3e, 0x76, 0x21, 0xf7, 0xed, 0x61,
-		0x68, 0x48, 0x72, 0xdf, 0xae, 0xce, 0x4c, 0xee, 0xdb, 0x92, 0x08, 0xef, 0x30, 0xdc, 0xb7, 0x55,
-		0xaf, 0xb0, 0xd3, 0xa7, 0x12, 0x3b, 0xa5, 0x92, 0x99, 0x16, 0xf2, 0xaa, 0x9a, 0x07, 0x97, 0x8a,
-		0xec, 0xec, 0x99, 0x2e, 0xf6, 0x7d, 0xb8, 0x81, 0xca, 0xec, 0xac, 0xcd, 0x51, 0xb1, 0x32, 0x3b,
-		0x7d, 0x2a, 0xb3, 0xa3, 0xa7, 0xcc, 0x4e, 0x9f, 0xca, 0xec, 0xe8, 0x91, 0x93, 0x38, 0xf2, 0x71,
-		0x3f, 0x75, 0x76, 0xfa, 0xda, 0x0a, 0xed, 0x1c, 0x21, 0xee, 0x94, 0xf1, 0xf1, 0x31, 0xb6, 0x59,
-		0xc4, 0xe5, 0x93, 0x64, 0xcd, 0x9e, 0x0c, 0x5b, 0xc7, 0xbb, 0xc7, 0x1f, 0xc3, 0x81, 0xed, 0x4d,
-		0xa6, 0x96, 0x2d, 0x0b, 0x60, 0xd6, 0xd8, 0x39, 0xb6, 0x4d, 0x64, 0xc9, 0x31, 0xc3, 0xbf, 0x06,
-		0xf2, 0x82, 0x0f, 0x05, 0x17, 0x1c, 0xc8, 0x12, 0xaa, 0xac, 0x20, 0xb1, 0xd8, 0x6a, 0xc4, 0x2f,
-		0xb6, 0xae, 0xc5, 0x6b, 0x2a, 0x40, 0xc0, 0x72, 0xd5, 0x3c, 0x20, 0x55, 0x3b, 0x24, 0xfd, 0xdd,
-		0xd2, 0x7e, 0x6c, 0x88, 0x7f, 0x1a, 0xe6, 0x77, 0x86, 0xea, 0x69, 0x65, 0x3f, 0xb1, 0xb2, 0x16,
-		0x06, 0xfb, 0x75, 0x71, 0x05, 0xa5, 0xb4, 0x7f, 0x35, 0xdd, 0xa7, 0x99, 0xe3, 0x86, 0x2d, 0x19,
-		0x2d, 0xb4, 0xa0, 0xba, 0xbe, 0xc4, 0x90, 0xef, 0x96, 0x7b, 0x27, 0x0f, 0x34, 0x01, 0x2a, 0xf9,
-		0x8b, 0x03, 0xb7, 0x79, 0x8c, 0x7f, 0x59, 0xe3, 0x19, 0x57, 0x38, 0x94, 0xfb, 0xc9, 0xb7, 0xec,
-		0x48, 0x74, 0xfe, 0xe1, 0xdc, 0x39, 0x2a, 0x5e, 0x3c, 0xe3, 0x2b, 0xbf, 0xb3, 0x42, 0xe7, 0x81,
-		0x83, 0x9d, 0x5c, 0x90, 0xa3, 0xd5, 0x5f, 0xac, 0x47, 0xf5, 0xa5, 0x6b, 0xf5, 0x3b, 0x67, 0xbd,
-		0xc3, 0x5f, 0x3e, 0x4d, 0xe0, 0x68, 0x58, 0xa2, 0xf6, 0x59, 0xb8, 0xf7, 0x46, 0xde, 0xc4, 0x92,
-		0x60, 0x8a, 0x8d, 0x58, 0x6d, 0x32, 0x9e, 0x34, 0x12, 0x69, 0xa4, 0x92, 0x34, 0x12, 0x77, 0x67,
-		0x13, 0xee, 0xcf, 0x41, 0xa8, 0xbc, 0x5a, 0x6a, 0x75, 0x25, 0xc6, 0x7c, 0x74, 0x67, 0x13, 0xf9,
-		0x2d, 0xbe, 0xf4, 0x2e, 0x42, 0xdf, 0x71, 0xef, 0x60, 0x56, 0x63, 0x73, 0x7e, 0x0a, 0x3e, 0x70,
-		0x46, 0x10, 0x17, 0x82, 0xd1, 0x4a, 0xd2, 0x30, 0xe3, 0xf1, 0x5a, 0xcd, 0xe3, 0x4b, 0xef, 0xb3,
-		0x0b, 0x4b, 0x2e, 0x5b, 0xbc, 0x1e, 0x48, 0x84, 0xa7, 0x2f, 0x37, 0x60, 0xad, 0xfd, 0x1a, 0xa9,
-		0x47, 0x6a, 0x57, 0x14, 0xac, 0xb7, 0x44, 0x01, 0x22, 0xb9, 0x90, 0xa3, 0x7c, 0x28, 0x11, 0x25,
-		0x44, 0x08, 0x08, 0xfd, 0x01, 0x42, 0x7a, 0x45, 0x8b, 0x2a, 0x69, 0xc0, 0x82, 0x0d, 0x57, 0x43,
-		0x44, 0x05, 0x83, 0x2c, 0xd5, 0xdd, 0x4c, 0xbd, 0x9d, 0xe4, 0xf2, 0xff, 0xb2, 0x65, 0xbd, 0x04,
-		0x88, 0xaf, 0xd8, 0xf9, 0xf2, 0xeb, 0x48, 0xda, 0xb9, 0x72, 0x3b, 0xb6, 0x8a, 0x96, 0x4e, 0xde,
-		0x93, 0x22, 0xe8, 0x39, 0xc9, 0x5f, 0xa0, 0x2d, 0x9e, 0x11, 0x31, 0x96, 0x13, 0x67, 0x35, 0x25,
-		0x16, 0x93, 0x60, 0x2d, 0x09, 0x96, 0xda, 0x46, 0x1a, 0x82, 0x2c, 0x04, 0x61, 0x9d, 0x1d, 0x5b,
-		0x2f, 0xcf, 0x2d, 0xf9, 0x3b, 0xbd, 0xb9, 0xcb, 0xab, 0xbf, 0xac, 0xbd, 0x75, 0xd1, 0xdb, 0x8a,
-		0xbf, 0x65, 0xce, 0xbb, 0x89, 0xbe, 0xd3, 0xea, 0x9b, 0x2c, 0x9f, 0x37, 0xf3, 0xac, 0x86, 0xef,
-		0xcd, 0x42, 0xc7, 0xbd, 0x33, 0xbd, 0x69, 0xf4, 0xac, 0x9b, 0x65, 0x99, 0x53, 0xf8, 0xb4, 0x7e,
-		0xe1, 0xda, 0xfb, 0xe6, 0x27, 0x62, 0x6f, 0x45, 0xe2, 0xbb, 0x10, 0x77, 0xe6, 0x96, 0x79, 0x2f,
-		0x5f, 0x80, 0xa0, 0x85, 0x91, 0xb2, 0x30, 0x22, 0x5e, 0x91, 0x03, 0xbe, 0x67, 0x48, 0x52, 0xc2,
-		0xb6, 0xc4, 0x5a, 0xc3, 0x77, 0x6e, 0xb6, 0xbf, 0x45, 0xba, 0x06, 0xce, 0xcd, 0xb6, 0xe7, 0xdf,
-		0x9d, 0xfb, 0x5e, 0x68, 0x04, 0x89, 0x18, 0x3d, 0xbb, 0xb7, 0x42, 0xd6, 0xa8, 0x91, 0x36, 0x62,
-		0xa4, 0x8d, 0x96, 0xc2, 0xad, 0x82, 0x69, 0xb5, 0xa2, 0xdc, 0x68, 0x31, 0x9f, 0xac, 0x8c, 0x2f,
-		0x56, 0xd0, 0xe2, 0x15, 0xb6, 0x74, 0x65, 0x2c, 0x5c, 0xb1, 0x4d, 0x87, 0x5a, 0xb4, 0x60, 0x4b,
-		0x16, 0x6c, 0xc1, 0x0a, 0x13, 0x05, 0x0e, 0xfe, 0x16, 0xb6, 0x50, 0x81, 0x96, 0xa9, 0x8c, 0x45,
-		0x2a, 0x67, 0x89, 0xc2, 0x2c, 0xd0, 0x85, 0xe5, 0xc9, 0xc3, 0xfe, 0x49, 0xd3, 0xc0, 0x35, 0xf6,
-		0xa5, 0x4d, 0xc5, 0xf4, 0x39, 0x06, 0xac, 0x59, 0x8e, 0x35, 0x76, 0x04, 0x78, 0x49, 0x23, 0x88,
-		0xa0, 0x81, 0x2d, 0x2e, 0x31, 0x92, 0xeb, 0xc5, 0x64, 0x46, 0x8b, 0x64, 0xc6, 0xa1, 0xc9, 0x0c,
-		0xd1, 0xc3, 0x37, 0x31, 0x0a, 0x03, 0x44, 0xff, 0xe6, 0xc3, 0xe4, 0x9c, 0xad, 0xad, 0x2a, 0x3a,
-		0x5b, 0x85, 0xc8, 0xeb, 0x95, 0x39, 0x5b, 0x45, 0xc8, 0x4f, 0x8f, 0xb3, 0x55, 0xf6, 0x4c, 0x18,
-		0xac, 0xd3, 0x84, 0x4a, 0x67, 0x09, 0xe0, 0xd9, 0xac, 0xfd, 0x76, 0x38, 0x92, 0x22, 0x62, 0x55,
-		0x62, 0x46, 0x23, 0x6a, 0x34, 0xe2, 0x56, 0x26, 0x72, 0x79, 0xcf, 0x2c, 0xc8, 0x4f, 0x0d, 0x3d,
-		0x5b, 0x84, 0xd4, 0x99, 0x41, 0xa5, 0x13, 0x83, 0x72, 0xe7, 0x05, 0xea, 0xb4, 0xb0, 0x7d, 0x61,
-		0xf6, 0xdf, 0x59, 0x61, 0x58, 0x81, 0x76, 0x76, 0x31, 0xa4, 0x30, 0x43, 0x08, 0x93, 0xac, 0xc2,
-		0x92, 0xf9, 0x1c, 0x30, 0xb1, 0xdf, 0x23, 0xb1, 0x4f, 0x62, 0x1f, 0x57, 0xec, 0x83, 0x1b, 0xdb,
-		0x8d, 0x9c, 0xc0, 0xb6, 0xe2, 0x85, 0x56, 0xec, 0x21, 0xb0, 0x98, 0x48, 0xad, 0x87, 0x40, 0xf7,
-		0x35, 0xf4, 0x10, 0x00, 0xb1, 0x0c, 0x16, 0xeb, 0xa0, 0xb3, 0x10, 0x3a, 0x2b, 0xa1, 0xb1, 0x14,
-		0x8c, 0xb5, 0x80, 0x2c, 0xa6, 0xcc, 0x6a, 0x68, 0x2c, 0x87, 0xcc, 0x7a, 0x8a, 0x46, 0x09, 0x3a,
-		0x2b, 0x62, 0xb2, 0x24, 0x2e, 0x6b, 0x62, 0xb3, 0xa8, 0x36, 0x56, 0xd5, 0xc6, 0xb2, 0xe8, 0xac,
-		0xab, 0xc6, 0xc2, 0x8a, 0xac, 0xac, 0x6e, 0x34, 0x6d, 0xa5, 0x33, 0x3e, 0x99, 0x86, 0x4f, 0x98,
-		0x8d, 0xed, 0x3a, 0x74, 0x58, 0x53, 0x62, 0x9e, 0xbc, 0x38, 0xf5, 0x5a, 0x28, 0xb8, 0xb1, 0xf1,
-		0xdd, 0xb9, 0x69, 0xcc, 0x3d, 0xd6, 0xf1, 0x9f, 0x78, 0x63, 0x89, 0xf3, 0x1b, 0x0b, 0x09, 0x5b,
-		0xe1, 0x66, 0x50, 0x2e, 0x7f, 0x0c, 0xcd, 0x7b, 0x6f, 0xaa, 0x8e, 0xe4, 0xd2, 0x99, 0x08, 0xca,
-		0x11, 0x94, 0x23, 0x28, 0xa7, 0x95, 0xe9, 0xb0, 0x99, 0x8f, 0xc0, 0x1c, 0x81, 0x39, 0x02, 0x73,
-		0xc8, 0x60, 0x6e, 0xe6, 0xca, 0x65, 0xdf, 0x17, 0x82, 0xb9, 0x73, 0x84, 0xb9, 0x92, 0xd7, 0xc4,
-		0x69, 0x51, 0xac, 0xa3, 0xce, 0xe7, 0xf4, 0xa1, 0x6f, 0xaa, 0xf7, 0xf2, 0xdc, 0xba, 0x86, 0x67,
-		0x88, 0x73, 0x62, 0x77, 0x7c, 0x4e, 0x27, 0x3e, 0xbc, 0x78, 0x04, 0x76, 0x15, 0x4a, 0xd4, 0xc0,
-		0x03, 0x5e, 0xc5, 0xb7, 0x61, 0x95, 0x4a, 0x65, 0x69, 0xe0, 0xbe, 0xa4, 0xbc, 0xc5, 0x32, 0x39,
-		0x17, 0xbb, 0xc4, 0xe8, 0xa1, 0xf1, 0x61, 0xed, 0x8e, 0x3f, 0x3f, 0xf2, 0x67, 0x1e, 0x3e, 0x4f,
-		0x82, 0xba, 0x59, 0x6b, 0x3e, 0x5f, 0xb5, 0x22, 0x0e, 0x68, 0x45, 0x2c, 0x50, 0x6f, 0x5c, 0x35,
-		0xcd, 0xce, 0xb0, 0xb1, 0xf8, 0x75, 0x1e, 0x87, 0x6b, 0x1e, 0xb7, 0x23, 0x3e, 0x1b, 0x7b, 0xcd,
-		0xe7, 0xdb, 0xc7, 0x69, 0xf3, 0x99, 0x4f, 0x9a, 0xf5, 0xda, 0x8f, 0x1f, 0x27, 0xeb, 0x57, 0x75,
-		0x5e, 0xa2, 0x59, 0xcc, 0x5e, 0xf2, 0x43, 0xf4, 0xb5, 0x7f, 0xd5, 0x34, 0xdb, 0xc3, 0x45, 0x38,
-		0xef, 0xb9, 0xd5, 0xef, 0x5c, 0x35, 0xcd, 0xd3, 0x84, 0xe9, 0x5a, 0xfd, 0xce, 0x59, 0x7c, 0x7d,
-		0xbd, 0xfe, 0xbe, 0x72, 0x04, 0xbd, 0xef, 0x76, 0xe9, 0x8a, 0xba, 0x1f, 0xb5, 0x1a, 0x21, 0x7e,
-		0x15, 0xc2, 0x52, 0xaa, 0x0f, 0x6a, 0xa8, 0x3a, 0xa8, 0xa1, 0xda, 0x20, 0x79, 0xa4, 0xd4, 0x3c,
-		0x52, 0xa9, 0x9d, 0xf8, 0x2a, 0x4a, 0x78, 0xe9, 0x28, 0x3e, 0xa4, 0xb0, 0xba, 0x87, 0x51, 0x0f,
-		0x48, 0xfc, 0xc8, 0x64, 0x3a, 0x64, 0x1f, 0x25, 0x84, 0x3c, 0x97, 0x8f, 0x1d, 0x97, 0xfb, 0x6f,
-		0xb3, 0x86, 0x10, 0x48, 0x23, 0xc1, 0x35, 0x0f, 0xaa, 0x86, 0x51, 0xd0, 0x24, 0x0a, 0x1a, 0xe3,
-		0x65, 0x0f, 0xd5, 0x99, 0x64, 0x65, 0x85, 0x5a, 0x89, 0xa6, 0xef, 0xf3, 0xd9, 0xff, 0x39, 0x9f,
-		0xfc, 0x7a, 0xfd, 0xab, 0x73, 0x73, 0x7d, 0x11, 0xdf, 0x2b, 0xfe, 0x0b, 0x37, 0x2a, 0x71, 0x3e,
-		0x1b, 0xe3, 0x28, 0xb1, 0xf8, 0x2a, 0xc3, 0x0e, 0x14, 0x8b, 0xae, 0x6b, 0x65, 0x0e, 0x15, 0xd3,
-		0xb1, 0x5a, 0xc8, 0xb1, 0x5a, 0x01, 0x32, 0x92, 0x3b, 0x5a, 0x5b, 0x48, 0x37, 0xc2, 0x87, 0x6b,
-		0x73, 0x4f, 0xbd, 0xee, 0x3c, 0x34, 0x23, 0x76, 0x58, 0x86, 0x4e, 0x4d, 0x2a, 0xb8, 0xad, 0x91,
-		0x4f, 0x4d, 0x8a, 0x1d, 0x66, 0x91, 0x3a, 0xc4, 0x42, 0x67, 0xa0, 0xf0, 0xa2, 0x1d, 0x55, 0x3d,
-		0x03, 0xf5, 0xb6, 0x0b, 0x20, 0xd2, 0x09, 0xa8, 0x32, 0x2d, 0x43, 0x78, 0xb9, 0x29, 0x67, 0xfa,
-		0xd0, 0x95, 0x3f, 0xfc, 0x01, 0x71, 0x06, 0x83, 0x9d, 0xbd, 0x46, 0x72, 0x60, 0x22, 0xe3, 0x85,
-		0x8d, 0x1d, 0xb0, 0x8b, 0xcf, 0xd9, 0x00, 0x47, 0x12, 0xf4, 0x48, 0x83, 0x20, 0xd2, 0x03, 0xb3,
-		0xa7, 0x33, 0x5a, 0x0b, 0x9f, 0x6e, 0xfd, 0xb9, 0xd6, 0x89, 0x3d, 0xbc, 0x75, 0x89, 0x88, 0x44,
-		0x99, 0xe5, 0xee, 0x00, 0xa7, 0x1c, 0xe0, 0xa7, 0x1b, 0x24, 0x4f, 0x35, 0x90, 0xdc, 0x79, 0xbd,
-		0x72, 0x47, 0xfa, 0xe4, 0x25, 0x34, 0x15, 0x5a, 0x31, 0xf5, 0x19, 0x98, 0xa2, 0x46, 0x07, 0x71,
-		0xe8, 0x20, 0x0e, 0x36, 0x0b, 0x28, 0xb3, 0x02, 0x12, 0x4b, 0x00, 0x51, 0x24, 0x1a, 0x8b, 0x60,
-		0xb0, 0x0a, 0x0e, 0xcb, 0x60, 0xb1, 0x0e, 0x3a, 0x0b, 0xa1, 0xb3, 0x12, 0x1a, 0x4b, 0xc1, 0x58,
-		0x0b, 0xc8, 0x62, 0x70, 0x94, 0xbb, 0x95, 0x4e, 0x54, 0xb3, 0xf5, 0x15, 0xb3, 0xf4, 0x29, 0x1a,
-		0x17, 0xe0, 0x66, 0xde, 0xeb, 0x39, 0x3b, 0x0c, 0x4e, 0xf6, 0x55, 0x4d, 0xee, 0x25, 0xb8, 0x42,
-		0x70, 0xa5, 0x6a, 0x70, 0xa5, 0x72, 0xc7, 0x4d, 0x08, 0xb0, 0x10, 0x60, 0x79, 0x33, 0x80, 0x45,
-		0x35, 0x23, 0x1d, 0x23, 0x13, 0x1d, 0x27, 0x03, 0x1d, 0x31, 0x4d, 0x3f, 0xf6, 0x5d, 0xe2, 0x65,
-		0x9c, 0x63, 0x66, 0xb8, 0xa2, 0x67, 0xb6, 0x96, 0xea, 0x04, 0x35, 0x0e, 0x3b, 0x2b, 0x14, 0x91,
-		0xc4, 0xb4, 0xa5, 0x55, 0x57, 0x9d, 0xd8, 0x5e, 0x6b, 0xfa, 0xf4, 0x70, 0x4f, 0x49, 0xac, 0xc3,
-		0x52, 0x15, 0x0f, 0x4a, 0x5a, 0x34, 0x5e, 0x3a, 0xb4, 0xd6, 0x34, 0x68, 0xc4, 0xf4, 0x67, 0xc4,
-		0xb4, 0x67, 0x32, 0xf1, 0x03, 0xe4, 0x54, 0xe6, 0x7d, 0x65, 0xdd, 0x96, 0x99, 0x76, 0xa8, 0x94,
-		0x9e, 0x5c, 0xa1, 0x8e, 0x2d, 0xc2, 0x69, 0xc7, 0xf2, 0x49, 0x25, 0xd0, 0x34, 0x63, 0x78, 0x7a,
-		0xb1, 0x64, 0x5a, 0xf1, 0xee, 0x45, 0x1e, 0x52, 0xaf, 0x9b, 0x0a, 0xf5, 0xba, 0x91, 0xe1, 0x47,
-		0x1d, 0x29, 0xaa, 0xe2, 0x69, 0xbf, 0x58, 0x49, 0xaa, 0x3a, 0xf3, 0x30, 0x0b, 0x53, 0x79, 0x81,
-		0xeb, 0xb3, 0xbf, 0x56, 0x27, 0x05, 0x6f, 0x2c, 0xd6, 0xf4, 0x64, 0xe7, 0x2b, 0x8a, 0x34, 0x3f,
-		0x49, 0x9a, 0x11, 0xee, 0xe8, 0x7a, 0x92, 0x5e, 0x51, 0x42, 0xbb, 0x93, 0xe0, 0xc1, 0xae, 0x5e,
-		0xbf, 0x93, 0xe8, 0xa1, 0xb0, 0x1a, 0x9e, 0xb8, 0x56, 0x58, 0x9c, 0xbd, 0xeb, 0x6e, 0xed, 0xe4,
-		0x54, 0x6a, 0xea, 0xae, 0xbb, 0xb3, 0xa1, 0x54, 0x45, 0x73, 0x77, 0xa3, 0x87, 0x2e, 0x2b, 0x79,
-		0x77, 0xea, 0x79, 0x63, 0xf1, 0xdc, 0xdd, 0xf8, 0xea, 0x03, 0x48, 0xdd, 0x75, 0xad, 0xf0, 0xf5,
-		0xe5, 0xee, 0xee, 0x24, 0x0b, 0x1c, 0x08, 0x2b, 0x9c, 0xbc, 0xbb, 0xf0, 0x2a, 0x4a, 0x67, 0xd3,
-		0xc9, 0xb9, 0x23, 0x2b, 0x9d, 0xc2, 0x2b, 0x46, 0x64, 0xaa, 0xc1, 0x88, 0x8a, 0xe5, 0xd2, 0x09,
-		0x11, 0xa1, 0x1e, 0x43, 0x93, 0x92, 0x78, 0x0f, 0x36, 0x89, 0x97, 0xce, 0x86, 0x6a, 0x72, 0xab,
-		0xe1, 0xa4, 0x47, 0xbf, 0xed, 0xa3, 0x18, 0x24, 0xc7, 0x0f, 0x45, 0x8e, 0x7b, 0x37, 0xff, 0xe6,
-		0x76, 0x28, 0x1b, 0x62, 0x02, 0xc9, 0xf1, 0x7f, 0x70, 0xf7, 0x2e, 0xb6, 0x74, 0xe5, 0xc4, 0x38,
-		0xc0, 0x73, 0xfc, 0xc5, 0x81, 0x57, 0xd2, 0x30, 0xfe, 0x65, 0x8d, 0x67, 0x5c, 0xbc, 0xcb, 0xd3,
-		0xc6, 0xf8, 0x4f, 0xbe, 0x65, 0x47, 0x76, 0xf6, 0x1f, 0xce, 0x9d, 0xa3, 0x12, 0xc5, 0x30, 0xbe,
-		0xf2, 0x3b, 0x2b, 0x74, 0x1e, 0x38, 0x38, 0x28, 0x00, 0x29, 0xf1, 0xfa, 0xc5, 0x7a, 0x54, 0x5f,
-		0xba, 0x7e, 0xe7, 0xf0, 0xd7, 0x4e, 0x53, 0xa0, 0x60, 0x58, 0x06, 0xf0, 0xb9, 0xfa, 0x60, 0xfe,
-		0xaf, 0x65, 0xfe, 0x15, 0x23, 0x96, 0xf4, 0xe3, 0xb5, 0x39, 0x7c, 0x57, 0xcd, 0xa3, 0x44, 0x53,
-		0xcf, 0x0f, 0xe5, 0x75, 0x65, 0x3c, 0xea, 0x15, 0x34, 0x6e, 0x23, 0x5d, 0x59, 0xae, 0xae, 0x94,
-		0x3e, 0x40, 0x14, 0x11, 0x9a, 0x62, 0x3b, 0x9f, 0xe5, 0x14, 0x6f, 0xa0, 0x9b, 0x8f, 0x1c, 0x41,
-		0xab, 0x12, 0x36, 0x1a, 0x81, 0xa3, 0x11, 0xba, 0x3a, 0xc1, 0x03, 0x95, 0x50, 0x59, 0x79, 0xb9,
-		0xd6, 0x2c, 0xf4, 0x26, 0x42, 0x6d, 0x5a, 0x8b, 0x7d, 0x57, 0xe9, 0x54, 0x54, 0x08, 0x1e, 0xc8,
-		0x38, 0x58, 0x0c, 0x84, 0xce, 0x48, 0xe8, 0x0c, 0x85, 0xc7, 0x58, 0x30, 0x06, 0x53, 0xc0, 0xd5,
-		0x0c, 0xa5, 0x14, 0xbc, 0x3a, 0xe3, 0xa1, 0x33, 0x20, 0xd0, 0x1d, 0xa1, 0x8d, 0x21, 0x31, 0x19,
-		0x13, 0x99, 0x41, 0xb1, 0x19, 0x55, 0x1b, 0xc3, 0x6a, 0x63, 0x5c, 0x7c, 0x06, 0x56, 0x63, 0x64,
-		0x45, 0x86, 0x86, 0xbb, 0x5f, 0x0a, 0x29, 0x8d, 0x7a, 0xfb, 0xc0, 0xe8, 0x4a, 0x63, 0x25, 0xd5,
-		0x45, 0xc2, 0x43, 0x23, 0xfd, 0xe0, 0x5a, 0x61, 0x63, 0xea, 0x79, 0xe3, 0x46, 0x04, 0xef, 0x1b,
-		0x29, 0xc6, 0x6f, 0x2c, 0x65, 0x6a, 0x85, 0x7b, 0xf9, 0xf8, 0x96, 0x7b, 0xc7, 0xd5, 0x01, 0xdc,
-		0x7c, 0x1a, 0x02, 0x6f, 0x04, 0xde, 0x08, 0xbc, 0xe9, 0x64, 0x38, 0x54, 0xc6, 0x03, 0xfa, 0xc5,
-		0x08, 0xb4, 0x11, 0x68, 0x7b, 0x3d, 0xa0, 0x4d, 0x95, 0xa1, 0xd3, 0x89, 0xee, 0x9d, 0xbb, 0x7b,
-		0x3c, 0xba, 0x58, 0x90, 0x6d, 0x3c, 0x2b, 0xd2, 0xce, 0xe1, 0xd8, 0x66, 0xe8, 0xec, 0xae, 0x83,
-		0xed, 0x35, 0xb1, 0xbf, 0x2e, 0x31, 0xa0, 0x5d, 0x1c, 0x68, 0x17, 0x0b, 0xfa, 0xc4, 0x03, 0x8e,
-		0x98, 0x40, 0x12, 0x17, 0xe9, 0x6b, 0x7e, 0xb1, 0xdc, 0x91, 0x15, 0x7a, 0xfe, 0x93, 0xba, 0xde,
-		0xc4, 0xb7, 0x1f, 0x37, 0xa8, 0x3f, 0x36, 0x4a, 0xdc, 0xd9, 0xe4, 0x46, 0xba, 0x36, 0xbe, 0x88,
-		0x40, 0xe9, 0x23, 0x4e, 0xf9, 0x3d, 0x81, 0x47, 0xb8, 0x5d, 0x79, 0x70, 0xb9, 0x94, 0xa9, 0x26,
-		0x17, 0x14, 0x4e, 0x9e, 0x26, 0x1f, 0x34, 0xdb, 0xdd, 0x63, 0x3d, 0xb7, 0xc0, 0x8a, 0xb1, 0x17,
-		0xd3, 0xa0, 0x6a, 0x0c, 0xbe, 0x24, 0x96, 0x5e, 0x63, 0xef, 0x47, 0xfd, 0xbb, 0xdb, 0xef, 0xf5,
-		0x3a, 0x3d, 0xda, 0xde, 0x52, 0xe4, 0x3e, 0xfe, 0x6c, 0x55, 0x69, 0x83, 0x85, 0x40, 0xfe, 0xc6,
-		0xd8, 0xfb, 0x89, 0x0f, 0x5d, 0xa3, 0x49, 0x09, 0xb9, 0x12, 0x72, 0x25, 0xe4, 0x4a, 0xc8, 0x95,
-		0x90, 0x2b, 0x21, 0x57, 0x82, 0x36, 0x84, 0x5c, 0x09, 0xb9, 0x12, 0x72, 0x45, 0x9a, 0x41, 0xd5,
-		0xf1, 0xcb, 0x1f, 0x43, 0xdf, 0x32, 0x67, 0x6e, 0x10, 0x5a, 0x37, 0x63, 0xa4, 0xb8, 0xfd, 0x64,
-		0x16, 0x84, 0x55, 0xee, 0x94, 0xee, 0x7a, 0x61, 0x6d, 0xec, 0xfd, 0x64, 0x96, 0x3b, 0x62, 0xf7,
-		0xce, 0xdd, 0x7d, 0x9d, 0x79, 0x3e, 0x8b, 0x7e, 0xf8, 0x31, 0x6b, 0x36, 0x3b, 0xf6, 0x7f, 0x31,
-		0x44, 0x77, 0x73, 0x7c, 0xe3, 0x8f, 0xbe, 0xef, 0xf9, 0x5f, 0x78, 0x10, 0x58, 0x77, 0x1a, 0x30,
-		0x67, 0x16, 0x24, 0xb0, 0x38, 0x12, 0x16, 0xbf, 0x4c, 0xb4, 0x0b, 0xcc, 0xf5, 0x42, 0x76, 0xc3,
-		0xd9, 0x9d, 0xcf, 0xad, 0x90, 0xfb, 0x2c, 0xbc, 0xb7, 0x5c, 0xec, 0xb7, 0xd3, 0x89, 0xa7, 0xd7,
-		0x31, 0x35, 0x8f, 0x16, 0xd2, 0x9c, 0x24, 0x2b, 0xa9, 0x41, 0x6f, 0xe8, 0x86, 0xd7, 0x1b, 0x10,
-		0x5b, 0x6a, 0xd3, 0x2a, 0x2a, 0x49, 0x5f, 0xa8, 0x15, 0x36, 0x5e, 0xba, 0x4d, 0x3a, 0x9f, 0x5a,
-		0xda, 0x4d, 0x4c, 0x52, 0x0d, 0x8c, 0xb8, 0x38, 0xcb, 0xaf, 0xaa, 0x72, 0x91, 0x3c, 0xc1, 0x75,
-		0xfa, 0xe1, 0xab, 0x15, 0x5e, 0x7f, 0xf3, 0xbc, 0xf1, 0xf5, 0x37, 0xcf, 0x0f, 0xaf, 0xe7, 0x86,
-		0x00, 0x25, 0x5a, 0x95, 0xbb, 0xe3, 0xd4, 0x9d, 0x5a, 0x79, 0x21, 0xdf, 0x5e, 0x55, 0xbc, 0x82,
-		0xa5, 0x51, 0xeb, 0xbd, 0x5b, 0x20, 0x27, 0x0e, 0xae, 0xb4, 0x1e, 0x15, 0x88, 0x13, 0x5d, 0x54,
-		0x8c, 0x02, 0x71, 0xdb, 0x49, 0x13, 0x56, 0x0e, 0x6e, 0x3b, 0x35, 0x82, 0xcb, 0xbf, 0xed, 0x28,
-		0xff, 0xe4, 0xcf, 0xc6, 0x32, 0x8d, 0x4b, 0xa3, 0xab, 0xa9, 0xf8, 0x11, 0x15, 0x3f, 0x9a, 0x58,
-		0xa1, 0x7d, 0x6f, 0x8e, 0x1c, 0x9f, 0xdb, 0x52, 0x02, 0x3e, 0xdd, 0xa1, 0xf5, 0x09, 0xa8, 0x88,
-		0x06, 0xc0, 0xd6, 0x7c, 0xdb, 0x07, 0x83, 0x01, 0xf1, 0x11, 0x85, 0xc2, 0x1b, 0xdc, 0x9d, 0x4d,
-		0xb8, 0x6f, 0x85, 0x72, 0x4d, 0x16, 0x52, 0x69, 0x28, 0xe1, 0x63, 0x37, 0x3e, 0xba, 0xb3, 0x89,
-		0x3c, 0x5d, 0x5c, 0x7a, 0x17, 0xa1, 0xef, 0xb8, 0x77, 0x30, 0x3c, 0xda, 0x8c, 0x8b, 0x44, 0xb9,
-		0xd3, 0x19, 0xe8, 0x2c, 0x70, 0x2b, 0x2e, 0x4d, 0x32, 0x0b, 0x81, 0xc3, 0xdb, 0xe9, 0xcd, 0xcd,
-		0x64, 0x12, 0xad, 0xd8, 0xfd, 0xd2, 0xfb, 0xec, 0x86, 0xb0, 0x65, 0x9a, 0xaf, 0x10, 0xc8, 0xd5,
-		0xbd, 0xfa, 0x82, 0x03, 0xd6, 0x06, 0x4c, 0x91, 0x0e, 0x6e, 0xed, 0xd7, 0x02, 0xa0, 0x92, 0x4b,
-		0xa4, 0x2d, 0x0e, 0x4c, 0x5b, 0x50, 0xc9, 0xa5, 0x75, 0xab, 0x8f, 0x4a, 0x2e, 0x51, 0xc9, 0x25,
-		0x2a, 0xb9, 0x74, 0x18, 0x25, 0x97, 0x42, 0xee, 0x4f, 0xe4, 0x75, 0x65, 0x3c, 0x8a, 0x4a, 0x2e,
-		0x91, 0xae, 0x94, 0xd4, 0x95, 0xd2, 0x25, 0x97, 0x6e, 0x7d, 0x6f, 0x02, 0xaf, 0xb6, 0x14, 0x8f,
-		0x86, 0x15, 0x5a, 0x6a, 0x51, 0xa1, 0x25, 0xed, 0x64, 0x8d, 0x46, 0xde, 0xea, 0x64, 0x0e, 0x54,
-		0x3d, 0xa5, 0x15, 0x5a, 0x9a, 0x4e, 0xc7, 0x8e, 0x6d, 0xcd, 0xbb, 0x36, 0xa8, 0xd7, 0x5a, 0xca,
-		0xce, 0x46, 0x8d, 0x50, 0xe9, 0xc4, 0x7e, 0x69, 0xec, 0x05, 0x63, 0x33, 0x05, 0x4c, 0xcd, 0x70,
-		0x5b, 0xa1, 0x8e, 0xb9, 0x75, 0xeb, 0xf3, 0x5b, 0x8c, 0x66, 0xa8, 0xa7, 0x0a, 0x73, 0x7c, 0x5b,
-		0xc4, 0x89, 0xac, 0xe9, 0x34, 0x18, 0x64, 0xd9, 0x79, 0xe3, 0x97, 0xf9, 0x0f, 0xb1, 0x89, 0x49,
-		0x5d, 0x00, 0xa9, 0x0b, 0x20, 0xba, 0xcd, 0x3a, 0xe2, 0x41, 0xe8, 0xb8, 0x31, 0xa9, 0x99, 0xb2,
-		0x8d, 0x2b, 0xb6, 0xb2, 0x59, 0xde, 0xa4, 0xa4, 0xa7, 0x48, 0x4f, 0x91, 0x9e, 0x12, 0xa4, 0x14,
-		0x58, 0x53, 0x0e, 0x0c, 0x4f, 0x23, 0x9a, 0x23, 0x65, 0x63, 0xa2, 0xc3, 0x6c, 0xe2, 0x01, 0xf3,
-		0xed, 0x90, 0x16, 0x26, 0x2d, 0x2c, 0xf3, 0xbc, 0x41, 0x2c, 0xda, 0xf1, 0x14, 0xf0, 0xda, 0x7c,
-		0xa4, 0x7b, 0x49, 0xf7, 0x92, 0xee, 0x25, 0xdd, 0x4b, 0xba, 0x97, 0x74, 0xef, 0xeb, 0xd6, 0xbd,
-		0xaf, 0x24, 0xb5, 0xdf, 0x9f, 0x8d, 0x79, 0x23, 0xe4, 0xfe, 0xa4, 0x01, 0x08, 0x81, 0x30, 0x99,
-		0xf4, 0xe1, 0xef, 0xb3, 0x31, 0xbf, 0xbe, 0xe4, 0xfe, 0xe4, 0xfa, 0x53, 0x74, 0x27, 0x5d, 0xd9,
-		0x43, 0x12, 0x41, 0x3a, 0xa9, 0xec, 0x9f, 0x1c, 0x3d, 0x3f, 0x81, 0xf6, 0xe6, 0x68, 0x52, 0xc8,
-		0xa8, 0x34, 0xfc, 0xf2, 0x66, 0x42, 0x46, 0x60, 0x5c, 0xa2, 0x98, 0x65, 0x84, 0x81, 0x43, 0xa0,
-		0x59, 0x47, 0x8b, 0xff, 0xd4, 0xd4, 0xa6, 0x3a, 0xd8, 0x56, 0xcc, 0x46, 0x4a, 0xe7, 0xc1, 0xae,
-		0x67, 0x80, 0x57, 0xb7, 0xe0, 0x45, 0x0d, 0x4f, 0xe0, 0x2d, 0x31, 0x34, 0x6b, 0xe9, 0x10, 0xd6,
-		0xb8, 0x24, 0xec, 0x32, 0x04, 0x30, 0xa8, 0xaa, 0x81, 0x80, 0x91, 0xed, 0x04, 0x43, 0xe7, 0x7a,
-		0xb0, 0x43, 0x78, 0xcf, 0x5d, 0x38, 0x76, 0x88, 0x47, 0x53, 0xba, 0x09, 0x61, 0x87, 0x8a, 0x60,
-		0x07, 0x70, 0xba, 0x49, 0xe8, 0x5b, 0x6e, 0x30, 0xb6, 0x42, 0x3e, 0x52, 0x77, 0x25, 0x66, 0xe6,
-		0x52, 0x73, 0x23, 0xb6, 0xc8, 0x8d, 0x48, 0x6e, 0xc4, 0xaa, 0xbb, 0x11, 0x95, 0x9b, 0x43, 0x24,
-		0x9e, 0xf7, 0xf8, 0x94, 0x2f, 0x5a, 0x8b, 0x88, 0xec, 0xa4, 0xd4, 0xdd, 0x4b, 0x33, 0x93, 0x62,
-		0x33, 0xab, 0x36, 0xa6, 0xd5, 0xc6, 0xbc, 0xf8, 0x4c, 0xac, 0xc6, 0xcc, 0x08, 0xd6, 0x0e, 0xd3,
-		0xd3, 0xdd, 0x4b, 0x3d, 0x9f, 0x6c, 0x43, 0x4b, 0x9e, 0x22, 0xcc, 0x95, 0xe6, 0x97, 0x05, 0x0f,
-		0xf6, 0x20, 0xeb, 0x58, 0x1c, 0xb8, 0x56, 0x18, 0xff, 0x1b, 0x17, 0xc8, 0x98, 0xff, 0x30, 0xd9,
-		0x5f, 0xa5, 0x1b, 0x05, 0x4d, 0xba, 0x80, 0x25, 0x8e, 0xe7, 0xc2, 0x5a, 0xfa, 0x16, 0x02, 0x9e,
-		0x74, 0x66, 0x6a, 0xcd, 0x43, 0x12, 0x97, 0x24, 0xee, 0x5e, 0xe0, 0x54, 0x1e, 0xbb, 0xe3, 0x97,
-		0x39, 0xcf, 0x4e, 0x8e, 0x5b, 0xee, 0xbc, 0x47, 0xe5, 0xce, 0xab, 0x26, 0x14, 0xb4, 0x0b, 0x07,
-		0xed, 0x42, 0x42, 0x9f, 0xb0, 0xc0, 0x11, 0x1a, 0x48, 0xc2, 0x03, 0x5d, 0x88, 0xa4, 0x13, 0xde,
-		0x58, 0x81, 0x63, 0x9b, 0xae, 0x15, 0x76, 0xbb, 0xfa, 0x2a, 0x9a, 0x66, 0x6f, 0x82, 0xbc, 0xef,
-		0x6a, 0xdd, 0x36, 0x4b, 0x13, 0x32, 0x3a, 0x85, 0x8d, 0x66, 0xa1, 0xa3, 0x5b, 0xf8, 0x94, 0x26,
-		0x84, 0x4a, 0x13, 0x46, 0xfa, 0x85, 0x12, 0xae, 0x70, 0x42, 0x16, 0x52, 0xda, 0x84, 0x55, 0x29,
-		0x42, 0xab, 0x44, 0xe1, 0x85, 0xec, 0x88, 0x2a, 0x5d, 0x98, 0x95, 0x21, 0xd4, 0x4a, 0x12, 0x6e,
-		0x65, 0x09, 0xb9, 0xd2, 0x85, 0x5d, 0xe9, 0x42, 0xaf, 0x3c, 0xe1, 0xa7, 0x47, 0x08, 0x6a, 0x12,
-		0x86, 0xf8, 0x8e, 0xb7, 0x42, 0x4e, 0xc1, 0x6a, 0xb7, 0x5f, 0xe8, 0xcd, 0xe9, 0x1c, 0x1d, 0xc6,
-		0xb6, 0x56, 0x5b, 0x5b, 0x22, 0xd7, 0x1d, 0xdf, 0x98, 0x1f, 0x92, 0x71, 0x19, 0xde, 0x73, 0xb7,
-		0xb1, 0x8c, 0x7a, 0x36, 0xd6, 0xfd, 0x81, 0xd9, 0x1f, 0x1a, 0x59, 0x45, 0x59, 0xd5, 0x0a, 0xf7,
-		0x88, 0xb6, 0xb8, 0x6b, 0x4d, 0x43, 0x53, 0xa7, 0xd5, 0xb4, 0xb8, 0x01, 0x59, 0x4c, 0x64, 0x31,
-		0x91, 0xc5, 0x44, 0x16, 0x53, 0x15, 0x85, 0x55, 0x49, 0x42, 0x8b, 0x2c, 0x25, 0xb2, 0x94, 0xc8,
-		0x52, 0x22, 0x4b, 0x89, 0x2c, 0x25, 0xb2, 0x94, 0x5e, 0x81, 0xa5, 0xb4, 0x50, 0x92, 0xaf, 0xbb,
-		0x0f, 0x18, 0x56, 0x1a, 0x80, 0x9e, 0xdd, 0xd6, 0xbe, 0xcb, 0x06, 0xf5, 0xa5, 0xdc, 0x6b, 0x37,
-		0x35, 0xf1, 0x5d, 0x2b, 0xb3, 0xb1, 0xda, 0xf2, 0x8c, 0xe9, 0xe5, 0x3d, 0x77, 0xaf, 0x2f, 0xd3,
-		0xa7, 0x4a, 0x3f, 0x3a, 0x9e, 0x7b, 0x29, 0xdd, 0xbe, 0x0a, 0x6f, 0xd3, 0xcb, 0xcd, 0x31, 0x46,
-		0x6c, 0x5b, 0x8a, 0xd3, 0xae, 0x14, 0x33, 0x11, 0xcc, 0x0b, 0x6b, 0x1b, 0x02, 0x22, 0x11, 0xfd,
-		0xcc, 0xf3, 0xd9, 0xc6, 0xdf, 0x32, 0x0e, 0xb4, 0xb8, 0x95, 0x29, 0x5e, 0xaa, 0x33, 0xd3, 0xd6,
-		0xbd, 0x34, 0x2f, 0x2f, 0x7b, 0xde, 0xfd, 0xf2, 0x86, 0x33, 0x3b, 0x36, 0xa7, 0x66, 0x3e, 0x1f,
-		0xb1, 0xdb, 0xf4, 0x7d, 0x98, 0x86, 0x14, 0x23, 0x0d, 0xb6, 0x48, 0x19, 0xed, 0x4a, 0xb5, 0x9a,
-		0x1a, 0x2b, 0x66, 0x05, 0x6c, 0x77, 0x5e, 0x87, 0x06, 0x3b, 0x90, 0x1a, 0x1b, 0xe5, 0x77, 0x9f,
-		0xdc, 0xaa, 0x21, 0x55, 0x8e, 0xf5, 0x28, 0x2b, 0x42, 0x6a, 0x7d, 0xa9, 0xb2, 0x8b, 0xe5, 0xd4,
-		0xc7, 0x88, 0xb6, 0xec, 0x30, 0xfa, 0x6b, 0x8a, 0x77, 0x84, 0x4c, 0x87, 0x80, 0x8a, 0xdd, 0xc0,
-		0x8b, 0xdb, 0xa0, 0x16, 0xb3, 0x59, 0x29, 0x5e, 0x03, 0x3c, 0xfa, 0x3b, 0x0b, 0xb8, 0x2f, 0x7b,
-		0xf4, 0x57, 0x41, 0x01, 0x67, 0x15, 0xad, 0x37, 0x7f, 0x7a, 0xf3, 0x06, 0xe2, 0x8d, 0x41, 0xd1,
-		0xa6, 0x2b, 0x5a, 0x33, 0x5e, 0x89, 0x0a, 0x1c, 0xe5, 0x5e, 0x2f, 0x23, 0x14, 0xbd, 0x1a, 0x2a,
-		0x97, 0x28, 0xc0, 0xf0, 0xec, 0x9e, 0x95, 0xd0, 0x92, 0x47, 0x81, 0x48, 0x19, 0xf2, 0xc1, 0x6d,
-		0x25, 0x62, 0x65, 0xda, 0x0e, 0x6f, 0xcb, 0x13, 0x2d, 0xd3, 0xd9, 0xa7, 0xe6, 0xc0, 0xba, 0x25,
-		0xa7, 0xda, 0x54, 0x47, 0xb7, 0xe4, 0x54, 0x81, 0x52, 0xb7, 0x64, 0x0d, 0x3a, 0xf0, 0xb5, 0x77,
-		0x4b, 0x16, 0xe8, 0x2b, 0x2c, 0x4d, 0x8d, 0xe0, 0x6e, 0xc9, 0x47, 0x12, 0x6b, 0x23, 0xba, 0x26,
-		0xe2, 0x6b, 0xb1, 0x63, 0x19, 0x44, 0x5f, 0x3f, 0xff, 0xcd, 0x37, 0xdf, 0x2b, 0xe7, 0x9d, 0x8c,
-		0xe4, 0x51, 0xcc, 0x80, 0x6f, 0xef, 0x90, 0xb9, 0x74, 0x8c, 0x64, 0x2e, 0xde, 0xb2, 0x3e, 0xbb,
-		0x8f, 0x45, 0x16, 0x46, 0xa5, 0x45, 0xa2, 0xca, 0xcb, 0xc7, 0x79, 0xb0, 0x77, 0xad, 0x9e, 0xa0,
-		0x7e, 0x94, 0x8e, 0xca, 0x4a, 0xeb, 0xba, 0x55, 0xf7, 0xc5, 0x83, 0x6d, 0x20, 0xd1, 0x62, 0x51,
-		0x8a, 0x45, 0x84, 0x85, 0xb8, 0x1b, 0x38, 0x9e, 0xbb, 0x20, 0x3d, 0xf1, 0xce, 0xdf, 0x9b, 0x43,
-		0x0f, 0xa0, 0x0d, 0xf8, 0x6e, 0x82, 0x80, 0x02, 0xa7, 0x3d, 0xb7, 0x01, 0xdf, 0x49, 0x30, 0x38,
-		0xda, 0x53, 0xb8, 0x0d, 0xf8, 0xdb, 0x6e, 0xe1, 0x2a, 0x46, 0x5e, 0xaa, 0xf8, 0xbc, 0x62, 0x6d,
-		0xe9, 0x84, 0xc8, 0x4f, 0x8f, 0xc3, 0x03, 0xde, 0xc2, 0x75, 0x3a, 0x9e, 0xdd, 0x39, 0x2e, 0xb5,
-		0x70, 0x5d, 0x0e, 0xa6, 0x16, 0xae, 0xd4, 0xc2, 0xf5, 0xd0, 0x5b, 0xb8, 0x5a, 0xe6, 0x5f, 0xc3,
-		0xab, 0x79, 0x2d, 0xc3, 0xfd, 0x34, 0x6e, 0x25, 0x13, 0xf5, 0x6d, 0x98, 0xa8, 0x19, 0x3b, 0xa7,
-		0x21, 0x0b, 0x84, 0x85, 0x0d, 0xb7, 0xe4, 0xc3, 0x05, 0x0f, 0xaf, 0x3f, 0x2e, 0xee, 0x91, 0xfc,
-		0x06, 0x36, 0x65, 0x77, 0x58, 0x43, 0x13, 0xeb, 0xd1, 0xbc, 0x1d, 0x7b, 0x3f, 0x03, 0x71, 0x1b,
-		0x60, 0x39, 0x44, 0x0c, 0xfb, 0x37, 0x09, 0xfb, 0x1f, 0x1e, 0xf6, 0x17, 0x06, 0x59, 0x4b, 0x7f,
-		0xb5, 0xe3, 0x86, 0x9d, 0xb6, 0xc8, 0x62, 0x27, 0x74, 0x21, 0x50, 0xfb, 0xca, 0xf8, 0x6e, 0xb9,
-		0x71, 0x2a, 0x87, 0x98, 0x4e, 0x90, 0x0b, 0x66, 0xc9, 0x43, 0x70, 0x20, 0x5a, 0x52, 0xd6, 0xf4,
-		0x70, 0x0d, 0xff, 0x22, 0x17, 0xa5, 0x83, 0x2f, 0x49, 0xb7, 0x7d, 0xde, 0x3d, 0xef, 0x9f, 0xb6,
-		0xcf, 0x7b, 0x87, 0xb3, 0x36, 0x48, 0xfa, 0x7f, 0xa8, 0x41, 0x2c, 0x0b, 0x59, 0xd4, 0x32, 0x96,
-		0x34, 0x09, 0xe3, 0x37, 0x25, 0x8c, 0xe5, 0xda, 0x08, 0xc8, 0x58, 0xb8, 0xb2, 0x96, 0x2d, 0xc9,
-		0xe4, 0xbd, 0xc9, 0x64, 0x59, 0xcb, 0xf4, 0x35, 0xc8, 0x62, 0x01, 0x02, 0x96, 0xb5, 0x34, 0x55,
-		0xca, 0xe6, 0xeb, 0xd1, 0x0d, 0xa1, 0xe9, 0xcf, 0xc6, 0x3c, 0x90, 0x51, 0x10, 0x8b, 0x21, 0x07,
-		0xa0, 0x25, 0xc4, 0x4e, 0xf5, 0x1d, 0x98, 0x96, 0x10, 0x3a, 0xf5, 0x56, 0xb6, 0x96, 0x10, 0x2f,
-		0x68, 0x2b, 0x53, 0xb0, 0x56, 0xa0, 0x20, 0x6d, 0x9c, 0x83, 0x20, 0x56, 0x90, 0xf6, 0xe5, 0xb5,
-		0x39, 0x45, 0x24, 0xa3, 0x24, 0x12, 0x69, 0x40, 0x90, 0xd0, 0x82, 0x72, 0xba, 0x8f, 0x52, 0x58,
-		0x01, 0x98, 0xd6, 0x23, 0xe0, 0x93, 0x03, 0xb8, 0x9d, 0x0a, 0x73, 0xce, 0x60, 0xe2, 0x7a, 0xe1,
-		0x35, 0x8a, 0x57, 0x57, 0x5c, 0x64, 0xaf, 0x0e, 0xa3, 0x28, 0x2b, 0x45, 0x59, 0x6f, 0x3d, 0xff,
-		0xa7, 0xe5, 0x8f, 0x62, 0xdf, 0x9b, 0xbc, 0x1c, 0x59, 0x19, 0x4d, 0x51, 0x57, 0x80, 0x78, 0xa4,
-		0xa8, 0x2b, 0x45, 0x5d, 0x95, 0x6c, 0x55, 0x55, 0x9b, 0x15, 0xcd, 0x4e, 0x53, 0xb7, 0xd7, 0x00,
-		0xb6, 0xac, 0x92, 0x4d, 0xab, 0x6c, 0xdb, 0x56, 0x71, 0xed, 0x28, 0xea, 0xaa, 0x2c, 0x95, 0xe8,
-		0x24, 0x0b, 0x9d, 0x64, 0x79, 0x2d, 0x27, 0x59, 0x50, 0x8c, 0x1a, 0x9f, 0x3f, 0x70, 0x3f, 0xe0,
-		0x40, 0x90, 0xb8, 0x32, 0x9a, 0x40, 0x22, 0x81, 0x44, 0x02, 0x89, 0x04, 0x12, 0x09, 0x24, 0x12,
-		0x48, 0x24, 0x90, 0x48, 0x20, 0x91, 0x40, 0xe2, 0x41, 0x80, 0xc4, 0x8a, 0x27, 0x4e, 0xca, 0xf8,
-		0xb5, 0x19, 0x20, 0x69, 0x32, 0xf9, 0x18, 0xaf, 0xb0, 0xa1, 0xd1, 0x9d, 0x2f, 0xd4, 0x86, 0x70,
-		0xc3, 0x9b, 0x2f, 0x50, 0x8c, 0x4b, 0xb0, 0x9b, 0x18, 0x39, 0xf3, 0xf5, 0x00, 0xe3, 0x92, 0x9c,
-		0xf9, 0x8e, 0x1b, 0x72, 0xff, 0xd6, 0x8a, 0x99, 0x42, 0xec, 0x0c, 0xde, 0xc6, 0x1e, 0x6d, 0x4e,
-		0x21, 0x67, 0xb1, 0x75, 0xc9, 0x62, 0x23, 0x8b, 0x4d, 0xb6, 0x1e, 0xb7, 0x02, 0xe1, 0xa2, 0x11,
-		0xf0, 0x86, 0xf5, 0x27, 0x39, 0x0c, 0x5a, 0x03, 0x5b, 0xa5, 0xb6, 0x35, 0x90, 0xc0, 0x31, 0xf0,
-		0x18, 0xc3, 0xac, 0x31, 0xad, 0xa7, 0xa2, 0x87, 0x14, 0x03, 0x00, 0x4d, 0x23, 0xc9, 0xbd, 0x86,
-		0x16, 0xaa, 0x4f, 0x55, 0x7d, 0x4a, 0xdd, 0xf0, 0x4d, 0x5b, 0x47, 0x0f, 0xcb, 0x29, 0x81, 0x6b,
-		0xae, 0x56, 0x5c, 0x5e, 0xb9, 0x78, 0x3c, 0x46, 0x71, 0x78, 0x45, 0x46, 0xc2, 0x62, 0x28, 0x74,
-		0xc6, 0x42, 0x67, 0x30, 0x3c, 0x46, 0x83, 0x31, 0x9c, 0x82, 0xf7, 0x27, 0xb1, 0xa2, 0xdd, 0x91,
-		0x15, 0x7a, 0xfe, 0x93, 0x82, 0x0f, 0x4c, 0xb9, 0xc0, 0xfa, 0x76, 0x16, 0x94, 0x75, 0x55, 0x62,
-		0xb8, 0x2e, 0xd1, 0x3c, 0x33, 0x1b, 0x13, 0x4d, 0x02, 0xb3, 0xd6, 0x7c, 0xbe, 0x6a, 0x99, 0xe7,
-		0xc3, 0xe7, 0xd6, 0x55, 0xb3, 0x35, 0xac, 0x37, 0xae, 0x9a, 0x66, 0x67, 0xd8, 0x58, 0xfc, 0x7a,
-		0xd5, 0x34, 0xcf, 0x87, 0xbf, 0x9a, 0xc7, 0xed, 0x97, 0x7a, 0xed, 0xc7, 0x8f, 0x93, 0xf5, 0x9f,
-		0x3b, 0x2f, 0xd1, 0x30, 0xb3, 0x97, 0xfc, 0x10, 0x7d, 0xed, 0x5f, 0x35, 0xcd, 0x76, 0xf2, 0xbd,
-		0x1d, 0x7d, 0xef, 0x5c, 0x35, 0xcd, 0xd3, 0xf9, 0x0f, 0xd1, 0xb7, 0xb3, 0xf8, 0xfa, 0x7a, 0xfd,
-		0xbd, 0x51, 0x76, 0xf9, 0xca, 0x8a, 0x69, 0x1a, 0x84, 0x0a, 0xc1, 0x91, 0xe8, 0x09, 0xb8, 0x6b,
-		0x73, 0x30, 0x25, 0x20, 0xb0, 0xc8, 0x05, 0x1f, 0x73, 0x3b, 0x0c, 0x58, 0x06, 0xd6, 0x85, 0x4f,
-		0x63, 0xce, 0x60, 0xe0, 0xae, 0x04, 0x61, 0x3d, 0x5f, 0xb1, 0x2a, 0x8b, 0xeb, 0xa2, 0x25, 0x2d,
-		0x5b, 0x94, 0x1f, 0xe9, 0xe5, 0xd0, 0x6a, 0x96, 0x20, 0xcd, 0xf3, 0x5e, 0xc5, 0xd5, 0xac, 0x37,
-		0xec, 0x97, 0x86, 0xaa, 0x45, 0x03, 0x71, 0x78, 0x7d, 0x5e, 0xdc, 0xf3, 0x02, 0x42, 0x14, 0xfb,
-		0xaa, 0x5a, 0xaa, 0xb7, 0xce, 0x9d, 0xf8, 0x96, 0x95, 0x99, 0x70, 0xec, 0xf2, 0xc7, 0xd0, 0xbc,
-		0xf7, 0xa6, 0x70, 0x97, 0xcf, 0xc6, 0x0c, 0xe4, 0xf1, 0x21, 0x8f, 0x8f, 0x6e, 0x8f, 0x0f, 0x98,
-		0x6c, 0xb1, 0xc8, 0x97, 0xfc, 0x3d, 0xe4, 0xef, 0xa9, 0xae, 0xbf, 0xc7, 0x71, 0x03, 0x67, 0x94,
-		0xea, 0x13, 0x4c, 0xb7, 0xcf, 0xd6, 0x99, 0xc9, 0xfb, 0x43, 0xde, 0x1f, 0xf2, 0xfe, 0x90, 0xf7,
-		0x87, 0xbc, 0x3f, 0xa5, 0x78, 0x7f, 0x00, 0xea, 0xdb, 0x9b, 0x85, 0xba, 0xb4, 0xc2, 0xf6, 0xa9,
-		0x49, 0x2d, 0x90, 0x5a, 0x20, 0xb5, 0x40, 0x6a, 0x81, 0xd4, 0x42, 0x29, 0x6a, 0x81, 0x82, 0x02,
-		0x02, 0x2c, 0xb2, 0xf0, 0x60, 0x2f, 0x4d, 0x7f, 0x8a, 0x09, 0xa8, 0x49, 0xeb, 0x82, 0x15, 0xa5,
-		0x90, 0xc0, 0x3e, 0x43, 0x02, 0xeb, 0x1e, 0xae, 0x86, 0xa2, 0xcb, 0x8b, 0x01, 0x02, 0x02, 0x5f,
-		0xf9, 0x63, 0xf8, 0x77, 0x6f, 0x4a, 0xe1, 0x00, 0xf9, 0xed, 0x32, 0xde, 0x58, 0x12, 0x76, 0x58,
-		0xd8, 0x86, 0x17, 0x98, 0x24, 0x1d, 0x5a, 0x21, 0xbf, 0x9d, 0x8d, 0xcd, 0x5b, 0xc7, 0xe7, 0x3f,
-		0xad, 0xf1, 0x58, 0xb6, 0x60, 0xd5, 0xb6, 0x09, 0x0e, 0xa1, 0xc8, 0xe1, 0xed, 0xcf, 0x57, 0x98,
-		0x3a, 0x7d, 0xfb, 0xf3, 0x8d, 0x97, 0xaf, 0x0a, 0x6e, 0x7f, 0x0e, 0x36, 0xa8, 0x32, 0xfe, 0x35,
-		0x2e, 0x66, 0x15, 0x7d, 0xa0, 0x62, 0x56, 0x45, 0x3b, 0x46, 0xc5, 0xac, 0x40, 0xda, 0xa4, 0xe4,
-		0x62, 0x56, 0x52, 0xdd, 0x86, 0x8a, 0xeb, 0xd7, 0x8b, 0x51, 0xb5, 0x38, 0x35, 0x2b, 0x51, 0xb1,
-		0x44, 0x7d, 0x7a, 0x89, 0xba, 0xf4, 0x5b, 0xdb, 0x82, 0xcd, 0xee, 0xa2, 0xc7, 0xe4, 0xa3, 0x9d,
-		0x26, 0x98, 0xa0, 0x4e, 0x5c, 0x93, 0x47, 0xcb, 0x2f, 0x3b, 0x1a, 0x6f, 0xa5, 0x93, 0xfc, 0xc1,
-		0x03, 0xdb, 0x77, 0xa6, 0x09, 0xa8, 0x30, 0xbe, 0x7e, 0xb8, 0x64, 0xb1, 0x46, 0x65, 0x16, 0xcb,
-		0xcc, 0xc2, 0xac, 0xe9, 0x74, 0xec, 0xf0, 0xe0, 0xe4, 0x10, 0x0a, 0x8e, 0x51, 0x9d, 0x48, 0x98,
-		0x92, 0x91, 0x68, 0xeb, 0x24, 0x5a, 0x68, 0x34, 0x6f, 0x6f, 0x84, 0x10, 0x5b, 0x31, 0x7d, 0x3a,
-		0xae, 0x3d, 0x9e, 0x8d, 0xf8, 0x88, 0x39, 0x2e, 0x0b, 0xef, 0x9d, 0x60, 0x41, 0xae, 0xac, 0x98,
-		0xe8, 0x81, 0x1e, 0xee, 0x72, 0xd3, 0x5f, 0xc4, 0xa8, 0x58, 0xd5, 0xeb, 0x51, 0xb1, 0xf4, 0x17,
-		0x21, 0x2a, 0xd7, 0x63, 0x69, 0xc2, 0x4b, 0x54, 0x88, 0xc3, 0x4d, 0x08, 0xec, 0x2c, 0x80, 0x9f,
-		0xc0, 0xea, 0xa9, 0xb2, 0xab, 0x43, 0x47, 0xe5, 0xe9, 0xa8, 0x3c, 0x1d, 0x95, 0x87, 0x7b, 0x3e,
-		0xf6, 0x00, 0xe5, 0x2e, 0x12, 0xa3, 0x94, 0x2d, 0x8c, 0xd2, 0x83, 0x07, 0x76, 0xe4, 0x41, 0xd1,
-		0x0c, 0xec, 0xa0, 0xee, 0x39, 0x24, 0x37, 0x9d, 0x2c, 0x25, 0xbf, 0x76, 0x08, 0x28, 0x46, 0xef,
-		0xaf, 0x0c, 0x02, 0x0a, 0xf1, 0x03, 0x41, 0x40, 0x6c, 0x0f, 0x24, 0x01, 0x42, 0x02, 0x84, 0x04,
-		0x08, 0xb1, 0x01, 0x61, 0xee, 0x5f, 0xb6, 0x94, 0x58, 0x93, 0x49, 0xed, 0x30, 0x26, 0xb3, 0x20,
-		0x2c, 0x4c, 0xdf, 0x90, 0xf1, 0x99, 0x79, 0x61, 0x6d, 0xa3, 0x75, 0x65, 0x9d, 0x79, 0x3e, 0x5b,
-		0xa9, 0xcb, 0xd4, 0x90, 0xac, 0x16, 0xbf, 0xa6, 0xc9, 0x25, 0x51, 0xc4, 0xe5, 0x3d, 0x67, 0xdf,
-		0x3e, 0xff, 0xce, 0x5c, 0xce, 0x47, 0x01, 0x0b, 0x3d, 0xf6, 0xa7, 0xeb, 0xfd, 0x8c, 0x94, 0xfd,
-		0xcf, 0x7b, 0xc7, 0xbe, 0x67, 0xf1, 0x13, 0x45, 0x3f, 0xfb, 0xb3, 0x48, 0xff, 0x73, 0x36, 0xaf,
-		0x15, 0x59, 0x88, 0x65, 0xb1, 0x22, 0x09, 0xa3, 0xcc, 0xbb, 0xed, 0x23, 0x94, 0x00, 0x5e, 0x9e,
-		0x12, 0xc3, 0x0f, 0x1f, 0x7d, 0xdf, 0xf3, 0xbf, 0xf0, 0x20, 0xb0, 0xee, 0x00, 0xc7, 0xda, 0x56,
-		0x68, 0x8f, 0x65, 0x69, 0x8f, 0x45, 0x0c, 0xc0, 0x6e, 0x38, 0xb3, 0x63, 0x40, 0x36, 0xf3, 0xf9,
-		0x88, 0xfd, 0xbc, 0xe7, 0x2e, 0xdb, 0x20, 0x62, 0xe6, 0x04, 0x99, 0x8b, 0x4a, 0x22, 0x0d, 0x1e,
-		0xbd, 0xb6, 0x39, 0x49, 0xde, 0x7b, 0x1f, 0xc4, 0xa1, 0x61, 0xe9, 0xf6, 0x2c, 0x4c, 0x87, 0x72,
-		0x11, 0x16, 0xb1, 0x5c, 0x09, 0xf9, 0x1c, 0x09, 0x63, 0x67, 0x7a, 0x83, 0x4c, 0x42, 0x4e, 0xfe,
-		0x82, 0x6e, 0x2e, 0x40, 0xce, 0x2b, 0x6e, 0x1a, 0x58, 0x5b, 0xdf, 0x72, 0xbb, 0x4d, 0xb6, 0x2d,
-		0x2c, 0xb7, 0xdb, 0xd4, 0x2f, 0x34, 0x81, 0x44, 0x4c, 0x1e, 0x41, 0x13, 0x47, 0x94, 0x0d, 0xa5,
-		0x4d, 0x18, 0x69, 0x3e, 0x13, 0x37, 0x51, 0xe4, 0xa2, 0xa4, 0x45, 0xa6, 0xb9, 0x11, 0x41, 0x78,
-		0xf1, 0xf4, 0x98, 0xf8, 0x6a, 0xf2, 0xe4, 0x90, 0x27, 0x67, 0x62, 0x85, 0xf6, 0xbd, 0x39, 0x72,
-		0x7c, 0x6e, 0xc3, 0xb0, 0xd7, 0xfa, 0x04, 0xe4, 0x4e, 0x21, 0x77, 0x8a, 0xa4, 0x8b, 0x00, 0x70,
-		0x26, 0x43, 0xc1, 0x05, 0xc3, 0xdd, 0xd9, 0x84, 0xfb, 0x96, 0x2c, 0x1a, 0x5f, 0x48, 0xc3, 0xae,
-		0xc4, 0x98, 0x8f, 0xee, 0x6c, 0x22, 0x4f, 0x17, 0x97, 0xde, 0x45, 0xe8, 0x3b, 0xee, 0x1d, 0xcc,
-		0xfe, 0x6f, 0xce, 0x0f, 0xfe, 0x4e, 0x67, 0x21, 0xc4, 0xe8, 0x6f, 0x25, 0x07, 0xc4, 0x80, 0xc3,
-		0xdb, 0xe9, 0xcd, 0xcd, 0x64, 0x12, 0xad, 0xb9, 0xda, 0x97, 0xde, 0xe7, 0x98, 0x78, 0x41, 0x87,
-		0xae, 0xa3, 0xa7, 0x03, 0x9d, 0x39, 0x5b, 0x7d, 0xc1, 0x01, 0x6b, 0xc3, 0x8e, 0xf7, 0xcd, 0x07,
-		0xb7, 0xf6, 0x9b, 0x5d, 0x8d, 0x53, 0x96, 0x44, 0xa4, 0xd7, 0xf8, 0xa6, 0x27, 0x41, 0xfc, 0xa4,
-		0x13, 0x69, 0x0b, 0xd2, 0x16, 0x08, 0x92, 0x5f, 0xae, 0xa7, 0xf9, 0x86, 0xe4, 0xa7, 0x16, 0x21,
-		0x1b, 0xe3, 0xa9, 0x45, 0x08, 0xb5, 0x08, 0xd9, 0xfe, 0x5f, 0x39, 0x2d, 0x42, 0xe0, 0xbd, 0xd5,
-		0x77, 0x3b, 0x8c, 0xf4, 0xe8, 0xca, 0x90, 0xfb, 0x13, 0x79, 0x5d, 0x19, 0x8f, 0x92, 0xd3, 0x95,
-		0x2d, 0xd2, 0x95, 0xa4, 0x2b, 0xa5, 0x4b, 0x75, 0xdd, 0xfa, 0xde, 0x04, 0x1e, 0xeb, 0x8c, 0x47,
-		0xbf, 0x85, 0x92, 0x5c, 0x52, 0x64, 0xac, 0x4a, 0xce, 0x68, 0x64, 0x8d, 0x46, 0xde, 0xea, 0x64,
-		0x0e, 0x54, 0x3d, 0x65, 0x95, 0xe4, 0x8a, 0x93, 0xdd, 0xec, 0xd8, 0x47, 0x60, 0x06, 0x3c, 0x0c,
-		0xd4, 0x8b, 0xae, 0x6c, 0xcc, 0x48, 0xb5, 0x56, 0x80, 0x6c, 0x84, 0xc5, 0x4e, 0xe8, 0x6c, 0x85,
-		0xce, 0x5e, 0x78, 0x6c, 0x06, 0x63, 0x37, 0x05, 0x6c, 0xcd, 0x70, 0xeb, 0xa4, 0xc8, 0xa7, 0x4d,
-		0x6d, 0xd5, 0x33, 0xa7, 0x6a, 0x85, 0x51, 0xe6, 0xd1, 0x3f, 0x6b, 0x3a, 0x0d, 0x06, 0x19, 0x96,
-		0x0e, 0x36, 0x7e, 0x89, 0x4f, 0x49, 0xc7, 0x3f, 0x8a, 0xa7, 0x54, 0x61, 0xad, 0x3b, 0x28, 0xe5,
-		0x2a, 0xcf, 0xb0, 0x84, 0xa5, 0x60, 0xe5, 0xd9, 0x59, 0x68, 0x29, 0x59, 0x1b, 0x93, 0x8b, 0x1f,
-		0xc7, 0x13, 0x9f, 0xaa, 0xf0, 0xb8, 0x1e, 0x3e, 0x9f, 0x41, 0xec, 0xd7, 0x2c, 0x01, 0xa2, 0x6a,
-		0x28, 0xd2, 0x4e, 0xa4, 0x9d, 0x48, 0x3b, 0xbd, 0x62, 0xed, 0x44, 0x9a, 0x89, 0x34, 0x93, 0x4e,
-		0xcd, 0x34, 0xe2, 0x41, 0xe8, 0xb8, 0x73, 0x20, 0x64, 0x8d, 0x46, 0x3e, 0x0f, 0x10, 0x14, 0x54,
-		0xde, 0xa4, 0xa4, 0xa7, 0x48, 0x4f, 0x91, 0x9e, 0x12, 0xa4, 0x14, 0x67, 0x6a, 0x2a, 0x6f, 0x4d,
-		0xaa, 0xa9, 0xce, 0x15, 0xe6, 0x48, 0x5e, 0x49, 0xad, 0xba, 0xa4, 0x1a, 0xbd, 0xae, 0x2d, 0xcc,
-		0x43, 0xd7, 0x44, 0xa1, 0x5a, 0x86, 0x54, 0x83, 0x33, 0xab, 0xd4, 0x51, 0x6a, 0x71, 0xa6, 0x13,
-		0xd6, 0x6a, 0xf3, 0x5a, 0x99, 0xcb, 0x42, 0x9b, 0x71, 0x8d, 0xcd, 0xc5, 0xe7, 0xf6, 0x55, 0xd3,
-		0xec, 0x2e, 0x3e, 0xf7, 0xe6, 0xc5, 0x34, 0x7f, 0xfc, 0x38, 0xa9, 0xff, 0xea, 0xbc, 0xc8, 0x0f,
-		0x6c, 0x24, 0x37, 0xab, 0x3f, 0xd7, 0xae, 0x5a, 0x8b, 0xb2, 0x9d, 0xf5, 0xe7, 0x5a, 0x27, 0x2e,
-		0xe2, 0x59, 0xaf, 0x1b, 0xca, 0xaf, 0x34, 0x54, 0x9a, 0xe1, 0xe5, 0xb8, 0x42, 0x14, 0xd8, 0x7f,
-		0x3b, 0x14, 0x38, 0x78, 0x8e, 0x28, 0xc1, 0x32, 0x6f, 0x3f, 0x98, 0x9f, 0x86, 0xbf, 0x9a, 0xc7,
-		0xdd, 0x97, 0xfa, 0xa0, 0x5e, 0x5b, 0xff, 0x6d, 0x50, 0xff, 0xd5, 0x3c, 0xee, 0xbd, 0xd4, 0x6a,
-		0x39, 0x7f, 0x79, 0x9f, 0x37, 0x47, 0xfd, 0xb9, 0x56, 0xab, 0x25, 0xb4, 0xb7, 0x42, 0x8f, 0x57,
-		0xcd, 0xd6, 0xf0, 0x7d, 0xfc, 0x71, 0xfe, 0xff, 0x94, 0xa2, 0x85, 0x2e, 0xae, 0xd7, 0x6b, 0x59,
-		0x42, 0x4e, 0x4a, 0xcf, 0xd6, 0x9f, 0x6b, 0x11, 0xf9, 0xb7, 0x52, 0xa2, 0x6e, 0x45, 0x93, 0x9c,
-		0x45, 0x97, 0x23, 0xec, 0xe0, 0x82, 0x55, 0xff, 0x6f, 0x30, 0xfc, 0x6d, 0x50, 0xff, 0xd5, 0x7f,
-		0x59, 0x7c, 0x8e, 0xff, 0x5f, 0x7f, 0xae, 0x9d, 0xbc, 0xfb, 0xf1, 0xe3, 0xe4, 0xe4, 0x5d, 0x7d,
-		0xfe, 0xd2, 0xc9, 0x75, 0xef, 0xe6, 0x7f, 0x7d, 0x3f, 0x18, 0x6c, 0xfc, 0x54, 0xaf, 0x35, 0x4e,
-		0x7e, 0xdb, 0x3f, 0xc3, 0x95, 0x5d, 0x94, 0x97, 0xec, 0x14, 0xb2, 0x53, 0x76, 0x3c, 0x6f, 0x10,
-		0x83, 0x5f, 0x3c, 0x13, 0x65, 0x6d, 0x3e, 0xb2, 0x4e, 0xc8, 0x3a, 0x21, 0xeb, 0x84, 0xac, 0x13,
-		0xb2, 0x4e, 0xc8, 0x3a, 0x21, 0xeb, 0x84, 0xac, 0x13, 0xb2, 0x4e, 0xc8, 0x3a, 0x21, 0xeb, 0xe4,
-		0x6d, 0x5a, 0x27, 0xaf, 0xa1, 0x69, 0xc5, 0x46, 0xed, 0xa0, 0xb8, 0x6e, 0x50, 0xc8, 0xfd, 0x49,
-		0x03, 0x90, 0xfa, 0xc9, 0x84, 0x4f, 0xc2, 0x27, 0xf7, 0xfd, 0x94, 0xdc, 0xf6, 0xfa, 0xfb, 0x6c,
-		0xcc, 0xaf, 0x2f, 0xb9, 0x3f, 0xb9, 0xfe, 0x14, 0xdd, 0xb6, 0x02, 0x35, 0x65, 0xa4, 0x8e, 0x40,
-		0x6d, 0xe8, 0x57, 0x40, 0xd3, 0x27, 0xa0, 0x91, 0x48, 0x79, 0xb3, 0x94, 0x37, 0xab, 0xd1, 0xa8,
-		0x53, 0x3c, 0x6a, 0x85, 0x81, 0x10, 0xa1, 0x47, 0xaf, 0xd4, 0x61, 0xb3, 0xd2, 0x51, 0xac, 0x74,
-		0x12, 0xc5, 0x23, 0x59, 0xe9, 0x3c, 0x58, 0xc7, 0x8b, 0x96, 0x5b, 0xab, 0x7a, 0xcc, 0x08, 0xc1,
-		0xae, 0x51, 0x3a, 0xb2, 0xb5, 0xb1, 0xc4, 0xd0, 0xa3, 0x5b, 0x87, 0xb0, 0xc6, 0x65, 0xf5, 0xe2,
-		0x02, 0x30, 0xa8, 0xaa, 0xc9, 0x86, 0x71, 0xe4, 0x0b, 0x06, 0xdc, 0xf5, 0x60, 0x87, 0xf0, 0x9e,
-		0xbb, 0x70, 0xec, 0x10, 0x8f, 0xa6, 0x33, 0x37, 0x84, 0x1d, 0x2a, 0x82, 0x1d, 0xe0, 0x67, 0x6e,
-		0x6c, 0xb0, 0xfd, 0xb2, 0x42, 0x28, 0x96, 0x2d, 0x59, 0xda, 0x23, 0x8f, 0x35, 0x7a, 0x14, 0x7b,
-		0xa1, 0xd8, 0x4b, 0x69, 0x6a, 0x17, 0x48, 0x2b, 0x50, 0x56, 0xcb, 0xb0, 0x9c, 0xcd, 0xa7, 0xa1,
-		0xfa, 0x0e, 0x2f, 0x59, 0x2f, 0x9e, 0x4f, 0x71, 0x37, 0x12, 0x16, 0xec, 0x2a, 0x4e, 0xa3, 0xca,
-		0x8a, 0x98, 0x2c, 0x89, 0xcc, 0x9a, 0xd8, 0x2c, 0xaa, 0x8d, 0x55, 0xb5, 0xb1, 0x2c, 0x3e, 0xeb,
-		0xaa, 0xb1, 0x30, 0x82, 0x6d, 0x83, 0xc2, 0xd2, 0xd8, 0xac, 0xad, 0x87, 0xc5, 0x15, 0x9d, 0x58,
-		0xda, 0x59, 0x5e, 0x07, 0xeb, 0x6b, 0x12, 0x01, 0xba, 0x44, 0x81, 0x76, 0x91, 0xa0, 0x5d, 0x34,
-		0xe8, 0x13, 0x11, 0x38, 0xa2, 0x02, 0x49, 0x64, 0xa8, 0x3b, 0xed, 0x0a, 0x29, 0x95, 0x4f, 0xa6,
-		0xe1, 0x13, 0x26, 0xad, 0x2e, 0xec, 0xcf, 0xce, 0x51, 0x35, 0xb6, 0x61, 0xbf, 0x32, 0x5f, 0x31,
-		0x78, 0xb3, 0x31, 0x9f, 0x7a, 0x30, 0x27, 0xbc, 0xe7, 0x6e, 0x63, 0x6e, 0x47, 0x35, 0x12, 0x81,
-		0xbf, 0xa7, 0xc0, 0xaa, 0x8a, 0xaf, 0x70, 0xe4, 0x04, 0xb6, 0x15, 0x4b, 0x2e, 0x24, 0x78, 0xbb,
-		0x98, 0x90, 0xf0, 0x2d, 0xe1, 0x5b, 0xc2, 0xb7, 0xfb, 0xc5, 0xb7, 0x58, 0xcc, 0xad, 0x89, 0xc9,
-		0x09, 0xe1, 0x12, 0xc2, 0x25, 0x84, 0x4b, 0x08, 0x97, 0x10, 0x6e, 0xf5, 0x11, 0xee, 0x42, 0xe2,
-		0x1f, 0x20, 0xc4, 0xf5, 0xf9, 0xbf, 0xb9, 0x8d, 0xe8, 0xc0, 0x4d, 0xe6, 0x23, 0x80, 0x4b, 0x00,
-		0x97, 0x00, 0xee, 0x7e, 0x01, 0x2e, 0x12, 0x6b, 0xeb, 0x61, 0x71, 0x82, 0xb7, 0x04, 0x6f, 0x09,
-		0xde, 0x12, 0xbc, 0x25, 0x78, 0x5b, 0x7d, 0x78, 0x9b, 0x08, 0xfc, 0x7d, 0xa1, 0xdb, 0x52, 0x33,
-		0x22, 0x90, 0x76, 0x02, 0x77, 0x07, 0x8c, 0x2a, 0x1f, 0x80, 0x7f, 0x0a, 0xc6, 0xde, 0x1d, 0xc2,
-		0xc1, 0xf7, 0xf9, 0x3c, 0x74, 0xe0, 0x9d, 0x92, 0xae, 0x4a, 0xd7, 0xea, 0x87, 0x7a, 0xe0, 0x5d,
-		0x55, 0x2b, 0x2b, 0x6a, 0x61, 0x3a, 0xc3, 0x96, 0x27, 0xb3, 0xf7, 0x70, 0x86, 0xed, 0x32, 0xba,
-		0xed, 0x7e, 0xdb, 0x80, 0x1d, 0x0b, 0xb7, 0xcd, 0x94, 0xed, 0xdc, 0x45, 0xed, 0xff, 0xa9, 0xfd,
-		0xff, 0x6b, 0x69, 0xff, 0x2f, 0x48, 0xf2, 0x12, 0xed, 0xf9, 0x37, 0xc6, 0x66, 0xf6, 0xac, 0x84,
-		0xde, 0x61, 0x0a, 0x44, 0xca, 0x90, 0x0f, 0x57, 0x28, 0x11, 0x2b, 0xd3, 0x76, 0xc0, 0x42, 0x9e,
-		0x68, 0x99, 0xce, 0x86, 0x5a, 0xa8, 0x74, 0x0a, 0x54, 0xb8, 0xea, 0x8a, 0x56, 0xa6, 0x05, 0x94,
-		0x9a, 0x6e, 0x2d, 0xa9, 0x15, 0xfd, 0xf1, 0x11, 0x92, 0xda, 0x94, 0x53, 0x97, 0xf2, 0x6a, 0x12,
-		0x45, 0x3d, 0x02, 0x4a, 0x32, 0x00, 0x4a, 0x2f, 0x14, 0x2d, 0xaa, 0x24, 0xf5, 0x2a, 0x51, 0xad,
-		0x48, 0x0b, 0x72, 0x30, 0xa1, 0xee, 0xa6, 0xd1, 0x17, 0xa4, 0xfe, 0xf1, 0x82, 0xcb, 0x05, 0x5d,
-		0xa6, 0x5d, 0xbd, 0xf9, 0x21, 0x2b, 0x93, 0xbf, 0x28, 0x9b, 0xaf, 0xbc, 0xfa, 0xcb, 0xda, 0xcb,
-		0x1b, 0x1f, 0x66, 0x77, 0x11, 0xa9, 0xf3, 0x51, 0xae, 0x32, 0xcd, 0x5f, 0x85, 0x54, 0x29, 0x36,
-		0x82, 0x07, 0x7b, 0xb0, 0x78, 0x63, 0x63, 0x5b, 0x5b, 0x7e, 0x1e, 0xd8, 0xbe, 0x33, 0x4d, 0xd6,
-		0xd5, 0xf8, 0xfa, 0xe1, 0x92, 0x4d, 0x3d, 0x6f, 0x1c, 0x30, 0xcb, 0x1d, 0xb1, 0x88, 0x74, 0x82,
-		0x93, 0x6d, 0x43, 0x77, 0x1f, 0xc2, 0x2c, 0x74, 0x6a, 0x88, 0x38, 0x2d, 0x32, 0x05, 0x26, 0x76,
-		0x45, 0x7c, 0x44, 0xf5, 0xb8, 0xb4, 0x53, 0x41, 0x5a, 0x27, 0xaf, 0xe8, 0xde, 0xe8, 0xa1, 0x91,
-		0xa8, 0xbf, 0x28, 0x2a, 0x17, 0xdf, 0xab, 0xf0, 0xf5, 0xc5, 0x56, 0x33, 0x8f, 0x2e, 0xe6, 0x9b,
-		0x39, 0xf3, 0x39, 0xfb, 0xca, 0xc3, 0x9f, 0x9e, 0xff, 0x27, 0xfb, 0x30, 0x2f, 0x11, 0xc9, 0x2e,
-		0x7d, 0xcb, 0x0d, 0xc6, 0x22, 0xdd, 0xc8, 0x05, 0x4f, 0xed, 0x0a, 0x7b, 0xc3, 0x64, 0xbc, 0x5e,
-		0x12, 0xaf, 0x0e, 0x01, 0x86, 0x60, 0x6f, 0x15, 0x18, 0xf4, 0x89, 0x13, 0x9a, 0x20, 0x04, 0x90,
-		0x25, 0xd4, 0x23, 0x01, 0xd2, 0xd5, 0x20, 0xa0, 0x16, 0x72, 0x96, 0x2d, 0x04, 0x77, 0x85, 0x84,
-		0xd4, 0x6e, 0xcf, 0x69, 0x45, 0x85, 0xd4, 0x4e, 0xcf, 0x25, 0xb2, 0x90, 0xda, 0xd4, 0xba, 0xc2,
-		0x22, 0x4b, 0x46, 0x61, 0xef, 0x16, 0x60, 0xc1, 0x3a, 0x05, 0x1d, 0x82, 0xd8, 0x12, 0x73, 0xca,
-		0x1f, 0x98, 0xd8, 0x12, 0x72, 0x9a, 0x6b, 0x17, 0x5b, 0x2b, 0xbf, 0x0c, 0xd7, 0x01, 0xd8, 0x6e,
-		0xd4, 0x29, 0x86, 0x36, 0x73, 0x16, 0x55, 0x04, 0x53, 0xae, 0xae, 0xcd, 0xf2, 0x39, 0x33, 0xec,
-		0x67, 0x04, 0x4f, 0x41, 0xc8, 0x37, 0x1b, 0xde, 0x66, 0xc3, 0x5a, 0xd1, 0xdf, 0xd7, 0xde, 0x2a,
-		0x9f, 0xa2, 0xb7, 0x52, 0xf0, 0x2e, 0x8a, 0xcd, 0xde, 0x29, 0xef, 0x3d, 0x0b, 0x28, 0x52, 0x98,
-		0x02, 0x85, 0x29, 0x6e, 0x95, 0xc2, 0x9e, 0x02, 0x43, 0x12, 0x72, 0x6f, 0x13, 0x62, 0xc6, 0xc8,
-		0x9b, 0x58, 0x8e, 0x6b, 0xee, 0x2c, 0x94, 0xb6, 0x4c, 0xc2, 0xcf, 0x5c, 0xbc, 0x5b, 0x33, 0x35,
-		0x4b, 0xd1, 0x4c, 0x4f, 0xc1, 0x01, 0x6a, 0xa6, 0xbc, 0xcd, 0x83, 0x69, 0xa6, 0xc2, 0x98, 0x57,
-		0x46, 0xcf, 0xf8, 0x8e, 0xbb, 0x2b, 0x0e, 0x2c, 0x52, 0xda, 0x4b, 0xb4, 0x84, 0x97, 0x98, 0x87,
-		0x44, 0x5c, 0x9c, 0x4b, 0x96, 0xde, 0x02, 0x97, 0x7f, 0x92, 0x2f, 0xf3, 0xf4, 0x22, 0xe6, 0xda,
-		0x91, 0x7f, 0xd5, 0x76, 0xaf, 0x57, 0xbd, 0x97, 0x05, 0xaa, 0xac, 0x1d, 0xb5, 0xa8, 0x84, 0x6b,
-		0x4e, 0x65, 0x6b, 0x4b, 0xd5, 0x96, 0x9f, 0x4f, 0xcc, 0xe1, 0xbb, 0xcc, 0x5f, 0xea, 0xef, 0xb7,
-		0x73, 0xd6, 0x10, 0x8e, 0xf7, 0x8d, 0x7b, 0x2f, 0x08, 0x05, 0x25, 0xe4, 0xf2, 0x52, 0x92, 0x8f,
-		0x24, 0x1f, 0x49, 0x3e, 0x92, 0x7c, 0x7c, 0x03, 0xf2, 0x71, 0xec, 0xdd, 0xed, 0xa0, 0xd7, 0x65,
-		0x3f, 0xd6, 0xf8, 0xb2, 0x2a, 0x78, 0x34, 0xde, 0xb8, 0x5c, 0x2c, 0xf4, 0x68, 0xd8, 0x63, 0x4b,
-		0xa0, 0xed, 0x4e, 0xba, 0x9e, 0xf3, 0xcb, 0x0f, 0xc1, 0xdf, 0xf0, 0x14, 0xbc, 0x42, 0x7f, 0xc3,
-		0x2e, 0xc2, 0x10, 0x14, 0x4e, 0x45, 0x5e, 0x27, 0xc1, 0xd3, 0x33, 0x72, 0xf5, 0xb6, 0x21, 0x75,
-		0xb6, 0x25, 0x73, 0x52, 0xa5, 0x73, 0x50, 0x21, 0x39, 0xa7, 0x92, 0xe4, 0x05, 0x25, 0x33, 0x65,
-		0x72, 0x53, 0x26, 0x3b, 0x38, 0xf9, 0x89, 0x91, 0xa1, 0x04, 0x6c, 0x60, 0xa0, 0x9c, 0xcf, 0x55,
-		0x55, 0x64, 0xc6, 0x72, 0x4b, 0xb6, 0x18, 0x36, 0xa4, 0x08, 0x36, 0xb4, 0xf8, 0x35, 0x20, 0x77,
-		0x48, 0xa5, 0xd8, 0xb5, 0x6a, 0x91, 0x6b, 0xb4, 0xc2, 0xcb, 0xea, 0x05, 0x97, 0x21, 0x49, 0xf7,
-		0x2a, 0x45, 0xac, 0x97, 0xc5, 0xab, 0xbb, 0x87, 0xbf, 0x76, 0xba, 0xd2, 0xa4, 0x24, 0x18, 0x06,
-		0x5a, 0x8c, 0x3a, 0xbf, 0x08, 0xf5, 0x89, 0x5c, 0x15, 0xea, 0x21, 0x56, 0x7a, 0x92, 0x00, 0xd6,
-		0x98, 0x72, 0x7f, 0xe2, 0x04, 0x81, 0xe3, 0xb9, 0x81, 0xbc, 0xe2, 0xcc, 0x0e, 0x26, 0xfd, 0x49,
-		0xfa, 0xb3, 0x34, 0xfd, 0xc9, 0xdd, 0xd9, 0x84, 0xfb, 0x96, 0x64, 0x45, 0xe7, 0x54, 0x75, 0x4a,
-		0xc8, 0x48, 0xe3, 0xa3, 0x3b, 0x9b, 0xc8, 0xef, 0xf1, 0xa5, 0x77, 0x31, 0x77, 0xe9, 0x80, 0xb2,
-		0xb5, 0x9b, 0x71, 0x49, 0xcd, 0xd1, 0xc4, 0x01, 0x9d, 0x3b, 0x68, 0xa5, 0xa3, 0x4d, 0xdb, 0x73,
-		0x43, 0xdf, 0x1b, 0x83, 0x66, 0x69, 0xce, 0x8f, 0x85, 0x07, 0x3c, 0x04, 0x0d, 0x8f, 0x9f, 0xc2,
-		0xf7, 0xc6, 0xe3, 0x1b, 0xcb, 0xfe, 0x13, 0x34, 0x43, 0x7b, 0x3e, 0xc3, 0x2c, 0xdc, 0xed, 0x1a,
-		0xdb, 0x3e, 0x41, 0x27, 0x33, 0x81, 0xd2, 0x52, 0x74, 0x63, 0x46, 0xe1, 0xb6, 0x0f, 0x5c, 0x8b,
-		0xde, 0x72, 0xbc, 0xd2, 0x73, 0xf4, 0x93, 0x79, 0x66, 0xbe, 0x03, 0x3a, 0x22, 0x64, 0xb4, 0x4e,
-		0xb3, 0x33, 0x28, 0x3d, 0xcb, 0x59, 0x3c, 0xd3, 0x3d, 0x1f, 0xc3, 0x86, 0x9f, 0x6f, 0x8d, 0xa3,
-		0x0a, 0x8d, 0x8f, 0x69, 0xc3, 0x82, 0xdd, 0xbb, 0xdd, 0x5c, 0xde, 0x5b, 0x65, 0x09, 0xda, 0x31,
-		0x89, 0x87, 0xbe, 0x65, 0x83, 0x9a, 0xd9, 0xb4, 0xdb, 0xe9, 0x70, 0xa5, 0xa7, 0x88, 0xa9, 0xfc,
-		0xc1, 0xe1, 0xa0, 0x3e, 0x08, 0xed, 0xee, 0x62, 0x74, 0xf4, 0x0c, 0x71, 0x2e, 0x87, 0x05, 0xac,
-		0x93, 0x6f, 0x74, 0xe6, 0xbe, 0x18, 0x6e, 0x81, 0x0e, 0x0d, 0xc4, 0x0f, 0xb2, 0x78, 0x06, 0xd0,
-		0x82, 0xf6, 0x92, 0x19, 0xa0, 0x2b, 0x19, 0x73, 0x97, 0xe3, 0x86, 0xdc, 0xbf, 0x05, 0x6e, 0xe9,
-		0xe9, 0xca, 0x0c, 0x2a, 0xbb, 0x1a, 0x73, 0xd7, 0xc4, 0x8a, 0xe6, 0x72, 0x2d, 0x17, 0xf6, 0x34,
-		0x31, 0x8b, 0xb9, 0xf3, 0xc4, 0x42, 0x43, 0x6f, 0x63, 0x28, 0xef, 0xb3, 0x1b, 0x02, 0xdb, 0x3b,
-		0xc4, 0x5a, 0x0e, 0x64, 0x6d, 0xac, 0xe9, 0x38, 0x90, 0xd9, 0x68, 0xcc, 0xd3, 0xa5, 0xda, 0x80,
-		0x91, 0x73, 0x4a, 0x1f, 0xb0, 0x0e, 0x64, 0x6c, 0x4a, 0xe7, 0xa0, 0x7a, 0x48, 0xc6, 0xf2, 0x9d,
-		0x01, 0x1d, 0x29, 0x32, 0x34, 0x3e, 0x60, 0x7d, 0x95, 0xf1, 0x99, 0xb5, 0x3f, 0x05, 0xcc, 0x93,
-		0xa5, 0xef, 0x01, 0x83, 0x34, 0xf5, 0x5a, 0x50, 0xf7, 0x80, 0x01, 0x3a, 0x3b, 0x27, 0xe0, 0x66,
-		0xc0, 0x5a, 0x10, 0xe2, 0x4b, 0xa1, 0xcd, 0x80, 0xb5, 0x5a, 0xa0, 0xf1, 0x73, 0x60, 0x33, 0x60,
-		0xad, 0x36, 0x7c, 0x78, 0x96, 0xfa, 0x21, 0x84, 0x98, 0x80, 0x1a, 0x39, 0x4c, 0xbc, 0x36, 0x3a,
-		0xfb, 0x0c, 0x3d, 0xd8, 0x2c, 0x73, 0x40, 0x33, 0x60, 0xad, 0xbe, 0xc2, 0xf8, 0xec, 0x73, 0x40,
-		0xc8, 0x71, 0x0e, 0x66, 0x80, 0xed, 0xe5, 0xd2, 0x94, 0x31, 0x48, 0x8f, 0xf1, 0x75, 0x30, 0x32,
-		0x60, 0x6d, 0x08, 0x49, 0xce, 0xa1, 0xc8, 0x80, 0xb5, 0x5b, 0xd0, 0xc1, 0xd9, 0x27, 0x80, 0x50,
-		0x65, 0x0c, 0x43, 0x06, 0xac, 0xdd, 0x01, 0x8e, 0x5d, 0x03, 0x21, 0x03, 0xd6, 0xee, 0x1e, 0xc4,
-		0x09, 0xe8, 0x57, 0x73, 0x9c, 0x59, 0xae, 0x95, 0xae, 0x42, 0xeb, 0x5c, 0x3a, 0x5c, 0xf7, 0x56,
-		0x0f, 0xd7, 0xc5, 0xa2, 0xae, 0x91, 0xfc, 0x13, 0x07, 0x42, 0x1a, 0x22, 0x01, 0x5c, 0xb6, 0x25,
-		0xbf, 0x37, 0x9e, 0xe7, 0x3a, 0xf9, 0xe7, 0x1f, 0xd1, 0x74, 0xd7, 0xbf, 0xc7, 0xd3, 0x41, 0x33,
-		0x9c, 0x77, 0x44, 0xe6, 0x67, 0xf3, 0x85, 0x14, 0x0c, 0x4b, 0x0b, 0x1c, 0x9f, 0xa6, 0xa8, 0x34,
-		0xa2, 0x7b, 0xb3, 0xb2, 0x51, 0x69, 0x6b, 0x16, 0xde, 0x73, 0x37, 0x74, 0x6c, 0xb9, 0x53, 0xd5,
-		0xcb, 0xe6, 0x3a, 0xab, 0xe3, 0xe5, 0x3c, 0xed, 0x2d, 0xf2, 0xb4, 0x93, 0xa7, 0x5d, 0xb6, 0xfc,
-		0xa8, 0xc1, 0x5d, 0xdb, 0x7f, 0x9a, 0x86, 0x7c, 0x64, 0x4e, 0xad, 0x20, 0x48, 0x16, 0x11, 0x58,
-		0xeb, 0x24, 0x67, 0xae, 0xb7, 0xd0, 0xd4, 0x5c, 0x8a, 0xc4, 0x55, 0x49, 0x1d, 0x8d, 0xe4, 0xd1,
-		0x48, 0x5f, 0x9d, 0x05, 0xe4, 0x41, 0x3d, 0xdb, 0x4b, 0x53, 0xf3, 0xc2, 0xe4, 0xdd, 0x42, 0x11,
-		0x4d, 0xfd, 0xcc, 0xc1, 0xf3, 0x50, 0x3f, 0xf3, 0xe2, 0x25, 0x6e, 0x9f, 0x51, 0x43, 0x73, 0xc5,
-		0x51, 0x43, 0xad, 0x32, 0xe8, 0xe3, 0x63, 0xbc, 0xaa, 0xf2, 0x9c, 0xac, 0xae, 0x24, 0x62, 0x9b,
-		0x8c, 0x3f, 0x86, 0x03, 0x70, 0x78, 0x33, 0x47, 0x5b, 0xc4, 0x7b, 0x8a, 0xa0, 0x2e, 0x74, 0xeb,
-		0x8a, 0xa1, 0x96, 0x4a, 0x62, 0x41, 0x70, 0x6f, 0xf2, 0x51, 0xbb, 0xd7, 0x8b, 0x83, 0x9c, 0x40,
-		0xd0, 0x94, 0x9d, 0xe4, 0x2d, 0xb4, 0x71, 0x27, 0xb4, 0x74, 0x10, 0x68, 0x09, 0xdc, 0xc6, 0x5d,
-		0x2a, 0x33, 0x7b, 0x2b, 0x99, 0x48, 0xe6, 0xca, 0x22, 0x18, 0x11, 0xca, 0xec, 0x81, 0xc1, 0x26,
-		0x48, 0xec, 0x82, 0xc5, 0x36, 0xe8, 0xec, 0x83, 0xce, 0x46, 0x78, 0xec, 0xa4, 0x08, 0x34, 0xf6,
-		0x5e, 0x4d, 0x18, 0x6c, 0x9c, 0x60, 0x18, 0x29, 0x58, 0xc6, 0x8a, 0xba, 0xd1, 0x82, 0x6a, 0xbc,
-		0x60, 0x1b, 0x31, 0xda, 0x70, 0x36, 0x3e, 0xde, 0x46, 0x30, 0x6e, 0x50, 0x8d, 0x9c, 0x8d, 0xad,
-		0x38, 0x6b, 0x9d, 0xb7, 0xdf, 0xde, 0x6e, 0xec, 0xa9, 0x8b, 0xc3, 0x50, 0x41, 0x24, 0x40, 0x33,
-		0xec, 0x77, 0xc1, 0x6d, 0x76, 0xf2, 0x0e, 0x2e, 0xe1, 0x87, 0xaf, 0xa2, 0x5c, 0xba, 0x7c, 0x2d,
-		0xee, 0xa5, 0x90, 0x86, 0x04, 0xb1, 0xb3, 0x82, 0x15, 0x16, 0xcc, 0xce, 0xca, 0x03, 0xb4, 0xa0,
-		0x76, 0x3a, 0x29, 0x3c, 0xb8, 0xbd, 0x39, 0x85, 0x74, 0x90, 0x1b, 0xba, 0x89, 0x5a, 0x6a, 0xde,
-		0xe7, 0xc4, 0x5d, 0x67, 0x01, 0xf7, 0x1b, 0xab, 0xd1, 0xa5, 0x06, 0xdc, 0xf0, 0x64, 0xe2, 0x11,
-		0xda, 0x68, 0x25, 0xaf, 0x3f, 0xac, 0xdc, 0xf8, 0xfa, 0x22, 0xb8, 0xff, 0x98, 0xdc, 0xb7, 0x02,
-		0xe5, 0xc0, 0xa3, 0x65, 0xf0, 0x03, 0x4b, 0xcd, 0x80, 0x8f, 0x26, 0x20, 0xe3, 0x9d, 0x8c, 0x77,
-		0x32, 0xde, 0xc9, 0x78, 0x27, 0xe3, 0x9d, 0x8c, 0x77, 0x32, 0xde, 0xc9, 0x78, 0x27, 0xe3, 0x9d,
-		0x8c, 0x77, 0x32, 0xde, 0xd7, 0x60, 0x36, 0x19, 0xee, 0x64, 0xb8, 0x93, 0xe1, 0xae, 0x6e, 0xb8,
-		0xcb, 0x1b, 0x9c, 0xea, 0x46, 0xfb, 0xf7, 0xc0, 0x3a, 0x8c, 0x36, 0x75, 0xa8, 0x8d, 0x8d, 0xc4,
-		0x36, 0x45, 0xb1, 0xa5, 0x91, 0xd8, 0x26, 0x18, 0x25, 0x96, 0x0b, 0x11, 0xab, 0xcc, 0xb6, 0x01,
-		0x64, 0x45, 0x13, 0xfc, 0x19, 0x95, 0x08, 0x61, 0x94, 0xb8, 0xbc, 0xa2, 0x5a, 0xdc, 0x91, 0x15,
-		0x7a, 0xfe, 0x93, 0x44, 0x26, 0x3b, 0x95, 0xe5, 0xc2, 0xb5, 0x9c, 0xa8, 0x2c, 0x17, 0x95, 0xe5,
-		0xa2, 0xb2, 0x5c, 0xe5, 0x96, 0xe5, 0xba, 0x9d, 0x8d, 0xc7, 0x26, 0xac, 0x9a, 0xe5, 0x72, 0x28,
-		0xe9, 0x5b, 0xd2, 0xb7, 0x92, 0xfa, 0x16, 0xae, 0x3b, 0xa5, 0x7d, 0x95, 0xa4, 0x31, 0x49, 0x63,
-		0xee, 0x58, 0xba, 0x76, 0xaf, 0x4f, 0x2a, 0xb3, 0x02, 0x9a, 0x88, 0x4a, 0x2a, 0x93, 0xfe, 0x39,
-		0x04, 0xfd, 0x33, 0x0b, 0xb8, 0x4f, 0x46, 0x1b, 0xa9, 0x20, 0x32, 0xda, 0x5e, 0xa1, 0xd1, 0x76,
-		0x7d, 0x18, 0x56, 0xdb, 0xcc, 0x19, 0xc9, 0xab, 0xca, 0x68, 0x10, 0x69, 0x4a, 0xd2, 0x94, 0xe5,
-		0x69, 0x4a, 0xc7, 0x0d, 0x3b, 0x6d, 0x80, 0x9a, 0x94, 0x28, 0xaa, 0x66, 0x7c, 0xb7, 0xdc, 0x3b,
-		0x7e, 0x38, 0x4a, 0xb2, 0xd9, 0x24, 0x35, 0x09, 0x57, 0x93, 0xcd, 0xd7, 0xb0, 0x7c, 0x55, 0xb7,
-		0xd5, 0xa8, 0x1c, 0x5a, 0x66, 0x92, 0x4a, 0x94, 0x43, 0xe3, 0x8f, 0xa1, 0x6f, 0x99, 0x33, 0x37,
-		0x08, 0xad, 0x9b, 0xb1, 0x98, 0x30, 0x36, 0x66, 0xae, 0xf3, 0x9f, 0x99, 0xb8, 0x60, 0x04, 0x89,
-		0xf7, 0x51, 0xc9, 0x8a, 0x38, 0x79, 0xa7, 0x7d, 0x2a, 0xe2, 0xe8, 0xa5, 0xb1, 0x15, 0xf1, 0x91,
-		0x1a, 0x6b, 0xef, 0xab, 0x98, 0x9e, 0x40, 0xd9, 0x39, 0x26, 0x97, 0x6f, 0x60, 0xe0, 0x36, 0x0b,
-		0xdf, 0xd6, 0x61, 0x5a, 0x6c, 0x3d, 0x44, 0xd7, 0x61, 0x57, 0x87, 0x3d, 0xa1, 0x57, 0x37, 0x14,
-		0x3a, 0x12, 0xa6, 0x3d, 0xca, 0x0b, 0x9b, 0x12, 0xee, 0xe8, 0x66, 0xce, 0xa8, 0x2f, 0xa1, 0x2a,
-		0x04, 0x47, 0xee, 0x4b, 0xe8, 0xf2, 0xd0, 0xf6, 0xdc, 0x5b, 0xf1, 0x12, 0x90, 0x8b, 0x01, 0x54,
-		0x05, 0x92, 0xaa, 0x40, 0x06, 0xc1, 0xbd, 0xbc, 0x73, 0x20, 0x1a, 0x44, 0xf5, 0x1e, 0xc9, 0x39,
-		0x20, 0xe9, 0x1c, 0x90, 0xae, 0xf7, 0x38, 0xf5, 0xfc, 0x10, 0x7e, 0xd6, 0x31, 0x1e, 0x2d, 0x7b,
-		0x18, 0x8d, 0xdf, 0x5a, 0xb3, 0x71, 0x08, 0x4a, 0x21, 0x37, 0xce, 0x3a, 0x4d, 0xb9, 0x9c, 0xd3,
-		0x21, 0x55, 0x9c, 0x44, 0x66, 0x36, 0x34, 0xa6, 0x43, 0x63, 0x3e, 0x75, 0x26, 0x04, 0xfa, 0x02,
-		0x4a, 0xaf, 0x38, 0x19, 0xf1, 0x9b, 0xe9, 0xce, 0x26, 0x37, 0xdc, 0x57, 0x28, 0x3b, 0x09, 0xe9,
-		0xb5, 0x00, 0x73, 0xeb, 0xc1, 0xdd, 0x7b, 0x28, 0x6e, 0xbe, 0x4d, 0x77, 0x1f, 0x15, 0x9d, 0x44,
-		0x76, 0x06, 0x6e, 0x3a, 0x05, 0x7b, 0xbd, 0x4e, 0x8f, 0xca, 0x4e, 0x2a, 0x8e, 0x1a, 0x1e, 0xc4,
-		0xc1, 0x0a, 0x80, 0x1f, 0x6c, 0x09, 0x3c, 0x7c, 0x1e, 0xf0, 0x79, 0x03, 0x20, 0xed, 0xa1, 0x82,
-		0x85, 0xf8, 0xfc, 0x30, 0x1e, 0x7b, 0x3f, 0xd9, 0xd7, 0x8f, 0x97, 0xbf, 0xff, 0xf3, 0xeb, 0x27,
-		0x66, 0x7b, 0xae, 0xcb, 0x63, 0x3a, 0x0b, 0x98, 0xf7, 0xc0, 0x7d, 0x76, 0x71, 0xf1, 0xf7, 0xfd,
-		0xeb, 0xd1, 0xf9, 0xa2, 0x54, 0x49, 0x93, 0x0a, 0xac, 0xda, 0xa1, 0x39, 0xdd, 0xf7, 0x7e, 0x70,
-		0x68, 0xe1, 0xfd, 0x69, 0x24, 0x8e, 0x82, 0x86, 0xb8, 0xbd, 0x27, 0xe4, 0xc8, 0xba, 0x48, 0xe6,
-		0xbf, 0xfe, 0x3a, 0x9f, 0xff, 0xfa, 0x22, 0xb8, 0x37, 0x2a, 0x11, 0x90, 0xc0, 0xf7, 0x7e, 0xae,
-		0xaf, 0x25, 0x86, 0x0f, 0x74, 0x7d, 0xfd, 0x74, 0x34, 0x15, 0x11, 0xf1, 0x0b, 0x48, 0xf8, 0x03,
-		0xc8, 0x99, 0x74, 0xc0, 0xce, 0x24, 0x48, 0x44, 0x49, 0x5a, 0x83, 0x02, 0xfc, 0x37, 0x73, 0xd9,
-		0x1f, 0x04, 0xf7, 0xcc, 0xb2, 0x6d, 0x1e, 0xec, 0xc1, 0x99, 0x03, 0xd1, 0x87, 0xb8, 0xee, 0x9c,
-		0x8d, 0x35, 0x78, 0xf3, 0xf1, 0xa6, 0x54, 0xe2, 0x8a, 0x69, 0x2d, 0x71, 0x69, 0x5b, 0xa8, 0xa5,
-		0xaa, 0x17, 0x73, 0x2a, 0x88, 0xe3, 0x48, 0xbd, 0xbf, 0x4a, 0xe4, 0x29, 0x74, 0x26, 0xdc, 0xfc,
-		0xcb, 0x73, 0x79, 0x71, 0xe8, 0x69, 0x79, 0xe9, 0xee, 0xd8, 0x53, 0x93, 0x62, 0x4f, 0x10, 0x8d,
-		0x20, 0x47, 0x89, 0x85, 0x4e, 0x21, 0xf1, 0x83, 0x36, 0x22, 0x59, 0xcd, 0xa2, 0x59, 0xcc, 0x62,
-		0x19, 0x20, 0xe2, 0x1a, 0x5c, 0xd2, 0x03, 0x03, 0x76, 0x01, 0xc8, 0x9b, 0xfa, 0x2f, 0x62, 0xa9,
-		0x2b, 0xf2, 0xaf, 0x2a, 0x9a, 0x45, 0x5c, 0xe6, 0xbb, 0x02, 0x85, 0xeb, 0x0e, 0x2f, 0xba, 0x70,
-		0x96, 0x6f, 0x36, 0xab, 0xf7, 0xb7, 0x86, 0x39, 0xfc, 0x6d, 0x3b, 0x07, 0x0d, 0x45, 0xe5, 0xe0,
-		0xd1, 0x8e, 0x8d, 0x2c, 0x92, 0xf1, 0xc5, 0xb2, 0xdd, 0xc8, 0x0b, 0xf0, 0xef, 0x16, 0xe5, 0xab,
-		0xef, 0xb4, 0x7c, 0xbe, 0xcc, 0xb3, 0x19, 0x0f, 0xdc, 0x0f, 0xf2, 0x1e, 0x2a, 0x65, 0xf4, 0xc5,
-		0x05, 0x6b, 0xef, 0x93, 0x2f, 0x95, 0xb7, 0x4a, 0xe3, 0x5d, 0x52, 0xb8, 0x40, 0xfa, 0x16, 0x49,
-		0x5d, 0x61, 0x69, 0x2b, 0x2c, 0x65, 0x8b, 0xa5, 0xeb, 0xee, 0xbd, 0xde, 0x2a, 0x45, 0x8b, 0xa5,
-		0xe7, 0x2e, 0xa9, 0x59, 0x24, 0x2d, 0x77, 0x48, 0x6d, 0x11, 0xe9, 0x28, 0x2a, 0x15, 0xa5, 0x25,
-		0x84, 0xb8, 0x64, 0xd8, 0x65, 0xa0, 0x8a, 0x48, 0xbd, 0xcc, 0xb1, 0xbd, 0xde, 0xfe, 0x5e, 0x42,
-		0x50, 0x5e, 0x0c, 0xb7, 0x71, 0xe7, 0x51, 0x66, 0x29, 0xb6, 0xc9, 0x0d, 0xc3, 0x09, 0x3e, 0x59,
-		0x7f, 0xf2, 0xef, 0x9e, 0xb7, 0x49, 0xca, 0xeb, 0xb2, 0xc4, 0xc8, 0xfe, 0x69, 0x45, 0x62, 0xfc,
-		0xc1, 0x23, 0xa4, 0x37, 0x27, 0xef, 0x97, 0xa3, 0x97, 0xff, 0x07, 0x00, 0x00, 0xff, 0xff, 0x01,
-		0x00, 0x00, 0xff, 0xff, 0x47, 0xf2, 0x6d, 0xb5, 0xc9, 0x84, 0x04, 0x00,
+		0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xec, 0x7d, 0x5b, 0x73, 0xdb, 0x46,
+		0xb2, 0xff, 0xbb, 0x3f, 0x05, 0x8a, 0x2f, 0x87, 0x74, 0x04, 0x91, 0xe0, 0x4d, 0x12, 0xaa, 0xfe,
+		0xe5, 0xf2, 0xd9, 0xd8, 0x7b, 0x52, 0x27, 0xc9, 0xa6, 0x62, 0x9f, 0x7d, 0x58, 0x99, 0xab, 0x82,
+		0xc0, 0x11, 0x89, 0x84, 0x04, 0xb8, 0x00, 0x28, 0x5b, 0xb1, 0xf4, 0xdd, 0xff, 0x85, 0x01, 0x78,
+		0x07, 0x89, 0xb9, 0x74, 0x83, 0x20, 0xd5, 0x79, 0x88, 0x25, 0x8a, 0x68, 0x00, 0x33, 0x7d, 0xfd,
+		0x75, 0x4f, 0xf7, 0xf7, 0x37, 0x86, 0x61, 0x18, 0xb5, 0x5f, 0x9d, 0x29, 0xab, 0xd9, 0x46, 0x6d,
+		0xc8, 0x1e, 0x3d, 0x97, 0xd5, 0x2e, 0xd2, 0x4f, 0xff, 0xd7, 0xf3, 0x87, 0x35, 0xdb, 0xb0, 0xb2,
+		0x5f, 0xff, 0x16, 0xf8, 0x0f, 0xde, 0xa8, 0x66, 0x1b, 0xad, 0xec, 0x83, 0x1f, 0xbd, 0xb0, 0x66,
+		0x1b, 0x29, 0x09, 0xfe, 0x81, 0x33, 0x9b, 0x4d, 0x3c, 0xd7, 0x89, 0xbd, 0xc0, 0x8f, 0x36, 0xfe,
+		0xb2, 0x71, 0x93, 0x8d, 0x6f, 0x5d, 0x6c, 0x7e, 0x67, 0xf3, 0x96, 0xcb, 0x8f, 0xb7, 0x6f, 0xbd,
+		0xfc, 0xc3, 0x6f, 0x21, 0x7b, 0xf0, 0xbe, 0xed, 0xdc, 0x6b, 0xfb, 0x7e, 0xdb, 0xf7, 0xe1, 0x7f,
+		0xff, 0x14, 0xcc, 0x43, 0x97, 0xe5, 0x5e, 0x9b, 0x3e, 0x0b, 0x7b, 0xfa, 0x1a, 0x84, 0xc9, 0xe3,
+		0xd4, 0x66, 0xe9, 0x6d, 0x2e, 0xf2, 0xbf, 0xf8, 0x3f, 0x4e, 0xf4, 0x3e, 0x1c, 0xcd, 0xa7, 0xcc,
+		0x8f, 0x6b, 0xb6, 0x11, 0x87, 0x73, 0xb6, 0xe7, 0x8b, 0x6b, 0xdf, 0x4a, 0x9f, 0x6a, 0xe7, 0x6b,
+		0x2f, 0x1b, 0x9f, 0xbc, 0x6c, 0xbd, 0xed, 0xf6, 0x82, 0xe7, 0x2d, 0xfc, 0xfe, 0xf7, 0xc9, 0x59,
+		0xff, 0x7d, 0x6f, 0x94, 0xbf, 0x0d, 0x85, 0xdb, 0x21, 0xb2, 0x2d, 0xa2, 0xdb, 0x23, 0xba, 0x4d,
+		0xd2, 0xdb, 0x25, 0xbd, 0x6d, 0x12, 0xdb, 0x97, 0xbf, 0x8d, 0x7b, 0xb6, 0xb3, 0x70, 0x5b, 0x97,
+		0x5f, 0x18, 0xb2, 0x28, 0xf6, 0x7c, 0xbe, 0x63, 0xe6, 0x2c, 0x08, 0xe3, 0xe2, 0xc5, 0x58, 0x09,
+		0xf4, 0xd6, 0x95, 0x05, 0xaf, 0x98, 0x6d, 0x7c, 0xab, 0xe0, 0x6b, 0x45, 0x0c, 0x20, 0xc3, 0x08,
+		0xb2, 0x0c, 0x21, 0xcb, 0x18, 0xca, 0x0c, 0xa2, 0xcc, 0x28, 0x0a, 0x0c, 0x73, 0x98, 0x71, 0x0a,
+		0x18, 0x68, 0x79, 0xbf, 0xcf, 0x4f, 0x33, 0x26, 0xb7, 0xd6, 0x09, 0x4f, 0x98, 0xa1, 0xe3, 0x8f,
+		0x98, 0xc8, 0x8a, 0x2f, 0xd4, 0xc2, 0xb5, 0xc0, 0x77, 0x7f, 0x73, 0xe2, 0x98, 0x85, 0x89, 0x3a,
+		0xba, 0x15, 0x5b, 0xac, 0x7a, 0xeb, 0xf9, 0xd6, 0x32, 0x6f, 0x06, 0xb7, 0x2d, 0xf3, 0x66, 0xf0,
+		0xbd, 0x75, 0xd1, 0x79, 0x49, 0x7e, 0xef, 0x65, 0xbf, 0x77, 0x5f, 0x9e, 0xfb, 0xb7, 0x2d, 0xb3,
+		0x9b, 0xfd, 0xda, 0x79, 0x79, 0xee, 0xf7, 0xd6, 0x7e, 0x6f, 0x27, 0xbf, 0x27, 0x1f, 0xb4, 0xd3,
+		0x0f, 0x92, 0xdf, 0x3a, 0xb7, 0x2d, 0xb3, 0x37, 0x68, 0xd4, 0x4d, 0x2c, 0xca, 0x8d, 0x77, 0xc5,
+		0x1b, 0x3a, 0xd0, 0xda, 0x50, 0xf6, 0x2d, 0x0e, 0x1d, 0x73, 0xee, 0x47, 0xb1, 0x73, 0x3f, 0x11,
+		0xdc, 0xda, 0xaf, 0x63, 0x26, 0xbe, 0xea, 0x62, 0xa2, 0xb3, 0xc1, 0x32, 0x97, 0x97, 0xcd, 0x59,
+		0x18, 0xc4, 0x81, 0x1b, 0x4c, 0x8c, 0xff, 0x67, 0xfc, 0x57, 0xec, 0xce, 0xfe, 0xcb, 0x08, 0x42,
+		0x63, 0xeb, 0xe3, 0xf9, 0x30, 0xf7, 0xe3, 0xc8, 0x8d, 0x73, 0x3f, 0xef, 0xe7, 0x7d, 0x68, 0x5d,
+		0xe5, 0x7e, 0xda, 0x69, 0xff, 0x97, 0xa0, 0xe4, 0xaa, 0xa8, 0x89, 0x3c, 0x75, 0xc1, 0x97, 0xf4,
+		0x42, 0xee, 0x72, 0x55, 0xa5, 0x91, 0xab, 0x3c, 0x2a, 0xb1, 0xe6, 0xc2, 0x8f, 0xff, 0xf2, 0x06,
+		0xe6, 0x5b, 0x05, 0xb2, 0xf3, 0x46, 0x41, 0xaa, 0x6a, 0x9e, 0x3b, 0x9d, 0x99, 0x6e, 0x30, 0x64,
+		0xe2, 0x36, 0x74, 0x75, 0x09, 0x19, 0x4f, 0x32, 0x9e, 0x6b, 0x6b, 0x3d, 0xf7, 0xfc, 0xf8, 0x5a,
+		0xc2, 0x6e, 0xf6, 0x04, 0xbe, 0xfa, 0x3b, 0xb7, 0xc5, 0x08, 0xea, 0xfb, 0x17, 0xcf, 0x97, 0xd7,
+		0x81, 0xff, 0x74, 0x26, 0x73, 0x56, 0xcc, 0xa9, 0x3b, 0xd7, 0x7d, 0x0c, 0x1d, 0x37, 0xf1, 0x39,
+		0x7f, 0xf4, 0x46, 0x5e, 0x1c, 0x29, 0x10, 0xf8, 0x95, 0x8d, 0x9c, 0xd8, 0x7b, 0x4c, 0xee, 0xfd,
+		0xe0, 0x4c, 0x22, 0x26, 0xae, 0x7b, 0x24, 0x2c, 0xc3, 0x2f, 0xce, 0x37, 0xf5, 0x25, 0x69, 0xf7,
+		0x7a, 0xa7, 0xb3, 0x28, 0xe5, 0x28, 0xe4, 0xd3, 0x77, 0x66, 0x12, 0x55, 0x9f, 0x6b, 0xff, 0x5e,
+		0xbb, 0xc7, 0x71, 0x60, 0x61, 0xce, 0xc7, 0x2d, 0x88, 0x45, 0x2c, 0xc0, 0xa6, 0x5b, 0xc0, 0x2f,
+		0x21, 0xb7, 0x80, 0xdc, 0x02, 0x05, 0xc6, 0xd8, 0x08, 0xa9, 0x6f, 0x04, 0xbe, 0x9b, 0x3d, 0x0a,
+		0x9a, 0x32, 0x64, 0xfe, 0x7c, 0xca, 0xc2, 0x43, 0xc0, 0xe0, 0xc1, 0x57, 0xe8, 0x4a, 0x5c, 0xf3,
+		0xc1, 0x9f, 0x4f, 0xe5, 0x15, 0xe4, 0xe7, 0xe0, 0x53, 0x1c, 0x7a, 0xfe, 0x48, 0xfa, 0x4a, 0x7e,
+		0x75, 0x8b, 0xbf, 0xa3, 0x3b, 0x0e, 0xcc, 0x90, 0xcd, 0x26, 0x4f, 0x92, 0xea, 0x95, 0x93, 0xb0,
+		0x38, 0x8d, 0x30, 0x98, 0xc7, 0x2c, 0x34, 0xa3, 0x60, 0xe2, 0xb9, 0x5e, 0xac, 0x44, 0xc7, 0x4a,
+		0xe8, 0xc4, 0xde, 0x94, 0x99, 0xec, 0x9b, 0xcb, 0xd8, 0x90, 0x0d, 0x95, 0xc8, 0xb4, 0xb9, 0xe0,
+		0x39, 0xa1, 0x33, 0x65, 0xc9, 0x13, 0xcd, 0xc2, 0xe0, 0x7e, 0xc2, 0xa6, 0x4a, 0xa4, 0x3a, 0x8b,
+		0x27, 0x8a, 0x62, 0x67, 0x3a, 0x53, 0x22, 0xd1, 0xdd, 0x20, 0xa1, 0xb1, 0xca, 0x3d, 0x2e, 0x46,
+		0xfe, 0x43, 0xb2, 0x53, 0xff, 0x99, 0xb3, 0x48, 0x6d, 0x8d, 0xfb, 0x6b, 0x54, 0x54, 0x9f, 0xe4,
+		0x2a, 0xa1, 0x31, 0x75, 0xa2, 0x3f, 0xb5, 0x9e, 0xe4, 0x7a, 0x8d, 0x8a, 0xe2, 0x93, 0xf0, 0xed,
+		0x99, 0xfb, 0x21, 0x73, 0xdc, 0x31, 0x77, 0x9f, 0x14, 0x68, 0xf0, 0xfd, 0x89, 0xb8, 0x86, 0x37,
+		0xff, 0x33, 0x67, 0xbe, 0x3b, 0x56, 0xa1, 0xc2, 0x37, 0x27, 0x64, 0x43, 0x2f, 0x64, 0xae, 0xd2,
+		0x72, 0x5c, 0xaf, 0xc9, 0xa1, 0xf2, 0x9a, 0xde, 0xac, 0x09, 0xa2, 0x33, 0x7c, 0x64, 0x61, 0xec,
+		0x45, 0x8c, 0xdb, 0x05, 0x29, 0x5a, 0x2f, 0x17, 0xb2, 0x1a, 0xe8, 0x27, 0x3f, 0x56, 0x53, 0x3f,
+		0x6b, 0x9a, 0x47, 0xda, 0xf5, 0x5f, 0x27, 0x90, 0x2e, 0x99, 0x6d, 0x5c, 0x2b, 0x90, 0x58, 0x93,
+		0x06, 0xdb, 0xb0, 0xfa, 0xea, 0x14, 0x16, 0x0f, 0x61, 0xf5, 0x14, 0x68, 0xac, 0x49, 0x82, 0x18,
+		0x98, 0xbc, 0x8f, 0xc2, 0xf2, 0x29, 0xae, 0x14, 0x68, 0xec, 0xaa, 0x4d, 0xdb, 0xb0, 0xda, 0x0a,
+		0x84, 0x96, 0xb2, 0x20, 0x14, 0xe1, 0xef, 0x5e, 0x9e, 0xc7, 0xc4, 0xb6, 0x71, 0xa3, 0x4e, 0x6a,
+		0x61, 0x98, 0x6c, 0xc3, 0x52, 0xe1, 0xb3, 0x4d, 0x0d, 0x61, 0x1b, 0x5d, 0x05, 0x1a, 0x9b, 0xa6,
+		0xcd, 0x36, 0x2c, 0x4b, 0x91, 0x48, 0x6a, 0x8d, 0x6c, 0xc3, 0xea, 0xe8, 0x10, 0x58, 0x71, 0x9b,
+		0xca, 0xcb, 0xac, 0xab, 0x5d, 0xdb, 0xe8, 0xc8, 0x29, 0x18, 0xe8, 0xf0, 0xe8, 0x02, 0xcb, 0xfb,
+		0x13, 0x45, 0xb3, 0x14, 0x50, 0x2d, 0x45, 0x74, 0x4b, 0xfe, 0x65, 0xb4, 0xd0, 0x2e, 0x5d, 0xd4,
+		0x0b, 0x0c, 0xe8, 0xd1, 0x07, 0x7c, 0x14, 0xcd, 0x9b, 0x32, 0x2a, 0xa6, 0x8f, 0x8e, 0x55, 0x71,
+		0xf1, 0x90, 0x04, 0x7d, 0x40, 0x68, 0x1c, 0xa1, 0x71, 0x84, 0xc6, 0x15, 0xa0, 0x71, 0x7d, 0x85,
+		0x2c, 0x5d, 0x9f, 0xd2, 0x74, 0x84, 0xc7, 0x29, 0x3b, 0x36, 0x94, 0xa6, 0xa3, 0x34, 0x1d, 0xa5,
+		0xe9, 0x4e, 0xc5, 0x31, 0xc8, 0xad, 0x5e, 0xe9, 0x5d, 0x93, 0x6b, 0x70, 0x60, 0x69, 0xce, 0xc8,
+		0x39, 0x90, 0xcf, 0xd5, 0xf5, 0x29, 0x59, 0x47, 0xce, 0x81, 0x3a, 0x67, 0x18, 0x94, 0xad, 0x2b,
+		0x35, 0x5b, 0x67, 0x6d, 0x97, 0xaf, 0x6b, 0x26, 0x3f, 0xac, 0x36, 0x48, 0xde, 0xc1, 0x6a, 0xdf,
+		0x00, 0xa4, 0x11, 0x3b, 0x1d, 0xa0, 0x3c, 0x62, 0xa7, 0xbb, 0x37, 0x0f, 0xa2, 0x44, 0x8e, 0x27,
+		0x77, 0x7c, 0xe6, 0x8d, 0xc6, 0xf7, 0x81, 0xe6, 0x93, 0xf5, 0x37, 0x48, 0x01, 0x3c, 0xdb, 0x95,
+		0x6e, 0xe2, 0x29, 0xcb, 0x96, 0xba, 0x7f, 0xb2, 0xd8, 0x8c, 0x83, 0xc0, 0xbc, 0xf7, 0x46, 0xca,
+		0xa9, 0x38, 0xed, 0xdc, 0x6d, 0x37, 0x3f, 0x75, 0x5b, 0xd5, 0xec, 0xd5, 0x3e, 0x49, 0xdc, 0x7b,
+		0x48, 0xe8, 0xb0, 0x8f, 0xb9, 0x9e, 0x0b, 0xb3, 0xda, 0x37, 0xfa, 0xd9, 0x30, 0xab, 0xad, 0x92,
+		0x47, 0xda, 0xc3, 0x9e, 0xb6, 0x61, 0x75, 0xfa, 0x3a, 0xe4, 0xd6, 0x32, 0x30, 0x9d, 0x9e, 0x52,
+		0x6e, 0x6a, 0x83, 0x49, 0x6d, 0xa3, 0x0d, 0x94, 0xe0, 0xea, 0xea, 0xe5, 0xb7, 0xac, 0xce, 0x15,
+		0x5c, 0x86, 0xcb, 0xea, 0x74, 0x41, 0x72, 0x5c, 0x9d, 0x0e, 0x40, 0x82, 0x8a, 0xb2, 0x3a, 0xd2,
+		0x20, 0x88, 0x22, 0x18, 0x22, 0xff, 0x32, 0x5a, 0xe0, 0x88, 0x2e, 0x48, 0x02, 0x86, 0x0b, 0xe8,
+		0xe3, 0x03, 0x8a, 0x6a, 0xdf, 0xa0, 0xac, 0x8e, 0x92, 0xe8, 0x1a, 0x94, 0xd5, 0x21, 0xf0, 0x86,
+		0xc0, 0x1b, 0x58, 0xf0, 0xc6, 0x4f, 0xf4, 0xc0, 0xa3, 0x17, 0x3f, 0x99, 0x89, 0x05, 0x0e, 0xe6,
+		0x12, 0x67, 0x99, 0x73, 0xae, 0x25, 0x30, 0x87, 0xc0, 0x9c, 0x2d, 0x67, 0xa7, 0xd3, 0x96, 0x00,
+		0x72, 0xae, 0x4e, 0x36, 0xd5, 0xd3, 0xa5, 0x54, 0xcf, 0xf6, 0x92, 0x5c, 0xf7, 0xbb, 0xad, 0x16,
+		0x25, 0x7b, 0x00, 0xb4, 0xb4, 0x9f, 0xca, 0x93, 0xa0, 0x5e, 0xe6, 0xdf, 0x26, 0x4d, 0x4c, 0x9a,
+		0x78, 0x6d, 0xad, 0x83, 0xfb, 0x3f, 0x98, 0x1b, 0x9b, 0x02, 0xac, 0x61, 0xc8, 0x36, 0x96, 0xf8,
+		0x99, 0xf9, 0xa3, 0x78, 0x5c, 0x39, 0x85, 0x6c, 0x91, 0x42, 0xde, 0x5e, 0x92, 0x7e, 0xe7, 0xf5,
+		0x69, 0x63, 0x8c, 0xce, 0x28, 0xb7, 0xef, 0xcd, 0x7f, 0x39, 0xe6, 0x5f, 0x2d, 0xf3, 0x66, 0xb0,
+		0xfa, 0xf1, 0xce, 0x1c, 0xbc, 0xad, 0x1d, 0xc5, 0x3a, 0x2c, 0x02, 0x13, 0x71, 0x0b, 0xb1, 0xbc,
+		0x82, 0xac, 0x04, 0x59, 0x89, 0xf5, 0x88, 0x6e, 0x66, 0x0a, 0xb2, 0x86, 0x41, 0xd9, 0xd7, 0xf2,
+		0xb3, 0xaf, 0x9e, 0xab, 0x78, 0x10, 0xb0, 0xc3, 0x33, 0x6d, 0x91, 0x1b, 0xcf, 0xd4, 0x0f, 0xdd,
+		0xcd, 0x87, 0x4a, 0x17, 0x77, 0xf9, 0xc5, 0xa3, 0x50, 0x29, 0x47, 0xdc, 0x4b, 0x8f, 0x88, 0x46,
+		0x4a, 0x77, 0xee, 0xf1, 0x35, 0x73, 0xd4, 0xce, 0xd4, 0x5d, 0x2f, 0x6b, 0x11, 0x54, 0x2e, 0xe7,
+		0xa9, 0xd6, 0xd8, 0x9d, 0x55, 0x36, 0x7b, 0xe8, 0x24, 0xfe, 0x5a, 0x4f, 0x29, 0x53, 0x18, 0xcd,
+		0x92, 0x4b, 0x55, 0xce, 0x31, 0x25, 0x4c, 0x60, 0x1b, 0x5d, 0x95, 0x8c, 0x15, 0xe7, 0x7c, 0xb5,
+		0xd4, 0x66, 0xba, 0x89, 0xb6, 0xd1, 0x53, 0xc9, 0x47, 0x72, 0x91, 0xb1, 0x0d, 0xab, 0xa3, 0x92,
+		0xef, 0x4b, 0x18, 0xc0, 0x36, 0x54, 0xf2, 0x96, 0x89, 0xac, 0xd9, 0x86, 0x75, 0x45, 0x39, 0xb0,
+		0x0d, 0x2d, 0x4d, 0x39, 0x30, 0x68, 0x07, 0x5d, 0xdf, 0x51, 0x57, 0x54, 0x5e, 0x06, 0xe5, 0xc0,
+		0x94, 0x44, 0xd7, 0xa8, 0x62, 0x0e, 0x4c, 0x29, 0x6a, 0xc9, 0x4e, 0xb5, 0xca, 0xb5, 0x4f, 0x5d,
+		0xbf, 0x88, 0x62, 0x17, 0x8a, 0x5d, 0xa8, 0x73, 0x2a, 0x75, 0x4e, 0x55, 0xf7, 0x43, 0xa8, 0x73,
+		0x2a, 0xaa, 0xd2, 0xc8, 0x55, 0x1e, 0xd4, 0x39, 0x55, 0xca, 0x80, 0x4a, 0xf5, 0x2d, 0xff, 0x5f,
+		0xf6, 0x54, 0x90, 0xff, 0xa9, 0xfd, 0xec, 0x45, 0xf1, 0xfb, 0x38, 0x2e, 0xe8, 0x6f, 0xfe, 0x8b,
+		0xe7, 0x7f, 0x98, 0xf0, 0xb2, 0xc0, 0x02, 0xb7, 0x28, 0x71, 0xe1, 0xd6, 0xbe, 0x69, 0x5d, 0x77,
+		0xbb, 0xfd, 0xab, 0x6e, 0xb7, 0x75, 0xd5, 0xb9, 0x6a, 0xdd, 0xf4, 0x7a, 0x56, 0xff, 0x50, 0x3f,
+		0x92, 0xda, 0x3f, 0xc2, 0x21, 0x0b, 0xd9, 0xf0, 0xbf, 0x93, 0xa7, 0xf6, 0xe7, 0x93, 0x89, 0xc8,
+		0x57, 0xff, 0x2f, 0x62, 0xe1, 0x41, 0x3f, 0x6b, 0xdf, 0xe2, 0xbc, 0xf7, 0xfd, 0x20, 0x3e, 0xdc,
+		0x91, 0x3f, 0x0b, 0xf9, 0xc6, 0x6c, 0xea, 0xcc, 0x1c, 0x9e, 0xd2, 0xa8, 0x35, 0x47, 0x7e, 0x10,
+		0x99, 0xeb, 0x13, 0x12, 0x9a, 0xfb, 0x7e, 0x39, 0xd4, 0x33, 0x3f, 0x8a, 0xc3, 0xb9, 0x1b, 0x67,
+		0x69, 0xbc, 0xda, 0xdf, 0xfd, 0x20, 0x7a, 0xbf, 0x46, 0xe5, 0x6e, 0xdf, 0x2f, 0xf9, 0x8c, 0xba,
+		0xcb, 0x14, 0x39, 0xef, 0xbc, 0x3e, 0x55, 0xc0, 0x8c, 0x58, 0x2c, 0x35, 0x86, 0x80, 0x5f, 0x40,
+		0xa3, 0x08, 0x4e, 0x61, 0x14, 0x81, 0xc8, 0xa4, 0x89, 0x43, 0x5b, 0x2d, 0xe8, 0x46, 0x5b, 0xe4,
+		0x46, 0x9f, 0xa2, 0x1b, 0x5d, 0xc4, 0x3e, 0xcb, 0x2f, 0x0a, 0x55, 0x18, 0xec, 0x6c, 0x8c, 0x60,
+		0x3a, 0x59, 0x22, 0x1e, 0x93, 0x66, 0x28, 0x15, 0xc6, 0x52, 0x65, 0x30, 0x48, 0x47, 0x4c, 0x8a,
+		0xe1, 0x70, 0x5c, 0x31, 0x31, 0x06, 0x44, 0x01, 0x0d, 0xc5, 0xe3, 0xbb, 0x9d, 0xbd, 0x9a, 0x30,
+		0xe7, 0x21, 0x64, 0x0f, 0x2a, 0x49, 0x1e, 0x09, 0xe4, 0x39, 0x09, 0xfa, 0x52, 0x07, 0x20, 0x59,
+		0x25, 0x7b, 0xdb, 0xe6, 0x6f, 0x7c, 0x92, 0x7e, 0xc0, 0x65, 0x01, 0xc8, 0x5d, 0xd4, 0x13, 0xfa,
+		0x62, 0x37, 0x50, 0xce, 0x1d, 0x94, 0x77, 0x0b, 0x41, 0xdc, 0x43, 0x05, 0x37, 0x51, 0xc1, 0x5d,
+		0x14, 0x5d, 0x54, 0x41, 0xf7, 0x51, 0xdf, 0x8d, 0x4c, 0x7c, 0xaf, 0xa6, 0xb8, 0x81, 0xd6, 0x71,
+		0x2f, 0x3f, 0xb1, 0xb8, 0xd8, 0xdb, 0xd4, 0x43, 0xf9, 0x44, 0xbd, 0x50, 0x45, 0x6f, 0x94, 0xdc,
+		0x14, 0x72, 0x53, 0xc8, 0x4d, 0x21, 0x37, 0x85, 0xdc, 0x94, 0x62, 0x37, 0x65, 0x61, 0x58, 0xc8,
+		0x55, 0x21, 0x57, 0x05, 0xc7, 0x55, 0x11, 0x30, 0xd4, 0x80, 0xee, 0xca, 0x27, 0x16, 0xd7, 0xa8,
+		0xd6, 0x9e, 0x7c, 0x13, 0xaa, 0xb5, 0x87, 0xc8, 0x89, 0x51, 0xad, 0x7d, 0x9e, 0x45, 0xa0, 0x5a,
+		0x7b, 0x89, 0x6f, 0x9d, 0x4d, 0xad, 0x3d, 0x25, 0xdd, 0x64, 0x5d, 0x93, 0xa3, 0x25, 0xdd, 0x0a,
+		0x5c, 0x0e, 0x0d, 0x57, 0x43, 0x38, 0xf7, 0x76, 0x70, 0x42, 0x78, 0xc1, 0x02, 0xc8, 0xbd, 0x78,
+		0xde, 0xd0, 0x74, 0x89, 0x17, 0xdc, 0x7c, 0xa3, 0xd5, 0x73, 0xaf, 0x3d, 0x73, 0xcd, 0x1d, 0x3b,
+		0x51, 0xe4, 0x1d, 0x18, 0x16, 0xbf, 0xf8, 0x42, 0x09, 0x73, 0xe2, 0x93, 0x5b, 0x55, 0x6f, 0x4e,
+		0x3c, 0x7f, 0x2a, 0xa8, 0x39, 0xf1, 0x0f, 0x33, 0xb7, 0x38, 0x31, 0x9b, 0x7c, 0xa9, 0x02, 0xc9,
+		0xd8, 0x3d, 0xdb, 0x21, 0xeb, 0x3a, 0x96, 0x9c, 0x8c, 0xcd, 0xdf, 0x2e, 0x35, 0x55, 0x5f, 0x98,
+		0x8c, 0x3d, 0xcf, 0xd8, 0xa1, 0x60, 0xe3, 0x4f, 0x34, 0x76, 0x38, 0xcc, 0x18, 0xc7, 0x8a, 0x1d,
+		0xa8, 0x37, 0xf6, 0x2b, 0x8e, 0x19, 0x2c, 0x8b, 0xba, 0x25, 0x00, 0x20, 0x38, 0x33, 0xcf, 0x95,
+		0x38, 0x0a, 0xeb, 0xb9, 0xa7, 0x90, 0x5b, 0x22, 0x1d, 0x8c, 0x9e, 0x5b, 0x72, 0x86, 0xce, 0x2c,
+		0x91, 0x05, 0x33, 0x62, 0xe1, 0xa3, 0xe7, 0xb2, 0x48, 0x3e, 0xd1, 0xb4, 0x4b, 0x42, 0x2e, 0xeb,
+		0x64, 0x55, 0x31, 0xeb, 0x24, 0xc8, 0x7a, 0x67, 0x96, 0x75, 0x12, 0x63, 0x4d, 0x9c, 0xac, 0x93,
+		0x28, 0xcb, 0xae, 0x82, 0xc0, 0x94, 0xdd, 0xcc, 0x99, 0xe3, 0xfe, 0xe9, 0x8c, 0x14, 0xd6, 0x7e,
+		0x79, 0xbe, 0x66, 0x8b, 0x90, 0xe4, 0x02, 0xca, 0xb1, 0xb1, 0x32, 0x3b, 0xeb, 0xb0, 0xb5, 0x2e,
+		0x7b, 0xeb, 0xb2, 0x39, 0x18, 0xbb, 0x83, 0xb1, 0x3d, 0x00, 0xfb, 0xcb, 0x89, 0x81, 0x82, 0x5f,
+		0xa5, 0x24, 0x16, 0xcb, 0x0b, 0xd9, 0xb7, 0x98, 0xf9, 0x91, 0x17, 0xf8, 0xe6, 0x2c, 0x0c, 0x1e,
+		0xbd, 0x21, 0x0b, 0xd5, 0xb7, 0x6d, 0xd9, 0x6f, 0x60, 0x97, 0xa6, 0xe2, 0xb2, 0xab, 0x09, 0x8d,
+		0xb6, 0xf0, 0x40, 0x08, 0x11, 0x94, 0x30, 0x41, 0x09, 0x15, 0xb8, 0x70, 0x81, 0x0b, 0x19, 0xa0,
+		0xb0, 0xa9, 0x09, 0x9d, 0xa2, 0xf0, 0x69, 0x0b, 0xe1, 0x0a, 0x61, 0x0c, 0xfc, 0x38, 0x0c, 0x26,
+		0xa6, 0x1b, 0x84, 0x12, 0x2e, 0x56, 0x31, 0xe7, 0x6d, 0x90, 0xd5, 0xdc, 0x1c, 0xb9, 0x22, 0x20,
+		0x34, 0xd1, 0x84, 0x14, 0x51, 0x68, 0x51, 0x85, 0x16, 0x59, 0x34, 0xd1, 0x45, 0x13, 0x61, 0x04,
+		0x51, 0xd6, 0x13, 0x69, 0x4d, 0xd1, 0x96, 0x47, 0xad, 0xc0, 0x51, 0x2d, 0x40, 0xd4, 0x0b, 0x18,
+		0x15, 0x83, 0x43, 0xcd, 0x50, 0x50, 0x35, 0x71, 0x88, 0xe9, 0x02, 0x96, 0x2e, 0x54, 0x0f, 0x05,
+		0x78, 0x84, 0x0a, 0x59, 0x4a, 0xb4, 0x51, 0x3f, 0xf1, 0x2d, 0xeb, 0xd3, 0x9e, 0x81, 0xe8, 0x45,
+		0x38, 0x2a, 0x83, 0x37, 0xc7, 0xb9, 0xbf, 0x06, 0xcf, 0xd6, 0x86, 0x4e, 0xec, 0x40, 0x3b, 0x5d,
+		0x6b, 0x34, 0xc9, 0xe3, 0x22, 0x8f, 0x8b, 0x3c, 0x2e, 0xf2, 0xb8, 0xc8, 0xe3, 0x22, 0x8f, 0xeb,
+		0xd4, 0x3d, 0xae, 0x7e, 0x97, 0xf6, 0x8c, 0x3c, 0x2e, 0x6d, 0x8f, 0x2b, 0xab, 0x03, 0x77, 0x1d,
+		0x77, 0xcc, 0xcc, 0xc8, 0xfb, 0x8b, 0xc1, 0x39, 0x5e, 0xbb, 0xa4, 0xc9, 0xff, 0x22, 0xff, 0x8b,
+		0xfc, 0xaf, 0x4a, 0xf9, 0x5f, 0x42, 0x93, 0x6f, 0x44, 0x25, 0xf3, 0x8a, 0x1c, 0x30, 0x72, 0xc0,
+		0x5e, 0x0d, 0xe4, 0xd5, 0xea, 0x5e, 0xf7, 0xae, 0x08, 0xf7, 0x22, 0x2f, 0x4c, 0xdf, 0x0b, 0x53,
+		0xad, 0x89, 0xd9, 0xab, 0xda, 0xd5, 0x6a, 0x63, 0xf6, 0xe9, 0x75, 0x8b, 0x3c, 0x2e, 0xf2, 0xb8,
+		0x5e, 0x9f, 0xc7, 0xa5, 0x5b, 0x46, 0xb0, 0x24, 0x24, 0xd5, 0x11, 0x44, 0x98, 0x71, 0x25, 0x3a,
+		0x86, 0x94, 0x14, 0x5a, 0x81, 0x0b, 0x3c, 0x86, 0xe0, 0x63, 0x29, 0x00, 0x2c, 0x45, 0x80, 0xae,
+		0x10, 0xd0, 0x15, 0x03, 0xa2, 0x82, 0x00, 0x76, 0x3e, 0x80, 0xb8, 0x15, 0x2c, 0x54, 0xdb, 0xb5,
+		0xeb, 0x93, 0xf9, 0xc8, 0xf3, 0x4d, 0x40, 0xd1, 0x37, 0x24, 0x8f, 0xf7, 0x0b, 0xd3, 0x94, 0x6c,
+		0x03, 0x50, 0x7e, 0x44, 0x87, 0x1a, 0xd9, 0x61, 0x47, 0x78, 0xa5, 0x05, 0x0c, 0xf8, 0x81, 0x03,
+		0x42, 0xe4, 0x87, 0x1a, 0x01, 0xee, 0x6c, 0xad, 0x6c, 0x1b, 0x85, 0xd7, 0xb8, 0xb7, 0x6f, 0xaa,
+		0x49, 0x6d, 0x00, 0xa8, 0xf0, 0x64, 0xdb, 0x46, 0x08, 0x13, 0xbe, 0x75, 0xcc, 0xbf, 0x06, 0xb7,
+		0x69, 0x57, 0x09, 0xa1, 0xa6, 0x12, 0xe5, 0x84, 0xca, 0x70, 0xbb, 0x71, 0x5c, 0x37, 0x5f, 0xbc,
+		0xbf, 0x57, 0xb1, 0xcd, 0x93, 0xe9, 0xff, 0x25, 0x62, 0x97, 0xe4, 0xfa, 0x83, 0x89, 0xa8, 0x43,
+		0xed, 0xfe, 0x61, 0x85, 0x37, 0x91, 0xef, 0x2f, 0x26, 0x4e, 0x52, 0xb8, 0xff, 0x18, 0x36, 0xd3,
+		0x48, 0xf6, 0x2f, 0x2b, 0xa4, 0x97, 0xd7, 0x63, 0x23, 0x6b, 0x63, 0xd1, 0x5c, 0xfc, 0xfb, 0x30,
+		0x73, 0x9b, 0x33, 0xcf, 0x6d, 0xee, 0x9c, 0xe0, 0x6b, 0x6e, 0x1d, 0x89, 0x6a, 0xee, 0x1e, 0xfc,
+		0x68, 0xc2, 0x20, 0x42, 0x46, 0x7e, 0x3b, 0x8f, 0xbf, 0xa5, 0x4f, 0x78, 0xb7, 0xf8, 0xf7, 0xe3,
+		0xcc, 0xbd, 0xfb, 0xcd, 0x73, 0xef, 0xde, 0x67, 0x4f, 0xfa, 0x29, 0x7b, 0xd0, 0xbb, 0xec, 0x87,
+		0xdf, 0xd2, 0x87, 0xb9, 0xfb, 0xb0, 0x78, 0xce, 0xdf, 0xb2, 0xc7, 0xbc, 0xcb, 0xfe, 0x52, 0x3b,
+		0x45, 0x10, 0x2f, 0x98, 0x78, 0xee, 0x93, 0x39, 0xbc, 0x07, 0xce, 0xa3, 0x6e, 0xd1, 0xa5, 0x24,
+		0x2a, 0x41, 0x7a, 0x04, 0xe9, 0x1d, 0x3b, 0x32, 0xa7, 0x24, 0x6a, 0x65, 0x42, 0x6d, 0x4a, 0xa2,
+		0x62, 0x86, 0xd2, 0x94, 0x44, 0x2d, 0x75, 0xe3, 0x5e, 0x7b, 0x12, 0xb5, 0xd4, 0x73, 0xa2, 0x0a,
+		0xf3, 0xfe, 0xf6, 0xd2, 0x9a, 0xce, 0xa3, 0x58, 0x5b, 0xe3, 0x02, 0xda, 0x25, 0x3f, 0x88, 0xeb,
+		0x9b, 0x9e, 0xa3, 0xe1, 0xf8, 0x43, 0x63, 0xa7, 0x28, 0xaf, 0x61, 0x04, 0xa1, 0xb1, 0xf5, 0xc5,
+		0x2f, 0xf3, 0x56, 0xab, 0xe3, 0x1a, 0xd0, 0x05, 0x7c, 0xfc, 0xf9, 0x7e, 0x64, 0x91, 0x1b, 0x7a,
+		0x33, 0xb0, 0xc8, 0x69, 0xe3, 0xa5, 0x3f, 0x8f, 0x59, 0xf6, 0x2e, 0xc6, 0xd0, 0x89, 0x9d, 0x7b,
+		0x27, 0x62, 0x86, 0x17, 0x19, 0xae, 0x13, 0x3e, 0xb2, 0xa1, 0x11, 0xcc, 0x63, 0x23, 0x78, 0x30,
+		0xe2, 0x31, 0xcb, 0x5e, 0xcd, 0xe0, 0xaf, 0x76, 0x09, 0xe5, 0x85, 0x21, 0x24, 0x7e, 0xd6, 0x5d,
+		0xc6, 0xe1, 0xda, 0xca, 0x01, 0xea, 0x77, 0xcc, 0xac, 0xcf, 0x86, 0xff, 0xa8, 0xb8, 0x39, 0x55,
+		0xc1, 0xa8, 0x00, 0x78, 0xff, 0x43, 0x18, 0x06, 0xe1, 0x2f, 0x2c, 0x8a, 0x20, 0x6a, 0x3d, 0x0a,
+		0xe2, 0x44, 0x23, 0x51, 0x48, 0xc6, 0x3d, 0x33, 0x26, 0x2c, 0x8a, 0x8c, 0x78, 0xec, 0xf8, 0x28,
+		0xf2, 0x5c, 0x06, 0xe3, 0xb3, 0x64, 0xd9, 0xcc, 0x69, 0xb6, 0x6e, 0xa7, 0xc8, 0xfa, 0x0a, 0x5b,
+		0x73, 0x1e, 0xd0, 0xec, 0x9b, 0x72, 0x1d, 0x10, 0x55, 0x47, 0x00, 0x08, 0xcd, 0x43, 0x47, 0xf1,
+		0x74, 0xda, 0x96, 0x20, 0xa2, 0x76, 0x6a, 0xcc, 0xfa, 0x52, 0xb1, 0xd6, 0x3d, 0x9a, 0x4c, 0x00,
+		0xbb, 0xf9, 0x2a, 0xdd, 0x9e, 0xc0, 0x76, 0xb8, 0x86, 0x34, 0xea, 0x1f, 0xb6, 0x03, 0x99, 0xe2,
+		0x7e, 0xe9, 0xed, 0x93, 0x4c, 0x93, 0x39, 0xf5, 0xfd, 0x00, 0x1b, 0x7c, 0x73, 0x41, 0xe3, 0xaa,
+		0x40, 0xa1, 0x62, 0x6a, 0x1c, 0xa8, 0x2d, 0xb6, 0xea, 0xe3, 0xaa, 0x64, 0xcf, 0x0b, 0x2b, 0x9c,
+		0x0b, 0x56, 0x44, 0x4e, 0x15, 0xac, 0x85, 0x0e, 0x12, 0xaa, 0xda, 0x9f, 0x18, 0x1c, 0x20, 0xd3,
+		0x07, 0xc2, 0x14, 0x3c, 0x36, 0x2d, 0x44, 0x72, 0xb9, 0x74, 0x9d, 0xd3, 0x5f, 0x3a, 0x24, 0x2b,
+		0x3d, 0xa0, 0xa9, 0x6b, 0x3b, 0xfc, 0x46, 0x53, 0xd7, 0x8a, 0x5c, 0x25, 0xb5, 0x99, 0x6a, 0x7b,
+		0x1c, 0xa2, 0x1a, 0x4d, 0xc5, 0xd1, 0x62, 0xa1, 0x23, 0x4f, 0xc5, 0xc9, 0x61, 0x11, 0xb9, 0xf9,
+		0x37, 0x39, 0x6c, 0x71, 0xbc, 0x51, 0x37, 0x5b, 0x6f, 0x23, 0x36, 0xe0, 0x66, 0xeb, 0x0d, 0x44,
+		0xc6, 0xda, 0x3c, 0x78, 0x21, 0xfb, 0xea, 0x4c, 0x26, 0xfb, 0xe7, 0xda, 0x2c, 0xbf, 0x51, 0xc2,
+		0x60, 0x9b, 0x87, 0xaf, 0xd5, 0x1b, 0x6b, 0xf3, 0xf0, 0x15, 0x6e, 0xa8, 0x8d, 0x33, 0xf5, 0x26,
+		0x4f, 0x02, 0x73, 0x6d, 0xd2, 0xef, 0x55, 0x60, 0xb4, 0x4d, 0xee, 0x86, 0xc8, 0xc6, 0x25, 0x25,
+		0x0f, 0xb6, 0xc9, 0xdb, 0x30, 0x35, 0x5d, 0x5d, 0x38, 0xd6, 0xc6, 0xf3, 0x65, 0x26, 0x77, 0xf3,
+		0x6f, 0x9f, 0xc0, 0x48, 0x85, 0x83, 0x9b, 0xae, 0x1a, 0x94, 0x1e, 0x79, 0xa0, 0xc2, 0x21, 0xa6,
+		0x80, 0xf1, 0x1d, 0x85, 0xc7, 0x29, 0x3c, 0x78, 0x93, 0x58, 0xa2, 0xd1, 0xf6, 0x9a, 0x22, 0xe6,
+		0xd7, 0x9d, 0xc1, 0xe0, 0x04, 0x21, 0x06, 0x3b, 0x33, 0xf4, 0x43, 0x84, 0x01, 0x71, 0xb0, 0x0f,
+		0xe9, 0xa1, 0x09, 0x4a, 0x27, 0x47, 0x75, 0x4e, 0x88, 0x2a, 0xd6, 0x87, 0x1e, 0x77, 0x3c, 0x82,
+		0x14, 0x13, 0xeb, 0x32, 0x33, 0x18, 0x53, 0x83, 0x31, 0xb7, 0x36, 0x93, 0x97, 0x93, 0x5f, 0x51,
+		0xae, 0xbd, 0x54, 0x1c, 0x5a, 0xbc, 0x57, 0x0f, 0x2b, 0x9c, 0x72, 0xd4, 0x3d, 0xcd, 0xa8, 0x91,
+		0x53, 0x84, 0x28, 0x99, 0x84, 0x2a, 0x91, 0x04, 0xaf, 0xac, 0x83, 0xab, 0xa4, 0xd3, 0xa9, 0xdc,
+		0x87, 0x28, 0x71, 0x04, 0x3b, 0x0d, 0x58, 0xe5, 0x35, 0x2e, 0x29, 0xcf, 0xab, 0x70, 0x2a, 0x4f,
+		0xfb, 0xf4, 0x9d, 0xce, 0x10, 0x67, 0x35, 0x04, 0x55, 0x7e, 0x7d, 0x64, 0x86, 0xfc, 0xc5, 0x2c,
+		0x9c, 0xaa, 0x7b, 0x0e, 0xfc, 0xea, 0x57, 0x30, 0x58, 0x89, 0x3c, 0x87, 0x53, 0xf0, 0x1c, 0x94,
+		0x87, 0x2a, 0x3d, 0x84, 0xc1, 0x54, 0x7f, 0x8c, 0x12, 0xa7, 0x42, 0x83, 0x93, 0xd4, 0x84, 0x05,
+		0x4a, 0x68, 0xc0, 0x85, 0x07, 0x5c, 0x88, 0xc0, 0x84, 0x49, 0xd3, 0xdc, 0x1e, 0x6b, 0x68, 0x92,
+		0x33, 0x1c, 0x86, 0x2c, 0x02, 0xec, 0xdc, 0xbf, 0x20, 0x48, 0x4d, 0xcc, 0x70, 0x45, 0x13, 0x5a,
+		0x44, 0xd1, 0x44, 0x15, 0x4d, 0x64, 0xc1, 0x45, 0x57, 0x4f, 0x84, 0x01, 0x62, 0x1a, 0x03, 0xb4,
+		0x81, 0x19, 0xfb, 0xe6, 0xb2, 0x59, 0x0c, 0x5f, 0xb2, 0x9e, 0xd1, 0xa5, 0x26, 0x66, 0xd5, 0x50,
+		0x00, 0x58, 0x8a, 0x00, 0x5d, 0x21, 0xa0, 0x2b, 0x06, 0x34, 0x05, 0x01, 0xa3, 0x28, 0x80, 0x14,
+		0x86, 0x3e, 0x54, 0x57, 0x2c, 0xf1, 0xd3, 0x59, 0xfc, 0x84, 0xd1, 0xba, 0xac, 0x73, 0x46, 0xe7,
+		0x84, 0xa8, 0x5f, 0x24, 0xa9, 0x5a, 0x52, 0xb5, 0xa4, 0x6a, 0xf5, 0xf8, 0xd4, 0x9b, 0x3d, 0x76,
+		0x4d, 0xf0, 0xbd, 0x47, 0xe9, 0x15, 0x89, 0xd6, 0x3a, 0xad, 0x5e, 0xbf, 0x6d, 0x99, 0x37, 0x83,
+		0xe7, 0x5b, 0xcb, 0xbc, 0x19, 0xa4, 0x3f, 0x5a, 0xfc, 0x9f, 0xf4, 0xe7, 0xf6, 0x6d, 0xcb, 0xec,
+		0x2e, 0x7e, 0xee, 0xdd, 0xb6, 0xcc, 0xde, 0xa0, 0xf1, 0xe5, 0xcb, 0x65, 0xe3, 0x7b, 0xe7, 0x45,
+		0xfe, 0xc2, 0x66, 0x76, 0xb3, 0xc6, 0x73, 0xfd, 0xd6, 0x32, 0xdb, 0x83, 0xc5, 0x2f, 0x9d, 0xdb,
+		0x96, 0xd9, 0x1e, 0x34, 0x1a, 0xd4, 0xb7, 0x0d, 0x36, 0xba, 0xa1, 0xbe, 0x6d, 0xd4, 0xb7, 0x4d,
+		0xde, 0xa8, 0x94, 0xd0, 0xb7, 0x6d, 0x51, 0xa6, 0xd9, 0x5c, 0xfd, 0xc0, 0xab, 0x08, 0x9b, 0x9e,
+		0xcf, 0xe2, 0x66, 0x5a, 0x3b, 0xd4, 0x8c, 0x59, 0x38, 0x6d, 0x3e, 0x84, 0xc1, 0xb4, 0x09, 0x03,
+		0x73, 0x19, 0xf9, 0x75, 0xa8, 0x1f, 0xb3, 0x47, 0xb8, 0x5b, 0xfd, 0xc0, 0x9f, 0xe5, 0xee, 0x27,
+		0x9f, 0xc5, 0x77, 0x1f, 0xf9, 0xb3, 0xdc, 0x7d, 0x66, 0xe1, 0xf4, 0xee, 0x63, 0x18, 0x4c, 0xef,
+		0xde, 0x67, 0xcf, 0x72, 0x8a, 0xb3, 0x43, 0x59, 0x14, 0x7b, 0x3e, 0xdf, 0x5a, 0x13, 0x1c, 0x8a,
+		0xcc, 0x23, 0x4e, 0xb0, 0x24, 0xc1, 0x92, 0x04, 0x4b, 0x12, 0x2c, 0x49, 0xb1, 0x32, 0xc5, 0xca,
+		0x14, 0x2b, 0x13, 0x2c, 0x49, 0xb0, 0x24, 0xc1, 0x92, 0xa4, 0x6a, 0x49, 0xd5, 0x92, 0xaa, 0x25,
+		0x58, 0x92, 0x60, 0x49, 0x82, 0x25, 0x09, 0x96, 0x24, 0x58, 0xf2, 0x84, 0x61, 0x49, 0x78, 0xc8,
+		0x0b, 0x06, 0xa2, 0xfc, 0x71, 0xf5, 0x5c, 0x67, 0x82, 0x56, 0xce, 0x82, 0x30, 0xc6, 0x81, 0x2a,
+		0x39, 0x65, 0x1a, 0x18, 0x41, 0x38, 0x25, 0xe1, 0x94, 0xc7, 0xf4, 0x81, 0xb7, 0xce, 0x8d, 0x43,
+		0x88, 0xe5, 0x86, 0xcf, 0x7b, 0x03, 0x40, 0x2b, 0x7b, 0xd9, 0xca, 0x4d, 0x8c, 0x58, 0x75, 0x37,
+		0x0e, 0x63, 0x33, 0xe4, 0xdd, 0xd9, 0x5e, 0x6d, 0xd4, 0xd0, 0x5a, 0xf3, 0xfb, 0xbf, 0xb7, 0x2e,
+		0x3a, 0x2f, 0xc9, 0xef, 0xbd, 0xec, 0xf7, 0xee, 0xcb, 0x73, 0x7f, 0xe5, 0xfe, 0x7f, 0xef, 0xbc,
+		0x3c, 0xf7, 0x7b, 0x6b, 0xbf, 0xb7, 0x93, 0xdf, 0x7b, 0xdc, 0xe7, 0x4f, 0xe3, 0x83, 0x7e, 0xaf,
+		0xd7, 0x49, 0x23, 0x84, 0xba, 0x89, 0x45, 0xb9, 0xf1, 0xae, 0x72, 0xd1, 0xc5, 0x45, 0x55, 0x19,
+		0x9c, 0xf9, 0xf3, 0x29, 0x0b, 0x1d, 0xe8, 0xf6, 0xee, 0x0b, 0x0e, 0xef, 0x02, 0xd2, 0xfc, 0xe0,
+		0xcf, 0xa7, 0xf0, 0xd0, 0xd0, 0xe7, 0xe0, 0x53, 0x1c, 0x7a, 0xfe, 0x08, 0x65, 0x60, 0x67, 0xcd,
+		0xb2, 0x5a, 0xa9, 0x1a, 0x99, 0x75, 0x6a, 0x08, 0x83, 0x46, 0xad, 0x76, 0x87, 0x47, 0x7d, 0xf1,
+		0x0c, 0x85, 0x7a, 0x97, 0x53, 0xf7, 0xa6, 0x0e, 0x0e, 0xf9, 0xbe, 0x95, 0x90, 0x8f, 0xfc, 0x29,
+		0x12, 0xf9, 0xf6, 0x82, 0x7c, 0x1c, 0x22, 0xbd, 0xc1, 0xd5, 0x4d, 0x72, 0x8b, 0xfb, 0x11, 0x0a,
+		0xf5, 0x36, 0x67, 0x9d, 0x87, 0x78, 0x66, 0x0e, 0x9d, 0xd8, 0x41, 0xb9, 0x83, 0x95, 0xdd, 0x01,
+		0x85, 0x78, 0xba, 0xfc, 0xd1, 0x18, 0x85, 0x78, 0x27, 0x3d, 0x2f, 0x3c, 0x29, 0xee, 0xa8, 0xa4,
+		0x46, 0xbf, 0xc7, 0x1f, 0x7e, 0x8a, 0xb3, 0x34, 0x9d, 0x6b, 0xce, 0x37, 0x93, 0x21, 0x0e, 0x5b,
+		0x76, 0x53, 0xb9, 0x1d, 0xc7, 0xf1, 0x2c, 0xc2, 0xa0, 0xdf, 0xb3, 0xba, 0x7c, 0x75, 0x9e, 0xa2,
+		0x49, 0x30, 0x42, 0xb9, 0x01, 0x7f, 0xfe, 0x61, 0x30, 0x75, 0x3c, 0x1f, 0x83, 0x7e, 0xff, 0x8a,
+		0x8b, 0x6d, 0x10, 0x20, 0x2d, 0x50, 0xff, 0x7a, 0x49, 0xdf, 0x45, 0xa1, 0xcf, 0xd9, 0x27, 0x46,
+		0x12, 0xdc, 0xeb, 0xd6, 0x82, 0x7b, 0x50, 0xa8, 0x77, 0x38, 0x79, 0x9f, 0xc5, 0x6e, 0xe0, 0x3f,
+		0xd4, 0x60, 0x27, 0x34, 0x5f, 0x40, 0xfb, 0x06, 0x3f, 0xf9, 0x31, 0x8e, 0x63, 0x90, 0xd8, 0x0c,
+		0xdb, 0xb0, 0xae, 0x6e, 0x10, 0x96, 0x38, 0x63, 0x3c, 0xdb, 0xe8, 0x5f, 0x63, 0x51, 0x8f, 0x12,
+		0xea, 0x57, 0x08, 0xd4, 0x33, 0xa1, 0xb7, 0x8d, 0x1e, 0xc2, 0x78, 0x73, 0x6e, 0xea, 0x6c, 0xa3,
+		0x6d, 0xe1, 0x90, 0x4e, 0xed, 0xb4, 0x6d, 0xb4, 0x11, 0x06, 0xa6, 0xa7, 0xf2, 0x68, 0x1b, 0xd7,
+		0x58, 0xb4, 0x93, 0x1d, 0xed, 0x76, 0x31, 0x16, 0x9d, 0xfb, 0x8f, 0x49, 0x2c, 0x80, 0x41, 0x9c,
+		0xdb, 0x50, 0xdb, 0xe8, 0x5c, 0x63, 0x08, 0xd2, 0x42, 0x49, 0xd9, 0xc6, 0x75, 0x07, 0x63, 0xdd,
+		0x7d, 0xbe, 0xa5, 0x56, 0x1b, 0x63, 0x61, 0x78, 0xc8, 0x61, 0x1b, 0x96, 0x85, 0xf1, 0xe0, 0xdc,
+		0x31, 0xb2, 0x8d, 0x76, 0x0f, 0x83, 0x76, 0x12, 0x0f, 0xd8, 0x86, 0xd5, 0xb7, 0x90, 0x88, 0xf3,
+		0x68, 0x20, 0xb9, 0x41, 0x1b, 0xe3, 0x06, 0xd1, 0x38, 0x59, 0x18, 0x14, 0xd2, 0xa9, 0xbf, 0x65,
+		0x1b, 0x3d, 0xc8, 0xb0, 0x7a, 0x49, 0x3e, 0x73, 0xa6, 0x6d, 0x03, 0x85, 0x1d, 0xe3, 0x54, 0xf5,
+		0xf6, 0x6f, 0x60, 0x0d, 0x3e, 0x8d, 0xc0, 0x84, 0x74, 0x80, 0x28, 0xf5, 0x7b, 0x3a, 0xa9, 0xdf,
+		0x4a, 0xe4, 0x0f, 0x4d, 0xa0, 0x5a, 0xe8, 0xbd, 0x69, 0x44, 0x13, 0xa4, 0x28, 0x9a, 0xb2, 0x89,
+		0xc2, 0xd4, 0x28, 0x9b, 0x48, 0xd9, 0xc4, 0x02, 0x3e, 0xa3, 0x6c, 0xa2, 0xea, 0xd2, 0x51, 0x36,
+		0x91, 0xb2, 0x89, 0xd5, 0x81, 0xb9, 0x28, 0x9b, 0x48, 0xd9, 0xc4, 0x4d, 0xf2, 0x94, 0x4d, 0x3c,
+		0x40, 0x9e, 0xb2, 0x89, 0x45, 0x77, 0xa0, 0x6c, 0xe2, 0x3e, 0xfa, 0x94, 0x4d, 0xdc, 0x4f, 0x9f,
+		0xb2, 0x89, 0x45, 0xf4, 0x29, 0x9b, 0xb8, 0x9f, 0x3a, 0x65, 0x13, 0x29, 0x9b, 0x78, 0x00, 0xaf,
+		0xa2, 0x6c, 0x62, 0x3e, 0x7d, 0xca, 0x26, 0xe6, 0x12, 0xa7, 0x6c, 0xe2, 0x1e, 0xda, 0x94, 0x4d,
+		0xdc, 0x47, 0x9c, 0xb2, 0x89, 0xb9, 0xe4, 0x29, 0x9b, 0x58, 0x05, 0x2a, 0x94, 0x4d, 0x3c, 0x48,
+		0x91, 0xb2, 0x89, 0xda, 0x9c, 0x06, 0x96, 0x4d, 0xe4, 0xc9, 0x21, 0x73, 0xe2, 0x45, 0x58, 0xd9,
+		0xc4, 0xb5, 0x1b, 0x50, 0x0f, 0xb5, 0xc2, 0xa5, 0xa3, 0x6c, 0x22, 0x65, 0x13, 0x77, 0xdf, 0x86,
+		0x7a, 0xa8, 0x55, 0x41, 0xe0, 0x31, 0x04, 0x1f, 0x47, 0x01, 0x60, 0x29, 0x02, 0x74, 0x85, 0x80,
+		0xae, 0x18, 0xd0, 0x14, 0x04, 0xb0, 0x0b, 0x4a, 0x3d, 0xd4, 0x8e, 0xbd, 0x0d, 0xd4, 0x43, 0x8d,
+		0x54, 0x2d, 0xa9, 0x5a, 0x52, 0xb5, 0xc7, 0x57, 0xb5, 0x13, 0xe6, 0x3c, 0x84, 0xec, 0x01, 0x43,
+		0xd9, 0x5e, 0xc1, 0xd6, 0x2e, 0xa5, 0xfd, 0x87, 0x66, 0xc1, 0xc4, 0x9e, 0x05, 0x13, 0xcf, 0x7d,
+		0x32, 0x83, 0x59, 0x12, 0x04, 0x46, 0xe9, 0x47, 0xab, 0x48, 0x90, 0xff, 0xce, 0xd5, 0x18, 0x35,
+		0x11, 0xa3, 0x26, 0x62, 0xd4, 0x44, 0x4c, 0x49, 0xab, 0x56, 0xbb, 0x89, 0x18, 0x1c, 0xee, 0x63,
+		0x40, 0x37, 0x12, 0x4b, 0x7d, 0x8a, 0x44, 0x52, 0x4e, 0xb1, 0x97, 0x98, 0xe7, 0x4e, 0x67, 0xa6,
+		0x1b, 0x0c, 0x19, 0x1c, 0x5e, 0xb7, 0x22, 0x49, 0xf5, 0xfe, 0x84, 0xd0, 0x11, 0x42, 0x77, 0x4c,
+		0xef, 0x6f, 0xc9, 0x67, 0x73, 0xcf, 0x8f, 0xaf, 0x01, 0x2b, 0xfd, 0x21, 0x0c, 0xeb, 0xef, 0xbc,
+		0x86, 0xbe, 0x82, 0x95, 0xfe, 0xbf, 0x78, 0x3e, 0x7c, 0xe4, 0xf5, 0x4f, 0x67, 0x32, 0x67, 0x70,
+		0xb1, 0xec, 0x92, 0xee, 0xc7, 0xd0, 0x71, 0x13, 0x3b, 0xf4, 0xa3, 0x37, 0xf2, 0xa0, 0x1c, 0xab,
+		0x4d, 0x16, 0x62, 0x23, 0x27, 0xf6, 0x1e, 0x19, 0x88, 0x9f, 0x82, 0x10, 0x2b, 0x2d, 0x3c, 0x41,
+		0xbc, 0x2d, 0x6b, 0xf7, 0x7a, 0xb4, 0x69, 0xb0, 0x61, 0x32, 0x25, 0xc5, 0x29, 0x30, 0x2a, 0x27,
+		0x30, 0x3a, 0x9e, 0x5b, 0x1d, 0x43, 0x58, 0xf1, 0x4d, 0xb7, 0x9a, 0x93, 0x24, 0xb7, 0x9a, 0xdc,
+		0x6a, 0x72, 0xab, 0x2b, 0xe1, 0x56, 0x43, 0x09, 0xa5, 0xf1, 0xda, 0x0e, 0xd1, 0x42, 0xc5, 0x23,
+		0x08, 0x71, 0x09, 0x52, 0x7c, 0x02, 0xbf, 0x98, 0xa8, 0xf1, 0x0a, 0x76, 0xdc, 0x52, 0x9a, 0x2b,
+		0x8c, 0xef, 0x12, 0x23, 0xc4, 0x33, 0xa8, 0x71, 0x0d, 0x7e, 0x7c, 0x73, 0x8e, 0x9b, 0x5b, 0xd1,
+		0x22, 0x65, 0x3a, 0x8c, 0xae, 0x65, 0x6b, 0x5f, 0xfb, 0x61, 0x74, 0x7e, 0xf0, 0x8e, 0xb9, 0xe3,
+		0xc0, 0x0c, 0xd9, 0x6c, 0xf2, 0x84, 0x72, 0x22, 0x9a, 0xdf, 0x23, 0x0c, 0xe6, 0x31, 0x0b, 0xcd,
+		0x28, 0x98, 0x78, 0xae, 0x87, 0x72, 0x3e, 0xd7, 0xe2, 0x27, 0x97, 0x63, 0x6f, 0xca, 0x78, 0xbf,
+		0x21, 0x36, 0x64, 0x43, 0x9c, 0xf3, 0xf5, 0xdc, 0x7f, 0x77, 0x42, 0x67, 0xca, 0x78, 0x0b, 0x95,
+		0x30, 0xb8, 0x9f, 0xb0, 0x29, 0xca, 0xad, 0x3a, 0x8b, 0x37, 0x8a, 0x62, 0x07, 0xe9, 0x44, 0x7c,
+		0x77, 0xe3, 0x16, 0x78, 0x5c, 0xc0, 0x5f, 0x65, 0xee, 0x87, 0xcc, 0x71, 0xc7, 0xce, 0xfd, 0x84,
+		0xa1, 0x1c, 0x72, 0xe6, 0x47, 0x90, 0x79, 0xd0, 0x66, 0xfe, 0x67, 0xce, 0x7c, 0x17, 0xe5, 0x9c,
+		0x39, 0x3f, 0x06, 0x1e, 0xb2, 0xa1, 0x17, 0x32, 0x17, 0x85, 0x91, 0xaf, 0xd7, 0x64, 0xf2, 0x3f,
+		0x73, 0x16, 0xa1, 0xdc, 0xe4, 0x66, 0x4d, 0x28, 0x9d, 0xe1, 0x23, 0x0b, 0x63, 0x2f, 0xe2, 0x80,
+		0xd1, 0xab, 0x3d, 0x7e, 0xbb, 0xa6, 0x05, 0x51, 0xfc, 0x94, 0xcd, 0x2d, 0xb5, 0x0d, 0x8c, 0x83,
+		0xb8, 0xbb, 0x6a, 0xc9, 0x36, 0x2c, 0x8c, 0x83, 0x67, 0x4b, 0xfe, 0x07, 0x0d, 0xb9, 0x56, 0xe4,
+		0xf3, 0x18, 0xd3, 0x36, 0x6e, 0xf0, 0x6e, 0xb5, 0x30, 0x4c, 0xb6, 0x81, 0x73, 0x3a, 0x72, 0x43,
+		0x2b, 0xd9, 0x06, 0xca, 0x69, 0xbd, 0x0d, 0xd3, 0x67, 0x1b, 0x96, 0x85, 0x74, 0x93, 0xd4, 0x1a,
+		0xd9, 0x86, 0xd5, 0xc1, 0xbc, 0xc1, 0x52, 0x16, 0x51, 0x8e, 0x36, 0xae, 0x9b, 0x22, 0xdb, 0xe8,
+		0xd0, 0x11, 0x44, 0xc4, 0x28, 0x83, 0xb2, 0x2d, 0x94, 0x6d, 0x41, 0xe4, 0x91, 0x15, 0x0a, 0x0b,
+		0xde, 0xc9, 0x74, 0x87, 0x32, 0xe5, 0x5e, 0x0a, 0xd7, 0x8c, 0x72, 0x2f, 0x94, 0x7b, 0xc9, 0x71,
+		0xdc, 0x29, 0xf7, 0x52, 0x15, 0x48, 0x8d, 0x72, 0x2f, 0x80, 0x7e, 0x24, 0xe5, 0x5e, 0x84, 0x58,
+		0x8f, 0x72, 0x2f, 0x7b, 0xb6, 0x96, 0x72, 0x2f, 0x65, 0xc6, 0x53, 0x06, 0xe5, 0x5e, 0x24, 0x0c,
+		0x05, 0xe5, 0x5e, 0x28, 0xf7, 0x22, 0x78, 0x1f, 0xca, 0xbd, 0x28, 0xdc, 0x82, 0x72, 0x2f, 0xb2,
+		0x77, 0xa1, 0xdc, 0xcb, 0xf1, 0x7c, 0x22, 0xca, 0xbd, 0x1c, 0xbe, 0x05, 0xe5, 0x5e, 0x54, 0x6f,
+		0x45, 0xb9, 0x17, 0xf1, 0x9b, 0x50, 0xee, 0xa5, 0x2c, 0xef, 0x9e, 0x72, 0x2f, 0x94, 0x7b, 0xc9,
+		0x6e, 0x42, 0xb9, 0x97, 0xfd, 0x56, 0x2f, 0x08, 0x01, 0xf3, 0x2d, 0x00, 0xf3, 0xa8, 0x28, 0xc7,
+		0x22, 0x4c, 0x8d, 0x72, 0x2c, 0x94, 0x63, 0x29, 0xe0, 0x33, 0x1a, 0x13, 0xa7, 0xa3, 0xca, 0x68,
+		0x4c, 0x1c, 0x8d, 0x89, 0xab, 0x46, 0x10, 0x4f, 0xe8, 0x30, 0x8d, 0x89, 0xdb, 0x24, 0x4f, 0x63,
+		0xe2, 0x0e, 0x90, 0xa7, 0x31, 0x71, 0x45, 0x77, 0xa0, 0x31, 0x71, 0xfb, 0xe8, 0xd3, 0x98, 0xb8,
+		0xfd, 0xf4, 0x69, 0x4c, 0x5c, 0x11, 0x7d, 0x1a, 0x13, 0xb7, 0x9f, 0x3a, 0x8d, 0x89, 0xa3, 0x31,
+		0x71, 0xfb, 0xa9, 0xd3, 0x98, 0xb8, 0x3d, 0xf4, 0x69, 0x4c, 0x5c, 0x2e, 0x71, 0x1a, 0x13, 0xb7,
+		0x87, 0x36, 0x8d, 0x89, 0xdb, 0x47, 0x9c, 0xc6, 0xc4, 0xe5, 0x92, 0xa7, 0x31, 0x71, 0x55, 0xa0,
+		0x42, 0x79, 0xc2, 0x83, 0x14, 0x29, 0x4f, 0xa8, 0xcd, 0x69, 0xba, 0x79, 0x42, 0xf0, 0xe3, 0x59,
+		0xeb, 0x44, 0x29, 0x6b, 0x58, 0xb8, 0x5c, 0x94, 0x35, 0xa4, 0xac, 0x61, 0x4e, 0xa8, 0x4a, 0x59,
+		0x43, 0xc5, 0xff, 0x28, 0x6b, 0x48, 0x59, 0x43, 0xca, 0x1a, 0xca, 0x31, 0x38, 0x65, 0x0d, 0x29,
+		0x6b, 0xb8, 0x97, 0x3a, 0x65, 0x0d, 0x0b, 0x6e, 0x41, 0x59, 0xc3, 0x03, 0xc4, 0x29, 0x6b, 0xb8,
+		0x8f, 0x3a, 0x65, 0x0d, 0x0b, 0x6e, 0x40, 0x59, 0xc3, 0xc3, 0xf4, 0x29, 0x6b, 0x88, 0xe9, 0x66,
+		0xad, 0xf9, 0x06, 0x94, 0x35, 0xcc, 0xa7, 0x4e, 0x59, 0xc3, 0x1c, 0xd2, 0x94, 0x35, 0xcc, 0xa5,
+		0x4e, 0x59, 0xc3, 0xbd, 0xf4, 0x29, 0x6b, 0x98, 0x43, 0x9b, 0xb2, 0x86, 0x7b, 0x48, 0x53, 0xd6,
+		0x70, 0xc7, 0xe0, 0x53, 0xd6, 0x10, 0xd2, 0x01, 0xa2, 0xac, 0x21, 0x65, 0x0d, 0x0f, 0x1b, 0x95,
+		0xb5, 0xb9, 0xbf, 0x70, 0x59, 0x43, 0xb0, 0x61, 0xc2, 0x4b, 0xd8, 0x91, 0xb2, 0x86, 0x45, 0xd4,
+		0x28, 0x6b, 0x78, 0x5e, 0x59, 0xc3, 0x1f, 0x3d, 0x20, 0xa5, 0x0d, 0x54, 0x13, 0xb0, 0xc3, 0xb6,
+		0x20, 0x65, 0x01, 0xdb, 0x82, 0x0e, 0xe4, 0xdb, 0x82, 0x09, 0x3c, 0x86, 0xe0, 0xe3, 0x28, 0x00,
+		0x2c, 0x45, 0x80, 0xae, 0x10, 0xd0, 0x15, 0x03, 0x9a, 0x82, 0x00, 0x76, 0x35, 0x81, 0x38, 0x15,
+		0xac, 0xdc, 0x60, 0x57, 0xe2, 0xa7, 0xb3, 0xf8, 0x09, 0x23, 0xa9, 0xd8, 0xa9, 0x88, 0xaf, 0x0e,
+		0xb0, 0x05, 0x35, 0x3f, 0x5d, 0x2c, 0x60, 0x65, 0xcb, 0xa9, 0x92, 0xaa, 0x25, 0x55, 0x4b, 0xaa,
+		0xf6, 0x55, 0xa8, 0xda, 0x09, 0x73, 0x1e, 0x42, 0xf6, 0x80, 0xa1, 0x6c, 0xaf, 0x60, 0x6b, 0x94,
+		0xc6, 0xc9, 0xe3, 0x36, 0x67, 0xc1, 0xc4, 0x9e, 0x05, 0x13, 0xcf, 0x7d, 0x32, 0x83, 0x59, 0xec,
+		0x05, 0x7e, 0x94, 0x7e, 0xb4, 0x8a, 0x04, 0xf9, 0xef, 0x5c, 0x8d, 0x55, 0x45, 0xd9, 0x1f, 0xd5,
+		0xbd, 0xff, 0x5f, 0xf6, 0x04, 0xa4, 0xd7, 0x09, 0xe3, 0x39, 0x1d, 0x8c, 0x47, 0x73, 0xa7, 0xdf,
+		0xfb, 0x7e, 0x10, 0xa7, 0xa5, 0x5d, 0x20, 0x7b, 0x1d, 0xb9, 0x63, 0x36, 0x75, 0x66, 0x0b, 0x21,
+		0x1e, 0xf9, 0x41, 0x64, 0x3e, 0x78, 0x21, 0xfb, 0xea, 0x4c, 0x26, 0xcd, 0xd5, 0x0f, 0xce, 0xd4,
+		0x9b, 0x3c, 0x35, 0x3d, 0x9f, 0xc5, 0xcd, 0xb4, 0xf2, 0xb4, 0x19, 0xb3, 0x70, 0xda, 0x7c, 0x08,
+		0x83, 0x69, 0x13, 0x0e, 0xeb, 0x49, 0x9f, 0x28, 0x0e, 0xe7, 0x6e, 0x9c, 0xf9, 0x50, 0xb5, 0xbf,
+		0xfb, 0x41, 0xf4, 0x31, 0x7b, 0x8c, 0xbb, 0xd5, 0x0f, 0xfc, 0x79, 0xee, 0x7e, 0xf2, 0x59, 0x7c,
+		0xf7, 0x91, 0x3f, 0xcf, 0xdd, 0x67, 0x16, 0x4e, 0xef, 0x3e, 0x86, 0xc1, 0xf4, 0x2e, 0x75, 0x1e,
+		0x12, 0x91, 0xa8, 0x9d, 0x24, 0x1c, 0x17, 0xc4, 0x81, 0x1b, 0x4c, 0x20, 0xb1, 0xb8, 0x8c, 0x22,
+		0x95, 0xef, 0x13, 0x10, 0x47, 0x40, 0xdc, 0x31, 0x9d, 0xbc, 0xd5, 0x60, 0x95, 0x99, 0x09, 0x24,
+		0x96, 0xc6, 0x6b, 0x2b, 0xdf, 0xa7, 0xea, 0x66, 0xdc, 0xea, 0xe6, 0xc5, 0xdc, 0x1f, 0x9c, 0x8e,
+		0xef, 0x69, 0x01, 0xa9, 0x8b, 0x54, 0xdc, 0xcc, 0x6b, 0x00, 0xe7, 0x43, 0x9c, 0x0a, 0x4c, 0x4e,
+		0x7c, 0x14, 0xa2, 0xb4, 0x76, 0xef, 0xa5, 0x83, 0x0a, 0xa2, 0x19, 0x4e, 0x6d, 0x67, 0x42, 0xdc,
+		0xc1, 0xe9, 0x16, 0x7f, 0xbd, 0xe0, 0x97, 0x3e, 0x4a, 0x55, 0x24, 0x2f, 0x8a, 0x74, 0x67, 0xaf,
+		0xb6, 0xa6, 0xd0, 0x19, 0xf3, 0xe2, 0x10, 0x8c, 0x76, 0xed, 0xd1, 0x2c, 0x21, 0x8d, 0x51, 0x4a,
+		0x94, 0x08, 0x89, 0x6d, 0x74, 0x31, 0x6a, 0x09, 0xb9, 0x66, 0xd2, 0xce, 0x06, 0xef, 0x25, 0x9d,
+		0xf0, 0x5b, 0x0f, 0xa3, 0xc2, 0x92, 0xab, 0x3c, 0xdb, 0xb0, 0x3a, 0x18, 0x55, 0x44, 0x89, 0x80,
+		0xd8, 0x46, 0x1f, 0xa3, 0x8d, 0xf8, 0x30, 0x2d, 0x69, 0x3d, 0xef, 0x0a, 0x9f, 0x0b, 0x1a, 0x23,
+		0xa7, 0x4e, 0x92, 0xc6, 0xc8, 0xd1, 0x18, 0xb9, 0x23, 0x1a, 0x5f, 0x83, 0xc6, 0xc8, 0x55, 0x69,
+		0x73, 0xcf, 0x7b, 0x8c, 0x1c, 0x95, 0x82, 0x6e, 0xea, 0x53, 0x4a, 0x13, 0x18, 0xe7, 0x55, 0x0a,
+		0x9a, 0x42, 0x52, 0xf0, 0x4d, 0x64, 0xb6, 0x08, 0x13, 0x12, 0x5d, 0xb8, 0x64, 0x84, 0x44, 0x13,
+		0x12, 0x9d, 0x83, 0x34, 0x10, 0x12, 0x5d, 0x9d, 0xe8, 0x8c, 0x90, 0x68, 0x42, 0xa2, 0xf7, 0x91,
+		0x27, 0x24, 0x3a, 0x97, 0x38, 0x21, 0xd1, 0xa8, 0xc1, 0x30, 0x21, 0xd1, 0x5b, 0xa4, 0x09, 0x89,
+		0xde, 0x21, 0x4e, 0x48, 0x34, 0x06, 0xc0, 0x40, 0x48, 0xb4, 0x9a, 0x97, 0x43, 0x48, 0x34, 0x34,
+		0x71, 0x42, 0xa2, 0x8f, 0x64, 0x7c, 0x0d, 0x42, 0xa2, 0xab, 0xb4, 0xb9, 0x84, 0x44, 0x23, 0x3e,
+		0x07, 0x21, 0xd1, 0x84, 0x44, 0x23, 0xf2, 0xc8, 0x62, 0x9e, 0xbc, 0x33, 0x1c, 0x86, 0x2c, 0x8a,
+		0xe0, 0x80, 0xe8, 0x2d, 0xba, 0xd4, 0x9a, 0xa0, 0x70, 0xc5, 0x08, 0x87, 0x26, 0x1c, 0x7a, 0xf7,
+		0x6d, 0xa8, 0x35, 0x41, 0x15, 0x04, 0x1e, 0x43, 0xf0, 0x71, 0x14, 0x00, 0x96, 0x22, 0x40, 0x57,
+		0x08, 0xe8, 0x8a, 0x01, 0x4d, 0x41, 0x54, 0x12, 0x99, 0xa0, 0xd6, 0x04, 0x47, 0xdd, 0x02, 0x6a,
+		0x4d, 0x40, 0xaa, 0x96, 0x54, 0x2d, 0xa9, 0x5a, 0x4d, 0x3e, 0xf5, 0x66, 0x8f, 0x5d, 0x13, 0x7c,
+		0xef, 0x4f, 0x6c, 0x84, 0x4a, 0x3d, 0x1d, 0x51, 0xb2, 0x9a, 0x76, 0xf2, 0x6c, 0xf1, 0x7f, 0xd2,
+		0x9f, 0xdb, 0xab, 0xb1, 0x26, 0xcf, 0xed, 0x5e, 0x3a, 0xc3, 0xe4, 0xcb, 0x97, 0xcb, 0xc6, 0xf7,
+		0xce, 0x8b, 0xfc, 0x85, 0xcd, 0xec, 0x66, 0x8d, 0xe7, 0xfa, 0xad, 0xb5, 0x18, 0x8e, 0xd2, 0x78,
+		0xae, 0x77, 0xf8, 0xa8, 0x94, 0x46, 0xa3, 0x76, 0x76, 0xe8, 0x14, 0x75, 0x66, 0x20, 0xa0, 0xab,
+		0x6c, 0xa0, 0xeb, 0xfc, 0x3a, 0x33, 0x80, 0xa2, 0x5d, 0x06, 0x48, 0x73, 0x86, 0xd4, 0x29, 0x79,
+		0x9f, 0x3d, 0xd1, 0xe9, 0x22, 0x93, 0x7c, 0xf0, 0x1a, 0x34, 0x2c, 0x09, 0x30, 0xcd, 0x8d, 0x6a,
+		0x63, 0x09, 0x93, 0x7c, 0xa5, 0x98, 0x24, 0x0d, 0x59, 0x54, 0xfd, 0x8f, 0x86, 0x2c, 0xd2, 0x90,
+		0x45, 0x1a, 0xb2, 0x28, 0x09, 0x37, 0x52, 0xf1, 0x37, 0x0d, 0x59, 0xdc, 0x47, 0x9d, 0x86, 0x2c,
+		0x16, 0xdc, 0x82, 0x86, 0x2c, 0x1e, 0x20, 0x4e, 0x43, 0x16, 0xf7, 0x51, 0xa7, 0x21, 0x8b, 0x05,
+		0x37, 0xa0, 0x21, 0x8b, 0x87, 0xe9, 0xd3, 0x90, 0x45, 0x4c, 0x37, 0x6b, 0xcd, 0x37, 0xa0, 0x21,
+		0x8b, 0xf9, 0xd4, 0x69, 0xc8, 0x62, 0x0e, 0x69, 0x1a, 0xb2, 0x98, 0x4b, 0x9d, 0x86, 0x2c, 0xee,
+		0xa5, 0x4f, 0x43, 0x16, 0x73, 0x68, 0xd3, 0x90, 0xc5, 0x3d, 0xa4, 0x69, 0xc8, 0xe2, 0x8e, 0xc1,
+		0xa7, 0x21, 0x8b, 0x90, 0x0e, 0x10, 0xa5, 0x79, 0xe9, 0x3c, 0xc3, 0x61, 0x15, 0xb4, 0x4a, 0xf0,
+		0x81, 0x37, 0xd7, 0xc9, 0xa1, 0x4d, 0x39, 0xc4, 0xc2, 0x55, 0xa3, 0x1c, 0x22, 0xe5, 0x10, 0x73,
+		0x02, 0x57, 0xca, 0x21, 0x2a, 0xfe, 0x47, 0x39, 0x44, 0xca, 0x21, 0x52, 0x0e, 0x51, 0x8e, 0xc1,
+		0x29, 0x87, 0x48, 0x39, 0xc4, 0xbd, 0xd4, 0x29, 0x87, 0x58, 0x70, 0x0b, 0xca, 0x21, 0x1e, 0x20,
+		0x4e, 0x39, 0xc4, 0x7d, 0xd4, 0x29, 0x87, 0x58, 0x70, 0x03, 0xca, 0x21, 0x1e, 0xa6, 0x4f, 0x39,
+		0x44, 0x4c, 0x37, 0x6b, 0xcd, 0x37, 0xa0, 0x1c, 0x62, 0x3e, 0x75, 0xca, 0x21, 0xe6, 0x90, 0xa6,
+		0x1c, 0x62, 0x2e, 0x75, 0xca, 0x21, 0xee, 0xa5, 0x4f, 0x39, 0xc4, 0x1c, 0xda, 0x94, 0x43, 0xdc,
+		0x43, 0x9a, 0x72, 0x88, 0x3b, 0x06, 0x9f, 0x72, 0x88, 0x90, 0x0e, 0x10, 0xe5, 0x10, 0x29, 0x87,
+		0x78, 0x58, 0x05, 0x65, 0x79, 0xbe, 0xb5, 0x71, 0xdb, 0xe0, 0x39, 0x44, 0xb0, 0x51, 0xde, 0xd4,
+		0x1b, 0x4d, 0x98, 0x1a, 0xe5, 0x10, 0xa9, 0x37, 0x5a, 0x2e, 0x21, 0xea, 0x8d, 0x06, 0x41, 0x90,
+		0x1a, 0xf6, 0x50, 0xc3, 0x1e, 0x64, 0xc7, 0x93, 0x7a, 0xa3, 0x1d, 0x7b, 0x1b, 0xa8, 0x37, 0x1a,
+		0xa9, 0x5a, 0x52, 0xb5, 0xa4, 0x6a, 0x8f, 0xaf, 0x6a, 0x27, 0xcc, 0x79, 0x08, 0xd9, 0x03, 0x86,
+		0xb2, 0xbd, 0x82, 0xad, 0x58, 0x4a, 0xfb, 0x0a, 0xcd, 0x82, 0x89, 0x3d, 0x0b, 0x26, 0x9e, 0xfb,
+		0x64, 0x06, 0xb3, 0xd8, 0x0b, 0xfc, 0x28, 0xfd, 0x68, 0x15, 0x09, 0xf2, 0xdf, 0xb9, 0x1a, 0xa3,
+		0xe6, 0x60, 0xd4, 0x1c, 0x8c, 0x9a, 0x83, 0x29, 0x69, 0xd5, 0xca, 0x36, 0x07, 0x83, 0x83, 0x7c,
+		0x0c, 0xc0, 0x06, 0x61, 0xa9, 0x27, 0x91, 0xc8, 0xc7, 0x29, 0xf6, 0x08, 0x8b, 0xdd, 0x99, 0xc9,
+		0xa2, 0xd8, 0xb9, 0x9f, 0x78, 0xd1, 0x98, 0x0d, 0xe1, 0x60, 0xba, 0x6d, 0xc2, 0x54, 0xe7, 0x4f,
+		0x18, 0x1d, 0x61, 0x74, 0xc7, 0xf4, 0xff, 0xc0, 0x43, 0x6c, 0xa0, 0xd0, 0xfa, 0x78, 0x8a, 0xcf,
+		0xf3, 0xbd, 0xd8, 0x73, 0x26, 0xb0, 0x4a, 0x6f, 0x41, 0x94, 0x14, 0x1e, 0x29, 0x3c, 0x52, 0x78,
+		0xa4, 0xf0, 0x40, 0x15, 0xde, 0x9b, 0x12, 0x37, 0x04, 0x2a, 0x12, 0x00, 0x88, 0x00, 0x6a, 0x3a,
+		0xb9, 0x68, 0x4d, 0x37, 0x5f, 0x4d, 0x9c, 0xe4, 0x77, 0x4a, 0x61, 0x97, 0xf4, 0x70, 0x60, 0x08,
+		0xdc, 0x57, 0xd3, 0x4c, 0x69, 0x9b, 0x27, 0x08, 0xb3, 0x04, 0x63, 0x8e, 0xa0, 0xcc, 0x10, 0xb8,
+		0xf9, 0x01, 0x37, 0x3b, 0x60, 0xe6, 0xa6, 0x5c, 0x6d, 0xa6, 0x6d, 0x56, 0x96, 0x7c, 0x12, 0xdc,
+		0xff, 0xc1, 0xdc, 0xd8, 0xd4, 0x84, 0xd5, 0x20, 0x4e, 0x77, 0xd6, 0x7e, 0x66, 0xfe, 0x88, 0xab,
+		0x55, 0xbd, 0xc3, 0x9c, 0x30, 0x90, 0x1e, 0x9c, 0x0b, 0xb6, 0x98, 0x1e, 0x0b, 0x54, 0xda, 0x89,
+		0x36, 0x2b, 0x16, 0x7e, 0x36, 0xec, 0x0b, 0x0c, 0x16, 0x0a, 0xbf, 0x15, 0xfd, 0xce, 0xeb, 0xdb,
+		0x8b, 0x23, 0x79, 0x79, 0x03, 0x0d, 0x85, 0x00, 0x75, 0xbc, 0xbb, 0x76, 0xfb, 0xde, 0xfc, 0x97,
+		0x63, 0xfe, 0xc5, 0xa7, 0xbd, 0x2c, 0x7f, 0xbc, 0x33, 0x07, 0x6f, 0xd5, 0xf5, 0xfd, 0xa0, 0xc2,
+		0x9e, 0x54, 0x3c, 0x66, 0xbe, 0xbe, 0x27, 0xc5, 0xa9, 0xe8, 0x79, 0x52, 0x16, 0x79, 0x52, 0xe4,
+		0x49, 0x55, 0xdb, 0x93, 0xd2, 0xad, 0x1a, 0xac, 0xb9, 0xc1, 0xdc, 0x07, 0xac, 0x08, 0x4e, 0xc9,
+		0x11, 0xde, 0x46, 0x78, 0x1b, 0xe1, 0x6d, 0x95, 0xc0, 0xdb, 0x60, 0x02, 0x24, 0xc8, 0x40, 0x09,
+		0x3a, 0x60, 0x82, 0x0b, 0x9c, 0x50, 0x02, 0x28, 0xac, 0x40, 0x0a, 0xdd, 0x89, 0xc7, 0x73, 0xe6,
+		0x01, 0x03, 0x2c, 0x94, 0x40, 0x0b, 0x2d, 0xe0, 0x3a, 0x87, 0x3d, 0xab, 0xca, 0xa1, 0x3b, 0x00,
+		0x05, 0x04, 0xdd, 0x7f, 0x0b, 0x23, 0x50, 0xd3, 0x0b, 0xd8, 0xf4, 0xd7, 0x5b, 0x27, 0xaf, 0x3b,
+		0x64, 0x91, 0x37, 0xf2, 0x61, 0xea, 0x97, 0x96, 0x06, 0x6d, 0x9d, 0x28, 0x8c, 0x9f, 0xd9, 0x23,
+		0x3f, 0x93, 0xfc, 0xcc, 0xd7, 0xe5, 0x67, 0x82, 0x1d, 0x36, 0x73, 0x5c, 0x9c, 0xc3, 0x66, 0x19,
+		0x5d, 0xd8, 0x13, 0x10, 0x5d, 0x3a, 0x01, 0x51, 0x31, 0x45, 0x80, 0xae, 0x10, 0xd0, 0x15, 0x03,
+		0x9a, 0x82, 0x00, 0x76, 0xb8, 0x80, 0x38, 0x15, 0x4a, 0x71, 0x60, 0x29, 0x10, 0x5c, 0x45, 0x02,
+		0x8c, 0x50, 0xa1, 0x2b, 0x16, 0x4c, 0x05, 0x83, 0xab, 0x68, 0xb0, 0x15, 0x4e, 0x69, 0x8a, 0xa7,
+		0x34, 0x05, 0x84, 0xae, 0x88, 0x60, 0x15, 0x12, 0x02, 0x06, 0x60, 0xa0, 0x1c, 0xd1, 0xda, 0xe1,
+		0x73, 0xe8, 0x53, 0xb1, 0x3b, 0xd8, 0x5a, 0xe7, 0xbc, 0xfb, 0xed, 0x40, 0x39, 0xe4, 0xb0, 0x67,
+		0x63, 0x96, 0x74, 0xf5, 0x2a, 0xe4, 0xe2, 0x31, 0xf3, 0x9b, 0x6b, 0x21, 0x6a, 0x33, 0xb3, 0x3f,
+		0x67, 0x74, 0xe0, 0x79, 0xe8, 0x45, 0xae, 0x13, 0x0e, 0xe1, 0x7d, 0xfe, 0x05, 0x61, 0x72, 0xfa,
+		0xc9, 0xe9, 0x27, 0xa7, 0xff, 0x9c, 0x9d, 0x7e, 0x68, 0x15, 0x82, 0xac, 0x4a, 0x76, 0x2c, 0x34,
+		0xb9, 0xfd, 0xe4, 0xf6, 0x93, 0xdb, 0x5f, 0x25, 0xb7, 0x9f, 0x7d, 0x8b, 0x43, 0xc7, 0x9c, 0xfb,
+		0xfc, 0x94, 0x2b, 0x52, 0x00, 0x30, 0x0b, 0x59, 0xc4, 0x7c, 0x97, 0x81, 0xcf, 0x6b, 0x59, 0xfc,
+		0x87, 0xc3, 0xeb, 0x1b, 0xd2, 0xfa, 0x63, 0xaa, 0x18, 0x8d, 0x78, 0xcc, 0x8c, 0x99, 0xe3, 0xfe,
+		0xc9, 0x62, 0x23, 0xf2, 0x26, 0xcc, 0x8f, 0x27, 0x4f, 0x48, 0x12, 0x50, 0x86, 0x38, 0xef, 0x11,
+		0xeb, 0x74, 0xb7, 0x2e, 0x70, 0x6f, 0x59, 0x96, 0x80, 0xe7, 0x0a, 0xfa, 0xa1, 0xed, 0x44, 0x7b,
+		0x8a, 0x97, 0x37, 0xa7, 0x41, 0x75, 0x50, 0x69, 0x8d, 0x85, 0x14, 0xbf, 0x62, 0xc5, 0xb1, 0x99,
+		0x47, 0xd5, 0xc4, 0xf1, 0xac, 0x0c, 0xdd, 0xd3, 0x61, 0x9f, 0xc7, 0xcc, 0xbf, 0xcb, 0xa4, 0xa1,
+		0x46, 0xf8, 0xc9, 0xf9, 0xe0, 0x27, 0x43, 0xc8, 0x3d, 0xad, 0x48, 0xc7, 0x38, 0xf6, 0x0d, 0x21,
+		0x63, 0xca, 0xa9, 0x12, 0x74, 0x42, 0xd0, 0x09, 0x41, 0x27, 0xe7, 0x0c, 0x9d, 0x80, 0x2a, 0x0f,
+		0x4c, 0x25, 0xb2, 0xad, 0x4c, 0x28, 0x57, 0x4a, 0xa0, 0x09, 0x81, 0x26, 0x95, 0x0a, 0x41, 0x4a,
+		0xc8, 0x95, 0xa2, 0x8c, 0x2a, 0xdd, 0x56, 0x2d, 0x28, 0xb3, 0x55, 0x50, 0x46, 0x97, 0xae, 0x96,
+		0x1e, 0x73, 0x84, 0xe9, 0xf2, 0x2e, 0xad, 0x74, 0xe2, 0x62, 0x38, 0xc5, 0x01, 0x03, 0x5e, 0x2e,
+		0xb0, 0x16, 0x07, 0x6b, 0x86, 0xdb, 0xf2, 0x16, 0x7c, 0x51, 0x6c, 0xa3, 0x75, 0x22, 0x50, 0xc6,
+		0x0b, 0x85, 0xb4, 0xe7, 0x13, 0xd2, 0x72, 0x27, 0xeb, 0x8c, 0xe2, 0xd9, 0x90, 0xfd, 0xc1, 0x5c,
+		0x84, 0x88, 0x36, 0xa3, 0x4b, 0x31, 0x2d, 0xc5, 0xb4, 0x14, 0xd3, 0x9e, 0x73, 0x4c, 0x0b, 0xac,
+		0x40, 0x70, 0x15, 0xc9, 0x8e, 0xf3, 0x49, 0x71, 0x2d, 0xc5, 0xb5, 0x14, 0xd7, 0x56, 0x29, 0xae,
+		0x85, 0x56, 0x50, 0x2b, 0x47, 0x30, 0x7e, 0x9a, 0x20, 0xf2, 0xe1, 0x72, 0xac, 0x1e, 0xbf, 0x0d,
+		0x12, 0x6b, 0xc0, 0x1c, 0x7a, 0x2c, 0x5d, 0x7d, 0x95, 0xa1, 0xc6, 0xca, 0x51, 0x67, 0x65, 0xa9,
+		0xb5, 0xd2, 0xd5, 0x5b, 0xe9, 0x6a, 0xae, 0x34, 0x75, 0x87, 0x17, 0xd8, 0x63, 0xc2, 0x28, 0x58,
+		0x6a, 0x70, 0x79, 0x03, 0x67, 0x38, 0xf5, 0x7c, 0x2f, 0x8a, 0x43, 0xde, 0x6a, 0x60, 0xf2, 0x64,
+		0xce, 0xc2, 0x60, 0xec, 0xdd, 0x7b, 0x31, 0x1b, 0xe2, 0x73, 0xf5, 0xf2, 0x80, 0xd7, 0x81, 0x87,
+		0x40, 0x66, 0x3b, 0xd8, 0x90, 0xf2, 0x68, 0x2a, 0xb5, 0x4c, 0xd5, 0x5a, 0xae, 0x8a, 0x2d, 0x5b,
+		0xd5, 0x1e, 0x4d, 0xe5, 0x1e, 0x4d, 0xf5, 0x96, 0xae, 0x82, 0x71, 0x55, 0x31, 0xb2, 0x4a, 0x2e,
+		0x4d, 0x35, 0x57, 0x42, 0x45, 0x57, 0x48, 0x55, 0x6f, 0xab, 0xec, 0x56, 0x49, 0xb7, 0x2b, 0x4b,
+		0x75, 0x1f, 0x43, 0x85, 0x1f, 0x47, 0x95, 0x1f, 0x4b, 0xa5, 0x1f, 0x5d, 0xb5, 0x1f, 0x5d, 0xc5,
+		0x1f, 0x4d, 0xd5, 0x97, 0xa3, 0xf2, 0x4b, 0x52, 0xfd, 0xcb, 0x55, 0x44, 0x4b, 0xbe, 0x17, 0xca,
+		0x29, 0xd6, 0x01, 0xe6, 0x22, 0xa5, 0x0b, 0x7c, 0xb0, 0xf9, 0x78, 0x6c, 0x72, 0xda, 0xbe, 0x07,
+		0x72, 0xe1, 0xf9, 0xce, 0xfd, 0x80, 0xb3, 0xa7, 0x29, 0x98, 0xbf, 0xf8, 0x87, 0x43, 0x65, 0xcd,
+		0x43, 0x8e, 0xc5, 0x9b, 0xd3, 0xe4, 0x04, 0x44, 0x2e, 0xa8, 0x8d, 0x83, 0x28, 0x36, 0xe7, 0x7e,
+		0xc8, 0x1c, 0x77, 0x8c, 0x76, 0x5c, 0x2a, 0x57, 0xf5, 0xec, 0xdc, 0x99, 0x22, 0x74, 0x8a, 0xd0,
+		0x29, 0x42, 0xa7, 0x08, 0xfd, 0xf5, 0x46, 0xe8, 0xa5, 0x2b, 0xe3, 0x63, 0x2b, 0x65, 0x8a, 0xc5,
+		0x29, 0x16, 0xa7, 0x58, 0x9c, 0x62, 0x71, 0x8a, 0xc5, 0x29, 0x16, 0xa7, 0x58, 0xfc, 0xec, 0x62,
+		0xf1, 0x1d, 0x6f, 0x82, 0x02, 0xf0, 0x9d, 0x6d, 0xf0, 0x59, 0xfc, 0x35, 0x08, 0xff, 0x3c, 0x4e,
+		0x0c, 0x9e, 0x77, 0x73, 0x0a, 0xc3, 0x29, 0x0c, 0xa7, 0x30, 0x9c, 0xc2, 0xf0, 0xd7, 0x1b, 0x86,
+		0x1f, 0x43, 0x25, 0x57, 0x40, 0x35, 0x53, 0x30, 0x4e, 0xc1, 0x38, 0x05, 0xe3, 0x14, 0x8c, 0x53,
+		0x30, 0x4e, 0xc1, 0x38, 0x05, 0xe3, 0x67, 0x17, 0x8c, 0xe7, 0x39, 0x14, 0x14, 0x8f, 0xef, 0xec,
+		0xc4, 0x2c, 0x08, 0x8f, 0x94, 0x10, 0xdf, 0xb9, 0x33, 0x45, 0xe2, 0x14, 0x89, 0x53, 0x24, 0x4e,
+		0x91, 0xf8, 0xeb, 0x8d, 0xc4, 0x4b, 0x57, 0xc6, 0xc7, 0x56, 0xca, 0x14, 0x83, 0x53, 0x0c, 0x4e,
+		0x31, 0x38, 0xc5, 0xe0, 0x14, 0x83, 0x53, 0x0c, 0x4e, 0x31, 0xf8, 0xd9, 0xc5, 0xe0, 0x3b, 0xde,
+		0x04, 0x05, 0xe0, 0xbb, 0x3e, 0x5f, 0x18, 0xc4, 0x81, 0x1b, 0x4c, 0x8e, 0x14, 0x84, 0xe7, 0xdd,
+		0x9d, 0x02, 0x71, 0x0a, 0xc4, 0x29, 0x10, 0xa7, 0x40, 0xfc, 0x15, 0x07, 0xe2, 0xc7, 0x50, 0xca,
+		0x55, 0x50, 0xce, 0x14, 0x90, 0x53, 0x40, 0x4e, 0x01, 0x39, 0x05, 0xe4, 0x14, 0x90, 0x53, 0x40,
+		0x4e, 0x01, 0xf9, 0xf9, 0x05, 0xe4, 0x79, 0x1e, 0x05, 0x05, 0xe5, 0x3b, 0x5b, 0x11, 0xbb, 0x33,
+		0x33, 0x64, 0x11, 0x8b, 0xcb, 0x8b, 0xc4, 0x57, 0xb7, 0xa4, 0xf0, 0x9b, 0xc2, 0x6f, 0x0a, 0xbf,
+		0x29, 0xfc, 0x7e, 0xbd, 0xe1, 0x77, 0x79, 0xea, 0xf7, 0x68, 0x6a, 0x98, 0x02, 0x6d, 0x0a, 0xb4,
+		0x29, 0xd0, 0xa6, 0x40, 0x9b, 0x02, 0x6d, 0x0a, 0xb4, 0x29, 0xd0, 0x3e, 0xbb, 0x40, 0x7b, 0xe5,
+		0x46, 0x9c, 0x6a, 0x74, 0x7d, 0x52, 0xfd, 0xde, 0x4b, 0xe2, 0xa0, 0x12, 0x38, 0xa7, 0xf6, 0x3a,
+		0xc7, 0xf2, 0x01, 0x8f, 0x41, 0x61, 0xdf, 0xe2, 0xd0, 0x31, 0xe7, 0x7e, 0x14, 0xa3, 0x65, 0xee,
+		0x12, 0x5f, 0x2b, 0x62, 0x3e, 0x77, 0xf8, 0x6e, 0x51, 0x36, 0xad, 0x84, 0x29, 0x1f, 0xbf, 0x73,
+		0xce, 0x33, 0xe2, 0x31, 0x33, 0x66, 0x8e, 0xfb, 0x27, 0x6a, 0xd4, 0x73, 0xa4, 0xa1, 0x1f, 0xe9,
+		0x1e, 0x9d, 0xf3, 0xd8, 0x8f, 0xdd, 0x4d, 0x3c, 0x35, 0xab, 0x00, 0x4e, 0x75, 0x50, 0x69, 0xed,
+		0x84, 0x6c, 0xad, 0x50, 0xad, 0x14, 0xc6, 0x90, 0xb3, 0x28, 0x0e, 0xe7, 0x6e, 0xec, 0x67, 0x3a,
+		0xe9, 0xef, 0x7e, 0x10, 0x7d, 0xcc, 0x1e, 0xf2, 0x6e, 0xf5, 0x03, 0x7f, 0xda, 0xbb, 0x9f, 0x7c,
+		0x16, 0xdf, 0x7d, 0xe4, 0x4f, 0x7b, 0xf7, 0x99, 0x85, 0xd3, 0xbb, 0xcf, 0x63, 0xe6, 0xdf, 0xa5,
+		0x12, 0x50, 0xa3, 0x49, 0xb1, 0xc7, 0x63, 0x3e, 0x1c, 0xa6, 0xab, 0xcc, 0xac, 0xd8, 0x37, 0x47,
+		0xdc, 0x3a, 0xe8, 0x2d, 0x03, 0xde, 0x2a, 0xbd, 0x3d, 0x52, 0x5f, 0x59, 0x8d, 0x55, 0xad, 0x4d,
+		0x02, 0xfd, 0xf1, 0xe3, 0x4b, 0x27, 0x2a, 0x21, 0xa6, 0xb9, 0xc3, 0x30, 0x20, 0x30, 0x18, 0xb8,
+		0x0b, 0x09, 0xda, 0xc2, 0x82, 0xb1, 0xd0, 0x4e, 0x24, 0x1a, 0x78, 0x8a, 0xe6, 0x12, 0x82, 0x83,
+		0x9d, 0xc7, 0xd5, 0x6d, 0x60, 0xa0, 0x23, 0x38, 0x98, 0x08, 0x04, 0x12, 0x1e, 0x47, 0xc1, 0x45,
+		0x4f, 0x11, 0xa8, 0x8e, 0xcb, 0xe8, 0x91, 0x9a, 0x23, 0x35, 0x47, 0x6a, 0x8e, 0xd4, 0x1c, 0xa8,
+		0x9a, 0x7b, 0x53, 0xe2, 0x86, 0x40, 0xf9, 0xd2, 0x00, 0x3e, 0x74, 0x4d, 0x47, 0xbd, 0x6b, 0x46,
+		0xcc, 0x6a, 0xe2, 0x24, 0xbf, 0x53, 0x72, 0x57, 0x48, 0xee, 0x69, 0xa2, 0xd4, 0x78, 0xeb, 0xc0,
+		0x64, 0x19, 0x24, 0x2f, 0xfd, 0xd9, 0x8b, 0xe2, 0xf7, 0x71, 0xac, 0x56, 0xcf, 0x52, 0xfb, 0xc5,
+		0xf3, 0x3f, 0x4c, 0x58, 0xa2, 0x9d, 0x22, 0x35, 0x2b, 0x54, 0xfb, 0xc5, 0xf9, 0xb6, 0x46, 0xc1,
+		0xba, 0xee, 0x76, 0xfb, 0x57, 0xdd, 0x6e, 0xeb, 0xaa, 0x73, 0xd5, 0xba, 0xe9, 0xf5, 0xac, 0xbe,
+		0xa5, 0x30, 0xa4, 0xba, 0xf6, 0x8f, 0x70, 0xc8, 0x42, 0x36, 0xfc, 0xef, 0x27, 0x65, 0xd6, 0x5e,
+		0x6a, 0x97, 0x79, 0xc4, 0x42, 0x45, 0x06, 0x85, 0xb0, 0x5d, 0xeb, 0xf6, 0x2a, 0x48, 0xdf, 0xca,
+		0xbc, 0xd7, 0xd1, 0x76, 0xa0, 0x76, 0x6a, 0xc3, 0x36, 0xf1, 0x95, 0x2a, 0x4b, 0x9c, 0x74, 0x98,
+		0xe2, 0xff, 0x92, 0x07, 0x4d, 0x5f, 0x1d, 0x55, 0x2a, 0x01, 0x72, 0x2f, 0xeb, 0x7b, 0xae, 0x9a,
+		0x5d, 0xd1, 0x60, 0x3e, 0x00, 0x21, 0x80, 0x74, 0xe2, 0xc0, 0x85, 0x01, 0xc5, 0x71, 0x03, 0x12,
+		0x0a, 0x0d, 0x8f, 0x40, 0xfa, 0xaa, 0x01, 0xaa, 0x1c, 0x68, 0x7a, 0x1a, 0x7a, 0x1e, 0x86, 0x02,
+		0x77, 0xe8, 0x38, 0x15, 0x72, 0x7b, 0x2d, 0xbe, 0x53, 0x62, 0xdf, 0x14, 0xdc, 0x19, 0x05, 0x7f,
+		0x41, 0xcd, 0x4f, 0x50, 0xf7, 0x0f, 0x40, 0xfd, 0x82, 0x0d, 0x7f, 0xc0, 0x9f, 0x4f, 0x26, 0x2a,
+		0x97, 0x66, 0x56, 0xe3, 0xc1, 0x99, 0x44, 0x0c, 0x74, 0x33, 0x14, 0xc5, 0x43, 0x59, 0x2c, 0x24,
+		0x24, 0x42, 0x51, 0x12, 0xc4, 0x84, 0xa0, 0x98, 0xa5, 0x0f, 0x7f, 0xa3, 0x60, 0x7d, 0x65, 0xd7,
+		0x55, 0x7e, 0x3d, 0x05, 0x16, 0x52, 0x76, 0x01, 0x0f, 0xaf, 0xdc, 0xfe, 0xf5, 0x38, 0xb0, 0x16,
+		0xb5, 0xe4, 0x51, 0xfb, 0x85, 0x4b, 0xb0, 0xb4, 0xf5, 0xe9, 0xd7, 0x0b, 0xd6, 0x76, 0x11, 0x2a,
+		0x17, 0x7c, 0x4d, 0x14, 0x9f, 0x92, 0xc1, 0x9f, 0xe4, 0xf0, 0x25, 0x59, 0xd7, 0x43, 0x19, 0x1f,
+		0x52, 0x76, 0x23, 0xa4, 0xf1, 0x1d, 0x3d, 0xa9, 0x10, 0x3d, 0xba, 0x50, 0xcb, 0x94, 0x85, 0xf0,
+		0xc2, 0x2d, 0xb7, 0x45, 0x46, 0xc9, 0x08, 0x32, 0x92, 0x32, 0xe0, 0xa9, 0x02, 0x6c, 0xaa, 0x01,
+		0x98, 0xaa, 0x3e, 0xae, 0x36, 0x20, 0xa9, 0xed, 0xbf, 0x2a, 0x03, 0x8c, 0xb0, 0x3e, 0x89, 0xec,
+		0x99, 0x9a, 0x5a, 0xa6, 0x54, 0x25, 0x97, 0x7b, 0x39, 0x66, 0x41, 0x01, 0x2b, 0x51, 0x43, 0xed,
+		0x95, 0x51, 0x7a, 0x1d, 0x54, 0x5e, 0x0f, 0x85, 0xd7, 0x0d, 0xd8, 0xc0, 0x50, 0x76, 0xb0, 0xe0,
+		0x4c, 0x1b, 0x45, 0xc7, 0x05, 0xf0, 0x94, 0x51, 0xf1, 0xe5, 0x3e, 0x07, 0xf7, 0x7f, 0x30, 0x37,
+		0x36, 0x15, 0xd8, 0x7a, 0x43, 0x0f, 0x5f, 0x2b, 0x5c, 0xfb, 0x33, 0xf3, 0x47, 0xdc, 0x69, 0x2a,
+		0x1d, 0x9f, 0xf8, 0xc5, 0xd3, 0x2f, 0x04, 0xa9, 0xfd, 0xd3, 0x99, 0xcc, 0x99, 0xb8, 0x0d, 0xda,
+		0x4b, 0xe7, 0x63, 0xe8, 0xb8, 0x89, 0xb7, 0xf9, 0xa3, 0x37, 0xf2, 0x54, 0xe1, 0xd0, 0xcd, 0xad,
+		0x65, 0x23, 0x3e, 0xcb, 0x5c, 0x2a, 0xea, 0x00, 0x42, 0xcb, 0xd6, 0xe3, 0x30, 0xb8, 0x25, 0xee,
+		0x77, 0xce, 0x77, 0x8d, 0xcb, 0x82, 0x6a, 0x14, 0x04, 0xf4, 0x37, 0x27, 0x8e, 0x59, 0xe8, 0x2b,
+		0x4b, 0x68, 0xed, 0xf6, 0xbd, 0xf9, 0x2f, 0xc7, 0xfc, 0xab, 0x65, 0xde, 0x0c, 0x56, 0x3f, 0xde,
+		0x99, 0x83, 0xb7, 0x35, 0x6c, 0xa8, 0xe9, 0x0d, 0x02, 0x8f, 0xd7, 0x38, 0x2e, 0xa4, 0xec, 0x39,
+		0x28, 0xa0, 0x4a, 0x92, 0x6e, 0x2e, 0x79, 0x0e, 0xe4, 0x39, 0x88, 0x3e, 0x9d, 0xea, 0x51, 0xf4,
+		0xda, 0x43, 0x18, 0x4c, 0xf5, 0xd3, 0x63, 0x9c, 0x8a, 0xe2, 0xc2, 0xaa, 0x09, 0x85, 0xb6, 0x70,
+		0x40, 0x08, 0x09, 0x8c, 0xb0, 0x40, 0x09, 0x0d, 0xb8, 0xf0, 0x80, 0x0b, 0x11, 0x98, 0x30, 0x69,
+		0x9a, 0x5b, 0x45, 0x4e, 0xd1, 0xed, 0xf7, 0x50, 0x73, 0x86, 0xc3, 0x90, 0x45, 0x11, 0x5c, 0x19,
+		0xda, 0x82, 0x20, 0x4c, 0x1d, 0x9a, 0x45, 0x75, 0x68, 0x25, 0x89, 0x28, 0x9a, 0xa8, 0xa2, 0x89,
+		0x2c, 0xb8, 0xe8, 0xea, 0x89, 0x30, 0x40, 0x4c, 0x63, 0x40, 0xb6, 0x70, 0xa9, 0xb1, 0x6f, 0x2e,
+		0x9b, 0xc1, 0xf5, 0x67, 0x59, 0x95, 0xb5, 0xa5, 0x74, 0x81, 0x36, 0x0f, 0xb6, 0xb9, 0x0a, 0x78,
+		0xf3, 0x14, 0x8c, 0xe6, 0x28, 0x38, 0xcd, 0x4f, 0xb0, 0x0e, 0x6f, 0xa2, 0x37, 0x2f, 0x41, 0x3f,
+		0x9a, 0x89, 0xd6, 0x7c, 0xa4, 0x5a, 0xc7, 0xc6, 0xc0, 0x9b, 0x83, 0xa0, 0x35, 0xff, 0x00, 0x6e,
+		0xee, 0x01, 0x70, 0x78, 0x0c, 0xc0, 0x0e, 0x2b, 0xa1, 0xfe, 0x85, 0x4b, 0xaf, 0x08, 0x9b, 0x92,
+		0xaa, 0x25, 0x55, 0x4b, 0xaa, 0xf6, 0x04, 0x55, 0xad, 0x37, 0x7b, 0xec, 0x9b, 0xe0, 0x7b, 0xaf,
+		0x93, 0x45, 0xd9, 0x2f, 0xae, 0x9a, 0xe0, 0xed, 0x5e, 0xc2, 0xf5, 0xba, 0xfd, 0x7c, 0xdb, 0x32,
+		0x6f, 0x1c, 0xf3, 0xe1, 0xbd, 0xf9, 0x71, 0xf0, 0xbd, 0x75, 0xd1, 0x7d, 0x69, 0xd8, 0x8d, 0xfa,
+		0xf6, 0x67, 0x76, 0xe3, 0x7b, 0xeb, 0xa2, 0xf7, 0x52, 0xaf, 0xe7, 0xfc, 0xe5, 0x5d, 0x1e, 0x8d,
+		0xc6, 0x73, 0xbd, 0x5e, 0x6f, 0xf7, 0x6e, 0x5b, 0x66, 0x6f, 0xf0, 0xdc, 0xbe, 0x6d, 0x99, 0xdd,
+		0x41, 0xf2, 0x9d, 0xc1, 0xf3, 0x6d, 0xcb, 0x1a, 0xbc, 0xe3, 0x3f, 0xa6, 0xff, 0x6f, 0x7c, 0xf9,
+		0x72, 0xd9, 0xf8, 0xde, 0x79, 0x11, 0xfb, 0x72, 0xa3, 0x51, 0x6f, 0xa6, 0xcf, 0x30, 0x68, 0x3c,
+		0xa7, 0xff, 0x7e, 0x6f, 0xbf, 0x34, 0x9e, 0xeb, 0xd6, 0x6d, 0xcb, 0xb4, 0x06, 0x8b, 0x3f, 0x58,
+		0x09, 0x91, 0xeb, 0xe4, 0xeb, 0xd0, 0x52, 0x5d, 0xaf, 0xdf, 0xfe, 0xdb, 0x1e, 0xfc, 0x60, 0x37,
+		0xbe, 0xf7, 0x5f, 0x16, 0x3f, 0xf3, 0xff, 0x37, 0x9e, 0xeb, 0x97, 0x6f, 0xbf, 0x7c, 0xb9, 0xbc,
+		0x7c, 0xdb, 0x48, 0x5f, 0x3e, 0xfb, 0xde, 0xdb, 0xf4, 0xaf, 0xef, 0x6c, 0x7b, 0xe7, 0xa3, 0x46,
+		0xbd, 0x79, 0xf9, 0x43, 0x03, 0x4e, 0x70, 0x07, 0x74, 0x3e, 0x5c, 0xeb, 0x1c, 0xc4, 0x0e, 0x29,
+		0xad, 0x73, 0x11, 0x3b, 0xd4, 0xb4, 0xcf, 0x49, 0xec, 0x52, 0x44, 0x38, 0x37, 0xb1, 0x73, 0x13,
+		0xf5, 0xba, 0xc9, 0x62, 0x92, 0xd2, 0xf5, 0x94, 0x58, 0x4c, 0x73, 0xf4, 0xa6, 0x02, 0xfd, 0x8d,
+		0x13, 0x51, 0x0f, 0x61, 0x30, 0x6d, 0xc2, 0xc0, 0x7b, 0x86, 0x42, 0x05, 0x62, 0x7f, 0xe3, 0x88,
+		0xd4, 0xc7, 0x30, 0x98, 0xde, 0xbd, 0xcf, 0x1e, 0xe6, 0x04, 0x4f, 0xff, 0x0e, 0x59, 0x14, 0x7b,
+		0x69, 0x77, 0x06, 0x13, 0x1c, 0x83, 0xcd, 0x23, 0x4e, 0x78, 0x6c, 0x39, 0x31, 0x02, 0xe1, 0xb1,
+		0x84, 0xc7, 0xe6, 0x13, 0x22, 0x3c, 0x96, 0x40, 0x02, 0x02, 0x09, 0x08, 0x24, 0x00, 0x90, 0x78,
+		0xc2, 0x63, 0x8b, 0xdf, 0x89, 0xf0, 0x58, 0x52, 0xb5, 0xa4, 0x6a, 0x49, 0xd5, 0xea, 0xf1, 0x29,
+		0xe1, 0xb1, 0x84, 0xc7, 0x2a, 0x2c, 0x18, 0xe1, 0xb1, 0xd5, 0x0e, 0xea, 0x08, 0x8f, 0x25, 0x3c,
+		0x56, 0xde, 0x96, 0x56, 0x10, 0x8f, 0x85, 0x87, 0xfa, 0x0c, 0x18, 0x6c, 0xf6, 0xc7, 0xd5, 0x83,
+		0x9d, 0x09, 0x4c, 0x3b, 0x0b, 0xc2, 0x18, 0x07, 0xa3, 0xe5, 0x94, 0xa9, 0x71, 0x63, 0x39, 0x41,
+		0x03, 0x01, 0xb4, 0xd4, 0xb8, 0xb1, 0x88, 0xcf, 0xb8, 0x32, 0x83, 0x10, 0xcb, 0x0d, 0x67, 0xff,
+		0x06, 0x80, 0x56, 0xf6, 0xb2, 0x30, 0x1e, 0x3e, 0x42, 0xbc, 0x94, 0xac, 0x99, 0x19, 0x3a, 0xfe,
+		0x88, 0xbd, 0xde, 0x70, 0xa9, 0xf5, 0x7c, 0x6b, 0x99, 0x37, 0x69, 0x9c, 0xf1, 0xbd, 0x75, 0xd1,
+		0x79, 0x49, 0x7e, 0xef, 0x65, 0xbf, 0x77, 0x5f, 0x9e, 0xfb, 0xab, 0xe0, 0xe5, 0x7b, 0xe7, 0xe5,
+		0xb9, 0xdf, 0x5b, 0xfb, 0xbd, 0x9d, 0xfc, 0x9e, 0x7c, 0xd0, 0xce, 0xa2, 0x9b, 0x7e, 0xaf, 0xd7,
+		0xe1, 0x31, 0x4f, 0xa3, 0x6e, 0x62, 0x51, 0x6e, 0xbc, 0xab, 0x5c, 0x7c, 0x71, 0x51, 0x55, 0x06,
+		0x67, 0xfe, 0x7c, 0xca, 0xc2, 0xd4, 0x0b, 0x44, 0xe0, 0x70, 0xc0, 0x99, 0xcf, 0xb5, 0x0f, 0xfe,
+		0x7c, 0x0a, 0x8f, 0x89, 0x7d, 0x0e, 0x3e, 0xc5, 0xa1, 0xe7, 0x8f, 0x70, 0x06, 0xa3, 0x58, 0x56,
+		0x2b, 0x55, 0x23, 0xb3, 0x0e, 0xc6, 0x1c, 0x13, 0xab, 0xdd, 0xe1, 0x71, 0x5f, 0x3c, 0x43, 0xa1,
+		0xde, 0xe5, 0xd4, 0xbd, 0xa9, 0x83, 0x43, 0xbe, 0x6f, 0xf1, 0x46, 0xdf, 0xfe, 0x14, 0x89, 0x7c,
+		0x7b, 0x41, 0x3e, 0x0e, 0x91, 0xde, 0xe0, 0xea, 0x26, 0xb9, 0xc5, 0xfd, 0x08, 0x85, 0x7a, 0x9b,
+		0xb3, 0xce, 0x43, 0x3c, 0x33, 0x87, 0x4e, 0xec, 0xa0, 0xdc, 0xc1, 0xca, 0xee, 0x80, 0x42, 0x3c,
+		0x5d, 0xfe, 0x68, 0x8c, 0x42, 0xbc, 0x93, 0x9e, 0x10, 0x9f, 0xf8, 0x28, 0x13, 0xc4, 0x6a, 0xed,
+		0x1e, 0x7f, 0xf8, 0x29, 0xce, 0xd2, 0x74, 0xae, 0x39, 0xdf, 0x4c, 0x86, 0x38, 0x6c, 0xd9, 0x4d,
+		0xe5, 0x76, 0x1c, 0xc7, 0xb3, 0x08, 0x83, 0x7e, 0xcf, 0xea, 0x82, 0x75, 0xe8, 0xcf, 0xbf, 0x01,
+		0x7f, 0xfe, 0x61, 0x30, 0x75, 0x3c, 0x1f, 0x83, 0x7e, 0xff, 0x8a, 0x8b, 0x6d, 0x10, 0x20, 0x2d,
+		0x50, 0xff, 0x7a, 0x49, 0xdf, 0x45, 0xa1, 0xcf, 0xd9, 0x27, 0x46, 0x12, 0xdc, 0xeb, 0xd6, 0x82,
+		0x7b, 0x50, 0xa8, 0x77, 0x38, 0x79, 0x9f, 0xc5, 0x6e, 0xe0, 0x3f, 0xd4, 0x2a, 0x3d, 0x36, 0xed,
+		0x73, 0xf0, 0x93, 0x8f, 0x33, 0x11, 0x9e, 0xdb, 0x0c, 0xdb, 0xb0, 0xae, 0x6e, 0x10, 0x96, 0x38,
+		0x63, 0x3c, 0xdb, 0xe8, 0x5f, 0x63, 0x51, 0x8f, 0x12, 0xea, 0x57, 0x08, 0xd4, 0x33, 0xa1, 0xb7,
+		0x8d, 0x5e, 0x07, 0x81, 0x7a, 0x22, 0x31, 0xb6, 0xd1, 0xb6, 0x70, 0x48, 0xa7, 0x76, 0xda, 0x36,
+		0xda, 0x08, 0x93, 0xee, 0x53, 0x79, 0xb4, 0x8d, 0x6b, 0x2c, 0xda, 0xc9, 0x8e, 0x76, 0xbb, 0x18,
+		0x8b, 0xce, 0xfd, 0xc7, 0x24, 0x16, 0xc0, 0x20, 0xce, 0x6d, 0xa8, 0x6d, 0x74, 0xae, 0x31, 0x04,
+		0x69, 0xa1, 0xa4, 0x6c, 0xe3, 0xba, 0x83, 0xb1, 0xee, 0x3e, 0xdf, 0x52, 0xab, 0x8d, 0xb1, 0x30,
+		0x3c, 0xe4, 0xb0, 0x0d, 0xcb, 0xc2, 0x78, 0x70, 0xee, 0x18, 0xd9, 0x46, 0xbb, 0x87, 0x41, 0x3b,
+		0x89, 0x07, 0x6c, 0xc3, 0xea, 0x5b, 0x48, 0xc4, 0x79, 0x34, 0x90, 0xdc, 0xa0, 0x8d, 0x71, 0x83,
+		0x68, 0x9c, 0x2c, 0x0c, 0x0a, 0xe9, 0xc5, 0x84, 0xa5, 0x1e, 0x64, 0x58, 0xbd, 0x24, 0x9f, 0x39,
+		0xd3, 0xb6, 0x81, 0xc2, 0x8e, 0x71, 0xaa, 0x7a, 0xfb, 0x37, 0xe7, 0x3d, 0x32, 0xf3, 0xcd, 0x71,
+		0xf1, 0xa6, 0x17, 0x4a, 0xfe, 0xbe, 0x96, 0xe4, 0x6f, 0x25, 0xf2, 0x87, 0x26, 0x50, 0x11, 0xf8,
+		0xde, 0x34, 0xa2, 0x09, 0x52, 0x0d, 0x4e, 0xd9, 0x44, 0x61, 0x6a, 0x94, 0x4d, 0xa4, 0x6c, 0x62,
+		0x01, 0x9f, 0x51, 0x36, 0x51, 0x75, 0xe9, 0x28, 0x9b, 0x48, 0xd9, 0xc4, 0xea, 0xc0, 0x5c, 0x94,
+		0x4d, 0xa4, 0x6c, 0xe2, 0x26, 0x79, 0xca, 0x26, 0x1e, 0x20, 0x4f, 0xd9, 0xc4, 0xa2, 0x3b, 0x50,
+		0x36, 0x71, 0x1f, 0x7d, 0xca, 0x26, 0xee, 0xa7, 0x4f, 0xd9, 0xc4, 0x22, 0xfa, 0x94, 0x4d, 0xdc,
+		0x4f, 0x9d, 0xb2, 0x89, 0x94, 0x4d, 0x3c, 0x80, 0x57, 0x51, 0x36, 0x31, 0x9f, 0x3e, 0x65, 0x13,
+		0x73, 0x89, 0x53, 0x36, 0x71, 0x0f, 0x6d, 0xca, 0x26, 0xee, 0x23, 0x4e, 0xd9, 0xc4, 0x5c, 0xf2,
+		0x94, 0x4d, 0xac, 0x02, 0x15, 0xca, 0x26, 0x1e, 0xa4, 0x48, 0xd9, 0x44, 0x6d, 0x4e, 0x03, 0xcb,
+		0x26, 0xf2, 0xe4, 0x90, 0x39, 0xf1, 0x22, 0xac, 0x6c, 0xe2, 0xda, 0x0d, 0xa8, 0x79, 0x5c, 0xe1,
+		0xd2, 0x51, 0x36, 0x91, 0xb2, 0x89, 0xbb, 0x6f, 0x43, 0xcd, 0xe3, 0xaa, 0x20, 0xf0, 0x18, 0x82,
+		0x8f, 0xa3, 0x00, 0xb0, 0x14, 0x01, 0xba, 0x42, 0x40, 0x57, 0x0c, 0x68, 0x0a, 0x02, 0xd8, 0x05,
+		0xa5, 0xe6, 0x71, 0xc7, 0xde, 0x06, 0x6a, 0x1e, 0x47, 0xaa, 0x96, 0x54, 0x2d, 0xa9, 0xda, 0xe3,
+		0xab, 0xda, 0x09, 0x73, 0x1e, 0x42, 0xf6, 0x80, 0xa1, 0x6c, 0xaf, 0x60, 0x6b, 0x97, 0xd2, 0x0e,
+		0x44, 0xb3, 0x60, 0x62, 0xcf, 0x82, 0x89, 0xe7, 0x3e, 0x99, 0xc1, 0x2c, 0x09, 0x02, 0xa3, 0xf4,
+		0xa3, 0x55, 0x24, 0xc8, 0x7f, 0xe7, 0x6a, 0x8c, 0xda, 0x88, 0x51, 0x1b, 0x31, 0x6a, 0x23, 0xa6,
+		0xa4, 0x55, 0x2b, 0xde, 0x46, 0x0c, 0x0e, 0xf8, 0x31, 0xc0, 0x5b, 0x89, 0xa5, 0x5e, 0x45, 0x22,
+		0x2b, 0xa7, 0xd8, 0x4d, 0xcc, 0x73, 0xa7, 0x33, 0xd3, 0x0d, 0x86, 0x0c, 0x0e, 0xb1, 0x5b, 0x91,
+		0xa4, 0x8a, 0x7f, 0xc2, 0xe8, 0x08, 0xa3, 0x3b, 0xa6, 0xff, 0xb7, 0xe4, 0xb3, 0xb9, 0xe7, 0xc7,
+		0xd7, 0x80, 0xb5, 0xfe, 0x10, 0xa6, 0xf5, 0x77, 0x5e, 0x45, 0x5f, 0xc1, 0x5a, 0xff, 0x5f, 0x3c,
+		0x1f, 0x3e, 0xf6, 0xfa, 0xa7, 0x33, 0x99, 0x33, 0xb8, 0x68, 0x76, 0x49, 0xf7, 0x63, 0xe8, 0xb8,
+		0x89, 0x1d, 0xfa, 0xd1, 0x1b, 0x79, 0x50, 0xae, 0xd5, 0x26, 0x0b, 0xb1, 0x91, 0x13, 0x7b, 0x8f,
+		0x0c, 0xc4, 0x53, 0x41, 0x88, 0x96, 0x16, 0xbe, 0x20, 0xde, 0x96, 0xb5, 0x7b, 0x3d, 0xda, 0x34,
+		0xd8, 0x40, 0x99, 0xd2, 0xe2, 0x14, 0x1a, 0x95, 0x13, 0x1a, 0x1d, 0xcf, 0xad, 0x8e, 0x21, 0xac,
+		0xf8, 0xa6, 0x5b, 0xcd, 0x49, 0x92, 0x5b, 0x4d, 0x6e, 0x35, 0xb9, 0xd5, 0x95, 0x70, 0xab, 0x13,
+		0xa1, 0xec, 0x43, 0x48, 0xa5, 0xf1, 0xda, 0xce, 0xd1, 0x42, 0x05, 0x24, 0x08, 0x81, 0x09, 0x52,
+		0x80, 0x02, 0xbf, 0x98, 0xa8, 0x01, 0x0b, 0x76, 0xe0, 0x52, 0x9a, 0x2f, 0x8c, 0xef, 0x13, 0x23,
+		0x04, 0x34, 0xa8, 0x81, 0x0d, 0x7e, 0x80, 0x73, 0x8e, 0x9b, 0x5b, 0xd1, 0x3a, 0x65, 0x3a, 0x8f,
+		0xae, 0x65, 0x6b, 0x5f, 0xfd, 0x79, 0xf4, 0xed, 0x22, 0xdb, 0xb9, 0x1f, 0x32, 0xc7, 0x1d, 0x3b,
+		0xf7, 0x13, 0x86, 0x73, 0x40, 0x9d, 0x1f, 0x85, 0x64, 0xee, 0x38, 0x30, 0x43, 0xf6, 0x9f, 0x39,
+		0x8b, 0x62, 0x9c, 0xdb, 0xdc, 0xac, 0xdd, 0x66, 0x36, 0x79, 0x42, 0xb9, 0x49, 0x87, 0x1f, 0x4b,
+		0x0d, 0x83, 0x79, 0xcc, 0x42, 0x33, 0x0a, 0x26, 0x9e, 0xeb, 0xe1, 0xbc, 0x4d, 0xa7, 0xbb, 0x76,
+		0x23, 0x67, 0xf8, 0xc8, 0xc2, 0xd8, 0x8b, 0x78, 0x7c, 0x8f, 0x73, 0xbb, 0x5e, 0x7a, 0x22, 0xd3,
+		0x1b, 0x8d, 0xef, 0x03, 0xe4, 0x37, 0xeb, 0x6f, 0xdc, 0xaa, 0x84, 0x77, 0xe3, 0x47, 0x7d, 0x43,
+		0x36, 0xf4, 0x42, 0xe6, 0xe2, 0x1c, 0x15, 0xe7, 0x01, 0x9e, 0xe3, 0xfe, 0xc9, 0x62, 0x33, 0x0e,
+		0x02, 0xf3, 0xde, 0x43, 0x39, 0x13, 0x9d, 0x1e, 0x78, 0xf7, 0xa6, 0x8c, 0x37, 0xd8, 0x62, 0x43,
+		0x36, 0x44, 0x39, 0x3a, 0x9e, 0xbe, 0x4c, 0xe8, 0x4c, 0x19, 0x6f, 0x19, 0x14, 0x06, 0xf7, 0x13,
+		0x36, 0x7d, 0xb5, 0xa7, 0x74, 0xf7, 0x69, 0x4a, 0xed, 0xa3, 0x04, 0xb9, 0x77, 0x5b, 0x53, 0x5f,
+		0xb6, 0x61, 0xb5, 0x6f, 0xf0, 0x6e, 0x91, 0x2a, 0xe2, 0xe4, 0x26, 0xd7, 0x28, 0xc7, 0x26, 0x73,
+		0xc5, 0xdb, 0x36, 0xac, 0x4e, 0x1f, 0xf3, 0x76, 0x0b, 0xc5, 0x95, 0xdc, 0x08, 0xe3, 0x64, 0xe2,
+		0x96, 0x90, 0xdb, 0x46, 0x1b, 0xe5, 0x26, 0xdb, 0xc2, 0x67, 0x1b, 0x18, 0xc7, 0xfd, 0x96, 0x2a,
+		0x31, 0x59, 0x2d, 0x8c, 0x93, 0xdc, 0xb9, 0xe6, 0x2b, 0xb9, 0x59, 0x17, 0xef, 0x66, 0xeb, 0x1c,
+		0x80, 0x72, 0x8a, 0x71, 0x43, 0xff, 0xda, 0x46, 0x87, 0x4e, 0x33, 0x22, 0x46, 0x2b, 0x94, 0xb6,
+		0xa1, 0xb4, 0x0d, 0x22, 0x8f, 0xac, 0x72, 0x2c, 0xe0, 0x4d, 0x51, 0x77, 0x28, 0x53, 0x12, 0xa7,
+		0x70, 0xcd, 0x28, 0x89, 0x43, 0x49, 0x9c, 0x1c, 0xe7, 0x9e, 0x92, 0x38, 0x95, 0xc1, 0xe6, 0x28,
+		0x89, 0x03, 0xe8, 0x4a, 0x52, 0x12, 0x47, 0x88, 0xf5, 0x28, 0x89, 0xb3, 0x67, 0x6b, 0x29, 0x89,
+		0x53, 0x66, 0x40, 0x65, 0x50, 0x12, 0x47, 0xc2, 0x50, 0x50, 0x12, 0x87, 0x92, 0x38, 0x2a, 0xb7,
+		0xa1, 0x24, 0x8e, 0xc6, 0xed, 0x28, 0x89, 0xa3, 0x71, 0x0b, 0x4a, 0xe2, 0x1c, 0xd7, 0x6f, 0xa2,
+		0x24, 0x8e, 0xfc, 0x2d, 0x28, 0x89, 0xa3, 0x72, 0x23, 0x4a, 0xe2, 0x48, 0xdd, 0x80, 0x92, 0x38,
+		0x47, 0x8b, 0x12, 0x28, 0x89, 0x43, 0x49, 0x9c, 0xec, 0x26, 0x94, 0xc4, 0x39, 0x60, 0x38, 0xbe,
+		0xc5, 0xe6, 0x98, 0x39, 0x43, 0x16, 0xc2, 0xe5, 0x6f, 0xd6, 0x89, 0x52, 0xea, 0xa6, 0x70, 0xb9,
+		0x28, 0x75, 0x43, 0xa9, 0x9b, 0x1c, 0x97, 0x1e, 0x3e, 0x75, 0x33, 0x4b, 0xfc, 0xa9, 0x38, 0x70,
+		0x83, 0x09, 0xe5, 0x6e, 0x08, 0x92, 0xab, 0x1a, 0x24, 0xe7, 0xb9, 0x48, 0x93, 0xac, 0x3a, 0xe9,
+		0x28, 0x25, 0x17, 0x69, 0xcc, 0x17, 0x47, 0x57, 0xe6, 0x43, 0x9c, 0x59, 0x44, 0x9c, 0xf8, 0x28,
+		0x44, 0x01, 0x26, 0x7b, 0x7c, 0x94, 0x0c, 0x8b, 0x66, 0x38, 0x53, 0x8e, 0x12, 0xe2, 0x0e, 0xca,
+		0xf8, 0xaa, 0xde, 0xf5, 0x32, 0x13, 0x8d, 0x32, 0x1f, 0x88, 0xc3, 0x4c, 0xee, 0xec, 0xd5, 0x42,
+		0x3e, 0xce, 0x98, 0x8f, 0x49, 0xc0, 0xc0, 0x5e, 0xa2, 0x59, 0x42, 0x1a, 0x63, 0xa8, 0x46, 0x22,
+		0x24, 0xb6, 0xd1, 0xc5, 0x08, 0xe3, 0xb9, 0x66, 0xc2, 0xc1, 0xbb, 0x52, 0x26, 0xb6, 0x8d, 0x1e,
+		0x06, 0x08, 0xc5, 0x55, 0x9e, 0x6d, 0x58, 0x1d, 0x0c, 0x90, 0x26, 0x11, 0x10, 0xdb, 0xc0, 0x00,
+		0xb3, 0x12, 0x5d, 0x6a, 0x1b, 0xd6, 0xd5, 0x79, 0x03, 0x0b, 0x17, 0x54, 0xa7, 0xa2, 0x4e, 0x92,
+		0xea, 0x54, 0xa8, 0x4e, 0xe5, 0x88, 0xc6, 0xd7, 0xa0, 0x3a, 0x95, 0x2a, 0x6d, 0xee, 0x79, 0xd7,
+		0xa9, 0x10, 0x02, 0xbd, 0xa9, 0x4f, 0x09, 0x81, 0x36, 0xce, 0x14, 0x81, 0x06, 0x3f, 0x48, 0x90,
+		0x43, 0x9b, 0xf0, 0xe8, 0xc2, 0x55, 0x23, 0x3c, 0x9a, 0xf0, 0xe8, 0x1c, 0xbc, 0x81, 0xf0, 0xe8,
+		0xea, 0xc4, 0x68, 0x84, 0x47, 0x13, 0x1e, 0xbd, 0x8f, 0x3c, 0xe1, 0xd1, 0xb9, 0xc4, 0x09, 0x8f,
+		0x46, 0x0d, 0x89, 0x09, 0x8f, 0xde, 0x22, 0x4d, 0x78, 0xf4, 0x0e, 0x71, 0xc2, 0xa3, 0x31, 0x60,
+		0x06, 0xc2, 0xa3, 0xd5, 0xbc, 0x1c, 0xc2, 0xa3, 0xa1, 0x89, 0x13, 0x1e, 0x7d, 0x24, 0xe3, 0x6b,
+		0x10, 0x1e, 0x5d, 0xa5, 0xcd, 0x25, 0x3c, 0x1a, 0xf1, 0x39, 0x08, 0x8f, 0x26, 0x3c, 0x1a, 0x91,
+		0x47, 0x6a, 0xb3, 0x20, 0x04, 0x44, 0xa0, 0x39, 0x35, 0xc2, 0x9c, 0x0b, 0xd7, 0x89, 0x30, 0x67,
+		0xc2, 0x9c, 0x73, 0x30, 0x05, 0x70, 0xcc, 0x39, 0x9d, 0x9c, 0x68, 0x02, 0x88, 0xa5, 0xf1, 0xda,
+		0x30, 0xe7, 0x64, 0xcd, 0xcc, 0x90, 0x07, 0x3a, 0x08, 0x90, 0xf3, 0x35, 0xec, 0x40, 0xdc, 0x98,
+		0x85, 0x3e, 0x78, 0x3c, 0x56, 0xab, 0xb7, 0x9e, 0x6f, 0x2d, 0xf3, 0x66, 0x70, 0xdb, 0x32, 0x6f,
+		0x06, 0xdf, 0x5b, 0x17, 0x9d, 0x97, 0xe4, 0xf7, 0x5e, 0xf6, 0x7b, 0xf7, 0xe5, 0xb9, 0x7f, 0xdb,
+		0x32, 0xbb, 0xd9, 0xaf, 0x9d, 0x97, 0xe7, 0x7e, 0x6f, 0xed, 0xf7, 0x76, 0xf2, 0x7b, 0xf2, 0x41,
+		0x3b, 0xfd, 0x20, 0xf9, 0xad, 0x73, 0xdb, 0x32, 0x7b, 0x83, 0x46, 0xdd, 0xc4, 0xa2, 0xdc, 0x78,
+		0x57, 0xa3, 0xbe, 0x1b, 0x82, 0x0c, 0x4e, 0x49, 0x15, 0xdc, 0xa4, 0x8a, 0xd5, 0x4a, 0xd5, 0xc8,
+		0xac, 0x83, 0xd3, 0xff, 0x82, 0xb7, 0x07, 0xf0, 0x91, 0xb2, 0x2a, 0x5d, 0x4e, 0xdd, 0x9b, 0x3a,
+		0x38, 0xe4, 0xfb, 0x3c, 0x3d, 0x11, 0xf9, 0x48, 0x29, 0xa7, 0x7e, 0x7b, 0x41, 0x3e, 0x0e, 0x91,
+		0xde, 0xe0, 0x8a, 0xb7, 0x1f, 0xb9, 0x1f, 0xa1, 0x50, 0x6f, 0x73, 0xd6, 0x79, 0x88, 0x67, 0xe6,
+		0xd0, 0x89, 0x1d, 0x94, 0x3b, 0x58, 0xd9, 0x1d, 0x50, 0x88, 0xa7, 0xcb, 0x1f, 0xa1, 0x64, 0x9f,
+		0x52, 0xbe, 0x8f, 0xd9, 0xc4, 0x67, 0x38, 0xcd, 0x3d, 0x78, 0x6b, 0x94, 0x68, 0x8a, 0xb3, 0x34,
+		0x9d, 0x6b, 0xce, 0x37, 0x93, 0x21, 0x0e, 0x5b, 0x76, 0x53, 0xb9, 0x1d, 0xc7, 0xf1, 0x2c, 0xc2,
+		0x49, 0x2b, 0xf2, 0x76, 0x21, 0xd1, 0x53, 0x34, 0x09, 0x50, 0x7a, 0x9e, 0xf4, 0xf8, 0xf3, 0x0f,
+		0x83, 0xa9, 0xe3, 0xf9, 0x28, 0xc9, 0x45, 0x9e, 0xd1, 0xbd, 0x0f, 0x02, 0xa4, 0x05, 0xea, 0x5f,
+		0x2f, 0xe9, 0xbb, 0x28, 0xf4, 0x39, 0xfb, 0xc4, 0x48, 0x82, 0x7b, 0xdd, 0x5a, 0x70, 0x0f, 0x0a,
+		0xf5, 0x4e, 0x2b, 0xad, 0x52, 0x8b, 0xdd, 0xc0, 0x7f, 0x78, 0xb5, 0xe9, 0xdd, 0xc4, 0x66, 0xd8,
+		0x86, 0x75, 0x85, 0xd1, 0xec, 0x25, 0x63, 0x3c, 0xdb, 0xe8, 0x5f, 0x63, 0x51, 0x8f, 0x12, 0xea,
+		0x18, 0x69, 0xde, 0x4c, 0xe8, 0x6d, 0xa3, 0x87, 0xd1, 0xc7, 0xe3, 0x81, 0xe7, 0x62, 0xdb, 0x16,
+		0x0e, 0xe9, 0xd4, 0x4e, 0xdb, 0x46, 0x1b, 0x23, 0xb5, 0xce, 0xe5, 0xd1, 0x36, 0xae, 0xb1, 0x68,
+		0x27, 0x3b, 0xda, 0xed, 0x62, 0x2c, 0x3a, 0xf7, 0x1f, 0x93, 0x58, 0x00, 0x83, 0x38, 0xb7, 0xa1,
+		0xb6, 0xd1, 0xb9, 0xbe, 0x41, 0xe9, 0x30, 0x94, 0x2a, 0x29, 0xdb, 0xb8, 0xee, 0x60, 0xac, 0xbb,
+		0x9f, 0x96, 0x06, 0xb4, 0x31, 0x16, 0x86, 0x87, 0x1c, 0xb6, 0x61, 0x59, 0x18, 0x0f, 0xce, 0x1d,
+		0x23, 0xdb, 0x68, 0x63, 0x74, 0x5b, 0xe2, 0xf1, 0x80, 0x6d, 0x58, 0x7d, 0x0b, 0x89, 0x38, 0x8f,
+		0x06, 0x92, 0x1b, 0x60, 0x54, 0x64, 0x24, 0xfe, 0xae, 0x6d, 0xb4, 0x51, 0x48, 0xa7, 0xfe, 0x96,
+		0x6d, 0xf4, 0x2c, 0x8c, 0x56, 0x4a, 0x99, 0x33, 0x6d, 0x1b, 0x28, 0xec, 0x18, 0xa7, 0xaa, 0xb7,
+		0x7f, 0x43, 0x9d, 0x93, 0x10, 0xf1, 0x26, 0xca, 0x13, 0x52, 0x9e, 0x10, 0x91, 0x47, 0x52, 0x38,
+		0x1c, 0xfa, 0xc0, 0xca, 0x3a, 0x51, 0xca, 0x1a, 0x16, 0x2e, 0x17, 0x65, 0x0d, 0x29, 0x6b, 0x98,
+		0x13, 0xaa, 0x52, 0xd6, 0x50, 0xf1, 0x3f, 0xca, 0x1a, 0x52, 0xd6, 0x90, 0xb2, 0x86, 0x72, 0x0c,
+		0x4e, 0x59, 0x43, 0xca, 0x1a, 0xee, 0xa5, 0x4e, 0x59, 0xc3, 0x82, 0x5b, 0x50, 0xd6, 0xf0, 0x00,
+		0x71, 0xca, 0x1a, 0xee, 0xa3, 0x4e, 0x59, 0xc3, 0x82, 0x1b, 0x50, 0xd6, 0xf0, 0x30, 0x7d, 0xca,
+		0x1a, 0x62, 0xba, 0x59, 0x6b, 0xbe, 0x01, 0x65, 0x0d, 0xf3, 0xa9, 0x53, 0xd6, 0x30, 0x87, 0x34,
+		0x65, 0x0d, 0x73, 0xa9, 0x53, 0xd6, 0x70, 0x2f, 0x7d, 0xca, 0x1a, 0xe6, 0xd0, 0xa6, 0xac, 0xe1,
+		0x1e, 0xd2, 0x94, 0x35, 0xdc, 0x31, 0xf8, 0x94, 0x35, 0x84, 0x74, 0x80, 0x28, 0x6b, 0x48, 0x59,
+		0xc3, 0xc3, 0x46, 0x85, 0x27, 0x84, 0xcc, 0x89, 0x17, 0x41, 0x66, 0x0d, 0xd7, 0x88, 0xc2, 0x64,
+		0x0d, 0x2d, 0xca, 0x1a, 0x16, 0x51, 0xa3, 0xac, 0xe1, 0x79, 0x65, 0x0d, 0x7f, 0xf4, 0x80, 0x94,
+		0x36, 0x50, 0x4d, 0xc0, 0x0e, 0xdb, 0x82, 0x94, 0x05, 0x6c, 0x0b, 0x3a, 0x90, 0x6f, 0x0b, 0x26,
+		0xf0, 0x18, 0x82, 0x8f, 0xa3, 0x00, 0xb0, 0x14, 0x01, 0xba, 0x42, 0x40, 0x57, 0x0c, 0x68, 0x0a,
+		0x02, 0xd8, 0xd5, 0x04, 0xe2, 0x54, 0xb0, 0x72, 0x83, 0x5d, 0x89, 0x9f, 0xce, 0xe2, 0x27, 0x8c,
+		0xa4, 0x62, 0xa7, 0x22, 0xbe, 0x3a, 0xc0, 0x16, 0xd4, 0xfc, 0x74, 0xb1, 0x80, 0x95, 0x2d, 0xa7,
+		0x4a, 0xaa, 0x96, 0x54, 0x2d, 0xa9, 0xda, 0x57, 0xa1, 0x6a, 0x27, 0xcc, 0x79, 0x08, 0xd9, 0x03,
+		0x86, 0xb2, 0xbd, 0x82, 0xad, 0x51, 0x1a, 0x27, 0x8f, 0xdb, 0x9c, 0x05, 0x13, 0x7b, 0x16, 0x4c,
+		0x3c, 0xf7, 0xc9, 0x0c, 0x66, 0xb1, 0x17, 0xf8, 0x51, 0xfa, 0xd1, 0x2a, 0x12, 0xe4, 0xbf, 0x73,
+		0x35, 0x56, 0x15, 0x65, 0x7f, 0x54, 0xf7, 0xfe, 0x7f, 0xd9, 0x13, 0x90, 0x5e, 0x27, 0x8c, 0xe7,
+		0x74, 0x30, 0x1e, 0xcd, 0x9d, 0x7e, 0xef, 0xfb, 0x41, 0x9c, 0x96, 0x76, 0x81, 0xec, 0x75, 0xe4,
+		0x8e, 0xd9, 0xd4, 0x99, 0x2d, 0x84, 0x78, 0xe4, 0x07, 0x91, 0xf9, 0xe0, 0x85, 0xec, 0xab, 0x33,
+		0x99, 0x34, 0x57, 0x3f, 0x38, 0x53, 0x6f, 0xf2, 0xd4, 0xf4, 0x7c, 0x16, 0xf7, 0x9b, 0x69, 0xe9,
+		0x69, 0x33, 0x66, 0xe1, 0xb4, 0xf9, 0x10, 0x06, 0xd3, 0x26, 0x1c, 0xd8, 0x93, 0x3e, 0x52, 0x1c,
+		0xce, 0xdd, 0x38, 0x73, 0xa2, 0x6a, 0x7f, 0xf7, 0x83, 0xe8, 0x63, 0xf6, 0x1c, 0x77, 0xab, 0x1f,
+		0xf8, 0x03, 0xdd, 0xfd, 0x94, 0x3c, 0xd0, 0xdd, 0x47, 0xfe, 0x40, 0x77, 0x9f, 0x59, 0x38, 0xbd,
+		0xfb, 0x18, 0x06, 0xd3, 0xbb, 0xd4, 0x7d, 0x48, 0x84, 0xa2, 0x76, 0x82, 0x80, 0x5c, 0xc4, 0x5d,
+		0x0a, 0xd3, 0x19, 0x0e, 0x43, 0x16, 0x45, 0x70, 0x98, 0xdc, 0x16, 0x5d, 0x82, 0xe5, 0x08, 0x96,
+		0x23, 0x58, 0x8e, 0x60, 0x39, 0x8a, 0x15, 0x29, 0x56, 0xa4, 0x58, 0x91, 0x60, 0x39, 0x82, 0xe5,
+		0x08, 0x96, 0x23, 0x55, 0x4b, 0xaa, 0x96, 0x54, 0xed, 0x41, 0x3e, 0xf5, 0x66, 0x8f, 0x7d, 0x13,
+		0x7c, 0xef, 0x4f, 0xec, 0xf8, 0x60, 0xdd, 0x7e, 0xbe, 0x6d, 0x99, 0x37, 0x8e, 0xf9, 0xf0, 0xde,
+		0xfc, 0x38, 0xf8, 0xde, 0xba, 0xe8, 0xbe, 0x34, 0xec, 0x46, 0x7d, 0xfb, 0x33, 0xbb, 0xf1, 0xbd,
+		0x75, 0xd1, 0x7b, 0xa9, 0xd7, 0x73, 0xfe, 0xf2, 0x2e, 0x8f, 0x46, 0xe3, 0xb9, 0x5e, 0xaf, 0xb7,
+		0x7b, 0xfc, 0xc8, 0xdf, 0x73, 0x7b, 0x75, 0x32, 0xf0, 0xf9, 0xb6, 0x65, 0x0d, 0xde, 0xf1, 0x1f,
+		0xd3, 0xff, 0x37, 0xbe, 0x7c, 0xb9, 0x6c, 0x7c, 0xef, 0xbc, 0x88, 0x7d, 0xb9, 0xd1, 0xa8, 0x37,
+		0xd3, 0x67, 0x18, 0x34, 0x9e, 0xeb, 0x8b, 0xb3, 0x86, 0x8d, 0xe7, 0xba, 0x75, 0xdb, 0x32, 0xad,
+		0xc1, 0xe2, 0x0f, 0x56, 0x42, 0xe4, 0x3a, 0xf9, 0x3a, 0xb4, 0x54, 0xd7, 0xeb, 0xb7, 0xff, 0xb6,
+		0x07, 0x3f, 0xd8, 0x8d, 0xef, 0xfd, 0x97, 0xc5, 0xcf, 0xfc, 0xff, 0x8d, 0xe7, 0xfa, 0xe5, 0xdb,
+		0x2f, 0x5f, 0x2e, 0x2f, 0xdf, 0x36, 0xd2, 0x97, 0xcf, 0xbe, 0xf7, 0x36, 0xfd, 0xeb, 0x3b, 0xdb,
+		0xde, 0xf9, 0xa8, 0x51, 0x6f, 0x5e, 0xfe, 0xd0, 0xa8, 0x9d, 0x5d, 0x0f, 0x7e, 0x02, 0x63, 0xf3,
+		0xa1, 0x53, 0x02, 0x63, 0xb7, 0x49, 0x12, 0x18, 0x7b, 0x00, 0x8c, 0x05, 0x45, 0xf9, 0x0c, 0x18,
+		0x3c, 0x36, 0xf5, 0xc6, 0xde, 0x67, 0x8f, 0x74, 0xba, 0x90, 0x2c, 0xec, 0x20, 0x86, 0x75, 0xa2,
+		0xd4, 0x59, 0xa5, 0x9c, 0x00, 0x81, 0xc0, 0x58, 0xea, 0xac, 0x52, 0xc4, 0x67, 0xd4, 0x59, 0x45,
+		0x75, 0xe9, 0xa8, 0xb3, 0x0a, 0x75, 0x56, 0xa9, 0x0e, 0x08, 0x40, 0x9d, 0x55, 0xa8, 0xb3, 0xca,
+		0x26, 0x79, 0xea, 0xac, 0x72, 0x80, 0x3c, 0x75, 0x56, 0x29, 0xba, 0x03, 0x75, 0x56, 0xd9, 0x47,
+		0x9f, 0x3a, 0xab, 0xec, 0xa7, 0x4f, 0x9d, 0x55, 0x8a, 0xe8, 0x53, 0x67, 0x95, 0xfd, 0xd4, 0xa9,
+		0xb3, 0x0a, 0x75, 0x56, 0xd9, 0x4f, 0x9d, 0x3a, 0xab, 0xec, 0xa1, 0x4f, 0x9d, 0x55, 0x72, 0x89,
+		0x53, 0x67, 0x95, 0x3d, 0xb4, 0xa9, 0xb3, 0xca, 0x3e, 0xe2, 0xd4, 0x59, 0x25, 0x97, 0x3c, 0x75,
+		0x56, 0xa9, 0x02, 0x15, 0xea, 0xac, 0x72, 0x90, 0x22, 0x25, 0x7a, 0xb5, 0x39, 0x0d, 0x28, 0x6b,
+		0x08, 0x3e, 0x96, 0x21, 0x87, 0x36, 0xe5, 0x10, 0x0b, 0x57, 0x8d, 0x72, 0x88, 0x94, 0x43, 0xcc,
+		0x09, 0x5c, 0x29, 0x87, 0xa8, 0xf8, 0x1f, 0xe5, 0x10, 0x29, 0x87, 0x48, 0x39, 0x44, 0x39, 0x06,
+		0xa7, 0x1c, 0x22, 0xe5, 0x10, 0xf7, 0x52, 0xa7, 0x1c, 0x62, 0xc1, 0x2d, 0x28, 0x87, 0x78, 0x80,
+		0x38, 0xe5, 0x10, 0xf7, 0x51, 0xa7, 0x1c, 0x62, 0xc1, 0x0d, 0x28, 0x87, 0x78, 0x98, 0x3e, 0xe5,
+		0x10, 0x31, 0xdd, 0xac, 0x35, 0xdf, 0x80, 0x72, 0x88, 0xf9, 0xd4, 0x29, 0x87, 0x98, 0x43, 0x9a,
+		0x72, 0x88, 0xb9, 0xd4, 0x29, 0x87, 0xb8, 0x97, 0x3e, 0xe5, 0x10, 0x73, 0x68, 0x53, 0x0e, 0x71,
+		0x0f, 0x69, 0xca, 0x21, 0xee, 0x18, 0x7c, 0xca, 0x21, 0x42, 0x3a, 0x40, 0x94, 0x43, 0xa4, 0x1c,
+		0xe2, 0x61, 0x15, 0x94, 0xe5, 0xf9, 0x30, 0x86, 0x34, 0xe4, 0xd0, 0xa6, 0xa6, 0x70, 0x85, 0xab,
+		0x46, 0x39, 0x44, 0xca, 0x21, 0xee, 0xbe, 0x0d, 0x35, 0x85, 0xab, 0x82, 0xc0, 0x63, 0x08, 0x3e,
+		0x8e, 0x02, 0xc0, 0x52, 0x04, 0xe8, 0x0a, 0x01, 0x5d, 0x31, 0xa0, 0x29, 0x08, 0x60, 0xc7, 0x93,
+		0x9a, 0xc2, 0x1d, 0x7b, 0x1b, 0xa8, 0x29, 0x1c, 0xa9, 0x5a, 0x52, 0xb5, 0xa4, 0x6a, 0x8f, 0xaf,
+		0x6a, 0x69, 0x56, 0x03, 0xbe, 0xb2, 0xa7, 0xf6, 0x60, 0x84, 0xf8, 0x94, 0x8c, 0xf8, 0x9c, 0x6f,
+		0x7b, 0xb0, 0xca, 0x8d, 0x6c, 0x48, 0x6d, 0xf3, 0x69, 0x0f, 0x6e, 0x88, 0xdd, 0x99, 0xc9, 0xa2,
+		0xd8, 0xb9, 0x9f, 0x78, 0xd1, 0x98, 0x0d, 0xe1, 0x80, 0xba, 0x6d, 0xc2, 0x54, 0xe9, 0x4f, 0x28,
+		0x1d, 0xa1, 0x74, 0xc7, 0xf4, 0x00, 0xc1, 0x83, 0x6c, 0xa0, 0xe0, 0xfa, 0x78, 0x8a, 0xcf, 0xf3,
+		0xbd, 0xd8, 0x73, 0x26, 0xb0, 0x4a, 0x6f, 0x41, 0x94, 0x14, 0x1e, 0x29, 0x3c, 0x52, 0x78, 0xa4,
+		0xf0, 0x40, 0x15, 0xde, 0x9b, 0x12, 0x37, 0x04, 0x2a, 0x16, 0x80, 0x88, 0x01, 0x6a, 0x3a, 0xe9,
+		0x68, 0x5d, 0x47, 0x5f, 0x4d, 0xa0, 0xe4, 0xf7, 0x4a, 0x61, 0x9f, 0xf4, 0xb0, 0x60, 0x08, 0xec,
+		0x57, 0xd3, 0x50, 0x69, 0x1b, 0x28, 0x08, 0xc3, 0x04, 0x63, 0x90, 0xa0, 0x0c, 0x11, 0xb8, 0x01,
+		0x02, 0x37, 0x3c, 0x60, 0x06, 0xa7, 0x5c, 0x7d, 0xa6, 0x6d, 0x58, 0x96, 0x7c, 0x12, 0xdc, 0xff,
+		0xc1, 0xdc, 0xd8, 0xd4, 0x84, 0xd6, 0x20, 0x4e, 0x78, 0xd6, 0x7e, 0x66, 0xfe, 0x88, 0x2b, 0x56,
+		0xbd, 0x03, 0x9d, 0x30, 0xb0, 0x1e, 0x9c, 0x13, 0xf6, 0x4f, 0x67, 0x32, 0x67, 0xfa, 0x65, 0x39,
+		0x4b, 0x7a, 0x1f, 0x43, 0xc7, 0x4d, 0x2c, 0xd9, 0x8f, 0xde, 0xc8, 0x83, 0x82, 0x1d, 0x53, 0x96,
+		0x60, 0x23, 0x27, 0xf6, 0x1e, 0x19, 0x08, 0x7a, 0x67, 0x00, 0x65, 0x08, 0x7f, 0x71, 0xbe, 0xc1,
+		0x6f, 0x45, 0xbf, 0xf3, 0xfa, 0xf6, 0xe2, 0x48, 0x7e, 0xde, 0x40, 0x43, 0x21, 0x40, 0x1d, 0xf1,
+		0xae, 0xdd, 0xbe, 0x37, 0xff, 0xe5, 0x98, 0x7f, 0xb5, 0xcc, 0x9b, 0xc1, 0xea, 0xc7, 0x3b, 0x73,
+		0xf0, 0x56, 0x5d, 0xdf, 0x0f, 0x2a, 0xec, 0x49, 0xc5, 0x63, 0xe6, 0xeb, 0x7b, 0x52, 0x9c, 0x8a,
+		0x9e, 0x27, 0x65, 0x91, 0x27, 0x45, 0x9e, 0x54, 0xb5, 0x3d, 0x29, 0xdd, 0xca, 0xc1, 0x9a, 0x1b,
+		0xcc, 0x7d, 0xc0, 0xaa, 0xe0, 0x94, 0x1c, 0x21, 0x6e, 0x84, 0xb8, 0x11, 0xe2, 0x56, 0x09, 0xc4,
+		0x0d, 0x26, 0x40, 0x82, 0x0c, 0x94, 0xa0, 0x03, 0x26, 0xb8, 0xc0, 0x09, 0x25, 0x80, 0xc2, 0x0a,
+		0xa4, 0xd0, 0x9d, 0x78, 0x3c, 0x67, 0x1e, 0x30, 0xc0, 0x42, 0x09, 0xb4, 0xd0, 0x02, 0xae, 0x73,
+		0xd8, 0xb3, 0xaa, 0x1c, 0xbc, 0x03, 0x50, 0x40, 0xd0, 0x3d, 0xb8, 0x30, 0x02, 0x35, 0xbd, 0x80,
+		0x4d, 0x7f, 0xbd, 0x75, 0x32, 0xbb, 0x43, 0x16, 0x79, 0x23, 0x1f, 0xa6, 0x86, 0x69, 0x69, 0xd0,
+		0xd6, 0x89, 0xc2, 0xf8, 0x99, 0x3d, 0xf2, 0x33, 0xc9, 0xcf, 0x7c, 0x5d, 0x7e, 0x26, 0xd8, 0x81,
+		0x33, 0xc7, 0xc5, 0x39, 0x70, 0x96, 0xd1, 0x85, 0x3d, 0x05, 0xd1, 0xa5, 0x53, 0x10, 0x15, 0x53,
+		0x04, 0xe8, 0x0a, 0x01, 0x5d, 0x31, 0xa0, 0x29, 0x08, 0x60, 0x87, 0x0b, 0x88, 0x53, 0xa1, 0x14,
+		0x07, 0x96, 0x02, 0xc1, 0x55, 0x24, 0xc0, 0x08, 0x15, 0xba, 0x62, 0xc1, 0x54, 0x30, 0xb8, 0x8a,
+		0x06, 0x5b, 0xe1, 0x94, 0xa6, 0x78, 0x4a, 0x53, 0x40, 0xe8, 0x8a, 0x08, 0x56, 0x21, 0x21, 0x60,
+		0x00, 0x06, 0xca, 0x31, 0xad, 0x1d, 0x3e, 0x87, 0x3e, 0x19, 0xbb, 0x83, 0xad, 0x75, 0xce, 0xbb,
+		0xe7, 0x0e, 0x94, 0x43, 0x0e, 0x7b, 0x3e, 0x66, 0x49, 0x57, 0xb3, 0x46, 0x2e, 0x1e, 0x33, 0xbf,
+		0xb9, 0x16, 0xa3, 0x36, 0x33, 0x03, 0x74, 0x46, 0xa7, 0x9e, 0x87, 0x5e, 0xe4, 0x3a, 0xe1, 0x10,
+		0xde, 0xe9, 0x5f, 0x10, 0x26, 0xaf, 0x9f, 0xbc, 0x7e, 0xf2, 0xfa, 0xcf, 0xd9, 0xeb, 0x87, 0x56,
+		0x21, 0xc8, 0xaa, 0x64, 0xc7, 0x44, 0x93, 0xdf, 0x4f, 0x7e, 0x3f, 0xf9, 0xfd, 0x55, 0xf2, 0xfb,
+		0xd9, 0xb7, 0x38, 0x74, 0xcc, 0xb9, 0xcf, 0x0f, 0xba, 0x22, 0x45, 0x00, 0xb3, 0x90, 0x45, 0xcc,
+		0x77, 0x19, 0xf8, 0xd0, 0x96, 0xc5, 0x7f, 0x38, 0xbc, 0xbe, 0x21, 0xad, 0x3f, 0xa6, 0x8a, 0xd1,
+		0x88, 0xc7, 0xcc, 0x98, 0x39, 0xee, 0x9f, 0x2c, 0x36, 0x22, 0x6f, 0xc2, 0xfc, 0x78, 0xf2, 0x84,
+		0x24, 0x01, 0x65, 0x88, 0xf3, 0x1e, 0xb1, 0x4e, 0x77, 0xeb, 0x02, 0xf7, 0x96, 0x65, 0x09, 0x78,
+		0xae, 0xa0, 0x1f, 0xda, 0x4e, 0xb4, 0xa7, 0x78, 0x79, 0x73, 0x1a, 0x54, 0x07, 0x95, 0xd6, 0x58,
+		0x48, 0x01, 0x2c, 0x5a, 0x20, 0x9b, 0xb9, 0x54, 0x4d, 0x1c, 0xd7, 0xca, 0xd0, 0x3e, 0x20, 0xf6,
+		0x79, 0xcc, 0xfc, 0xbb, 0x4c, 0x1e, 0x6a, 0x04, 0xa1, 0x9c, 0x11, 0x84, 0x32, 0x84, 0xdc, 0xd4,
+		0x8a, 0x74, 0x8e, 0x63, 0xdf, 0x10, 0xb2, 0xa6, 0x9c, 0x2a, 0xa1, 0x27, 0x84, 0x9e, 0x10, 0x7a,
+		0x72, 0xce, 0xe8, 0x09, 0xa8, 0xf2, 0xc0, 0x54, 0x22, 0xdb, 0xca, 0x84, 0xf2, 0xa5, 0x84, 0x9b,
+		0x10, 0x6e, 0x52, 0xa9, 0x28, 0xa4, 0x84, 0x7c, 0x29, 0xca, 0xc8, 0xd2, 0x6d, 0xd5, 0x82, 0x32,
+		0x63, 0x05, 0x65, 0x84, 0xe9, 0x6a, 0xe9, 0x31, 0x47, 0x99, 0x2e, 0xef, 0xd2, 0x4a, 0x27, 0x2f,
+		0x86, 0x53, 0x1c, 0x3c, 0xe0, 0xe5, 0x02, 0x6b, 0x71, 0xb0, 0x66, 0xb9, 0x2d, 0x6f, 0xc1, 0x17,
+		0xc5, 0x36, 0x5a, 0x27, 0x82, 0x66, 0xbc, 0x50, 0x4c, 0x7b, 0x46, 0x31, 0x2d, 0xf7, 0xb2, 0xce,
+		0x28, 0xa0, 0x0d, 0xd9, 0x1f, 0xcc, 0x45, 0x08, 0x69, 0x33, 0xba, 0x14, 0xd4, 0x52, 0x50, 0x4b,
+		0x41, 0xed, 0x39, 0x07, 0xb5, 0xc0, 0x0a, 0x04, 0x57, 0x91, 0xec, 0x78, 0x9f, 0x14, 0xd8, 0x52,
+		0x60, 0x4b, 0x81, 0x6d, 0x95, 0x02, 0x5b, 0x68, 0x05, 0xb5, 0xf2, 0x04, 0xe3, 0xa7, 0x09, 0x22,
+		0x1f, 0x2e, 0xe7, 0xeb, 0xf1, 0xdb, 0x20, 0xb1, 0x06, 0xcc, 0xc9, 0xc7, 0xd2, 0xd5, 0x57, 0x19,
+		0x6a, 0xac, 0x1c, 0x75, 0x56, 0x96, 0x5a, 0x2b, 0x5d, 0xbd, 0x95, 0xae, 0xe6, 0x4a, 0x53, 0x77,
+		0x78, 0x91, 0x3d, 0x26, 0x8e, 0x82, 0xa5, 0x06, 0x97, 0x37, 0x70, 0x86, 0x53, 0xcf, 0xf7, 0xa2,
+		0x38, 0xe4, 0xfd, 0x06, 0x26, 0x4f, 0xe6, 0x2c, 0x0c, 0xc6, 0xde, 0xbd, 0x17, 0xb3, 0x21, 0x3e,
+		0x57, 0x2f, 0x4f, 0x79, 0x1d, 0x78, 0x08, 0x64, 0xb6, 0x83, 0x0d, 0x29, 0x8f, 0xa6, 0x52, 0xcb,
+		0x54, 0xad, 0xe5, 0xaa, 0xd8, 0xb2, 0x55, 0xed, 0xd1, 0x54, 0xee, 0xd1, 0x54, 0x6f, 0xe9, 0x2a,
+		0x18, 0x57, 0x15, 0x23, 0xab, 0xe4, 0xd2, 0x54, 0x73, 0x25, 0x54, 0x74, 0x85, 0x54, 0xf5, 0xb6,
+		0xca, 0x6e, 0x95, 0x74, 0xbb, 0xb2, 0x54, 0xf7, 0x31, 0x54, 0xf8, 0x71, 0x54, 0xf9, 0xb1, 0x54,
+		0xfa, 0xd1, 0x55, 0xfb, 0xd1, 0x55, 0xfc, 0xd1, 0x54, 0x7d, 0x39, 0x2a, 0xbf, 0x24, 0xd5, 0xbf,
+		0x5c, 0x45, 0xb4, 0xec, 0x7b, 0xa1, 0x9c, 0x62, 0x9d, 0x62, 0x2e, 0x52, 0xba, 0xc0, 0xa7, 0x9b,
+		0x8f, 0xc7, 0x26, 0xa7, 0xed, 0x7b, 0x20, 0x17, 0x9f, 0xef, 0xdc, 0x0f, 0x3a, 0x7d, 0x9a, 0xa2,
+		0xf9, 0x8b, 0x7f, 0x38, 0x56, 0xd6, 0x3c, 0xe4, 0x59, 0xbc, 0x39, 0x4d, 0x56, 0x40, 0x64, 0x83,
+		0xda, 0x38, 0x88, 0x62, 0x73, 0xee, 0x87, 0xcc, 0x71, 0xc7, 0x68, 0x67, 0xa6, 0x72, 0x75, 0xcf,
+		0xce, 0x9d, 0x29, 0x44, 0xa7, 0x10, 0x9d, 0x42, 0x74, 0x0a, 0xd1, 0x5f, 0x6f, 0x88, 0x5e, 0xba,
+		0x32, 0x3e, 0xb6, 0x52, 0xa6, 0x60, 0x9c, 0x82, 0x71, 0x0a, 0xc6, 0x29, 0x18, 0xa7, 0x60, 0x9c,
+		0x82, 0x71, 0x0a, 0xc6, 0xcf, 0x2f, 0x18, 0xdf, 0x71, 0x27, 0x28, 0x02, 0xdf, 0xd9, 0x07, 0x9f,
+		0xc5, 0x5f, 0x83, 0xf0, 0xcf, 0xe3, 0x04, 0xe1, 0x79, 0x37, 0xa7, 0x38, 0x9c, 0xe2, 0x70, 0x8a,
+		0xc3, 0x29, 0x0e, 0x7f, 0xbd, 0x71, 0xf8, 0x31, 0x54, 0x72, 0x05, 0x54, 0x33, 0x45, 0xe3, 0x14,
+		0x8d, 0x53, 0x34, 0x4e, 0xd1, 0x38, 0x45, 0xe3, 0x14, 0x8d, 0x53, 0x34, 0x7e, 0x7e, 0xd1, 0x78,
+		0x9e, 0x47, 0x41, 0x01, 0xf9, 0xce, 0x56, 0xcc, 0x82, 0xf0, 0x48, 0x29, 0xf1, 0x9d, 0x3b, 0x53,
+		0x28, 0x4e, 0xa1, 0x38, 0x85, 0xe2, 0x14, 0x8a, 0xbf, 0xde, 0x50, 0xbc, 0x74, 0x65, 0x7c, 0x6c,
+		0xa5, 0x4c, 0x41, 0x38, 0x05, 0xe1, 0x14, 0x84, 0x53, 0x10, 0x4e, 0x41, 0x38, 0x05, 0xe1, 0x14,
+		0x84, 0x9f, 0x5f, 0x10, 0xbe, 0xe3, 0x4e, 0x50, 0x04, 0xbe, 0xeb, 0xf4, 0x85, 0x41, 0x1c, 0xb8,
+		0xc1, 0xe4, 0x48, 0x51, 0x78, 0xde, 0xdd, 0x29, 0x12, 0xa7, 0x48, 0x9c, 0x22, 0x71, 0x8a, 0xc4,
+		0x5f, 0x71, 0x24, 0x7e, 0x0c, 0xa5, 0x5c, 0x05, 0xe5, 0x4c, 0x11, 0x39, 0x45, 0xe4, 0x14, 0x91,
+		0x53, 0x44, 0x4e, 0x11, 0x39, 0x45, 0xe4, 0x14, 0x91, 0x9f, 0x61, 0x44, 0x9e, 0xe7, 0x52, 0x50,
+		0x54, 0xbe, 0xb3, 0x17, 0xb1, 0x3b, 0x33, 0x43, 0x16, 0xb1, 0xb8, 0xbc, 0x50, 0x7c, 0x75, 0x4b,
+		0x8a, 0xbf, 0x29, 0xfe, 0xa6, 0xf8, 0x9b, 0xe2, 0xef, 0xd7, 0x1b, 0x7f, 0x97, 0xa7, 0x7e, 0x8f,
+		0xa6, 0x86, 0x29, 0xd2, 0xa6, 0x48, 0x9b, 0x22, 0x6d, 0x8a, 0xb4, 0x29, 0xd2, 0xa6, 0x48, 0x9b,
+		0x22, 0xed, 0xf3, 0x8b, 0xb4, 0x57, 0x7e, 0xc4, 0xa9, 0x86, 0xd7, 0x27, 0xd5, 0xf5, 0xbd, 0x24,
+		0x16, 0x2a, 0x83, 0x75, 0x6a, 0xaf, 0x73, 0x3c, 0x1f, 0xf0, 0x34, 0x14, 0xf6, 0x2d, 0x0e, 0x1d,
+		0x73, 0xee, 0x47, 0x31, 0x5a, 0xf2, 0x2e, 0xf1, 0xb6, 0x22, 0xe6, 0x73, 0x97, 0xef, 0x16, 0x65,
+		0xd3, 0x4a, 0x18, 0xf6, 0xf1, 0x3b, 0xe7, 0x3c, 0x23, 0x1e, 0x33, 0x63, 0xe6, 0xb8, 0x7f, 0xa2,
+		0xc6, 0x3d, 0x47, 0x9a, 0xfd, 0x91, 0xee, 0xd1, 0x39, 0x4f, 0xff, 0xd8, 0xdd, 0xc4, 0x53, 0x33,
+		0x0b, 0xe0, 0x54, 0x07, 0x95, 0xd6, 0x4e, 0xc8, 0xe6, 0x0a, 0xd7, 0x4c, 0x61, 0x0c, 0x3b, 0x8b,
+		0xe2, 0x70, 0xee, 0xc6, 0x7e, 0xa6, 0x94, 0xfe, 0xee, 0x07, 0xd1, 0xc7, 0xec, 0x29, 0xef, 0x56,
+		0x3f, 0xf0, 0xc7, 0xbd, 0xfb, 0x29, 0x79, 0xdc, 0xbb, 0x8f, 0xfc, 0x71, 0xef, 0x3e, 0xb3, 0x70,
+		0x7a, 0xf7, 0x79, 0xcc, 0xfc, 0xbb, 0x54, 0x06, 0x6a, 0x34, 0x33, 0xf6, 0x78, 0xec, 0x87, 0xc4,
+		0x76, 0x95, 0x99, 0x1a, 0xfb, 0xe6, 0x88, 0x7b, 0x07, 0xbd, 0x67, 0xd0, 0x7b, 0xa5, 0xb7, 0x49,
+		0xea, 0x4b, 0xab, 0xb1, 0xac, 0xb5, 0x49, 0xa0, 0x3f, 0x8a, 0x7c, 0xe9, 0x48, 0x25, 0xc4, 0x34,
+		0xb7, 0x18, 0x06, 0x0a, 0x06, 0x83, 0x78, 0x21, 0xa1, 0x5b, 0x58, 0x48, 0x16, 0xda, 0x91, 0x44,
+		0x83, 0x50, 0xd1, 0xdc, 0x42, 0x70, 0xc8, 0xf3, 0xb8, 0xca, 0x0d, 0x0c, 0x7a, 0x04, 0x87, 0x14,
+		0x81, 0xa0, 0xc2, 0xe3, 0x28, 0xb8, 0xe8, 0x29, 0x02, 0xd5, 0x71, 0x19, 0x3d, 0x52, 0x73, 0xa4,
+		0xe6, 0x48, 0xcd, 0x91, 0x9a, 0x03, 0x55, 0x73, 0x6f, 0x4a, 0xdc, 0x10, 0x28, 0x67, 0x1a, 0xc2,
+		0x89, 0xae, 0xe9, 0xe8, 0x77, 0xdd, 0xa8, 0x59, 0x4d, 0xa0, 0xe4, 0xf7, 0x4a, 0xee, 0x0a, 0xc9,
+		0x5d, 0x4d, 0xd4, 0x1a, 0xef, 0x22, 0x98, 0xac, 0x83, 0xe4, 0xa5, 0x3f, 0x7b, 0x51, 0xfc, 0x3e,
+		0x8e, 0xd5, 0xea, 0x5a, 0x6a, 0xbf, 0x78, 0xfe, 0x87, 0x09, 0x4b, 0xf4, 0x53, 0xa4, 0x66, 0x87,
+		0x6a, 0xbf, 0x38, 0xdf, 0xd6, 0x28, 0x58, 0xd7, 0xdd, 0x6e, 0xff, 0xaa, 0xdb, 0x6d, 0x5d, 0x75,
+		0xae, 0x5a, 0x37, 0xbd, 0x9e, 0xd5, 0xb7, 0x14, 0x26, 0x56, 0xd7, 0xfe, 0x11, 0x0e, 0x59, 0xc8,
+		0x86, 0xff, 0xfd, 0xa4, 0xcc, 0xdc, 0x4b, 0xfd, 0x32, 0x8f, 0x58, 0xa8, 0xc8, 0xa1, 0x10, 0xd6,
+		0x6b, 0xdd, 0x62, 0x05, 0xe9, 0x5b, 0x99, 0xf7, 0x3a, 0xfa, 0x0e, 0xd4, 0x52, 0x6d, 0x58, 0x27,
+		0xbe, 0x52, 0x65, 0x89, 0x93, 0x0e, 0x53, 0xfc, 0x5f, 0xf2, 0xa0, 0xe9, 0xab, 0xa3, 0x4a, 0x25,
+		0x40, 0x06, 0x66, 0x7d, 0xcf, 0x55, 0x73, 0x2c, 0x1a, 0xcc, 0x07, 0x20, 0x04, 0x90, 0x6e, 0x1c,
+		0xb8, 0x30, 0xa0, 0xb8, 0x6e, 0x40, 0x42, 0xa1, 0xe1, 0x13, 0x48, 0x5f, 0x35, 0x40, 0x95, 0x03,
+		0x4d, 0x5f, 0x43, 0xd3, 0xc7, 0x50, 0x60, 0x0f, 0x2d, 0xb7, 0x42, 0x6e, 0xb7, 0xc5, 0xf7, 0x4a,
+		0xec, 0x9b, 0x82, 0x7b, 0xa3, 0xe0, 0x31, 0xa8, 0x79, 0x0a, 0xea, 0x1e, 0x02, 0xa8, 0x67, 0xb0,
+		0xe1, 0x11, 0xf8, 0xf3, 0xc9, 0x44, 0xe5, 0xd2, 0xcc, 0x6e, 0x3c, 0x38, 0x93, 0x88, 0x81, 0x6e,
+		0x86, 0xa2, 0x80, 0xa8, 0x0b, 0x86, 0x84, 0x4c, 0xa8, 0xca, 0x82, 0x98, 0x18, 0x14, 0x33, 0xf5,
+		0xe1, 0x6f, 0x14, 0xac, 0xb0, 0xec, 0xca, 0x2a, 0xac, 0xa8, 0xc0, 0x52, 0x4a, 0x2f, 0xe1, 0xe1,
+		0xb5, 0xdb, 0xbf, 0x22, 0xf9, 0x7f, 0xd9, 0xb3, 0x46, 0xb5, 0x0f, 0xdf, 0xb8, 0x60, 0xed, 0x77,
+		0x2a, 0x0e, 0xaf, 0xd7, 0xba, 0x31, 0xe6, 0xeb, 0xc4, 0xbe, 0xc5, 0xb6, 0x1b, 0x4c, 0x67, 0x4e,
+		0x61, 0x82, 0x74, 0xcb, 0xe4, 0x72, 0x81, 0x2a, 0xda, 0xc8, 0x35, 0x9b, 0x5a, 0x93, 0x5c, 0x80,
+		0xc1, 0x9e, 0x05, 0x10, 0x64, 0x0e, 0x29, 0xa6, 0x38, 0xf0, 0xe6, 0x12, 0x6c, 0x90, 0xff, 0x86,
+		0xbb, 0x6f, 0xb7, 0xf9, 0xc9, 0xd6, 0x46, 0x17, 0xbd, 0x9f, 0xd8, 0x7b, 0xe5, 0xbc, 0x90, 0xc8,
+		0x8b, 0x6c, 0xbe, 0xc1, 0xea, 0x39, 0xd7, 0x9e, 0xb1, 0xe6, 0xf9, 0x31, 0x0b, 0x1f, 0x1c, 0x97,
+		0x45, 0x3b, 0xcf, 0xb7, 0xf4, 0x3c, 0xd7, 0xbe, 0xb3, 0xf5, 0x76, 0x0b, 0xbc, 0x66, 0xeb, 0xe3,
+		0x7d, 0xa0, 0xe8, 0x21, 0x90, 0x73, 0x75, 0xb7, 0x87, 0xbc, 0xd7, 0x2d, 0xf0, 0x5e, 0x85, 0x41,
+		0x45, 0x61, 0x4f, 0x73, 0x83, 0xdb, 0xbd, 0x87, 0x9a, 0xe4, 0xbe, 0xef, 0x3b, 0xa5, 0xb2, 0x5a,
+		0xcc, 0xfd, 0xef, 0xb2, 0xb3, 0xee, 0xfb, 0xde, 0x25, 0x7f, 0xf9, 0x85, 0xb1, 0x69, 0x11, 0xcc,
+		0xf9, 0xf0, 0xb6, 0xc8, 0x06, 0x17, 0xd2, 0xd8, 0xaf, 0x74, 0x60, 0x50, 0xb8, 0x6d, 0x6a, 0x7a,
+		0xba, 0xe8, 0xd0, 0x51, 0x6d, 0xc8, 0x22, 0x37, 0xf4, 0x66, 0x42, 0x56, 0x6e, 0xb9, 0xa6, 0xeb,
+		0x17, 0x15, 0xbc, 0x96, 0x58, 0xba, 0x42, 0x38, 0x1d, 0x21, 0x93, 0x6e, 0x10, 0x63, 0x01, 0xd5,
+		0x38, 0x53, 0x39, 0x1d, 0xa0, 0x1c, 0x33, 0x0a, 0xb3, 0x08, 0x8c, 0xfb, 0x23, 0x0c, 0xb7, 0xaf,
+		0x12, 0x5c, 0x71, 0xe8, 0xf9, 0x22, 0x09, 0xae, 0xa5, 0x02, 0xb8, 0x16, 0xf8, 0xee, 0xcf, 0xcc,
+		0x1f, 0x71, 0x2b, 0x23, 0x86, 0x60, 0xc8, 0x85, 0x17, 0xd2, 0x41, 0x65, 0xed, 0x9f, 0xce, 0x64,
+		0xce, 0xf6, 0x2b, 0xaf, 0xbd, 0xd7, 0x7d, 0x0c, 0x1d, 0x37, 0x11, 0x98, 0x1f, 0xbd, 0x91, 0xa7,
+		0x02, 0x78, 0xd6, 0x7e, 0x65, 0x23, 0x3e, 0xa9, 0x5c, 0x2a, 0x8a, 0x90, 0x0c, 0xb9, 0x93, 0xb8,
+		0x49, 0x7d, 0x49, 0x6e, 0x5a, 0xad, 0xd3, 0x59, 0x14, 0xa0, 0x10, 0x63, 0xa0, 0xea, 0x6e, 0x1f,
+		0x30, 0x4a, 0x43, 0x2f, 0x12, 0x02, 0xfd, 0x56, 0xfa, 0x38, 0xbb, 0x80, 0x74, 0x31, 0xe9, 0x62,
+		0xc9, 0xd4, 0xa6, 0x60, 0xea, 0x52, 0x8d, 0x91, 0xa7, 0xf1, 0x5c, 0x9c, 0x89, 0x93, 0x2f, 0x13,
+		0x03, 0x13, 0x03, 0x2f, 0xd2, 0x06, 0x9e, 0x1f, 0x5b, 0x7d, 0x09, 0x0e, 0xee, 0x0b, 0x7c, 0xf5,
+		0x77, 0xc7, 0x1f, 0xb1, 0xca, 0xb9, 0x12, 0xed, 0x5e, 0x9f, 0x9c, 0x89, 0x1d, 0x67, 0xc2, 0xba,
+		0x69, 0x93, 0x37, 0x01, 0xa0, 0x84, 0x33, 0xa8, 0x45, 0x50, 0x0b, 0x0b, 0x80, 0xfa, 0xa4, 0x86,
+		0x5f, 0x91, 0x1a, 0x5e, 0x62, 0x39, 0xa6, 0x60, 0xba, 0x47, 0x2a, 0xb6, 0xfb, 0xcd, 0x89, 0x63,
+		0x16, 0xfa, 0xc2, 0x1a, 0xb9, 0x56, 0xaf, 0x8f, 0xd8, 0xf3, 0x37, 0xf6, 0xcc, 0xe2, 0xe7, 0x69,
+		0xd4, 0x30, 0xeb, 0xad, 0xe7, 0x5b, 0xcb, 0xbc, 0x19, 0x3c, 0x5b, 0xb7, 0x2d, 0x6b, 0xd0, 0x68,
+		0xde, 0xb6, 0xcc, 0xce, 0xa0, 0xb9, 0xf8, 0xf4, 0xb6, 0x65, 0xde, 0x0c, 0xbe, 0xb7, 0x2e, 0xda,
+		0x2f, 0x8d, 0xc6, 0xf3, 0x24, 0x68, 0x3d, 0x3f, 0x7c, 0x9b, 0xb5, 0x9e, 0xd9, 0xb4, 0x55, 0x3b,
+		0x8a, 0x20, 0xce, 0x7d, 0x2f, 0x16, 0x17, 0x44, 0xfe, 0x6d, 0x31, 0x41, 0xb4, 0x48, 0x10, 0x4f,
+		0x4d, 0x10, 0x45, 0x9b, 0x01, 0x49, 0xe1, 0x73, 0x1a, 0x38, 0x9d, 0xa4, 0x6e, 0x97, 0x66, 0x2d,
+		0x15, 0x16, 0x53, 0x63, 0x35, 0x55, 0x96, 0xd3, 0x66, 0x3d, 0x6d, 0x16, 0x54, 0x66, 0x45, 0x49,
+		0x2f, 0x44, 0x70, 0xa7, 0xa4, 0xcb, 0x6d, 0xe5, 0x71, 0x40, 0x15, 0x9b, 0xa1, 0x8a, 0x0b, 0xca,
+		0x3b, 0xf5, 0x5a, 0xce, 0xbd, 0x2e, 0x5e, 0x08, 0xe6, 0xd4, 0xea, 0x3b, 0xb7, 0x0a, 0xae, 0xbf,
+		0x56, 0x08, 0xa0, 0x8f, 0x2b, 0x56, 0x71, 0xf1, 0x90, 0x2a, 0x7b, 0x06, 0x50, 0xa5, 0x12, 0x02,
+		0x46, 0x3c, 0xcb, 0x52, 0x4b, 0x9b, 0xa1, 0xc2, 0xec, 0xb6, 0x82, 0x53, 0x43, 0x16, 0xe8, 0xfc,
+		0x2d, 0x90, 0x6c, 0xc7, 0xc4, 0x9a, 0xe7, 0x2b, 0x34, 0x3d, 0x5c, 0x0b, 0x75, 0xa4, 0xfb, 0x77,
+		0x48, 0x32, 0xab, 0x32, 0xd3, 0xea, 0x30, 0xaf, 0x1e, 0x13, 0xeb, 0x32, 0x33, 0x18, 0x53, 0x83,
+		0x31, 0xb7, 0x36, 0x93, 0x2b, 0xaa, 0x74, 0xc9, 0x9d, 0x56, 0x6d, 0x17, 0x5a, 0x73, 0x86, 0xc3,
+		0x90, 0x45, 0x91, 0xfe, 0xe9, 0x85, 0x05, 0x21, 0xc5, 0xe5, 0x55, 0x13, 0x0d, 0x6d, 0x11, 0x81,
+		0x10, 0x15, 0x18, 0x91, 0x81, 0x12, 0x1d, 0x70, 0x11, 0x02, 0x17, 0x25, 0x30, 0x91, 0x52, 0x13,
+		0x2d, 0x0d, 0x07, 0xd5, 0x80, 0xe8, 0xcc, 0x2b, 0x06, 0xb1, 0x0a, 0x33, 0x9b, 0xc2, 0x49, 0x2c,
+		0xcd, 0x30, 0x1e, 0x4d, 0x08, 0x21, 0x85, 0x11, 0x56, 0x28, 0xa1, 0x85, 0x13, 0x4d, 0x48, 0xd1,
+		0x84, 0x15, 0x5c, 0x68, 0xf5, 0x84, 0x57, 0x53, 0x88, 0xd5, 0x61, 0x8b, 0x62, 0x3e, 0x9b, 0x3d,
+		0x76, 0x4d, 0xb0, 0xbd, 0x54, 0xc1, 0x3a, 0xf6, 0x8b, 0x95, 0x24, 0x7e, 0x5e, 0x48, 0xb0, 0x5e,
+		0xe7, 0xa0, 0xf9, 0x1a, 0x7e, 0xfe, 0x6c, 0xf1, 0x7f, 0xd2, 0x9f, 0xdb, 0xb7, 0x2d, 0xb3, 0xbb,
+		0xf8, 0xb9, 0x77, 0xdb, 0x32, 0x7b, 0x83, 0xc6, 0x97, 0x2f, 0x97, 0x8d, 0xef, 0x9d, 0x17, 0xf9,
+		0x0b, 0x9b, 0xd9, 0xcd, 0x1a, 0xcf, 0xf5, 0x5b, 0xcb, 0x6c, 0x0f, 0x16, 0xbf, 0x74, 0x6e, 0x5b,
+		0x66, 0x7b, 0xd0, 0x68, 0xe8, 0x73, 0xe2, 0xe0, 0x55, 0x1c, 0xc7, 0x56, 0x3f, 0xc0, 0xbb, 0xc2,
+		0xd2, 0x74, 0x0e, 0xf2, 0xae, 0xe3, 0x64, 0x7a, 0x07, 0x7a, 0xd7, 0x61, 0x23, 0xf0, 0x83, 0xbd,
+		0x4b, 0xe2, 0xea, 0xc7, 0x79, 0xf6, 0x93, 0x92, 0x3e, 0xde, 0x03, 0xb5, 0xf9, 0x98, 0x67, 0xf1,
+		0x57, 0xf5, 0xf3, 0xcd, 0xbc, 0x1f, 0x9b, 0x73, 0xdf, 0x8b, 0xd7, 0xcf, 0xb3, 0x34, 0xf5, 0x22,
+		0x06, 0x23, 0xff, 0x78, 0xc0, 0x4f, 0xcb, 0x5b, 0xdf, 0xe5, 0xfd, 0x78, 0xf7, 0x7f, 0xbe, 0x17,
+		0xaf, 0x9f, 0x80, 0xb9, 0x7b, 0x9f, 0x3d, 0x45, 0x85, 0x8f, 0x13, 0x67, 0x27, 0xa9, 0xb4, 0x43,
+		0x34, 0xe9, 0x13, 0x59, 0x14, 0xa1, 0x51, 0x84, 0xf6, 0x1a, 0x23, 0x34, 0xcf, 0x9f, 0xcd, 0x63,
+		0xb8, 0x10, 0x2d, 0x25, 0x47, 0x31, 0x1a, 0xc5, 0x68, 0x14, 0xa3, 0x55, 0x22, 0x46, 0x9b, 0x30,
+		0xe7, 0x21, 0x64, 0x0f, 0x90, 0xf1, 0xd9, 0x15, 0x4c, 0x7c, 0x96, 0xfa, 0x53, 0x0f, 0x5f, 0xed,
+		0xd5, 0xe9, 0xc8, 0xaf, 0x76, 0xe6, 0x34, 0x3d, 0x7c, 0xb5, 0xb9, 0xdf, 0xc4, 0xff, 0xca, 0x9b,
+		0x0e, 0x3c, 0x7c, 0xb5, 0xb9, 0xef, 0x73, 0x82, 0xed, 0xf2, 0x82, 0x79, 0x0c, 0xaa, 0x63, 0x33,
+		0x7a, 0xa4, 0x64, 0x49, 0xc9, 0x92, 0x92, 0x25, 0x25, 0x7b, 0x46, 0x4a, 0xf6, 0xf5, 0x02, 0x04,
+		0x5a, 0xf1, 0x2a, 0x14, 0x3e, 0x20, 0xd3, 0x63, 0xe4, 0x38, 0xf0, 0x40, 0xc4, 0xc2, 0x47, 0x4f,
+		0x27, 0xd9, 0xbe, 0xac, 0xc4, 0xcb, 0x08, 0x11, 0x40, 0x40, 0x00, 0x01, 0x01, 0x04, 0x27, 0x0a,
+		0x10, 0x58, 0xe4, 0xbb, 0x92, 0xef, 0xfa, 0xba, 0x7c, 0x57, 0xa8, 0x59, 0xc9, 0x0b, 0x03, 0x68,
+		0x42, 0x4e, 0x43, 0xde, 0xb6, 0xae, 0x26, 0xdc, 0xbc, 0x63, 0x20, 0x91, 0x07, 0x17, 0x7d, 0x0c,
+		0x15, 0x80, 0xa3, 0x0a, 0xb0, 0x54, 0x02, 0xba, 0x6a, 0x40, 0x57, 0x11, 0x68, 0xaa, 0x02, 0x46,
+		0x65, 0x00, 0xa9, 0x0e, 0x70, 0x15, 0x92, 0xa7, 0x4a, 0x4c, 0x90, 0x82, 0x2f, 0x11, 0xbd, 0x62,
+		0x02, 0x14, 0x83, 0x21, 0x61, 0x62, 0xe8, 0xca, 0x06, 0x53, 0xe9, 0xe0, 0x2a, 0x1f, 0x6c, 0x25,
+		0x54, 0x9a, 0x32, 0x2a, 0x4d, 0x29, 0xa1, 0x2b, 0x27, 0x58, 0x25, 0x05, 0xac, 0xac, 0xe0, 0x31,
+		0xbb, 0x12, 0x30, 0x3c, 0x4c, 0x4c, 0x6f, 0x3f, 0xc6, 0x17, 0x3d, 0xba, 0x76, 0xa6, 0x1f, 0xa3,
+		0xf5, 0x5f, 0x12, 0x65, 0xc9, 0x7f, 0xd7, 0x47, 0xf6, 0xf0, 0x58, 0xa6, 0x5a, 0x16, 0x32, 0xab,
+		0x1b, 0x43, 0xb2, 0x36, 0x30, 0x35, 0x65, 0x3b, 0x54, 0xc1, 0x6a, 0xcc, 0x76, 0x29, 0x23, 0xd6,
+		0x9c, 0xed, 0xdc, 0x0c, 0xae, 0x06, 0x6d, 0x3f, 0x69, 0xed, 0x9a, 0x34, 0x2c, 0xc6, 0x2b, 0x73,
+		0x80, 0xa6, 0x34, 0x44, 0x9d, 0x89, 0x43, 0x93, 0x23, 0x38, 0x4d, 0xf8, 0x10, 0xcf, 0x00, 0x42,
+		0xb1, 0x3f, 0xa5, 0x4f, 0x76, 0xf7, 0x53, 0xf2, 0x9c, 0x8b, 0xdf, 0x3e, 0x31, 0x9a, 0xf7, 0x69,
+		0x94, 0x35, 0xef, 0x53, 0x8f, 0xb5, 0x20, 0x60, 0x2f, 0x68, 0x36, 0xa2, 0xb2, 0x03, 0xe0, 0xb2,
+		0x03, 0x82, 0x6e, 0xcb, 0x0e, 0x91, 0x08, 0xba, 0x25, 0xe8, 0x56, 0x0e, 0x62, 0x21, 0xe8, 0xb6,
+		0x62, 0xe8, 0x09, 0x41, 0xb7, 0xa5, 0xa3, 0x23, 0x04, 0xdd, 0xc2, 0xeb, 0x15, 0x82, 0x6e, 0x09,
+		0xba, 0x3d, 0xa2, 0x32, 0x2a, 0x4d, 0x29, 0xa1, 0x2b, 0x27, 0x78, 0x1c, 0xce, 0x20, 0xe8, 0x36,
+		0xdf, 0x77, 0x21, 0xe8, 0xf6, 0x34, 0x2c, 0x24, 0x41, 0xb7, 0x9b, 0x94, 0x09, 0xba, 0x2d, 0x89,
+		0xf1, 0x4e, 0x02, 0xba, 0x4d, 0x21, 0x9c, 0x13, 0xc0, 0x6e, 0xff, 0xc1, 0x1f, 0x94, 0xc0, 0x5b,
+		0x5c, 0x26, 0xc3, 0x60, 0xae, 0x8a, 0xa1, 0xb7, 0x29, 0x23, 0xd1, 0x81, 0x86, 0x63, 0x71, 0xc5,
+		0x91, 0x4f, 0x34, 0x64, 0x6c, 0x50, 0xda, 0x91, 0x86, 0xca, 0x4f, 0x3e, 0x9f, 0x85, 0x2c, 0x62,
+		0xbe, 0xcb, 0x8e, 0x39, 0xf7, 0xfc, 0x83, 0x9f, 0x3c, 0x7f, 0x64, 0xfc, 0xf4, 0xdb, 0x63, 0xd7,
+		0x08, 0x7c, 0x23, 0x1e, 0x33, 0x63, 0x12, 0x8c, 0x3c, 0xd7, 0x99, 0x18, 0x45, 0x13, 0x12, 0xcb,
+		0x8c, 0x50, 0xb7, 0x22, 0xd1, 0x74, 0xdd, 0xaa, 0x7c, 0x2a, 0x41, 0x6c, 0x61, 0x69, 0x6e, 0x3a,
+		0xf8, 0xdc, 0x74, 0x59, 0xed, 0x08, 0x33, 0x3d, 0x5d, 0x56, 0x1b, 0xa2, 0xcd, 0x50, 0xbf, 0x90,
+		0x6b, 0x44, 0xdb, 0xd7, 0xeb, 0x44, 0xdb, 0xa7, 0x56, 0xb4, 0x48, 0x8a, 0x8f, 0x5a, 0xd1, 0x52,
+		0x2b, 0xda, 0x52, 0x44, 0x04, 0x42, 0x54, 0x60, 0x44, 0x06, 0xd9, 0x67, 0xa0, 0x73, 0x8c, 0x50,
+		0xc1, 0x0d, 0xb5, 0xa2, 0xc5, 0x12, 0x42, 0x48, 0x61, 0x84, 0x15, 0x4a, 0x68, 0xe1, 0x44, 0x13,
+		0x52, 0x34, 0x61, 0x05, 0x17, 0xda, 0x6a, 0xe0, 0x58, 0x28, 0xad, 0x68, 0xfb, 0xaf, 0xa7, 0x15,
+		0xad, 0xfd, 0x7c, 0xdb, 0x32, 0x6f, 0x1c, 0xf3, 0xe1, 0xbd, 0xf9, 0x71, 0xf0, 0xbd, 0x75, 0xd1,
+		0x7d, 0x69, 0xd8, 0x8d, 0xfa, 0xf6, 0x67, 0x76, 0xe3, 0x7b, 0xeb, 0xa2, 0xf7, 0x52, 0xaf, 0xe7,
+		0xfc, 0xe5, 0x5d, 0x1e, 0x8d, 0xc6, 0x73, 0xbd, 0x5e, 0xcf, 0x9a, 0xd0, 0x6e, 0x34, 0xa6, 0xbd,
+		0x6d, 0x59, 0x83, 0x77, 0xfc, 0xc7, 0xf4, 0xff, 0xcb, 0xd6, 0xb6, 0x42, 0x5f, 0x6e, 0x34, 0xea,
+		0xeb, 0x1d, 0x6d, 0xf9, 0xec, 0xb9, 0xf6, 0x4b, 0xe3, 0xb9, 0x6e, 0xdd, 0xb6, 0x4c, 0x6b, 0xd9,
+		0xdd, 0xd6, 0x4a, 0x88, 0x5c, 0x27, 0x5f, 0x87, 0x92, 0xc6, 0x7a, 0xfd, 0xf6, 0xdf, 0xf6, 0xe0,
+		0x07, 0xbb, 0xf1, 0xbd, 0xff, 0xb2, 0xf8, 0x99, 0xff, 0xbf, 0xf1, 0x5c, 0xbf, 0x7c, 0xfb, 0xe5,
+		0xcb, 0xe5, 0xe5, 0xdb, 0x46, 0xfa, 0xd2, 0xd9, 0xf7, 0xde, 0xa6, 0x7f, 0x7d, 0x67, 0xdb, 0x3b,
+		0x1f, 0x35, 0xea, 0xcd, 0xcb, 0x1f, 0xa8, 0xf3, 0xae, 0xb8, 0x82, 0xa5, 0xce, 0xbb, 0x12, 0xc4,
+		0xa9, 0xf3, 0x2e, 0x12, 0xd2, 0xd2, 0xaf, 0x46, 0xeb, 0xdd, 0x3e, 0xf5, 0xde, 0xa5, 0x90, 0x94,
+		0x42, 0x52, 0x0a, 0x49, 0xb7, 0xc0, 0x50, 0xea, 0xbd, 0x4b, 0x41, 0x29, 0x05, 0xa5, 0xe7, 0x1a,
+		0x94, 0x9e, 0x74, 0x5b, 0xc8, 0x3e, 0x35, 0xdf, 0xcd, 0xdb, 0x53, 0x6a, 0xbe, 0x4b, 0x5a, 0x96,
+		0xb4, 0x2c, 0x69, 0xd9, 0x33, 0xd4, 0xb2, 0xaf, 0x18, 0x24, 0xa8, 0x42, 0xfb, 0xdd, 0x3e, 0xf5,
+		0xdf, 0x25, 0x90, 0x80, 0x40, 0x02, 0x02, 0x09, 0x4e, 0x06, 0x24, 0xa0, 0x26, 0x0e, 0xe4, 0xbe,
+		0xbe, 0x32, 0xf7, 0x95, 0x9a, 0x38, 0x50, 0x13, 0x87, 0x6a, 0xa9, 0x04, 0x74, 0xd5, 0x80, 0xae,
+		0x22, 0xd0, 0x54, 0x05, 0x8c, 0xca, 0x00, 0x52, 0x1d, 0xe0, 0x2a, 0x24, 0x4f, 0x95, 0x50, 0x13,
+		0x87, 0x32, 0x94, 0x0d, 0xa6, 0xd2, 0xc1, 0x55, 0x3e, 0xd8, 0x4a, 0xa8, 0x34, 0x65, 0x54, 0x9a,
+		0x52, 0x42, 0x57, 0x4e, 0xb0, 0x4a, 0x0a, 0x58, 0x59, 0xc1, 0xc3, 0x76, 0x25, 0xc0, 0x78, 0x98,
+		0xb0, 0xde, 0x7e, 0x98, 0x8f, 0x9a, 0x38, 0x50, 0x13, 0x07, 0x6a, 0xe2, 0x20, 0x44, 0x9a, 0x9a,
+		0x38, 0x28, 0x81, 0xd4, 0x27, 0xd2, 0x80, 0xb7, 0x4f, 0x1d, 0x78, 0xcb, 0x64, 0x32, 0x0c, 0xe6,
+		0xaa, 0x46, 0x13, 0x87, 0x3e, 0xf5, 0xe0, 0xdd, 0x76, 0x92, 0xa8, 0x07, 0x6f, 0xa9, 0x61, 0x13,
+		0xc1, 0xb7, 0x04, 0xdf, 0x16, 0x62, 0x2e, 0x04, 0xdf, 0x56, 0x13, 0x49, 0x21, 0xf8, 0xb6, 0x5c,
+		0xa4, 0x84, 0xe0, 0x5b, 0x6d, 0x55, 0x42, 0xf0, 0x6d, 0x19, 0xca, 0x06, 0x53, 0xe9, 0xe0, 0x2a,
+		0x1f, 0x6c, 0x25, 0x54, 0x9a, 0x32, 0x2a, 0x4d, 0x29, 0xa1, 0x2b, 0x27, 0x78, 0x2c, 0xce, 0x20,
+		0xf8, 0x36, 0xdf, 0x77, 0x21, 0xf8, 0xf6, 0x34, 0x2c, 0x24, 0xc1, 0xb7, 0x9b, 0x94, 0x09, 0xbe,
+		0x2d, 0x89, 0xf1, 0x4e, 0x03, 0xbe, 0xad, 0x7a, 0x13, 0xde, 0x3e, 0x75, 0xe1, 0x2d, 0x95, 0xcd,
+		0x50, 0xd8, 0xab, 0x6a, 0x08, 0x2e, 0xf5, 0xe1, 0x3d, 0x32, 0x5f, 0x1c, 0xfb, 0x6c, 0x03, 0x75,
+		0xe2, 0xdd, 0xa2, 0x51, 0xb1, 0x4e, 0xbc, 0x7d, 0xea, 0xc4, 0x8b, 0xd3, 0x89, 0xb7, 0x4f, 0x9d,
+		0x78, 0x71, 0xf4, 0x24, 0x8c, 0x7e, 0x3c, 0x4e, 0x2b, 0xde, 0x3e, 0x5a, 0x2f, 0xde, 0x37, 0x80,
+		0x3b, 0x55, 0xfb, 0xf0, 0x8d, 0xc7, 0x2c, 0xe2, 0xfa, 0x49, 0xb2, 0xad, 0xef, 0x9a, 0x58, 0xf3,
+		0xdd, 0x63, 0xdf, 0x62, 0xdb, 0x0d, 0xa6, 0x33, 0xc7, 0x95, 0x75, 0x60, 0xb6, 0xc4, 0x99, 0xc7,
+		0x26, 0xb2, 0xec, 0xb8, 0x26, 0xbf, 0x35, 0xe0, 0x05, 0x1f, 0x08, 0x2e, 0xb8, 0xa2, 0x48, 0xe8,
+		0x8a, 0x82, 0xc4, 0x62, 0xeb, 0x31, 0xbf, 0xd8, 0xba, 0x16, 0xaf, 0xa9, 0x00, 0x03, 0xcb, 0x35,
+		0xfc, 0x54, 0x69, 0xec, 0x29, 0x89, 0x77, 0x4b, 0xe3, 0xd8, 0x2a, 0xf8, 0xb4, 0x1a, 0xee, 0xac,
+		0x6a, 0xa7, 0xb5, 0x71, 0x62, 0x6d, 0x2b, 0xac, 0x8c, 0xeb, 0xc2, 0x2a, 0x4a, 0x69, 0x7c, 0x75,
+		0xb9, 0x4f, 0x73, 0xcf, 0x8f, 0x2d, 0x19, 0x2b, 0xb4, 0xe0, 0xba, 0xbe, 0xc4, 0x25, 0xbf, 0x3b,
+		0xfe, 0x48, 0xde, 0xd1, 0x54, 0x30, 0xc9, 0xbf, 0x78, 0xea, 0x31, 0x4f, 0xed, 0x9f, 0xce, 0x64,
+		0xce, 0x34, 0x0e, 0xe5, 0x7e, 0x0c, 0x1d, 0x37, 0x51, 0x9d, 0x3f, 0x7a, 0x23, 0x4f, 0x07, 0xc5,
+		0xab, 0xfd, 0xca, 0x46, 0x4e, 0xec, 0x3d, 0x32, 0x65, 0x90, 0x4b, 0xe5, 0x68, 0xf5, 0x2f, 0xce,
+		0x37, 0xfd, 0xa5, 0xb3, 0xfa, 0x9d, 0xeb, 0xde, 0xe9, 0x2f, 0x1f, 0x92, 0x73, 0x34, 0x28, 0xd1,
+		0xfa, 0x2c, 0xe0, 0xbd, 0x61, 0x30, 0x75, 0x24, 0x84, 0x62, 0x27, 0x57, 0x9b, 0x5d, 0x4f, 0x16,
+		0x89, 0x2c, 0x52, 0x49, 0x16, 0x89, 0xf9, 0xf3, 0x29, 0x0b, 0x53, 0x27, 0x54, 0xde, 0x2c, 0x59,
+		0x5d, 0x89, 0x6b, 0x3e, 0xf8, 0xf3, 0xa9, 0xfc, 0x16, 0x7f, 0x0e, 0x3e, 0xc5, 0xa1, 0xe7, 0x8f,
+		0xd4, 0xa2, 0xc6, 0x56, 0x7a, 0x0a, 0x3e, 0xf2, 0x86, 0x2a, 0x10, 0x42, 0xcd, 0xca, 0xca, 0x30,
+		0xf9, 0xf5, 0xa8, 0xe1, 0xf1, 0xe7, 0xe0, 0x27, 0x5f, 0xad, 0xb8, 0x6c, 0xf1, 0x7a, 0x4a, 0x2a,
+		0x7c, 0xf9, 0x72, 0xb6, 0x61, 0x1d, 0x37, 0x48, 0x7d, 0xa3, 0xf7, 0x8d, 0x82, 0xf5, 0x96, 0xe8,
+		0x51, 0x2c, 0x97, 0x72, 0x94, 0x4f, 0x25, 0x82, 0xa4, 0x08, 0x15, 0x52, 0x7f, 0x0a, 0x29, 0xbd,
+		0xa2, 0x45, 0x95, 0x0c, 0x60, 0x95, 0x03, 0xd7, 0x9a, 0x88, 0x09, 0x56, 0x8a, 0x54, 0x0f, 0x0b,
+		0xf5, 0x7e, 0x96, 0xcb, 0xff, 0xcb, 0x9e, 0xf5, 0x12, 0x60, 0xbe, 0x62, 0xf0, 0xe5, 0xfb, 0x1b,
+		0x69, 0x70, 0xe5, 0x61, 0xe2, 0x14, 0x2d, 0x9d, 0x3c, 0x92, 0x22, 0x88, 0x9c, 0xe4, 0x2f, 0xd0,
+		0x1e, 0x64, 0x44, 0x4c, 0xe4, 0xc4, 0x45, 0x4d, 0x4b, 0xc4, 0x24, 0x44, 0x4b, 0x42, 0xa4, 0xf6,
+		0xb1, 0x86, 0xa0, 0x08, 0xa9, 0x88, 0xce, 0x81, 0xad, 0x97, 0x97, 0x96, 0xfc, 0x9d, 0xde, 0xdd,
+		0xe5, 0xcd, 0x4f, 0xb6, 0xde, 0xba, 0xe8, 0x6d, 0xc5, 0xdf, 0x32, 0xe7, 0xdd, 0x44, 0xdf, 0x69,
+		0xf3, 0x4d, 0x56, 0xcf, 0xbb, 0xf6, 0xac, 0xb5, 0x59, 0x30, 0xf1, 0xdc, 0x27, 0x33, 0x98, 0x25,
+		0x8f, 0xba, 0x3b, 0xb8, 0x69, 0xe9, 0x3d, 0x6d, 0x7d, 0x6f, 0xeb, 0x6d, 0xf3, 0xcb, 0xb0, 0xf7,
+		0xfa, 0xe1, 0x87, 0xfc, 0xed, 0xf5, 0x3b, 0xe6, 0xbd, 0x7b, 0x81, 0x03, 0x2d, 0xec, 0x28, 0x0b,
+		0x3b, 0xc4, 0x1b, 0x6a, 0x20, 0x79, 0x28, 0x49, 0x4e, 0xd8, 0x57, 0x58, 0xbb, 0x58, 0xd2, 0x28,
+		0x76, 0x62, 0x96, 0xd1, 0xdf, 0xf3, 0x4e, 0x5b, 0x9b, 0xb0, 0xba, 0x62, 0x9f, 0x16, 0x3e, 0x58,
+		0x15, 0x5f, 0x18, 0x1e, 0x89, 0x84, 0x43, 0x05, 0xdb, 0x24, 0x1b, 0xef, 0x48, 0xc7, 0x37, 0xd2,
+		0xf1, 0x4c, 0xf1, 0x36, 0xaa, 0x59, 0xbc, 0xa2, 0xba, 0x69, 0x31, 0xbc, 0x56, 0x06, 0xa7, 0x15,
+		0x8c, 0x86, 0x85, 0xa3, 0x60, 0x99, 0xe8, 0x57, 0x70, 0xdb, 0x55, 0xc3, 0x5d, 0xe5, 0x30, 0x57,
+		0x39, 0xbc, 0x15, 0x67, 0x0b, 0x18, 0xef, 0x5c, 0x38, 0x7e, 0x5d, 0x9d, 0x8d, 0xbb, 0xff, 0x83,
+		0xb9, 0xc2, 0xa5, 0x86, 0x32, 0x23, 0x7e, 0x6a, 0x3f, 0x33, 0x7f, 0xc4, 0x0d, 0x90, 0x18, 0x80,
+		0x2a, 0x11, 0x74, 0xab, 0x00, 0xa6, 0x2b, 0xb4, 0x4f, 0x32, 0xa2, 0xd4, 0x45, 0xf8, 0xd4, 0x91,
+		0x3d, 0x99, 0x11, 0xa1, 0x2a, 0x40, 0xe8, 0x72, 0x49, 0xfa, 0x9d, 0xd3, 0x59, 0x13, 0xa0, 0x28,
+		0x58, 0x20, 0xb7, 0x28, 0x3d, 0x83, 0xaa, 0x76, 0xfb, 0xde, 0xfc, 0x97, 0x63, 0xfe, 0xd5, 0x32,
+		0x6f, 0x06, 0xab, 0x1f, 0xef, 0xcc, 0xc1, 0xdb, 0x62, 0xb9, 0x1f, 0xa8, 0x06, 0x50, 0x07, 0xac,
+		0x63, 0xcc, 0xc2, 0xa9, 0xb8, 0x6d, 0xe0, 0xdf, 0x16, 0xb3, 0x0d, 0x16, 0xd9, 0x86, 0xd3, 0xb3,
+		0x0d, 0xa2, 0x47, 0xb0, 0x6a, 0x0f, 0x61, 0x30, 0x95, 0x87, 0xde, 0xf9, 0x55, 0x72, 0x80, 0xbb,
+		0x55, 0x45, 0xc0, 0x5d, 0x8c, 0xbd, 0xce, 0x0c, 0x71, 0x17, 0x62, 0x3f, 0x1c, 0xc8, 0x5d, 0xf6,
+		0x64, 0x60, 0xb6, 0x5c, 0xe6, 0xc4, 0x8b, 0x62, 0xf5, 0x91, 0xd8, 0xeb, 0x44, 0xd4, 0x06, 0x63,
+		0xb7, 0x4e, 0x69, 0x30, 0xb6, 0x1c, 0x53, 0xeb, 0x32, 0x37, 0x18, 0x93, 0x83, 0x31, 0xbb, 0x3e,
+		0xd3, 0xcb, 0xe3, 0xf5, 0x4a, 0xd9, 0x0b, 0xd5, 0x13, 0x67, 0x00, 0x27, 0xca, 0x74, 0x4e, 0x8c,
+		0xad, 0x4e, 0x84, 0xcd, 0x82, 0x89, 0xbd, 0x89, 0xe6, 0xa4, 0x1f, 0xad, 0xe4, 0x8d, 0xff, 0x2e,
+		0x7f, 0x2e, 0x4c, 0x76, 0x29, 0xb5, 0x0e, 0x3c, 0xe9, 0x1f, 0x6c, 0x42, 0x39, 0xc0, 0x04, 0x70,
+		0x50, 0x09, 0xe0, 0x40, 0xd2, 0x0b, 0x4a, 0x00, 0x33, 0x0b, 0x83, 0x38, 0x70, 0x83, 0x89, 0x8e,
+		0x4e, 0xcf, 0x28, 0x90, 0x42, 0x27, 0x85, 0x7e, 0x36, 0x0a, 0x5d, 0xad, 0xb0, 0x60, 0x47, 0xa9,
+		0x77, 0x15, 0xae, 0x55, 0x2a, 0x34, 0x58, 0xbd, 0xba, 0x4e, 0xc1, 0xc1, 0x92, 0x0a, 0x2f, 0x3c,
+		0x18, 0x7a, 0x21, 0x73, 0x75, 0x4e, 0x67, 0xa5, 0x05, 0x08, 0x93, 0xc0, 0x75, 0x26, 0x3a, 0x54,
+		0xda, 0xbc, 0xc6, 0x28, 0x76, 0x62, 0xcf, 0xd5, 0x21, 0xd3, 0x49, 0xc8, 0x38, 0xa3, 0x51, 0xc8,
+		0x46, 0x4e, 0xac, 0x75, 0x52, 0xa4, 0x9b, 0x50, 0xba, 0x1f, 0xcd, 0x74, 0x68, 0xf4, 0x38, 0x0c,
+		0x18, 0xcd, 0x14, 0x8f, 0xf7, 0xab, 0x9e, 0xf7, 0x52, 0x2f, 0xd4, 0x58, 0x92, 0x58, 0x2d, 0xa1,
+		0x6d, 0x74, 0x34, 0x56, 0x20, 0x59, 0x40, 0xdb, 0xe8, 0x6a, 0x50, 0xc8, 0x18, 0x54, 0x6f, 0x56,
+		0x72, 0xca, 0x9e, 0x5a, 0xed, 0x86, 0xd2, 0x7d, 0xb4, 0x8d, 0x9e, 0xd6, 0xb9, 0x35, 0xce, 0xdf,
+		0xb6, 0xd1, 0x3e, 0x8b, 0x53, 0x67, 0xe4, 0x07, 0x56, 0xc0, 0x0f, 0x04, 0x45, 0x0c, 0x20, 0x8f,
+		0x7b, 0xec, 0x86, 0x2a, 0x39, 0xbf, 0x2e, 0x33, 0xa2, 0xcd, 0x98, 0x85, 0xd3, 0xa6, 0x04, 0xd2,
+		0x65, 0xe4, 0xe7, 0xd3, 0x7f, 0xe3, 0x74, 0xff, 0x91, 0xde, 0xe5, 0x2e, 0xef, 0xb7, 0x4f, 0x8b,
+		0x5b, 0xde, 0x7d, 0x66, 0xe1, 0xf4, 0xee, 0x63, 0x72, 0x4b, 0x3a, 0x05, 0x42, 0x10, 0xe0, 0x59,
+		0x42, 0x80, 0xea, 0x55, 0xb7, 0x72, 0xd9, 0xcb, 0x1d, 0xa7, 0xf8, 0x5a, 0xe2, 0x1a, 0xc9, 0x6c,
+		0xe6, 0xe2, 0xbf, 0x63, 0x1d, 0x07, 0xb1, 0xe8, 0x38, 0x88, 0xea, 0xd2, 0xf5, 0x3b, 0x74, 0x16,
+		0x64, 0xcf, 0x7f, 0x03, 0x09, 0x81, 0x91, 0xcd, 0x9e, 0x2e, 0x2f, 0xd4, 0xc8, 0xa2, 0x2e, 0x9f,
+		0xb3, 0x44, 0x5b, 0x19, 0x8f, 0x99, 0xc2, 0x49, 0x15, 0x7e, 0x15, 0xa5, 0xcb, 0xc8, 0x56, 0x4a,
+		0xda, 0x4a, 0xe9, 0x74, 0x59, 0xaa, 0x92, 0xd4, 0x51, 0xd5, 0xec, 0x7a, 0x35, 0x4c, 0xb5, 0x47,
+		0x98, 0x2a, 0x61, 0xaa, 0xd0, 0x11, 0xbd, 0x6a, 0x2f, 0xd9, 0x9a, 0xe3, 0xba, 0x6c, 0x16, 0xeb,
+		0x8f, 0xe1, 0xcd, 0xe8, 0xe8, 0x4d, 0xe1, 0xed, 0x9e, 0xc3, 0x14, 0x5e, 0x35, 0x91, 0x81, 0x12,
+		0x1d, 0x70, 0x11, 0x02, 0x17, 0x25, 0x38, 0x91, 0x52, 0x87, 0xd7, 0x8c, 0x63, 0xce, 0xe1, 0xd5,
+		0x14, 0x39, 0x58, 0xd1, 0x53, 0x04, 0x1f, 0xd0, 0x44, 0x11, 0x52, 0x24, 0x81, 0x45, 0x13, 0x5a,
+		0x44, 0xd1, 0x44, 0x15, 0x4d, 0x64, 0xe1, 0x45, 0x57, 0x4f, 0x84, 0x35, 0x45, 0x59, 0x1d, 0x6c,
+		0x29, 0xe4, 0x34, 0x36, 0x9d, 0xc5, 0x4f, 0x10, 0xbc, 0xb6, 0x88, 0x73, 0x3a, 0xd4, 0xf0, 0x50,
+		0x82, 0x0e, 0x14, 0xac, 0x9d, 0x44, 0xa4, 0xcd, 0xd4, 0xdb, 0x6f, 0x66, 0x6a, 0xb6, 0xac, 0x04,
+		0x90, 0x82, 0xd7, 0x1d, 0xb2, 0x3f, 0xd2, 0x8c, 0x9b, 0xa6, 0x2f, 0x97, 0xd1, 0x21, 0x5f, 0x8e,
+		0x7c, 0x39, 0xf2, 0xe5, 0x50, 0x45, 0x0e, 0x56, 0xf4, 0xc8, 0x97, 0x23, 0x5f, 0x8e, 0x7c, 0x39,
+		0xf2, 0xe5, 0xc8, 0x97, 0x2b, 0xf2, 0xe5, 0x32, 0x35, 0x7b, 0x16, 0xc5, 0x3c, 0x18, 0xcd, 0x6f,
+		0x35, 0xd7, 0xb7, 0x46, 0x35, 0x33, 0x82, 0x0b, 0x56, 0x72, 0xcd, 0xcc, 0xe7, 0xe4, 0x96, 0xd4,
+		0x33, 0x69, 0xeb, 0x0a, 0xe8, 0x9e, 0x49, 0x92, 0x69, 0xcf, 0x79, 0xc4, 0x42, 0xd1, 0xb4, 0xa7,
+		0x82, 0xbb, 0xb2, 0xee, 0x92, 0x04, 0xe9, 0x53, 0x9a, 0xf7, 0x52, 0x8d, 0x7a, 0x75, 0x5c, 0x8f,
+		0x0d, 0xf7, 0x82, 0xbf, 0x69, 0x89, 0x69, 0xe8, 0xed, 0x7a, 0xbe, 0xe4, 0xd1, 0xb5, 0xb8, 0x56,
+		0xa1, 0x5d, 0xff, 0xfa, 0x9a, 0x23, 0x1c, 0xfb, 0x57, 0x60, 0x22, 0x03, 0x28, 0xe9, 0xac, 0xc4,
+		0x4c, 0x06, 0x78, 0xe2, 0x59, 0x9c, 0xa9, 0x0c, 0xc8, 0xb3, 0xf2, 0x47, 0x6f, 0x6e, 0xa6, 0x60,
+		0x72, 0xd4, 0x7a, 0x9d, 0xc9, 0x5a, 0x99, 0x1a, 0xc6, 0xb1, 0x7d, 0x91, 0x82, 0x12, 0x99, 0x42,
+		0x12, 0x3a, 0xb6, 0x0f, 0x28, 0x97, 0x95, 0x3d, 0xb6, 0x2f, 0x59, 0xe8, 0xa1, 0x56, 0xe0, 0x21,
+		0x59, 0xd8, 0x41, 0xb5, 0x48, 0xe8, 0x26, 0xe1, 0xb4, 0x6a, 0x91, 0x94, 0xb2, 0xc1, 0x7a, 0xd9,
+		0x5f, 0x45, 0x90, 0x9e, 0x6a, 0x91, 0xa8, 0x16, 0x09, 0x0f, 0x54, 0xaf, 0x56, 0x2d, 0x52, 0x8b,
+		0xf2, 0x57, 0x94, 0xbf, 0xaa, 0x3a, 0xc6, 0xaa, 0x0d, 0x76, 0x83, 0x81, 0xdc, 0x9a, 0xe0, 0x36,
+		0x81, 0xaa, 0xbb, 0x01, 0x9b, 0x66, 0xed, 0x01, 0x4e, 0x4b, 0x0a, 0xc5, 0x84, 0xa7, 0x5e, 0x82,
+		0x93, 0xdc, 0x15, 0x72, 0x57, 0xaa, 0xe7, 0xae, 0x54, 0xaa, 0xdc, 0x86, 0xdc, 0x15, 0x72, 0x57,
+		0xc8, 0x5d, 0x21, 0x77, 0xa5, 0x12, 0xee, 0x8a, 0x4a, 0x7a, 0xfd, 0x35, 0x66, 0x81, 0x65, 0x33,
+		0xe6, 0xd8, 0x49, 0xd9, 0x63, 0xa4, 0x25, 0xc4, 0x92, 0xe0, 0xba, 0x69, 0x89, 0xc2, 0xbc, 0x77,
+		0x89, 0xe3, 0x58, 0x68, 0x20, 0x89, 0xca, 0x40, 0x12, 0x39, 0xbe, 0x92, 0x9b, 0x4f, 0x22, 0xc1,
+		0x4a, 0xc2, 0xb3, 0x4a, 0x72, 0x06, 0x69, 0x88, 0x74, 0x69, 0x95, 0xe8, 0xc6, 0x4a, 0x43, 0x27,
+		0xb4, 0x5c, 0x23, 0x1a, 0x3a, 0x01, 0xe6, 0x91, 0x53, 0x86, 0x52, 0xd9, 0xd3, 0xa5, 0xa1, 0x13,
+		0xc2, 0xd7, 0xd1, 0xd0, 0x89, 0x4a, 0xad, 0x09, 0x0d, 0x9d, 0x10, 0xe5, 0x91, 0x75, 0x5b, 0x6e,
+		0x7a, 0x31, 0x93, 0x18, 0x40, 0xb1, 0x73, 0x25, 0x55, 0xb5, 0x50, 0x55, 0x0b, 0x75, 0xa2, 0xa3,
+		0x8a, 0x96, 0xf2, 0x00, 0x12, 0xf5, 0x4e, 0x74, 0xde, 0xcc, 0x94, 0x5e, 0xba, 0xa5, 0x06, 0xbb,
+		0x91, 0xb8, 0x26, 0x7b, 0x44, 0xf4, 0x2e, 0x74, 0xab, 0x17, 0x7b, 0xec, 0x9a, 0xca, 0xd0, 0xb0,
+		0x4a, 0xab, 0x3d, 0x65, 0x53, 0xb8, 0x43, 0xa0, 0x5e, 0xbf, 0x4d, 0xcc, 0xe2, 0xf3, 0xad, 0x95,
+		0x18, 0x47, 0xfe, 0xa3, 0xc5, 0xff, 0x49, 0x7f, 0x6e, 0xdf, 0xb6, 0xcc, 0xee, 0xe2, 0xe7, 0xde,
+		0x6d, 0xcb, 0xec, 0x0d, 0x1a, 0x5f, 0xbe, 0x5c, 0x36, 0xbe, 0x77, 0x5e, 0xe4, 0x2f, 0x6c, 0x66,
+		0x37, 0x6b, 0x3c, 0xd7, 0x6f, 0x2d, 0xb3, 0x3d, 0x58, 0xfc, 0xd2, 0xb9, 0x6d, 0x99, 0xed, 0x41,
+		0xa3, 0x21, 0x8f, 0x5b, 0x0f, 0x30, 0x61, 0x54, 0x3d, 0x8e, 0xe8, 0x9f, 0x2e, 0x47, 0xd8, 0xcf,
+		0xc9, 0xce, 0x38, 0xe6, 0xc3, 0x7b, 0xf3, 0xe3, 0xe0, 0x7b, 0xeb, 0xa2, 0xfb, 0xd2, 0xb0, 0x1b,
+		0xf5, 0xed, 0xcf, 0xec, 0xc6, 0xf7, 0xd6, 0x45, 0xef, 0xa5, 0x5e, 0xcf, 0xf9, 0xcb, 0xbb, 0x3c,
+		0x1a, 0x8d, 0xe7, 0x7a, 0xbd, 0x9e, 0xf1, 0xc2, 0x06, 0x7f, 0xdc, 0xb6, 0xac, 0xc1, 0x3b, 0xfe,
+		0x63, 0xfa, 0xff, 0x25, 0x87, 0x09, 0x7d, 0xb9, 0xd1, 0xa8, 0xaf, 0x33, 0x56, 0xf2, 0xef, 0xf7,
+		0xf6, 0x4b, 0xe3, 0xb9, 0x9e, 0xb0, 0xa3, 0xb5, 0x64, 0x32, 0x2b, 0x21, 0x72, 0x9d, 0x7c, 0x5d,
+		0x35, 0xb5, 0x56, 0xaf, 0xdf, 0xfe, 0xdb, 0x1e, 0xfc, 0x60, 0x37, 0xbe, 0xf7, 0x5f, 0x16, 0x3f,
+		0xf3, 0xff, 0x37, 0x9e, 0xeb, 0x97, 0x6f, 0xbf, 0x7c, 0xb9, 0xbc, 0x7c, 0xdb, 0x48, 0x5f, 0x32,
+		0xfb, 0xde, 0xdb, 0xf4, 0xaf, 0xef, 0x6c, 0x7b, 0xe7, 0xa3, 0x46, 0xbd, 0x79, 0xf9, 0x03, 0x3e,
+		0xc3, 0x97, 0xdf, 0x0d, 0xb0, 0xac, 0x53, 0x40, 0x85, 0x43, 0xac, 0xe5, 0xa4, 0x58, 0x75, 0xa8,
+		0xf5, 0x1e, 0xf3, 0x2e, 0x30, 0xdc, 0x3a, 0xd7, 0xae, 0xeb, 0xfa, 0x94, 0x03, 0x9a, 0x37, 0x5f,
+		0xa1, 0x79, 0xf3, 0x05, 0x18, 0xf5, 0xfa, 0xbc, 0x1f, 0xb9, 0xb8, 0x4e, 0x05, 0xb7, 0xe6, 0x77,
+		0x48, 0xf6, 0x7f, 0xed, 0xc7, 0x9f, 0x92, 0x5b, 0x51, 0x1e, 0xe4, 0x8c, 0xf3, 0x20, 0x42, 0x33,
+		0xdc, 0x94, 0x59, 0xe9, 0x78, 0x93, 0xda, 0x0f, 0xbe, 0xb6, 0xd8, 0xc4, 0xf6, 0x03, 0xaf, 0x28,
+		0x32, 0xb7, 0x3d, 0x0c, 0xe6, 0xb1, 0xe7, 0x8f, 0x8a, 0x07, 0xb7, 0x6f, 0x7f, 0xb1, 0x84, 0xc9,
+		0xed, 0x61, 0x50, 0xbd, 0xc1, 0xed, 0x61, 0x00, 0x36, 0xb7, 0xdd, 0x99, 0xc7, 0x81, 0x1f, 0x4c,
+		0x83, 0x79, 0x64, 0x46, 0x4f, 0xd1, 0x21, 0x00, 0x6d, 0x55, 0x03, 0xbe, 0x73, 0xc9, 0xe1, 0x24,
+		0x5a, 0xab, 0x8c, 0x24, 0x5a, 0xee, 0x36, 0x55, 0x3c, 0x87, 0x96, 0xb7, 0x8d, 0x6a, 0x26, 0xa1,
+		0x10, 0x48, 0x58, 0xae, 0x53, 0x94, 0x0e, 0x49, 0x3a, 0xb0, 0x56, 0x02, 0x01, 0x93, 0x70, 0x60,
+		0x54, 0xe3, 0x11, 0xc3, 0x0f, 0xf5, 0x2f, 0x5f, 0x2e, 0xd3, 0x9f, 0x1a, 0xef, 0xf6, 0xbf, 0xf2,
+		0x40, 0x23, 0xff, 0x1b, 0x7a, 0xf7, 0xc5, 0x8c, 0x9b, 0x7c, 0xa9, 0x02, 0xf9, 0xde, 0xd7, 0xcd,
+		0xaa, 0xaf, 0x34, 0xdb, 0x7b, 0x70, 0xd3, 0x4f, 0x14, 0xb8, 0x3f, 0xc4, 0x14, 0x30, 0x41, 0xac,
+		0x7c, 0xae, 0x57, 0x6e, 0x7e, 0x9d, 0xcc, 0xbc, 0x3a, 0xb9, 0xf9, 0x74, 0x6a, 0xf3, 0xe8, 0xd2,
+		0xf9, 0x73, 0x9e, 0xcf, 0xe2, 0xfe, 0x65, 0xab, 0x06, 0x8b, 0x35, 0x4b, 0x0f, 0x40, 0x5b, 0x3e,
+		0x87, 0x6d, 0xb4, 0xca, 0x81, 0x34, 0x94, 0x32, 0x80, 0xcb, 0x01, 0x62, 0x82, 0x1a, 0x43, 0x68,
+		0xa0, 0x5e, 0x25, 0xb2, 0x7d, 0xa4, 0x33, 0x50, 0x73, 0x7d, 0x49, 0x30, 0xa1, 0x90, 0xec, 0x4b,
+		0x2f, 0x3b, 0x83, 0x59, 0x1a, 0x42, 0xec, 0x75, 0x66, 0xc9, 0x3e, 0x11, 0xf6, 0xc3, 0xc9, 0xf5,
+		0x49, 0x9f, 0x5e, 0x97, 0x4a, 0x45, 0xab, 0xf8, 0x45, 0x8a, 0x7e, 0x92, 0x36, 0xd3, 0xea, 0x30,
+		0xaf, 0x1e, 0x13, 0xeb, 0x32, 0x33, 0x18, 0x53, 0x83, 0x31, 0xb7, 0x36, 0x93, 0xcb, 0xa7, 0x37,
+		0x8c, 0xa3, 0xcc, 0x25, 0xa6, 0x2c, 0x20, 0x65, 0x01, 0x4f, 0x2a, 0x0b, 0x28, 0x75, 0xf2, 0x37,
+		0x71, 0x29, 0xcc, 0x58, 0x45, 0x48, 0x36, 0xdd, 0x92, 0x94, 0xc6, 0x2b, 0x18, 0x9e, 0x44, 0x6a,
+		0xff, 0x14, 0xd4, 0xbe, 0xf2, 0xf9, 0xdf, 0xa1, 0x17, 0xb9, 0x0e, 0x5f, 0x68, 0xcd, 0x03, 0xc0,
+		0x0b, 0x42, 0xd4, 0x70, 0x5f, 0x4d, 0x64, 0xa0, 0x44, 0x07, 0x5c, 0x84, 0xc0, 0x45, 0x09, 0x4c,
+		0xa4, 0xd4, 0x44, 0x4b, 0x51, 0xc4, 0xb4, 0x45, 0x0d, 0x4c, 0xe4, 0x80, 0x45, 0x4f, 0x33, 0x28,
+		0x01, 0x17, 0x45, 0x48, 0x91, 0x84, 0x15, 0x4d, 0x68, 0x11, 0x45, 0x13, 0x55, 0x34, 0x91, 0x05,
+		0x17, 0x5d, 0x3d, 0x11, 0xd6, 0x14, 0x65, 0xfd, 0xa0, 0x69, 0x2f, 0x9f, 0x51, 0xbb, 0x7d, 0x35,
+		0xb6, 0x42, 0x6c, 0xb7, 0xbf, 0x55, 0xd1, 0xd0, 0xdc, 0xf9, 0xdd, 0xbb, 0x6f, 0xa6, 0x88, 0x35,
+		0xff, 0x13, 0x6b, 0xae, 0xfc, 0xfc, 0xe6, 0x42, 0xc3, 0x56, 0x78, 0x6e, 0x92, 0xcf, 0xbe, 0xc5,
+		0xe6, 0x38, 0x98, 0xe9, 0x7b, 0x72, 0x4b, 0x4a, 0xe4, 0xca, 0x91, 0x2b, 0x47, 0xae, 0x1c, 0xaa,
+		0xd0, 0x41, 0x0b, 0x1f, 0x39, 0x73, 0xe4, 0xcc, 0x91, 0x33, 0x07, 0xec, 0xcc, 0xcd, 0x7d, 0xf9,
+		0x41, 0xe9, 0x07, 0x9d, 0xb9, 0x1b, 0x00, 0x5a, 0x4a, 0xc7, 0xc5, 0xf6, 0xfd, 0x07, 0xc3, 0xfa,
+		0xc6, 0x4e, 0x1a, 0xc1, 0x19, 0x0e, 0x43, 0x16, 0x45, 0x40, 0x12, 0x60, 0x68, 0xe6, 0x17, 0xf6,
+		0x2b, 0x27, 0xcd, 0xbc, 0xc3, 0x5e, 0xc2, 0xa7, 0x97, 0x8f, 0x00, 0xdc, 0x2a, 0x03, 0x3c, 0xf1,
+		0x50, 0x03, 0x7b, 0xb6, 0x01, 0x08, 0xa5, 0x97, 0x8b, 0xaa, 0x4a, 0xdf, 0x24, 0x18, 0x79, 0xae,
+		0x33, 0x31, 0x3d, 0x3f, 0x66, 0xe1, 0x83, 0xe3, 0x32, 0x53, 0x21, 0x4d, 0x7d, 0x4e, 0x72, 0x58,
+		0x1f, 0xb1, 0xe7, 0x6f, 0xec, 0x99, 0xc5, 0xcf, 0xd3, 0xa8, 0x61, 0xd6, 0x5b, 0xe9, 0x09, 0xd0,
+		0x67, 0x2b, 0x11, 0x81, 0x46, 0xf3, 0xb6, 0x65, 0x76, 0x06, 0xcd, 0xc5, 0xa7, 0x69, 0x1e, 0xae,
+		0x75, 0xd1, 0x4e, 0xe4, 0x6c, 0x12, 0xb4, 0x9e, 0x1f, 0xbe, 0xcd, 0x5a, 0xcf, 0x6c, 0xda, 0x6a,
+		0xd4, 0xbf, 0x7c, 0xb9, 0xdc, 0xfe, 0x56, 0xe7, 0x85, 0x1f, 0x21, 0xed, 0x65, 0x1f, 0x24, 0xbf,
+		0xf6, 0xf9, 0xd1, 0xd0, 0x45, 0x3a, 0xef, 0xd9, 0xea, 0x77, 0x6e, 0x5b, 0xe6, 0xd5, 0xe2, 0xbc,
+		0x69, 0xbf, 0x73, 0x9d, 0x9e, 0x2c, 0x3d, 0x54, 0xa2, 0x7b, 0x24, 0x86, 0x7e, 0x73, 0xdc, 0xe7,
+		0xd0, 0xb5, 0xfd, 0x52, 0x27, 0xc5, 0x0a, 0xa9, 0x49, 0x9f, 0x24, 0x2b, 0xa6, 0x08, 0x70, 0xd2,
+		0xac, 0xf0, 0x26, 0xf2, 0x27, 0xd1, 0xc4, 0x49, 0x0a, 0x9f, 0x54, 0x23, 0x44, 0x0a, 0x17, 0x91,
+		0x5a, 0xc6, 0x89, 0xd4, 0xfa, 0x13, 0x7e, 0x75, 0x4f, 0xa3, 0xe9, 0xa7, 0xf8, 0xb9, 0xe3, 0xe5,
+		0x25, 0xc2, 0xe7, 0x8f, 0xd5, 0x5c, 0x93, 0xdc, 0xf3, 0xc8, 0x81, 0xcf, 0x26, 0x9e, 0x2f, 0x35,
+		0xd8, 0xcd, 0xd0, 0x3a, 0x9b, 0x9c, 0x1b, 0xd7, 0x42, 0x17, 0x23, 0x0e, 0x04, 0x57, 0x5c, 0xc9,
+		0x22, 0xa9, 0x5b, 0x1e, 0x50, 0x0b, 0xa3, 0x61, 0x49, 0x34, 0x2c, 0xc6, 0x31, 0x7a, 0xde, 0xca,
+		0xea, 0x0a, 0xbd, 0x89, 0xa7, 0xbf, 0xa7, 0xd4, 0x17, 0x87, 0x38, 0xb7, 0x7f, 0xf5, 0xee, 0xef,
+		0x3e, 0xf1, 0x7b, 0xf1, 0xbf, 0xb0, 0xf3, 0xe9, 0xaa, 0x2b, 0xbe, 0xca, 0x6a, 0x27, 0xc9, 0x45,
+		0xd7, 0x95, 0x0e, 0x8f, 0xeb, 0x09, 0xfb, 0x91, 0x0f, 0x8f, 0x0b, 0xb0, 0x91, 0xdc, 0xb1, 0xf1,
+		0x42, 0xbe, 0xd1, 0xe9, 0x97, 0xcb, 0xf5, 0x45, 0x68, 0x7a, 0x43, 0x81, 0x53, 0x93, 0xcb, 0xaf,
+		0xd2, 0x31, 0xdf, 0x93, 0x39, 0xe6, 0xcb, 0xdb, 0x68, 0x15, 0xe3, 0x9c, 0xb0, 0x87, 0x7d, 0xcb,
+		0xec, 0x7f, 0x85, 0x73, 0x8c, 0xb8, 0xe0, 0x2c, 0x99, 0xd8, 0x19, 0x32, 0x3a, 0x4c, 0x5c, 0x9a,
+		0x40, 0x14, 0x1e, 0x26, 0x16, 0x3b, 0xe3, 0x25, 0x75, 0xb6, 0x8b, 0x8e, 0x06, 0xea, 0xb3, 0x83,
+		0x34, 0x5b, 0xc0, 0xb8, 0x8b, 0xd4, 0x06, 0x14, 0x8e, 0xb9, 0x54, 0x99, 0x4c, 0x9b, 0xd9, 0xb4,
+		0x99, 0x4e, 0x99, 0xf9, 0x70, 0x00, 0x13, 0x9d, 0x26, 0xa0, 0x2a, 0xbd, 0x32, 0x55, 0x72, 0x24,
+		0xca, 0x39, 0x90, 0x13, 0xed, 0x89, 0x09, 0xd6, 0xc2, 0xef, 0x42, 0xf0, 0x18, 0xb2, 0xdc, 0xe1,
+		0x1f, 0xf5, 0x43, 0x3f, 0x95, 0x1e, 0xa8, 0x4d, 0x7a, 0xa7, 0x4c, 0xbd, 0x23, 0x7d, 0x20, 0x59,
+		0xf5, 0x84, 0x80, 0xe6, 0x89, 0x80, 0x93, 0x9c, 0x50, 0x49, 0xe7, 0xd3, 0xf4, 0x58, 0xbd, 0x9c,
+		0x04, 0xcf, 0xb9, 0x9c, 0x4f, 0x6b, 0x51, 0x51, 0x33, 0x15, 0x35, 0xe3, 0x8a, 0x96, 0xa2, 0x88,
+		0xa9, 0x7b, 0xb9, 0x7b, 0xf9, 0x84, 0xe6, 0x53, 0xea, 0xa4, 0x40, 0x40, 0xb0, 0x6c, 0xd0, 0x03,
+		0x29, 0x38, 0x47, 0xea, 0x95, 0x6b, 0xe0, 0x75, 0x6b, 0xde, 0xc9, 0x5d, 0x21, 0x77, 0xa5, 0x6a,
+		0xee, 0x4a, 0xe5, 0x4e, 0x61, 0x91, 0xc3, 0x42, 0x0e, 0xcb, 0xab, 0x71, 0x58, 0x74, 0x0f, 0x6a,
+		0x40, 0x1c, 0xd0, 0x80, 0x39, 0x98, 0x01, 0x78, 0x7a, 0x45, 0x30, 0x41, 0x89, 0x09, 0x6a, 0x82,
+		0x83, 0x9d, 0x95, 0x00, 0x41, 0x6b, 0xa7, 0x5d, 0x2c, 0x0d, 0xc8, 0x62, 0x68, 0xa7, 0x0d, 0xaa,
+		0xce, 0x6c, 0xe7, 0x7a, 0xaa, 0x60, 0x70, 0xa4, 0xda, 0xee, 0x41, 0xa9, 0x86, 0x07, 0xe4, 0xb4,
+		0x00, 0xdc, 0x29, 0x01, 0xd4, 0xd3, 0x01, 0x80, 0xa7, 0x02, 0x00, 0x4f, 0x03, 0x50, 0x88, 0x1f,
+		0x01, 0x57, 0xf8, 0x1f, 0xab, 0x18, 0xbd, 0xcc, 0x6a, 0x5c, 0xad, 0xaa, 0xfd, 0x57, 0x36, 0x0d,
+		0x4c, 0xb2, 0xfa, 0x9e, 0x26, 0x82, 0x19, 0x34, 0x11, 0x4c, 0x47, 0x1e, 0x31, 0x2a, 0xb7, 0xc5,
+		0xab, 0xe1, 0xa1, 0x6a, 0xb7, 0x31, 0xcb, 0x93, 0x0b, 0x2b, 0xdc, 0x15, 0xd7, 0xe7, 0x78, 0x63,
+		0xad, 0x0a, 0xde, 0x58, 0x6c, 0xb0, 0xd5, 0xc1, 0x57, 0x14, 0x19, 0x6d, 0x15, 0xb1, 0xf0, 0xd1,
+		0x73, 0xd9, 0x81, 0x99, 0x56, 0xcb, 0x6f, 0x94, 0x30, 0xcc, 0x2a, 0x7a, 0x74, 0xab, 0x37, 0xcd,
+		0x2a, 0x79, 0x28, 0xa8, 0x71, 0x56, 0xbe, 0x13, 0x17, 0x57, 0xef, 0xfa, 0x7b, 0x47, 0x51, 0x96,
+		0x5a, 0xba, 0xeb, 0x1f, 0x9c, 0x88, 0x59, 0xd1, 0xda, 0xdd, 0xe4, 0xa1, 0xcb, 0x2a, 0xde, 0x9d,
+		0x05, 0xc1, 0x44, 0x62, 0x9e, 0x7f, 0x50, 0x38, 0xbd, 0xbc, 0x12, 0xa5, 0xbb, 0xbe, 0xd0, 0x20,
+		0xd4, 0x13, 0xab, 0xdd, 0x3d, 0xc8, 0x16, 0x30, 0x2e, 0xac, 0x70, 0xf1, 0xee, 0x02, 0x55, 0x94,
+		0xae, 0xa6, 0x93, 0x83, 0x23, 0x2b, 0x5d, 0xc2, 0xeb, 0x0b, 0x4f, 0xdb, 0x35, 0xce, 0xa7, 0x96,
+		0x4e, 0x88, 0x09, 0x71, 0x02, 0x4d, 0x2a, 0xe2, 0x3d, 0xd9, 0x22, 0x5e, 0x3a, 0x32, 0x8d, 0x04,
+		0xab, 0xc1, 0x94, 0x47, 0xbf, 0xee, 0xa3, 0x18, 0xa4, 0xc7, 0x4f, 0x45, 0x8f, 0x07, 0xf7, 0x7f,
+		0x30, 0x37, 0x96, 0x4d, 0x31, 0x29, 0xe9, 0xf1, 0x9f, 0x99, 0x3f, 0xe2, 0x91, 0xae, 0x9c, 0x1a,
+		0x57, 0x40, 0x8e, 0x7f, 0xf1, 0xd4, 0x1b, 0xcc, 0xd4, 0xfe, 0xe9, 0x4c, 0xe6, 0x4c, 0x7c, 0xf8,
+		0xd9, 0xce, 0xf5, 0x1f, 0x43, 0xc7, 0x4d, 0xe2, 0xec, 0x1f, 0xbd, 0x91, 0xa7, 0x93, 0xc5, 0xa8,
+		0xfd, 0xca, 0x46, 0x4e, 0xec, 0x3d, 0x32, 0xe5, 0xa4, 0x80, 0x4a, 0xe7, 0xe3, 0x5f, 0x9c, 0x6f,
+		0xfa, 0x4b, 0xd7, 0xef, 0x9c, 0xfe, 0xda, 0x21, 0x25, 0x0a, 0x06, 0x65, 0x38, 0x3e, 0xb7, 0xef,
+		0xcd, 0x7f, 0x39, 0xe6, 0x5f, 0xdc, 0x63, 0x59, 0xfe, 0x78, 0x67, 0x0e, 0xde, 0x56, 0xf3, 0x28,
+		0xd1, 0x2c, 0x08, 0x63, 0x79, 0x5b, 0xc9, 0xaf, 0x3a, 0x83, 0x79, 0x86, 0x64, 0x2b, 0xcb, 0xb5,
+		0x95, 0xd2, 0x07, 0x88, 0x12, 0x46, 0xd3, 0x9c, 0x72, 0xb5, 0x22, 0xf1, 0x0a, 0x86, 0x5c, 0xc9,
+		0x31, 0xb4, 0x2e, 0x63, 0x83, 0x31, 0x38, 0x18, 0xa3, 0xeb, 0x33, 0xbc, 0xa2, 0x11, 0x2a, 0xab,
+		0x2e, 0xd7, 0x99, 0xc7, 0xc1, 0x54, 0x68, 0x7a, 0x71, 0x31, 0x76, 0xb5, 0x24, 0x45, 0xf3, 0x11,
+		0x14, 0x05, 0x07, 0x4a, 0x80, 0xc0, 0x05, 0x09, 0x5c, 0xa0, 0xe0, 0x04, 0x4b, 0x4d, 0xc0, 0x34,
+		0xfc, 0x6a, 0x03, 0x64, 0x42, 0x82, 0xbe, 0xe0, 0x81, 0x0b, 0xa0, 0x22, 0x1c, 0x81, 0x26, 0x90,
+		0x90, 0x82, 0x09, 0x2c, 0xa0, 0xd0, 0x82, 0x8a, 0x26, 0xb0, 0x68, 0x82, 0x0b, 0x2f, 0xc0, 0x7a,
+		0x82, 0xac, 0x29, 0xd0, 0xea, 0xf0, 0x4b, 0x21, 0xa7, 0xd1, 0xc8, 0x2b, 0x35, 0xbe, 0x42, 0x6c,
+		0x30, 0xbc, 0x28, 0x78, 0x68, 0x2e, 0x7f, 0xf0, 0x9d, 0xb8, 0x39, 0x0b, 0x82, 0x49, 0x33, 0x71,
+		0xef, 0x9b, 0x4b, 0x1f, 0xbf, 0xb9, 0xd2, 0xa9, 0x15, 0x1e, 0x71, 0x15, 0x3a, 0xfe, 0x88, 0xe9,
+		0x3b, 0x70, 0x29, 0x19, 0x72, 0xde, 0xc8, 0x79, 0x23, 0xe7, 0x0d, 0x53, 0xe0, 0x40, 0x05, 0x4f,
+		0x11, 0x17, 0x23, 0xa7, 0x8d, 0x9c, 0xb6, 0xf3, 0x71, 0xda, 0x74, 0x05, 0x7a, 0x49, 0x68, 0xec,
+		0x8d, 0xc6, 0x70, 0x7c, 0xb1, 0x60, 0x5b, 0x4e, 0x15, 0x68, 0xe7, 0x60, 0x62, 0x33, 0x70, 0x71,
+		0xc7, 0x10, 0x7b, 0x24, 0xf1, 0xc7, 0x52, 0x03, 0xe8, 0xea, 0x00, 0x5d, 0x2d, 0xe0, 0xa9, 0x07,
+		0x18, 0x35, 0x01, 0xa4, 0x2e, 0x96, 0xaf, 0xf9, 0x8b, 0xe3, 0x0f, 0x9d, 0x38, 0x08, 0x9f, 0xf4,
+		0xed, 0x26, 0x7c, 0xfc, 0xb8, 0xc3, 0xfd, 0x3c, 0x28, 0xf1, 0xe7, 0xd3, 0x7b, 0xe9, 0x91, 0x11,
+		0x22, 0x0a, 0xa5, 0x0f, 0x48, 0xf2, 0xf7, 0xcc, 0x3d, 0x82, 0x1d, 0x56, 0x05, 0x2b, 0xa5, 0x86,
+		0x6e, 0x71, 0x41, 0x21, 0xf1, 0x65, 0xf1, 0x41, 0xab, 0xdd, 0xbd, 0xc0, 0xb9, 0x05, 0x54, 0x8e,
+		0xbd, 0x98, 0x07, 0x75, 0x73, 0xf0, 0x25, 0x89, 0xf4, 0x96, 0x78, 0x7f, 0xc3, 0xdf, 0xdd, 0x7e,
+		0xaf, 0xd7, 0xe9, 0xd1, 0xf6, 0x96, 0xa2, 0xf7, 0xe1, 0xa9, 0x55, 0x65, 0x3a, 0x1c, 0x00, 0xfb,
+		0xd7, 0x26, 0xc1, 0x57, 0x78, 0xd7, 0x35, 0x21, 0x4a, 0x9e, 0x2b, 0x79, 0xae, 0xe4, 0xb9, 0x92,
+		0xe7, 0x4a, 0x9e, 0x2b, 0x79, 0xae, 0xe4, 0xda, 0x90, 0xe7, 0x4a, 0x9e, 0x2b, 0x79, 0xae, 0x40,
+		0x14, 0x74, 0x81, 0x5f, 0xf6, 0x2d, 0x0e, 0x1d, 0x73, 0xee, 0x47, 0xb1, 0x73, 0x3f, 0x01, 0xca,
+		0xdb, 0x4f, 0xe7, 0x51, 0x0c, 0x66, 0x02, 0x30, 0x7c, 0xc9, 0x20, 0xae, 0x4f, 0x82, 0xaf, 0x86,
+		0xe3, 0x0f, 0x8d, 0xb1, 0x37, 0x1a, 0x37, 0x8c, 0x20, 0x34, 0x92, 0x0f, 0xbe, 0xcc, 0x5b, 0xad,
+		0x8e, 0xfb, 0xff, 0x0c, 0x40, 0xb8, 0x99, 0xdf, 0xf8, 0x43, 0x18, 0x06, 0xe1, 0x2f, 0x2c, 0x8a,
+		0x9c, 0x11, 0x82, 0xcf, 0xb9, 0xee, 0x24, 0x18, 0x3c, 0x13, 0xc6, 0x5f, 0x26, 0xd9, 0x05, 0xc3,
+		0x0f, 0x62, 0xe3, 0x9e, 0x19, 0xa3, 0x90, 0x39, 0x31, 0x0b, 0x8d, 0x78, 0xec, 0xf8, 0xd0, 0x6f,
+		0x87, 0xe9, 0x4f, 0x6f, 0xfb, 0xd4, 0x2c, 0x59, 0x48, 0x73, 0x9a, 0xad, 0x24, 0x82, 0xdd, 0xc0,
+		0x76, 0xaf, 0x77, 0x5c, 0x6c, 0xa9, 0x4d, 0xab, 0xa8, 0x26, 0x7d, 0xa1, 0x09, 0xf1, 0x70, 0xe5,
+		0x36, 0x4b, 0x7a, 0x7a, 0x65, 0x37, 0x9c, 0xa5, 0x9a, 0x10, 0x79, 0x71, 0x23, 0xbf, 0xab, 0xca,
+		0xa7, 0xec, 0x09, 0xee, 0x96, 0x3f, 0xfc, 0xea, 0xc4, 0x77, 0xbf, 0x05, 0xc1, 0xe4, 0xee, 0xb7,
+		0x20, 0x8c, 0xef, 0xd2, 0x40, 0x80, 0x0a, 0xad, 0xca, 0xdd, 0x71, 0x1a, 0xda, 0xae, 0xbd, 0x90,
+		0xaf, 0xaf, 0x2b, 0x5e, 0xc1, 0xd2, 0xe8, 0x8d, 0xa4, 0x2e, 0xd0, 0x13, 0x27, 0xd7, 0x5a, 0x8f,
+		0x1a, 0xc4, 0x89, 0x2e, 0x2a, 0x44, 0x83, 0xb8, 0xfd, 0xac, 0xa9, 0xd6, 0x0e, 0x6e, 0x3f, 0x37,
+		0x2a, 0xb7, 0x7f, 0x3b, 0xd0, 0xfe, 0x29, 0x9c, 0x4f, 0x64, 0x06, 0x97, 0x26, 0xdf, 0xa6, 0xe6,
+		0x47, 0xd4, 0xfc, 0x68, 0xea, 0xc4, 0xee, 0xd8, 0x1c, 0x7a, 0x21, 0x73, 0xa5, 0x14, 0xfc, 0x72,
+		0x87, 0xb6, 0x09, 0x50, 0x13, 0x0d, 0x85, 0x58, 0xf3, 0x75, 0x1f, 0x0c, 0x56, 0xc8, 0x8f, 0x68,
+		0x34, 0xde, 0x60, 0xfe, 0x7c, 0xca, 0x42, 0x27, 0x96, 0x1b, 0xb2, 0xb0, 0xd4, 0x86, 0x12, 0x18,
+		0x7b, 0xed, 0x83, 0x3f, 0x9f, 0xca, 0xf3, 0xc5, 0xe7, 0xe0, 0x53, 0x1c, 0x7a, 0xfe, 0x48, 0xcd,
+		0x1f, 0x6d, 0xf1, 0x26, 0x51, 0xfe, 0x6c, 0xae, 0x74, 0x16, 0xd8, 0xe2, 0xad, 0x49, 0xe6, 0xb1,
+		0xe2, 0xe5, 0xed, 0xe5, 0xcd, 0xcd, 0x8c, 0x08, 0xaa, 0xef, 0xfe, 0x39, 0xf8, 0xc9, 0x8f, 0xd5,
+		0x96, 0x29, 0x5d, 0x21, 0x25, 0xa8, 0x7b, 0xf3, 0x05, 0x6d, 0xa3, 0xad, 0x40, 0x62, 0x79, 0xb1,
+		0x75, 0xdc, 0x08, 0x80, 0x5a, 0x2e, 0x91, 0xb5, 0x38, 0x31, 0x6b, 0x41, 0x2d, 0x97, 0xb6, 0xa3,
+		0x3e, 0x6a, 0xb9, 0x44, 0x2d, 0x97, 0xa8, 0xe5, 0xd2, 0x69, 0xb4, 0x5c, 0x8a, 0x59, 0x38, 0x95,
+		0xb7, 0x95, 0xfc, 0x2a, 0x6a, 0xb9, 0x44, 0xb6, 0x52, 0xd2, 0x56, 0x4a, 0xb7, 0x5c, 0x7a, 0x08,
+		0x83, 0xa9, 0x7a, 0xb7, 0x25, 0x7e, 0xb5, 0x5a, 0xa3, 0x25, 0x8b, 0x1a, 0x2d, 0xa1, 0xb3, 0x35,
+		0x18, 0x7b, 0xeb, 0xb3, 0xb9, 0xa2, 0xe9, 0x29, 0xad, 0xd1, 0xd2, 0x6c, 0x36, 0xf1, 0x5c, 0x27,
+		0x9d, 0xda, 0xa0, 0xdf, 0x6b, 0x69, 0x9d, 0x1a, 0x0d, 0x42, 0xa5, 0x13, 0xfb, 0xa5, 0x89, 0x97,
+		0x9a, 0x98, 0x69, 0xf8, 0xd4, 0x06, 0xec, 0x28, 0xd4, 0x09, 0x73, 0x1e, 0x42, 0xf6, 0x00, 0x31,
+		0x0c, 0xf5, 0x4a, 0x83, 0xc6, 0x6f, 0x8b, 0x3c, 0x91, 0x33, 0x9b, 0x45, 0xf6, 0xba, 0x38, 0xef,
+		0x7c, 0x92, 0x7e, 0xc0, 0x43, 0x4c, 0x9a, 0x02, 0x48, 0x53, 0x00, 0xc1, 0x63, 0xd6, 0x21, 0x8b,
+		0x62, 0xcf, 0xe7, 0xac, 0x66, 0xca, 0x0e, 0xae, 0xd8, 0x2b, 0x66, 0x79, 0x44, 0xc9, 0x4e, 0x91,
+		0x9d, 0x22, 0x3b, 0x25, 0xc8, 0x29, 0x6a, 0x43, 0x39, 0x20, 0x90, 0x46, 0x30, 0x20, 0x65, 0x87,
+		0xd0, 0x69, 0x0e, 0xf1, 0x50, 0xc3, 0x76, 0xc8, 0x0a, 0x93, 0x15, 0x96, 0x79, 0xde, 0x88, 0xab,
+		0x76, 0x38, 0x03, 0xbc, 0x45, 0x8f, 0x6c, 0x2f, 0xd9, 0x5e, 0xb2, 0xbd, 0x64, 0x7b, 0xc9, 0xf6,
+		0x92, 0xed, 0x3d, 0x6f, 0xdb, 0x7b, 0x26, 0xa5, 0xfd, 0xe1, 0x7c, 0xc2, 0x9a, 0x31, 0x0b, 0xa7,
+		0x4d, 0x85, 0x14, 0x88, 0x21, 0x53, 0x3e, 0xfc, 0xfb, 0x7c, 0xc2, 0xee, 0x3e, 0xb3, 0x70, 0x7a,
+		0xf7, 0x31, 0xb9, 0x13, 0x56, 0xf5, 0x90, 0x44, 0x92, 0x4e, 0xaa, 0xfa, 0x27, 0xc7, 0xce, 0x4f,
+		0x55, 0x67, 0x73, 0xb4, 0x28, 0x65, 0x54, 0x9a, 0xff, 0xf2, 0x6a, 0x52, 0x46, 0xca, 0x7e, 0x89,
+		0x66, 0x95, 0x11, 0x84, 0x1f, 0xa2, 0x5a, 0x75, 0xb4, 0xf8, 0x4f, 0xcf, 0x6c, 0xea, 0x3b, 0xdb,
+		0x9a, 0xd5, 0x48, 0x4b, 0x3a, 0xd0, 0xfd, 0x0c, 0xe0, 0xfa, 0x16, 0xbc, 0xe8, 0xf9, 0x13, 0x70,
+		0x4b, 0xac, 0x5a, 0xb5, 0x74, 0x0a, 0x6b, 0x5c, 0x92, 0xef, 0x32, 0x50, 0x10, 0x50, 0xdd, 0x00,
+		0x01, 0xa2, 0xda, 0x49, 0xcd, 0x3b, 0xc7, 0xf1, 0x1d, 0xe2, 0x31, 0xf3, 0xd5, 0x7d, 0x07, 0x7e,
+		0x35, 0x95, 0x9b, 0x90, 0xef, 0x50, 0x11, 0xdf, 0x41, 0xb9, 0xdc, 0x24, 0x0e, 0x1d, 0x3f, 0x9a,
+		0x38, 0x31, 0x1b, 0xea, 0x43, 0x89, 0x6b, 0xb4, 0xf4, 0x60, 0x44, 0x8b, 0x60, 0x44, 0x82, 0x11,
+		0xab, 0x0e, 0x23, 0x6a, 0x0f, 0x87, 0xc8, 0x90, 0x77, 0x7e, 0xca, 0x17, 0x6c, 0x44, 0xc4, 0x3a,
+		0x51, 0x9a, 0xee, 0x85, 0x2c, 0xa4, 0xd0, 0xc2, 0x8a, 0x26, 0xb4, 0x68, 0xc2, 0x0b, 0x2f, 0xc4,
+		0x7a, 0xc2, 0x0c, 0x10, 0xed, 0x18, 0x38, 0xd3, 0xbd, 0xf4, 0xeb, 0xc9, 0x76, 0xac, 0xe4, 0x15,
+		0x00, 0xad, 0x65, 0x7d, 0x59, 0xf4, 0xe8, 0xda, 0xeb, 0xc0, 0xa2, 0xed, 0x3b, 0x31, 0xff, 0x97,
+		0x37, 0xc8, 0x48, 0x3f, 0x98, 0x1e, 0xaf, 0xd3, 0x8d, 0x86, 0x25, 0x5d, 0xb8, 0x25, 0x5e, 0xe0,
+		0xab, 0x8d, 0xf4, 0x2d, 0x74, 0x78, 0x96, 0x94, 0x69, 0x34, 0x0f, 0x69, 0x5c, 0xd2, 0xb8, 0x47,
+		0x71, 0xa7, 0xf2, 0xc4, 0x1d, 0xbe, 0xcd, 0xf9, 0x3a, 0x71, 0xd8, 0x76, 0xe7, 0x3d, 0x6a, 0x77,
+		0x5e, 0x35, 0xa5, 0x80, 0xae, 0x1c, 0xd0, 0x95, 0x04, 0x9e, 0xb2, 0x80, 0x51, 0x1a, 0x40, 0xca,
+		0x03, 0x5c, 0x89, 0x2c, 0x09, 0xde, 0x3b, 0x91, 0xe7, 0x9a, 0xbe, 0x13, 0x77, 0xbb, 0x78, 0x1d,
+		0x4d, 0xd7, 0x6f, 0x02, 0xbc, 0xef, 0x7a, 0xd3, 0x36, 0x4b, 0x53, 0x32, 0x98, 0xca, 0x06, 0x59,
+		0xe9, 0x60, 0x2b, 0x9f, 0xd2, 0x94, 0x50, 0x69, 0xca, 0x08, 0x5f, 0x29, 0xc1, 0x2a, 0x27, 0x60,
+		0x25, 0x85, 0xa6, 0xac, 0x4a, 0x51, 0x5a, 0x25, 0x2a, 0x2f, 0x60, 0x20, 0xaa, 0x74, 0x65, 0x56,
+		0x86, 0x52, 0x2b, 0x49, 0xb9, 0x95, 0xa5, 0xe4, 0x4a, 0x57, 0x76, 0xa5, 0x2b, 0xbd, 0xf2, 0x94,
+		0x1f, 0x8e, 0x12, 0x44, 0x52, 0x86, 0xf0, 0xc0, 0x5b, 0xa1, 0xa4, 0x40, 0x8d, 0xdb, 0x2f, 0x44,
+		0x73, 0x3a, 0x6f, 0x4e, 0x63, 0x5b, 0xab, 0x6d, 0x2d, 0x81, 0xfb, 0x8e, 0xef, 0xd0, 0x57, 0xa9,
+		0xb8, 0x8c, 0xc7, 0xcc, 0x6f, 0xae, 0xb2, 0x9e, 0xcd, 0x6d, 0x3c, 0x70, 0xfd, 0x83, 0xe6, 0xba,
+		0xa1, 0xac, 0x6a, 0x87, 0x7b, 0xc0, 0x58, 0xdc, 0x77, 0x66, 0xb1, 0x89, 0x19, 0x35, 0x2d, 0x6e,
+		0x40, 0x11, 0x13, 0x45, 0x4c, 0x14, 0x31, 0x51, 0xc4, 0x54, 0x45, 0x65, 0x55, 0x92, 0xd2, 0xa2,
+		0x48, 0x89, 0x22, 0x25, 0x8a, 0x94, 0x28, 0x52, 0xa2, 0x48, 0x89, 0x22, 0xa5, 0x33, 0x88, 0x94,
+		0x16, 0x46, 0xf2, 0xbc, 0xe7, 0x80, 0x41, 0x95, 0x01, 0xe0, 0xec, 0x36, 0xfa, 0x2e, 0xd7, 0x68,
+		0x2e, 0xe5, 0x51, 0xa7, 0xa9, 0x89, 0xef, 0x5a, 0x99, 0x83, 0xd5, 0x56, 0x67, 0x4c, 0x3f, 0x8f,
+		0x99, 0x7f, 0xf7, 0x79, 0xf9, 0x54, 0xcb, 0x1f, 0xbd, 0xc0, 0xff, 0x2c, 0x3d, 0xbe, 0x0a, 0x6e,
+		0xd3, 0xcb, 0xad, 0x31, 0x06, 0x1c, 0x5b, 0x0a, 0x33, 0xae, 0x14, 0xb2, 0x10, 0x2c, 0x88, 0xeb,
+		0x3b, 0x0a, 0x22, 0x53, 0xfd, 0x46, 0x10, 0x1a, 0x3b, 0x7f, 0x5b, 0x03, 0xd0, 0xf8, 0x28, 0x53,
+		0xb8, 0x52, 0x67, 0x03, 0x6d, 0x7a, 0x69, 0x5e, 0x5d, 0x76, 0x3a, 0xfd, 0xf2, 0x9e, 0x19, 0x2e,
+		0x0f, 0xa7, 0xe6, 0x21, 0x1b, 0x1a, 0x0f, 0xcb, 0xf7, 0x31, 0x10, 0x4a, 0x8c, 0x10, 0x62, 0x91,
+		0x32, 0xc6, 0x95, 0xa2, 0x86, 0x1a, 0x1b, 0x61, 0x85, 0xda, 0xee, 0x9c, 0x87, 0x05, 0x3b, 0x91,
+		0x1e, 0x1b, 0xe5, 0x4f, 0x9f, 0xdc, 0x6b, 0x21, 0x75, 0x8e, 0xf5, 0x68, 0x1b, 0x42, 0x1a, 0x7d,
+		0xa9, 0xb3, 0x8b, 0xe5, 0xf4, 0xc7, 0x48, 0xb6, 0xec, 0x34, 0xe6, 0x6b, 0x8a, 0x4f, 0x84, 0x5c,
+		0x5e, 0xa2, 0xd4, 0xec, 0x46, 0xbd, 0xb9, 0x0d, 0x68, 0x33, 0x9b, 0x8d, 0xe6, 0x35, 0x8a, 0x47,
+		0x7f, 0xe7, 0x11, 0x0b, 0x65, 0x8f, 0xfe, 0x6a, 0x18, 0xe0, 0x75, 0x43, 0x1b, 0xa4, 0x4f, 0x6f,
+		0xde, 0xab, 0xa0, 0x31, 0x20, 0xd6, 0x74, 0xc3, 0x6a, 0xf2, 0x95, 0xa8, 0xc0, 0x51, 0xee, 0xed,
+		0x36, 0x42, 0xc9, 0xab, 0x81, 0x4a, 0x89, 0x86, 0x1b, 0xbe, 0xbe, 0x67, 0x25, 0x8c, 0xe4, 0xd1,
+		0x60, 0x52, 0x03, 0xf8, 0xe0, 0xb6, 0x16, 0xb3, 0x1a, 0x68, 0x87, 0xb7, 0xe5, 0x99, 0xd6, 0xc0,
+		0x9c, 0x53, 0x73, 0x62, 0xd3, 0x92, 0x97, 0xd6, 0x14, 0x63, 0x5a, 0xf2, 0xd2, 0x80, 0xd2, 0xb4,
+		0x64, 0x04, 0x1b, 0x78, 0xee, 0xd3, 0x92, 0x05, 0xe6, 0x0a, 0x4b, 0x73, 0xa3, 0xf2, 0xb4, 0xe4,
+		0x37, 0x12, 0x6b, 0x23, 0xba, 0x26, 0xe2, 0x6b, 0x71, 0x60, 0x19, 0x44, 0x5f, 0x3f, 0xff, 0xcd,
+		0x77, 0xdf, 0x2b, 0xe7, 0x9d, 0x6a, 0xd9, 0xa3, 0x98, 0x11, 0xdb, 0x3f, 0x21, 0x73, 0x05, 0x8c,
+		0xac, 0x7d, 0x79, 0xcf, 0xfa, 0x1c, 0x3e, 0x16, 0x59, 0x98, 0x95, 0x16, 0xc9, 0x2a, 0xaf, 0x1e,
+		0xe7, 0xd1, 0x3d, 0xb4, 0x7a, 0x82, 0xf6, 0x51, 0x3a, 0x2b, 0x2b, 0x6d, 0xeb, 0x36, 0xe1, 0x8b,
+		0x47, 0xb7, 0x06, 0xc4, 0x8b, 0x45, 0x25, 0x16, 0x89, 0x2f, 0xc4, 0xfc, 0xc8, 0x0b, 0xfc, 0x05,
+		0xeb, 0x89, 0x4f, 0xfe, 0xde, 0xbd, 0xf4, 0x04, 0xc6, 0x80, 0x1f, 0x66, 0x08, 0x55, 0xc7, 0xe9,
+		0xc8, 0x63, 0xc0, 0x0f, 0x32, 0x0c, 0x8c, 0xf5, 0x14, 0x1e, 0x03, 0xfe, 0xba, 0x47, 0xb8, 0x8a,
+		0xb1, 0x97, 0xae, 0x7f, 0x5e, 0xb1, 0xb1, 0x74, 0x42, 0xec, 0x87, 0x03, 0x78, 0xa8, 0x8f, 0x70,
+		0x9d, 0x4d, 0xe6, 0x23, 0xcf, 0xa7, 0x11, 0xae, 0xab, 0x8b, 0x69, 0x84, 0x2b, 0x8d, 0x70, 0x3d,
+		0xf5, 0x11, 0xae, 0x8e, 0xf9, 0xd7, 0xe0, 0x36, 0xed, 0x65, 0x78, 0x9c, 0xc1, 0xad, 0x14, 0xa2,
+		0xbe, 0x8e, 0x10, 0x75, 0x2d, 0xce, 0x69, 0xca, 0x3a, 0xc2, 0xc2, 0x81, 0x5b, 0xf6, 0xc3, 0x27,
+		0x16, 0xdf, 0x7d, 0x58, 0xdc, 0x23, 0xfb, 0x4c, 0x39, 0x94, 0x3d, 0x10, 0x0d, 0x4d, 0x9d, 0x6f,
+		0xe6, 0xc3, 0x24, 0xf8, 0x1a, 0x89, 0xc7, 0x00, 0xab, 0x4b, 0xc4, 0x7c, 0xff, 0x16, 0xf9, 0xfe,
+		0xa7, 0xe7, 0xfb, 0x0b, 0x3b, 0x59, 0x2b, 0xbc, 0xda, 0xf3, 0xe3, 0x4e, 0x5b, 0x64, 0xb1, 0x33,
+		0xbe, 0x10, 0xe8, 0x7d, 0x55, 0xfb, 0xdd, 0xf1, 0x79, 0x29, 0x87, 0x98, 0x4d, 0x90, 0x4b, 0x66,
+		0xc9, 0xbb, 0xe0, 0x8a, 0xde, 0x92, 0xb6, 0xa5, 0x57, 0xb7, 0xf0, 0x2f, 0x72, 0x59, 0x3a, 0xf5,
+		0x25, 0xe9, 0xb6, 0x6f, 0xba, 0x37, 0xfd, 0xab, 0xf6, 0x4d, 0xef, 0x74, 0xd6, 0x06, 0xc8, 0xfe,
+		0x0f, 0x10, 0xd4, 0xb2, 0x50, 0x44, 0x2d, 0x13, 0x49, 0x93, 0x32, 0x7e, 0x55, 0xca, 0x58, 0x6e,
+		0x8c, 0x80, 0x4c, 0x84, 0x2b, 0x1b, 0xd9, 0x92, 0x4e, 0x3e, 0x9a, 0x4e, 0x96, 0x8d, 0x4c, 0xcf,
+		0x41, 0x17, 0x0b, 0x30, 0xb0, 0x6c, 0xa4, 0xa9, 0xd3, 0x36, 0x1f, 0xc7, 0x36, 0xc4, 0x66, 0x38,
+		0x9f, 0xb0, 0x48, 0xc6, 0x40, 0x2c, 0x2e, 0x39, 0x01, 0x2b, 0x21, 0x76, 0xaa, 0xef, 0xc4, 0xac,
+		0x84, 0xd0, 0xa9, 0xb7, 0xb2, 0xad, 0x84, 0x78, 0x43, 0x5b, 0x99, 0x86, 0xb5, 0x02, 0x0d, 0x69,
+		0x79, 0x0d, 0x82, 0x58, 0x43, 0xda, 0x97, 0x73, 0x03, 0x45, 0x24, 0xb3, 0x24, 0x12, 0x65, 0x40,
+		0x2a, 0xa9, 0x05, 0xed, 0x72, 0x1f, 0xad, 0xb4, 0x82, 0x62, 0x59, 0x8f, 0x00, 0x26, 0xa7, 0x00,
+		0x3b, 0x15, 0xd6, 0x9c, 0xa9, 0xa9, 0xeb, 0x05, 0x6a, 0xc4, 0x57, 0x57, 0x5c, 0x65, 0x6f, 0x5e,
+		0x46, 0x59, 0x56, 0xca, 0xb2, 0x3e, 0x04, 0xe1, 0x57, 0x27, 0x1c, 0x72, 0xec, 0x4d, 0x5e, 0x8f,
+		0x6c, 0x5c, 0x4d, 0x59, 0x57, 0x05, 0xf5, 0x48, 0x59, 0x57, 0xca, 0xba, 0x6a, 0xc5, 0xaa, 0xba,
+		0x31, 0x2b, 0x58, 0x9c, 0xa6, 0x1f, 0xaf, 0x29, 0xc4, 0xb2, 0x5a, 0x31, 0xad, 0x76, 0x6c, 0x5b,
+		0xc5, 0xb5, 0xa3, 0xac, 0xab, 0xb6, 0x56, 0xa2, 0x93, 0x2c, 0x74, 0x92, 0xe5, 0x5c, 0x4e, 0xb2,
+		0x80, 0x04, 0x35, 0x21, 0x7b, 0x64, 0x61, 0xc4, 0x14, 0x9d, 0xc4, 0x8d, 0xab, 0xc9, 0x49, 0x24,
+		0x27, 0x91, 0x9c, 0x44, 0x72, 0x12, 0xc9, 0x49, 0x24, 0x27, 0x91, 0x9c, 0x44, 0x72, 0x12, 0xc9,
+		0x49, 0x3c, 0x09, 0x27, 0xb1, 0xe2, 0x85, 0x93, 0x32, 0xb8, 0xb6, 0xa1, 0x50, 0x34, 0x99, 0xfd,
+		0xc8, 0x57, 0xb8, 0x86, 0x08, 0xe7, 0x0b, 0x8d, 0x21, 0xdc, 0x41, 0xf3, 0x05, 0x9a, 0x71, 0x09,
+		0x4e, 0x13, 0x23, 0x30, 0x1f, 0xc7, 0x31, 0x2e, 0x09, 0xcc, 0xf7, 0xfc, 0x98, 0x85, 0x0f, 0x0e,
+		0x17, 0x0a, 0xb1, 0x33, 0x78, 0x3b, 0x7b, 0xb4, 0x4b, 0x42, 0x2e, 0x62, 0xeb, 0x52, 0xc4, 0x46,
+		0x11, 0x9b, 0x6c, 0x3f, 0x6e, 0x0d, 0xc6, 0x05, 0x63, 0xe0, 0x9d, 0xe8, 0x4f, 0xf2, 0x32, 0xd5,
+		0x1e, 0xd8, 0x3a, 0xbd, 0xad, 0x15, 0x19, 0x1c, 0xc2, 0x1f, 0x33, 0x20, 0x7b, 0x4c, 0xe3, 0x74,
+		0xf4, 0x90, 0x12, 0x00, 0xc5, 0xd0, 0x48, 0x72, 0xaf, 0x55, 0x1b, 0xd5, 0x2f, 0x4d, 0xfd, 0x92,
+		0xbb, 0xd5, 0x37, 0x6d, 0xdb, 0x7b, 0x58, 0x91, 0x54, 0x5c, 0x73, 0xbd, 0xe6, 0xf2, 0xda, 0xcd,
+		0xe3, 0x21, 0x9a, 0xc3, 0x6b, 0x0a, 0x12, 0x94, 0x40, 0x81, 0x0b, 0x16, 0xb8, 0x80, 0xc1, 0x09,
+		0x9a, 0x9a, 0xc0, 0x69, 0xa0, 0x3f, 0x59, 0x14, 0xed, 0x0f, 0x9d, 0x38, 0x08, 0x9f, 0x34, 0x30,
+		0x30, 0xed, 0x06, 0xeb, 0xfb, 0x45, 0x50, 0x16, 0xaa, 0x84, 0x80, 0x2e, 0xc1, 0x90, 0x99, 0x1d,
+		0x42, 0xd3, 0xc8, 0xac, 0xb7, 0x9e, 0x6f, 0x2d, 0xf3, 0x66, 0xf0, 0x6c, 0xdd, 0xb6, 0xac, 0x41,
+		0xa3, 0x79, 0xdb, 0x32, 0x3b, 0x83, 0xe6, 0xe2, 0xd3, 0xdb, 0x96, 0x79, 0x33, 0xf8, 0xde, 0xba,
+		0x68, 0xbf, 0x34, 0xea, 0x5f, 0xbe, 0x5c, 0x6e, 0x7f, 0xdc, 0x79, 0x49, 0x2e, 0x33, 0x7b, 0xd9,
+		0x07, 0xc9, 0xaf, 0xfd, 0xdb, 0x96, 0xd9, 0xce, 0x7e, 0x6f, 0x27, 0xbf, 0x77, 0x6e, 0x5b, 0xe6,
+		0x55, 0xfa, 0x41, 0xf2, 0xdb, 0x35, 0xff, 0x7e, 0xa3, 0xf1, 0xae, 0x56, 0x76, 0xfb, 0xca, 0x8a,
+		0x59, 0x1a, 0x80, 0x0e, 0xc1, 0x89, 0xea, 0x89, 0x98, 0xef, 0x32, 0x65, 0x4e, 0x00, 0x10, 0x91,
+		0x4f, 0x6c, 0xc2, 0xdc, 0x38, 0x32, 0xd6, 0xdc, 0xba, 0xf8, 0x69, 0xc2, 0x0c, 0x35, 0xe7, 0xae,
+		0x04, 0x65, 0x9d, 0xae, 0x58, 0x95, 0xd5, 0x75, 0xd1, 0x92, 0x96, 0xad, 0xca, 0xdf, 0xe0, 0x4a,
+		0x68, 0x35, 0x5b, 0x90, 0xe6, 0xa1, 0x57, 0xbc, 0x9b, 0xf5, 0x4e, 0xfc, 0xd2, 0xd4, 0x8d, 0x68,
+		0x54, 0x00, 0xaf, 0x9f, 0x16, 0xf7, 0xfc, 0xa4, 0xc2, 0x14, 0xc7, 0xea, 0x5a, 0x8a, 0xdb, 0xe7,
+		0x4e, 0x7c, 0xcb, 0xca, 0x2c, 0x38, 0xf6, 0xd9, 0xb7, 0xd8, 0x1c, 0x07, 0x33, 0x75, 0xc8, 0x67,
+		0x87, 0x02, 0x21, 0x3e, 0x84, 0xf8, 0x60, 0x23, 0x3e, 0xca, 0x6c, 0x0b, 0xc5, 0xbe, 0x84, 0xf7,
+		0x10, 0xde, 0x53, 0x5d, 0xbc, 0xc7, 0xf3, 0x23, 0x6f, 0xb8, 0xb4, 0x27, 0x90, 0xb0, 0xcf, 0x5e,
+		0xca, 0x84, 0xfe, 0x10, 0xfa, 0x43, 0xe8, 0x0f, 0xa1, 0x3f, 0x84, 0xfe, 0x94, 0x82, 0xfe, 0x28,
+		0x98, 0xef, 0x60, 0x1e, 0x63, 0x59, 0x85, 0xfd, 0xa4, 0xc9, 0x2c, 0x90, 0x59, 0x20, 0xb3, 0x40,
+		0x66, 0x81, 0xcc, 0x42, 0x29, 0x66, 0x81, 0x92, 0x02, 0x02, 0x22, 0xb2, 0x40, 0xb0, 0x57, 0xa1,
+		0x3f, 0xe5, 0x04, 0xf4, 0xb4, 0x75, 0xc1, 0x8a, 0x52, 0x4a, 0xe0, 0x98, 0x29, 0x81, 0x6d, 0x84,
+		0xab, 0xa9, 0x09, 0x79, 0x19, 0x0a, 0x09, 0x81, 0x5f, 0xd9, 0xb7, 0xf8, 0x7f, 0x82, 0x19, 0xa5,
+		0x03, 0xe4, 0xb7, 0xab, 0xf6, 0xca, 0x8a, 0xb0, 0xe3, 0xc2, 0x31, 0xbc, 0x8a, 0x45, 0xd2, 0xb1,
+		0x13, 0xb3, 0x87, 0xf9, 0xc4, 0x7c, 0xf0, 0x42, 0xf6, 0xd5, 0x99, 0x4c, 0x64, 0x1b, 0x56, 0xed,
+		0x23, 0x70, 0x0a, 0x4d, 0x0e, 0x1f, 0xbe, 0x9e, 0x61, 0xe9, 0xf4, 0xc3, 0xd7, 0x57, 0xde, 0xbe,
+		0x2a, 0x7a, 0xf8, 0x6a, 0xef, 0x70, 0x25, 0xff, 0x94, 0x37, 0xb3, 0x4a, 0x7e, 0xa0, 0x66, 0x56,
+		0x45, 0x3b, 0x46, 0xcd, 0xac, 0x94, 0xac, 0x49, 0xc9, 0xcd, 0xac, 0xa4, 0xa6, 0x0d, 0x15, 0xf7,
+		0xaf, 0x17, 0xe3, 0x6a, 0x71, 0x6e, 0xd6, 0xe2, 0x62, 0x89, 0xfe, 0xf4, 0x12, 0x7d, 0xe9, 0xf7,
+		0x8e, 0x05, 0x9b, 0x8f, 0x92, 0xc7, 0x64, 0xc3, 0x83, 0x21, 0x98, 0xa0, 0x4d, 0xdc, 0xd2, 0x47,
+		0xab, 0x5f, 0x0e, 0x0c, 0xde, 0x5a, 0x12, 0xf9, 0x91, 0x45, 0x6e, 0xe8, 0xcd, 0x32, 0xa7, 0xa2,
+		0xf6, 0xeb, 0xfb, 0xcf, 0x06, 0xb7, 0xa8, 0x86, 0x63, 0xac, 0x51, 0x31, 0x9c, 0xd9, 0x6c, 0xe2,
+		0xb1, 0xe8, 0xf2, 0x14, 0x1a, 0x8e, 0x51, 0x9f, 0x48, 0x35, 0x23, 0x23, 0x31, 0xd6, 0x49, 0xb4,
+		0xd1, 0x68, 0xde, 0xde, 0x08, 0x79, 0x6c, 0xc5, 0xfc, 0xe9, 0xf9, 0xee, 0x64, 0x3e, 0x64, 0x43,
+		0xc3, 0xf3, 0x8d, 0x78, 0xec, 0x45, 0x0b, 0x76, 0x35, 0x8a, 0x99, 0x5e, 0x11, 0xe1, 0x2e, 0xb7,
+		0xfc, 0x45, 0x8c, 0x8b, 0x75, 0x51, 0x8f, 0x8a, 0x95, 0xbf, 0x08, 0x71, 0x39, 0x4e, 0xa4, 0xa9,
+		0xde, 0xa2, 0x42, 0xdc, 0xdd, 0x54, 0x71, 0x3b, 0x0b, 0xdc, 0x4f, 0xc5, 0xee, 0xa9, 0xb2, 0xab,
+		0x43, 0x47, 0xe5, 0xe9, 0xa8, 0x3c, 0x1d, 0x95, 0x57, 0x47, 0x3e, 0x8e, 0xe0, 0xca, 0x7d, 0xca,
+		0x82, 0x52, 0x63, 0x11, 0x94, 0x9e, 0xbc, 0x63, 0x47, 0x08, 0x0a, 0xb2, 0x63, 0xa7, 0x0a, 0xcf,
+		0x01, 0xc1, 0x74, 0xb2, 0x9c, 0x7c, 0xee, 0x2e, 0xa0, 0x18, 0xbf, 0x9f, 0x99, 0x0b, 0x28, 0x24,
+		0x0f, 0xe4, 0x02, 0x42, 0x23, 0x90, 0xe4, 0x10, 0x92, 0x43, 0x48, 0x0e, 0x21, 0xb4, 0x43, 0x98,
+		0xfb, 0x97, 0x3d, 0x2d, 0xd6, 0x64, 0x4a, 0x3b, 0x6a, 0xd3, 0x79, 0x14, 0x17, 0x96, 0x6f, 0xc8,
+		0x60, 0x66, 0x41, 0x5c, 0xdf, 0x19, 0x5d, 0xd9, 0x30, 0x82, 0xd0, 0xd8, 0xe8, 0xcb, 0xd4, 0x94,
+		0xec, 0x16, 0xbf, 0x65, 0xc9, 0x25, 0xbd, 0x88, 0xcf, 0x63, 0x66, 0xfc, 0xf6, 0xd3, 0xdf, 0x0c,
+		0x9f, 0xb1, 0x61, 0x64, 0xc4, 0x81, 0xf1, 0xa7, 0x1f, 0x7c, 0x4d, 0x8c, 0xfd, 0xd7, 0xb1, 0xe7,
+		0x8e, 0x0d, 0xfe, 0x44, 0xc9, 0xc7, 0xe1, 0x3c, 0xb1, 0xff, 0xcc, 0x48, 0x7b, 0x45, 0x16, 0xfa,
+		0xb2, 0x50, 0x99, 0x84, 0xe1, 0xda, 0xbb, 0x1d, 0x23, 0x95, 0xa0, 0xbc, 0x3c, 0x25, 0xa6, 0x1f,
+		0x3e, 0x84, 0x61, 0x10, 0xfe, 0xc2, 0xa2, 0xc8, 0x19, 0x29, 0x1c, 0x6b, 0xdb, 0xe0, 0x3d, 0x63,
+		0x9d, 0xf7, 0x8c, 0x44, 0x00, 0x8c, 0x7b, 0x66, 0xb8, 0xdc, 0x21, 0x9b, 0x87, 0x6c, 0x68, 0x7c,
+		0x1d, 0x33, 0xdf, 0xd8, 0x61, 0x62, 0xc3, 0x8b, 0xd6, 0xbe, 0x54, 0x12, 0x6b, 0xb0, 0xe4, 0xb5,
+		0xcd, 0x69, 0xf6, 0xde, 0xc7, 0x60, 0x0e, 0x84, 0xa5, 0x3b, 0xb2, 0x32, 0x1d, 0xc8, 0x65, 0x58,
+		0xc4, 0x6a, 0x25, 0xe4, 0x6b, 0x24, 0x6a, 0x07, 0xcb, 0x1b, 0x64, 0x0a, 0x72, 0xf2, 0x17, 0x74,
+		0x77, 0x01, 0x72, 0x5e, 0x71, 0x37, 0xc0, 0xda, 0xfb, 0x96, 0xfb, 0x63, 0xb2, 0x7d, 0x69, 0xb9,
+		0xc3, 0xa1, 0x7e, 0x61, 0x08, 0x24, 0x12, 0xf2, 0x08, 0x86, 0x38, 0xa2, 0x62, 0x28, 0x1d, 0xc2,
+		0x48, 0xcb, 0x99, 0x78, 0x88, 0x22, 0x97, 0x25, 0x2d, 0x0a, 0xcd, 0x6b, 0x89, 0x0b, 0x2f, 0x5e,
+		0x1e, 0xc3, 0xbf, 0x4d, 0x48, 0x0e, 0x21, 0x39, 0x53, 0x27, 0x76, 0xc7, 0xe6, 0xd0, 0x0b, 0x99,
+		0xab, 0xe6, 0x7b, 0x6d, 0x13, 0x20, 0x38, 0x85, 0xe0, 0x14, 0x49, 0x88, 0x40, 0xe1, 0x4c, 0x86,
+		0x06, 0x04, 0xc3, 0xfc, 0xf9, 0x94, 0x85, 0x8e, 0xac, 0x37, 0xbe, 0xd0, 0x86, 0x5d, 0x89, 0x6b,
+		0x3e, 0xf8, 0xf3, 0xa9, 0x3c, 0x5f, 0x7c, 0x0e, 0x3e, 0xc5, 0xa1, 0xe7, 0x8f, 0xd4, 0xe2, 0xff,
+		0x56, 0x7a, 0xf0, 0x77, 0x36, 0x8f, 0x55, 0x82, 0x7e, 0x2b, 0x3b, 0x20, 0xa6, 0x78, 0x79, 0x7b,
+		0x79, 0x73, 0x33, 0x23, 0x82, 0x5a, 0xab, 0xfd, 0x39, 0xf8, 0x89, 0x33, 0xaf, 0xd2, 0xa1, 0xeb,
+		0xe4, 0xe9, 0x94, 0xce, 0x9c, 0x6d, 0xbe, 0xa0, 0x6d, 0xb4, 0xd5, 0x8e, 0xf7, 0xa5, 0x17, 0x5b,
+		0xc7, 0xad, 0xae, 0x86, 0x69, 0x4b, 0x22, 0x32, 0x6b, 0x7c, 0x17, 0x49, 0x10, 0x3f, 0xe9, 0x44,
+		0xd6, 0x82, 0xac, 0x05, 0x80, 0xe6, 0x97, 0x9b, 0x69, 0xbe, 0xa3, 0xf9, 0x69, 0x44, 0xc8, 0xce,
+		0xf5, 0x34, 0x22, 0x84, 0x46, 0x84, 0xec, 0xff, 0xaf, 0x9c, 0x11, 0x21, 0xea, 0xb3, 0xd5, 0x0f,
+		0x03, 0x46, 0x38, 0xb6, 0x32, 0x66, 0xe1, 0x54, 0xde, 0x56, 0xf2, 0xab, 0xe4, 0x6c, 0xa5, 0x45,
+		0xb6, 0x92, 0x6c, 0xa5, 0x74, 0xab, 0xae, 0x87, 0x30, 0x98, 0xaa, 0xe7, 0x3a, 0xf9, 0xd5, 0xaf,
+		0xa1, 0x25, 0x97, 0x14, 0x1b, 0xeb, 0xb2, 0x33, 0x18, 0x5b, 0x83, 0xb1, 0xb7, 0x3e, 0x9b, 0x2b,
+		0x9a, 0x9e, 0xb2, 0x5a, 0x72, 0xf1, 0x62, 0x37, 0x97, 0x63, 0x04, 0x66, 0xc4, 0xe2, 0x48, 0xbf,
+		0xe9, 0xca, 0x0e, 0x45, 0xea, 0xb5, 0xa2, 0x28, 0x46, 0x50, 0xe2, 0x04, 0x2e, 0x56, 0xe0, 0xe2,
+		0x05, 0x27, 0x66, 0x6a, 0xe2, 0xa6, 0xe1, 0x5b, 0x1b, 0xb0, 0x7d, 0x52, 0xe4, 0xcb, 0xa6, 0xf6,
+		0xda, 0x99, 0x2b, 0xbd, 0xc6, 0x28, 0x69, 0xf6, 0xcf, 0x99, 0xcd, 0x22, 0x7b, 0x4d, 0xa4, 0xa3,
+		0x9d, 0x4f, 0xf8, 0x29, 0x69, 0xfe, 0xa1, 0x78, 0x49, 0x15, 0xd4, 0xba, 0x2b, 0x95, 0x5c, 0xe5,
+		0x05, 0x96, 0x6a, 0x25, 0x58, 0x79, 0x71, 0x16, 0x58, 0x49, 0xd6, 0x0e, 0x71, 0xf1, 0xe3, 0x78,
+		0xe2, 0xa4, 0x0a, 0x8f, 0xeb, 0xc1, 0xcb, 0x99, 0x4a, 0xfc, 0xba, 0xce, 0x80, 0xa0, 0x16, 0x8a,
+		0xac, 0x13, 0x59, 0x27, 0xb2, 0x4e, 0x67, 0x6c, 0x9d, 0xc8, 0x32, 0x91, 0x65, 0xc2, 0xb4, 0x4c,
+		0x43, 0x16, 0xc5, 0x9e, 0x9f, 0x3a, 0x42, 0xce, 0x70, 0x18, 0xb2, 0x08, 0xc0, 0x40, 0xe5, 0x11,
+		0x25, 0x3b, 0x45, 0x76, 0x8a, 0xec, 0x94, 0x20, 0xa7, 0x78, 0x33, 0x53, 0x7b, 0x6b, 0x96, 0x96,
+		0xea, 0x46, 0x83, 0x46, 0xf6, 0x4a, 0x7a, 0xdd, 0x25, 0xf5, 0xf8, 0x75, 0x6b, 0x61, 0x1e, 0xbb,
+		0x26, 0x08, 0xd7, 0x1a, 0x40, 0x3d, 0x38, 0xd7, 0x8d, 0x3a, 0x48, 0x2f, 0xce, 0x25, 0xc1, 0x7a,
+		0x3d, 0xed, 0x95, 0xb9, 0x6a, 0xb4, 0xc9, 0x7b, 0x6c, 0x2e, 0x7e, 0x6e, 0xdf, 0xb6, 0xcc, 0xee,
+		0xe2, 0xe7, 0x5e, 0xda, 0x4c, 0xf3, 0xcb, 0x97, 0xcb, 0xc6, 0xf7, 0xce, 0x8b, 0xfc, 0x85, 0xcd,
+		0xec, 0x66, 0x8d, 0xe7, 0xfa, 0xad, 0xb5, 0x68, 0xdb, 0xd9, 0x78, 0xae, 0x77, 0x78, 0x13, 0xcf,
+		0x46, 0xa3, 0xa6, 0xfd, 0x4a, 0x03, 0x2d, 0x0a, 0x2f, 0x17, 0x15, 0xe2, 0xc0, 0xfe, 0xeb, 0xe1,
+		0x40, 0xfb, 0x39, 0xe1, 0x04, 0xc7, 0x7c, 0x78, 0x6f, 0x7e, 0x1c, 0x7c, 0x6f, 0x5d, 0x74, 0x5f,
+		0x1a, 0x76, 0xa3, 0xbe, 0xfd, 0x99, 0xdd, 0xf8, 0xde, 0xba, 0xe8, 0xbd, 0xd4, 0xeb, 0x39, 0x7f,
+		0x79, 0x97, 0x47, 0xa3, 0xf1, 0x5c, 0xaf, 0xd7, 0x33, 0xde, 0xdb, 0xe0, 0xc7, 0xdb, 0x96, 0x35,
+		0x78, 0xc7, 0x7f, 0x4c, 0xff, 0xbf, 0xe4, 0x68, 0xa1, 0x2f, 0x37, 0x1a, 0xf5, 0x75, 0x46, 0xce,
+		0x5a, 0xcf, 0x36, 0x9e, 0xeb, 0x09, 0xfb, 0x5b, 0x4b, 0xa6, 0xb6, 0x12, 0x22, 0xd7, 0xc9, 0xd7,
+		0x01, 0x76, 0x70, 0x21, 0xaa, 0xff, 0xb6, 0x07, 0x3f, 0xd8, 0x8d, 0xef, 0xfd, 0x97, 0xc5, 0xcf,
+		0xfc, 0xff, 0x8d, 0xe7, 0xfa, 0xe5, 0xdb, 0x2f, 0x5f, 0x2e, 0x2f, 0xdf, 0x36, 0xd2, 0x97, 0xce,
+		0xbe, 0xf7, 0x36, 0xfd, 0xeb, 0x3b, 0xdb, 0xde, 0xf9, 0xa8, 0x51, 0x6f, 0x5e, 0xfe, 0x70, 0x7c,
+		0x81, 0x2b, 0xbb, 0x29, 0x2f, 0xc5, 0x29, 0x14, 0xa7, 0x1c, 0x78, 0xde, 0x88, 0x3b, 0xbf, 0x70,
+		0x21, 0xca, 0x16, 0x3d, 0x8a, 0x4e, 0x28, 0x3a, 0xa1, 0xe8, 0x84, 0xa2, 0x13, 0x8a, 0x4e, 0x28,
+		0x3a, 0xa1, 0xe8, 0x84, 0xa2, 0x13, 0x8a, 0x4e, 0x28, 0x3a, 0xa1, 0xe8, 0xe4, 0x75, 0x46, 0x27,
+		0xe7, 0x30, 0xb4, 0x62, 0xa7, 0x77, 0x10, 0xef, 0x1b, 0x14, 0xb3, 0x70, 0xda, 0x54, 0x28, 0xfd,
+		0x34, 0x84, 0x4f, 0xc2, 0x67, 0xf7, 0xfd, 0x98, 0xdd, 0xf6, 0xee, 0xf7, 0xf9, 0x84, 0xdd, 0x7d,
+		0x66, 0xe1, 0xf4, 0xee, 0x63, 0x72, 0xdb, 0x0a, 0xf4, 0x94, 0x91, 0x3a, 0x02, 0xb5, 0x63, 0x5f,
+		0x15, 0x86, 0x3e, 0x29, 0x06, 0x89, 0x54, 0x37, 0x4b, 0x75, 0xb3, 0x88, 0x41, 0x9d, 0xe6, 0x51,
+		0x2b, 0x08, 0x0f, 0x51, 0xf5, 0xe8, 0x95, 0xbe, 0xdb, 0xac, 0x75, 0x14, 0x6b, 0x49, 0x44, 0xf3,
+		0x48, 0xd6, 0x92, 0x0e, 0xd4, 0xf1, 0xa2, 0xd5, 0xd6, 0xea, 0x1e, 0x33, 0x02, 0x88, 0x6b, 0xb4,
+		0x8e, 0x6c, 0xed, 0x2c, 0xb1, 0xea, 0xd1, 0xad, 0x53, 0x58, 0xe3, 0xb2, 0x66, 0x71, 0x29, 0x08,
+		0xa8, 0x6e, 0xc8, 0x06, 0x71, 0xe4, 0x4b, 0xcd, 0x71, 0xc7, 0xf1, 0x1d, 0xe2, 0x31, 0xf3, 0xd5,
+		0x7d, 0x07, 0x7e, 0x35, 0x9d, 0xb9, 0x21, 0xdf, 0xa1, 0x22, 0xbe, 0x83, 0xfa, 0x99, 0x1b, 0x57,
+		0x39, 0x7e, 0xd9, 0x60, 0x14, 0xc7, 0x95, 0x6c, 0xed, 0x91, 0x27, 0x1a, 0x3d, 0xca, 0xbd, 0x50,
+		0xee, 0xa5, 0x34, 0xb3, 0xab, 0xc8, 0x2b, 0xaa, 0xa2, 0xb6, 0x26, 0x72, 0x2e, 0x9b, 0xc5, 0xfa,
+		0x3b, 0xbc, 0x12, 0x3d, 0x4e, 0x4f, 0x73, 0x37, 0x32, 0x11, 0xec, 0x6a, 0x92, 0xd1, 0x15, 0x45,
+		0x48, 0x91, 0x04, 0x16, 0x4d, 0x68, 0x11, 0x45, 0x13, 0x55, 0x34, 0x91, 0x85, 0x17, 0x5d, 0x3d,
+		0x11, 0x06, 0x88, 0x6d, 0x40, 0x44, 0x1a, 0x5a, 0xb4, 0x71, 0x44, 0x5c, 0x13, 0xc4, 0x42, 0x17,
+		0x79, 0x0c, 0xd1, 0x47, 0x52, 0x01, 0x58, 0xaa, 0x00, 0x5d, 0x25, 0xa0, 0xab, 0x06, 0x3c, 0x15,
+		0x01, 0xa3, 0x2a, 0x80, 0x54, 0x86, 0x3e, 0x68, 0x57, 0xc8, 0xa9, 0x6c, 0x3a, 0x8b, 0x9f, 0x20,
+		0x79, 0x75, 0x11, 0x7f, 0x76, 0xde, 0x54, 0x63, 0x1b, 0x8e, 0xab, 0xf3, 0x35, 0x93, 0x37, 0x3b,
+		0xf4, 0xf4, 0x93, 0x39, 0xf1, 0x98, 0xf9, 0xcd, 0x34, 0x8e, 0x6a, 0x66, 0x0a, 0xff, 0x48, 0x89,
+		0x55, 0x1d, 0xac, 0x70, 0xe8, 0x45, 0xae, 0xc3, 0x35, 0x17, 0x90, 0x7b, 0xbb, 0x20, 0x48, 0xfe,
+		0x2d, 0xf9, 0xb7, 0xe4, 0xdf, 0x1e, 0xd7, 0xbf, 0x85, 0x12, 0x6e, 0x24, 0x21, 0x27, 0x0f, 0x97,
+		0x3c, 0x5c, 0xf2, 0x70, 0xc9, 0xc3, 0x25, 0x0f, 0xb7, 0xfa, 0x1e, 0xee, 0x42, 0xe3, 0x9f, 0xa0,
+		0x8b, 0x1b, 0xb2, 0x3f, 0x98, 0x0b, 0x08, 0xe0, 0x66, 0xf4, 0xc8, 0xc1, 0x25, 0x07, 0x97, 0x1c,
+		0xdc, 0xe3, 0x3a, 0xb8, 0x40, 0xa2, 0x8d, 0x23, 0xe2, 0xe4, 0xde, 0x92, 0x7b, 0x4b, 0xee, 0x2d,
+		0xb9, 0xb7, 0xe4, 0xde, 0x56, 0xdf, 0xbd, 0xcd, 0x14, 0xfe, 0xb1, 0xbc, 0xdb, 0x52, 0x2b, 0x22,
+		0x80, 0x76, 0x02, 0x76, 0x07, 0x6a, 0x55, 0x3e, 0x00, 0xff, 0x14, 0x4d, 0x82, 0x11, 0xc0, 0xc1,
+		0xf7, 0x94, 0x0e, 0x1d, 0x78, 0xa7, 0xa2, 0xab, 0xd2, 0xad, 0xfa, 0xa9, 0x1e, 0x78, 0xd7, 0xb5,
+		0xca, 0x9a, 0x56, 0x98, 0xce, 0xb0, 0xe5, 0xe9, 0xec, 0x23, 0x9c, 0x61, 0xfb, 0x9c, 0xdc, 0xf6,
+		0xb8, 0x63, 0xc0, 0x2e, 0x84, 0xc7, 0x66, 0xca, 0x4e, 0xee, 0xa2, 0xf1, 0xff, 0x34, 0xfe, 0xff,
+		0x5c, 0xc6, 0xff, 0x0b, 0xb2, 0xbc, 0xc4, 0x78, 0xfe, 0x9d, 0x6b, 0xd7, 0xf6, 0xac, 0x84, 0xd9,
+		0x61, 0x1a, 0x4c, 0x6a, 0x00, 0x1f, 0xae, 0xd0, 0x62, 0x56, 0x03, 0xed, 0x80, 0x85, 0x3c, 0xd3,
+		0x1a, 0x98, 0x03, 0xb5, 0x40, 0xf9, 0x54, 0xd1, 0xe0, 0xea, 0x1b, 0x5a, 0x99, 0x11, 0x50, 0x7a,
+		0xb6, 0xb5, 0xa4, 0x51, 0xf4, 0x17, 0x6f, 0x80, 0xcc, 0xa6, 0x9c, 0xb9, 0x94, 0x37, 0x93, 0x20,
+		0xe6, 0x51, 0xa1, 0x25, 0x83, 0x42, 0xeb, 0x85, 0xa2, 0x45, 0x95, 0xe4, 0x5e, 0x2d, 0xae, 0x15,
+		0x19, 0x41, 0xae, 0xcc, 0xa8, 0x87, 0x79, 0xf4, 0x05, 0x68, 0x7e, 0xbc, 0xe0, 0x72, 0xa9, 0x2e,
+		0xd3, 0xa1, 0xd9, 0xfc, 0x2a, 0x2b, 0x93, 0xbf, 0x28, 0xbb, 0xaf, 0xbc, 0xf9, 0xc9, 0xd6, 0xcb,
+		0xd7, 0xde, 0xcf, 0x47, 0x09, 0xab, 0xb3, 0x61, 0xae, 0x31, 0xcd, 0x5f, 0x85, 0xa5, 0x51, 0x6c,
+		0x46, 0x8f, 0xae, 0xbd, 0x78, 0xe3, 0xda, 0xbe, 0xb1, 0xfc, 0x2c, 0x72, 0x43, 0x6f, 0x96, 0xad,
+		0x6b, 0xed, 0xd7, 0xf7, 0x9f, 0x8d, 0x59, 0x10, 0x4c, 0x22, 0xc3, 0xf1, 0x87, 0x46, 0xc2, 0x3a,
+		0xd1, 0xe5, 0xbe, 0x4b, 0x0f, 0x1f, 0xc2, 0x2c, 0x04, 0x35, 0x44, 0x40, 0x8b, 0xb5, 0x06, 0x13,
+		0x87, 0x32, 0x3e, 0xa2, 0x76, 0x5c, 0x1a, 0x54, 0x90, 0xb6, 0xc9, 0x1b, 0xb6, 0x37, 0x79, 0x68,
+		0x20, 0xee, 0x2f, 0xca, 0xca, 0xf1, 0x7b, 0x15, 0xbe, 0xbe, 0xd8, 0x6a, 0xe6, 0xf1, 0x45, 0xba,
+		0x99, 0xf3, 0x90, 0x19, 0xbf, 0xb2, 0xf8, 0x6b, 0x10, 0xfe, 0x69, 0xbc, 0x4f, 0x5b, 0x44, 0x1a,
+		0x9f, 0x43, 0xc7, 0x8f, 0x26, 0x22, 0xd3, 0xc8, 0x05, 0x4f, 0xed, 0x0a, 0xa3, 0x61, 0x32, 0xa8,
+		0x97, 0xc4, 0xab, 0xab, 0x38, 0x86, 0xca, 0x68, 0x95, 0xb2, 0xd3, 0x27, 0xce, 0x68, 0x82, 0x2e,
+		0x80, 0x2c, 0xa3, 0xbe, 0x11, 0x60, 0x5d, 0x04, 0x05, 0xb5, 0xd0, 0xb3, 0xc6, 0x42, 0x71, 0x57,
+		0x48, 0x49, 0x1d, 0x46, 0x4e, 0x2b, 0xaa, 0xa4, 0x0e, 0x22, 0x97, 0xc0, 0x4a, 0x6a, 0xd7, 0xea,
+		0x0a, 0xab, 0x2c, 0x19, 0x83, 0x7d, 0x58, 0x81, 0x45, 0xdb, 0x1c, 0x74, 0x0a, 0x6a, 0x4b, 0x0c,
+		0x94, 0x3f, 0x31, 0xb5, 0x25, 0x04, 0x9a, 0xa3, 0xab, 0xad, 0x8d, 0x4f, 0x06, 0xdb, 0x0e, 0xd8,
+		0x61, 0xaf, 0x53, 0xcc, 0xdb, 0xcc, 0x59, 0x54, 0x11, 0x9f, 0x72, 0x73, 0x6d, 0x56, 0xcf, 0xb9,
+		0x26, 0x7e, 0xb5, 0xc8, 0x9f, 0xce, 0x76, 0x9e, 0x6c, 0xc5, 0x35, 0xc9, 0x5f, 0xb7, 0xde, 0x28,
+		0x9f, 0x9b, 0xf7, 0x72, 0xef, 0x21, 0x6e, 0x3d, 0x74, 0x1f, 0x11, 0x76, 0x14, 0x66, 0x3f, 0x61,
+		0x76, 0xdb, 0x64, 0xaf, 0xe4, 0xa9, 0x24, 0x1d, 0xee, 0x7d, 0x2a, 0xac, 0xe6, 0x06, 0xd3, 0xe9,
+		0xdc, 0xf7, 0xe2, 0xfd, 0x48, 0xea, 0x72, 0x35, 0x56, 0x5f, 0xad, 0x82, 0x4d, 0xca, 0xdf, 0x9a,
+		0xaa, 0x1b, 0xa5, 0xdc, 0xad, 0x43, 0xb2, 0x4a, 0xce, 0x3c, 0x1e, 0x07, 0xa1, 0xf7, 0x97, 0x58,
+		0x2c, 0xbe, 0x3a, 0x48, 0xbc, 0x71, 0x99, 0x98, 0x0d, 0x69, 0x1d, 0xd5, 0x86, 0x1c, 0x66, 0x85,
+		0x53, 0x35, 0x22, 0x07, 0x59, 0x05, 0x06, 0xff, 0x12, 0x4e, 0x99, 0xae, 0x52, 0xa3, 0xfe, 0x7c,
+		0xca, 0x42, 0x47, 0xb0, 0x91, 0xcb, 0x52, 0x23, 0x08, 0x54, 0x1c, 0xd7, 0x3e, 0xf8, 0x73, 0x89,
+		0x01, 0xfc, 0x9f, 0x83, 0x4f, 0x71, 0xe8, 0xf9, 0x72, 0x15, 0x12, 0xb5, 0x56, 0x5a, 0x68, 0xe9,
+		0x0c, 0xcd, 0xc0, 0x9f, 0xc8, 0x00, 0xda, 0x35, 0x6b, 0x79, 0xe5, 0xd7, 0xd0, 0x8b, 0x05, 0xa7,
+		0xf3, 0x89, 0x02, 0xbe, 0x9f, 0x83, 0x9f, 0x7c, 0xb9, 0x8a, 0xd2, 0xb5, 0x97, 0x90, 0x4b, 0xc3,
+		0xad, 0xbd, 0x82, 0x6d, 0x58, 0xe5, 0xa0, 0xb0, 0x6f, 0x14, 0xd6, 0xa7, 0xe6, 0x4e, 0xbc, 0x0c,
+		0x0c, 0x15, 0xd4, 0x5b, 0x8b, 0x0b, 0x4e, 0xc1, 0xeb, 0x25, 0x8d, 0xa5, 0xa8, 0xb1, 0x44, 0xab,
+		0xb8, 0xe5, 0xfa, 0xbe, 0xaa, 0xf4, 0x7b, 0x95, 0xac, 0x8d, 0x92, 0xae, 0x85, 0x52, 0xa9, 0x7d,
+		0x92, 0x65, 0x30, 0x55, 0x46, 0xd3, 0x66, 0x38, 0x6d, 0xc6, 0xd3, 0x60, 0x40, 0xb9, 0xec, 0x9e,
+		0xb0, 0x0a, 0x97, 0xad, 0x3e, 0xd2, 0x1a, 0xaf, 0xa1, 0x32, 0x4e, 0x43, 0x6d, 0x7c, 0x86, 0x46,
+		0xf2, 0x5a, 0x6f, 0x3c, 0x86, 0x56, 0xab, 0x59, 0xed, 0x4e, 0x96, 0xa7, 0x3d, 0xee, 0x62, 0x80,
+		0x59, 0x0f, 0xa6, 0xc7, 0x11, 0xfd, 0xd3, 0xe5, 0x08, 0x1a, 0x3f, 0xb1, 0x4f, 0x54, 0x8e, 0x3e,
+		0x6e, 0x62, 0x70, 0xdc, 0xba, 0x8e, 0x37, 0x00, 0x22, 0x56, 0x0b, 0x59, 0x14, 0x87, 0x9e, 0xc4,
+		0xc9, 0xb2, 0xb5, 0x93, 0x63, 0xd9, 0x95, 0xe4, 0xb9, 0x90, 0xe7, 0x52, 0xa2, 0xe7, 0x22, 0x5b,
+		0x27, 0x2d, 0x59, 0x17, 0x4d, 0xd5, 0x3f, 0xaf, 0xb5, 0xfa, 0xc7, 0x9f, 0xce, 0x9a, 0xfc, 0x7f,
+		0x4b, 0xc8, 0xb9, 0x29, 0x16, 0xdd, 0xef, 0x4b, 0x41, 0xf8, 0xd3, 0xd9, 0x1d, 0xff, 0xdf, 0xdf,
+		0x16, 0x04, 0xef, 0xfe, 0x96, 0x11, 0x44, 0x80, 0x2e, 0x84, 0x62, 0x4f, 0x99, 0x98, 0x93, 0x60,
+		0xd6, 0x57, 0x06, 0xb3, 0x46, 0x29, 0xb6, 0x29, 0x81, 0xb0, 0x0a, 0xf8, 0xc4, 0xb2, 0x03, 0x38,
+		0xe4, 0x8e, 0x05, 0xc8, 0x9b, 0x60, 0xc5, 0x81, 0x1a, 0xda, 0xc3, 0x1d, 0xd4, 0x87, 0x39, 0xbc,
+		0xc8, 0x9d, 0x77, 0xd0, 0x58, 0x92, 0xf6, 0xf5, 0xe9, 0x2c, 0x0a, 0x90, 0x31, 0x1f, 0x94, 0x52,
+		0x6e, 0x59, 0x6c, 0xf4, 0xc5, 0x8c, 0xbd, 0xb8, 0x91, 0xd7, 0x32, 0xee, 0x12, 0x46, 0x5d, 0xc2,
+		0x98, 0xa3, 0xd4, 0xa2, 0xee, 0x1a, 0x6d, 0xc9, 0xda, 0xd3, 0x5d, 0x23, 0x5d, 0x53, 0x2f, 0xd1,
+		0xaa, 0xb9, 0x81, 0x1f, 0x3b, 0x07, 0xa2, 0xa9, 0xb5, 0xb4, 0x76, 0xfa, 0xc5, 0xc3, 0x49, 0xed,
+		0x16, 0x25, 0xb5, 0xd5, 0x4c, 0xa8, 0x9c, 0x78, 0x16, 0x9a, 0x4a, 0x71, 0x13, 0xb9, 0x32, 0x8d,
+		0x1a, 0x5c, 0x34, 0xdc, 0xa8, 0xb6, 0x2a, 0xe0, 0xa4, 0xf5, 0x2f, 0x13, 0x37, 0x11, 0x37, 0xed,
+		0xd0, 0x98, 0x04, 0xae, 0x23, 0xc6, 0x4a, 0xcb, 0x6f, 0x12, 0x1f, 0x11, 0x1f, 0xed, 0xd0, 0x88,
+		0x43, 0x67, 0x66, 0x8e, 0xc2, 0x60, 0x3e, 0x2b, 0xe6, 0xa4, 0xb5, 0xef, 0x52, 0xd9, 0xd6, 0x29,
+		0x94, 0x6d, 0x11, 0x7a, 0x40, 0xe8, 0x01, 0xa1, 0x07, 0x84, 0x1e, 0x10, 0x7a, 0x50, 0x0a, 0x7a,
+		0x70, 0xc0, 0x18, 0xc5, 0x4e, 0x38, 0x62, 0x32, 0x25, 0x68, 0x8b, 0x0b, 0xa8, 0x04, 0x8d, 0x4a,
+		0xd0, 0xa8, 0x04, 0x8d, 0x12, 0xb9, 0x40, 0xca, 0xaf, 0x8c, 0x12, 0x34, 0x27, 0x3d, 0xf6, 0x7a,
+		0x96, 0x35, 0x68, 0xf2, 0xef, 0xa6, 0xe2, 0x20, 0xed, 0x4a, 0xcf, 0x29, 0x15, 0xa1, 0x9d, 0x59,
+		0x91, 0xd9, 0xe9, 0x6e, 0xf9, 0xa9, 0x55, 0x99, 0x55, 0xa2, 0x6c, 0xec, 0x0c, 0x2b, 0xc6, 0xa8,
+		0xb4, 0x65, 0x8d, 0xc8, 0x19, 0x96, 0xb6, 0xac, 0x70, 0xb9, 0xa6, 0x58, 0xd8, 0x60, 0x14, 0xa5,
+		0xcd, 0x3e, 0x87, 0xce, 0xec, 0xef, 0x09, 0xc1, 0xbb, 0xcf, 0x19, 0x41, 0x84, 0x98, 0xe8, 0x91,
+		0x85, 0x91, 0xd4, 0x71, 0xc2, 0xc5, 0x05, 0x84, 0x51, 0x11, 0x46, 0x75, 0x66, 0x07, 0x09, 0x1f,
+		0x2d, 0xe9, 0x13, 0x84, 0x8f, 0x6d, 0x99, 0x4b, 0xda, 0xfc, 0x3c, 0xee, 0xbe, 0xa6, 0x4b, 0xca,
+		0x71, 0x82, 0xfc, 0x69, 0xc3, 0xb4, 0xa5, 0x45, 0x5b, 0xe2, 0xd1, 0x1f, 0x2d, 0xc9, 0x83, 0x89,
+		0x8f, 0xed, 0x2a, 0x1c, 0x48, 0xa4, 0x5a, 0x12, 0x59, 0xeb, 0x89, 0x5b, 0x4b, 0x52, 0x98, 0xbd,
+		0x12, 0xb7, 0x8a, 0x40, 0x9d, 0xcb, 0x54, 0x1a, 0x67, 0x2c, 0x5e, 0x47, 0xb0, 0x61, 0xc6, 0xe2,
+		0xd9, 0x85, 0x1a, 0x65, 0x3c, 0x45, 0x31, 0x9b, 0x1e, 0x68, 0x95, 0x91, 0xfe, 0xbd, 0x8c, 0x66,
+		0x19, 0x4f, 0x51, 0x05, 0x7b, 0x65, 0x3c, 0x45, 0x60, 0xad, 0x32, 0x86, 0xc1, 0xd4, 0xf1, 0x7c,
+		0xf3, 0x20, 0xac, 0xb7, 0xaa, 0x05, 0x59, 0xfb, 0x72, 0x15, 0x72, 0xf8, 0x4f, 0xd1, 0x09, 0xa6,
+		0x5d, 0x9f, 0xa2, 0x4a, 0x67, 0xf0, 0x0f, 0x7c, 0x47, 0x30, 0x59, 0x26, 0x16, 0x71, 0x89, 0x3b,
+		0x33, 0x92, 0x49, 0x31, 0xe5, 0xbc, 0x8f, 0x7c, 0xbe, 0xe7, 0x45, 0x2c, 0x54, 0x94, 0x7f, 0xd5,
+		0x76, 0xaf, 0x57, 0xbd, 0x97, 0x55, 0x74, 0x3f, 0x06, 0x07, 0x38, 0x4a, 0x14, 0x5a, 0xaa, 0xdd,
+		0xbe, 0x37, 0xff, 0xe5, 0x98, 0x7f, 0xb5, 0xcc, 0x9b, 0x41, 0x7d, 0xf5, 0xf3, 0xa5, 0x39, 0x78,
+		0xbb, 0xf6, 0x97, 0xc6, 0xbb, 0xfd, 0x92, 0x35, 0xd0, 0xa9, 0x97, 0x4b, 0xd5, 0x5e, 0xc4, 0x9c,
+		0xd0, 0x1d, 0x0b, 0x6b, 0xc9, 0xec, 0xeb, 0xa4, 0x27, 0x49, 0x4f, 0x92, 0x9e, 0x24, 0x3d, 0x59,
+		0xac, 0x27, 0xa5, 0x78, 0x1a, 0x37, 0x06, 0xeb, 0x97, 0x1e, 0x70, 0x09, 0x29, 0xe2, 0x71, 0x10,
+		0xc5, 0x82, 0xae, 0xea, 0xea, 0xab, 0xa4, 0x80, 0x49, 0x01, 0x93, 0x02, 0x26, 0x05, 0xfc, 0x0a,
+		0x1c, 0x55, 0xf0, 0x52, 0x7c, 0x8b, 0xb4, 0x23, 0xbe, 0x76, 0x2c, 0x2c, 0x9e, 0xbe, 0x9f, 0x7b,
+		0x93, 0xa1, 0x08, 0x9a, 0xbf, 0x5c, 0xd2, 0xe5, 0x15, 0xa7, 0x90, 0xa0, 0x7a, 0x8a, 0xce, 0x30,
+		0x3f, 0xf5, 0x14, 0x9d, 0x45, 0x09, 0x35, 0x46, 0x0f, 0xc4, 0x60, 0xee, 0xc7, 0xe1, 0x93, 0xe9,
+		0x06, 0x43, 0x89, 0x23, 0x01, 0x1b, 0x57, 0x11, 0x57, 0x13, 0x57, 0xbf, 0xce, 0x83, 0x01, 0x6d,
+		0x3a, 0x18, 0x70, 0xc2, 0x4b, 0x52, 0xe1, 0x63, 0x01, 0x0f, 0x93, 0x20, 0x08, 0xc5, 0xd5, 0x71,
+		0xfa, 0x75, 0xd2, 0xc3, 0xa4, 0x87, 0x57, 0x63, 0x1d, 0x3d, 0x3f, 0xee, 0xb4, 0x25, 0xf4, 0xf0,
+		0x95, 0xc0, 0x57, 0x7f, 0x77, 0xfc, 0x11, 0xab, 0x9c, 0x16, 0x6e, 0x91, 0x16, 0xde, 0x5e, 0x92,
+		0x6e, 0xfb, 0xa6, 0x7b, 0xd3, 0xbf, 0x6a, 0xdf, 0xf4, 0x48, 0x1d, 0x03, 0xa8, 0xe3, 0x59, 0x10,
+		0xc5, 0xce, 0x44, 0xd2, 0x47, 0x5e, 0xbf, 0x88, 0x54, 0x33, 0xa9, 0xe6, 0x8a, 0x05, 0x7e, 0xa1,
+		0xe3, 0xfe, 0x29, 0xce, 0xcc, 0xfc, 0xdb, 0xc4, 0xc5, 0xc4, 0xc5, 0xe4, 0x60, 0x90, 0x83, 0x41,
+		0x0e, 0x86, 0x92, 0x32, 0x2e, 0xaf, 0xb6, 0x95, 0x17, 0x64, 0x36, 0xb3, 0x7f, 0x0a, 0x92, 0x0b,
+		0xc6, 0x9e, 0x0a, 0x51, 0x7e, 0xf1, 0x5d, 0xf6, 0xcf, 0xcf, 0x0b, 0x1a, 0x5a, 0xe9, 0x90, 0x91,
+		0x27, 0x94, 0x0b, 0x49, 0xbe, 0x46, 0x89, 0x90, 0xea, 0x27, 0x42, 0x1c, 0xdf, 0x0f, 0xe6, 0xbe,
+		0xcb, 0xb2, 0x7b, 0x8b, 0xce, 0xfe, 0x5a, 0xbf, 0x8a, 0x3c, 0x0a, 0xf2, 0x28, 0xa8, 0xa7, 0x0c,
+		0xf9, 0x14, 0x29, 0x74, 0xdc, 0xea, 0x52, 0x53, 0x19, 0x88, 0xd0, 0xce, 0x9d, 0x38, 0x91, 0xd4,
+		0x54, 0x33, 0x27, 0x3a, 0x8d, 0x86, 0x32, 0xa4, 0x8a, 0x95, 0x54, 0x31, 0xb5, 0x93, 0x01, 0x64,
+		0x2f, 0x55, 0x36, 0xd3, 0x66, 0x37, 0x6d, 0xb6, 0x53, 0x67, 0x3f, 0x49, 0xa5, 0x87, 0xde, 0x4c,
+		0x86, 0xc7, 0x08, 0x26, 0xd7, 0x5b, 0xa6, 0x04, 0xf7, 0x19, 0x8a, 0xbd, 0x37, 0x64, 0x7d, 0x08,
+		0x79, 0x5f, 0x42, 0xcb, 0xa7, 0xd0, 0xf5, 0x2d, 0xc0, 0xac, 0xa9, 0xbe, 0x55, 0x55, 0xf0, 0x39,
+		0xb4, 0x7c, 0x8f, 0x9d, 0xa5, 0xeb, 0x77, 0x4f, 0x7f, 0xed, 0xb0, 0xda, 0x8e, 0x48, 0x08, 0x8c,
+		0x6a, 0x93, 0x9a, 0xf5, 0x82, 0xcd, 0xb5, 0x7a, 0xcd, 0x3b, 0x73, 0xf0, 0xb6, 0x56, 0xc9, 0x89,
+		0x5a, 0x33, 0x16, 0x4e, 0xbd, 0x28, 0xf2, 0x02, 0x3f, 0x92, 0x37, 0x9c, 0xeb, 0x17, 0x93, 0xfd,
+		0x24, 0xfb, 0x59, 0x9a, 0xfd, 0x94, 0xeb, 0x8c, 0xb1, 0x63, 0x3a, 0x25, 0x74, 0xa4, 0x5c, 0xa7,
+		0x8c, 0xd5, 0xab, 0xa9, 0x74, 0xcc, 0x58, 0x5e, 0xcd, 0x3b, 0x67, 0x38, 0xc3, 0xa9, 0xe7, 0xab,
+		0x34, 0xe7, 0xb2, 0x96, 0x57, 0x9b, 0x6e, 0xe0, 0xc7, 0x61, 0x30, 0x51, 0xa2, 0x92, 0xcd, 0x01,
+		0x8f, 0x58, 0xac, 0x74, 0x79, 0x3a, 0x0c, 0x3c, 0x98, 0x4c, 0xee, 0x8b, 0x33, 0x6f, 0xf9, 0x14,
+		0xda, 0x29, 0x85, 0x79, 0x2c, 0x06, 0xaa, 0xec, 0x12, 0xe8, 0xac, 0x11, 0xd0, 0x5a, 0x8a, 0x2e,
+		0x17, 0x14, 0xe6, 0x86, 0x8a, 0x6b, 0xd1, 0x5b, 0x5d, 0xaf, 0xf5, 0x1c, 0xfd, 0x8c, 0xce, 0x3c,
+		0xf4, 0xa4, 0x86, 0xca, 0xad, 0x28, 0x5c, 0xad, 0x53, 0xd0, 0x7a, 0x96, 0x6b, 0x4e, 0x69, 0xcc,
+		0x26, 0x6a, 0x97, 0xdf, 0xec, 0x6d, 0xbc, 0x20, 0x74, 0xfd, 0xb2, 0xeb, 0x8b, 0xca, 0xb5, 0xad,
+		0xd5, 0xbd, 0x75, 0x96, 0xa0, 0x6d, 0x65, 0xbd, 0xe3, 0x5d, 0xa6, 0x74, 0x79, 0x7b, 0x79, 0xb9,
+		0xd6, 0x53, 0x70, 0x2e, 0x7f, 0xf4, 0xd8, 0x57, 0xa5, 0xab, 0xbb, 0x8b, 0xab, 0x93, 0x67, 0x78,
+		0xf0, 0x46, 0x73, 0x69, 0xad, 0xba, 0xa4, 0xd5, 0x49, 0xb1, 0x18, 0xe6, 0x84, 0x2a, 0x57, 0x77,
+		0xb3, 0x39, 0x33, 0xfc, 0x19, 0x94, 0x16, 0xb4, 0xb7, 0x98, 0x54, 0xa3, 0xb8, 0x92, 0x5c, 0xba,
+		0x3c, 0x3f, 0x66, 0xe1, 0x83, 0xe2, 0x96, 0x5e, 0x6d, 0x50, 0xd0, 0xd9, 0x55, 0x2e, 0x5d, 0x53,
+		0x27, 0xa1, 0xe5, 0x3b, 0xbe, 0xda, 0xd3, 0x70, 0x11, 0xf3, 0x59, 0xfc, 0x35, 0x08, 0xff, 0xac,
+		0x61, 0x36, 0xa2, 0x54, 0xe8, 0x96, 0xb4, 0xbc, 0x34, 0xb5, 0x72, 0x4a, 0xd1, 0xc6, 0x96, 0x8d,
+		0x53, 0x0a, 0x1b, 0xe5, 0xbb, 0x36, 0xad, 0x81, 0x94, 0x09, 0xa7, 0xdb, 0x46, 0x47, 0xe5, 0xda,
+		0x25, 0x9f, 0xdb, 0x46, 0x57, 0xed, 0xfa, 0xec, 0x9d, 0x7b, 0x0a, 0x57, 0xaf, 0x78, 0xfc, 0xe0,
+		0xd1, 0xdc, 0xe2, 0xeb, 0xd7, 0xd6, 0xfe, 0x4a, 0x81, 0xce, 0x3a, 0x7f, 0xdb, 0x86, 0x4a, 0x2f,
+		0xd1, 0x05, 0x77, 0xdb, 0xc6, 0x8d, 0xc2, 0xd5, 0xa9, 0x73, 0x63, 0x1b, 0x96, 0x0a, 0xf3, 0x2d,
+		0x5d, 0x1b, 0xdb, 0xb0, 0x2c, 0xa5, 0xeb, 0x53, 0xc7, 0xc6, 0x36, 0xac, 0xb6, 0xfa, 0xe5, 0xeb,
+		0xdc, 0xaf, 0xc2, 0x88, 0x99, 0x53, 0x23, 0xe7, 0x13, 0x6f, 0x5d, 0xbd, 0xfe, 0x0c, 0x3d, 0x35,
+		0x2a, 0xa9, 0x43, 0x63, 0x1b, 0x56, 0x5f, 0xe3, 0xfa, 0xf5, 0xe7, 0x50, 0x61, 0xc7, 0xd4, 0x99,
+		0x51, 0xec, 0x6a, 0xbb, 0xec, 0x31, 0x65, 0xdd, 0x28, 0x5f, 0xbd, 0xf6, 0x02, 0x6d, 0x15, 0x96,
+		0x4c, 0x5d, 0x11, 0xdb, 0x68, 0x5b, 0xaa, 0x17, 0xaf, 0x3f, 0x81, 0x0a, 0x57, 0x72, 0x37, 0xc4,
+		0x36, 0xda, 0x1d, 0xc5, 0x6b, 0xb7, 0x9c, 0x10, 0xdb, 0x68, 0x77, 0x91, 0xc0, 0x20, 0xd8, 0x48,
+		0x56, 0xaa, 0x41, 0xec, 0x3a, 0x56, 0x2a, 0xd7, 0x28, 0x76, 0x1d, 0x2a, 0xd4, 0x6e, 0x18, 0xbb,
+		0x24, 0x26, 0xdf, 0x38, 0x76, 0xf7, 0x52, 0xe1, 0x06, 0xb2, 0x12, 0xe8, 0x15, 0x75, 0xf7, 0xd5,
+		0xda, 0xa4, 0xaa, 0x76, 0xf7, 0xdd, 0xaa, 0xed, 0x1a, 0x79, 0x7e, 0x53, 0x24, 0x81, 0x6b, 0x88,
+		0x95, 0x79, 0x8d, 0x3c, 0xff, 0xee, 0x6f, 0x9c, 0x1c, 0x42, 0x5e, 0xda, 0x1b, 0x4e, 0x98, 0x19,
+		0x7b, 0x53, 0x16, 0xcc, 0x25, 0x0a, 0x86, 0x36, 0xae, 0xa2, 0x82, 0x21, 0x2a, 0x18, 0x7a, 0x8d,
+		0x25, 0xc8, 0x54, 0x2e, 0xb4, 0xb3, 0x24, 0xfd, 0x16, 0x15, 0x0b, 0x01, 0x28, 0xe5, 0x29, 0x8b,
+		0x22, 0x67, 0x24, 0x71, 0xae, 0x69, 0x71, 0x01, 0xa9, 0x62, 0x52, 0xc5, 0x54, 0xbb, 0x49, 0xca,
+		0x98, 0x6a, 0x37, 0x21, 0xd5, 0xf1, 0x3c, 0x0d, 0x36, 0x04, 0x75, 0x31, 0xff, 0x36, 0x55, 0x6e,
+		0x52, 0xe5, 0xa6, 0x33, 0x8f, 0xc7, 0xcc, 0x8f, 0x3d, 0x57, 0x3c, 0xbc, 0xdc, 0xd8, 0xa0, 0xad,
+		0xeb, 0xe5, 0xaa, 0x51, 0x2c, 0xaa, 0x46, 0xa1, 0x6a, 0x14, 0x51, 0x56, 0x5d, 0x5e, 0xc0, 0x7c,
+		0x37, 0x7c, 0x9a, 0xc5, 0x6c, 0x68, 0xce, 0x9c, 0x28, 0xca, 0x16, 0x51, 0x72, 0xf5, 0x57, 0x05,
+		0x2d, 0x3b, 0xb4, 0x24, 0x57, 0x51, 0xae, 0xb0, 0x4a, 0x99, 0xa5, 0x75, 0x58, 0x5b, 0x93, 0xc5,
+		0x75, 0x59, 0x1d, 0x8c, 0xe5, 0xc1, 0x58, 0x5f, 0x5f, 0x04, 0xe4, 0x81, 0x6f, 0x43, 0x25, 0xbf,
+		0x2b, 0x5b, 0xa8, 0xa5, 0xee, 0x5e, 0xeb, 0xb8, 0xdb, 0xba, 0xee, 0xb7, 0xba, 0x3b, 0x0e, 0xe2,
+		0x9e, 0x43, 0xb9, 0xeb, 0xe0, 0x8e, 0x2a, 0x9c, 0xe3, 0xaa, 0xc9, 0x88, 0xda, 0xee, 0xfe, 0xfe,
+		0x25, 0x6e, 0x5f, 0x9f, 0xef, 0x22, 0xbf, 0x29, 0xe7, 0x2a, 0xd4, 0x61, 0xa7, 0xb5, 0x0f, 0xdf,
+		0xf8, 0xaa, 0xca, 0x4b, 0xb2, 0xbe, 0x91, 0xe0, 0x79, 0x0b, 0xf6, 0x2d, 0xb6, 0x95, 0x4b, 0x00,
+		0x73, 0xac, 0x05, 0xdf, 0x53, 0x00, 0x73, 0x81, 0x6d, 0x2b, 0x06, 0x28, 0xb1, 0x7a, 0x14, 0x8d,
+		0x4d, 0x36, 0x6c, 0xf7, 0x7a, 0xbc, 0x10, 0x50, 0xd1, 0x69, 0x5a, 0x27, 0xa2, 0xe6, 0x2d, 0x59,
+		0xe4, 0x2d, 0x91, 0xb7, 0x04, 0xad, 0xa9, 0x64, 0x03, 0x89, 0xe5, 0x85, 0x52, 0xa7, 0x17, 0xf7,
+		0xb2, 0x89, 0xe4, 0x79, 0x32, 0x80, 0x20, 0x42, 0x5b, 0x3c, 0x20, 0xc4, 0x04, 0x48, 0x5c, 0xa0,
+		0xc4, 0x06, 0x5c, 0x7c, 0xc0, 0xc5, 0x08, 0x4e, 0x9c, 0x34, 0x1d, 0x0d, 0x45, 0x5e, 0x51, 0x0e,
+		0x4a, 0xe0, 0x82, 0x13, 0x88, 0x20, 0x05, 0x2a, 0x58, 0xd1, 0x0f, 0x5a, 0x40, 0x83, 0x17, 0xe8,
+		0x20, 0x06, 0xcd, 0xcf, 0x86, 0xf7, 0xb7, 0x01, 0x82, 0x1b, 0xd0, 0x20, 0x67, 0x67, 0x2b, 0xae,
+		0xad, 0x9b, 0xf6, 0xeb, 0xdb, 0x8d, 0x37, 0xc7, 0xb9, 0x7a, 0xa0, 0xa1, 0x12, 0x54, 0x4f, 0xa1,
+		0x1e, 0x72, 0xb7, 0x8d, 0xcb, 0xb7, 0xea, 0x1a, 0x7e, 0x50, 0x52, 0x28, 0x89, 0xeb, 0xa0, 0x89,
+		0xd7, 0x06, 0xee, 0x2a, 0x69, 0x95, 0x42, 0xcf, 0x75, 0xc5, 0xaa, 0x56, 0xf0, 0xb9, 0xae, 0x0f,
+		0xc0, 0x0a, 0x3f, 0x97, 0x44, 0xd5, 0x0b, 0x40, 0x77, 0x49, 0x48, 0x17, 0x82, 0xaa, 0x6e, 0xa2,
+		0x64, 0x2d, 0xe2, 0xae, 0x48, 0x08, 0xd6, 0x26, 0xce, 0x23, 0x16, 0x36, 0x37, 0xb3, 0x4b, 0x4d,
+		0xf5, 0xc0, 0xd3, 0x10, 0xaf, 0x62, 0x4c, 0x56, 0xf2, 0xee, 0xfd, 0xc6, 0x8d, 0xef, 0x3e, 0x45,
+		0xe3, 0x0f, 0xd9, 0x7d, 0xb1, 0xea, 0xa2, 0x25, 0x83, 0xf8, 0x30, 0x72, 0xf4, 0x02, 0xf8, 0x84,
+		0x00, 0x05, 0xef, 0x14, 0xbc, 0x53, 0xf0, 0x4e, 0xc1, 0x3b, 0x05, 0xef, 0x14, 0xbc, 0x53, 0xf0,
+		0x4e, 0xc1, 0x3b, 0x05, 0xef, 0x14, 0xbc, 0x53, 0xf0, 0xbe, 0xe5, 0x66, 0x53, 0xe0, 0x4e, 0x81,
+		0x3b, 0x05, 0xee, 0xfa, 0x81, 0xbb, 0x7c, 0xc0, 0xa9, 0x1f, 0xb4, 0xff, 0x1e, 0x39, 0xb5, 0x93,
+		0x38, 0xc8, 0xac, 0xb8, 0x39, 0x3a, 0x9b, 0x22, 0x53, 0xe4, 0xaa, 0xbc, 0x09, 0xb5, 0x12, 0x5b,
+		0xea, 0x89, 0x75, 0x2f, 0xde, 0x71, 0x64, 0x45, 0x0f, 0xc1, 0x1a, 0xd4, 0x46, 0xcf, 0xa0, 0xc2,
+		0xe5, 0x0d, 0xd3, 0xe2, 0x0f, 0x9d, 0x38, 0x08, 0x9f, 0x24, 0x2a, 0xd9, 0xa9, 0x75, 0x2d, 0x6c,
+		0xe4, 0x44, 0xad, 0x6b, 0xa9, 0x75, 0x2d, 0xb5, 0xae, 0x2d, 0xb7, 0x75, 0xed, 0xc3, 0x7c, 0x32,
+		0x31, 0xd5, 0x3a, 0xbe, 0xaf, 0x2e, 0x25, 0x7b, 0x4b, 0xf6, 0x56, 0xd2, 0xde, 0xaa, 0xdb, 0x4e,
+		0x69, 0xac, 0x92, 0x2c, 0x26, 0x59, 0xcc, 0x03, 0x4b, 0xd7, 0xee, 0xf5, 0xc9, 0x64, 0x56, 0xc0,
+		0x12, 0xd1, 0xd8, 0x11, 0xb2, 0x3f, 0xa7, 0x60, 0x7f, 0xe6, 0x11, 0x0b, 0x29, 0x68, 0x23, 0x13,
+		0x44, 0x41, 0xdb, 0x19, 0x06, 0x6d, 0x77, 0xa7, 0x11, 0xb5, 0xcd, 0xbd, 0xa1, 0xbc, 0xa9, 0x4c,
+		0x2e, 0x22, 0x4b, 0x49, 0x96, 0xb2, 0x3c, 0x4b, 0x29, 0xda, 0x99, 0x6f, 0x9b, 0xef, 0x24, 0x1a,
+		0x0f, 0x4b, 0x76, 0xea, 0x3b, 0xba, 0x91, 0x6c, 0xb5, 0xc8, 0x4c, 0xaa, 0x9b, 0xc9, 0xd6, 0x39,
+		0x2c, 0x5f, 0xd5, 0x63, 0x35, 0x6a, 0x19, 0xbc, 0x46, 0xa4, 0x12, 0x2d, 0x83, 0xd9, 0xb7, 0x38,
+		0x74, 0xcc, 0xb9, 0x1f, 0xc5, 0xce, 0xfd, 0x44, 0xb0, 0x27, 0xdf, 0xdc, 0xf7, 0xfe, 0x33, 0x47,
+		0x69, 0x61, 0x2a, 0xef, 0x4f, 0x40, 0x19, 0xe2, 0xec, 0x9d, 0x8e, 0x69, 0x88, 0x93, 0x97, 0xae,
+		0x5a, 0x8b, 0xb9, 0x23, 0x35, 0x9c, 0x16, 0x68, 0x3b, 0x67, 0xc8, 0xd5, 0x1b, 0x28, 0xb7, 0x9b,
+		0x96, 0x1a, 0x69, 0x2f, 0xb8, 0x1e, 0xa2, 0xeb, 0x70, 0x60, 0x09, 0xc4, 0x5e, 0x3d, 0xff, 0xad,
+		0x77, 0xdf, 0x29, 0xe7, 0x7d, 0xb8, 0x9e, 0x35, 0x23, 0x16, 0x3e, 0x1e, 0xe8, 0x17, 0xb8, 0x81,
+		0x95, 0x2d, 0xbe, 0xbc, 0x67, 0x6d, 0x0e, 0x9f, 0x0a, 0x29, 0x74, 0xf4, 0x45, 0x1c, 0x7b, 0x41,
+		0x47, 0x5e, 0x54, 0x5f, 0x48, 0x3b, 0xea, 0xd2, 0xfa, 0x40, 0xdc, 0x11, 0x97, 0xe3, 0xc3, 0xa2,
+		0x53, 0x12, 0x62, 0x88, 0xa8, 0x0c, 0x12, 0x4a, 0xed, 0x78, 0x01, 0xcd, 0x43, 0xf5, 0xdb, 0xf1,
+		0x7a, 0x33, 0xd3, 0x19, 0x0e, 0x43, 0x26, 0x36, 0x16, 0x60, 0x21, 0xfa, 0x02, 0xa3, 0x57, 0x16,
+		0xcf, 0x82, 0xe6, 0x5a, 0x78, 0xb3, 0xc7, 0xae, 0xc4, 0xb3, 0x6b, 0xc1, 0xac, 0xca, 0xa8, 0x51,
+		0xbd, 0x7e, 0xdb, 0x32, 0x6f, 0x06, 0xcf, 0xb7, 0x96, 0x79, 0x33, 0x48, 0x7f, 0xb4, 0xf8, 0x3f,
+		0xe9, 0xcf, 0xed, 0xdb, 0x96, 0xd9, 0x5d, 0xfc, 0xdc, 0xbb, 0x6d, 0x99, 0xbd, 0x41, 0xe3, 0xcb,
+		0x97, 0xcb, 0xc6, 0xf7, 0xce, 0x8b, 0xfc, 0x85, 0xe0, 0x30, 0xd4, 0x05, 0xe2, 0xd6, 0xf5, 0x4f,
+		0x60, 0xeb, 0xec, 0xe7, 0x64, 0x81, 0x1d, 0xf3, 0xe1, 0xbd, 0xf9, 0x71, 0xf0, 0xbd, 0x75, 0xd1,
+		0x7d, 0x69, 0xd8, 0x8d, 0xfa, 0xf6, 0x67, 0x76, 0xe3, 0x7b, 0xeb, 0xa2, 0xf7, 0x52, 0xaf, 0xe7,
+		0xfc, 0xe5, 0x5d, 0x1e, 0x8d, 0xc6, 0x73, 0xbd, 0x5e, 0xcf, 0x36, 0x6d, 0x63, 0x23, 0x6f, 0x5b,
+		0xd6, 0xe0, 0x1d, 0xff, 0x31, 0xfd, 0xff, 0x92, 0x15, 0x84, 0xbe, 0xdc, 0x68, 0xc8, 0x3a, 0xbd,
+		0xf5, 0xfa, 0xed, 0xbf, 0xed, 0xc1, 0x0f, 0x76, 0xe3, 0x7b, 0xff, 0x65, 0xf1, 0x33, 0xff, 0x7f,
+		0xe3, 0xb9, 0x7e, 0xf9, 0xf6, 0xcb, 0x97, 0xcb, 0xcb, 0xb7, 0x8d, 0xf4, 0x69, 0xb3, 0xef, 0xbd,
+		0x4d, 0xff, 0xfa, 0xce, 0xb6, 0x77, 0x3e, 0x6a, 0x94, 0x0f, 0x82, 0x62, 0x34, 0x55, 0x8e, 0xb8,
+		0x45, 0x59, 0xf2, 0xa6, 0xb0, 0x61, 0xdd, 0xba, 0x8e, 0x4c, 0x2c, 0x99, 0x58, 0x32, 0xb1, 0x64,
+		0x62, 0xc9, 0xc4, 0x92, 0x89, 0x7d, 0x95, 0x26, 0x56, 0x2a, 0xc8, 0x2d, 0xc6, 0x83, 0xc5, 0x70,
+		0x60, 0x71, 0xfc, 0x57, 0x0b, 0xf7, 0xdd, 0xc0, 0x7b, 0x01, 0xc7, 0x2f, 0x48, 0x98, 0xda, 0x75,
+		0x33, 0x1b, 0xa4, 0x4f, 0x63, 0xde, 0x8b, 0x0c, 0x2a, 0x57, 0x32, 0xb3, 0x9b, 0xe0, 0xa6, 0x0e,
+		0x06, 0x27, 0xb2, 0xa8, 0x19, 0x22, 0x9e, 0x3c, 0x9a, 0x14, 0x17, 0x49, 0x00, 0xe0, 0xeb, 0x6b,
+		0x56, 0xa4, 0xb4, 0x64, 0xa6, 0x8c, 0x09, 0x82, 0x9d, 0x1a, 0x3e, 0x95, 0xd4, 0x66, 0xc3, 0xf9,
+		0x55, 0xc5, 0x9b, 0x2e, 0xe0, 0x58, 0xbd, 0x91, 0xd3, 0x32, 0xf8, 0xd0, 0x6c, 0x31, 0xd6, 0x29,
+		0x04, 0xd0, 0x26, 0xdb, 0xff, 0x29, 0xa5, 0xa2, 0x83, 0xd2, 0xc6, 0x33, 0x01, 0x74, 0x36, 0x9e,
+		0x11, 0x2a, 0x7b, 0x02, 0xa8, 0xec, 0x7d, 0x10, 0xc4, 0x45, 0x90, 0xfb, 0xce, 0xaa, 0xae, 0x5f,
+		0x44, 0x01, 0x24, 0x05, 0x90, 0x14, 0x40, 0x52, 0x00, 0x49, 0x01, 0x24, 0x05, 0x90, 0x84, 0xd1,
+		0x6e, 0xf9, 0x63, 0x92, 0x76, 0x55, 0xca, 0xa4, 0xd2, 0xf0, 0xbb, 0x13, 0x34, 0xa9, 0xc2, 0xc3,
+		0xef, 0xfe, 0x64, 0x4f, 0xf2, 0x35, 0xd1, 0xc9, 0x45, 0x54, 0x13, 0x2d, 0xac, 0xff, 0xa9, 0x26,
+		0x5a, 0xd2, 0xcf, 0xdb, 0xc5, 0x11, 0xa8, 0x26, 0x7a, 0x71, 0x31, 0x1d, 0x1c, 0xd2, 0xaf, 0x88,
+		0xee, 0xf5, 0x3a, 0x74, 0x76, 0x08, 0xdb, 0xd1, 0xa1, 0xd3, 0xab, 0x64, 0x7f, 0xce, 0xc5, 0xfe,
+		0x50, 0xf7, 0x04, 0xb2, 0x40, 0x90, 0x16, 0xa8, 0xdd, 0xeb, 0x91, 0xfd, 0xa9, 0x80, 0xfd, 0x49,
+		0xf4, 0x21, 0x0b, 0xe5, 0x2d, 0x50, 0x76, 0x1d, 0xd9, 0x20, 0xb2, 0x41, 0xa5, 0xd9, 0x20, 0x36,
+		0x9d, 0xc5, 0x4f, 0x2a, 0x26, 0xa8, 0x53, 0xa2, 0x40, 0x85, 0xc1, 0x3c, 0xf6, 0xfc, 0x91, 0xe9,
+		0xf9, 0x51, 0xec, 0xf8, 0xae, 0x82, 0x73, 0xb7, 0x43, 0x81, 0x84, 0x8c, 0x84, 0xec, 0x14, 0x1c,
+		0xbd, 0x12, 0xa5, 0xec, 0x91, 0x85, 0x91, 0x4c, 0x9f, 0xdc, 0xe5, 0xeb, 0x2d, 0x2e, 0x24, 0x99,
+		0x22, 0x99, 0x2a, 0x15, 0xbc, 0xbb, 0x56, 0x10, 0xa9, 0x1e, 0x61, 0x77, 0x14, 0x39, 0x6d, 0x2f,
+		0x1d, 0xe1, 0x76, 0xe8, 0x71, 0x13, 0x75, 0x32, 0x58, 0x23, 0x52, 0x89, 0x4e, 0x06, 0xf0, 0x67,
+		0xd1, 0xfd, 0x78, 0xd6, 0x14, 0xca, 0x02, 0x1b, 0x42, 0xf5, 0x7e, 0xf1, 0xec, 0xee, 0x50, 0xbd,
+		0x5f, 0x31, 0x6b, 0x1d, 0xeb, 0x2c, 0xfa, 0xfe, 0xf2, 0x41, 0xd1, 0x17, 0xd7, 0xa9, 0x70, 0x0c,
+		0x83, 0x20, 0x36, 0xb7, 0x46, 0x12, 0x14, 0x56, 0x3c, 0xe6, 0x5d, 0x44, 0x15, 0x90, 0xd5, 0xaf,
+		0x80, 0x64, 0xbe, 0x1b, 0x3e, 0xcd, 0x62, 0x36, 0x34, 0x67, 0x4e, 0x14, 0x65, 0x2f, 0x29, 0x58,
+		0xb0, 0x91, 0x73, 0x2d, 0xd5, 0x43, 0x52, 0x3d, 0xa4, 0x7c, 0xd8, 0x2a, 0x93, 0x97, 0x90, 0xcd,
+		0x47, 0x48, 0x84, 0x06, 0x2a, 0x5e, 0xb4, 0xaa, 0xf7, 0xac, 0xed, 0xfa, 0xa9, 0xbb, 0x7c, 0x32,
+		0x13, 0x6d, 0x55, 0xbc, 0xe3, 0xd5, 0x92, 0xb4, 0xaf, 0x4f, 0x67, 0x51, 0x2a, 0xd1, 0xde, 0xe7,
+		0xc3, 0x37, 0xfe, 0xd6, 0xc5, 0x9c, 0x2d, 0xaf, 0x94, 0xb8, 0x9b, 0xc1, 0xbe, 0xc5, 0x76, 0xc4,
+		0xdc, 0x90, 0xc5, 0x6a, 0xda, 0x89, 0xaf, 0xa9, 0x82, 0x7a, 0xd2, 0xd5, 0x4d, 0x03, 0xb5, 0x02,
+		0xc4, 0xb5, 0xa9, 0xd4, 0xe2, 0x55, 0x88, 0xc2, 0xa3, 0xac, 0xa9, 0x14, 0xf1, 0x84, 0xad, 0x99,
+		0x70, 0x29, 0x22, 0x15, 0x83, 0x10, 0x9e, 0x79, 0xe6, 0x39, 0x02, 0x2a, 0x06, 0x21, 0x48, 0x73,
+		0x67, 0xe9, 0xd4, 0xc7, 0xea, 0x52, 0x27, 0xf3, 0x4d, 0xf5, 0xab, 0x7a, 0x68, 0x66, 0xcd, 0x13,
+		0x91, 0x1a, 0x75, 0x4b, 0x90, 0x2b, 0x41, 0xae, 0xc2, 0x50, 0x63, 0x0e, 0x6e, 0xd7, 0x14, 0x77,
+		0x81, 0x85, 0xe0, 0xc8, 0xdf, 0x83, 0x20, 0xde, 0x9d, 0x00, 0xfb, 0x21, 0xbb, 0x01, 0xc6, 0xc1,
+		0xa3, 0x6c, 0xa8, 0xad, 0x94, 0xcf, 0x5f, 0x3c, 0x05, 0x97, 0xfc, 0x7d, 0xf2, 0xf7, 0xc9, 0xdf,
+		0x27, 0x7f, 0x9f, 0xfc, 0x7d, 0xf2, 0xf7, 0xc9, 0xdf, 0x27, 0x7f, 0x1f, 0xc3, 0xdf, 0x0f, 0x23,
+		0x87, 0x7c, 0x7d, 0xf2, 0xf5, 0xcb, 0xf5, 0xf5, 0x8b, 0x5d, 0x5f, 0x0d, 0x3f, 0xff, 0xf7, 0xc8,
+		0x39, 0xb5, 0xf2, 0x0b, 0xf1, 0x5a, 0x06, 0xc5, 0x75, 0xd1, 0xa9, 0xce, 0x88, 0x58, 0xf8, 0xe8,
+		0xb9, 0x2c, 0x2a, 0x2e, 0xc9, 0x58, 0x7e, 0x93, 0xea, 0x30, 0x4e, 0x60, 0x3e, 0x00, 0x8b, 0xdd,
+		0xc0, 0x7f, 0x90, 0x18, 0x11, 0x90, 0x5d, 0x40, 0x31, 0x2b, 0xc5, 0xac, 0x51, 0x34, 0x96, 0x0f,
+		0x59, 0x93, 0x8b, 0xe4, 0x22, 0x56, 0x8b, 0x22, 0x56, 0x8a, 0x58, 0x45, 0x99, 0x72, 0x79, 0xc1,
+		0x2c, 0x08, 0x63, 0xf9, 0xf5, 0x5e, 0x9e, 0x69, 0x4c, 0xae, 0x96, 0x5c, 0xa9, 0x1f, 0xd9, 0x83,
+		0x33, 0x9f, 0xc4, 0xd2, 0x1e, 0x38, 0xbf, 0xf8, 0xba, 0xd3, 0xaa, 0x49, 0x5d, 0x35, 0x90, 0x7c,
+		0x3a, 0x39, 0xf8, 0x47, 0x59, 0xa8, 0x74, 0x84, 0x4b, 0x53, 0xc8, 0x74, 0x85, 0x0d, 0x4c, 0xe8,
+		0xc0, 0x84, 0x4f, 0x5f, 0x08, 0x15, 0x23, 0x54, 0xc9, 0xbd, 0x96, 0x86, 0x93, 0x72, 0xe5, 0xcd,
+		0xf4, 0xe7, 0xd3, 0x7b, 0xe1, 0x83, 0xc4, 0x79, 0xcc, 0xad, 0x30, 0x85, 0x5f, 0xf1, 0xb0, 0x8c,
+		0x3a, 0xe2, 0x04, 0x82, 0x3c, 0x41, 0x21, 0x50, 0xe0, 0x58, 0x0a, 0x1c, 0xa6, 0xa2, 0x81, 0x4c,
+		0x81, 0x20, 0x54, 0x3b, 0x4b, 0xdc, 0xef, 0xf5, 0x3a, 0xbd, 0xf3, 0x5d, 0xe6, 0x37, 0xe5, 0x5c,
+		0x35, 0x40, 0x82, 0xca, 0x60, 0xbd, 0x0d, 0x85, 0x69, 0x99, 0x2b, 0xc7, 0x23, 0x64, 0x11, 0x4b,
+		0x4f, 0x7b, 0xa3, 0xa3, 0xd7, 0x0b, 0xf5, 0xf9, 0x7e, 0x32, 0x09, 0xbe, 0x1a, 0xbf, 0x7e, 0xf8,
+		0xfc, 0xb7, 0x7f, 0xfc, 0xfa, 0xd1, 0x70, 0x03, 0xdf, 0x67, 0x9c, 0xcf, 0x22, 0x23, 0x78, 0x64,
+		0xa1, 0xf1, 0xe9, 0xd3, 0xff, 0x1c, 0xdf, 0x8e, 0xa6, 0x8b, 0x52, 0x25, 0x4b, 0x2a, 0xb0, 0x6a,
+		0xa7, 0x76, 0xa0, 0x4d, 0x34, 0xa2, 0x94, 0x03, 0xf9, 0x24, 0x40, 0xac, 0x05, 0xfa, 0xd3, 0xcc,
+		0x80, 0x82, 0xa6, 0x78, 0xbc, 0x27, 0x84, 0x6a, 0x7d, 0xca, 0xe8, 0xdf, 0xfd, 0x9a, 0xd2, 0xbf,
+		0xfb, 0x14, 0x8d, 0x6b, 0x95, 0x40, 0xa3, 0xe1, 0x81, 0xd3, 0xed, 0xb5, 0x84, 0x40, 0x4b, 0xb7,
+		0xd7, 0x0f, 0xa9, 0x10, 0x42, 0xaa, 0x08, 0x82, 0xc0, 0x24, 0x02, 0x93, 0xd2, 0x93, 0x7c, 0xe9,
+		0x34, 0x5c, 0x85, 0x36, 0x29, 0xcb, 0x6b, 0x45, 0xe1, 0x04, 0x85, 0x58, 0xbd, 0x36, 0x64, 0xfe,
+		0xd3, 0xea, 0xcc, 0xd9, 0x1b, 0xc0, 0x28, 0x9d, 0x8a, 0x33, 0x08, 0xea, 0x52, 0x8f, 0xa6, 0xd7,
+		0x4e, 0x46, 0xce, 0xa7, 0x2c, 0x2c, 0xca, 0x1c, 0xed, 0xd5, 0xaf, 0x12, 0xed, 0x04, 0x6a, 0x1f,
+		0xfc, 0xf9, 0x54, 0x7e, 0x8f, 0x3f, 0x07, 0x9f, 0xd2, 0xfa, 0x11, 0x25, 0xb0, 0xa0, 0x95, 0xbc,
+		0xa3, 0x93, 0x38, 0x6d, 0x2a, 0xde, 0xac, 0x95, 0x5c, 0x9d, 0x88, 0xb0, 0xca, 0xc5, 0xed, 0xc5,
+		0xc5, 0x92, 0xf2, 0xaf, 0x8c, 0xa8, 0x04, 0x3f, 0xf9, 0xb1, 0xda, 0x2a, 0xa5, 0x0b, 0xa4, 0x14,
+		0x5a, 0xa6, 0xcb, 0xa3, 0x84, 0x26, 0x6c, 0x2d, 0x8e, 0x6d, 0xb4, 0x8f, 0x1b, 0xe8, 0x21, 0x9b,
+		0x35, 0x85, 0x00, 0x51, 0x3e, 0x30, 0x54, 0xd0, 0x00, 0x69, 0x48, 0x13, 0x45, 0x63, 0xc3, 0x71,
+		0x5d, 0xc9, 0xd1, 0x0c, 0x30, 0x8a, 0x5b, 0x25, 0xcc, 0x83, 0x55, 0xdd, 0x3b, 0x6b, 0x70, 0x62,
+		0xa7, 0x31, 0x11, 0x03, 0x09, 0xb1, 0x60, 0x4c, 0x3c, 0x88, 0x28, 0x0c, 0xbe, 0xaa, 0x57, 0x65,
+		0x51, 0x50, 0x9e, 0x20, 0xf5, 0xfe, 0x3a, 0x05, 0x15, 0xb1, 0x37, 0x65, 0xe6, 0x5f, 0x81, 0xcf,
+		0x8a, 0x2b, 0x2a, 0x56, 0x5f, 0x3d, 0x5c, 0x52, 0xd1, 0xa2, 0x92, 0x0a, 0x15, 0x6f, 0x4e, 0x8e,
+		0x13, 0x0b, 0xbd, 0x33, 0xf1, 0x52, 0x59, 0x91, 0xd2, 0x58, 0xd1, 0x52, 0x58, 0xb1, 0xaa, 0x36,
+		0xf1, 0xd0, 0x4a, 0x32, 0xb1, 0xa0, 0x8c, 0x6c, 0xcb, 0x23, 0xd8, 0x2f, 0x62, 0xe5, 0x78, 0xf2,
+		0xaf, 0xda, 0xef, 0x56, 0xef, 0x5d, 0x55, 0x47, 0x26, 0x1e, 0x60, 0x28, 0xd1, 0x42, 0xd1, 0xda,
+		0xed, 0x7b, 0xf3, 0x5f, 0x8e, 0xf9, 0x57, 0xcb, 0xbc, 0xb9, 0xfb, 0xa1, 0x69, 0x0e, 0x7e, 0xa8,
+		0xc9, 0x4e, 0x68, 0x7c, 0x73, 0xf8, 0x93, 0xad, 0x8d, 0x2c, 0xd2, 0xf1, 0xc5, 0xba, 0xbd, 0x96,
+		0x57, 0xb7, 0x76, 0x58, 0x95, 0x6f, 0xbe, 0xd3, 0xea, 0xf9, 0xd6, 0x9e, 0x6d, 0x6f, 0x83, 0xc9,
+		0x82, 0x46, 0x92, 0x7b, 0xb4, 0xf2, 0x5e, 0x6d, 0x7c, 0x48, 0x0b, 0x17, 0x68, 0xdf, 0x22, 0xad,
+		0x2b, 0xac, 0x6d, 0x85, 0xb5, 0x6c, 0xb1, 0x76, 0x3d, 0xbc, 0xd7, 0x7b, 0xb5, 0x68, 0xb1, 0xf6,
+		0x3c, 0xa4, 0x35, 0x8b, 0xb4, 0xe5, 0xe1, 0xe1, 0xc0, 0xc5, 0x56, 0x4b, 0x50, 0x2b, 0x4a, 0x6b,
+		0x08, 0x71, 0xcd, 0xf0, 0x72, 0x78, 0x6a, 0xb1, 0xf8, 0x2b, 0x14, 0x76, 0x5d, 0xc7, 0x7c, 0x09,
+		0x41, 0x7d, 0x31, 0xd8, 0x27, 0x9d, 0x6f, 0xd6, 0x96, 0x62, 0x9f, 0xde, 0xa8, 0x79, 0xd1, 0x47,
+		0xe7, 0x4f, 0xf6, 0x7b, 0x10, 0xec, 0xb2, 0xf2, 0xb6, 0x2e, 0xa9, 0xad, 0xff, 0x69, 0x43, 0x63,
+		0xfc, 0xc8, 0x12, 0x4f, 0x2f, 0x65, 0xef, 0x97, 0x37, 0x2f, 0xff, 0x1f, 0x00, 0x00, 0xff, 0xff,
+		0x01, 0x00, 0x00, 0xff, 0xff, 0x72, 0xfa, 0xda, 0x23, 0x18, 0x12, 0x0b, 0x00,
 	}
 )
 
@@ -11603,8 +23958,77 @@ func initΛEnumTypes() {
 		"/applications/application/protocol": []reflect.Type{
 			reflect.TypeOf((E_GnosApplications_Applications_Application_Protocol)(0)),
 		},
+		"/firewall/family/inet/filter/term/from/destination-port": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort)(0)),
+		},
+		"/firewall/family/inet/filter/term/from/destination-port-except": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept)(0)),
+		},
+		"/firewall/family/inet/filter/term/from/icmp-type": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpType)(0)),
+		},
+		"/firewall/family/inet/filter/term/from/icmp-type-except": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_IcmpTypeExcept)(0)),
+		},
+		"/firewall/family/inet/filter/term/from/port": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port)(0)),
+		},
+		"/firewall/family/inet/filter/term/from/port-except": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept)(0)),
+		},
+		"/firewall/family/inet/filter/term/from/protocol": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Protocol)(0)),
+		},
+		"/firewall/family/inet/filter/term/from/protocol-except": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_ProtocolExcept)(0)),
+		},
+		"/firewall/family/inet/filter/term/from/source-port": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort)(0)),
+		},
+		"/firewall/family/inet/filter/term/from/source-port-except": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept)(0)),
+		},
+		"/firewall/family/inet/filter/term/then/next": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next)(0)),
+		},
+		"/firewall/family/inet6/filter/term/from/destination-port": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPort)(0)),
+		},
+		"/firewall/family/inet6/filter/term/from/destination-port-except": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_DestinationPortExcept)(0)),
+		},
+		"/firewall/family/inet6/filter/term/from/icmp-type": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpType)(0)),
+		},
+		"/firewall/family/inet6/filter/term/from/icmp-type-except": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_IcmpTypeExcept)(0)),
+		},
+		"/firewall/family/inet6/filter/term/from/next-header": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeader)(0)),
+		},
+		"/firewall/family/inet6/filter/term/from/next-header-except": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet6_Filter_Term_From_NextHeaderExcept)(0)),
+		},
+		"/firewall/family/inet6/filter/term/from/port": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_Port)(0)),
+		},
+		"/firewall/family/inet6/filter/term/from/port-except": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_PortExcept)(0)),
+		},
+		"/firewall/family/inet6/filter/term/from/source-port": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePort)(0)),
+		},
+		"/firewall/family/inet6/filter/term/from/source-port-except": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_From_SourcePortExcept)(0)),
+		},
+		"/firewall/family/inet6/filter/term/then/next": []reflect.Type{
+			reflect.TypeOf((E_GnosFirewall_Firewall_Family_Inet_Filter_Term_Then_Next)(0)),
+		},
 		"/interfaces/interface/unit/service-domain": []reflect.Type{
 			reflect.TypeOf((E_GnosInterfaces_Interfaces_Interface_Unit_ServiceDomain)(0)),
+		},
+		"/policy-options/policy-statement/term/from/protocol": []reflect.Type{
+			reflect.TypeOf((E_GnosPolicyOptions_PolicyOptions_PolicyStatement_Term_From_Protocol)(0)),
 		},
 		"/routing-options/rib/name": []reflect.Type{
 			reflect.TypeOf((E_GnosRoutingOptions_RoutingOptions_Rib_Name)(0)),
@@ -11615,8 +24039,17 @@ func initΛEnumTypes() {
 		"/services/stateful-firewall/rule/match-direction": []reflect.Type{
 			reflect.TypeOf((E_GnosServices_Services_StatefulFirewall_Rule_MatchDirection)(0)),
 		},
+		"/snmp/community/authorization": []reflect.Type{
+			reflect.TypeOf((E_GnosSnmp_Snmp_Community_Authorization)(0)),
+		},
+		"/snmp/trap-group/version": []reflect.Type{
+			reflect.TypeOf((E_GnosSnmp_Snmp_TrapGroup_Version)(0)),
+		},
 		"/system/login/class/permissions": []reflect.Type{
 			reflect.TypeOf((E_GnosSystem_System_Login_Class_Permissions)(0)),
+		},
+		"/system/services/ssh/root-login": []reflect.Type{
+			reflect.TypeOf((E_GnosSystem_System_Services_Ssh_RootLogin)(0)),
 		},
 	}
 }

@@ -22,6 +22,7 @@ var Suites = []Suite{
 	// opening 10 M sessions takes 15-60 s, twice per run (go test runs a
 	// benchmark once with b.N = 1 before the -benchtime count): one run
 	{Name: "datapath-10m", Pkg: "./pic/plugins/all", Pattern: "^BenchmarkDataPath(BareLoop)?10M$", Benchtime: "3000000x", Quick: "20000x", Count: 1},
+	{Name: "datapath-related", Pkg: "./pic/plugins/all", Pattern: "^BenchmarkDataPath(Fragments|ICMPError)$", Benchtime: "300000x", Quick: "2000x", Count: 3},
 	{Name: "commit-load", Pkg: "./configd", Pattern: "^Benchmark(LoadCommitPerf|CommitSize)$", Benchtime: "3x", Quick: "1x", Count: 5},
 	{Name: "commit-leaf", Pkg: "./configd", Pattern: "^Benchmark(OneLeafCommitPerf|ComparePerf)$", Benchtime: "100x", Quick: "2x", Count: 5},
 	{Name: "pic-ack", Pkg: "./servicesd", Pattern: "^BenchmarkOneLeafCommitToAck$", Benchtime: "100x", Quick: "2x", Count: 3},
@@ -146,6 +147,12 @@ var Figures = []Figure{
 		Note: "measured at 10 M sessions in a 4 GiB object cache: reserved bytes per session × 10 M; the session table is apart"},
 	{Group: GroupDataPath, Name: "allocations per packet, established (1 M)", Bench: "DataPathEstablished/sessions=1000000", Metric: "allocs/op", Unit: "", Target: le(0, "0")},
 	{Group: GroupDataPath, Name: "allocations per packet, new sessions", Bench: "DataPathNewSessions", Metric: "allocs/op", Unit: "", Target: le(0, "0")},
+	{Group: GroupDataPath, Name: "fragments of an established session, in order (3,000-byte UDP in three)", Bench: "DataPathFragments/in-order", Metric: "Mpps", Unit: "Mpps",
+		Note: "fragment tracker and core, vectors of three: most of it is copying the datagram in"},
+	{Group: GroupDataPath, Name: "fragments, first fragment last (two held, then released)", Bench: "DataPathFragments/first-last", Metric: "Mpps", Unit: "Mpps"},
+	{Group: GroupDataPath, Name: "ICMP errors related to an established session (fragmentation needed, NAT-rewritten)", Bench: "DataPathICMPError", Metric: "Mpps", Unit: "Mpps",
+		Note: "one error per vector"},
+	{Group: GroupDataPath, Name: "allocations per fragment and per ICMP error", Bench: "DataPathFragments/first-last", Metric: "allocs/op", Unit: "", Target: le(0, "0")},
 	{Group: GroupDataPath, Name: "scaling: 2 data cores, aggregate (100 K sessions each)", Bench: "DataPathScaling/cores=2", Metric: "Mpps", Unit: "Mpps",
 		Target: &Target{Text: "near-linear: ≥ 1.8× one core", AtLeast: true, Value: 1.8, OnRatio: true},
 		Ref:    &Ref{Label: "1 core", Bench: "DataPathScaling/cores=1", Metric: "Mpps"}},

@@ -185,7 +185,14 @@ type Counters struct {
 // find the session); later forward packets get the source rewritten and
 // reverse packets the destination restored, checksums updated
 // incrementally. napt-44 picks ports whose translated flow steers to the
-// same data core, so a session never moves.
+// same data core, so a session never moves. An ICMP error of the session
+// (the data path matched it by the packet it quotes) is translated as a
+// packet of its direction, outer address only, and the quoted packet the
+// other way round: an error from outside about a translated packet gets
+// its destination and the quoted source (address and port) restored; an
+// error from inside about a restored answer gets its source and the
+// quoted destination translated, as conntrack does. Later fragments
+// have their address rewritten (their ports live in the first fragment).
 type Data struct {
 	xlates   *pic.Class[xlate]
 	counters []Counters
@@ -213,10 +220,18 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 		if x == nil {
 			return pic.ResultForward
 		}
-		if c.Dir == pic.Forward {
-			c.Packet.RewriteAddr4(true, x.pub, x.pubPort)
-		} else {
-			c.Packet.RewriteAddr4(false, x.orig, x.origPort)
+		p := c.Packet
+		switch {
+		case p.ICMPError && c.Dir == pic.Forward: // from inside, about an answer the NAT restored
+			p.RewriteAddr4(true, x.pub, 0)
+			p.RewriteQuoted4(false, x.pub, x.pubPort)
+		case p.ICMPError: // from outside, about a packet the NAT translated
+			p.RewriteAddr4(false, x.orig, 0)
+			p.RewriteQuoted4(true, x.orig, x.origPort)
+		case c.Dir == pic.Forward:
+			p.RewriteAddr4(true, x.pub, x.pubPort)
+		default:
+			p.RewriteAddr4(false, x.orig, x.origPort)
 		}
 		return pic.ResultForward
 	case pic.EvSessionDestroy:
