@@ -117,51 +117,34 @@ func writeConfig(b *strings.Builder, t *tree.Node, f string, h *format.Header) e
 }
 
 // opGet is <get>: the committed configuration and the state of
-// ietf-netconf-monitoring (monitoring.go). A subtree filter picks among
-// both (<configuration>, <netconf-state>); an xpath filter evaluates on
-// the configuration only.
+// ietf-netconf-monitoring (monitoring.go), both through the filter. The
+// configuration comes back unless the filter selects state only.
 func opGet(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
 	filter := op.Child("filter")
-	wantConfig, state := true, (*Node)(nil)
-	if filter == nil {
-		state = s.srv.state()
-	} else if typ, _ := filter.Attr("type"); typ == "" || typ == "subtree" {
-		full := (*Node)(nil)
-		hasConfig, hasState := false, false
-		for _, f := range filter.Kids {
-			switch {
-			case f.Name.Local == "configuration":
-				hasConfig = true
-			case f.Name.Local == "netconf-state" && (f.Name.Space == nsMonitoring || f.Name.Space == ""):
-				hasState = true
-				if full == nil {
-					full = s.srv.state()
-				}
-				if n := selectDOM(full, f); n != nil {
-					state = domUnion(state, n)
-				}
-			}
-		}
-		wantConfig = hasConfig || !hasState
-	} else if sel, _ := filter.Attr("select"); strings.Contains(sel, "netconf-state") {
-		return at(&RPCError{Type: "application", Tag: "operation-not-supported",
-			Message: "xpath filters evaluate on the configuration only; select netconf-state with a subtree filter", BadAttribute: "select", BadElement: "filter"}, filter)
+	cfg, err := withDefaults(s.visible(s.srv.cfg.Configd.Committed()), op)
+	if err != nil {
+		return err
 	}
-	b.WriteString("<data>\n")
-	if wantConfig {
-		t, err := withDefaults(s.visible(s.srv.cfg.Configd.Committed()), op)
-		if err != nil {
+	st, err := s.srv.state()
+	if err != nil {
+		return err
+	}
+	if filter != nil {
+		if cfg, err = filtered(cfg, filter); err != nil {
 			return err
 		}
-		if t, err = filtered(t, filter); err != nil {
-			return err
-		}
-		if err := writeConfigXML(b, t); err != nil {
+		if st, err = filtered(st, filter); err != nil {
 			return err
 		}
 	}
-	if state != nil {
-		writeDOM(b, state, true)
+	b.WriteString("<data>\n")
+	if len(cfg.Kids) > 0 || len(st.Kids) == 0 {
+		if err := writeConfigXML(b, cfg); err != nil {
+			return err
+		}
+	}
+	if err := writeStateXML(b, st); err != nil {
+		return err
 	}
 	b.WriteString("</data>\n")
 	return nil

@@ -30,7 +30,9 @@ import (
 // output with its ancestors (list entries with their keys) and, for a
 // statement, everything below it. Inactive statements are invisible to
 // XPath (it evaluates the active configuration). Both filters run on the
-// configuration as the login class may see it, so secrets stay masked.
+// configuration as the login class may see it, so secrets stay masked,
+// and, for <get>, on the /netconf-state tree (monitoring.go), whose top
+// element is netconf-state.
 
 // filtered applies an optional filter: filter is a <filter> or the Junos
 // <configuration> child of get-configuration.
@@ -54,8 +56,12 @@ func filtered(t *tree.Node, filter *Node) (*tree.Node, error) {
 		}
 		out := tree.New(t.S)
 		for _, f := range filter.Kids {
-			if f.Name.Local == "configuration" && configNamespace(f, t.S) {
+			switch {
+			case f.Name.Local == "configuration" && configNamespace(f, t.S) && t.S.Child("configuration") == nil:
 				out = union(out, selectRoot(t, f))
+			case f.Name.Local == "netconf-state" && t.S.Child(f.Name.Local) != nil && (f.Name.Space == "" || f.Name.Space == nsMonitoring):
+				// the state tree (monitoring.go), whose top element is netconf-state
+				out = union(out, selectRoot(t, &Node{Kids: []*Node{f}}))
 			}
 		}
 		return out, nil

@@ -2,15 +2,20 @@ package netconf
 
 import (
 	"context"
+	_ "embed" // the state's YANG module
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/schema"
+	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/yang"
 )
 
@@ -19,11 +24,11 @@ import (
 // plugins: configd's Schema().Modules, so exactly what runs), and the
 // /netconf-state tree — capabilities, datastores with their locks,
 // schemas, sessions and statistics — which <get> returns with the
-// configuration, or alone when its subtree filter asks only for it.
-// State is built as XML on each request from the live sessions and
-// counters; it is small (one element per session) so nothing is cached.
-// XPath filters evaluate on the configuration only: an xpath filter that
-// names netconf-state is refused rather than answered wrongly.
+// configuration, or alone when its filter selects only state. State is
+// built on each request from the live sessions and counters, as a tree
+// of its own small schema (state/gnos-netconf-state.yang), so the
+// configuration's subtree and xpath filters run on it unchanged; it is
+// small (one entry per session), so nothing is cached.
 
 const nsMonitoring = "urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"
 
@@ -172,120 +177,41 @@ func (s *Server) lockInfo() (id int, since time.Time, ok bool) {
 	return 0, time.Time{}, false
 }
 
-// state is /netconf-state parsed, for subtree filtering.
-func (s *Server) state() *Node {
+//go:embed state/gnos-netconf-state.yang
+var stateYANG string
+
+// stateSchema is the shape of /netconf-state (state/gnos-netconf-state.yang),
+// compiled once, apart from the configuration's schema.
+var stateSchema = sync.OnceValues(func() (*schema.Schema, error) {
+	return schema.Compile([]yang.Module{{Name: "gnos-netconf-state", Source: stateYANG}})
+})
+
+// state is /netconf-state as a tree of stateSchema, which the
+// configuration's subtree and xpath filters evaluate on.
+func (s *Server) state() (*tree.Node, error) {
+	sch, err := stateSchema()
+	if err != nil {
+		return nil, fmt.Errorf("netconf: state schema: %w", err)
+	}
 	var b strings.Builder
 	s.writeState(&b)
-	n, err := Parse([]byte(b.String()))
+	t, _, err := format.ParseXML(sch.Root, strings.NewReader(b.String()))
 	if err != nil {
-		panic("netconf: state does not parse: " + err.Error()) // built here: a bug
+		return nil, fmt.Errorf("netconf: state does not parse: %w", err)
 	}
-	return n
+	return t, nil
 }
 
-// selectDOM is RFC 6241 section 6's subtree filtering on state d, an
-// element filter element f matched by name: the rules of selectNode,
-// on elements instead of configuration statements. Data children come
-// out in their order; several filter elements for one child give the
-// union of what they select.
-func selectDOM(d, f *Node) *Node {
-	for _, a := range f.Attrs {
-		if !isXMLNS(a) {
-			return nil // state carries no attributes
-		}
-	}
-	if len(f.Kids) == 0 {
-		if f.Text == "" || (len(d.Kids) == 0 && d.Text == f.Text) {
-			return d
-		}
+// writeStateXML writes the netconf-state of state tree t, if any.
+func writeStateXML(b *strings.Builder, t *tree.Node) error {
+	n := t.ChildNamed("netconf-state", "")
+	if n == nil {
 		return nil
 	}
-	var content, other []*Node
-	for _, c := range f.Kids {
-		if len(c.Kids) == 0 && c.Text != "" {
-			content = append(content, c)
-		} else {
-			other = append(other, c)
-		}
+	fmt.Fprintf(b, "<netconf-state xmlns=\"%s\">\n", nsMonitoring)
+	if err := format.WriteXML(b, n, true); err != nil {
+		return err
 	}
-	picked := map[*Node]*Node{} // data child → what is selected of it
-	for _, c := range content {
-		matched := false
-		for _, k := range d.Kids {
-			if k.Name.Local == c.Name.Local && len(k.Kids) == 0 && k.Text == c.Text {
-				picked[k], matched = k, true
-			}
-		}
-		if !matched {
-			return nil
-		}
-	}
-	if len(other) == 0 {
-		return d
-	}
-	found := len(content) > 0
-	for _, c := range other {
-		for _, k := range d.Kids {
-			if k.Name.Local != c.Name.Local {
-				continue
-			}
-			n := selectDOM(k, c)
-			if n == nil {
-				continue
-			}
-			found = true
-			switch prev := picked[k]; {
-			case prev == nil:
-				picked[k] = n
-			case prev == k || n == k:
-				picked[k] = k
-			default:
-				picked[k] = &Node{Name: k.Name, Text: k.Text, Kids: append(append([]*Node(nil), prev.Kids...), n.Kids...)}
-			}
-		}
-	}
-	if !found {
-		return nil
-	}
-	out := &Node{Name: d.Name, Text: d.Text}
-	for _, k := range d.Kids {
-		if n := picked[k]; n != nil {
-			out.Kids = append(out.Kids, n)
-		}
-	}
-	return out
-}
-
-// writeDOM writes element n (root: with its namespace declared).
-func writeDOM(b *strings.Builder, n *Node, root bool) {
-	b.WriteString("<" + n.Name.Local)
-	if root && n.Name.Space != "" {
-		fmt.Fprintf(b, ` xmlns="%s"`, attrEscape(n.Name.Space))
-	}
-	b.WriteString(">")
-	if len(n.Kids) > 0 {
-		b.WriteString("\n")
-	}
-	b.WriteString(xmlEscape(n.Text))
-	for _, k := range n.Kids {
-		writeDOM(b, k, false)
-	}
-	b.WriteString("</" + n.Name.Local + ">\n")
-}
-
-// domUnion merges two selections of /netconf-state (several
-// <netconf-state> filter elements).
-func domUnion(a, b *Node) *Node {
-	if a == nil || b == a {
-		return b
-	}
-	seen := map[*Node]bool{}
-	out := &Node{Name: a.Name}
-	for _, k := range append(append([]*Node(nil), a.Kids...), b.Kids...) {
-		if !seen[k] {
-			seen[k] = true
-			out.Kids = append(out.Kids, k)
-		}
-	}
-	return out
+	b.WriteString("</netconf-state>\n")
+	return nil
 }

@@ -104,5 +104,14 @@ func TestNetconfState(t *testing.T) {
 	if !r.Child("data").Has("configuration") || !r.Child("data").Has("netconf-state") {
 		t.Errorf("get without filter: %v, want configuration and netconf-state", names(r.Child("data")))
 	}
-	wantError(t, b.rpc(`<get><filter type="xpath" select="/netconf-state/sessions"/></get>`), "operation-not-supported")
+	// XPath evaluates on the state too.
+	r = ok(t, b.rpc(`<get><filter type="xpath" xmlns:m="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring" select="/m:netconf-state/m:sessions/m:session[m:username='admin']/m:session-id | /configuration/system/host-name"/></get>`))
+	data = r.Child("data")
+	sess := data.Child("netconf-state").Child("sessions").Kids
+	if len(sess) != 1 || sess[0].Value("session-id") != a.hello.Value("session-id") || sess[0].Has("username") {
+		t.Errorf("xpath on state: sessions %v, want only admin's session-id", sess)
+	}
+	if got := data.Child("configuration").Child("system").Value("host-name"); got != "lab1" {
+		t.Errorf("xpath union with the configuration: host-name %q, want lab1", got)
+	}
 }
