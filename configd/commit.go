@@ -152,7 +152,7 @@ func (c *Configd) checkLocked(ctx context.Context, cm *Commit) error {
 	if errs := validate.Validate(cm.New, validate.Options{Defaults: c.defaults, Changes: cm.Changes, Old: cm.Old}); len(errs) > 0 {
 		ce := &CommitError{}
 		for _, e := range errs {
-			ce.Diagnostics = append(ce.Diagnostics, Diagnostic{Path: e.Path, Statement: e.Statement, Message: e.Message})
+			ce.Diagnostics = append(ce.Diagnostics, Diagnostic{Path: e.Path, Statement: e.Statement, Message: e.Message, AppTag: e.AppTag})
 		}
 		return ce
 	}

@@ -30,6 +30,7 @@ type Diagnostic struct {
 	Path      tree.Path
 	Statement string
 	Message   string
+	AppTag    string // RFC 7950 section 15's error-app-tag (validate.App*), or ""
 }
 
 // Format renders d in Junos layout:

@@ -1,6 +1,7 @@
 package configd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -222,6 +223,24 @@ func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) erro
 		c.saveConflictsLocked()
 	}
 	return nil
+}
+
+// TestEdit runs fn on an Editor over this session's candidate and checks
+// the result as `commit check` does (the schema's rules, then every
+// subscriber's Validate), publishing nothing: the candidate stays as it
+// was whatever the outcome (NETCONF edit-config test-option test-only).
+func (s *Session) TestEdit(ctx context.Context, fn func(e *tree.Editor) error) error {
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.exclusive != nil && c.exclusive != s && s.mode != Private {
+		return errkind.Errorf(ErrLocked, "configuration database locked by %s", c.exclusive.user)
+	}
+	e := tree.NewEditor(s.candidateLocked())
+	if err := fn(e); err != nil {
+		return err
+	}
+	return c.checkLocked(ctx, c.newCommit(e.Freeze(), true))
 }
 
 // Conflicts returns the statements of this session's candidate that a

@@ -2,6 +2,7 @@ package netconf_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -69,3 +70,24 @@ func BenchmarkGetConfiguration100Sessions(b *testing.B) {
 }
 
 var benchSessions = 100
+
+// BenchmarkEditConfig: an edit-config of 5,000 logical units (a
+// description each) merged into the candidate, then discarded, over SSH.
+func BenchmarkEditConfig(b *testing.B) {
+	n, _ := startNode(b)
+	c := dial(b, n, "admin", true)
+	var cfg strings.Builder
+	cfg.WriteString("<interfaces><interface><name>ge-0/0/0</name><mtu>1500</mtu>")
+	for i := range 5000 {
+		fmt.Fprintf(&cfg, "<unit><name>%d</name><description>bench</description></unit>", i)
+	}
+	cfg.WriteString("</interface></interfaces>")
+	edit := editRPC("", cfg.String())
+	b.ResetTimer()
+	for b.Loop() {
+		ok(b, c.rpc(edit))
+		b.StopTimer()
+		ok(b, c.rpc(`<discard-changes/>`))
+		b.StartTimer()
+	}
+}

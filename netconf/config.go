@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/format"
-	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
 )
 
@@ -118,85 +116,34 @@ func writeConfig(b *strings.Builder, t *tree.Node, f string, h *format.Header) e
 	return nil
 }
 
-// selectTree returns the part of t that the subtree filter sel (the
-// element standing for t, e.g. <configuration>) selects, RFC 6241 section
-// 6: an element without children selects the whole statement; an element
-// with text (a list key or a leaf value) is a content match; other
-// elements select within. The result shares t's nodes and is only read.
-func selectTree(t *tree.Node, sel *Node) *tree.Node {
-	out := &tree.Node{S: t.S, Key: t.Key, Value: t.Value, Inactive: t.Inactive, Comment: t.Comment}
-	for _, k := range t.Kids {
-		for _, f := range sel.Kids {
-			if f.Name.Local != k.Name() {
-				continue
-			}
-			if n := selectNode(k, f); n != nil {
-				out.Kids = append(out.Kids, n)
-				break
-			}
-		}
-	}
-	return out
-}
-
-func selectNode(k *tree.Node, f *Node) *tree.Node {
-	if len(f.Kids) == 0 {
-		if f.Text != "" && k.S.Kind == schema.LeafList && k.Value != f.Text {
-			return nil
-		}
-		return k
-	}
-	var inner []*Node
-	for _, c := range f.Kids {
-		if len(c.Kids) > 0 || c.Text == "" {
-			inner = append(inner, c)
-			continue
-		}
-		if i := slices.Index(k.S.Keys, c.Name.Local); i >= 0 {
-			parts := strings.Fields(k.Key)
-			if len(k.S.Keys) == 1 {
-				parts = []string{k.Key}
-			}
-			if i >= len(parts) || parts[i] != c.Text {
-				return nil
-			}
-			continue
-		}
-		if v, ok := k.Leaf(c.Name.Local); !ok || v != c.Text {
-			return nil
-		}
-	}
-	if len(inner) == 0 {
-		return k
-	}
-	return selectTree(k, &Node{Kids: inner})
-}
-
-// filtered applies an optional subtree filter: filter is a <filter> or
-// the Junos <configuration> child of get-configuration.
-func filtered(t *tree.Node, filter *Node) *tree.Node {
-	if filter == nil {
-		return t
-	}
-	if filter.Name.Local == "filter" {
-		if typ, ok := filter.Attr("type"); ok && typ != "subtree" {
-			return t
-		}
-		filter = filter.Child("configuration")
-		if filter == nil {
-			return tree.New(t.S)
-		}
-	}
-	if len(filter.Kids) == 0 {
-		return t
-	}
-	return selectTree(t, filter)
-}
-
+// opGet is <get>: the committed configuration and the state of
+// ietf-netconf-monitoring (monitoring.go), both through the filter. The
+// configuration comes back unless the filter selects state only.
 func opGet(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
-	t := filtered(s.visible(s.srv.cfg.Configd.Committed()), op.Child("filter"))
+	filter := op.Child("filter")
+	cfg, err := withDefaults(s.visible(s.srv.cfg.Configd.Committed()), op)
+	if err != nil {
+		return err
+	}
+	st, err := s.srv.state()
+	if err != nil {
+		return err
+	}
+	if filter != nil {
+		if cfg, err = filtered(cfg, filter); err != nil {
+			return err
+		}
+		if st, err = filtered(st, filter); err != nil {
+			return err
+		}
+	}
 	b.WriteString("<data>\n")
-	if err := writeConfigXML(b, t); err != nil {
+	if len(cfg.Kids) > 0 || len(st.Kids) == 0 {
+		if err := writeConfigXML(b, cfg); err != nil {
+			return err
+		}
+	}
+	if err := writeStateXML(b, st); err != nil {
 		return err
 	}
 	b.WriteString("</data>\n")
@@ -212,8 +159,14 @@ func opGetConfig(_ context.Context, s *Session, op *Node, b *strings.Builder) er
 	if err != nil {
 		return err
 	}
+	if t, err = withDefaults(t, op); err != nil {
+		return err
+	}
+	if t, err = filtered(t, op.Child("filter")); err != nil {
+		return err
+	}
 	b.WriteString("<data>\n")
-	if err := writeConfigXML(b, filtered(t, op.Child("filter"))); err != nil {
+	if err := writeConfigXML(b, t); err != nil {
 		return err
 	}
 	b.WriteString("</data>\n")
@@ -245,8 +198,14 @@ func opGetConfiguration(_ context.Context, s *Session, op *Node, b *strings.Buil
 			return err
 		}
 		sel := op.Child("configuration")
+		if old, err = filtered(old, sel); err != nil {
+			return err
+		}
+		if t, err = filtered(t, sel); err != nil {
+			return err
+		}
 		var buf bytes.Buffer
-		if err := format.WriteCompare(&buf, filtered(old, sel), filtered(t, sel)); err != nil {
+		if err := format.WriteCompare(&buf, old, t); err != nil {
 			return err
 		}
 		out := buf.String()
@@ -263,7 +222,10 @@ func opGetConfiguration(_ context.Context, s *Session, op *Node, b *strings.Buil
 	if sel := op.Child("configuration"); sel == nil || len(sel.Kids) == 0 { // the whole configuration
 		h = s.header(store)
 	}
-	return writeConfig(b, filtered(t, op.Child("configuration")), f, h)
+	if t, err = filtered(t, op.Child("configuration")); err != nil {
+		return err
+	}
+	return writeConfig(b, t, f, h)
 }
 
 // header is the Junos header of a whole configuration of store.

@@ -36,6 +36,8 @@ func init() {
 		"discard-changes": {LevelConfigure, opDiscard},
 		"close-session":   {LevelView, opCloseSession},
 		"kill-session":    {LevelConfigure, opKillSession},
+		// RFC 6022
+		"get-schema": {LevelView, opGetSchema},
 		// Junos XML API
 		"get-configuration":        {LevelView, opGetConfiguration},
 		"load-configuration":       {LevelConfigure, opLoadConfiguration},

@@ -12,8 +12,16 @@
 // every other RPC is an operational command of the CLI's table, run with
 // arguments taken from the child elements (commands.go), so a command
 // added to the table is an RPC at once. Configuration payloads are handed
-// to configd/format as the exact source bytes (Node.Raw). Errors are
-// mapped once to Junos-shaped rpc-errors (errors.go).
+// to configd/format as the exact source bytes (Node.Raw), except
+// <edit-config>, which is applied element by element with RFC 6241's
+// per-node operations onto a tree.Editor (editconfig.go). Filters —
+// RFC 6241 subtree filters and :xpath filters through configd/xpath —
+// select from the configuration as the login class may see it
+// (filter.go); ietf-netconf-monitoring state and get-schema
+// (monitoring.go) and with-defaults (defaults.go) complete the standard
+// side. Errors are mapped once to Junos-shaped rpc-errors (errors.go),
+// those about the request with an XPath error-path in its own prefixes
+// (errpath.go).
 //
 // Sessions and datastores follow Junos: a NETCONF session edits the
 // shared candidate through a configd session opened on first edit;

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/tree"
 )
 
 // opLoadConfiguration is Junos' <load-configuration action=… format=…>
@@ -85,37 +86,102 @@ func opLoadConfiguration(_ context.Context, s *Session, op *Node, b *strings.Bui
 	return nil
 }
 
-// opEditConfig is RFC 6241 <edit-config> on the candidate, with Junos'
-// <config-text><configuration-text> too. Edits are atomic, so every
-// error-option behaves as rollback-on-error.
-func opEditConfig(_ context.Context, s *Session, op *Node, _ *strings.Builder) error {
+// opEditConfig is RFC 6241 <edit-config> on the candidate (editconfig.go
+// applies <config>), with Junos' <config-text><configuration-text> too.
+// test-option: test-then-set (default) checks the edit itself — schema,
+// types, keys, create and delete against the candidate — before setting
+// anything, while the candidate's constraints (mandatory, must, leafref)
+// wait for validate or commit as RFC 7950 section 8.3.3 allows for a
+// candidate; set does the same; test-only applies nothing and also
+// checks the result as <validate> would.
+func opEditConfig(ctx context.Context, s *Session, op *Node, _ *strings.Builder) error {
 	store, err := datastore(op.Child("target"))
 	if err != nil {
 		return err
 	}
 	if store != "candidate" {
-		return &RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "edit the candidate, then commit", BadElement: store}
+		return at(&RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "edit the candidate, then commit", BadElement: store}, op.Child("target").Child(store))
 	}
-	la := configd.LoadMerge
-	switch op.Value("default-operation") {
-	case "replace":
-		la = configd.LoadOverride
-	case "", "merge", "none":
-	default:
-		return &RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad default-operation", BadElement: "default-operation"}
+	def := opMerge
+	if d := op.Child("default-operation"); d != nil {
+		switch d.Text {
+		case "merge":
+		case "replace":
+			def = opReplace
+		case "none":
+			def = opNone
+		default:
+			return at(&RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad default-operation " + d.Text + ": expected merge, replace or none", BadElement: "default-operation"}, d)
+		}
+	}
+	testOnly := false
+	if t := op.Child("test-option"); t != nil {
+		switch t.Text {
+		case "test-then-set", "set":
+		case "test-only":
+			testOnly = true
+		default:
+			return at(&RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad test-option " + t.Text + ": expected test-then-set, set or test-only", BadElement: "test-option"}, t)
+		}
+	}
+	cont := false
+	if e := op.Child("error-option"); e != nil {
+		switch e.Text {
+		case "stop-on-error", "rollback-on-error":
+		case "continue-on-error":
+			cont = true
+		default:
+			return at(&RPCError{Type: "protocol", Tag: "invalid-value", Message: "bad error-option " + e.Text + ": expected stop-on-error, continue-on-error or rollback-on-error", BadElement: "error-option"}, e)
+		}
+	}
+	if u := op.Child("url"); u != nil {
+		return at(&RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "edit-config from a <url> is not supported (:url is not advertised)", BadElement: "url"}, u)
 	}
 	c, err := s.config()
 	if err != nil {
 		return err
 	}
 	if ct := op.Child("config-text"); ct != nil {
-		return c.Load(la, configd.FormatText, ct.Value("configuration-text"))
+		// Junos text: its replace:/delete: tags are its operations.
+		switch {
+		case def == opNone:
+			return at(&RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "default-operation none needs <config> (text carries no operation attributes)", BadElement: "default-operation"}, op.Child("default-operation"))
+		case testOnly:
+			return at(&RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "test-option test-only needs <config>; use <validate> after loading text", BadElement: "test-option"}, op.Child("test-option"))
+		case def == opReplace:
+			return c.Load(configd.LoadOverride, configd.FormatText, ct.Value("configuration-text"))
+		}
+		return c.Load(configd.LoadMerge, configd.FormatText, ct.Value("configuration-text"))
 	}
 	cfg := op.Child("config")
 	if cfg == nil {
-		return &RPCError{Type: "protocol", Tag: "missing-element", Message: "missing <config>", BadElement: "config"}
+		return at(&RPCError{Type: "protocol", Tag: "missing-element", Message: "edit-config needs <config>", BadElement: "config"}, op)
 	}
-	return c.Load(la, configd.FormatXML, string(cfg.Raw))
+	root := s.srv.cfg.Configd.Schema().Root
+	r := &editRun{cont: cont, modules: map[string]bool{}}
+	for _, si := range s.srv.schemas() {
+		r.modules[si.namespace] = true
+	}
+	fn := func(e *tree.Editor) error {
+		r.e = e
+		if err := r.applyConfig(cfg, def, root); err != nil {
+			return err
+		}
+		if testOnly && len(r.errs) > 0 {
+			return r.errs
+		}
+		return nil
+	}
+	if testOnly {
+		return c.TestEdit(ctx, fn)
+	}
+	if err := c.Edit(fn); err != nil {
+		return err
+	}
+	if len(r.errs) > 0 {
+		return r.errs
+	}
+	return nil
 }
 
 // opCopyConfig copies running or inline <config> to the candidate.
@@ -133,16 +199,26 @@ func opCopyConfig(_ context.Context, s *Session, op *Node, _ *strings.Builder) e
 	}
 	src := op.Child("source")
 	if cfg := src.Child("config"); cfg != nil {
+		if op.Has("with-defaults") {
+			return at(&RPCError{Type: "protocol", Tag: "operation-not-supported", Message: "with-defaults applies to a datastore source, not inline <config>", BadElement: "with-defaults"}, op.Child("with-defaults"))
+		}
 		return c.Load(configd.LoadOverride, configd.FormatXML, string(cfg.Raw))
 	}
 	store, err := datastore(src)
 	if err != nil {
 		return err
 	}
-	if store == "running" {
+	if store != "running" {
+		return nil // the candidate onto itself
+	}
+	if !op.Has("with-defaults") {
 		return c.Rollback(0)
 	}
-	return nil
+	t, err := withDefaults(s.srv.cfg.Configd.Committed(), op) // RFC 6243: the source as that mode reports it
+	if err != nil {
+		return err
+	}
+	return c.Edit(func(e *tree.Editor) error { return e.Put(nil, t) })
 }
 
 func opDeleteConfig(context.Context, *Session, *Node, *strings.Builder) error {
@@ -169,6 +245,7 @@ func opLock(_ context.Context, s *Session, op *Node, _ *strings.Builder) error {
 		return &RPCError{Type: "protocol", Tag: "lock-denied", Message: err.Error()}
 	}
 	s.cfg, s.locked = c, true
+	s.srv.setLockHolder(c.ID(), s.id)
 	return nil
 }
 
@@ -203,8 +280,31 @@ func opOpenConfiguration(ctx context.Context, s *Session, op *Node, b *strings.B
 	case op.Has("exclusive"):
 		return opLock(ctx, s, op, b)
 	}
+	for _, k := range op.Kids {
+		if k.Name.Local != "batch" { // batch commits land in the normal configuration: the shared candidate
+			return unsupportedDatabase(k.Name.Local)
+		}
+	}
 	_, err := s.config()
 	return err
+}
+
+// unsupportedDatabase refuses a Junos configuration database gnos does
+// not have (ephemeral, ephemeral-instance, dynamic): opening the
+// shared candidate in its place would put the client's changes into the
+// normal configuration, which is what the client asked to avoid.
+func unsupportedDatabase(name string) error {
+	what := map[string]string{
+		"ephemeral":          "the ephemeral database",
+		"ephemeral-instance": "ephemeral database instances",
+		"dynamic":            "the dynamic database",
+	}[name]
+	if what == "" {
+		return &RPCError{Type: "protocol", Tag: "unknown-element", Message: "open-configuration: unknown element <" + name + ">", BadElement: name}
+	}
+	return &RPCError{Type: "protocol", Tag: "operation-not-supported",
+		Message:    "open-configuration: gnos does not support " + what + "; nothing was opened (use <private/>, <exclusive/> or the shared candidate)",
+		BadElement: name}
 }
 
 func opCloseConfiguration(_ context.Context, s *Session, _ *Node, _ *strings.Builder) error {

@@ -3,23 +3,35 @@ package netconf
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/validate"
 	"github.com/gnos/gnos/internal/errkind"
 )
 
-// RPCError is one <rpc-error>, shaped like Junos': error-type, error-tag,
-// error-severity, error-path, error-message, error-info/bad-element.
+// RPCError is one <rpc-error> (RFC 6241 section 4.3, shaped like
+// Junos'): error-type, error-tag, error-severity, error-app-tag,
+// error-path, error-message and error-info with the elements appendix A
+// lists for the tag.
 type RPCError struct {
-	Type       string // transport, rpc, protocol, application
-	Tag        string // RFC 6241 appendix A
-	Severity   string // error (default) or warning
-	Path       string // Junos: "[edit system services]"
-	Message    string
-	BadElement string
-	SessionID  int // error-info/session-id (lock-denied)
+	Type     string // transport, rpc, protocol, application
+	Tag      string // RFC 6241 appendix A
+	Severity string // error (default) or warning
+	AppTag   string // error-app-tag, where a data model defines one
+	// Path is the error-path: an XPath of the request's offending node
+	// (xpath.go), with PathNS declaring its prefixes, or for a commit
+	// diagnostic Junos' "[edit system services]".
+	Path         string
+	PathNS       map[string]string // prefix → namespace URI
+	Message      string
+	BadElement   string
+	BadAttribute string
+	BadNamespace string
+	SessionID    int // error-info/session-id: lock-denied (0: held outside NETCONF), in-use
 }
 
 func (e *RPCError) Error() string { return e.Message }
@@ -59,17 +71,39 @@ func toRPCErrors(err error) errorList {
 	case errors.As(err, &ce):
 		var out errorList
 		for _, d := range ce.Diagnostics {
-			out = append(out, &RPCError{Type: "application", Tag: "invalid-value",
-				Path: d.Path.Edit(), BadElement: d.Statement, Message: d.Message})
+			out = append(out, &RPCError{Type: "application", Tag: appTagError[d.AppTag],
+				AppTag: d.AppTag, Path: d.Path.Edit(), BadElement: d.Statement, Message: d.Message})
 		}
 		if ce.Cause != nil {
 			out = append(out, kindError(ce.Cause)) // a damaged store says so
 		}
 		return append(out, &RPCError{Type: "protocol", Tag: "operation-failed", Message: "configuration check-out failed"})
 	case errors.As(err, &pe):
-		return errorList{{Type: "protocol", Tag: "invalid-value", Message: "syntax error: " + pe.Error()}}
+		e := &RPCError{Type: "protocol", Tag: "invalid-value", Message: "syntax error: " + pe.Error()}
+		if i := strings.Index(pe.Msg, "unknown element <"); i >= 0 {
+			name := pe.Msg[i+len("unknown element <"):]
+			if j := strings.IndexByte(name, '>'); j > 0 {
+				e.Tag, e.BadElement = "unknown-element", name[:j]
+			}
+			if where := strings.TrimSuffix(pe.Msg[:i], ": "); where != "" && !strings.HasPrefix(where, "...") && !strings.ContainsAny(where, " :") {
+				e.Path = "/" + where // the elements' path as the parser saw them (no key predicates)
+			}
+		}
+		return errorList{e}
 	}
 	return errorList{kindError(err)}
+}
+
+// appTagError is the error-tag RFC 7950 section 15 gives each
+// error-app-tag; a diagnostic without one is invalid-value.
+var appTagError = map[string]string{
+	"":                           "invalid-value",
+	validate.AppTooManyElements:  "operation-failed",
+	validate.AppTooFewElements:   "operation-failed",
+	validate.AppDataNotUnique:    "operation-failed",
+	validate.AppMustViolation:    "operation-failed",
+	validate.AppMissingChoice:    "data-missing",
+	validate.AppInstanceRequired: "data-missing",
 }
 
 // kindError is the one mapping of gnos's error kinds (package errkind) to
@@ -111,16 +145,30 @@ func (l errorList) write(b *strings.Builder) {
 		b.WriteString("<rpc-error>\n")
 		fmt.Fprintf(b, "<error-type>%s</error-type>\n<error-tag>%s</error-tag>\n<error-severity>%s</error-severity>\n",
 			e.Type, e.Tag, sev)
+		if e.AppTag != "" {
+			fmt.Fprintf(b, "<error-app-tag>%s</error-app-tag>\n", xmlEscape(e.AppTag))
+		}
 		if e.Path != "" {
-			fmt.Fprintf(b, "<error-path>%s</error-path>\n", xmlEscape(e.Path))
+			b.WriteString("<error-path")
+			for _, p := range slices.Sorted(maps.Keys(e.PathNS)) {
+				fmt.Fprintf(b, ` xmlns:%s="%s"`, p, attrEscape(e.PathNS[p]))
+			}
+			fmt.Fprintf(b, ">%s</error-path>\n", xmlEscape(e.Path))
 		}
 		fmt.Fprintf(b, "<error-message>%s</error-message>\n", xmlEscape(e.Message))
-		if e.BadElement != "" || e.SessionID != 0 {
+		sid := e.Tag == "lock-denied" || (e.Tag == "in-use" && e.SessionID != 0)
+		if e.BadElement != "" || e.BadAttribute != "" || e.BadNamespace != "" || sid {
 			b.WriteString("<error-info>\n")
+			if e.BadAttribute != "" {
+				fmt.Fprintf(b, "<bad-attribute>%s</bad-attribute>\n", xmlEscape(e.BadAttribute))
+			}
 			if e.BadElement != "" {
 				fmt.Fprintf(b, "<bad-element>%s</bad-element>\n", xmlEscape(e.BadElement))
 			}
-			if e.SessionID != 0 {
+			if e.BadNamespace != "" {
+				fmt.Fprintf(b, "<bad-namespace>%s</bad-namespace>\n", xmlEscape(e.BadNamespace))
+			}
+			if sid {
 				fmt.Fprintf(b, "<session-id>%d</session-id>\n", e.SessionID)
 			}
 			b.WriteString("</error-info>\n")

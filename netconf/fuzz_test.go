@@ -55,6 +55,12 @@ func FuzzRPC(f *testing.F) {
 		`<rpc message-id="8"><lock><target><candidate/></target></lock></rpc>`,
 		`<rpc message-id="9"><get-rollback-information><rollback>0</rollback></get-rollback-information></rpc>`,
 		`<rpc><open-configuration><private/></open-configuration></rpc>`,
+		`<rpc message-id="10"><edit-config><target><candidate/></target><default-operation>none</default-operation><error-option>continue-on-error</error-option><config><configuration><interfaces><interface operation="create"><name>ge-0/0/0</name><mtu>1500</mtu><unit operation="delete"><name>0</name></unit></interface></interfaces></configuration></config></edit-config></rpc>`,
+		`<rpc message-id="11"><edit-config><target><candidate/></target><test-option>test-only</test-option><default-operation>replace</default-operation><config><configuration><system><host-name operation="remove"/></system></configuration></config></edit-config></rpc>`,
+		`<rpc message-id="12"><get-config><source><running/></source><filter type="xpath" select="/configuration/system/login/user[name='a']/class | //host-name"/></get-config></rpc>`,
+		`<rpc message-id="13"><get><filter><netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><sessions><session><session-id>1</session-id></session></sessions></netconf-state></filter></get></rpc>`,
+		`<rpc message-id="14"><get-schema xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><identifier>gnos-system</identifier></get-schema></rpc>`,
+		`<rpc message-id="15" xmlns:ex="urn:ex" ex:a="b"><get-config><source><running/></source><with-defaults>report-all</with-defaults></get-config></rpc>`,
 		`<rpc/>`,
 	} {
 		f.Add([]byte(seed))

@@ -34,6 +34,7 @@ func TestPython(t *testing.T) {
 	}
 	for _, tt := range []struct{ name, module, file string }{
 		{"ncclient", "ncclient", "test_ncclient"},
+		{"conformance", "ncclient", "test_conformance"},
 		{"pyez", "jnpr.junos", "test_pyez"},
 		{"pyez-tables", "jnpr.junos", "test_pyez_tables"},
 		{"pyez-ops", "jnpr.junos", "test_pyez_ops"},

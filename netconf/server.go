@@ -62,7 +62,8 @@ const HostKeyFile = "ssh_host_ed25519_key"
 // configd subscriber: each commit's `system services` decides which ports
 // it listens on.
 //
-// Locking: mu guards sessions, nextID, listeners, conns and closed. It is
+// Locking: mu guards sessions, nextID, listeners, conns, closed and
+// lockedBy. It is
 // never held while calling configd (Apply is called with configd's lock
 // held and only touches listeners), nor during I/O.
 type Server struct {
@@ -74,6 +75,11 @@ type Server struct {
 	quit     chan struct{} // closed by Close: ends login delays
 	budget   *budget       // message bytes in flight, all sessions
 	started  time.Time
+	stats    stats // ietf-netconf-monitoring statistics (monitoring.go)
+
+	schemaOnce sync.Once
+	schemaList []schemaInfo // the modules, read once (schemas)
+	serial     string
 
 	mu        sync.Mutex
 	sessions  map[int]*Session
@@ -82,6 +88,7 @@ type Server struct {
 	listeners map[int]*listener // by port; port 0 for Config.Addr
 	conns     map[*ssh.ServerConn]struct{}
 	closed    bool
+	lockedBy  map[int]int // configd session id of the exclusive lock → NETCONF session id
 
 	wg sync.WaitGroup // accept loops and connections
 }
@@ -129,7 +136,7 @@ func New(cfg Config) (*Server, error) {
 		quit:     make(chan struct{}),
 		budget:   newBudget(cfg.MaxInFlight),
 		sessions: map[int]*Session{}, perUser: map[string]int{},
-		listeners: map[int]*listener{}, conns: map[*ssh.ServerConn]struct{}{}}
+		listeners: map[int]*listener{}, conns: map[*ssh.ServerConn]struct{}{}, lockedBy: map[int]int{}}
 	s.ssh = &ssh.ServerConfig{
 		Config:            sshConfig(),
 		PasswordCallback:  s.checkPassword,
@@ -313,4 +320,31 @@ func active(n *tree.Node) *tree.Node {
 		return nil
 	}
 	return n
+}
+
+// lockHolder is the NETCONF session-id of the session holding the
+// exclusive configuration lock, for lock-denied's error-info: 0 when the
+// lock is held outside NETCONF (`configure exclusive` in the CLI) or not
+// at all, as RFC 6241 appendix A asks.
+func (s *Server) lockHolder() int {
+	for _, si := range s.cfg.Configd.Sessions() {
+		if si.Mode == configd.Exclusive {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return s.lockedBy[si.ID]
+		}
+	}
+	return 0
+}
+
+// setLockHolder records (id > 0) or forgets (id 0) which NETCONF session
+// holds the lock taken by configd session cfgID.
+func (s *Server) setLockHolder(cfgID, id int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id == 0 {
+		delete(s.lockedBy, cfgID)
+	} else {
+		s.lockedBy[cfgID] = id
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd"
@@ -18,6 +20,7 @@ const (
 	nsJunos   = "http://xml.juniper.net/junos/*/junos"
 	capBase10 = "urn:ietf:params:netconf:base:1.0"
 	capBase11 = "urn:ietf:params:netconf:base:1.1"
+	xmlURI    = "http://www.w3.org/XML/1998/namespace"
 )
 
 // capabilities advertised in the server's hello.
@@ -30,6 +33,8 @@ var capabilities = []string{
 	"urn:ietf:params:netconf:capability:validate:1.0",
 	"urn:ietf:params:netconf:capability:validate:1.1",
 	"urn:ietf:params:netconf:capability:rollback-on-error:1.0",
+	"urn:ietf:params:netconf:capability:xpath:1.0",
+	capWithDefaults,
 	"urn:ietf:params:xml:ns:netconf:base:1.0",
 	"urn:ietf:params:xml:ns:netconf:capability:candidate:1.0",
 	"urn:ietf:params:xml:ns:netconf:capability:confirmed-commit:1.0",
@@ -59,6 +64,20 @@ type Session struct {
 
 	killOnce sync.Once
 	done     chan struct{} // closed when release has run
+
+	// For ietf-netconf-monitoring (monitoring.go): from and since are
+	// set once, under srv.mu, before serve; the counters are written by
+	// the Serve goroutine and read by any.
+	from                         string    // client address, "" for the local service
+	since                        time.Time // login time
+	inRPCs, inBadRPCs, outErrors atomic.Uint64
+	killedByRPC                  atomic.Bool // kill-session, which is no dropped session
+}
+
+// countBad counts a message that is not a correct <rpc>.
+func (s *Session) countBad() {
+	s.inBadRPCs.Add(1)
+	s.srv.stats.inBadRPCs.Add(1)
 }
 
 // ID is the session-id sent in the hello.
@@ -78,23 +97,17 @@ func (s *Session) serve(ctx context.Context) error {
 	if err := s.w.Write(s.hello()); err != nil {
 		return err
 	}
-	msg, err := s.r.Read()
+	base11, err := s.readHello()
 	if err != nil {
-		return fmt.Errorf("netconf: reading hello: %w", err)
+		s.srv.stats.inBadHellos.Add(1)
+		return err
 	}
-	hello, err := Parse(msg)
-	if err != nil || hello.Name.Local != "hello" {
-		return fmt.Errorf("netconf: expected <hello> from the client")
-	}
-	if hello.Has("session-id") {
-		return fmt.Errorf("netconf: client hello must not carry a session-id")
-	}
-	base11 := false
-	for _, c := range hello.Child("capabilities").Kids {
-		if c.Text == capBase11 {
-			base11 = true
+	s.srv.stats.inSessions.Add(1)
+	defer func() {
+		if !s.closed && !s.killedByRPC.Load() {
+			s.srv.stats.droppedSessions.Add(1)
 		}
-	}
+	}()
 	if base11 {
 		s.r.Chunked()
 		s.w.Chunked()
@@ -129,11 +142,46 @@ func (s *Session) serve(ctx context.Context) error {
 	return nil
 }
 
+// readHello reads the client's hello and reports whether it offers
+// base:1.1 (chunked framing).
+func (s *Session) readHello() (base11 bool, err error) {
+	msg, err := s.r.Read()
+	if err != nil {
+		return false, fmt.Errorf("netconf: reading hello: %w", err)
+	}
+	defer s.r.Release()
+	hello, err := Parse(msg)
+	if err != nil || hello.Name.Local != "hello" {
+		return false, fmt.Errorf("netconf: expected <hello> from the client")
+	}
+	if hello.Has("session-id") {
+		return false, fmt.Errorf("netconf: client hello must not carry a session-id")
+	}
+	base10 := false
+	caps := hello.Child("capabilities")
+	if caps == nil {
+		return false, fmt.Errorf("netconf: client hello without <capabilities>")
+	}
+	for _, c := range caps.Kids {
+		switch c.Text {
+		case capBase10:
+			base10 = true
+		case capBase11:
+			base11 = true
+		}
+	}
+	if !base10 && !base11 {
+		// RFC 6241 section 8.1: no base protocol in common, no session.
+		return false, fmt.Errorf("netconf: client hello offers neither %s nor %s: closing the session", capBase10, capBase11)
+	}
+	return base11, nil
+}
+
 // hello is the server's hello message.
 func (s *Session) hello() []byte {
 	var b strings.Builder
 	b.WriteString(`<hello xmlns="` + nsBase + `">` + "\n<capabilities>\n")
-	for _, c := range capabilities {
+	for _, c := range s.srv.capabilities() {
 		fmt.Fprintf(&b, "<capability>%s</capability>\n", c)
 	}
 	fmt.Fprintf(&b, "</capabilities>\n<session-id>%d</session-id>\n</hello>\n", s.id)
@@ -152,9 +200,11 @@ func (s *Session) handle(ctx context.Context, msg []byte) error {
 	}
 	root, err := Parse(msg)
 	if err != nil {
+		s.countBad()
 		return s.writeReply(nil, "", errorList{{Type: "rpc", Tag: "malformed-message", Message: err.Error()}})
 	}
 	if root.Name.Local != "rpc" {
+		s.countBad()
 		return s.writeReply(root, "", errorList{{Type: "rpc", Tag: "unknown-element",
 			Message: fmt.Sprintf("syntax error, expecting <rpc>, got <%s>", root.Name.Local), BadElement: root.Name.Local}})
 	}
@@ -167,12 +217,24 @@ func (s *Session) handle(ctx context.Context, msg []byte) error {
 		op = k
 	}
 	if op == nil {
+		s.countBad()
 		return s.writeReply(root, "", errorList{{Type: "rpc", Tag: "missing-element", Message: "<rpc> without an operation", BadElement: "rpc"}})
 	}
+	s.inRPCs.Add(1)
+	s.srv.stats.inRPCs.Add(1)
 	var body strings.Builder
 	err = s.dispatch(ctx, op, &body)
 	if err != nil {
-		return s.writeReply(root, body.String(), toRPCErrors(err))
+		errs := toRPCErrors(err)
+		for _, e := range errs {
+			if e.Tag == "lock-denied" && e.SessionID == 0 {
+				e.SessionID = s.srv.lockHolder()
+			}
+			if e.Path == "" && e.BadElement != "" {
+				at(e, findElement(op, e.BadElement)) // a parameter of the operation, or the operation
+			}
+		}
+		return s.writeReply(root, body.String(), errs)
 	}
 	return s.writeReply(root, body.String(), nil)
 }
@@ -180,16 +242,15 @@ func (s *Session) handle(ctx context.Context, msg []byte) error {
 // writeReply sends <rpc-reply> with rpc's attributes (message-id …), the
 // body (or <ok/> when empty and there are no errors) and the errors.
 func (s *Session) writeReply(rpc *Node, body string, errs errorList) error {
+	if len(errs) > 0 {
+		s.outErrors.Add(1)
+		s.srv.stats.outRPCErrors.Add(1)
+	}
 	var b strings.Builder
 	b.Grow(len(body) + 256)
 	b.WriteString(`<rpc-reply xmlns="` + nsBase + `" xmlns:junos="` + nsJunos + `"`)
 	if rpc != nil {
-		for _, a := range rpc.Attrs {
-			if a.Name.Space != "" || a.Name.Local == "xmlns" {
-				continue
-			}
-			fmt.Fprintf(&b, ` %s="%s"`, a.Name.Local, attrEscape(a.Value))
-		}
+		echoAttrs(&b, rpc)
 	}
 	b.WriteString(">\n")
 	errs.write(&b)
@@ -199,6 +260,47 @@ func (s *Session) writeReply(rpc *Node, body string, errs errorList) error {
 	}
 	b.WriteString("</rpc-reply>\n")
 	return s.w.Write([]byte(b.String()))
+}
+
+// echoAttrs writes every attribute of <rpc> (message-id and any other,
+// RFC 6241 section 4.2), those in a namespace with their prefix declared
+// again on <rpc-reply>. rpc comes from Parse (an attribute's Space is its
+// namespace) or from peekOperation (Space is the prefix as written).
+func echoAttrs(b *strings.Builder, rpc *Node) {
+	declared := map[string]bool{"junos": true}
+	for _, a := range rpc.Attrs {
+		if isXMLNS(a) {
+			continue
+		}
+		if a.Name.Space == "" {
+			fmt.Fprintf(b, ` %s="%s"`, a.Name.Local, attrEscape(a.Value))
+			continue
+		}
+		if a.Name.Space == "xml" || a.Name.Space == xmlURI {
+			fmt.Fprintf(b, ` xml:%s="%s"`, a.Name.Local, attrEscape(a.Value))
+			continue
+		}
+		prefix, uri := a.Name.Space, ""
+		for _, d := range rpc.Attrs {
+			if d.Name.Space == "xmlns" && d.Name.Local == prefix {
+				uri = d.Value // as written (peekOperation)
+			}
+		}
+		if uri == "" { // Parse resolved the prefix to its namespace
+			uri, prefix = a.Name.Space, declaredPrefix(rpc, a.Name.Space)
+		}
+		if prefix == "" || uri == "" {
+			continue // cannot happen in a well-formed message
+		}
+		if prefix == "junos" && uri != nsJunos {
+			prefix = "junos1" // the reply's junos prefix names Junos' namespace
+		}
+		if !declared[prefix] {
+			fmt.Fprintf(b, ` xmlns:%s="%s"`, prefix, attrEscape(uri))
+			declared[prefix] = true
+		}
+		fmt.Fprintf(b, ` %s:%s="%s"`, prefix, a.Name.Local, attrEscape(a.Value))
+	}
 }
 
 // release closes the configuration session (which drops a lock and, for
@@ -216,6 +318,9 @@ func (s *Session) release() {
 
 func (s *Session) closeConfig() {
 	if s.cfg != nil {
+		if s.locked {
+			s.srv.setLockHolder(s.cfg.ID(), 0)
+		}
 		s.cfg.Close()
 		s.cfg, s.locked = nil, false
 	}

@@ -43,13 +43,15 @@ func TestEOMTooBig(t *testing.T) {
 }
 
 // TestHelloErrors: a session needs the client's hello first, without a
-// session-id.
+// session-id and with a base capability.
 func TestHelloErrors(t *testing.T) {
 	srv := newTestServer(t)
 	for _, in := range []string{
 		`<rpc message-id="1"><get/></rpc>]]>]]>`,
 		`<hello><capabilities/><session-id>4</session-id></hello>]]>]]>`,
 		`not xml]]>]]>`,
+		`<hello><capabilities><capability>urn:example:no-base</capability></capabilities></hello>]]>]]>`,
+		`<hello/>]]>]]>`,
 	} {
 		conn := &pipeConn{Reader: strings.NewReader(in)}
 		if err := srv.serveNETCONF(context.Background(), conn, nopCloser{}, "admin", "", LevelConfigure); err == nil {

@@ -240,6 +240,9 @@ func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Clo
 		}
 		return err
 	}
+	s.mu.Lock() // writeState reads them under mu
+	ss.from, ss.since = from, s.clock.Now()
+	s.mu.Unlock()
 	if s.cfg.CLI != nil {
 		login := s.cfg.CLI.Login(user, "netconf", from, ss.kill) // show system users
 		defer login.Logout()
@@ -296,6 +299,7 @@ func (s *Server) kill(id int) bool {
 	if ss == nil {
 		return false
 	}
+	ss.killedByRPC.Store(true)
 	ss.kill()
 	select {
 	case <-ss.done:

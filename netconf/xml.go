@@ -26,6 +26,8 @@ type Node struct {
 	Text  string // character data directly inside the element, trimmed
 	Kids  []*Node
 	Raw   []byte
+
+	Parent *Node // nil for the root
 }
 
 // Attr returns the value of the attribute with local name name.
@@ -104,6 +106,7 @@ func Parse(msg []byte) (*Node, error) {
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
 				p.Kids = append(p.Kids, n)
+				n.Parent = p
 			} else {
 				root = n
 			}

@@ -68,6 +68,9 @@ func (v *validator) report(self bool, stmt string, s *schema.Node, id, format st
 	})
 }
 
+// tag sets the error-app-tag of the error just reported.
+func (v *validator) tag(appTag string) { v.errs[len(v.errs)-1].AppTag = appTag }
+
 // statement is how an error names node n: `stateful-firewall-rules R9`,
 // `service-set S1`, `ge-0/0/0` (a flat list), `disable`.
 func statement(n *tree.Node) string {
@@ -178,8 +181,10 @@ func (v *validator) must(np *nodePlan, i int, virt *schema.Node) {
 		v.report(true, statement(n), n.S, n.ID(), "must condition could not be evaluated: %v", err)
 	case !ok && m.msg != "":
 		v.report(true, statement(n), n.S, n.ID(), "%s", m.msg)
+		v.tag(AppMustViolation)
 	case !ok:
 		v.report(true, statement(n), n.S, n.ID(), "must condition failed: %s", m.src)
+		v.tag(AppMustViolation)
 	}
 }
 
@@ -243,6 +248,7 @@ func (v *validator) require(s *schema.Node, n *tree.Node) {
 				names[i] = "'" + m.Name + "'"
 			}
 			v.report(false, ch.name, ch.members[0], "", "Missing mandatory statement: one of %s", strings.Join(names, ", "))
+			v.tag(AppMissingChoice)
 		}
 	}
 }
@@ -260,8 +266,10 @@ func (v *validator) count(n *tree.Node, c *schema.Node) {
 		v.report(false, c.Name, c, "", "Missing mandatory statement: '%s'", c.Name)
 	case got < c.MinElements && got > 0:
 		v.report(false, c.Name, c, "", "Too few '%s' statements: %d, at least %d required", c.Name, got, c.MinElements)
+		v.tag(AppTooFewElements)
 	case c.MaxElements > 0 && got > c.MaxElements:
 		v.report(false, c.Name, c, "", "Too many '%s' statements: %d, at most %d allowed", c.Name, got, c.MaxElements)
+		v.tag(AppTooManyElements)
 	}
 }
 
@@ -340,6 +348,7 @@ func (v *validator) unique(l *schema.Node) {
 				v.push(e)
 				v.report(true, statement(e), l, e.Key, "%s '%s' is not unique: also used by %s",
 					strings.Join(spec, " "), strings.ReplaceAll(vals, "\x00", " "), statement(first))
+				v.tag(AppDataNotUnique)
 				v.pop()
 				continue
 			}
@@ -424,6 +433,7 @@ func (v *validator) leafref(rp *refPlan, val string, virt *schema.Node) {
 		return
 	}
 	v.report(true, statement(n), n.S, n.ID(), "Referenced %s '%s' is not defined", rp.what, val)
+	v.tag(AppInstanceRequired)
 }
 
 func (v *validator) refExists(rp *refPlan, val string, virt *schema.Node) bool {

@@ -86,10 +86,22 @@ type Error struct {
 	Path      tree.Path // the statement's parent
 	Statement string    // e.g. "class" or "stateful-firewall-rules R9"
 	Message   string
+	AppTag    string // RFC 7950 section 15's error-app-tag, when one applies
 
 	stmt   *schema.Node // the statement's schema node, for ordering
 	stmtID string
 }
+
+// The error-app-tags of RFC 7950 section 15, which NETCONF reports with
+// the rpc-error of the violation.
+const (
+	AppTooManyElements  = "too-many-elements"
+	AppTooFewElements   = "too-few-elements"
+	AppDataNotUnique    = "data-not-unique"
+	AppMustViolation    = "must-violation"
+	AppMissingChoice    = "missing-choice"
+	AppInstanceRequired = "instance-required"
+)
 
 // Format renders e as Junos does, on three lines (no trailing newline):
 //

@@ -89,6 +89,19 @@ class PyEZ(unittest.TestCase):
             cfg = dev.rpc.get_config(options={"database": "committed", "format": "text"})
             self.assertIn("domain-name private.example;", cfg.text)
 
+    def test_ephemeral_and_dynamic_refused(self):
+        # gnos has neither database: opening one must fail, never fall
+        # back to the normal candidate.
+        with device() as dev:
+            for kw in ({"mode": "ephemeral"}, {"mode": "ephemeral", "ephemeral_instance": "eph1"}, {"mode": "dynamic"}):
+                with self.assertRaises(RpcError) as cm:
+                    with Config(dev, **kw) as cu:
+                        cu.load("set system domain-name ephemeral.example", format="set")
+                        cu.commit()
+                self.assertIn("does not support", str(cm.exception))
+            cfg = dev.rpc.get_config(options={"database": "committed", "format": "text"})
+            self.assertNotIn("ephemeral.example", cfg.text)
+
     def test_read_only_cannot_commit(self):
         with device(RO) as dev:
             self.assertIn("Hostname", dev.cli("show version", warning=False))
