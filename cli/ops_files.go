@@ -396,7 +396,7 @@ func setCLIDirectory(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Wr
 		return nil, fmt.Errorf("%s: not a directory", a["directory"])
 	}
 	s.cwd = v
-	return showCLIDirectory(nil, s, nil, nil, nil)
+	return showCLIDirectory(context.TODO(), s, nil, nil, nil)
 }
 
 func textCLIDirectory(w io.Writer, e *Elem) {

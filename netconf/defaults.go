@@ -16,8 +16,6 @@ import (
 // choice get no default added: which case is in use is the
 // configuration's to say, as configd/xpath treats them.
 
-const nsWithDefaults = "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults"
-
 // capWithDefaults advertises the modes.
 const capWithDefaults = "urn:ietf:params:netconf:capability:with-defaults:1.0?basic-mode=explicit&amp;also-supported=report-all,trim"
 

@@ -79,7 +79,6 @@ type Server struct {
 
 	schemaOnce sync.Once
 	schemaList []schemaInfo // the modules, read once (schemas)
-	serial     string
 
 	mu        sync.Mutex
 	sessions  map[int]*Session
