@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/google/nftables"
@@ -223,6 +222,6 @@ func countersOf(f *Filter) []string {
 			out = append(out, t.Count)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return strings.Compare(out[i], out[j]) < 0 })
+	sort.Strings(out)
 	return out
 }

@@ -59,9 +59,14 @@ func (j *jsonWriter) newline() {
 		return
 	}
 	j.w.WriteByte('\n')
-	for n := 2 * j.depth; n > 0; {
+	writeSpaces(j.w, 2*j.depth)
+}
+
+// writeSpaces writes n spaces (the JSON writers' indentation).
+func writeSpaces(w *bufio.Writer, n int) {
+	for n > 0 {
 		k := min(n, len(spaces))
-		j.w.WriteString(spaces[:k])
+		w.WriteString(spaces[:k])
 		n -= k
 	}
 }

@@ -103,11 +103,7 @@ func (j *junosJSON) newline() {
 		return
 	}
 	j.w.WriteByte('\n')
-	for n := 4 * j.depth; n > 0; {
-		k := min(n, len(spaces))
-		j.w.WriteString(spaces[:k])
-		n -= k
-	}
+	writeSpaces(j.w, 4*j.depth)
 }
 
 // name writes a member name and its separator.
