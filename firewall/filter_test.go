@@ -6,7 +6,6 @@ import (
 
 	"github.com/gnos/gnos/configd/format"
 	"github.com/gnos/gnos/configd/schema"
-	"github.com/gnos/gnos/configd/tree"
 )
 
 // edgeConf is an edge router's protect filter, written as Junos prints it.
@@ -192,5 +191,4 @@ func TestUnknownFilterBinding(t *testing.T) {
 	if _, err := Compile(root); err == nil {
 		t.Fatal("a binding to a filter that does not exist compiled")
 	}
-	_ = tree.Path{}
 }
