@@ -66,6 +66,15 @@ func (t *textWriter) kids(kids []*tree.Node, depth int) {
 			i = j
 			continue
 		}
+		if c.S.Wrapped {
+			j := i + 1
+			for j < len(kids) && kids[j].S == c.S {
+				j++
+			}
+			t.wrapped(kids[i:j], depth)
+			i = j
+			continue
+		}
 		t.stmt(c, depth)
 		i++
 	}
@@ -86,9 +95,7 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 	}
 	t.comment(n.Comment, depth)
 	t.line(depth)
-	if n.Inactive {
-		t.w.WriteString("inactive: ")
-	}
+	t.tagsOf(n)
 	t.head(n)
 	if n.S.Oneliner && oneStatement(n.Kids) {
 		// Junos prints `route 0.0.0.0/0 next-hop 192.0.2.254;`
@@ -104,6 +111,23 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 	t.body(n, depth)
 }
 
+// wrapped writes the entries of a wrapped list inside one block named by
+// the list, each by its key: `groups { g1 { … } }`.
+func (t *textWriter) wrapped(entries []*tree.Node, depth int) {
+	t.line(depth)
+	t.w.WriteString(entries[0].S.Name)
+	t.w.WriteString(" {\n")
+	for _, e := range entries {
+		t.comment(e.Comment, depth+1)
+		t.line(depth + 1)
+		t.tagsOf(e)
+		t.key(e.S, e.Key)
+		t.body(e, depth+1)
+	}
+	t.line(depth)
+	t.w.WriteString("}\n")
+}
+
 // oneStatement reports whether kids are one plain statement: a leaf, or
 // the items of one leaf-list, without flags or annotations.
 func oneStatement(kids []*tree.Node) bool {
@@ -117,6 +141,13 @@ func oneStatement(kids []*tree.Node) bool {
 		}
 	}
 	return kids[0].S.Kind == schema.LeafList || len(kids) == 1
+}
+
+// tagsOf writes the tags a statement carries: `inactive: `.
+func (t *textWriter) tagsOf(n *tree.Node) {
+	if n.Inactive {
+		t.w.WriteString("inactive: ")
+	}
 }
 
 // body ends a statement's line after its head: `;`, or its children in

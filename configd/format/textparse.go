@@ -67,6 +67,7 @@ type textParser struct {
 	hasNote bool
 	vals    []string // scratch for leaf-list values
 	pops    []int    // per open brace, how many stack frames it opened (2 for `family inet {`)
+	wraps   []*schema.Node // per open brace, the wrapped list whose entries it holds (`groups {`), or nil
 
 	recover bool        // ParseTextAll: report a bad statement, skip it, go on
 	errs    ParseErrors // what recover reported
@@ -182,12 +183,12 @@ func (p *textParser) parse(root *tree.Node) error {
 		}
 		switch tok.kind {
 		case tEOF:
-			if len(p.stack) > 1 {
+			if len(p.pops) > 0 {
 				return p.errorf(tok.off, "syntax error: missing '}'")
 			}
 			return nil
 		case tRBrace:
-			if len(p.stack) == 1 {
+			if len(p.pops) == 0 {
 				err := p.errorf(tok.off, "syntax error: unexpected '}'")
 				if !p.recover {
 					return err
@@ -197,6 +198,7 @@ func (p *textParser) parse(root *tree.Node) error {
 			}
 			k := p.pops[len(p.pops)-1]
 			p.pops = p.pops[:len(p.pops)-1]
+			p.wraps = p.wraps[:len(p.wraps)-1]
 			for ; k > 0; k-- {
 				n := p.stack[len(p.stack)-1]
 				p.stack = p.stack[:len(p.stack)-1]
@@ -258,6 +260,9 @@ func (p *textParser) statement(tok token) error {
 		return p.errorf(tok.off, "syntax error: expecting a statement")
 	}
 	parent := p.stack[len(p.stack)-1]
+	if ok, err := p.wrapper(parent.S, tok, tg); ok || err != nil {
+		return err
+	}
 	st, values, err := p.head(parent.S, tok, tg.delete)
 	if err != nil {
 		return err
@@ -350,8 +355,43 @@ func (p *textParser) statement(tok token) error {
 			pops = 2
 		}
 		p.pops = append(p.pops, pops)
+		p.wraps = append(p.wraps, nil)
 	}
 	return nil
+}
+
+// wrapper opens the block of a wrapped list (`groups {`, whose entries
+// follow by name) when tok names one and a '{' follows; it reports
+// whether it did.
+func (p *textParser) wrapper(ps *schema.Node, tok token, tg tags) (bool, error) {
+	if tok.kind != tWord || p.wrapped() != nil {
+		return false, nil
+	}
+	w := ps.Child(tok.text)
+	if w == nil || !w.Wrapped {
+		return false, nil
+	}
+	next, err := p.peekValue()
+	if err != nil || next.kind != tLBrace {
+		return false, err
+	}
+	if tg != (tags{}) {
+		return true, p.errorf(tok.off, "syntax error: %s takes no tag, its entries do", w.Name)
+	}
+	p.take(next)
+	p.comment, p.hasNote = "", false
+	p.pops = append(p.pops, 0)
+	p.wraps = append(p.wraps, w)
+	return true, nil
+}
+
+// wrapped returns the wrapped list whose block is the innermost open one,
+// or nil.
+func (p *textParser) wrapped() *schema.Node {
+	if len(p.wraps) == 0 {
+		return nil
+	}
+	return p.wraps[len(p.wraps)-1]
 }
 
 // terminator checks what ends a statement of schema s: `;`, or `{` for a
@@ -407,6 +447,13 @@ func (p *textParser) head(ps *schema.Node, tok token, del bool) (tree.Step, []st
 // child keyword, or the key of ps's flat list (`ge-0/0/0 {` under
 // interfaces).
 func (p *textParser) keyword(ps *schema.Node, tok token) (*schema.Node, string, error) {
+	if w := p.wrapped(); w != nil && w.Parent == ps {
+		// inside `groups {`: each statement is an entry, named by its key
+		if err := p.checkKey(w, 0, tok); err != nil {
+			return nil, "", err
+		}
+		return w, tok.text, nil
+	}
 	if tok.kind == tWord {
 		if c := ps.Child(tok.text); c != nil && !c.IsKey() {
 			return c, "", nil
