@@ -16,7 +16,7 @@ import (
 // plane, or when a link does not exist, an interface shows its
 // configuration and a link that is down.
 func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writer) (*Elem, error) {
-	root := s.eng.Configd.Committed()
+	root := s.eng.Configd.Active()
 	e := E("interface-information")
 	style := ""
 	switch {

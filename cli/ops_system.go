@@ -121,7 +121,7 @@ func showHardware(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Write
 	ch.Add(E("chassis-module", T("name", "Routing Engine 0"), T("description", "gnos RE ("+runtime.GOARCH+")")))
 	fpcs := map[string]*Elem{}
 	var order []string
-	for _, fp := range pics(s.eng.Configd.Committed()) {
+	for _, fp := range pics(s.eng.Configd.Active()) {
 		m, ok := fpcs[fp[0]]
 		if !ok {
 			m = E("chassis-module", T("name", "FPC "+fp[0]), T("description", "gnos virtual FPC"))

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gnos/gnos/configd/groups"
+	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/configd/validate"
 	"github.com/gnos/gnos/db"
@@ -16,8 +18,10 @@ import (
 )
 
 // Commit is what subscribers see of a commit. Old and New are whole
-// configurations (inactive statements included: skip them); Changes is the
-// diff between them, the work to do.
+// configurations in their expanded form, as Junos daemons get them:
+// groups applied, no groups or apply-groups statements left (inactive
+// statements included: skip them); Changes is the diff between them, the
+// work to do.
 type Commit struct {
 	Seq      uint64 // sequence number the commit will get (0 for commit check)
 	Check    bool   // commit check: validate only
@@ -25,17 +29,34 @@ type Commit struct {
 	Changes  []tree.Change
 	Defaults *tree.Node // junos-defaults (predefined applications)
 
-	chunks map[string][]byte // changedChunks, once computed
+	// The configuration as written (groups not applied), what the store
+	// keeps and remote subscribers receive (they expand it themselves).
+	stored        *tree.Node
+	storedChanges []tree.Change
+	chunks        map[string][]byte // changedChunks, once computed
 }
 
-// changedChunks returns the storage chunks of New that Changes touch
-// (tree.ChangedChunks), computed once per commit: the store, commit at and
-// every remote subscriber share them. Commits run under Configd.mu.
+// changedChunks returns the storage chunks of the stored configuration
+// that its changes touch (tree.ChangedChunks), computed once per commit:
+// the store, commit at and every remote subscriber share them. Commits run
+// under Configd.mu.
 func (c *Commit) changedChunks() map[string][]byte {
 	if c.chunks == nil {
-		c.chunks = tree.ChangedChunks(c.New, c.Changes)
+		stored, changes := c.stored, c.storedChanges
+		if stored == nil {
+			stored, changes = c.New, c.Changes
+		}
+		c.chunks = tree.ChangedChunks(stored, changes)
 	}
 	return c.chunks
+}
+
+// expandedCommit describes the commit of next over old, both as written:
+// subscribers get them with groups applied.
+func expandedCommit(old, oldExp, next *tree.Node, check bool, defaults *tree.Node) *Commit {
+	newExp := groups.Expand(next)
+	return &Commit{Check: check, Old: oldExp, New: newExp, Changes: tree.Diff(oldExp, newExp),
+		Defaults: defaults, stored: next, storedChanges: tree.Diff(old, next)}
 }
 
 // Subscriber takes part in commits, in the phases of FRR's northbound:
@@ -142,13 +163,44 @@ func (c *Configd) mergePrivate(s *Session) (*tree.Node, error) {
 
 // newCommit describes committing next over the committed configuration.
 func (c *Configd) newCommit(next *tree.Node, check bool) *Commit {
-	return &Commit{Check: check, Old: c.committed, New: next,
-		Changes: tree.Diff(c.committed, next), Defaults: c.defaults}
+	return expandedCommit(c.committed, c.committedExpandedLocked(), next, check, c.defaults)
+}
+
+// committedExpandedLocked returns the committed configuration with its
+// groups applied, expanded once per committed tree. c.mu is held.
+func (c *Configd) committedExpandedLocked() *tree.Node {
+	if c.expanded.of != c.committed {
+		c.expanded.of, c.expanded.tree = c.committed, groups.Expand(c.committed)
+	}
+	return c.expanded.tree
+}
+
+// groupErrors reports apply-groups naming a group that is not defined, as
+// Junos refuses them at commit.
+func groupErrors(next *tree.Node) []Diagnostic {
+	defined := map[string]bool{}
+	for _, g := range next.AllNamed(schema.GroupsName) {
+		defined[g.Key] = true
+	}
+	var out []Diagnostic
+	next.Walk(func(p tree.Path, n *tree.Node) bool {
+		if n.Inactive || (len(p) == 1 && n.S.Generic && n.S.Name == schema.GroupsName) {
+			return false
+		}
+		if n.S.Name == schema.ApplyGroups && n.S.IsApplyGroups() && !defined[n.Value] {
+			out = append(out, Diagnostic{Path: p.Parent(), Statement: "apply-groups " + tree.Quote(n.Value), Message: "group not defined"})
+		}
+		return true
+	})
+	return out
 }
 
 // checkLocked runs the commit's validation phase: the schema's rules, then
 // every subscriber's Validate. c.mu is held.
 func (c *Configd) checkLocked(ctx context.Context, cm *Commit) error {
+	if diags := groupErrors(cm.stored); len(diags) > 0 {
+		return &CommitError{Diagnostics: diags}
+	}
 	if errs := validate.Validate(cm.New, validate.Options{Defaults: c.defaults, Changes: cm.Changes, Old: cm.Old}); len(errs) > 0 {
 		ce := &CommitError{}
 		for _, e := range errs {

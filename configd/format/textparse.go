@@ -65,8 +65,8 @@ type textParser struct {
 	dirs    []Directive
 	comment string // pending annotation for the next statement
 	hasNote bool
-	vals    []string // scratch for leaf-list values
-	pops    []int    // per open brace, how many stack frames it opened (2 for `family inet {`)
+	vals    []string       // scratch for leaf-list values
+	pops    []int          // per open brace, how many stack frames it opened (2 for `family inet {`)
 	wraps   []*schema.Node // per open brace, the wrapped list whose entries it holds (`groups {`), or nil
 
 	recover bool        // ParseTextAll: report a bad statement, skip it, go on
