@@ -86,8 +86,12 @@ func pipeCompletions(seg []token) []Completion {
 		}
 	}
 	if len(seg) == 1 && strings.HasPrefix("display", seg[0].s) {
-		return []Completion{{"detail", "Show configuration data detail"}, {"json", "Show JSON output"},
+		return []Completion{{"detail", "Show configuration data detail"},
+			{"inheritance", "Show inherited configuration data and source group"}, {"json", "Show JSON output"},
 			{"set", "Show 'set' commands that create configuration"}, {"xml", "Show XML output"}}
+	}
+	if len(seg) == 2 && strings.HasPrefix("display", seg[0].s) && strings.HasPrefix("inheritance", seg[1].s) && len(seg[1].s) > 0 {
+		return []Completion{{"no-comments", "Don't display comments"}}
 	}
 	return nil
 }

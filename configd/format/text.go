@@ -17,8 +17,38 @@ import (
 // configuration, or any subtree (it prints what `show` prints at that
 // [edit] level).
 func WriteText(w io.Writer, n *tree.Node) error {
+	return WriteTextOrigins(w, n, nil)
+}
+
+// WriteTextOrigins is WriteText for a configuration with groups applied,
+// as `show | display inheritance` prints it: each statement found in
+// origins (inherited, mapped to its group) comes after Junos' note
+//
+//	##
+//	## 'value' was inherited from group 'name'
+//	##
+//
+// (one line for each inherited value of a leaf-list written in brackets).
+func WriteTextOrigins(w io.Writer, n *tree.Node, origins map[*tree.Node]string) error {
 	t := newTextWriter(w, "")
+	t.origins = origins
 	t.kids(n.Kids, 0)
+	return t.w.Flush()
+}
+
+// WriteEntries writes list entries (or leaf-list items) on their own, as
+// `show groups` or `show services service-set` prints all the entries of
+// a list; origins as for WriteTextOrigins.
+func WriteEntries(w io.Writer, entries []*tree.Node, origins map[*tree.Node]string) error {
+	t := newTextWriter(w, "")
+	t.origins = origins
+	if len(entries) > 0 && entries[0].S.Kind == schema.LeafList {
+		t.leafList(entries, 0)
+	} else {
+		for _, e := range entries {
+			t.stmt(e, 0)
+		}
+	}
 	return t.w.Flush()
 }
 
@@ -29,8 +59,53 @@ const writeBuffer = 16 << 10
 const spaces = "                                                                "
 
 type textWriter struct {
-	w      *bufio.Writer
-	prefix string // written at the start of every line (compare markers)
+	w       *bufio.Writer
+	prefix  string                // written at the start of every line (compare markers)
+	origins map[*tree.Node]string // inherited statements and their groups (WriteTextOrigins)
+}
+
+// inherited writes the display-inheritance note for those of ns that
+// were inherited, if any.
+func (t *textWriter) inherited(depth int, ns ...*tree.Node) {
+	if t.origins == nil {
+		return
+	}
+	first := true
+	for _, n := range ns {
+		g, ok := t.origins[n]
+		if !ok {
+			continue
+		}
+		if first {
+			t.line(depth)
+			t.w.WriteString("##\n")
+			first = false
+		}
+		t.line(depth)
+		t.w.WriteString("## '")
+		t.w.WriteString(inheritedName(n))
+		t.w.WriteString("' was inherited from group '")
+		t.w.WriteString(g)
+		t.w.WriteString("'\n")
+	}
+	if !first {
+		t.line(depth)
+		t.w.WriteString("##\n")
+	}
+}
+
+// inheritedName is how Junos names an inherited statement in its note: a
+// list entry by its key, a leaf by its value (a flag by its name).
+func inheritedName(n *tree.Node) string {
+	switch n.S.Kind {
+	case schema.List:
+		return n.Key
+	case schema.Leaf, schema.LeafList:
+		if n.Value != "" {
+			return n.Value
+		}
+	}
+	return n.S.Name
 }
 
 func newTextWriter(w io.Writer, prefix string) *textWriter {
@@ -85,6 +160,7 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 	if n.S.Compact && !n.Inactive && n.Comment == "" && len(n.Kids) > 0 && plainContainers(n.Kids) {
 		// Junos prints `family inet { … }`: the container's children on its line
 		for _, c := range n.Kids {
+			t.inherited(depth, n, c)
 			t.line(depth)
 			t.w.WriteString(n.S.Name)
 			t.w.WriteByte(' ')
@@ -94,6 +170,7 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 		return
 	}
 	t.comment(n.Comment, depth)
+	t.inherited(depth, n)
 	t.line(depth)
 	t.tagsOf(n)
 	t.head(n)
@@ -118,11 +195,7 @@ func (t *textWriter) wrapped(entries []*tree.Node, depth int) {
 	t.w.WriteString(entries[0].S.Name)
 	t.w.WriteString(" {\n")
 	for _, e := range entries {
-		t.comment(e.Comment, depth+1)
-		t.line(depth + 1)
-		t.tagsOf(e)
-		t.key(e.S, e.Key)
-		t.body(e, depth+1)
+		t.stmt(e, depth+1)
 	}
 	t.line(depth)
 	t.w.WriteString("}\n")
@@ -184,6 +257,10 @@ func (t *textWriter) head(n *tree.Node) {
 		t.w.WriteByte(' ')
 		t.w.WriteString(tree.Quote(n.Value))
 	case schema.List:
+		if s.Wrapped { // inside the list's block, an entry is named by its key
+			t.key(s, n.Key)
+			return
+		}
 		if !s.Flat {
 			t.w.WriteString(s.Name)
 			t.w.WriteByte(' ')
@@ -265,6 +342,7 @@ func (t *textWriter) leafList(items []*tree.Node, depth int) {
 		}
 		return
 	}
+	t.inherited(depth, items...)
 	t.line(depth)
 	t.leafListHead(items)
 	t.w.WriteString(";\n")

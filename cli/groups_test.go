@@ -1,0 +1,49 @@
+package cli_test
+
+import (
+	"testing"
+
+	"github.com/gnos/gnos/internal/testkit"
+)
+
+// TestGroupsGolden: groups and apply-groups set, shown and committed from
+// configuration mode; `| display inheritance` with and without its notes;
+// an apply-groups naming an undefined group refused at commit.
+func TestGroupsGolden(t *testing.T) {
+	n, _ := startNode(t)
+	out, _ := script(t, n, `
+configure
+set groups global system domain-name example.net
+set groups global system host-name from-group
+set groups ge interfaces <ge-*> description "ge port"
+set groups ge interfaces <ge-*> mtu 9000
+set groups ge interfaces <*> unit <*> family inet
+set apply-groups global
+set system host-name r1
+set interfaces ge-0/0/0 apply-groups ge
+set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24
+set interfaces ge-0/0/1 mtu 1500
+set interfaces ge-0/0/1 apply-groups ge
+set interfaces ge-0/0/1 apply-groups-except global
+show
+show | display set
+show | display inheritance
+show | display inheritance no-comments
+show interfaces | display inheritance
+show | display inheritance | display set
+edit groups ge
+show
+top
+set apply-groups missing
+commit check
+delete apply-groups missing
+commit
+exit
+show configuration system | display inheritance
+show configuration groups
+configure
+delete groups ge interfaces <ge-*> mtu
+show groups ge
+`)
+	testkit.Golden(t, "groups.txt", out)
+}
