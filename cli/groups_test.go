@@ -47,3 +47,29 @@ show groups ge
 `)
 	testkit.Golden(t, "groups.txt", out)
 }
+
+// TestGroupServiceSet: a service-set that exists only in a group is
+// validated and compiled by the services daemon once applied; an error in
+// it names the expanded configuration's path.
+func TestGroupServiceSet(t *testing.T) {
+	n, _ := startNode(t)
+	out, _ := script(t, n, `
+configure
+set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 1
+set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package stateful-firewall
+set groups svc services stateful-firewall rule allow-web match-direction input
+set groups svc services stateful-firewall rule allow-web term t1 from applications junos-http
+set groups svc services stateful-firewall rule allow-web term t1 then accept
+set groups svc services service-set edge stateful-firewall-rules nosuch
+set groups svc services service-set edge interface-service service-interface ms-0/0/0
+set apply-groups svc
+commit check
+delete groups svc services service-set edge stateful-firewall-rules nosuch
+set groups svc services service-set edge stateful-firewall-rules allow-web
+commit
+run show services service-sets summary
+show services
+show services | display inheritance
+`)
+	testkit.Golden(t, "groups-service-set.txt", out)
+}
