@@ -157,7 +157,7 @@ func (t *textWriter) kids(kids []*tree.Node, depth int) {
 
 // stmt writes one statement and its subtree.
 func (t *textWriter) stmt(n *tree.Node, depth int) {
-	if n.S.Compact && !n.Inactive && n.Comment == "" && len(n.Kids) > 0 && plainContainers(n.Kids) {
+	if n.S.Compact && !n.Inactive && !n.Protected && n.Comment == "" && len(n.Kids) > 0 && plainContainers(n.Kids) {
 		// Junos prints `family inet { … }`: the container's children on its line
 		for _, c := range n.Kids {
 			t.inherited(depth, n, c)
@@ -208,7 +208,7 @@ func oneStatement(kids []*tree.Node) bool {
 		return false
 	}
 	for _, c := range kids {
-		if c.S != kids[0].S || c.Inactive || c.Comment != "" || len(c.Kids) > 0 ||
+		if c.S != kids[0].S || c.Inactive || c.Protected || c.Comment != "" || len(c.Kids) > 0 ||
 			(c.S.Kind != schema.Leaf && c.S.Kind != schema.LeafList) || c.S.Secret {
 			return false
 		}
@@ -216,8 +216,11 @@ func oneStatement(kids []*tree.Node) bool {
 	return kids[0].S.Kind == schema.LeafList || len(kids) == 1
 }
 
-// tagsOf writes the tags a statement carries: `inactive: `.
+// tagsOf writes the tags a statement carries: `protect: `, `inactive: `.
 func (t *textWriter) tagsOf(n *tree.Node) {
+	if n.Protected {
+		t.w.WriteString("protect: ")
+	}
 	if n.Inactive {
 		t.w.WriteString("inactive: ")
 	}
@@ -331,7 +334,7 @@ func keyParts(s *schema.Node, key string, fn func(i int, part string)) {
 func (t *textWriter) leafList(items []*tree.Node, depth int) {
 	plain := len(items) > 1
 	for _, it := range items {
-		if it.Inactive || it.Comment != "" {
+		if it.Inactive || it.Protected || it.Comment != "" {
 			plain = false
 			break
 		}
@@ -385,7 +388,7 @@ func (t *textWriter) comment(c string, depth int) {
 // annotations (those print in block form, where the tag has a place).
 func plainContainers(ns []*tree.Node) bool {
 	for _, n := range ns {
-		if n.S.Kind != schema.Container || n.Inactive || n.Comment != "" {
+		if n.S.Kind != schema.Container || n.Inactive || n.Protected || n.Comment != "" {
 			return false
 		}
 	}

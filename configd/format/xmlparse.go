@@ -178,6 +178,8 @@ type xmlOps struct {
 	op       string // a Directive op, or ""
 	inactive bool
 	active   bool
+	protect  bool
+	unprot   bool
 }
 
 func (p *xmlParser) attrs(se xml.StartElement) (xmlOps, error) {
@@ -204,6 +206,10 @@ func (p *xmlParser) attrs(se xml.StartElement) (xmlOps, error) {
 			o.inactive = a.Value == "inactive"
 		case "active":
 			o.active = a.Value == "active"
+		case "protect":
+			o.protect = a.Value == "protect"
+		case "unprotect":
+			o.unprot = a.Value == "unprotect"
 		}
 	}
 	return o, nil
@@ -310,6 +316,9 @@ func (p *xmlParser) element(f *xmlFrame, se xml.StartElement, depth int) error {
 	if ops.inactive && !del {
 		n.Inactive = true
 	}
+	if ops.protect && !del {
+		n.Protected = true
+	}
 	p.record(n, all, ops)
 	return nil
 }
@@ -331,6 +340,12 @@ func (p *xmlParser) record(n *tree.Node, all bool, o xmlOps) {
 	}
 	if o.active && o.op != OpDelete {
 		p.pend.add(p.chain, n, false, OpActive)
+	}
+	if o.protect && o.op != OpDelete {
+		p.pend.add(p.chain, n, false, OpProtect)
+	}
+	if o.unprot && o.op != OpDelete {
+		p.pend.add(p.chain, n, false, OpUnprotect)
 	}
 }
 

@@ -168,6 +168,9 @@ func writeNode(b *bytes.Buffer, d int, n *Node, flags string) {
 	if n.Inactive {
 		flags += "i"
 	}
+	if n.Protected {
+		flags += "p"
+	}
 	id := n.Key
 	if n.S.Kind == schema.Leaf || n.S.Kind == schema.LeafList {
 		id = n.Value
@@ -280,6 +283,7 @@ func (e *Editor) decode(root *schema.Node, data []byte) error {
 				n.Value = st.Value
 			}
 			n.Inactive = bytes.IndexByte(f[1], 'i') >= 0
+			n.Protected = bytes.IndexByte(f[1], 'p') >= 0
 			n.Comment = unescape(f[4])
 		}
 		stack = append(stack, n)
