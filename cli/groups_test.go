@@ -25,6 +25,7 @@ set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24
 set interfaces ge-0/0/1 mtu 1500
 set interfaces ge-0/0/1 apply-groups ge
 set interfaces ge-0/0/1 apply-groups-except global
+show | compare
 show
 show | display set
 show | display inheritance
