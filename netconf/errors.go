@@ -50,6 +50,7 @@ func toRPCErrors(err error) errorList {
 		rl errorList
 		ce *configd.CommitError
 		pe *format.ParseError
+		pr *configd.ProtectedError
 	)
 	switch {
 	case errors.As(err, &rl):
@@ -68,6 +69,15 @@ func toRPCErrors(err error) errorList {
 		return append(out, &RPCError{Type: "protocol", Tag: "operation-failed", Message: "configuration check-out failed"})
 	case errors.As(err, &pe):
 		return errorList{{Type: "protocol", Tag: "invalid-value", Message: "syntax error: " + pe.Error()}}
+	case errors.As(err, &pr):
+		// Junos warns for each change a protected statement refused; the
+		// rest of the edit was made
+		var out errorList
+		for _, w := range pr.Warnings {
+			out = append(out, &RPCError{Type: "application", Tag: "access-denied", Severity: "warning",
+				Message: strings.TrimPrefix(w, "warning: ")})
+		}
+		return out
 	}
 	return errorList{kindError(err)}
 }

@@ -48,3 +48,35 @@ func TestGetConfigurationInherit(t *testing.T) {
 	}
 	wantError(t, c.rpc(`<get-configuration inherit="bogus"/>`), "bad-attribute")
 }
+
+// TestProtectXML: protect="protect" in a load protects; an edit of a
+// protected statement is answered with Junos' warning and changes
+// nothing there; unprotect="unprotect" lifts it.
+func TestProtectXML(t *testing.T) {
+	n, _ := startNode(t)
+	c := dial(t, n, "admin", false)
+	ok(t, c.rpc(`<load-configuration format="xml"><configuration><system protect="protect"><host-name>r1</host-name></system></configuration></load-configuration>`))
+	conf := ok(t, c.rpc(`<get-configuration/>`)).Child("configuration")
+	if v, _ := conf.Child("system").Attr("protect"); v != "protect" {
+		t.Fatalf("system: got protect=%q, want protect", v)
+	}
+	r := c.rpc(`<load-configuration action="set"><configuration-set>set system host-name r2</configuration-set></load-configuration>`)
+	var warned bool
+	for _, k := range r.Kids {
+		if k.Name.Local == "rpc-error" && k.Value("error-severity") == "warning" &&
+			k.Value("error-message") == "[system] is protected, 'system host-name r2' cannot be modified" {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Errorf("set of a protected statement: got %q, want the protected warning", errorsOf(r))
+	}
+	if got := ok(t, c.rpc(`<get-configuration/>`)).Child("configuration").Child("system").Value("host-name"); got != "r1" {
+		t.Errorf("host-name: got %q, want r1 (protected)", got)
+	}
+	ok(t, c.rpc(`<load-configuration format="xml"><configuration><system unprotect="unprotect"/></configuration></load-configuration>`))
+	ok(t, c.rpc(`<load-configuration action="set"><configuration-set>set system host-name r2</configuration-set></load-configuration>`))
+	if got := ok(t, c.rpc(`<get-configuration/>`)).Child("configuration").Child("system").Value("host-name"); got != "r2" {
+		t.Errorf("host-name after unprotect: got %q, want r2", got)
+	}
+}
