@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/gnos/gnos/internal/testkit"
@@ -68,9 +69,14 @@ commit check
 delete groups svc services service-set edge stateful-firewall-rules nosuch
 set groups svc services service-set edge stateful-firewall-rules allow-web
 commit
-run show services service-sets summary
 show services
 show services | display inheritance
 `)
 	testkit.Golden(t, "groups-service-set.txt", out)
+	// servicesd compiled it: one service-set configured on ms-0/0/0 (the
+	// PIC's own state depends on picd, which this test does not wait for)
+	sum, _ := script(t, n, "show services service-sets summary\n")
+	if !regexp.MustCompile(`(?m)^ms-0/0/0 +1 `).MatchString(sum) {
+		t.Errorf("show services service-sets summary: got\n%s\nwant ms-0/0/0 with 1 service-set configured", sum)
+	}
 }

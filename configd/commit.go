@@ -176,29 +176,70 @@ func (c *Configd) committedExpandedLocked() *tree.Node {
 }
 
 // groupErrors reports apply-groups naming a group that is not defined, as
-// Junos refuses them at commit.
-func groupErrors(next *tree.Node) []Diagnostic {
+// Junos refuses them at commit. The configuration committed before passed
+// the same check, so only what changes can fail it: the whole tree is
+// searched when a group was changed (deleted, deactivated), otherwise only
+// the statements the commit adds or changes.
+func groupErrors(next *tree.Node, changes []tree.Change) []Diagnostic {
 	defined := map[string]bool{}
 	for _, g := range next.AllNamed(schema.GroupsName) {
-		defined[g.Key] = true
+		if !g.Inactive {
+			defined[g.Key] = true
+		}
 	}
 	var out []Diagnostic
-	next.Walk(func(p tree.Path, n *tree.Node) bool {
-		if n.Inactive || (len(p) == 1 && n.S.Generic && n.S.Name == schema.GroupsName) {
+	check := func(at tree.Path, n *tree.Node) {
+		visit := func(p tree.Path, c *tree.Node) bool {
+			if c.Inactive || (len(p) == 1 && c.S.Generic && c.S.Name == schema.GroupsName) {
+				return false
+			}
+			if c.S.Name == schema.ApplyGroups && c.S.IsApplyGroups() && !defined[c.Value] {
+				out = append(out, Diagnostic{Path: p.Parent(), Statement: "apply-groups " + tree.Quote(c.Value), Message: "group not defined"})
+			}
+			return true
+		}
+		if len(at) == 0 || visit(at, n) {
+			n.Walk(func(p tree.Path, c *tree.Node) bool {
+				return visit(append(at[:len(at):len(at)], p...), c)
+			})
+		}
+	}
+	whole := false
+	for _, ch := range changes {
+		if len(ch.Path) > 0 && ch.Path[0].S.Generic && ch.Path[0].S.Name == schema.GroupsName {
+			whole = true
+			break
+		}
+	}
+	if whole {
+		check(nil, next)
+		return out
+	}
+	for _, ch := range changes {
+		if ch.New == nil || len(ch.Path) == 0 || !activePath(next, ch.Path.Parent()) {
+			continue
+		}
+		check(ch.Path, ch.New)
+	}
+	return out
+}
+
+// activePath reports whether every statement along p in root is there and
+// active.
+func activePath(root *tree.Node, p tree.Path) bool {
+	cur := root
+	for _, st := range p {
+		if cur = cur.Child(st.S, st.ID()); cur == nil || cur.Inactive {
 			return false
 		}
-		if n.S.Name == schema.ApplyGroups && n.S.IsApplyGroups() && !defined[n.Value] {
-			out = append(out, Diagnostic{Path: p.Parent(), Statement: "apply-groups " + tree.Quote(n.Value), Message: "group not defined"})
-		}
-		return true
-	})
-	return out
+	}
+	return true
 }
 
 // checkLocked runs the commit's validation phase: the schema's rules, then
 // every subscriber's Validate. c.mu is held.
 func (c *Configd) checkLocked(ctx context.Context, cm *Commit) error {
-	if diags := groupErrors(cm.stored); len(diags) > 0 {
+	if diags := groupErrors(cm.stored, cm.storedChanges); len(diags) > 0 {
 		return &CommitError{Diagnostics: diags}
 	}
 	if errs := validate.Validate(cm.New, validate.Options{Defaults: c.defaults, Changes: cm.Changes, Old: cm.Old}); len(errs) > 0 {

@@ -61,22 +61,30 @@ type source struct {
 type expander struct {
 	groups map[string]*tree.Node // the active groups by name
 	origin Origins
+	path   tree.Path // of the node being expanded (a stack: copied only to descend a group)
 }
 
 func expand(root *tree.Node, trace bool) (*tree.Node, Origins) {
 	if root == nil {
 		return nil, nil
 	}
+	gs := root.AllNamed(schema.GroupsName)
+	if len(gs) == 0 && !trace {
+		// No group is defined: nothing to inherit. An apply-groups would
+		// name an undefined group, which the commit refuses; the tree
+		// is returned as it is (with what apply-groups-except it holds).
+		return root, nil
+	}
 	x := &expander{groups: map[string]*tree.Node{}}
 	if trace {
 		x.origin = Origins{}
 	}
-	for _, g := range root.AllNamed(schema.GroupsName) {
+	for _, g := range gs {
 		if !g.Inactive && g.S.Generic {
 			x.groups[g.Key] = g
 		}
 	}
-	return x.node(root, nil, nil), x.origin
+	return x.node(root, nil), x.origin
 }
 
 // Referenced returns the group names apply-groups and apply-groups-except
@@ -103,35 +111,38 @@ func Referenced(root *tree.Node) ([]string, []tree.Path) {
 	return names, paths
 }
 
-// node expands n (an explicit or inherited statement at path p) with the
-// sources it inherits from its ancestors.
-func (x *expander) node(n *tree.Node, p tree.Path, inherited []source) *tree.Node {
+// node expands n (an explicit or inherited statement at x.path) with the
+// sources it inherits from its ancestors. Where nothing is inherited it
+// allocates nothing.
+func (x *expander) node(n *tree.Node, inherited []source) *tree.Node {
 	if n.Inactive {
 		return n
 	}
-	var own, except []string
-	for _, c := range n.Kids {
-		if c.S.IsApplyGroups() && !c.Inactive {
-			if c.S.Name == schema.ApplyGroups {
-				own = append(own, c.Value)
-			} else {
+	srcs := inherited
+	if applies(n) {
+		var except []string
+		srcs = nil
+		for _, c := range n.Kids {
+			if !c.S.IsApplyGroups() || c.Inactive {
+				continue
+			}
+			if c.S.Name == schema.ApplyGroupsExcpt {
 				except = append(except, c.Value)
+				continue
+			}
+			if gn := x.groups[c.Value]; gn != nil {
+				for _, m := range descend(gn, x.path) {
+					srcs = append(srcs, source{c.Value, m})
+				}
+			}
+		}
+		for _, s := range inherited {
+			if !slices.Contains(except, s.group) {
+				srcs = append(srcs, s)
 			}
 		}
 	}
-	var srcs []source
-	for _, g := range own {
-		if gn := x.groups[g]; gn != nil {
-			for _, m := range descend(gn, p) {
-				srcs = append(srcs, source{g, m})
-			}
-		}
-	}
-	for _, s := range inherited {
-		if !slices.Contains(except, s.group) {
-			srcs = append(srcs, s)
-		}
-	}
+	p := x.path
 	kids := n.Kids
 	changed := false
 	drop := func(i int) { // copy-on-write removal of kids[i]
@@ -161,8 +172,9 @@ func (x *expander) node(n *tree.Node, p tree.Path, inherited []source) *tree.Nod
 		if c.S.Kind != schema.Container && c.S.Kind != schema.List {
 			continue
 		}
-		cp := append(p[:len(p):len(p)], c.Step())
-		ec := x.node(c, cp, childSources(srcs, c))
+		x.path = append(p, c.Step())
+		ec := x.node(c, childSources(srcs, c))
+		x.path = p
 		if ec != c {
 			if !changed {
 				kids = slices.Clone(kids)
@@ -181,6 +193,16 @@ func (x *expander) node(n *tree.Node, p tree.Path, inherited []source) *tree.Nod
 		x.origin[nn] = g
 	}
 	return nn
+}
+
+// applies reports whether n holds apply-groups or apply-groups-except.
+func applies(n *tree.Node) bool {
+	for _, name := range [...]string{schema.ApplyGroups, schema.ApplyGroupsExcpt} {
+		if s := n.S.Child(name); s != nil && len(n.All(s)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // inherit returns the statements the sources add at a level holding kids:
@@ -231,6 +253,9 @@ func (x *expander) inherit(kids []*tree.Node, srcs []source) []*tree.Node {
 // in source order, and within a source exact names first, then wildcard
 // names, the most specific first.
 func childSources(srcs []source, c *tree.Node) []source {
+	if len(srcs) == 0 {
+		return nil
+	}
 	var out []source
 	for _, s := range srcs {
 		out = appendMatches(out, s.group, s.n, c.S, c.Key)

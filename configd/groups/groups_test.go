@@ -8,6 +8,7 @@ import (
 	"github.com/gnos/gnos/configd/groups"
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/configd/validate"
 )
 
 func parse(t *testing.T, src string) *tree.Node {
@@ -230,5 +231,39 @@ func TestExpandTrace(t *testing.T) {
 	}
 	if g := org[sys.ChildNamed("domain-name", "")]; g != "g" {
 		t.Errorf("domain-name origin: got %q, want g", g)
+	}
+}
+
+// TestValidateSkipsGroupContents: validation checks a group's statements
+// where they apply, not inside the group (full and incremental checks).
+func TestValidateSkipsGroupContents(t *testing.T) {
+	src := `groups {
+    g {
+        interfaces {
+            ge-0/0/0 {
+                unit 0 {
+                    family inet {
+                        service {
+                            input {
+                                service-set nosuch;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}`
+	raw := parse(t, src)
+	if errs := validate.Validate(raw, validate.Options{}); len(errs) > 0 {
+		t.Errorf("group not applied, full check: got %v, want no errors", errs)
+	}
+	empty := tree.New(raw.S)
+	if errs := validate.Validate(raw, validate.Options{Old: empty}); len(errs) > 0 {
+		t.Errorf("group not applied, incremental check: got %v, want no errors", errs)
+	}
+	applied := parse(t, src+"\napply-groups g;")
+	if errs := validate.Validate(groups.Expand(applied), validate.Options{}); len(errs) == 0 {
+		t.Errorf("group applied: got no errors, want the undefined service-set")
 	}
 }
