@@ -310,6 +310,7 @@ func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, clien
 		}
 	}
 	c.committed = next
+	c.expanded.of, c.expanded.tree = next, cm.New
 	c.candidate, c.conflicts = cand, conflicts
 	if len(conflicts) > 0 {
 		c.log.Warn("commit overrode statements edited in the shared candidate; its commit refuses until they are edited again",

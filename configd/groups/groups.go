@@ -75,7 +75,8 @@ func expand(root *tree.Node, trace bool) (*tree.Node, Origins) {
 		// is returned as it is (with what apply-groups-except it holds).
 		return root, nil
 	}
-	x := &expander{groups: map[string]*tree.Node{}}
+	// one backing array for the path stack, deep enough for any configuration
+	x := &expander{groups: map[string]*tree.Node{}, path: make(tree.Path, 0, 64)}
 	if trace {
 		x.origin = Origins{}
 	}
