@@ -172,7 +172,7 @@ func completeShow(s *Session, ws []string) []Completion {
 // schema is the walk's start) and lists what may come next: child
 // keywords, existing list keys, enumeration values, value placeholders.
 func (s *Session) schemaCompletions(n *tree.Node, ws []string) []Completion {
-	sn := n.S
+	root, sn := n, n.S
 	i := 0
 	for i < len(ws) {
 		c := sn.Child(ws[i])
@@ -205,7 +205,13 @@ func (s *Session) schemaCompletions(n *tree.Node, ws []string) []Completion {
 				continue
 			}
 			if i >= len(ws) {
-				return valueCompletions(c)
+				out := valueCompletions(c)
+				if c.IsApplyGroups() { // the groups defined
+					for _, g := range root.AllNamed(schema.GroupsName) {
+						out = append(out, Completion{g.Key, ""})
+					}
+				}
+				return out
 			}
 			i++
 		}

@@ -1,8 +1,12 @@
 package cli_test
 
 import (
+	"context"
 	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/gnos/gnos/cli"
 
 	"github.com/gnos/gnos/internal/testkit"
 )
@@ -78,5 +82,23 @@ show services | display inheritance
 	sum, _ := script(t, n, "show services service-sets summary\n")
 	if !regexp.MustCompile(`(?m)^ms-0/0/0 +1 `).MatchString(sum) {
 		t.Errorf("show services service-sets summary: got\n%s\nwant ms-0/0/0 with 1 service-set configured", sum)
+	}
+}
+
+// TestApplyGroupsCompletion: `set … apply-groups ?` offers the groups
+// defined in the candidate.
+func TestApplyGroupsCompletion(t *testing.T) {
+	n, _ := startNode(t)
+	s := n.CLI.NewSession("root", "cli")
+	defer s.Close()
+	ctx := context.Background()
+	s.Exec(ctx, "configure")
+	s.Exec(ctx, "set groups alpha system domain-name a.example")
+	s.Exec(ctx, "set groups beta system domain-name b.example")
+	got := cli.FormatHelp(s.Complete("set interfaces ge-0/0/0 apply-groups "))
+	for _, want := range []string{"<apply-groups>", "alpha", "beta"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("got\n%s\nwant %s offered", got, want)
+		}
 	}
 }
