@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/format"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/errkind"
 )
@@ -104,4 +105,45 @@ func TestProtectRefusesEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	set(t, s, h.c, "system host-name r2")
+}
+
+// TestGroupsComparePatch: `show | compare` of group and protection
+// changes loads back as a patch and gives the same candidate.
+func TestGroupsComparePatch(t *testing.T) {
+	h := newHarness(t)
+	s := h.session(configd.Shared)
+	set(t, s, h.c, "groups g1 system domain-name one.example", "groups g2 system time-zone UTC",
+		"apply-groups g1", "system host-name r1")
+	commit(t, s, configd.CommitOptions{})
+	base := s.Candidate()
+	if err := s.Delete(paths(t, h.c, "groups g1", tree.ForRef)[0]); err != nil {
+		t.Fatal(err)
+	}
+	set(t, s, h.c, "groups g3 system domain-name three.example", "groups g2 system time-zone Europe/Paris")
+	if err := s.SetProtected(paths(t, h.c, "system", tree.ForRef)[0], true); err != nil {
+		t.Fatal(err)
+	}
+	want := s.Candidate()
+	var patch strings.Builder
+	if err := format.WriteCompare(&patch, base, want); err != nil {
+		t.Fatal(err)
+	}
+	for _, frag := range []string{"[edit groups]\n-  g1 {", "+  g3 {", "[edit groups g2 system]", "! protect: system"} {
+		if !strings.Contains(patch.String(), frag) {
+			t.Errorf("compare: got\n%s\nwant %q", patch.String(), frag)
+		}
+	}
+	// back to base (protection lifted first: override would keep it)
+	if err := s.SetProtected(paths(t, h.c, "system", tree.ForRef)[0], false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(configd.LoadOverride, configd.FormatText, textOf(t, base)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(configd.LoadPatch, configd.FormatText, patch.String()); err != nil {
+		t.Fatalf("load patch: %v\n%s", err, patch.String())
+	}
+	if got := s.Candidate(); !tree.Equal(got, want) {
+		t.Errorf("patch:\n%s\ngave\n%s\nwant\n%s", patch.String(), textOf(t, got), textOf(t, want))
+	}
 }

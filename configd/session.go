@@ -518,6 +518,16 @@ func (s *Session) loadPatch(text string) error {
 					return patchError("activate", p, err)
 				}
 			}
+			for _, p := range sec.Protect {
+				if err := e.SetProtected(p, true); err != nil {
+					return patchError("protect", p, err)
+				}
+			}
+			for _, p := range sec.Unprotect {
+				if err := e.SetProtected(p, false); err != nil {
+					return patchError("unprotect", p, err)
+				}
+			}
 		}
 		return nil
 	})
