@@ -125,7 +125,7 @@ func writeConfig(b *strings.Builder, t *tree.Node, f string, h *format.Header) e
 // with text (a list key or a leaf value) is a content match; other
 // elements select within. The result shares t's nodes and is only read.
 func selectTree(t *tree.Node, sel *Node) *tree.Node {
-	out := &tree.Node{S: t.S, Key: t.Key, Value: t.Value, Inactive: t.Inactive, Comment: t.Comment}
+	out := &tree.Node{S: t.S, Key: t.Key, Value: t.Value, Inactive: t.Inactive, Protected: t.Protected, Comment: t.Comment}
 	for _, k := range t.Kids {
 		for _, f := range sel.Kids {
 			if f.Name.Local != k.Name() {

@@ -60,6 +60,10 @@ func TestProtectXML(t *testing.T) {
 	if v, _ := conf.Child("system").Attr("protect"); v != "protect" {
 		t.Fatalf("system: got protect=%q, want protect", v)
 	}
+	conf = ok(t, c.rpc(`<get-configuration><configuration><system><host-name/></system></configuration></get-configuration>`)).Child("configuration")
+	if v, _ := conf.Child("system").Attr("protect"); v != "protect" {
+		t.Fatalf("system through a filter: got protect=%q, want protect", v)
+	}
 	r := c.rpc(`<load-configuration action="set"><configuration-set>set system host-name r2</configuration-set></load-configuration>`)
 	var warned bool
 	for _, k := range r.Kids {
