@@ -89,8 +89,12 @@ func pipeCompletions(seg []token) []Completion {
 		}
 	}
 	if len(seg) == 1 && strings.HasPrefix("display", seg[0].s) {
-		return []Completion{{"detail", "Show configuration data detail"}, {"json", "Show JSON output"},
+		return []Completion{{"detail", "Show configuration data detail"},
+			{"inheritance", "Show inherited configuration data and source group"}, {"json", "Show JSON output"},
 			{"set", "Show 'set' commands that create configuration"}, {"xml", "Show XML output"}}
+	}
+	if len(seg) == 2 && strings.HasPrefix("display", seg[0].s) && strings.HasPrefix("inheritance", seg[1].s) && len(seg[1].s) > 0 {
+		return []Completion{{"no-comments", "Don't display comments"}}
 	}
 	return nil
 }
@@ -110,7 +114,7 @@ func (s *Session) opCompletions(ws []string) []Completion {
 			for _, c := range t.Commands() {
 				if strings.Join(c.Words, " ") == strings.Join(prefix, " ") {
 					if c.RPC == "get-configuration" {
-						return s.schemaCompletions(s.eng.Configd.Committed(), ws[i:])
+						return s.schemaCompletions(s.eng.Configd.Active(), ws[i:])
 					}
 					return argCompletions(c)
 				}
@@ -131,7 +135,7 @@ func (s *Session) opCompletions(ws []string) []Completion {
 	for _, c := range t.Commands() {
 		if strings.Join(c.Words, " ") == strings.Join(prefix, " ") {
 			if c.RPC == "get-configuration" {
-				out = append(out, s.schemaCompletions(s.eng.Configd.Committed(), nil)...)
+				out = append(out, s.schemaCompletions(s.eng.Configd.Active(), nil)...)
 			} else {
 				out = append(out, argCompletions(c)...)
 			}
@@ -175,7 +179,7 @@ func completeShow(s *Session, ws []string) []Completion {
 // schema is the walk's start) and lists what may come next: child
 // keywords, existing list keys, enumeration values, value placeholders.
 func (s *Session) schemaCompletions(n *tree.Node, ws []string) []Completion {
-	sn := n.S
+	root, sn := n, n.S
 	i := 0
 	for i < len(ws) {
 		c := sn.Child(ws[i])
@@ -208,7 +212,13 @@ func (s *Session) schemaCompletions(n *tree.Node, ws []string) []Completion {
 				continue
 			}
 			if i >= len(ws) {
-				return valueCompletions(c)
+				out := valueCompletions(c)
+				if c.IsApplyGroups() { // the groups defined
+					for _, g := range root.AllNamed(schema.GroupsName) {
+						out = append(out, Completion{g.Key, ""})
+					}
+				}
+				return out
 			}
 			i++
 		}

@@ -68,6 +68,20 @@ func configSetActive(active bool) verbFunc {
 	}
 }
 
+// configSetProtected handles `protect PATH` and `unprotect PATH`.
+func configSetProtected(protected bool) verbFunc {
+	return func(_ context.Context, s *Session, ts []token, _ *Pipeline, _ *bytes.Buffer, lineLen int) error {
+		if len(ts) < 2 {
+			return errAt(ts, 1, lineLen, "missing argument.")
+		}
+		ps, err := s.paths(ts[1:], tree.ForRef, lineLen)
+		if err != nil {
+			return err
+		}
+		return s.cfg.SetProtected(ps[0], protected)
+	}
+}
+
 // configAnnotate handles `annotate PATH "comment"`.
 func configAnnotate(_ context.Context, s *Session, ts []token, _ *Pipeline, _ *bytes.Buffer, lineLen int) error {
 	args := ts[1:]

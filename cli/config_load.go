@@ -122,7 +122,7 @@ func detectFormat(text string) configd.Format {
 	first := strings.Fields(t)
 	if len(first) > 0 {
 		switch first[0] {
-		case "set", "delete", "activate", "deactivate", "edit", "insert", "rename", "annotate":
+		case "set", "delete", "activate", "deactivate", "edit", "insert", "rename", "annotate", "protect", "unprotect":
 			return configd.FormatSet
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/groups"
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
 )
@@ -39,7 +40,7 @@ func configShow(_ context.Context, s *Session, ts []token, p *Pipeline, out *byt
 		out.WriteString(configd.ConflictWarning(s.cfg.Conflicts()))
 		return format.WriteCompare(out, only(base, path), only(cand, path))
 	}
-	v := configView{display: p.display, relative: p.relative, edit: s.edit,
+	v := configView{display: p.display, relative: p.relative, inherit: p.inherit, edit: s.edit,
 		header: &format.Header{Time: s.cfg.LastChanged(), Version: JunosVersion}}
 	return renderConfig(out, cand, path, v)
 }
@@ -48,6 +49,7 @@ func configShow(_ context.Context, s *Session, ts []token, p *Pipeline, out *byt
 type configView struct {
 	display  string    // "", "set", "xml", "json"
 	relative bool      // display set relative: lines relative to edit
+	inherit  int       // display inheritance (Pipeline.inherit)
 	edit     tree.Path // the edit level (configuration mode)
 	// header of the whole configuration (no path), or nil
 	header *format.Header
@@ -56,9 +58,24 @@ type configView struct {
 // renderConfig prints the subtree at path in the display format.
 func renderConfig(out *bytes.Buffer, root *tree.Node, path tree.Path, v configView) error {
 	display := v.display
+	var origins groups.Origins
+	if v.inherit != 0 {
+		root, origins = groups.ExpandTrace(root)
+		if v.inherit == inheritNoComments {
+			origins = nil
+		}
+	}
 	var header, xmlAttrs string
 	if v.header != nil && len(path) == 0 {
 		header, xmlAttrs = v.header.Text(root), v.header.XMLAttrs()
+	}
+	if last := len(path) - 1; last >= 0 && path[last].All && display == "" {
+		// `show groups`, `show services service-set`: every entry
+		entries := root.Get(path.Parent()).All(path[last].S)
+		if len(entries) == 0 {
+			return nil
+		}
+		return format.WriteEntries(out, entries, origins)
 	}
 	n := root.Get(path)
 	if n == nil {
@@ -109,6 +126,9 @@ func renderConfig(out *bytes.Buffer, root *tree.Node, path tree.Path, v configVi
 		return write(out, wrap.Freeze())
 	}
 	out.WriteString(header)
+	if origins != nil { // | display inheritance
+		return format.WriteTextOrigins(out, n, origins)
+	}
 	return write(out, n)
 }
 

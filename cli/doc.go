@@ -58,11 +58,25 @@ func WriteReference(w io.Writer, t *Table, root *schema.Node) {
 		p("| `| %s` | %s |\n", c.Text, c.Help)
 	}
 	p("| `| display set\\|xml\\|json\\|detail` | Render configuration or reply data in another format; configuration JSON is Junos' (`{\"configuration\" : {…}}`, the `junos:commit-*` header in `\"@\"`, `[null]` for empty leaves, `\"@\"`/`\"@name\"` metadata for inactive statements and comments) |\n")
+	p("| `| display inheritance [no-comments]` | Show the configuration with groups applied (with or without the notes naming each group) |\n")
 	p("\n## Configuration hierarchy\n\n")
-	p("Top-level statements and their children (the full tree: `?` at any level).\n\n")
+	p("Top-level statements and their children (the full tree: `?` at any level).\n")
+	p("`apply-groups` and `apply-groups-except` are accepted at every level; `groups <name>`\n")
+	p("holds any of the configuration below.\n\n")
 	for _, c := range root.Children {
+		if c.Generic {
+			name := c.Name
+			if c.Kind == schema.List {
+				name += " <" + c.Keys[0] + ">"
+			}
+			p("- `%s`: %s\n", name, c.Description)
+			continue
+		}
 		p("- `%s`: %s\n", c.Name, c.Description)
 		for _, k := range c.Children {
+			if k.Generic {
+				continue
+			}
 			name := k.Name
 			if k.Flat {
 				name = "<" + k.Keys[0] + ">"

@@ -92,7 +92,7 @@ func showConfiguration(_ context.Context, s *Session, a Args, p *Pipeline, w io.
 			return nil, err
 		}
 	} else {
-		v := configView{display: p.display, relative: p.relative, header: s.commitHeader()}
+		v := configView{display: p.display, relative: p.relative, inherit: p.inherit, header: s.commitHeader()}
 		if err := renderConfig(&b, root, path, v); err != nil {
 			return nil, err
 		}

@@ -146,7 +146,7 @@ func showHardware(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Write
 	ch.Add(module("chassis-module", "CB 0", "", "", "", "VMX SCB"))
 	var last string
 	var fpc *Elem
-	for _, fp := range pics(s.eng.Configd.Committed()) {
+	for _, fp := range pics(s.eng.Configd.Active()) {
 		if fp[0] != last {
 			last = fp[0]
 			fpc = module("chassis-module", "FPC "+fp[0], "REV 01", "GN-"+FPCModel, fmt.Sprintf("%sF%s", serial, fp[0]), FPCModel)

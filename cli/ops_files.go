@@ -154,7 +154,7 @@ func (s *Session) systemFile(v string) (string, bool) {
 	b.WriteString("#\n# Internal addresses of the routing engine and FPCs (gnos)\n#\n")
 	b.WriteString("128.0.0.1\tmaster\n128.0.0.4\tre0\n128.0.0.5\tre1\n")
 	seen := map[string]bool{}
-	for _, fp := range pics(s.eng.Configd.Committed()) {
+	for _, fp := range pics(s.eng.Configd.Active()) {
 		if n, err := strconv.Atoi(fp[0]); err == nil && !seen[fp[0]] && n < 240 {
 			seen[fp[0]] = true
 			fmt.Fprintf(&b, "128.0.0.%d\tfpc%s\n", 16+n, fp[0])

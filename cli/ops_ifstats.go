@@ -110,7 +110,7 @@ func clearInterfacesAll(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io
 // too) or, name "", of every interface.
 func clearStatistics(s *Session, name string) (*Elem, error) {
 	var names []string
-	for _, ifd := range s.eng.Configd.Committed().ActiveChild("interfaces").ActiveNamed("interface") {
+	for _, ifd := range s.eng.Configd.Active().ActiveChild("interfaces").ActiveNamed("interface") {
 		if name == "" || ifname.Within(name, ifd.Key) {
 			if !ifname.HasUnit(name) {
 				names = append(names, ifd.Key)

@@ -57,7 +57,7 @@ func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Wri
 	if err != nil {
 		return nil, err
 	}
-	root := s.eng.Configd.Committed()
+	root := s.eng.Configd.Active()
 	e := E("interface-information")
 	if style != "" {
 		e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: style}}

@@ -72,7 +72,7 @@ func runMonitor(ctx context.Context, s *Session, a Args, p *Pipeline, _ io.Write
 // every configured physical interface.
 func (s *Session) monitored(name string) []string {
 	var out []string
-	for _, ifd := range s.eng.Configd.Committed().ActiveChild("interfaces").ActiveNamed("interface") {
+	for _, ifd := range s.eng.Configd.Active().ActiveChild("interfaces").ActiveNamed("interface") {
 		if name == "traffic" || name == ifd.Key {
 			out = append(out, ifd.Key)
 		}

@@ -132,7 +132,7 @@ func (s *Session) socket(a Args, dst netip.Addr, trace bool, ttl int) (*probe.Co
 	}
 	if ri, ok := a["routing-instance"]; ok {
 		// routing instances are Linux VRFs named after the instance
-		if s.eng.Configd.Committed().ActiveChild("routing-instances").ChildNamed("instance", ri) == nil {
+		if s.eng.Configd.Active().ActiveChild("routing-instances").ChildNamed("instance", ri) == nil {
 			return nil, so, fmt.Errorf("routing instance %s does not exist", ri)
 		}
 		so.Device = ri

@@ -41,7 +41,7 @@ func routeCommands() []*Command {
 // routes computes the RIB: the committed configuration's routes, and in
 // live mode the kernel's, selected and stamped with their ages.
 func (e *Engine) routes(ctx context.Context) ([]rib.Route, error) {
-	routes := rib.FromConfig(e.Configd.Committed())
+	routes := rib.FromConfig(e.Configd.Active())
 	if e.Net != nil {
 		k, err := e.Net.Routes(ctx)
 		if err != nil {
@@ -58,7 +58,7 @@ func (e *Engine) routes(ctx context.Context) ([]rib.Route, error) {
 		if n >= len(hist) {
 			return nil, time.Time{}, false
 		}
-		root := e.Configd.Committed()
+		root := e.Configd.Active()
 		if n > 0 {
 			old, _, err := e.Configd.Revision(n)
 			if err != nil {
@@ -200,7 +200,7 @@ func showRouteSummary(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io
 		return nil, err
 	}
 	e := E("route-summary-information")
-	ro := s.eng.Configd.Committed().ActiveChild("routing-options")
+	ro := s.eng.Configd.Active().ActiveChild("routing-options")
 	if as, ok := ro.ActiveChild("autonomous-system").Leaf("as-number"); ok {
 		e.Add(T("as-number", as))
 	}

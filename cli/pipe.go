@@ -20,6 +20,7 @@ import (
 type Pipeline struct {
 	display  string // "", "set", "xml", "json", "detail"
 	relative bool   // display set relative
+	inherit  int    // display inheritance: inheritWithComments or inheritNoComments
 	compare  bool
 	rollback int // with compare: rollback N, -1 for the committed configuration
 	filters  []func([]string) []string
@@ -33,6 +34,12 @@ type Pipeline struct {
 	progress io.Writer
 	hold     bool
 }
+
+// Pipeline.inherit values.
+const (
+	inheritWithComments = 1 + iota // ## 'x' was inherited from group 'g'
+	inheritNoComments
+)
 
 func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
 	p := &Pipeline{rollback: -1}
@@ -110,9 +117,21 @@ func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
 			if err != nil {
 				return nil, err
 			}
-			d, err := pick(a, []string{"set", "xml", "json", "detail"})
+			d, err := pick(a, []string{"set", "xml", "json", "detail", "inheritance"})
 			if err != nil {
 				return nil, err
+			}
+			if d == "inheritance" {
+				// | display inheritance [no-comments]: the configuration with
+				// groups applied; it combines with another | display
+				p.inherit = inheritWithComments
+				if len(seg) > 2 {
+					if _, err := pick(seg[2], []string{"no-comments"}); err != nil {
+						return nil, err
+					}
+					p.inherit = inheritNoComments
+				}
+				continue
 			}
 			switch {
 			case d == "xml" && len(seg) > 2:

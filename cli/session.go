@@ -166,7 +166,7 @@ func (s *Session) Close() {
 
 // Hostname is the configured host name, "gnos" by default.
 func (e *Engine) Hostname() string {
-	c := e.Configd.Committed()
+	c := e.Configd.Active()
 	if v, ok := c.ChildNamed("system", "").Leaf("host-name"); ok {
 		return v
 	}

@@ -78,6 +78,25 @@ func loadedPerf(b *testing.B) (*configd.Configd, *configd.Session) {
 // performance configuration (fsync included).
 func BenchmarkOneLeafCommitPerf(b *testing.B) {
 	c, s := loadedPerf(b)
+	oneLeafCommits(b, c, s)
+}
+
+// BenchmarkOneLeafCommitPerfGroups is BenchmarkOneLeafCommitPerf with a
+// group applied at the top level: every commit expands the configuration
+// (a walk of the whole tree, copies only where the group adds).
+func BenchmarkOneLeafCommitPerfGroups(b *testing.B) {
+	c, s := loadedPerf(b)
+	if err := s.Load(configd.LoadSet, configd.FormatSet,
+		"set groups common system domain-name example.net\nset apply-groups common\n"); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Commit(context.Background(), configd.CommitOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	oneLeafCommits(b, c, s)
+}
+
+func oneLeafCommits(b *testing.B, c *configd.Configd, s *configd.Session) {
 	vals := []string{"input", "output"}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

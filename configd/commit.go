@@ -16,8 +16,10 @@ import (
 )
 
 // Commit is what subscribers see of a commit. Old and New are whole
-// configurations (inactive statements included: skip them); Changes is the
-// diff between them, the work to do.
+// configurations in their expanded form, as Junos daemons get them:
+// groups applied, no groups or apply-groups statements left (inactive
+// statements included: skip them); Changes is the diff between them, the
+// work to do.
 type Commit struct {
 	Seq      uint64 // sequence number the commit will get (0 for commit check)
 	Check    bool   // commit check: validate only
@@ -25,15 +27,24 @@ type Commit struct {
 	Changes  []tree.Change
 	Defaults *tree.Node // junos-defaults (predefined applications)
 
-	chunks map[string][]byte // changedChunks, once computed
+	// The configuration as written (groups not applied), what the store
+	// keeps and remote subscribers receive (they expand it themselves).
+	stored        *tree.Node
+	storedChanges []tree.Change
+	chunks        map[string][]byte // changedChunks, once computed
 }
 
-// changedChunks returns the storage chunks of New that Changes touch
-// (tree.ChangedChunks), computed once per commit: the store, commit at and
-// every remote subscriber share them. Commits run under Configd.mu.
+// changedChunks returns the storage chunks of the stored configuration
+// that its changes touch (tree.ChangedChunks), computed once per commit:
+// the store, commit at and every remote subscriber share them. Commits run
+// under Configd.mu.
 func (c *Commit) changedChunks() map[string][]byte {
 	if c.chunks == nil {
-		c.chunks = tree.ChangedChunks(c.New, c.Changes)
+		stored, changes := c.stored, c.storedChanges
+		if stored == nil {
+			stored, changes = c.New, c.Changes
+		}
+		c.chunks = tree.ChangedChunks(stored, changes)
 	}
 	return c.chunks
 }
@@ -142,13 +153,15 @@ func (c *Configd) mergePrivate(s *Session) (*tree.Node, error) {
 
 // newCommit describes committing next over the committed configuration.
 func (c *Configd) newCommit(next *tree.Node, check bool) *Commit {
-	return &Commit{Check: check, Old: c.committed, New: next,
-		Changes: tree.Diff(c.committed, next), Defaults: c.defaults}
+	return expandedCommit(c.committed, c.committedExpandedLocked(), next, check, c.defaults)
 }
 
 // checkLocked runs the commit's validation phase: the schema's rules, then
 // every subscriber's Validate. c.mu is held.
 func (c *Configd) checkLocked(ctx context.Context, cm *Commit) error {
+	if diags := groupErrors(cm.stored, cm.storedChanges); len(diags) > 0 {
+		return &CommitError{Diagnostics: diags}
+	}
 	if errs := validate.Validate(cm.New, validate.Options{Defaults: c.defaults, Changes: cm.Changes, Old: cm.Old}); len(errs) > 0 {
 		ce := &CommitError{}
 		for _, e := range errs {
@@ -217,6 +230,7 @@ func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, clien
 		}
 	}
 	c.committed = next
+	c.expanded.of, c.expanded.tree = next, cm.New
 	c.candidate, c.conflicts = cand, conflicts
 	if len(conflicts) > 0 {
 		c.log.Warn("commit overrode statements edited in the shared candidate; its commit refuses until they are edited again",

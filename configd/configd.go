@@ -70,10 +70,11 @@ type Configd struct {
 
 	mu          sync.Mutex // guards everything below; held for a whole commit
 	committed   *tree.Node
-	committedCk map[string][]byte // encoded chunks of committed, to persist the candidate as a delta
-	candidate   *tree.Node        // the shared candidate
-	changed     time.Time         // when the shared candidate was last edited (this run)
-	conflicts   []Conflict        // the shared candidate's, after a commit from outside it (rebase.go)
+	expanded    struct{ of, tree *tree.Node } // committed with groups applied (committedExpandedLocked)
+	committedCk map[string][]byte             // encoded chunks of committed, to persist the candidate as a delta
+	candidate   *tree.Node                    // the shared candidate
+	changed     time.Time                     // when the shared candidate was last edited (this run)
+	conflicts   []Conflict                    // the shared candidate's, after a commit from outside it (rebase.go)
 	subs        []Subscriber
 	sessions    map[int]*Session
 	nextID      int
@@ -169,6 +170,14 @@ func (c *Configd) Committed() *tree.Node {
 	return c.committed
 }
 
+// Active returns the committed configuration in its expanded form, groups
+// applied (what the system runs: logins, host name, interfaces).
+func (c *Configd) Active() *tree.Node {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.committedExpandedLocked()
+}
+
 // Subscribe registers a commit subscriber. Subscribers are called in
 // registration order; the current committed configuration is handed to the
 // new subscriber as an initial Apply so it starts in sync.
@@ -177,7 +186,7 @@ func (c *Configd) Subscribe(ctx context.Context, s Subscriber) {
 	defer c.mu.Unlock()
 	c.subs = append(c.subs, s)
 	empty := tree.New(c.schema.Root)
-	s.Apply(ctx, &Commit{Old: empty, New: c.committed, Changes: tree.Diff(empty, c.committed), Defaults: c.defaults})
+	s.Apply(ctx, expandedCommit(empty, empty, c.committed, false, c.defaults))
 }
 
 // History returns revision metadata, newest (rollback 0) first.

@@ -166,4 +166,28 @@ func TestRemoteSubscriber(t *testing.T) {
 		}
 	}
 	same()
+
+	// Groups: the remote gets the chunks as stored and sees the expanded
+	// configuration, as an in-process subscriber does.
+	for i, dom := range []string{"a.example", "b.example"} {
+		lines := []string{"groups g system domain-name " + dom}
+		if i == 0 {
+			lines = append(lines, "apply-groups g")
+		}
+		set(t, s, h.c, lines...)
+		commit(t, s, configd.CommitOptions{})
+		for _, want := range []string{"validate r5", "prepare r5", "apply r5"} {
+			if e := rec.next(t); e != want {
+				t.Fatalf("got %q, want %q", e, want)
+			}
+		}
+		got := rec.last.Load().New
+		if v, _ := got.ChildNamed("system", "").Leaf("domain-name"); v != dom || got.ChildNamed("groups", "g") != nil {
+			t.Fatalf("remote with groups: got\n%s\nwant domain-name %s inherited, no groups", textOf(t, got), dom)
+		}
+		if !tree.Equal(got, h.c.Active()) {
+			t.Fatalf("remote's expanded tree:\n%s\nwant\n%s", textOf(t, got), textOf(t, h.c.Active()))
+		}
+	}
 }
+

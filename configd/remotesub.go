@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/groups"
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/ipc"
@@ -55,7 +56,7 @@ func RunRemote(ctx context.Context, cc *grpc.ClientConn, sch *schema.Schema, sub
 				}
 				continue
 			}
-			cur = &Commit{Check: m.Check, Old: base, New: next, Changes: tree.Diff(base, next), Defaults: defaults}
+			cur = expandedCommit(base, groups.Expand(base), next, m.Check, defaults)
 			curID = m.ID
 		}
 		if cur == nil {
@@ -82,7 +83,7 @@ func RunRemote(ctx context.Context, cc *grpc.ClientConn, sch *schema.Schema, sub
 		case PhaseApply:
 			cur.Seq = m.Seq
 			sub.Apply(ctx, cur)
-			applied = cur.New
+			applied = cur.stored
 			if ready != nil {
 				ready()
 				ready = nil

@@ -192,6 +192,13 @@ func (s *Session) Edit(fn func(e *tree.Editor) error) error { return s.editTouch
 // conflict even when the edit changes nothing, and deleting one the
 // candidate already deletes confirms that deletion.
 func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) error) error {
+	return s.editVerb(touched, "modified", fn)
+}
+
+// editVerb is editTouching for an edit that would leave protected
+// statements "modified", "deleted", … (verb, for the warnings of
+// guardProtected); "" edits protection itself and is not guarded.
+func (s *Session) editVerb(touched []tree.Path, verb string, fn func(e *tree.Editor) error) error {
 	c := s.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -211,9 +218,19 @@ func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) erro
 		return err
 	}
 	next := e.Freeze()
+	var refused error
+	if verb != "" {
+		var warnings []string
+		if next, warnings = guardProtected(prev, next, verb); len(warnings) > 0 {
+			refused = &ProtectedError{Warnings: warnings}
+			if verb == "renamed" { // half a rename would be a copy
+				next = prev
+			}
+		}
+	}
 	if s.mode == Private {
 		s.cand, s.changed = next, c.clock.Now()
-		return nil
+		return refused
 	}
 	if err := c.persistCandidate(prev, next); err != nil {
 		return err
@@ -222,7 +239,7 @@ func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) erro
 	if c.resolveLocked(prev, next, touched...) {
 		c.saveConflictsLocked()
 	}
-	return nil
+	return refused
 }
 
 // TestEdit runs fn on an Editor over this session's candidate and checks
@@ -279,22 +296,31 @@ func (s *Session) Set(paths ...tree.Path) error {
 
 // Delete applies `delete`.
 func (s *Session) Delete(p tree.Path) error {
-	return s.editTouching([]tree.Path{p}, func(e *tree.Editor) error { return e.Delete(p) })
+	return s.editVerb([]tree.Path{p}, "deleted", func(e *tree.Editor) error { return e.Delete(p) })
 }
 
 // SetActive applies `activate` (active true) or `deactivate`.
 func (s *Session) SetActive(p tree.Path, active bool) error {
-	return s.editTouching([]tree.Path{p}, func(e *tree.Editor) error { return e.SetInactive(p, !active) })
+	verb := "deactivated"
+	if active {
+		verb = "activated"
+	}
+	return s.editVerb([]tree.Path{p}, verb, func(e *tree.Editor) error { return e.SetInactive(p, !active) })
+}
+
+// SetProtected applies `protect` (protected true) or `unprotect`.
+func (s *Session) SetProtected(p tree.Path, protected bool) error {
+	return s.editVerb([]tree.Path{p}, "", func(e *tree.Editor) error { return e.SetProtected(p, protected) })
 }
 
 // Annotate applies `annotate` ("" removes the comment).
 func (s *Session) Annotate(p tree.Path, comment string) error {
-	return s.editTouching([]tree.Path{p}, func(e *tree.Editor) error { return e.Annotate(p, comment) })
+	return s.editVerb([]tree.Path{p}, "annotated", func(e *tree.Editor) error { return e.Annotate(p, comment) })
 }
 
 // Rename applies `rename … to …`.
 func (s *Session) Rename(p tree.Path, id string) error {
-	return s.Edit(func(e *tree.Editor) error { return e.Rename(p, id) })
+	return s.editVerb(nil, "renamed", func(e *tree.Editor) error { return e.Rename(p, id) })
 }
 
 // Copy applies `copy … to …`.
@@ -338,7 +364,7 @@ func (s *Session) DeleteEntries(p tree.Path, keys []string) error {
 	for _, k := range keys {
 		touched = append(touched, p.Parent().Append(tree.Step{S: last.S, Key: k, Value: k}))
 	}
-	return s.editTouching(touched, func(e *tree.Editor) error {
+	return s.editVerb(touched, "deleted", func(e *tree.Editor) error {
 		for _, q := range touched {
 			if err := e.Delete(q); err != nil {
 				return err
@@ -469,6 +495,10 @@ func (s *Session) load(action LoadAction, f Format, text string, all bool) (form
 					err = e.SetInactive(d.Path, false)
 				case "inactive":
 					err = e.SetInactive(d.Path, true)
+				case format.OpProtect:
+					err = e.SetProtected(d.Path, true)
+				case format.OpUnprotect:
+					err = e.SetProtected(d.Path, false)
 				}
 				if err != nil && !errors.Is(err, tree.ErrNotFound) {
 					return err
@@ -505,6 +535,16 @@ func (s *Session) loadPatch(text string) error {
 			for _, p := range sec.Active {
 				if err := e.SetInactive(p, false); err != nil {
 					return patchError("activate", p, err)
+				}
+			}
+			for _, p := range sec.Protect {
+				if err := e.SetProtected(p, true); err != nil {
+					return patchError("protect", p, err)
+				}
+			}
+			for _, p := range sec.Unprotect {
+				if err := e.SetProtected(p, false); err != nil {
+					return patchError("unprotect", p, err)
 				}
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/format"
+	"github.com/gnos/gnos/configd/groups"
 	"github.com/gnos/gnos/configd/tree"
 )
 
@@ -184,6 +185,13 @@ func opGetConfiguration(_ context.Context, s *Session, op *Node, b *strings.Buil
 	t, err := s.tree(store)
 	if err != nil {
 		return err
+	}
+	if inh, ok := op.Attr("inherit"); inh == "inherit" || inh == "defaults" {
+		// the configuration with groups applied, no groups or apply-groups
+		// left: what PyEZ asks with options={'inherit': 'inherit'}
+		t = groups.Expand(t)
+	} else if ok && inh != "" {
+		return &RPCError{Type: "protocol", Tag: "bad-attribute", Message: "invalid inherit value " + inh, BadElement: "get-configuration"}
 	}
 	f, _ := op.Attr("format")
 	if cmp, _ := op.Attr("compare"); cmp == "rollback" {

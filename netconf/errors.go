@@ -62,6 +62,7 @@ func toRPCErrors(err error) errorList {
 		rl errorList
 		ce *configd.CommitError
 		pe *format.ParseError
+		pr *configd.ProtectedError
 	)
 	switch {
 	case errors.As(err, &rl):
@@ -90,6 +91,15 @@ func toRPCErrors(err error) errorList {
 			}
 		}
 		return errorList{e}
+	case errors.As(err, &pr):
+		// Junos warns for each change a protected statement refused; the
+		// rest of the edit was made
+		var out errorList
+		for _, w := range pr.Warnings {
+			out = append(out, &RPCError{Type: "application", Tag: "access-denied", Severity: "warning",
+				Message: strings.TrimPrefix(w, "warning: ")})
+		}
+		return out
 	}
 	return errorList{kindError(err)}
 }

@@ -105,7 +105,7 @@ func selectNode(d *tree.Node, f *Node, root bool) *tree.Node {
 			other = append(other, c)
 		}
 	}
-	out := &tree.Node{S: d.S, Key: d.Key, Value: d.Value, Inactive: d.Inactive, Comment: d.Comment}
+	out := &tree.Node{S: d.S, Key: d.Key, Value: d.Value, Inactive: d.Inactive, Protected: d.Protected, Comment: d.Comment}
 	for _, c := range content {
 		if !configNamespace(c, d.S.Child(c.Name.Local)) {
 			return nil
@@ -192,7 +192,7 @@ func union(a, b *tree.Node) *tree.Node {
 	case b == nil || a == b:
 		return a
 	}
-	out := &tree.Node{S: a.S, Key: a.Key, Value: a.Value, Inactive: a.Inactive || b.Inactive, Comment: a.Comment + b.Comment}
+	out := &tree.Node{S: a.S, Key: a.Key, Value: a.Value, Inactive: a.Inactive || b.Inactive, Protected: a.Protected || b.Protected, Comment: a.Comment + b.Comment}
 	out.Kids = slices.Clone(a.Kids)
 	for _, k := range b.Kids {
 		i := slices.IndexFunc(out.Kids, func(x *tree.Node) bool { return x.S == k.S && x.ID() == k.ID() })
@@ -252,14 +252,14 @@ func withAncestors(n xpath.Node) *tree.Node {
 	case n.Virt == nil:
 		cur = n.T
 	case n.Virt.IsKey() && p != nil:
-		cur = &tree.Node{S: p.T.S, Key: p.T.Key, Inactive: p.T.Inactive}
+		cur = &tree.Node{S: p.T.S, Key: p.T.Key, Inactive: p.T.Inactive, Protected: p.T.Protected}
 		p = p.Parent
 	default:
 		return nil
 	}
 	for ; p != nil; p = p.Parent {
 		a := p.T
-		cur = &tree.Node{S: a.S, Key: a.Key, Value: a.Value, Inactive: a.Inactive, Comment: a.Comment, Kids: []*tree.Node{cur}}
+		cur = &tree.Node{S: a.S, Key: a.Key, Value: a.Value, Inactive: a.Inactive, Protected: a.Protected, Comment: a.Comment, Kids: []*tree.Node{cur}}
 	}
 	return cur
 }

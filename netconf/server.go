@@ -140,7 +140,7 @@ func New(cfg Config) (*Server, error) {
 		Config:            sshConfig(),
 		PasswordCallback:  s.checkPassword,
 		PublicKeyCallback: s.checkKey,
-		BannerCallback:    func(ssh.ConnMetadata) string { return LoginMessage(s.cfg.Configd.Committed()) },
+		BannerCallback:    func(ssh.ConnMetadata) string { return LoginMessage(s.cfg.Configd.Active()) },
 		MaxAuthTries:      3,
 		ServerVersion:     "SSH-2.0-gnos",
 	}

@@ -119,7 +119,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from st
 	if pty.Load() {
 		ed.Complete = sess.Complete
 		fmt.Fprintf(out, "--- gnos %s\n", s.cfg.CLI.Version)
-		io.WriteString(out, LoginAnnouncement(s.cfg.Configd.Committed()))
+		io.WriteString(out, LoginAnnouncement(s.cfg.Configd.Active()))
 	} else {
 		ed = lineedit.New(in, io.Discard) // no echo without a terminal
 	}

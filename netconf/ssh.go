@@ -36,7 +36,7 @@ func (s *Server) accept(l *listener) {
 // password is answered at once, whatever failed before.
 func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 	host := hostOf(c.RemoteAddr())
-	cfg := s.cfg.Configd.Committed()
+	cfg := s.cfg.Configd.Active()
 	a, ok := LookupAccount(cfg, c.User())
 	if ok && a.Name == "root" && RootLogin(cfg) != "allow" {
 		ok = false // root-login deny or deny-password: no password for root
@@ -56,7 +56,7 @@ func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions,
 // not the user's is not a failure (clients offer several keys).
 func (s *Server) checkKey(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 	host := hostOf(c.RemoteAddr())
-	cfg := s.cfg.Configd.Committed()
+	cfg := s.cfg.Configd.Active()
 	a, ok := LookupAccount(cfg, c.User())
 	if ok && a.Name == "root" && RootLogin(cfg) == "deny" {
 		ok = false
@@ -69,7 +69,7 @@ func (s *Server) checkKey(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissio
 
 // permit turns an authenticated account into permissions: its level.
 func (s *Server) permit(a *Account, host, method string) (*ssh.Permissions, error) {
-	lvl := ClassLevel(s.cfg.Configd.Committed(), a.Class)
+	lvl := ClassLevel(s.cfg.Configd.Active(), a.Class)
 	if lvl == LevelNone {
 		s.log.Warn("netconf: login refused: class has no permissions", "user", a.Name, "class", a.Class, "from", host)
 		return nil, errAuth

@@ -182,6 +182,9 @@ func merge(b *builder, dst, src *tree.Node) {
 	if src.Inactive {
 		dst.Inactive = true
 	}
+	if src.Protected {
+		dst.Protected = true
+	}
 	if src.Comment != "" {
 		dst.Comment = src.Comment
 	}

@@ -69,6 +69,9 @@ type comparer struct {
 // and sets the margin for the statement.
 func (c *comparer) begin(parent tree.Path, s *schema.Node) {
 	full := c.prefix.Append(parent...)
+	if s.Wrapped { // an entry of groups is shown under [edit groups]
+		full = full.Append(tree.Step{S: s, All: true})
+	}
 	if h := full.Edit(); h != c.header {
 		c.header = h
 		c.t.w.WriteString(h)
@@ -129,6 +132,10 @@ func (c *comparer) change(ch tree.Change) {
 			c.summary('!', "inactive: ", ch.New)
 		case ch.Old.Inactive && !ch.New.Inactive:
 			c.summary('!', "active: ", ch.New)
+		case ch.New.Protected && !ch.Old.Protected:
+			c.summary('!', "protect: ", ch.New)
+		case ch.Old.Protected && !ch.New.Protected:
+			c.summary('!', "unprotect: ", ch.New)
 		default:
 			c.summary(' ', "", ch.New)
 		}
@@ -140,7 +147,7 @@ func (c *comparer) change(ch tree.Change) {
 // (`source-address {`, `10.1.0.0/16 except;`, `}`).
 func (c *comparer) added(n *tree.Node) {
 	if n.S.Grouped {
-		c.t.group([]*tree.Node{n}, 0)
+		c.t.block([]*tree.Node{n}, 0)
 		return
 	}
 	c.t.stmt(n, 0)

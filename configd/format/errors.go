@@ -9,11 +9,13 @@ import (
 
 // Directive operations.
 const (
-	OpReplace  = "replace"  // delete the statement, then merge the new one
-	OpDelete   = "delete"   // delete the statement (NETCONF delete and remove)
-	OpCreate   = "create"   // NETCONF create: the statement must not exist yet
-	OpActive   = "active"   // activate the statement after merging
-	OpInactive = "inactive" // deactivate the statement after merging
+	OpReplace   = "replace"   // delete the statement, then merge the new one
+	OpDelete    = "delete"    // delete the statement (NETCONF delete and remove)
+	OpCreate    = "create"    // NETCONF create: the statement must not exist yet
+	OpActive    = "active"    // activate the statement after merging
+	OpInactive  = "inactive"  // deactivate the statement after merging
+	OpProtect   = "protect"   // protect the statement after merging
+	OpUnprotect = "unprotect" // unprotect the statement after merging
 )
 
 // netconfOp maps a NETCONF operation attribute (XML operation="…", JSON

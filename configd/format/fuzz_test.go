@@ -16,7 +16,8 @@ func FuzzParseText(f *testing.F) {
 	for _, s := range []string{sampleText, compareBase, "system { host-name \"a\\\"b\"; }",
 		"interfaces { inactive: ge-0/0/0 { /* c */ mtu 1500; } }", "services { delete: rule r; replace: service-set S { max-flows 1; } }",
 		"routing-options { route 1/8 t next-hop x; }", "system { servers [ a b ]; /* x */ servers c; }",
-		"services { rule r { term t { from { destination-address { a; b except; /* c */ inactive: \"d e\" { note x; except; } } destination-address f; } } } }"} {
+		"services { rule r { term t { from { destination-address { a; b except; /* c */ inactive: \"d e\" { note x; except; } } destination-address f; } } } }",
+		groupsText, "groups { g { interfaces { <ge-*> { mtu 1; } } } }\nprotect: system { unprotect: host-name x; }"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -49,6 +50,7 @@ func FuzzApplySet(f *testing.F) {
 		"edit services rule r\nset term a then accept\nset term b\ninsert term b before term a\nup\nrename rule r to rule q",
 		"set interfaces ge-0/0/0 unit 0\ncopy interfaces ge-0/0/0 to ge-0/0/1\ndelete interfaces ge-0/0/0",
 		"set system servers [ a \"b c\" ]\ntop set system port 1\nset routing-options route 1 t next-hop x",
+		"set groups g interfaces <ge-*> mtu 1\nset apply-groups g\nprotect system\nunprotect system",
 	} {
 		f.Add(s)
 	}

@@ -18,11 +18,13 @@ import (
 
 // PatchSection is one `[edit …]` section of a patch.
 type PatchSection struct {
-	Path     tree.Path
-	Delete   []tree.Path // statements to delete (absolute paths)
-	Add      *tree.Node  // a whole configuration holding what to add
-	Inactive []tree.Path
-	Active   []tree.Path
+	Path      tree.Path
+	Delete    []tree.Path // statements to delete (absolute paths)
+	Add       *tree.Node  // a whole configuration holding what to add
+	Inactive  []tree.Path
+	Active    []tree.Path
+	Protect   []tree.Path // ! protect: marks
+	Unprotect []tree.Path // ! unprotect: marks
 }
 
 // ParsePatch reads a patch against the schema at root. Errors name the
@@ -40,7 +42,13 @@ func ParsePatch(root *schema.Node, text string) ([]PatchSection, error) {
 			if err != nil {
 				return err
 			}
-			if n := t.Get(cur.Path); n != nil {
+			if last := len(cur.Path) - 1; last >= 0 && cur.Path[last].All {
+				// [edit groups]: the lines are entries of the list
+				at := cur.Path.Parent()
+				for _, k := range t.Get(at).All(cur.Path[last].S) {
+					cur.Delete = append(cur.Delete, at.Append(k.Step()))
+				}
+			} else if n := t.Get(cur.Path); n != nil {
 				for _, k := range n.Kids {
 					cur.Delete = append(cur.Delete, cur.Path.Append(k.Step()))
 				}
@@ -86,8 +94,12 @@ func ParsePatch(root *schema.Node, text string) ([]PatchSection, error) {
 				list, st = &cur.Inactive, strings.TrimPrefix(st, "inactive: ")
 			case strings.HasPrefix(st, "active: "):
 				list, st = &cur.Active, strings.TrimPrefix(st, "active: ")
+			case strings.HasPrefix(st, "protect: "):
+				list, st = &cur.Protect, strings.TrimPrefix(st, "protect: ")
+			case strings.HasPrefix(st, "unprotect: "):
+				list, st = &cur.Unprotect, strings.TrimPrefix(st, "unprotect: ")
 			default:
-				return nil, where(fmt.Errorf("unsupported change %q (only inactive: and active: marks)", st))
+				return nil, where(fmt.Errorf("unsupported change %q (only inactive:, active:, protect: and unprotect: marks)", st))
 			}
 			st = strings.TrimSuffix(strings.TrimSuffix(st, "{ ... }"), ";")
 			ps, err := tree.ParseTokens(schemaAt(root, cur.Path), splitTokens(st), tree.ForRef)

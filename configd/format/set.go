@@ -60,22 +60,27 @@ func (sw *setWriter) kids(kids []*tree.Node) {
 				sw.push(tree.Quote(c.Value))
 			}
 			sw.emit("set")
-			if c.Inactive {
-				sw.path = sw.path[:pathEnd]
-				sw.emit("deactivate")
-			}
+			sw.path = sw.path[:pathEnd]
+			sw.flagLines(c)
 		case len(c.Kids) == 0:
 			sw.emit("set")
-			if c.Inactive {
-				sw.emit("deactivate")
-			}
+			sw.flagLines(c)
 		default:
 			sw.kids(c.Kids)
-			if c.Inactive {
-				sw.emit("deactivate")
-			}
+			sw.flagLines(c)
 		}
 		sw.path = sw.path[:mark]
+	}
+}
+
+// flagLines writes the lines that flag statement c (its path pushed, a
+// leaf without its value): deactivate, then protect.
+func (sw *setWriter) flagLines(c *tree.Node) {
+	if c.Inactive {
+		sw.emit("deactivate")
+	}
+	if c.Protected {
+		sw.emit("protect")
 	}
 }
 
@@ -211,6 +216,8 @@ func (a *setApplier) command(i int) error {
 		return a.delete(args)
 	case "activate", "deactivate":
 		return a.activate(args, a.toks[i] == "deactivate")
+	case "protect", "unprotect":
+		return a.protect(args, a.toks[i] == "protect")
 	case "annotate":
 		return a.annotate(args)
 	case "rename", "copy":
@@ -336,6 +343,22 @@ func (a *setApplier) activate(args int, inactive bool) error {
 	}
 	for _, p := range ps {
 		if err := a.ed.SetInactive(p, inactive); err != nil {
+			return a.errAt(args, "%s: %v", p.String(), err)
+		}
+	}
+	return nil
+}
+
+func (a *setApplier) protect(args int, protected bool) error {
+	if args >= len(a.toks) {
+		return a.errAt(args, "syntax error: missing statement")
+	}
+	ps, err := a.paths(args, len(a.toks), tree.ForRef)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if err := a.ed.SetProtected(p, protected); err != nil {
 			return a.errAt(args, "%s: %v", p.String(), err)
 		}
 	}

@@ -17,8 +17,38 @@ import (
 // configuration, or any subtree (it prints what `show` prints at that
 // [edit] level).
 func WriteText(w io.Writer, n *tree.Node) error {
+	return WriteTextOrigins(w, n, nil)
+}
+
+// WriteTextOrigins is WriteText for a configuration with groups applied,
+// as `show | display inheritance` prints it: each statement found in
+// origins (inherited, mapped to its group) comes after Junos' note
+//
+//	##
+//	## 'value' was inherited from group 'name'
+//	##
+//
+// (one line for each inherited value of a leaf-list written in brackets).
+func WriteTextOrigins(w io.Writer, n *tree.Node, origins map[*tree.Node]string) error {
 	t := newTextWriter(w, "")
+	t.origins = origins
 	t.kids(n.Kids, 0)
+	return t.w.Flush()
+}
+
+// WriteEntries writes list entries (or leaf-list items) on their own, as
+// `show groups` or `show services service-set` prints all the entries of
+// a list; origins as for WriteTextOrigins.
+func WriteEntries(w io.Writer, entries []*tree.Node, origins map[*tree.Node]string) error {
+	t := newTextWriter(w, "")
+	t.origins = origins
+	if len(entries) > 0 && entries[0].S.Kind == schema.LeafList {
+		t.leafList(entries, 0)
+	} else {
+		for _, e := range entries {
+			t.stmt(e, 0)
+		}
+	}
 	return t.w.Flush()
 }
 
@@ -29,9 +59,54 @@ const writeBuffer = 16 << 10
 const spaces = "                                                                "
 
 type textWriter struct {
-	w      *bufio.Writer
-	prefix string // written at the start of every line (compare markers)
-	detail bool   // | display detail: each statement's schema help above it (text_detail.go)
+	w       *bufio.Writer
+	prefix  string                // written at the start of every line (compare markers)
+	detail  bool                  // | display detail: each statement's schema help above it (text_detail.go)
+	origins map[*tree.Node]string // inherited statements and their groups (WriteTextOrigins)
+}
+
+// inherited writes the display-inheritance note for those of ns that
+// were inherited, if any.
+func (t *textWriter) inherited(depth int, ns ...*tree.Node) {
+	if t.origins == nil {
+		return
+	}
+	first := true
+	for _, n := range ns {
+		g, ok := t.origins[n]
+		if !ok {
+			continue
+		}
+		if first {
+			t.line(depth)
+			t.w.WriteString("##\n")
+			first = false
+		}
+		t.line(depth)
+		t.w.WriteString("## '")
+		t.w.WriteString(inheritedName(n))
+		t.w.WriteString("' was inherited from group '")
+		t.w.WriteString(g)
+		t.w.WriteString("'\n")
+	}
+	if !first {
+		t.line(depth)
+		t.w.WriteString("##\n")
+	}
+}
+
+// inheritedName is how Junos names an inherited statement in its note: a
+// list entry by its key, a leaf by its value (a flag by its name).
+func inheritedName(n *tree.Node) string {
+	switch n.S.Kind {
+	case schema.List:
+		return n.Key
+	case schema.Leaf, schema.LeafList:
+		if n.Value != "" {
+			return n.Value
+		}
+	}
+	return n.S.Name
 }
 
 func newTextWriter(w io.Writer, prefix string) *textWriter {
@@ -67,12 +142,12 @@ func (t *textWriter) kids(kids []*tree.Node, depth int) {
 			i = j
 			continue
 		}
-		if c.S.Grouped {
+		if c.S.Grouped || c.S.Wrapped {
 			j := i + 1
 			for j < len(kids) && kids[j].S == c.S {
 				j++
 			}
-			t.group(kids[i:j], depth)
+			t.block(kids[i:j], depth)
 			i = j
 			continue
 		}
@@ -83,9 +158,10 @@ func (t *textWriter) kids(kids []*tree.Node, depth int) {
 
 // stmt writes one statement and its subtree.
 func (t *textWriter) stmt(n *tree.Node, depth int) {
-	if n.S.Compact && !n.Inactive && n.Comment == "" && len(n.Kids) > 0 && plainContainers(n.Kids) {
+	if n.S.Compact && !n.Inactive && !n.Protected && n.Comment == "" && len(n.Kids) > 0 && plainContainers(n.Kids) {
 		// Junos prints `family inet { … }`: the container's children on its line
 		for _, c := range n.Kids {
+			t.inherited(depth, n, c)
 			t.line(depth)
 			t.w.WriteString(n.S.Name)
 			t.w.WriteByte(' ')
@@ -96,10 +172,9 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 	}
 	t.describe(n.S, depth)
 	t.comment(n.Comment, depth)
+	t.inherited(depth, n)
 	t.line(depth)
-	if n.Inactive {
-		t.w.WriteString("inactive: ")
-	}
+	t.tagsOf(n)
 	t.head(n)
 	if n.S.Oneliner && oneStatement(n.Kids) {
 		// Junos prints `route 0.0.0.0/0 next-hop 192.0.2.254;`
@@ -115,19 +190,23 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 	t.body(n, depth)
 }
 
-// group writes the entries of a grouped list as Junos prints address
-// lists: `source-address {`, one entry a line by its key (`10.0.0.0/8
-// except;`), `}`.
-func (t *textWriter) group(entries []*tree.Node, depth int) {
+// block writes the entries of a grouped or wrapped list inside one block
+// named by the list. Junos prints address lists one entry a line by its
+// key (`source-address { 10.0.0.0/8 except; }`) and groups as statements
+// named by their key (`groups { g1 { … } }`).
+func (t *textWriter) block(entries []*tree.Node, depth int) {
 	t.line(depth)
 	t.w.WriteString(entries[0].S.Name)
 	t.w.WriteString(" {\n")
 	for _, e := range entries {
-		t.comment(e.Comment, depth+1)
-		t.line(depth + 1)
-		if e.Inactive {
-			t.w.WriteString("inactive: ")
+		if e.S.Wrapped {
+			t.stmt(e, depth+1)
+			continue
 		}
+		t.comment(e.Comment, depth+1)
+		t.inherited(depth+1, e)
+		t.line(depth + 1)
+		t.tagsOf(e)
 		t.key(e.S, e.Key)
 		if oneStatement(e.Kids) && len(e.Kids) == 1 {
 			t.w.WriteByte(' ')
@@ -148,12 +227,22 @@ func oneStatement(kids []*tree.Node) bool {
 		return false
 	}
 	for _, c := range kids {
-		if c.S != kids[0].S || c.Inactive || c.Comment != "" || len(c.Kids) > 0 ||
+		if c.S != kids[0].S || c.Inactive || c.Protected || c.Comment != "" || len(c.Kids) > 0 ||
 			(c.S.Kind != schema.Leaf && c.S.Kind != schema.LeafList) || c.S.Secret {
 			return false
 		}
 	}
 	return kids[0].S.Kind == schema.LeafList || len(kids) == 1
+}
+
+// tagsOf writes the tags a statement carries: `protect: `, `inactive: `.
+func (t *textWriter) tagsOf(n *tree.Node) {
+	if n.Protected {
+		t.w.WriteString("protect: ")
+	}
+	if n.Inactive {
+		t.w.WriteString("inactive: ")
+	}
 }
 
 // body ends a statement's line after its head: `;`, or its children in
@@ -190,6 +279,10 @@ func (t *textWriter) head(n *tree.Node) {
 		t.w.WriteByte(' ')
 		t.w.WriteString(tree.Quote(n.Value))
 	case schema.List:
+		if s.Wrapped { // inside the list's block, an entry is named by its key
+			t.key(s, n.Key)
+			return
+		}
 		if !s.Flat {
 			t.w.WriteString(s.Name)
 			t.w.WriteByte(' ')
@@ -260,7 +353,7 @@ func keyParts(s *schema.Node, key string, fn func(i int, part string)) {
 func (t *textWriter) leafList(items []*tree.Node, depth int) {
 	plain := len(items) > 1
 	for _, it := range items {
-		if it.Inactive || it.Comment != "" {
+		if it.Inactive || it.Protected || it.Comment != "" {
 			plain = false
 			break
 		}
@@ -272,6 +365,7 @@ func (t *textWriter) leafList(items []*tree.Node, depth int) {
 		return
 	}
 	t.describe(items[0].S, depth)
+	t.inherited(depth, items...)
 	t.line(depth)
 	t.leafListHead(items)
 	t.w.WriteString(";\n")
@@ -314,7 +408,7 @@ func (t *textWriter) comment(c string, depth int) {
 // annotations (those print in block form, where the tag has a place).
 func plainContainers(ns []*tree.Node) bool {
 	for _, n := range ns {
-		if n.S.Kind != schema.Container || n.Inactive || n.Comment != "" {
+		if n.S.Kind != schema.Container || n.Inactive || n.Protected || n.Comment != "" {
 			return false
 		}
 	}

@@ -232,7 +232,7 @@ func (p *textParser) parse(root *tree.Node) error {
 }
 
 // tags are the Junos operators that may precede a statement.
-type tags struct{ inactive, active, replace, delete bool }
+type tags struct{ inactive, active, replace, delete, protect, unprotect bool }
 
 // set records tag word w and reports whether it is one.
 func (tg *tags) set(w string) bool {
@@ -245,6 +245,10 @@ func (tg *tags) set(w string) bool {
 		tg.replace = true
 	case "delete:":
 		tg.delete = true
+	case "protect:":
+		tg.protect = true
+	case "unprotect:":
+		tg.unprotect = true
 	default:
 		return false
 	}
@@ -634,6 +638,9 @@ func (p *textParser) flags(n *tree.Node, tg tags, comment string, hasNote bool) 
 	if tg.inactive {
 		n.Inactive = true
 	}
+	if tg.protect {
+		n.Protected = true
+	}
 	if hasNote {
 		n.Comment = comment
 	}
@@ -648,6 +655,12 @@ func (p *textParser) tagDirectives(st tree.Step, values []string, tg tags) {
 	}
 	if tg.inactive {
 		p.directives(st, values, OpInactive)
+	}
+	if tg.protect {
+		p.directives(st, values, OpProtect)
+	}
+	if tg.unprotect {
+		p.directives(st, values, OpUnprotect)
 	}
 }
 
@@ -668,7 +681,7 @@ func (p *textParser) directives(st tree.Step, values []string, op string) {
 // flags, which a parser drops when a block or element left it empty (as
 // tree.Editor does after a delete).
 func prunable(n *tree.Node) bool {
-	return n.S.Kind == schema.Container && !n.S.Presence && len(n.Kids) == 0 && !n.Inactive && n.Comment == ""
+	return n.S.Kind == schema.Container && !n.S.Presence && len(n.Kids) == 0 && !n.Inactive && !n.Protected && n.Comment == ""
 }
 
 // keyPartCheck rejects a space inside one key of a list with several

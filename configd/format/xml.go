@@ -51,18 +51,21 @@ func (x *xmlWriter) end() {
 	}
 }
 
-func (x *xmlWriter) open(name string, inactive bool) {
+func (x *xmlWriter) open(name string, inactive, protected bool) {
 	x.w.WriteByte('<')
 	x.w.WriteString(name)
 	if inactive {
 		x.w.WriteString(` inactive="inactive"`)
 	}
+	if protected {
+		x.w.WriteString(` protect="protect"`)
+	}
 }
 
 // leaf writes <name>value</name> (or <name/> for an empty value).
-func (x *xmlWriter) leaf(name, value string, inactive bool, depth int) {
+func (x *xmlWriter) leaf(name, value string, inactive, protected bool, depth int) {
 	x.start(depth)
-	x.open(name, inactive)
+	x.open(name, inactive, protected)
 	if value == "" {
 		x.w.WriteString("/>")
 	} else {
@@ -86,16 +89,16 @@ func (x *xmlWriter) elem(n *tree.Node, depth int) {
 	}
 	switch s.Kind {
 	case schema.Leaf, schema.LeafList:
-		x.leaf(s.Name, n.Value, n.Inactive, depth)
+		x.leaf(s.Name, n.Value, n.Inactive, n.Protected, depth)
 		return
 	case schema.Container:
 		if len(n.Kids) == 0 {
-			x.leaf(s.Name, "", n.Inactive, depth)
+			x.leaf(s.Name, "", n.Inactive, n.Protected, depth)
 			return
 		}
 	}
 	x.start(depth)
-	x.open(s.Name, n.Inactive)
+	x.open(s.Name, n.Inactive, n.Protected)
 	x.w.WriteByte('>')
 	x.end()
 	if s.Kind == schema.List {

@@ -184,6 +184,8 @@ type xmlOps struct {
 	op       string // a Directive op, or ""
 	inactive bool
 	active   bool
+	protect  bool
+	unprot   bool
 }
 
 func (p *xmlParser) attrs(se xml.StartElement) (xmlOps, error) {
@@ -210,6 +212,10 @@ func (p *xmlParser) attrs(se xml.StartElement) (xmlOps, error) {
 			o.inactive = a.Value == "inactive"
 		case "active":
 			o.active = a.Value == "active"
+		case "protect":
+			o.protect = a.Value == "protect"
+		case "unprotect":
+			o.unprot = a.Value == "unprotect"
 		}
 	}
 	return o, nil
@@ -328,6 +334,9 @@ func (p *xmlParser) element(f *xmlFrame, se xml.StartElement, depth int) error {
 	if ops.inactive && !del {
 		n.Inactive = true
 	}
+	if ops.protect && !del {
+		n.Protected = true
+	}
 	p.record(n, all, ops)
 	return nil
 }
@@ -349,6 +358,12 @@ func (p *xmlParser) record(n *tree.Node, all bool, o xmlOps) {
 	}
 	if o.active && o.op != OpDelete {
 		p.pend.add(p.chain, n, false, OpActive)
+	}
+	if o.protect && o.op != OpDelete {
+		p.pend.add(p.chain, n, false, OpProtect)
+	}
+	if o.unprot && o.op != OpDelete {
+		p.pend.add(p.chain, n, false, OpUnprotect)
 	}
 }
 

@@ -61,6 +61,7 @@ type Node struct {
 	Keys        []string
 	Flat        bool // list keyword hidden in CLI/text/set (interfaces NAME)
 	Compact     bool // container printed with its child on one line (family inet)
+	Wrapped     bool // list whose entries print by name inside a block named by the list (groups { g { … } })
 	Oneliner    bool // list entry with one statement printed on its line (route P next-hop H;)
 	Grouped     bool // list of keys printed as one block (source-address { P; Q except; })
 	Secret      bool // a secret (password hash): shown only to classes that may configure
@@ -80,7 +81,10 @@ type Node struct {
 	Namespace   string
 	Entry       *goyang.Entry
 	MinElements int
-	MaxElements int // 0 = unbounded
+	MaxElements int   // 0 = unbounded
+	Generic     bool  // added by the compiler to every level (groups, apply-groups), not by a module
+	InGroup     bool  // inside `groups NAME`: a copy of Real whose keys accept wildcard names
+	Real        *Node // for InGroup nodes, the configuration node this one stands for
 
 	byName   map[string]*Node
 	flatList *Node // the child list whose keyword is hidden, if any
@@ -208,6 +212,7 @@ func Compile(mods []yang.Module) (*Schema, error) {
 			}
 		}
 	})
+	addGroupStatements(root)
 	return &Schema{Root: root, Modules: mods}, nil
 }
 
@@ -390,10 +395,15 @@ func keyRank(keys []string, name string) int {
 	return len(keys)
 }
 
-// Walk calls fn for n and every descendant, depth first.
+// Walk calls fn for n and every descendant, depth first. The copy of the
+// configuration schema inside `groups` is left out unless the walk starts
+// inside it: rules (validation, dependencies) are about the configuration.
 func (n *Node) Walk(fn func(*Node)) {
 	fn(n)
 	for _, c := range n.Children {
+		if c.InGroup && !n.InGroup {
+			continue
+		}
 		c.Walk(fn)
 	}
 }

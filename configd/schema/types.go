@@ -106,6 +106,9 @@ func (n *Node) CheckValue(v string) error {
 	if n.Type == nil {
 		return fmt.Errorf("%s is not a leaf", n.Name)
 	}
+	if n.InGroup && IsWildcardName(v) && n.IsKey() {
+		return nil // a group's wildcard name (<ge-*>) stands for the entries it matches
+	}
 	return n.checkType(n.Type, v)
 }
 

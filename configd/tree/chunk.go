@@ -87,6 +87,18 @@ func ChangedChunks(b *Node, changes []Change) map[string][]byte {
 		}
 	}
 	for top := range restDirty {
+		if s := b.S.Child(top); s != nil && s.Kind == schema.LeafList {
+			// a top-level leaf-list (apply-groups): its items, in order, are one chunk
+			out[top] = nil
+			if items := b.All(s); len(items) > 0 {
+				var buf bytes.Buffer
+				for _, it := range items {
+					encodeNode(&buf, 0, it)
+				}
+				out[top] = buf.Bytes()
+			}
+			continue
+		}
 		if t := b.ChildNamed(top, ""); t != nil {
 			out[top] = encodeRest(t)
 		} else {
@@ -167,6 +179,9 @@ func encodeNode(b *bytes.Buffer, d int, n *Node) {
 func writeNode(b *bytes.Buffer, d int, n *Node, flags string) {
 	if n.Inactive {
 		flags += "i"
+	}
+	if n.Protected {
+		flags += "p"
 	}
 	id := n.Key
 	if n.S.Kind == schema.Leaf || n.S.Kind == schema.LeafList {
@@ -280,6 +295,7 @@ func (e *Editor) decode(root *schema.Node, data []byte) error {
 				n.Value = st.Value
 			}
 			n.Inactive = bytes.IndexByte(f[1], 'i') >= 0
+			n.Protected = bytes.IndexByte(f[1], 'p') >= 0
 			n.Comment = unescape(f[4])
 		}
 		stack = append(stack, n)
@@ -325,8 +341,18 @@ func ApplyChunks(base *Node, delta map[string][]byte) (*Node, error) {
 			return nil, fmt.Errorf("chunk %q: unknown statement", k)
 		}
 		p := Path{{S: s}}
-		// keep the top statement's entries (their own chunks), drop the rest
-		if top := e.Root().Get(p); top != nil {
+		if s.Kind == schema.LeafList { // replaced as a whole
+			var vals []string
+			for _, it := range e.Root().All(s) {
+				vals = append(vals, it.Value)
+			}
+			for _, v := range vals {
+				if err := e.Delete(Path{{S: s, Value: v}}); err != nil && err != ErrNotFound {
+					return nil, err
+				}
+			}
+		} else if top := e.Root().Get(p); top != nil {
+			// keep the top statement's entries (their own chunks), drop the rest
 			if err := e.Put(p, entriesOnly(top)); err != nil {
 				return nil, err
 			}

@@ -22,9 +22,9 @@ func Diff(a, b *Node) []Change {
 }
 
 // OwnDiffers reports whether a and b differ in their own value, inactive
-// flag or comment (children are not compared).
+// or protect flag or comment (children are not compared).
 func OwnDiffers(a, b *Node) bool {
-	return a.Value != b.Value || a.Inactive != b.Inactive || a.Comment != b.Comment
+	return a.Value != b.Value || a.Inactive != b.Inactive || a.Protected != b.Protected || a.Comment != b.Comment
 }
 
 func diff(p Path, a, b *Node, out *[]Change) {

@@ -164,7 +164,7 @@ func (e *Editor) Delete(p Path) error {
 func (e *Editor) prune(nodes []*Node) {
 	for i := len(nodes) - 1; i > 0; i-- {
 		n := nodes[i]
-		if n.S.Kind != schema.Container || n.S.Presence || len(n.Kids) > 0 || n.Inactive || n.Comment != "" {
+		if n.S.Kind != schema.Container || n.S.Presence || len(n.Kids) > 0 || n.Inactive || n.Protected || n.Comment != "" {
 			return
 		}
 		parent := nodes[i-1]
@@ -184,6 +184,21 @@ func (e *Editor) SetInactive(p Path, inactive bool) error {
 		return err
 	}
 	nodes[len(nodes)-1].Inactive = inactive
+	return nil
+}
+
+// SetProtected marks the statement at p protected (protect) or not
+// (unprotect). A statement that is not there is ErrNotFound (Junos'
+// "warning: statement not found").
+func (e *Editor) SetProtected(p Path, protected bool) error {
+	if len(p) == 0 || e.root.Get(p) == nil {
+		return ErrNotFound
+	}
+	nodes, err := e.chain(p, false)
+	if err != nil {
+		return err
+	}
+	nodes[len(nodes)-1].Protected = protected
 	return nil
 }
 
@@ -353,6 +368,9 @@ func (e *Editor) merge(dst, src *Node) *Node {
 	}
 	if src.Inactive {
 		d.Inactive = true
+	}
+	if src.Protected {
+		d.Protected = true
 	}
 	if src.Comment != "" {
 		d.Comment = src.Comment

@@ -31,12 +31,13 @@ import (
 // key (several keys joined by a space); Value holds a leaf's value or a
 // leaf-list item's value (empty for type-empty leaves).
 type Node struct {
-	S        *schema.Node
-	Key      string
-	Value    string
-	Kids     []*Node
-	Inactive bool
-	Comment  string // annotation text, without the /* */
+	S         *schema.Node
+	Key       string
+	Value     string
+	Kids      []*Node
+	Inactive  bool
+	Protected bool   // protect: the statement and everything below it refuse changes until unprotected
+	Comment   string // annotation text, without the /* */
 
 	owner *token // the Editor allowed to mutate this node in place
 }
@@ -227,7 +228,7 @@ func Equal(a, b *Node) bool {
 		return false
 	}
 	if a.S != b.S || a.Key != b.Key || a.Value != b.Value || a.Inactive != b.Inactive ||
-		a.Comment != b.Comment || len(a.Kids) != len(b.Kids) {
+		a.Protected != b.Protected || a.Comment != b.Comment || len(a.Kids) != len(b.Kids) {
 		return false
 	}
 	for i := range a.Kids {

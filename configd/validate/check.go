@@ -89,8 +89,8 @@ func (v *validator) subtree() {
 		}
 	}
 	for _, k := range n.Kids {
-		if k.Inactive || k.S.IsKey() {
-			continue
+		if k.Inactive || k.S.IsKey() || k.S.InGroup {
+			continue // a group's contents are checked where they apply
 		}
 		v.push(k)
 		v.subtree()

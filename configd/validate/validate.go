@@ -135,6 +135,7 @@ func Validate(root *tree.Node, opts Options) []*Error {
 			return nil
 		}
 	}
+	changes = outsideGroups(changes)
 	if changes == nil {
 		v.memo = &valueMemo{seed: maphash.MakeSeed()}
 		v.push(root)
@@ -143,6 +144,26 @@ func Validate(root *tree.Node, opts Options) []*Error {
 		newIncremental(v, opts.Old).run(changes)
 	}
 	return v.sorted()
+}
+
+// outsideGroups drops the changes inside `groups NAME`: a group's
+// contents are not configuration until applied (configd validates the
+// configuration with its groups applied). Nil stays nil (a full check).
+func outsideGroups(changes []tree.Change) []tree.Change {
+	if changes == nil {
+		return nil
+	}
+	out := changes[:0:0]
+	for _, ch := range changes {
+		if len(ch.Path) > 1 && ch.Path[1].S.InGroup {
+			continue
+		}
+		out = append(out, ch)
+	}
+	if out == nil {
+		out = []tree.Change{}
+	}
+	return out
 }
 
 func schemaRoot(s *schema.Node) *schema.Node {

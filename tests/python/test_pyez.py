@@ -80,6 +80,28 @@ class PyEZ(unittest.TestCase):
                 self.assertEqual(" ".join((cu.diff() or "").split()), "[edit] + version %s;" % cfg["configuration"]["version"])
                 cu.rollback(0)
 
+    def test_groups_inherit(self):
+        # get_config(options={'inherit': 'inherit'}) returns the configuration
+        # with groups applied; without it, as written.
+        with device() as dev:
+            with Config(dev) as cu:
+                cu.load("set groups pyez interfaces ge-0/0/7 description from-pyez-group\n"
+                        "set apply-groups pyez", format="set")
+                cu.commit(comment="groups")
+            try:
+                plain = dev.rpc.get_config(options={"database": "committed"})
+                self.assertIsNotNone(plain.find("groups"))
+                self.assertIsNone(plain.find("interfaces/interface[name='ge-0/0/7']"))
+                cfg = dev.rpc.get_config(options={"database": "committed", "inherit": "inherit"})
+                self.assertIsNone(cfg.find("groups"))
+                self.assertIsNone(cfg.find("apply-groups"))
+                self.assertEqual(cfg.findtext("interfaces/interface[name='ge-0/0/7']/description"),
+                                 "from-pyez-group")
+            finally:
+                with Config(dev) as cu:
+                    cu.rollback(1)
+                    cu.commit(comment="no groups")
+
     def test_private_mode(self):
         with device() as dev:
             with Config(dev, mode="private") as cu:
