@@ -124,10 +124,12 @@ type Dataplane struct {
 	cores     []*Core
 	sets      atomic.Pointer[setTable]
 	steer     steerTable
-	startMono int64 // mono() at Start, for cpu-usage
+	startMono int64  // mono() at Start, for cpu-usage
+	onItem    func() // tests: called on a running core before each function item
 
 	mu      sync.Mutex // guards the fields below (control side)
 	started bool
+	quit    chan struct{} // closed by Stop: waiters on the cores give up
 	stop    func()
 	wg      sync.WaitGroup
 	tick    clock.Timer
@@ -194,8 +196,13 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 			return nil, fmt.Errorf("pic: plugin %s refused session-manager init", p.Name)
 		}
 	}
+	slots := tableSlots(o.Cache.budget, o.Cores)
+	if !o.Cache.reserveTable(TableBytes(o.Cache.budget, o.Cores)) {
+		return nil, fmt.Errorf("pic: the object cache (%s) cannot hold the session tables (%s)", mb(o.Cache.budget),
+			mb(TableBytes(o.Cache.budget, o.Cores)))
+	}
 	for i := 0; i < o.Cores; i++ {
-		c := &Core{id: i, dp: dp, tab: newTable(1024), local: dp.sessions.Local(i)}
+		c := &Core{id: i, dp: dp, tab: newTable(slots), local: dp.sessions.Local(i)}
 		c.gen = make([]Packet, BatchSize)
 		c.in = make(chan coreItem, 64)
 		dp.cores = append(dp.cores, c)
@@ -315,6 +322,7 @@ func (dp *Dataplane) Start(ctx context.Context) {
 		return
 	}
 	dp.started = true
+	dp.quit = make(chan struct{})
 	dp.startMono = mono()
 	ctx, cancel := context.WithCancel(ctx)
 	dp.stop = cancel
@@ -350,6 +358,7 @@ func (dp *Dataplane) Stop() {
 		return
 	}
 	dp.started = false
+	close(dp.quit)
 	dp.stop()
 	if dp.tick != nil {
 		dp.tick.Stop()
@@ -389,48 +398,50 @@ func (dp *Dataplane) Inject(pkts []*Packet) {
 // Do runs fn on every core between vectors (or directly when the cores are
 // not started) and waits. It is how the control side reads and clears
 // sessions without locking the fast path.
-func (dp *Dataplane) Do(fn func(*Core)) {
-	dp.mu.Lock()
-	started := dp.started
-	dp.mu.Unlock()
-	if !started {
-		for _, c := range dp.cores {
-			c.now = dp.now()
-			fn(c)
-			c.finish()
-		}
-		return
-	}
-	done := make(chan struct{}, len(dp.cores))
-	for _, c := range dp.cores {
-		c.in <- coreItem{fn: fn, done: done}
-	}
-	for range dp.cores {
-		<-done
-	}
-}
+func (dp *Dataplane) Do(fn func(*Core)) { _ = dp.doCtx(context.Background(), fn) }
 
 // Sync waits until every core has processed what was injected before,
 // and has run its timer wheel to the clock's current time.
 func (dp *Dataplane) Sync() { dp.Do(func(c *Core) { c.runWheel() }) }
 
-// ClearSessions closes the sessions of service-set id (all when all).
+// ClearSessions closes the sessions of service-set id (all when all),
+// slice by slice of the tables like a session walk (query.go). A close
+// shifts entries back, which may move one the walk has not reached behind
+// it: a pass that cleared something is followed by another, up to
+// clearPasses, so what was there when the clear began goes.
 func (dp *Dataplane) ClearSessions(id uint32, all bool) int {
-	var n atomic.Int64
-	dp.Do(func(c *Core) {
-		var victims []*Session
-		for sl := range c.tab.forward() {
-			if all || sl.ss == id {
-				victims = append(victims, sl.s)
+	total := 0
+	for range clearPasses {
+		var n atomic.Int64
+		pos := make([]int, len(dp.cores))
+		for more := true; more; {
+			more = false
+			for i, c := range dp.cores {
+				more = more || pos[i] < len(c.tab.slots)
 			}
+			dp.Do(func(c *Core) {
+				i, to := pos[c.id], min(pos[c.id]+WalkSlots, len(c.tab.slots))
+				for i < to {
+					if s := c.tab.forwardAt(i); s != nil && (all || s.ssid == id) {
+						c.close(s, &c.st.Cleared)
+						n.Add(1)
+						continue // the slot now holds what shifted back into it
+					}
+					i++
+				}
+				pos[c.id] = to
+			})
 		}
-		for _, s := range victims {
-			c.close(s, &c.st.Cleared)
+		total += int(n.Load())
+		if n.Load() == 0 {
+			break
 		}
-		n.Add(int64(len(victims)))
-	})
-	return int(n.Load())
+	}
+	return total
 }
+
+// clearPasses bounds the passes of ClearSessions.
+const clearPasses = 4
 
 // call delivers a data event under recover: a panicking handler drops
 // the packet (and is logged) instead of killing the core.

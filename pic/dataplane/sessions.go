@@ -1,6 +1,7 @@
 package dataplane
 
 import (
+	"context"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -44,7 +45,6 @@ type SessionFilter struct {
 	Dest       netip.Prefix
 	Proto      uint8
 	Extensive  bool
-	Limit      int
 }
 
 func addrOf(b [16]byte, v6 bool) netip.Addr {
@@ -68,28 +68,6 @@ func (f *SessionFilter) match(s *Session) bool {
 	return true
 }
 
-// Sessions lists the sessions f selects, sorted by service-set and
-// forward flow. It runs on the cores between vectors.
-func (dp *Dataplane) Sessions(f SessionFilter) []SessionInfo {
-	per := make([][]SessionInfo, len(dp.cores))
-	dp.Do(func(c *Core) {
-		for sl := range c.tab.forward() {
-			if f.match(sl.s) {
-				per[c.id] = append(per[c.id], c.info(sl.s, f.Extensive))
-			}
-		}
-	})
-	var out []SessionInfo
-	for _, p := range per {
-		out = append(out, p...)
-	}
-	sort.Slice(out, func(i, j int) bool { return sessionLess(&out[i], &out[j]) })
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
-	}
-	return out
-}
-
 func sessionLess(a, b *SessionInfo) bool {
 	if a.ID != b.ID {
 		return a.ID < b.ID
@@ -102,30 +80,46 @@ func sessionLess(a, b *SessionInfo) bool {
 
 // PluginRows answers a plugin's session command: for every session of a
 // service-set with plugin in its chain, the plugin's SessionShower runs on
-// the session's core. Rows come in the order of Sessions.
-func (dp *Dataplane) PluginRows(plugin int, command string) []ShowRow {
+// the session's core, slice by slice of the table as in a session walk.
+// Rows come in the order of Sessions.
+func (dp *Dataplane) PluginRows(ctx context.Context, plugin int, command string) ([]ShowRow, error) {
 	type item struct {
 		in   SessionInfo
 		rows []ShowRow
 	}
 	per := make([][]item, len(dp.cores))
-	dp.Do(func(c *Core) {
-		for sl := range c.tab.forward() {
-			s, si := sl.s, sl.s.set
-			for slot := range si.plugins {
-				if si.plugins[slot].id != plugin {
+	pos := make([]int, len(dp.cores))
+	for more := true; more; {
+		more = false
+		for i, c := range dp.cores {
+			more = more || pos[i] < len(c.tab.slots)
+		}
+		err := dp.doCtx(ctx, func(c *Core) {
+			to := min(pos[c.id]+WalkSlots, len(c.tab.slots))
+			for ; pos[c.id] < to; pos[c.id]++ {
+				s := c.tab.forwardAt(pos[c.id])
+				if s == nil {
 					continue
 				}
-				in := c.info(s, false)
-				h := c.setCtx(s, si, slot, nil, Forward)
-				if sh, ok := h.(SessionShower); ok && c.ctx.Policy != nil {
-					if rows := sh.ShowSession(command, &c.ctx, &in); len(rows) > 0 {
-						per[c.id] = append(per[c.id], item{in, rows})
+				si := s.set
+				for slot := range si.plugins {
+					if si.plugins[slot].id != plugin {
+						continue
+					}
+					in := c.info(s, false)
+					h := c.setCtx(s, si, slot, nil, Forward)
+					if sh, ok := h.(SessionShower); ok && c.ctx.Policy != nil {
+						if rows := sh.ShowSession(command, &c.ctx, &in); len(rows) > 0 {
+							per[c.id] = append(per[c.id], item{in, rows})
+						}
 					}
 				}
 			}
+		})
+		if err != nil {
+			return nil, err
 		}
-	})
+	}
 	var all []item
 	for _, p := range per {
 		all = append(all, p...)
@@ -135,7 +129,7 @@ func (dp *Dataplane) PluginRows(plugin int, command string) []ShowRow {
 	for _, it := range all {
 		out = append(out, it.rows...)
 	}
-	return out
+	return out, nil
 }
 
 func (c *Core) info(s *Session, extensive bool) SessionInfo {

@@ -2,6 +2,7 @@ package all_test
 
 import (
 	"bytes"
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,7 +24,10 @@ func TestSessionShowers(t *testing.T) {
 	if len(o) != 3 {
 		t.Fatalf("got %d packets out, want 3", len(o))
 	}
-	flows := r.DP.PluginRows(pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)
+	flows, err := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(flows) != 4 {
 		t.Fatalf("got %d flows, want 4 (two sessions, two directions): %v", len(flows), flows)
 	}
@@ -38,11 +42,14 @@ func TestSessionShowers(t *testing.T) {
 			t.Errorf("flows lack %s:\n%s", re, buf.String())
 		}
 	}
-	if got := r.DP.PluginRows(pic.Lookup(sfw.Name).Slot(), "no-such-command"); len(got) != 0 {
+	if got, _ := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), "no-such-command"); len(got) != 0 {
 		t.Errorf("an unknown command got %v", got)
 	}
 
-	maps := r.DP.PluginRows(pic.Lookup(nat.Name).Slot(), nat.MappingsRPC)
+	maps, err := r.DP.PluginRows(context.Background(), pic.Lookup(nat.Name).Slot(), nat.MappingsRPC)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(maps) != 2 {
 		t.Fatalf("got %d mappings, want 2: %v", len(maps), maps)
 	}
@@ -59,7 +66,8 @@ func TestSessionShowers(t *testing.T) {
 	}
 
 	r.DP.ClearSessions(1, false)
-	if n := len(r.DP.PluginRows(pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)); n != 0 {
+	if rows, _ := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC); len(rows) != 0 {
+		n := len(rows)
 		t.Errorf("got %d flows after clearing, want 0", n)
 	}
 }

@@ -1,0 +1,117 @@
+package dataplane
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"testing"
+)
+
+// openUDP opens n UDP sessions in service-set ss, flow i from 10.ss.i>>8.i
+// port 1000+i.
+func (h *dpHarness) openUDP(ss uint32, n int) {
+	h.t.Helper()
+	for i := range n {
+		a := netip.AddrFrom4([4]byte{10, byte(ss), byte(i >> 8), byte(i)})
+		h.sendTo(ss, Input, PacketSpec{Src: a, Dst: srv4, Proto: ProtoUDP, SPort: uint16(1000 + i), DPort: 53})
+	}
+}
+
+// Counting and paging see every session once, filtered on the PIC, with
+// pages of the size asked and a cursor that resumes where a page ended.
+func TestCountAndPages(t *testing.T) {
+	for _, cores := range []int{1, 2} {
+		h := newHarness(t, cores, 16<<20)
+		if err := h.dp.SetServiceSet(&SSRB{ID: 2, Name: "ss2", Gen: 1, Forward: []string{"test-dp-a"}}); err != nil {
+			t.Fatal(err)
+		}
+		h.openUDP(1, 300)
+		h.openUDP(2, 45)
+		ctx := context.Background()
+		for _, tc := range []struct {
+			f    SessionFilter
+			want int
+		}{
+			{SessionFilter{}, 345},
+			{SessionFilter{ServiceSet: 2}, 45},
+			{SessionFilter{Source: netip.MustParsePrefix("10.1.1.0/24")}, 300 - 256},
+			{SessionFilter{Proto: ProtoTCP}, 0},
+		} {
+			n, err := h.dp.CountSessions(ctx, tc.f)
+			if err != nil || n != tc.want {
+				t.Errorf("cores %d: count %+v: got %d, %v; want %d", cores, tc.f, n, err, tc.want)
+			}
+			seen := map[netip.AddrPort]bool{}
+			var cur Cursor
+			for pages := 0; ; pages++ {
+				page, next, done, err := h.dp.SessionPage(ctx, tc.f, cur, 7)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page) > 7 || (!done && len(page) != 7) {
+					t.Fatalf("cores %d: page of %d sessions (done %v), want 7 (fewer on the last)", cores, len(page), done)
+				}
+				for _, s := range page {
+					if seen[s.Flows[0].Src] {
+						t.Fatalf("cores %d: session %v listed twice", cores, s.Flows[0].Src)
+					}
+					seen[s.Flows[0].Src] = true
+				}
+				if done {
+					break
+				}
+				cur = next
+			}
+			if len(seen) != tc.want {
+				t.Errorf("cores %d: pages of %+v: got %d sessions, want %d", cores, tc.f, len(seen), tc.want)
+			}
+		}
+	}
+}
+
+// A walk stops with an error when its asker gives up or the data plane
+// stops: it never hangs and never answers as if it had finished.
+func TestWalkErrors(t *testing.T) {
+	h := newHarness(t, 2, 16<<20)
+	h.openUDP(1, 20)
+	h.start()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := h.dp.CountSessions(ctx, SessionFilter{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled count: got %v, want context.Canceled", err)
+	}
+	if n, err := h.dp.CountSessions(context.Background(), SessionFilter{}); err != nil || n != 20 {
+		t.Errorf("count on running cores: got %d, %v; want 20", n, err)
+	}
+	h.dp.Stop()
+	h.dp.mu.Lock()
+	h.dp.started = true // as a walk that read the state before Stop sees it
+	h.dp.mu.Unlock()
+	_, _, _, err := h.dp.SessionPage(context.Background(), SessionFilter{}, Cursor{}, 5)
+	h.dp.mu.Lock()
+	h.dp.started = false
+	h.dp.mu.Unlock()
+	if !errors.Is(err, ErrStopped) {
+		t.Errorf("page on stopped cores: got %v, want ErrStopped", err)
+	}
+}
+
+// A walk runs on the cores in slices: a table of several slices takes one
+// core item per slice, never the whole table at once.
+func TestWalkInSlices(t *testing.T) {
+	h := newHarness(t, 1, 64<<20)
+	slots := len(h.dp.Core(0).tab.slots)
+	if slots <= 2*WalkSlots {
+		t.Fatalf("table of %d slots: too small to take several slices", slots)
+	}
+	h.openUDP(1, 10)
+	h.start()
+	items := 0
+	h.dp.onItem = func() { items++ }
+	if n, err := h.dp.CountSessions(context.Background(), SessionFilter{}); err != nil || n != 10 {
+		t.Fatalf("got %d, %v; want 10", n, err)
+	}
+	if want := (slots + WalkSlots - 1) / WalkSlots; items != want {
+		t.Errorf("the walk took %d core items, want %d (one per slice of %d slots)", items, want, WalkSlots)
+	}
+}
