@@ -11,7 +11,8 @@ import (
 // slice one item on the core's queue, run between two vectors of packets.
 // The core takes its packets (and announces quiescence to the policy DB)
 // between slices, so a walk of millions of sessions delays a packet by
-// one slice at most. Counting filters and counts on the cores, keeping
+// one slice at most (a slice of 65,536 slots is 1 MB of table, a fraction
+// of a millisecond). Counting filters and counts on the cores, keeping
 // nothing per session; listing returns bounded pages with a Cursor to
 // resume from. The tables never move (they are sized once), so a cursor
 // stays meaningful between pages: a session that exists for the whole
@@ -23,7 +24,7 @@ import (
 // plane stopped) the walk stops with an error instead of an answer.
 
 // WalkSlots is the table slots one slice of a walk visits.
-const WalkSlots = 1 << 14
+const WalkSlots = 1 << 16
 
 // MaxPage bounds the sessions of one page.
 const MaxPage = 1000
@@ -38,6 +39,38 @@ type Cursor struct {
 	Slot int `json:"slot"`
 }
 
+// count counts the sessions f selects among the forward entries of slots
+// [from, to). The sessions are gathered a vector at a time and touched
+// before they are matched, so that their cache misses overlap (as the
+// data path's lookups do, core.go) instead of following one another.
+func (t *table) count(m *matcher, from, to int) int {
+	var vec [BatchSize]*Session
+	n, count := 0, 0
+	var sink uint32
+	match := func() {
+		for _, s := range vec[:n] {
+			sink += s.ssid
+		}
+		for _, s := range vec[:n] {
+			if m.match(s) {
+				count++
+			}
+		}
+		n = 0
+	}
+	for i := from; i < to; i++ {
+		if s := t.forwardAt(i); s != nil {
+			vec[n] = s
+			if n++; n == len(vec) {
+				match()
+			}
+		}
+	}
+	match()
+	t.sink = sink
+	return count
+}
+
 // forwardAt returns the session whose forward entry is in slot i, if any.
 func (t *table) forwardAt(i int) *Session {
 	if sl := &t.slots[i]; sl.h != 0 && sl.h&2 == 0 {
@@ -47,8 +80,17 @@ func (t *table) forwardAt(i int) *Session {
 }
 
 // CountSessions counts the sessions f selects. Every core counts its own,
-// slice by slice, all cores at once.
+// slice by slice, all cores at once; without a filter, the cores' session
+// counters answer (every session in a table is counted there, from the
+// moment it enters the table until it leaves it).
 func (dp *Dataplane) CountSessions(ctx context.Context, f SessionFilter) (int, error) {
+	if f.all() {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		return int(dp.Stats().Sessions), nil
+	}
+	m := f.compile()
 	counts := make([]int, len(dp.cores))
 	pos := make([]int, len(dp.cores))
 	for {
@@ -60,15 +102,8 @@ func (dp *Dataplane) CountSessions(ctx context.Context, f SessionFilter) (int, e
 			break
 		}
 		err := dp.doCtx(ctx, func(c *Core) {
-			from := pos[c.id]
-			to := min(from+WalkSlots, len(c.tab.slots))
-			n := 0
-			for i := from; i < to; i++ {
-				if s := c.tab.forwardAt(i); s != nil && f.match(s) {
-					n++
-				}
-			}
-			counts[c.id] += n
+			to := min(pos[c.id]+WalkSlots, len(c.tab.slots))
+			counts[c.id] += c.tab.count(&m, pos[c.id], to)
 			pos[c.id] = to
 		})
 		if err != nil {
@@ -89,6 +124,7 @@ func (dp *Dataplane) SessionPage(ctx context.Context, f SessionFilter, from Curs
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}
+	m := f.compile()
 	var out []SessionInfo
 	cur := from
 	for cur.Core < len(dp.cores) {
@@ -100,7 +136,7 @@ func (dp *Dataplane) SessionPage(ctx context.Context, f SessionFilter, from Curs
 		err := dp.doOne(ctx, c, func(c *Core) {
 			to := min(cur.Slot+WalkSlots, len(c.tab.slots))
 			for ; cur.Slot < to && len(out) < limit; cur.Slot++ {
-				if s := c.tab.forwardAt(cur.Slot); s != nil && f.match(s) {
+				if s := c.tab.forwardAt(cur.Slot); s != nil && m.match(s) {
 					out = append(out, c.info(s, f.Extensive))
 				}
 			}

@@ -51,8 +51,8 @@ type Session struct {
 	// answers look like on the wire. A first-packet handler that
 	// translates (NAT) rewrites Key[Reverse]; the data core enters both
 	// keys in its table once the first packet's chain has accepted.
+	ssid  uint32 // set.id, on the keys' cache line: lookups and query filters compare both
 	Key   [2]FlowKey
-	ssid  uint32 // set.id, beside the keys: the table's lookups compare both
 	set   *setInfo
 	Pkts  [2]uint64
 	Bytes [2]uint64

@@ -37,35 +37,12 @@ type PluginInfo struct {
 	Text   string `json:"text"`
 }
 
-// SessionFilter selects sessions; zero fields match everything.
-type SessionFilter struct {
-	ServiceSet uint32 // 0: all
-	Sets       []bool // when set: only service-sets whose id is true here
-	Source     netip.Prefix
-	Dest       netip.Prefix
-	Proto      uint8
-	Extensive  bool
-}
-
 func addrOf(b [16]byte, v6 bool) netip.Addr {
 	a := netip.AddrFrom16(b)
 	if !v6 {
 		a = a.Unmap()
 	}
 	return a
-}
-
-func (f *SessionFilter) match(s *Session) bool {
-	k := &s.Key[Forward]
-	switch {
-	case f.ServiceSet != 0 && s.set.id != f.ServiceSet,
-		f.Sets != nil && (int(s.set.id) >= len(f.Sets) || !f.Sets[s.set.id]),
-		f.Proto != 0 && k.Proto != f.Proto,
-		f.Source.IsValid() && !f.Source.Contains(k.SrcAddr()),
-		f.Dest.IsValid() && !f.Dest.Contains(k.DstAddr()):
-		return false
-	}
-	return true
 }
 
 func sessionLess(a, b *SessionInfo) bool {

@@ -21,6 +21,7 @@ type table struct {
 	n     uint64 // len(slots)
 	used  int    // entries
 	max   int    // entries allowed: half the slots
+	sink  uint32 // keeps a walk's touch loads alive (count)
 }
 
 type tslot struct {
