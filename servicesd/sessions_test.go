@@ -178,7 +178,7 @@ func TestShowSessionsTimeout(t *testing.T) {
 		<-held
 	}
 	done := make(chan string)
-	go func() { done <- h.cli("show services sessions count") }()
+	go func() { done <- h.cli("show services sessions count service-set ss1") }() // a walk (unfiltered, the counters answer)
 	if out := h.cli("show chassis pic fpc-slot 0 pic-slot 0"); !strings.Contains(out, "State") || strings.Contains(out, "error") {
 		t.Errorf("show chassis pic during a session walk: got %q", out)
 	}
