@@ -156,6 +156,10 @@ func TestShowSessionsPages(t *testing.T) {
 			t.Errorf("%s: a session listed twice", tc.cmd)
 		}
 	}
+	// a plugin's session command is paged the same way (two flows a session)
+	if got := strings.Count(h.cli("show services stateful-firewall flows | display xml"), "<entry>"); got != 2*n {
+		t.Errorf("stateful-firewall flows: got %d, want %d", got, 2*n)
+	}
 	for _, bad := range []string{"0", "-3", "many"} {
 		if out := h.cli("show services sessions limit " + bad); !strings.Contains(out, "error: invalid limit: "+bad) {
 			t.Errorf("limit %s: got %q, want an error", bad, out)

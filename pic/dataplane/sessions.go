@@ -55,26 +55,33 @@ func sessionLess(a, b *SessionInfo) bool {
 	return a.Flows[0].Dst.Compare(b.Flows[0].Dst) < 0
 }
 
-// PluginRows answers a plugin's session command: for every session of a
-// service-set with plugin in its chain, the plugin's SessionShower runs on
-// the session's core, slice by slice of the table as in a session walk.
-// Rows come in the order of Sessions.
-func (dp *Dataplane) PluginRows(ctx context.Context, plugin int, command string) ([]ShowRow, error) {
+// PluginRows answers a plugin's session command a page at a time: for
+// every session of a service-set with plugin in its chain, from cursor
+// from on, the plugin's SessionShower runs on the session's core, slice by
+// slice of the table as in a session walk (query.go), until limit (at most
+// MaxPage; 0 means MaxPage) sessions gave rows. A page's rows come in the
+// order of Sessions; pages follow the tables' order. It returns the cursor
+// after them and whether the walk reached the end.
+func (dp *Dataplane) PluginRows(ctx context.Context, plugin int, command string, from Cursor, limit int) ([]ShowRow, Cursor, bool, error) {
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
+	}
 	type item struct {
 		in   SessionInfo
 		rows []ShowRow
 	}
-	per := make([][]item, len(dp.cores))
-	pos := make([]int, len(dp.cores))
-	for more := true; more; {
-		more = false
-		for i, c := range dp.cores {
-			more = more || pos[i] < len(c.tab.slots)
+	var page []item
+	cur, done := from, true
+	for cur.Core < len(dp.cores) && len(page) < limit {
+		c := dp.cores[cur.Core]
+		if cur.Slot >= len(c.tab.slots) {
+			cur = Cursor{Core: cur.Core + 1}
+			continue
 		}
-		err := dp.doCtx(ctx, func(c *Core) {
-			to := min(pos[c.id]+WalkSlots, len(c.tab.slots))
-			for ; pos[c.id] < to; pos[c.id]++ {
-				s := c.tab.forwardAt(pos[c.id])
+		err := dp.doOne(ctx, c, func(c *Core) {
+			to := min(cur.Slot+WalkSlots, len(c.tab.slots))
+			for ; cur.Slot < to && len(page) < limit; cur.Slot++ {
+				s := c.tab.forwardAt(cur.Slot)
 				if s == nil {
 					continue
 				}
@@ -87,26 +94,25 @@ func (dp *Dataplane) PluginRows(ctx context.Context, plugin int, command string)
 					h := c.setCtx(s, si, slot, nil, Forward)
 					if sh, ok := h.(SessionShower); ok && c.ctx.Policy != nil {
 						if rows := sh.ShowSession(command, &c.ctx, &in); len(rows) > 0 {
-							per[c.id] = append(per[c.id], item{in, rows})
+							page = append(page, item{in, rows})
 						}
 					}
 				}
 			}
 		})
 		if err != nil {
-			return nil, err
+			return nil, from, false, err
 		}
 	}
-	var all []item
-	for _, p := range per {
-		all = append(all, p...)
+	if len(page) == limit {
+		done = dp.atEnd(cur)
 	}
-	sort.Slice(all, func(i, j int) bool { return sessionLess(&all[i].in, &all[j].in) })
+	sort.Slice(page, func(i, j int) bool { return sessionLess(&page[i].in, &page[j].in) })
 	var out []ShowRow
-	for _, it := range all {
+	for _, it := range page {
 		out = append(out, it.rows...)
 	}
-	return out, nil
+	return out, cur, done, nil
 }
 
 func (c *Core) info(s *Session, extensive bool) SessionInfo {

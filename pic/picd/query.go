@@ -76,10 +76,19 @@ func (r *Runtime) pluginQuery(q *Query, s *Status) walk {
 			}
 		}
 	case cmd != nil && cmd.Sessions:
+		var from dataplane.Cursor
+		if q.Cursor != nil {
+			from = *q.Cursor
+		}
 		return func(ctx context.Context, s *Status) {
-			rows, err := dp.PluginRows(ctx, slot, q.Command)
+			rows, next, done, err := dp.PluginRows(ctx, slot, q.Command, from, q.Limit)
+			if s.Error = walkError(err); s.Error != "" {
+				return
+			}
 			s.Rows = rows
-			s.Error = walkError(err)
+			if !done {
+				s.Next = &next
+			}
 		}
 	}
 	if sh, ok := dp.Handler(slot).(pic.Shower); ok {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/plugins/nat"
 	"github.com/gnos/gnos/pic/plugins/sfw"
 )
@@ -24,7 +25,7 @@ func TestSessionShowers(t *testing.T) {
 	if len(o) != 3 {
 		t.Fatalf("got %d packets out, want 3", len(o))
 	}
-	flows, err := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)
+	flows, _, _, err := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC, dataplane.Cursor{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,11 +43,11 @@ func TestSessionShowers(t *testing.T) {
 			t.Errorf("flows lack %s:\n%s", re, buf.String())
 		}
 	}
-	if got, _ := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), "no-such-command"); len(got) != 0 {
+	if got, _, _, _ := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), "no-such-command", dataplane.Cursor{}, 0); len(got) != 0 {
 		t.Errorf("an unknown command got %v", got)
 	}
 
-	maps, err := r.DP.PluginRows(context.Background(), pic.Lookup(nat.Name).Slot(), nat.MappingsRPC)
+	maps, _, _, err := r.DP.PluginRows(context.Background(), pic.Lookup(nat.Name).Slot(), nat.MappingsRPC, dataplane.Cursor{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func TestSessionShowers(t *testing.T) {
 	}
 
 	r.DP.ClearSessions(1, false)
-	if rows, _ := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC); len(rows) != 0 {
+	if rows, _, _, _ := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC, dataplane.Cursor{}, 0); len(rows) != 0 {
 		n := len(rows)
 		t.Errorf("got %d flows after clearing, want 0", n)
 	}
