@@ -271,6 +271,7 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 	}
 	c.tab.insert(h, s, Forward)
 	c.tab.insert(s.Key[Reverse].hash(si.id), s, Reverse)
+	c.tab.enter(s)
 	c.wh.add(s, s.deadline())
 	c.fresh = true
 	inc(&c.st.Created)
@@ -352,6 +353,7 @@ func (c *Core) close(s *Session, why *atomic.Uint64) {
 	}
 	c.tab.remove(s.Key[Forward].hash(si.id), s, Forward)
 	c.tab.remove(s.Key[Reverse].hash(si.id), s, Reverse)
+	c.tab.leave(s)
 	c.wh.remove(s)
 	for _, slot := range si.chain[Forward] {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)

@@ -405,33 +405,29 @@ func (dp *Dataplane) Do(fn func(*Core)) { _ = dp.doCtx(context.Background(), fn)
 func (dp *Dataplane) Sync() { dp.Do(func(c *Core) { c.runWheel() }) }
 
 // ClearSessions closes the sessions of service-set id (all when all),
-// slice by slice of the tables like a session walk (query.go). A close
-// shifts entries back, which may move one the walk has not reached behind
-// it: a pass that cleared something is followed by another, up to
-// clearPasses, so what was there when the clear began goes.
+// a slice of the cores' lists of live sessions at a time, like a session
+// walk (query.go). A session that closes behind the walk (expiry between
+// slices) hands its place to one the walk has not reached: a pass that
+// cleared something is followed by another, up to clearPasses.
 func (dp *Dataplane) ClearSessions(id uint32, all bool) int {
 	total := 0
 	for range clearPasses {
 		var n atomic.Int64
 		pos := make([]int, len(dp.cores))
-		for more := true; more; {
-			more = false
-			for i, c := range dp.cores {
-				more = more || pos[i] < len(c.tab.slots)
-			}
-			dp.Do(func(c *Core) {
-				i, to := pos[c.id], min(pos[c.id]+WalkSlots, len(c.tab.slots))
-				for i < to {
-					if s := c.tab.forwardAt(i); s != nil && (all || s.ssid == id) {
-						c.close(s, &c.st.Cleared)
-						n.Add(1)
-						continue // the slot now holds what shifted back into it
-					}
-					i++
+		_ = dp.walkAll(context.Background(), func(c *Core) bool {
+			i, to := pos[c.id], pos[c.id]+WalkSessions
+			for i < min(to, len(c.tab.live)) {
+				if s := c.tab.live[i]; all || s.ssid == id {
+					c.close(s, &c.st.Cleared)
+					n.Add(1)
+					to--     // the list is one shorter
+					continue // the place now holds the list's last session
 				}
-				pos[c.id] = to
-			})
-		}
+				i++
+			}
+			pos[c.id] = i
+			return i >= len(c.tab.live)
+		})
 		total += int(n.Load())
 		if n.Load() == 0 {
 			break

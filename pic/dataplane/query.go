@@ -7,24 +7,25 @@ import (
 )
 
 // Session queries at scale. A query never stops a core for the length of
-// its walk: it walks each core's table in slices of WalkSlots slots, each
+// its walk: it walks each core's sessions in slices of WalkSessions, each
 // slice one item on the core's queue, run between two vectors of packets.
 // The core takes its packets (and announces quiescence to the policy DB)
 // between slices, so a walk of millions of sessions delays a packet by
 // one slice at most (a slice of 65,536 slots is 1 MB of table, a fraction
 // of a millisecond). Counting filters and counts on the cores, keeping
 // nothing per session; listing returns bounded pages with a Cursor to
-// resume from. The tables never move (they are sized once), so a cursor
-// stays meaningful between pages: a session that exists for the whole
-// walk is seen once, unless a deletion in its probe cluster shifts it back
-// across the cursor while the walk runs; sessions opened or closed during
-// the walk may or may not be seen, as on any running box.
+// resume from. A walk reads each core's dense list of live sessions
+// (table.live), not the table's slots: a session that exists for the whole
+// walk is seen once, unless a session closing behind the cursor hands its
+// place to the list's last one, which the walk then misses; sessions
+// opened or closed during the walk may or may not be seen, as on any
+// running box.
 //
 // Every walk takes a context: when it ends (the asker gave up, the data
 // plane stopped) the walk stops with an error instead of an answer.
 
-// WalkSlots is the table slots one slice of a walk visits.
-const WalkSlots = 1 << 16
+// WalkSessions is the sessions one slice of a walk visits.
+const WalkSessions = 1 << 13
 
 // MaxPage bounds the sessions of one page.
 const MaxPage = 1000
@@ -32,15 +33,15 @@ const MaxPage = 1000
 // ErrStopped is a walk's error when the data plane stopped under it.
 var ErrStopped = errors.New("pic: data plane stopped")
 
-// Cursor is where a paged walk stands: the core, then the next table slot
-// of that core. The zero Cursor is the start.
+// Cursor is where a paged walk stands: the core, then the index of the
+// next session in that core's list of live sessions. The zero Cursor is
+// the start.
 type Cursor struct {
-	Core int `json:"core"`
-	Slot int `json:"slot"`
+	Core  int `json:"core"`
+	Index int `json:"index"`
 }
 
-// count counts the sessions f selects among the forward entries of slots
-// [from, to). The sessions are gathered a vector at a time and touched
+// count counts the sessions m selects among the live sessions [from, to). The sessions are gathered a vector at a time and touched
 // before they are matched, so that their cache misses overlap (as the
 // data path's lookups do, core.go) instead of following one another.
 func (t *table) count(m *matcher, from, to int) int {
@@ -58,25 +59,15 @@ func (t *table) count(m *matcher, from, to int) int {
 		}
 		n = 0
 	}
-	for i := from; i < to; i++ {
-		if s := t.forwardAt(i); s != nil {
-			vec[n] = s
-			if n++; n == len(vec) {
-				match()
-			}
+	for _, s := range t.live[from:to] {
+		vec[n] = s
+		if n++; n == len(vec) {
+			match()
 		}
 	}
 	match()
 	t.sink = sink
 	return count
-}
-
-// forwardAt returns the session whose forward entry is in slot i, if any.
-func (t *table) forwardAt(i int) *Session {
-	if sl := &t.slots[i]; sl.h != 0 && sl.h&2 == 0 {
-		return sl.s
-	}
-	return nil
 }
 
 // CountSessions counts the sessions f selects. Every core counts its own,
@@ -93,22 +84,14 @@ func (dp *Dataplane) CountSessions(ctx context.Context, f SessionFilter) (int, e
 	m := f.compile()
 	counts := make([]int, len(dp.cores))
 	pos := make([]int, len(dp.cores))
-	for {
-		busy := false
-		for i, c := range dp.cores {
-			busy = busy || pos[i] < len(c.tab.slots)
-		}
-		if !busy {
-			break
-		}
-		err := dp.doCtx(ctx, func(c *Core) {
-			to := min(pos[c.id]+WalkSlots, len(c.tab.slots))
-			counts[c.id] += c.tab.count(&m, pos[c.id], to)
-			pos[c.id] = to
-		})
-		if err != nil {
-			return 0, err
-		}
+	err := dp.walkAll(ctx, func(c *Core) bool {
+		to := min(pos[c.id]+WalkSessions, len(c.tab.live))
+		counts[c.id] += c.tab.count(&m, pos[c.id], to)
+		pos[c.id] = to
+		return to == len(c.tab.live)
+	})
+	if err != nil {
+		return 0, err
 	}
 	total := 0
 	for _, n := range counts {
@@ -117,48 +100,80 @@ func (dp *Dataplane) CountSessions(ctx context.Context, f SessionFilter) (int, e
 	return total, nil
 }
 
+// walkAll runs step on every core at once, slice after slice, until it
+// has reported the end of every core's list. The lists belong to the
+// cores: only step reads them.
+func (dp *Dataplane) walkAll(ctx context.Context, step func(*Core) (done bool)) error {
+	done := make([]bool, len(dp.cores))
+	for !allTrue(done) {
+		if err := dp.doCtx(ctx, func(c *Core) {
+			if !done[c.id] {
+				done[c.id] = step(c)
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func allTrue(v []bool) bool {
+	for _, b := range v {
+		if !b {
+			return false
+		}
+	}
+	return true
+}
+
+// walkFrom runs step on the cores one after the other from cursor cur,
+// a slice at a time, until step says stop or the last core's list ends.
+// step advances cur.Index; it reports whether to stop. walkFrom returns
+// where the walk stands and whether it reached the end.
+func (dp *Dataplane) walkFrom(ctx context.Context, cur Cursor, step func(c *Core, cur *Cursor) (stop bool)) (Cursor, bool, error) {
+	for cur.Core < len(dp.cores) {
+		var stop, ended bool
+		if err := dp.doOne(ctx, dp.cores[cur.Core], func(c *Core) {
+			stop = step(c, &cur)
+			ended = cur.Index >= len(c.tab.live)
+		}); err != nil {
+			return cur, false, err
+		}
+		if ended {
+			if cur.Core == len(dp.cores)-1 {
+				return cur, true, nil
+			}
+			cur = Cursor{Core: cur.Core + 1}
+		}
+		if stop {
+			return cur, false, nil
+		}
+	}
+	return cur, true, nil
+}
+
 // SessionPage lists up to limit (at most MaxPage; 0 means MaxPage)
-// sessions f selects from cursor from on, in table order. It returns the
-// cursor after them and whether the walk reached the end.
+// sessions f selects from cursor from on, in the cores' list order. It
+// returns the cursor after them and whether the walk reached the end.
 func (dp *Dataplane) SessionPage(ctx context.Context, f SessionFilter, from Cursor, limit int) ([]SessionInfo, Cursor, bool, error) {
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}
 	m := f.compile()
 	var out []SessionInfo
-	cur := from
-	for cur.Core < len(dp.cores) {
-		c := dp.cores[cur.Core]
-		if cur.Slot >= len(c.tab.slots) {
-			cur = Cursor{Core: cur.Core + 1}
-			continue
-		}
-		err := dp.doOne(ctx, c, func(c *Core) {
-			to := min(cur.Slot+WalkSlots, len(c.tab.slots))
-			for ; cur.Slot < to && len(out) < limit; cur.Slot++ {
-				if s := c.tab.forwardAt(cur.Slot); s != nil && m.match(s) {
-					out = append(out, c.info(s, f.Extensive))
-				}
+	cur, done, err := dp.walkFrom(ctx, from, func(c *Core, cur *Cursor) bool {
+		to := min(cur.Index+WalkSessions, len(c.tab.live))
+		for ; cur.Index < to && len(out) < limit; cur.Index++ {
+			if s := c.tab.live[cur.Index]; m.match(s) {
+				out = append(out, c.info(s, f.Extensive))
 			}
-		})
-		if err != nil {
-			return nil, from, false, err
 		}
-		if len(out) == limit {
-			return out, cur, dp.atEnd(cur), nil
-		}
+		return len(out) == limit
+	})
+	if err != nil {
+		return nil, from, false, err
 	}
-	return out, cur, true, nil
-}
-
-// atEnd reports whether no slot is left at or after cur.
-func (dp *Dataplane) atEnd(cur Cursor) bool {
-	for i := cur.Core; i < len(dp.cores); i++ {
-		if i > cur.Core || cur.Slot < len(dp.cores[i].tab.slots) {
-			return false
-		}
-	}
-	return true
+	return out, cur, done, nil
 }
 
 // Sessions lists every session f selects, sorted by service-set and

@@ -96,23 +96,27 @@ func TestWalkErrors(t *testing.T) {
 	}
 }
 
-// A walk runs on the cores in slices: a table of several slices takes one
-// core item per slice, never the whole table at once.
+// A walk runs on the cores in slices: a core of several slices' worth of
+// sessions takes one core item per slice, never all at once.
 func TestWalkInSlices(t *testing.T) {
-	h := newHarness(t, 1, 256<<20)
-	slots := len(h.dp.Core(0).tab.slots)
-	if slots <= 2*WalkSlots {
-		t.Fatalf("table of %d slots: too small to take several slices", slots)
-	}
-	h.openUDP(1, 10)
+	h := newHarness(t, 1, 64<<20)
+	const n = 2*WalkSessions + 5
+	h.openUDP(1, n)
 	h.start()
 	items := 0
 	h.dp.onItem = func() { items++ }
-	if n, err := h.dp.CountSessions(context.Background(), SessionFilter{ServiceSet: 1}); err != nil || n != 10 {
-		t.Fatalf("got %d, %v; want 10", n, err)
+	if got, err := h.dp.CountSessions(context.Background(), SessionFilter{ServiceSet: 1}); err != nil || got != n {
+		t.Fatalf("got %d, %v; want %d", got, err, n)
 	}
-	if want := (slots + WalkSlots - 1) / WalkSlots; items != want {
-		t.Errorf("the walk took %d core items, want %d (one per slice of %d slots)", items, want, WalkSlots)
+	if items != 3 {
+		t.Errorf("the walk took %d core items, want 3 (one per slice of %d sessions)", items, WalkSessions)
+	}
+	items = 0
+	if got := h.dp.ClearSessions(1, false); got != n || h.dp.Stats().Sessions != 0 {
+		t.Fatalf("clear: got %d cleared, %d left; want %d, 0", got, h.dp.Stats().Sessions, n)
+	}
+	if items < 3 {
+		t.Errorf("the clear took %d core items, want 3 or more", items)
 	}
 }
 

@@ -65,6 +65,7 @@ type Session struct {
 	idle     uint32           // the timeout once established (application or protocol default)
 	wslot    int32            // wheel slot, -1 when not on the wheel
 	startSec uint32           // core time (s) of the first packet
+	li       uint32           // index in the core's list of live sessions (table.live)
 	words    [MaxChain]uint32 // one word of inline state per plugin (SetWord)
 	Side     Side             // side of the first packet
 	TCP      TCPState

@@ -71,41 +71,28 @@ func (dp *Dataplane) PluginRows(ctx context.Context, plugin int, command string,
 		rows []ShowRow
 	}
 	var page []item
-	cur, done := from, true
-	for cur.Core < len(dp.cores) && len(page) < limit {
-		c := dp.cores[cur.Core]
-		if cur.Slot >= len(c.tab.slots) {
-			cur = Cursor{Core: cur.Core + 1}
-			continue
-		}
-		err := dp.doOne(ctx, c, func(c *Core) {
-			to := min(cur.Slot+WalkSlots, len(c.tab.slots))
-			for ; cur.Slot < to && len(page) < limit; cur.Slot++ {
-				s := c.tab.forwardAt(cur.Slot)
-				if s == nil {
+	cur, done, err := dp.walkFrom(ctx, from, func(c *Core, cur *Cursor) bool {
+		to := min(cur.Index+WalkSessions, len(c.tab.live))
+		for ; cur.Index < to && len(page) < limit; cur.Index++ {
+			s := c.tab.live[cur.Index]
+			si := s.set
+			for slot := range si.plugins {
+				if si.plugins[slot].id != plugin {
 					continue
 				}
-				si := s.set
-				for slot := range si.plugins {
-					if si.plugins[slot].id != plugin {
-						continue
-					}
-					in := c.info(s, false)
-					h := c.setCtx(s, si, slot, nil, Forward)
-					if sh, ok := h.(SessionShower); ok && c.ctx.Policy != nil {
-						if rows := sh.ShowSession(command, &c.ctx, &in); len(rows) > 0 {
-							page = append(page, item{in, rows})
-						}
+				in := c.info(s, false)
+				h := c.setCtx(s, si, slot, nil, Forward)
+				if sh, ok := h.(SessionShower); ok && c.ctx.Policy != nil {
+					if rows := sh.ShowSession(command, &c.ctx, &in); len(rows) > 0 {
+						page = append(page, item{in, rows})
 					}
 				}
 			}
-		})
-		if err != nil {
-			return nil, from, false, err
 		}
-	}
-	if len(page) == limit {
-		done = dp.atEnd(cur)
+		return len(page) == limit
+	})
+	if err != nil {
+		return nil, from, false, err
 	}
 	sort.Slice(page, func(i, j int) bool { return sessionLess(&page[i].in, &page[j].in) })
 	var out []ShowRow

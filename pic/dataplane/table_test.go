@@ -89,3 +89,31 @@ func TestTableFullIsMemlimit(t *testing.T) {
 		t.Fatalf("the cache is full (%d of %d): the test shows nothing", h.oc.Stats().Reserved, budget)
 	}
 }
+
+// The list of live sessions stays dense and exact under random arrivals
+// and departures: every session in it knows its index, and it holds
+// exactly the sessions entered and not left.
+func TestLiveList(t *testing.T) {
+	tab := newTable(400)
+	rng := rand.New(rand.NewPCG(3, 4))
+	in := map[*Session]bool{}
+	for step := range 5000 {
+		if len(tab.live) > 0 && (len(tab.live) == cap(tab.live) || rng.IntN(2) == 0) {
+			s := tab.live[rng.IntN(len(tab.live))]
+			tab.leave(s)
+			delete(in, s)
+		} else {
+			s := &Session{}
+			tab.enter(s)
+			in[s] = true
+		}
+		if len(tab.live) != len(in) {
+			t.Fatalf("step %d: %d listed, want %d", step, len(tab.live), len(in))
+		}
+		for i, s := range tab.live {
+			if int(s.li) != i || !in[s] {
+				t.Fatalf("step %d: index %d holds a session that says %d (listed %v)", step, i, s.li, in[s])
+			}
+		}
+	}
+}
