@@ -17,9 +17,9 @@
 //     session tables (table.go) are sized once from that budget and
 //     charged to it, so it bounds all a session costs and no table ever
 //     rehashes;
-//   - session queries (query.go): walks of the tables in slices between
-//     vectors, counting on the cores or returning bounded pages with a
-//     cursor, under a context;
+//   - session queries (query.go): walks of each core's dense list of live
+//     sessions in slices between vectors, counting on the cores or
+//     returning bounded pages with a cursor, under a context;
 //   - the SSRB (ssrb.go): the service-set as servicesd resolved it, what
 //     the control core publishes to the cores.
 //

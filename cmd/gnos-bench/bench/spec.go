@@ -165,7 +165,7 @@ var Figures = []Figure{
 	{Group: GroupSessions, Name: "`show services sessions count` at 1 M sessions", Bench: "SessionCount/all", Metric: "ns/op", Scale: 1e-6, Unit: "ms", Target: le(100, "≤ 100 ms"),
 		Note: "through the whole node: CLI over the management socket, servicesd, the PIC's stream; unfiltered, the cores' session counters answer"},
 	{Group: GroupSessions, Name: "`show services sessions count source-prefix 10.0.0.0/8` at 1 M sessions", Bench: "SessionCount/filtered", Metric: "ns/op", Scale: 1e-6, Unit: "ms", Target: le(100, "≤ 100 ms"),
-		Note: "a walk of both data cores' tables in 64 K-slot slices, reading every session"},
+		Note: "a walk of both data cores' lists of live sessions in slices of 8,192, reading every session"},
 	{Group: GroupSessions, Name: "CPU time of the filtered count", Bench: "SessionCount/filtered", Metric: "cpu-ms/op", Unit: "ms",
 		Note: "user + system time of the whole process per query: its cost apart from waiting for a core on a shared machine"},
 	{Group: GroupSessions, Name: "process heap after the counts", Bench: "SessionCount/filtered", Metric: "heap-MB-after", Unit: "MB",
