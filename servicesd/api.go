@@ -54,6 +54,9 @@ func (s *Servicesd) registerAPI(g *grpc.Server) {
 				return struct{}{}, s.SetOnline(ctx, r.Slot, r.Online)
 			}),
 			method(s, "QueryPICs", func(ctx context.Context, q *picd.Query) ([]PICReply, error) { return s.QueryPICs(ctx, q) }),
+			method(s, "PICQuery", func(ctx context.Context, r picQueryReq) (*picd.Status, error) {
+				return s.PICQuery(ctx, r.Slot, r.Query)
+			}),
 			method(s, "TrafficGenerate", func(ctx context.Context, r generateReq) (*TrafficPIC, error) {
 				return s.TrafficGenerate(ctx, r.Target, r.Spec)
 			}),
@@ -90,4 +93,9 @@ func method[Req, Resp any](s *Servicesd, name string, f func(context.Context, Re
 			return &apiResp[Resp]{Value: v}, nil
 		},
 	}
+}
+
+type picQueryReq struct {
+	Slot  dataplane.Slot `json:"slot"`
+	Query *picd.Query    `json:"query"`
 }

@@ -53,6 +53,11 @@ func (c *Client) QueryPICs(ctx context.Context, q *picd.Query) ([]PICReply, erro
 	return call[*picd.Query, []PICReply](ctx, c, "QueryPICs", q)
 }
 
+// PICQuery is (*Servicesd).PICQuery.
+func (c *Client) PICQuery(ctx context.Context, slot dataplane.Slot, q *picd.Query) (*picd.Status, error) {
+	return call[picQueryReq, *picd.Status](ctx, c, "PICQuery", picQueryReq{Slot: slot, Query: q})
+}
+
 // TrafficGenerate is (*Servicesd).TrafficGenerate.
 func (c *Client) TrafficGenerate(ctx context.Context, t Target, spec picd.GenSpec) (*TrafficPIC, error) {
 	return call[generateReq, *TrafficPIC](ctx, c, "TrafficGenerate", generateReq{Target: t, Spec: spec})

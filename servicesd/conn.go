@@ -407,7 +407,7 @@ func (s *Servicesd) PICQuery(ctx context.Context, slot dataplane.Slot, q *picd.Q
 	c := s.conns[slot]
 	s.mu.Unlock()
 	if c == nil {
-		return nil, fmt.Errorf("servicesd: %s is not connected", slot)
+		return nil, fmt.Errorf("servicesd: %s: %w", slot, errNotConnected)
 	}
 	ch := make(chan *picd.Status, 1)
 	c.mu.Lock()
@@ -416,18 +416,27 @@ func (s *Servicesd) PICQuery(ctx context.Context, slot dataplane.Slot, q *picd.Q
 	c.statusWait[seq] = ch
 	c.mu.Unlock()
 	c.enqueue(&picd.ToPIC{StatusReq: seq, Query: q})
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, QueryWait)
 	defer cancel()
 	select {
 	case st := <-ch:
+		if st.Error != "" {
+			return st, fmt.Errorf("%s: %s", slot, st.Error)
+		}
 		return st, nil
 	case <-ctx.Done():
 		c.mu.Lock()
 		delete(c.statusWait, seq)
 		c.mu.Unlock()
-		return nil, fmt.Errorf("servicesd: %s did not answer: %w", slot, ctx.Err())
+		return nil, fmt.Errorf("%s did not answer within %v: %w", slot, QueryWait, ctx.Err())
 	}
 }
+
+// QueryWait is how long servicesd waits for a PIC's answer to a query.
+const QueryWait = 2 * time.Second
+
+// errNotConnected is PICQuery's error for a PIC without a stream.
+var errNotConnected = errors.New("not connected")
 
 // reconfigureLocked sends a connected PIC its new shape or admin state.
 // The PIC answers with READY (after restarting its runtime when the shape

@@ -2,6 +2,7 @@ package servicesd
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/gnos/gnos/configd/tree"
@@ -69,14 +70,23 @@ func (s *Servicesd) PICs(ctx context.Context) ([]*PICInfo, error) {
 }
 
 // QueryPICs asks every connected PIC q (nil: the status alone): the PIC
-// filters its sessions, clears them, runs a plugin's command. PICs that
-// are not connected or do not answer are left out.
+// filters its sessions, counts them, clears them, runs a plugin's
+// command. PICs that are not connected are left out; a connected PIC that
+// does not answer in time, or answers that the query failed, makes the
+// query fail (an error the CLI prints, never an empty answer). A session
+// listing comes one page per PIC: PICQuery with Status.Next as the
+// Query.Cursor fetches the next.
 func (s *Servicesd) QueryPICs(ctx context.Context, q *picd.Query) ([]PICReply, error) {
 	var out []PICReply
 	for _, slot := range s.Slots() {
-		if st, err := s.PICQuery(ctx, slot, q); err == nil {
-			out = append(out, PICReply{Slot: slot, Status: st})
+		st, err := s.PICQuery(ctx, slot, q)
+		switch {
+		case errors.Is(err, errNotConnected):
+			continue
+		case err != nil:
+			return nil, err
 		}
+		out = append(out, PICReply{Slot: slot, Status: st})
 	}
 	return out, nil
 }

@@ -93,7 +93,7 @@ func TestCommitCheckRejects(t *testing.T) {
 				"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider object-cache-size 2",
 				"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider data-cores 64"},
 			[]string{"[edit chassis fpc 0 pic 0 adaptive-services service-package extension-provider]", "'object-cache-size'",
-				"the object classes of fpc 0 pic 0 (one batch per class on each of 64 data cores) need", "more than object-cache-size 2 MB"}},
+				"the session tables and object classes of fpc 0 pic 0 (one batch per class on each of 64 data cores) need", "more than object-cache-size 2 MB"}},
 		{"more services than a chain runs", 3,
 			[]string{"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package passthru",
 				"set chassis fpc 0 pic 0 adaptive-services service-package extension-provider package test-restartable",

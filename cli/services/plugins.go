@@ -9,6 +9,7 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/picd"
+	"github.com/gnos/gnos/servicesd"
 )
 
 // pluginCommands adds every registered plugin's own commands: each asks
@@ -49,8 +50,12 @@ func (c *commands) pluginCommand(plugin string, pc pic.PluginCommand) *cli.Comma
 		e := cli.E(strings.TrimPrefix(pc.RPC, "get-"))
 		for _, r := range replies {
 			pe := cli.E("pic", cli.T("interface-name", serviceIf(r.Slot)))
+			all, err := c.moreRows(ctx, r, q)
+			if err != nil {
+				return nil, err
+			}
 		rows:
-			for _, row := range r.Status.Rows {
+			for _, row := range all {
 				for _, pa := range pc.Args {
 					if v, ok := a[pa.Name]; ok && row.Field(pa.Field) != v {
 						continue rows
@@ -102,4 +107,20 @@ func textRows(w io.Writer, e *cli.Elem) {
 			fmt.Fprintln(w)
 		}
 	}
+}
+
+// moreRows completes a PIC's first page of a plugin's session rows with
+// the pages after it.
+func (c *commands) moreRows(ctx context.Context, r servicesd.PICReply, q *picd.Query) ([]pic.ShowRow, error) {
+	rows := r.Status.Rows
+	for next := r.Status.Next; next != nil; {
+		pq := *q
+		pq.Cursor = next
+		st, err := c.b.PICQuery(ctx, r.Slot, &pq)
+		if err != nil {
+			return nil, err
+		}
+		rows, next = append(rows, st.Rows...), st.Next
+	}
+	return rows, nil
 }

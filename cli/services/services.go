@@ -27,6 +27,7 @@ type Backend interface {
 	Alarms(ctx context.Context) ([]servicesd.Alarm, error)
 	SetOnline(ctx context.Context, slot dataplane.Slot, online bool) error
 	QueryPICs(ctx context.Context, q *picd.Query) ([]servicesd.PICReply, error)
+	PICQuery(ctx context.Context, slot dataplane.Slot, q *picd.Query) (*picd.Status, error)
 	TrafficGenerate(ctx context.Context, t servicesd.Target, spec picd.GenSpec) (*servicesd.TrafficPIC, error)
 	Traffic(ctx context.Context, q picd.TrafficReq) ([]servicesd.TrafficPIC, error)
 	TrafficReplay(ctx context.Context, r servicesd.ReplayReq) (*servicesd.ReplayResult, error)

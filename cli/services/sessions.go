@@ -9,7 +9,9 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/errkind"
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
+	"github.com/gnos/gnos/servicesd"
 )
 
 // sessionCommands adds the data-path commands: show/clear services
@@ -28,6 +30,7 @@ func (c *commands) sessionCommands(t *cli.Table) {
 				{Name: "destination-prefix", Value: true, Help: "Destination prefix"},
 				{Name: "application-protocol", Value: true, Help: "Protocol (tcp, udp, icmp, icmp6)"},
 				{Name: "count", Help: "Show the number of sessions only"},
+				{Name: "limit", Value: true, Help: "Maximum number of sessions to display"},
 				{Name: "brief", Help: "Display brief output (default)"},
 				{Name: "extensive", Help: "Display each plug-in's session state"}},
 			Run: c.showSessions, Text: textSessions},
@@ -64,22 +67,67 @@ func (c *commands) showSessions(ctx context.Context, _ *cli.Session, a cli.Args,
 		}
 		q.Proto = n
 	}
+	limit := 0 // all
+	if v, ok := a["limit"]; ok {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
+			return nil, errkind.Errorf(errkind.Invalid, "invalid limit: %s (expecting a number of sessions, 1 or more)", v)
+		}
+	}
+	q.Count = a.Has("count")
+	q.Limit = pageSize(limit, 0)
 	replies, err := c.b.QueryPICs(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	e := cli.E("service-sessions-information")
 	for _, r := range replies {
+		if q.Count {
+			e.Add(cli.E("service-sessions-pic", cli.T("interface-name", serviceIf(r.Slot)),
+				cli.T("session-count", strconv.Itoa(r.Status.SessionCount))))
+			continue
+		}
+		sessions, err := c.morePages(ctx, r, q, limit)
+		if err != nil {
+			return nil, err
+		}
 		pe := cli.E("service-sessions-pic", cli.T("interface-name", serviceIf(r.Slot)),
-			cli.T("session-count", strconv.Itoa(len(r.Status.Sessions))))
-		if !a.Has("count") {
-			for _, ss := range r.Status.Sessions {
-				pe.Add(sessionElem(&ss))
-			}
+			cli.T("session-count", strconv.Itoa(len(sessions))))
+		for _, ss := range sessions {
+			pe.Add(sessionElem(&ss))
 		}
 		e.Add(pe)
 	}
 	return e, nil
+}
+
+// morePages completes a PIC's first page of sessions with the pages after
+// it, up to limit sessions (0: all), and sorts them (a PIC lists in the
+// order of its tables).
+func (c *commands) morePages(ctx context.Context, r servicesd.PICReply, q *picd.Query, limit int) ([]pic.SessionInfo, error) {
+	sessions := r.Status.Sessions
+	for next := r.Status.Next; next != nil && (limit == 0 || len(sessions) < limit); {
+		pq := *q
+		pq.Cursor, pq.Limit = next, pageSize(limit, len(sessions))
+		st, err := c.b.PICQuery(ctx, r.Slot, &pq)
+		if err != nil {
+			return nil, err
+		}
+		sessions, next = append(sessions, st.Sessions...), st.Next
+	}
+	if limit > 0 && len(sessions) > limit {
+		sessions = sessions[:limit]
+	}
+	dataplane.SortSessions(sessions)
+	return sessions, nil
+}
+
+// pageSize is the page to ask for when have of limit (0: all) sessions
+// are in.
+func pageSize(limit, have int) int {
+	if limit == 0 {
+		return dataplane.MaxPage
+	}
+	return min(limit-have, dataplane.MaxPage)
 }
 
 func sessionElem(ss *pic.SessionInfo) *cli.Elem {

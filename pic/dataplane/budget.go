@@ -14,10 +14,12 @@ import (
 //
 //   - policy-db-size: the live policies of a PIC's service-sets, each
 //     PolicySize(len(compiled)) (SSRB.PolicyBytes), at most the budget;
-//   - object-cache-size: at least the data path's working set before its
-//     first session, one refill batch of every object class (sessions and
-//     each loaded plugin's classes) on every data core; a smaller cache
-//     leaves some cores unable to create any session;
+//   - object-cache-size: the session tables (TableBytes, sized from the
+//     budget itself, charged before any session) plus the data path's
+//     working set before its first session, one refill batch of every
+//     object class (sessions and each loaded plugin's classes) on every
+//     data core; a smaller cache leaves some cores unable to create any
+//     session;
 //   - a chain of at most MaxChain services.
 
 // sessionBatch is the session class's refill batch (objects per magazine).
@@ -95,14 +97,15 @@ func CacheMinimumFor(plugins []DataPlugin, cores int) int64 {
 }
 
 // CheckObjectCache checks that an object cache of budgetMB holds need
-// bytes (CacheMinimumFor, or the running cache's Minimum) on the PIC in
-// slot.
+// bytes (CacheMinimumFor, or the running cache's Minimum) beside the
+// session tables of cores data cores, on the PIC in slot.
 func CheckObjectCache(need int64, budgetMB uint32, cores int, slot Slot) error {
-	if need <= int64(budgetMB)<<20 {
+	budget := int64(budgetMB) << 20
+	if need += TableBytes(budget, cores); need <= budget {
 		return nil
 	}
 	return &BudgetError{Statement: "object-cache-size", Need: need, MB: budgetMB,
-		What: fmt.Sprintf("the object classes of %s (one batch per class on each of %d data cores)", slot, max(cores, 1))}
+		What: fmt.Sprintf("the session tables and object classes of %s (one batch per class on each of %d data cores)", slot, max(cores, 1))}
 }
 
 // CheckChain checks that a service-set's chains name at most MaxChain

@@ -82,6 +82,9 @@ func (c *Core) run(ctx context.Context) {
 			c.cpu.account(n, mono()-t0)
 		case it.fn != nil:
 			c.now = c.dp.now()
+			if c.dp.onItem != nil {
+				c.dp.onItem()
+			}
 			it.fn(c)
 			c.finish()
 			it.done <- struct{}{}
@@ -125,12 +128,12 @@ func (c *Core) Process(pkts []*Packet) {
 	for i := 0; i < n; i++ { // candidates: the slot whose hash and service-set match, no session read
 		c.sess[i] = nil
 		if c.hashes[i] != 0 {
-			c.sess[i], c.dirs[i] = c.tab.candidate(c.hashes[i], pkts[i].ServiceSet)
+			c.sess[i], c.dirs[i] = c.tab.candidate(c.hashes[i])
 		}
 	}
 	c.touchSessions(n)
-	for i := 0; i < n; i++ { // confirm each candidate's key (now in cache), else search on
-		if s := c.sess[i]; s != nil && s.Key[c.dirs[i]] != c.keys[i] {
+	for i := 0; i < n; i++ { // confirm each candidate's key and service-set (now in cache), else search on
+		if s := c.sess[i]; s != nil && (s.Key[c.dirs[i]] != c.keys[i] || s.ssid != pkts[i].ServiceSet) {
 			c.sess[i], c.dirs[i] = c.tab.lookup(c.hashes[i], &c.keys[i], pkts[i].ServiceSet)
 		}
 	}
@@ -172,7 +175,7 @@ func (c *Core) Process(pkts []*Packet) {
 func (c *Core) touchSlots(n int) {
 	var sink uint64
 	for i := 0; i < n; i++ {
-		sink += c.tab.slots[c.hashes[i]&c.tab.mask].h
+		sink += c.tab.slots[c.tab.home(c.hashes[i])].h
 	}
 	c.sink += sink
 }
@@ -235,6 +238,11 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		inc(&c.st.DropNoSet)
 		return
 	}
+	if c.tab.full() { // the table's share of the object cache is used up
+		c.dp.o.Cache.drops.Add(1)
+		inc(&c.st.DropMemlimit)
+		return
+	}
 	if n := si.ctr.flows.Add(1); si.maxFlows > 0 && n > si.maxFlows {
 		si.ctr.flows.Add(-1)
 		inc(&c.st.DropMaxFlows)
@@ -247,7 +255,7 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		return
 	}
 	s.Key[Forward], s.Key[Reverse] = *k, k.Reverse()
-	s.set, s.Side = si, p.Side
+	s.set, s.ssid, s.Side = si, si.id, p.Side
 	s.startSec, s.last, s.wslot = uint32(c.now/1e9), c.now, -1
 	s.idle, s.Timeout = DefaultTimeout, DefaultTimeout
 	s.Pkts[Forward], s.Bytes[Forward] = 1, uint64(len(p.Data))
@@ -270,6 +278,7 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 	}
 	c.tab.insert(h, s, Forward)
 	c.tab.insert(s.Key[Reverse].hash(si.id), s, Reverse)
+	c.tab.enter(s)
 	c.wh.add(s, s.deadline())
 	c.fresh = true
 	inc(&c.st.Created)
@@ -353,6 +362,7 @@ func (c *Core) close(s *Session, why *atomic.Uint64) {
 	}
 	c.tab.remove(s.Key[Forward].hash(si.id), s, Forward)
 	c.tab.remove(s.Key[Reverse].hash(si.id), s, Reverse)
+	c.tab.leave(s)
 	c.wh.remove(s)
 	for _, slot := range si.chain[Forward] {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)

@@ -125,10 +125,12 @@ type Dataplane struct {
 	cores     []*Core
 	sets      atomic.Pointer[setTable]
 	steer     steerTable
-	startMono int64 // mono() at Start, for cpu-usage
+	startMono int64  // mono() at Start, for cpu-usage
+	onItem    func() // tests: called on a running core before each function item
 
 	mu      sync.Mutex // guards the fields below (control side)
 	started bool
+	quit    chan struct{} // closed by Stop: waiters on the cores give up
 	stop    func()
 	wg      sync.WaitGroup
 	tick    clock.Timer
@@ -197,8 +199,13 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 			return nil, fmt.Errorf("pic: plugin %s refused session-manager init", p.Name)
 		}
 	}
+	slots := tableSlots(o.Cache.budget, o.Cores)
+	if !o.Cache.reserveTable(TableBytes(o.Cache.budget, o.Cores)) {
+		return nil, fmt.Errorf("pic: the object cache (%s) cannot hold the session tables (%s)", mb(o.Cache.budget),
+			mb(TableBytes(o.Cache.budget, o.Cores)))
+	}
 	for i := 0; i < o.Cores; i++ {
-		c := &Core{id: i, dp: dp, tab: newTable(1024), local: dp.sessions.Local(i)}
+		c := &Core{id: i, dp: dp, tab: newTable(slots), local: dp.sessions.Local(i)}
 		c.gen = make([]Packet, BatchSize)
 		c.in = make(chan coreItem, 64)
 		dp.cores = append(dp.cores, c)
@@ -318,6 +325,7 @@ func (dp *Dataplane) Start(ctx context.Context) {
 		return
 	}
 	dp.started = true
+	dp.quit = make(chan struct{})
 	dp.startMono = mono()
 	ctx, cancel := context.WithCancel(ctx)
 	dp.stop = cancel
@@ -354,6 +362,7 @@ func (dp *Dataplane) Stop() {
 		return
 	}
 	dp.started = false
+	close(dp.quit)
 	dp.stop()
 	if dp.tick != nil {
 		dp.tick.Stop()
@@ -397,26 +406,7 @@ func hasFragment(pkts []*Packet) bool {
 // Do runs fn on every core between vectors (or directly when the cores are
 // not started) and waits. It is how the control side reads and clears
 // sessions without locking the fast path.
-func (dp *Dataplane) Do(fn func(*Core)) {
-	dp.mu.Lock()
-	started := dp.started
-	dp.mu.Unlock()
-	if !started {
-		for _, c := range dp.cores {
-			c.now = dp.now()
-			fn(c)
-			c.finish()
-		}
-		return
-	}
-	done := make(chan struct{}, len(dp.cores))
-	for _, c := range dp.cores {
-		c.in <- coreItem{fn: fn, done: done}
-	}
-	for range dp.cores {
-		<-done
-	}
-}
+func (dp *Dataplane) Do(fn func(*Core)) { _ = dp.doCtx(context.Background(), fn) }
 
 // Sync waits until every core has processed what was injected before,
 // and has run its timer wheel (and the fragment tracker's expiry) to the
@@ -426,23 +416,40 @@ func (dp *Dataplane) Sync() {
 	dp.Do(func(c *Core) { c.runWheel() })
 }
 
-// ClearSessions closes the sessions of service-set id (all when all).
+// ClearSessions closes the sessions of service-set id (all when all),
+// a slice of the cores' lists of live sessions at a time, like a session
+// walk (query.go). A session that closes behind the walk (expiry between
+// slices) hands its place to one the walk has not reached: a pass that
+// cleared something is followed by another, up to clearPasses.
 func (dp *Dataplane) ClearSessions(id uint32, all bool) int {
-	var n atomic.Int64
-	dp.Do(func(c *Core) {
-		var victims []*Session
-		for sl := range c.tab.forward() {
-			if all || sl.ss == id {
-				victims = append(victims, sl.s)
+	total := 0
+	for range clearPasses {
+		var n atomic.Int64
+		pos := make([]int, len(dp.cores))
+		_ = dp.walkAll(context.Background(), func(c *Core) bool {
+			i, to := pos[c.id], pos[c.id]+WalkSessions
+			for i < min(to, len(c.tab.live)) {
+				if s := c.tab.live[i]; all || s.ssid == id {
+					c.close(s, &c.st.Cleared)
+					n.Add(1)
+					to--     // the list is one shorter
+					continue // the place now holds the list's last session
+				}
+				i++
 			}
+			pos[c.id] = i
+			return i >= len(c.tab.live)
+		})
+		total += int(n.Load())
+		if n.Load() == 0 {
+			break
 		}
-		for _, s := range victims {
-			c.close(s, &c.st.Cleared)
-		}
-		n.Add(int64(len(victims)))
-	})
-	return int(n.Load())
+	}
+	return total
 }
+
+// clearPasses bounds the passes of ClearSessions.
+const clearPasses = 4
 
 // call delivers a data event under recover: a panicking handler drops
 // the packet (and is logged) instead of killing the core.

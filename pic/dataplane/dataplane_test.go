@@ -366,7 +366,7 @@ func TestPluginMemlimitDropCountedOnce(t *testing.T) {
 
 func TestMemlimitAndMaxFlows(t *testing.T) {
 	t.Run("memlimit", func(t *testing.T) {
-		budget := SessionSize * 256 * 2 // two slabs
+		budget := (SessionSize + tableBytesPerSession) * 256 * 2 // two slabs and their table slots and list
 		h := newHarness(t, 1, budget)
 		for i := range 600 {
 			h.send(Input, PacketSpec{Src: cli4, Dst: srv4, Proto: ProtoUDP, SPort: uint16(1000 + i), DPort: 53})

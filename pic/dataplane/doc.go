@@ -13,7 +13,13 @@
 //     policy is freed only after every core moved past it;
 //   - the object cache: a hard memory budget carved into per-core
 //     magazines of fixed-size objects, so the fast path allocates without
-//     locks and a full cache drops (and counts) instead of crashing;
+//     locks and a full cache drops (and counts) instead of crashing; the
+//     session tables (table.go) are sized once from that budget and
+//     charged to it, so it bounds all a session costs and no table ever
+//     rehashes;
+//   - session queries (query.go): walks of each core's dense list of live
+//     sessions in slices between vectors, counting on the cores or
+//     returning bounded pages with a cursor, under a context;
 //   - the SSRB (ssrb.go): the service-set as servicesd resolved it, what
 //     the control core publishes to the cores;
 //   - related packets: ICMP errors keyed by the flow they quote, so they

@@ -51,7 +51,7 @@ func (k *FlowKey) hash(serviceSet uint32) uint64 {
 	b := binary.LittleEndian.Uint64(k.Dst[:8]) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(k.Dst[8:]), 29)
 	c := uint64(k.SPort) | uint64(k.DPort)<<16 | uint64(k.Proto)<<32 | uint64(serviceSet)<<40
 	h := mix64(a*mixK1^b) ^ mix64(c+mixK2)
-	h |= 1 // 0 marks an empty slot
+	h = h&^2 | 1 // bit 0: never an empty slot; bit 1: where the table keeps the direction
 	return h
 }
 

@@ -17,7 +17,8 @@ import (
 // heap) until the PIC restarts, so the budget bounds real memory.
 type ObjectCache struct {
 	budget   int64
-	reserved atomic.Int64  // bytes of slabs created
+	reserved atomic.Int64  // bytes of slabs created, and of the session tables
+	tables   atomic.Int64  // bytes of session tables (reserveTable)
 	drops    atomic.Uint64 // allocations refused at the budget
 
 	mu      sync.Mutex // guards classes
@@ -42,6 +43,21 @@ func (c *ObjectCache) reserve(n int, size int64) int {
 		n = min(n, fit)
 		if c.reserved.CompareAndSwap(cur, cur+int64(n)*size) {
 			return n
+		}
+	}
+}
+
+// reserveTable takes n bytes for a session table from the budget, whole
+// or not at all.
+func (c *ObjectCache) reserveTable(n int64) bool {
+	for {
+		cur := c.reserved.Load()
+		if cur+n > c.budget {
+			return false
+		}
+		if c.reserved.CompareAndSwap(cur, cur+n) {
+			c.tables.Add(n)
+			return true
 		}
 	}
 }
@@ -155,14 +171,15 @@ func (cl *Class[T]) stats() ClassStats {
 // CacheStats describes the object cache for show commands.
 type CacheStats struct {
 	Budget        int64        `json:"budget"`
-	Reserved      int64        `json:"reserved"`
+	Reserved      int64        `json:"reserved"`       // slabs and session tables
+	Tables        int64        `json:"session-tables"` // of which session tables
 	MemlimitDrops uint64       `json:"memlimit-drops"`
 	Classes       []ClassStats `json:"classes,omitempty"`
 }
 
 // Stats returns the current figures.
 func (c *ObjectCache) Stats() CacheStats {
-	s := CacheStats{Budget: c.budget, Reserved: c.reserved.Load(), MemlimitDrops: c.drops.Load()}
+	s := CacheStats{Budget: c.budget, Reserved: c.reserved.Load(), Tables: c.tables.Load(), MemlimitDrops: c.drops.Load()}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, cl := range c.classes {

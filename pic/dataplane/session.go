@@ -1,7 +1,6 @@
 package dataplane
 
 import (
-	"iter"
 	"time"
 	"unsafe"
 )
@@ -52,6 +51,7 @@ type Session struct {
 	// answers look like on the wire. A first-packet handler that
 	// translates (NAT) rewrites Key[Reverse]; the data core enters both
 	// keys in its table once the first packet's chain has accepted.
+	ssid  uint32 // set.id, on the keys' cache line: lookups and query filters compare both
 	Key   [2]FlowKey
 	set   *setInfo
 	Pkts  [2]uint64
@@ -65,6 +65,7 @@ type Session struct {
 	idle     uint32           // the timeout once established (application or protocol default)
 	wslot    int32            // wheel slot, -1 when not on the wheel
 	startSec uint32           // core time (s) of the first packet
+	li       uint32           // index in the core's list of live sessions (table.live)
 	words    [MaxChain]uint32 // one word of inline state per plugin (SetWord)
 	Side     Side             // side of the first packet
 	TCP      TCPState
@@ -160,132 +161,6 @@ func SetWord(c *DataCtx, v uint32) { c.Session.words[c.slot] = v }
 // should come from the object cache (NewClass, Local.Alloc) so it counts
 // against object-cache-size; the plugin frees it on session destroy.
 func SetExt[T any](c *DataCtx, d Dir, v *T) { c.Session.ext[c.slot][d] = unsafe.Pointer(v) }
-
-// table is a data core's session table: open addressing with linear
-// probing over (hash, session, direction) slots, both directions of a
-// session entered under their own keys. Deletion shifts back (no
-// tombstones). It grows at half load by rehashing (the only allocation,
-// amortised over new sessions; never on the established fast path).
-type table struct {
-	slots []tslot
-	mask  uint64
-	n     int
-}
-
-type tslot struct {
-	h   uint64 // 0: empty
-	s   *Session
-	ss  uint32 // the session's service-set: compared without touching the session
-	dir Dir
-}
-
-func newTable(capacity int) table {
-	n := 64
-	for n < 2*capacity {
-		n *= 2
-	}
-	return table{slots: make([]tslot, n), mask: uint64(n - 1)}
-}
-
-// forward yields the forward entry of every session in the table: each
-// session once. A closed session is never in the table (close removes
-// both its entries).
-func (t *table) forward() iter.Seq[*tslot] {
-	return func(yield func(*tslot) bool) {
-		for i := range t.slots {
-			if sl := &t.slots[i]; sl.h != 0 && sl.dir == Forward && !yield(sl) {
-				return
-			}
-		}
-	}
-}
-
-// lookup finds the session of key k (hash h) in service-set ss.
-func (t *table) lookup(h uint64, k *FlowKey, ss uint32) (*Session, Dir) {
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		sl := &t.slots[i]
-		if sl.h == 0 {
-			return nil, 0
-		}
-		if sl.h == h && sl.ss == ss && sl.s.Key[sl.dir] == *k {
-			return sl.s, sl.dir
-		}
-	}
-}
-
-// candidate returns the first entry with hash h in service-set ss without
-// reading its session: almost always the session, which the caller then
-// confirms by its key.
-func (t *table) candidate(h uint64, ss uint32) (*Session, Dir) {
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		sl := &t.slots[i]
-		if sl.h == 0 {
-			return nil, 0
-		}
-		if sl.h == h && sl.ss == ss {
-			return sl.s, sl.dir
-		}
-	}
-}
-
-func (t *table) insert(h uint64, s *Session, d Dir) {
-	if 2*(t.n+1) > len(t.slots) {
-		t.grow()
-	}
-	i := h & t.mask
-	for t.slots[i].h != 0 {
-		i = (i + 1) & t.mask
-	}
-	t.slots[i] = tslot{h: h, s: s, ss: s.set.id, dir: d}
-	t.n++
-}
-
-func (t *table) grow() {
-	old := t.slots
-	t.slots = make([]tslot, 2*len(old))
-	t.mask = uint64(len(t.slots) - 1)
-	for _, sl := range old {
-		if sl.h == 0 {
-			continue
-		}
-		i := sl.h & t.mask
-		for t.slots[i].h != 0 {
-			i = (i + 1) & t.mask
-		}
-		t.slots[i] = sl
-	}
-}
-
-// remove deletes the entry of session s in direction d (hash h).
-func (t *table) remove(h uint64, s *Session, d Dir) {
-	i := h & t.mask
-	for {
-		sl := &t.slots[i]
-		if sl.h == 0 {
-			return
-		}
-		if sl.s == s && sl.dir == d {
-			break
-		}
-		i = (i + 1) & t.mask
-	}
-	// Backward-shift deletion.
-	j := i
-	for {
-		j = (j + 1) & t.mask
-		if t.slots[j].h == 0 {
-			break
-		}
-		k := t.slots[j].h & t.mask
-		if (i <= j && i < k && k <= j) || (i > j && (i < k || k <= j)) {
-			continue // j's home lies in (i, j]: it stays
-		}
-		t.slots[i] = t.slots[j]
-		i = j
-	}
-	t.slots[i] = tslot{}
-	t.n--
-}
 
 // wheel is a data core's timer wheel: one slot per second, sessions in
 // doubly linked lists. A packet only refreshes the session's last-seen

@@ -1,6 +1,7 @@
 package dataplane
 
 import (
+	"context"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -36,58 +37,12 @@ type PluginInfo struct {
 	Text   string `json:"text"`
 }
 
-// SessionFilter selects sessions; zero fields match everything.
-type SessionFilter struct {
-	ServiceSet uint32 // 0: all
-	Sets       []bool // when set: only service-sets whose id is true here
-	Source     netip.Prefix
-	Dest       netip.Prefix
-	Proto      uint8
-	Extensive  bool
-	Limit      int
-}
-
 func addrOf(b [16]byte, v6 bool) netip.Addr {
 	a := netip.AddrFrom16(b)
 	if !v6 {
 		a = a.Unmap()
 	}
 	return a
-}
-
-func (f *SessionFilter) match(s *Session) bool {
-	k := &s.Key[Forward]
-	switch {
-	case f.ServiceSet != 0 && s.set.id != f.ServiceSet,
-		f.Sets != nil && (int(s.set.id) >= len(f.Sets) || !f.Sets[s.set.id]),
-		f.Proto != 0 && k.Proto != f.Proto,
-		f.Source.IsValid() && !f.Source.Contains(k.SrcAddr()),
-		f.Dest.IsValid() && !f.Dest.Contains(k.DstAddr()):
-		return false
-	}
-	return true
-}
-
-// Sessions lists the sessions f selects, sorted by service-set and
-// forward flow. It runs on the cores between vectors.
-func (dp *Dataplane) Sessions(f SessionFilter) []SessionInfo {
-	per := make([][]SessionInfo, len(dp.cores))
-	dp.Do(func(c *Core) {
-		for sl := range c.tab.forward() {
-			if f.match(sl.s) {
-				per[c.id] = append(per[c.id], c.info(sl.s, f.Extensive))
-			}
-		}
-	})
-	var out []SessionInfo
-	for _, p := range per {
-		out = append(out, p...)
-	}
-	sort.Slice(out, func(i, j int) bool { return sessionLess(&out[i], &out[j]) })
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
-	}
-	return out
 }
 
 func sessionLess(a, b *SessionInfo) bool {
@@ -100,18 +55,27 @@ func sessionLess(a, b *SessionInfo) bool {
 	return a.Flows[0].Dst.Compare(b.Flows[0].Dst) < 0
 }
 
-// PluginRows answers a plugin's session command: for every session of a
-// service-set with plugin in its chain, the plugin's SessionShower runs on
-// the session's core. Rows come in the order of Sessions.
-func (dp *Dataplane) PluginRows(plugin int, command string) []ShowRow {
+// PluginRows answers a plugin's session command a page at a time: for
+// every session of a service-set with plugin in its chain, from cursor
+// from on, the plugin's SessionShower runs on the session's core, slice by
+// slice of the table as in a session walk (query.go), until limit (at most
+// MaxPage; 0 means MaxPage) sessions gave rows. A page's rows come in the
+// order of Sessions; pages follow the tables' order. It returns the cursor
+// after them and whether the walk reached the end.
+func (dp *Dataplane) PluginRows(ctx context.Context, plugin int, command string, from Cursor, limit int) ([]ShowRow, Cursor, bool, error) {
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
+	}
 	type item struct {
 		in   SessionInfo
 		rows []ShowRow
 	}
-	per := make([][]item, len(dp.cores))
-	dp.Do(func(c *Core) {
-		for sl := range c.tab.forward() {
-			s, si := sl.s, sl.s.set
+	var page []item
+	cur, done, err := dp.walkFrom(ctx, from, func(c *Core, cur *Cursor) bool {
+		to := min(cur.Index+WalkSessions, len(c.tab.live))
+		for ; cur.Index < to && len(page) < limit; cur.Index++ {
+			s := c.tab.live[cur.Index]
+			si := s.set
 			for slot := range si.plugins {
 				if si.plugins[slot].id != plugin {
 					continue
@@ -120,22 +84,22 @@ func (dp *Dataplane) PluginRows(plugin int, command string) []ShowRow {
 				h := c.setCtx(s, si, slot, nil, Forward)
 				if sh, ok := h.(SessionShower); ok && c.ctx.Policy != nil {
 					if rows := sh.ShowSession(command, &c.ctx, &in); len(rows) > 0 {
-						per[c.id] = append(per[c.id], item{in, rows})
+						page = append(page, item{in, rows})
 					}
 				}
 			}
 		}
+		return len(page) == limit
 	})
-	var all []item
-	for _, p := range per {
-		all = append(all, p...)
+	if err != nil {
+		return nil, from, false, err
 	}
-	sort.Slice(all, func(i, j int) bool { return sessionLess(&all[i].in, &all[j].in) })
+	sort.Slice(page, func(i, j int) bool { return sessionLess(&page[i].in, &page[j].in) })
 	var out []ShowRow
-	for _, it := range all {
+	for _, it := range page {
 		out = append(out, it.rows...)
 	}
-	return out
+	return out, cur, done, nil
 }
 
 func (c *Core) info(s *Session, extensive bool) SessionInfo {

@@ -17,7 +17,9 @@
 // (under recover: a panic restarts the plugin and replays its policies
 // when it supports restart, otherwise the whole runtime restarts and asks
 // for a resync), publishes service-sets to the data plane, answers
-// queries with data (the CLI side renders text), drives the traffic
+// queries with data (the CLI side renders text; a query that walks the
+// session tables runs apart from the control loop, query.go, so the
+// heartbeat never waits for it), drives the traffic
 // generator and, with --live, the TUN queues (packetio.Live, attached in
 // live.go). A Supervisor runs
 // the embedded picds of a node.

@@ -125,27 +125,32 @@ type Status struct {
 	ObjectCache  dataplane.CacheStats `json:"object-cache"`
 	LastEvent    string               `json:"last-event,omitempty"`
 	DataPath     *dataplane.DataStats `json:"data-path,omitempty"`
-	Sessions     []pic.SessionInfo    `json:"sessions,omitempty"` // when a Query asked for them
-	Rows         []pic.ShowRow        `json:"rows,omitempty"`     // a plugin command's reply
-	Traffic      *TrafficStatus       `json:"traffic,omitempty"`  // a traffic request's reply
-	CPU          []CPUUsage           `json:"cpu,omitempty"`      // cpu-usage: per service-set, then system and idle
+	Sessions     []pic.SessionInfo    `json:"sessions,omitempty"`      // a page of them, when a Query asked
+	SessionCount int                  `json:"session-count,omitempty"` // Query.Count: the sessions selected; else len(Sessions)
+	Next         *dataplane.Cursor    `json:"next,omitempty"`          // more sessions than the page: the Query.Cursor of the next
+	Error        string               `json:"error,omitempty"`         // the query failed (a session walk timed out, …)
+	Rows         []pic.ShowRow        `json:"rows,omitempty"`          // a plugin command's reply
+	Traffic      *TrafficStatus       `json:"traffic,omitempty"`       // a traffic request's reply
+	CPU          []CPUUsage           `json:"cpu,omitempty"`           // cpu-usage: per service-set, then system and idle
 }
 
 // Query asks a PIC's status for its sessions (show services sessions).
 type Query struct {
-	Sessions   bool        `json:"sessions,omitempty"`
-	ServiceSet string      `json:"service-set,omitempty"`
-	Source     string      `json:"source-prefix,omitempty"`
-	Dest       string      `json:"destination-prefix,omitempty"`
-	Proto      uint8       `json:"protocol,omitempty"`
-	Extensive  bool        `json:"extensive,omitempty"`
-	Limit      int         `json:"limit,omitempty"`
-	Clear      bool        `json:"clear,omitempty"`     // clear services sessions
-	Plugin     string      `json:"plugin,omitempty"`    // a plugin command: the plugin
-	Command    string      `json:"command,omitempty"`   // and its RPC name
-	Interface  string      `json:"interface,omitempty"` // sessions of the service-sets applied there
-	Traffic    *TrafficReq `json:"traffic,omitempty"`   // request services traffic …
-	CPU        bool        `json:"cpu,omitempty"`       // show services service-sets cpu-usage
+	Sessions   bool              `json:"sessions,omitempty"`
+	ServiceSet string            `json:"service-set,omitempty"`
+	Source     string            `json:"source-prefix,omitempty"`
+	Dest       string            `json:"destination-prefix,omitempty"`
+	Proto      uint8             `json:"protocol,omitempty"`
+	Extensive  bool              `json:"extensive,omitempty"`
+	Count      bool              `json:"count,omitempty"`     // the number of sessions selected, no sessions
+	Limit      int               `json:"limit,omitempty"`     // sessions in the page (at most dataplane.MaxPage)
+	Cursor     *dataplane.Cursor `json:"cursor,omitempty"`    // the page to start at (Status.Next of the one before)
+	Clear      bool              `json:"clear,omitempty"`     // clear services sessions
+	Plugin     string            `json:"plugin,omitempty"`    // a plugin command: the plugin
+	Command    string            `json:"command,omitempty"`   // and its RPC name
+	Interface  string            `json:"interface,omitempty"` // sessions of the service-sets applied there
+	Traffic    *TrafficReq       `json:"traffic,omitempty"`   // request services traffic …
+	CPU        bool              `json:"cpu,omitempty"`       // show services service-sets cpu-usage
 }
 
 // HeldSSRB is what the PIC holds of one service-set.

@@ -62,7 +62,9 @@ type Daemon struct {
 	incarnation uint64
 	restarts    uint64
 	connected   bool
-	fault       string // why the runtime failed to start (state "failed")
+	fault       string         // why the runtime failed to start (state "failed")
+	post        func(*FromPIC) // the stream's, while one runs: replies of session walks (query.go)
+	walks       int            // session walks under way
 }
 
 // New returns a picd.
@@ -116,9 +118,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 // event is what the control loop waits on.
 type event struct {
-	msg  *ToPIC
-	err  error
-	tick bool
+	msg   *ToPIC
+	err   error
+	tick  bool
+	reply *FromPIC // a session walk's answer, to send
 }
 
 // session runs one connection: hello, then messages until it breaks. It
@@ -162,6 +165,13 @@ func (d *Daemon) session(ctx context.Context) (ready bool, err error) {
 	}
 	timer := d.o.Clock.AfterFunc(HeartbeatInterval, tick)
 	defer func() { timer.Stop() }()
+	d.setPost(func(m *FromPIC) {
+		select {
+		case events <- event{reply: m}:
+		case <-sctx.Done():
+		}
+	})
+	defer d.setPost(nil)
 	last := d.o.Clock.Now()
 	for {
 		var ev event
@@ -182,6 +192,11 @@ func (d *Daemon) session(ctx context.Context) (ready bool, err error) {
 			continue
 		case ev.err != nil:
 			return ready, ev.err
+		case ev.reply != nil:
+			if err := st.Send(ev.reply); err != nil {
+				return ready, err
+			}
+			continue
 		}
 		last = d.o.Clock.Now()
 		out, err := d.handle(ctx, ev.msg)
@@ -207,6 +222,12 @@ func (d *Daemon) hello() *Hello {
 	return h
 }
 
+func (d *Daemon) setPost(post func(*FromPIC)) {
+	d.mu.Lock()
+	d.post = post
+	d.mu.Unlock()
+}
+
 func (d *Daemon) setConnected(v bool) {
 	d.mu.Lock()
 	d.connected = v
@@ -223,12 +244,7 @@ func (d *Daemon) handle(ctx context.Context, m *ToPIC) ([]*FromPIC, error) {
 	case m.Config != nil:
 		return d.configure(ctx, *m.Config)
 	case m.StatusReq != 0:
-		s := d.Status()
-		s.Req = m.StatusReq
-		if rt := d.Runtime(); rt != nil && rt.DP != nil {
-			rt.query(m.Query, &s)
-		}
-		return []*FromPIC{{Status: &s}}, nil
+		return d.answer(ctx, m), nil
 	}
 	out, err := d.withRuntime(ctx, m)
 	var rp *errRestartPIC

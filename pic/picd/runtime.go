@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/netip"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -488,80 +487,4 @@ func (r *Runtime) pluginStatus() []PluginStatus {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
-}
-
-// query adds the data path's figures to a status, and the sessions (or
-// clears them) when q asks. Runs on the control loop.
-func (r *Runtime) query(q *Query, s *Status) {
-	if q != nil && q.Traffic != nil {
-		s.Traffic = r.traffic(q.Traffic)
-		return
-	}
-	if q != nil && q.CPU {
-		s.CPU = r.cpuUsage()
-		return
-	}
-	if q != nil && q.Plugin != "" {
-		l := r.plugins[q.Plugin]
-		if l == nil {
-			return
-		}
-		var sets []pic.ShowSet
-		for _, id := range r.sortedIDs() {
-			if e := r.DB.Lookup(id, l.p.Slot()); e != nil {
-				sets = append(sets, pic.ShowSet{ID: id, Name: r.ssrbs[id].Name, Policy: e.Value})
-			}
-		}
-		cmd := l.p.Command(q.Command)
-		switch {
-		case cmd != nil && cmd.Verb == "clear":
-			for _, ss := range sets {
-				r.DP.ClearSessions(ss.ID, false)
-			}
-		case cmd != nil && cmd.Sessions:
-			s.Rows = r.DP.PluginRows(l.p.Slot(), q.Command)
-		default:
-			if sh, ok := r.DP.Handler(l.p.Slot()).(pic.Shower); ok {
-				s.Rows = sh.Show(q.Command, sets)
-			}
-		}
-		return
-	}
-	if q != nil && (q.Sessions || q.Clear) {
-		r.sessions(q, s)
-	}
-	st := r.DP.Stats()
-	s.DataPath = &st
-}
-
-// sessions shows (or clears) the sessions q selects.
-func (r *Runtime) sessions(q *Query, s *Status) {
-	var f dataplane.SessionFilter
-	if q.ServiceSet != "" {
-		for _, ss := range r.ssrbs {
-			if ss.Name == q.ServiceSet {
-				f.ServiceSet = ss.ID
-			}
-		}
-		if f.ServiceSet == 0 {
-			return // no such service-set on this PIC: nothing to show
-		}
-	}
-	if q.Interface != "" {
-		f.Sets = []bool{}
-		for id := range r.ssrbs {
-			if r.DP.ServesInterface(id, q.Interface) {
-				f.Sets = append(f.Sets, make([]bool, max(0, int(id)+1-len(f.Sets)))...)
-				f.Sets[id] = true
-			}
-		}
-	}
-	if q.Clear {
-		r.DP.ClearSessions(f.ServiceSet, f.ServiceSet == 0)
-	} else {
-		f.Source, _ = netip.ParsePrefix(q.Source)
-		f.Dest, _ = netip.ParsePrefix(q.Dest)
-		f.Proto, f.Extensive, f.Limit = q.Proto, q.Extensive, q.Limit
-		s.Sessions = r.DP.Sessions(f)
-	}
 }

@@ -98,6 +98,8 @@ func benchEstablished(b *testing.B, sessions int, cache int64) {
 	if cache == 0 {
 		cache = int64(sessions)*512 + 64<<20
 	}
+	base := rssBytes(b)
+	resetPeak()
 	r := newRigConf(b, 1, cache, benchConf, false)
 	g := newFlowGen(b)
 	core := r.DP.Core(0)
@@ -117,6 +119,8 @@ func benchEstablished(b *testing.B, sessions int, cache int64) {
 	if st := r.DP.Stats(); st.Sessions != int64(sessions) {
 		b.Fatalf("got %d sessions, want %d (%+v)", st.Sessions, sessions, st)
 	}
+	peak := peakBytes()
+	rss := rssBytes(b)
 	order := make([]int32, 1<<20)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range order {
@@ -144,6 +148,7 @@ func benchEstablished(b *testing.B, sessions int, cache int64) {
 	}
 	b.ReportMetric(float64(per), "cache-B/session")
 	b.ReportMetric(float64(r.Cache.Stats().Reserved)/float64(sessions), "cache-reserved-B/session")
+	reportRSS(b, base, rss, peak, cache)
 	if st := r.DP.Stats(); st.DropPolicy+st.DropMemlimit+st.Created-uint64(sessions) != 0 {
 		b.Fatalf("unexpected drops or new sessions: %+v", st)
 	}
@@ -210,6 +215,12 @@ func BenchmarkDataPathEstablished(b *testing.B) {
 func BenchmarkDataPath10M(b *testing.B) { benchEstablished(b, 10_000_000, 4<<30) }
 
 func BenchmarkDataPathBareLoop10M(b *testing.B) { benchBareLoop(b, 10_000_000) }
+
+// BenchmarkDataPathMemory is the established benchmark at 1 M sessions in
+// an object cache sized for them (object-cache-size 320: 1 M sessions
+// with their firewall and NAT state and their table slots, and a little
+// room), for the PIC's resident memory beside its object cache.
+func BenchmarkDataPathMemory(b *testing.B) { benchEstablished(b, 1_000_000, 320<<20) }
 
 func BenchmarkDataPathBareLoop(b *testing.B) {
 	for _, n := range benchSizes {

@@ -2,11 +2,13 @@ package all_test
 
 import (
 	"bytes"
+	"context"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/plugins/nat"
 	"github.com/gnos/gnos/pic/plugins/sfw"
 )
@@ -23,7 +25,10 @@ func TestSessionShowers(t *testing.T) {
 	if len(o) != 3 {
 		t.Fatalf("got %d packets out, want 3", len(o))
 	}
-	flows := r.DP.PluginRows(pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)
+	flows, _, _, err := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC, dataplane.Cursor{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(flows) != 4 {
 		t.Fatalf("got %d flows, want 4 (two sessions, two directions): %v", len(flows), flows)
 	}
@@ -38,11 +43,14 @@ func TestSessionShowers(t *testing.T) {
 			t.Errorf("flows lack %s:\n%s", re, buf.String())
 		}
 	}
-	if got := r.DP.PluginRows(pic.Lookup(sfw.Name).Slot(), "no-such-command"); len(got) != 0 {
+	if got, _, _, _ := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), "no-such-command", dataplane.Cursor{}, 0); len(got) != 0 {
 		t.Errorf("an unknown command got %v", got)
 	}
 
-	maps := r.DP.PluginRows(pic.Lookup(nat.Name).Slot(), nat.MappingsRPC)
+	maps, _, _, err := r.DP.PluginRows(context.Background(), pic.Lookup(nat.Name).Slot(), nat.MappingsRPC, dataplane.Cursor{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(maps) != 2 {
 		t.Fatalf("got %d mappings, want 2: %v", len(maps), maps)
 	}
@@ -59,7 +67,8 @@ func TestSessionShowers(t *testing.T) {
 	}
 
 	r.DP.ClearSessions(1, false)
-	if n := len(r.DP.PluginRows(pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC)); n != 0 {
+	if rows, _, _, _ := r.DP.PluginRows(context.Background(), pic.Lookup(sfw.Name).Slot(), sfw.FlowsRPC, dataplane.Cursor{}, 0); len(rows) != 0 {
+		n := len(rows)
 		t.Errorf("got %d flows after clearing, want 0", n)
 	}
 }

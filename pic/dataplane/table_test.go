@@ -1,0 +1,119 @@
+package dataplane
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+)
+
+// TestTableModel drives a small table (a length that is not a power of
+// two, so the multiply-shift home and the wrap are both exercised) with
+// random inserts and removes against a map: every entry present is found
+// under its key and direction, every removed one is gone.
+func TestTableModel(t *testing.T) {
+	for _, slots := range []int{8, 13, 64, 100} {
+		tab := newTable(slots)
+		rng := rand.New(rand.NewPCG(uint64(slots), 7))
+		type ent struct {
+			s *Session
+			d Dir
+			h uint64
+		}
+		var live []ent
+		for step := range 20000 {
+			if len(live) > 0 && (tab.full() || rng.IntN(3) == 0) {
+				i := rng.IntN(len(live))
+				e := live[i]
+				tab.remove(e.h, e.s, e.d)
+				live[i] = live[len(live)-1]
+				live = live[:len(live)-1]
+				if s, _ := tab.lookup(e.h, &e.s.Key[e.d], e.s.ssid); s == e.s {
+					t.Fatalf("slots %d step %d: removed entry still found", slots, step)
+				}
+			} else {
+				s := &Session{ssid: 1}
+				s.Key[Forward] = FlowKey{Src: [16]byte{15: 1}, SPort: uint16(rng.Uint32()), DPort: uint16(step), Proto: ProtoUDP}
+				s.Key[Reverse] = s.Key[Forward].Reverse()
+				for d := Forward; d <= Reverse; d++ {
+					h := s.Key[d].hash(1)
+					tab.insert(h, s, d)
+					live = append(live, ent{s, d, h})
+				}
+			}
+			if tab.used != len(live) {
+				t.Fatalf("slots %d step %d: got %d entries, want %d", slots, step, tab.used, len(live))
+			}
+			for _, e := range live {
+				if s, d := tab.lookup(e.h, &e.s.Key[e.d], 1); s != e.s || d != e.d {
+					t.Fatalf("slots %d step %d: entry %v lost (got %p %v)", slots, step, e.s.Key[e.d], s, d)
+				}
+			}
+		}
+	}
+}
+
+// The session tables come out of the object cache: charged when the data
+// plane is built, sized from the budget, shown apart.
+func TestTableChargedToCache(t *testing.T) {
+	const budget = 8 << 20
+	h := newHarness(t, 2, budget)
+	st := h.oc.Stats()
+	if want := TableBytes(budget, 2); st.Tables != want || st.Reserved != want {
+		t.Errorf("got tables %d, reserved %d; want both %d", st.Tables, st.Reserved, want)
+	}
+	if got := len(h.dp.Core(0).tab.slots); got != tableSlots(budget, 2) {
+		t.Errorf("got %d slots a core, want %d", got, tableSlots(budget, 2))
+	}
+	if _, err := NewDataplane(DataplaneOptions{Cores: 1, DB: NewPolicyDB(1<<20, 1), Cache: NewObjectCache(64)}); err == nil {
+		t.Error("a cache too small for the session tables: got no error")
+	}
+}
+
+// A core whose table is full refuses new sessions as memlimit drops,
+// counted by the data path and by the object cache, even while the cache
+// has room (the flows all steer to one core of two).
+func TestTableFullIsMemlimit(t *testing.T) {
+	const budget = 1 << 20
+	h := newHarness(t, 2, budget)
+	room := tableSlots(budget, 2) / slotsPerSession
+	for i := range room + 10 {
+		a := netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)})
+		h.send(Input, PacketSpec{Src: a, Dst: srv4, Proto: ProtoUDP, SPort: 1000, DPort: 53})
+	}
+	st := h.dp.Stats()
+	if st.Sessions != int64(room) || st.DropMemlimit != 10 || h.oc.Stats().MemlimitDrops != 10 {
+		t.Fatalf("got %d sessions, %d memlimit drops (cache %d); want %d and 10", st.Sessions, st.DropMemlimit,
+			h.oc.Stats().MemlimitDrops, room)
+	}
+	if h.oc.Stats().Reserved >= budget {
+		t.Fatalf("the cache is full (%d of %d): the test shows nothing", h.oc.Stats().Reserved, budget)
+	}
+}
+
+// The list of live sessions stays dense and exact under random arrivals
+// and departures: every session in it knows its index, and it holds
+// exactly the sessions entered and not left.
+func TestLiveList(t *testing.T) {
+	tab := newTable(400)
+	rng := rand.New(rand.NewPCG(3, 4))
+	in := map[*Session]bool{}
+	for step := range 5000 {
+		if len(tab.live) > 0 && (len(tab.live) == cap(tab.live) || rng.IntN(2) == 0) {
+			s := tab.live[rng.IntN(len(tab.live))]
+			tab.leave(s)
+			delete(in, s)
+		} else {
+			s := &Session{}
+			tab.enter(s)
+			in[s] = true
+		}
+		if len(tab.live) != len(in) {
+			t.Fatalf("step %d: %d listed, want %d", step, len(tab.live), len(in))
+		}
+		for i, s := range tab.live {
+			if int(s.li) != i || !in[s] {
+				t.Fatalf("step %d: index %d holds a session that says %d (listed %v)", step, i, s.li, in[s])
+			}
+		}
+	}
+}
