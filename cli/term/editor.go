@@ -71,9 +71,14 @@ func (e *editor) remember(line string) {
 	e.hist, e.saved, e.search = len(e.history), "", nil
 }
 
-// key handles the key behind the parser's keyMarker.
+// key handles the keys behind the parser's keyMarker, in order.
 func (e *editor) key(b *prompt.Buffer) {
-	k := e.p.stashed()
+	for _, k := range e.p.stashed() {
+		e.key1(b, k)
+	}
+}
+
+func (e *editor) key1(b *prompt.Buffer, k []byte) {
 	if e.search != nil && e.searchKey(b, k) {
 		return
 	}

@@ -13,11 +13,13 @@ import (
 // terminal sends into keys (keySplitter) and queues them.
 //
 // Only Enter, Ctrl-C and Ctrl-D reach go-prompt as themselves (it runs the
-// executor and exits on them). Every other key is stashed and replaced by
+// executor and exits on them). The other keys are stashed and replaced by
 // keyMarker, a sequence no terminal sends, bound to the front end's key
-// handler (editor.key), which reads the stashed key: the editor, not
+// handler (editor.key), which reads the stashed keys: the editor, not
 // go-prompt, decides what a key means, in every mode (searching the
-// history, answering a question).
+// history, answering a question). The keys queued before the next Enter
+// go together: handled in order, they mean what they would one at a
+// time, and a paste costs one render a line, not one a key.
 //
 // A key is handed out only once go-prompt has drawn the line after the
 // previous one (its live prefix is asked for on every render): go-prompt
@@ -33,7 +35,7 @@ type lineParser struct {
 	mu         sync.Mutex
 	split      keySplitter
 	keys       [][]byte // split, not yet handed out
-	stash      []byte   // the key behind the last keyMarker
+	stash      [][]byte // the keys behind the last keyMarker
 	ready      bool     // go-prompt has drawn the line: the next key may go
 	executing  bool     // Enter went out: shut until execDone
 	collecting bool     // load … terminal is reading: Ctrl-D ends the input
@@ -75,15 +77,24 @@ func (p *lineParser) Read() ([]byte, error) {
 		k, p.keys = []byte{'^'}, append([][]byte{{'D'}, {'\r'}}, p.keys...)
 	}
 	p.ready = false
-	switch {
-	case len(k) == 1 && k[0] == '\r':
-		p.executing = true
-		return k, nil
-	case len(k) == 1 && (k[0] == 3 || k[0] == 4):
+	if native(k) {
+		p.executing = k[0] == '\r'
 		return k, nil
 	}
-	p.stash = k
+	// the keys up to the next one go-prompt must see go to the editor
+	// together: it handles them one after the other, exactly as if they
+	// came one a render, but a paste is drawn once, not once a key
+	p.stash = [][]byte{k}
+	for len(p.keys) > 0 && !native(p.keys[0]) {
+		p.stash = append(p.stash, p.keys[0])
+		p.keys = p.keys[1:]
+	}
 	return keyMarker, nil
+}
+
+// native reports whether go-prompt must see key k itself.
+func native(k []byte) bool {
+	return len(k) == 1 && (k[0] == '\r' || k[0] == 3 || k[0] == 4)
 }
 
 // drawn is called on every render: the next key may go.
@@ -93,8 +104,8 @@ func (p *lineParser) drawn() {
 	p.mu.Unlock()
 }
 
-// stashed returns the key behind the keyMarker go-prompt is handling.
-func (p *lineParser) stashed() []byte {
+// stashed returns the keys behind the keyMarker go-prompt is handling.
+func (p *lineParser) stashed() [][]byte {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.stash
