@@ -1,6 +1,7 @@
 package netconf
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -28,7 +29,12 @@ func (c crlf) Write(p []byte) (int, error) {
 // (without). Commands the
 // user's class does not allow get "permission denied". It returns the exit
 // status.
-func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, lvl Level, pty *atomic.Bool, cmd string) int {
+//
+// Only a session with a pty gets a terminal's treatment (CR LF line ends,
+// echo, editing, completion), and only the escape sequences its TERM
+// understands; without one (exec, or `ssh -T`) output is plain and input
+// is read line by line, as typed, with no echo.
+func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, lvl Level, pty *atomic.Pointer[ptyRequest], cmd string) int {
 	release, err := s.cfg.CLI.Acquire(user)
 	if err != nil {
 		fmt.Fprintf(ch, "error: %v\r\n", err)
@@ -41,8 +47,9 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		sess.HideSecrets()
 		sess.RestrictFiles() // only the super-user class writes outside its home
 	}
+	req := pty.Load() // nil: no pty
 	var out io.Writer = ch
-	if pty.Load() {
+	if req != nil {
 		out = crlf{ch}
 	}
 	// ask answers a question (yes/no, a password); nil takes the default.
@@ -80,7 +87,26 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		}
 		return 0
 	}
-	ed := lineedit.New(ch, ch) // the editor writes CR LF itself
+	var read func(prompt string) (string, error) // a line after prompt
+	var readHidden func() (string, error)
+	if req != nil {
+		ed := lineedit.New(ch, ch) // the editor writes CR LF itself
+		ed.ANSI = lineedit.ANSITerm(req.term)
+		ed.Complete = sess.Complete
+		read, readHidden = ed.ReadLine, ed.ReadHidden
+		fmt.Fprintf(out, "--- gnos %s\n", s.cfg.CLI.Version)
+	} else {
+		br := bufio.NewReader(ch)
+		read = func(prompt string) (string, error) {
+			io.WriteString(ch, prompt)
+			line, err := br.ReadString('\n')
+			if err != nil && line == "" {
+				return "", err
+			}
+			return strings.TrimRight(line, "\r\n"), nil
+		}
+		readHidden = func() (string, error) { return read("") }
+	}
 	ask = func(q string, secret bool) string {
 		// the question is the prompt: its last line, after any text above it
 		if i := strings.LastIndexByte(q, '\n'); i >= 0 {
@@ -89,24 +115,18 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		}
 		if secret { // a password: no echo, no history
 			io.WriteString(out, q)
-			a, err := lineedit.New(ch, io.Discard).ReadLine("")
+			a, err := readHidden()
 			io.WriteString(out, "\n")
 			if err != nil {
 				return ""
 			}
 			return a
 		}
-		a, err := ed.ReadLine(q)
+		a, err := read(q)
 		if err != nil {
 			return ""
 		}
 		return a
-	}
-	if pty.Load() {
-		ed.Complete = sess.Complete
-		fmt.Fprintf(out, "--- gnos %s\n", s.cfg.CLI.Version)
-	} else {
-		ed = lineedit.New(ch, io.Discard) // no echo without a terminal
 	}
 	collecting := false // load … terminal is reading input
 	for {
@@ -114,10 +134,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 			fmt.Fprintf(out, "\n%s\n", b)
 		}
 		prompt := sess.Prompt()
-		if !pty.Load() {
-			io.WriteString(ch, prompt)
-		}
-		line, err := ed.ReadLine(prompt)
+		line, err := read(prompt)
 		if errors.Is(err, lineedit.ErrInterrupt) {
 			continue
 		}
@@ -127,7 +144,11 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		if err != nil { // Ctrl-D (or the end) ends load … terminal input
 			line = cli.EndOfInput
 		}
-		r, _ := run(line, len(prompt))
+		indent := len(prompt)
+		if req == nil {
+			indent = -1 // nothing was echoed: a caret would point at nothing
+		}
+		r, _ := run(line, indent)
 		collecting = r.Collecting
 		if r.Exit {
 			return 0

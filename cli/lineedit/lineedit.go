@@ -1,8 +1,16 @@
 // Package lineedit is a small terminal line editor for byte streams (an
 // SSH channel with a pty): prompt, insertion and deletion, cursor motion,
 // history on the arrows, TAB completion and `?` help through callbacks,
-// Ctrl-C and Ctrl-D. It speaks VT100 escape sequences and needs no local
-// terminal, which is why the SSH front end cannot use go-prompt.
+// Ctrl-C and Ctrl-D. It needs no local terminal, which is why the SSH
+// front end cannot use go-prompt.
+//
+// It writes only what the terminal needs and can show: typing and
+// completing at the end of a line echo just the new text; a change inside
+// the line repaints it with two VT100 sequences (erase to the end of the
+// line, cursor left) when the terminal understands them (ANSI, from the
+// client's TERM: see ANSITerm), else with carriage return, spaces and
+// backspaces only, which every terminal (TERM=dumb) and screen scraper
+// reads.
 //
 // An Editor is used by one goroutine.
 package lineedit
@@ -32,6 +40,8 @@ type Editor struct {
 	MaxHistory int
 	// MaxLine bounds a line's length in bytes (default 64 KiB).
 	MaxLine int
+	// ANSI: the terminal understands VT100 erase and cursor sequences.
+	ANSI bool
 
 	history []string
 	lastCR  bool // the previous byte was CR: a LF or NUL next is part of the line end
@@ -39,7 +49,21 @@ type Editor struct {
 
 // New returns an editor reading r and echoing to w.
 func New(r io.Reader, w io.Writer) *Editor {
-	return &Editor{r: bufio.NewReader(r), w: w, MaxHistory: 100, MaxLine: 64 << 10}
+	return &Editor{r: bufio.NewReader(r), w: w, MaxHistory: 100, MaxLine: 64 << 10, ANSI: true}
+}
+
+// ANSITerm reports whether a terminal type (an SSH client's TERM) speaks
+// the VT100/ANSI sequences the editor uses; "dumb", "" and unknown types
+// do not.
+func ANSITerm(term string) bool {
+	term = strings.ToLower(term)
+	for _, p := range []string{"xterm", "vt1", "vt2", "vt3", "vt4", "vt5", "ansi", "linux", "screen", "tmux",
+		"rxvt", "putty", "cygwin", "konsole", "gnome", "alacritty", "kitty", "st-", "foot", "wezterm", "iterm", "eterm", "aterm", "xterm-"} {
+		if strings.HasPrefix(term, p) {
+			return true
+		}
+	}
+	return term == "st"
 }
 
 // state is the line being edited.
@@ -47,6 +71,7 @@ type state struct {
 	prompt string
 	buf    []rune
 	pos    int
+	drawn  int // runes of the line on the screen (for a dumb terminal's repaint)
 }
 
 // ReadLine shows prompt and returns the line typed, without its end.
@@ -106,8 +131,7 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 			}
 			st.buf = append(st.buf[:i], st.buf[st.pos:]...)
 			st.pos = i
-		case 12: // Ctrl-L
-			io.WriteString(e.w, "\x1b[H\x1b[2J")
+		case 12: // Ctrl-L: redraw the line (Junos)
 		case 127, 8: // backspace
 			if st.pos > 0 {
 				e.deleteAt(st, st.pos-1)
@@ -171,11 +195,42 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 				e.insert(st, r)
 				if st.pos == len(st.buf) { // typing at the end: echo only
 					io.WriteString(e.w, string(r))
+					st.drawn = max(st.drawn, len(st.buf))
 					continue
 				}
 			}
 		}
 		e.redraw(st)
+	}
+}
+
+// ReadHidden reads a line without echo and without history (a password),
+// from the same input as ReadLine, so keys typed ahead are not lost.
+func (e *Editor) ReadHidden() (string, error) {
+	var buf []rune
+	for {
+		r, _, err := e.r.ReadRune()
+		if err != nil {
+			if err == io.EOF && len(buf) > 0 {
+				return string(buf), nil
+			}
+			return "", err
+		}
+		afterCR := e.lastCR
+		e.lastCR = r == '\r'
+		switch {
+		case afterCR && (r == '\n' || r == 0):
+		case r == '\r' || r == '\n':
+			return string(buf), nil
+		case r == 3:
+			return "", ErrInterrupt
+		case r == 127 || r == 8:
+			if len(buf) > 0 {
+				buf = buf[:len(buf)-1]
+			}
+		case r >= ' ' && r != utf8.RuneError:
+			buf = append(buf, r)
+		}
 	}
 }
 
@@ -224,10 +279,20 @@ func (e *Editor) redraw(st *state) {
 	b.WriteString("\r")
 	b.WriteString(st.prompt)
 	b.WriteString(string(st.buf))
-	b.WriteString("\x1b[K")
-	if back := len(st.buf) - st.pos; back > 0 {
-		fmt.Fprintf(&b, "\x1b[%dD", back)
+	back := len(st.buf) - st.pos
+	if e.ANSI {
+		b.WriteString("\x1b[K")
+		if back > 0 {
+			fmt.Fprintf(&b, "\x1b[%dD", back)
+		}
+	} else {
+		if extra := st.drawn - len(st.buf); extra > 0 { // blank what was longer
+			b.WriteString(strings.Repeat(" ", extra))
+			back += extra
+		}
+		b.WriteString(strings.Repeat("\b", back))
 	}
+	st.drawn = len(st.buf)
 	io.WriteString(e.w, b.String())
 }
 
@@ -238,6 +303,7 @@ func (e *Editor) echoAdded(st *state, n int) {
 	if len(st.buf) > n {
 		io.WriteString(e.w, string(st.buf[n:]))
 	}
+	st.drawn = max(st.drawn, len(st.buf))
 }
 
 // inQuotes reports whether the text before the cursor is inside a quoted
@@ -272,6 +338,7 @@ func (e *Editor) complete(st *state, help bool) bool {
 		}
 	}
 	io.WriteString(e.w, "\r\n")
+	st.drawn = 0 // the line is drawn again below the list
 	if help {
 		io.WriteString(e.w, "Possible completions:\r\n")
 	}
