@@ -129,10 +129,14 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 		return a
 	}
 	collecting := false // load … terminal is reading input
+	ran := false        // a command ran: Junos leaves a blank line before the next prompt
 	for {
 		if b := sess.Banner(); b != "" && !collecting {
 			fmt.Fprintf(out, "\n%s\n", b)
+		} else if ran && !collecting {
+			io.WriteString(out, "\n")
 		}
+		ran = false
 		prompt := sess.Prompt()
 		line, err := read(prompt)
 		if errors.Is(err, lineedit.ErrInterrupt) {
@@ -149,7 +153,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user string, 
 			indent = -1 // nothing was echoed: a caret would point at nothing
 		}
 		r, _ := run(line, indent)
-		collecting = r.Collecting
+		collecting, ran = r.Collecting, true
 		if r.Exit {
 			return 0
 		}

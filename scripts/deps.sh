@@ -14,6 +14,8 @@ command -v sysctl >/dev/null 2>&1 || need+=(procps)
 # Debian's interpreter, where these packages install).
 /usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 || need+=(python3-ncclient)
 /usr/bin/python3 -c 'import jnpr.junos' >/dev/null 2>&1 || need+=(python3-junos-eznc)
+# Screen-scraping client of the SSH CLI (netconf/clients_test.go).
+/usr/bin/python3 -c 'import netmiko' >/dev/null 2>&1 || need+=(python3-netmiko)
 if [ ${#need[@]} -gt 0 ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
