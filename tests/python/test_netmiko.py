@@ -25,22 +25,20 @@ class Netmiko(unittest.TestCase):
     def test_commands_and_commit(self):
         with open(os.environ["GNOS_CASES"]) as f:
             cases = json.load(f)
-        repeat = int(os.environ.get("GNOS_REPEAT", "1"))
-        for _ in range(repeat):
-            with connect() as conn:
-                for command, want in cases:
-                    got = conn.send_command(command)
-                    self.assertEqual(got, want, "command %r" % command)
-                conn.config_mode()
-                out = conn.send_config_set(["set system domain-name netmiko.example"],
-                                           exit_config_mode=False)
-                self.assertNotIn("error", out)
-                out = conn.commit()
-                self.assertIn("commit complete", out)
-                conn.exit_config_mode()
-                got = conn.send_command("show configuration system domain-name")
-                self.assertEqual(got, "domain-name netmiko.example;\n")
-                conn.config_mode()
-                conn.send_config_set(["delete system domain-name"], exit_config_mode=False)
-                self.assertIn("commit complete", conn.commit())
-                conn.exit_config_mode()
+        with connect() as conn:
+            for command, want in cases:
+                got = conn.send_command(command)
+                self.assertEqual(got, want, "command %r" % command)
+            conn.config_mode()
+            out = conn.send_config_set(["set system domain-name netmiko.example"],
+                                       exit_config_mode=False)
+            self.assertNotIn("error", out)
+            out = conn.commit()
+            self.assertIn("commit complete", out)
+            conn.exit_config_mode()
+            got = conn.send_command("show configuration system domain-name")
+            self.assertEqual(got, "domain-name netmiko.example;\n")
+            conn.config_mode()
+            conn.send_config_set(["delete system domain-name"], exit_config_mode=False)
+            self.assertIn("commit complete", conn.commit())
+            conn.exit_config_mode()
