@@ -44,7 +44,8 @@ type Editor struct {
 	ANSI bool
 
 	history []string
-	lastCR  bool // the previous byte was CR: a LF or NUL next is part of the line end
+	killed  []rune // what the last Ctrl-K/U/W or Esc-d/Esc-Backspace cut, for Ctrl-Y
+	lastCR  bool   // the previous byte was CR: a LF or NUL next is part of the line end
 }
 
 // New returns an editor reading r and echoing to w.
@@ -118,19 +119,15 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 		case 6: // Ctrl-F
 			st.pos = min(st.pos+1, len(st.buf))
 		case 11: // Ctrl-K
-			st.buf = st.buf[:st.pos]
+			e.cut(st, st.pos, len(st.buf))
 		case 21: // Ctrl-U
-			st.buf, st.pos = st.buf[st.pos:], 0
-		case 23: // Ctrl-W: delete the word before the cursor
-			i := st.pos
-			for i > 0 && st.buf[i-1] == ' ' {
-				i--
+			e.cut(st, 0, len(st.buf))
+		case 23: // Ctrl-W: cut the word before the cursor
+			e.cut(st, wordStart(st.buf, st.pos), st.pos)
+		case 25: // Ctrl-Y: paste what was cut
+			for _, r := range e.killed {
+				e.insert(st, r)
 			}
-			for i > 0 && st.buf[i-1] != ' ' {
-				i--
-			}
-			st.buf = append(st.buf[:i], st.buf[st.pos:]...)
-			st.pos = i
 		case 12: // Ctrl-L: redraw the line (Junos)
 		case 127, 8: // backspace
 			if st.pos > 0 {
@@ -158,8 +155,16 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 			} else {
 				e.insert(st, r)
 			}
-		case 27: // escape sequence
+		case 27: // escape sequence, or Esc and a key (meta)
 			switch e.escape() {
+			case meta | 'b', meta | 'B':
+				st.pos = wordStart(st.buf, st.pos)
+			case meta | 'f', meta | 'F':
+				st.pos = wordEnd(st.buf, st.pos)
+			case meta | 'd', meta | 'D':
+				e.cut(st, st.pos, wordEnd(st.buf, st.pos))
+			case meta | 127, meta | 8:
+				e.cut(st, wordStart(st.buf, st.pos), st.pos)
 			case 'A':
 				if hist > 0 {
 					if hist == len(e.history) {
@@ -234,12 +239,19 @@ func (e *Editor) ReadHidden() (string, error) {
 	}
 }
 
+// meta marks escape's result for Esc and a key (Esc-b…).
+const meta = 0x100
+
 // escape reads the rest of an escape sequence and returns its final
-// byte ('A'..'D', 'H', 'F', or '3' for ESC[3~), or 0.
-func (e *Editor) escape() byte {
+// byte ('A'..'D', 'H', 'F', or '3' for ESC[3~), or for a meta key (Esc
+// and a key) meta|key, or 0.
+func (e *Editor) escape() int {
 	b, err := e.r.ReadByte()
-	if err != nil || (b != '[' && b != 'O') {
+	if err != nil {
 		return 0
+	}
+	if b != '[' && b != 'O' {
+		return meta | int(b)
 	}
 	b, err = e.r.ReadByte()
 	if err != nil {
@@ -253,7 +265,40 @@ func (e *Editor) escape() byte {
 			}
 		}
 	}
-	return b
+	return int(b)
+}
+
+// cut removes buf[from:to] into the kill buffer and leaves the cursor at
+// from.
+func (e *Editor) cut(st *state, from, to int) {
+	if from >= to {
+		return
+	}
+	e.killed = append([]rune(nil), st.buf[from:to]...)
+	st.buf = append(st.buf[:from], st.buf[to:]...)
+	st.pos = from
+}
+
+// wordStart is where the word before pos starts (words are separated by
+// spaces); wordEnd where the word after pos ends.
+func wordStart(buf []rune, pos int) int {
+	for pos > 0 && buf[pos-1] == ' ' {
+		pos--
+	}
+	for pos > 0 && buf[pos-1] != ' ' {
+		pos--
+	}
+	return pos
+}
+
+func wordEnd(buf []rune, pos int) int {
+	for pos < len(buf) && buf[pos] == ' ' {
+		pos++
+	}
+	for pos < len(buf) && buf[pos] != ' ' {
+		pos++
+	}
+	return pos
 }
 
 func (e *Editor) insert(st *state, r rune) {

@@ -44,6 +44,12 @@ func TestReadLine(t *testing.T) {
 		{"ctrl-d", "\x04", []string{"EOF"}},
 		{"ctrl-d deletes", "ab\x01\x04\r", []string{"b"}},
 		{"eof mid-line", "partial", []string{"partial"}},
+		{"ctrl-k ctrl-y", "version\x01\x0bshow \x19\r", []string{"show version"}},
+		{"ctrl-w ctrl-y", "show version\x17\x19 brief\r", []string{"show version brief"}},
+		{"esc-b esc-d", "show bogus version\x1bb\x1bb\x1bd\r", []string{"show  version"}},
+		{"esc-f", "show ver\x01\x1bf system\r", []string{"show system ver"}},
+		{"esc-backspace", "show bogus\x1b\x7fversion\r", []string{"show version"}},
+		{"esc-d ctrl-y", "a b\x01\x1bd\x05 \x19\r", []string{" b a"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
