@@ -233,6 +233,11 @@ func TestShellDumbTerminal(t *testing.T) {
 	waitFor(t, out, "admin@lab1> ")
 	io.WriteString(in, "show vrsion\x1b[D\x1b[D\x1b[D\x1b[D\x1b[De\x0c\r")
 	waitFor(t, out, "Hostname: lab1\r\n")
+	mark := len(out.String())
+	io.WriteString(in, "\x12vers") // Ctrl-R finds the command again
+	waitFor(t, out, "(reverse-i-search)'vers': show version")
+	io.WriteString(in, "\r")
+	waitForAfter(t, out, mark, "Hostname: lab1\n")
 	io.WriteString(in, "sh\t?\x03")
 	waitFor(t, out, "Possible completions:")
 	if got := out.String(); strings.Contains(got, "\x1b") {

@@ -72,14 +72,18 @@ type state struct {
 	prompt string
 	buf    []rune
 	pos    int
-	drawn  int // runes of the line on the screen (for a dumb terminal's repaint)
+	drawn  int // runes of prompt and line on the screen (for a dumb terminal's repaint)
 }
+
+// width is how many runes prompt and line take on the screen.
+func (st *state) width() int { return utf8.RuneCountInString(st.prompt) + len(st.buf) }
 
 // ReadLine shows prompt and returns the line typed, without its end.
 // io.EOF comes on Ctrl-D on an empty line or when the input ends.
 func (e *Editor) ReadLine(prompt string) (string, error) {
 	st := &state{prompt: prompt}
 	io.WriteString(e.w, prompt)
+	st.drawn = st.width()
 	hist := len(e.history)
 	saved := ""
 	for {
@@ -124,6 +128,17 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 			e.cut(st, 0, len(st.buf))
 		case 23: // Ctrl-W: cut the word before the cursor
 			e.cut(st, wordStart(st.buf, st.pos), st.pos)
+		case 18: // Ctrl-R: search the history
+			enter, err := e.search(st)
+			if err != nil {
+				return "", err
+			}
+			if enter {
+				io.WriteString(e.w, "\r\n")
+				line := string(st.buf)
+				e.remember(line)
+				return line, nil
+			}
 		case 25: // Ctrl-Y: paste what was cut
 			for _, r := range e.killed {
 				e.insert(st, r)
@@ -200,12 +215,72 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 				e.insert(st, r)
 				if st.pos == len(st.buf) { // typing at the end: echo only
 					io.WriteString(e.w, string(r))
-					st.drawn = max(st.drawn, len(st.buf))
+					st.drawn = max(st.drawn, st.width())
 					continue
 				}
 			}
 		}
 		e.redraw(st)
+	}
+}
+
+// search is Ctrl-R, a reverse incremental search of the history, drawn
+// as (reverse-i-search)'query': match. Text extends the query, Ctrl-R
+// finds the next older match, Backspace shortens the query, Ctrl-G gives
+// the line back as it was, Enter takes the match and ends the line
+// (true). Any other key ends the search, leaving the match to edit, and
+// is then read again with its usual meaning.
+func (e *Editor) search(st *state) (bool, error) {
+	prompt, orig, origPos := st.prompt, append([]rune(nil), st.buf...), st.pos
+	var query []rune
+	at, failed := len(e.history), false
+	find := func(from int) {
+		for i := min(from, len(e.history)-1); i >= 0; i-- {
+			if k := strings.Index(e.history[i], string(query)); k >= 0 {
+				at, failed = i, false
+				st.buf = []rune(e.history[i])
+				st.pos = utf8.RuneCountInString(e.history[i][:k])
+				return
+			}
+		}
+		failed = len(query) > 0
+	}
+	defer func() { st.prompt = prompt }()
+	for {
+		label := "(reverse-i-search)"
+		if failed {
+			label = "(failed reverse-i-search)"
+		}
+		st.prompt = label + "'" + string(query) + "': "
+		e.redraw(st)
+		r, _, err := e.r.ReadRune()
+		if err != nil {
+			return false, err
+		}
+		e.lastCR = r == '\r'
+		switch {
+		case r == '\r' || r == '\n':
+			return true, nil
+		case r == 18:
+			find(at - 1)
+		case r == 7: // Ctrl-G
+			st.buf, st.pos = orig, origPos
+			st.prompt = prompt
+			return false, nil
+		case r == 127 || r == 8:
+			if len(query) > 0 {
+				query = query[:len(query)-1]
+				find(len(e.history) - 1)
+			}
+		case r >= ' ' && r != utf8.RuneError:
+			query = append(query, r)
+			find(at)
+		default:
+			e.lastCR = false
+			e.r.UnreadRune()
+			st.prompt = prompt
+			return false, nil
+		}
 	}
 }
 
@@ -331,13 +406,13 @@ func (e *Editor) redraw(st *state) {
 			fmt.Fprintf(&b, "\x1b[%dD", back)
 		}
 	} else {
-		if extra := st.drawn - len(st.buf); extra > 0 { // blank what was longer
+		if extra := st.drawn - st.width(); extra > 0 { // blank what was longer
 			b.WriteString(strings.Repeat(" ", extra))
 			back += extra
 		}
 		b.WriteString(strings.Repeat("\b", back))
 	}
-	st.drawn = len(st.buf)
+	st.drawn = st.width()
 	io.WriteString(e.w, b.String())
 }
 
@@ -348,7 +423,7 @@ func (e *Editor) echoAdded(st *state, n int) {
 	if len(st.buf) > n {
 		io.WriteString(e.w, string(st.buf[n:]))
 	}
-	st.drawn = max(st.drawn, len(st.buf))
+	st.drawn = max(st.drawn, st.width())
 }
 
 // inQuotes reports whether the text before the cursor is inside a quoted

@@ -49,6 +49,10 @@ func TestReadLine(t *testing.T) {
 		{"esc-b esc-d", "show bogus version\x1bb\x1bb\x1bd\r", []string{"show  version"}},
 		{"esc-f", "show ver\x01\x1bf system\r", []string{"show system ver"}},
 		{"esc-backspace", "show bogus\x1b\x7fversion\r", []string{"show version"}},
+		{"ctrl-r", "show version\rshow system commit\r\x12vers\r", []string{"show version", "show system commit", "show version"}},
+		{"ctrl-r again", "show a\rshow b\r\x12show\x12\r", []string{"show a", "show b", "show a"}},
+		{"ctrl-r then edit", "show version\r\x12ver\x05 brief\r", []string{"show version", "show version brief"}},
+		{"ctrl-r ctrl-g", "show version\rshow\x12ver\x07 x\r", []string{"show version", "show x"}},
 		{"esc-d ctrl-y", "a b\x01\x1bd\x05 \x19\r", []string{" b a"}},
 	}
 	for _, tt := range tests {
