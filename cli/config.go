@@ -55,14 +55,14 @@ func privateNote(m configd.Mode) string {
 }
 
 // leaveConfig exits configuration mode, asking first when there are
-// uncommitted changes (unless force, as `exit configuration-mode`).
-func (s *Session) leaveConfig(out io.Writer, force bool) {
+// uncommitted changes.
+func (s *Session) leaveConfig(out io.Writer) {
 	done := func() string {
 		s.cfg.Close()
 		s.cfg, s.edit = nil, nil
 		return "Exiting configuration mode\n"
 	}
-	if !force && s.cfg.Modified() {
+	if s.cfg.Modified() {
 		s.question = func(a string) (string, bool) {
 			if yes(a, true) {
 				return done(), false
@@ -173,21 +173,22 @@ func configTop(ctx context.Context, s *Session, ts []token, p *Pipeline, out *by
 }
 
 // configExit (exit and quit) goes up one level, or leaves configuration
-// mode from the top; `exit configuration-mode` leaves from anywhere
-// without asking.
+// mode from the top; `exit configuration-mode` leaves from anywhere.
+// Both ask first when the candidate holds uncommitted changes, as Junos
+// does.
 func configExit(_ context.Context, s *Session, ts []token, _ *Pipeline, out *bytes.Buffer, _ int) error {
 	if len(ts) > 1 {
 		if _, err := pick(ts[1], []string{"configuration-mode"}); err != nil {
 			return err
 		}
-		s.leaveConfig(out, true)
+		s.leaveConfig(out)
 		return nil
 	}
 	if len(s.edit) > 0 {
 		s.up(1)
 		return nil
 	}
-	s.leaveConfig(out, false)
+	s.leaveConfig(out)
 	return nil
 }
 

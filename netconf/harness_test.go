@@ -29,7 +29,14 @@ var accounts = []struct{ user, class, password string }{
 // SSH server on an ephemeral port, and the test accounts committed.
 func startNode(t testing.TB) (*compose.Node, *clock.Fake) {
 	t.Helper()
-	n, clk := nodekit.Start(t, compose.Options{NetconfAddr: "127.0.0.1:0"})
+	return startNodeWith(t, compose.Options{NetconfAddr: "127.0.0.1:0"})
+}
+
+// startNodeWith is startNode with other options (no NetconfAddr: the SSH
+// server listens only where `system services` says).
+func startNodeWith(t testing.TB, opts compose.Options) (*compose.Node, *clock.Fake) {
+	t.Helper()
+	n, clk := nodekit.Start(t, opts)
 	var set strings.Builder
 	set.WriteString("set system host-name lab1\n")
 	for _, a := range accounts {

@@ -271,8 +271,8 @@ func (s *Server) Apply(_ context.Context, c *configd.Commit) {
 		if err != nil {
 			if port < 1024 && os.Geteuid() != 0 {
 				hint := "configure a port above 1023 with `set system services netconf ssh port N`"
-				if port == 22 {
-					hint = "`system services ssh` uses port 22; use NETCONF's own port for scripts"
+				if w.shell {
+					hint = "configure a port above 1023 with `set system services ssh port N`"
 				}
 				s.log.Error("netconf: cannot listen on a privileged port without root (or CAP_NET_BIND_SERVICE); "+hint,
 					"port", port, "err", err)
@@ -290,27 +290,33 @@ func (s *Server) Apply(_ context.Context, c *configd.Commit) {
 }
 
 // wantedListeners reads `system services`: netconf ssh [port N] (default
-// 830) serves the NETCONF subsystem; ssh opens port 22 for the CLI (and
-// NETCONF over `ssh -s netconf` when netconf ssh is also configured).
+// 830) serves the NETCONF subsystem; ssh [port N] (default 22) serves the
+// CLI (and NETCONF over `ssh -s netconf` when netconf ssh is also
+// configured). One port configured for both serves both.
 func wantedListeners(cfg *tree.Node) map[int]listener {
 	want := map[int]listener{}
 	svc := active(active(cfg.ChildNamed("system", "")).ChildNamed("services", ""))
 	nc := active(active(svc.ChildNamed("netconf", "")).ChildNamed("ssh", ""))
 	if nc != nil {
-		port := 830
-		if v, ok := nc.Leaf("port"); ok {
-			if p, err := strconv.Atoi(v); err == nil {
-				port = p
-			}
-		}
-		want[port] = listener{netconf: true}
+		want[portOf(nc, 830)] = listener{netconf: true}
 	}
-	if active(svc.ChildNamed("ssh", "")) != nil {
-		w := want[22]
+	if ssh := active(svc.ChildNamed("ssh", "")); ssh != nil {
+		port := portOf(ssh, 22)
+		w := want[port]
 		w.shell, w.netconf = true, nc != nil
-		want[22] = w
+		want[port] = w
 	}
 	return want
+}
+
+// portOf is n's port leaf, or def.
+func portOf(n *tree.Node, def int) int {
+	if v, ok := n.Leaf("port"); ok {
+		if p, err := strconv.Atoi(v); err == nil {
+			return p
+		}
+	}
+	return def
 }
 
 // active returns n unless it is inactive.

@@ -1,6 +1,7 @@
 package netconf
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -28,7 +29,12 @@ func (c crlf) Write(p []byte) (int, error) {
 // (without). Commands the
 // user's class does not allow get "permission denied". It returns the exit
 // status.
-func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from string, kill func(), lvl Level, pty *atomic.Bool, cmd string) int {
+//
+// Only a session with a pty gets a terminal's treatment (CR LF line ends,
+// echo, editing, completion), and only the escape sequences its TERM
+// understands; without one (exec, or `ssh -T`) output is plain and input
+// is read line by line, as typed, with no echo.
+func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from string, kill func(), lvl Level, pty *atomic.Pointer[ptyRequest], cmd string) int {
 	release, err := s.cfg.CLI.Acquire(user)
 	if err != nil {
 		fmt.Fprintf(ch, "error: %v\r\n", err)
@@ -42,8 +48,9 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from st
 		sess.HideSecrets()
 		sess.RestrictFiles() // only the super-user class writes outside its home
 	}
+	req := pty.Load() // nil: no pty
 	var out io.Writer = ch
-	if pty.Load() {
+	if req != nil {
 		out = crlf{ch}
 	}
 	// ask answers a question (yes/no, a password); nil takes the default.
@@ -73,7 +80,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from st
 		if r.Caret >= 0 && indent >= 0 {
 			io.WriteString(out, cli.CaretLine(indent, r.Caret))
 		}
-		if ed != nil && pty.Load() && r.ScreenLength > 0 && !r.NoMore {
+		if ed != nil && r.ScreenLength > 0 && !r.NoMore {
 			page(out, ed, r.Output, r.ScreenLength, r.Hold) // set cli screen-length N
 		} else {
 			io.WriteString(out, r.Output)
@@ -94,7 +101,27 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from st
 	}
 	in = newKeys(ch)
 	sess.Stream(func(chunk string) { io.WriteString(out, chunk) }) // ping's replies as they come
-	ed = lineedit.New(in, ch)                                      // the editor writes CR LF itself
+	var read func(prompt string) (string, error)                   // a line after prompt
+	var readHidden func() (string, error)
+	if req != nil {
+		ed = lineedit.New(in, ch) // the editor writes CR LF itself
+		ed.ANSI = lineedit.ANSITerm(req.term)
+		ed.Complete = sess.Complete
+		read, readHidden = ed.ReadLine, ed.ReadHidden
+		fmt.Fprintf(out, "--- gnos %s\n", s.cfg.CLI.Version)
+		io.WriteString(out, LoginAnnouncement(s.cfg.Configd.Active()))
+	} else {
+		br := bufio.NewReader(in)
+		read = func(prompt string) (string, error) {
+			io.WriteString(ch, prompt)
+			line, err := br.ReadString('\n')
+			if err != nil && line == "" {
+				return "", err
+			}
+			return strings.TrimRight(line, "\r\n"), nil
+		}
+		readHidden = func() (string, error) { return read("") }
+	}
 	ask = func(q string, secret bool) string {
 		// the question is the prompt: its last line, after any text above it
 		if i := strings.LastIndexByte(q, '\n'); i >= 0 {
@@ -103,36 +130,30 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from st
 		}
 		if secret { // a password: no echo, no history
 			io.WriteString(out, q)
-			a, err := lineedit.New(in, io.Discard).ReadLine("")
+			a, err := readHidden()
 			io.WriteString(out, "\n")
 			if err != nil {
 				return ""
 			}
 			return a
 		}
-		a, err := ed.ReadLine(q)
+		a, err := read(q)
 		if err != nil {
 			return ""
 		}
 		return a
 	}
-	if pty.Load() {
-		ed.Complete = sess.Complete
-		fmt.Fprintf(out, "--- gnos %s\n", s.cfg.CLI.Version)
-		io.WriteString(out, LoginAnnouncement(s.cfg.Configd.Active()))
-	} else {
-		ed = lineedit.New(in, io.Discard) // no echo without a terminal
-	}
 	collecting := false // load … terminal is reading input
+	ran := false        // a command ran: Junos leaves a blank line before the next prompt
 	for {
 		if b := sess.Banner(); b != "" && !collecting {
 			fmt.Fprintf(out, "\n%s\n", b)
+		} else if ran && !collecting {
+			io.WriteString(out, "\n")
 		}
+		ran = false
 		prompt := sess.Prompt()
-		if !pty.Load() {
-			io.WriteString(ch, prompt)
-		}
-		line, err := ed.ReadLine(prompt)
+		line, err := read(prompt)
 		if errors.Is(err, lineedit.ErrInterrupt) {
 			continue
 		}
@@ -142,8 +163,12 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from st
 		if err != nil { // Ctrl-D (or the end) ends load … terminal input
 			line = cli.EndOfInput
 		}
-		r, _ := run(line, len(prompt))
-		collecting = r.Collecting
+		indent := len(prompt)
+		if req == nil {
+			indent = -1 // nothing was echoed: a caret would point at nothing
+		}
+		r, _ := run(line, indent)
+		collecting, ran = r.Collecting, true
 		if r.Exit {
 			return 0
 		}

@@ -30,7 +30,7 @@ func TestShellScreen(t *testing.T) {
 		{"exit\r", "The configuration has been changed but not committed"},
 		{"no\r", "admin@lab1# "},
 		{"rollback 0\r", "load complete"},
-		{"exit\r", "Exiting configuration mode\nadmin@lab1>"},
+		{"exit\r", "Exiting configuration mode\n\nadmin@lab1>"},
 	}
 	for i, st := range steps {
 		mark := len(out.String())

@@ -177,3 +177,70 @@ func waitForAfter(t *testing.T, out *syncBuffer, mark int, want string) {
 		}
 	}
 }
+
+// shellWith opens a login shell, with a pty of terminal type term unless
+// term is "" (no pty-req at all).
+func shellWith(t *testing.T, n *compose.Node, term string) (io.WriteCloser, *syncBuffer) {
+	t.Helper()
+	sc, err := dialSSH(t, n, "admin", password("admin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sc.Close() })
+	sess, err := sc.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if term != "" {
+		if err := sess.RequestPty(term, 24, 80, ssh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in, _ := sess.StdinPipe()
+	out := newSyncBuffer()
+	sess.Stdout = out
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return in, out
+}
+
+// TestShellWithoutPty: a shell with no pty (ssh -T, a script) gets plain
+// output: no echo of what it sends, no CR, no escape sequence, no
+// completion of what it typed.
+func TestShellWithoutPty(t *testing.T) {
+	n, _ := startNode(t)
+	in, out := shellWith(t, n, "")
+	waitFor(t, out, "admin@lab1> ")
+	io.WriteString(in, "show version\n")
+	waitFor(t, out, "Hostname: lab1\n")
+	io.WriteString(in, "sh ver\t?\n") // TAB and ? are text here: an error, not a completion list
+	waitFor(t, out, "syntax error")
+	io.WriteString(in, "exit\n")
+	got := out.String()
+	for _, bad := range []string{"\r", "\x1b", "show version", "Possible completions", "^"} { // a caret under an unechoed line points at nothing
+		if strings.Contains(got, bad) {
+			t.Fatalf("output without a pty holds %q:\n%q", bad, got)
+		}
+	}
+}
+
+// TestShellDumbTerminal: a pty with TERM=dumb gets echo and editing, but
+// no escape sequence, even when a line is edited in the middle.
+func TestShellDumbTerminal(t *testing.T) {
+	n, _ := startNode(t)
+	in, out := shellWith(t, n, "dumb")
+	waitFor(t, out, "admin@lab1> ")
+	io.WriteString(in, "show vrsion\x1b[D\x1b[D\x1b[D\x1b[D\x1b[De\x0c\r")
+	waitFor(t, out, "Hostname: lab1\r\n")
+	mark := len(out.String())
+	io.WriteString(in, "\x12vers") // Ctrl-R finds the command again
+	waitFor(t, out, "(reverse-i-search)'vers': show version")
+	io.WriteString(in, "\r")
+	waitForAfter(t, out, mark, "Hostname: lab1\n")
+	io.WriteString(in, "sh\t?\x03")
+	waitFor(t, out, "Possible completions:")
+	if got := out.String(); strings.Contains(got, "\x1b") {
+		t.Fatalf("escape sequence sent to TERM=dumb:\n%q", got)
+	}
+}

@@ -136,7 +136,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 	defer s.wg.Done()
 	defer ch.Close()
 	started := false
-	var pty atomic.Bool // pty-req arrives on this goroutine, the shell reads it on its own
+	var pty atomic.Pointer[ptyRequest] // pty-req arrives on this goroutine, the shell reads it on its own
 	done := make(chan struct{})
 	var start func() // the channel's work, started after its request's reply
 	for {
@@ -154,7 +154,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 			ok = false
 			switch req.Type {
 			case "pty-req":
-				pty.Store(true)
+				pty.Store(&ptyRequest{term: sshString(req.Payload)})
 				ok = true
 			case "window-change", "env":
 				ok = true
@@ -201,6 +201,10 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 		}
 	}
 }
+
+// ptyRequest is what a client's pty-req asked for: its terminal type
+// (TERM), which decides the escape sequences the CLI may send.
+type ptyRequest struct{ term string }
 
 // exit sends exit-status and closes the channel.
 func exit(ch ssh.Channel, code int) {

@@ -17,6 +17,8 @@ command -v sysctl >/dev/null 2>&1 || need+=(procps)
 # Ansible tests (netconf/ansible_test.go runs tests/ansible): ansible
 # with the junipernetworks.junos and ansible.netcommon collections.
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
+# Screen-scraping client of the SSH CLI (netconf/clients_test.go).
+/usr/bin/python3 -c 'import netmiko' >/dev/null 2>&1 || need+=(python3-netmiko)
 if [ ${#need[@]} -gt 0 ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"

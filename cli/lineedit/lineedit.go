@@ -1,8 +1,16 @@
 // Package lineedit is a small terminal line editor for byte streams (an
 // SSH channel with a pty): prompt, insertion and deletion, cursor motion,
 // history on the arrows, TAB completion and `?` help through callbacks,
-// Ctrl-C and Ctrl-D. It speaks VT100 escape sequences and needs no local
-// terminal, which is why the SSH front end cannot use go-prompt.
+// Ctrl-C and Ctrl-D. It needs no local terminal, which is why the SSH
+// front end cannot use go-prompt.
+//
+// It writes only what the terminal needs and can show: typing and
+// completing at the end of a line echo just the new text; a change inside
+// the line repaints it with two VT100 sequences (erase to the end of the
+// line, cursor left) when the terminal understands them (ANSI, from the
+// client's TERM: see ANSITerm), else with carriage return, spaces and
+// backspaces only, which every terminal (TERM=dumb) and screen scraper
+// reads.
 //
 // An Editor is used by one goroutine.
 package lineedit
@@ -32,14 +40,31 @@ type Editor struct {
 	MaxHistory int
 	// MaxLine bounds a line's length in bytes (default 64 KiB).
 	MaxLine int
+	// ANSI: the terminal understands VT100 erase and cursor sequences.
+	ANSI bool
 
 	history []string
-	lastCR  bool // the previous byte was CR: a LF or NUL next is part of the line end
+	killed  []rune // what the last Ctrl-K/U/W or Esc-d/Esc-Backspace cut, for Ctrl-Y
+	lastCR  bool   // the previous byte was CR: a LF or NUL next is part of the line end
 }
 
 // New returns an editor reading r and echoing to w.
 func New(r io.Reader, w io.Writer) *Editor {
-	return &Editor{r: bufio.NewReader(r), w: w, MaxHistory: 100, MaxLine: 64 << 10}
+	return &Editor{r: bufio.NewReader(r), w: w, MaxHistory: 100, MaxLine: 64 << 10, ANSI: true}
+}
+
+// ANSITerm reports whether a terminal type (an SSH client's TERM) speaks
+// the VT100/ANSI sequences the editor uses; "dumb", "" and unknown types
+// do not.
+func ANSITerm(term string) bool {
+	term = strings.ToLower(term)
+	for _, p := range []string{"xterm", "vt1", "vt2", "vt3", "vt4", "vt5", "ansi", "linux", "screen", "tmux",
+		"rxvt", "putty", "cygwin", "konsole", "gnome", "alacritty", "kitty", "st-", "foot", "wezterm", "iterm", "eterm", "aterm", "xterm-"} {
+		if strings.HasPrefix(term, p) {
+			return true
+		}
+	}
+	return term == "st"
 }
 
 // state is the line being edited.
@@ -47,13 +72,18 @@ type state struct {
 	prompt string
 	buf    []rune
 	pos    int
+	drawn  int // runes of prompt and line on the screen (for a dumb terminal's repaint)
 }
+
+// width is how many runes prompt and line take on the screen.
+func (st *state) width() int { return utf8.RuneCountInString(st.prompt) + len(st.buf) }
 
 // ReadLine shows prompt and returns the line typed, without its end.
 // io.EOF comes on Ctrl-D on an empty line or when the input ends.
 func (e *Editor) ReadLine(prompt string) (string, error) {
 	st := &state{prompt: prompt}
 	io.WriteString(e.w, prompt)
+	st.drawn = st.width()
 	hist := len(e.history)
 	saved := ""
 	for {
@@ -93,21 +123,27 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 		case 6: // Ctrl-F
 			st.pos = min(st.pos+1, len(st.buf))
 		case 11: // Ctrl-K
-			st.buf = st.buf[:st.pos]
+			e.cut(st, st.pos, len(st.buf))
 		case 21: // Ctrl-U
-			st.buf, st.pos = st.buf[st.pos:], 0
-		case 23: // Ctrl-W: delete the word before the cursor
-			i := st.pos
-			for i > 0 && st.buf[i-1] == ' ' {
-				i--
+			e.cut(st, 0, len(st.buf))
+		case 23: // Ctrl-W: cut the word before the cursor
+			e.cut(st, wordStart(st.buf, st.pos), st.pos)
+		case 18: // Ctrl-R: search the history
+			enter, err := e.search(st)
+			if err != nil {
+				return "", err
 			}
-			for i > 0 && st.buf[i-1] != ' ' {
-				i--
+			if enter {
+				io.WriteString(e.w, "\r\n")
+				line := string(st.buf)
+				e.remember(line)
+				return line, nil
 			}
-			st.buf = append(st.buf[:i], st.buf[st.pos:]...)
-			st.pos = i
-		case 12: // Ctrl-L
-			io.WriteString(e.w, "\x1b[H\x1b[2J")
+		case 25: // Ctrl-Y: paste what was cut
+			for _, r := range e.killed {
+				e.insert(st, r)
+			}
+		case 12: // Ctrl-L: redraw the line (Junos)
 		case 127, 8: // backspace
 			if st.pos > 0 {
 				e.deleteAt(st, st.pos-1)
@@ -134,8 +170,16 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 			} else {
 				e.insert(st, r)
 			}
-		case 27: // escape sequence
+		case 27: // escape sequence, or Esc and a key (meta)
 			switch e.escape() {
+			case meta | 'b', meta | 'B':
+				st.pos = wordStart(st.buf, st.pos)
+			case meta | 'f', meta | 'F':
+				st.pos = wordEnd(st.buf, st.pos)
+			case meta | 'd', meta | 'D':
+				e.cut(st, st.pos, wordEnd(st.buf, st.pos))
+			case meta | 127, meta | 8:
+				e.cut(st, wordStart(st.buf, st.pos), st.pos)
 			case 'A':
 				if hist > 0 {
 					if hist == len(e.history) {
@@ -171,6 +215,7 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 				e.insert(st, r)
 				if st.pos == len(st.buf) { // typing at the end: echo only
 					io.WriteString(e.w, string(r))
+					st.drawn = max(st.drawn, st.width())
 					continue
 				}
 			}
@@ -179,12 +224,109 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 	}
 }
 
+// search is Ctrl-R, a reverse incremental search of the history, drawn
+// as (reverse-i-search)'query': match. Text extends the query, Ctrl-R
+// finds the next older match, Backspace shortens the query, Ctrl-G gives
+// the line back as it was, Enter takes the match and ends the line
+// (true). Any other key ends the search, leaving the match to edit, and
+// is then read again with its usual meaning.
+func (e *Editor) search(st *state) (bool, error) {
+	prompt, orig, origPos := st.prompt, append([]rune(nil), st.buf...), st.pos
+	var query []rune
+	at, failed := len(e.history), false
+	find := func(from int) {
+		for i := min(from, len(e.history)-1); i >= 0; i-- {
+			if k := strings.Index(e.history[i], string(query)); k >= 0 {
+				at, failed = i, false
+				st.buf = []rune(e.history[i])
+				st.pos = utf8.RuneCountInString(e.history[i][:k])
+				return
+			}
+		}
+		failed = len(query) > 0
+	}
+	defer func() { st.prompt = prompt }()
+	for {
+		label := "(reverse-i-search)"
+		if failed {
+			label = "(failed reverse-i-search)"
+		}
+		st.prompt = label + "'" + string(query) + "': "
+		e.redraw(st)
+		r, _, err := e.r.ReadRune()
+		if err != nil {
+			return false, err
+		}
+		e.lastCR = r == '\r'
+		switch {
+		case r == '\r' || r == '\n':
+			return true, nil
+		case r == 18:
+			find(at - 1)
+		case r == 7: // Ctrl-G
+			st.buf, st.pos = orig, origPos
+			st.prompt = prompt
+			return false, nil
+		case r == 127 || r == 8:
+			if len(query) > 0 {
+				query = query[:len(query)-1]
+				find(len(e.history) - 1)
+			}
+		case r >= ' ' && r != utf8.RuneError:
+			query = append(query, r)
+			find(at)
+		default:
+			e.lastCR = false
+			e.r.UnreadRune()
+			st.prompt = prompt
+			return false, nil
+		}
+	}
+}
+
+// ReadHidden reads a line without echo and without history (a password),
+// from the same input as ReadLine, so keys typed ahead are not lost.
+func (e *Editor) ReadHidden() (string, error) {
+	var buf []rune
+	for {
+		r, _, err := e.r.ReadRune()
+		if err != nil {
+			if err == io.EOF && len(buf) > 0 {
+				return string(buf), nil
+			}
+			return "", err
+		}
+		afterCR := e.lastCR
+		e.lastCR = r == '\r'
+		switch {
+		case afterCR && (r == '\n' || r == 0):
+		case r == '\r' || r == '\n':
+			return string(buf), nil
+		case r == 3:
+			return "", ErrInterrupt
+		case r == 127 || r == 8:
+			if len(buf) > 0 {
+				buf = buf[:len(buf)-1]
+			}
+		case r >= ' ' && r != utf8.RuneError:
+			buf = append(buf, r)
+		}
+	}
+}
+
+// meta marks escape's result for Esc and a key (Esc-b…).
+const meta = 0x100
+
 // escape reads the rest of an escape sequence and returns its final
-// byte ('A'..'D', 'H', 'F', or '3' for ESC[3~), or 0.
-func (e *Editor) escape() byte {
+// byte ('A'..'D', 'H', 'F', or '3' for ESC[3~), or for a meta key (Esc
+// and a key) meta|key, or 0.
+func (e *Editor) escape() int {
 	b, err := e.r.ReadByte()
-	if err != nil || (b != '[' && b != 'O') {
+	if err != nil {
 		return 0
+	}
+	if b != '[' && b != 'O' {
+		return meta | int(b)
 	}
 	b, err = e.r.ReadByte()
 	if err != nil {
@@ -198,7 +340,40 @@ func (e *Editor) escape() byte {
 			}
 		}
 	}
-	return b
+	return int(b)
+}
+
+// cut removes buf[from:to] into the kill buffer and leaves the cursor at
+// from.
+func (e *Editor) cut(st *state, from, to int) {
+	if from >= to {
+		return
+	}
+	e.killed = append([]rune(nil), st.buf[from:to]...)
+	st.buf = append(st.buf[:from], st.buf[to:]...)
+	st.pos = from
+}
+
+// wordStart is where the word before pos starts (words are separated by
+// spaces); wordEnd where the word after pos ends.
+func wordStart(buf []rune, pos int) int {
+	for pos > 0 && buf[pos-1] == ' ' {
+		pos--
+	}
+	for pos > 0 && buf[pos-1] != ' ' {
+		pos--
+	}
+	return pos
+}
+
+func wordEnd(buf []rune, pos int) int {
+	for pos < len(buf) && buf[pos] == ' ' {
+		pos++
+	}
+	for pos < len(buf) && buf[pos] != ' ' {
+		pos++
+	}
+	return pos
 }
 
 func (e *Editor) insert(st *state, r rune) {
@@ -224,10 +399,20 @@ func (e *Editor) redraw(st *state) {
 	b.WriteString("\r")
 	b.WriteString(st.prompt)
 	b.WriteString(string(st.buf))
-	b.WriteString("\x1b[K")
-	if back := len(st.buf) - st.pos; back > 0 {
-		fmt.Fprintf(&b, "\x1b[%dD", back)
+	back := len(st.buf) - st.pos
+	if e.ANSI {
+		b.WriteString("\x1b[K")
+		if back > 0 {
+			fmt.Fprintf(&b, "\x1b[%dD", back)
+		}
+	} else {
+		if extra := st.drawn - st.width(); extra > 0 { // blank what was longer
+			b.WriteString(strings.Repeat(" ", extra))
+			back += extra
+		}
+		b.WriteString(strings.Repeat("\b", back))
 	}
+	st.drawn = st.width()
 	io.WriteString(e.w, b.String())
 }
 
@@ -238,6 +423,7 @@ func (e *Editor) echoAdded(st *state, n int) {
 	if len(st.buf) > n {
 		io.WriteString(e.w, string(st.buf[n:]))
 	}
+	st.drawn = max(st.drawn, st.width())
 }
 
 // inQuotes reports whether the text before the cursor is inside a quoted
@@ -272,6 +458,7 @@ func (e *Editor) complete(st *state, help bool) bool {
 		}
 	}
 	io.WriteString(e.w, "\r\n")
+	st.drawn = 0 // the line is drawn again below the list
 	if help {
 		io.WriteString(e.w, "Possible completions:\r\n")
 	}

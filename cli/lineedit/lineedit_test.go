@@ -44,6 +44,16 @@ func TestReadLine(t *testing.T) {
 		{"ctrl-d", "\x04", []string{"EOF"}},
 		{"ctrl-d deletes", "ab\x01\x04\r", []string{"b"}},
 		{"eof mid-line", "partial", []string{"partial"}},
+		{"ctrl-k ctrl-y", "version\x01\x0bshow \x19\r", []string{"show version"}},
+		{"ctrl-w ctrl-y", "show version\x17\x19 brief\r", []string{"show version brief"}},
+		{"esc-b esc-d", "show bogus version\x1bb\x1bb\x1bd\r", []string{"show  version"}},
+		{"esc-f", "show ver\x01\x1bf system\r", []string{"show system ver"}},
+		{"esc-backspace", "show bogus\x1b\x7fversion\r", []string{"show version"}},
+		{"ctrl-r", "show version\rshow system commit\r\x12vers\r", []string{"show version", "show system commit", "show version"}},
+		{"ctrl-r again", "show a\rshow b\r\x12show\x12\r", []string{"show a", "show b", "show a"}},
+		{"ctrl-r then edit", "show version\r\x12ver\x05 brief\r", []string{"show version", "show version brief"}},
+		{"ctrl-r ctrl-g", "show version\rshow\x12ver\x07 x\r", []string{"show version", "show x"}},
+		{"esc-d ctrl-y", "a b\x01\x1bd\x05 \x19\r", []string{" b a"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,5 +135,77 @@ func TestQuestionMarkInsideQuotesIsLiteral(t *testing.T) {
 	}
 	if line != `set description "why?"` || strings.Contains(out.String(), "Possible completions") {
 		t.Fatalf("line %q, output %q", line, out.String())
+	}
+}
+
+// line renders what a one-line terminal shows after out: CR goes to the
+// first column, BS one left, other runes overwrite; ok is false if out
+// holds an escape sequence.
+func line(out string) (shown string, ok bool) {
+	var cells []rune
+	col := 0
+	for _, r := range out {
+		switch r {
+		case 0x1b:
+			return "", false
+		case '\r':
+			col = 0
+		case '\n':
+			cells, col = nil, 0
+		case '\b':
+			col = max(col-1, 0)
+		default:
+			if col < len(cells) {
+				cells[col] = r
+			} else {
+				cells = append(cells, r)
+			}
+			col++
+		}
+	}
+	return strings.TrimRight(string(cells), " "), true
+}
+
+// TestDumbTerminal: with ANSI off (TERM=dumb or unknown), editing inside
+// the line repaints with CR, spaces and backspaces only, and the screen
+// shows the line as edited.
+func TestDumbTerminal(t *testing.T) {
+	for _, tt := range []struct{ name, keys, want string }{
+		{"insert in the middle", "sow\x1b[D\x1b[Dh", "> show"},
+		{"delete shortens", "show version\x01\x1b[3~\x1b[3~", "> ow version"},
+		{"ctrl-u", "show version\x15ok", "> ok"},
+		{"ctrl-w", "show junk\x17version", "> show version"},
+		{"ctrl-l redraws", "show\x0c", "> show"},
+		{"history", "a long command\r\x1b[Ashort\x01\x0bok", "> ok"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			e := New(strings.NewReader(tt.keys), &out)
+			e.ANSI = false
+			seg := ""
+			for {
+				mark := out.Len()
+				if _, err := e.ReadLine("> "); err != nil {
+					break
+				}
+				seg = out.String()[mark:] // the last line's drawing
+			}
+			got, ok := line(seg)
+			if !ok {
+				t.Fatalf("escape sequence written to a dumb terminal: %q", out.String())
+			}
+			if got != tt.want {
+				t.Fatalf("screen shows %q, want %q (written %q)", got, tt.want, seg)
+			}
+		})
+	}
+}
+
+func TestANSITerm(t *testing.T) {
+	for term, want := range map[string]bool{"xterm": true, "xterm-256color": true, "vt100": true, "screen.xterm": true,
+		"linux": true, "tmux-256color": true, "dumb": false, "": false, "network": false, "unknown": false} {
+		if got := ANSITerm(term); got != want {
+			t.Errorf("ANSITerm(%q) = %v, want %v", term, got, want)
+		}
 	}
 }

@@ -18,79 +18,37 @@ import (
 // Interactive runs the local terminal front end until the user exits.
 func Interactive(c *cli.Client) (runErr error) {
 	exit := false
-	collecting := false
 	c.OnPartial = func(chunk string) { fmt.Print(chunk) } // ping's replies as they come
 	parser := newLineParser()
-	parser.collecting = &collecting
+	ed := &editor{c: c, p: parser}
 	if b := c.Banner(); b != "" {
 		fmt.Println(b)
 	}
 	executor := func(line string) {
-		r, err := execInterruptible(c, line)
-		if err != nil {
+		defer parser.execDone()
+		if err := ed.run(line); err != nil {
 			runErr, exit = err, true
-			return
 		}
-		collecting = r.Collecting
-		if collecting {
-			fmt.Print(r.Output)
-			return
-		}
-		if r.Caret >= 0 {
-			fmt.Print(cli.CaretLine(len(c.Prompt()), r.Caret))
-		}
-		page(r.Output, r.Result)
-		for r.Question != "" && r.Secret {
-			// a password: read it here without echo, not through go-prompt
-			fmt.Print(r.Question)
-			pw, err := readSecret()
-			fmt.Println()
-			if err != nil {
-				pw = ""
-			}
-			if r, err = c.Exec(pw); err != nil {
-				runErr, exit = err, true
-				return
-			}
-			fmt.Print(r.Output)
-		}
-		if r.Question != "" {
-			fmt.Print(r.Question)
-		}
-		if r.Exit {
-			exit = true
-			return
-		}
-		if r.Question == "" {
-			if b := c.Banner(); b != "" {
-				fmt.Printf("\n%s\n", b)
-			} else {
-				fmt.Println()
-			}
-		}
+		exit = exit || ed.exit
 	}
 	// Junos completes on TAB and space and lists on ?; go-prompt's
-	// drop-down menu is not used.
+	// drop-down menu is not used, nor its key bindings: the editor gives
+	// every key its meaning (go-prompt only sees Enter, Ctrl-C, Ctrl-D
+	// and the parser's keyMarker).
 	completer := func(prompt.Document) []prompt.Suggest { return nil }
 	p := prompt.New(executor, completer,
 		prompt.OptionParser(parser),
-		prompt.OptionLivePrefix(func() (string, bool) { return c.Prompt(), true }),
+		prompt.OptionLivePrefix(ed.prefix),
 		prompt.OptionTitle("gnos"),
+		prompt.OptionSwitchKeyBindMode(prompt.CommonKeyBind),
 		prompt.OptionSetExitCheckerOnInput(func(string, bool) bool { return exit }),
-		prompt.OptionAddKeyBind(prompt.KeyBind{Key: prompt.ControlC, Fn: func(b *prompt.Buffer) {
-			b.DeleteBeforeCursor(len(b.Text()))
-			b.Delete(len(b.Text()))
-		}}),
-		prompt.OptionAddKeyBind(prompt.KeyBind{Key: prompt.Tab, Fn: func(b *prompt.Buffer) { complete(c, b, true) }}),
-		prompt.OptionAddASCIICodeBind(
-			prompt.ASCIICodeBind{ASCIICode: []byte{'?'}, Fn: func(b *prompt.Buffer) {
-				help(c, b.Document().TextBeforeCursor())
+		prompt.OptionAddKeyBind(
+			prompt.KeyBind{Key: prompt.ControlC, Fn: func(b *prompt.Buffer) {
+				ed.search = nil
+				setText(b, "")
 			}},
-			prompt.ASCIICodeBind{ASCIICode: []byte{' '}, Fn: func(b *prompt.Buffer) {
-				if !complete(c, b, false) {
-					b.InsertText(" ", false, true)
-				}
-			}}),
+			prompt.KeyBind{Key: prompt.ControlD, Fn: func(b *prompt.Buffer) { b.Delete(1) }}),
+		prompt.OptionAddASCIICodeBind(prompt.ASCIICodeBind{ASCIICode: keyMarker, Fn: ed.key}),
 	)
 	defer restoreTerminal()
 	defer func() {
@@ -144,7 +102,6 @@ func complete(c *cli.Client, b *prompt.Buffer, tab bool) bool {
 	}
 	return false
 }
-
 // execInterruptible runs line; Ctrl-C meanwhile (SIGINT: go-prompt gives
 // the terminal back in cooked mode while a command runs) stops it, as
 // Ctrl-C stops ping on Junos.
