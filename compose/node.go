@@ -16,6 +16,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/cli/services"
@@ -109,7 +110,14 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	// The system log (system syslog): every daemon's records also go to
 	// the destinations the committed configuration names.
-	events := eventlog.New(eventlog.Options{Dir: LogDir(o.DataDir), Clock: o.Clock})
+	// Its user destinations write to CLI sessions: the engine, made
+	// below, is bound late.
+	var users atomic.Pointer[cli.Engine]
+	events := eventlog.New(eventlog.Options{Dir: LogDir(o.DataDir), Clock: o.Clock, Users: func(user, text string) {
+		if e := users.Load(); e != nil {
+			e.Notice(user, text)
+		}
+	}})
 	o.Log = slog.New(events.Handler(o.Log.Handler()))
 	st, err := db.Open(filepath.Join(o.DataDir, "gnos.db"), db.Options{NoSync: o.NoSync})
 	if err != nil {
@@ -162,6 +170,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	// --- end servicesd
 	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version, Logs: events}
+	users.Store(n.CLI)
 	if n.Ifmgr != nil {
 		n.CLI.Links = n.Ifmgr.Link // live data plane: show interfaces reads netlink
 		n.CLI.Net = n.Ifmgr        // show route, arp, neighbours, ping
