@@ -45,6 +45,8 @@ type CoreStats struct {
 	DropMaxFlows, DropMemlimit    atomic.Uint64
 	DropICMPUnrelated             atomic.Uint64 // ICMP errors quoting no session's packet
 	DropFragOrphan                atomic.Uint64 // later fragments whose datagram has no session
+	NDPassed                      atomic.Uint64 // IPv6 neighbor discovery forwarded without a session
+	MSSClamped                    atomic.Uint64 // SYNs whose MSS option tcp-mss lowered
 	PluginPanics                  atomic.Uint64
 	Sessions                      atomic.Int64
 	_                             [64]byte
@@ -142,6 +144,12 @@ func (c *Core) Process(pkts []*Packet) {
 	for i, p := range pkts {
 		if c.hashes[i] == 0 {
 			inc(&c.st.DropParse)
+			continue
+		}
+		if p.ND { // link-local control traffic: no session, no policy (Junos enables NDP by default)
+			inc(&c.st.NDPassed)
+			p.Out = p.Side.Other()
+			c.out = append(c.out, p)
 			continue
 		}
 		s, d := c.sess[i], c.dirs[i]
