@@ -165,6 +165,10 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[dataplane.Slot]p
 		n, _ := strconv.ParseUint(v, 10, 32)
 		s.MaxFlows = uint32(n)
 	}
+	if v, ok := ss.Leaf("tcp-mss"); ok {
+		n, _ := strconv.ParseUint(v, 10, 16)
+		s.TCPMSS = uint16(n)
+	}
 	// Service interfaces and the owning PIC.
 	var ifPath tree.Path
 	var ifStmt string

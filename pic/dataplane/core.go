@@ -295,6 +295,17 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionOpen)
 	}
 	p.Out = p.Side.Other()
+	c.forward(p, si)
+}
+
+// forward queues a packet the chain let through, its SYN's MSS first
+// clamped to the service-set's tcp-mss (after the chain, so the option
+// and the checksum are fixed on the packet as it leaves, translated or
+// not).
+func (c *Core) forward(p *Packet, si *setInfo) {
+	if p.mss != 0 && si.tcpMSS != 0 && p.ClampMSS(si.tcpMSS) {
+		inc(&c.st.MSSClamped)
+	}
 	c.out = append(c.out, p)
 }
 
@@ -341,7 +352,7 @@ func (c *Core) packet(p *Packet, s *Session, d Dir) {
 	} else {
 		p.Out = s.Side
 	}
-	c.out = append(c.out, p)
+	c.forward(p, si)
 }
 
 // deadline is the second at which the session expires if idle.
