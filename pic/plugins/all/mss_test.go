@@ -54,18 +54,20 @@ var (
 func linuxOpts(mss uint16) []layers.TCPOption {
 	return []layers.TCPOption{optMSS(mss), optSACK, optTS, optNOP, optWS}
 }
-func oddOpts(mss uint16) []layers.TCPOption { return []layers.TCPOption{optNOP, optMSS(mss), optNOP, optNOP, optNOP} }
+func oddOpts(mss uint16) []layers.TCPOption {
+	return []layers.TCPOption{optNOP, optMSS(mss), optNOP, optNOP, optNOP}
+}
 
 // mssPackets is tcp-mss.pcapng: handshakes over IPv4 (translated by
 // napt-44) and IPv6, MSS above and below the service-set's tcp-mss.
 func mssPackets(t testing.TB) [][]byte {
 	return [][]byte{
-		synOpts(t, client, server, 41000, 80, true, false, linuxOpts(1460)),  // 0 SYN, MSS 1460
-		synOpts(t, server, public, 80, 20000, true, true, linuxOpts(1460)),   // 1 SYN-ACK, MSS 1460
-		synOpts(t, client, server, 41000, 80, false, true, nil),              // 2 ACK: no option
-		synOpts(t, client, server, 41001, 80, true, false, linuxOpts(1200)),  // 3 SYN, MSS 1200: below
-		synOpts(t, client6, server6, 41002, 80, true, false, oddOpts(1440)),  // 4 IPv6 SYN, MSS 1440 after a no-op
-		synOpts(t, server6, client6, 80, 41002, true, true, linuxOpts(8940)), // 5 IPv6 SYN-ACK, jumbo MSS
+		synOpts(t, client, server, 41000, 80, true, false, linuxOpts(1460)),                      // 0 SYN, MSS 1460
+		synOpts(t, server, public, 80, 20000, true, true, linuxOpts(1460)),                       // 1 SYN-ACK, MSS 1460
+		synOpts(t, client, server, 41000, 80, false, true, nil),                                  // 2 ACK: no option
+		synOpts(t, client, server, 41001, 80, true, false, linuxOpts(1200)),                      // 3 SYN, MSS 1200: below
+		synOpts(t, client6, server6, 41002, 80, true, false, oddOpts(1440)),                      // 4 IPv6 SYN, MSS 1440 after a no-op
+		synOpts(t, server6, client6, 80, 41002, true, true, linuxOpts(8940)),                     // 5 IPv6 SYN-ACK, jumbo MSS
 		synOpts(t, client6, server6, 41003, 80, true, false, []layers.TCPOption{optSACK, optWS}), // 6 SYN without MSS
 	}
 }
