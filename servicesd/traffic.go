@@ -62,9 +62,9 @@ type ReplayReq struct {
 // ReplayResult is what a replay did.
 type ReplayResult struct {
 	Slot     dataplane.Slot
-	Injected int    // packets replayed
-	Left     uint64 // packets that left the PIC meanwhile
-	Captured int    // packets written to the capture file
+	Injected int             // packets replayed
+	Left     uint64          // packets that left the PIC meanwhile
+	Captured int             // packets written to the capture file
 	Frames   int             // frames the capture held
 	Skipped  []packetio.Skip // frames not replayed, by reason
 }
