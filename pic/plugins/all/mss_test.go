@@ -157,3 +157,37 @@ func tcpSum(raw []byte) uint16 {
 	s += 6 + uint32(len(raw)-20)
 	return pic.Checksum(raw[20:], s)
 }
+
+// TestMSSClampAllocs: a SYN retransmitted into its session (sfw ->
+// napt-44, tcp-mss) is clamped and translated without allocating, and
+// so is an IPv6 neighbor solicitation passed without a session.
+func TestMSSClampAllocs(t *testing.T) {
+	r := newRigConf(t, 1, 16<<20, mssConf, false)
+	core := r.DP.Core(0)
+	syn := synOpts(t, client, server, 41000, 80, true, false, linuxOpts(1460))
+	ns := append(make([]byte, 4), server6.AsSlice()...)
+	nd := icmp6Msg(t, client6, server6, 255, 135, 0, ns)
+	p := &pic.Packet{}
+	vec, vecs := []*pic.Packet{p}, make([][]*pic.Packet, 1)
+	send := func(b []byte) func() {
+		return func() {
+			p.SetData(b)
+			p.ServiceSet, p.Side = 1, pic.Input
+			vecs[0] = vecs[0][:0]
+			r.DP.Route(vec, vecs)
+			core.Process(vecs[0])
+			r.DB.Quiesce(0)
+		}
+	}
+	r.DB.Online(0)
+	send(syn)()
+	if n := testing.AllocsPerRun(200, send(syn)); n != 0 {
+		t.Errorf("SYN clamped: %v allocations per packet, want 0", n)
+	}
+	if n := testing.AllocsPerRun(200, send(nd)); n != 0 {
+		t.Errorf("neighbor solicitation: %v allocations per packet, want 0", n)
+	}
+	if st := r.DP.Stats(); st.Created != 1 || st.MSSClamped != 202 || st.NDPassed != 201 {
+		t.Errorf("got %d sessions, %d clamped, %d ND passed; want 1, 202, 201", st.Created, st.MSSClamped, st.NDPassed)
+	}
+}
