@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"github.com/gopacket/gopacket/layers"
 	"net/netip"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/gopacket/gopacket/layers"
 
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
