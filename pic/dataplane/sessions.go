@@ -154,6 +154,9 @@ type DataStats struct {
 	DropFragTimeout   uint64 `json:"drops-fragment-timeout"`    // held fragments whose first never came
 	DropFragMemlimit  uint64 `json:"drops-fragment-memlimit"`   // the object cache had no room to track or hold
 	DropFragLimit     uint64 `json:"drops-fragment-limit"`      // too many held for a datagram, or datagrams tracked
+
+	NDPassed   uint64 `json:"nd-passed"`   // IPv6 neighbor discovery forwarded without a session
+	MSSClamped uint64 `json:"mss-clamped"` // SYNs and SYN-ACKs whose MSS tcp-mss lowered
 }
 
 // Stats returns the summed counters; safe from any goroutine.
@@ -178,6 +181,8 @@ func (dp *Dataplane) Stats() DataStats {
 		s.PluginPanics += st.PluginPanics.Load()
 		s.DropICMPUnrelated += st.DropICMPUnrelated.Load()
 		s.DropFragOrphan += st.DropFragOrphan.Load()
+		s.NDPassed += st.NDPassed.Load()
+		s.MSSClamped += st.MSSClamped.Load()
 	}
 	f := &dp.frags.st
 	s.FragDatagrams, s.FragTracked, s.FragHeld = f.Datagrams.Load(), f.inProgress.Load(), f.Held.Load()
