@@ -46,6 +46,7 @@ type CoreStats struct {
 	DropICMPUnrelated             atomic.Uint64 // ICMP errors quoting no session's packet
 	DropFragOrphan                atomic.Uint64 // later fragments whose datagram has no session
 	PluginPanics                  atomic.Uint64
+	Restored                      atomic.Uint64 // sessions restored from saved state (state.go)
 	Sessions                      atomic.Int64
 	_                             [64]byte
 }

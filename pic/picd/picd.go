@@ -88,7 +88,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		rt := d.rt
 		d.mu.Unlock()
 		rt.closeLive()
-		rt.Close()
+		rt.Close(context.WithoutCancel(ctx))
 	}()
 	backoff := MinBackoff
 	for {
@@ -334,7 +334,7 @@ func (d *Daemon) stop(state string) []*FromPIC {
 		d.o.Log.Info("pic: going offline", "state", state)
 		out = d.rt.dropDeferred()
 		d.rt.closeLive()
-		d.rt.Close()
+		d.rt.Close(context.Background())
 	}
 	d.rt, d.state, d.fault = nil, "offline", ""
 	return out
@@ -351,7 +351,7 @@ func (d *Daemon) start(ctx context.Context, event string) ([]*FromPIC, error) {
 	d.mu.Unlock()
 	dropped := old.dropDeferred()
 	old.closeLive()
-	old.Close()
+	old.Close(ctx)
 	rt, err := newRuntime(ctx, d.o.Slot, cfg, inc, d.o.Log, d.o.Clock)
 	if err != nil {
 		// A plugin that panicked or refused its init, or a shape the data

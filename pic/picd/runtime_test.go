@@ -93,7 +93,7 @@ func TestRuntimeUpdates(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer rt.Close()
+			defer rt.Close(context.Background())
 			for i, st := range tc.steps {
 				recorded = nil
 				switch st.resync {
@@ -158,7 +158,7 @@ func TestRuntimeBudget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(rt.Close)
+		t.Cleanup(func() { rt.Close(context.Background()) })
 		return rt
 	}
 	t.Run("refused whole", func(t *testing.T) {
@@ -208,4 +208,26 @@ func TestRuntimeBudget(t *testing.T) {
 			t.Errorf("policy DB: got %+v, want c's policy", e)
 		}
 	})
+}
+
+// TestRuntimeLifecycle: a plugin's control handler meets init, its
+// policies, then stop and destroy when the runtime closes, in that order.
+func TestRuntimeLifecycle(t *testing.T) {
+	ctx := context.Background()
+	recorded = nil
+	rt, err := newRuntime(ctx, dataplane.Slot{}, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
+		ObjectCacheMB: 2, Packages: []string{"test-recorder"}}, 1, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Real{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*Update{ssrb(1, "a", 1, `{}`), {Op: OpDelete, ID: 1, Name: "a", Gen: 2}} {
+		if ack, err := rt.Apply(ctx, u); err != nil || ack.Error != "" {
+			t.Fatalf("apply %+v: %+v, %v", u, ack, err)
+		}
+	}
+	rt.Close(ctx)
+	want := "init |policy-add a|policy-delete a|stop |destroy "
+	if got := strings.Join(recorded, "|"); got != want {
+		t.Errorf("got events %q, want %q", got, want)
+	}
 }
