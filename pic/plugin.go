@@ -63,6 +63,10 @@ type Plugin struct {
 	// Data returns the plugin's data handler (one per PIC, called from
 	// every data core); nil for a plugin without a data path.
 	Data func() DataHandler
+	// Module is the YANG module that brings the plugin's configuration
+	// ("" for none): its leaves are the plugin's properties (show services
+	// service-sets plug-ins detail, compile.Properties).
+	Module string
 	// Commands are the plugin's own show commands; cli/services adds them to
 	// the CLI table and the PIC answers them through the data handler
 	// (which must implement Shower).

@@ -34,7 +34,8 @@ func (c *commands) picCommands(t *cli.Table) {
 			Run: c.showSummary, Text: textSummary},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "plug-ins"},
 			RPC: "get-service-set-plugin-information", Help: "Show service-set plug-ins",
-			Run: c.showPlugins, Text: textPlugins},
+			Args: []cli.Arg{{Name: "detail", Help: "Display each plug-in's configurable properties"}},
+			Run:  c.showPlugins, Text: textPlugins},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "memory-usage"},
 			RPC: "get-service-set-memory-usage-information", Help: "Show service-set memory usage",
 			Run: c.showMemory, Text: textMemory},
@@ -176,7 +177,7 @@ func (c *commands) showSummary(ctx context.Context, _ *cli.Session, _ cli.Args, 
 	return e, nil
 }
 
-func (c *commands) showPlugins(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+func (c *commands) showPlugins(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	vs, err := c.b.PICs(ctx)
 	if err != nil {
 		return nil, err
@@ -186,7 +187,13 @@ func (c *commands) showPlugins(ctx context.Context, _ *cli.Session, _ cli.Args, 
 		pe := cli.E("service-set-plugin-pic", cli.T("interface-name", serviceIf(v.Slot)), cli.T("pic-state", picState(v)))
 		if v.Status != nil {
 			for _, p := range v.Status.Plugins {
-				pe.Add(pluginElem(p))
+				el := pluginElem(p)
+				if a.Has("detail") {
+					if err := addProperties(el, p.Name); err != nil {
+						return nil, err
+					}
+				}
+				pe.Add(el)
 			}
 		}
 		e.Add(pe)

@@ -73,6 +73,7 @@ func textPlugins(w io.Writer, e *cli.Elem) {
 			if lp := p.Val("plugin-last-panic"); lp != "" {
 				fmt.Fprintf(w, "    Last panic: %s\n", lp)
 			}
+			textProperties(w, p)
 		}
 	}
 }
