@@ -75,7 +75,7 @@ func isKey(list *schema.Node, name string) bool {
 
 func property(n *schema.Node, path []string) Property {
 	p := Property{Path: strings.Join(path, " "), Default: strings.Join(n.Default, " "),
-		Required: n.Mandatory || (n.Parent != nil && n.Parent.Kind == schema.List && isKey(n.Parent, n.Name)),
+		Required:    n.Mandatory || (n.Parent != nil && n.Parent.Kind == schema.List && isKey(n.Parent, n.Name)),
 		Description: firstLine(n.Description)}
 	if t := n.Type; t != nil {
 		p.Type = t.Name
