@@ -78,6 +78,9 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 	}
 	err := dp.walkAll(ctx, func(c *Core) bool {
 		to := min(pos[c.id]+WalkSessions, len(c.tab.live))
+		if parts[c.id] == nil { // room for the sessions there are now, at a typical record's size
+			parts[c.id] = make([]byte, 0, min(len(c.tab.live)*typicalRecord, budget))
+		}
 		for _, s := range c.tab.live[pos[c.id]:to] {
 			if s.TCP == TCPClosed || s.age(c.now) < o.MinAge {
 				skipped[c.id]++
@@ -127,6 +130,7 @@ const (
 	keyBytes        = 38
 	recordFixed     = 4 + 2*keyBytes + 32 + 4 + 4 + 8 + 4 + 4
 	errRecordPrefix = "pic: session record"
+	typicalRecord   = recordFixed + 2 + 48 // the core and two small blobs (sfw, nat)
 )
 
 // ErrBadRecord is the error of a record that does not decode.
@@ -211,7 +215,7 @@ type record struct {
 	tcp           TCPState
 	finSeen       uint8
 	blobs         [MaxChain]struct {
-		plugin string
+		plugin []byte // not a string: decoding allocates nothing per record
 		blob   []byte
 	}
 	nblobs int
@@ -250,7 +254,7 @@ func nextRecord(b []byte) (record, []byte, error) {
 			return r, nil, ErrBadRecord
 		}
 		ln := int(b[o])
-		r.blobs[i].plugin = string(b[o+1 : o+1+ln])
+		r.blobs[i].plugin = b[o+1 : o+1+ln]
 		o += 1 + ln
 		bl := int(b[o])
 		if o+1+bl > len(b) {
@@ -267,7 +271,7 @@ func nextRecord(b []byte) (record, []byte, error) {
 
 func (r *record) blob(plugin string) []byte {
 	for i := 0; i < r.nblobs; i++ {
-		if r.blobs[i].plugin == plugin {
+		if string(r.blobs[i].plugin) == plugin {
 			return r.blobs[i].blob
 		}
 	}
@@ -306,30 +310,33 @@ func (s *RestoreStats) Add(o RestoreStats) {
 // the restore with ErrBadRecord after what came before them was restored.
 func (dp *Dataplane) RestoreSessions(ctx context.Context, records []byte, sets map[uint32]string, elapsed time.Duration) (RestoreStats, error) {
 	var st RestoreStats
-	per := make([][]record, len(dp.cores))
+	// Decoded here once to check and steer; each core decodes its own
+	// again from their offsets (cheaper than moving decoded records).
+	per := make([][]int, len(dp.cores))
 	var bad error
-	for len(records) > 0 && bad == nil {
-		r, rest, err := nextRecord(records)
+	for off := 0; off < len(records); {
+		r, rest, err := nextRecord(records[off:])
 		if err != nil {
 			bad = err
 			break
 		}
-		records = rest
 		k := &r.key
 		c := SteerCore(k[Forward].Proto, k[Forward].SPort, k[Forward].DPort, len(dp.cores))
 		if SteerCore(k[Reverse].Proto, k[Reverse].SPort, k[Reverse].DPort, len(dp.cores)) != c {
 			st.Misplaced++
-			continue
+		} else {
+			per[c] = append(per[c], off)
 		}
-		r.idleNs += int64(elapsed)
-		per[c] = append(per[c], r)
+		off = len(records) - len(rest)
 	}
 	counts := make([]RestoreStats, len(dp.cores))
 	pos := make([]int, len(dp.cores))
 	err := dp.walkAll(ctx, func(c *Core) bool {
 		to := min(pos[c.id]+WalkSessions, len(per[c.id]))
 		for i := pos[c.id]; i < to; i++ {
-			c.restore(&per[c.id][i], sets, &counts[c.id])
+			r, _, _ := nextRecord(records[per[c.id][i]:])
+			r.idleNs += int64(elapsed)
+			c.restore(&r, sets, &counts[c.id])
 		}
 		pos[c.id] = to
 		return to == len(per[c.id])

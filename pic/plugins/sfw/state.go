@@ -37,14 +37,13 @@ func (d *Data) RestoreSession(c *pic.DataCtx, blob []byte) pic.Result {
 	if len(blob) < 2 || int(blob[0])+2 > len(blob) || int(blob[0])+2+int(blob[1+int(blob[0])]) != len(blob) {
 		return pic.Drop
 	}
-	rule := string(blob[1 : 1+blob[0]])
-	term := string(blob[2+int(blob[0]):])
+	rule, term := blob[1:1+blob[0]], blob[2+int(blob[0]):]
 	for ri := range pol.Rules {
-		if pol.Rules[ri].Name != rule {
+		if pol.Rules[ri].Name != string(rule) { // compared in place: no allocation
 			continue
 		}
 		for ti := range pol.Rules[ri].Terms {
-			if t := &pol.Rules[ri].Terms[ti]; t.Name == term && t.action == pic.ResultForward {
+			if t := &pol.Rules[ri].Terms[ti]; t.Name == string(term) && t.action == pic.ResultForward {
 				pic.SetWord(c, verdict(ri, ti))
 				return pic.OK
 			}
