@@ -3,6 +3,7 @@ package servicesd_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -44,4 +45,7 @@ func TestNodeWritesSessionSnapshot(t *testing.T) {
 		_, err := os.Stat(path)
 		return err
 	})
+	if out := h.cli("show chassis pic fpc-slot 0 pic-slot 0"); !regexp.MustCompile(`Session snapshot sessions\s+0 \(0 bytes, 0 left out\)`).MatchString(out) {
+		t.Errorf("show chassis pic lacks the snapshot:\n%s", out)
+	}
 }
