@@ -44,7 +44,9 @@ import (
 // Locking: the control blobs are taken under Daemon.mu, which every
 // control event of the current runtime is delivered under, so a
 // StateSaver runs one event at a time with the rest; the session walk
-// and the file write run outside it.
+// and the file write run outside it, and the rename over the last
+// snapshot under it again, only if the runtime saved is still the
+// current one (a PIC taken offline meanwhile keeps no snapshot).
 
 // SnapshotInterval is how often a picd writes its session snapshot.
 const SnapshotInterval = 2 * time.Second
@@ -114,11 +116,21 @@ func (d *Daemon) Snapshot(ctx context.Context) error {
 		return err
 	}
 	saved, err := rt.DP.SaveSessions(ctx, dataplane.SaveOptions{MaxBytes: d.maxSnapshot()})
+	tmp := ""
 	if err == nil {
-		err = writeSnapshot(d.snapshotPath(), d.o.Clock.Now(), blobs, saved)
+		tmp, err = writeSnapshotTemp(d.snapshotPath(), d.o.Clock.Now(), blobs, saved)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err == nil && d.rt != rt { // the runtime went (offline, restarted) while saving: keep what it left
+		os.Remove(tmp)
+		return nil
+	}
+	if err == nil {
+		if err = os.Rename(tmp, d.snapshotPath()); err != nil {
+			os.Remove(tmp)
+		}
+	}
 	if err != nil {
 		d.snap.Error = err.Error()
 		return fmt.Errorf("pic: snapshot: %w", err)
@@ -232,7 +244,20 @@ func (r *Runtime) restoreControl(ctx context.Context, blobs []ctlBlob) {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// writeSnapshot writes a snapshot file in place of path's.
 func writeSnapshot(path string, at time.Time, blobs []ctlBlob, s dataplane.Saved) error {
+	tmp, err := writeSnapshotTemp(path, at, blobs, s)
+	if err == nil {
+		if err = os.Rename(tmp, path); err != nil {
+			os.Remove(tmp)
+		}
+	}
+	return err
+}
+
+// writeSnapshotTemp writes a snapshot into a synced temporary file beside
+// path and returns its name, for the caller to rename over path.
+func writeSnapshotTemp(path string, at time.Time, blobs []ctlBlob, s dataplane.Saved) (string, error) {
 	b := append([]byte(nil), snapshotMagic...)
 	b = binary.LittleEndian.AppendUint64(b, uint64(at.UnixNano()))
 	ids := make([]uint32, 0, len(s.Sets))
@@ -256,11 +281,11 @@ func writeSnapshot(path string, at time.Time, blobs []ctlBlob, s dataplane.Saved
 	b = append(b, s.Records...)
 	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
+		return "", err
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
-		return err
+		return "", err
 	}
 	_, err = f.Write(b)
 	if err == nil {
@@ -269,13 +294,11 @@ func writeSnapshot(path string, at time.Time, blobs []ctlBlob, s dataplane.Saved
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
 	if err != nil {
 		os.Remove(f.Name())
+		return "", err
 	}
-	return err
+	return f.Name(), nil
 }
 
 // errSnapshot is the error of a snapshot file that does not decode.

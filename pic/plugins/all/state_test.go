@@ -178,6 +178,12 @@ func TestSaveBounded(t *testing.T) {
 	if s.Sessions != 2 || s.Skipped != 1 || len(s.Records) > per*2+per/2 {
 		t.Errorf("got %d saved, %d skipped in %d bytes, want 2 and 1 within %d", s.Sessions, s.Skipped, len(s.Records), per*2+per/2)
 	}
+	// MinAge (replication-threshold) leaves out the sessions younger than it.
+	a.Clock.Advance(5 * time.Second)
+	a.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 5354, DPort: 53, Payload: 30})
+	if old := save(t, a, dataplane.SaveOptions{MinAge: 3 * time.Second}); old.Sessions != 3 || old.Skipped != 1 {
+		t.Errorf("MinAge 3s: got %d saved, %d skipped; want the 3 sessions open 5 s, not the new one", old.Sessions, old.Skipped)
+	}
 	b := newRig(t, 1, 16<<20)
 	st, err := b.DP.RestoreSessions(context.Background(), full.Records[:len(full.Records)-3], full.Sets, 0)
 	if err == nil || st.Restored != 2 {
