@@ -94,6 +94,10 @@ func DialServicesd(dataDir string) func() (*grpc.ClientConn, error) {
 	return func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(dataDir)) }
 }
 
+// PICStateDir is where the picds of a data directory keep their session
+// snapshots (pic/picd/snapshot.go).
+func PICStateDir(dataDir string) string { return filepath.Join(dataDir, "pic") }
+
 // Start opens the store and starts the daemons and the management socket.
 func Start(ctx context.Context, o Options) (*Node, error) {
 	if o.DataDir == "" {
@@ -142,7 +146,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	// chassis gets an in-process picd dialing that socket (a separate
 	// `gnos picd` process for the same slot supersedes it).
 	n.PICs = &picd.Supervisor{Clock: o.Clock, Log: o.Log,
-		Dial: DialServicesd(o.DataDir)}
+		Dial: DialServicesd(o.DataDir), StateDir: PICStateDir(o.DataDir)}
 	// --- live data plane (issue 7): the interface manager subscribes
 	// before servicesd, so service interfaces exist before any PIC hears
 	// of a service-set using them, and a servicesd failure in Prepare

@@ -67,7 +67,7 @@ func StartServices(ctx context.Context, o Options) (*Services, error) {
 	}
 	sv := &Services{Store: st, done: make(chan struct{}), ready: make(chan struct{})}
 	sv.PICs = &picd.Supervisor{Clock: o.Clock, Log: o.Log,
-		Dial: DialServicesd(o.DataDir)}
+		Dial: DialServicesd(o.DataDir), StateDir: PICStateDir(o.DataDir)}
 	if o.Live != nil { // live data plane: the picds attach to the service interfaces of this namespace
 		if sv.PICs.Live, err = HostNet(o.DataDir); err != nil {
 			st.Close()

@@ -24,7 +24,7 @@ func runPicd(ctx context.Context, data string, fpc, picSlot int, live bool) erro
 	slot := dataplane.Slot{FPC: fpc, PIC: picSlot}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	o := picd.Options{Slot: slot, Log: log,
-		Dial: compose.DialServicesd(data)}
+		Dial: compose.DialServicesd(data), StateDir: compose.PICStateDir(data)}
 	if live { // attach to the service interfaces of this namespace
 		var err error
 		if o.Live, err = compose.HostNet(data); err != nil {

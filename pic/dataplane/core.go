@@ -48,6 +48,7 @@ type CoreStats struct {
 	NDPassed                      atomic.Uint64 // IPv6 neighbor discovery forwarded without a session
 	MSSClamped                    atomic.Uint64 // SYNs whose MSS option tcp-mss lowered
 	PluginPanics                  atomic.Uint64
+	Restored                      atomic.Uint64 // sessions restored from saved state (state.go)
 	Sessions                      atomic.Int64
 	_                             [64]byte
 }

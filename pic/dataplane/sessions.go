@@ -136,6 +136,7 @@ type DataStats struct {
 	Closed       uint64 `json:"sessions-closed"`
 	Expired      uint64 `json:"sessions-expired"`
 	Cleared      uint64 `json:"sessions-cleared"`
+	Restored     uint64 `json:"sessions-restored"`
 	Rejects      uint64 `json:"rejects"`
 	DropParse    uint64 `json:"drops-malformed"`
 	DropNoSet    uint64 `json:"drops-no-service-set"`
@@ -172,6 +173,7 @@ func (dp *Dataplane) Stats() DataStats {
 		s.Closed += st.Closed.Load()
 		s.Expired += st.Expired.Load()
 		s.Cleared += st.Cleared.Load()
+		s.Restored += st.Restored.Load()
 		s.Rejects += st.Rejects.Load()
 		s.DropParse += st.DropParse.Load()
 		s.DropNoSet += st.DropNoSet.Load()
