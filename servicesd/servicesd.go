@@ -86,6 +86,7 @@ type Servicesd struct {
 	lastSent      int // updates sent by the last commit
 	srv           *grpc.Server
 	lis           net.Listener
+	tcpSrv        *grpc.Server // PIC streams from other hosts (listen.go)
 
 	bmu   sync.Mutex    // guards bcast; a leaf lock
 	bcast chan struct{} // closed on every PIC connection and acknowledgement
