@@ -24,11 +24,11 @@ func listenPICs(sv *servicesd.Servicesd, o Options) (string, error) {
 	if _, err := pki.Init(dir, nil); err != nil {
 		return "", err
 	}
-	cfg, err := pki.ServerConfig(dir)
+	cfg, still, err := pki.ServerConfig(dir)
 	if err != nil {
 		return "", err
 	}
-	return sv.ListenTCP(o.PICListen, cfg)
+	return sv.ListenTCP(o.PICListen, cfg, still)
 }
 
 // DialServicesdTLS returns a dialer of a servicesd on another host at

@@ -3,6 +3,7 @@ package servicesd
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/gnos/gnos/internal/errkind"
+	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 )
@@ -46,7 +48,8 @@ func (s *Servicesd) registerPIC(g *grpc.Server) {
 type conn struct {
 	slot   dataplane.Slot
 	hello  picd.Hello
-	peer   string // "" on the Unix socket; a picd of another host: "ADDRESS (CERTIFICATE NAME)"
+	peer   string            // "" on the Unix socket; a picd of another host: "ADDRESS (CERTIFICATE NAME, serial S)"
+	cert   *x509.Certificate // a picd of another host: its certificate
 	cancel context.CancelFunc
 	wake   chan struct{} // cap 1: the writer has work
 	since  time.Time
@@ -123,6 +126,7 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 	c := &conn{slot: first.Hello.Slot, hello: *first.Hello, peer: peerAddr(st), cancel: cancel, wake: make(chan struct{}, 1),
 		since: s.o.Clock.Now(), acked: map[uint32]uint64{}, refused: map[uint32]refusal{},
 		statusWait: map[uint64]chan *picd.Status{}}
+	c.cert, _ = ipc.PeerCertificate(st.Context())
 	c.last.Store(s.o.Clock.Now().UnixNano())
 	s.mu.Lock()
 	if standsDown(c.hello, c.peer, s.conns[c.slot]) {
@@ -248,6 +252,14 @@ func (s *Servicesd) read(ctx context.Context, c *conn, st grpc.ServerStream) err
 		}
 		c.last.Store(s.o.Clock.Now().UnixNano())
 		switch {
+		case m.Heartbeat:
+			if why := s.certGone(c); why != "" { // revoked or expired while connected
+				s.o.Log.Warn("servicesd: dropping PIC: its certificate is no longer good", "pic", c.slot.String(), "reason", why)
+				c.mu.Lock()
+				c.endReason = why
+				c.mu.Unlock()
+				return nil
+			}
 		case m.Ready != nil:
 			s.resync(c, m.Ready.Incarnation)
 		case m.Ack != nil:

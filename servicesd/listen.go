@@ -2,6 +2,7 @@ package servicesd
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"path/filepath"
 
@@ -37,9 +38,12 @@ func (s *Servicesd) Listen(path string) error {
 // ListenTCP serves PIC streams from other hosts on addr ("HOST:PORT",
 // ":PORT") with mutual TLS cfg (pki.ServerConfig): only the PIC stream,
 // not the query API, which stays on the owner-only socket. A PIC is
-// accepted only for the slot its certificate names (checkPeerSlot). It
-// returns the address listened on (port 0 picks one).
-func (s *Servicesd) ListenTCP(addr string, cfg *tls.Config) (string, error) {
+// accepted only for the slot its certificate names (checkPeerSlot);
+// still, when set, is asked at each of a connected PIC's heartbeats
+// whether its certificate is still good (revoked or expired since: the
+// stream is dropped). It returns the address listened on (port 0 picks
+// one).
+func (s *Servicesd) ListenTCP(addr string, cfg *tls.Config, still func(*x509.Certificate) error) (string, error) {
 	if cfg == nil {
 		return "", fmt.Errorf("servicesd: PIC connections over TCP need mutual TLS (gnos pki init)")
 	}
@@ -47,10 +51,12 @@ func (s *Servicesd) ListenTCP(addr string, cfg *tls.Config) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("servicesd: PIC listener: %w", err)
 	}
-	g := ipc.NewServer(ipc.TLSServerOptions(cfg)...)
+	g := ipc.NewServer(ipc.TLSServerOptions(cfg, func(addr string, err error) {
+		s.o.Log.Warn("servicesd: PIC connection refused at the TLS handshake", "from", addr, "error", err)
+	})...)
 	s.registerPIC(g)
 	s.mu.Lock()
-	s.tcpSrv = g
+	s.tcpSrv, s.certStill = g, still
 	s.mu.Unlock()
 	go g.Serve(lis)
 	s.o.Log.Info("servicesd: listening for PICs over TCP with mutual TLS", "address", lis.Addr().String())
@@ -87,6 +93,23 @@ func peerAddr(st grpc.ServerStream) string {
 		addr = p.Addr.String()
 	}
 	return addr + " (" + cert.Subject.CommonName + ", serial " + cert.SerialNumber.Text(16) + ")"
+}
+
+// certGone reports why a TLS peer's certificate is no longer good, or "".
+func (s *Servicesd) certGone(c *conn) string {
+	if c.cert == nil {
+		return ""
+	}
+	s.mu.Lock()
+	still := s.certStill
+	s.mu.Unlock()
+	if still == nil {
+		return ""
+	}
+	if err := still(c.cert); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // Close stops serving: every PIC stream ends (picds reconnect to the next

@@ -30,6 +30,7 @@ package servicesd
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
@@ -87,6 +88,7 @@ type Servicesd struct {
 	srv           *grpc.Server
 	lis           net.Listener
 	tcpSrv        *grpc.Server // PIC streams from other hosts (listen.go)
+	certStill     func(*x509.Certificate) error
 
 	bmu   sync.Mutex    // guards bcast; a leaf lock
 	bcast chan struct{} // closed on every PIC connection and acknowledgement

@@ -33,10 +33,17 @@ const (
 )
 
 // TLSServerOptions are the server options of a TCP listener: mutual TLS
-// with cfg, keepalives, a bounded handshake.
-func TLSServerOptions(cfg *tls.Config) []grpc.ServerOption {
+// with cfg, keepalives, a bounded handshake. refused, when set, hears of
+// every handshake that failed (the peer's address and why): with TLS 1.3
+// the client often sees only a closed connection, so the reason is on the
+// server's side.
+func TLSServerOptions(cfg *tls.Config, refused func(addr string, err error)) []grpc.ServerOption {
+	creds := credentials.NewTLS(cfg)
+	if refused != nil {
+		creds = reporting{TransportCredentials: creds, refused: refused}
+	}
 	return []grpc.ServerOption{
-		grpc.Creds(credentials.NewTLS(cfg)),
+		grpc.Creds(creds),
 		grpc.ConnectionTimeout(HandshakeTimeout),
 		grpc.KeepaliveParams(keepalive.ServerParameters{Time: KeepaliveTime, Timeout: KeepaliveTimeout}),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: KeepaliveTime / 2, PermitWithoutStream: true}),
@@ -86,4 +93,22 @@ func PeerCertificate(ctx context.Context) (*x509.Certificate, bool) {
 		return nil, false
 	}
 	return ti.State.PeerCertificates[0], true
+}
+
+// reporting is gRPC's TLS credentials, reporting failed server handshakes.
+type reporting struct {
+	credentials.TransportCredentials
+	refused func(addr string, err error)
+}
+
+func (r reporting) ServerHandshake(c net.Conn) (net.Conn, credentials.AuthInfo, error) {
+	conn, ai, err := r.TransportCredentials.ServerHandshake(c)
+	if err != nil {
+		r.refused(c.RemoteAddr().String(), err)
+	}
+	return conn, ai, err
+}
+
+func (r reporting) Clone() credentials.TransportCredentials {
+	return reporting{TransportCredentials: r.TransportCredentials.Clone(), refused: r.refused}
 }

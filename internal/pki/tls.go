@@ -68,8 +68,10 @@ func keyPair(cert, key string) (*tls.Certificate, error) {
 // the revoked serials; each handshake picks up changed files. A PIC
 // without a certificate, with one of another CA, expired, revoked or not
 // naming a slot is refused at the handshake. It fails now when the files
-// are not there (run `gnos pki init`).
-func ServerConfig(dir string) (*tls.Config, error) {
+// are not there (run `gnos pki init`). Still tells whether a connected
+// PIC's certificate is still good (not revoked since, not expired), for
+// servicesd to drop a connection whose certificate no longer is.
+func ServerConfig(dir string) (cfg *tls.Config, still func(*x509.Certificate) error, err error) {
 	cert := &watched[*tls.Certificate]{paths: []string{filepath.Join(dir, "servicesd.crt"), filepath.Join(dir, "servicesd.key")},
 		load: func() (*tls.Certificate, error) {
 			return keyPair(filepath.Join(dir, "servicesd.crt"), filepath.Join(dir, "servicesd.key"))
@@ -79,10 +81,24 @@ func ServerConfig(dir string) (*tls.Config, error) {
 	revoked := &watched[map[string]bool]{paths: []string{filepath.Join(dir, "revoked")},
 		load: func() (map[string]bool, error) { return readRevoked(dir) }}
 	if _, err := cert.get(); err != nil {
-		return nil, fmt.Errorf("%w (gnos pki init makes the CA)", err)
+		return nil, nil, fmt.Errorf("%w (gnos pki init makes the CA)", err)
 	}
 	if _, err := cas.get(); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	still = func(leaf *x509.Certificate) error {
+		rv, err := revoked.get()
+		if err != nil {
+			return err
+		}
+		if rv[leaf.SerialNumber.Text(16)] {
+			return fmt.Errorf("pki: certificate %s of %s is revoked", leaf.SerialNumber.Text(16), leaf.Subject.CommonName)
+		}
+		if time.Now().After(leaf.NotAfter) {
+			return fmt.Errorf("pki: certificate %s of %s expired at %s", leaf.SerialNumber.Text(16), leaf.Subject.CommonName,
+				leaf.NotAfter.UTC().Format(time.RFC3339))
+		}
+		return nil
 	}
 	return &tls.Config{
 		MinVersion: tls.VersionTLS13,
@@ -109,18 +125,11 @@ func ServerConfig(dir string) (*tls.Config, error) {
 					if _, ok := SlotOf(leaf); !ok {
 						return fmt.Errorf("pki: certificate %q names no PIC slot", leaf.Subject.CommonName)
 					}
-					rv, err := revoked.get()
-					if err != nil {
-						return err
-					}
-					if rv[leaf.SerialNumber.Text(16)] {
-						return fmt.Errorf("pki: certificate %s of %s is revoked", leaf.SerialNumber.Text(16), leaf.Subject.CommonName)
-					}
-					return nil
+					return still(leaf)
 				},
 			}, nil
 		},
-	}, nil
+	}, still, nil
 }
 
 // ClientConfig is a picd's side of mutual TLS for slot, from the PKI
