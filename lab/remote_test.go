@@ -228,11 +228,17 @@ func TestRemotePICFaults(t *testing.T) {
 		}
 		r.commit("set services service-set ss1 max-flows 1001")
 		testkit.Eventually(t, "the PIC shown offline", func() error {
-			out := r.cli("show chassis pic fpc-slot 0 pic-slot 0", "show chassis alarms", "show services service-sets summary")
-			for _, want := range []string{"Offline (picd not connected)", "FPC 0 PIC 0 not responding", "heartbeat timed out"} {
-				if !strings.Contains(out, want) {
-					return fmt.Errorf("got\n%s\nwant %q", out, want)
+			for cmd, want := range map[string]string{
+				"show chassis pic fpc-slot 0 pic-slot 0": "Offline (picd not connected)",
+				"show services service-sets summary":     "Offline (picd not connected)",
+				"show chassis alarms":                    "FPC 0 PIC 0 not responding",
+			} {
+				if out := r.cli(cmd); !strings.Contains(out, want) {
+					return fmt.Errorf("%s: got\n%s\nwant %q", cmd, out, want)
 				}
+			}
+			if out := r.cli("show chassis pic fpc-slot 0 pic-slot 0"); !strings.Contains(out, "heartbeat timed out") {
+				return fmt.Errorf("show chassis pic: got\n%s\nwant the alarm's reason", out)
 			}
 			return nil
 		})
