@@ -61,10 +61,16 @@ func main() {
 	picListen := fs.String("pic-listen", "", "run, daemon, servicesd: accept PICs of other hosts on HOST:PORT (TCP, mutual TLS)")
 	connect := fs.String("connect", "", "picd: the servicesd of another host, HOST:PORT (mutual TLS)")
 	var pk pkiFlags
+	var pkiArgs []string
 	fs.StringVar(&pk.out, "out", "", "pki issue: where to write the PIC's files (default DATA/pki/issued)")
 	fs.IntVar(&pk.days, "days", 365, "pki issue: validity in days")
 	fs.StringVar(&pk.serial, "serial", "", "pki revoke: the certificate's serial number (hex)")
 	_ = fs.Parse(args)
+	if cmd == "pki" && fs.NArg() > 0 { // gnos pki SUB --flags: the flags follow the subcommand
+		sub := fs.Arg(0)
+		_ = fs.Parse(fs.Args()[1:])
+		pkiArgs = append([]string{sub}, fs.Args()...)
+	}
 	if abs, err := filepath.Abs(*data); err == nil {
 		*data = abs // sockets and files are named from it; relative names confuse dialers
 	}
@@ -87,7 +93,7 @@ func main() {
 		err = servicesdCmd(ctx, *data, *live, *picListen)
 	case "pki":
 		pk.fpc, pk.pic = *fpc, *picSlot
-		err = pkiCmd(*data, fs.Args(), pk)
+		err = pkiCmd(*data, pkiArgs, pk)
 	case "plugin":
 		err = pluginNew(fs.Args())
 	case "lab":
