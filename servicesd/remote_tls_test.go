@@ -18,6 +18,7 @@ import (
 	"github.com/gnos/gnos/internal/pki"
 	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/pic/picd"
+	"github.com/gnos/gnos/servicesd"
 )
 
 // The TLS refusals, on loopback without root: whatever a stranger tries,
@@ -237,5 +238,27 @@ func TestRemotePICRotation(t *testing.T) {
 	h.waitAll(2) // resynced
 	if !strings.Contains(h.log.String(), "is revoked") {
 		t.Error("servicesd did not log why it dropped the old connection")
+	}
+}
+
+// TestRemotePICNoQueryAPI: a PIC host's valid certificate opens the PIC
+// stream only; servicesd's query API (PIC status, traffic, captures that
+// write files, admin state) is not served on the TCP listener.
+func TestRemotePICNoQueryAPI(t *testing.T) {
+	h := startRemote(t)
+	dir := filepath.Join(h.n.Opts.DataDir, "pic-host-"+slot00Name())
+	cfg, err := pki.ClientConfig(dir, pki.Slot{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := ipc.DialTLS(h.n.PICAddr, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	c := servicesd.NewClient(func() (*grpc.ClientConn, error) { return cc, nil })
+	_, err = c.Alarms(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "Unimplemented") {
+		t.Errorf("query API over the PIC listener: got %v, want Unimplemented", err)
 	}
 }
