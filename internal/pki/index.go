@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/gnos/gnos/internal/atomicfile"
 )
 
 // The CA directory keeps two small text files: index (one line per PIC
@@ -117,12 +119,13 @@ func (ca *CA) Revoke(slot *Slot, serials ...string) ([]string, error) {
 	return add, nil
 }
 
+// writeText replaces a small text file atomically (servicesd may be
+// reading it at a handshake).
 func writeText(path, text string) error {
-	tmp := path + ".new"
-	if err := os.WriteFile(tmp, []byte(text), 0o600); err != nil {
+	if err := atomicfile.Write(path, []byte(text)); err != nil {
 		return fmt.Errorf("pki: %w", err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := os.Chmod(path, 0o600); err != nil {
 		return fmt.Errorf("pki: %w", err)
 	}
 	return nil
