@@ -11,11 +11,12 @@ import (
 
 var picListenLine = regexp.MustCompile(`accepts PICs of other hosts on (\S+)`)
 
-// startDaemonListening starts `gnos daemon --pic-listen 127.0.0.1:0` and
-// returns the address it listens on for PICs.
-func startDaemonListening(t *testing.T, bin, dir string) string {
+// startListening starts `gnos CMD --data DIR --pic-listen 127.0.0.1:0`
+// (daemon or servicesd), waits for the line containing ready and returns
+// the address it listens on for PICs.
+func startListening(t *testing.T, bin, command, dir, ready string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "daemon", "--data", dir, "--pic-listen", "127.0.0.1:0")
+	cmd := exec.Command(bin, command, "--data", dir, "--pic-listen", "127.0.0.1:0")
 	errp, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -30,18 +31,18 @@ func startDaemonListening(t *testing.T, bin, dir string) string {
 		if m := picListenLine.FindStringSubmatch(sc.Text()); m != nil {
 			addr = m[1]
 		}
-		if strings.Contains(sc.Text(), "daemons running") {
+		if strings.Contains(sc.Text(), ready) {
 			go func() {
 				for sc.Scan() {
 				}
 			}()
 			if addr == "" {
-				t.Fatal("gnos daemon --pic-listen did not say where it listens")
+				t.Fatalf("gnos %s --pic-listen did not say where it listens", command)
 			}
 			return addr
 		}
 	}
-	t.Fatal("gnos daemon did not start")
+	t.Fatalf("gnos %s did not start", command)
 	return ""
 }
 
@@ -55,7 +56,8 @@ func gnosRun(t *testing.T, bin string, args ...string) string {
 }
 
 // TestRemotePicdProcess: the documented steps, as processes on loopback.
-// `gnos daemon --pic-listen` makes the CA; `gnos pki issue` writes a PIC
+// `gnos daemon --pic-listen` (or `gnos servicesd --pic-listen` beside
+// `gnos configd`) makes the CA; `gnos pki issue` writes a PIC
 // slot's files into another data directory (the PIC host's); `gnos picd
 // --connect` there takes the slot from the embedded picd and is resynced;
 // `gnos pki list` and `revoke` show and refuse its certificate, and the
@@ -65,8 +67,20 @@ func TestRemotePicdProcess(t *testing.T) {
 		t.Skip("builds the binary and runs several processes")
 	}
 	bin := buildGnos(t)
-	re, picHost := t.TempDir(), t.TempDir()
-	addr := startDaemonListening(t, bin, re)
+	t.Run("daemon", func(t *testing.T) {
+		re := t.TempDir()
+		remotePicd(t, bin, re, startListening(t, bin, "daemon", re, "daemons running"))
+	})
+	t.Run("servicesd apart", func(t *testing.T) {
+		re := t.TempDir()
+		startProc(t, bin, "configd running", "configd", "--data", re)
+		remotePicd(t, bin, re, startListening(t, bin, "servicesd", re, "servicesd (pid"))
+	})
+}
+
+// remotePicd runs the steps against the routing engine in re listening on addr.
+func remotePicd(t *testing.T, bin, re, addr string) {
+	picHost := t.TempDir()
 	c := dialCLI(t, re)
 	c.run(threeServiceSets(1)...)
 	c.waitPIC("the embedded picd", func(st picState) bool { return inSync(st, 3) })
