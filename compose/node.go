@@ -55,6 +55,9 @@ type Options struct {
 	// to it and answers servicesd's commands through its socket; it starts
 	// neither servicesd nor PIC daemons.
 	ServicesApart bool
+	// PICListen, when set ("HOST:PORT", ":PORT"), makes servicesd accept
+	// PICs of other hosts there over TCP with mutual TLS (remote.go).
+	PICListen string
 }
 
 // Live configures the live data plane.
@@ -81,7 +84,9 @@ type Node struct {
 	lis      net.Listener
 	// servicesClient answers servicesd's commands when it runs apart.
 	servicesClient *servicesd.Client
-	done           chan error
+	// PICAddr is where servicesd listens for PICs of other hosts, if it does.
+	PICAddr string
+	done    chan error
 }
 
 // SocketPath is the management socket under a data directory.
@@ -165,6 +170,9 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 			OnPICConfigured: n.PICs.Start})
 		if err == nil {
 			err = n.Services.Listen(servicesd.SocketPath(o.DataDir))
+		}
+		if err == nil && o.PICListen != "" {
+			n.PICAddr, err = listenPICs(n.Services, o)
 		}
 		if err != nil {
 			return n.abort(err)

@@ -31,6 +31,7 @@ type Services struct {
 	Store    *db.Store
 	Services *servicesd.Servicesd
 	PICs     *picd.Supervisor
+	PICAddr  string // where servicesd listens for PICs of other hosts, if it does
 	cc       *grpc.ClientConn
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -79,10 +80,16 @@ func StartServices(ctx context.Context, o Options) (*Services, error) {
 	if err == nil {
 		err = sv.Services.Listen(servicesd.SocketPath(o.DataDir))
 	}
+	if err == nil && o.PICListen != "" {
+		sv.PICAddr, err = listenPICs(sv.Services, o)
+	}
 	if err == nil {
 		sv.cc, err = ipc.DialUnix(SocketPath(o.DataDir))
 	}
 	if err != nil {
+		if sv.Services != nil {
+			sv.Services.Close()
+		}
 		st.Close()
 		return nil, err
 	}

@@ -97,6 +97,9 @@ func (c *commands) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *c
 		e.Add(ae)
 	}
 	if v.Connected {
+		if v.Peer != "" {
+			e.Add(cli.T("picd-address", v.Peer))
+		}
 		e.Add(cli.T("picd-pid", strconv.Itoa(v.PID)), cli.T("resyncs", strconv.FormatUint(v.Resyncs, 10)),
 			cli.T("acks", strconv.FormatUint(v.Acks, 10)), cli.T("stale-acks", strconv.FormatUint(v.Stale, 10)),
 			cli.T("refused-updates", strconv.FormatUint(v.Refused, 10)))

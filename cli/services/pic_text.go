@@ -16,7 +16,7 @@ func textPIC(w io.Writer, e *cli.Elem) {
 		{"Data cores", "data-cores"}, {"Object cache size (MB)", "object-cache-size"},
 		{"Policy DB size (MB)", "policy-db-size"}, {"Packages", "packages"},
 		{"Service sets configured", "service-sets-configured"}, {"Service sets held", "service-sets-held"},
-		{"Max generation", "max-generation"}, {"picd PID", "picd-pid"}, {"Incarnation", "incarnation"},
+		{"Max generation", "max-generation"}, {"picd address", "picd-address"}, {"picd PID", "picd-pid"}, {"Incarnation", "incarnation"},
 		{"PIC restarts", "pic-restarts"}, {"Resyncs", "resyncs"}, {"Updates", "updates"},
 		{"Acknowledgements", "acks"}, {"Stale updates", "stale-acks"}, {"Refused updates", "refused-updates"},
 		{"Last refusal", "last-refusal"}, {"Last event", "last-event"}, {"Fault", "fault"},
