@@ -66,7 +66,7 @@ func TestShowSessions(t *testing.T) {
 	}
 	out := h.cli("show services sessions extensive")
 	for _, want := range []string{"ms-0/0/0", "Service Set: ss1", "State: SYN-SENT",
-		"10.0.0.1:40000 -> 192.0.2.10:80", "stateful-firewall: accepted by rule fw term web",
+		"TCP            10.0.0.1:40000  ->      192.0.2.10:80     Forward  I               1\n", "stateful-firewall: accepted by rule fw term web",
 		"nat: napt-44 source 10.0.0.1:40000 -> 203.0.113.1:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show services sessions extensive lacks %q:\n%s", want, out)
@@ -75,10 +75,10 @@ func TestShowSessions(t *testing.T) {
 	if out := h.cli("show services sessions count"); !strings.Contains(out, "Number of sessions: 3") {
 		t.Errorf("got %q, want 3 sessions", out)
 	}
-	if out := h.cli("show services sessions source-prefix 10.0.0.2/32 | display xml"); strings.Count(out, "<service-session>") != 1 {
+	if out := h.cli("show services sessions source-prefix 10.0.0.2/32 | display xml"); strings.Count(out, "<msp-session>") != 1 {
 		t.Errorf("got %q, want the one session from 10.0.0.2", out)
 	}
-	if out := h.cli("show services sessions source-prefix 10.0.0.2 | display xml"); strings.Count(out, "<service-session>") != 1 {
+	if out := h.cli("show services sessions source-prefix 10.0.0.2 | display xml"); strings.Count(out, "<msp-session>") != 1 {
 		t.Errorf("bare address: got %q, want the one session from 10.0.0.2", out)
 	}
 	if out := h.cli("show services sessions destination-prefix 192.0.2"); !strings.Contains(out, `invalid value for destination-prefix: "192.0.2"`) {
