@@ -127,9 +127,9 @@ func TestSessionFilters(t *testing.T) {
 		t.Errorf("protocol 17: got %v, proto %d, source port %v", err, b.last.Proto, b.last.SrcPort)
 	}
 	for args, want := range map[string]cli.Args{
-		`invalid value for source-port: "65536"`:   {"source-port": "65536"},
-		`invalid value for destination-port: "x"`:  {"destination-port": "x"},
-		`invalid value for protocol: "256"`:        {"protocol": "256"},
+		`invalid value for source-port: "65536"`:    {"source-port": "65536"},
+		`invalid value for destination-port: "x"`:   {"destination-port": "x"},
+		`invalid value for protocol: "256"`:         {"protocol": "256"},
 		"syntax error, expecting tcp, udp, icmp or": {"application-protocol": "17"},
 	} {
 		if _, _, err := runSessions(t, b, want); err == nil || !strings.Contains(err.Error(), args) {
