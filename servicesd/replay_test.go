@@ -359,7 +359,15 @@ func testPcapReplay(t *testing.T, kind string) {
 	if out := h.cli("show services sessions count"); !regexp.MustCompile(`Number of sessions: 4\n`).MatchString(out) {
 		t.Errorf("got %q, want 4 sessions (the rejected one never opened)", out)
 	}
-	if out := h.cli("show services stateful-firewall statistics"); !regexp.MustCompile(`sessions accepted:\s+4\n(.*\n)*\s+sessions rejected:\s+1\n`).MatchString(out) {
+	if out := h.cli("show services stateful-firewall statistics"); !regexp.MustCompile(`Rule Accepts: 4, Rule Discards: \d+, Rule Rejects: 1\n`).MatchString(out) {
 		t.Errorf("got\n%s\nwant 4 sessions accepted, 1 rejected", out)
+	} else if strings.Contains(out, "TCP Errors:") {
+		t.Errorf("brief statistics show extensive's TCP errors:\n%s", out)
+	}
+	if out := h.cli("show services stateful-firewall statistics extensive"); !strings.Contains(out, "    TCP Errors:\n      Non-SYN first packet: 0\n") {
+		t.Errorf("statistics extensive: got\n%s\nwant the TCP errors", out)
+	}
+	if out := h.cli("show services stateful-firewall statistics extensive | display xml"); !strings.Contains(out, `<service-sfw-statistics-information junos:style="extensive">`) {
+		t.Errorf("statistics extensive xml: got\n%s", out)
 	}
 }
