@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
@@ -150,27 +151,55 @@ func pluginElem(p picd.PluginStatus) *cli.Elem {
 	return e
 }
 
+// showSummary answers show services service-sets summary with Junos'
+// elements (service-set-summary-information-entry, its
+// service-set-service-type-entry with the service-sets configured, the
+// object cache and policy DB bytes used and their percentages, the CPU
+// utilization) and gnos' own: the service-sets the PIC holds and its
+// state. CPU utilization is the data cores' busy share since the previous
+// summary or cpu-usage (they share the PIC's sample).
 func (c *commands) showSummary(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	vs, err := c.b.PICs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("service-set-summary-information")
-	for _, v := range vs {
-		held := "-"
-		if v.Status != nil {
-			held = strconv.Itoa(len(v.Status.SSRBs))
+	cpu := map[dataplane.Slot]string{}
+	if replies, err := c.b.QueryPICs(ctx, &picd.Query{CPU: true}); err == nil {
+		for _, r := range replies {
+			for _, u := range r.Status.CPU {
+				if u.Name == "Idle" {
+					cpu[r.Slot] = fmt.Sprintf("%.2f %%", 100-u.Percent)
+				}
+			}
 		}
-		pct := 0.0
-		if v.Config.PolicyDBMB > 0 {
-			pct = 100 * float64(v.PolicyBytes) / float64(int64(v.Config.PolicyDBMB)<<20)
+	}
+	pct := func(used int64, mb uint32) string {
+		if mb == 0 {
+			return "0.00"
+		}
+		return fmt.Sprintf("%.2f", 100*float64(used)/float64(int64(mb)<<20))
+	}
+	e := cli.E("service-set-summary-information")
+	e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: "summary"}}
+	for _, v := range vs {
+		held, used := "-", int64(0)
+		if v.Status != nil {
+			held, used = strconv.Itoa(len(v.Status.SSRBs)), v.Status.ObjectCache.Reserved
+		}
+		u := cpu[v.Slot]
+		if u == "" {
+			u = "-"
 		}
 		e.Add(cli.E("service-set-summary-information-entry",
 			cli.T("interface-name", serviceIf(v.Slot)),
-			cli.T("service-sets-configured", strconv.Itoa(len(v.ServiceSets))),
+			cli.E("service-set-service-type-entry",
+				cli.T("service-sets-configured", strconv.Itoa(len(v.ServiceSets))),
+				cli.T("service-set-bytes-used", strconv.FormatInt(used, 10)),
+				cli.T("service-set-percent-bytes-used", pct(used, v.Config.ObjectCacheMB)),
+				cli.T("service-set-policy-bytes-used", strconv.FormatInt(v.PolicyBytes, 10)),
+				cli.T("service-set-percent-policy-bytes-used", pct(v.PolicyBytes, v.Config.PolicyDBMB)),
+				cli.T("service-set-cpu-utilization", u)),
 			cli.T("service-sets-held", held),
-			cli.T("policy-bytes-used", strconv.FormatInt(v.PolicyBytes, 10)),
-			cli.T("policy-bytes-percent", fmt.Sprintf("%.2f", pct)),
 			cli.T("pic-state", picState(v))))
 	}
 	return e, nil

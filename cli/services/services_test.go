@@ -22,6 +22,12 @@ type fakeBackend struct {
 
 func (f *fakeBackend) PICs(context.Context) ([]*servicesd.PICInfo, error) { return f.pics, nil }
 
+// QueryPICs answers the CPU query of the connected PIC in slot 2.
+func (f *fakeBackend) QueryPICs(context.Context, *picd.Query) ([]servicesd.PICReply, error) {
+	return []servicesd.PICReply{{Slot: dataplane.Slot{FPC: 2}, Status: &picd.Status{
+		CPU: []picd.CPUUsage{{Name: "ss1", Percent: 20}, {Name: "System", Percent: 5}, {Name: "Idle", Percent: 75}}}}}, nil
+}
+
 func (f *fakeBackend) Alarms(context.Context) ([]servicesd.Alarm, error) { return f.alarms, nil }
 
 func (f *fakeBackend) SetOnline(context.Context, dataplane.Slot, bool) error {
@@ -34,9 +40,10 @@ func TestSummaryStates(t *testing.T) {
 	b := &fakeBackend{pics: []*servicesd.PICInfo{
 		{Slot: dataplane.Slot{FPC: 0, PIC: 0}, Config: picd.Config{Online: false, PolicyDBMB: 1}},
 		{Slot: dataplane.Slot{FPC: 1, PIC: 0}, Config: picd.Config{Online: true, PolicyDBMB: 1}},
-		{Slot: dataplane.Slot{FPC: 2, PIC: 0}, Config: picd.Config{Online: true, PolicyDBMB: 1}, Connected: true,
+		{Slot: dataplane.Slot{FPC: 2, PIC: 0}, Config: picd.Config{Online: true, PolicyDBMB: 1, ObjectCacheMB: 4}, Connected: true,
 			PolicyBytes: 1 << 19, ServiceSets: []servicesd.SetGen{{Name: "ss1"}},
-			Status: &picd.Status{State: "restarting", SSRBs: []picd.HeldSSRB{{Name: "ss1"}}}},
+			Status: &picd.Status{State: "restarting", SSRBs: []picd.HeldSSRB{{Name: "ss1"}},
+				ObjectCache: dataplane.CacheStats{Reserved: 1 << 20}}},
 	}}
 	tab := cli.NewTable()
 	Commands(tab, b, "")
@@ -48,13 +55,20 @@ func TestSummaryStates(t *testing.T) {
 	var out strings.Builder
 	c.Text(&out, e)
 	for _, want := range []string{
-		"ms-0/0/0                 0            -                  0     0.00 Offline (requested)",
-		"ms-1/0/0                 0            -                  0     0.00 Offline (picd not connected)",
-		"ms-2/0/0                 1            1             524288    50.00 Restarting",
+		"              Service sets                                            CPU",
+		"Interface     configured    Bytes used           Policy bytes used    utilization  State",
+		"ms-0/0/0      0             0 ( 0.00%)           0 ( 0.00%)           -            Offline (requested)",
+		"ms-1/0/0      0             0 ( 0.00%)           0 ( 0.00%)           -            Offline (picd not connected)",
+		"ms-2/0/0      1             1048576 (25.00%)     524288 (50.00%)      25.00 %      Restarting",
 	} {
 		if !strings.Contains(out.String(), want+"\n") {
 			t.Errorf("got\n%s\nwant a line %q", out.String(), want)
 		}
+	}
+	var x strings.Builder
+	e.WriteXML(&x, "")
+	if want := "<service-set-percent-policy-bytes-used>50.00</service-set-percent-policy-bytes-used>"; !strings.Contains(x.String(), want) {
+		t.Errorf("xml: got\n%s\nwant %s", x.String(), want)
 	}
 	if _, err := tab.ByRPC("request-chassis-pic").Run(context.Background(), nil,
 		cli.Args{"fpc-slot": "0", "pic-slot": "0", "online": ""}, nil, nil); err == nil || err.Error() != "servicesd is not reachable" {
