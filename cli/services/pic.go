@@ -28,7 +28,7 @@ func (c *commands) picCommands(t *cli.Table) {
 	t.Add(
 		&cli.Command{Words: []string{"show", "chassis", "pic"}, RPC: "get-pic-detail",
 			Help: "Show Physical Interface Card information",
-			Args: append(append([]cli.Arg(nil), slotArgs...), cli.Arg{Name: "extensive", Help: "Display each service-set's generation"}),
+			Args: append(append([]cli.Arg(nil), slotArgs...), cli.Arg{Name: "extensive", Help: "Display gnos' view of the PIC: picd, updates, plug-ins, service-set generations"}),
 			Run:  c.showPIC, Text: textPIC},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "summary"},
 			RPC: "get-service-set-summary-information", Help: "Show service sets summary",
@@ -80,10 +80,22 @@ func (c *commands) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *c
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("pic-detail",
-		cli.T("slot", strconv.Itoa(slot.FPC)), cli.T("pic-slot", strconv.Itoa(slot.PIC)),
-		cli.T("pic-type", "MS-PIC (gnos picd)"), cli.T("state", picState(v)),
-		cli.T("control-cores", strconv.Itoa(v.Config.ControlCores)), cli.T("data-cores", strconv.Itoa(v.Config.DataCores)),
+	pd := cli.E("pic-detail", cli.T("pic-slot", strconv.Itoa(slot.PIC)),
+		cli.T("pic-type", cli.PICModel), cli.T("state", picState(v)))
+	e := cli.E("fpc-information", cli.E("fpc", cli.T("slot", strconv.Itoa(slot.FPC)), pd))
+	e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: "pic-detail"}}
+	if a.Has("extensive") {
+		picInternals(pd, v)
+	}
+	return e, nil
+}
+
+// picInternals adds gnos' own view of a PIC to its pic-detail (show
+// chassis pic … extensive): its chassis stanza, alarms, picd, the
+// updates and service-sets it holds with their generations, its
+// plug-ins.
+func picInternals(e *cli.Elem, v *servicesd.PICInfo) {
+	e.Add(cli.T("control-cores", strconv.Itoa(v.Config.ControlCores)), cli.T("data-cores", strconv.Itoa(v.Config.DataCores)),
 		cli.T("object-cache-size", strconv.Itoa(int(v.Config.ObjectCacheMB))),
 		cli.T("policy-db-size", strconv.Itoa(int(v.Config.PolicyDBMB))),
 		cli.T("packages", strings.Join(v.Config.Packages, " ")),
@@ -122,22 +134,19 @@ func (c *commands) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *c
 		for _, p := range st.Plugins {
 			e.Add(pluginElem(p))
 		}
-		if a.Has("extensive") {
-			held := map[string]picd.HeldSSRB{}
-			for _, h := range st.SSRBs {
-				held[h.Name] = h
+		held := map[string]picd.HeldSSRB{}
+		for _, h := range st.SSRBs {
+			held[h.Name] = h
+		}
+		for _, x := range v.ServiceSets {
+			pg := "-"
+			if h, ok := held[x.Name]; ok {
+				pg = strconv.FormatUint(h.Gen, 10)
 			}
-			for _, x := range v.ServiceSets {
-				pg := "-"
-				if h, ok := held[x.Name]; ok {
-					pg = strconv.FormatUint(h.Gen, 10)
-				}
-				e.Add(cli.E("service-set", cli.T("name", x.Name), cli.T("id", strconv.FormatUint(uint64(x.ID), 10)),
-					cli.T("generation", strconv.FormatUint(x.Gen, 10)), cli.T("pic-generation", pg)))
-			}
+			e.Add(cli.E("service-set", cli.T("name", x.Name), cli.T("id", strconv.FormatUint(uint64(x.ID), 10)),
+				cli.T("generation", strconv.FormatUint(x.Gen, 10)), cli.T("pic-generation", pg)))
 		}
 	}
-	return e, nil
 }
 
 func pluginElem(p picd.PluginStatus) *cli.Elem {

@@ -10,8 +10,15 @@ import (
 
 // The text renderings of the PIC status commands.
 
-func textPIC(w io.Writer, e *cli.Elem) {
-	fmt.Fprintf(w, "FPC slot %s, PIC slot %s information:\n", e.Val("slot"), e.Val("pic-slot"))
+// textPIC renders show chassis pic in Junos' layout (FPC slot, PIC slot
+// information: Type, State); extensive goes on with gnos' rows.
+func textPIC(w io.Writer, fi *cli.Elem) {
+	f := fi.Get("fpc")
+	if f == nil || f.Get("pic-detail") == nil {
+		return
+	}
+	e := f.Get("pic-detail")
+	fmt.Fprintf(w, "FPC slot %s, PIC slot %s information:\n", f.Val("slot"), e.Val("pic-slot"))
 	rows := []struct{ label, key string }{
 		{"Type", "pic-type"}, {"State", "state"}, {"Control cores", "control-cores"},
 		{"Data cores", "data-cores"}, {"Object cache size (MB)", "object-cache-size"},

@@ -122,3 +122,50 @@ func TestAlarmsLayout(t *testing.T) {
 		})
 	}
 }
+
+func (f *fakeBackend) PIC(_ context.Context, slot dataplane.Slot) (*servicesd.PICInfo, error) {
+	for _, p := range f.pics {
+		if p.Slot == slot {
+			return p, nil
+		}
+	}
+	return nil, errors.New("no such PIC")
+}
+
+// TestChassisPICLayout: show chassis pic prints Junos' block (Type,
+// State) with Junos' elements; gnos' internals only under extensive.
+func TestChassisPICLayout(t *testing.T) {
+	b := &fakeBackend{pics: []*servicesd.PICInfo{{Slot: dataplane.Slot{FPC: 2}, Config: picd.Config{Online: true, DataCores: 2},
+		Connected: true, PID: 42, ServiceSets: []servicesd.SetGen{{Name: "ss1", ID: 1, Gen: 3}},
+		Status: &picd.Status{State: "online", SSRBs: []picd.HeldSSRB{{Name: "ss1", ID: 1, Gen: 3}}}}}}
+	tab := cli.NewTable()
+	Commands(tab, b, "")
+	c := tab.ByRPC("get-pic-detail")
+	run := func(args cli.Args) (string, string) {
+		e, err := c.Run(context.Background(), nil, args, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text, x strings.Builder
+		c.Text(&text, e)
+		e.WriteXML(&x, "")
+		return text.String(), x.String()
+	}
+	text, x := run(cli.Args{"fpc-slot": "2", "pic-slot": "0"})
+	if want := "FPC slot 2, PIC slot 0 information:\n  Type                             MS-MPC-PIC\n  State                            Online\n"; text != want {
+		t.Errorf("brief: got\n%q\nwant\n%q", text, want)
+	}
+	if want := "<fpc-information junos:style=\"pic-detail\">\n<fpc>\n<slot>2</slot>\n<pic-detail>\n<pic-slot>0</pic-slot>\n<pic-type>MS-MPC-PIC</pic-type>\n<state>Online</state>\n</pic-detail>"; !strings.Contains(x, want) {
+		t.Errorf("xml: got\n%s\nwant\n%s", x, want)
+	}
+	text, x = run(cli.Args{"fpc-slot": "2", "pic-slot": "0", "extensive": ""})
+	for _, want := range []string{"  Data cores                       2\n", "  picd PID                         42\n",
+		"  Service sets held                1\n", "    ss1                  1        3                      3\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("extensive: got\n%s\nwant %q", text, want)
+		}
+	}
+	if !strings.Contains(x, "<picd-pid>42</picd-pid>") {
+		t.Errorf("extensive xml lacks picd-pid:\n%s", x)
+	}
+}
