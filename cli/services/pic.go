@@ -34,10 +34,10 @@ func (c *commands) picCommands(t *cli.Table) {
 			RPC: "get-service-set-summary-information", Help: "Show service sets summary",
 			Run: c.showSummary, Text: textSummary},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "plug-ins"},
-			RPC: "get-service-set-plugin-information", Help: "Show service-set plug-ins",
+			RPC: "get-service-set-plugin-summary", Help: "Show service-set plug-ins",
 			Run: c.showPlugins, Text: textPlugins},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "memory-usage"},
-			RPC: "get-service-set-memory-usage-information", Help: "Show service-set memory usage",
+			RPC: "get-service-set-memory-statistics", Help: "Show service-set memory usage",
 			Run: c.showMemory, Text: textMemory},
 		&cli.Command{Words: []string{"request", "chassis", "pic"}, RPC: "request-chassis-pic",
 			Help: "Take a PIC online or offline",
@@ -219,7 +219,7 @@ func (c *commands) showPlugins(ctx context.Context, _ *cli.Session, _ cli.Args, 
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("service-set-plugin-information")
+	e := cli.E("service-set-plugin-summary")
 	for _, v := range vs {
 		pe := cli.E("service-set-plugin-pic", cli.T("interface-name", serviceIf(v.Slot)), cli.T("pic-state", picState(v)))
 		if v.Status != nil {
@@ -237,7 +237,7 @@ func (c *commands) showMemory(ctx context.Context, _ *cli.Session, _ cli.Args, _
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("service-set-memory-usage-information")
+	e := cli.E("service-set-memory-statistics-information")
 	for _, v := range vs {
 		m := cli.E("service-set-memory-usage-entry", cli.T("interface-name", serviceIf(v.Slot)),
 			cli.T("policy-db-budget", strconv.FormatInt(int64(v.Config.PolicyDBMB)<<20, 10)),

@@ -49,7 +49,7 @@ func (c *commands) sessionCommands(t *cli.Table) {
 			RPC: "get-service-set-cpu-statistics", Help: "Show service-set CPU usage (since the previous show)",
 			Run: c.showCPU, Text: textCPU},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "statistics", "packet-drops"},
-			RPC: "get-service-set-packet-drop-information", Help: "Show service-set packet drops",
+			RPC: "get-service-set-packet-drop-statistics", Help: "Show service-set packet drops",
 			Run: c.showDrops, Text: textDrops},
 	)
 }
@@ -270,7 +270,7 @@ func (c *commands) showDrops(ctx context.Context, _ *cli.Session, _ cli.Args, _ 
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("service-set-packet-drop-information")
+	e := cli.E("service-set-packet-drop-statistics")
 	for _, r := range replies {
 		d := r.Status.DataPath
 		if d == nil {
