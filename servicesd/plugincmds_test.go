@@ -102,6 +102,9 @@ func TestPluginSessionCommands(t *testing.T) {
 		"    Port range: 1024-65535, Ports in use: 1, Out of port errors: 0\n") || strings.Contains(out, "p1") {
 		t.Errorf("show services nat pool p2 detail: got\n%s", out)
 	}
+	if out := h.cli("show services nat pool detail"); !strings.Contains(out, "  NAT pool: p1, ") || !strings.Contains(out, "  NAT pool: p2, ") {
+		t.Errorf("show services nat pool detail: got\n%s\nwant both pools (detail is no pool name)", out)
+	}
 	if out := h.cli("show services nat pool"); !strings.Contains(out, "\np1 ") || !strings.Contains(out, "\np2 ") {
 		t.Errorf("show services nat pool: got\n%s", out)
 	}
