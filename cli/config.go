@@ -26,12 +26,13 @@ func (s *Session) enterConfig(mode configd.Mode, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cs.SetOwner(s.id)
 	s.cfg, s.edit = cs, nil
 	fmt.Fprintln(out, "Entering configuration mode")
 	if len(others) > 0 {
 		fmt.Fprintln(out, "Users currently editing the configuration:")
 		for _, o := range others {
-			fmt.Fprintf(out, "  %s terminal %s (pid %d) on since %s, idle\n      %s%s\n", o.User, o.Client, o.ID,
+			fmt.Fprintf(out, "  %s terminal %s (pid %d) on since %s, idle\n      %s%s\n", o.User, o.Client, o.PID(),
 				o.Since.UTC().Format("2006-01-02 15:04:05 MST"), o.Edit, privateNote(o.Mode))
 		}
 	}
@@ -195,7 +196,7 @@ func configExit(_ context.Context, s *Session, ts []token, _ *Pipeline, out *byt
 func configStatus(_ context.Context, s *Session, _ []token, _ *Pipeline, out *bytes.Buffer, _ int) error {
 	fmt.Fprintln(out, "Users currently editing the configuration:")
 	for _, o := range s.eng.Configd.Sessions() {
-		fmt.Fprintf(out, "  %s terminal %s (pid %d) on since %s\n      %s%s\n", o.User, o.Client, o.ID,
+		fmt.Fprintf(out, "  %s terminal %s (pid %d) on since %s\n      %s%s\n", o.User, o.Client, o.PID(),
 			o.Since.UTC().Format("2006-01-02 15:04:05 MST"), o.Edit, privateNote(o.Mode))
 	}
 	return nil

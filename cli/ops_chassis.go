@@ -131,7 +131,9 @@ func showHardware(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Write
 	serial := s.eng.Serial()
 	ch := E("chassis", T("name", "Chassis"), T("serial-number", serial), T("description", strings.ToUpper(ProductModel)))
 	ch.Attrs = []xml.Attr{junosAttr("style", "inventory")}
-	ch.Add(module("chassis-module", "Midplane", "", "", "", "VMX Midplane"))
+	// Midplane and CB carry a version, part and serial number, as an MX's
+	// do (tools parsing the inventory, ntc-templates', expect them).
+	ch.Add(module("chassis-module", "Midplane", "REV 01", "GN-MID-VMX", serial+"M", "VMX Midplane"))
 	re := module("chassis-module", "Routing Engine 0", "REV 01", "GN-RE-VMX", serial+"R0", REModel)
 	if a.Has("detail") {
 		h := s.eng.hostStats()
@@ -143,7 +145,7 @@ func showHardware(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Write
 		}
 	}
 	ch.Add(re)
-	ch.Add(module("chassis-module", "CB 0", "", "", "", "VMX SCB"))
+	ch.Add(module("chassis-module", "CB 0", "REV 01", "GN-SCB-VMX", serial+"B0", "VMX SCB"))
 	var last string
 	var fpc *Elem
 	for _, fp := range pics(s.eng.Configd.Active()) {

@@ -460,7 +460,7 @@ show services
 show services | display set
 show services service-set edge | display xml
 commit
-run show chassis pic fpc-slot 0 pic-slot 0 | match Packages
+run show chassis pic fpc-slot 0 pic-slot 0 extensive | match Packages
 `)
 	if failed {
 		t.Fatalf("a command failed:\n%s", out)

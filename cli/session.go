@@ -26,6 +26,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
@@ -66,8 +67,9 @@ type Engine struct {
 	// management socket and over SSH (default DefaultMaxSessionsPerUser).
 	MaxSessionsPerUser int
 
-	packagesOnce sync.Once  // /packages/junos written (ops_files.go)
-	logins       loginTable // sessions for show system users (logins.go)
+	packagesOnce sync.Once    // /packages/junos written (ops_files.go)
+	logins       loginTable   // sessions for show system users (logins.go)
+	sessionIDs   atomic.Int64 // the last management session id (NewSessionID)
 
 	limitMu sync.Mutex // guards limits
 	limits  sessionLimit
@@ -78,6 +80,7 @@ type Engine struct {
 // Session is one CLI session.
 type Session struct {
 	eng    *Engine
+	id     int // management session id (NewSessionID)
 	user   string
 	client string
 	cfg    *configd.Session // nil in operational mode
@@ -142,16 +145,26 @@ type Result struct {
 // typed as text does the same, for scripts.
 const EndOfInput = "\x04"
 
+// NewSessionID returns a new management session id, unique in this
+// process: every CLI session takes one, and the NETCONF server takes its
+// session-ids from here too, so one number names one session wherever
+// it shows (configure banners, lock errors, NETCONF's lock-denied
+// error-info, as Junos' mgd pid does).
+func (e *Engine) NewSessionID() int { return int(e.sessionIDs.Add(1)) }
+
 // NewSession starts a session in operational mode. A CLI session counts
 // as a login (show system users); a NETCONF session's CLI session does
 // not, its NETCONF session does (Engine.Login).
 func (e *Engine) NewSession(user, client string) *Session {
-	s := &Session{eng: e, user: user, client: client}
+	s := &Session{eng: e, user: user, client: client, id: e.NewSessionID()}
 	if client != "netconf" {
 		s.login = e.Login(user, "cli", "", nil)
 	}
 	return s
 }
+
+// ID is the session's management session id (Engine.NewSessionID).
+func (s *Session) ID() int { return s.id }
 
 // Login is the session's entry in show system users (nil for the CLI
 // session of a NETCONF session).

@@ -79,7 +79,7 @@ func TestServicesApart(t *testing.T) {
 	}
 	held := func(want string) func() bool {
 		return func() bool {
-			return strings.Contains(exec(t, dir, "show chassis pic fpc-slot 0 pic-slot 0"), "Service sets held                "+want)
+			return strings.Contains(exec(t, dir, "show chassis pic fpc-slot 0 pic-slot 0 extensive"), "Service sets held                "+want)
 		}
 	}
 	poll(t, "the PIC to hold ss1", held("1"))

@@ -43,6 +43,7 @@ type Session struct {
 	cand    *tree.Node // private: the private candidate
 	changed time.Time  // private: when cand was last edited
 	edit    string     // where the user is, "[edit …]", for status
+	owner   int        // the management session's id (SetOwner), 0 if none
 }
 
 // SessionInfo describes a session for `status`.
@@ -53,6 +54,18 @@ type SessionInfo struct {
 	Mode   Mode
 	Since  time.Time
 	Edit   string // "[edit …]"
+	// Owner is the id of the management session that opened it (a CLI
+	// session, or the NETCONF session-id), 0 when none said (SetOwner).
+	Owner int
+}
+
+// PID is the number that names the session to users, as Junos names an
+// editor by its mgd's pid: its owner's id, else its own.
+func (si SessionInfo) PID() int {
+	if si.Owner != 0 {
+		return si.Owner
+	}
+	return si.ID
 }
 
 func (s *Session) info() SessionInfo {
@@ -60,7 +73,16 @@ func (s *Session) info() SessionInfo {
 	if edit == "" {
 		edit = "[edit]"
 	}
-	return SessionInfo{ID: s.id, User: s.user, Client: s.client, Mode: s.mode, Since: s.since, Edit: edit}
+	return SessionInfo{ID: s.id, User: s.user, Client: s.client, Mode: s.mode, Since: s.since, Edit: edit, Owner: s.owner}
+}
+
+// SetOwner records the id of the management session that opened s (a
+// CLI session's, or the NETCONF session-id): lock errors, configure
+// banners and NETCONF's lock-denied name the holder by it.
+func (s *Session) SetOwner(id int) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	s.owner = id
 }
 
 // SetEdit records the session's edit level ("[edit services]"), which
@@ -78,7 +100,7 @@ func (c *Configd) Open(user, client string, mode Mode) (*Session, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.exclusive != nil && mode != Private {
-		return nil, errkind.Errorf(ErrLocked, "configuration database locked by: %s (pid %d) exclusive", c.exclusive.user, c.exclusive.id)
+		return nil, errkind.Errorf(ErrLocked, "configuration database locked by: %s (pid %d) exclusive", c.exclusive.user, c.exclusive.info().PID())
 	}
 	switch mode {
 	case Private:

@@ -199,10 +199,10 @@ func TestLiveDataPlane(t *testing.T) {
 		t.Errorf("ping through the firewall: got an answer, want none (dropped)")
 	}
 	out = r.cli("show services sessions")
-	if !regexp.MustCompile(`Service Set: fw.*\n.*TCP\s+10\.0\.1\.2:\d+ -> 10\.0\.2\.2:80\s+Forward\s+\d+`).MatchString(out) {
+	if !regexp.MustCompile(`Service Set: fw.*\nTCP\s+10\.0\.1\.2:\d+\s+->\s+10\.0\.2\.2:80\s+Forward\s+I\s+\d+`).MatchString(out) {
 		t.Errorf("show services sessions lacks the TCP/80 session:\n%s", out)
 	}
-	if !regexp.MustCompile(`TCP\s+\[2001:db8:1::2\]:\d+ -> \[2001:db8:2::2\]:80\s+Forward\s+[1-9]`).MatchString(out) {
+	if !regexp.MustCompile(`TCP\s+2001:db8:1::2:\d+\s+->\s+2001:db8:2::2:80\s+Forward\s+I\s+[1-9]`).MatchString(out) {
 		t.Errorf("show services sessions lacks the IPv6 TCP/80 session:\n%s", out)
 	}
 	if strings.Contains(out, ":81 ") || strings.Contains(out, "UDP") || strings.Contains(out, "ICMPV6") {
@@ -226,10 +226,10 @@ func TestLiveDataPlane(t *testing.T) {
 		t.Errorf("UDP through NAT: server saw %s, want 203.0.113.1", got)
 	}
 	// 3 datagrams each way, 20 + 8 + 100 bytes each.
-	udp := regexp.MustCompile(`Service Set: nat.*\n` +
-		`UDP\s+` + regexp.QuoteMeta(local) + ` -> 10\.0\.2\.2:7\s+Forward\s+3\s+384\n` +
-		`UDP\s+10\.0\.2\.2:7 -> 203\.0\.113\.1:\d+\s+Reverse\s+3\s+384\n`)
-	if out := r.cli("show services sessions"); !udp.MatchString(out) {
+	udp := regexp.MustCompile(`Service Set: nat.*\n(.*\n)*?` +
+		`UDP\s+` + regexp.QuoteMeta(local) + `\s+->\s+10\.0\.2\.2:7\s+Forward\s+I\s+3\n  Byte count: 384\n.*\n` +
+		`UDP\s+10\.0\.2\.2:7\s+->\s+203\.0\.113\.1:\d+\s+Forward\s+O\s+3\n  Byte count: 384\n`)
+	if out := r.cli("show services sessions extensive"); !udp.MatchString(out) {
 		t.Errorf("show services sessions: want the UDP session of %s with 3 packets / 384 bytes each way, got:\n%s", local, out)
 	}
 
@@ -311,7 +311,7 @@ func TestLiveInterfaceStyle(t *testing.T) {
 		"set interfaces ge-0/0/0 unit 0 family inet service output service-set fw")...)
 	firewalled(t, r, "the interface-style firewall")
 	out := r.cli("show services sessions")
-	if !regexp.MustCompile(`Service Set: fw.*\n.*TCP\s+10\.0\.1\.2:\d+ -> 10\.0\.2\.2:80\s+Forward\s+[1-9]\d*\s+\d+\n.*TCP\s+10\.0\.2\.2:80 -> 10\.0\.1\.2:\d+\s+Reverse\s+[1-9]`).MatchString(out) {
+	if !regexp.MustCompile(`Service Set: fw.*\nTCP\s+10\.0\.1\.2:\d+\s+->\s+10\.0\.2\.2:80\s+Forward\s+[IO]\s+[1-9]\d*\nTCP\s+10\.0\.2\.2:80\s+->\s+10\.0\.1\.2:\d+\s+Forward\s+[IO]\s+[1-9]`).MatchString(out) {
 		t.Errorf("show services sessions lacks the TCP/80 session, both ways:\n%s", out)
 	}
 	if got, _ := lab.Exec(r.lab.Router, "ip", "-6", "rule"); !strings.Contains(got, "to 2001:db8:1::/64 lookup") {

@@ -1,6 +1,8 @@
 package netconf_test
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -88,7 +90,10 @@ func TestHelloWithoutBaseCapability(t *testing.T) {
 }
 
 // TestLockDeniedSessionID: lock-denied names the session holding the
-// lock in error-info/session-id, 0 when it is held outside NETCONF.
+// lock in error-info/session-id: a NETCONF session's session-id, a CLI
+// session's id when it holds `configure exclusive` (one id space with
+// NETCONF's, the "pid" its lock message gives), 0 when no management
+// session holds it.
 func TestLockDeniedSessionID(t *testing.T) {
 	n, _ := startNode(t)
 	a, b := dial(t, n, "admin", false), dial(t, n, "admin", false)
@@ -104,15 +109,39 @@ func TestLockDeniedSessionID(t *testing.T) {
 		t.Errorf("edit under another's lock: session-id %q, want %q", got, want)
 	}
 	ok(t, a.rpc(`<unlock><target><candidate/></target></unlock>`))
-	cs, err := n.Configd.Open("root", "cli", configd.Exclusive)
+
+	cs := n.CLI.NewSession("root", "cli")
+	defer cs.Close()
+	if res := cs.Exec(context.Background(), "configure exclusive"); res.Failed {
+		t.Fatalf("configure exclusive: %s", res.Output)
+	}
+	cliID := strconv.Itoa(cs.ID())
+	if cliID == a.hello.Value("session-id") || cliID == b.hello.Value("session-id") {
+		t.Fatalf("CLI session id %s is also a NETCONF session's (%s, %s)", cliID, a.hello.Value("session-id"), b.hello.Value("session-id"))
+	}
+	for name, op := range map[string]string{"lock": `<lock><target><candidate/></target></lock>`,
+		"edit-config": editRPC("", `<system><domain-name>x.example</domain-name></system>`)} {
+		r = b.rpc(op)
+		wantError(t, r, "lock-denied")
+		if got := r.Child("rpc-error").Child("error-info").Value("session-id"); got != cliID {
+			t.Errorf("%s under the CLI's configure exclusive: session-id %q, want the CLI session's %s", name, got, cliID)
+		}
+	}
+	r = b.rpc(`<lock><target><candidate/></target></lock>`)
+	if msg := r.Child("rpc-error").Value("error-message"); !strings.Contains(msg, "(pid "+cliID+")") {
+		t.Errorf("lock-denied message %q, want the holder as (pid %s)", msg, cliID)
+	}
+	cs.Exec(context.Background(), "exit")
+
+	raw, err := n.Configd.Open("root", "cli", configd.Exclusive) // no management session owns it
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer cs.Close()
+	defer raw.Close()
 	r = b.rpc(`<lock><target><candidate/></target></lock>`)
 	wantError(t, r, "lock-denied")
 	if ei := r.Child("rpc-error").Child("error-info"); ei == nil || !ei.Has("session-id") || ei.Value("session-id") != "0" {
-		t.Errorf("lock held by the CLI: error-info %v, want session-id 0", ei)
+		t.Errorf("lock held outside any session: error-info %v, want session-id 0", ei)
 	}
 }
 

@@ -244,6 +244,7 @@ func opLock(_ context.Context, s *Session, op *Node, _ *strings.Builder) error {
 	if err != nil {
 		return &RPCError{Type: "protocol", Tag: "lock-denied", Message: err.Error()}
 	}
+	c.SetOwner(s.id)
 	s.cfg, s.locked = c, true
 	s.srv.setLockHolder(c.ID(), s.id)
 	return nil
@@ -274,6 +275,7 @@ func opOpenConfiguration(ctx context.Context, s *Session, op *Node, b *strings.B
 		if err != nil {
 			return err
 		}
+		c.SetOwner(s.id)
 		s.closeConfig()
 		s.cfg = c
 		return nil

@@ -164,11 +164,15 @@ func (s *Server) writeState(b *strings.Builder) {
 		ts(s.started), st.inBadHellos.Load(), st.inSessions.Load(), st.droppedSessions.Load(), st.inRPCs.Load(), st.inBadRPCs.Load(), st.outRPCErrors.Load())
 }
 
-// lockInfo is the NETCONF session holding the configuration lock and
-// since when (id 0: held outside NETCONF); ok false when nobody holds it.
+// lockInfo is the session holding the configuration lock (a NETCONF or
+// CLI session, as lockHolder) and since when (id 0: no management
+// session); ok false when nobody holds it.
 func (s *Server) lockInfo() (id int, since time.Time, ok bool) {
 	for _, si := range s.cfg.Configd.Sessions() {
 		if si.Mode == configd.Exclusive {
+			if si.Owner != 0 {
+				return si.Owner, si.Since, true
+			}
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			return s.lockedBy[si.ID], si.Since, true

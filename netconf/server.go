@@ -327,13 +327,18 @@ func active(n *tree.Node) *tree.Node {
 	return n
 }
 
-// lockHolder is the NETCONF session-id of the session holding the
-// exclusive configuration lock, for lock-denied's error-info: 0 when the
-// lock is held outside NETCONF (`configure exclusive` in the CLI) or not
-// at all, as RFC 6241 appendix A asks.
+// lockHolder is the session-id of the session holding the exclusive
+// configuration lock, for lock-denied's error-info: a NETCONF session's,
+// or a CLI session's in `configure exclusive` (CLI and NETCONF sessions
+// share one id space, cli.Engine.NewSessionID, as Junos' mgd pids do);
+// 0 when no management session owns the lock, as RFC 6241 appendix A asks
+// for a holder outside NETCONF.
 func (s *Server) lockHolder() int {
 	for _, si := range s.cfg.Configd.Sessions() {
 		if si.Mode == configd.Exclusive {
+			if si.Owner != 0 {
+				return si.Owner
+			}
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			return s.lockedBy[si.ID]

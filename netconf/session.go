@@ -337,6 +337,7 @@ func (s *Session) config() (*configd.Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.SetOwner(s.id)
 	s.cfg = c
 	return c, nil
 }
@@ -352,6 +353,7 @@ func (s *Session) readConfig(fn func(c *configd.Session) error) error {
 	if err != nil {
 		return err
 	}
+	c.SetOwner(s.id)
 	defer c.Close()
 	return fn(c)
 }

@@ -272,7 +272,11 @@ func (s *Server) register(user string, lvl Level, conn io.Closer) (*Session, err
 		return nil, fmt.Errorf("%w for %s (limit %d)", errTooManySessions, user, s.cfg.MaxSessionsPerUser)
 	}
 	s.nextID++
-	ss := &Session{srv: s, id: s.nextID, user: user, level: lvl, conn: conn, done: make(chan struct{})}
+	id := s.nextID
+	if s.cfg.CLI != nil { // one id space with the CLI sessions (cli.Engine.NewSessionID)
+		id = s.cfg.CLI.NewSessionID()
+	}
+	ss := &Session{srv: s, id: id, user: user, level: lvl, conn: conn, done: make(chan struct{})}
 	s.sessions[ss.id] = ss
 	s.perUser[user]++
 	return ss, nil

@@ -94,6 +94,10 @@ type PluginCommand struct {
 	// Text renders the rows of one PIC (interface) for the terminal;
 	// nil prints each row as a block of "name: value" lines.
 	Text func(w io.Writer, iface string, rows []ShowRow)
+	// Styled, when set, renders instead of Text and is told the level
+	// of output asked for: the name of the Flag argument given (brief,
+	// detail, extensive), "" for none.
+	Styled func(w io.Writer, iface, style string, rows []ShowRow)
 }
 
 // PluginArg is an argument of a plugin command. Given, it keeps the rows
@@ -103,6 +107,10 @@ type PluginArg struct {
 	Help       string
 	Positional bool // a bare value (show services nat pool NAME)
 	Field      string
+	// Flag: a keyword without a value naming the level of output
+	// (brief, detail, extensive); it filters nothing, and the reply
+	// carries it as its junos:style.
+	Flag bool
 }
 
 // Command returns the plugin's command with that RPC name, nil if none.

@@ -125,7 +125,7 @@ func TestAlarmPICRefusal(t *testing.T) {
 		"<alarm-class>Major</alarm-class>",
 		"<alarm-description>FPC 0 PIC 0 failed to apply configuration</alarm-description>",
 		"<alarm-short-description>FPC 0 PIC 0 cfg fail</alarm-short-description>")
-	wantIn(t, "show chassis pic", h.cli("show chassis pic fpc-slot 0 pic-slot 0"),
+	wantIn(t, "show chassis pic", h.cli("show chassis pic fpc-slot 0 pic-slot 0 extensive"),
 		"  Alarms:\n    "+at+"  Major  FPC 0 PIC 0 failed to apply configuration\n",
 		fmt.Sprintf("refused service-set boom (id %d generation %d): test-refuser: refused by test", boom.ID, boom.Gen))
 
@@ -185,7 +185,7 @@ func TestAlarmPICNotResponding(t *testing.T) {
 	at := as[0].Time.UTC().Format("2006-01-02 15:04:05 MST")
 	wantIn(t, "show chassis alarms", h.cli("show chassis alarms"),
 		"1 alarms currently active\n", at+"  Major  FPC 0 PIC 0 not responding\n")
-	wantIn(t, "show chassis pic", h.cli("show chassis pic fpc-slot 0 pic-slot 0"),
+	wantIn(t, "show chassis pic", h.cli("show chassis pic fpc-slot 0 pic-slot 0 extensive"),
 		"Offline (picd not connected)", "FPC 0 PIC 0 not responding\n      heartbeat timed out\n")
 	// and the system log has chassisd's message, once
 	if c := strings.Count(h.log.String(), "Taking PIC 0 in FPC 0 offline: heartbeat timed out"); c != 1 ||
@@ -216,7 +216,7 @@ func TestAlarmPICFailsToStart(t *testing.T) {
 	if a := as[0]; a.Description != "FPC 0 PIC 0 failed to start" || !strings.Contains(a.Reason, "no hardware for test-initfail") {
 		t.Errorf("alarm: got %+v, want FPC 0 PIC 0 failed to start, with the plugin's error", a)
 	}
-	wantIn(t, "show chassis pic", h.cli("show chassis pic fpc-slot 0 pic-slot 0"),
+	wantIn(t, "show chassis pic", h.cli("show chassis pic fpc-slot 0 pic-slot 0 extensive"),
 		"  State                            Failed\n", "  Fault ", "no hardware for test-initfail",
 		"Major  FPC 0 PIC 0 failed to start\n")
 	if !h.picdConnected() {

@@ -107,7 +107,7 @@ func TestPluginPanic(t *testing.T) {
 			if log := h.log.String(); !strings.Contains(log, "pic: plugin control handler panicked") || !strings.Contains(log, tc.wantLog) {
 				t.Errorf("log lacks the panic and %q:\n%s", tc.wantLog, log)
 			}
-			out := h.cli("show chassis pic fpc-slot 0 pic-slot 0", "show services service-sets plug-ins")
+			out := h.cli("show chassis pic fpc-slot 0 pic-slot 0 extensive", "show services service-sets plug-ins")
 			for _, w := range tc.wantShow {
 				if !strings.Contains(out, w) {
 					t.Errorf("show output lacks %q:\n%s", w, out)

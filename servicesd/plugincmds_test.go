@@ -94,11 +94,18 @@ func TestPluginSessionCommands(t *testing.T) {
 	}
 
 	out = h.cli("show services nat pool p2")
-	if !strings.Contains(out, "pool name:               p2") || strings.Contains(out, "p1") ||
-		!strings.Contains(out, "pool address range:      198.51.100.0-198.51.100.3") || !strings.Contains(out, "translations in use:     1") {
+	if !strings.Contains(out, "p2                   dynamic  198.51.100.0-198.51.100.3        1024-65535            1\n") || strings.Contains(out, "p1") {
 		t.Errorf("show services nat pool p2: got\n%s", out)
 	}
-	if out := h.cli("show services nat pool"); !strings.Contains(out, "pool name:               p1") || !strings.Contains(out, "pool name:               p2") {
+	out = h.cli("show services nat pool p2 detail")
+	if !strings.Contains(out, "  NAT pool: p2, Translation type: dynamic\n    Address range: 198.51.100.0-198.51.100.3\n"+
+		"    Port range: 1024-65535, Ports in use: 1, Out of port errors: 0\n") || strings.Contains(out, "p1") {
+		t.Errorf("show services nat pool p2 detail: got\n%s", out)
+	}
+	if out := h.cli("show services nat pool detail"); !strings.Contains(out, "  NAT pool: p1, ") || !strings.Contains(out, "  NAT pool: p2, ") {
+		t.Errorf("show services nat pool detail: got\n%s\nwant both pools (detail is no pool name)", out)
+	}
+	if out := h.cli("show services nat pool"); !strings.Contains(out, "\np1 ") || !strings.Contains(out, "\np2 ") {
 		t.Errorf("show services nat pool: got\n%s", out)
 	}
 

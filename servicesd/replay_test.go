@@ -333,17 +333,23 @@ func testPcapReplay(t *testing.T, kind string) {
 	if napt {
 		natRe = `nat: napt-44 source 10\.0\.0\.1:40010 -> ` + pub(pic.ProtoTCP, 40010) + ` \(pool p1\)`
 	}
-	icmpRev := `ICMP\s+192\.0\.2\.10:77 -> ` + pub(pic.ProtoICMP, 77)
-	if napt {
-		id := public[flow{pic.ProtoICMP, 77}]
-		icmpRev = `ICMP\s+` + regexp.QuoteMeta(netip.AddrPortFrom(S, id).String()) + ` -> ` + pub(pic.ProtoICMP, 77)
+	// flowRe is one flow of show services sessions extensive: the flow
+	// line in Junos' columns, then its byte count and role.
+	flowRe := func(proto, src, dst, dir, pkts, bytes string) string {
+		return proto + `\s+` + src + `\s+->\s+` + dst + `\s+Forward\s+` + dir + `\s+` + pkts +
+			`\n  Byte count: ` + bytes + `\n  Flow role: \w+, Timeout: \d+\n`
 	}
+	pubAddr := regexp.QuoteMeta(P.String())
+	plugins := `(.* Plugin Data:\n  .*\n)*` // between a session's header and its flows
 	out := h.cli("show services sessions extensive")
 	for _, re := range []string{
-		`State: CLOSED.*\n.*TCP\s+10\.0\.0\.1:40000 -> 192\.0\.2\.10:80\s+Forward\s+5\s+300\n.*TCP\s+192\.0\.2\.10:80 -> ` + pub(pic.ProtoTCP, 40000) + `\s+Reverse\s+3\s+320\n`,
-		`State: ESTABLISHED.*\n.*TCP\s+10\.0\.0\.1:40010 -> 192\.0\.2\.10:80\s+Forward\s+2\s+80\n.*TCP\s+192\.0\.2\.10:80 -> ` + pub(pic.ProtoTCP, 40010) + `\s+Reverse\s+1\s+40\n`,
-		`UDP\s+10\.0\.0\.1:5353 -> 192\.0\.2\.10:53\s+Forward\s+1\s+58\n.*UDP\s+192\.0\.2\.10:53 -> ` + pub(pic.ProtoUDP, 5353) + `\s+Reverse\s+1\s+88\n`,
-		`ICMP\s+10\.0\.0\.1:77 -> 192\.0\.2\.10:77\s+Forward\s+1\s+44\n.*` + icmpRev + `\s+Reverse\s+1\s+44\n`,
+		`State: CLOSED.*\n` + plugins + flowRe("TCP", `10\.0\.0\.1:40000`, `192\.0\.2\.10:80`, "I", "5", "300") +
+			flowRe("TCP", `192\.0\.2\.10:80`, pub(pic.ProtoTCP, 40000), "O", "3", "320"),
+		`State: ESTABLISHED.*\n` + plugins + flowRe("TCP", `10\.0\.0\.1:40010`, `192\.0\.2\.10:80`, "I", "2", "80") +
+			flowRe("TCP", `192\.0\.2\.10:80`, pub(pic.ProtoTCP, 40010), "O", "1", "40"),
+		flowRe("UDP", `10\.0\.0\.1:5353`, `192\.0\.2\.10:53`, "I", "1", "58") +
+			flowRe("UDP", `192\.0\.2\.10:53`, pub(pic.ProtoUDP, 5353), "O", "1", "88"),
+		flowRe("ICMP", `10\.0\.0\.1`, `192\.0\.2\.10`, "I", "1", "44") + flowRe("ICMP", `192\.0\.2\.10`, pubAddr, "O", "1", "44"),
 		natRe,
 	} {
 		if !regexp.MustCompile(re).MatchString(out) {
@@ -353,7 +359,15 @@ func testPcapReplay(t *testing.T, kind string) {
 	if out := h.cli("show services sessions count"); !regexp.MustCompile(`Number of sessions: 4\n`).MatchString(out) {
 		t.Errorf("got %q, want 4 sessions (the rejected one never opened)", out)
 	}
-	if out := h.cli("show services stateful-firewall statistics"); !regexp.MustCompile(`sessions accepted:\s+4\n(.*\n)*\s+sessions rejected:\s+1\n`).MatchString(out) {
+	if out := h.cli("show services stateful-firewall statistics"); !regexp.MustCompile(`Rule Accepts: 4, Rule Discards: \d+, Rule Rejects: 1\n`).MatchString(out) {
 		t.Errorf("got\n%s\nwant 4 sessions accepted, 1 rejected", out)
+	} else if strings.Contains(out, "TCP Errors:") {
+		t.Errorf("brief statistics show extensive's TCP errors:\n%s", out)
+	}
+	if out := h.cli("show services stateful-firewall statistics extensive"); !strings.Contains(out, "    TCP Errors:\n      Non-SYN first packet: 0\n") {
+		t.Errorf("statistics extensive: got\n%s\nwant the TCP errors", out)
+	}
+	if out := h.cli("show services stateful-firewall statistics extensive | display xml"); !strings.Contains(out, `<service-sfw-statistics-information junos:style="extensive">`) {
+		t.Errorf("statistics extensive xml: got\n%s", out)
 	}
 }

@@ -3,6 +3,7 @@ package servicesd_test
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -66,7 +67,7 @@ func TestShowSessions(t *testing.T) {
 	}
 	out := h.cli("show services sessions extensive")
 	for _, want := range []string{"ms-0/0/0", "Service Set: ss1", "State: SYN-SENT",
-		"10.0.0.1:40000 -> 192.0.2.10:80", "stateful-firewall: accepted by rule fw term web",
+		"TCP            10.0.0.1:40000  ->      192.0.2.10:80     Forward  I               1\n", "stateful-firewall: accepted by rule fw term web",
 		"nat: napt-44 source 10.0.0.1:40000 -> 203.0.113.1:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show services sessions extensive lacks %q:\n%s", want, out)
@@ -75,10 +76,10 @@ func TestShowSessions(t *testing.T) {
 	if out := h.cli("show services sessions count"); !strings.Contains(out, "Number of sessions: 3") {
 		t.Errorf("got %q, want 3 sessions", out)
 	}
-	if out := h.cli("show services sessions source-prefix 10.0.0.2/32 | display xml"); strings.Count(out, "<service-session>") != 1 {
+	if out := h.cli("show services sessions source-prefix 10.0.0.2/32 | display xml"); strings.Count(out, "<msp-session>") != 1 {
 		t.Errorf("got %q, want the one session from 10.0.0.2", out)
 	}
-	if out := h.cli("show services sessions source-prefix 10.0.0.2 | display xml"); strings.Count(out, "<service-session>") != 1 {
+	if out := h.cli("show services sessions source-prefix 10.0.0.2 | display xml"); strings.Count(out, "<msp-session>") != 1 {
 		t.Errorf("bare address: got %q, want the one session from 10.0.0.2", out)
 	}
 	if out := h.cli("show services sessions destination-prefix 192.0.2"); !strings.Contains(out, `invalid value for destination-prefix: "192.0.2"`) {
@@ -88,8 +89,8 @@ func TestShowSessions(t *testing.T) {
 		t.Errorf("got %q, want one policy drop", out)
 	}
 	out = h.cli("show services nat pool", "show services stateful-firewall statistics")
-	for _, want := range []string{"pool name:               p1", "pool address range:      203.0.113.1-203.0.113.1",
-		"translations in use:     3", "sessions accepted:       3", "no rule matched:         1"} {
+	for _, want := range []string{"p1                   dynamic  203.0.113.1-203.0.113.1          1024-65535            3\n",
+		"Rule Accepts: 3, Rule Discards: 0, Rule Rejects: 0\n", "No rule matched: 1\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plugin commands lack %q:\n%s", want, out)
 		}
@@ -98,7 +99,7 @@ func TestShowSessions(t *testing.T) {
 	if out := h.cli("show services sessions count"); !strings.Contains(out, "Number of sessions: 0") {
 		t.Errorf("after clear: got %q, want 0 sessions", out)
 	}
-	if out := h.cli("show services nat pool"); !strings.Contains(out, "translations in use:     0") {
+	if out := h.cli("show services nat pool"); !regexp.MustCompile(`\np1 +dynamic +203\.0\.113\.1-203\.0\.113\.1 +\d+-\d+ +0\n`).MatchString(out) {
 		t.Errorf("after clear: got %q, want the pool's ports released", out)
 	}
 }

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
@@ -28,17 +29,17 @@ func (c *commands) picCommands(t *cli.Table) {
 	t.Add(
 		&cli.Command{Words: []string{"show", "chassis", "pic"}, RPC: "get-pic-detail",
 			Help: "Show Physical Interface Card information",
-			Args: append(append([]cli.Arg(nil), slotArgs...), cli.Arg{Name: "extensive", Help: "Display each service-set's generation"}),
+			Args: append(append([]cli.Arg(nil), slotArgs...), cli.Arg{Name: "extensive", Help: "Display gnos' view of the PIC: picd, updates, plug-ins, service-set generations"}),
 			Run:  c.showPIC, Text: textPIC},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "summary"},
 			RPC: "get-service-set-summary-information", Help: "Show service sets summary",
 			Run: c.showSummary, Text: textSummary},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "plug-ins"},
-			RPC: "get-service-set-plugin-information", Help: "Show service-set plug-ins",
+			RPC: "get-service-set-plugin-summary", Help: "Show service-set plug-ins",
 			Args: []cli.Arg{{Name: "detail", Help: "Display each plug-in's configurable properties"}},
 			Run:  c.showPlugins, Text: textPlugins},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "memory-usage"},
-			RPC: "get-service-set-memory-usage-information", Help: "Show service-set memory usage",
+			RPC: "get-service-set-memory-statistics", Help: "Show service-set memory usage",
 			Run: c.showMemory, Text: textMemory},
 		&cli.Command{Words: []string{"request", "chassis", "pic"}, RPC: "request-chassis-pic",
 			Help: "Take a PIC online or offline",
@@ -81,10 +82,22 @@ func (c *commands) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *c
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("pic-detail",
-		cli.T("slot", strconv.Itoa(slot.FPC)), cli.T("pic-slot", strconv.Itoa(slot.PIC)),
-		cli.T("pic-type", "MS-PIC (gnos picd)"), cli.T("state", picState(v)),
-		cli.T("control-cores", strconv.Itoa(v.Config.ControlCores)), cli.T("data-cores", strconv.Itoa(v.Config.DataCores)),
+	pd := cli.E("pic-detail", cli.T("pic-slot", strconv.Itoa(slot.PIC)),
+		cli.T("pic-type", cli.PICModel), cli.T("state", picState(v)))
+	e := cli.E("fpc-information", cli.E("fpc", cli.T("slot", strconv.Itoa(slot.FPC)), pd))
+	e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: "pic-detail"}}
+	if a.Has("extensive") {
+		picInternals(pd, v)
+	}
+	return e, nil
+}
+
+// picInternals adds gnos' own view of a PIC to its pic-detail (show
+// chassis pic … extensive): its chassis stanza, alarms, picd, the
+// updates and service-sets it holds with their generations, its
+// plug-ins.
+func picInternals(e *cli.Elem, v *servicesd.PICInfo) {
+	e.Add(cli.T("control-cores", strconv.Itoa(v.Config.ControlCores)), cli.T("data-cores", strconv.Itoa(v.Config.DataCores)),
 		cli.T("object-cache-size", strconv.Itoa(int(v.Config.ObjectCacheMB))),
 		cli.T("policy-db-size", strconv.Itoa(int(v.Config.PolicyDBMB))),
 		cli.T("packages", strings.Join(v.Config.Packages, " ")),
@@ -129,22 +142,19 @@ func (c *commands) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *c
 		for _, p := range st.Plugins {
 			e.Add(pluginElem(p))
 		}
-		if a.Has("extensive") {
-			held := map[string]picd.HeldSSRB{}
-			for _, h := range st.SSRBs {
-				held[h.Name] = h
+		held := map[string]picd.HeldSSRB{}
+		for _, h := range st.SSRBs {
+			held[h.Name] = h
+		}
+		for _, x := range v.ServiceSets {
+			pg := "-"
+			if h, ok := held[x.Name]; ok {
+				pg = strconv.FormatUint(h.Gen, 10)
 			}
-			for _, x := range v.ServiceSets {
-				pg := "-"
-				if h, ok := held[x.Name]; ok {
-					pg = strconv.FormatUint(h.Gen, 10)
-				}
-				e.Add(cli.E("service-set", cli.T("name", x.Name), cli.T("id", strconv.FormatUint(uint64(x.ID), 10)),
-					cli.T("generation", strconv.FormatUint(x.Gen, 10)), cli.T("pic-generation", pg)))
-			}
+			e.Add(cli.E("service-set", cli.T("name", x.Name), cli.T("id", strconv.FormatUint(uint64(x.ID), 10)),
+				cli.T("generation", strconv.FormatUint(x.Gen, 10)), cli.T("pic-generation", pg)))
 		}
 	}
-	return e, nil
 }
 
 // snapshotElems are the session snapshot's lines of show chassis pic:
@@ -177,27 +187,55 @@ func pluginElem(p picd.PluginStatus) *cli.Elem {
 	return e
 }
 
+// showSummary answers show services service-sets summary with Junos'
+// elements (service-set-summary-information-entry, its
+// service-set-service-type-entry with the service-sets configured, the
+// object cache and policy DB bytes used and their percentages, the CPU
+// utilization) and gnos' own: the service-sets the PIC holds and its
+// state. CPU utilization is the data cores' busy share since the previous
+// summary or cpu-usage (they share the PIC's sample).
 func (c *commands) showSummary(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	vs, err := c.b.PICs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("service-set-summary-information")
-	for _, v := range vs {
-		held := "-"
-		if v.Status != nil {
-			held = strconv.Itoa(len(v.Status.SSRBs))
+	cpu := map[dataplane.Slot]string{}
+	if replies, err := c.b.QueryPICs(ctx, &picd.Query{CPU: true}); err == nil {
+		for _, r := range replies {
+			for _, u := range r.Status.CPU {
+				if u.Name == "Idle" {
+					cpu[r.Slot] = fmt.Sprintf("%.2f %%", 100-u.Percent)
+				}
+			}
 		}
-		pct := 0.0
-		if v.Config.PolicyDBMB > 0 {
-			pct = 100 * float64(v.PolicyBytes) / float64(int64(v.Config.PolicyDBMB)<<20)
+	}
+	pct := func(used int64, mb uint32) string {
+		if mb == 0 {
+			return "0.00"
+		}
+		return fmt.Sprintf("%.2f", 100*float64(used)/float64(int64(mb)<<20))
+	}
+	e := cli.E("service-set-summary-information")
+	e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: "summary"}}
+	for _, v := range vs {
+		held, used := "-", int64(0)
+		if v.Status != nil {
+			held, used = strconv.Itoa(len(v.Status.SSRBs)), v.Status.ObjectCache.Reserved
+		}
+		u := cpu[v.Slot]
+		if u == "" {
+			u = "-"
 		}
 		e.Add(cli.E("service-set-summary-information-entry",
 			cli.T("interface-name", serviceIf(v.Slot)),
-			cli.T("service-sets-configured", strconv.Itoa(len(v.ServiceSets))),
+			cli.E("service-set-service-type-entry",
+				cli.T("service-sets-configured", strconv.Itoa(len(v.ServiceSets))),
+				cli.T("service-set-bytes-used", strconv.FormatInt(used, 10)),
+				cli.T("service-set-percent-bytes-used", pct(used, v.Config.ObjectCacheMB)),
+				cli.T("service-set-policy-bytes-used", strconv.FormatInt(v.PolicyBytes, 10)),
+				cli.T("service-set-percent-policy-bytes-used", pct(v.PolicyBytes, v.Config.PolicyDBMB)),
+				cli.T("service-set-cpu-utilization", u)),
 			cli.T("service-sets-held", held),
-			cli.T("policy-bytes-used", strconv.FormatInt(v.PolicyBytes, 10)),
-			cli.T("policy-bytes-percent", fmt.Sprintf("%.2f", pct)),
 			cli.T("pic-state", picState(v))))
 	}
 	return e, nil
@@ -208,7 +246,7 @@ func (c *commands) showPlugins(ctx context.Context, _ *cli.Session, a cli.Args, 
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("service-set-plugin-information")
+	e := cli.E("service-set-plugin-summary")
 	for _, v := range vs {
 		pe := cli.E("service-set-plugin-pic", cli.T("interface-name", serviceIf(v.Slot)), cli.T("pic-state", picState(v)))
 		if v.Status != nil {
@@ -232,7 +270,7 @@ func (c *commands) showMemory(ctx context.Context, _ *cli.Session, _ cli.Args, _
 	if err != nil {
 		return nil, err
 	}
-	e := cli.E("service-set-memory-usage-information")
+	e := cli.E("service-set-memory-statistics-information")
 	for _, v := range vs {
 		m := cli.E("service-set-memory-usage-entry", cli.T("interface-name", serviceIf(v.Slot)),
 			cli.T("policy-db-budget", strconv.FormatInt(int64(v.Config.PolicyDBMB)<<20, 10)),

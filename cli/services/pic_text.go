@@ -3,14 +3,22 @@ package services
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/gnos/gnos/cli"
 )
 
 // The text renderings of the PIC status commands.
 
-func textPIC(w io.Writer, e *cli.Elem) {
-	fmt.Fprintf(w, "FPC slot %s, PIC slot %s information:\n", e.Val("slot"), e.Val("pic-slot"))
+// textPIC renders show chassis pic in Junos' layout (FPC slot, PIC slot
+// information: Type, State); extensive goes on with gnos' rows.
+func textPIC(w io.Writer, fi *cli.Elem) {
+	f := fi.Get("fpc")
+	if f == nil || f.Get("pic-detail") == nil {
+		return
+	}
+	e := f.Get("pic-detail")
+	fmt.Fprintf(w, "FPC slot %s, PIC slot %s information:\n", f.Val("slot"), e.Val("pic-slot"))
 	rows := []struct{ label, key string }{
 		{"Type", "pic-type"}, {"State", "state"}, {"Control cores", "control-cores"},
 		{"Data cores", "data-cores"}, {"Object cache size (MB)", "object-cache-size"},
@@ -55,12 +63,22 @@ func textPIC(w io.Writer, e *cli.Elem) {
 	}
 }
 
+// textSummary renders show services service-sets summary in Junos'
+// columns (interface, service sets configured, bytes used, policy bytes
+// used, CPU utilization), with gnos' PIC state as a last column.
 func textSummary(w io.Writer, e *cli.Elem) {
-	fmt.Fprintf(w, "%-13s %-12s %-12s %-18s %-8s %s\n", "", "Service sets", "Service sets", "", "Policy", "")
-	fmt.Fprintf(w, "%-13s %-12s %-12s %-18s %-8s %s\n", "Interface", "configured", "on PIC", "Policy bytes used", "(%)", "State")
+	const row = "%-14s%-14s%-21s%-21s%-13s%s\n"
+	fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf(row, "", "Service sets", "", "", "CPU", ""), " \n"))
+	fmt.Fprintf(w, row, "Interface", "configured", "Bytes used", "Policy bytes used", "utilization", "State")
 	for _, r := range e.All("service-set-summary-information-entry") {
-		fmt.Fprintf(w, "%-13s %12s %12s %18s %8s %s\n", r.Val("interface-name"), r.Val("service-sets-configured"),
-			r.Val("service-sets-held"), r.Val("policy-bytes-used"), r.Val("policy-bytes-percent"), r.Val("pic-state"))
+		t := r.Get("service-set-service-type-entry")
+		if t == nil {
+			continue
+		}
+		fmt.Fprintf(w, row, r.Val("interface-name"), t.Val("service-sets-configured"),
+			fmt.Sprintf("%s (%5s%%)", t.Val("service-set-bytes-used"), t.Val("service-set-percent-bytes-used")),
+			fmt.Sprintf("%s (%5s%%)", t.Val("service-set-policy-bytes-used"), t.Val("service-set-percent-policy-bytes-used")),
+			t.Val("service-set-cpu-utilization"), r.Val("pic-state"))
 	}
 }
 

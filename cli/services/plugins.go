@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -31,7 +32,7 @@ func (c *commands) pluginCommand(plugin string, pc pic.PluginCommand) *cli.Comma
 	}
 	var args []cli.Arg
 	for _, a := range pc.Args {
-		args = append(args, cli.Arg{Name: a.Name, Help: a.Help, Value: !a.Positional, Positional: a.Positional})
+		args = append(args, cli.Arg{Name: a.Name, Help: a.Help, Value: !a.Positional && !a.Flag, Positional: a.Positional})
 	}
 	cmd := &cli.Command{Words: append([]string{verb}, pc.Words...), RPC: pc.RPC, Help: pc.Help, Args: args}
 	q := &picd.Query{Plugin: plugin, Command: pc.RPC}
@@ -48,6 +49,11 @@ func (c *commands) pluginCommand(plugin string, pc pic.PluginCommand) *cli.Comma
 			return nil, err
 		}
 		e := cli.E(strings.TrimPrefix(pc.RPC, "get-"))
+		for _, pa := range pc.Args {
+			if pa.Flag && a.Has(pa.Name) {
+				e.Attrs = []xml.Attr{{Name: xml.Name{Space: "junos", Local: "style"}, Value: pa.Name}}
+			}
+		}
 		for _, r := range replies {
 			pe := cli.E("pic", cli.T("interface-name", serviceIf(r.Slot)))
 			all, err := c.moreRows(ctx, r, q)
@@ -57,7 +63,7 @@ func (c *commands) pluginCommand(plugin string, pc pic.PluginCommand) *cli.Comma
 		rows:
 			for _, row := range all {
 				for _, pa := range pc.Args {
-					if v, ok := a[pa.Name]; ok && row.Field(pa.Field) != v {
+					if v, ok := a[pa.Name]; ok && !pa.Flag && row.Field(pa.Field) != v {
 						continue rows
 					}
 				}
@@ -72,16 +78,26 @@ func (c *commands) pluginCommand(plugin string, pc pic.PluginCommand) *cli.Comma
 		return e, nil
 	}
 	cmd.Text = textRows
-	if pc.Text != nil {
-		cmd.Text = pluginText(pc.Text)
+	switch {
+	case pc.Styled != nil:
+		cmd.Text = pluginText(pc.Styled)
+	case pc.Text != nil:
+		text := pc.Text
+		cmd.Text = pluginText(func(w io.Writer, iface, _ string, rows []pic.ShowRow) { text(w, iface, rows) })
 	}
 	return cmd
 }
 
 // pluginText renders a plugin command with the plugin's own renderer,
 // PIC by PIC.
-func pluginText(text func(io.Writer, string, []pic.ShowRow)) func(io.Writer, *cli.Elem) {
+func pluginText(text func(io.Writer, string, string, []pic.ShowRow)) func(io.Writer, *cli.Elem) {
 	return func(w io.Writer, e *cli.Elem) {
+		style := ""
+		for _, a := range e.Attrs {
+			if a.Name.Local == "style" {
+				style = a.Value
+			}
+		}
 		for _, pe := range e.All("pic") {
 			var rows []pic.ShowRow
 			for _, re := range pe.All("entry") {
@@ -91,7 +107,7 @@ func pluginText(text func(io.Writer, string, []pic.ShowRow)) func(io.Writer, *cl
 				}
 				rows = append(rows, row)
 			}
-			text(w, pe.Val("interface-name"), rows)
+			text(w, pe.Val("interface-name"), style, rows)
 		}
 	}
 }

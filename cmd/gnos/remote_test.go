@@ -95,7 +95,7 @@ func remotePicd(t *testing.T, bin, re, addr string) {
 	if !strings.Contains(st.out, "gnos-pic-fpc0-pic0, serial "+serial[1]) {
 		t.Errorf("show chassis pic: got\n%s\nwant the remote picd's certificate", st.out)
 	}
-	if out := gnosRun(t, bin, "pki", "list", "--data", re); !strings.Contains(out, serial[1]+"   fpc0-pic0") || !strings.Contains(out, "valid") {
+	if out := gnosRun(t, bin, "pki", "list", "--data", re); !regexp.MustCompile(serial[1]+`\s+fpc0-pic0`).MatchString(out) || !strings.Contains(out, "valid") {
 		t.Errorf("pki list: got\n%s\nwant %s valid", out, serial[1])
 	}
 	gnosRun(t, bin, "pki", "revoke", "--fpc", "0", "--pic", "0", "--data", re)

@@ -103,11 +103,16 @@ func (c *cliConn) waitSessions(set string, want int) {
 // forwardPackets sums the forward packets of set's sessions, as `show
 // services sessions` lists them.
 func (c *cliConn) forwardPackets(set string) int {
-	sum := 0
+	sum, first := 0, false // the first flow line after a session's header is its forward flow
 	for _, line := range strings.Split(c.run("show services sessions service-set "+set), "\n") {
 		f := strings.Fields(line)
-		if len(f) == 7 && f[2] == "->" && f[4] == "Forward" {
-			n, err := strconv.Atoi(f[5])
+		if strings.HasPrefix(line, "Service Set: ") {
+			first = true
+			continue
+		}
+		if len(f) == 7 && f[2] == "->" && first {
+			first = false
+			n, err := strconv.Atoi(f[6])
 			if err != nil {
 				c.t.Fatalf("packets in %q: %v", line, err)
 			}

@@ -290,6 +290,7 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 	c.tab.enter(s)
 	c.wh.add(s, s.deadline())
 	c.fresh = true
+	s.id = sessionID(c.id, c.st.Created.Load()+1)
 	inc(&c.st.Created)
 	c.st.Sessions.Store(c.st.Sessions.Load() + 1)
 	for _, slot := range si.chain[Forward] {

@@ -12,12 +12,17 @@ type SessionFilter struct {
 	Source     netip.Prefix
 	Dest       netip.Prefix
 	Proto      uint8
-	Extensive  bool
+	// SrcPort and DstPort select the forward flow's ports when
+	// HasSrcPort and HasDstPort are set (0 is a port like any other).
+	SrcPort, DstPort       uint16
+	HasSrcPort, HasDstPort bool
+	Extensive              bool
 }
 
 // all reports whether f selects every session.
 func (f *SessionFilter) all() bool {
-	return f.ServiceSet == 0 && f.Sets == nil && f.Proto == 0 && !f.Source.IsValid() && !f.Dest.IsValid()
+	return f.ServiceSet == 0 && f.Sets == nil && f.Proto == 0 && !f.Source.IsValid() && !f.Dest.IsValid() &&
+		!f.HasSrcPort && !f.HasDstPort
 }
 
 // matcher is a SessionFilter compiled for a walk: prefixes as masks over
@@ -28,6 +33,8 @@ type matcher struct {
 	sets     []bool
 	proto    uint8
 	src, dst prefixMask
+	// sport and dport are the ports to match, -1 for any.
+	sport, dport int32
 }
 
 // prefixMask is a prefix as an address and a mask of FlowKey's form
@@ -63,7 +70,15 @@ func (m *prefixMask) contains(a *[16]byte, v6 bool) bool {
 }
 
 func (f *SessionFilter) compile() matcher {
-	return matcher{ss: f.ServiceSet, sets: f.Sets, proto: f.Proto, src: compilePrefix(f.Source), dst: compilePrefix(f.Dest)}
+	m := matcher{ss: f.ServiceSet, sets: f.Sets, proto: f.Proto, src: compilePrefix(f.Source), dst: compilePrefix(f.Dest),
+		sport: -1, dport: -1}
+	if f.HasSrcPort {
+		m.sport = int32(f.SrcPort)
+	}
+	if f.HasDstPort {
+		m.dport = int32(f.DstPort)
+	}
+	return m
 }
 
 func (m *matcher) match(s *Session) bool {
@@ -73,7 +88,9 @@ func (m *matcher) match(s *Session) bool {
 		m.sets != nil && (int(s.ssid) >= len(m.sets) || !m.sets[s.ssid]),
 		m.proto != 0 && k.Proto != m.proto,
 		m.src.set && !m.src.contains(&k.Src, k.V6),
-		m.dst.set && !m.dst.contains(&k.Dst, k.V6):
+		m.dst.set && !m.dst.contains(&k.Dst, k.V6),
+		m.sport >= 0 && int32(k.SPort) != m.sport,
+		m.dport >= 0 && int32(k.DPort) != m.dport:
 		return false
 	}
 	return true

@@ -36,12 +36,17 @@ func TestCountAndPages(t *testing.T) {
 			{SessionFilter{ServiceSet: 2}, 45},
 			{SessionFilter{Source: netip.MustParsePrefix("10.1.1.0/24")}, 300 - 256},
 			{SessionFilter{Proto: ProtoTCP}, 0},
+			{SessionFilter{SrcPort: 1007, HasSrcPort: true}, 2}, // one in each service-set
+			{SessionFilter{ServiceSet: 2, SrcPort: 1007, HasSrcPort: true}, 1},
+			{SessionFilter{DstPort: 53, HasDstPort: true}, 345},
+			{SessionFilter{DstPort: 0, HasDstPort: true}, 0}, // port 0 is a port, not "any"
 		} {
 			n, err := h.dp.CountSessions(ctx, tc.f)
 			if err != nil || n != tc.want {
 				t.Errorf("cores %d: count %+v: got %d, %v; want %d", cores, tc.f, n, err, tc.want)
 			}
 			seen := map[netip.AddrPort]bool{}
+			ids := map[uint32]bool{}
 			var cur Cursor
 			for pages := 0; ; pages++ {
 				page, next, done, err := h.dp.SessionPage(ctx, tc.f, cur, 7)
@@ -56,6 +61,10 @@ func TestCountAndPages(t *testing.T) {
 						t.Fatalf("cores %d: session %v listed twice", cores, s.Flows[0].Src)
 					}
 					seen[s.Flows[0].Src] = true
+					if s.Session == 0 || ids[s.Session] {
+						t.Fatalf("cores %d: session %v has id %d, zero or another's", cores, s.Flows[0].Src, s.Session)
+					}
+					ids[s.Session] = true
 				}
 				if done {
 					break

@@ -71,7 +71,15 @@ type Session struct {
 	TCP      TCPState
 	finSeen  uint8 // bit per direction
 	flags    uint8
+	id       uint32 // session identifier (sessionID), in what was padding
 }
+
+// sessionID is the identifier show services sessions prints for the
+// session core created as its n-th (from 1): the core in the top 6 bits,
+// n in the low 26, so identifiers are unique on a PIC among its live
+// sessions until a core has created 2^26 of them (then they wrap, as
+// Junos' do), and cost the data path one store per new session.
+func sessionID(core int, n uint64) uint32 { return uint32(core)<<26 | uint32(n)&(1<<26-1) }
 
 // flags
 const sessClosed uint8 = 1 // closed: out of the table and the wheel, freed at the end of the vector

@@ -13,6 +13,7 @@ type SessionInfo struct {
 	Core       int           `json:"core"`
 	ServiceSet string        `json:"service-set"`
 	ID         uint32        `json:"service-set-id"`
+	Session    uint32        `json:"session-id"`
 	Proto      uint8         `json:"protocol"`
 	Flows      [2]FlowInfo   `json:"flows"` // forward, reverse
 	TCP        string        `json:"tcp-state,omitempty"`
@@ -104,7 +105,7 @@ func (dp *Dataplane) PluginRows(ctx context.Context, plugin int, command string,
 
 func (c *Core) info(s *Session, extensive bool) SessionInfo {
 	si := s.set
-	in := SessionInfo{Core: c.id, ServiceSet: si.name, ID: s.set.id, Proto: s.Key[Forward].Proto,
+	in := SessionInfo{Core: c.id, ServiceSet: si.name, ID: s.set.id, Session: s.id, Proto: s.Key[Forward].Proto,
 		Side: s.Side.String(), Timeout: s.Timeout, Idle: time.Duration(c.now - s.last), Age: s.age(c.now)}
 	if s.TCP != TCPNone {
 		in.TCP = s.TCP.String()

@@ -142,6 +142,8 @@ type Query struct {
 	Source     string            `json:"source-prefix,omitempty"`
 	Dest       string            `json:"destination-prefix,omitempty"`
 	Proto      uint8             `json:"protocol,omitempty"`
+	SrcPort    *uint16           `json:"source-port,omitempty"`      // nil: any
+	DstPort    *uint16           `json:"destination-port,omitempty"` // nil: any
 	Extensive  bool              `json:"extensive,omitempty"`
 	Count      bool              `json:"count,omitempty"`     // the number of sessions selected, no sessions
 	Limit      int               `json:"limit,omitempty"`     // sessions in the page (at most dataplane.MaxPage)

@@ -126,6 +126,12 @@ func (r *Runtime) sessions(q *Query) walk {
 	f.Source, _ = netip.ParsePrefix(q.Source)
 	f.Dest, _ = netip.ParsePrefix(q.Dest)
 	f.Proto, f.Extensive = q.Proto, q.Extensive
+	if q.SrcPort != nil {
+		f.SrcPort, f.HasSrcPort = *q.SrcPort, true
+	}
+	if q.DstPort != nil {
+		f.DstPort, f.HasDstPort = *q.DstPort, true
+	}
 	if q.Count {
 		return func(ctx context.Context, s *Status) {
 			n, err := dp.CountSessions(ctx, f)

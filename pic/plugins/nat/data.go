@@ -368,6 +368,38 @@ func (d *Data) Show(command string, sets []pic.ShowSet) []pic.ShowRow {
 	return rows
 }
 
+// TextPools renders show services nat pool in Junos' layout: a header
+// per service-set, then a line per pool (name, type, address range, port
+// range, ports used); detail prints each pool as Junos' block (NAT pool
+// and translation type, address range, port range with ports in use and
+// out-of-port errors). gnos pools are dynamic (addresses and ports taken
+// per session); it keeps no "max ports used" high-water mark, so detail
+// leaves that field out.
+func TextPools(w io.Writer, iface, style string, rows []pic.ShowRow) {
+	set := ""
+	for _, r := range rows {
+		if ss := r.Field("service-set-name"); ss != set || set == "" {
+			set = ss
+			fmt.Fprintf(w, "Interface: %s, Service set: %s\n", iface, ss)
+			if style != "detail" {
+				fmt.Fprintf(w, "%-20s %-8s %-32s %-12s %s\n", "NAT pool", "Type", "Address", "Port", "Ports used")
+			}
+		}
+		if style == "detail" {
+			fmt.Fprintf(w, "  NAT pool: %s, Translation type: dynamic\n", r.Field("pool-name"))
+			fmt.Fprintf(w, "    Address range: %s\n", r.Field("pool-address-range"))
+			fmt.Fprintf(w, "    Port range: %s, Ports in use: %s, Out of port errors: %s\n", r.Field("source-port-range"),
+				r.Field("translations-in-use"), r.Field("allocation-failures"))
+			continue
+		}
+		fmt.Fprintf(w, "%-20s %-8s %-32s %-12s %10s\n", r.Field("pool-name"), "dynamic", r.Field("pool-address-range"),
+			r.Field("source-port-range"), r.Field("translations-in-use"))
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(w, "Interface: %s\nNumber of pools: 0\n", iface)
+	}
+}
+
 // MappingsRPC is the RPC of show services nat mappings.
 const MappingsRPC = "get-service-nat-mapping-information"
 

@@ -27,8 +27,10 @@ func init() {
 		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) },
 		Data:    func() pic.DataHandler { return &Data{} },
 		Commands: []pic.PluginCommand{{Words: []string{"services", "nat", "pool"}, RPC: PoolRPC,
-			Help: "Show NAT pools", Args: []pic.PluginArg{{Name: "pool-name", Positional: true,
-				Help: "Name of NAT pool", Field: "pool-name"}}},
+			Help: "Show NAT pools", Styled: TextPools, Args: []pic.PluginArg{{Name: "pool-name", Positional: true,
+				Help: "Name of NAT pool", Field: "pool-name"},
+				{Name: "brief", Flag: true, Help: "Display brief output (default)"},
+				{Name: "detail", Flag: true, Help: "Display detailed output"}}},
 			{Words: []string{"services", "nat", "mappings"}, RPC: MappingsRPC, Sessions: true,
 				Help: "Show NAT address and port mappings", Text: TextMappings}}})
 }

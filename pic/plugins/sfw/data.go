@@ -150,6 +150,25 @@ func (d *Data) Show(command string, _ []pic.ShowSet) []pic.ShowRow {
 		{Name: "tcp-non-syn-drops", Value: u(ns)}}}
 }
 
+// TextStatistics renders show services stateful-firewall statistics in
+// Junos' layout: per services interface the new flows' rule decisions,
+// the drops and the errors; extensive adds the TCP errors' detail. The
+// firewall counts per PIC (its data cores' counters), not per
+// service-set, so no "Service set:" block is printed; "No rule matched"
+// (sessions no term decided, discarded) is gnos' own line under Drops.
+func TextStatistics(w io.Writer, iface, style string, rows []pic.ShowRow) {
+	fmt.Fprintf(w, "Interface: %s\n", iface)
+	for _, r := range rows {
+		fmt.Fprintf(w, "    New flows:\n      Rule Accepts: %s, Rule Discards: %s, Rule Rejects: %s\n",
+			r.Field("sessions-accepted"), r.Field("sessions-discarded"), r.Field("sessions-rejected"))
+		fmt.Fprintf(w, "    Drops:\n      No rule matched: %s\n", r.Field("no-rule-matched"))
+		fmt.Fprintf(w, "    Errors:\n      TCP: %s\n", r.Field("tcp-non-syn-drops"))
+		if style == "extensive" {
+			fmt.Fprintf(w, "    TCP Errors:\n      Non-SYN first packet: %s\n", r.Field("tcp-non-syn-drops"))
+		}
+	}
+}
+
 // FlowsRPC and ClearFlowsRPC are the RPCs of show and clear services
 // stateful-firewall flows.
 const (
