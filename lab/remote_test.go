@@ -216,7 +216,7 @@ func TestRemotePICFaults(t *testing.T) {
 	r := startRemote(t, true)
 	r.load(shape(t, 3)[0])
 	r.inSync(threeSets...)
-	if out := r.cli("show chassis pic fpc-slot 0 pic-slot 0"); !strings.Contains(out, "picd address") || !strings.Contains(out, lab.PICAddr+":") {
+	if out := r.cli("show chassis pic fpc-slot 0 pic-slot 0 extensive"); !strings.Contains(out, "picd address") || !strings.Contains(out, lab.PICAddr+":") {
 		t.Fatalf("show chassis pic: got\n%s\nwant the remote picd's address", out)
 	}
 
@@ -229,7 +229,7 @@ func TestRemotePICFaults(t *testing.T) {
 		r.commit("set services service-set ss1 max-flows 1001")
 		testkit.Eventually(t, "the PIC shown offline", func() error {
 			for cmd, want := range map[string]string{
-				"show chassis pic fpc-slot 0 pic-slot 0": "Offline (picd not connected)",
+				"show chassis pic fpc-slot 0 pic-slot 0 extensive": "Offline (picd not connected)",
 				"show services service-sets summary":     "Offline (picd not connected)",
 				"show chassis alarms":                    "FPC 0 PIC 0 not responding",
 			} {
@@ -237,7 +237,7 @@ func TestRemotePICFaults(t *testing.T) {
 					return fmt.Errorf("%s: got\n%s\nwant %q", cmd, out, want)
 				}
 			}
-			if out := r.cli("show chassis pic fpc-slot 0 pic-slot 0"); !strings.Contains(out, "heartbeat timed out") {
+			if out := r.cli("show chassis pic fpc-slot 0 pic-slot 0 extensive"); !strings.Contains(out, "heartbeat timed out") {
 				return fmt.Errorf("show chassis pic: got\n%s\nwant the alarm's reason", out)
 			}
 			return nil
@@ -270,7 +270,7 @@ func TestRemotePICFaults(t *testing.T) {
 		}
 		r.commit("set services service-set ss1 max-flows 1101")
 		testkit.Eventually(t, "the PIC shown offline", func() error {
-			if out := r.cli("show chassis pic fpc-slot 0 pic-slot 0"); !strings.Contains(out, "Offline (picd not connected)") {
+			if out := r.cli("show chassis pic fpc-slot 0 pic-slot 0 extensive"); !strings.Contains(out, "Offline (picd not connected)") {
 				return fmt.Errorf("got\n%s\nwant the PIC offline", out)
 			}
 			return nil

@@ -45,7 +45,7 @@ func TestNodeWritesSessionSnapshot(t *testing.T) {
 		_, err := os.Stat(path)
 		return err
 	})
-	if out := h.cli("show chassis pic fpc-slot 0 pic-slot 0"); !regexp.MustCompile(`Session snapshot sessions\s+0 \(0 bytes, 0 left out\)`).MatchString(out) {
+	if out := h.cli("show chassis pic fpc-slot 0 pic-slot 0 extensive"); !regexp.MustCompile(`Session snapshot sessions\s+0 \(0 bytes, 0 left out\)`).MatchString(out) {
 		t.Errorf("show chassis pic lacks the snapshot:\n%s", out)
 	}
 }

@@ -136,7 +136,7 @@ func TestRemotePIC(t *testing.T) {
 			t.Errorf("remote picd holds ss2 generation %d, want %d", held.Gen, s2.Gen)
 		}
 	}
-	out := h.cli("show chassis pic fpc-slot 0 pic-slot 0")
+	out := h.cli("show chassis pic fpc-slot 0 pic-slot 0 extensive")
 	for _, want := range []string{"picd address", "127.0.0.1:", "(gnos-pic-fpc0-pic0, serial ", "Service sets held                3"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show chassis pic: got\n%s\nwant %q", out, want)

@@ -220,7 +220,7 @@ func TestRemotePICRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	oldPIC := issued[0].Serial
-	if !strings.Contains(h.cli("show chassis pic fpc-slot 0 pic-slot 0"), "serial "+oldPIC+")") {
+	if !strings.Contains(h.cli("show chassis pic fpc-slot 0 pic-slot 0 extensive"), "serial "+oldPIC+")") {
 		t.Fatalf("the remote picd is not on its first certificate %s", oldPIC)
 	}
 	nl, err := ca.IssuePIC(pki.Slot{}, picDir, 0)
