@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	gpb "github.com/openconfig/gnmi/proto/gnmi"
 	"google.golang.org/grpc"
@@ -43,6 +44,8 @@ type Server struct {
 	log   *slog.Logger
 	clock clock.Clock
 	subs  commitWatchers
+	// slowDrops counts subscriptions dropped for a full queue.
+	slowDrops atomic.Uint64
 
 	mu     sync.Mutex
 	cur    *endpoint // what is listening; nil: nothing
