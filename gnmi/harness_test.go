@@ -32,6 +32,13 @@ func startNode(t testing.TB, opts compose.Options) (*compose.Node, *clock.Fake) 
 	if opts.GNMIAddr == "" {
 		opts.GNMIAddr = "127.0.0.1:0"
 	}
+	return startNodeWith(t, opts)
+}
+
+// startNodeWith is startNode without a gNMI address of its own: the
+// server listens where the configuration says.
+func startNodeWith(t testing.TB, opts compose.Options) (*compose.Node, *clock.Fake) {
+	t.Helper()
 	n, clk := nodekit.Start(t, opts)
 	var set strings.Builder
 	set.WriteString("set system host-name lab1\n")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	gpb "github.com/openconfig/gnmi/proto/gnmi"
+	"github.com/openconfig/ygot/ygot"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -23,7 +24,7 @@ const stateRoot = "state"
 // fullPath joins a request's prefix and a path as the gNMI
 // specification's path conventions say: the prefix's elements come first;
 // origin may be given in one of them, not in both; the deprecated
-// `element` field is refused.
+// `element` strings are read when `elem` is empty.
 func fullPath(prefix, p *gpb.Path) ([]*gpb.PathElem, error) {
 	var elems []*gpb.PathElem
 	origin := ""
@@ -31,8 +32,15 @@ func fullPath(prefix, p *gpb.Path) ([]*gpb.PathElem, error) {
 		if q == nil {
 			continue
 		}
-		if len(q.GetElement()) > 0 {
-			return nil, status.Error(codes.InvalidArgument, "gnmi: the deprecated path 'element' field is not supported; use 'elem'")
+		qe := q.GetElem()
+		if len(qe) == 0 && len(q.GetElement()) > 0 {
+			// the deprecated string elements (gNMI 0.3), as old clients
+			// such as the reference gnmi_cli still send: "name[key=value]"
+			sp, err := ygot.StringToStructuredPath("/" + strings.Join(q.GetElement(), "/"))
+			if err != nil {
+				return nil, status.Errorf(codes.InvalidArgument, "gnmi: path element %v: %v", q.GetElement(), err)
+			}
+			qe = sp.GetElem()
 		}
 		if q.GetOrigin() != "" {
 			if origin != "" {
@@ -40,7 +48,7 @@ func fullPath(prefix, p *gpb.Path) ([]*gpb.PathElem, error) {
 			}
 			origin = q.GetOrigin()
 		}
-		elems = append(elems, q.GetElem()...)
+		elems = append(elems, qe...)
 	}
 	if origin != "" && origin != Origin {
 		return nil, status.Errorf(codes.Unimplemented, "gnmi: origin %q is not supported (gnos serves its own models: origin %q or none)", origin, Origin)
