@@ -343,9 +343,6 @@ func (sb *sub) poll(stream gpb.GNMI_SubscribeServer) error {
 func (sb *sub) stream() error {
 	commits := sb.s.subs.add()
 	defer sb.s.subs.remove(commits)
-	if err := sb.initial(); err != nil {
-		return err
-	}
 	tick := make(chan struct{}, 1)
 	var timer interface{ Stop() bool }
 	arm := func() {
@@ -370,12 +367,17 @@ func (sb *sub) stream() error {
 			}
 		})
 	}
+	// The timer is armed before the first update goes out, so a
+	// collector that saw sync_response knows the clock is being waited on.
 	arm()
 	defer func() {
 		if timer != nil {
 			timer.Stop()
 		}
 	}()
+	if err := sb.initial(); err != nil {
+		return err
+	}
 	for {
 		select {
 		case <-sb.ctx.Done():
