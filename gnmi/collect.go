@@ -2,6 +2,7 @@ package gnmi
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	gpb "github.com/openconfig/gnmi/proto/gnmi"
@@ -75,10 +76,26 @@ func (g *gather) stateLeaves(elems []*gpb.PathElem) ([]leafVal, error) {
 			if !matches(elems, full) {
 				continue
 			}
-			out = append(out, leafVal{key: pathString(full), path: full, val: u.GetVal(), text: u.GetVal().String()})
+			out = append(out, leafVal{key: pathString(full), path: full, val: u.GetVal(), text: valueText(u.GetVal())})
 		}
 	}
 	return out, nil
+}
+
+// valueText is a scalar value as comparable text (proto's String is
+// far slower and not meant for comparison).
+func valueText(tv *gpb.TypedValue) string {
+	switch v := tv.GetValue().(type) {
+	case *gpb.TypedValue_StringVal:
+		return v.StringVal
+	case *gpb.TypedValue_UintVal:
+		return strconv.FormatUint(v.UintVal, 10)
+	case *gpb.TypedValue_IntVal:
+		return strconv.FormatInt(v.IntVal, 10)
+	case *gpb.TypedValue_BoolVal:
+		return strconv.FormatBool(v.BoolVal)
+	}
+	return tv.String()
 }
 
 // matches reports whether pattern is a prefix of full, keys "*" or

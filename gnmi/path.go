@@ -189,22 +189,39 @@ func splitKey(s *schema.Node, key string) []string {
 }
 
 // pathString renders elements as the gNMI path string form
-// (/a/b[k=v]), for messages.
+// (/a/b[k=v], keys sorted), for messages and as a map key.
 func pathString(elems []*gpb.PathElem) string {
 	if len(elems) == 0 {
 		return "/"
 	}
 	var b strings.Builder
+	b.Grow(16 * len(elems))
+	var keys []string
 	for _, e := range elems {
 		b.WriteByte('/')
 		b.WriteString(e.GetName())
-		keys := make([]string, 0, len(e.GetKey()))
-		for k := range e.GetKey() {
+		km := e.GetKey()
+		if len(km) == 1 {
+			for k, v := range km {
+				b.WriteByte('[')
+				b.WriteString(k)
+				b.WriteByte('=')
+				b.WriteString(v)
+				b.WriteByte(']')
+			}
+			continue
+		}
+		keys = keys[:0]
+		for k := range km {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			fmt.Fprintf(&b, "[%s=%s]", k, e.GetKey()[k])
+			b.WriteByte('[')
+			b.WriteString(k)
+			b.WriteByte('=')
+			b.WriteString(km[k])
+			b.WriteByte(']')
 		}
 	}
 	return b.String()
