@@ -49,7 +49,7 @@ func wanted(cfg *tree.Node) (endpoint, bool) {
 		}
 	}
 	if t == nil {
-		return ep, true // grpc alone: Junos' default, TLS on 32767
+		return ep, true // max-connections alone: TLS on 32767, which needs a certificate
 	}
 	port := "32767"
 	if v, ok := t.Leaf("port"); ok {
