@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/servicesd"
 	"github.com/gnos/gnos/yang/state"
@@ -269,4 +272,32 @@ func listWithoutKeys(root *yang.Entry, p *gpb.Path) bool {
 		}
 	}
 	return true
+}
+
+// checkPath checks that elems name a node of the configuration schema
+// or of the state module, without reading any data (a subscription's
+// path is checked once, before its first sample).
+func checkPath(root *schema.Node, elems []*gpb.PathElem) error {
+	if !isState(elems) {
+		if len(elems) == 0 {
+			return nil
+		}
+		_, err := configPath(root, elems)
+		return err
+	}
+	e, err := stateSchema()
+	if err != nil {
+		return status.Errorf(codes.Internal, "gnmi: state schema: %v", err)
+	}
+	for i, el := range elems {
+		if e = e.Dir[localName(el.GetName())]; e == nil {
+			return status.Errorf(codes.NotFound, "gnmi: %s: no element %q in the state model", pathString(elems[:i+1]), el.GetName())
+		}
+		for k := range el.GetKey() {
+			if !e.IsList() || !slices.Contains(strings.Fields(e.Key), k) {
+				return status.Errorf(codes.InvalidArgument, "gnmi: %s: %s has no key %q", pathString(elems[:i+1]), e.Name, k)
+			}
+		}
+	}
+	return nil
 }

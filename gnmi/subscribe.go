@@ -168,8 +168,7 @@ func (sb *sub) entry(sp *gpb.Subscription, now time.Time) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := sb.s.newGather(sb.ctx)
-	if _, err := g.leaves(elems); err != nil && status.Code(err) != codes.NotFound {
+	if err := checkPath(sb.s.cfg.Configd.Schema().Root, elems); err != nil {
 		return nil, err
 	}
 	e := &entry{elems: elems, heartbeat: time.Duration(sp.GetHeartbeatInterval()), last: map[string]leafVal{}}

@@ -12,6 +12,8 @@ import (
 	"github.com/openconfig/gnmi/client"
 	gclient "github.com/openconfig/gnmi/client/gnmi"
 	gpb "github.com/openconfig/gnmi/proto/gnmi"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/configd"
@@ -246,5 +248,23 @@ func TestSubscribeOnChangeState(t *testing.T) {
 	clk.Advance(time.Second)
 	if got := ev.next(t); got != "update /state/interfaces/interface/ge-0/0/3/admin-status = down" {
 		t.Errorf("got %q, want ge-0/0/3 down", got)
+	}
+}
+
+func TestSubscribeBadPath(t *testing.T) {
+	n, _ := startNode(t, compose.Options{})
+	for _, tc := range []struct {
+		path string
+		code codes.Code
+	}{
+		{"/state/nonsense", codes.NotFound},
+		{"/state/services/service-set[colour=red]", codes.InvalidArgument},
+		{"/system/nonsense", codes.NotFound},
+	} {
+		ev := subscribe(t, n, &gpb.SubscriptionList{Mode: gpb.SubscriptionList_STREAM,
+			Subscription: []*gpb.Subscription{sub(tc.path, gpb.SubscriptionMode_ON_CHANGE, 0)}})
+		if err := <-ev.errc; status.Code(err) != tc.code {
+			t.Errorf("%s: got %v, want %v", tc.path, err, tc.code)
+		}
 	}
 }
