@@ -2,6 +2,7 @@ package gnmi
 
 import (
 	"context"
+	"crypto/sha256"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -37,7 +38,7 @@ func (s *Server) authenticate(ctx context.Context) (context.Context, error) {
 	}
 	cfg := s.cfg.Configd.Active()
 	acct, ok := netconf.LookupAccount(cfg, name)
-	if !ok || !acct.CheckPassword(password) {
+	if !ok || !s.checkPassword(acct, password) {
 		s.log.Warn("gnmi: authentication failed", "user", name)
 		return nil, status.Error(codes.Unauthenticated, "gnmi: authentication failed")
 	}
@@ -87,3 +88,36 @@ type authStream struct {
 }
 
 func (a *authStream) Context() context.Context { return a.ctx }
+
+// maxVerified bounds the verified-credential cache.
+const maxVerified = 1024
+
+// checkPassword verifies password against the account's crypt(3) hash.
+// gNMI sends the credentials with every RPC, and a SHA-512 crypt takes
+// milliseconds, so a successful check is remembered: by user, stored
+// hash and a SHA-256 of the password, so a changed password or hash
+// misses the cache. The cache holds at most maxVerified entries (it is
+// emptied when full); failures are never cached.
+func (s *Server) checkPassword(acct *netconf.Account, password string) bool {
+	if acct.Hash == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(password))
+	key := acct.Name + "\x00" + acct.Hash + "\x00" + string(sum[:])
+	s.authMu.Lock()
+	_, ok := s.verified[key]
+	s.authMu.Unlock()
+	if ok {
+		return true
+	}
+	if !acct.CheckPassword(password) {
+		return false
+	}
+	s.authMu.Lock()
+	if s.verified == nil || len(s.verified) >= maxVerified {
+		s.verified = map[string]struct{}{}
+	}
+	s.verified[key] = struct{}{}
+	s.authMu.Unlock()
+	return true
+}

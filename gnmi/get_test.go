@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/gnos/gnos/compose"
+	"github.com/gnos/gnos/netconf/crypt"
 )
 
 func TestCapabilities(t *testing.T) {
@@ -149,4 +150,25 @@ func TestGetConfig(t *testing.T) {
 			t.Errorf("super-user reads %s, read-only reads %s: want the hash, then a mask", mine, theirs)
 		}
 	})
+}
+
+// TestPasswordChange: a verified password is remembered only while the
+// account's hash is the same.
+func TestPasswordChange(t *testing.T) {
+	n, _ := startNode(t, compose.Options{})
+	c := dial(t, n, "ro", "ro123")
+	if _, err := c.Capabilities(context.Background(), &gpb.CapabilityRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := crypt.Crypt("other-pw", "$6$othersalt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitSet(t, n, `set system login user ro authentication encrypted-password "`+h+"\"\n")
+	if _, err := c.Capabilities(context.Background(), &gpb.CapabilityRequest{}); status.Code(err) != codes.Unauthenticated {
+		t.Errorf("the old password after the change: got %v, want Unauthenticated", err)
+	}
+	if _, err := dial(t, n, "ro", "other-pw").Capabilities(context.Background(), &gpb.CapabilityRequest{}); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
 }

@@ -47,6 +47,9 @@ type Server struct {
 	// slowDrops counts subscriptions dropped for a full queue.
 	slowDrops atomic.Uint64
 
+	authMu   sync.Mutex
+	verified map[string]struct{} // credentials verified (auth.go)
+
 	mu     sync.Mutex
 	cur    *endpoint // what is listening; nil: nothing
 	host   string    // system host-name of the last commit
