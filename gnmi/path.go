@@ -33,12 +33,12 @@ func fullPath(prefix, p *gpb.Path) ([]*gpb.PathElem, error) {
 			continue
 		}
 		qe := q.GetElem()
-		if len(qe) == 0 && len(q.GetElement()) > 0 {
-			// the deprecated string elements (gNMI 0.3), as old clients
-			// such as the reference gnmi_cli still send: "name[key=value]"
-			sp, err := ygot.StringToStructuredPath("/" + strings.Join(q.GetElement(), "/"))
+		//lint:ignore SA1019 old clients (the reference gnmi_cli among them) still send string elements
+		if old := q.GetElement(); len(qe) == 0 && len(old) > 0 {
+			// the deprecated string elements (gNMI 0.3): "name[key=value]"
+			sp, err := ygot.StringToStructuredPath("/" + strings.Join(old, "/"))
 			if err != nil {
-				return nil, status.Errorf(codes.InvalidArgument, "gnmi: path element %v: %v", q.GetElement(), err)
+				return nil, status.Errorf(codes.InvalidArgument, "gnmi: path element %v: %v", old, err)
 			}
 			qe = sp.GetElem()
 		}
