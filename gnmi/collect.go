@@ -15,12 +15,20 @@ import (
 )
 
 // leafVal is one leaf of a subscription's data: its full path, its value
-// and a comparable key and text (for ON_CHANGE and suppress_redundant).
+// and a comparable key and text (for ON_CHANGE and suppress_redundant;
+// state leaves get them from fill, only when compared).
 type leafVal struct {
 	key  string
 	path []*gpb.PathElem
 	val  *gpb.TypedValue
 	text string
+}
+
+// fill computes key and text when they are not set yet.
+func (l *leafVal) fill() {
+	if l.key == "" {
+		l.key, l.text = pathString(l.path), valueText(l.val)
+	}
 }
 
 // gather is the data one sample of a subscription reads: the committed
@@ -76,7 +84,7 @@ func (g *gather) stateLeaves(elems []*gpb.PathElem) ([]leafVal, error) {
 			if !matches(elems, full) {
 				continue
 			}
-			out = append(out, leafVal{key: pathString(full), path: full, val: u.GetVal(), text: valueText(u.GetVal())})
+			out = append(out, leafVal{path: full, val: u.GetVal()}) // key and text: leafVal.fill
 		}
 	}
 	return out, nil

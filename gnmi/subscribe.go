@@ -284,10 +284,19 @@ func (sb *sub) update(g *gather, e *entry, all, send bool) error {
 	if err != nil && status.Code(err) != codes.NotFound {
 		return err
 	}
+	if all && !e.onChange && !e.suppress {
+		// nothing compares this entry's values: send without keeping them
+		if !send {
+			return nil
+		}
+		return sb.emit(g.ts, leaves, nil)
+	}
 	var changed []leafVal
 	var deleted [][]*gpb.PathElem
 	seen := make(map[string]leafVal, len(leaves))
-	for _, l := range leaves {
+	for i := range leaves {
+		leaves[i].fill()
+		l := leaves[i]
 		seen[l.key] = l
 		if old, ok := e.last[l.key]; all || !ok || old.text != l.text {
 			changed = append(changed, l)
