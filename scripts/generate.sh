@@ -40,7 +40,8 @@ go run ./scripts/genfix -modcache "$(go env GOMODCACHE)" "$file"
 
 # The state module (gNMI /state) into yang/state/state.go, package state:
 # the types the gNMI server fills and renders. Only the accessors it uses
-# are generated (no append/delete/rename helpers, no defaults).
+# are generated (getters only: no append/delete/rename helpers, leaf
+# setters, defaults or union aliases, which nothing uses).
 if [[ -z ${1:-} ]]; then
 	sfile="$root/yang/state/state.go"
 else
@@ -53,6 +54,5 @@ go tool generator \
 	-generate_fakeroot -fakeroot_name=device \
 	-compress_paths=false \
 	-generate_getters \
-	-generate_simple_unions \
 	yang/state/gnos-state.yang
 go run ./scripts/genfix -modcache "$(go env GOMODCACHE)" "$sfile"

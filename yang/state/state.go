@@ -36,45 +36,6 @@ type Binary []byte
 // in the generated code.
 type YANGEmpty bool
 
-// UnionInt8 is an int8 type assignable to unions of which it is a subtype.
-type UnionInt8 int8
-
-// UnionInt16 is an int16 type assignable to unions of which it is a subtype.
-type UnionInt16 int16
-
-// UnionInt32 is an int32 type assignable to unions of which it is a subtype.
-type UnionInt32 int32
-
-// UnionInt64 is an int64 type assignable to unions of which it is a subtype.
-type UnionInt64 int64
-
-// UnionUint8 is a uint8 type assignable to unions of which it is a subtype.
-type UnionUint8 uint8
-
-// UnionUint16 is a uint16 type assignable to unions of which it is a subtype.
-type UnionUint16 uint16
-
-// UnionUint32 is a uint32 type assignable to unions of which it is a subtype.
-type UnionUint32 uint32
-
-// UnionUint64 is a uint64 type assignable to unions of which it is a subtype.
-type UnionUint64 uint64
-
-// UnionFloat64 is a float64 type assignable to unions of which it is a subtype.
-type UnionFloat64 float64
-
-// UnionString is a string type assignable to unions of which it is a subtype.
-type UnionString string
-
-// UnionBool is a bool type assignable to unions of which it is a subtype.
-type UnionBool bool
-
-// UnionUnsupported is an interface{} wrapper type for unsupported types. It is
-// assignable to unions of which it is a subtype.
-type UnionUnsupported struct {
-	Value interface{}
-}
-
 var (
 	SchemaTree map[string]*yang.Entry
 	ΛEnumTypes map[string][]reflect.Type
