@@ -19,6 +19,7 @@ import (
 
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/internal/ifname"
+	"github.com/gnos/gnos/pic/picd"
 	"github.com/gnos/gnos/servicesd"
 	"github.com/gnos/gnos/yang/state"
 )
@@ -30,7 +31,15 @@ const stateModule = "gnos-state"
 // (*servicesd.Servicesd in one process, *servicesd.Client apart).
 type PICReporter interface {
 	PICs(ctx context.Context) ([]*servicesd.PICInfo, error)
+	QueryPICs(ctx context.Context, q *picd.Query) ([]servicesd.PICReply, error)
 }
+
+// natPlugin and natPoolRPC name the nat plugin's pool command (show
+// services nat pool), whose rows fill /state/services/nat.
+const (
+	natPlugin  = "nat"
+	natPoolRPC = "get-service-nat-pool-information"
+)
 
 // StateSource is where the state tree's figures come from. Any field may
 // be nil: its part of the tree is then empty (interfaces are still listed
@@ -75,6 +84,9 @@ func (s *Server) snapshot(ctx context.Context) *snapshot {
 			fillPICs(st.GetOrCreateChassis(), st.GetOrCreateServices(), pics)
 		} else {
 			s.log.Warn("gnmi: state: PICs", "err", err)
+		}
+		if reps, err := p.QueryPICs(ctx, &picd.Query{Plugin: natPlugin, Command: natPoolRPC}); err == nil {
+			fillNAT(st.GetOrCreateServices().GetOrCreateNat(), reps)
 		}
 	}
 	return &snapshot{dev: d, at: s.clock.Now()}
@@ -177,6 +189,33 @@ func fillPICs(ch *state.GnosState_State_Chassis, svc *state.GnosState_State_Serv
 			}
 			ss.Id, ss.Generation = ygot.Uint32(g.ID), ygot.Uint64(g.Gen)
 			ss.FpcSlot, ss.PicSlot = ygot.Uint8(fpc), ygot.Uint8(picSlot)
+		}
+	}
+}
+
+// fillNAT copies the nat plugin's pool rows (a PIC without the plugin
+// answers none).
+func fillNAT(nat *state.GnosState_State_Services_Nat, reps []servicesd.PICReply) {
+	for _, r := range reps {
+		if r.Status == nil {
+			continue
+		}
+		for _, row := range r.Status.Rows {
+			f := map[string]string{}
+			for _, fd := range row {
+				f[fd.Name] = fd.Value
+			}
+			p, err := nat.NewPool(f["pool-name"], f["service-set-name"])
+			if err != nil {
+				continue
+			}
+			p.AddressRange, p.PortRange = ygot.String(f["pool-address-range"]), ygot.String(f["source-port-range"])
+			if v, err := strconv.ParseUint(f["translations-in-use"], 10, 64); err == nil {
+				p.TranslationsInUse = ygot.Uint64(v)
+			}
+			if v, err := strconv.ParseUint(f["allocation-failures"], 10, 64); err == nil {
+				p.AllocationFailures = ygot.Uint64(v)
+			}
 		}
 	}
 }

@@ -79,6 +79,17 @@ func TestStreamCountersWithTraffic(t *testing.T) {
 	testkit.Until(t, "the generator to finish", func() bool { return strings.Contains(cliRun(t, n, "show services traffic"), "done") })
 	clk.Advance(2 * time.Second)
 	ev.expect(t, "update /state/chassis/pic/0/0/data-path/rx-packets = 200")
+
+	// the nat plugin's pool use: one translation a flow
+	got, err := getJSON(t, admin, "/state/services/nat/pool[name=p1][service-set=ss1]", gpb.Encoding_JSON_IETF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"translations-in-use":"50"`, `"address-range":"203.0.113.1-203.0.113.1"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("NAT pool state %s: want %s", got, want)
+		}
+	}
 }
 
 func itoa(v uint64) string {
