@@ -239,7 +239,7 @@ func (sn *snapshot) value(elems []*gpb.PathElem, ietf bool) ([]byte, error) {
 	}
 	vals := make([]any, 0, len(nodes))
 	for _, n := range nodes {
-		v, err := renderNode(n.Data, ietf)
+		v, err := renderNode(n.Data, n.Schema, ietf)
 		if err != nil {
 			return nil, status.Errorf(codes.Internal, "gnmi: %s: %v", pathString(elems), err)
 		}
@@ -257,8 +257,9 @@ func (sn *snapshot) value(elems []*gpb.PathElem, ietf bool) ([]byte, error) {
 }
 
 // renderNode renders one ygot node: a struct through ConstructIETFJSON or
-// ConstructInternalJSON, a leaf as its JSON scalar.
-func renderNode(data any, ietf bool) (any, error) {
+// ConstructInternalJSON, a leaf as its JSON scalar (64-bit integers as
+// strings, as RFC 7951 and ygot's struct rendering write them).
+func renderNode(data any, e *yang.Entry, ietf bool) (any, error) {
 	if gs, ok := data.(ygot.GoStruct); ok {
 		if ietf {
 			return ygot.ConstructIETFJSON(gs, &ygot.RFC7951JSONConfig{})
@@ -268,6 +269,14 @@ func renderNode(data any, ietf bool) (any, error) {
 	tv, err := ygot.EncodeTypedValue(data, gpb.Encoding_JSON)
 	if err != nil {
 		return nil, err
+	}
+	if e != nil && e.Type != nil {
+		switch e.Type.Kind {
+		case yang.Yint8, yang.Yint16, yang.Yint32:
+			return tv.GetIntVal(), nil
+		case yang.Yuint8, yang.Yuint16, yang.Yuint32:
+			return tv.GetUintVal(), nil
+		}
 	}
 	return scalarOf(tv), nil
 }
