@@ -139,15 +139,18 @@ func (g *gather) configLeaves(elems []*gpb.PathElem) ([]leafVal, error) {
 	var out []leafVal
 	var roots []*tree.Node
 	var bases []tree.Path
-	if len(p) == 0 {
-		roots, bases = []*tree.Node{g.cfg}, []tree.Path{nil}
-	} else if last := p[len(p)-1]; last.All {
-		for _, c := range g.cfg.Get(p.Parent()).All(last.S) {
-			roots = append(roots, c)
-			bases = append(bases, append(p.Parent(), c.Step()))
+	for _, p := range expand(g.cfg, p) {
+		if len(p) == 0 {
+			roots, bases = []*tree.Node{g.cfg}, []tree.Path{nil}
+		} else if last := p[len(p)-1]; last.All {
+			for _, c := range g.cfg.Get(p.Parent()).All(last.S) {
+				roots = append(roots, c)
+				bases = append(bases, append(p.Parent(), c.Step()))
+			}
+		} else if n := g.cfg.Get(p); n != nil {
+			roots = append(roots, n)
+			bases = append(bases, p)
 		}
-	} else if n := g.cfg.Get(p); n != nil {
-		roots, bases = []*tree.Node{n}, []tree.Path{p}
 	}
 	for i, n := range roots {
 		if n.Inactive {

@@ -67,9 +67,12 @@ func (s *Server) Get(ctx context.Context, req *gpb.GetRequest) (*gpb.GetResponse
 				resp.Notification = append(resp.Notification, &gpb.Notification{Timestamp: ts, Prefix: req.GetPrefix()})
 				continue
 			}
-			if val, err = s.configJSON(ctx, elems); err != nil {
+			ups, err := s.configUpdates(ctx, req.GetPrefix(), p, elems, enc)
+			if err != nil {
 				return nil, err
 			}
+			resp.Notification = append(resp.Notification, &gpb.Notification{Timestamp: ts, Prefix: req.GetPrefix(), Update: ups})
+			continue
 		}
 		if enc == gpb.Encoding_JSON && !isState(elems) {
 			if val, err = stripModules(val); err != nil {
@@ -84,21 +87,40 @@ func (s *Server) Get(ctx context.Context, req *gpb.GetRequest) (*gpb.GetResponse
 	return resp, nil
 }
 
-// configJSON is the committed configuration at elems, RFC 7951.
-func (s *Server) configJSON(ctx context.Context, elems []*gpb.PathElem) ([]byte, error) {
+// configUpdates answers a configuration path: one update holding the
+// value at it, or, when a list step inside it is a wildcard, one update
+// per match, each with its own path (relative to the prefix).
+func (s *Server) configUpdates(ctx context.Context, prefix, p *gpb.Path, elems []*gpb.PathElem, enc gpb.Encoding) ([]*gpb.Update, error) {
 	cfg := s.readable(ctx)
-	p, err := configPath(cfg.S, elems)
+	cp, err := configPath(cfg.S, elems)
 	if err != nil {
 		return nil, err
 	}
-	val, ok, err := configValue(cfg, p)
-	if err != nil {
-		return nil, status.Errorf(codes.Internal, "%v", err)
+	wild := wildInside(cp)
+	var ups []*gpb.Update
+	for _, m := range expand(cfg, cp) {
+		val, ok, err := configValue(cfg, m)
+		if err != nil {
+			return nil, status.Errorf(codes.Internal, "%v", err)
+		}
+		if !ok {
+			continue
+		}
+		if enc == gpb.Encoding_JSON {
+			if val, err = stripModules(val); err != nil {
+				return nil, status.Errorf(codes.Internal, "%v", err)
+			}
+		}
+		up := p
+		if wild {
+			up = relative(gnmiPath(m).GetElem(), len(prefix.GetElem()))
+		}
+		ups = append(ups, &gpb.Update{Path: up, Val: typedJSON(val, enc)})
 	}
-	if !ok {
+	if len(ups) == 0 {
 		return nil, status.Errorf(codes.NotFound, "gnmi: %s: not configured", pathString(elems))
 	}
-	return val, nil
+	return ups, nil
 }
 
 // readable is the committed configuration as the caller may read it.

@@ -2,6 +2,7 @@ package gnmi_test
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"testing"
 
@@ -79,7 +80,6 @@ func TestGetConfig(t *testing.T) {
 			`{"interface":[{"name":"ge-0/0/0","mtu":1500,"unit":[{"name":0,"family":{"inet":{"address":[{"name":"10.0.0.1/24"}]}}}]}]}`, codes.OK},
 		{"whole list", "/interfaces/interface[name=ge-0/0/0]/unit", gpb.Encoding_JSON_IETF,
 			`[{"name":0,"family":{"inet":{"address":[{"name":"10.0.0.1/24"}]}}}]`, codes.OK},
-		{"wildcard inside", "/system/login/user/class", gpb.Encoding_JSON, "only at the end", codes.Unimplemented},
 		{"not configured", "/system/domain-name", gpb.Encoding_JSON, "not configured", codes.NotFound},
 		{"unknown element", "/system/nonsense", gpb.Encoding_JSON, `no element "nonsense"`, codes.NotFound},
 		{"missing key", "/interfaces/interface[mtu=1]", gpb.Encoding_JSON, `key "name" of list interface missing`, codes.InvalidArgument},
@@ -101,6 +101,26 @@ func TestGetConfig(t *testing.T) {
 			}
 		})
 	}
+	t.Run("wildcard inside", func(t *testing.T) {
+		resp, err := admin.Get(context.Background(), &gpb.GetRequest{Path: []*gpb.Path{path("/system/login/user[name=*]/class")},
+			Encoding: gpb.Encoding_JSON_IETF})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, u := range resp.GetNotification()[0].GetUpdate() {
+			got = append(got, pathText(u.GetPath())+" = "+string(u.GetVal().GetJsonIetfVal()))
+		}
+		want := []string{`/system/login/user[name=admin]/class = "super-user"`, `/system/login/user[name=oper]/class = "operator"`,
+			`/system/login/user[name=ro]/class = "read-only"`}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		_, err = admin.Get(context.Background(), &gpb.GetRequest{Path: []*gpb.Path{path("/interfaces/interface/description")}})
+		if status.Code(err) != codes.NotFound {
+			t.Errorf("a wildcard matching nothing: got %v, want NotFound", err)
+		}
+	})
 	t.Run("origin", func(t *testing.T) {
 		_, err := admin.Get(context.Background(), &gpb.GetRequest{Path: []*gpb.Path{{Origin: "openconfig", Elem: path("/system").Elem}}})
 		if status.Code(err) != codes.Unimplemented {
@@ -171,4 +191,21 @@ func TestPasswordChange(t *testing.T) {
 	if _, err := dial(t, n, "ro", "other-pw").Capabilities(context.Background(), &gpb.CapabilityRequest{}); err != nil {
 		t.Errorf("the new password: %v", err)
 	}
+}
+
+// pathText renders a gNMI path as /a/b[k=v] (keys sorted).
+func pathText(p *gpb.Path) string {
+	var b strings.Builder
+	for _, e := range p.GetElem() {
+		b.WriteString("/" + e.GetName())
+		keys := make([]string, 0, len(e.GetKey()))
+		for k := range e.GetKey() {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			b.WriteString("[" + k + "=" + e.GetKey()[k] + "]")
+		}
+	}
+	return b.String()
 }

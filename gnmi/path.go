@@ -70,8 +70,9 @@ func localName(n string) string {
 }
 
 // configPath resolves elements into a configuration path of root. A list
-// element without keys (or with every key "*") means all its entries and
-// may only end the path; a leaf-list element means all its items.
+// element without keys (or with every key "*") means all its entries
+// (expand resolves such steps inside a path against a tree); a
+// leaf-list element means all its items.
 func configPath(root *schema.Node, elems []*gpb.PathElem) (tree.Path, error) {
 	var p tree.Path
 	cur := root
@@ -95,9 +96,6 @@ func configPath(root *schema.Node, elems []*gpb.PathElem) (tree.Path, error) {
 			key, all, err := listKey(c, e)
 			if err != nil {
 				return nil, status.Errorf(codes.InvalidArgument, "gnmi: %s: %v", pathString(elems[:i+1]), err)
-			}
-			if all && !last {
-				return nil, status.Errorf(codes.Unimplemented, "gnmi: %s: a wildcard is supported only at the end of a path", pathString(elems[:i+1]))
 			}
 			st.Key, st.All = key, all
 		case schema.LeafList:
@@ -225,4 +223,44 @@ func pathString(elems []*gpb.PathElem) string {
 		}
 	}
 	return b.String()
+}
+
+// expand resolves the wildcard list steps of p before its last step
+// against cfg: one path per match, in configuration order (the last
+// step is kept as it is: a wildcard there is the whole list).
+func expand(cfg *tree.Node, p tree.Path) []tree.Path {
+	var out []tree.Path
+	var walk func(n *tree.Node, i int, acc tree.Path)
+	walk = func(n *tree.Node, i int, acc tree.Path) {
+		if n == nil {
+			return
+		}
+		if i >= len(p)-1 {
+			out = append(out, append(append(tree.Path{}, acc...), p[i:]...))
+			return
+		}
+		st := p[i]
+		if st.All && st.S.Kind == schema.List {
+			for _, c := range n.All(st.S) {
+				walk(c, i+1, append(acc, c.Step()))
+			}
+			return
+		}
+		walk(n.Child(st.S, st.ID()), i+1, append(acc, st))
+	}
+	if len(p) == 0 {
+		return []tree.Path{p}
+	}
+	walk(cfg, 0, nil)
+	return out
+}
+
+// wildInside reports whether a step before p's last is a wildcard.
+func wildInside(p tree.Path) bool {
+	for i := 0; i < len(p)-1; i++ {
+		if p[i].All {
+			return true
+		}
+	}
+	return false
 }

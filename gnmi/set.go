@@ -110,11 +110,9 @@ func resolve(root *schema.Node, prefix, p *gpb.Path, op gpb.UpdateResult_Operati
 	if err != nil {
 		return o, err
 	}
-	if op != gpb.UpdateResult_DELETE {
-		for i, st := range o.p {
-			if st.All && (st.S.Kind == schema.List || i < len(o.p)-1) {
-				return o, status.Errorf(codes.InvalidArgument, "gnmi: %s: name the list entry's keys", o.what)
-			}
+	for i, st := range o.p {
+		if st.All && (i < len(o.p)-1 || op != gpb.UpdateResult_DELETE && st.S.Kind == schema.List) {
+			return o, status.Errorf(codes.InvalidArgument, "gnmi: %s: name the list entry's keys (no wildcards in a Set)", o.what)
 		}
 	}
 	return o, nil

@@ -107,6 +107,8 @@ func TestSetFailsWhole(t *testing.T) {
 		{"key disagrees", admin, &gpb.SetRequest{Update: []*gpb.Update{
 			{Path: path("/interfaces/interface[name=ge-0/0/0]"), Val: jsonVal(`{"name":"ge-0/0/9"}`)}}},
 			codes.InvalidArgument, []string{"key name is ge-0/0/0 in the path"}},
+		{"wildcard", admin, &gpb.SetRequest{Delete: []*gpb.Path{path("/system/login/user/class")}},
+			codes.InvalidArgument, []string{"no wildcards in a Set"}},
 		{"state is read-only", admin, &gpb.SetRequest{Delete: []*gpb.Path{path("/state/system")}},
 			codes.InvalidArgument, []string{"read-only"}},
 		{"read-only user", ro, &gpb.SetRequest{Update: []*gpb.Update{hostUpdate}},

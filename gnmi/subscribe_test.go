@@ -106,9 +106,10 @@ func TestSubscribeOnce(t *testing.T) {
 	n, _ := startNode(t, compose.Options{})
 	ev := subscribe(t, n, &gpb.SubscriptionList{Mode: gpb.SubscriptionList_ONCE, Subscription: []*gpb.Subscription{
 		{Path: path("/system/host-name")}, {Path: path("/state/system/commits/commit[rollback=0]/user")},
-		{Path: path("/system/login/user[name=ro]/class")}}})
+		{Path: path("/system/login/user[name=*]/class")}}})
 	for _, want := range []string{"update /system/host-name = lab1",
 		"update /state/system/commits/commit/0/user = root",
+		"update /system/login/user/admin/class = super-user", "update /system/login/user/oper/class = operator",
 		"update /system/login/user/ro/class = read-only", "sync"} {
 		if got := ev.next(t); got != want {
 			t.Errorf("got %q, want %q", got, want)
