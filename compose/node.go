@@ -24,6 +24,7 @@ import (
 	"github.com/gnos/gnos/db"
 	"github.com/gnos/gnos/eventlog"
 	"github.com/gnos/gnos/firewall"
+	"github.com/gnos/gnos/gnmi"
 	"github.com/gnos/gnos/ifmgr"
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/ipc"
@@ -45,6 +46,10 @@ type Options struct {
 	// listen there instead of on the ports `system services` configures;
 	// tests use "127.0.0.1:0" for an ephemeral port.
 	NetconfAddr string
+	// GNMIAddr, when set, makes the gNMI server listen there in clear
+	// text instead of where `system services extension-service
+	// request-response grpc` says; tests use "127.0.0.1:0".
+	GNMIAddr string
 	// Live, when set, runs the live data plane (needs root): the
 	// interface manager programs Linux from the configuration and the
 	// in-process picds service real traffic through TUN service
@@ -80,6 +85,7 @@ type Node struct {
 	Firewall *firewall.Manager // the live data plane's firewall filters (nftables), or nil
 	Events   *eventlog.Log     // the system log (system syslog)
 	Netconf  *netconf.Server   // SSH server: NETCONF, CLI logins
+	GNMI     *gnmi.Server      // gNMI server (system services extension-service)
 	grpc     *grpc.Server
 	lis      net.Listener
 	// servicesClient answers servicesd's commands when it runs apart.
@@ -212,12 +218,32 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	n.Netconf.RegisterLocal(n.grpc)
 	// --- end netconf
+	// --- gnmi: Capabilities, Get, Set, Subscribe over gRPC, listening as
+	// `system services extension-service request-response grpc` says;
+	// state from servicesd (in-process or apart) and the live links.
+	src := gnmi.StateSource{Links: n.CLI.Links}
+	if n.Services != nil {
+		src.PICs = n.Services
+	} else if n.servicesClient != nil {
+		src.PICs = n.servicesClient
+	}
+	n.GNMI, err = gnmi.New(gnmi.Config{Configd: n.Configd, DataDir: o.DataDir, Log: o.Log,
+		Clock: o.Clock, Addr: o.GNMIAddr, State: src})
+	if err == nil {
+		err = n.GNMI.Start(ctx)
+	}
+	if err != nil {
+		n.Netconf.Close()
+		return n.abort(err)
+	}
+	// --- end gnmi
 	go func() { n.done <- n.grpc.Serve(n.lis) }()
 	return n, nil
 }
 
 // Close stops the daemons and closes the store.
 func (n *Node) Close() error {
+	n.GNMI.Close()    // gnmi
 	n.Netconf.Close() // netconf
 	n.closeServices()
 	if n.Ifmgr != nil {

@@ -80,6 +80,7 @@ type Client string
 const (
 	ClientCLI     Client = "cli"
 	ClientNETCONF Client = "netconf"
+	ClientGRPC    Client = "grpc"   // gNMI Set
 	ClientSystem  Client = "system" // automatic rollback of commit confirmed, commit at
 )
 

@@ -15,12 +15,14 @@ bash scripts/generate.sh "$tmp"
 stale=0
 for f in "$tmp"/*.go; do
 	name=$(basename "$f")
-	if [[ ! -f yang/gen/$name ]]; then
-		echo "check-generated: yang/gen/$name is missing" >&2
+	dir=yang/gen
+	[[ $name == state.go ]] && dir=yang/state # the gnos-state module's types
+	if [[ ! -f $dir/$name ]]; then
+		echo "check-generated: $dir/$name is missing" >&2
 		stale=1
-	elif ! cmp -s "$f" "yang/gen/$name"; then
-		echo "check-generated: yang/gen/$name differs from the YANG modules:" >&2
-		diff -u "yang/gen/$name" "$f" | head -n 40 >&2 || true
+	elif ! cmp -s "$f" "$dir/$name"; then
+		echo "check-generated: $dir/$name differs from the YANG modules:" >&2
+		diff -u "$dir/$name" "$f" | head -n 40 >&2 || true
 		stale=1
 	fi
 done

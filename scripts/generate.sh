@@ -37,3 +37,22 @@ go tool generator \
 	-yangpresence \
 	"${modules[@]}" "${plugins[@]}"
 go run ./scripts/genfix -modcache "$(go env GOMODCACHE)" "$file"
+
+# The state module (gNMI /state) into yang/state/state.go, package state:
+# the types the gNMI server fills and renders. Only the accessors it uses
+# are generated (getters only: no append/delete/rename helpers, leaf
+# setters, defaults or union aliases, which nothing uses).
+if [[ -z ${1:-} ]]; then
+	sfile="$root/yang/state/state.go"
+else
+	sfile="$out/state.go"
+fi
+go tool generator \
+	-path=yang/state \
+	-output_file="$sfile" \
+	-package_name=state \
+	-generate_fakeroot -fakeroot_name=device \
+	-compress_paths=false \
+	-generate_getters \
+	yang/state/gnos-state.yang
+go run ./scripts/genfix -modcache "$(go env GOMODCACHE)" "$sfile"

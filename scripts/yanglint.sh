@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Check every YANG module (core yang/modules, netconf/state and each plugin's
+# Check every YANG module (core yang/modules, netconf/state, yang/state and each plugin's
 # pic/plugins/*/yang) with yanglint from libyang. Fails on any error and on
 # any warning. Installs the Debian package libyang-tools when yanglint is
 # missing.
@@ -19,7 +19,7 @@ if ! command -v yanglint >/dev/null 2>&1; then
 	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libyang-tools
 fi
 
-modules=(yang/modules/*.yang netconf/state/*.yang)
+modules=(yang/modules/*.yang netconf/state/*.yang yang/state/*.yang)
 plugins=(pic/plugins/*/yang/*.yang)
 [[ -e ${plugins[0]} ]] || plugins=()
 

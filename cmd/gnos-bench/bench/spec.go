@@ -33,6 +33,8 @@ var Suites = []Suite{
 	{Name: "pic-sync", Pkg: "./servicesd", Pattern: "^BenchmarkLoadCommitToPICSynced$", Benchtime: "1x", Quick: "1x", Count: 3},
 	{Name: "cli", Pkg: "./cli", Pattern: "^BenchmarkCompletePerf$", Benchtime: "200x", Quick: "2x", Count: 5},
 	{Name: "netconf", Pkg: "./netconf", Pattern: "^BenchmarkGetConfiguration", Benchtime: "5000x", Quick: "200x", Count: 5},
+	// the performance configuration loaded once, then its four sub-benchmarks
+	{Name: "gnmi", Pkg: "./gnmi", Pattern: "^BenchmarkGNMI$", Benchtime: "20x", Quick: "2x", Count: 3},
 }
 
 // ProfileRun is a `go test -cpuprofile` run taken with -profile: one
@@ -115,6 +117,7 @@ const (
 	GroupCommit   = "Commit path (10,000 service-sets, 50,000 terms)"
 	GroupCLI      = "CLI and start-up"
 	GroupNetconf  = "NETCONF"
+	GroupGNMI     = "gNMI (10,000 service-sets on one PIC)"
 	GroupLive     = "Live forwarding (gnos beside nftables + conntrack)"
 )
 
@@ -209,6 +212,11 @@ var Figures = []Figure{
 	{Group: GroupNetconf, Name: "small get-configuration RPCs, one session", Bench: "GetConfiguration", Metric: "rpcs/s", Unit: "RPCs/s", Target: ge(1000, "≥ 1,000 RPCs/s")},
 	{Group: GroupNetconf, Name: "concurrent sessions", Bench: "GetConfiguration100Sessions", Metric: "sessions", Unit: "", Target: ge(100, "100")},
 	{Group: GroupNetconf, Name: "RPCs/s over 100 concurrent sessions, aggregate", Bench: "GetConfiguration100Sessions", Metric: "rpcs/s", Unit: "RPCs/s"},
+
+	{Group: GroupGNMI, Name: "Subscribe ONCE of /state/services, one update a leaf (5 a service-set)", Bench: "GNMI/subscribe-once",
+		Metric: "updates/s", Unit: "updates/s", Ref: &Ref{Label: "Get of the same state as one JSON_IETF value", Bench: "GNMI/get", Metric: "leaves/s"}},
+	{Group: GroupGNMI, Name: "Set of one service-set leaf until the PIC acknowledges its new generation", Bench: "GNMI/set-to-pic-ack",
+		Metric: "ns/op", Scale: 1e-6, Unit: "ms", Ref: &Ref{Label: "the same change committed through configd", Bench: "GNMI/commit-to-pic-ack", Metric: "ns/op"}},
 
 	{Group: GroupLive, Name: "UDP forwarding, 64-byte payloads", Bench: "Live*", Metric: "gnos-pps", Unit: "packets/s",
 		Note: "lab/: gnos next-hop sfw + napt-44 through TUN service interfaces and picd, beside nftables + conntrack doing the same job between the same namespaces",
