@@ -73,6 +73,7 @@ type Configd struct {
 	expanded    struct{ of, tree *tree.Node } // committed with groups applied (committedExpandedLocked)
 	committedCk map[string][]byte             // encoded chunks of committed, to persist the candidate as a delta
 	candidate   *tree.Node                    // the shared candidate
+	writes      writes                        // deferred candidate writes (writes.go)
 	changed     time.Time                     // when the shared candidate was last edited (this run)
 	conflicts   []Conflict                    // the shared candidate's, after a commit from outside it (rebase.go)
 	subs        []Subscriber

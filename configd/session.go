@@ -125,6 +125,12 @@ func (s *Session) Close() {
 	c := s.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.writes.by == s {
+		c.writes.by = nil
+		if err := c.flushLocked(); err != nil {
+			c.log.Error("writing the candidate at the end of a session", "err", err)
+		}
+	}
 	if c.exclusive == s {
 		c.exclusive = nil
 		if !tree.Equal(c.candidate, c.committed) {
@@ -232,8 +238,13 @@ func (s *Session) editVerb(touched []tree.Path, verb string, fn func(e *tree.Edi
 		s.cand, s.changed = next, c.clock.Now()
 		return refused
 	}
-	if err := c.persistCandidate(prev, next); err != nil {
-		return err
+	if !c.deferredLocked(s, prev) {
+		if err := c.flushLocked(); err != nil { // another session's deferred edits first
+			return err
+		}
+		if err := c.persistCandidate(prev, next); err != nil {
+			return err
+		}
 	}
 	c.candidate, c.changed = next, c.clock.Now()
 	if c.resolveLocked(prev, next, touched...) {
