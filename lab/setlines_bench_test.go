@@ -18,7 +18,7 @@ import (
 	"github.com/gnos/gnos/lab/labtest"
 )
 
-// setLinesRoutes is how many static routes BenchmarkLiveSetLines loads.
+// setLinesRoutes is how many static routes BenchmarkSetLinesToKernel loads.
 const setLinesRoutes = 10_000
 
 // routePrefix is the i-th route of the benchmark (10.100.0.0/24 on).
@@ -34,13 +34,13 @@ func kernelRoutes(b *testing.B, ns string) int {
 	return strings.Count(out, "via "+lab.ServerAddr+" ")
 }
 
-// BenchmarkLiveSetLines: 10,000 `set routing-options static route … `
+// BenchmarkSetLinesToKernel: 10,000 `set routing-options static route … `
 // lines pasted into `gnos cli` (the script front end reading a pipe,
 // store with fsync: every acknowledged edit durable) then `commit`, until
 // the kernel holds every route; beside FRR (zebra + staticd) loading the
 // same routes with `vtysh -f` in the same kind of namespace until the
 // kernel holds them. Reported: gnos-s, frr-s (wall time of each).
-func BenchmarkLiveSetLines(b *testing.B) {
+func BenchmarkSetLinesToKernel(b *testing.B) {
 	if !lab.FRRInstalled() {
 		b.Skip("needs FRR (Debian package frr; scripts/deps.sh installs it)")
 	}
