@@ -185,20 +185,20 @@ func (x *expander) nodeFrom(n *tree.Node, inherited []source, prev, prevExp *tre
 	p := x.path
 	kids := n.Kids
 	changed := false
-	drop := func(i int) { // copy-on-write removal of kids[i]
-		if !changed {
-			kids = slices.Clone(kids)
-			changed = true
-		}
-		kids = slices.Delete(kids, i, i+1)
-	}
-	for i := 0; i < len(kids); {
-		c := kids[i]
-		if c.S.IsApplyGroups() || (len(p) == 0 && c.S.Generic && c.S.Name == schema.GroupsName) {
-			drop(i)
+	// the statements of groups themselves go: found by schema (binary
+	// search), not by looking at each of a long list's kids
+	for _, name := range [...]string{schema.ApplyGroups, schema.ApplyGroupsExcpt, schema.GroupsName} {
+		s := n.S.Child(name)
+		if s == nil || !s.Generic || (name == schema.GroupsName && len(p) > 0) {
 			continue
 		}
-		i++
+		if lo, hi := spanIn(kids, s); lo < hi {
+			if !changed {
+				kids = slices.Clone(kids)
+				changed = true
+			}
+			kids = slices.Delete(kids, lo, hi)
+		}
 	}
 	if added := x.inherit(kids, srcs); len(added) > 0 {
 		if !changed {
@@ -210,6 +210,9 @@ func (x *expander) nodeFrom(n *tree.Node, inherited []source, prev, prevExp *tre
 	}
 	var hp, he hint
 	for i, c := range kids {
+		if prev != nil && hp.same(prev, c) && he.same(prevExp, c) {
+			continue // shared, and expanded to itself: not even looked at (a long list's entries)
+		}
 		if c.S.Kind != schema.Container && c.S.Kind != schema.List {
 			continue
 		}
@@ -248,6 +251,13 @@ func (x *expander) nodeFrom(n *tree.Node, inherited []source, prev, prevExp *tre
 		x.origin[nn] = g
 	}
 	return nn
+}
+
+// spanIn returns the range of kids (in schema order) with schema s.
+func spanIn(kids []*tree.Node, s *schema.Node) (int, int) {
+	lo := sort.Search(len(kids), func(i int) bool { return kids[i].S.Index >= s.Index })
+	hi := lo + sort.Search(len(kids)-lo, func(i int) bool { return kids[lo+i].S.Index > s.Index })
+	return lo, hi
 }
 
 // applies reports whether n holds apply-groups or apply-groups-except.

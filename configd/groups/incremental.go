@@ -59,6 +59,16 @@ func sameApplies(a, b *tree.Node) bool {
 // and the search (tree.Node.Index) only on a miss.
 type hint struct{ next int }
 
+// same reports whether parent's next kid is c itself (a comparison of
+// pointers: c is not read), and moves past it if so.
+func (h *hint) same(parent, c *tree.Node) bool {
+	if h.next < len(parent.Kids) && parent.Kids[h.next] == c {
+		h.next++
+		return true
+	}
+	return false
+}
+
 // counterpart returns parent's child with c's schema and id, or nil.
 func (h *hint) counterpart(parent, c *tree.Node) *tree.Node {
 	if parent == nil {
