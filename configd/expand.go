@@ -17,8 +17,13 @@ import (
 // subscribers get them with groups applied.
 func expandedCommit(old, oldExp, next *tree.Node, check bool, defaults *tree.Node) *Commit {
 	newExp := groups.ExpandFrom(old, oldExp, next)
-	return &Commit{Check: check, Old: oldExp, New: newExp, Changes: tree.Diff(oldExp, newExp),
-		Defaults: defaults, stored: next, storedChanges: tree.Diff(old, next)}
+	changes := tree.Diff(oldExp, newExp)
+	stored := changes
+	if oldExp != old || newExp != next { // with groups, the trees as written differ otherwise
+		stored = tree.Diff(old, next)
+	}
+	return &Commit{Check: check, Old: oldExp, New: newExp, Changes: changes,
+		Defaults: defaults, stored: next, storedChanges: stored}
 }
 
 // committedExpandedLocked returns the committed configuration with its

@@ -38,6 +38,12 @@ func (e *ProtectedError) Is(target error) bool { return target == errkind.Permis
 // protected statement of prev undone, and the warnings for them. verb is
 // what the edit would have done ("modified", "deleted", "deactivated" …).
 func guardProtected(prev, next *tree.Node, verb string) (*tree.Node, []string) {
+	return guardProtectedDiff(prev, next, tree.Diff(prev, next), verb)
+}
+
+// guardProtectedDiff is guardProtected given changes = tree.Diff(prev,
+// next), which the caller has already (and uses again to store the edit).
+func guardProtectedDiff(prev, next *tree.Node, changes []tree.Change, verb string) (*tree.Node, []string) {
 	if prev == next {
 		return next, nil
 	}
@@ -63,7 +69,7 @@ func guardProtected(prev, next *tree.Node, verb string) (*tree.Node, []string) {
 		warnings = append(warnings, fmt.Sprintf("warning: [%s] is protected, '%s' cannot be %s",
 			prot.Statement(), name, verb))
 	}
-	for _, ch := range tree.Diff(prev, next) {
+	for _, ch := range changes {
 		if protectOnly(ch) {
 			continue // protect: / unprotect: in a load changes protection itself
 		}

@@ -224,10 +224,12 @@ func (s *Session) editVerb(touched []tree.Path, verb string, fn func(e *tree.Edi
 		return err
 	}
 	next := e.Freeze()
+	edited := next
+	changes := tree.Diff(prev, next) // once: for protection and for the store
 	var refused error
 	if verb != "" {
 		var warnings []string
-		if next, warnings = guardProtected(prev, next, verb); len(warnings) > 0 {
+		if next, warnings = guardProtectedDiff(prev, next, changes, verb); len(warnings) > 0 {
 			refused = &ProtectedError{Warnings: warnings}
 			if verb == "renamed" { // half a rename would be a copy
 				next = prev
@@ -242,7 +244,10 @@ func (s *Session) editVerb(touched []tree.Path, verb string, fn func(e *tree.Edi
 		if err := c.flushLocked(); err != nil { // another session's deferred edits first
 			return err
 		}
-		if err := c.persistCandidate(prev, next); err != nil {
+		if next != edited { // protection put statements back: another diff
+			changes = tree.Diff(prev, next)
+		}
+		if err := c.persistChanges(next, changes); err != nil {
 			return err
 		}
 	}
