@@ -265,8 +265,8 @@ func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, 
 		if skipped(line) {
 			continue
 		}
-		batch := []string{line}
-		for batchable(line) && len(batch) < MaxBatch {
+		batch, size := []string{line}, len(line)
+		for batchable(line) && len(batch) < MaxBatch && size < maxBatchBytes {
 			var l string
 			switch {
 			case len(queue) > 0:
@@ -284,7 +284,7 @@ func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, 
 				queue = append([]string{l}, queue...)
 				break
 			}
-			batch = append(batch, l)
+			batch, size = append(batch, l), size+len(l)
 		}
 		if len(batch) == 1 {
 			prompt := c.Prompt()
@@ -313,6 +313,10 @@ func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, 
 		}
 	}
 }
+
+// maxBatchBytes bounds the text of one batch request, far below the
+// management socket's message limit.
+const maxBatchBytes = 256 << 10
 
 // skipped reports whether a script line is blank or a comment.
 func skipped(line string) bool {

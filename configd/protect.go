@@ -34,15 +34,12 @@ func (e *ProtectedError) Error() string { return strings.Join(e.Warnings, "\n") 
 // Is makes a ProtectedError of gnos's kind Permission.
 func (e *ProtectedError) Is(target error) bool { return target == errkind.Permission }
 
-// guardProtected returns next with every change from prev that touches a
+// guardProtectedDiff returns next with every change from prev that touches a
 // protected statement of prev undone, and the warnings for them. verb is
 // what the edit would have done ("modified", "deleted", "deactivated" …).
-func guardProtected(prev, next *tree.Node, verb string) (*tree.Node, []string) {
-	return guardProtectedDiff(prev, next, tree.Diff(prev, next), verb)
-}
-
-// guardProtectedDiff is guardProtected given changes = tree.Diff(prev,
-// next), which the caller has already (and uses again to store the edit).
+//
+// changes is tree.Diff(prev, next), which the caller has already (and uses
+// again to store the edit).
 func guardProtectedDiff(prev, next *tree.Node, changes []tree.Change, verb string) (*tree.Node, []string) {
 	if prev == next {
 		return next, nil

@@ -203,7 +203,7 @@ func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) erro
 
 // editVerb is editTouching for an edit that would leave protected
 // statements "modified", "deleted", … (verb, for the warnings of
-// guardProtected); "" edits protection itself and is not guarded.
+// guardProtectedDiff); "" edits protection itself and is not guarded.
 func (s *Session) editVerb(touched []tree.Path, verb string, fn func(e *tree.Editor) error) error {
 	c := s.c
 	c.mu.Lock()
