@@ -179,6 +179,7 @@ func (c *Configd) checkLocked(ctx context.Context, cm *Commit) error {
 
 // commitLocked runs the pipeline. c.mu is held.
 func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, client string, o CommitOptions) (*CommitResult, error) {
+	c.writes.ed = nil                       // the commit and its rebase hold the candidate: frozen (writes.go)
 	if err := c.flushLocked(); err != nil { // deferred edits (writes.go) are written before the commit
 		return nil, err
 	}

@@ -157,6 +157,7 @@ func (s *Session) candidateLocked() *tree.Node {
 	if s.mode == Private {
 		return s.cand
 	}
+	s.c.writes.ed = nil // handed out: a batch's editor must not edit it in place (writes.go)
 	return s.c.candidate
 }
 
@@ -300,6 +301,13 @@ func (c *Configd) saveConflictsLocked() {
 
 // Set applies `set` of each path.
 func (s *Session) Set(paths ...tree.Path) error {
+	c := s.c
+	c.mu.Lock()
+	inPlace, err := c.setInPlaceLocked(s, paths)
+	c.mu.Unlock()
+	if inPlace {
+		return err
+	}
 	return s.editTouching(paths, func(e *tree.Editor) error {
 		for _, p := range paths {
 			if err := e.Set(p); err != nil {

@@ -1,10 +1,12 @@
 package configd_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/gnos/gnos/configd"
+	"github.com/gnos/gnos/configd/tree"
 )
 
 // storedCandidate lists the chunks the store holds for the shared
@@ -101,5 +103,71 @@ func TestDeferredWritesCloseFlushes(t *testing.T) {
 	s.Close()
 	if !strings.Contains(storedCandidate(t, h), "at-close") {
 		t.Errorf("Close left the deferred edit unwritten")
+	}
+}
+
+// TestDeferredSetsInPlaceKeepPublishedTrees: a batch's sets share one
+// editor, yet a tree handed out meanwhile (another session reading the
+// candidate) never changes, the store's tree neither, and the result is
+// the one edits one by one give.
+func TestDeferredSetsInPlaceKeepPublishedTrees(t *testing.T) {
+	h := newHarness(t)
+	h.baseCommitted()
+	s, other := h.session(configd.Shared), h.session(configd.Shared)
+	if err := s.DeferWrites(); err != nil {
+		t.Fatal(err)
+	}
+	route := func(i int) string {
+		return "routing-options static route 10." + itoa(i) + ".0.0/16 next-hop 192.0.2.1"
+	}
+	for i := 1; i <= 5; i++ {
+		set(t, s, h.c, route(i))
+	}
+	seen := other.Candidate() // handed out mid-batch
+	before := textOf(t, seen)
+	for i := 6; i <= 10; i++ {
+		set(t, s, h.c, route(i))
+	}
+	if after := textOf(t, seen); after != before {
+		t.Fatalf("a tree handed out changed under the batch's later sets:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	got := textOf(t, s.Candidate())
+	// the same edits one by one, on a fresh node
+	h2 := newHarness(t)
+	h2.baseCommitted()
+	s2 := h2.session(configd.Shared)
+	for i := 1; i <= 10; i++ {
+		set(t, s2, h2.c, route(i))
+	}
+	if want := textOf(t, s2.Candidate()); got != want {
+		t.Fatalf("batched sets:\n%s\none by one:\n%s", got, want)
+	}
+	h.restart()
+	if got2 := textOf(t, h.session(configd.Shared).Candidate()); got2 != got {
+		t.Fatalf("stored candidate after a restart:\n%s\nwant\n%s", got2, got)
+	}
+}
+
+// TestDeferredSetsRespectProtection: with a protected statement the
+// batch's sets go the usual way, and protection still refuses.
+func TestDeferredSetsRespectProtection(t *testing.T) {
+	h := newHarness(t)
+	s := h.baseCommitted()
+	if err := s.SetProtected(paths(t, h.c, "system", tree.ForRef)[0], true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeferWrites(); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Set(paths(t, h.c, "system host-name changed", tree.ForSet)...)
+	var pe *configd.ProtectedError
+	if !errors.As(err, &pe) {
+		t.Fatalf("set under a protected statement in a batch: got %v, want a ProtectedError", err)
+	}
+	if hostname(s.Candidate()) != "base" {
+		t.Errorf("protected host-name changed to %q", hostname(s.Candidate()))
 	}
 }
