@@ -53,7 +53,7 @@ check-generated:
 ## bench: measure every SPEC.md performance target, rewrite docs/performance.md and docs/perf/*.svg
 ##   PROFILE=1 (CPU profiles, hot spots in the report), BENCH_QUICK=1 (short check, writes nothing),
 ##   BENCH=regexp (only those suites: datapath sessions commit-load commit-leaf pic-ack pic-sync cli netconf live startup)
-bench: build
+bench: build deps
 	$(GO) build -o bin/gnos-bench ./cmd/gnos-bench
 	./bin/gnos-bench $(if $(PROFILE),-profile) $(if $(BENCH_QUICK),-quick) $(if $(BENCH),-only '$(BENCH)')
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -141,13 +142,56 @@ func CaretLine(indent, pos int) string {
 	return strings.Repeat(" ", indent+pos) + "^\n"
 }
 
+// ExecBatch runs lines as one batch (Session.ExecBatch) and returns the
+// reply of each line the session ran: all of them, or fewer when one
+// asked a question, started collecting input or ended the session.
+func (c *Client) ExecBatch(lines []string) ([]*Response, error) {
+	if err := c.send(&Request{Lines: lines}); err != nil && err != io.EOF {
+		return nil, err
+	}
+	for {
+		r, err := c.st.Recv()
+		if err != nil {
+			return nil, err
+		}
+		if r.Partial {
+			if c.OnPartial != nil {
+				c.OnPartial(r.Output)
+			}
+			continue
+		}
+		if len(r.Batch) == 0 {
+			return nil, fmt.Errorf("cli: a batch of %d lines got no reply", len(lines))
+		}
+		out := make([]*Response, len(r.Batch))
+		for i := range r.Batch {
+			out[i] = &r.Batch[i]
+		}
+		c.last = out[len(out)-1]
+		return out, nil
+	}
+}
+
 // RunScript runs one command per line of in (the script front end: stdin
 // not a terminal, or -c). Each line is echoed after the prompt, as a Junos
 // session log reads; questions take their default answer. It reports
 // whether any command failed.
+//
+// Editing lines (set, delete, …) that are already read when one is run
+// (a script piped in, a paste) go as one batch (Client.ExecBatch): the
+// session writes their candidate edits in one transaction. Lines still to
+// come are not waited for, so a slow writer's lines run as they arrive.
 func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, err error) {
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	lr := &lineReader{r: bufio.NewReaderSize(in, 1<<20)}
+	var queue []string // lines read but not run yet
+	next := func() (string, bool, error) {
+		if len(queue) > 0 {
+			l := queue[0]
+			queue = queue[1:]
+			return l, true, nil
+		}
+		return lr.next()
+	}
 	collecting := false
 	defer func() {
 		if collecting && err == nil { // the script ended inside load … terminal: that is its ^D
@@ -160,39 +204,22 @@ func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, 
 			failed = failed || r.Failed
 		}
 	}()
-	for sc.Scan() {
-		line := sc.Text()
-		if collecting {
-			if echo {
-				fmt.Fprintln(out, line)
-			}
-			r, err := c.Exec(line)
-			if err != nil {
-				return true, err
-			}
-			collecting = r.Collecting
-			fmt.Fprint(out, r.Output)
-			failed = failed || r.Failed
-			continue
-		}
-		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		prompt := c.Prompt()
+	header := func(line, prompt, banner string) {
 		if echo {
-			if b := c.Banner(); b != "" {
-				fmt.Fprintf(out, "\n%s\n", b)
+			if banner != "" {
+				fmt.Fprintf(out, "\n%s\n", banner)
 			}
 			fmt.Fprintf(out, "%s%s\n", prompt, line)
 		}
-		r, err := c.Exec(line)
-		if err != nil {
-			return true, err
-		}
+	}
+	// report prints what a line produced (after its header) and says
+	// whether the session ended.
+	report := func(line, prompt string, r *Response) (bool, error) {
 		collecting = r.Collecting
 		if r.Question != "" {
 			fmt.Fprint(out, r.Question)
 			fmt.Fprintln(out)
+			var err error
 			if r, err = c.Exec(""); err != nil {
 				return true, err
 			}
@@ -206,15 +233,143 @@ func RunScript(c *Client, in io.Reader, out io.Writer, echo bool) (failed bool, 
 			fmt.Fprint(out, CaretLine(indent, r.Caret))
 		}
 		fmt.Fprint(out, r.Output)
-		if echo && c.Banner() == "" && !r.Exit {
+		if echo && r.Banner == "" && !r.Exit {
 			fmt.Fprintln(out)
 		}
 		if r.Failed {
 			failed = true
 		}
-		if r.Exit {
+		return r.Exit, nil
+	}
+	for {
+		line, ok, err := next()
+		if err != nil {
+			return true, err
+		}
+		if !ok {
 			return failed, nil
 		}
+		if collecting {
+			if echo {
+				fmt.Fprintln(out, line)
+			}
+			r, err := c.Exec(line)
+			if err != nil {
+				return true, err
+			}
+			collecting = r.Collecting
+			fmt.Fprint(out, r.Output)
+			failed = failed || r.Failed
+			continue
+		}
+		if skipped(line) {
+			continue
+		}
+		batch, size := []string{line}, len(line)
+		for batchable(line) && len(batch) < MaxBatch && size < maxBatchBytes {
+			var l string
+			switch {
+			case len(queue) > 0:
+				l, queue = queue[0], queue[1:]
+			case lr.ready():
+				l, _, _ = lr.next() // a whole line is buffered: no read, no error
+			}
+			if l == "" && len(queue) == 0 && !lr.ready() {
+				break
+			}
+			if skipped(l) {
+				continue
+			}
+			if !batchable(l) {
+				queue = append([]string{l}, queue...)
+				break
+			}
+			batch, size = append(batch, l), size+len(l)
+		}
+		if len(batch) == 1 {
+			prompt := c.Prompt()
+			header(line, prompt, c.Banner())
+			r, err := c.Exec(line)
+			if err != nil {
+				return true, err
+			}
+			if exit, err := report(line, prompt, r); exit || err != nil {
+				return failed || err != nil, err
+			}
+			continue
+		}
+		prompt, banner := c.Prompt(), c.Banner()
+		reps, err := c.ExecBatch(batch)
+		if err != nil {
+			return true, err
+		}
+		queue = append(append([]string(nil), batch[len(reps):]...), queue...)
+		for i, r := range reps {
+			header(batch[i], prompt, banner)
+			if exit, err := report(batch[i], prompt, r); exit || err != nil {
+				return failed || err != nil, err
+			}
+			prompt, banner = r.Prompt, r.Banner
+		}
 	}
-	return failed, sc.Err()
+}
+
+// maxBatchBytes bounds the text of one batch request, far below the
+// management socket's message limit.
+const maxBatchBytes = 256 << 10
+
+// skipped reports whether a script line is blank or a comment.
+func skipped(line string) bool {
+	t := strings.TrimSpace(line)
+	return t == "" || strings.HasPrefix(t, "#")
+}
+
+// batchable reports whether a script line may go in a batch with the
+// lines after it: configuration edits and moves, which print little and
+// never stream.
+func batchable(line string) bool {
+	f := strings.Fields(line)
+	if len(f) == 0 {
+		return false
+	}
+	switch f[0] {
+	case "set", "delete", "activate", "deactivate", "annotate", "protect", "unprotect",
+		"insert", "rename", "copy", "edit", "up", "top":
+		return true
+	}
+	return false
+}
+
+// lineReader reads a script's lines and tells whether another whole line
+// is already buffered (read without waiting for the writer).
+type lineReader struct {
+	r   *bufio.Reader
+	eof bool
+}
+
+// next returns the next line, without its end of line; false at the end.
+func (l *lineReader) next() (string, bool, error) {
+	if l.eof {
+		return "", false, nil
+	}
+	s, err := l.r.ReadString('\n')
+	if err == io.EOF {
+		l.eof = true
+		if s == "" {
+			return "", false, nil
+		}
+	} else if err != nil {
+		return "", false, err
+	}
+	s = strings.TrimSuffix(s, "\n")
+	return strings.TrimSuffix(s, "\r"), true, nil
+}
+
+// ready reports whether a whole line is buffered.
+func (l *lineReader) ready() bool {
+	if l.eof {
+		return false
+	}
+	b, _ := l.r.Peek(l.r.Buffered())
+	return bytes.IndexByte(b, '\n') >= 0
 }

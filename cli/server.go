@@ -17,9 +17,12 @@ import (
 type (
 	// Request is one message from a front end.
 	Request struct {
-		Open     *OpenRequest `json:"open,omitempty"`
-		Line     *string      `json:"line,omitempty"`
-		Complete *string      `json:"complete,omitempty"` // completion for this partial line
+		Open *OpenRequest `json:"open,omitempty"`
+		Line *string      `json:"line,omitempty"`
+		// Lines: several lines run as a batch (batch.go); the response
+		// carries each line's reply in Batch.
+		Lines    []string `json:"lines,omitempty"`
+		Complete *string  `json:"complete,omitempty"` // completion for this partial line
 		// Interrupt stops the line running (Ctrl-C): its context ends.
 		// It gets no response of its own; one arriving between lines is
 		// ignored.
@@ -41,6 +44,9 @@ type (
 		// Partial: output of the line still running; the line's own
 		// response follows.
 		Partial bool `json:"partial,omitempty"`
+		// Batch: the replies of the lines of a Lines request that ran,
+		// in order (the outer prompt and banner are the last one's).
+		Batch []Response `json:"batch,omitempty"`
 	}
 )
 
@@ -118,6 +124,16 @@ func (e *Engine) serve(st grpc.ServerStream) error {
 				return err
 			}
 			resp.Result = r
+		case len(req.Lines) > 0:
+			batch, err := runInterruptible(ctx, reqs, errc, func(lctx context.Context) []Response { return s.ExecBatch(lctx, req.Lines) })
+			if err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
+			}
+			resp.Batch = batch
+			resp.Result.Caret, resp.Exit = -1, batch[len(batch)-1].Exit
 		case req.Complete != nil:
 			resp.Result.Caret = -1
 			resp.Completions = s.Complete(*req.Complete)
@@ -159,10 +175,16 @@ func receive(st grpc.ServerStream) (<-chan Request, <-chan error) {
 // context. A front end sends nothing else while a line runs; the stream's
 // end is returned once the line has ended.
 func execInterruptible(ctx context.Context, s *Session, line string, reqs <-chan Request, errc <-chan error) (Result, error) {
+	return runInterruptible(ctx, reqs, errc, func(lctx context.Context) Result { return s.Exec(lctx, line) })
+}
+
+// runInterruptible runs fn (a line or a batch) in a goroutine; an
+// Interrupt request meanwhile cancels its context.
+func runInterruptible[T any](ctx context.Context, reqs <-chan Request, errc <-chan error, fn func(context.Context) T) (T, error) {
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	done := make(chan Result, 1)
-	go func() { done <- s.Exec(lctx, line) }()
+	done := make(chan T, 1)
+	go func() { done <- fn(lctx) }()
 	var streamErr error
 	for {
 		select {

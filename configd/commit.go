@@ -178,6 +178,10 @@ func (c *Configd) checkLocked(ctx context.Context, cm *Commit) error {
 
 // commitLocked runs the pipeline. c.mu is held.
 func (c *Configd) commitLocked(ctx context.Context, next *tree.Node, user, client string, o CommitOptions) (*CommitResult, error) {
+	c.writes.ed = nil                       // the commit and its rebase hold the candidate: frozen (writes.go)
+	if err := c.flushLocked(); err != nil { // deferred edits (writes.go) are written before the commit
+		return nil, err
+	}
 	cm := c.newCommit(next, o.Check)
 	if err := c.checkLocked(ctx, cm); err != nil {
 		return nil, err
@@ -327,6 +331,9 @@ func (c *Configd) PendingCommitAt() (time.Time, string, bool) {
 
 // scheduleLocked validates now and commits at o.At (`commit at`).
 func (c *Configd) scheduleLocked(ctx context.Context, s *Session, next *tree.Node, o CommitOptions) (*CommitResult, error) {
+	if err := c.flushLocked(); err != nil {
+		return nil, err
+	}
 	if !o.At.After(c.clock.Now()) {
 		return nil, errkind.Errorf(ErrInvalid, "commit at: time %s is in the past", o.At.Format(time.DateTime))
 	}

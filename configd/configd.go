@@ -73,6 +73,7 @@ type Configd struct {
 	expanded    struct{ of, tree *tree.Node } // committed with groups applied (committedExpandedLocked)
 	committedCk map[string][]byte             // encoded chunks of committed, to persist the candidate as a delta
 	candidate   *tree.Node                    // the shared candidate
+	writes      writes                        // deferred candidate writes (writes.go)
 	changed     time.Time                     // when the shared candidate was last edited (this run)
 	conflicts   []Conflict                    // the shared candidate's, after a commit from outside it (rebase.go)
 	subs        []Subscriber
@@ -233,7 +234,13 @@ func (c *Configd) revisionLocked(n int) (*tree.Node, db.RevisionMeta, error) {
 // persistCandidate records the shared candidate as a delta against the
 // committed chunks, touching only the chunks that changed from prev.
 func (c *Configd) persistCandidate(prev, next *tree.Node) error {
-	changed := tree.ChunkDelta(prev, next)
+	return c.persistChanges(next, tree.Diff(prev, next))
+}
+
+// persistChanges is persistCandidate given changes, the diff from the
+// candidate the store holds to next.
+func (c *Configd) persistChanges(next *tree.Node, changes []tree.Change) error {
+	changed := tree.ChangedChunks(next, changes)
 	if len(changed) == 0 {
 		return nil
 	}

@@ -10,14 +10,20 @@ import (
 // configuration with its groups applied (package groups); the store keeps
 // it as written. The expansion of the committed configuration is kept
 // (Configd.expanded) so a commit expands only the new configuration, and
+// only where it differs from the committed one (groups.ExpandFrom), and
 // the check for undefined groups looks only at what a commit changes.
 
 // expandedCommit describes the commit of next over old, both as written:
 // subscribers get them with groups applied.
 func expandedCommit(old, oldExp, next *tree.Node, check bool, defaults *tree.Node) *Commit {
-	newExp := groups.Expand(next)
-	return &Commit{Check: check, Old: oldExp, New: newExp, Changes: tree.Diff(oldExp, newExp),
-		Defaults: defaults, stored: next, storedChanges: tree.Diff(old, next)}
+	newExp := groups.ExpandFrom(old, oldExp, next)
+	changes := tree.Diff(oldExp, newExp)
+	stored := changes
+	if oldExp != old || newExp != next { // with groups, the trees as written differ otherwise
+		stored = tree.Diff(old, next)
+	}
+	return &Commit{Check: check, Old: oldExp, New: newExp, Changes: changes,
+		Defaults: defaults, stored: next, storedChanges: stored}
 }
 
 // committedExpandedLocked returns the committed configuration with its

@@ -34,10 +34,13 @@ func (e *ProtectedError) Error() string { return strings.Join(e.Warnings, "\n") 
 // Is makes a ProtectedError of gnos's kind Permission.
 func (e *ProtectedError) Is(target error) bool { return target == errkind.Permission }
 
-// guardProtected returns next with every change from prev that touches a
+// guardProtectedDiff returns next with every change from prev that touches a
 // protected statement of prev undone, and the warnings for them. verb is
 // what the edit would have done ("modified", "deleted", "deactivated" …).
-func guardProtected(prev, next *tree.Node, verb string) (*tree.Node, []string) {
+//
+// changes is tree.Diff(prev, next), which the caller has already (and uses
+// again to store the edit).
+func guardProtectedDiff(prev, next *tree.Node, changes []tree.Change, verb string) (*tree.Node, []string) {
 	if prev == next {
 		return next, nil
 	}
@@ -63,7 +66,7 @@ func guardProtected(prev, next *tree.Node, verb string) (*tree.Node, []string) {
 		warnings = append(warnings, fmt.Sprintf("warning: [%s] is protected, '%s' cannot be %s",
 			prot.Statement(), name, verb))
 	}
-	for _, ch := range tree.Diff(prev, next) {
+	for _, ch := range changes {
 		if protectOnly(ch) {
 			continue // protect: / unprotect: in a load changes protection itself
 		}

@@ -8,7 +8,6 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gnos/gnos/configd/format"
-	"github.com/gnos/gnos/configd/groups"
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/ipc"
@@ -36,6 +35,7 @@ func RunRemote(ctx context.Context, cc *grpc.ClientConn, sch *schema.Schema, sub
 		return err
 	}
 	applied := tree.New(sch.Root)
+	appliedExp := applied // applied with its groups applied (kept: each commit expands only what it changed)
 	var cur *Commit
 	var curID uint64
 	for {
@@ -44,9 +44,10 @@ func RunRemote(ctx context.Context, cc *grpc.ClientConn, sch *schema.Schema, sub
 			return err
 		}
 		if m.ID != curID { // a new commit: its chunks come with its first phase
-			base := applied
+			base, baseExp := applied, appliedExp
 			if m.Full {
 				base = tree.New(sch.Root)
+				baseExp = base
 			}
 			next, err := tree.ApplyChunks(base, m.Chunks)
 			if err != nil {
@@ -56,7 +57,7 @@ func RunRemote(ctx context.Context, cc *grpc.ClientConn, sch *schema.Schema, sub
 				}
 				continue
 			}
-			cur = expandedCommit(base, groups.Expand(base), next, m.Check, defaults)
+			cur = expandedCommit(base, baseExp, next, m.Check, defaults)
 			curID = m.ID
 		}
 		if cur == nil {
@@ -83,7 +84,7 @@ func RunRemote(ctx context.Context, cc *grpc.ClientConn, sch *schema.Schema, sub
 		case PhaseApply:
 			cur.Seq = m.Seq
 			sub.Apply(ctx, cur)
-			applied = cur.stored
+			applied, appliedExp = cur.stored, cur.New
 			if ready != nil {
 				ready()
 				ready = nil

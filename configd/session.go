@@ -148,6 +148,12 @@ func (s *Session) Close() {
 	c := s.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.writes.by == s {
+		c.writes.by = nil
+		if err := c.flushLocked(); err != nil {
+			c.log.Error("writing the candidate at the end of a session", "err", err)
+		}
+	}
 	if c.exclusive == s {
 		c.exclusive = nil
 		if !tree.Equal(c.candidate, c.committed) {
@@ -174,6 +180,7 @@ func (s *Session) candidateLocked() *tree.Node {
 	if s.mode == Private {
 		return s.cand
 	}
+	s.c.writes.ed = nil // handed out: a batch's editor must not edit it in place (writes.go)
 	return s.c.candidate
 }
 
@@ -220,7 +227,7 @@ func (s *Session) editTouching(touched []tree.Path, fn func(e *tree.Editor) erro
 
 // editVerb is editTouching for an edit that would leave protected
 // statements "modified", "deleted", … (verb, for the warnings of
-// guardProtected); "" edits protection itself and is not guarded.
+// guardProtectedDiff); "" edits protection itself and is not guarded.
 func (s *Session) editVerb(touched []tree.Path, verb string, fn func(e *tree.Editor) error) error {
 	c := s.c
 	c.mu.Lock()
@@ -241,10 +248,12 @@ func (s *Session) editVerb(touched []tree.Path, verb string, fn func(e *tree.Edi
 		return err
 	}
 	next := e.Freeze()
+	edited := next
+	changes := tree.Diff(prev, next) // once: for protection and for the store
 	var refused error
 	if verb != "" {
 		var warnings []string
-		if next, warnings = guardProtected(prev, next, verb); len(warnings) > 0 {
+		if next, warnings = guardProtectedDiff(prev, next, changes, verb); len(warnings) > 0 {
 			refused = &ProtectedError{Warnings: warnings}
 			if verb == "renamed" { // half a rename would be a copy
 				next = prev
@@ -255,8 +264,16 @@ func (s *Session) editVerb(touched []tree.Path, verb string, fn func(e *tree.Edi
 		s.cand, s.changed = next, c.clock.Now()
 		return refused
 	}
-	if err := c.persistCandidate(prev, next); err != nil {
-		return err
+	if !c.deferredLocked(s, prev) {
+		if err := c.flushLocked(); err != nil { // another session's deferred edits first
+			return err
+		}
+		if next != edited { // protection put statements back: another diff
+			changes = tree.Diff(prev, next)
+		}
+		if err := c.persistChanges(next, changes); err != nil {
+			return err
+		}
 	}
 	c.candidate, c.changed = next, c.clock.Now()
 	if c.resolveLocked(prev, next, touched...) {
@@ -307,6 +324,13 @@ func (c *Configd) saveConflictsLocked() {
 
 // Set applies `set` of each path.
 func (s *Session) Set(paths ...tree.Path) error {
+	c := s.c
+	c.mu.Lock()
+	inPlace, err := c.setInPlaceLocked(s, paths)
+	c.mu.Unlock()
+	if inPlace {
+		return err
+	}
 	return s.editTouching(paths, func(e *tree.Editor) error {
 		for _, p := range paths {
 			if err := e.Set(p); err != nil {

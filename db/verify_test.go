@@ -9,19 +9,29 @@ import (
 	"testing"
 )
 
-// damage flips n bytes of the file at path starting where marker is found.
+// damage flips n bytes of the file at path starting wherever marker is
+// found: the live record and any stale copy in a freed page (the freelist
+// is not synced, so which page is live is bbolt's business).
 func damage(t *testing.T, path, marker string, n int) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := bytes.Index(b, []byte(marker))
-	if i < 0 {
-		t.Fatalf("marker %q not in the file", marker)
+	found := false
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte(marker))
+		if i < 0 {
+			break
+		}
+		found, i = true, off+i
+		for j := i; j < i+n && j < len(b); j++ {
+			b[j] ^= 0xff
+		}
+		off = i + 1
 	}
-	for j := i; j < i+n && j < len(b); j++ {
-		b[j] ^= 0xff
+	if !found {
+		t.Fatalf("marker %q not in the file", marker)
 	}
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,11 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v sysctl >/dev/null 2>&1 || need+=(procps)
+# make bench's reference for 10,000 set lines into the kernel
+# (lab/setlines_bench_test.go): FRR's zebra, staticd and vtysh. Debian
+# enables the frr service; the benchmark runs its own daemons in a
+# namespace and never uses that one.
+command -v vtysh >/dev/null 2>&1 || need+=(frr)
 # NETCONF client tests (netconf/python_test.go runs tests/python with
 # Debian's interpreter, where these packages install).
 /usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 || need+=(python3-ncclient)

@@ -47,6 +47,31 @@ func Expand(root *tree.Node) *tree.Node {
 	return out
 }
 
+// ExpandFrom is Expand(next) for a next derived from old by editing, given
+// oldExp = Expand(old): where the groups and the apply-groups along the way
+// are unchanged, a subtree next shares with old expands to what it expanded
+// to in oldExp, which is reused, so the work follows the edit rather than
+// the size of the configuration (incremental.go).
+func ExpandFrom(old, oldExp, next *tree.Node) *tree.Node {
+	if old == nil || oldExp == nil || next == nil || !sameGroups(old, next) {
+		return Expand(next)
+	}
+	if old == next {
+		return oldExp
+	}
+	gs := next.AllNamed(schema.GroupsName)
+	if len(gs) == 0 {
+		return next
+	}
+	x := &expander{groups: map[string]*tree.Node{}, path: make(tree.Path, 0, 64)}
+	for _, g := range gs {
+		if !g.Inactive && g.S.Generic {
+			x.groups[g.Key] = g
+		}
+	}
+	return x.nodeFrom(next, nil, old, oldExp)
+}
+
 // ExpandTrace is Expand that also reports where inherited statements came
 // from (for `show | display inheritance`).
 func ExpandTrace(root *tree.Node) (*tree.Node, Origins) {
@@ -116,8 +141,22 @@ func Referenced(root *tree.Node) ([]string, []tree.Path) {
 // sources it inherits from its ancestors. Where nothing is inherited it
 // allocates nothing.
 func (x *expander) node(n *tree.Node, inherited []source) *tree.Node {
+	return x.nodeFrom(n, inherited, nil, nil)
+}
+
+// nodeFrom is node given prev, the statement at the same path in the
+// configuration expanded before under the same groups and the same
+// apply-groups above (nil when there is none or the context differs), and
+// prevExp, its expansion then.
+func (x *expander) nodeFrom(n *tree.Node, inherited []source, prev, prevExp *tree.Node) *tree.Node {
 	if n.Inactive {
 		return n
+	}
+	if prev == n && prevExp != nil {
+		return prevExp
+	}
+	if prev != nil && (prevExp == nil || !sameApplies(prev, n)) {
+		prev, prevExp = nil, nil // another context below: expand afresh
 	}
 	srcs := inherited
 	if applies(n) {
@@ -146,20 +185,20 @@ func (x *expander) node(n *tree.Node, inherited []source) *tree.Node {
 	p := x.path
 	kids := n.Kids
 	changed := false
-	drop := func(i int) { // copy-on-write removal of kids[i]
-		if !changed {
-			kids = slices.Clone(kids)
-			changed = true
-		}
-		kids = slices.Delete(kids, i, i+1)
-	}
-	for i := 0; i < len(kids); {
-		c := kids[i]
-		if c.S.IsApplyGroups() || (len(p) == 0 && c.S.Generic && c.S.Name == schema.GroupsName) {
-			drop(i)
+	// the statements of groups themselves go: found by schema (binary
+	// search), not by looking at each of a long list's kids
+	for _, name := range [...]string{schema.ApplyGroups, schema.ApplyGroupsExcpt, schema.GroupsName} {
+		s := n.S.Child(name)
+		if s == nil || !s.Generic || (name == schema.GroupsName && len(p) > 0) {
 			continue
 		}
-		i++
+		if lo, hi := spanIn(kids, s); lo < hi {
+			if !changed {
+				kids = slices.Clone(kids)
+				changed = true
+			}
+			kids = slices.Delete(kids, lo, hi)
+		}
 	}
 	if added := x.inherit(kids, srcs); len(added) > 0 {
 		if !changed {
@@ -169,12 +208,30 @@ func (x *expander) node(n *tree.Node, inherited []source) *tree.Node {
 		kids = append(kids, added...)
 		sortKids(kids)
 	}
+	var hp, he hint
 	for i, c := range kids {
+		if prev != nil && hp.same(prev, c) && he.same(prevExp, c) {
+			continue // shared, and expanded to itself: not even looked at (a long list's entries)
+		}
 		if c.S.Kind != schema.Container && c.S.Kind != schema.List {
 			continue
 		}
+		var pc, pe *tree.Node
+		if prev != nil {
+			pc, pe = hp.counterpart(prev, c), he.counterpart(prevExp, c)
+			if pc == c && pe != nil {
+				if pe != c {
+					if !changed {
+						kids = slices.Clone(kids)
+						changed = true
+					}
+					kids[i] = pe
+				}
+				continue // shared with the previous configuration: expanded then
+			}
+		}
 		x.path = append(p, c.Step())
-		ec := x.node(c, childSources(srcs, c))
+		ec := x.nodeFrom(c, childSources(srcs, c), pc, pe)
 		x.path = p
 		if ec != c {
 			if !changed {
@@ -194,6 +251,13 @@ func (x *expander) node(n *tree.Node, inherited []source) *tree.Node {
 		x.origin[nn] = g
 	}
 	return nn
+}
+
+// spanIn returns the range of kids (in schema order) with schema s.
+func spanIn(kids []*tree.Node, s *schema.Node) (int, int) {
+	lo := sort.Search(len(kids), func(i int) bool { return kids[i].S.Index >= s.Index })
+	hi := lo + sort.Search(len(kids)-lo, func(i int) bool { return kids[lo+i].S.Index > s.Index })
+	return lo, hi
 }
 
 // applies reports whether n holds apply-groups or apply-groups-except.

@@ -11,7 +11,7 @@ import (
 	"github.com/gnos/gnos/configd/validate"
 )
 
-func parse(t *testing.T, src string) *tree.Node {
+func parse(t testing.TB, src string) *tree.Node {
 	t.Helper()
 	n, _, err := format.ParseText(schema.MustDefault().Root, src)
 	if err != nil {

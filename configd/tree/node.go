@@ -106,6 +106,15 @@ func (n *Node) Child(s *schema.Node, id string) *Node {
 	return nil
 }
 
+// Index returns the position in Kids of the child with schema node s and
+// id, and whether it is there.
+func (n *Node) Index(s *schema.Node, id string) (int, bool) {
+	if n == nil {
+		return 0, false
+	}
+	return n.find(s, id)
+}
+
 // ChildNamed is Child by schema name; nil when the name is unknown.
 func (n *Node) ChildNamed(name, id string) *Node {
 	if n == nil {
