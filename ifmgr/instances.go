@@ -118,6 +118,9 @@ func makeVRF(v vrf) error {
 		la := netlink.NewLinkAttrs()
 		la.Name = v.name
 		if err := netlink.LinkAdd(&netlink.Vrf{LinkAttrs: la, Table: uint32(v.table)}); err != nil {
+			if errors.Is(err, unix.EOPNOTSUPP) {
+				return fmt.Errorf("this Linux kernel has no VRF devices (CONFIG_NET_VRF), which routing instances need: %w", err)
+			}
 			return err
 		}
 		if l, err = netlink.LinkByName(v.name); err != nil {
@@ -167,6 +170,9 @@ func makeVLAN(name, parent string, id int) error {
 	la := netlink.NewLinkAttrs()
 	la.Name, la.ParentIndex = name, p.Attrs().Index
 	if err := netlink.LinkAdd(&netlink.Vlan{LinkAttrs: la, VlanId: id, VlanProtocol: netlink.VLAN_PROTOCOL_8021Q}); err != nil {
+		if errors.Is(err, unix.EOPNOTSUPP) {
+			return fmt.Errorf("this Linux kernel has no 802.1Q VLAN links (CONFIG_VLAN_8021Q), which vlan-tagging needs: %w", err)
+		}
 		return err
 	}
 	if l, err := netlink.LinkByName(name); err == nil {
