@@ -3,9 +3,9 @@ package ifmgr
 import (
 	"maps"
 	"net/netip"
-	"strconv"
 	"slices"
 	"sort"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 
