@@ -385,3 +385,38 @@ func TestProgramsRoutingInstance(t *testing.T) {
 	}
 	e.deleteAll(before, "interfaces", "routing-instances")
 }
+
+// On a kernel without VRF or 802.1Q links, a commit that needs them fails
+// saying so, and changes nothing.
+func TestMissingKernelSupportFailsCleanly(t *testing.T) {
+	for _, tc := range []struct {
+		name, probe string
+		args        []string
+		lines       []string
+		want        string
+	}{
+		{"vrf", "vrfprobe", []string{"vrfprobe", "type", "vrf", "table", "4242"},
+			[]string{"set routing-instances red interface ge-0/0/1.0"}, "no VRF devices (CONFIG_NET_VRF)"},
+		{"vlan", "vlanprobe", []string{"vlanprobe", "link", "ge-0-0-0", "type", "vlan", "id", "4000"},
+			[]string{"set interfaces ge-0/0/0 vlan-tagging", "set interfaces ge-0/0/0 unit 5 vlan-id 5"}, "no 802.1Q VLAN links (CONFIG_VLAN_8021Q)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := setup(t)
+			if _, err := lab.Exec(e.lab.Router, "ip", append([]string{"link", "add"}, tc.args...)...); err == nil {
+				lab.Exec(e.lab.Router, "ip", "link", "del", tc.probe)
+				t.Skip("this kernel has them")
+			}
+			if err := e.commit("set interfaces ge-0/0/1 unit 0 family inet address 10.0.2.1/24"); err != nil {
+				t.Fatal(err)
+			}
+			before := e.snapshot()
+			err := e.commit(tc.lines...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want a failure saying %q", err, tc.want)
+			}
+			if after := e.snapshot(); after != before {
+				t.Errorf("a failed commit changed Linux:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+}
