@@ -251,3 +251,39 @@ func TestAddrStepsReorder(t *testing.T) {
 
 func mustPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 func mustAddr(s string) netip.Addr     { return netip.MustParseAddr(s) }
+
+// A VLAN link created again (a new vlan-id) loses the kernel's routes
+// through it: the plan adds the unchanged routes again.
+func TestPlanReaddsRoutesOverRecreatedLinks(t *testing.T) {
+	mk := func(vlan int) *desired {
+		d := newDesired()
+		d.links["ge-0-0-0"] = &link{linux: "ge-0-0-0", junos: "ge-0/0/0", addrs: map[netip.Prefix]bool{}}
+		d.links["ge-0-0-0.7"] = &link{linux: "ge-0-0-0.7", junos: "ge-0/0/0", vlanParent: "ge-0-0-0", vlanID: vlan,
+			addrs: map[netip.Prefix]bool{mustPrefix("10.0.7.1/24"): true}}
+		d.addRoute(route{dst: mustPrefix("10.9.0.0/16"), gws: []netip.Addr{mustAddr("10.0.7.9")}, table: 254, metric: 5})
+		return d
+	}
+	count := func(steps []step, prefix string) int {
+		n := 0
+		for _, s := range steps {
+			if strings.HasPrefix(s.what, prefix) {
+				n++
+			}
+		}
+		return n
+	}
+	same := plan(mk(7), mk(7))
+	if got := count(same, "add route"); got != 0 {
+		t.Errorf("unchanged VLAN: %d route adds, want 0", got)
+	}
+	moved := plan(mk(7), mk(8))
+	if got := count(moved, "create VLAN 8"); got != 1 {
+		t.Errorf("new vlan-id: %d VLAN creations, want 1", got)
+	}
+	if got := count(moved, "add route"); got != 1 {
+		t.Errorf("new vlan-id: %d route adds, want 1 (the route through the new link)", got)
+	}
+	if got := count(moved, "add address 10.0.7.1/24"); got != 1 {
+		t.Errorf("new vlan-id: %d address adds, want 1", got)
+	}
+}

@@ -57,7 +57,11 @@ func plan(old, next *desired) []step {
 			add(createVRF(next.vrfs[name]))
 		}
 	}
-	// Links: create TUNs and VLANs, then state and addresses.
+	// Links: create TUNs and VLANs, then state and addresses. A link
+	// created again (a new vlan-id) or moved between routing instances
+	// loses the kernel's routes through it: then every route goes on
+	// again (adding one that is there changes nothing).
+	reset := false
 	for _, name := range slices.Sorted(maps.Keys(next.links)) {
 		l := next.links[name]
 		o := old.links[name]
@@ -69,13 +73,13 @@ func plan(old, next *desired) []step {
 				add(deleteVLAN(o))
 			}
 			add(createVLAN(l))
-			o = nil // a new link: every address goes on it
+			o, reset = nil, true // a new link: every address goes on it
 		}
 		add(linkState(l))
 		if l.vrf != "" || (o != nil && o.vrf != "") {
 			add(masterStep(l.linux, l.vrf))
 			if o == nil || o.vrf != l.vrf {
-				o = nil // enslaving cycles the link: its addresses go on again
+				o, reset = nil, true // enslaving cycles the link: its addresses go on again
 			}
 		}
 		if l.mtu6 > 0 {
@@ -89,7 +93,11 @@ func plan(old, next *desired) []step {
 	for _, r := range missing(old.routes, next.routes) {
 		add(routeStep(r, false))
 	}
-	for _, r := range missing(next.routes, old.routes) {
+	adds := missing(next.routes, old.routes)
+	if reset {
+		adds = missing(next.routes, nil)
+	}
+	for _, r := range adds {
 		add(routeStep(r, true))
 	}
 	for _, r := range missing(next.rules, old.rules) {
