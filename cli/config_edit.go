@@ -56,20 +56,17 @@ func configDelete(_ context.Context, s *Session, ts []token, _ *Pipeline, out *b
 
 // configSetActive is activate (active) or deactivate.
 func configSetActive(active bool) verbFunc {
-	return func(_ context.Context, s *Session, ts []token, _ *Pipeline, _ *bytes.Buffer, lineLen int) error {
-		if len(ts) < 2 {
-			return errAt(ts, 1, lineLen, "missing argument.")
-		}
-		ps, err := s.paths(ts[1:], tree.ForRef, lineLen)
-		if err != nil {
-			return err
-		}
-		return s.cfg.SetActive(ps[0], active)
-	}
+	return configOnPath(func(s *Session, p tree.Path) error { return s.cfg.SetActive(p, active) })
 }
 
 // configSetProtected handles `protect PATH` and `unprotect PATH`.
 func configSetProtected(protected bool) verbFunc {
+	return configOnPath(func(s *Session, p tree.Path) error { return s.cfg.SetProtected(p, protected) })
+}
+
+// configOnPath is a verb that takes one statement's path and applies f
+// to it.
+func configOnPath(f func(*Session, tree.Path) error) verbFunc {
 	return func(_ context.Context, s *Session, ts []token, _ *Pipeline, _ *bytes.Buffer, lineLen int) error {
 		if len(ts) < 2 {
 			return errAt(ts, 1, lineLen, "missing argument.")
@@ -78,7 +75,7 @@ func configSetProtected(protected bool) verbFunc {
 		if err != nil {
 			return err
 		}
-		return s.cfg.SetProtected(ps[0], protected)
+		return f(s, ps[0])
 	}
 }
 

@@ -25,6 +25,8 @@ type Login struct {
 	Client string // cli | netconf
 	Since  time.Time
 
+	notices *notices // syslog user messages and monitor start lines (notices.go)
+
 	mu   sync.Mutex // guards the fields below
 	from string
 	tty  string
@@ -59,7 +61,7 @@ func (e *Engine) Login(user, client, from string, kill func()) *Login {
 	for e.logins.m[id] != nil {
 		id++
 	}
-	l := &Login{eng: e, ID: id, User: user, Client: client, Since: now, last: now, kill: kill}
+	l := &Login{eng: e, ID: id, User: user, Client: client, Since: now, last: now, kill: kill, notices: newNotices()}
 	l.setFrom(from)
 	e.logins.m[l.ID] = l
 	return l

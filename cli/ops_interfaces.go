@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/ifname"
+	"github.com/gnos/gnos/internal/wildcard"
 )
 
 // show interfaces reports the configured interfaces, and lo0 always, with
@@ -95,39 +95,14 @@ func showInterfaces(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Wri
 // (that unit alone) or a wildcard as PyEZ tables send ('[afgxe][et]-*').
 type matcher struct {
 	name string
-	re   *regexp.Regexp
+	glob bool // name is a wildcard pattern
 }
 
 func interfaceMatcher(name string) (*matcher, error) {
-	m := &matcher{name: name}
-	if strings.ContainsAny(name, "*?[") {
-		var b strings.Builder
-		b.WriteString("^")
-		for i := 0; i < len(name); i++ {
-			switch c := name[i]; c {
-			case '*':
-				b.WriteString(".*")
-			case '?':
-				b.WriteString(".")
-			case '[':
-				j := strings.IndexByte(name[i:], ']')
-				if j < 0 {
-					return nil, fmt.Errorf("invalid interface name %q: unterminated [", name)
-				}
-				b.WriteString(name[i : i+j+1])
-				i += j
-			default:
-				b.WriteString(regexp.QuoteMeta(string(c)))
-			}
-		}
-		b.WriteString("$")
-		re, err := regexp.Compile(b.String())
-		if err != nil {
-			return nil, fmt.Errorf("invalid interface name %q", name)
-		}
-		m.re = re
+	if err := wildcard.Valid(name); err != nil {
+		return nil, fmt.Errorf("invalid interface name %q: %v", name, err)
 	}
-	return m, nil
+	return &matcher{name: name, glob: wildcard.Has(name)}, nil
 }
 
 // physical reports whether the physical interface ifd is selected, and
@@ -136,14 +111,14 @@ func (m *matcher) physical(ifd string) bool {
 	switch {
 	case m.name == "":
 		return true
-	case m.re != nil:
-		return m.re.MatchString(ifd)
+	case m.glob:
+		return wildcard.Match(m.name, ifd)
 	}
 	return ifname.Within(m.name, ifd)
 }
 
 func (m *matcher) unit(logical string) bool {
-	if m.re != nil || !ifname.HasUnit(m.name) {
+	if m.glob || !ifname.HasUnit(m.name) {
 		return true
 	}
 	return ifname.Logical(m.name) == logical

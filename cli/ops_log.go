@@ -10,11 +10,15 @@ import (
 	"strings"
 )
 
-// Logs is the system log's files (eventlog.Log): `show log`, `clear log`.
+// Logs is the system log's files (eventlog.Log): `show log`, `clear log`,
+// `monitor start`.
 type Logs interface {
 	Files() ([]string, error)
 	Path(name string) (string, error)
 	Clear(name string) error
+	// Watch calls f with each line written to file name from now on
+	// (f must not block) until stop is called.
+	Watch(name string, f func(line string)) (stop func(), err error)
 }
 
 // LogCommands are `show log [FILE]` and `clear log FILE`.

@@ -36,6 +36,7 @@ func NetworkCommands(t *Table) {
 	t.Add(interfacesCommand())
 	t.Add(clearInterfacesCommands()...)
 	t.Add(monitorCommands(t)...)
+	t.Add(monitorLogCommands(t)...)
 }
 
 // errNotLive is what commands that need the live data plane say

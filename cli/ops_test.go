@@ -85,7 +85,8 @@ request system configuration rescue save
 			c.RPC == "get-service-set-cpu-statistics" /* real time: servicesd/traffic_test.go */ ||
 			c.RPC == "clear-log" /* TestSystemLog */ ||
 			c.RPC == "ping" || c.RPC == "traceroute" /* live mode: lab/ops_live_test.go */ ||
-			c.RPC == "monitor-interface" /* runs until interrupted: TestMonitorInterface */ {
+			c.RPC == "monitor-interface" /* runs until interrupted: TestMonitorInterface */ ||
+			c.Words[0] == "monitor" /* monitor start/stop/list: TestMonitorStartAndUserMessages */ {
 			continue // changes state; covered by configd tests
 		}
 		for _, display := range []string{"", " | display xml", " | display json"} {

@@ -467,3 +467,45 @@ run show chassis pic fpc-slot 0 pic-slot 0 | match Packages
 	}
 	testkit.Golden(t, "junos-shapes.txt", out)
 }
+
+// TestMonitorStartAndUserMessages: monitor start follows a log file (its
+// lines reach the session under *** FILE *** until monitor stop), and a
+// system syslog user destination writes its messages to the CLI
+// sessions, both after the output of the command during which they came
+// (the script's terminal is not one that takes notices at any time).
+func TestMonitorStartAndUserMessages(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+configure
+set system syslog file messages any notice
+set system syslog user * interactive-commands notice
+commit comment one
+run monitor start messages
+run monitor list
+set system domain-name a.example
+commit comment two
+run monitor stop messages
+set system domain-name b.example
+commit comment three
+run monitor start nosuch
+`)
+	if !failed {
+		t.Fatalf("monitor start of a missing file did not fail:\n%s", out)
+	}
+	for _, want := range []string{
+		"\nMessage from syslogd@gnos at ", "UI_COMMIT: User 'root' requested 'commit' operation (comment: one)\n",
+		"monitor start \"messages\"\n",
+		"\n*** messages ***\n", "UI_COMMIT: User 'root' requested 'commit' operation (comment: two)\n",
+		"error: could not start monitoring nosuch: no such log file: nosuch",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %q in:\n%s", want, out)
+		}
+	}
+	if c := strings.Count(out, "*** messages ***"); c != 1 {
+		t.Errorf("%d monitor headings, want 1 (commit two only):\n%s", c, out)
+	}
+	if c := strings.Count(out, "Message from syslogd@"); c != 3 {
+		t.Errorf("%d user messages, want 3 (one a commit):\n%s", c, out)
+	}
+}

@@ -99,6 +99,10 @@ type Session struct {
 	login    *Login      // nil: counted by its NETCONF session
 	cwd      string      // working directory in the file area ("" = home; ops_files.go)
 	settings cliSettings // set cli … (ops_clisettings.go)
+	// notifyStop ends the Notify goroutine (notices.go); monitors are the
+	// files monitor start follows, each with what stops it (ops_monitor_log.go).
+	notifyStop chan struct{}
+	monitors   map[string]func()
 }
 
 // HideSecrets makes the configuration this session reads show every
@@ -155,6 +159,11 @@ func (s *Session) Login() *Login { return s.login }
 
 // Close ends the session, leaving configuration mode if needed.
 func (s *Session) Close() {
+	s.stopMonitors("")
+	if s.notifyStop != nil {
+		close(s.notifyStop)
+		s.notifyStop = nil
+	}
 	if s.login != nil {
 		s.login.Logout()
 	}
@@ -247,6 +256,7 @@ func (s *Session) Exec(ctx context.Context, line string) Result {
 		}
 		r.Output += errorText(err)
 	}
+	r.Output += s.pendingNotices()
 	return r
 }
 

@@ -16,6 +16,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/cli/services"
@@ -54,6 +55,9 @@ type Options struct {
 	// to it and answers servicesd's commands through its socket; it starts
 	// neither servicesd nor PIC daemons.
 	ServicesApart bool
+	// PICListen, when set ("HOST:PORT", ":PORT"), makes servicesd accept
+	// PICs of other hosts there over TCP with mutual TLS (remote.go).
+	PICListen string
 }
 
 // Live configures the live data plane.
@@ -80,7 +84,9 @@ type Node struct {
 	lis      net.Listener
 	// servicesClient answers servicesd's commands when it runs apart.
 	servicesClient *servicesd.Client
-	done           chan error
+	// PICAddr is where servicesd listens for PICs of other hosts, if it does.
+	PICAddr string
+	done    chan error
 }
 
 // SocketPath is the management socket under a data directory.
@@ -92,6 +98,10 @@ func SocketPath(dataDir string) string { return filepath.Join(dataDir, "gnos.soc
 func DialServicesd(dataDir string) func() (*grpc.ClientConn, error) {
 	return func() (*grpc.ClientConn, error) { return ipc.DialUnix(servicesd.SocketPath(dataDir)) }
 }
+
+// PICStateDir is where the picds of a data directory keep their session
+// snapshots (pic/picd/snapshot.go).
+func PICStateDir(dataDir string) string { return filepath.Join(dataDir, "pic") }
 
 // Start opens the store and starts the daemons and the management socket.
 func Start(ctx context.Context, o Options) (*Node, error) {
@@ -109,7 +119,14 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	// The system log (system syslog): every daemon's records also go to
 	// the destinations the committed configuration names.
-	events := eventlog.New(eventlog.Options{Dir: LogDir(o.DataDir), Clock: o.Clock})
+	// Its user destinations write to CLI sessions: the engine, made
+	// below, is bound late.
+	var users atomic.Pointer[cli.Engine]
+	events := eventlog.New(eventlog.Options{Dir: LogDir(o.DataDir), Clock: o.Clock, Users: func(user, text string) {
+		if e := users.Load(); e != nil {
+			e.Notice(user, text)
+		}
+	}})
 	o.Log = slog.New(events.Handler(o.Log.Handler()))
 	st, err := db.Open(filepath.Join(o.DataDir, "gnos.db"), db.Options{NoSync: o.NoSync})
 	if err != nil {
@@ -134,7 +151,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	// chassis gets an in-process picd dialing that socket (a separate
 	// `gnos picd` process for the same slot supersedes it).
 	n.PICs = &picd.Supervisor{Clock: o.Clock, Log: o.Log,
-		Dial: DialServicesd(o.DataDir)}
+		Dial: DialServicesd(o.DataDir), StateDir: PICStateDir(o.DataDir)}
 	// --- live data plane (issue 7): the interface manager subscribes
 	// before servicesd, so service interfaces exist before any PIC hears
 	// of a service-set using them, and a servicesd failure in Prepare
@@ -154,6 +171,9 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 		if err == nil {
 			err = n.Services.Listen(servicesd.SocketPath(o.DataDir))
 		}
+		if err == nil && o.PICListen != "" {
+			n.PICAddr, err = listenPICs(n.Services, o)
+		}
 		if err != nil {
 			return n.abort(err)
 		}
@@ -162,6 +182,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	// --- end servicesd
 	n.CLI = &cli.Engine{Configd: n.Configd, Ops: ops, DataDir: o.DataDir, Version: cli.Version, Logs: events}
+	users.Store(n.CLI)
 	if n.Ifmgr != nil {
 		n.CLI.Links = n.Ifmgr.Link // live data plane: show interfaces reads netlink
 		n.CLI.Net = n.Ifmgr        // show route, arp, neighbours, ping

@@ -31,6 +31,7 @@ type Services struct {
 	Store    *db.Store
 	Services *servicesd.Servicesd
 	PICs     *picd.Supervisor
+	PICAddr  string // where servicesd listens for PICs of other hosts, if it does
 	cc       *grpc.ClientConn
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -67,7 +68,7 @@ func StartServices(ctx context.Context, o Options) (*Services, error) {
 	}
 	sv := &Services{Store: st, done: make(chan struct{}), ready: make(chan struct{})}
 	sv.PICs = &picd.Supervisor{Clock: o.Clock, Log: o.Log,
-		Dial: DialServicesd(o.DataDir)}
+		Dial: DialServicesd(o.DataDir), StateDir: PICStateDir(o.DataDir)}
 	if o.Live != nil { // live data plane: the picds attach to the service interfaces of this namespace
 		if sv.PICs.Live, err = HostNet(o.DataDir); err != nil {
 			st.Close()
@@ -79,10 +80,16 @@ func StartServices(ctx context.Context, o Options) (*Services, error) {
 	if err == nil {
 		err = sv.Services.Listen(servicesd.SocketPath(o.DataDir))
 	}
+	if err == nil && o.PICListen != "" {
+		sv.PICAddr, err = listenPICs(sv.Services, o)
+	}
 	if err == nil {
 		sv.cc, err = ipc.DialUnix(SocketPath(o.DataDir))
 	}
 	if err != nil {
+		if sv.Services != nil {
+			sv.Services.Close()
+		}
 		st.Close()
 		return nil, err
 	}

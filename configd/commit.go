@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -416,34 +415,4 @@ func (c *Configd) restorePending(ctx context.Context) error {
 		c.armCommitAt(&p)
 	}
 	return nil
-}
-
-// globMatch matches Junos wildcard patterns: * any run, ? one character,
-// [...] a class.
-func globMatch(pattern, s string) (bool, error) {
-	var b strings.Builder
-	b.WriteString("^")
-	for i := 0; i < len(pattern); i++ {
-		switch ch := pattern[i]; ch {
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteString(".")
-		case '[':
-			j := strings.IndexByte(pattern[i:], ']')
-			if j < 0 {
-				return false, fmt.Errorf("unterminated '[' in %q", pattern)
-			}
-			b.WriteString(pattern[i : i+j+1])
-			i += j
-		default:
-			b.WriteString(regexp.QuoteMeta(string(ch)))
-		}
-	}
-	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return false, err
-	}
-	return re.MatchString(s), nil
 }

@@ -190,4 +190,3 @@ func TestRemoteSubscriber(t *testing.T) {
 		}
 	}
 }
-

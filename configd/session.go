@@ -10,6 +10,7 @@ import (
 	"github.com/gnos/gnos/configd/format"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/errkind"
+	"github.com/gnos/gnos/internal/wildcard"
 )
 
 // Mode is how a session edits the configuration.
@@ -335,17 +336,17 @@ func (s *Session) Insert(p tree.Path, before bool, ref string) error {
 
 // WildcardMatches lists, in order, the entries of the list p names (its
 // last step) in the session's candidate whose key matches the Junos
-// wildcard pattern (globMatch). None is ErrNotFound; a bad pattern
+// wildcard pattern (internal/wildcard). None is ErrNotFound; a bad pattern
 // ErrInvalid.
 func (s *Session) WildcardMatches(p tree.Path, pattern string) ([]string, error) {
-	if _, err := globMatch(pattern, ""); err != nil {
+	if err := wildcard.Valid(pattern); err != nil {
 		return nil, errkind.Errorf(ErrInvalid, "invalid wildcard pattern: %v", err)
 	}
 	parent := s.Candidate().Get(p.Parent())
 	var keys []string
 	if parent != nil {
 		for _, k := range parent.All(p[len(p)-1].S) {
-			if ok, _ := globMatch(pattern, k.ID()); ok {
+			if wildcard.Match(pattern, k.ID()) {
 				keys = append(keys, k.ID())
 			}
 		}

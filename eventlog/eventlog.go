@@ -65,9 +65,10 @@ type Options struct {
 	Dir      string // where files are written (DATA/log)
 	Clock    clock.Clock
 	Hostname string // until a configuration names one (system host-name)
-	// Users writes a line to the terminals of user ("*": every
-	// logged-in user); nil: user destinations are ignored.
-	Users func(user, line string)
+	// Users writes a message to the terminals of user ("*": every
+	// logged-in user); it must not block or log. nil: user destinations
+	// are ignored.
+	Users func(user, text string)
 }
 
 // Log is the system log.
@@ -81,6 +82,7 @@ type Log struct {
 	dests []*dest
 	files map[string]*file
 	conns map[string]net.Conn
+	watch map[string][]*watcher // followers of each file (watch.go)
 }
 
 // New returns a system log writing under o.Dir.
@@ -160,7 +162,7 @@ func (l *Log) Write(r Record) {
 			l.send(d, r, host)
 		case "user":
 			if l.o.Users != nil {
-				l.o.Users(d.name, r.Line(host)+"\n")
+				l.o.Users(d.name, userMessage(host, r))
 			}
 		}
 	}

@@ -42,6 +42,7 @@ func (l *Log) writeFile(d *dest, line string) {
 	}
 	n, _ := f.f.WriteString(line)
 	f.size += int64(n)
+	l.watched(d.name, line)
 }
 
 func (l *Log) open(name string) (*file, error) {

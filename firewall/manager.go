@@ -172,22 +172,27 @@ func (m *Manager) Counters(filter string, reset bool) ([]FilterCounters, error) 
 		}
 		t := &nftables.Table{Name: TableName, Family: nftables.TableFamilyINet}
 		var objs []nftables.Obj
-		for _, f := range cfg.Filters {
-			if filter != "" && f.Name != filter {
-				continue
+		switch {
+		case !reset: // every counter of the table in one dump
+			if objs, err = cc.GetObjects(t); err != nil {
+				return nil, fmt.Errorf("firewall: reading counters: %w", err)
 			}
-			for _, c := range countersOf(f) {
-				o := &nftables.CounterObj{Table: t, Name: CounterName(f.Family, f.Name, c)}
-				var got nftables.Obj
-				if reset {
-					got, err = cc.ResetObject(o)
-				} else {
-					got, err = cc.GetObject(o)
+		case filter == "": // clear firewall all
+			if objs, err = cc.ResetObjects(t); err != nil {
+				return nil, fmt.Errorf("firewall: clearing counters: %w", err)
+			}
+		default: // one filter's counters, each read and zeroed at once
+			for _, f := range cfg.Filters {
+				if f.Name != filter {
+					continue
 				}
-				if err != nil {
-					return nil, fmt.Errorf("firewall: reading counter %s of filter %s: %w", c, f.Name, err)
+				for _, c := range countersOf(f) {
+					got, err := cc.ResetObject(&nftables.CounterObj{Table: t, Name: CounterName(f.Family, f.Name, c)})
+					if err != nil {
+						return nil, fmt.Errorf("firewall: clearing counter %s of filter %s: %w", c, f.Name, err)
+					}
+					objs = append(objs, got)
 				}
-				objs = append(objs, got)
 			}
 		}
 		for _, o := range objs {

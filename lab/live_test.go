@@ -40,13 +40,13 @@ func startLab(t testing.TB, name string) *router {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { n.Close() })
-	c, err := cli.DialSocket(context.Background(), compose.SocketPath(n.Opts.DataDir), "cli")
-	if err != nil {
+	r := &router{t: t, lab: l, n: n}
+	t.Cleanup(func() { r.n.Close() }) // the node of the end: a test may restart it
+	if r.c, err = cli.DialSocket(context.Background(), compose.SocketPath(n.Opts.DataDir), "cli"); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.Close() })
-	return &router{t: t, lab: l, n: n, c: c}
+	t.Cleanup(func() { r.c.Close() })
+	return r
 }
 
 // cli runs lines through the CLI engine and returns the output.

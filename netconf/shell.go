@@ -101,6 +101,7 @@ func (s *Server) serveShell(ctx context.Context, ch io.ReadWriter, user, from st
 	}
 	in = newKeys(ch)
 	sess.Stream(func(chunk string) { io.WriteString(out, chunk) }) // ping's replies as they come
+	sess.Notify(func(text string) { io.WriteString(out, text) })   // syslog user messages, monitor start
 	var read func(prompt string) (string, error)                   // a line after prompt
 	var readHidden func() (string, error)
 	if req != nil {

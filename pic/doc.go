@@ -31,4 +31,39 @@
 //     data-path forms (prefixes, ranges, allocators) there (Preparer).
 //   - Check (or JSONCheck) repeats at commit time what the control handler
 //     would refuse, so a commit fails instead of the PIC.
+//
+// The lifecycle, and what the PIC guarantees about it (as varpd's
+// provider header states its own):
+//
+//   - Control events reach one control handler instance on the control
+//     core, one at a time, never concurrently with each other:
+//     EvInit first and once; then EvPolicyAdd / EvPolicyChange /
+//     EvPolicyDelete per service-set, each policy's generation higher than
+//     the last one it replaces; EvHAState (StateSaver) at most once, after
+//     the policies of a PIC restoring saved state and before its sessions
+//     are restored; EvStop when the PIC's data path stops (offline, a new
+//     chassis shape, a runtime restart, the daemon exiting): no data event
+//     reaches the plugin's data handler after it; EvDestroy last, once,
+//     after EvStop: release whatever lives outside the object cache.
+//     A handler that panicked is replaced by a new instance (Restart) and
+//     gets no EvStop or EvDestroy; its successor starts at EvInit.
+//   - Data events reach the data handler on data cores: EvSessionManagerInit
+//     once before any core runs, EvCoreInit once per core, then per
+//     session, on that session's one core: EvFirstPacket (forward chain),
+//     EvPacket, EvSessionOpen once it entered the table, EvSessionClose,
+//     EvSessionDestroy. A session restored from saved state meets
+//     RestoreSession (SessionSaver) instead of EvFirstPacket and
+//     EvSessionOpen, and then the same events as any other.
+//   - A service-set that goes away first loses its sessions (close and
+//     destroy, on their cores, with its policies still published), then
+//     each plugin gets its EvPolicyDelete. When the PIC stops, sessions
+//     are not destroyed one by one: the object cache goes with the PIC.
+//   - Save and restore are part of the contract for a plugin that keeps
+//     per-session state: SaveSession writes it into a bounded blob
+//     (MaxStateBlob), on the session's core, between vectors; the blob
+//     may be restored by another PIC (a secondary, after replication) or
+//     by this one after a crash (from its snapshot), under the policy of
+//     the same service-set at whatever generation that PIC holds.
+//     RestoreSession rebuilds the state or refuses the session; it never
+//     sees a packet first.
 package pic

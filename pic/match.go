@@ -27,12 +27,18 @@ type Addresses struct {
 	Src, SrcExcept, Dst, DstExcept []string
 }
 
-// AppMatch is the data-path form of an application.
+// AppMatch is the data-path form of an application. The protocol is
+// matched exactly: icmp is ICMP over IPv4, icmp6 ICMPv6 (as Junos keeps
+// junos-icmp-all and junos-icmp6-all apart). ICMPType and ICMPCode come
+// from icmp-type and icmp-code of an icmp application, or icmp6-type and
+// icmp6-code of an icmp6 one, and are compared with the session's first
+// packet.
 type AppMatch struct {
 	Proto          uint8 // 0: any
 	SLo, SHi       uint16
 	DLo, DHi       uint16
 	ICMPType       int // -1: any
+	ICMPCode       int // -1: any
 	Timeout        uint32
 	HasSrc, HasDst bool
 }
@@ -100,7 +106,7 @@ func CompileMatch(addrs Addresses, apps []compile.App) (Match, error) {
 		}
 	}
 	for _, a := range apps {
-		am := AppMatch{ICMPType: -1, Timeout: uint32(a.InactivityTimeout)}
+		am := AppMatch{ICMPType: -1, ICMPCode: -1, Timeout: uint32(a.InactivityTimeout)}
 		if a.Protocol != "" {
 			n, ok := protoNumbers[a.Protocol]
 			if !ok {
@@ -125,35 +131,59 @@ func CompileMatch(addrs Addresses, apps []compile.App) (Match, error) {
 				return m, fmt.Errorf("application %s: %w", a.Name, err)
 			}
 		}
-		if a.ICMPType != "" {
-			t, err := icmpType(a.ICMPType)
-			if err != nil {
-				return m, fmt.Errorf("application %s: %w", a.Name, err)
-			}
-			am.ICMPType = t
+		if am.ICMPType, am.ICMPCode, err = icmpOf(a); err != nil {
+			return m, fmt.Errorf("application %s: %w", a.Name, err)
 		}
 		m.Apps = append(m.Apps, am)
 	}
 	return m, nil
 }
 
-func icmpType(s string) (int, error) {
-	switch s {
-	case "echo-request":
-		return 8, nil
-	case "echo-reply":
-		return 0, nil
-	case "unreachable":
-		return 3, nil
-	case "time-exceeded":
-		return 11, nil
+// icmpOf returns an application's ICMP type and code (-1: any), from
+// icmp-type / icmp-code or icmp6-type / icmp6-code: names as Junos spells
+// them (the YANG enumerations of gnos-applications) or numbers.
+func icmpOf(a compile.App) (typ, code int, err error) {
+	typ, code = -1, -1
+	tv, cv, names, what := a.ICMPType, a.ICMPCode, icmpTypes, "icmp"
+	if a.ICMP6Type != "" || a.ICMP6Code != "" {
+		if tv != "" || cv != "" {
+			return 0, 0, fmt.Errorf("icmp-type and icmp6-type cannot both be set")
+		}
+		tv, cv, names, what = a.ICMP6Type, a.ICMP6Code, icmp6Types, "icmp6"
+	}
+	if tv != "" {
+		if typ, err = icmpNumber(tv, names); err != nil {
+			return 0, 0, fmt.Errorf("bad %s-type %q", what, tv)
+		}
+	}
+	if cv != "" {
+		if code, err = icmpNumber(cv, nil); err != nil {
+			return 0, 0, fmt.Errorf("bad %s-code %q", what, cv)
+		}
+	}
+	return typ, code, nil
+}
+
+func icmpNumber(s string, names map[string]int) (int, error) {
+	if n, ok := names[s]; ok {
+		return n, nil
 	}
 	n, err := strconv.ParseUint(s, 10, 8)
-	if err != nil {
-		return 0, fmt.Errorf("bad icmp-type %q", s)
-	}
-	return int(n), nil
+	return int(n), err
 }
+
+// icmpTypes and icmp6Types are the type names Junos accepts.
+var (
+	icmpTypes = map[string]int{"echo-reply": 0, "unreachable": 3, "source-quench": 4, "redirect": 5,
+		"echo-request": 8, "router-advertisement": 9, "router-solicit": 10, "time-exceeded": 11,
+		"parameter-problem": 12, "timestamp": 13, "timestamp-reply": 14, "info-request": 15, "info-reply": 16,
+		"mask-request": 17, "mask-reply": 18}
+	icmp6Types = map[string]int{"destination-unreachable": 1, "packet-too-big": 2, "time-exceeded": 3,
+		"parameter-problem": 4, "echo-request": 128, "echo-reply": 129, "membership-query": 130,
+		"membership-report": 131, "membership-termination": 132, "router-solicit": 133,
+		"router-advertisement": 134, "neighbor-solicit": 135, "neighbor-advertisement": 136, "redirect": 137,
+		"router-renumbering": 138, "node-information-request": 139, "node-information-reply": 140}
+)
 
 // inPrefixes reports whether addr matches an address list: its longest
 // prefix holding addr is in ps, not in except. A list with no prefixes
@@ -182,9 +212,9 @@ func longest(ps []netip.Prefix, addr netip.Addr) int {
 }
 
 // Matches reports whether a session's forward flow (and its first packet's
-// ICMP type) matches, and the application that matched (nil when the term
-// names none).
-func (m *Match) Matches(k *FlowKey, icmp uint8) (bool, *AppMatch) {
+// ICMP type and code) matches, and the application that matched (nil
+// when the term names none).
+func (m *Match) Matches(k *FlowKey, icmpType, icmpCode uint8) (bool, *AppMatch) {
 	if !inPrefixes(m.Src, m.SrcExcept, k.SrcAddr()) || !inPrefixes(m.Dst, m.DstExcept, k.DstAddr()) {
 		return false, nil
 	}
@@ -194,10 +224,11 @@ func (m *Match) Matches(k *FlowKey, icmp uint8) (bool, *AppMatch) {
 	for i := range m.Apps {
 		a := &m.Apps[i]
 		switch {
-		case a.Proto != 0 && a.Proto != k.Proto && !(a.Proto == ProtoICMP && k.Proto == ProtoICMPv6),
+		case a.Proto != 0 && a.Proto != k.Proto,
 			a.HasDst && (k.DPort < a.DLo || k.DPort > a.DHi),
 			a.HasSrc && (k.SPort < a.SLo || k.SPort > a.SHi),
-			a.ICMPType >= 0 && int(icmp) != a.ICMPType:
+			a.ICMPType >= 0 && int(icmpType) != a.ICMPType,
+			a.ICMPCode >= 0 && int(icmpCode) != a.ICMPCode:
 			continue
 		}
 		return true, a

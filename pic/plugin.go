@@ -63,6 +63,10 @@ type Plugin struct {
 	// Data returns the plugin's data handler (one per PIC, called from
 	// every data core); nil for a plugin without a data path.
 	Data func() DataHandler
+	// Module is the YANG module that brings the plugin's configuration
+	// ("" for none): its leaves are the plugin's properties (show services
+	// service-sets plug-ins detail, compile.Properties).
+	Module string
 	// Commands are the plugin's own show commands; cli/services adds them to
 	// the CLI table and the PIC answers them through the data handler
 	// (which must implement Shower).
@@ -156,14 +160,19 @@ const (
 	EvPolicyChange
 	EvPolicyDelete
 	EvHAState
+	EvStop
+	EvDestroy
 )
 
-var kindNames = [...]string{"init", "policy-add", "policy-change", "policy-delete", "ha-state"}
+var kindNames = [...]string{"init", "policy-add", "policy-change", "policy-delete", "ha-state", "stop", "destroy"}
 
 func (k ControlKind) String() string { return kindNames[k] }
 
 // ControlEvent is one control event. For EvInit, DB, Cache and Log are set;
-// for policy events ServiceSet, Name, Gen and Policy; for EvHAState, Blob.
+// for policy events ServiceSet, Name, Gen and Policy; for EvHAState, Blob
+// (what the handler's StateSaver returned); EvStop and EvDestroy carry
+// nothing but Kind and Plugin. The order events come in is the package
+// comment's.
 type ControlEvent struct {
 	Kind       ControlKind
 	Plugin     int
@@ -184,6 +193,20 @@ type ControlEvent struct {
 type ControlHandler interface {
 	Control(ctx context.Context, ev *ControlEvent) error
 }
+
+// StateSaver is implemented by control handlers that keep plugin-wide
+// state worth keeping across a crash or a switchover (beyond what the
+// policies rebuild and the sessions' HA blobs hold). SaveState runs on
+// the control core when the PIC saves its sessions; what it returns (at
+// most MaxControlBlob bytes; nil: nothing) comes back as an EvHAState
+// event to the handler of the PIC that restores them, after its
+// policies and before its sessions.
+type StateSaver interface {
+	SaveState(ctx context.Context) ([]byte, error)
+}
+
+// MaxControlBlob bounds a control handler's HA state blob.
+const MaxControlBlob = 64 << 10
 
 // ControlFunc adapts a function to ControlHandler.
 type ControlFunc func(ctx context.Context, ev *ControlEvent) error

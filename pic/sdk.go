@@ -75,7 +75,14 @@ type (
 	ShowRow = dataplane.ShowRow
 	// ShowField is one value of a row.
 	ShowField = dataplane.ShowField
+	// SessionSaver is implemented by data handlers that keep per-session
+	// state: the two halves of the HA state blob (save on the PIC that
+	// has the session, restore on the one that takes it over).
+	SessionSaver = dataplane.SessionSaver
 )
+
+// MaxStateBlob bounds one plugin's HA state blob for one session.
+const MaxStateBlob = dataplane.MaxStateBlob
 
 // Data events, in the order a session meets them, and results.
 const (

@@ -141,6 +141,12 @@ func (s *Servicesd) setName(id uint32) string {
 // picDownLocked records that the configured PIC at slot has no picd, since
 // now. s.mu held.
 func (s *Servicesd) picDownLocked(slot dataplane.Slot, reason string, booting bool) {
+	if _, was := s.down[slot]; !was && !booting {
+		// chassisd's message for the system log (eventlog never calls
+		// back into servicesd, so logging under s.mu is safe)
+		s.o.Log.Info(fmt.Sprintf("Taking PIC %d in FPC %d offline: %s", slot.PIC, slot.FPC, reason),
+			"tag", "CHASSISD_PIC_OFFLINE_NOTICE", "facility", "daemon", "severity", "notice", "process", "chassisd")
+	}
 	s.down[slot] = downState{since: s.o.Clock.Now(), reason: reason, booting: booting}
 }
 

@@ -187,6 +187,11 @@ func TestAlarmPICNotResponding(t *testing.T) {
 		"1 alarms currently active\n", at+"  Major  FPC 0 PIC 0 not responding\n")
 	wantIn(t, "show chassis pic", h.cli("show chassis pic fpc-slot 0 pic-slot 0"),
 		"Offline (picd not connected)", "FPC 0 PIC 0 not responding\n      heartbeat timed out\n")
+	// and the system log has chassisd's message, once
+	if c := strings.Count(h.log.String(), "Taking PIC 0 in FPC 0 offline: heartbeat timed out"); c != 1 ||
+		!strings.Contains(h.log.String(), "tag=CHASSISD_PIC_OFFLINE_NOTICE") {
+		t.Errorf("%d CHASSISD_PIC_OFFLINE_NOTICE messages, want 1:\n%s", c, h.log.String())
+	}
 
 	h.n.PICs.Start(slot00) // a picd is back: resynced, the alarm clears
 	h.waitAll(2)

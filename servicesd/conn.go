@@ -3,6 +3,7 @@ package servicesd
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -13,15 +14,23 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/gnos/gnos/internal/errkind"
+	"github.com/gnos/gnos/internal/ipc"
 	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
 )
 
-// Register adds the PIC stream service to a gRPC server.
+// Register adds the PIC stream service and the query API to a gRPC server.
 func (s *Servicesd) Register(g *grpc.Server) {
 	s.registerAPI(g)
+	s.registerPIC(g)
+}
+
+// registerPIC adds the PIC stream service alone.
+func (s *Servicesd) registerPIC(g *grpc.Server) {
 	g.RegisterService(&grpc.ServiceDesc{
 		ServiceName: picd.ServiceName,
 		HandlerType: (*any)(nil),
@@ -39,6 +48,8 @@ func (s *Servicesd) Register(g *grpc.Server) {
 type conn struct {
 	slot   dataplane.Slot
 	hello  picd.Hello
+	peer   string            // "" on the Unix socket; a picd of another host: "ADDRESS (CERTIFICATE NAME, serial S)"
+	cert   *x509.Certificate // a picd of another host: its certificate
 	cancel context.CancelFunc
 	wake   chan struct{} // cap 1: the writer has work
 	since  time.Time
@@ -93,6 +104,10 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 	if first.Hello == nil {
 		return errors.New("servicesd: a PIC stream must start with hello")
 	}
+	if err := checkPeerSlot(st, first.Hello); err != nil {
+		s.o.Log.Warn("servicesd: PIC refused", "pic", first.Hello.Slot.String(), "error", err)
+		return status.Error(codes.PermissionDenied, err.Error())
+	}
 	// A servicesd that just started knows no service-set until its first
 	// Apply: a PIC resynced before it would be told to hold nothing and
 	// sweep the service-sets (and sessions) it kept across the restart.
@@ -108,12 +123,13 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 	}
 	ctx, cancel := context.WithCancel(st.Context())
 	defer cancel()
-	c := &conn{slot: first.Hello.Slot, hello: *first.Hello, cancel: cancel, wake: make(chan struct{}, 1),
+	c := &conn{slot: first.Hello.Slot, hello: *first.Hello, peer: peerAddr(st), cancel: cancel, wake: make(chan struct{}, 1),
 		since: s.o.Clock.Now(), acked: map[uint32]uint64{}, refused: map[uint32]refusal{},
 		statusWait: map[uint64]chan *picd.Status{}}
+	c.cert, _ = ipc.PeerCertificate(st.Context())
 	c.last.Store(s.o.Clock.Now().UnixNano())
 	s.mu.Lock()
-	if standsDown(c.hello, s.conns[c.slot]) {
+	if standsDown(c.hello, c.peer, s.conns[c.slot]) {
 		s.mu.Unlock()
 		s.o.Log.Info("servicesd: a picd process holds the slot; the in-process picd stands down", "pic", c.slot.String())
 		return st.SendMsg(&picd.ToPIC{Superseded: true})
@@ -236,6 +252,14 @@ func (s *Servicesd) read(ctx context.Context, c *conn, st grpc.ServerStream) err
 		}
 		c.last.Store(s.o.Clock.Now().UnixNano())
 		switch {
+		case m.Heartbeat:
+			if why := s.certGone(c); why != "" { // revoked or expired while connected
+				s.o.Log.Warn("servicesd: dropping PIC: its certificate is no longer good", "pic", c.slot.String(), "reason", why)
+				c.mu.Lock()
+				c.endReason = why
+				c.mu.Unlock()
+				return nil
+			}
 		case m.Ready != nil:
 			s.resync(c, m.Ready.Incarnation)
 		case m.Ack != nil:

@@ -61,6 +61,7 @@ services {
             inside-service-interface ms-0/0/0.2;
             outside-service-interface ms-0/0/0.3;
         }
+        tcp-mss 1360;
     }
     service-set ss-c {
         extension-service passthru;
@@ -170,6 +171,8 @@ func TestDependencies(t *testing.T) {
 		{"nat pool", []string{"set services nat pool p1 address 198.51.100.0/24"}, []string{"ss-b"}, nil},
 		{"shared rule", []string{"set services stateful-firewall rule rb term t1 then discard"}, []string{"ss-b", "ss-c"}, nil},
 		{"interface binding", []string{"set interfaces ge-0/0/0 unit 0 family inet service output service-set ss-c"}, []string{"ss-c"}, nil},
+		{"tcp-mss", []string{"set services service-set ss-c tcp-mss 1400"}, []string{"ss-c"}, nil},
+		{"tcp-session tcp-mss", []string{"set services service-set ss-a service-set-options tcp-session tcp-mss 1300"}, []string{"ss-a"}, nil},
 		{"unrelated", []string{"set system host-name elsewhere", "set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.9/24"}, nil, nil},
 		{"deactivate", []string{"deactivate services service-set ss-a"}, nil, []string{"ss-a"}},
 		{"activate", []string{"activate services service-set ss-a"}, []string{"ss-a"}, nil},

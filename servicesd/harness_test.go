@@ -31,10 +31,16 @@ type harness struct {
 	n   *compose.Node
 	clk *clock.Fake
 	s   *configd.Session
+	// remote, in the tests TestRemotePICFeatures runs (remote_test.go), is
+	// fpc 0 pic 0: a picd over TCP and mutual TLS instead of the embedded one.
+	remote *picd.Daemon
 }
 
 func start(t testing.TB) *harness {
 	t.Helper()
+	if isRemote(t) {
+		return startRemote(t)
+	}
 	log := &logBuffer{}
 	n, clk := nodekit.Start(t, compose.Options{
 		Log: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelInfo}))})
@@ -81,6 +87,9 @@ func (h *harness) commit(check bool) error {
 // every named service-set.
 func (h *harness) waitSynced(names ...string) {
 	h.t.Helper()
+	if h.remote != nil {
+		h.waitRemoteHolds()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // generous: -race on a loaded machine
 	defer cancel()
 	for _, name := range names {
@@ -97,6 +106,9 @@ func (h *harness) waitSynced(names ...string) {
 // waitAll waits until the PIC is in sync and acknowledged ss1..ssN.
 func (h *harness) waitAll(n int) {
 	h.t.Helper()
+	if h.remote != nil {
+		h.waitRemoteHolds()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // generous: -race on a loaded machine
 	defer cancel()
 	if err := h.n.Services.WaitSynced(ctx, slot00); err != nil {
@@ -112,6 +124,9 @@ func (h *harness) waitAll(n int) {
 // picd returns the in-process picd of fpc 0 pic 0.
 func (h *harness) picd() *picd.Daemon {
 	h.t.Helper()
+	if h.remote != nil {
+		return h.remote
+	}
 	d := h.n.PICs.Daemon(slot00)
 	if d == nil {
 		h.t.Fatal("no in-process picd for fpc 0 pic 0")

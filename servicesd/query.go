@@ -25,7 +25,8 @@ type PICInfo struct {
 	ServiceSets []SetGen // servicesd's SSRBs for the PIC, in configuration order
 	PolicyBytes int64    // policy-DB bytes its service-sets' policies take
 	Connected   bool
-	PID         int // the connected picd's
+	PID         int    // the connected picd's
+	Peer        string // a picd of another host: its address and certificate name
 	Resyncs     uint64
 	Acks        uint64
 	Stale       uint64 // acknowledgements of stale updates
@@ -111,8 +112,8 @@ func (s *Servicesd) picInfo(ctx context.Context, slot dataplane.Slot) (*PICInfo,
 	}
 	if c != nil {
 		c.mu.Lock()
-		v.Connected, v.PID, v.Resyncs, v.Acks, v.Stale, v.Refused, v.LastRefusal =
-			true, c.hello.PID, c.resyncs, c.acks, c.stale, c.errors, c.lastError
+		v.Connected, v.PID, v.Peer, v.Resyncs, v.Acks, v.Stale, v.Refused, v.LastRefusal =
+			true, c.hello.PID, c.peer, c.resyncs, c.acks, c.stale, c.errors, c.lastError
 		c.mu.Unlock()
 		if st, err := s.PICStatus(ctx, slot); err == nil {
 			v.Status = st

@@ -165,6 +165,7 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[dataplane.Slot]p
 		n, _ := strconv.ParseUint(v, 10, 32)
 		s.MaxFlows = uint32(n)
 	}
+	s.TCPMSS = tcpMSS(ss)
 	// Service interfaces and the owning PIC.
 	var ifPath tree.Path
 	var ifStmt string
@@ -322,4 +323,20 @@ func depKeys(p tree.Path) []string {
 		out = append(out, b.String())
 	}
 	return out
+}
+
+// tcpMSS is a service-set's MSS clamp: its tcp-mss, else service-set-options
+// tcp-session tcp-mss (0: none).
+func tcpMSS(ss *tree.Node) uint16 {
+	v, ok := ss.Leaf("tcp-mss")
+	if !ok {
+		if o := child(child(ss, "service-set-options"), "tcp-session"); o != nil {
+			v, ok = o.Leaf("tcp-mss")
+		}
+	}
+	if !ok {
+		return 0
+	}
+	n, _ := strconv.ParseUint(v, 10, 16)
+	return uint16(n)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/compile"
 	"github.com/gnos/gnos/pic/dataplane"
+	"github.com/gnos/gnos/pic/pictest"
 )
 
 func TestSlotOf(t *testing.T) {
@@ -59,5 +60,29 @@ func TestDefaultOrderFromRegistration(t *testing.T) {
 	want := []string{"test-order-first", "stateful-firewall", "test-order-between", "nat", "test-order-none"}
 	if !slices.Equal(chain, want) {
 		t.Errorf("default chain: got %v, want %v", chain, want)
+	}
+}
+
+// TestTCPMSSStatements: the service-set's tcp-mss, else
+// service-set-options tcp-session tcp-mss, else none.
+func TestTCPMSSStatements(t *testing.T) {
+	tests := []struct {
+		name, conf string
+		want       uint16
+	}{
+		{"none", "services { service-set s { max-flows 5; } }", 0},
+		{"tcp-mss", "services { service-set s { tcp-mss 1360; } }", 1360},
+		{"tcp-session", "services { service-set s { service-set-options { tcp-session { tcp-mss 1200; } } } }", 1200},
+		{"both: tcp-mss wins", "services { service-set s { tcp-mss 1400; service-set-options { tcp-session { tcp-mss 1200; } } } }", 1400},
+		{"inactive tcp-session", "services { service-set s { service-set-options { inactive: tcp-session { tcp-mss 1200; } } } }", 0},
+	}
+	for _, tc := range tests {
+		in, err := pictest.Input(tc.conf, "s")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := tcpMSS(in.ServiceSet); got != tc.want {
+			t.Errorf("%s: got %d, want %d", tc.name, got, tc.want)
+		}
 	}
 }

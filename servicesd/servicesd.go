@@ -15,7 +15,9 @@
 // resolves and sends one SSRB.
 //
 // PIC daemons connect over the IPC socket (in-process or as `gnos picd`
-// processes, the same code path): hello, Config, READY, full resync,
+// processes, the same code path), or from other hosts over TCP with
+// mutual TLS (ListenTCP: a PIC is accepted only for the slot its
+// certificate names): hello, Config, READY, full resync,
 // heartbeats both ways, per-update acknowledgements carrying the
 // generation. Generation numbers are (boot epoch << 32 | sequence): the
 // epoch is a store counter bumped at every servicesd start, so generations
@@ -30,6 +32,7 @@ package servicesd
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
@@ -86,6 +89,8 @@ type Servicesd struct {
 	lastSent      int // updates sent by the last commit
 	srv           *grpc.Server
 	lis           net.Listener
+	tcpSrv        *grpc.Server // PIC streams from other hosts (listen.go)
+	certStill     func(*x509.Certificate) error
 
 	bmu   sync.Mutex    // guards bcast; a leaf lock
 	bcast chan struct{} // closed on every PIC connection and acknowledgement

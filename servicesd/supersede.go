@@ -15,11 +15,13 @@ import (
 // hello last used to win, so a restart could stop the process (and drop
 // the sessions it holds) by a few milliseconds' chance.
 
-// embedded reports whether a hello comes from a picd inside this process.
-func embedded(h picd.Hello) bool { return h.PID == os.Getpid() }
+// embedded reports whether a hello comes from a picd inside this process
+// (over the Unix socket: a picd of another host may have the same PID).
+func embedded(h picd.Hello, peer string) bool { return peer == "" && h.PID == os.Getpid() }
 
 // standsDown reports whether the picd saying hello must not take the
-// slot from the one holding it.
-func standsDown(hello picd.Hello, holder *conn) bool {
-	return holder != nil && embedded(hello) && !embedded(holder.hello)
+// slot from the one holding it. A picd of another host is never embedded:
+// it takes the slot from the embedded one and keeps it.
+func standsDown(hello picd.Hello, peer string, holder *conn) bool {
+	return holder != nil && embedded(hello, peer) && !embedded(holder.hello, holder.peer)
 }

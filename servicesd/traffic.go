@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -24,11 +25,16 @@ import (
 // PIC meanwhile. Files are absolute paths (the CLI resolves the user's
 // names); their names as the user gave them appear in the messages.
 
-// Replay bounds: what one replay sends a PIC in one message.
+// Replay bounds: what a replay sends a PIC in one message (a capture
+// larger than that goes in several).
 const (
-	MaxReplayPackets = 200000
-	MaxReplayBytes   = 32 << 20
+	MaxReplayPackets = 50000
+	MaxReplayBytes   = 16 << 20
 )
+
+// replayBatch is the packets per message (MaxReplayPackets; tests lower
+// it to see a capture cross several messages).
+var replayBatch = MaxReplayPackets
 
 // Target is where traffic enters: a service-set, or a logical interface
 // and a direction (input, the default, or output).
@@ -56,9 +62,11 @@ type ReplayReq struct {
 // ReplayResult is what a replay did.
 type ReplayResult struct {
 	Slot     dataplane.Slot
-	Injected int    // packets replayed
-	Left     uint64 // packets that left the PIC meanwhile
-	Captured int    // packets written to the capture file
+	Injected int             // packets replayed
+	Left     uint64          // packets that left the PIC meanwhile
+	Captured int             // packets written to the capture file
+	Frames   int             // frames the capture held
+	Skipped  []packetio.Skip // frames not replayed, by reason
 }
 
 // CaptureResult is what a stopped capture wrote.
@@ -135,27 +143,23 @@ func (s *Servicesd) trafficAsk(ctx context.Context, slots []dataplane.Slot, q *p
 	return dataplane.Slot{}, nil, err
 }
 
-// TrafficReplay replays a capture file into the target's PIC.
+// TrafficReplay replays a capture file into the target's PIC, streamed:
+// the file is read frame by frame and sent in messages of at most
+// MaxReplayPackets packets or MaxReplayBytes, so a capture of any size
+// replays without being held. Frames that hold no IP packet are skipped
+// and reported by reason.
 func (s *Servicesd) TrafficReplay(ctx context.Context, r ReplayReq) (*ReplayResult, error) {
 	f, err := os.Open(r.Path)
 	if err != nil {
 		return nil, fmt.Errorf("could not read %s: %w", r.File, err)
 	}
-	pkts, err := packetio.ReadCapture(f)
-	f.Close()
+	defer f.Close()
+	cr, err := packetio.NewCaptureReader(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r.File, err)
 	}
-	size := 0
-	for _, p := range pkts {
-		size += len(p)
-	}
-	if len(pkts) > MaxReplayPackets || size > MaxReplayBytes {
-		return nil, errkind.Errorf(errkind.Limit, "%s: %d packets, %d bytes: more than a replay takes (%d packets, %d bytes)",
-			r.File, len(pkts), size, MaxReplayPackets, MaxReplayBytes)
-	}
-	q := &picd.TrafficReq{Op: picd.TrafficReplay, Packets: pkts}
-	slots, err := s.trafficTarget(r.Target, q)
+	probe := &picd.TrafficReq{Op: picd.TrafficReplay}
+	slots, err := s.trafficTarget(r.Target, probe)
 	if err != nil {
 		return nil, err
 	}
@@ -165,12 +169,12 @@ func (s *Servicesd) TrafficReplay(ctx context.Context, r ReplayReq) (*ReplayResu
 			_, _ = s.PICQuery(ctx, slot, &picd.Query{Traffic: &picd.TrafficReq{Op: picd.TrafficCaptureStart}})
 		}
 	}
-	slot, ts, err := s.trafficAsk(ctx, slots, q)
+	res, err := s.replayStream(ctx, r.File, cr, slots, probe)
 	var captured []packetio.Captured
 	if capture {
 		for _, sl := range slots {
 			if st, qerr := s.PICQuery(ctx, sl, &picd.Query{Traffic: &picd.TrafficReq{Op: picd.TrafficCaptureStop}}); qerr == nil &&
-				st.Traffic != nil && sl == slot {
+				st.Traffic != nil && (err != nil || sl == res.Slot) {
 				captured = st.Traffic.Captured
 			}
 		}
@@ -178,13 +182,63 @@ func (s *Servicesd) TrafficReplay(ctx context.Context, r ReplayReq) (*ReplayResu
 	if err != nil {
 		return nil, err
 	}
-	res := &ReplayResult{Slot: slot, Injected: ts.Injected, Left: ts.Left}
 	if capture {
 		if err := writeCapture(r.CapturePath, s.o.Clock.Now(), captured); err != nil {
 			return nil, fmt.Errorf("could not write %s: %w", r.CaptureFile, err)
 		}
 		res.Captured = len(captured)
 	}
+	return res, nil
+}
+
+// replayStream sends the capture's packets in messages to the first PIC
+// of slots that takes them (later messages go to that one).
+func (s *Servicesd) replayStream(ctx context.Context, file string, cr *packetio.CaptureReader, slots []dataplane.Slot,
+	probe *picd.TrafficReq) (*ReplayResult, error) {
+	res := &ReplayResult{}
+	answered := false
+	var batch [][]byte
+	size := 0
+	send := func() error {
+		q := *probe
+		q.Packets = batch
+		slot, ts, err := s.trafficAsk(ctx, slots, &q)
+		if err != nil {
+			return err
+		}
+		if !answered { // the PIC steering the target: the rest goes there
+			answered, slots, res.Slot = true, []dataplane.Slot{slot}, slot
+		}
+		res.Injected += ts.Injected
+		res.Left += ts.Left
+		batch, size = batch[:0], 0
+		return nil
+	}
+	for {
+		p, err := cr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		if len(batch) == replayBatch || size+len(p) > MaxReplayBytes {
+			if err := send(); err != nil {
+				return nil, err
+			}
+		}
+		batch = append(batch, append([]byte(nil), p...))
+		size += len(p)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if len(batch) > 0 || !answered {
+		if err := send(); err != nil {
+			return nil, err
+		}
+	}
+	res.Frames, res.Skipped = cr.Frames(), cr.Skipped()
 	return res, nil
 }
 
@@ -228,14 +282,19 @@ func (s *Servicesd) CaptureStop(ctx context.Context, file, path string) (*Captur
 	return &CaptureResult{Packets: len(all), Missed: missed}, nil
 }
 
-// writeCapture writes captured packets as a pcap file.
+// writeCapture writes captured packets as a pcap file, or pcapng when
+// the file's name ends in .pcapng.
 func writeCapture(path string, t0 time.Time, c []packetio.Captured) error {
 	raw := make([][]byte, len(c))
 	for i := range c {
 		raw[i] = c[i].Data
 	}
+	write := packetio.WritePcap
+	if strings.HasSuffix(path, ".pcapng") {
+		write = packetio.WritePcapng
+	}
 	var buf bytes.Buffer
-	if err := packetio.WritePcap(&buf, t0, raw); err != nil {
+	if err := write(&buf, t0, raw); err != nil {
 		return err
 	}
 	return atomicfile.Write(path, buf.Bytes())

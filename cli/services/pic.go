@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/internal/errkind"
@@ -34,7 +35,8 @@ func (c *commands) picCommands(t *cli.Table) {
 			Run: c.showSummary, Text: textSummary},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "plug-ins"},
 			RPC: "get-service-set-plugin-information", Help: "Show service-set plug-ins",
-			Run: c.showPlugins, Text: textPlugins},
+			Args: []cli.Arg{{Name: "detail", Help: "Display each plug-in's configurable properties"}},
+			Run:  c.showPlugins, Text: textPlugins},
 		&cli.Command{Words: []string{"show", "services", "service-sets", "memory-usage"},
 			RPC: "get-service-set-memory-usage-information", Help: "Show service-set memory usage",
 			Run: c.showMemory, Text: textMemory},
@@ -95,6 +97,9 @@ func (c *commands) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *c
 		e.Add(ae)
 	}
 	if v.Connected {
+		if v.Peer != "" {
+			e.Add(cli.T("picd-address", v.Peer))
+		}
 		e.Add(cli.T("picd-pid", strconv.Itoa(v.PID)), cli.T("resyncs", strconv.FormatUint(v.Resyncs, 10)),
 			cli.T("acks", strconv.FormatUint(v.Acks, 10)), cli.T("stale-acks", strconv.FormatUint(v.Stale, 10)),
 			cli.T("refused-updates", strconv.FormatUint(v.Refused, 10)))
@@ -118,6 +123,9 @@ func (c *commands) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *c
 		if st.Fault != "" {
 			e.Add(cli.T("fault", st.Fault))
 		}
+		if sn := st.Snapshot; sn != nil {
+			e.Add(snapshotElems(sn)...)
+		}
 		for _, p := range st.Plugins {
 			e.Add(pluginElem(p))
 		}
@@ -137,6 +145,25 @@ func (c *commands) showPIC(ctx context.Context, _ *cli.Session, a cli.Args, _ *c
 		}
 	}
 	return e, nil
+}
+
+// snapshotElems are the session snapshot's lines of show chassis pic:
+// when it was last written and with how many sessions, what the start-up
+// restore did, and the last error.
+func snapshotElems(sn *picd.SnapshotStatus) []*cli.Elem {
+	var out []*cli.Elem
+	if !sn.Written.IsZero() {
+		out = append(out, cli.T("session-snapshot-written", sn.Written.UTC().Format("2006-01-02 15:04:05 UTC")),
+			cli.T("session-snapshot-sessions", fmt.Sprintf("%d (%d bytes, %d left out)", sn.Sessions, sn.Bytes, sn.Skipped)))
+	}
+	if r := sn.Restored; r != nil {
+		out = append(out, cli.T("sessions-restored", fmt.Sprintf("%d of a snapshot %s old (expired %d, service-set gone %d, refused %d, other %d)",
+			r.Restored, sn.Age.Truncate(time.Millisecond), r.Expired, r.NoServiceSet, r.Refused, r.Misplaced+r.Duplicate+r.Memlimit)))
+	}
+	if sn.Error != "" {
+		out = append(out, cli.T("session-snapshot-error", sn.Error))
+	}
+	return out
 }
 
 func pluginElem(p picd.PluginStatus) *cli.Elem {
@@ -176,7 +203,7 @@ func (c *commands) showSummary(ctx context.Context, _ *cli.Session, _ cli.Args, 
 	return e, nil
 }
 
-func (c *commands) showPlugins(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+func (c *commands) showPlugins(ctx context.Context, _ *cli.Session, a cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
 	vs, err := c.b.PICs(ctx)
 	if err != nil {
 		return nil, err
@@ -186,7 +213,13 @@ func (c *commands) showPlugins(ctx context.Context, _ *cli.Session, _ cli.Args, 
 		pe := cli.E("service-set-plugin-pic", cli.T("interface-name", serviceIf(v.Slot)), cli.T("pic-state", picState(v)))
 		if v.Status != nil {
 			for _, p := range v.Status.Plugins {
-				pe.Add(pluginElem(p))
+				el := pluginElem(p)
+				if a.Has("detail") {
+					if err := addProperties(el, p.Name); err != nil {
+						return nil, err
+					}
+				}
+				pe.Add(el)
 			}
 		}
 		e.Add(pe)

@@ -16,10 +16,12 @@ func textPIC(w io.Writer, e *cli.Elem) {
 		{"Data cores", "data-cores"}, {"Object cache size (MB)", "object-cache-size"},
 		{"Policy DB size (MB)", "policy-db-size"}, {"Packages", "packages"},
 		{"Service sets configured", "service-sets-configured"}, {"Service sets held", "service-sets-held"},
-		{"Max generation", "max-generation"}, {"picd PID", "picd-pid"}, {"Incarnation", "incarnation"},
+		{"Max generation", "max-generation"}, {"picd address", "picd-address"}, {"picd PID", "picd-pid"}, {"Incarnation", "incarnation"},
 		{"PIC restarts", "pic-restarts"}, {"Resyncs", "resyncs"}, {"Updates", "updates"},
 		{"Acknowledgements", "acks"}, {"Stale updates", "stale-acks"}, {"Refused updates", "refused-updates"},
 		{"Last refusal", "last-refusal"}, {"Last event", "last-event"}, {"Fault", "fault"},
+		{"Session snapshot written", "session-snapshot-written"}, {"Session snapshot sessions", "session-snapshot-sessions"},
+		{"Sessions restored", "sessions-restored"}, {"Session snapshot error", "session-snapshot-error"},
 	}
 	for _, r := range rows {
 		if e.Get(r.key) != nil {
@@ -73,6 +75,7 @@ func textPlugins(w io.Writer, e *cli.Elem) {
 			if lp := p.Val("plugin-last-panic"); lp != "" {
 				fmt.Fprintf(w, "    Last panic: %s\n", lp)
 			}
+			textProperties(w, p)
 		}
 	}
 }

@@ -175,7 +175,8 @@ func (c *commands) showDrops(ctx context.Context, _ *cli.Session, _ cli.Args, _ 
 			cli.T("rejects", u(d.Rejects)), cli.T("icmp-unrelated-drops", u(d.DropICMPUnrelated)),
 			cli.T("fragmented-datagrams", u(d.FragDatagrams)), cli.T("fragments-held", u(d.FragHeld)),
 			cli.T("frag-no-session-drops", u(d.DropFragOrphan)), cli.T("frag-timeout-drops", u(d.DropFragTimeout)),
-			cli.T("frag-memlimit-drops", u(d.DropFragMemlimit)), cli.T("frag-limit-drops", u(d.DropFragLimit))))
+			cli.T("frag-memlimit-drops", u(d.DropFragMemlimit)), cli.T("frag-limit-drops", u(d.DropFragLimit)),
+			cli.T("nd-passed", u(d.NDPassed)), cli.T("mss-clamped", u(d.MSSClamped))))
 	}
 	return e, nil
 }

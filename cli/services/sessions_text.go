@@ -49,7 +49,7 @@ func textDrops(w io.Writer, e *cli.Elem) {
 		for _, k := range []string{"sessions", "input-packets", "output-packets", "policy-drops", "memlimit-drops",
 			"max-flows-drops", "malformed-drops", "no-service-set-drops", "rejects", "icmp-unrelated-drops",
 			"fragmented-datagrams", "fragments-held", "frag-no-session-drops", "frag-timeout-drops",
-			"frag-memlimit-drops", "frag-limit-drops"} {
+			"frag-memlimit-drops", "frag-limit-drops", "nd-passed", "mss-clamped"} {
 			fmt.Fprintf(w, "  %-22s %s\n", strings.ReplaceAll(k, "-", " ")+":", d.Val(k))
 		}
 	}

@@ -223,6 +223,15 @@ func (c *commands) trafficReplay(ctx context.Context, sess *cli.Session, a cli.A
 	if r.CapturePath != "" {
 		e.Add(cli.T("capture-file", r.CaptureFile), cli.T("packets-captured", strconv.Itoa(res.Captured)))
 	}
+	e.Add(cli.T("frames", strconv.Itoa(res.Frames)))
+	for _, sk := range res.Skipped {
+		nums := make([]string, len(sk.Frames))
+		for i, n := range sk.Frames {
+			nums[i] = strconv.Itoa(n)
+		}
+		e.Add(cli.E("skipped-frames", cli.T("reason", sk.Reason), cli.T("count", strconv.Itoa(sk.Count)),
+			cli.T("frame-numbers", strings.Join(nums, " "))))
+	}
 	return e, nil
 }
 

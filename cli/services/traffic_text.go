@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/gnos/gnos/cli"
 )
@@ -56,5 +57,13 @@ func textReplay(w io.Writer, e *cli.Elem) {
 		e.Val("file"), e.Val("interface-name"), e.Val("packets-out"))
 	if f := e.Val("capture-file"); f != "" {
 		fmt.Fprintf(w, "Wrote %s packets to %s\n", e.Val("packets-captured"), f)
+	}
+	for _, sk := range e.All("skipped-frames") {
+		more := ""
+		if n, _ := strconv.Atoi(sk.Val("count")); n > len(strings.Fields(sk.Val("frame-numbers"))) {
+			more = ", ..."
+		}
+		fmt.Fprintf(w, "Skipped %s frames: %s (frames %s%s)\n", sk.Val("count"), sk.Val("reason"),
+			strings.Join(strings.Fields(sk.Val("frame-numbers")), ", "), more)
 	}
 }

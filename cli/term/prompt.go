@@ -102,6 +102,7 @@ func complete(c *cli.Client, b *prompt.Buffer, tab bool) bool {
 	}
 	return false
 }
+
 // execInterruptible runs line; Ctrl-C meanwhile (SIGINT: go-prompt gives
 // the terminal back in cooked mode while a command runs) stops it, as
 // Ctrl-C stops ping on Junos.

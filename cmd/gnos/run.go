@@ -9,12 +9,15 @@ import (
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/cli/term"
 	"github.com/gnos/gnos/compose"
+	"github.com/gnos/gnos/internal/pki"
 )
 
 // run starts every daemon in this process and attaches the CLI through
 // the management socket, exactly as `gnos cli` would.
-func run(ctx context.Context, data string, live bool) (int, error) {
-	n, err := compose.Start(ctx, nodeOptions(data, live))
+func run(ctx context.Context, data string, live bool, picListen string) (int, error) {
+	o := nodeOptions(data, live)
+	o.PICListen = picListen
+	n, err := compose.Start(ctx, o)
 	if err != nil {
 		return 1, err
 	}
@@ -23,8 +26,10 @@ func run(ctx context.Context, data string, live bool) (int, error) {
 }
 
 // daemon runs every daemon until interrupted.
-func daemon(ctx context.Context, data string, live bool) error {
-	return serve(ctx, nodeOptions(data, live), "daemons running")
+func daemon(ctx context.Context, data string, live bool, picListen string) error {
+	o := nodeOptions(data, live)
+	o.PICListen = picListen
+	return serve(ctx, o, "daemons running")
 }
 
 // configdCmd runs configd with the CLI engine, the management socket and
@@ -42,6 +47,9 @@ func serve(ctx context.Context, o compose.Options, running string) error {
 	n, err := compose.Start(ctx, o)
 	if err != nil {
 		return err
+	}
+	if n.PICAddr != "" {
+		fmt.Fprintf(os.Stderr, "gnos: servicesd accepts PICs of other hosts on %s (mutual TLS, CA in %s)\n", n.PICAddr, pki.Dir(o.DataDir))
 	}
 	fmt.Fprintf(os.Stderr, "gnos: %s; management socket %s\n", running, compose.SocketPath(o.DataDir))
 	<-ctx.Done()

@@ -219,7 +219,7 @@ func (j *jsonWriter) meta(n *tree.Node) {
 
 // scalar writes leaf value v of schema node s as its RFC 7951 type.
 func (j *jsonWriter) scalar(s *schema.Node, v string) {
-	switch jsonKind(s, s.Type, v, 0) {
+	switch jsonKind(s, s.Type, v, false, 0) {
 	case jsonEmpty:
 		j.w.WriteString("[null]")
 	case jsonRaw:
@@ -235,12 +235,21 @@ const (
 	jsonEmpty
 )
 
-// jsonKind decides how value v of type t is encoded.
-func jsonKind(s *schema.Node, t *goyang.YangType, v string, hops int) int {
+// jsonKind decides how value v of type t is encoded. RFC 7951 writes
+// 64-bit integers as strings; Junos JSON (wide) writes them as numbers.
+func jsonKind(s *schema.Node, t *goyang.YangType, v string, wide bool, hops int) int {
 	if t == nil {
 		return jsonString
 	}
 	switch t.Kind {
+	case goyang.Yint64:
+		if _, err := strconv.ParseInt(v, 10, 64); wide && err == nil && canonicalDecimal(v) {
+			return jsonRaw
+		}
+	case goyang.Yuint64:
+		if _, err := strconv.ParseUint(v, 10, 64); wide && err == nil && canonicalDecimal(v) {
+			return jsonRaw
+		}
 	case goyang.Yempty:
 		if v == "" {
 			return jsonEmpty
@@ -255,11 +264,11 @@ func jsonKind(s *schema.Node, t *goyang.YangType, v string, hops int) int {
 		}
 	case goyang.Yleafref:
 		if tg := targetOf(s); tg != nil && hops < 8 {
-			return jsonKind(tg, tg.Type, v, hops+1)
+			return jsonKind(tg, tg.Type, v, wide, hops+1)
 		}
 	case goyang.Yunion:
 		for _, u := range t.Type {
-			if k := jsonKind(s, u, v, hops+1); k != jsonString {
+			if k := jsonKind(s, u, v, wide, hops+1); k != jsonString {
 				return k
 			}
 		}

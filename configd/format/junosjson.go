@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	goyang "github.com/openconfig/goyang/pkg/yang"
-
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
 )
@@ -287,7 +285,7 @@ func metaPairs(n *tree.Node) [][2]string {
 // scalar writes leaf value v of s: Junos prints every integer (64-bit
 // ones too) as a number.
 func (j *junosJSON) scalar(s *schema.Node, v string) {
-	switch junosKind(s, s.Type, v, 0) {
+	switch jsonKind(s, s.Type, v, true, 0) {
 	case jsonEmpty:
 		j.w.WriteString("[null]")
 	case jsonRaw:
@@ -295,37 +293,6 @@ func (j *junosJSON) scalar(s *schema.Node, v string) {
 	default:
 		writeJSONString(j.w, v)
 	}
-}
-
-// junosKind is jsonKind with 64-bit integers as numbers.
-func junosKind(s *schema.Node, t *goyang.YangType, v string, hops int) int {
-	if t == nil {
-		return jsonString
-	}
-	switch t.Kind {
-	case goyang.Yint64:
-		if _, err := strconv.ParseInt(v, 10, 64); err == nil && canonicalDecimal(v) {
-			return jsonRaw
-		}
-		return jsonString
-	case goyang.Yuint64:
-		if _, err := strconv.ParseUint(v, 10, 64); err == nil && canonicalDecimal(v) {
-			return jsonRaw
-		}
-		return jsonString
-	case goyang.Yleafref:
-		if tg := targetOf(s); tg != nil && hops < 8 {
-			return junosKind(tg, tg.Type, v, hops+1)
-		}
-	case goyang.Yunion:
-		for _, u := range t.Type {
-			if k := junosKind(s, u, v, hops+1); k != jsonString {
-				return k
-			}
-		}
-		return jsonString
-	}
-	return jsonKind(s, t, v, hops)
 }
 
 // canonicalDecimal reports whether v is written without a plus sign or

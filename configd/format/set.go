@@ -334,22 +334,16 @@ func (a *setApplier) delete(args int) error {
 }
 
 func (a *setApplier) activate(args int, inactive bool) error {
-	if args >= len(a.toks) {
-		return a.errAt(args, "syntax error: missing statement")
-	}
-	ps, err := a.paths(args, len(a.toks), tree.ForRef)
-	if err != nil {
-		return err
-	}
-	for _, p := range ps {
-		if err := a.ed.SetInactive(p, inactive); err != nil {
-			return a.errAt(args, "%s: %v", p.String(), err)
-		}
-	}
-	return nil
+	return a.eachPath(args, func(p tree.Path) error { return a.ed.SetInactive(p, inactive) })
 }
 
 func (a *setApplier) protect(args int, protected bool) error {
+	return a.eachPath(args, func(p tree.Path) error { return a.ed.SetProtected(p, protected) })
+}
+
+// eachPath applies f to every path the statement from toks[args] names
+// (a wildcard names several), as activate and protect do.
+func (a *setApplier) eachPath(args int, f func(tree.Path) error) error {
 	if args >= len(a.toks) {
 		return a.errAt(args, "syntax error: missing statement")
 	}
@@ -358,7 +352,7 @@ func (a *setApplier) protect(args int, protected bool) error {
 		return err
 	}
 	for _, p := range ps {
-		if err := a.ed.SetProtected(p, protected); err != nil {
+		if err := f(p); err != nil {
 			return a.errAt(args, "%s: %v", p.String(), err)
 		}
 	}

@@ -1,9 +1,9 @@
 package schema
 
 import (
-	"strings"
-
 	goyang "github.com/openconfig/goyang/pkg/yang"
+
+	"github.com/gnos/gnos/internal/wildcard"
 )
 
 // Configuration groups are not written in any YANG module: Junos allows
@@ -159,57 +159,5 @@ func WildcardMatch(pattern, key string) bool {
 	if !IsWildcardName(pattern) {
 		return pattern == key
 	}
-	return globMatch(pattern[1:len(pattern)-1], key)
-}
-
-func globMatch(p, s string) bool {
-	for len(p) > 0 {
-		switch p[0] {
-		case '*':
-			for i := len(s); i >= 0; i-- {
-				if globMatch(p[1:], s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-			p, s = p[1:], s[1:]
-		case '[':
-			end := strings.IndexByte(p, ']')
-			if end < 0 || s == "" || !inSet(p[1:end], s[0]) {
-				return false
-			}
-			p, s = p[end+1:], s[1:]
-		default:
-			if s == "" || p[0] != s[0] {
-				return false
-			}
-			p, s = p[1:], s[1:]
-		}
-	}
-	return s == ""
-}
-
-func inSet(set string, c byte) bool {
-	neg := strings.HasPrefix(set, "!") || strings.HasPrefix(set, "^")
-	if neg {
-		set = set[1:]
-	}
-	in := false
-	for i := 0; i < len(set); i++ {
-		if i+2 < len(set) && set[i+1] == '-' {
-			if set[i] <= c && c <= set[i+2] {
-				in = true
-			}
-			i += 2
-			continue
-		}
-		if set[i] == c {
-			in = true
-		}
-	}
-	return in != neg
+	return wildcard.Match(pattern[1:len(pattern)-1], key)
 }

@@ -1,5 +1,6 @@
 // Package ipc is the plumbing daemons and clients talk through: gRPC over
-// a Unix socket (or TCP for PIC daemons on other hosts) with a JSON codec,
+// a Unix socket (or, for PIC daemons on other hosts, TCP with mutual TLS,
+// keepalives and bounded handshakes: tcp.go) with a JSON codec,
 // so messages are plain Go structs and no protoc step is needed. The same
 // code path serves in-process and multi-process deployments: `gnos run`
 // connects its CLI to its own socket exactly as `gnos cli` does.

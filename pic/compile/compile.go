@@ -39,6 +39,9 @@ type App struct {
 	SourcePort        string `json:"source-port,omitempty"`
 	DestinationPort   string `json:"destination-port,omitempty"`
 	ICMPType          string `json:"icmp-type,omitempty"`
+	ICMPCode          string `json:"icmp-code,omitempty"`
+	ICMP6Type         string `json:"icmp6-type,omitempty"`
+	ICMP6Code         string `json:"icmp6-code,omitempty"`
 	InactivityTimeout int    `json:"inactivity-timeout,omitempty"`
 }
 
@@ -118,6 +121,9 @@ func appOf(n *tree.Node) App {
 	a.SourcePort, _ = n.Leaf("source-port")
 	a.DestinationPort, _ = n.Leaf("destination-port")
 	a.ICMPType, _ = n.Leaf("icmp-type")
+	a.ICMPCode, _ = n.Leaf("icmp-code")
+	a.ICMP6Type, _ = n.Leaf("icmp6-type")
+	a.ICMP6Code, _ = n.Leaf("icmp6-code")
 	if v, ok := n.Leaf("inactivity-timeout"); ok {
 		a.InactivityTimeout, _ = strconv.Atoi(v)
 	}

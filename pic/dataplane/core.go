@@ -45,7 +45,10 @@ type CoreStats struct {
 	DropMaxFlows, DropMemlimit    atomic.Uint64
 	DropICMPUnrelated             atomic.Uint64 // ICMP errors quoting no session's packet
 	DropFragOrphan                atomic.Uint64 // later fragments whose datagram has no session
+	NDPassed                      atomic.Uint64 // IPv6 neighbor discovery forwarded without a session
+	MSSClamped                    atomic.Uint64 // SYNs whose MSS option tcp-mss lowered
 	PluginPanics                  atomic.Uint64
+	Restored                      atomic.Uint64 // sessions restored from saved state (state.go)
 	Sessions                      atomic.Int64
 	_                             [64]byte
 }
@@ -142,6 +145,12 @@ func (c *Core) Process(pkts []*Packet) {
 	for i, p := range pkts {
 		if c.hashes[i] == 0 {
 			inc(&c.st.DropParse)
+			continue
+		}
+		if p.ND { // link-local control traffic: no session, no policy (Junos enables NDP by default)
+			inc(&c.st.NDPassed)
+			p.Out = p.Side.Other()
+			c.out = append(c.out, p)
 			continue
 		}
 		s, d := c.sess[i], c.dirs[i]
@@ -287,6 +296,17 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionOpen)
 	}
 	p.Out = p.Side.Other()
+	c.forward(p, si)
+}
+
+// forward queues a packet the chain let through, its SYN's MSS first
+// clamped to the service-set's tcp-mss (after the chain, so the option
+// and the checksum are fixed on the packet as it leaves, translated or
+// not).
+func (c *Core) forward(p *Packet, si *setInfo) {
+	if p.mss != 0 && si.tcpMSS != 0 && p.ClampMSS(si.tcpMSS) {
+		inc(&c.st.MSSClamped)
+	}
 	c.out = append(c.out, p)
 }
 
@@ -333,7 +353,7 @@ func (c *Core) packet(p *Packet, s *Session, d Dir) {
 	} else {
 		p.Out = s.Side
 	}
-	c.out = append(c.out, p)
+	c.forward(p, si)
 }
 
 // deadline is the second at which the session expires if idle.

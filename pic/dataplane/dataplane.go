@@ -151,6 +151,7 @@ type setInfo struct {
 	plugins  []setPlugin // in forward order; a plugin's index is its extension slot
 	chain    [2][]int    // slots, forward-flow and reverse-flow order
 	maxFlows int64
+	tcpMSS   uint16 // tcp-mss: SYNs leave with at most this MSS (0: unchanged)
 	ctr      *setCounters
 }
 
@@ -239,7 +240,7 @@ func (dp *Dataplane) SetServiceSet(s *SSRB) error {
 		ctr = &setCounters{}
 		dp.counts[s.ID] = ctr
 	}
-	si := &setInfo{id: s.ID, name: s.Name, gen: s.Gen, maxFlows: int64(s.MaxFlows), ctr: ctr}
+	si := &setInfo{id: s.ID, name: s.Name, gen: s.Gen, maxFlows: int64(s.MaxFlows), tcpMSS: s.TCPMSS, ctr: ctr}
 	slotOf := map[string]int{}
 	add := func(name string) (int, error) {
 		if i, ok := slotOf[name]; ok {

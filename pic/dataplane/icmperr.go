@@ -78,11 +78,16 @@ func (p *Packet) parseQuote() {
 		}
 		k.SPort, k.DPort = binary.BigEndian.Uint16(q[l4:]), binary.BigEndian.Uint16(q[l4+2:])
 	case ProtoICMP, ProtoICMPv6:
-		if l4+8 > len(q) || (k.Proto == ProtoICMP) == k.V6 || !isEcho(k.Proto, q[l4]) {
+		if l4+8 > len(q) || (k.Proto == ProtoICMP) == k.V6 || isICMPError(k.Proto, q[l4]) {
 			return // errors about errors are never related
 		}
-		id := binary.BigEndian.Uint16(q[l4+4:])
-		k.SPort, k.DPort = id, id
+		if isEcho(k.Proto, q[l4]) {
+			id := binary.BigEndian.Uint16(q[l4+4:])
+			k.SPort, k.DPort = id, id
+		} else { // keyed by type, as Parse keys the message itself
+			k.SPort = icmpKeyPort(k.Proto, q[l4], q[l4+1])
+			k.DPort = k.SPort
+		}
 	default:
 		// Other protocols' sessions are keyed without ports (Parse
 		// reads none): so is the quote.

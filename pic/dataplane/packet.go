@@ -74,6 +74,17 @@ type Packet struct {
 	DPort    uint16 // TCP/UDP destination port; ICMP echo identifier
 	TCPFlags uint8
 	ICMPType uint8
+	ICMPCode uint8
+
+	// ND marks IPv6 neighbor discovery (router solicitation and
+	// advertisement, neighbor solicitation and advertisement, redirect)
+	// sent with a hop limit of 255, the only one RFC 4861 lets a node
+	// accept: link-local control traffic Junos passes without a session
+	// or policy (NDP is enabled by default), so the data path forwards it
+	// without a lookup.
+	ND bool
+	// mss is the offset of a TCP SYN's MSS option value (0: none).
+	mss int
 
 	// ICMPError marks an ICMP or ICMPv6 error (destination unreachable,
 	// fragmentation needed / packet too big, time exceeded, parameter
@@ -158,7 +169,7 @@ var v4prefix = [12]byte{10: 0xff, 11: 0xff}
 // never panics on malformed input (see FuzzParse).
 func (p *Packet) Parse() error {
 	p.parsed = false
-	p.L4, p.SPort, p.DPort, p.TCPFlags, p.ICMPType = 0, 0, 0, 0, 0
+	p.L4, p.SPort, p.DPort, p.TCPFlags, p.ICMPType, p.ICMPCode, p.ND, p.mss = 0, 0, 0, 0, 0, 0, false, 0
 	p.ICMPError, p.relKey, p.Frag, p.MoreFrags, p.FragID, p.FragOff, p.fragLen = false, false, false, false, 0, 0, 0
 	d := p.Data
 	if len(d) < 1 {
@@ -255,6 +266,9 @@ func (p *Packet) parseL4() error {
 		}
 		p.SPort, p.DPort = binary.BigEndian.Uint16(l4), binary.BigEndian.Uint16(l4[2:])
 		p.TCPFlags = l4[13]
+		if p.TCPFlags&TCPSyn != 0 && l4[12]>>4 > 5 {
+			p.findMSS(l4[20 : int(l4[12]>>4)*4])
+		}
 	case ProtoUDP:
 		if len(l4) < 8 {
 			return ErrShort
@@ -264,12 +278,17 @@ func (p *Packet) parseL4() error {
 		if len(l4) < 8 {
 			return ErrShort
 		}
-		p.ICMPType = l4[0]
-		if isEcho(p.Proto, p.ICMPType) { // queries: the identifier keys both ways
+		p.ICMPType, p.ICMPCode = l4[0], l4[1]
+		switch {
+		case isEcho(p.Proto, p.ICMPType): // queries: the identifier keys both ways
 			id := binary.BigEndian.Uint16(l4[4:])
 			p.SPort, p.DPort = id, id
-		} else if isICMPError(p.Proto, p.ICMPType) {
+		case isICMPError(p.Proto, p.ICMPType):
 			p.parseQuote()
+		default: // other messages: the type keys the session (see icmpKeyPort)
+			p.SPort = icmpKeyPort(p.Proto, p.ICMPType, p.ICMPCode)
+			p.DPort = p.SPort
+			p.ND = p.V6 && p.Proto == ProtoICMPv6 && p.ICMPType >= 133 && p.ICMPType <= 137 && p.Data[7] == 255
 		}
 	}
 	return nil
@@ -281,6 +300,79 @@ func isEcho(proto, typ uint8) bool {
 		return typ == 8 || typ == 0
 	}
 	return typ == 128 || typ == 129
+}
+
+// Echo reports an ICMP or ICMPv6 echo request or reply: the ICMP messages
+// whose identifier stands for ports (and that napt-44 translates).
+func (p *Packet) Echo() bool {
+	return (p.Proto == ProtoICMP || p.Proto == ProtoICMPv6) && p.L4 != 0 && isEcho(p.Proto, p.ICMPType)
+}
+
+// icmpKeyPort is what stands for both ports in the flow key of an ICMP
+// message that is neither an echo nor an error: its type and code
+// (type<<8 | code), a reply taking its request's type (ICMP timestamp,
+// information and address mask replies; ICMPv6 node information
+// replies), so the answer finds its request's session. Keying by type
+// keeps an accepted session of one type (an application with icmp-type
+// or icmp6-type) from carrying messages of another type between the
+// same hosts: each type is matched against the policy on its own.
+func icmpKeyPort(proto, typ, code uint8) uint16 {
+	switch {
+	case proto == ProtoICMP && (typ == 14 || typ == 16 || typ == 18):
+		typ--
+	case proto == ProtoICMPv6 && typ == 140:
+		typ = 139
+	}
+	return uint16(typ)<<8 | uint16(code)
+}
+
+// findMSS records where the MSS option of a SYN's options sits.
+func (p *Packet) findMSS(opts []byte) {
+	base := p.L4 + 20
+	for i := 0; i < len(opts); {
+		switch opts[i] {
+		case 0: // end of options
+			return
+		case 1: // no-op
+			i++
+			continue
+		}
+		if i+1 >= len(opts) || opts[i+1] < 2 || i+int(opts[i+1]) > len(opts) {
+			return
+		}
+		if opts[i] == 2 && opts[i+1] == 4 {
+			p.mss = base + i + 2
+			return
+		}
+		i += int(opts[i+1])
+	}
+}
+
+// MSS returns the maximum segment size a TCP SYN or SYN-ACK announces
+// (ok false when it carries none).
+func (p *Packet) MSS() (mss uint16, ok bool) {
+	if p.mss == 0 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint16(p.Data[p.mss:]), true
+}
+
+// ClampMSS lowers the MSS option of a TCP SYN or SYN-ACK to max when it
+// announces more, updating the TCP checksum incrementally (RFC 1624), and
+// reports whether it changed the packet. It allocates nothing.
+func (p *Packet) ClampMSS(max uint16) bool {
+	old, ok := p.MSS()
+	if !ok || old <= max {
+		return false
+	}
+	binary.BigEndian.PutUint16(p.Data[p.mss:], max)
+	o, n := old, max
+	if (p.mss-p.L4)%2 == 1 { // after a lone no-op: its bytes sit across two checksum words
+		o, n = o>>8|o<<8, n>>8|n<<8
+	}
+	c := p.L4 + 16
+	binary.BigEndian.PutUint16(p.Data[c:], csumUpdate16(binary.BigEndian.Uint16(p.Data[c:]), o, n))
+	return true
 }
 
 // Key returns the packet's flow key: its 5-tuple; for an ICMP error the

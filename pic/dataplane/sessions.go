@@ -136,6 +136,7 @@ type DataStats struct {
 	Closed       uint64 `json:"sessions-closed"`
 	Expired      uint64 `json:"sessions-expired"`
 	Cleared      uint64 `json:"sessions-cleared"`
+	Restored     uint64 `json:"sessions-restored"`
 	Rejects      uint64 `json:"rejects"`
 	DropParse    uint64 `json:"drops-malformed"`
 	DropNoSet    uint64 `json:"drops-no-service-set"`
@@ -154,6 +155,9 @@ type DataStats struct {
 	DropFragTimeout   uint64 `json:"drops-fragment-timeout"`    // held fragments whose first never came
 	DropFragMemlimit  uint64 `json:"drops-fragment-memlimit"`   // the object cache had no room to track or hold
 	DropFragLimit     uint64 `json:"drops-fragment-limit"`      // too many held for a datagram, or datagrams tracked
+
+	NDPassed   uint64 `json:"nd-passed"`   // IPv6 neighbor discovery forwarded without a session
+	MSSClamped uint64 `json:"mss-clamped"` // SYNs and SYN-ACKs whose MSS tcp-mss lowered
 }
 
 // Stats returns the summed counters; safe from any goroutine.
@@ -169,6 +173,7 @@ func (dp *Dataplane) Stats() DataStats {
 		s.Closed += st.Closed.Load()
 		s.Expired += st.Expired.Load()
 		s.Cleared += st.Cleared.Load()
+		s.Restored += st.Restored.Load()
 		s.Rejects += st.Rejects.Load()
 		s.DropParse += st.DropParse.Load()
 		s.DropNoSet += st.DropNoSet.Load()
@@ -178,6 +183,8 @@ func (dp *Dataplane) Stats() DataStats {
 		s.PluginPanics += st.PluginPanics.Load()
 		s.DropICMPUnrelated += st.DropICMPUnrelated.Load()
 		s.DropFragOrphan += st.DropFragOrphan.Load()
+		s.NDPassed += st.NDPassed.Load()
+		s.MSSClamped += st.MSSClamped.Load()
 	}
 	f := &dp.frags.st
 	s.FragDatagrams, s.FragTracked, s.FragHeld = f.Datagrams.Load(), f.inProgress.Load(), f.Held.Load()

@@ -28,6 +28,7 @@ type SSRB struct {
 	Inside           string `json:"inside,omitempty"`
 	Outside          string `json:"outside,omitempty"`
 	MaxFlows         uint32 `json:"max-flows,omitempty"`
+	TCPMSS           uint16 `json:"tcp-mss,omitempty"` // clamp the MSS option of SYNs to this (0: leave it)
 }
 
 // Policy is one service's compiled policy inside an SSRB.

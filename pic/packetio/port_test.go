@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket/layers"
+
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/compile"
@@ -148,6 +150,10 @@ func FuzzReadCapture(f *testing.F) {
 	copy(epb[28:], p.Data)
 	binary.LittleEndian.PutUint32(epb[len(epb)-4:], uint32(len(epb)))
 	f.Add(append(append(ng, idb...), epb...))
+	// Real captures' link types: a trunk (stacked VLAN tags), tcpdump -i any (cooked v1, v2) in pcapng.
+	f.Add(writePcap(f, layers.LinkTypeEthernet, [][]byte{ether(f, p.Data, 10, 100)}))
+	f.Add(writeNg(f, []frame{{link: layers.LinkTypeLinuxSLL, data: sll(p.Data, 0x0800)},
+		{link: layers.LinkTypeLinuxSLL2, data: sll2(p.Data, 0x0800)}, {link: layers.LinkTypeEthernet, data: ether(f, p.Data), cut: 20}}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pkts, err := ReadCapture(bytes.NewReader(b))
 		if err == nil {

@@ -3,7 +3,9 @@
 // packet I/O (pic/packetio).
 //
 // A Daemon connects to servicesd over the IPC socket (gRPC stream, the
-// same code path in-process and as its own `gnos picd` process), says
+// same code path in-process and as its own `gnos picd` process; from
+// another host, `gnos picd --connect`, the same stream over TCP with
+// mutual TLS: Options.Dial decides), says
 // hello with its slot and capabilities, takes its shape from the chassis
 // stanza servicesd sends (data-cores, control-cores, object-cache-size,
 // policy-db-size, packages), reports READY, and then holds the Service Set

@@ -132,6 +132,7 @@ type Status struct {
 	Rows         []pic.ShowRow        `json:"rows,omitempty"`          // a plugin command's reply
 	Traffic      *TrafficStatus       `json:"traffic,omitempty"`       // a traffic request's reply
 	CPU          []CPUUsage           `json:"cpu,omitempty"`           // cpu-usage: per service-set, then system and idle
+	Snapshot     *SnapshotStatus      `json:"snapshot,omitempty"`      // the session snapshot, with a state directory
 }
 
 // Query asks a PIC's status for its sessions (show services sessions).

@@ -45,6 +45,12 @@ type Options struct {
 	// Live, when set, runs the live data plane: the PIC attaches to the
 	// TUN queues of the service interfaces its service-sets use.
 	Live packetio.LiveNet
+	// StateDir, when set, is where the picd keeps its session snapshot
+	// and restores it from after a restart (snapshot.go).
+	StateDir string
+	// MaxSnapshotBytes bounds the snapshot's session records; 0:
+	// DefaultMaxSnapshot.
+	MaxSnapshotBytes int
 }
 
 // Daemon is one picd. Run drives it; Status may be called from any
@@ -65,6 +71,10 @@ type Daemon struct {
 	fault       string         // why the runtime failed to start (state "failed")
 	post        func(*FromPIC) // the stream's, while one runs: replies of session walks (query.go)
 	walks       int            // session walks under way
+	// The session snapshot (snapshot.go).
+	snapTimer      clock.Timer
+	snap           SnapshotStatus
+	restorePending bool // the snapshot is restored at the end of the first resync
 }
 
 // New returns a picd.
@@ -76,24 +86,34 @@ func New(o Options) *Daemon {
 		o.Log = slog.Default()
 	}
 	o.Log = o.Log.With("pic", o.Slot.String())
-	return &Daemon{o: o, state: "offline"}
+	return &Daemon{o: o, state: "offline", restorePending: o.StateDir != ""}
 }
 
 // Run connects to servicesd and serves until ctx ends or another picd
 // takes the slot (ErrSuperseded). A lost connection is retried with
 // exponential backoff on the injected clock.
 func (d *Daemon) Run(ctx context.Context) error {
-	defer func() { // stop the data cores with the daemon
+	superseded := false
+	defer func() { // a last snapshot (unless another picd has the slot), then stop the data cores with the daemon
+		if !superseded {
+			if err := d.Snapshot(context.WithoutCancel(ctx)); err != nil {
+				d.o.Log.Warn("pic: last session snapshot failed", "err", err)
+			}
+		}
 		d.mu.Lock()
 		rt := d.rt
+		if d.snapTimer != nil {
+			d.snapTimer.Stop()
+		}
 		d.mu.Unlock()
 		rt.closeLive()
-		rt.Close()
+		rt.Close(context.WithoutCancel(ctx))
 	}()
 	backoff := MinBackoff
 	for {
 		ready, err := d.session(ctx)
 		if errors.Is(err, ErrSuperseded) {
+			superseded = true
 			d.o.Log.Warn("pic: another picd took this slot; stopping")
 			return err
 		}
@@ -290,6 +310,7 @@ func (d *Daemon) withRuntime(ctx context.Context, m *ToPIC) ([]*FromPIC, error) 
 			return out, err
 		}
 		rt.syncLive()
+		d.restoreSnapshot(ctx, rt)
 		return append(out, &FromPIC{Synced: m.Resync}), nil
 	case m.Update != nil:
 		ack, err := rt.Apply(ctx, m.Update)
@@ -334,8 +355,12 @@ func (d *Daemon) stop(state string) []*FromPIC {
 		d.o.Log.Info("pic: going offline", "state", state)
 		out = d.rt.dropDeferred()
 		d.rt.closeLive()
-		d.rt.Close()
+		d.rt.Close(context.Background())
 	}
+	if d.snapTimer != nil {
+		d.snapTimer.Stop()
+	}
+	d.removeSnapshot() // its sessions are dropped on purpose
 	d.rt, d.state, d.fault = nil, "offline", ""
 	return out
 }
@@ -351,7 +376,7 @@ func (d *Daemon) start(ctx context.Context, event string) ([]*FromPIC, error) {
 	d.mu.Unlock()
 	dropped := old.dropDeferred()
 	old.closeLive()
-	old.Close()
+	old.Close(ctx)
 	rt, err := newRuntime(ctx, d.o.Slot, cfg, inc, d.o.Log, d.o.Clock)
 	if err != nil {
 		// A plugin that panicked or refused its init, or a shape the data
@@ -367,6 +392,7 @@ func (d *Daemon) start(ctx context.Context, event string) ([]*FromPIC, error) {
 	rt.attachLive(d.o.Live)
 	d.mu.Lock()
 	d.rt, d.state, d.fault = rt, "online", ""
+	d.armSnapshot(inc)
 	d.mu.Unlock()
 	d.o.Log.Info("pic: online", "incarnation", inc, "data-cores", cfg.DataCores, "packages", cfg.Packages)
 	return append(dropped, &FromPIC{Ready: &Ready{Incarnation: inc}}), nil
@@ -386,6 +412,10 @@ func (d *Daemon) Status() Status {
 	defer d.mu.Unlock()
 	s := Status{State: d.state, Incarnation: d.incarnation, Restarts: d.restarts, PID: os.Getpid(),
 		DataCores: d.cfg.DataCores, ControlCores: d.cfg.ControlCores, Fault: d.fault}
+	if d.o.StateDir != "" {
+		snap := d.snap
+		s.Snapshot = &snap
+	}
 	if rt := d.rt; rt != nil {
 		s.SSRBs = rt.Held()
 		s.Counters = rt.counters

@@ -106,11 +106,38 @@ func newRuntime(ctx context.Context, slot dataplane.Slot, cfg Config, incarnatio
 	return r, nil
 }
 
-// Close stops the runtime's data cores.
-func (r *Runtime) Close() {
-	if r != nil && r.DP != nil {
+// Close stops the runtime's data cores, then ends every plugin's
+// lifecycle: EvStop (no data event follows), then EvDestroy, each under
+// recover (a plugin failing on its way out is logged, nothing more).
+func (r *Runtime) Close(ctx context.Context) {
+	if r == nil {
+		return
+	}
+	if r.DP != nil {
 		r.stopTraffic()
 		r.DP.Stop()
+	}
+	for _, kind := range []pic.ControlKind{pic.EvStop, pic.EvDestroy} {
+		for _, name := range r.cfg.Packages {
+			l := r.plugins[name]
+			if l == nil || l.state == "failed" {
+				continue
+			}
+			r.lifecycle(ctx, l, kind)
+		}
+	}
+}
+
+// lifecycle delivers a stop or destroy event; a panic or an error is
+// logged: the plugin is going away anyway.
+func (r *Runtime) lifecycle(ctx context.Context, l *loaded, kind pic.ControlKind) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.log.Error("pic: plugin control handler panicked", "plugin", l.p.Name, "event", kind.String(), "panic", fmt.Sprint(v))
+		}
+	}()
+	if err := l.h.Control(ctx, &pic.ControlEvent{Kind: kind, Plugin: l.p.Slot()}); err != nil {
+		r.log.Warn("pic: plugin refused its "+kind.String()+" event", "plugin", l.p.Name, "err", err)
 	}
 }
 
@@ -368,6 +395,12 @@ func (r *Runtime) apply(ctx context.Context, u *Update) (string, error) {
 			errs = append(errs, fmt.Sprintf("%s: %v", l.p.Name, err))
 		}
 		return nil
+	}
+	// A service-set that goes away loses its sessions first, while its
+	// policies are still published (the SDK's lifecycle: session close and
+	// destroy, then policy delete).
+	if next == nil && old != nil && r.DP != nil {
+		r.DP.DeleteServiceSet(u.ID)
 	}
 	// The policies the SSRB no longer has go first, so the policy DB never
 	// holds more than the larger of the old and the new SSRB.

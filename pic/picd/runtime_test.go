@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gnos/gnos/internal/clock"
@@ -93,7 +96,7 @@ func TestRuntimeUpdates(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer rt.Close()
+			defer rt.Close(context.Background())
 			for i, st := range tc.steps {
 				recorded = nil
 				switch st.resync {
@@ -158,7 +161,7 @@ func TestRuntimeBudget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(rt.Close)
+		t.Cleanup(func() { rt.Close(context.Background()) })
 		return rt
 	}
 	t.Run("refused whole", func(t *testing.T) {
@@ -208,4 +211,93 @@ func TestRuntimeBudget(t *testing.T) {
 			t.Errorf("policy DB: got %+v, want c's policy", e)
 		}
 	})
+}
+
+// TestRuntimeLifecycle: a plugin's control handler meets init, its
+// policies, then stop and destroy when the runtime closes, in that order.
+func TestRuntimeLifecycle(t *testing.T) {
+	ctx := context.Background()
+	recorded = nil
+	rt, err := newRuntime(ctx, dataplane.Slot{}, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
+		ObjectCacheMB: 2, Packages: []string{"test-recorder"}}, 1, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Real{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*Update{ssrb(1, "a", 1, `{}`), {Op: OpDelete, ID: 1, Name: "a", Gen: 2}} {
+		if ack, err := rt.Apply(ctx, u); err != nil || ack.Error != "" {
+			t.Fatalf("apply %+v: %+v, %v", u, ack, err)
+		}
+	}
+	rt.Close(ctx)
+	want := "init |policy-add a|policy-delete a|stop |destroy "
+	if got := strings.Join(recorded, "|"); got != want {
+		t.Errorf("got events %q, want %q", got, want)
+	}
+}
+
+// lifecycleData records the session events of test-lifecycle (on the
+// data core, read after the data plane synced).
+type lifecycleData struct{}
+
+func (lifecycleData) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
+	if ev == pic.EvSessionDestroy {
+		recordedMu.Lock()
+		recorded = append(recorded, fmt.Sprintf("session-destroy (policy published %v)", c.Policy != nil))
+		recordedMu.Unlock()
+	}
+	return pic.ResultForward
+}
+
+var recordedMu sync.Mutex
+
+func init() {
+	pic.Register(&pic.Plugin{Name: "test-lifecycle", Restart: true,
+		Compile: func(*compile.Input) ([]byte, []string, error) { return nil, nil, nil },
+		Data:    func() pic.DataHandler { return lifecycleData{} },
+		Control: func() pic.ControlHandler {
+			inner := pic.JSONControl[map[string]string]("test-lifecycle")
+			return pic.ControlFunc(func(ctx context.Context, ev *pic.ControlEvent) error {
+				recordedMu.Lock()
+				recorded = append(recorded, ev.Kind.String()+" "+ev.Name)
+				recordedMu.Unlock()
+				return inner.Control(ctx, ev)
+			})
+		}})
+}
+
+// TestServiceSetGoesAway: a deleted service-set's sessions are destroyed
+// on their cores, with the policy still published, before the plugin's
+// policy delete (the SDK's lifecycle guarantee).
+func TestServiceSetGoesAway(t *testing.T) {
+	ctx := context.Background()
+	rt, err := newRuntime(ctx, dataplane.Slot{}, Config{Configured: true, Online: true, DataCores: 1, PolicyDBMB: 1,
+		ObjectCacheMB: 2, Packages: []string{"test-lifecycle"}}, 1, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Real{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	u := ssrb(1, "a", 1, `{}`)
+	u.SSRB.Forward, u.SSRB.Policies[0].Plugin = []string{"test-lifecycle"}, "test-lifecycle"
+	if ack, err := rt.Apply(ctx, u); err != nil || ack.Error != "" {
+		t.Fatalf("add: %+v, %v", ack, err)
+	}
+	p := &pic.Packet{ServiceSet: 1, Side: pic.Input}
+	if err := p.Build(pic.PacketSpec{Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("10.0.0.2"),
+		Proto: pic.ProtoUDP, SPort: 1, DPort: 2}); err != nil {
+		t.Fatal(err)
+	}
+	rt.DP.Inject([]*pic.Packet{p})
+	rt.DP.Sync()
+	recordedMu.Lock()
+	recorded = nil
+	recordedMu.Unlock()
+	if ack, err := rt.Apply(ctx, &Update{Op: OpDelete, ID: 1, Name: "a", Gen: 2}); err != nil || ack.Error != "" {
+		t.Fatalf("delete: %+v, %v", ack, err)
+	}
+	recordedMu.Lock()
+	defer recordedMu.Unlock()
+	want := "session-destroy (policy published true)|policy-delete a"
+	if got := strings.Join(recorded, "|"); got != want {
+		t.Errorf("got events %q, want %q", got, want)
+	}
 }

@@ -23,6 +23,8 @@ type Supervisor struct {
 	Clock clock.Clock
 	Log   *slog.Logger
 	Live  packetio.LiveNet // the live data plane, or nil
+	// StateDir is where each picd keeps its session snapshot ("" none).
+	StateDir string
 
 	mu      sync.Mutex
 	running map[dataplane.Slot]*supervised
@@ -46,7 +48,7 @@ func (s *Supervisor) Start(slot dataplane.Slot) {
 		s.running = map[dataplane.Slot]*supervised{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	sv := &supervised{d: New(Options{Slot: slot, Dial: s.Dial, Clock: s.Clock, Log: s.Log, Live: s.Live}), cancel: cancel}
+	sv := &supervised{d: New(Options{Slot: slot, Dial: s.Dial, Clock: s.Clock, Log: s.Log, Live: s.Live, StateDir: s.StateDir}), cancel: cancel}
 	s.running[slot] = sv
 	s.wg.Add(1)
 	go func() {

@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -108,7 +109,16 @@ func New(t testing.TB, o Options) *Rig {
 	}
 	rev := slices.Clone(o.Plugins)
 	slices.Reverse(rev)
-	if err := r.DP.SetServiceSet(&dataplane.SSRB{ID: 1, Name: o.ServiceSet, Gen: 1, Forward: o.Plugins, Reverse: rev}); err != nil {
+	ssrb := &dataplane.SSRB{ID: 1, Name: o.ServiceSet, Gen: 1, Forward: o.Plugins, Reverse: rev}
+	if v, ok := in.ServiceSet.Leaf("max-flows"); ok { // the service-set's own leaves the data path enforces
+		n, _ := strconv.ParseUint(v, 10, 32)
+		ssrb.MaxFlows = uint32(n)
+	}
+	if v, ok := in.ServiceSet.Leaf("tcp-mss"); ok {
+		n, _ := strconv.ParseUint(v, 10, 16)
+		ssrb.TCPMSS = uint16(n)
+	}
+	if err := r.DP.SetServiceSet(ssrb); err != nil {
 		t.Fatal(err)
 	}
 	return r

@@ -263,7 +263,7 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 		}
 		for ti := range r.Terms {
 			t := &r.Terms[ti]
-			if ok, _ := t.match.Matches(&s.Key[pic.Forward], p.ICMPType); !ok {
+			if ok, _ := t.match.Matches(&s.Key[pic.Forward], p.ICMPType, p.ICMPCode); !ok {
 				continue
 			}
 			if t.pool == nil { // no translation
@@ -286,7 +286,7 @@ func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
 		return pic.DropMemlimit
 	}
 	x.pool, x.orig, x.origPort = t.pool, k.Src4(), k.SPort
-	hasPorts := p.Proto == pic.ProtoTCP || p.Proto == pic.ProtoUDP || (p.Proto == pic.ProtoICMP && p.SPort == p.DPort && p.L4 != 0)
+	hasPorts := p.Proto == pic.ProtoTCP || p.Proto == pic.ProtoUDP || (p.Proto == pic.ProtoICMP && p.Echo())
 	if t.TranslationType == "basic-nat44" || !hasPorts {
 		x.pub, ok = t.pool.mapAddr(x.orig)
 		x.pubPort, x.ai = 0, -1

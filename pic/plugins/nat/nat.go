@@ -22,7 +22,7 @@ var module string
 
 func init() {
 	yang.Register("gnos-nat", module)
-	pic.Register(&pic.Plugin{Name: Name, Mode: pic.SessionBased, Restart: true, Layer3: true, ChainOrder: 200, Compile: Compile,
+	pic.Register(&pic.Plugin{Name: Name, Module: "gnos-nat", Mode: pic.SessionBased, Restart: true, Layer3: true, ChainOrder: 200, Compile: Compile,
 		Check:   pic.JSONCheck[Policy](),
 		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) },
 		Data:    func() pic.DataHandler { return &Data{} },

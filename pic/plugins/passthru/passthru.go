@@ -1,7 +1,8 @@
 // Package passthru is the example service plugin: session-based, it
 // passes every packet and stores a per-session description (an extension
 // handle allocated from the object cache on the first packet, shown by
-// show services sessions extensive, freed on session destroy). It has no configuration of its own: a service-set runs it
+// show services sessions extensive, freed on session destroy; saved and
+// restored as the session's HA state blob). It has no configuration of its own: a service-set runs it
 // by naming it in extension-service and service-order. Its policy is the
 // description its sessions get.
 package passthru
@@ -70,6 +71,28 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 		}
 	}
 	return pic.ResultForward
+}
+
+// SaveSession is the session's HA state blob: its description.
+func (d *Data) SaveSession(c *pic.DataCtx, b []byte) []byte {
+	if n := pic.Ext[note](c, pic.Forward); n != nil {
+		return append(b, n.description[:min(len(n.description), pic.MaxStateBlob)]...)
+	}
+	return b
+}
+
+// RestoreSession gives a restored session its saved description.
+func (d *Data) RestoreSession(c *pic.DataCtx, blob []byte) pic.Result {
+	if blob == nil {
+		return pic.OK
+	}
+	n, ok := d.notes.Local(c.Core).Alloc()
+	if !ok {
+		return pic.DropMemlimit
+	}
+	n.description = string(blob)
+	pic.SetExt(c, pic.Forward, n)
+	return pic.OK
 }
 
 // Describe returns the session's description.

@@ -99,7 +99,7 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 		}
 		for ti := range r.Terms {
 			t := &r.Terms[ti]
-			ok, app := t.match.Matches(&s.Key[pic.Forward], p.ICMPType)
+			ok, app := t.match.Matches(&s.Key[pic.Forward], p.ICMPType, p.ICMPCode)
 			if !ok {
 				continue
 			}

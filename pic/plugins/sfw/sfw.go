@@ -22,7 +22,7 @@ var module string
 
 func init() {
 	yang.Register("gnos-stateful-firewall", module)
-	pic.Register(&pic.Plugin{Name: Name, Mode: pic.SessionBased, Restart: true, Layer3: true, ChainOrder: 100, Compile: Compile,
+	pic.Register(&pic.Plugin{Name: Name, Module: "gnos-stateful-firewall", Mode: pic.SessionBased, Restart: true, Layer3: true, ChainOrder: 100, Compile: Compile,
 		Check:   pic.JSONCheck[Policy](),
 		Control: func() pic.ControlHandler { return pic.JSONControl[Policy](Name) },
 		Data:    func() pic.DataHandler { return &Data{} },

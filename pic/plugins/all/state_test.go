@@ -1,0 +1,192 @@
+package all_test
+
+import (
+	"context"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/dataplane"
+	"github.com/gnos/gnos/pic/pictest"
+	"github.com/gnos/gnos/pic/plugins/nat"
+	"github.com/gnos/gnos/pic/plugins/sfw"
+)
+
+// established opens, through r, a TCP session to port 80 (handshake and
+// a data segment), a UDP DNS exchange and an ICMP echo, all translated;
+// it returns their public ports (TCP, UDP).
+func established(t *testing.T, r *rig) (tcpPort, udpPort uint16) {
+	t.Helper()
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPSyn, Seq: 1})
+	o := r.Take()
+	if len(o) != 1 {
+		t.Fatalf("got %d packets out for the SYN, want 1", len(o))
+	}
+	tcpPort = o[0].Packet.SPort
+	r.Send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoTCP, SPort: 80, DPort: tcpPort, Flags: pic.TCPSyn | pic.TCPAck, Seq: 9, Ack: 2})
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPAck, Seq: 2, Ack: 10, Payload: 100})
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 5353, DPort: 53, Payload: 30})
+	o = r.Take()
+	if len(o) != 3 {
+		t.Fatalf("got %d packets out, want 3 (SYN-ACK, ACK, DNS)", len(o))
+	}
+	udpPort = o[2].Packet.SPort
+	r.Send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoUDP, SPort: 53, DPort: udpPort, Payload: 60})
+	r.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoICMP, SPort: 77, Seq: 1})
+	if o = r.Take(); len(o) != 2 {
+		t.Fatalf("got %d packets out, want 2 (DNS answer, echo)", len(o))
+	}
+	return tcpPort, udpPort
+}
+
+func save(t *testing.T, r *rig, o dataplane.SaveOptions) dataplane.Saved {
+	t.Helper()
+	s, err := r.DP.SaveSessions(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func restore(t *testing.T, r *rig, s dataplane.Saved, elapsed time.Duration) dataplane.RestoreStats {
+	t.Helper()
+	st, err := r.DP.RestoreSessions(context.Background(), s.Records, s.Sets, elapsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestRestoreEstablished saves a PIC's established TCP, UDP and ICMP
+// sessions and restores them into a new data plane (a picd after a
+// crash): mid-stream packets of each pass both ways with the same public
+// address and port, where a data plane without them drops the TCP
+// segment (not a SYN) and translates the UDP flow anew.
+func TestRestoreEstablished(t *testing.T) {
+	for _, cores := range []int{1, 3} {
+		t.Run(map[int]string{1: "one core", 3: "three cores"}[cores], func(t *testing.T) {
+			a := newRig(t, cores, 16<<20)
+			tcpPort, udpPort := established(t, a)
+			s := save(t, a, dataplane.SaveOptions{})
+			if s.Sessions != 3 || s.Skipped != 0 || s.Sets[1] != "ss1" {
+				t.Fatalf("saved %d sessions (%d skipped), sets %v; want 3, 0, ss1", s.Sessions, s.Skipped, s.Sets)
+			}
+			b := newRig(t, cores, 16<<20)
+			b.Clock.Advance(5 * time.Second)
+			if st := restore(t, b, s, 5*time.Second); st != (dataplane.RestoreStats{Restored: 3}) {
+				t.Fatalf("got %+v, want 3 restored", st)
+			}
+			if got := b.DP.Stats().Restored; got != 3 {
+				t.Errorf("got sessions-restored %d, want 3", got)
+			}
+			b.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoTCP, SPort: 40000, DPort: 80, Flags: pic.TCPAck, Seq: 102, Ack: 10, Payload: 100})
+			b.Send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoTCP, SPort: 80, DPort: tcpPort, Flags: pic.TCPAck, Seq: 10, Ack: 202, Payload: 50})
+			b.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 5353, DPort: 53, Payload: 30})
+			b.Send(pic.Output, pic.PacketSpec{Src: server, Dst: public, Proto: pic.ProtoUDP, SPort: 53, DPort: udpPort, Payload: 60})
+			o := b.Take()
+			if len(o) != 4 {
+				t.Fatalf("got %d packets out after the restore, want 4", len(o))
+			}
+			want := []netip.AddrPort{netip.AddrPortFrom(public, tcpPort), netip.AddrPortFrom(client, 40000),
+				netip.AddrPortFrom(public, udpPort), netip.AddrPortFrom(client, 5353)}
+			for i, x := range o {
+				got := addrPort(x.Packet.Src, x.Packet.SPort)
+				if i%2 == 1 {
+					got = addrPort(x.Packet.Dst, x.Packet.DPort)
+				}
+				if got != want[i] || !checksumsOK(x.Packet) {
+					t.Errorf("packet %d: got %v (checksums ok %v), want %v", i, got, checksumsOK(x.Packet), want[i])
+				}
+			}
+			ss := b.DP.Sessions(dataplane.SessionFilter{Extensive: true})
+			var tcpS *pic.SessionInfo
+			for i := range ss {
+				if ss[i].Proto == pic.ProtoTCP {
+					tcpS = &ss[i]
+				}
+			}
+			if tcpS == nil || tcpS.TCP != "ESTABLISHED" || tcpS.Flows[0].Packets != 3 || tcpS.Flows[1].Packets != 2 ||
+				len(tcpS.Plugins) != 2 || !strings.Contains(tcpS.Plugins[0].Text, "rule fw term web") ||
+				!strings.Contains(tcpS.Plugins[1].Text, "-> 203.0.113.1:") || tcpS.Idle != 0 {
+				t.Errorf("got TCP session %+v, want ESTABLISHED, 3/2 packets, sfw and nat state", tcpS)
+			}
+			// The restored translations hold their ports: timeouts free them.
+			if n := b.InUse("nat"); n != 3 {
+				t.Errorf("got %d nat translations in use, want 3", n)
+			}
+			b.Clock.Advance(pic.TCPTimeout * time.Second)
+			b.DP.Sync()
+			for _, c := range b.Cache.Stats().Classes {
+				if c.InUse != 0 {
+					t.Errorf("after the timeouts the object cache still holds %+v", c)
+				}
+			}
+		})
+	}
+}
+
+// TestRestoreReconciles: sessions idle past their timeout by the restore
+// are not restored; nor those of a service-set that is gone or is
+// another one under the same id; nor those whose firewall rule went
+// away (refused by the plugin, which frees what the chain took).
+func TestRestoreReconciles(t *testing.T) {
+	a := newRig(t, 1, 16<<20)
+	established(t, a)
+	s := save(t, a, dataplane.SaveOptions{})
+
+	b := newRig(t, 1, 16<<20)
+	if st := restore(t, b, s, 31*time.Second); st != (dataplane.RestoreStats{Restored: 1, Expired: 2}) {
+		t.Errorf("31 s later: got %+v, want the TCP session restored and UDP and ICMP expired", st)
+	}
+
+	c := newRig(t, 1, 16<<20)
+	other := dataplane.Saved{Records: s.Records, Sets: map[uint32]string{1: "gone"}}
+	if st := restore(t, c, other, 0); st != (dataplane.RestoreStats{NoServiceSet: 3}) {
+		t.Errorf("another service-set under id 1: got %+v, want 3 without a service-set", st)
+	}
+
+	renamed := strings.Replace(conf, "term web", "term www", 1)
+	d := pictest.New(t, pictest.Options{Config: renamed, Plugins: []string{sfw.Name, nat.Name}})
+	if st := restore(t, d, s, 0); st != (dataplane.RestoreStats{Refused: 3}) {
+		t.Errorf("rule term renamed: got %+v, want 3 refused", st)
+	}
+	for _, cl := range d.Cache.Stats().Classes {
+		if cl.Name != "session" && cl.InUse != 0 {
+			t.Errorf("refused sessions left %+v in use", cl)
+		}
+	}
+	if n := len(d.DP.Sessions(dataplane.SessionFilter{})); n != 0 {
+		t.Errorf("got %d sessions after refusals, want 0", n)
+	}
+
+	// A second restore of the same records finds them there already.
+	if st := restore(t, b, s, 31*time.Second); st != (dataplane.RestoreStats{Duplicate: 1, Expired: 2}) {
+		t.Errorf("restored twice: got %+v, want 1 duplicate", st)
+	}
+}
+
+// TestSaveBounded: a save keeps to its byte budget and counts what it
+// left out; a record cut short stops the restore with an error.
+func TestSaveBounded(t *testing.T) {
+	a := newRig(t, 1, 16<<20)
+	established(t, a)
+	full := save(t, a, dataplane.SaveOptions{})
+	per := len(full.Records) / 3
+	s := save(t, a, dataplane.SaveOptions{MaxBytes: per*2 + per/2})
+	if s.Sessions != 2 || s.Skipped != 1 || len(s.Records) > per*2+per/2 {
+		t.Errorf("got %d saved, %d skipped in %d bytes, want 2 and 1 within %d", s.Sessions, s.Skipped, len(s.Records), per*2+per/2)
+	}
+	// MinAge (replication-threshold) leaves out the sessions younger than it.
+	a.Clock.Advance(5 * time.Second)
+	a.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 5354, DPort: 53, Payload: 30})
+	if old := save(t, a, dataplane.SaveOptions{MinAge: 3 * time.Second}); old.Sessions != 3 || old.Skipped != 1 {
+		t.Errorf("MinAge 3s: got %d saved, %d skipped; want the 3 sessions open 5 s, not the new one", old.Sessions, old.Skipped)
+	}
+	b := newRig(t, 1, 16<<20)
+	st, err := b.DP.RestoreSessions(context.Background(), full.Records[:len(full.Records)-3], full.Sets, 0)
+	if err == nil || st.Restored != 2 {
+		t.Errorf("truncated records: got %+v, %v; want 2 restored and an error", st, err)
+	}
+}
