@@ -82,6 +82,8 @@ func showForwarding(ctx context.Context, s *Session, a Args, _ *Pipeline, _ io.W
 				switch {
 				case h.Discard:
 					nt = "dscd"
+				case h.Reject:
+					nt = "rjct"
 				case h.Local:
 					nt = "locl"
 					nh.Add(T("to", r.Prefix.Addr().String()))
@@ -113,6 +115,8 @@ func fwdHop(r rib.Route, h rib.NextHop) string {
 	switch {
 	case h.Discard:
 		return "discard"
+	case h.Reject:
+		return "reject"
 	case h.Local:
 		return "local " + r.Prefix.String()
 	}

@@ -227,6 +227,10 @@ func physicalMTU(ifd *tree.Node, st ifname.LinkState, live bool, lt string) stri
 }
 
 func (e *Engine) logical(u *tree.Node, lname, admin, oper string, disabled, live bool, style string) *Elem {
+	if _, off := u.Leaf("disable"); off {
+		disabled = true
+		admin = "down"
+	}
 	ladmin, loper := admin, oper
 	lst, llive := e.link(lname)
 	if llive {
@@ -253,7 +257,11 @@ func (e *Engine) logical(u *tree.Node, lname, admin, oper string, disabled, live
 	if strings.HasPrefix(lname, "lo0.") {
 		encap = "Unspecified"
 	}
-	l.Add(cf.Add(T("iff-snmp-traps", "")), T("encapsulation", encap))
+	l.Add(cf.Add(T("iff-snmp-traps", "")))
+	if v, ok := u.Leaf("vlan-id"); ok {
+		l.Add(T("link-address", "VLAN-Tag [ 0x8100."+v+" ] "))
+	}
+	l.Add(T("encapsulation", encap))
 	if style != "terse" && style != "descriptions" {
 		l.Add(trafficStats(e.counters(lname, lst, llive), "", false))
 	}
@@ -267,28 +275,61 @@ func (e *Engine) logical(u *tree.Node, lname, admin, oper string, disabled, live
 		if fn == nil {
 			continue
 		}
-		af := E("address-family", T("address-family-name", f), T("mtu", strconv.Itoa(mtu)))
+		fmtu := mtu
+		if v, ok := fn.Leaf("mtu"); ok && !llive {
+			fmtu, _ = strconv.Atoi(v)
+		}
+		af := E("address-family", T("address-family-name", f), T("mtu", strconv.Itoa(fmtu)))
 		if f == "inet" {
 			af.Add(E("address-family-flags", T("ifff-sendbcast-pkt-to-re", "")))
 		}
-		for i, ad := range fn.ActiveNamed("address") {
-			af.Add(interfaceAddress(ad.Key, i == 0, style == "terse"))
+		addrs := fn.ActiveNamed("address")
+		primary, preferred := addressFlags(addrs)
+		for _, ad := range addrs {
+			af.Add(interfaceAddress(ad.Key, primary == ad.Key, preferred[ad.Key], style == "terse"))
 		}
 		l.Add(af)
 	}
 	return l
 }
 
+// addressFlags picks a family's primary address (the one configured
+// primary, else the first) and the preferred address of each subnet (the
+// one configured preferred, else the subnet's first).
+func addressFlags(addrs []*tree.Node) (primary string, preferred map[string]bool) {
+	preferred = map[string]bool{}
+	first := map[netip.Prefix]string{} // per subnet: its preferred address so far
+	for _, ad := range addrs {
+		p, err := netip.ParsePrefix(ad.Key)
+		if err != nil {
+			continue
+		}
+		if _, ok := ad.Leaf("primary"); ok || primary == "" {
+			primary = ad.Key // the first, until one says primary (one may)
+		}
+		cur, seen := first[p.Masked()]
+		if _, pref := ad.Leaf("preferred"); !seen || pref {
+			delete(preferred, cur)
+			first[p.Masked()] = ad.Key
+			preferred[ad.Key] = true
+		}
+	}
+	return primary, preferred
+}
+
 // interfaceAddress is one address: in terse, the address with its length;
 // otherwise Junos' Destination (the subnet, IPv4 octets left out when
 // zero: 192.0.2/24), Local and, for IPv4, Broadcast.
-func interfaceAddress(addr string, primary, terse bool) *Elem {
+func interfaceAddress(addr string, primary, preferred, terse bool) *Elem {
 	ia := E("interface-address")
-	if primary {
-		ia.Add(E("ifa-flags", T("ifaf-current-preferred", ""), T("ifaf-current-primary", "")))
-	} else {
-		ia.Add(E("ifa-flags", T("ifaf-current-preferred", "")))
+	fl := E("ifa-flags")
+	if preferred {
+		fl.Add(T("ifaf-current-preferred", ""))
 	}
+	if primary {
+		fl.Add(T("ifaf-current-primary", ""))
+	}
+	ia.Add(fl)
 	p, err := netip.ParsePrefix(addr)
 	if terse || err != nil {
 		return ia.Add(T("ifa-local", addr))

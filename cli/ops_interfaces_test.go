@@ -43,6 +43,33 @@ clear interfaces statistics all
 	testkit.Golden(t, "interfaces-errors.txt", bad)
 }
 
+// TestShowInterfacesEdge: VLAN units (VLAN-Tag in the flags), a disabled
+// unit, a family mtu, primary and preferred addresses.
+func TestShowInterfacesEdge(t *testing.T) {
+	n, _ := startNode(t)
+	if out, failed := script(t, n, `
+configure
+set interfaces ge-0/0/0 vlan-tagging
+set interfaces ge-0/0/0 unit 100 vlan-id 100
+set interfaces ge-0/0/0 unit 100 family inet mtu 1400
+set interfaces ge-0/0/0 unit 100 family inet address 10.0.1.1/24
+set interfaces ge-0/0/0 unit 100 family inet address 10.0.1.2/24 preferred
+set interfaces ge-0/0/0 unit 100 family inet address 10.0.3.1/24 primary
+set interfaces ge-0/0/0 unit 200 vlan-id 200
+set interfaces ge-0/0/0 unit 200 disable
+set interfaces ge-0/0/0 unit 200 family inet address 10.0.2.1/24
+commit
+exit
+`); failed {
+		t.Fatalf("setup failed:\n%s", out)
+	}
+	out, failed := script(t, n, "show interfaces ge-0/0/0\nshow interfaces terse ge-0/0/0\nshow interfaces ge-0/0/0.100 | display xml\n")
+	if failed {
+		t.Fatalf("a command failed:\n%s", out)
+	}
+	testkit.Golden(t, "interfaces-edge.txt", out)
+}
+
 // TestShowInterfacesScrapable: the default layout has the lines screen
 // scrapers (TextFSM templates for Junos) key on, shaped as Junos prints
 // them.

@@ -186,6 +186,9 @@ func textLogical(w io.Writer, l *Elem, style string) {
 	}
 	flags := flagNames(l.Get("if-config-flags"), map[string]string{"iff-up": "Up", "iff-device-down": "Device-Down", "iff-snmp-traps": "SNMP-Traps"},
 		[]string{"iff-up", "iff-device-down", "iff-snmp-traps"})
+	if tag := l.Val("link-address"); tag != "" {
+		flags += " " + tag
+	}
 	fmt.Fprintf(w, "    Flags: %s Encapsulation: %s\n", flags, l.Val("encapsulation"))
 	if ts := l.Get("traffic-statistics"); ts != nil {
 		fmt.Fprintf(w, "    Input packets : %s\n    Output packets: %s\n", ts.Val("input-packets"), ts.Val("output-packets"))

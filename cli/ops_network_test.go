@@ -59,6 +59,42 @@ show route forwarding-table family ipx
 	testkit.Golden(t, "route.txt", out)
 }
 
+// TestRouteEdgeGolden: floating static routes (qualified-next-hop with
+// its own preference), a route preference, reject, and a routing
+// instance's tables, as show route lays them out.
+func TestRouteEdgeGolden(t *testing.T) {
+	n, clk := startNode(t)
+	if out, failed := script(t, n, `
+configure
+set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24
+set interfaces ge-0/0/1 unit 0 family inet address 198.51.100.1/24
+set interfaces ge-0/0/2 unit 0 family inet address 203.0.113.1/24
+set interfaces ge-0/0/2 unit 0 family inet6 address 2001:db8:2::1/64
+set routing-options static route 10.1.0.0/16 next-hop 192.0.2.9
+set routing-options static route 10.1.0.0/16 qualified-next-hop 198.51.100.9 preference 7
+set routing-options static route 10.2.0.0/16 reject
+set routing-options static route 10.2.0.0/16 preference 20
+set routing-instances red instance-type virtual-router
+set routing-instances red interface ge-0/0/2.0
+set routing-instances red routing-options static route 0.0.0.0/0 next-hop 203.0.113.254
+set routing-instances red routing-options rib red.inet6.0 static route ::/0 discard
+commit
+exit
+`); failed {
+		t.Fatalf("setup failed:\n%s", out)
+	}
+	clk.Advance(5 * time.Minute)
+	out, _ := script(t, n, `
+show route
+show route 10.1.0.0/16 detail
+show route table red.inet.0
+show route table red terse
+show route 10.2.0.0/16 | display xml
+show route forwarding-table family inet
+`)
+	testkit.Golden(t, "route-edge.txt", out)
+}
+
 // TestRouteAge: a route's age runs from the commit that made it and
 // survives later commits that leave it alone.
 func TestRouteAge(t *testing.T) {

@@ -9,7 +9,10 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/gnos/gnos/internal/probe"
 )
@@ -159,7 +162,7 @@ func (s *Session) socket(a Args, dst netip.Addr, trace bool, ttl int) (*probe.Co
 			c, err = probe.Listen(so)
 		}
 		if err == nil && !so.Source.IsValid() {
-			so.Source = routeSource(dst)
+			so.Source = routeSource(dst, so.Device)
 		}
 		return err
 	})
@@ -171,8 +174,18 @@ func (s *Session) socket(a Args, dst netip.Addr, trace bool, ttl int) (*probe.Co
 
 // routeSource is the address the kernel would send to dst from (called
 // in the router's namespace); invalid when there is no route.
-func routeSource(dst netip.Addr) netip.Addr {
-	c, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(netip.AddrPortFrom(dst, 9)))
+func routeSource(dst netip.Addr, device string) netip.Addr {
+	d := net.Dialer{}
+	if device != "" { // an interface or a routing instance's VRF device
+		d.Control = func(_, _ string, rc syscall.RawConn) error {
+			var serr error
+			if err := rc.Control(func(fd uintptr) { serr = unix.BindToDevice(int(fd), device) }); err != nil {
+				return err
+			}
+			return serr
+		}
+	}
+	c, err := d.Dial("udp", netip.AddrPortFrom(dst, 9).String())
 	if err != nil {
 		return netip.Addr{}
 	}

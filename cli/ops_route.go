@@ -21,7 +21,7 @@ func routeCommands() []*Command {
 				{Name: "destination", Positional: true, Help: "IP address and optional prefix length of destination"},
 				{Name: "exact", Help: "Show exact route match only"},
 				{Name: "longer", Help: "Show routes more specific than destination"},
-				{Name: "table", Value: true, Help: "Name of the routing table (inet.0, inet6.0, or a prefix of them)"},
+				{Name: "table", Value: true, Help: "Name of the routing table (inet.0, inet6.0, NAME.inet.0 of a routing instance, or a prefix of them)"},
 				{Name: "protocol", Value: true, Help: "Protocol from which the route was learned (direct, local, static, kernel)"},
 				{Name: "hidden", Help: "Show only hidden routes"},
 			}, levels...),
@@ -159,6 +159,8 @@ func routeEntry(r *rib.Route, now time.Time) *Elem {
 		switch {
 		case h.Discard:
 			nh.Add(T("nh-type", "Discard"))
+		case h.Reject:
+			nh.Add(T("nh-type", "Reject"))
 		case h.Local:
 			nh.Add(T("nh-type", "Local"), T("nh-local-interface", h.Via))
 		default:

@@ -70,8 +70,8 @@ func textRouteBrief(w io.Writer, rt *Elem) {
 
 func nextHopText(nh *Elem) string {
 	switch nh.Val("nh-type") {
-	case "Discard":
-		return "   Discard"
+	case "Discard", "Reject":
+		return "   " + nh.Val("nh-type")
 	case "Local":
 		return "   Local via " + nh.Val("nh-local-interface")
 	}
@@ -112,8 +112,8 @@ func textRouteTerse(w io.Writer, rt *Elem) {
 
 func terseHop(nh *Elem) string {
 	switch nh.Val("nh-type") {
-	case "Discard":
-		return " Discard"
+	case "Discard", "Reject":
+		return " " + nh.Val("nh-type")
 	case "Local":
 		return " Local"
 	}
@@ -154,8 +154,8 @@ func textRouteDetail(w io.Writer, rt *Elem, extensive bool) {
 		pad := strings.Repeat(" ", 16)
 		for _, nh := range en.All("nh") {
 			switch nh.Val("nh-type") {
-			case "Discard":
-				fmt.Fprintf(w, "%sNext hop type: Discard\n", pad)
+			case "Discard", "Reject":
+				fmt.Fprintf(w, "%sNext hop type: %s\n", pad, nh.Val("nh-type"))
 			case "Local":
 				fmt.Fprintf(w, "%sNext hop type: Local\n", pad)
 				fmt.Fprintf(w, "%sInterface: %s\n", pad, nh.Val("nh-local-interface"))

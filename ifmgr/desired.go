@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/netip"
-	"sort"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
@@ -39,31 +40,44 @@ type desired struct {
 	links  map[string]*link // by Linux name
 	routes map[string]route // by key
 	rules  map[string]rule  // by key
+	vrfs   map[string]vrf   // by name (the routing instance's)
 }
 
 // link is one Linux link gnos manages: a real port (or sub-interface)
-// that must exist, or a service interface unit gnos creates as a TUN.
+// that must exist, a VLAN unit of a tagged port, or a service interface
+// unit gnos creates as a TUN.
 type link struct {
 	linux string
 	junos string    // the Junos interface (physical) it comes from
 	path  tree.Path // [edit interfaces NAME] for diagnostics
 	tun   bool
-	down  bool // disable
+	down  bool // disable (of the interface or of the unit)
 	mtu   int  // 0: leave as is
+	mtu6  int  // family inet6 mtu (the link's IPv6 MTU); 0: leave as is
 	addrs map[netip.Prefix]bool
+	// rank orders the addresses gnos adds: primary (rankPrimary) and
+	// preferred (rankPreferred) ones go in first (addrorder.go).
+	rank map[netip.Prefix]int
+	// vlanParent and vlanID: a unit of a vlan-tagging interface, an
+	// 802.1Q link gnos creates on vlanParent.
+	vlanParent string
+	vlanID     int
+	vrf        string // the VRF device of its routing instance; "": none
 }
 
 // route is a route gnos installs.
 type route struct {
-	dst       netip.Prefix
-	gws       []netip.Addr
-	dev       string // Linux link (interface next hop)
-	table     int
-	blackhole bool
+	dst         netip.Prefix
+	gws         []netip.Addr
+	dev         string // Linux link (interface next hop)
+	table       int
+	blackhole   bool // discard
+	unreachable bool // reject: ICMP unreachable to the sender
+	metric      int  // the Junos preference (Linux route priority)
 }
 
 func newDesired() *desired {
-	return &desired{links: map[string]*link{}, routes: map[string]route{}, rules: map[string]rule{}}
+	return &desired{links: map[string]*link{}, routes: map[string]route{}, rules: map[string]rule{}, vrfs: map[string]vrf{}}
 }
 
 func (d *desired) addRoute(r route) { d.routes[r.key()] = r }
@@ -79,7 +93,7 @@ func (d *desired) addRules(r rule) {
 }
 
 func (r route) key() string {
-	return fmt.Sprintf("%d %s via %v dev %s bh %v", r.table, r.dst, r.gws, r.dev, r.blackhole)
+	return fmt.Sprintf("%d %s via %v dev %s bh %v unreach %v metric %d", r.table, r.dst, r.gws, r.dev, r.blackhole, r.unreachable, r.metric)
 }
 
 // rule is a policy-routing rule gnos installs.
@@ -110,60 +124,17 @@ func build(root *tree.Node, names *ifname.Map) (*desired, error) {
 	ifs := root.ActiveChild("interfaces")
 	linuxOf := map[string]string{} // Junos logical name → Linux name
 	for _, ifd := range ifs.ActiveNamed("interface") {
-		p := tree.Path{ifs.Step(), ifd.Step()}
-		_, disable := ifd.Leaf("disable")
-		mtu := 0
-		if v, ok := ifd.Leaf("mtu"); ok {
-			fmt.Sscan(v, &mtu)
-		}
-		tun := ifname.IsService(ifd.Key)
-		add := func(logical string) (*link, error) {
-			ln, err := names.Linux(logical)
-			if err != nil {
-				return nil, configd.PathDiagnostic(p, "", "%v", err)
-			}
-			l := d.links[ln]
-			if l == nil {
-				l = &link{linux: ln, junos: ifd.Key, path: p, tun: tun, down: disable, addrs: map[netip.Prefix]bool{}}
-				d.links[ln] = l
-			} else if l.junos != ifd.Key {
-				return nil, configd.PathDiagnostic(p, "", "%s and %s both map to Linux link %s", l.junos, ifd.Key, ln)
-			}
-			linuxOf[ifname.Logical(logical)] = ln
-			return l, nil
-		}
-		units := ifd.ActiveNamed("unit")
-		if !tun || len(units) == 0 {
-			l, err := add(ifd.Key)
-			if err != nil {
-				return nil, err
-			}
-			l.mtu = mtu
-		}
-		for _, u := range units {
-			l, err := add(ifname.Unit(ifd.Key, u.Key))
-			if err != nil {
-				return nil, err
-			}
-			if u.Key == "0" || tun {
-				l.mtu = mtu
-			}
-			fam := u.ActiveChild("family")
-			for _, f := range []string{"inet", "inet6"} {
-				for _, a := range fam.ActiveChild(f).ActiveNamed("address") {
-					pfx, err := netip.ParsePrefix(a.Key)
-					if err != nil {
-						return nil, configd.PathDiagnostic(p, "", "address %s: %v", a.Key, err)
-					}
-					l.addrs[pfx] = true
-				}
-			}
+		if err := d.addInterface(ifs, ifd, names, linuxOf); err != nil {
+			return nil, err
 		}
 	}
 	if err := d.services(root, names, linuxOf); err != nil {
 		return nil, err
 	}
 	if err := d.static(root, names, linuxOf); err != nil {
+		return nil, err
+	}
+	if err := d.instances(root, names, linuxOf); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -255,64 +226,38 @@ func interfaceBindings(root *tree.Node) map[string][]binding {
 	return out
 }
 
-// static adds the static routes, and the rules that make packets coming
-// back from service interfaces skip the service routes.
-func (d *desired) static(root *tree.Node, names *ifname.Map, linuxOf map[string]string) error {
-	ro := root.ActiveChild("routing-options")
-	type staticRoute struct {
-		p tree.Path
-		r *tree.Node
-	}
+// staticRoute is one `static route P` statement and its path.
+type staticRoute struct {
+	p tree.Path
+	r *tree.Node
+}
+
+// staticRoutes lists the static routes of a routing-options node: static
+// route …, and rib inet6.0 (or NAME.inet6.0) static route ….
+func staticRoutes(base tree.Path, ro *tree.Node) []staticRoute {
 	var routes []staticRoute
 	if st := ro.ActiveChild("static"); st != nil {
 		for _, r := range st.ActiveNamed("route") {
-			routes = append(routes, staticRoute{tree.Path{ro.Step(), st.Step(), r.Step()}, r})
+			routes = append(routes, staticRoute{append(base[:len(base):len(base)], ro.Step(), st.Step(), r.Step()), r})
 		}
 	}
-	for _, rib := range ro.ActiveNamed("rib") { // rib inet6.0 static route …
+	for _, rib := range ro.ActiveNamed("rib") {
 		if st := rib.ActiveChild("static"); st != nil {
 			for _, r := range st.ActiveNamed("route") {
-				routes = append(routes, staticRoute{tree.Path{ro.Step(), rib.Step(), st.Step(), r.Step()}, r})
+				routes = append(routes, staticRoute{append(base[:len(base):len(base)], ro.Step(), rib.Step(), st.Step(), r.Step()), r})
 			}
 		}
 	}
-	for _, sr := range routes {
-		p, r := sr.p, sr.r
-		dst, err := netip.ParsePrefix(r.Key)
-		if err != nil {
-			return configd.PathDiagnostic(p, "", "%v", err)
+	return routes
+}
+
+// static adds the static routes, and the rules that make packets coming
+// back from service interfaces skip the service routes.
+func (d *desired) static(root *tree.Node, names *ifname.Map, linuxOf map[string]string) error {
+	for _, sr := range staticRoutes(nil, root.ActiveChild("routing-options")) {
+		if err := d.addStatic(sr, unix.RT_TABLE_MAIN, names, linuxOf); err != nil {
+			return err
 		}
-		rt := route{dst: dst.Masked(), table: 254}
-		if _, ok := r.Leaf("discard"); ok {
-			rt.blackhole = true
-		}
-		for _, nh := range r.ActiveNamed("next-hop") {
-			if a, err := netip.ParseAddr(nh.Value); err == nil {
-				rt.gws = append(rt.gws, a)
-				continue
-			}
-			ln, ok := linuxOf[ifname.Logical(nh.Value)]
-			if !ok {
-				if ln, err = names.Linux(nh.Value); err != nil {
-					return configd.PathDiagnostic(p, "next-hop", "%v", err)
-				}
-			}
-			if rt.dev != "" {
-				return configd.PathDiagnostic(p, "next-hop", "gnos supports one interface next hop per route")
-			}
-			rt.dev = ln
-			if l := d.links[ln]; l != nil && l.tun {
-				rt.table = ServiceTable
-			}
-		}
-		if rt.dev != "" && len(rt.gws) > 0 {
-			return configd.PathDiagnostic(p, "next-hop", "mix of address and interface next hops")
-		}
-		if !rt.blackhole && rt.dev == "" && len(rt.gws) == 0 {
-			continue
-		}
-		sort.Slice(rt.gws, func(i, j int) bool { return rt.gws[i].Less(rt.gws[j]) })
-		d.addRoute(rt)
 	}
 	hasSvc := false
 	for _, rt := range d.routes {

@@ -2,6 +2,7 @@ package ifmgr
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"maps"
 	"net/netip"
@@ -105,9 +106,9 @@ func TestBuild(t *testing.T) {
 	}
 	steer := steerTable("ms-0-0-1")
 	wantRoutes := []string{
-		route{dst: mustPrefix("10.9.0.0/16"), gws: []netip.Addr{mustAddr("10.0.2.2")}, table: 254}.key(),
-		route{dst: mustPrefix("10.0.2.0/24"), dev: "ms-0-0-0.1", table: ServiceTable}.key(),
-		route{dst: mustPrefix("2001:db8:9::/48"), blackhole: true, table: 254}.key(),
+		route{dst: mustPrefix("10.9.0.0/16"), gws: []netip.Addr{mustAddr("10.0.2.2")}, table: 254, metric: 5}.key(),
+		route{dst: mustPrefix("10.0.2.0/24"), dev: "ms-0-0-0.1", table: ServiceTable, metric: 5}.key(),
+		route{dst: mustPrefix("2001:db8:9::/48"), blackhole: true, table: 254, metric: 5}.key(),
 		route{dst: mustPrefix("0.0.0.0/0"), dev: "ms-0-0-1", table: steer}.key(),
 		route{dst: mustPrefix("::/0"), dev: "ms-0-0-1", table: steer}.key(),
 	}
@@ -139,6 +140,14 @@ func TestBuildErrors(t *testing.T) {
 	}{
 		"name too long": {[]string{"set interfaces ms-11/3/999 unit 16385 family inet"}, "",
 			"longer than 15 characters"},
+		"instance interface not configured": {[]string{"set routing-instances red interface ge-0/0/3.0"}, "",
+			"ge-0/0/3.0 is not configured in [edit interfaces]"},
+		"service next hop in an instance": {[]string{"set interfaces ms-0/0/0 unit 1 family inet",
+			"set routing-instances red routing-options static route 10.0.0.0/8 next-hop ms-0/0/0.1"}, "",
+			"from the default routing instance only"},
+		"discard and a next hop at one preference": {[]string{"set routing-options static route 10.0.0.0/8 discard",
+			"set routing-options static route 10.0.0.0/8 qualified-next-hop 192.0.2.1"}, "",
+			"a next hop and discard or reject at one preference"},
 		"two names, one link": {[]string{"set interfaces ge-0/0/0 unit 0 family inet", "set interfaces ge-0/0/1 unit 0 family inet"},
 			"ge-0/0/1 ge-0-0-0\n", "ge-0/0/0 and ge-0/0/1 both map to Linux link ge-0-0-0"},
 	} {
@@ -155,5 +164,126 @@ func TestBuildErrors(t *testing.T) {
 	}
 }
 
+// The edge statements: VLAN units, unit disable, family mtu, address
+// order, floating and reject static routes, a routing instance.
+func TestBuildEdge(t *testing.T) {
+	root := committed(t,
+		"set interfaces ge-0/0/0 vlan-tagging",
+		"set interfaces ge-0/0/0 mtu 1600",
+		"set interfaces ge-0/0/0 unit 0 vlan-id 100",
+		"set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24",
+		"set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.2/24 preferred",
+		"set interfaces ge-0/0/0 unit 0 family inet address 10.0.3.1/24 primary",
+		"set interfaces ge-0/0/0 unit 7 vlan-id 7",
+		"set interfaces ge-0/0/0 unit 7 disable",
+		"set interfaces ge-0/0/0 unit 7 family inet mtu 1400",
+		"set interfaces ge-0/0/0 unit 7 family inet6 mtu 1300",
+		"set interfaces ge-0/0/1 unit 0 family inet address 10.0.2.1/24",
+		"set routing-options static route 10.9.0.0/16 next-hop 10.0.1.9",
+		"set routing-options static route 10.9.0.0/16 qualified-next-hop 10.0.2.9 preference 7",
+		"set routing-options static route 10.9.0.0/16 preference 6",
+		"set routing-options static route 10.8.0.0/16 reject",
+		"set routing-instances red instance-type virtual-router",
+		"set routing-instances red interface ge-0/0/1.0",
+		"set routing-instances red routing-options static route 0.0.0.0/0 next-hop 10.0.2.254",
+	)
+	d, err := build(root, &ifname.Map{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []string
+	for _, n := range slices.Sorted(maps.Keys(d.links)) {
+		l := d.links[n]
+		links = append(links, fmt.Sprintf("%s parent %q vlan %d down %v mtu %d mtu6 %d vrf %q", n, l.vlanParent, l.vlanID, l.down, l.mtu, l.mtu6, l.vrf))
+	}
+	if got, want := strings.Join(links, "\n"), strings.Join([]string{
+		`ge-0-0-0 parent "" vlan 0 down false mtu 1600 mtu6 0 vrf ""`,
+		`ge-0-0-0.0 parent "ge-0-0-0" vlan 100 down false mtu 1600 mtu6 0 vrf ""`,
+		`ge-0-0-0.7 parent "ge-0-0-0" vlan 7 down true mtu 1400 mtu6 1300 vrf ""`,
+		`ge-0-0-1 parent "" vlan 0 down false mtu 0 mtu6 0 vrf "red"`}, "\n"); got != want {
+		t.Errorf("links:\ngot\n%s\nwant\n%s", got, want)
+	}
+	if got, want := fmt.Sprint(d.links["ge-0-0-0.0"].ordered(false)), "[10.0.3.1/24 10.0.1.2/24 10.0.1.1/24]"; got != want {
+		t.Errorf("address order: got %s, want %s", got, want)
+	}
+	red := vrfTable("red")
+	if got, want := fmt.Sprint(d.vrfs), fmt.Sprintf("map[red:{red %d}]", red); got != want {
+		t.Errorf("vrfs: got %s, want %s", got, want)
+	}
+	wantRoutes := []string{
+		route{dst: mustPrefix("10.9.0.0/16"), gws: []netip.Addr{mustAddr("10.0.1.9")}, table: 254, metric: 6}.key(),
+		route{dst: mustPrefix("10.9.0.0/16"), gws: []netip.Addr{mustAddr("10.0.2.9")}, table: 254, metric: 7}.key(),
+		route{dst: mustPrefix("10.8.0.0/16"), unreachable: true, table: 254, metric: 5}.key(),
+		route{dst: mustPrefix("0.0.0.0/0"), gws: []netip.Addr{mustAddr("10.0.2.254")}, table: red, metric: 5}.key(),
+		route{dst: mustPrefix("0.0.0.0/0"), unreachable: true, table: red, metric: vrfLastMetric}.key(),
+		route{dst: mustPrefix("::/0"), unreachable: true, table: red, metric: vrfLastMetric}.key(),
+	}
+	sort.Strings(wantRoutes)
+	if got := keys(d.routes); got != strings.Join(wantRoutes, "\n") {
+		t.Errorf("routes:\ngot\n%s\nwant\n%s", got, strings.Join(wantRoutes, "\n"))
+	}
+}
+
+// Re-adding in order: a new preferred address of a subnet already there
+// takes the family's addresses off and on again, preferred first.
+func TestAddrStepsReorder(t *testing.T) {
+	p1, p2 := mustPrefix("10.0.0.1/24"), mustPrefix("10.0.0.2/24")
+	v6 := mustPrefix("2001:db8::1/64")
+	old := &link{linux: "x", addrs: map[netip.Prefix]bool{p1: true, v6: true}, rank: map[netip.Prefix]int{}}
+	next := &link{linux: "x", addrs: map[netip.Prefix]bool{p1: true, p2: true, v6: true}, rank: map[netip.Prefix]int{p2: rankPreferred}}
+	var got []string
+	for _, s := range addrSteps(old, next) {
+		got = append(got, s.what)
+	}
+	want := []string{"delete address 10.0.0.1/24 on x", "add address 10.0.0.2/24 on x", "add address 10.0.0.1/24 on x"}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	plain := &link{linux: "x", addrs: map[netip.Prefix]bool{p1: true, p2: true, v6: true}, rank: map[netip.Prefix]int{}}
+	got = nil
+	for _, s := range addrSteps(old, plain) {
+		got = append(got, s.what)
+	}
+	if want := []string{"add address 10.0.0.2/24 on x"}; strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("without ranks: got %q, want %q", got, want)
+	}
+}
+
 func mustPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 func mustAddr(s string) netip.Addr     { return netip.MustParseAddr(s) }
+
+// A VLAN link created again (a new vlan-id) loses the kernel's routes
+// through it: the plan adds the unchanged routes again.
+func TestPlanReaddsRoutesOverRecreatedLinks(t *testing.T) {
+	mk := func(vlan int) *desired {
+		d := newDesired()
+		d.links["ge-0-0-0"] = &link{linux: "ge-0-0-0", junos: "ge-0/0/0", addrs: map[netip.Prefix]bool{}}
+		d.links["ge-0-0-0.7"] = &link{linux: "ge-0-0-0.7", junos: "ge-0/0/0", vlanParent: "ge-0-0-0", vlanID: vlan,
+			addrs: map[netip.Prefix]bool{mustPrefix("10.0.7.1/24"): true}}
+		d.addRoute(route{dst: mustPrefix("10.9.0.0/16"), gws: []netip.Addr{mustAddr("10.0.7.9")}, table: 254, metric: 5})
+		return d
+	}
+	count := func(steps []step, prefix string) int {
+		n := 0
+		for _, s := range steps {
+			if strings.HasPrefix(s.what, prefix) {
+				n++
+			}
+		}
+		return n
+	}
+	same := plan(mk(7), mk(7))
+	if got := count(same, "add route"); got != 0 {
+		t.Errorf("unchanged VLAN: %d route adds, want 0", got)
+	}
+	moved := plan(mk(7), mk(8))
+	if got := count(moved, "create VLAN 8"); got != 1 {
+		t.Errorf("new vlan-id: %d VLAN creations, want 1", got)
+	}
+	if got := count(moved, "add route"); got != 1 {
+		t.Errorf("new vlan-id: %d route adds, want 1 (the route through the new link)", got)
+	}
+	if got := count(moved, "add address 10.0.7.1/24"); got != 1 {
+		t.Errorf("new vlan-id: %d address adds, want 1", got)
+	}
+}

@@ -1,10 +1,15 @@
 // Package ifmgr is the interface manager: a configd subscriber that
 // programs the Linux network namespace gnos runs in through netlink.
 //
-// From `interfaces` it sets links' admin state (disable), MTU and IPv4 /
-// IPv6 addresses; from `routing-options static` it installs routes (next
-// hop address, interface, or discard) marked with protocol
-// RouteProtocol. Service interface units named by the configuration
+// From `interfaces` it sets links' admin state (disable of the interface
+// or the unit), MTU (interface and family mtu) and IPv4 / IPv6 addresses
+// (primary and preferred ones first, addrorder.go), and creates the
+// 802.1Q links of vlan-tagging interfaces' units (links.go); from
+// `routing-options static` it installs routes (next hop addresses or an
+// interface, discard, reject; one route per preference, static.go) marked
+// with protocol RouteProtocol; each routing instance is a VRF device with
+// a table of its own holding its interfaces and static routes
+// (instances.go). Service interface units named by the configuration
 // (ms-0/0/0.1, in `interfaces` or in a service-set) become persistent
 // multi-queue TUN devices that picd attaches one queue per data core to.
 // Junos names map to Linux names by package ifname's rule (ge-0/0/0 →

@@ -235,3 +235,188 @@ func TestNameMapping(t *testing.T) {
 		t.Errorf("Link(ge-1/0/0.0): got %+v, %v; want ge-0-0-1, up", st, ok)
 	}
 }
+
+// The edge statements in Linux: unit disable, family mtu, address
+// order, floating and reject routes; then taken away again.
+func TestProgramsEdgeStatements(t *testing.T) {
+	e := setup(t)
+	before := e.programmed()
+	if err := e.commit(
+		"set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24",
+		"set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.2/24 preferred",
+		"set interfaces ge-0/0/0 unit 0 family inet mtu 1400",
+		"set interfaces ge-0/0/0 unit 0 family inet6 mtu 1300",
+		"set interfaces ge-0/0/0 unit 0 family inet6 address 2001:db8:7::1/64",
+		"set interfaces ge-0/0/1 unit 0 disable",
+		"set interfaces ge-0/0/1 unit 0 family inet address 10.0.2.1/24",
+		"set routing-options static route 10.9.0.0/16 next-hop 10.0.1.9",
+		"set routing-options static route 10.9.0.0/16 qualified-next-hop 10.0.1.8 preference 7",
+		"set routing-options static route 10.8.0.0/16 reject",
+	); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ args, want string }{
+		{"link show dev ge-0-0-0", "mtu 1400"},
+		{"link show dev ge-0-0-1", "state DOWN"},
+		{"-4 addr show dev ge-0-0-0", "inet 10.0.1.2/24 brd 10.0.1.255 scope global ge-0-0-0"},
+		{"-4 addr show dev ge-0-0-0", "inet 10.0.1.1/24 brd 10.0.1.255 scope global secondary ge-0-0-0"},
+		{"route show 10.9.0.0/16", "10.9.0.0/16 via 10.0.1.9 dev ge-0-0-0 proto 77 metric 5"},
+		{"route show 10.9.0.0/16", "10.9.0.0/16 via 10.0.1.8 dev ge-0-0-0 proto 77 metric 7"},
+		{"route show 10.8.0.0/16", "unreachable 10.8.0.0/16 proto 77 metric 5"},
+	} {
+		if got := e.router(strings.Fields(tc.args)...); !strings.Contains(got, tc.want) {
+			t.Errorf("ip %s: got %q, want it to contain %q", tc.args, got, tc.want)
+		}
+	}
+	// The preferred address moves: both go off and on again, in order.
+	if err := e.commit("delete interfaces ge-0/0/0 unit 0 family inet address 10.0.1.2/24 preferred",
+		"set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24 preferred"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.router("-4", "addr", "show", "dev", "ge-0-0-0"); !strings.Contains(got, "inet 10.0.1.1/24 brd 10.0.1.255 scope global ge-0-0-0") ||
+		!strings.Contains(got, "inet 10.0.1.2/24 brd 10.0.1.255 scope global secondary ge-0-0-0") {
+		t.Errorf("after moving preferred: got %q, want 10.0.1.1 primary, 10.0.1.2 secondary", got)
+	}
+	// The IPv6 MTU, read once the link has been up since the commit
+	// before (Linux resets it to the link's MTU when the link comes up).
+	if got, err := lab.Exec(e.lab.Router, "cat", "/proc/sys/net/ipv6/conf/ge-0-0-0/mtu"); err != nil || strings.TrimSpace(got) != "1300" {
+		t.Errorf("ge-0-0-0 IPv6 MTU: got %q (%v), want 1300", got, err)
+	}
+	e.deleteAll(before, "interfaces", "routing-options")
+}
+
+// kernelHas skips the test when the router's kernel cannot make a link
+// of the kind ip link add args make.
+func (e *env) kernelHas(what string, args ...string) {
+	e.t.Helper()
+	if _, err := lab.Exec(e.lab.Router, "ip", append([]string{"link", "add"}, args...)...); err != nil {
+		e.t.Skipf("this kernel has no %s: %v", what, err)
+	}
+	lab.Exec(e.lab.Router, "ip", "link", "del", args[0])
+}
+
+// VLAN units of a tagged interface are 802.1Q links on it.
+func TestProgramsVLANs(t *testing.T) {
+	e := setup(t)
+	e.kernelHas("802.1Q VLAN links (CONFIG_VLAN_8021Q)", "vlanprobe", "link", "ge-0-0-0", "type", "vlan", "id", "4000")
+	before := e.programmed()
+	if err := e.commit(
+		"set interfaces ge-0/0/0 vlan-tagging",
+		"set interfaces ge-0/0/0 unit 0 vlan-id 100",
+		"set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24",
+		"set interfaces ge-0/0/0 unit 7 vlan-id 7",
+		"set interfaces ge-0/0/0 unit 7 disable",
+		"set interfaces ge-0/0/0 unit 7 family inet mtu 1400",
+	); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ args, want string }{
+		{"-d link show dev ge-0-0-0.0", "vlan protocol 802.1Q id 100"},
+		{"-d link show dev ge-0-0-0.7", "vlan protocol 802.1Q id 7"},
+		{"link show dev ge-0-0-0.7", "mtu 1400"},
+		{"link show dev ge-0-0-0.7", "state DOWN"},
+		{"-4 addr show dev ge-0-0-0.0", "inet 10.0.1.1/24"},
+	} {
+		if got := e.router(strings.Fields(tc.args)...); !strings.Contains(got, tc.want) {
+			t.Errorf("ip %s: got %q, want it to contain %q", tc.args, got, tc.want)
+		}
+	}
+	// A new vlan-id is a new link.
+	if err := e.commit("set interfaces ge-0/0/0 unit 7 vlan-id 8"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.router("-d", "link", "show", "dev", "ge-0-0-0.7"); !strings.Contains(got, "id 8") {
+		t.Errorf("after vlan-id 8: got %q", got)
+	}
+	e.deleteAll(before, "interfaces")
+}
+
+// programmed is what gnos adds to Linux and takes away with the
+// statements: global addresses, its routes, rules, links it creates
+// (links' admin state and MTU stay as the last commit left them).
+func (e *env) programmed() string {
+	return e.router("-o", "addr", "show", "scope", "global") + e.router("route", "show", "table", "all", "proto", "77") +
+		e.router("rule") + e.router("-o", "link", "show", "type", "vlan") + e.router("-o", "link", "show", "type", "vrf")
+}
+
+// deleteAll deletes the statements and checks Linux holds what it held
+// before (programmed).
+func (e *env) deleteAll(before string, stmts ...string) {
+	t := e.t
+	t.Helper()
+	for _, del := range stmts {
+		if err := e.s.Load(configd.LoadSet, configd.FormatSet, "delete "+del+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.commit(); err != nil {
+		t.Fatal(err)
+	}
+	if after := e.programmed(); after != before {
+		t.Errorf("deleting the statements left changes in Linux:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// A routing instance is a VRF device holding its interfaces, their
+// subnets and its static routes, ended by an unreachable default.
+func TestProgramsRoutingInstance(t *testing.T) {
+	e := setup(t)
+	e.kernelHas("VRF devices (CONFIG_NET_VRF)", "vrfprobe", "type", "vrf", "table", "4242")
+	before := e.programmed()
+	if err := e.commit("set interfaces ge-0/0/1 unit 0 family inet address 10.0.2.1/24",
+		"set routing-instances red instance-type virtual-router",
+		"set routing-instances red interface ge-0/0/1.0",
+		"set routing-instances red routing-options static route 0.0.0.0/0 next-hop 10.0.2.254"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ args, want string }{
+		{"-d link show dev red", "vrf table"},
+		{"link show dev ge-0-0-1", "master red"},
+		{"route show vrf red", "default via 10.0.2.254 dev ge-0-0-1 proto 77 metric 5"},
+		{"route show vrf red", "unreachable default proto 77 metric 4278198272"},
+		{"route show vrf red", "10.0.2.0/24 dev ge-0-0-1"},
+	} {
+		if got := e.router(strings.Fields(tc.args)...); !strings.Contains(got, tc.want) {
+			t.Errorf("ip %s: got %q, want it to contain %q", tc.args, got, tc.want)
+		}
+	}
+	if got := e.router("route", "show", "table", "main"); strings.Contains(got, "10.0.2.0/24") {
+		t.Errorf("main table holds the instance's subnet: %q", got)
+	}
+	e.deleteAll(before, "interfaces", "routing-instances")
+}
+
+// On a kernel without VRF or 802.1Q links, a commit that needs them fails
+// saying so, and changes nothing.
+func TestMissingKernelSupportFailsCleanly(t *testing.T) {
+	for _, tc := range []struct {
+		name, probe string
+		args        []string
+		lines       []string
+		want        string
+	}{
+		{"vrf", "vrfprobe", []string{"vrfprobe", "type", "vrf", "table", "4242"},
+			[]string{"set routing-instances red interface ge-0/0/1.0"}, "no VRF devices (CONFIG_NET_VRF)"},
+		{"vlan", "vlanprobe", []string{"vlanprobe", "link", "ge-0-0-0", "type", "vlan", "id", "4000"},
+			[]string{"set interfaces ge-0/0/0 vlan-tagging", "set interfaces ge-0/0/0 unit 5 vlan-id 5"}, "no 802.1Q VLAN links (CONFIG_VLAN_8021Q)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := setup(t)
+			if _, err := lab.Exec(e.lab.Router, "ip", append([]string{"link", "add"}, tc.args...)...); err == nil {
+				lab.Exec(e.lab.Router, "ip", "link", "del", tc.probe)
+				t.Skip("this kernel has them")
+			}
+			if err := e.commit("set interfaces ge-0/0/1 unit 0 family inet address 10.0.2.1/24"); err != nil {
+				t.Fatal(err)
+			}
+			before := e.snapshot()
+			err := e.commit(tc.lines...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want a failure saying %q", err, tc.want)
+			}
+			if after := e.snapshot(); after != before {
+				t.Errorf("a failed commit changed Linux:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+}

@@ -141,12 +141,22 @@ func linkNames() map[int]string {
 
 // junosNames maps the Linux links gnos programmed to their Junos logical
 // interface names: a link is unit 0 of its interface, a sub-interface
-// (linux.N) unit N.
+// (linux.N) unit N, the parent of VLAN links the physical interface.
 func (m *Manager) junosNames() map[string]string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	out := map[string]string{}
+	parents := map[string]bool{} // of VLAN links: the physical interface, no unit
+	for _, l := range m.applied.links {
+		if l.vlanParent != "" {
+			parents[l.vlanParent] = true
+		}
+	}
 	for ln, l := range m.applied.links {
+		if parents[ln] {
+			out[ln] = l.junos
+			continue
+		}
 		unit := "0"
 		if i := strings.LastIndexByte(ln, '.'); i >= 0 {
 			unit = ln[i+1:]

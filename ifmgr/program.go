@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"slices"
+	"strconv"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -31,11 +32,11 @@ type step struct {
 type journal []step
 
 // check verifies, without changing anything, that d can be programmed:
-// every real link exists.
+// every real link exists (a VLAN's parent among them).
 func check(d *desired) error {
 	for _, name := range slices.Sorted(maps.Keys(d.links)) {
 		l := d.links[name]
-		if l.tun {
+		if l.tun || l.vlanID != 0 { // gnos creates them (a VLAN's parent is checked on its own)
 			continue
 		}
 		if _, err := netlink.LinkByName(l.linux); err != nil {
@@ -50,26 +51,41 @@ func check(d *desired) error {
 func plan(old, next *desired) []step {
 	var steps []step
 	add := func(s step) { steps = append(steps, s) }
-	// Links: create TUNs, then state and addresses.
+	// Routing instances first: links join them.
+	for _, name := range slices.Sorted(maps.Keys(next.vrfs)) {
+		if o, ok := old.vrfs[name]; !ok || o != next.vrfs[name] {
+			add(createVRF(next.vrfs[name]))
+		}
+	}
+	// Links: create TUNs and VLANs, then state and addresses. A link
+	// created again (a new vlan-id) or moved between routing instances
+	// loses the kernel's routes through it: then every route goes on
+	// again (adding one that is there changes nothing).
+	reset := false
 	for _, name := range slices.Sorted(maps.Keys(next.links)) {
 		l := next.links[name]
 		o := old.links[name]
 		if l.tun && (o == nil || !o.tun) {
 			add(createTUN(l.linux))
 		}
+		if l.vlanID != 0 && (o == nil || o.vlanID != l.vlanID || o.vlanParent != l.vlanParent) {
+			if o != nil && o.vlanID != 0 {
+				add(deleteVLAN(o))
+			}
+			add(createVLAN(l))
+			o, reset = nil, true // a new link: every address goes on it
+		}
 		add(linkState(l))
-		for pfx := range l.addrs {
-			if o == nil || !o.addrs[pfx] {
-				add(addrStep(l.linux, pfx, true))
+		if l.vrf != "" || (o != nil && o.vrf != "") {
+			add(masterStep(l.linux, l.vrf))
+			if o == nil || o.vrf != l.vrf {
+				o, reset = nil, true // enslaving cycles the link: its addresses go on again
 			}
 		}
-		if o != nil {
-			for pfx := range o.addrs {
-				if !l.addrs[pfx] {
-					add(addrStep(l.linux, pfx, false))
-				}
-			}
+		if l.mtu6 > 0 {
+			add(sysctlStep("ipv6/conf/"+l.linux+"/mtu", strconv.Itoa(l.mtu6)))
 		}
+		steps = append(steps, addrSteps(o, l)...)
 	}
 	for _, r := range missing(old.rules, next.rules) {
 		add(ruleStep(r, false))
@@ -77,26 +93,41 @@ func plan(old, next *desired) []step {
 	for _, r := range missing(old.routes, next.routes) {
 		add(routeStep(r, false))
 	}
-	for _, r := range missing(next.routes, old.routes) {
+	adds := missing(next.routes, old.routes)
+	if reset {
+		adds = missing(next.routes, nil)
+	}
+	for _, r := range adds {
 		add(routeStep(r, true))
 	}
 	for _, r := range missing(next.rules, old.rules) {
 		add(ruleStep(r, true))
 	}
-	// Links that left the configuration: their addresses go; service
-	// interfaces go entirely.
+	// Links that left the configuration: their addresses go; the links
+	// gnos created (service interfaces, VLANs) go entirely.
 	for _, name := range slices.Sorted(maps.Keys(old.links)) {
 		o := old.links[name]
 		l := next.links[name]
-		if l != nil && (l.tun || !o.tun) {
+		if l != nil && (l.tun || !o.tun) && (l.vlanID != 0 || o.vlanID == 0) {
 			continue
 		}
-		if o.tun {
+		switch {
+		case o.tun:
 			add(deleteTUN(o.linux))
-			continue
+		case o.vlanID != 0:
+			add(deleteVLAN(o))
+		default:
+			if o.vrf != "" {
+				add(masterStep(o.linux, ""))
+			}
+			for pfx := range o.addrs {
+				add(addrStep(o.linux, pfx, false))
+			}
 		}
-		for pfx := range o.addrs {
-			add(addrStep(o.linux, pfx, false))
+	}
+	for _, name := range slices.Sorted(maps.Keys(old.vrfs)) {
+		if v, ok := next.vrfs[name]; !ok || v != old.vrfs[name] {
+			add(deleteVRF(old.vrfs[name]))
 		}
 	}
 	return steps
@@ -294,7 +325,7 @@ func verb(add bool) string {
 }
 
 func (r route) netlink() (*netlink.Route, error) {
-	nr := &netlink.Route{Dst: ipNet(r.dst), Table: r.table, Protocol: RouteProtocol}
+	nr := &netlink.Route{Dst: ipNet(r.dst), Table: r.table, Protocol: RouteProtocol, Priority: r.metric}
 	if r.dst.Addr().Is4() {
 		nr.Family = netlink.FAMILY_V4
 	} else {
@@ -303,6 +334,8 @@ func (r route) netlink() (*netlink.Route, error) {
 	switch {
 	case r.blackhole:
 		nr.Type = unix.RTN_BLACKHOLE
+	case r.unreachable:
+		nr.Type = unix.RTN_UNREACHABLE
 	case r.dev != "":
 		l, err := netlink.LinkByName(r.dev)
 		if err != nil {

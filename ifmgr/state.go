@@ -3,6 +3,7 @@ package ifmgr
 import (
 	"net"
 	"net/netip"
+	"strings"
 
 	"github.com/vishvananda/netlink"
 
@@ -13,7 +14,7 @@ import (
 // (physical or logical); ok is false when the name does not map or the
 // link does not exist.
 func (m *Manager) Link(junos string) (st ifname.LinkState, ok bool) {
-	ln, err := m.o.Names.Linux(junos)
+	ln, err := m.linux(junos)
 	if err != nil {
 		return st, false
 	}
@@ -40,7 +41,7 @@ func (m *Manager) Link(junos string) (st ifname.LinkState, ok bool) {
 // Prefixes returns the subnets configured on a logical interface (as
 // last applied), for picd's interface-style output steering.
 func (m *Manager) Prefixes(junos string) []netip.Prefix {
-	ln, err := m.o.Names.Linux(junos)
+	ln, err := m.linux(junos)
 	if err != nil {
 		return nil
 	}
@@ -55,4 +56,19 @@ func (m *Manager) Prefixes(junos string) []netip.Prefix {
 		out = append(out, p.Masked())
 	}
 	return out
+}
+
+// linux is the Linux link of a Junos interface: the one gnos programmed
+// for it (unit 0 of a vlan-tagging interface is a VLAN link of its own,
+// ge-0-0-0.0), else the naming rule's.
+func (m *Manager) linux(junos string) (string, error) {
+	if _, _, err := ifname.Split(junos); err == nil && strings.Contains(junos, ".") {
+		logical := ifname.Logical(junos)
+		for ln, j := range m.junosNames() {
+			if j == logical {
+				return ln, nil
+			}
+		}
+	}
+	return m.o.Names.Linux(junos)
 }

@@ -13,7 +13,8 @@ import (
 
 // sweep removes what an earlier gnos left in Linux that d does not want:
 // rules in gnos's priority range, routes with gnos's protocol, service
-// interfaces (TUN devices named ms-…). It runs at start, before the
+// interfaces (TUN devices named ms-…), VLAN links and VRF devices it
+// created (alias gnosAlias). It runs at start, before the
 // committed configuration is applied, so a restart converges on the
 // configuration instead of accumulating leftovers.
 func sweep(d *desired, warn func(error)) {
@@ -29,7 +30,9 @@ func sweep(d *desired, warn func(error)) {
 			continue
 		}
 		for _, r := range rules {
-			if r.Priority < PrefFromService || r.Priority > PrefServiceRoutes || want[fam][ruleKey(&r)] {
+			// Table 0: the kernel's l3mdev rule (VRFs), which shares
+			// priority 1000 and is not gnos'.
+			if r.Priority < PrefFromService || r.Priority > PrefServiceRoutes || r.Table == 0 || want[fam][ruleKey(&r)] {
 				continue
 			}
 			if err := netlink.RuleDel(&r); err != nil && !errors.Is(err, unix.ENOENT) {
@@ -44,7 +47,13 @@ func sweep(d *desired, warn func(error)) {
 	}
 	for _, l := range links {
 		a := l.Attrs()
-		if _, isTun := l.(*netlink.Tuntap); isTun && ifname.IsServiceLink(a.Name) && d.links[a.Name] == nil {
+		_, isTun := l.(*netlink.Tuntap)
+		stale := isTun && ifname.IsServiceLink(a.Name) && d.links[a.Name] == nil
+		// VLAN links and VRF devices gnos created carry its alias.
+		if _, ok := d.vrfs[a.Name]; a.Alias == gnosAlias && d.links[a.Name] == nil && !ok {
+			stale = true
+		}
+		if stale {
 			if err := netlink.LinkDel(l); err != nil {
 				warn(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/vishvananda/netns"
 )
@@ -65,4 +66,13 @@ func sysctl(path, value string) error {
 		return fmt.Errorf("ifmgr: sysctl %s: %w", path, err)
 	}
 	return nil
+}
+
+// readSysctl reads a sysctl under /proc/sys/net ("" when it cannot).
+func readSysctl(path string) string {
+	b, err := os.ReadFile("/proc/sys/net/" + path)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }

@@ -13,7 +13,16 @@ import (
 // junos_facts (every subset) and junos_command, over NETCONF and over
 // the SSH CLI — against a node. It skips without ansible-playbook or the
 // collection (scripts/deps.sh installs Debian's ansible).
-func TestAnsible(t *testing.T) {
+func TestAnsible(t *testing.T) { playbook(t, "facts.yml") }
+
+// TestAnsibleResources runs tests/ansible/resources.yml: junos_system,
+// junos_l3_interfaces, junos_interfaces and junos_static_routes (with a
+// routing instance) merged twice — the second run changes nothing — and
+// gathered, over NETCONF.
+func TestAnsibleResources(t *testing.T) { playbook(t, "resources.yml") }
+
+// playbook runs tests/ansible/NAME against a fresh node.
+func playbook(t *testing.T, name string) {
 	if testing.Short() {
 		t.Skip("short mode")
 	}
@@ -41,7 +50,7 @@ ansible_python_interpreter=/usr/bin/python3
 	if err := os.WriteFile(filepath.Join(dir, "inventory"), []byte(inv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	play, _ := filepath.Abs("../tests/ansible/facts.yml")
+	play, _ := filepath.Abs("../tests/ansible/" + name)
 	cmd := exec.Command(pb, "-i", filepath.Join(dir, "inventory"), play)
 	cmd.Env = append(os.Environ(), "ANSIBLE_HOST_KEY_CHECKING=False", "ANSIBLE_LOCAL_TEMP="+dir,
 		"ANSIBLE_PERSISTENT_CONTROL_PATH_DIR="+filepath.Join(dir, "pc"), "ANSIBLE_NOCOLOR=1",

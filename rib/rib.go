@@ -11,9 +11,14 @@
 // inet.0 and inet6.0.
 //
 // Selection is Junos' rule for what gnos has: per destination the route
-// with the lowest preference is active (Direct 0, Local 0, Static 5,
-// Kernel 254). A static route whose next hop address no Direct route
-// reaches is hidden, as Junos hides unresolved routes.
+// with the lowest preference is active (Direct 0, Local 0, Static 5 or
+// its own preference, Kernel 254). A static route with
+// qualified-next-hops of other preferences is one route per preference,
+// as Junos shows them ([Static/5], [Static/7]). A static route whose next
+// hop address no Direct route of its table reaches is hidden, as Junos
+// hides unresolved routes. Routing instances have their own tables
+// (NAME.inet.0, NAME.inet6.0), holding their interfaces' Direct and Local
+// routes and their static routes.
 //
 // Route ages need a time each route was learned. A configuration route
 // counts as learned at the commit that made it current; a process that
@@ -48,6 +53,7 @@ type NextHop struct {
 	Via     string     // Junos logical interface (or a Linux link gnos does not manage)
 	Local   bool       // the route is an address of this router
 	Discard bool       // the route drops what it matches
+	Reject  bool       // the route drops what it matches and answers ICMP unreachable
 }
 
 // Route is one route of one table.
@@ -71,6 +77,9 @@ func (r *Route) key() string {
 		b.WriteString(" " + nh.To.String() + "@" + nh.Via)
 		if nh.Discard {
 			b.WriteString("!")
+		}
+		if nh.Reject {
+			b.WriteString("#")
 		}
 	}
 	return b.String()
@@ -107,10 +116,15 @@ func Select(routes []Route) {
 }
 
 func tableLess(a, b string) bool {
-	// inet.0 before inet6.0, then by name
-	ra, rb := strings.HasPrefix(a, "inet6"), strings.HasPrefix(b, "inet6")
-	if ra != rb {
-		return !ra
+	// IPv4 tables before IPv6 ones, the default instance's first, then
+	// by name: inet.0, red.inet.0, inet6.0, red.inet6.0.
+	fa, fb := strings.Contains(a, "inet6."), strings.Contains(b, "inet6.")
+	if fa != fb {
+		return !fa
+	}
+	da, db := !strings.Contains(strings.TrimSuffix(a, ".0"), "."), !strings.Contains(strings.TrimSuffix(b, ".0"), ".")
+	if da != db {
+		return da
 	}
 	return a < b
 }

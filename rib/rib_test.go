@@ -44,6 +44,8 @@ func line(r rib.Route) string {
 		switch {
 		case h.Discard:
 			nhs = append(nhs, "discard")
+		case h.Reject:
+			nhs = append(nhs, "reject")
 		case h.Local:
 			nhs = append(nhs, "local "+h.Via)
 		case h.To.IsValid():
@@ -101,6 +103,49 @@ set routing-options rib inet6.0 static route ::/0 next-hop 2001:db8::ffff
 	c := counts["inet.0"]
 	if c.Destinations != 5 || c.Routes != 7 || c.Active != 5 || c.Hidden != 1 {
 		t.Errorf("inet.0 counts %+v, want 5 destinations, 7 routes, 5 active, 1 hidden", *c)
+	}
+}
+
+// Preferences, qualified next hops, reject, unit disable and routing
+// instances' tables.
+func TestFromConfigEdge(t *testing.T) {
+	root := config(t, `
+set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24
+set interfaces ge-0/0/1 unit 0 family inet address 198.51.100.1/24
+set interfaces ge-0/0/2 unit 0 disable
+set interfaces ge-0/0/2 unit 0 family inet address 203.0.113.1/24
+set routing-options static route 10.1.0.0/16 next-hop 192.0.2.9
+set routing-options static route 10.1.0.0/16 qualified-next-hop 192.0.2.8
+set routing-options static route 10.1.0.0/16 qualified-next-hop 192.0.2.7 preference 7
+set routing-options static route 10.2.0.0/16 reject
+set routing-options static route 10.2.0.0/16 preference 20
+set routing-options static route 10.3.0.0/16 next-hop 198.51.100.9
+set routing-instances red instance-type virtual-router
+set routing-instances red interface ge-0/0/1.0
+set routing-instances red routing-options static route 0.0.0.0/0 next-hop 198.51.100.254
+set routing-instances red routing-options rib red.inet6.0 static route ::/0 discard
+`)
+	routes := rib.FromConfig(root)
+	rib.Select(routes)
+	var got []string
+	for _, r := range routes {
+		got = append(got, line(r))
+	}
+	want := []string{
+		"inet.0 10.1.0.0/16 *[Static/5] to 192.0.2.9 via ge-0/0/0.0, to 192.0.2.8 via ge-0/0/0.0",
+		"inet.0 10.1.0.0/16  [Static/7] to 192.0.2.7 via ge-0/0/0.0",
+		"inet.0 10.2.0.0/16 *[Static/20] reject",
+		// 198.51.100.0/24 is red's: the default instance cannot reach it
+		"inet.0 10.3.0.0/16  [Static/5] to 198.51.100.9 via  hidden",
+		"inet.0 192.0.2.0/24 *[Direct/0] via ge-0/0/0.0",
+		"inet.0 192.0.2.1/32 *[Local/0] local ge-0/0/0.0",
+		"red.inet.0 0.0.0.0/0 *[Static/5] to 198.51.100.254 via ge-0/0/1.0",
+		"red.inet.0 198.51.100.0/24 *[Direct/0] via ge-0/0/1.0",
+		"red.inet.0 198.51.100.1/32 *[Local/0] local ge-0/0/1.0",
+		"red.inet6.0 ::/0 *[Static/5] discard",
+	}
+	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("got\n%s\nwant\n%s", g, w)
 	}
 }
 

@@ -428,7 +428,7 @@ func (s *Schema) Find(path string) *Node {
 // junosTopOrder is the order Junos prints top-level statements in; modules
 // are separate files, so their own order cannot tell.
 var junosTopOrder = []string{"version", "groups", "system", "chassis", "services", "interfaces",
-	"snmp", "forwarding-options", "routing-options", "protocols", "policy-options", "firewall", "applications"}
+	"snmp", "forwarding-options", "routing-options", "protocols", "policy-options", "firewall", "routing-instances", "applications"}
 
 func topRank(name string) int {
 	for i, n := range junosTopOrder {

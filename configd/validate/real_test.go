@@ -91,6 +91,48 @@ func TestRealSchema(t *testing.T) {
 [edit interfaces ge-0/0/1 unit 0 family inet service input]
   'service-set S9'
     Referenced service-set 'S9' is not defined`},
+		{"vlan-id needs vlan-tagging", "set interfaces ge-0/0/1 unit 5 vlan-id 5", `
+[edit interfaces ge-0/0/1 unit 5]
+  'vlan-id 5'
+    vlan-id needs vlan-tagging on the interface`},
+		{"tagged unit needs a vlan-id", "set interfaces ge-0/0/1 vlan-tagging\nset interfaces ge-0/0/1 unit 5", `
+[edit interfaces ge-0/0/1]
+  'unit 5'
+    VLAN ID must be specified on tagged ethernet interfaces`},
+		{"vlan-id unique", "set interfaces ge-0/0/1 vlan-tagging\nset interfaces ge-0/0/1 unit 5 vlan-id 5\nset interfaces ge-0/0/1 unit 6 vlan-id 5", `
+[edit interfaces ge-0/0/1]
+  'unit 6'
+    vlan-id '5' is not unique: also used by unit 5`},
+		{"no vlan-tagging on lo0", "set interfaces lo0 vlan-tagging", `
+[edit interfaces lo0]
+  'vlan-tagging'
+    vlan-tagging is for ethernet interfaces`},
+		{"one primary address", "set interfaces ge-0/0/1 unit 0 family inet address 10.0.0.1/24 primary\nset interfaces ge-0/0/1 unit 0 family inet address 10.0.1.1/24 primary", `
+[edit interfaces ge-0/0/1 unit 0 family inet]
+  'address 10.0.0.1/24'
+    only one primary address per family of a logical interface
+[edit interfaces ge-0/0/1 unit 0 family inet]
+  'address 10.0.1.1/24'
+    only one primary address per family of a logical interface`},
+		{"family mtu within the interface mtu", "set interfaces ge-0/0/1 mtu 1500\nset interfaces ge-0/0/1 unit 0 family inet6 mtu 1600", `
+[edit interfaces ge-0/0/1 unit 0 family inet6]
+  'mtu 1600'
+    family mtu is larger than the interface mtu`},
+		{"interface in two routing instances", "set routing-instances a interface ge-0/0/1.0\nset routing-instances b interface ge-0/0/1.0", `
+[edit routing-instances a]
+  'interface ge-0/0/1.0'
+    interface is in more than one routing instance
+[edit routing-instances b]
+  'interface ge-0/0/1.0'
+    interface is in more than one routing instance`},
+		{"an instance's own IPv6 table", "set routing-instances a routing-options rib b.inet6.0 static route ::/0 discard", `
+[edit routing-instances a routing-options]
+  'rib b.inet6.0'
+    a routing instance's IPv6 table is NAME.inet6.0, NAME the instance's`},
+		{"reserved instance name", "set routing-instances master instance-type virtual-router", `
+[edit routing-instances]
+  'master'
+    routing instance name is reserved`},
 		{"mandatory match-direction", "delete services stateful-firewall rule R1 match-direction", `
 [edit services stateful-firewall rule R1]
   'match-direction'
