@@ -230,8 +230,8 @@ func TestRemotePICFaults(t *testing.T) {
 		testkit.Eventually(t, "the PIC shown offline", func() error {
 			for cmd, want := range map[string]string{
 				"show chassis pic fpc-slot 0 pic-slot 0 extensive": "Offline (picd not connected)",
-				"show services service-sets summary":     "Offline (picd not connected)",
-				"show chassis alarms":                    "FPC 0 PIC 0 not responding",
+				"show services service-sets summary":               "Offline (picd not connected)",
+				"show chassis alarms":                              "FPC 0 PIC 0 not responding",
 			} {
 				if out := r.cli(cmd); !strings.Contains(out, want) {
 					return fmt.Errorf("%s: got\n%s\nwant %q", cmd, out, want)
