@@ -338,7 +338,7 @@ func TestRemotePICFaults(t *testing.T) {
 		}
 		exact(t, "100 ms delay", 10)
 		// What a remote PIC offers works on the slow path too.
-		out := r.cli("show services sessions count", "clear services sessions", "show chassis pic fpc-slot 0 pic-slot 0")
+		out := r.cli("show services sessions count", "clear services sessions", "show chassis pic fpc-slot 0 pic-slot 0 extensive")
 		if !strings.Contains(out, "Number of sessions: 0") || !strings.Contains(out, "Service sets held                3") {
 			t.Errorf("commands over the delayed path: got\n%s", out)
 		}

@@ -2,6 +2,7 @@ package netconf_test
 
 import (
 	"io"
+	"strings"
 	"testing"
 )
 
@@ -15,6 +16,7 @@ func TestShellNotices(t *testing.T) {
 	waitFor(t, out, "admin@lab1> ")
 	io.WriteString(in, "monitor start messages\r")
 	waitFor(t, out, "monitor start messages\r\n")
+	waitForAfter(t, out, strings.Index(out.String(), "monitor start messages"), "admin@lab1> ") // it ran
 	commitLines(t, n, "set system domain-name notice.example")
 	waitFor(t, out, "\r\n*** messages ***\r\n")
 	waitFor(t, out, "Message from syslogd@lab1 at ")
