@@ -143,7 +143,9 @@ func (s *Session) opCompletions(ws []string) []Completion {
 		}
 	}
 	if len(ws) == 1 && strings.HasPrefix("help", ws[0]) && len(ws[0]) > 0 && len(prefix) == 0 {
-		return []Completion{{"apropos", "Find help information about a topic"}}
+		return []Completion{{"apropos", "Find help information about a topic"},
+			{"reference", "Display reference-level information (from the schema)"},
+			{"topic", "Display usage guidelines for a statement (from the schema)"}}
 	}
 	if len(prefix) == 1 && prefix[0] == "configure" {
 		out = append(out, Completion{"exclusive", "Obtain exclusive lock (other users cannot make changes)"},

@@ -21,8 +21,15 @@ func (s *Session) opHelp(ts []token, out *bytes.Buffer, lineLen int) error {
 		}
 		return nil
 	}
-	if _, err := pick(ts[1], []string{"apropos"}); err != nil {
+	sub, err := pick(ts[1], []string{"apropos", "reference", "topic"})
+	if err != nil {
 		return err
+	}
+	switch sub {
+	case "reference":
+		return s.helpReference(ts[2:], out, lineLen)
+	case "topic":
+		return s.helpTopic(ts[2:], out, lineLen)
 	}
 	if len(ts) < 3 {
 		return &lineError{pos: lineLen, msg: "syntax error, expecting <string>."}

@@ -509,3 +509,18 @@ run monitor start nosuch
 		t.Errorf("%d user messages, want 3 (one a commit):\n%s", c, out)
 	}
 }
+
+// TestHelpReference: help reference and help topic are written from the
+// schema's descriptions, for any statement named from the top.
+func TestHelpReference(t *testing.T) {
+	n, _ := startNode(t)
+	out, failed := script(t, n, `
+help reference system host-name
+help topic system syslog
+help reference system bogus
+`)
+	if !failed {
+		t.Fatalf("help reference of an unknown statement did not fail:\n%s", out)
+	}
+	testkit.Golden(t, "help-reference.txt", out)
+}
