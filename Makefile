@@ -42,11 +42,11 @@ lint:
 yanglint:
 	@bash scripts/yanglint.sh
 
-## generate: regenerate the ygot Go types from the YANG modules
+## generate: regenerate the ygot Go types of the gNMI state module (yang/state)
 generate:
 	@bash scripts/generate.sh
 
-## check-generated: fail when yang/gen is stale
+## check-generated: fail when yang/state/state.go is stale
 check-generated:
 	@bash scripts/check-generated.sh
 

@@ -17,13 +17,20 @@ import (
 )
 
 // Login is one management session. Its ID (and terminal number) is the
-// lowest free one, so numbers are reused as terminals are.
+// lowest free one, so numbers are reused as terminals are; Session is its
+// management session id (Engine.NewSessionID), the number NETCONF's
+// session-id, lock errors, show system users | display xml, request
+// system logout session and kill-session all use.
 type Login struct {
-	eng    *Engine
-	ID     int
-	User   string
-	Client string // cli | netconf
-	Since  time.Time
+	eng     *Engine
+	ID      int
+	Session int
+	User    string
+	Client  string // cli | netconf
+	Since   time.Time
+
+	gone     chan struct{} // closed by Logout
+	goneOnce sync.Once
 
 	notices *notices // syslog user messages and monitor start lines (notices.go)
 
@@ -37,7 +44,7 @@ type Login struct {
 
 // LoginInfo is a snapshot of a Login.
 type LoginInfo struct {
-	ID                    int
+	ID, Session           int
 	User, TTY, From, What string
 	Since, Last           time.Time
 }
@@ -48,9 +55,15 @@ type loginTable struct {
 }
 
 // Login registers a session of user over client ("cli", "netconf") from
-// the remote host from ("" for a local one); kill ends it. Logout
-// removes it.
+// the remote host from ("" for a local one) under a new management
+// session id; kill ends it. Logout removes it.
 func (e *Engine) Login(user, client, from string, kill func()) *Login {
+	return e.LoginSession(e.NewSessionID(), user, client, from, kill)
+}
+
+// LoginSession is Login for a session that already has its management
+// session id (a CLI session's, a NETCONF session's session-id).
+func (e *Engine) LoginSession(session int, user, client, from string, kill func()) *Login {
 	now := e.Configd.Clock().Now()
 	e.logins.mu.Lock()
 	defer e.logins.mu.Unlock()
@@ -61,7 +74,8 @@ func (e *Engine) Login(user, client, from string, kill func()) *Login {
 	for e.logins.m[id] != nil {
 		id++
 	}
-	l := &Login{eng: e, ID: id, User: user, Client: client, Since: now, last: now, kill: kill, notices: newNotices()}
+	l := &Login{eng: e, ID: id, Session: session, User: user, Client: client, Since: now, last: now, kill: kill,
+		notices: newNotices(), gone: make(chan struct{})}
 	l.setFrom(from)
 	e.logins.m[l.ID] = l
 	return l
@@ -99,19 +113,20 @@ func (l *Login) Touch(what string) {
 	}
 }
 
-// Logout removes the login.
+// Logout removes the login; KillSession's waiters see it gone.
 func (l *Login) Logout() {
 	l.eng.logins.mu.Lock()
 	defer l.eng.logins.mu.Unlock()
 	if l.eng.logins.m[l.ID] == l { // its number may be someone else's by now
 		delete(l.eng.logins.m, l.ID)
 	}
+	l.goneOnce.Do(func() { close(l.gone) })
 }
 
 func (l *Login) info() LoginInfo {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return LoginInfo{ID: l.ID, User: l.User, TTY: l.tty, From: l.from, What: l.what, Since: l.Since, Last: l.last}
+	return LoginInfo{ID: l.ID, Session: l.Session, User: l.User, TTY: l.tty, From: l.from, What: l.what, Since: l.Since, Last: l.last}
 }
 
 // Logins lists the current sessions by login order.
@@ -151,4 +166,31 @@ func (e *Engine) logout(self *Login, match func(LoginInfo) bool) int {
 		k() // outside the lock: the session's cleanup logs it out
 	}
 	return len(kills)
+}
+
+// KillSession ends the login whose management session id is session
+// through its front end's kill (NETCONF's kill-session of a CLI session).
+// ok is false when there is no such login or it cannot be ended from
+// here; gone is closed once the session has logged out (after its
+// configuration session is released: Session.Close).
+func (e *Engine) KillSession(session int) (gone <-chan struct{}, ok bool) {
+	e.logins.mu.Lock()
+	var l *Login
+	for _, c := range e.logins.m {
+		if c.Session == session {
+			l = c
+		}
+	}
+	var kill func()
+	if l != nil {
+		l.mu.Lock()
+		kill = l.kill
+		l.mu.Unlock()
+	}
+	e.logins.mu.Unlock()
+	if kill == nil {
+		return nil, false
+	}
+	kill() // outside the lock: the session's cleanup logs it out
+	return l.gone, true
 }

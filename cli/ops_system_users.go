@@ -120,7 +120,7 @@ func showUsers(_ context.Context, s *Session, _ Args, _ *Pipeline, _ io.Writer) 
 		since.Attrs = []xml.Attr{junosAttr("seconds", strconv.FormatInt(l.Since.Unix(), 10))}
 		ut.Add(E("user-entry", T("user", l.User), T("tty", l.TTY), T("from", l.From), since,
 			secondsAttr(T("idle-time", idle(now.Sub(l.Last))), now.Sub(l.Last)),
-			T("command", l.What), T("session-id", strconv.Itoa(l.ID))))
+			T("command", l.What), T("session-id", strconv.Itoa(l.Session))))
 	}
 	return E("system-users-information", ui.Add(ut)), nil
 }
@@ -208,7 +208,7 @@ func requestLogout(_ context.Context, s *Session, a Args, _ *Pipeline, _ io.Writ
 		if err != nil {
 			return nil, fmt.Errorf("invalid session number %q", a["session"])
 		}
-		match, what = func(l LoginInfo) bool { return l.ID == id }, "session "+a["session"]
+		match, what = func(l LoginInfo) bool { return l.Session == id }, "session "+a["session"]
 	case a.Has("terminal"):
 		t := a["terminal"]
 		match, what = func(l LoginInfo) bool { return l.TTY == t }, "terminal "+t

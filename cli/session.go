@@ -158,7 +158,7 @@ func (e *Engine) NewSessionID() int { return int(e.sessionIDs.Add(1)) }
 func (e *Engine) NewSession(user, client string) *Session {
 	s := &Session{eng: e, user: user, client: client, id: e.NewSessionID()}
 	if client != "netconf" {
-		s.login = e.Login(user, "cli", "", nil)
+		s.login = e.LoginSession(s.id, user, "cli", "", nil)
 	}
 	return s
 }
@@ -177,12 +177,12 @@ func (s *Session) Close() {
 		close(s.notifyStop)
 		s.notifyStop = nil
 	}
-	if s.login != nil {
-		s.login.Logout()
-	}
 	if s.cfg != nil {
 		s.cfg.Close()
 		s.cfg = nil
+	}
+	if s.login != nil { // after the configuration session: a kill-session waits for this
+		s.login.Logout()
 	}
 }
 

@@ -23,6 +23,20 @@ var (
 	ErrPermission = errkind.Permission
 )
 
+// HeldError is a failure because another management session holds what
+// the request needs (the shared candidate it modified, the lock): Holder
+// is that session's management id (SessionInfo.Owner: a CLI session's id
+// or a NETCONF session-id), which NETCONF puts in the rpc-error's
+// error-info <session-id>; 0 when no management session is known to hold
+// it. Its kind and text are Err's.
+type HeldError struct {
+	Err    error
+	Holder int
+}
+
+func (e *HeldError) Error() string { return e.Err.Error() }
+func (e *HeldError) Unwrap() error { return e.Err }
+
 // Diagnostic is one problem found in a configuration, placed the way Junos
 // reports it: the statement's parent path in an [edit …] banner, the
 // statement, and a message.

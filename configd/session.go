@@ -93,6 +93,19 @@ func (s *Session) SetEdit(edit string) {
 	s.edit = edit
 }
 
+// sharedHolderLocked is the management id of the shared-candidate
+// session opened first that has one (the editors a modified shared
+// candidate is held by), or 0.
+func (c *Configd) sharedHolderLocked() int {
+	best, holder := 0, 0
+	for _, o := range c.sessions {
+		if o.mode == Shared && o.owner != 0 && (best == 0 || o.id < best) {
+			best, holder = o.id, o.owner
+		}
+	}
+	return holder
+}
+
 // Open starts a configuration session. Private sessions need an unmodified
 // shared candidate (as in Junos); an exclusive session needs nobody else to
 // hold the lock and an unmodified shared candidate.
@@ -105,7 +118,8 @@ func (c *Configd) Open(user, client string, mode Mode) (*Session, error) {
 	switch mode {
 	case Private:
 		if !tree.Equal(c.candidate, c.committed) {
-			return nil, errkind.Errorf(ErrConflict, "shared configuration database modified; use 'configure' or commit first")
+			return nil, &HeldError{Holder: c.sharedHolderLocked(),
+				Err: errkind.Errorf(ErrConflict, "shared configuration database modified; use 'configure' or commit first")}
 		}
 	case Exclusive:
 		// Leaving configure exclusive discards the candidate's changes, so
@@ -114,7 +128,8 @@ func (c *Configd) Open(user, client string, mode Mode) (*Session, error) {
 		if !tree.Equal(c.candidate, c.committed) {
 			for _, o := range c.sessions {
 				if o.mode == Shared {
-					return nil, errkind.Errorf(ErrLocked, "configuration database modified by %s", o.user)
+					return nil, &HeldError{Holder: c.sharedHolderLocked(),
+						Err: errkind.Errorf(ErrLocked, "configuration database modified by %s", o.user)}
 				}
 			}
 			return nil, errkind.Errorf(ErrLocked, "configuration database modified; use 'configure' to commit or roll back the uncommitted changes first")

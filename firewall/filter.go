@@ -11,6 +11,7 @@ import (
 
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/internal/icmpname"
 )
 
 // Family is a filter's address family.
@@ -237,7 +238,7 @@ func compileTerm(tn *tree.Node, f Family, lists map[string][]netip.Prefix) (Term
 	if t.ICMPTypesExcept, err = bytesOf(from, "icmp-type-except"); err != nil {
 		return t, err
 	}
-	if t.ICMPCodes, err = bytesOf(from, "icmp-code"); err != nil {
+	if t.ICMPCodes, err = codesOf(from, f, t.ICMPTypes); err != nil {
 		return t, err
 	}
 	t.TCPInitial = from.ActiveChild("tcp-initial") != nil
@@ -284,6 +285,25 @@ func bytesOf(n *tree.Node, name string) ([]uint8, error) {
 			return nil, fmt.Errorf("%s %s: %v", name, it.Value, err)
 		}
 		out = append(out, uint8(v))
+	}
+	return out, nil
+}
+
+// codesOf reads the icmp-code leaf-list: numbers, or Junos code names of
+// the family's ICMP version, each a code of one of the term's icmp-type
+// values (a name's YANG enum value is not its code: see internal/icmpname).
+func codesOf(n *tree.Node, f Family, types []uint8) ([]uint8, error) {
+	fam := icmpname.V4
+	if f == Inet6 {
+		fam = icmpname.V6
+	}
+	var out []uint8
+	for _, it := range n.ActiveNamed("icmp-code") {
+		c, err := icmpname.Code(fam, it.Value, types)
+		if err != nil {
+			return nil, fmt.Errorf("icmp-code %s: %w", it.Value, err)
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }

@@ -122,6 +122,10 @@ var appTagError = map[string]string{
 // are, except corruption, whose message says the store is damaged.
 func kindError(err error) *RPCError {
 	e := &RPCError{Type: "application", Tag: "operation-failed", Message: err.Error()}
+	var held *configd.HeldError
+	if errors.As(err, &held) {
+		e.SessionID = held.Holder // error-info <session-id> of lock-denied and in-use
+	}
 	switch errkind.Of(err) {
 	case errkind.NotFound:
 		e.Tag = "data-missing"

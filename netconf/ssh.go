@@ -248,7 +248,7 @@ func (s *Server) serveNETCONF(ctx context.Context, rw io.ReadWriter, conn io.Clo
 	ss.from, ss.since = from, s.clock.Now()
 	s.mu.Unlock()
 	if s.cfg.CLI != nil {
-		login := s.cfg.CLI.Login(user, "netconf", from, ss.kill) // show system users
+		login := s.cfg.CLI.LoginSession(ss.id, user, "netconf", from, ss.kill) // show system users, request system logout
 		defer login.Logout()
 	}
 	ss.r = NewReader(rw, s.cfg.MaxMessage)
@@ -299,13 +299,27 @@ const killWait = 5 * time.Second
 
 // kill ends session id (kill-session) and waits until it has released
 // its locks and configuration sessions, so the caller can take them at
-// once; false if there is no such session.
+// once; false if there is no such session. id may be a CLI session's
+// (one id space: cli.Engine.NewSessionID), ended through its login's
+// kill as request system logout ends it.
 func (s *Server) kill(id int) bool {
 	s.mu.Lock()
 	ss := s.sessions[id]
 	s.mu.Unlock()
 	if ss == nil {
-		return false
+		if s.cfg.CLI == nil {
+			return false
+		}
+		gone, ok := s.cfg.CLI.KillSession(id)
+		if !ok {
+			return false
+		}
+		select {
+		case <-gone:
+		case <-time.After(killWait):
+			s.log.Warn("netconf: killed CLI session has not ended yet", "session", id)
+		}
+		return true
 	}
 	ss.killedByRPC.Store(true)
 	ss.kill()

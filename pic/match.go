@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gnos/gnos/internal/icmpname"
 	"github.com/gnos/gnos/pic/compile"
 )
 
@@ -141,25 +142,31 @@ func CompileMatch(addrs Addresses, apps []compile.App) (Match, error) {
 
 // icmpOf returns an application's ICMP type and code (-1: any), from
 // icmp-type / icmp-code or icmp6-type / icmp6-code: names as Junos spells
-// them (the YANG enumerations of gnos-applications) or numbers.
+// them (the YANG enumerations of gnos-applications and gnos-types) or
+// numbers. A code name must be one of the application's type (see
+// internal/icmpname).
 func icmpOf(a compile.App) (typ, code int, err error) {
 	typ, code = -1, -1
-	tv, cv, names, what := a.ICMPType, a.ICMPCode, icmpTypes, "icmp"
+	tv, cv, names, what, fam := a.ICMPType, a.ICMPCode, icmpTypes, "icmp", icmpname.V4
 	if a.ICMP6Type != "" || a.ICMP6Code != "" {
 		if tv != "" || cv != "" {
 			return 0, 0, fmt.Errorf("icmp-type and icmp6-type cannot both be set")
 		}
-		tv, cv, names, what = a.ICMP6Type, a.ICMP6Code, icmp6Types, "icmp6"
+		tv, cv, names, what, fam = a.ICMP6Type, a.ICMP6Code, icmp6Types, "icmp6", icmpname.V6
 	}
+	var types []uint8
 	if tv != "" {
 		if typ, err = icmpNumber(tv, names); err != nil {
 			return 0, 0, fmt.Errorf("bad %s-type %q", what, tv)
 		}
+		types = []uint8{uint8(typ)}
 	}
 	if cv != "" {
-		if code, err = icmpNumber(cv, nil); err != nil {
-			return 0, 0, fmt.Errorf("bad %s-code %q", what, cv)
+		c, err := icmpname.Code(fam, cv, types)
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s-code %s: %w", what, cv, err)
 		}
+		code = int(c)
 	}
 	return typ, code, nil
 }

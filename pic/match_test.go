@@ -2,7 +2,10 @@ package pic
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
+
+	"github.com/gnos/gnos/pic/compile"
 )
 
 // TestAddressLists: an address matches a list when the longest listed
@@ -40,5 +43,56 @@ func TestAddressLists(t *testing.T) {
 	}
 	if _, err := CompileMatch(Addresses{DstExcept: []string{"nonsense"}}, nil); err == nil {
 		t.Errorf("bad except address: got no error, want one")
+	}
+}
+
+// TestICMPCodeNames: an application's icmp-code / icmp6-code takes the
+// code names Junos uses, at the code they have under the application's
+// type (port-unreachable is 3 in ICMP, 4 in ICMPv6); a name of another
+// type, or without a type, is an error naming it.
+func TestICMPCodeNames(t *testing.T) {
+	tests := []struct {
+		name      string
+		app       compile.App
+		typ, code int
+		err       string
+	}{
+		{"icmp name", compile.App{Protocol: "icmp", ICMPType: "unreachable", ICMPCode: "port-unreachable"}, 3, 3, ""},
+		{"icmp fragmentation-needed", compile.App{Protocol: "icmp", ICMPType: "unreachable", ICMPCode: "fragmentation-needed"}, 3, 4, ""},
+		{"icmp ttl-eq-zero-during-transit", compile.App{Protocol: "icmp", ICMPType: "time-exceeded", ICMPCode: "ttl-eq-zero-during-transit"}, 11, 0, ""},
+		{"icmp number", compile.App{Protocol: "icmp", ICMPType: "timestamp", ICMPCode: "0"}, 13, 0, ""},
+		{"icmp6 name", compile.App{Protocol: "icmp6", ICMP6Type: "destination-unreachable", ICMP6Code: "port-unreachable"}, 1, 4, ""},
+		{"icmp6 ttl-eq-zero-during-reassembly", compile.App{Protocol: "icmp6", ICMP6Type: "time-exceeded", ICMP6Code: "ttl-eq-zero-during-reassembly"}, 3, 1, ""},
+		{"a name of another type", compile.App{Protocol: "icmp", ICMPType: "echo-request", ICMPCode: "host-unreachable"}, 0, 0,
+			"icmp-code host-unreachable: host-unreachable is a code of type unreachable (3), which is not matched here"},
+		{"a name without its type", compile.App{Protocol: "icmp6", ICMP6Code: "unrecognized-option"}, 0, 0,
+			"icmp6-code unrecognized-option: unrecognized-option is a code of type parameter-problem (4): name that type too"},
+		{"an ICMP name as an ICMPv6 code", compile.App{Protocol: "icmp6", ICMP6Type: "destination-unreachable", ICMP6Code: "fragmentation-needed"}, 0, 0,
+			`icmp6-code fragmentation-needed: unknown code "fragmentation-needed"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.app.Name = "a"
+			m, err := CompileMatch(Addresses{}, []compile.App{tc.app})
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("got error %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a := m.Apps[0]; a.ICMPType != tc.typ || a.ICMPCode != tc.code {
+				t.Errorf("got type %d code %d, want type %d code %d", a.ICMPType, a.ICMPCode, tc.typ, tc.code)
+			}
+			k := &FlowKey{Proto: m.Apps[0].Proto}
+			if ok, _ := m.Matches(k, uint8(tc.typ), uint8(tc.code)); !ok {
+				t.Errorf("type %d code %d: not matched", tc.typ, tc.code)
+			}
+			if ok, _ := m.Matches(k, uint8(tc.typ), uint8(tc.code)+1); ok {
+				t.Errorf("type %d code %d: matched, want only code %d", tc.typ, tc.code+1, tc.code)
+			}
+		})
 	}
 }

@@ -1,42 +1,23 @@
 #!/usr/bin/env bash
-# Generate the Go types for gnos's YANG modules with ygot's generator (pinned
-# in go.mod as a tool) into OUTDIR/gnos.go (default yang/gen), package gen.
+# Generate the Go types of gnos's gNMI state module (yang/state/gnos-state.yang)
+# with ygot's generator (pinned in go.mod as a tool) into yang/state/state.go,
+# package state, or into OUTDIR/state.go when OUTDIR is given (check-generated.sh).
 #
 # Usage: scripts/generate.sh [OUTDIR]
+#
+# Only types product code uses are generated: the gNMI server fills and renders
+# these. The configuration modules (yang/modules, the plugins') have no
+# generated types: configd reads them with goyang at run time, and ygot types
+# of them were used by nothing (issue 24), so they are not generated.
 #
 # The output is reproducible: running this twice, here or on another machine
 # with the same Go toolchain, gives byte-identical files (see scripts/genfix
 # for the two things ygot leaves unstable and how they are pinned down).
 set -euo pipefail
-export LC_ALL=C # glob order, hence the module list in the header
+export LC_ALL=C
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-
-out=${1:-yang/gen}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-
-# Core modules, then every plugin's modules: the same set yanglint checks.
-# Paths stay relative to the repository root: ygot prints them in the header.
-modules=(yang/modules/*.yang)
-plugins=(pic/plugins/*/yang/*.yang)
-[[ -e ${plugins[0]} ]] || plugins=()
-
-file="$out/gnos.go"
-go tool generator \
-	-path=yang/modules \
-	-output_file="$file" \
-	-package_name=gen \
-	-generate_fakeroot -fakeroot_name=device \
-	-compress_paths=false \
-	-generate_getters -generate_leaf_getters -generate_leaf_setters \
-	-generate_append -generate_delete -generate_rename \
-	-generate_simple_unions \
-	-generate_populate_defaults \
-	-yangpresence \
-	"${modules[@]}" "${plugins[@]}"
-go run ./scripts/genfix -modcache "$(go env GOMODCACHE)" "$file"
 
 # The state module (gNMI /state) into yang/state/state.go, package state:
 # the types the gNMI server fills and renders. Only the accessors it uses
@@ -45,7 +26,8 @@ go run ./scripts/genfix -modcache "$(go env GOMODCACHE)" "$file"
 if [[ -z ${1:-} ]]; then
 	sfile="$root/yang/state/state.go"
 else
-	sfile="$out/state.go"
+	mkdir -p "$1"
+	sfile="$(cd "$1" && pwd)/state.go"
 fi
 go tool generator \
 	-path=yang/state \

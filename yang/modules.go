@@ -1,6 +1,10 @@
 // Package yang holds gnos's configuration models: the YANG 1.1 modules that
-// shape the Junos-style hierarchy, the predefined junos-* defaults, and (in
-// yang/gen) the Go types ygot generates from them.
+// shape the Junos-style hierarchy and the predefined junos-* defaults.
+// configd compiles the modules with goyang at start-up (configd/schema);
+// no Go types are generated from them, since nothing would use them (the
+// gNMI state module's ygot types live apart, in yang/state). The tests
+// here check the modules themselves: goyang resolves them, yanglint
+// enforces their must/when/unique/mandatory, and the defaults fit them.
 //
 // Core modules are embedded from yang/modules. Each service plugin brings its
 // own module that augments `services` (the way an SDK provider brings its own

@@ -2,6 +2,7 @@ package all_test
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/gopacket/gopacket"
@@ -140,6 +141,41 @@ func TestICMPApplicationFamilies(t *testing.T) {
 			r.Process(p)
 			if got := len(r.Take()) == 1; got != tc.accept {
 				t.Errorf("%s: forwarded %v, want %v", tc.app, got, tc.accept)
+			}
+		})
+	}
+}
+
+// TestICMPCodeNameChecked: an application's icmp-code given by name is
+// checked against its icmp-type by the plugin's Check, which servicesd
+// runs in the commit, so a name of another type fails the commit instead
+// of reaching the PIC; a name of the right type passes.
+func TestICMPCodeNameChecked(t *testing.T) {
+	for _, tc := range []struct{ name, app, want string }{
+		{"code of the type", "icmp-type unreachable; icmp-code fragmentation-needed;", ""},
+		{"code of another type", "icmp-type echo-request; icmp-code fragmentation-needed;",
+			"fragmentation-needed is a code of type unreachable (3), which is not matched here"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conf := `applications { application a { protocol icmp; ` + tc.app + ` } }
+                services { service-set ss1 { stateful-firewall-rules fw; }
+                stateful-firewall { rule fw { match-direction input;
+                    term t { from { applications a; } then accept; } } } }`
+			in, err := pictest.Input(conf, "ss1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := pic.Lookup(sfw.Name)
+			policy, _, err := p.Compile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = p.Check(policy)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("got %v, want the policy accepted", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package gen_test
+package yang_test
 
 import (
 	"encoding/json"
@@ -162,7 +162,7 @@ func TestYanglintSemantics(t *testing.T) {
 			if err := os.WriteFile(file, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			args := append([]string{"-t", "config", "-p", "../modules"}, mods...)
+			args := append([]string{"-t", "config", "-p", "modules"}, mods...)
 			out, err := exec.Command(bin, append(args, file)...).CombinedOutput()
 			switch {
 			case tt.want == "" && (err != nil || len(out) > 0):
@@ -226,4 +226,45 @@ func at(doc map[string]any, path ...any) map[string]any {
 		}
 	}
 	return cur.(map[string]any)
+}
+
+// TestDefaultsSatisfyReferences: references to junos-* applications
+// resolve once the defaults are merged, as gnos does before validating;
+// without them the same configuration fails its leafref.
+func TestDefaultsSatisfyReferences(t *testing.T) {
+	bin, err := exec.LookPath("yanglint")
+	if err != nil {
+		t.Skip("yanglint not installed (run scripts/yanglint.sh)")
+	}
+	mods := moduleFiles(t)
+	user := func() map[string]any {
+		var d map[string]any
+		if err := json.Unmarshal([]byte(`{"gnos-applications:applications": {"application-set": [{"name": "mgmt",
+			"application": [{"name": "junos-ssh"}, {"name": "junos-https"}]}]}}`), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	check := func(doc map[string]any) ([]byte, error) {
+		b, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(t.TempDir(), "config.json")
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args := append([]string{"-t", "config", "-p", "modules"}, mods...)
+		return exec.Command(bin, append(args, file)...).CombinedOutput()
+	}
+	if out, err := check(user()); err == nil {
+		t.Errorf("without defaults: got a valid configuration (%s), want a leafref error for junos-ssh", out)
+	}
+	var defaults map[string]any
+	if err := json.Unmarshal(defaultsJSON(t), &defaults); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := check(merge(defaults, user()).(map[string]any)); err != nil || len(out) > 0 {
+		t.Errorf("with defaults: got %v:\n%s\nwant a valid configuration", err, out)
+	}
 }

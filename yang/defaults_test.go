@@ -1,19 +1,16 @@
-package gen_test
+package yang_test
 
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/openconfig/goyang/pkg/yang"
-
-	"github.com/gnos/gnos/yang/gen"
 )
 
-const defaultsFile = "../defaults/junos-defaults.conf"
+const defaultsFile = "defaults/junos-defaults.conf"
 
 // stmt is one statement of Junos curly-brace text: `words;` or
 // `words { body }`.
@@ -68,8 +65,9 @@ func parseConf(text string) ([]*stmt, error) {
 }
 
 // toJSON converts statements to RFC 7951 JSON members of the schema node e
-// (a gen.SchemaTree entry), typing values by the schema.
-func toJSON(e *yang.Entry, body []*stmt, top bool) (map[string]any, error) {
+// (an entry of schemaTree), typing values by the schema; at the top
+// (top), member names carry their module.
+func toJSON(e *yang.Entry, body []*stmt, top map[string]string) (map[string]any, error) {
 	obj := map[string]any{}
 	for _, s := range body {
 		c := e.Dir[s.words[0]]
@@ -77,15 +75,15 @@ func toJSON(e *yang.Entry, body []*stmt, top bool) (map[string]any, error) {
 			return nil, fmt.Errorf("line %d: %q is not a child of %s", s.line, s.words[0], e.Path())
 		}
 		name := c.Name
-		if top {
-			name = topModule(c.Name) + ":" + c.Name
+		if top != nil {
+			name = top[c.Name] + ":" + c.Name
 		}
 		switch {
 		case c.IsList():
 			if len(s.words) != 2 || !s.block {
 				return nil, fmt.Errorf("line %d: list %s needs one key and a block", s.line, c.Name)
 			}
-			m, err := toJSON(c, s.body, false)
+			m, err := toJSON(c, s.body, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -93,7 +91,7 @@ func toJSON(e *yang.Entry, body []*stmt, top bool) (map[string]any, error) {
 			list, _ := obj[name].([]any)
 			obj[name] = append(list, m)
 		case c.IsContainer():
-			m, err := toJSON(c, s.body, false)
+			m, err := toJSON(c, s.body, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -132,18 +130,6 @@ func leafValue(t *yang.YangType, v string) any {
 	return v
 }
 
-// topModule returns the module of the top-level node name, from the
-// generated Device's struct tags.
-func topModule(name string) string {
-	rt := reflect.TypeOf(gen.Device{})
-	for i := 0; i < rt.NumField(); i++ {
-		if f := rt.Field(i); f.Tag.Get("path") == name {
-			return f.Tag.Get("module")
-		}
-	}
-	return ""
-}
-
 // defaultsJSON returns junos-defaults.conf as an RFC 7951 JSON document.
 func defaultsJSON(t *testing.T) []byte {
 	t.Helper()
@@ -151,7 +137,8 @@ func defaultsJSON(t *testing.T) []byte {
 	if err != nil {
 		t.Fatalf("%s: %v", defaultsFile, err)
 	}
-	obj, err := toJSON(gen.SchemaTree["Device"], body, true)
+	root, mods := schemaTree(t)
+	obj, err := toJSON(root, body, mods)
 	if err != nil {
 		t.Fatalf("%s: %v", defaultsFile, err)
 	}
@@ -173,7 +160,8 @@ func TestDefaultsLayout(t *testing.T) {
 	if len(body) != 1 || strings.Join(body[0].words, " ") != "applications" {
 		t.Fatalf("top level: got %d statements, want one `applications` block", len(body))
 	}
-	app := gen.SchemaTree["GnosApplications_Applications_Application"]
+	root, _ := schemaTree(t)
+	app := root.Dir["applications"].Dir["application"]
 	order := schemaOrder(t, "gnos-applications", "application")
 	seen := map[string]bool{}
 	for _, s := range body[0].body {
@@ -209,8 +197,8 @@ func TestDefaultsLayout(t *testing.T) {
 func schemaOrder(t *testing.T, module, list string) map[string]int {
 	t.Helper()
 	ms := yang.NewModules()
-	ms.AddPath("../modules")
-	if err := ms.Read("../modules/" + module + ".yang"); err != nil {
+	ms.AddPath("modules")
+	if err := ms.Read("modules/" + module + ".yang"); err != nil {
 		t.Fatal(err)
 	}
 	mod := ms.Modules[module]
@@ -234,51 +222,32 @@ func schemaOrder(t *testing.T, module, list string) map[string]int {
 	return order
 }
 
-// TestDefaultsLoad loads the predefined applications into the generated
-// types and checks a few against the values Junos uses.
+// TestDefaultsLoad reads the predefined applications as the RFC 7951
+// document gnos's modules give them and checks a few against the values
+// Junos uses.
 func TestDefaultsLoad(t *testing.T) {
-	d := loadDevice(t, defaultsJSON(t))
-	if err := d.Validate(); err != nil {
-		t.Fatalf("Validate: %v", err)
+	var doc map[string]any
+	if err := json.Unmarshal(defaultsJSON(t), &doc); err != nil {
+		t.Fatal(err)
 	}
-	tests := []struct {
-		name     string
-		protocol gen.GnosApplications_Applications_Application_Protocol_Union
-		port     string
-	}{
-		{"junos-http", gen.GnosApplications_Applications_Application_Protocol_tcp, "80"},
-		{"junos-https", gen.GnosApplications_Applications_Application_Protocol_tcp, "443"},
-		{"junos-ssh", gen.GnosApplications_Applications_Application_Protocol_tcp, "22"},
-		{"junos-dns-udp", gen.GnosApplications_Applications_Application_Protocol_udp, "53"},
-		{"junos-ntp", gen.GnosApplications_Applications_Application_Protocol_udp, "123"},
-		{"junos-traceroute", gen.GnosApplications_Applications_Application_Protocol_udp, "33435-33450"},
-		{"junos-icmp-all", gen.GnosApplications_Applications_Application_Protocol_icmp, ""},
+	apps := "gnos-applications:applications"
+	tests := []struct{ name, protocol, port string }{
+		{"junos-http", "tcp", "80"},
+		{"junos-https", "tcp", "443"},
+		{"junos-ssh", "tcp", "22"},
+		{"junos-dns-udp", "udp", "53"},
+		{"junos-ntp", "udp", "123"},
+		{"junos-traceroute", "udp", "33435-33450"},
+		{"junos-icmp-all", "icmp", ""},
 	}
 	for _, tt := range tests {
-		a := d.GetApplications().GetApplication(tt.name)
-		if a == nil {
-			t.Errorf("%s: not defined", tt.name)
-			continue
-		}
-		if a.Protocol != tt.protocol || a.GetDestinationPort() != tt.port {
-			t.Errorf("%s: got protocol %v port %q, want %v %q", tt.name, a.Protocol, a.GetDestinationPort(), tt.protocol, tt.port)
+		a := at(doc, apps, "application", tt.name)
+		port, _ := a["destination-port"].(string)
+		if a["protocol"] != tt.protocol || port != tt.port {
+			t.Errorf("%s: got protocol %v port %q, want %v %q", tt.name, a["protocol"], port, tt.protocol, tt.port)
 		}
 	}
-	ping := d.GetApplications().GetApplication("junos-icmp-ping")
-	if got, want := ping.IcmpType, gen.GnosApplications_Applications_Application_IcmpType_echo_request; got != want {
-		t.Errorf("junos-icmp-ping icmp-type: got %v, want %v", got, want)
-	}
-}
-
-// TestDefaultsSatisfyReferences: references to junos-* applications resolve
-// once the defaults are merged, as gnos does before validating.
-func TestDefaultsSatisfyReferences(t *testing.T) {
-	user := []byte(`{"gnos-applications:applications": {"application-set": [{"name": "mgmt",
-		"application": [{"name": "junos-ssh"}, {"name": "junos-https"}]}]}}`)
-	if err := loadDevice(t, user).Validate(); err == nil {
-		t.Errorf("without defaults: got no error, want a leafref error for junos-ssh")
-	}
-	if err := loadDevice(t, defaultsJSON(t), user).Validate(); err != nil {
-		t.Errorf("with defaults: got %v, want no error", err)
+	if got := at(doc, apps, "application", "junos-icmp-ping")["icmp-type"]; got != "echo-request" {
+		t.Errorf("junos-icmp-ping icmp-type: got %v, want echo-request", got)
 	}
 }
