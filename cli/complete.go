@@ -83,6 +83,7 @@ func pipeCompletions(seg []token) []Completion {
 			{"last", "Display end of output only"},
 			{"match", "Show only text that matches a pattern"},
 			{"no-more", "Don't paginate output"},
+			{"refresh", "Refresh a continuous display of the command"},
 			{"save", "Save output text to file"},
 			{"tee", "Write to standard output and file"},
 			{"trim", "Trim specified number of columns from start of line"},

@@ -59,6 +59,7 @@ func WriteReference(w io.Writer, t *Table, root *schema.Node) {
 	}
 	p("| `| display set\\|xml\\|json\\|detail` | Render configuration or reply data in another format; configuration JSON is Junos' (`{\"configuration\" : {…}}`, the `junos:commit-*` header in `\"@\"`, `[null]` for empty leaves, `\"@\"`/`\"@name\"` metadata for inactive statements and comments) |\n")
 	p("| `| display inheritance [no-comments]` | Show the configuration with groups applied (with or without the notes naming each group) |\n")
+	p("| `| refresh [N]` | Run the command again every N seconds (1 by default) until Ctrl-C, each run under `---(refreshed at TIME)---`; needs a terminal |\n")
 	p("\n## Configuration hierarchy\n\n")
 	p("Top-level statements and their children (the full tree: `?` at any level).\n")
 	p("`apply-groups` and `apply-groups-except` are accepted at every level; `groups <name>`\n")

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"time"
 	"strings"
 
 	"github.com/gnos/gnos/internal/atomicfile"
@@ -33,6 +34,7 @@ type Pipeline struct {
 	// (Session.Stream), for a line without pipes.
 	progress io.Writer
 	hold     bool
+	refresh  time.Duration // | refresh [N]: run again every N seconds (refresh.go)
 }
 
 // Pipeline.inherit values.
@@ -47,7 +49,7 @@ func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
 		if len(seg) == 0 {
 			return nil, &lineError{pos: lineLen, msg: "syntax error, expecting <pipe command>."}
 		}
-		name, err := pick(seg[0], []string{"match", "except", "count", "last", "find", "no-more", "display", "compare", "save", "trim", "hold", "append", "tee"})
+		name, err := pick(seg[0], []string{"match", "except", "count", "last", "find", "no-more", "display", "compare", "save", "trim", "hold", "append", "tee", "refresh"})
 		if err != nil {
 			return nil, err
 		}
@@ -106,6 +108,15 @@ func parsePipes(pipes [][]token, lineLen int) (*Pipeline, error) {
 			p.noMore = true
 		case "hold":
 			p.hold = true
+		case "refresh":
+			p.refresh = time.Second
+			if len(seg) > 1 {
+				n, err := strconv.Atoi(seg[1].s)
+				if err != nil || n < 1 || n > 604800 {
+					return nil, errAt(seg, 1, lineLen, "syntax error, expecting <number> (1..604800 seconds).")
+				}
+				p.refresh = time.Duration(n) * time.Second
+			}
 		case "append", "tee":
 			a, err := arg()
 			if err != nil {

@@ -325,6 +325,9 @@ func (s *Session) exec(ctx context.Context, line string, out io.Writer) (bool, e
 	if err != nil {
 		return false, err
 	}
+	if p.refresh > 0 {
+		return s.refreshed(ctx, cmd, p, len(line))
+	}
 	s.progressFor(p)
 	var buf bytes.Buffer
 	var exit bool
