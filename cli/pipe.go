@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"time"
 	"strings"
+	"time"
 
 	"github.com/gnos/gnos/internal/atomicfile"
 )

@@ -43,4 +43,3 @@ func (s *Session) refreshed(ctx context.Context, cmd []token, p *Pipeline, lineL
 		}
 	}
 }
-
