@@ -190,7 +190,7 @@ func TestCommandsAndTableRPCs(t *testing.T) {
 	// configuration-information/configuration-output (Ansible's
 	// junos_command reads it there), however abbreviated or piped
 	for _, line := range []string{"show configuration system host-name", "sh conf system | display set"} {
-		r = ok(t, c.rpc(`<command format="text">` + line + `</command>`))
+		r = ok(t, c.rpc(`<command format="text">`+line+`</command>`))
 		if r.Has("output") {
 			t.Fatalf("%s: got <output>, want <configuration-information>", line)
 		}
