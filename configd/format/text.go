@@ -176,6 +176,14 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 	t.line(depth)
 	t.tagsOf(n)
 	t.head(n)
+	if v := valueOf(n); v != nil {
+		// Junos writes `autonomous-system 65000;`: the one value on the
+		// container's line
+		t.w.WriteByte(' ')
+		t.w.WriteString(tree.Quote(v.Value))
+		t.w.WriteString(";\n")
+		return
+	}
 	if n.S.Oneliner && oneStatement(n.Kids) {
 		// Junos prints `route 0.0.0.0/0 next-hop 192.0.2.254;`
 		t.w.WriteByte(' ')
@@ -218,6 +226,21 @@ func (t *textWriter) block(entries []*tree.Node, depth int) {
 	}
 	t.line(depth)
 	t.w.WriteString("}\n")
+}
+
+// valueOf returns the value leaf of a container holding one value
+// (schema.Node.Value) when it is all the container holds, without flags
+// or annotations of its own; else nil (the block form, where the leaf is
+// named, carries them).
+func valueOf(n *tree.Node) *tree.Node {
+	if n.S.Value == nil || len(n.Kids) != 1 {
+		return nil
+	}
+	v := n.Kids[0]
+	if v.S != n.S.Value || v.Inactive || v.Protected || v.Comment != "" {
+		return nil
+	}
+	return v
 }
 
 // oneStatement reports whether kids are one plain statement: a leaf, or

@@ -41,6 +41,12 @@ func (p Path) Tokens(withValues bool) []string {
 			out = append(out, st.Key)
 			continue
 		}
+		if st.S.Parent != nil && st.S.Parent.Value == st.S { // autonomous-system 65000
+			if withValues && st.Value != "" {
+				out = append(out, st.Value)
+			}
+			continue
+		}
 		out = append(out, st.S.Name)
 		switch st.S.Kind {
 		case schema.List:
@@ -177,6 +183,17 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 	i := 0
 	for i < len(toks) {
 		tok := toks[i]
+		if v := cur.Value; v != nil && cur.Child(tok) == nil {
+			// a container holding one value takes it without the leaf's
+			// keyword: `autonomous-system 65000`
+			if err := valueCheck(v, tok, i); err != nil {
+				return nil, err
+			}
+			if i+1 < len(toks) {
+				return nil, &PathError{Token: i + 1, Msg: "syntax error."}
+			}
+			return []Path{p.Append(Step{S: v, Value: tok})}, nil
+		}
 		c, err := childByPrefix(cur, tok, i)
 		if err != nil {
 			return nil, err
