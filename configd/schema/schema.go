@@ -59,14 +59,14 @@ type Node struct {
 	Children    []*Node // schema order; empty for leaves
 	Index       int     // position in Parent.Children
 	Keys        []string
-	Flat        bool // list keyword hidden in CLI/text/set (interfaces NAME)
-	Compact     bool // container printed with its child on one line (family inet)
-	Wrapped     bool // list whose entries print by name inside a block named by the list (groups { g { … } })
-	Oneliner    bool // list entry with one statement printed on its line (route P next-hop H;)
-	Grouped     bool // list of keys printed as one block (source-address { P; Q except; })
-	Secret      bool // a secret (password hash): shown only to classes that may configure
+	Flat        bool  // list keyword hidden in CLI/text/set (interfaces NAME)
+	Compact     bool  // container printed with its child on one line (family inet)
+	Wrapped     bool  // list whose entries print by name inside a block named by the list (groups { g { … } })
+	Oneliner    bool  // list entry with one statement printed on its line (route P next-hop H;)
+	Grouped     bool  // list of keys printed as one block (source-address { P; Q except; })
+	Secret      bool  // a secret (password hash): shown only to classes that may configure
 	Value       *Node // a container holding one value: this child leaf, written on the container's line in text and set (autonomous-system 65000)
-	SecretBelow bool // some descendant is Secret
+	SecretBelow bool  // some descendant is Secret
 	Presence    bool
 	Mandatory   bool
 	UserOrder   bool // ordered-by user
