@@ -298,6 +298,21 @@ func TestValueContainers(t *testing.T) {
 		t.Errorf("two values: got no error, want one")
 	}
 
+	// Junos (and Ansible's junos_routing_options) also write the value as
+	// the container's text
+	x, _, err := format.ParseXML(s.Root, strings.NewReader("<configuration><routing-options><autonomous-system>\n65000\n</autonomous-system></routing-options></configuration>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := x.ActiveChild("routing-options").ActiveChild("autonomous-system").Leaf("as-number"); got != "65000" {
+		t.Errorf("<autonomous-system>65000</autonomous-system>: as-number %q, want 65000", got)
+	}
+	for _, bad := range []string{"<autonomous-system>x1</autonomous-system>", "<autonomous-system>1<as-number>2</as-number></autonomous-system>"} {
+		if _, _, err := format.ParseXML(s.Root, strings.NewReader("<configuration><routing-options>"+bad+"</routing-options></configuration>")); err == nil {
+			t.Errorf("%s: got no error, want one", bad)
+		}
+	}
+
 	// show | compare of a changed value: the statement's old and new lines
 	changed, err := format.ParseSet(s.Root, "set routing-options autonomous-system 65001\n"+
 		"set routing-options static route 10.0.0.0/8 preference 7\n"+
