@@ -328,6 +328,44 @@ func TestValueContainers(t *testing.T) {
 		t.Errorf("compare: got\n%s\nwant\n%s", cmp.String(), want)
 	}
 
+	// the container's other statements follow the value on its line in
+	// text (Junos: `autonomous-system 65000 loops 2 asdot-notation;`),
+	// one set line each; set takes them on the value's line too
+	opts, err := format.ParseSet(s.Root, "set routing-options autonomous-system 65000 loops 2 asdot-notation\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ot, os strings.Builder
+	if err := format.WriteText(&ot, opts); err != nil {
+		t.Fatal(err)
+	}
+	if want := "routing-options {\n    autonomous-system 65000 loops 2 asdot-notation;\n}\n"; ot.String() != want {
+		t.Errorf("options: got\n%s\nwant\n%s", ot.String(), want)
+	}
+	if err := format.WriteSet(&os, opts, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := "set routing-options autonomous-system 65000\nset routing-options autonomous-system loops 2\nset routing-options autonomous-system asdot-notation\n"; os.String() != want {
+		t.Errorf("options set: got\n%s\nwant\n%s", os.String(), want)
+	}
+	for _, src := range []string{ot.String(), "<configuration><routing-options><autonomous-system>65000<loops>2</loops><asdot-notation/></autonomous-system></routing-options></configuration>"} {
+		var back *tree.Node
+		if strings.HasPrefix(src, "<") {
+			back, _, err = format.ParseXML(s.Root, strings.NewReader(src))
+		} else {
+			back, _, err = format.ParseText(s.Root, src)
+		}
+		if err != nil || !tree.Equal(back, opts) {
+			t.Errorf("%s: err %v, want the same statements", src, err)
+		}
+	}
+	if back, err := format.ParseSet(s.Root, os.String()); err != nil || !tree.Equal(back, opts) {
+		t.Errorf("set lines: err %v, want the same statements", err)
+	}
+	if _, err := format.ParseSet(s.Root, "set routing-options autonomous-system 65000 loops 11"); err == nil {
+		t.Errorf("loops 11: got no error, want one")
+	}
+
 	flagged := "routing-options {\n    autonomous-system {\n        /* ours */\n        as-number 65000;\n    }\n}\n"
 	f, _, err := format.ParseText(s.Root, flagged)
 	if err != nil {

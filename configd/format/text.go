@@ -177,10 +177,14 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 	t.tagsOf(n)
 	t.head(n)
 	if v := valueOf(n); v != nil {
-		// Junos writes `autonomous-system 65000;`: the one value on the
-		// container's line
+		// Junos writes `autonomous-system 65000 loops 2;`: the value on
+		// the container's line, then its other statements
 		t.w.WriteByte(' ')
 		t.w.WriteString(tree.Quote(v.Value))
+		for _, c := range n.Kids[1:] {
+			t.w.WriteByte(' ')
+			t.head(c)
+		}
 		t.w.WriteString(";\n")
 		return
 	}
@@ -229,18 +233,19 @@ func (t *textWriter) block(entries []*tree.Node, depth int) {
 }
 
 // valueOf returns the value leaf of a container holding one value
-// (schema.Node.Value) when it is all the container holds, without flags
-// or annotations of its own; else nil (the block form, where the leaf is
-// named, carries them).
+// (schema.Node.Value) when it can go on the container's line: set, and
+// the container holding only leaves without flags or annotations of their
+// own; else nil (the block form, where the leaf is named, carries them).
 func valueOf(n *tree.Node) *tree.Node {
-	if n.S.Value == nil || len(n.Kids) != 1 {
+	if n.S.Value == nil || len(n.Kids) == 0 || n.Kids[0].S != n.S.Value {
 		return nil
 	}
-	v := n.Kids[0]
-	if v.S != n.S.Value || v.Inactive || v.Protected || v.Comment != "" {
-		return nil
+	for _, c := range n.Kids {
+		if c.S.Kind != schema.Leaf || c.Inactive || c.Protected || c.Comment != "" || c.S.Secret {
+			return nil
+		}
 	}
-	return v
+	return n.Kids[0]
 }
 
 // oneStatement reports whether kids are one plain statement: a leaf, or

@@ -189,10 +189,7 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 			if err := valueCheck(v, tok, i); err != nil {
 				return nil, err
 			}
-			if i+1 < len(toks) {
-				return nil, &PathError{Token: i + 1, Msg: "syntax error."}
-			}
-			return []Path{p.Append(Step{S: v, Value: tok})}, nil
+			return valueLine(p, cur, toks, i)
 		}
 		c, err := childByPrefix(cur, tok, i)
 		if err != nil {
@@ -299,6 +296,34 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 		}
 	}
 	return []Path{p}, nil
+}
+
+// valueLine returns the paths of `autonomous-system 65000 loops 2
+// asdot-notation` from toks[i], the value of container cur (a
+// schema.Node.Value) under p: the value, then each leaf of cur that
+// follows on the line, as Junos takes them.
+func valueLine(p Path, cur *schema.Node, toks []string, i int) ([]Path, error) {
+	out := []Path{p.Append(Step{S: cur.Value, Value: toks[i]})}
+	for i++; i < len(toks); {
+		c := cur.Child(toks[i])
+		if c == nil || c.Kind != schema.Leaf || c == cur.Value {
+			return nil, &PathError{Token: i, Msg: "syntax error.", Expect: Expect(cur)}
+		}
+		i++
+		if c.IsEmptyType() {
+			out = append(out, p.Append(Step{S: c}))
+			continue
+		}
+		if i >= len(toks) {
+			return nil, &PathError{Token: i, Msg: "missing argument.", Expect: []string{"<" + c.TypeName() + ">"}}
+		}
+		if err := valueCheck(c, toks[i], i); err != nil {
+			return nil, err
+		}
+		out = append(out, p.Append(Step{S: c, Value: toks[i]}))
+		i++
+	}
+	return out, nil
 }
 
 // bracketEntries returns one path per key of `[ k1 k2 ]` at toks[i], the
