@@ -186,6 +186,10 @@ func (s *Session) schemaCompletions(n *tree.Node, ws []string) []Completion {
 	i := 0
 	for i < len(ws) {
 		c := sn.Child(ws[i])
+		if c == nil && sn.Value != nil { // autonomous-system 65000: the value, then the rest of the line
+			i++
+			continue
+		}
 		if c == nil {
 			if m := uniquePrefix(sn, ws[i]); m != nil {
 				c = m
@@ -230,8 +234,11 @@ func (s *Session) schemaCompletions(n *tree.Node, ws []string) []Completion {
 	if fl := sn.FlatList(); fl != nil {
 		out = append(out, keyCompletions(n, fl)...)
 	}
+	if sn.Value != nil { // a container holding one value: its value, not the leaf's keyword
+		out = append(out, valueCompletions(sn.Value)...)
+	}
 	for _, c := range sn.Children {
-		if c.IsKey() || c.Flat {
+		if c.IsKey() || c.Flat || c == sn.Value {
 			continue
 		}
 		out = append(out, Completion{c.Name, c.Description})

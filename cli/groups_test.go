@@ -102,3 +102,32 @@ func TestApplyGroupsCompletion(t *testing.T) {
 		}
 	}
 }
+
+// TestValueContainerCompletion: a container holding one value offers the
+// value (`<as-number>`), not its leaf's keyword, and after the value the
+// statements that may follow it on the line.
+func TestValueContainerCompletion(t *testing.T) {
+	n, _ := startNode(t)
+	s := n.CLI.NewSession("root", "cli")
+	defer s.Close()
+	s.Exec(context.Background(), "configure")
+	got := cli.FormatHelp(s.Complete("set routing-options autonomous-system "))
+	if !strings.Contains(got, "<as-number>") || !strings.Contains(got, "loops") {
+		t.Errorf("got\n%s\nwant <as-number> and loops offered", got)
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == "as-number" {
+			t.Errorf("got\n%s\nwant no as-number keyword", got)
+		}
+	}
+	got = cli.FormatHelp(s.Complete("set routing-options autonomous-system 65000 "))
+	if !strings.Contains(got, "loops") || !strings.Contains(got, "asdot-notation") {
+		t.Errorf("after the value: got\n%s\nwant loops and asdot-notation offered", got)
+	}
+	if r := s.Exec(context.Background(), "set routing-options autonomous-system 65000 loops 3"); r.Failed {
+		t.Fatalf("set: %s", r.Output)
+	}
+	if r := s.Exec(context.Background(), "show routing-options"); !strings.Contains(r.Output, "autonomous-system 65000 loops 3;") {
+		t.Errorf("show routing-options: got %q, want autonomous-system 65000 loops 3;", r.Output)
+	}
+}

@@ -295,8 +295,8 @@ func TestOldStoreMigrates(t *testing.T) {
 		t.Fatalf("open the old store: %v", err)
 	}
 	defer st.Close()
-	if got := st.SchemaVersion(); got != 3 {
-		t.Errorf("schema version after open: got %d, want 3", got)
+	if got := st.SchemaVersion(); got != 4 {
+		t.Errorf("schema version after open: got %d, want 4", got)
 	}
 	chunks, _, err := st.Committed()
 	if err != nil {

@@ -22,6 +22,7 @@ var migrations = []migration{
 	{"create buckets", migrateCreateBuckets},
 	{"checksums", migrateChecksums},
 	{"junos shapes", migrateJunosShapes},
+	{"value containers", migrateValueContainers},
 }
 
 // keySchema holds the schema version, 8 bytes big-endian, in bucketMeta.

@@ -32,13 +32,52 @@ var junosShapeLists = []string{
 // The version number also keeps older code, which cannot read the new
 // statements (except, layer-3, …), from opening the file.
 func migrateJunosShapes(tx *bolt.Tx) error {
-	fix := func(v []byte) ([]byte, bool, error) {
+	return rewriteChunks(tx, func(v []byte) ([]byte, bool, error) {
 		out, err := tree.SortChunkEntries(v, junosShapeLists)
 		if err != nil {
 			return nil, false, err
 		}
 		return out, !bytes.Equal(out, v), nil
-	}
+	})
+}
+
+// valueContainers are the statements that were leaves and became, with
+// schema version 4, Junos' containers holding one value (gnos-ext:value):
+// each path (names from the top, keys left out) and the child leaf that
+// holds the value now. Like junosShapeLists, the table describes what
+// version 3 stored.
+var valueContainers = map[string]string{
+	"routing-options/autonomous-system":                                      "as-number",
+	"routing-options/static/route/preference":                                "metric-value",
+	"routing-options/rib/static/route/preference":                            "metric-value",
+	"routing-instances/instance/routing-options/static/route/preference":     "metric-value",
+	"routing-instances/instance/routing-options/rib/static/route/preference": "metric-value",
+	"interfaces/interface/unit/family/inet/filter/input":                     "filter-name",
+	"interfaces/interface/unit/family/inet/filter/output":                    "filter-name",
+	"interfaces/interface/unit/family/inet6/filter/input":                    "filter-name",
+	"interfaces/interface/unit/family/inet6/filter/output":                   "filter-name",
+}
+
+// migrateValueContainers is version 3 -> 4: autonomous-system, a static
+// route's preference and an interface's filter input/output took Junos'
+// shape, a container holding the value (as-number, metric-value,
+// filter-name). Their stored leaf lines become the container's line and
+// the value leaf's, in the committed chunks, every undo record and the
+// shared candidate (tree.NestChunkValues); text and set print the same.
+func migrateValueContainers(tx *bolt.Tx) error {
+	return rewriteChunks(tx, func(v []byte) ([]byte, bool, error) {
+		out, err := tree.NestChunkValues(v, valueContainers)
+		if err != nil {
+			return nil, false, err
+		}
+		return out, !bytes.Equal(out, v), nil
+	})
+}
+
+// rewriteChunks passes every stored chunk through fix: the committed
+// chunks, the chunks of every undo record (so rollbacks come back the same
+// way) and the shared candidate's.
+func rewriteChunks(tx *bolt.Tx, fix func(v []byte) ([]byte, bool, error)) error {
 	committed, err := summedBucket(tx, bucketCommitted)
 	if err != nil {
 		return err

@@ -130,8 +130,8 @@ func Compile(root *tree.Node) (*Config, error) {
 		for _, u := range ifd.ActiveNamed("unit") {
 			for _, f := range []Family{Inet, Inet6} {
 				fl := u.ActiveChild("family").ActiveChild(f.String()).ActiveChild("filter")
-				in, _ := fl.Leaf("input")
-				out, _ := fl.Leaf("output")
+				in, _ := fl.ActiveChild("input").Leaf("filter-name")
+				out, _ := fl.ActiveChild("output").Leaf("filter-name")
 				if in == "" && out == "" {
 					continue
 				}

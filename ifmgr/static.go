@@ -35,7 +35,7 @@ func (d *desired) addStatic(sr staticRoute, table int, names *ifname.Map, linuxO
 		return configd.PathDiagnostic(p, "", "%v", err)
 	}
 	pref := DefaultPreference
-	if v, ok := r.Leaf("preference"); ok {
+	if v, ok := r.ActiveChild("preference").Leaf("metric-value"); ok {
 		pref = atoi(v)
 	}
 	byPref := map[int]*route{}

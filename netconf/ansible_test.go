@@ -16,9 +16,10 @@ import (
 func TestAnsible(t *testing.T) { playbook(t, "facts.yml") }
 
 // TestAnsibleResources runs tests/ansible/resources.yml: junos_system,
-// junos_l3_interfaces, junos_interfaces and junos_static_routes (with a
-// routing instance) merged twice — the second run changes nothing — and
-// gathered, over NETCONF.
+// junos_l3_interfaces, junos_interfaces, junos_static_routes (with a
+// routing instance), junos_routing_instances and junos_routing_options
+// (autonomous-system, Junos' container holding as-number) merged twice —
+// the second run changes nothing — and gathered, over NETCONF.
 func TestAnsibleResources(t *testing.T) { playbook(t, "resources.yml") }
 
 // playbook runs tests/ansible/NAME against a fresh node.

@@ -75,6 +75,34 @@ func writeOutput(b *strings.Builder, text string) {
 	b.WriteString("</output>\n")
 }
 
+// writeConfigurationOutput writes the text of `show configuration` the
+// way Junos returns it to <command format="text">: in
+// <configuration-information><configuration-output>, where Ansible's
+// junos_command looks for it (other commands' text is in <output>).
+func writeConfigurationOutput(b *strings.Builder, text string) {
+	b.WriteString("<configuration-information>\n<configuration-output>\n")
+	b.WriteString(xmlEscape(text))
+	b.WriteString("</configuration-output>\n</configuration-information>\n")
+}
+
+// showsConfiguration reports whether line runs `show configuration`,
+// spelled out or abbreviated as the CLI takes it (`sh conf | display
+// set`): its first two words each a prefix of one command's words only.
+func (s *Session) showsConfiguration(line string) bool {
+	cmd, _, _ := strings.Cut(line, "|")
+	f := strings.Fields(cmd)
+	if len(f) < 2 {
+		return false
+	}
+	match := map[string]bool{}
+	for _, c := range s.srv.cfg.CLI.Ops.Commands() {
+		if len(c.Words) >= 2 && strings.HasPrefix(c.Words[0], f[0]) && strings.HasPrefix(c.Words[1], f[1]) {
+			match[c.Words[0]+" "+c.Words[1]] = true
+		}
+	}
+	return len(match) == 1 && match["show configuration"]
+}
+
 // opCommand is Junos' <command format="xml|text|json">LINE</command>:
 // any operational command line, pipes included, run by the CLI engine.
 // The login class check is the CLI's: show commands need view,
@@ -97,7 +125,26 @@ func opCommand(ctx context.Context, s *Session, op *Node, b *strings.Builder) er
 		if r.Failed {
 			return commandError(line, r)
 		}
-		writeOutput(b, r.Output)
+		if s.showsConfiguration(line) {
+			writeConfigurationOutput(b, r.Output)
+		} else {
+			writeOutput(b, r.Output)
+		}
+	case "set":
+		// Junos' format="set" is `show configuration`'s set form, in
+		// <configuration-set> (Ansible's junos_command sends it for
+		// `show configuration … | display set`)
+		if !s.showsConfiguration(line) {
+			return &RPCError{Type: "protocol", Tag: "invalid-value",
+				Message: "format set is only for show configuration", BadElement: "format"}
+		}
+		r := c.Exec(ctx, line+" | display set")
+		if r.Failed {
+			return commandError(line, r)
+		}
+		b.WriteString("<configuration-set>\n")
+		b.WriteString(xmlEscape(r.Output))
+		b.WriteString("</configuration-set>\n")
 	case "json":
 		r := c.Exec(ctx, line+" | display json")
 		if r.Failed {

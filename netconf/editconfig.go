@@ -253,6 +253,18 @@ func (r *editRun) element(el *Node, p tree.Path, ps *schema.Node, inh editOp, px
 			}
 		}
 	}
+	if v := strings.TrimSpace(el.Text); s.Value != nil && v != "" && op != opNone {
+		// <autonomous-system>65000</autonomous-system>: the value of a
+		// container holding one value as its text, as Junos takes it
+		vp := path.Append(tree.Step{S: s.Value, Value: v})
+		if err := s.Value.CheckValue(v); err != nil {
+			return r.fail(&RPCError{Type: "application", Tag: "invalid-value", Path: xp, PathNS: ns,
+				Message: path.Edit() + " " + s.Value.Name + ": " + err.Error(), BadElement: el.Name.Local})
+		}
+		if err := r.e.Set(vp); err != nil {
+			return r.fail(dataError("operation-failed", vp, xp, ns, err.Error()))
+		}
+	}
 	inner := op
 	if op == opCreate || op == opReplace {
 		inner = opMerge // the statement is new: its content is merged into it

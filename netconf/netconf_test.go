@@ -186,6 +186,26 @@ func TestCommandsAndTableRPCs(t *testing.T) {
 	if out := r.Value("output"); !strings.Contains(out, "Hostname: lab1") {
 		t.Fatalf("show version text = %q", out)
 	}
+	// show configuration's text comes back as Junos returns it, in
+	// configuration-information/configuration-output (Ansible's
+	// junos_command reads it there), however abbreviated or piped
+	for _, line := range []string{"show configuration system host-name", "sh conf system | display set"} {
+		r = ok(t, c.rpc(`<command format="text">`+line+`</command>`))
+		if r.Has("output") {
+			t.Fatalf("%s: got <output>, want <configuration-information>", line)
+		}
+		if out := r.Child("configuration-information").Value("configuration-output"); !strings.Contains(out, "lab1") {
+			t.Fatalf("%s: configuration-output = %q, want the host-name", line, out)
+		}
+	}
+	r = ok(t, c.rpc(`<command format="set">show configuration system</command>`))
+	if out := r.Value("configuration-set"); !strings.Contains(out, "set system host-name lab1") {
+		t.Fatalf("format=set: configuration-set = %q, want set system host-name lab1", out)
+	}
+	r = ok(t, c.rpc(`<command format="text">show system commit</command>`))
+	if r.Has("configuration-information") || !r.Has("output") {
+		t.Fatalf("show system commit text: got %v, want <output>", names(r))
+	}
 	r = ok(t, c.rpc(`<command>show version</command>`))
 	if !r.Has("software-information") {
 		t.Fatalf("<command> xml: got %v, want <software-information>", names(r))

@@ -101,7 +101,7 @@ func staticRoutes(r *tree.Node, instance string, direct []Route) []Route {
 	}
 	table := InstanceTable(instance, p)
 	pref := Preference[Static]
-	if v, ok := r.Leaf("preference"); ok {
+	if v, ok := r.ActiveChild("preference").Leaf("metric-value"); ok {
 		pref, _ = strconv.Atoi(v)
 	}
 	var out []*Route

@@ -51,9 +51,29 @@ func WriteCompareAt(w io.Writer, a, b *tree.Node, prefix tree.Path) error {
 			i = j - 1
 			continue
 		}
+		if s.Parent != nil && s.Parent.Value == s && len(parent) > 0 && c.value(parent) {
+			continue
+		}
 		c.change(ch)
 	}
 	return bw.Flush()
+}
+
+// value shows a changed value of the container holding one value at
+// path p as Junos does, the container's old and new lines
+// (`-  autonomous-system 65000;` `+  autonomous-system 65001;`), when
+// both are in the value form; it reports whether it did.
+func (c *comparer) value(p tree.Path) bool {
+	o, n := c.a.Get(p), c.b.Get(p)
+	if o == nil || n == nil || valueOf(o) == nil || valueOf(n) == nil {
+		return false
+	}
+	c.begin(p.Parent(), n.S)
+	c.marker('-')
+	c.t.stmt(o, 0)
+	c.marker('+')
+	c.t.stmt(n, 0)
+	return true
 }
 
 type comparer struct {

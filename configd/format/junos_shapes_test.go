@@ -232,3 +232,150 @@ func TestXMLOldShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestValueContainers: Junos' containers holding one value
+// (autonomous-system's as-number, a static route's preference
+// metric-value, a filter's filter-name) read and print with the value on
+// the statement's line in text and set, and as the container in XML and
+// JSON; a bad value is refused naming the statement; a value leaf with a
+// flag of its own falls back to the block form, which reads back.
+func TestValueContainers(t *testing.T) {
+	s, err := schema.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := format.ParseSet(s.Root, "set routing-options autonomous-system 65000\n"+
+		"set routing-options static route 10.0.0.0/8 preference 7\n"+
+		"set interfaces ge-0/0/0 unit 0 family inet6 filter output f6\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text, xml, jsn, rfc strings.Builder
+	if err := format.WriteText(&text, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"    autonomous-system 65000;\n", "        route 10.0.0.0/8 {\n            preference 7;\n", "                filter {\n                    output f6;\n"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text: got\n%s\nwant it to hold %q", text.String(), want)
+		}
+	}
+	if err := format.WriteXML(&xml, c, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<autonomous-system><as-number>65000</as-number></autonomous-system>",
+		"<preference><metric-value>7</metric-value></preference>", "<output><filter-name>f6</filter-name></output>"} {
+		if !strings.Contains(xml.String(), want) {
+			t.Errorf("xml: got %s, want it to hold %s", xml.String(), want)
+		}
+	}
+	if err := format.WriteJunosJSON(&jsn, c, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	if want := `"autonomous-system":{"as-number":"65000"}`; !strings.Contains(jsn.String(), want) {
+		t.Errorf("junos json: got %s, want it to hold %s", jsn.String(), want)
+	}
+	if err := format.WriteJSON(&rfc, c, false); err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := format.ParseJSON(s.Root, strings.NewReader(rfc.String()))
+	if err != nil || !tree.Equal(back, c) {
+		t.Errorf("ParseJSON(WriteJSON(c)): err %v, equal %v", err, err == nil && tree.Equal(back, c))
+	}
+	fromText, _, err := format.ParseText(s.Root, text.String())
+	if err != nil || !tree.Equal(fromText, c) {
+		t.Errorf("ParseText(WriteText(c)): err %v", err)
+	}
+
+	for _, bad := range []string{"routing-options { autonomous-system x65; }", "routing-options { static { route 10.0.0.0/8 { preference abc; } } }"} {
+		_, _, err := format.ParseText(s.Root, bad)
+		if err == nil {
+			t.Errorf("%s: got no error, want one", bad)
+		} else if !strings.Contains(err.Error(), "autonomous-system") && !strings.Contains(err.Error(), "preference") {
+			t.Errorf("%s: got %v, want the statement named", bad, err)
+		}
+	}
+	if _, err := format.ParseSet(s.Root, "set routing-options autonomous-system 65000 65001"); err == nil {
+		t.Errorf("two values: got no error, want one")
+	}
+
+	// Junos (and Ansible's junos_routing_options) also write the value as
+	// the container's text
+	x, _, err := format.ParseXML(s.Root, strings.NewReader("<configuration><routing-options><autonomous-system>\n65000\n</autonomous-system></routing-options></configuration>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := x.ActiveChild("routing-options").ActiveChild("autonomous-system").Leaf("as-number"); got != "65000" {
+		t.Errorf("<autonomous-system>65000</autonomous-system>: as-number %q, want 65000", got)
+	}
+	for _, bad := range []string{"<autonomous-system>x1</autonomous-system>", "<autonomous-system>1<as-number>2</as-number></autonomous-system>"} {
+		if _, _, err := format.ParseXML(s.Root, strings.NewReader("<configuration><routing-options>"+bad+"</routing-options></configuration>")); err == nil {
+			t.Errorf("%s: got no error, want one", bad)
+		}
+	}
+
+	// show | compare of a changed value: the statement's old and new lines
+	changed, err := format.ParseSet(s.Root, "set routing-options autonomous-system 65001\n"+
+		"set routing-options static route 10.0.0.0/8 preference 7\n"+
+		"set interfaces ge-0/0/0 unit 0 family inet6 filter output f6\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmp strings.Builder
+	if err := format.WriteCompare(&cmp, c, changed); err != nil {
+		t.Fatal(err)
+	}
+	if want := "[edit routing-options]\n-  autonomous-system 65000;\n+  autonomous-system 65001;\n"; cmp.String() != want {
+		t.Errorf("compare: got\n%s\nwant\n%s", cmp.String(), want)
+	}
+
+	// the container's other statements follow the value on its line in
+	// text (Junos: `autonomous-system 65000 loops 2 asdot-notation;`),
+	// one set line each; set takes them on the value's line too
+	opts, err := format.ParseSet(s.Root, "set routing-options autonomous-system 65000 loops 2 asdot-notation\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ot, os strings.Builder
+	if err := format.WriteText(&ot, opts); err != nil {
+		t.Fatal(err)
+	}
+	if want := "routing-options {\n    autonomous-system 65000 loops 2 asdot-notation;\n}\n"; ot.String() != want {
+		t.Errorf("options: got\n%s\nwant\n%s", ot.String(), want)
+	}
+	if err := format.WriteSet(&os, opts, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := "set routing-options autonomous-system 65000\nset routing-options autonomous-system loops 2\nset routing-options autonomous-system asdot-notation\n"; os.String() != want {
+		t.Errorf("options set: got\n%s\nwant\n%s", os.String(), want)
+	}
+	for _, src := range []string{ot.String(), "<configuration><routing-options><autonomous-system>65000<loops>2</loops><asdot-notation/></autonomous-system></routing-options></configuration>"} {
+		var back *tree.Node
+		if strings.HasPrefix(src, "<") {
+			back, _, err = format.ParseXML(s.Root, strings.NewReader(src))
+		} else {
+			back, _, err = format.ParseText(s.Root, src)
+		}
+		if err != nil || !tree.Equal(back, opts) {
+			t.Errorf("%s: err %v, want the same statements", src, err)
+		}
+	}
+	if back, err := format.ParseSet(s.Root, os.String()); err != nil || !tree.Equal(back, opts) {
+		t.Errorf("set lines: err %v, want the same statements", err)
+	}
+	if _, err := format.ParseSet(s.Root, "set routing-options autonomous-system 65000 loops 11"); err == nil {
+		t.Errorf("loops 11: got no error, want one")
+	}
+
+	flagged := "routing-options {\n    autonomous-system {\n        /* ours */\n        as-number 65000;\n    }\n}\n"
+	f, _, err := format.ParseText(s.Root, flagged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := format.WriteText(&out, f); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != flagged {
+		t.Errorf("annotated value: got\n%s\nwant\n%s", out.String(), flagged)
+	}
+}

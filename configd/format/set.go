@@ -97,6 +97,9 @@ func (sw *setWriter) head(c *tree.Node) {
 		sw.push(s.Name)
 		sw.push(tree.Quote(c.Value))
 	default:
+		if s.Parent != nil && s.Parent.Value == s {
+			return // the value goes on the container's path: autonomous-system 65000
+		}
 		sw.push(s.Name)
 	}
 }

@@ -176,6 +176,18 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 	t.line(depth)
 	t.tagsOf(n)
 	t.head(n)
+	if v := valueOf(n); v != nil {
+		// Junos writes `autonomous-system 65000 loops 2;`: the value on
+		// the container's line, then its other statements
+		t.w.WriteByte(' ')
+		t.w.WriteString(tree.Quote(v.Value))
+		for _, c := range n.Kids[1:] {
+			t.w.WriteByte(' ')
+			t.head(c)
+		}
+		t.w.WriteString(";\n")
+		return
+	}
 	if n.S.Oneliner && oneStatement(n.Kids) {
 		// Junos prints `route 0.0.0.0/0 next-hop 192.0.2.254;`
 		t.w.WriteByte(' ')
@@ -218,6 +230,22 @@ func (t *textWriter) block(entries []*tree.Node, depth int) {
 	}
 	t.line(depth)
 	t.w.WriteString("}\n")
+}
+
+// valueOf returns the value leaf of a container holding one value
+// (schema.Node.Value) when it can go on the container's line: set, and
+// the container holding only leaves without flags or annotations of their
+// own; else nil (the block form, where the leaf is named, carries them).
+func valueOf(n *tree.Node) *tree.Node {
+	if n.S.Value == nil || len(n.Kids) == 0 || n.Kids[0].S != n.S.Value {
+		return nil
+	}
+	for _, c := range n.Kids {
+		if c.S.Kind != schema.Leaf || c.Inactive || c.Protected || c.Comment != "" || c.S.Secret {
+			return nil
+		}
+	}
+	return n.Kids[0]
 }
 
 // oneStatement reports whether kids are one plain statement: a leaf, or

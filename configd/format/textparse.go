@@ -459,6 +459,14 @@ func (p *textParser) terminator(end token, s *schema.Node, inline bool) error {
 // With del, keys and values may be left out (the step has All set for a
 // list or leaf-list). Leaf-list values come back apart from the step.
 func (p *textParser) head(ps *schema.Node, tok token, del bool) (tree.Step, []string, error) {
+	if v := ps.Value; v != nil && (tok.kind == tString || ps.Child(tok.text) == nil) {
+		// a container holding one value has it on its line, without the
+		// leaf's keyword: `autonomous-system 65000;`
+		if err := p.b.check(v, tok.text); err != nil {
+			return tree.Step{}, nil, p.errorf(tok.off, "%s: %v", ps.Name, err)
+		}
+		return tree.Step{S: v, Value: tok.text}, nil, nil
+	}
 	s, key, err := p.keyword(ps, tok)
 	if err != nil {
 		return tree.Step{}, nil, err

@@ -145,7 +145,7 @@ func (p *xmlParser) children(f *xmlFrame, depth int) error {
 			if isBlankText(tok) {
 				continue
 			}
-			if len(f.keys) == 1 && f.node.S.Kind == schema.List {
+			if (len(f.keys) == 1 && f.node.S.Kind == schema.List) || f.node.S.Value != nil {
 				f.text = append(f.text, tok...)
 				continue
 			}
@@ -283,6 +283,20 @@ func (p *xmlParser) element(f *xmlFrame, se xml.StartElement, depth int) error {
 		nf := &xmlFrame{node: n}
 		if err := p.nested(nf, depth); err != nil {
 			return err
+		}
+		if len(nf.text) > 0 {
+			// <autonomous-system>65000</autonomous-system>: the value of a
+			// container holding one value as its text, which Junos takes
+			// (Ansible's junos_routing_options sends it so) and gnos wrote
+			// when it modelled these as leaves
+			v := strings.TrimSpace(string(nf.text))
+			if n.ChildNamed(s.Value.Name, "") != nil {
+				return p.errorf("<%s> has both the text %q and <%s>", s.Name, truncate(v), s.Value.Name)
+			}
+			if err := p.b.check(s.Value, v); err != nil {
+				return p.errorf("%s: %v", s.Name, err)
+			}
+			p.b.child(n, s.Value, "", v)
 		}
 		if nf.elements && prunable(n) && !ops.inactive && !noted {
 			// Its children were all deletions: add no empty container.

@@ -143,6 +143,9 @@ func cloneGroup(n *Node, parent *Node) *Node {
 	if n.flatList != nil {
 		c.flatList = c.byName[n.flatList.Name]
 	}
+	if n.Value != nil {
+		c.Value = c.byName[n.Value.Name]
+	}
 	return &c
 }
 

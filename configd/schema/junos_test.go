@@ -135,18 +135,6 @@ var gnosOnly = map[string]string{
 var knownDiffs = map[string]string{
 	"/services/stateful-firewall/rule/match-direction: mandatory in gnos, optional in Junos": "a rule applies only with one",
 	"/services/nat/rule/match-direction: mandatory in gnos, optional in Junos":               "a rule applies only with one",
-	// Junos nests these values in a container (filter-name, as-number)
-	// that its text and set forms hide; gnos keeps the leaf, so both
-	// read and print as Junos' do (XML differs: docs/firewall.md).
-	"/interfaces/interface/unit/family/inet/filter/input: gnos has a leaf, Junos a container":   "text and set as Junos",
-	"/interfaces/interface/unit/family/inet/filter/output: gnos has a leaf, Junos a container":  "text and set as Junos",
-	"/interfaces/interface/unit/family/inet6/filter/input: gnos has a leaf, Junos a container":  "text and set as Junos",
-	"/interfaces/interface/unit/family/inet6/filter/output: gnos has a leaf, Junos a container": "text and set as Junos",
-	"/routing-options/autonomous-system: gnos has a leaf, Junos a container":                    "text and set as Junos",
-	// Junos' static route preference holds metric-value (and type);
-	// `preference 7` reads and prints the same.
-	"/routing-options/static/route/preference: gnos has a leaf, Junos a container":     "text and set as Junos",
-	"/routing-options/rib/static/route/preference: gnos has a leaf, Junos a container": "text and set as Junos",
 	// vlan-id is the only case gnos models of Junos' vlan_choice; outside
 	// a choice, the unit list's `unique "vlan-id"` can name it.
 	"/interfaces/interface/unit/vlan-id: in a choice: no in gnos, yes in Junos": "unique vlan-id per interface",

@@ -59,13 +59,14 @@ type Node struct {
 	Children    []*Node // schema order; empty for leaves
 	Index       int     // position in Parent.Children
 	Keys        []string
-	Flat        bool // list keyword hidden in CLI/text/set (interfaces NAME)
-	Compact     bool // container printed with its child on one line (family inet)
-	Wrapped     bool // list whose entries print by name inside a block named by the list (groups { g { … } })
-	Oneliner    bool // list entry with one statement printed on its line (route P next-hop H;)
-	Grouped     bool // list of keys printed as one block (source-address { P; Q except; })
-	Secret      bool // a secret (password hash): shown only to classes that may configure
-	SecretBelow bool // some descendant is Secret
+	Flat        bool  // list keyword hidden in CLI/text/set (interfaces NAME)
+	Compact     bool  // container printed with its child on one line (family inet)
+	Wrapped     bool  // list whose entries print by name inside a block named by the list (groups { g { … } })
+	Oneliner    bool  // list entry with one statement printed on its line (route P next-hop H;)
+	Grouped     bool  // list of keys printed as one block (source-address { P; Q except; })
+	Secret      bool  // a secret (password hash): shown only to classes that may configure
+	Value       *Node // a container holding one value: this child leaf, written on the container's line in text and set (autonomous-system 65000)
+	SecretBelow bool  // some descendant is Secret
 	Presence    bool
 	Mandatory   bool
 	UserOrder   bool // ordered-by user
@@ -321,6 +322,7 @@ func addChild(parent *Node, e *goyang.Entry, cs *Case, choicePath string) error 
 	if w, ok := e.GetWhenXPath(); ok {
 		n.When = w
 	}
+	valueLeaf := ""
 	if e.Node != nil && e.Node.Statement() != nil {
 		for _, s := range e.Node.Statement().SubStatements() {
 			switch s.Keyword {
@@ -350,6 +352,8 @@ func addChild(parent *Node, e *goyang.Entry, cs *Case, choicePath string) error 
 				n.Grouped = true
 			case strings.HasSuffix(x.Keyword, ":secret"):
 				n.Secret = true
+			case strings.HasSuffix(x.Keyword, ":value"):
+				valueLeaf = x.Argument
 			}
 		}
 	}
@@ -382,6 +386,13 @@ func addChild(parent *Node, e *goyang.Entry, cs *Case, choicePath string) error 
 				return err
 			}
 		}
+	}
+	if valueLeaf != "" {
+		v := n.Child(valueLeaf)
+		if n.Kind != Container || v == nil || v.Kind != Leaf || v.IsEmptyType() {
+			return fmt.Errorf("schema: %s: gnos-ext:value %q names no valued leaf of this container", n.Path(), valueLeaf)
+		}
+		n.Value = v
 	}
 	return nil
 }

@@ -41,6 +41,12 @@ func (p Path) Tokens(withValues bool) []string {
 			out = append(out, st.Key)
 			continue
 		}
+		if st.S.Parent != nil && st.S.Parent.Value == st.S { // autonomous-system 65000
+			if withValues && st.Value != "" {
+				out = append(out, st.Value)
+			}
+			continue
+		}
 		out = append(out, st.S.Name)
 		switch st.S.Kind {
 		case schema.List:
@@ -177,6 +183,14 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 	i := 0
 	for i < len(toks) {
 		tok := toks[i]
+		if v := cur.Value; v != nil && cur.Child(tok) == nil {
+			// a container holding one value takes it without the leaf's
+			// keyword: `autonomous-system 65000`
+			if err := valueCheck(v, tok, i); err != nil {
+				return nil, err
+			}
+			return valueLine(p, cur, toks, i)
+		}
 		c, err := childByPrefix(cur, tok, i)
 		if err != nil {
 			return nil, err
@@ -282,6 +296,34 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 		}
 	}
 	return []Path{p}, nil
+}
+
+// valueLine returns the paths of `autonomous-system 65000 loops 2
+// asdot-notation` from toks[i], the value of container cur (a
+// schema.Node.Value) under p: the value, then each leaf of cur that
+// follows on the line, as Junos takes them.
+func valueLine(p Path, cur *schema.Node, toks []string, i int) ([]Path, error) {
+	out := []Path{p.Append(Step{S: cur.Value, Value: toks[i]})}
+	for i++; i < len(toks); {
+		c := cur.Child(toks[i])
+		if c == nil || c.Kind != schema.Leaf || c == cur.Value {
+			return nil, &PathError{Token: i, Msg: "syntax error.", Expect: Expect(cur)}
+		}
+		i++
+		if c.IsEmptyType() {
+			out = append(out, p.Append(Step{S: c}))
+			continue
+		}
+		if i >= len(toks) {
+			return nil, &PathError{Token: i, Msg: "missing argument.", Expect: []string{"<" + c.TypeName() + ">"}}
+		}
+		if err := valueCheck(c, toks[i], i); err != nil {
+			return nil, err
+		}
+		out = append(out, p.Append(Step{S: c, Value: toks[i]}))
+		i++
+	}
+	return out, nil
 }
 
 // bracketEntries returns one path per key of `[ k1 k2 ]` at toks[i], the
