@@ -92,6 +92,10 @@ type Servicesd struct {
 	tcpSrv        *grpc.Server // PIC streams from other hosts (listen.go)
 	certStill     func(*x509.Certificate) error
 
+	rsp       map[string]*rspState // redundant services PIC interfaces (redundancy.go)
+	replTimer interface{ Stop() bool }
+	closed    bool
+
 	bmu   sync.Mutex    // guards bcast; a leaf lock
 	bcast chan struct{} // closed on every PIC connection and acknowledgement
 }
@@ -113,7 +117,7 @@ func New(o Options) (*Servicesd, error) {
 	s := &Servicesd{o: o, epoch: 1, sets: map[string]*setState{}, deps: map[string]map[string]struct{}{},
 		ifBind: map[string]map[string][]dataplane.Binding{}, usage: map[dataplane.Slot]int64{},
 		offline: map[dataplane.Slot]bool{}, down: map[dataplane.Slot]downState{}, conns: map[dataplane.Slot]*conn{}, nextID: 1,
-		applied: make(chan struct{})}
+		applied: make(chan struct{}), rsp: map[string]*rspState{}}
 	if o.Store != nil {
 		e, err := o.Store.NextCounter("servicesd-generation-epoch")
 		if err != nil {
@@ -124,6 +128,7 @@ func New(o Options) (*Servicesd, error) {
 	if err := s.loadIDsLocked(); err != nil {
 		return nil, fmt.Errorf("servicesd: service-set ids: %w", err)
 	}
+	s.armReplication()
 	return s, nil
 }
 

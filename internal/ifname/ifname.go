@@ -263,3 +263,18 @@ func (m *Map) String() string {
 	}
 	return b.String()
 }
+
+// redundantPrefix starts a redundant services PIC interface (rsp0..rsp15):
+// not a device of its own, it stands for the active member of its
+// redundancy-options.
+const redundantPrefix = "rsp"
+
+// IsRedundant reports whether a Junos interface (physical or logical) is a
+// redundant services PIC interface, and returns its physical name.
+func IsRedundant(junos string) (ifd string, ok bool) {
+	if !strings.HasPrefix(junos, redundantPrefix) {
+		return "", false
+	}
+	ifd, _, _ = strings.Cut(junos, ".")
+	return ifd, digits(ifd[len(redundantPrefix):])
+}
