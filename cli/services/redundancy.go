@@ -22,8 +22,8 @@ func (c *commands) redundancyCommands(t *cli.Table) {
 	t.Describe("request interface", "Interface requests")
 	t.Add(
 		&cli.Command{Words: []string{"show", "interfaces", "redundancy"}, RPC: "get-redundancy-interface-information",
-			Help: "Show redundant services PIC interfaces", Args: []cli.Arg{{Name: "detail", Help: "Display detailed output"}},
-			Run: c.showRedundancy, Text: textRedundancy},
+			Help: "Show redundant services PIC interfaces",
+			Run:  c.showRedundancy, Text: textRedundancy},
 		&cli.Command{Words: []string{"show", "services", "redundancy"}, RPC: "get-services-redundancy-information",
 			Help: "Show session state replication of redundant services PIC interfaces",
 			Run:  c.showReplication, Text: textReplication},
