@@ -435,8 +435,9 @@ func (s *Servicesd) standbyUpLocked(slot dataplane.Slot) {
 	for _, name := range sortedNames(s.rsp) {
 		st := s.rsp[name]
 		act := st.conf.Slots[st.active]
-		if st.conf.Slots[st.active^1] != slot || s.conns[act] != nil && !s.offline[act] {
-			continue
+		d, down := s.down[act]
+		if st.conf.Slots[st.active^1] != slot || !s.offline[act] && (!down || d.booting) {
+			continue // not the standby, or the active member is up (or has not come up yet since servicesd started)
 		}
 		s.switchLocked(name, st, "failover: active member down", nil)
 	}
