@@ -288,3 +288,35 @@ func TestRSPConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRSPReplicationThreshold: with replication-threshold, a session is
+// replicated only once it has been open that long.
+func TestRSPReplicationThreshold(t *testing.T) {
+	h := start(t)
+	h.loadCommit(strings.Replace(rspConf, "hot-standby;", "hot-standby; replication-threshold 3;", 1))
+	b := h.waitOn(slot00)
+	p0, p1 := h.pic(slot00), h.pic(slot10)
+	if err := h.n.Services.WaitSynced(context.Background(), slot10); err != nil {
+		t.Fatal(err)
+	}
+	send(t, p0, b.ID, tcp(t, 1, pic.TCPSyn), tcp(t, 2, pic.TCPSyn))
+	round := func() servicesd.ReplicationStats {
+		before := replicas(h)
+		h.clk.Advance(servicesd.ReplicationInterval)
+		testkit.Until(t, "a replication round", func() bool { return replicas(h) > before })
+		rs, _ := h.n.Services.Redundancy(context.Background())
+		return rs[0].Replication
+	}
+	if r := round(); r.Sessions != 0 || r.Skipped != 2 {
+		t.Fatalf("1 s after opening: %d sessions replicated, %d skipped; want 0 and 2 (threshold 3 s)", r.Sessions, r.Skipped)
+	}
+	var r servicesd.ReplicationStats
+	for i := 0; i < 6 && r.Sessions == 0; i++ {
+		r = round()
+	}
+	if r.Sessions != 2 {
+		t.Fatalf("past the threshold: %d sessions replicated, want 2", r.Sessions)
+	}
+	testkit.Until(t, "the replica held", func() bool { rp := p1.Status().Replica; return rp != nil && rp.Sessions == 2 })
+
+}
