@@ -320,3 +320,23 @@ func TestRSPReplicationThreshold(t *testing.T) {
 	testkit.Until(t, "the replica held", func() bool { rp := p1.Status().Replica; return rp != nil && rp.Sessions == 2 })
 
 }
+
+// TestRSPOfflineFailover: request chassis pic … offline on the active
+// member switches rsp0 to the other one.
+func TestRSPOfflineFailover(t *testing.T) {
+	h := start(t)
+	h.loadCommit(rspConf)
+	h.waitOn(slot00)
+	h.pic(slot10)
+	if err := h.n.Services.WaitSynced(context.Background(), slot10); err != nil {
+		t.Fatal(err)
+	}
+	h.cli("request chassis pic fpc-slot 0 pic-slot 0 offline")
+	h.waitOn(slot10)
+	if out := h.cli("show interfaces redundancy"); !strings.Contains(out, "rsp0       On secondary   00:00:00     ms-0/0/0    ms-1/0/0    primary down\n") {
+		t.Fatalf("show interfaces redundancy:\n%s", out)
+	}
+	if out := h.cli("request interface switchover rsp0"); !strings.Contains(out, "ms-0/0/0 (fpc 0 pic 0) is not online: no switchover") {
+		t.Fatalf("switchover to an offline PIC: %q", out)
+	}
+}
