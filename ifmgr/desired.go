@@ -124,9 +124,6 @@ func build(root *tree.Node, names *ifname.Map) (*desired, error) {
 	ifs := root.ActiveChild("interfaces")
 	linuxOf := map[string]string{} // Junos logical name → Linux name
 	for _, ifd := range ifs.ActiveNamed("interface") {
-		if _, rsp := ifname.IsRedundant(ifd.Key); rsp {
-			continue // no device of its own: servicesd maps it to its active member (live steering through rsp0 is not built)
-		}
 		if err := d.addInterface(ifs, ifd, names, linuxOf); err != nil {
 			return nil, err
 		}

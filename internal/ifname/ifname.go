@@ -113,9 +113,11 @@ const servicePrefix = "ms-"
 func IsService(junos string) bool { return strings.HasPrefix(junos, servicePrefix) }
 
 // IsServiceLink reports whether a Linux link name is one the default rule
-// gives a service interface (ms-0-0-0, ms-0-0-0.1): what an earlier gnos
+// gives a service interface (ms-0-0-0, ms-0-0-0.1, rsp0.1): what an earlier gnos
 // may have left behind.
-func IsServiceLink(linux string) bool { return strings.HasPrefix(linux, servicePrefix) }
+func IsServiceLink(linux string) bool {
+	return strings.HasPrefix(linux, servicePrefix) || strings.HasPrefix(linux, redundantPrefix)
+}
 
 // Service is the services interface of the PIC in slot fpc/pic, as Junos
 // names PICs in services output: ms-F/P/0.
