@@ -50,9 +50,12 @@ import (
 // rsp interface's sessions.
 const ReplicationInterval = time.Second
 
-// MaxReplicaBytes bounds one replica's records (about 350,000 sessions of
+// MaxReplicaBytes bounds one replica's records (about 180,000 sessions of
 // sfw → nat at 185 bytes each); sessions past it are counted as skipped.
-const MaxReplicaBytes = 64 << 20
+// The records travel base64-encoded in a JSON message: 32 MiB is 43 MiB
+// on the wire, under ipc.MaxMessage (64 MiB), which a bigger replica
+// would pass and break the stream.
+const MaxReplicaBytes = 32 << 20
 
 // rspConf is one configured rsp interface.
 type rspConf struct {

@@ -23,8 +23,9 @@ import (
 // adds on the same stream, so they are installed when the records are
 // restored; a takeover arriving inside a resync waits for its end.
 
-// MaxReplica bounds the records a secondary holds.
-const MaxReplica = 64 << 20
+// MaxReplica bounds the records a secondary holds (servicesd sends at
+// most servicesd.MaxReplicaBytes, 32 MiB).
+const MaxReplica = 48 << 20
 
 // SaveQuery asks a PIC for its session records (Query.Save).
 type SaveQuery struct {
