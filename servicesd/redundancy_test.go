@@ -206,6 +206,27 @@ func TestRSPSwitchoverAndFailover(t *testing.T) {
 	if !strings.Contains(out, "rsp0       On secondary   00:00:00     ms-0/0/0    ms-1/0/0    primary down\n") {
 		t.Fatalf("show interfaces redundancy after the failover:\n%s", out)
 	}
+
+	// The failed PIC, restarted, rejoins as the standby (rsp0 stays on the
+	// secondary) and gets the whole table at the next round.
+	h.n.PICs.Start(slot00)
+	p0 = h.pic(slot00)
+	if err := h.n.Services.WaitSynced(ctx, slot00); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, "a full replica on the restarted PIC", func() error {
+		if r := p0.Status().Replica; r == nil || r.Sessions != 3 {
+			h.clk.Advance(servicesd.ReplicationInterval)
+			return fmt.Errorf("it holds %+v", r)
+		}
+		return nil
+	})
+	if len(p0.Status().SSRBs) != 0 {
+		t.Fatalf("the restarted PIC holds %+v, want nothing: it is the standby", p0.Status().SSRBs)
+	}
+	if out := h.cli("show interfaces redundancy"); !strings.Contains(out, "rsp0       On secondary   ") || !strings.Contains(out, "ms-0/0/0    ms-1/0/0    both up\n") {
+		t.Fatalf("show interfaces redundancy after the rejoin:\n%s", out)
+	}
 }
 
 // TestRSPHeartbeatFailover: the active PIC stops answering (a picd that
