@@ -23,6 +23,11 @@
 // epoch is a store counter bumped at every servicesd start, so generations
 // grow across restarts and a PIC's stale-generation check stays sound.
 //
+// Redundant services PIC interfaces (rsp0: redundancy.go) resolve to
+// their active member; a switchover or a failover moves their
+// service-sets to the other PIC, and with hot-standby servicesd relays
+// each second the active PIC's session records to the standby.
+//
 // Locking: Servicesd.mu guards the resolution state and the connection
 // table; conn.mu guards one connection's queue and acknowledgements. Lock
 // order: configd's lock (held while configd calls the subscriber), then
