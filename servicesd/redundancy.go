@@ -211,6 +211,7 @@ func (s *Servicesd) applyRSPsLocked(p *plan) {
 		}
 		st.conf = c
 	}
+	s.armReplicationLocked()
 }
 
 // switchLocked makes the other member of rsp interface name active: its
@@ -363,24 +364,33 @@ func (s *Servicesd) redundancyLocked(name string, st *rspState) RedundancyInfo {
 	return info
 }
 
-// armReplication arms the replication timer: each round runs in a
+// armReplicationLocked arms the replication timer while some rsp
+// interface has hot-standby (none: no timer at all). Each round runs in a
 // goroutine of its own (it waits for PICs' answers) and arms the next
-// when it is done, so rounds never overlap.
-func (s *Servicesd) armReplication() {
-	t := s.o.Clock.AfterFunc(ReplicationInterval, func() {
+// when it is done, so rounds never overlap. s.mu held.
+func (s *Servicesd) armReplicationLocked() {
+	if s.replTimer != nil || s.closed || !s.hotLocked() {
+		return
+	}
+	s.replTimer = s.o.Clock.AfterFunc(ReplicationInterval, func() {
 		go func() {
 			s.replicateAll(context.Background())
 			s.mu.Lock()
-			closed := s.closed
+			s.replTimer = nil
+			s.armReplicationLocked()
 			s.mu.Unlock()
-			if !closed {
-				s.armReplication()
-			}
 		}()
 	})
-	s.mu.Lock()
-	s.replTimer = t
-	s.mu.Unlock()
+}
+
+// hotLocked reports whether some rsp interface has hot-standby.
+func (s *Servicesd) hotLocked() bool {
+	for _, st := range s.rsp {
+		if st.conf.Hot {
+			return true
+		}
+	}
+	return false
 }
 
 // replicateAll replicates every hot-standby rsp interface whose members

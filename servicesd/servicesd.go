@@ -133,7 +133,6 @@ func New(o Options) (*Servicesd, error) {
 	if err := s.loadIDsLocked(); err != nil {
 		return nil, fmt.Errorf("servicesd: service-set ids: %w", err)
 	}
-	s.armReplication()
 	return s, nil
 }
 
