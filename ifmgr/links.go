@@ -33,7 +33,8 @@ func (d *desired) addInterface(ifs, ifd *tree.Node, names *ifname.Map, linuxOf m
 	if v, ok := ifd.Leaf("mtu"); ok {
 		mtu = atoi(v)
 	}
-	tun := ifname.IsService(ifd.Key)
+	_, rsp := ifname.IsRedundant(ifd.Key) // rsp0 units are TUNs too: the active member's picd attaches to them
+	tun := ifname.IsService(ifd.Key) || rsp
 	put := func(ln, logical string) (*link, error) {
 		l := d.links[ln]
 		if l == nil {

@@ -60,6 +60,8 @@ func (s *Servicesd) registerAPI(g *grpc.Server) {
 			method(s, "TrafficGenerate", func(ctx context.Context, r generateReq) (*TrafficPIC, error) {
 				return s.TrafficGenerate(ctx, r.Target, r.Spec)
 			}),
+			method(s, "Redundancy", func(ctx context.Context, _ struct{}) ([]RedundancyInfo, error) { return s.Redundancy(ctx) }),
+			method(s, "Switchover", s.Switchover),
 			method(s, "Traffic", s.Traffic),
 			method(s, "TrafficReplay", s.TrafficReplay),
 			method(s, "CaptureStart", s.CaptureStart),

@@ -132,3 +132,13 @@ func (c *Client) Close() {
 		c.cc = nil
 	}
 }
+
+// Redundancy is (*Servicesd).Redundancy.
+func (c *Client) Redundancy(ctx context.Context) ([]RedundancyInfo, error) {
+	return call[struct{}, []RedundancyInfo](ctx, c, "Redundancy", struct{}{})
+}
+
+// Switchover is (*Servicesd).Switchover.
+func (c *Client) Switchover(ctx context.Context, name string) (*RedundancyInfo, error) {
+	return call[string, *RedundancyInfo](ctx, c, "Switchover", name)
+}

@@ -159,6 +159,7 @@ func (s *Servicesd) serve(st grpc.ServerStream) error {
 					reason = "connection to picd lost"
 				}
 				s.picDownLocked(c.slot, reason, false)
+				s.failoverLocked(c.slot, reason)
 			}
 		}
 		s.mu.Unlock()
@@ -271,6 +272,11 @@ func (s *Servicesd) read(ctx context.Context, c *conn, st grpc.ServerStream) err
 			c.mu.Unlock()
 			if inSync {
 				s.picUp(c)
+				s.mu.Lock()
+				if s.conns[c.slot] == c {
+					s.standbyUpLocked(c.slot)
+				}
+				s.mu.Unlock()
 			}
 			s.broadcast()
 		case m.Fault != "":
@@ -485,6 +491,9 @@ func (s *Servicesd) SetOnline(_ context.Context, slot dataplane.Slot, online boo
 		return nil
 	}
 	s.offline[slot] = !online
+	if !online {
+		s.failoverLocked(slot, "PIC taken offline")
+	}
 	if c := s.conns[slot]; c != nil {
 		s.reconfigureLocked(c)
 	} else if online {

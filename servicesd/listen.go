@@ -118,6 +118,10 @@ func (s *Servicesd) Close() {
 	s.mu.Lock()
 	g, t := s.srv, s.tcpSrv
 	s.srv, s.tcpSrv = nil, nil
+	s.closed = true
+	if s.replTimer != nil {
+		s.replTimer.Stop()
+	}
 	s.mu.Unlock()
 	if g != nil {
 		g.Stop()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
+	"github.com/gnos/gnos/internal/ifname"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/dataplane"
 	"github.com/gnos/gnos/pic/picd"
@@ -25,6 +26,7 @@ type plan struct {
 	deletes     []string
 	usage       map[dataplane.Slot]int64
 	diags       []configd.Diagnostic
+	rsps        map[string]rspConf // the rsp interfaces, when the commit changed them (nil: unchanged)
 }
 
 func (p *plan) err() error {
@@ -98,6 +100,29 @@ func (s *Servicesd) planLocked(c *configd.Commit) *plan {
 		p.picsChanged = !reflect.DeepEqual(p.pics, s.pics)
 	}
 	p.checkPackages()
+	rspTouched := full || allIfaces
+	for name := range ifaces {
+		if _, ok := ifname.IsRedundant(name); ok {
+			rspTouched = true
+		}
+	}
+	if rspTouched || p.picsChanged {
+		p.rsps = redundantInterfaces(c.New)
+		p.checkRSPs()
+		if !reflect.DeepEqual(p.rsps, s.rspConfs()) {
+			for name, st := range s.sets { // re-resolve what names an rsp interface
+				if usesRSP(st.ssrb) != "" {
+					dirty[name] = true
+				}
+			}
+		} else {
+			p.rsps = nil
+		}
+	}
+	res := s.resolverLocked(s.rspConfs())
+	if p.rsps != nil {
+		res = s.resolverLocked(p.rsps)
+	}
 
 	// Interface bindings.
 	ifRoot := child(c.New, "interfaces")
@@ -153,7 +178,7 @@ func (s *Servicesd) planLocked(c *configd.Commit) *plan {
 			}
 			continue
 		}
-		r, rerr := resolve(c.New, c.Defaults, ss, p.pics, s.bindingsLocked(p, name))
+		r, rerr := resolve(c.New, c.Defaults, ss, p.pics, res, s.bindingsLocked(p, name))
 		if rerr != nil {
 			p.fail(rerr.path, rerr.statement, "%s", rerr.msg)
 			continue
@@ -368,6 +393,7 @@ func (s *Servicesd) applyLocked(p *plan) (added []dataplane.Slot) {
 		}
 	}
 	s.usage = p.usage
+	s.applyRSPsLocked(p)
 	old := s.pics
 	s.pics = p.pics
 	if p.picsChanged {

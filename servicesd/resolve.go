@@ -155,7 +155,7 @@ type resolveError struct {
 // resolve builds the SSRB of service-set ss (without id and generation)
 // from the active configuration root. It fails when the service-set cannot
 // run on a PIC: chain, plugins, service interfaces.
-func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[dataplane.Slot]picConf, bindings []dataplane.Binding) (*resolved, *resolveError) {
+func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[dataplane.Slot]picConf, ifs ifResolver, bindings []dataplane.Binding) (*resolved, *resolveError) {
 	ssPath := tree.Path{child(root, "services").Step(), ss.Step()}
 	fail := func(p tree.Path, st, format string, a ...any) (*resolved, *resolveError) {
 		return nil, &resolveError{path: p, statement: st, msg: fmt.Sprintf(format, a...)}
@@ -177,16 +177,17 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[dataplane.Slot]p
 		s.Outside, _ = nh.Leaf("outside-service-interface")
 		s.ServiceInterface = s.Inside
 		ifPath, ifStmt = ssPath.Append(nh.Step()), "inside-service-interface"
-		if a, b := mustSlot(s.Inside), mustSlot(s.Outside); a != b {
+		a, _, _ := ifs.slot(s.Inside)
+		if b, _, _ := ifs.slot(s.Outside); a != b {
 			return fail(ifPath, "outside-service-interface",
 				"inside and outside service interfaces must be on the same PIC (%s is not on %s)", s.Outside, a)
 		}
 	} else {
 		return fail(ssPath, "", "service-set must have interface-service or next-hop-service")
 	}
-	slot, ok := slotOf(s.ServiceInterface)
+	slot, why, ok := ifs.slot(s.ServiceInterface)
 	if !ok {
-		return fail(ifPath, ifStmt, "%s is not a services interface", s.ServiceInterface)
+		return fail(ifPath, ifStmt, "%s", why)
 	}
 	pc, ok := pics[slot]
 	if !ok {
@@ -281,8 +282,6 @@ func resolve(root, defaults *tree.Node, ss *tree.Node, pics map[dataplane.Slot]p
 	}
 	return &resolved{ssrb: s, node: ss, deps: deps}, nil
 }
-
-func mustSlot(name string) dataplane.Slot { s, _ := slotOf(name); return s }
 
 // orderOf is a plugin's place in the forward chain of a service-set
 // without service-order: its registered ChainOrder, those without one

@@ -23,6 +23,11 @@
 // epoch is a store counter bumped at every servicesd start, so generations
 // grow across restarts and a PIC's stale-generation check stays sound.
 //
+// Redundant services PIC interfaces (rsp0: redundancy.go) resolve to
+// their active member; a switchover or a failover moves their
+// service-sets to the other PIC, and with hot-standby servicesd relays
+// each second the active PIC's session records to the standby.
+//
 // Locking: Servicesd.mu guards the resolution state and the connection
 // table; conn.mu guards one connection's queue and acknowledgements. Lock
 // order: configd's lock (held while configd calls the subscriber), then
@@ -92,6 +97,10 @@ type Servicesd struct {
 	tcpSrv        *grpc.Server // PIC streams from other hosts (listen.go)
 	certStill     func(*x509.Certificate) error
 
+	rsp       map[string]*rspState // redundant services PIC interfaces (redundancy.go)
+	replTimer interface{ Stop() bool }
+	closed    bool
+
 	bmu   sync.Mutex    // guards bcast; a leaf lock
 	bcast chan struct{} // closed on every PIC connection and acknowledgement
 }
@@ -113,7 +122,7 @@ func New(o Options) (*Servicesd, error) {
 	s := &Servicesd{o: o, epoch: 1, sets: map[string]*setState{}, deps: map[string]map[string]struct{}{},
 		ifBind: map[string]map[string][]dataplane.Binding{}, usage: map[dataplane.Slot]int64{},
 		offline: map[dataplane.Slot]bool{}, down: map[dataplane.Slot]downState{}, conns: map[dataplane.Slot]*conn{}, nextID: 1,
-		applied: make(chan struct{})}
+		applied: make(chan struct{}), rsp: map[string]*rspState{}}
 	if o.Store != nil {
 		e, err := o.Store.NextCounter("servicesd-generation-epoch")
 		if err != nil {

@@ -33,6 +33,8 @@ type Backend interface {
 	TrafficReplay(ctx context.Context, r servicesd.ReplayReq) (*servicesd.ReplayResult, error)
 	CaptureStart(ctx context.Context, limit int) (int, error)
 	CaptureStop(ctx context.Context, file, path string) (*servicesd.CaptureResult, error)
+	Redundancy(ctx context.Context) ([]servicesd.RedundancyInfo, error)
+	Switchover(ctx context.Context, name string) (*servicesd.RedundancyInfo, error)
 }
 
 var (
@@ -57,6 +59,7 @@ func Commands(t *cli.Table, b Backend, dataDir string) {
 	c.sessionCommands(t)
 	c.trafficCommands(t)
 	c.pluginCommands(t)
+	c.redundancyCommands(t)
 }
 
 // serviceIf is the PIC's services interface, as Junos names PICs in

@@ -126,6 +126,7 @@ var gnosOnly = map[string]string{
 	"/chassis/fpc/pic/adaptive-services/service-package/extension-provider/data-cores":        "JUNOS SDK, not in the published model",
 	"/chassis/fpc/pic/adaptive-services/service-package/extension-provider/object-cache-size": "JUNOS SDK, not in the published model",
 	"/chassis/fpc/pic/adaptive-services/service-package/extension-provider/policy-db-size":    "JUNOS SDK, not in the published model",
+	"/interfaces/interface/redundancy-options/hot-standby":                                    "documented by Juniper for rsp interfaces, not in the published model",
 	"/system/services/extension-service/request-response/grpc/clear-text":                     "older Junos releases; labs",
 	"/system/services/extension-service/request-response/grpc/clear-text/address":             "older Junos releases; labs",
 	"/system/services/extension-service/request-response/grpc/clear-text/port":                "older Junos releases; labs",

@@ -113,9 +113,11 @@ const servicePrefix = "ms-"
 func IsService(junos string) bool { return strings.HasPrefix(junos, servicePrefix) }
 
 // IsServiceLink reports whether a Linux link name is one the default rule
-// gives a service interface (ms-0-0-0, ms-0-0-0.1): what an earlier gnos
+// gives a service interface (ms-0-0-0, ms-0-0-0.1, rsp0.1): what an earlier gnos
 // may have left behind.
-func IsServiceLink(linux string) bool { return strings.HasPrefix(linux, servicePrefix) }
+func IsServiceLink(linux string) bool {
+	return strings.HasPrefix(linux, servicePrefix) || strings.HasPrefix(linux, redundantPrefix)
+}
 
 // Service is the services interface of the PIC in slot fpc/pic, as Junos
 // names PICs in services output: ms-F/P/0.
@@ -262,4 +264,19 @@ func (m *Map) String() string {
 		fmt.Fprintf(&b, "%s %s\n", k, m.m[k])
 	}
 	return b.String()
+}
+
+// redundantPrefix starts a redundant services PIC interface (rsp0..rsp15):
+// not a device of its own, it stands for the active member of its
+// redundancy-options.
+const redundantPrefix = "rsp"
+
+// IsRedundant reports whether a Junos interface (physical or logical) is a
+// redundant services PIC interface, and returns its physical name.
+func IsRedundant(junos string) (ifd string, ok bool) {
+	if !strings.HasPrefix(junos, redundantPrefix) {
+		return "", false
+	}
+	ifd, _, _ = strings.Cut(junos, ".")
+	return ifd, digits(ifd[len(redundantPrefix):])
 }

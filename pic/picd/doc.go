@@ -24,7 +24,10 @@
 // heartbeat never waits for it), drives the traffic
 // generator and, with --live, the TUN queues (packetio.Live, attached in
 // live.go). A Supervisor runs
-// the embedded picds of a node.
+// the embedded picds of a node. As a member of a redundant services PIC
+// interface (rsp0) a picd saves its sessions when servicesd asks, keeps
+// the latest replica of the active member's sessions when it is the
+// standby, and restores it when it takes over (replica.go).
 //
 // Only this package links gRPC: plugins and the data path do not.
 package picd

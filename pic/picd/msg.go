@@ -24,13 +24,14 @@ const (
 
 // ToPIC is a message from servicesd to a picd (one field set).
 type ToPIC struct {
-	Config     *Config `json:"config,omitempty"`
-	Resync     *Resync `json:"resync,omitempty"`
-	Update     *Update `json:"update,omitempty"`
-	StatusReq  uint64  `json:"status-req,omitempty"`
-	Query      *Query  `json:"query,omitempty"` // with StatusReq: what else the status should carry
-	Heartbeat  bool    `json:"heartbeat,omitempty"`
-	Superseded bool    `json:"superseded,omitempty"` // another picd took this slot
+	Config     *Config  `json:"config,omitempty"`
+	Resync     *Resync  `json:"resync,omitempty"`
+	Update     *Update  `json:"update,omitempty"`
+	StatusReq  uint64   `json:"status-req,omitempty"`
+	Query      *Query   `json:"query,omitempty"` // with StatusReq: what else the status should carry
+	Heartbeat  bool     `json:"heartbeat,omitempty"`
+	Superseded bool     `json:"superseded,omitempty"` // another picd took this slot
+	Replica    *Replica `json:"replica,omitempty"`    // redundancy: records for a secondary, or its takeover (replica.go)
 }
 
 // Config is the PIC's shape from chassis fpc F pic P, and its admin
@@ -133,6 +134,8 @@ type Status struct {
 	Traffic      *TrafficStatus       `json:"traffic,omitempty"`       // a traffic request's reply
 	CPU          []CPUUsage           `json:"cpu,omitempty"`           // cpu-usage: per service-set, then system and idle
 	Snapshot     *SnapshotStatus      `json:"snapshot,omitempty"`      // the session snapshot, with a state directory
+	Saved        *SavedRecords        `json:"saved,omitempty"`         // a Query.Save's answer (replica.go)
+	Replica      *ReplicaStatus       `json:"replica,omitempty"`       // as a secondary of a redundant interface
 }
 
 // Query asks a PIC's status for its sessions (show services sessions).
@@ -154,6 +157,7 @@ type Query struct {
 	Interface  string            `json:"interface,omitempty"` // sessions of the service-sets applied there
 	Traffic    *TrafficReq       `json:"traffic,omitempty"`   // request services traffic …
 	CPU        bool              `json:"cpu,omitempty"`       // show services service-sets cpu-usage
+	Save       *SaveQuery        `json:"save,omitempty"`      // redundancy: the session records (replica.go)
 }
 
 // HeldSSRB is what the PIC holds of one service-set.

@@ -75,6 +75,10 @@ type Daemon struct {
 	snapTimer      clock.Timer
 	snap           SnapshotStatus
 	restorePending bool // the snapshot is restored at the end of the first resync
+	// Redundancy (replica.go): the replica held as a secondary.
+	replicaHeld     *held
+	repl            ReplicaStatus
+	takeoverPending bool // a takeover waits for the resync's end
 }
 
 // New returns a picd.
@@ -291,6 +295,9 @@ func (d *Daemon) withRuntime(ctx context.Context, m *ToPIC) ([]*FromPIC, error) 
 	defer d.mu.Unlock()
 	rt := d.rt
 	switch {
+	case m.Replica != nil:
+		d.replicaLocked(ctx, m.Replica)
+		return nil, nil
 	case rt == nil && m.Update != nil: // offline: nothing is held
 		return []*FromPIC{{Ack: &Ack{ID: m.Update.ID, Gen: m.Update.Gen, Op: m.Update.Op, Error: "PIC is offline"}}}, nil
 	case rt == nil && m.Resync != nil && m.Resync.End:
@@ -311,6 +318,9 @@ func (d *Daemon) withRuntime(ctx context.Context, m *ToPIC) ([]*FromPIC, error) 
 		}
 		rt.syncLive()
 		d.restoreSnapshot(ctx, rt)
+		if d.takeoverPending {
+			d.takeoverLocked(ctx)
+		}
 		return append(out, &FromPIC{Synced: m.Resync}), nil
 	case m.Update != nil:
 		ack, err := rt.Apply(ctx, m.Update)
@@ -415,6 +425,10 @@ func (d *Daemon) Status() Status {
 	if d.o.StateDir != "" {
 		snap := d.snap
 		s.Snapshot = &snap
+	}
+	if d.repl.Replicas > 0 || d.repl.Takeovers > 0 {
+		repl := d.repl
+		s.Replica = &repl
 	}
 	if rt := d.rt; rt != nil {
 		s.SSRBs = rt.Held()

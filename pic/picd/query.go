@@ -44,6 +44,8 @@ func (r *Runtime) query(q *Query, s *Status) walk {
 	case q != nil && q.CPU:
 		s.CPU = r.cpuUsage()
 		return nil
+	case q != nil && q.Save != nil:
+		return r.saveQuery(q.Save)
 	case q != nil && q.Plugin != "":
 		return r.pluginQuery(q, s)
 	case q != nil && (q.Sessions || q.Count || q.Clear):

@@ -223,6 +223,9 @@ func (r *Runtime) sortedIDs() []uint32 {
 	return ids
 }
 
+// resyncing reports whether a full resync is under way.
+func (r *Runtime) resyncing() bool { return r.seen != nil }
+
 // BeginResync starts a full resync.
 func (r *Runtime) BeginResync() {
 	r.seen = map[uint32]bool{}

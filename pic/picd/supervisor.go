@@ -35,6 +35,7 @@ type Supervisor struct {
 type supervised struct {
 	d      *Daemon
 	cancel context.CancelFunc
+	done   chan struct{} // closed when Run returned
 }
 
 // Start runs a picd for slot unless one runs already.
@@ -48,11 +49,12 @@ func (s *Supervisor) Start(slot dataplane.Slot) {
 		s.running = map[dataplane.Slot]*supervised{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	sv := &supervised{d: New(Options{Slot: slot, Dial: s.Dial, Clock: s.Clock, Log: s.Log, Live: s.Live, StateDir: s.StateDir}), cancel: cancel}
+	sv := &supervised{d: New(Options{Slot: slot, Dial: s.Dial, Clock: s.Clock, Log: s.Log, Live: s.Live, StateDir: s.StateDir}), cancel: cancel, done: make(chan struct{})}
 	s.running[slot] = sv
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer close(sv.done)
 		_ = sv.d.Run(ctx)
 		s.mu.Lock()
 		if s.running[slot] == sv {
@@ -60,6 +62,20 @@ func (s *Supervisor) Start(slot dataplane.Slot) {
 		}
 		s.mu.Unlock()
 	}()
+}
+
+// Stop stops the picd of slot, as if its process died: its stream ends
+// (a picd with a state directory still writes its last snapshot, as a
+// clean stop does). It returns once the picd has stopped.
+func (s *Supervisor) Stop(slot dataplane.Slot) {
+	s.mu.Lock()
+	sv := s.running[slot]
+	s.mu.Unlock()
+	if sv == nil {
+		return
+	}
+	sv.cancel()
+	<-sv.done
 }
 
 // Daemon returns the in-process picd of slot, or nil.

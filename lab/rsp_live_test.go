@@ -1,0 +1,104 @@
+package lab_test
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gnos/gnos/lab"
+	"github.com/gnos/gnos/pic/dataplane"
+)
+
+// rspConfig puts the next-hop NAT service-set on rsp0 over two PICs.
+var rspConfig = []string{
+	"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider data-cores 2",
+	"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider object-cache-size 64",
+	"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider policy-db-size 16",
+	"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider package stateful-firewall",
+	"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider package nat",
+	"set interfaces rsp0 redundancy-options primary ms-0/0/0",
+	"set interfaces rsp0 redundancy-options secondary ms-1/0/0",
+	"set interfaces rsp0 redundancy-options hot-standby",
+	"set interfaces rsp0 unit 1 family inet",
+	"set interfaces rsp0 unit 1 service-domain inside",
+	"set interfaces rsp0 unit 2 family inet",
+	"set interfaces rsp0 unit 2 service-domain outside",
+	"set routing-options static route 10.0.2.0/24 next-hop rsp0.1",
+	"set routing-options static route 10.0.1.0/24 next-hop rsp0.2",
+	"set services nat pool p1 address 203.0.113.1/32",
+	"set services nat pool p1 port range low 20000 high 20999",
+	"set services nat rule nr match-direction input",
+	"set services nat rule nr term t1 from source-address 10.0.1.0/24",
+	"set services nat rule nr term t1 then translated source-pool p1",
+	"set services nat rule nr term t1 then translated translation-type napt-44",
+	"set services stateful-firewall rule fw match-direction input",
+	"set services stateful-firewall rule fw term web from applications junos-http",
+	"set services stateful-firewall rule fw term web then accept",
+	"set services service-set nat stateful-firewall-rules fw",
+	"set services service-set nat nat-rules nr",
+	"set services service-set nat next-hop-service inside-service-interface rsp0.1",
+	"set services service-set nat next-hop-service outside-service-interface rsp0.2",
+	"set routing-options static route 203.0.113.1/32 next-hop rsp0.2",
+}
+
+// TestLiveRSPFailover: a TCP connection through rsp0 (next-hop sfw →
+// napt-44) keeps working when the primary PIC's picd is stopped in the
+// middle of it: the secondary took over with the replicated session, so
+// the next lines pass its firewall and leave from the same public
+// address and port.
+func TestLiveRSPFailover(t *testing.T) {
+	r := startLab(t, "rsp")
+	ln := echoServer(t, r.lab.Server, 80)
+	defer ln.Close()
+	r.configure(append(append([]string{}, baseConfig...), rspConfig...)...)
+
+	var c net.Conn
+	eventually(t, "a TCP connection through rsp0", func() error {
+		return lab.In(r.lab.Client, func() error {
+			var err error
+			c, err = net.DialTimeout("tcp", web, 2*time.Second)
+			return err
+		})
+	})
+	defer c.Close()
+	rd := bufio.NewReader(c)
+	line := func(s string) (string, error) {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := fmt.Fprintf(c, "%s\n", s); err != nil {
+			return "", err
+		}
+		return rd.ReadString('\n')
+	}
+	before, err := line("before")
+	if err != nil || !strings.HasPrefix(before, "before from 203.0.113.1:") {
+		t.Fatalf("before the failover: got %q, %v; want the echo from the pool address", before, err)
+	}
+	eventually(t, "the session replicated", func() error {
+		if out := r.cli("show services redundancy"); !strings.Contains(out, "Sessions replicated: 1 (") {
+			return fmt.Errorf("not yet:\n%s", out)
+		}
+		return nil
+	})
+	for i := 0; i < 3; i++ { // the transfer goes on meanwhile
+		if _, err := line(fmt.Sprintf("during %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Log("stop the primary's picd")
+	start := time.Now()
+	r.n.PICs.Stop(dataplane.Slot{FPC: 0, PIC: 0})
+	got, err := line("after")
+	if err != nil || !strings.HasPrefix(got, "after from 203.0.113.1:") {
+		t.Fatalf("after the failover: got %q, %v; want the echo on the same connection", got, err)
+	}
+	t.Logf("first echo after the failover in %v", time.Since(start))
+	if a, b := strings.TrimPrefix(strings.TrimSpace(got), "after from "), strings.TrimPrefix(strings.TrimSpace(before), "before from "); a != b {
+		t.Errorf("the server sees %s after the failover, %s before", a, b)
+	}
+	if out := r.cli("show interfaces redundancy"); !strings.Contains(out, "On secondary") {
+		t.Errorf("show interfaces redundancy:\n%s", out)
+	}
+}
