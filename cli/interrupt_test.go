@@ -2,11 +2,11 @@ package cli_test
 
 import (
 	"context"
-	"io"
 	"testing"
 
 	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/compose"
+	"github.com/gnos/gnos/internal/testkit/nodekit"
 )
 
 // TestClientInterrupt: an interrupt from the front end (Ctrl-C) ends the
@@ -14,13 +14,7 @@ import (
 // goes on; an interrupt between lines changes nothing.
 func TestClientInterrupt(t *testing.T) {
 	n, _ := startNode(t)
-	started := make(chan struct{}, 1)
-	n.CLI.Ops.Add(&cli.Command{Words: []string{"show", "test-blocking"}, RPC: "test-blocking",
-		Run: func(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-			started <- struct{}{}
-			<-ctx.Done()
-			return &cli.Elem{Name: "x", Text: "stopped: " + ctx.Err().Error()}, nil
-		}})
+	started := nodekit.AddBlockingCommand(n)
 	c, err := cli.DialSocket(context.Background(), compose.SocketPath(n.Opts.DataDir), "cli")
 	if err != nil {
 		t.Fatal(err)

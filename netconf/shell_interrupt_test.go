@@ -1,11 +1,10 @@
 package netconf_test
 
 import (
-	"context"
 	"io"
 	"testing"
 
-	"github.com/gnos/gnos/cli"
+	"github.com/gnos/gnos/internal/testkit/nodekit"
 )
 
 // TestShellInterrupt: Ctrl-C while a command runs (ping, in live mode)
@@ -13,13 +12,7 @@ import (
 // prompt.
 func TestShellInterrupt(t *testing.T) {
 	n, _ := startNode(t)
-	started := make(chan struct{}, 1)
-	n.CLI.Ops.Add(&cli.Command{Words: []string{"show", "test-blocking"}, RPC: "test-blocking",
-		Run: func(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
-			started <- struct{}{}
-			<-ctx.Done()
-			return &cli.Elem{Name: "x", Text: "stopped: " + ctx.Err().Error()}, nil
-		}})
+	started := nodekit.AddBlockingCommand(n)
 	in, out := shell(t, n, "admin")
 	waitFor(t, out, "admin@lab1> ")
 	io.WriteString(in, "show test-blocking\r")

@@ -12,6 +12,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/gnos/gnos/cli"
 	"github.com/gnos/gnos/compose"
 	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/internal/testkit"
@@ -48,4 +49,19 @@ func Start(t testing.TB, o compose.Options) (*compose.Node, *clock.Fake) {
 	}
 	t.Cleanup(func() { n.Close() })
 	return n, fake
+}
+
+// AddBlockingCommand adds `show test-blocking` to n's operational table:
+// it signals on the returned channel when it starts, then runs until its
+// line's context ends and answers "stopped: " and why. Interrupt tests
+// (Ctrl-C over the management socket, over SSH) use it.
+func AddBlockingCommand(n *compose.Node) <-chan struct{} {
+	started := make(chan struct{}, 1)
+	n.CLI.Ops.Add(&cli.Command{Words: []string{"show", "test-blocking"}, RPC: "test-blocking",
+		Run: func(ctx context.Context, _ *cli.Session, _ cli.Args, _ *cli.Pipeline, _ io.Writer) (*cli.Elem, error) {
+			started <- struct{}{}
+			<-ctx.Done()
+			return &cli.Elem{Name: "x", Text: "stopped: " + ctx.Err().Error()}, nil
+		}})
+	return started
 }
