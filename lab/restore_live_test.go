@@ -35,23 +35,7 @@ func TestLiveSessionsSurviveRestart(t *testing.T) {
 	}
 	r.configure(append(append(append(append([]string{}, baseConfig...), nextHop...), nat...), rules...)...)
 
-	var c net.Conn
-	eventually(t, "a TCP connection through NAT", func() error {
-		return lab.In(r.lab.Client, func() error {
-			var err error
-			c, err = net.DialTimeout("tcp", web, 2*time.Second)
-			return err
-		})
-	})
-	defer c.Close()
-	rd := bufio.NewReader(c)
-	line := func(s string) (string, error) {
-		c.SetDeadline(time.Now().Add(10 * time.Second))
-		if _, err := fmt.Fprintf(c, "%s\n", s); err != nil {
-			return "", err
-		}
-		return rd.ReadString('\n')
-	}
+	line := echoConn(t, r, "a TCP connection through NAT", web)
 	if got, err := line("before"); err != nil || !strings.HasPrefix(got, "before from 203.0.113.1:") {
 		t.Fatalf("before the restart: got %q, %v; want the echo from the pool address", got, err)
 	}
@@ -121,4 +105,29 @@ func echoServer(t *testing.T, ns string, port int) net.Listener {
 		}
 	}()
 	return ln
+}
+
+// echoConn opens a TCP connection from the client namespace to addr once
+// the path lets it through (what), and returns a function that sends a
+// line and reads the server's answer line; the connection closes with
+// the test.
+func echoConn(t *testing.T, r *router, what, addr string) func(string) (string, error) {
+	t.Helper()
+	var c net.Conn
+	eventually(t, what, func() error {
+		return lab.In(r.lab.Client, func() error {
+			var err error
+			c, err = net.DialTimeout("tcp", addr, 2*time.Second)
+			return err
+		})
+	})
+	t.Cleanup(func() { c.Close() })
+	rd := bufio.NewReader(c)
+	return func(s string) (string, error) {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := fmt.Fprintf(c, "%s\n", s); err != nil {
+			return "", err
+		}
+		return rd.ReadString('\n')
+	}
 }

@@ -1,14 +1,11 @@
 package lab_test
 
 import (
-	"bufio"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gnos/gnos/lab"
 	"github.com/gnos/gnos/pic/dataplane"
 )
 
@@ -55,23 +52,7 @@ func TestLiveRSPFailover(t *testing.T) {
 	defer ln.Close()
 	r.configure(append(append([]string{}, baseConfig...), rspConfig...)...)
 
-	var c net.Conn
-	eventually(t, "a TCP connection through rsp0", func() error {
-		return lab.In(r.lab.Client, func() error {
-			var err error
-			c, err = net.DialTimeout("tcp", web, 2*time.Second)
-			return err
-		})
-	})
-	defer c.Close()
-	rd := bufio.NewReader(c)
-	line := func(s string) (string, error) {
-		c.SetDeadline(time.Now().Add(10 * time.Second))
-		if _, err := fmt.Fprintf(c, "%s\n", s); err != nil {
-			return "", err
-		}
-		return rd.ReadString('\n')
-	}
+	line := echoConn(t, r, "a TCP connection through rsp0", web)
 	before, err := line("before")
 	if err != nil || !strings.HasPrefix(before, "before from 203.0.113.1:") {
 		t.Fatalf("before the failover: got %q, %v; want the echo from the pool address", before, err)
