@@ -147,19 +147,20 @@ func CompileMatch(addrs Addresses, apps []compile.App) (Match, error) {
 // internal/icmpname).
 func icmpOf(a compile.App) (typ, code int, err error) {
 	typ, code = -1, -1
-	tv, cv, names, what, fam := a.ICMPType, a.ICMPCode, icmpTypes, "icmp", icmpname.V4
+	tv, cv, what, fam := a.ICMPType, a.ICMPCode, "icmp", icmpname.V4
 	if a.ICMP6Type != "" || a.ICMP6Code != "" {
 		if tv != "" || cv != "" {
 			return 0, 0, fmt.Errorf("icmp-type and icmp6-type cannot both be set")
 		}
-		tv, cv, names, what, fam = a.ICMP6Type, a.ICMP6Code, icmp6Types, "icmp6", icmpname.V6
+		tv, cv, what, fam = a.ICMP6Type, a.ICMP6Code, "icmp6", icmpname.V6
 	}
 	var types []uint8
 	if tv != "" {
-		if typ, err = icmpNumber(tv, names); err != nil {
+		t, err := icmpname.Type(fam, tv)
+		if err != nil {
 			return 0, 0, fmt.Errorf("bad %s-type %q", what, tv)
 		}
-		types = []uint8{uint8(typ)}
+		typ, types = int(t), []uint8{t}
 	}
 	if cv != "" {
 		c, err := icmpname.Code(fam, cv, types)
@@ -170,27 +171,6 @@ func icmpOf(a compile.App) (typ, code int, err error) {
 	}
 	return typ, code, nil
 }
-
-func icmpNumber(s string, names map[string]int) (int, error) {
-	if n, ok := names[s]; ok {
-		return n, nil
-	}
-	n, err := strconv.ParseUint(s, 10, 8)
-	return int(n), err
-}
-
-// icmpTypes and icmp6Types are the type names Junos accepts.
-var (
-	icmpTypes = map[string]int{"echo-reply": 0, "unreachable": 3, "source-quench": 4, "redirect": 5,
-		"echo-request": 8, "router-advertisement": 9, "router-solicit": 10, "time-exceeded": 11,
-		"parameter-problem": 12, "timestamp": 13, "timestamp-reply": 14, "info-request": 15, "info-reply": 16,
-		"mask-request": 17, "mask-reply": 18}
-	icmp6Types = map[string]int{"destination-unreachable": 1, "packet-too-big": 2, "time-exceeded": 3,
-		"parameter-problem": 4, "echo-request": 128, "echo-reply": 129, "membership-query": 130,
-		"membership-report": 131, "membership-termination": 132, "router-solicit": 133,
-		"router-advertisement": 134, "neighbor-solicit": 135, "neighbor-advertisement": 136, "redirect": 137,
-		"router-renumbering": 138, "node-information-request": 139, "node-information-reply": 140}
-)
 
 // inPrefixes reports whether addr matches an address list: its longest
 // prefix holding addr is in ps, not in except. A list with no prefixes

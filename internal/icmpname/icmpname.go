@@ -1,6 +1,7 @@
-// Package icmpname owns the ICMP and ICMPv6 message code names Junos
-// accepts in `icmp-code` / `icmp6-code` (applications, and firewall filter
-// terms of family inet and inet6): port-unreachable, fragmentation-needed,
+// Package icmpname owns the ICMP and ICMPv6 message type names (Type) and
+// code names (Code) Junos accepts in `icmp-type` / `icmp6-type` and
+// `icmp-code` / `icmp6-code` (applications, and firewall filter terms of
+// family inet and inet6): port-unreachable, fragmentation-needed,
 // ttl-eq-zero-during-transit, …, as Juniper's firewall match-condition
 // tables list them, grouped by the message type they belong to.
 //
@@ -112,4 +113,27 @@ func Code(f Family, s string, types []uint8) (uint8, error) {
 		return 0, fmt.Errorf("%s is a code of type %s (%d): name that type too", s, nm.typeName, nm.typ)
 	}
 	return 0, fmt.Errorf("%s is a code of type %s (%d), which is not matched here", s, nm.typeName, nm.typ)
+}
+
+// types are the message type names Junos accepts in icmp-type /
+// icmp6-type, by family.
+var types = [2]map[string]uint8{
+	{"echo-reply": 0, "unreachable": 3, "source-quench": 4, "redirect": 5,
+		"echo-request": 8, "router-advertisement": 9, "router-solicit": 10, "time-exceeded": 11,
+		"parameter-problem": 12, "timestamp": 13, "timestamp-reply": 14, "info-request": 15, "info-reply": 16,
+		"mask-request": 17, "mask-reply": 18},
+	{"destination-unreachable": 1, "packet-too-big": 2, "time-exceeded": 3,
+		"parameter-problem": 4, "echo-request": 128, "echo-reply": 129, "membership-query": 130,
+		"membership-report": 131, "membership-termination": 132, "router-solicit": 133,
+		"router-advertisement": 134, "neighbor-solicit": 135, "neighbor-advertisement": 136, "redirect": 137,
+		"router-renumbering": 138, "node-information-request": 139, "node-information-reply": 140},
+}
+
+// Type resolves s, a type number 0..255 or a Junos type name of family f.
+func Type(f Family, s string) (uint8, error) {
+	if t, ok := types[f][s]; ok {
+		return t, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 8)
+	return uint8(n), err
 }
