@@ -39,11 +39,7 @@ type Commit struct {
 // under Configd.mu.
 func (c *Commit) changedChunks() map[string][]byte {
 	if c.chunks == nil {
-		stored, changes := c.stored, c.storedChanges
-		if stored == nil {
-			stored, changes = c.New, c.Changes
-		}
-		c.chunks = tree.ChangedChunks(stored, changes)
+		c.chunks = tree.ChangedChunks(c.stored, c.storedChanges)
 	}
 	return c.chunks
 }

@@ -187,7 +187,7 @@ func (c *Configd) Subscribe(ctx context.Context, s Subscriber) {
 	defer c.mu.Unlock()
 	c.subs = append(c.subs, s)
 	empty := tree.New(c.schema.Root)
-	s.Apply(ctx, expandedCommit(empty, empty, c.committed, false, c.defaults))
+	s.Apply(ctx, commitOf(empty, empty, c.committed, c.committedExpandedLocked(), false, c.defaults))
 }
 
 // History returns revision metadata, newest (rollback 0) first.

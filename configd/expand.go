@@ -16,7 +16,11 @@ import (
 // expandedCommit describes the commit of next over old, both as written:
 // subscribers get them with groups applied.
 func expandedCommit(old, oldExp, next *tree.Node, check bool, defaults *tree.Node) *Commit {
-	newExp := groups.ExpandFrom(old, oldExp, next)
+	return commitOf(old, oldExp, next, groups.ExpandFrom(old, oldExp, next), check, defaults)
+}
+
+// commitOf is expandedCommit when next's expansion (newExp) is known.
+func commitOf(old, oldExp, next, newExp *tree.Node, check bool, defaults *tree.Node) *Commit {
 	changes := tree.Diff(oldExp, newExp)
 	stored := changes
 	if oldExp != old || newExp != next { // with groups, the trees as written differ otherwise

@@ -164,16 +164,15 @@ func liveConflicts(cfs []Conflict, cand, committed *tree.Node) []Conflict {
 	return out
 }
 
-// resolveLocked drops the conflicts that an edit from prev to next of the
+// resolveLocked drops the conflicts that an edit (changes, giving next) of the
 // shared candidate touched (the user edited the statement again: their
 // version is now deliberate), or that no longer differ from committed.
 // touched names extra statements the edit addressed without changing them.
 // It reports whether the list changed. c.mu is held.
-func (c *Configd) resolveLocked(prev, next *tree.Node, touched ...tree.Path) bool {
+func (c *Configd) resolveLocked(next *tree.Node, changes []tree.Change, touched ...tree.Path) bool {
 	if len(c.conflicts) == 0 {
 		return false
 	}
-	changes := tree.Diff(prev, next)
 	var out []Conflict
 	for _, cf := range c.conflicts {
 		hit := false

@@ -254,7 +254,7 @@ func (s *Session) editVerb(touched []tree.Path, verb string, fn func(e *tree.Edi
 	e := tree.NewEditor(prev)
 	if err := fn(e); err != nil {
 		if errors.Is(err, tree.ErrNotFound) {
-			if s.mode != Private && c.resolveLocked(prev, prev, touched...) {
+			if s.mode != Private && c.resolveLocked(prev, nil, touched...) {
 				c.saveConflictsLocked()
 				return nil
 			}
@@ -279,19 +279,19 @@ func (s *Session) editVerb(touched []tree.Path, verb string, fn func(e *tree.Edi
 		s.cand, s.changed = next, c.clock.Now()
 		return refused
 	}
+	if next != edited { // protection put statements back: another diff
+		changes = tree.Diff(prev, next)
+	}
 	if !c.deferredLocked(s, prev) {
 		if err := c.flushLocked(); err != nil { // another session's deferred edits first
 			return err
-		}
-		if next != edited { // protection put statements back: another diff
-			changes = tree.Diff(prev, next)
 		}
 		if err := c.persistChanges(next, changes); err != nil {
 			return err
 		}
 	}
 	c.candidate, c.changed = next, c.clock.Now()
-	if c.resolveLocked(prev, next, touched...) {
+	if c.resolveLocked(next, changes, touched...) {
 		c.saveConflictsLocked()
 	}
 	return refused

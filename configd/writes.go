@@ -31,8 +31,7 @@ import "github.com/gnos/gnos/configd/tree"
 // writes is Configd's state of deferred candidate writes (guarded by mu).
 type writes struct {
 	by      *Session     // the session deferring its writes, or nil
-	durable *tree.Node   // the candidate as the store holds it, while dirty
-	dirty   bool         // the candidate has edits not written yet
+	durable *tree.Node   // the candidate as the store holds it while edits wait to be written; nil: none wait
 	ed      *tree.Editor // the batch's editor of the candidate (nil: none)
 }
 
@@ -92,13 +91,12 @@ func (c *Configd) setInPlaceLocked(s *Session, paths []tree.Path) (bool, error) 
 		e = tree.NewEditor(c.candidate) // the published tree is copied on the way, never edited
 		c.writes.ed = e
 	}
-	if !c.writes.dirty {
-		c.writes.durable, c.writes.dirty = c.candidate, true
+	if c.writes.durable == nil {
+		c.writes.durable = c.candidate
 	}
 	for _, p := range paths {
 		if err := e.Set(p); err != nil { // not without All steps; if ever, drop the batch's unwritten edits
-			c.writes.ed, c.candidate = nil, c.writes.durable
-			c.writes.durable, c.writes.dirty = nil, false
+			c.dropDeferredLocked()
 			return true, err
 		}
 	}
@@ -124,8 +122,8 @@ func (c *Configd) deferredLocked(s *Session, prev *tree.Node) bool {
 	if c.writes.by != s {
 		return false
 	}
-	if !c.writes.dirty {
-		c.writes.durable, c.writes.dirty = prev, true
+	if c.writes.durable == nil {
+		c.writes.durable = prev
 	}
 	return true
 }
@@ -133,14 +131,21 @@ func (c *Configd) deferredLocked(s *Session, prev *tree.Node) bool {
 // flushLocked writes the deferred edits of the shared candidate, if any.
 // c.mu is held.
 func (c *Configd) flushLocked() error {
-	if !c.writes.dirty {
+	durable := c.writes.durable
+	if durable == nil {
 		return nil
 	}
-	durable := c.writes.durable
-	c.writes.durable, c.writes.dirty, c.writes.ed = nil, false, nil
 	if err := c.persistCandidate(durable, c.candidate); err != nil {
-		c.candidate = durable
+		c.dropDeferredLocked()
 		return err
 	}
+	c.writes.durable, c.writes.ed = nil, nil
 	return nil
+}
+
+// dropDeferredLocked undoes the edits waiting to be written: the
+// candidate is what the store holds. c.mu is held.
+func (c *Configd) dropDeferredLocked() {
+	c.candidate = c.writes.durable
+	c.writes.durable, c.writes.ed = nil, nil
 }
