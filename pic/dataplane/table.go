@@ -141,7 +141,7 @@ func (t *table) remove(h uint64, s *Session, d Dir) {
 		if t.slots[j].h == 0 {
 			break
 		}
-		k := t.home(t.slots[j].h)
+		k := t.home(t.slots[j].h &^ 2) // the session hash's home, as insert placed it
 		if (i <= j && i < k && k <= j) || (i > j && (i < k || k <= j)) {
 			continue // j's home lies in (i, j]: it stays
 		}

@@ -117,3 +117,33 @@ func TestLiveList(t *testing.T) {
 		}
 	}
 }
+
+// TestTableRemoveKeepsReverseReachable: an entry's home is its session
+// hash's, without the direction bit the slot also stores. Where that bit
+// moves the hash across a slot boundary (tables whose length is not a
+// power of two), a backward shift must still move a reverse entry toward
+// its real home, or a lookup stops at the hole before it.
+func TestTableRemoveKeepsReverseReachable(t *testing.T) {
+	tb := newTable(10)
+	var h uint64
+	for c := uint64(0); c < 1<<20; c++ { // a hash in slot 0 whose bit-1 form is in slot 1
+		if x := c<<2 | 1; tb.home(x) == 0 && tb.home(x|2) == 1 {
+			h = x
+			break
+		}
+		if x := ^uint64(0)/tb.n - c; x&2 == 0 && tb.home(x) == 0 && tb.home(x|2) == 1 {
+			h = x
+			break
+		}
+	}
+	if h == 0 {
+		t.Skip("no hash crosses a slot boundary with its direction bit in this table")
+	}
+	x, r := &Session{}, &Session{}
+	tb.insert(4|1, x, Forward) // slot 0
+	tb.insert(h, r, Reverse)   // probes past slot 0 into slot 1
+	tb.remove(4|1, x, Forward)
+	if s, d := tb.candidate(h); s != r || d != Reverse {
+		t.Fatalf("after removing the entry before it, the reverse entry is not found (got %p, %v)", s, d)
+	}
+}
