@@ -93,7 +93,6 @@ type FragStats struct {
 	DropTime   atomic.Uint64 // held fragments dropped: their first fragment never came
 	DropMem    atomic.Uint64 // fragments dropped: the object cache was full
 	DropLimit  atomic.Uint64 // fragments dropped: too many held, or too many datagrams tracked
-	Untracked  atomic.Uint64 // first fragments passed without tracking (table or cache full)
 	inProgress atomic.Int64  // datagrams tracked now
 }
 
@@ -243,8 +242,7 @@ func (ft *fragTracker) route(now int64, p *Packet, vecs [][]*Packet) {
 		vecs[core] = append(vecs[core], p)
 		if e == nil {
 			if e = ft.add(h, &k, now); e == nil {
-				ft.st.Untracked.Add(1)
-				return
+				return // passed untracked: the table or the cache is full
 			}
 		}
 		if e.core >= 0 { // a duplicate first fragment

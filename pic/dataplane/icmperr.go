@@ -29,9 +29,9 @@ func isICMPError(proto, typ uint8) bool {
 // against it; for TCP, UDP and echo its first 8 transport bytes must be
 // there (RFC 792 quotes at least that much). It allocates nothing.
 func (p *Packet) parseQuote() {
-	p.ICMPError, p.relKey, p.quote, p.quoteL4 = true, true, p.L4+8, 0
+	p.ICMPError, p.relKey, p.quoteL4 = true, true, 0
 	p.rel = FlowKey{}
-	q := p.Data[p.quote:]
+	q := p.Data[p.quoteAt():]
 	var k FlowKey
 	var l4 int
 	switch {
@@ -95,7 +95,7 @@ func (p *Packet) parseQuote() {
 			return
 		}
 	}
-	p.quoteL4 = p.quote + l4
+	p.quoteL4 = p.quoteAt() + l4
 	p.rel = k.Reverse()
 }
 
@@ -111,7 +111,7 @@ func (p *Packet) RewriteQuoted4(src bool, addr [4]byte, port uint16) {
 	if !p.ICMPError || p.V6 || p.quoteL4 == 0 {
 		return
 	}
-	d, q, t := p.Data, p.quote, p.quoteL4
+	d, q, t := p.Data, p.quoteAt(), p.quoteL4
 	ic := binary.BigEndian.Uint16(d[p.L4+2:])
 	proto := d[q+9]
 	aoff, poff := q+16, t+2
@@ -169,3 +169,7 @@ func put16(d []byte, off int, v uint16, c *uint16) uint16 {
 	*c = csumUpdate16(*c, o, v)
 	return o
 }
+
+// quoteAt is the offset of the IP header an ICMP error quotes: after the
+// error's own 8-byte ICMP header.
+func (p *Packet) quoteAt() int { return p.L4 + 8 }

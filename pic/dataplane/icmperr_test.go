@@ -120,7 +120,7 @@ func TestRewriteQuoted4(t *testing.T) {
 			t.Fatal(err)
 		}
 		want.RewriteAddr4(true, pub, 20001)
-		quote := p.Data[p.quote:]
+		quote := p.Data[p.quoteAt():]
 		if Checksum(p.Data[:20], 0) != 0 || Checksum(p.Data[p.L4:], 0) != 0 || Checksum(quote[:20], 0) != 0 {
 			t.Errorf("proto %d: a checksum is wrong after the rewrite", q.Proto)
 		}

@@ -94,7 +94,6 @@ type Packet struct {
 	// the quoted header too (RewriteQuoted4). An error whose quote
 	// names no flow keeps a zero key and matches no session.
 	ICMPError bool
-	quote     int     // offset of the quoted IP header (ICMPError)
 	quoteL4   int     // offset of the quoted transport header; 0 when the quote names no flow
 	rel       FlowKey // the session key when relKey: an ICMP error's, or a later fragment's (its first fragment's)
 	relKey    bool
