@@ -3,12 +3,15 @@ package gnmi
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 
+	"github.com/gnos/gnos/internal/loginthrottle"
 	"github.com/gnos/gnos/netconf"
 )
 
@@ -29,7 +32,11 @@ func userOf(ctx context.Context) user {
 // authenticate checks the username and password metadata of ctx against
 // the committed `system login`. A wrong or missing credential is
 // Unauthenticated without detail; a class without any permission is
-// PermissionDenied.
+// PermissionDenied. A wrong password (or an unknown user) is answered
+// after the login throttle's delay for that user and peer address, which
+// doubles with each recent failure (internal/loginthrottle, as SSH logins
+// are); a correct one is answered at once. The wait ends early when the
+// caller gives up.
 func (s *Server) authenticate(ctx context.Context) (context.Context, error) {
 	md, _ := metadata.FromIncomingContext(ctx)
 	name, password := first(md, "username"), first(md, "password")
@@ -39,7 +46,14 @@ func (s *Server) authenticate(ctx context.Context) (context.Context, error) {
 	cfg := s.cfg.Configd.Active()
 	acct, ok := netconf.LookupAccount(cfg, name)
 	if !ok || !s.checkPassword(acct, password) {
-		s.log.Warn("gnmi: authentication failed", "user", name)
+		host := ""
+		if p, ok := peer.FromContext(ctx); ok {
+			host = loginthrottle.HostOf(p.Addr)
+		}
+		d := s.throttle.Fail(name, host)
+		s.log.Warn(fmt.Sprintf("gNMI login failed for user '%s' from host '%s'", name, host),
+			"facility", "authorization", "process", "gnmi", "user", name, "from", host, "delay", d)
+		loginthrottle.Wait(s.clock, d, ctx.Done())
 		return nil, status.Error(codes.Unauthenticated, "gnmi: authentication failed")
 	}
 	lvl := netconf.ClassLevel(cfg, acct.Class)

@@ -5,12 +5,14 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	gpb "github.com/openconfig/gnmi/proto/gnmi"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/gnos/gnos/compose"
+	"github.com/gnos/gnos/internal/clock"
 	"github.com/gnos/gnos/netconf/crypt"
 )
 
@@ -39,24 +41,74 @@ func TestCapabilities(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
-	n, _ := startNode(t, compose.Options{})
+	n, clk := startNode(t, compose.Options{})
 	for _, tc := range []struct {
 		name, user, password string
 		want                 codes.Code
+		delay                time.Duration // the login throttle's wait before the answer
 	}{
-		{"wrong password", "admin", "nope", codes.Unauthenticated},
-		{"unknown user", "mallory", "x", codes.Unauthenticated},
-		{"no credentials", "", "", codes.Unauthenticated},
-		{"good", "ro", "ro123", codes.OK},
+		{"wrong password", "admin", "nope", codes.Unauthenticated, 250 * time.Millisecond},
+		{"unknown user", "mallory", "x", codes.Unauthenticated, 250 * time.Millisecond},
+		{"no credentials", "", "", codes.Unauthenticated, 0},
+		{"good", "ro", "ro123", codes.OK, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := dial(t, n, tc.user, tc.password)
-			_, err := c.Capabilities(context.Background(), &gpb.CapabilityRequest{})
+			err := throttled(t, clk, tc.delay, func() error {
+				_, err := c.Capabilities(context.Background(), &gpb.CapabilityRequest{})
+				return err
+			})
 			if got := status.Code(err); got != tc.want {
 				t.Errorf("got %v (%v), want %v", got, err, tc.want)
 			}
 		})
 	}
+}
+
+// TestLoginThrottle: wrong passwords of one user from one address are
+// answered after a delay that doubles (250 ms, 500 ms, 1 s); the right
+// password is answered at once, failures before it notwithstanding.
+func TestLoginThrottle(t *testing.T) {
+	n, clk := startNode(t, compose.Options{})
+	bad := dial(t, n, "admin", "guess")
+	for _, d := range []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second} {
+		err := throttled(t, clk, d, func() error {
+			_, err := bad.Capabilities(context.Background(), &gpb.CapabilityRequest{})
+			return err
+		})
+		if status.Code(err) != codes.Unauthenticated {
+			t.Fatalf("wrong password: got %v, want Unauthenticated", err)
+		}
+	}
+	good := dial(t, n, "admin", "admin123")
+	if _, err := good.Capabilities(context.Background(), &gpb.CapabilityRequest{}); err != nil {
+		t.Fatalf("right password after failures: %v", err)
+	}
+}
+
+// throttled runs call; with delay > 0 the server must hold the answer on
+// a new timer of exactly delay on the fake clock (it is advanced then);
+// with 0, the call must return without waiting on the clock.
+func throttled(t *testing.T, clk *clock.Fake, delay time.Duration, call func() error) error {
+	t.Helper()
+	if delay == 0 {
+		return call()
+	}
+	before := clk.Pending()
+	res := make(chan error, 1)
+	go func() { res <- call() }()
+	blocked := make(chan struct{})
+	go func() { clk.BlockUntil(before + 1); close(blocked) }()
+	select {
+	case err := <-res:
+		t.Fatalf("refused login answered at once (%v), want after %v", err, delay)
+	case <-blocked:
+	}
+	if d, _ := clk.Next(); d != delay {
+		t.Errorf("refused login delayed %v, want %v", d, delay)
+	}
+	clk.Advance(delay)
+	return <-res
 }
 
 func TestGetConfig(t *testing.T) {
@@ -175,7 +227,7 @@ func TestGetConfig(t *testing.T) {
 // TestPasswordChange: a verified password is remembered only while the
 // account's hash is the same.
 func TestPasswordChange(t *testing.T) {
-	n, _ := startNode(t, compose.Options{})
+	n, clk := startNode(t, compose.Options{})
 	c := dial(t, n, "ro", "ro123")
 	if _, err := c.Capabilities(context.Background(), &gpb.CapabilityRequest{}); err != nil {
 		t.Fatal(err)
@@ -185,7 +237,11 @@ func TestPasswordChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	commitSet(t, n, `set system login user ro authentication encrypted-password "`+h+"\"\n")
-	if _, err := c.Capabilities(context.Background(), &gpb.CapabilityRequest{}); status.Code(err) != codes.Unauthenticated {
+	err = throttled(t, clk, 250*time.Millisecond, func() error {
+		_, err := c.Capabilities(context.Background(), &gpb.CapabilityRequest{})
+		return err
+	})
+	if status.Code(err) != codes.Unauthenticated {
 		t.Errorf("the old password after the change: got %v, want Unauthenticated", err)
 	}
 	if _, err := dial(t, n, "ro", "other-pw").Capabilities(context.Background(), &gpb.CapabilityRequest{}); err != nil {

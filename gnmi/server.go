@@ -8,6 +8,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	gpb "github.com/openconfig/gnmi/proto/gnmi"
 	"google.golang.org/grpc"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/loginthrottle"
 )
 
 // Config configures a Server.
@@ -31,6 +33,10 @@ type Config struct {
 	// QueueLen bounds the notifications queued for one subscription
 	// (default 1024); a collector that lets it fill is disconnected.
 	QueueLen int
+	// LoginDelay is the wait before answering a wrong password; it
+	// doubles with each recent failure of the same user from the same
+	// address, up to LoginMaxDelay (defaults 250 ms and 8 s, as SSH's).
+	LoginDelay, LoginMaxDelay time.Duration
 }
 
 // Server is the gNMI server.
@@ -47,6 +53,7 @@ type Server struct {
 	// slowDrops counts subscriptions dropped for a full queue.
 	slowDrops atomic.Uint64
 
+	throttle *loginthrottle.Throttle // failed logins (auth.go)
 	authMu   sync.Mutex
 	verified map[string]struct{} // credentials verified (auth.go)
 
@@ -73,7 +80,16 @@ func New(cfg Config) (*Server, error) {
 	if cfg.QueueLen <= 0 {
 		cfg.QueueLen = 1024
 	}
-	return &Server{cfg: cfg, log: cfg.Log, clock: cfg.Clock}, nil
+	if cfg.LoginDelay <= 0 {
+		cfg.LoginDelay = 250 * time.Millisecond
+	}
+	if cfg.LoginMaxDelay < cfg.LoginDelay {
+		cfg.LoginMaxDelay = max(8*time.Second, cfg.LoginDelay)
+	}
+	// gRPC multiplexes calls on few connections: only the delay applies,
+	// not the unauthenticated-connection bound (maxPending unused).
+	th := loginthrottle.New(cfg.Clock, cfg.LoginDelay, cfg.LoginMaxDelay, 1)
+	return &Server{cfg: cfg, log: cfg.Log, clock: cfg.Clock, throttle: th}, nil
 }
 
 // Start listens on Config.Addr when set and subscribes to commits (the

@@ -182,6 +182,12 @@ func fillPICs(ch *state.GnosState_State_Chassis, svc *state.GnosState_State_Serv
 				d.DropsNoServiceSet, d.DropsMaxFlows = ygot.Uint64(dp.DropNoSet), ygot.Uint64(dp.DropMaxFlows)
 			}
 		}
+		held := map[uint32]int64{}
+		if pi.Status != nil {
+			for _, h := range pi.Status.SSRBs {
+				held[h.ID] = h.Sessions
+			}
+		}
 		for _, g := range pi.ServiceSets {
 			ss, err := svc.NewServiceSet(g.Name)
 			if err != nil {
@@ -189,6 +195,9 @@ func fillPICs(ch *state.GnosState_State_Chassis, svc *state.GnosState_State_Serv
 			}
 			ss.Id, ss.Generation = ygot.Uint32(g.ID), ygot.Uint64(g.Gen)
 			ss.FpcSlot, ss.PicSlot = ygot.Uint8(fpc), ygot.Uint8(picSlot)
+			if n, ok := held[g.ID]; ok {
+				ss.Sessions = ygot.Uint64(uint64(n))
+			}
 		}
 	}
 }

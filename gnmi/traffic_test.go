@@ -49,7 +49,7 @@ func cliRun(t *testing.T, n *compose.Node, lines ...string) string {
 // TestStreamCountersWithTraffic: a service-set configured by a gNMI Set
 // reaches the PIC; a SAMPLE subscription of the PIC's data-path counters
 // sees the packets a traffic generator sends through it, and /state
-// lists the service-set with its id and generation.
+// lists the service-set with its id, generation and session count.
 func TestStreamCountersWithTraffic(t *testing.T) {
 	n, clk := startNode(t, compose.Options{})
 	admin := dial(t, n, "admin", "admin123")
@@ -89,6 +89,14 @@ func TestStreamCountersWithTraffic(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("NAT pool state %s: want %s", got, want)
 		}
+	}
+	// the service-set's own session count: one session a flow
+	got, err = getJSON(t, admin, "/state/services/service-set[name=ss1]/sessions", gpb.Encoding_JSON_IETF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != `"50"` {
+		t.Errorf("service-set ss1 sessions = %s, want \"50\"", got)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/configd/tree"
 	"github.com/gnos/gnos/internal/clock"
+	"github.com/gnos/gnos/internal/loginthrottle"
 )
 
 // Config configures a Server.
@@ -46,7 +47,7 @@ type Config struct {
 	// LoginDelay is the wait before answering a failed password; it
 	// doubles with each recent failure of the same user from the same
 	// address, up to LoginMaxDelay (defaults 250 ms and 8 s). A correct
-	// password is never delayed nor refused (throttle.go).
+	// password is never delayed nor refused (internal/loginthrottle).
 	LoginDelay, LoginMaxDelay time.Duration
 	// MaxUnauthenticated bounds the connections one address may hold
 	// open before authenticating (default 100, where sshd's default
@@ -71,7 +72,7 @@ type Server struct {
 	log      *slog.Logger
 	clock    clock.Clock
 	ssh      *ssh.ServerConfig
-	throttle *throttle
+	throttle *loginthrottle.Throttle
 	quit     chan struct{} // closed by Close: ends login delays
 	budget   *budget       // message bytes in flight, all sessions
 	started  time.Time
@@ -131,7 +132,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, clock: cfg.Clock, started: cfg.Clock.Now(),
-		throttle: newThrottle(cfg.Clock, cfg.LoginDelay, cfg.LoginMaxDelay, cfg.MaxUnauthenticated),
+		throttle: loginthrottle.New(cfg.Clock, cfg.LoginDelay, cfg.LoginMaxDelay, cfg.MaxUnauthenticated),
 		quit:     make(chan struct{}),
 		budget:   newBudget(cfg.MaxInFlight),
 		sessions: map[int]*Session{}, perUser: map[string]int{},

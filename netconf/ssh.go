@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/gnos/gnos/internal/loginthrottle"
 )
 
 // handshakeTimeout bounds the SSH handshake and authentication.
@@ -35,7 +37,7 @@ func (s *Server) accept(l *listener) {
 // after the throttle's growing delay for that user and address; a correct
 // password is answered at once, whatever failed before.
 func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
-	host := hostOf(c.RemoteAddr())
+	host := loginthrottle.HostOf(c.RemoteAddr())
 	cfg := s.cfg.Configd.Active()
 	a, ok := LookupAccount(cfg, c.User())
 	if ok && a.Name == "root" && RootLogin(cfg) != "allow" {
@@ -46,7 +48,7 @@ func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions,
 		s.log.Warn(fmt.Sprintf("Login failed for user '%s' from host '%s'", c.User(), host),
 			"tag", "SSHD_LOGIN_FAILED", "facility", "authorization", "process", "sshd",
 			"user", c.User(), "from", host, "method", "password", "delay", d)
-		wait(s.clock, d, s.quit)
+		loginthrottle.Wait(s.clock, d, s.quit)
 		return nil, errAuth
 	}
 	return s.permit(a, host, "password")
@@ -55,7 +57,7 @@ func (s *Server) checkPassword(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions,
 // checkKey authenticates with ssh-rsa / ssh-ed25519 keys. A key that is
 // not the user's is not a failure (clients offer several keys).
 func (s *Server) checkKey(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
-	host := hostOf(c.RemoteAddr())
+	host := loginthrottle.HostOf(c.RemoteAddr())
 	cfg := s.cfg.Configd.Active()
 	a, ok := LookupAccount(cfg, c.User())
 	if ok && a.Name == "root" && RootLogin(cfg) == "deny" {
@@ -82,7 +84,7 @@ func (s *Server) permit(a *Account, host, method string) (*ssh.Permissions, erro
 func (s *Server) serveConn(nc net.Conn, l *listener) {
 	defer s.wg.Done()
 	defer nc.Close()
-	host := hostOf(nc.RemoteAddr())
+	host := loginthrottle.HostOf(nc.RemoteAddr())
 	if !s.throttle.Admit(host) {
 		s.log.Warn("netconf: connection refused: too many unauthenticated connections", "from", host)
 		return
@@ -163,7 +165,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 					ok, started = true, true
 					start = func() {
 						defer close(done)
-						err := s.serveNETCONF(context.Background(), ch, ch, sc.User(), hostOf(sc.RemoteAddr()), lvl)
+						err := s.serveNETCONF(context.Background(), ch, ch, sc.User(), loginthrottle.HostOf(sc.RemoteAddr()), lvl)
 						if err != nil {
 							s.log.Debug("netconf: session ended", "user", sc.User(), "err", err)
 						}
@@ -183,7 +185,7 @@ func (s *Server) serveChannel(sc *ssh.ServerConn, ch ssh.Channel, reqs <-chan *s
 					}
 					start = func() {
 						defer close(done)
-						exit(ch, s.serveShell(context.Background(), ch, sc.User(), hostOf(sc.RemoteAddr()), func() { ch.Close() }, lvl, &pty, cmd))
+						exit(ch, s.serveShell(context.Background(), ch, sc.User(), loginthrottle.HostOf(sc.RemoteAddr()), func() { ch.Close() }, lvl, &pty, cmd))
 					}
 				}
 			}

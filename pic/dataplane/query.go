@@ -70,6 +70,19 @@ func (t *table) count(m *matcher, from, to int) int {
 	return count
 }
 
+// SetSessions returns the sessions service-set id holds now, on every core
+// (its max-flows counter: a session counts from its creation until it is
+// freed); 0 for an unknown id. Any goroutine.
+func (dp *Dataplane) SetSessions(id uint32) int64 {
+	dp.mu.Lock()
+	ctr := dp.counts[id]
+	dp.mu.Unlock()
+	if ctr == nil {
+		return 0
+	}
+	return max(ctr.flows.Load(), 0)
+}
+
 // CountSessions counts the sessions f selects. Every core counts its own,
 // slice by slice, all cores at once; without a filter, the cores' session
 // counters answer (every session in a table is counted there, from the

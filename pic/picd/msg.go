@@ -165,6 +165,9 @@ type HeldSSRB struct {
 	ID   uint32 `json:"id"`
 	Name string `json:"name"`
 	Gen  uint64 `json:"gen"`
+	// Sessions is the service-set's sessions on the PIC now (in a status
+	// only; 0 elsewhere).
+	Sessions int64 `json:"sessions,omitempty"`
 }
 
 // Counters count the updates a PIC received.

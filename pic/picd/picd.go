@@ -432,6 +432,9 @@ func (d *Daemon) Status() Status {
 	}
 	if rt := d.rt; rt != nil {
 		s.SSRBs = rt.Held()
+		for i := range s.SSRBs {
+			s.SSRBs[i].Sessions = rt.DP.SetSessions(s.SSRBs[i].ID)
+		}
 		s.Counters = rt.counters
 		s.Plugins = rt.pluginStatus()
 		s.PolicyDB = rt.DB.Stats()

@@ -1,15 +1,6 @@
-package netconf
-
-import (
-	"net"
-	"sync"
-	"time"
-
-	"github.com/gnos/gnos/internal/clock"
-)
-
-// throttle slows password guessing the way OpenSSH's sshd does, without
-// ever refusing a correct password:
+// Package loginthrottle slows password guessing on every login surface
+// (SSH for the CLI and NETCONF, gNMI's per-call credentials) the way
+// OpenSSH's sshd does, without ever refusing a correct password:
 //
 //   - each failed password for a user from an address is answered only
 //     after a delay that doubles with every recent failure of that pair
@@ -19,8 +10,22 @@ import (
 //     authenticated (sshd's MaxStartups, per source): more are closed
 //     before the handshake, so delays cannot be dodged by opening many.
 //
-// Failures are remembered for memory (a quiet pair starts again at base).
-type throttle struct {
+// Failures are remembered for ten minutes (a quiet pair starts again at
+// base); at most 4,096 pairs are tracked (past that, expired pairs are
+// forgotten first, then arbitrary ones).
+package loginthrottle
+
+import (
+	"net"
+	"sync"
+	"time"
+
+	"github.com/gnos/gnos/internal/clock"
+)
+
+// Throttle is one login surface's failure memory; safe for concurrent
+// use.
+type Throttle struct {
 	clock      clock.Clock
 	base, max  time.Duration
 	memory     time.Duration
@@ -33,15 +38,19 @@ type throttle struct {
 
 type pairKey struct{ user, host string }
 
-func newThrottle(c clock.Clock, base, max time.Duration, maxPending int) *throttle {
-	return &throttle{clock: c, base: base, max: max, memory: 10 * time.Minute, maxPending: maxPending,
+// New returns a throttle on clock c: failures wait base doubling up to max;
+// an address may hold maxPending unauthenticated connections.
+func New(c clock.Clock, base, max time.Duration, maxPending int) *Throttle {
+	return &Throttle{clock: c, base: base, max: max, memory: 10 * time.Minute, maxPending: maxPending,
 		fails: map[pairKey][]time.Time{}, pending: map[string]int{}}
 }
 
-// maxTracked bounds the pairs remembered; past it the quietest go.
+// maxTracked bounds the pairs remembered (prune).
 const maxTracked = 4096
 
-func hostOf(addr net.Addr) string {
+// HostOf is the address part of a peer address (the key failures are
+// counted by).
+func HostOf(addr net.Addr) string {
 	if addr == nil {
 		return ""
 	}
@@ -52,7 +61,7 @@ func hostOf(addr net.Addr) string {
 }
 
 // recent returns k's failures still remembered; t.mu held.
-func (t *throttle) recent(k pairKey) []time.Time {
+func (t *Throttle) recent(k pairKey) []time.Time {
 	cut := t.clock.Now().Add(-t.memory)
 	fs := t.fails[k]
 	i := 0
@@ -70,18 +79,11 @@ func (t *throttle) recent(k pairKey) []time.Time {
 
 // Fail records a failed password of user from host and returns how long
 // to wait before answering it.
-func (t *throttle) Fail(user, host string) time.Duration {
+func (t *Throttle) Fail(user, host string) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.fails) >= maxTracked {
-		for k := range t.fails {
-			if len(t.recent(k)) == 0 || len(t.fails) >= maxTracked {
-				delete(t.fails, k)
-			}
-			if len(t.fails) < maxTracked/2 {
-				break
-			}
-		}
+		t.prune()
 	}
 	k := pairKey{user, host}
 	fs := append(t.recent(k), t.clock.Now())
@@ -89,8 +91,24 @@ func (t *throttle) Fail(user, host string) time.Duration {
 	return t.delay(len(fs))
 }
 
+// prune makes room when maxTracked pairs are remembered: the pairs whose
+// failures have all expired go, then arbitrary ones until half the bound
+// is left, so that the work is amortised over the failures that filled
+// the table. t.mu held.
+func (t *Throttle) prune() {
+	for k := range t.fails {
+		t.recent(k)
+	}
+	for k := range t.fails {
+		if len(t.fails) < maxTracked/2 {
+			break
+		}
+		delete(t.fails, k)
+	}
+}
+
 // delay is the wait after the n-th recent failure (n ≥ 1).
-func (t *throttle) delay(n int) time.Duration {
+func (t *Throttle) delay(n int) time.Duration {
 	d := t.base
 	for i := 1; i < n && d < t.max; i++ {
 		d *= 2
@@ -101,7 +119,7 @@ func (t *throttle) delay(n int) time.Duration {
 // Admit counts a new unauthenticated connection from host; false means
 // the address already holds maxPending and the connection must go.
 // Every admitted connection is released exactly once (Release).
-func (t *throttle) Admit(host string) bool {
+func (t *Throttle) Admit(host string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.pending[host] >= t.maxPending {
@@ -113,7 +131,7 @@ func (t *throttle) Admit(host string) bool {
 
 // Release ends the unauthenticated phase of a connection Admit counted:
 // it authenticated, failed or closed.
-func (t *throttle) Release(host string) {
+func (t *Throttle) Release(host string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.pending[host]--; t.pending[host] <= 0 {
@@ -121,8 +139,8 @@ func (t *throttle) Release(host string) {
 	}
 }
 
-// wait blocks for d on the server's clock, or until quit closes.
-func wait(c clock.Clock, d time.Duration, quit <-chan struct{}) {
+// Wait blocks for d on clock c, or until quit closes.
+func Wait(c clock.Clock, d time.Duration, quit <-chan struct{}) {
 	if d <= 0 {
 		return
 	}
