@@ -126,6 +126,10 @@ type Record struct {
 	Process  string
 	Tag      string
 	Message  string
+	// Origin, when set, stands where process[pid] stands: a services
+	// PIC's messages name the PIC and service-set ("(FPC Slot 0, PIC
+	// Slot 0) {ss1}[FWNAT]"), as Junos writes them.
+	Origin string
 }
 
 // Line is r as Junos writes it in a file.
@@ -133,6 +137,9 @@ func (r Record) Line(host string) string {
 	tag := ""
 	if r.Tag != "" {
 		tag = r.Tag + ": "
+	}
+	if r.Origin != "" {
+		return fmt.Sprintf("%s  %s %s: %s%s", r.Time.Format(time.Stamp), host, r.Origin, tag, r.Message)
 	}
 	return fmt.Sprintf("%s  %s %s[%d]: %s%s", r.Time.Format(time.Stamp), host, r.Process, os.Getpid(), tag, r.Message)
 }
@@ -296,8 +303,12 @@ func (l *Log) send(d *dest, r Record, host string) {
 	if msgid == "" {
 		msgid = "-"
 	}
+	msg := r.Message
+	if r.Origin != "" {
+		msg = r.Origin + ": " + msg
+	}
 	fmt.Fprintf(c, "<%d>1 %s %s %s %d %s - %s", pri, r.Time.UTC().Format(time.RFC3339Nano), host, r.Process,
-		os.Getpid(), msgid, r.Message)
+		os.Getpid(), msgid, msg)
 }
 
 // Files lists the log files under the log directory, sorted.

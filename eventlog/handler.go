@@ -37,6 +37,8 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 			rec.Tag = a.Value.String()
 		case "process":
 			rec.Process = a.Value.String()
+		case "origin":
+			rec.Origin = a.Value.String()
 		case "severity":
 			for i, n := range severityNames {
 				if n == a.Value.String() {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"sort"
 	"sync"
@@ -261,6 +262,7 @@ func (s *Servicesd) read(ctx context.Context, c *conn, st grpc.ServerStream) err
 				c.mu.Unlock()
 				return nil
 			}
+			s.logPICEvents(c.slot, m.Events)
 		case m.Ready != nil:
 			s.resync(c, m.Ready.Incarnation)
 		case m.Ack != nil:
@@ -501,4 +503,18 @@ func (s *Servicesd) SetOnline(_ context.Context, slot dataplane.Slot, online boo
 	}
 	s.o.Log.Info("servicesd: PIC admin state changed", "pic", slot.String(), "online", online)
 	return nil
+}
+
+// logPICEvents writes a PIC's plugin messages to the system log, as
+// Junos writes a services PIC's: origin "(FPC Slot F, PIC Slot P)
+// {service-set}[FWNAT]", the plugin's tag, facility daemon.
+func (s *Servicesd) logPICEvents(slot dataplane.Slot, evs []picd.PICEvent) {
+	for _, ev := range evs {
+		origin := fmt.Sprintf("(FPC Slot %d, PIC Slot %d)", slot.FPC, slot.PIC)
+		if ev.ServiceSet != "" {
+			origin += " {" + ev.ServiceSet + "}[FWNAT]"
+		}
+		s.o.Log.Log(context.Background(), slog.Level(ev.Level), ev.Text, "tag", ev.Tag, "facility", "daemon",
+			"process", "picd", "origin", origin, "plugin", ev.Plugin)
+	}
 }

@@ -71,7 +71,10 @@ type FromPIC struct {
 	Ack       *Ack    `json:"ack,omitempty"`
 	Status    *Status `json:"status,omitempty"`
 	Heartbeat bool    `json:"heartbeat,omitempty"`
-	Synced    *Resync `json:"synced,omitempty"` // a resync's End was applied
+	// Events ride on a heartbeat: the plugins' messages for the system
+	// log since the last one (events.go).
+	Events []PICEvent `json:"events,omitempty"`
+	Synced *Resync    `json:"synced,omitempty"` // a resync's End was applied
 	// Fault answers a Config the PIC could not start a runtime for (a
 	// plugin's init failed, the object cache cannot hold the data path):
 	// the PIC stays down until the next Config.

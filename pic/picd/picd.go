@@ -209,7 +209,13 @@ func (d *Daemon) session(ctx context.Context) (ready bool, err error) {
 			if d.o.Clock.Now().Sub(last) >= DeadAfter*HeartbeatInterval {
 				return ready, errors.New("pic: servicesd heartbeat timed out")
 			}
-			if err := st.Send(&FromPIC{Heartbeat: true}); err != nil {
+			hb := &FromPIC{Heartbeat: true}
+			d.mu.Lock() // the runtime changes under mu (withRuntime)
+			if d.rt != nil {
+				hb.Events = d.rt.reportEvents()
+			}
+			d.mu.Unlock()
+			if err := st.Send(hb); err != nil {
 				return ready, err
 			}
 			timer = d.o.Clock.AfterFunc(HeartbeatInterval, tick)

@@ -207,3 +207,24 @@ func (r *Rig) InUse(class string) int64 {
 	}
 	return -1
 }
+
+// Report asks plugin name's data handler for its events (the PIC's
+// heartbeat report, pic.EventReporter) about service-set 1; nil when the
+// plugin reports none.
+func (r *Rig) Report(name string, ss string) []pic.Message {
+	p := pic.Lookup(name)
+	if p == nil {
+		return nil
+	}
+	er, ok := r.DP.Handler(p.Slot()).(pic.EventReporter)
+	if !ok {
+		return nil
+	}
+	var sets []pic.ShowSet
+	if e := r.DB.Lookup(1, p.Slot()); e != nil {
+		sets = append(sets, pic.ShowSet{ID: 1, Name: ss, Policy: e.Value})
+	}
+	var out []pic.Message
+	er.ReportEvents(sets, func(m pic.Message) { out = append(out, m) })
+	return out
+}

@@ -27,6 +27,11 @@ type pool struct {
 	ports  [][]atomic.Uint64 // per address: bit per port
 	inUse  atomic.Int64      // ports (napt-44) or addresses (basic-nat44) taken
 	fails  atomic.Uint64     // allocations that found nothing
+	// addrFails counts the fails of basic-nat44 (no address free; the
+	// rest found no port). reported is fails, addrFails at the last
+	// report (syslog.go; control core).
+	addrFails atomic.Uint64
+	reported  [2]uint64
 
 	mu     sync.Mutex           // guards the fields below
 	bymap  map[[4]byte]*mapping // basic-nat44: private -> public
@@ -150,7 +155,8 @@ func (pl *pool) mapAddr(priv [4]byte) ([4]byte, bool) {
 			return a, true
 		}
 	}
-	pl.fails.Add(1)
+	pl.fails.Add(1) // before addrFails: a report reading addrFails first never sees fails < addrFails
+	pl.addrFails.Add(1)
 	return [4]byte{}, false
 }
 

@@ -53,6 +53,9 @@ type Counters struct {
 // state in stateful.
 type Data struct {
 	counters []Counters
+	events   *pic.EventRing // terms with `then syslog` (syslog.go)
+
+	reportedDrops uint64 // events.Dropped() at the last report (control core)
 }
 
 // Totals returns the per-core counters summed.
@@ -75,6 +78,7 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	switch ev {
 	case pic.EvSessionManagerInit:
 		d.counters = make([]Counters, c.Cores)
+		d.events = pic.NewEventRing(c.Cores, eventsPerCore)
 	case pic.EvFirstPacket:
 		return d.first(c)
 	}
@@ -102,6 +106,9 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 			ok, app := t.match.Matches(&s.Key[pic.Forward], p.ICMPType, p.ICMPCode)
 			if !ok {
 				continue
+			}
+			if t.Syslog {
+				d.record(c, ri, ti, app)
 			}
 			switch t.action {
 			case pic.Drop:
