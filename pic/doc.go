@@ -66,4 +66,8 @@
 //     the same service-set at whatever generation that PIC holds.
 //     RestoreSession rebuilds the state or refuses the session; it never
 //     sees a packet first.
+//   - A data handler that reports to the system log (EventReporter) is
+//     asked on the control core, about once a second (the PIC's
+//     heartbeat), never concurrently with itself; its data cores record
+//     into an EventRing (never blocking) and the report drains it.
 package pic
