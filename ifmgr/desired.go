@@ -63,6 +63,12 @@ type link struct {
 	vlanParent string
 	vlanID     int
 	vrf        string // the VRF device of its routing instance; "": none
+	// svcInstance: a service interface unit a routing instance lists. It
+	// is not enslaved to the instance's VRF; the instance routes into it
+	// and what picd writes back into it is routed by the instance's
+	// return table (instances.go).
+	svcInstance string
+	bound       bool // an interface-style service-set is applied to it
 }
 
 // route is a route gnos installs.
@@ -74,6 +80,7 @@ type route struct {
 	blackhole   bool // discard
 	unreachable bool // reject: ICMP unreachable to the sender
 	metric      int  // the Junos preference (Linux route priority)
+	svc         bool // its next hop is a service interface (not in its key: it changes nothing in Linux)
 }
 
 func newDesired() *desired {
@@ -131,6 +138,7 @@ func build(root *tree.Node, names *ifname.Map) (*desired, error) {
 	if err := d.services(root, names, linuxOf); err != nil {
 		return nil, err
 	}
+	d.serviceInstances(root, linuxOf)
 	if err := d.static(root, names, linuxOf); err != nil {
 		return nil, err
 	}
@@ -192,6 +200,7 @@ func (d *desired) services(root *tree.Node, names *ifname.Map, linuxOf map[strin
 			if !ok {
 				continue
 			}
+			d.links[ln].bound = true
 			if b.dir == "input" {
 				d.addRules(rule{pref: PrefInputBinding, iif: ln, table: table})
 				continue
@@ -265,7 +274,11 @@ func (d *desired) static(root *tree.Node, names *ifname.Map, linuxOf map[string]
 	}
 	for _, l := range d.links {
 		if l.tun {
-			d.addRules(rule{pref: PrefFromService, iif: l.linux, table: 254})
+			table := unix.RT_TABLE_MAIN
+			if l.svcInstance != "" {
+				table = returnTable(l.svcInstance)
+			}
+			d.addRules(rule{pref: PrefFromService, iif: l.linux, table: table})
 		}
 	}
 	if hasSvc {

@@ -132,6 +132,72 @@ func TestBuild(t *testing.T) {
 	}
 }
 
+// TestBuildServiceSetInInstance: a next-hop service-set inside a routing
+// instance. The instance's VRF table routes into the inside unit; the
+// service units stay out of the VRF, and what picd writes back into them
+// is routed by the instance's return table: its connected prefixes and
+// non-service routes, ending unreachable, never the route into the PIC.
+func TestBuildServiceSetInInstance(t *testing.T) {
+	root := committed(t,
+		"set interfaces ge-0/0/1 unit 0 family inet address 10.1.0.254/24",
+		"set interfaces ge-0/0/2 unit 0 family inet address 198.51.100.1/24",
+		"set interfaces ms-0/0/0 unit 1 family inet",
+		"set interfaces ms-0/0/0 unit 2 family inet",
+		"set services stateful-firewall rule fw match-direction input",
+		"set services stateful-firewall rule fw term t then accept",
+		"set services service-set nh stateful-firewall-rules fw",
+		"set services service-set nh next-hop-service inside-service-interface ms-0/0/0.1",
+		"set services service-set nh next-hop-service outside-service-interface ms-0/0/0.2",
+		"set routing-instances red instance-type virtual-router",
+		"set routing-instances red interface ge-0/0/1.0",
+		"set routing-instances red interface ge-0/0/2.0",
+		"set routing-instances red interface ms-0/0/0.1",
+		"set routing-instances red interface ms-0/0/0.2",
+		"set routing-instances red routing-options static route 0.0.0.0/0 next-hop ms-0/0/0.1",
+		"set routing-instances red routing-options static route 203.0.113.0/24 next-hop ms-0/0/0.2",
+		"set routing-instances red routing-options static route 192.0.2.0/24 next-hop 198.51.100.2",
+	)
+	d, err := build(root, &ifname.Map{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ln, want := range map[string]string{"ge-0-0-1": "red", "ge-0-0-2": "red", "ms-0-0-0.1": "", "ms-0-0-0.2": ""} {
+		if got := d.links[ln].vrf; got != want {
+			t.Errorf("%s enslaved to %q, want %q", ln, got, want)
+		}
+	}
+	vt, rt := vrfTable("red"), returnTable("red")
+	var wantRoutes []string
+	for _, r := range []route{
+		{dst: mustPrefix("0.0.0.0/0"), dev: "ms-0-0-0.1", table: vt, metric: 5},
+		{dst: mustPrefix("203.0.113.0/24"), dev: "ms-0-0-0.2", table: vt, metric: 5},
+		{dst: mustPrefix("192.0.2.0/24"), gws: []netip.Addr{mustAddr("198.51.100.2")}, table: vt, metric: 5},
+		{dst: mustPrefix("0.0.0.0/0"), table: vt, unreachable: true, metric: vrfLastMetric},
+		{dst: mustPrefix("::/0"), table: vt, unreachable: true, metric: vrfLastMetric},
+		{dst: mustPrefix("10.1.0.0/24"), dev: "ge-0-0-1", table: rt},
+		{dst: mustPrefix("198.51.100.0/24"), dev: "ge-0-0-2", table: rt},
+		{dst: mustPrefix("192.0.2.0/24"), gws: []netip.Addr{mustAddr("198.51.100.2")}, table: rt, metric: 5},
+		{dst: mustPrefix("0.0.0.0/0"), table: rt, unreachable: true, metric: vrfLastMetric},
+		{dst: mustPrefix("::/0"), table: rt, unreachable: true, metric: vrfLastMetric},
+	} {
+		wantRoutes = append(wantRoutes, r.key())
+	}
+	sort.Strings(wantRoutes)
+	if got := keys(d.routes); got != strings.Join(wantRoutes, "\n") {
+		t.Errorf("routes:\ngot\n%s\nwant\n%s", got, strings.Join(wantRoutes, "\n"))
+	}
+	var wantRules []string
+	for _, v6 := range []bool{false, true} {
+		for _, tun := range []string{"ms-0-0-0.1", "ms-0-0-0.2"} {
+			wantRules = append(wantRules, rule{pref: PrefFromService, iif: tun, v6: v6, table: rt}.key())
+		}
+	}
+	sort.Strings(wantRules)
+	if got := keys(d.rules); got != strings.Join(wantRules, "\n") {
+		t.Errorf("rules:\ngot\n%s\nwant\n%s", got, strings.Join(wantRules, "\n"))
+	}
+}
+
 func TestBuildErrors(t *testing.T) {
 	for name, tc := range map[string]struct {
 		lines []string
@@ -142,9 +208,22 @@ func TestBuildErrors(t *testing.T) {
 			"longer than 15 characters"},
 		"instance interface not configured": {[]string{"set routing-instances red interface ge-0/0/3.0"}, "",
 			"ge-0/0/3.0 is not configured in [edit interfaces]"},
-		"service next hop in an instance": {[]string{"set interfaces ms-0/0/0 unit 1 family inet",
+		"service next hop the instance does not list": {[]string{"set interfaces ms-0/0/0 unit 1 family inet",
 			"set routing-instances red routing-options static route 10.0.0.0/8 next-hop ms-0/0/0.1"}, "",
-			"from the default routing instance only"},
+			"routing instance red routes into a service interface it lists (set routing-instances red interface ms-0/0/0.1)"},
+		"service next hop of an instance from the default one": {[]string{"set interfaces ms-0/0/0 unit 1 family inet",
+			"set routing-instances red interface ms-0/0/0.1",
+			"set routing-options static route 10.0.0.0/8 next-hop ms-0/0/0.1"}, "",
+			"next hop ms-0/0/0.1 is an interface of routing instance red"},
+		"interface-style service-set in an instance": {[]string{
+			"set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24",
+			"set interfaces ge-0/0/0 unit 0 family inet service input service-set is",
+			"set services stateful-firewall rule fw match-direction input",
+			"set services stateful-firewall rule fw term t then accept",
+			"set services service-set is stateful-firewall-rules fw",
+			"set services service-set is interface-service service-interface ms-0/0/1",
+			"set routing-instances red interface ge-0/0/0.0"}, "",
+			"gnos applies interface-style service-sets in the default routing instance only"},
 		"discard and a next hop at one preference": {[]string{"set routing-options static route 10.0.0.0/8 discard",
 			"set routing-options static route 10.0.0.0/8 qualified-next-hop 192.0.2.1"}, "",
 			"a next hop and discard or reject at one preference"},

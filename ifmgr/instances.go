@@ -25,6 +25,22 @@ import (
 // not route is unreachable, never looked up in the main table. An
 // instance without instance-type is programmed as a virtual-router; a
 // vrf instance's route-distinguisher and vrf-target are stored only.
+//
+// Next-hop service-sets work inside an instance: the instance lists the
+// service interface units (interface ms-0/0/0.1) and routes into them
+// (static route … next-hop ms-0/0/0.1). Those TUN devices are not
+// enslaved to the VRF: a route of the instance's table leads into one
+// (VRF route leaking), and what picd writes back into either unit is
+// routed, by rule PrefFromService iif ms-…, in the instance's return
+// table (returnTable): the instance's connected prefixes and static
+// routes without those into service interfaces, ending unreachable —
+// the loop-free twin of the main table for the default instance. This
+// needs nothing of the kernel's l3mdev rule, whose iif matching changed
+// in Linux 5.18 (the slave's index before, the master's after), and so
+// behaves the same on every kernel with VRF. Interface-style service-sets
+// on an instance's interfaces are refused (their steering rules match
+// iif). Packets picd writes back addressed to the router itself in the
+// instance are not delivered (its local routes live in the VRF table).
 
 // vrf is one routing instance's Linux VRF device.
 type vrf struct {
@@ -74,7 +90,10 @@ func (d *desired) instances(root *tree.Node, names *ifname.Map, linuxOf map[stri
 			}
 			l := d.links[ln]
 			if l.tun {
-				return configd.PathDiagnostic(p, "interface", "%s: service interfaces stay in the default routing instance", itf.Key)
+				continue // serviceInstances
+			}
+			if l.bound {
+				return configd.PathDiagnostic(p, "interface", "%s: gnos applies interface-style service-sets in the default routing instance only; use a next-hop service-set in %s", itf.Key, inst.Key)
 			}
 			l.vrf = inst.Key
 		}
@@ -86,8 +105,73 @@ func (d *desired) instances(root *tree.Node, names *ifname.Map, linuxOf map[stri
 		for _, dst := range []string{"0.0.0.0/0", "::/0"} {
 			d.addRoute(route{dst: netip.MustParsePrefix(dst), table: t, unreachable: true, metric: vrfLastMetric})
 		}
+		d.returnRoutes(inst.Key, t)
 	}
 	return nil
+}
+
+// returnTable is the table that routes what picd writes back into the
+// service interfaces of routing instance name: apart from its VRF table
+// (vrfTable) and the steering tables.
+func returnTable(name string) int { return vrfTable(name) + 0xe000 }
+
+// serviceInstances marks the service interface units routing instances
+// list, before any route into them is built (the configuration's own
+// validation keeps an interface in one instance).
+func (d *desired) serviceInstances(root *tree.Node, linuxOf map[string]string) {
+	ris := root.ActiveChild("routing-instances")
+	for _, inst := range ris.ActiveNamed("instance") {
+		for _, itf := range inst.ActiveNamed("interface") {
+			ln, ok := linuxOf[ifname.Logical(itf.Key)]
+			if !ok || !d.links[ln].tun {
+				continue
+			}
+			d.links[ln].svcInstance = inst.Key
+		}
+	}
+}
+
+// instanceOf is the routing instance whose VRF table is table ("": the
+// default instance).
+func (d *desired) instanceOf(table int) string {
+	for name, v := range d.vrfs {
+		if v.table == table {
+			return name
+		}
+	}
+	return ""
+}
+
+// returnRoutes fills the return table of instance name (VRF table t) when
+// it lists service interfaces: its interfaces' connected prefixes, its
+// routes except those into service interfaces, unreachable last.
+func (d *desired) returnRoutes(name string, t int) {
+	has := false
+	for _, l := range d.links {
+		has = has || l.svcInstance == name
+	}
+	if !has {
+		return
+	}
+	rt := returnTable(name)
+	var copies []route
+	for _, l := range d.links {
+		if l.vrf != name {
+			continue
+		}
+		for pfx := range l.addrs {
+			copies = append(copies, route{dst: pfx.Masked(), dev: l.linux, table: rt})
+		}
+	}
+	for _, r := range d.routes {
+		if r.table == t && !r.svc {
+			r.table = rt
+			copies = append(copies, r)
+		}
+	}
+	for _, r := range copies {
+		d.addRoute(r)
+	}
 }
 
 // createVRF creates (or adopts) a VRF device and brings it up; its undo

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strconv"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/gnos/gnos/configd"
 	"github.com/gnos/gnos/internal/ifname"
 )
@@ -69,10 +67,20 @@ func (d *desired) addStatic(sr staticRoute, table int, names *ifname.Map, linuxO
 		}
 		rt.dev = ln
 		if l := d.links[ln]; l != nil && l.tun {
-			if table != unix.RT_TABLE_MAIN {
-				return configd.PathDiagnostic(p, leaf, "next hop %s: gnos routes into service interfaces from the default routing instance only", nh)
+			inst := d.instanceOf(table)
+			switch {
+			case l.svcInstance == inst:
+			case inst == "":
+				return configd.PathDiagnostic(p, leaf, "next hop %s is an interface of routing instance %s", nh, l.svcInstance)
+			case l.svcInstance == "":
+				return configd.PathDiagnostic(p, leaf, "next hop %s: routing instance %s routes into a service interface it lists (set routing-instances %s interface %s)", nh, inst, inst, nh)
+			default:
+				return configd.PathDiagnostic(p, leaf, "next hop %s is an interface of routing instance %s, not of %s", nh, l.svcInstance, inst)
 			}
-			rt.table = ServiceTable
+			if inst == "" {
+				rt.table = ServiceTable
+			}
+			rt.svc = true
 		}
 		return nil
 	}

@@ -1,8 +1,10 @@
 package lab_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gnos/gnos/lab"
 )
@@ -36,5 +38,56 @@ func TestLiveRoutingInstance(t *testing.T) {
 	r.configure("delete routing-instances red interface ge-0/0/0.0")
 	if err := lab.Ping(r.lab.Client, lab.ServerAddr); err == nil {
 		t.Errorf("client reached the server across routing instances")
+	}
+}
+
+// TestLiveServiceSetInInstance runs a next-hop NAT service-set inside a
+// routing instance: the instance routes the server's address into the
+// inside unit and the pool address into the outside one; what picd
+// writes back is routed by the instance's return table, so the server
+// sees the pool address and the session shows on the PIC. Skips on
+// kernels without VRF devices.
+func TestLiveServiceSetInInstance(t *testing.T) {
+	r := startLab(t, "vrfsvc")
+	if _, err := lab.Exec(r.lab.Router, "ip", "link", "add", "vrfprobe", "type", "vrf", "table", "4242"); err != nil {
+		t.Skipf("this kernel has no VRF devices (CONFIG_NET_VRF): %v", err)
+	}
+	lab.Exec(r.lab.Router, "ip", "link", "del", "vrfprobe")
+	srv, err := lab.Serve(r.lab.Server, 80, 81)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	r.configure(append(baseConfig,
+		"set interfaces ms-0/0/0 unit 1 family inet",
+		"set interfaces ms-0/0/0 unit 1 service-domain inside",
+		"set interfaces ms-0/0/0 unit 2 family inet",
+		"set interfaces ms-0/0/0 unit 2 service-domain outside",
+		"set services nat pool p1 address 203.0.113.1/32",
+		"set services nat pool p1 port range low 20000 high 20999",
+		"set services nat rule nr match-direction input",
+		"set services nat rule nr term t1 from source-address 10.0.1.0/24",
+		"set services nat rule nr term t1 then translated source-pool p1",
+		"set services nat rule nr term t1 then translated translation-type napt-44",
+		"set services service-set nat nat-rules nr",
+		"set services service-set nat next-hop-service inside-service-interface ms-0/0/0.1",
+		"set services service-set nat next-hop-service outside-service-interface ms-0/0/0.2",
+		"set routing-instances red instance-type virtual-router",
+		"set routing-instances red interface ge-0/0/0.0",
+		"set routing-instances red interface ge-0/0/1.0",
+		"set routing-instances red interface ms-0/0/0.1",
+		"set routing-instances red interface ms-0/0/0.2",
+		// more specific than the connected /24: into the PIC
+		"set routing-instances red routing-options static route "+lab.ServerAddr+"/32 next-hop ms-0/0/0.1",
+		"set routing-instances red routing-options static route 203.0.113.1/32 next-hop ms-0/0/0.2")...)
+	eventually(t, "TCP through NAT inside red", func() error {
+		seen, err := lab.TCPExchange(r.lab.Client, web, 2*time.Second)
+		if err == nil && seen != "203.0.113.1" {
+			return fmt.Errorf("server saw %s, want the pool address 203.0.113.1", seen)
+		}
+		return err
+	})
+	if out := r.cli("show services sessions service-set nat"); !strings.Contains(out, lab.ServerAddr+":80") {
+		t.Errorf("show services sessions: no session to the server in\n%s", out)
 	}
 }
