@@ -2,6 +2,7 @@ package lab_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,20 +59,8 @@ func TestLiveServiceSetInInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	r.configure(append(baseConfig,
-		"set interfaces ms-0/0/0 unit 1 family inet",
-		"set interfaces ms-0/0/0 unit 1 service-domain inside",
-		"set interfaces ms-0/0/0 unit 2 family inet",
-		"set interfaces ms-0/0/0 unit 2 service-domain outside",
-		"set services nat pool p1 address 203.0.113.1/32",
-		"set services nat pool p1 port range low 20000 high 20999",
-		"set services nat rule nr match-direction input",
-		"set services nat rule nr term t1 from source-address 10.0.1.0/24",
-		"set services nat rule nr term t1 then translated source-pool p1",
-		"set services nat rule nr term t1 then translated translation-type napt-44",
-		"set services service-set nat nat-rules nr",
-		"set services service-set nat next-hop-service inside-service-interface ms-0/0/0.1",
-		"set services service-set nat next-hop-service outside-service-interface ms-0/0/0.2",
+	conf := slices.Concat(baseConfig, nextHop[:4], nat[:len(nat)-1]) // the units, NAT without the default instance's route
+	r.configure(append(conf,
 		"set routing-instances red instance-type virtual-router",
 		"set routing-instances red interface ge-0/0/0.0",
 		"set routing-instances red interface ge-0/0/1.0",
