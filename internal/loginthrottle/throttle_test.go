@@ -34,8 +34,10 @@ func TestFailDelays(t *testing.T) {
 // connections; a released one makes room; other addresses are apart.
 func TestAdmitBound(t *testing.T) {
 	th := New(clock.NewFake(time.Unix(1e9, 0)), time.Millisecond, time.Millisecond, 2)
-	if !th.Admit("a") || !th.Admit("a") {
-		t.Fatal("first two connections refused")
+	for i := range 2 {
+		if !th.Admit("a") {
+			t.Fatalf("connection %d refused", i+1)
+		}
 	}
 	if th.Admit("a") {
 		t.Error("third unauthenticated connection admitted, want refused")
