@@ -1,7 +1,5 @@
 package dataplane
 
-
-
 // Offload metadata. A live TUN queue with offloads on (internal/tun)
 // hands over GSO super-packets, one TCP or UDP packet of up to 64 KB
 // standing for many segments, and packets whose transport checksum the
@@ -86,5 +84,3 @@ func (p *Packet) partialCsumOff() int {
 	}
 	return c
 }
-
-
