@@ -11,7 +11,8 @@ import (
 )
 
 // benchJob is the benchmark's firewall and NAT job for gnos, next-hop
-// style: from the client, TCP/80 and UDP/9 open sessions, other TCP is
+// style: from the client, TCP/80, UDP/9 and iperf3's TCP and UDP 5201
+// open sessions, other TCP is
 // refused with an RST, the rest is dropped; the client network is
 // source-NATed (napt-44) to 203.0.113.1. lab.NftRuleset does the same
 // job with nftables and conntrack.
@@ -19,8 +20,12 @@ var benchJob = append(append(append([]string{}, nextHop...),
 	"set applications application tcp-any protocol tcp",
 	"set applications application udp-9 protocol udp",
 	"set applications application udp-9 destination-port 9",
+	"set applications application iperf-tcp protocol tcp",
+	"set applications application iperf-tcp destination-port 5201",
+	"set applications application iperf-udp protocol udp",
+	"set applications application iperf-udp destination-port 5201",
 	"set services stateful-firewall rule fw match-direction input",
-	"set services stateful-firewall rule fw term open from applications [ junos-http udp-9 ]",
+	"set services stateful-firewall rule fw term open from applications [ junos-http udp-9 iperf-tcp iperf-udp ]",
 	"set services stateful-firewall rule fw term open then accept",
 	"set services stateful-firewall rule fw term other-tcp from applications tcp-any",
 	"set services stateful-firewall rule fw term other-tcp then reject",
