@@ -3,6 +3,9 @@ package lab_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -56,9 +59,16 @@ const (
 	benchWorkers = 8  // concurrent TCP clients
 )
 
-// measure runs the packet-rate and connection-rate measurements through
-// whatever the lab's router is.
-func measure(b *testing.B, l *lab.Lab) (pps, cps float64) {
+// liveFigures are one router's figures.
+type liveFigures struct {
+	pps, cps  float64         // flood of one socket (64 B), TCP connections
+	bulk, udp lab.IperfResult // iperf3: TCP bulk, unlimited 64-byte UDP
+}
+
+// measure runs the packet-rate, connection-rate, TCP bulk and unlimited
+// UDP measurements through whatever the lab's router is (conn/s and the
+// one-socket flood only when nat: they check the NAT address).
+func measure(b *testing.B, l *lab.Lab, nat bool) (f liveFigures) {
 	b.Helper()
 	srv, err := lab.Serve(l.Server, 80)
 	if err != nil {
@@ -72,36 +82,91 @@ func measure(b *testing.B, l *lab.Lab) (pps, cps float64) {
 	defer sink.Close()
 	eventually(b, "TCP/80 through the router", func() error {
 		seen, err := lab.TCPExchange(l.Client, web, 2*time.Second)
-		if err == nil && seen != "203.0.113.1" {
+		if err == nil && nat && seen != "203.0.113.1" {
 			return fmt.Errorf("server saw %s, want the NAT address 203.0.113.1", seen)
 		}
 		return err
 	})
-	if pps, err = lab.MeasurePPS(l.Client, lab.ServerAddr, sink, benchFlows, benchSize, benchWindow()); err != nil {
+	if nat {
+		if f.pps, err = lab.MeasurePPS(l.Client, lab.ServerAddr, sink, benchFlows, benchSize, benchWindow()); err != nil {
+			b.Fatal(err)
+		}
+		if f.cps, err = lab.MeasureCPS(l.Client, web, benchWorkers, benchWindow()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ip, err := lab.StartIperf(l.Server, iperfPort)
+	if err != nil {
 		b.Fatal(err)
 	}
-	if cps, err = lab.MeasureCPS(l.Client, web, benchWorkers, benchWindow()); err != nil {
-		b.Fatal(err)
+	defer ip.Close()
+	eventually(b, "iperf3 TCP bulk through the router", func() (err error) {
+		f.bulk, err = lab.Iperf(l.Client, lab.ServerAddr, iperfPort, benchWindow(), 0)
+		return err
+	})
+	eventually(b, "iperf3 UDP through the router", func() (err error) {
+		f.udp, err = lab.Iperf(l.Client, lab.ServerAddr, iperfPort, benchWindow(), benchSize)
+		return err
+	})
+	return f
+}
+
+// report adds a router's figures under its prefix.
+func (f liveFigures) report(b *testing.B, who string) {
+	if f.pps > 0 {
+		b.ReportMetric(f.pps, who+"-pps")
+		b.ReportMetric(f.cps, who+"-conn/s")
 	}
-	return pps, cps
+	b.ReportMetric(f.bulk.Gbps, who+"-tcp-Gbit/s")
+	b.ReportMetric(f.bulk.CPUPerGbit(), who+"-tcp-cpu-s/Gbit")
+	b.ReportMetric(f.udp.ReceivedPPS, who+"-udp-pps")
+	b.ReportMetric(100*f.udp.LossFraction, who+"-udp-loss-%")
 }
 
 // BenchmarkLive compares gnos (next-hop stateful firewall + NAT through
 // TUN service interfaces and picd) with Linux forwarding through
-// nftables and conntrack doing the same job, in the same three-namespace
-// topology: UDP packets per second delivered to the server, and TCP
-// connections (connect, one line each way, close) per second.
+// nftables and conntrack doing the same job, and with plain Linux
+// forwarding, in the same three-namespace topology: UDP packets per
+// second delivered to the server from one socket, TCP connections
+// (connect, one line each way, close) per second, iperf3 TCP bulk
+// (Gbit/s, and the machine's CPU seconds per Gbit: every core's busy
+// time, the endpoints' included) and iperf3 64-byte UDP from an
+// unlimited sender (datagrams per second received, and the share lost).
 func BenchmarkLive(b *testing.B) {
+	if _, err := exec.LookPath("iperf3"); err != nil {
+		b.Skip("needs iperf3 (scripts/deps.sh installs it)")
+	}
 	r := startLab(b, "bg")
 	r.configure(append(append([]string{}, baseConfig...), benchJob...)...)
-	gnosPPS, gnosCPS := measure(b, r.lab)
+	g := measure(b, r.lab, true)
+	g.report(b, "gnos")
+	b.ReportMetric(g.bulk.SelfCPU/(float64(g.bulk.RecvBytes)*8/1e9), "gnos-process-cpu-s/Gbit")
+	tunDrops(b, r.lab.Router)
 	l := labtest.Up(b, "bn")
 	if err := l.LinuxRouter(lab.NftRuleset); err != nil {
 		b.Fatal(err)
 	}
-	nftPPS, nftCPS := measure(b, l)
-	b.ReportMetric(gnosPPS, "gnos-pps")
-	b.ReportMetric(nftPPS, "nft-pps")
-	b.ReportMetric(gnosCPS, "gnos-conn/s")
-	b.ReportMetric(nftCPS, "nft-conn/s")
+	measure(b, l, true).report(b, "nft")
+	p := labtest.Up(b, "bp")
+	if err := p.LinuxRouter("flush ruleset\n"); err != nil {
+		b.Fatal(err)
+	}
+	measure(b, p, false).report(b, "plain")
+}
+
+// tunDrops reports the packets the kernel dropped at the service
+// interfaces (queued toward picd with no room).
+func tunDrops(b *testing.B, router string) {
+	var drops float64
+	for _, unit := range []string{"ms-0-0-0.1", "ms-0-0-0.2"} {
+		out, err := lab.Exec(router, "ip", "-s", "link", "show", "dev", unit)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if m := regexp.MustCompile(`TX:[^\n]*\n\s*\d+\s+\d+\s+\d+\s+(\d+)`).FindStringSubmatch(out); m != nil {
+			n, _ := strconv.ParseFloat(m[1], 64)
+			drops += n
+		}
+	}
+	b.ReportMetric(drops, "gnos-tun-drops")
 }
