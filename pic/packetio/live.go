@@ -81,6 +81,7 @@ type liveUnit struct {
 	txErrors atomic.Uint64
 	rxSuper  atomic.Uint64 // GSO super-packets read (counted once each in rx)
 	txSuper  atomic.Uint64 // GSO super-packets written whole
+	txCoal   atomic.Uint64 // UDP datagrams written coalesced into super-packets (live_coalesce.go)
 	rxErrors atomic.Uint64 // reads whose virtio_net_hdr was unusable
 }
 
@@ -107,6 +108,7 @@ type LiveStats struct {
 	Offload   bool   `json:"offload"`          // virtio_net_hdr framing: GSO and checksum offload
 	RxSuper   uint64 `json:"rx-super-packets"` // of Rx, GSO super-packets
 	TxSuper   uint64 `json:"tx-super-packets"` // of Tx, GSO super-packets written whole
+	TxCoal    uint64 `json:"tx-coalesced"`     // of Tx, UDP datagrams written coalesced
 	RxErrors  uint64 `json:"rx-errors"`
 }
 
@@ -217,7 +219,7 @@ func (l *Live) Stats() []LiveStats {
 	for _, u := range l.units {
 		out = append(out, LiveStats{Interface: u.name, Queues: len(u.q), Rx: u.rx.Load(), Tx: u.tx.Load(),
 			Drops: u.drops.Load(), TxErrors: u.txErrors.Load(), Offload: u.vnet,
-			RxSuper: u.rxSuper.Load(), TxSuper: u.txSuper.Load(), RxErrors: u.rxErrors.Load()})
+			RxSuper: u.rxSuper.Load(), TxSuper: u.txSuper.Load(), TxCoal: u.txCoal.Load(), RxErrors: u.rxErrors.Load()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Interface < out[j].Interface })
 	return out
@@ -345,6 +347,7 @@ func (l *Live) Tx(core int, pkts []*pic.Packet) {
 			u.txErrors.Add(uint64(j - i - ok))
 			if w != nil {
 				u.txSuper.Add(uint64(w.super))
+				u.txCoal.Add(uint64(w.coalesced))
 			}
 		}
 		i = j

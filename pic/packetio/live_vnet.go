@@ -104,9 +104,12 @@ type txQueue struct {
 	ok    int // written
 	super int // of ok, super-packets written whole
 
+	coalesced int  // of ok, UDP datagrams written inside a coalesced super-packet
+	noUSO     bool // the kernel refused a coalesced UDP super-packet: write one by one
+
 	hdr [tun.VnetHdrLen]byte
 	iov [2]unix.Iovec
-	buf []byte // one segment (queues without the header)
+	buf []byte // one segment (queues without the header), or a coalesced super-packet
 }
 
 func newTxQueue(f *os.File, vnet bool) (*txQueue, error) {
@@ -122,7 +125,7 @@ func (q *txQueue) write(pkts []*pic.Packet) int {
 	if q == nil || q.rc == nil {
 		return 0
 	}
-	q.pkts, q.n, q.seg, q.ok, q.super = pkts, 0, 0, 0, 0
+	q.pkts, q.n, q.seg, q.ok, q.super, q.coalesced = pkts, 0, 0, 0, 0, 0
 	_ = q.rc.Write(q.fn) // a closed queue (unit detached) loses the run
 	q.pkts = nil
 	return q.ok
@@ -133,6 +136,22 @@ func (q *txQueue) writeFD(fd uintptr) bool {
 		p := q.pkts[q.n]
 		var err error
 		switch {
+		case q.vnet && !q.noUSO:
+			if k := q.udpRun(); k > 1 {
+				err = q.writeCoalesced(fd, k)
+				switch {
+				case err == nil:
+					q.ok, q.coalesced, q.n = q.ok+k, q.coalesced+k, q.n+k
+					continue
+				case errors.Is(err, unix.EAGAIN):
+					return false
+				case errors.Is(err, unix.EINTR):
+					continue
+				}
+				q.noUSO = true // EINVAL: no USO from this kernel; the run goes out one by one
+				continue
+			}
+			err = q.writeVnet(fd, p)
 		case q.vnet:
 			err = q.writeVnet(fd, p)
 		case p.Offload.Super():
