@@ -63,12 +63,13 @@ const (
 type liveFigures struct {
 	pps, cps  float64         // flood of one socket (64 B), TCP connections
 	bulk, udp lab.IperfResult // iperf3: TCP bulk, unlimited 64-byte UDP
+	tunLoss   float64         // of the UDP run's datagrams, the share dropped at the TUN (gnos)
 }
 
 // measure runs the packet-rate, connection-rate, TCP bulk and unlimited
 // UDP measurements through whatever the lab's router is (conn/s and the
 // one-socket flood only when nat: they check the NAT address).
-func measure(b *testing.B, l *lab.Lab, nat bool) (f liveFigures) {
+func measure(b *testing.B, l *lab.Lab, nat bool, tun bool) (f liveFigures) {
 	b.Helper()
 	srv, err := lab.Serve(l.Server, 80)
 	if err != nil {
@@ -104,10 +105,17 @@ func measure(b *testing.B, l *lab.Lab, nat bool) (f liveFigures) {
 		f.bulk, err = lab.Iperf(l.Client, lab.ServerAddr, iperfPort, benchWindow(), 0)
 		return err
 	})
+	var drops0 float64
 	eventually(b, "iperf3 UDP through the router", func() (err error) {
+		if tun {
+			drops0 = tunDrops(b, l.Router)
+		}
 		f.udp, err = lab.Iperf(l.Client, lab.ServerAddr, iperfPort, benchWindow(), benchSize)
 		return err
 	})
+	if tun && f.udp.Packets > 0 {
+		f.tunLoss = (tunDrops(b, l.Router) - drops0) / float64(f.udp.Packets)
+	}
 	return f
 }
 
@@ -121,6 +129,9 @@ func (f liveFigures) report(b *testing.B, who string) {
 	b.ReportMetric(f.bulk.CPUPerGbit(), who+"-tcp-cpu-s/Gbit")
 	b.ReportMetric(f.udp.ReceivedPPS, who+"-udp-pps")
 	b.ReportMetric(100*f.udp.LossFraction, who+"-udp-loss-%")
+	if f.tunLoss > 0 || who == "gnos" {
+		b.ReportMetric(100*f.tunLoss, who+"-udp-tun-loss-%")
+	}
 }
 
 // BenchmarkLive compares gnos (next-hop stateful firewall + NAT through
@@ -138,25 +149,24 @@ func BenchmarkLive(b *testing.B) {
 	}
 	r := startLab(b, "bg")
 	r.configure(append(append([]string{}, baseConfig...), benchJob...)...)
-	g := measure(b, r.lab, true)
+	g := measure(b, r.lab, true, true)
 	g.report(b, "gnos")
 	b.ReportMetric(g.bulk.SelfCPU/(float64(g.bulk.RecvBytes)*8/1e9), "gnos-process-cpu-s/Gbit")
-	tunDrops(b, r.lab.Router)
 	l := labtest.Up(b, "bn")
 	if err := l.LinuxRouter(lab.NftRuleset); err != nil {
 		b.Fatal(err)
 	}
-	measure(b, l, true).report(b, "nft")
+	measure(b, l, true, false).report(b, "nft")
 	p := labtest.Up(b, "bp")
 	if err := p.LinuxRouter("flush ruleset\n"); err != nil {
 		b.Fatal(err)
 	}
-	measure(b, p, false).report(b, "plain")
+	measure(b, p, false, false).report(b, "plain")
 }
 
-// tunDrops reports the packets the kernel dropped at the service
-// interfaces (queued toward picd with no room).
-func tunDrops(b *testing.B, router string) {
+// tunDrops returns the packets the kernel dropped at the service
+// interfaces so far (queued toward picd with no room).
+func tunDrops(b *testing.B, router string) float64 {
 	var drops float64
 	for _, unit := range []string{"ms-0-0-0.1", "ms-0-0-0.2"} {
 		out, err := lab.Exec(router, "ip", "-s", "link", "show", "dev", unit)
@@ -168,5 +178,5 @@ func tunDrops(b *testing.B, router string) {
 			drops += n
 		}
 	}
-	b.ReportMetric(drops, "gnos-tun-drops")
+	return drops
 }
