@@ -1,5 +1,10 @@
 package dataplane
 
+import (
+	"sync"
+	"sync/atomic"
+)
+
 // Offload metadata. A live TUN queue with offloads on (internal/tun)
 // hands over GSO super-packets, one TCP or UDP packet of up to 64 KB
 // standing for many segments, and packets whose transport checksum the
@@ -43,16 +48,65 @@ type Offload struct {
 // Super reports a GSO super-packet.
 func (o Offload) Super() bool { return o.GSOType&0x7f != 0 }
 
-// GetLarge returns a large buffer of the pool (new when it is empty).
-func (pp *PacketPool) GetLarge() *LargeBuf {
-	if b, _ := pp.large.Get().(*LargeBuf); b != nil {
-		return b
-	}
-	return new(LargeBuf)
+// DefaultLargeLimit is how many large buffers a pool hands out at most
+// (32 MB) unless SetLargeLimit says otherwise: past it a reader waits for
+// the data cores to give one back, and the kernel's queue in front of it
+// fills (backpressure, not memory growth).
+const DefaultLargeLimit = 512
+
+// largePool is a PacketPool's bounded supply of large buffers.
+type largePool struct {
+	once  sync.Once
+	free  chan *LargeBuf
+	made  atomic.Int64
+	limit int64
 }
 
-// PutLarge returns a large buffer nobody uses any more.
-func (pp *PacketPool) PutLarge(b *LargeBuf) { pp.large.Put(b) }
+func (lp *largePool) init() {
+	lp.once.Do(func() {
+		if lp.limit <= 0 {
+			lp.limit = DefaultLargeLimit
+		}
+		lp.free = make(chan *LargeBuf, lp.limit)
+	})
+}
+
+// SetLargeLimit bounds the pool's large buffers; call it before the
+// pool's first large buffer.
+func (pp *PacketPool) SetLargeLimit(n int) { pp.large.limit = int64(n) }
+
+// GetLarge returns a large buffer of the pool: a free one, a new one
+// while fewer than the limit exist, or else the next one given back; nil
+// when done closes first. It may block: a reader's backpressure.
+func (pp *PacketPool) GetLarge(done <-chan struct{}) *LargeBuf {
+	lp := &pp.large
+	lp.init()
+	select {
+	case b := <-lp.free:
+		return b
+	default:
+	}
+	if lp.made.Add(1) <= lp.limit {
+		return new(LargeBuf)
+	}
+	lp.made.Add(-1)
+	select {
+	case b := <-lp.free:
+		return b
+	case <-done:
+		return nil
+	}
+}
+
+// PutLarge gives back a large buffer nobody uses any more.
+func (pp *PacketPool) PutLarge(b *LargeBuf) {
+	lp := &pp.large
+	lp.init()
+	select {
+	case lp.free <- b:
+	default: // not one of ours: left to the collector
+	}
+}
 
 // AttachLarge makes b[off:off+n] the packet's data: the packet owns b
 // from now on and its pool takes it back with the packet.

@@ -48,7 +48,7 @@ func TestRewriteAddr4Partial(t *testing.T) {
 				if err := small.Build(spec); err != nil {
 					t.Fatal(err)
 				}
-				lb := pool.GetLarge()
+				lb := pool.GetLarge(nil)
 				n := copy(lb[LargeHeadroom:], small.Data)
 				for i := 0; i < pay; i++ {
 					lb[LargeHeadroom+n+i] = byte(i)
@@ -101,5 +101,25 @@ func TestClampMSSPartial(t *testing.T) {
 	complete(&p)
 	if mss, _ := p.MSS(); mss != 1360 || !validChecksums(&p) {
 		t.Errorf("after clamp: MSS %d, checksums valid %v; want 1360, true", mss, validChecksums(&p))
+	}
+}
+
+func TestLargePoolBound(t *testing.T) {
+	var pool PacketPool
+	pool.SetLargeLimit(2)
+	a, b := pool.GetLarge(nil), pool.GetLarge(nil)
+	if a == nil || b == nil || a == b {
+		t.Fatalf("first two: got %p %p, want two buffers", a, b)
+	}
+	done := make(chan struct{})
+	close(done)
+	if c := pool.GetLarge(done); c != nil {
+		t.Errorf("third past a limit of 2: got a buffer, want nil (wait, then done)")
+	}
+	p := pool.Get()
+	p.AttachLarge(a, LargeHeadroom, 100)
+	pool.Put(p) // gives a back
+	if c := pool.GetLarge(done); c != a {
+		t.Errorf("after a packet with a large buffer went back: got %p, want its buffer %p", c, a)
 	}
 }

@@ -118,7 +118,10 @@ type Packet struct {
 // readers): a data core puts every pooled packet it was given back once
 // it is done with it, after Tx or when it dropped it, so a steady flow
 // of packets allocates nothing. Safe for concurrent use.
-type PacketPool struct{ p, large sync.Pool }
+type PacketPool struct {
+	p     sync.Pool
+	large largePool // super-packets' buffers, bounded (offload.go)
+}
 
 // Get returns a packet of the pool (new when the pool is empty).
 func (pp *PacketPool) Get() *Packet {
@@ -134,7 +137,7 @@ func (pp *PacketPool) Get() *Packet {
 func (pp *PacketPool) Put(p *Packet) {
 	p.pool = nil
 	if p.large != nil {
-		pp.large.Put(p.large)
+		pp.PutLarge(p.large)
 		p.large, p.Data = nil, nil
 	}
 	pp.p.Put(p)

@@ -61,6 +61,8 @@ type Live struct {
 	log   *slog.Logger
 
 	pool dataplane.PacketPool // the readers' packets, put back by the data cores
+	done chan struct{}        // closed by Close: readers waiting for a large buffer stop
+	once sync.Once
 
 	mu    sync.Mutex
 	units map[string]*liveUnit // by Junos logical name
@@ -114,7 +116,8 @@ type LiveStats struct {
 
 // NewLive attaches nothing yet: Sync opens the units SSRBs use.
 func NewLive(n LiveNet, dp *dataplane.Dataplane, log *slog.Logger) *Live {
-	l := &Live{net: n, dp: dp, cores: dp.Cores(), log: log, units: map[string]*liveUnit{}, sigs: map[uint32]string{}}
+	l := &Live{net: n, dp: dp, cores: dp.Cores(), log: log, units: map[string]*liveUnit{}, sigs: map[uint32]string{},
+		done: make(chan struct{})}
 	l.out.Store(&map[uint32][2]*liveUnit{})
 	return l
 }
@@ -208,6 +211,7 @@ func (l *Live) Close() {
 	l.units = map[string]*liveUnit{}
 	l.mu.Unlock()
 	l.out.Store(&map[uint32][2]*liveUnit{})
+	l.once.Do(func() { close(l.done) })
 	l.wg.Wait()
 }
 
@@ -231,7 +235,7 @@ func (l *Live) read(u *liveUnit, f *os.File) {
 	if err != nil {
 		return
 	}
-	rx := rxQueue{pool: &l.pool, vnet: u.vnet}
+	rx := rxQueue{pool: &l.pool, done: l.done, vnet: u.vnet}
 	defer rx.close()
 	for {
 		batch := make([]*pic.Packet, 0, dataplane.BatchSize)

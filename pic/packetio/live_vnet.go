@@ -34,12 +34,18 @@ var vnetHeaders = tun.VnetHeaders
 // and counted.
 var errFraming = errors.New("packetio: bad virtio_net_hdr")
 
+// errClosed stops a reader that waited for a large buffer until Close.
+var errClosed = errors.New("packetio: live data plane closed")
+
 // rxQueue reads one queue's packets into the pool's packets: a small
 // packet is copied into a pooled Packet's own buffer, a super-packet
 // keeps the large buffer it was read into (and the queue takes a new
-// one), so a steady flow allocates nothing.
+// one), so a steady flow allocates nothing. The pool bounds its large
+// buffers: with all of them in the data cores' queues, the reader waits
+// for one to come back and the TUN queue in front of it fills.
 type rxQueue struct {
 	pool    *dataplane.PacketPool
+	done    <-chan struct{} // closed by Live.Close: stop waiting for a buffer
 	vnet    bool
 	scratch *dataplane.LargeBuf // the next read's buffer (vnet queues)
 }
@@ -58,7 +64,9 @@ func (q *rxQueue) readOne(fd int) (*pic.Packet, error) {
 		return p, nil
 	}
 	if q.scratch == nil {
-		q.scratch = q.pool.GetLarge()
+		if q.scratch = q.pool.GetLarge(q.done); q.scratch == nil {
+			return nil, errClosed
+		}
 	}
 	const at = dataplane.LargeHeadroom - tun.VnetHdrLen // the header ends where the packet starts
 	n, err := unix.Read(fd, q.scratch[at:])
