@@ -8,7 +8,7 @@ import (
 
 // NftRuleset is the Linux baseline doing the gnos benchmark's job with
 // nftables and conntrack: the stateful firewall (from the client side
-// only TCP/80 and UDP/9 open sessions; other TCP is answered with an
+// only TCP/80, UDP/9 and iperf3's TCP and UDP 5201 open sessions; other TCP is answered with an
 // RST; the rest is dropped; replies of open sessions pass) and source
 // NAT of the client network to the pool address.
 const NftRuleset = `flush ruleset
@@ -18,6 +18,8 @@ table inet gnosbench {
 		ct state established,related accept
 		iifname "ge-0-0-0" tcp dport 80 ct state new accept
 		iifname "ge-0-0-0" udp dport 9 ct state new accept
+		iifname "ge-0-0-0" tcp dport 5201 ct state new accept
+		iifname "ge-0-0-0" udp dport 5201 ct state new accept
 		iifname "ge-0-0-0" meta l4proto tcp reject with tcp reset
 	}
 	chain postrouting {

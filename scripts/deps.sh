@@ -10,6 +10,8 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v sysctl >/dev/null 2>&1 || need+=(procps)
+# make bench's live TCP bulk row and lab.TestLiveOffloadBulk: iperf3.
+command -v iperf3 >/dev/null 2>&1 || need+=(iperf3)
 # make bench's reference for 10,000 set lines into the kernel
 # (lab/setlines_bench_test.go): FRR's zebra, staticd and vtysh. Debian
 # enables the frr service; the benchmark runs its own daemons in a

@@ -49,10 +49,13 @@ func TestCreateOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"tun type tun", "pi off", "multi_queue", "persist on"} {
+	for _, want := range []string{"tun type tun", "pi off", "vnet_hdr on", "multi_queue", "persist on"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("ip -d link: got\n%s\nwant %q", out, want)
 		}
+	}
+	if !tun.VnetHeaders(queues[0]) {
+		t.Errorf("VnetHeaders(queue): got false, want true")
 	}
 	if _, err := lab.Exec(ns, "ip", "link", "show", "dev", "ms-0-0-0.1"); err != nil {
 		t.Errorf("device gone while its queues are open: %v", err)

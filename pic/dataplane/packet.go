@@ -58,7 +58,12 @@ type Packet struct {
 	buf  [MaxPacket]byte
 	Data []byte // the packet, a prefix of buf
 
-	pool *PacketPool // the source's pool, when it recycles its packets
+	pool  *PacketPool // the source's pool, when it recycles its packets
+	large *LargeBuf   // a super-packet's buffer (AttachLarge), Data's home instead of buf
+
+	// Offload is the source's word on segmentation and checksum
+	// (offload.go); zero for plain packets.
+	Offload Offload
 
 	ServiceSet uint32 // the service-set the port steers it to
 	Side       Side   // where it arrived
@@ -113,7 +118,10 @@ type Packet struct {
 // readers): a data core puts every pooled packet it was given back once
 // it is done with it, after Tx or when it dropped it, so a steady flow
 // of packets allocates nothing. Safe for concurrent use.
-type PacketPool struct{ p sync.Pool }
+type PacketPool struct {
+	p     sync.Pool
+	large largePool // super-packets' buffers, bounded (offload.go)
+}
 
 // Get returns a packet of the pool (new when the pool is empty).
 func (pp *PacketPool) Get() *Packet {
@@ -128,6 +136,10 @@ func (pp *PacketPool) Get() *Packet {
 // Put returns a packet to its pool.
 func (pp *PacketPool) Put(p *Packet) {
 	p.pool = nil
+	if p.large != nil {
+		pp.PutLarge(p.large)
+		p.large, p.Data = nil, nil
+	}
 	pp.p.Put(p)
 }
 
@@ -143,6 +155,7 @@ func (p *Packet) SetData(b []byte) {
 	n := copy(p.buf[:], b)
 	p.Data = p.buf[:n]
 	p.parsed = false
+	p.Offload = Offload{}
 }
 
 // Buffer returns the packet's whole buffer, for building packets in place
@@ -153,6 +166,7 @@ func (p *Packet) Buffer() []byte { return p.buf[:] }
 func (p *Packet) Resize(n int) {
 	p.Data = p.buf[:n]
 	p.parsed = false
+	p.Offload = Offload{}
 }
 
 // Errors of Parse.
@@ -365,6 +379,9 @@ func (p *Packet) ClampMSS(max uint16) bool {
 		return false
 	}
 	binary.BigEndian.PutUint16(p.Data[p.mss:], max)
+	if p.Offload.Partial { // the option is summed by whoever completes the checksum
+		return true
+	}
 	o, n := old, max
 	if (p.mss-p.L4)%2 == 1 { // after a lone no-op: its bytes sit across two checksum words
 		o, n = o>>8|o<<8, n>>8|n<<8
@@ -423,6 +440,9 @@ func (p *Packet) l4CsumOff() int {
 	if p.L4 == 0 {
 		return -1
 	}
+	if p.Offload.Partial {
+		return p.partialCsumOff()
+	}
 	switch p.Proto {
 	case ProtoTCP:
 		return p.L4 + 16
@@ -438,7 +458,8 @@ func (p *Packet) l4CsumOff() int {
 // RewriteAddr4 rewrites the IPv4 source (src true) or destination address
 // and, when port is non-zero and the packet has ports (TCP, UDP) or an
 // ICMP echo identifier, the port/identifier on the same side, updating the
-// IP, TCP, UDP and ICMP checksums incrementally. It allocates nothing.
+// IP, TCP, UDP and ICMP checksums incrementally (a partial checksum only
+// for the address, offload.go). It allocates nothing.
 func (p *Packet) RewriteAddr4(src bool, addr [4]byte, port uint16) {
 	d := p.Data
 	aoff, poff := 16, 2
@@ -456,7 +477,7 @@ func (p *Packet) RewriteAddr4(src bool, addr [4]byte, port uint16) {
 		n := uint16(addr[i])<<8 | uint16(addr[i+1])
 		ipc = csumUpdate16(ipc, o, n)
 		if l4c >= 0 { // pseudo-header
-			l4sum = csumUpdate16(l4sum, o, n)
+			l4sum = p.pseudoUpdate(l4sum, o, n)
 		}
 	}
 	copy(d[aoff:aoff+4], addr[:])
@@ -471,7 +492,7 @@ func (p *Packet) RewriteAddr4(src bool, addr [4]byte, port uint16) {
 		case p.Proto == ProtoTCP || p.Proto == ProtoUDP:
 			o := binary.BigEndian.Uint16(d[p.L4+poff:])
 			binary.BigEndian.PutUint16(d[p.L4+poff:], port)
-			if l4c >= 0 {
+			if l4c >= 0 && !p.Offload.Partial {
 				l4sum = csumUpdate16(l4sum, o, port)
 			}
 			if src {
@@ -488,7 +509,7 @@ func (p *Packet) RewriteAddr4(src bool, addr [4]byte, port uint16) {
 		}
 	}
 	if l4c >= 0 {
-		if p.Proto == ProtoUDP && l4sum == 0 {
+		if p.Proto == ProtoUDP && l4sum == 0 && !p.Offload.Partial {
 			l4sum = 0xffff
 		}
 		binary.BigEndian.PutUint16(d[l4c:], l4sum)

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -62,6 +61,8 @@ type Live struct {
 	log   *slog.Logger
 
 	pool dataplane.PacketPool // the readers' packets, put back by the data cores
+	done chan struct{}        // closed by Close: readers waiting for a large buffer stop
+	once sync.Once
 
 	mu    sync.Mutex
 	units map[string]*liveUnit // by Junos logical name
@@ -76,9 +77,14 @@ type liveUnit struct {
 	q        []*os.File
 	w        []*txQueue // per queue, its writer (queue i is written by data core i only)
 	classify atomic.Pointer[classifier]
+	vnet     bool // the queues carry a virtio_net_hdr (TUN with offloads; live_vnet.go)
 	rx, tx   atomic.Uint64
 	drops    atomic.Uint64 // read but steered to no service-set
 	txErrors atomic.Uint64
+	rxSuper  atomic.Uint64 // GSO super-packets read (counted once each in rx)
+	txSuper  atomic.Uint64 // GSO super-packets written whole
+	txCoal   atomic.Uint64 // UDP datagrams written coalesced into super-packets (live_coalesce.go)
+	rxErrors atomic.Uint64 // reads whose virtio_net_hdr was unusable
 }
 
 // classifier picks the (interface, direction) a packet read from a unit
@@ -101,11 +107,17 @@ type LiveStats struct {
 	Tx        uint64 `json:"tx"`
 	Drops     uint64 `json:"drops"`
 	TxErrors  uint64 `json:"tx-errors"`
+	Offload   bool   `json:"offload"`          // virtio_net_hdr framing: GSO and checksum offload
+	RxSuper   uint64 `json:"rx-super-packets"` // of Rx, GSO super-packets
+	TxSuper   uint64 `json:"tx-super-packets"` // of Tx, GSO super-packets written whole
+	TxCoal    uint64 `json:"tx-coalesced"`     // of Tx, UDP datagrams written coalesced
+	RxErrors  uint64 `json:"rx-errors"`
 }
 
 // NewLive attaches nothing yet: Sync opens the units SSRBs use.
 func NewLive(n LiveNet, dp *dataplane.Dataplane, log *slog.Logger) *Live {
-	l := &Live{net: n, dp: dp, cores: dp.Cores(), log: log, units: map[string]*liveUnit{}, sigs: map[uint32]string{}}
+	l := &Live{net: n, dp: dp, cores: dp.Cores(), log: log, units: map[string]*liveUnit{}, sigs: map[uint32]string{},
+		done: make(chan struct{})}
 	l.out.Store(&map[uint32][2]*liveUnit{})
 	return l
 }
@@ -155,9 +167,9 @@ func (l *Live) Sync(ssrbs map[uint32]*dataplane.SSRB) {
 				l.log.Error("pic: cannot attach to service interface", "interface", name, "err", err)
 				continue
 			}
-			u = &liveUnit{name: name, q: q}
+			u = &liveUnit{name: name, q: q, vnet: len(q) > 0 && vnetHeaders(q[0])}
 			for _, f := range q {
-				w, err := newTxQueue(f)
+				w, err := newTxQueue(f, u.vnet)
 				if err != nil {
 					l.log.Error("pic: service interface queue", "interface", name, "err", err)
 				}
@@ -199,6 +211,7 @@ func (l *Live) Close() {
 	l.units = map[string]*liveUnit{}
 	l.mu.Unlock()
 	l.out.Store(&map[uint32][2]*liveUnit{})
+	l.once.Do(func() { close(l.done) })
 	l.wg.Wait()
 }
 
@@ -209,7 +222,8 @@ func (l *Live) Stats() []LiveStats {
 	var out []LiveStats
 	for _, u := range l.units {
 		out = append(out, LiveStats{Interface: u.name, Queues: len(u.q), Rx: u.rx.Load(), Tx: u.tx.Load(),
-			Drops: u.drops.Load(), TxErrors: u.txErrors.Load()})
+			Drops: u.drops.Load(), TxErrors: u.txErrors.Load(), Offload: u.vnet,
+			RxSuper: u.rxSuper.Load(), TxSuper: u.txSuper.Load(), TxCoal: u.txCoal.Load(), RxErrors: u.rxErrors.Load()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Interface < out[j].Interface })
 	return out
@@ -221,22 +235,28 @@ func (l *Live) read(u *liveUnit, f *os.File) {
 	if err != nil {
 		return
 	}
+	rx := rxQueue{pool: &l.pool, done: l.done, vnet: u.vnet}
+	defer rx.close()
 	for {
 		batch := make([]*pic.Packet, 0, dataplane.BatchSize)
 		var rerr error
 		err := rc.Read(func(fd uintptr) bool {
 			for len(batch) < dataplane.BatchSize {
-				p := l.pool.Get()
-				n, err := unix.Read(int(fd), p.Buffer())
+				p, err := rx.readOne(int(fd))
 				if err != nil {
-					l.pool.Put(p)
 					if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
 						return len(batch) > 0
+					}
+					if errors.Is(err, errFraming) {
+						u.rxErrors.Add(1)
+						continue
 					}
 					rerr = err
 					return true
 				}
-				p.Resize(n)
+				if p.Offload.Super() {
+					u.rxSuper.Add(1)
+				}
 				batch = append(batch, p)
 			}
 			return true
@@ -325,58 +345,17 @@ func (l *Live) Tx(core int, pkts []*pic.Packet) {
 			j++
 		}
 		if u != nil {
-			ok := u.w[core%len(u.w)].write(pkts[i:j])
+			w := u.w[core%len(u.w)]
+			ok := w.write(pkts[i:j])
 			u.tx.Add(uint64(ok))
 			u.txErrors.Add(uint64(j - i - ok))
+			if w != nil {
+				u.txSuper.Add(uint64(w.super))
+				u.txCoal.Add(uint64(w.coalesced))
+			}
 		}
 		i = j
 	}
-}
-
-// txQueue writes runs of packets into one TUN queue: one trip through
-// the poller per run, one write per packet (a TUN queue takes one packet
-// per write). Used by one data core only; its fields are that core's.
-type txQueue struct {
-	rc   syscall.RawConn
-	fn   func(fd uintptr) bool // q.writeFD, bound once: no allocation per run
-	pkts []*pic.Packet
-	n    int // next packet to write
-	ok   int // written
-}
-
-func newTxQueue(f *os.File) (*txQueue, error) {
-	q := &txQueue{}
-	q.fn = q.writeFD
-	rc, err := f.SyscallConn()
-	q.rc = rc
-	return q, err
-}
-
-// write writes pkts and returns how many went out.
-func (q *txQueue) write(pkts []*pic.Packet) int {
-	if q == nil || q.rc == nil {
-		return 0
-	}
-	q.pkts, q.n, q.ok = pkts, 0, 0
-	_ = q.rc.Write(q.fn) // a closed queue (unit detached) loses the run
-	q.pkts = nil
-	return q.ok
-}
-
-func (q *txQueue) writeFD(fd uintptr) bool {
-	for q.n < len(q.pkts) {
-		_, err := unix.Write(int(fd), q.pkts[q.n].Data)
-		switch {
-		case errors.Is(err, unix.EAGAIN):
-			return false // wait until the queue takes more
-		case errors.Is(err, unix.EINTR):
-			continue
-		case err == nil:
-			q.ok++
-		}
-		q.n++
-	}
-	return true
 }
 
 // liveSig is what the live data plane uses of an SSRB.

@@ -79,7 +79,7 @@ func (f *fakeNet) recv(unit string) []byte {
 	f.mu.Lock()
 	qs := f.kernel[unit]
 	f.mu.Unlock()
-	buf := make([]byte, 4096)
+	buf := make([]byte, 70000)
 	var got []byte
 	testkit.Eventually(f.t, "a packet out of "+unit, func() error {
 		for _, q := range qs {

@@ -111,7 +111,7 @@ func TestEvaluate(t *testing.T) {
 		{"start-up to `show version`, empty data directory", "", "not measured", ""},
 		{"concurrent sessions", "pass", "100", ""},
 		{"UDP forwarding, 64-byte payloads (udp)", "", "1,500,000", "1.50"},
-		{"TCP connections (open, exchange, close) (udp)", "", "200,000", "0.8"},
+		{"TCP connections (open, exchange, close) (udp)", "MISS", "200,000", "0.8"},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
 			r := rowNamed(t, rows, tc.row)
