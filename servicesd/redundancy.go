@@ -326,15 +326,30 @@ type RedundancyInfo struct {
 	Switches    uint64           `json:"switches"`
 	Replication ReplicationStats `json:"replication"`
 	Lag         time.Duration    `json:"lag,omitempty"` // age of the newest replica
+	// Standby is what the standby member's PIC says it holds (nil: not
+	// connected, not answering, or holding nothing yet).
+	Standby *picd.ReplicaStatus `json:"standby,omitempty"`
 }
 
-// Redundancy lists the rsp interfaces.
-func (s *Servicesd) Redundancy(_ context.Context) ([]RedundancyInfo, error) {
+// Redundancy lists the rsp interfaces, each with what its standby
+// member's PIC holds (asked after servicesd's lock is released).
+func (s *Servicesd) Redundancy(ctx context.Context) ([]RedundancyInfo, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []RedundancyInfo
+	var standby []dataplane.Slot
 	for _, name := range sortedNames(s.rsp) {
-		out = append(out, s.redundancyLocked(name, s.rsp[name]))
+		st := s.rsp[name]
+		out = append(out, s.redundancyLocked(name, st))
+		standby = append(standby, st.conf.Slots[st.active^1])
+	}
+	s.mu.Unlock()
+	for i, sl := range standby {
+		if out[i].Status != "both up" {
+			continue
+		}
+		if ps, err := s.PICStatus(ctx, sl); err == nil && ps.Replica != nil {
+			out[i].Standby = ps.Replica
+		}
 	}
 	return out, nil
 }

@@ -47,7 +47,7 @@ func ago(d time.Duration) string {
 
 func redundancyElem(v servicesd.RedundancyInfo) *cli.Elem {
 	r := v.Replication
-	return cli.E("redundancy-interface",
+	e := cli.E("redundancy-interface",
 		cli.T("redundancy-interface-name", v.Interface),
 		cli.T("redundancy-interface-state", v.State),
 		cli.T("redundancy-last-change", ago(v.Elapsed)),
@@ -68,6 +68,21 @@ func redundancyElem(v servicesd.RedundancyInfo) *cli.Elem {
 		cli.T("replication-lag", lag(v)),
 		cli.T("replication-failures", strconv.FormatUint(r.Failures, 10)),
 		cli.T("replication-error", r.LastError))
+	if sb := standbyElem(v); sb != nil {
+		e.Add(sb)
+	}
+	return e
+}
+
+// standbyElem is what the standby PIC holds (nil when it did not say).
+func standbyElem(v servicesd.RedundancyInfo) *cli.Elem {
+	if v.Standby == nil {
+		return nil
+	}
+	return cli.E("standby-replica",
+		cli.T("standby-sessions", strconv.Itoa(v.Standby.Sessions)),
+		cli.T("standby-bytes", strconv.Itoa(v.Standby.Bytes)),
+		cli.T("standby-replicas-received", strconv.FormatUint(v.Standby.Replicas, 10)))
 }
 
 func lag(v servicesd.RedundancyInfo) string {
@@ -117,6 +132,10 @@ func textReplication(w io.Writer, e *cli.Elem) {
 		fmt.Fprintf(w, "  Sessions replicated: %s (%s bytes), not replicated: %s\n", r.Val("replicated-sessions"), r.Val("replica-bytes"), r.Val("skipped-sessions"))
 		fmt.Fprintf(w, "  Replicated in all: %s sessions, %s bytes\n", r.Val("total-replicated-sessions"), r.Val("total-replicated-bytes"))
 		fmt.Fprintf(w, "  Replication lag: %s\n", r.Val("replication-lag"))
+		if sb := r.Get("standby-replica"); sb != nil {
+			fmt.Fprintf(w, "  Standby holds: %s sessions (%s bytes), replicas received: %s\n",
+				sb.Val("standby-sessions"), sb.Val("standby-bytes"), sb.Val("standby-replicas-received"))
+		}
 		if sw := r.Val("last-switchover"); sw != "" {
 			fmt.Fprintf(w, "  Switchovers: %s, last: %s\n", r.Val("switchovers"), sw)
 		}

@@ -122,13 +122,13 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 
 // A record: u16 length of what follows, then
 //
-//	u32 service-set id, 2 × key (16+16+2+2+1+1), 2 × (packets, bytes) u64,
+//	u32 service-set id, u32 session id, 2 × key (16+16+2+2+1+1), 2 × (packets, bytes) u64,
 //	u32 timeout, u32 idle timeout, u64 ns idle, u32 s open,
 //	u8 side, u8 TCP state, u8 FINs seen, u8 blobs,
 //	per blob: u8 plugin-name length, name, u8 blob length, blob.
 const (
 	keyBytes        = 38
-	recordFixed     = 4 + 2*keyBytes + 32 + 4 + 4 + 8 + 4 + 4
+	recordFixed     = 4 + 4 + 2*keyBytes + 32 + 4 + 4 + 8 + 4 + 4
 	errRecordPrefix = "pic: session record"
 	typicalRecord   = recordFixed + 2 + 48 // the core and two small blobs (sfw, nat)
 )
@@ -163,6 +163,7 @@ func (c *Core) saveSession(s *Session, b []byte) ([]byte, bool) {
 	start := len(b)
 	b = append(b, 0, 0)
 	b = binary.LittleEndian.AppendUint32(b, s.ssid)
+	b = binary.LittleEndian.AppendUint32(b, s.id)
 	b = appendKey(b, &s.Key[Forward])
 	b = appendKey(b, &s.Key[Reverse])
 	for d := range 2 {
@@ -205,7 +206,7 @@ func (c *Core) saveSession(s *Session, b []byte) ([]byte, bool) {
 
 // record is a decoded session record.
 type record struct {
-	ssid          uint32
+	ssid, id      uint32
 	key           [2]FlowKey
 	pkts, bytes   [2]uint64
 	timeout, idle uint32
@@ -232,9 +233,9 @@ func nextRecord(b []byte) (record, []byte, error) {
 		return r, nil, ErrBadRecord
 	}
 	rest, b := b[2+n:], b[2:2+n]
-	r.ssid = binary.LittleEndian.Uint32(b)
-	r.key[Forward], r.key[Reverse] = readKey(b[4:]), readKey(b[4+keyBytes:])
-	o := 4 + 2*keyBytes
+	r.ssid, r.id = binary.LittleEndian.Uint32(b), binary.LittleEndian.Uint32(b[4:])
+	r.key[Forward], r.key[Reverse] = readKey(b[8:]), readKey(b[8+keyBytes:])
+	o := 8 + 2*keyBytes
 	for d := range 2 {
 		r.pkts[d], r.bytes[d] = binary.LittleEndian.Uint64(b[o:]), binary.LittleEndian.Uint64(b[o+8:])
 		o += 16
@@ -313,6 +314,7 @@ func (dp *Dataplane) RestoreSessions(ctx context.Context, records []byte, sets m
 	// Decoded here once to check and steer; each core decodes its own
 	// again from their offsets (cheaper than moving decoded records).
 	per := make([][]int, len(dp.cores))
+	top := make([]uint32, len(dp.cores)) // the highest saved identifier's sequence per core
 	var bad error
 	for off := 0; off < len(records); {
 		r, rest, err := nextRecord(records[off:])
@@ -326,17 +328,25 @@ func (dp *Dataplane) RestoreSessions(ctx context.Context, records []byte, sets m
 			st.Misplaced++
 		} else {
 			per[c] = append(per[c], off)
+			if int(r.id>>26) == c {
+				top[c] = max(top[c], r.id&sessionSeqMask)
+			}
 		}
 		off = len(records) - len(rest)
 	}
 	counts := make([]RestoreStats, len(dp.cores))
 	pos := make([]int, len(dp.cores))
+	used := make([]map[uint32]struct{}, len(dp.cores)) // the identifiers taken on each core
 	err := dp.walkAll(ctx, func(c *Core) bool {
 		to := min(pos[c.id]+WalkSessions, len(per[c.id]))
+		if used[c.id] == nil && to > pos[c.id] {
+			used[c.id] = c.liveSessionIDs()
+			c.reserveSessionIDs(top[c.id])
+		}
 		for i := pos[c.id]; i < to; i++ {
 			r, _, _ := nextRecord(records[per[c.id][i]:])
 			r.idleNs += int64(elapsed)
-			c.restore(&r, sets, &counts[c.id])
+			c.restore(&r, sets, used[c.id], &counts[c.id])
 		}
 		pos[c.id] = to
 		return to == len(per[c.id])
@@ -353,8 +363,10 @@ func (dp *Dataplane) RestoreSessions(ctx context.Context, records []byte, sets m
 	return st, nil
 }
 
-// restore enters one saved session into the core's table.
-func (c *Core) restore(r *record, sets map[uint32]string, st *RestoreStats) {
+// restore enters one saved session into the core's table, through the
+// steps a first packet's session takes (install.go), under the
+// identifier it had where it was saved unless used holds it.
+func (c *Core) restore(r *record, sets map[uint32]string, used map[uint32]struct{}, st *RestoreStats) {
 	si := c.dp.set(r.ssid)
 	switch {
 	case si == nil || sets[r.ssid] != si.name:
@@ -369,18 +381,8 @@ func (c *Core) restore(r *record, sets map[uint32]string, st *RestoreStats) {
 		st.Duplicate++
 		return
 	}
-	if c.tab.full() {
-		st.Memlimit++
-		return
-	}
-	if n := si.ctr.flows.Add(1); si.maxFlows > 0 && n > si.maxFlows {
-		si.ctr.flows.Add(-1)
-		st.Memlimit++
-		return
-	}
-	s, ok := c.local.Alloc()
-	if !ok {
-		si.ctr.flows.Add(-1)
+	s, why := c.admit(si)
+	if why != admitted {
 		st.Memlimit++
 		return
 	}
@@ -395,11 +397,7 @@ func (c *Core) restore(r *record, sets map[uint32]string, st *RestoreStats) {
 			continue
 		}
 		if res := c.callRestore(sv, r.blob(si.plugins[slot].name)); res.stops() {
-			for _, done := range chain[:i+1] {
-				c.call(c.setCtx(s, si, done, nil, Forward), EvSessionDestroy)
-			}
-			si.ctr.flows.Add(-1)
-			c.local.Free(s)
+			c.unwind(s, si, chain[:i+1])
 			if res == DropMemlimit {
 				st.Memlimit++
 			} else {
@@ -408,13 +406,8 @@ func (c *Core) restore(r *record, sets map[uint32]string, st *RestoreStats) {
 			return
 		}
 	}
-	c.tab.insert(h, s, Forward)
-	c.tab.insert(s.Key[Reverse].hash(si.id), s, Reverse)
-	c.tab.enter(s)
-	c.wh.add(s, s.deadline())
-	c.fresh = true
+	c.install(s, h, c.keepSessionID(r.id, used))
 	inc(&c.st.Restored)
-	c.st.Sessions.Store(c.st.Sessions.Load() + 1)
 	st.Restored++
 }
 
