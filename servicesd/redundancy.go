@@ -34,8 +34,12 @@ import (
 // replicates every ReplicationInterval: it asks the active PIC for its
 // session records (picd Query.Save: the session core and each plugin's HA
 // state blob, sessions open at least replication-threshold, bounded by
-// MaxReplicaBytes) and sends them to the standby PIC, which keeps the
-// latest (picd/replica.go). PICs reach only the routing engine, so the
+// MaxReplicaBytes) and sends them to the standby PIC, which keeps them
+// (picd/replica.go). The first round between two PIC connections sends
+// the whole table (the full state sync of a standby that joins); the
+// next ones only what changed since the one before (new sessions, those
+// with a packet since, those closed since: replBase), with a whole table
+// again at least every FullEvery rounds and after any failed round. PICs reach only the routing engine, so the
 // records travel primary → servicesd → secondary over the PIC streams; a
 // replication runs apart from servicesd's lock, one at a time. On a
 // failover the new active PIC restores the replica it holds once the
@@ -73,6 +77,23 @@ type rspState struct {
 	lastChange time.Time
 	repl       ReplicationStats
 	switches   uint64
+	base       replBase
+}
+
+// FullEvery bounds the deltas between two whole tables sent to a
+// standby (a safety net: a delta chain broken some way servicesd did not
+// see heals within a minute).
+const FullEvery = 60
+
+// replBase is where an rsp interface's next delta starts: the replica
+// last sent (the primary's Seq for it), from which active PIC connection
+// to which standby one, and the deltas sent since the last whole table.
+// Any other pair of connections (a switch, a PIC back, a reconnect)
+// starts with a whole table: the full state sync of a joining standby.
+type replBase struct {
+	from, to *conn
+	seq      uint64
+	deltas   int
 }
 
 // ReplicationStats count what servicesd replicated for one rsp interface.
@@ -86,7 +107,11 @@ type ReplicationStats struct {
 	Last         time.Time `json:"last,omitzero"` // when the last replica was taken
 	Failures     uint64    `json:"failures"`
 	LastError    string    `json:"last-error,omitempty"`
-	Restored     int       `json:"restored"` // by the last switch's takeover, as the PIC reported it
+	Deltas       uint64    `json:"deltas"`     // of the replicas, deltas
+	LastDelta    bool      `json:"last-delta"` // the last replica was a delta (else the whole table)
+	Gone         int       `json:"gone"`       // closed sessions the last delta carried
+	Unchanged    int       `json:"unchanged"`  // sessions the last delta left out as unchanged
+	Restored     int       `json:"restored"`   // by the last switch's takeover, as the PIC reported it
 	LastSwitchBy string    `json:"last-switch-by,omitempty"`
 }
 
@@ -247,7 +272,7 @@ func (s *Servicesd) switchLocked(name string, st *rspState, by string, saved *pi
 	if c := s.conns[to]; c != nil {
 		rep := &picd.Replica{Takeover: true}
 		if saved != nil {
-			rep.Records, rep.Sets, rep.Sessions = saved.Records, saved.Sets, saved.Sessions
+			rep.Records, rep.Sets, rep.Sessions, rep.Carried = saved.Records, saved.Sets, saved.Sessions, true
 		}
 		c.enqueue(&picd.ToPIC{Replica: rep})
 	}
@@ -415,7 +440,9 @@ func (s *Servicesd) replicateAll(ctx context.Context) {
 		name     string
 		st       *rspState
 		from, to dataplane.Slot
+		cf, ct   *conn
 		min      time.Duration
+		base     replBase
 	}
 	var jobs []job
 	s.mu.Lock()
@@ -424,13 +451,17 @@ func (s *Servicesd) replicateAll(ctx context.Context) {
 		from, to := st.conf.Slots[st.active], st.conf.Slots[st.active^1]
 		cf, ct := s.conns[from], s.conns[to]
 		if st.conf.Hot && cf != nil && ct != nil && cf.isReady() && ct.isReady() {
-			jobs = append(jobs, job{name, st, from, to, st.conf.Threshold})
+			jobs = append(jobs, job{name, st, from, to, cf, ct, st.conf.Threshold, st.base})
 		}
 	}
 	s.mu.Unlock()
 	for _, j := range jobs {
 		at := s.o.Clock.Now()
-		stat, err := s.PICQuery(ctx, j.from, &picd.Query{Save: &picd.SaveQuery{MaxBytes: MaxReplicaBytes, MinAge: j.min}})
+		q := &picd.SaveQuery{MaxBytes: MaxReplicaBytes, MinAge: j.min, Replicate: true}
+		if b := j.base; b.from == j.cf && b.to == j.ct && b.seq != 0 && b.deltas < FullEvery {
+			q.Delta, q.Base = true, b.seq
+		}
+		stat, err := s.PICQuery(ctx, j.from, &picd.Query{Save: q})
 		s.mu.Lock()
 		switch {
 		case s.rsp[j.name] != j.st || j.st.conf.Slots[j.st.active] != j.from:
@@ -441,17 +472,29 @@ func (s *Servicesd) replicateAll(ctx context.Context) {
 				err = fmt.Errorf("%s answered no records", j.from)
 			}
 			j.st.repl.LastError = err.Error()
+			j.st.base = replBase{} // the primary may have moved its base: start again from a whole table
+		case s.conns[j.to] != j.ct || s.conns[j.from] != j.cf:
+			j.st.base = replBase{} // a PIC reconnected meanwhile: it gets a whole table next
 		default:
-			if c := s.conns[j.to]; c != nil {
-				sv := stat.Saved
-				c.enqueue(&picd.ToPIC{Replica: &picd.Replica{Records: sv.Records, Sets: sv.Sets, Sessions: sv.Sessions}})
-				r := &j.st.repl
-				r.Replicas++
-				r.Sessions, r.Skipped, r.Bytes, r.Last = sv.Sessions, sv.Skipped, len(sv.Records), at
-				r.Total += uint64(sv.Sessions)
-				r.TotalBytes += uint64(len(sv.Records))
-				r.LastError = ""
+			sv := stat.Saved
+			rep := &picd.Replica{Records: sv.Records, Sets: sv.Sets, Sessions: sv.Sessions, Seq: sv.Seq}
+			b := replBase{from: j.cf, to: j.ct, seq: sv.Seq}
+			if sv.Delta {
+				rep.Delta, rep.Full, rep.Gone, rep.Base = true, sv.Full, sv.Gone, q.Base
+				b.deltas = j.base.deltas + 1
 			}
+			j.ct.enqueue(&picd.ToPIC{Replica: rep})
+			j.st.base = b
+			r := &j.st.repl
+			r.Replicas++
+			r.Sessions, r.Skipped, r.Bytes, r.Last = sv.Sessions, sv.Skipped, len(sv.Records), at
+			r.LastDelta, r.Gone, r.Unchanged = sv.Delta, len(sv.Gone), sv.Unchanged
+			if sv.Delta {
+				r.Deltas++
+			}
+			r.Total += uint64(sv.Sessions)
+			r.TotalBytes += uint64(len(sv.Records) + 4*len(sv.Gone))
+			r.LastError = ""
 		}
 		s.mu.Unlock()
 	}

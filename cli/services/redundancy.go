@@ -60,6 +60,10 @@ func redundancyElem(v servicesd.RedundancyInfo) *cli.Elem {
 		cli.T("switchovers", strconv.FormatUint(v.Switches, 10)),
 		cli.T("last-switchover", r.LastSwitchBy),
 		cli.T("replicas", strconv.FormatUint(r.Replicas, 10)),
+		cli.T("delta-replicas", strconv.FormatUint(r.Deltas, 10)),
+		cli.T("last-replica-type", map[bool]string{true: "delta", false: "whole table"}[r.LastDelta]),
+		cli.T("closed-sessions", strconv.Itoa(r.Gone)),
+		cli.T("unchanged-sessions", strconv.Itoa(r.Unchanged)),
 		cli.T("replicated-sessions", strconv.Itoa(r.Sessions)),
 		cli.T("skipped-sessions", strconv.Itoa(r.Skipped)),
 		cli.T("replica-bytes", strconv.Itoa(r.Bytes)),
@@ -128,8 +132,13 @@ func textReplication(w io.Writer, e *cli.Elem) {
 		}
 		fmt.Fprintf(w, "Interface: %s, Active: %s, Standby mode: %s\n", r.Val("redundancy-interface-name"), r.Val("redundancy-active"), mode)
 		fmt.Fprintf(w, "  Replication threshold: %s seconds\n", r.Val("replication-threshold"))
-		fmt.Fprintf(w, "  Replicas sent: %s, failures: %s\n", r.Val("replicas"), r.Val("replication-failures"))
+		fmt.Fprintf(w, "  Replicas sent: %s (%s deltas), failures: %s\n", r.Val("replicas"), r.Val("delta-replicas"), r.Val("replication-failures"))
 		fmt.Fprintf(w, "  Sessions replicated: %s (%s bytes), not replicated: %s\n", r.Val("replicated-sessions"), r.Val("replica-bytes"), r.Val("skipped-sessions"))
+		if r.Val("last-replica-type") == "delta" {
+			fmt.Fprintf(w, "  Last replica: delta, %s closed, %s unchanged\n", r.Val("closed-sessions"), r.Val("unchanged-sessions"))
+		} else if r.Val("replicas") != "0" {
+			fmt.Fprintf(w, "  Last replica: whole table\n")
+		}
 		fmt.Fprintf(w, "  Replicated in all: %s sessions, %s bytes\n", r.Val("total-replicated-sessions"), r.Val("total-replicated-bytes"))
 		fmt.Fprintf(w, "  Replication lag: %s\n", r.Val("replication-lag"))
 		if sb := r.Get("standby-replica"); sb != nil {

@@ -377,6 +377,7 @@ func (c *Core) close(s *Session, why *atomic.Uint64) {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)
 	}
 	s.flags |= sessClosed
+	c.noteGone(s) // replicate.go
 	si.ctr.flows.Add(-1)
 	inc(why)
 	c.st.Sessions.Store(c.st.Sessions.Load() - 1)

@@ -125,8 +125,10 @@ type Dataplane struct {
 	cores     []*Core
 	sets      atomic.Pointer[setTable]
 	steer     steerTable
-	startMono int64  // mono() at Start, for cpu-usage
-	onItem    func() // tests: called on a running core before each function item
+	startMono int64         // mono() at Start, for cpu-usage
+	onItem    func()        // tests: called on a running core before each function item
+	repl      []coreRepl    // per core, used on its goroutine: the replication base (replicate.go)
+	replSeq   atomic.Uint64 // replication saves begun (replicate.go)
 
 	mu      sync.Mutex // guards the fields below (control side)
 	started bool
@@ -205,6 +207,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 		return nil, fmt.Errorf("pic: the object cache (%s) cannot hold the session tables (%s)", mb(o.Cache.budget),
 			mb(TableBytes(o.Cache.budget, o.Cores)))
 	}
+	dp.repl = make([]coreRepl, o.Cores)
 	for i := 0; i < o.Cores; i++ {
 		c := &Core{id: i, dp: dp, tab: newTable(slots), local: dp.sessions.Local(i)}
 		c.gen = make([]Packet, BatchSize)

@@ -58,12 +58,23 @@ type Saved struct {
 	Sets     map[uint32]string
 	Sessions int // records
 	Skipped  int // sessions left out: past the byte budget, a blob too large, or closing
+
+	// A replication save's (replicate.go): Delta says the records are
+	// what changed since the last one, but for the cores of Full, which
+	// answered in full; Gone the sessions closed since; Unchanged the
+	// sessions a delta left out as unchanged; Seq the save's number.
+	Delta     bool
+	Full      uint64
+	Gone      []uint32
+	Unchanged int
+	Seq       uint64
 }
 
 // SaveOptions bound a save.
 type SaveOptions struct {
-	MaxBytes int           // records' budget; 0: no bound
-	MinAge   time.Duration // only sessions open at least this long (replication-threshold)
+	MaxBytes    int           // records' budget; 0: no bound
+	MinAge      time.Duration // only sessions open at least this long (replication-threshold)
+	Replication ReplMode      // a replication save: full or delta (replicate.go)
 }
 
 // SaveSessions saves every live session (of every core) as a record.
@@ -71,7 +82,13 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 	parts := make([][]byte, len(dp.cores))
 	pos := make([]int, len(dp.cores))
 	counts, skipped := make([]int, len(dp.cores)), make([]int, len(dp.cores))
+	unchanged, gone := make([]int, len(dp.cores)), make([][]uint32, len(dp.cores))
+	since, full := make([]int64, len(dp.cores)), make([]bool, len(dp.cores))
 	var total int
+	var seq uint64
+	if o.Replication != ReplNone {
+		seq = dp.replSeq.Add(1)
+	}
 	budget := int(^uint(0) >> 1) // the cores save at once: each gets its share of MaxBytes
 	if o.MaxBytes > 0 {
 		budget = o.MaxBytes / len(dp.cores)
@@ -80,8 +97,16 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 		to := min(pos[c.id]+WalkSessions, len(c.tab.live))
 		if parts[c.id] == nil { // room for the sessions there are now, at a typical record's size
 			parts[c.id] = make([]byte, 0, min(len(c.tab.live)*typicalRecord, budget))
+			full[c.id] = true
+			if o.Replication != ReplNone {
+				since[c.id], full[c.id] = c.replBase(o.Replication, &gone[c.id])
+			}
 		}
 		for _, s := range c.tab.live[pos[c.id]:to] {
+			if !full[c.id] && !s.changedSince(since[c.id], o.MinAge) {
+				unchanged[c.id]++
+				continue
+			}
 			if s.TCP == TCPClosed || s.age(c.now) < o.MinAge {
 				skipped[c.id]++
 				continue
@@ -91,6 +116,9 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 			if !ok || len(b) > budget {
 				parts[c.id] = b[:n]
 				skipped[c.id]++
+				if o.Replication != ReplNone && len(b) > budget {
+					c.dp.repl[c.id].overflow = true // a delta would never carry it: the next save is full
+				}
 				continue
 			}
 			parts[c.id] = b
@@ -102,11 +130,16 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 	if err != nil {
 		return Saved{}, err
 	}
-	out := Saved{Sets: map[uint32]string{}}
+	out := Saved{Sets: map[uint32]string{}, Seq: seq, Delta: o.Replication == ReplDelta}
 	for i, p := range parts {
 		total += len(p)
 		out.Sessions += counts[i]
 		out.Skipped += skipped[i]
+		out.Unchanged += unchanged[i]
+		out.Gone = append(out.Gone, gone[i]...)
+		if out.Delta && full[i] {
+			out.Full |= 1 << i
+		}
 	}
 	out.Records = make([]byte, 0, total)
 	for _, p := range parts {

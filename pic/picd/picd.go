@@ -76,7 +76,7 @@ type Daemon struct {
 	snap           SnapshotStatus
 	restorePending bool // the snapshot is restored at the end of the first resync
 	// Redundancy (replica.go): the replica held as a secondary.
-	replicaHeld     *held
+	replica         dataplane.HeldReplica
 	repl            ReplicaStatus
 	takeoverPending bool // a takeover waits for the resync's end
 }

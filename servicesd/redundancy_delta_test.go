@@ -1,0 +1,135 @@
+package servicesd_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/gnos/gnos/internal/testkit"
+	"github.com/gnos/gnos/pic"
+	"github.com/gnos/gnos/pic/picd"
+	"github.com/gnos/gnos/servicesd"
+)
+
+// round runs one replication round and returns its figures.
+func (h *harness) round() servicesd.ReplicationStats {
+	h.t.Helper()
+	before := replicas(h)
+	h.clk.Advance(servicesd.ReplicationInterval)
+	testkit.Until(h.t, "a replication round", func() bool { return replicas(h) > before })
+	rs, _ := h.n.Services.Redundancy(context.Background())
+	return rs[0].Replication
+}
+
+// establish opens flow i (tcp) through ss1 on d with a handshake (SYN,
+// SYN-ACK back to its NAT address, ACK) and returns its mapping.
+func establish(t *testing.T, d *picd.Daemon, id uint32, i int) string {
+	t.Helper()
+	m := send(t, d, id, tcp(t, i, pic.TCPSyn))
+	if len(m) != 1 {
+		t.Fatalf("flow %d: the SYN did not pass", i)
+	}
+	ap := netip.MustParseAddrPort(m[0])
+	var p pic.Packet
+	if err := p.Build(pic.PacketSpec{Src: netip.MustParseAddr("192.0.2.10"), Dst: ap.Addr(), Proto: pic.ProtoTCP,
+		SPort: 80, DPort: ap.Port(), Flags: pic.TCPSyn | pic.TCPAck}); err != nil {
+		t.Fatal(err)
+	}
+	rt := d.Runtime()
+	rt.Port.Inject(id, pic.Output, append([]byte(nil), p.Data...))
+	rt.DP.Sync()
+	rt.Port.Take()
+	send(t, d, id, tcp(t, i, pic.TCPAck))
+	return m[0]
+}
+
+// TestRSPDeltaReplication: the first round to a standby sends the whole
+// table; the next ones only what changed (nothing, then a packet on one
+// flow and a new one, then a closed session's identifier), and the
+// standby holds exactly the primary's sessions throughout; a failover
+// restores them with their NAT mappings; the failed PIC back as the
+// standby gets the whole table at its first round (its full state sync).
+func TestRSPDeltaReplication(t *testing.T) {
+	h := start(t)
+	h.loadCommit(rspConf)
+	b := h.waitOn(slot00)
+	p0, p1 := h.pic(slot00), h.pic(slot10)
+	ctx := context.Background()
+	if err := h.n.Services.WaitSynced(ctx, slot10); err != nil {
+		t.Fatal(err)
+	}
+	held := func(n int) {
+		t.Helper()
+		testkit.Eventually(t, fmt.Sprintf("the standby holding %d sessions", n), func() error {
+			if r := p1.Status().Replica; r == nil || r.Sessions != n {
+				return fmt.Errorf("it holds %+v", r)
+			}
+			return nil
+		})
+	}
+	var mapped []string
+	for i := 1; i <= 3; i++ {
+		mapped = append(mapped, establish(t, p0, b.ID, i))
+	}
+	if r := h.round(); r.LastDelta || r.Sessions != 3 {
+		t.Fatalf("first round: delta %v, %d sessions; want the whole table of 3", r.LastDelta, r.Sessions)
+	}
+	held(3)
+	if r := h.round(); !r.LastDelta || r.Sessions != 0 || r.Unchanged != 3 || r.Gone != 0 || r.Bytes != 0 {
+		t.Fatalf("an idle round: %+v; want a delta of nothing, 3 unchanged", r)
+	}
+	held(3)
+	send(t, p0, b.ID, tcp(t, 1, pic.TCPAck))
+	mapped = append(mapped, establish(t, p0, b.ID, 4))
+	if r := h.round(); !r.LastDelta || r.Sessions != 2 || r.Unchanged != 2 {
+		t.Fatalf("after a packet and a new flow: %+v; want a delta of 2, 2 unchanged", r)
+	}
+	held(4)
+	send(t, p0, b.ID, tcp(t, 2, pic.TCPRst)) // closed: gone once it lingered
+	gone := 0
+	for i := 0; i < 5 && gone == 0; i++ {
+		r := h.round()
+		if !r.LastDelta {
+			t.Fatalf("round %d after the RST: a whole table, want deltas", i)
+		}
+		gone = r.Gone
+	}
+	if gone != 1 {
+		t.Fatalf("no delta carried the closed session")
+	}
+	held(3)
+	out := h.cli("show services redundancy")
+	for _, want := range []string{"Last replica: delta, 1 closed, 3 unchanged", "Standby holds: 3 sessions"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show services redundancy lacks %q:\n%s", want, out)
+		}
+	}
+
+	h.n.PICs.Stop(slot00)
+	b = h.waitOn(slot10)
+	testkit.Eventually(t, "replicated sessions restored", func() error {
+		if n := sessionCount(p1); n != 3 {
+			return fmt.Errorf("%d sessions; replica status %+v %+v", n, p1.Status().Replica, p1.Status().Replica.Restored)
+		}
+		return nil
+	})
+	got := send(t, p1, b.ID, tcp(t, 1, pic.TCPAck), tcp(t, 3, pic.TCPAck), tcp(t, 4, pic.TCPAck))
+	if want := []string{mapped[0], mapped[2], mapped[3]}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("after the failover the flows left as %v, want %v", got, want)
+	}
+
+	h.n.PICs.Start(slot00)
+	p0 = h.pic(slot00)
+	if err := h.n.Services.WaitSynced(ctx, slot00); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.round(); r.LastDelta || r.Sessions != 3 {
+		t.Fatalf("the first round to the rejoined standby: delta %v, %d sessions; want the whole table of 3", r.LastDelta, r.Sessions)
+	}
+	testkit.Until(t, "the rejoined standby holding 3", func() bool { r := p0.Status().Replica; return r != nil && r.Sessions == 3 })
+	if r := h.round(); !r.LastDelta {
+		t.Errorf("the round after: a whole table, want a delta")
+	}
+}
