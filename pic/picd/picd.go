@@ -79,6 +79,9 @@ type Daemon struct {
 	replica         dataplane.HeldReplica
 	repl            ReplicaStatus
 	takeoverPending bool // a takeover waits for the resync's end
+	// A runtime restart's sessions (carry.go).
+	carry          *carried
+	restartRestore *RestartRestore
 }
 
 // New returns a picd.
@@ -318,6 +321,7 @@ func (d *Daemon) withRuntime(ctx context.Context, m *ToPIC) ([]*FromPIC, error) 
 		}
 		rt.syncLive()
 		d.restoreSnapshot(ctx, rt)
+		d.restoreCarried(ctx, rt)
 		if d.takeoverPending {
 			d.takeoverLocked(ctx)
 		}
@@ -412,7 +416,9 @@ func (d *Daemon) start(ctx context.Context, event string) ([]*FromPIC, error) {
 func (d *Daemon) restart(ctx context.Context, why string) ([]*FromPIC, error) {
 	d.mu.Lock()
 	d.restarts++
+	old := d.rt
 	d.mu.Unlock()
+	d.carryOver(ctx, old)
 	return d.start(ctx, why)
 }
 
@@ -425,6 +431,10 @@ func (d *Daemon) Status() Status {
 	if d.o.StateDir != "" {
 		snap := d.snap
 		s.Snapshot = &snap
+	}
+	if r := d.restartRestore; r != nil {
+		rr := *r
+		s.RestartRestore = &rr
 	}
 	if d.repl.Replicas > 0 || d.repl.Takeovers > 0 {
 		repl := d.repl
