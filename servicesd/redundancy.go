@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gnos/gnos/configd/tree"
@@ -511,5 +512,69 @@ func (s *Servicesd) standbyUpLocked(slot dataplane.Slot) {
 			continue // not the standby, or the active member is up (or has not come up yet since servicesd started)
 		}
 		s.switchLocked(name, st, "failover: active member down", nil)
+	}
+}
+
+// checkStandbysLocked refuses a plan after which a standby PIC could not
+// hold the service-sets of the rsp interfaces it backs up, were they all
+// to switch to it at once (the PIC it backs up failing): its own
+// policy-DB usage (u, after the plan) plus their policies, against its
+// policy-db-size. Checked when the plan touches an rsp interface, a
+// service-set on one, or the PICs. s.mu held.
+func (s *Servicesd) checkStandbysLocked(p *plan, u map[dataplane.Slot]int64) {
+	rsps := p.rsps
+	if rsps == nil {
+		rsps = s.rspConfs()
+	}
+	if len(rsps) == 0 {
+		return
+	}
+	touched := p.rsps != nil || p.picsChanged
+	for _, r := range p.upserts {
+		touched = touched || usesRSP(r.ssrb) != ""
+	}
+	for _, name := range p.deletes {
+		touched = touched || s.sets[name] != nil && usesRSP(s.sets[name].ssrb) != ""
+	}
+	if !touched {
+		return
+	}
+	per := map[string]int64{} // policy bytes of the service-sets on each rsp interface, after the plan
+	deleted := map[string]bool{}
+	for _, name := range p.deletes {
+		deleted[name] = true
+	}
+	for name, st := range s.sets {
+		if _, up := p.upserts[name]; !up && !deleted[name] {
+			if ifd := usesRSP(st.ssrb); ifd != "" {
+				per[ifd] += st.ssrb.PolicyBytes()
+			}
+		}
+	}
+	for _, r := range p.upserts {
+		if ifd := usesRSP(r.ssrb); ifd != "" {
+			per[ifd] += r.ssrb.PolicyBytes()
+		}
+	}
+	res := s.resolverLocked(rsps)
+	extra := map[dataplane.Slot]int64{}
+	names := map[dataplane.Slot][]string{}
+	for _, name := range sortedNames(rsps) {
+		c := rsps[name]
+		i := res.active[name] ^ 1
+		if per[name] == 0 {
+			continue
+		}
+		extra[c.Slots[i]] += per[name]
+		names[c.Slots[i]] = append(names[c.Slots[i]], name+" ("+c.member(i)+")")
+	}
+	for _, slot := range sortedSlots(p.pics) {
+		if extra[slot] == 0 {
+			continue
+		}
+		if err := dataplane.CheckPolicyDB(u[slot]+extra[slot], p.pics[slot].cfg.PolicyDBMB, slot); err != nil {
+			p.fail(p.pics[slot].path, "policy-db-size", "standby of %s: after a switchover the %v",
+				strings.Join(names[slot], ", "), err)
+		}
 	}
 }

@@ -133,3 +133,50 @@ func TestRSPDeltaReplication(t *testing.T) {
 		t.Errorf("the round after: a whole table, want a delta")
 	}
 }
+
+// TestRSPStandbyPolicyDB: a commit after which the standby of rsp0
+// could not hold rsp0's service-sets on a switchover (its policy-db-size
+// too small for them) is refused, naming the standby PIC and the
+// interface, and changes nothing; one that fits both PICs commits.
+func TestRSPStandbyPolicyDB(t *testing.T) {
+	h := start(t)
+	var lines []string
+	for _, f := range []string{"0", "1"} {
+		p := "set chassis fpc " + f + " pic 0 adaptive-services service-package extension-provider "
+		lines = append(lines, p+"package test-sized", p+"object-cache-size 64", p+"policy-db-size "+map[string]string{"0": "4", "1": "1"}[f])
+	}
+	lines = append(lines,
+		"set interfaces rsp0 redundancy-options primary ms-0/0/0",
+		"set interfaces rsp0 redundancy-options secondary ms-1/0/0",
+		"set services service-set a extension-service test-sized",
+		"set services service-set a service-order forward-flow test-sized",
+		"set services service-set a interface-service service-interface rsp0",
+		"set services service-set a max-flows 500000")
+	h.set(lines...)
+	if err := h.commit(false); err != nil {
+		t.Fatalf("0.5 MB of policies on rsp0 over 4 MB and 1 MB PICs: %v", err)
+	}
+	h.waitSynced("a")
+	h.set("set services service-set a max-flows 2000000")
+	err := h.commit(false)
+	if err == nil {
+		t.Fatal("2 MB of policies on rsp0 whose standby has policy-db-size 1: committed, want refused")
+	}
+	t.Logf("refused: %v", err)
+	for _, want := range []string{"chassis fpc 1 pic 0", "standby of rsp0 (ms-1/0/0)", "policy-db-size 1 MB"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the refusal lacks %q: %v", want, err)
+		}
+	}
+	if b, _ := h.n.Services.SSRB("a"); b == nil || b.FPC != 0 {
+		t.Fatalf("ss a after the refused commit: %+v", b)
+	}
+	if err := h.s.Rollback(0); err != nil {
+		t.Fatal(err)
+	}
+	h.set("set chassis fpc 1 pic 0 adaptive-services service-package extension-provider policy-db-size 4",
+		"set services service-set a max-flows 2000000")
+	if err := h.commit(false); err != nil {
+		t.Fatalf("with a standby of 4 MB: %v", err)
+	}
+}
