@@ -40,7 +40,9 @@ import (
 // the whole table (the full state sync of a standby that joins); the
 // next ones only what changed since the one before (new sessions, those
 // with a packet since, those closed since: replBase), with a whole table
-// again at least every FullEvery rounds and after any failed round. PICs reach only the routing engine, so the
+// again at least every FullEvery rounds and after any failed round.
+// Replication and a switchover's save carry the sessions of the
+// service-sets on the rsp interface only (rspSetIDsLocked). PICs reach only the routing engine, so the
 // records travel primary → servicesd → secondary over the PIC streams; a
 // replication runs apart from servicesd's lock, one at a time. On a
 // failover the new active PIC restores the replica it holds once the
@@ -95,6 +97,19 @@ type replBase struct {
 	from, to *conn
 	seq      uint64
 	deltas   int
+	sets     string // the service-set ids replicated (a change starts again from a whole table)
+}
+
+// rspSetIDsLocked lists the ids of the service-sets on rsp interface
+// name: what its replication and switchover carry. s.mu held.
+func (s *Servicesd) rspSetIDsLocked(name string) []uint32 {
+	var ids []uint32
+	for _, n := range sortedNames(s.sets) {
+		if st := s.sets[n]; usesRSP(st.ssrb) == name {
+			ids = append(ids, st.ssrb.ID)
+		}
+	}
+	return ids
 }
 
 // ReplicationStats count what servicesd replicated for one rsp interface.
@@ -315,10 +330,11 @@ func (s *Servicesd) Switchover(ctx context.Context, name string) (*RedundancyInf
 	}
 	fromUp := s.conns[from] != nil && s.conns[from].isReady()
 	active, switches := st.active, st.switches
+	ids := s.rspSetIDsLocked(name)
 	s.mu.Unlock()
 	var saved *picd.SavedRecords
 	if fromUp {
-		stat, err := s.PICQuery(ctx, from, &picd.Query{Save: &picd.SaveQuery{MaxBytes: MaxReplicaBytes}})
+		stat, err := s.PICQuery(ctx, from, &picd.Query{Save: &picd.SaveQuery{MaxBytes: MaxReplicaBytes, OnlySets: true, Sets: ids}})
 		if err != nil {
 			return nil, fmt.Errorf("%s: cannot save the sessions of %s: %w; no switchover", name, st.conf.member(active), err)
 		}
@@ -444,6 +460,7 @@ func (s *Servicesd) replicateAll(ctx context.Context) {
 		cf, ct   *conn
 		min      time.Duration
 		base     replBase
+		sets     []uint32
 	}
 	var jobs []job
 	s.mu.Lock()
@@ -452,14 +469,15 @@ func (s *Servicesd) replicateAll(ctx context.Context) {
 		from, to := st.conf.Slots[st.active], st.conf.Slots[st.active^1]
 		cf, ct := s.conns[from], s.conns[to]
 		if st.conf.Hot && cf != nil && ct != nil && cf.isReady() && ct.isReady() {
-			jobs = append(jobs, job{name, st, from, to, cf, ct, st.conf.Threshold, st.base})
+			jobs = append(jobs, job{name, st, from, to, cf, ct, st.conf.Threshold, st.base, s.rspSetIDsLocked(name)})
 		}
 	}
 	s.mu.Unlock()
 	for _, j := range jobs {
 		at := s.o.Clock.Now()
-		q := &picd.SaveQuery{MaxBytes: MaxReplicaBytes, MinAge: j.min, Replicate: true}
-		if b := j.base; b.from == j.cf && b.to == j.ct && b.seq != 0 && b.deltas < FullEvery {
+		q := &picd.SaveQuery{MaxBytes: MaxReplicaBytes, MinAge: j.min, Replicate: true, OnlySets: true, Sets: j.sets}
+		sets := fmt.Sprint(j.sets)
+		if b := j.base; b.from == j.cf && b.to == j.ct && b.seq != 0 && b.deltas < FullEvery && b.sets == sets {
 			q.Delta, q.Base = true, b.seq
 		}
 		stat, err := s.PICQuery(ctx, j.from, &picd.Query{Save: q})
@@ -479,7 +497,7 @@ func (s *Servicesd) replicateAll(ctx context.Context) {
 		default:
 			sv := stat.Saved
 			rep := &picd.Replica{Records: sv.Records, Sets: sv.Sets, Sessions: sv.Sessions, Seq: sv.Seq}
-			b := replBase{from: j.cf, to: j.ct, seq: sv.Seq}
+			b := replBase{from: j.cf, to: j.ct, seq: sv.Seq, sets: sets}
 			if sv.Delta {
 				rep.Delta, rep.Full, rep.Gone, rep.Base = true, sv.Full, sv.Gone, q.Base
 				b.deltas = j.base.deltas + 1

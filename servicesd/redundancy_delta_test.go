@@ -180,3 +180,43 @@ func TestRSPStandbyPolicyDB(t *testing.T) {
 		t.Fatalf("with a standby of 4 MB: %v", err)
 	}
 }
+
+// TestRSPReplicatesOnlyItsServiceSets: the primary also runs ss2 on its
+// own ms- interface; rsp0's replication and switchover carry ss1's
+// sessions only, and ss2's stay where they are.
+func TestRSPReplicatesOnlyItsServiceSets(t *testing.T) {
+	h := start(t)
+	h.loadCommit(strings.Replace(rspConf, "    stateful-firewall {", `    service-set ss2 {
+        stateful-firewall-rules fw;
+        interface-service { service-interface ms-0/0/0.5; }
+    }
+    stateful-firewall {`, 1))
+	b := h.waitOn(slot00)
+	h.waitSynced("ss2")
+	b2, _ := h.n.Services.SSRB("ss2")
+	p0, p1 := h.pic(slot00), h.pic(slot10)
+	if err := h.n.Services.WaitSynced(context.Background(), slot10); err != nil {
+		t.Fatal(err)
+	}
+	establish(t, p0, b.ID, 1)
+	establish(t, p0, b.ID, 2)
+	send(t, p0, b2.ID, tcp(t, 7, pic.TCPSyn), tcp(t, 8, pic.TCPSyn), tcp(t, 9, pic.TCPSyn))
+	if n := sessionCount(p0); n != 5 {
+		t.Fatalf("%d sessions on the primary, want 5", n)
+	}
+	if r := h.round(); r.Sessions != 2 {
+		t.Fatalf("a round replicated %d sessions, want ss1's 2", r.Sessions)
+	}
+	testkit.Until(t, "the standby holding 2", func() bool { r := p1.Status().Replica; return r != nil && r.Sessions == 2 })
+	if out := h.cli("request interface switchover rsp0"); !strings.Contains(out, "switched to ms-1/0/0") {
+		t.Fatalf("switchover: %q", out)
+	}
+	h.waitOn(slot10)
+	testkit.Eventually(t, "ss1's sessions on the secondary, ss2's on the primary", func() error {
+		r := p1.Status().Replica
+		if sessionCount(p1) != 2 || sessionCount(p0) != 3 || r == nil || r.Restored == nil || r.Restored.NoServiceSet != 0 {
+			return fmt.Errorf("secondary %d, primary %d, restore %+v", sessionCount(p1), sessionCount(p0), r)
+		}
+		return nil
+	})
+}

@@ -75,6 +75,9 @@ type SaveOptions struct {
 	MaxBytes    int           // records' budget; 0: no bound
 	MinAge      time.Duration // only sessions open at least this long (replication-threshold)
 	Replication ReplMode      // a replication save: full or delta (replicate.go)
+	// Sets, when not nil, limits the save to the sessions of these
+	// service-set ids (an rsp interface's); the others are not counted.
+	Sets map[uint32]bool
 }
 
 // SaveSessions saves every live session (of every core) as a record.
@@ -103,6 +106,9 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 			}
 		}
 		for _, s := range c.tab.live[pos[c.id]:to] {
+			if o.Sets != nil && !o.Sets[s.ssid] {
+				continue
+			}
 			if !full[c.id] && !s.changedSince(since[c.id], o.MinAge) {
 				unchanged[c.id]++
 				continue
@@ -147,7 +153,9 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 	}
 	dp.mu.Lock()
 	for id, name := range dp.names {
-		out.Sets[id] = name
+		if o.Sets == nil || o.Sets[id] {
+			out.Sets[id] = name
+		}
 	}
 	dp.mu.Unlock()
 	return out, nil

@@ -43,6 +43,10 @@ type SaveQuery struct {
 	Replicate bool   `json:"replicate,omitempty"`
 	Delta     bool   `json:"delta,omitempty"`
 	Base      uint64 `json:"base,omitempty"`
+	// OnlySets limits the save to the sessions of the service-sets Sets
+	// (an rsp interface's; none when Sets is empty).
+	OnlySets bool     `json:"only-sets,omitempty"`
+	Sets     []uint32 `json:"sets,omitempty"`
 }
 
 // SavedRecords answers a SaveQuery.
@@ -91,6 +95,12 @@ type ReplicaStatus struct {
 func (r *Runtime) saveQuery(q *SaveQuery) walk {
 	return func(ctx context.Context, s *Status) {
 		o := dataplane.SaveOptions{MaxBytes: q.MaxBytes, MinAge: q.MinAge}
+		if q.OnlySets {
+			o.Sets = make(map[uint32]bool, len(q.Sets))
+			for _, id := range q.Sets {
+				o.Sets[id] = true
+			}
+		}
 		if q.Replicate {
 			o.Replication = dataplane.ReplFull
 			if q.Delta && q.Base != 0 && q.Base == r.DP.ReplicationSeq() {
