@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"maps"
+	"math"
 	"time"
 )
 
@@ -179,12 +180,14 @@ const (
 	recAgeOff  = recIdleOff + 8
 )
 
-// ageRecord adds d to an encoded record's idle time and age.
+// ageRecord adds d (not negative) to an encoded record's idle time and
+// age, saturating (a record idle that long is expired at the restore).
 func ageRecord(b []byte, d time.Duration) {
-	idle := binary.LittleEndian.Uint64(b[recIdleOff:])
-	binary.LittleEndian.PutUint64(b[recIdleOff:], idle+uint64(d))
-	age := binary.LittleEndian.Uint32(b[recAgeOff:])
-	binary.LittleEndian.PutUint32(b[recAgeOff:], age+uint32(d/time.Second))
+	idle := int64(binary.LittleEndian.Uint64(b[recIdleOff:]))
+	idle = min(idle, math.MaxInt64-int64(d)) + int64(d)
+	binary.LittleEndian.PutUint64(b[recIdleOff:], uint64(idle))
+	age := uint64(binary.LittleEndian.Uint32(b[recAgeOff:])) + uint64(d/time.Second)
+	binary.LittleEndian.PutUint32(b[recAgeOff:], uint32(min(age, math.MaxUint32)))
 }
 
 // String sums up the replica held (logs).
