@@ -475,7 +475,7 @@ func (s *Servicesd) replicateAll(ctx context.Context) {
 	s.mu.Unlock()
 	for _, j := range jobs {
 		at := s.o.Clock.Now()
-		q := &picd.SaveQuery{MaxBytes: MaxReplicaBytes, MinAge: j.min, Replicate: true, OnlySets: true, Sets: j.sets}
+		q := &picd.SaveQuery{MaxBytes: MaxReplicaBytes, MinAge: j.min, Replicate: true, Stream: j.name, OnlySets: true, Sets: j.sets}
 		sets := fmt.Sprint(j.sets)
 		if b := j.base; b.from == j.cf && b.to == j.ct && b.seq != 0 && b.deltas < FullEvery && b.sets == sets {
 			q.Delta, q.Base = true, b.seq

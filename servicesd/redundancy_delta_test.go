@@ -220,3 +220,41 @@ func TestRSPReplicatesOnlyItsServiceSets(t *testing.T) {
 		return nil
 	})
 }
+
+// TestRSPTwoInterfacesOnePrimary: rsp0 and rsp1 over the same two PICs:
+// each gets its own delta base on the primary, so both send deltas after
+// their first whole table (sharing one base, every round of each would
+// find the other's save in between and get a whole table).
+func TestRSPTwoInterfacesOnePrimary(t *testing.T) {
+	h := start(t)
+	conf := strings.Replace(rspConf, "interfaces {\n", "interfaces {\n    rsp1 { redundancy-options { primary ms-0/0/0; secondary ms-1/0/0; hot-standby; } }\n", 1)
+	conf = strings.Replace(conf, "    stateful-firewall {", `    service-set ss3 {
+        stateful-firewall-rules fw;
+        interface-service { service-interface rsp1; }
+    }
+    stateful-firewall {`, 1)
+	h.loadCommit(conf)
+	b := h.waitOn(slot00)
+	h.waitSynced("ss3")
+	b3, _ := h.n.Services.SSRB("ss3")
+	p0 := h.pic(slot00)
+	if err := h.n.Services.WaitSynced(context.Background(), slot10); err != nil {
+		t.Fatal(err)
+	}
+	establish(t, p0, b.ID, 1)
+	establish(t, p0, b3.ID, 2)
+	for i := 0; i < 3; i++ {
+		before := replicas(h)
+		h.clk.Advance(servicesd.ReplicationInterval)
+		var rs []servicesd.RedundancyInfo
+		testkit.Until(t, "a round of both", func() bool {
+			rs, _ = h.n.Services.Redundancy(context.Background())
+			return len(rs) == 2 && rs[0].Replication.Replicas > before && rs[1].Replication.Replicas > before
+		})
+		for _, r := range rs {
+			if r.Replication.LastDelta != (i > 0) {
+				t.Errorf("round %d, %s: delta %v, want %v", i, r.Interface, r.Replication.LastDelta, i > 0)
+			}
+		}
+	}
+}

@@ -22,6 +22,11 @@ import (
 // names it on the standby (it is unique on the PIC among live sessions
 // and its top bits are its core, sessionID).
 //
+// Bases are per replication stream (SaveOptions.Stream: servicesd names
+// it after the rsp interface), so that two rsp interfaces whose active
+// member is this PIC each get their deltas; a core logs each close once
+// per stream.
+//
 // A session changes with every packet (counters, idle time), so an
 // active session is sent each round; what a delta saves is the idle
 // ones, which a standby ages by the time since their record arrived
@@ -49,24 +54,37 @@ type coreRepl struct {
 	gone     []uint32
 }
 
-// noteGone logs a closed session for the next delta. On the core.
+// noteGone logs a closed session for each stream's next delta. On the
+// core.
 func (c *Core) noteGone(s *Session) {
-	r := &c.dp.repl[c.id]
-	if !r.on || r.overflow {
-		return
+	for _, r := range c.dp.repl[c.id] {
+		if !r.on || r.overflow {
+			continue
+		}
+		if len(r.gone) >= MaxGone {
+			r.overflow, r.gone = true, nil
+			continue
+		}
+		r.gone = append(r.gone, s.id)
 	}
-	if len(r.gone) >= MaxGone {
-		r.overflow, r.gone = true, nil
-		return
-	}
-	r.gone = append(r.gone, s.id)
 }
 
-// replBase starts a replication save on the core: it returns the
-// previous mark and whether this core's part is full, appends the log
-// of closed sessions to gone (a delta) and starts a new base.
-func (c *Core) replBase(mode ReplMode, gone *[]uint32) (since int64, full bool) {
-	r := &c.dp.repl[c.id]
+// streamBase is the core's base of a replication stream (made on first
+// use). On the core.
+func (c *Core) streamBase(stream string) *coreRepl {
+	r := c.dp.repl[c.id][stream]
+	if r == nil {
+		r = &coreRepl{}
+		c.dp.repl[c.id][stream] = r
+	}
+	return r
+}
+
+// replBase starts a replication save of stream on the core: it returns
+// the previous mark and whether this core's part is full, appends the
+// log of closed sessions to gone (a delta) and starts a new base.
+func (c *Core) replBase(mode ReplMode, stream string, gone *[]uint32) (since int64, full bool) {
+	r := c.streamBase(stream)
 	since, full = r.mark, mode == ReplFull || !r.on || r.overflow
 	if !full {
 		*gone = append(*gone, r.gone...)
@@ -84,9 +102,25 @@ func (s *Session) changedSince(since int64, minAge time.Duration) bool {
 	return s.last >= since || int64(s.startSec)*int64(time.Second)+int64(minAge) > since
 }
 
-// ReplicationSeq is the number of replication saves begun: a delta's
-// Saved.Seq, which the next delta's base must name (picd checks it).
-func (dp *Dataplane) ReplicationSeq() uint64 { return dp.replSeq.Load() }
+// ReplicationSeq is the Saved.Seq of stream's last replication save,
+// which the next delta's base must name (picd checks it); 0 before one.
+func (dp *Dataplane) ReplicationSeq(stream string) uint64 {
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	return dp.streams[stream]
+}
+
+// beginReplication numbers a replication save of stream.
+func (dp *Dataplane) beginReplication(stream string) uint64 {
+	seq := dp.replSeq.Add(1)
+	dp.mu.Lock()
+	if dp.streams == nil {
+		dp.streams = map[string]uint64{}
+	}
+	dp.streams[stream] = seq
+	dp.mu.Unlock()
+	return seq
+}
 
 // HeldReplica is what a standby holds of its primary's sessions: each
 // session's latest record by its identifier, with when it arrived.

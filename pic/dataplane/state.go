@@ -75,6 +75,7 @@ type SaveOptions struct {
 	MaxBytes    int           // records' budget; 0: no bound
 	MinAge      time.Duration // only sessions open at least this long (replication-threshold)
 	Replication ReplMode      // a replication save: full or delta (replicate.go)
+	Stream      string        // the replication stream whose base it uses (an rsp interface)
 	// Sets, when not nil, limits the save to the sessions of these
 	// service-set ids (an rsp interface's); the others are not counted.
 	Sets map[uint32]bool
@@ -90,7 +91,7 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 	var total int
 	var seq uint64
 	if o.Replication != ReplNone {
-		seq = dp.replSeq.Add(1)
+		seq = dp.beginReplication(o.Stream)
 	}
 	budget := int(^uint(0) >> 1) // the cores save at once: each gets its share of MaxBytes
 	if o.MaxBytes > 0 {
@@ -102,7 +103,7 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 			parts[c.id] = make([]byte, 0, min(len(c.tab.live)*typicalRecord, budget))
 			full[c.id] = true
 			if o.Replication != ReplNone {
-				since[c.id], full[c.id] = c.replBase(o.Replication, &gone[c.id])
+				since[c.id], full[c.id] = c.replBase(o.Replication, o.Stream, &gone[c.id])
 			}
 		}
 		for _, s := range c.tab.live[pos[c.id]:to] {
@@ -123,7 +124,7 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 				parts[c.id] = b[:n]
 				skipped[c.id]++
 				if o.Replication != ReplNone && len(b) > budget {
-					c.dp.repl[c.id].overflow = true // a delta would never carry it: the next save is full
+					c.streamBase(o.Stream).overflow = true // a delta would never carry it: the next save is full
 				}
 				continue
 			}

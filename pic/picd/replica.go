@@ -41,6 +41,7 @@ type SaveQuery struct {
 	// and a new base, or with Delta what changed since the save Base
 	// names (Seq of its answer).
 	Replicate bool   `json:"replicate,omitempty"`
+	Stream    string `json:"stream,omitempty"` // the replication stream (the rsp interface): its own delta base
 	Delta     bool   `json:"delta,omitempty"`
 	Base      uint64 `json:"base,omitempty"`
 	// OnlySets limits the save to the sessions of the service-sets Sets
@@ -103,7 +104,8 @@ func (r *Runtime) saveQuery(q *SaveQuery) walk {
 		}
 		if q.Replicate {
 			o.Replication = dataplane.ReplFull
-			if q.Delta && q.Base != 0 && q.Base == r.DP.ReplicationSeq() {
+			o.Stream = q.Stream
+			if q.Delta && q.Base != 0 && q.Base == r.DP.ReplicationSeq(q.Stream) {
 				o.Replication = dataplane.ReplDelta
 			}
 		}
