@@ -58,7 +58,7 @@ func TestLiveRSPFailover(t *testing.T) {
 		t.Fatalf("before the failover: got %q, %v; want the echo from the pool address", before, err)
 	}
 	eventually(t, "the session replicated", func() error {
-		if out := r.cli("show services redundancy"); !strings.Contains(out, "Sessions replicated: 1 (") {
+		if out := r.cli("show services redundancy"); !strings.Contains(out, "Standby holds: 1 sessions") {
 			return fmt.Errorf("not yet:\n%s", out)
 		}
 		return nil

@@ -65,7 +65,9 @@
 //     by this one after a crash (from its snapshot), under the policy of
 //     the same service-set at whatever generation that PIC holds.
 //     RestoreSession rebuilds the state or refuses the session; it never
-//     sees a packet first.
+//     sees a packet first. A PIC runtime restarted after a plugin's
+//     panic restores the sessions of the runtime before it the same way,
+//     at the end of its first resync.
 //   - A data handler that reports to the system log (EventReporter) is
 //     asked on the control core, about once a second (the PIC's
 //     heartbeat), never concurrently with itself; its data cores record

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make soak: the fault-injection and load tests with longer budgets than
 # `make test` gives them (docs/reliability.md). Knobs:
-#   SOAK_ROUNDS  faults injected by TestSoak and by TestSoakApart (default 100 each)
+#   SOAK_ROUNDS  faults injected by TestSoak, TestSoakApart and TestSoakRSP (default 100 each)
 #   CRASH_ROUNDS SIGKILLs of TestCrashDuringCommits (100 unless -short)
 #   LOAD_TIME    seconds of TestConcurrentLoad and of TestConcurrentWritersLoseNothing (default 60)
 #   WRITERS      writers per mode in TestConcurrentWritersLoseNothing (default 12)
@@ -20,6 +20,6 @@ export GNOS_LOAD_REPORT=$PWD/.soak/load.txt
 [ -n "${LOAD_SEED:-}" ] && export GNOS_LOAD_SEED=$LOAD_SEED
 {
 	go test -count=1 -timeout 60m -v \
-		-run '^(TestSoak|TestSoakApart|TestCrashDuringCommits|TestCommitConfirmedAfterKill|TestPicdProcessKillRestart|TestServicesdProcessKillRestart)$' ./cmd/gnos
+		-run '^(TestSoak|TestSoakApart|TestSoakRSP|TestCrashDuringCommits|TestCommitConfirmedAfterKill|TestPicdProcessKillRestart|TestServicesdProcessKillRestart)$' ./cmd/gnos
 	go test -race -count=1 -timeout 30m -v -run '^(TestConcurrentLoad|TestConcurrentWritersLoseNothing)$' ./netconf
 } 2>&1 | grep -v '^time=\|^level=' | tee .soak/last.log

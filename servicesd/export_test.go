@@ -7,3 +7,13 @@ func SetReplayBatch(n int) (restore func()) {
 	replayBatch = n
 	return func() { replayBatch = old }
 }
+
+// ForgetReplicationBases makes every rsp interface's next replication
+// round a whole table (benchmarks of the full round).
+func (s *Servicesd) ForgetReplicationBases() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.rsp {
+		st.base = replBase{}
+	}
+}

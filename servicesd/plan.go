@@ -263,6 +263,7 @@ func (s *Servicesd) usageLocked(p *plan) map[dataplane.Slot]int64 {
 			p.fail(p.pics[slot].path, "policy-db-size", "%v", err)
 		}
 	}
+	s.checkStandbysLocked(p, u) // redundancy.go
 	return u
 }
 

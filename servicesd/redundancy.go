@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gnos/gnos/configd/tree"
@@ -34,8 +35,14 @@ import (
 // replicates every ReplicationInterval: it asks the active PIC for its
 // session records (picd Query.Save: the session core and each plugin's HA
 // state blob, sessions open at least replication-threshold, bounded by
-// MaxReplicaBytes) and sends them to the standby PIC, which keeps the
-// latest (picd/replica.go). PICs reach only the routing engine, so the
+// MaxReplicaBytes) and sends them to the standby PIC, which keeps them
+// (picd/replica.go). The first round between two PIC connections sends
+// the whole table (the full state sync of a standby that joins); the
+// next ones only what changed since the one before (new sessions, those
+// with a packet since, those closed since: replBase), with a whole table
+// again at least every FullEvery rounds and after any failed round.
+// Replication and a switchover's save carry the sessions of the
+// service-sets on the rsp interface only (rspSetIDsLocked). PICs reach only the routing engine, so the
 // records travel primary → servicesd → secondary over the PIC streams; a
 // replication runs apart from servicesd's lock, one at a time. On a
 // failover the new active PIC restores the replica it holds once the
@@ -73,6 +80,36 @@ type rspState struct {
 	lastChange time.Time
 	repl       ReplicationStats
 	switches   uint64
+	base       replBase
+}
+
+// FullEvery bounds the deltas between two whole tables sent to a
+// standby (a safety net: a delta chain broken some way servicesd did not
+// see heals within a minute).
+const FullEvery = 60
+
+// replBase is where an rsp interface's next delta starts: the replica
+// last sent (the primary's Seq for it), from which active PIC connection
+// to which standby one, and the deltas sent since the last whole table.
+// Any other pair of connections (a switch, a PIC back, a reconnect)
+// starts with a whole table: the full state sync of a joining standby.
+type replBase struct {
+	from, to *conn
+	seq      uint64
+	deltas   int
+	sets     string // the service-set ids replicated (a change starts again from a whole table)
+}
+
+// rspSetIDsLocked lists the ids of the service-sets on rsp interface
+// name: what its replication and switchover carry. s.mu held.
+func (s *Servicesd) rspSetIDsLocked(name string) []uint32 {
+	var ids []uint32
+	for _, n := range sortedNames(s.sets) {
+		if st := s.sets[n]; usesRSP(st.ssrb) == name {
+			ids = append(ids, st.ssrb.ID)
+		}
+	}
+	return ids
 }
 
 // ReplicationStats count what servicesd replicated for one rsp interface.
@@ -86,7 +123,11 @@ type ReplicationStats struct {
 	Last         time.Time `json:"last,omitzero"` // when the last replica was taken
 	Failures     uint64    `json:"failures"`
 	LastError    string    `json:"last-error,omitempty"`
-	Restored     int       `json:"restored"` // by the last switch's takeover, as the PIC reported it
+	Deltas       uint64    `json:"deltas"`     // of the replicas, deltas
+	LastDelta    bool      `json:"last-delta"` // the last replica was a delta (else the whole table)
+	Gone         int       `json:"gone"`       // closed sessions the last delta carried
+	Unchanged    int       `json:"unchanged"`  // sessions the last delta left out as unchanged
+	Restored     int       `json:"restored"`   // by the last switch's takeover, as the PIC reported it
 	LastSwitchBy string    `json:"last-switch-by,omitempty"`
 }
 
@@ -247,7 +288,7 @@ func (s *Servicesd) switchLocked(name string, st *rspState, by string, saved *pi
 	if c := s.conns[to]; c != nil {
 		rep := &picd.Replica{Takeover: true}
 		if saved != nil {
-			rep.Records, rep.Sets, rep.Sessions = saved.Records, saved.Sets, saved.Sessions
+			rep.Records, rep.Sets, rep.Sessions, rep.Carried = saved.Records, saved.Sets, saved.Sessions, true
 		}
 		c.enqueue(&picd.ToPIC{Replica: rep})
 	}
@@ -289,10 +330,11 @@ func (s *Servicesd) Switchover(ctx context.Context, name string) (*RedundancyInf
 	}
 	fromUp := s.conns[from] != nil && s.conns[from].isReady()
 	active, switches := st.active, st.switches
+	ids := s.rspSetIDsLocked(name)
 	s.mu.Unlock()
 	var saved *picd.SavedRecords
 	if fromUp {
-		stat, err := s.PICQuery(ctx, from, &picd.Query{Save: &picd.SaveQuery{MaxBytes: MaxReplicaBytes}})
+		stat, err := s.PICQuery(ctx, from, &picd.Query{Save: &picd.SaveQuery{MaxBytes: MaxReplicaBytes, OnlySets: true, Sets: ids}})
 		if err != nil {
 			return nil, fmt.Errorf("%s: cannot save the sessions of %s: %w; no switchover", name, st.conf.member(active), err)
 		}
@@ -326,15 +368,30 @@ type RedundancyInfo struct {
 	Switches    uint64           `json:"switches"`
 	Replication ReplicationStats `json:"replication"`
 	Lag         time.Duration    `json:"lag,omitempty"` // age of the newest replica
+	// Standby is what the standby member's PIC says it holds (nil: not
+	// connected, not answering, or holding nothing yet).
+	Standby *picd.ReplicaStatus `json:"standby,omitempty"`
 }
 
-// Redundancy lists the rsp interfaces.
-func (s *Servicesd) Redundancy(_ context.Context) ([]RedundancyInfo, error) {
+// Redundancy lists the rsp interfaces, each with what its standby
+// member's PIC holds (asked after servicesd's lock is released).
+func (s *Servicesd) Redundancy(ctx context.Context) ([]RedundancyInfo, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []RedundancyInfo
+	var standby []dataplane.Slot
 	for _, name := range sortedNames(s.rsp) {
-		out = append(out, s.redundancyLocked(name, s.rsp[name]))
+		st := s.rsp[name]
+		out = append(out, s.redundancyLocked(name, st))
+		standby = append(standby, st.conf.Slots[st.active^1])
+	}
+	s.mu.Unlock()
+	for i, sl := range standby {
+		if out[i].Status != "both up" {
+			continue
+		}
+		if ps, err := s.PICStatus(ctx, sl); err == nil && ps.Replica != nil {
+			out[i].Standby = ps.Replica
+		}
 	}
 	return out, nil
 }
@@ -400,7 +457,10 @@ func (s *Servicesd) replicateAll(ctx context.Context) {
 		name     string
 		st       *rspState
 		from, to dataplane.Slot
+		cf, ct   *conn
 		min      time.Duration
+		base     replBase
+		sets     []uint32
 	}
 	var jobs []job
 	s.mu.Lock()
@@ -409,13 +469,18 @@ func (s *Servicesd) replicateAll(ctx context.Context) {
 		from, to := st.conf.Slots[st.active], st.conf.Slots[st.active^1]
 		cf, ct := s.conns[from], s.conns[to]
 		if st.conf.Hot && cf != nil && ct != nil && cf.isReady() && ct.isReady() {
-			jobs = append(jobs, job{name, st, from, to, st.conf.Threshold})
+			jobs = append(jobs, job{name, st, from, to, cf, ct, st.conf.Threshold, st.base, s.rspSetIDsLocked(name)})
 		}
 	}
 	s.mu.Unlock()
 	for _, j := range jobs {
 		at := s.o.Clock.Now()
-		stat, err := s.PICQuery(ctx, j.from, &picd.Query{Save: &picd.SaveQuery{MaxBytes: MaxReplicaBytes, MinAge: j.min}})
+		q := &picd.SaveQuery{MaxBytes: MaxReplicaBytes, MinAge: j.min, Replicate: true, Stream: j.name, OnlySets: true, Sets: j.sets}
+		sets := fmt.Sprint(j.sets)
+		if b := j.base; b.from == j.cf && b.to == j.ct && b.seq != 0 && b.deltas < FullEvery && b.sets == sets {
+			q.Delta, q.Base = true, b.seq
+		}
+		stat, err := s.PICQuery(ctx, j.from, &picd.Query{Save: q})
 		s.mu.Lock()
 		switch {
 		case s.rsp[j.name] != j.st || j.st.conf.Slots[j.st.active] != j.from:
@@ -426,17 +491,29 @@ func (s *Servicesd) replicateAll(ctx context.Context) {
 				err = fmt.Errorf("%s answered no records", j.from)
 			}
 			j.st.repl.LastError = err.Error()
+			j.st.base = replBase{} // the primary may have moved its base: start again from a whole table
+		case s.conns[j.to] != j.ct || s.conns[j.from] != j.cf:
+			j.st.base = replBase{} // a PIC reconnected meanwhile: it gets a whole table next
 		default:
-			if c := s.conns[j.to]; c != nil {
-				sv := stat.Saved
-				c.enqueue(&picd.ToPIC{Replica: &picd.Replica{Records: sv.Records, Sets: sv.Sets, Sessions: sv.Sessions}})
-				r := &j.st.repl
-				r.Replicas++
-				r.Sessions, r.Skipped, r.Bytes, r.Last = sv.Sessions, sv.Skipped, len(sv.Records), at
-				r.Total += uint64(sv.Sessions)
-				r.TotalBytes += uint64(len(sv.Records))
-				r.LastError = ""
+			sv := stat.Saved
+			rep := &picd.Replica{Records: sv.Records, Sets: sv.Sets, Sessions: sv.Sessions, Seq: sv.Seq}
+			b := replBase{from: j.cf, to: j.ct, seq: sv.Seq, sets: sets}
+			if sv.Delta {
+				rep.Delta, rep.Full, rep.Gone, rep.Base = true, sv.Full, sv.Gone, q.Base
+				b.deltas = j.base.deltas + 1
 			}
+			j.ct.enqueue(&picd.ToPIC{Replica: rep})
+			j.st.base = b
+			r := &j.st.repl
+			r.Replicas++
+			r.Sessions, r.Skipped, r.Bytes, r.Last = sv.Sessions, sv.Skipped, len(sv.Records), at
+			r.LastDelta, r.Gone, r.Unchanged = sv.Delta, len(sv.Gone), sv.Unchanged
+			if sv.Delta {
+				r.Deltas++
+			}
+			r.Total += uint64(sv.Sessions)
+			r.TotalBytes += uint64(len(sv.Records) + 4*len(sv.Gone))
+			r.LastError = ""
 		}
 		s.mu.Unlock()
 	}
@@ -453,5 +530,69 @@ func (s *Servicesd) standbyUpLocked(slot dataplane.Slot) {
 			continue // not the standby, or the active member is up (or has not come up yet since servicesd started)
 		}
 		s.switchLocked(name, st, "failover: active member down", nil)
+	}
+}
+
+// checkStandbysLocked refuses a plan after which a standby PIC could not
+// hold the service-sets of the rsp interfaces it backs up, were they all
+// to switch to it at once (the PIC it backs up failing): its own
+// policy-DB usage (u, after the plan) plus their policies, against its
+// policy-db-size. Checked when the plan touches an rsp interface, a
+// service-set on one, or the PICs. s.mu held.
+func (s *Servicesd) checkStandbysLocked(p *plan, u map[dataplane.Slot]int64) {
+	rsps := p.rsps
+	if rsps == nil {
+		rsps = s.rspConfs()
+	}
+	if len(rsps) == 0 {
+		return
+	}
+	touched := p.rsps != nil || p.picsChanged
+	for _, r := range p.upserts {
+		touched = touched || usesRSP(r.ssrb) != ""
+	}
+	for _, name := range p.deletes {
+		touched = touched || s.sets[name] != nil && usesRSP(s.sets[name].ssrb) != ""
+	}
+	if !touched {
+		return
+	}
+	per := map[string]int64{} // policy bytes of the service-sets on each rsp interface, after the plan
+	deleted := map[string]bool{}
+	for _, name := range p.deletes {
+		deleted[name] = true
+	}
+	for name, st := range s.sets {
+		if _, up := p.upserts[name]; !up && !deleted[name] {
+			if ifd := usesRSP(st.ssrb); ifd != "" {
+				per[ifd] += st.ssrb.PolicyBytes()
+			}
+		}
+	}
+	for _, r := range p.upserts {
+		if ifd := usesRSP(r.ssrb); ifd != "" {
+			per[ifd] += r.ssrb.PolicyBytes()
+		}
+	}
+	res := s.resolverLocked(rsps)
+	extra := map[dataplane.Slot]int64{}
+	names := map[dataplane.Slot][]string{}
+	for _, name := range sortedNames(rsps) {
+		c := rsps[name]
+		i := res.active[name] ^ 1
+		if per[name] == 0 {
+			continue
+		}
+		extra[c.Slots[i]] += per[name]
+		names[c.Slots[i]] = append(names[c.Slots[i]], name+" ("+c.member(i)+")")
+	}
+	for _, slot := range sortedSlots(p.pics) {
+		if extra[slot] == 0 {
+			continue
+		}
+		if err := dataplane.CheckPolicyDB(u[slot]+extra[slot], p.pics[slot].cfg.PolicyDBMB, slot); err != nil {
+			p.fail(p.pics[slot].path, "policy-db-size", "standby of %s: after a switchover the %v",
+				strings.Join(names[slot], ", "), err)
+		}
 	}
 }

@@ -47,7 +47,7 @@ func ago(d time.Duration) string {
 
 func redundancyElem(v servicesd.RedundancyInfo) *cli.Elem {
 	r := v.Replication
-	return cli.E("redundancy-interface",
+	e := cli.E("redundancy-interface",
 		cli.T("redundancy-interface-name", v.Interface),
 		cli.T("redundancy-interface-state", v.State),
 		cli.T("redundancy-last-change", ago(v.Elapsed)),
@@ -60,6 +60,10 @@ func redundancyElem(v servicesd.RedundancyInfo) *cli.Elem {
 		cli.T("switchovers", strconv.FormatUint(v.Switches, 10)),
 		cli.T("last-switchover", r.LastSwitchBy),
 		cli.T("replicas", strconv.FormatUint(r.Replicas, 10)),
+		cli.T("delta-replicas", strconv.FormatUint(r.Deltas, 10)),
+		cli.T("last-replica-type", map[bool]string{true: "delta", false: "whole table"}[r.LastDelta]),
+		cli.T("closed-sessions", strconv.Itoa(r.Gone)),
+		cli.T("unchanged-sessions", strconv.Itoa(r.Unchanged)),
 		cli.T("replicated-sessions", strconv.Itoa(r.Sessions)),
 		cli.T("skipped-sessions", strconv.Itoa(r.Skipped)),
 		cli.T("replica-bytes", strconv.Itoa(r.Bytes)),
@@ -68,6 +72,21 @@ func redundancyElem(v servicesd.RedundancyInfo) *cli.Elem {
 		cli.T("replication-lag", lag(v)),
 		cli.T("replication-failures", strconv.FormatUint(r.Failures, 10)),
 		cli.T("replication-error", r.LastError))
+	if sb := standbyElem(v); sb != nil {
+		e.Add(sb)
+	}
+	return e
+}
+
+// standbyElem is what the standby PIC holds (nil when it did not say).
+func standbyElem(v servicesd.RedundancyInfo) *cli.Elem {
+	if v.Standby == nil {
+		return nil
+	}
+	return cli.E("standby-replica",
+		cli.T("standby-sessions", strconv.Itoa(v.Standby.Sessions)),
+		cli.T("standby-bytes", strconv.Itoa(v.Standby.Bytes)),
+		cli.T("standby-replicas-received", strconv.FormatUint(v.Standby.Replicas, 10)))
 }
 
 func lag(v servicesd.RedundancyInfo) string {
@@ -113,10 +132,19 @@ func textReplication(w io.Writer, e *cli.Elem) {
 		}
 		fmt.Fprintf(w, "Interface: %s, Active: %s, Standby mode: %s\n", r.Val("redundancy-interface-name"), r.Val("redundancy-active"), mode)
 		fmt.Fprintf(w, "  Replication threshold: %s seconds\n", r.Val("replication-threshold"))
-		fmt.Fprintf(w, "  Replicas sent: %s, failures: %s\n", r.Val("replicas"), r.Val("replication-failures"))
+		fmt.Fprintf(w, "  Replicas sent: %s (%s deltas), failures: %s\n", r.Val("replicas"), r.Val("delta-replicas"), r.Val("replication-failures"))
 		fmt.Fprintf(w, "  Sessions replicated: %s (%s bytes), not replicated: %s\n", r.Val("replicated-sessions"), r.Val("replica-bytes"), r.Val("skipped-sessions"))
+		if r.Val("last-replica-type") == "delta" {
+			fmt.Fprintf(w, "  Last replica: delta, %s closed, %s unchanged\n", r.Val("closed-sessions"), r.Val("unchanged-sessions"))
+		} else if r.Val("replicas") != "0" {
+			fmt.Fprintf(w, "  Last replica: whole table\n")
+		}
 		fmt.Fprintf(w, "  Replicated in all: %s sessions, %s bytes\n", r.Val("total-replicated-sessions"), r.Val("total-replicated-bytes"))
 		fmt.Fprintf(w, "  Replication lag: %s\n", r.Val("replication-lag"))
+		if sb := r.Get("standby-replica"); sb != nil {
+			fmt.Fprintf(w, "  Standby holds: %s sessions (%s bytes), replicas received: %s\n",
+				sb.Val("standby-sessions"), sb.Val("standby-bytes"), sb.Val("standby-replicas-received"))
+		}
 		if sw := r.Val("last-switchover"); sw != "" {
 			fmt.Fprintf(w, "  Switchovers: %s, last: %s\n", r.Val("switchovers"), sw)
 		}

@@ -57,7 +57,7 @@ func TestRSPPicdProcessKill(t *testing.T) {
 		})
 	}
 	wait("20 sessions on the primary", "show services sessions count", "Number of sessions: 20")
-	wait("the sessions replicated", "show services redundancy", "Sessions replicated: 20 (")
+	wait("the sessions replicated", "show services redundancy", "Standby holds: 20 sessions")
 	ext.Process.Signal(syscall.SIGKILL)
 	ext.Wait()
 	wait("rsp0 on the secondary", "show interfaces redundancy", "On secondary")

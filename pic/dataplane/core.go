@@ -32,6 +32,7 @@ type Core struct {
 	fresh  bool       // a session was created during this vector
 	cpu    coreCPU    // time spent, for cpu-usage (running cores only)
 	sink   uint64     // keeps the touch passes' loads alive
+	ids    uint64     // the session identifiers' sequence (install.go)
 }
 
 // CoreStats are a data core's counters. The core writes them (plain
@@ -247,19 +248,16 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		inc(&c.st.DropNoSet)
 		return
 	}
-	if c.tab.full() { // the table's share of the object cache is used up
+	s, why := c.admit(si) // install.go
+	switch why {
+	case admitTableFull:
 		c.dp.o.Cache.drops.Add(1)
 		inc(&c.st.DropMemlimit)
 		return
-	}
-	if n := si.ctr.flows.Add(1); si.maxFlows > 0 && n > si.maxFlows {
-		si.ctr.flows.Add(-1)
+	case admitMaxFlows:
 		inc(&c.st.DropMaxFlows)
 		return
-	}
-	s, ok := c.local.Alloc()
-	if !ok {
-		si.ctr.flows.Add(-1)
+	case admitNoMemory:
 		inc(&c.st.DropMemlimit)
 		return
 	}
@@ -276,23 +274,13 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 	for i, slot := range chain {
 		hd := c.setCtx(s, si, slot, p, Forward)
 		if r := c.call(hd, EvFirstPacket); r.stops() {
-			for _, done := range chain[:i+1] { // let those that ran free their state
-				c.call(c.setCtx(s, si, done, nil, Forward), EvSessionDestroy)
-			}
-			si.ctr.flows.Add(-1)
-			c.local.Free(s)
+			c.unwind(s, si, chain[:i+1]) // let those that ran free their state
 			c.refuse(p, r)
 			return
 		}
 	}
-	c.tab.insert(h, s, Forward)
-	c.tab.insert(s.Key[Reverse].hash(si.id), s, Reverse)
-	c.tab.enter(s)
-	c.wh.add(s, s.deadline())
-	c.fresh = true
-	s.id = sessionID(c.id, c.st.Created.Load()+1)
+	c.install(s, h, c.newSessionID())
 	inc(&c.st.Created)
-	c.st.Sessions.Store(c.st.Sessions.Load() + 1)
 	for _, slot := range si.chain[Forward] {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionOpen)
 	}
@@ -389,6 +377,7 @@ func (c *Core) close(s *Session, why *atomic.Uint64) {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)
 	}
 	s.flags |= sessClosed
+	c.noteGone(s) // replicate.go
 	si.ctr.flows.Add(-1)
 	inc(why)
 	c.st.Sessions.Store(c.st.Sessions.Load() - 1)

@@ -125,8 +125,10 @@ type Dataplane struct {
 	cores     []*Core
 	sets      atomic.Pointer[setTable]
 	steer     steerTable
-	startMono int64  // mono() at Start, for cpu-usage
-	onItem    func() // tests: called on a running core before each function item
+	startMono int64                  // mono() at Start, for cpu-usage
+	onItem    func()                 // tests: called on a running core before each function item
+	repl      []map[string]*coreRepl // per core, used on its goroutine: each stream's replication base (replicate.go)
+	replSeq   atomic.Uint64          // replication saves begun (replicate.go)
 
 	mu      sync.Mutex // guards the fields below (control side)
 	started bool
@@ -138,6 +140,7 @@ type Dataplane struct {
 	names   map[uint32]string
 	steerBy map[uint32]map[steerKey]steerVal // per service-set: its steering entries
 	svcIf   map[uint32]string                // per service-set: its service interface
+	streams map[string]uint64                // per replication stream: its last save's Seq (replicate.go)
 }
 
 // setTable maps service-set ids to what cores need of them.
@@ -204,6 +207,10 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 	if !o.Cache.reserveTable(TableBytes(o.Cache.budget, o.Cores)) {
 		return nil, fmt.Errorf("pic: the object cache (%s) cannot hold the session tables (%s)", mb(o.Cache.budget),
 			mb(TableBytes(o.Cache.budget, o.Cores)))
+	}
+	dp.repl = make([]map[string]*coreRepl, o.Cores)
+	for i := range dp.repl {
+		dp.repl[i] = map[string]*coreRepl{}
 	}
 	for i := 0; i < o.Cores; i++ {
 		c := &Core{id: i, dp: dp, tab: newTable(slots), local: dp.sessions.Local(i)}

@@ -58,12 +58,27 @@ type Saved struct {
 	Sets     map[uint32]string
 	Sessions int // records
 	Skipped  int // sessions left out: past the byte budget, a blob too large, or closing
+
+	// A replication save's (replicate.go): Delta says the records are
+	// what changed since the last one, but for the cores of Full, which
+	// answered in full; Gone the sessions closed since; Unchanged the
+	// sessions a delta left out as unchanged; Seq the save's number.
+	Delta     bool
+	Full      uint64
+	Gone      []uint32
+	Unchanged int
+	Seq       uint64
 }
 
 // SaveOptions bound a save.
 type SaveOptions struct {
-	MaxBytes int           // records' budget; 0: no bound
-	MinAge   time.Duration // only sessions open at least this long (replication-threshold)
+	MaxBytes    int           // records' budget; 0: no bound
+	MinAge      time.Duration // only sessions open at least this long (replication-threshold)
+	Replication ReplMode      // a replication save: full or delta (replicate.go)
+	Stream      string        // the replication stream whose base it uses (an rsp interface)
+	// Sets, when not nil, limits the save to the sessions of these
+	// service-set ids (an rsp interface's); the others are not counted.
+	Sets map[uint32]bool
 }
 
 // SaveSessions saves every live session (of every core) as a record.
@@ -71,7 +86,13 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 	parts := make([][]byte, len(dp.cores))
 	pos := make([]int, len(dp.cores))
 	counts, skipped := make([]int, len(dp.cores)), make([]int, len(dp.cores))
+	unchanged, gone := make([]int, len(dp.cores)), make([][]uint32, len(dp.cores))
+	since, full := make([]int64, len(dp.cores)), make([]bool, len(dp.cores))
 	var total int
+	var seq uint64
+	if o.Replication != ReplNone {
+		seq = dp.beginReplication(o.Stream)
+	}
 	budget := int(^uint(0) >> 1) // the cores save at once: each gets its share of MaxBytes
 	if o.MaxBytes > 0 {
 		budget = o.MaxBytes / len(dp.cores)
@@ -80,8 +101,19 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 		to := min(pos[c.id]+WalkSessions, len(c.tab.live))
 		if parts[c.id] == nil { // room for the sessions there are now, at a typical record's size
 			parts[c.id] = make([]byte, 0, min(len(c.tab.live)*typicalRecord, budget))
+			full[c.id] = true
+			if o.Replication != ReplNone {
+				since[c.id], full[c.id] = c.replBase(o.Replication, o.Stream, &gone[c.id])
+			}
 		}
 		for _, s := range c.tab.live[pos[c.id]:to] {
+			if o.Sets != nil && !o.Sets[s.ssid] {
+				continue
+			}
+			if !full[c.id] && !s.changedSince(since[c.id], o.MinAge) {
+				unchanged[c.id]++
+				continue
+			}
 			if s.TCP == TCPClosed || s.age(c.now) < o.MinAge {
 				skipped[c.id]++
 				continue
@@ -91,6 +123,9 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 			if !ok || len(b) > budget {
 				parts[c.id] = b[:n]
 				skipped[c.id]++
+				if o.Replication != ReplNone && len(b) > budget {
+					c.streamBase(o.Stream).overflow = true // a delta would never carry it: the next save is full
+				}
 				continue
 			}
 			parts[c.id] = b
@@ -102,11 +137,16 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 	if err != nil {
 		return Saved{}, err
 	}
-	out := Saved{Sets: map[uint32]string{}}
+	out := Saved{Sets: map[uint32]string{}, Seq: seq, Delta: o.Replication == ReplDelta}
 	for i, p := range parts {
 		total += len(p)
 		out.Sessions += counts[i]
 		out.Skipped += skipped[i]
+		out.Unchanged += unchanged[i]
+		out.Gone = append(out.Gone, gone[i]...)
+		if out.Delta && full[i] {
+			out.Full |= 1 << i
+		}
 	}
 	out.Records = make([]byte, 0, total)
 	for _, p := range parts {
@@ -114,7 +154,9 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 	}
 	dp.mu.Lock()
 	for id, name := range dp.names {
-		out.Sets[id] = name
+		if o.Sets == nil || o.Sets[id] {
+			out.Sets[id] = name
+		}
 	}
 	dp.mu.Unlock()
 	return out, nil
@@ -122,13 +164,13 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 
 // A record: u16 length of what follows, then
 //
-//	u32 service-set id, 2 × key (16+16+2+2+1+1), 2 × (packets, bytes) u64,
+//	u32 service-set id, u32 session id, 2 × key (16+16+2+2+1+1), 2 × (packets, bytes) u64,
 //	u32 timeout, u32 idle timeout, u64 ns idle, u32 s open,
 //	u8 side, u8 TCP state, u8 FINs seen, u8 blobs,
 //	per blob: u8 plugin-name length, name, u8 blob length, blob.
 const (
 	keyBytes        = 38
-	recordFixed     = 4 + 2*keyBytes + 32 + 4 + 4 + 8 + 4 + 4
+	recordFixed     = 4 + 4 + 2*keyBytes + 32 + 4 + 4 + 8 + 4 + 4
 	errRecordPrefix = "pic: session record"
 	typicalRecord   = recordFixed + 2 + 48 // the core and two small blobs (sfw, nat)
 )
@@ -163,6 +205,7 @@ func (c *Core) saveSession(s *Session, b []byte) ([]byte, bool) {
 	start := len(b)
 	b = append(b, 0, 0)
 	b = binary.LittleEndian.AppendUint32(b, s.ssid)
+	b = binary.LittleEndian.AppendUint32(b, s.id)
 	b = appendKey(b, &s.Key[Forward])
 	b = appendKey(b, &s.Key[Reverse])
 	for d := range 2 {
@@ -205,7 +248,7 @@ func (c *Core) saveSession(s *Session, b []byte) ([]byte, bool) {
 
 // record is a decoded session record.
 type record struct {
-	ssid          uint32
+	ssid, id      uint32
 	key           [2]FlowKey
 	pkts, bytes   [2]uint64
 	timeout, idle uint32
@@ -232,9 +275,9 @@ func nextRecord(b []byte) (record, []byte, error) {
 		return r, nil, ErrBadRecord
 	}
 	rest, b := b[2+n:], b[2:2+n]
-	r.ssid = binary.LittleEndian.Uint32(b)
-	r.key[Forward], r.key[Reverse] = readKey(b[4:]), readKey(b[4+keyBytes:])
-	o := 4 + 2*keyBytes
+	r.ssid, r.id = binary.LittleEndian.Uint32(b), binary.LittleEndian.Uint32(b[4:])
+	r.key[Forward], r.key[Reverse] = readKey(b[8:]), readKey(b[8+keyBytes:])
+	o := 8 + 2*keyBytes
 	for d := range 2 {
 		r.pkts[d], r.bytes[d] = binary.LittleEndian.Uint64(b[o:]), binary.LittleEndian.Uint64(b[o+8:])
 		o += 16
@@ -313,6 +356,7 @@ func (dp *Dataplane) RestoreSessions(ctx context.Context, records []byte, sets m
 	// Decoded here once to check and steer; each core decodes its own
 	// again from their offsets (cheaper than moving decoded records).
 	per := make([][]int, len(dp.cores))
+	top := make([]uint32, len(dp.cores)) // the highest saved identifier's sequence per core
 	var bad error
 	for off := 0; off < len(records); {
 		r, rest, err := nextRecord(records[off:])
@@ -326,17 +370,25 @@ func (dp *Dataplane) RestoreSessions(ctx context.Context, records []byte, sets m
 			st.Misplaced++
 		} else {
 			per[c] = append(per[c], off)
+			if int(r.id>>26) == c {
+				top[c] = max(top[c], r.id&sessionSeqMask)
+			}
 		}
 		off = len(records) - len(rest)
 	}
 	counts := make([]RestoreStats, len(dp.cores))
 	pos := make([]int, len(dp.cores))
+	used := make([]map[uint32]struct{}, len(dp.cores)) // the identifiers taken on each core
 	err := dp.walkAll(ctx, func(c *Core) bool {
 		to := min(pos[c.id]+WalkSessions, len(per[c.id]))
+		if used[c.id] == nil && to > pos[c.id] {
+			used[c.id] = c.liveSessionIDs()
+			c.reserveSessionIDs(top[c.id])
+		}
 		for i := pos[c.id]; i < to; i++ {
 			r, _, _ := nextRecord(records[per[c.id][i]:])
 			r.idleNs += int64(elapsed)
-			c.restore(&r, sets, &counts[c.id])
+			c.restore(&r, sets, used[c.id], &counts[c.id])
 		}
 		pos[c.id] = to
 		return to == len(per[c.id])
@@ -353,8 +405,10 @@ func (dp *Dataplane) RestoreSessions(ctx context.Context, records []byte, sets m
 	return st, nil
 }
 
-// restore enters one saved session into the core's table.
-func (c *Core) restore(r *record, sets map[uint32]string, st *RestoreStats) {
+// restore enters one saved session into the core's table, through the
+// steps a first packet's session takes (install.go), under the
+// identifier it had where it was saved unless used holds it.
+func (c *Core) restore(r *record, sets map[uint32]string, used map[uint32]struct{}, st *RestoreStats) {
 	si := c.dp.set(r.ssid)
 	switch {
 	case si == nil || sets[r.ssid] != si.name:
@@ -369,18 +423,8 @@ func (c *Core) restore(r *record, sets map[uint32]string, st *RestoreStats) {
 		st.Duplicate++
 		return
 	}
-	if c.tab.full() {
-		st.Memlimit++
-		return
-	}
-	if n := si.ctr.flows.Add(1); si.maxFlows > 0 && n > si.maxFlows {
-		si.ctr.flows.Add(-1)
-		st.Memlimit++
-		return
-	}
-	s, ok := c.local.Alloc()
-	if !ok {
-		si.ctr.flows.Add(-1)
+	s, why := c.admit(si)
+	if why != admitted {
 		st.Memlimit++
 		return
 	}
@@ -395,11 +439,7 @@ func (c *Core) restore(r *record, sets map[uint32]string, st *RestoreStats) {
 			continue
 		}
 		if res := c.callRestore(sv, r.blob(si.plugins[slot].name)); res.stops() {
-			for _, done := range chain[:i+1] {
-				c.call(c.setCtx(s, si, done, nil, Forward), EvSessionDestroy)
-			}
-			si.ctr.flows.Add(-1)
-			c.local.Free(s)
+			c.unwind(s, si, chain[:i+1])
 			if res == DropMemlimit {
 				st.Memlimit++
 			} else {
@@ -408,13 +448,8 @@ func (c *Core) restore(r *record, sets map[uint32]string, st *RestoreStats) {
 			return
 		}
 	}
-	c.tab.insert(h, s, Forward)
-	c.tab.insert(s.Key[Reverse].hash(si.id), s, Reverse)
-	c.tab.enter(s)
-	c.wh.add(s, s.deadline())
-	c.fresh = true
+	c.install(s, h, c.keepSessionID(r.id, used))
 	inc(&c.st.Restored)
-	c.st.Sessions.Store(c.st.Sessions.Load() + 1)
 	st.Restored++
 }
 

@@ -3,6 +3,7 @@ package dataplane
 import (
 	"bytes"
 	"testing"
+	"time"
 )
 
 // FuzzSessionRecords: records read back from a snapshot file or a
@@ -17,6 +18,22 @@ func FuzzSessionRecords(f *testing.F) {
 	f.Add(append(rec, rec...))
 	f.Add([]byte{0xff, 0xff, 1})
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// A standby applies what decodes, and hands back records that
+		// decode, as many as it holds.
+		var h HeldReplica
+		if err := h.Apply(ReplicaUpdate{Records: b, Delta: true, Full: 1, Gone: []uint32{1, 2}}, time.Time{}); err == nil {
+			n := 0
+			for rec := h.Records(time.Unix(5, 0)); len(rec) > 0; n++ {
+				_, rest, err := nextRecord(rec)
+				if err != nil {
+					t.Fatalf("a held record does not decode: %v", err)
+				}
+				rec = rest
+			}
+			if n != h.Sessions() {
+				t.Fatalf("%d records handed back, %d held", n, h.Sessions())
+			}
+		}
 		for len(b) > 0 {
 			r, rest, err := nextRecord(b)
 			if err != nil {

@@ -18,16 +18,18 @@
 // The Runtime is the PIC's control core: it feeds plugin control handlers
 // (under recover: a panic restarts the plugin and replays its policies
 // when it supports restart, otherwise the whole runtime restarts and asks
-// for a resync), publishes service-sets to the data plane, answers
+// for a resync, carrying the old runtime's sessions into the new one,
+// carry.go), publishes service-sets to the data plane, answers
 // queries with data (the CLI side renders text; a query that walks the
 // session tables runs apart from the control loop, query.go, so the
 // heartbeat never waits for it), drives the traffic
 // generator and, with --live, the TUN queues (packetio.Live, attached in
 // live.go). A Supervisor runs
 // the embedded picds of a node. As a member of a redundant services PIC
-// interface (rsp0) a picd saves its sessions when servicesd asks, keeps
-// the latest replica of the active member's sessions when it is the
-// standby, and restores it when it takes over (replica.go).
+// interface (rsp0) a picd saves its sessions when servicesd asks (the
+// whole table, or a delta since its last replication save), keeps the
+// active member's sessions by session id when it is the standby, applying
+// each delta onto them, and restores them when it takes over (replica.go).
 //
 // Only this package links gRPC: plugins and the data path do not.
 package picd

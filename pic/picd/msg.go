@@ -114,31 +114,32 @@ type Ack struct {
 
 // Status is the PIC's state for show commands, sent on request.
 type Status struct {
-	Req          uint64               `json:"req"`
-	State        string               `json:"state"`           // online | offline | restarting | failed
-	Fault        string               `json:"fault,omitempty"` // state failed: why
-	Incarnation  uint64               `json:"incarnation"`
-	Restarts     uint64               `json:"restarts"`
-	PID          int                  `json:"pid"`
-	DataCores    int                  `json:"data-cores"`
-	ControlCores int                  `json:"control-cores"`
-	SSRBs        []HeldSSRB           `json:"ssrbs,omitempty"`
-	Counters     Counters             `json:"counters"`
-	Plugins      []PluginStatus       `json:"plugins"`
-	PolicyDB     dataplane.DBStats    `json:"policy-db"`
-	ObjectCache  dataplane.CacheStats `json:"object-cache"`
-	LastEvent    string               `json:"last-event,omitempty"`
-	DataPath     *dataplane.DataStats `json:"data-path,omitempty"`
-	Sessions     []pic.SessionInfo    `json:"sessions,omitempty"`      // a page of them, when a Query asked
-	SessionCount int                  `json:"session-count,omitempty"` // Query.Count: the sessions selected; else len(Sessions)
-	Next         *dataplane.Cursor    `json:"next,omitempty"`          // more sessions than the page: the Query.Cursor of the next
-	Error        string               `json:"error,omitempty"`         // the query failed (a session walk timed out, …)
-	Rows         []pic.ShowRow        `json:"rows,omitempty"`          // a plugin command's reply
-	Traffic      *TrafficStatus       `json:"traffic,omitempty"`       // a traffic request's reply
-	CPU          []CPUUsage           `json:"cpu,omitempty"`           // cpu-usage: per service-set, then system and idle
-	Snapshot     *SnapshotStatus      `json:"snapshot,omitempty"`      // the session snapshot, with a state directory
-	Saved        *SavedRecords        `json:"saved,omitempty"`         // a Query.Save's answer (replica.go)
-	Replica      *ReplicaStatus       `json:"replica,omitempty"`       // as a secondary of a redundant interface
+	Req            uint64               `json:"req"`
+	State          string               `json:"state"`           // online | offline | restarting | failed
+	Fault          string               `json:"fault,omitempty"` // state failed: why
+	Incarnation    uint64               `json:"incarnation"`
+	Restarts       uint64               `json:"restarts"`
+	PID            int                  `json:"pid"`
+	DataCores      int                  `json:"data-cores"`
+	ControlCores   int                  `json:"control-cores"`
+	SSRBs          []HeldSSRB           `json:"ssrbs,omitempty"`
+	Counters       Counters             `json:"counters"`
+	Plugins        []PluginStatus       `json:"plugins"`
+	PolicyDB       dataplane.DBStats    `json:"policy-db"`
+	ObjectCache    dataplane.CacheStats `json:"object-cache"`
+	LastEvent      string               `json:"last-event,omitempty"`
+	DataPath       *dataplane.DataStats `json:"data-path,omitempty"`
+	Sessions       []pic.SessionInfo    `json:"sessions,omitempty"`        // a page of them, when a Query asked
+	SessionCount   int                  `json:"session-count,omitempty"`   // Query.Count: the sessions selected; else len(Sessions)
+	Next           *dataplane.Cursor    `json:"next,omitempty"`            // more sessions than the page: the Query.Cursor of the next
+	Error          string               `json:"error,omitempty"`           // the query failed (a session walk timed out, …)
+	Rows           []pic.ShowRow        `json:"rows,omitempty"`            // a plugin command's reply
+	Traffic        *TrafficStatus       `json:"traffic,omitempty"`         // a traffic request's reply
+	CPU            []CPUUsage           `json:"cpu,omitempty"`             // cpu-usage: per service-set, then system and idle
+	Snapshot       *SnapshotStatus      `json:"snapshot,omitempty"`        // the session snapshot, with a state directory
+	Saved          *SavedRecords        `json:"saved,omitempty"`           // a Query.Save's answer (replica.go)
+	Replica        *ReplicaStatus       `json:"replica,omitempty"`         // as a secondary of a redundant interface
+	RestartRestore *RestartRestore      `json:"restart-restore,omitempty"` // the sessions of the last runtime restart (carry.go)
 }
 
 // Query asks a PIC's status for its sessions (show services sessions).

@@ -76,9 +76,12 @@ type Daemon struct {
 	snap           SnapshotStatus
 	restorePending bool // the snapshot is restored at the end of the first resync
 	// Redundancy (replica.go): the replica held as a secondary.
-	replicaHeld     *held
+	replica         dataplane.HeldReplica
 	repl            ReplicaStatus
 	takeoverPending bool // a takeover waits for the resync's end
+	// A runtime restart's sessions (carry.go).
+	carry          *carried
+	restartRestore *RestartRestore
 }
 
 // New returns a picd.
@@ -324,6 +327,7 @@ func (d *Daemon) withRuntime(ctx context.Context, m *ToPIC) ([]*FromPIC, error) 
 		}
 		rt.syncLive()
 		d.restoreSnapshot(ctx, rt)
+		d.restoreCarried(ctx, rt)
 		if d.takeoverPending {
 			d.takeoverLocked(ctx)
 		}
@@ -418,7 +422,9 @@ func (d *Daemon) start(ctx context.Context, event string) ([]*FromPIC, error) {
 func (d *Daemon) restart(ctx context.Context, why string) ([]*FromPIC, error) {
 	d.mu.Lock()
 	d.restarts++
+	old := d.rt
 	d.mu.Unlock()
+	d.carryOver(ctx, old)
 	return d.start(ctx, why)
 }
 
@@ -431,6 +437,10 @@ func (d *Daemon) Status() Status {
 	if d.o.StateDir != "" {
 		snap := d.snap
 		s.Snapshot = &snap
+	}
+	if r := d.restartRestore; r != nil {
+		rr := *r
+		s.RestartRestore = &rr
 	}
 	if d.repl.Replicas > 0 || d.repl.Takeovers > 0 {
 		repl := d.repl

@@ -55,7 +55,7 @@ const SnapshotInterval = 2 * time.Second
 // 500,000 sessions of sfw → nat).
 const DefaultMaxSnapshot = 64 << 20
 
-const snapshotMagic = "GNOSSNP1"
+const snapshotMagic = "GNOSSNP2" // 2: records carry the session identifier
 
 // SnapshotStatus is what the picd last did with its snapshot.
 type SnapshotStatus struct {

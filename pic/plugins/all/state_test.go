@@ -2,6 +2,7 @@ package all_test
 
 import (
 	"context"
+	"maps"
 	"net/netip"
 	"strings"
 	"testing"
@@ -188,5 +189,93 @@ func TestSaveBounded(t *testing.T) {
 	st, err := b.DP.RestoreSessions(context.Background(), full.Records[:len(full.Records)-3], full.Sets, 0)
 	if err == nil || st.Restored != 2 {
 		t.Errorf("truncated records: got %+v, %v; want 2 restored and an error", st, err)
+	}
+}
+
+// sessionIDs maps each session's forward source port to its identifier.
+func sessionIDs(r *rig) map[uint16]uint32 {
+	out := map[uint16]uint32{}
+	for _, s := range r.DP.Sessions(dataplane.SessionFilter{}) {
+		out[s.Flows[0].Src.Port()] = s.Session
+	}
+	return out
+}
+
+// TestRestoreKeepsSessionIDs: restored sessions keep the identifiers
+// they had where they were saved (show services sessions after a
+// failover shows the same Session numbers), identifiers stay unique on
+// the PIC when the data plane restoring already has sessions of its own
+// (one of them under a saved identifier: that restored session gets a
+// new one), and sessions opened after the restore never reuse a restored
+// identifier.
+func TestRestoreKeepsSessionIDs(t *testing.T) {
+	for _, cores := range []int{1, 3} {
+		t.Run(map[int]string{1: "one core", 3: "three cores"}[cores], func(t *testing.T) {
+			a := newRig(t, cores, 16<<20)
+			// Sessions whose identifiers are far along the sequence.
+			for p := uint16(1000); p < 1040; p++ {
+				a.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: p, DPort: 53, Payload: 10})
+			}
+			a.Take()
+			established(t, a)
+			saved := sessionIDs(a)
+			s := save(t, a, dataplane.SaveOptions{})
+
+			t.Run("into an empty data plane", func(t *testing.T) {
+				b := newRig(t, cores, 16<<20)
+				if st := restore(t, b, s, 0); st.Restored != len(saved) {
+					t.Fatalf("got %+v, want %d restored", st, len(saved))
+				}
+				if got := sessionIDs(b); !maps.Equal(got, saved) {
+					t.Errorf("identifiers after the restore: got %v, want %v", got, saved)
+				}
+				b.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: 9999, DPort: 53, Payload: 10})
+				b.Take()
+				uniqueIDs(t, b, len(saved)+1)
+			})
+			t.Run("beside sessions of its own", func(t *testing.T) {
+				b := newRig(t, cores, 16<<20)
+				// Not translated (outside the NAT rule): it takes no pool port.
+				b.Send(pic.Input, pic.PacketSpec{Src: netip.MustParseAddr("198.51.100.7"), Dst: server, Proto: pic.ProtoUDP, SPort: 7000, DPort: 53, Payload: 10})
+				b.Take()
+				own := sessionIDs(b)[7000]
+				if st := restore(t, b, s, 0); st.Restored != len(saved) {
+					t.Fatalf("got %+v, want %d restored", st, len(saved))
+				}
+				got := sessionIDs(b)
+				if got[7000] != own {
+					t.Errorf("the data plane's own session changed identifier: %d, was %d", got[7000], own)
+				}
+				kept := 0
+				for p, id := range saved {
+					if got[p] == id {
+						kept++
+					}
+				}
+				if kept < len(saved)-1 { // at most the one identifier the own session holds is renumbered
+					t.Errorf("%d of %d restored sessions kept their identifier, want at least %d", kept, len(saved), len(saved)-1)
+				}
+				for p := uint16(8000); p < 8050; p++ {
+					b.Send(pic.Input, pic.PacketSpec{Src: client, Dst: server, Proto: pic.ProtoUDP, SPort: p, DPort: 53, Payload: 10})
+				}
+				b.Take()
+				uniqueIDs(t, b, len(saved)+51)
+			})
+		})
+	}
+}
+
+// uniqueIDs checks that r's n sessions have n distinct non-zero identifiers.
+func uniqueIDs(t *testing.T, r *rig, n int) {
+	t.Helper()
+	seen := map[uint32]bool{}
+	for _, s := range r.DP.Sessions(dataplane.SessionFilter{}) {
+		if s.Session == 0 || seen[s.Session] {
+			t.Errorf("session %+v: identifier %d zero or taken twice", s.Flows[0], s.Session)
+		}
+		seen[s.Session] = true
+	}
+	if len(seen) != n {
+		t.Errorf("got %d sessions, want %d", len(seen), n)
 	}
 }
