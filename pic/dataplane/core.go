@@ -20,11 +20,18 @@ type Core struct {
 	in    chan coreItem
 	st    CoreStats
 
-	// Per-vector scratch.
+	// Per-vector scratch (vector.go).
 	keys   [BatchSize]FlowKey
 	hashes [BatchSize]uint64
 	sess   [BatchSize]*Session
 	dirs   [BatchSize]Dir
+	act    [BatchSize]action // what becomes of each packet
+	res    [BatchSize]Result // why, for actRefuse
+	grp    [BatchSize]uint8  // each chained packet's group
+	order  [BatchSize]uint8  // the chained packets, group by group
+	groups []vgroup          // the vector's (service-set, direction) groups
+	vec    []*Packet         // the vector being processed
+	pols   polCache          // policy DB entries looked up this vector
 	out    []*Packet
 	gen    []Packet // generated replies (rejects), reused per vector
 	ngen   int
@@ -103,20 +110,27 @@ func (c *Core) run(ctx context.Context) {
 	}
 }
 
-// Process runs a vector of packets through the core: parse and hash all,
-// look all up, then run each through its session's chain. Forwarded
-// packets and generated replies go to Tx; the caller gets its packets
-// back when Process returns. The caller must own the core (the data
-// plane not started, or the core's goroutine) and announce quiescence
-// (PolicyDB.Quiesce) between calls when it holds the core online.
+// Process runs a vector of packets through the core in passes: parse
+// and hash all, look all up (with touch passes between, so the misses
+// overlap), then in vector order settle each packet without a session
+// (first packets open theirs) and take each established one's counters
+// and TCP state, then run the chains group by group (vector.go: one
+// policy lookup and one recover per service-set, direction and plugin),
+// and last hand what leaves to Tx in vector order. The caller gets its
+// packets back when Process returns. The caller must own the core (the
+// data plane not started, or the core's goroutine) and announce
+// quiescence (PolicyDB.Quiesce) between calls when it holds the core
+// online.
 func (c *Core) Process(pkts []*Packet) {
 	for len(pkts) > BatchSize {
 		c.Process(pkts[:BatchSize])
 		pkts = pkts[BatchSize:]
 	}
 	c.now = c.dp.now()
+	c.pols.reset()
 	c.runWheel()
 	n := len(pkts)
+	c.vec = pkts
 	var bytes uint64
 	for i, p := range pkts {
 		bytes += uint64(len(p.Data))
@@ -143,6 +157,7 @@ func (c *Core) Process(pkts []*Packet) {
 	c.st.Rx.Store(c.st.Rx.Load() + uint64(n))
 	c.st.RxBytes.Store(c.st.RxBytes.Load() + bytes)
 	for i, p := range pkts {
+		c.act[i] = actDrop
 		if c.hashes[i] == 0 {
 			inc(&c.st.DropParse)
 			continue
@@ -150,25 +165,38 @@ func (c *Core) Process(pkts []*Packet) {
 		if p.ND { // link-local control traffic: no session, no policy (Junos enables NDP by default)
 			inc(&c.st.NDPassed)
 			p.Out = p.Side.Other()
-			c.out = append(c.out, p)
+			c.act[i] = actPass
 			continue
 		}
 		s, d := c.sess[i], c.dirs[i]
-		if c.fresh || (s != nil && s.flags&sessClosed != 0) { // the table changed during this vector
+		if s != nil && s.flags&sessClosed != 0 { // closed since the lookup
 			s, d = c.tab.lookup(c.hashes[i], &c.keys[i], p.ServiceSet)
+			c.sess[i], c.dirs[i] = s, d
 		}
 		switch {
 		case s != nil:
-			c.packet(p, s, d)
+			c.packet(i, p, s, d)
 		case p.ICMPError: // errors never open a session: related or dropped
 			inc(&c.st.DropICMPUnrelated)
 		case p.L4 == 0 && p.Frag: // its first fragment opened no session (refused, or never seen)
 			inc(&c.st.DropFragOrphan)
 		default:
-			c.first(p, c.hashes[i], &c.keys[i])
+			c.first(i, p)
+		}
+	}
+	c.runGroups()
+	for i, p := range pkts { // in vector order: what leaves, and the answers to what was rejected
+		switch c.act[i] {
+		case actChain, actForward:
+			c.forward(p, c.sess[i].set)
+		case actPass:
+			c.out = append(c.out, p)
+		case actRefuse:
+			c.refuse(p, c.res[i])
 		}
 		c.sess[i] = nil
 	}
+	c.vec = nil
 	c.finish()
 	for _, p := range pkts { // Tx has written what left: pooled packets go home
 		p.release()
@@ -227,21 +255,24 @@ func (c *Core) finish() {
 	}
 	c.dead = c.dead[:0]
 	c.fresh = false
+	c.pols.reset()
 }
 
 func (c *Core) setCtx(s *Session, si *setInfo, slot int, p *Packet, d Dir) DataHandler {
 	sp := &si.plugins[slot]
 	c.ctx = DataCtx{Core: c.id, Cores: len(c.dp.cores), Packet: p, Session: s, Dir: d, ServiceSet: si.id,
 		Plugin: sp.id, Now: c.now, slot: slot}
-	if e := c.dp.o.DB.Lookup(si.id, sp.id); e != nil {
+	if e := c.pols.lookup(c.dp.o.DB, si, slot); e != nil {
 		c.ctx.Policy, c.ctx.Gen = e.Value, e.Gen
 	}
 	return sp.h
 }
 
-// first handles a packet without a session: the forward chain's first
-// packet events decide whether a session opens.
-func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
+// first handles packet i, which has no session: the forward chain's
+// first packet events decide whether a session opens. The vector's later
+// packets of the session's two flows are given it here (claim), without
+// another lookup.
+func (c *Core) first(i int, p *Packet) {
 	si := c.dp.set(p.ServiceSet)
 	if si == nil {
 		inc(&c.st.DropNoSet)
@@ -263,6 +294,7 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		inc(&c.st.DropMemlimit)
 		return
 	}
+	h, k := c.hashes[i], &c.keys[i]
 	s.Key[Forward], s.Key[Reverse] = *k, k.Reverse()
 	s.set, s.ssid, s.Side = si, si.id, p.Side
 	s.startSec, s.last, s.wslot = uint32(c.now/1e9), c.now, -1
@@ -273,20 +305,21 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		s.trackTCP(Forward, p.TCPFlags)
 	}
 	chain := si.chain[Forward]
-	for i, slot := range chain {
+	for j, slot := range chain {
 		hd := c.setCtx(s, si, slot, p, Forward)
 		if r := c.call(hd, EvFirstPacket); r.stops() {
-			for _, done := range chain[:i+1] { // let those that ran free their state
+			for _, done := range chain[:j+1] { // let those that ran free their state
 				c.call(c.setCtx(s, si, done, nil, Forward), EvSessionDestroy)
 			}
 			si.ctr.flows.Add(-1)
 			c.local.Free(s)
-			c.refuse(p, r)
+			c.act[i], c.res[i] = actRefuse, r
 			return
 		}
 	}
+	hr := s.Key[Reverse].hash(si.id)
 	c.tab.insert(h, s, Forward)
-	c.tab.insert(s.Key[Reverse].hash(si.id), s, Reverse)
+	c.tab.insert(hr, s, Reverse)
 	c.tab.enter(s)
 	c.wh.add(s, s.deadline())
 	c.fresh = true
@@ -297,7 +330,25 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionOpen)
 	}
 	p.Out = p.Side.Other()
-	c.forward(p, si)
+	c.sess[i], c.act[i] = s, actForward
+	c.claim(i, s, h, hr)
+}
+
+// claim gives session s, just opened by packet i, the vector's later
+// packets of its two flows: those that found no session, whose hash is
+// one of the session's two and whose key and service-set match.
+func (c *Core) claim(i int, s *Session, hf, hr uint64) {
+	for j := i + 1; j < len(c.vec); j++ {
+		if c.sess[j] != nil || (c.hashes[j] != hf && c.hashes[j] != hr) || c.vec[j].ServiceSet != s.ssid {
+			continue
+		}
+		switch c.keys[j] {
+		case s.Key[Forward]:
+			c.sess[j], c.dirs[j] = s, Forward
+		case s.Key[Reverse]:
+			c.sess[j], c.dirs[j] = s, Reverse
+		}
+	}
 }
 
 // forward queues a packet the chain let through, its SYN's MSS first
@@ -327,8 +378,9 @@ func (c *Core) refuse(p *Packet, r Result) {
 	}
 }
 
-// packet handles a packet of an open session in direction d.
-func (c *Core) packet(p *Packet, s *Session, d Dir) {
+// packet takes packet i of an open session in direction d: its
+// counters and TCP state now, its chain with its group's (runGroups).
+func (c *Core) packet(i int, p *Packet, s *Session, d Dir) {
 	s.Pkts[d]++
 	s.Bytes[d] += uint64(len(p.Data))
 	if !p.ICMPError { // an error does not keep its session alive
@@ -342,19 +394,13 @@ func (c *Core) packet(p *Packet, s *Session, d Dir) {
 			c.wh.add(s, s.deadline())
 		}
 	}
-	si := s.set
-	for _, slot := range si.chain[d] {
-		if r := c.call(c.setCtx(s, si, slot, p, d), EvPacket); r.stops() {
-			c.refuse(p, r)
-			return
-		}
-	}
 	if d == Forward {
 		p.Out = s.Side.Other()
 	} else {
 		p.Out = s.Side
 	}
-	c.forward(p, si)
+	c.act[i] = actChain
+	c.join(i, s.set, d)
 }
 
 // deadline is the second at which the session expires if idle.

@@ -208,6 +208,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 	for i := 0; i < o.Cores; i++ {
 		c := &Core{id: i, dp: dp, tab: newTable(slots), local: dp.sessions.Local(i)}
 		c.gen = make([]Packet, BatchSize)
+		c.groups = make([]vgroup, 0, BatchSize)
 		c.in = make(chan coreItem, 64)
 		dp.cores = append(dp.cores, c)
 		for _, p := range o.Plugins {
@@ -453,7 +454,9 @@ func (dp *Dataplane) ClearSessions(id uint32, all bool) int {
 const clearPasses = 4
 
 // call delivers a data event under recover: a panicking handler drops
-// the packet (and is logged) instead of killing the core.
+// the packet (and is logged) instead of killing the core. The chains of
+// established packets go through callEach instead (vector.go): one
+// recover for a group's packets.
 func (c *Core) call(h DataHandler, ev DataEvent) (r Result) {
 	defer func() {
 		if v := recover(); v != nil {

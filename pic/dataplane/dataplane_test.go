@@ -16,7 +16,8 @@ import (
 // dpTestPolicy steers the test data plugins.
 type dpTestPolicy struct {
 	dropFirst, rejectFirst, dropPacket bool
-	memlimitFirst                      bool // as a plugin whose allocation failed
+	memlimitFirst                      bool   // as a plugin whose allocation failed
+	panicPort                          uint16 // EvPacket panics on packets from this source port
 	timeout                            uint32
 	freed                              atomic.Bool
 }
@@ -61,6 +62,8 @@ func (r *dpRecorder) Data(ev DataEvent, c *DataCtx) Result {
 		c.Session.SetTimeout(pol.timeout)
 	case ev == EvPacket && pol.dropPacket:
 		return Drop
+	case ev == EvPacket && pol.panicPort != 0 && c.Packet.SPort == pol.panicPort:
+		panic("test plugin: panic on port")
 	}
 	return ResultForward
 }
