@@ -138,19 +138,24 @@ func (c *Core) Process(pkts []*Packet) {
 			c.hashes[i] = 0
 			continue
 		}
-		c.keys[i] = p.Key()
+		p.keyTo(&c.keys[i])
 		c.hashes[i] = c.keys[i].hash(p.ServiceSet)
 	}
-	c.touchSlots(n)
+	touch := len(c.tab.live) >= touchFrom
+	if touch {
+		c.touchSlots(n)
+	}
 	for i := 0; i < n; i++ { // candidates: the slot whose hash and service-set match, no session read
 		c.sess[i] = nil
 		if c.hashes[i] != 0 {
 			c.sess[i], c.dirs[i] = c.tab.candidate(c.hashes[i])
 		}
 	}
-	c.touchSessions(n)
+	if touch {
+		c.touchSessions(n)
+	}
 	for i := 0; i < n; i++ { // confirm each candidate's key and service-set (now in cache), else search on
-		if s := c.sess[i]; s != nil && (s.Key[c.dirs[i]] != c.keys[i] || s.ssid != pkts[i].ServiceSet) {
+		if s := c.sess[i]; s != nil && (!s.Key[c.dirs[i]].equal(&c.keys[i]) || s.ssid != pkts[i].ServiceSet) {
 			c.sess[i], c.dirs[i] = c.tab.lookup(c.hashes[i], &c.keys[i], pkts[i].ServiceSet)
 		}
 	}
@@ -202,6 +207,12 @@ func (c *Core) Process(pkts []*Packet) {
 		p.release()
 	}
 }
+
+// touchFrom is the number of live sessions from which a core runs its
+// touch passes: below it a core's slots and sessions stay in its caches
+// (a few thousand sessions of four lines and their two slots are a few
+// hundred kilobytes) and the passes would only cost their loops.
+const touchFrom = 4096
 
 // touchSlots reads each packet's home slot before the lookups, and
 // touchSessions what the key check and the chains will read of each
