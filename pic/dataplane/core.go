@@ -36,9 +36,12 @@ type Core struct {
 	gen    []Packet // generated replies (rejects), reused per vector
 	ngen   int
 	dead   []*Session // closed during the vector, freed at its end
-	fresh  bool       // a session was created during this vector
-	cpu    coreCPU    // time spent, for cpu-usage (running cores only)
-	sink   uint64     // keeps the touch passes' loads alive
+	pend   []pending  // table entries of the sessions the vector opened, not yet entered
+	due    []*Session // sessions the timer wheel expired, to close as a batch
+	dueH   [][2]uint64
+	fresh  bool    // a session was created during this vector
+	cpu    coreCPU // time spent, for cpu-usage (running cores only)
+	sink   uint64  // keeps the touch passes' loads alive
 }
 
 // CoreStats are a data core's counters. The core writes them (plain
@@ -189,6 +192,7 @@ func (c *Core) Process(pkts []*Packet) {
 			c.first(i, p)
 		}
 	}
+	c.insertPending()
 	c.runGroups()
 	for i, p := range pkts { // in vector order: what leaves, and the answers to what was rejected
 		switch c.act[i] {
@@ -271,14 +275,15 @@ func (c *Core) setCtx(s *Session, si *setInfo, slot int, p *Packet, d Dir) DataH
 // first handles packet i, which has no session: the forward chain's
 // first packet events decide whether a session opens. The vector's later
 // packets of the session's two flows are given it here (claim), without
-// another lookup.
+// another lookup; its table entries go in with the vector's other new
+// ones after the pass (insertPending).
 func (c *Core) first(i int, p *Packet) {
 	si := c.dp.set(p.ServiceSet)
 	if si == nil {
 		inc(&c.st.DropNoSet)
 		return
 	}
-	if c.tab.full() { // the table's share of the object cache is used up
+	if c.tab.used+len(c.pend)+2 > c.tab.max { // the table's share of the object cache is used up
 		c.dp.o.Cache.drops.Add(1)
 		inc(&c.st.DropMemlimit)
 		return
@@ -318,8 +323,7 @@ func (c *Core) first(i int, p *Packet) {
 		}
 	}
 	hr := s.Key[Reverse].hash(si.id)
-	c.tab.insert(h, s, Forward)
-	c.tab.insert(hr, s, Reverse)
+	c.pend = append(c.pend, pending{h, s, Forward}, pending{hr, s, Reverse}) // into the table after the pass (insertPending)
 	c.tab.enter(s)
 	c.wh.add(s, s.deadline())
 	c.fresh = true
@@ -406,20 +410,21 @@ func (c *Core) packet(i int, p *Packet, s *Session, d Dir) {
 // deadline is the second at which the session expires if idle.
 func (s *Session) deadline() int64 { return (s.last+int64(s.Timeout)*1e9-1)/1e9 + 1 }
 
-// runWheel expires the sessions whose inactivity timeout passed.
+// runWheel expires the sessions whose inactivity timeout passed, as a
+// batch (expireDue).
 func (c *Core) runWheel() {
-	c.wh.advance(c.now/1e9, (*Session).deadline, func(s *Session) {
-		if s.TCP == TCPClosed {
-			c.close(s, &c.st.Closed)
-		} else {
-			c.close(s, &c.st.Expired)
-		}
-	})
+	c.wh.advance(c.now/1e9, (*Session).deadline, func(s *Session) { c.due = append(c.due, s) })
+	c.expireDue()
 }
 
 // close ends a session: close events, out of the table and the wheel,
 // destroy events; the object is freed at the end of the vector.
 func (c *Core) close(s *Session, why *atomic.Uint64) {
+	c.closeHashed(s, why, s.Key[Forward].hash(s.ssid), s.Key[Reverse].hash(s.ssid))
+}
+
+// closeHashed is close with the hashes of the session's two keys.
+func (c *Core) closeHashed(s *Session, why *atomic.Uint64, hf, hr uint64) {
 	if s.flags&sessClosed != 0 {
 		return
 	}
@@ -427,8 +432,8 @@ func (c *Core) close(s *Session, why *atomic.Uint64) {
 	for _, slot := range si.chain[Forward] {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionClose)
 	}
-	c.tab.remove(s.Key[Forward].hash(si.id), s, Forward)
-	c.tab.remove(s.Key[Reverse].hash(si.id), s, Reverse)
+	c.tab.remove(hf, s, Forward)
+	c.tab.remove(hr, s, Reverse)
 	c.tab.leave(s)
 	c.wh.remove(s)
 	for _, slot := range si.chain[Forward] {

@@ -165,3 +165,28 @@ func TestVectorGroupsKeepOrder(t *testing.T) {
 		}
 	}
 }
+
+// A vector opening more sessions than its table has room for opens as
+// many as fit, although their entries go in only after the pass: the
+// rest are memlimit drops and the table is never over its load.
+func TestVectorNewSessionsStopAtTableRoom(t *testing.T) {
+	h := newHarness(t, 1, 1<<20)
+	c := h.dp.Core(0)
+	c.tab.max = 20 // room for 10 sessions' two entries
+	var vec []vpkt
+	for i := range BatchSize {
+		vec = append(vec, vpkt{Input, tcp(cli4, srv4, uint16(1000+i), 80, TCPSyn, 1, 0)})
+	}
+	h.vector(vec...)
+	st := h.dp.Stats()
+	if st.Sessions != 10 || st.DropMemlimit != BatchSize-10 || c.tab.used != 20 {
+		t.Fatalf("got %d sessions, %d memlimit drops, %d table entries; want 10, %d, 20", st.Sessions, st.DropMemlimit,
+			c.tab.used, BatchSize-10)
+	}
+	for i := range 10 { // the sessions that opened are in the table
+		k := FlowKey{Src: cli4.As16(), Dst: srv4.As16(), SPort: uint16(1000 + i), DPort: 80, Proto: ProtoTCP}
+		if s, d := c.tab.lookup(k.hash(1), &k, 1); s == nil || d != Forward {
+			t.Errorf("session of port %d not in the table", 1000+i)
+		}
+	}
+}
