@@ -1,5 +1,7 @@
 package dataplane
 
+import "unsafe"
+
 // The session table's writes come in batches, like its reads: a vector's
 // new sessions are entered in the table after the pass that opened them,
 // and the sessions the timer wheel expires are closed together, each
@@ -34,8 +36,10 @@ func (c *Core) insertPending() {
 }
 
 // expireDue closes the sessions the timer wheel found due: their keys'
-// hashes in one pass, the slots those name touched in another, then the
-// closes.
+// hashes in one pass, what the closes will write touched in another (the
+// slots those hashes name, each session's place in the list of live
+// sessions, the plugins' extension objects their destroy events free),
+// then the closes.
 func (c *Core) expireDue() {
 	if len(c.due) == 0 {
 		return
@@ -48,8 +52,16 @@ func (c *Core) expireDue() {
 		hs[i] = [2]uint64{s.Key[Forward].hash(s.ssid), s.Key[Reverse].hash(s.ssid)}
 	}
 	var sink uint64
-	for _, h := range hs {
-		sink += c.tab.slots[c.tab.home(h[0])].h + c.tab.slots[c.tab.home(h[1])].h
+	for i, h := range hs { // the slots, the place in the list of live sessions, the plugins' objects (destroy)
+		s := c.due[i]
+		sink += c.tab.slots[c.tab.home(h[0])].h + c.tab.slots[c.tab.home(h[1])].h + uint64(uintptr(unsafe.Pointer(c.tab.live[s.li])))
+		for j := range s.ext {
+			for _, p := range s.ext[j] {
+				if p != nil {
+					sink += uint64(*(*byte)(p))
+				}
+			}
+		}
 	}
 	c.sink += sink
 	for i, s := range c.due {
