@@ -60,6 +60,15 @@ type DataHandler interface {
 	Data(ev DataEvent, c *DataCtx) Result
 }
 
+// FirstPacketOnly is implemented by data handlers with nothing to do for
+// a session's later packets (EvPacket): their decision is made on the
+// first packet and kept in the session, as the stateful firewall's. The
+// data core leaves them out of established packets' chains (one call a
+// packet less each); every other event still reaches them.
+type FirstPacketOnly interface {
+	FirstPacketOnly()
+}
+
 // SessionDescriber is implemented by data handlers that show their
 // per-session state (show services sessions extensive). Called on the
 // session's core.
@@ -150,6 +159,7 @@ type setInfo struct {
 	gen      uint64
 	plugins  []setPlugin // in forward order; a plugin's index is its extension slot
 	chain    [2][]int    // slots, forward-flow and reverse-flow order
+	pchain   [2][]int    // chain without the FirstPacketOnly plugins: what established packets run
 	maxFlows int64
 	tcpMSS   uint16 // tcp-mss: SYNs leave with at most this MSS (0: unchanged)
 	ctr      *setCounters
@@ -266,8 +276,11 @@ func (dp *Dataplane) SetServiceSet(s *SSRB) error {
 			if err != nil {
 				return err
 			}
-			if si.plugins[i].h != nil {
+			if h := si.plugins[i].h; h != nil {
 				si.chain[d] = append(si.chain[d], i)
+				if _, skip := h.(FirstPacketOnly); !skip {
+					si.pchain[d] = append(si.pchain[d], i)
+				}
 			}
 		}
 	}

@@ -77,7 +77,7 @@ func (c *Core) runGroups() {
 	for g := range c.groups {
 		gr := &c.groups[g]
 		idx := c.order[gr.at : gr.at+gr.n]
-		for _, slot := range gr.si.chain[gr.d] {
+		for _, slot := range gr.si.pchain[gr.d] { // FirstPacketOnly plugins have nothing to do
 			h := c.setCtx(nil, gr.si, slot, nil, gr.d)
 			for k := 0; k < len(idx); {
 				k = c.callEach(h, idx, k)

@@ -3,6 +3,7 @@ package dataplane
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // vector processes specs as one vector on core 0 (a one-core harness),
@@ -188,5 +189,31 @@ func TestVectorNewSessionsStopAtTableRoom(t *testing.T) {
 		if s, d := c.tab.lookup(k.hash(1), &k, 1); s == nil || d != Forward {
 			t.Errorf("session of port %d not in the table", 1000+i)
 		}
+	}
+}
+
+// A FirstPacketOnly plugin meets a session's first packet and its
+// lifecycle events but none of its later packets, either way.
+func TestFirstPacketOnlySkipsLaterPackets(t *testing.T) {
+	h := newHarness(t, 1, 1<<20)
+	if err := h.dp.SetServiceSet(&SSRB{ID: 3, Name: "ss3", Gen: 1, Forward: []string{"test-dp-c", "test-dp-a"},
+		Reverse: []string{"test-dp-a", "test-dp-c"}}); err != nil {
+		t.Fatal(err)
+	}
+	dpEvents()
+	h.sendTo(3, Input, tcp(cli4, srv4, 1000, 80, TCPSyn, 1, 0))
+	h.sendTo(3, Output, tcp(srv4, cli4, 80, 1000, TCPSyn|TCPAck, 9, 2))
+	h.sendTo(3, Input, tcp(cli4, srv4, 1000, 80, TCPRst, 2, 10))
+	h.clk.Advance(time.Duration(TCPClosedLinger+1) * time.Second)
+	h.dp.Sync()
+	got := strings.Join(dpEvents(), " ")
+	want := "a:first-packet:forward a:session-open:forward a:packet:reverse a:packet:forward " +
+		"a:session-close:forward a:session-destroy:forward " +
+		"c:first-packet:forward c:session-open:forward c:session-close:forward c:session-destroy:forward"
+	if got != want {
+		t.Errorf("got events\n%s\nwant\n%s", got, want)
+	}
+	if st := h.dp.Stats(); st.Tx != 3 {
+		t.Errorf("got %d packets out, want 3", st.Tx)
 	}
 }
