@@ -23,6 +23,15 @@
 //     packet, never keep the DataCtx, packet or session after returning.
 //     One session is always handled on the same core; state shared across
 //     cores needs atomics.
+//   - A vector's established packets reach EvPacket grouped by
+//     service-set and direction, plugin by plugin: a plugin sees each
+//     session's packets in order, but may see other sessions' packets
+//     before the plugin ahead of it in the chain has seen them all;
+//     never rely on another plugin's per-packet side effects beyond the
+//     packet itself. The data core pulls a vector's sessions into cache
+//     ahead of the chains, not plugins' extension objects: what every
+//     packet needs is best read from the session (its keys, SetWord), as
+//     nat rewrites from the keys its first packet set.
 //   - Per-session state comes from an object class (NewClass) so it
 //     counts against object-cache-size; a failed Alloc is a drop
 //     (DropMemlimit), not a crash; free it on EvSessionDestroy. One word

@@ -65,6 +65,9 @@ type (
 	// SessionFilter selects sessions (show services sessions and
 	// Dataplane.Sessions in tests).
 	SessionFilter = dataplane.SessionFilter
+	// FirstPacketOnly is implemented by data handlers with nothing to
+	// do on EvPacket: established packets' chains leave them out.
+	FirstPacketOnly = dataplane.FirstPacketOnly
 	// SessionDescriber is implemented by data handlers that describe
 	// their per-session state (show services sessions extensive).
 	SessionDescriber = dataplane.SessionDescriber

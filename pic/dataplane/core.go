@@ -20,19 +20,29 @@ type Core struct {
 	in    chan coreItem
 	st    CoreStats
 
-	// Per-vector scratch.
+	// Per-vector scratch (vector.go).
 	keys   [BatchSize]FlowKey
 	hashes [BatchSize]uint64
 	sess   [BatchSize]*Session
 	dirs   [BatchSize]Dir
+	act    [BatchSize]action // what becomes of each packet
+	res    [BatchSize]Result // why, for actRefuse
+	grp    [BatchSize]uint8  // each chained packet's group
+	order  [BatchSize]uint8  // the chained packets, group by group
+	groups []vgroup          // the vector's (service-set, direction) groups
+	vec    []*Packet         // the vector being processed
+	pols   polCache          // policy DB entries looked up this vector
 	out    []*Packet
 	gen    []Packet // generated replies (rejects), reused per vector
 	ngen   int
 	dead   []*Session // closed during the vector, freed at its end
-	fresh  bool       // a session was created during this vector
-	cpu    coreCPU    // time spent, for cpu-usage (running cores only)
-	sink   uint64     // keeps the touch passes' loads alive
-	ids    uint64     // the session identifiers' sequence (install.go)
+	pend   []pending  // table entries of the sessions the vector opened, not yet entered
+	due    []*Session // sessions the timer wheel expired, to close as a batch
+	dueH   [][2]uint64
+	fresh  bool    // a session was created during this vector
+	cpu    coreCPU // time spent, for cpu-usage (running cores only)
+	sink   uint64  // keeps the touch passes' loads alive
+	ids    uint64  // the session identifiers' sequence (install.go)
 }
 
 // CoreStats are a data core's counters. The core writes them (plain
@@ -104,20 +114,27 @@ func (c *Core) run(ctx context.Context) {
 	}
 }
 
-// Process runs a vector of packets through the core: parse and hash all,
-// look all up, then run each through its session's chain. Forwarded
-// packets and generated replies go to Tx; the caller gets its packets
-// back when Process returns. The caller must own the core (the data
-// plane not started, or the core's goroutine) and announce quiescence
-// (PolicyDB.Quiesce) between calls when it holds the core online.
+// Process runs a vector of packets through the core in passes: parse
+// and hash all, look all up (with touch passes between, so the misses
+// overlap), then in vector order settle each packet without a session
+// (first packets open theirs) and take each established one's counters
+// and TCP state, then run the chains group by group (vector.go: one
+// policy lookup and one recover per service-set, direction and plugin),
+// and last hand what leaves to Tx in vector order. The caller gets its
+// packets back when Process returns. The caller must own the core (the
+// data plane not started, or the core's goroutine) and announce
+// quiescence (PolicyDB.Quiesce) between calls when it holds the core
+// online.
 func (c *Core) Process(pkts []*Packet) {
 	for len(pkts) > BatchSize {
 		c.Process(pkts[:BatchSize])
 		pkts = pkts[BatchSize:]
 	}
 	c.now = c.dp.now()
+	c.pols.reset()
 	c.runWheel()
 	n := len(pkts)
+	c.vec = pkts
 	var bytes uint64
 	for i, p := range pkts {
 		bytes += uint64(len(p.Data))
@@ -125,25 +142,31 @@ func (c *Core) Process(pkts []*Packet) {
 			c.hashes[i] = 0
 			continue
 		}
-		c.keys[i] = p.Key()
+		p.keyTo(&c.keys[i])
 		c.hashes[i] = c.keys[i].hash(p.ServiceSet)
 	}
-	c.touchSlots(n)
+	touch := len(c.tab.live) >= touchFrom
+	if touch {
+		c.touchSlots(n)
+	}
 	for i := 0; i < n; i++ { // candidates: the slot whose hash and service-set match, no session read
 		c.sess[i] = nil
 		if c.hashes[i] != 0 {
 			c.sess[i], c.dirs[i] = c.tab.candidate(c.hashes[i])
 		}
 	}
-	c.touchSessions(n)
+	if touch {
+		c.touchSessions(n)
+	}
 	for i := 0; i < n; i++ { // confirm each candidate's key and service-set (now in cache), else search on
-		if s := c.sess[i]; s != nil && (s.Key[c.dirs[i]] != c.keys[i] || s.ssid != pkts[i].ServiceSet) {
+		if s := c.sess[i]; s != nil && (!s.Key[c.dirs[i]].equal(&c.keys[i]) || s.ssid != pkts[i].ServiceSet) {
 			c.sess[i], c.dirs[i] = c.tab.lookup(c.hashes[i], &c.keys[i], pkts[i].ServiceSet)
 		}
 	}
 	c.st.Rx.Store(c.st.Rx.Load() + uint64(n))
 	c.st.RxBytes.Store(c.st.RxBytes.Load() + bytes)
 	for i, p := range pkts {
+		c.act[i] = actDrop
 		if c.hashes[i] == 0 {
 			inc(&c.st.DropParse)
 			continue
@@ -151,37 +174,59 @@ func (c *Core) Process(pkts []*Packet) {
 		if p.ND { // link-local control traffic: no session, no policy (Junos enables NDP by default)
 			inc(&c.st.NDPassed)
 			p.Out = p.Side.Other()
-			c.out = append(c.out, p)
+			c.act[i] = actPass
 			continue
 		}
 		s, d := c.sess[i], c.dirs[i]
-		if c.fresh || (s != nil && s.flags&sessClosed != 0) { // the table changed during this vector
+		if s != nil && s.flags&sessClosed != 0 { // closed since the lookup
 			s, d = c.tab.lookup(c.hashes[i], &c.keys[i], p.ServiceSet)
+			c.sess[i], c.dirs[i] = s, d
 		}
 		switch {
 		case s != nil:
-			c.packet(p, s, d)
+			c.packet(i, p, s, d)
 		case p.ICMPError: // errors never open a session: related or dropped
 			inc(&c.st.DropICMPUnrelated)
 		case p.L4 == 0 && p.Frag: // its first fragment opened no session (refused, or never seen)
 			inc(&c.st.DropFragOrphan)
 		default:
-			c.first(p, c.hashes[i], &c.keys[i])
+			c.first(i, p)
+		}
+	}
+	c.insertPending()
+	c.runGroups()
+	for i, p := range pkts { // in vector order: what leaves, and the answers to what was rejected
+		switch c.act[i] {
+		case actChain, actForward:
+			c.forward(p, c.sess[i].set)
+		case actPass:
+			c.out = append(c.out, p)
+		case actRefuse:
+			c.refuse(p, c.res[i])
 		}
 		c.sess[i] = nil
 	}
+	c.vec = nil
 	c.finish()
 	for _, p := range pkts { // Tx has written what left: pooled packets go home
 		p.release()
 	}
 }
 
+// touchFrom is the number of live sessions from which a core runs its
+// touch passes: below it a core's slots and sessions stay in its caches
+// (a few thousand sessions of four lines and their two slots are a few
+// hundred kilobytes) and the passes would only cost their loops.
+const touchFrom = 4096
+
 // touchSlots reads each packet's home slot before the lookups, and
-// touchSessions what the key check and the chains will read of each
-// candidate session (its key, the line of its counters, its extension
-// handles, then the plugins' extension objects): the cache misses of a vector then overlap, pass by pass,
-// instead of following one another packet by packet. Go has no prefetch
-// instruction; independent loads whose results feed a sink do the same.
+// touchSessions the lines of each candidate session a packet reads (the
+// first 184 bytes: keys, counters, extension handles; Session), so the
+// cache misses of a vector overlap, pass by pass, instead of following
+// one another packet by packet. Go has no prefetch instruction;
+// independent loads whose results feed a sink do the same. Plugins'
+// extension objects are not touched: a plugin keeps what its EvPacket
+// reads in the session (the keys, SetWord) or takes the miss.
 func (c *Core) touchSlots(n int) {
 	var sink uint64
 	for i := 0; i < n; i++ {
@@ -193,21 +238,8 @@ func (c *Core) touchSlots(n int) {
 func (c *Core) touchSessions(n int) {
 	var sink uint64
 	for i := 0; i < n; i++ {
-		if s := c.sess[i]; s != nil {
-			sink += uint64(s.Key[c.dirs[i]].SPort) + s.Pkts[0] + uint64(uintptr(s.ext[0][0]))
-		}
-	}
-	for i := 0; i < n; i++ {
-		s := c.sess[i]
-		if s == nil {
-			continue
-		}
-		for j := range s.ext { // both directions: a plugin may keep one object for the two
-			for _, p := range s.ext[j] {
-				if p != nil {
-					sink += uint64(*(*byte)(p))
-				}
-			}
+		if s := c.sess[i]; s != nil { // bytes 0, 56, 112 and 168: no line of the first 184 left out
+			sink += uint64(s.ssid) + uint64(s.Key[Reverse].Src[10]) + s.Pkts[Reverse] + uint64(uintptr(s.ext[MaxChain-1][0]))
 		}
 	}
 	c.sink += sink
@@ -228,21 +260,25 @@ func (c *Core) finish() {
 	}
 	c.dead = c.dead[:0]
 	c.fresh = false
+	c.pols.reset()
 }
 
 func (c *Core) setCtx(s *Session, si *setInfo, slot int, p *Packet, d Dir) DataHandler {
 	sp := &si.plugins[slot]
 	c.ctx = DataCtx{Core: c.id, Cores: len(c.dp.cores), Packet: p, Session: s, Dir: d, ServiceSet: si.id,
 		Plugin: sp.id, Now: c.now, slot: slot}
-	if e := c.dp.o.DB.Lookup(si.id, sp.id); e != nil {
+	if e := c.pols.lookup(c.dp.o.DB, si, slot); e != nil {
 		c.ctx.Policy, c.ctx.Gen = e.Value, e.Gen
 	}
 	return sp.h
 }
 
-// first handles a packet without a session: the forward chain's first
-// packet events decide whether a session opens.
-func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
+// first handles packet i, which has no session: the forward chain's
+// first packet events decide whether a session opens. The vector's later
+// packets of the session's two flows are given it here (claim), without
+// another lookup; its table entries go in with the vector's other new
+// ones after the pass (insertPending).
+func (c *Core) first(i int, p *Packet) {
 	si := c.dp.set(p.ServiceSet)
 	if si == nil {
 		inc(&c.st.DropNoSet)
@@ -261,6 +297,7 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		inc(&c.st.DropMemlimit)
 		return
 	}
+	h, k := c.hashes[i], &c.keys[i]
 	s.Key[Forward], s.Key[Reverse] = *k, k.Reverse()
 	s.set, s.ssid, s.Side = si, si.id, p.Side
 	s.startSec, s.last, s.wslot = uint32(c.now/1e9), c.now, -1
@@ -271,21 +308,39 @@ func (c *Core) first(p *Packet, h uint64, k *FlowKey) {
 		s.trackTCP(Forward, p.TCPFlags)
 	}
 	chain := si.chain[Forward]
-	for i, slot := range chain {
+	for j, slot := range chain {
 		hd := c.setCtx(s, si, slot, p, Forward)
 		if r := c.call(hd, EvFirstPacket); r.stops() {
-			c.unwind(s, si, chain[:i+1]) // let those that ran free their state
-			c.refuse(p, r)
+			c.unwind(s, si, chain[:j+1]) // let those that ran free their state
+			c.act[i], c.res[i] = actRefuse, r
 			return
 		}
 	}
-	c.install(s, h, c.newSessionID())
+	hr := c.installLater(s, h, c.newSessionID()) // its table entries after the pass (insertPending)
 	inc(&c.st.Created)
 	for _, slot := range si.chain[Forward] {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionOpen)
 	}
 	p.Out = p.Side.Other()
-	c.forward(p, si)
+	c.sess[i], c.act[i] = s, actForward
+	c.claim(i, s, h, hr)
+}
+
+// claim gives session s, just opened by packet i, the vector's later
+// packets of its two flows: those that found no session, whose hash is
+// one of the session's two and whose key and service-set match.
+func (c *Core) claim(i int, s *Session, hf, hr uint64) {
+	for j := i + 1; j < len(c.vec); j++ {
+		if c.sess[j] != nil || (c.hashes[j] != hf && c.hashes[j] != hr) || c.vec[j].ServiceSet != s.ssid {
+			continue
+		}
+		switch c.keys[j] {
+		case s.Key[Forward]:
+			c.sess[j], c.dirs[j] = s, Forward
+		case s.Key[Reverse]:
+			c.sess[j], c.dirs[j] = s, Reverse
+		}
+	}
 }
 
 // forward queues a packet the chain let through, its SYN's MSS first
@@ -315,8 +370,9 @@ func (c *Core) refuse(p *Packet, r Result) {
 	}
 }
 
-// packet handles a packet of an open session in direction d.
-func (c *Core) packet(p *Packet, s *Session, d Dir) {
+// packet takes packet i of an open session in direction d: its
+// counters and TCP state now, its chain with its group's (runGroups).
+func (c *Core) packet(i int, p *Packet, s *Session, d Dir) {
 	s.Pkts[d]++
 	s.Bytes[d] += uint64(len(p.Data))
 	if !p.ICMPError { // an error does not keep its session alive
@@ -330,38 +386,33 @@ func (c *Core) packet(p *Packet, s *Session, d Dir) {
 			c.wh.add(s, s.deadline())
 		}
 	}
-	si := s.set
-	for _, slot := range si.chain[d] {
-		if r := c.call(c.setCtx(s, si, slot, p, d), EvPacket); r.stops() {
-			c.refuse(p, r)
-			return
-		}
-	}
 	if d == Forward {
 		p.Out = s.Side.Other()
 	} else {
 		p.Out = s.Side
 	}
-	c.forward(p, si)
+	c.act[i] = actChain
+	c.join(i, s.set, d)
 }
 
 // deadline is the second at which the session expires if idle.
 func (s *Session) deadline() int64 { return (s.last+int64(s.Timeout)*1e9-1)/1e9 + 1 }
 
-// runWheel expires the sessions whose inactivity timeout passed.
+// runWheel expires the sessions whose inactivity timeout passed, as a
+// batch (expireDue).
 func (c *Core) runWheel() {
-	c.wh.advance(c.now/1e9, (*Session).deadline, func(s *Session) {
-		if s.TCP == TCPClosed {
-			c.close(s, &c.st.Closed)
-		} else {
-			c.close(s, &c.st.Expired)
-		}
-	})
+	c.wh.advance(c.now/1e9, (*Session).deadline, func(s *Session) { c.due = append(c.due, s) })
+	c.expireDue()
 }
 
 // close ends a session: close events, out of the table and the wheel,
 // destroy events; the object is freed at the end of the vector.
 func (c *Core) close(s *Session, why *atomic.Uint64) {
+	c.closeHashed(s, why, s.Key[Forward].hash(s.ssid), s.Key[Reverse].hash(s.ssid))
+}
+
+// closeHashed is close with the hashes of the session's two keys.
+func (c *Core) closeHashed(s *Session, why *atomic.Uint64, hf, hr uint64) {
 	if s.flags&sessClosed != 0 {
 		return
 	}
@@ -369,8 +420,8 @@ func (c *Core) close(s *Session, why *atomic.Uint64) {
 	for _, slot := range si.chain[Forward] {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionClose)
 	}
-	c.tab.remove(s.Key[Forward].hash(si.id), s, Forward)
-	c.tab.remove(s.Key[Reverse].hash(si.id), s, Reverse)
+	c.tab.remove(hf, s, Forward)
+	c.tab.remove(hr, s, Reverse)
 	c.tab.leave(s)
 	c.wh.remove(s)
 	for _, slot := range si.chain[Forward] {

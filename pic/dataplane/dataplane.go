@@ -60,6 +60,15 @@ type DataHandler interface {
 	Data(ev DataEvent, c *DataCtx) Result
 }
 
+// FirstPacketOnly is implemented by data handlers with nothing to do for
+// a session's later packets (EvPacket): their decision is made on the
+// first packet and kept in the session, as the stateful firewall's. The
+// data core leaves them out of established packets' chains (one call a
+// packet less each); every other event still reaches them.
+type FirstPacketOnly interface {
+	FirstPacketOnly()
+}
+
 // SessionDescriber is implemented by data handlers that show their
 // per-session state (show services sessions extensive). Called on the
 // session's core.
@@ -153,6 +162,7 @@ type setInfo struct {
 	gen      uint64
 	plugins  []setPlugin // in forward order; a plugin's index is its extension slot
 	chain    [2][]int    // slots, forward-flow and reverse-flow order
+	pchain   [2][]int    // chain without the FirstPacketOnly plugins: what established packets run
 	maxFlows int64
 	tcpMSS   uint16 // tcp-mss: SYNs leave with at most this MSS (0: unchanged)
 	ctr      *setCounters
@@ -215,6 +225,9 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 	for i := 0; i < o.Cores; i++ {
 		c := &Core{id: i, dp: dp, tab: newTable(slots), local: dp.sessions.Local(i)}
 		c.gen = make([]Packet, BatchSize)
+		c.groups = make([]vgroup, 0, BatchSize)
+		c.pend = make([]pending, 0, 2*BatchSize)
+		c.due, c.dueH = make([]*Session, 0, 4*BatchSize), make([][2]uint64, 0, 4*BatchSize)
 		c.in = make(chan coreItem, 64)
 		dp.cores = append(dp.cores, c)
 		for _, p := range o.Plugins {
@@ -270,8 +283,11 @@ func (dp *Dataplane) SetServiceSet(s *SSRB) error {
 			if err != nil {
 				return err
 			}
-			if si.plugins[i].h != nil {
+			if h := si.plugins[i].h; h != nil {
 				si.chain[d] = append(si.chain[d], i)
+				if _, skip := h.(FirstPacketOnly); !skip {
+					si.pchain[d] = append(si.pchain[d], i)
+				}
 			}
 		}
 	}
@@ -460,7 +476,9 @@ func (dp *Dataplane) ClearSessions(id uint32, all bool) int {
 const clearPasses = 4
 
 // call delivers a data event under recover: a panicking handler drops
-// the packet (and is logged) instead of killing the core.
+// the packet (and is logged) instead of killing the core. The chains of
+// established packets go through callEach instead (vector.go): one
+// recover for a group's packets.
 func (c *Core) call(h DataHandler, ev DataEvent) (r Result) {
 	defer func() {
 		if v := recover(); v != nil {

@@ -16,7 +16,8 @@ import (
 // dpTestPolicy steers the test data plugins.
 type dpTestPolicy struct {
 	dropFirst, rejectFirst, dropPacket bool
-	memlimitFirst                      bool // as a plugin whose allocation failed
+	memlimitFirst                      bool   // as a plugin whose allocation failed
+	panicPort                          uint16 // EvPacket panics on packets from this source port
 	timeout                            uint32
 	freed                              atomic.Bool
 }
@@ -34,7 +35,12 @@ type dpRecorder struct {
 	log  []string
 }
 
-var dpRec = map[string]*dpRecorder{"test-dp-a": {name: "a"}, "test-dp-b": {name: "b"}}
+var dpRec = map[string]*dpRecorder{"test-dp-a": {name: "a"}, "test-dp-b": {name: "b"}, "test-dp-c": {name: "c"}}
+
+// dpFirstOnly is a recorder that declares it has nothing to do on EvPacket.
+type dpFirstOnly struct{ *dpRecorder }
+
+func (dpFirstOnly) FirstPacketOnly() {}
 
 func (r *dpRecorder) Data(ev DataEvent, c *DataCtx) Result {
 	if ev == EvSessionManagerInit || ev == EvCoreInit {
@@ -61,6 +67,8 @@ func (r *dpRecorder) Data(ev DataEvent, c *DataCtx) Result {
 		c.Session.SetTimeout(pol.timeout)
 	case ev == EvPacket && pol.dropPacket:
 		return Drop
+	case ev == EvPacket && pol.panicPort != 0 && c.Packet.SPort == pol.panicPort:
+		panic("test plugin: panic on port")
 	}
 	return ResultForward
 }
@@ -71,6 +79,7 @@ func (r *dpRecorder) Describe(c *DataCtx) string { return "recorder " + r.name }
 var dpPlugins = []DataPlugin{
 	{Name: "test-dp-a", Slot: 0, Data: func() DataHandler { return dpRec["test-dp-a"] }},
 	{Name: "test-dp-b", Slot: 1, Data: func() DataHandler { return dpRec["test-dp-b"] }},
+	{Name: "test-dp-c", Slot: 2, Data: func() DataHandler { return dpFirstOnly{dpRec["test-dp-c"]} }},
 }
 
 // slotOf is a test plugin's slot.
@@ -85,7 +94,7 @@ func slotOf(name string) int {
 
 func dpEvents() []string {
 	var out []string
-	for _, n := range []string{"test-dp-a", "test-dp-b"} {
+	for _, n := range []string{"test-dp-a", "test-dp-b", "test-dp-c"} {
 		r := dpRec[n]
 		r.mu.Lock()
 		out = append(out, r.log...)

@@ -4,7 +4,10 @@
 // and ports so a session's two directions meet on one core; vectors of
 // packets processed in passes (parse and hash, look up, run chains) with
 // no lock and no allocation per packet; plugin data events with
-// forward/reverse chaining (dataplane.go, core.go, session.go, packet.go).
+// forward/reverse chaining, established packets' chains run per group of
+// a vector (one policy lookup and one recover per service-set, direction
+// and plugin), table writes batched behind touch passes (dataplane.go,
+// core.go, vector.go, batch.go, session.go, packet.go).
 // Its foundations:
 //
 //   - the policy DB: budgeted, published copy-on-write per (service-set,

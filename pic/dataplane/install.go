@@ -7,7 +7,10 @@ package dataplane
 // and allocates the session; unwind undoes that when the chain refuses,
 // after giving each plugin that ran its EvSessionDestroy; install enters
 // the session in the table (both keys), the list of live sessions, the
-// timer wheel and the session count, under its identifier.
+// timer wheel and the session count, under its identifier. A first
+// packet's session (installLater) enters the table only after the
+// vector's pass, with the vector's other new sessions (insertPending,
+// batch.go); admit counts those pending entries as taken.
 //
 // Identifiers (Session.id, sessionID) come from the core's sequence
 // (Core.ids): a new session takes the next one; a restored session keeps
@@ -29,7 +32,7 @@ const (
 // admit reserves a flow of si and allocates a session object (zeroed);
 // nil and the reason when it cannot.
 func (c *Core) admit(si *setInfo) (*Session, admitFail) {
-	if c.tab.full() {
+	if c.tab.used+len(c.pend)+2 > c.tab.max {
 		return nil, admitTableFull
 	}
 	if n := si.ctr.flows.Add(1); si.maxFlows > 0 && n > si.maxFlows {
@@ -60,6 +63,22 @@ func (c *Core) unwind(s *Session, si *setInfo, ran []int) {
 func (c *Core) install(s *Session, h uint64, id uint32) {
 	c.tab.insert(h, s, Forward)
 	c.tab.insert(s.Key[Reverse].hash(s.set.id), s, Reverse)
+	c.open(s, id)
+}
+
+// installLater is install for a first packet: its two table entries
+// wait for the end of the vector's pass (insertPending). It returns the
+// reverse key's hash.
+func (c *Core) installLater(s *Session, h uint64, id uint32) uint64 {
+	hr := s.Key[Reverse].hash(s.set.id)
+	c.pend = append(c.pend, pending{h, s, Forward}, pending{hr, s, Reverse})
+	c.open(s, id)
+	return hr
+}
+
+// open enters an installed session in the list of live sessions, the
+// timer wheel and the session count, under identifier id.
+func (c *Core) open(s *Session, id uint32) {
 	c.tab.enter(s)
 	c.wh.add(s, s.deadline())
 	c.fresh = true

@@ -130,6 +130,14 @@ func (p *Packet) pseudoUpdate(sum, old, new uint16) uint16 {
 	return csumUpdate16(sum, old, new)
 }
 
+// pseudoAdd is pseudoUpdate for a sum of changes (csumAdd's delta).
+func (p *Packet) pseudoAdd(sum uint16, delta uint32) uint16 {
+	if p.Offload.Partial {
+		return ^csumAdd(^sum, delta)
+	}
+	return csumAdd(sum, delta)
+}
+
 // partialCsumOff returns the offset of a partial checksum's field, or -1.
 func (p *Packet) partialCsumOff() int {
 	c := int(p.Offload.CsumStart) + int(p.Offload.CsumOffset)

@@ -401,6 +401,15 @@ func (p *Packet) Key() FlowKey {
 	return FlowKey{Src: p.Src, Dst: p.Dst, SPort: p.SPort, DPort: p.DPort, Proto: p.Proto, V6: p.V6}
 }
 
+// keyTo writes the packet's flow key (Key) into k.
+func (p *Packet) keyTo(k *FlowKey) {
+	if p.relKey {
+		*k = p.rel
+		return
+	}
+	k.Src, k.Dst, k.SPort, k.DPort, k.Proto, k.V6 = p.Src, p.Dst, p.SPort, p.DPort, p.Proto, p.V6
+}
+
 // SteerCore returns the data core (of n) that serves the packet's
 // session (SteerCore of its key's protocol and ports).
 func (p *Packet) SteerCore(n int) int {
@@ -430,6 +439,15 @@ func Checksum(b []byte, initial uint32) uint16 {
 // new (RFC 1624, eqn. 3).
 func csumUpdate16(c, old, new uint16) uint16 {
 	s := uint32(^c) + uint32(^old) + uint32(new)
+	s = s>>16 + s&0xffff
+	s = s>>16 + s&0xffff
+	return ^uint16(s)
+}
+
+// csumAdd updates checksum c by delta, a sum of changes ^old + new of
+// 16-bit fields (RFC 1624, eqn. 3, for several fields at once).
+func csumAdd(c uint16, delta uint32) uint16 {
+	s := uint32(^c) + delta
 	s = s>>16 + s&0xffff
 	s = s>>16 + s&0xffff
 	return ^uint16(s)
@@ -472,13 +490,13 @@ func (p *Packet) RewriteAddr4(src bool, addr [4]byte, port uint16) {
 	if l4c >= 0 {
 		l4sum = binary.BigEndian.Uint16(d[l4c:])
 	}
+	var delta uint32 // the address's change, summed once for both checksums
 	for i := 0; i < 4; i += 2 {
-		o := binary.BigEndian.Uint16(d[aoff+i:])
-		n := uint16(addr[i])<<8 | uint16(addr[i+1])
-		ipc = csumUpdate16(ipc, o, n)
-		if l4c >= 0 { // pseudo-header
-			l4sum = p.pseudoUpdate(l4sum, o, n)
-		}
+		delta += uint32(^binary.BigEndian.Uint16(d[aoff+i:])) + (uint32(addr[i])<<8 | uint32(addr[i+1]))
+	}
+	ipc = csumAdd(ipc, delta)
+	if l4c >= 0 { // pseudo-header
+		l4sum = p.pseudoAdd(l4sum, delta)
 	}
 	copy(d[aoff:aoff+4], addr[:])
 	binary.BigEndian.PutUint16(d[10:], ipc)

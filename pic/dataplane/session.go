@@ -47,31 +47,40 @@ func (s TCPState) String() string { return tcpNames[s] }
 // class per PIC, carved per data core) and belong to one data core: only
 // it reads or writes them, so nothing here is locked.
 type Session struct {
+	// The fields a packet of the session reads and writes come first,
+	// in the order the data core meets them: the service-set id and
+	// flags, the keys (the lookup's confirmation), the service-set, the
+	// counters and last-seen time, the plugins' extension handles; they
+	// span about 160 bytes, three cache lines of an object that is not
+	// line-aligned, which the touch passes pull in (Core.touchSessions).
+	// The timer wheel's links and the rest follow: read when a session
+	// opens, expires or is shown.
+	ssid    uint32 // set.id, on the keys' cache line: lookups and query filters compare both
+	Side    Side   // side of the first packet
+	TCP     TCPState
+	finSeen uint8 // bit per direction
+	flags   uint8
 	// Key[Forward] is the first packet's 5-tuple; Key[Reverse] is what
 	// answers look like on the wire. A first-packet handler that
 	// translates (NAT) rewrites Key[Reverse]; the data core enters both
 	// keys in its table once the first packet's chain has accepted.
-	ssid  uint32 // set.id, on the keys' cache line: lookups and query filters compare both
-	Key   [2]FlowKey
-	set   *setInfo
-	Pkts  [2]uint64
-	Bytes [2]uint64
-	last  int64 // core time (ns) of the last packet
-	ext   [MaxChain][2]unsafe.Pointer
-	prev  *Session // timer wheel list
-	next  *Session
+	Key [2]FlowKey
 	// Timeout is the inactivity timeout in seconds.
-	Timeout  uint32
+	Timeout uint32
+	set     *setInfo
+	last    int64 // core time (ns) of the last packet
+	Pkts    [2]uint64
+	Bytes   [2]uint64
+	ext     [MaxChain][2]unsafe.Pointer
+
 	idle     uint32           // the timeout once established (application or protocol default)
 	wslot    int32            // wheel slot, -1 when not on the wheel
 	startSec uint32           // core time (s) of the first packet
 	li       uint32           // index in the core's list of live sessions (table.live)
 	words    [MaxChain]uint32 // one word of inline state per plugin (SetWord)
-	Side     Side             // side of the first packet
-	TCP      TCPState
-	finSeen  uint8 // bit per direction
-	flags    uint8
-	id       uint32 // session identifier (sessionID), in what was padding
+	id       uint32           // session identifier (sessionID)
+	prev     *Session         // timer wheel list
+	next     *Session
 }
 
 // sessionID is the identifier show services sessions prints for the

@@ -147,3 +147,24 @@ func TestTableRemoveKeepsReverseReachable(t *testing.T) {
 		t.Fatalf("after removing the entry before it, the reverse entry is not found (got %p, %v)", s, d)
 	}
 }
+
+// TestFlowKeyEqual: the word-wise compare agrees with == whichever field
+// (or byte of an address) differs.
+func TestFlowKeyEqual(t *testing.T) {
+	base := FlowKey{Src: [16]byte{10: 0xff, 11: 0xff, 12: 10, 15: 1}, Dst: [16]byte{10: 0xff, 11: 0xff, 12: 192, 15: 53},
+		SPort: 1024, DPort: 53, Proto: ProtoUDP}
+	variants := []func(*FlowKey){
+		func(k *FlowKey) {}, func(k *FlowKey) { k.SPort++ }, func(k *FlowKey) { k.DPort++ },
+		func(k *FlowKey) { k.Proto = ProtoTCP }, func(k *FlowKey) { k.V6 = true },
+	}
+	for i := range 16 {
+		variants = append(variants, func(k *FlowKey) { k.Src[i] ^= 0x80 }, func(k *FlowKey) { k.Dst[i] ^= 1 })
+	}
+	for i, v := range variants {
+		k := base
+		v(&k)
+		if got, want := base.equal(&k), base == k; got != want {
+			t.Errorf("variant %d: equal %v, == %v", i, got, want)
+		}
+	}
+}

@@ -223,22 +223,26 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	case pic.EvFirstPacket:
 		return d.first(c)
 	case pic.EvPacket:
-		x := pic.Ext[xlate](c, pic.Forward)
-		if x == nil {
+		if pic.Ext[xlate](c, pic.Forward) == nil { // not translated
 			return pic.ResultForward
 		}
-		p := c.Packet
+		// The session's keys hold the translation (translate wrote the
+		// public side into the reverse key): the packet needs nothing
+		// of the translation object, a cache miss of its own.
+		p, s := c.Packet, c.Session
+		orig, origPort := s.Key[pic.Forward].Src4(), s.Key[pic.Forward].SPort
+		pub, pubPort := [4]byte(s.Key[pic.Reverse].Dst[12:]), s.Key[pic.Reverse].DPort
 		switch {
 		case p.ICMPError && c.Dir == pic.Forward: // from inside, about an answer the NAT restored
-			p.RewriteAddr4(true, x.pub, 0)
-			p.RewriteQuoted4(false, x.pub, x.pubPort)
+			p.RewriteAddr4(true, pub, 0)
+			p.RewriteQuoted4(false, pub, pubPort)
 		case p.ICMPError: // from outside, about a packet the NAT translated
-			p.RewriteAddr4(false, x.orig, 0)
-			p.RewriteQuoted4(true, x.orig, x.origPort)
+			p.RewriteAddr4(false, orig, 0)
+			p.RewriteQuoted4(true, orig, origPort)
 		case c.Dir == pic.Forward:
-			p.RewriteAddr4(true, x.pub, x.pubPort)
+			p.RewriteAddr4(true, pub, pubPort)
 		default:
-			p.RewriteAddr4(false, x.orig, x.origPort)
+			p.RewriteAddr4(false, orig, origPort)
 		}
 		return pic.ResultForward
 	case pic.EvSessionDestroy:

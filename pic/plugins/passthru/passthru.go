@@ -48,6 +48,10 @@ type note struct{ description string }
 // Data is passthru's data handler.
 type Data struct{ notes *pic.Class[note] }
 
+// FirstPacketOnly: passthru has nothing to do for later packets
+// (pic.FirstPacketOnly).
+func (d *Data) FirstPacketOnly() {}
+
 // Data handles the data events: every packet is forwarded.
 func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	switch ev {

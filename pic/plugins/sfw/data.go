@@ -73,6 +73,10 @@ func (d *Data) Totals() (accepted, discarded, rejected, nomatch, nonsyn uint64) 
 
 func inc(c *atomic.Uint64) { c.Store(c.Load() + 1) }
 
+// FirstPacketOnly: the firewall decides on a session's first packet;
+// its later packets pass without a call (pic.FirstPacketOnly).
+func (d *Data) FirstPacketOnly() {}
+
 // Data handles the data events.
 func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	switch ev {
