@@ -116,21 +116,9 @@ func (p *Packet) AttachLarge(b *LargeBuf, off, n int) {
 	p.parsed = false
 }
 
-// partialUpdate16 adjusts a partial checksum (the uncomplemented sum of
-// the pseudo-header) for a pseudo-header word changing from old to new.
-func partialUpdate16(s, old, new uint16) uint16 { return ^csumUpdate16(^s, old, new) }
-
-// pseudoUpdate adjusts the transport checksum at off for a
-// pseudo-header word changing from old to new, in the form the packet
-// holds it.
-func (p *Packet) pseudoUpdate(sum, old, new uint16) uint16 {
-	if p.Offload.Partial {
-		return partialUpdate16(sum, old, new)
-	}
-	return csumUpdate16(sum, old, new)
-}
-
-// pseudoAdd is pseudoUpdate for a sum of changes (csumAdd's delta).
+// pseudoAdd adjusts the transport checksum for a sum of pseudo-header
+// changes (csumAdd's delta), in the form the packet holds it: a partial
+// checksum is the uncomplemented sum of the pseudo-header.
 func (p *Packet) pseudoAdd(sum uint16, delta uint32) uint16 {
 	if p.Offload.Partial {
 		return ^csumAdd(^sum, delta)
