@@ -149,7 +149,7 @@ func TestMarkdownAndSplice(t *testing.T) {
 	var sec bytes.Buffer
 	rep.Markdown(&sec)
 	out := sec.String()
-	for _, want := range []string{BeginMarker, EndMarker, "Test CPU, 2 cores", "the machine was shared", "targets met**; missed: established, 1 M sessions; established, 10 M sessions; scaling",
+	for _, want := range []string{BeginMarker, EndMarker, "Test CPU, 2 cores", "the machine was shared", "targets met**; missed: established, 1 M sessions; established, 10 M sessions; established, 1 K sessions, beside the bare loop; established, 1 M sessions, beside the bare loop; scaling",
 		"| established, 1 K sessions | 10.7 [10.0 – 11.1] Mpps | ≥ 5 Mpps | pass | bare loop: 66.7 [50.0 – 68.0] Mpps | 0.167 [0.157 – 0.2]× |",
 		"`show \\| compare`", "**miss**", "![commit-vs-size](perf/commit-vs-size.svg)", "`github.com/gnos/gnos/pic.(*Core).Process`", "go test -run"} {
 		if !strings.Contains(out, want) {

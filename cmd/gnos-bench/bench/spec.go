@@ -137,6 +137,15 @@ func establishedIn(bench, bare, label string) Figure {
 		Ref: &Ref{Label: "bare loop", Bench: bare, Metric: "Mpps"}}
 }
 
+// establishedRatio is the established row at n sessions judged by its
+// ratio to the bare loop (issue 22: ≥ 0.3× at every size).
+func establishedRatio(n int, label string) Figure {
+	f := established(n, label)
+	f.Name += ", beside the bare loop"
+	f.Target = &Target{Text: "≥ 0.3× the bare loop", AtLeast: true, Value: 0.3, OnRatio: true}
+	return f
+}
+
 func completion(sub, line string) Figure {
 	return Figure{Group: GroupCLI, Name: "completion of `" + line + "`", Bench: "CompletePerf/" + sub,
 		Metric: "ns/op", Scale: 1e-6, Unit: "ms", Target: le(10, "≤ 10 ms")}
@@ -148,6 +157,9 @@ var Figures = []Figure{
 	established(100_000, "100 K"),
 	established(1_000_000, "1 M"),
 	establishedIn("DataPath10M", "DataPathBareLoop10M", "10 M"),
+	establishedRatio(1_000, "1 K"),
+	establishedRatio(100_000, "100 K"),
+	establishedRatio(1_000_000, "1 M"),
 	{Group: GroupDataPath, Name: "new sessions, steady state (as many expire as open)", Bench: "DataPathNewSessionsSteady", Metric: "Msessions/s", Unit: "M/s", Target: ge(1, "≥ 1 M/s"),
 		Note: "every packet opens a session; the timer wheel expires as many (close, destroy, NAT port release): a running box"},
 	{Group: GroupDataPath, Name: "new sessions, filling an empty PIC (1 M per run)", Bench: "DataPathNewSessions", Metric: "Msessions/s", Unit: "M/s",
