@@ -28,6 +28,11 @@ func TestAnsibleResources(t *testing.T) { playbook(t, "resources.yml") }
 // nothing), replaced, overridden, deleted, gathered and rendered.
 func TestAnsibleFilters(t *testing.T) { playbook(t, "filters.yml") }
 
+// TestAnsibleSystem runs tests/ansible/system.yml: junos_ntp_global
+// (system ntp, stored only) merged twice, replaced, overridden, deleted,
+// gathered and rendered.
+func TestAnsibleSystem(t *testing.T) { playbook(t, "system.yml") }
+
 // playbook runs tests/ansible/NAME against a fresh node.
 func playbook(t *testing.T, name string) {
 	if testing.Short() {
