@@ -29,8 +29,8 @@ func TestAnsibleResources(t *testing.T) { playbook(t, "resources.yml") }
 func TestAnsibleFilters(t *testing.T) { playbook(t, "filters.yml") }
 
 // TestAnsibleSystem runs tests/ansible/system.yml: junos_ntp_global
-// (system ntp, stored only) and junos_logging_global (system syslog)
-// merged twice, replaced, overridden, deleted, gathered and rendered.
+// (system ntp, stored only), junos_logging_global (system syslog) and
+// junos_snmp_server (snmp, stored only) merged twice, replaced, overridden, deleted, gathered and rendered.
 func TestAnsibleSystem(t *testing.T) { playbook(t, "system.yml") }
 
 // playbook runs tests/ansible/NAME against a fresh node.
