@@ -88,11 +88,14 @@ type Filter struct {
 }
 
 // Binding applies filters to one logical interface (Junos name, e.g.
-// ge-0/0/0.0) in one family.
+// ge-0/0/0.0) in one family. Each direction holds one filter (`filter
+// input NAME`) or a filter list (`filter input-list [ A B ]`), evaluated
+// as Junos does: in order, a packet no term of a filter takes going on
+// to the next, the implicit discard only after the last (MatchList).
 type Binding struct {
 	Interface     string
 	Family        Family
-	Input, Output string // filter names; "" for none
+	Input, Output []string // filter names; nil for none
 }
 
 // Config is the compiled [edit firewall] with its bindings.
@@ -130,14 +133,13 @@ func Compile(root *tree.Node) (*Config, error) {
 		for _, u := range ifd.ActiveNamed("unit") {
 			for _, f := range []Family{Inet, Inet6} {
 				fl := u.ActiveChild("family").ActiveChild(f.String()).ActiveChild("filter")
-				in, _ := fl.ActiveChild("input").Leaf("filter-name")
-				out, _ := fl.ActiveChild("output").Leaf("filter-name")
-				if in == "" && out == "" {
+				in, out := boundFilters(fl, "input"), boundFilters(fl, "output")
+				if in == nil && out == nil {
 					continue
 				}
 				b := Binding{Interface: ifd.Key + "." + u.Key, Family: f, Input: in, Output: out}
-				for _, n := range []string{in, out} {
-					if n != "" && c.Filter(f, n) == nil {
+				for _, n := range append(append([]string(nil), in...), out...) {
+					if c.Filter(f, n) == nil {
 						return nil, fmt.Errorf("interfaces %s unit %s family %s filter: filter %s is not defined", ifd.Key, u.Key, f, n)
 					}
 				}
@@ -146,6 +148,20 @@ func Compile(root *tree.Node) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// boundFilters reads one direction of a unit family's `filter`: `input
+// NAME` (the container holding filter-name) or `input-list [ … ]`, in
+// the configured order; nil for none.
+func boundFilters(fl *tree.Node, dir string) []string {
+	if n, _ := fl.ActiveChild(dir).Leaf("filter-name"); n != "" {
+		return []string{n}
+	}
+	var out []string
+	for _, v := range fl.ActiveNamed(dir + "-list") {
+		out = append(out, v.Value)
+	}
+	return out
 }
 
 // prefixLists reads policy-options prefix-list: name → prefixes.

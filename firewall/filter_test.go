@@ -2,6 +2,7 @@ package firewall
 
 import (
 	"net/netip"
+	"reflect"
 	"testing"
 
 	"github.com/gnos/gnos/configd/format"
@@ -114,7 +115,7 @@ func tcp(src, dst string, dport uint16, flags uint8) *Packet {
 
 func TestCompileAndMatch(t *testing.T) {
 	c := compiled(t, edgeConf)
-	if len(c.Bindings) != 1 || c.Bindings[0] != (Binding{Interface: "ge-0/0/0.0", Family: Inet, Input: "protect"}) {
+	if len(c.Bindings) != 1 || !reflect.DeepEqual(c.Bindings[0], Binding{Interface: "ge-0/0/0.0", Family: Inet, Input: []string{"protect"}}) {
 		t.Fatalf("bindings %+v", c.Bindings)
 	}
 	f := c.Filter(Inet, "protect")

@@ -45,6 +45,26 @@ func (f *Filter) Match(p *Packet) Verdict {
 	return v
 }
 
+// MatchList runs p through a filter list (`filter input-list [ … ]`):
+// each filter in order, a terminating action of any term ending it; a
+// filter no term of which takes the packet hands it to the next one, and
+// the implicit discard comes only after the last. Counters accumulate
+// across the filters. A list of one is Match.
+func MatchList(fs []*Filter, p *Packet) Verdict {
+	var counters []string
+	for k, f := range fs {
+		v := f.Match(p)
+		if len(v.Counters) > 0 {
+			counters = append(counters, v.Counters...)
+		}
+		if v.Term >= 0 || k == len(fs)-1 {
+			v.Counters = counters
+			return v
+		}
+	}
+	return Verdict{Action: Discard, Term: -1}
+}
+
 const (
 	protoICMP   = 1
 	protoTCP    = 6

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/expr"
@@ -55,14 +56,16 @@ func program(cc *nftables.Conn, c *Config, linux func(string) (string, error)) e
 		if err != nil {
 			return err
 		}
-		if bd.Input != "" {
+		if len(bd.Input) > 0 {
+			target := b.bound(bd.Family, bd.Input)
 			for _, ch := range []*nftables.Chain{in, fwdIn} {
-				b.rule(ch, linkName(expr.MetaKeyIIFNAME, dev), nfproto(bd.Family), jump(filterChain(bd.Family, bd.Input)))
+				b.rule(ch, linkName(expr.MetaKeyIIFNAME, dev), nfproto(bd.Family), jump(target))
 			}
 		}
-		if bd.Output != "" {
+		if len(bd.Output) > 0 {
+			target := b.bound(bd.Family, bd.Output)
 			for _, ch := range []*nftables.Chain{fwdOut, out} {
-				b.rule(ch, linkName(expr.MetaKeyOIFNAME, dev), nfproto(bd.Family), jump(filterChain(bd.Family, bd.Output)))
+				b.rule(ch, linkName(expr.MetaKeyOIFNAME, dev), nfproto(bd.Family), jump(target))
 			}
 		}
 	}
@@ -72,6 +75,36 @@ func program(cc *nftables.Conn, c *Config, linux func(string) (string, error)) e
 type builder struct {
 	cc *nftables.Conn
 	t  *nftables.Table
+	// terms holds each filter's term entry chains (by filterChain
+	// name), in term order: a filter list's chain jumps into them.
+	terms map[string][]string
+	lists map[string]bool // filter-list chains already added
+}
+
+// bound returns the chain a binding jumps to: the filter's own chain, or
+// for a list of several a chain (added once) that jumps into every term
+// of each filter in order and only then drops, the list's one implicit
+// discard.
+func (b *builder) bound(f Family, names []string) string {
+	if len(names) == 1 {
+		return filterChain(f, names[0])
+	}
+	name := fmt.Sprintf("list-%s-%s", f, strings.Join(names, ","))
+	if b.lists[name] {
+		return name
+	}
+	if b.lists == nil {
+		b.lists = map[string]bool{}
+	}
+	b.lists[name] = true
+	lc := b.chain(name)
+	for _, n := range names {
+		for _, first := range b.terms[filterChain(f, n)] {
+			b.rule(lc, jump(first))
+		}
+	}
+	b.rule(lc, verdict(expr.VerdictDrop))
+	return name
 }
 
 func (b *builder) chain(name string) *nftables.Chain {
@@ -103,6 +136,10 @@ func (b *builder) filter(f *Filter) {
 		}
 		first := b.term(f, i, fmt.Sprintf("%s/%d", name, i))
 		b.rule(fc, jump(first))
+		if b.terms == nil {
+			b.terms = map[string][]string{}
+		}
+		b.terms[name] = append(b.terms[name], first)
 	}
 	b.rule(fc, verdict(expr.VerdictDrop))
 }

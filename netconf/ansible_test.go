@@ -22,6 +22,17 @@ func TestAnsible(t *testing.T) { playbook(t, "facts.yml") }
 // the second run changes nothing — and gathered, over NETCONF.
 func TestAnsibleResources(t *testing.T) { playbook(t, "resources.yml") }
 
+// TestAnsibleFilters runs tests/ansible/filters.yml: junos_prefix_lists,
+// junos_acls (firewall filters) and junos_acl_interfaces (an interface's
+// filter input-list/output-list) merged twice (the second run changes
+// nothing), replaced, overridden, deleted, gathered and rendered.
+func TestAnsibleFilters(t *testing.T) { playbook(t, "filters.yml") }
+
+// TestAnsibleSystem runs tests/ansible/system.yml: junos_ntp_global
+// (system ntp, stored only), junos_logging_global (system syslog) and
+// junos_snmp_server (snmp, stored only) merged twice, replaced, overridden, deleted, gathered and rendered.
+func TestAnsibleSystem(t *testing.T) { playbook(t, "system.yml") }
+
 // playbook runs tests/ansible/NAME against a fresh node.
 func playbook(t *testing.T, name string) {
 	if testing.Short() {

@@ -114,10 +114,11 @@ func TestModulesResolve(t *testing.T) {
 		}
 		walk(e)
 	}
-	// interfaces: 4 service-set-name, 4 filter; applications: 2; sfw: 3;
-	// nat: 3; firewall: 6 prefix-list; policy-options: 1 prefix-list.
-	if refs != 23 {
-		t.Errorf("found %d leafrefs, want 23", refs)
+	// interfaces: 4 service-set-name, 4 filter, 4 filter lists;
+	// applications: 2; sfw: 3; nat: 3; firewall: 6 prefix-list;
+	// policy-options: 1 prefix-list.
+	if refs != 27 {
+		t.Errorf("found %d leafrefs, want 27", refs)
 	}
 }
 

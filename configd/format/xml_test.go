@@ -109,6 +109,8 @@ func TestParseXML(t *testing.T) {
 				"inactive interfaces ge-0/0/2", "active interfaces ge-0/0/3", "delete services service-set"}},
 		{"comment before leaf-list item", `<system xmlns:junos="http://xml.juniper.net/junos/*/junos"><servers>a</servers><junos:comment>/* b! */</junos:comment><servers>b</servers></system>`,
 			"system {\n    servers a;\n    /* b! */\n    servers b;\n}\n", nil},
+		{"empty non-presence containers merge nothing", "<system><host-name>r1</host-name><services/></system><interfaces/>",
+			"system {\n    host-name r1;\n}\n", nil},
 		{"whitespace around elements", "\n<system>\n  <services>\n    <telnet>\n    </telnet>\n  </services>\n</system>\n",
 			"system {\n    services {\n        telnet;\n    }\n}\n", nil},
 	}

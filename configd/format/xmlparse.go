@@ -298,8 +298,12 @@ func (p *xmlParser) element(f *xmlFrame, se xml.StartElement, depth int) error {
 			}
 			p.b.child(n, s.Value, "", v)
 		}
-		if nf.elements && prunable(n) && !ops.inactive && !noted {
-			// Its children were all deletions: add no empty container.
+		if prunable(n) && !ops.inactive && !noted {
+			// Its children were all deletions, or it had none: add no
+			// empty container. A non-presence container means nothing
+			// by itself (RFC 7950 7.5.1), so <family><inet6/></family>
+			// merges nothing, as <edit-config> does; Ansible's
+			// junos_acls deleted sends it for a family it finds empty.
 			p.record(n, false, ops)
 			return nil
 		}
