@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os/exec"
@@ -122,7 +123,16 @@ func TestSoakRSP(t *testing.T) {
 		}
 	}
 	wait("both members up", redundancy("On primary", "both up"))
-	c.run(rspChurnTraff, rspKeepTraffic)
+	// both up is the PICs, not yet ss1's SSRB on the primary: the first
+	// generator starts once the primary holds it
+	wait("ss1 on the primary", func() error {
+		r, err := c.c.Exec(rspChurnTraff)
+		if err == nil && r.Failed {
+			err = errors.New(r.Output)
+		}
+		return err
+	})
+	c.run(rspKeepTraffic)
 	total := rspKeep + rspChurn
 	sessions := func(what string) {
 		t.Helper()
