@@ -162,7 +162,7 @@ func (x *expander) nodeFrom(n *tree.Node, inherited []source, prev, prevExp *tre
 	if applies(n) {
 		var except []string
 		srcs = nil
-		for _, c := range n.Kids {
+		for _, c := range n.Kids() {
 			if !c.S.IsApplyGroups() || c.Inactive {
 				continue
 			}
@@ -183,7 +183,7 @@ func (x *expander) nodeFrom(n *tree.Node, inherited []source, prev, prevExp *tre
 		}
 	}
 	p := x.path
-	kids := n.Kids
+	kids := n.KidSlice()
 	changed := false
 	// the statements of groups themselves go: found by schema (binary
 	// search), not by looking at each of a long list's kids
@@ -245,7 +245,7 @@ func (x *expander) nodeFrom(n *tree.Node, inherited []source, prev, prevExp *tre
 		return n
 	}
 	out := *n
-	out.Kids = kids
+	out.SetKids(kids)
 	nn := &out
 	if g, ok := x.origin[n]; ok {
 		x.origin[nn] = g
@@ -289,7 +289,7 @@ func (x *expander) inherit(kids []*tree.Node, srcs []source) []*tree.Node {
 		return false
 	}
 	for _, src := range srcs {
-		for _, gk := range src.n.Kids {
+		for _, gk := range src.n.Kids() {
 			rs := gk.S.Real
 			if gk.Inactive || rs == nil {
 				continue
@@ -330,7 +330,7 @@ func childSources(srcs []source, c *tree.Node) []source {
 
 func appendMatches(out []source, group string, gn *tree.Node, real *schema.Node, key string) []source {
 	var wild []source
-	for _, gk := range gn.Kids {
+	for _, gk := range gn.Kids() {
 		if gk.S.Real != real || gk.Inactive {
 			continue
 		}
