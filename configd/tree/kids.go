@@ -514,3 +514,54 @@ func (c *cursor) startsAt(l int) bool {
 	}
 	return true
 }
+
+// EachUnshared calls fn(i, c) for each child c of b (at position i) that
+// is not the very child a holds at the corresponding place: a run of
+// chunks b shares with a (b derived from a by editing) is stepped over
+// whole, so a 10,000-entry list with one changed entry costs a leaf, not
+// the list. The correspondence is kept by pointer and, after a child fn
+// was called for, by finding its counterpart in a (Index): a child that
+// merely moved may be reported, an unchanged one in place never is.
+func EachUnshared(a, b *Node, fn func(i int, c *Node)) {
+	na := a.NumKids()
+	ca, cb := newCursor(a, 0, na), newCursor(b, 0, b.NumKids())
+	for !cb.done() {
+		if !ca.done() {
+			if ca.skipShared(cb) {
+				continue
+			}
+			if ca.node() == cb.node() {
+				ca.next()
+				cb.next()
+				continue
+			}
+		}
+		c := cb.node()
+		fn(cb.pos, c)
+		if j, ok := a.Index(c.S, c.ID()); ok && j >= ca.pos {
+			ca = newCursor(a, j+1, na)
+		}
+		cb.next()
+	}
+}
+
+// WithKidsReplaced returns a copy of n (nobody's to edit in place) whose
+// children at positions pos (ascending) are kids; the others stay shared
+// with n, chunks included, so the copy costs one path of chunks a
+// replacement.
+func (n *Node) WithKidsReplaced(pos []int, kids []*Node) *Node {
+	c := *n
+	c.owner = nil
+	if c.big == nil {
+		c.flat = slices.Clone(n.flat)
+		for k, i := range pos {
+			c.flat[i] = kids[k]
+		}
+		return &c
+	}
+	tok := new(token) // dropped at return: the chunks it made are frozen
+	for k, i := range pos {
+		c.big = c.big.set(tok, i, kids[k])
+	}
+	return &c
+}
