@@ -19,6 +19,7 @@
 package tree
 
 import (
+	"iter"
 	"sort"
 	"strings"
 
@@ -149,6 +150,16 @@ func (n *Node) All(s *schema.Node) []*Node {
 		out = append(out, c)
 	}
 	return out
+}
+
+// AllSeq iterates over the children with schema node s, with their
+// positions: All without building a slice. Nil-safe.
+func (n *Node) AllSeq(s *schema.Node) iter.Seq2[int, *Node] {
+	if n == nil {
+		return func(func(int, *Node) bool) {}
+	}
+	lo, hi := n.span(s)
+	return n.KidRange(lo, hi)
 }
 
 // Span returns the half-open range of positions of n's children with
