@@ -1,8 +1,6 @@
 package tree
 
 import (
-	"sort"
-
 	"github.com/gnos/gnos/configd/schema"
 )
 
@@ -70,7 +68,7 @@ func spanEnd(n *Node, from int, s *schema.Node) int {
 	if from < nk && n.big == nil && n.flat[from].S == s && (from+1 == nk || n.flat[from+1].S != s) {
 		return from + 1 // a container or leaf: most spans
 	}
-	return from + sort.Search(nk-from, func(k int) bool { return n.Kid(from+k).S.Index > s.Index })
+	return max(from, n.searchKids(func(c *Node) bool { return c.S.Index > s.Index }))
 }
 
 func childPath(p Path, n *Node) Path { return p.Append(n.Step()) }

@@ -565,3 +565,57 @@ func (n *Node) WithKidsReplaced(pos []int, kids []*Node) *Node {
 	}
 	return &c
 }
+
+// searchKids returns the first position of n's children for which pred
+// holds, pred being false then true along the whole sequence (schema
+// order, then key order: what finding a child needs). Over chunks it
+// descends once, choosing each sub-chunk by its first child, instead of
+// a binary search whose every probe walks down from the root.
+func (n *Node) searchKids(pred func(*Node) bool) int {
+	if n.big == nil {
+		lo, hi := 0, len(n.flat)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if pred(n.flat[m]) {
+				hi = m
+			} else {
+				lo = m + 1
+			}
+		}
+		return lo
+	}
+	b, pos := n.big, 0
+	for !b.leaf() {
+		lo, hi := 1, len(b.sub)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if pred(b.sub[m].first()) {
+				hi = m
+			} else {
+				lo = m + 1
+			}
+		}
+		k := lo - 1
+		if k > 0 {
+			pos += b.ends[k-1]
+		}
+		b = b.sub[k]
+	}
+	lo, hi := 0, len(b.items)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if pred(b.items[m]) {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return pos + lo
+}
+
+func (b *bnode) first() *Node {
+	for !b.leaf() {
+		b = b.sub[0]
+	}
+	return b.items[0]
+}

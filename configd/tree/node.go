@@ -20,7 +20,6 @@ package tree
 
 import (
 	"iter"
-	"sort"
 	"strings"
 
 	"github.com/gnos/gnos/configd/schema"
@@ -67,13 +66,12 @@ func (n *Node) Empty() bool { return n.NumKids() == 0 }
 
 // span returns the half-open index range of n's children with schema s.
 func (n *Node) span(s *schema.Node) (int, int) {
-	nk := n.NumKids()
-	lo := sort.Search(nk, func(i int) bool { return n.Kid(i).S.Index >= s.Index })
+	lo := n.searchKids(func(c *Node) bool { return c.S.Index >= s.Index })
 	hi := lo
 	if s.KeyOrdered() || n.big != nil {
-		hi = lo + sort.Search(nk-lo, func(i int) bool { return n.Kid(lo+i).S.Index > s.Index })
+		hi = n.searchKids(func(c *Node) bool { return c.S.Index > s.Index })
 	} else {
-		for hi < nk && n.flat[hi].S.Index == s.Index {
+		for hi < len(n.flat) && n.flat[hi].S.Index == s.Index {
 			hi++
 		}
 	}
@@ -83,21 +81,28 @@ func (n *Node) span(s *schema.Node) (int, int) {
 // find returns the index of the child with schema s and id, or the index
 // where it would be inserted and false.
 func (n *Node) find(s *schema.Node, id string) (int, bool) {
-	lo, hi := n.span(s)
-	switch {
-	case s.Kind == schema.Leaf || s.Kind == schema.Container:
-		return lo, lo < hi
-	case s.KeyOrdered():
-		i := lo + sort.Search(hi-lo, func(i int) bool { return !KeyLess(n.Kid(lo+i).Key, id) })
-		return i, i < hi && n.Kid(i).Key == id
-	default:
-		for i, c := range n.KidRange(lo, hi) {
-			if c.ID() == id {
+	if s.KeyOrdered() {
+		// one search over schema order then key order
+		i := n.searchKids(func(c *Node) bool {
+			return c.S.Index > s.Index || (c.S.Index == s.Index && !KeyLess(c.Key, id))
+		})
+		if i < n.NumKids() {
+			if c := n.Kid(i); c.S == s && c.Key == id {
 				return i, true
 			}
 		}
-		return hi, false
+		return i, false
 	}
+	lo, hi := n.span(s)
+	if s.Kind == schema.Leaf || s.Kind == schema.Container {
+		return lo, lo < hi
+	}
+	for i, c := range n.KidRange(lo, hi) {
+		if c.ID() == id {
+			return i, true
+		}
+	}
+	return hi, false
 }
 
 // Child returns the child with schema node s and id (key or leaf-list
