@@ -406,7 +406,7 @@ func (s *Session) WildcardMatches(p tree.Path, pattern string) ([]string, error)
 	parent := s.Candidate().Get(p.Parent())
 	var keys []string
 	if parent != nil {
-		for _, k := range parent.AllSeq(p[len(p)-1].S) {
+		for _, k := range parent.All(p[len(p)-1].S) {
 			if wildcard.Match(pattern, k.ID()) {
 				keys = append(keys, k.ID())
 			}

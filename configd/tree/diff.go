@@ -80,7 +80,7 @@ func diffSpan(p Path, s *schema.Node, a *Node, ai0, ai1 int, b *Node, bj0, bj1 i
 		ca, cb := newCursor(a, ai0, ai1), newCursor(b, bj0, bj1)
 		for !ca.done() || !cb.done() {
 			if !ca.done() && !cb.done() {
-				if ca.skipShared(cb) { // a run of chunks both share: not looked at
+				if ca.skipShared(&cb) { // a run of chunks both share: not looked at
 					continue
 				}
 				if ca.node() == cb.node() { // shared: no key to compare

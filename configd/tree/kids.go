@@ -412,8 +412,10 @@ type frame struct {
 	k int
 }
 
-func newCursor(n *Node, lo, hi int) *cursor {
-	c := &cursor{flat: n.flat, pos: lo, hi: hi}
+// newCursor returns a cursor at lo (a value: kept on the caller's stack;
+// only chunks allocate, for the path).
+func newCursor(n *Node, lo, hi int) cursor {
+	c := cursor{flat: n.flat, pos: lo, hi: hi}
 	if n.big == nil || lo >= hi {
 		return c
 	}
@@ -527,7 +529,7 @@ func EachUnshared(a, b *Node, fn func(i int, c *Node)) {
 	ca, cb := newCursor(a, 0, na), newCursor(b, 0, b.NumKids())
 	for !cb.done() {
 		if !ca.done() {
-			if ca.skipShared(cb) {
+			if ca.skipShared(&cb) {
 				continue
 			}
 			if ca.node() == cb.node() {

@@ -196,7 +196,7 @@ func TestCursorSkipsSharedChunks(t *testing.T) {
 	ca, cb := newCursor(a, 0, a.NumKids()), newCursor(b, 0, b.NumKids())
 	looked, met := 0, false
 	for !ca.done() {
-		if ca.skipShared(cb) {
+		if ca.skipShared(&cb) {
 			continue
 		}
 		looked++

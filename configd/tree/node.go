@@ -19,7 +19,6 @@
 package tree
 
 import (
-	"iter"
 	"strings"
 
 	"github.com/gnos/gnos/configd/schema"
@@ -157,16 +156,6 @@ func (n *Node) All(s *schema.Node) []*Node {
 	return out
 }
 
-// AllSeq iterates over the children with schema node s, with their
-// positions: All without building a slice. Nil-safe.
-func (n *Node) AllSeq(s *schema.Node) iter.Seq2[int, *Node] {
-	if n == nil {
-		return func(func(int, *Node) bool) {}
-	}
-	lo, hi := n.span(s)
-	return n.KidRange(lo, hi)
-}
-
 // Span returns the half-open range of positions of n's children with
 // schema node s (nothing when n is nil).
 func (n *Node) Span(s *schema.Node) (lo, hi int) {
@@ -285,7 +274,7 @@ func Equal(a, b *Node) bool {
 	}
 	ca, cb := newCursor(a, 0, a.NumKids()), newCursor(b, 0, b.NumKids())
 	for !ca.done() {
-		if ca.skipShared(cb) {
+		if ca.skipShared(&cb) {
 			continue
 		}
 		if !Equal(ca.node(), cb.node()) {

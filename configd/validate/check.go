@@ -256,7 +256,7 @@ func (v *validator) require(s *schema.Node, n *tree.Node) {
 // count checks min-elements and max-elements of list or leaf-list c.
 func (v *validator) count(n *tree.Node, c *schema.Node) {
 	got := 0
-	for _, e := range n.AllSeq(c) {
+	for _, e := range n.All(c) {
 		if !e.Inactive {
 			got++
 		}
@@ -320,7 +320,7 @@ func caseSelected(n *tree.Node, cs *schema.Case) bool {
 
 func choiceSet(n *tree.Node, ch *choicePlan) bool {
 	for _, m := range ch.members {
-		for _, k := range n.AllSeq(m) {
+		for _, k := range n.All(m) {
 			if !k.Inactive {
 				return true
 			}
@@ -512,7 +512,7 @@ func findValue(n *tree.Node, downs []*schema.Node, val string) bool {
 		if len(downs) == 2 && downs[1].IsKey() && len(s.Keys) == 1 {
 			return active(n.Child(s, val)) != nil
 		}
-		for _, e := range n.AllSeq(s) {
+		for _, e := range n.All(s) {
 			if findValue(e, downs[1:], val) {
 				return true
 			}

@@ -245,7 +245,7 @@ func (in *incremental) each(f *firing, down []*schema.Node) {
 	case s.IsKey() && n.S == s.Parent:
 		in.unit(f, s)
 	case s.Kind == schema.List || s.Kind == schema.LeafList:
-		for _, e := range n.AllSeq(s) {
+		for _, e := range all(n, s) {
 			if !e.Inactive {
 				in.push(e)
 				in.each(f, down[:len(down)-1])

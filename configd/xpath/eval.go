@@ -380,7 +380,7 @@ func children(x *Node, s *schema.Node, out []Node) []Node {
 		return append(out, Node{T: x.T, Virt: s, Parent: x})
 	}
 	n := len(out)
-	for _, k := range x.T.AllSeq(s) {
+	for _, k := range x.T.All(s) {
 		if !k.Inactive {
 			out = append(out, Node{T: k, Parent: x})
 		}
