@@ -13,7 +13,10 @@
 // Children are kept in schema order; entries of a list that is ordered by
 // the system are kept sorted by key (natural order, so ge-0/0/2 precedes
 // ge-0/0/10) and found by binary search; ordered-by-user lists and
-// leaf-lists keep insertion order. Inactive statements and annotations live
+// leaf-lists keep insertion order. A long sequence of children is a
+// persistent chunked tree rather than a slice (kids.go), so that copying a
+// node on an edit's path does not copy a 10,000-entry list, and diff
+// steps over the chunks two versions share. Inactive statements and annotations live
 // on the node (Junos keeps them in the configuration), and consumers that
 // want the active configuration skip inactive nodes.
 package tree
