@@ -184,8 +184,16 @@ func (n *Node) AllNamed(name string) []*Node {
 // what consumers of the active configuration (servicesd, the interface
 // manager) read. Nil-safe.
 func (n *Node) ActiveNamed(name string) []*Node {
+	if n == nil {
+		return nil
+	}
+	s := n.S.Child(name)
+	if s == nil {
+		return nil
+	}
 	var out []*Node
-	for _, c := range n.AllNamed(name) {
+	lo, hi := n.span(s)
+	for _, c := range n.KidRange(lo, hi) { // no copy of a chunked span first
 		if !c.Inactive {
 			out = append(out, c)
 		}
