@@ -99,7 +99,7 @@ func TestProtectRefusesEdits(t *testing.T) {
 	}
 	ifs := s.Candidate().ChildNamed("interfaces", "")
 	if ifs.ChildNamed("interface", "ge-0/0/1") != nil || ifs.ChildNamed("interface", "ge-0/0/0") == nil {
-		t.Errorf("delete interfaces: got %v, want ge-0/0/0 kept and ge-0/0/1 deleted", ifs.Kids)
+		t.Errorf("delete interfaces: got %v, want ge-0/0/0 kept and ge-0/0/1 deleted", ifs.KidSlice())
 	}
 	if err := s.SetProtected(p("system"), false); err != nil {
 		t.Fatal(err)

@@ -71,7 +71,7 @@ services { stateful-firewall { rule r1 { match-direction input; term t1 { from {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("patch %q: got %v, want an error containing %q", patch, err, want)
 		}
-		if hostname(s.Candidate()) != "r1" || len(s.Candidate().Kids) != 1 {
+		if hostname(s.Candidate()) != "r1" || s.Candidate().NumKids() != 1 {
 			t.Errorf("a refused patch changed the candidate")
 		}
 	}

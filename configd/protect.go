@@ -74,7 +74,7 @@ func guardProtectedDiff(prev, next *tree.Node, changes []tree.Change, verb strin
 			add(prot, ch.Path, ch.New == nil)
 			continue
 		}
-		if ch.Old != nil && (ch.New == nil || len(ch.Old.Kids) > 0) {
+		if ch.Old != nil && (ch.New == nil || ch.Old.NumKids() > 0) {
 			// deleting (or replacing) a subtree: its protected statements stay
 			ch.Old.Walk(func(p tree.Path, c *tree.Node) bool {
 				if !c.Protected {

@@ -68,14 +68,14 @@ func replay(base, edited, onto *tree.Node, keep bool) (*tree.Node, []tree.Path, 
 // under a new `applications`), the additions of its children one by one,
 // so that only statements both added conflict.
 func splitAddition(out []tree.Change, base, onto *tree.Node, ch tree.Change) []tree.Change {
-	if ch.Old != nil || ch.New == nil || ch.Moved || len(ch.New.Kids) == 0 || base.Get(ch.Path) != nil {
+	if ch.Old != nil || ch.New == nil || ch.Moved || ch.New.NumKids() == 0 || base.Get(ch.Path) != nil {
 		return append(out, ch)
 	}
 	o := onto.Get(ch.Path)
-	if o == nil || len(o.Kids) == 0 || tree.OwnDiffers(ch.New, o) {
+	if o == nil || o.NumKids() == 0 || tree.OwnDiffers(ch.New, o) {
 		return append(out, ch)
 	}
-	for _, k := range ch.New.Kids {
+	for _, k := range ch.New.Kids() {
 		out = splitAddition(out, base, onto, tree.Change{Path: ch.Path.Append(k.Step()), New: k})
 	}
 	return out
@@ -93,7 +93,7 @@ func conflicting(base, onto *tree.Node, ch tree.Change) bool {
 		}
 	}
 	b, o := base.Get(p), onto.Get(p)
-	if ch.Old != nil && ch.New != nil && !ch.Moved && len(ch.New.Kids) > 0 {
+	if ch.Old != nil && ch.New != nil && !ch.Moved && ch.New.NumKids() > 0 {
 		// Only the statement's own value, flag or comment changed: its
 		// children are changes of their own.
 		if o == nil {
@@ -112,15 +112,15 @@ func applyChange(e *tree.Editor, ch tree.Change) error {
 		}
 		return nil
 	}
-	if ch.Old == nil || ch.Moved || len(ch.New.Kids) == 0 {
+	if ch.Old == nil || ch.Moved || ch.New.NumKids() == 0 {
 		return e.Put(ch.Path, ch.New)
 	}
 	// Own attributes changed (value, flag, comment): keep onto's children.
-	n := *ch.New
+	n := ch.New
 	if cur := e.Root().Get(ch.Path); cur != nil {
-		n.Kids = cur.Kids
+		n = tree.WithKidsOf(n, cur)
 	}
-	return e.Put(ch.Path, &n)
+	return e.Put(ch.Path, n)
 }
 
 // rebaseCandidateLocked replays the shared candidate's changes from the

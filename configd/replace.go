@@ -41,7 +41,7 @@ func (s *Session) ReplacePattern(at tree.Path, pattern, with string, upto int) (
 	for len(queue) > 0 && (upto <= 0 || len(changes) < upto) {
 		it := queue[0]
 		queue = queue[1:]
-		for _, c := range it.n.Kids {
+		for _, c := range it.n.Kids() {
 			p := it.p.Append(c.Step())
 			if v, ok := replaceable(c); ok && re.MatchString(v) {
 				changes = append(changes, change{p, v, re.ReplaceAllString(v, repl)})

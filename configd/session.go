@@ -633,10 +633,11 @@ func shareUnchanged(prev, next *tree.Node) *tree.Node {
 		return prev
 	}
 	out := *next
-	out.Kids = make([]*tree.Node, len(next.Kids))
-	for i, k := range next.Kids {
-		out.Kids[i] = shareUnchanged(prev.Child(k.S, k.ID()), k)
+	kids := make([]*tree.Node, next.NumKids())
+	for i, k := range next.Kids() {
+		kids[i] = shareUnchanged(prev.Child(k.S, k.ID()), k)
 	}
+	out.SetKids(kids)
 	return &out
 }
 

@@ -246,7 +246,7 @@ func configured(ds []*dest, kind, name string) bool {
 // levelOf is a contents entry's level: the least severe severity it
 // takes (-1: none).
 func levelOf(c *tree.Node) int {
-	for _, k := range c.Kids {
+	for _, k := range c.Kids() {
 		switch k.S.Name {
 		case "any":
 			return Debug

@@ -36,7 +36,9 @@ func configValue(cfg *tree.Node, p tree.Path) ([]byte, bool, error) {
 	}
 	// The parent with only the addressed children: WriteJSON prints the
 	// member (qualified, at the first level), whose value is the answer.
-	if err := format.WriteJSON(&buf, &tree.Node{S: parent.S, Kids: kids}, false); err != nil {
+	only := &tree.Node{S: parent.S}
+	only.SetKids(kids)
+	if err := format.WriteJSON(&buf, only, false); err != nil {
 		return nil, false, err
 	}
 	var m map[string]json.RawMessage

@@ -139,7 +139,7 @@ func opGet(_ context.Context, s *Session, op *Node, b *strings.Builder) error {
 		}
 	}
 	b.WriteString("<data>\n")
-	if len(cfg.Kids) > 0 || len(st.Kids) == 0 {
+	if cfg.NumKids() > 0 || st.NumKids() == 0 {
 		if err := writeConfigXML(b, cfg); err != nil {
 			return err
 		}

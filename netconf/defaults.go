@@ -69,7 +69,7 @@ func addDefaults(n *tree.Node) *tree.Node {
 			changed = true
 			continue
 		case s.Kind == schema.Container && !s.Presence:
-			if a := addDefaults(&tree.Node{S: s}); len(a.Kids) > 0 {
+			if a := addDefaults(&tree.Node{S: s}); a.NumKids() > 0 {
 				kids, changed = append(kids, a), true
 			}
 			continue
@@ -80,7 +80,7 @@ func addDefaults(n *tree.Node) *tree.Node {
 		return n
 	}
 	out := *n
-	out.Kids = kids
+	out.SetKids(kids)
 	return &out
 }
 
@@ -89,7 +89,7 @@ func addDefaults(n *tree.Node) *tree.Node {
 func trimDefaults(n *tree.Node) *tree.Node {
 	var kids []*tree.Node
 	changed := false
-	for _, k := range n.Kids {
+	for _, k := range n.Kids() {
 		switch k.S.Kind {
 		case schema.Leaf:
 			if len(k.S.Default) == 1 && k.Value == k.S.Default[0] && !k.S.IsKey() && k.Comment == "" && !k.Inactive {
@@ -115,6 +115,6 @@ func trimDefaults(n *tree.Node) *tree.Node {
 		return nil
 	}
 	out := *n
-	out.Kids = kids
+	out.SetKids(kids)
 	return &out
 }

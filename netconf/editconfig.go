@@ -99,7 +99,7 @@ func (r *editRun) children(el *Node, p tree.Path, s *schema.Node, inh editOp, xp
 			// starts it empty, delete and remove empty it.
 			switch op {
 			case opReplace, opDelete, opRemove:
-				if op == opDelete && len(r.e.Root().Kids) == 0 {
+				if op == opDelete && r.e.Root().NumKids() == 0 {
 					if err := r.fail(dataError("data-missing", nil, xp+"/"+ns.step(k), ns, "the configuration is empty: nothing to delete")); err != nil {
 						return err
 					}
@@ -276,7 +276,7 @@ func (r *editRun) element(el *Node, p tree.Path, ps *schema.Node, inh editOp, px
 	if n == nil {
 		return nil
 	}
-	if s.Kind == schema.Container && !s.Presence && len(n.Kids) == 0 && !n.Inactive && n.Comment == "" && op != opNone {
+	if s.Kind == schema.Container && !s.Presence && n.NumKids() == 0 && !n.Inactive && n.Comment == "" && op != opNone {
 		_ = r.e.Delete(path) // an empty container is no statement
 		return nil
 	}

@@ -123,7 +123,7 @@ func selectNode(d *tree.Node, f *Node, root bool) *tree.Node {
 		matched := false
 		for _, k := range d.All(s) {
 			if (s.Kind == schema.Leaf || s.Kind == schema.LeafList) && k.Value == c.Text && attrsMatch(k, c) {
-				out.Kids = append(out.Kids, k)
+				out.AppendKid(k)
 				matched = true
 			}
 		}
@@ -145,7 +145,7 @@ func selectNode(d *tree.Node, f *Node, root bool) *tree.Node {
 		}
 		for _, k := range d.All(s) {
 			if n := selectNode(k, c, false); n != nil {
-				out = union(out, &tree.Node{S: d.S, Key: d.Key, Kids: []*tree.Node{n}})
+				out = union(out, withKid(&tree.Node{S: d.S, Key: d.Key}, n))
 				found = true
 			}
 		}
@@ -193,17 +193,24 @@ func union(a, b *tree.Node) *tree.Node {
 		return a
 	}
 	out := &tree.Node{S: a.S, Key: a.Key, Value: a.Value, Inactive: a.Inactive || b.Inactive, Protected: a.Protected || b.Protected, Comment: a.Comment + b.Comment}
-	out.Kids = slices.Clone(a.Kids)
-	for _, k := range b.Kids {
-		i := slices.IndexFunc(out.Kids, func(x *tree.Node) bool { return x.S == k.S && x.ID() == k.ID() })
+	kids := slices.Clone(a.KidSlice())
+	for _, k := range b.Kids() {
+		i := slices.IndexFunc(kids, func(x *tree.Node) bool { return x.S == k.S && x.ID() == k.ID() })
 		if i >= 0 {
-			out.Kids[i] = union(out.Kids[i], k)
+			kids[i] = union(kids[i], k)
 			continue
 		}
-		out.Kids = append(out.Kids, k)
+		kids = append(kids, k)
 	}
-	slices.SortStableFunc(out.Kids, func(x, y *tree.Node) int { return x.S.Index - y.S.Index })
+	slices.SortStableFunc(kids, func(x, y *tree.Node) int { return x.S.Index - y.S.Index })
+	out.SetKids(kids)
 	return out
+}
+
+// withKid returns n holding the one child c.
+func withKid(n, c *tree.Node) *tree.Node {
+	n.SetKids([]*tree.Node{c})
+	return n
 }
 
 // configurationStep matches a leading /configuration step (any prefix)
@@ -259,7 +266,7 @@ func withAncestors(n xpath.Node) *tree.Node {
 	}
 	for ; p != nil; p = p.Parent {
 		a := p.T
-		cur = &tree.Node{S: a.S, Key: a.Key, Value: a.Value, Inactive: a.Inactive, Protected: a.Protected, Comment: a.Comment, Kids: []*tree.Node{cur}}
+		cur = withKid(&tree.Node{S: a.S, Key: a.Key, Value: a.Value, Inactive: a.Inactive, Protected: a.Protected, Comment: a.Comment}, cur)
 	}
 	return cur
 }

@@ -88,7 +88,7 @@ func (b *builder) node(s *schema.Node, key, value string) *tree.Node {
 // locate returns the index of parent's child with schema s and identity
 // key, or the index where it belongs and false.
 func locate(parent *tree.Node, s *schema.Node, key string) (int, bool) {
-	kids := parent.Kids
+	kids := parent.KidSlice() // a fresh tree: the node's own slice
 	n := len(kids)
 	// Fast path: input in display order appends at the end.
 	if n == 0 || kids[n-1].S.Index < s.Index {
@@ -133,7 +133,7 @@ func (b *builder) child(parent *tree.Node, s *schema.Node, key, value string) *t
 	}
 	i, ok := locate(parent, s, ident)
 	if ok {
-		n := parent.Kids[i]
+		n := parent.Kid(i)
 		if s.Kind == schema.Leaf {
 			n.Value = value
 		}
@@ -151,7 +151,7 @@ func (b *builder) child(parent *tree.Node, s *schema.Node, key, value string) *t
 func (b *builder) attach(parent, n *tree.Node) *tree.Node {
 	i, ok := locate(parent, n.S, n.ID())
 	if ok {
-		old := parent.Kids[i]
+		old := parent.Kid(i)
 		merge(b, old, n)
 		return old
 	}
@@ -165,14 +165,15 @@ func (b *builder) insert(parent *tree.Node, i int, n *tree.Node) {
 	if n.S.Case != nil && clearOtherCases(parent, n.S) {
 		i, _ = locate(parent, n.S, n.ID())
 	}
-	parent.Kids = b.grow(parent.Kids)
-	if i == len(parent.Kids) {
-		parent.Kids = append(parent.Kids, n)
+	kids := b.grow(parent.KidSlice())
+	if i == len(kids) {
+		parent.SetKids(append(kids, n))
 		return
 	}
-	parent.Kids = append(parent.Kids, nil)
-	copy(parent.Kids[i+1:], parent.Kids[i:])
-	parent.Kids[i] = n
+	kids = append(kids, nil)
+	copy(kids[i+1:], kids[i:])
+	kids[i] = n
+	parent.SetKids(kids)
 }
 
 func merge(b *builder, dst, src *tree.Node) {
@@ -188,7 +189,7 @@ func merge(b *builder, dst, src *tree.Node) {
 	if src.Comment != "" {
 		dst.Comment = src.Comment
 	}
-	for _, k := range src.Kids {
+	for _, k := range src.Kids() {
 		b.attach(dst, k)
 	}
 }
@@ -196,17 +197,16 @@ func merge(b *builder, dst, src *tree.Node) {
 // clearOtherCases removes parent's children that belong to another case of
 // s's choice (a later `then discard;` replaces an earlier `then accept;`).
 func clearOtherCases(parent *tree.Node, s *schema.Node) bool {
-	out := parent.Kids[:0]
-	for _, k := range parent.Kids {
+	kids := parent.KidSlice() // a fresh tree: the node's own slice, filtered in place
+	out := kids[:0]
+	for _, k := range kids {
 		if c := k.S.Case; c != nil && c.Choice == s.Case.Choice && c.Name != s.Case.Name {
 			continue
 		}
 		out = append(out, k)
 	}
-	changed := len(out) != len(parent.Kids)
-	for i := len(out); i < len(parent.Kids); i++ {
-		parent.Kids[i] = nil
-	}
-	parent.Kids = out
+	changed := len(out) != len(kids)
+	clear(kids[len(out):])
+	parent.SetKids(out)
 	return changed
 }

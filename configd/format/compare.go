@@ -179,7 +179,7 @@ func (c *comparer) summary(m byte, tag string, n *tree.Node) {
 	c.t.line(0)
 	c.t.w.WriteString(tag)
 	c.t.head(n)
-	if len(n.Kids) > 0 {
+	if n.NumKids() > 0 {
 		c.t.w.WriteString(" { ... }\n")
 	} else {
 		c.t.w.WriteString(";\n")

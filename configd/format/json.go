@@ -122,7 +122,7 @@ func (j *jsonWriter) object(n *tree.Node, top bool) {
 			j.scalar(ks, k)
 		})
 	}
-	kids := n.Kids
+	kids := n.KidSlice()
 	for i := 0; i < len(kids); {
 		s := kids[i].S
 		k := i + 1

@@ -388,9 +388,10 @@ func (p *jsonParser) memberMetas(f *jsonFrame) error {
 }
 
 func removeKid(parent, n *tree.Node) {
-	for i, k := range parent.Kids {
+	kids := parent.KidSlice() // a fresh tree: the node's own slice
+	for i, k := range kids {
 		if k == n {
-			parent.Kids = append(parent.Kids[:i], parent.Kids[i+1:]...)
+			parent.SetKids(append(kids[:i], kids[i+1:]...))
 			return
 		}
 	}

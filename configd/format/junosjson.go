@@ -144,7 +144,7 @@ func (j *junosJSON) members(n *tree.Node, first bool) {
 			j.scalar(ks, k)
 		})
 	}
-	kids := n.Kids
+	kids := n.KidSlice()
 	for i := 0; i < len(kids); {
 		s := kids[i].S
 		k := i + 1
@@ -172,7 +172,7 @@ func (j *junosJSON) group(g []*tree.Node) {
 			j.meta(g[0])
 		}
 	case schema.Container:
-		if len(g[0].Kids) == 0 && !g[0].Inactive && g[0].Comment == "" {
+		if g[0].NumKids() == 0 && !g[0].Inactive && g[0].Comment == "" {
 			// an empty element in Junos' XML, [null] in its JSON
 			j.w.WriteString("[null]")
 			return

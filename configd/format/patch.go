@@ -49,7 +49,7 @@ func ParsePatch(root *schema.Node, text string) ([]PatchSection, error) {
 					cur.Delete = append(cur.Delete, at.Append(k.Step()))
 				}
 			} else if n := t.Get(cur.Path); n != nil {
-				for _, k := range n.Kids {
+				for _, k := range n.Kids() {
 					cur.Delete = append(cur.Delete, cur.Path.Append(k.Step()))
 				}
 			}

@@ -26,7 +26,7 @@ func WriteSet(w io.Writer, n *tree.Node, prefix tree.Path) error {
 	for _, tok := range prefix.Tokens(false) {
 		sw.push(tree.Quote(tok))
 	}
-	sw.kids(n.Kids)
+	sw.kids(n.KidSlice())
 	return bw.Flush()
 }
 
@@ -62,11 +62,11 @@ func (sw *setWriter) kids(kids []*tree.Node) {
 			sw.emit("set")
 			sw.path = sw.path[:pathEnd]
 			sw.flagLines(c)
-		case len(c.Kids) == 0:
+		case len(c.KidSlice()) == 0:
 			sw.emit("set")
 			sw.flagLines(c)
 		default:
-			sw.kids(c.Kids)
+			sw.kids(c.KidSlice())
 			sw.flagLines(c)
 		}
 		sw.path = sw.path[:mark]

@@ -32,7 +32,7 @@ func WriteText(w io.Writer, n *tree.Node) error {
 func WriteTextOrigins(w io.Writer, n *tree.Node, origins map[*tree.Node]string) error {
 	t := newTextWriter(w, "")
 	t.origins = origins
-	t.kids(n.Kids, 0)
+	t.kids(n.KidSlice(), 0)
 	return t.w.Flush()
 }
 
@@ -158,9 +158,9 @@ func (t *textWriter) kids(kids []*tree.Node, depth int) {
 
 // stmt writes one statement and its subtree.
 func (t *textWriter) stmt(n *tree.Node, depth int) {
-	if n.S.Compact && !n.Inactive && !n.Protected && n.Comment == "" && len(n.Kids) > 0 && plainContainers(n.Kids) {
+	if n.S.Compact && !n.Inactive && !n.Protected && n.Comment == "" && n.NumKids() > 0 && plainContainers(n.KidSlice()) {
 		// Junos prints `family inet { … }`: the container's children on its line
-		for _, c := range n.Kids {
+		for _, c := range n.Kids() {
 			t.inherited(depth, n, c)
 			t.line(depth)
 			t.w.WriteString(n.S.Name)
@@ -181,18 +181,18 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 		// the container's line, then its other statements
 		t.w.WriteByte(' ')
 		t.w.WriteString(tree.Quote(v.Value))
-		for _, c := range n.Kids[1:] {
+		for _, c := range n.KidSlice()[1:] {
 			t.w.WriteByte(' ')
 			t.head(c)
 		}
 		t.w.WriteString(";\n")
 		return
 	}
-	if n.S.Oneliner && oneStatement(n.Kids) {
+	if n.S.Oneliner && oneStatement(n.KidSlice()) {
 		// Junos prints `route 0.0.0.0/0 next-hop 192.0.2.254;`
 		t.w.WriteByte(' ')
-		if c := n.Kids[0]; c.S.Kind == schema.LeafList {
-			t.leafListHead(n.Kids)
+		if c := n.Kid(0); c.S.Kind == schema.LeafList {
+			t.leafListHead(n.KidSlice())
 		} else {
 			t.head(c)
 		}
@@ -220,9 +220,9 @@ func (t *textWriter) block(entries []*tree.Node, depth int) {
 		t.line(depth + 1)
 		t.tagsOf(e)
 		t.key(e.S, e.Key)
-		if oneStatement(e.Kids) && len(e.Kids) == 1 {
+		if oneStatement(e.KidSlice()) && e.NumKids() == 1 {
 			t.w.WriteByte(' ')
-			t.head(e.Kids[0])
+			t.head(e.Kid(0))
 			t.w.WriteString(";\n")
 			continue
 		}
@@ -237,15 +237,15 @@ func (t *textWriter) block(entries []*tree.Node, depth int) {
 // the container holding only leaves without flags or annotations of their
 // own; else nil (the block form, where the leaf is named, carries them).
 func valueOf(n *tree.Node) *tree.Node {
-	if n.S.Value == nil || len(n.Kids) == 0 || n.Kids[0].S != n.S.Value {
+	if n.S.Value == nil || len(n.KidSlice()) == 0 || n.Kid(0).S != n.S.Value {
 		return nil
 	}
-	for _, c := range n.Kids {
+	for _, c := range n.Kids() {
 		if c.S.Kind != schema.Leaf || c.Inactive || c.Protected || c.Comment != "" || c.S.Secret {
 			return nil
 		}
 	}
-	return n.Kids[0]
+	return n.Kid(0)
 }
 
 // oneStatement reports whether kids are one plain statement: a leaf, or
@@ -255,7 +255,7 @@ func oneStatement(kids []*tree.Node) bool {
 		return false
 	}
 	for _, c := range kids {
-		if c.S != kids[0].S || c.Inactive || c.Protected || c.Comment != "" || len(c.Kids) > 0 ||
+		if c.S != kids[0].S || c.Inactive || c.Protected || c.Comment != "" || len(c.KidSlice()) > 0 ||
 			(c.S.Kind != schema.Leaf && c.S.Kind != schema.LeafList) || c.S.Secret {
 			return false
 		}
@@ -276,7 +276,7 @@ func (t *textWriter) tagsOf(n *tree.Node) {
 // body ends a statement's line after its head: `;`, or its children in
 // braces.
 func (t *textWriter) body(n *tree.Node, depth int) {
-	if len(n.Kids) == 0 {
+	if len(n.KidSlice()) == 0 {
 		t.w.WriteByte(';')
 		if n.S.Kind == schema.Leaf && n.S.Secret { // as Junos prints a secret
 			t.w.WriteString(" ## SECRET-DATA")
@@ -285,7 +285,7 @@ func (t *textWriter) body(n *tree.Node, depth int) {
 		return
 	}
 	t.w.WriteString(" {\n")
-	t.kids(n.Kids, depth+1)
+	t.kids(n.KidSlice(), depth+1)
 	t.line(depth)
 	t.w.WriteString("}\n")
 }

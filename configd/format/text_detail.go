@@ -16,7 +16,7 @@ import (
 func WriteTextDetail(w io.Writer, n *tree.Node) error {
 	t := newTextWriter(w, "")
 	t.detail = true
-	t.kids(n.Kids, 0)
+	t.kids(n.KidSlice(), 0)
 	return t.w.Flush()
 }
 

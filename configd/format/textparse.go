@@ -689,7 +689,7 @@ func (p *textParser) directives(st tree.Step, values []string, op string) {
 // flags, which a parser drops when a block or element left it empty (as
 // tree.Editor does after a delete).
 func prunable(n *tree.Node) bool {
-	return n.S.Kind == schema.Container && !n.S.Presence && len(n.Kids) == 0 && !n.Inactive && !n.Protected && n.Comment == ""
+	return n.S.Kind == schema.Container && !n.S.Presence && len(n.KidSlice()) == 0 && !n.Inactive && !n.Protected && n.Comment == ""
 }
 
 // keyPartCheck rejects a space inside one key of a list with several

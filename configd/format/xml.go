@@ -24,7 +24,7 @@ func WriteXML(w io.Writer, n *tree.Node, indent bool) error {
 		bw = bufio.NewWriterSize(w, writeBuffer)
 	}
 	x := xmlWriter{w: bw, indent: indent}
-	for _, c := range n.Kids {
+	for _, c := range n.Kids() {
 		x.elem(c, 0)
 	}
 	return bw.Flush()
@@ -92,7 +92,7 @@ func (x *xmlWriter) elem(n *tree.Node, depth int) {
 		x.leaf(s.Name, n.Value, n.Inactive, n.Protected, depth)
 		return
 	case schema.Container:
-		if len(n.Kids) == 0 {
+		if len(n.KidSlice()) == 0 {
 			x.leaf(s.Name, "", n.Inactive, n.Protected, depth)
 			return
 		}
@@ -114,7 +114,7 @@ func (x *xmlWriter) elem(n *tree.Node, depth int) {
 			x.end()
 		})
 	}
-	for _, c := range n.Kids {
+	for _, c := range n.Kids() {
 		x.elem(c, depth+1)
 	}
 	x.start(depth)

@@ -24,7 +24,11 @@ func BenchmarkExpandFrom(b *testing.B) {
 		}
 		old := parse(b, buf.String())
 		e := tree.NewEditor(old)
-		for _, l := range []string{"groups common system domain-name example.net", "apply-groups common"} {
+		// the rule edited once already, as on a running box: its lists are
+		// in the tree's chunked form from then on (a parser's fresh tree
+		// holds plain slices until the first edit copies them)
+		for _, l := range []string{"groups common system domain-name example.net", "apply-groups common",
+			fmt.Sprintf("services stateful-firewall rule r%d match-direction input", n/2)} {
 			ps, err := tree.ParseTokens(schema.MustDefault().Root, splitWords(l), tree.ForSet)
 			if err != nil {
 				b.Fatal(err)

@@ -162,7 +162,7 @@ func (x *expander) nodeFrom(n *tree.Node, inherited []source, prev, prevExp *tre
 	if applies(n) {
 		var except []string
 		srcs = nil
-		for _, c := range n.Kids {
+		for _, c := range n.Kids() {
 			if !c.S.IsApplyGroups() || c.Inactive {
 				continue
 			}
@@ -183,7 +183,10 @@ func (x *expander) nodeFrom(n *tree.Node, inherited []source, prev, prevExp *tre
 		}
 	}
 	p := x.path
-	kids := n.Kids
+	if len(srcs) == 0 && !holdsGroupStatements(n, len(p) == 0) {
+		return x.kidsInPlace(n, srcs, prev, prevExp)
+	}
+	kids := n.KidSlice()
 	changed := false
 	// the statements of groups themselves go: found by schema (binary
 	// search), not by looking at each of a long list's kids
@@ -245,8 +248,76 @@ func (x *expander) nodeFrom(n *tree.Node, inherited []source, prev, prevExp *tre
 		return n
 	}
 	out := *n
-	out.Kids = kids
+	out.SetKids(kids)
 	nn := &out
+	if g, ok := x.origin[n]; ok {
+		x.origin[nn] = g
+	}
+	return nn
+}
+
+// holdsGroupStatements reports whether n holds apply-groups,
+// apply-groups-except or (at the top) groups, which expansion removes.
+func holdsGroupStatements(n *tree.Node, top bool) bool {
+	for _, name := range [...]string{schema.ApplyGroups, schema.ApplyGroupsExcpt, schema.GroupsName} {
+		s := n.S.Child(name)
+		if s == nil || !s.Generic || (name == schema.GroupsName && !top) {
+			continue
+		}
+		if lo, hi := n.Span(s); lo < hi {
+			return true
+		}
+	}
+	return false
+}
+
+// kidsInPlace expands the children of n where n itself keeps its
+// statements (nothing inherited here, nothing to remove): each child is
+// replaced by its expansion where that differs, and the result shares the
+// rest of n's children, chunks included. When n's expansion before was
+// its previous version itself, only the children n does not share with
+// it are looked at (tree.EachUnshared): a long list's entries are stepped
+// over a chunk at a time.
+func (x *expander) kidsInPlace(n *tree.Node, srcs []source, prev, prevExp *tree.Node) *tree.Node {
+	p := x.path
+	var pos []int
+	var repl []*tree.Node
+	var hp, he hint
+	visit := func(i int, c *tree.Node) {
+		if c.S.Kind != schema.Container && c.S.Kind != schema.List {
+			return
+		}
+		var pc, pe *tree.Node
+		if prev != nil {
+			pc, pe = hp.counterpart(prev, c), he.counterpart(prevExp, c)
+			if pc == c && pe != nil {
+				if pe != c {
+					pos, repl = append(pos, i), append(repl, pe)
+				}
+				return // shared with the previous configuration: expanded then
+			}
+		}
+		x.path = append(p, c.Step())
+		ec := x.nodeFrom(c, childSources(srcs, c), pc, pe)
+		x.path = p
+		if ec != c {
+			pos, repl = append(pos, i), append(repl, ec)
+		}
+	}
+	if prev != nil && prevExp == prev {
+		tree.EachUnshared(prev, n, visit)
+	} else {
+		for i, c := range n.Kids() {
+			if prev != nil && hp.same(prev, c) && he.same(prevExp, c) {
+				continue // shared, and expanded to itself: not even looked at
+			}
+			visit(i, c)
+		}
+	}
+	if len(pos) == 0 {
+		return n
+	}
+	nn := n.WithKidsReplaced(pos, repl)
 	if g, ok := x.origin[n]; ok {
 		x.origin[nn] = g
 	}
@@ -289,7 +360,7 @@ func (x *expander) inherit(kids []*tree.Node, srcs []source) []*tree.Node {
 		return false
 	}
 	for _, src := range srcs {
-		for _, gk := range src.n.Kids {
+		for _, gk := range src.n.Kids() {
 			rs := gk.S.Real
 			if gk.Inactive || rs == nil {
 				continue
@@ -330,7 +401,7 @@ func childSources(srcs []source, c *tree.Node) []source {
 
 func appendMatches(out []source, group string, gn *tree.Node, real *schema.Node, key string) []source {
 	var wild []source
-	for _, gk := range gn.Kids {
+	for _, gk := range gn.Kids() {
 		if gk.S.Real != real || gk.Inactive {
 			continue
 		}

@@ -62,7 +62,7 @@ type hint struct{ next int }
 // same reports whether parent's next kid is c itself (a comparison of
 // pointers: c is not read), and moves past it if so.
 func (h *hint) same(parent, c *tree.Node) bool {
-	if h.next < len(parent.Kids) && parent.Kids[h.next] == c {
+	if h.next < parent.NumKids() && parent.Kid(h.next) == c {
 		h.next++
 		return true
 	}
@@ -74,8 +74,8 @@ func (h *hint) counterpart(parent, c *tree.Node) *tree.Node {
 	if parent == nil {
 		return nil
 	}
-	if h.next < len(parent.Kids) {
-		if k := parent.Kids[h.next]; k == c || (k.S == c.S && k.ID() == c.ID()) {
+	if h.next < parent.NumKids() {
+		if k := parent.Kid(h.next); k == c || (k.S == c.S && k.ID() == c.ID()) {
 			h.next++
 			return k
 		}
@@ -85,5 +85,5 @@ func (h *hint) counterpart(parent, c *tree.Node) *tree.Node {
 		return nil
 	}
 	h.next = i + 1
-	return parent.Kids[i]
+	return parent.Kid(i)
 }

@@ -1,6 +1,7 @@
 package groups_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gnos/gnos/configd/format"
@@ -109,4 +110,71 @@ func splitWords(s string) []string {
 		out = append(out, w)
 	}
 	return out
+}
+
+// TestExpandFromLongList: the same on a 600-entry service-set list (long
+// enough that the tree keeps it in chunks), with a group applied at the
+// top that reaches the list (every entry inherits) and one that does not
+// (the list expands to itself and ExpandFrom steps over the shared
+// chunks): edits in the middle, at the ends, additions and deletions.
+func TestExpandFromLongList(t *testing.T) {
+	for _, group := range []string{
+		"set groups g system domain-name example.net\nset apply-groups g\n",
+		"set groups g services service-set <*> max-flows 100\nset apply-groups g\n",
+		// an entry's own apply-groups: the list above inherits nothing
+		"set groups g system domain-name example.net\nset apply-groups g\nset groups h services service-set <*> max-flows 100\n",
+		"set groups g system domain-name example.net\nset apply-groups g\nset groups h services service-set <*> max-flows 100\n" +
+			"set services service-set s5 apply-groups h\n",
+	} {
+		var b []byte
+		b = append(b, group...)
+		for i := range 600 {
+			b = append(b, "set services service-set s"...)
+			b = append(b, itoa(i)...)
+			b = append(b, " interface-service service-interface ms-0/0/0\n"...)
+		}
+		old := applySet(t, tree.New(schema.MustDefault().Root), string(b))
+		oldExp := groups.Expand(old)
+		for _, edit := range []string{
+			"set services service-set s300 max-flows 7",
+			"set services service-set s0 max-flows 7",
+			"set services service-set s599 max-flows 7",
+			"set services service-set s3000 interface-service service-interface ms-0/0/0",
+			"delete services service-set s301",
+			"set system host-name r2",
+			"set services service-set s300 apply-groups h",
+			"set services service-set s0 apply-groups h",
+			"set services service-set s599 apply-groups h",
+			"set services service-set s3001 apply-groups h",
+		} {
+			if strings.Contains(edit, "apply-groups h") && !strings.Contains(group, "groups h ") {
+				continue
+			}
+			var next *tree.Node
+			if len(edit) > 7 && edit[:7] == "delete " {
+				ps, err := tree.ParseTokens(schema.MustDefault().Root, splitWords(edit[7:]), tree.ForRef)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e := tree.NewEditor(old)
+				if err := e.Delete(ps[0]); err != nil {
+					t.Fatal(err)
+				}
+				next = e.Freeze()
+			} else {
+				next = applySet(t, old, edit)
+			}
+			want := text(t, groups.Expand(next))
+			if got := text(t, groups.ExpandFrom(old, oldExp, next)); got != want {
+				t.Errorf("%q after %q: ExpandFrom differs from Expand", edit, group)
+			}
+		}
+	}
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
 }

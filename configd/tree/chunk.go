@@ -135,7 +135,7 @@ func forBoundaries(p Path, n *Node, fn func(Path, *Node)) {
 	if n.S.Kind != schema.Container && len(p) > 0 {
 		return
 	}
-	for _, c := range n.Kids {
+	for _, c := range n.Kids() {
 		forBoundaries(p.Append(c.Step()), c, fn)
 	}
 }
@@ -158,7 +158,7 @@ func encodeRest(top *Node) []byte {
 	var rec func(d int, n *Node, inContainers bool)
 	rec = func(d int, n *Node, inContainers bool) {
 		writeNode(&b, d, n, "")
-		for _, c := range n.Kids {
+		for _, c := range n.Kids() {
 			if inContainers && c.S.KeyOrdered() {
 				continue
 			}
@@ -171,7 +171,7 @@ func encodeRest(top *Node) []byte {
 
 func encodeNode(b *bytes.Buffer, d int, n *Node) {
 	writeNode(b, d, n, "")
-	for _, c := range n.Kids {
+	for _, c := range n.Kids() {
 		encodeNode(b, d+1, c)
 	}
 }
@@ -280,15 +280,13 @@ func (e *Editor) decode(root *schema.Node, data []byte) error {
 		i, ok := parent.find(s, st.id())
 		var n *Node
 		if ok {
-			n = e.own(parent.Kids[i])
-			parent.Kids[i] = n
+			old := parent.Kid(i)
+			if n = e.own(old); n != old {
+				parent.setKid(e.tok, i, n)
+			}
 		} else {
 			n = &Node{S: s, Key: st.Key, Value: st.Value, owner: e.tok}
-			if i == len(parent.Kids) {
-				parent.Kids = append(parent.Kids, n)
-			} else {
-				parent.insertAt(i, n)
-			}
+			parent.insertKid(e.tok, i, n)
 		}
 		if bytes.IndexByte(f[1], 'w') < 0 {
 			if s.Kind == schema.Leaf {
@@ -373,16 +371,18 @@ func ApplyChunks(base *Node, delta map[string][]byte) (*Node, error) {
 // below it (and the containers leading to them), without flags.
 func entriesOnly(n *Node) *Node {
 	out := &Node{S: n.S}
-	for _, c := range n.Kids {
+	var kids []*Node
+	for _, c := range n.Kids() {
 		switch {
 		case c.S.KeyOrdered():
-			out.Kids = append(out.Kids, c)
+			kids = append(kids, c)
 		case c.S.Kind == schema.Container:
 			if k := entriesOnly(c); !k.Empty() {
-				out.Kids = append(out.Kids, k)
+				kids = append(kids, k)
 			}
 		}
 	}
+	out.SetKids(kids)
 	return out
 }
 

@@ -1,8 +1,6 @@
 package tree
 
 import (
-	"sort"
-
 	"github.com/gnos/gnos/configd/schema"
 )
 
@@ -38,59 +36,77 @@ func diff(p Path, a, b *Node, out *[]Change) {
 	if len(p) > 0 && OwnDiffers(a, b) {
 		*out = append(*out, Change{Path: p, Old: a, New: b})
 	}
+	if sameKids(a, b) {
+		return
+	}
 	i, j := 0, 0
-	for i < len(a.Kids) || j < len(b.Kids) {
+	na, nb := a.NumKids(), b.NumKids()
+	for i < na || j < nb {
 		var s *schema.Node
 		switch {
-		case i >= len(a.Kids):
-			s = b.Kids[j].S
-		case j >= len(b.Kids):
-			s = a.Kids[i].S
-		case a.Kids[i].S.Index <= b.Kids[j].S.Index:
-			s = a.Kids[i].S
+		case i >= na:
+			s = b.Kid(j).S
+		case j >= nb:
+			s = a.Kid(i).S
+		case a.Kid(i).S.Index <= b.Kid(j).S.Index:
+			s = a.Kid(i).S
 		default:
-			s = b.Kids[j].S
+			s = b.Kid(j).S
 		}
-		ai, bj := spanEnd(a.Kids, i, s), spanEnd(b.Kids, j, s)
-		diffSpan(p, s, a.Kids[i:ai], b.Kids[j:bj], out)
+		ai, bj := spanEnd(a, i, s), spanEnd(b, j, s)
+		diffSpan(p, s, a, i, ai, b, j, bj, out)
 		i, j = ai, bj
 	}
 }
 
-// spanEnd returns the end of the run of kids[from:] with schema s. Kids
-// are in schema order, so it is a binary search: a 10,000-entry list is
-// crossed in 14 looks, not by touching every entry (diff's cost follows
-// the change, not the list).
-func spanEnd(kids []*Node, from int, s *schema.Node) int {
-	return from + sort.Search(len(kids)-from, func(k int) bool { return kids[from+k].S.Index > s.Index })
+// spanEnd returns the end of the run of n's children from position from
+// with schema s. Children are in schema order, so it is a binary search: a
+// 10,000-entry list is crossed in 14 looks, not by touching every entry
+// (diff's cost follows the change, not the list).
+func spanEnd(n *Node, from int, s *schema.Node) int {
+	nk := n.NumKids()
+	if from < nk && n.big == nil && n.flat[from].S == s && (from+1 == nk || n.flat[from+1].S != s) {
+		return from + 1 // a container or leaf: most spans
+	}
+	return max(from, n.searchKids(func(c *Node) bool { return c.S.Index > s.Index }))
 }
 
 func childPath(p Path, n *Node) Path { return p.Append(n.Step()) }
 
-func diffSpan(p Path, s *schema.Node, as, bs []*Node, out *[]Change) {
+// diffSpan compares a's children at positions ai0 ≤ i < ai1 with b's at
+// bj0 ≤ j < bj1, all with schema s.
+func diffSpan(p Path, s *schema.Node, a *Node, ai0, ai1 int, b *Node, bj0, bj1 int, out *[]Change) {
 	if s.KeyOrdered() || s.Kind == schema.Leaf || s.Kind == schema.Container {
-		i, j := 0, 0
-		for i < len(as) || j < len(bs) {
-			switch {
-			case i < len(as) && j < len(bs) && as[i] == bs[j]: // shared: no key to compare
-				i++
-				j++
-			case j >= len(bs) || (i < len(as) && KeyLess(as[i].Key, bs[j].Key)):
-				*out = append(*out, Change{Path: childPath(p, as[i]), Old: as[i]})
-				i++
-			case i >= len(as) || KeyLess(bs[j].Key, as[i].Key):
-				*out = append(*out, Change{Path: childPath(p, bs[j]), New: bs[j]})
-				j++
-			default:
-				if as[i] != bs[j] {
-					diff(childPath(p, bs[j]), as[i], bs[j], out)
+		ca, cb := newCursor(a, ai0, ai1), newCursor(b, bj0, bj1)
+		for !ca.done() || !cb.done() {
+			if !ca.done() && !cb.done() {
+				if ca.skipShared(&cb) { // a run of chunks both share: not looked at
+					continue
 				}
-				i++
-				j++
+				if ca.node() == cb.node() { // shared: no key to compare
+					ca.next()
+					cb.next()
+					continue
+				}
+			}
+			switch {
+			case cb.done() || (!ca.done() && KeyLess(ca.node().Key, cb.node().Key)):
+				x := ca.node()
+				*out = append(*out, Change{Path: childPath(p, x), Old: x})
+				ca.next()
+			case ca.done() || KeyLess(cb.node().Key, ca.node().Key):
+				y := cb.node()
+				*out = append(*out, Change{Path: childPath(p, y), New: y})
+				cb.next()
+			default:
+				diff(childPath(p, cb.node()), ca.node(), cb.node(), out)
+				ca.next()
+				cb.next()
 			}
 		}
 		return
 	}
+	as, bs := spanSlice(a, ai0, ai1), spanSlice(b, bj0, bj1)
 	// Ordered by user (and leaf-lists): match by id, then report moves.
 	inA := make(map[string]*Node, len(as))
 	for _, n := range as {
@@ -128,4 +144,17 @@ func diffSpan(p Path, s *schema.Node, as, bs []*Node, out *[]Change) {
 			diff(childPath(p, n), old, n, out)
 		}
 	}
+}
+
+// spanSlice returns n's children at positions lo ≤ i < hi as a slice (not
+// to be modified).
+func spanSlice(n *Node, lo, hi int) []*Node {
+	if n.big == nil {
+		return n.flat[lo:hi]
+	}
+	out := make([]*Node, 0, hi-lo)
+	for _, c := range n.KidRange(lo, hi) {
+		out = append(out, c)
+	}
+	return out
 }

@@ -2,7 +2,6 @@ package tree
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/gnos/gnos/configd/schema"
 	"github.com/gnos/gnos/internal/errkind"
@@ -43,7 +42,7 @@ func (e *Editor) own(n *Node) *Node {
 		return n
 	}
 	c := *n
-	c.Kids = append(make([]*Node, 0, len(n.Kids)+1), n.Kids...)
+	c.copyKids(e.tok)
 	c.owner = e.tok
 	return &c
 }
@@ -61,8 +60,10 @@ func (e *Editor) chain(p Path, create bool) ([]*Node, error) {
 		i, ok := cur.find(st.S, st.id())
 		var c *Node
 		if ok {
-			c = e.own(cur.Kids[i])
-			cur.Kids[i] = c
+			old := cur.Kid(i)
+			if c = e.own(old); c != old {
+				cur.setKid(e.tok, i, c)
+			}
 		} else {
 			if !create {
 				return nil, ErrNotFound
@@ -73,22 +74,12 @@ func (e *Editor) chain(p Path, create bool) ([]*Node, error) {
 			}
 			e.clearOtherCases(cur, st.S)
 			i, _ = cur.find(st.S, st.id()) // clearing cases may shift indexes
-			cur.insertAt(i, c)
+			cur.insertKid(e.tok, i, c)
 		}
 		nodes = append(nodes, c)
 		cur = c
 	}
 	return nodes, nil
-}
-
-func (n *Node) insertAt(i int, c *Node) {
-	n.Kids = append(n.Kids, nil)
-	copy(n.Kids[i+1:], n.Kids[i:])
-	n.Kids[i] = c
-}
-
-func (n *Node) removeAt(i, j int) {
-	n.Kids = append(n.Kids[:i], n.Kids[j:]...)
 }
 
 // clearOtherCases removes the children of parent that belong to another
@@ -97,17 +88,10 @@ func (e *Editor) clearOtherCases(parent *Node, s *schema.Node) {
 	if s.Case == nil {
 		return
 	}
-	out := parent.Kids[:0]
-	for _, k := range parent.Kids {
-		if c := k.S.Case; c != nil && c.Choice == s.Case.Choice && c.Name != s.Case.Name {
-			continue
-		}
-		out = append(out, k)
-	}
-	for i := len(out); i < len(parent.Kids); i++ {
-		parent.Kids[i] = nil
-	}
-	parent.Kids = out
+	parent.filterKids(e.tok, func(k *Node) bool {
+		c := k.S.Case
+		return c == nil || c.Choice != s.Case.Choice || c.Name == s.Case.Name
+	})
 }
 
 // Set creates the statement at p (and its ancestors); for a leaf it sets the
@@ -148,13 +132,13 @@ func (e *Editor) Delete(p Path) error {
 		if lo == hi {
 			return ErrNotFound
 		}
-		parent.removeAt(lo, hi)
+		parent.removeKids(e.tok, lo, hi)
 	} else {
 		i, ok := parent.find(last.S, last.id())
 		if !ok {
 			return ErrNotFound
 		}
-		parent.removeAt(i, i+1)
+		parent.removeKids(e.tok, i, i+1)
 	}
 	e.prune(nodes)
 	return nil
@@ -164,12 +148,12 @@ func (e *Editor) Delete(p Path) error {
 func (e *Editor) prune(nodes []*Node) {
 	for i := len(nodes) - 1; i > 0; i-- {
 		n := nodes[i]
-		if n.S.Kind != schema.Container || n.S.Presence || len(n.Kids) > 0 || n.Inactive || n.Protected || n.Comment != "" {
+		if n.S.Kind != schema.Container || n.S.Presence || n.NumKids() > 0 || n.Inactive || n.Protected || n.Comment != "" {
 			return
 		}
 		parent := nodes[i-1]
 		if j, ok := parent.find(n.S, ""); ok {
-			parent.removeAt(j, j+1)
+			parent.removeKids(e.tok, j, j+1)
 		}
 	}
 }
@@ -230,11 +214,11 @@ func (e *Editor) Put(p Path, n *Node) error {
 	last := p[len(p)-1]
 	i, ok := parent.find(last.S, last.id())
 	if ok {
-		parent.Kids[i] = n
+		parent.setKid(e.tok, i, n)
 	} else {
 		e.clearOtherCases(parent, last.S)
 		i, _ = parent.find(last.S, last.id())
-		parent.insertAt(i, n)
+		parent.insertKid(e.tok, i, n)
 	}
 	return nil
 }
@@ -288,7 +272,7 @@ func (e *Editor) withNewID(p Path, id string, leafList bool) (Path, *Node, error
 		return nil, nil, fmt.Errorf("%s already exists", Path{st}.String())
 	}
 	c.owner = nil
-	c.Kids = slices.Clone(n.Kids) // n may still be edited in place: share no backing array
+	c.detachKids() // n may still be edited in place: share no storage
 	return to, &c, nil
 }
 
@@ -345,9 +329,9 @@ func (e *Editor) moveTo(p Path, pos int) error {
 	if !ok {
 		return ErrNotFound
 	}
-	n := parent.Kids[i]
-	parent.removeAt(i, i+1)
-	parent.insertAt(pos, n)
+	n := parent.Kid(i)
+	parent.removeKids(e.tok, i, i+1)
+	parent.insertKid(e.tok, pos, n)
 	return nil
 }
 
@@ -375,15 +359,17 @@ func (e *Editor) merge(dst, src *Node) *Node {
 	if src.Comment != "" {
 		d.Comment = src.Comment
 	}
-	for _, sk := range src.Kids {
+	for _, sk := range src.Kids() {
 		i, ok := d.find(sk.S, sk.ID())
 		if ok {
-			d.Kids[i] = e.merge(d.Kids[i], sk)
+			if old := d.Kid(i); old != sk {
+				d.setKid(e.tok, i, e.merge(old, sk))
+			}
 			continue
 		}
 		e.clearOtherCases(d, sk.S)
 		i, _ = d.find(sk.S, sk.ID())
-		d.insertAt(i, sk)
+		d.insertKid(e.tok, i, sk)
 	}
 	return d
 }

@@ -26,7 +26,7 @@ func TestChunksGroupsAndProtect(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !tree.Equal(back, a) {
-		t.Fatalf("full save: got %v, want the same tree", back.Kids)
+		t.Fatalf("full save: got %v, want the same tree", back.KidSlice())
 	}
 	e = tree.NewEditor(a)
 	if err := e.Delete(ref(t, r, "apply-groups g")); err != nil {
@@ -46,7 +46,7 @@ func TestChunksGroupsAndProtect(t *testing.T) {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		if !tree.Equal(got, tc.to) {
-			t.Errorf("%s: got %v, want %v", tc.name, got.Kids, tc.to.Kids)
+			t.Errorf("%s: got %v, want %v", tc.name, got.KidSlice(), tc.to.KidSlice())
 		}
 	}
 }

@@ -13,13 +13,15 @@
 // Children are kept in schema order; entries of a list that is ordered by
 // the system are kept sorted by key (natural order, so ge-0/0/2 precedes
 // ge-0/0/10) and found by binary search; ordered-by-user lists and
-// leaf-lists keep insertion order. Inactive statements and annotations live
+// leaf-lists keep insertion order. A long sequence of children is a
+// persistent chunked tree rather than a slice (kids.go), so that copying a
+// node on an edit's path does not copy a 10,000-entry list, and diff
+// steps over the chunks two versions share. Inactive statements and annotations live
 // on the node (Junos keeps them in the configuration), and consumers that
 // want the active configuration skip inactive nodes.
 package tree
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/gnos/gnos/configd/schema"
@@ -34,10 +36,14 @@ type Node struct {
 	S         *schema.Node
 	Key       string
 	Value     string
-	Kids      []*Node
 	Inactive  bool
 	Protected bool   // protect: the statement and everything below it refuse changes until unprotected
 	Comment   string // annotation text, without the /* */
+
+	// children in display order (kids.go): a slice when short, chunks
+	// when long; read them with NumKids, Kid, Kids, KidRange, KidSlice
+	flat []*Node
+	big  *bnode
 
 	owner *token // the Editor allowed to mutate this node in place
 }
@@ -58,16 +64,16 @@ func (n *Node) ID() string {
 }
 
 // Empty reports whether n has no children.
-func (n *Node) Empty() bool { return len(n.Kids) == 0 }
+func (n *Node) Empty() bool { return n.NumKids() == 0 }
 
 // span returns the half-open index range of n's children with schema s.
 func (n *Node) span(s *schema.Node) (int, int) {
-	lo := sort.Search(len(n.Kids), func(i int) bool { return n.Kids[i].S.Index >= s.Index })
+	lo := n.searchKids(func(c *Node) bool { return c.S.Index >= s.Index })
 	hi := lo
-	if s.KeyOrdered() {
-		hi = lo + sort.Search(len(n.Kids)-lo, func(i int) bool { return n.Kids[lo+i].S.Index > s.Index })
+	if s.KeyOrdered() || n.big != nil {
+		hi = n.searchKids(func(c *Node) bool { return c.S.Index > s.Index })
 	} else {
-		for hi < len(n.Kids) && n.Kids[hi].S.Index == s.Index {
+		for hi < len(n.flat) && n.flat[hi].S.Index == s.Index {
 			hi++
 		}
 	}
@@ -77,21 +83,28 @@ func (n *Node) span(s *schema.Node) (int, int) {
 // find returns the index of the child with schema s and id, or the index
 // where it would be inserted and false.
 func (n *Node) find(s *schema.Node, id string) (int, bool) {
-	lo, hi := n.span(s)
-	switch {
-	case s.Kind == schema.Leaf || s.Kind == schema.Container:
-		return lo, lo < hi
-	case s.KeyOrdered():
-		i := lo + sort.Search(hi-lo, func(i int) bool { return !KeyLess(n.Kids[lo+i].Key, id) })
-		return i, i < hi && n.Kids[i].Key == id
-	default:
-		for i := lo; i < hi; i++ {
-			if n.Kids[i].ID() == id {
+	if s.KeyOrdered() {
+		// one search over schema order then key order
+		i := n.searchKids(func(c *Node) bool {
+			return c.S.Index > s.Index || (c.S.Index == s.Index && !KeyLess(c.Key, id))
+		})
+		if i < n.NumKids() {
+			if c := n.Kid(i); c.S == s && c.Key == id {
 				return i, true
 			}
 		}
-		return hi, false
+		return i, false
 	}
+	lo, hi := n.span(s)
+	if s.Kind == schema.Leaf || s.Kind == schema.Container {
+		return lo, lo < hi
+	}
+	for i, c := range n.KidRange(lo, hi) {
+		if c.ID() == id {
+			return i, true
+		}
+	}
+	return hi, false
 }
 
 // Child returns the child with schema node s and id (key or leaf-list
@@ -101,12 +114,12 @@ func (n *Node) Child(s *schema.Node, id string) *Node {
 		return nil
 	}
 	if i, ok := n.find(s, id); ok {
-		return n.Kids[i]
+		return n.Kid(i)
 	}
 	return nil
 }
 
-// Index returns the position in Kids of the child with schema node s and
+// Index returns the position among n's children (Kid) of the child with schema node s and
 // id, and whether it is there.
 func (n *Node) Index(s *schema.Node, id string) (int, bool) {
 	if n == nil {
@@ -127,13 +140,32 @@ func (n *Node) ChildNamed(name, id string) *Node {
 	return n.Child(s, id)
 }
 
-// All returns the children with schema node s (list entries, leaf-list items).
+// All returns the children with schema node s (list entries, leaf-list
+// items), which the caller must not modify. It shares n's slice when n's
+// children are short and copies the span when they are chunks: code on a
+// commit's path uses Span and KidRange instead.
 func (n *Node) All(s *schema.Node) []*Node {
 	if n == nil {
 		return nil
 	}
 	lo, hi := n.span(s)
-	return n.Kids[lo:hi]
+	if n.big == nil {
+		return n.flat[lo:hi]
+	}
+	out := make([]*Node, 0, hi-lo)
+	for _, c := range n.KidRange(lo, hi) {
+		out = append(out, c)
+	}
+	return out
+}
+
+// Span returns the half-open range of positions of n's children with
+// schema node s (nothing when n is nil).
+func (n *Node) Span(s *schema.Node) (lo, hi int) {
+	if n == nil {
+		return 0, 0
+	}
+	return n.span(s)
 }
 
 // AllNamed is All by schema name.
@@ -152,8 +184,16 @@ func (n *Node) AllNamed(name string) []*Node {
 // what consumers of the active configuration (servicesd, the interface
 // manager) read. Nil-safe.
 func (n *Node) ActiveNamed(name string) []*Node {
+	if n == nil {
+		return nil
+	}
+	s := n.S.Child(name)
+	if s == nil {
+		return nil
+	}
 	var out []*Node
-	for _, c := range n.AllNamed(name) {
+	lo, hi := n.span(s)
+	for _, c := range n.KidRange(lo, hi) { // no copy of a chunked span first
 		if !c.Inactive {
 			out = append(out, c)
 		}
@@ -196,7 +236,7 @@ func (n *Node) Get(p Path) *Node {
 func (n *Node) Walk(fn func(p Path, c *Node) bool) {
 	var rec func(p Path, x *Node)
 	rec = func(p Path, x *Node) {
-		for _, c := range x.Kids {
+		for _, c := range x.Kids() {
 			cp := append(p[:len(p):len(p)], c.Step())
 			if fn(cp, c) {
 				rec(cp, c)
@@ -221,7 +261,7 @@ func (n *Node) Step() Step {
 // Count returns the number of nodes below n.
 func (n *Node) Count() int {
 	c := 0
-	for _, k := range n.Kids {
+	for _, k := range n.Kids() {
 		c += 1 + k.Count()
 	}
 	return c
@@ -237,13 +277,22 @@ func Equal(a, b *Node) bool {
 		return false
 	}
 	if a.S != b.S || a.Key != b.Key || a.Value != b.Value || a.Inactive != b.Inactive ||
-		a.Protected != b.Protected || a.Comment != b.Comment || len(a.Kids) != len(b.Kids) {
+		a.Protected != b.Protected || a.Comment != b.Comment || a.NumKids() != b.NumKids() {
 		return false
 	}
-	for i := range a.Kids {
-		if !Equal(a.Kids[i], b.Kids[i]) {
+	if sameKids(a, b) {
+		return true
+	}
+	ca, cb := newCursor(a, 0, a.NumKids()), newCursor(b, 0, b.NumKids())
+	for !ca.done() {
+		if ca.skipShared(&cb) {
+			continue
+		}
+		if !Equal(ca.node(), cb.node()) {
 			return false
 		}
+		ca.next()
+		cb.next()
 	}
 	return true
 }

@@ -134,7 +134,7 @@ func TestChoiceReplacesOtherCase(t *testing.T) {
 	set(t, e, "services stateful-firewall rule R1 term T1 then accept")
 	set(t, e, "services stateful-firewall rule R1 term T1 then discard")
 	then := e.Root().Get(ref(t, r, "services stateful-firewall rule R1 term T1 then"))
-	if then == nil || len(then.Kids) != 1 || then.Kids[0].S.Name != "discard" {
+	if then == nil || then.NumKids() != 1 || then.Kid(0).S.Name != "discard" {
 		t.Fatalf("then: got %+v, want only discard", then)
 	}
 }

@@ -88,7 +88,7 @@ func (v *validator) subtree() {
 			v.unique(l)
 		}
 	}
-	for _, k := range n.Kids {
+	for _, k := range n.Kids() {
 		if k.Inactive || k.S.IsKey() || k.S.InGroup {
 			continue // a group's contents are checked where they apply
 		}
@@ -277,16 +277,17 @@ func (v *validator) count(n *tree.Node, c *schema.Node) {
 // small nodes instead of binary-searching them (cheaper below ~16
 // children, which is most nodes).
 func all(n *tree.Node, s *schema.Node) []*tree.Node {
-	if len(n.Kids) > 16 {
+	if n.NumKids() > 16 {
 		return n.All(s)
 	}
-	for i, k := range n.Kids {
+	kids := n.KidSlice() // short: the node's own slice
+	for i, k := range kids {
 		if k.S == s {
 			j := i + 1
-			for j < len(n.Kids) && n.Kids[j].S == s {
+			for j < len(kids) && kids[j].S == s {
 				j++
 			}
-			return n.Kids[i:j]
+			return kids[i:j]
 		}
 	}
 	return nil
@@ -309,7 +310,7 @@ func active(n *tree.Node) *tree.Node {
 
 // caseSelected reports whether some active child of n belongs to case cs.
 func caseSelected(n *tree.Node, cs *schema.Case) bool {
-	for _, k := range n.Kids {
+	for _, k := range n.Kids() {
 		if c := k.S.Case; c != nil && !k.Inactive && c.Choice == cs.Choice && c.Name == cs.Name {
 			return true
 		}

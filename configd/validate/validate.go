@@ -236,18 +236,18 @@ func position(n *tree.Node, s *schema.Node, id string) (int, *tree.Node) {
 	if s.IsKey() && n.S == s.Parent {
 		return -1, nil
 	}
-	lo := sort.Search(len(n.Kids), func(i int) bool { return n.Kids[i].S.Index >= s.Index })
-	hi := sort.Search(len(n.Kids), func(i int) bool { return n.Kids[i].S.Index > s.Index })
+	lo := sort.Search(n.NumKids(), func(i int) bool { return n.Kid(i).S.Index >= s.Index })
+	hi := sort.Search(n.NumKids(), func(i int) bool { return n.Kid(i).S.Index > s.Index })
 	if s.KeyOrdered() {
-		i := lo + sort.Search(hi-lo, func(i int) bool { return !tree.KeyLess(n.Kids[lo+i].Key, id) })
-		if i < hi && n.Kids[i].Key == id {
-			return 2 * i, n.Kids[i]
+		i := lo + sort.Search(hi-lo, func(i int) bool { return !tree.KeyLess(n.Kid(lo+i).Key, id) })
+		if i < hi && n.Kid(i).Key == id {
+			return 2 * i, n.Kid(i)
 		}
 		return 2*i - 1, nil
 	}
 	for i := lo; i < hi; i++ {
-		if n.Kids[i].ID() == id {
-			return 2 * i, n.Kids[i]
+		if n.Kid(i).ID() == id {
+			return 2 * i, n.Kid(i)
 		}
 	}
 	return 2*hi - 1, nil

@@ -212,12 +212,12 @@ func siblingLess(parent, a, b *Node) bool {
 		if x.Virt != nil {
 			return -1
 		}
-		for i, k := range parent.T.Kids {
+		for i, k := range parent.T.Kids() {
 			if k == x.T {
 				return i
 			}
 		}
-		return len(parent.T.Kids)
+		return parent.T.NumKids()
 	}
 	return pos(a) < pos(b)
 }

@@ -50,7 +50,7 @@ func appendText(b *strings.Builder, t *tree.Node) {
 			b.WriteString(k)
 		}
 	}
-	for _, k := range t.Kids {
+	for _, k := range t.Kids() {
 		if k.Inactive || k.S.IsKey() {
 			continue
 		}

@@ -224,7 +224,7 @@ var Figures = []Figure{
 		Note:   "groups.ExpandFrom reuses the committed expansion of every subtree the edit did not touch"},
 	{Group: GroupCommit, Name: "one-leaf commit, bytes allocated, at 10,000 beside 1,000 service-sets", Bench: "CommitSize/service-sets=10000/one-leaf", Metric: "B/op", Scale: 1e-3, Unit: "kB",
 		Ref:  &Ref{Label: "1,000 service-sets", Bench: "CommitSize/service-sets=1000/one-leaf", Metric: "B/op"},
-		Note: "an edit copies the child list of each node on its path (8 bytes an entry): it grows with the length of the 10,000-entry service-set list, not with the configuration"},
+		Note: "a long list's children are chunks (configd/tree/kids.go): an edit copies one path of chunks, not the 10,000-entry list (which cost 8 bytes an entry)"},
 
 	completion("keyword", "set services serv"),
 	completion("service-set_keys", "set services service-set ss99"),

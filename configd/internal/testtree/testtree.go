@@ -137,9 +137,10 @@ func RawPath(t testing.TB, root *schema.Node, toks []string) tree.Path {
 func WithoutComments(n *tree.Node) *tree.Node {
 	c := *n
 	c.Comment = ""
-	c.Kids = make([]*tree.Node, len(n.Kids))
-	for i, k := range n.Kids {
-		c.Kids[i] = WithoutComments(k)
+	kids := make([]*tree.Node, n.NumKids())
+	for i, k := range n.Kids() {
+		kids[i] = WithoutComments(k)
 	}
+	c.SetKids(kids)
 	return &c
 }
