@@ -14,34 +14,7 @@ import (
 // oneNATConf: ss1 (sfw → napt-44) on ms-0/0/0, whose PIC also loads the
 // test-fatal plugin (a control handler that panics once when armed,
 // without restart support).
-const oneNATConf = `
-chassis {
-    fpc 0 { pic 0 { adaptive-services { service-package { extension-provider {
-        data-cores 2; object-cache-size 64; policy-db-size 16;
-        package stateful-firewall; package nat; package test-fatal;
-    } } } } }
-}
-services {
-    service-set ss1 {
-        stateful-firewall-rules fw;
-        nat-rules nr;
-        interface-service { service-interface ms-0/0/0; }
-    }
-    stateful-firewall {
-        rule fw { match-direction input; term web { from { applications junos-http; } then accept; } }
-    }
-    nat {
-        pool p1 { address 203.0.113.1/32; }
-        rule nr {
-            match-direction input;
-            term t1 {
-                from { source-address 10.0.0.0/8; }
-                then { translated { source-pool p1; translation-type { napt-44; } } }
-            }
-        }
-    }
-}
-`
+var oneNATConf = strings.Replace(sessionsConf, "package nat;", "package nat; package test-fatal;", 1)
 
 // TestSessionsSurvivePICRestart: a plugin without restart support
 // panics in its control handler, which restarts the PIC runtime; the

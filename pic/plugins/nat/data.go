@@ -360,12 +360,7 @@ func (d *Data) Show(command string, sets []pic.ShowSet) []pic.ShowRow {
 		if pol == nil {
 			continue
 		}
-		names := make([]string, 0, len(pol.pools))
-		for n := range pol.pools {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
+		for _, n := range pol.poolNames() {
 			pl := pol.pools[n]
 			first, last := netip.AddrFrom4(pl.addrs[0]), netip.AddrFrom4(pl.addrs[len(pl.addrs)-1])
 			rows = append(rows, pic.ShowRow{{Name: "pool-name", Value: n}, {Name: "service-set-name", Value: ss.Name},
@@ -376,6 +371,17 @@ func (d *Data) Show(command string, sets []pic.ShowSet) []pic.ShowRow {
 		}
 	}
 	return rows
+}
+
+// poolNames are the policy's pool names, sorted (shows and reports list
+// pools in that order).
+func (p *Policy) poolNames() []string {
+	names := make([]string, 0, len(p.pools))
+	for n := range p.pools {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // TextPools renders show services nat pool in Junos' layout: a header

@@ -3,7 +3,6 @@ package nat
 import (
 	"fmt"
 	"log/slog"
-	"sort"
 
 	"github.com/gnos/gnos/pic"
 )
@@ -26,12 +25,7 @@ func (d *Data) ReportEvents(sets []pic.ShowSet, emit func(pic.Message)) {
 		if pol == nil {
 			continue
 		}
-		names := make([]string, 0, len(pol.pools))
-		for n := range pol.pools {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
+		for _, n := range pol.poolNames() {
 			pl := pol.pools[n]
 			addr := pl.addrFails.Load() // first: see data.go
 			port := pl.fails.Load() - addr
