@@ -39,7 +39,6 @@ type Core struct {
 	pend   []pending  // table entries of the sessions the vector opened, not yet entered
 	due    []*Session // sessions the timer wheel expired, to close as a batch
 	dueH   [][2]uint64
-	fresh  bool    // a session was created during this vector
 	cpu    coreCPU // time spent, for cpu-usage (running cores only)
 	sink   uint64  // keeps the touch passes' loads alive
 	ids    uint64  // the session identifiers' sequence (install.go)
@@ -259,7 +258,6 @@ func (c *Core) finish() {
 		c.dead[i] = nil
 	}
 	c.dead = c.dead[:0]
-	c.fresh = false
 	c.pols.reset()
 }
 

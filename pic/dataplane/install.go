@@ -32,7 +32,7 @@ const (
 // admit reserves a flow of si and allocates a session object (zeroed);
 // nil and the reason when it cannot.
 func (c *Core) admit(si *setInfo) (*Session, admitFail) {
-	if c.tab.used+len(c.pend)+2 > c.tab.max {
+	if c.tab.full(len(c.pend)) {
 		return nil, admitTableFull
 	}
 	if n := si.ctr.flows.Add(1); si.maxFlows > 0 && n > si.maxFlows {
@@ -81,7 +81,6 @@ func (c *Core) installLater(s *Session, h uint64, id uint32) uint64 {
 func (c *Core) open(s *Session, id uint32) {
 	c.tab.enter(s)
 	c.wh.add(s, s.deadline())
-	c.fresh = true
 	s.id = id
 	c.st.Sessions.Store(c.st.Sessions.Load() + 1)
 }

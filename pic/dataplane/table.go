@@ -78,8 +78,9 @@ func (t *table) next(i uint64) uint64 {
 }
 
 // full reports whether the table has no room for another session's two
-// entries.
-func (t *table) full() bool { return t.used+2 > t.max }
+// entries, with pending entries not yet inserted (a vector's new
+// sessions, insertPending) counted as taken.
+func (t *table) full(pending int) bool { return t.used+pending+2 > t.max }
 
 // lookup finds the session of key k (hash h) in service-set ss.
 func (t *table) lookup(h uint64, k *FlowKey, ss uint32) (*Session, Dir) {

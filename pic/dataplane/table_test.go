@@ -21,7 +21,7 @@ func TestTableModel(t *testing.T) {
 		}
 		var live []ent
 		for step := range 20000 {
-			if len(live) > 0 && (tab.full() || rng.IntN(3) == 0) {
+			if len(live) > 0 && (tab.full(0) || rng.IntN(3) == 0) {
 				i := rng.IntN(len(live))
 				e := live[i]
 				tab.remove(e.h, e.s, e.d)
