@@ -35,13 +35,7 @@ func (r *Runtime) reportEvents() []PICEvent {
 		if !ok {
 			continue
 		}
-		var sets []pic.ShowSet
-		for _, id := range r.sortedIDs() {
-			if e := r.DB.Lookup(id, l.p.Slot()); e != nil {
-				sets = append(sets, pic.ShowSet{ID: id, Name: r.ssrbs[id].Name, Policy: e.Value})
-			}
-		}
-		out = append(out, r.reportPlugin(name, er, sets)...)
+		out = append(out, r.reportPlugin(name, er, r.showSets(l.p.Slot()))...)
 	}
 	return out
 }

@@ -62,12 +62,7 @@ func (r *Runtime) pluginQuery(q *Query, s *Status) walk {
 	if l == nil {
 		return nil
 	}
-	var sets []pic.ShowSet
-	for _, id := range r.sortedIDs() {
-		if e := r.DB.Lookup(id, l.p.Slot()); e != nil {
-			sets = append(sets, pic.ShowSet{ID: id, Name: r.ssrbs[id].Name, Policy: e.Value})
-		}
-	}
+	sets := r.showSets(l.p.Slot())
 	dp, slot := r.DP, l.p.Slot()
 	cmd := l.p.Command(q.Command)
 	switch {
@@ -97,6 +92,19 @@ func (r *Runtime) pluginQuery(q *Query, s *Status) walk {
 		s.Rows = sh.Show(q.Command, sets)
 	}
 	return nil
+}
+
+// showSets lists the service-sets holding a policy of the plugin in
+// slot, by id, with that policy (what a plugin's Show and ReportEvents
+// get).
+func (r *Runtime) showSets(slot int) []pic.ShowSet {
+	var sets []pic.ShowSet
+	for _, id := range r.sortedIDs() {
+		if e := r.DB.Lookup(id, slot); e != nil {
+			sets = append(sets, pic.ShowSet{ID: id, Name: r.ssrbs[id].Name, Policy: e.Value})
+		}
+	}
+	return sets
 }
 
 // sessions resolves a session query (show, count or clear).
