@@ -9,18 +9,19 @@ import (
 	"time"
 )
 
-// BulkServer serves one body on a TCP port inside a namespace: every
-// connection gets the whole body, then the server closes it (a download,
-// as an HTTP server would send it, without the HTTP).
-type BulkServer struct {
-	ln   net.Listener
-	body []byte
-	wg   sync.WaitGroup
+// tcpServer accepts TCP connections on a port inside a namespace and
+// handles each in a goroutine of its own (BulkServer, StreamServer);
+// Close stops it and waits for the connections.
+type tcpServer struct {
+	ln net.Listener
+	wg sync.WaitGroup
 }
 
-// ServeBulk starts a BulkServer in namespace ns on port (IPv4 and IPv6).
-func ServeBulk(ns string, port int, body []byte) (*BulkServer, error) {
-	s := &BulkServer{body: body}
+// serveTCP starts a tcpServer in namespace ns on port (IPv4 and IPv6);
+// accepted is called on the accepting goroutine, handle then on the
+// connection's own, which closes it when handle returns.
+func serveTCP(ns string, port int, accepted, handle func(net.Conn)) (*tcpServer, error) {
+	s := &tcpServer{}
 	if err := In(ns, func() error {
 		var err error
 		s.ln, err = net.Listen("tcp", fmt.Sprintf(":%d", port))
@@ -36,12 +37,14 @@ func ServeBulk(ns string, port int, body []byte) (*BulkServer, error) {
 			if err != nil {
 				return
 			}
+			if accepted != nil {
+				accepted(c)
+			}
 			s.wg.Add(1)
 			go func() {
 				defer s.wg.Done()
 				defer c.Close()
-				c.SetDeadline(time.Now().Add(time.Minute))
-				c.Write(s.body)
+				handle(c)
 			}()
 		}
 	}()
@@ -49,9 +52,26 @@ func ServeBulk(ns string, port int, body []byte) (*BulkServer, error) {
 }
 
 // Close stops the server and waits for its connections.
-func (s *BulkServer) Close() {
+func (s *tcpServer) Close() {
 	s.ln.Close()
 	s.wg.Wait()
+}
+
+// BulkServer serves one body on a TCP port inside a namespace: every
+// connection gets the whole body, then the server closes it (a download,
+// as an HTTP server would send it, without the HTTP).
+type BulkServer struct{ *tcpServer }
+
+// ServeBulk starts a BulkServer in namespace ns on port (IPv4 and IPv6).
+func ServeBulk(ns string, port int, body []byte) (*BulkServer, error) {
+	s, err := serveTCP(ns, port, nil, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(time.Minute))
+		c.Write(body)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &BulkServer{s}, nil
 }
 
 // Download connects from namespace ns to addr, reads until the server

@@ -23,47 +23,29 @@ import (
 // records the address each connection came from (the client's public
 // address and port, as the far side sees it behind NAT).
 type StreamServer struct {
-	ln    net.Listener
-	size  int64
-	seed  uint64
-	wg    sync.WaitGroup
+	*tcpServer
 	mu    sync.Mutex
 	peers []string
 }
 
 // ServeStream starts a StreamServer in namespace ns on port.
 func ServeStream(ns string, port int, size int64, seed uint64) (*StreamServer, error) {
-	s := &StreamServer{size: size, seed: seed}
-	if err := In(ns, func() error {
-		var err error
-		s.ln, err = net.Listen("tcp", fmt.Sprintf(":%d", port))
-		return err
-	}); err != nil {
+	s := &StreamServer{}
+	var err error
+	s.tcpServer, err = serveTCP(ns, port, func(c net.Conn) {
+		s.mu.Lock()
+		s.peers = append(s.peers, c.RemoteAddr().String())
+		s.mu.Unlock()
+	}, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(2 * time.Minute))
+		if _, err := io.CopyN(c, streamSource(seed), size); err != nil {
+			return
+		}
+		io.Copy(io.Discard, c) // until the client closes
+	})
+	if err != nil {
 		return nil, err
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := s.ln.Accept()
-			if err != nil {
-				return
-			}
-			s.mu.Lock()
-			s.peers = append(s.peers, c.RemoteAddr().String())
-			s.mu.Unlock()
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(2 * time.Minute))
-				if _, err := io.CopyN(c, streamSource(seed), size); err != nil {
-					return
-				}
-				io.Copy(io.Discard, c) // until the client closes
-			}()
-		}
-	}()
 	return s, nil
 }
 
@@ -72,12 +54,6 @@ func (s *StreamServer) Peers() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.peers...)
-}
-
-// Close stops the server and waits for its connections.
-func (s *StreamServer) Close() {
-	s.ln.Close()
-	s.wg.Wait()
 }
 
 // StreamSum is the SHA-256 of the first size bytes of seed's stream.
