@@ -6,40 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gnos/gnos/lab"
 	"github.com/gnos/gnos/pic/dataplane"
 )
 
 // rspConfig puts the next-hop NAT service-set on rsp0 over two PICs.
-var rspConfig = []string{
+var rspConfig = append([]string{
 	"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider data-cores 2",
 	"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider object-cache-size 64",
 	"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider policy-db-size 16",
 	"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider package stateful-firewall",
 	"set chassis fpc 1 pic 0 adaptive-services service-package extension-provider package nat",
-	"set interfaces rsp0 redundancy-options primary ms-0/0/0",
-	"set interfaces rsp0 redundancy-options secondary ms-1/0/0",
-	"set interfaces rsp0 redundancy-options hot-standby",
-	"set interfaces rsp0 unit 1 family inet",
-	"set interfaces rsp0 unit 1 service-domain inside",
-	"set interfaces rsp0 unit 2 family inet",
-	"set interfaces rsp0 unit 2 service-domain outside",
-	"set routing-options static route 10.0.2.0/24 next-hop rsp0.1",
-	"set routing-options static route 10.0.1.0/24 next-hop rsp0.2",
-	"set services nat pool p1 address 203.0.113.1/32",
-	"set services nat pool p1 port range low 20000 high 20999",
-	"set services nat rule nr match-direction input",
-	"set services nat rule nr term t1 from source-address 10.0.1.0/24",
-	"set services nat rule nr term t1 then translated source-pool p1",
-	"set services nat rule nr term t1 then translated translation-type napt-44",
-	"set services stateful-firewall rule fw match-direction input",
-	"set services stateful-firewall rule fw term web from applications junos-http",
-	"set services stateful-firewall rule fw term web then accept",
-	"set services service-set nat stateful-firewall-rules fw",
-	"set services service-set nat nat-rules nr",
-	"set services service-set nat next-hop-service inside-service-interface rsp0.1",
-	"set services service-set nat next-hop-service outside-service-interface rsp0.2",
-	"set routing-options static route 203.0.113.1/32 next-hop rsp0.2",
-}
+}, lab.RSPNAT("nat")...)
 
 // TestLiveRSPFailover: a TCP connection through rsp0 (next-hop sfw →
 // napt-44) keeps working when the primary PIC's picd is stopped in the

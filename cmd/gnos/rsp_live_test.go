@@ -28,32 +28,7 @@ func rspLiveConfig() []string {
 		lines = append(lines, p+"data-cores 2", p+"object-cache-size 64", p+"policy-db-size 16",
 			p+"package stateful-firewall", p+"package nat")
 	}
-	return append(lines,
-		"set interfaces rsp0 redundancy-options primary ms-0/0/0",
-		"set interfaces rsp0 redundancy-options secondary ms-1/0/0",
-		"set interfaces rsp0 redundancy-options hot-standby",
-		"set interfaces rsp0 unit 1 family inet",
-		"set interfaces rsp0 unit 1 service-domain inside",
-		"set interfaces rsp0 unit 2 family inet",
-		"set interfaces rsp0 unit 2 service-domain outside",
-		"set routing-options static route 10.0.2.0/24 next-hop rsp0.1",
-		"set routing-options static route 10.0.1.0/24 next-hop rsp0.2",
-		"set routing-options static route 203.0.113.1/32 next-hop rsp0.2",
-		"set services nat pool p1 address 203.0.113.1/32",
-		"set services nat pool p1 port range low 20000", // (the CLI refuses low and high on one line)
-		"set services nat pool p1 port range high 20999",
-		"set services nat rule nr match-direction input",
-		"set services nat rule nr term t1 from source-address 10.0.1.0/24",
-		"set services nat rule nr term t1 then translated source-pool p1",
-		"set services nat rule nr term t1 then translated translation-type napt-44",
-		"set services stateful-firewall rule fw match-direction input",
-		"set services stateful-firewall rule fw term web from applications junos-http",
-		"set services stateful-firewall rule fw term web then accept",
-		"set services service-set ss1 stateful-firewall-rules fw",
-		"set services service-set ss1 nat-rules nr",
-		"set services service-set ss1 next-hop-service inside-service-interface rsp0.1",
-		"set services service-set ss1 next-hop-service outside-service-interface rsp0.2",
-		"commit", "exit")
+	return append(append(lines, lab.RSPNAT("ss1")...), "commit", "exit")
 }
 
 // startLogged is startProc for `ip netns exec …`, its stderr's warnings
