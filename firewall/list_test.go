@@ -2,14 +2,10 @@ package firewall
 
 import (
 	"net/netip"
-	"os"
 	"os/exec"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/vishvananda/netns"
 )
 
 // listConf binds a filter list: ssh-only accepts SSH and lets the rest
@@ -88,25 +84,7 @@ func TestFilterList(t *testing.T) {
 // TestProgramFilterList checks the kernel's rules for a list: one chain
 // jumping into each filter's terms in order, then the drop.
 func TestProgramFilterList(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root for a network namespace")
-	}
-	if _, err := exec.LookPath("nft"); err != nil {
-		t.Skip("needs nft to list the table")
-	}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer orig.Close()
-	ns, err := netns.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ns.Close()
-	defer netns.Set(orig)
+	ns := enterNetNS(t)
 
 	m := NewManager(Options{NetNSFd: int(ns)})
 	cfg := compiled(t, listConf)

@@ -17,25 +17,7 @@ import (
 // batch, and `nft list table inet gnos` shows the chains in
 // testdata/edge.nft (go test -update rewrites it). Needs root.
 func TestProgramGolden(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root for a network namespace")
-	}
-	if _, err := exec.LookPath("nft"); err != nil {
-		t.Skip("needs nft to list the table")
-	}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer orig.Close()
-	ns, err := netns.New() // also enters it
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ns.Close()
-	defer netns.Set(orig)
+	ns := enterNetNS(t)
 
 	cfg := compiled(t, edgeConf)
 	cfg.Filters = append(cfg.Filters, compiled(t, edge6Conf).Filters...)
@@ -55,6 +37,39 @@ func TestProgramGolden(t *testing.T) {
 	if out, _ := exec.Command("nft", "list", "tables").CombinedOutput(); strings.Contains(string(out), TableName) {
 		t.Errorf("table %s left after an empty configuration:\n%s", TableName, out)
 	}
+}
+
+// enterNetNS locks the test's goroutine to its thread and moves it into
+// a fresh network namespace, back out when the test ends; it skips
+// without root or without nft (the tests list the kernel's table with
+// it).
+func enterNetNS(t *testing.T) netns.NsHandle {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for a network namespace")
+	}
+	if _, err := exec.LookPath("nft"); err != nil {
+		t.Skip("needs nft to list the table")
+	}
+	runtime.LockOSThread()
+	orig, err := netns.Get()
+	if err != nil {
+		runtime.UnlockOSThread()
+		t.Fatal(err)
+	}
+	ns, err := netns.New() // also enters it
+	if err != nil {
+		orig.Close()
+		runtime.UnlockOSThread()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		netns.Set(orig)
+		ns.Close()
+		orig.Close()
+		runtime.UnlockOSThread()
+	})
+	return ns
 }
 
 // edge6Conf exercises the inet6 family: either-side address with except,
