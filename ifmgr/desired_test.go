@@ -55,6 +55,15 @@ func committed(t *testing.T, lines ...string) *tree.Node {
 	return c.Committed()
 }
 
+// sameKeys checks that m's keys are want (in any order).
+func sameKeys[V any](t *testing.T, what string, m map[string]V, want []string) {
+	t.Helper()
+	sort.Strings(want)
+	if got := keys(m); got != strings.Join(want, "\n") {
+		t.Errorf("%s:\ngot\n%s\nwant\n%s", what, got, strings.Join(want, "\n"))
+	}
+}
+
 func keys[V any](m map[string]V) string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -112,10 +121,7 @@ func TestBuild(t *testing.T) {
 		route{dst: mustPrefix("0.0.0.0/0"), dev: "ms-0-0-1", table: steer}.key(),
 		route{dst: mustPrefix("::/0"), dev: "ms-0-0-1", table: steer}.key(),
 	}
-	sort.Strings(wantRoutes)
-	if got := keys(d.routes); got != strings.Join(wantRoutes, "\n") {
-		t.Errorf("routes:\ngot\n%s\nwant\n%s", got, strings.Join(wantRoutes, "\n"))
-	}
+	sameKeys(t, "routes", d.routes, wantRoutes)
 	var wantRules []string
 	for _, v6 := range []bool{false, true} {
 		for _, tun := range []string{"ms-0-0-0.1", "ms-0-0-0.2", "ms-0-0-1"} {
@@ -126,10 +132,7 @@ func TestBuild(t *testing.T) {
 	}
 	wantRules = append(wantRules, rule{pref: PrefOutputBinding, dst: mustPrefix("10.0.1.0/24"), table: steer}.key(),
 		rule{pref: PrefOutputBinding, dst: mustPrefix("2001:db8:1::/64"), v6: true, table: steer}.key())
-	sort.Strings(wantRules)
-	if got := keys(d.rules); got != strings.Join(wantRules, "\n") {
-		t.Errorf("rules:\ngot\n%s\nwant\n%s", got, strings.Join(wantRules, "\n"))
-	}
+	sameKeys(t, "rules", d.rules, wantRules)
 }
 
 // TestBuildServiceSetInInstance: a next-hop service-set inside a routing
@@ -182,20 +185,14 @@ func TestBuildServiceSetInInstance(t *testing.T) {
 	} {
 		wantRoutes = append(wantRoutes, r.key())
 	}
-	sort.Strings(wantRoutes)
-	if got := keys(d.routes); got != strings.Join(wantRoutes, "\n") {
-		t.Errorf("routes:\ngot\n%s\nwant\n%s", got, strings.Join(wantRoutes, "\n"))
-	}
+	sameKeys(t, "routes", d.routes, wantRoutes)
 	var wantRules []string
 	for _, v6 := range []bool{false, true} {
 		for _, tun := range []string{"ms-0-0-0.1", "ms-0-0-0.2"} {
 			wantRules = append(wantRules, rule{pref: PrefFromService, iif: tun, v6: v6, table: rt}.key())
 		}
 	}
-	sort.Strings(wantRules)
-	if got := keys(d.rules); got != strings.Join(wantRules, "\n") {
-		t.Errorf("rules:\ngot\n%s\nwant\n%s", got, strings.Join(wantRules, "\n"))
-	}
+	sameKeys(t, "rules", d.rules, wantRules)
 }
 
 func TestBuildErrors(t *testing.T) {
@@ -297,10 +294,7 @@ func TestBuildEdge(t *testing.T) {
 		route{dst: mustPrefix("0.0.0.0/0"), unreachable: true, table: red, metric: vrfLastMetric}.key(),
 		route{dst: mustPrefix("::/0"), unreachable: true, table: red, metric: vrfLastMetric}.key(),
 	}
-	sort.Strings(wantRoutes)
-	if got := keys(d.routes); got != strings.Join(wantRoutes, "\n") {
-		t.Errorf("routes:\ngot\n%s\nwant\n%s", got, strings.Join(wantRoutes, "\n"))
-	}
+	sameKeys(t, "routes", d.routes, wantRoutes)
 }
 
 // Re-adding in order: a new preferred address of a subnet already there
