@@ -35,26 +35,46 @@ func (c *Core) insertPending() {
 	c.pend = c.pend[:0]
 }
 
-// expireDue closes the sessions the timer wheel found due: their keys'
-// hashes in one pass, what the closes will write touched in another (the
-// slots those hashes name, each session's place in the list of live
-// sessions, the plugins' extension objects their destroy events free),
-// then the closes.
+// maxDueKept is the capacity of the list of due sessions a core keeps
+// between expiries (512 KB): a second's slot of a busy wheel holds
+// thousands, and a list given back after each would be garbage every
+// second (the collector's write barriers then slow the whole data path).
+const maxDueKept = 1 << 16
+
+// expireDue closes the sessions the timer wheel found due, a vector's
+// worth at a time: what the closes will write touched in one pass (the
+// home slots of their entries, which each session keeps, its place in
+// the list of live sessions, the plugins' extension objects their destroy
+// events free), then the closes, while those lines are still in the
+// cache (a second's slot can hold thousands of sessions).
 func (c *Core) expireDue() {
+	for due := c.due; len(due) > 0; {
+		n := min(len(due), BatchSize)
+		c.touchDue(due[:n])
+		for _, s := range due[:n] {
+			why := &c.st.Expired
+			if s.TCP == TCPClosed {
+				why = &c.st.Closed
+			}
+			c.close(s, why)
+		}
+		due = due[n:]
+	}
 	if len(c.due) == 0 {
 		return
 	}
-	if cap(c.dueH) < len(c.due) {
-		c.dueH = make([][2]uint64, len(c.due), cap(c.due))
+	clear(c.due)
+	c.due = c.due[:0]
+	if cap(c.due) > maxDueKept { // a burst (a clock step): give the memory back
+		c.due = nil
 	}
-	hs := c.dueH[:len(c.due)]
-	for i, s := range c.due {
-		hs[i] = [2]uint64{s.Key[Forward].hash(s.ssid), s.Key[Reverse].hash(s.ssid)}
-	}
+}
+
+// touchDue reads what closing the due sessions will write.
+func (c *Core) touchDue(due []*Session) {
 	var sink uint64
-	for i, h := range hs { // the slots, the place in the list of live sessions, the plugins' objects (destroy)
-		s := c.due[i]
-		sink += c.tab.slots[c.tab.home(h[0])].h + c.tab.slots[c.tab.home(h[1])].h + uint64(uintptr(unsafe.Pointer(c.tab.live[s.li])))
+	for _, s := range due {
+		sink += c.tab.slots[s.home[Forward]].h + c.tab.slots[s.home[Reverse]].h + uint64(uintptr(unsafe.Pointer(c.tab.live[s.li])))
 		for j := range s.ext {
 			for _, p := range s.ext[j] {
 				if p != nil {
@@ -64,16 +84,4 @@ func (c *Core) expireDue() {
 		}
 	}
 	c.sink += sink
-	for i, s := range c.due {
-		why := &c.st.Expired
-		if s.TCP == TCPClosed {
-			why = &c.st.Closed
-		}
-		c.closeHashed(s, why, hs[i][0], hs[i][1])
-	}
-	clear(c.due)
-	c.due = c.due[:0]
-	if cap(c.due) > 4*BatchSize { // a burst (a clock step): give the memory back
-		c.due, c.dueH = nil, nil
-	}
 }

@@ -38,10 +38,9 @@ type Core struct {
 	dead   []*Session // closed during the vector, freed at its end
 	pend   []pending  // table entries of the sessions the vector opened, not yet entered
 	due    []*Session // sessions the timer wheel expired, to close as a batch
-	dueH   [][2]uint64
-	cpu    coreCPU // time spent, for cpu-usage (running cores only)
-	sink   uint64  // keeps the touch passes' loads alive
-	ids    uint64  // the session identifiers' sequence (install.go)
+	cpu    coreCPU    // time spent, for cpu-usage (running cores only)
+	sink   uint64     // keeps the touch passes' loads alive
+	ids    uint64     // the session identifiers' sequence (install.go)
 }
 
 // CoreStats are a data core's counters. The core writes them (plain
@@ -263,10 +262,15 @@ func (c *Core) finish() {
 
 func (c *Core) setCtx(s *Session, si *setInfo, slot int, p *Packet, d Dir) DataHandler {
 	sp := &si.plugins[slot]
-	c.ctx = DataCtx{Core: c.id, Cores: len(c.dp.cores), Packet: p, Session: s, Dir: d, ServiceSet: si.id,
-		Plugin: sp.id, Now: c.now, slot: slot}
+	// Field by field: a composite literal is built on the stack and
+	// copied in 16-byte loads, each of which waits on the two 8-byte
+	// stores it spans (no store-to-load forwarding), some tens of cycles
+	// a call on the session events' path.
+	x := &c.ctx
+	x.Core, x.Cores, x.Cache, x.Packet, x.Session, x.Dir = c.id, len(c.dp.cores), nil, p, s, d
+	x.ServiceSet, x.Plugin, x.Now, x.slot, x.Policy, x.Gen = si.id, sp.id, c.now, slot, nil, 0
 	if e := c.pols.lookup(c.dp.o.DB, si, slot); e != nil {
-		c.ctx.Policy, c.ctx.Gen = e.Value, e.Gen
+		x.Policy, x.Gen = e.Value, e.Gen
 	}
 	return sp.h
 }
@@ -406,11 +410,6 @@ func (c *Core) runWheel() {
 // close ends a session: close events, out of the table and the wheel,
 // destroy events; the object is freed at the end of the vector.
 func (c *Core) close(s *Session, why *atomic.Uint64) {
-	c.closeHashed(s, why, s.Key[Forward].hash(s.ssid), s.Key[Reverse].hash(s.ssid))
-}
-
-// closeHashed is close with the hashes of the session's two keys.
-func (c *Core) closeHashed(s *Session, why *atomic.Uint64, hf, hr uint64) {
 	if s.flags&sessClosed != 0 {
 		return
 	}
@@ -418,8 +417,8 @@ func (c *Core) closeHashed(s *Session, why *atomic.Uint64, hf, hr uint64) {
 	for _, slot := range si.chain[Forward] {
 		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionClose)
 	}
-	c.tab.remove(hf, s, Forward)
-	c.tab.remove(hr, s, Reverse)
+	c.tab.remove(s, Forward)
+	c.tab.remove(s, Reverse)
 	c.tab.leave(s)
 	c.wh.remove(s)
 	for _, slot := range si.chain[Forward] {

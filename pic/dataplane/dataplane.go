@@ -227,7 +227,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 		c.gen = make([]Packet, BatchSize)
 		c.groups = make([]vgroup, 0, BatchSize)
 		c.pend = make([]pending, 0, 2*BatchSize)
-		c.due, c.dueH = make([]*Session, 0, 4*BatchSize), make([][2]uint64, 0, 4*BatchSize)
+		c.due = make([]*Session, 0, 4*BatchSize)
 		c.in = make(chan coreItem, 64)
 		dp.cores = append(dp.cores, c)
 		for _, p := range o.Plugins {

@@ -70,8 +70,9 @@ type Class[T any] struct {
 	batch  int
 	locals []Local[T]
 
-	mu    sync.Mutex // guards depot
+	mu    sync.Mutex // guards depot and empty
 	depot [][]*T     // full magazines of batch free objects
+	empty [][]*T     // magazines emptied by refills, for Free to fill again
 }
 
 // Local is a data core's pool of one class. Alloc and Free must be called
@@ -130,12 +131,19 @@ func (l *Local[T]) Free(p *T) {
 	l.free = append(l.free, p)
 	l.inUse.Store(l.inUse.Load() - 1)
 	if len(l.free) >= 2*l.cl.batch {
-		mag := make([]*T, l.cl.batch)
-		copy(mag, l.free[len(l.free)-l.cl.batch:])
-		l.free = l.free[:len(l.free)-l.cl.batch]
-		l.cl.mu.Lock()
-		l.cl.depot = append(l.cl.depot, mag)
-		l.cl.mu.Unlock()
+		cl := l.cl
+		cl.mu.Lock()
+		var mag []*T
+		if n := len(cl.empty); n > 0 { // a magazine a refill emptied: a working set turns over without garbage
+			mag, cl.empty = cl.empty[n-1], cl.empty[:n-1]
+		} else {
+			mag = make([]*T, 0, cl.batch)
+		}
+		mag = append(mag, l.free[len(l.free)-cl.batch:]...)
+		cl.depot = append(cl.depot, mag)
+		cl.mu.Unlock()
+		clear(l.free[len(l.free)-cl.batch:])
+		l.free = l.free[:len(l.free)-cl.batch]
 	}
 }
 
@@ -143,8 +151,10 @@ func (l *Local[T]) refill() bool {
 	cl := l.cl
 	cl.mu.Lock()
 	if n := len(cl.depot); n > 0 {
-		l.free = append(l.free, cl.depot[n-1]...)
-		cl.depot = cl.depot[:n-1]
+		mag := cl.depot[n-1]
+		l.free = append(l.free, mag...)
+		clear(mag)
+		cl.depot, cl.empty = cl.depot[:n-1], append(cl.empty, mag[:0])
 		cl.mu.Unlock()
 		return true
 	}

@@ -79,6 +79,7 @@ type Session struct {
 	li       uint32           // index in the core's list of live sessions (table.live)
 	words    [MaxChain]uint32 // one word of inline state per plugin (SetWord)
 	id       uint32           // session identifier (sessionID)
+	home     [2]uint32        // the home slots of its two table entries (table.insert), so a close hashes nothing
 	prev     *Session         // timer wheel list
 	next     *Session
 }

@@ -111,9 +111,11 @@ func (t *table) candidate(h uint64) (*Session, Dir) {
 }
 
 // insert enters session s under hash h for direction d; the caller has
-// checked that the table is not full.
+// checked that the table is not full. The session keeps the entry's home
+// slot (Session.home), so that removing it needs no hash.
 func (t *table) insert(h uint64, s *Session, d Dir) {
 	i := t.home(h)
+	s.home[d] = uint32(i)
 	for t.slots[i].h != 0 {
 		i = t.next(i)
 	}
@@ -121,16 +123,16 @@ func (t *table) insert(h uint64, s *Session, d Dir) {
 	t.used++
 }
 
-// remove deletes the entry of session s in direction d (hash h).
-func (t *table) remove(h uint64, s *Session, d Dir) {
-	want := h | uint64(d)<<1
-	i := t.home(h)
+// remove deletes the entry of session s in direction d, found from the
+// home slot insert noted: a closing session's keys are not hashed again.
+func (t *table) remove(s *Session, d Dir) {
+	i := uint64(s.home[d])
 	for {
 		sl := &t.slots[i]
 		if sl.h == 0 {
 			return
 		}
-		if sl.s == s && sl.h == want {
+		if sl.s == s && Dir(sl.h>>1&1) == d {
 			break
 		}
 		i = t.next(i)
@@ -165,8 +167,13 @@ func tableSlots(budget int64, cores int) int {
 	if cores > 1 {
 		sessions = sessions * 5 / (4 * int64(cores))
 	}
-	return max(int(sessions)*slotsPerSession, 2*slotsPerSession)
+	return min(max(int(sessions)*slotsPerSession, 2*slotsPerSession), maxSlots)
 }
+
+// maxSlots bounds a table's length so a slot index fits the uint32 a
+// session keeps of its entries' home slots (Session.home): room for a
+// billion sessions on one core.
+const maxSlots = 1<<32 - 1
 
 // TableBytes is what the session tables of a data plane of cores data
 // cores, with their lists of live sessions, take of an object cache of

@@ -24,7 +24,7 @@ func TestTableModel(t *testing.T) {
 			if len(live) > 0 && (tab.full(0) || rng.IntN(3) == 0) {
 				i := rng.IntN(len(live))
 				e := live[i]
-				tab.remove(e.h, e.s, e.d)
+				tab.remove(e.s, e.d)
 				live[i] = live[len(live)-1]
 				live = live[:len(live)-1]
 				if s, _ := tab.lookup(e.h, &e.s.Key[e.d], e.s.ssid); s == e.s {
@@ -142,7 +142,7 @@ func TestTableRemoveKeepsReverseReachable(t *testing.T) {
 	x, r := &Session{}, &Session{}
 	tb.insert(4|1, x, Forward) // slot 0
 	tb.insert(h, r, Reverse)   // probes past slot 0 into slot 1
-	tb.remove(4|1, x, Forward)
+	tb.remove(x, Forward)
 	if s, d := tb.candidate(h); s != r || d != Reverse {
 		t.Fatalf("after removing the entry before it, the reverse entry is not found (got %p, %v)", s, d)
 	}

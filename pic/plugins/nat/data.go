@@ -173,11 +173,30 @@ func (pl *pool) unmapAddr(priv [4]byte) {
 }
 
 // xlate is a session's translation: its extension handle (object cache).
+// The addresses and ports are the session's own keys (sides): the
+// forward key's source is the private side, and translate writes the
+// public side into the reverse key, which answers carry as their
+// destination. The object holds only what the keys do not: the pool and
+// the address's place in it.
 type xlate struct {
-	pool              *pool
+	pool *pool
+	ai   int32 // address index (napt-44); -1 for basic-nat44
+}
+
+// sides are a translation's private and public address and port, read
+// from the session's keys (the ports are 0 for basic-nat44, which keeps
+// them).
+type sides struct {
 	orig, pub         [4]byte
 	origPort, pubPort uint16
-	ai                int32 // address index (napt-44); -1 for basic-nat44
+}
+
+func (x *xlate) sides(s *pic.Session) sides {
+	sd := sides{orig: s.Key[pic.Forward].Src4(), pub: [4]byte(s.Key[pic.Reverse].Dst[12:])}
+	if x.ai >= 0 {
+		sd.origPort, sd.pubPort = s.Key[pic.Forward].SPort, s.Key[pic.Reverse].DPort
+	}
+	return sd
 }
 
 // Counters are NAT's per-core counters.
@@ -247,10 +266,10 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 		return pic.ResultForward
 	case pic.EvSessionDestroy:
 		if x := pic.Ext[xlate](c, pic.Forward); x != nil {
-			if x.ai >= 0 {
-				x.pool.freePort(int(x.ai), x.pubPort)
+			if sd := x.sides(c.Session); x.ai >= 0 {
+				x.pool.freePort(int(x.ai), sd.pubPort)
 			} else {
-				x.pool.unmapAddr(x.orig)
+				x.pool.unmapAddr(sd.orig)
 			}
 			d.xlates.Local(c.Core).Free(x)
 			pic.SetExt[xlate](c, pic.Forward, nil)
@@ -295,15 +314,16 @@ func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
 	if !ok {
 		return pic.DropMemlimit
 	}
-	x.pool, x.orig, x.origPort = t.pool, k.Src4(), k.SPort
+	x.pool = t.pool
+	orig, pub, pubPort := k.Src4(), [4]byte{}, uint16(0)
 	hasPorts := p.Proto == pic.ProtoTCP || p.Proto == pic.ProtoUDP || (p.Proto == pic.ProtoICMP && p.Echo())
 	if t.TranslationType == "basic-nat44" || !hasPorts {
-		x.pub, ok = t.pool.mapAddr(x.orig)
-		x.pubPort, x.ai = 0, -1
+		pub, ok = t.pool.mapAddr(orig)
+		x.ai = -1
 	} else {
 		var ai int
-		ai, x.pubPort, ok = t.pool.allocPort(&d.cursors[c.Core].n, p.Proto, k.DPort, p.Proto == pic.ProtoICMP, c.Core, c.Cores)
-		x.pub, x.ai = t.pool.addrs[ai], int32(ai)
+		ai, pubPort, ok = t.pool.allocPort(&d.cursors[c.Core].n, p.Proto, k.DPort, p.Proto == pic.ProtoICMP, c.Core, c.Cores)
+		pub, x.ai = t.pool.addrs[ai], int32(ai)
 	}
 	if !ok {
 		d.xlates.Local(c.Core).Free(x)
@@ -311,13 +331,13 @@ func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
 		return pic.Drop
 	}
 	pic.SetExt(c, pic.Forward, x)
-	p.RewriteAddr4(true, x.pub, x.pubPort)
-	rk := &s.Key[pic.Reverse]
-	copy(rk.Dst[12:], x.pub[:])
-	if x.pubPort != 0 {
-		rk.DPort = x.pubPort
+	p.RewriteAddr4(true, pub, pubPort)
+	rk := &s.Key[pic.Reverse] // the public side, where answers (and sides) find it
+	copy(rk.Dst[12:], pub[:])
+	if pubPort != 0 {
+		rk.DPort = pubPort
 		if p.Proto == pic.ProtoICMP {
-			rk.SPort = x.pubPort
+			rk.SPort = pubPort
 		}
 	}
 	inc(&cnt.Translated)
@@ -330,19 +350,20 @@ func (d *Data) Describe(c *pic.DataCtx) string {
 	if x == nil {
 		return "no translation"
 	}
-	kind, from, to := x.describe()
+	kind, from, to := x.describe(c.Session)
 	return fmt.Sprintf("%s source %s -> %s (pool %s)", kind, from, to, x.pool.name)
 }
 
 // describe returns the translation's type and its private and public
 // sides: address and port for napt-44, the address for basic-nat44
 // (which keeps ports).
-func (x *xlate) describe() (kind, from, to string) {
+func (x *xlate) describe(s *pic.Session) (kind, from, to string) {
+	sd := x.sides(s)
 	if x.ai < 0 {
-		return "basic-nat44", netip.AddrFrom4(x.orig).String(), netip.AddrFrom4(x.pub).String()
+		return "basic-nat44", netip.AddrFrom4(sd.orig).String(), netip.AddrFrom4(sd.pub).String()
 	}
-	return "napt-44", netip.AddrPortFrom(netip.AddrFrom4(x.orig), x.origPort).String(),
-		netip.AddrPortFrom(netip.AddrFrom4(x.pub), x.pubPort).String()
+	return "napt-44", netip.AddrPortFrom(netip.AddrFrom4(sd.orig), sd.origPort).String(),
+		netip.AddrPortFrom(netip.AddrFrom4(sd.pub), sd.pubPort).String()
 }
 
 // PoolRPC is the RPC of show services nat pool.
@@ -426,7 +447,7 @@ func (d *Data) ShowSession(command string, c *pic.DataCtx, s *pic.SessionInfo) [
 	if command != MappingsRPC || x == nil {
 		return nil
 	}
-	kind, from, to := x.describe()
+	kind, from, to := x.describe(c.Session)
 	return []pic.ShowRow{{{Name: "service-set-name", Value: s.ServiceSet}, {Name: "pool-name", Value: x.pool.name},
 		{Name: "protocol", Value: pic.ProtoName(s.Proto)}, {Name: "translation-type", Value: kind},
 		{Name: "private-address", Value: from}, {Name: "public-address", Value: to}}}

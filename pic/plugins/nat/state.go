@@ -29,11 +29,12 @@ func (d *Data) SaveSession(c *pic.DataCtx, b []byte) []byte {
 	if x.ai < 0 {
 		kind = blobBasic
 	}
+	sd := x.sides(c.Session)
 	b = append(b, kind)
-	b = append(b, x.orig[:]...)
-	b = append(b, x.pub[:]...)
-	b = binary.BigEndian.AppendUint16(b, x.origPort)
-	b = binary.BigEndian.AppendUint16(b, x.pubPort)
+	b = append(b, sd.orig[:]...)
+	b = append(b, sd.pub[:]...)
+	b = binary.BigEndian.AppendUint16(b, sd.origPort)
+	b = binary.BigEndian.AppendUint16(b, sd.pubPort)
 	return append(append(b, byte(len(x.pool.name))), x.pool.name...)
 }
 
@@ -50,25 +51,30 @@ func (d *Data) RestoreSession(c *pic.DataCtx, blob []byte) pic.Result {
 	if pl == nil {
 		return pic.Drop
 	}
-	x := xlate{pool: pl, orig: [4]byte(blob[1:5]), pub: [4]byte(blob[5:9]),
-		origPort: binary.BigEndian.Uint16(blob[9:]), pubPort: binary.BigEndian.Uint16(blob[11:]), ai: -1}
+	x := xlate{pool: pl, ai: -1}
+	sd := sides{orig: [4]byte(blob[1:5]), pub: [4]byte(blob[5:9]),
+		origPort: binary.BigEndian.Uint16(blob[9:]), pubPort: binary.BigEndian.Uint16(blob[11:])}
+	if s := c.Session; sd.orig != s.Key[pic.Forward].Src4() || sd.pub != [4]byte(s.Key[pic.Reverse].Dst[12:]) ||
+		(blob[0] == blobNAPT && (sd.origPort != s.Key[pic.Forward].SPort || sd.pubPort != s.Key[pic.Reverse].DPort)) {
+		return pic.Drop // the translation is the session's keys' (xlate.sides): a blob that disagrees is not this session's
+	}
 	if blob[0] == blobNAPT {
-		ai := pl.index(x.pub)
-		if ai < 0 || !pl.claimPort(ai, x.pubPort) {
+		ai := pl.index(sd.pub)
+		if ai < 0 || !pl.claimPort(ai, sd.pubPort) {
 			pl.fails.Add(1)
 			return pic.Drop
 		}
 		x.ai = int32(ai)
-	} else if !pl.claimAddr(x.orig, x.pub) {
+	} else if !pl.claimAddr(sd.orig, sd.pub) {
 		pl.fails.Add(1)
 		return pic.Drop
 	}
 	nx, ok := d.xlates.Local(c.Core).Alloc()
 	if !ok {
 		if x.ai >= 0 {
-			pl.freePort(int(x.ai), x.pubPort)
+			pl.freePort(int(x.ai), sd.pubPort)
 		} else {
-			pl.unmapAddr(x.orig)
+			pl.unmapAddr(sd.orig)
 		}
 		return pic.DropMemlimit
 	}
