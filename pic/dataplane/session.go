@@ -51,10 +51,12 @@ type Session struct {
 	// in the order the data core meets them: the service-set id and
 	// flags, the keys (the lookup's confirmation), the service-set, the
 	// counters and last-seen time, the plugins' extension handles; they
-	// span about 160 bytes, three cache lines of an object that is not
-	// line-aligned, which the touch passes pull in (Core.touchSessions).
-	// The timer wheel's links and the rest follow: read when a session
-	// opens, expires or is shown.
+	// span 184 bytes. The object is 256 bytes (pad) and its slabs are
+	// large allocations, page-aligned, so those bytes are exactly three
+	// cache lines, which the touch passes pull in (Core.touchSessions),
+	// where an unaligned 240-byte object would straddle four lines three
+	// times in four. The timer wheel's links and the rest follow: read
+	// when a session opens, expires or is shown.
 	ssid    uint32 // set.id, on the keys' cache line: lookups and query filters compare both
 	Side    Side   // side of the first packet
 	TCP     TCPState
@@ -82,7 +84,12 @@ type Session struct {
 	home     [2]uint32        // the home slots of its two table entries (table.insert), so a close hashes nothing
 	prev     *Session         // timer wheel list
 	next     *Session
+	_        [16]byte         // to 256 bytes
 }
+
+// A session is 256 bytes exactly: the build fails when its fields
+// outgrow the padding (or the padding outgrows the fields).
+var _ = [1]struct{}{}[SessionSize-256]
 
 // sessionID is the identifier show services sessions prints for the
 // session core created as its n-th (from 1): the core in the top 6 bits,

@@ -208,6 +208,24 @@ func (r *Rig) InUse(class string) int64 {
 	return -1
 }
 
+// Show asks plugin name's data handler for its rows of a show command
+// (pic.Shower) about service-set 1 (named ss); nil when it has none.
+func (r *Rig) Show(name, command, ss string) []pic.ShowRow {
+	p := pic.Lookup(name)
+	if p == nil {
+		return nil
+	}
+	sh, ok := r.DP.Handler(p.Slot()).(pic.Shower)
+	if !ok {
+		return nil
+	}
+	var sets []pic.ShowSet
+	if e := r.DB.Lookup(1, p.Slot()); e != nil {
+		sets = append(sets, pic.ShowSet{ID: 1, Name: ss, Policy: e.Value})
+	}
+	return sh.Show(command, sets)
+}
+
 // Report asks plugin name's data handler for its events (the PIC's
 // heartbeat report, pic.EventReporter) about service-set 1; nil when the
 // plugin reports none.

@@ -134,6 +134,13 @@ func (c *cpuClock) report(b *testing.B, perSec float64, unit string) {
 	}
 }
 
+// settle collects the set-up's garbage before a timed loop that
+// allocates nothing: a running PIC's data cores make no garbage, so no
+// collection runs beside them, where one left over from the set-up (a
+// million sessions' slabs marked by the other core, write barriers on)
+// would slow the loop by a varying part of its run.
+func settle() { runtime.GC() }
+
 // benchEstablished measures packets of established sessions through
 // stateful-firewall -> nat on one data core: vectors of packets of
 // sessions picked at random, each written in place (NAT rewrites it).
@@ -170,6 +177,7 @@ func benchEstablished(b *testing.B, sessions int, cache int64) {
 		order[i] = int32(rng.IntN(sessions))
 	}
 	b.ReportAllocs()
+	settle()
 	cpu := startCPU()
 	b.ResetTimer()
 	k := 0
@@ -230,6 +238,7 @@ func benchBareLoop(b *testing.B, sessions int) {
 		order[i] = int32(rng.IntN(sessions))
 	}
 	b.ReportAllocs()
+	settle()
 	cpu := startCPU()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -340,6 +349,7 @@ func BenchmarkDataPathNewSessionsSteady(b *testing.B) {
 	}
 	run(3 * live) // fill, then turn over once: slabs, magazines and table at their working size
 	b.ReportAllocs()
+	settle()
 	cpu := startCPU()
 	b.ResetTimer()
 	run(b.N)
@@ -392,6 +402,7 @@ func BenchmarkDataPathScaling(b *testing.B) {
 				run(c, len(flows[c]), true)
 			}
 			b.ReportAllocs()
+			settle()
 			b.ResetTimer()
 			var wg sync.WaitGroup
 			for c := range cores {

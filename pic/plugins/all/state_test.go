@@ -42,6 +42,15 @@ func established(t *testing.T, r *rig) (tcpPort, udpPort uint16) {
 	return tcpPort, udpPort
 }
 
+// poolInUse is the translations-in-use of the rig's NAT pool (show
+// services nat pool).
+func poolInUse(r *rig) string {
+	for _, row := range r.Show("nat", nat.PoolRPC, "ss1") {
+		return row.Field("translations-in-use")
+	}
+	return "no pool"
+}
+
 func save(t *testing.T, r *rig, o dataplane.SaveOptions) dataplane.Saved {
 	t.Helper()
 	s, err := r.DP.SaveSessions(context.Background(), o)
@@ -114,8 +123,8 @@ func TestRestoreEstablished(t *testing.T) {
 				t.Errorf("got TCP session %+v, want ESTABLISHED, 3/2 packets, sfw and nat state", tcpS)
 			}
 			// The restored translations hold their ports: timeouts free them.
-			if n := b.InUse("nat"); n != 3 {
-				t.Errorf("got %d nat translations in use, want 3", n)
+			if n := poolInUse(b); n != "3" {
+				t.Errorf("got %s nat translations in use, want 3", n)
 			}
 			b.Clock.Advance(pic.TCPTimeout * time.Second)
 			b.DP.Sync()
@@ -123,6 +132,9 @@ func TestRestoreEstablished(t *testing.T) {
 				if c.InUse != 0 {
 					t.Errorf("after the timeouts the object cache still holds %+v", c)
 				}
+			}
+			if n := poolInUse(b); n != "0" {
+				t.Errorf("after the timeouts the pool has %s translations in use, want 0", n)
 			}
 		})
 	}

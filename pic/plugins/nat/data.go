@@ -172,15 +172,32 @@ func (pl *pool) unmapAddr(priv [4]byte) {
 	}
 }
 
-// xlate is a session's translation: its extension handle (object cache).
-// The addresses and ports are the session's own keys (sides): the
-// forward key's source is the private side, and translate writes the
-// public side into the reverse key, which answers carry as their
-// destination. The object holds only what the keys do not: the pool and
-// the address's place in it.
+// xlate is a session's translation. It takes no object of its own: the
+// session's NAT extension handle is the pool (which it so keeps alive
+// while the session lives, whatever commits replace), and NAT's inline
+// session word the address's place in it (pic.SetWord); the addresses
+// and ports are the session's own keys (sides): the forward key's source
+// is the private side, and translate writes the public side into the
+// reverse key, which answers carry as their destination.
 type xlate struct {
 	pool *pool
 	ai   int32 // address index (napt-44); -1 for basic-nat44
+}
+
+// translation returns the session's translation; ok false when NAT did
+// not translate it.
+func translation(c *pic.DataCtx) (x xlate, ok bool) {
+	pl := pic.Ext[pool](c, pic.Forward)
+	if pl == nil {
+		return xlate{}, false
+	}
+	return xlate{pool: pl, ai: int32(pic.Word(c))}, true
+}
+
+// set records x as the session's translation.
+func (x xlate) set(c *pic.DataCtx) {
+	pic.SetExt(c, pic.Forward, x.pool)
+	pic.SetWord(c, uint32(x.ai))
 }
 
 // sides are a translation's private and public address and port, read
@@ -191,7 +208,7 @@ type sides struct {
 	origPort, pubPort uint16
 }
 
-func (x *xlate) sides(s *pic.Session) sides {
+func (x xlate) sides(s *pic.Session) sides {
 	sd := sides{orig: s.Key[pic.Forward].Src4(), pub: [4]byte(s.Key[pic.Reverse].Dst[12:])}
 	if x.ai >= 0 {
 		sd.origPort, sd.pubPort = s.Key[pic.Forward].SPort, s.Key[pic.Reverse].DPort
@@ -220,7 +237,6 @@ type Counters struct {
 // quoted destination translated, as conntrack does. Later fragments
 // have their address rewritten (their ports live in the first fragment).
 type Data struct {
-	xlates   *pic.Class[xlate]
 	counters []Counters
 	cursors  []cursor
 }
@@ -234,7 +250,6 @@ type cursor struct {
 func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	switch ev {
 	case pic.EvSessionManagerInit:
-		d.xlates = pic.NewClass[xlate](c.Cache, "nat", c.Cores, 256)
 		d.counters = make([]Counters, c.Cores)
 		d.cursors = make([]cursor, c.Cores)
 	case pic.EvCoreInit:
@@ -242,12 +257,12 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	case pic.EvFirstPacket:
 		return d.first(c)
 	case pic.EvPacket:
-		if pic.Ext[xlate](c, pic.Forward) == nil { // not translated
+		if pic.Ext[pool](c, pic.Forward) == nil { // not translated
 			return pic.ResultForward
 		}
 		// The session's keys hold the translation (translate wrote the
-		// public side into the reverse key): the packet needs nothing
-		// of the translation object, a cache miss of its own.
+		// public side into the reverse key): the packet reads nothing
+		// but the session.
 		p, s := c.Packet, c.Session
 		orig, origPort := s.Key[pic.Forward].Src4(), s.Key[pic.Forward].SPort
 		pub, pubPort := [4]byte(s.Key[pic.Reverse].Dst[12:]), s.Key[pic.Reverse].DPort
@@ -265,14 +280,14 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 		}
 		return pic.ResultForward
 	case pic.EvSessionDestroy:
-		if x := pic.Ext[xlate](c, pic.Forward); x != nil {
+		if x, ok := translation(c); ok {
 			if sd := x.sides(c.Session); x.ai >= 0 {
 				x.pool.freePort(int(x.ai), sd.pubPort)
 			} else {
 				x.pool.unmapAddr(sd.orig)
 			}
-			d.xlates.Local(c.Core).Free(x)
-			pic.SetExt[xlate](c, pic.Forward, nil)
+			pic.SetExt[pool](c, pic.Forward, nil)
+			pic.SetWord(c, 0)
 		}
 	}
 	return pic.OK
@@ -310,11 +325,7 @@ func inc(c *atomic.Uint64) { c.Store(c.Load() + 1) }
 func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
 	p, s := c.Packet, c.Session
 	k := &s.Key[pic.Forward]
-	x, ok := d.xlates.Local(c.Core).Alloc()
-	if !ok {
-		return pic.DropMemlimit
-	}
-	x.pool = t.pool
+	x, ok := xlate{pool: t.pool}, false
 	orig, pub, pubPort := k.Src4(), [4]byte{}, uint16(0)
 	hasPorts := p.Proto == pic.ProtoTCP || p.Proto == pic.ProtoUDP || (p.Proto == pic.ProtoICMP && p.Echo())
 	if t.TranslationType == "basic-nat44" || !hasPorts {
@@ -326,11 +337,10 @@ func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
 		pub, x.ai = t.pool.addrs[ai], int32(ai)
 	}
 	if !ok {
-		d.xlates.Local(c.Core).Free(x)
 		inc(&cnt.Exhausted)
 		return pic.Drop
 	}
-	pic.SetExt(c, pic.Forward, x)
+	x.set(c)
 	p.RewriteAddr4(true, pub, pubPort)
 	rk := &s.Key[pic.Reverse] // the public side, where answers (and sides) find it
 	copy(rk.Dst[12:], pub[:])
@@ -346,8 +356,8 @@ func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
 
 // Describe shows the session's translation.
 func (d *Data) Describe(c *pic.DataCtx) string {
-	x := pic.Ext[xlate](c, pic.Forward)
-	if x == nil {
+	x, ok := translation(c)
+	if !ok {
 		return "no translation"
 	}
 	kind, from, to := x.describe(c.Session)
@@ -357,7 +367,7 @@ func (d *Data) Describe(c *pic.DataCtx) string {
 // describe returns the translation's type and its private and public
 // sides: address and port for napt-44, the address for basic-nat44
 // (which keeps ports).
-func (x *xlate) describe(s *pic.Session) (kind, from, to string) {
+func (x xlate) describe(s *pic.Session) (kind, from, to string) {
 	sd := x.sides(s)
 	if x.ai < 0 {
 		return "basic-nat44", netip.AddrFrom4(sd.orig).String(), netip.AddrFrom4(sd.pub).String()
@@ -443,8 +453,8 @@ const MappingsRPC = "get-service-nat-mapping-information"
 // ShowSession answers show services nat mappings: the translation of
 // every translated session, private address and port to public.
 func (d *Data) ShowSession(command string, c *pic.DataCtx, s *pic.SessionInfo) []pic.ShowRow {
-	x := pic.Ext[xlate](c, pic.Forward)
-	if command != MappingsRPC || x == nil {
+	x, ok := translation(c)
+	if command != MappingsRPC || !ok {
 		return nil
 	}
 	kind, from, to := x.describe(c.Session)

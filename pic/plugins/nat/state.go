@@ -21,8 +21,8 @@ const (
 
 // SaveSession writes the session's translation.
 func (d *Data) SaveSession(c *pic.DataCtx, b []byte) []byte {
-	x := pic.Ext[xlate](c, pic.Forward)
-	if x == nil || len(x.pool.name)+14 > pic.MaxStateBlob {
+	x, ok := translation(c)
+	if !ok || len(x.pool.name)+14 > pic.MaxStateBlob {
 		return b
 	}
 	kind := byte(blobNAPT)
@@ -69,17 +69,7 @@ func (d *Data) RestoreSession(c *pic.DataCtx, blob []byte) pic.Result {
 		pl.fails.Add(1)
 		return pic.Drop
 	}
-	nx, ok := d.xlates.Local(c.Core).Alloc()
-	if !ok {
-		if x.ai >= 0 {
-			pl.freePort(int(x.ai), sd.pubPort)
-		} else {
-			pl.unmapAddr(sd.orig)
-		}
-		return pic.DropMemlimit
-	}
-	*nx = x
-	pic.SetExt(c, pic.Forward, nx)
+	x.set(c)
 	return pic.OK
 }
 
