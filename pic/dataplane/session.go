@@ -84,7 +84,7 @@ type Session struct {
 	home     [2]uint32        // the home slots of its two table entries (table.insert), so a close hashes nothing
 	prev     *Session         // timer wheel list
 	next     *Session
-	_        [16]byte         // to 256 bytes
+	_        [16]byte // to 256 bytes
 }
 
 // A session is 256 bytes exactly: the build fails when its fields
