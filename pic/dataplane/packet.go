@@ -496,45 +496,47 @@ func (p *Packet) rewrite4TCPUDP(src bool, addr [4]byte, port uint16) bool {
 	if p.Offload.Partial || l4 < 20 || l4+8 > len(d) {
 		return false
 	}
-	be := binary.BigEndian
-	var co int // the transport checksum's offset
+	// Fixed-size views of the headers: one bounds check each, where
+	// indexing the slice checks every access.
+	ip, tp := (*[20]byte)(d), (*[8]byte)(d[l4:])
+	var cs *[2]byte // the transport checksum
 	switch p.Proto {
 	case ProtoTCP:
-		co = l4 + 16
-		if co+2 > len(d) {
+		if l4+18 > len(d) {
 			return false
 		}
+		cs = (*[2]byte)(d[l4+16:])
 	case ProtoUDP:
-		co = l4 + 6
-		if be.Uint16(d[co:]) == 0 { // no checksum: the general path keeps it so
+		if cs = (*[2]byte)(tp[6:]); cs[0]|cs[1] == 0 { // no checksum: the general path keeps it so
 			return false
 		}
 	default:
 		return false
 	}
-	aoff, poff, mine := 16, l4+2, &p.Dst
+	be := binary.BigEndian
+	a, pt, mine := (*[4]byte)(ip[16:]), (*[2]byte)(tp[2:]), &p.Dst
 	if src {
-		aoff, poff, mine = 12, l4, &p.Src
+		a, pt, mine = (*[4]byte)(ip[12:]), (*[2]byte)(tp[0:]), &p.Src
 	}
-	old, na := be.Uint32(d[aoff:]), be.Uint32(addr[:])
+	old, na := be.Uint32(a[:]), be.Uint32(addr[:])
 	delta := uint32(^uint16(old>>16)) + uint32(^uint16(old)) + na>>16 + na&0xffff
-	be.PutUint32(d[aoff:], na)
-	be.PutUint16(d[10:], csumAdd(be.Uint16(d[10:]), delta))
-	copy(mine[12:], addr[:])
+	*a = addr
+	be.PutUint16(ip[10:], csumAdd(be.Uint16(ip[10:]), delta))
+	*(*[4]byte)(mine[12:]) = addr
 	if port != 0 {
-		delta += uint32(^be.Uint16(d[poff:])) + uint32(port)
-		be.PutUint16(d[poff:], port)
+		delta += uint32(^be.Uint16(pt[:])) + uint32(port)
+		be.PutUint16(pt[:], port)
 		if src {
 			p.SPort = port
 		} else {
 			p.DPort = port
 		}
 	}
-	sum := csumAdd(be.Uint16(d[co:]), delta)
+	sum := csumAdd(be.Uint16(cs[:]), delta)
 	if sum == 0 && p.Proto == ProtoUDP {
 		sum = 0xffff
 	}
-	be.PutUint16(d[co:], sum)
+	be.PutUint16(cs[:], sum)
 	return true
 }
 
