@@ -2,6 +2,7 @@ package dataplane
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 )
 
@@ -19,6 +20,16 @@ type Core struct {
 	now   int64
 	in    chan coreItem
 	st    CoreStats
+
+	// own is held by whoever runs the core once it is started: its
+	// goroutine for each item it takes from in, or a packet source's
+	// goroutine running a vector inline (runInline). online (under own)
+	// says whether the core's goroutine holds it online in the policy DB
+	// (between its items); queued counts the vectors in in not yet run,
+	// which an inline vector must not overtake.
+	own    sync.Mutex
+	online bool
+	queued atomic.Int64
 
 	// Per-vector scratch (vector.go).
 	keys   [BatchSize]FlowKey
@@ -69,47 +80,95 @@ func (c *Core) ID() int { return c.id }
 
 func (c *Core) run(ctx context.Context) {
 	db := c.dp.o.DB
-	db.Online(c.id)
 	for {
 		var it coreItem
 		select {
 		case it = <-c.in:
 		default:
-			db.Offline(c.id)
+			c.own.Lock()
+			if c.online {
+				c.online = false
+				db.Offline(c.id)
+			}
+			c.own.Unlock()
 			select {
 			case it = <-c.in:
 			case <-ctx.Done():
 				return
 			}
+		}
+		c.own.Lock()
+		if !c.online {
+			c.online = true
 			db.Online(c.id)
 		}
-		t0 := mono()
-		switch {
-		case it.pkts != nil:
-			n := min(len(it.pkts), BatchSize)
-			for i, p := range it.pkts[:n] {
-				c.cpu.sets[i] = p.ServiceSet
-			}
-			c.Process(it.pkts)
-			c.cpu.account(n, mono()-t0)
-		case it.fn != nil:
-			c.now = c.dp.now()
-			if c.dp.onItem != nil {
-				c.dp.onItem()
-			}
-			it.fn(c)
-			c.finish()
-			it.done <- struct{}{}
-		default: // tick
-			c.now = c.dp.now()
-			c.runWheel()
-			c.finish()
-		}
-		if it.pkts == nil {
-			c.cpu.account(0, mono()-t0) // system time
-		}
+		c.serve(it)
 		db.Quiesce(c.id)
+		if it.pkts != nil {
+			c.queued.Add(-1)
+		}
+		c.own.Unlock()
 	}
+}
+
+// serve runs one item of the core's queue; the caller holds own.
+func (c *Core) serve(it coreItem) {
+	t0 := mono()
+	switch {
+	case it.pkts != nil:
+		c.vector(it.pkts, t0)
+		return
+	case it.fn != nil:
+		c.now = c.dp.now()
+		if c.dp.onItem != nil {
+			c.dp.onItem()
+		}
+		it.fn(c)
+		c.finish()
+		it.done <- struct{}{}
+	default: // tick
+		c.now = c.dp.now()
+		c.runWheel()
+		c.finish()
+	}
+	c.cpu.account(0, mono()-t0) // system time
+}
+
+// vector processes a vector and charges its time (from t0) to its
+// service-sets.
+func (c *Core) vector(pkts []*Packet, t0 int64) {
+	n := min(len(pkts), BatchSize)
+	for i, p := range pkts[:n] {
+		c.cpu.sets[i] = p.ServiceSet
+	}
+	c.Process(pkts)
+	c.cpu.account(n, mono()-t0)
+}
+
+// runInline processes vector v on the caller's goroutine when the core
+// is running, free and has no vector queued before v; it reports whether
+// it did. The policy DB sees the core online for the vector (and, when
+// the core's goroutine was idle, offline again after it).
+func (c *Core) runInline(v []*Packet) bool {
+	if !c.dp.running.Load() || c.queued.Load() != 0 || !c.own.TryLock() {
+		return false
+	}
+	if c.queued.Load() != 0 { // queued while the lock was taken
+		c.own.Unlock()
+		return false
+	}
+	db := c.dp.o.DB
+	if !c.online {
+		db.Online(c.id)
+	}
+	c.vector(v, mono())
+	if c.online {
+		db.Quiesce(c.id)
+	} else {
+		db.Offline(c.id)
+	}
+	c.own.Unlock()
+	return true
 }
 
 // Process runs a vector of packets through the core in passes: parse
@@ -120,9 +179,9 @@ func (c *Core) run(ctx context.Context) {
 // policy lookup and one recover per service-set, direction and plugin),
 // and last hand what leaves to Tx in vector order. The caller gets its
 // packets back when Process returns. The caller must own the core (the
-// data plane not started, or the core's goroutine) and announce
-// quiescence (PolicyDB.Quiesce) between calls when it holds the core
-// online.
+// data plane not started, or holding Core.own: the core's goroutine, or
+// a vector run inline) and announce quiescence (PolicyDB.Quiesce)
+// between calls when it holds the core online.
 func (c *Core) Process(pkts []*Packet) {
 	for len(pkts) > BatchSize {
 		c.Process(pkts[:BatchSize])

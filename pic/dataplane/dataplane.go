@@ -136,6 +136,7 @@ type Dataplane struct {
 	steer     steerTable
 	startMono int64                  // mono() at Start, for cpu-usage
 	onItem    func()                 // tests: called on a running core before each function item
+	running   atomic.Bool            // between Start and Stop: Inject may run a free core inline (Core.runInline)
 	repl      []map[string]*coreRepl // per core, used on its goroutine: each stream's replication base (replicate.go)
 	replSeq   atomic.Uint64          // replication saves begun (replicate.go)
 
@@ -349,6 +350,7 @@ func (dp *Dataplane) Start(ctx context.Context) {
 		return
 	}
 	dp.started = true
+	dp.running.Store(true)
 	dp.quit = make(chan struct{})
 	dp.startMono = mono()
 	ctx, cancel := context.WithCancel(ctx)
@@ -386,6 +388,7 @@ func (dp *Dataplane) Stop() {
 		return
 	}
 	dp.started = false
+	dp.running.Store(false)
 	close(dp.quit)
 	dp.stop()
 	if dp.tick != nil {
@@ -398,22 +401,40 @@ func (dp *Dataplane) Stop() {
 	}
 }
 
-// Inject steers packets to their data cores (Route) and queues them; it
-// takes ownership of the packets until they come out of Tx or are
-// dropped. Blocks while a core's queue is full.
-func (dp *Dataplane) Inject(pkts []*Packet) {
-	vecs := [][]*Packet{pkts} // one core and no fragment: as they are
-	if n := len(dp.cores); n > 1 || hasFragment(pkts) {
-		vecs = make([][]*Packet, n)
-		dp.Route(pkts, vecs)
+// Inject steers packets to their data cores (Route) and hands each core
+// its vector; it takes ownership of the packets until they come out of
+// Tx or are dropped. A running core that is free, with nothing queued
+// before the vector, runs it on the caller's goroutine there and then
+// (Core.runInline): a packet source's reader so forwards what it read
+// without waking the core's goroutine, the hand-off that costs a small
+// packet most of its latency. Otherwise the vector is queued; Inject
+// blocks while the core's queue is full. It reports whether it queued
+// any: when not, every packet is through and pkts may be reused.
+func (dp *Dataplane) Inject(pkts []*Packet) (queued bool) {
+	if len(dp.cores) == 1 && !hasFragment(pkts) { // one core and no fragment: as they are
+		return dp.cores[0].deliver(pkts)
 	}
+	vecs := make([][]*Packet, len(dp.cores))
+	dp.Route(pkts, vecs)
 	for i, v := range vecs {
-		for len(v) > 0 {
-			k := min(len(v), BatchSize)
-			dp.cores[i].in <- coreItem{pkts: v[:k:k]}
-			v = v[k:]
-		}
+		queued = dp.cores[i].deliver(v) || queued
 	}
+	return queued
+}
+
+// deliver runs v, a vector at a time, inline or through the core's
+// queue; it reports whether it queued any.
+func (c *Core) deliver(v []*Packet) (queued bool) {
+	for len(v) > 0 {
+		k := min(len(v), BatchSize)
+		if !c.runInline(v[:k]) {
+			c.queued.Add(1)
+			c.in <- coreItem{pkts: v[:k:k]}
+			queued = true
+		}
+		v = v[k:]
+	}
+	return queued
 }
 
 // hasFragment parses pkts (the core then parses no more) and reports

@@ -24,7 +24,10 @@ import (
 // Receive: one reader goroutine per queue drains up to BatchSize packets
 // per wake-up (non-blocking reads until EAGAIN), marks them with the
 // service-set and side Steer gives for the unit they came from, and
-// hands the vector to Dataplane.Inject. Transmit: Tx, on data core i,
+// hands the vector to Dataplane.Inject, which runs it there and then on
+// the reader's goroutine when its data core is free (so a handshake's
+// packet costs a read and a write, no goroutine wake-up) and queues it
+// to the core otherwise. Transmit: Tx, run by data core i,
 // writes what leaves into queue i of the unit on the side the packet
 // leaves by (the outside unit for Output, the inside unit for Input; the
 // one service interface for interface-style service-sets); the kernel
@@ -237,8 +240,12 @@ func (l *Live) read(u *liveUnit, f *os.File) {
 	}
 	rx := rxQueue{pool: &l.pool, done: l.done, vnet: u.vnet}
 	defer rx.close()
+	var batch []*pic.Packet
 	for {
-		batch := make([]*pic.Packet, 0, dataplane.BatchSize)
+		if batch == nil { // the last vector went to a core's queue with its slice
+			batch = make([]*pic.Packet, 0, dataplane.BatchSize)
+		}
+		batch = batch[:0]
 		var rerr error
 		err := rc.Read(func(fd uintptr) bool {
 			for len(batch) < dataplane.BatchSize {
@@ -279,19 +286,19 @@ func (l *Live) read(u *liveUnit, f *os.File) {
 					l.pool.Put(p)
 				}
 			}
-			batch = nil
-		}
-		for _, p := range batch {
-			if ss, side, ok := l.steer(c, p); ok {
-				p.ServiceSet, p.Side = ss, side
-				kept = append(kept, p)
-			} else {
-				u.drops.Add(1)
-				l.pool.Put(p)
+		} else {
+			for _, p := range batch {
+				if ss, side, ok := l.steer(c, p); ok {
+					p.ServiceSet, p.Side = ss, side
+					kept = append(kept, p)
+				} else {
+					u.drops.Add(1)
+					l.pool.Put(p)
+				}
 			}
 		}
-		if len(kept) > 0 {
-			l.dp.Inject(kept)
+		if len(kept) > 0 && l.dp.Inject(kept) {
+			batch = nil // queued with its slice: the next read takes a new one
 		}
 	}
 }
@@ -329,7 +336,8 @@ func dstAddr(b []byte) (netip.Addr, bool) {
 }
 
 // Tx writes what leaves data core core into that core's queue of the unit
-// on the side each packet leaves by. Called on the core's goroutine.
+// on the side each packet leaves by. Called by whoever runs the core (its
+// goroutine, or a reader running a vector inline): one writer a queue.
 func (l *Live) Tx(core int, pkts []*pic.Packet) {
 	out := *l.out.Load()
 	unitOf := func(p *pic.Packet) *liveUnit {
