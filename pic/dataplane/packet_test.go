@@ -66,7 +66,9 @@ func TestRewriteAddr4Checksums(t *testing.T) {
 // the general).
 func TestRewriteAddr4Random(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	a4 := func() netip.Addr { return netip.AddrFrom4([4]byte{byte(rng.Uint32()), byte(rng.Uint32()), byte(rng.Uint32()), byte(rng.Uint32())}) }
+	a4 := func() netip.Addr {
+		return netip.AddrFrom4([4]byte{byte(rng.Uint32()), byte(rng.Uint32()), byte(rng.Uint32()), byte(rng.Uint32())})
+	}
 	for i := range 5000 {
 		spec := PacketSpec{Src: a4(), Dst: a4(), SPort: uint16(rng.Uint32()), DPort: uint16(rng.Uint32()), Payload: rng.IntN(200)}
 		switch i % 3 {
