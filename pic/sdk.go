@@ -68,6 +68,12 @@ type (
 	// FirstPacketOnly is implemented by data handlers with nothing to
 	// do on EvPacket: established packets' chains leave them out.
 	FirstPacketOnly = dataplane.FirstPacketOnly
+	// SessionEvents is implemented by data handlers that take only some
+	// of EvSessionOpen, EvSessionClose and EvSessionDestroy: the others
+	// are not delivered to them.
+	SessionEvents = dataplane.SessionEvents
+	// EventSet is a set of data events (Events).
+	EventSet = dataplane.EventSet
 	// SessionDescriber is implemented by data handlers that describe
 	// their per-session state (show services sessions extensive).
 	SessionDescriber = dataplane.SessionDescriber
@@ -129,6 +135,9 @@ func Ext[T any](c *DataCtx, d Dir) *T { return dataplane.Ext[T](c, d) }
 // should come from the object cache (NewClass) and be freed on
 // EvSessionDestroy.
 func SetExt[T any](c *DataCtx, d Dir, v *T) { dataplane.SetExt(c, d, v) }
+
+// Events returns the set of evs (for SessionEvents).
+func Events(evs ...DataEvent) EventSet { return dataplane.Events(evs...) }
 
 // Word returns the plugin's inline session word (0 until SetWord).
 func Word(c *DataCtx) uint32 { return dataplane.Word(c) }

@@ -32,26 +32,29 @@ type Core struct {
 	queued atomic.Int64
 
 	// Per-vector scratch (vector.go).
-	keys   [BatchSize]FlowKey
-	hashes [BatchSize]uint64
-	sess   [BatchSize]*Session
-	dirs   [BatchSize]Dir
-	act    [BatchSize]action // what becomes of each packet
-	res    [BatchSize]Result // why, for actRefuse
-	grp    [BatchSize]uint8  // each chained packet's group
-	order  [BatchSize]uint8  // the chained packets, group by group
-	groups []vgroup          // the vector's (service-set, direction) groups
-	vec    []*Packet         // the vector being processed
-	pols   polCache          // policy DB entries looked up this vector
-	out    []*Packet
-	gen    []Packet // generated replies (rejects), reused per vector
-	ngen   int
-	dead   []*Session // closed during the vector, freed at its end
-	pend   []pending  // table entries of the sessions the vector opened, not yet entered
-	due    []*Session // sessions the timer wheel expired, to close as a batch
-	cpu    coreCPU    // time spent, for cpu-usage (running cores only)
-	sink   uint64     // keeps the touch passes' loads alive
-	ids    uint64     // the session identifiers' sequence (install.go)
+	keys     [BatchSize]FlowKey
+	hashes   [BatchSize]uint64
+	sess     [BatchSize]*Session
+	dirs     [BatchSize]Dir
+	act      [BatchSize]action // what becomes of each packet
+	res      [BatchSize]Result // why, for actRefuse
+	grp      [BatchSize]uint8  // each chained packet's group
+	vheads   [128]uint8        // the packets without a session by hash (claim; 1 + index, 0: none)
+	vnext    [BatchSize]uint8  // the next one of the same heads chain
+	vindexed bool              // vheads holds this vector's index
+	order    [BatchSize]uint8  // the chained packets, group by group
+	groups   []vgroup          // the vector's (service-set, direction) groups
+	vec      []*Packet         // the vector being processed
+	pols     polCache          // policy DB entries looked up this vector
+	out      []*Packet
+	gen      []Packet // generated replies (rejects), reused per vector
+	ngen     int
+	dead     []*Session // closed during the vector, freed at its end
+	pend     []pending  // table entries of the sessions the vector opened, not yet entered
+	due      []*Session // sessions the timer wheel expired, to close as a batch
+	cpu      coreCPU    // time spent, for cpu-usage (running cores only)
+	sink     uint64     // keeps the touch passes' loads alive
+	ids      uint64     // the session identifiers' sequence (install.go)
 }
 
 // CoreStats are a data core's counters. The core writes them (plain
@@ -250,6 +253,10 @@ func (c *Core) Process(pkts []*Packet) {
 			c.first(i, p)
 		}
 	}
+	if c.vindexed {
+		clear(c.vheads[:])
+		c.vindexed = false
+	}
 	c.insertPending()
 	c.runGroups()
 	for i, p := range pkts { // in vector order: what leaves, and the answers to what was rejected
@@ -380,7 +387,9 @@ func (c *Core) first(i int, p *Packet) {
 	hr := c.installLater(s, h, c.newSessionID()) // its table entries after the pass (insertPending)
 	inc(&c.st.Created)
 	for _, slot := range si.chain[Forward] {
-		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionOpen)
+		if si.plugins[slot].events.Has(EvSessionOpen) {
+			c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionOpen)
+		}
 	}
 	p.Out = p.Side.Other()
 	c.sess[i], c.act[i] = s, actForward
@@ -389,19 +398,43 @@ func (c *Core) first(i int, p *Packet) {
 
 // claim gives session s, just opened by packet i, the vector's later
 // packets of its two flows: those that found no session, whose hash is
-// one of the session's two and whose key and service-set match.
+// one of the session's two and whose key and service-set match. They are
+// found through the vector's index of packets without a session by hash
+// (indexVector), not by a walk of the vector per new session.
 func (c *Core) claim(i int, s *Session, hf, hr uint64) {
-	for j := i + 1; j < len(c.vec); j++ {
-		if c.sess[j] != nil || (c.hashes[j] != hf && c.hashes[j] != hr) || c.vec[j].ServiceSet != s.ssid {
-			continue
-		}
-		switch c.keys[j] {
-		case s.Key[Forward]:
-			c.sess[j], c.dirs[j] = s, Forward
-		case s.Key[Reverse]:
-			c.sess[j], c.dirs[j] = s, Reverse
+	if !c.vindexed {
+		c.indexVector()
+	}
+	for _, h := range [2]uint64{hf, hr} {
+		for x := c.vheads[h>>57]; x != 0; x = c.vnext[x-1] {
+			j := int(x) - 1
+			if j <= i { // the chains run from the vector's end: the rest came before i
+				break
+			}
+			if c.sess[j] != nil || c.hashes[j] != h || c.vec[j].ServiceSet != s.ssid {
+				continue
+			}
+			switch c.keys[j] {
+			case s.Key[Forward]:
+				c.sess[j], c.dirs[j] = s, Forward
+			case s.Key[Reverse]:
+				c.sess[j], c.dirs[j] = s, Reverse
+			}
 		}
 	}
+}
+
+// indexVector chains the vector's packets that found no session by the
+// top seven bits of their hash, last packet first (claim). Built on a
+// vector's first new session only; Process clears it.
+func (c *Core) indexVector() {
+	for j := range c.vec {
+		if c.sess[j] == nil && c.hashes[j] != 0 {
+			b := c.hashes[j] >> 57
+			c.vnext[j], c.vheads[b] = c.vheads[b], uint8(j+1)
+		}
+	}
+	c.vindexed = true
 }
 
 // forward queues a packet the chain let through, its SYN's MSS first
@@ -474,14 +507,18 @@ func (c *Core) close(s *Session, why *atomic.Uint64) {
 	}
 	si := s.set
 	for _, slot := range si.chain[Forward] {
-		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionClose)
+		if si.plugins[slot].events.Has(EvSessionClose) {
+			c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionClose)
+		}
 	}
 	c.tab.remove(s, Forward)
 	c.tab.remove(s, Reverse)
 	c.tab.leave(s)
 	c.wh.remove(s)
 	for _, slot := range si.chain[Forward] {
-		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)
+		if si.plugins[slot].events.Has(EvSessionDestroy) {
+			c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)
+		}
 	}
 	s.flags |= sessClosed
 	c.noteGone(s) // replicate.go

@@ -69,6 +69,35 @@ type FirstPacketOnly interface {
 	FirstPacketOnly()
 }
 
+// SessionEvents is implemented by data handlers that need only some of a
+// session's life events (EvSessionOpen, EvSessionClose, EvSessionDestroy):
+// the data core calls them with those alone, a call per session and
+// event spared for each left out (the stateful firewall keeps nothing
+// to free; NAT gives its port back on destroy only). Handlers without it
+// get every event. EvFirstPacket, EvPacket (see FirstPacketOnly) and the
+// init events are not affected.
+type SessionEvents interface {
+	SessionEvents() EventSet
+}
+
+// EventSet is a set of data events.
+type EventSet uint16
+
+// Events returns the set of evs.
+func Events(evs ...DataEvent) EventSet {
+	var s EventSet
+	for _, e := range evs {
+		s |= 1 << e
+	}
+	return s
+}
+
+// Has reports whether e is in the set.
+func (s EventSet) Has(e DataEvent) bool { return s&(1<<e) != 0 }
+
+// allEvents is what a handler without SessionEvents gets.
+const allEvents = ^EventSet(0)
+
 // SessionDescriber is implemented by data handlers that show their
 // per-session state (show services sessions extensive). Called on the
 // session's core.
@@ -170,9 +199,10 @@ type setInfo struct {
 }
 
 type setPlugin struct {
-	id   int
-	name string
-	h    DataHandler
+	id     int
+	name   string
+	h      DataHandler
+	events EventSet // the session events it takes (SessionEvents)
 }
 
 type setCounters struct {
@@ -274,7 +304,11 @@ func (dp *Dataplane) SetServiceSet(s *SSRB) error {
 		if len(si.plugins) == MaxChain {
 			return 0, fmt.Errorf("pic: service-set %s: more than %d services", s.Name, MaxChain)
 		}
-		si.plugins = append(si.plugins, setPlugin{id: slot, name: name, h: dp.handlers[slot]})
+		sp := setPlugin{id: slot, name: name, h: dp.handlers[slot], events: allEvents}
+		if se, ok := sp.h.(SessionEvents); ok {
+			sp.events = se.SessionEvents()
+		}
+		si.plugins = append(si.plugins, sp)
 		slotOf[name] = len(si.plugins) - 1
 		return len(si.plugins) - 1, nil
 	}

@@ -35,12 +35,18 @@ type dpRecorder struct {
 	log  []string
 }
 
-var dpRec = map[string]*dpRecorder{"test-dp-a": {name: "a"}, "test-dp-b": {name: "b"}, "test-dp-c": {name: "c"}}
+var dpRec = map[string]*dpRecorder{"test-dp-a": {name: "a"}, "test-dp-b": {name: "b"}, "test-dp-c": {name: "c"},
+	"test-dp-d": {name: "d"}}
 
 // dpFirstOnly is a recorder that declares it has nothing to do on EvPacket.
 type dpFirstOnly struct{ *dpRecorder }
 
 func (dpFirstOnly) FirstPacketOnly() {}
+
+// dpDestroyOnly is a recorder that takes no session event but destroy.
+type dpDestroyOnly struct{ *dpRecorder }
+
+func (dpDestroyOnly) SessionEvents() EventSet { return Events(EvSessionDestroy) }
 
 func (r *dpRecorder) Data(ev DataEvent, c *DataCtx) Result {
 	if ev == EvSessionManagerInit || ev == EvCoreInit {
@@ -80,6 +86,7 @@ var dpPlugins = []DataPlugin{
 	{Name: "test-dp-a", Slot: 0, Data: func() DataHandler { return dpRec["test-dp-a"] }},
 	{Name: "test-dp-b", Slot: 1, Data: func() DataHandler { return dpRec["test-dp-b"] }},
 	{Name: "test-dp-c", Slot: 2, Data: func() DataHandler { return dpFirstOnly{dpRec["test-dp-c"]} }},
+	{Name: "test-dp-d", Slot: 3, Data: func() DataHandler { return dpDestroyOnly{dpRec["test-dp-d"]} }},
 }
 
 // slotOf is a test plugin's slot.
@@ -94,7 +101,7 @@ func slotOf(name string) int {
 
 func dpEvents() []string {
 	var out []string
-	for _, n := range []string{"test-dp-a", "test-dp-b", "test-dp-c"} {
+	for _, n := range []string{"test-dp-a", "test-dp-b", "test-dp-c", "test-dp-d"} {
 		r := dpRec[n]
 		r.mu.Lock()
 		out = append(out, r.log...)

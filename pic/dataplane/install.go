@@ -52,7 +52,9 @@ func (c *Core) admit(si *setInfo) (*Session, admitFail) {
 // free their state, then the flow and the object are given back.
 func (c *Core) unwind(s *Session, si *setInfo, ran []int) {
 	for _, slot := range ran {
-		c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)
+		if si.plugins[slot].events.Has(EvSessionDestroy) {
+			c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)
+		}
 	}
 	si.ctr.flows.Add(-1)
 	c.local.Free(s)

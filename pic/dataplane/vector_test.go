@@ -217,3 +217,39 @@ func TestFirstPacketOnlySkipsLaterPackets(t *testing.T) {
 		t.Errorf("got %d packets out, want 3", st.Tx)
 	}
 }
+
+// A plugin that takes only EvSessionDestroy of the session events
+// (SessionEvents) meets a session's first packet, its later packets and
+// its destroy, on open, refusal and close alike, and never its open or
+// close; the others still get them all.
+func TestSessionEventsSubscribed(t *testing.T) {
+	h := newHarness(t, 1, 1<<20)
+	if err := h.dp.SetServiceSet(&SSRB{ID: 4, Name: "ss4", Gen: 1, Forward: []string{"test-dp-d", "test-dp-a"},
+		Reverse: []string{"test-dp-a", "test-dp-d"}}); err != nil {
+		t.Fatal(err)
+	}
+	dpEvents()
+	h.sendTo(4, Input, tcp(cli4, srv4, 1000, 80, TCPSyn, 1, 0))
+	h.sendTo(4, Output, tcp(srv4, cli4, 80, 1000, TCPSyn|TCPAck, 9, 2))
+	h.sendTo(4, Input, tcp(cli4, srv4, 1000, 80, TCPRst, 2, 10))
+	h.clk.Advance(time.Duration(TCPClosedLinger+1) * time.Second)
+	h.dp.Sync()
+	got := strings.Join(dpEvents(), " ")
+	want := "a:first-packet:forward a:session-open:forward a:packet:reverse a:packet:forward " +
+		"a:session-close:forward a:session-destroy:forward " +
+		"d:first-packet:forward d:packet:reverse d:packet:forward d:session-destroy:forward"
+	if got != want {
+		t.Errorf("got events\n%s\nwant\n%s", got, want)
+	}
+	// Refused by the plugin after it (a drops every first packet): d,
+	// which ran, frees its state; no open, no close.
+	if err := h.db.Publish(4, slotOf("test-dp-a"), 2, &dpTestPolicy{dropFirst: true}, 100); err != nil {
+		t.Fatal(err)
+	}
+	h.sendTo(4, Input, tcp(cli4, srv4, 1001, 80, TCPSyn, 1, 0))
+	got = strings.Join(dpEvents(), " ")
+	want = "a:first-packet:forward a:session-destroy:forward d:first-packet:forward d:session-destroy:forward"
+	if got != want {
+		t.Errorf("refused: got events\n%s\nwant\n%s", got, want)
+	}
+}

@@ -246,6 +246,10 @@ type cursor struct {
 	_ [60]byte
 }
 
+// SessionEvents: NAT gives its address or port back on destroy and
+// needs no other session event (pic.SessionEvents).
+func (d *Data) SessionEvents() pic.EventSet { return pic.Events(pic.EvSessionDestroy) }
+
 // Data handles the data events.
 func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	switch ev {

@@ -52,6 +52,9 @@ type Data struct{ notes *pic.Class[note] }
 // (pic.FirstPacketOnly).
 func (d *Data) FirstPacketOnly() {}
 
+// SessionEvents: passthru frees its note on destroy (pic.SessionEvents).
+func (d *Data) SessionEvents() pic.EventSet { return pic.Events(pic.EvSessionDestroy) }
+
 // Data handles the data events: every packet is forwarded.
 func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	switch ev {

@@ -77,6 +77,10 @@ func inc(c *atomic.Uint64) { c.Store(c.Load() + 1) }
 // its later packets pass without a call (pic.FirstPacketOnly).
 func (d *Data) FirstPacketOnly() {}
 
+// SessionEvents: the firewall keeps nothing in a session to free or to
+// note on its close (pic.SessionEvents).
+func (d *Data) SessionEvents() pic.EventSet { return 0 }
+
 // Data handles the data events.
 func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	switch ev {
