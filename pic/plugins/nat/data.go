@@ -284,11 +284,15 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 		}
 		return pic.ResultForward
 	case pic.EvSessionDestroy:
-		if x, ok := translation(c); ok {
-			if sd := x.sides(c.Session); x.ai >= 0 {
-				x.pool.freePort(int(x.ai), sd.pubPort)
+		// The keys read in place, not through sides: a small struct
+		// of arrays is assembled on the stack in narrow stores and read
+		// back in a wide load, which waits for them (tens of cycles a
+		// session).
+		if pl := pic.Ext[pool](c, pic.Forward); pl != nil {
+			if s, ai := c.Session, int32(pic.Word(c)); ai >= 0 {
+				pl.freePort(int(ai), s.Key[pic.Reverse].DPort)
 			} else {
-				x.pool.unmapAddr(sd.orig)
+				pl.unmapAddr(s.Key[pic.Forward].Src4())
 			}
 			pic.SetExt[pool](c, pic.Forward, nil)
 			pic.SetWord(c, 0)
