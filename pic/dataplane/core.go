@@ -366,7 +366,8 @@ func (c *Core) first(i int, p *Packet) {
 		return
 	}
 	h, k := c.hashes[i], &c.keys[i]
-	s.Key[Forward], s.Key[Reverse] = *k, k.Reverse()
+	s.Key[Forward] = *k
+	k.reverseTo(&s.Key[Reverse])
 	s.set, s.ssid, s.Side = si, si.id, p.Side
 	s.startSec, s.last, s.wslot = uint32(c.now/1e9), c.now, -1
 	s.idle, s.Timeout = DefaultTimeout, DefaultTimeout

@@ -20,6 +20,18 @@ func (k FlowKey) Reverse() FlowKey {
 	return FlowKey{Src: k.Dst, Dst: k.Src, SPort: k.DPort, DPort: k.SPort, Proto: k.Proto, V6: k.V6}
 }
 
+// reverseTo writes the reverse of k into r field by field: Reverse's
+// returned struct is assembled on the stack in narrow stores and copied
+// out in wide loads, which wait for them.
+func (k *FlowKey) reverseTo(r *FlowKey) {
+	r.Src = k.Dst
+	r.Dst = k.Src
+	r.SPort = k.DPort
+	r.DPort = k.SPort
+	r.Proto = k.Proto
+	r.V6 = k.V6
+}
+
 // equal reports k == o, eight bytes at a time (== on the 38-byte key is
 // a call to the runtime's memequal; this is a few inlined loads).
 func (k *FlowKey) equal(o *FlowKey) bool {
