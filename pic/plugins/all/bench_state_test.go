@@ -14,7 +14,7 @@ func openSessions(b *testing.B, r *rig, n int) {
 	core := r.DP.Core(0)
 	vec := make([]*pic.Packet, dataplane.BatchSize)
 	for i := range vec {
-		vec[i] = &pic.Packet{ServiceSet: 1, Side: pic.Input}
+		vec[i] = g.packet()
 	}
 	r.DB.Online(0)
 	for i := 0; i < n; i += dataplane.BatchSize {
