@@ -205,22 +205,25 @@ func (c *Core) Process(pkts []*Packet) {
 		p.keyTo(&c.keys[i])
 		c.hashes[i] = c.keys[i].hash(p.ServiceSet)
 	}
-	touch := len(c.tab.live) >= touchFrom
-	if touch {
+	if len(c.tab.live) >= touchFrom {
 		c.touchSlots(n)
-	}
-	for i := 0; i < n; i++ { // candidates: the slot whose hash and service-set match, no session read
-		c.sess[i] = nil
-		if c.hashes[i] != 0 {
-			c.sess[i], c.dirs[i] = c.tab.candidate(c.hashes[i])
+		for i := 0; i < n; i++ { // candidates: the slot whose hash and service-set match, no session read
+			c.sess[i] = nil
+			if c.hashes[i] != 0 {
+				c.sess[i], c.dirs[i] = c.tab.candidate(c.hashes[i])
+			}
 		}
-	}
-	if touch {
 		c.touchSessions(n)
-	}
-	for i := 0; i < n; i++ { // confirm each candidate's key and service-set (now in cache), else search on
-		if s := c.sess[i]; s != nil && (!s.Key[c.dirs[i]].equal(&c.keys[i]) || s.ssid != pkts[i].ServiceSet) {
-			c.sess[i], c.dirs[i] = c.tab.lookup(c.hashes[i], &c.keys[i], pkts[i].ServiceSet)
+		for i := 0; i < n; i++ { // confirm each candidate's key and service-set (now in cache)
+			c.confirm(i)
+		}
+	} else { // all in cache: no pass to wait between
+		for i := 0; i < n; i++ {
+			c.sess[i] = nil
+			if c.hashes[i] != 0 {
+				c.sess[i], c.dirs[i] = c.tab.candidate(c.hashes[i])
+				c.confirm(i)
+			}
 		}
 	}
 	c.st.Rx.Store(c.st.Rx.Load() + uint64(n))
@@ -274,6 +277,14 @@ func (c *Core) Process(pkts []*Packet) {
 	c.finish()
 	for _, p := range pkts { // Tx has written what left: pooled packets go home
 		p.release()
+	}
+}
+
+// confirm checks packet i's candidate session by its key and
+// service-set, and searches on when it is not the packet's.
+func (c *Core) confirm(i int) {
+	if s := c.sess[i]; s != nil && (!s.Key[c.dirs[i]&1].equal(&c.keys[i]) || s.ssid != c.vec[i].ServiceSet) {
+		c.sess[i], c.dirs[i] = c.tab.lookup(c.hashes[i], &c.keys[i], c.vec[i].ServiceSet)
 	}
 }
 
