@@ -283,7 +283,7 @@ func (c *Core) Process(pkts []*Packet) {
 // confirm checks packet i's candidate session by its key and
 // service-set, and searches on when it is not the packet's.
 func (c *Core) confirm(i int) {
-	if s := c.sess[i]; s != nil && (!s.Key[c.dirs[i]&1].equal(&c.keys[i]) || s.ssid != c.vec[i].ServiceSet) {
+	if s := c.sess[i]; s != nil && (!s.Key[c.dirs[i]&1].equal(&c.keys[i]) || s.set.id != c.vec[i].ServiceSet) {
 		c.sess[i], c.dirs[i] = c.tab.lookup(c.hashes[i], &c.keys[i], c.vec[i].ServiceSet)
 	}
 }
@@ -313,8 +313,8 @@ func (c *Core) touchSlots(n int) {
 func (c *Core) touchSessions(n int) {
 	var sink uint64
 	for i := 0; i < n; i++ {
-		if s := c.sess[i]; s != nil { // bytes 0, 112 and 168: the three lines of an aligned session's first 184
-			sink += uint64(s.ssid) + s.Pkts[Reverse] + uint64(uintptr(s.ext[MaxChain-1][0]))
+		if s := c.sess[i]; s != nil { // bytes 0 and 120: the two lines of an aligned session a packet reads
+			sink += uint64(s.flags) + uint64(s.last)
 		}
 	}
 	c.sink += sink
@@ -379,7 +379,7 @@ func (c *Core) first(i int, p *Packet) {
 	h, k := c.hashes[i], &c.keys[i]
 	s.Key[Forward] = *k
 	k.reverseTo(&s.Key[Reverse])
-	s.set, s.ssid, s.Side = si, si.id, p.Side
+	s.set, s.Side = si, p.Side
 	s.startSec, s.last, s.wslot = uint32(c.now/1e9), c.now, -1
 	s.idle, s.Timeout = DefaultTimeout, DefaultTimeout
 	s.Pkts[Forward], s.Bytes[Forward] = 1, uint64(len(p.Data))
@@ -423,7 +423,7 @@ func (c *Core) claim(i int, s *Session, hf, hr uint64) {
 			if j <= i { // the chains run from the vector's end: the rest came before i
 				break
 			}
-			if c.sess[j] != nil || c.hashes[j] != h || c.vec[j].ServiceSet != s.ssid {
+			if c.sess[j] != nil || c.hashes[j] != h || c.vec[j].ServiceSet != s.set.id {
 				continue
 			}
 			switch c.keys[j] {
@@ -485,9 +485,7 @@ func (c *Core) packet(i int, p *Packet, s *Session, d Dir) {
 		s.last = c.now
 	}
 	if p.Proto == ProtoTCP && p.L4 != 0 {
-		old := s.Timeout
-		s.trackTCP(d, p.TCPFlags)
-		if s.Timeout < old { // an earlier deadline than the wheel holds
+		if s.trackTCP(d, p.TCPFlags) { // an earlier deadline than the wheel holds
 			c.wh.remove(s)
 			c.wh.add(s, s.deadline())
 		}

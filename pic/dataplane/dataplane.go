@@ -508,7 +508,7 @@ func (dp *Dataplane) ClearSessions(id uint32, all bool) int {
 		_ = dp.walkAll(context.Background(), func(c *Core) bool {
 			i, to := pos[c.id], pos[c.id]+WalkSessions
 			for i < min(to, len(c.tab.live)) {
-				if s := c.tab.live[i]; all || s.ssid == id {
+				if s := c.tab.live[i]; all || s.ssid() == id {
 					c.close(s, &c.st.Cleared)
 					n.Add(1)
 					to--     // the list is one shorter

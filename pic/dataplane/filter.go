@@ -84,8 +84,8 @@ func (f *SessionFilter) compile() matcher {
 func (m *matcher) match(s *Session) bool {
 	k := &s.Key[Forward]
 	switch {
-	case m.ss != 0 && s.ssid != m.ss,
-		m.sets != nil && (int(s.ssid) >= len(m.sets) || !m.sets[s.ssid]),
+	case m.ss != 0 && s.ssid() != m.ss,
+		m.sets != nil && (int(s.ssid()) >= len(m.sets) || !m.sets[s.ssid()]),
 		m.proto != 0 && k.Proto != m.proto,
 		m.src.set && !m.src.contains(&k.Src, k.V6),
 		m.dst.set && !m.dst.contains(&k.Dst, k.V6),

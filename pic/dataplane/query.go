@@ -50,7 +50,7 @@ func (t *table) count(m *matcher, from, to int) int {
 	var sink uint32
 	match := func() {
 		for _, s := range vec[:n] {
-			sink += s.ssid
+			sink += s.ssid()
 		}
 		for _, s := range vec[:n] {
 			if m.match(s) {

@@ -47,18 +47,18 @@ func (s TCPState) String() string { return tcpNames[s] }
 // class per PIC, carved per data core) and belong to one data core: only
 // it reads or writes them, so nothing here is locked.
 type Session struct {
-	// The fields a packet of the session reads and writes come first,
-	// in the order the data core meets them: the service-set id and
-	// flags, the keys (the lookup's confirmation), the service-set, the
-	// counters and last-seen time, the plugins' extension handles; they
-	// span 184 bytes. The object is 256 bytes (pad) and its slabs are
-	// large allocations, page-aligned, so those bytes are exactly three
-	// cache lines, which the touch passes pull in (Core.touchSessions),
-	// where an unaligned 240-byte object would straddle four lines three
-	// times in four. The timer wheel's links and the rest follow: read
-	// when a session opens, expires or is shown.
-	ssid    uint32 // set.id, on the keys' cache line: lookups and query filters compare both
-	Side    Side   // side of the first packet
+	// What a packet of the session reads and writes is its first 128
+	// bytes, two cache lines: the state bytes, both keys (the lookup's
+	// confirmation; a translating plugin reads the other), the counters,
+	// the service-set generation and the last-seen time. The object is
+	// 256 bytes (pad) and its slabs are large allocations, page-aligned,
+	// so those are exactly two lines, which the touch passes pull in
+	// (Core.touchSessions). The plugins' extension handles, the timeouts
+	// (read when the TCP state moves), the timer wheel's links and the
+	// rest follow on the next two: read when a session opens, moves
+	// state, expires or is shown, or by a plugin whose packets read its
+	// extension object (a miss of its own anyway).
+	Side    Side // side of the first packet
 	TCP     TCPState
 	finSeen uint8 // bit per direction
 	flags   uint8
@@ -66,15 +66,15 @@ type Session struct {
 	// answers look like on the wire. A first-packet handler that
 	// translates (NAT) rewrites Key[Reverse]; the data core enters both
 	// keys in its table once the first packet's chain has accepted.
-	Key [2]FlowKey
-	// Timeout is the inactivity timeout in seconds.
-	Timeout uint32
-	set     *setInfo
-	last    int64 // core time (ns) of the last packet
-	Pkts    [2]uint64
-	Bytes   [2]uint64
-	ext     [MaxChain][2]unsafe.Pointer
+	Key   [2]FlowKey
+	Pkts  [2]uint64
+	Bytes [2]uint64
+	set   *setInfo // the service-set generation it started in (set.id: its service-set)
+	last  int64    // core time (ns) of the last packet
 
+	ext [MaxChain][2]unsafe.Pointer
+	// Timeout is the inactivity timeout in seconds.
+	Timeout  uint32
 	idle     uint32           // the timeout once established (application or protocol default)
 	wslot    int32            // wheel slot, -1 when not on the wheel
 	startSec uint32           // core time (s) of the first packet
@@ -86,6 +86,13 @@ type Session struct {
 	next     *Session
 	_        [16]byte // to 256 bytes
 }
+
+// ssid is the session's service-set id.
+func (s *Session) ssid() uint32 { return s.set.id }
+
+// hotBytes is what a packet of a session reads of it (Session's first
+// two lines); TestSessionLayout holds the fields to it.
+const hotBytes = 128
 
 // A session is 256 bytes exactly: the build fails when its fields
 // outgrow the padding (or the padding outgrows the fields).
@@ -120,28 +127,43 @@ func (s *Session) age(now int64) time.Duration {
 }
 
 // trackTCP advances the TCP state with a packet's flags in direction d and
-// sets the timeout the state calls for.
-func (s *Session) trackTCP(d Dir, flags uint8) {
+// sets the timeout the state calls for; it reports whether that lowered
+// the timeout (the timer wheel then needs the earlier deadline). A packet
+// that moves no state (an established session's data) reads nothing of
+// the timeouts, which lie past the session's first two lines.
+func (s *Session) trackTCP(d Dir, flags uint8) (lowered bool) {
+	to := s.stepTCP(d, flags)
+	if to == 0 {
+		return false
+	}
+	lowered = to < s.Timeout
+	s.Timeout = to
+	return lowered
+}
+
+// stepTCP moves the TCP state and returns the timeout its new state
+// calls for, 0 when the timeout stays.
+func (s *Session) stepTCP(d Dir, flags uint8) uint32 {
 	switch {
 	case s.TCP == TCPClosed:
-		return
+		return 0
 	case flags&TCPRst != 0:
-		s.TCP, s.Timeout = TCPClosed, TCPClosedLinger
-		return
+		s.TCP = TCPClosed
+		return TCPClosedLinger
 	case flags&TCPFin != 0:
 		s.finSeen |= 1 << d
 		if s.finSeen == 3 {
-			s.TCP, s.Timeout = TCPClosed, TCPClosedLinger
-			return
+			s.TCP = TCPClosed
+			return TCPClosedLinger
 		}
 		s.TCP = TCPClosing
-		return
+		return 0
 	}
 	switch s.TCP {
 	case TCPNone:
 		if flags&TCPSyn != 0 {
-			s.TCP, s.Timeout = TCPSynSent, min(TCPOpenTimeout, s.idle)
-			return
+			s.TCP = TCPSynSent
+			return min(TCPOpenTimeout, s.idle)
 		}
 		s.TCP = TCPEstablished // picked up mid-stream
 	case TCPSynSent:
@@ -150,9 +172,11 @@ func (s *Session) trackTCP(d Dir, flags uint8) {
 		}
 	case TCPSynReceived:
 		if d == Forward && flags&TCPAck != 0 {
-			s.TCP, s.Timeout = TCPEstablished, s.idle
+			s.TCP = TCPEstablished
+			return s.idle
 		}
 	}
+	return 0
 }
 
 // SetTimeout sets the session's inactivity timeout (seconds), e.g. from

@@ -107,7 +107,7 @@ func (dp *Dataplane) SaveSessions(ctx context.Context, o SaveOptions) (Saved, er
 			}
 		}
 		for _, s := range c.tab.live[pos[c.id]:to] {
-			if o.Sets != nil && !o.Sets[s.ssid] {
+			if o.Sets != nil && !o.Sets[s.ssid()] {
 				continue
 			}
 			if !full[c.id] && !s.changedSince(since[c.id], o.MinAge) {
@@ -204,7 +204,7 @@ func readKey(b []byte) FlowKey {
 func (c *Core) saveSession(s *Session, b []byte) ([]byte, bool) {
 	start := len(b)
 	b = append(b, 0, 0)
-	b = binary.LittleEndian.AppendUint32(b, s.ssid)
+	b = binary.LittleEndian.AppendUint32(b, s.ssid())
 	b = binary.LittleEndian.AppendUint32(b, s.id)
 	b = appendKey(b, &s.Key[Forward])
 	b = appendKey(b, &s.Key[Reverse])
@@ -428,7 +428,7 @@ func (c *Core) restore(r *record, sets map[uint32]string, used map[uint32]struct
 		st.Memlimit++
 		return
 	}
-	*s = Session{Key: r.key, set: si, ssid: si.id, Side: r.side, TCP: r.tcp, finSeen: r.finSeen,
+	*s = Session{Key: r.key, set: si, Side: r.side, TCP: r.tcp, finSeen: r.finSeen,
 		Pkts: r.pkts, Bytes: r.bytes, Timeout: r.timeout, idle: r.idle, wslot: -1,
 		last: c.now - r.idleNs, startSec: uint32(max(c.now/1e9-int64(r.ageSec), 0))}
 	chain := si.chain[Forward]

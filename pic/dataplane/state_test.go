@@ -57,7 +57,7 @@ func TestRecordRoundTrip(t *testing.T) {
 	k := FlowKey{SPort: 1234, DPort: 80, Proto: ProtoTCP}
 	k.Src[15], k.Dst[15] = 1, 2
 	c := &Core{dp: &Dataplane{}, now: 50e9}
-	s := &Session{ssid: 7, Key: [2]FlowKey{k, k.Reverse()}, set: &setInfo{}, Pkts: [2]uint64{3, 4}, Bytes: [2]uint64{300, 400},
+	s := &Session{Key: [2]FlowKey{k, k.Reverse()}, set: &setInfo{id: 7}, Pkts: [2]uint64{3, 4}, Bytes: [2]uint64{300, 400},
 		Timeout: 1800, idle: 1800, last: 45e9, startSec: 10, TCP: TCPEstablished, Side: Output, finSeen: 1}
 	b, ok := c.saveSession(s, nil)
 	if !ok {

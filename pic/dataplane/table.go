@@ -89,7 +89,7 @@ func (t *table) lookup(h uint64, k *FlowKey, ss uint32) (*Session, Dir) {
 		if sl.h == 0 {
 			return nil, 0
 		}
-		if d := Dir(sl.h >> 1 & 1); sl.h&^2 == h && sl.s.ssid == ss && sl.s.Key[d].equal(k) {
+		if d := Dir(sl.h >> 1 & 1); sl.h&^2 == h && sl.s.set.id == ss && sl.s.Key[d].equal(k) {
 			return sl.s, d
 		}
 	}

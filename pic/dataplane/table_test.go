@@ -27,11 +27,11 @@ func TestTableModel(t *testing.T) {
 				tab.remove(e.s, e.d)
 				live[i] = live[len(live)-1]
 				live = live[:len(live)-1]
-				if s, _ := tab.lookup(e.h, &e.s.Key[e.d], e.s.ssid); s == e.s {
+				if s, _ := tab.lookup(e.h, &e.s.Key[e.d], e.s.set.id); s == e.s {
 					t.Fatalf("slots %d step %d: removed entry still found", slots, step)
 				}
 			} else {
-				s := &Session{ssid: 1}
+				s := &Session{set: &setInfo{id: 1}}
 				s.Key[Forward] = FlowKey{Src: [16]byte{15: 1}, SPort: uint16(rng.Uint32()), DPort: uint16(step), Proto: ProtoUDP}
 				s.Key[Reverse] = s.Key[Forward].Reverse()
 				for d := Forward; d <= Reverse; d++ {

@@ -1,6 +1,7 @@
 package nat
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"net/netip"
@@ -261,15 +262,20 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 	case pic.EvFirstPacket:
 		return d.first(c)
 	case pic.EvPacket:
-		if pic.Ext[pool](c, pic.Forward) == nil { // not translated
+		// The session's keys hold the translation (translate wrote the
+		// public side into the reverse key), on the two lines of the
+		// session a packet reads anyway: an untranslated session's
+		// reverse key mirrors its forward one, so its sides are equal
+		// and the packet needs nothing (the extension handle, on the
+		// session's third line, is not read).
+		p, s := c.Packet, c.Session
+		fk, rk := &s.Key[pic.Forward], &s.Key[pic.Reverse]
+		le := binary.LittleEndian
+		if le.Uint32(fk.Src[12:]) == le.Uint32(rk.Dst[12:]) && fk.SPort == rk.DPort {
 			return pic.ResultForward
 		}
-		// The session's keys hold the translation (translate wrote the
-		// public side into the reverse key): the packet reads nothing
-		// but the session.
-		p, s := c.Packet, c.Session
-		orig, origPort := s.Key[pic.Forward].Src4(), s.Key[pic.Forward].SPort
-		pub, pubPort := [4]byte(s.Key[pic.Reverse].Dst[12:]), s.Key[pic.Reverse].DPort
+		orig, origPort := [4]byte(fk.Src[12:]), fk.SPort
+		pub, pubPort := [4]byte(rk.Dst[12:]), rk.DPort
 		switch {
 		case p.ICMPError && c.Dir == pic.Forward: // from inside, about an answer the NAT restored
 			p.RewriteAddr4(true, pub, 0)
