@@ -192,6 +192,18 @@ func TestVectorNewSessionsStopAtTableRoom(t *testing.T) {
 	}
 }
 
+// tcpLife runs a TCP session of service-set ss through its life (SYN,
+// SYN-ACK, RST, the linger) and returns the data events it raised.
+func tcpLife(h *dpHarness, ss uint32) string {
+	dpEvents()
+	h.sendTo(ss, Input, tcp(cli4, srv4, 1000, 80, TCPSyn, 1, 0))
+	h.sendTo(ss, Output, tcp(srv4, cli4, 80, 1000, TCPSyn|TCPAck, 9, 2))
+	h.sendTo(ss, Input, tcp(cli4, srv4, 1000, 80, TCPRst, 2, 10))
+	h.clk.Advance(time.Duration(TCPClosedLinger+1) * time.Second)
+	h.dp.Sync()
+	return strings.Join(dpEvents(), " ")
+}
+
 // A FirstPacketOnly plugin meets a session's first packet and its
 // lifecycle events but none of its later packets, either way.
 func TestFirstPacketOnlySkipsLaterPackets(t *testing.T) {
@@ -200,13 +212,7 @@ func TestFirstPacketOnlySkipsLaterPackets(t *testing.T) {
 		Reverse: []string{"test-dp-a", "test-dp-c"}}); err != nil {
 		t.Fatal(err)
 	}
-	dpEvents()
-	h.sendTo(3, Input, tcp(cli4, srv4, 1000, 80, TCPSyn, 1, 0))
-	h.sendTo(3, Output, tcp(srv4, cli4, 80, 1000, TCPSyn|TCPAck, 9, 2))
-	h.sendTo(3, Input, tcp(cli4, srv4, 1000, 80, TCPRst, 2, 10))
-	h.clk.Advance(time.Duration(TCPClosedLinger+1) * time.Second)
-	h.dp.Sync()
-	got := strings.Join(dpEvents(), " ")
+	got := tcpLife(h, 3)
 	want := "a:first-packet:forward a:session-open:forward a:packet:reverse a:packet:forward " +
 		"a:session-close:forward a:session-destroy:forward " +
 		"c:first-packet:forward c:session-open:forward c:session-close:forward c:session-destroy:forward"
@@ -228,13 +234,7 @@ func TestSessionEventsSubscribed(t *testing.T) {
 		Reverse: []string{"test-dp-a", "test-dp-d"}}); err != nil {
 		t.Fatal(err)
 	}
-	dpEvents()
-	h.sendTo(4, Input, tcp(cli4, srv4, 1000, 80, TCPSyn, 1, 0))
-	h.sendTo(4, Output, tcp(srv4, cli4, 80, 1000, TCPSyn|TCPAck, 9, 2))
-	h.sendTo(4, Input, tcp(cli4, srv4, 1000, 80, TCPRst, 2, 10))
-	h.clk.Advance(time.Duration(TCPClosedLinger+1) * time.Second)
-	h.dp.Sync()
-	got := strings.Join(dpEvents(), " ")
+	got := tcpLife(h, 4)
 	want := "a:first-packet:forward a:session-open:forward a:packet:reverse a:packet:forward " +
 		"a:session-close:forward a:session-destroy:forward " +
 		"d:first-packet:forward d:packet:reverse d:packet:forward d:session-destroy:forward"

@@ -208,39 +208,38 @@ func (r *Rig) InUse(class string) int64 {
 	return -1
 }
 
-// Show asks plugin name's data handler for its rows of a show command
-// (pic.Shower) about service-set 1 (named ss); nil when it has none.
-func (r *Rig) Show(name, command, ss string) []pic.ShowRow {
+// handler returns plugin name's data handler and service-set 1 (named ss)
+// as the plugin's show and report calls see it.
+func (r *Rig) handler(name, ss string) (pic.DataHandler, []pic.ShowSet) {
 	p := pic.Lookup(name)
 	if p == nil {
-		return nil
-	}
-	sh, ok := r.DP.Handler(p.Slot()).(pic.Shower)
-	if !ok {
-		return nil
+		return nil, nil
 	}
 	var sets []pic.ShowSet
 	if e := r.DB.Lookup(1, p.Slot()); e != nil {
 		sets = append(sets, pic.ShowSet{ID: 1, Name: ss, Policy: e.Value})
 	}
-	return sh.Show(command, sets)
+	return r.DP.Handler(p.Slot()), sets
+}
+
+// Show asks plugin name's data handler for its rows of a show command
+// (pic.Shower) about service-set 1 (named ss); nil when it has none.
+func (r *Rig) Show(name, command, ss string) []pic.ShowRow {
+	h, sets := r.handler(name, ss)
+	if sh, ok := h.(pic.Shower); ok {
+		return sh.Show(command, sets)
+	}
+	return nil
 }
 
 // Report asks plugin name's data handler for its events (the PIC's
 // heartbeat report, pic.EventReporter) about service-set 1; nil when the
 // plugin reports none.
 func (r *Rig) Report(name string, ss string) []pic.Message {
-	p := pic.Lookup(name)
-	if p == nil {
-		return nil
-	}
-	er, ok := r.DP.Handler(p.Slot()).(pic.EventReporter)
+	h, sets := r.handler(name, ss)
+	er, ok := h.(pic.EventReporter)
 	if !ok {
 		return nil
-	}
-	var sets []pic.ShowSet
-	if e := r.DB.Lookup(1, p.Slot()); e != nil {
-		sets = append(sets, pic.ShowSet{ID: 1, Name: ss, Policy: e.Value})
 	}
 	var out []pic.Message
 	er.ReportEvents(sets, func(m pic.Message) { out = append(out, m) })
