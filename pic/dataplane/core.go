@@ -83,6 +83,9 @@ func (c *Core) ID() int { return c.id }
 
 func (c *Core) run(ctx context.Context) {
 	db := c.dp.o.DB
+	c.own.Lock()
+	c.online = false // offline since NewDataplane or Stop
+	c.own.Unlock()
 	for {
 		var it coreItem
 		select {

@@ -430,8 +430,11 @@ func (dp *Dataplane) Stop() {
 	}
 	dp.mu.Unlock()
 	dp.wg.Wait()
-	for _, c := range dp.cores {
+	for _, c := range dp.cores { // under own: a vector running inline keeps its core online until it ends
+		c.own.Lock()
+		c.online = false
 		dp.o.DB.Offline(c.id)
+		c.own.Unlock()
 	}
 }
 
