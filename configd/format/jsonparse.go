@@ -34,6 +34,7 @@ func ParseJSON(root *schema.Node, r io.Reader) (*tree.Node, []Directive, error) 
 	if err := p.document(t); err != nil {
 		return nil, nil, err
 	}
+	tree.Settle(t)
 	return t, p.pend.directives(), nil
 }
 

@@ -36,6 +36,7 @@ func ParseText(root *schema.Node, src string) (*tree.Node, []Directive, error) {
 	if err := p.parse(t); err != nil {
 		return nil, nil, err
 	}
+	tree.Settle(t)
 	return t, p.dirs, nil
 }
 
@@ -53,6 +54,7 @@ func ParseTextAll(root *schema.Node, src string) (*tree.Node, []Directive, Parse
 	if err := p.parse(t); err != nil {
 		p.report(err, -1)
 	}
+	tree.Settle(t)
 	return t, p.dirs, p.errs
 }
 

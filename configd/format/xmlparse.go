@@ -33,6 +33,7 @@ func ParseXML(root *schema.Node, r io.Reader) (*tree.Node, []Directive, error) {
 	if err := p.document(t); err != nil {
 		return nil, nil, err
 	}
+	tree.Settle(t)
 	return t, p.pend.directives(), nil
 }
 

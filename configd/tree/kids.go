@@ -19,8 +19,10 @@ package tree
 // and a sequence that shrinks to flatMin entries becomes a slice again.
 //
 // Which form a sequence takes is invisible to readers (NumKids, Kid, Kids,
-// KidRange, KidSlice); a slice longer than flatMax can exist (a parser's
-// fresh tree) and is turned into chunks by the first copy-on-write edit.
+// KidRange, KidSlice). A builder appends to plain slices (SetKids) and
+// hands its finished tree to Settle, which turns the long ones into chunks
+// nobody owns; a long slice Settle did not see is turned into chunks by
+// the first copy-on-write edit.
 
 import (
 	"iter"
@@ -287,6 +289,22 @@ func (n *Node) KidSlice() []*Node {
 // parsers, group expansion, NETCONF filters) use it.
 func (n *Node) SetKids(kids []*Node) {
 	n.flat, n.big = kids, nil
+}
+
+// Settle turns every child slice longer than flatMax in the freshly built
+// tree below n into chunks, so the tree's first edit copies a path of
+// chunks, not a whole long list; the parsers call it on what they return.
+// The chunks have no owner: every Editor copies before it writes.
+func Settle(n *Node) {
+	if n.big != nil {
+		return
+	}
+	for _, c := range n.flat {
+		Settle(c)
+	}
+	if len(n.flat) > flatMax {
+		n.big, n.flat = build(nil, n.flat), nil
+	}
 }
 
 // WithKidsOf returns a copy of n (its statement, value, flags and
