@@ -38,8 +38,14 @@ func TestParsedLongListFirstEdit(t *testing.T) {
 	}
 	parsers := map[string]func() (*tree.Node, error){
 		"text": func() (*tree.Node, error) { n, _, err := format.ParseText(s.Root, text.String()); return n, err },
-		"xml":  func() (*tree.Node, error) { n, _, err := format.ParseXML(s.Root, strings.NewReader(xml.String())); return n, err },
-		"json": func() (*tree.Node, error) { n, _, err := format.ParseJSON(s.Root, strings.NewReader(json.String())); return n, err },
+		"xml": func() (*tree.Node, error) {
+			n, _, err := format.ParseXML(s.Root, strings.NewReader(xml.String()))
+			return n, err
+		},
+		"json": func() (*tree.Node, error) {
+			n, _, err := format.ParseJSON(s.Root, strings.NewReader(json.String()))
+			return n, err
+		},
 	}
 	for name, parse := range parsers {
 		n, err := parse()
