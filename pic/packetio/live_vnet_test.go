@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"os"
 	"testing"
 
+	"github.com/gnos/gnos/internal/testkit"
 	"github.com/gnos/gnos/internal/tun"
 	"github.com/gnos/gnos/pic"
 	"github.com/gnos/gnos/pic/dataplane"
@@ -111,18 +113,22 @@ func TestLiveOffload(t *testing.T) {
 					t.Errorf("segments' payload differs from the super-packet's")
 				}
 			}
-			st := live.Stats()
+			// The writer counts after its write returns: the packet can
+			// be read here before its counters move.
 			var in, out LiveStats
-			for _, s := range st {
-				if s.Interface == "ms-0/0/0.1" {
-					in = s
-				} else {
-					out = s
+			testkit.Eventually(t, "the counters of the write", func() error {
+				for _, s := range live.Stats() {
+					if s.Interface == "ms-0/0/0.1" {
+						in = s
+					} else {
+						out = s
+					}
 				}
-			}
-			if in.RxSuper != 1 || in.Rx != 1 || out.Tx != 1 {
-				t.Errorf("stats: got in %+v out %+v, want one super-packet read and one packet written", in, out)
-			}
+				if in.RxSuper != 1 || in.Rx != 1 || out.Tx != 1 {
+					return fmt.Errorf("got in %+v out %+v, want one super-packet read and one packet written", in, out)
+				}
+				return nil
+			})
 			if tc.outsideHdr != (out.TxSuper == 1) {
 				t.Errorf("stats: got %d super-packets written whole, want %v", out.TxSuper, tc.outsideHdr)
 			}
