@@ -1,8 +1,10 @@
 package pic
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,9 +19,108 @@ import (
 // except; }`); an empty list matches anything. Built on the control core
 // (see Preparer), read by data cores.
 type Match struct {
-	Src, Dst             []netip.Prefix
-	SrcExcept, DstExcept []netip.Prefix
-	Apps                 []AppMatch
+	src, dst addrList
+	Apps     []AppMatch
+}
+
+// addrList is an address list compiled for the data path: each family's
+// prefixes as masked integers, longest first and, at one length, except
+// before plain, so the first prefix holding an address decides (a plain
+// one: the list matches; an except one: it does not), which is the
+// longest-prefix rule above in one pass over integers.
+type addrList struct {
+	anything bool // no prefixes at all
+	v4       []prefix4
+	v6       []prefix6
+}
+
+type prefix4 struct {
+	net, mask uint32
+	except    bool
+}
+
+type prefix6 struct {
+	hi, lo, mhi, mlo uint64
+	except           bool
+}
+
+// compileList builds the list of prefixes ps and except prefixes ex.
+func compileList(ps, ex []netip.Prefix) addrList {
+	l := addrList{anything: len(ps) == 0 && len(ex) == 0}
+	type ent struct {
+		p      netip.Prefix
+		except bool
+	}
+	var all []ent
+	for _, p := range ps {
+		all = append(all, ent{p, false})
+	}
+	for _, p := range ex {
+		all = append(all, ent{p, true})
+	}
+	slices.SortStableFunc(all, func(a, b ent) int {
+		if a.p.Bits() != b.p.Bits() {
+			return b.p.Bits() - a.p.Bits()
+		}
+		if a.except != b.except {
+			if a.except {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	for _, e := range all {
+		p := e.p.Masked()
+		if p.Addr().Is4() {
+			m := ^uint32(0) << (32 - p.Bits())
+			if p.Bits() == 0 {
+				m = 0
+			}
+			a := p.Addr().As4()
+			l.v4 = append(l.v4, prefix4{net: binary.BigEndian.Uint32(a[:]), mask: m, except: e.except})
+			continue
+		}
+		a := p.Addr().As16()
+		mhi, mlo := mask64(p.Bits()), mask64(p.Bits()-64)
+		l.v6 = append(l.v6, prefix6{hi: binary.BigEndian.Uint64(a[:8]), lo: binary.BigEndian.Uint64(a[8:]), mhi: mhi, mlo: mlo, except: e.except})
+	}
+	return l
+}
+
+// mask64 is a mask of the top bits bits of 64 (none below 0, all from 64).
+func mask64(bits int) uint64 {
+	switch {
+	case bits <= 0:
+		return 0
+	case bits >= 64:
+		return ^uint64(0)
+	}
+	return ^uint64(0) << (64 - bits)
+}
+
+// holds reports whether the list matches address a (16 bytes, IPv4
+// mapped unless v6).
+func (l *addrList) holds(a *[16]byte, v6 bool) bool {
+	if l.anything {
+		return true
+	}
+	if !v6 {
+		x := binary.BigEndian.Uint32(a[12:])
+		for i := range l.v4 {
+			if p := &l.v4[i]; x&p.mask == p.net {
+				return !p.except
+			}
+		}
+		return false
+	}
+	hi, lo := binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(a[8:])
+	for i := range l.v6 {
+		if p := &l.v6[i]; hi&p.mhi == p.hi && lo&p.mlo == p.lo {
+			return !p.except
+		}
+	}
+	return false
 }
 
 // Addresses are a term's address lists as its policy carries them:
@@ -90,10 +191,11 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 // CompileMatch builds a Match from a term's addresses and applications.
 func CompileMatch(addrs Addresses, apps []compile.App) (Match, error) {
 	var m Match
+	var src, srcEx, dst, dstEx []netip.Prefix
 	for _, l := range []struct {
 		in  []string
 		out *[]netip.Prefix
-	}{{addrs.Src, &m.Src}, {addrs.SrcExcept, &m.SrcExcept}, {addrs.Dst, &m.Dst}, {addrs.DstExcept, &m.DstExcept}} {
+	}{{addrs.Src, &src}, {addrs.SrcExcept, &srcEx}, {addrs.Dst, &dst}, {addrs.DstExcept, &dstEx}} {
 		for _, s := range l.in {
 			if s == "any" { // both families
 				*l.out = append(*l.out, netip.PrefixFrom(netip.IPv4Unspecified(), 0), netip.PrefixFrom(netip.IPv6Unspecified(), 0))
@@ -137,6 +239,7 @@ func CompileMatch(addrs Addresses, apps []compile.App) (Match, error) {
 		}
 		m.Apps = append(m.Apps, am)
 	}
+	m.src, m.dst = compileList(src, srcEx), compileList(dst, dstEx)
 	return m, nil
 }
 
@@ -172,37 +275,11 @@ func icmpOf(a compile.App) (typ, code int, err error) {
 	return typ, code, nil
 }
 
-// inPrefixes reports whether addr matches an address list: its longest
-// prefix holding addr is in ps, not in except. A list with no prefixes
-// matches anything.
-func inPrefixes(ps, except []netip.Prefix, addr netip.Addr) bool {
-	if len(ps) == 0 && len(except) == 0 {
-		return true
-	}
-	plain := longest(ps, addr)
-	if plain < 0 {
-		return false
-	}
-	return plain > longest(except, addr)
-}
-
-// longest returns the length of the longest prefix in ps holding addr, or
-// -1.
-func longest(ps []netip.Prefix, addr netip.Addr) int {
-	best := -1
-	for _, p := range ps {
-		if p.Bits() > best && p.Contains(addr) {
-			best = p.Bits()
-		}
-	}
-	return best
-}
-
 // Matches reports whether a session's forward flow (and its first packet's
 // ICMP type and code) matches, and the application that matched (nil
 // when the term names none).
 func (m *Match) Matches(k *FlowKey, icmpType, icmpCode uint8) (bool, *AppMatch) {
-	if !inPrefixes(m.Src, m.SrcExcept, k.SrcAddr()) || !inPrefixes(m.Dst, m.DstExcept, k.DstAddr()) {
+	if !m.src.holds(&k.Src, k.V6) || !m.dst.holds(&k.Dst, k.V6) {
 		return false, nil
 	}
 	if len(m.Apps) == 0 {

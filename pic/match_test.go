@@ -1,6 +1,7 @@
 package pic
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"strings"
 	"testing"
@@ -28,6 +29,12 @@ func TestAddressLists(t *testing.T) {
 		{"any", []string{"any"}, nil, "2001:db8::1", true},
 		{"any except", []string{"any"}, []string{"10.0.0.0/8"}, "10.0.0.1", false},
 		{"a host address", []string{"192.0.2.1"}, nil, "192.0.2.1", true},
+		{"the same prefix plain and except", []string{"10.0.0.0/8"}, []string{"10.0.0.0/8"}, "10.0.0.1", false},
+		{"IPv6 in a prefix", []string{"2001:db8::/32"}, nil, "2001:db8:1::1", true},
+		{"IPv6 in an except", []string{"2001:db8::/32"}, []string{"2001:db8:1:2::/64"}, "2001:db8:1:2::9", false},
+		{"IPv6 past a /72 except", []string{"2001:db8::/32"}, []string{"2001:db8:1:2:ff00::/72"}, "2001:db8:1:2:fe00::1", true},
+		{"IPv4 address, IPv6 prefixes", []string{"::/0"}, nil, "10.0.0.1", false},
+		{"IPv6 address, IPv4 prefixes", []string{"0.0.0.0/0"}, nil, "2001:db8::1", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -36,7 +43,8 @@ func TestAddressLists(t *testing.T) {
 				t.Fatal(err)
 			}
 			a := netip.MustParseAddr(tc.addr)
-			if got := inPrefixes(m.Src, m.SrcExcept, a); got != tc.wantMatching {
+			b := a.As16()
+			if got := m.src.holds(&b, a.Is6()); got != tc.wantMatching {
 				t.Errorf("%s in %v except %v: got %v, want %v", tc.addr, tc.plain, tc.exc, got, tc.wantMatching)
 			}
 		})
@@ -94,5 +102,65 @@ func TestICMPCodeNames(t *testing.T) {
 				t.Errorf("type %d code %d: matched, want only code %d", tc.typ, tc.code+1, tc.code)
 			}
 		})
+	}
+}
+
+// TestAddressListsAgainstNetip: compiled lists decide as the
+// longest-prefix rule does on netip prefixes, for random lists of both
+// families and addresses in and near their prefixes.
+func TestAddressListsAgainstNetip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	randAddr := func(v6 bool) netip.Addr {
+		var b [16]byte
+		for i := range b { // few values: addresses fall in each other's prefixes
+			b[i] = [...]byte{0, 0, 0xff, 0x80, 0x40, byte(rng.Uint32())}[rng.IntN(6)]
+		}
+		if !v6 {
+			return netip.AddrFrom4([4]byte(b[12:]))
+		}
+		return netip.AddrFrom16(b)
+	}
+	randPrefix := func() netip.Prefix {
+		v6 := rng.IntN(2) == 1
+		a := randAddr(v6)
+		return netip.PrefixFrom(a, rng.IntN(a.BitLen()+1)).Masked()
+	}
+	longest := func(ps []netip.Prefix, a netip.Addr) int {
+		best := -1
+		for _, p := range ps {
+			if p.Contains(a) && p.Bits() > best {
+				best = p.Bits()
+			}
+		}
+		return best
+	}
+	for range 2000 {
+		var ps, ex []netip.Prefix
+		for range rng.IntN(4) {
+			ps = append(ps, randPrefix())
+		}
+		for range rng.IntN(3) {
+			ex = append(ex, randPrefix())
+		}
+		l := compileList(ps, ex)
+		all := append(append([]netip.Prefix(nil), ps...), ex...)
+		for range 20 {
+			a := randAddr(rng.IntN(2) == 1)
+			if len(all) > 0 && rng.IntN(2) == 0 { // a prefix's address with one bit flipped
+				b := all[rng.IntN(len(all))].Addr().AsSlice()
+				bit := rng.IntN(8 * len(b))
+				b[bit/8] ^= 0x80 >> (bit % 8)
+				a, _ = netip.AddrFromSlice(b)
+			}
+			want := len(ps) == 0 && len(ex) == 0
+			if !want {
+				plain := longest(ps, a)
+				want = plain >= 0 && plain > longest(ex, a)
+			}
+			b := a.As16()
+			if got := l.holds(&b, a.Is6()); got != want {
+				t.Fatalf("%s in %v except %v: got %v, want %v", a, ps, ex, got, want)
+			}
+		}
 	}
 }

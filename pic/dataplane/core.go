@@ -390,22 +390,14 @@ func (c *Core) first(i int, p *Packet) {
 		s.idle, s.Timeout = TCPTimeout, TCPTimeout
 		s.trackTCP(Forward, p.TCPFlags)
 	}
-	chain := si.chain[Forward]
-	for j, slot := range chain {
-		hd := c.setCtx(s, si, slot, p, Forward)
-		if r := c.call(hd, EvFirstPacket); r.stops() {
-			c.unwind(s, si, chain[:j+1]) // let those that ran free their state
-			c.act[i], c.res[i] = actRefuse, r
-			return
-		}
+	if ran, r := c.firstChain(s, si, p); r.stops() {
+		c.unwind(s, si, si.chain[Forward][:ran]) // let those that ran free their state
+		c.act[i], c.res[i] = actRefuse, r
+		return
 	}
 	hr := c.installLater(s, h, c.newSessionID()) // its table entries after the pass (insertPending)
 	inc(&c.st.Created)
-	for _, slot := range si.chain[Forward] {
-		if si.plugins[slot].events.Has(EvSessionOpen) {
-			c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionOpen)
-		}
-	}
+	c.notify(EvSessionOpen, s, si, si.chain[Forward])
 	p.Out = p.Side.Other()
 	c.sess[i], c.act[i] = s, actForward
 	c.claim(i, s, h, hr)
@@ -519,20 +511,12 @@ func (c *Core) close(s *Session, why *atomic.Uint64) {
 		return
 	}
 	si := s.set
-	for _, slot := range si.chain[Forward] {
-		if si.plugins[slot].events.Has(EvSessionClose) {
-			c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionClose)
-		}
-	}
+	c.notify(EvSessionClose, s, si, si.chain[Forward])
 	c.tab.remove(s, Forward)
 	c.tab.remove(s, Reverse)
 	c.tab.leave(s)
 	c.wh.remove(s)
-	for _, slot := range si.chain[Forward] {
-		if si.plugins[slot].events.Has(EvSessionDestroy) {
-			c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)
-		}
-	}
+	c.notify(EvSessionDestroy, s, si, si.chain[Forward])
 	s.flags |= sessClosed
 	c.noteGone(s) // replicate.go
 	si.ctr.flows.Add(-1)

@@ -193,6 +193,7 @@ type setInfo struct {
 	plugins  []setPlugin // in forward order; a plugin's index is its extension slot
 	chain    [2][]int    // slots, forward-flow and reverse-flow order
 	pchain   [2][]int    // chain without the FirstPacketOnly plugins: what established packets run
+	events   EventSet // the session events any of its chain's plugins takes
 	maxFlows int64
 	tcpMSS   uint16 // tcp-mss: SYNs leave with at most this MSS (0: unchanged)
 	ctr      *setCounters
@@ -320,6 +321,7 @@ func (dp *Dataplane) SetServiceSet(s *SSRB) error {
 			}
 			if h := si.plugins[i].h; h != nil {
 				si.chain[d] = append(si.chain[d], i)
+				si.events |= si.plugins[i].events
 				if _, skip := h.(FirstPacketOnly); !skip {
 					si.pchain[d] = append(si.pchain[d], i)
 				}
@@ -533,20 +535,67 @@ func (dp *Dataplane) ClearSessions(id uint32, all bool) int {
 // clearPasses bounds the passes of ClearSessions.
 const clearPasses = 4
 
-// call delivers a data event under recover: a panicking handler drops
-// the packet (and is logged) instead of killing the core. The chains of
-// established packets go through callEach instead (vector.go): one
-// recover for a group's packets.
-func (c *Core) call(h DataHandler, ev DataEvent) (r Result) {
+// The session's events go to its chain's plugins under one recover per
+// walk, not one per call: a panicking handler drops the packet (first
+// packet) or misses the event (the others still get it), and is logged,
+// instead of killing the core. The chains of established packets go
+// through callEach (vector.go): one recover for a group's packets.
+
+// firstChain delivers EvFirstPacket for s, opened by p, to si's forward
+// chain in turn until a plugin's result stops the packet. It returns how
+// many plugins ran, the one that stopped (or panicked) included, and the
+// last result: Drop for a plugin that panicked.
+func (c *Core) firstChain(s *Session, si *setInfo, p *Packet) (ran int, r Result) {
+	chain := si.chain[Forward]
 	defer func() {
 		if v := recover(); v != nil {
-			c.st.PluginPanics.Add(1)
-			c.dp.o.Log.Error("pic: plugin data handler panicked", "event", ev.String(), "panic", fmt.Sprint(v),
-				"stack", string(debug.Stack()))
-			r = Drop
+			c.pluginPanic(EvFirstPacket, v)
+			ran, r = ran+1, Drop
 		}
 	}()
-	return h.Data(ev, &c.ctx)
+	for ran < len(chain) {
+		r = c.setCtx(s, si, chain[ran], p, Forward).Data(EvFirstPacket, &c.ctx)
+		ran++
+		if r.stops() {
+			break
+		}
+	}
+	return ran, r
+}
+
+// notify delivers session event ev for s to the plugins at slots (in
+// that order) that take it (SessionEvents).
+func (c *Core) notify(ev DataEvent, s *Session, si *setInfo, slots []int) {
+	if !si.events.Has(ev) {
+		return
+	}
+	for k := 0; k < len(slots); {
+		k = c.notifyFrom(ev, s, si, slots, k)
+	}
+}
+
+// notifyFrom is notify from slots[k] on, under one recover. It returns
+// len(slots), or the place after a plugin that panicked.
+func (c *Core) notifyFrom(ev DataEvent, s *Session, si *setInfo, slots []int, k int) (next int) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.pluginPanic(ev, v)
+			next = k + 1
+		}
+	}()
+	for ; k < len(slots); k++ {
+		if slot := slots[k]; si.plugins[slot].events.Has(ev) {
+			c.setCtx(s, si, slot, nil, Forward).Data(ev, &c.ctx)
+		}
+	}
+	return k
+}
+
+// pluginPanic counts and logs a data handler's panic on event ev.
+func (c *Core) pluginPanic(ev DataEvent, v any) {
+	c.st.PluginPanics.Add(1)
+	c.dp.o.Log.Error("pic: plugin data handler panicked", "event", ev.String(), "panic", fmt.Sprint(v),
+		"stack", string(debug.Stack()))
 }
 
 // Handler returns the data handler of the plugin in registry slot

@@ -18,6 +18,7 @@ type dpTestPolicy struct {
 	dropFirst, rejectFirst, dropPacket bool
 	memlimitFirst                      bool   // as a plugin whose allocation failed
 	panicPort                          uint16 // EvPacket panics on packets from this source port
+	panicOn                            string // the plugin panics on this session event (its String)
 	timeout                            uint32
 	freed                              atomic.Bool
 }
@@ -63,6 +64,8 @@ func (r *dpRecorder) Data(ev DataEvent, c *DataCtx) Result {
 		dpUseAfterFree.Add(1)
 	}
 	switch {
+	case pol.panicOn == ev.String():
+		panic("test plugin: panic on " + pol.panicOn)
 	case ev == EvFirstPacket && pol.dropFirst:
 		return Drop
 	case ev == EvFirstPacket && pol.rejectFirst:
@@ -350,6 +353,49 @@ func TestChaining(t *testing.T) {
 				if err := p.Parse(); err != nil || p.TCPFlags != TCPRst|TCPAck || p.SPort != 80 || out[0].side != Input {
 					t.Errorf("got %+v (%v) leaving %v, want an RST from port 80 back to the input", p.Key(), err, out[0].side)
 				}
+			}
+		})
+	}
+}
+
+// A plugin that panics on a session event is counted and logged and the
+// core goes on: on the first packet the packet is dropped, no session
+// opens and the plugins that ran (the panicking one too) get their
+// destroy; on a close event the chain's other plugins still get theirs.
+func TestSessionEventPanics(t *testing.T) {
+	tests := []struct {
+		name    string
+		plugin  string
+		event   string
+		want    string
+		created uint64
+	}{
+		{"first packet, second plugin", "test-dp-b", "first-packet",
+			"a:first-packet:forward a:session-destroy:forward b:first-packet:forward b:session-destroy:forward", 0},
+		{"first packet, first plugin", "test-dp-a", "first-packet",
+			"a:first-packet:forward a:session-destroy:forward", 0},
+		{"destroy, first plugin", "test-dp-a", "session-destroy",
+			"a:first-packet:forward a:session-open:forward a:session-close:forward a:session-destroy:forward " +
+				"b:first-packet:forward b:session-open:forward b:session-close:forward b:session-destroy:forward", 1},
+		{"open, first plugin", "test-dp-a", "session-open",
+			"a:first-packet:forward a:session-open:forward a:session-close:forward a:session-destroy:forward " +
+				"b:first-packet:forward b:session-open:forward b:session-close:forward b:session-destroy:forward", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, 1, 1<<20)
+			h.policy(tc.plugin, &dpTestPolicy{panicOn: tc.event})
+			h.send(Input, tcp(cli4, srv4, 1000, 80, TCPSyn, 1, 0))
+			h.dp.ClearSessions(1, false)
+			if got := strings.Join(dpEvents(), " "); got != tc.want {
+				t.Errorf("got events\n%s\nwant\n%s", got, tc.want)
+			}
+			st := h.dp.Stats()
+			if st.PluginPanics != 1 || st.Created != tc.created || st.Sessions != 0 {
+				t.Errorf("got %d panics, %d sessions created, %d open; want 1, %d, 0", st.PluginPanics, st.Created, st.Sessions, tc.created)
+			}
+			if out := h.taken(); len(out) != int(tc.created) {
+				t.Errorf("got %d packets out, want %d", len(out), tc.created)
 			}
 		})
 	}

@@ -51,11 +51,7 @@ func (c *Core) admit(si *setInfo) (*Session, admitFail) {
 // plugins of ran (the chain's slots that saw it) get EvSessionDestroy to
 // free their state, then the flow and the object are given back.
 func (c *Core) unwind(s *Session, si *setInfo, ran []int) {
-	for _, slot := range ran {
-		if si.plugins[slot].events.Has(EvSessionDestroy) {
-			c.call(c.setCtx(s, si, slot, nil, Forward), EvSessionDestroy)
-		}
-	}
+	c.notify(EvSessionDestroy, s, si, ran)
 	si.ctr.flows.Add(-1)
 	c.local.Free(s)
 }

@@ -1,10 +1,5 @@
 package dataplane
 
-import (
-	"fmt"
-	"runtime/debug"
-)
-
 // A vector's chains run per group, not per packet: the established
 // packets of one vector are grouped by their session's service-set
 // generation and direction (join), and each group runs its chain plugin
@@ -95,9 +90,7 @@ func (c *Core) callEach(h DataHandler, idx []uint8, k int) (next int) {
 	defer func() {
 		if v := recover(); v != nil {
 			c.act[idx[k]], c.res[idx[k]] = actRefuse, Drop
-			c.st.PluginPanics.Add(1)
-			c.dp.o.Log.Error("pic: plugin data handler panicked", "event", EvPacket.String(), "panic", fmt.Sprint(v),
-				"stack", string(debug.Stack()))
+			c.pluginPanic(EvPacket, v)
 			next = k + 1
 		}
 	}()
