@@ -193,7 +193,7 @@ type setInfo struct {
 	plugins  []setPlugin // in forward order; a plugin's index is its extension slot
 	chain    [2][]int    // slots, forward-flow and reverse-flow order
 	pchain   [2][]int    // chain without the FirstPacketOnly plugins: what established packets run
-	events   EventSet // the session events any of its chain's plugins takes
+	events   EventSet    // the session events any of its chain's plugins takes
 	maxFlows int64
 	tcpMSS   uint16 // tcp-mss: SYNs leave with at most this MSS (0: unchanged)
 	ctr      *setCounters
