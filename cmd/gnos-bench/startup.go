@@ -153,7 +153,11 @@ func commitPerformance(bin, dir string) error {
 	if err := os.MkdirAll(files, 0o700); err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(files, "perf.conf"))
+	name, err := filepath.Abs(filepath.Join(files, "perf.conf")) // a relative name would be the CLI user's home
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(name)
 	if err != nil {
 		return err
 	}
@@ -173,7 +177,7 @@ func commitPerformance(bin, dir string) error {
 		return err
 	}
 	cli := exec.Command(bin, "cli", "--data", dir)
-	cli.Stdin = strings.NewReader("configure\nload override perf.conf\ncommit\nexit\n")
+	cli.Stdin = strings.NewReader("configure\nload override " + name + "\ncommit\nexit\n")
 	out, err := cli.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "commit complete") {
 		return fmt.Errorf("cli: %v: %s", err, lastLines(string(out), 3))
