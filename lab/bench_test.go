@@ -71,7 +71,7 @@ type liveFigures struct {
 // one-socket flood only when nat: they check the NAT address).
 func measure(b *testing.B, l *lab.Lab, nat bool, tun bool) (f liveFigures) {
 	b.Helper()
-	srv, err := lab.Serve(l.Server, 80)
+	srv, err := lab.ServeProcess(l.Server, 80) // out of this process, as MeasureCPS's clients are
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,6 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	lab.FloodIfAsked() // MeasurePPS's sender process
+	lab.RoleIfAsked() // the traffic processes of the rate measurements (procs.go)
 	os.Exit(m.Run())
 }

@@ -3,8 +3,6 @@ package lab
 import (
 	"fmt"
 	"net"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,22 +56,15 @@ func (s *Sink) Close() {
 	s.wg.Wait()
 }
 
-// floodEnv carries a flood's parameters to the sender process.
-const floodEnv = "GNOS_LAB_FLOOD"
-
 // MeasurePPS sends size-byte UDP datagrams to addr:DiscardPort from
 // namespace ns, as fast as flows senders can for d, and returns the
 // packets per second the sink received. The senders run in their own
-// process (this executable again, which must call FloodIfAsked first
-// thing, as lab's TestMain does): in the measuring process they would
-// take the Go scheduler from whatever they measure.
+// process (procs.go).
 func MeasurePPS(ns, addr string, sink *Sink, flows, size int, d time.Duration) (float64, error) {
-	self, err := os.Executable()
+	cmd, err := roleCommand(ns, floodEnv, fmt.Sprintf("%s %d %d %s", addr, flows, size, d))
 	if err != nil {
 		return 0, err
 	}
-	cmd := exec.Command("ip", "netns", "exec", ns, self, "-test.run=^$")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %d %s", floodEnv, addr, flows, size, d))
 	before := sink.Count()
 	t0 := time.Now()
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -89,13 +80,8 @@ func MeasurePPS(ns, addr string, sink *Sink, flows, size int, d time.Duration) (
 	return float64(sink.Count()-before) / time.Since(t0).Seconds(), nil
 }
 
-// FloodIfAsked is the sender process of MeasurePPS: when this process was
-// started as one, it floods and exits.
-func FloodIfAsked() {
-	v := os.Getenv(floodEnv)
-	if v == "" {
-		return
-	}
+// floodRole is MeasurePPS's sender process (RoleIfAsked).
+func floodRole(v string) error {
 	f := strings.Fields(v)
 	var flows, size int
 	var d time.Duration
@@ -106,15 +92,12 @@ func FloodIfAsked() {
 		d, err = time.ParseDuration(f[3])
 	}
 	if len(f) != 4 || err != nil || flows <= 0 {
-		fmt.Fprintf(os.Stderr, "lab: flood: bad %s=%q\n", floodEnv, v)
-		os.Exit(2)
+		return fmt.Errorf("flood: bad %s=%q", floodEnv, v)
 	}
-	addr := f[0]
-	if err := flood(addr, flows, size, d); err != nil {
-		fmt.Fprintln(os.Stderr, "lab: flood:", err)
-		os.Exit(1)
+	if err := flood(f[0], flows, size, d); err != nil {
+		return fmt.Errorf("flood: %w", err)
 	}
-	os.Exit(0)
+	return nil
 }
 
 // flood sends from flows sockets for d.
@@ -143,46 +126,6 @@ func flood(addr string, flows, size int, d time.Duration) error {
 	wg.Wait()
 	close(errs)
 	return <-errs
-}
-
-// MeasureCPS opens TCP connections from namespace ns to addr (the lab
-// server's line protocol: send a line, read the answer, close) from
-// workers concurrent clients for d, and returns completed connections
-// per second.
-func MeasureCPS(ns, addr string, workers int, d time.Duration) (float64, error) {
-	var done atomic.Uint64
-	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	deadline := time.Now().Add(d)
-	t0 := time.Now()
-	for i := 0; i < workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- In(ns, func() error {
-				failures := 0
-				for time.Now().Before(deadline) {
-					if err := exchange(addr); err != nil {
-						if failures++; failures > 100 {
-							return err
-						}
-						continue
-					}
-					done.Add(1)
-				}
-				return nil
-			})
-		}()
-	}
-	wg.Wait()
-	el := time.Since(t0)
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			return 0, err
-		}
-	}
-	return float64(done.Load()) / el.Seconds(), nil
 }
 
 func exchange(addr string) error {

@@ -61,7 +61,10 @@ func TestLiveOffloadBulk(t *testing.T) {
 	t.Logf("50 MB download through gnos in %v", took.Round(time.Millisecond))
 
 	// Super-packets: what the kernel handed each service interface
-	// (its TX side: into picd) averages far above a 1500-byte MTU.
+	// (its TX side: into picd) averages above the 1500-byte MTU, which
+	// packets of at most the MTU cannot. (Not much above: each unit's
+	// count also holds the other transfer's ACKs, 66 bytes each, and how
+	// far GRO aggregates depends on the machine's load.)
 	for _, unit := range []string{"ms-0-0-0.1", "ms-0-0-0.2"} {
 		out, err := lab.Exec(r.lab.Router, "ip", "-s", "link", "show", "dev", unit)
 		if err != nil {
@@ -73,8 +76,8 @@ func TestLiveOffloadBulk(t *testing.T) {
 		}
 		bytes, _ := strconv.ParseFloat(m[1], 64)
 		pkts, _ := strconv.ParseFloat(m[2], 64)
-		if pkts == 0 || bytes/pkts < 3000 {
-			t.Errorf("%s into picd: %.0f bytes in %.0f packets (%.0f a packet), want GSO super-packets (> 3000 bytes a packet)",
+		if pkts == 0 || bytes/pkts <= 1500 {
+			t.Errorf("%s into picd: %.0f bytes in %.0f packets (%.0f a packet), want GSO super-packets (over 1500 bytes a packet)",
 				unit, bytes, pkts, bytes/max(pkts, 1))
 		}
 	}

@@ -54,13 +54,7 @@ func Serve(ns string, tcpPorts ...int) (*Server, error) {
 				if err != nil {
 					return
 				}
-				go func() {
-					defer c.Close()
-					c.SetDeadline(time.Now().Add(5 * time.Second))
-					if _, err := bufio.NewReader(c).ReadString('\n'); err == nil {
-						fmt.Fprintf(c, "seen %s\n", c.RemoteAddr().(*net.TCPAddr).IP)
-					}
-				}()
+				go answer(c)
 			}
 		}()
 	}
@@ -118,6 +112,16 @@ func TCPExchange(ns, addr string, timeout time.Duration) (seen string, err error
 		return "", err
 	}
 	return strings.TrimPrefix(strings.TrimSpace(line), "seen "), nil
+}
+
+// answer is the server's side of the line protocol: a line in, "seen
+// ADDR" (the peer's address) out, close.
+func answer(c net.Conn) {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := bufio.NewReader(c).ReadString('\n'); err == nil {
+		fmt.Fprintf(c, "seen %s\n", c.RemoteAddr().(*net.TCPAddr).IP)
+	}
 }
 
 // hello is one exchange of the server's TCP line protocol on c: send a
