@@ -165,7 +165,7 @@ func TestApplySetErrors(t *testing.T) {
 		{"unknown statement", "set system host-name r1\nset system foo bar", "terminal:2:12: syntax error: unknown statement 'foo'"},
 		{"delete unknown", "delete nothing-here", "terminal:1:8: syntax error: unknown statement 'nothing-here'"},
 		{"unknown command", "frobnicate system", "terminal:1:1: syntax error: unknown command 'frobnicate'"},
-		{"extra token", "set system host-name r1 r2", "terminal:1:25: syntax error: unexpected 'r2'"},
+		{"extra token", "set system host-name r1 r2", "terminal:1:25: syntax error: unknown statement 'r2'"},
 		{"missing value", "set system host-name", "terminal:1:21: syntax error: missing argument <string>"},
 		{"range", "set interfaces ge-0/0/0 mtu 1", "terminal:1:29: value 1 is not within range (256..9192) at '1'"},
 		{"unterminated", `set system host-name "r1`, "terminal:1:22: syntax error: unterminated quoted string"},

@@ -188,6 +188,16 @@ func (t *textWriter) stmt(n *tree.Node, depth int) {
 		t.w.WriteString(";\n")
 		return
 	}
+	if n.S.Oneliner && n.S.Kind == schema.Container && plainLeaves(n.KidSlice()) {
+		// Junos prints `range low 20000 high 20999;`: the leaves on the
+		// container's line
+		for _, c := range n.Kids() {
+			t.w.WriteByte(' ')
+			t.head(c)
+		}
+		t.w.WriteString(";\n")
+		return
+	}
 	if n.S.Oneliner && oneStatement(n.KidSlice()) {
 		// Junos prints `route 0.0.0.0/0 next-hop 192.0.2.254;`
 		t.w.WriteByte(' ')
@@ -246,6 +256,17 @@ func valueOf(n *tree.Node) *tree.Node {
 		}
 	}
 	return n.Kid(0)
+}
+
+// plainLeaves reports whether kids are leaves without flags or
+// annotations, one at least.
+func plainLeaves(kids []*tree.Node) bool {
+	for _, c := range kids {
+		if c.S.Kind != schema.Leaf || c.Inactive || c.Protected || c.Comment != "" || c.S.Secret {
+			return false
+		}
+	}
+	return len(kids) > 0
 }
 
 // oneStatement reports whether kids are one plain statement: a leaf, or

@@ -2,6 +2,7 @@ package tree
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gnos/gnos/configd/schema"
@@ -176,11 +177,25 @@ const (
 
 // ParseTokens resolves CLI tokens relative to the schema node at base.
 // For ForSet, a leaf-list may take `[ a b c ]`: the result then holds one
-// path per value (all sharing a prefix).
+// path per value (all sharing a prefix). For ForSet too, a leaf or
+// leaf-list may be followed by more statements of its container or
+// entry, as Junos takes them: `port range low 20000 high 20999`,
+// `address 192.0.2.1/24 primary preferred` (one path each).
 func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, error) {
 	var p Path
+	var done []Path // the statements of the line before the current one (ForSet)
 	cur := base
 	i := 0
+	// more ends a leaf's or leaf-list's paths: the line's last, or, with
+	// tokens left and ForSet, on to the next statement of cur.
+	more := func(ps ...Path) bool {
+		done = append(done, ps...)
+		if i < len(toks) && mode == ForSet {
+			p = slices.Clone(p[:len(p)-1])
+			return true
+		}
+		return false
+	}
 	for i < len(toks) {
 		tok := toks[i]
 		if v := cur.Value; v != nil && cur.Child(tok) == nil {
@@ -189,7 +204,8 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 			if err := valueCheck(v, tok, i); err != nil {
 				return nil, err
 			}
-			return valueLine(p, cur, toks, i)
+			ps, err := valueLine(p, cur, toks, i)
+			return append(done, ps...), err
 		}
 		c, err := childByPrefix(cur, tok, i)
 		if err != nil {
@@ -223,7 +239,8 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 				// `stateful-firewall-rules [ r1 r2 ]`: several entries of a
 				// list of one key, as gnos took them when such lists were
 				// leaf-lists
-				return bracketEntries(p, c, toks, i)
+				ps, err := bracketEntries(p, c, toks, i)
+				return append(done, ps...), err
 			}
 			var keys []string
 			for _, k := range c.Keys {
@@ -254,10 +271,13 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 				p = append(p, Step{S: c, Value: toks[i]})
 				i++
 			}
+			if more(p) {
+				continue
+			}
 			if i < len(toks) {
 				return nil, &PathError{Token: i, Msg: "syntax error."}
 			}
-			return []Path{p}, nil
+			return done, nil
 		case schema.LeafList:
 			if i >= len(toks) {
 				if mode == ForRef {
@@ -285,15 +305,22 @@ func ParseTokens(base *schema.Node, toks []string, mode ParseMode) ([]Path, erro
 				vals = []string{toks[i]}
 				i++
 			}
-			if i < len(toks) {
-				return nil, &PathError{Token: i, Msg: "syntax error."}
-			}
 			out := make([]Path, 0, len(vals))
 			for _, v := range vals {
 				out = append(out, p.Append(Step{S: c, Value: v}))
 			}
-			return out, nil
+			p = append(p, Step{S: c}) // for more, which drops it
+			if more(out...) {
+				continue
+			}
+			if i < len(toks) {
+				return nil, &PathError{Token: i, Msg: "syntax error."}
+			}
+			return done, nil
 		}
+	}
+	if len(done) > 0 { // the line ended inside the last statement's container: a leaf's keyword without its value is an error above
+		return append(done, p), nil
 	}
 	return []Path{p}, nil
 }

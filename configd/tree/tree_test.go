@@ -71,6 +71,56 @@ func TestParseTokensErrors(t *testing.T) {
 	}
 }
 
+// TestParseTokensSiblings: in a set command a leaf (or leaf-list) may be
+// followed by more statements of its container or entry, each its own
+// path, as Junos takes `port range low 20000 high 20999`; other modes and
+// tokens that are no statement of that level stay errors.
+func TestParseTokensSiblings(t *testing.T) {
+	r := root(t)
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"services nat pool p1 port range low 20000 high 20999",
+			[]string{"services nat pool p1 port range low 20000", "services nat pool p1 port range high 20999"}},
+		{"interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24 primary preferred",
+			[]string{"interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24 primary",
+				"interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24 preferred"}},
+		{"routing-options static route 0.0.0.0/0 next-hop 192.0.2.254 preference 7",
+			[]string{"routing-options static route 0.0.0.0/0 next-hop 192.0.2.254",
+				"routing-options static route 0.0.0.0/0 preference 7"}},
+		{"system host-name r1", []string{"system host-name r1"}},
+	}
+	for _, tc := range tests {
+		ps, err := tree.ParseTokens(r, strings.Fields(tc.line), tree.ForSet)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.line, err)
+		}
+		var got []string
+		for _, p := range ps {
+			got = append(got, p.String())
+		}
+		if strings.Join(got, " | ") != strings.Join(tc.want, " | ") {
+			t.Errorf("%s:\ngot  %q\nwant %q", tc.line, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		line string
+		mode tree.ParseMode
+		tok  int
+	}{
+		{"system host-name r1 r2", tree.ForSet, 3},
+		{"services nat pool p1 port range low 20000 nonsense 5", tree.ForSet, 8},
+		{"services nat pool p1 port range low 20000 high", tree.ForSet, 9},
+		{"system host-name r1 domain-name d", tree.ForRef, 3},
+	} {
+		_, err := tree.ParseTokens(r, strings.Fields(tc.line), tc.mode)
+		if pe, ok := err.(*tree.PathError); !ok || pe.Token != tc.tok {
+			t.Errorf("%s: got %v, want an error at token %d", tc.line, err, tc.tok)
+		}
+	}
+}
+
 // TestBracketEntries: `name [ k1 k2 ]`, which gnos took when rule
 // references and addresses were leaf-lists, still sets one entry per key
 // of those lists, in order.
