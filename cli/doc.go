@@ -41,6 +41,13 @@ func WriteReference(w io.Writer, t *Table, root *schema.Node) {
 	for _, v := range configVerbs {
 		p("| `%s` | %s |\n", v.name, v.help)
 	}
+	p("\nA `set` command may carry several statements of one level after a leaf,\n")
+	p("as Junos takes them: `set services nat pool p1 port range low 20000 high\n")
+	p("20999`, `set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24\n")
+	p("primary preferred`, `set routing-options static route 0.0.0.0/0 next-hop\n")
+	p("192.0.2.254 preference 7`; each is set as if typed alone, and a word that\n")
+	p("is no statement of that level is a syntax error at that word (nothing of\n")
+	p("the line is set). `delete`, `show` and the other verbs name one statement.\n")
 	p("\nCommit variants: `commit`, `commit check`, `commit confirmed [MINUTES]`, `commit comment \"…\"`,\n")
 	p("`commit and-quit`, `commit at \"yyyy-mm-dd hh:mm[:ss]\"|\"hh:mm[:ss]\"` (cancel with\n")
 	p("`clear system commit`), `commit synchronize`. `load merge|override|replace|set|update FILE`\n")
