@@ -180,7 +180,7 @@ func TestRSPSwitchoverAndFailover(t *testing.T) {
 	testkit.Eventually(t, "a replica on the standby", func() error {
 		if r := p1.Status().Replica; r == nil || r.Sessions != 3 || r.Replicas == 0 {
 			h.clk.Advance(servicesd.ReplicationInterval)
-			return fmt.Errorf("standby holds %+v", r)
+			return fmt.Errorf("standby holds %+v; servicesd: %s", r, h.replication())
 		}
 		return nil
 	})
@@ -220,7 +220,7 @@ func TestRSPSwitchoverAndFailover(t *testing.T) {
 	testkit.Eventually(t, "a full replica on the restarted PIC", func() error {
 		if r := p0.Status().Replica; r == nil || r.Sessions != 3 {
 			h.clk.Advance(servicesd.ReplicationInterval)
-			return fmt.Errorf("it holds %+v", r)
+			return fmt.Errorf("it holds %+v; servicesd: %s", r, h.replication())
 		}
 		return nil
 	})
@@ -363,4 +363,18 @@ func TestRSPOfflineFailover(t *testing.T) {
 	if out := h.cli("request interface switchover rsp0"); !strings.Contains(out, "ms-0/0/0 (fpc 0 pic 0) is not online: no switchover") {
 		t.Fatalf("switchover to an offline PIC: %q", out)
 	}
+}
+
+// replication is servicesd's view of rsp0's replication (rounds,
+// failures, the last error), for a wait's failure message.
+func (h *harness) replication() string {
+	infos, err := h.n.Services.Redundancy(context.Background())
+	if err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	for _, in := range infos {
+		fmt.Fprintf(&b, "%s %s, active %s, %s, replication %+v; ", in.Interface, in.State, in.Active, in.Status, in.Replication)
+	}
+	return b.String()
 }
