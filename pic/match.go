@@ -73,12 +73,8 @@ func compileList(ps, ex []netip.Prefix) addrList {
 	for _, e := range all {
 		p := e.p.Masked()
 		if p.Addr().Is4() {
-			m := ^uint32(0) << (32 - p.Bits())
-			if p.Bits() == 0 {
-				m = 0
-			}
 			a := p.Addr().As4()
-			l.v4 = append(l.v4, prefix4{net: binary.BigEndian.Uint32(a[:]), mask: m, except: e.except})
+			l.v4 = append(l.v4, prefix4{net: binary.BigEndian.Uint32(a[:]), mask: uint32(mask64(p.Bits()) >> 32), except: e.except})
 			continue
 		}
 		a := p.Addr().As16()

@@ -247,13 +247,8 @@ func (t *textWriter) block(entries []*tree.Node, depth int) {
 // the container holding only leaves without flags or annotations of their
 // own; else nil (the block form, where the leaf is named, carries them).
 func valueOf(n *tree.Node) *tree.Node {
-	if n.S.Value == nil || len(n.KidSlice()) == 0 || n.Kid(0).S != n.S.Value {
+	if n.S.Value == nil || !plainLeaves(n.KidSlice()) || n.Kid(0).S != n.S.Value {
 		return nil
-	}
-	for _, c := range n.Kids() {
-		if c.S.Kind != schema.Leaf || c.Inactive || c.Protected || c.Comment != "" || c.S.Secret {
-			return nil
-		}
 	}
 	return n.Kid(0)
 }
