@@ -30,8 +30,9 @@
 //     never rely on another plugin's per-packet side effects beyond the
 //     packet itself. The data core pulls a vector's sessions into cache
 //     ahead of the chains, not plugins' extension objects: what every
-//     packet needs is best read from the session (its keys, SetWord), as
-//     nat rewrites from the keys its first packet set.
+//     packet needs is best read from the session (its keys through Addr4
+//     and Ports, SetWord), as nat rewrites from the keys its first packet
+//     set.
 //   - Per-session state comes from an object class (NewClass) so it
 //     counts against object-cache-size; a failed Alloc is a drop
 //     (DropMemlimit), not a crash; free it on EvSessionDestroy. One word

@@ -142,6 +142,14 @@ func Events(evs ...DataEvent) EventSet { return dataplane.Events(evs...) }
 // Word returns the plugin's inline session word (0 until SetWord).
 func Word(c *DataCtx) uint32 { return dataplane.Word(c) }
 
+// Addr4 is session s's IPv4 source and destination in direction d (zero
+// for IPv6): with Ports, what a plugin's packets read of the session's
+// keys without building a FlowKey (Session.Key).
+func Addr4(s *Session, d Dir) (src, dst [4]byte) { return dataplane.Addr4(s, d) }
+
+// Ports is session s's source and destination port in direction d.
+func Ports(s *Session, d Dir) (sport, dport uint16) { return dataplane.Ports(s, d) }
+
 // SetWord stores one word of the plugin's session state inside the
 // session itself.
 func SetWord(c *DataCtx, v uint32) { dataplane.SetWord(c, v) }

@@ -11,15 +11,16 @@ import (
 // core's goroutine (or to whoever calls Process when the data plane is not
 // started); nothing on the fast path takes a lock or allocates.
 type Core struct {
-	id    int
-	dp    *Dataplane
-	tab   table
-	wh    wheel
-	local *Local[Session]
-	ctx   DataCtx
-	now   int64
-	in    chan coreItem
-	st    CoreStats
+	id     int
+	dp     *Dataplane
+	tab    table
+	wh     wheel
+	local  *Local[Session]
+	local6 *Local[addrs6] // IPv6 sessions' addresses
+	ctx    DataCtx
+	now    int64
+	in     chan coreItem
+	st     CoreStats
 
 	// own is held by whoever runs the core once it is started: its
 	// goroutine for each item it takes from in, or a packet source's
@@ -33,6 +34,7 @@ type Core struct {
 
 	// Per-vector scratch (vector.go).
 	keys     [BatchSize]FlowKey
+	fk       [2]FlowKey // a first packet's session's keys while its chain runs (DataCtx.Keys)
 	hashes   [BatchSize]uint64
 	sess     [BatchSize]*Session
 	dirs     [BatchSize]Dir
@@ -286,20 +288,20 @@ func (c *Core) Process(pkts []*Packet) {
 // confirm checks packet i's candidate session by its key and
 // service-set, and searches on when it is not the packet's.
 func (c *Core) confirm(i int) {
-	if s := c.sess[i]; s != nil && (!s.Key[c.dirs[i]&1].equal(&c.keys[i]) || s.set.id != c.vec[i].ServiceSet) {
+	if s := c.sess[i]; s != nil && (!s.matches(c.dirs[i]&1, &c.keys[i]) || s.set.id != c.vec[i].ServiceSet) {
 		c.sess[i], c.dirs[i] = c.tab.lookup(c.hashes[i], &c.keys[i], c.vec[i].ServiceSet)
 	}
 }
 
 // touchFrom is the number of live sessions from which a core runs its
 // touch passes: below it a core's slots and sessions stay in its caches
-// (a few thousand sessions of four lines and their two slots are a few
+// (a few thousand sessions of three lines and their two slots are a few
 // hundred kilobytes) and the passes would only cost their loops.
 const touchFrom = 4096
 
 // touchSlots reads each packet's home slot before the lookups, and
-// touchSessions the lines of each candidate session a packet reads (the
-// first 184 bytes: keys, counters, extension handles; Session), so the
+// touchSessions the line of each candidate session a packet reads (the
+// first: state, keys, counters; Session), so the
 // cache misses of a vector overlap, pass by pass, instead of following
 // one another packet by packet. Go has no prefetch instruction;
 // independent loads whose results feed a sink do the same. Plugins'
@@ -316,8 +318,8 @@ func (c *Core) touchSlots(n int) {
 func (c *Core) touchSessions(n int) {
 	var sink uint64
 	for i := 0; i < n; i++ {
-		if s := c.sess[i]; s != nil { // bytes 0 and 120: the two lines of an aligned session a packet reads
-			sink += uint64(s.flags) + uint64(s.last)
+		if s := c.sess[i]; s != nil { // the first line of an aligned session, what a packet reads
+			sink += uint64(s.flags)
 		}
 	}
 	c.sink += sink
@@ -333,7 +335,7 @@ func (c *Core) finish() {
 	}
 	c.ngen = 0
 	for i, s := range c.dead {
-		c.local.Free(s)
+		c.free(s)
 		c.dead[i] = nil
 	}
 	c.dead = c.dead[:0]
@@ -347,7 +349,7 @@ func (c *Core) setCtx(s *Session, si *setInfo, slot int, p *Packet, d Dir) DataH
 	// stores it spans (no store-to-load forwarding), some tens of cycles
 	// a call on the session events' path.
 	x := &c.ctx
-	x.Core, x.Cores, x.Cache, x.Packet, x.Session, x.Dir = c.id, len(c.dp.cores), nil, p, s, d
+	x.Core, x.Cores, x.Cache, x.Packet, x.Session, x.Dir, x.Keys = c.id, len(c.dp.cores), nil, p, s, d, nil
 	x.ServiceSet, x.Plugin, x.Now, x.slot, x.Policy, x.Gen = si.id, sp.id, c.now, slot, nil, 0
 	if e := c.pols.lookup(c.dp.o.DB, si, slot); e != nil {
 		x.Policy, x.Gen = e.Value, e.Gen
@@ -366,7 +368,8 @@ func (c *Core) first(i int, p *Packet) {
 		inc(&c.st.DropNoSet)
 		return
 	}
-	s, why := c.admit(si) // install.go
+	h, k := c.hashes[i], &c.keys[i]
+	s, why := c.admit(si, k.V6) // install.go
 	switch why {
 	case admitTableFull:
 		c.dp.o.Cache.drops.Add(1)
@@ -379,23 +382,26 @@ func (c *Core) first(i int, p *Packet) {
 		inc(&c.st.DropMemlimit)
 		return
 	}
-	h, k := c.hashes[i], &c.keys[i]
-	s.Key[Forward] = *k
-	k.reverseTo(&s.Key[Reverse])
+	c.fk[Forward] = *k
+	k.reverseTo(&c.fk[Reverse])
+	s.setKeys(k, &c.fk[Reverse])
 	s.set, s.Side = si, p.Side
 	s.startSec, s.last, s.wslot = uint32(c.now/1e9), c.now, -1
 	s.idle, s.Timeout = DefaultTimeout, DefaultTimeout
-	s.Pkts[Forward], s.Bytes[Forward] = 1, uint64(len(p.Data))
+	s.count(Forward, uint32(len(p.Data)))
 	if p.Proto == ProtoTCP {
 		s.idle, s.Timeout = TCPTimeout, TCPTimeout
 		s.trackTCP(Forward, p.TCPFlags)
 	}
-	if ran, r := c.firstChain(s, si, p); r.stops() {
+	ran, r := c.firstChain(s, si, p)
+	s.storeKey(Reverse, &c.fk[Reverse]) // as the chain left it
+	if r.stops() {
 		c.unwind(s, si, si.chain[Forward][:ran]) // let those that ran free their state
 		c.act[i], c.res[i] = actRefuse, r
 		return
 	}
-	hr := c.installLater(s, h, c.newSessionID()) // its table entries after the pass (insertPending)
+	hr := c.fk[Reverse].hash(si.id)
+	c.installLater(s, h, hr, c.newSessionID()) // its table entries after the pass (insertPending)
 	inc(&c.st.Created)
 	c.notify(EvSessionOpen, s, si, si.chain[Forward])
 	p.Out = p.Side.Other()
@@ -421,10 +427,10 @@ func (c *Core) claim(i int, s *Session, hf, hr uint64) {
 			if c.sess[j] != nil || c.hashes[j] != h || c.vec[j].ServiceSet != s.set.id {
 				continue
 			}
-			switch c.keys[j] {
-			case s.Key[Forward]:
+			switch k := &c.keys[j]; {
+			case s.matches(Forward, k):
 				c.sess[j], c.dirs[j] = s, Forward
-			case s.Key[Reverse]:
+			case s.matches(Reverse, k):
 				c.sess[j], c.dirs[j] = s, Reverse
 			}
 		}
@@ -474,8 +480,7 @@ func (c *Core) refuse(p *Packet, r Result) {
 // packet takes packet i of an open session in direction d: its
 // counters and TCP state now, its chain with its group's (runGroups).
 func (c *Core) packet(i int, p *Packet, s *Session, d Dir) {
-	s.Pkts[d]++
-	s.Bytes[d] += uint64(len(p.Data))
+	s.count(d, uint32(len(p.Data)))
 	if !p.ICMPError { // an error does not keep its session alive
 		s.last = c.now
 	}

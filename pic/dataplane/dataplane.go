@@ -107,11 +107,18 @@ type SessionDescriber interface {
 
 // DataCtx is a data event's context.
 type DataCtx struct {
-	Core       int          // data core
-	Cores      int          // number of data cores
-	Cache      *ObjectCache // for EvSessionManagerInit (NewClass)
-	Packet     *Packet      // first packet, packet
-	Session    *Session     // session events
+	Core    int          // data core
+	Cores   int          // number of data cores
+	Cache   *ObjectCache // for EvSessionManagerInit (NewClass)
+	Packet  *Packet      // first packet, packet
+	Session *Session     // session events
+	// Keys are, on EvFirstPacket, the new session's keys in full:
+	// [Forward] the packet's as it arrived, [Reverse] what answers will
+	// carry, which a translating handler rewrites (its addresses and
+	// ports; the protocol and family stay). The session takes the
+	// reverse key when the chain has run (Session.Key gives the
+	// untranslated one until then). Nil on other events.
+	Keys       *[2]FlowKey
 	Dir        Dir
 	ServiceSet uint32
 	Gen        uint64 // generation of the plugin's policy
@@ -159,6 +166,7 @@ type Dataplane struct {
 	handlers  [MaxPlugins]DataHandler
 	slotOf    map[string]int // plugin name → slot, of the loaded plugins
 	sessions  *Class[Session]
+	addrs6    *Class[addrs6] // IPv6 sessions' addresses
 	frags     fragTracker
 	cores     []*Core
 	sets      atomic.Pointer[setTable]
@@ -227,7 +235,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 	dp := &Dataplane{o: o, epoch: o.Clock.Now(), counts: map[uint32]*setCounters{}, names: map[uint32]string{},
 		steerBy: map[uint32]map[steerKey]steerVal{}, svcIf: map[uint32]string{}, slotOf: map[string]int{}}
 	dp.sets.Store(&setTable{})
-	dp.sessions = newSessionClass(o.Cache, o.Cores)
+	dp.sessions, dp.addrs6 = newSessionClasses(o.Cache, o.Cores)
 	fe, fb := newFragClasses(o.Cache)
 	dp.frags.entries, dp.frags.bufs = fe.Local(0), fb.Local(0)
 	for _, p := range o.Plugins {
@@ -255,7 +263,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 		dp.repl[i] = map[string]*coreRepl{}
 	}
 	for i := 0; i < o.Cores; i++ {
-		c := &Core{id: i, dp: dp, tab: newTable(slots), local: dp.sessions.Local(i)}
+		c := &Core{id: i, dp: dp, tab: newTable(slots), local: dp.sessions.Local(i), local6: dp.addrs6.Local(i)}
 		c.gen = make([]Packet, BatchSize)
 		c.groups = make([]vgroup, 0, BatchSize)
 		c.pend = make([]pending, 0, 2*BatchSize)
@@ -554,7 +562,9 @@ func (c *Core) firstChain(s *Session, si *setInfo, p *Packet) (ran int, r Result
 		}
 	}()
 	for ran < len(chain) {
-		r = c.setCtx(s, si, chain[ran], p, Forward).Data(EvFirstPacket, &c.ctx)
+		h := c.setCtx(s, si, chain[ran], p, Forward)
+		c.ctx.Keys = &c.fk
+		r = h.Data(EvFirstPacket, &c.ctx)
 		ran++
 		if r.stops() {
 			break

@@ -20,6 +20,8 @@ type dpTestPolicy struct {
 	panicPort                          uint16 // EvPacket panics on packets from this source port
 	panicOn                            string // the plugin panics on this session event (its String)
 	timeout                            uint32
+	translatePort                      uint16        // EvFirstPacket rewrites the reverse key's destination port to it
+	destroyPort                        atomic.Uint32 // the reverse key's destination port EvSessionDestroy saw
 	freed                              atomic.Bool
 }
 
@@ -74,6 +76,11 @@ func (r *dpRecorder) Data(ev DataEvent, c *DataCtx) Result {
 		return DropMemlimit
 	case ev == EvFirstPacket && pol.timeout != 0:
 		c.Session.SetTimeout(pol.timeout)
+	case ev == EvFirstPacket && pol.translatePort != 0:
+		c.Keys[Reverse].DPort = pol.translatePort
+	case ev == EvSessionDestroy && pol.translatePort != 0:
+		_, dport := Ports(c.Session, Reverse)
+		pol.destroyPort.Store(uint32(dport))
 	case ev == EvPacket && pol.dropPacket:
 		return Drop
 	case ev == EvPacket && pol.panicPort != 0 && c.Packet.SPort == pol.panicPort:

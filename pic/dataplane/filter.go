@@ -82,7 +82,7 @@ func (f *SessionFilter) compile() matcher {
 }
 
 func (m *matcher) match(s *Session) bool {
-	k := &s.Key[Forward]
+	k := s.Key(Forward)
 	switch {
 	case m.ss != 0 && s.ssid() != m.ss,
 		m.sets != nil && (int(s.ssid()) >= len(m.sets) || !m.sets[s.ssid()]),

@@ -32,15 +32,6 @@ func (k *FlowKey) reverseTo(r *FlowKey) {
 	r.V6 = k.V6
 }
 
-// equal reports k == o, eight bytes at a time (== on the 38-byte key is
-// a call to the runtime's memequal; this is a few inlined loads).
-func (k *FlowKey) equal(o *FlowKey) bool {
-	le := binary.LittleEndian
-	return (le.Uint64(k.Src[:8])^le.Uint64(o.Src[:8]))|(le.Uint64(k.Src[8:])^le.Uint64(o.Src[8:]))|
-		(le.Uint64(k.Dst[:8])^le.Uint64(o.Dst[:8]))|(le.Uint64(k.Dst[8:])^le.Uint64(o.Dst[8:])) == 0 &&
-		k.SPort == o.SPort && k.DPort == o.DPort && k.Proto == o.Proto && k.V6 == o.V6
-}
-
 // SrcAddr is the source address (IPv4 unmapped).
 func (k *FlowKey) SrcAddr() netip.Addr { return addrOf(k.Src, k.V6) }
 

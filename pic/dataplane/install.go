@@ -29,9 +29,10 @@ const (
 	admitNoMemory            // no session object left in the object cache
 )
 
-// admit reserves a flow of si and allocates a session object (zeroed);
-// nil and the reason when it cannot.
-func (c *Core) admit(si *setInfo) (*Session, admitFail) {
+// admit reserves a flow of si and allocates a session object (zeroed),
+// with its addresses object when v6 (Session.addr6); nil and the reason
+// when it cannot.
+func (c *Core) admit(si *setInfo, v6 bool) (*Session, admitFail) {
 	if c.tab.full(len(c.pend)) {
 		return nil, admitTableFull
 	}
@@ -40,11 +41,25 @@ func (c *Core) admit(si *setInfo) (*Session, admitFail) {
 		return nil, admitMaxFlows
 	}
 	s, ok := c.local.Alloc()
+	if ok && v6 {
+		if s.addr6, ok = c.local6.Alloc(); !ok {
+			c.local.Free(s)
+		}
+	}
 	if !ok {
 		si.ctr.flows.Add(-1)
 		return nil, admitNoMemory
 	}
 	return s, admitted
+}
+
+// free gives a session's objects back to the object cache.
+func (c *Core) free(s *Session) {
+	if s.addr6 != nil {
+		c.local6.Free(s.addr6)
+		s.addr6 = nil
+	}
+	c.local.Free(s)
 }
 
 // unwind gives up a session admit allocated and the chain refused: the
@@ -53,25 +68,24 @@ func (c *Core) admit(si *setInfo) (*Session, admitFail) {
 func (c *Core) unwind(s *Session, si *setInfo, ran []int) {
 	c.notify(EvSessionDestroy, s, si, ran)
 	si.ctr.flows.Add(-1)
-	c.local.Free(s)
+	c.free(s)
 }
 
 // install enters an accepted session (its forward key hashing to h)
 // under identifier id.
 func (c *Core) install(s *Session, h uint64, id uint32) {
 	c.tab.insert(h, s, Forward)
-	c.tab.insert(s.Key[Reverse].hash(s.set.id), s, Reverse)
+	kr := s.Key(Reverse)
+	c.tab.insert(kr.hash(s.set.id), s, Reverse)
 	c.open(s, id)
 }
 
-// installLater is install for a first packet: its two table entries
-// wait for the end of the vector's pass (insertPending). It returns the
-// reverse key's hash.
-func (c *Core) installLater(s *Session, h uint64, id uint32) uint64 {
-	hr := s.Key[Reverse].hash(s.set.id)
+// installLater is install for a first packet, its keys hashing to h
+// and hr: its two table entries wait for the end of the vector's pass
+// (insertPending).
+func (c *Core) installLater(s *Session, h, hr uint64, id uint32) {
 	c.pend = append(c.pend, pending{h, s, Forward}, pending{hr, s, Reverse})
 	c.open(s, id)
-	return hr
 }
 
 // open enters an installed session in the list of live sessions, the

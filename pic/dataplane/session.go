@@ -1,6 +1,7 @@
 package dataplane
 
 import (
+	"encoding/binary"
 	"time"
 	"unsafe"
 )
@@ -46,57 +47,178 @@ func (s TCPState) String() string { return tcpNames[s] }
 // the plugins' extension handles. Sessions live in the object cache (one
 // class per PIC, carved per data core) and belong to one data core: only
 // it reads or writes them, so nothing here is locked.
+//
+// An object is three cache lines (192 bytes; its slabs are large
+// allocations, page-aligned, so every object starts a line). What a
+// packet of an IPv4 session reads and writes is the first: the state
+// bytes, both keys (the lookup's confirmation; a translating plugin reads
+// the other), the low words of the counters, the service-set generation
+// and the last-seen time, so a packet of an established session reads
+// one line of its session and one of the table (Core.touchSessions pulls
+// it in). The rest follows on the next two lines, read when a session
+// opens, moves state, expires, is shown, when a counter's low word
+// carries into its high word, or by a plugin whose packets read its
+// extension object (a miss of its own anyway).
+//
+// The keys are held compact: each direction's ports and IPv4 addresses
+// (12 bytes, not a FlowKey's 38), the protocol and family once. An IPv6
+// session's four addresses take an object of their own (addrs6, from the
+// object cache, its own class), so its packets read that line too.
 type Session struct {
-	// What a packet of the session reads and writes is its first 128
-	// bytes, two cache lines: the state bytes, both keys (the lookup's
-	// confirmation; a translating plugin reads the other), the counters,
-	// the service-set generation and the last-seen time. The object is
-	// 256 bytes (pad) and its slabs are large allocations, page-aligned,
-	// so those are exactly two lines, which the touch passes pull in
-	// (Core.touchSessions). The plugins' extension handles, the timeouts
-	// (read when the TCP state moves), the timer wheel's links and the
-	// rest follow on the next two: read when a session opens, moves
-	// state, expires or is shown, or by a plugin whose packets read its
-	// extension object (a miss of its own anyway).
 	Side    Side // side of the first packet
 	TCP     TCPState
 	finSeen uint8 // bit per direction
 	flags   uint8
-	// Key[Forward] is the first packet's 5-tuple; Key[Reverse] is what
-	// answers look like on the wire. A first-packet handler that
-	// translates (NAT) rewrites Key[Reverse]; the data core enters both
-	// keys in its table once the first packet's chain has accepted.
-	Key   [2]FlowKey
-	Pkts  [2]uint64
-	Bytes [2]uint64
-	set   *setInfo // the service-set generation it started in (set.id: its service-set)
-	last  int64    // core time (ns) of the last packet
+	proto   uint8
+	v6      bool
+	wslot   int16     // wheel slot, -1 when not on the wheel
+	keys    [2]key4   // Key(Forward) is the first packet's 5-tuple, Key(Reverse) what answers look like on the wire
+	pkts    [2]uint32 // the counters' low words (hi the high words)
+	bytes   [2]uint32
+	set     *setInfo // the service-set generation it started in (set.id: its service-set)
+	last    int64    // core time (ns) of the last packet
 
-	ext [MaxChain][2]unsafe.Pointer
+	hi    [2][2]uint32 // per direction: the packet and byte counters' high words
+	ext   [MaxChain][2]unsafe.Pointer
+	addr6 *addrs6  // an IPv6 session's addresses, nil for IPv4
+	prev  *Session // timer wheel list
+	next  *Session
 	// Timeout is the inactivity timeout in seconds.
 	Timeout  uint32
 	idle     uint32           // the timeout once established (application or protocol default)
-	wslot    int32            // wheel slot, -1 when not on the wheel
 	startSec uint32           // core time (s) of the first packet
 	li       uint32           // index in the core's list of live sessions (table.live)
-	words    [MaxChain]uint32 // one word of inline state per plugin (SetWord)
 	id       uint32           // session identifier (sessionID)
+	words    [MaxChain]uint32 // one word of inline state per plugin (SetWord)
 	home     [2]uint32        // the home slots of its two table entries (table.insert), so a close hashes nothing
-	prev     *Session         // timer wheel list
-	next     *Session
-	_        [16]byte // to 256 bytes
+}
+
+// key4 is one direction's key as a session holds it: the ports, and the
+// addresses of an IPv4 session (an IPv6 session's are in its addrs6).
+type key4 struct {
+	src, dst     [4]byte
+	sport, dport uint16
+}
+
+// addrs6 is an IPv6 session's addresses: per direction, source and
+// destination.
+type addrs6 [2][2][16]byte
+
+// Addrs6Class names the object class of IPv6 sessions' addresses.
+const Addrs6Class = "session-ipv6-addresses"
+
+// Key returns the session's key in direction d: Key(Forward) is its
+// first packet's 5-tuple, Key(Reverse) what answers carry (a translating
+// first-packet handler sets it in DataCtx.Keys, which the session takes
+// when the first packet's chain has run).
+func (s *Session) Key(d Dir) (k FlowKey) {
+	q := &s.keys[d]
+	if s.v6 {
+		k.Src, k.Dst = s.addr6[d][0], s.addr6[d][1]
+	} else { // in words, as mapV4 writes a packet's
+		le := binary.LittleEndian
+		le.PutUint64(k.Src[8:], 0xffff<<16|uint64(le.Uint32(q.src[:]))<<32)
+		le.PutUint64(k.Dst[8:], 0xffff<<16|uint64(le.Uint32(q.dst[:]))<<32)
+	}
+	k.SPort, k.DPort, k.Proto, k.V6 = q.sport, q.dport, s.proto, s.v6
+	return k
+}
+
+// Addr4 is session s's IPv4 source and destination in direction d (zero
+// for an IPv6 session), and Ports its ports: what a translating plugin's
+// packets read, from the session's first line. They are functions, as
+// Word is, so that they inline into plugins through the pic package: the
+// compiler does not inline the methods of a type that a package reaches
+// only through an alias (golang/go#74783).
+func Addr4(s *Session, d Dir) (src, dst [4]byte) { return s.keys[d].src, s.keys[d].dst }
+
+// Ports is session s's source and destination port in direction d (an
+// ICMP echo's identifier both).
+func Ports(s *Session, d Dir) (sport, dport uint16) { return s.keys[d].sport, s.keys[d].dport }
+
+// Proto is the session's IP protocol.
+func (s *Session) Proto() uint8 { return s.proto }
+
+// V6 reports an IPv6 session.
+func (s *Session) V6() bool { return s.v6 }
+
+// storeKey writes k as the key of direction d: its addresses and ports
+// (the protocol and family are the session's).
+func (s *Session) storeKey(d Dir, k *FlowKey) {
+	q := &s.keys[d]
+	q.sport, q.dport = k.SPort, k.DPort
+	if s.v6 {
+		s.addr6[d] = [2][16]byte{k.Src, k.Dst}
+		return
+	}
+	q.src, q.dst = [4]byte(k.Src[12:]), [4]byte(k.Dst[12:])
+}
+
+// setKeys gives a new session its keys: f forward, r reverse, of f's
+// protocol and family. An IPv6 session's addresses go in its addresses
+// object, which admit allocated.
+func (s *Session) setKeys(f, r *FlowKey) {
+	s.proto, s.v6 = f.Proto, f.V6
+	s.storeKey(Forward, f)
+	s.storeKey(Reverse, r)
+}
+
+// matches reports whether k is the session's key in direction d. An
+// IPv4 key's first 12 address bytes are the IPv4-mapped prefix
+// (FlowKey), so its last four decide.
+func (s *Session) matches(d Dir, k *FlowKey) bool {
+	q := &s.keys[d]
+	if k.Proto != s.proto || k.V6 != s.v6 {
+		return false
+	}
+	if !s.v6 { // one test of three words' differences
+		le := binary.LittleEndian
+		return (le.Uint32(k.Src[12:])^le.Uint32(q.src[:]))|(le.Uint32(k.Dst[12:])^le.Uint32(q.dst[:]))|
+			((uint32(k.SPort)|uint32(k.DPort)<<16)^(uint32(q.sport)|uint32(q.dport)<<16)) == 0
+	}
+	a := &s.addr6[d]
+	return k.SPort == q.sport && k.DPort == q.dport && k.Src == a[0] && k.Dst == a[1]
+}
+
+// Packets and Bytes are direction d's counters.
+func (s *Session) Packets(d Dir) uint64 { return uint64(s.hi[d][0])<<32 | uint64(s.pkts[d]) }
+
+// Bytes is direction d's byte counter.
+func (s *Session) Bytes(d Dir) uint64 { return uint64(s.hi[d][1])<<32 | uint64(s.bytes[d]) }
+
+// count adds a packet of n bytes to direction d's counters: the low
+// words, and a high one (on the session's second line) only when its low
+// word carries.
+func (s *Session) count(d Dir, n uint32) {
+	if s.pkts[d]++; s.pkts[d] == 0 {
+		s.hi[d][0]++
+	}
+	b := s.bytes[d] + n
+	if b < n {
+		s.hi[d][1]++
+	}
+	s.bytes[d] = b
+}
+
+// setCounters sets direction d's counters (a restored session's).
+func (s *Session) setCounters(d Dir, pkts, bytes uint64) {
+	s.pkts[d], s.hi[d][0] = uint32(pkts), uint32(pkts>>32)
+	s.bytes[d], s.hi[d][1] = uint32(bytes), uint32(bytes>>32)
 }
 
 // ssid is the session's service-set id.
 func (s *Session) ssid() uint32 { return s.set.id }
 
-// hotBytes is what a packet of a session reads of it (Session's first
-// two lines); TestSessionLayout holds the fields to it.
-const hotBytes = 128
+// hotBytes is what a packet of an IPv4 session reads of it (Session's
+// first line); TestSessionLayout holds the fields to it.
+const hotBytes = 64
 
-// A session is 256 bytes exactly: the build fails when its fields
-// outgrow the padding (or the padding outgrows the fields).
-var _ = [1]struct{}{}[SessionSize-256]
+// A session is three cache lines exactly: the build fails when its
+// fields outgrow them (or leave a line's worth unused).
+var _ = [1]struct{}{}[SessionSize-192]
+
+// The wheel's slots fit Session.wslot.
+var _ = [1]struct{}{}[wheelSlots>>15]
 
 // sessionID is the identifier show services sessions prints for the
 // session core created as its n-th (from 1): the core in the top 6 bits,
@@ -130,7 +252,7 @@ func (s *Session) age(now int64) time.Duration {
 // sets the timeout the state calls for; it reports whether that lowered
 // the timeout (the timer wheel then needs the earlier deadline). A packet
 // that moves no state (an established session's data) reads nothing of
-// the timeouts, which lie past the session's first two lines.
+// the timeouts, which lie past the session's first line.
 func (s *Session) trackTCP(d Dir, flags uint8) (lowered bool) {
 	to := s.stepTCP(d, flags)
 	if to == 0 {
@@ -228,7 +350,7 @@ func (w *wheel) add(s *Session, deadline int64) {
 	if deadline <= w.cur {
 		deadline = w.cur + 1
 	}
-	i := int32(deadline % wheelSlots)
+	i := int16(deadline % wheelSlots)
 	s.wslot = i
 	s.prev = nil
 	s.next = w.slots[i]

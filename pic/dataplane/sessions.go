@@ -105,15 +105,15 @@ func (dp *Dataplane) PluginRows(ctx context.Context, plugin int, command string,
 
 func (c *Core) info(s *Session, extensive bool) SessionInfo {
 	si := s.set
-	in := SessionInfo{Core: c.id, ServiceSet: si.name, ID: s.set.id, Session: s.id, Proto: s.Key[Forward].Proto,
+	in := SessionInfo{Core: c.id, ServiceSet: si.name, ID: s.set.id, Session: s.id, Proto: s.proto,
 		Side: s.Side.String(), Timeout: s.Timeout, Idle: time.Duration(c.now - s.last), Age: s.age(c.now)}
 	if s.TCP != TCPNone {
 		in.TCP = s.TCP.String()
 	}
 	for d := range 2 {
-		k := &s.Key[d]
+		k := s.Key(Dir(d))
 		in.Flows[d] = FlowInfo{Src: netip.AddrPortFrom(k.SrcAddr(), k.SPort),
-			Dst: netip.AddrPortFrom(k.DstAddr(), k.DPort), Packets: s.Pkts[d], Bytes: s.Bytes[d]}
+			Dst: netip.AddrPortFrom(k.DstAddr(), k.DPort), Packets: s.Packets(Dir(d)), Bytes: s.Bytes(Dir(d))}
 	}
 	if extensive {
 		for slot := range si.plugins {

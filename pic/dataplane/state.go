@@ -206,11 +206,13 @@ func (c *Core) saveSession(s *Session, b []byte) ([]byte, bool) {
 	b = append(b, 0, 0)
 	b = binary.LittleEndian.AppendUint32(b, s.ssid())
 	b = binary.LittleEndian.AppendUint32(b, s.id)
-	b = appendKey(b, &s.Key[Forward])
-	b = appendKey(b, &s.Key[Reverse])
-	for d := range 2 {
-		b = binary.LittleEndian.AppendUint64(b, s.Pkts[d])
-		b = binary.LittleEndian.AppendUint64(b, s.Bytes[d])
+	for d := range Dir(2) {
+		k := s.Key(d)
+		b = appendKey(b, &k)
+	}
+	for d := range Dir(2) {
+		b = binary.LittleEndian.AppendUint64(b, s.Packets(d))
+		b = binary.LittleEndian.AppendUint64(b, s.Bytes(d))
 	}
 	b = binary.LittleEndian.AppendUint32(b, s.Timeout)
 	b = binary.LittleEndian.AppendUint32(b, s.idle)
@@ -289,7 +291,8 @@ func nextRecord(b []byte) (record, []byte, error) {
 	r.side, r.tcp, r.finSeen, r.nblobs = Side(b[o]), TCPState(b[o+1]), b[o+2], int(b[o+3])
 	o += 4
 	if r.tcp > TCPClosed || r.side > Output || r.nblobs > MaxChain || r.idleNs < 0 ||
-		r.timeout > MaxSessionTimout || r.idle > MaxSessionTimout || r.key[Forward].Proto != r.key[Reverse].Proto {
+		r.timeout > MaxSessionTimout || r.idle > MaxSessionTimout || r.key[Forward].Proto != r.key[Reverse].Proto ||
+		r.key[Forward].V6 != r.key[Reverse].V6 {
 		return r, nil, ErrBadRecord
 	}
 	for i := 0; i < r.nblobs; i++ {
@@ -423,14 +426,18 @@ func (c *Core) restore(r *record, sets map[uint32]string, used map[uint32]struct
 		st.Duplicate++
 		return
 	}
-	s, why := c.admit(si)
+	s, why := c.admit(si, r.key[Forward].V6)
 	if why != admitted {
 		st.Memlimit++
 		return
 	}
-	*s = Session{Key: r.key, set: si, Side: r.side, TCP: r.tcp, finSeen: r.finSeen,
-		Pkts: r.pkts, Bytes: r.bytes, Timeout: r.timeout, idle: r.idle, wslot: -1,
+	*s = Session{set: si, Side: r.side, TCP: r.tcp, finSeen: r.finSeen, addr6: s.addr6,
+		Timeout: r.timeout, idle: r.idle, wslot: -1,
 		last: c.now - r.idleNs, startSec: uint32(max(c.now/1e9-int64(r.ageSec), 0))}
+	s.setKeys(&r.key[Forward], &r.key[Reverse])
+	for d := range Dir(2) {
+		s.setCounters(d, r.pkts[d], r.bytes[d])
+	}
 	chain := si.chain[Forward]
 	for i, slot := range chain {
 		hd := c.setCtx(s, si, slot, nil, Forward)

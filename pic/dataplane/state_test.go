@@ -12,7 +12,9 @@ import (
 func FuzzSessionRecords(f *testing.F) {
 	k := FlowKey{SPort: 1, DPort: 2, Proto: ProtoTCP}
 	c := &Core{dp: &Dataplane{}}
-	s := &Session{Key: [2]FlowKey{k, k.Reverse()}, set: &setInfo{}, Timeout: 30, idle: 30, TCP: TCPEstablished}
+	s := &Session{set: &setInfo{}, Timeout: 30, idle: 30, TCP: TCPEstablished}
+	rk := k.Reverse()
+	s.setKeys(&k, &rk)
 	rec, _ := c.saveSession(s, nil)
 	f.Add(rec)
 	f.Add(append(rec, rec...))
@@ -52,23 +54,42 @@ func FuzzSessionRecords(f *testing.F) {
 	})
 }
 
-// TestRecordRoundTrip: a saved session decodes to what it was.
+// TestRecordRoundTrip: a saved session decodes to what it was, IPv4 (a
+// translated one, its counters past their low words) and IPv6.
 func TestRecordRoundTrip(t *testing.T) {
-	k := FlowKey{SPort: 1234, DPort: 80, Proto: ProtoTCP}
-	k.Src[15], k.Dst[15] = 1, 2
-	c := &Core{dp: &Dataplane{}, now: 50e9}
-	s := &Session{Key: [2]FlowKey{k, k.Reverse()}, set: &setInfo{id: 7}, Pkts: [2]uint64{3, 4}, Bytes: [2]uint64{300, 400},
-		Timeout: 1800, idle: 1800, last: 45e9, startSec: 10, TCP: TCPEstablished, Side: Output, finSeen: 1}
-	b, ok := c.saveSession(s, nil)
-	if !ok {
-		t.Fatal("saveSession refused")
-	}
-	r, rest, err := nextRecord(b)
-	if err != nil || len(rest) != 0 {
-		t.Fatalf("decode: %v, %d bytes left", err, len(rest))
-	}
-	if r.ssid != 7 || r.key != s.Key || r.pkts != s.Pkts || r.bytes != s.Bytes || r.timeout != 1800 ||
-		r.idleNs != 5e9 || r.ageSec != 40 || r.tcp != TCPEstablished || r.side != Output || r.finSeen != 1 || r.nblobs != 0 {
-		t.Errorf("got %+v, want the session's fields back", r)
+	v4 := FlowKey{SPort: 1234, DPort: 80, Proto: ProtoTCP}
+	mapV4(&v4.Src, []byte{10, 0, 0, 1})
+	mapV4(&v4.Dst, []byte{192, 0, 2, 2})
+	v6 := FlowKey{SPort: 1234, DPort: 443, Proto: ProtoTCP, V6: true}
+	v6.Src[0], v6.Src[15], v6.Dst[0], v6.Dst[15] = 0x20, 1, 0x20, 2
+	for _, k := range []FlowKey{v4, v6} {
+		c := &Core{dp: &Dataplane{}, now: 50e9}
+		s := &Session{set: &setInfo{id: 7}, Timeout: 1800, idle: 1800, last: 45e9, startSec: 10,
+			TCP: TCPEstablished, Side: Output, finSeen: 1}
+		if k.V6 {
+			s.addr6 = &addrs6{}
+		}
+		want := [2]FlowKey{k, k.Reverse()}
+		s.setKeys(&want[Forward], &want[Reverse])
+		if !k.V6 { // as napt-44 translates it
+			want[Reverse].Dst[15], want[Reverse].DPort = 9, 20001
+			s.storeKey(Reverse, &want[Reverse])
+		}
+		pkts, bytes := [2]uint64{3, 5 << 32}, [2]uint64{300, 7<<32 | 400}
+		for d := range Dir(2) {
+			s.setCounters(d, pkts[d], bytes[d])
+		}
+		b, ok := c.saveSession(s, nil)
+		if !ok {
+			t.Fatal("saveSession refused")
+		}
+		r, rest, err := nextRecord(b)
+		if err != nil || len(rest) != 0 {
+			t.Fatalf("decode: %v, %d bytes left", err, len(rest))
+		}
+		if r.ssid != 7 || r.key != want || r.pkts != pkts || r.bytes != bytes || r.timeout != 1800 ||
+			r.idleNs != 5e9 || r.ageSec != 40 || r.tcp != TCPEstablished || r.side != Output || r.finSeen != 1 || r.nblobs != 0 {
+			t.Errorf("got %+v, want the session's fields back (keys %v)", r, want)
+		}
 	}
 }

@@ -27,15 +27,18 @@ func TestTableModel(t *testing.T) {
 				tab.remove(e.s, e.d)
 				live[i] = live[len(live)-1]
 				live = live[:len(live)-1]
-				if s, _ := tab.lookup(e.h, &e.s.Key[e.d], e.s.set.id); s == e.s {
+				k := e.s.Key(e.d)
+				if s, _ := tab.lookup(e.h, &k, e.s.set.id); s == e.s {
 					t.Fatalf("slots %d step %d: removed entry still found", slots, step)
 				}
 			} else {
 				s := &Session{set: &setInfo{id: 1}}
-				s.Key[Forward] = FlowKey{Src: [16]byte{15: 1}, SPort: uint16(rng.Uint32()), DPort: uint16(step), Proto: ProtoUDP}
-				s.Key[Reverse] = s.Key[Forward].Reverse()
+				k := FlowKey{Src: [16]byte{10: 0xff, 11: 0xff, 15: 1}, SPort: uint16(rng.Uint32()), DPort: uint16(step), Proto: ProtoUDP}
+				rk := k.Reverse()
+				s.setKeys(&k, &rk)
 				for d := Forward; d <= Reverse; d++ {
-					h := s.Key[d].hash(1)
+					k := s.Key(d)
+					h := k.hash(1)
 					tab.insert(h, s, d)
 					live = append(live, ent{s, d, h})
 				}
@@ -44,8 +47,9 @@ func TestTableModel(t *testing.T) {
 				t.Fatalf("slots %d step %d: got %d entries, want %d", slots, step, tab.used, len(live))
 			}
 			for _, e := range live {
-				if s, d := tab.lookup(e.h, &e.s.Key[e.d], 1); s != e.s || d != e.d {
-					t.Fatalf("slots %d step %d: entry %v lost (got %p %v)", slots, step, e.s.Key[e.d], s, d)
+				k := e.s.Key(e.d)
+				if s, d := tab.lookup(e.h, &k, 1); s != e.s || d != e.d {
+					t.Fatalf("slots %d step %d: entry %v lost (got %p %v)", slots, step, k, s, d)
 				}
 			}
 		}
@@ -148,23 +152,47 @@ func TestTableRemoveKeepsReverseReachable(t *testing.T) {
 	}
 }
 
-// TestFlowKeyEqual: the word-wise compare agrees with == whichever field
-// (or byte of an address) differs.
-func TestFlowKeyEqual(t *testing.T) {
-	base := FlowKey{Src: [16]byte{10: 0xff, 11: 0xff, 12: 10, 15: 1}, Dst: [16]byte{10: 0xff, 11: 0xff, 12: 192, 15: 53},
+// TestSessionMatches: a session gives back the keys it was given, and
+// its compact compare agrees with == on the whole key whichever field or
+// address byte of a packet's key differs (an IPv4 key's first twelve
+// address bytes are always the mapped prefix), IPv4 and IPv6, both
+// directions.
+func TestSessionMatches(t *testing.T) {
+	v4 := FlowKey{Src: [16]byte{10: 0xff, 11: 0xff, 12: 10, 15: 1}, Dst: [16]byte{10: 0xff, 11: 0xff, 12: 192, 15: 53},
 		SPort: 1024, DPort: 53, Proto: ProtoUDP}
-	variants := []func(*FlowKey){
-		func(k *FlowKey) {}, func(k *FlowKey) { k.SPort++ }, func(k *FlowKey) { k.DPort++ },
-		func(k *FlowKey) { k.Proto = ProtoTCP }, func(k *FlowKey) { k.V6 = true },
-	}
-	for i := range 16 {
-		variants = append(variants, func(k *FlowKey) { k.Src[i] ^= 0x80 }, func(k *FlowKey) { k.Dst[i] ^= 1 })
-	}
-	for i, v := range variants {
-		k := base
-		v(&k)
-		if got, want := base.equal(&k), base == k; got != want {
-			t.Errorf("variant %d: equal %v, == %v", i, got, want)
+	v6 := FlowKey{Src: [16]byte{0: 0x20, 1: 1, 15: 1}, Dst: [16]byte{0: 0x20, 1: 1, 14: 1, 15: 2},
+		SPort: 40000, DPort: 443, Proto: ProtoTCP, V6: true}
+	for _, base := range []FlowKey{v4, v6} {
+		s := &Session{}
+		if base.V6 {
+			s.addr6 = &addrs6{}
+		}
+		rb := base.Reverse()
+		s.setKeys(&base, &rb)
+		if s.Key(Forward) != base || s.Key(Reverse) != base.Reverse() {
+			t.Fatalf("keys %v / %v, want %v / %v", s.Key(Forward), s.Key(Reverse), base, base.Reverse())
+		}
+		variants := []func(*FlowKey){
+			func(k *FlowKey) {}, func(k *FlowKey) { k.SPort++ }, func(k *FlowKey) { k.DPort++ },
+			func(k *FlowKey) { k.SPort, k.DPort = k.DPort, k.SPort },
+			func(k *FlowKey) { k.Proto = ProtoICMP }, func(k *FlowKey) { k.V6 = !k.V6 },
+		}
+		first := 12
+		if base.V6 {
+			first = 0
+		}
+		for i := first; i < 16; i++ {
+			variants = append(variants, func(k *FlowKey) { k.Src[i] ^= 0x80 }, func(k *FlowKey) { k.Dst[i] ^= 1 })
+		}
+		for d := range Dir(2) {
+			want := s.Key(d)
+			for i, v := range variants {
+				k := want
+				v(&k)
+				if got := s.matches(d, &k); got != (k == want) {
+					t.Errorf("%v %v variant %d: matches %v, == %v", base, d, i, got, k == want)
+				}
+			}
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package nat
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io"
 	"net/netip"
@@ -210,9 +209,12 @@ type sides struct {
 }
 
 func (x xlate) sides(s *pic.Session) sides {
-	sd := sides{orig: s.Key[pic.Forward].Src4(), pub: [4]byte(s.Key[pic.Reverse].Dst[12:])}
+	var sd sides
+	sd.orig, _ = pic.Addr4(s, pic.Forward)
+	_, sd.pub = pic.Addr4(s, pic.Reverse)
 	if x.ai >= 0 {
-		sd.origPort, sd.pubPort = s.Key[pic.Forward].SPort, s.Key[pic.Reverse].DPort
+		sd.origPort, _ = pic.Ports(s, pic.Forward)
+		_, sd.pubPort = pic.Ports(s, pic.Reverse)
 	}
 	return sd
 }
@@ -263,19 +265,19 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 		return d.first(c)
 	case pic.EvPacket:
 		// The session's keys hold the translation (translate wrote the
-		// public side into the reverse key), on the two lines of the
-		// session a packet reads anyway: an untranslated session's
-		// reverse key mirrors its forward one, so its sides are equal
-		// and the packet needs nothing (the extension handle, on the
-		// session's third line, is not read).
+		// public side into the reverse key), on the line of the session
+		// a packet reads anyway: an untranslated session's reverse key
+		// mirrors its forward one, so its sides are equal and the packet
+		// needs nothing (the extension handle, on the session's second
+		// line, is not read).
 		p, s := c.Packet, c.Session
-		fk, rk := &s.Key[pic.Forward], &s.Key[pic.Reverse]
-		le := binary.LittleEndian
-		if le.Uint32(fk.Src[12:]) == le.Uint32(rk.Dst[12:]) && fk.SPort == rk.DPort {
+		orig, _ := pic.Addr4(s, pic.Forward)
+		_, pub := pic.Addr4(s, pic.Reverse)
+		origPort, _ := pic.Ports(s, pic.Forward)
+		_, pubPort := pic.Ports(s, pic.Reverse)
+		if orig == pub && origPort == pubPort {
 			return pic.ResultForward
 		}
-		orig, origPort := [4]byte(fk.Src[12:]), fk.SPort
-		pub, pubPort := [4]byte(rk.Dst[12:]), rk.DPort
 		switch {
 		case p.ICMPError && c.Dir == pic.Forward: // from inside, about an answer the NAT restored
 			p.RewriteAddr4(true, pub, 0)
@@ -296,9 +298,11 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 		// session).
 		if pl := pic.Ext[pool](c, pic.Forward); pl != nil {
 			if s, ai := c.Session, int32(pic.Word(c)); ai >= 0 {
-				pl.freePort(int(ai), s.Key[pic.Reverse].DPort)
+				_, pub := pic.Ports(s, pic.Reverse)
+				pl.freePort(int(ai), pub)
 			} else {
-				pl.unmapAddr(s.Key[pic.Forward].Src4())
+				orig, _ := pic.Addr4(s, pic.Forward)
+				pl.unmapAddr(orig)
 			}
 			pic.SetExt[pool](c, pic.Forward, nil)
 			pic.SetWord(c, 0)
@@ -314,6 +318,7 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 		return pic.ResultForward
 	}
 	cnt := &d.counters[c.Core]
+	k := &c.Keys[pic.Forward]
 	for ri := range pol.Rules {
 		r := &pol.Rules[ri]
 		if !r.Applies(s.Side) {
@@ -321,13 +326,13 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 		}
 		for ti := range r.Terms {
 			t := &r.Terms[ti]
-			if ok, _ := t.match.Matches(&s.Key[pic.Forward], p.ICMPType, p.ICMPCode); !ok {
+			if ok, _ := t.match.Matches(k, p.ICMPType, p.ICMPCode); !ok {
 				continue
 			}
 			if t.pool == nil { // no translation
 				return pic.ResultForward
 			}
-			return d.translate(c, t, cnt)
+			return d.translate(c, t, k, cnt)
 		}
 	}
 	inc(&cnt.NoMatch)
@@ -336,9 +341,8 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 
 func inc(c *atomic.Uint64) { c.Store(c.Load() + 1) }
 
-func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
-	p, s := c.Packet, c.Session
-	k := &s.Key[pic.Forward]
+func (d *Data) translate(c *pic.DataCtx, t *Term, k *pic.FlowKey, cnt *Counters) pic.Result {
+	p := c.Packet
 	x, ok := xlate{pool: t.pool}, false
 	orig, pub, pubPort := k.Src4(), [4]byte{}, uint16(0)
 	hasPorts := p.Proto == pic.ProtoTCP || p.Proto == pic.ProtoUDP || (p.Proto == pic.ProtoICMP && p.Echo())
@@ -356,7 +360,7 @@ func (d *Data) translate(c *pic.DataCtx, t *Term, cnt *Counters) pic.Result {
 	}
 	x.set(c)
 	p.RewriteAddr4(true, pub, pubPort)
-	rk := &s.Key[pic.Reverse] // the public side, where answers (and sides) find it
+	rk := &c.Keys[pic.Reverse] // the public side, where answers (and sides) find it
 	copy(rk.Dst[12:], pub[:])
 	if pubPort != 0 {
 		rk.DPort = pubPort

@@ -54,8 +54,13 @@ func (d *Data) RestoreSession(c *pic.DataCtx, blob []byte) pic.Result {
 	x := xlate{pool: pl, ai: -1}
 	sd := sides{orig: [4]byte(blob[1:5]), pub: [4]byte(blob[5:9]),
 		origPort: binary.BigEndian.Uint16(blob[9:]), pubPort: binary.BigEndian.Uint16(blob[11:])}
-	if s := c.Session; sd.orig != s.Key[pic.Forward].Src4() || sd.pub != [4]byte(s.Key[pic.Reverse].Dst[12:]) ||
-		(blob[0] == blobNAPT && (sd.origPort != s.Key[pic.Forward].SPort || sd.pubPort != s.Key[pic.Reverse].DPort)) {
+	s := c.Session
+	orig, _ := pic.Addr4(s, pic.Forward)
+	_, pub := pic.Addr4(s, pic.Reverse)
+	origPort, _ := pic.Ports(s, pic.Forward)
+	_, pubPort := pic.Ports(s, pic.Reverse)
+	if sd.orig != orig || sd.pub != pub ||
+		(blob[0] == blobNAPT && (sd.origPort != origPort || sd.pubPort != pubPort)) {
 		return pic.Drop // the translation is the session's keys' (xlate.sides): a blob that disagrees is not this session's
 	}
 	if blob[0] == blobNAPT {

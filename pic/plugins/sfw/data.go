@@ -104,6 +104,7 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 		inc(&cnt.NonSYN)
 		return pic.Drop
 	}
+	k := &c.Keys[pic.Forward]
 	for ri := range pol.Rules {
 		r := &pol.Rules[ri]
 		if !r.Applies(s.Side) {
@@ -111,7 +112,7 @@ func (d *Data) first(c *pic.DataCtx) pic.Result {
 		}
 		for ti := range r.Terms {
 			t := &r.Terms[ti]
-			ok, app := t.match.Matches(&s.Key[pic.Forward], p.ICMPType, p.ICMPCode)
+			ok, app := t.match.Matches(k, p.ICMPType, p.ICMPCode)
 			if !ok {
 				continue
 			}

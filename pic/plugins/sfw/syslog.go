@@ -26,7 +26,7 @@ var eventTags = map[pic.Result]string{pic.ResultForward: "JSERVICES_SFW_RULE_ACC
 
 // record queues the decision of rule ri term ti about c's session.
 func (d *Data) record(c *pic.DataCtx, ri, ti int, app *pic.AppMatch) {
-	ev := pic.Event{ServiceSet: c.ServiceSet, Key: c.Session.Key[pic.Forward], Policy: c.Policy,
+	ev := pic.Event{ServiceSet: c.ServiceSet, Key: c.Session.Key(pic.Forward), Policy: c.Policy,
 		A: uint32(ri), B: uint32(ti)}
 	if app != nil {
 		ev.Ref = app
