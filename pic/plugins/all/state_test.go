@@ -291,3 +291,39 @@ func uniqueIDs(t *testing.T, r *rig, n int) {
 		t.Errorf("got %d sessions, want %d", len(seen), n)
 	}
 }
+
+// TestRestoreIPv6: an IPv6 session (its addresses in an object of their
+// own in the object cache) saves and restores with its addresses, its
+// answers find it on the new data plane, and its expiry gives every
+// object back.
+func TestRestoreIPv6(t *testing.T) {
+	a := newRig(t, 1, 16<<20)
+	a.Send(pic.Input, pic.PacketSpec{Src: client6, Dst: server6, Proto: pic.ProtoUDP, SPort: 5353, DPort: 53, Payload: 30})
+	if o := a.Take(); len(o) != 1 {
+		t.Fatalf("got %d packets out for the query, want 1", len(o))
+	}
+	s := save(t, a, dataplane.SaveOptions{})
+	if s.Sessions != 1 {
+		t.Fatalf("saved %d sessions, want 1", s.Sessions)
+	}
+	b := newRig(t, 1, 16<<20)
+	if st := restore(t, b, s, 0); st != (dataplane.RestoreStats{Restored: 1}) {
+		t.Fatalf("got %+v, want 1 restored", st)
+	}
+	b.Send(pic.Output, pic.PacketSpec{Src: server6, Dst: client6, Proto: pic.ProtoUDP, SPort: 53, DPort: 5353, Payload: 60})
+	if o := b.Take(); len(o) != 1 {
+		t.Fatalf("got %d packets out for the answer after the restore, want 1", len(o))
+	}
+	ss := b.DP.Sessions(dataplane.SessionFilter{})
+	if len(ss) != 1 || ss[0].Flows[0].Src != netip.AddrPortFrom(client6, 5353) || ss[0].Flows[0].Dst != netip.AddrPortFrom(server6, 53) ||
+		ss[0].Flows[1].Src != netip.AddrPortFrom(server6, 53) || ss[0].Flows[1].Packets != 1 {
+		t.Fatalf("got %+v, want the restored session %v -> %v with its answer counted", ss, client6, server6)
+	}
+	b.Clock.Advance(time.Hour)
+	b.DP.Sync()
+	for _, c := range b.Cache.Stats().Classes {
+		if c.InUse != 0 {
+			t.Errorf("after the timeout the object cache still holds %+v", c)
+		}
+	}
+}
