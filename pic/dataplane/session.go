@@ -136,12 +136,6 @@ func Addr4(s *Session, d Dir) (src, dst [4]byte) { return s.keys[d].src, s.keys[
 // ICMP echo's identifier both).
 func Ports(s *Session, d Dir) (sport, dport uint16) { return s.keys[d].sport, s.keys[d].dport }
 
-// Proto is the session's IP protocol.
-func (s *Session) Proto() uint8 { return s.proto }
-
-// V6 reports an IPv6 session.
-func (s *Session) V6() bool { return s.v6 }
-
 // storeKey writes k as the key of direction d: its addresses and ports
 // (the protocol and family are the session's).
 func (s *Session) storeKey(d Dir, k *FlowKey) {
