@@ -32,6 +32,16 @@ func (k *FlowKey) reverseTo(r *FlowKey) {
 	r.V6 = k.V6
 }
 
+// mapped reports whether an IPv4 key's addresses carry the IPv4-mapped
+// prefix, as every key gnos builds does (a session compares and keeps
+// only their last four bytes); IPv6 keys are.
+func (k *FlowKey) mapped() bool {
+	le := binary.LittleEndian
+	const prefix = 0xffff << 16 // bytes 8-11 of an IPv4-mapped address, little-endian
+	return k.V6 || le.Uint64(k.Src[:8])|le.Uint64(k.Dst[:8]) == 0 &&
+		le.Uint32(k.Src[8:]) == prefix && le.Uint32(k.Dst[8:]) == prefix
+}
+
 // SrcAddr is the source address (IPv4 unmapped).
 func (k *FlowKey) SrcAddr() netip.Addr { return addrOf(k.Src, k.V6) }
 

@@ -292,7 +292,7 @@ func nextRecord(b []byte) (record, []byte, error) {
 	o += 4
 	if r.tcp > TCPClosed || r.side > Output || r.nblobs > MaxChain || r.idleNs < 0 ||
 		r.timeout > MaxSessionTimout || r.idle > MaxSessionTimout || r.key[Forward].Proto != r.key[Reverse].Proto ||
-		r.key[Forward].V6 != r.key[Reverse].V6 {
+		r.key[Forward].V6 != r.key[Reverse].V6 || !r.key[Forward].mapped() || !r.key[Reverse].mapped() {
 		return r, nil, ErrBadRecord
 	}
 	for i := 0; i < r.nblobs; i++ {

@@ -93,3 +93,26 @@ func TestRecordRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// An IPv4 key without the IPv4-mapped prefix is no key gnos writes: a
+// record holding one is refused, not restored as a session no packet
+// would find.
+func TestRecordRefusesUnmappedIPv4(t *testing.T) {
+	k := FlowKey{SPort: 1234, DPort: 80, Proto: ProtoTCP}
+	mapV4(&k.Src, []byte{10, 0, 0, 1})
+	mapV4(&k.Dst, []byte{192, 0, 2, 2})
+	rk := k.Reverse()
+	s := &Session{set: &setInfo{id: 7}, Timeout: 30, idle: 30}
+	s.setKeys(&k, &rk)
+	b, _ := (&Core{dp: &Dataplane{}}).saveSession(s, nil)
+	if _, _, err := nextRecord(b); err != nil {
+		t.Fatalf("the record as saved: %v", err)
+	}
+	for _, at := range []int{2 + 8, 2 + 8 + 11, 2 + 8 + keyBytes + 16} { // forward source byte 0, its byte 11, reverse destination byte 0
+		bad := append([]byte(nil), b...)
+		bad[at] ^= 0x20
+		if _, _, err := nextRecord(bad); err != ErrBadRecord {
+			t.Errorf("byte %d changed: got %v, want ErrBadRecord", at, err)
+		}
+	}
+}
