@@ -18,7 +18,7 @@ func TestCommitCheckPICBudget(t *testing.T) {
 	}
 	want := `[edit chassis fpc 0 pic 0 adaptive-services service-package extension-provider]
   'object-cache-size'
-    the session tables and object classes of fpc 0 pic 0 (one batch per class on each of 64 data cores) need 3.8 MB, more than object-cache-size 2 MB
+    the session tables and object classes of fpc 0 pic 0 (one batch per class on each of 64 data cores) need 4.5 MB, more than object-cache-size 2 MB
 error: configuration check-out failed`
 	if !strings.Contains(out, want) {
 		t.Errorf("commit check: got\n%s\nwant it to contain\n%s", out, want)

@@ -22,18 +22,16 @@ import (
 //     session;
 //   - a chain of at most MaxChain services.
 
-// sessionBatch is the session class's refill batch (objects per
-// magazine), addrs6Batch that of IPv6 sessions' addresses.
-const (
-	sessionBatch = 256
-	addrs6Batch  = 64
-)
+// sessionBatch is the session class's refill batch (objects per magazine).
+const sessionBatch = 256
 
-// newSessionClasses creates the session class of a data plane and that
-// of its IPv6 sessions' addresses. NewDataplane and CacheMinimumFor both
-// call it.
-func newSessionClasses(c *ObjectCache, cores int) (*Class[Session], *Class[addrs6]) {
-	return NewClass[Session](c, "session", cores, sessionBatch), NewClass[addrs6](c, Addrs6Class, cores, addrs6Batch)
+// newSessionClass creates the session class of a data plane: one class
+// for both families, so that they share the object cache (a class keeps
+// the memory it took until the PIC restarts: a family with objects of
+// its own would find the cache held by the other's peak). NewDataplane
+// and CacheMinimumFor both call it.
+func newSessionClass(c *ObjectCache, cores int) *Class[Session] {
+	return NewClass[Session](c, "session", cores, sessionBatch)
 }
 
 // BudgetError is a PIC budget its service-sets do not fit. It is of kind
@@ -90,7 +88,7 @@ func (cl *Class[T]) minimum() int64 { return cl.size * int64(cl.batch) * int64(l
 func CacheMinimumFor(plugins []DataPlugin, cores int) int64 {
 	cores = max(cores, 1)
 	c := NewObjectCache(0)
-	newSessionClasses(c, cores)
+	newSessionClass(c, cores)
 	newFragClasses(c)
 	for _, p := range plugins {
 		if p.Data == nil {

@@ -15,8 +15,7 @@ type Core struct {
 	dp     *Dataplane
 	tab    table
 	wh     wheel
-	local  *Local[Session]
-	local6 *Local[addrs6] // IPv6 sessions' addresses
+	local *Local[Session]
 	ctx    DataCtx
 	now    int64
 	in     chan coreItem
@@ -335,7 +334,7 @@ func (c *Core) finish() {
 	}
 	c.ngen = 0
 	for i, s := range c.dead {
-		c.free(s)
+		c.local.Free(s)
 		c.dead[i] = nil
 	}
 	c.dead = c.dead[:0]
@@ -369,7 +368,7 @@ func (c *Core) first(i int, p *Packet) {
 		return
 	}
 	h, k := c.hashes[i], &c.keys[i]
-	s, why := c.admit(si, k.V6) // install.go
+	s, why := c.admit(si) // install.go
 	switch why {
 	case admitTableFull:
 		c.dp.o.Cache.drops.Add(1)

@@ -166,7 +166,6 @@ type Dataplane struct {
 	handlers  [MaxPlugins]DataHandler
 	slotOf    map[string]int // plugin name → slot, of the loaded plugins
 	sessions  *Class[Session]
-	addrs6    *Class[addrs6] // IPv6 sessions' addresses
 	frags     fragTracker
 	cores     []*Core
 	sets      atomic.Pointer[setTable]
@@ -235,7 +234,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 	dp := &Dataplane{o: o, epoch: o.Clock.Now(), counts: map[uint32]*setCounters{}, names: map[uint32]string{},
 		steerBy: map[uint32]map[steerKey]steerVal{}, svcIf: map[uint32]string{}, slotOf: map[string]int{}}
 	dp.sets.Store(&setTable{})
-	dp.sessions, dp.addrs6 = newSessionClasses(o.Cache, o.Cores)
+	dp.sessions = newSessionClass(o.Cache, o.Cores)
 	fe, fb := newFragClasses(o.Cache)
 	dp.frags.entries, dp.frags.bufs = fe.Local(0), fb.Local(0)
 	for _, p := range o.Plugins {
@@ -263,7 +262,7 @@ func NewDataplane(o DataplaneOptions) (*Dataplane, error) {
 		dp.repl[i] = map[string]*coreRepl{}
 	}
 	for i := 0; i < o.Cores; i++ {
-		c := &Core{id: i, dp: dp, tab: newTable(slots), local: dp.sessions.Local(i), local6: dp.addrs6.Local(i)}
+		c := &Core{id: i, dp: dp, tab: newTable(slots), local: dp.sessions.Local(i)}
 		c.gen = make([]Packet, BatchSize)
 		c.groups = make([]vgroup, 0, BatchSize)
 		c.pend = make([]pending, 0, 2*BatchSize)

@@ -29,10 +29,9 @@ const (
 	admitNoMemory            // no session object left in the object cache
 )
 
-// admit reserves a flow of si and allocates a session object (zeroed),
-// with its addresses object when v6 (Session.addr6); nil and the reason
-// when it cannot.
-func (c *Core) admit(si *setInfo, v6 bool) (*Session, admitFail) {
+// admit reserves a flow of si and allocates a session object (zeroed);
+// nil and the reason when it cannot.
+func (c *Core) admit(si *setInfo) (*Session, admitFail) {
 	if c.tab.full(len(c.pend)) {
 		return nil, admitTableFull
 	}
@@ -41,25 +40,11 @@ func (c *Core) admit(si *setInfo, v6 bool) (*Session, admitFail) {
 		return nil, admitMaxFlows
 	}
 	s, ok := c.local.Alloc()
-	if ok && v6 {
-		if s.addr6, ok = c.local6.Alloc(); !ok {
-			c.local.Free(s)
-		}
-	}
 	if !ok {
 		si.ctr.flows.Add(-1)
 		return nil, admitNoMemory
 	}
 	return s, admitted
-}
-
-// free gives a session's objects back to the object cache.
-func (c *Core) free(s *Session) {
-	if s.addr6 != nil {
-		c.local6.Free(s.addr6)
-		s.addr6 = nil
-	}
-	c.local.Free(s)
 }
 
 // unwind gives up a session admit allocated and the chain refused: the
@@ -68,7 +53,7 @@ func (c *Core) free(s *Session) {
 func (c *Core) unwind(s *Session, si *setInfo, ran []int) {
 	c.notify(EvSessionDestroy, s, si, ran)
 	si.ctr.flows.Add(-1)
-	c.free(s)
+	c.local.Free(s)
 }
 
 // install enters an accepted session (its forward key hashing to h)

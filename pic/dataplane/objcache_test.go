@@ -99,12 +99,11 @@ func BenchmarkObjectCacheAllocFree(b *testing.B) {
 	}
 }
 
-// Sessions come from slabs of sessionBatch 192-byte objects, large
+// Sessions come from slabs of sessionBatch 256-byte objects, large
 // allocations the runtime page-aligns, so every session's first line is
 // the one a packet reads (touchSessions).
 func TestSessionsLineAligned(t *testing.T) {
-	cl, _ := newSessionClasses(NewObjectCache(64<<20), 1)
-	l := cl.Local(0)
+	l := newSessionClass(NewObjectCache(64<<20), 1).Local(0)
 	for i := range 3 * sessionBatch {
 		s, ok := l.Alloc()
 		if !ok {

@@ -48,22 +48,25 @@ func (s TCPState) String() string { return tcpNames[s] }
 // class per PIC, carved per data core) and belong to one data core: only
 // it reads or writes them, so nothing here is locked.
 //
-// An object is three cache lines (192 bytes; its slabs are large
+// An object is four cache lines (256 bytes; its slabs are large
 // allocations, page-aligned, so every object starts a line). What a
 // packet of an IPv4 session reads and writes is the first: the state
 // bytes, both keys (the lookup's confirmation; a translating plugin reads
 // the other), the low words of the counters, the service-set generation
 // and the last-seen time, so a packet of an established session reads
 // one line of its session and one of the table (Core.touchSessions pulls
-// it in). The rest follows on the next two lines, read when a session
-// opens, moves state, expires, is shown, when a counter's low word
-// carries into its high word, or by a plugin whose packets read its
-// extension object (a miss of its own anyway).
+// it in). The next two lines hold what is read when a session opens,
+// moves state, expires, is shown, when a counter's low word carries into
+// its high word, or by a plugin whose packets read its extension object
+// (a miss of its own anyway). The last holds an IPv6 session's four
+// addresses, which its packets read besides the first.
 //
 // The keys are held compact: each direction's ports and IPv4 addresses
-// (12 bytes, not a FlowKey's 38), the protocol and family once. An IPv6
-// session's four addresses take an object of their own (addrs6, from the
-// object cache, its own class), so its packets read that line too.
+// (12 bytes, not a FlowKey's 38), the protocol and family once. IPv4 and
+// IPv6 sessions are objects of one class, so the two families share the
+// object cache (TestFamiliesShareTheCache); a class of 192-byte sessions
+// with IPv6 addresses in objects of their own was tried and let a peak
+// of one family keep the other from the cache until the PIC restarted.
 type Session struct {
 	Side    Side // side of the first packet
 	TCP     TCPState
@@ -78,11 +81,10 @@ type Session struct {
 	set     *setInfo // the service-set generation it started in (set.id: its service-set)
 	last    int64    // core time (ns) of the last packet
 
-	hi    [2][2]uint32 // per direction: the packet and byte counters' high words
-	ext   [MaxChain][2]unsafe.Pointer
-	addr6 *addrs6  // an IPv6 session's addresses, nil for IPv4
-	prev  *Session // timer wheel list
-	next  *Session
+	hi   [2][2]uint32 // per direction: the packet and byte counters' high words
+	ext  [MaxChain][2]unsafe.Pointer
+	prev *Session // timer wheel list
+	next *Session
 	// Timeout is the inactivity timeout in seconds.
 	Timeout  uint32
 	idle     uint32           // the timeout once established (application or protocol default)
@@ -91,10 +93,12 @@ type Session struct {
 	id       uint32           // session identifier (sessionID)
 	words    [MaxChain]uint32 // one word of inline state per plugin (SetWord)
 	home     [2]uint32        // the home slots of its two table entries (table.insert), so a close hashes nothing
+	_        [8]byte          // to the last line
+	addr6    addrs6           // an IPv6 session's addresses (the last line)
 }
 
 // key4 is one direction's key as a session holds it: the ports, and the
-// addresses of an IPv4 session (an IPv6 session's are in its addrs6).
+// addresses of an IPv4 session (an IPv6 session's are in addr6).
 type key4 struct {
 	src, dst     [4]byte
 	sport, dport uint16
@@ -103,9 +107,6 @@ type key4 struct {
 // addrs6 is an IPv6 session's addresses: per direction, source and
 // destination.
 type addrs6 [2][2][16]byte
-
-// Addrs6Class names the object class of IPv6 sessions' addresses.
-const Addrs6Class = "session-ipv6-addresses"
 
 // Key returns the session's key in direction d: Key(Forward) is its
 // first packet's 5-tuple, Key(Reverse) what answers carry (a translating
@@ -149,8 +150,7 @@ func (s *Session) storeKey(d Dir, k *FlowKey) {
 }
 
 // setKeys gives a new session its keys: f forward, r reverse, of f's
-// protocol and family. An IPv6 session's addresses go in its addresses
-// object, which admit allocated.
+// protocol and family.
 func (s *Session) setKeys(f, r *FlowKey) {
 	s.proto, s.v6 = f.Proto, f.V6
 	s.storeKey(Forward, f)
@@ -207,9 +207,9 @@ func (s *Session) ssid() uint32 { return s.set.id }
 // first line); TestSessionLayout holds the fields to it.
 const hotBytes = 64
 
-// A session is three cache lines exactly: the build fails when its
+// A session is four cache lines exactly: the build fails when its
 // fields outgrow them (or leave a line's worth unused).
-var _ = [1]struct{}{}[SessionSize-192]
+var _ = [1]struct{}{}[SessionSize-256]
 
 // The wheel's slots fit Session.wslot.
 var _ = [1]struct{}{}[wheelSlots>>15]

@@ -426,12 +426,12 @@ func (c *Core) restore(r *record, sets map[uint32]string, used map[uint32]struct
 		st.Duplicate++
 		return
 	}
-	s, why := c.admit(si, r.key[Forward].V6)
+	s, why := c.admit(si)
 	if why != admitted {
 		st.Memlimit++
 		return
 	}
-	*s = Session{set: si, Side: r.side, TCP: r.tcp, finSeen: r.finSeen, addr6: s.addr6,
+	*s = Session{set: si, Side: r.side, TCP: r.tcp, finSeen: r.finSeen,
 		Timeout: r.timeout, idle: r.idle, wslot: -1,
 		last: c.now - r.idleNs, startSec: uint32(max(c.now/1e9-int64(r.ageSec), 0))}
 	s.setKeys(&r.key[Forward], &r.key[Reverse])

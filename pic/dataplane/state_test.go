@@ -66,9 +66,6 @@ func TestRecordRoundTrip(t *testing.T) {
 		c := &Core{dp: &Dataplane{}, now: 50e9}
 		s := &Session{set: &setInfo{id: 7}, Timeout: 1800, idle: 1800, last: 45e9, startSec: 10,
 			TCP: TCPEstablished, Side: Output, finSeen: 1}
-		if k.V6 {
-			s.addr6 = &addrs6{}
-		}
 		want := [2]FlowKey{k, k.Reverse()}
 		s.setKeys(&want[Forward], &want[Reverse])
 		if !k.V6 { // as napt-44 translates it

@@ -164,9 +164,6 @@ func TestSessionMatches(t *testing.T) {
 		SPort: 40000, DPort: 443, Proto: ProtoTCP, V6: true}
 	for _, base := range []FlowKey{v4, v6} {
 		s := &Session{}
-		if base.V6 {
-			s.addr6 = &addrs6{}
-		}
 		rb := base.Reverse()
 		s.setKeys(&base, &rb)
 		if s.Key(Forward) != base || s.Key(Reverse) != base.Reverse() {
