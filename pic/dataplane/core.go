@@ -11,15 +11,15 @@ import (
 // core's goroutine (or to whoever calls Process when the data plane is not
 // started); nothing on the fast path takes a lock or allocates.
 type Core struct {
-	id     int
-	dp     *Dataplane
-	tab    table
-	wh     wheel
+	id    int
+	dp    *Dataplane
+	tab   table
+	wh    wheel
 	local *Local[Session]
-	ctx    DataCtx
-	now    int64
-	in     chan coreItem
-	st     CoreStats
+	ctx   DataCtx
+	now   int64
+	in    chan coreItem
+	st    CoreStats
 
 	// own is held by whoever runs the core once it is started: its
 	// goroutine for each item it takes from in, or a packet source's
