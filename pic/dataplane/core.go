@@ -319,6 +319,9 @@ func (c *Core) touchSessions(n int) {
 	for i := 0; i < n; i++ {
 		if s := c.sess[i]; s != nil { // the first line of an aligned session, what a packet reads
 			sink += uint64(s.flags)
+			if c.keys[i].V6 { // and an IPv6 session's addresses, its last (the packet's flag: no wait on the first)
+				sink += uint64(s.addr6[0][0][0])
+			}
 		}
 	}
 	c.sink += sink
@@ -393,7 +396,7 @@ func (c *Core) first(i int, p *Packet) {
 		s.trackTCP(Forward, p.TCPFlags)
 	}
 	ran, r := c.firstChain(s, si, p)
-	s.storeKey(Reverse, &c.fk[Reverse]) // as the chain left it
+	c.takeReverse(s, k)
 	if r.stops() {
 		c.unwind(s, si, si.chain[Forward][:ran]) // let those that ran free their state
 		c.act[i], c.res[i] = actRefuse, r
@@ -406,6 +409,21 @@ func (c *Core) first(i int, p *Packet) {
 	p.Out = p.Side.Other()
 	c.sess[i], c.act[i] = s, actForward
 	c.claim(i, s, h, hr)
+}
+
+// takeReverse gives a first packet's session (its forward key k) the
+// reverse key as its chain left it (DataCtx.Keys), held to the session's
+// protocol and family and to the IPv4-mapped form of an IPv4 address, so
+// that the reverse entry's hash (of c.fk[Reverse]) is that of the key the
+// session keeps, whatever a plugin wrote.
+func (c *Core) takeReverse(s *Session, k *FlowKey) {
+	r := &c.fk[Reverse]
+	r.Proto, r.V6 = k.Proto, k.V6
+	if !k.V6 {
+		mapV4(&r.Src, r.Src[12:])
+		mapV4(&r.Dst, r.Dst[12:])
+	}
+	s.storeKey(Reverse, r)
 }
 
 // claim gives session s, just opened by packet i, the vector's later

@@ -78,6 +78,7 @@ func (r *dpRecorder) Data(ev DataEvent, c *DataCtx) Result {
 		c.Session.SetTimeout(pol.timeout)
 	case ev == EvFirstPacket && pol.translatePort != 0:
 		c.Keys[Reverse].DPort = pol.translatePort
+		c.Keys[Reverse].Src[0], c.Keys[Reverse].Proto = 0xaa, ProtoTCP // what a session cannot keep: ignored
 	case ev == EvSessionDestroy && pol.translatePort != 0:
 		_, dport := Ports(c.Session, Reverse)
 		pol.destroyPort.Store(uint32(dport))

@@ -76,9 +76,11 @@ func TestSessionIPv6Addresses(t *testing.T) {
 }
 
 // A first-packet handler's rewrite of the reverse key (DataCtx.Keys) is
-// the session's: answers to the translated port find it, and when a
-// later plugin refuses the session, the destroy events see the keys as
-// translated, by which a plugin gives back what it took (nat its port).
+// the session's: answers to the translated port find it (what the
+// session cannot keep, another protocol or bytes of an IPv4-mapped
+// prefix the handler scribbled on, is ignored), and when a later plugin
+// refuses the session, the destroy events see the keys as translated, by
+// which a plugin gives back what it took (nat its port).
 func TestFirstPacketRewritesReverseKey(t *testing.T) {
 	for _, refuse := range []bool{false, true} {
 		h := newHarness(t, 1, 1<<20)
