@@ -396,34 +396,18 @@ func (c *Core) first(i int, p *Packet) {
 		s.trackTCP(Forward, p.TCPFlags)
 	}
 	ran, r := c.firstChain(s, si, p)
-	c.takeReverse(s, k)
+	s.storeKey(Reverse, &c.fk[Reverse]) // as the chain left it
 	if r.stops() {
 		c.unwind(s, si, si.chain[Forward][:ran]) // let those that ran free their state
 		c.act[i], c.res[i] = actRefuse, r
 		return
 	}
-	hr := c.fk[Reverse].hash(si.id)
-	c.installLater(s, h, hr, c.newSessionID()) // its table entries after the pass (insertPending)
+	hr := c.installLater(s, h, c.newSessionID()) // its table entries after the pass (insertPending)
 	inc(&c.st.Created)
 	c.notify(EvSessionOpen, s, si, si.chain[Forward])
 	p.Out = p.Side.Other()
 	c.sess[i], c.act[i] = s, actForward
 	c.claim(i, s, h, hr)
-}
-
-// takeReverse gives a first packet's session (its forward key k) the
-// reverse key as its chain left it (DataCtx.Keys), held to the session's
-// protocol and family and to the IPv4-mapped form of an IPv4 address, so
-// that the reverse entry's hash (of c.fk[Reverse]) is that of the key the
-// session keeps, whatever a plugin wrote.
-func (c *Core) takeReverse(s *Session, k *FlowKey) {
-	r := &c.fk[Reverse]
-	r.Proto, r.V6 = k.Proto, k.V6
-	if !k.V6 {
-		mapV4(&r.Src, r.Src[12:])
-		mapV4(&r.Dst, r.Dst[12:])
-	}
-	s.storeKey(Reverse, r)
 }
 
 // claim gives session s, just opened by packet i, the vector's later

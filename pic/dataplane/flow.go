@@ -32,9 +32,9 @@ func (k *FlowKey) reverseTo(r *FlowKey) {
 	r.V6 = k.V6
 }
 
-// mapped reports whether an IPv4 key's addresses carry the IPv4-mapped
-// prefix, as every key gnos builds does (a session compares and keeps
-// only their last four bytes); IPv6 keys are.
+// mapped reports whether k is an IPv6 key or an IPv4 key whose addresses
+// carry the IPv4-mapped prefix, as every key gnos builds does (a session
+// compares and keeps only an IPv4 address's last four bytes).
 func (k *FlowKey) mapped() bool {
 	le := binary.LittleEndian
 	const prefix = 0xffff << 16 // bytes 8-11 of an IPv4-mapped address, little-endian
@@ -69,12 +69,23 @@ func mix64(x uint64) uint64 {
 // hash is the session-table hash of (service-set, key). It is not
 // symmetric: the table holds each direction under its own key.
 func (k *FlowKey) hash(serviceSet uint32) uint64 {
-	a := binary.LittleEndian.Uint64(k.Src[:8]) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(k.Src[8:]), 17)
-	b := binary.LittleEndian.Uint64(k.Dst[:8]) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(k.Dst[8:]), 29)
-	c := uint64(k.SPort) | uint64(k.DPort)<<16 | uint64(k.Proto)<<32 | uint64(serviceSet)<<40
-	h := mix64(a*mixK1^b) ^ mix64(c+mixK2)
-	h = h&^2 | 1 // bit 0: never an empty slot; bit 1: where the table keeps the direction
-	return h
+	le := binary.LittleEndian
+	return hashFolded(fold(le.Uint64(k.Src[:8]), le.Uint64(k.Src[8:]), srcRot), fold(le.Uint64(k.Dst[:8]), le.Uint64(k.Dst[8:]), dstRot),
+		uint64(k.SPort)|uint64(k.DPort)<<16|uint64(k.Proto)<<32|uint64(serviceSet)<<40)
+}
+
+// The hash's parts, which a session also hashes its compact keys by
+// (Session.hash) without building a FlowKey: fold takes an address's
+// two little-endian words to one (srcRot for the source, dstRot for the
+// destination), hashFolded mixes the two addresses' with the ports,
+// protocol and service-set (rest).
+const srcRot, dstRot = 17, 29
+
+func fold(w0, w1 uint64, rot int) uint64 { return w0 ^ bits.RotateLeft64(w1, rot) }
+
+func hashFolded(src, dst, rest uint64) uint64 {
+	h := mix64(src*mixK1^dst) ^ mix64(rest+mixK2)
+	return h&^2 | 1 // bit 0: never an empty slot; bit 1: where the table keeps the direction
 }
 
 // SteerHash is the symmetric hash that picks a session's data core. It

@@ -60,17 +60,18 @@ func (c *Core) unwind(s *Session, si *setInfo, ran []int) {
 // under identifier id.
 func (c *Core) install(s *Session, h uint64, id uint32) {
 	c.tab.insert(h, s, Forward)
-	kr := s.Key(Reverse)
-	c.tab.insert(kr.hash(s.set.id), s, Reverse)
+	c.tab.insert(s.hash(Reverse), s, Reverse)
 	c.open(s, id)
 }
 
-// installLater is install for a first packet, its keys hashing to h
-// and hr: its two table entries wait for the end of the vector's pass
-// (insertPending).
-func (c *Core) installLater(s *Session, h, hr uint64, id uint32) {
+// installLater is install for a first packet: its two table entries
+// wait for the end of the vector's pass (insertPending). It returns the
+// reverse key's hash.
+func (c *Core) installLater(s *Session, h uint64, id uint32) uint64 {
+	hr := s.hash(Reverse)
 	c.pend = append(c.pend, pending{h, s, Forward}, pending{hr, s, Reverse})
 	c.open(s, id)
+	return hr
 }
 
 // open enters an installed session in the list of live sessions, the

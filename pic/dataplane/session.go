@@ -149,6 +149,21 @@ func (s *Session) storeKey(d Dir, k *FlowKey) {
 	q.src, q.dst = [4]byte(k.Src[12:]), [4]byte(k.Dst[12:])
 }
 
+// hash is FlowKey.hash of the session's key in direction d, read from
+// its compact form: the hash of the key the session keeps, whatever a
+// first-packet handler wrote that it cannot keep (DataCtx.Keys).
+func (s *Session) hash(d Dir) uint64 {
+	q := &s.keys[d]
+	rest := uint64(q.sport) | uint64(q.dport)<<16 | uint64(s.proto)<<32 | uint64(s.set.id)<<40
+	le := binary.LittleEndian
+	if s.v6 {
+		a := &s.addr6[d]
+		return hashFolded(fold(le.Uint64(a[0][:8]), le.Uint64(a[0][8:]), srcRot), fold(le.Uint64(a[1][:8]), le.Uint64(a[1][8:]), dstRot), rest)
+	}
+	const mapped = 0xffff << 16 // an IPv4-mapped address's second word, the address above it (mapV4); its first is 0
+	return hashFolded(fold(0, mapped|uint64(le.Uint32(q.src[:]))<<32, srcRot), fold(0, mapped|uint64(le.Uint32(q.dst[:]))<<32, dstRot), rest)
+}
+
 // setKeys gives a new session its keys: f forward, r reverse, of f's
 // protocol and family.
 func (s *Session) setKeys(f, r *FlowKey) {

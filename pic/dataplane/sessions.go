@@ -110,10 +110,10 @@ func (c *Core) info(s *Session, extensive bool) SessionInfo {
 	if s.TCP != TCPNone {
 		in.TCP = s.TCP.String()
 	}
-	for d := range 2 {
-		k := s.Key(Dir(d))
+	for d := range Dir(2) {
+		k := s.Key(d)
 		in.Flows[d] = FlowInfo{Src: netip.AddrPortFrom(k.SrcAddr(), k.SPort),
-			Dst: netip.AddrPortFrom(k.DstAddr(), k.DPort), Packets: s.Packets(Dir(d)), Bytes: s.Bytes(Dir(d))}
+			Dst: netip.AddrPortFrom(k.DstAddr(), k.DPort), Packets: s.Packets(d), Bytes: s.Bytes(d)}
 	}
 	if extensive {
 		for slot := range si.plugins {

@@ -193,3 +193,23 @@ func TestSessionMatches(t *testing.T) {
 		}
 	}
 }
+
+// A session's hash of its compact keys is FlowKey.hash of its keys, both
+// families, both directions.
+func TestSessionHash(t *testing.T) {
+	v4 := FlowKey{SPort: 1024, DPort: 53, Proto: ProtoUDP}
+	mapV4(&v4.Src, []byte{10, 0, 0, 1})
+	mapV4(&v4.Dst, []byte{192, 0, 2, 53})
+	v6 := FlowKey{Src: [16]byte{0: 0x20, 1: 1, 15: 1}, Dst: [16]byte{0: 0x20, 1: 1, 14: 1, 15: 2},
+		SPort: 40000, DPort: 443, Proto: ProtoTCP, V6: true}
+	for _, k := range []FlowKey{v4, v6} {
+		s := &Session{set: &setInfo{id: 77}}
+		r := k.Reverse()
+		s.setKeys(&k, &r)
+		for d := range Dir(2) {
+			if want := s.Key(d); s.hash(d) != want.hash(77) {
+				t.Errorf("%v %v: session hash %#x, FlowKey hash %#x", k, d, s.hash(d), want.hash(77))
+			}
+		}
+	}
+}

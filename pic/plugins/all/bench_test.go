@@ -217,9 +217,7 @@ func benchEstablished(b *testing.B, sessions int, cache int64) {
 	b.ReportMetric(1e3/ns, "Mpps")
 	var per int64
 	for _, c := range r.Cache.Stats().Classes {
-		switch c.Name {
-		case dataplane.FragClass, dataplane.FragBufferClass: // per datagram, not per session
-		default:
+		if c.Name != dataplane.FragClass && c.Name != dataplane.FragBufferClass { // per datagram, not per session
 			per += c.ObjectSize
 		}
 	}

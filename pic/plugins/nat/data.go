@@ -209,13 +209,20 @@ type sides struct {
 }
 
 func (x xlate) sides(s *pic.Session) sides {
-	var sd sides
+	sd := keySides(s)
+	if x.ai < 0 {
+		sd.origPort, sd.pubPort = 0, 0
+	}
+	return sd
+}
+
+// keySides are the sides the session's keys hold: the forward key's
+// source, the reverse key's destination.
+func keySides(s *pic.Session) (sd sides) {
 	sd.orig, _ = pic.Addr4(s, pic.Forward)
 	_, sd.pub = pic.Addr4(s, pic.Reverse)
-	if x.ai >= 0 {
-		sd.origPort, _ = pic.Ports(s, pic.Forward)
-		_, sd.pubPort = pic.Ports(s, pic.Reverse)
-	}
+	sd.origPort, _ = pic.Ports(s, pic.Forward)
+	_, sd.pubPort = pic.Ports(s, pic.Reverse)
 	return sd
 }
 

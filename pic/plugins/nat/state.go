@@ -54,13 +54,8 @@ func (d *Data) RestoreSession(c *pic.DataCtx, blob []byte) pic.Result {
 	x := xlate{pool: pl, ai: -1}
 	sd := sides{orig: [4]byte(blob[1:5]), pub: [4]byte(blob[5:9]),
 		origPort: binary.BigEndian.Uint16(blob[9:]), pubPort: binary.BigEndian.Uint16(blob[11:])}
-	s := c.Session
-	orig, _ := pic.Addr4(s, pic.Forward)
-	_, pub := pic.Addr4(s, pic.Reverse)
-	origPort, _ := pic.Ports(s, pic.Forward)
-	_, pubPort := pic.Ports(s, pic.Reverse)
-	if sd.orig != orig || sd.pub != pub ||
-		(blob[0] == blobNAPT && (sd.origPort != origPort || sd.pubPort != pubPort)) {
+	if k := keySides(c.Session); sd.orig != k.orig || sd.pub != k.pub ||
+		(blob[0] == blobNAPT && (sd.origPort != k.origPort || sd.pubPort != k.pubPort)) {
 		return pic.Drop // the translation is the session's keys' (xlate.sides): a blob that disagrees is not this session's
 	}
 	if blob[0] == blobNAPT {
