@@ -277,6 +277,8 @@ func (d *Data) Data(ev pic.DataEvent, c *pic.DataCtx) pic.Result {
 		// mirrors its forward one, so its sides are equal and the packet
 		// needs nothing (the extension handle, on the session's second
 		// line, is not read).
+		// Read in place, not through keySides: the struct costs 14
+		// instructions a packet (cachegrind).
 		p, s := c.Packet, c.Session
 		orig, _ := pic.Addr4(s, pic.Forward)
 		_, pub := pic.Addr4(s, pic.Reverse)
